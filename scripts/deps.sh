@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, testing and serving OSB needs.
+# Idempotent: calls apt-get only when something is missing. Run as root (or with sudo available).
+set -euo pipefail
+
+PKGS=(
+  build-essential pkg-config clang libclang-rt-14-dev
+  libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
+  libcmocka-dev libcurl4-openssl-dev
+  python3 ca-certificates
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The web UI's browser tests (Playwright with Debian's Chromium) are set up by scripts/web-deps.sh
+# when it exists; it is separate so that a server-only install needs no Node.js.
+if [ -x "$(dirname "$0")/web-deps.sh" ] && [ "${OSB_SKIP_WEB:-0}" != 1 ]; then
+  "$(dirname "$0")/web-deps.sh"
+fi

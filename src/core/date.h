@@ -1,0 +1,55 @@
+/*
+ * date.h — civil dates and timestamps.
+ *
+ * A date_t is a civil date in the company time zone, counted in days since 1970-01-01.
+ * A ts_t is an instant, UTC microseconds since the Unix epoch. The company zone is a fixed
+ * offset in minutes (Asia/Shanghai = +480; China has had no daylight saving since 1991).
+ * Nothing here reads the clock: see clock.h for "now".
+ */
+#ifndef OSB_DATE_H
+#define OSB_DATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int32_t date_t;
+typedef int64_t ts_t;
+
+#define TS_PER_SEC 1000000LL
+#define TS_PER_MIN (60LL * TS_PER_SEC)
+#define TS_PER_HOUR (60LL * TS_PER_MIN)
+#define TS_PER_DAY (24LL * TS_PER_HOUR)
+
+date_t date_from_ymd(int y, int m, int d);
+void date_to_ymd(date_t d, int *y, int *m, int *dd);
+bool date_valid_ymd(int y, int m, int d);
+/* 1 = Monday … 7 = Sunday. */
+int date_weekday(date_t d);
+int date_days_in_month(int y, int m);
+
+/* Strict "YYYY-MM-DD" (years 1900–9999); false on anything else, e.g. 2026-02-30. */
+bool date_parse(const char *s, date_t *out);
+/* Writes "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). */
+void date_format(date_t d, char *buf);
+
+/* Strict "YYYY-MM" period; month index = y*12 + (m-1). */
+bool period_parse(const char *s, int *y, int *m);
+void period_format(int y, int m, char *buf); /* at least 8 bytes */
+
+/* Company-zone date of an instant. */
+date_t ts_to_date(ts_t t, int tz_min);
+/* The instant of local midnight starting date d. */
+ts_t date_start_ts(date_t d, int tz_min);
+/* Minutes since local midnight of the instant (0..1439). */
+int ts_minute_of_day(ts_t t, int tz_min);
+
+/*
+ * RFC 3339: "2026-11-22T09:30:00+08:00", also "Z", lower-case t/z, fractional seconds.
+ * A bare date-time without offset is refused.
+ */
+bool ts_parse_rfc3339(const char *s, ts_t *out);
+/* Formats at second precision with the given offset: "2026-11-22T09:30:00+08:00" (buf >= 32). */
+void ts_format_rfc3339(ts_t t, int tz_min, char *buf);
+
+#endif
