@@ -20,6 +20,7 @@ MAIN_SRC := src/main.c
 REL_OBJ := $(patsubst src/%.c,build/rel/%.o,$(LIB_SRC) $(MAIN_SRC))
 SAN_OBJ := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
 SAN_MAIN := build/san/main.o
+PURE_SAN_OBJ := $(patsubst src/%.c,build/san/%.o,$(PURE_SRC))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
@@ -50,9 +51,9 @@ san: build/san/osb
 build/san/osb: $(SAN_OBJ) $(SAN_MAIN)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-build/unit/%: tests/unit/%.c $(SAN_OBJ)
+build/unit/%: tests/unit/%.c $(PURE_SAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(PURE_SAN_OBJ) $(LIBS) -lcmocka
 
 # libFuzzer targets are built with clang over the pure layers plus what they name.
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
