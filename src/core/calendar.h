@@ -32,16 +32,21 @@ bool cal_is_working(const struct calendar *c, date_t d);
 date_t cal_next_working(const struct calendar *c, date_t d);
 /* d itself when working, else the next working day. */
 date_t cal_this_or_next_working(const struct calendar *c, date_t d);
-/* Working day number n after d (n >= 1; day 1 is the next working day after d). */
+/* Working day number n after d (n >= 1; day 1 is the next working day after d; n <= 0 gives d).
+   "Within N working days" of an event is cal_add_working_days(c, cal_bday(c, t), N). */
 date_t cal_add_working_days(const struct calendar *c, date_t d, int n);
 
-/* bday(t): the date of t if working and t is before the cut-off, else the next working day. */
+/* bday(t): the date of t if working and t is before the cut-off, else the next working day.
+   "Before" is strict: exactly 16:00 is after the cut-off. */
 date_t cal_bday(const struct calendar *c, ts_t t);
 
-/* The instant at which `minutes` working minutes have elapsed after t (working time only). */
+/* The instant at which `minutes` working minutes have elapsed after t (working time only).
+   minutes <= 0 gives t; INT64_MAX means never (no working time configured, or beyond ts_t). */
 ts_t cal_add_working_minutes(const struct calendar *c, ts_t t, int64_t minutes);
 
-/* The instant at which `hours` WC-hours have elapsed after t (whole non-working days skipped). */
+/* The instant at which `hours` WC-hours have elapsed after t (whole non-working days skipped;
+   an event on a non-working day starts counting at 00:00 of the next working day).
+   hours <= 0 gives t; INT64_MAX means beyond the ts_t range. */
 ts_t cal_add_wc_hours(const struct calendar *c, ts_t t, int64_t hours);
 
 #endif

@@ -18,7 +18,9 @@ bool money_add(int64_t a, int64_t b, int64_t *out);
 bool money_sub(int64_t a, int64_t b, int64_t *out);
 bool money_mul(int64_t a, int64_t b, int64_t *out);
 
-/* round_half_up(num / den) for den > 0, computed in 128 bits; false if the result overflows. */
+/* round_half_up(num / den) for den > 0, computed in 128 bits; false if the result overflows
+   or den <= 0. Halves round away from zero (-2.5 -> -3), so a credit note is the exact mirror of
+   the invoice it reverses. */
 bool money_div_round(__int128 num, int64_t den, int64_t *out);
 
 /* VAT contained in a VAT-inclusive amount: round_half_up(amount * rate_bp / (10000 + rate_bp)). */
@@ -36,7 +38,13 @@ size_t money_format(int64_t fen, char *buf, size_t n);
  */
 bool money_parse_yuan(const char *s, int64_t *out);
 
-/* ceil(a / b) for b > 0 over 128-bit numerator; used for basis-point displays. */
+/* ceil(a / b) for b > 0 over 128-bit numerator; used for basis-point displays.
+   Saturates at INT64_MIN/INT64_MAX when the quotient does not fit; 0 when b <= 0. */
 int64_t money_ceil_div(__int128 a, int64_t b);
+
+/* The explicit rounding modes of numbering-and-rules.md §2.3 ("rounded down" ⌊⌋, "up" ⌈⌉), for
+   den > 0, computed in 128 bits; false when den <= 0 or the result overflows int64. */
+bool money_div_floor(__int128 num, int64_t den, int64_t *out);
+bool money_div_ceil(__int128 num, int64_t den, int64_t *out);
 
 #endif

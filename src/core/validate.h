@@ -23,7 +23,7 @@ bool valid_phone(const char *s);
 
 enum tax_id_check {
     TAX_ID_BAD = 0,      /* wrong characters or length: 422 invalid_tax_id */
-    TAX_ID_CHECKSUM = 1, /* 18 chars of [0-9A-Z] but not a valid USCC checksum: kept, warned */
+    TAX_ID_CHECKSUM = 1, /* 15–20 chars of [0-9A-Z] but not a valid 18-char USCC: kept, warned */
     TAX_ID_OK = 2        /* a valid 统一社会信用代码 (GB 32100-2015 check character) */
 };
 /* Accepts 15–20 chars of [0-9A-Z]; only an 18-char value can be TAX_ID_OK. */
