@@ -1,0 +1,88 @@
+/*
+ * init.c — `osb init`: a new database with the schema, the settings and the admin user.
+ */
+#include "cli/cli.h"
+
+#include "core/clock.h"
+#include "flow/flow.h"
+#include "flow/session.h"
+#include "store/schema.h"
+#include "store/settings.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *read_password(void)
+{
+    static char buf[256];
+    if (!isatty(0))
+        return NULL;
+    fprintf(stderr, "admin password: ");
+    fflush(stderr);
+    if (!fgets(buf, sizeof buf, stdin))
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    struct cli_opts o;
+    if (cli_parse("init", argc, argv, "db=,admin-password=,prefix=", &o) < 0)
+        return EXIT_USAGE;
+    const char *path = cli_opt(&o, "db");
+    if (!path)
+        return cli_usage("init", "--db PATH is required");
+    const char *prefix = cli_opt(&o, "prefix") ? cli_opt(&o, "prefix") : "SC";
+    size_t pl = strlen(prefix);
+    bool ok = pl >= 1 && pl <= 4;
+    for (size_t i = 0; i < pl; i++)
+        ok = ok && prefix[i] >= 'A' && prefix[i] <= 'Z';
+    if (!ok)
+        return cli_usage("init", "--prefix must be 1-4 capital letters");
+    const char *pw = cli_opt(&o, "admin-password");
+    if (!pw)
+        pw = getenv("OSB_ADMIN_PASSWORD");
+    if (!pw)
+        pw = read_password();
+    if (!pw || strlen(pw) < 6)
+        return cli_usage("init", "an admin password of at least 6 characters is required "
+                                 "(--admin-password or OSB_ADMIN_PASSWORD)");
+    struct osb_err e = OSB_ERR_INIT;
+    if (access(path, F_OK) == 0) {
+        err_set(&e, ERR_DUPLICATE, "%s already exists; refusing to overwrite it", path);
+        return cli_fail(&e);
+    }
+    struct db *db;
+    if (db_open(path, true, &db, &e) < 0 || schema_migrate(db, &e) < 0)
+        return cli_fail(&e);
+    struct config cfg;
+    config_load(db, &cfg, &e);
+    snprintf(cfg.doc_prefix, sizeof cfg.doc_prefix, "%s", prefix);
+    struct ctx c;
+    cli_ctx(&c, db, &cfg, "system", &e);
+    char *hash = session_hash_password(pw);
+    int rc = -1;
+    if (db_begin(db, &e) == 0 && settings_set(db, &e, "doc_prefix", prefix, "system", c.now) == 0 &&
+        settings_set(db, &e, "time_zone", "Asia/Shanghai", "system", c.now) == 0 &&
+        db_exec(db, &e,
+                "INSERT INTO users(username, name, password_hash, role, department, created_at,"
+                " created_by, updated_at) VALUES('admin', '系统管理员', ?, 'admin', 'admin', ?,"
+                " 'system', ?)",
+                "sii", hash, c.now, c.now) >= 0 &&
+        flow_audit(&c, &e, "init", "database", path, NULL, NULL) == 0 && db_commit(db, &e) == 0)
+        rc = 0;
+    free(hash);
+    if (rc < 0) {
+        db_rollback(db);
+        db_close(db);
+        unlink(path);
+        return cli_fail(&e);
+    }
+    db_close(db);
+    printf("created %s (schema %d, prefix %s, user 'admin')\n", path, schema_latest(), prefix);
+    return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * serve.c — `osb serve`: the HTTP server plus the scheduler tick.
+ */
+#include "cli/cli.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "flow/admin.h"
+#include "http/server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct server_conf conf;
+
+/* Runs due jobs in one transaction as the system user (every minute, and once at start so a
+   job missed while the server was down runs now). */
+static void tick(void)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    struct db *db = server_db(&e);
+    struct ctx c;
+    if (!db || cli_ctx(&c, db, &conf.cfg, "system", &e) < 0 || db_begin(db, &e) < 0) {
+        log_error("scheduler: %s", e.message);
+        err_clear(&e);
+        return;
+    }
+    json_t *ran = json_array();
+    if (jobs_run(&c, false, ran, &e) < 0 || db_commit(db, &e) < 0) {
+        db_rollback(db);
+        log_error("scheduler: %s", e.message);
+    }
+    json_decref(ran);
+    err_clear(&e);
+}
+
+static const char *default_web_dir(const char *argv0)
+{
+    /* ./web when run from the checkout; else beside the binary (../web from build/). */
+    static char buf[4096];
+    if (access("web/index.html", R_OK) == 0)
+        return "web";
+    const char *slash = strrchr(argv0, '/');
+    if (slash) {
+        snprintf(buf, sizeof buf, "%.*s/../web", (int)(slash - argv0), argv0);
+        return buf;
+    }
+    return "web";
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct cli_opts o;
+    if (cli_parse("serve", argc, argv, "db=,listen=,threads=,web=,test-clock", &o) < 0)
+        return EXIT_USAGE;
+    const char *listen = cli_opt(&o, "listen") ? cli_opt(&o, "listen") : "127.0.0.1:8080";
+    char host[64];
+    int port = 0;
+    const char *colon = strrchr(listen, ':');
+    if (!colon || (size_t)(colon - listen) >= sizeof host || (port = atoi(colon + 1)) <= 0 ||
+        port > 65535)
+        return cli_usage("serve", "--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    int threads = cli_opt(&o, "threads") ? atoi(cli_opt(&o, "threads")) : 8;
+    if (threads < 1 || threads > 256)
+        return cli_usage("serve", "--threads takes 1 to 256");
+    struct osb_err e = OSB_ERR_INIT;
+    struct db *db;
+    if (cli_open(cli_opt(&o, "db"), &db, &conf.cfg, &e) < 0)
+        return cli_fail(&e);
+    db_close(db);
+    conf.db_path = cli_opt(&o, "db");
+    conf.web_dir = cli_opt(&o, "web") ? cli_opt(&o, "web") : default_web_dir(argv[-1]);
+    conf.test_clock = cli_flag(&o, "test-clock");
+    conf.body_limit = 1 << 20;
+    conf.import_limit = 32u << 20;
+    if (conf.test_clock) {
+        clock_set_test(clock_wall());
+        log_info("test clock enabled (PUT /api/v1/test/clock)");
+    }
+    g_server = &conf;
+    tick();
+    if (server_run(&conf, host, port, threads, tick, &e) < 0)
+        return cli_fail(&e);
+    return 0;
+}

@@ -1,0 +1,16 @@
+/*
+ * csv.h — RFC 4180 CSV: comma separated, optional double quotes ("" inside quotes is one "),
+ * CRLF or LF line ends, a UTF-8 BOM at the start is skipped. Pure; no I/O.
+ */
+#ifndef OSB_CSV_H
+#define OSB_CSV_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Parses text into an array of rows, each an array of strings. On malformed input (an
+   unterminated quote, a quote inside an unquoted field, NUL bytes) returns NULL and sets
+   *bad_line to the 1-based line. */
+json_t *csv_parse(const char *text, size_t len, size_t *bad_line);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * ctx.h — what every flow receives: the connection (inside the request's transaction), the
+ * acting user, "now" read once from the clock, and where the request came from.
+ */
+#ifndef OSB_CTX_H
+#define OSB_CTX_H
+
+#include "core/date.h"
+#include "rules/perm.h"
+#include "store/db.h"
+
+struct config {
+    char doc_prefix[8];
+    int tz_min;           /* company zone offset in minutes, +480 */
+    int session_idle_hours;
+    int login_fail_limit; /* failed logins per address per minute before 429 */
+};
+
+struct user {
+    char username[40];
+    char name[128];
+    enum role role;
+    char market[40];
+    char region[40];
+    char manager[40];
+    char proxy_for[40];
+};
+
+struct ctx {
+    struct db *db;
+    const struct config *cfg;
+    struct user user; /* role ROLE_NONE when anonymous */
+    ts_t now;
+    const char *ip;
+    const char *request_id;
+    bool has_if_match; /* the request carried If-Match */
+    int64_t if_match;
+    bool commit_on_error; /* keep this request's writes even though it answers an error
+                             (failed logins are recorded) */
+};
+
+/* The acting user as the pure scope rules see it. */
+void ctx_scope_user(const struct ctx *c, struct scope_user *out);
+
+#endif

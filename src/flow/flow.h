@@ -1,0 +1,32 @@
+/*
+ * flow.h — helpers every flow uses: permission gate, audit, document numbers, If-Match.
+ */
+#ifndef OSB_FLOW_H
+#define OSB_FLOW_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+
+/* 403 forbidden (rule "role") unless the acting role may act on a (any symbol but '-'/'R'). */
+int flow_need(struct ctx *c, enum perm_action a, struct osb_err *e);
+/* 403 unless the role may at least read what a concerns. */
+int flow_need_read(struct ctx *c, enum perm_action a, struct osb_err *e);
+
+/* One audit row for the acting user. before/after are borrowed. */
+int flow_audit(struct ctx *c, struct osb_err *e, const char *action, const char *object_type,
+               const char *object_key, json_t *before, json_t *after);
+int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of,
+                   const char *action, const char *object_type, const char *object_key,
+                   json_t *before, json_t *after);
+
+/* The next document number of the type, dated today in the company zone. */
+int flow_docno(struct ctx *c, struct osb_err *e, const char *type, char *out);
+
+/* 409 version_conflict when the request carried If-Match and it differs from current. */
+int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current);
+
+/* Today in the company zone. */
+date_t flow_today(const struct ctx *c);
+
+#endif

@@ -1,0 +1,711 @@
+/*
+ * masterdata.c — the master-data flow: permission, scope, cross-field rules, write, audit.
+ *
+ * Per collection one row of `ops` names who may create and edit it, the list filters it
+ * accepts and its cross-field rules. Shape checks (types, lengths, enums) come from the field
+ * tables through record_check(); this file adds what needs other rows: that references exist
+ * and have the right role (422 unknown_reference / role_scope_mismatch), that a region belongs
+ * to the market (region_market_mismatch), that reporting lines have no cycle.
+ */
+#include "flow/masterdata.h"
+
+#include "core/csv.h"
+#include "core/sb.h"
+#include "core/validate.h"
+#include "flow/flow.h"
+#include "flow/session.h"
+#include "store/credit.h"
+#include "store/masterdata.h"
+#include "store/record.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*validate_fn)(struct ctx *c, json_t *clean, json_t *old, struct osb_err *e);
+
+struct filter_def {
+    const char *name;   /* query parameter */
+    const char *column; /* SQL column */
+};
+
+struct md_ops {
+    const struct record_def *def;
+    enum perm_action create, edit;
+    validate_fn validate;
+    const struct filter_def *filters;
+};
+
+/* ---- references ---------------------------------------------------------------------- */
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* The value of field k: from the request when present (and not null), else from old. */
+static const char *val(json_t *clean, json_t *old, const char *k)
+{
+    json_t *v = json_object_get(clean, k);
+    if (v)
+        return json_string_value(v); /* NULL when cleared */
+    return old ? str(old, k) : NULL;
+}
+
+/* Checks that a user exists and has one of the roles ("," separated list, NULL = any). */
+static int check_user(struct ctx *c, struct osb_err *e, const char *field, const char *username,
+                      const char *roles)
+{
+    if (!username)
+        return 0;
+    char *role = NULL;
+    int rc = db_text(c->db, e, &role, "SELECT role FROM users WHERE username = ?", "s", username);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        free(role);
+        return err_invalid(e, field, "unknown_reference", "%s: no user '%s'", field, username);
+    }
+    bool ok = true;
+    if (roles) {
+        ok = false;
+        size_t rl = strlen(role);
+        for (const char *p = roles; *p;) {
+            const char *comma = strchr(p, ',');
+            size_t n = comma ? (size_t)(comma - p) : strlen(p);
+            if (n == rl && strncmp(p, role, n) == 0)
+                ok = true;
+            p += n + (comma ? 1 : 0);
+        }
+    }
+    if (!ok) {
+        err_invalid(e, field, "role_scope_mismatch", "%s: user '%s' has role %s, needs %s", field,
+                    username, role, roles);
+        free(role);
+        return -1;
+    }
+    free(role);
+    return 0;
+}
+
+static int check_exists(struct ctx *c, struct osb_err *e, const char *field, const char *table,
+                        const char *keycol, const char *value)
+{
+    if (!value)
+        return 0;
+    struct sb sql = SB_INIT;
+    sb_addf(&sql, "SELECT count(*) FROM %s WHERE %s = ?", table, keycol);
+    int64_t n = 0;
+    int rc = db_int(c->db, e, &n, sql.buf, "s", value);
+    sb_free(&sql);
+    if (rc < 0)
+        return -1;
+    if (n == 0)
+        return err_invalid(e, field, "unknown_reference", "%s: no such %s '%s'", field, field,
+                           value);
+    return 0;
+}
+
+/* The market a region belongs to (malloc'ed) or NULL. */
+static char *region_market(struct ctx *c, struct osb_err *e, const char *region)
+{
+    char *m = NULL;
+    if (db_text(c->db, e, &m, "SELECT market FROM regions WHERE code = ?", "s", region) != 1) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- per-collection rules -------------------------------------------------------------- */
+
+static int v_market(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
+{
+    (void)old;
+    if (check_user(c, e, "slt_supervisor", str(n, "slt_supervisor"),
+                   "sales_director,deputy_director") < 0 ||
+        check_user(c, e, "mm", str(n, "mm"), "mm") < 0 ||
+        check_user(c, e, "bcr", str(n, "bcr"), "ssg_leader,csr") < 0 ||
+        check_user(c, e, "default_csr", str(n, "default_csr"), "csr,ssg_leader") < 0)
+        return -1;
+    return 0;
+}
+
+static int v_region(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
+{
+    if (json_object_get(n, "market") && old) {
+        const char *was = str(old, "market");
+        const char *now = str(n, "market");
+        if (was && now && strcmp(was, now) != 0) {
+            /* entities §1.2: a region never changes market once it has documents; until the
+               document tables exist every customer counts as one. */
+            int64_t used = 0;
+            if (db_int(c->db, e, &used, "SELECT count(*) FROM customers WHERE region = ?", "s",
+                       str(old, "code")) < 0)
+                return -1;
+            if (used)
+                return err_invalid(e, "market", "region_market_mismatch",
+                                   "the region has customers; it cannot change market");
+        }
+    }
+    if (check_exists(c, e, "market", "markets", "code", str(n, "market")) < 0 ||
+        check_user(c, e, "um", str(n, "um"), "um") < 0)
+        return -1;
+    return 0;
+}
+
+/* Walks the manager chain from `manager` up; a cycle back to `self` is refused. */
+static int check_reporting(struct ctx *c, struct osb_err *e, const char *self,
+                           const char *manager)
+{
+    char cur[64];
+    snprintf(cur, sizeof cur, "%s", manager ? manager : "");
+    for (int depth = 0; cur[0] && depth < 64; depth++) {
+        if (strcmp(cur, self) == 0)
+            return err_invalid(e, "manager", "reporting_cycle",
+                               "the reporting line would form a cycle");
+        char *next = NULL;
+        if (db_text(c->db, e, &next, "SELECT manager FROM users WHERE username = ?", "s", cur) <
+            0)
+            return -1;
+        snprintf(cur, sizeof cur, "%s", next ? next : "");
+        free(next);
+    }
+    return 0;
+}
+
+static int v_user(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
+{
+    const char *username = val(n, old, "username");
+    enum role r = role_parse(val(n, old, "role"));
+    const char *region = val(n, old, "region");
+    const char *market = val(n, old, "market");
+    if (region) {
+        char *rm = region_market(c, e, region);
+        if (!rm) {
+            if (!err_ok(e))
+                return -1;
+            return err_invalid(e, "region", "unknown_reference", "no region '%s'", region);
+        }
+        if (market && strcmp(market, rm) != 0) {
+            free(rm);
+            return err_invalid(e, "region", "region_market_mismatch",
+                               "region %s does not belong to market %s", region, market);
+        }
+        /* entities §1.3: the market is derived from the region. */
+        json_object_set_new(n, "market", json_string(rm));
+        market = str(n, "market");
+        free(rm);
+    }
+    if (check_exists(c, e, "market", "markets", "code", market) < 0)
+        return -1;
+    if (r == ROLE_MM && !market)
+        return err_invalid(e, "market", "required", "a market manager needs a market");
+    if (r == ROLE_UM && !region)
+        return err_invalid(e, "region", "required", "a unit manager needs a region");
+    if (check_user(c, e, "manager", str(n, "manager"), NULL) < 0 ||
+        check_user(c, e, "proxy_for", str(n, "proxy_for"), "gm,sales_director,deputy_director") <
+            0)
+        return -1;
+    if (json_object_get(n, "manager") && check_reporting(c, e, username, str(n, "manager")) < 0)
+        return -1;
+    if (json_object_get(n, "role"))
+        json_object_set_new(n, "department", json_string(role_department(r)));
+    json_t *pw = json_object_get(n, "password");
+    if (pw) {
+        char *h = session_hash_password(json_string_value(pw));
+        json_object_set_new(n, "password_hash", json_string(h));
+        free(h);
+        json_object_del(n, "password");
+    }
+    return 0;
+}
+
+static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
+{
+    const char *market = val(n, old, "market");
+    const char *region = val(n, old, "region");
+    if (check_exists(c, e, "market", "markets", "code", market) < 0)
+        return -1;
+    if (json_object_get(n, "region") || json_object_get(n, "market")) {
+        char *rm = region_market(c, e, region);
+        if (!rm) {
+            if (!err_ok(e))
+                return -1;
+            return err_invalid(e, "region", "unknown_reference", "no region '%s'", region);
+        }
+        bool mismatch = strcmp(rm, market) != 0;
+        free(rm);
+        if (mismatch)
+            return err_invalid(e, "region", "region_market_mismatch",
+                               "region %s does not belong to market %s", region, market);
+    }
+    if (check_user(c, e, "kam", str(n, "kam"), "kam") < 0 ||
+        check_user(c, e, "rep", str(n, "rep"), "rep") < 0 ||
+        check_user(c, e, "csr", str(n, "csr"), "csr,ssg_leader") < 0 ||
+        check_exists(c, e, "parent", "customers", "code", str(n, "parent")) < 0)
+        return -1;
+    /* 'O' creators and editors act only for their own customers. */
+    enum role r = c->user.role;
+    if (r == ROLE_KAM || r == ROLE_REP) {
+        struct scope_user su;
+        ctx_scope_user(c, &su);
+        struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL,
+                                    NULL};
+        if (!scope_owns_customer(&su, &sc))
+            return err_forbidden(e, "role", "you may only keep your own customers");
+    }
+    if (!old && !json_object_get(n, "status"))
+        json_object_set_new(n, "status", json_string(r == ROLE_ADMIN ? "active" : "prospect"));
+    return 0;
+}
+
+static int v_warehouse(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
+{
+    (void)old;
+    return check_user(c, e, "scr", str(n, "scr"), "warehouse");
+}
+
+static int v_none(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
+{
+    (void)c, (void)n, (void)old, (void)e;
+    return 0;
+}
+
+static const struct filter_def f_market[] = {{"active", "active"}, {0, 0}};
+static const struct filter_def f_region[] = {{"market", "market"}, {"active", "active"}, {0, 0}};
+static const struct filter_def f_user[] = {
+    {"role", "role"}, {"market", "market"}, {"region", "region"}, {"active", "active"}, {0, 0}};
+static const struct filter_def f_customer[] = {
+    {"market", "market"}, {"region", "region"}, {"kam", "kam"},   {"rep", "rep"},
+    {"grade", "grade"},   {"tier", "tier"},     {"status", "status"}, {0, 0}};
+static const struct filter_def f_product[] = {
+    {"kind", "kind"}, {"active", "active"}, {"category", "category"}, {0, 0}};
+static const struct filter_def f_warehouse[] = {{"active", "active"}, {0, 0}};
+
+static const struct md_ops ops[] = {
+    {&rd_market, P_ORG_ADMIN, P_ORG_ADMIN, v_market, f_market},
+    {&rd_region, P_ORG_ADMIN, P_ORG_ADMIN, v_region, f_region},
+    {&rd_user, P_ORG_ADMIN, P_ORG_ADMIN, v_user, f_user},
+    {&rd_customer, P_CUSTOMER_CREATE, P_CUSTOMER_EDIT, v_customer, f_customer},
+    {&rd_product, P_PRODUCT_EDIT, P_PRODUCT_EDIT, v_none, f_product},
+    {&rd_warehouse, P_ORG_ADMIN, P_ORG_ADMIN, v_warehouse, f_warehouse},
+};
+
+static const struct md_ops *ops_of(const struct record_def *d)
+{
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (ops[i].def == d)
+            return &ops[i];
+    return NULL;
+}
+
+/* ---- scope ----------------------------------------------------------------------------- */
+
+/* SQL condition on the customers table (aliased as the bare table) for the caller's scope;
+   mirrors scope_sees_customer() of rules/perm.c. */
+static const char *customer_scope_sql(struct ctx *c, json_t *params)
+{
+    switch (c->user.role) {
+    case ROLE_DEPUTY_DIRECTOR:
+        json_array_append_new(params, json_string(c->user.username));
+        return "market IN (SELECT code FROM markets WHERE slt_supervisor = ?)";
+    case ROLE_MM:
+        json_array_append_new(params, json_string(c->user.market));
+        return "market = ?";
+    case ROLE_UM:
+        json_array_append_new(params, json_string(c->user.region));
+        return "region = ?";
+    case ROLE_KAM:
+        json_array_append_new(params, json_string(c->user.username));
+        return "kam = ?";
+    case ROLE_REP:
+        json_array_append_new(params, json_string(c->user.username));
+        json_array_append_new(params, json_string(c->user.manager));
+        return "(rep = ? OR (rep IS NULL AND kam = ?))";
+    case ROLE_CUSTOMER:
+    case ROLE_NONE:
+        return "0 = 1";
+    default:
+        return NULL;
+    }
+}
+
+static bool sees_customer(struct ctx *c, json_t *row)
+{
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    char *sup = NULL;
+    struct osb_err ignore = OSB_ERR_INIT;
+    db_text(c->db, &ignore, &sup, "SELECT slt_supervisor FROM markets WHERE code = ?", "s",
+            str(row, "market"));
+    struct scope_customer sc = {str(row, "market"), str(row, "region"), str(row, "kam"),
+                                str(row, "rep"),    NULL,               sup};
+    bool ok = scope_sees_customer(&su, &sc);
+    free(sup);
+    err_clear(&ignore);
+    return ok;
+}
+
+/* Users are readable by the roles with R/Y on the organisation row, and each user reads self. */
+static bool sees_user(struct ctx *c, const char *username)
+{
+    return perm_may_read(P_ORG_ADMIN, c->user.role) ||
+           (username && strcmp(username, c->user.username) == 0);
+}
+
+/* Fields of a customer shown to the departments that see only part of it (§4). */
+static const char *const logistics_view[] = {
+    "code", "name", "short_name", "market", "region", "kam", "status", "consignee",
+    "consignee_phone", "consignment_station", "carrier", "delivery_address", "arrival_address",
+    "transit_days", "last_confirmed_on", "address", "phone", "version", NULL};
+static const char *const finance_keys[] = {
+    "credit_limit_fen", "payment_term_days", "prepay_only", "credit_hold", "credit_hold_reason",
+    "grade", "assets_fen", "bank_name", "bank_account", "qualified_note", "credit_status_note",
+    NULL};
+
+static void shape_customer(struct ctx *c, json_t *row, date_t today)
+{
+    enum role r = c->user.role;
+    if (r == ROLE_WAREHOUSE) {
+        json_t *keep = json_object();
+        for (const char *const *k = logistics_view; *k; k++) {
+            json_t *v = json_object_get(row, *k);
+            if (v)
+                json_object_set(keep, *k, v);
+        }
+        json_object_clear(row);
+        json_object_update(row, keep);
+        json_decref(keep);
+        return;
+    }
+    if (!scope_sees_credit(r)) {
+        for (const char *const *k = finance_keys; *k; k++)
+            json_object_del(row, *k);
+        return;
+    }
+    struct credit_figures f = {0};
+    struct osb_err e = OSB_ERR_INIT;
+    if (store_credit_figures(c->db, &e, str(row, "code"), today, NULL, &f) == 0)
+        json_object_set_new(row, "credit", credit_json(&f));
+    err_clear(&e);
+}
+
+/* ---- operations ------------------------------------------------------------------------ */
+
+static int load(struct ctx *c, const struct record_def *d, const char *key, json_t **row,
+                struct osb_err *e)
+{
+    int rc = rec_get(c->db, e, d, key, row);
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "no %s '%s'", d->object, key);
+    return 0;
+}
+
+/* Reads one object as the caller may see it: 404 outside scope. */
+int md_get(struct ctx *c, const struct record_def *d, const char *key, json_t **out,
+           struct osb_err *e)
+{
+    *out = NULL;
+    if (d == &rd_user && !sees_user(c, key))
+        return err_forbidden(e, "role", "the role %s may not read users", role_str(c->user.role));
+    json_t *row;
+    if (load(c, d, key, &row, e) < 0)
+        return -1;
+    if (d == &rd_customer) {
+        if (!sees_customer(c, row)) {
+            json_decref(row);
+            return err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);
+        }
+        shape_customer(c, row, flow_today(c));
+    }
+    *out = row;
+    return 0;
+}
+
+static int create_one(struct ctx *c, const struct md_ops *o, json_t *body, json_t **out,
+                      struct osb_err *e)
+{
+    json_t *clean = NULL;
+    int rc = -1;
+    if (flow_need(c, o->create, e) < 0 || record_check(o->def, body, true, &clean, e) < 0 ||
+        o->validate(c, clean, NULL, e) < 0)
+        goto out;
+    const char *key = str(clean, o->def->key);
+    char keybuf[64];
+    snprintf(keybuf, sizeof keybuf, "%s", key);
+    if (rec_insert(c->db, e, o->def, clean, c->now, c->user.username) < 0)
+        goto out;
+    json_t *row;
+    if (load(c, o->def, keybuf, &row, e) < 0)
+        goto out;
+    if (flow_audit(c, e, "create", o->def->object, keybuf, NULL, row) < 0) {
+        json_decref(row);
+        goto out;
+    }
+    if (o->def == &rd_customer)
+        shape_customer(c, row, flow_today(c));
+    *out = row;
+    rc = 0;
+out:
+    json_decref(clean);
+    return rc;
+}
+
+int md_create(struct ctx *c, const struct record_def *d, json_t *body, json_t **out,
+              struct osb_err *e)
+{
+    *out = NULL;
+    return create_one(c, ops_of(d), body, out, e);
+}
+
+int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body,
+             json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    const struct md_ops *o = ops_of(d);
+    json_t *old = NULL, *clean = NULL;
+    int rc = -1;
+    if (d == &rd_user && !sees_user(c, key)) {
+        err_forbidden(e, "role", "the role %s may not change users", role_str(c->user.role));
+        goto out;
+    }
+    if (load(c, d, key, &old, e) < 0)
+        goto out;
+    if (d == &rd_customer && !sees_customer(c, old)) {
+        err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);
+        goto out;
+    }
+    if (flow_need(c, o->edit, e) < 0 || flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
+        record_check(d, body, false, &clean, e) < 0)
+        goto out;
+    if (c->user.role != ROLE_ADMIN) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(clean, k, v) {
+            const struct field_def *f = record_field(d, k);
+            if (f && (f->flags & F_ADMIN)) {
+                err_forbidden(e, "role", "only an administrator may change %s", k);
+                goto out;
+            }
+        }
+    }
+    if (o->validate(c, clean, old, e) < 0)
+        goto out;
+    if (json_object_size(clean) > 0 && rec_update(c->db, e, d, key, clean, c->now) < 0)
+        goto out;
+    json_t *row;
+    if (load(c, d, key, &row, e) < 0)
+        goto out;
+    if (flow_audit(c, e, "update", d->object, key, old, row) < 0) {
+        json_decref(row);
+        goto out;
+    }
+    if (d == &rd_customer)
+        shape_customer(c, row, flow_today(c));
+    *out = row;
+    rc = 0;
+out:
+    json_decref(old);
+    json_decref(clean);
+    return rc;
+}
+
+int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q, json_t **out,
+            struct osb_err *e)
+{
+    *out = NULL;
+    const struct md_ops *o = ops_of(d);
+    if (d == &rd_user && !perm_may_read(P_ORG_ADMIN, c->user.role))
+        return err_forbidden(e, "role", "the role %s may not list users", role_str(c->user.role));
+    struct rec_filter f[16];
+    size_t nf = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const struct filter_def *fd = o->filters;
+        while (fd->name && strcmp(fd->name, q->names[i]) != 0)
+            fd++;
+        if (!fd->name)
+            return err_bad(e, q->names[i], "unknown filter '%s'", q->names[i]);
+        const char *v = q->values[i];
+        if (strcmp(fd->column, "active") == 0 || strcmp(fd->column, "prepay_only") == 0) {
+            if (strcmp(v, "true") && strcmp(v, "false"))
+                return err_bad(e, fd->name, "%s must be true or false", fd->name);
+            v = strcmp(v, "true") == 0 ? "1" : "0";
+        }
+        if (nf < 16)
+            f[nf++] = (struct rec_filter){fd->column, v};
+    }
+    json_t *params = json_array();
+    const char *scope = d == &rd_customer ? customer_scope_sql(c, params) : NULL;
+    /* "active" filters compare an INTEGER column with a text '1': cast in SQL instead. */
+    struct sb where = SB_INIT;
+    json_t *all = json_array();
+    if (scope)
+        sb_addf(&where, "%s", scope);
+    json_array_extend(all, params);
+    struct rec_filter plain[16];
+    size_t np = 0;
+    for (size_t i = 0; i < nf; i++) {
+        if (strcmp(f[i].column, "active") == 0) {
+            sb_addf(&where, "%sactive = ?", where.len ? " AND " : "");
+            json_array_append_new(all, json_integer(f[i].value[0] == '1'));
+        } else {
+            plain[np++] = f[i];
+        }
+    }
+    json_t *rows = rec_list(c->db, e, d, plain, np, where.len ? where.buf : NULL, all, q->cursor,
+                            q->limit);
+    sb_free(&where);
+    json_decref(all);
+    json_decref(params);
+    if (!rows)
+        return -1;
+    json_t *next = json_null();
+    if ((int)json_array_size(rows) > q->limit) {
+        json_array_remove(rows, (size_t)q->limit);
+        next = json_string(str(json_array_get(rows, (size_t)q->limit - 1), d->key));
+    }
+    if (d == &rd_customer) {
+        date_t today = flow_today(c);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) shape_customer(c, row, today);
+    }
+    *out = json_pack("{so so}", "items", rows, "next_cursor", next);
+    return 0;
+}
+
+int md_history(struct ctx *c, const struct record_def *d, const char *key, json_t **out,
+               struct osb_err *e)
+{
+    json_t *row;
+    if (md_get(c, d, key, &row, e) < 0)
+        return -1;
+    json_decref(row);
+    json_t *items = db_rows(c->db, e,
+                            "SELECT seq, at, actor, on_behalf_of, action, before AS \"before!j\","
+                            " after AS \"after!j\" FROM audit WHERE object_type = ? AND"
+                            " object_key = ? ORDER BY seq",
+                            "ss", d->object, key);
+    if (!items)
+        return -1;
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        char ts[32];
+        ts_format_rfc3339(json_integer_value(json_object_get(it, "at")), c->cfg->tz_min, ts);
+        json_object_set_new(it, "at", json_string(ts));
+    }
+    *out = json_pack("{so}", "items", items);
+    return 0;
+}
+
+/* ---- CSV import ------------------------------------------------------------------------ */
+
+/* Turns one CSV cell into the JSON value its field expects; NULL cells stay absent. */
+static json_t *cell_value(const struct field_def *f, const char *s)
+{
+    if (!*s)
+        return NULL;
+    switch (f->kind) {
+    case FK_INT:
+    case FK_FEN: {
+        errno = 0;
+        char *end;
+        long long x = strtoll(s, &end, 10);
+        if (errno || *end || end == s)
+            return json_string(s); /* record_check reports the wrong type */
+        return json_integer(x);
+    }
+    case FK_BOOL:
+        if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "是"))
+            return json_true();
+        if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "否"))
+            return json_false();
+        return json_string(s);
+    case FK_JSON: {
+        json_t *j = json_loads(s, 0, NULL);
+        return j ? j : json_string(s);
+    }
+    default:
+        return json_string(s);
+    }
+}
+
+int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len,
+              json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    const struct md_ops *o = ops_of(d);
+    if (flow_need(c, o->create, e) < 0)
+        return -1;
+    size_t bad_line = 0;
+    json_t *rows = csv_parse(csv, len, &bad_line);
+    if (!rows) {
+        err_bad(e, NULL, "the CSV is malformed at line %zu", bad_line);
+        e->extra = json_pack("{s[{sIss}]}", "rows", "row", (json_int_t)bad_line, "rule", "csv");
+        return -1;
+    }
+    json_t *header = json_array_get(rows, 0);
+    if (!header || json_array_size(rows) < 2) {
+        json_decref(rows);
+        return err_bad(e, NULL, "the CSV needs a header row and at least one data row");
+    }
+    size_t i;
+    json_t *h;
+    json_array_foreach(header, i, h) {
+        const struct field_def *f = record_field(d, json_string_value(h));
+        if (!f || (f->flags & F_INTERNAL)) {
+            err_bad(e, json_string_value(h), "unknown column '%s'", json_string_value(h));
+            json_decref(rows);
+            return -1;
+        }
+    }
+    json_t *errors = json_array();
+    json_t *keys = json_array();
+    for (size_t r = 1; r < json_array_size(rows); r++) {
+        json_t *row = json_array_get(rows, r);
+        json_t *obj = json_object();
+        size_t j;
+        json_t *cell;
+        json_array_foreach(row, j, cell) {
+            json_t *hn = json_array_get(header, j);
+            if (!hn)
+                continue;
+            json_t *v = cell_value(record_field(d, json_string_value(hn)), json_string_value(cell));
+            if (v)
+                json_object_set_new(obj, json_string_value(hn), v);
+        }
+        struct osb_err re = OSB_ERR_INIT;
+        json_t *created = NULL;
+        /* Line numbers count the header as line 1, as a spreadsheet shows them. */
+        if (create_one(c, o, obj, &created, &re) < 0) {
+            if (json_array_size(errors) < 100)
+                json_array_append_new(
+                    errors, json_pack("{sI ss ss ss}", "row", (json_int_t)(r + 1), "field",
+                                      re.field, "rule",
+                                      re.rule[0] ? re.rule : err_code_str(re.code), "message",
+                                      re.message));
+            if (re.code == ERR_INTERNAL) {
+                err_clear(&re);
+                json_decref(obj);
+                break;
+            }
+        } else {
+            json_array_append_new(keys, json_string(str(created, d->key)));
+        }
+        err_clear(&re);
+        json_decref(created);
+        json_decref(obj);
+    }
+    json_decref(rows);
+    if (json_array_size(errors) > 0) {
+        err_invalid(e, NULL, "import_rejected", "%zu row(s) are wrong; nothing was imported",
+                    json_array_size(errors));
+        e->extra = json_pack("{so}", "rows", errors);
+        json_decref(keys);
+        return -1;
+    }
+    json_decref(errors);
+    *out = json_pack("{sI so}", "created", (json_int_t)json_array_size(keys), "items", keys);
+    return 0;
+}

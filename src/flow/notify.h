@@ -1,0 +1,22 @@
+/*
+ * notify.h — the notification outbox (entities §13): written in the same transaction as the
+ * change that causes it; read in-app by its recipient; delivered by e-mail later.
+ */
+#ifndef OSB_NOTIFY_H
+#define OSB_NOTIFY_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+
+/* Queues one in-app notification (and its e-mail twin when the user has an address).
+   dedup_key may be NULL; a repeated key is silently ignored. */
+int notify(struct ctx *c, struct osb_err *e, const char *event, const char *recipient,
+           const char *document, const char *dedup_key, const char *subject_fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, json_t **out,
+                struct osb_err *e);
+int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
+
+#endif

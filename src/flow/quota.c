@@ -1,0 +1,163 @@
+/*
+ * quota.c — setting quotas and reading them with used and remaining.
+ *
+ * used = Σ active quota_uses rows (written by the order flow at AC) of the same period and SKU
+ * and the same customer (customer rows) or region (region rows); remaining = qty − used
+ * (transfers in and out are added by the quota-transfer flow).
+ */
+#include "flow/quota.h"
+
+#include "core/record.h"
+#include "flow/flow.h"
+
+static const struct field_def quota_fields[] = {
+    {"period", FK_PERIOD, 0, 0, F_REQUIRED | F_FIXED, 0, 0, 0},
+    {"sku", FK_REF, 0, 0, F_REQUIRED | F_FIXED, "products", 0, 0},
+    {"customer", FK_REF, 0, 0, F_FIXED, "customers", 0, 0},
+    {"region", FK_REF, 0, 0, F_FIXED, "regions", 0, 0},
+    {"qty", FK_INT, 0, 100000000, F_REQUIRED, 0, 0, "negative_qty"},
+    {"note", FK_TEXT, 0, 200, 0, 0, 0, 0},
+};
+static const struct record_def quota_def = {"quotas", "id", "quota", quota_fields, 6};
+
+static const char *const quota_select =
+    "SELECT q.id, q.period, q.sku, q.customer, q.region, q.qty, q.note, q.version,"
+    " coalesce((SELECT sum(u.qty) FROM quota_uses u WHERE u.released = 0 AND u.period = q.period"
+    "   AND u.sku = q.sku AND ((q.customer IS NOT NULL AND u.customer = q.customer)"
+    "   OR (q.region IS NOT NULL AND u.region = q.region))), 0) AS used"
+    " FROM quotas q";
+
+static void add_remaining(json_t *row)
+{
+    json_int_t qty = json_integer_value(json_object_get(row, "qty"));
+    json_int_t used = json_integer_value(json_object_get(row, "used"));
+    json_object_set_new(row, "remaining", json_integer(qty - used));
+}
+
+int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s WHERE q.id = ?", quota_select);
+    int rc = db_row(c->db, e, out, sql, "i", id);
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        return err_set(e, ERR_NOT_FOUND, "no quota %lld", (long long)id);
+    add_remaining(*out);
+    return 0;
+}
+
+static int check_ref(struct ctx *c, struct osb_err *e, const char *field, const char *sql,
+                     const char *v, const char *rule)
+{
+    if (!v)
+        return 0;
+    int64_t n = 0;
+    if (db_int(c->db, e, &n, sql, "s", v) < 0)
+        return -1;
+    return n ? 0 : err_invalid(e, field, rule, "no %s '%s'", field, v);
+}
+
+int quota_set(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *n = NULL;
+    int rc = -1;
+    if (flow_need(c, P_QUOTA_SET, e) < 0 || record_check(&quota_def, body, true, &n, e) < 0)
+        goto done;
+    const char *cust = json_string_value(json_object_get(n, "customer"));
+    const char *reg = json_string_value(json_object_get(n, "region"));
+    if ((cust == NULL) == (reg == NULL)) {
+        err_invalid(e, cust ? "region" : "customer", "quota_target",
+                    "give exactly one of customer or region");
+        goto done;
+    }
+    const char *sku = json_string_value(json_object_get(n, "sku"));
+    if (check_ref(c, e, "sku", "SELECT count(*) FROM products WHERE sku = ?", sku, "unknown_sku") < 0 ||
+        check_ref(c, e, "customer", "SELECT count(*) FROM customers WHERE code = ?", cust,
+                  "unknown_reference") < 0 ||
+        check_ref(c, e, "region", "SELECT count(*) FROM regions WHERE code = ?", reg,
+                  "unknown_reference") < 0)
+        goto done;
+    if (db_exec(c->db, e,
+                "INSERT INTO quotas(period, sku, customer, region, qty, set_by, note, created_at,"
+                " updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                "ssssissii", json_string_value(json_object_get(n, "period")), sku, cust, reg,
+                (int64_t)json_integer_value(json_object_get(n, "qty")), c->user.username,
+                json_string_value(json_object_get(n, "note")), c->now, c->now) < 0) {
+        if (e->code == ERR_DUPLICATE)
+            err_set(e, ERR_DUPLICATE, "a quota for this period, SKU and %s already exists",
+                    cust ? "customer" : "region");
+        goto done;
+    }
+    int64_t id = db_last_id(c->db);
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    if (quota_get(c, id, out, e) < 0 || flow_audit(c, e, "create", "quota", key, NULL, *out) < 0)
+        goto done;
+    rc = 0;
+done:
+    if (rc < 0 && *out) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    json_decref(n);
+    return rc;
+}
+
+int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *old = NULL, *n = NULL;
+    int rc = -1;
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    if (quota_get(c, id, &old, e) < 0 || flow_need(c, P_QUOTA_SET, e) < 0 ||
+        flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
+        record_check(&quota_def, body, false, &n, e) < 0)
+        goto done;
+    json_t *qty = json_object_get(n, "qty");
+    if (json_is_null(qty)) {
+        err_invalid(e, "qty", "required", "qty cannot be cleared");
+        goto done;
+    }
+    if (db_exec(c->db, e,
+                "UPDATE quotas SET qty = CASE WHEN ? THEN ? ELSE qty END, note = CASE WHEN ? THEN ? ELSE note END,"
+                " version = version + 1, updated_at = ? WHERE id = ?",
+                "bibsii", qty != NULL, qty ? (int64_t)json_integer_value(qty) : (int64_t)0,
+                json_object_get(n, "note") != NULL,
+                json_string_value(json_object_get(n, "note")), c->now, id) < 0)
+        goto done;
+    if (quota_get(c, id, out, e) < 0 || flow_audit(c, e, "update", "quota", key, old, *out) < 0)
+        goto done;
+    rc = 0;
+done:
+    json_decref(old);
+    json_decref(n);
+    return rc;
+}
+
+int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
+               const char *region, json_t **out, struct osb_err *e)
+{
+    enum role r = c->user.role;
+    if (r == ROLE_WAREHOUSE || r == ROLE_CUSTOMER_SERVICE || r == ROLE_CUSTOMER ||
+        r == ROLE_NONE)
+        return err_forbidden(e, "role", "the role %s may not see quotas", role_str(r));
+    char sql[1536];
+    snprintf(sql, sizeof sql,
+             "%s WHERE (? IS NULL OR q.period = ?) AND (? IS NULL OR q.sku = ?)"
+             " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)"
+             " ORDER BY q.period, q.sku, q.region, q.customer",
+             quota_select);
+    json_t *items =
+        db_rows(c->db, e, sql, "ssssssss", period, period, sku, sku, customer, customer, region,
+                region);
+    if (!items)
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row) add_remaining(row);
+    *out = json_pack("{so sn}", "items", items, "next_cursor");
+    return 0;
+}

@@ -1,0 +1,18 @@
+/*
+ * quota.h — quotas per customer or region and month (api.md §3.2, entities §4).
+ */
+#ifndef OSB_FLOW_QUOTA_H
+#define OSB_FLOW_QUOTA_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+
+int quota_set(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct osb_err *e);
+int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
+/* GET /quotas?period=&sku=&customer=&region= */
+int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
+               const char *region, json_t **out, struct osb_err *e);
+
+#endif

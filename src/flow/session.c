@@ -1,0 +1,213 @@
+/*
+ * session.c — login/logout/authenticate (session.h).
+ */
+#include "flow/session.h"
+
+#include "core/clock.h"
+#include "core/record.h"
+#include "core/sb.h"
+#include "flow/flow.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* OSB_KDF=fast selects argon2id's minimum cost (for test servers that log in thousands of
+   times); the default is libsodium's interactive cost. The hash string records its own
+   parameters, so verification works across both. */
+static void kdf_limits(unsigned long long *ops, size_t *mem)
+{
+    const char *k = getenv("OSB_KDF");
+    if (k && strcmp(k, "fast") == 0) {
+        *ops = crypto_pwhash_OPSLIMIT_MIN;
+        *mem = crypto_pwhash_MEMLIMIT_MIN;
+    } else {
+        *ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+        *mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    }
+}
+
+char *session_hash_password(const char *password)
+{
+    char out[crypto_pwhash_STRBYTES];
+    unsigned long long ops;
+    size_t mem;
+    kdf_limits(&ops, &mem);
+    if (crypto_pwhash_str_alg(out, password, strlen(password), ops, mem,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        abort(); /* out of memory */
+    return xstrdup(out);
+}
+
+static void token_hash(const char *token, char out[65])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static void copy(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src ? src : "");
+}
+
+int session_load_user(struct db *db, struct osb_err *e, const char *username, struct user *u,
+                      bool *active, char **password_hash)
+{
+    struct dbq *q = db_query(db, e,
+                             "SELECT username, name, role, market, region, manager, proxy_for,"
+                             " active, password_hash FROM users WHERE username = ?",
+                             "s", username);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1) {
+        memset(u, 0, sizeof *u);
+        copy(u->username, sizeof u->username, dbq_text(q, 0));
+        copy(u->name, sizeof u->name, dbq_text(q, 1));
+        u->role = role_parse(dbq_text(q, 2));
+        copy(u->market, sizeof u->market, dbq_text(q, 3));
+        copy(u->region, sizeof u->region, dbq_text(q, 4));
+        copy(u->manager, sizeof u->manager, dbq_text(q, 5));
+        copy(u->proxy_for, sizeof u->proxy_for, dbq_text(q, 6));
+        if (active)
+            *active = dbq_int(q, 7) != 0;
+        if (password_hash)
+            *password_hash = xstrdup(dbq_text(q, 8) ? dbq_text(q, 8) : "");
+    }
+    dbq_end(q);
+    return rc;
+}
+
+static const struct field_def login_fields[] = {
+    {"username", FK_TEXT, 0, 64, F_REQUIRED, 0, 0, 0},
+    {"password", FK_PASSWORD, 0, 256, F_REQUIRED, 0, 0, 0},
+};
+static const struct record_def login_def = {"", "username", "session", login_fields, 2};
+
+static json_t *user_json(const struct user *u)
+{
+    return json_pack("{ss ss ss so so}", "username", u->username, "name", u->name, "role",
+                     role_str(u->role), "market",
+                     u->market[0] ? json_string(u->market) : json_null(), "region",
+                     u->region[0] ? json_string(u->region) : json_null());
+}
+
+int session_login(struct ctx *c, json_t *body, char **token, json_t **user, struct osb_err *e)
+{
+    *token = NULL;
+    *user = NULL;
+    json_t *clean;
+    if (record_check(&login_def, body, true, &clean, e) < 0)
+        return -1;
+    const char *username = json_string_value(json_object_get(clean, "username"));
+    const char *password = json_string_value(json_object_get(clean, "password"));
+    ts_t wall = clock_wall();
+    int64_t fails = 0;
+    int rc = -1;
+    if (db_int(c->db, e, &fails, "SELECT count(*) FROM login_failures WHERE ip = ? AND at > ?",
+               "si", c->ip ? c->ip : "", wall - 60 * TS_PER_SEC) < 0)
+        goto out;
+    if (fails >= c->cfg->login_fail_limit) {
+        err_set(e, ERR_RATE_LIMITED, "too many failed logins from this address; wait a minute");
+        goto out;
+    }
+    struct user u;
+    bool active = false;
+    char *hash = NULL;
+    int found = session_load_user(c->db, e, username, &u, &active, &hash);
+    if (found < 0)
+        goto out;
+    bool ok = found == 1 && active &&
+              crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    free(hash);
+    if (!ok) {
+        /* The failure is recorded and audited even though the answer is an error. */
+        c->commit_on_error = true;
+        json_t *after = json_pack("{ss}", "username", username);
+        if (db_exec(c->db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)",
+                    "sis", c->ip ? c->ip : "", wall, username) < 0 ||
+            flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0) {
+            json_decref(after);
+            c->commit_on_error = false;
+            goto out;
+        }
+        json_decref(after);
+        err_set(e, ERR_UNAUTHENTICATED, "wrong username or password");
+        goto out;
+    }
+    unsigned char raw[32];
+    char hex[65], th[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    struct sb t = SB_INIT;
+    sb_addf(&t, "osb_%s", hex);
+    token_hash(t.buf, th);
+    c->user = u;
+    if (db_exec(c->db, e,
+                "INSERT INTO sessions(token_hash, username, created_at, last_seen, ip)"
+                " VALUES(?,?,?,?,?)",
+                "ssiis", th, u.username, wall, wall, c->ip) < 0 ||
+        flow_audit(c, e, "login", "session", u.username, NULL, NULL) < 0) {
+        sb_free(&t);
+        goto out;
+    }
+    *token = sb_detach(&t);
+    *user = user_json(&u);
+    rc = 0;
+out:
+    json_decref(clean);
+    return rc;
+}
+
+int session_logout(struct ctx *c, const char *token, struct osb_err *e)
+{
+    char th[65];
+    token_hash(token, th);
+    if (db_exec(c->db, e, "DELETE FROM sessions WHERE token_hash = ?", "s", th) < 0)
+        return -1;
+    return flow_audit(c, e, "logout", "session", c->user.username, NULL, NULL);
+}
+
+int session_authenticate(struct ctx *c, const char *token, struct osb_err *e)
+{
+    if (!token || !*token)
+        return err_set(e, ERR_UNAUTHENTICATED, "log in first (Authorization: Bearer <token>)");
+    char th[65];
+    token_hash(token, th);
+    char *username = NULL;
+    int64_t last = 0;
+    struct dbq *q = db_query(c->db, e, "SELECT username, last_seen FROM sessions"
+                                       " WHERE token_hash = ?", "s", th);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1) {
+        username = xstrdup(dbq_text(q, 0));
+        last = dbq_int(q, 1);
+    }
+    dbq_end(q);
+    if (rc < 0)
+        return -1;
+    ts_t wall = clock_wall();
+    int64_t idle = (int64_t)c->cfg->session_idle_hours * TS_PER_HOUR;
+    if (rc == 0 || wall - last > idle) {
+        free(username);
+        return err_set(e, ERR_UNAUTHENTICATED, "the session has expired or is unknown; log in");
+    }
+    bool active = false;
+    rc = session_load_user(c->db, e, username, &c->user, &active, NULL);
+    free(username);
+    if (rc < 0)
+        return -1;
+    if (rc == 0 || !active)
+        return err_set(e, ERR_UNAUTHENTICATED, "the user is no longer active");
+    /* Touch at most once a minute, so reads stay reads. */
+    if (wall - last > 60 * TS_PER_SEC) {
+        struct osb_err ignore = OSB_ERR_INIT;
+        db_exec(c->db, &ignore, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is",
+                wall, th);
+        err_clear(&ignore);
+    }
+    return 0;
+}

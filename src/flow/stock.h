@@ -1,0 +1,17 @@
+/*
+ * stock.h — stock receipts by batch and the stock list (api.md §3.2).
+ */
+#ifndef OSB_FLOW_STOCK_H
+#define OSB_FLOW_STOCK_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+
+/* POST /stock/receipts {warehouse, sku, batch, qty, expires?, produced_on?, source?} → RK. */
+int stock_receive(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+/* GET /stock?sku=&warehouse= → lots with on_hand, reserved, available. */
+int stock_list(struct ctx *c, const char *sku, const char *warehouse, json_t **out,
+               struct osb_err *e);
+
+#endif

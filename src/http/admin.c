@@ -1,0 +1,81 @@
+/*
+ * admin.c (http) — GET /audit, PUT|GET /test/clock, POST /jobs/run, notifications.
+ */
+#include "core/clock.h"
+#include "flow/admin.h"
+#include "flow/notify.h"
+#include "http/handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int h_audit_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"object_type", "object_key", "actor", "action",
+                                          "from", "to", "limit", "cursor", NULL};
+    struct audit_query q = {req_query(r, "object_type"), req_query(r, "object_key"),
+                            req_query(r, "actor"),       req_query(r, "action"),
+                            req_query(r, "from"),        req_query(r, "to"), 0, 50};
+    const char *cur = req_query(r, "cursor");
+    if (cur)
+        q.after_seq = strtoll(cur, NULL, 10);
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
+        admin_audit_list(&r->ctx, &q, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_clock_put(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (admin_set_clock(&r->ctx, req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_clock_get(struct req *r, struct osb_err *e)
+{
+    (void)e;
+    char ts[32];
+    ts_format_rfc3339(r->ctx.now, r->ctx.cfg->tz_min, ts);
+    resp_json(r, 200, json_pack("{ss sb}", "now", ts, "frozen", clock_is_test()));
+    return 0;
+}
+
+int h_jobs_run(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (admin_jobs_run(&r->ctx, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_notifications_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"unread", "limit", "cursor", NULL};
+    int limit;
+    const char *unread = req_query(r, "unread"), *cur = req_query(r, "cursor");
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0)
+        return -1;
+    if (unread && strcmp(unread, "true") && strcmp(unread, "false"))
+        return err_bad(e, "unread", "unread must be true or false");
+    if (notify_list(&r->ctx, unread && !strcmp(unread, "true"), limit,
+                    cur ? strtoll(cur, NULL, 10) : 0, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_notification_read(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (notify_mark_read(&r->ctx, strtoll(r->params[0], NULL, 10), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * handlers.h — every HTTP handler, one file per resource (listed in router.c's table).
+ */
+#ifndef OSB_HANDLERS_H
+#define OSB_HANDLERS_H
+
+#include "http/http.h"
+
+/* session.c */
+int h_login(struct req *r, struct osb_err *e);
+int h_logout(struct req *r, struct osb_err *e);
+int h_me(struct req *r, struct osb_err *e);
+
+/* masterdata.c: markets, regions, users, customers, products, warehouses */
+#define MD_DECL(name)                                                                          \
+    int h_##name##_create(struct req *r, struct osb_err *e);                                   \
+    int h_##name##_list(struct req *r, struct osb_err *e);                                     \
+    int h_##name##_get(struct req *r, struct osb_err *e);                                      \
+    int h_##name##_patch(struct req *r, struct osb_err *e);                                    \
+    int h_##name##_history(struct req *r, struct osb_err *e);
+MD_DECL(markets)
+MD_DECL(regions)
+MD_DECL(users)
+MD_DECL(customers)
+MD_DECL(products)
+MD_DECL(warehouses)
+#undef MD_DECL
+int h_customers_import(struct req *r, struct osb_err *e);
+int h_products_import(struct req *r, struct osb_err *e);
+int h_customer_credit(struct req *r, struct osb_err *e);
+
+/* stock.c */
+int h_stock_receipt(struct req *r, struct osb_err *e);
+int h_stock_list(struct req *r, struct osb_err *e);
+
+/* quotas.c */
+int h_quota_create(struct req *r, struct osb_err *e);
+int h_quota_list(struct req *r, struct osb_err *e);
+int h_quota_get(struct req *r, struct osb_err *e);
+int h_quota_patch(struct req *r, struct osb_err *e);
+
+/* audit.c */
+int h_audit_list(struct req *r, struct osb_err *e);
+
+/* admin.c: test clock, jobs */
+int h_clock_put(struct req *r, struct osb_err *e);
+int h_clock_get(struct req *r, struct osb_err *e);
+int h_jobs_run(struct req *r, struct osb_err *e);
+
+/* notifications.c */
+int h_notifications_list(struct req *r, struct osb_err *e);
+int h_notification_read(struct req *r, struct osb_err *e);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * http.h — the request as handlers see it, the route table's types, and response helpers.
+ *
+ * Handlers parse what the request carries (path parameters, query, body), call one flow, and
+ * put the flow's answer into the response. They hold no business rules. The router (router.c)
+ * has already authenticated the caller and opened the transaction; it commits when the handler
+ * returns 0 and rolls back otherwise.
+ */
+#ifndef OSB_HTTP_H
+#define OSB_HTTP_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct MHD_Connection;
+
+struct req {
+    struct ctx ctx;
+    const char *method;
+    const char *path; /* below /api/v1, e.g. "/customers/C001" */
+    char *params[4];  /* path captures in order */
+    int nparams;
+    struct MHD_Connection *conn;
+    const char *body;
+    size_t body_len;
+    const char *content_type;
+    json_t *json; /* parsed JSON body (NULL when the body was empty) */
+    const char *token;
+    /* the answer */
+    int status;
+    json_t *resp;       /* JSON answer (owned) */
+    char *raw;          /* or a raw answer (owned): CSV, PDF, ... */
+    size_t raw_len;
+    const char *raw_type;
+    char *set_cookie;   /* owned */
+};
+
+typedef int (*handler_fn)(struct req *r, struct osb_err *e);
+
+enum {
+    R_PUBLIC = 1 << 0, /* no authentication */
+    R_WRITE = 1 << 1,  /* mutating: one write transaction */
+    R_IDEM = 1 << 2,   /* creates a document: Idempotency-Key honoured */
+    R_RAW = 1 << 3,    /* body is not JSON (CSV import) */
+    R_BIG = 1 << 4,    /* import body limit instead of the default */
+    R_TEST = 1 << 5,   /* exists only with --test-clock */
+};
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/customers/:" — ':' matches one path segment */
+    handler_fn fn;
+    unsigned flags;
+};
+
+/* The one route table (router.c). */
+const struct route *router_match(const char *method, const char *path, struct req *r,
+                                 bool *path_known);
+
+/* Runs the matched route: auth, transaction, idempotency, handler, commit/rollback. */
+void router_run(const struct route *rt, struct req *r);
+
+/* Query parameter (NULL when absent). */
+const char *req_query(struct req *r, const char *name);
+/* 400 when the query has a parameter not in allowed (NULL-terminated). */
+int req_query_only(struct req *r, const char *const *allowed, struct osb_err *e);
+/* limit (default 50, 1..1000) and cursor of list calls; 400 on a bad limit. */
+int req_limit(struct req *r, int *limit, struct osb_err *e);
+/* The JSON body, or an empty object when the body was empty. Borrowed. */
+json_t *req_body(struct req *r);
+
+void resp_json(struct req *r, int status, json_t *body); /* takes ownership */
+
+/* The error envelope of api.md §1 (new reference). */
+json_t *err_envelope(const struct osb_err *e);
+
+/* Server configuration shared by the connection threads. */
+struct server_conf {
+    const char *db_path;
+    const char *web_dir;
+    bool test_clock;
+    size_t body_limit;
+    size_t import_limit;
+    struct config cfg;
+};
+extern struct server_conf *g_server;
+
+/* Per-thread connection to the database (opened on first use). */
+struct db *server_db(struct osb_err *e);
+
+#endif

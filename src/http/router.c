@@ -1,0 +1,296 @@
+/*
+ * router.c — the one route table of the API, and the wrapper every route runs in:
+ * authentication, the transaction, Idempotency-Key replay, commit or rollback.
+ */
+#include "http/http.h"
+
+#include "core/log.h"
+#include "core/sb.h"
+#include "flow/session.h"
+#include "http/handlers.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define W R_WRITE
+#define WI (R_WRITE | R_IDEM)
+
+#define MD_ROUTES(name)                                                                        \
+    {"POST", "/" #name, h_##name##_create, WI}, {"GET", "/" #name, h_##name##_list, 0},        \
+        {"GET", "/" #name "/:", h_##name##_get, 0},                                            \
+        {"PATCH", "/" #name "/:", h_##name##_patch, W},                                        \
+        {"GET", "/" #name "/:/history", h_##name##_history, 0},
+
+static const struct route routes[] = {
+    {"POST", "/login", h_login, R_PUBLIC | W},
+    {"POST", "/logout", h_logout, W},
+    {"GET", "/me", h_me, 0},
+    {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG},
+    {"POST", "/products/import", h_products_import, W | R_RAW | R_BIG},
+    {"GET", "/customers/:/credit", h_customer_credit, 0},
+    MD_ROUTES(markets)
+    MD_ROUTES(regions)
+    MD_ROUTES(users)
+    MD_ROUTES(customers)
+    MD_ROUTES(products)
+    MD_ROUTES(warehouses)
+    {"POST", "/stock/receipts", h_stock_receipt, WI},
+    {"GET", "/stock", h_stock_list, 0},
+    {"POST", "/quotas", h_quota_create, WI},
+    {"GET", "/quotas", h_quota_list, 0},
+    {"GET", "/quotas/:", h_quota_get, 0},
+    {"PATCH", "/quotas/:", h_quota_patch, W},
+    {"GET", "/audit", h_audit_list, 0},
+    {"PUT", "/test/clock", h_clock_put, W | R_TEST},
+    {"GET", "/test/clock", h_clock_get, R_TEST},
+    {"POST", "/jobs/run", h_jobs_run, W},
+    {"GET", "/notifications", h_notifications_list, 0},
+    {"POST", "/notifications/:/read", h_notification_read, W},
+};
+
+/* Matches pattern against path; ':' segments are captured (URL-decoded by MHD already). */
+static bool match(const char *pat, const char *path, struct req *r)
+{
+    int n = 0;
+    char *caps[4] = {0};
+    while (*pat && *path) {
+        if (*pat != '/' || *path != '/')
+            break;
+        pat++, path++;
+        const char *pe = strchr(pat, '/');
+        const char *se = strchr(path, '/');
+        size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
+        size_t sl = se ? (size_t)(se - path) : strlen(path);
+        if (pl == 1 && *pat == ':') {
+            if (sl == 0 || n == 4)
+                goto no;
+            caps[n] = xmalloc(sl + 1);
+            memcpy(caps[n], path, sl);
+            caps[n][sl] = '\0';
+            n++;
+        } else if (pl != sl || strncmp(pat, path, pl) != 0) {
+            goto no;
+        }
+        pat += pl;
+        path += sl;
+    }
+    if (*pat || *path)
+        goto no;
+    for (int i = 0; i < n; i++)
+        r->params[i] = caps[i];
+    r->nparams = n;
+    return true;
+no:
+    for (int i = 0; i < n; i++)
+        free(caps[i]);
+    return false;
+}
+
+const struct route *router_match(const char *method, const char *path, struct req *r,
+                                 bool *path_known)
+{
+    *path_known = false;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const struct route *rt = &routes[i];
+        if ((rt->flags & R_TEST) && !g_server->test_clock)
+            continue;
+        struct req probe = {0};
+        if (!match(rt->pattern, path, &probe))
+            continue;
+        *path_known = true;
+        if (strcmp(rt->method, method) == 0) {
+            memcpy(r->params, probe.params, sizeof r->params);
+            r->nparams = probe.nparams;
+            return rt;
+        }
+        for (int k = 0; k < probe.nparams; k++)
+            free(probe.params[k]);
+    }
+    return NULL;
+}
+
+/* ---- idempotency ------------------------------------------------------------------------ */
+
+static void request_hash(struct req *r, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char h[32];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)r->method, strlen(r->method));
+    crypto_hash_sha256_update(&st, (const unsigned char *)" ", 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    if (r->body)
+        crypto_hash_sha256_update(&st, (const unsigned char *)r->body, r->body_len);
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* 1 = replayed (response set), 0 = go on, -1 = error. */
+static int idem_lookup(struct req *r, const char *key, const char *hash, struct osb_err *e)
+{
+    struct dbq *q = db_query(r->ctx.db, e,
+                             "SELECT request_hash, status, body FROM idempotency"
+                             " WHERE username = ? AND key = ?",
+                             "ss", r->ctx.user.username, key);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1) {
+        if (strcmp(dbq_text(q, 0), hash) != 0) {
+            dbq_end(q);
+            return err_set(e, ERR_IDEMPOTENCY_MISMATCH,
+                           "this Idempotency-Key was used with another request");
+        }
+        r->status = (int)dbq_int(q, 1);
+        r->resp = json_loads(dbq_text(q, 2), JSON_DECODE_ANY, NULL);
+    }
+    dbq_end(q);
+    return rc;
+}
+
+static int idem_store(struct req *r, const char *key, const char *hash, struct osb_err *e)
+{
+    return db_exec(r->ctx.db, e,
+                   "INSERT INTO idempotency(username, key, route, request_hash, status, body,"
+                   " created_at) VALUES(?,?,?,?,?,?,?)",
+                   "ssssdji", r->ctx.user.username, key, r->path, hash, r->status, r->resp,
+                   r->ctx.now) < 0
+               ? -1
+               : 0;
+}
+
+/* ---- the wrapper ------------------------------------------------------------------------- */
+
+static int run(const struct route *rt, struct req *r, struct osb_err *e)
+{
+    struct db *db = r->ctx.db;
+    if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
+        return -1;
+    const char *idem = (rt->flags & R_IDEM)
+                           ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                         "Idempotency-Key")
+                           : NULL;
+    if (idem && (strlen(idem) == 0 || strlen(idem) > 128))
+        return err_bad(e, "Idempotency-Key", "Idempotency-Key must be 1-128 characters");
+    if ((rt->flags & R_WRITE) ? db_begin(db, e) < 0 : db_begin_read(db, e) < 0)
+        return -1;
+    char hash[65];
+    if (idem) {
+        request_hash(r, hash);
+        int rc = idem_lookup(r, idem, hash, e);
+        if (rc != 0) {
+            db_rollback(db);
+            return rc < 0 ? -1 : 0;
+        }
+    }
+    if (rt->fn(r, e) < 0 || (idem && r->status < 300 && idem_store(r, idem, hash, e) < 0)) {
+        if (r->ctx.commit_on_error) {
+            struct osb_err ce = OSB_ERR_INIT;
+            if (db_commit(db, &ce) < 0)
+                log_error("commit of a recorded failure failed: %s", ce.message);
+            err_clear(&ce);
+        } else {
+            db_rollback(db);
+        }
+        return -1;
+    }
+    return db_commit(db, e);
+}
+
+void router_run(const struct route *rt, struct req *r)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    if (run(rt, r, &e) < 0) {
+        if (db_in_tx(r->ctx.db))
+            db_rollback(r->ctx.db);
+        json_decref(r->resp);
+        r->resp = NULL;
+        free(r->raw);
+        r->raw = NULL;
+        if (e.code == ERR_OK)
+            err_set(&e, ERR_INTERNAL, "internal error");
+        r->status = err_http_status(e.code);
+        r->resp = err_envelope(&e);
+    }
+    err_clear(&e);
+}
+
+json_t *err_envelope(const struct osb_err *e)
+{
+    json_t *details = json_object();
+    if (e->field[0])
+        json_object_set_new(details, "field", json_string(e->field));
+    if (e->rule[0])
+        json_object_set_new(details, "rule", json_string(e->rule));
+    if (e->state[0])
+        json_object_set_new(details, "state", json_string(e->state));
+    if (e->extra)
+        json_object_update(details, e->extra);
+    const char *msg = e->code == ERR_INTERNAL ? "internal error" : e->message;
+    return json_pack("{s{ss ss so}}", "error", "code", err_code_str(e->code), "message",
+                     msg[0] ? msg : err_code_str(e->code), "details", details);
+}
+
+/* ---- request helpers --------------------------------------------------------------------- */
+
+const char *req_query(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct qcheck {
+    const char *const *allowed;
+    const char *bad;
+};
+
+static enum MHD_Result qiter(void *cls, enum MHD_ValueKind kind, const char *key,
+                             const char *value)
+{
+    (void)kind, (void)value;
+    struct qcheck *q = cls;
+    for (const char *const *a = q->allowed; *a; a++)
+        if (strcmp(*a, key) == 0)
+            return MHD_YES;
+    q->bad = key;
+    return MHD_NO;
+}
+
+int req_query_only(struct req *r, const char *const *allowed, struct osb_err *e)
+{
+    struct qcheck q = {allowed, NULL};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, qiter, &q);
+    if (q.bad)
+        return err_bad(e, q.bad, "unknown query parameter '%s'", q.bad);
+    return 0;
+}
+
+int req_limit(struct req *r, int *limit, struct osb_err *e)
+{
+    const char *l = req_query(r, "limit");
+    *limit = 50;
+    if (!l)
+        return 0;
+    char *end;
+    long v = strtol(l, &end, 10);
+    if (*end || end == l || v < 1 || v > 1000)
+        return err_bad(e, "limit", "limit must be a whole number from 1 to 1000");
+    *limit = (int)v;
+    return 0;
+}
+
+json_t *req_body(struct req *r)
+{
+    if (!r->json)
+        r->json = json_object();
+    return r->json;
+}
+
+void resp_json(struct req *r, int status, json_t *body)
+{
+    json_decref(r->resp);
+    r->status = status;
+    r->resp = body;
+}

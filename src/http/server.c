@@ -1,0 +1,351 @@
+/*
+ * server.c — the HTTP server on libmicrohttpd: connection threads, body collection with size
+ * limits, the JSON parse of request bodies, the error envelope for anything the router never
+ * sees (404, 405, 413, bad JSON), and the static files of the web UI under "/".
+ *
+ * Exported: server_run(), server_db(), g_server.
+ */
+#include "http/server.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/sb.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct server_conf *g_server;
+static _Thread_local struct db *tl_db;
+static atomic_long req_counter;
+
+struct db *server_db(struct osb_err *e)
+{
+    if (!tl_db && db_open(g_server->db_path, false, &tl_db, e) < 0)
+        return NULL;
+    return tl_db;
+}
+
+/* Per-request state kept by MHD between callbacks. */
+struct conn_state {
+    struct sb body;
+    size_t limit;
+    bool too_large;
+    const struct route *rt;
+    struct req r;
+    bool path_known;
+};
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body)
+{
+    char *txt = json_dumps(body, JSON_COMPACT);
+    size_t len = strlen(txt);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    add_common_headers(resp);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code,
+                                  const char *fmt, const char *arg)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    err_set(&e, code, fmt, arg);
+    json_t *env = err_envelope(&e);
+    enum MHD_Result r = send_json(conn, err_http_status(code), env);
+    json_decref(env);
+    return r;
+}
+
+/* ---- static files ----------------------------------------------------------------------- */
+
+static const char *mime_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot)
+        return "application/octet-stream";
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+        {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".map", "application/json"},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+static enum MHD_Result serve_static(struct MHD_Connection *conn, const char *url)
+{
+    if (strstr(url, "..") || strchr(url, '\\'))
+        return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
+    struct sb p = SB_INIT;
+    const char *rel = strcmp(url, "/") == 0 ? "/index.html" : url;
+    sb_addf(&p, "%s%s", g_server->web_dir, rel);
+    int fd = open(p.buf, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0 && !strchr(rel + 1, '.')) {
+        /* A client-side route of the single-page UI: answer with the page itself. */
+        sb_reset(&p);
+        sb_addf(&p, "%s/index.html", g_server->web_dir);
+        fd = open(p.buf, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 && fstat(fd, &st) < 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    if (fd < 0) {
+        sb_free(&p);
+        return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    MHD_add_response_header(resp, "Content-Type", mime_of(p.buf));
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    sb_free(&p);
+    enum MHD_Result r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+/* ---- the API ---------------------------------------------------------------------------- */
+
+static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    buf[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)n);
+}
+
+static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
+{
+    struct req *r = &cs->r;
+    if (cs->too_large)
+        return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
+                          (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+    if (!cs->rt) {
+        if (cs->path_known)
+            return send_error(conn, ERR_NOT_FOUND, "%s is not allowed on this path", r->method);
+        return send_error(conn, ERR_NOT_FOUND, "no such API path: %s", r->path);
+    }
+    struct osb_err e = OSB_ERR_INIT;
+    r->body = cs->body.buf;
+    r->body_len = cs->body.len;
+    if (r->body_len && !(cs->rt->flags & R_RAW)) {
+        json_error_t je;
+        r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+        if (!r->json) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "the body is not valid JSON: %s (line %d)", je.text,
+                     je.line);
+            return send_error(conn, ERR_BAD_REQUEST, "%s", msg);
+        }
+        if (!json_is_object(r->json))
+            return send_error(conn, ERR_BAD_REQUEST, "the body must be a JSON object", NULL);
+    }
+    if ((cs->rt->flags & R_RAW) && r->content_type &&
+        strncmp(r->content_type, "text/csv", 8) != 0)
+        return send_error(conn, ERR_BAD_REQUEST, "send the file as text/csv", NULL);
+    r->ctx.db = server_db(&e);
+    if (!r->ctx.db) {
+        log_error("cannot open database: %s", e.message);
+        err_clear(&e);
+        return send_error(conn, ERR_INTERNAL, "internal error", NULL);
+    }
+    router_run(cs->rt, r);
+    if (r->raw) {
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
+        r->raw = NULL;
+        MHD_add_response_header(resp, "Content-Type", r->raw_type);
+        add_common_headers(resp);
+        enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    if (r->status == 204 || !r->resp) {
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        add_common_headers(resp);
+        enum MHD_Result ret =
+            MHD_queue_response(conn, (unsigned)(r->status ? r->status : 204), resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    return send_json(conn, r->status ? r->status : 200, r->resp);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)cls, (void)version;
+    static const char api[] = "/api/v1";
+    bool is_api = strncmp(url, api, sizeof api - 1) == 0 &&
+                  (url[sizeof api - 1] == '/' || url[sizeof api - 1] == '\0');
+    if (!is_api) {
+        if (*con_cls == NULL) {
+            *con_cls = (void *)1;
+            return MHD_YES;
+        }
+        if (*upload_size) {
+            *upload_size = 0;
+            return MHD_YES;
+        }
+        if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+            return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
+        return serve_static(conn, url);
+    }
+    struct conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = xcalloc(1, sizeof *cs);
+        *con_cls = cs;
+        struct req *r = &cs->r;
+        r->conn = conn;
+        r->method = method;
+        r->path = url + sizeof api - 1;
+        if (!*r->path)
+            r->path = "/";
+        cs->rt = router_match(method, r->path, r, &cs->path_known);
+        cs->limit = (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit
+                                                        : g_server->body_limit;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > cs->limit)
+            cs->too_large = true;
+        r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+        const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+        if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+            r->token = auth + 7;
+        const char *im = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-Match");
+        if (im) {
+            char tmp[32];
+            size_t l = strlen(im);
+            if (l >= 2 && im[0] == '"' && im[l - 1] == '"' && l - 2 < sizeof tmp) {
+                memcpy(tmp, im + 1, l - 2);
+                tmp[l - 2] = '\0';
+                im = tmp;
+            }
+            char *end;
+            errno = 0;
+            long long v = strtoll(im, &end, 10);
+            r->ctx.has_if_match = true;
+            r->ctx.if_match = (*end || end == im || errno) ? -1 : v;
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->too_large) {
+            if (cs->body.len + *upload_size > cs->limit)
+                cs->too_large = true;
+            else
+                sb_addn(&cs->body, upload, *upload_size);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    struct req *r = &cs->r;
+    char ip[64], rid[32];
+    client_ip(conn, ip, sizeof ip);
+    snprintf(rid, sizeof rid, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
+             atomic_fetch_add(&req_counter, 1));
+    r->ctx.cfg = &g_server->cfg;
+    r->ctx.user.role = ROLE_NONE;
+    r->ctx.now = clock_now();
+    r->ctx.ip = ip;
+    r->ctx.request_id = rid;
+    return finish_api(conn, cs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    struct conn_state *cs = *con_cls;
+    if (!cs || cs == (void *)1)
+        return;
+    struct req *r = &cs->r;
+    if (r->ctx.db && db_in_tx(r->ctx.db))
+        db_rollback(r->ctx.db);
+    for (int i = 0; i < r->nparams; i++)
+        free(r->params[i]);
+    json_decref(r->json);
+    json_decref(r->resp);
+    free(r->raw);
+    free(r->set_cookie);
+    sb_free(&cs->body);
+    free(cs);
+    *con_cls = NULL;
+}
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+int server_run(struct server_conf *conf, const char *host, int port, int threads,
+               void (*tick)(void), struct osb_err *e)
+{
+    g_server = conf;
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+        return err_set(e, ERR_BAD_REQUEST, "cannot listen on '%s': not an IPv4 address", host);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
+        (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
+    if (!d)
+        return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host,
+                       port);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    log_info("serving http://%s:%d/ (API under /api/v1, %d threads)", host, port, threads);
+    int secs = 0;
+    while (!stop_flag) {
+        sleep(1);
+        if (tick && ++secs >= 60) {
+            secs = 0;
+            tick();
+        }
+    }
+    log_info("stopping");
+    MHD_stop_daemon(d);
+    return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * session.c (http) — POST /login, POST /logout, GET /me.
+ */
+#include "flow/session.h"
+#include "http/handlers.h"
+
+#include <stdlib.h>
+
+int h_login(struct req *r, struct osb_err *e)
+{
+    char *token;
+    json_t *user;
+    if (session_login(&r->ctx, req_body(r), &token, &user, e) < 0)
+        return -1;
+    resp_json(r, 200, json_pack("{ss so}", "token", token, "user", user));
+    free(token);
+    return 0;
+}
+
+int h_logout(struct req *r, struct osb_err *e)
+{
+    if (session_logout(&r->ctx, r->token, e) < 0)
+        return -1;
+    r->status = 204;
+    return 0;
+}
+
+int h_me(struct req *r, struct osb_err *e)
+{
+    (void)e;
+    const struct user *u = &r->ctx.user;
+    resp_json(r, 200,
+              json_pack("{ss ss ss so so}", "username", u->username, "name", u->name, "role",
+                        role_str(u->role), "market",
+                        u->market[0] ? json_string(u->market) : json_null(), "region",
+                        u->region[0] ? json_string(u->region) : json_null()));
+    return 0;
+}

@@ -1,0 +1,149 @@
+/*
+ * perm.c — the permissions matrix of numbering-and-rules.md §3, transcribed, and the data
+ * scope of §4. A row string has one symbol per role in the order of enum role.
+ */
+#include "rules/perm.h"
+
+#include <string.h>
+
+static const char *const role_names[ROLE__COUNT] = {
+    "gm", "sales_director", "deputy_director", "ssg_leader", "csr", "mm", "um", "kam", "rep",
+    "finance", "warehouse", "customer_service", "marketing", "auditor", "admin", "customer",
+};
+
+static const char *const role_depts[ROLE__COUNT] = {
+    "slt", "slt", "slt", "ssg", "ssg", "sales", "sales", "sales", "sales",
+    "finance", "warehouse", "customer_service", "marketing", "audit", "admin", "customer",
+};
+
+enum role role_parse(const char *s)
+{
+    if (!s)
+        return ROLE_NONE;
+    for (int i = 0; i < ROLE__COUNT; i++)
+        if (strcmp(s, role_names[i]) == 0)
+            return (enum role)i;
+    return ROLE_NONE;
+}
+
+const char *role_str(enum role r) { return (r >= 0 && r < ROLE__COUNT) ? role_names[r] : ""; }
+
+const char *role_department(enum role r)
+{
+    return (r >= 0 && r < ROLE__COUNT) ? role_depts[r] : "";
+}
+
+bool role_is_slt(enum role r)
+{
+    return r == ROLE_GM || r == ROLE_SALES_DIRECTOR || r == ROLE_DEPUTY_DIRECTOR;
+}
+
+/*                                    GM SD DD SL CS MM UM KA RE FI WH CS MK AU AD CU */
+static const char *const matrix[P__COUNT] = {
+    [P_ORG_ADMIN]            = "R  R  R  R  -  -  -  -  -  -  -  -  -  R  Y  -",
+    [P_PRODUCT_EDIT]         = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  Y  -",
+    [P_CUSTOMER_CREATE]      = "-  -  -  Y  Y  Y  Y  O  O  -  -  -  -  R  Y  -",
+    [P_CUSTOMER_EDIT]        = "-  -  -  Y  Y  -  -  O  O  -  -  -  -  R  Y  -",
+    [P_CUSTOMER_APPROVE]     = "-  S  S  P  P  -  -  -  -  -  -  -  -  R  -  -",
+    [P_CUSTOMER_CLOSE]       = "-  -  -  Y  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_QUOTA_SET]            = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  Y  -",
+    [P_QUOTA_TRANSFER]       = "-  -  -  -  -  -  G  -  -  -  -  -  -  R  -  -",
+    [P_QUOTA_OVER_APPROVE]   = "Y  Y  Y  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_ORDER_CREATE]         = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  O",
+    [P_ORDER_VERIFY]         = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  -",
+    [P_ORDER_APPROVE_MARKET] = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_ORDER_ACCEPT]         = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_ORDER_LOOSE_UNITS]    = "-  -  -  Y  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_ORDER_APPROVE]        = "-  S  S  P  P  -  -  -  -  -  -  -  -  R  -  -",
+    [P_ORDER_ST_VOTE]        = "Y  Y  Y  P  P  -  -  -  -  -  -  -  -  R  -  -",
+    [P_ORDER_PRINT]          = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_ORDER_CANCEL]         = "-  -  -  Y  -  -  -  O  -  -  -  -  -  R  -  -",
+    [P_SHIPMENT_WORK]        = "-  -  -  -  -  -  -  -  -  -  Y  -  -  R  -  -",
+    [P_SHIPMENT_TRACK]       = "-  -  -  Y  Y  -  -  -  -  -  Y  -  -  R  -  -",
+    [P_SHIPMENT_DELIVER]     = "-  -  -  Y  Y  -  -  -  -  -  Y  -  -  R  -  O",
+    [P_BACKORDER_SCHEDULE]   = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_BACKORDER_CANCEL]     = "-  -  -  Y  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_STOCK_RECEIPT]        = "-  -  -  -  -  -  -  -  -  -  Y  -  -  R  Y  -",
+    [P_PAYMENT]              = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_RETURN_CREATE]        = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  O",
+    [P_RETURN_CONFIRM]       = "-  -  -  -  -  -  Y  -  -  -  -  -  -  R  -  -",
+    [P_RETURN_INSPECT]       = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
+    [P_RETURN_APPROVE]       = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_RETURN_RECEIVE]       = "-  -  -  -  -  -  -  -  -  -  Y  -  -  R  -  -",
+    [P_OSB_EXPLAIN]          = "E  E  E  E  E  -  -  E  -  E  E  -  -  R  -  -",
+    [P_OSB_RESOLVE]          = "-  -  -  Y  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_REPORTS]              = "Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  R  Y  O",
+    [P_EXPORT_CUSTOMERS]     = "Y  Y  Y  Y  -  -  -  -  -  -  -  -  -  R  Y  -",
+    [P_AUDIT_READ]           = "Y  -  -  -  -  -  -  -  -  -  -  -  -  Y  Y  -",
+    [P_ADMIN_OPS]            = "-  -  -  -  -  -  -  -  -  -  -  -  -  R  Y  -",
+};
+
+char perm_symbol(enum perm_action a, enum role r)
+{
+    if (a < 0 || a >= P__COUNT || r < 0 || r >= ROLE__COUNT || !matrix[a])
+        return '-';
+    /* Symbols sit every third character. */
+    return matrix[a][3 * (int)r];
+}
+
+bool perm_may_act(enum perm_action a, enum role r)
+{
+    char s = perm_symbol(a, r);
+    return s != '-' && s != 'R';
+}
+
+bool perm_may_read(enum perm_action a, enum role r) { return perm_symbol(a, r) != '-'; }
+
+static bool eq(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
+
+bool scope_owns_customer(const struct scope_user *u, const struct scope_customer *c)
+{
+    switch (u->role) {
+    case ROLE_KAM:
+        return eq(c->kam, u->username);
+    case ROLE_REP:
+        /* §4: own customers, plus customers without a rep whose KAM is the rep's manager. */
+        if (c->rep && *c->rep)
+            return eq(c->rep, u->username);
+        return eq(c->kam, u->manager);
+    default:
+        return false;
+    }
+}
+
+bool scope_sees_customer(const struct scope_user *u, const struct scope_customer *c)
+{
+    switch (u->role) {
+    case ROLE_DEPUTY_DIRECTOR:
+        return eq(c->supervisor, u->username);
+    case ROLE_MM:
+        return eq(c->market, u->market);
+    case ROLE_UM:
+        return eq(c->region, u->region);
+    case ROLE_KAM:
+    case ROLE_REP:
+        return scope_owns_customer(u, c);
+    case ROLE_CUSTOMER:
+        return false; /* the portal is off by default; its own scope is added with it */
+    case ROLE_NONE:
+    case ROLE__COUNT:
+        return false;
+    default:
+        return true; /* gm, sales_director, SSG, finance, warehouse, CS, marketing, auditor,
+                        admin see every customer (each through its own field filter) */
+    }
+}
+
+bool scope_sees_credit(enum role r)
+{
+    switch (r) {
+    case ROLE_WAREHOUSE:
+    case ROLE_CUSTOMER_SERVICE:
+    case ROLE_MARKETING:
+    case ROLE_CUSTOMER:
+    case ROLE_NONE:
+        return false;
+    default:
+        return true;
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * audit.h — the append-only, hash-chained audit log (numbering-and-rules.md §6).
+ *
+ * Each row's hash = SHA-256(prev_hash ‖ canonical JSON of the row's other fields), hex; the
+ * first row's prev_hash is 64 zeros. audit_append() is the only writer; audit_verify()
+ * recomputes the chain for `osb check`.
+ */
+#ifndef OSB_AUDIT_H
+#define OSB_AUDIT_H
+
+#include "store/db.h"
+
+#include <jansson.h>
+
+struct audit_entry {
+    int64_t at;
+    const char *actor;
+    const char *on_behalf_of;
+    const char *ip;
+    const char *request_id;
+    const char *action;
+    const char *object_type;
+    const char *object_key;
+    json_t *before; /* borrowed; may be NULL */
+    json_t *after;  /* borrowed; may be NULL */
+};
+
+int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a);
+
+/* Calls bad(seq, why, arg) for every row whose hash or link is wrong; returns the number of
+   bad rows, or -1 on a database error. */
+int audit_verify(struct db *db, struct osb_err *e,
+                 void (*bad)(int64_t seq, const char *why, void *arg), void *arg);
+
+#endif

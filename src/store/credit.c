@@ -1,0 +1,68 @@
+/*
+ * credit.c (store) — the sums behind a customer's credit figures (flows.md §2.5).
+ * open_receivables = Σ open of invoices; open_orders = Σ open value of other orders not yet
+ * invoiced (order_exposure, kept by the order and billing flows); prepayment = Σ unapplied of
+ * registered payments; overdue = Σ open of invoices due before today.
+ */
+#include "store/credit.h"
+
+int store_credit_figures(struct db *db, struct osb_err *e, const char *customer, date_t today,
+                         const char *exclude_order, struct credit_figures *f)
+{
+    char ds[11];
+    date_format(today, ds);
+    int64_t limit = 0;
+    if (db_int(db, e, &limit, "SELECT credit_limit_fen FROM customers WHERE code = ?", "s",
+               customer) < 0)
+        return -1;
+    f->limit_fen = limit;
+    struct dbq *q = db_query(
+        db, e,
+        "SELECT coalesce(sum(amount_fen - settled_fen - credited_fen - written_off_fen), 0),"
+        " coalesce(sum(CASE WHEN due_date < ? THEN amount_fen - settled_fen - credited_fen"
+        "   - written_off_fen ELSE 0 END), 0),"
+        " min(CASE WHEN due_date < ? AND amount_fen - settled_fen - credited_fen"
+        "   - written_off_fen > 0 THEN due_date END)"
+        " FROM invoices WHERE customer = ? AND state IN ('open', 'partial')",
+        "sss", ds, ds, customer);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1) {
+        f->open_receivables_fen = dbq_int(q, 0);
+        f->overdue_fen = dbq_int(q, 1);
+        date_t oldest;
+        f->oldest_overdue_days =
+            (!dbq_null(q, 2) && date_parse(dbq_text(q, 2), &oldest)) ? today - oldest : 0;
+    }
+    dbq_end(q);
+    if (rc < 0)
+        return -1;
+    int64_t v = 0;
+    if (db_int(db, e, &v,
+               "SELECT coalesce(sum(open_fen), 0) FROM order_exposure WHERE customer = ?"
+               " AND order_no IS NOT ?",
+               "ss", customer, exclude_order) < 0)
+        return -1;
+    f->open_orders_fen = v;
+    if (db_int(db, e, &v,
+               "SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?"
+               " AND state = 'registered'",
+               "s", customer) < 0)
+        return -1;
+    f->prepayment_fen = v;
+    if (!credit_compute(f, 0))
+        return err_invalid(e, "credit", "amount_overflow", "credit figures overflow");
+    return 0;
+}
+
+json_t *credit_json(const struct credit_figures *f)
+{
+    return json_pack("{sI sI sI sI sI sI sI si}", "limit_fen", (json_int_t)f->limit_fen,
+                     "open_receivables_fen", (json_int_t)f->open_receivables_fen,
+                     "open_orders_fen", (json_int_t)f->open_orders_fen, "prepayment_fen",
+                     (json_int_t)f->prepayment_fen, "exposure_fen",
+                     (json_int_t)f->exposure_fen, "available_fen",
+                     (json_int_t)f->available_fen, "overdue_fen", (json_int_t)f->overdue_fen,
+                     "oldest_overdue_days", (int)f->oldest_overdue_days);
+}

@@ -1,0 +1,20 @@
+/*
+ * credit.h (store) — reads the figures of rules/credit.h for one customer from invoices,
+ * open order values and payments.
+ */
+#ifndef OSB_STORE_CREDIT_H
+#define OSB_STORE_CREDIT_H
+
+#include "core/date.h"
+#include "rules/credit.h"
+#include "store/db.h"
+
+#include <jansson.h>
+
+/* exclude_order: an order number whose own open value is left out (NULL for none). */
+int store_credit_figures(struct db *db, struct osb_err *e, const char *customer, date_t today,
+                         const char *exclude_order, struct credit_figures *f);
+/* The customer's `credit` object of api.md §3.2. */
+json_t *credit_json(const struct credit_figures *f);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * db.h — the store's connection interface. Flows and store files speak only this interface
+ * and portable SQL with '?' placeholders; db_sqlite.c implements it for SQLite. A PostgreSQL
+ * driver implements the same functions (rewriting '?' to $n), so no flow changes.
+ *
+ * Parameters are bound from a type string, one character per '?':
+ *   's' const char *  (NULL binds NULL)     'i' int64_t
+ *   'd' int                                 'b' bool (stored 0/1)
+ *   'j' json_t * (stored as compact text; NULL binds NULL)
+ *
+ * Result columns become JSON by their name: "x!b" is a bool named x, "x!j" is JSON text parsed
+ * into a value named x; otherwise INTEGER → integer, TEXT → string, NULL → null.
+ *
+ * One struct db per thread. Every mutating request runs between db_begin() (BEGIN IMMEDIATE:
+ * writers queue up front instead of failing mid-way) and db_commit(); any error → db_rollback().
+ */
+#ifndef OSB_DB_H
+#define OSB_DB_H
+
+#include "core/err.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+struct dbq;
+
+/* Opens (and with create, creates) the database; sets WAL, synchronous=FULL, foreign keys. */
+int db_open(const char *path, bool create, struct db **out, struct osb_err *e);
+void db_close(struct db *db);
+const char *db_path(const struct db *db);
+
+int db_begin(struct db *db, struct osb_err *e);
+/* A read transaction: one consistent snapshot for a multi-query read. End with db_commit. */
+int db_begin_read(struct db *db, struct osb_err *e);
+int db_commit(struct db *db, struct osb_err *e);
+void db_rollback(struct db *db);
+bool db_in_tx(const struct db *db);
+
+/* Runs one statement; returns the number of rows changed, or -1 with e set. */
+int db_exec(struct db *db, struct osb_err *e, const char *sql, const char *types, ...);
+/* Runs several ';'-separated statements without parameters (schema scripts). */
+int db_script(struct db *db, struct osb_err *e, const char *sql);
+int64_t db_last_id(struct db *db);
+
+/* One integer / text of the first row: 1 found, 0 no row, -1 error. *out of db_text is
+   malloc'ed (NULL when the value is NULL). */
+int db_int(struct db *db, struct osb_err *e, int64_t *out, const char *sql, const char *types, ...);
+int db_text(struct db *db, struct osb_err *e, char **out, const char *sql, const char *types, ...);
+
+/* First row as a JSON object: 1 found (*out owned by caller), 0 none, -1 error. */
+int db_row(struct db *db, struct osb_err *e, json_t **out, const char *sql, const char *types, ...);
+/* All rows as a JSON array (owned by caller), NULL with e set on error. */
+json_t *db_rows(struct db *db, struct osb_err *e, const char *sql, const char *types, ...);
+
+/* The same with parameters from a JSON array, for SQL built at run time (filters, PATCH):
+   string → text, integer → integer, true/false → 1/0, null → NULL, array/object → JSON text. */
+int db_exec_a(struct db *db, struct osb_err *e, const char *sql, json_t *params);
+json_t *db_rows_a(struct db *db, struct osb_err *e, const char *sql, json_t *params);
+
+/* Row-by-row iteration for code that needs it. */
+struct dbq *db_query(struct db *db, struct osb_err *e, const char *sql, const char *types, ...);
+int dbq_next(struct dbq *q, struct osb_err *e); /* 1 row, 0 done, -1 error */
+int64_t dbq_int(struct dbq *q, int col);
+const char *dbq_text(struct dbq *q, int col); /* NULL for NULL; valid until the next dbq_next */
+bool dbq_null(struct dbq *q, int col);
+int dbq_cols(struct dbq *q);
+const char *dbq_name(struct dbq *q, int col);
+json_t *dbq_object(struct dbq *q); /* the current row as an object, same rules as db_row */
+void dbq_end(struct dbq *q);
+
+/* Online backup of the open database into a new file (consistent while others write). */
+int db_backup(struct db *db, const char *to, struct osb_err *e);
+
+/* Fault injection for tests: the next n commits fail with an internal error and roll back. */
+void db_fail_commits(int n);
+
+#endif

@@ -1,0 +1,534 @@
+/*
+ * db_sqlite.c — the SQLite driver behind db.h.
+ *
+ * Prepared statements are cached per connection by SQL text (most SQL is a string literal and
+ * runs on every request). Constraint failures become the pinned error codes: UNIQUE → 409
+ * duplicate, FOREIGN KEY → 422 unknown_reference; anything else is logged and becomes 500
+ * internal with a message that says nothing internal.
+ */
+#include "store/db.h"
+
+#include "core/log.h"
+#include "core/sb.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 256
+
+struct cached {
+    char *sql;
+    sqlite3_stmt *st;
+    bool busy;
+};
+
+struct db {
+    sqlite3 *h;
+    char *path;
+    bool in_tx;
+    struct cached cache[CACHE_SLOTS];
+};
+
+struct dbq {
+    struct db *db;
+    sqlite3_stmt *st;
+    struct cached *slot; /* NULL when the statement is not cached */
+};
+
+static atomic_int fail_commits;
+
+void db_fail_commits(int n) { atomic_store(&fail_commits, n); }
+
+static int sql_err(struct db *db, struct osb_err *e, int rc, const char *sql)
+{
+    int ext = sqlite3_extended_errcode(db->h);
+    const char *msg = sqlite3_errmsg(db->h);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return err_set(e, ERR_DUPLICATE, "already exists (%s)", msg);
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return err_invalid(e, NULL, "unknown_reference", "a referenced object does not exist");
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        log_error("db busy: %s", msg);
+        return err_set(e, ERR_INTERNAL, "the database is busy, try again");
+    }
+    log_error("sqlite %d (%d): %s in: %.200s", rc, ext, msg, sql ? sql : "");
+    return err_set(e, ERR_INTERNAL, "internal error");
+}
+
+static unsigned hash_str(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Returns a prepared statement for sql, from the cache when possible. */
+static sqlite3_stmt *prepare(struct db *db, struct osb_err *e, const char *sql,
+                             struct cached **slot_out)
+{
+    unsigned h = hash_str(sql) % CACHE_SLOTS;
+    struct cached *c = &db->cache[h];
+    *slot_out = NULL;
+    if (c->sql && !c->busy && strcmp(c->sql, sql) == 0) {
+        c->busy = true;
+        *slot_out = c;
+        return c->st;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sql_err(db, e, rc, sql);
+        return NULL;
+    }
+    if (!c->busy) {
+        if (c->st)
+            sqlite3_finalize(c->st);
+        free(c->sql);
+        c->sql = xstrdup(sql);
+        c->st = st;
+        c->busy = true;
+        *slot_out = c;
+    }
+    return st;
+}
+
+static void release(struct cached *slot, sqlite3_stmt *st)
+{
+    if (slot) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        slot->busy = false;
+    } else {
+        sqlite3_finalize(st);
+    }
+}
+
+static int bind(struct db *db, struct osb_err *e, sqlite3_stmt *st, const char *types,
+                va_list ap)
+{
+    int n = types ? (int)strlen(types) : 0;
+    if (n != sqlite3_bind_parameter_count(st)) {
+        log_error("bind: %d types for %d parameters in %s", n, sqlite3_bind_parameter_count(st),
+                  sqlite3_sql(st));
+        return err_set(e, ERR_INTERNAL, "internal error");
+    }
+    for (int i = 0; i < n; i++) {
+        int rc = SQLITE_OK;
+        switch (types[i]) {
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, i + 1);
+            break;
+        }
+        case 'i':
+            rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+            break;
+        case 'd':
+        case 'b':
+            rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int));
+            break;
+        case 'j': {
+            json_t *j = va_arg(ap, json_t *);
+            if (!j || json_is_null(j)) {
+                rc = sqlite3_bind_null(st, i + 1);
+            } else {
+                char *txt = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+                rc = sqlite3_bind_text(st, i + 1, txt, -1, free);
+            }
+            break;
+        }
+        default:
+            log_error("bind: bad type '%c'", types[i]);
+            return err_set(e, ERR_INTERNAL, "internal error");
+        }
+        if (rc != SQLITE_OK)
+            return sql_err(db, e, rc, sqlite3_sql(st));
+    }
+    return 0;
+}
+
+static int bind_array(struct db *db, struct osb_err *e, sqlite3_stmt *st, json_t *params)
+{
+    size_t n = json_array_size(params);
+    if ((int)n != sqlite3_bind_parameter_count(st)) {
+        log_error("bind: %zu values for %d parameters in %s", n,
+                  sqlite3_bind_parameter_count(st), sqlite3_sql(st));
+        return err_set(e, ERR_INTERNAL, "internal error");
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_array_get(params, i);
+        int k = (int)i + 1, rc;
+        if (json_is_string(v))
+            rc = sqlite3_bind_text(st, k, json_string_value(v), (int)json_string_length(v),
+                                   SQLITE_TRANSIENT);
+        else if (json_is_integer(v))
+            rc = sqlite3_bind_int64(st, k, json_integer_value(v));
+        else if (json_is_boolean(v))
+            rc = sqlite3_bind_int64(st, k, json_is_true(v));
+        else if (json_is_null(v) || !v)
+            rc = sqlite3_bind_null(st, k);
+        else
+            rc = sqlite3_bind_text(st, k, json_dumps(v, JSON_COMPACT), -1, free);
+        if (rc != SQLITE_OK)
+            return sql_err(db, e, rc, sqlite3_sql(st));
+    }
+    return 0;
+}
+
+static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
+{
+    struct cached *slot;
+    sqlite3_stmt *st = prepare(db, e, sql, &slot);
+    if (!st)
+        return NULL;
+    if (bind_array(db, e, st, params) < 0) {
+        release(slot, st);
+        return NULL;
+    }
+    struct dbq *q = xmalloc(sizeof *q);
+    q->db = db;
+    q->st = st;
+    q->slot = slot;
+    return q;
+}
+
+int db_exec_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
+{
+    struct dbq *q = query_a(db, e, sql, params);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1)
+        ;
+    dbq_end(q);
+    return rc < 0 ? -1 : sqlite3_changes(db->h);
+}
+
+json_t *db_rows_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
+{
+    struct dbq *q = query_a(db, e, sql, params);
+    if (!q)
+        return NULL;
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1)
+        json_array_append_new(arr, dbq_object(q));
+    dbq_end(q);
+    if (rc < 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+static struct dbq *vquery(struct db *db, struct osb_err *e, const char *sql, const char *types,
+                          va_list ap)
+{
+    struct cached *slot;
+    sqlite3_stmt *st = prepare(db, e, sql, &slot);
+    if (!st)
+        return NULL;
+    if (bind(db, e, st, types, ap) < 0) {
+        release(slot, st);
+        return NULL;
+    }
+    struct dbq *q = xmalloc(sizeof *q);
+    q->db = db;
+    q->st = st;
+    q->slot = slot;
+    return q;
+}
+
+struct dbq *db_query(struct db *db, struct osb_err *e, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct dbq *q = vquery(db, e, sql, types, ap);
+    va_end(ap);
+    return q;
+}
+
+int dbq_next(struct dbq *q, struct osb_err *e)
+{
+    int rc = sqlite3_step(q->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return sql_err(q->db, e, rc, sqlite3_sql(q->st));
+}
+
+int64_t dbq_int(struct dbq *q, int col) { return sqlite3_column_int64(q->st, col); }
+const char *dbq_text(struct dbq *q, int col)
+{
+    return (const char *)sqlite3_column_text(q->st, col);
+}
+bool dbq_null(struct dbq *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+int dbq_cols(struct dbq *q) { return sqlite3_column_count(q->st); }
+const char *dbq_name(struct dbq *q, int col) { return sqlite3_column_name(q->st, col); }
+
+json_t *dbq_object(struct dbq *q)
+{
+    json_t *o = json_object();
+    int n = sqlite3_column_count(q->st);
+    for (int i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(q->st, i);
+        const char *bang = strchr(name, '!');
+        char key[64];
+        size_t kl = bang ? (size_t)(bang - name) : strlen(name);
+        if (kl >= sizeof key)
+            kl = sizeof key - 1;
+        memcpy(key, name, kl);
+        key[kl] = '\0';
+        int t = sqlite3_column_type(q->st, i);
+        json_t *v;
+        if (t == SQLITE_NULL) {
+            v = json_null();
+        } else if (bang && bang[1] == 'b') {
+            v = json_boolean(sqlite3_column_int64(q->st, i) != 0);
+        } else if (bang && bang[1] == 'j') {
+            v = json_loads((const char *)sqlite3_column_text(q->st, i), JSON_DECODE_ANY, NULL);
+            if (!v)
+                v = json_null();
+        } else if (t == SQLITE_INTEGER) {
+            v = json_integer(sqlite3_column_int64(q->st, i));
+        } else {
+            v = json_stringn((const char *)sqlite3_column_text(q->st, i),
+                             (size_t)sqlite3_column_bytes(q->st, i));
+            if (!v)
+                v = json_null();
+        }
+        json_object_set_new(o, key, v);
+    }
+    return o;
+}
+
+void dbq_end(struct dbq *q)
+{
+    if (!q)
+        return;
+    release(q->slot, q->st);
+    free(q);
+}
+
+int db_exec(struct db *db, struct osb_err *e, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct dbq *q = vquery(db, e, sql, types, ap);
+    va_end(ap);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    while (rc == 1)
+        rc = dbq_next(q, e);
+    dbq_end(q);
+    return rc < 0 ? -1 : sqlite3_changes(db->h);
+}
+
+int db_int(struct db *db, struct osb_err *e, int64_t *out, const char *sql, const char *types,
+           ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct dbq *q = vquery(db, e, sql, types, ap);
+    va_end(ap);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1)
+        *out = dbq_int(q, 0);
+    dbq_end(q);
+    return rc;
+}
+
+int db_text(struct db *db, struct osb_err *e, char **out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct dbq *q = vquery(db, e, sql, types, ap);
+    va_end(ap);
+    *out = NULL;
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1 && !dbq_null(q, 0))
+        *out = xstrdup(dbq_text(q, 0));
+    dbq_end(q);
+    return rc;
+}
+
+int db_row(struct db *db, struct osb_err *e, json_t **out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct dbq *q = vquery(db, e, sql, types, ap);
+    va_end(ap);
+    *out = NULL;
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1)
+        *out = dbq_object(q);
+    dbq_end(q);
+    return rc;
+}
+
+json_t *db_rows(struct db *db, struct osb_err *e, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    struct dbq *q = vquery(db, e, sql, types, ap);
+    va_end(ap);
+    if (!q)
+        return NULL;
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1)
+        json_array_append_new(arr, dbq_object(q));
+    dbq_end(q);
+    if (rc < 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+int db_script(struct db *db, struct osb_err *e, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("script failed: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return err_set(e, ERR_INTERNAL, "internal error");
+    }
+    return 0;
+}
+
+int64_t db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
+
+int db_open(const char *path, bool create, struct db **out, struct osb_err *e)
+{
+    *out = NULL;
+    sqlite3 *h = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &h, flags, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(e, ERR_NOT_FOUND, "cannot open database %s: %s", path,
+                h ? sqlite3_errmsg(h) : "out of memory");
+        sqlite3_close(h);
+        return -1;
+    }
+    sqlite3_busy_timeout(h, 10000);
+    struct db *db = xcalloc(1, sizeof *db);
+    db->h = h;
+    db->path = xstrdup(path);
+    if (db_script(db, e,
+                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                  "PRAGMA temp_store=MEMORY;") < 0) {
+        db_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (db->cache[i].st)
+            sqlite3_finalize(db->cache[i].st);
+        free(db->cache[i].sql);
+    }
+    sqlite3_close(db->h);
+    free(db->path);
+    free(db);
+}
+
+const char *db_path(const struct db *db) { return db->path; }
+
+int db_begin(struct db *db, struct osb_err *e)
+{
+    if (db->in_tx)
+        return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
+    if (db_exec(db, e, "BEGIN IMMEDIATE", NULL) < 0)
+        return -1;
+    db->in_tx = true;
+    return 0;
+}
+
+int db_begin_read(struct db *db, struct osb_err *e)
+{
+    if (db->in_tx)
+        return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
+    if (db_exec(db, e, "BEGIN DEFERRED", NULL) < 0)
+        return -1;
+    db->in_tx = true;
+    return 0;
+}
+
+int db_commit(struct db *db, struct osb_err *e)
+{
+    if (atomic_load(&fail_commits) > 0) {
+        atomic_fetch_sub(&fail_commits, 1);
+        db_rollback(db);
+        return err_set(e, ERR_INTERNAL, "internal error (injected commit failure)");
+    }
+    if (db_exec(db, e, "COMMIT", NULL) < 0) {
+        db_rollback(db);
+        return -1;
+    }
+    db->in_tx = false;
+    return 0;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!db->in_tx)
+        return;
+    char *msg = NULL;
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, &msg);
+    sqlite3_free(msg);
+    db->in_tx = false;
+}
+
+bool db_in_tx(const struct db *db) { return db->in_tx; }
+
+int db_backup(struct db *db, const char *to, struct osb_err *e)
+{
+    sqlite3 *dst = NULL;
+    if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        err_set(e, ERR_BAD_REQUEST, "cannot create %s: %s", to,
+                dst ? sqlite3_errmsg(dst) : "out of memory");
+        sqlite3_close(dst);
+        return -1;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", db->h, "main");
+    if (!b) {
+        err_set(e, ERR_INTERNAL, "backup failed: %s", sqlite3_errmsg(dst));
+        sqlite3_close(dst);
+        return -1;
+    }
+    int rc;
+    /* Copy in steps so writers are not blocked for long; a write by another connection
+       restarts the copy, so the result is always one consistent snapshot. */
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    int final = sqlite3_errcode(dst);
+    sqlite3_close(dst);
+    if (rc != SQLITE_DONE || final != SQLITE_OK)
+        return err_set(e, ERR_INTERNAL, "backup failed (sqlite %d)", rc);
+    return 0;
+}

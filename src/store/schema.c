@@ -1,0 +1,214 @@
+/*
+ * schema.c — migrations. Never edit a migration that has shipped; add the next one.
+ *
+ * Conventions: STRICT tables; business keys (code, username, number) are UNIQUE and referenced
+ * by value (they are immutable); money columns end in _fen and are INTEGER; timestamps are
+ * INTEGER UTC microseconds (*_at); dates are TEXT YYYY-MM-DD. Append-only tables (audit,
+ * stock_moves, ledger) are never updated or deleted by the store: there is no function that
+ * would, and `osb check` verifies the hash chain of audit.
+ */
+#include "store/schema.h"
+
+#include <stddef.h>
+
+static const char *const migrations[] = {
+    /* 1: foundation — settings, calendar, numbering, users and organisation, customers,
+       products, warehouses, stock, quotas, sessions, audit, idempotency, outbox, jobs. */
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL, changed_by TEXT,"
+    "  changed_at INTEGER) STRICT;"
+    "CREATE TABLE calendar_days(date TEXT PRIMARY KEY, working INTEGER NOT NULL,"
+    "  note TEXT) STRICT;"
+    "CREATE TABLE doc_seq(prefix TEXT NOT NULL, day TEXT NOT NULL, type TEXT NOT NULL,"
+    "  last_seq INTEGER NOT NULL, PRIMARY KEY(prefix, day, type)) STRICT;"
+
+    "CREATE TABLE users(id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL, password_hash TEXT NOT NULL, role TEXT NOT NULL,"
+    "  department TEXT NOT NULL, market TEXT, region TEXT, manager TEXT REFERENCES users(username),"
+    "  proxy_for TEXT REFERENCES users(username), customer TEXT, email TEXT, phone TEXT,"
+    "  duties TEXT, out_of_office TEXT, active INTEGER NOT NULL DEFAULT 1,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL, created_by TEXT,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE markets(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  slt_supervisor TEXT NOT NULL REFERENCES users(username), mm TEXT REFERENCES users(username),"
+    "  bcr TEXT REFERENCES users(username), default_csr TEXT REFERENCES users(username),"
+    "  active INTEGER NOT NULL DEFAULT 1, version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, created_by TEXT, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE regions(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  market TEXT NOT NULL REFERENCES markets(code), um TEXT REFERENCES users(username),"
+    "  active INTEGER NOT NULL DEFAULT 1, version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, created_by TEXT, updated_at INTEGER NOT NULL) STRICT;"
+
+    "CREATE TABLE customers(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL, short_name TEXT,"
+    "  market TEXT NOT NULL REFERENCES markets(code), region TEXT NOT NULL REFERENCES regions(code),"
+    "  kam TEXT NOT NULL REFERENCES users(username), rep TEXT REFERENCES users(username),"
+    "  csr TEXT REFERENCES users(username),"
+    "  credit_limit_fen INTEGER NOT NULL CHECK(credit_limit_fen >= 0),"
+    "  payment_term_days INTEGER NOT NULL CHECK(payment_term_days BETWEEN 0 AND 365),"
+    "  prepay_only INTEGER NOT NULL DEFAULT 0, credit_hold INTEGER NOT NULL DEFAULT 0,"
+    "  credit_hold_reason TEXT, grade TEXT NOT NULL DEFAULT 'C', tier TEXT, nature TEXT,"
+    "  channel TEXT, direct INTEGER NOT NULL DEFAULT 1, parent TEXT, price_list TEXT,"
+    "  zone TEXT, route TEXT, route_seq INTEGER, status TEXT NOT NULL DEFAULT 'active',"
+    "  qualified INTEGER NOT NULL DEFAULT 0, qualified_note TEXT,"
+    /* basic info */
+    "  address TEXT, phone TEXT, owner TEXT, operating_manager TEXT, legal_rep TEXT,"
+    "  founded_on TEXT, trading_since TEXT, org_type TEXT, industry TEXT, assets_fen INTEGER,"
+    "  tax_id TEXT, website TEXT,"
+    /* characteristics and business status */
+    "  service_area TEXT, sales_force_size INTEGER, development_potential INTEGER,"
+    "  development_potential_note TEXT, business_philosophy TEXT, business_policy TEXT,"
+    "  company_size TEXT, business_features TEXT, staff_quality INTEGER, staff_quality_note TEXT,"
+    "  competitor_relations TEXT, cooperation_attitude INTEGER, cooperation_attitude_note TEXT,"
+    /* transaction status */
+    "  activities TEXT, problems TEXT, advantages TEXT, future_plans TEXT, reputation TEXT,"
+    "  credit_status_note TEXT, trade_terms TEXT,"
+    /* invoicing info */
+    "  invoice_title TEXT, bank_name TEXT, bank_account TEXT, reg_address TEXT, reg_phone TEXT,"
+    "  mailing_address TEXT, mailing_contact TEXT, mailing_phone TEXT,"
+    /* logistics info */
+    "  consignee TEXT, consignee_phone TEXT, consignment_station TEXT, carrier TEXT,"
+    "  delivery_address TEXT, arrival_address TEXT, transit_days INTEGER NOT NULL DEFAULT 3,"
+    "  last_confirmed_on TEXT,"
+    "  sources TEXT, contacts TEXT,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL, created_by TEXT,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX customers_kam ON customers(kam);"
+    "CREATE INDEX customers_region ON customers(region);"
+    "CREATE INDEX customers_market ON customers(market);"
+
+    "CREATE TABLE products(id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    "  spec TEXT NOT NULL DEFAULT '', unit TEXT NOT NULL DEFAULT '',"
+    "  case_size INTEGER NOT NULL CHECK(case_size >= 1),"
+    "  price_fen INTEGER NOT NULL CHECK(price_fen >= 0), kind TEXT NOT NULL DEFAULT 'goods',"
+    "  active INTEGER NOT NULL DEFAULT 1, category TEXT, brand TEXT, barcode TEXT,"
+    "  shelf_life_days INTEGER, tax_rate_bp INTEGER NOT NULL DEFAULT 1300,"
+    "  outsourced INTEGER NOT NULL DEFAULT 0, cost_fen INTEGER,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL, created_by TEXT,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE warehouses(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL, address TEXT, scr TEXT REFERENCES users(username),"
+    "  active INTEGER NOT NULL DEFAULT 1, version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, created_by TEXT, updated_at INTEGER NOT NULL) STRICT;"
+
+    /* Stock: lots carry the running figures, moves are the append-only proof of them. */
+    "CREATE TABLE stock_lots(id INTEGER PRIMARY KEY,"
+    "  warehouse TEXT NOT NULL REFERENCES warehouses(code), sku TEXT NOT NULL REFERENCES"
+    "  products(sku), batch TEXT NOT NULL, produced_on TEXT, expires TEXT,"
+    "  quality TEXT NOT NULL DEFAULT 'ok', on_hand INTEGER NOT NULL CHECK(on_hand >= 0),"
+    "  reserved INTEGER NOT NULL DEFAULT 0 CHECK(reserved >= 0 AND reserved <= on_hand),"
+    "  UNIQUE(warehouse, sku, batch)) STRICT;"
+    "CREATE TABLE stock_moves(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    "  warehouse TEXT NOT NULL, sku TEXT NOT NULL, batch TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK(qty > 0), document TEXT, by TEXT) STRICT;"
+    "CREATE INDEX stock_moves_lot ON stock_moves(warehouse, sku, batch);"
+    "CREATE TABLE stock_receipts(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  warehouse TEXT NOT NULL REFERENCES warehouses(code), sku TEXT NOT NULL REFERENCES"
+    "  products(sku), batch TEXT NOT NULL, qty INTEGER NOT NULL CHECK(qty > 0), expires TEXT,"
+    "  produced_on TEXT, source TEXT NOT NULL DEFAULT 'production', created_at INTEGER NOT NULL,"
+    "  created_by TEXT) STRICT;"
+
+    "CREATE TABLE quotas(id INTEGER PRIMARY KEY, period TEXT NOT NULL,"
+    "  sku TEXT NOT NULL REFERENCES products(sku), customer TEXT REFERENCES customers(code),"
+    "  region TEXT REFERENCES regions(code), qty INTEGER NOT NULL CHECK(qty >= 0),"
+    "  set_by TEXT, note TEXT, version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL, CHECK((customer IS NULL) <> (region IS NULL))) STRICT;"
+    "CREATE UNIQUE INDEX quotas_customer ON quotas(period, sku, customer) WHERE customer IS NOT NULL;"
+    "CREATE UNIQUE INDEX quotas_region ON quotas(period, sku, region) WHERE region IS NOT NULL;"
+    /* What orders take from a quota (written by the order flow at AC, released on reject/
+       cancel): used = Σ qty of active rows. */
+    "CREATE TABLE quota_uses(id INTEGER PRIMARY KEY, period TEXT NOT NULL, sku TEXT NOT NULL,"
+    "  customer TEXT NOT NULL, region TEXT NOT NULL, document TEXT NOT NULL, line_no INTEGER,"
+    "  qty INTEGER NOT NULL, released INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE INDEX quota_uses_key ON quota_uses(period, sku, customer);"
+    "CREATE INDEX quota_uses_region ON quota_uses(period, sku, region);"
+    "CREATE INDEX quota_uses_doc ON quota_uses(document);"
+
+    /* Money the credit object reads. The billing flow owns these; they exist from the start
+       so that a customer's credit is computed from real rows (zero while they are empty). */
+    "CREATE TABLE invoices(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  customer TEXT NOT NULL REFERENCES customers(code), order_no TEXT, shipment TEXT,"
+    "  invoice_date TEXT NOT NULL, due_date TEXT NOT NULL, amount_fen INTEGER NOT NULL,"
+    "  settled_fen INTEGER NOT NULL DEFAULT 0, credited_fen INTEGER NOT NULL DEFAULT 0,"
+    "  written_off_fen INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'open',"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX invoices_customer ON invoices(customer, state);"
+    "CREATE TABLE payments(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  customer TEXT NOT NULL REFERENCES customers(code), amount_fen INTEGER NOT NULL,"
+    "  unapplied_fen INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'payment', method TEXT,"
+    "  reference TEXT, received_on TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'registered',"
+    "  created_at INTEGER NOT NULL, created_by TEXT) STRICT;"
+    "CREATE INDEX payments_customer ON payments(customer);"
+    /* Order value not yet invoiced, per order; maintained by the order/billing flows. */
+    "CREATE TABLE order_exposure(order_no TEXT PRIMARY KEY, customer TEXT NOT NULL,"
+    "  open_fen INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX order_exposure_customer ON order_exposure(customer);"
+
+    "CREATE TABLE sessions(token_hash TEXT PRIMARY KEY, username TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, ip TEXT) STRICT;"
+    "CREATE TABLE login_failures(id INTEGER PRIMARY KEY, ip TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  username TEXT) STRICT;"
+    "CREATE INDEX login_failures_ip ON login_failures(ip, at);"
+
+    "CREATE TABLE audit(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+    "  on_behalf_of TEXT, ip TEXT, request_id TEXT, action TEXT NOT NULL,"
+    "  object_type TEXT NOT NULL, object_key TEXT, before TEXT, after TEXT,"
+    "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT;"
+    "CREATE INDEX audit_object ON audit(object_type, object_key);"
+
+    "CREATE TABLE idempotency(username TEXT NOT NULL, key TEXT NOT NULL, route TEXT NOT NULL,"
+    "  request_hash TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, PRIMARY KEY(username, key)) STRICT;"
+
+    "CREATE TABLE notifications(id INTEGER PRIMARY KEY, event TEXT NOT NULL,"
+    "  recipient TEXT NOT NULL, channel TEXT NOT NULL DEFAULT 'in_app', subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL DEFAULT '', document TEXT, dedup_key TEXT UNIQUE,"
+    "  created_at INTEGER NOT NULL, send_after INTEGER, sent_at INTEGER,"
+    "  read_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'pending') STRICT;"
+    "CREATE INDEX notifications_recipient ON notifications(recipient, id);"
+
+    "CREATE TABLE job_runs(job TEXT NOT NULL, period_key TEXT NOT NULL, ran_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(job, period_key)) STRICT;",
+};
+
+int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
+
+int schema_version(struct db *db, struct osb_err *e, int64_t *out)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n,
+               "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'",
+               NULL) < 0)
+        return -1;
+    *out = 0;
+    if (n == 0)
+        return 0;
+    int rc = db_int(db, e, out, "SELECT max(version) FROM schema_version", NULL);
+    return rc < 0 ? -1 : 0;
+}
+
+int schema_migrate(struct db *db, struct osb_err *e)
+{
+    int64_t v;
+    if (schema_version(db, e, &v) < 0)
+        return -1;
+    if (v > schema_latest())
+        return err_set(e, ERR_VALIDATION_FAILED,
+                       "database schema %lld is newer than this osb (%d)", (long long)v,
+                       schema_latest());
+    for (int i = (int)v; i < schema_latest(); i++) {
+        if (db_begin(db, e) < 0)
+            return -1;
+        if ((i == 0 && db_script(db, e, "CREATE TABLE schema_version(version INTEGER NOT NULL,"
+                                        " applied_at INTEGER) STRICT;") < 0) ||
+            db_script(db, e, migrations[i]) < 0 ||
+            db_exec(db, e, "INSERT INTO schema_version(version, applied_at) VALUES(?, "
+                           "CAST(strftime('%s','now') AS INTEGER) * 1000000)",
+                    "d", i + 1) < 0 ||
+            db_commit(db, e) < 0) {
+            db_rollback(db);
+            return -1;
+        }
+    }
+    return 0;
+}
