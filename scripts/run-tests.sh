@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make check` runs it (after building):
+#   unit      cmocka binaries in build/unit (ASan+UBSan)
+#   scenario  tests/scenario/run.py: the real `osb serve` (sanitizer build) driven over HTTP
+#   crash     tests/crash/*.sh scripts (kill -9 during load, restart, osb check)
+#   fuzz      each libFuzzer target for a bounded time (FUZZ_SECONDS, default 20)
+#   e2e       browser tests (Playwright + Debian Chromium) when tests/e2e/run.sh exists
+# Each part adds to the totals; the last line is "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p build/results
+pass=0
+fail=0
+add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+
+echo "== unit"
+for t in build/unit/test_*; do
+  [ -x "$t" ] || continue
+  out=$("$t" 2>&1)
+  rc=$?
+  echo "$out" | grep -E '^\[  (PASSED|FAILED)  \]|^\[  ERROR   \]|FAILED' | sed "s|^|  $(basename "$t"): |"
+  p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$out" | tail -20; fi
+  add "$p" "$f"
+done
+
+echo "== scenario"
+if [ -f tests/scenario/run.py ]; then
+  python3 tests/scenario/run.py --bin build/san/osb --results build/results/scenario.txt
+  rc=$?
+  read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/results/scenario.txt 2>/dev/null | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  add "$p" "$f"
+fi
+
+echo "== crash"
+for s in tests/crash/*.sh; do
+  [ -f "$s" ] || continue
+  if bash "$s" build/osb; then add 1 0; echo "  ok $(basename "$s")"; else add 0 1; echo "  FAIL $(basename "$s")"; fi
+done
+
+echo "== fuzz"
+for f in build/fuzz/fuzz_*; do
+  [ -x "$f" ] || continue
+  n=$(basename "$f")
+  mkdir -p "build/fuzz/corpus-$n"
+  seeds=""
+  [ -d "tests/fuzz/corpus/$n" ] && seeds="tests/fuzz/corpus/$n"
+  if "$f" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=0 "build/fuzz/corpus-$n" $seeds \
+       > "build/results/$n.log" 2>&1; then
+    add 1 0; echo "  ok $n ($(grep -c . "build/results/$n.log") log lines)"
+  else
+    add 0 1; echo "  FAIL $n"; tail -30 "build/results/$n.log"
+  fi
+done
+
+echo "== e2e"
+if [ -x tests/e2e/run.sh ]; then
+  tests/e2e/run.sh build/osb build/results/e2e.txt
+  rc=$?
+  read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/results/e2e.txt 2>/dev/null | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  add "$p" "$f"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
