@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -23,14 +24,26 @@
 #include <unistd.h>
 
 struct server_conf *g_server;
-static _Thread_local struct db *tl_db;
 static atomic_long req_counter;
+
+/* One connection per thread, closed by the key's destructor when the thread ends (MHD's pool
+   threads end in MHD_stop_daemon), so a stopped server leaves nothing open or leaked. */
+static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+
+static void close_thread_db(void *db) { db_close(db); }
+static void make_db_key(void) { pthread_key_create(&db_key, close_thread_db); }
 
 struct db *server_db(struct osb_err *e)
 {
-    if (!tl_db && db_open(g_server->db_path, false, &tl_db, e) < 0)
-        return NULL;
-    return tl_db;
+    pthread_once(&db_key_once, make_db_key);
+    struct db *db = pthread_getspecific(db_key);
+    if (!db) {
+        if (db_open(g_server->db_path, false, &db, e) < 0)
+            return NULL;
+        pthread_setspecific(db_key, db);
+    }
+    return db;
 }
 
 /* Per-request state kept by MHD between callbacks. */
@@ -323,13 +336,15 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
     addr.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
         return err_set(e, ERR_BAD_REQUEST, "cannot listen on '%s': not an IPv4 address", host);
+    /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, which lets a second
+       `osb serve` bind the same port and silently split the requests between two databases.
+       MHD's default SO_REUSEADDR still allows an immediate restart. */
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
         (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
     if (!d)
         return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host,
                        port);

@@ -1,0 +1,378 @@
+"""
+lib.py — what every scenario test module gets: a real `osb serve` (the sanitizer build) on a
+fresh copy of a demo database, and small HTTP helpers.
+
+Standard library only. One Server per test module; run.py builds the template database once
+(`osb init` + `osb demo` with OSB_KDF=fast) and each module starts from a copy of it.
+
+A test is a function `test_<name>(t)` where t is the module's T (below):
+
+    st, body = t.get("/customers/GZ01", user="kam_GZ")
+    t.expect_error(t.post("/markets", {...}, user="csr_a"), 403, "forbidden", rule="role")
+
+Requests default to user "admin". Tokens are cached per user, so a module logs each user in
+once (keeps the suite fast and the failed-login counter of §7 untouched).
+"""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+
+ADMIN_PASSWORD = "admin123"
+DEMO_PASSWORD = "demo123"
+API = "/api/v1"
+
+# What a sanitizer prints when it finds something; any of these in a server's or a command's
+# stderr fails the suite.
+SANITIZER_MARKS = (
+    "ERROR: AddressSanitizer",
+    "ERROR: LeakSanitizer",
+    "runtime error:",
+    "ERROR: UndefinedBehaviorSanitizer",
+)
+
+
+class TestFailure(AssertionError):
+    pass
+
+
+def fail(msg):
+    raise TestFailure(msg)
+
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def eq(actual, expected, what="value"):
+    if actual != expected:
+        raise TestFailure(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+def short(v, n=300):
+    s = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    return s if len(s) <= n else s[:n] + "..."
+
+
+def sanitizer_lines(text):
+    """The lines of text that report a sanitizer finding (with a little context)."""
+    lines = text.splitlines()
+    out = []
+    for i, ln in enumerate(lines):
+        if any(m in ln for m in SANITIZER_MARKS):
+            out.extend(lines[i:i + 6])
+    return out
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_env():
+    env = dict(os.environ)
+    env["OSB_KDF"] = "fast"
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+    return env
+
+
+class Server:
+    """One `osb serve` process on a free loopback port."""
+
+    def __init__(self, binary, db, workdir, test_clock=True, name="server"):
+        self.binary = binary
+        self.db = db
+        self.workdir = workdir
+        self.test_clock = test_clock
+        self.name = name
+        self.proc = None
+        self.port = None
+        self.log_path = None
+        self.logs = []  # stderr text of every run of this server
+        self._n = 0
+
+    def start(self):
+        last = ""
+        for _attempt in range(5):
+            self._n += 1
+            self.port = free_port()
+            self.log_path = os.path.join(self.workdir, f"{self.name}.{self._n}.log")
+            args = [self.binary, "serve", "--db", self.db, "--listen",
+                    f"127.0.0.1:{self.port}", "--threads", "4"]
+            if self.test_clock:
+                args.append("--test-clock")
+            self._log = open(self.log_path, "wb")
+            self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
+                                         env=test_env(), cwd=self.workdir)
+            deadline = time.time() + 15
+            while time.time() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                    c.request("GET", API + "/me")
+                    r = c.getresponse()
+                    r.read()
+                    c.close()
+                    if r.status == 401:
+                        return self
+                except OSError:
+                    time.sleep(0.05)
+            # did not come up (port taken between free_port() and bind, or a crash)
+            self._collect()
+            last = self.logs[-1] if self.logs else ""
+        raise RuntimeError(f"osb serve did not start: {last[-2000:]}")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def _collect(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        with open(self.log_path, "r", encoding="utf-8", errors="replace") as f:
+            self.logs.append(f.read())
+        self.returncode = self.proc.returncode
+        self.proc = None
+
+    def stop(self):
+        """Stops the server; returns its exit code."""
+        self._collect()
+        return self.returncode
+
+    def sanitizer_report(self):
+        out = []
+        for text in self.logs:
+            out.extend(sanitizer_lines(text))
+        return out
+
+
+class Response(tuple):
+    """(status, body) with the headers kept aside: body is the parsed JSON, or the raw text
+    when the answer is not JSON, or None when empty."""
+
+    def __new__(cls, status, body, headers=None, raw=b""):
+        r = super().__new__(cls, (status, body))
+        r.headers = headers or {}
+        r.raw = raw
+        return r
+
+    @property
+    def status(self):
+        return self[0]
+
+    @property
+    def body(self):
+        return self[1]
+
+
+class T:
+    """The handle a test function receives."""
+
+    def __init__(self, binary, workdir, server, template_db):
+        self.binary = binary
+        self.workdir = workdir
+        self.server = server
+        self.template_db = template_db
+        self.tokens = {}
+        self.sanitizer = []  # findings in commands run by tests
+        self._uniq = 0
+        self.extra_servers = []
+
+    # ---- naming ---------------------------------------------------------------------------
+
+    def uniq(self, prefix="X"):
+        """A code no other test of this module uses (codes are [A-Za-z0-9._-]{1,32})."""
+        self._uniq += 1
+        return f"{prefix}{os.getpid() % 1000}{self._uniq:03d}"
+
+    # ---- HTTP -----------------------------------------------------------------------------
+
+    def raw_request(self, method, path, body=None, headers=None, port=None, timeout=60):
+        """Sends bytes as given; returns Response. path is below /api/v1 unless it starts
+        with '//' (then it is sent as is, minus one slash)."""
+        url = path[1:] if path.startswith("//") else API + path
+        c = http.client.HTTPConnection("127.0.0.1", port or self.server.port, timeout=timeout)
+        try:
+            c.request(method, url, body=body, headers=headers or {})
+            r = c.getresponse()
+            data = r.read()
+            hdrs = {k.lower(): v for k, v in r.getheaders()}
+        finally:
+            c.close()
+        parsed = None
+        if data:
+            ctype = hdrs.get("content-type", "")
+            if "json" in ctype:
+                try:
+                    parsed = json.loads(data.decode("utf-8"))
+                except ValueError:
+                    fail(f"{method} {path}: answer says JSON but is not: {data[:200]!r}")
+            else:
+                parsed = data.decode("utf-8", errors="replace")
+        return Response(r.status, parsed, hdrs, data)
+
+    def login(self, user, password=None, fresh=False):
+        """Token of user (cached). Fails the test when the login is refused."""
+        if not fresh and user in self.tokens:
+            return self.tokens[user]
+        if password is None:
+            password = ADMIN_PASSWORD if user == "admin" else DEMO_PASSWORD
+        r = self.request("POST", "/login", {"username": user, "password": password}, user=None)
+        if r.status != 200:
+            fail(f"login {user}: {r.status} {short(r.body)}")
+        self.tokens[user] = r.body["token"]
+        return r.body["token"]
+
+    def request(self, method, path, body=None, user="admin", token=None, headers=None,
+                raw=None, content_type=None, port=None):
+        h = dict(headers or {})
+        if token is None and user is not None:
+            token = self.login(user)
+        if token is not None:
+            h["Authorization"] = f"Bearer {token}"
+        data = None
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+            h.setdefault("Content-Type", content_type or "application/json")
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            h.setdefault("Content-Type", "application/json")
+        return self.raw_request(method, path, data, h, port=port)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request("PUT", path, body, **kw)
+
+    def ok(self, res, status=200, what=None):
+        """Asserts the status; returns the body."""
+        if res.status != status:
+            fail(f"{what or 'request'}: expected {status}, got {res.status} {short(res.body)}")
+        return res.body
+
+    def expect_error(self, res, status, code, rule=None, field=None):
+        """Asserts the pinned error envelope of api.md §1; returns details."""
+        st, body = res
+        if st != status:
+            fail(f"expected {status} {code}, got {st} {short(body)}")
+        check(isinstance(body, dict) and isinstance(body.get("error"), dict),
+              f"error envelope missing: {short(body)}")
+        err = body["error"]
+        eq(err.get("code"), code, "error.code")
+        check(isinstance(err.get("message"), str) and err["message"],
+              f"error.message missing: {short(body)}")
+        details = err.get("details")
+        check(isinstance(details, dict), f"error.details must be an object: {short(body)}")
+        if status == 422:
+            check("field" in details or "rule" in details,
+                  f"a 422 must name details.field or details.rule: {short(body)}")
+        if rule is not None:
+            eq(details.get("rule"), rule, f"details.rule ({short(body)})")
+        if field is not None:
+            eq(details.get("field"), field, f"details.field ({short(body)})")
+        return details
+
+    def list_all(self, path, user="admin", limit=None):
+        """Follows next_cursor to the end; returns every item."""
+        items = []
+        sep = "&" if "?" in path else "?"
+        cursor = None
+        for _ in range(10000):
+            q = path
+            params = []
+            if limit:
+                params.append(f"limit={limit}")
+            if cursor:
+                params.append(f"cursor={cursor}")
+            if params:
+                q = path + sep + "&".join(params)
+            body = self.ok(self.get(q, user=user), 200, f"GET {q}")
+            items.extend(body["items"])
+            cursor = body["next_cursor"]
+            if cursor is None:
+                return items
+        fail("cursor never ended")
+
+    # ---- the command line -----------------------------------------------------------------
+
+    def osb(self, *args, timeout=60):
+        """Runs the osb binary; returns (exit code, stdout, stderr). Sanitizer findings in its
+        stderr are recorded and fail the module."""
+        p = subprocess.run([self.binary, *args], capture_output=True, env=test_env(),
+                           cwd=self.workdir, timeout=timeout)
+        out = p.stdout.decode("utf-8", errors="replace")
+        err = p.stderr.decode("utf-8", errors="replace")
+        found = sanitizer_lines(err)
+        if found:
+            self.sanitizer.extend([f"osb {' '.join(args)}:"] + found)
+        return p.returncode, out, err
+
+    def new_server(self, test_clock=True, db=None, name="extra"):
+        """Another server, on a copy of the template database unless db is given; stopped at
+        the end of the module if the test does not stop it."""
+        if db is None:
+            db = os.path.join(self.workdir, f"{name}.db")
+            copy_db(self.template_db, db)
+        s = Server(self.binary, db, self.workdir, test_clock=test_clock, name=name).start()
+        self.extra_servers.append(s)
+        return s
+
+    def restart(self):
+        """Stops and starts the module's server (tokens survive: sessions are in the db)."""
+        self.server.stop()
+        self.server.start()
+
+    def sql(self, query, params=()):
+        """Reads the module's database directly (read-only use while the server runs)."""
+        con = sqlite3.connect(f"file:{self.server.db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(query, params).fetchall()
+        finally:
+            con.close()
+
+
+def copy_db(src, dst):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(src + suffix):
+            shutil.copyfile(src + suffix, dst + suffix)
+
+
+def make_template(binary, workdir):
+    """`osb init` + `osb demo` once; returns the path of the template database."""
+    db = os.path.join(workdir, "template.db")
+    env = test_env()
+    for args in (["init", "--db", db, "--admin-password", ADMIN_PASSWORD], ["demo", "--db", db]):
+        p = subprocess.run([binary, *args], capture_output=True, env=env, cwd=workdir)
+        if p.returncode != 0:
+            raise RuntimeError(f"osb {args[0]} failed ({p.returncode}): "
+                               f"{p.stderr.decode(errors='replace')}")
+        found = sanitizer_lines(p.stderr.decode(errors="replace"))
+        if found:
+            raise RuntimeError(f"osb {args[0]}: sanitizer report:\n" + "\n".join(found))
+    return db

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""
+run.py — the scenario suite: every tests/scenario/test_*.py module against a real `osb serve`.
+
+    python3 tests/scenario/run.py --bin build/san/osb [--results FILE] [-k SUBSTRING] [-j N]
+
+Per module: a fresh temporary directory, a copy of the demo database (built once with
+`osb init` + `osb demo`, OSB_KDF=fast), one server with --test-clock on a free loopback port.
+The module's functions named test_* run in the order they are written, each receiving the
+module's T (lib.py). A server that dies during a test fails that test and is restarted. When
+the module ends the server is stopped, and a sanitizer report in its stderr (or in the stderr
+of a command a test ran) is one more failure.
+
+One line per test (ok / FAIL with the reason); the last line of the output and of --results is
+exactly "N passed, M failed". Exit status 1 when anything failed.
+"""
+
+import argparse
+import concurrent.futures
+import importlib.util
+import inspect
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import lib  # noqa: E402
+
+
+def load_module(path):
+    name = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def tests_of(mod):
+    fns = [f for n, f in vars(mod).items()
+           if n.startswith("test_") and inspect.isfunction(f) and f.__module__ == mod.__name__]
+    return sorted(fns, key=lambda f: f.__code__.co_firstlineno)
+
+
+def reason(exc):
+    """One line: the assertion message plus where in the test it failed."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    for fr in reversed(tb):
+        if os.path.basename(fr.filename).startswith("test_"):
+            where = f" [{os.path.basename(fr.filename)}:{fr.lineno}]"
+            break
+    if isinstance(exc, AssertionError):
+        msg = str(exc) or (tb[-1].line if tb else "assertion failed")
+    else:
+        msg = f"{type(exc).__name__}: {exc}"
+    return (msg.replace("\n", " ") + where)[:1500]
+
+
+def run_module(path, binary, template, tmproot, selector):
+    """Runs one module; returns (lines, passed, failed)."""
+    mod_name = os.path.splitext(os.path.basename(path))[0]
+    lines = []
+    passed = failed = 0
+    try:
+        mod = load_module(path)
+    except Exception as exc:  # a broken module is one failure, not a crash of the runner
+        return [f"FAIL {mod_name}: cannot load: {reason(exc)}"], 0, 1
+    selected = [f for f in tests_of(mod) if not selector or selector in f"{mod_name}::{f.__name__}"]
+    if not selected:
+        return [], 0, 0
+    workdir = os.path.join(tmproot, mod_name)
+    os.makedirs(workdir)
+    db = os.path.join(workdir, "osb.db")
+    lib.copy_db(template, db)
+    server = lib.Server(binary, db, workdir, test_clock=True, name="server")
+    t = lib.T(binary, workdir, server, template)
+    try:
+        server.start()
+    except Exception as exc:
+        return [f"FAIL {mod_name}: server: {reason(exc)}"], 0, len(selected)
+    for fn in selected:
+        name = f"{mod_name}::{fn.__name__}"
+        start = time.time()
+        try:
+            fn(t)
+            if not server.alive():
+                raise lib.TestFailure("the server died during this test")
+            passed += 1
+            lines.append(f"ok   {name} ({time.time() - start:.2f}s)")
+        except Exception as exc:
+            failed += 1
+            lines.append(f"FAIL {name}: {reason(exc)}")
+            if not server.alive():
+                lines.append(f"     (server exited with {server.proc.returncode if server.proc else '?'}; restarting)")
+                try:
+                    server.stop()
+                    server.start()
+                    t.tokens.clear()
+                except Exception as exc2:
+                    lines.append(f"FAIL {mod_name}: cannot restart the server: {reason(exc2)}")
+                    failed += 1
+                    break
+    for s in [server] + t.extra_servers:
+        s.stop()
+    found = server.sanitizer_report()
+    for s in t.extra_servers:
+        found.extend(s.sanitizer_report())
+    found.extend(t.sanitizer)
+    if found:
+        failed += 1
+        lines.append(f"FAIL {mod_name}::sanitizer: " + " | ".join(x.strip() for x in found[:40]))
+    return lines, passed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", default="build/san/osb", help="the osb binary to test")
+    ap.add_argument("--results", help="also write the lines and the summary to this file")
+    ap.add_argument("-k", dest="selector", help="run only tests whose module::name contains this")
+    ap.add_argument("-j", dest="jobs", type=int, default=3, help="modules run in parallel")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = ap.parse_args()
+
+    binary = os.path.abspath(args.bin)
+    if not os.access(binary, os.X_OK):
+        print(f"run.py: no executable at {binary}", file=sys.stderr)
+        summary = "0 passed, 1 failed"
+        if args.results:
+            os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+            with open(args.results, "w") as f:
+                f.write(summary + "\n")
+        print(summary)
+        return 1
+
+    started = time.time()
+    tmproot = tempfile.mkdtemp(prefix="osb-scenario-")
+    out_lines = []
+    passed = failed = 0
+    try:
+        template = lib.make_template(binary, tmproot)
+        modules = sorted(os.path.join(HERE, f) for f in os.listdir(HERE)
+                         if f.startswith("test_") and f.endswith(".py"))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futs = [pool.submit(run_module, m, binary, template, tmproot, args.selector)
+                    for m in modules]
+            for fut in futs:  # in module order, each as soon as it and those before are done
+                lines, p, f = fut.result()
+                for ln in lines:
+                    print(ln, flush=True)
+                out_lines.extend(lines)
+                passed += p
+                failed += f
+    except Exception as exc:
+        line = f"FAIL suite: {reason(exc)}"
+        print(line)
+        out_lines.append(line)
+        failed += 1
+    finally:
+        if args.keep:
+            print(f"(kept {tmproot})")
+        else:
+            shutil.rmtree(tmproot, ignore_errors=True)
+    summary = f"{passed} passed, {failed} failed"
+    print(f"scenario: {time.time() - started:.1f}s")
+    print(summary)
+    if args.results:
+        os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+        with open(args.results, "w") as f:
+            f.write("\n".join(out_lines + [summary]) + "\n")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
