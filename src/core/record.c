@@ -50,8 +50,11 @@ static int check_value(const struct field_def *f, json_t *v, json_t *clean, stru
             return err_invalid(e, n, rule, "%s must be at least %lld", n, (long long)f->min);
         }
         if (x > max) {
-            const char *rule = f->range_rule ? f->range_rule
-                               : f->kind == FK_FEN ? "amount_too_large" : "out_of_range";
+            /* A field's range_rule names its low side for money (limit_negative,
+               price_negative); money above the cap is amount_too_large whatever the field. */
+            const char *rule = f->kind == FK_FEN ? "amount_too_large"
+                               : f->range_rule   ? f->range_rule
+                                                 : "out_of_range";
             return err_invalid(e, n, rule, "%s must be at most %lld", n, (long long)max);
         }
         json_object_set_new(clean, n, json_integer(x));
