@@ -242,16 +242,22 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
         check_user(c, e, "csr", str(n, "csr"), "csr,ssg_leader") < 0 ||
         check_exists(c, e, "parent", "customers", "code", str(n, "parent")) < 0)
         return -1;
-    /* 'O' creators and editors act only for their own customers. */
+    /* 'Y' acts within the caller's data scope and 'O' on own customers only (§3 legend, §4):
+       the customer as it will be after this write must be one the caller sees, so an MM keeps
+       customers of its market, a UM of its region, a KAM or rep its own. */
     enum role r = c->user.role;
-    if (r == ROLE_KAM || r == ROLE_REP) {
-        struct scope_user su;
-        ctx_scope_user(c, &su);
-        struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL,
-                                    NULL};
-        if (!scope_owns_customer(&su, &sc))
-            return err_forbidden(e, "role", "you may only keep your own customers");
-    }
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    char *sup = NULL;
+    if (db_text(c->db, e, &sup, "SELECT slt_supervisor FROM markets WHERE code = ?", "s",
+                market) < 0)
+        return -1;
+    struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL,
+                                sup};
+    bool in_scope = scope_sees_customer(&su, &sc);
+    free(sup);
+    if (!in_scope)
+        return err_forbidden(e, "role", "the customer would be outside your data scope");
     if (!old && !json_object_get(n, "status"))
         json_object_set_new(n, "status", json_string(r == ROLE_ADMIN ? "active" : "prospect"));
     return 0;
