@@ -1,0 +1,65 @@
+"""429 rate_limited (api.md §4, numbering-and-rules.md §7.7): failed logins are counted per
+address over the last 60 s; the 11th failed attempt inside the window is refused with 429, even
+with the right password. Its own module: the window would block every later login of a module.
+"""
+
+from lib import check, eq
+
+
+def test_eleventh_failed_login_is_429_even_with_right_password(t):
+    # sessions opened before the burst keep working
+    tok = t.login("gm")
+    for i in range(10):
+        r = t.post("/login", {"username": "kam_GZ", "password": f"wrong{i}"}, user=None)
+        t.expect_error(r, 401, "unauthenticated")
+    r = t.post("/login", {"username": "kam_GZ", "password": "demo123"}, user=None)
+    t.expect_error(r, 429, "rate_limited")
+    check("token" not in r.body, "no token with a 429")
+    # other users from the same address too: the count is per address, not per user
+    t.expect_error(t.post("/login", {"username": "admin", "password": "admin123"}, user=None),
+                   429, "rate_limited")
+    t.expect_error(t.post("/login", {"username": "kam_GZ", "password": "bad"}, user=None),
+                   429, "rate_limited")
+    # refused attempts are not sessions
+    eq(t.sql("SELECT count(*) FROM sessions WHERE username = 'kam_GZ'")[0][0], 0,
+       "no kam_GZ session")
+    # an existing session is not affected
+    t.ok(t.get("/customers/GZ01", token=tok), 200, "existing session")
+    # every failure was audited
+    n = t.sql("SELECT count(*) FROM audit WHERE action = 'login_failed'")[0][0]
+    check(n >= 10, f"failed logins audited ({n})")
+
+
+def test_window_is_sixty_seconds(t):
+    # Move the recorded failures 61 s into the past (the window is wall-clock, not the test
+    # clock): logins work again. Done through a fresh server on a copy of this database.
+    t.server.stop()
+    import sqlite3
+    con = sqlite3.connect(t.server.db)
+    con.execute("UPDATE login_failures SET at = at - 61000000")
+    con.commit()
+    con.close()
+    t.server.start()
+    t.tokens.clear()
+    t.login("kam_GZ")
+    t.ok(t.get("/customers/GZ01", user="kam_GZ"))
+
+
+def test_nine_failures_then_success_is_fine(t):
+    t.server.stop()
+    import sqlite3
+    con = sqlite3.connect(t.server.db)
+    con.execute("DELETE FROM login_failures")
+    con.commit()
+    con.close()
+    t.server.start()
+    t.tokens.clear()
+    for i in range(9):
+        t.expect_error(t.post("/login", {"username": "csr_a", "password": f"x{i}"}, user=None),
+                       401, "unauthenticated")
+    t.login("csr_a")  # the 10th attempt, right password: allowed
+    # one more failure makes ten; the next attempt is the 11th after ten failures: 429
+    t.expect_error(t.post("/login", {"username": "csr_a", "password": "x"}, user=None), 401,
+                   "unauthenticated")
+    t.expect_error(t.post("/login", {"username": "csr_a", "password": "demo123"}, user=None),
+                   429, "rate_limited")
