@@ -9,7 +9,7 @@
 
 json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
 {
-    size_t i = 0, line = 1;
+    size_t i = 0, line = 1, quote_line = 1;
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
         (unsigned char)text[2] == 0xBF)
         i = 3;
@@ -23,8 +23,12 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
         if (!at_end && ch == '\0')
             goto bad;
         if (in_quotes) {
-            if (at_end)
+            if (at_end) {
+                /* Report the line the quote opened on: the end of the file says nothing
+                   about where the stray quote is. */
+                line = quote_line;
                 goto bad;
+            }
             if (ch == '"') {
                 if (i + 1 < len && text[i + 1] == '"') {
                     sb_addc(&f, '"');
@@ -43,6 +47,7 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
             if (field_started)
                 goto bad;
             in_quotes = quoted = field_started = true;
+            quote_line = line;
             continue;
         }
         if (ch == ',' || ch == '\n' || ch == '\r') {
