@@ -41,11 +41,13 @@ build/osb: $(REL_OBJ)
 
 build/rel/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O2 -g $(INC) $(PKG_CFLAGS) -MMD -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CSTD) $(WARN) -O2 -g $(INC) $(PKG_CFLAGS) -MMD -c -o $@ $<
 
-build/san/%.o: src/%.c
+build/san/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -MMD -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -MMD -c -o $@ $<
 
 san: build/san/osb
 build/san/osb: $(SAN_OBJ) $(SAN_MAIN)

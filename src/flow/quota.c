@@ -10,6 +10,8 @@
 #include "core/record.h"
 #include "flow/flow.h"
 
+#include <string.h>
+
 static const struct field_def quota_fields[] = {
     {"period", FK_PERIOD, 0, 0, F_REQUIRED | F_FIXED, 0, 0, 0},
     {"sku", FK_REF, 0, 0, F_REQUIRED | F_FIXED, "products", 0, 0},
@@ -20,18 +22,35 @@ static const struct field_def quota_fields[] = {
 };
 static const struct record_def quota_def = {"quotas", "id", "quota", quota_fields, 6};
 
+/* Customer rows: used = Σ kept quantities, remaining = qty + SLT approvals − used.
+   Region rows: used = Σ kept quantities less what SLT approvals covered, remaining = qty +
+   transfers in − transfers out − used (entities §4). */
 static const char *const quota_select =
     "SELECT q.id, q.period, q.sku, q.customer, q.region, q.qty, q.note, q.version,"
-    " coalesce((SELECT sum(u.qty) FROM quota_uses u WHERE u.released = 0 AND u.period = q.period"
-    "   AND u.sku = q.sku AND ((q.customer IS NOT NULL AND u.customer = q.customer)"
-    "   OR (q.region IS NOT NULL AND u.region = q.region))), 0) AS used"
+    " CASE WHEN q.customer IS NOT NULL THEN"
+    "   coalesce((SELECT sum(u.qty) FROM quota_uses u WHERE u.released = 0"
+    "     AND u.period = q.period AND u.sku = q.sku AND u.customer = q.customer), 0)"
+    " ELSE coalesce((SELECT sum(u.qty - u.over_qty) FROM quota_uses u WHERE u.released = 0"
+    "     AND u.period = q.period AND u.sku = q.sku AND u.region = q.region), 0) END AS used,"
+    " CASE WHEN q.customer IS NOT NULL THEN"
+    "   coalesce((SELECT sum(a.extra_qty) FROM quota_approvals a WHERE a.period = q.period"
+    "     AND a.sku = q.sku AND a.customer = q.customer), 0)"
+    " ELSE coalesce((SELECT sum(t.qty) FROM quota_transfers t WHERE t.period = q.period"
+    "     AND t.sku = q.sku AND t.to_region = q.region), 0)"
+    "   - coalesce((SELECT sum(t.qty) FROM quota_transfers t WHERE t.period = q.period"
+    "     AND t.sku = q.sku AND t.from_region = q.region), 0) END AS adjust"
     " FROM quotas q";
 
 static void add_remaining(json_t *row)
 {
     json_int_t qty = json_integer_value(json_object_get(row, "qty"));
     json_int_t used = json_integer_value(json_object_get(row, "used"));
-    json_object_set_new(row, "remaining", json_integer(qty - used));
+    json_int_t adj = json_integer_value(json_object_get(row, "adjust"));
+    json_object_set_new(row, json_is_null(json_object_get(row, "customer")) ? "transferred"
+                                                                           : "approved",
+                        json_integer(adj));
+    json_object_del(row, "adjust");
+    json_object_set_new(row, "remaining", json_integer(qty + adj - used));
 }
 
 int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
@@ -160,4 +179,142 @@ int quota_list(struct ctx *c, const char *period, const char *sku, const char *c
     json_array_foreach(items, i, row) add_remaining(row);
     *out = json_pack("{so sn}", "items", items, "next_cursor");
     return 0;
+}
+
+/* ---- SLT over-quota approvals and region transfers (flows.md §2.4 AC-7) ------------------ */
+
+#include "core/docno.h"
+
+static const struct field_def approval_fields[] = {
+    {"period", FK_PERIOD, 0, 0, F_REQUIRED, 0, 0, 0},
+    {"sku", FK_REF, 0, 0, F_REQUIRED, "products", 0, 0},
+    {"customer", FK_REF, 0, 0, F_REQUIRED, "customers", 0, 0},
+    {"extra_qty", FK_INT, 1, 100000000, F_REQUIRED, 0, 0, "zero_qty"},
+    {"reason", FK_LONG, 0, 500, F_REQUIRED, 0, 0, 0},
+    {"order", FK_TEXT, 0, 32, 0, 0, 0, 0},
+};
+static const struct record_def approval_def = {"quota_approvals", "number", "quota_approval",
+                                               approval_fields, 6};
+
+int quota_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *n = NULL;
+    int rc = -1;
+    if (flow_need(c, P_QUOTA_OVER_APPROVE, e) < 0 ||
+        record_check(&approval_def, body, true, &n, e) < 0)
+        goto done;
+    const char *sku = json_string_value(json_object_get(n, "sku"));
+    const char *cust = json_string_value(json_object_get(n, "customer"));
+    if (check_ref(c, e, "sku", "SELECT count(*) FROM products WHERE sku = ?", sku, "unknown_sku") <
+            0 ||
+        check_ref(c, e, "customer", "SELECT count(*) FROM customers WHERE code = ?", cust,
+                  "unknown_reference") < 0)
+        goto done;
+    char number[DOCNO_MAX];
+    if (flow_docno(c, e, "PE", number) < 0 ||
+        db_exec(c->db, e,
+                "INSERT INTO quota_approvals(number, period, sku, customer, order_no, extra_qty,"
+                " approved_by, reason, created_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                "sssssissi", number, json_string_value(json_object_get(n, "period")), sku, cust,
+                json_string_value(json_object_get(n, "order")),
+                (int64_t)json_integer_value(json_object_get(n, "extra_qty")), c->user.username,
+                json_string_value(json_object_get(n, "reason")), c->now) < 0)
+        goto done;
+    json_t *row = NULL;
+    if (db_row(c->db, e, &row,
+               "SELECT number, period, sku, customer, order_no AS \"order\", extra_qty,"
+               " approved_by, reason FROM quota_approvals WHERE number = ?",
+               "s", number) != 1)
+        goto done;
+    if (flow_audit(c, e, "create", "quota_approval", number, NULL, row) < 0) {
+        json_decref(row);
+        goto done;
+    }
+    *out = row;
+    rc = 0;
+done:
+    json_decref(n);
+    return rc;
+}
+
+static const struct field_def transfer_fields[] = {
+    {"period", FK_PERIOD, 0, 0, F_REQUIRED, 0, 0, 0},
+    {"sku", FK_REF, 0, 0, F_REQUIRED, "products", 0, 0},
+    {"from_region", FK_REF, 0, 0, F_REQUIRED, "regions", 0, 0},
+    {"to_region", FK_REF, 0, 0, F_REQUIRED, "regions", 0, 0},
+    {"qty", FK_INT, 1, 100000000, F_REQUIRED, 0, 0, "zero_qty"},
+    {"reason", FK_LONG, 0, 500, 0, 0, 0, 0},
+};
+static const struct record_def transfer_def = {"quota_transfers", "number", "quota_transfer",
+                                               transfer_fields, 6};
+
+int quota_transfer(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *n = NULL, *from_row = NULL;
+    int rc = -1;
+    if (flow_need(c, P_QUOTA_TRANSFER, e) < 0 ||
+        record_check(&transfer_def, body, true, &n, e) < 0)
+        goto done;
+    const char *period = json_string_value(json_object_get(n, "period"));
+    const char *sku = json_string_value(json_object_get(n, "sku"));
+    const char *from = json_string_value(json_object_get(n, "from_region"));
+    const char *to = json_string_value(json_object_get(n, "to_region"));
+    int64_t qty = json_integer_value(json_object_get(n, "qty"));
+    if (check_ref(c, e, "sku", "SELECT count(*) FROM products WHERE sku = ?", sku, "unknown_sku") <
+            0 ||
+        check_ref(c, e, "from_region", "SELECT count(*) FROM regions WHERE code = ?", from,
+                  "unknown_reference") < 0 ||
+        check_ref(c, e, "to_region", "SELECT count(*) FROM regions WHERE code = ?", to,
+                  "unknown_reference") < 0)
+        goto done;
+    /* 'G': only the UM of the region giving the quota. */
+    if (strcmp(c->user.region, from) != 0) {
+        err_forbidden(e, "role", "only the UM of region %s may give its quota", from);
+        goto done;
+    }
+    if (strcmp(from, to) == 0) {
+        err_invalid(e, "to_region", "invalid_value", "a transfer goes to another region");
+        goto done;
+    }
+    char sql[2048];
+    snprintf(sql, sizeof sql, "%s WHERE q.period = ? AND q.sku = ? AND q.region = ?",
+             quota_select);
+    if (db_row(c->db, e, &from_row, sql, "sss", period, sku, from) < 0)
+        goto done;
+    int64_t rem = 0;
+    if (from_row) {
+        add_remaining(from_row);
+        rem = json_integer_value(json_object_get(from_row, "remaining"));
+    }
+    if (!from_row || qty > rem) {
+        err_invalid(e, "qty", "transfer_exceeds_remaining",
+                    "region %s has %lld of %s left in %s", from, (long long)rem, sku, period);
+        goto done;
+    }
+    char number[DOCNO_MAX];
+    if (flow_docno(c, e, "PZ", number) < 0 ||
+        db_exec(c->db, e,
+                "INSERT INTO quota_transfers(number, period, sku, from_region, to_region, qty,"
+                " consented_by, reason, created_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                "sssssissi", number, period, sku, from, to, qty, c->user.username,
+                json_string_value(json_object_get(n, "reason")), c->now) < 0)
+        goto done;
+    json_t *row = NULL;
+    if (db_row(c->db, e, &row,
+               "SELECT number, period, sku, from_region, to_region, qty, consented_by, reason"
+               " FROM quota_transfers WHERE number = ?",
+               "s", number) != 1)
+        goto done;
+    if (flow_audit(c, e, "create", "quota_transfer", number, NULL, row) < 0) {
+        json_decref(row);
+        goto done;
+    }
+    *out = row;
+    rc = 0;
+done:
+    json_decref(from_row);
+    json_decref(n);
+    return rc;
 }

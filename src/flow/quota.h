@@ -15,4 +15,11 @@ int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
 int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
                const char *region, json_t **out, struct osb_err *e);
 
+/* POST /quota-approvals {period, sku, customer, extra_qty, reason, order?} by an SLT member:
+   lets that customer take extra_qty above its quotas (flows.md §2.4 AC-7). */
+int quota_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+/* POST /quota-transfers {period, sku, from_region, to_region, qty, reason?} by the UM of the
+   giving region; qty ≤ the giving region's remaining quota. */
+int quota_transfer(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+
 #endif

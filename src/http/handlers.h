@@ -47,6 +47,14 @@ int h_clock_put(struct req *r, struct osb_err *e);
 int h_clock_get(struct req *r, struct osb_err *e);
 int h_jobs_run(struct req *r, struct osb_err *e);
 
+/* orders.c */
+int h_order_create(struct req *r, struct osb_err *e);
+int h_order_get(struct req *r, struct osb_err *e);
+int h_order_list(struct req *r, struct osb_err *e);
+int h_order_action(struct req *r, struct osb_err *e);
+int h_quota_approval(struct req *r, struct osb_err *e);
+int h_quota_transfer(struct req *r, struct osb_err *e);
+
 /* notifications.c */
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);

@@ -1,0 +1,312 @@
+/*
+ * order.c — the OP state machine table, QC, AC and the CC decision table (rules/order.h).
+ */
+#include "rules/order.h"
+
+#include "core/money.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const state_names[OS__COUNT] = {
+    "draft",    "verified", "submitted", "accepted",  "needs_fix", "pending_approval",
+    "prepay_required", "st_pending", "approved", "billed", "released", "rejected",
+    "cancelled", "closed",
+};
+
+const char *order_state_str(enum order_state s)
+{
+    return (s >= 0 && s < OS__COUNT) ? state_names[s] : "";
+}
+
+enum order_state order_state_parse(const char *s)
+{
+    for (int i = 0; s && i < OS__COUNT; i++)
+        if (strcmp(s, state_names[i]) == 0)
+            return (enum order_state)i;
+    return OS_NONE;
+}
+
+#define B(s) (1u << (s))
+#define BEFORE_RELEASED                                                                        \
+    (B(OS_DRAFT) | B(OS_VERIFIED) | B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX) |       \
+     B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_ST_PENDING) | B(OS_APPROVED) |     \
+     B(OS_BILLED))
+
+/* flows.md §2.1, one row per action. */
+static const struct order_action_def actions[OA__COUNT] = {
+    [OA_VERIFY] = {"verify", "OG-2", B(OS_DRAFT), P_ORDER_VERIFY},
+    [OA_SEND_BACK] = {"send-back", "OG-3", B(OS_VERIFIED), P_ORDER_APPROVE_MARKET},
+    [OA_APPROVE_MARKET] = {"approve-market", "OG-3", B(OS_VERIFIED), P_ORDER_APPROVE_MARKET},
+    [OA_ACCEPT] = {"accept", "OA", B(OS_SUBMITTED), P_ORDER_ACCEPT},
+    [OA_CHECK] = {"check", "QC/AC/CC", B(OS_ACCEPTED), P_ORDER_ACCEPT},
+    [OA_RECHECK] = {"recheck", "QC/AC/CC",
+                    B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_NEEDS_FIX),
+                    P_ORDER_ACCEPT},
+    [OA_AMEND] = {"amend", "OG", B(OS_NEEDS_FIX), P_ORDER_VERIFY},
+    [OA_LOOSE_UNITS] = {"loose-units", "QC-4",
+                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX),
+                        P_ORDER_LOOSE_UNITS},
+    [OA_REQUEST_ST] = {"request-st", "ST", B(OS_PREPAY_REQUIRED), P_ORDER_ACCEPT},
+    [OA_ST_VOTE] = {"st-vote", "ST", B(OS_ST_PENDING), P_ORDER_ST_VOTE},
+    [OA_APPROVE] = {"approve", "MA", B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED),
+                    P_ORDER_APPROVE},
+    [OA_RETURN_FOR_FIX] = {"return-for-fix", "MA", B(OS_PENDING_APPROVAL), P_ORDER_APPROVE},
+    [OA_REJECT] = {"reject", "MA",
+                   B(OS_PENDING_APPROVAL) | B(OS_ST_PENDING) | B(OS_PREPAY_REQUIRED),
+                   P_ORDER_APPROVE},
+    [OA_PRINT] = {"print-delivery-note", "BG-2", B(OS_APPROVED), P_ORDER_PRINT},
+    [OA_RELEASE] = {"release", "BG-3", B(OS_BILLED), P_ORDER_ACCEPT},
+    [OA_CANCEL] = {"cancel", "cancel", BEFORE_RELEASED, P_ORDER_CANCEL},
+};
+
+const struct order_action_def *order_action(enum order_action a)
+{
+    return (a >= 0 && a < OA__COUNT) ? &actions[a] : NULL;
+}
+
+int order_action_parse(const char *name)
+{
+    for (int i = 0; name && i < OA__COUNT; i++)
+        if (strcmp(actions[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+bool order_action_allowed_from(enum order_action a, enum order_state s)
+{
+    return a >= 0 && a < OA__COUNT && s >= 0 && s < OS__COUNT && (actions[a].from & B(s));
+}
+
+/* ---- QC ------------------------------------------------------------------------------ */
+
+static void fail(struct qc_failure *out, size_t max, size_t *n, const char *rule, int line,
+                 const char *sku, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+#include <stdarg.h>
+static void fail(struct qc_failure *out, size_t max, size_t *n, const char *rule, int line,
+                 const char *sku, const char *fmt, ...)
+{
+    if (*n >= max)
+        return;
+    struct qc_failure *f = &out[(*n)++];
+    f->rule = rule;
+    f->line = line;
+    f->sku = sku;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vsnprintf(f->message, sizeof f->message, fmt, ap) < 0)
+        f->message[0] = '\0';
+    va_end(ap);
+}
+
+size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int64_t *total)
+{
+    size_t n = 0;
+    /* QC-3: the order and its customer. */
+    if (!o->customer_active)
+        fail(out, max, &n, "customer_inactive", 0, NULL, "the customer is not active");
+    if (!o->customer_complete)
+        fail(out, max, &n, "customer_incomplete", 0, NULL,
+             "the customer lacks a credit limit, payment term, active KAM or supervising SLT");
+    if (o->nlines == 0 || o->nlines > 200)
+        fail(out, max, &n, "too_many_lines", 0, NULL, "an order has 1 to 200 lines");
+    if (!o->has_verify || !o->has_market_approval)
+        fail(out, max, &n, "missing_approval", 0, NULL,
+             "KAM verification and MM approval must both be present");
+    int64_t sum = 0;
+    bool overflow = false;
+    for (size_t i = 0; i < o->nlines; i++) {
+        const struct qc_line *l = &o->lines[i];
+        int ln = (int)i + 1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(o->lines[j].sku, l->sku) == 0) {
+                fail(out, max, &n, "duplicate_line", ln, l->sku, "line %d repeats SKU %s", ln,
+                     l->sku);
+                break;
+            }
+        /* QC-1 product qualification. */
+        if (!l->sku_known) {
+            fail(out, max, &n, "unknown_sku", ln, l->sku, "line %d: no product %s", ln, l->sku);
+            continue;
+        }
+        if (!l->active)
+            fail(out, max, &n, "inactive_product", ln, l->sku, "line %d: %s is no longer sold",
+                 ln, l->sku);
+        if (l->kind == PK_GOODS && l->price_fen <= 0)
+            fail(out, max, &n, "no_price", ln, l->sku, "line %d: %s has no list price", ln,
+                 l->sku);
+        if (l->kind == PK_POP)
+            fail(out, max, &n, "pop_not_approved", ln, l->sku,
+                 "line %d: POP material %s needs an approved POP request", ln, l->sku);
+        /* QC-4 whole cases: loose units only on a flagged line of an approved order. */
+        if (l->kind == PK_GOODS && l->case_size > 0 && l->qty % l->case_size != 0 &&
+            !(l->loose_units && o->loose_units_approved))
+            fail(out, max, &n, "whole_cases", ln, l->sku,
+                 "line %d: %lld is not a whole number of cases of %d", ln, (long long)l->qty,
+                 (int)l->case_size);
+        /* QC-2 amount. */
+        int64_t amt;
+        if (!money_mul(l->qty - l->qty_cut, l->price_fen, &amt) || !money_add(sum, amt, &sum)) {
+            fail(out, max, &n, "amount_overflow", ln, l->sku, "line %d: the amount overflows",
+                 ln);
+            overflow = true;
+        }
+    }
+    if (!overflow && o->has_stated_total && o->stated_total_fen != sum)
+        fail(out, max, &n, "amount_mismatch", 0, NULL,
+             "the stated total %lld fen differs from the computed %lld fen",
+             (long long)o->stated_total_fen, (long long)sum);
+    *total = overflow ? 0 : sum;
+    return n;
+}
+
+/* ---- AC ------------------------------------------------------------------------------ */
+
+void ac_cut(const struct ac_input *in, struct ac_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!in->has_cust_quota && !in->has_region_quota) {
+        out->kept = in->qty;
+        out->allowed = -1;
+        return;
+    }
+    int64_t rc = in->rem_customer < 0 ? 0 : in->rem_customer;
+    int64_t rr = in->rem_region < 0 ? 0 : in->rem_region;
+    int64_t base;
+    const char *binding;
+    if (in->has_cust_quota && (!in->has_region_quota || rc <= rr)) {
+        base = rc;
+        binding = "customer_quota";
+    } else {
+        base = rr;
+        binding = "region_quota";
+    }
+    int64_t allowed = base + (in->approvals_free > 0 ? in->approvals_free : 0);
+    out->allowed = allowed;
+    if (in->qty <= allowed) {
+        out->kept = in->qty;
+    } else {
+        int64_t kept = allowed;
+        /* Rounded down to whole cases unless loose units are approved (example: case 12,
+           remaining 100, qty 120 → kept 96, cut 24). */
+        if (!in->loose_ok && in->case_size > 1)
+            kept -= kept % in->case_size;
+        out->kept = kept;
+        out->cut = in->qty - kept;
+        out->reason = binding;
+    }
+    out->over_qty = out->kept > base ? out->kept - base : 0;
+}
+
+/* ---- CC ------------------------------------------------------------------------------ */
+
+const char *cc_result_str(enum cc_result_kind k)
+{
+    static const char *const n[] = {"pass", "over_limit_le_20", "prepaid", "prepay_required",
+                                    "st_approved"};
+    return (k >= 0 && k <= CC_ST_APPROVED) ? n[k] : "";
+}
+
+static void yuan(int64_t fen, char *buf, size_t n) { money_format(fen, buf, n); }
+
+bool cc_decide(const struct cc_input *in, struct cc_output *o)
+{
+    memset(o, 0, sizeof *o);
+    struct credit_figures f = in->fig;
+    if (!credit_compute(&f, in->order_total_fen))
+        return false;
+    o->exposure_fen = f.exposure_fen;
+    o->over_pct_bp = credit_over_pct_bp(f.exposure_fen, f.limit_fen);
+    int64_t free_pp;
+    if (!money_sub(f.prepayment_fen, in->other_earmarks_fen, &free_pp))
+        return false;
+    if (free_pp < 0)
+        free_pp = 0;
+    o->free_prepayment_fen = free_pp;
+    o->shortfall_fen = in->order_total_fen > free_pp ? in->order_total_fen - free_pp : 0;
+    bool overdue = f.overdue_fen > 0;
+    bool within_limit = f.exposure_fen <= f.limit_fen;
+    bool within_20 = credit_within_20(f.exposure_fen, f.limit_fen);
+    if (overdue)
+        o->reasons[o->nreasons++] = "overdue";
+    if (!within_limit && !within_20)
+        o->reasons[o->nreasons++] = "over_20";
+    if (in->credit_hold)
+        o->reasons[o->nreasons++] = "credit_hold";
+    if (in->prepay_only)
+        o->reasons[o->nreasons++] = "prepay_only";
+    if (f.limit_fen == 0)
+        o->reasons[o->nreasons++] = "no_limit";
+
+    char ex[40], lim[40], sf[40], od[40], fp[40];
+    yuan(f.exposure_fen, ex, sizeof ex);
+    yuan(f.limit_fen, lim, sizeof lim);
+    yuan(o->shortfall_fen, sf, sizeof sf);
+    yuan(f.overdue_fen, od, sizeof od);
+    yuan(free_pp, fp, sizeof fp);
+    if (in->prepay_only || in->credit_hold) {
+        const char *who_zh = in->prepay_only ? "该客户为先款后货客户" : "该客户处于信用冻结";
+        const char *who_en = in->prepay_only ? "The customer pays before delivery (prepay-only)"
+                                             : "The customer is on credit hold";
+        if (o->shortfall_fen == 0) {
+            o->row = 1, o->result = CC_PREPAID, o->to_pending_approval = true, o->earmark = true;
+            snprintf(o->reason_zh, sizeof o->reason_zh, "%s，可用预收款%s足以支付本单，已预留。",
+                     who_zh, fp);
+            snprintf(o->reason_en, sizeof o->reason_en,
+                     "%s; free prepayment %s covers this order and is earmarked.", who_en, fp);
+        } else {
+            o->row = 2, o->result = CC_PREPAY_REQUIRED;
+            snprintf(o->reason_zh, sizeof o->reason_zh, "%s，预收款不足，尚差%s，需先付款。",
+                     who_zh, sf);
+            snprintf(o->reason_en, sizeof o->reason_en,
+                     "%s; prepayment falls short by %s: payment is required before goods.",
+                     who_en, sf);
+        }
+        return true;
+    }
+    if (!overdue && within_limit) {
+        o->row = 3, o->result = CC_PASS, o->to_pending_approval = true;
+        snprintf(o->reason_zh, sizeof o->reason_zh, "无逾期，信用占用%s未超过信用额%s。", ex,
+                 lim);
+        snprintf(o->reason_en, sizeof o->reason_en,
+                 "No overdue; exposure %s is within the credit limit %s.", ex, lim);
+        return true;
+    }
+    if (!overdue && within_20) {
+        o->row = 4, o->result = CC_OVER_LE_20, o->to_pending_approval = true;
+        snprintf(o->reason_zh, sizeof o->reason_zh,
+                 "无逾期，信用占用%s超出信用额%s，但超出部分不超过20%%（%lld bp），需分管SLT批准。",
+                 ex, lim, (long long)o->over_pct_bp);
+        snprintf(o->reason_en, sizeof o->reason_en,
+                 "No overdue; exposure %s is over the limit %s by at most 20%% (%lld bp): the "
+                 "supervising SLT member approves.",
+                 ex, lim, (long long)o->over_pct_bp);
+        return true;
+    }
+    char why_zh[128], why_en[160];
+    if (overdue) {
+        snprintf(why_zh, sizeof why_zh, "有逾期应收%s", od);
+        snprintf(why_en, sizeof why_en, "%s is overdue", od);
+    } else {
+        snprintf(why_zh, sizeof why_zh, "信用占用%s超出信用额%s的20%%以上", ex, lim);
+        snprintf(why_en, sizeof why_en, "exposure %s exceeds the limit %s by more than 20%%", ex,
+                 lim);
+    }
+    if (o->shortfall_fen == 0) {
+        o->row = 5, o->result = CC_PREPAID, o->to_pending_approval = true, o->earmark = true;
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%s，但可用预收款%s足以支付本单，已预留。",
+                 why_zh, fp);
+        snprintf(o->reason_en, sizeof o->reason_en,
+                 "%s, but free prepayment %s covers this order and is earmarked.", why_en, fp);
+    } else {
+        o->row = 6, o->result = CC_PREPAY_REQUIRED;
+        snprintf(o->reason_zh, sizeof o->reason_zh,
+                 "%s，预收款尚差%s：先款后货，除非申请特别处理(ST)。", why_zh, sf);
+        snprintf(o->reason_en, sizeof o->reason_en,
+                 "%s; prepayment falls short by %s: payment before goods unless SLT grants "
+                 "special treatment.",
+                 why_en, sf);
+    }
+    return true;
+}
