@@ -9,7 +9,13 @@
 
 json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
 {
-    size_t i = 0, line = 1, quote_line = 1;
+    return csv_parse_lines(text, len, bad_line, NULL);
+}
+
+json_t *csv_parse_lines(const char *text, size_t len, size_t *bad_line, json_t **lines)
+{
+    size_t i = 0, line = 1, quote_line = 1, row_line = 1;
+    json_t *starts = json_array();
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
         (unsigned char)text[2] == 0xBF)
         i = 3;
@@ -63,12 +69,15 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
             sb_reset(&f);
             field_started = quoted = false;
             if (ch != ',') {
-                if (json_array_size(row) > 0)
+                if (json_array_size(row) > 0) {
                     json_array_append_new(rows, row);
-                else
+                    json_array_append_new(starts, json_integer((json_int_t)row_line));
+                } else {
                     json_decref(row);
+                }
                 row = json_array();
                 line++;
+                row_line = line;
             }
             continue;
         }
@@ -79,11 +88,16 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
     }
     json_decref(row);
     sb_free(&f);
+    if (lines)
+        *lines = starts;
+    else
+        json_decref(starts);
     return rows;
 bad:
     *bad_line = line;
     json_decref(row);
     json_decref(rows);
+    json_decref(starts);
     sb_free(&f);
     return NULL;
 }

@@ -13,4 +13,9 @@
    *bad_line to the 1-based line. */
 json_t *csv_parse(const char *text, size_t len, size_t *bad_line);
 
+/* The same, and when lines is not NULL *lines gets a new array holding, for each row, the
+   1-based line of the text it starts on (blank lines and line breaks inside quoted fields
+   count), so an import can name the line a user sees in the file. */
+json_t *csv_parse_lines(const char *text, size_t len, size_t *bad_line, json_t **lines);
+
 #endif

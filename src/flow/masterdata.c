@@ -645,7 +645,8 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
     if (flow_need(c, o->create, e) < 0)
         return -1;
     size_t bad_line = 0;
-    json_t *rows = csv_parse(csv, len, &bad_line);
+    json_t *lines = NULL;
+    json_t *rows = csv_parse_lines(csv, len, &bad_line, &lines);
     if (!rows) {
         err_bad(e, NULL, "the CSV is malformed at line %zu", bad_line);
         e->extra = json_pack("{s[{sIss}]}", "rows", "row", (json_int_t)bad_line, "rule", "csv");
@@ -654,6 +655,7 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
     json_t *header = json_array_get(rows, 0);
     if (!header || json_array_size(rows) < 2) {
         json_decref(rows);
+        json_decref(lines);
         return err_bad(e, NULL, "the CSV needs a header row and at least one data row");
     }
     size_t i;
@@ -663,6 +665,7 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         if (!f || (f->flags & F_INTERNAL)) {
             err_bad(e, json_string_value(h), "unknown column '%s'", json_string_value(h));
             json_decref(rows);
+            json_decref(lines);
             return -1;
         }
     }
@@ -683,11 +686,13 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         }
         struct osb_err re = OSB_ERR_INIT;
         json_t *created = NULL;
-        /* Line numbers count the header as line 1, as a spreadsheet shows them. */
+        /* The line of the file the row starts on (the header is line 1; blank lines count),
+           so the user finds the row in the file as sent. */
+        json_int_t line = json_integer_value(json_array_get(lines, r));
         if (create_one(c, o, obj, &created, &re) < 0) {
             if (json_array_size(errors) < 100)
                 json_array_append_new(
-                    errors, json_pack("{sI ss ss ss}", "row", (json_int_t)(r + 1), "field",
+                    errors, json_pack("{sI ss ss ss}", "row", line, "field",
                                       re.field, "rule",
                                       re.rule[0] ? re.rule : err_code_str(re.code), "message",
                                       re.message));
@@ -704,6 +709,7 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         json_decref(obj);
     }
     json_decref(rows);
+    json_decref(lines);
     if (json_array_size(errors) > 0) {
         err_invalid(e, NULL, "import_rejected", "%zu row(s) are wrong; nothing was imported",
                     json_array_size(errors));

@@ -121,11 +121,43 @@ static void test_round_trip(void **state)
     json_decref(rows2);
 }
 
+/* csv_parse_lines: the line each row starts on, counting blank lines and line breaks inside
+   quoted fields (an import names the line a user sees in the file). */
+static void test_row_lines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text, *want;
+    } cases[] = {
+        {"plain", "h\na\nb\n", "[1,2,3]"},
+        {"blank line counted", "h\na\n\nb\n", "[1,2,4]"},
+        {"CRLF and blank CRLF", "h\r\na\r\n\r\nb", "[1,2,4]"},
+        {"multi-line quoted field", "h\n\"x\ny\",1\nb\n", "[1,2,4]"},
+        {"leading blank lines", "\n\nh\na", "[3,4]"},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < ROWS(cases); i++) {
+        size_t line = 0;
+        json_t *lines = NULL;
+        json_t *got = csv_parse_lines(cases[i].text, strlen(cases[i].text), &line, &lines);
+        json_t *want = json_loads(cases[i].want, 0, NULL);
+        expect(&bad, got && lines && json_equal(lines, want), "%s: wrong lines",
+               cases[i].name);
+        expect(&bad, got && lines && json_array_size(got) == json_array_size(lines),
+               "%s: one line per row", cases[i].name);
+        json_decref(got);
+        json_decref(lines);
+        json_decref(want);
+    }
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_row_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
