@@ -51,8 +51,13 @@ static int check_value(const struct field_def *f, json_t *v, json_t *clean, stru
         }
         if (x > max) {
             /* A field's range_rule names its low side for money (limit_negative,
-               price_negative); money above the cap is amount_too_large whatever the field. */
+               price_negative); money above the cap is amount_too_large whatever the field.
+               Quantities likewise: negative_qty and zero_qty name the low side, the high side
+               is qty_too_large (numbering-and-rules.md §8). */
+            bool qty_rule = f->range_rule && (strcmp(f->range_rule, "negative_qty") == 0 ||
+                                              strcmp(f->range_rule, "zero_qty") == 0);
             const char *rule = f->kind == FK_FEN ? "amount_too_large"
+                               : qty_rule        ? "qty_too_large"
                                : f->range_rule   ? f->range_rule
                                                  : "out_of_range";
             return err_invalid(e, n, rule, "%s must be at most %lld", n, (long long)max);
