@@ -35,8 +35,6 @@ struct ctx {
     const char *request_id;
     bool has_if_match; /* the request carried If-Match */
     int64_t if_match;
-    bool commit_on_error; /* keep this request's writes even though it answers an error
-                             (failed logins are recorded) */
 };
 
 /* The acting user as the pure scope rules see it. */

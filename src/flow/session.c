@@ -93,6 +93,11 @@ static json_t *user_json(const struct user *u)
                      u->region[0] ? json_string(u->region) : json_null());
 }
 
+/*
+ * Login runs its own transactions: the user is read and the password checked (argon2id, the
+ * slow part) without holding the write lock, then one short write transaction records the
+ * session or the failure. A failure is recorded and audited although the answer is an error.
+ */
 int session_login(struct ctx *c, json_t *body, char **token, json_t **user, struct osb_err *e)
 {
     *token = NULL;
@@ -122,14 +127,13 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
               crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     free(hash);
     if (!ok) {
-        /* The failure is recorded and audited even though the answer is an error. */
-        c->commit_on_error = true;
         json_t *after = json_pack("{ss}", "username", username);
-        if (db_exec(c->db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)",
+        if (db_begin(c->db, e) < 0 ||
+            db_exec(c->db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)",
                     "sis", c->ip ? c->ip : "", wall, username) < 0 ||
-            flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0) {
+            flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0 ||
+            db_commit(c->db, e) < 0) {
             json_decref(after);
-            c->commit_on_error = false;
             goto out;
         }
         json_decref(after);
@@ -144,11 +148,13 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     sb_addf(&t, "osb_%s", hex);
     token_hash(t.buf, th);
     c->user = u;
-    if (db_exec(c->db, e,
+    if (db_begin(c->db, e) < 0 ||
+        db_exec(c->db, e,
                 "INSERT INTO sessions(token_hash, username, created_at, last_seen, ip)"
                 " VALUES(?,?,?,?,?)",
                 "ssiis", th, u.username, wall, wall, c->ip) < 0 ||
-        flow_audit(c, e, "login", "session", u.username, NULL, NULL) < 0) {
+        flow_audit(c, e, "login", "session", u.username, NULL, NULL) < 0 ||
+        db_commit(c->db, e) < 0) {
         sb_free(&t);
         goto out;
     }

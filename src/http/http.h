@@ -46,6 +46,8 @@ enum {
     R_RAW = 1 << 3,    /* body is not JSON (CSV import) */
     R_BIG = 1 << 4,    /* import body limit instead of the default */
     R_TEST = 1 << 5,   /* exists only with --test-clock */
+    R_OWN_TX = 1 << 6, /* the flow opens its own transaction (login: the password hash must
+                          not hold the write lock) */
 };
 
 struct route {

@@ -4,7 +4,6 @@
  */
 #include "http/http.h"
 
-#include "core/log.h"
 #include "core/sb.h"
 #include "flow/session.h"
 #include "http/handlers.h"
@@ -24,7 +23,7 @@
         {"GET", "/" #name "/:/history", h_##name##_history, 0},
 
 static const struct route routes[] = {
-    {"POST", "/login", h_login, R_PUBLIC | W},
+    {"POST", "/login", h_login, R_PUBLIC | R_OWN_TX},
     {"POST", "/logout", h_logout, W},
     {"GET", "/me", h_me, 0},
     {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG},
@@ -181,6 +180,13 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
                            : NULL;
     if (idem && (strlen(idem) == 0 || strlen(idem) > 128))
         return err_bad(e, "Idempotency-Key", "Idempotency-Key must be 1-128 characters");
+    if (rt->flags & R_OWN_TX) {
+        if (rt->fn(r, e) < 0) {
+            db_rollback(db);
+            return -1;
+        }
+        return 0;
+    }
     if ((rt->flags & R_WRITE) ? db_begin(db, e) < 0 : db_begin_read(db, e) < 0)
         return -1;
     char hash[65];
@@ -193,14 +199,7 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
         }
     }
     if (rt->fn(r, e) < 0 || (idem && r->status < 300 && idem_store(r, idem, hash, e) < 0)) {
-        if (r->ctx.commit_on_error) {
-            struct osb_err ce = OSB_ERR_INIT;
-            if (db_commit(db, &ce) < 0)
-                log_error("commit of a recorded failure failed: %s", ce.message);
-            err_clear(&ce);
-        } else {
-            db_rollback(db);
-        }
+        db_rollback(db);
         return -1;
     }
     return db_commit(db, e);
