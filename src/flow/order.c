@@ -1133,9 +1133,14 @@ static int a_check(struct act *x, struct osb_err *e)
         }
     }
     json_decref(notices);
-    if (o->state == OS_NEEDS_FIX || o->state == OS_PREPAY_REQUIRED)
+    if (o->state == OS_NEEDS_FIX || o->state == OS_PREPAY_REQUIRED) {
         if (op_clock_pause(x->c, o, e) < 0)
             return -1;
+    } else if (x->from == OS_NEEDS_FIX || x->from == OS_PREPAY_REQUIRED) {
+        /* kpis §1.2: the OP clock restarts when the order leaves needs_fix/prepay_required. */
+        if (op_clock_start(x->c, o, e) < 0)
+            return -1;
+    }
     if (o->state == OS_NEEDS_FIX) {
         const char *who[] = {o->um};
         return copy_rule(x->c, e, "order_needs_fix", o, x->cu, true, false,
