@@ -852,6 +852,25 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
     return run_cc(c, o, cu, &r, e);
 }
 
+/* Sets one field of the order's credit_check object (read, change, write: portable SQL). */
+static int set_credit_field(struct ctx *c, const char *number, const char *key, json_t *value,
+                            struct osb_err *e)
+{
+    json_t *row = NULL;
+    if (db_row(c->db, e, &row, "SELECT credit_check AS \"cc!j\" FROM orders WHERE number = ?",
+               "s", number) < 0) {
+        json_decref(value);
+        return -1;
+    }
+    json_t *cc = row ? json_object_get(row, "cc") : NULL;
+    json_t *obj = json_is_object(cc) ? json_incref(cc) : json_object();
+    json_object_set_new(obj, key, value);
+    int rc = store_order_set_json(c->db, e, number, "credit_check", obj);
+    json_decref(obj);
+    json_decref(row);
+    return rc;
+}
+
 /* ---- the actions ------------------------------------------------------------------------ */
 
 struct act {
@@ -1091,11 +1110,14 @@ static int a_accept(struct act *x, struct osb_err *e)
     int64_t dups = 0;
     if (db_int(c->db, e, &dups,
                "SELECT count(*) FROM orders o2 WHERE o2.customer = ? AND o2.number <> ?"
-               " AND o2.accepted_at >= ? AND (SELECT group_concat(sku || ':' || qty, ',') FROM"
-               " (SELECT sku, qty FROM order_lines WHERE order_no = o2.number ORDER BY sku)) ="
-               " (SELECT group_concat(sku || ':' || qty, ',') FROM (SELECT sku, qty FROM"
-               " order_lines WHERE order_no = ? ORDER BY sku))",
-               "ssis", o->customer, o->number, c->now - 24 * TS_PER_HOUR, o->number) < 0) {
+               " AND o2.accepted_at >= ?"
+               " AND (SELECT count(*) FROM order_lines a WHERE a.order_no = o2.number) ="
+               "     (SELECT count(*) FROM order_lines b WHERE b.order_no = ?)"
+               " AND NOT EXISTS (SELECT 1 FROM order_lines a WHERE a.order_no = o2.number"
+               "     AND NOT EXISTS (SELECT 1 FROM order_lines b WHERE b.order_no = ?"
+               "     AND b.sku = a.sku AND b.qty = a.qty))",
+               "ssiss", o->customer, o->number, c->now - 24 * TS_PER_HOUR, o->number,
+               o->number) < 0) {
         sb_free(&m);
         return -1;
     }
@@ -1342,10 +1364,7 @@ static int a_st_vote(struct act *x, struct osb_err *e)
         return 0; /* still st_pending */
     if (db_exec(c->db, e, "UPDATE st_requests SET decided_at = ?, result = 'approved' WHERE id = ?",
                 "ii", c->now, st_id) < 0 ||
-        db_exec(c->db, e,
-                "UPDATE orders SET credit_check = json_set(coalesce(credit_check, '{}'),"
-                " '$.result', 'st_approved') WHERE number = ?",
-                "s", x->o->number) < 0 ||
+        set_credit_field(c, x->o->number, "result", json_string("st_approved"), e) < 0 ||
         store_order_set_exposure(c->db, e, x->o->number, x->o->customer, x->o->total_fen) < 0 ||
         store_order_set_time(c->db, e, x->o->number, "pending_approval_at", c->now) < 0 ||
         op_clock_start(c, x->o, e) < 0)
@@ -1381,10 +1400,8 @@ static int a_approve(struct act *x, struct osb_err *e)
         int64_t earmark = o->total_fen - r.shortfall_fen;
         if (store_order_earmark(c->db, e, o->number, o->customer, earmark, c->now) < 0 ||
             store_order_set_exposure(c->db, e, o->number, o->customer, o->total_fen) < 0 ||
-            db_exec(c->db, e,
-                    "UPDATE orders SET credit_check = json_set(coalesce(credit_check, '{}'),"
-                    " '$.approved_shortfall_fen', ?) WHERE number = ?",
-                    "is", r.shortfall_fen, o->number) < 0 ||
+            set_credit_field(c, o->number, "approved_shortfall_fen",
+                             json_integer(r.shortfall_fen), e) < 0 ||
             op_clock_start(c, o, e) < 0)
             return -1;
         o->earmark_fen = earmark;

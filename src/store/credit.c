@@ -41,8 +41,8 @@ int store_credit_figures(struct db *db, struct osb_err *e, const char *customer,
     int64_t v = 0;
     if (db_int(db, e, &v,
                "SELECT coalesce(sum(open_fen), 0) FROM order_exposure WHERE customer = ?"
-               " AND order_no IS NOT ?",
-               "ss", customer, exclude_order) < 0)
+               " AND (? IS NULL OR order_no <> ?)",
+               "sss", customer, exclude_order, exclude_order) < 0)
         return -1;
     f->open_orders_fen = v;
     if (db_int(db, e, &v,
