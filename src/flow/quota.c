@@ -8,6 +8,7 @@
 #include "flow/quota.h"
 
 #include "core/record.h"
+#include "core/sb.h"
 #include "flow/flow.h"
 
 #include <string.h>
@@ -53,16 +54,84 @@ static void add_remaining(json_t *row)
     json_object_set_new(row, "remaining", json_integer(qty + adj - used));
 }
 
+/* The quota rows the caller sees (numbering-and-rules.md §4), as an SQL condition on q with
+   its parameters appended to params; NULL when the role sees every row. A KAM or rep sees its
+   region's row and its customers' rows, an MM its market's, a deputy director its supervised
+   markets'; a UM its region's customers and every region row, since it may transfer quota to
+   any region of the SKU. Mirrors the customer scope of flow/masterdata.c. */
+static const char *quota_scope_sql(struct ctx *c, json_t *params)
+{
+    const struct user *u = &c->user;
+    switch (u->role) {
+    case ROLE_KAM:
+        json_array_append_new(params, json_string(u->region));
+        json_array_append_new(params, json_string(u->username));
+        return "q.region = ? OR q.customer IN (SELECT code FROM customers WHERE kam = ?)";
+    case ROLE_REP:
+        json_array_append_new(params, json_string(u->region));
+        json_array_append_new(params, json_string(u->username));
+        json_array_append_new(params, json_string(u->manager));
+        return "q.region = ? OR q.customer IN (SELECT code FROM customers WHERE rep = ?"
+               " OR (rep IS NULL AND kam = ?))";
+    case ROLE_UM:
+        json_array_append_new(params, json_string(u->region));
+        return "q.region IS NOT NULL OR q.customer IN (SELECT code FROM customers"
+               " WHERE region = ?)";
+    case ROLE_MM:
+        json_array_append_new(params, json_string(u->market));
+        json_array_append_new(params, json_string(u->market));
+        return "q.region IN (SELECT code FROM regions WHERE market = ?)"
+               " OR q.customer IN (SELECT code FROM customers WHERE market = ?)";
+    case ROLE_DEPUTY_DIRECTOR:
+        json_array_append_new(params, json_string(u->username));
+        json_array_append_new(params, json_string(u->username));
+        return "q.region IN (SELECT r.code FROM regions r JOIN markets m ON m.code = r.market"
+               " WHERE m.slt_supervisor = ?) OR q.customer IN (SELECT cu.code FROM customers cu"
+               " JOIN markets m ON m.code = cu.market WHERE m.slt_supervisor = ?)";
+    default:
+        return NULL;
+    }
+}
+
+/* Rows of quota_select matching cond (with params), limited to the caller's scope. */
+static json_t *quota_rows(struct ctx *c, struct osb_err *e, const char *cond, json_t *params,
+                          const char *order)
+{
+    json_t *all = json_array();
+    json_array_extend(all, params);
+    const char *scope = quota_scope_sql(c, all);
+    struct sb sql = SB_INIT;
+    sb_addf(&sql, "%s WHERE (%s)", quota_select, cond);
+    if (scope)
+        sb_addf(&sql, " AND (%s)", scope);
+    if (order)
+        sb_addf(&sql, " ORDER BY %s", order);
+    json_t *rows = db_rows_a(c->db, e, sql.buf, all);
+    sb_free(&sql);
+    json_decref(all);
+    if (rows) {
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) add_remaining(row);
+    }
+    return rows;
+}
+
+/* One quota as the caller may see it: 404 when missing or outside scope. */
 int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
 {
-    char sql[1024];
-    snprintf(sql, sizeof sql, "%s WHERE q.id = ?", quota_select);
-    int rc = db_row(c->db, e, out, sql, "i", id);
-    if (rc < 0)
+    *out = NULL;
+    json_t *params = json_pack("[I]", (json_int_t)id);
+    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL);
+    json_decref(params);
+    if (!rows)
         return -1;
-    if (rc == 0)
+    if (json_array_size(rows) == 0) {
+        json_decref(rows);
         return err_set(e, ERR_NOT_FOUND, "no quota %lld", (long long)id);
-    add_remaining(*out);
+    }
+    *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
     return 0;
 }
 
@@ -163,20 +232,15 @@ int quota_list(struct ctx *c, const char *period, const char *sku, const char *c
     if (r == ROLE_WAREHOUSE || r == ROLE_CUSTOMER_SERVICE || r == ROLE_CUSTOMER ||
         r == ROLE_NONE)
         return err_forbidden(e, "role", "the role %s may not see quotas", role_str(r));
-    char sql[1536];
-    snprintf(sql, sizeof sql,
-             "%s WHERE (? IS NULL OR q.period = ?) AND (? IS NULL OR q.sku = ?)"
-             " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)"
-             " ORDER BY q.period, q.sku, q.region, q.customer",
-             quota_select);
-    json_t *items =
-        db_rows(c->db, e, sql, "ssssssss", period, period, sku, sku, customer, customer, region,
-                region);
+    json_t *params = json_pack("[s?s?s?s?s?s?s?s?]", period, period, sku, sku, customer,
+                               customer, region, region);
+    json_t *items = quota_rows(c, e,
+                               "(? IS NULL OR q.period = ?) AND (? IS NULL OR q.sku = ?)"
+                               " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)",
+                               params, "q.period, q.sku, q.region, q.customer");
+    json_decref(params);
     if (!items)
         return -1;
-    size_t i;
-    json_t *row;
-    json_array_foreach(items, i, row) add_remaining(row);
     *out = json_pack("{so sn}", "items", items, "next_cursor");
     return 0;
 }
