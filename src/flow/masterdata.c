@@ -184,10 +184,13 @@ static int v_user(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
                 return -1;
             return err_invalid(e, "region", "unknown_reference", "no region '%s'", region);
         }
-        if (market && strcmp(market, rm) != 0) {
+        /* Only a market named in this request can contradict the region; the stored one is
+           simply derived again (a user moved to another market's region moves market). */
+        const char *asked = str(n, "market");
+        if (asked && strcmp(asked, rm) != 0) {
             free(rm);
             return err_invalid(e, "region", "region_market_mismatch",
-                               "region %s does not belong to market %s", region, market);
+                               "region %s does not belong to market %s", region, asked);
         }
         /* entities §1.3: the market is derived from the region. */
         json_object_set_new(n, "market", json_string(rm));
