@@ -219,3 +219,17 @@ def test_customer_history(t):
     # other collections have a history as well
     wh = t.ok(t.get("/warehouses/WH-GZ/history"))["items"]
     eq(wh[0]["action"], "create", "warehouse history")
+
+
+def test_user_moves_region_market_follows(t):
+    # entities §1.3: a user's market is derived from the region when a region is given, so
+    # moving a KAM to a region of another market moves its market as well
+    u = t.uniq("u")
+    t.ok(t.post("/users", {"username": u, "name": "调动", "password": "pw123456", "role": "kam",
+                           "region": "GZ"}), 201)
+    got = t.ok(t.patch(f"/users/{u}", {"region": "BJ"}), 200, "move to BJ")
+    eq((got["region"], got["market"]), ("BJ", "N"), "region and market")
+    # naming a market that does not hold the region is still refused
+    t.expect_error(t.patch(f"/users/{u}", {"region": "SH", "market": "S"}), 422,
+                   "validation_failed", rule="region_market_mismatch")
+    eq(t.ok(t.get(f"/users/{u}"))["region"], "BJ", "unchanged by the refused move")

@@ -136,3 +136,31 @@ def test_history_and_credit_follow_scope(t):
     t.expect_error(t.get("/customers/GZ01/history", user="kam_SZ"), 404, "not_found")
     t.expect_error(t.get("/customers/GZ01/credit", user="um_SZ"), 404, "not_found")
     t.expect_error(t.get("/customers/GZ01/credit", user="mm_N"), 404, "not_found")
+
+
+def test_quota_rows_follow_scope(t):
+    # §4: a KAM sees its own region's quota (and its customers' rows), an MM its market, a UM
+    # its region plus the region rows of every region (it may transfer to them); rows outside
+    # scope are left out of lists and are 404 one by one.
+    rows = t.ok(t.get("/quotas?limit=1000", user="marketing"))["items"]
+    by = {}
+    for r in rows:
+        by.setdefault((r["region"], r["customer"]), []).append(r["id"])
+    gz, gz01, sz = by[("GZ", None)], by[(None, "GZ01")], by[("SZ", None)]
+
+    def ids(user):
+        return {r["id"] for r in t.ok(t.get("/quotas", user=user))["items"]}
+
+    eq(ids("kam_GZ"), set(gz + gz01), "kam_GZ quotas")
+    eq(ids("kam_SZ"), set(sz), "kam_SZ quotas")
+    eq(ids("mm_S"), set(gz + gz01 + sz), "mm_S quotas")
+    eq(ids("mm_N"), set(), "mm_N quotas")
+    eq(ids("um_SZ"), set(gz + sz), "um_SZ quotas (every region row, own region's customers)")
+    eq(ids("deputy"), set(gz + gz01 + sz), "deputy (supervises S)")
+    eq(ids("director"), {r["id"] for r in rows}, "director sees all")
+    t.ok(t.get(f"/quotas/{gz01[0]}", user="kam_GZ"))
+    t.expect_error(t.get(f"/quotas/{sz[0]}", user="kam_GZ"), 404, "not_found")
+    t.expect_error(t.get(f"/quotas/{gz01[0]}", user="mm_N"), 404, "not_found")
+    # a visible quota the role may not change is 403, an invisible one 404
+    t.expect_error(t.patch(f"/quotas/{gz[0]}", {"qty": 1}, user="kam_GZ"), 403, "forbidden")
+    t.expect_error(t.patch(f"/quotas/{sz[0]}", {"qty": 1}, user="kam_GZ"), 404, "not_found")
