@@ -261,6 +261,21 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     free(sup);
     if (!in_scope)
         return err_forbidden(e, "role", "the customer would be outside your data scope");
+    /* What the approval and qualification steps decide (flows §1) is not the creator's to
+       set: others create prospects; the administrator keys in existing archives as they are. */
+    if (!old && r != ROLE_ADMIN) {
+        static const char *const decided[] = {"status", "qualified", "qualified_note",
+                                              "credit_hold", "credit_hold_reason", NULL};
+        for (const char *const *k = decided; *k; k++) {
+            json_t *v = json_object_get(n, *k);
+            bool harmless = !v || json_is_null(v) || json_is_false(v) ||
+                            (strcmp(*k, "status") == 0 && json_is_string(v) &&
+                             strcmp(json_string_value(v), "prospect") == 0);
+            if (!harmless)
+                return err_forbidden(e, "role", "only an administrator may create a customer"
+                                                " with %s set", *k);
+        }
+    }
     if (!old && !json_object_get(n, "status"))
         json_object_set_new(n, "status", json_string(r == ROLE_ADMIN ? "active" : "prospect"));
     return 0;
@@ -370,7 +385,9 @@ static const char *const finance_keys[] = {
     "grade", "assets_fen", "bank_name", "bank_account", "qualified_note", "credit_status_note",
     NULL};
 
-static void shape_customer(struct ctx *c, json_t *row, date_t today)
+/* Drops the fields of a customer row the caller's department may not see; true when it may
+   see credit figures. Used for answers and for the before/after rows of the history. */
+static bool filter_customer(struct ctx *c, json_t *row)
 {
     enum role r = c->user.role;
     if (r == ROLE_WAREHOUSE) {
@@ -383,13 +400,20 @@ static void shape_customer(struct ctx *c, json_t *row, date_t today)
         json_object_clear(row);
         json_object_update(row, keep);
         json_decref(keep);
-        return;
+        return false;
     }
     if (!scope_sees_credit(r)) {
         for (const char *const *k = finance_keys; *k; k++)
             json_object_del(row, *k);
-        return;
+        return false;
     }
+    return true;
+}
+
+static void shape_customer(struct ctx *c, json_t *row, date_t today)
+{
+    if (!filter_customer(c, row))
+        return;
     struct credit_figures f = {0};
     struct osb_err e = OSB_ERR_INIT;
     if (store_credit_figures(c->db, &e, str(row, "code"), today, NULL, &f) == 0)
@@ -603,6 +627,14 @@ int md_history(struct ctx *c, const struct record_def *d, const char *key, json_
         char ts[32];
         ts_format_rfc3339(json_integer_value(json_object_get(it, "at")), c->cfg->tz_min, ts);
         json_object_set_new(it, "at", json_string(ts));
+        /* The history shows no more of a customer than the customer itself does. */
+        if (d == &rd_customer) {
+            json_t *b = json_object_get(it, "before"), *a = json_object_get(it, "after");
+            if (json_is_object(b))
+                filter_customer(c, b);
+            if (json_is_object(a))
+                filter_customer(c, a);
+        }
     }
     *out = json_pack("{so}", "items", items);
     return 0;
