@@ -289,3 +289,21 @@ def test_clock_and_jobs_admin_only(t):
     eq(count(t, "audit", "action = 'jobs_run'"), 0, "no job run recorded")
     t.ok(t.post("/jobs/run"), 200, "admin runs jobs")
     t.ok(t.put("/test/clock", {"now": now}), 200, "admin sets the clock")
+
+
+def test_customer_status_not_set_by_creator(t):
+    # A KAM or CSR creates prospects; approval (flows §1) makes a customer active. Creating it
+    # active, or already qualified, would skip the review.
+    for user, extra in (("kam_GZ", {"status": "active"}), ("csr_a", {"status": "active"}),
+                        ("kam_GZ", {"qualified": True})):
+        b = cust(t, **extra)
+        r = t.post("/customers", b, user=user)
+        if r.status == 201:
+            eq(r.body["status"], "prospect", f"{user} created with {extra}")
+            eq(r.body["qualified"], False, f"{user} created with {extra}")
+        else:
+            t.expect_error(r, 403, "forbidden")
+            eq(count(t, "customers", "code = ?", (b["code"],)), 0, "nothing created")
+    # the administrator keys in archives of existing customers as they are
+    got = t.ok(t.post("/customers", cust(t, status="suspended")), 201)
+    eq(got["status"], "suspended", "admin sets the status")

@@ -164,3 +164,22 @@ def test_quota_rows_follow_scope(t):
     # a visible quota the role may not change is 403, an invisible one 404
     t.expect_error(t.patch(f"/quotas/{gz[0]}", {"qty": 1}, user="kam_GZ"), 403, "forbidden")
     t.expect_error(t.patch(f"/quotas/{sz[0]}", {"qty": 1}, user="kam_GZ"), 404, "not_found")
+
+
+def test_history_hides_what_the_role_may_not_see(t):
+    # The change history replays whole rows; a department that may not see credit figures
+    # must not read them there either (§4: the warehouse sees logistics without amounts).
+    t.ok(t.patch("/customers/GZ02", {"credit_limit_fen": 12300000, "consignee": "新收货人"}))
+    for user in ("warehouse", "service", "marketing"):
+        h = t.ok(t.get("/customers/GZ02/history", user=user), 200, f"{user} history")["items"]
+        check(len(h) >= 2, f"{user} sees the history entries")
+        for x in h:
+            for side in ("before", "after"):
+                row = x[side] or {}
+                for key in ("credit_limit_fen", "payment_term_days", "credit_hold", "grade",
+                            "bank_account", "prepay_only"):
+                    check(key not in row, f"{user}: history {side} shows {key}")
+    last = t.ok(t.get("/customers/GZ02/history", user="warehouse"))["items"][-1]
+    eq(last["after"]["consignee"], "新收货人", "warehouse sees the logistics change")
+    last = t.ok(t.get("/customers/GZ02/history", user="finance"))["items"][-1]
+    eq(last["after"]["credit_limit_fen"], 12300000, "finance sees the limit change")
