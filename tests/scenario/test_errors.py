@@ -421,3 +421,27 @@ def test_server_survives_garbage(t):
     r = t.raw_request("GET", "/customers/%00")
     check(r.status in (400, 401, 404), f"NUL in path: {r.status}")
     t.ok(t.get("/customers/GZ01"))
+
+
+def test_413_chunked_body(t):
+    # without a Content-Length the limit is counted as the body arrives
+    import http.client
+    tok = t.login("admin")
+
+    def send(chunks):
+        c = http.client.HTTPConnection("127.0.0.1", t.server.port, timeout=60)
+        c.request("POST", "/api/v1/customers", body=iter(chunks), encode_chunked=True,
+                  headers={"Authorization": f"Bearer {tok}", "Content-Type": "application/json",
+                           "Transfer-Encoding": "chunked"})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, json.loads(data) if data else None
+
+    b = customer_body(t)
+    raw = json.dumps(b, ensure_ascii=False).encode()
+    st, body = send([raw[:10], raw[10:]])
+    eq(st, 201, f"small chunked body: {body}")
+    big = json.dumps(customer_body(t, address="a" * (2 * 1024 * 1024))).encode()
+    st, body = send([big[i:i + 65536] for i in range(0, len(big), 65536)])
+    eq((st, body["error"]["code"]), (413, "payload_too_large"), "chunked body over 1 MiB")
