@@ -3,8 +3,12 @@
  */
 #include "flow/flow.h"
 
+#include "core/sb.h"
 #include "store/audit.h"
 #include "store/seq.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 int flow_need(struct ctx *c, enum perm_action a, struct osb_err *e)
 {
@@ -70,5 +74,52 @@ int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current)
         e->extra = json_pack("{sI}", "version", (json_int_t)current);
         return -1;
     }
+    return 0;
+}
+
+char *flow_cursor_make(json_t *key)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *txt = json_dumps(key, JSON_COMPACT);
+    struct sb out = SB_INIT;
+    for (const unsigned char *p = (const unsigned char *)txt; *p; p++) {
+        sb_addc(&out, hex[*p >> 4]);
+        sb_addc(&out, hex[*p & 15]);
+    }
+    free(txt);
+    return sb_detach(&out);
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    return -1;
+}
+
+int flow_cursor_parse(const char *cursor, size_t n, json_t **key, struct osb_err *e)
+{
+    *key = NULL;
+    size_t len = strlen(cursor);
+    struct sb txt = SB_INIT;
+    bool ok = len > 0 && len % 2 == 0 && len <= 4096;
+    for (size_t i = 0; ok && i < len; i += 2) {
+        int hi = hexval(cursor[i]), lo = hexval(cursor[i + 1]);
+        ok = hi >= 0 && lo >= 0 && (hi || lo);
+        if (ok)
+            sb_addc(&txt, (char)(hi << 4 | lo));
+    }
+    json_t *k = ok ? json_loads(sb_str(&txt), 0, NULL) : NULL;
+    sb_free(&txt);
+    ok = json_is_array(k) && json_array_size(k) == n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = json_is_string(json_array_get(k, i));
+    if (!ok) {
+        json_decref(k);
+        return err_bad(e, "cursor", "cursor is not one this list gave out");
+    }
+    *key = k;
     return 0;
 }

@@ -29,4 +29,11 @@ int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current);
 /* Today in the company zone. */
 date_t flow_today(const struct ctx *c);
 
+/* Opaque list cursors (api.md §1 lists): the sort key of the last row sent, an array of n
+   strings, as hex of its JSON text so a client can pass it back in a URL unchanged.
+   flow_cursor_make returns a new string (caller frees); flow_cursor_parse answers 400
+   bad_request (field "cursor") when the text is not a cursor of n values, else a new array. */
+char *flow_cursor_make(json_t *key);
+int flow_cursor_parse(const char *cursor, size_t n, json_t **key, struct osb_err *e);
+
 #endif

@@ -11,6 +11,7 @@
 #include "core/sb.h"
 #include "flow/flow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct field_def quota_fields[] = {
@@ -93,9 +94,10 @@ static const char *quota_scope_sql(struct ctx *c, json_t *params)
     }
 }
 
-/* Rows of quota_select matching cond (with params), limited to the caller's scope. */
+/* Rows of quota_select matching cond (with params), limited to the caller's scope, in order
+   (NULL: any), at most limit rows (0: all). */
 static json_t *quota_rows(struct ctx *c, struct osb_err *e, const char *cond, json_t *params,
-                          const char *order)
+                          const char *order, int limit)
 {
     json_t *all = json_array();
     json_array_extend(all, params);
@@ -106,6 +108,10 @@ static json_t *quota_rows(struct ctx *c, struct osb_err *e, const char *cond, js
         sb_addf(&sql, " AND (%s)", scope);
     if (order)
         sb_addf(&sql, " ORDER BY %s", order);
+    if (limit > 0) {
+        sb_add(&sql, " LIMIT ?");
+        json_array_append_new(all, json_integer(limit));
+    }
     json_t *rows = db_rows_a(c->db, e, sql.buf, all);
     sb_free(&sql);
     json_decref(all);
@@ -122,7 +128,7 @@ int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     json_t *params = json_pack("[I]", (json_int_t)id);
-    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL);
+    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL, 0);
     json_decref(params);
     if (!rows)
         return -1;
@@ -226,22 +232,49 @@ done:
 }
 
 int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
-               const char *region, json_t **out, struct osb_err *e)
+               const char *region, int limit, const char *cursor, json_t **out,
+               struct osb_err *e)
 {
     enum role r = c->user.role;
     if (r == ROLE_WAREHOUSE || r == ROLE_CUSTOMER_SERVICE || r == ROLE_CUSTOMER ||
         r == ROLE_NONE)
         return err_forbidden(e, "role", "the role %s may not see quotas", role_str(r));
-    json_t *params = json_pack("[s?s?s?s?s?s?s?s?]", period, period, sku, sku, customer,
-                               customer, region, region);
+    json_t *after = NULL;
+    if (cursor && flow_cursor_parse(cursor, 4, &after, e) < 0)
+        return -1;
+    const char *k[4] = {0};
+    for (size_t i = 0; after && i < 4; i++)
+        k[i] = json_string_value(json_array_get(after, i));
+    /* Keyset paging on (period, sku, region, customer); the target not set sorts as ''. */
+    json_t *params = json_pack("[s?s?s?s?s?s?s?s?s?s?s?s?s?]", period, period, sku, sku,
+                               customer, customer, region, region, k[0], k[0], k[1], k[2],
+                               k[3]);
     json_t *items = quota_rows(c, e,
                                "(? IS NULL OR q.period = ?) AND (? IS NULL OR q.sku = ?)"
-                               " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)",
-                               params, "q.period, q.sku, q.region, q.customer");
+                               " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)"
+                               " AND (? IS NULL OR (q.period, q.sku, coalesce(q.region, ''),"
+                               " coalesce(q.customer, '')) > (?, ?, ?, ?))",
+                               params,
+                               "q.period, q.sku, coalesce(q.region, ''), coalesce(q.customer, '')",
+                               limit + 1);
     json_decref(params);
+    json_decref(after);
     if (!items)
         return -1;
-    *out = json_pack("{so sn}", "items", items, "next_cursor");
+    json_t *next = json_null();
+    if ((int)json_array_size(items) > limit) {
+        json_array_remove(items, (size_t)limit);
+        json_t *last = json_array_get(items, (size_t)limit - 1);
+        const char *lr = json_string_value(json_object_get(last, "region"));
+        const char *lc = json_string_value(json_object_get(last, "customer"));
+        json_t *key = json_pack("[OOss]", json_object_get(last, "period"),
+                                json_object_get(last, "sku"), lr ? lr : "", lc ? lc : "");
+        char *cur = flow_cursor_make(key);
+        next = json_string(cur);
+        free(cur);
+        json_decref(key);
+    }
+    *out = json_pack("{so so}", "items", items, "next_cursor", next);
     return 0;
 }
 

@@ -11,9 +11,11 @@
 int quota_set(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct osb_err *e);
 int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
-/* GET /quotas?period=&sku=&customer=&region= */
+/* GET /quotas?period=&sku=&customer=&region= : the rows in the caller's scope, limit rows
+   after cursor (NULL: from the start). */
 int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
-               const char *region, json_t **out, struct osb_err *e);
+               const char *region, int limit, const char *cursor, json_t **out,
+               struct osb_err *e);
 
 /* POST /quota-approvals {period, sku, customer, extra_qty, reason, order?} by an SLT member:
    lets that customer take extra_qty above its quotas (flows.md §2.4 AC-7). */

@@ -7,6 +7,7 @@
 #include "core/record.h"
 #include "flow/flow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const sources[] = {"production", "purchase", "transfer", "return", NULL};
@@ -104,21 +105,49 @@ done:
     return rc;
 }
 
-int stock_list(struct ctx *c, const char *sku, const char *warehouse, json_t **out,
-               struct osb_err *e)
+int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit,
+               const char *cursor, json_t **out, struct osb_err *e)
 {
     enum role r = c->user.role;
     if (r == ROLE_CUSTOMER || r == ROLE_NONE)
         return err_forbidden(e, "role", "the role may not see stock");
+    json_t *after = NULL;
+    if (cursor && flow_cursor_parse(cursor, 4, &after, e) < 0)
+        return -1;
+    const char *k[4] = {0};
+    for (size_t i = 0; after && i < 4; i++)
+        k[i] = json_string_value(json_array_get(after, i));
+    /* Keyset paging on the sort key (a lot without expiry sorts last). */
     json_t *items = db_rows(c->db, e,
                             "SELECT warehouse, sku, batch, expires, on_hand, reserved,"
                             " CASE WHEN quality = 'ok' THEN on_hand - reserved ELSE 0 END"
-                            " AS available FROM stock_lots"
+                            " AS available, coalesce(expires, '9999-12-31') AS sort_exp"
+                            " FROM stock_lots"
                             " WHERE (? IS NULL OR sku = ?) AND (? IS NULL OR warehouse = ?)"
-                            " ORDER BY warehouse, sku, coalesce(expires, '9999-12-31'), batch",
-                            "ssss", sku, sku, warehouse, warehouse);
+                            " AND (? IS NULL OR (warehouse, sku, coalesce(expires, '9999-12-31'),"
+                            " batch) > (?, ?, ?, ?))"
+                            " ORDER BY warehouse, sku, coalesce(expires, '9999-12-31'), batch"
+                            " LIMIT ?",
+                            "sssssssssd", sku, sku, warehouse, warehouse, k[0], k[0], k[1], k[2],
+                            k[3], limit + 1);
+    json_decref(after);
     if (!items)
         return -1;
-    *out = json_pack("{so sn}", "items", items, "next_cursor");
+    json_t *next = json_null();
+    if ((int)json_array_size(items) > limit) {
+        json_array_remove(items, (size_t)limit);
+        json_t *last = json_array_get(items, (size_t)limit - 1);
+        json_t *key = json_pack("[OOOO]", json_object_get(last, "warehouse"),
+                                json_object_get(last, "sku"), json_object_get(last, "sort_exp"),
+                                json_object_get(last, "batch"));
+        char *cur = flow_cursor_make(key);
+        next = json_string(cur);
+        free(cur);
+        json_decref(key);
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row) json_object_del(row, "sort_exp");
+    *out = json_pack("{so so}", "items", items, "next_cursor", next);
     return 0;
 }

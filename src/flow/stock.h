@@ -10,8 +10,9 @@
 
 /* POST /stock/receipts {warehouse, sku, batch, qty, expires?, produced_on?, source?} → RK. */
 int stock_receive(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-/* GET /stock?sku=&warehouse= → lots with on_hand, reserved, available. */
-int stock_list(struct ctx *c, const char *sku, const char *warehouse, json_t **out,
-               struct osb_err *e);
+/* GET /stock?sku=&warehouse= → lots with on_hand, reserved, available, by warehouse, SKU and
+   first expiring first; limit rows after cursor (NULL: from the start). */
+int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit,
+               const char *cursor, json_t **out, struct osb_err *e);
 
 #endif

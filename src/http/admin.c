@@ -17,8 +17,12 @@ int h_audit_list(struct req *r, struct osb_err *e)
                             req_query(r, "actor"),       req_query(r, "action"),
                             req_query(r, "from"),        req_query(r, "to"), 0, 50};
     const char *cur = req_query(r, "cursor");
-    if (cur)
-        q.after_seq = strtoll(cur, NULL, 10);
+    if (cur) {
+        char *end;
+        q.after_seq = strtoll(cur, &end, 10);
+        if (end == cur || *end || q.after_seq < 0)
+            return err_bad(e, "cursor", "cursor is not one this list gave out");
+    }
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         admin_audit_list(&r->ctx, &q, &out, e) < 0)

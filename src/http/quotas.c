@@ -30,9 +30,11 @@ int h_quota_list(struct req *r, struct osb_err *e)
     static const char *const allowed[] = {"period", "sku", "customer", "region", "limit",
                                           "cursor", NULL};
     json_t *out;
-    if (req_query_only(r, allowed, e) < 0 ||
+    int limit;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0 ||
         quota_list(&r->ctx, req_query(r, "period"), req_query(r, "sku"),
-                   req_query(r, "customer"), req_query(r, "region"), &out, e) < 0)
+                   req_query(r, "customer"), req_query(r, "region"), limit,
+                   req_query(r, "cursor"), &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -17,8 +17,10 @@ int h_stock_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"sku", "warehouse", "limit", "cursor", NULL};
     json_t *out;
-    if (req_query_only(r, allowed, e) < 0 ||
-        stock_list(&r->ctx, req_query(r, "sku"), req_query(r, "warehouse"), &out, e) < 0)
+    int limit;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0 ||
+        stock_list(&r->ctx, req_query(r, "sku"), req_query(r, "warehouse"), limit,
+                   req_query(r, "cursor"), &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;
