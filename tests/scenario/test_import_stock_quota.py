@@ -250,3 +250,30 @@ def test_quota_used_counts_active_uses(t):
     t.server.start()
     got = t.ok(t.get(f"/quotas/{q['id']}"))
     eq((got["qty"], got["used"], got["remaining"]), (100, 42, 58), "used counts active GZ uses")
+
+
+def test_stock_and_quota_lists_page(t):
+    # api.md §1: every list takes limit (default 50, max 1000) and cursor
+    all_lots = t.ok(t.get("/stock?limit=1000", user="warehouse"))["items"]
+    check(len(all_lots) > 30, f"demo lots: {len(all_lots)}")
+    eq(t.ok(t.get("/stock?limit=1000", user="warehouse"))["next_cursor"], None, "one page")
+    walked = t.list_all("/stock", user="warehouse", limit=7)
+    eq(walked, all_lots, "walking pages of 7 gives the same rows in the same order")
+    page = t.ok(t.get("/stock?limit=3&sku=M-IF1-900", user="warehouse"))
+    eq(len(page["items"]), 3, "limit with a filter")
+    for bad in ("abc", "0", "1001"):
+        t.expect_error(t.get(f"/stock?limit={bad}", user="warehouse"), 400, "bad_request",
+                       field="limit")
+    t.expect_error(t.get("/stock?cursor=nonsense", user="warehouse"), 400, "bad_request",
+                   field="cursor")
+    # quotas: more than one page of 2
+    for i in range(3):
+        t.ok(t.post("/quotas", {"period": f"2033-0{i + 1}", "sku": "M-ADL-800", "region": "CD",
+                                "qty": 10}, user="marketing"), 201)
+    every = t.ok(t.get("/quotas?limit=1000", user="marketing"))["items"]
+    eq(t.list_all("/quotas", user="marketing", limit=2), every, "quota pages of 2")
+    for bad in ("abc", "0", "1001"):
+        t.expect_error(t.get(f"/quotas?limit={bad}"), 400, "bad_request", field="limit")
+    t.expect_error(t.get("/quotas?cursor=nonsense"), 400, "bad_request", field="cursor")
+    t.expect_error(t.get("/audit?cursor=nonsense", user="auditor"), 400, "bad_request",
+                   field="cursor")
