@@ -558,6 +558,16 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
             fd++;
         if (!fd->name)
             return err_bad(e, q->names[i], "unknown filter '%s'", q->names[i]);
+        if (d == &rd_customer) {
+            /* A filter on a field the caller's department does not see would reveal it. */
+            json_t *probe = json_pack("{sb}", fd->column, 1);
+            filter_customer(c, probe);
+            bool visible = json_object_get(probe, fd->column) != NULL;
+            json_decref(probe);
+            if (!visible)
+                return err_forbidden(e, "role", "the role %s may not filter by %s",
+                                     role_str(c->user.role), fd->name);
+        }
         const char *v = q->values[i];
         if (strcmp(fd->column, "active") == 0 || strcmp(fd->column, "prepay_only") == 0) {
             if (strcmp(v, "true") && strcmp(v, "false"))
