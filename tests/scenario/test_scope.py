@@ -183,3 +183,13 @@ def test_history_hides_what_the_role_may_not_see(t):
     eq(last["after"]["consignee"], "新收货人", "warehouse sees the logistics change")
     last = t.ok(t.get("/customers/GZ02/history", user="finance"))["items"][-1]
     eq(last["after"]["credit_limit_fen"], 12300000, "finance sees the limit change")
+
+
+def test_filters_cannot_probe_hidden_fields(t):
+    # a filter on a field the role may not see would tell it the value row by row
+    for user, field, value in (("warehouse", "grade", "E"), ("warehouse", "tier", "key"),
+                               ("service", "grade", "E"), ("marketing", "grade", "E")):
+        r = t.get(f"/customers?{field}={value}", user=user)
+        check(r.status in (400, 403), f"{user} filters by {field}: {r.status}")
+    eq({c["code"] for c in t.ok(t.get("/customers?grade=E", user="finance"))["items"]},
+       {"SZ90"}, "finance filters by grade")
