@@ -160,3 +160,22 @@ def test_osb_check_clean_then_tampered(t):
     eq(rc, 0, f"restored copy checks clean ({out})")
     t.server.start()
     t.ok(t.get("/customers/GZ02"))
+
+
+def test_osb_check_finds_stock_that_moves_do_not_explain(t):
+    t.server.stop()
+    saved = os.path.join(t.workdir, "before-stock.db")
+    shutil.copyfile(t.server.db, saved)
+    con = sqlite3.connect(t.server.db)
+    con.execute("UPDATE stock_lots SET on_hand = on_hand + 1 WHERE warehouse = 'WH-SH'"
+                " AND sku = 'M-IF1-900' AND batch = 'B2026A'")
+    con.commit()
+    con.close()
+    rc, out, err = t.osb("check", "--db", t.server.db)
+    eq(rc, 1, f"check finds the lot ({out})")
+    check("WH-SH/M-IF1-900/B2026A" in out and "stock" in out, f"names the lot: {out!r}")
+    shutil.copyfile(saved, t.server.db)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(t.server.db + suffix):
+            os.remove(t.server.db + suffix)
+    t.server.start()
