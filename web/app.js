@@ -1,0 +1,362 @@
+/*
+ * app.js — the OSB web UI: page table, router, shell (header, left navigation) and start-up.
+ * Plain ES modules, no build step. Chinese first; the header's button switches to English.
+ *
+ * ─── HOW TO ADD A PAGE ──────────────────────────────────────────────────────────────────────
+ * Add ONE entry to the PAGES table below. The router, the left navigation, the role check and
+ * the browser title all come from that entry:
+ *
+ *   {
+ *     id: 'shipments',                        // stable name; the nav link gets data-nav="<id>"
+ *     path: '/shipments/:number',             // ':name' segments arrive as ctx.params.name
+ *     title: { zh: '发运单', en: 'Shipments' },
+ *     nav: 'logistics',                       // a NAV_GROUPS id to show it in the left nav;
+ *                                             // leave out for detail and form pages
+ *     roles: ALL,                             // who sees the nav entry and may open the page,
+ *                                             // e.g. ['warehouse', 'csr']; the API still decides
+ *     render: (ctx) => node,                  // returns a DOM node (or a promise of one);
+ *                                             // ctx = {params, query, user, navigate, can, setQuery}
+ *     // or, for a plain list, no code at all:
+ *     list: { endpoint: '/shipments', columns: [{ key: 'number', label: 'f.number' }, ...],
+ *             rowHref: (row) => `/shipments/${row.number}` },
+ *   }
+ *
+ * A `list` page whose endpoint the server does not have yet (404) shows "尚未开放", so an entry
+ * can go in before the API. Page code lives in web/pages/*.js; shared pieces in web/lib/:
+ * api.js (requests, session, ApiError), ui.js (h(), tables, pager, forms, states),
+ * fmt.js (money from integer fen, never floats), i18n.js (zh/en words), ref.js (cached lists).
+ * ────────────────────────────────────────────────────────────────────────────────────────────
+ */
+
+import { api, session, onUnauthenticated, ApiError } from './lib/api.js';
+import { t, tEnum, getLang, setLang } from './lib/i18n.js';
+import { h, mount, loading, errorState, pagedList, pageHeader } from './lib/ui.js';
+import { formatFen, formatTs, formatQty } from './lib/fmt.js';
+import { ref } from './lib/ref.js';
+import { loginPage } from './pages/login.js';
+import { homePage } from './pages/home.js';
+import { customersPage, customerDetailPage, customerNewPage } from './pages/customers.js';
+import { productsPage, productNewPage } from './pages/products.js';
+import { orgPage } from './pages/org.js';
+import { usersPage } from './pages/users.js';
+import { stockPage } from './pages/stock.js';
+import { quotasPage } from './pages/quotas.js';
+import { auditPage } from './pages/audit.js';
+import { notificationsPage, refreshUnread } from './pages/notifications.js';
+
+// ---- roles and what each may do (mirrors numbering-and-rules.md §3/§4; the API decides) ----
+
+export const ALL = [
+  'gm', 'sales_director', 'deputy_director', 'ssg_leader', 'csr', 'mm', 'um', 'kam', 'rep',
+  'finance', 'warehouse', 'customer_service', 'marketing', 'auditor', 'admin',
+];
+const except = (...out) => ALL.filter((r) => !out.includes(r));
+
+/** UI permissions: which roles get a button or a nav entry. */
+export const CAN = {
+  'customer.create': ['ssg_leader', 'csr', 'mm', 'um', 'kam', 'rep', 'admin'],
+  'product.create': ['marketing', 'admin'],
+  'credit.read': except('warehouse', 'customer_service', 'marketing'),
+  'users.read': ['gm', 'sales_director', 'deputy_director', 'ssg_leader', 'auditor', 'admin'],
+  'audit.read': ['gm', 'auditor', 'admin'],
+  'quota.read': except('warehouse', 'customer_service'),
+};
+
+// ---- the left navigation's groups, in order -----------------------------------------------
+
+export const NAV_GROUPS = [
+  { id: 'home', title: 'nav.group.home' },
+  { id: 'sales', title: 'nav.group.sales' },
+  { id: 'logistics', title: 'nav.group.logistics' },
+  { id: 'master', title: 'nav.group.master' },
+  { id: 'system', title: 'nav.group.system' },
+];
+
+// ---- THE PAGE TABLE ----------------------------------------------------------------------
+
+export const PAGES = [
+  { id: 'home', path: '/', title: { zh: '工作台', en: 'Home' }, nav: 'home', icon: '⌂', roles: ALL, render: homePage },
+
+  { id: 'customers', path: '/customers', title: { zh: '客户', en: 'Customers' }, nav: 'sales', icon: '◎', roles: ALL, render: customersPage },
+  { id: 'customer-new', path: '/customers/new', title: { zh: '新建客户', en: 'New customer' }, navPath: '/customers', roles: CAN['customer.create'], render: customerNewPage },
+  { id: 'customer', path: '/customers/:code', title: { zh: '客户档案', en: 'Customer' }, navPath: '/customers', roles: ALL, render: customerDetailPage },
+  {
+    id: 'orders', path: '/orders', title: { zh: '订单', en: 'Orders' }, nav: 'sales', icon: '☰', roles: ALL,
+    list: {
+      endpoint: '/orders',
+      columns: [
+        { key: 'number', label: 'f.number' },
+        { key: 'customer', label: 'f.customer' },
+        { key: 'state', label: 'f.state' },
+        { key: 'total_fen', label: 'f.total_fen', money: true },
+        { key: 'requested_date', label: 'f.requested_date' },
+      ],
+    },
+  },
+  { id: 'quotas', path: '/quotas', title: { zh: '配额', en: 'Quotas' }, nav: 'sales', icon: '◔', roles: CAN['quota.read'], render: quotasPage },
+
+  { id: 'stock', path: '/stock', title: { zh: '仓库与库存', en: 'Warehouses & stock' }, nav: 'logistics', icon: '▦', roles: ALL, render: stockPage },
+
+  { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', roles: ALL, render: productsPage },
+  { id: 'product-new', path: '/products/new', title: { zh: '新建产品', en: 'New product' }, navPath: '/products', roles: CAN['product.create'], render: productNewPage },
+  { id: 'org', path: '/org', title: { zh: '市场与区域', en: 'Markets & regions' }, nav: 'master', icon: '◇', roles: ALL, render: orgPage },
+  { id: 'users', path: '/users', title: { zh: '用户', en: 'Users' }, nav: 'master', icon: '☺', roles: CAN['users.read'], render: usersPage },
+
+  { id: 'notifications', path: '/notifications', title: { zh: '通知', en: 'Notifications' }, nav: 'system', icon: '✉', roles: ALL, render: notificationsPage },
+  { id: 'audit', path: '/audit', title: { zh: '审计日志', en: 'Audit log' }, nav: 'system', icon: '⚖', roles: CAN['audit.read'], render: auditPage },
+];
+
+// ---- routing -------------------------------------------------------------------------------
+
+const compiled = PAGES.map((p) => {
+  const names = [];
+  const re = new RegExp(`^${p.path.replace(/\/:(\w+)/g, (_, n) => { names.push(n); return '/([^/]+)'; })}/?$`);
+  return { page: p, re, names };
+});
+
+function matchRoute(pathname) {
+  // Literal segments beat parameters: '/customers/new' before '/customers/:code'.
+  let best = null;
+  for (const c of compiled) {
+    const m = c.re.exec(pathname);
+    if (!m) continue;
+    const params = {};
+    c.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+    const score = c.names.length;
+    if (!best || score < best.score) best = { page: c.page, params, score };
+  }
+  return best;
+}
+
+function allowed(page, user) {
+  return !!user && (page.roles === ALL || page.roles.includes(user.role));
+}
+
+export function can(action, user = session.user) {
+  return !!user && (CAN[action] || []).includes(user.role);
+}
+
+let renderSeq = 0;
+
+export function navigate(path, opts = {}) {
+  if (opts.replace) history.replaceState(null, '', path);
+  else if (path !== location.pathname + location.search) history.pushState(null, '', path);
+  window.scrollTo(0, 0);
+  return render();
+}
+window.osbNavigate = navigate;
+
+/** Rewrites the query string of the current page without re-rendering it (filters). */
+function setQuery(values) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== '' && v !== null && v !== undefined) qs.set(k, v);
+  const s = qs.toString();
+  history.replaceState(null, '', location.pathname + (s ? `?${s}` : ''));
+}
+
+// ---- the shell -----------------------------------------------------------------------------
+
+const root = () => document.getElementById('app');
+let shell = null; // {main, nav, header} while signed in
+
+function langButton() {
+  return h('button', {
+    class: 'btn btn-ghost lang-toggle', type: 'button', id: 'lang-toggle', title: t('lang.toggle.title'),
+    onclick: () => { setLang(getLang() === 'zh' ? 'en' : 'zh'); shell = null; render(); },
+  }, t('lang.toggle'));
+}
+
+function buildShell(user) {
+  const nav = h('nav', { class: 'sidebar', 'aria-label': 'main' });
+  for (const g of NAV_GROUPS) {
+    const entries = PAGES.filter((p) => p.nav === g.id && allowed(p, user));
+    if (!entries.length) continue;
+    nav.appendChild(h('div', { class: 'nav-group' },
+      g.id === 'home' ? null : h('div', { class: 'nav-group-title' }, t(g.title)),
+      entries.map((p) => h('a', { href: p.path, class: 'nav-link', dataset: { nav: p.id, path: p.path } },
+        h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, p.icon || '•'), h('span', { class: 'nav-label' }, t(p.title))))));
+  }
+  const bell = h('a', { href: '/notifications', class: 'header-bell', id: 'notif-bell', title: t('header.notifications') },
+    h('span', { 'aria-hidden': 'true' }, '✉'), h('span', { class: 'bell-count', id: 'notif-count', hidden: true }, ''));
+  const where = [user.market, user.region].filter(Boolean).join(' / ');
+  const header = h('header', { class: 'topbar' },
+    h('a', { href: '/', class: 'brand' }, h('span', { class: 'brand-mark' }, 'OSB'), h('span', { class: 'brand-name' }, t('app.name'))),
+    h('div', { class: 'topbar-spacer' }),
+    langButton(),
+    bell,
+    h('div', { class: 'user-box', id: 'user-box' },
+      h('span', { class: 'user-avatar', 'aria-hidden': 'true' }, (user.name || user.username).slice(0, 1)),
+      h('span', { class: 'user-text' },
+        h('span', { class: 'user-name', id: 'user-name' }, user.name || user.username),
+        h('span', { class: 'user-role', id: 'user-role' }, tEnum('role', user.role), where ? ` · ${where}` : ''))),
+    h('button', { class: 'btn btn-ghost', type: 'button', id: 'logout', onclick: logout }, t('header.logout')));
+  const main = h('main', { class: 'main', id: 'main', tabIndex: -1 });
+  mount(root(), h('div', { class: 'shell' }, header, h('div', { class: 'body' }, nav, main)));
+  shell = { main, nav, header, user: user.username, lang: getLang() };
+  refreshUnread().catch(() => {});
+}
+
+function markActive(page) {
+  const target = page.navPath || page.path;
+  for (const a of shell.nav.querySelectorAll('a.nav-link')) {
+    const on = a.dataset.path === target;
+    a.classList.toggle('active', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+async function logout() {
+  try {
+    await api.post('/logout');
+  } catch {
+    /* the session may be gone already */
+  }
+  session.clear();
+  ref.forget();
+  shell = null;
+  navigate('/login', { replace: true });
+}
+
+// ---- generic list pages ------------------------------------------------------------------
+
+function listPage(page) {
+  const cfg = page.list;
+  return async () => {
+    // Probe the endpoint once: a 404 means the server does not offer it yet.
+    let first;
+    try {
+      first = await api.get(cfg.endpoint, { limit: 20 });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        return h('div', null, pageHeader(t(page.title)),
+          h('div', { class: 'state state-empty state-not-open', id: 'not-open' },
+            h('div', { class: 'state-icon', 'aria-hidden': 'true' }, '◷'),
+            h('div', { class: 'state-title' }, t('err.not_open')),
+            h('div', { class: 'state-text' }, t('err.not_open.text'))));
+      }
+      throw err;
+    }
+    const columns = cfg.columns.map((c) => ({
+      key: c.key,
+      label: t(c.label),
+      align: c.money || c.qty ? 'right' : c.align,
+      render: c.render || (c.money ? (r) => formatFen(r[c.key]) : c.qty ? (r) => formatQty(r[c.key]) : c.ts ? (r) => formatTs(r[c.key]) : undefined),
+    }));
+    let used = false;
+    const list = pagedList({
+      load: (cursor) => {
+        if (!used && !cursor) { used = true; return Promise.resolve(first); }
+        return api.get(cfg.endpoint, { limit: 20, cursor });
+      },
+      columns,
+      rowHref: cfg.rowHref,
+      rowKey: (r) => r[cfg.columns[0].key],
+    });
+    list.reload();
+    return h('div', null, pageHeader(t(page.title)), h('section', { class: 'card' }, list.el));
+  };
+}
+
+// ---- rendering ---------------------------------------------------------------------------
+
+async function render() {
+  const my = ++renderSeq;
+  const path = location.pathname;
+  const user = session.user;
+  document.documentElement.lang = getLang() === 'en' ? 'en' : 'zh-CN';
+
+  if (!session.token || !user) {
+    shell = null;
+    if (path !== '/login') sessionStorage.setItem('osb.after_login', path + location.search);
+    if (path !== '/login') history.replaceState(null, '', '/login');
+    document.title = `${t('login.title')} · OSB`;
+    mount(root(), loginPage({ onLogin, langButton }));
+    return;
+  }
+  if (path === '/login') {
+    history.replaceState(null, '', '/');
+    return render();
+  }
+  if (!shell || shell.user !== user.username || shell.lang !== getLang()) buildShell(user);
+
+  const m = matchRoute(path);
+  const main = shell.main;
+  if (!m) {
+    document.title = `${t('err.page_not_found')} · OSB`;
+    mount(main, h('div', { class: 'state state-error' }, h('div', { class: 'state-title' }, t('err.page_not_found')),
+      h('a', { href: '/' }, t('nav.group.home'))));
+    return;
+  }
+  markActive(m.page);
+  document.title = `${t(m.page.title)} · OSB`;
+  if (!allowed(m.page, user)) {
+    mount(main, pageHeader(t(m.page.title)), errorState(new ApiError(403, 'forbidden', '', {})));
+    return;
+  }
+  mount(main, loading());
+  const ctx = {
+    params: m.params,
+    query: Object.fromEntries(new URLSearchParams(location.search)),
+    user,
+    navigate,
+    can: (a) => can(a, user),
+    setQuery,
+    page: m.page,
+  };
+  try {
+    const fn = m.page.list ? listPage(m.page) : m.page.render;
+    const node = await fn(ctx);
+    if (my !== renderSeq) return;
+    mount(main, node);
+  } catch (err) {
+    if (my !== renderSeq) return;
+    if (err instanceof ApiError && err.status === 401) return; // handled by onUnauthenticated
+    mount(main, errorState(err, { retry: () => render() }));
+  }
+}
+
+function onLogin(token, user) {
+  session.save(token, user);
+  ref.forget();
+  const next = sessionStorage.getItem('osb.after_login') || '/';
+  sessionStorage.removeItem('osb.after_login');
+  navigate(next === '/login' ? '/' : next, { replace: true });
+}
+
+onUnauthenticated(() => {
+  ref.forget();
+  shell = null;
+  sessionStorage.setItem('osb.login_message', 'err.session_expired');
+  render();
+});
+
+// Same-origin links are handled here instead of by a page load.
+document.addEventListener('click', (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  ev.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', () => render());
+
+
+// Start: check that a kept token still works, then draw the page.
+(async function start() {
+  setLang(getLang());
+  if (session.token) {
+    mount(root(), loading());
+    try {
+      const me = await api.get('/me');
+      session.setUser(me);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) {
+        /* server unreachable: keep the session and let the page show the error */
+      }
+    }
+  }
+  render();
+})();
