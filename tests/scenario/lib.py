@@ -116,9 +116,16 @@ class Server:
             self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                          env=test_env(), cwd=self.workdir)
             deadline = time.time() + 15
+            # Our process says it is serving only once it holds the port; probing before that
+            # could reach another program's server on a port taken since free_port().
+            banner = f"serving http://127.0.0.1:{self.port}/"
             while time.time() < deadline:
                 if self.proc.poll() is not None:
                     break
+                with open(self.log_path, "r", encoding="utf-8", errors="replace") as f:
+                    if banner not in f.read():
+                        time.sleep(0.02)
+                        continue
                 try:
                     c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                     c.request("GET", API + "/me")
