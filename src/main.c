@@ -13,8 +13,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "osb: internal: libsodium failed to initialise\n");
         return 1;
     }
-    if (argc < 2)
-        return cmd_help(argc, argv) == 0 ? EXIT_USAGE : EXIT_USAGE;
+    if (argc < 2) {
+        /* A usage error like any other: the list of commands, then the one error line. */
+        cmd_help(argc, argv);
+        fprintf(stderr, "osb: usage: a command is required (see 'osb help')\n");
+        return EXIT_USAGE;
+    }
     const char *name = argv[1];
     if (!strcmp(name, "--help") || !strcmp(name, "-h"))
         name = "help";

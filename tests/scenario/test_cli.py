@@ -116,6 +116,7 @@ def test_no_arguments_is_usage(t):
     rc, out, err = t.osb()
     eq(rc, 2, "osb without a command")
     check("usage" in (out + err).lower(), "shows the usage")
+    one_error_line(err, "usage")
 
 
 def test_rule_failures_exit_1(t):
