@@ -51,6 +51,7 @@ struct conn_state {
     struct sb body;
     size_t limit;
     bool too_large;
+    bool bad_if_match; /* If-Match is neither a version nor "*" */
     const struct route *rt;
     struct req r;
     bool path_known;
@@ -171,6 +172,14 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
             return send_error(conn, ERR_NOT_FOUND, "%s is not allowed on this path", r->method);
         return send_error(conn, ERR_NOT_FOUND, "no such API path: %s", r->path);
     }
+    if (cs->bad_if_match) {
+        struct osb_err ie = OSB_ERR_INIT;
+        err_bad(&ie, "If-Match", "If-Match takes the object's version, e.g. 3 or \"3\"");
+        json_t *env = err_envelope(&ie);
+        enum MHD_Result ret = send_json(conn, 400, env);
+        json_decref(env);
+        return ret;
+    }
     struct osb_err e = OSB_ERR_INIT;
     r->body = cs->body.buf;
     r->body_len = cs->body.len;
@@ -271,8 +280,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             char *end;
             errno = 0;
             long long v = strtoll(im, &end, 10);
-            r->ctx.has_if_match = true;
-            r->ctx.if_match = (*end || end == im || errno) ? -1 : v;
+            if (strcmp(im, "*") != 0) { /* "*": any current version, i.e. no check */
+                r->ctx.has_if_match = true;
+                r->ctx.if_match = v;
+                cs->bad_if_match = *end || end == im || errno || v < 0;
+            }
         }
         return MHD_YES;
     }

@@ -205,6 +205,12 @@ def test_409_version_conflict(t):
     eq((w["name"], w["version"]), ("d", 4), "warehouse after three PATCHes")
     # a PATCH without If-Match is last-writer-wins
     eq(t.ok(t.patch(f"/warehouses/{code}", {"name": "e"}))["version"], 5, "no If-Match")
+    # a malformed If-Match is a bad request, not a conflict; "*" means any version
+    for bad in ("abc", "3x", '"', '""', "-1", "W/\"3\""):
+        t.expect_error(t.patch(f"/warehouses/{code}", {"name": "f"}, headers={"If-Match": bad}),
+                       400, "bad_request", field="If-Match")
+    eq(t.ok(t.patch(f"/warehouses/{code}", {"name": "g"}, headers={"If-Match": "*"}))["version"],
+       6, "If-Match: * applies")
     # quotas carry a version as well
     q = t.ok(t.get("/quotas?sku=M-IF1-900&region=GZ"))["items"][0]
     t.expect_error(t.patch(f"/quotas/{q['id']}", {"qty": 1}, user="marketing",
