@@ -4,7 +4,7 @@
  * Properties: no crash or leak on any input; a failure names a line that exists; a successful
  * parse gives an array of non-empty rows of strings, and writing those rows back out (once with
  * every field quoted and LF line ends, once with minimal quoting and CRLF) and parsing again
- * gives the same rows.
+ * gives the same rows; csv_parse_lines agrees and numbers the rows' first lines in order.
  */
 #include "core/csv.h"
 #include "core/sb.h"
@@ -93,6 +93,31 @@ static void round_trip(json_t *rows, bool quote_all, const char *eol)
     sb_free(&out);
 }
 
+/* csv_parse_lines gives the same rows, and for each the line it starts on: strictly
+   increasing, within the text's lines. */
+static void check_lines(const char *text, size_t size, json_t *rows)
+{
+    size_t bad = 0, nlines = 1;
+    for (size_t i = 0; i < size; i++)
+        if (text[i] == '\n' || (text[i] == '\r' && !(i + 1 < size && text[i + 1] == '\n')))
+            nlines++;
+    json_t *lines = NULL;
+    json_t *again = csv_parse_lines(text, size, &bad, &lines);
+    CHECK(again != NULL && json_equal(again, rows));
+    CHECK(json_is_array(lines) && json_array_size(lines) == json_array_size(rows));
+    json_int_t prev = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lines, i, v) {
+        CHECK(json_is_integer(v));
+        json_int_t l = json_integer_value(v);
+        CHECK(l > prev && (size_t)l <= nlines);
+        prev = l;
+    }
+    json_decref(lines);
+    json_decref(again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *__ubsan_default_options(void);
 
@@ -121,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_shape(rows);
         round_trip(rows, true, "\n");
         round_trip(rows, false, "\r\n");
+        check_lines(text, size, rows);
         json_decref(rows);
     }
     free(text);

@@ -156,7 +156,9 @@ static void check_records(json_t *body)
 static void check_body(const uint8_t *data, size_t size)
 {
     json_error_t je;
-    json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
+    /* An empty body reaches the handler as an empty object (req_body in router.c). */
+    json_t *body = size == 0 ? json_object()
+                             : json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
     struct osb_err e = OSB_ERR_INIT;
     if (!body) {
         err_set(&e, ERR_BAD_REQUEST, "the body is not valid JSON: %s (line %d)", je.text,
