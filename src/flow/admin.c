@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/record.h"
+#include "core/sb.h"
 #include "flow/flow.h"
 
 #include <string.h>
@@ -30,15 +31,22 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
             return err_bad(e, "to", "to must be a date YYYY-MM-DD");
         to = date_start_ts(d + 1, c->cfg->tz_min);
     }
-    json_t *items = db_rows(
-        c->db, e,
+    /* Oldest first by default; newest first with order=desc (the cursor then counts down). */
+    static const char *const cols =
         "SELECT seq, at, actor, on_behalf_of, ip, request_id, action, object_type, object_key,"
         " before AS \"before!j\", after AS \"after!j\", prev_hash, hash FROM audit"
-        " WHERE seq > ? AND at >= ? AND at < ? AND (? IS NULL OR object_type = ?)"
+        " WHERE at >= ? AND at < ? AND (? IS NULL OR object_type = ?)"
         " AND (? IS NULL OR object_key = ?) AND (? IS NULL OR actor = ?)"
-        " AND (? IS NULL OR action = ?) ORDER BY seq LIMIT ?",
-        "iiissssssssd", q->after_seq, from, to, q->object_type, q->object_type, q->object_key,
-        q->object_key, q->actor, q->actor, q->action, q->action, q->limit + 1);
+        " AND (? IS NULL OR action = ?)";
+    struct sb sql = SB_INIT;
+    if (q->desc)
+        sb_addf(&sql, "%s AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?", cols);
+    else
+        sb_addf(&sql, "%s AND (? = 0 OR seq > ?) ORDER BY seq LIMIT ?", cols);
+    json_t *items = db_rows(c->db, e, sql.buf, "iissssssssiid", from, to, q->object_type,
+                            q->object_type, q->object_key, q->object_key, q->actor, q->actor,
+                            q->action, q->action, q->after_seq, q->after_seq, q->limit + 1);
+    sb_free(&sql);
     if (!items)
         return -1;
     json_t *next = json_null();

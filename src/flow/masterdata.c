@@ -423,6 +423,20 @@ static void shape_customer(struct ctx *c, json_t *row, date_t today)
 
 /* ---- operations ------------------------------------------------------------------------ */
 
+/* Timestamps leave the store as UTC microseconds and reach clients as RFC 3339 (api.md §1). */
+static void times_rfc3339(struct ctx *c, json_t *row)
+{
+    static const char *const keys[] = {"created_at", "updated_at"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *v = json_object_get(row, keys[i]);
+        if (json_is_integer(v)) {
+            char ts[32];
+            ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, ts);
+            json_object_set_new(row, keys[i], json_string(ts));
+        }
+    }
+}
+
 static int load(struct ctx *c, const struct record_def *d, const char *key, json_t **row,
                 struct osb_err *e)
 {
@@ -431,6 +445,7 @@ static int load(struct ctx *c, const struct record_def *d, const char *key, json
         return -1;
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "no %s '%s'", d->object, key);
+    times_rfc3339(c, *row);
     return 0;
 }
 
@@ -602,6 +617,9 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
     json_decref(params);
     if (!rows)
         return -1;
+    size_t ti;
+    json_t *trow;
+    json_array_foreach(rows, ti, trow) times_rfc3339(c, trow);
     json_t *next = json_null();
     if ((int)json_array_size(rows) > q->limit) {
         json_array_remove(rows, (size_t)q->limit);

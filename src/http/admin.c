@@ -12,10 +12,14 @@
 int h_audit_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"object_type", "object_key", "actor", "action",
-                                          "from", "to", "limit", "cursor", NULL};
+                                          "from", "to", "limit", "cursor", "order", NULL};
     struct audit_query q = {req_query(r, "object_type"), req_query(r, "object_key"),
                             req_query(r, "actor"),       req_query(r, "action"),
-                            req_query(r, "from"),        req_query(r, "to"), 0, 50};
+                            req_query(r, "from"),        req_query(r, "to"), 0, 50, false};
+    const char *order = req_query(r, "order");
+    if (order && strcmp(order, "asc") && strcmp(order, "desc"))
+        return err_bad(e, "order", "order is asc or desc");
+    q.desc = order && strcmp(order, "desc") == 0;
     const char *cur = req_query(r, "cursor");
     if (cur) {
         char *end;

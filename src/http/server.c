@@ -121,8 +121,9 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, const char *url
         close(fd);
         fd = -1;
     }
-    if (fd < 0 && !strchr(rel + 1, '.')) {
-        /* A client-side route of the single-page UI: answer with the page itself. */
+    /* A client-side route of the single-page UI may contain dots (codes allow them): any
+       missing path that does not name a static asset type gets the page itself. */
+    if (fd < 0 && strcmp(mime_of(rel), "application/octet-stream") == 0) {
         sb_reset(&p);
         sb_addf(&p, "%s/index.html", g_server->web_dir);
         fd = open(p.buf, O_RDONLY | O_CLOEXEC);

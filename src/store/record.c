@@ -8,6 +8,7 @@
 
 #include "core/sb.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void rec_select_list(const struct record_def *d, struct sb *out)
@@ -51,9 +52,11 @@ int rec_insert(struct db *db, struct osb_err *e, const struct record_def *d, jso
     json_array_append_new(params, json_integer(now));
     sb_addf(&sql, "INSERT INTO %s(%s) VALUES(%s)", d->table, sb_str(&cols), sb_str(&vals));
     int rc = db_exec_a(db, e, sql.buf, params);
-    if (rc < 0 && e->code == ERR_DUPLICATE)
+    if (rc < 0 && e->code == ERR_DUPLICATE) {
         err_set(e, ERR_DUPLICATE, "%s '%s' already exists", d->object,
                 json_string_value(json_object_get(clean, d->key)));
+        snprintf(e->field, sizeof e->field, "%s", d->key);
+    }
     json_decref(params);
     sb_free(&cols);
     sb_free(&vals);

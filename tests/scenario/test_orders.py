@@ -559,3 +559,17 @@ def test_every_action_is_audited_with_actor(t):
     eq(rows[1]["after"]["state"], "verified", "after")
     rc, out, _ = t.osb("check", "--db", t.server.db)
     eq(rc, 0, f"osb check: {out}")
+
+
+def test_audit_newest_first_and_rfc3339_times(t):
+    rows = t.ok(t.get("/audit?order=desc&limit=2", user="auditor"))
+    eq(len(rows["items"]), 2, "two rows")
+    check(rows["items"][0]["seq"] > rows["items"][1]["seq"], "newest first")
+    nxt = t.ok(t.get(f"/audit?order=desc&limit=2&cursor={rows['next_cursor']}", user="auditor"))
+    check(nxt["items"][0]["seq"] < rows["items"][1]["seq"], "the cursor counts down")
+    c = t.ok(t.get("/customers/GZ01", user="admin"))
+    check(isinstance(c["created_at"], str) and c["created_at"].endswith("+08:00"),
+          f"RFC 3339 created_at: {c['created_at']}")
+    d = t.expect_error(t.post("/markets", {"code": "S", "name": "x", "slt_supervisor": "deputy"}),
+                       409, "duplicate")
+    eq(d.get("field"), "code", "duplicate names the key")
