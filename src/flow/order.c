@@ -87,8 +87,14 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
         json_object_set_new(o, "warnings", json_array());
     json_t *lines = db_rows(c->db, e,
                             "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
-                            " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\""
-                            " FROM order_lines WHERE order_no = ? ORDER BY line_no",
+                            " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
+                            /* entities §5.2 derived quantities, from the SP rows */
+                            " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl"
+                            "  JOIN shipments s ON s.number = sl.shipment WHERE s.order_no ="
+                            "  l.order_no AND sl.line_no = l.line_no) AS qty_shipped,"
+                            " (SELECT coalesce(sum(b.qty_open), 0) FROM backorders b WHERE"
+                            "  b.order_no = l.order_no AND b.line_no = l.line_no) AS qty_backordered"
+                            " FROM order_lines l WHERE order_no = ? ORDER BY line_no",
                             "s", number);
     json_t *tl = db_rows(c->db, e,
                          "SELECT step, action, actor, on_behalf_of, at, comment, from_state,"
@@ -1566,7 +1572,8 @@ static int a_release(struct act *x, struct osb_err *e)
                                "SELECT batch, on_hand - reserved AS free FROM stock_lots"
                                " WHERE warehouse = ? AND sku = ? AND quality = 'ok'"
                                " AND on_hand > reserved"
-                               " ORDER BY coalesce(expires, '9999-12-31'), batch",
+                               " ORDER BY coalesce(expires, '9999-12-31'),"
+                               " coalesce(produced_on, '9999-12-31'), batch",
                                "ss", o->warehouse, l->sku);
         if (!lots) {
             json_decref(res);

@@ -55,6 +55,17 @@ int h_order_action(struct req *r, struct osb_err *e);
 int h_quota_approval(struct req *r, struct osb_err *e);
 int h_quota_transfer(struct req *r, struct osb_err *e);
 
+/* shipments.c: shipments and backorders */
+int h_shipment_list(struct req *r, struct osb_err *e);
+int h_shipment_get(struct req *r, struct osb_err *e);
+int h_shipment_action(struct req *r, struct osb_err *e);
+int h_backorder_list(struct req *r, struct osb_err *e);
+int h_backorder_get(struct req *r, struct osb_err *e);
+int h_backorder_action(struct req *r, struct osb_err *e);
+
+/* delivery_notes.c */
+int h_delivery_note_get(struct req *r, struct osb_err *e);
+
 /* notifications.c */
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);

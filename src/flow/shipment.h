@@ -1,0 +1,55 @@
+/*
+ * shipment.h — the SP flow (flows.md §3, api.md §3.4): reading shipments and every action of
+ * the shipment state machine, from receive to proof of delivery, with the stock moves each one
+ * implies. Backorders (flow/backorder.c) and the delivery note (flow/delivery_note.c) use the
+ * helpers at the end.
+ *
+ * Each call runs inside the caller's transaction; on error nothing it wrote survives.
+ * Answers are owned by the caller.
+ */
+#ifndef OSB_FLOW_SHIPMENT_H
+#define OSB_FLOW_SHIPMENT_H
+
+#include "core/docno.h"
+#include "core/sb.h"
+#include "flow/ctx.h"
+#include "store/order.h"
+
+#include <jansson.h>
+
+int shipment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+
+struct shipment_query {
+    const char *state, *order, *customer, *cursor;
+    int limit;
+};
+int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, struct osb_err *e);
+
+/* POST /shipments/{number}/{action}; 404 for an unknown action. */
+int shipment_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                 struct osb_err *e);
+
+/* ---- for backorders and delivery notes ------------------------------------------------- */
+
+/* Data scope of SP documents: the warehouse sees every shipment (without prices); everyone
+   else sees those of the customers in their scope, as for orders (numbering-and-rules §4). */
+bool shipment_sees(const struct ctx *c, const struct order_customer *cu);
+/* Appends " AND <scope>" over a customers row aliased cust to sql, its values to params. */
+void shipment_scope_sql(const struct ctx *c, struct sb *sql, json_t *params, const char *cust);
+
+/* A new shipment (state new) of o that fills backorder bo: qty of sku (order line line_no),
+   requested in full, with what is free reserved first-expiring-first in the warehouse that
+   has most of it. 422 insufficient_stock when no warehouse has any. */
+int shipment_create_for_backorder(struct ctx *c, const struct order *o, const char *bo, int line_no,
+                                  const char *sku, int64_t qty, char number[DOCNO_MAX],
+                                  struct osb_err *e);
+
+/* Cancels a shipment that has not been dispatched: every reserved unit goes back to stock.
+   Used when the backorder it fills is cancelled. */
+int shipment_cancel_pending(struct ctx *c, const char *number, const char *why, struct osb_err *e);
+
+/* Extension (entities §5.1): a released order whose shipments are all dispatched (or
+   cancelled) and that has no open backorder becomes closed. */
+int shipment_close_order_if_done(struct ctx *c, const char *order_no, struct osb_err *e);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * test_shipment.c — table tests for rules/shipment.c: the SP state machine of flows.md §3.2
+ * (which action runs from which state, and where it lands), pick planning (named batches,
+ * the unnamed rest from the line's FEFO reservation then free stock, the reservation following
+ * the pick, and every refusal), the count trimming picks, and cases / loose units.
+ */
+#include "expect.h"
+
+#include <string.h>
+
+#include "rules/shipment.h"
+
+/* ---- state machine -------------------------------------------------------------------- */
+
+static void test_state_machine(void **state)
+{
+    (void)state;
+    int bad = 0;
+    /* One row per action: the states it may start from, spelled as in flows.md §3.2. */
+    static const struct {
+        const char *action;
+        const char *from[4];
+        const char *to;
+        enum perm_action perm;
+    } rows[] = {
+        {"receive", {"new"}, "received", P_SHIPMENT_WORK},
+        {"pick", {"received", "picked", "checked"}, "picked", P_SHIPMENT_WORK},
+        {"check", {"picked", "checked"}, "checked", P_SHIPMENT_WORK},
+        {"book", {"checked"}, "booked", P_SHIPMENT_WORK},
+        {"dispatch", {"booked"}, "dispatched", P_SHIPMENT_WORK},
+        {"track", {"dispatched"}, "dispatched", P_SHIPMENT_TRACK},
+        {"deliver", {"dispatched"}, "delivered", P_SHIPMENT_DELIVER},
+        {"short-close", {"picked", "checked"}, "cancelled", P_SHIPMENT_WORK},
+    };
+    expect(&bad, ROWS(rows) == SA__COUNT, "every action has a row");
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        int a = shipment_action_parse(rows[i].action);
+        expect(&bad, a >= 0, "%s parses", rows[i].action);
+        if (a < 0)
+            continue;
+        const struct shipment_action_def *d = shipment_action((enum shipment_action)a);
+        expect(&bad, strcmp(shipment_state_str(d->to), rows[i].to) == 0, "%s lands in %s",
+               rows[i].action, rows[i].to);
+        expect(&bad, d->perm == rows[i].perm, "%s permission row", rows[i].action);
+        for (int s = 0; s < SS__COUNT; s++) {
+            bool want = false;
+            for (size_t k = 0; k < 4 && rows[i].from[k]; k++)
+                want = want || strcmp(rows[i].from[k], shipment_state_str(s)) == 0;
+            expect(&bad,
+                   shipment_action_allowed_from((enum shipment_action)a, (enum shipment_state)s) ==
+                       want,
+                   "%s from %s: want %d", rows[i].action, shipment_state_str(s), want);
+        }
+    }
+    expect(&bad, shipment_action_parse("fly") == -1, "unknown action");
+    for (int s = 0; s < SS__COUNT; s++)
+        expect(&bad, shipment_state_parse(shipment_state_str(s)) == s, "state %d round trip", s);
+    expect(&bad, shipment_state_parse("flying") == SS_NONE, "unknown state");
+    /* api.md §4 pins three backorder states. */
+    expect(&bad,
+           BS__COUNT == 3 && strcmp(backorder_state_str(BS_OPEN), "open") == 0 &&
+               strcmp(backorder_state_str(BS_FULFILLED), "fulfilled") == 0 &&
+               strcmp(backorder_state_str(BS_CANCELLED), "cancelled") == 0,
+           "backorder states");
+    expect(&bad, backorder_state_parse("scheduled") == BS_NONE, "no scheduled state");
+    assert_int_equal(bad, 0);
+}
+
+/* ---- pick planning ---------------------------------------------------------------------- */
+
+#define NL 3 /* lots per row, in FEFO order: A (earliest expiry), B, C */
+
+struct lot_in {
+    bool ok;
+    int64_t free, reserved, want;
+};
+
+static void test_pick_plan(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const struct {
+        const char *name;
+        struct lot_in lots[NL];
+        int64_t unnamed, requested;
+        enum pick_result result;
+        size_t bad_lot;
+        int64_t pick[NL], reserve[NL];
+    } rows[] = {
+        {"all unnamed from the reservation",
+         {{true, 0, 24, 0}, {true, 100, 24, 0}, {true, 100, 0, 0}},
+         48,
+         48,
+         PICK_OK,
+         NL,
+         {24, 24, 0},
+         {24, 24, 0}},
+        {"unnamed takes reservation before earlier free stock",
+         {{true, 50, 0, 0}, {true, 100, 24, 0}, {true, 0, 0, 0}},
+         24,
+         24,
+         PICK_OK,
+         NL,
+         {0, 24, 0},
+         {0, 24, 0}},
+        {"unnamed beyond the reservation comes from free stock FEFO",
+         {{true, 10, 12, 0}, {true, 100, 0, 0}, {true, 100, 0, 0}},
+         30,
+         36,
+         PICK_OK,
+         NL,
+         {22, 8, 0},
+         {22, 8, 0}},
+        {"named other batch moves the reservation",
+         {{true, 0, 24, 0}, {true, 100, 24, 0}, {true, 100, 0, 24}},
+         24,
+         48,
+         PICK_OK,
+         NL,
+         {24, 0, 24},
+         {24, 0, 24}},
+        {"short pick keeps the unused reservation until dispatch",
+         {{true, 0, 24, 0}, {true, 100, 24, 0}, {true, 100, 0, 0}},
+         12,
+         48,
+         PICK_OK,
+         NL,
+         {12, 0, 0},
+         {24, 24, 0}},
+        {"short named pick elsewhere keeps only up to the old total",
+         {{true, 0, 24, 0}, {true, 100, 24, 0}, {true, 100, 0, 36}},
+         0,
+         48,
+         PICK_OK,
+         NL,
+         {0, 0, 36},
+         {12, 0, 36}},
+        {"nothing picked keeps the reservation",
+         {{true, 0, 24, 0}, {true, 0, 0, 0}, {true, 0, 0, 0}},
+         0,
+         24,
+         PICK_OK,
+         NL,
+         {0, 0, 0},
+         {24, 0, 0}},
+        {"named equal to reservation needs no free stock",
+         {{true, 0, 24, 24}, {true, 0, 0, 0}, {true, 0, 0, 0}},
+         0,
+         24,
+         PICK_OK,
+         NL,
+         {24, 0, 0},
+         {24, 0, 0}},
+        {"named exactly the free stock plus the reservation",
+         {{true, 6, 24, 30}, {true, 0, 0, 0}, {true, 0, 0, 0}},
+         0,
+         30,
+         PICK_OK,
+         NL,
+         {30, 0, 0},
+         {30, 0, 0}},
+        {"named one above free + reserved",
+         {{true, 6, 24, 31}, {true, 0, 0, 0}, {true, 0, 0, 0}},
+         0,
+         31,
+         PICK_INSUFFICIENT,
+         0,
+         {0},
+         {0}},
+        {"named lot in quarantine",
+         {{true, 10, 0, 0}, {false, 50, 0, 5}, {true, 0, 0, 0}},
+         0,
+         10,
+         PICK_NOT_AVAILABLE,
+         1,
+         {0},
+         {0}},
+        {"unnamed skips a quarantined lot",
+         {{false, 50, 0, 0}, {true, 10, 0, 0}, {true, 5, 0, 0}},
+         12,
+         12,
+         PICK_OK,
+         NL,
+         {0, 10, 2},
+         {0, 10, 2}},
+        {"unnamed rest not in stock",
+         {{true, 5, 0, 0}, {true, 5, 0, 0}, {false, 50, 0, 0}},
+         11,
+         12,
+         PICK_INSUFFICIENT,
+         NL,
+         {0},
+         {0}},
+        {"named plus unnamed above the request",
+         {{true, 100, 0, 10}, {true, 100, 0, 0}, {true, 0, 0, 0}},
+         3,
+         12,
+         PICK_EXCEEDS_REQUESTED,
+         NL,
+         {0},
+         {0}},
+        {"exactly the request",
+         {{true, 100, 0, 10}, {true, 100, 0, 0}, {true, 0, 0, 0}},
+         2,
+         12,
+         PICK_OK,
+         NL,
+         {12, 0, 0},
+         {12, 0, 0}},
+        {"negative unnamed",
+         {{true, 100, 0, 0}, {true, 0, 0, 0}, {true, 0, 0, 0}},
+         -1,
+         12,
+         PICK_EXCEEDS_REQUESTED,
+         NL,
+         {0},
+         {0}},
+    };
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        struct pick_lot pl[NL];
+        for (size_t k = 0; k < NL; k++)
+            pl[k] = (struct pick_lot){rows[i].lots[k].ok,
+                                      rows[i].lots[k].free,
+                                      rows[i].lots[k].reserved,
+                                      rows[i].lots[k].want,
+                                      -1,
+                                      -1};
+        size_t badlot = 99;
+        enum pick_result r = pick_plan(pl, NL, rows[i].unnamed, rows[i].requested, &badlot);
+        expect(&bad, r == rows[i].result, "%s: result %d want %d", rows[i].name, r, rows[i].result);
+        if (r != PICK_OK) {
+            expect(&bad, badlot == rows[i].bad_lot, "%s: bad lot %zu want %zu", rows[i].name,
+                   badlot, rows[i].bad_lot);
+            continue;
+        }
+        for (size_t k = 0; k < NL; k++) {
+            expect(&bad, pl[k].pick == rows[i].pick[k] && pl[k].reserve == rows[i].reserve[k],
+                   "%s: lot %zu pick %lld reserve %lld, want %lld %lld", rows[i].name, k,
+                   (long long)pl[k].pick, (long long)pl[k].reserve, (long long)rows[i].pick[k],
+                   (long long)rows[i].reserve[k]);
+            /* The postconditions the stock moves rely on. */
+            expect(&bad, pl[k].reserve >= pl[k].pick, "%s: lot %zu reserve >= pick", rows[i].name,
+                   k);
+            expect(&bad, pl[k].reserve - pl[k].reserved <= pl[k].free,
+                   "%s: lot %zu takes no more than is free", rows[i].name, k);
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void test_pick_trim(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const struct {
+        const char *name;
+        int64_t pick[NL], count, want[NL];
+    } rows[] = {
+        {"count equals pick", {12, 24, 0}, 36, {12, 24, 0}},
+        {"latest-expiring lot first", {12, 24, 0}, 30, {12, 18, 0}},
+        {"across lots", {12, 6, 6}, 10, {10, 0, 0}},
+        {"count zero", {12, 6, 6}, 0, {0, 0, 0}},
+        {"negative count is zero", {1, 1, 1}, -5, {0, 0, 0}},
+        {"count above pick changes nothing", {1, 2, 3}, 10, {1, 2, 3}},
+    };
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        struct pick_lot pl[NL] = {{0}};
+        for (size_t k = 0; k < NL; k++)
+            pl[k].pick = rows[i].pick[k];
+        pick_trim(pl, NL, rows[i].count);
+        for (size_t k = 0; k < NL; k++)
+            expect(&bad, pl[k].pick == rows[i].want[k], "%s: lot %zu %lld want %lld", rows[i].name,
+                   k, (long long)pl[k].pick, (long long)rows[i].want[k]);
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void test_cases(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const struct {
+        int64_t qty, case_size, cases, loose;
+    } rows[] = {
+        {0, 12, 0, 0},   {11, 12, 0, 11}, {12, 12, 1, 0}, {13, 12, 1, 1},
+        {60, 24, 2, 12}, {7, 1, 7, 0},    {7, 0, 7, 0},   {7, -3, 7, 0},
+    };
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        int64_t c, l;
+        qty_cases(rows[i].qty, rows[i].case_size, &c, &l);
+        expect(&bad, c == rows[i].cases && l == rows[i].loose, "%lld by %lld: %lld + %lld",
+               (long long)rows[i].qty, (long long)rows[i].case_size, (long long)c, (long long)l);
+    }
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_state_machine),
+        cmocka_unit_test(test_pick_plan),
+        cmocka_unit_test(test_pick_trim),
+        cmocka_unit_test(test_cases),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
