@@ -45,10 +45,10 @@ static const struct col cols_plain[] = {
 };
 static const struct col cols_priced[] = {
     {"序号", 26, PANGO_ALIGN_CENTER},   {"产品编码", 70, PANGO_ALIGN_LEFT},
-    {"品名", 113.28, PANGO_ALIGN_LEFT}, {"规格", 54, PANGO_ALIGN_LEFT},
+    {"品名", 101.28, PANGO_ALIGN_LEFT}, {"规格", 54, PANGO_ALIGN_LEFT},
     {"单位", 28, PANGO_ALIGN_CENTER},   {"数量", 42, PANGO_ALIGN_RIGHT},
     {"箱数", 34, PANGO_ALIGN_RIGHT},    {"散听", 34, PANGO_ALIGN_RIGHT},
-    {"单价", 50, PANGO_ALIGN_RIGHT},    {"金额", 64, PANGO_ALIGN_RIGHT},
+    {"单价", 50, PANGO_ALIGN_RIGHT},    {"金额", 76, PANGO_ALIGN_RIGHT},
 };
 #define NCOLS_MAX 10
 

@@ -522,6 +522,27 @@ def test_cancel_scheduled_backorder_cancels_its_shipment(t):
     reservations_match_lots(t)
 
 
+def test_short_closed_backorder_shipment_reopens_the_backorder(t):
+    order, fh = released_order(t, [("M-IF1-400", 48)])
+    to_booked(t, fh, "SF6001", {"lines": [{"sku": "M-IF1-400", "qty": 24}]})
+    bo = act(t, fh, "dispatch")["backorders"][0]["number"]
+    fh2 = t.ok(t.post(f"/backorders/{bo}/schedule", {}, user="csr_a"))["scheduled_shipment"]
+    a0 = figures(t, "M-IF1-400", "B2026A")
+    act(t, fh2, "receive")
+    act(t, fh2, "pick", {"lines": []})
+    s = act(t, fh2, "short-close")
+    eq((s["state"], s["backorders"]), ("cancelled", []), "no second backorder")
+    eq(figures(t, "M-IF1-400", "B2026A"), (a0[0], a0[1] - 24, a0[2] + 24), "reservation back")
+    b = t.ok(t.get(f"/backorders/{bo}", user="csr_a"))
+    eq((b["state"], b["qty_open"], b["scheduled_shipment"]), ("open", 24, None),
+       "the backorder is open again")
+    eq([x["number"] for x in b["shipments"]], [fh2], "its shipments")
+    fh3 = t.ok(t.post(f"/backorders/{bo}/schedule", {}, user="csr_a"))["scheduled_shipment"]
+    check(fh3 not in (fh, fh2), "a new shipment")
+    eq(t.ok(t.get(f"/orders/{order}", user="csr_a"))["state"], "released", "still released")
+    reservations_match_lots(t)
+
+
 def test_short_close(t):
     order, fh = released_order(t, [("M-BAG-400", 60)])
     a0 = figures(t, "M-BAG-400", "B2026A")
