@@ -4,6 +4,12 @@
  *   keys     SQLite's integrity and foreign-key checks
  *   audit    the hash chain is unbroken and no row was altered
  *   stock    each lot's on_hand and reserved equal the sums of its moves
+ *   ledger   each customer's entries have a gapless seq and a running balance that chains;
+ *            the last balance equals open receivables − unapplied receipts and credit notes;
+ *            every invoice, receipt and credit note is posted once with its amount; an
+ *            invoice's settled_fen / credited_fen are the sums of its live allocations and its
+ *            open amount and state agree; a source's unapplied_fen is its amount less its live
+ *            allocations (so allocations never exceed an invoice or a source)
  */
 #include "cli/cli.h"
 
@@ -62,6 +68,131 @@ static int check_stock(struct db *db, struct osb_err *e)
     return rc < 0 ? -1 : 0;
 }
 
+/* Prints each row of sql (a text column 0 naming the thing, then the figures) as a problem. */
+static int each_problem(struct db *db, struct osb_err *e, const char *fmt, const char *sql)
+{
+    struct dbq *q = db_query(db, e, sql, NULL);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        printf("FAIL ledger: ");
+        printf(fmt, dbq_text(q, 0), (long long)dbq_int(q, 1), (long long)dbq_int(q, 2));
+        putchar('\n');
+        problems++;
+    }
+    dbq_end(q);
+    return rc < 0 ? -1 : 0;
+}
+
+#define OPEN "(i.amount_fen - i.settled_fen - i.credited_fen - i.written_off_fen)"
+
+static int check_ledger(struct db *db, struct osb_err *e)
+{
+    /* The chain: seq 1, 2, 3 … per customer; balance = previous + debit − credit. */
+    struct dbq *q = db_query(db, e,
+                             "SELECT customer, seq, debit_fen, credit_fen, balance_fen FROM ledger"
+                             " ORDER BY customer, seq",
+                             NULL);
+    if (!q)
+        return -1;
+    char cust[64] = "";
+    int64_t want_seq = 0, bal = 0;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *c = dbq_text(q, 0);
+        if (strcmp(c, cust) != 0) {
+            snprintf(cust, sizeof cust, "%s", c);
+            want_seq = 1;
+            bal = 0;
+        }
+        int64_t seq = dbq_int(q, 1), d = dbq_int(q, 2), cr = dbq_int(q, 3), b = dbq_int(q, 4);
+        if (seq != want_seq) {
+            printf("FAIL ledger: customer %s: seq %lld where %lld was due (gap or repeat)\n",
+                   cust, (long long)seq, (long long)want_seq);
+            problems++;
+        }
+        if (__builtin_add_overflow(bal, d, &bal) || __builtin_sub_overflow(bal, cr, &bal)) {
+            printf("FAIL ledger: customer %s: the balance overflows at seq %lld\n", cust,
+                   (long long)seq);
+            problems++;
+            bal = b;
+        }
+        if (b != bal) {
+            printf("FAIL ledger: customer %s seq %lld: balance %lld but debits − credits make "
+                   "%lld\n",
+                   cust, (long long)seq, (long long)b, (long long)bal);
+            problems++;
+            bal = b;
+        }
+        want_seq = seq + 1;
+    }
+    dbq_end(q);
+    if (rc < 0)
+        return -1;
+    if (each_problem(db, e,
+                     "customer %s: ledger balance %lld but open receivables − unapplied = %lld",
+                     "SELECT c.code, coalesce((SELECT l.balance_fen FROM ledger l WHERE"
+                     "  l.customer = c.code ORDER BY l.seq DESC LIMIT 1), 0) AS bal,"
+                     " coalesce((SELECT sum(" OPEN ") FROM invoices i WHERE i.customer = c.code),"
+                     "  0) - coalesce((SELECT sum(p.unapplied_fen) FROM payments p WHERE"
+                     "  p.customer = c.code AND p.state = 'registered'), 0)"
+                     " - coalesce((SELECT sum(n.unapplied_fen) FROM credit_notes n WHERE"
+                     "  n.customer = c.code), 0) AS want FROM customers c WHERE bal <> want") < 0 ||
+        each_problem(db, e,
+                     "customer %s: Σ debit − Σ credit = %lld but the last balance is %lld",
+                     "SELECT customer, sum(debit_fen) - sum(credit_fen) AS s,"
+                     " (SELECT l2.balance_fen FROM ledger l2 WHERE l2.customer = l.customer"
+                     "  ORDER BY l2.seq DESC LIMIT 1) AS last FROM ledger l GROUP BY customer"
+                     " HAVING s <> last") < 0 ||
+        each_problem(db, e, "invoice %s: amount %lld but the ledger debits %lld",
+                     "SELECT i.number, i.amount_fen, coalesce((SELECT sum(debit_fen) FROM ledger"
+                     " l WHERE l.document = i.number AND l.kind = 'invoice'), 0) AS d"
+                     " FROM invoices i WHERE d <> i.amount_fen") < 0 ||
+        each_problem(db, e, "receipt %s: amount %lld but the ledger credits %lld",
+                     "SELECT p.number, p.amount_fen, coalesce((SELECT sum(credit_fen) FROM ledger"
+                     " l WHERE l.document = p.number AND l.kind IN ('payment','expense_credit')),"
+                     " 0) AS cr FROM payments p WHERE cr <> p.amount_fen") < 0 ||
+        each_problem(db, e, "credit note %s: amount %lld but the ledger credits %lld",
+                     "SELECT n.number, n.amount_fen, coalesce((SELECT sum(credit_fen) FROM ledger"
+                     " l WHERE l.document = n.number AND l.kind = 'credit_note'), 0) AS cr"
+                     " FROM credit_notes n WHERE cr <> n.amount_fen") < 0 ||
+        each_problem(db, e, "invoice %s: settled_fen %lld but its allocations sum to %lld",
+                     "SELECT i.number, i.settled_fen, coalesce((SELECT sum(a.amount_fen) FROM"
+                     " allocations a WHERE a.invoice = i.number AND a.own = 0 AND"
+                     " a.reversed_by IS NULL), 0) AS s FROM invoices i WHERE s <> i.settled_fen")
+            < 0 ||
+        each_problem(db, e, "invoice %s: credited_fen %lld but its credit notes applied %lld",
+                     "SELECT i.number, i.credited_fen, coalesce((SELECT sum(a.amount_fen) FROM"
+                     " allocations a WHERE a.invoice = i.number AND a.own = 1 AND"
+                     " a.reversed_by IS NULL), 0) AS s FROM invoices i WHERE s <> i.credited_fen")
+            < 0 ||
+        each_problem(db, e, "invoice %s: open %lld outside 0..amount %lld",
+                     "SELECT i.number, " OPEN ", i.amount_fen FROM invoices i"
+                     " WHERE " OPEN " < 0 OR " OPEN " > i.amount_fen OR i.amount_fen <= 0") < 0 ||
+        each_problem(db, e, "invoice %s: state does not match open %lld of %lld",
+                     "SELECT i.number || ' (' || i.state || ')', " OPEN ", i.amount_fen"
+                     " FROM invoices i WHERE i.state <> CASE"
+                     " WHEN i.credited_fen >= i.amount_fen THEN 'cancelled'"
+                     " WHEN " OPEN " <= 0 THEN 'paid'"
+                     " WHEN " OPEN " < i.amount_fen THEN 'partial' ELSE 'open' END"
+                     " AND i.state <> 'written_off'") < 0 ||
+        each_problem(db, e, "receipt %s: unapplied %lld but amount − allocations = %lld",
+                     "SELECT p.number, p.unapplied_fen, p.amount_fen - coalesce((SELECT"
+                     " sum(a.amount_fen) FROM allocations a WHERE a.source_kind = 'payment' AND"
+                     " a.source = p.number AND a.reversed_by IS NULL), 0) AS u FROM payments p"
+                     " WHERE u <> p.unapplied_fen OR p.unapplied_fen < 0"
+                     " OR p.unapplied_fen > p.amount_fen") < 0 ||
+        each_problem(db, e, "credit note %s: unapplied %lld but amount − allocations = %lld",
+                     "SELECT n.number, n.unapplied_fen, n.amount_fen - coalesce((SELECT"
+                     " sum(a.amount_fen) FROM allocations a WHERE a.source_kind = 'credit_note'"
+                     " AND a.source = n.number AND a.reversed_by IS NULL), 0) AS u"
+                     " FROM credit_notes n WHERE u <> n.unapplied_fen OR n.unapplied_fen < 0"
+                     " OR n.unapplied_fen > n.amount_fen") < 0)
+        return -1;
+    return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
     struct cli_opts o;
@@ -100,14 +231,15 @@ int cmd_check(int argc, char **argv)
         problems++;
     }
     json_decref(fk);
-    if (audit_verify(db, &e, audit_bad, NULL) < 0 || check_stock(db, &e) < 0)
+    if (audit_verify(db, &e, audit_bad, NULL) < 0 || check_stock(db, &e) < 0 ||
+        check_ledger(db, &e) < 0)
         goto fail;
     db_close(db);
     if (problems) {
         printf("%d problem(s) found\n", problems);
         return EXIT_RULE;
     }
-    printf("ok: schema %lld, keys, audit chain, stock\n", (long long)v);
+    printf("ok: schema %lld, keys, audit chain, stock, ledger\n", (long long)v);
     return 0;
 fail:
     db_close(db);

@@ -13,6 +13,7 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "flow/billing.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
@@ -726,6 +727,9 @@ static int run_cc(struct ctx *c, struct order *o, const struct order_customer *c
                 return -1;
             o->earmark_fen = o->total_fen;
         }
+        /* BC1: a prepay-only order is invoiced the moment its payment covers it (row 1). */
+        if (r->row == 1 && cu->prepay_only && billing_prepay_invoice(c, o, e) < 0)
+            return -1;
         if (store_order_set_time(c->db, e, o->number, "pending_approval_at", c->now) < 0)
             return -1;
     } else {
@@ -739,7 +743,9 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                      json_t **notices, struct osb_err *e)
 {
     *notices = json_array();
-    if (store_order_release_holds(c->db, e, o->number, c->now) < 0)
+    /* A prepay-only order checked again gives back the invoice of its last pass (§2.1). */
+    if (store_order_release_holds(c->db, e, o->number, c->now) < 0 ||
+        (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0))
         return -1;
     o->earmark_fen = 0;
     o->approved_shortfall_fen = 0;
@@ -1412,6 +1418,9 @@ static int a_approve(struct act *x, struct osb_err *e)
             return -1;
         o->earmark_fen = earmark;
         o->approved_shortfall_fen = r.shortfall_fen;
+        /* BC1: the SLT's direct approval of a shortfall invoices a prepay-only order. */
+        if (x->cu->prepay_only && billing_prepay_invoice(c, o, e) < 0)
+            return -1;
     }
     o->state = OS_APPROVED;
     if (store_order_set_time(c->db, e, o->number, "approved_at", c->now) < 0)
@@ -1421,12 +1430,22 @@ static int a_approve(struct act *x, struct osb_err *e)
                      "订单已批准，请财务当日打印送货单", who, 1);
 }
 
+/* flows.md §2.1: a prepay-only order that leaves the path to shipment with its invoice has
+   it credited back (HZ order_cancel); the money is prepayment again for the other orders. */
+static int credit_back(struct act *x, struct osb_err *e)
+{
+    if (!x->cu->prepay_only)
+        return 0;
+    int n = billing_order_credit_back(x->c, x->o->number, e);
+    return n <= 0 ? n : order_recheck_customer(x->c, x->o->customer, e);
+}
+
 static int a_return_for_fix(struct act *x, struct osb_err *e)
 {
     if (!x->comment || !*x->comment)
         return err_invalid(e, "comment", "comment_required", "say what must be corrected");
     if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
-        op_clock_pause(x->c, x->o, e) < 0)
+        credit_back(x, e) < 0 || op_clock_pause(x->c, x->o, e) < 0)
         return -1;
     x->o->earmark_fen = 0;
     x->o->state = OS_NEEDS_FIX;
@@ -1453,7 +1472,8 @@ static int a_reject(struct act *x, struct osb_err *e)
                 " AND decided_at IS NULL",
                 "is", x->c->now, x->o->number) < 0)
         return -1;
-    if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0)
+    if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
+        credit_back(x, e) < 0)
         return -1;
     x->o->earmark_fen = 0;
     x->o->state = OS_REJECTED;
@@ -1473,7 +1493,7 @@ static int a_cancel(struct act *x, struct osb_err *e)
         return err_state(e, order_state_str(x->from),
                          "a KAM may cancel only before acceptance; ask the SSG leader");
     if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
-        void_delivery_note(x, e) < 0)
+        credit_back(x, e) < 0 || void_delivery_note(x, e) < 0)
         return -1;
     x->o->earmark_fen = 0;
     x->o->state = OS_CANCELLED;

@@ -19,6 +19,7 @@
 #include "core/record.h"
 #include "core/validate.h"
 #include "flow/backorder.h"
+#include "flow/billing.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "store/shipment.h"
@@ -736,6 +737,8 @@ static int a_dispatch(struct sact *x, struct osb_err *e)
         goto fail;
     json_object_set_new(x->audit, "shipped", shipped);
     shipped = NULL;
+    if (billing_on_dispatch(c, s->number, e) < 0) /* BC1: the invoice of this dispatch */
+        return -1;
     /* expected_delivery_by = dispatch date + the customer's transit days (entities §6.2). */
     int64_t transit = 3;
     if (db_int(c->db, e, &transit, "SELECT transit_days FROM customers WHERE code = ?", "s",

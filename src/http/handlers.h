@@ -66,6 +66,23 @@ int h_backorder_action(struct req *r, struct osb_err *e);
 /* delivery_notes.c */
 int h_delivery_note_get(struct req *r, struct osb_err *e);
 
+/* billing.c: invoices, credit notes, payments, ledger, statements, aging */
+int h_invoice_list(struct req *r, struct osb_err *e);
+int h_invoice_get(struct req *r, struct osb_err *e);
+int h_credit_note_get(struct req *r, struct osb_err *e);
+int h_payment_create(struct req *r, struct osb_err *e);
+int h_payment_list(struct req *r, struct osb_err *e);
+int h_payment_get(struct req *r, struct osb_err *e);
+int h_customer_ledger(struct req *r, struct osb_err *e);
+int h_customer_statement(struct req *r, struct osb_err *e);
+int h_receivables_aging(struct req *r, struct osb_err *e);
+
+/* returns.c */
+int h_return_create(struct req *r, struct osb_err *e);
+int h_return_list(struct req *r, struct osb_err *e);
+int h_return_get(struct req *r, struct osb_err *e);
+int h_return_action(struct req *r, struct osb_err *e);
+
 /* notifications.c */
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);

@@ -2,9 +2,11 @@
  * credit.c (store) — the sums behind a customer's credit figures (flows.md §2.5).
  * open_receivables = Σ open of invoices; open_orders = Σ open value of other orders not yet
  * invoiced (order_exposure, kept by the order and billing flows); prepayment = Σ unapplied of
- * registered payments; overdue = Σ open of invoices due before today.
+ * registered payments and credit notes; overdue = Σ open of invoices due before today.
  */
 #include "store/credit.h"
+
+#include "core/money.h"
 
 int store_credit_figures(struct db *db, struct osb_err *e, const char *customer, date_t today,
                          const char *exclude_order, struct credit_figures *f)
@@ -51,6 +53,13 @@ int store_credit_figures(struct db *db, struct osb_err *e, const char *customer,
                "s", customer) < 0)
         return -1;
     f->prepayment_fen = v;
+    /* Unapplied credit of credit notes counts like prepayment (flows.md §4.2.5). */
+    if (db_int(db, e, &v,
+               "SELECT coalesce(sum(unapplied_fen), 0) FROM credit_notes WHERE customer = ?", "s",
+               customer) < 0 ||
+        !money_add(f->prepayment_fen, v, &f->prepayment_fen))
+        return err_ok(e) ? err_invalid(e, "credit", "amount_overflow", "prepayment overflows")
+                         : -1;
     if (!credit_compute(f, 0))
         return err_invalid(e, "credit", "amount_overflow", "credit figures overflow");
     return 0;

@@ -240,6 +240,13 @@ int store_order_set_exposure(struct db *db, struct osb_err *e, const char *numbe
 int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
                         const char *customer, int64_t amount, int64_t now)
 {
+    /* The order's earmark is set, not added to: one a receipt made for it (for_order) was
+       counted as free prepayment by the check that sets this one. */
+    if (db_exec(db, e,
+                "UPDATE earmarks SET released_at = ? WHERE order_no = ? AND released_at IS NULL"
+                " AND consumed_by IS NULL",
+                "is", now, number) < 0)
+        return -1;
     if (amount <= 0)
         return 0;
     return db_exec(db, e,

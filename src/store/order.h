@@ -76,6 +76,7 @@ int store_order_memo(struct db *db, struct osb_err *e, const char *number, int64
 int store_order_release_holds(struct db *db, struct osb_err *e, const char *number, int64_t now);
 int store_order_set_exposure(struct db *db, struct osb_err *e, const char *number,
                              const char *customer, int64_t open_fen);
+/* Sets the order's active earmark to amount (the previous one is released). */
 int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
                         const char *customer, int64_t amount, int64_t now);
 /* Σ active earmarks of the customer's orders other than number. */

@@ -1,0 +1,407 @@
+/*
+ * payment.c — receipts (SK): registration with the allocation algorithm of flows.md §4.2,
+ * reading and listing (flow/payment.h).
+ */
+#include "flow/payment.h"
+
+#include "core/money.h"
+#include "core/record.h"
+#include "flow/billing.h"
+#include "flow/flow.h"
+#include "flow/order.h"
+#include "store/ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+
+#define OPEN_SQL "(amount_fen - settled_fen - credited_fen - written_off_fen)"
+
+static const char *const kinds[] = {"payment", "expense", NULL};
+static const struct field_def fields[] = {
+    {"customer", FK_REF, 0, 0, F_REQUIRED, "customers", 0, 0},
+    {"amount_fen", FK_FEN, 1, 0, F_REQUIRED, 0, 0, "amount_not_positive"},
+    {"method", FK_TEXT, 0, 20, F_REQUIRED, 0, 0, 0},
+    {"reference", FK_TEXT, 0, 60, F_REQUIRED, 0, 0, 0},
+    {"received_on", FK_DATE, 0, 0, F_REQUIRED, 0, 0, 0},
+    {"kind", FK_ENUM, 0, 0, 0, 0, kinds, 0},
+    {"apply_to", FK_JSON, 0, 0, 0, 0, 0, 0},
+    {"for_order", FK_TEXT, 0, 32, 0, 0, 0, 0},
+    {"note", FK_LONG, 0, 500, 0, 0, 0, 0},
+};
+static const struct record_def def = {"payments", "number", "payment", fields,
+                                      sizeof fields / sizeof fields[0]};
+
+/* entities §7.3 method: recognised values, anything else is reported as other. */
+static const char *method_class(const char *m)
+{
+    static const char *const known[] = {"bank_transfer", "cash", "cheque", "acceptance_bill",
+                                        "bank_draft", "offset", NULL};
+    for (const char *const *k = known; *k; k++)
+        if (m && strcmp(*k, m) == 0)
+            return m;
+    return "other";
+}
+
+struct alloc_req {
+    char invoice[40];
+    int64_t amount;
+};
+
+/* §4.2 step 1: explicit lines, each within its invoice's open amount, Σ within the payment. */
+static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int64_t amount,
+                          struct alloc_req **out, size_t *n, struct osb_err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (!arr || json_is_null(arr))
+        return 0;
+    if (!json_is_array(arr))
+        return err_bad(e, "apply_to", "apply_to must be a list of {invoice, amount_fen}");
+    size_t k = json_array_size(arr);
+    if (k > 1000)
+        return err_invalid(e, "apply_to", "too_long", "at most 1000 allocation lines");
+    struct alloc_req *a = xcalloc(k ? k : 1, sizeof *a);
+    int64_t sum = 0;
+    for (size_t i = 0; i < k; i++) {
+        json_t *l = json_array_get(arr, i);
+        char field[48];
+        snprintf(field, sizeof field, "apply_to[%zu]", i);
+        const char *key;
+        json_t *v;
+        if (!json_is_object(l))
+            goto bad;
+        json_object_foreach(l, key, v) if (strcmp(key, "invoice") && strcmp(key, "amount_fen"))
+        {
+            free(a);
+            return err_bad(e, key, "unknown field '%s' in apply_to", key);
+        }
+        json_t *ji = json_object_get(l, "invoice"), *ja = json_object_get(l, "amount_fen");
+        if (!json_is_string(ji) || !json_is_integer(ja))
+            goto bad;
+        int64_t amt = json_integer_value(ja);
+        if (amt <= 0) {
+            free(a);
+            return err_invalid(e, field, "amount_not_positive", "an allocation must be > 0");
+        }
+        json_t *inv = NULL;
+        int rc = db_row(c->db, e, &inv,
+                        "SELECT customer, " OPEN_SQL " AS open, state FROM invoices"
+                        " WHERE number = ?",
+                        "s", json_string_value(ji));
+        if (rc < 0) {
+            free(a);
+            return -1;
+        }
+        if (rc == 0) {
+            free(a);
+            return err_invalid(e, field, "unknown_invoice", "no invoice '%s'",
+                               json_string_value(ji));
+        }
+        bool other = strcmp(jstr(inv, "customer"), customer) != 0;
+        int64_t open = jint(inv, "open");
+        json_decref(inv);
+        if (other) {
+            free(a);
+            return err_invalid(e, field, "invoice_other_customer",
+                               "invoice %s belongs to another customer", json_string_value(ji));
+        }
+        int64_t already = 0;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a[j].invoice, json_string_value(ji)) == 0)
+                already += a[j].amount;
+        if (amt > open - already) {
+            free(a);
+            return err_invalid(e, field, "allocation_exceeds_invoice",
+                               "invoice %s has only %lld fen open", json_string_value(ji),
+                               (long long)(open - already));
+        }
+        if (!money_add(sum, amt, &sum) || sum > amount) {
+            free(a);
+            return err_invalid(e, "apply_to", "allocation_exceeds_payment",
+                               "the allocations add up to more than the payment");
+        }
+        snprintf(a[i].invoice, sizeof a[i].invoice, "%s", json_string_value(ji));
+        a[i].amount = amt;
+    }
+    *out = a;
+    *n = k;
+    return 0;
+bad:
+    free(a);
+    return err_bad(e, "apply_to", "each apply_to line is {\"invoice\": string, \"amount_fen\": "
+                                  "integer}");
+}
+
+static int payment_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    json_t *o = NULL;
+    int rc = db_row(c->db, e, &o,
+                    "SELECT number, customer, amount_fen, unapplied_fen, kind, method, reference,"
+                    " received_on, for_order, note, state, created_at, created_by FROM payments"
+                    " WHERE number = ?",
+                    "s", number);
+    if (rc <= 0)
+        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no payment '%s'", number);
+    json_t *al = db_rows(c->db, e,
+                         "SELECT invoice, amount_fen, settle_date, reversed_by FROM allocations"
+                         " WHERE source_kind = 'payment' AND source = ? ORDER BY id",
+                         "s", number);
+    if (!al) {
+        json_decref(o);
+        return -1;
+    }
+    json_object_set_new(o, "method_class", json_string(method_class(jstr(o, "method"))));
+    json_t *v = json_object_get(o, "created_at");
+    char b[32];
+    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
+    json_object_set_new(o, "created_at", json_string(b));
+    json_object_set_new(o, "allocations", al);
+    *out = o;
+    return 0;
+}
+
+/* §4.2 step 2: for_order. An order already invoiced takes the money on its open invoices;
+   otherwise up to its shortfall becomes its earmark. *taken is what this step used. */
+static int for_order(struct ctx *c, const char *customer, const char *number,
+                     const char *order_no, int64_t rem, int64_t free_before, int64_t *taken,
+                     int64_t *earmarked, struct osb_err *e)
+{
+    *taken = *earmarked = 0;
+    json_t *o = NULL;
+    int rc = db_row(c->db, e, &o,
+                    "SELECT customer, state, total_fen FROM orders WHERE number = ?", "s",
+                    order_no);
+    if (rc < 0)
+        return -1;
+    if (rc == 0 || strcmp(jstr(o, "customer"), customer) != 0) {
+        json_decref(o);
+        return err_invalid(e, "for_order", rc == 0 ? "unknown_reference" : "order_other_customer",
+                           "no order '%s' of customer %s", order_no, customer);
+    }
+    static const char *const open_states[] = {"prepay_required", "st_pending", "pending_approval",
+                                              "approved", "billed", "released", NULL};
+    bool ok = false;
+    for (const char *const *s = open_states; *s; s++)
+        ok = ok || strcmp(*s, jstr(o, "state")) == 0;
+    int64_t total = jint(o, "total_fen");
+    char state[32];
+    snprintf(state, sizeof state, "%s", jstr(o, "state"));
+    json_decref(o);
+    if (!ok)
+        return err_invalid(e, "for_order", "order_not_open",
+                           "order %s is %s: prepayment can be earmarked only for an order between"
+                           " the credit check and shipment",
+                           order_no, state);
+    int64_t live = 0;
+    if (db_int(c->db, e, &live,
+               "SELECT count(*) FROM invoices WHERE order_no = ? AND state <> 'cancelled'", "s",
+               order_no) < 0)
+        return -1;
+    if (live > 0) {
+        json_t *inv = db_rows(c->db, e,
+                              "SELECT number, " OPEN_SQL " AS open FROM invoices WHERE order_no = ?"
+                              " AND state IN ('open', 'partial') ORDER BY due_date, number",
+                              "s", order_no);
+        if (!inv)
+            return -1;
+        size_t i;
+        json_t *it;
+        rc = 0;
+        json_array_foreach(inv, i, it) {
+            int64_t amt = jint(it, "open") < rem ? jint(it, "open") : rem;
+            if (amt <= 0)
+                break;
+            if (billing_allocate(c, customer, "payment", number, jstr(it, "number"), amt, false,
+                                 e) < 0) {
+                rc = -1;
+                break;
+            }
+            rem -= amt;
+            *taken += amt;
+        }
+        json_decref(inv);
+        return rc;
+    }
+    int64_t own = 0;
+    if (db_int(c->db, e, &own,
+               "SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE order_no = ?"
+               " AND released_at IS NULL AND consumed_by IS NULL",
+               "s", order_no) < 0)
+        return -1;
+    int64_t shortfall = total - own - (free_before > 0 ? free_before : 0);
+    int64_t amt = shortfall < rem ? shortfall : rem;
+    if (amt <= 0)
+        return 0;
+    if (db_exec(c->db, e,
+                "INSERT INTO earmarks(order_no, customer, amount_fen, created_at) VALUES(?,?,?,?)",
+                "ssii", order_no, customer, amt, c->now) < 0)
+        return -1;
+    *taken = *earmarked = amt;
+    return 0;
+}
+
+int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *n = NULL;
+    struct alloc_req *reqs = NULL;
+    size_t nreq = 0;
+    int rc = -1;
+    if (flow_need(c, P_PAYMENT, e) < 0 || record_check(&def, body, true, &n, e) < 0)
+        goto out;
+    const char *customer = jstr(n, "customer");
+    int64_t amount = jint(n, "amount_fen");
+    const char *kind = jstr(n, "kind") ? jstr(n, "kind") : "payment";
+    const char *received = jstr(n, "received_on");
+    int64_t created = 0;
+    int f = db_int(c->db, e, &created, "SELECT created_at FROM customers WHERE code = ?", "s",
+                   customer);
+    if (f < 0)
+        goto out;
+    if (f == 0) {
+        err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
+        goto out;
+    }
+    date_t rd;
+    date_parse(received, &rd);
+    if (rd > flow_today(c)) {
+        err_invalid(e, "received_on", "received_in_future", "money cannot arrive after today");
+        goto out;
+    }
+    if (rd < ts_to_date(created, c->cfg->tz_min)) {
+        err_invalid(e, "received_on", "date_out_of_range",
+                    "the receipt is dated before the customer existed");
+        goto out;
+    }
+    int64_t dup = 0;
+    if (db_int(c->db, e, &dup,
+               "SELECT count(*) FROM payments WHERE customer = ? AND reference = ?"
+               " AND amount_fen = ? AND received_on = ?",
+               "ssis", customer, jstr(n, "reference"), amount, received) < 0)
+        goto out;
+    if (dup) {
+        err_set(e, ERR_DUPLICATE,
+                "a receipt of this customer with the same reference, amount and date exists");
+        snprintf(e->field, sizeof e->field, "reference");
+        goto out;
+    }
+    rc = parse_apply_to(c, json_object_get(n, "apply_to"), customer, amount, &reqs, &nreq, e);
+    if (rc < 0)
+        goto out;
+    rc = -1;
+    int64_t unapplied = 0, earmarks = 0;
+    if (billing_money(c, customer, &unapplied, &earmarks, e) < 0)
+        goto out;
+    char number[DOCNO_MAX];
+    if (flow_docno(c, e, "SK", number) < 0 ||
+        db_exec(c->db, e,
+                "INSERT INTO payments(number, customer, amount_fen, unapplied_fen, kind, method,"
+                " reference, received_on, for_order, note, created_at, created_by)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                "ssiissssssis", number, customer, amount, amount, kind, jstr(n, "method"),
+                jstr(n, "reference"), received, jstr(n, "for_order"), jstr(n, "note"), c->now,
+                c->user.username) < 0)
+        goto out;
+    /* Cash (现金款) and market-expense credits (费用款) are kept apart by kind. */
+    struct ledger_post lp = {customer, received,
+                             strcmp(kind, "expense") == 0 ? "expense_credit" : "payment", number,
+                             jstr(n, "for_order"), 0, amount, c->now};
+    if (store_ledger_append(c->db, e, &lp) < 0)
+        goto out;
+    int64_t rem = amount;
+    for (size_t i = 0; i < nreq; i++) {
+        if (billing_allocate(c, customer, "payment", number, reqs[i].invoice, reqs[i].amount,
+                             false, e) < 0)
+            goto out;
+        rem -= reqs[i].amount;
+    }
+    int64_t taken = 0, earmarked = 0;
+    if (jstr(n, "for_order") &&
+        for_order(c, customer, number, jstr(n, "for_order"), rem, unapplied - earmarks, &taken,
+                  &earmarked, e) < 0)
+        goto out;
+    /* Steps 3–4: open invoices oldest first, the rest stays unapplied (预收). */
+    if (billing_apply_free(c, customer, NULL, "payment", number, e) < 0 ||
+        order_recheck_customer(c, customer, e) < 0)
+        goto out;
+    json_t *after = json_pack("{ss sI ss ss sI}", "customer", customer, "amount_fen",
+                              (json_int_t)amount, "kind", kind, "received_on", received,
+                              "earmarked_fen", (json_int_t)earmarked);
+    rc = flow_audit(c, e, "create", "payment", number, NULL, after);
+    json_decref(after);
+    if (rc < 0)
+        goto out;
+    rc = payment_json(c, number, out, e);
+    if (rc == 0)
+        json_object_set_new(*out, "earmarked_fen", json_integer(earmarked));
+out:
+    free(reqs);
+    json_decref(n);
+    return rc;
+}
+
+int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    char *cust = NULL;
+    if (db_text(c->db, e, &cust, "SELECT customer FROM payments WHERE number = ?", "s",
+                number) < 0)
+        return -1;
+    int rc = cust ? billing_sees(c, cust, e) : 0;
+    free(cust);
+    if (rc <= 0)
+        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no payment '%s'", number);
+    return payment_json(c, number, out, e);
+}
+
+int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (q->kind && strcmp(q->kind, "payment") && strcmp(q->kind, "expense"))
+        return err_bad(e, "kind", "kind is payment or expense");
+    json_t *p = json_array();
+    struct sb sql = SB_INIT;
+    sb_add(&sql, "SELECT p.number FROM payments p JOIN customers cu ON cu.code = p.customer"
+                 " WHERE 1=1");
+    billing_scope_sql(c, &sql, p, "cu");
+    if (q->customer) {
+        sb_add(&sql, " AND p.customer = ?");
+        json_array_append_new(p, json_string(q->customer));
+    }
+    if (q->kind) {
+        sb_add(&sql, " AND p.kind = ?");
+        json_array_append_new(p, json_string(q->kind));
+    }
+    if (q->cursor) {
+        sb_add(&sql, " AND p.number < ?");
+        json_array_append_new(p, json_string(q->cursor));
+    }
+    sb_add(&sql, " ORDER BY p.number DESC LIMIT ?");
+    json_array_append_new(p, json_integer(q->limit + 1));
+    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
+    sb_free(&sql);
+    json_decref(p);
+    if (!nums)
+        return -1;
+    json_t *items = json_array(), *next = json_null();
+    size_t i;
+    json_t *it;
+    json_array_foreach(nums, i, it) {
+        if ((int)i == q->limit) {
+            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
+            break;
+        }
+        json_t *pj;
+        if (payment_json(c, jstr(it, "number"), &pj, e) < 0) {
+            json_decref(items), json_decref(nums), json_decref(next);
+            return -1;
+        }
+        json_array_append_new(items, pj);
+    }
+    json_decref(nums);
+    *out = json_pack("{so so}", "items", items, "next_cursor", next);
+    return 0;
+}

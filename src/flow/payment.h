@@ -1,0 +1,26 @@
+/*
+ * payment.h — receipts (收款, SK; flows.md §4.1 BC4, §4.2 allocation; api.md §3.5): register
+ * by finance, read, list. A receipt posts a ledger credit (kind payment, or expense_credit for
+ * a market-expense credit, kept apart from cash), is allocated explicit lines first, then to
+ * its for_order earmark, then to open invoices oldest first; the rest stays unapplied
+ * (预收). Every receipt re-checks the customer's prepay_required orders (rule 5-7).
+ *
+ * Each call runs inside the caller's transaction. Answers are owned by the caller.
+ */
+#ifndef OSB_FLOW_PAYMENT_H
+#define OSB_FLOW_PAYMENT_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+
+int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+
+struct payment_query {
+    const char *customer, *kind, *cursor;
+    int limit;
+};
+int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, struct osb_err *e);
+
+#endif
