@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "flow/billing.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/shipment.h"
@@ -396,7 +397,8 @@ static int a_cancel(struct ctx *c, struct bo *b, struct order *o, json_t *n, jso
         return -1;
     int64_t amount = 0;
     if (release_quota(c, o->number, b->line_no, b->qty_open, e) < 0 ||
-        release_exposure(c, o->number, b->line_no, b->qty_open, &amount, e) < 0)
+        release_exposure(c, o->number, b->line_no, b->qty_open, &amount, e) < 0 ||
+        billing_on_backorder_cancel(c, o->number, amount, e) < 0) /* HZ or earmark back */
         return -1;
     if (db_exec(c->db, e,
                 "UPDATE backorders SET state = 'cancelled', qty_cancelled = qty_cancelled + ?,"

@@ -331,7 +331,7 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                     "INSERT INTO return_lines(return_no, line_no, sku, batch, qty, reason,"
                     " reason_code, price_fen, amount_fen, warehouse, shipment)"
                     " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                    "sdssississs", number, (int)i + 1, r->sku, r->batch, r->qty, r->reason,
+                    "sdssissiiss", number, (int)i + 1, r->sku, r->batch, r->qty, r->reason,
                     r->code, r->price, r->amount, r->warehouse, r->shipment) < 0)
             goto out;
     }

@@ -395,3 +395,44 @@ def test_osb_check_holds_and_catches_a_hand_edited_ledger(t):
         con.commit()
         con.close()
     eq(osb_check(t)[0], 0, "clean again")
+
+
+def test_backorder_cancel_credits_a_prepay_order_and_frees_a_credit_earmark(t):
+    s = sku(t)
+    # prepay-only: invoiced for 10 units on payment, 6 shipped, 4 cancelled → HZ for 4
+    cust = customer(t, limit=0, prepay_only=True)
+    pay(t, cust, 10000)
+    o = checked(t, cust, [(s, 10)])
+    o = release(t, o["number"])
+    sh = dispatch(t, o["shipments"][0], {"lines": [{"sku": s, "batch": "BLB1", "qty": 6}]})
+    bo = sh["backorders"][0]["number"]
+    t.ok(t.post(f"/backorders/{bo}/cancel", {"reason": "客户不再需要"}, user="ssg_leader"))
+    inv = invoices_of(t, cust)[0]
+    eq((inv["amount_fen"], inv["credited_fen"]), (10000, 0), "the paid invoice keeps its credit")
+    eq([(c["reason"], c["amount_fen"]) for c in inv["credit_notes"]],
+       [("backorder_cancel", 4000)], "HZ for the cancelled quantity")
+    eq(credit(t, cust)["prepayment_fen"], 4000, "money back to prepayment")
+    ledger_consistent(t, cust)
+    # credit hold (not prepay-only): earmarked at CC, invoiced per dispatch; the earmark is
+    # split by the partial invoice and its rest is released with the backorder
+    cust = customer(t, limit=0)
+    t.ok(t.patch(f"/customers/{cust}", {"credit_hold": True}), 200, "credit hold")
+    pay(t, cust, 10000)
+    o = checked(t, cust, [(s, 10)])
+    eq((o["credit_check"]["row"], o["earmark_fen"]), (1, 10000), "row 1 earmarks the total")
+    eq(invoices_of(t, cust), [], "a credit customer is invoiced at dispatch")
+    o = release(t, o["number"])
+    sh = dispatch(t, o["shipments"][0], {"lines": [{"sku": s, "batch": "BLB1", "qty": 6}]})
+    inv = invoices_of(t, cust)[0]
+    eq((inv["amount_fen"], inv["state"]), (6000, "paid"), "invoice for what shipped, paid")
+    active = t.sql("SELECT sum(amount_fen) FROM earmarks WHERE order_no = ? AND released_at"
+                   " IS NULL AND consumed_by IS NULL", (o["number"],))[0][0]
+    eq(active, 4000, "the earmark's rest stays for the backorder")
+    bo = sh["backorders"][0]["number"]
+    t.ok(t.post(f"/backorders/{bo}/cancel", {"reason": "缺货取消"}, user="ssg_leader"))
+    active = t.sql("SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE order_no = ?"
+                   " AND released_at IS NULL AND consumed_by IS NULL", (o["number"],))[0][0]
+    eq(active, 0, "released with the backorder")
+    c = credit(t, cust)
+    eq((c["prepayment_fen"], c["open_orders_fen"]), (4000, 0), "free again")
+    ledger_consistent(t, cust)
