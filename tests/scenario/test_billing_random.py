@@ -1,0 +1,231 @@
+"""A randomized run of the whole order-to-cash cycle (fixed seed): orders through the credit
+check and release, dispatches with short picks and cancelled backorders, receipts (oldest
+first, explicit, for an order, market-expense credits), returns received or refused, orders
+rejected and cancelled, and the clock moving on. At the end `osb check` is clean and every
+customer's ledger balance equals what this test computes on its own:
+
+    Σ value of goods that stayed with the customer − Σ money received
+
+where the goods value is, for a credit customer, shipped qty × price less what came back, and
+for a prepay-only customer (invoiced on payment), the total of each order past the credit check
+less cancelled backorders and returns."""
+
+import random
+
+from billing_lib import (add_days, customer, ledger, ledger_consistent, osb_check, product,
+                         set_clock, today)
+from lib import check, eq
+
+SEED = 20261123
+STEPS = 1500
+
+
+class World:
+    def __init__(self, t):
+        self.t = t
+        self.rng = random.Random(SEED)
+        self.calls = 0
+        self.prices = {}
+        self.customers = {}   # code -> {"prepay": bool, "paid": int}
+        self.orders = {}      # number -> {"cust", "sku", "qty", "shipped", "returned",
+        #                                  "bo_cancelled", "ship", "invoiced"}
+
+    def call(self, method, path, body=None, user="admin"):
+        self.calls += 1
+        return self.t.request(method, path, body, user=user)
+
+    def ok(self, method, path, body=None, user="admin", status=200):
+        r = self.call(method, path, body, user)
+        if r.status != status:
+            raise AssertionError(f"{method} {path} as {user}: {r.status} {r.body}")
+        return r.body
+
+    def order(self, n):
+        return self.ok("GET", f"/orders/{n}")
+
+
+def setup(w):
+    t = w.t
+    for price in (1234, 9999, 250):
+        sku = product(t, price=price, stock=10000000, batch="RB1")
+        w.prices[sku] = price
+    for limit, prepay, term in ((500000, False, 30), (2000000, False, 10), (100000, False, 0),
+                                (0, True, 30), (0, True, 15), (300000, False, 45)):
+        code = customer(t, limit=limit, prepay_only=prepay, term=term)
+        w.customers[code] = {"prepay": prepay, "paid": 0}
+
+
+def op_new_order(w):
+    cust = w.rng.choice(list(w.customers))
+    sku = w.rng.choice(list(w.prices))
+    qty = w.rng.randint(1, 60)
+    o = w.ok("POST", "/orders", {"customer": cust, "lines": [{"sku": sku, "qty": qty}]},
+             user="kam_GZ", status=201)
+    n = o["number"]
+    for action, user in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
+                         ("check", "csr_a")):
+        w.ok("POST", f"/orders/{n}/{action}", {}, user=user)
+    w.orders[n] = {"cust": cust, "sku": sku, "qty": qty, "shipped": 0, "returned": 0,
+                   "bo_cancelled": 0, "ship": None}
+
+
+def op_advance(w):
+    live = [n for n in w.orders]
+    if not live:
+        return
+    n = w.rng.choice(live)
+    o = w.order(n)
+    st = o["state"]
+    if st == "pending_approval":
+        w.ok("POST", f"/orders/{n}/approve", {}, user="deputy")
+    elif st == "approved":
+        w.ok("POST", f"/orders/{n}/print-delivery-note", {}, user="finance")
+    elif st == "billed":
+        o = w.ok("POST", f"/orders/{n}/release", {}, user="csr_a")
+        w.orders[n]["ship"] = o["shipments"][0]
+    elif st == "prepay_required":
+        r = w.rng.random()
+        if r < 0.3:
+            w.ok("POST", f"/orders/{n}/approve", {}, user="deputy")
+        elif r < 0.5:
+            w.ok("POST", f"/orders/{n}/reject", {"comment": "随机拒绝"}, user="deputy")
+
+
+def op_dispatch(w):
+    cands = [n for n, o in w.orders.items() if o["ship"] and o["shipped"] == 0
+             and o["bo_cancelled"] == 0]
+    if not cands:
+        return
+    n = w.rng.choice(cands)
+    o = w.orders[n]
+    if w.order(n)["state"] != "released":
+        return
+    ship = o["ship"]
+    s = w.ok("GET", f"/shipments/{ship}")
+    if s["state"] != "new":
+        return
+    k = o["qty"] if w.rng.random() < 0.7 else w.rng.randint(1, o["qty"])
+    w.ok("POST", f"/shipments/{ship}/receive", {}, user="warehouse")
+    w.ok("POST", f"/shipments/{ship}/pick",
+         {"lines": [{"sku": o["sku"], "batch": "RB1", "qty": k}]}, user="warehouse")
+    w.ok("POST", f"/shipments/{ship}/check", {}, user="warehouse")
+    w.ok("POST", f"/shipments/{ship}/book", {"carrier": "德邦", "station": "广州站",
+                                              "waybill": w.t.uniq("RW")}, user="warehouse")
+    s = w.ok("POST", f"/shipments/{ship}/dispatch", {}, user="warehouse")
+    o["shipped"] = k
+    if k < o["qty"] and w.rng.random() < 0.5:
+        bo = s["backorders"][0]["number"]
+        w.ok("POST", f"/backorders/{bo}/cancel", {"reason": "随机取消"}, user="ssg_leader")
+        o["bo_cancelled"] = o["qty"] - k
+
+
+def open_invoices(w, cust):
+    items = w.ok("GET", f"/invoices?customer={cust}&limit=1000", user="finance")["items"]
+    return [i for i in items if i["open_fen"] > 0]
+
+
+def op_pay(w):
+    cust = w.rng.choice(list(w.customers))
+    amount = w.rng.randint(1, 60000)
+    body = {"customer": cust, "amount_fen": amount, "method": "bank_transfer",
+            "reference": w.t.uniq("RP"), "received_on": today(w.t)}
+    r = w.rng.random()
+    if r < 0.2:
+        inv = open_invoices(w, cust)
+        if inv:
+            i = w.rng.choice(inv)
+            body["apply_to"] = [{"invoice": i["number"], "amount_fen":
+                                 w.rng.randint(1, min(i["open_fen"], amount))}]
+    elif r < 0.3:
+        waiting = [n for n, o in w.orders.items() if o["cust"] == cust]
+        if waiting:
+            n = w.rng.choice(waiting)
+            if w.order(n)["state"] == "prepay_required":
+                body["for_order"] = n
+    elif r < 0.45:
+        body["kind"] = "expense"
+        body["method"] = "offset"
+    w.ok("POST", "/payments", body, user="finance", status=201)
+    w.customers[cust]["paid"] += amount
+
+
+def op_return(w):
+    cands = [n for n, o in w.orders.items() if o["shipped"] > o["returned"]]
+    if not cands:
+        return
+    n = w.rng.choice(cands)
+    o = w.orders[n]
+    q = w.rng.randint(1, o["shipped"] - o["returned"])
+    r = w.ok("POST", "/returns", {"order": n, "lines": [{"sku": o["sku"], "batch": "RB1",
+                                                         "qty": q, "reason": "随机退货"}]},
+             user="kam_GZ", status=201)
+    th = r["number"]
+    w.ok("POST", f"/returns/{th}/confirm", {}, user="um_GZ")
+    genuine = w.rng.random() < 0.85
+    w.ok("POST", f"/returns/{th}/inspect", {"genuine": genuine}, user="service")
+    if not genuine:
+        return
+    w.ok("POST", f"/returns/{th}/approve", {}, user="mm_S")
+    w.ok("POST", f"/returns/{th}/receive", {}, user="warehouse")
+    o["returned"] += q
+
+
+def op_cancel(w):
+    cands = list(w.orders)
+    if not cands:
+        return
+    n = w.rng.choice(cands)
+    st = w.order(n)["state"]
+    if st in ("accepted", "needs_fix", "pending_approval", "prepay_required", "approved",
+              "billed"):
+        w.ok("POST", f"/orders/{n}/cancel", {"comment": "随机取消"}, user="ssg_leader")
+
+
+def op_clock(w):
+    set_clock(w.t, add_days(today(w.t), w.rng.randint(1, 12)))
+    w.calls += 2
+
+
+OPS = [(op_new_order, 28), (op_advance, 30), (op_dispatch, 16), (op_pay, 16), (op_return, 4),
+       (op_cancel, 3), (op_clock, 3)]
+
+
+def expected_balance(w, cust):
+    c = w.customers[cust]
+    goods = 0
+    for n, o in w.orders.items():
+        if o["cust"] != cust:
+            continue
+        price = w.prices[o["sku"]]
+        if c["prepay"]:
+            st = w.order(n)["state"]
+            if st in ("pending_approval", "approved", "billed", "released", "closed"):
+                goods += (o["qty"] - o["bo_cancelled"] - o["returned"]) * price
+        else:
+            goods += (o["shipped"] - o["returned"]) * price
+    return goods - c["paid"]
+
+
+def test_random_order_to_cash_keeps_every_ledger_balanced(t):
+    w = World(t)
+    setup(w)
+    fns = [f for f, _ in OPS]
+    weights = [wt for _, wt in OPS]
+    for _ in range(STEPS):
+        w.rng.choices(fns, weights)[0](w)
+    check(w.calls >= 3000, f"thousands of operations ({w.calls})")
+    kinds = {x[0] for x in t.sql("SELECT DISTINCT kind FROM ledger")}
+    check({"invoice", "payment", "expense_credit", "credit_note"} <= kinds, f"all kinds: {kinds}")
+    reasons = {x[0] for x in t.sql("SELECT DISTINCT reason FROM credit_notes")}
+    check({"return", "order_cancel", "backorder_cancel"} <= reasons, f"HZ reasons: {reasons}")
+    states = {x[0] for x in t.sql("SELECT DISTINCT state FROM invoices")}
+    check({"open", "partial", "paid", "cancelled"} <= states, f"invoice states: {states}")
+    moved = t.sql("SELECT count(*) FROM order_events WHERE action = 'recheck-on-money'")[0][0]
+    check(moved > 0, "some orders were released by money (rule 5-7)")
+    for cust in w.customers:
+        items = ledger(t, cust)
+        bal = items[-1]["balance_fen"] if items else 0
+        eq(bal, expected_balance(w, cust), f"ledger balance of {cust}")
+        ledger_consistent(t, cust)
+    rc, out = osb_check(t)
+    eq(rc, 0, f"osb check: {out}")
