@@ -17,14 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
 
 #define OPEN_SQL "(amount_fen - settled_fen - credited_fen - written_off_fen)"
 
 static int credit_note(struct ctx *c, const char *invoice, const char *reason,
-                       const char *return_no, const struct cn_line *lines, size_t n,
-                       bool whole, char number[DOCNO_MAX], struct osb_err *e);
+                       const char *return_no, const struct cn_line *lines, size_t n, bool whole,
+                       char number[DOCNO_MAX], struct osb_err *e);
 
 /* ---- scope ------------------------------------------------------------------------------ */
 
@@ -54,8 +60,8 @@ int billing_sees(struct ctx *c, const char *customer, struct osb_err *e)
         return rc;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu.market, cu.region, cu.kam, cu.rep, cu.kam_manager,
-                                cu.supervisor};
+    struct scope_customer sc = {cu.market, cu.region,      cu.kam,
+                                cu.rep,    cu.kam_manager, cu.supervisor};
     if (!scope_sees_customer(&su, &sc))
         return 0;
     if (!role_reads_money(c->user.role))
@@ -72,8 +78,7 @@ void billing_scope_sql(struct ctx *c, struct sb *sql, json_t *p, const char *cus
     }
     switch (c->user.role) {
     case ROLE_DEPUTY_DIRECTOR:
-        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)",
-                cust);
+        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)", cust);
         json_array_append_new(p, json_string(c->user.username));
         break;
     case ROLE_MM:
@@ -114,9 +119,8 @@ static int refresh_state(struct ctx *c, const char *invoice, struct osb_err *e)
                : 0;
 }
 
-int billing_allocate(struct ctx *c, const char *customer, const char *src_kind,
-                     const char *source, const char *invoice, int64_t amount, bool own,
-                     struct osb_err *e)
+int billing_allocate(struct ctx *c, const char *customer, const char *src_kind, const char *source,
+                     const char *invoice, int64_t amount, bool own, struct osb_err *e)
 {
     if (amount <= 0)
         return 0;
@@ -126,8 +130,8 @@ int billing_allocate(struct ctx *c, const char *customer, const char *src_kind,
                 pay ? "SELECT received_on FROM payments WHERE number = ?"
                     : "SELECT date FROM credit_notes WHERE number = ?",
                 "s", source) < 0 ||
-        db_text(c->db, e, &id, "SELECT invoice_date FROM invoices WHERE number = ?", "s",
-                invoice) < 0) {
+        db_text(c->db, e, &id, "SELECT invoice_date FROM invoices WHERE number = ?", "s", invoice) <
+            0) {
         free(sd);
         free(id);
         return -1;
@@ -137,8 +141,8 @@ int billing_allocate(struct ctx *c, const char *customer, const char *src_kind,
     int rc = db_exec(c->db, e,
                      "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen,"
                      " own, allocated_at, settle_date, by) VALUES(?,?,?,?,?,?,?,?,?)",
-                     "ssssibiss", customer, src_kind, source, invoice, amount, own, c->now,
-                     settle, c->user.username[0] ? c->user.username : "system");
+                     "ssssibiss", customer, src_kind, source, invoice, amount, own, c->now, settle,
+                     c->user.username[0] ? c->user.username : "system");
     free(sd);
     free(id);
     if (rc < 0 ||
@@ -220,8 +224,8 @@ int billing_apply_free(struct ctx *c, const char *customer, const char *first_in
         int64_t amt = inv_left < src_left ? inv_left : src_left;
         if (amt > free_fen)
             amt = free_fen;
-        if (billing_allocate(c, customer, jstr(sv, "kind"), jstr(sv, "number"),
-                             jstr(iv, "number"), amt, false, e) < 0) {
+        if (billing_allocate(c, customer, jstr(sv, "kind"), jstr(sv, "number"), jstr(iv, "number"),
+                             amt, false, e) < 0) {
             rc = -1;
             break;
         }
@@ -248,8 +252,8 @@ struct inv_line {
 
 /* Consumes the order's active earmarks up to amount (entities §7.7 consumed_by); a larger
    earmark is split so that its remainder stays active for the rest of the order. */
-static int consume_earmark(struct ctx *c, const char *order_no, const char *invoice,
-                           int64_t amount, struct osb_err *e)
+static int consume_earmark(struct ctx *c, const char *order_no, const char *invoice, int64_t amount,
+                           struct osb_err *e)
 {
     json_t *rows = db_rows(c->db, e,
                            "SELECT id, customer, amount_fen, created_at FROM earmarks"
@@ -261,7 +265,8 @@ static int consume_earmark(struct ctx *c, const char *order_no, const char *invo
     size_t i;
     json_t *r;
     int rc = 0;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         if (amount <= 0)
             break;
         int64_t a = jint(r, "amount_fen");
@@ -271,8 +276,8 @@ static int consume_earmark(struct ctx *c, const char *order_no, const char *invo
             amount -= a;
         } else {
             rc = db_exec(c->db, e,
-                         "UPDATE earmarks SET amount_fen = ?, consumed_by = ? WHERE id = ?",
-                         "isi", amount, invoice, jint(r, "id"));
+                         "UPDATE earmarks SET amount_fen = ?, consumed_by = ? WHERE id = ?", "isi",
+                         amount, invoice, jint(r, "id"));
             if (rc >= 0)
                 rc = db_exec(c->db, e,
                              "INSERT INTO earmarks(order_no, customer, amount_fen, created_at)"
@@ -340,8 +345,8 @@ static int invoice_create(struct ctx *c, const char *customer, const char *order
         if (db_exec(c->db, e,
                     "INSERT INTO invoice_lines(invoice, line_no, order_line, sku, qty, price_fen,"
                     " amount_fen, tax_rate_bp, tax_fen) VALUES(?,?,?,?,?,?,?,?,?)",
-                    "sddsiiidi", number, (int)++k, lines[i].order_line, lines[i].sku,
-                    lines[i].qty, lines[i].price_fen, amounts[i], (int)rates[i], taxes[i]) < 0)
+                    "sddsiiidi", number, (int)++k, lines[i].order_line, lines[i].sku, lines[i].qty,
+                    lines[i].price_fen, amounts[i], (int)rates[i], taxes[i]) < 0)
             goto out;
     }
     struct ledger_post lp = {customer, idate, "invoice", number, order_no, amount, 0, c->now};
@@ -372,8 +377,8 @@ out:
 static int live_invoices(struct ctx *c, const char *order_no, int64_t *n, struct osb_err *e)
 {
     return db_int(c->db, e, n,
-                  "SELECT count(*) FROM invoices WHERE order_no = ? AND state <> 'cancelled'",
-                  "s", order_no) < 0
+                  "SELECT count(*) FROM invoices WHERE order_no = ? AND state <> 'cancelled'", "s",
+                  order_no) < 0
                ? -1
                : 0;
 }
@@ -457,9 +462,9 @@ static int credit_whole(struct ctx *c, const char *invoice, int64_t amount, cons
     json_array_foreach(rows, i, r) sum += jint(r, "amount_fen");
     struct cn_line *cl = xcalloc(n ? n : 1, sizeof *cl);
     if (sum == amount) {
-        json_array_foreach(rows, i, r) cl[i] = (struct cn_line){
-            (int)jint(r, "line_no"), jstr(r, "sku"),  NULL,
-            jint(r, "qty"),          jint(r, "price_fen"), jint(r, "amount_fen")};
+        json_array_foreach(rows, i, r) cl[i] =
+            (struct cn_line){(int)jint(r, "line_no"), jstr(r, "sku"),       NULL,
+                             jint(r, "qty"),          jint(r, "price_fen"), jint(r, "amount_fen")};
     } else {
         const char *sku = n ? jstr(json_array_get(rows, 0), "sku") : "";
         n = 1;
@@ -484,7 +489,8 @@ int billing_order_credit_back(struct ctx *c, const char *order_no, struct osb_er
     size_t i;
     json_t *r;
     int rc = 0;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         if (jint(r, "left") <= 0)
             continue;
         if (credit_whole(c, jstr(r, "number"), jint(r, "left"), "order_cancel", e) < 0) {
@@ -549,15 +555,16 @@ int billing_on_backorder_cancel(struct ctx *c, const char *order_no, int64_t amo
     size_t i;
     json_t *r;
     rc = 0;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         if (amount_fen <= 0)
             break;
         int64_t a = jint(r, "amount_fen");
         int64_t take = a < amount_fen ? a : amount_fen;
-        rc = take == a ? db_exec(c->db, e, "UPDATE earmarks SET released_at = ? WHERE id = ?",
-                                 "ii", c->now, jint(r, "id"))
-                       : db_exec(c->db, e, "UPDATE earmarks SET amount_fen = ? WHERE id = ?",
-                                 "ii", a - take, jint(r, "id"));
+        rc = take == a ? db_exec(c->db, e, "UPDATE earmarks SET released_at = ? WHERE id = ?", "ii",
+                                 c->now, jint(r, "id"))
+                       : db_exec(c->db, e, "UPDATE earmarks SET amount_fen = ? WHERE id = ?", "ii",
+                                 a - take, jint(r, "id"));
         if (rc < 0)
             break;
         rc = 0;
@@ -585,7 +592,8 @@ static int reverse_settlements(struct ctx *c, const char *invoice, const char *b
     size_t i;
     json_t *r;
     int rc = 0;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         bool pay = strcmp(jstr(r, "source_kind"), "payment") == 0;
         int64_t a = jint(r, "amount_fen");
         if (db_exec(c->db, e, "UPDATE allocations SET reversed_by = ? WHERE id = ?", "si", by,
@@ -615,8 +623,8 @@ int billing_credit_note(struct ctx *c, const char *invoice, const char *reason,
 /* whole: the note takes the whole invoice back (order_cancel): its settlements are reversed
    first so that the receipts are prepayment again and the invoice ends cancelled. */
 static int credit_note(struct ctx *c, const char *invoice, const char *reason,
-                       const char *return_no, const struct cn_line *lines, size_t n,
-                       bool whole, char number[DOCNO_MAX], struct osb_err *e)
+                       const char *return_no, const struct cn_line *lines, size_t n, bool whole,
+                       char number[DOCNO_MAX], struct osb_err *e)
 {
     number[0] = '\0';
     json_t *inv = NULL;
@@ -657,8 +665,8 @@ static int credit_note(struct ctx *c, const char *invoice, const char *reason,
                 "INSERT INTO credit_notes(number, customer, invoice, return_no, order_no, reason,"
                 " amount_fen, tax_fen, unapplied_fen, date, created_at, created_by)"
                 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                "ssssssiiisis", number, customer, invoice, return_no,
-                order_no[0] ? order_no : NULL, reason, amount, tax, amount, today, c->now,
+                "ssssssiiisis", number, customer, invoice, return_no, order_no[0] ? order_no : NULL,
+                reason, amount, tax, amount, today, c->now,
                 c->user.username[0] ? c->user.username : "system") < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -670,23 +678,23 @@ static int credit_note(struct ctx *c, const char *invoice, const char *reason,
                     lines[i].price_fen, lines[i].amount_fen, taxes[i]) < 0)
             goto out;
     }
-    struct ledger_post lp = {customer, today, "credit_note", number,
-                             order_no[0] ? order_no : NULL, 0, amount, c->now};
+    struct ledger_post lp = {customer, today,  "credit_note", number, order_no[0] ? order_no : NULL,
+                             0,        amount, c->now};
     if (whole) {
         if (reverse_settlements(c, invoice, number, e) < 0 ||
-            db_int(c->db, e, &open,
-                   "SELECT " OPEN_SQL " FROM invoices WHERE number = ?", "s", invoice) < 0)
+            db_int(c->db, e, &open, "SELECT " OPEN_SQL " FROM invoices WHERE number = ?", "s",
+                   invoice) < 0)
             goto out;
     }
     /* §4.2.5: its own invoice first, the excess like prepayment. */
     if (store_ledger_append(c->db, e, &lp) < 0 ||
-        billing_allocate(c, customer, "credit_note", number, invoice,
-                         open < amount ? open : amount, true, e) < 0 ||
+        billing_allocate(c, customer, "credit_note", number, invoice, open < amount ? open : amount,
+                         true, e) < 0 ||
         billing_apply_free(c, customer, NULL, "credit_note", number, e) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss ss ss* sI}", "customer", customer, "invoice", invoice,
-                              "reason", reason, "return", return_no, "amount_fen",
-                              (json_int_t)amount);
+    json_t *after =
+        json_pack("{ss ss ss ss* sI}", "customer", customer, "invoice", invoice, "reason", reason,
+                  "return", return_no, "amount_fen", (json_int_t)amount);
     rc = flow_audit(c, e, "create", "credit_note", number, NULL, after);
     json_decref(after);
 out:
@@ -753,8 +761,7 @@ int invoice_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
 {
     *out = NULL;
     char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM invoices WHERE number = ?", "s",
-                number) < 0)
+    if (db_text(c->db, e, &cust, "SELECT customer FROM invoices WHERE number = ?", "s", number) < 0)
         return -1;
     int rc = cust ? billing_sees(c, cust, e) : 0;
     free(cust);
@@ -799,8 +806,8 @@ int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_
 int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const states[] = {"open", "partial", "paid", "cancelled", "written_off",
-                                         NULL};
+    static const char *const states[] = {"open",      "partial",     "paid",
+                                         "cancelled", "written_off", NULL};
     if (q->state) {
         bool ok = false;
         for (const char *const *s = states; *s; s++)
@@ -842,7 +849,8 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
     json_t *items = json_array(), *next = json_null();
     size_t i;
     json_t *it;
-    json_array_foreach(nums, i, it) {
+    json_array_foreach(nums, i, it)
+    {
         if ((int)i == q->limit) {
             next = json_string(jstr(json_array_get(nums, i - 1), "number"));
             break;

@@ -69,9 +69,8 @@ int billing_credit_note(struct ctx *c, const char *invoice, const char *reason,
 
 /* Settles invoice from source (kind "payment" or "credit_note") by amount (callers checked
    it is within both open amounts). */
-int billing_allocate(struct ctx *c, const char *customer, const char *src_kind,
-                     const char *source, const char *invoice, int64_t amount, bool own,
-                     struct osb_err *e);
+int billing_allocate(struct ctx *c, const char *customer, const char *src_kind, const char *source,
+                     const char *invoice, int64_t amount, bool own, struct osb_err *e);
 
 /* Applies free money of the customer (unapplied − active earmarks) to open invoices:
    first_invoice (may be NULL) first, then oldest by due date and number; from first_source

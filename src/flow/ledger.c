@@ -13,8 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
 
 #define ACCOUNT_CUTOFF_DAY 25 /* numbering-and-rules.md §9 account_cutoff_day */
 
@@ -33,8 +39,8 @@ static int opt_date(const char *s, const char *field, date_t *out, struct osb_er
     return 0;
 }
 
-int ledger_get(struct ctx *c, const char *customer, const char *from, const char *to,
-               json_t **out, struct osb_err *e)
+int ledger_get(struct ctx *c, const char *customer, const char *from, const char *to, json_t **out,
+               struct osb_err *e)
 {
     *out = NULL;
     date_t f = 0, t = 0;
@@ -49,8 +55,8 @@ int ledger_get(struct ctx *c, const char *customer, const char *from, const char
                             "sssss", customer, from, from, to, to);
     if (!items)
         return -1;
-    *out = json_pack("{ss so so}", "customer", customer, "items", items, "next_cursor",
-                     json_null());
+    *out =
+        json_pack("{ss so so}", "customer", customer, "items", items, "next_cursor", json_null());
     return 0;
 }
 
@@ -145,7 +151,8 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
     int64_t bal = opening, debits = 0, credits = 0, cash = 0, expense = 0;
     bool overflow = false;
     json_t *it;
-    json_array_foreach(rows, i, it) {
+    json_array_foreach(rows, i, it)
+    {
         int64_t d = jint(it, "debit_fen"), cr = jint(it, "credit_fen");
         overflow = overflow || !money_add(bal, d, &bal) || !money_sub(bal, cr, &bal) ||
                    !money_add(debits, d, &debits) || !money_add(credits, cr, &credits);
@@ -156,8 +163,13 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
             overflow = overflow || !money_add(cash, cr, &cash);
         json_object_set_new(it, "balance_fen", json_integer(bal));
         json_object_del(it, "payment_kind");
-        items[i] = (struct stmt_item){jstr(it, "date"), jstr(it, "kind"), jstr(it, "document"),
-                                      jstr(it, "order"), d, cr, bal};
+        items[i] = (struct stmt_item){jstr(it, "date"),
+                                      jstr(it, "kind"),
+                                      jstr(it, "document"),
+                                      jstr(it, "order"),
+                                      d,
+                                      cr,
+                                      bal};
     }
     int rc = 0;
     if (overflow) {
@@ -167,13 +179,24 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
                               "customer_name", name ? name : "", "from", fs, "to", ts, "basis",
                               acct ? "account_month" : "calendar", "opening_fen",
                               (json_int_t)opening, "items", rows, "closing_fen", (json_int_t)bal,
-                              "debits_fen", (json_int_t)debits, "credits_fen",
-                              (json_int_t)credits, "cash_fen", (json_int_t)cash, "expense_fen",
-                              (json_int_t)expense);
+                              "debits_fen", (json_int_t)debits, "credits_fen", (json_int_t)credits,
+                              "cash_fen", (json_int_t)cash, "expense_fen", (json_int_t)expense);
     } else {
-        struct stmt_doc d = {"", customer, name ? name : "", fs, ts, today,
-                             acct ? "account_month" : "calendar", opening, debits, credits, bal,
-                             cash, expense, items, n};
+        struct stmt_doc d = {"",
+                             customer,
+                             name ? name : "",
+                             fs,
+                             ts,
+                             today,
+                             acct ? "account_month" : "calendar",
+                             opening,
+                             debits,
+                             credits,
+                             bal,
+                             cash,
+                             expense,
+                             items,
+                             n};
         bool pdf = strcmp(fmt, "pdf") == 0;
         rc = pdf ? report_statement_pdf(&d, &out->raw, &out->raw_len, e)
                  : report_statement_xlsx(&d, &out->raw, &out->raw_len, e);
@@ -210,7 +233,7 @@ int aging_get(struct ctx *c, const char *as_of, const char *market, const char *
     char ds[11];
     date_format(d, ds);
     json_t *tot = json_object();
-    static const char *const keys[] = {"current_fen", "d1_30_fen",  "d31_60_fen",
+    static const char *const keys[] = {"current_fen", "d1_30_fen",    "d31_60_fen",
                                        "d61_90_fen",  "d90_plus_fen", "total_fen"};
     for (size_t k = 0; k < 6; k++) {
         int64_t s = 0;

@@ -13,17 +13,17 @@
 #include <stddef.h>
 
 /* GET /customers/{code}/ledger?from=&to= : {"customer","items":[...]} in ascending seq. */
-int ledger_get(struct ctx *c, const char *customer, const char *from, const char *to,
-               json_t **out, struct osb_err *e);
+int ledger_get(struct ctx *c, const char *customer, const char *from, const char *to, json_t **out,
+               struct osb_err *e);
 
 struct statement_query {
     const char *from, *to, *format, *basis, *month;
 };
 struct statement_out {
-    json_t *json;          /* format json */
-    char *raw;             /* format pdf / xlsx (malloc'ed) */
+    json_t *json; /* format json */
+    char *raw;    /* format pdf / xlsx (malloc'ed) */
     size_t raw_len;
-    const char *raw_type;  /* MIME type of raw */
+    const char *raw_type; /* MIME type of raw */
 };
 /* The statement for a period: opening balance (entries dated before from), the entries
    dated from..to (by date, then seq) with a running balance, and the closing balance.

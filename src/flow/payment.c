@@ -14,8 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
 
 #define OPEN_SQL "(amount_fen - settled_fen - credited_fen - written_off_fen)"
 
@@ -37,8 +43,8 @@ static const struct record_def def = {"payments", "number", "payment", fields,
 /* entities §7.3 method: recognised values, anything else is reported as other. */
 static const char *method_class(const char *m)
 {
-    static const char *const known[] = {"bank_transfer", "cash", "cheque", "acceptance_bill",
-                                        "bank_draft", "offset", NULL};
+    static const char *const known[] = {"bank_transfer", "cash",   "cheque", "acceptance_bill",
+                                        "bank_draft",    "offset", NULL};
     for (const char *const *k = known; *k; k++)
         if (m && strcmp(*k, m) == 0)
             return m;
@@ -131,8 +137,9 @@ static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int6
     return 0;
 bad:
     free(a);
-    return err_bad(e, "apply_to", "each apply_to line is {\"invoice\": string, \"amount_fen\": "
-                                  "integer}");
+    return err_bad(e, "apply_to",
+                   "each apply_to line is {\"invoice\": string, \"amount_fen\": "
+                   "integer}");
 }
 
 static int payment_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
@@ -165,15 +172,14 @@ static int payment_json(struct ctx *c, const char *number, json_t **out, struct 
 
 /* §4.2 step 2: for_order. An order already invoiced takes the money on its open invoices;
    otherwise up to its shortfall becomes its earmark. *taken is what this step used. */
-static int for_order(struct ctx *c, const char *customer, const char *number,
-                     const char *order_no, int64_t rem, int64_t free_before, int64_t *taken,
-                     int64_t *earmarked, struct osb_err *e)
+static int for_order(struct ctx *c, const char *customer, const char *number, const char *order_no,
+                     int64_t rem, int64_t free_before, int64_t *taken, int64_t *earmarked,
+                     struct osb_err *e)
 {
     *taken = *earmarked = 0;
     json_t *o = NULL;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT customer, state, total_fen FROM orders WHERE number = ?", "s",
-                    order_no);
+    int rc = db_row(c->db, e, &o, "SELECT customer, state, total_fen FROM orders WHERE number = ?",
+                    "s", order_no);
     if (rc < 0)
         return -1;
     if (rc == 0 || strcmp(jstr(o, "customer"), customer) != 0) {
@@ -181,8 +187,9 @@ static int for_order(struct ctx *c, const char *customer, const char *number,
         return err_invalid(e, "for_order", rc == 0 ? "unknown_reference" : "order_other_customer",
                            "no order '%s' of customer %s", order_no, customer);
     }
-    static const char *const open_states[] = {"prepay_required", "st_pending", "pending_approval",
-                                              "approved", "billed", "released", NULL};
+    static const char *const open_states[] = {
+        "prepay_required", "st_pending", "pending_approval", "approved", "billed",
+        "released",        NULL};
     bool ok = false;
     for (const char *const *s = open_states; *s; s++)
         ok = ok || strcmp(*s, jstr(o, "state")) == 0;
@@ -210,7 +217,8 @@ static int for_order(struct ctx *c, const char *customer, const char *number,
         size_t i;
         json_t *it;
         rc = 0;
-        json_array_foreach(inv, i, it) {
+        json_array_foreach(inv, i, it)
+        {
             int64_t amt = jint(it, "open") < rem ? jint(it, "open") : rem;
             if (amt <= 0)
                 break;
@@ -306,30 +314,34 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                 c->user.username) < 0)
         goto out;
     /* Cash (现金款) and market-expense credits (费用款) are kept apart by kind. */
-    struct ledger_post lp = {customer, received,
-                             strcmp(kind, "expense") == 0 ? "expense_credit" : "payment", number,
-                             jstr(n, "for_order"), 0, amount, c->now};
+    struct ledger_post lp = {customer,
+                             received,
+                             strcmp(kind, "expense") == 0 ? "expense_credit" : "payment",
+                             number,
+                             jstr(n, "for_order"),
+                             0,
+                             amount,
+                             c->now};
     if (store_ledger_append(c->db, e, &lp) < 0)
         goto out;
     int64_t rem = amount;
     for (size_t i = 0; i < nreq; i++) {
-        if (billing_allocate(c, customer, "payment", number, reqs[i].invoice, reqs[i].amount,
-                             false, e) < 0)
+        if (billing_allocate(c, customer, "payment", number, reqs[i].invoice, reqs[i].amount, false,
+                             e) < 0)
             goto out;
         rem -= reqs[i].amount;
     }
     int64_t taken = 0, earmarked = 0;
-    if (jstr(n, "for_order") &&
-        for_order(c, customer, number, jstr(n, "for_order"), rem, unapplied - earmarks, &taken,
-                  &earmarked, e) < 0)
+    if (jstr(n, "for_order") && for_order(c, customer, number, jstr(n, "for_order"), rem,
+                                          unapplied - earmarks, &taken, &earmarked, e) < 0)
         goto out;
     /* Steps 3–4: open invoices oldest first, the rest stays unapplied (预收). */
     if (billing_apply_free(c, customer, NULL, "payment", number, e) < 0 ||
         order_recheck_customer(c, customer, e) < 0)
         goto out;
-    json_t *after = json_pack("{ss sI ss ss sI}", "customer", customer, "amount_fen",
-                              (json_int_t)amount, "kind", kind, "received_on", received,
-                              "earmarked_fen", (json_int_t)earmarked);
+    json_t *after =
+        json_pack("{ss sI ss ss sI}", "customer", customer, "amount_fen", (json_int_t)amount,
+                  "kind", kind, "received_on", received, "earmarked_fen", (json_int_t)earmarked);
     rc = flow_audit(c, e, "create", "payment", number, NULL, after);
     json_decref(after);
     if (rc < 0)
@@ -347,8 +359,7 @@ int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
 {
     *out = NULL;
     char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM payments WHERE number = ?", "s",
-                number) < 0)
+    if (db_text(c->db, e, &cust, "SELECT customer FROM payments WHERE number = ?", "s", number) < 0)
         return -1;
     int rc = cust ? billing_sees(c, cust, e) : 0;
     free(cust);
@@ -389,7 +400,8 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
     json_t *items = json_array(), *next = json_null();
     size_t i;
     json_t *it;
-    json_array_foreach(nums, i, it) {
+    json_array_foreach(nums, i, it)
+    {
         if ((int)i == q->limit) {
             next = json_string(jstr(json_array_get(nums, i - 1), "number"));
             break;

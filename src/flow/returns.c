@@ -20,9 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
-static bool is(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+static bool is(const char *a, const char *b)
+{
+    return a && b && *a && strcmp(a, b) == 0;
+}
 
 #define RETURN_WINDOW_DAYS 90 /* numbering-and-rules.md §9 return_window_days */
 #define MAX_RETURN_LINES 200
@@ -31,8 +40,8 @@ static bool sees(struct ctx *c, const struct order_customer *cu)
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region, cu->kam, cu->rep, cu->kam_manager,
-                                cu->supervisor};
+    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
+                                cu->rep,    cu->kam_manager, cu->supervisor};
     return scope_sees_customer(&su, &sc);
 }
 
@@ -40,8 +49,8 @@ static bool owns(struct ctx *c, const struct order_customer *cu)
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region, cu->kam, cu->rep, cu->kam_manager,
-                                cu->supervisor};
+    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
+                                cu->rep,    cu->kam_manager, cu->supervisor};
     return scope_owns_customer(&su, &sc);
 }
 
@@ -89,14 +98,14 @@ static int return_json(struct ctx *c, const char *number, json_t **out, struct o
     if (!json_is_array(cns))
         json_object_set_new(o, "credit_notes", json_array());
     cns = json_object_get(o, "credit_notes");
-    json_object_set(o, "credit_note",
-                    json_array_size(cns) ? json_array_get(cns, 0) : json_null());
+    json_object_set(o, "credit_note", json_array_size(cns) ? json_array_get(cns, 0) : json_null());
     int64_t total = 0;
     json_array_foreach(lines, i, it) total += jint(it, "amount_fen");
     json_object_set_new(o, "total_fen", json_integer(total));
     if (c->user.role == ROLE_WAREHOUSE) {
         /* §4: the warehouse sees returns without prices or amounts. */
-        json_array_foreach(lines, i, it) {
+        json_array_foreach(lines, i, it)
+        {
             json_object_del(it, "price_fen");
             json_object_del(it, "amount_fen");
         }
@@ -152,9 +161,9 @@ static int returnable(struct ctx *c, const char *order_no, const char *sku, cons
                : 0;
 }
 
-static const char *const reason_codes[] = {"damaged",        "spoiled",         "expired",
-                                           "wrong_item",     "quality_complaint",
-                                           "consumer_return", "other",          NULL};
+static const char *const reason_codes[] = {
+    "damaged",           "spoiled",         "expired", "wrong_item",
+    "quality_complaint", "consumer_return", "other",   NULL};
 
 int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -165,8 +174,9 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         return err_bad(e, NULL, "the body must be a JSON object");
     const char *k;
     json_t *v;
-    json_object_foreach(body, k, v) if (strcmp(k, "order") && strcmp(k, "lines") &&
-                                        strcmp(k, "kind") && strcmp(k, "comment")) return err_bad(e, k, "unknown field '%s'", k);
+    json_object_foreach(body, k,
+                        v) if (strcmp(k, "order") && strcmp(k, "lines") && strcmp(k, "kind") &&
+                               strcmp(k, "comment")) return err_bad(e, k, "unknown field '%s'", k);
     json_t *jo = json_object_get(body, "order"), *jl = json_object_get(body, "lines");
     json_t *jk = json_object_get(body, "kind");
     if (jk && (!json_is_string(jk) || strcmp(json_string_value(jk), "return")))
@@ -188,13 +198,12 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         return err_invalid(e, "lines", "too_many_lines", "at most 200 lines");
     const char *order_no = json_string_value(jo);
     json_t *o = NULL;
-    int rc = db_row(c->db, e, &o, "SELECT customer, state FROM orders WHERE number = ?", "s",
-                    order_no);
+    int rc =
+        db_row(c->db, e, &o, "SELECT customer, state FROM orders WHERE number = ?", "s", order_no);
     if (rc < 0)
         return -1;
     struct order_customer cu;
-    if (rc == 0 || store_order_customer(c->db, e, jstr(o, "customer"), &cu) != 1 ||
-        !sees(c, &cu)) {
+    if (rc == 0 || store_order_customer(c->db, e, jstr(o, "customer"), &cu) != 1 || !sees(c, &cu)) {
         json_decref(o);
         return err_ok(e) ? err_invalid(e, "order", "unknown_reference", "no order '%s'", order_no)
                          : -1;
@@ -206,8 +215,7 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         return err_forbidden(e, "role", "only the customer's KAM or rep files its returns");
     if (strcmp(ostate, "released") && strcmp(ostate, "closed"))
         return err_invalid(e, "order", "not_returnable",
-                           "order %s is %s: only dispatched goods can come back", order_no,
-                           ostate);
+                           "order %s is %s: only dispatched goods can come back", order_no, ostate);
     struct rl {
         const char *sku, *batch, *reason, *code;
         int64_t qty, price, amount;
@@ -296,9 +304,8 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
             if (strcmp(ls[j].sku, r->sku) == 0 && strcmp(ls[j].batch, r->batch) == 0)
                 returned += ls[j].qty;
         if (r->qty > shipped - returned) {
-            err_invalid(e, field, "over_return",
-                        "%s batch %s: %lld shipped, %lld already returned", r->sku, r->batch,
-                        (long long)shipped, (long long)returned);
+            err_invalid(e, field, "over_return", "%s batch %s: %lld shipped, %lld already returned",
+                        r->sku, r->batch, (long long)shipped, (long long)returned);
             e->extra = json_pack("{sI sI}", "shipped", (json_int_t)shipped, "returned",
                                  (json_int_t)returned);
             goto out;
@@ -315,15 +322,14 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                " WHERE order_no = ? AND state IN ('dispatched', 'delivered')",
                "s", order_no) < 0)
         goto out;
-    bool late = last && ts_to_date(c->now, c->cfg->tz_min) -
-                                ts_to_date(last, c->cfg->tz_min) > RETURN_WINDOW_DAYS;
+    bool late = last && ts_to_date(c->now, c->cfg->tz_min) - ts_to_date(last, c->cfg->tz_min) >
+                            RETURN_WINDOW_DAYS;
     char number[DOCNO_MAX];
     if (flow_docno(c, e, "TH", number) < 0 ||
         db_exec(c->db, e,
                 "INSERT INTO returns(number, order_no, customer, kind, state, late, created_at,"
                 " created_by, updated_at) VALUES(?,?,?,'return','requested',?,?,?,?)",
-                "sssbisi", number, order_no, cu.code, late, c->now, c->user.username,
-                c->now) < 0)
+                "sssbisi", number, order_no, cu.code, late, c->now, c->user.username, c->now) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         struct rl *r = &ls[i];
@@ -331,12 +337,12 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                     "INSERT INTO return_lines(return_no, line_no, sku, batch, qty, reason,"
                     " reason_code, price_fen, amount_fen, warehouse, shipment)"
                     " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                    "sdssissiiss", number, (int)i + 1, r->sku, r->batch, r->qty, r->reason,
-                    r->code, r->price, r->amount, r->warehouse, r->shipment) < 0)
+                    "sdssissiiss", number, (int)i + 1, r->sku, r->batch, r->qty, r->reason, r->code,
+                    r->price, r->amount, r->warehouse, r->shipment) < 0)
             goto out;
     }
-    json_t *after = json_pack("{ss ss ss sb}", "state", "requested", "order", order_no,
-                              "customer", cu.code, "late", late);
+    json_t *after = json_pack("{ss ss ss sb}", "state", "requested", "order", order_no, "customer",
+                              cu.code, "late", late);
     if (event(c, number, "create", NULL, "requested", jstr(body, "comment"), e) < 0 ||
         flow_audit(c, e, "create", "return", number, NULL, after) < 0) {
         json_decref(after);
@@ -364,8 +370,7 @@ int return_get(struct ctx *c, const char *number, json_t **out, struct osb_err *
 {
     *out = NULL;
     char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM returns WHERE number = ?", "s", number) <
-        0)
+    if (db_text(c->db, e, &cust, "SELECT customer FROM returns WHERE number = ?", "s", number) < 0)
         return -1;
     struct order_customer cu;
     int rc = cust ? store_order_customer(c->db, e, cust, &cu) : 0;
@@ -439,7 +444,8 @@ int return_list(struct ctx *c, const struct return_query *q, json_t **out, struc
     json_t *items = json_array(), *next = json_null();
     size_t i;
     json_t *it;
-    json_array_foreach(nums, i, it) {
+    json_array_foreach(nums, i, it)
+    {
         if ((int)i == q->limit) {
             next = json_string(jstr(json_array_get(nums, i - 1), "number"));
             break;
@@ -488,11 +494,11 @@ static int a_inspect(struct ract *x, struct osb_err *e)
         return err_bad(e, "name_spec_qty_ok", "name_spec_qty_ok must be true or false");
     char at[32];
     ts_format_rfc3339(x->c->now, x->c->cfg->tz_min, at);
-    json_t *insp = json_pack("{sb sO* ss ss ss*}", "genuine", genuine, "name_spec_qty_ok", ok,
-                             "by", x->c->user.username, "at", at, "note",
+    json_t *insp = json_pack("{sb sO* ss ss ss*}", "genuine", genuine, "name_spec_qty_ok", ok, "by",
+                             x->c->user.username, "at", at, "note",
                              json_string_value(json_object_get(x->body, "note")));
-    int rc = db_exec(x->c->db, e, "UPDATE returns SET inspection = ? WHERE number = ?", "js",
-                     insp, x->number);
+    int rc = db_exec(x->c->db, e, "UPDATE returns SET inspection = ? WHERE number = ?", "js", insp,
+                     x->number);
     json_decref(insp);
     if (rc < 0)
         return -1;
@@ -510,8 +516,9 @@ static int a_approve(struct ract *x, struct osb_err *e)
     bool slt = (c->user.role == ROLE_SALES_DIRECTOR || c->user.role == ROLE_DEPUTY_DIRECTOR) &&
                is(c->user.username, x->cu->supervisor);
     if (!mm && !slt)
-        return err_forbidden(e, "role", "only the MM of market %s (or its supervising SLT member)"
-                                        " approves",
+        return err_forbidden(e, "role",
+                             "only the MM of market %s (or its supervising SLT member)"
+                             " approves",
                              x->cu->market);
     if (is(jstr(x->r, "created_by"), c->user.username))
         return err_forbidden(e, "self_approval", "you may not approve your own return");
@@ -527,8 +534,8 @@ static int a_approve(struct ract *x, struct osb_err *e)
     ts_format_rfc3339(c->now, c->cfg->tz_min, at);
     json_t *note = json_pack("{ss ss ss ss so}", "number", x->number, "title", "红字出库单",
                              "issued_at", at, "approved_by", c->user.username, "lines", lines);
-    int rc = db_exec(c->db, e, "UPDATE returns SET red_ink_note = ? WHERE number = ?", "js",
-                     note, x->number);
+    int rc = db_exec(c->db, e, "UPDATE returns SET red_ink_note = ? WHERE number = ?", "js", note,
+                     x->number);
     json_decref(note);
     if (rc < 0)
         return -1;
@@ -563,7 +570,8 @@ static int a_receive(struct ract *x, struct osb_err *e)
     json_t *l;
     int rc = 0;
     /* Stock back into its original lot (quality ok: available again). */
-    json_array_foreach(lines, i, l) {
+    json_array_foreach(lines, i, l)
+    {
         if (db_exec(c->db, e,
                     "UPDATE stock_lots SET on_hand = on_hand + ? WHERE warehouse = ? AND sku = ?"
                     " AND batch = ?",
@@ -585,10 +593,11 @@ static int a_receive(struct ract *x, struct osb_err *e)
     /* Credit notes: one per invoice, line by line (qty × original price), each line tied to
        the invoice line of the same order line; never more than the invoice has left. */
     struct cn_line *cl = xcalloc(n ? n : 1, sizeof *cl);
-    char (*inv)[DOCNO_MAX] = xcalloc(n ? n : 1, sizeof *inv);
+    char(*inv)[DOCNO_MAX] = xcalloc(n ? n : 1, sizeof *inv);
     bool *done = xcalloc(n ? n : 1, sizeof *done);
     json_t *cns = json_array();
-    json_array_foreach(lines, i, l) {
+    json_array_foreach(lines, i, l)
+    {
         char *num = NULL;
         if (db_text(c->db, e, &num,
                     "SELECT number FROM invoices WHERE order_no = ? AND state <> 'cancelled'"
@@ -634,9 +643,8 @@ static int a_receive(struct ract *x, struct osb_err *e)
             left -= amt;
             if (amt <= 0)
                 continue;
-            cl[k++] = (struct cn_line){(int)il,        jstr(lb, "sku"),
-                                       jstr(lb, "batch"), jint(lb, "qty"),
-                                       jint(lb, "price_fen"), amt};
+            cl[k++] = (struct cn_line){(int)il,         jstr(lb, "sku"),       jstr(lb, "batch"),
+                                       jint(lb, "qty"), jint(lb, "price_fen"), amt};
         }
         if (rc < 0 || k == 0)
             continue;
@@ -692,8 +700,8 @@ static const struct {
     {"cancel", P__COUNT, {"requested", "confirmed", "inspected"}, a_cancel},
 };
 
-int return_act(struct ctx *c, const char *number, const char *action, json_t *body,
-               json_t **out, struct osb_err *e)
+int return_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+               struct osb_err *e)
 {
     *out = NULL;
     size_t ai = 0;
@@ -706,8 +714,9 @@ int return_act(struct ctx *c, const char *number, const char *action, json_t *bo
     const char *k;
     json_t *v;
     json_object_foreach(body, k, v) if (strcmp(k, "comment") && strcmp(k, "genuine") &&
-                                        strcmp(k, "name_spec_qty_ok") && strcmp(k, "note"))
-        return err_bad(e, k, "unknown field '%s'", k);
+                                        strcmp(k, "name_spec_qty_ok") &&
+                                        strcmp(k, "note")) return err_bad(e, k,
+                                                                          "unknown field '%s'", k);
     json_t *cm = json_object_get(body, "comment");
     if (cm && !json_is_string(cm) && !json_is_null(cm))
         return err_bad(e, "comment", "comment must be a string");
@@ -719,8 +728,7 @@ int return_act(struct ctx *c, const char *number, const char *action, json_t *bo
     if (rc < 0)
         return -1;
     struct order_customer cu;
-    if (rc == 0 || store_order_customer(c->db, e, jstr(r, "customer"), &cu) != 1 ||
-        !sees(c, &cu)) {
+    if (rc == 0 || store_order_customer(c->db, e, jstr(r, "customer"), &cu) != 1 || !sees(c, &cu)) {
         json_decref(r);
         return err_ok(e) ? err_set(e, ERR_NOT_FOUND, "no return '%s'", number) : -1;
     }
@@ -730,8 +738,8 @@ int return_act(struct ctx *c, const char *number, const char *action, json_t *bo
     snprintf(from, sizeof from, "%s", jstr(r, "state"));
     if (actions[ai].perm != P__COUNT && flow_need(c, actions[ai].perm, e) < 0)
         goto out;
-    if (actions[ai].perm == P__COUNT &&
-        c->user.role != ROLE_KAM && c->user.role != ROLE_REP && c->user.role != ROLE_UM) {
+    if (actions[ai].perm == P__COUNT && c->user.role != ROLE_KAM && c->user.role != ROLE_REP &&
+        c->user.role != ROLE_UM) {
         err_forbidden(e, "role", "the role %s may not cancel a return", role_str(c->user.role));
         goto out;
     }
@@ -752,8 +760,8 @@ int return_act(struct ctx *c, const char *number, const char *action, json_t *bo
         event(c, number, action, from, x.to, comment, e) < 0)
         goto out;
     json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)jint(r, "version"));
-    json_t *after = json_pack("{ss sI}", "state", x.to, "version",
-                              (json_int_t)(jint(r, "version") + 1));
+    json_t *after =
+        json_pack("{ss sI}", "state", x.to, "version", (json_int_t)(jint(r, "version") + 1));
     rc = flow_audit(c, e, action, "return", number, before, after);
     json_decref(before);
     json_decref(after);

@@ -22,7 +22,7 @@ struct return_query {
 };
 int return_list(struct ctx *c, const struct return_query *q, json_t **out, struct osb_err *e);
 /* POST /returns/{number}/{action}; 404 for an unknown action. */
-int return_act(struct ctx *c, const char *number, const char *action, json_t *body,
-               json_t **out, struct osb_err *e);
+int return_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+               struct osb_err *e);
 
 #endif

@@ -87,8 +87,7 @@ int h_customer_statement(struct req *r, struct osb_err *e)
     struct statement_query q = {req_query(r, "from"), req_query(r, "to"), req_query(r, "format"),
                                 req_query(r, "basis"), req_query(r, "month")};
     struct statement_out out;
-    if (req_query_only(r, allowed, e) < 0 ||
-        statement_get(&r->ctx, r->params[0], &q, &out, e) < 0)
+    if (req_query_only(r, allowed, e) < 0 || statement_get(&r->ctx, r->params[0], &q, &out, e) < 0)
         return -1;
     if (out.json) {
         resp_json(r, 200, out.json);
@@ -106,8 +105,8 @@ int h_receivables_aging(struct req *r, struct osb_err *e)
     static const char *const allowed[] = {"as_of", "market", "region", NULL};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 ||
-        aging_get(&r->ctx, req_query(r, "as_of"), req_query(r, "market"),
-                  req_query(r, "region"), &out, e) < 0)
+        aging_get(&r->ctx, req_query(r, "as_of"), req_query(r, "market"), req_query(r, "region"),
+                  &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -37,10 +37,9 @@
 const char *stmt_kind_zh(const char *k)
 {
     static const char *const map[][2] = {
-        {"invoice", "发票"},           {"payment", "收款"},
-        {"expense_credit", "费用款"},  {"credit_note", "红字发票"},
-        {"debit_note", "调整单"},      {"prepayment_refund", "预收退款"},
-        {"write_off", "坏账核销"},     {"reversal", "冲销"},
+        {"invoice", "发票"},         {"payment", "收款"},      {"expense_credit", "费用款"},
+        {"credit_note", "红字发票"}, {"debit_note", "调整单"}, {"prepayment_refund", "预收退款"},
+        {"write_off", "坏账核销"},   {"reversal", "冲销"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (k && strcmp(map[i][0], k) == 0)
@@ -48,7 +47,10 @@ const char *stmt_kind_zh(const char *k)
     return k ? k : "";
 }
 
-static const char *s0(const char *s) { return s ? s : ""; }
+static const char *s0(const char *s)
+{
+    return s ? s : "";
+}
 
 /* ---- PDF ------------------------------------------------------------------------------- */
 
@@ -60,8 +62,8 @@ struct col {
 
 /* Widths add up to PAGE_W − 2 × MARGIN (515.28). */
 static const struct col cols[] = {
-    {"序号", 30, PANGO_ALIGN_CENTER},   {"日期", 64, PANGO_ALIGN_LEFT},
-    {"类别", 52, PANGO_ALIGN_LEFT},     {"单据号", 125.28, PANGO_ALIGN_LEFT},
+    {"序号", 30, PANGO_ALIGN_CENTER},        {"日期", 64, PANGO_ALIGN_LEFT},
+    {"类别", 52, PANGO_ALIGN_LEFT},          {"单据号", 125.28, PANGO_ALIGN_LEFT},
     {"借方（应收）", 80, PANGO_ALIGN_RIGHT}, {"贷方（收款/冲减）", 84, PANGO_ALIGN_RIGHT},
     {"余额", 80, PANGO_ALIGN_RIGHT},
 };
@@ -75,8 +77,8 @@ struct rd {
     double y;
 };
 
-static void text(struct rd *r, double x, double y, double w, const char *s, double size,
-                 bool bold, PangoAlignment align)
+static void text(struct rd *r, double x, double y, double w, const char *s, double size, bool bold,
+                 PangoAlignment align)
 {
     PangoLayout *l = pango_layout_new(r->pc);
     PangoFontDescription *fd = pango_font_description_from_string(FONT);
@@ -96,7 +98,10 @@ static void text(struct rd *r, double x, double y, double w, const char *s, doub
     g_object_unref(l);
 }
 
-static void yuan(int64_t fen, char *b, size_t n) { money_format(fen, b, n); }
+static void yuan(int64_t fen, char *b, size_t n)
+{
+    money_format(fen, b, n);
+}
 
 static void footer(struct rd *r)
 {
@@ -234,8 +239,7 @@ int report_statement_pdf(const struct stmt_doc *d, char **out, size_t *len, stru
     struct sb pdf = SB_INIT;
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_sb, &pdf, PAGE_W, PAGE_H);
     char title[128];
-    snprintf(title, sizeof title, "对账单 %s %s–%s", s0(d->customer_code), s0(d->from),
-             s0(d->to));
+    snprintf(title, sizeof title, "对账单 %s %s–%s", s0(d->customer_code), s0(d->from), s0(d->to));
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "OSB");
     cairo_t *cr = cairo_create(sf);
@@ -273,7 +277,10 @@ int report_statement_pdf(const struct stmt_doc *d, char **out, size_t *len, stru
 
 /* ---- XLSX ------------------------------------------------------------------------------ */
 
-static double yuan_num(int64_t fen) { return (double)fen / 100.0; }
+static double yuan_num(int64_t fen)
+{
+    return (double)fen / 100.0;
+}
 
 int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, struct osb_err *e)
 {
@@ -314,8 +321,7 @@ int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, str
     worksheet_write_string(ws, 2, 0, "期间", bold);
     snprintf(line, sizeof line, "%s 至 %s", s0(d->from), s0(d->to));
     worksheet_write_string(ws, 2, 1, line, NULL);
-    static const char *const head[] = {"日期", "类别", "单据号", "订单号", "借方",
-                                       "贷方",  "余额"};
+    static const char *const head[] = {"日期", "类别", "单据号", "订单号", "借方", "贷方", "余额"};
     for (int i = 0; i < 7; i++)
         worksheet_write_string(ws, 4, (lxw_col_t)i, head[i], bold);
     worksheet_write_string(ws, 5, 0, s0(d->from), NULL);

@@ -29,8 +29,8 @@ int store_ledger_append(struct db *db, struct osb_err *e, const struct ledger_po
     return db_exec(db, e,
                    "INSERT INTO ledger(customer, seq, date, posted_at, kind, document, order_no,"
                    " debit_fen, credit_fen, balance_fen) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                   "sisisssiii", p->customer, seq + 1, p->date, p->posted_at, p->kind,
-                   p->document, p->order_no, p->debit_fen, p->credit_fen, bal) < 0
+                   "sisisssiii", p->customer, seq + 1, p->date, p->posted_at, p->kind, p->document,
+                   p->order_no, p->debit_fen, p->credit_fen, bal) < 0
                ? -1
                : 0;
 }
@@ -44,6 +44,5 @@ json_t *store_aging_params(int32_t as_of, const char *market, const char *region
     date_format(as_of - 90, d90);
     json_t *m = market ? json_string(market) : json_null();
     json_t *r = region ? json_string(region) : json_null();
-    return json_pack("[ss ss ss ss s Oo Oo]", d0, d0, d30, d30, d60, d60, d90, d90, d0, m, m, r,
-                     r);
+    return json_pack("[ss ss ss ss s Oo Oo]", d0, d0, d30, d30, d60, d60, d90, d90, d0, m, m, r, r);
 }
