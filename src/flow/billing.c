@@ -36,7 +36,7 @@ static int credit_note(struct ctx *c, const char *invoice, const char *reason,
 
 /* Roles that read customers' money (numbering-and-rules.md §4): the warehouse sees no prices,
    customer service no ledger, marketing AR only in aggregate, admin master data only. */
-static bool role_reads_money(enum role r)
+bool billing_role_reads_money(enum role r)
 {
     switch (r) {
     case ROLE_WAREHOUSE:
@@ -64,7 +64,7 @@ int billing_sees(struct ctx *c, const char *customer, struct osb_err *e)
                                 cu.rep,    cu.kam_manager, cu.supervisor};
     if (!scope_sees_customer(&su, &sc))
         return 0;
-    if (!role_reads_money(c->user.role))
+    if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see customers' accounts",
                              role_str(c->user.role));
     return 1;
@@ -72,7 +72,7 @@ int billing_sees(struct ctx *c, const char *customer, struct osb_err *e)
 
 void billing_scope_sql(struct ctx *c, struct sb *sql, json_t *p, const char *cust)
 {
-    if (!role_reads_money(c->user.role)) {
+    if (!billing_role_reads_money(c->user.role)) {
         sb_add(sql, " AND 0 = 1");
         return;
     }
@@ -815,7 +815,7 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
         if (!ok)
             return err_bad(e, "state", "state is open, partial, paid, cancelled or written_off");
     }
-    if (!role_reads_money(c->user.role))
+    if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see invoices",
                              role_str(c->user.role));
     json_t *p = json_array();

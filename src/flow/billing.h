@@ -84,6 +84,10 @@ int billing_money(struct ctx *c, const char *customer, int64_t *unapplied, int64
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
+/* Roles that read customers' money at all (numbering-and-rules.md §4): all but the
+   warehouse (no prices), customer service (no ledger), marketing (AR only in aggregate) and
+   admin (master data only). */
+bool billing_role_reads_money(enum role r);
 /* May the caller see this customer's financial documents? 1 yes, 0 not in scope (404),
    -1 error; a role that sees the customer but no money (warehouse, customer service,
    marketing, admin) gets 403. */

@@ -216,8 +216,7 @@ int aging_get(struct ctx *c, const char *as_of, const char *market, const char *
     date_t d = flow_today(c);
     if (opt_date(as_of, "as_of", &d, e) < 0)
         return -1;
-    if (c->user.role == ROLE_WAREHOUSE || c->user.role == ROLE_CUSTOMER_SERVICE ||
-        c->user.role == ROLE_ADMIN || c->user.role == ROLE_MARKETING)
+    if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see receivables by customer",
                              role_str(c->user.role));
     json_t *p = store_aging_params(d, market, region);

@@ -373,6 +373,9 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
     *out = NULL;
     if (q->kind && strcmp(q->kind, "payment") && strcmp(q->kind, "expense"))
         return err_bad(e, "kind", "kind is payment or expense");
+    if (!billing_role_reads_money(c->user.role))
+        return err_forbidden(e, "role", "the role %s does not see receipts",
+                             role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT p.number FROM payments p JOIN customers cu ON cu.code = p.customer"
