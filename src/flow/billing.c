@@ -480,7 +480,9 @@ static int credit_whole(struct ctx *c, const char *invoice, int64_t amount, cons
 int billing_order_credit_back(struct ctx *c, const char *order_no, struct osb_err *e)
 {
     json_t *rows = db_rows(c->db, e,
-                           "SELECT number, amount_fen - credited_fen - written_off_fen AS left"
+                           "SELECT number, amount_fen - written_off_fen - coalesce((SELECT"
+                           " sum(n.amount_fen) FROM credit_notes n WHERE n.invoice ="
+                           " invoices.number), 0) AS left"
                            " FROM invoices WHERE order_no = ? AND state <> 'cancelled'"
                            " ORDER BY number",
                            "s", order_no);
@@ -532,7 +534,8 @@ int billing_on_backorder_cancel(struct ctx *c, const char *order_no, int64_t amo
         char number[DOCNO_MAX];
         int64_t left = 0;
         rc = db_int(c->db, e, &left,
-                    "SELECT amount_fen - credited_fen - written_off_fen FROM invoices"
+                    "SELECT amount_fen - written_off_fen - coalesce((SELECT sum(n.amount_fen)"
+                    " FROM credit_notes n WHERE n.invoice = invoices.number), 0) FROM invoices"
                     " WHERE number = ?",
                     "s", inv);
         if (rc >= 0) {

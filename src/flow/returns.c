@@ -590,66 +590,68 @@ static int a_receive(struct ract *x, struct osb_err *e)
             return -1;
         }
     }
-    /* Credit notes: one per invoice, line by line (qty × original price), each line tied to
-       the invoice line of the same order line; never more than the invoice has left. */
-    struct cn_line *cl = xcalloc(n ? n : 1, sizeof *cl);
-    char(*inv)[DOCNO_MAX] = xcalloc(n ? n : 1, sizeof *inv);
-    bool *done = xcalloc(n ? n : 1, sizeof *done);
+    /* Credit notes: one per invoice, line by line at the original price, each line tied to the
+       invoice line of its SKU. A line goes against the invoice of the shipment that shipped
+       its batch (or the prepay-only order's invoice) first, then the order's other invoices
+       of that SKU; never more than an invoice has left to credit (its amount less all its
+       credit notes). */
+    json_t *invs = db_rows(c->db, e,
+                           "SELECT i.number, i.shipment, i.amount_fen - coalesce((SELECT"
+                           " sum(n.amount_fen) FROM credit_notes n WHERE n.invoice = i.number),"
+                           " 0) AS left FROM invoices i WHERE i.order_no = ?"
+                           " AND i.state <> 'cancelled' ORDER BY i.number",
+                           "s", order_no);
+    if (!invs) {
+        json_decref(lines);
+        return -1;
+    }
+    size_t ni = json_array_size(invs), nn = n ? n : 1;
+    struct cn_line *cl = xcalloc(nn * (ni ? ni : 1), sizeof *cl);
+    size_t *cnt = xcalloc(ni ? ni : 1, sizeof *cnt);
+    int64_t *left = xcalloc(ni ? ni : 1, sizeof *left);
+    for (size_t j = 0; j < ni; j++)
+        left[j] = jint(json_array_get(invs, j), "left");
     json_t *cns = json_array();
     json_array_foreach(lines, i, l)
     {
-        char *num = NULL;
-        if (db_text(c->db, e, &num,
-                    "SELECT number FROM invoices WHERE order_no = ? AND state <> 'cancelled'"
-                    " AND (shipment = ? OR shipment IS NULL)"
-                    " ORDER BY CASE WHEN shipment = ? THEN 0 ELSE 1 END, number LIMIT 1",
-                    "sss", order_no, jstr(l, "shipment"), jstr(l, "shipment")) < 0) {
-            rc = -1;
-            break;
-        }
-        snprintf(inv[i], DOCNO_MAX, "%s", num ? num : "");
-        done[i] = num == NULL; /* nothing invoiced, nothing to credit */
-        free(num);
-    }
-    for (size_t a = 0; rc == 0 && a < n; a++) {
-        if (done[a])
-            continue;
-        int64_t left = 0;
-        if (db_int(c->db, e, &left,
-                   "SELECT amount_fen - credited_fen - written_off_fen FROM invoices"
-                   " WHERE number = ?",
-                   "s", inv[a]) < 0) {
-            rc = -1;
-            break;
-        }
-        size_t k = 0;
-        for (size_t b = a; b < n; b++) {
-            if (done[b] || strcmp(inv[a], inv[b]))
-                continue;
-            done[b] = true;
-            json_t *lb = json_array_get(lines, b);
-            int64_t il = 0;
-            if (db_int(c->db, e, &il,
-                       "SELECT il.line_no FROM invoice_lines il JOIN order_lines ol"
-                       " ON ol.order_no = ? AND ol.line_no = il.order_line"
-                       " WHERE il.invoice = ? AND il.sku = ? ORDER BY il.line_no LIMIT 1",
-                       "sss", order_no, inv[a], jstr(lb, "sku")) < 0) {
-                rc = -1;
-                break;
+        int64_t rem = jint(l, "amount_fen"), qrem = jint(l, "qty"), price = jint(l, "price_fen");
+        const char *lship = jstr(l, "shipment");
+        for (int pass = 0; pass < 2 && rc == 0; pass++) {
+            for (size_t j = 0; j < ni && rem > 0; j++) {
+                const char *ish = jstr(json_array_get(invs, j), "shipment");
+                bool mine = !ish || (lship && strcmp(ish, lship) == 0);
+                if (mine != (pass == 0) || left[j] <= 0)
+                    continue;
+                const char *num = jstr(json_array_get(invs, j), "number");
+                int64_t il = 0;
+                int f = db_int(c->db, e, &il,
+                               "SELECT line_no FROM invoice_lines WHERE invoice = ? AND sku = ?"
+                               " ORDER BY line_no LIMIT 1",
+                               "ss", num, jstr(l, "sku"));
+                if (f < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (f == 0)
+                    continue;
+                int64_t take = rem < left[j] ? rem : left[j];
+                int64_t q = take == rem ? qrem : (price > 0 ? take / price : 0);
+                cl[j * nn + cnt[j]++] =
+                    (struct cn_line){(int)il, jstr(l, "sku"), jstr(l, "batch"), q, price, take};
+                left[j] -= take;
+                rem -= take;
+                qrem -= q;
             }
-            int64_t amt = jint(lb, "amount_fen");
-            if (amt > left)
-                amt = left;
-            left -= amt;
-            if (amt <= 0)
-                continue;
-            cl[k++] = (struct cn_line){(int)il,         jstr(lb, "sku"),       jstr(lb, "batch"),
-                                       jint(lb, "qty"), jint(lb, "price_fen"), amt};
         }
-        if (rc < 0 || k == 0)
+        if (rc < 0)
+            break;
+    }
+    for (size_t j = 0; rc == 0 && j < ni; j++) {
+        if (cnt[j] == 0)
             continue;
         char number[DOCNO_MAX];
-        if (billing_credit_note(c, inv[a], "return", x->number, cl, k, number, e) < 0) {
+        if (billing_credit_note(c, jstr(json_array_get(invs, j), "number"), "return", x->number,
+                                &cl[j * nn], cnt[j], number, e) < 0) {
             rc = -1;
             break;
         }
@@ -661,8 +663,9 @@ static int a_receive(struct ract *x, struct osb_err *e)
                  ? -1
                  : 0;
     free(cl);
-    free(inv);
-    free(done);
+    free(cnt);
+    free(left);
+    json_decref(invs);
     json_decref(cns);
     json_decref(lines);
     if (rc < 0)

@@ -210,3 +210,29 @@ def test_return_credit_releases_a_waiting_prepay_order(t):
     eq(credit(t, cust)["prepayment_fen"], 0, "credit used")
     ledger_consistent(t, cust)
     eq(osb_check(t)[0], 0, "osb check clean")
+
+
+def test_a_return_spanning_two_shipments_credits_both_invoices(t):
+    f = setup(t)
+    cust = customer(t)
+    n, ship = released(t, cust, [(f["sku"], 10)])
+    s = dispatch(t, ship, {"lines": [{"sku": f["sku"], "batch": "RTB1", "qty": 6}]})
+    bo = s["backorders"][0]["number"]
+    fh2 = t.ok(t.post(f"/backorders/{bo}/schedule", {}, user="csr_a"))["scheduled_shipment"]
+    dispatch(t, fh2)
+    invs = invoices_of(t, cust)
+    eq([i["amount_fen"] for i in invs], [15000, 10000], "one invoice per dispatch")
+    r = create(t, [{"sku": f["sku"], "batch": "RTB1", "qty": 8, "reason": "滞销"}], order=n)
+    for action, user, body in (("confirm", "um_GZ", None),
+                               ("inspect", "service", {"genuine": True}),
+                               ("approve", "mm_S", None), ("receive", "warehouse", None)):
+        r = act(t, r["number"], action, user, body)
+    eq(len(r["credit_notes"]), 2, "one credit note per invoice")
+    got = [t.ok(t.get(f"/credit-notes/{c}", user="finance")) for c in r["credit_notes"]]
+    eq(sorted((g["invoice"], g["amount_fen"], g["lines"][0]["qty"]) for g in got),
+       [(invs[0]["number"], 15000, 6), (invs[1]["number"], 5000, 2)],
+       "the first shipment's invoice, then the second's")
+    eq([t.ok(t.get(f"/invoices/{i['number']}", user="finance"))["state"] for i in invs],
+       ["cancelled", "partial"], "credited")
+    ledger_consistent(t, cust)
+    eq(osb_check(t)[0], 0, "osb check clean")
