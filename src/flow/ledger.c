@@ -8,6 +8,7 @@
 #include "flow/billing.h"
 #include "flow/flow.h"
 #include "report/statement.h"
+#include "rules/billing.h"
 #include "store/ledger.h"
 
 #include <stdlib.h>
@@ -60,16 +61,9 @@ int ledger_get(struct ctx *c, const char *customer, const char *from, const char
     return 0;
 }
 
-/* The account month (ending on the 25th) a date belongs to: its first and last day. */
 static void account_month(date_t d, date_t *first, date_t *last)
 {
-    int y, m, dd;
-    date_to_ymd(d, &y, &m, &dd);
-    if (dd > ACCOUNT_CUTOFF_DAY && ++m > 12)
-        m = 1, y++;
-    *last = date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY);
-    int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
-    *first = date_from_ymd(py, pm, ACCOUNT_CUTOFF_DAY + 1);
+    billing_account_month(d, ACCOUNT_CUTOFF_DAY, first, last);
 }
 
 static int period(struct ctx *c, const struct statement_query *q, date_t *from, date_t *to,
