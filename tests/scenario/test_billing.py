@@ -436,3 +436,30 @@ def test_backorder_cancel_credits_a_prepay_order_and_frees_a_credit_earmark(t):
     c = credit(t, cust)
     eq((c["prepayment_fen"], c["open_orders_fen"]), (4000, 0), "free again")
     ledger_consistent(t, cust)
+
+
+def test_return_for_fix_credits_back_and_the_next_check_invoices_again(t):
+    s = sku(t)
+    cust = customer(t, limit=0, prepay_only=True)
+    p = pay(t, cust, 20000)
+    got = t.ok(t.get(f"/payments/{p['number']}", user="kam_GZ"))
+    eq((got["number"], got["amount_fen"], got["kind"], got["method_class"]),
+       (p["number"], 20000, "payment", "bank_transfer"), "GET /payments/{number}")
+    t.expect_error(t.get(f"/payments/{p['number']}", user="kam_BJ"), 404, "not_found")
+    o = checked(t, cust, [(s, 20)])
+    first = invoices_of(t, cust)
+    eq([(i["amount_fen"], i["state"]) for i in first], [(20000, "paid")], "invoiced at check")
+    o = order_act(t, o["number"], "return-for-fix", "deputy", {"comment": "数量改为15"})
+    eq(o["state"], "needs_fix", "returned for fix")
+    eq(t.ok(t.get(f"/invoices/{first[0]['number']}", user="finance"))["state"], "cancelled",
+       "credited back")
+    eq(credit(t, cust)["prepayment_fen"], 20000, "money back")
+    order_act(t, o["number"], "amend", "kam_GZ", {"lines": [{"sku": s, "qty": 15}]})
+    order_act(t, o["number"], "accept", "csr_a")
+    o = order_act(t, o["number"], "check", "csr_a")
+    eq(o["state"], "pending_approval", "covered again")
+    invs = invoices_of(t, cust)
+    eq([(i["amount_fen"], i["state"]) for i in invs], [(20000, "cancelled"), (15000, "paid")],
+       "the next CC pass issues a new invoice")
+    eq(credit(t, cust)["prepayment_fen"], 5000, "the rest is free")
+    ledger_consistent(t, cust)
