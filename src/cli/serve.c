@@ -32,6 +32,7 @@ static void tick(void)
         db_rollback(db);
         log_error("scheduler: %s", e.message);
     }
+    jobs_run_outside(&c, ran); /* the e-mail outbox: after the commit, no lock held */
     json_decref(ran);
     err_clear(&e);
 }

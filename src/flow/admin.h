@@ -20,10 +20,13 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
 /* PUT /test/clock {"now"} (admin; only when the server runs with --test-clock). */
 int admin_set_clock(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 
-/* Runs every job that is due (or all with force) inside the caller's transaction; appends
-   the names of the jobs that ran to ran. */
+/* Runs every job that is due inside the caller's transaction; appends the names of the jobs
+   that ran to ran. */
 int jobs_run(struct ctx *c, bool force, json_t *ran, struct osb_err *e);
-/* POST /jobs/run (admin). */
+/* Runs the jobs that must not hold a transaction (the e-mail outbox), after the caller's
+   commit; failures are logged, not returned (the rows simply wait for the next run). */
+void jobs_run_outside(struct ctx *c, json_t *ran);
+/* POST /jobs/run (admin): opens its own transaction (route flag R_OWN_TX). */
 int admin_jobs_run(struct ctx *c, json_t **out, struct osb_err *e);
 
 #endif

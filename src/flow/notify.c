@@ -1,5 +1,10 @@
 /*
  * notify.c — outbox rows and the in-app reading of them.
+ *
+ * One notification is one in-app row (notifications) plus, for a recipient with an e-mail
+ * address, one e-mail delivery row (notification_emails) that flow/mail.c sends with retries.
+ * Keeping the e-mail as a child row rather than a second notifications row keeps "the
+ * notifications of X" one row per message for every reader of that table.
  */
 #include "flow/notify.h"
 
@@ -24,7 +29,18 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
                      " ON CONFLICT(dedup_key) DO NOTHING",
                      "sssssi", event, recipient, sb_str(&subj), document, dedup_key, c->now);
     sb_free(&subj);
-    return rc < 0 ? -1 : 0;
+    if (rc <= 0)
+        return rc < 0 ? -1 : 0; /* a repeated dedup_key queues nothing, e-mail included */
+    /* The e-mail twin (flows.md §0.2 "in-app message plus e-mail"), queued in the same
+       transaction for a user with an address; flow/mail.c delivers it. The address is taken
+       now, so the mail goes where the user's address pointed when the event happened. */
+    return db_exec(c->db, e,
+                   "INSERT INTO notification_emails(notification, address, created_at,"
+                   " send_after) SELECT ?, email, ?, ? FROM users WHERE username = ?"
+                   " AND active = 1 AND email IS NOT NULL AND email <> ''",
+                   "iiis", db_last_id(c->db), c->now, c->now, recipient) < 0
+               ? -1
+               : 0;
 }
 
 static void fix_times(json_t *items, int tz)

@@ -1,9 +1,12 @@
 /*
- * admin.c (http) — GET /audit, PUT|GET /test/clock, POST /jobs/run, notifications.
+ * admin.c (http) — GET /audit, PUT|GET /test/clock, POST /jobs/run, notifications, settings
+ * and the e-mail outbox.
  */
 #include "core/clock.h"
 #include "flow/admin.h"
+#include "flow/mail.h"
 #include "flow/notify.h"
+#include "flow/settings.h"
 #include "http/handlers.h"
 
 #include <stdlib.h>
@@ -83,6 +86,57 @@ int h_notification_read(struct req *r, struct osb_err *e)
 {
     json_t *out;
     if (notify_mark_read(&r->ctx, strtoll(r->params[0], NULL, 10), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_settings_list(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (settings_list(&r->ctx, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_settings_put(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (settings_put(&r->ctx, r->params[0], req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_outbox_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"state", "limit", "cursor", NULL};
+    int limit;
+    const char *cur = req_query(r, "cursor");
+    int64_t after = 0;
+    if (cur) {
+        char *end;
+        after = strtoll(cur, &end, 10);
+        if (end == cur || *end || after < 0)
+            return err_bad(e, "cursor", "cursor is not one this list gave out");
+    }
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0 ||
+        mail_outbox_list(&r->ctx, req_query(r, "state"), limit, after, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_outbox_retry(struct req *r, struct osb_err *e)
+{
+    char *end;
+    int64_t id = strtoll(r->params[0], &end, 10);
+    if (end == r->params[0] || *end)
+        return err_set(e, ERR_NOT_FOUND, "no e-mail '%s' in the outbox", r->params[0]);
+    json_t *out;
+    if (mail_outbox_retry(&r->ctx, id, &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -87,4 +87,19 @@ int h_return_action(struct req *r, struct osb_err *e);
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);
 
+/* admin.c: settings and the e-mail outbox */
+int h_settings_list(struct req *r, struct osb_err *e);
+int h_settings_put(struct req *r, struct osb_err *e);
+int h_outbox_list(struct req *r, struct osb_err *e);
+int h_outbox_retry(struct req *r, struct osb_err *e);
+
+/* osb.c: the OSB problem log, KPIs, the OSB meeting report */
+int h_osb_issue_list(struct req *r, struct osb_err *e);
+int h_osb_issue_get(struct req *r, struct osb_err *e);
+int h_osb_issue_action(struct req *r, struct osb_err *e);
+int h_osb_issue_create(struct req *r, struct osb_err *e);
+int h_kpis(struct req *r, struct osb_err *e);
+int h_kpi_items(struct req *r, struct osb_err *e);
+int h_report_osb_meeting(struct req *r, struct osb_err *e);
+
 #endif

@@ -70,9 +70,20 @@ static const struct route routes[] = {
     {"GET", "/audit", h_audit_list, 0},
     {"PUT", "/test/clock", h_clock_put, W | R_TEST},
     {"GET", "/test/clock", h_clock_get, R_TEST},
-    {"POST", "/jobs/run", h_jobs_run, W},
+    {"POST", "/jobs/run", h_jobs_run, W | R_OWN_TX},
     {"GET", "/notifications", h_notifications_list, 0},
     {"POST", "/notifications/:/read", h_notification_read, W},
+    {"GET", "/osb-issues", h_osb_issue_list, 0},
+    {"POST", "/osb-issues", h_osb_issue_create, WI},
+    {"GET", "/osb-issues/:", h_osb_issue_get, 0},
+    {"POST", "/osb-issues/:/:", h_osb_issue_action, W},
+    {"GET", "/kpis", h_kpis, 0},
+    {"GET", "/kpis/:/items", h_kpi_items, 0},
+    {"GET", "/reports/osb_meeting", h_report_osb_meeting, 0},
+    {"GET", "/settings", h_settings_list, 0},
+    {"PUT", "/settings/:", h_settings_put, W},
+    {"GET", "/outbox", h_outbox_list, 0},
+    {"POST", "/outbox/:/retry", h_outbox_retry, W},
 };
 
 /* Matches pattern against path; ':' segments are captured (URL-decoded by MHD already). */

@@ -72,7 +72,9 @@ enum perm_action {
     P_RETURN_APPROVE,
     P_RETURN_RECEIVE,
     P_OSB_EXPLAIN,
-    P_OSB_RESOLVE,
+    P_OSB_RESOLVE,        /* resolve; record meeting entries */
+    P_OSB_REOPEN,
+    P_OSB_MANUAL,         /* manual entry */
     P_REPORTS,
     P_EXPORT_CUSTOMERS,
     P_AUDIT_READ,

@@ -345,6 +345,48 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
     "  to_state TEXT, comment TEXT) STRICT;"
     "CREATE INDEX return_events_return ON return_events(return_no, id);",
+    /* 5: the OSB problem log (WT), e-mail delivery of notifications, and the indexes the
+       deadline job and the KPIs read by. An automatic entry is unique per (rule, document,
+       deadline), so a missed deadline opens at most one entry however often the job runs;
+       manual entries have no deadline (NULLs never clash). An e-mail is a child of its in-app
+       notification (one row per notification), queued in the same transaction. */
+    "CREATE TABLE osb_issues(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  rule TEXT NOT NULL, source TEXT NOT NULL CHECK(source IN ('auto', 'meeting', 'manual')),"
+    "  document TEXT, deadline INTEGER, department TEXT NOT NULL, customer TEXT, market TEXT,"
+    "  description TEXT, opened_at INTEGER NOT NULL, opened_by TEXT NOT NULL,"
+    "  due_explanation_by INTEGER NOT NULL, explanation TEXT, cause TEXT, explained_by TEXT,"
+    "  explained_at INTEGER, explanation_late INTEGER NOT NULL DEFAULT 0, resolution TEXT,"
+    "  resolved_by TEXT, resolved_at INTEGER, resolved_unexplained INTEGER NOT NULL DEFAULT 0,"
+    "  completed_at INTEGER, completed_by_action TEXT, meeting_month TEXT,"
+    "  carried_over INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK(state IN ('open', 'explained', 'resolved')),"
+    "  version INTEGER NOT NULL DEFAULT 1, updated_at INTEGER NOT NULL,"
+    "  UNIQUE(rule, document, deadline)) STRICT;"
+    "CREATE INDEX osb_issues_state ON osb_issues(state, opened_at);"
+    "CREATE INDEX osb_issues_opened ON osb_issues(opened_at);"
+    /* Who must explain (kind 'explains') and who else was told (kind 'notified'). */
+    "CREATE TABLE osb_issue_people(issue TEXT NOT NULL REFERENCES osb_issues(number),"
+    "  username TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY(issue, username, kind)) STRICT;"
+    "CREATE INDEX osb_issue_people_user ON osb_issue_people(username);"
+    "CREATE TABLE osb_issue_events(id INTEGER PRIMARY KEY,"
+    "  issue TEXT NOT NULL REFERENCES osb_issues(number), at INTEGER NOT NULL,"
+    "  action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT, to_state TEXT,"
+    "  comment TEXT) STRICT;"
+    "CREATE INDEX osb_issue_events_issue ON osb_issue_events(issue, id);"
+    "CREATE TABLE notification_emails(notification INTEGER PRIMARY KEY"
+    "  REFERENCES notifications(id), address TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  send_after INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN ('pending', 'sent', 'failed',"
+    "  'dead')), sent_at INTEGER, last_error TEXT) STRICT;"
+    "CREATE INDEX notification_emails_due ON notification_emails(send_after)"
+    "  WHERE state = 'pending';"
+    /* The deadline job reads state episodes of orders from their timeline. */
+    "CREATE INDEX order_events_to_state ON order_events(to_state, at);"
+    "CREATE INDEX st_requests_requested ON st_requests(requested_at);"
+    "CREATE INDEX shipments_released ON shipments(released_at);"
+    "CREATE INDEX shipments_dispatched ON shipments(dispatched_at);"
+    "CREATE INDEX invoices_due ON invoices(due_date);"
+    "CREATE INDEX orders_receipt_day ON orders(op_receipt_day);",
 };
 
 int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

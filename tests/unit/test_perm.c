@@ -56,6 +56,8 @@ static const struct {
     {P_RETURN_RECEIVE, "----------Y--R--", "return: receive"},
     {P_OSB_EXPLAIN, "EEEEE--E-EE--R--", "OSB entry: explain"},
     {P_OSB_RESOLVE, "---Y---------R--", "OSB entry: resolve; record meeting entries"},
+    {P_OSB_REOPEN, "YYYY---------R--", "OSB entry: reopen"},
+    {P_OSB_MANUAL, "---Y-----HH-HR--", "OSB entry: manual entry"},
     {P_REPORTS, "YYYYYYYYYYYYYRYO",
      "reports (rows limited to scope; warehouse: stock and shipments; admin: master-data lists)"},
     {P_EXPORT_CUSTOMERS, "YYYY---------RY-", "export customer lists / archive"},

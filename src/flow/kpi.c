@@ -1,0 +1,497 @@
+/*
+ * kpi.c — the five OSB business targets of kpis-and-reports.md §2.1 over a period, with the
+ * documents behind every figure, and the monthly kpi_<name> breach entries (§3.1).
+ *
+ * Each KPI is one row of `kpis` below: a SQL query for the candidate items whose attribution
+ * date falls in [from, to] (limited to the caller's data scope and the market/region filter),
+ * and a function that turns one row into a verdict (rules/kpi.h) against the deadline the
+ * calendar gives (rules/deadline.h). Items still in time are left out until decided (§1.1).
+ *
+ * Decisions where the spec is silent:
+ * - An order counts on the receipt day of its last start (§1.2.4); an order whose clock was
+ *   paused, or which was rejected or cancelled, at or before the deadline is left out.
+ * - An ST request of an order cancelled while undecided is left out when the cancel came by
+ *   the deadline (like §1.2.5); a reject decides it (the refusal is recorded on it).
+ * - shipment_accuracy counts every line of a dispatched shipment on its dispatch date; a line
+ *   is accurate unless the check recorded pick_error. Delivery discrepancies reported after
+ *   POD have no table yet: when they do, they join the numerator's condition here.
+ * - collected_within_5_days_of_due: "in_numerator" of an invoice is true when anything of it
+ *   counts as collected; num_fen/den_fen show its exact share.
+ */
+#include "flow/kpi.h"
+
+#include "core/sb.h"
+#include "flow/flow.h"
+#include "flow/osb_issue.h"
+#include "flow/shipment.h"
+#include "rules/deadline.h"
+#include "store/settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+static bool has(json_t *o, const char *k)
+{
+    return json_is_integer(json_object_get(o, k));
+}
+
+static int setting_int(struct ctx *c, const char *key, int dflt)
+{
+    char *v = settings_get(c->db, key, NULL);
+    int n = dflt;
+    if (v && *v) {
+        char *end;
+        long l = strtol(v, &end, 10);
+        if (!*end && l >= 0 && l <= 100000)
+            n = (int)l;
+    }
+    free(v);
+    return n;
+}
+
+static bool setting_bool(struct ctx *c, const char *key)
+{
+    char *v = settings_get(c->db, key, "false");
+    bool b = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    free(v);
+    return b;
+}
+
+/* What a row function needs besides the row. */
+struct kctx {
+    struct ctx *c;
+    const struct calendar *cal;
+    int sp_hours;      /* sp_hours_target */
+    int coll_days;     /* collection_days_after_due */
+    bool coll_working; /* ... counted in working days */
+    date_t today;
+};
+
+/* One judged item: the verdict, and for money KPIs the amounts. */
+struct kitem {
+    enum kpi_verdict v;
+    int64_t num, den; /* contribution: 1/1, 0/1 for counts; fen for money */
+    json_t *info;     /* extra fields for the drill-down (owned), may be NULL */
+    ts_t deadline;
+    bool has_deadline;
+};
+
+static void ts_field(const struct ctx *c, json_t *o, const char *k, ts_t t)
+{
+    char b[32];
+    ts_format_rfc3339(t, c->cfg->tz_min, b);
+    json_object_set_new(o, k, json_string(b));
+}
+
+static void counted(struct kitem *it, enum kpi_verdict v)
+{
+    it->v = v;
+    it->num = v == KV_HIT;
+    it->den = v != KV_LEFT_OUT;
+}
+
+/* §1.2: orders by receipt day; deadline 24:00 of the receipt day; hit when released by it. */
+static int row_same_day(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e)
+{
+    (void)e;
+    date_t day;
+    if (!date_parse(jstr(r, "attribution_date"), &day)) {
+        it->v = KV_LEFT_OUT;
+        return 0;
+    }
+    struct kpi_timed t = {deadline_end_of_day(k->cal, day), has(r, "released_at"),
+                          jint(r, "released_at"), false, 0};
+    if (has(r, "paused_at")) {
+        t.left = true;
+        t.left_at = jint(r, "paused_at");
+    }
+    if (has(r, "ended_at") && (!t.left || jint(r, "ended_at") < t.left_at)) {
+        t.left = true;
+        t.left_at = jint(r, "ended_at");
+    }
+    it->deadline = t.deadline;
+    it->has_deadline = true;
+    counted(it, kpi_judge(&t, k->c->now));
+    return 0;
+}
+
+/* §2.1: decided by 24:00 of the first working day after the request's calendar date. */
+static int row_st(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e)
+{
+    (void)e;
+    static const struct deadline_rule next = {DL_NEXT_WORKING_DAY, 1, 0};
+    struct kpi_timed t = {deadline_at(k->cal, &next, jint(r, "start_at")), has(r, "done_at"),
+                          jint(r, "done_at"), has(r, "ended_at"), jint(r, "ended_at")};
+    it->deadline = t.deadline;
+    it->has_deadline = true;
+    counted(it, kpi_judge(&t, k->c->now));
+    return 0;
+}
+
+/* §2.1: dispatched within 24 WC-hours of release. */
+static int row_shipped(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e)
+{
+    (void)e;
+    struct deadline_rule h = {DL_WC_HOURS, k->sp_hours, 0};
+    struct kpi_timed t = {deadline_at(k->cal, &h, jint(r, "start_at")), has(r, "done_at"),
+                          jint(r, "done_at"), false, 0};
+    it->deadline = t.deadline;
+    it->has_deadline = true;
+    counted(it, kpi_judge(&t, k->c->now));
+    return 0;
+}
+
+/* §2.1: a dispatched line is accurate when the check found none or a shortage. */
+static int row_accuracy(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e)
+{
+    (void)k, (void)e;
+    const char *d = jstr(r, "discrepancy");
+    counted(it,
+            (!d || !*d || strcmp(d, "none") == 0 || strcmp(d, "shortage") == 0) ? KV_HIT : KV_MISS);
+    return 0;
+}
+
+/* §2.1: money of invoices due in the period, settled by due date + N days. */
+static int row_collection(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e)
+{
+    date_t due;
+    if (!date_parse(jstr(r, "attribution_date"), &due)) {
+        it->v = KV_LEFT_OUT;
+        return 0;
+    }
+    date_t dn =
+        k->coll_working ? cal_add_working_days(k->cal, due, k->coll_days) : due + k->coll_days;
+    if (dn >= k->today) { /* only invoices with due_date + N < today */
+        it->v = KV_LEFT_OUT;
+        return 0;
+    }
+    char ds[11];
+    date_format(dn, ds);
+    const char *inv = jstr(r, "document");
+    int64_t credited = 0, settled = 0;
+    if (db_int(k->c->db, e, &credited,
+               "SELECT coalesce(sum(amount_fen), 0) FROM credit_notes WHERE invoice = ?"
+               " AND date <= ?",
+               "ss", inv, ds) < 0 ||
+        db_int(k->c->db, e, &settled,
+               "SELECT coalesce(sum(amount_fen), 0) FROM allocations WHERE invoice = ?"
+               " AND own = 0 AND reversed_by IS NULL AND settle_date <= ?",
+               "ss", inv, ds) < 0)
+        return -1;
+    kpi_collection(jint(r, "amount_fen"), credited, settled, &it->num, &it->den);
+    it->v = it->num > 0 ? KV_HIT : KV_MISS;
+    it->deadline = deadline_end_of_day(k->cal, dn);
+    it->has_deadline = true;
+    it->info = json_pack("{sI sI sI sI sI}", "amount_fen", (json_int_t)jint(r, "amount_fen"),
+                         "credited_fen", (json_int_t)credited, "settled_fen", (json_int_t)settled,
+                         "num_fen", (json_int_t)it->num, "den_fen", (json_int_t)it->den);
+    return 0;
+}
+
+/* A KPI: its candidates (params: the period as two instants, or as two dates) and its
+   verdict. Every query names the customer alias cu for the scope and filters. */
+static const struct {
+    const char *sql;
+    bool dates; /* the period is bound as 'YYYY-MM-DD' text, else as instants [from, to+1) */
+    int (*row)(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e);
+} kpis[KPI__COUNT] = {
+    [KPI_SAME_DAY_DELIVERY_NOTE] =
+        {"SELECT o.number AS document, o.op_receipt_day AS attribution_date,"
+         " o.released_at AS done_at, o.released_at,"
+         " CASE WHEN o.op_paused = 1 THEN (SELECT ev.at FROM order_events ev WHERE"
+         "  ev.order_no = o.number AND ev.to_state IN ('needs_fix', 'prepay_required',"
+         "  'st_pending') AND coalesce(ev.from_state, '') NOT IN ('needs_fix',"
+         "  'prepay_required', 'st_pending') ORDER BY ev.id DESC LIMIT 1) END AS paused_at,"
+         " CASE WHEN o.state IN ('rejected', 'cancelled') THEN o.updated_at END AS ended_at"
+         " FROM orders o JOIN customers cu ON cu.code = o.customer"
+         " WHERE o.op_started_at IS NOT NULL AND o.op_receipt_day >= ?"
+         " AND o.op_receipt_day <= ?",
+         true, row_same_day},
+    [KPI_ST_DECIDED_NEXT_DAY] =
+        {"SELECT s.order_no AS document, s.requested_at AS start_at, s.decided_at AS done_at,"
+         " s.result, CASE WHEN s.decided_at IS NULL AND o.state = 'cancelled' THEN"
+         " o.updated_at END AS ended_at FROM st_requests s"
+         " JOIN orders o ON o.number = s.order_no JOIN customers cu ON cu.code = o.customer"
+         " WHERE s.requested_at >= ? AND s.requested_at < ?",
+         false, row_st},
+    [KPI_SHIPPED_WITHIN_24H] =
+        {"SELECT s.number AS document, s.released_at AS start_at, s.dispatched_at AS done_at"
+         " FROM shipments s JOIN orders o ON o.number = s.order_no"
+         " JOIN customers cu ON cu.code = o.customer"
+         " WHERE s.state <> 'cancelled' AND s.released_at >= ? AND s.released_at < ?",
+         false, row_shipped},
+    [KPI_SHIPMENT_ACCURACY] =
+        {"SELECT s.number AS document, l.line_no, l.sku, l.discrepancy,"
+         " s.dispatched_at AS start_at FROM shipment_lines l"
+         " JOIN shipments s ON s.number = l.shipment JOIN orders o ON o.number = s.order_no"
+         " JOIN customers cu ON cu.code = o.customer"
+         " WHERE s.state <> 'cancelled' AND s.dispatched_at >= ? AND s.dispatched_at < ?",
+         false, row_accuracy},
+    [KPI_COLLECTED_WITHIN_5_DAYS] =
+        {"SELECT i.number AS document, i.due_date AS attribution_date, i.amount_fen"
+         " FROM invoices i JOIN customers cu ON cu.code = i.customer"
+         " WHERE i.state <> 'cancelled' AND i.due_date >= ? AND i.due_date <= ?",
+         true, row_collection},
+};
+
+static const char *const orderings[KPI__COUNT] = {
+    [KPI_SAME_DAY_DELIVERY_NOTE] = " ORDER BY o.op_receipt_day, o.number",
+    [KPI_ST_DECIDED_NEXT_DAY] = " ORDER BY s.requested_at, s.id",
+    [KPI_SHIPPED_WITHIN_24H] = " ORDER BY s.released_at, s.number",
+    [KPI_SHIPMENT_ACCURACY] = " ORDER BY s.dispatched_at, s.number, l.line_no",
+    [KPI_COLLECTED_WITHIN_5_DAYS] = " ORDER BY i.due_date, i.number",
+};
+
+json_t *kpi_json(enum kpi_id k, int64_t num, int64_t den)
+{
+    int64_t pct;
+    return json_pack("{sI sI so si}", "num", (json_int_t)num, "den", (json_int_t)den, "pct_bp",
+                     kpi_pct_bp(num, den, &pct) ? json_integer(pct) : json_null(), "target_bp",
+                     (int)kpi_def(k)->target_bp);
+}
+
+/* The drill-down row for a counted item. */
+static json_t *item_json(struct kctx *k, json_t *r, const struct kitem *it)
+{
+    struct ctx *c = k->c;
+    json_t *o =
+        json_pack("{ss sb}", "document", jstr(r, "document"), "in_numerator", it->v == KV_HIT);
+    if (jstr(r, "attribution_date")) {
+        json_object_set_new(o, "attribution_date", json_string(jstr(r, "attribution_date")));
+    } else if (has(r, "start_at")) {
+        char d[11];
+        date_format(ts_to_date(jint(r, "start_at"), c->cfg->tz_min), d);
+        json_object_set_new(o, "attribution_date", json_string(d));
+    }
+    if (has(r, "start_at"))
+        ts_field(c, o, "start_at", jint(r, "start_at"));
+    if (it->has_deadline && it->deadline != INT64_MAX)
+        ts_field(c, o, "deadline", it->deadline);
+    if (has(r, "done_at"))
+        ts_field(c, o, "done_at", jint(r, "done_at"));
+    else if (json_object_get(r, "done_at"))
+        json_object_set_new(o, "done_at", json_null());
+    if (json_object_get(r, "line_no")) {
+        json_object_set(o, "line_no", json_object_get(r, "line_no"));
+        json_object_set(o, "sku", json_object_get(r, "sku"));
+        json_object_set(o, "discrepancy", json_object_get(r, "discrepancy"));
+    }
+    if (it->info)
+        json_object_update(o, it->info);
+    return o;
+}
+
+int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const char *market,
+                const char *region, int64_t *num, int64_t *den, json_t *items, struct osb_err *e)
+{
+    *num = *den = 0;
+    if (id < 0 || id >= KPI__COUNT)
+        return err_set(e, ERR_NOT_FOUND, "no such KPI");
+    struct calendar cal;
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0)
+        return -1;
+    struct kctx k = {c,
+                     &cal,
+                     setting_int(c, "sp_hours_target", 24),
+                     setting_int(c, "collection_days_after_due", 5),
+                     setting_bool(c, "collection_days_working"),
+                     flow_today(c)};
+    json_t *p = json_array();
+    if (kpis[id].dates) {
+        char a[11], b[11];
+        date_format(from, a);
+        date_format(to, b);
+        json_array_append_new(p, json_string(a));
+        json_array_append_new(p, json_string(b));
+    } else {
+        json_array_append_new(p, json_integer(date_start_ts(from, c->cfg->tz_min)));
+        json_array_append_new(p, json_integer(date_start_ts(to + 1, c->cfg->tz_min)));
+    }
+    struct sb sql = SB_INIT;
+    sb_add(&sql, kpis[id].sql);
+    if (market) {
+        sb_add(&sql, " AND cu.market = ?");
+        json_array_append_new(p, json_string(market));
+    }
+    if (region) {
+        sb_add(&sql, " AND cu.region = ?");
+        json_array_append_new(p, json_string(region));
+    }
+    shipment_scope_sql(c, &sql, p, "cu");
+    sb_add(&sql, orderings[id]);
+    json_t *rows = db_rows_a(c->db, e, sb_str(&sql), p);
+    sb_free(&sql);
+    json_decref(p);
+    int rc = rows ? 0 : -1;
+    size_t i;
+    json_t *r;
+    if (rows)
+        json_array_foreach(rows, i, r)
+        {
+            struct kitem it = {KV_LEFT_OUT, 0, 0, NULL, 0, false};
+            if (kpis[id].row(&k, r, &it, e) < 0) {
+                rc = -1;
+                break;
+            }
+            if (it.v != KV_LEFT_OUT) {
+                *num += it.num;
+                *den += it.den;
+                if (items)
+                    json_array_append_new(items, item_json(&k, r, &it));
+            }
+            json_decref(it.info);
+        }
+    json_decref(rows);
+    settings_calendar_release(&cal);
+    return rc;
+}
+
+/* from/to (default: the first of this month, today), market and region checked. */
+static int period_of(struct ctx *c, const struct kpi_query *q, date_t *from, date_t *to,
+                     struct osb_err *e)
+{
+    int y, m, d;
+    date_to_ymd(flow_today(c), &y, &m, &d);
+    *from = date_from_ymd(y, m, 1);
+    *to = flow_today(c);
+    if (q->from && !date_parse(q->from, from))
+        return err_bad(e, "from", "from must be a date YYYY-MM-DD");
+    if (q->to && !date_parse(q->to, to))
+        return err_bad(e, "to", "to must be a date YYYY-MM-DD");
+    if (*from > *to)
+        return err_bad(e, "from", "from must not be after to");
+    const struct {
+        const char *v, *sql, *field;
+    } refs[] = {{q->market, "SELECT count(*) FROM markets WHERE code = ?", "market"},
+                {q->region, "SELECT count(*) FROM regions WHERE code = ?", "region"}};
+    for (size_t i = 0; i < 2; i++) {
+        int64_t n = 0;
+        if (!refs[i].v)
+            continue;
+        if (db_int(c->db, e, &n, refs[i].sql, "s", refs[i].v) < 0)
+            return -1;
+        if (!n)
+            return err_bad(e, refs[i].field, "no %s '%s'", refs[i].field, refs[i].v);
+    }
+    return 0;
+}
+
+int kpi_list(struct ctx *c, const struct kpi_query *q, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    date_t from, to;
+    if (flow_need_read(c, P_REPORTS, e) < 0 || period_of(c, q, &from, &to, e) < 0)
+        return -1;
+    json_t *o = json_object();
+    for (int k = 0; k < KPI__COUNT; k++) {
+        int64_t num, den;
+        if (kpi_figures(c, (enum kpi_id)k, from, to, q->market, q->region, &num, &den, NULL, e) <
+            0) {
+            json_decref(o);
+            return -1;
+        }
+        json_object_set_new(o, kpi_def((enum kpi_id)k)->name, kpi_json((enum kpi_id)k, num, den));
+    }
+    *out = o;
+    return 0;
+}
+
+int kpi_items(struct ctx *c, const char *name, const struct kpi_query *q, json_t **out,
+              struct osb_err *e)
+{
+    *out = NULL;
+    int k = kpi_parse(name);
+    if (k < 0)
+        return err_set(e, ERR_NOT_FOUND, "no KPI '%s'", name);
+    date_t from, to;
+    if (flow_need_read(c, P_REPORTS, e) < 0 || period_of(c, q, &from, &to, e) < 0)
+        return -1;
+    json_t *items = json_array();
+    int64_t num, den;
+    if (kpi_figures(c, (enum kpi_id)k, from, to, q->market, q->region, &num, &den, items, e) < 0) {
+        json_decref(items);
+        return -1;
+    }
+    char f[11], t[11];
+    date_format(from, f);
+    date_format(to, t);
+    json_t *o = kpi_json((enum kpi_id)k, num, den);
+    json_object_set_new(o, "kpi", json_string(name));
+    json_object_set_new(o, "from", json_string(f));
+    json_object_set_new(o, "to", json_string(t));
+    json_object_set_new(o, "market", q->market ? json_string(q->market) : json_null());
+    json_object_set_new(o, "items", items);
+    *out = o;
+    return 0;
+}
+
+/* ---- the monthly breach entries (§3.1 kpi_<name>) --------------------------------------- */
+
+int kpi_job_breaches(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y, m;
+    if (!period_parse(period, &y, &m))
+        return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
+    /* The entry's deadline is the job's own time: the 1st 06:00 of the month it runs in. */
+    ts_t deadline = date_start_ts(date_from_ymd(y, m, 1), c->cfg->tz_min) + 6 * TS_PER_HOUR;
+    if (--m == 0)
+        m = 12, y--;
+    char month[8];
+    period_format(y, m, month);
+    date_t from = date_from_ymd(y, m, 1), to = date_from_ymd(y, m, date_days_in_month(y, m));
+    json_t *markets =
+        db_rows(c->db, e, "SELECT code, name FROM markets WHERE active = 1 ORDER BY code", NULL);
+    if (!markets)
+        return -1;
+    struct calendar cal;
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0) {
+        json_decref(markets);
+        return -1;
+    }
+    int rc = 0;
+    size_t i;
+    json_t *mk;
+    json_array_foreach(markets, i, mk)
+    {
+        for (int k = 0; k < KPI__COUNT && rc == 0; k++) {
+            const struct kpi_def *d = kpi_def((enum kpi_id)k);
+            int64_t num, den, pct;
+            if (kpi_figures(c, (enum kpi_id)k, from, to, jstr(mk, "code"), NULL, &num, &den, NULL,
+                            e) < 0) {
+                rc = -1;
+                break;
+            }
+            if (!kpi_pct_bp(num, den, &pct) || pct >= d->target_bp)
+                continue;
+            char rule[64], doc[48], number[32];
+            snprintf(rule, sizeof rule, "kpi_%s", d->name);
+            snprintf(doc, sizeof doc, "%s:%s", month, jstr(mk, "code"));
+            struct sb desc = SB_INIT;
+            sb_addf(&desc, "%s %s %s：%lld/%lld = %lld bp，低于目标 %d bp", month, jstr(mk, "name"),
+                    d->name, (long long)num, (long long)den, (long long)pct, (int)d->target_bp);
+            json_t *who = json_array();
+            if (osb_department_heads(c, d->department, who, e) < 0) {
+                rc = -1;
+            } else {
+                struct osb_open o = {rule,     d->department, doc, deadline, NULL, jstr(mk, "code"),
+                                     desc.buf, who,           NULL};
+                rc = osb_issue_open(c, &cal, &o, number, e) < 0 ? -1 : 0;
+            }
+            json_decref(who);
+            sb_free(&desc);
+        }
+        if (rc < 0)
+            break;
+    }
+    settings_calendar_release(&cal);
+    json_decref(markets);
+    return rc;
+}

@@ -1,0 +1,441 @@
+/*
+ * mail.c — the e-mail side of the notification outbox (entities §13, flows.md §0.2 and §20
+ * "outbox delivery: continuous").
+ *
+ * notify() (flow/notify.c) queues one notification_emails row per in-app notification whose
+ * recipient has an address, in the transaction of the change. This file delivers them: the
+ * job reads a batch of due rows, sends each through libcurl's SMTP client with no database
+ * lock held, then records the outcomes in one short write transaction. A row is never deleted:
+ * it ends sent, or dead after its sixth failed attempt (retries after 1, 5, 30 min, 2 h and
+ * 12 h), or failed at once when the server refuses it for good (a 5xx reply, e.g. an unknown
+ * mailbox); an administrator can put such a row back (POST /outbox/{id}/retry).
+ *
+ * Exactly once, as far as SMTP allows: a row is marked sent right after the server accepted
+ * the message; only a crash between the two would send it again. Deliveries are serialised by
+ * a process-wide mutex, so the scheduler tick and POST /jobs/run never send one row twice.
+ *
+ * The message: UTF-8 plain text in base64, the subject as RFC 2047 encoded words, and
+ * X-OSB-Notification carrying the notification id so a receiver can tell repeats.
+ */
+#include "flow/mail.h"
+
+#include "core/log.h"
+#include "core/sb.h"
+#include "flow/flow.h"
+#include "store/settings.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH 50
+#define MAX_BATCHES 20
+#define MAX_ATTEMPTS 6 /* the first try and five retries */
+
+/* Wait after the n-th failed attempt (n = 1..5), in minutes. */
+static const int64_t backoff_min[MAX_ATTEMPTS - 1] = {1, 5, 30, 120, 720};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+static pthread_mutex_t deliver_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* ---- the message ------------------------------------------------------------------------- */
+
+static void b64(struct sb *out, const unsigned char *s, size_t n)
+{
+    size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    char *buf = xmalloc(cap);
+    sodium_bin2base64(buf, cap, s, n, sodium_base64_VARIANT_ORIGINAL);
+    sb_add(out, buf);
+    free(buf);
+}
+
+/* RFC 2047: encoded words of at most 45 bytes of text each (75 characters encoded), never
+   splitting a UTF-8 sequence, folded onto continuation lines. */
+static void header_words(struct sb *out, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text), i = 0;
+    bool first = true;
+    if (n == 0)
+        return;
+    while (i < n) {
+        size_t len = n - i < 45 ? n - i : 45;
+        while (len > 0 && i + len < n && (s[i + len] & 0xC0) == 0x80)
+            len--;
+        if (len == 0)
+            len = n - i < 45 ? n - i : 45;
+        sb_add(out, first ? "=?UTF-8?B?" : "\r\n =?UTF-8?B?");
+        b64(out, s + i, len);
+        sb_add(out, "?=");
+        i += len;
+        first = false;
+    }
+}
+
+/* "Mon, 23 Nov 2026 09:30:00 +0800" in the company zone. */
+static void rfc2822_date(ts_t t, int tz, char out[40])
+{
+    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const mo[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    date_t d = ts_to_date(t, tz);
+    int y, m, dd, mins = ts_minute_of_day(t, tz);
+    date_to_ymd(d, &y, &m, &dd);
+    int64_t secs = ((t % TS_PER_MIN) + TS_PER_MIN) % TS_PER_MIN / TS_PER_SEC;
+    int off = tz < 0 ? -tz : tz;
+    snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02lld %c%02d%02d", wd[date_weekday(d) - 1], dd,
+             mo[m - 1], y, mins / 60, mins % 60, (long long)secs, tz < 0 ? '-' : '+', off / 60,
+             off % 60);
+}
+
+static char *build_message(const struct ctx *c, const char *from, json_t *row)
+{
+    struct sb body = SB_INIT, m = SB_INIT;
+    char created[32], date[40];
+    ts_format_rfc3339(json_integer_value(json_object_get(row, "created_at")), c->cfg->tz_min,
+                      created);
+    rfc2822_date(c->now, c->cfg->tz_min, date);
+    const char *subject = jstr(row, "subject"), *doc = jstr(row, "document");
+    sb_addf(&body, "%s\r\n\r\n", subject);
+    if (doc)
+        sb_addf(&body, "单据 Document: %s\r\n", doc);
+    sb_addf(&body, "事件 Event: %s\r\n时间 Time: %s\r\n", jstr(row, "event"), created);
+    if (jstr(row, "body") && *jstr(row, "body"))
+        sb_addf(&body, "\r\n%s\r\n", jstr(row, "body"));
+    sb_add(&body, "\r\n-- \r\nOSB 订货—发运—结算 (order, shipment and billing)\r\n");
+    long long id = (long long)json_integer_value(json_object_get(row, "notification"));
+    sb_addf(&m, "From: <%s>\r\nTo: <%s>\r\nSubject: ", from, jstr(row, "address"));
+    header_words(&m, subject);
+    sb_addf(&m,
+            "\r\nDate: %s\r\nMessage-ID: <osb-notification-%lld@osb>\r\n"
+            "X-OSB-Notification: %lld\r\nX-OSB-Event: %s\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=UTF-8\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n",
+            date, id, id, jstr(row, "event"));
+    struct sb enc = SB_INIT;
+    b64(&enc, (const unsigned char *)sb_str(&body), body.len);
+    for (size_t i = 0; i < enc.len; i += 76)
+        sb_addf(&m, "%.*s\r\n", (int)(enc.len - i < 76 ? enc.len - i : 76), enc.buf + i);
+    sb_free(&enc);
+    sb_free(&body);
+    return sb_detach(&m);
+}
+
+/* ---- SMTP -------------------------------------------------------------------------------- */
+
+struct upload {
+    const char *data;
+    size_t len, pos;
+};
+
+static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
+{
+    struct upload *u = ud;
+    size_t room = size * nitems, left = u->len - u->pos;
+    size_t n = left < room ? left : room;
+    memcpy(buf, u->data + u->pos, n);
+    u->pos += n;
+    return n;
+}
+
+struct smtp_conf {
+    char *url, *from, *user, *pass;
+    bool starttls;
+};
+
+/* Errors that say the server (or our configuration of it) is unusable, not this message. */
+static bool server_level(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_LOGIN_DENIED:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_GOT_NOTHING:
+    case CURLE_USE_SSL_FAILED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Sends one message; CURLE_OK or the error, with a one-line reason in err. */
+static CURLcode smtp_send(CURL *h, const struct smtp_conf *sc, const char *to, const char *msg,
+                          char err[CURL_ERROR_SIZE])
+{
+    char rcpt_addr[200], from_addr[200];
+    snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
+    snprintf(from_addr, sizeof from_addr, "<%s>", sc->from);
+    struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
+    struct upload up = {msg, strlen(msg), 0};
+    err[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, sc->url);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from_addr);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+    curl_easy_setopt(h, CURLOPT_READDATA, &up);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+    if (sc->user && *sc->user) {
+        curl_easy_setopt(h, CURLOPT_USERNAME, sc->user);
+        curl_easy_setopt(h, CURLOPT_PASSWORD, sc->pass ? sc->pass : "");
+    }
+    if (sc->starttls)
+        curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(rcpt);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    if (rc != CURLE_OK && !err[0])
+        snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+    return rc;
+}
+
+/* ---- the job ----------------------------------------------------------------------------- */
+
+struct outcome {
+    int64_t id;
+    int attempts; /* before this try */
+    bool ok;
+    bool permanent; /* the server refused it for good (5xx): failed, no retry */
+    char err[CURL_ERROR_SIZE];
+};
+
+static int record(struct ctx *c, const struct outcome *o, size_t n, struct osb_err *e)
+{
+    if (db_begin(c->db, e) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        if (o[i].ok) {
+            rc = db_exec(c->db, e,
+                         "UPDATE notification_emails SET state = 'sent', sent_at = ?,"
+                         " attempts = attempts + 1, last_error = NULL"
+                         " WHERE notification = ? AND state = 'pending'",
+                         "ii", c->now, o[i].id);
+        } else if (o[i].permanent || o[i].attempts + 1 >= MAX_ATTEMPTS) {
+            rc = db_exec(c->db, e,
+                         "UPDATE notification_emails SET state = ?, attempts = attempts + 1,"
+                         " last_error = ? WHERE notification = ? AND state = 'pending'",
+                         "ssi", o[i].permanent ? "failed" : "dead", o[i].err, o[i].id);
+        } else {
+            int64_t wait = backoff_min[o[i].attempts < 0 ? 0 : o[i].attempts] * TS_PER_MIN;
+            rc = db_exec(c->db, e,
+                         "UPDATE notification_emails SET attempts = attempts + 1,"
+                         " send_after = ?, last_error = ? WHERE notification = ?"
+                         " AND state = 'pending'",
+                         "isi", c->now + wait, o[i].err, o[i].id);
+        }
+        if (rc < 0) {
+            db_rollback(c->db);
+            return -1;
+        }
+    }
+    return db_commit(c->db, e);
+}
+
+static int deliver(struct ctx *c, const struct smtp_conf *sc, struct osb_err *e)
+{
+    CURL *h = curl_easy_init();
+    if (!h)
+        return err_set(e, ERR_INTERNAL, "curl_easy_init failed");
+    int rc = 0, sent = 0, failed = 0;
+    for (int batch = 0; batch < MAX_BATCHES; batch++) {
+        json_t *rows = NULL;
+        if (db_begin_read(c->db, e) < 0) {
+            rc = -1;
+            break;
+        }
+        rows = db_rows(c->db, e,
+                       "SELECT ne.notification, ne.address, ne.attempts, n.event, n.subject,"
+                       " n.body, n.document, n.created_at FROM notification_emails ne"
+                       " JOIN notifications n ON n.id = ne.notification"
+                       " WHERE ne.state = 'pending' AND ne.send_after <= ?"
+                       " ORDER BY ne.send_after, ne.notification LIMIT ?",
+                       "id", c->now, BATCH);
+        if (db_commit(c->db, e) < 0 || !rows) {
+            json_decref(rows);
+            rc = -1;
+            break;
+        }
+        size_t n = json_array_size(rows);
+        if (n == 0) {
+            json_decref(rows);
+            break;
+        }
+        struct outcome *out = xcalloc(n, sizeof *out);
+        bool down = false;
+        for (size_t i = 0; i < n; i++) {
+            json_t *r = json_array_get(rows, i);
+            out[i].id = json_integer_value(json_object_get(r, "notification"));
+            out[i].attempts = (int)json_integer_value(json_object_get(r, "attempts"));
+            if (down) {
+                /* The server is unreachable: this row's try fails the same way. */
+                snprintf(out[i].err, sizeof out[i].err, "%s", out[i - 1].err);
+                continue;
+            }
+            char *msg = build_message(c, sc->from, r);
+            CURLcode cr = smtp_send(h, sc, jstr(r, "address"), msg, out[i].err);
+            free(msg);
+            out[i].ok = cr == CURLE_OK;
+            down = !out[i].ok && server_level(cr);
+            long code = 0;
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+            out[i].permanent = !out[i].ok && !down && code >= 500 && code < 600;
+        }
+        for (size_t i = 0; i < n; i++)
+            out[i].ok ? sent++ : failed++;
+        rc = record(c, out, n, e);
+        free(out);
+        json_decref(rows);
+        if (rc < 0 || down || n < BATCH)
+            break;
+    }
+    curl_easy_cleanup(h);
+    if (sent || failed)
+        log_info("outbox: %d e-mail(s) sent, %d failed attempt(s)", sent, failed);
+    return rc;
+}
+
+static char *setting(struct ctx *c, const char *key, const char *dflt)
+{
+    return settings_get(c->db, key, dflt);
+}
+
+int mail_job(struct ctx *c, const char *period, struct osb_err *e)
+{
+    (void)period;
+    if (db_in_tx(c->db))
+        return err_set(e, ERR_INTERNAL, "the outbox must run outside a transaction");
+    struct smtp_conf sc = {setting(c, "smtp_url", ""), setting(c, "smtp_from", "osb@localhost"),
+                           setting(c, "smtp_username", ""), setting(c, "smtp_password", ""), false};
+    char *tls = setting(c, "smtp_starttls", "false");
+    sc.starttls = strcmp(tls, "true") == 0;
+    free(tls);
+    int rc = 0;
+    if (sc.url && *sc.url) { /* no server configured: the rows wait, untouched */
+        pthread_once(&curl_once, curl_init);
+        pthread_mutex_lock(&deliver_lock);
+        rc = deliver(c, &sc, e);
+        pthread_mutex_unlock(&deliver_lock);
+    }
+    free(sc.url), free(sc.from), free(sc.user), free(sc.pass);
+    return rc;
+}
+
+/* ---- the administrator's view ---------------------------------------------------------- */
+
+static void fix_times(const struct ctx *c, json_t *items)
+{
+    static const char *const keys[] = {"created_at", "send_after", "sent_at"};
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            json_t *v = json_object_get(it, keys[k]);
+            if (json_is_integer(v)) {
+                char b[32];
+                ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
+                json_object_set_new(it, keys[k], json_string(b));
+            }
+        }
+    }
+}
+
+#define OUTBOX_COLS                                                                                \
+    "SELECT ne.notification AS id, n.recipient, ne.address, n.event, n.subject, n.document,"       \
+    " ne.state, ne.attempts, ne.created_at, ne.send_after, ne.sent_at, ne.last_error"              \
+    " FROM notification_emails ne JOIN notifications n ON n.id = ne.notification"
+
+int mail_outbox_list(struct ctx *c, const char *state, int limit, int64_t after_id, json_t **out,
+                     struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need_read(c, P_ADMIN_OPS, e) < 0)
+        return -1;
+    if (state && strcmp(state, "pending") && strcmp(state, "sent") && strcmp(state, "failed") &&
+        strcmp(state, "dead"))
+        return err_bad(e, "state", "state is pending, sent, failed or dead");
+    json_t *items = db_rows(c->db, e,
+                            OUTBOX_COLS " WHERE (? IS NULL OR ne.state = ?) AND ne.notification > ?"
+                                        " ORDER BY ne.notification LIMIT ?",
+                            "ssid", state, state, after_id, limit + 1);
+    if (!items)
+        return -1;
+    json_t *next = json_null();
+    if ((int)json_array_size(items) > limit) {
+        json_array_remove(items, (size_t)limit);
+        char cur[24];
+        snprintf(cur, sizeof cur, "%lld",
+                 (long long)json_integer_value(
+                     json_object_get(json_array_get(items, (size_t)limit - 1), "id")));
+        next = json_string(cur);
+    }
+    fix_times(c, items);
+    *out = json_pack("{so so}", "items", items, "next_cursor", next);
+    return 0;
+}
+
+int mail_outbox_retry(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need(c, P_ADMIN_OPS, e) < 0)
+        return -1;
+    json_t *rows = db_rows(c->db, e, OUTBOX_COLS " WHERE ne.notification = ?", "i", id);
+    if (!rows)
+        return -1;
+    json_t *row = json_array_get(rows, 0);
+    if (!row) {
+        json_decref(rows);
+        return err_set(e, ERR_NOT_FOUND, "no e-mail %lld in the outbox", (long long)id);
+    }
+    const char *st = jstr(row, "state");
+    if (strcmp(st, "dead") && strcmp(st, "failed")) {
+        err_state(e, st, "only a dead or failed e-mail can be retried, not one %s", st);
+        json_decref(rows);
+        return -1;
+    }
+    json_t *before = json_pack("{sO sO}", "state", json_object_get(row, "state"), "attempts",
+                               json_object_get(row, "attempts"));
+    json_decref(rows);
+    json_t *after = json_pack("{ss si}", "state", "pending", "attempts", 0);
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    int rc = db_exec(c->db, e,
+                     "UPDATE notification_emails SET state = 'pending', attempts = 0,"
+                     " send_after = ?, last_error = NULL WHERE notification = ?",
+                     "ii", c->now, id) < 0 ||
+                     flow_audit(c, e, "retry", "outbox", key, before, after) < 0
+                 ? -1
+                 : 0;
+    json_decref(before);
+    json_decref(after);
+    if (rc < 0)
+        return -1;
+    rows = db_rows(c->db, e, OUTBOX_COLS " WHERE ne.notification = ?", "i", id);
+    if (!rows)
+        return -1;
+    fix_times(c, rows);
+    *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return 0;
+}

@@ -1,0 +1,492 @@
+"""The deadline job and the OSB problem log (kpis-and-reports.md §3, api.md §3.7–§3.8): each
+kind of automatic entry opens exactly at its deadline (one minute before: none; at the
+deadline: one; running again: still one), none for work done in time; a step done late is
+still a miss and the entry notes it; explain / resolve / reopen by role; manual and meeting
+entries; visibility; rules switched off and re-timed; the monthly jobs (KPI breaches, the OSB
+meeting with carried-over entries) and the meeting report.
+
+The week of 23 November 2026 (Monday) has no holiday in the demo calendar. Market S (华南) is
+supervised by `deputy`, whose secretary is `ssg_leader`; `csr_b` is the secretary of
+`director`; S's BCR is `ssg_leader`."""
+
+import re
+
+from lib import check, eq
+from osb_lib import (act, advance, at, boundary, customer, issues, no_issue, one_issue,
+                     run_jobs, set_clock, submitted)
+
+STATE = {}
+MON, TUE, WED, THU, FRI, SAT, SUN = ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26",
+                                     "2026-11-27", "2026-11-28", "2026-11-29")
+NEXT_MON, DEC1 = "2026-11-30", "2026-12-01"
+
+
+def cust(t):
+    if "cust" not in STATE:
+        STATE["cust"] = customer(t)
+        # the warehouse department has a head (duty "head"): sp_48h and sp_3wd name it
+        t.ok(t.patch("/users/warehouse", {"duties": ["head"]}), 200, "warehouse head")
+    return STATE["cust"]
+
+
+def notes(t, user):
+    return t.list_all("/notifications", user=user)
+
+
+# ---- OA: 30 working minutes ------------------------------------------------------------------
+
+def test_oa_30min_opens_exactly_at_the_deadline(t):
+    set_clock(t, MON, "09:00")
+    n = submitted(t, cust(t))
+    it = boundary(t, n, "oa_30min", MON, "09:30")
+    STATE["oa"] = it["number"]
+    check(re.fullmatch(r"SC20261123WT\d{4,5}", it["number"]), f"number {it['number']}")
+    eq(it["department"], "ssg", "department")
+    eq(it["document"], n, "document")
+    eq(sorted(it["responsible"]), ["csr_a", "ssg_leader"], "the order CSR and the SSG leader")
+    # 24:00 of the next working day after opening
+    eq(it["due_explanation_by"], at(WED, "00:00"), "due_explanation_by")
+    eq((it["explanation"], it["explained_at"], it["explanation_late"]), (None, None, False),
+       "not explained")
+    for user in ("csr_a", "ssg_leader"):
+        got = [x for x in notes(t, user) if x["event"] == "osb_issue"
+               and x["document"] == it["number"]]
+        eq(len(got), 1, f"{user} told once")
+        check(n in got[0]["subject"], f"the subject names the order: {got[0]['subject']}")
+    one = t.ok(t.get(f"/osb-issues/{it['number']}", user="csr_a"))
+    eq([e["action"] for e in one["timeline"]], ["open"], "timeline")
+    # the late acceptance is noted on the entry, which stays open
+    set_clock(t, MON, "09:40")
+    act(t, n, "accept", "csr_a")
+    run_jobs(t)
+    it = one_issue(t, n, "oa_30min")
+    eq((it["state"], it["completed_at"], it["completed_by_action"]),
+       ("open", at(MON, "09:40"), "accept"), "late completion noted, never auto-resolved")
+
+
+def test_oa_30min_over_the_evening(t):
+    # submitted 17:20: 10 working minutes that day, 20 the next morning → 08:50
+    set_clock(t, MON, "17:20")
+    n = submitted(t, cust(t))
+    boundary(t, n, "oa_30min", TUE, "08:50")
+
+
+def test_oa_in_time_or_cancelled_opens_nothing(t):
+    set_clock(t, TUE, "09:00")
+    in_time = submitted(t, cust(t))
+    cancelled = submitted(t, cust(t))
+    set_clock(t, TUE, "09:29")
+    act(t, in_time, "accept", "csr_a")
+    act(t, cancelled, "cancel", "kam_GZ")
+    set_clock(t, TUE, "12:00")
+    run_jobs(t)
+    no_issue(t, in_time, "oa_30min")
+    no_issue(t, cancelled, "oa_30min")
+
+
+def test_a_late_step_is_a_miss_even_without_a_run_in_between(t):
+    set_clock(t, TUE, "10:00")
+    n = submitted(t, cust(t))
+    set_clock(t, TUE, "10:45")
+    act(t, n, "accept", "csr_a")  # late, and no job ran at 10:30
+    run_jobs(t)
+    it = one_issue(t, n, "oa_30min")
+    eq((it["deadline"], it["completed_at"]), (at(TUE, "10:30"), at(TUE, "10:45")), "late")
+
+
+# ---- same working day: check, MA, BG --------------------------------------------------------
+
+def test_check_same_day(t):
+    set_clock(t, MON, "10:00")
+    n = submitted(t, cust(t))
+    act(t, n, "accept", "csr_a")
+    it = boundary(t, n, "check_same_day", TUE, "00:00", MON, "23:59")
+    eq(it["responsible"], ["csr_a"], "the order CSR")
+    # accepted after the 16:00 cut-off: its day is the next working day
+    set_clock(t, TUE, "16:30")
+    late = submitted(t, cust(t))
+    act(t, late, "accept", "csr_a")
+    boundary(t, late, "check_same_day", "2026-11-26", "00:00", WED, "23:59")
+    # checked in time: nothing
+    set_clock(t, TUE, "10:00")
+    ok = submitted(t, cust(t))
+    advance(t, ok, "check")
+    set_clock(t, WED, "00:00")
+    run_jobs(t)
+    no_issue(t, ok, "check_same_day")
+
+
+def test_ma_same_day_names_the_supervisor_and_secretary(t):
+    set_clock(t, MON, "11:00")
+    n = submitted(t, cust(t))
+    o = advance(t, n, "check")
+    eq(o["state"], "pending_approval", "state")
+    it = boundary(t, n, "ma_same_day", TUE, "00:00", MON, "23:59")
+    eq(it["department"], "slt", "department")
+    eq(sorted(it["responsible"]), ["deputy", "ssg_leader"], "supervisor and proxy")
+    STATE["ma"] = it["number"]
+
+
+def test_bg_print_and_release_same_day(t):
+    set_clock(t, MON, "11:00")
+    approved = submitted(t, cust(t))
+    advance(t, approved, "approve")
+    billed = submitted(t, cust(t))
+    advance(t, billed, "print-delivery-note")
+    it = boundary(t, approved, "bg_print_same_day", TUE, "00:00", MON, "23:59")
+    eq((it["department"], it["responsible"]), ("finance", ["finance"]), "finance")
+    STATE["bg_print"] = it["number"]
+    it = one_issue(t, billed, "bg_release_same_day")
+    eq((it["department"], it["responsible"]), ("ssg", ["csr_a"]), "the order CSR")
+    no_issue(t, billed, "bg_print_same_day")  # printed the same day
+
+
+# ---- ST: the next working day after the request date ----------------------------------------
+
+def prepay_required(t):
+    c = customer(t, limit=0)
+    n = submitted(t, c)
+    o = advance(t, n, "check")
+    eq(o["state"], "prepay_required", "prepay_required")
+    return n
+
+
+def test_st_next_day_over_the_weekend(t):
+    set_clock(t, FRI, "17:00")
+    n = prepay_required(t)
+    act(t, n, "request-st", "csr_a", {"reason": "order_conference"})
+    set_clock(t, FRI, "17:10")
+    act(t, n, "st-vote", "gm", {"vote": "yes"})
+    # Friday request → Monday 24:00
+    it = boundary(t, n, "st_next_day", DEC1, "00:00", NEXT_MON, "23:59")
+    eq(it["department"], "slt", "department")
+    # the members who have not voted, and their secretaries
+    eq(sorted(it["responsible"]), ["csr_b", "deputy", "director", "ssg_leader"], "explainers")
+    # decided in time: nothing
+    set_clock(t, MON, "10:00")
+    m = prepay_required(t)
+    act(t, m, "request-st", "csr_a")
+    set_clock(t, TUE, "10:00")
+    act(t, m, "st-vote", "director", {"vote": "no"})
+    set_clock(t, WED, "00:00")
+    run_jobs(t)
+    no_issue(t, m, "st_next_day")
+
+
+# ---- SP: 24 and 48 WC-hours, 3 working days, POD; BC: due date + 5 --------------------------
+
+def to_dispatched(t, fh, waybill):
+    for action, body in (("receive", {}), ("pick", {}), ("check", {}),
+                         ("book", {"carrier": "顺丰物流", "station": "城东站",
+                                   "waybill": waybill}), ("dispatch", {})):
+        s = t.ok(t.post(f"/shipments/{fh}/{action}", body, user="warehouse"), 200,
+                 f"shipment {action}")
+    return s
+
+
+def test_sp_24h_48h_3wd(t):
+    set_clock(t, MON, "10:00")
+    n = submitted(t, cust(t))
+    o = advance(t, n, "release")
+    fh = o["shipments"][0]
+    it = boundary(t, fh, "sp_24h", TUE, "10:00")
+    eq((it["department"], it["responsible"]), ("warehouse", ["warehouse"]), "SCR")
+    it = boundary(t, fh, "sp_48h", WED, "10:00")
+    eq(it["responsible"], ["warehouse"], "SCR and warehouse head (the same user here)")
+    for slt in ("gm", "director", "deputy"):
+        check(slt in it["notified"], f"sp_48h is addressed to the SLT: {slt} told")
+    # released Monday (bday Monday) + 3 working days = Thursday, 24:00
+    boundary(t, fh, "sp_3wd", FRI, "00:00", THU, "23:59")
+    STATE["sp_24h"] = one_issue(t, fh, "sp_24h")["number"]
+
+
+def test_dispatch_in_time_then_pod_and_collection(t):
+    set_clock(t, MON, "10:00")
+    c = customer(t, term=0)
+    n = submitted(t, c)
+    fh = advance(t, n, "release")["shipments"][0]
+    set_clock(t, TUE, "09:00")
+    s = to_dispatched(t, fh, t.uniq("WB"))
+    eq(s["expected_delivery_by"], "2026-11-27", "transit 3 days")
+    set_clock(t, WED, "12:00")
+    run_jobs(t)
+    for rule in ("sp_24h", "sp_48h", "sp_3wd"):
+        no_issue(t, fh, rule)
+    # the invoice (term 0) was due on the dispatch day
+    inv = t.ok(t.get(f"/invoices?customer={c}", user="finance"))["items"]
+    eq(len(inv), 1, "one invoice")
+    eq(inv[0]["due_date"], TUE, "due on the dispatch day")
+    # no POD by 24:00 of expected_delivery_by + 2 days, and the invoice not settled by 24:00
+    # of due date + 5 days: both end on Monday 00:00
+    set_clock(t, SUN, "23:59")
+    run_jobs(t)
+    no_issue(t, fh, "pod_overdue")
+    no_issue(t, inv[0]["number"], "bc_due_5d")
+    it = boundary(t, fh, "pod_overdue", NEXT_MON, "00:00", SUN, "23:59")
+    eq(sorted(it["responsible"]), ["csr_a", "warehouse"], "SCR and CSR")
+    it = one_issue(t, inv[0]["number"], "bc_due_5d")
+    eq((it["deadline"], it["department"], sorted(it["responsible"])),
+       (at(NEXT_MON, "00:00"), "sales", ["kam_GZ", "ssg_leader"]), "BCR and KAM")
+    STATE["bc"] = it["number"]
+
+
+def test_collected_in_time_opens_nothing(t):
+    set_clock(t, MON, "10:00")
+    c = customer(t, term=0)
+    n = submitted(t, c)
+    fh = advance(t, n, "release")["shipments"][0]
+    set_clock(t, TUE, "09:00")
+    to_dispatched(t, fh, t.uniq("WB"))
+    inv = t.ok(t.get(f"/invoices?customer={c}", user="finance"))["items"][0]
+    set_clock(t, THU, "10:00")
+    t.ok(t.post("/payments", {"customer": c, "amount_fen": inv["amount_fen"],
+                              "method": "bank", "reference": t.uniq("R"),
+                              "received_on": THU}, user="finance"), 201, "payment")
+    t.ok(t.post(f"/shipments/{fh}/deliver", {"signed_by": "李老板"}, user="warehouse"), 200,
+         "POD")
+    set_clock(t, NEXT_MON, "10:00")  # past both deadlines (Monday 00:00)
+    run_jobs(t)
+    no_issue(t, inv["number"], "bc_due_5d")
+    no_issue(t, fh, "pod_overdue")
+
+
+# ---- explain, resolve, reopen by role ----------------------------------------------------------
+
+def test_explain_by_role(t):
+    number = STATE["oa"]
+    path = f"/osb-issues/{number}/explain"
+    body = {"explanation": "CSR A 当时在处理紧急订单", "cause": "staffing"}
+    # roles the matrix never lets explain, a reader, and users the entry does not name
+    t.expect_error(t.post(path, body, user="mm_S"), 403, "forbidden", rule="role")
+    t.expect_error(t.post(path, body, user="auditor"), 403, "forbidden")
+    t.expect_error(t.post(path, body, user="csr_b"), 403, "forbidden", rule="not_named")
+    t.expect_error(t.post(path, body, user="kam_GZ"), 403, "forbidden", rule="not_named")
+    t.expect_error(t.post(path, body, user="finance"), 404, "not_found")  # not finance's entry
+    # the named CSR: the body is checked
+    t.expect_error(t.post(path, {"explanation": "  "}, user="csr_a"), 422, "validation_failed",
+                   rule="required", field="explanation")
+    t.expect_error(t.post(path, {"explanation": "x", "cause": "weather"}, user="csr_a"), 422,
+                   "validation_failed", field="cause")
+    t.expect_error(t.post(path, {"explanation": "x", "why": 1}, user="csr_a"), 400,
+                   "bad_request")
+    v = t.ok(t.get(f"/osb-issues/{number}", user="csr_a"))["version"]
+    t.expect_error(t.post(path, body, user="csr_a", headers={"If-Match": str(v + 5)}), 409,
+                   "version_conflict")
+    # on time: the clock is set before due_explanation_by (Wednesday 00:00)
+    set_clock(t, TUE, "15:00")
+    it = t.ok(t.post(path, body, user="csr_a"), 200, "explain")
+    eq((it["state"], it["explanation"], it["cause"], it["explained_by"], it["explanation_late"]),
+       ("explained", body["explanation"], "staffing", "csr_a", False), "explained")
+    t.expect_error(t.post(path, body, user="csr_a"), 409, "invalid_state")
+    # the SSG leader may always explain; late is flagged
+    set_clock(t, THU, "09:00")
+    it = t.ok(t.post(f"/osb-issues/{STATE['ma']}/explain", {"explanation": "出差"},
+                     user="ssg_leader"), 200, "explain by the SSG leader")
+    eq(it["explanation_late"], True, "after due_explanation_by")
+    # a named SLT member explains its own
+    it = t.ok(t.post(f"/osb-issues/{STATE['bg_print']}/explain", {"explanation": "月末结账"},
+                     user="finance"), 200, "finance explains")
+    eq(it["explained_by"], "finance", "explained_by")
+
+
+def test_resolve_and_reopen_by_role(t):
+    number = STATE["oa"]
+    for user in ("csr_a", "gm", "deputy", "auditor", "finance"):
+        st = t.post(f"/osb-issues/{number}/resolve", {"resolution": "ok"}, user=user).status
+        check(st in (403, 404), f"{user} may not resolve ({st})")
+    # reopen: the SSG leader or the SLT, never the CSR
+    t.expect_error(t.post(f"/osb-issues/{number}/reopen", {"comment": "不充分"}, user="csr_a"),
+                   403, "forbidden")
+    t.expect_error(t.post(f"/osb-issues/{number}/reopen", {}, user="gm"), 422,
+                   "validation_failed", rule="required")
+    it = t.ok(t.post(f"/osb-issues/{number}/reopen", {"comment": "请说明为何未交接"},
+                     user="gm"), 200, "reopen")
+    eq(it["state"], "open", "reopened")
+    it = t.ok(t.post(f"/osb-issues/{number}/explain", {"explanation": "已安排交接人"},
+                     user="csr_a"), 200, "explain again")
+    t.expect_error(t.post(f"/osb-issues/{number}/resolve", {"resolution": ""},
+                          user="ssg_leader"), 422, "validation_failed", rule="required")
+    it = t.ok(t.post(f"/osb-issues/{number}/resolve", {"resolution": "增加午间值班"},
+                     user="ssg_leader"), 200, "resolve")
+    eq((it["state"], it["resolved_by"], it["resolved_unexplained"]),
+       ("resolved", "ssg_leader", False), "resolved")
+    t.expect_error(t.post(f"/osb-issues/{number}/resolve", {"resolution": "again"},
+                          user="ssg_leader"), 409, "invalid_state")
+    t.expect_error(t.post(f"/osb-issues/{number}/explain", {"explanation": "x"}, user="csr_a"),
+                   409, "invalid_state")
+    # resolved straight from open: marked unexplained
+    it = t.ok(t.post(f"/osb-issues/{STATE['sp_24h']}/resolve", {"resolution": "设备故障已修复"},
+                     user="ssg_leader"), 200, "resolve an open entry")
+    eq((it["state"], it["resolved_unexplained"]), ("resolved", True), "resolved_unexplained")
+    one = t.ok(t.get(f"/osb-issues/{number}", user="auditor"))
+    acts = [e["action"] for e in one["timeline"]]
+    eq(acts, ["open", "completed_late", "explain", "reopen", "explain", "resolve"], "timeline")
+    audit = t.ok(t.get(f"/audit?object_type=osb_issue&object_key={number}", user="auditor"))
+    eq([a["action"] for a in audit["items"]], ["open", "explain", "reopen", "explain", "resolve"],
+       "audited")
+
+
+def test_lists_filter_and_page(t):
+    all_open = t.list_all("/osb-issues?state=open", user="ssg_leader")
+    check(all_open and all(x["state"] == "open" for x in all_open), "state filter")
+    resolved = t.list_all("/osb-issues?state=resolved", user="ssg_leader")
+    check(STATE["oa"] in [x["number"] for x in resolved], "resolved listed")
+    paged = t.list_all("/osb-issues", user="ssg_leader", limit=2)
+    whole = t.list_all("/osb-issues", user="ssg_leader")
+    eq([x["number"] for x in paged], [x["number"] for x in whole], "pages add up")
+    eq(len(set(x["number"] for x in whole)), len(whole), "no repeats")
+    t.expect_error(t.get("/osb-issues?state=closed", user="ssg_leader"), 400, "bad_request")
+    t.expect_error(t.get("/osb-issues?colour=red", user="ssg_leader"), 400, "bad_request")
+    t.expect_error(t.get("/osb-issues/SC20261123WT9999", user="ssg_leader"), 404, "not_found")
+    sp = t.list_all("/osb-issues?rule=sp_24h", user="ssg_leader")
+    check(sp and all(x["rule"] == "sp_24h" for x in sp), "rule filter")
+
+
+def test_visibility(t):
+    oa, bc = STATE["oa"], STATE["bc"]
+    for user in ("gm", "director", "deputy", "ssg_leader", "csr_b", "auditor"):
+        t.ok(t.get(f"/osb-issues/{oa}", user=user), 200, f"{user} sees every entry")
+    # FSF: entries about their customers
+    t.ok(t.get(f"/osb-issues/{bc}", user="kam_GZ"), 200, "the KAM sees its customer's entry")
+    t.ok(t.get(f"/osb-issues/{oa}", user="mm_S"), 200, "the MM of the market too")
+    t.expect_error(t.get(f"/osb-issues/{bc}", user="kam_SZ"), 404, "not_found")
+    t.expect_error(t.get(f"/osb-issues/{bc}", user="mm_E"), 404, "not_found")
+    # departments see their own
+    t.ok(t.get(f"/osb-issues/{STATE['bg_print']}", user="finance"), 200, "finance's own")
+    t.expect_error(t.get(f"/osb-issues/{oa}", user="warehouse"), 404, "not_found")
+    mine = t.list_all("/osb-issues", user="finance")
+    check(mine and all(x["department"] == "finance" or "finance" in x["responsible"]
+                       for x in mine), "finance lists its own")
+    eq([x for x in t.list_all("/osb-issues", user="kam_SZ") if x["document"] == bc], [],
+       "not in another KAM's list")
+
+
+# ---- manual and meeting entries ---------------------------------------------------------------
+
+def test_manual_and_meeting_entries(t):
+    set_clock(t, THU, "11:00")
+    body = {"department": "warehouse", "description": "仓库温控异常", "responsible": ["warehouse"]}
+    t.expect_error(t.post("/osb-issues", body, user="kam_GZ"), 403, "forbidden")
+    t.expect_error(t.post("/osb-issues", body, user="finance"), 403, "forbidden",
+                   rule="not_head")
+    it = t.ok(t.post("/osb-issues", body, user="ssg_leader"), 201, "manual by the SSG leader")
+    eq((it["rule"], it["source"], it["department"], it["responsible"], it["deadline"],
+        it["due_explanation_by"]),
+       ("manual", "manual", "warehouse", ["warehouse"], None, at(SAT, "00:00")), "manual entry")
+    check(it["number"].startswith("SC20261126WT"), f"numbered by opening date: {it['number']}")
+    # the head of a department may log one (warehouse got the duty above)
+    it = t.ok(t.post("/osb-issues", {"department": "warehouse", "description": "叉车故障"},
+                     user="warehouse"), 201, "manual by the warehouse head")
+    eq(it["responsible"], ["warehouse"], "nobody named: the head answers")
+    t.expect_error(t.post("/osb-issues", dict(body, responsible=["nobody"]), user="ssg_leader"),
+                   422, "validation_failed", rule="unknown_reference")
+    t.expect_error(t.post("/osb-issues", dict(body, department="moon"), user="ssg_leader"), 422,
+                   "validation_failed", field="department")
+    t.expect_error(t.post("/osb-issues", {"department": "ssg"}, user="ssg_leader"), 422,
+                   "validation_failed", field="description")
+    # meeting entries: the SSG leader only; they belong to last month's meeting by default
+    meet = {"source": "meeting", "department": "sales", "description": "华南回款滞后，SLT决定加派BCR"}
+    t.expect_error(t.post("/osb-issues", meet, user="warehouse"), 403, "forbidden")
+    it = t.ok(t.post("/osb-issues", meet, user="ssg_leader"), 201, "meeting entry")
+    eq((it["rule"], it["source"], it["meeting_month"]), ("meeting", "meeting", "2026-10"),
+       "meeting entry")
+    it = t.ok(t.post("/osb-issues", dict(meet, meeting_month="2026-11"), user="ssg_leader"), 201)
+    eq(it["meeting_month"], "2026-11", "meeting_month given")
+    STATE["meeting"] = it["number"]
+    # idempotent create
+    h = {"Idempotency-Key": t.uniq("K")}
+    a = t.ok(t.post("/osb-issues", body, user="ssg_leader", headers=h), 201)
+    b = t.ok(t.post("/osb-issues", body, user="ssg_leader", headers=h), 201)
+    eq(a["number"], b["number"], "replayed")
+
+
+# ---- configuration ----------------------------------------------------------------------------
+
+def test_rules_switched_off_and_retimed(t):
+    t.ok(t.put("/settings/osb_rules_off", {"value": "oa_30min"}), 200, "switch off")
+    set_clock(t, "2026-11-30", "09:00")
+    n = submitted(t, cust(t))
+    set_clock(t, "2026-11-30", "10:00")
+    run_jobs(t)
+    no_issue(t, n, "oa_30min")
+    t.ok(t.put("/settings/osb_rules_off", {"value": ""}), 200, "switch on")
+    run_jobs(t)
+    it = one_issue(t, n, "oa_30min")
+    eq((it["deadline"], it["opened_at"]), (at("2026-11-30", "09:30"), at("2026-11-30", "10:00")),
+       "opened when the rule came back on, with the deadline that passed")
+    # re-timed to 60 working minutes
+    t.ok(t.put("/settings/oa_minutes", {"value": "60"}), 200, "re-time")
+    set_clock(t, "2026-11-30", "11:00")
+    m = submitted(t, cust(t))
+    boundary(t, m, "oa_30min", "2026-11-30", "12:00")
+    t.ok(t.put("/settings/oa_minutes", {"value": 30}), 200, "back to 30")
+    t.expect_error(t.put("/settings/oa_minutes", {"value": "soon"}), 422, "validation_failed")
+    t.expect_error(t.put("/settings/no_such_key", {"value": "1"}), 404, "not_found")
+    t.expect_error(t.put("/settings/oa_minutes", {"value": "30"}, user="ssg_leader"), 403,
+                   "forbidden")
+
+
+# ---- the monthly jobs and the meeting report ---------------------------------------------------
+
+def test_kpi_breach_entries_on_the_first(t):
+    set_clock(t, DEC1, "05:59")
+    check("kpi_breaches" not in run_jobs(t), "not before 06:00")
+    set_clock(t, DEC1, "06:00")
+    check("kpi_breaches" in run_jobs(t), "runs at 06:00")
+    check("kpi_breaches" not in run_jobs(t), "once a month")
+    it = one_issue(t, "2026-11:S", "kpi_same_day_delivery_note")
+    eq((it["department"], it["market"], it["deadline"]), ("ssg", "S", at(DEC1, "06:00")),
+       "breach entry")
+    eq(it["responsible"], ["ssg_leader"], "the head of SSG")
+    it = one_issue(t, "2026-11:S", "kpi_shipped_within_24h")
+    eq((it["department"], it["responsible"]), ("warehouse", ["warehouse"]), "warehouse head")
+    eq(issues(t, "2026-11:E"), [], "no orders in 华东: nothing below target")
+
+
+def test_meeting_job_carries_over_and_report(t):
+    unresolved_before = [x["number"] for x in t.list_all("/osb-issues", user="ssg_leader")
+                         if x["state"] != "resolved"]
+    set_clock(t, "2026-12-04", "05:00")
+    check("osb_meeting" not in run_jobs(t), "not before the 4th 06:00")
+    set_clock(t, "2026-12-04", "06:30")
+    check("osb_meeting" in run_jobs(t), "the meeting job")
+    run_jobs(t)
+    after = {x["number"]: x for x in t.list_all("/osb-issues", user="ssg_leader")}
+    for number in unresolved_before:
+        eq(after[number]["carried_over"], 1, f"{number} carried over once")
+    eq(after[STATE["oa"]]["carried_over"], 0, "a resolved entry is not carried over")
+    told = [x for x in t.list_all("/notifications", user="gm") if x["event"] ==
+            "osb_meeting_report" and "month=2026-11" in x["subject"]]
+    eq(len(told), 1, "the SLT is told the report is ready")
+
+    rep = t.ok(t.get("/reports/osb_meeting?month=2026-11", user="ssg_leader"))
+    eq(rep["month"], "2026-11", "month")
+    opened = [x for x in t.list_all("/osb-issues?from=2026-11-01&to=2026-11-30",
+                                    user="ssg_leader")]
+    eq(rep["opened"]["total"], len(opened), "entries opened in November")
+    by = {(r["rule"], r["department"]): r["count"] for r in rep["opened"]["by_rule_department"]}
+    eq(by.get(("oa_30min", "ssg")), sum(1 for x in opened if x["rule"] == "oa_30min"),
+       "oa_30min count")
+    causes = {r["cause"]: r["count"] for r in rep["opened"]["by_cause"]}
+    eq(causes.get("staffing"), 1, "one explained with cause staffing")
+    unresolved = {r["number"]: r for r in rep["unresolved"]}
+    check(STATE["oa"] not in unresolved, "resolved entries are not listed")
+    check(STATE["bc"] in unresolved, "open entries are listed")
+    eq(unresolved[STATE["bc"]]["carried_over"], 1, "with the times carried over")
+    check(unresolved[STATE["bc"]]["age_days"] >= 4, "age in days")
+    eq([m["number"] for m in rep["meeting_entries"]], [STATE["meeting"]], "meeting entries")
+    k = rep["kpis"]["same_day_delivery_note"]
+    for key in ("num", "den", "pct_bp", "target_bp", "met", "previous_month",
+                "same_month_last_year", "by_market"):
+        check(key in k, f"KPI table has {key}")
+    eq([m["market"] for m in k["by_market"]], ["C", "E", "N", "NE", "NW", "S", "SD", "SW"],
+       "per market")
+    check(rep["volume"]["orders_accepted"] > 0, "volume context")
+    t.expect_error(t.get("/reports/osb_meeting?month=2026-13", user="ssg_leader"), 400,
+                   "bad_request")
+    # the KAM's report is limited to what the KAM sees: no entry about another KAM's customer
+    kam = t.ok(t.get("/reports/osb_meeting?month=2026-11", user="kam_SZ"))
+    seen = t.list_all("/osb-issues?from=2026-11-01&to=2026-11-30", user="kam_SZ")
+    eq(kam["opened"]["total"], len(seen), "kam_SZ's view")
+    check(all(x["customer"] is None for x in seen), "only entries about no customer")
+    check(STATE["bc"] not in [r["number"] for r in kam["unresolved"]], "not kam_GZ's entry")

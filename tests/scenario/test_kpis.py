@@ -1,0 +1,232 @@
+"""GET /kpis and the drill-down GET /kpis/{name}/items (api.md §3.7, kpis-and-reports.md §1–§2):
+a seeded week of orders, ST requests, shipments, invoices and receipts in 华南 (market S), with
+every figure computed by hand below, at two moments: while some items are still in time (left
+out until decided), and after the month has closed.
+
+The week of 23 November 2026 (Monday); cut-off 16:00. Customer A (limit large, payment term 0:
+invoices fall due on the dispatch day), customer Z (limit 0: every order needs prepayment or
+ST). M-IF1-900 and M-IF2-900 are ¥268 and ¥258 a tin, 12 to a case, stocked in WH-GZ."""
+
+from lib import check, eq
+from osb_lib import act, at, customer, set_clock
+
+MON, TUE, WED, THU, FRI = "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"
+PERIOD = "from=2026-11-01&to=2026-11-30&market=S"
+K = {}  # names of the seeded documents
+
+
+def new_order(t, cust, lines):
+    o = t.ok(t.post("/orders", {"customer": cust,
+                                "lines": [{"sku": s, "qty": q} for s, q in lines]},
+                    user="kam_GZ"), 201, "create order")
+    n = o["number"]
+    act(t, n, "verify", "kam_GZ")
+    act(t, n, "approve-market", "mm_S")
+    return n
+
+
+def steps(t, n, *actions):
+    o = None
+    users = {"accept": "csr_a", "check": "csr_a", "approve": "deputy",
+             "print-delivery-note": "finance", "release": "csr_a", "cancel": "ssg_leader"}
+    for a in actions:
+        o = act(t, n, a, users[a])
+    return o
+
+
+def ship(t, fh, check_body=None):
+    for action, body in (("receive", {}), ("pick", {}), ("check", check_body or {}),
+                         ("book", {"carrier": "顺丰物流", "station": "城东站",
+                                   "waybill": t.uniq("WB")}), ("dispatch", {})):
+        t.ok(t.post(f"/shipments/{fh}/{action}", body, user="warehouse"), 200,
+             f"shipment {action}")
+
+
+def pay(t, cust, invoice, amount, day):
+    set_clock(t, day, "10:00")
+    t.ok(t.post("/payments", {"customer": cust, "amount_fen": amount, "method": "bank",
+                              "reference": t.uniq("R"), "received_on": day,
+                              "apply_to": [{"invoice": invoice, "amount_fen": amount}]},
+                user="finance"), 201, "payment")
+
+
+def kpis(t, query=PERIOD, user="ssg_leader"):
+    return t.ok(t.get(f"/kpis?{query}", user=user), 200, f"GET /kpis?{query}")
+
+
+def items(t, name, query=PERIOD, user="ssg_leader"):
+    return t.ok(t.get(f"/kpis/{name}/items?{query}", user=user), 200, f"items of {name}")
+
+
+def figures(k):
+    return (k["num"], k["den"], k["pct_bp"])
+
+
+def test_seed_monday_to_wednesday(t):
+    set_clock(t, MON, "09:00")
+    a = K["A"] = customer(t, term=0)
+    z = K["Z"] = customer(t, limit=0)
+    one = [("M-IF1-900", 12)]
+    for name in ("O1", "O2", "O4", "O5", "O6"):
+        K[name] = new_order(t, a, [("M-IF1-900", 13)] if name == "O4" else one)
+    for name in ("S1", "S2", "S3"):
+        K[name] = new_order(t, z, one)
+    K["O3"] = new_order(t, a, [("M-IF1-900", 12), ("M-IF2-900", 12)])
+    K["O7"] = new_order(t, a, one)
+
+    set_clock(t, MON, "10:00")  # receipt day Monday
+    for name in ("O1", "O2", "O4", "O5", "O6", "S1", "S2", "S3"):
+        steps(t, K[name], "accept")
+    for name in ("S1", "S2", "S3"):
+        eq(steps(t, K[name], "check")["state"], "prepay_required", "Z needs prepayment")
+    act(t, K["S1"], "request-st", "csr_a")
+    set_clock(t, MON, "10:30")
+    eq(steps(t, K["O6"], "check")["state"], "pending_approval", "O6 waits for MA")
+    set_clock(t, MON, "11:00")
+    act(t, K["S2"], "request-st", "csr_a")
+    eq(steps(t, K["O4"], "check")["state"], "needs_fix", "O4 fails QC (13 is not whole cases)")
+    set_clock(t, MON, "12:00")
+    steps(t, K["O5"], "cancel")
+    set_clock(t, MON, "15:00")
+    o = steps(t, K["O1"], "check", "approve", "print-delivery-note", "release")
+    K["FH1"] = o["shipments"][0]
+    steps(t, K["O2"], "check", "approve", "print-delivery-note")
+    # Monday 16:00: O1 has already succeeded and counts; every other order is still in time
+    set_clock(t, MON, "16:00")
+    eq(figures(kpis(t)["same_day_delivery_note"]), (1, 1, 10000), "only decided items count")
+    set_clock(t, MON, "17:00")  # after the cut-off: receipt day Tuesday
+    steps(t, K["O3"], "accept")
+
+    set_clock(t, TUE, "09:00")
+    K["FH2"] = steps(t, K["O2"], "release")["shipments"][0]  # the day after: a miss
+    set_clock(t, TUE, "10:00")
+    act(t, K["S1"], "st-vote", "director", {"vote": "no"})  # decided the next day: a hit
+    act(t, K["S3"], "request-st", "csr_a")
+    ship(t, K["FH1"])  # 19 WC-hours after release: a hit
+    set_clock(t, TUE, "11:00")
+    K["FH3"] = steps(t, K["O3"], "check", "approve", "print-delivery-note",
+                     "release")["shipments"][0]
+
+    set_clock(t, WED, "09:00")
+    act(t, K["S3"], "st-vote", "deputy", {"vote": "no"})
+    set_clock(t, WED, "10:00")
+    steps(t, K["O7"], "accept")
+    set_clock(t, WED, "11:00")
+    K["FH7"] = steps(t, K["O7"], "check", "approve", "print-delivery-note",
+                     "release")["shipments"][0]
+    # exactly 24 WC-hours after release; M-IF2-900 was not there: the check says pick error
+    ship(t, K["FH3"], {"lines": [{"sku": "M-IF2-900", "qty_counted": 0,
+                                  "discrepancy": "pick_error"}]})
+
+
+def test_figures_while_items_are_still_in_time(t):
+    # Wednesday 12:00: Monday's deadlines (Tuesday 00:00) and Tuesday's (Wednesday 00:00) have
+    # passed; O7 (receipt day Wednesday) and S3 (due Thursday 00:00) are decided already;
+    # FH7 (released 11:00) is still in time.
+    set_clock(t, WED, "12:00")
+    k = kpis(t)
+    eq(sorted(k), ["collected_within_5_days_of_due", "same_day_delivery_note",
+                   "shipment_accuracy", "shipped_within_24h", "st_decided_next_day"], "the five")
+    # same day: O1 hit, O2 miss, O3 hit (Tuesday), O6 miss, O7 hit (released Wednesday 11:00);
+    # O4 paused (needs_fix), O5 cancelled and S1–S3 paused before their deadlines: left out
+    eq(figures(k["same_day_delivery_note"]), (3, 5, 6000), "same_day_delivery_note")
+    # ST: S1 decided Tuesday (hit), S2 undecided at Wednesday 00:00 (miss), S3 decided (hit)
+    eq(figures(k["st_decided_next_day"]), (2, 3, 6666), "st_decided_next_day")
+    # shipments: FH1 hit; FH2 released Tuesday 09:00 missed Wednesday 09:00; FH3 dispatched
+    # at Wednesday 11:00 = its deadline (hit); FH7 released Wednesday 11:00 still in time
+    eq(figures(k["shipped_within_24h"]), (2, 3, 6666), "shipped_within_24h")
+    # accuracy: FH1 (1 line) and FH3 (2 lines, one pick error) dispatched so far
+    eq(figures(k["shipment_accuracy"]), (2, 3, 6666), "shipment_accuracy")
+    # nothing is 5 days past due yet
+    eq(figures(k["collected_within_5_days_of_due"]), (0, 0, None), "no invoice 5 days past due")
+    eq([k[n]["target_bp"] for n in ("same_day_delivery_note", "st_decided_next_day",
+                                     "shipped_within_24h", "shipment_accuracy",
+                                     "collected_within_5_days_of_due")],
+       [10000, 10000, 10000, 9800, 9000], "targets")
+
+
+def test_seed_friday_and_receipts(t):
+    a = K["A"]
+    set_clock(t, FRI, "09:00")
+    # 46 h after release: a miss; half counted, a plain shortage (accurate)
+    ship(t, K["FH7"], {"lines": [{"sku": "M-IF1-900", "qty_counted": 6}]})
+    inv = t.ok(t.get(f"/invoices?customer={a}", user="finance"))["items"]
+    got = sorted((i["due_date"], i["amount_fen"]) for i in inv)
+    eq(got, [(TUE, 12 * 26800), (WED, 12 * 26800), (FRI, 6 * 26800)],
+       "invoices fall due on their dispatch day, for what was shipped")
+    by_due = {i["due_date"]: i["number"] for i in inv}
+    K["INV1"], K["INV3"], K["INV7"] = by_due[TUE], by_due[WED], by_due[FRI]
+    pay(t, a, K["INV1"], 12 * 26800, FRI)            # in full, by due + 5 (Sunday)
+    pay(t, a, K["INV3"], 100000, "2026-11-30")       # part, on due + 5 (Monday)
+    pay(t, a, K["INV3"], 12 * 26800 - 100000, "2026-12-01")  # the rest, a day late
+
+
+def test_figures_after_the_month(t):
+    set_clock(t, "2026-12-01", "10:00")
+    k = kpis(t)
+    eq(figures(k["same_day_delivery_note"]), (3, 5, 6000), "same_day_delivery_note")
+    eq(figures(k["st_decided_next_day"]), (2, 3, 6666), "st_decided_next_day")
+    # FH7 was dispatched 46 WC-hours after release: now a miss
+    eq(figures(k["shipped_within_24h"]), (2, 4, 5000), "shipped_within_24h")
+    # + FH7's line: a shortage is accurate
+    eq(figures(k["shipment_accuracy"]), (3, 4, 7500), "shipment_accuracy")
+    # INV1 due Tuesday, paid Friday (in full); INV3 due Wednesday, 100000 paid on Monday 30th
+    # (due + 5) and the rest on 1 December (late); INV7 due Friday is not 5 days past due yet
+    num, den = 12 * 26800 + 100000, 2 * 12 * 26800
+    eq(figures(k["collected_within_5_days_of_due"]), (num, den, num * 10000 // den),
+       "collected_within_5_days_of_due")
+    eq(num * 10000 // den, 6554, "421600 / 643200 = 65.54 %")
+
+
+def test_drill_down_lists_the_documents(t):
+    set_clock(t, "2026-12-01", "10:00")
+    d = items(t, "same_day_delivery_note")
+    eq((d["kpi"], d["from"], d["to"], d["market"]),
+       ("same_day_delivery_note", "2026-11-01", "2026-11-30", "S"), "header")
+    eq((d["num"], d["den"], d["pct_bp"], d["target_bp"]), (3, 5, 6000, 10000), "figures")
+    got = {x["document"]: x["in_numerator"] for x in d["items"]}
+    eq(got, {K["O1"]: True, K["O2"]: False, K["O3"]: True, K["O6"]: False, K["O7"]: True},
+       "the orders counted")
+    o3 = [x for x in d["items"] if x["document"] == K["O3"]][0]
+    eq((o3["attribution_date"], o3["deadline"]), (TUE, at(WED, "00:00")),
+       "accepted after the cut-off: receipt day Tuesday")
+    st = {x["document"]: x["in_numerator"] for x in items(t, "st_decided_next_day")["items"]}
+    eq(st, {K["S1"]: True, K["S2"]: False, K["S3"]: True}, "ST requests")
+    sh = {x["document"]: x["in_numerator"] for x in items(t, "shipped_within_24h")["items"]}
+    eq(sh, {K["FH1"]: True, K["FH2"]: False, K["FH3"]: True, K["FH7"]: False}, "shipments")
+    fh3 = [x for x in items(t, "shipped_within_24h")["items"] if x["document"] == K["FH3"]][0]
+    eq((fh3["start_at"], fh3["deadline"], fh3["done_at"]),
+       (at(TUE, "11:00"), at(WED, "11:00"), at(WED, "11:00")), "dispatched at the deadline")
+    acc = [(x["document"], x["line_no"], x["discrepancy"], x["in_numerator"])
+           for x in items(t, "shipment_accuracy")["items"]]
+    eq(sorted(acc), sorted([(K["FH1"], 1, "none", True), (K["FH3"], 1, "none", True),
+                            (K["FH3"], 2, "pick_error", False),
+                            (K["FH7"], 1, "shortage", True)]), "lines")
+    col = {x["document"]: (x["den_fen"], x["num_fen"], x["in_numerator"])
+           for x in items(t, "collected_within_5_days_of_due")["items"]}
+    eq(col, {K["INV1"]: (321600, 321600, True), K["INV3"]: (321600, 100000, True)},
+       "invoices with their collected share")
+
+
+def test_filters_scope_and_errors(t):
+    set_clock(t, "2026-12-01", "10:00")
+    whole = kpis(t, "from=2026-11-01&to=2026-11-30")
+    eq(whole, kpis(t), "only market S has documents")
+    empty = kpis(t, "from=2026-11-01&to=2026-11-30&market=E")
+    check(all(v["den"] == 0 and v["num"] == 0 and v["pct_bp"] is None for v in empty.values()),
+          f"no documents in 华东: pct_bp null: {empty}")
+    eq(figures(kpis(t, "from=2026-11-23&to=2026-11-23&market=S")["same_day_delivery_note"]),
+       (1, 3, 3333), "Monday's receipt day only: O1 hit, O2 and O6 missed")
+    eq(figures(kpis(t, "from=2026-11-01&to=2026-11-30&region=GZ")["st_decided_next_day"]),
+       (2, 3, 6666), "region filter")
+    eq(kpis(t, PERIOD, user="mm_S"), kpis(t), "the market's MM sees the same")
+    eq(kpis(t, PERIOD, user="kam_GZ"), kpis(t), "the KAM of both customers too")
+    other = kpis(t, PERIOD, user="kam_SZ")
+    check(all(v["den"] == 0 for v in other.values()), "another KAM's scope has none of them")
+    eq(items(t, "shipped_within_24h", user="kam_SZ")["items"], [], "nor in the drill-down")
+    for q, field in (("from=2026-13-01", "from"), ("from=2026-12-01&to=2026-11-01", "from"),
+                     ("market=XX", "market"), ("colour=red", "colour")):
+        t.expect_error(t.get(f"/kpis?{q}", user="ssg_leader"), 400, "bad_request", field=field)
+    t.expect_error(t.get("/kpis/happiness/items", user="ssg_leader"), 404, "not_found")
+    # defaults: this month to today (December 2026: nothing yet)
+    eq(figures(kpis(t, "")["same_day_delivery_note"]), (0, 0, None), "December so far")
