@@ -14,7 +14,9 @@
  * did not run between the deadline and the step (server down, or a frozen test clock); the
  * entry then notes the late completion at once, as it does for entries opened earlier.
  * Candidates are documents whose clock started in the last LOOKBACK_DAYS (every limit here ends
- * within days), plus every document still waiting, however old.
+ * within two weeks, even over the Spring Festival), plus every document still waiting, however
+ * old; so a step done late is caught without a run in between unless the server was down for
+ * about three weeks.
  *
  * Settings: osb_rules_off (comma-separated rule codes switched off), oa_minutes,
  * sp_hours_target, sp_hours_explain, sp_working_days_max, pod_grace_days,
@@ -31,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOOKBACK_DAYS 40
+#define LOOKBACK_DAYS 21
 
 /* Who explains: one bit per kind of person, each one query. The argument is the candidate's
    document ('d') or its ref ('r', e.g. the ST request id), once per '?'. */
@@ -101,35 +103,77 @@ static const struct {
 };
 
 /* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
-   and done_action (NULL while waiting), customer, market, ref. Their parameters are named by
-   the row's params string: 'n' now, 's' now − lookback, 't' today, 'u' today − lookback. */
+   and done_action (NULL while waiting), ref; the row's `owner` query gives the customer and
+   market of a document when its entry is opened (most candidates never need them). Their parameters
+   are named by the row's params string: 'n' now, 's' now − lookback, 't' today, 'd' today −
+   lookback. */
 
 /* An order's stay in state S, from its timeline: entered by an event to S (from another
    state), left by the first later event out of S. Recent stays, and the stays of orders
    still in S. */
-#define ORDER_STAY_COLS(S)                                                                         \
+#define ORDER_STAY_COLS(S, TO)                                                                     \
     "SELECT e.order_no AS document, e.at AS start_at, NULL AS start_date, x.at AS done_at,"        \
-    " x.action AS done_action, o.customer AS customer, cu.market AS market, 0 AS ref"              \
-    " FROM order_events e JOIN orders o ON o.number = e.order_no"                                  \
-    " JOIN customers cu ON cu.code = o.customer"                                                   \
+    " x.action AS done_action, 0 AS ref FROM order_events e"                                       \
     " LEFT JOIN order_events x ON x.id = (SELECT min(y.id) FROM order_events y"                    \
     "  WHERE y.order_no = e.order_no AND y.id > e.id AND y.from_state = '" S "'"                   \
     "  AND y.to_state <> '" S "')"                                                                 \
-    " WHERE e.to_state = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
+    " WHERE " TO " = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
+/* The second half starts from the orders still in S (index orders_state): "e.to_state || ''"
+   (portable SQL, unlike unary +) keeps the planner from scanning every stay ever recorded
+   through order_events_to_state. */
 #define ORDER_STAYS(S)                                                                             \
-    ORDER_STAY_COLS(S) " AND e.at >= ? UNION " ORDER_STAY_COLS(S) " AND o.state = '" S "'"
+    ORDER_STAY_COLS(S, "e.to_state")                                                               \
+    " AND e.at >= ? UNION " ORDER_STAY_COLS(                                                       \
+        S, "e.to_state || ''") " AND e.order_no IN (SELECT number FROM orders WHERE state = '" S   \
+                               "')"
 #define ORDER_STAY_PARAMS "nsn"
 
-/* A shipment from release to dispatch (short-closed: it left without dispatch). */
-#define SHIPMENT_DISPATCH                                                                          \
+/* A shipment from release to dispatch (short-closed: it left without dispatch): the recent
+   ones, and those still waiting for dispatch. */
+#define SHIPMENT_DISPATCH_COLS                                                                     \
     "SELECT s.number AS document, s.released_at AS start_at, NULL AS start_date,"                  \
     " coalesce(s.dispatched_at, CASE WHEN s.state = 'cancelled' THEN"                              \
     "  coalesce(s.updated_at, s.created_at) END) AS done_at,"                                      \
     " CASE WHEN s.dispatched_at IS NOT NULL THEN 'dispatch' WHEN s.state = 'cancelled'"            \
-    "  THEN 'short-close' END AS done_action, o.customer AS customer, cu.market AS market,"        \
-    " 0 AS ref FROM shipments s JOIN orders o ON o.number = s.order_no"                            \
-    " JOIN customers cu ON cu.code = o.customer WHERE s.released_at <= ?"                          \
-    " AND (s.released_at >= ? OR s.state NOT IN ('dispatched', 'delivered', 'cancelled'))"
+    "  THEN 'short-close' END AS done_action, 0 AS ref FROM shipments s"                           \
+    " WHERE s.released_at <= ?"
+#define SHIPMENT_DISPATCH                                                                          \
+    SHIPMENT_DISPATCH_COLS " AND s.released_at >= ? UNION " SHIPMENT_DISPATCH_COLS                 \
+                           " AND s.state IN ('new', 'received', 'picked', 'checked', 'booked')"
+#define SHIPMENT_DISPATCH_PARAMS "nsn"
+
+/* A dispatched shipment until its POD. Recent dispatches (index shipments_dispatched), and
+   every one still waiting; the clock starts at expected_delivery_by (>= the dispatch date). */
+#define SHIPMENT_POD_COLS                                                                          \
+    "SELECT s.number AS document, NULL AS start_at, s.expected_delivery_by AS start_date,"         \
+    " s.delivered_at AS done_at, CASE WHEN s.delivered_at IS NOT NULL THEN 'deliver' END"          \
+    " AS done_action, 0 AS ref FROM shipments s WHERE s.state <> 'cancelled'"                      \
+    " AND s.expected_delivery_by <= ?"
+
+/* An invoice from its due date until paid: recent due dates, and every invoice still open
+   (the second half appends "|| ''" to the due date so that it reads the partial index of open
+   invoices, not every invoice ever due). */
+#define INVOICE_PAID_COLS(DUE)                                                                     \
+    "SELECT i.number AS document, NULL AS start_at, i.due_date AS start_date,"                     \
+    " CASE WHEN i.state IN ('paid', 'written_off', 'cancelled') THEN coalesce(i.updated_at,"       \
+    "  i.created_at) END AS done_at, CASE WHEN i.state IN ('paid', 'written_off',"                 \
+    "  'cancelled') THEN i.state END AS done_action, 0 AS ref FROM invoices i"                     \
+    " WHERE " DUE " <= ?"
+#define INVOICE_PAID                                                                               \
+    INVOICE_PAID_COLS("i.due_date")                                                                \
+    " AND i.due_date >= ? UNION " INVOICE_PAID_COLS(                                               \
+        "i.due_date || ''") " AND i.state IN ('open', 'partial')"
+
+#define OWNER_ORDER                                                                                \
+    "SELECT o.customer AS customer, cu.market AS market FROM orders o"                             \
+    " JOIN customers cu ON cu.code = o.customer WHERE o.number = ?"
+#define OWNER_SHIPMENT                                                                             \
+    "SELECT o.customer AS customer, cu.market AS market FROM shipments s"                          \
+    " JOIN orders o ON o.number = s.order_no JOIN customers cu ON cu.code = o.customer"            \
+    " WHERE s.number = ?"
+#define OWNER_INVOICE                                                                              \
+    "SELECT i.customer AS customer, cu.market AS market FROM invoices i"                           \
+    " JOIN customers cu ON cu.code = i.customer WHERE i.number = ?"
 
 static const struct deadline_rule_row {
     const char *rule;
@@ -140,7 +184,8 @@ static const struct deadline_rule_row {
     bool tell_slt; /* sp_48h: the written explanation is addressed to the SLT */
     const char *params;
     const char *sql;
-    const char *what; /* the entry's description */
+    const char *owner; /* customer and market of a document */
+    const char *what;  /* the entry's description */
 } rules[] = {
     {"oa_30min",
      "ssg",
@@ -150,6 +195,7 @@ static const struct deadline_rule_row {
      false,
      ORDER_STAY_PARAMS,
      ORDER_STAYS("submitted"),
+     OWNER_ORDER,
      "订单提交后30个工作分钟内未接收(OA)"},
     {"check_same_day",
      "ssg",
@@ -159,6 +205,7 @@ static const struct deadline_rule_row {
      false,
      ORDER_STAY_PARAMS,
      ORDER_STAYS("accepted"),
+     OWNER_ORDER,
      "订单接收当日未完成检查(QC/AC/CC)"},
     {"ma_same_day",
      "slt",
@@ -168,6 +215,7 @@ static const struct deadline_rule_row {
      false,
      ORDER_STAY_PARAMS,
      ORDER_STAYS("pending_approval"),
+     OWNER_ORDER,
      "订单待批准当日未获经理批准(MA)"},
     {"st_next_day",
      "slt",
@@ -179,10 +227,10 @@ static const struct deadline_rule_row {
      "SELECT s.order_no AS document, s.requested_at AS start_at, NULL AS start_date,"
      " coalesce(s.decided_at, CASE WHEN o.state IN ('cancelled', 'rejected') THEN o.updated_at"
      "  END) AS done_at, coalesce(s.result, CASE WHEN o.state IN ('cancelled', 'rejected')"
-     "  THEN o.state END) AS done_action, o.customer AS customer, cu.market AS market,"
-     " s.id AS ref FROM st_requests s JOIN orders o ON o.number = s.order_no"
-     " JOIN customers cu ON cu.code = o.customer WHERE s.requested_at <= ?"
+     "  THEN o.state END) AS done_action, s.id AS ref FROM st_requests s"
+     " JOIN orders o ON o.number = s.order_no WHERE s.requested_at <= ?"
      " AND (s.requested_at >= ? OR s.decided_at IS NULL)",
+     OWNER_ORDER,
      "特别处理(ST)申请次一工作日内未获SLT决定"},
     {"bg_print_same_day",
      "finance",
@@ -192,6 +240,7 @@ static const struct deadline_rule_row {
      false,
      ORDER_STAY_PARAMS,
      ORDER_STAYS("approved"),
+     OWNER_ORDER,
      "订单批准当日财务未打印送货单(BG-2)"},
     {"bg_release_same_day",
      "ssg",
@@ -201,6 +250,7 @@ static const struct deadline_rule_row {
      false,
      ORDER_STAY_PARAMS,
      ORDER_STAYS("billed"),
+     OWNER_ORDER,
      "送货单打印当日未交储运部(BG-3)"},
     {"sp_24h",
      "warehouse",
@@ -208,8 +258,9 @@ static const struct deadline_rule_row {
      "sp_hours_target",
      EX_SCR,
      false,
-     "ns",
+     SHIPMENT_DISPATCH_PARAMS,
      SHIPMENT_DISPATCH,
+     OWNER_SHIPMENT,
      "收到送货单后24小时内未发货"},
     {"sp_48h",
      "warehouse",
@@ -217,8 +268,9 @@ static const struct deadline_rule_row {
      "sp_hours_explain",
      EX_SCR | EX_WAREHOUSE_HEAD,
      true,
-     "ns",
+     SHIPMENT_DISPATCH_PARAMS,
      SHIPMENT_DISPATCH,
+     OWNER_SHIPMENT,
      "收到送货单后48小时仍未发货，须向SLT书面说明"},
     {"sp_3wd",
      "warehouse",
@@ -226,8 +278,9 @@ static const struct deadline_rule_row {
      "sp_working_days_max",
      EX_WAREHOUSE_HEAD,
      false,
-     "ns",
+     SHIPMENT_DISPATCH_PARAMS,
      SHIPMENT_DISPATCH,
+     OWNER_SHIPMENT,
      "送货单数量第3个工作日仍未发货或转欠货"},
     {"pod_overdue",
      "warehouse",
@@ -235,14 +288,10 @@ static const struct deadline_rule_row {
      "pod_grace_days",
      EX_SCR | EX_SHIPMENT_CSR,
      false,
-     "tu",
-     "SELECT s.number AS document, NULL AS start_at, s.expected_delivery_by AS start_date,"
-     " s.delivered_at AS done_at, CASE WHEN s.delivered_at IS NOT NULL THEN 'deliver' END"
-     " AS done_action, o.customer AS customer, cu.market AS market, 0 AS ref"
-     " FROM shipments s JOIN orders o ON o.number = s.order_no"
-     " JOIN customers cu ON cu.code = o.customer WHERE s.dispatched_at IS NOT NULL"
-     " AND s.state <> 'cancelled' AND s.expected_delivery_by <= ?"
-     " AND (s.expected_delivery_by >= ? OR s.state = 'dispatched')",
+     "tst",
+     SHIPMENT_POD_COLS " AND s.dispatched_at >= ? UNION " SHIPMENT_POD_COLS
+                       " AND s.state = 'dispatched'",
+     OWNER_SHIPMENT,
      "预计到货日后逾期未取得客户签收(POD)"},
     {"bc_due_5d",
      "sales",
@@ -250,13 +299,9 @@ static const struct deadline_rule_row {
      "collection_days_after_due",
      EX_BCR | EX_KAM,
      false,
-     "tu",
-     "SELECT i.number AS document, NULL AS start_at, i.due_date AS start_date,"
-     " CASE WHEN i.state IN ('paid', 'written_off', 'cancelled') THEN coalesce(i.updated_at,"
-     "  i.created_at) END AS done_at, CASE WHEN i.state IN ('paid', 'written_off',"
-     "  'cancelled') THEN i.state END AS done_action, i.customer AS customer,"
-     " cu.market AS market, 0 AS ref FROM invoices i JOIN customers cu ON cu.code = i.customer"
-     " WHERE i.due_date <= ? AND (i.due_date >= ? OR i.state IN ('open', 'partial'))",
+     "tdt",
+     INVOICE_PAID,
+     OWNER_INVOICE,
      "发票到期后5天内未全部回款"},
 };
 
@@ -360,13 +405,16 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
                        e);
     if (rc == 0 && slt)
         rc = slt_members(c, slt, e);
+    json_t *owner = NULL;
+    if (rc == 0 && db_row(c->db, e, &owner, rr->owner, "s", doc) < 0)
+        rc = -1;
     if (rc == 0) {
         struct osb_open o = {rr->rule,
                              rr->department,
                              doc,
                              deadline,
-                             jstr(row, "customer"),
-                             jstr(row, "market"),
+                             owner ? jstr(owner, "customer") : NULL,
+                             owner ? jstr(owner, "market") : NULL,
                              rr->what,
                              who,
                              slt};
@@ -374,6 +422,7 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
         if (rc == 1)
             (*opened)++;
     }
+    json_decref(owner);
     json_decref(who);
     json_decref(slt);
     if (rc >= 0 && done)
@@ -395,6 +444,39 @@ static int setting_n(struct ctx *c, const char *key, int dflt)
     }
     free(v);
     return n;
+}
+
+/* Leaves out, in SQL, stays done before the earliest instant their deadline can be: every
+   limit lasts at least its minutes or hours, and a day-based one ends no earlier than 24:00 of
+   the start's date + k days (working days are calendar days or later). Only a saving: what it
+   leaves out, judge() would find done in time. */
+static void done_floor_sql(const struct deadline_rule *dl, int tz_min, struct sb *sql, json_t *p)
+{
+    int64_t n = dl->n < 0 ? 0 : dl->n, tz = (int64_t)tz_min * TS_PER_MIN;
+    switch (dl->kind) {
+    case DL_WORKING_MINUTES:
+    case DL_WC_HOURS:
+        sb_add(sql, " AND (cand.done_at IS NULL OR cand.start_at IS NULL"
+                    " OR cand.done_at > cand.start_at + ?)");
+        json_array_append_new(
+            p, json_integer(n * (dl->kind == DL_WC_HOURS ? TS_PER_HOUR : TS_PER_MIN)));
+        break;
+    case DL_SAME_WORKING_DAY:
+    case DL_NEXT_WORKING_DAY:
+    case DL_WORKING_DAYS:
+    case DL_CALENDAR_DAYS:
+        sb_add(sql, " AND (cand.done_at IS NULL OR cand.start_at IS NULL"
+                    " OR cand.done_at > ((cand.start_at + ?) / ? + ?) * ? - ?)");
+        json_array_append_new(p, json_integer(tz));
+        json_array_append_new(p, json_integer(TS_PER_DAY));
+        json_array_append_new(p, json_integer(dl->kind == DL_SAME_WORKING_DAY ? 1 : n + 1));
+        json_array_append_new(p, json_integer(TS_PER_DAY));
+        json_array_append_new(p, json_integer(tz));
+        break;
+    case DL_DAY_OF_MONTH:
+    case DL__COUNT:
+        break;
+    }
 }
 
 int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
@@ -424,17 +506,30 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
             json_array_append_new(p, *a == 'n'   ? json_integer(c->now)
                                      : *a == 's' ? json_integer(since)
                                      : *a == 't' ? json_string(today)
-                                                 : json_string(since_day));
-        json_t *rows = db_rows_a(c->db, e, rr->sql, p);
+                                                 : json_string(since_day)); /* 'd' */
+        /* Leave out in SQL what needs no work: candidates whose entry exists (still waiting),
+           or exists with the late completion noted (done). An entry belongs to this stay when
+           its deadline is not before the stay's start (an earlier stay's entry ended before
+           it); a rule with a date start (an invoice's due date, a POD's expected date) has one
+           stay per document. */
+        struct sb sql = SB_INIT;
+        sb_addf(&sql,
+                "SELECT * FROM (%s) cand WHERE NOT EXISTS (SELECT 1 FROM osb_issues x"
+                " WHERE x.rule = ? AND x.document = cand.document AND (cand.start_at IS NULL"
+                " OR x.deadline >= cand.start_at) AND (cand.done_at IS NULL"
+                " OR x.completed_at IS NOT NULL))",
+                rr->sql);
+        json_array_append_new(p, json_string(rr->rule));
+        done_floor_sql(&dl, c->cfg->tz_min, &sql, p);
+        json_t *rows = db_rows_a(c->db, e, sb_str(&sql), p);
+        sb_free(&sql);
         json_decref(p);
         if (!rows) {
             rc = -1;
             break;
         }
-        size_t k;
-        json_t *row;
-        json_array_foreach(rows, k,
-                           row) if ((rc = judge(c, &cal, rr, &dl, row, &opened, e)) < 0) break;
+        for (size_t k = 0; k < json_array_size(rows) && rc == 0; k++)
+            rc = judge(c, &cal, rr, &dl, json_array_get(rows, k), &opened, e);
         json_decref(rows);
     }
     free(off);

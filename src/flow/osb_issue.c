@@ -77,7 +77,11 @@ static void add_user(json_t *arr, const char *s)
         return;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), s) == 0) return;
+    json_array_foreach(arr, i, v)
+    {
+        if (strcmp(json_string_value(v), s) == 0)
+            return;
+    }
     json_array_append_new(arr, json_string(s));
 }
 
@@ -172,11 +176,14 @@ static int insert_people(struct ctx *c, const char *number, json_t *who, const c
 {
     size_t i;
     json_t *u;
-    json_array_foreach(who, i,
-                       u) if (db_exec(c->db, e,
-                                      "INSERT INTO osb_issue_people(issue, username,"
-                                      " kind) VALUES(?,?,?) ON CONFLICT DO NOTHING",
-                                      "sss", number, json_string_value(u), kind) < 0) return -1;
+    json_array_foreach(who, i, u)
+    {
+        if (db_exec(c->db, e,
+                    "INSERT INTO osb_issue_people(issue, username, kind) VALUES(?,?,?)"
+                    " ON CONFLICT DO NOTHING",
+                    "sss", number, json_string_value(u), kind) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -493,11 +500,13 @@ int osb_issue_list(struct ctx *c, const struct osb_issue_query *q, json_t **out,
     }
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) if (finish(c, it, false, e) < 0)
+    json_array_foreach(items, i, it)
     {
-        json_decref(items);
-        json_decref(next);
-        return -1;
+        if (finish(c, it, false, e) < 0) {
+            json_decref(items);
+            json_decref(next);
+            return -1;
+        }
     }
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
     return 0;
@@ -511,8 +520,11 @@ static int body_only(json_t *body, const char *const *allowed, struct osb_err *e
         return err_bad(e, NULL, "the body must be a JSON object");
     const char *k;
     json_t *v;
-    json_object_foreach(body, k,
-                        v) if (!in_list(allowed, k)) return err_bad(e, k, "unknown field '%s'", k);
+    json_object_foreach(body, k, v)
+    {
+        if (!in_list(allowed, k))
+            return err_bad(e, k, "unknown field '%s'", k);
+    }
     return 0;
 }
 
@@ -1180,11 +1192,13 @@ int osb_meeting_report(struct ctx *c, const char *month, const char *market, jso
         json_object_set_new(r, "age_days", json_integer(today - ts_to_date(at, tz)));
         fix_ts(c, r, "opened_at");
     }
-    json_array_foreach(meeting, i, r) if (finish(c, r, false, e) < 0)
+    json_array_foreach(meeting, i, r)
     {
-        json_decref(kpis), json_decref(by_rule), json_decref(by_cause), json_decref(open);
-        json_decref(meeting), json_decref(vol);
-        return -1;
+        if (finish(c, r, false, e) < 0) {
+            json_decref(kpis), json_decref(by_rule), json_decref(by_cause), json_decref(open);
+            json_decref(meeting), json_decref(vol);
+            return -1;
+        }
     }
     *out = json_pack("{ss so so s{sI so so} so so so}", "month", mon, "market",
                      market ? json_string(market) : json_null(), "kpis", kpis, "opened", "total",

@@ -128,8 +128,11 @@ int settings_put(struct ctx *c, const char *key, json_t *body, json_t **out, str
         return err_bad(e, NULL, "the body must be a JSON object {\"value\": \"...\"}");
     const char *k;
     json_t *v;
-    json_object_foreach(body, k, v) if (strcmp(k, "value")) return err_bad(e, k,
-                                                                           "unknown field '%s'", k);
+    json_object_foreach(body, k, v)
+    {
+        if (strcmp(k, "value"))
+            return err_bad(e, k, "unknown field '%s'", k);
+    }
     v = json_object_get(body, "value");
     if (!v)
         return err_invalid(e, "value", "required", "value is required");
