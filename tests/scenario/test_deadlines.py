@@ -344,8 +344,10 @@ def test_lists_filter_and_page(t):
 
 def test_visibility(t):
     oa, bc = STATE["oa"], STATE["bc"]
-    for user in ("gm", "director", "deputy", "ssg_leader", "csr_b", "auditor"):
+    for user in ("gm", "director", "deputy", "ssg_leader", "csr_b", "auditor", "admin"):
         t.ok(t.get(f"/osb-issues/{oa}", user=user), 200, f"{user} sees every entry")
+    t.expect_error(t.post(f"/osb-issues/{bc}/explain", {"explanation": "x"}, user="admin"), 403,
+                   "forbidden", rule="role")
     # FSF: entries about their customers
     t.ok(t.get(f"/osb-issues/{bc}", user="kam_GZ"), 200, "the KAM sees its customer's entry")
     t.ok(t.get(f"/osb-issues/{oa}", user="mm_S"), 200, "the MM of the market too")
