@@ -142,7 +142,7 @@ int backorder_list(struct ctx *c, const struct backorder_query *q, json_t **out,
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT b.number FROM backorders b JOIN customers cu ON cu.code = b.customer"
                  " WHERE 1=1");
-    shipment_scope_sql(c, &sql, p, "cu");
+    flow_scope_sql(c, &sql, p, "cu");
     static const char *const col[] = {"b.state", "b.order_no", "b.customer", "b.sku"};
     const char *val[] = {q->state, q->order, q->customer, q->sku};
     for (size_t i = 0; i < 4; i++) {
@@ -151,36 +151,7 @@ int backorder_list(struct ctx *c, const struct backorder_query *q, json_t **out,
         sb_addf(&sql, " AND %s = ?", col[i]);
         json_array_append_new(p, json_string(val[i]));
     }
-    if (q->cursor) {
-        sb_add(&sql, " AND b.number < ?");
-        json_array_append_new(p, json_string(q->cursor));
-    }
-    sb_add(&sql, " ORDER BY b.number DESC LIMIT ?");
-    json_array_append_new(p, json_integer(q->limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    if (!nums)
-        return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it)
-    {
-        if ((int)i == q->limit) {
-            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
-            break;
-        }
-        json_t *bj;
-        if (backorder_json(c, jstr(it, "number"), &bj, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return -1;
-        }
-        json_array_append_new(items, bj);
-    }
-    json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    return flow_doc_page(c, &sql, p, "b.number", q->cursor, q->limit, backorder_json, out, e);
 }
 
 /* ---- remarks on the delivery note --------------------------------------------------------- */

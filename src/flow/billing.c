@@ -76,31 +76,7 @@ void billing_scope_sql(struct ctx *c, struct sb *sql, json_t *p, const char *cus
         sb_add(sql, " AND 0 = 1");
         return;
     }
-    switch (c->user.role) {
-    case ROLE_DEPUTY_DIRECTOR:
-        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)", cust);
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_MM:
-        sb_addf(sql, " AND %s.market = ?", cust);
-        json_array_append_new(p, json_string(c->user.market));
-        break;
-    case ROLE_UM:
-        sb_addf(sql, " AND %s.region = ?", cust);
-        json_array_append_new(p, json_string(c->user.region));
-        break;
-    case ROLE_KAM:
-        sb_addf(sql, " AND %s.kam = ?", cust);
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_REP:
-        sb_addf(sql, " AND (%s.rep = ? OR (%s.rep IS NULL AND %s.kam = ?))", cust, cust, cust);
-        json_array_append_new(p, json_string(c->user.username));
-        json_array_append_new(p, json_string(c->user.manager));
-        break;
-    default:
-        break;
-    }
+    flow_scope_sql(c, sql, p, cust);
 }
 
 /* ---- the allocation engine -------------------------------------------------------------- */
@@ -838,34 +814,5 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
         sb_add(&sql, " AND i.order_no = ?");
         json_array_append_new(p, json_string(q->order));
     }
-    if (q->cursor) {
-        sb_add(&sql, " AND i.number < ?");
-        json_array_append_new(p, json_string(q->cursor));
-    }
-    sb_add(&sql, " ORDER BY i.number DESC LIMIT ?");
-    json_array_append_new(p, json_integer(q->limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    if (!nums)
-        return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it)
-    {
-        if ((int)i == q->limit) {
-            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
-            break;
-        }
-        json_t *ij;
-        if (invoice_json(c, jstr(it, "number"), &ij, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return -1;
-        }
-        json_array_append_new(items, ij);
-    }
-    json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    return flow_doc_page(c, &sql, p, "i.number", q->cursor, q->limit, invoice_json, out, e);
 }

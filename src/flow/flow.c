@@ -123,3 +123,77 @@ int flow_cursor_parse(const char *cursor, size_t n, json_t **key, struct osb_err
     *key = k;
     return 0;
 }
+
+void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *p, const char *cust)
+{
+    switch (c->user.role) {
+    case ROLE_DEPUTY_DIRECTOR:
+        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)", cust);
+        json_array_append_new(p, json_string(c->user.username));
+        break;
+    case ROLE_MM:
+        sb_addf(sql, " AND %s.market = ?", cust);
+        json_array_append_new(p, json_string(c->user.market));
+        break;
+    case ROLE_UM:
+        sb_addf(sql, " AND %s.region = ?", cust);
+        json_array_append_new(p, json_string(c->user.region));
+        break;
+    case ROLE_KAM:
+        sb_addf(sql, " AND %s.kam = ?", cust);
+        json_array_append_new(p, json_string(c->user.username));
+        break;
+    case ROLE_REP:
+        /* Own customers, plus those without a rep whose KAM is the rep's manager. */
+        sb_addf(sql, " AND (%s.rep = ? OR (coalesce(%s.rep, '') = '' AND %s.kam = ?))", cust, cust,
+                cust);
+        json_array_append_new(p, json_string(c->user.username));
+        json_array_append_new(p, json_string(c->user.manager));
+        break;
+    case ROLE_CUSTOMER:
+    case ROLE_NONE:
+    case ROLE__COUNT:
+        sb_add(sql, " AND 0 = 1");
+        break;
+    default:
+        break; /* gm, sales_director, SSG, finance, warehouse, CS, marketing, auditor, admin */
+    }
+}
+
+int flow_doc_page(struct ctx *c, struct sb *sql, json_t *p, const char *col, const char *cursor,
+                  int limit, flow_doc_fn fn, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (cursor) {
+        sb_addf(sql, " AND %s < ?", col);
+        json_array_append_new(p, json_string(cursor));
+    }
+    sb_addf(sql, " ORDER BY %s DESC LIMIT ?", col);
+    json_array_append_new(p, json_integer(limit + 1));
+    json_t *nums = db_rows_a(c->db, e, sql->buf, p);
+    sb_free(sql);
+    json_decref(p);
+    if (!nums)
+        return -1;
+    json_t *items = json_array(), *next = json_null();
+    size_t i;
+    json_t *it;
+    json_array_foreach(nums, i, it) {
+        /* The first column holds the number, whatever the query named it. */
+        const char *n = json_string_value(json_object_iter_value(json_object_iter(it)));
+        if ((int)i == limit) {
+            json_t *prev = json_array_get(nums, i - 1);
+            next = json_string(json_string_value(json_object_iter_value(json_object_iter(prev))));
+            break;
+        }
+        json_t *doc;
+        if (!n || fn(c, n, &doc, e) < 0) {
+            json_decref(items), json_decref(nums), json_decref(next);
+            return n ? -1 : err_set(e, ERR_INTERNAL, "internal error");
+        }
+        json_array_append_new(items, doc);
+    }
+    json_decref(nums);
+    *out = json_pack("{so so}", "items", items, "next_cursor", next);
+    return 0;
+}

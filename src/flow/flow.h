@@ -26,6 +26,22 @@ int flow_docno(struct ctx *c, struct osb_err *e, const char *type, char *out);
 /* 409 version_conflict when the request carried If-Match and it differs from current. */
 int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current);
 
+/* Appends " AND ..." limiting a list to the customers the caller may see (numbering-and-rules
+   §4): the SQL twin of scope_sees_customer() in rules/perm.c. cust is the alias of the
+   customers table in the query. */
+struct sb;
+void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *params, const char *cust);
+
+/* Builds one document's answer by its number. */
+typedef int (*flow_doc_fn)(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+
+/* Finishes a list query that selects the column `col` (a document number): adds the cursor
+   (numbers below it), newest first and the limit, runs it, and answers
+   {"items":[fn(number)...],"next_cursor"}. Takes over sql and params. */
+int flow_doc_page(struct ctx *c, struct sb *sql, json_t *params, const char *col,
+                  const char *cursor, int limit, flow_doc_fn fn, json_t **out,
+                  struct osb_err *e);
+
 /* Today in the company zone. */
 date_t flow_today(const struct ctx *c);
 

@@ -325,7 +325,7 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
         sb_add(&sql, " AND cu.region = ?");
         json_array_append_new(p, json_string(region));
     }
-    shipment_scope_sql(c, &sql, p, "cu");
+    flow_scope_sql(c, &sql, p, "cu");
     sb_add(&sql, orderings[id]);
     json_t *rows = db_rows_a(c->db, e, sb_str(&sql), p);
     sb_free(&sql);

@@ -323,35 +323,6 @@ static const struct md_ops *ops_of(const struct record_def *d)
 
 /* ---- scope ----------------------------------------------------------------------------- */
 
-/* SQL condition on the customers table (aliased as the bare table) for the caller's scope;
-   mirrors scope_sees_customer() of rules/perm.c. */
-static const char *customer_scope_sql(struct ctx *c, json_t *params)
-{
-    switch (c->user.role) {
-    case ROLE_DEPUTY_DIRECTOR:
-        json_array_append_new(params, json_string(c->user.username));
-        return "market IN (SELECT code FROM markets WHERE slt_supervisor = ?)";
-    case ROLE_MM:
-        json_array_append_new(params, json_string(c->user.market));
-        return "market = ?";
-    case ROLE_UM:
-        json_array_append_new(params, json_string(c->user.region));
-        return "region = ?";
-    case ROLE_KAM:
-        json_array_append_new(params, json_string(c->user.username));
-        return "kam = ?";
-    case ROLE_REP:
-        json_array_append_new(params, json_string(c->user.username));
-        json_array_append_new(params, json_string(c->user.manager));
-        return "(rep = ? OR (rep IS NULL AND kam = ?))";
-    case ROLE_CUSTOMER:
-    case ROLE_NONE:
-        return "0 = 1";
-    default:
-        return NULL;
-    }
-}
-
 static bool sees_customer(struct ctx *c, json_t *row)
 {
     struct scope_user su;
@@ -592,29 +563,26 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
         if (nf < 16)
             f[nf++] = (struct rec_filter){fd->column, v};
     }
-    json_t *params = json_array();
-    const char *scope = d == &rd_customer ? customer_scope_sql(c, params) : NULL;
-    /* "active" filters compare an INTEGER column with a text '1': cast in SQL instead. */
+    /* The customers' data scope, then "active" filters (an INTEGER column compared with an
+       integer, not with the text of the query). */
     struct sb where = SB_INIT;
     json_t *all = json_array();
-    if (scope)
-        sb_addf(&where, "%s", scope);
-    json_array_extend(all, params);
+    sb_add(&where, "1 = 1");
+    if (d == &rd_customer)
+        flow_scope_sql(c, &where, all, d->table);
     struct rec_filter plain[16];
     size_t np = 0;
     for (size_t i = 0; i < nf; i++) {
         if (strcmp(f[i].column, "active") == 0) {
-            sb_addf(&where, "%sactive = ?", where.len ? " AND " : "");
+            sb_add(&where, " AND active = ?");
             json_array_append_new(all, json_integer(f[i].value[0] == '1'));
         } else {
             plain[np++] = f[i];
         }
     }
-    json_t *rows = rec_list(c->db, e, d, plain, np, where.len ? where.buf : NULL, all, q->cursor,
-                            q->limit);
+    json_t *rows = rec_list(c->db, e, d, plain, np, where.buf, all, q->cursor, q->limit);
     sb_free(&where);
     json_decref(all);
-    json_decref(params);
     if (!rows)
         return -1;
     size_t ti;

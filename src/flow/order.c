@@ -193,6 +193,16 @@ int order_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e
     return rc;
 }
 
+/* An order as lists show it: header and lines; the timeline and memo are on the order. */
+static int order_list_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    if (order_json(c, number, out, e) < 0)
+        return -1;
+    json_object_del(*out, "timeline");
+    json_object_del(*out, "memo");
+    return 0;
+}
+
 int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -200,37 +210,12 @@ int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct 
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT o.number FROM orders o JOIN customers cu ON cu.code = o.customer"
                  " JOIN markets m ON m.code = o.market WHERE 1=1");
-    switch (c->user.role) {
-    case ROLE_DEPUTY_DIRECTOR:
+    if (c->user.role == ROLE_DEPUTY_DIRECTOR) {
+        /* The deputy votes on every ST, so it also sees st_pending orders of other markets. */
         sb_add(&sql, " AND (m.slt_supervisor = ? OR o.state = 'st_pending')");
         json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_GM:
-    case ROLE_SALES_DIRECTOR:
-        break;
-    case ROLE_MM:
-        sb_add(&sql, " AND cu.market = ?");
-        json_array_append_new(p, json_string(c->user.market));
-        break;
-    case ROLE_UM:
-        sb_add(&sql, " AND cu.region = ?");
-        json_array_append_new(p, json_string(c->user.region));
-        break;
-    case ROLE_KAM:
-        sb_add(&sql, " AND cu.kam = ?");
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_REP:
-        sb_add(&sql, " AND (cu.rep = ? OR (cu.rep IS NULL AND cu.kam = ?))");
-        json_array_append_new(p, json_string(c->user.username));
-        json_array_append_new(p, json_string(c->user.manager));
-        break;
-    case ROLE_CUSTOMER:
-    case ROLE_NONE:
-        sb_add(&sql, " AND 0 = 1");
-        break;
-    default:
-        break;
+    } else {
+        flow_scope_sql(c, &sql, p, "cu");
     }
     if (q->state) {
         if (order_state_parse(q->state) == OS_NONE) {
@@ -268,39 +253,7 @@ int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct 
         sb_add(&sql, " AND o.created_at < ?");
         json_array_append_new(p, json_integer(date_start_ts(d + 1, c->cfg->tz_min)));
     }
-    if (q->cursor) {
-        sb_add(&sql, " AND o.number < ?");
-        json_array_append_new(p, json_string(q->cursor));
-    }
-    sb_add(&sql, " ORDER BY o.number DESC LIMIT ?");
-    json_array_append_new(p, json_integer(q->limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    if (!nums)
-        return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it) {
-        const char *n = jstr(it, "number");
-        if ((int)i == q->limit) {
-            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
-            break;
-        }
-        json_t *oj;
-        if (order_json(c, n, &oj, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return -1;
-        }
-        /* Lists carry the header and lines; the timeline and memo are on the order itself. */
-        json_object_del(oj, "timeline");
-        json_object_del(oj, "memo");
-        json_array_append_new(items, oj);
-    }
-    json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    return flow_doc_page(c, &sql, p, "o.number", q->cursor, q->limit, order_list_json, out, e);
 }
 
 /* ---- lines ------------------------------------------------------------------------------ */

@@ -325,7 +325,7 @@ static void visible_sql(struct ctx *c, struct sb *sql, json_t *p)
     case ROLE_REP:
         sb_add(sql, " OR (i.department = 'sales' AND i.customer IS NULL)"
                     " OR EXISTS (SELECT 1 FROM customers vc WHERE vc.code = i.customer");
-        shipment_scope_sql(c, sql, p, "vc");
+        flow_scope_sql(c, sql, p, "vc");
         sb_add(sql, ")");
         break;
     case ROLE_FINANCE:
@@ -1089,7 +1089,7 @@ static json_t *volume(struct ctx *c, ts_t t0, ts_t t1, const char *d0, const cha
             sb_add(&s, " AND cu.market = ?");
             json_array_append_new(p, json_string(market));
         }
-        shipment_scope_sql(c, &s, p, "cu");
+        flow_scope_sql(c, &s, p, "cu");
         json_t *rows = db_rows_a(c->db, e, sb_str(&s), p);
         sb_free(&s);
         json_decref(p);

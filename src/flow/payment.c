@@ -389,34 +389,5 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
         sb_add(&sql, " AND p.kind = ?");
         json_array_append_new(p, json_string(q->kind));
     }
-    if (q->cursor) {
-        sb_add(&sql, " AND p.number < ?");
-        json_array_append_new(p, json_string(q->cursor));
-    }
-    sb_add(&sql, " ORDER BY p.number DESC LIMIT ?");
-    json_array_append_new(p, json_integer(q->limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    if (!nums)
-        return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it)
-    {
-        if ((int)i == q->limit) {
-            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
-            break;
-        }
-        json_t *pj;
-        if (payment_json(c, jstr(it, "number"), &pj, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return -1;
-        }
-        json_array_append_new(items, pj);
-    }
-    json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    return flow_doc_page(c, &sql, p, "p.number", q->cursor, q->limit, payment_json, out, e);
 }

@@ -389,35 +389,7 @@ int return_list(struct ctx *c, const struct return_query *q, json_t **out, struc
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT t.number FROM returns t JOIN customers cu ON cu.code = t.customer"
                  " WHERE 1=1");
-    switch (c->user.role) {
-    case ROLE_DEPUTY_DIRECTOR:
-        sb_add(&sql, " AND cu.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)");
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_MM:
-        sb_add(&sql, " AND cu.market = ?");
-        json_array_append_new(p, json_string(c->user.market));
-        break;
-    case ROLE_UM:
-        sb_add(&sql, " AND cu.region = ?");
-        json_array_append_new(p, json_string(c->user.region));
-        break;
-    case ROLE_KAM:
-        sb_add(&sql, " AND cu.kam = ?");
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_REP:
-        sb_add(&sql, " AND (cu.rep = ? OR (cu.rep IS NULL AND cu.kam = ?))");
-        json_array_append_new(p, json_string(c->user.username));
-        json_array_append_new(p, json_string(c->user.manager));
-        break;
-    case ROLE_CUSTOMER:
-    case ROLE_NONE:
-        sb_add(&sql, " AND 0 = 1");
-        break;
-    default:
-        break;
-    }
+    flow_scope_sql(c, &sql, p, "cu");
     if (q->state) {
         sb_add(&sql, " AND t.state = ?");
         json_array_append_new(p, json_string(q->state));
@@ -430,36 +402,7 @@ int return_list(struct ctx *c, const struct return_query *q, json_t **out, struc
         sb_add(&sql, " AND t.customer = ?");
         json_array_append_new(p, json_string(q->customer));
     }
-    if (q->cursor) {
-        sb_add(&sql, " AND t.number < ?");
-        json_array_append_new(p, json_string(q->cursor));
-    }
-    sb_add(&sql, " ORDER BY t.number DESC LIMIT ?");
-    json_array_append_new(p, json_integer(q->limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    if (!nums)
-        return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it)
-    {
-        if ((int)i == q->limit) {
-            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
-            break;
-        }
-        json_t *rj;
-        if (return_json(c, jstr(it, "number"), &rj, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return -1;
-        }
-        json_array_append_new(items, rj);
-    }
-    json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    return flow_doc_page(c, &sql, p, "t.number", q->cursor, q->limit, return_json, out, e);
 }
 
 /* ---- actions ----------------------------------------------------------------------------- */

@@ -52,41 +52,6 @@ bool shipment_sees(const struct ctx *c, const struct order_customer *cu)
     return scope_sees_customer(&su, &sc);
 }
 
-void shipment_scope_sql(const struct ctx *c, struct sb *sql, json_t *p, const char *cust)
-{
-    /* The SQL twin of scope_sees_customer (rules/perm.c), for lists. */
-    switch (c->user.role) {
-    case ROLE_DEPUTY_DIRECTOR:
-        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)", cust);
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_MM:
-        sb_addf(sql, " AND %s.market = ?", cust);
-        json_array_append_new(p, json_string(c->user.market));
-        break;
-    case ROLE_UM:
-        sb_addf(sql, " AND %s.region = ?", cust);
-        json_array_append_new(p, json_string(c->user.region));
-        break;
-    case ROLE_KAM:
-        sb_addf(sql, " AND %s.kam = ?", cust);
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_REP:
-        sb_addf(sql, " AND (%s.rep = ? OR (coalesce(%s.rep, '') = '' AND %s.kam = ?))", cust, cust,
-                cust);
-        json_array_append_new(p, json_string(c->user.username));
-        json_array_append_new(p, json_string(c->user.manager));
-        break;
-    case ROLE_CUSTOMER:
-    case ROLE_NONE:
-    case ROLE__COUNT:
-        sb_add(sql, " AND 0 = 1");
-        break;
-    default:
-        break;
-    }
-}
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -229,6 +194,12 @@ int shipment_get(struct ctx *c, const char *number, json_t **out, struct osb_err
     return rc;
 }
 
+/* A shipment as lists show it (without its timeline). */
+static int shipment_list_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    return shipment_json(c, number, false, out, e);
+}
+
 int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -238,7 +209,7 @@ int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, s
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT s.number FROM shipments s JOIN orders o ON o.number = s.order_no"
                  " JOIN customers cu ON cu.code = o.customer WHERE 1=1");
-    shipment_scope_sql(c, &sql, p, "cu");
+    flow_scope_sql(c, &sql, p, "cu");
     if (q->state) {
         sb_add(&sql, " AND s.state = ?");
         json_array_append_new(p, json_string(q->state));
@@ -251,36 +222,7 @@ int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, s
         sb_add(&sql, " AND o.customer = ?");
         json_array_append_new(p, json_string(q->customer));
     }
-    if (q->cursor) {
-        sb_add(&sql, " AND s.number < ?");
-        json_array_append_new(p, json_string(q->cursor));
-    }
-    sb_add(&sql, " ORDER BY s.number DESC LIMIT ?");
-    json_array_append_new(p, json_integer(q->limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    if (!nums)
-        return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it)
-    {
-        if ((int)i == q->limit) {
-            next = json_string(jstr(json_array_get(nums, i - 1), "number"));
-            break;
-        }
-        json_t *sj;
-        if (shipment_json(c, jstr(it, "number"), false, &sj, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return -1;
-        }
-        json_array_append_new(items, sj);
-    }
-    json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    return flow_doc_page(c, &sql, p, "s.number", q->cursor, q->limit, shipment_list_json, out, e);
 }
 
 /* ---- stock helpers ------------------------------------------------------------------------ */

@@ -34,8 +34,6 @@ int shipment_act(struct ctx *c, const char *number, const char *action, json_t *
 /* Data scope of SP documents: the warehouse sees every shipment (without prices); everyone
    else sees those of the customers in their scope, as for orders (numbering-and-rules §4). */
 bool shipment_sees(const struct ctx *c, const struct order_customer *cu);
-/* Appends " AND <scope>" over a customers row aliased cust to sql, its values to params. */
-void shipment_scope_sql(const struct ctx *c, struct sb *sql, json_t *params, const char *cust);
 
 /* A new shipment (state new) of o that fills backorder bo: qty of sku (order line line_no),
    requested in full, with what is free reserved first-expiring-first in the warehouse that
