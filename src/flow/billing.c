@@ -802,17 +802,8 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
     sb_add(&sql, "SELECT i.number FROM invoices i JOIN customers cu ON cu.code = i.customer"
                  " WHERE 1=1");
     billing_scope_sql(c, &sql, p, "cu");
-    if (q->customer) {
-        sb_add(&sql, " AND i.customer = ?");
-        json_array_append_new(p, json_string(q->customer));
-    }
-    if (q->state) {
-        sb_add(&sql, " AND i.state = ?");
-        json_array_append_new(p, json_string(q->state));
-    }
-    if (q->order) {
-        sb_add(&sql, " AND i.order_no = ?");
-        json_array_append_new(p, json_string(q->order));
-    }
+    flow_filter_eq(&sql, p, "i.customer", q->customer);
+    flow_filter_eq(&sql, p, "i.state", q->state);
+    flow_filter_eq(&sql, p, "i.order_no", q->order);
     return flow_doc_page(c, &sql, p, "i.number", q->cursor, q->limit, invoice_json, out, e);
 }

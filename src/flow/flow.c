@@ -160,6 +160,14 @@ void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *p, const char *
     }
 }
 
+void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value)
+{
+    if (!value)
+        return;
+    sb_addf(sql, " AND %s = ?", column);
+    json_array_append_new(params, json_string(value));
+}
+
 int flow_doc_page(struct ctx *c, struct sb *sql, json_t *p, const char *col, const char *cursor,
                   int limit, flow_doc_fn fn, json_t **out, struct osb_err *e)
 {

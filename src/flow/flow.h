@@ -32,6 +32,9 @@ int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current);
 struct sb;
 void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *params, const char *cust);
 
+/* Appends " AND <column> = ?" with value, when value is given (list filters). */
+void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value);
+
 /* Builds one document's answer by its number. */
 typedef int (*flow_doc_fn)(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 

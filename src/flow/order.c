@@ -226,14 +226,8 @@ int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct 
         sb_add(&sql, " AND o.state = ?");
         json_array_append_new(p, json_string(q->state));
     }
-    if (q->customer) {
-        sb_add(&sql, " AND o.customer = ?");
-        json_array_append_new(p, json_string(q->customer));
-    }
-    if (q->market) {
-        sb_add(&sql, " AND o.market = ?");
-        json_array_append_new(p, json_string(q->market));
-    }
+    flow_filter_eq(&sql, p, "o.customer", q->customer);
+    flow_filter_eq(&sql, p, "o.market", q->market);
     date_t d;
     if (q->from) {
         if (!date_parse(q->from, &d)) {

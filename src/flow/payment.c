@@ -381,13 +381,7 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
     sb_add(&sql, "SELECT p.number FROM payments p JOIN customers cu ON cu.code = p.customer"
                  " WHERE 1=1");
     billing_scope_sql(c, &sql, p, "cu");
-    if (q->customer) {
-        sb_add(&sql, " AND p.customer = ?");
-        json_array_append_new(p, json_string(q->customer));
-    }
-    if (q->kind) {
-        sb_add(&sql, " AND p.kind = ?");
-        json_array_append_new(p, json_string(q->kind));
-    }
+    flow_filter_eq(&sql, p, "p.customer", q->customer);
+    flow_filter_eq(&sql, p, "p.kind", q->kind);
     return flow_doc_page(c, &sql, p, "p.number", q->cursor, q->limit, payment_json, out, e);
 }

@@ -390,18 +390,9 @@ int return_list(struct ctx *c, const struct return_query *q, json_t **out, struc
     sb_add(&sql, "SELECT t.number FROM returns t JOIN customers cu ON cu.code = t.customer"
                  " WHERE 1=1");
     flow_scope_sql(c, &sql, p, "cu");
-    if (q->state) {
-        sb_add(&sql, " AND t.state = ?");
-        json_array_append_new(p, json_string(q->state));
-    }
-    if (q->order) {
-        sb_add(&sql, " AND t.order_no = ?");
-        json_array_append_new(p, json_string(q->order));
-    }
-    if (q->customer) {
-        sb_add(&sql, " AND t.customer = ?");
-        json_array_append_new(p, json_string(q->customer));
-    }
+    flow_filter_eq(&sql, p, "t.state", q->state);
+    flow_filter_eq(&sql, p, "t.order_no", q->order);
+    flow_filter_eq(&sql, p, "t.customer", q->customer);
     return flow_doc_page(c, &sql, p, "t.number", q->cursor, q->limit, return_json, out, e);
 }
 

@@ -210,18 +210,9 @@ int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, s
     sb_add(&sql, "SELECT s.number FROM shipments s JOIN orders o ON o.number = s.order_no"
                  " JOIN customers cu ON cu.code = o.customer WHERE 1=1");
     flow_scope_sql(c, &sql, p, "cu");
-    if (q->state) {
-        sb_add(&sql, " AND s.state = ?");
-        json_array_append_new(p, json_string(q->state));
-    }
-    if (q->order) {
-        sb_add(&sql, " AND s.order_no = ?");
-        json_array_append_new(p, json_string(q->order));
-    }
-    if (q->customer) {
-        sb_add(&sql, " AND o.customer = ?");
-        json_array_append_new(p, json_string(q->customer));
-    }
+    flow_filter_eq(&sql, p, "s.state", q->state);
+    flow_filter_eq(&sql, p, "s.order_no", q->order);
+    flow_filter_eq(&sql, p, "o.customer", q->customer);
     return flow_doc_page(c, &sql, p, "s.number", q->cursor, q->limit, shipment_list_json, out, e);
 }
 
