@@ -15,6 +15,7 @@
 #include "flow/kpi.h"
 #include "flow/mail.h"
 #include "flow/osb_issue.h"
+#include "flow/statement.h"
 
 #include <string.h>
 
@@ -145,6 +146,8 @@ enum job_when {
     JOB_TICK,    /* every minute */
     JOB_DAILY,   /* period "YYYY-MM-DD", from minute `at` of the day */
     JOB_MONTHLY, /* period "YYYY-MM", from minute `at` of day `day` */
+    JOB_HALF_YEARLY, /* period "YYYY-H1" from 1 July, "YYYY-H2" from 1 January of YYYY+1,
+                        minute `at`: the half-year that ended last */
     JOB_OUTBOX,  /* every minute, outside the transaction (jobs_run_outside) */
 };
 
@@ -160,6 +163,7 @@ static const struct {
     {"osb_reminders", osb_job_reminders, JOB_DAILY, 0, 9 * 60},
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
+    {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 
@@ -176,6 +180,12 @@ static int job_due(struct ctx *c, size_t i, char period[16], struct osb_err *e)
         if (minute < jobs[i].at)
             return 0;
         date_format(today, period);
+    } else if (jobs[i].when == JOB_HALF_YEARLY) {
+        /* Before 1 January's (1 July's) run time, the last half-year due is the one before. */
+        bool h1_due = m > 7 || (m == 7 && (d > 1 || minute >= jobs[i].at));
+        bool h2_due = m > 1 || d > 1 || minute >= jobs[i].at; /* of the year before */
+        snprintf(period, 16, "%04d-H%c", h1_due ? y : h2_due ? y - 1 : y - 1,
+                 h1_due ? '1' : h2_due ? '2' : '1');
     } else {
         if (d < jobs[i].day || (d == jobs[i].day && minute < jobs[i].at))
             return 0;

@@ -48,6 +48,10 @@ enum {
     EX_SHIPMENT_CSR = 1 << 7,
     EX_BCR = 1 << 8,
     EX_KAM = 1 << 9,
+    EX_RECEIVER = 1 << 10,      /* who received the instrument */
+    EX_STATEMENT_KAM = 1 << 11, /* the statement's customer's KAM */
+    EX_CONTRACT_KAM = 1 << 12,
+    EX_CONTRACT_CSR = 1 << 13,  /* the customer's CSR, else the market's default CSR */
 };
 
 static const struct {
@@ -100,6 +104,17 @@ static const struct {
     {EX_KAM, "d",
      "SELECT cu.kam AS u FROM invoices i JOIN customers cu ON cu.code = i.customer"
      " WHERE i.number = ?"},
+    {EX_RECEIVER, "d", "SELECT received_by AS u FROM instruments WHERE number = ?"},
+    {EX_STATEMENT_KAM, "d",
+     "SELECT cu.kam AS u FROM statements s JOIN customers cu ON cu.code = s.customer"
+     " WHERE s.number = ?"},
+    {EX_CONTRACT_KAM, "d",
+     "SELECT cu.kam AS u FROM contracts k JOIN customers cu ON cu.code = k.customer"
+     " WHERE k.number = ?"},
+    {EX_CONTRACT_CSR, "d",
+     "SELECT coalesce(nullif(cu.csr, ''), nullif(m.default_csr, '')) AS u FROM contracts k"
+     " JOIN customers cu ON cu.code = k.customer JOIN markets m ON m.code = cu.market"
+     " WHERE k.number = ?"},
 };
 
 /* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
@@ -174,6 +189,19 @@ static const struct {
 #define OWNER_INVOICE                                                                              \
     "SELECT i.customer AS customer, cu.market AS market FROM invoices i"                           \
     " JOIN customers cu ON cu.code = i.customer WHERE i.number = ?"
+
+#define OWNER_OF(TABLE)                                                                            \
+    "SELECT x.customer AS customer, cu.market AS market FROM " TABLE " x"                          \
+    " JOIN customers cu ON cu.code = x.customer WHERE x.number = ?"
+
+/* A signed sales contract until the first order naming it reaches submitted (flows.md §7):
+   recent signatures, and every contract still without one. */
+#define CONTRACT_ORDER_COLS                                                                        \
+    "SELECT k.number AS document, k.signed_at AS start_at, NULL AS start_date,"                    \
+    " (SELECT min(o.submitted_at) FROM orders o WHERE o.contract = k.number) AS done_at,"          \
+    " CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.contract = k.number"                        \
+    "  AND o.submitted_at IS NOT NULL) THEN 'order_submitted' END AS done_action, 0 AS ref"        \
+    " FROM contracts k WHERE k.kind = 'sales' AND k.signed_at <= ?"
 
 static const struct deadline_rule_row {
     const char *rule;
@@ -303,6 +331,52 @@ static const struct deadline_rule_row {
      INVOICE_PAID,
      OWNER_INVOICE,
      "发票到期后5天内未全部回款"},
+    {"contract_1wd",
+     "sales",
+     {DL_NEXT_WORKING_DAY, 1, 0},
+     "contract_to_order_working_days",
+     EX_CONTRACT_KAM | EX_CONTRACT_CSR,
+     false,
+     "nsn",
+     CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS
+                         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.contract = k.number"
+                         " AND o.submitted_at IS NOT NULL)",
+     OWNER_OF("contracts"),
+     "合同签订后次一工作日内未下第一张订单"},
+    /* Handed over (or signed for by finance directly) ends the stay in the salesperson's
+       hand. */
+    {"instrument_same_day",
+     "sales",
+     {DL_SAME_WORKING_DAY, 0, 0},
+     NULL,
+     EX_RECEIVER,
+     false,
+     "ns",
+     "SELECT i.number AS document, i.received_at AS start_at, NULL AS start_date,"
+     " coalesce(i.handed_over_at, i.finance_signed_at) AS done_at, CASE WHEN"
+     " i.handed_over_at IS NOT NULL THEN 'hand-over' WHEN i.finance_signed_at IS NOT NULL"
+     " THEN 'sign' END AS done_action, 0 AS ref FROM instruments i WHERE i.received_at <= ?"
+     " AND (i.received_at >= ? OR i.state = 'in_hand')",
+     OWNER_OF("instruments"),
+     "收取的票据当日未交财务签收"},
+    /* 24:00 of the 15th of the month after the half-year's end (30 June → 15 July). Done when
+       the customer confirmed and the KAM reported; the candidates are few (two a year per
+       customer), so every one not done is read. */
+    {"recon_semiannual",
+     "sales",
+     {DL_DAY_OF_MONTH, 15, 1},
+     NULL,
+     EX_STATEMENT_KAM,
+     false,
+     "d",
+     "SELECT s.number AS document, NULL AS start_at, s.period_to AS start_date,"
+     " CASE WHEN s.state = 'reported' AND s.response = 'confirmed' THEN s.reported_to_mm_at"
+     " END AS done_at, CASE WHEN s.state = 'reported' AND s.response = 'confirmed'"
+     " THEN 'report' END AS done_action, 0 AS ref FROM statements s"
+     " WHERE s.kind = 'semiannual' AND (s.period_to >= ? OR s.state <> 'reported'"
+     " OR s.response <> 'confirmed')",
+     OWNER_OF("statements"),
+     "半年对账未在15日前取得客户确认并报告"},
 };
 
 static const char *jstr(json_t *o, const char *k)

@@ -203,6 +203,42 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
     return rc;
 }
 
+int ledger_figures(struct ctx *c, const char *customer, const char *from, const char *to,
+                   struct ledger_figures *out, struct osb_err *e)
+{
+    memset(out, 0, sizeof *out);
+    int64_t opening = 0;
+    if (db_int(c->db, e, &opening,
+               "SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger WHERE customer = ?"
+               " AND date < ?",
+               "ss", customer, from) < 0)
+        return -1;
+    json_t *rows = db_rows(c->db, e,
+                           "SELECT seq, date, kind, document, order_no AS \"order\", debit_fen,"
+                           " credit_fen FROM ledger WHERE customer = ? AND date >= ?"
+                           " AND date <= ? ORDER BY date, seq",
+                           "sss", customer, from, to);
+    if (!rows)
+        return -1;
+    int64_t bal = opening, debits = 0, credits = 0;
+    bool overflow = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(rows, i, it)
+    {
+        int64_t d = jint(it, "debit_fen"), cr = jint(it, "credit_fen");
+        overflow = overflow || !money_add(bal, d, &bal) || !money_sub(bal, cr, &bal) ||
+                   !money_add(debits, d, &debits) || !money_add(credits, cr, &credits);
+        json_object_set_new(it, "balance_fen", json_integer(bal));
+    }
+    if (overflow) {
+        json_decref(rows);
+        return err_invalid(e, "amount_fen", "amount_overflow", "the statement overflows");
+    }
+    *out = (struct ledger_figures){opening, debits, credits, bal, rows};
+    return 0;
+}
+
 int aging_get(struct ctx *c, const char *as_of, const char *market, const char *region,
               json_t **out, struct osb_err *e)
 {

@@ -32,6 +32,17 @@ struct statement_out {
 int statement_get(struct ctx *c, const char *customer, const struct statement_query *q,
                   struct statement_out *out, struct osb_err *e);
 
+/* The figures of a statement for from..to (YYYY-MM-DD): the opening balance (entries dated
+   before from), the entries dated from..to (by date, then seq) each with its running
+   balance_fen, their sums and the closing balance. *entries is new (caller owns it). No scope
+   check: the caller has done it. 422 amount_overflow when a sum overflows. */
+struct ledger_figures {
+    int64_t opening_fen, debits_fen, credits_fen, closing_fen;
+    json_t *entries;
+};
+int ledger_figures(struct ctx *c, const char *customer, const char *from, const char *to,
+                   struct ledger_figures *out, struct osb_err *e);
+
 /* GET /receivables/aging?as_of=&market=&region= */
 int aging_get(struct ctx *c, const char *as_of, const char *market, const char *region,
               json_t **out, struct osb_err *e);

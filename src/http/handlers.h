@@ -83,6 +83,24 @@ int h_return_list(struct req *r, struct osb_err *e);
 int h_return_get(struct req *r, struct osb_err *e);
 int h_return_action(struct req *r, struct osb_err *e);
 
+/* statements.c */
+int h_statement_create(struct req *r, struct osb_err *e);
+int h_statement_list(struct req *r, struct osb_err *e);
+int h_statement_get(struct req *r, struct osb_err *e);
+int h_statement_action(struct req *r, struct osb_err *e);
+
+/* instruments.c */
+int h_instrument_create(struct req *r, struct osb_err *e);
+int h_instrument_list(struct req *r, struct osb_err *e);
+int h_instrument_get(struct req *r, struct osb_err *e);
+int h_instrument_action(struct req *r, struct osb_err *e);
+
+/* contracts.c */
+int h_contract_create(struct req *r, struct osb_err *e);
+int h_contract_list(struct req *r, struct osb_err *e);
+int h_contract_get(struct req *r, struct osb_err *e);
+int h_contract_action(struct req *r, struct osb_err *e);
+
 /* notifications.c */
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);

@@ -78,6 +78,14 @@ static const char *const matrix[P__COUNT] = {
     [P_EXPORT_CUSTOMERS]     = "Y  Y  Y  Y  -  -  -  -  -  -  -  -  -  R  Y  -",
     [P_AUDIT_READ]           = "Y  -  -  -  -  -  -  -  -  -  -  -  -  Y  Y  -",
     [P_ADMIN_OPS]            = "-  -  -  -  -  -  -  -  -  -  -  -  -  R  Y  -",
+    [P_INSTRUMENT_REGISTER]  = "-  -  -  Y  Y  -  -  O  O  -  -  -  -  R  -  -",
+    [P_INSTRUMENT_SIGN]      = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_STATEMENT_SEND]       = "-  -  -  Y  Y  -  -  O  -  Y  -  -  -  R  -  -",
+    [P_STATEMENT_REPLY]      = "-  -  -  Y  Y  -  -  O  -  -  -  -  -  R  -  O",
+    [P_CONTRACT_DRAFT]       = "-  -  -  -  Y  -  -  O  O  -  -  -  -  R  -  -",
+    [P_CONTRACT_APPROVE]     = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_CONTRACT_SIGN]        = "-  -  -  -  Y  -  -  O  O  -  -  -  -  R  -  -",
+    [P_CONTRACT_ARCHIVE]     = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
 };
 
 char perm_symbol(enum perm_action a, enum role r)

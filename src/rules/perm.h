@@ -79,6 +79,14 @@ enum perm_action {
     P_EXPORT_CUSTOMERS,
     P_AUDIT_READ,
     P_ADMIN_OPS,          /* test clock; jobs/run */
+    P_INSTRUMENT_REGISTER, /* instrument in hand: register (and hand over) */
+    P_INSTRUMENT_SIGN,     /* instrument in hand: sign for it (签收) */
+    P_STATEMENT_SEND,      /* statement: generate, send */
+    P_STATEMENT_REPLY,     /* statement: record customer reply (confirm / dispute) */
+    P_CONTRACT_DRAFT,
+    P_CONTRACT_APPROVE,    /* major or deviating: also the supervising SLT member */
+    P_CONTRACT_SIGN,
+    P_CONTRACT_ARCHIVE,
     P__COUNT
 };
 

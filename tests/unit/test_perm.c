@@ -63,6 +63,14 @@ static const struct {
     {P_EXPORT_CUSTOMERS, "YYYY---------RY-", "export customer lists / archive"},
     {P_AUDIT_READ, "Y------------YY-", "audit log: read"},
     {P_ADMIN_OPS, "-------------RY-", "test clock; jobs/run"},
+    {P_INSTRUMENT_REGISTER, "---YY--OO----R--", "instrument in hand: register"},
+    {P_INSTRUMENT_SIGN, "---------Y---R--", "instrument in hand: sign for it"},
+    {P_STATEMENT_SEND, "---YY--O-Y---R--", "statement: generate, send"},
+    {P_STATEMENT_REPLY, "---YY--O-----R-O", "statement: record customer reply"},
+    {P_CONTRACT_DRAFT, "----Y--OO----R--", "contract: draft"},
+    {P_CONTRACT_APPROVE, "-SS--Y-------R--", "contract: approve"},
+    {P_CONTRACT_SIGN, "----Y--OO----R--", "contract: sign"},
+    {P_CONTRACT_ARCHIVE, "---YY--------R--", "contract: archive"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
