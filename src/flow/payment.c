@@ -8,6 +8,7 @@
 #include "core/record.h"
 #include "flow/billing.h"
 #include "flow/flow.h"
+#include "flow/instrument.h"
 #include "flow/order.h"
 #include "store/ledger.h"
 
@@ -322,7 +323,8 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                              0,
                              amount,
                              c->now};
-    if (store_ledger_append(c->db, e, &lp) < 0)
+    if (store_ledger_append(c->db, e, &lp) < 0 ||
+        instrument_link_payment(c, customer, jstr(n, "reference"), number, e) < 0)
         goto out;
     int64_t rem = amount;
     for (size_t i = 0; i < nreq; i++) {
