@@ -14,6 +14,7 @@
 #include "core/record.h"
 #include "core/sb.h"
 #include "flow/billing.h"
+#include "flow/contract.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
@@ -72,7 +73,7 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
                     " quota_check AS \"quota_check!j\", warnings AS \"warnings!j\","
                     " earmark_fen, approved_shortfall_fen,"
                     " loose_units_approved AS \"loose_units_approved!b\", delivery_note,"
-                    " supersedes, submitted_at, accepted_at, pending_approval_at, approved_at,"
+                    " supersedes, contract, submitted_at, accepted_at, pending_approval_at, approved_at,"
                     " billed_at, released_at, op_started_at, op_receipt_day, op_stopped_at,"
                     " version, created_at, created_by, updated_at FROM orders WHERE number = ?",
                     "s", number);
@@ -1665,8 +1666,9 @@ static const struct field_def create_fields[] = {
     {"requested_date", FK_DATE, 0, 0, 0, 0, 0, 0},
     {"stated_total_fen", FK_FEN, 0, 0, 0, 0, 0, 0},
     {"source", FK_ENUM, 0, 0, 0, 0, sources, 0},
+    {"contract", FK_TEXT, 0, 40, 0, 0, 0, 0}, /* a signed contract of the customer (§7) */
 };
-static const struct record_def create_def = {"orders", "number", "order", create_fields, 6};
+static const struct record_def create_def = {"orders", "number", "order", create_fields, 7};
 
 int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -1697,6 +1699,9 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         err_invalid(e, "customer", "customer_inactive", "customer %s is %s", code, cu.status);
         goto out;
     }
+    const char *contract = jstr(n, "contract");
+    if (contract && contract_check_for_order(c, contract, code, e) < 0)
+        goto out;
     const char *rd = jstr(n, "requested_date");
     if (rd) {
         date_t d;
@@ -1735,6 +1740,9 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     const char *src = jstr(n, "source");
     if (src && db_exec(c->db, e, "UPDATE orders SET source = ? WHERE number = ?", "ss", src,
                        o->number) < 0)
+        goto out;
+    if (contract && db_exec(c->db, e, "UPDATE orders SET contract = ? WHERE number = ?", "ss",
+                            contract, o->number) < 0)
         goto out;
     if (store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL,
                           NULL, "draft", NULL) < 0)

@@ -1,0 +1,34 @@
+/*
+ * contract.h — contracts (合同, HT; flows.md §7, entities.md §9), the minimal real flow:
+ * draft (csr, or the customer's KAM/rep) → approve (the MM of the market; a major or deviating
+ * contract also the supervising SLT member, after the MM — approved once every required
+ * approval is in) → sign (onsite or fax_courier; signed_at starts contract_1wd) → archive.
+ * Orders may name a signed contract of their customer (flow/order.c).
+ *
+ * Each call runs inside the caller's transaction. Answers are owned by the caller.
+ */
+#ifndef OSB_FLOW_CONTRACT_H
+#define OSB_FLOW_CONTRACT_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+
+int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+int contract_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+struct contract_query {
+    const char *customer, *state, *kind, *cursor;
+    int limit;
+};
+int contract_list(struct ctx *c, const struct contract_query *q, json_t **out,
+                  struct osb_err *e);
+/* POST /contracts/{number}/{approve|sign|archive}; 404 for another action. */
+int contract_act(struct ctx *c, const char *number, const char *action, json_t *body,
+                 json_t **out, struct osb_err *e);
+
+/* 0 when number is a signed (or archived) contract of customer; else 422 unknown_reference on
+   field "contract". */
+int contract_check_for_order(struct ctx *c, const char *number, const char *customer,
+                             struct osb_err *e);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * contracts.c (http) — contracts (HT): POST/GET /contracts, GET /contracts/{number},
+ * POST /contracts/{number}/{approve|sign|archive}.
+ */
+#include "flow/contract.h"
+#include "http/handlers.h"
+
+int h_contract_create(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (contract_create(&r->ctx, req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 201, out);
+    return 0;
+}
+
+int h_contract_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"customer", "state", "kind", "limit", "cursor", NULL};
+    struct contract_query q = {req_query(r, "customer"), req_query(r, "state"),
+                               req_query(r, "kind"), req_query(r, "cursor"), 50};
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
+        contract_list(&r->ctx, &q, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_contract_get(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (contract_get(&r->ctx, r->params[0], &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_contract_action(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (contract_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
