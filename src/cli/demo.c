@@ -6,7 +6,12 @@
  */
 #include "cli/cli.h"
 
+#include "core/clock.h"
+#include "core/docno.h"
 #include "flow/masterdata.h"
+#include "flow/order.h"
+#include "flow/payment.h"
+#include "flow/shipment.h"
 #include "flow/quota.h"
 #include "flow/stock.h"
 #include "store/masterdata.h"
@@ -95,10 +100,104 @@ static const struct {
     {"M-OLD-900", "M牌旧版配方奶粉(停产)", "900g/听", "听", "goods", 12, 21800},
 };
 
+/* ---- some history: documents in several states, made by the users whose work they are ---- */
+
+/* Runs one step as `user`; on refusal counts a failure. Answers the document number (or the
+   shipment list's first number with want = "shipment") into out when asked. */
+static void step(struct db *db, const struct config *cfg, const char *user, const char *what,
+                 const char *number, const char *action, json_t *body, char *out, size_t n)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    struct ctx c;
+    json_t *res = NULL;
+    int rc = cli_ctx(&c, db, cfg, user, &e);
+    if (rc == 0) {
+        if (strcmp(what, "order") == 0 && !number)
+            rc = order_create(&c, body, &res, &e);
+        else if (strcmp(what, "order") == 0)
+            rc = order_act(&c, number, action, body, &res, &e);
+        else if (strcmp(what, "shipment") == 0)
+            rc = shipment_act(&c, number, action, body, &res, &e);
+        else
+            rc = payment_create(&c, body, &res, &e);
+    }
+    if (rc < 0) {
+        if (fails < 5)
+            fprintf(stderr, "osb: %s: demo history %s %s %s: %s\n", err_code_str(e.code), what,
+                    number ? number : "", action ? action : "create", e.message);
+        fails++;
+    } else if (out) {
+        json_t *v = json_object_get(res, "number");
+        if (strcmp(what, "order") == 0 && action && strcmp(action, "release") == 0)
+            v = json_array_get(json_object_get(res, "shipments"), 0);
+        snprintf(out, n, "%s", json_string_value(v) ? json_string_value(v) : "");
+    }
+    json_decref(res);
+    json_decref(body);
+    err_clear(&e);
+}
+
+/* An order of customer by its KAM, taken through the OP steps up to (and including) `upto`. */
+static void order_to(struct db *db, const struct config *cfg, const char *cust, const char *kam,
+                     const char *mm, const char *slt, const char *sku, int qty, const char *upto,
+                     char *number, char *shipment)
+{
+    static const char *const path[] = {"verify", "approve-market", "accept", "check",
+                                       "approve", "print-delivery-note", "release"};
+    step(db, cfg, kam, "order", NULL, NULL,
+         json_pack("{ss s[{ss si}] ss}", "customer", cust, "lines", "sku", sku, "qty", qty,
+                   "note", "演示订单"),
+         number, DOCNO_MAX);
+    for (size_t i = 0; i < sizeof path / sizeof path[0] && *number && strcmp(upto, "draft"); i++) {
+        const char *who = i == 0 ? kam : i == 1 ? mm : i == 4 ? slt : i == 5 ? "finance" : "csr_a";
+        step(db, cfg, who, "order", number, path[i], json_object(), i == 6 ? shipment : NULL,
+             DOCNO_MAX);
+        if (strcmp(path[i], upto) == 0)
+            break;
+    }
+}
+
+static void history(struct db *db, const struct config *cfg)
+{
+    char n[DOCNO_MAX] = "", sh[DOCNO_MAX] = "";
+    /* Delivered and invoiced, half paid. */
+    order_to(db, cfg, "GZ01", "kam_GZ", "mm_S", "deputy", "M-IF1-900", 240, "release", n, sh);
+    static const char *const ship[] = {"receive", "pick", "check", "book", "dispatch", "deliver"};
+    for (size_t i = 0; i < 6 && *sh; i++) {
+        json_t *b;
+        if (strcmp(ship[i], "book") == 0)
+            b = json_pack("{ss ss ss}", "carrier", "顺丰物流", "station", "城东托运站", "waybill",
+                          "SF1000000001");
+        else if (strcmp(ship[i], "deliver") == 0)
+            b = json_pack("{ss}", "signed_by", "李老板");
+        else
+            b = json_object();
+        step(db, cfg, "warehouse", "shipment", sh, ship[i], b, NULL, 0);
+    }
+    char today[11];
+    date_format(ts_to_date(clock_now(), cfg->tz_min), today);
+    step(db, cfg, "finance", "payment", NULL, NULL,
+         json_pack("{ss sI ss ss ss}", "customer", "GZ01", "amount_fen", (json_int_t)3216000,
+                   "method", "bank_transfer", "reference", "DEMO-0001", "received_on", today),
+         NULL, 0);
+    /* Released, waiting for the warehouse. */
+    order_to(db, cfg, "SZ01", "kam_SZ", "mm_S", "deputy", "M-IF2-900", 120, "release", n, sh);
+    /* Approved, waiting for finance to print. */
+    order_to(db, cfg, "SH01", "kam_SH", "mm_E", "deputy", "M-KID-800", 60, "approve", n, sh);
+    /* Waiting for the supervising SLT member. */
+    order_to(db, cfg, "BJ01", "kam_BJ", "mm_N", "director", "M-IF3-900", 96, "check", n, sh);
+    /* A prepay-only customer's order waiting for money. */
+    order_to(db, cfg, "GZ90", "kam_GZ", "mm_S", "deputy", "M-RICE-225", 48, "check", n, sh);
+    /* Submitted, waiting for acceptance; and a draft. */
+    order_to(db, cfg, "CD01", "kam_CD", "mm_SW", "deputy", "M-MOM-800", 24, "approve-market", n,
+             sh);
+    order_to(db, cfg, "GZ02", "kam_GZ", "mm_S", "deputy", "M-ADL-800", 36, "draft", n, sh);
+}
+
 int cmd_demo(int argc, char **argv)
 {
     struct cli_opts o;
-    if (cli_parse("demo", argc, argv, "db=", &o) < 0)
+    if (cli_parse("demo", argc, argv, "db=,bare", &o) < 0)
         return EXIT_USAGE;
     struct osb_err e = OSB_ERR_INIT;
     struct db *db;
@@ -295,6 +394,9 @@ int cmd_demo(int argc, char **argv)
             err_clear(&e);
         }
 
+    if (!cli_flag(&o, "bare"))
+        history(db, &cfg);
+
     if (fails) {
         db_rollback(db);
         db_close(db);
@@ -304,9 +406,10 @@ int cmd_demo(int argc, char **argv)
     if (db_commit(db, &e) < 0)
         return cli_fail(&e);
     db_close(db);
-    printf("demo company added: 8 markets, 16 regions, customers, products, stock, quotas\n"
+    printf("demo company added: 8 markets, 16 regions, customers, products, stock, quotas%s\n"
            "logins (password demo123): gm director deputy ssg_leader csr_a csr_b finance\n"
            "  warehouse service marketing auditor mm_S um_GZ kam_GZ rep_GZ (and the other\n"
-           "  markets' mm_<market>, regions' um_/kam_/rep_<region>)\n");
+           "  markets' mm_<market>, regions' um_/kam_/rep_<region>)\n",
+           cli_flag(&o, "bare") ? "" : ", and orders in every state");
     return 0;
 }

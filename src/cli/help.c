@@ -18,9 +18,11 @@ const struct cli_cmd cli_commands[] = {
      "  --test-clock enables PUT /api/v1/test/clock (never on by default).\n"
      "  Background jobs run every minute; POST /api/v1/jobs/run runs them at once.\n"},
     {"demo", cmd_demo, "fill a database with a demo company",
-     "usage: osb demo --db PATH\n"
+     "usage: osb demo --db PATH [--bare]\n"
      "  Adds 8 markets, regions, one user per role (password 'demo123'), customers,\n"
-     "  products, warehouses, stock, quotas and a holiday calendar.\n"},
+     "  products, warehouses, stock, quotas, a holiday calendar and some history: orders\n"
+     "  in several states, a delivered shipment, its invoice and a payment. --bare leaves\n"
+     "  the history out (the test suites start from master data only).\n"},
     {"backup", cmd_backup, "consistent online backup while the server runs",
      "usage: osb backup --db PATH --to FILE\n"
      "  Copies the database with SQLite's online backup API; FILE must not exist.\n"},

@@ -374,7 +374,7 @@ def make_template(binary, workdir):
     """`osb init` + `osb demo` once; returns the path of the template database."""
     db = os.path.join(workdir, "template.db")
     env = test_env()
-    for args in (["init", "--db", db, "--admin-password", ADMIN_PASSWORD], ["demo", "--db", db]):
+    for args in (["init", "--db", db, "--admin-password", ADMIN_PASSWORD], ["demo", "--db", db, "--bare"]):
         p = subprocess.run([binary, *args], capture_output=True, env=env, cwd=workdir)
         if p.returncode != 0:
             raise RuntimeError(f"osb {args[0]} failed ({p.returncode}): "
