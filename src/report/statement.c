@@ -277,6 +277,10 @@ int report_statement_pdf(const struct stmt_doc *d, char **out, size_t *len, stru
 
 /* ---- XLSX ------------------------------------------------------------------------------ */
 
+/* The one place money leaves integer fen: an XLSX number cell is an IEEE double by the file
+   format, so the workbook gets yuan as a double for Excel to sum and format (0.00). Every fen
+   amount OSB allows (< 10^13) is exact as a double; the division only places the decimal
+   point for display, and nothing is ever read back from the workbook into OSB. */
 static double yuan_num(int64_t fen)
 {
     return (double)fen / 100.0;
