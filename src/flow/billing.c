@@ -10,6 +10,7 @@
 
 #include "core/money.h"
 #include "flow/flow.h"
+#include "flow/invoice_request.h"
 #include "flow/notify.h"
 #include "flow/order.h"
 #include "store/ledger.h"
@@ -723,10 +724,12 @@ static int invoice_json(struct ctx *c, const char *number, json_t **out, struct 
                               " WHERE invoice = ? ORDER BY id",
                               "s", number)
                     : NULL;
-    if (!cn) {
-        json_decref(o), json_decref(lines), json_decref(al);
+    json_t *fp = NULL;
+    if (!cn || invoice_request_fapiao(c, number, &fp, e) < 0) {
+        json_decref(o), json_decref(lines), json_decref(al), json_decref(cn);
         return -1;
     }
+    json_object_set_new(o, "fapiao", fp);
     fix_ts(c, o, "created_at");
     fix_ts(c, o, "updated_at");
     json_object_set_new(o, "lines", lines);

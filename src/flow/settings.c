@@ -32,6 +32,7 @@ static const struct {
     {"collection_days_after_due", K_INT, "5"},
     {"collection_days_working", K_BOOL, "false"},
     {"explanation_due_working_days", K_INT, "1"},
+    {"fapiao_arrival_days", K_INT, "3"}, /* flows.md §5 mail: expected_arrival */
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -101,6 +101,12 @@ int h_contract_list(struct req *r, struct osb_err *e);
 int h_contract_get(struct req *r, struct osb_err *e);
 int h_contract_action(struct req *r, struct osb_err *e);
 
+/* invoice_requests.c */
+int h_invoice_request_create(struct req *r, struct osb_err *e);
+int h_invoice_request_list(struct req *r, struct osb_err *e);
+int h_invoice_request_get(struct req *r, struct osb_err *e);
+int h_invoice_request_action(struct req *r, struct osb_err *e);
+
 /* notifications.c */
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);

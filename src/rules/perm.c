@@ -86,6 +86,9 @@ static const char *const matrix[P__COUNT] = {
     [P_CONTRACT_APPROVE]     = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
     [P_CONTRACT_SIGN]        = "-  -  -  -  Y  -  -  O  O  -  -  -  -  R  -  -",
     [P_CONTRACT_ARCHIVE]     = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_INVREQ_CREATE]        = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  -",
+    [P_INVREQ_HANDLE]        = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_INVREQ_ISSUE]         = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
 };
 
 char perm_symbol(enum perm_action a, enum role r)

@@ -87,6 +87,9 @@ enum perm_action {
     P_CONTRACT_APPROVE,    /* major or deviating: also the supervising SLT member */
     P_CONTRACT_SIGN,
     P_CONTRACT_ARCHIVE,
+    P_INVREQ_CREATE,       /* invoice request (KP): create */
+    P_INVREQ_HANDLE,       /* invoice request: review, mail, confirm receipt, archive */
+    P_INVREQ_ISSUE,        /* invoice request: issue fapiao */
     P__COUNT
 };
 

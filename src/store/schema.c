@@ -441,6 +441,30 @@ static const char *const migrations[] = {
     "CREATE INDEX contract_events_contract ON contract_events(contract, id);"
     "ALTER TABLE orders ADD COLUMN contract TEXT;"
     "CREATE INDEX orders_contract ON orders(contract) WHERE contract IS NOT NULL;",
+    /* 7: invoice requests (KP, 开票申请单; flows.md §5). invoicing is the JSON snapshot of the
+       customer's invoicing info taken at request. An invoice is in at most one request (one
+       fapiao per invoice: the request has no cancel, so a second one would be a second fapiao);
+       a fapiao number is used once. The invoice's `fapiao` object is read from its request. */
+    "CREATE TABLE invoice_requests(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  customer TEXT NOT NULL REFERENCES customers(code),"
+    "  amount_fen INTEGER NOT NULL CHECK(amount_fen > 0), note TEXT, invoicing TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'requested', requested_by TEXT NOT NULL, reviewed_by TEXT,"
+    "  reviewed_at INTEGER, issued_by TEXT, issued_at INTEGER, fapiao_no TEXT,"
+    "  fapiao_date TEXT, mailed_by TEXT, mailed_at INTEGER, mail_tracking_no TEXT,"
+    "  expected_arrival TEXT, receipt_confirmed_by TEXT, receipt_confirmed_at INTEGER,"
+    "  archived_at INTEGER, version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX invoice_requests_customer ON invoice_requests(customer, state);"
+    "CREATE UNIQUE INDEX invoice_requests_fapiao ON invoice_requests(fapiao_no)"
+    "  WHERE fapiao_no IS NOT NULL;"
+    "CREATE TABLE invoice_request_invoices(request TEXT NOT NULL"
+    "  REFERENCES invoice_requests(number), invoice TEXT NOT NULL UNIQUE"
+    "  REFERENCES invoices(number), amount_fen INTEGER NOT NULL,"
+    "  PRIMARY KEY(request, invoice)) STRICT;"
+    "CREATE TABLE invoice_request_events(id INTEGER PRIMARY KEY, request TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX invoice_request_events_request ON invoice_request_events(request, id);",
 };
 
 int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

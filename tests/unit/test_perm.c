@@ -71,6 +71,10 @@ static const struct {
     {P_CONTRACT_APPROVE, "-SS--Y-------R--", "contract: approve"},
     {P_CONTRACT_SIGN, "----Y--OO----R--", "contract: sign"},
     {P_CONTRACT_ARCHIVE, "---YY--------R--", "contract: archive"},
+    {P_INVREQ_CREATE, "-------OO----R--", "invoice request: create"},
+    {P_INVREQ_HANDLE, "---YY--------R--",
+     "invoice request: review, mail, confirm receipt, archive"},
+    {P_INVREQ_ISSUE, "---------Y---R--", "invoice request: issue fapiao"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
