@@ -43,6 +43,10 @@ import { stockPage } from './pages/stock.js';
 import { quotasPage } from './pages/quotas.js';
 import { auditPage } from './pages/audit.js';
 import { notificationsPage, refreshUnread } from './pages/notifications.js';
+import { ordersPage, orderDetailPage, orderNewPage, orderAmendPage } from './pages/orders.js';
+import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
+import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
+import { issuesPage, issueDetailPage } from './pages/issues.js';
 
 // ---- roles and what each may do (mirrors numbering-and-rules.md §3/§4; the API decides) ----
 
@@ -60,6 +64,11 @@ export const CAN = {
   'users.read': ['gm', 'sales_director', 'deputy_director', 'ssg_leader', 'auditor', 'admin'],
   'audit.read': ['gm', 'auditor', 'admin'],
   'quota.read': except('warehouse', 'customer_service'),
+  'order.create': ['kam', 'rep'],
+  // Prices, invoices, receipts, the ledger and aging (numbering-and-rules.md §4; billing.md).
+  'money.read': except('warehouse', 'customer_service', 'marketing', 'admin'),
+  'payment.create': ['finance'],
+  'delivery_note.pdf': ALL,
 };
 
 // ---- the left navigation's groups, in order -----------------------------------------------
@@ -67,6 +76,7 @@ export const CAN = {
 export const NAV_GROUPS = [
   { id: 'home', title: 'nav.group.home' },
   { id: 'sales', title: 'nav.group.sales' },
+  { id: 'finance', title: 'nav.group.finance' },
   { id: 'logistics', title: 'nav.group.logistics' },
   { id: 'master', title: 'nav.group.master' },
   { id: 'system', title: 'nav.group.system' },
@@ -80,21 +90,20 @@ export const PAGES = [
   { id: 'customers', path: '/customers', title: { zh: '客户', en: 'Customers' }, nav: 'sales', icon: '◎', roles: ALL, render: customersPage },
   { id: 'customer-new', path: '/customers/new', title: { zh: '新建客户', en: 'New customer' }, navPath: '/customers', roles: CAN['customer.create'], render: customerNewPage },
   { id: 'customer', path: '/customers/:code', title: { zh: '客户档案', en: 'Customer' }, navPath: '/customers', roles: ALL, render: customerDetailPage },
-  {
-    id: 'orders', path: '/orders', title: { zh: '订单', en: 'Orders' }, nav: 'sales', icon: '☰', roles: ALL,
-    list: {
-      endpoint: '/orders',
-      columns: [
-        { key: 'number', label: 'f.number' },
-        { key: 'customer', label: 'f.customer' },
-        { key: 'state', label: 'f.state' },
-        { key: 'total_fen', label: 'f.total_fen', money: true },
-        { key: 'requested_date', label: 'f.requested_date' },
-      ],
-    },
-  },
+  { id: 'orders', path: '/orders', title: { zh: '订单', en: 'Orders' }, nav: 'sales', icon: '☰', roles: ALL, render: ordersPage },
+  { id: 'order-new', path: '/orders/new', title: { zh: '新建订单', en: 'New order' }, navPath: '/orders', roles: CAN['order.create'], render: orderNewPage },
+  { id: 'order', path: '/orders/:number', title: { zh: '订单', en: 'Order' }, navPath: '/orders', roles: ALL, render: orderDetailPage },
+  { id: 'order-amend', path: '/orders/:number/amend', title: { zh: '修改订单', en: 'Amend order' }, navPath: '/orders', roles: ['kam'], render: orderAmendPage },
   { id: 'quotas', path: '/quotas', title: { zh: '配额', en: 'Quotas' }, nav: 'sales', icon: '◔', roles: CAN['quota.read'], render: quotasPage },
 
+  { id: 'invoices', path: '/invoices', title: { zh: '发票与收款', en: 'Invoices & payments' }, nav: 'finance', icon: '¥', roles: CAN['money.read'], render: invoicesPage },
+  { id: 'invoice', path: '/invoices/:number', title: { zh: '发票', en: 'Invoice' }, navPath: '/invoices', roles: CAN['money.read'], render: invoiceDetailPage },
+  { id: 'payments', path: '/payments', title: { zh: '收款记录', en: 'Receipts' }, nav: 'finance', icon: '⊕', roles: CAN['money.read'], render: paymentsPage },
+  { id: 'payment-new', path: '/payments/new', title: { zh: '登记收款', en: 'Register payment' }, navPath: '/payments', roles: CAN['payment.create'], render: paymentNewPage },
+  { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', roles: CAN['money.read'], render: agingPage },
+
+  { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', roles: ALL, render: shipmentsPage },
+  { id: 'shipment', path: '/shipments/:number', title: { zh: '发运单', en: 'Shipment' }, navPath: '/shipments', roles: ALL, render: shipmentDetailPage },
   { id: 'stock', path: '/stock', title: { zh: '仓库与库存', en: 'Warehouses & stock' }, nav: 'logistics', icon: '▦', roles: ALL, render: stockPage },
 
   { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', roles: ALL, render: productsPage },
@@ -103,6 +112,8 @@ export const PAGES = [
   { id: 'users', path: '/users', title: { zh: '用户', en: 'Users' }, nav: 'master', icon: '☺', roles: CAN['users.read'], render: usersPage },
 
   { id: 'notifications', path: '/notifications', title: { zh: '通知', en: 'Notifications' }, nav: 'system', icon: '✉', roles: ALL, render: notificationsPage },
+  { id: 'osb-issues', path: '/osb-issues', title: { zh: 'OSB问题记录', en: 'OSB problem log' }, nav: 'system', icon: '⚑', roles: ALL, render: issuesPage },
+  { id: 'osb-issue', path: '/osb-issues/:number', title: { zh: 'OSB问题', en: 'OSB problem' }, navPath: '/osb-issues', roles: ALL, render: issueDetailPage },
   { id: 'audit', path: '/audit', title: { zh: '审计日志', en: 'Audit log' }, nav: 'system', icon: '⚖', roles: CAN['audit.read'], render: auditPage },
 ];
 

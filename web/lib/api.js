@@ -110,6 +110,41 @@ export async function request(method, path, opts = {}) {
   return data;
 }
 
+/**
+ * GET a file (PDF, XLSX) with the bearer token → {blob, filename}. The token is not in the
+ * URL, so a plain <a href> cannot fetch it; errors are ApiError like request().
+ */
+export async function requestBlob(path, query) {
+  let url = BASE + path;
+  if (query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== '') qs.append(k, String(v));
+    const s = qs.toString();
+    if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  const headers = {};
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  let res;
+  try {
+    res = await fetch(url, { headers });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e.message || e), {});
+  }
+  if (!res.ok) {
+    let err = {};
+    try { err = (await res.json()).error || {}; } catch { /* not JSON */ }
+    const ae = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.details);
+    if (res.status === 401) {
+      session.clear();
+      for (const fn of listeners) fn(ae);
+    }
+    throw ae;
+  }
+  const cd = res.headers.get('Content-Disposition') || '';
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(cd);
+  return { blob: await res.blob(), filename: m ? decodeURIComponent(m[1]) : path.split('/').pop() };
+}
+
 export const api = {
   get: (path, query, opts = {}) => request('GET', path, { ...opts, query }),
   post: (path, body, opts = {}) => request('POST', path, { ...opts, body }),

@@ -3,7 +3,7 @@
 // pager, filter bars and forms whose fields show the API's validation errors.
 
 import { t, tEnum, hasKey } from './i18n.js';
-import { ApiError, newIdempotencyKey } from './api.js';
+import { ApiError, newIdempotencyKey, requestBlob } from './api.js';
 import { parseYuan, fenToJson, parsePercentBp } from './fmt.js';
 
 /** h('div', {class: 'x', onclick: fn}, 'text', child, [more]) → HTMLElement. */
@@ -423,4 +423,38 @@ export function toast(text, tone = 'ok') {
   const el = h('div', { class: `toast toast-${tone}`, role: 'status' }, text);
   box.appendChild(el);
   setTimeout(() => el.remove(), 5000);
+}
+
+// ---- files (PDF, XLSX) ----------------------------------------------------------------------
+
+/**
+ * A button that fetches a file with the session token and opens it (PDF, in a new tab opened
+ * at the click so no popup blocker stops it) or saves it (opts.download = file name).
+ * Errors show as a toast. Returns the button.
+ */
+export function fileButton(label, path, opts = {}) {
+  const btn = h('button', { class: `btn btn-small${opts.primary ? ' btn-primary' : ''}`, type: 'button', id: opts.id || null }, label);
+  btn.addEventListener('click', async () => {
+    const win = opts.download ? null : window.open('', '_blank');
+    btn.disabled = true;
+    try {
+      const { blob } = await requestBlob(path, opts.query);
+      const url = URL.createObjectURL(blob);
+      if (win) {
+        win.location.href = url;
+      } else {
+        const a = h('a', { href: url, download: opts.download, hidden: true });
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      if (win) win.close();
+      toast(err instanceof ApiError && err.status === 403 ? t('err.forbidden') : `${t('err.generic')}: ${err.message}`, 'bad');
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return btn;
 }

@@ -9,6 +9,7 @@ import {
 } from '../lib/ui.js';
 import { formatFen, formatTs, pctOf, toBigFen } from '../lib/fmt.js';
 import { ref } from '../lib/ref.js';
+import { statementCard } from './billing.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'];
@@ -168,7 +169,11 @@ export async function customerDetailPage(ctx) {
     h('div', null,
       h('a', { href: '/customers', class: 'back' }, `‹ ${t('cust.title')}`),
       h('h1', { id: 'customer-name' }, c.name),
-      h('div', { class: 'detail-sub' }, h('span', { class: 'mono code-chip' }, c.code), c.short_name ? h('span', null, c.short_name) : null, flags)));
+      h('div', { class: 'detail-sub' }, h('span', { class: 'mono code-chip' }, c.code), c.short_name ? h('span', null, c.short_name) : null, flags)),
+    h('div', { class: 'page-actions' },
+      h('a', { class: 'btn', href: `/orders?customer=${encodeURIComponent(c.code)}`, id: 'customer-orders' }, t('ord.title')),
+      ctx.can('order.create') && c.status === 'active' ? h('a', { class: 'btn btn-primary', href: `/orders/new?customer=${encodeURIComponent(c.code)}`, id: 'customer-new-order' }, `+ ${t('ord.new')}`) : null,
+      ctx.can('payment.create') ? h('a', { class: 'btn', href: `/payments/new?customer=${encodeURIComponent(c.code)}` }, `+ ${t('pay.new')}`) : null));
 
   const creditCard = c.credit ? card(t('cust.credit'), creditBlock(c.credit)) : null;
 
@@ -218,6 +223,7 @@ export async function customerDetailPage(ctx) {
       sectionCard('cust.section.invoice', TEXT_SECTIONS.invoice),
       sectionCard('cust.section.traits', TEXT_SECTIONS.traits),
       sectionCard('cust.section.trade', TEXT_SECTIONS.trade)),
+    ctx.can('money.read') ? statementCard(c.code) : null,
     card(t('cust.section.history'), historyBox),
     h('div', { class: 'meta-line' }, `${t('f.version')} ${c.version ?? '—'} · ${t('f.updated_at')} ${formatTs(c.updated_at)}`));
 }
