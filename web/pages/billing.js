@@ -163,7 +163,7 @@ export async function paymentNewPage(ctx) {
   const preset = ctx.query.customer || '';
   const openBox = h('div', { class: 'open-invoices', id: 'open-invoices' });
   async function showOpen(code) {
-    if (!code) { mount(openBox); return; }
+    if (!code) { mount(openBox, h('div', { class: 'empty-line' }, t('pay.pick_customer'))); return; }
     await loadInto(openBox, async () => {
       const [a, b] = await Promise.all([
         api.get('/invoices', { customer: code, state: 'open', limit: 100 }),
@@ -213,7 +213,7 @@ export async function paymentNewPage(ctx) {
       ctx.navigate(`/invoices?customer=${enc(p.customer)}`);
     },
   });
-  if (preset) showOpen(preset);
+  showOpen(preset);
   return h('div', { class: 'page-payment-new' },
     pageHeader(t('pay.new')),
     h('div', { class: 'cards-2 cards-form' }, h('section', { class: 'card' }, f.el), h('section', { class: 'card' }, h('div', { class: 'card-body' }, openBox))));

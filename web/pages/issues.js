@@ -20,6 +20,13 @@ function docHref(doc) {
   if (/FP\d+$/.test(doc)) return `/invoices/${enc(doc)}`;
   return null;
 }
+/** A deadline at midnight reads as 24:00 of the day before, as the rules word it. */
+function deadlineText(ts) {
+  const m = typeof ts === 'string' && /^(\d{4})-(\d{2})-(\d{2})T00:00(?::00)?/.exec(ts);
+  if (!m) return formatTs(ts);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 86400000);
+  return `${d.toISOString().slice(0, 10)} 24:00`;
+}
 const docLink = (doc) => (docHref(doc) ? h('a', { href: docHref(doc), class: 'mono' }, doc) : doc ? h('span', { class: 'mono' }, doc) : '—');
 
 export async function issuesPage(ctx) {
@@ -29,11 +36,11 @@ export async function issuesPage(ctx) {
     load: (cursor) => api.get('/osb-issues', { ...filters, limit: 20, cursor }),
     columns: [
       { key: 'number', label: t('f.number'), render: (i) => h('a', { href: `/osb-issues/${enc(i.number)}`, class: 'mono' }, i.number) },
-      { key: 'rule', label: t('iss.rule'), cls: 'wrap', render: (i) => [tEnum('iss.rule', i.rule), i.rule ? h('div', { class: 'muted small mono' }, i.rule) : null] },
+      { key: 'rule', label: t('iss.rule'), cls: 'wrap', render: (i) => [tEnum('iss.rule', i.rule), i.description ? h('div', { class: 'muted small' }, i.description) : null] },
       { key: 'document', label: t('f.document'), render: (i) => docLink(i.document) },
       { key: 'department', label: t('f.department'), render: (i) => tEnum('dept', i.department) },
       { key: 'opened_at', label: t('iss.opened_at'), render: (i) => formatTs(i.opened_at), cls: 'nowrap' },
-      { key: 'due_explanation_by', label: t('iss.due'), cls: 'nowrap', render: (i) => [formatTs(i.due_explanation_by), i.explanation_overdue ? h('span', null, ' ', badge(t('iss.overdue'), 'bad')) : null] },
+      { key: 'due_explanation_by', label: t('iss.due'), cls: 'nowrap', render: (i) => [deadlineText(i.due_explanation_by), i.explanation_overdue ? h('span', null, ' ', badge(t('iss.overdue'), 'bad')) : null] },
       { key: 'responsible', label: t('iss.responsible'), cls: 'wrap', render: (i) => (i.responsible || []).join(', ') },
       { key: 'state', label: t('f.state'), render: (i) => stateBadge('issue', i.state) },
     ],
@@ -90,10 +97,10 @@ export async function issueDetailPage(ctx) {
       [t('f.document'), docLink(i.document)],
       [t('f.department'), tEnum('dept', i.department)],
       [t('f.customer'), i.customer ? h('a', { href: `/customers/${enc(i.customer)}` }, i.customer) : null],
-      [t('iss.deadline'), i.deadline ? formatTs(i.deadline) : null],
+      [t('iss.deadline'), i.deadline ? deadlineText(i.deadline) : null],
       [t('iss.completed_at'), i.completed_at ? `${formatTs(i.completed_at)} · ${i.completed_by_action || ''}` : null],
       [t('iss.opened_at'), `${formatTs(i.opened_at)} · ${i.opened_by || ''}`],
-      [t('iss.due'), formatTs(i.due_explanation_by)],
+      [t('iss.due'), deadlineText(i.due_explanation_by)],
       [t('iss.responsible'), (i.responsible || []).join(', ')],
       [t('iss.description'), i.description, { wide: true }],
       [t('iss.explanation'), i.explanation ? `${i.explanation}${i.cause ? ` （${tEnum('iss.cause', i.cause)}）` : ''}` : null, { wide: true }],

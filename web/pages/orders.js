@@ -187,7 +187,7 @@ function creditCard(cc) {
     [t('cc.result'), h('span', { id: 'cc-result' }, stateBadge('credit', cc.result))],
     [t('cc.row'), cc.row !== undefined && cc.row !== null ? h('span', { id: 'cc-row' }, t('cc.row_n', { n: cc.row })) : null],
     fig('exposure_fen'), fig('limit_fen'),
-    [t('cc.over_pct_bp'), formatBp(cc.over_pct_bp)],
+    [t('cc.over_pct_bp'), toBigFen(cc.limit_fen) === 0n ? t('cc.no_limit') : formatBp(cc.over_pct_bp)],
     fig('overdue_fen'), fig('open_receivables_fen'), fig('open_orders_fen'), fig('prepayment_fen'),
     // The prepayment figures matter when money decides (prepay-only, prepay required, prepaid).
     ...(prepayCase ? [fig('free_prepayment_fen'), fig('shortfall_fen')] : []),
@@ -405,7 +405,7 @@ function lineEditor(products, initial) {
   (initial && initial.length ? initial : [{ sku: '', qty: '' }]).forEach((l) => addRow(l.sku, l.qty));
   const el = h('div', { class: 'line-editor', id: 'line-editor' },
     h('div', { class: 'table-wrap' }, h('table', { class: 'data lines-edit' },
-      h('thead', null, h('tr', null, h('th', { class: 'num' }, '#'), h('th', null, t('f.sku')), h('th', null, t('ord.qty')), h('th', { class: 'num' }, t('f.price_fen')), h('th', { class: 'num' }, t('ord.amount')), h('th'))),
+      h('thead', null, h('tr', null, h('th', { class: 'num' }, '#'), h('th', null, t('wh.filter.sku')), h('th', null, t('ord.qty')), h('th', { class: 'num' }, t('f.price_fen')), h('th', { class: 'num' }, t('ord.amount')), h('th'))),
       body,
       h('tfoot', null, h('tr', null, h('th', { colspan: 4, class: 'num' }, t('ord.total')), total, h('td'))))),
     h('button', { class: 'btn btn-small', type: 'button', id: 'add-line', onclick: () => addRow() }, `+ ${t('ord.add_line')}`));

@@ -163,7 +163,7 @@ export async function shipmentDetailPage(ctx) {
     [t('ship.signed_by'), s.pod.signed_by], [t('f.at'), formatTs(s.pod.at)],
     [t('ship.recorded_by'), `${s.pod.recorded_by || ''} · ${formatTs(s.pod.recorded_at)}`], [t('ship.pod_note'), s.pod.note],
   ]))) : null;
-  const tracking = card(t('ship.tracking'), table({
+  const tracking = card(t('ship.tracking'), !(s.tracking || []).length ? h('div', { class: 'empty-line' }, t('ship.no_tracking')) : table({
     columns: [
       { key: 'at', label: t('f.at'), render: (e) => formatTs(e.at), cls: 'nowrap' },
       { key: 'status', label: t('ship.track_status') },
@@ -191,6 +191,6 @@ export async function shipmentDetailPage(ctx) {
     h('div', { class: 'cards-2' }, card(t('ship.info'), info), pod),
     tracking,
     backorders,
-    card(t('doc.timeline'), timelineTable('ship', s.timeline)),
+    card(t('doc.timeline'), (s.timeline || []).length ? timelineTable('ship', s.timeline) : h('div', { class: 'empty-line' }, t('common.empty'))),
     h('div', { class: 'meta-line' }, `${t('f.version')} ${s.version ?? '—'} · ${t('f.updated_at')} ${formatTs(s.updated_at)}`));
 }
