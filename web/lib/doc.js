@@ -30,6 +30,13 @@ export function stateBadge(kind, state, id) {
   return el;
 }
 
+/** A deadline at midnight reads as 24:00 of the day before, as the rules word it. */
+export function deadlineText(ts) {
+  const m = typeof ts === 'string' && /^(\d{4})-(\d{2})-(\d{2})T00:00(?::00)?/.exec(ts);
+  if (!m) return formatTs(ts);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 86400000);
+  return `${d.toISOString().slice(0, 10)} 24:00`;
+}
 /** The state options of a filter <select>. */
 export function stateOptions(kind) {
   return Object.keys(TONES[kind]).map((s) => ({ value: s, label: tEnum(`${kind}.state`, s) }));
@@ -75,8 +82,11 @@ export function actionCard({ title, base, version, idPrefix = 'act', fields = []
     const err = h('div', { class: 'field-error', id: `${id}-err`, 'aria-live': 'polite' });
     input.setAttribute('aria-describedby', err.id);
     inputs.set(f.name, { f, input, err });
-    grid.appendChild(h('div', { class: `form-field${f.wide ? ' form-field-wide' : ''}${f.type === 'bool' ? ' form-field-bool' : ''}`, dataset: { field: f.name } },
-      h('label', { for: id }, f.label), input, f.hint ? h('div', { class: 'field-hint' }, f.hint) : null, err));
+    grid.appendChild(f.type === 'bool'
+      ? h('div', { class: 'form-field form-field-check', dataset: { field: f.name } },
+        h('label', { for: id, class: 'check' }, input, f.label), f.hint ? h('div', { class: 'field-hint' }, f.hint) : null, err)
+      : h('div', { class: `form-field${f.wide ? ' form-field-wide' : ''}`, dataset: { field: f.name } },
+        h('label', { for: id }, f.label), input, f.hint ? h('div', { class: 'field-hint' }, f.hint) : null, err));
   }
   function values() {
     const v = {};

@@ -6,7 +6,7 @@ import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card, pageHeader, fieldGrid, select, filterBar, pagedList, badge } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
-import { stateBadge, stateOptions, timelineTable, actionCard } from '../lib/doc.js';
+import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const enc = encodeURIComponent;
 const EXPLAINERS = ['gm', 'sales_director', 'deputy_director', 'ssg_leader', 'csr', 'kam', 'finance', 'warehouse'];
@@ -19,13 +19,6 @@ function docHref(doc) {
   if (/FH\d+$/.test(doc)) return `/shipments/${enc(doc)}`;
   if (/FP\d+$/.test(doc)) return `/invoices/${enc(doc)}`;
   return null;
-}
-/** A deadline at midnight reads as 24:00 of the day before, as the rules word it. */
-function deadlineText(ts) {
-  const m = typeof ts === 'string' && /^(\d{4})-(\d{2})-(\d{2})T00:00(?::00)?/.exec(ts);
-  if (!m) return formatTs(ts);
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 86400000);
-  return `${d.toISOString().slice(0, 10)} 24:00`;
 }
 const docLink = (doc) => (docHref(doc) ? h('a', { href: docHref(doc), class: 'mono' }, doc) : doc ? h('span', { class: 'mono' }, doc) : '—');
 

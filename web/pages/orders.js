@@ -11,7 +11,7 @@ import {
 } from '../lib/ui.js';
 import { formatFen, formatTs, formatQty, formatBp, toBigFen } from '../lib/fmt.js';
 import { ref } from '../lib/ref.js';
-import { stateBadge, stateOptions, timelineTable, actionCard } from '../lib/doc.js';
+import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const PAGE_SIZE = 20;
 const SLT = ['gm', 'sales_director', 'deputy_director'];
@@ -217,7 +217,7 @@ function stCard(st, names) {
       [t('st.reason'), tEnum('st.reason', st.reason)],
       [t('st.reason_text'), st.reason_text, { wide: true }],
       [t('st.requested'), `${formatTs(st.requested_at)} · ${st.requested_by || ''}`],
-      [t('st.decide_by'), formatTs(st.decide_by)],
+      [t('st.decide_by'), deadlineText(st.decide_by)],
       [t('st.result'), st.result ? tEnum('st.result', st.result) : t('st.pending')],
     ]),
     h('h3', { class: 'sub-title' }, t('st.votes')),
