@@ -162,6 +162,30 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)n);
 }
 
+/* A file answer's name: the document (or customer) code of the path, the path's last word
+   when that is not the code (GZ01-statement), and the extension of its type. Codes are
+   [A-Za-z0-9._-], so the name needs no quoting beyond the quotes. */
+static bool download_name(const struct req *r, char *out, size_t n)
+{
+    const char *ext = strstr(r->raw_type, "pdf")         ? ".pdf"
+                      : strstr(r->raw_type, "sheet")     ? ".xlsx"
+                      : strstr(r->raw_type, "text/csv")  ? ".csv"
+                                                         : NULL;
+    if (!ext || r->nparams < 1)
+        return false;
+    const char *code = r->params[0];
+    const char *last = strrchr(r->path, '/');
+    last = last ? last + 1 : r->path;
+    size_t cl = strlen(code), el = strlen(ext);
+    bool has_ext = cl > el && strcmp(code + cl - el, ext) == 0;
+    bool word = strcmp(last, code) != 0 && !strchr(last, '.');
+    /* A PDF opens in the browser's viewer; workbooks and CSV are saved. */
+    int w = snprintf(out, n, "%s; filename=\"%s%s%s%s\"",
+                     strcmp(ext, ".pdf") == 0 ? "inline" : "attachment", code, word ? "-" : "",
+                     word ? last : "", has_ext ? "" : ext);
+    return w > 0 && (size_t)w < n;
+}
+
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
 {
     struct req *r = &cs->r;
@@ -211,6 +235,9 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
             MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
         r->raw = NULL;
         MHD_add_response_header(resp, "Content-Type", r->raw_type);
+        char disp[160];
+        if (download_name(r, disp, sizeof disp))
+            MHD_add_response_header(resp, "Content-Disposition", disp);
         add_common_headers(resp);
         enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
         MHD_destroy_response(resp);

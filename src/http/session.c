@@ -29,10 +29,13 @@ int h_me(struct req *r, struct osb_err *e)
 {
     (void)e;
     const struct user *u = &r->ctx.user;
+    /* proxy_for: the SLT member this user signs for as secretary (the UI offers proxy
+       signatures with it). */
     resp_json(r, 200,
-              json_pack("{ss ss ss so so}", "username", u->username, "name", u->name, "role",
+              json_pack("{ss ss ss so so so}", "username", u->username, "name", u->name, "role",
                         role_str(u->role), "market",
                         u->market[0] ? json_string(u->market) : json_null(), "region",
-                        u->region[0] ? json_string(u->region) : json_null()));
+                        u->region[0] ? json_string(u->region) : json_null(), "proxy_for",
+                        u->proxy_for[0] ? json_string(u->proxy_for) : json_null()));
     return 0;
 }

@@ -573,3 +573,17 @@ def test_audit_newest_first_and_rfc3339_times(t):
     d = t.expect_error(t.post("/markets", {"code": "S", "name": "x", "slt_supervisor": "deputy"}),
                        409, "duplicate")
     eq(d.get("field"), "code", "duplicate names the key")
+
+
+def test_me_names_the_principal_and_files_have_names(t):
+    me = t.ok(t.get("/me", user="csr_b"))
+    eq(me["proxy_for"], "director", "csr_b signs for the director")
+    eq(t.ok(t.get("/me", user="kam_GZ"))["proxy_for"], None, "a KAM signs for nobody")
+    n = to_accepted(t, "GZ01", [{"sku": "M-IF1-900", "qty": 12}])
+    act(t, n, "check", "csr_a")
+    act(t, n, "approve", "deputy")
+    o = act(t, n, "print-delivery-note", "finance")
+    r = t.get(f"/delivery-notes/{o['delivery_note']}.pdf", user="finance")
+    eq(r.status, 200, "PDF")
+    eq(r.headers.get("content-disposition"), f'inline; filename="{o["delivery_note"]}.pdf"',
+       "the PDF is named after its document")
