@@ -686,16 +686,6 @@ out:
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-static void fix_ts(const struct ctx *c, json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(o, k, json_string(b));
-}
-
 static int invoice_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     json_t *o = NULL;
@@ -730,8 +720,8 @@ static int invoice_json(struct ctx *c, const char *number, json_t **out, struct 
         return -1;
     }
     json_object_set_new(o, "fapiao", fp);
-    fix_ts(c, o, "created_at");
-    fix_ts(c, o, "updated_at");
+    flow_ts(c, o, "created_at");
+    flow_ts(c, o, "updated_at");
     json_object_set_new(o, "lines", lines);
     json_object_set_new(o, "allocations", al);
     json_object_set_new(o, "credit_notes", cn);
@@ -779,7 +769,7 @@ int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_
         json_decref(o);
         return -1;
     }
-    fix_ts(c, o, "created_at");
+    flow_ts(c, o, "created_at");
     json_object_set_new(o, "lines", lines);
     *out = o;
     return 0;

@@ -33,16 +33,6 @@ static int64_t jint(json_t *o, const char *k)
 }
 static bool is(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
 
-static void fix_ts(const struct ctx *c, json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(o, k, json_string(b));
-}
-
 static int contract_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     json_t *o = NULL;
@@ -73,11 +63,11 @@ static int contract_json(struct ctx *c, const char *number, json_t **out, struct
     }
     static const char *const times[] = {"signed_at", "archived_at", "created_at", "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        fix_ts(c, o, times[i]);
+        flow_ts(c, o, times[i]);
     size_t i;
     json_t *it;
-    json_array_foreach(tl, i, it) fix_ts(c, it, "at");
-    json_array_foreach(ap, i, it) fix_ts(c, it, "at");
+    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
+    json_array_foreach(ap, i, it) flow_ts(c, it, "at");
     json_t *nums = json_array();
     json_array_foreach(orders, i, it) json_array_append(nums, json_object_get(it, "number"));
     json_decref(orders);

@@ -205,3 +205,13 @@ int flow_doc_page(struct ctx *c, struct sb *sql, json_t *p, const char *col, con
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
     return 0;
 }
+
+void flow_ts(const struct ctx *c, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v))
+        return;
+    char b[32];
+    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
+    json_object_set_new(obj, key, json_string(b));
+}

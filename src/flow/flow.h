@@ -45,6 +45,10 @@ int flow_doc_page(struct ctx *c, struct sb *sql, json_t *params, const char *col
                   const char *cursor, int limit, flow_doc_fn fn, json_t **out,
                   struct osb_err *e);
 
+/* Turns the integer timestamp (UTC microseconds) at obj[key] into RFC 3339 in the company
+   zone, as every answer shows times (api.md §1); other values are left as they are. */
+void flow_ts(const struct ctx *c, json_t *obj, const char *key);
+
 /* Today in the company zone. */
 date_t flow_today(const struct ctx *c);
 

@@ -46,22 +46,6 @@ static bool sees(struct ctx *c, const struct order_customer *cu, enum order_stat
     return st == OS_ST_PENDING && role_is_slt(c->user.role);
 }
 
-static json_t *ts_json(const struct ctx *c, json_t *v)
-{
-    if (!json_is_integer(v))
-        return json_null();
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    return json_string(b);
-}
-
-static void fix_ts(const struct ctx *c, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (v)
-        json_object_set_new(obj, key, ts_json(c, v));
-}
-
 /* The order as api.md §3.3 shows it. */
 static int order_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
@@ -84,7 +68,7 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
                                         "op_started_at", "op_stopped_at", "created_at",
                                         "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        fix_ts(c, o, times[i]);
+        flow_ts(c, o, times[i]);
     if (json_is_null(json_object_get(o, "warnings")))
         json_object_set_new(o, "warnings", json_array());
     json_t *lines = db_rows(c->db, e,
@@ -123,8 +107,8 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
     json_t *it;
     json_array_foreach(lines, i, it) if (json_is_null(json_object_get(it, "cut_reasons")))
         json_object_set_new(it, "cut_reasons", json_array());
-    json_array_foreach(tl, i, it) fix_ts(c, it, "at");
-    json_array_foreach(memo, i, it) fix_ts(c, it, "at");
+    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
+    json_array_foreach(memo, i, it) flow_ts(c, it, "at");
     json_t *shipnos = json_array();
     json_array_foreach(ships, i, it) json_array_append(shipnos, json_object_get(it, "number"));
     json_decref(ships);
@@ -135,13 +119,13 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
                                 " FROM st_votes WHERE st_id = ? ORDER BY id",
                                 "i", (int64_t)json_integer_value(json_object_get(st, "id")));
         if (votes) {
-            json_array_foreach(votes, i, it) fix_ts(c, it, "at");
+            json_array_foreach(votes, i, it) flow_ts(c, it, "at");
             json_object_set_new(st, "votes", votes);
         }
         json_object_del(st, "id");
-        fix_ts(c, st, "requested_at");
-        fix_ts(c, st, "decide_by");
-        fix_ts(c, st, "decided_at");
+        flow_ts(c, st, "requested_at");
+        flow_ts(c, st, "decide_by");
+        flow_ts(c, st, "decided_at");
     }
     json_object_set_new(o, "lines", lines);
     json_object_set_new(o, "timeline", tl);

@@ -61,16 +61,6 @@ static int setting_int(struct ctx *c, const char *key, int dflt)
     return n;
 }
 
-static void fix_ts(const struct ctx *c, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(obj, key, json_string(b));
-}
-
 /* Appends s to the array of strings unless it is there already or empty. */
 static void add_user(json_t *arr, const char *s)
 {
@@ -361,7 +351,7 @@ static int finish(struct ctx *c, json_t *it, bool timeline, struct osb_err *e)
                                         "explained_at", "resolved_at", "completed_at",
                                         "updated_at"};
     for (size_t k = 0; k < sizeof times / sizeof times[0]; k++)
-        fix_ts(c, it, times[k]);
+        flow_ts(c, it, times[k]);
     json_t *ppl = db_rows(c->db, e,
                           "SELECT username, kind FROM osb_issue_people WHERE issue = ?"
                           " ORDER BY kind, username",
@@ -383,7 +373,7 @@ static int finish(struct ctx *c, json_t *it, bool timeline, struct osb_err *e)
                              "s", number);
         if (!tl)
             return -1;
-        json_array_foreach(tl, i, r) fix_ts(c, r, "at");
+        json_array_foreach(tl, i, r) flow_ts(c, r, "at");
         json_object_set_new(it, "timeline", tl);
     }
     json_object_del(it, "id");
@@ -1192,7 +1182,7 @@ int osb_meeting_report(struct ctx *c, const char *month, const char *market, jso
     {
         ts_t at = json_integer_value(json_object_get(r, "opened_at"));
         json_object_set_new(r, "age_days", json_integer(today - ts_to_date(at, tz)));
-        fix_ts(c, r, "opened_at");
+        flow_ts(c, r, "opened_at");
     }
     json_array_foreach(meeting, i, r)
     {

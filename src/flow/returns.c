@@ -54,16 +54,6 @@ static bool owns(struct ctx *c, const struct order_customer *cu)
     return scope_owns_customer(&su, &sc);
 }
 
-static void fix_ts(const struct ctx *c, json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(o, k, json_string(b));
-}
-
 static int return_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     json_t *o = NULL;
@@ -91,9 +81,9 @@ static int return_json(struct ctx *c, const char *number, json_t **out, struct o
     }
     size_t i;
     json_t *it;
-    json_array_foreach(tl, i, it) fix_ts(c, it, "at");
-    fix_ts(c, o, "created_at");
-    fix_ts(c, o, "updated_at");
+    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
+    flow_ts(c, o, "created_at");
+    flow_ts(c, o, "updated_at");
     json_t *cns = json_object_get(o, "credit_notes");
     if (!json_is_array(cns))
         json_object_set_new(o, "credit_notes", json_array());

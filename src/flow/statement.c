@@ -32,16 +32,6 @@ static int64_t jint(json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
-static void fix_ts(const struct ctx *c, json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(o, k, json_string(b));
-}
-
 static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     json_t *o = NULL;
@@ -67,10 +57,10 @@ static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_
     static const char *const times[] = {"sent_at", "replied_at", "reported_to_mm_at",
                                         "reported_to_finance_at", "created_at", "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        fix_ts(c, o, times[i]);
+        flow_ts(c, o, times[i]);
     size_t i;
     json_t *it;
-    json_array_foreach(tl, i, it) fix_ts(c, it, "at");
+    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
