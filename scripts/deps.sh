@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, testing and serving OSB needs.
+# Installs every Debian package that building, testing and serving OSB needs (postgresql: the
+# server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver).
 # Idempotent: calls apt-get only when something is missing. Run as root (or with sudo available).
 set -euo pipefail
 
@@ -9,6 +10,7 @@ PKGS=(
   libcmocka-dev libcurl4-openssl-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev
   python3 ca-certificates
+  postgresql libpq-dev
 )
 
 missing=()

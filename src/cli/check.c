@@ -1,7 +1,8 @@
 /*
  * check.c — `osb check`: every invariant the store promises, one line per problem.
  *   schema   the database is at this binary's schema version
- *   keys     SQLite's integrity and foreign-key checks
+ *   keys     SQLite's integrity and foreign-key checks (not on PostgreSQL, which enforces its
+ *            foreign keys itself)
  *   audit    the hash chain is unbroken and no row was altered
  *   stock    each lot's on_hand and reserved equal the sums of its moves
  *   ledger   each customer's entries have a gapless seq and a running balance that chains;
@@ -132,40 +133,42 @@ static int check_ledger(struct db *db, struct osb_err *e)
         return -1;
     if (each_problem(db, e,
                      "customer %s: ledger balance %lld but open receivables − unapplied = %lld",
-                     "SELECT c.code, coalesce((SELECT l.balance_fen FROM ledger l WHERE"
+                     "SELECT * FROM (SELECT c.code, coalesce((SELECT l.balance_fen FROM ledger l WHERE"
                      "  l.customer = c.code ORDER BY l.seq DESC LIMIT 1), 0) AS bal,"
                      " coalesce((SELECT sum(" OPEN ") FROM invoices i WHERE i.customer = c.code),"
                      "  0) - coalesce((SELECT sum(p.unapplied_fen) FROM payments p WHERE"
                      "  p.customer = c.code AND p.state = 'registered'), 0)"
                      " - coalesce((SELECT sum(n.unapplied_fen) FROM credit_notes n WHERE"
-                     "  n.customer = c.code), 0) AS want FROM customers c WHERE bal <> want") < 0 ||
+                     "  n.customer = c.code), 0) AS want FROM customers c) AS x WHERE bal <> want") < 0 ||
         each_problem(db, e,
                      "customer %s: Σ debit − Σ credit = %lld but the last balance is %lld",
-                     "SELECT customer, sum(debit_fen) - sum(credit_fen) AS s,"
+                     "SELECT * FROM (SELECT customer, sum(debit_fen) - sum(credit_fen) AS s,"
                      " (SELECT l2.balance_fen FROM ledger l2 WHERE l2.customer = l.customer"
-                     "  ORDER BY l2.seq DESC LIMIT 1) AS last FROM ledger l GROUP BY customer"
-                     " HAVING s <> last") < 0 ||
+                     "  ORDER BY l2.seq DESC LIMIT 1) AS last FROM ledger l GROUP BY customer)"
+                     " AS x WHERE s <> last") < 0 ||
         each_problem(db, e, "invoice %s: amount %lld but the ledger debits %lld",
-                     "SELECT i.number, i.amount_fen, coalesce((SELECT sum(debit_fen) FROM ledger"
-                     " l WHERE l.document = i.number AND l.kind = 'invoice'), 0) AS d"
-                     " FROM invoices i WHERE d <> i.amount_fen") < 0 ||
+                     "SELECT * FROM (SELECT i.number, i.amount_fen, coalesce((SELECT sum(debit_fen)"
+                     " FROM ledger l WHERE l.document = i.number AND l.kind = 'invoice'), 0) AS d"
+                     " FROM invoices i) AS x WHERE d <> amount_fen") < 0 ||
         each_problem(db, e, "receipt %s: amount %lld but the ledger credits %lld",
-                     "SELECT p.number, p.amount_fen, coalesce((SELECT sum(credit_fen) FROM ledger"
-                     " l WHERE l.document = p.number AND l.kind IN ('payment','expense_credit')),"
-                     " 0) AS cr FROM payments p WHERE cr <> p.amount_fen") < 0 ||
+                     "SELECT * FROM (SELECT p.number, p.amount_fen, coalesce((SELECT sum(credit_fen)"
+                     " FROM ledger l WHERE l.document = p.number AND l.kind IN ('payment',"
+                     "'expense_credit')), 0) AS cr FROM payments p) AS x WHERE cr <> amount_fen") < 0 ||
         each_problem(db, e, "credit note %s: amount %lld but the ledger credits %lld",
-                     "SELECT n.number, n.amount_fen, coalesce((SELECT sum(credit_fen) FROM ledger"
-                     " l WHERE l.document = n.number AND l.kind = 'credit_note'), 0) AS cr"
-                     " FROM credit_notes n WHERE cr <> n.amount_fen") < 0 ||
+                     "SELECT * FROM (SELECT n.number, n.amount_fen, coalesce((SELECT sum(credit_fen)"
+                     " FROM ledger l WHERE l.document = n.number AND l.kind = 'credit_note'), 0)"
+                     " AS cr FROM credit_notes n) AS x WHERE cr <> amount_fen") < 0 ||
         each_problem(db, e, "invoice %s: settled_fen %lld but its allocations sum to %lld",
-                     "SELECT i.number, i.settled_fen, coalesce((SELECT sum(a.amount_fen) FROM"
-                     " allocations a WHERE a.invoice = i.number AND a.own = 0 AND"
-                     " a.reversed_by IS NULL), 0) AS s FROM invoices i WHERE s <> i.settled_fen")
+                     "SELECT * FROM (SELECT i.number, i.settled_fen, coalesce((SELECT"
+                     " sum(a.amount_fen) FROM allocations a WHERE a.invoice = i.number AND"
+                     " a.own = 0 AND a.reversed_by IS NULL), 0) AS s FROM invoices i) AS x"
+                     " WHERE s <> settled_fen")
             < 0 ||
         each_problem(db, e, "invoice %s: credited_fen %lld but its credit notes applied %lld",
-                     "SELECT i.number, i.credited_fen, coalesce((SELECT sum(a.amount_fen) FROM"
-                     " allocations a WHERE a.invoice = i.number AND a.own = 1 AND"
-                     " a.reversed_by IS NULL), 0) AS s FROM invoices i WHERE s <> i.credited_fen")
+                     "SELECT * FROM (SELECT i.number, i.credited_fen, coalesce((SELECT"
+                     " sum(a.amount_fen) FROM allocations a WHERE a.invoice = i.number AND"
+                     " a.own = 1 AND a.reversed_by IS NULL), 0) AS s FROM invoices i) AS x"
+                     " WHERE s <> credited_fen")
             < 0 ||
         each_problem(db, e, "invoice %s: open %lld outside 0..amount %lld",
                      "SELECT i.number, " OPEN ", i.amount_fen FROM invoices i"
@@ -178,18 +181,47 @@ static int check_ledger(struct db *db, struct osb_err *e)
                      " WHEN " OPEN " < i.amount_fen THEN 'partial' ELSE 'open' END"
                      " AND i.state <> 'written_off'") < 0 ||
         each_problem(db, e, "receipt %s: unapplied %lld but amount − allocations = %lld",
-                     "SELECT p.number, p.unapplied_fen, p.amount_fen - coalesce((SELECT"
-                     " sum(a.amount_fen) FROM allocations a WHERE a.source_kind = 'payment' AND"
-                     " a.source = p.number AND a.reversed_by IS NULL), 0) AS u FROM payments p"
-                     " WHERE u <> p.unapplied_fen OR p.unapplied_fen < 0"
-                     " OR p.unapplied_fen > p.amount_fen") < 0 ||
+                     "SELECT number, unapplied_fen, u FROM (SELECT p.number, p.unapplied_fen,"
+                     " p.amount_fen, p.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM"
+                     " allocations a WHERE a.source_kind = 'payment' AND a.source = p.number AND"
+                     " a.reversed_by IS NULL), 0) AS u FROM payments p) AS x"
+                     " WHERE u <> unapplied_fen OR unapplied_fen < 0"
+                     " OR unapplied_fen > amount_fen") < 0 ||
         each_problem(db, e, "credit note %s: unapplied %lld but amount − allocations = %lld",
-                     "SELECT n.number, n.unapplied_fen, n.amount_fen - coalesce((SELECT"
-                     " sum(a.amount_fen) FROM allocations a WHERE a.source_kind = 'credit_note'"
-                     " AND a.source = n.number AND a.reversed_by IS NULL), 0) AS u"
-                     " FROM credit_notes n WHERE u <> n.unapplied_fen OR n.unapplied_fen < 0"
-                     " OR n.unapplied_fen > n.amount_fen") < 0)
+                     "SELECT number, unapplied_fen, u FROM (SELECT n.number, n.unapplied_fen,"
+                     " n.amount_fen, n.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM"
+                     " allocations a WHERE a.source_kind = 'credit_note' AND a.source = n.number"
+                     " AND a.reversed_by IS NULL), 0) AS u FROM credit_notes n) AS x"
+                     " WHERE u <> unapplied_fen OR unapplied_fen < 0"
+                     " OR unapplied_fen > amount_fen") < 0)
         return -1;
+    return 0;
+}
+
+static int check_keys(struct db *db, struct osb_err *e)
+{
+    json_t *ic = db_rows(db, e, "PRAGMA quick_check", NULL);
+    if (!ic)
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(ic, i, row) {
+        const char *msg = json_string_value(json_object_get(row, "quick_check"));
+        if (msg && strcmp(msg, "ok") != 0)
+            report("keys", "integrity: %s%lld", msg, 0);
+    }
+    json_decref(ic);
+    json_t *fk = db_rows(db, e, "PRAGMA foreign_key_check", NULL);
+    if (!fk)
+        return -1;
+    json_array_foreach(fk, i, row) {
+        printf("FAIL keys: %s row %lld refers to a missing %s\n",
+               json_string_value(json_object_get(row, "table")),
+               (long long)json_integer_value(json_object_get(row, "rowid")),
+               json_string_value(json_object_get(row, "parent")));
+        problems++;
+    }
+    json_decref(fk);
     return 0;
 }
 
@@ -209,28 +241,10 @@ int cmd_check(int argc, char **argv)
         goto fail;
     if (v != schema_latest())
         report("schema", "version %s%lld is not this binary's", "", (long long)v);
-    json_t *ic = db_rows(db, &e, "PRAGMA quick_check", NULL);
-    if (!ic)
+    /* keys: SQLite's own checks. PostgreSQL enforces its foreign keys and has no quick_check
+       (its page checksums are the server's business), so there is nothing to run there. */
+    if (!db_postgres(db) && check_keys(db, &e) < 0)
         goto fail;
-    size_t i;
-    json_t *row;
-    json_array_foreach(ic, i, row) {
-        const char *msg = json_string_value(json_object_get(row, "quick_check"));
-        if (msg && strcmp(msg, "ok") != 0)
-            report("keys", "integrity: %s%lld", msg, 0);
-    }
-    json_decref(ic);
-    json_t *fk = db_rows(db, &e, "PRAGMA foreign_key_check", NULL);
-    if (!fk)
-        goto fail;
-    json_array_foreach(fk, i, row) {
-        printf("FAIL keys: %s row %lld refers to a missing %s\n",
-               json_string_value(json_object_get(row, "table")),
-               (long long)json_integer_value(json_object_get(row, "rowid")),
-               json_string_value(json_object_get(row, "parent")));
-        problems++;
-    }
-    json_decref(fk);
     if (audit_verify(db, &e, audit_bad, NULL) < 0 || check_stock(db, &e) < 0 ||
         check_ledger(db, &e) < 0)
         goto fail;

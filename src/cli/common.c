@@ -120,7 +120,7 @@ int cli_open(const char *path, struct db **db, struct config *cfg, struct osb_er
 {
     if (!path)
         return err_bad(e, "db", "--db PATH is required");
-    if (access(path, F_OK) != 0)
+    if (!db_is_url(path) && access(path, F_OK) != 0)
         return err_set(e, ERR_NOT_FOUND, "no database at %s (create one with 'osb init --db %s')",
                        path, path);
     if (db_open(path, false, db, e) < 0)

@@ -28,6 +28,19 @@ static char *read_password(void)
     return buf;
 }
 
+/* path as it may be shown and audited: a URL's password (scheme://user:password@host) is
+   replaced by "***". */
+static void redact(const char *path, char *out, size_t n)
+{
+    const char *scheme = strstr(path, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (colon)
+        snprintf(out, n, "%.*s:***%s", (int)(colon - path), path, at);
+    else
+        snprintf(out, n, "%s", path);
+}
+
 int cmd_init(int argc, char **argv)
 {
     struct cli_opts o;
@@ -52,13 +65,25 @@ int cmd_init(int argc, char **argv)
         return cli_usage("init", "an admin password of at least 6 characters is required "
                                  "(--admin-password or OSB_ADMIN_PASSWORD)");
     struct osb_err e = OSB_ERR_INIT;
-    if (access(path, F_OK) == 0) {
+    bool url = db_is_url(path);
+    char shown[512]; /* the path, or the URL without its password (it goes into the audit) */
+    redact(path, shown, sizeof shown);
+    if (!url && access(path, F_OK) == 0) {
         err_set(&e, ERR_DUPLICATE, "%s already exists; refusing to overwrite it", path);
         return cli_fail(&e);
     }
     struct db *db;
-    if (db_open(path, true, &db, &e) < 0 || schema_migrate(db, &e) < 0)
+    if (db_open(path, true, &db, &e) < 0)
         return cli_fail(&e);
+    int64_t have = 0;
+    /* A PostgreSQL database is made by createdb; init refuses one that holds OSB already. */
+    if (url && schema_version(db, &e, &have) == 0 && have > 0)
+        err_set(&e, ERR_DUPLICATE, "%s holds an OSB database already; refusing to overwrite it",
+                shown);
+    if (!err_ok(&e) || schema_migrate(db, &e) < 0) {
+        db_close(db);
+        return cli_fail(&e);
+    }
     struct config cfg;
     config_load(db, &cfg, &e);
     snprintf(cfg.doc_prefix, sizeof cfg.doc_prefix, "%s", prefix);
@@ -73,16 +98,17 @@ int cmd_init(int argc, char **argv)
                 " created_by, updated_at) VALUES('admin', '系统管理员', ?, 'admin', 'admin', ?,"
                 " 'system', ?)",
                 "sii", hash, c.now, c.now) >= 0 &&
-        flow_audit(&c, &e, "init", "database", path, NULL, NULL) == 0 && db_commit(db, &e) == 0)
+        flow_audit(&c, &e, "init", "database", shown, NULL, NULL) == 0 && db_commit(db, &e) == 0)
         rc = 0;
     free(hash);
     if (rc < 0) {
         db_rollback(db);
         db_close(db);
-        unlink(path);
+        if (!url)
+            unlink(path);
         return cli_fail(&e);
     }
     db_close(db);
-    printf("created %s (schema %d, prefix %s, user 'admin')\n", path, schema_latest(), prefix);
+    printf("created %s (schema %d, prefix %s, user 'admin')\n", shown, schema_latest(), prefix);
     return 0;
 }

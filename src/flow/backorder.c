@@ -164,7 +164,7 @@ static int remark(struct ctx *c, const char *delivery_note, const char *text, st
         return 0;
     return db_exec(c->db, e,
                    "UPDATE delivery_notes SET remarks = CASE WHEN coalesce(remarks, '') = ''"
-                   " THEN ?1 ELSE remarks || char(10) || ?1 END WHERE number = ?2",
+                   " THEN ?1 ELSE remarks || '\n' || ?1 END WHERE number = ?2",
                    "ss", text, delivery_note) < 0
                ? -1
                : 0;
@@ -341,7 +341,9 @@ static int release_exposure(struct ctx *c, const char *order_no, int line_no, in
     if (!money_mul(qty, price, amount))
         return err_invalid(e, "qty", "amount_overflow", "the backorder's value overflows");
     return db_exec(c->db, e,
-                   "UPDATE order_exposure SET open_fen = max(0, open_fen - ?) WHERE order_no = ?",
+                   /* max(0, open_fen - ?1), written so PostgreSQL (no scalar max) takes it */
+                   "UPDATE order_exposure SET open_fen = CASE WHEN open_fen > ?1"
+                   " THEN open_fen - ?1 ELSE 0 END WHERE order_no = ?2",
                    "is", *amount, order_no) < 0
                ? -1
                : 0;

@@ -121,7 +121,8 @@ static const struct {
    and done_action (NULL while waiting), ref; the row's `owner` query gives the customer and
    market of a document when its entry is opened (most candidates never need them). Their parameters
    are named by the row's params string: 'n' now, 's' now − lookback, 't' today, 'd' today −
-   lookback. */
+   lookback. A missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare
+   NULL column as text and would refuse to compare it with the integer parameters. */
 
 /* An order's stay in state S, from its timeline: entered by an event to S (from another
    state), left by the first later event out of S. Recent stays, and the stays of orders
@@ -160,7 +161,8 @@ static const struct {
 /* A dispatched shipment until its POD. Recent dispatches (index shipments_dispatched), and
    every one still waiting; the clock starts at expected_delivery_by (>= the dispatch date). */
 #define SHIPMENT_POD_COLS                                                                          \
-    "SELECT s.number AS document, NULL AS start_at, s.expected_delivery_by AS start_date,"         \
+    "SELECT s.number AS document, CAST(NULL AS INTEGER) AS start_at,"                              \
+    " s.expected_delivery_by AS start_date,"                                                       \
     " s.delivered_at AS done_at, CASE WHEN s.delivered_at IS NOT NULL THEN 'deliver' END"          \
     " AS done_action, 0 AS ref FROM shipments s WHERE s.state <> 'cancelled'"                      \
     " AND s.expected_delivery_by <= ?"
@@ -169,7 +171,7 @@ static const struct {
    (the second half appends "|| ''" to the due date so that it reads the partial index of open
    invoices, not every invoice ever due). */
 #define INVOICE_PAID_COLS(DUE)                                                                     \
-    "SELECT i.number AS document, NULL AS start_at, i.due_date AS start_date,"                     \
+    "SELECT i.number AS document, CAST(NULL AS INTEGER) AS start_at, i.due_date AS start_date,"    \
     " CASE WHEN i.state IN ('paid', 'written_off', 'cancelled') THEN coalesce(i.updated_at,"       \
     "  i.created_at) END AS done_at, CASE WHEN i.state IN ('paid', 'written_off',"                 \
     "  'cancelled') THEN i.state END AS done_action, 0 AS ref FROM invoices i"                     \
@@ -369,7 +371,7 @@ static const struct deadline_rule_row {
      EX_STATEMENT_KAM,
      false,
      "d",
-     "SELECT s.number AS document, NULL AS start_at, s.period_to AS start_date,"
+     "SELECT s.number AS document, CAST(NULL AS INTEGER) AS start_at, s.period_to AS start_date,"
      " CASE WHEN s.state = 'reported' AND s.response = 'confirmed' THEN s.reported_to_mm_at"
      " END AS done_at, CASE WHEN s.state = 'reported' AND s.response = 'confirmed'"
      " THEN 'report' END AS done_action, 0 AS ref FROM statements s"

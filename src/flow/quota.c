@@ -216,7 +216,9 @@ int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct os
         goto done;
     }
     if (db_exec(c->db, e,
-                "UPDATE quotas SET qty = CASE WHEN ? THEN ? ELSE qty END, note = CASE WHEN ? THEN ? ELSE note END,"
+                /* "? = 1", not "?": PostgreSQL's CASE WHEN wants a boolean, 'b' binds 0/1 */
+                "UPDATE quotas SET qty = CASE WHEN ? = 1 THEN ? ELSE qty END,"
+                " note = CASE WHEN ? = 1 THEN ? ELSE note END,"
                 " version = version + 1, updated_at = ? WHERE id = ?",
                 "bibsii", qty != NULL, qty ? (int64_t)json_integer_value(qty) : (int64_t)0,
                 json_object_get(n, "note") != NULL,

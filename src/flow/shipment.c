@@ -971,10 +971,13 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
     /* The warehouse that can fill it all, preferring the order's own; else the one with most. */
     json_t *w = NULL;
     int rc = db_row(c->db, e, &w,
-                    "SELECT w.code, coalesce((SELECT sum(l.on_hand - l.reserved) FROM stock_lots l"
-                    " WHERE l.warehouse = w.code AND l.sku = ?1 AND l.quality = 'ok'), 0) AS free"
-                    " FROM warehouses w WHERE w.active = 1"
-                    " ORDER BY free >= ?2 DESC, w.code = ?3 DESC, free DESC, w.code LIMIT 1",
+                    /* a derived table: PostgreSQL sorts by an output column only when it
+                       stands alone (not in "free >= ?") */
+                    "SELECT code, free FROM (SELECT w.code, coalesce((SELECT"
+                    " sum(l.on_hand - l.reserved) FROM stock_lots l WHERE l.warehouse = w.code"
+                    " AND l.sku = ?1 AND l.quality = 'ok'), 0) AS free FROM warehouses w"
+                    " WHERE w.active = 1) AS x"
+                    " ORDER BY free >= ?2 DESC, code = ?3 DESC, free DESC, code LIMIT 1",
                     "sis", sku, qty, o->warehouse);
     if (rc < 0)
         return -1;

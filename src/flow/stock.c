@@ -71,8 +71,8 @@ int stock_receive(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         db_exec(c->db, e,
                 "INSERT INTO stock_lots(warehouse, sku, batch, produced_on, expires, on_hand)"
                 " VALUES(?,?,?,?,?,?) ON CONFLICT(warehouse, sku, batch) DO UPDATE SET"
-                " on_hand = on_hand + excluded.on_hand,"
-                " expires = coalesce(expires, excluded.expires)",
+                " on_hand = stock_lots.on_hand + excluded.on_hand,"
+                " expires = coalesce(stock_lots.expires, excluded.expires)",
                 "sssssi", wh, sku, batch, s(n, "produced_on"), exp, qty) < 0 ||
         db_exec(c->db, e,
                 "INSERT INTO stock_moves(at, warehouse, sku, batch, kind, qty, document, by)"

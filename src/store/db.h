@@ -3,6 +3,9 @@
  * and portable SQL with '?' placeholders; db_sqlite.c implements it for SQLite. A PostgreSQL
  * driver implements the same functions (rewriting '?' to $n), so no flow changes.
  *
+ * db_pg.c implements it for PostgreSQL: db_open with a "postgresql://" or "postgres://" URL
+ * instead of a path (see docs/operations.md for what that backend does not do yet).
+ *
  * Parameters are bound from a type string, one character per '?':
  *   's' const char *  (NULL binds NULL)     'i' int64_t
  *   'd' int                                 'b' bool (stored 0/1)
@@ -26,8 +29,15 @@
 struct db;
 struct dbq;
 
-/* Opens (and with create, creates) the database; sets WAL, synchronous=FULL, foreign keys. */
+/* Opens (and with create, creates) the database; sets WAL, synchronous=FULL, foreign keys.
+   A PostgreSQL URL connects to a database that exists already (create changes nothing). */
 int db_open(const char *path, bool create, struct db **out, struct osb_err *e);
+/* True when path is a PostgreSQL URL rather than a file. */
+bool db_is_url(const char *path);
+/* True when db is a PostgreSQL database (for the few SQLite-only things: PRAGMAs, backup). */
+bool db_postgres(const struct db *db);
+/* 1 when a table of that name exists, 0 when not, -1 with e set. */
+int db_table_exists(struct db *db, struct osb_err *e, const char *name);
 void db_close(struct db *db);
 const char *db_path(const struct db *db);
 

@@ -7,8 +7,13 @@
  * Constraint failures become the pinned error codes: UNIQUE → 409
  * duplicate, FOREIGN KEY → 422 unknown_reference; anything else is logged and becomes 500
  * internal with a message that says nothing internal.
+ *
+ * It also holds the one dispatch to the PostgreSQL driver: a db opened on a postgresql:// URL
+ * carries db->pg, and each public function hands such a db to db_pg.c (db_pg.h) on its first
+ * line; nothing below that line changes for SQLite.
  */
 #include "store/db.h"
+#include "store/db_pg.h"
 
 #include "core/log.h"
 #include "core/sb.h"
@@ -41,6 +46,7 @@ struct cached {
 };
 
 struct db {
+    struct pgdb *pg; /* set: a PostgreSQL database, h is NULL and db_pg.c does the work */
     sqlite3 *h;
     char *path;
     bool in_tx;
@@ -54,6 +60,7 @@ struct db {
 static struct db *conn(struct db *db) { return db->via ? db->via : db; }
 
 struct dbq {
+    struct pgq *pq; /* set: a PostgreSQL result, st is NULL */
     struct db *db;
     sqlite3_stmt *st;
     struct cached *slot; /* NULL when the statement is not cached */
@@ -290,8 +297,23 @@ static int bind_array(struct db *db, struct osb_err *e, sqlite3_stmt *st, json_t
     return 0;
 }
 
+static struct dbq *pg_wrap(struct db *db, struct pgq *pq)
+{
+    if (!pq)
+        return NULL;
+    struct dbq *q = xcalloc(1, sizeof *q);
+    q->pq = pq;
+    q->db = db;
+    return q;
+}
+
+/* Rows changed by the statement q ran (read before dbq_end). */
+static int changes(struct dbq *q) { return q->pq ? pgq_changes(q->pq) : sqlite3_changes(q->db->h); }
+
 static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
 {
+    if (db->pg)
+        return pg_wrap(db, pgdb_query_a(db->pg, e, sql, params));
     db = conn(db);
     struct cached *slot;
     sqlite3_stmt *st = prepare(db, e, sql, &slot);
@@ -301,7 +323,7 @@ static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, js
         release(slot, st);
         return NULL;
     }
-    struct dbq *q = xmalloc(sizeof *q);
+    struct dbq *q = xcalloc(1, sizeof *q);
     q->db = db;
     q->st = st;
     q->slot = slot;
@@ -316,8 +338,9 @@ int db_exec_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
     int rc;
     while ((rc = dbq_next(q, e)) == 1)
         ;
+    int n = changes(q);
     dbq_end(q);
-    return rc < 0 ? -1 : sqlite3_changes(conn(db)->h);
+    return rc < 0 ? -1 : n;
 }
 
 json_t *db_rows_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
@@ -340,6 +363,8 @@ json_t *db_rows_a(struct db *db, struct osb_err *e, const char *sql, json_t *par
 static struct dbq *vquery(struct db *db, struct osb_err *e, const char *sql, const char *types,
                           va_list ap)
 {
+    if (db->pg)
+        return pg_wrap(db, pgdb_vquery(db->pg, e, sql, types, ap));
     db = conn(db);
     struct cached *slot;
     sqlite3_stmt *st = prepare(db, e, sql, &slot);
@@ -349,7 +374,7 @@ static struct dbq *vquery(struct db *db, struct osb_err *e, const char *sql, con
         release(slot, st);
         return NULL;
     }
-    struct dbq *q = xmalloc(sizeof *q);
+    struct dbq *q = xcalloc(1, sizeof *q);
     q->db = db;
     q->st = st;
     q->slot = slot;
@@ -367,6 +392,8 @@ struct dbq *db_query(struct db *db, struct osb_err *e, const char *sql, const ch
 
 int dbq_next(struct dbq *q, struct osb_err *e)
 {
+    if (q->pq)
+        return pgq_next(q->pq);
     int rc = sqlite3_step(q->st);
     if (rc == SQLITE_ROW)
         return 1;
@@ -375,17 +402,28 @@ int dbq_next(struct dbq *q, struct osb_err *e)
     return sql_err(q->db, e, rc, sqlite3_sql(q->st));
 }
 
-int64_t dbq_int(struct dbq *q, int col) { return sqlite3_column_int64(q->st, col); }
+int64_t dbq_int(struct dbq *q, int col)
+{
+    return q->pq ? pgq_int(q->pq, col) : sqlite3_column_int64(q->st, col);
+}
 const char *dbq_text(struct dbq *q, int col)
 {
-    return (const char *)sqlite3_column_text(q->st, col);
+    return q->pq ? pgq_text(q->pq, col) : (const char *)sqlite3_column_text(q->st, col);
 }
-bool dbq_null(struct dbq *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
-int dbq_cols(struct dbq *q) { return sqlite3_column_count(q->st); }
-const char *dbq_name(struct dbq *q, int col) { return sqlite3_column_name(q->st, col); }
+bool dbq_null(struct dbq *q, int col)
+{
+    return q->pq ? pgq_null(q->pq, col) : sqlite3_column_type(q->st, col) == SQLITE_NULL;
+}
+int dbq_cols(struct dbq *q) { return q->pq ? pgq_cols(q->pq) : sqlite3_column_count(q->st); }
+const char *dbq_name(struct dbq *q, int col)
+{
+    return q->pq ? pgq_name(q->pq, col) : sqlite3_column_name(q->st, col);
+}
 
 json_t *dbq_object(struct dbq *q)
 {
+    if (q->pq)
+        return pgq_object(q->pq);
     json_t *o = json_object();
     int n = sqlite3_column_count(q->st);
     for (int i = 0; i < n; i++) {
@@ -424,7 +462,10 @@ void dbq_end(struct dbq *q)
 {
     if (!q)
         return;
-    release(q->slot, q->st);
+    if (q->pq)
+        pgq_end(q->pq);
+    else
+        release(q->slot, q->st);
     free(q);
 }
 
@@ -439,8 +480,9 @@ int db_exec(struct db *db, struct osb_err *e, const char *sql, const char *types
     int rc = dbq_next(q, e);
     while (rc == 1)
         rc = dbq_next(q, e);
+    int n = changes(q);
     dbq_end(q);
-    return rc < 0 ? -1 : sqlite3_changes(conn(db)->h);
+    return rc < 0 ? -1 : n;
 }
 
 int db_int(struct db *db, struct osb_err *e, int64_t *out, const char *sql, const char *types,
@@ -513,6 +555,8 @@ json_t *db_rows(struct db *db, struct osb_err *e, const char *sql, const char *t
 
 int db_script(struct db *db, struct osb_err *e, const char *sql)
 {
+    if (db->pg)
+        return pgdb_script(db->pg, e, sql);
     char *msg = NULL;
     int rc = sqlite3_exec(conn(db)->h, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -523,7 +567,30 @@ int db_script(struct db *db, struct osb_err *e, const char *sql)
     return 0;
 }
 
-int64_t db_last_id(struct db *db) { return sqlite3_last_insert_rowid(conn(db)->h); }
+int64_t db_last_id(struct db *db)
+{
+    if (db->pg) {
+        struct osb_err e = OSB_ERR_INIT; /* logged by the driver; 0 is never a row's id */
+        int64_t id = pgdb_last_id(db->pg, &e);
+        err_clear(&e);
+        return id;
+    }
+    return sqlite3_last_insert_rowid(conn(db)->h);
+}
+
+int db_table_exists(struct db *db, struct osb_err *e, const char *name)
+{
+    if (db->pg)
+        return pgdb_table_exists(db->pg, e, name);
+    int64_t n = 0;
+    if (db_int(db, e, &n, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", "s",
+               name) < 0)
+        return -1;
+    return n > 0;
+}
+
+bool db_postgres(const struct db *db) { return db->pg != NULL; }
+bool db_is_url(const char *path) { return pgdb_is_url(path); }
 
 static int open_conn(const char *path, bool create, struct db **out, struct osb_err *e)
 {
@@ -553,6 +620,17 @@ static int open_conn(const char *path, bool create, struct db **out, struct osb_
 
 int db_open(const char *path, bool create, struct db **out, struct osb_err *e)
 {
+    if (pgdb_is_url(path)) {
+        /* create: the PostgreSQL database exists already (createdb); init adds the schema. */
+        struct pgdb *pg;
+        *out = NULL;
+        if (pgdb_open(path, &pg, e) < 0)
+            return -1;
+        *out = xcalloc(1, sizeof **out);
+        (*out)->pg = pg;
+        (*out)->path = xstrdup(path);
+        return 0;
+    }
     if (open_conn(path, create, out, e) < 0)
         return -1;
     pthread_mutex_lock(&writer_mu);
@@ -578,6 +656,12 @@ void db_close(struct db *db)
     if (!db)
         return;
     db_rollback(db);
+    if (db->pg) {
+        pgdb_close(db->pg);
+        free(db->path);
+        free(db);
+        return;
+    }
     close_conn(db);
     struct db *w = NULL;
     pthread_mutex_lock(&writer_mu);
@@ -596,6 +680,12 @@ int db_begin(struct db *db, struct osb_err *e)
 {
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
+    if (db->pg) {
+        if (pgdb_begin(db->pg, true, e) < 0)
+            return -1;
+        db->in_tx = true;
+        return 0;
+    }
     if (gate_enter(db, e) < 0)
         return -1;
     db->via = writer_for(db);
@@ -611,6 +701,12 @@ int db_begin_read(struct db *db, struct osb_err *e)
 {
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
+    if (db->pg) {
+        if (pgdb_begin(db->pg, false, e) < 0)
+            return -1;
+        db->in_tx = true;
+        return 0;
+    }
     if (db_exec(db, e, "BEGIN DEFERRED", NULL) < 0)
         return -1;
     db->in_tx = true;
@@ -623,6 +719,10 @@ int db_commit(struct db *db, struct osb_err *e)
         atomic_fetch_sub(&fail_commits, 1);
         db_rollback(db);
         return err_set(e, ERR_INTERNAL, "internal error (injected commit failure)");
+    }
+    if (db->pg) {
+        db->in_tx = false;
+        return pgdb_commit(db->pg, e);
     }
     if (db_exec(db, e, "COMMIT", NULL) < 0) {
         db_rollback(db);
@@ -637,6 +737,11 @@ void db_rollback(struct db *db)
 {
     if (!db->in_tx)
         return;
+    if (db->pg) {
+        pgdb_rollback(db->pg);
+        db->in_tx = false;
+        return;
+    }
     char *msg = NULL;
     sqlite3_exec(conn(db)->h, "ROLLBACK", NULL, NULL, &msg);
     sqlite3_free(msg);
@@ -648,6 +753,9 @@ bool db_in_tx(const struct db *db) { return db->in_tx; }
 
 int db_backup(struct db *db, const char *to, struct osb_err *e)
 {
+    if (db->pg)
+        return err_set(e, ERR_BAD_REQUEST,
+                       "osb backup copies SQLite databases; back up PostgreSQL with pg_dump");
     sqlite3 *dst = NULL;
     if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         err_set(e, ERR_BAD_REQUEST, "cannot create %s: %s", to,

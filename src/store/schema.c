@@ -10,6 +10,7 @@
 #include "store/schema.h"
 
 #include <stddef.h>
+#include <time.h>
 
 static const char *const migrations[] = {
     /* 1: foundation — settings, calendar, numbering, users and organisation, customers,
@@ -471,10 +472,8 @@ int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0])
 
 int schema_version(struct db *db, struct osb_err *e, int64_t *out)
 {
-    int64_t n = 0;
-    if (db_int(db, e, &n,
-               "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'",
-               NULL) < 0)
+    int n = db_table_exists(db, e, "schema_version");
+    if (n < 0)
         return -1;
     *out = 0;
     if (n == 0)
@@ -498,9 +497,8 @@ int schema_migrate(struct db *db, struct osb_err *e)
         if ((i == 0 && db_script(db, e, "CREATE TABLE schema_version(version INTEGER NOT NULL,"
                                         " applied_at INTEGER) STRICT;") < 0) ||
             db_script(db, e, migrations[i]) < 0 ||
-            db_exec(db, e, "INSERT INTO schema_version(version, applied_at) VALUES(?, "
-                           "CAST(strftime('%s','now') AS INTEGER) * 1000000)",
-                    "d", i + 1) < 0 ||
+            db_exec(db, e, "INSERT INTO schema_version(version, applied_at) VALUES(?, ?)", "di",
+                    i + 1, (int64_t)time(NULL) * 1000000) < 0 ||
             db_commit(db, e) < 0) {
             db_rollback(db);
             return -1;

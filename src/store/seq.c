@@ -11,7 +11,7 @@ int seq_next_docno(struct db *db, struct osb_err *e, const char *prefix, date_t 
     int64_t n = 0;
     int rc = db_int(db, e, &n,
                     "INSERT INTO doc_seq(prefix, day, type, last_seq) VALUES(?, ?, ?, 1)"
-                    " ON CONFLICT(prefix, day, type) DO UPDATE SET last_seq = last_seq + 1"
+                    " ON CONFLICT(prefix, day, type) DO UPDATE SET last_seq = doc_seq.last_seq + 1"
                     " RETURNING last_seq",
                     "sss", prefix, ds, type);
     if (rc < 0)

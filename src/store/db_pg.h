@@ -1,0 +1,55 @@
+/*
+ * db_pg.h — the PostgreSQL driver behind db.h; internal to src/store.
+ *
+ * Nothing outside the store includes this file. db_sqlite.c owns the public db.h functions;
+ * a struct db opened on a "postgresql://" or "postgres://" URL holds a struct pgdb and each
+ * public function hands its work to the pgdb_* function of the same name (the tag is
+ * db->pg). A struct pgq is the result of one statement, read row by row through dbq_*.
+ */
+#ifndef OSB_DB_PG_H
+#define OSB_DB_PG_H
+
+#include "core/err.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pgdb;
+struct pgq;
+
+/* True when path names a PostgreSQL database (a libpq connection URL). */
+bool pgdb_is_url(const char *path);
+
+int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e);
+void pgdb_close(struct pgdb *p);
+
+/* BEGIN plus the advisory lock that queues writers up front (db_begin), or a REPEATABLE READ
+   snapshot (db_begin_read). */
+int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e);
+int pgdb_commit(struct pgdb *p, struct osb_err *e);
+void pgdb_rollback(struct pgdb *p);
+
+/* Runs one statement; the whole result is kept in the returned pgq. NULL with e set. */
+struct pgq *pgdb_vquery(struct pgdb *p, struct osb_err *e, const char *sql, const char *types,
+                        va_list ap);
+struct pgq *pgdb_query_a(struct pgdb *p, struct osb_err *e, const char *sql, json_t *params);
+/* Rows changed by the statement q ran. */
+int pgq_changes(const struct pgq *q);
+int pgq_next(struct pgq *q);
+int64_t pgq_int(struct pgq *q, int col);
+const char *pgq_text(struct pgq *q, int col);
+bool pgq_null(struct pgq *q, int col);
+int pgq_cols(struct pgq *q);
+const char *pgq_name(struct pgq *q, int col);
+json_t *pgq_object(struct pgq *q);
+void pgq_end(struct pgq *q);
+
+/* A schema script written for SQLite, translated (see db_pg.c) and run. */
+int pgdb_script(struct pgdb *p, struct osb_err *e, const char *sql);
+int64_t pgdb_last_id(struct pgdb *p, struct osb_err *e);
+/* 1 when a table of that name exists in the current schema, 0 when not, -1 on error. */
+int pgdb_table_exists(struct pgdb *p, struct osb_err *e, const char *name);
+
+#endif
