@@ -3,6 +3,8 @@
 #   unit      cmocka binaries in build/unit (ASan+UBSan)
 #   scenario  tests/scenario/run.py: the real `osb serve` (sanitizer build) driven over HTTP
 #   crash     tests/crash/*.sh scripts (kill -9 during load, restart, osb check)
+#   pg        tests/pg/run.sh: a throwaway PostgreSQL cluster, osb init/demo/serve on it, a smoke
+#             scenario over HTTP, osb check (exit 0 = 1 passed)
 #   fuzz      each libFuzzer target for a bounded time (FUZZ_SECONDS, default 20)
 #   e2e       browser tests (Playwright + Debian Chromium) when tests/e2e/run.sh exists
 # Each part adds to the totals; the last line is "N passed, M failed".
@@ -41,6 +43,15 @@ for s in tests/crash/*.sh; do
   [ -f "$s" ] || continue
   if bash "$s" build/osb; then add 1 0; echo "  ok $(basename "$s")"; else add 0 1; echo "  FAIL $(basename "$s")"; fi
 done
+
+echo "== pg"
+if [ -x tests/pg/run.sh ]; then
+  if tests/pg/run.sh build/san/osb > build/results/pg.txt 2>&1; then
+    add 1 0; echo "  ok pg/run.sh ($(grep -c '^  ok ' build/results/pg.txt) steps)"
+  else
+    add 0 1; echo "  FAIL pg/run.sh"; tail -40 build/results/pg.txt
+  fi
+fi
 
 echo "== fuzz"
 for f in build/fuzz/fuzz_*; do
