@@ -32,16 +32,6 @@ static int64_t jint(json_t *o, const char *k)
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
-static void fix_ts(const struct ctx *c, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(obj, key, json_string(b));
-}
-
 /* The backorder as api.md §4 pins it ({number, order, sku, qty_open, state}) plus its history:
    the quantities fulfilled and cancelled, where it arose and which shipments fill it. */
 static int backorder_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
@@ -69,7 +59,7 @@ static int backorder_json(struct ctx *c, const char *number, json_t **out, struc
     static const char *const times[] = {"notified_at", "cancelled_at", "fulfilled_at", "created_at",
                                         "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        fix_ts(c, b, times[i]);
+        flow_ts(c, b, times[i]);
     json_object_set_new(b, "shipments", ships);
     *out = b;
     return 0;

@@ -55,16 +55,6 @@ bool shipment_sees(const struct ctx *c, const struct order_customer *cu)
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
-static void fix_ts(const struct ctx *c, json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(obj, key, json_string(b));
-}
-
 static void list_default(json_t *obj, const char *key)
 {
     if (!json_is_array(json_object_get(obj, key)))
@@ -94,7 +84,7 @@ static int shipment_json(struct ctx *c, const char *number, bool with_timeline, 
         "released_at",   "received_at",  "picked_at",          "checked_at", "booked_at",
         "dispatched_at", "delivered_at", "feedback_to_csr_at", "created_at", "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        fix_ts(c, s, times[i]);
+        flow_ts(c, s, times[i]);
     json_t *lines = db_rows(c->db, e,
                             "SELECT l.line_no, l.sku, p.name, p.spec, p.unit, p.case_size,"
                             " l.qty_requested, l.reserved AS \"reserved!j\","
@@ -140,10 +130,10 @@ static int shipment_json(struct ctx *c, const char *number, bool with_timeline, 
     }
     json_array_foreach(tracking, i, it)
     {
-        fix_ts(c, it, "at");
-        fix_ts(c, it, "recorded_at");
+        flow_ts(c, it, "at");
+        flow_ts(c, it, "recorded_at");
     }
-    json_array_foreach(tl, i, it) fix_ts(c, it, "at");
+    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
     json_object_set_new(s, "lines", lines);
     json_object_set_new(s, "tracking", tracking);
     json_object_set_new(s, "backorders", bos);
