@@ -9,6 +9,7 @@
  */
 #include "flow/backorder.h"
 
+#include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
@@ -21,14 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 /* ---- reading ------------------------------------------------------------------------------ */
 

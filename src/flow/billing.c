@@ -8,6 +8,7 @@
  */
 #include "flow/billing.h"
 
+#include "core/json.h"
 #include "core/money.h"
 #include "flow/flow.h"
 #include "flow/invoice_request.h"
@@ -18,14 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 #define OPEN_SQL "(amount_fen - settled_fen - credited_fen - written_off_fen)"
 

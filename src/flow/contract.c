@@ -12,6 +12,7 @@
  */
 #include "flow/contract.h"
 
+#include "core/json.h"
 #include "core/record.h"
 #include "core/sb.h"
 #include "flow/flow.h"
@@ -23,15 +24,6 @@
 
 #define MAJOR_CONTRACT_FEN 50000000 /* numbering-and-rules.md §9 major_contract_fen */
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-static bool is(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
 
 static int contract_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

@@ -24,6 +24,7 @@
  */
 #include "flow/deadlines.h"
 
+#include "core/json.h"
 #include "core/sb.h"
 #include "flow/flow.h"
 #include "flow/osb_issue.h"
@@ -381,10 +382,6 @@ static const struct deadline_rule_row {
      "半年对账未在15日前取得客户确认并报告"},
 };
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 static bool switched_off(const char *off, const char *rule)
 {

@@ -5,6 +5,7 @@
  */
 #include "flow/delivery_note.h"
 
+#include "core/json.h"
 #include "core/sb.h"
 #include "flow/shipment.h"
 #include "report/delivery_note.h"
@@ -13,14 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 /* The note with its customer's name and the order's shipments; 404 when missing or outside
    the reader's scope (the note's existence must not leak). */

@@ -7,6 +7,7 @@
  */
 #include "flow/instrument.h"
 
+#include "core/json.h"
 #include "core/record.h"
 #include "core/sb.h"
 #include "flow/billing.h"
@@ -17,14 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 static int instrument_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

@@ -18,6 +18,7 @@
  */
 #include "flow/invoice_request.h"
 
+#include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"
 #include "core/validate.h"
@@ -38,18 +39,6 @@
 #define FAPIAO_ARRIVAL_DAYS_KEY "fapiao_arrival_days"
 #define FAPIAO_ARRIVAL_DAYS_DEFAULT "3"
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-static bool is(const char *a, const char *b)
-{
-    return a && b && *a && strcmp(a, b) == 0;
-}
 
 static void fix_ts(const struct ctx *c, json_t *o, const char *k)
 {

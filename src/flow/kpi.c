@@ -20,6 +20,7 @@
  */
 #include "flow/kpi.h"
 
+#include "core/json.h"
 #include "core/sb.h"
 #include "flow/flow.h"
 #include "flow/osb_issue.h"
@@ -30,14 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 static bool has(json_t *o, const char *k)
 {
     return json_is_integer(json_object_get(o, k));

@@ -3,6 +3,7 @@
  */
 #include "flow/ledger.h"
 
+#include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"
 #include "flow/billing.h"
@@ -14,14 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 #define ACCOUNT_CUTOFF_DAY 25 /* numbering-and-rules.md §9 account_cutoff_day */
 

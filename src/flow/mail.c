@@ -19,6 +19,7 @@
  */
 #include "flow/mail.h"
 
+#include "core/json.h"
 #include "core/log.h"
 #include "core/sb.h"
 #include "flow/flow.h"
@@ -44,10 +45,6 @@ static void curl_init(void)
 }
 static pthread_mutex_t deliver_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 /* ---- the message ------------------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
  */
 #include "flow/order.h"
 
+#include "core/json.h"
 #include "core/calendar.h"
 #include "core/money.h"
 #include "core/record.h"
@@ -29,8 +30,6 @@
 /* Authority of the supervising SLT member to approve a prepay order directly (rule 5-7). */
 #define SLT_SHORTFALL_FEN 1000000
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-static bool is(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
 
 /* ---- reading ----------------------------------------------------------------------------- */
 

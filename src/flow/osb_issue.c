@@ -19,6 +19,7 @@
  */
 #include "flow/osb_issue.h"
 
+#include "core/json.h"
 #include "core/record.h"
 #include "core/sb.h"
 #include "flow/flow.h"
@@ -31,15 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
-static bool is(const char *a, const char *b)
-{
-    return a && b && *a && strcmp(a, b) == 0;
-}
 
 static const char *const departments[] = {
     "slt",       "ssg",         "sales",  "finance", "warehouse", "customer_service",

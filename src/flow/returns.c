@@ -9,6 +9,7 @@
  */
 #include "flow/returns.h"
 
+#include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"
 #include "flow/billing.h"
@@ -20,18 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-static bool is(const char *a, const char *b)
-{
-    return a && b && *a && strcmp(a, b) == 0;
-}
 
 #define RETURN_WINDOW_DAYS 90 /* numbering-and-rules.md §9 return_window_days */
 #define MAX_RETURN_LINES 200

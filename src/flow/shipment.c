@@ -15,6 +15,7 @@
  */
 #include "flow/shipment.h"
 
+#include "core/json.h"
 #include "core/date.h"
 #include "core/record.h"
 #include "core/validate.h"
@@ -28,18 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static bool is(const char *a, const char *b)
-{
-    return a && b && *a && strcmp(a, b) == 0;
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 /* ---- scope -------------------------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
  */
 #include "flow/statement.h"
 
+#include "core/json.h"
 #include "core/record.h"
 #include "core/sb.h"
 #include "flow/billing.h"
@@ -23,14 +24,6 @@
 
 #define ACCOUNT_CUTOFF_DAY 25 /* numbering-and-rules.md §9 account_cutoff_day */
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-static int64_t jint(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
 
 static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
