@@ -215,3 +215,23 @@ void flow_ts(const struct ctx *c, json_t *obj, const char *key)
     ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
     json_object_set_new(obj, key, json_string(b));
 }
+
+int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const char *object,
+                  const char *number, const char *action, const char *from, const char *to,
+                  int64_t version)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "UPDATE %s SET state = ?, version = version + 1, updated_at = ? WHERE number = ?",
+            table);
+    int rc = db_exec(c->db, e, sql.buf, "sis", to, c->now, number);
+    sb_free(&sql);
+    if (rc < 0)
+        return -1;
+    json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)version);
+    json_t *after = json_pack("{ss sI}", "state", to, "version", (json_int_t)(version + 1));
+    rc = flow_audit(c, e, action, object, number, before, after);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}

@@ -49,6 +49,13 @@ int flow_doc_page(struct ctx *c, struct sb *sql, json_t *params, const char *col
    zone, as every answer shows times (api.md §1); other values are left as they are. */
 void flow_ts(const struct ctx *c, json_t *obj, const char *key);
 
+/* Moves the document `number` of `table` (a table with number, state, version, updated_at)
+   from state `from` at `version` to state `to`, and writes the audit row with before/after
+   {state, version}. The caller has checked who may act, the state and If-Match. */
+int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const char *object,
+                  const char *number, const char *action, const char *from, const char *to,
+                  int64_t version);
+
 /* Today in the company zone. */
 date_t flow_today(const struct ctx *c);
 

@@ -709,18 +709,9 @@ int invoice_request_act(struct ctx *c, const char *number, const char *action, j
     }
     if (actions[ai].fn(&x, e) < 0)
         goto out;
-    if (db_exec(c->db, e,
-                "UPDATE invoice_requests SET state = ?, version = version + 1, updated_at = ?"
-                " WHERE number = ?",
-                "sis", x.to, c->now, number) < 0 ||
-        event(c, number, action, from, x.to, json_string_value(cm), e) < 0)
+    if (event(c, number, action, from, x.to, json_string_value(cm), e) < 0)
         goto out;
-    json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)jint(r, "version"));
-    json_t *after =
-        json_pack("{ss sI}", "state", x.to, "version", (json_int_t)(jint(r, "version") + 1));
-    rc = flow_audit(c, e, action, "invoice_request", number, before, after);
-    json_decref(before);
-    json_decref(after);
+    rc = flow_doc_move(c, e, "invoice_requests", "invoice_request", number, action, from, x.to, jint(r, "version"));
     if (rc == 0)
         rc = kp_json(c, number, out, e);
 out:

@@ -669,18 +669,9 @@ int return_act(struct ctx *c, const char *number, const char *action, json_t *bo
     if (flow_check_version(c, e, jint(r, "version")) < 0 || actions[ai].fn(&x, e) < 0)
         goto out;
     const char *comment = json_string_value(cm);
-    if (db_exec(c->db, e,
-                "UPDATE returns SET state = ?, version = version + 1, updated_at = ?"
-                " WHERE number = ?",
-                "sis", x.to, c->now, number) < 0 ||
-        event(c, number, action, from, x.to, comment, e) < 0)
+    if (event(c, number, action, from, x.to, comment, e) < 0)
         goto out;
-    json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)jint(r, "version"));
-    json_t *after =
-        json_pack("{ss sI}", "state", x.to, "version", (json_int_t)(jint(r, "version") + 1));
-    rc = flow_audit(c, e, action, "return", number, before, after);
-    json_decref(before);
-    json_decref(after);
+    rc = flow_doc_move(c, e, "returns", "return", number, action, from, x.to, jint(r, "version"));
     if (rc == 0)
         rc = return_json(c, number, out, e);
 out:

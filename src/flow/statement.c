@@ -444,18 +444,9 @@ int statement_doc_act(struct ctx *c, const char *number, const char *action, jso
     }
     if (flow_check_version(c, e, jint(s, "version")) < 0 || actions[ai].fn(&x, e) < 0)
         goto out;
-    if (db_exec(c->db, e,
-                "UPDATE statements SET state = ?, version = version + 1, updated_at = ?"
-                " WHERE number = ?",
-                "sis", x.to, c->now, number) < 0 ||
-        event(c, number, action, from, x.to, json_string_value(cm), e) < 0)
+    if (event(c, number, action, from, x.to, json_string_value(cm), e) < 0)
         goto out;
-    json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)jint(s, "version"));
-    json_t *after =
-        json_pack("{ss sI}", "state", x.to, "version", (json_int_t)(jint(s, "version") + 1));
-    rc = flow_audit(c, e, action, "statement", number, before, after);
-    json_decref(before);
-    json_decref(after);
+    rc = flow_doc_move(c, e, "statements", "statement", number, action, from, x.to, jint(s, "version"));
     if (rc == 0)
         rc = doc_json(c, number, out, e);
 out:
