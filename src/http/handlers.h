@@ -39,7 +39,7 @@ int h_quota_list(struct req *r, struct osb_err *e);
 int h_quota_get(struct req *r, struct osb_err *e);
 int h_quota_patch(struct req *r, struct osb_err *e);
 
-/* audit.c */
+/* admin.c: the audit log */
 int h_audit_list(struct req *r, struct osb_err *e);
 
 /* admin.c: test clock, jobs */
@@ -107,7 +107,7 @@ int h_invoice_request_list(struct req *r, struct osb_err *e);
 int h_invoice_request_get(struct req *r, struct osb_err *e);
 int h_invoice_request_action(struct req *r, struct osb_err *e);
 
-/* notifications.c */
+/* admin.c: notifications */
 int h_notifications_list(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);
 
