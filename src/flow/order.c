@@ -1040,10 +1040,10 @@ static int a_accept(struct act *x, struct osb_err *e)
         return -1;
     /* OA-2: the memo's first entry. */
     struct sb m = SB_INIT;
-    char at[32], tot[40];
-    ts_format_rfc3339(c->now, c->cfg->tz_min, at);
+    char tot[40];
     money_format(total, tot, sizeof tot);
-    sb_addf(&m, "%s 接收订单：客户 %s %s，客户经理 %s，市场经理 %s；", at, x->cu->code,
+    /* The entry's own time is the received time (OA-2); the text says the rest. */
+    sb_addf(&m, "接收订单：客户 %s %s，客户经理 %s，市场经理 %s；", x->cu->code,
             x->cu->name, o->kam, o->mm[0] ? o->mm : "-");
     for (size_t i = 0; i < o->nlines; i++)
         sb_addf(&m, "%s%s×%lld", i ? "，" : "", o->lines[i].sku, (long long)o->lines[i].qty);
