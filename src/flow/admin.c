@@ -15,6 +15,7 @@
 #include "flow/kpi.h"
 #include "flow/mail.h"
 #include "flow/osb_issue.h"
+#include "flow/overdue.h"
 #include "flow/statement.h"
 
 #include <string.h>
@@ -161,6 +162,7 @@ static const struct {
     {"idempotency_cleanup", job_idempotency, JOB_TICK, 0, 0},
     {"deadlines", deadlines_job, JOB_TICK, 0, 0},
     {"osb_reminders", osb_job_reminders, JOB_DAILY, 0, 9 * 60},
+    {"invoice_reminders", overdue_job, JOB_DAILY, 0, 8 * 60},
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},

@@ -1,10 +1,12 @@
 /*
  * billing.c (http) — BC (api.md §3.5): GET /invoices, /invoices/{number},
  * /credit-notes/{number}; POST/GET /payments, GET /payments/{number};
- * GET /customers/{code}/ledger, /customers/{code}/statement; GET /receivables/aging.
+ * GET /customers/{code}/ledger, /customers/{code}/statement,
+ * /customers/{code}/credit-incidents; GET /receivables/aging.
  */
 #include "flow/billing.h"
 #include "flow/ledger.h"
+#include "flow/overdue.h"
 #include "flow/payment.h"
 #include "http/handlers.h"
 
@@ -76,6 +78,17 @@ int h_customer_ledger(struct req *r, struct osb_err *e)
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 ||
         ledger_get(&r->ctx, r->params[0], req_query(r, "from"), req_query(r, "to"), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_customer_credit_incidents(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {NULL};
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 ||
+        overdue_incidents_get(&r->ctx, r->params[0], &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -66,7 +66,7 @@ int h_backorder_action(struct req *r, struct osb_err *e);
 /* delivery_notes.c */
 int h_delivery_note_get(struct req *r, struct osb_err *e);
 
-/* billing.c: invoices, credit notes, payments, ledger, statements, aging */
+/* billing.c: invoices, credit notes, payments, ledger, statements, credit incidents, aging */
 int h_invoice_list(struct req *r, struct osb_err *e);
 int h_invoice_get(struct req *r, struct osb_err *e);
 int h_credit_note_get(struct req *r, struct osb_err *e);
@@ -74,6 +74,7 @@ int h_payment_create(struct req *r, struct osb_err *e);
 int h_payment_list(struct req *r, struct osb_err *e);
 int h_payment_get(struct req *r, struct osb_err *e);
 int h_customer_ledger(struct req *r, struct osb_err *e);
+int h_customer_credit_incidents(struct req *r, struct osb_err *e);
 int h_customer_statement(struct req *r, struct osb_err *e);
 int h_receivables_aging(struct req *r, struct osb_err *e);
 

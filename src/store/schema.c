@@ -466,6 +466,18 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
     "  to_state TEXT, comment TEXT) STRICT;"
     "CREATE INDEX invoice_request_events_request ON invoice_request_events(request, id);",
+    /* 8: credit incidents (信用问题, entities.md §2.4). `invoice` names the invoice of an
+       automatic `overdue_90` incident (flows.md §4.1 BC6): one per invoice and kind, so the
+       daily overdue ladder may run any number of times. */
+    "CREATE TABLE credit_incidents(id INTEGER PRIMARY KEY,"
+    "  customer TEXT NOT NULL REFERENCES customers(code), date TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('bounced_cheque', 'dispute', 'overdue_90', 'legal',"
+    "  'other')), amount_fen INTEGER NOT NULL DEFAULT 0 CHECK(amount_fen >= 0), note TEXT,"
+    "  recorded_by TEXT NOT NULL, invoice TEXT REFERENCES invoices(number),"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX credit_incidents_customer ON credit_incidents(customer, date);"
+    "CREATE UNIQUE INDEX credit_incidents_invoice ON credit_incidents(invoice, kind)"
+    "  WHERE invoice IS NOT NULL;",
 };
 
 int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
