@@ -10,7 +10,10 @@
  *            every invoice, receipt and credit note is posted once with its amount; an
  *            invoice's settled_fen / credited_fen are the sums of its live allocations and its
  *            open amount and state agree; a source's unapplied_fen is its amount less its live
- *            allocations (so allocations never exceed an invoice or a source)
+ *            allocations and (receipts) what paid refunds drew from it (so allocations never
+ *            exceed an invoice or a source); every paid refund is debited once with its amount
+ *            and drew exactly that; an invoice's written_off_fen is the sum of its approved
+ *            write-offs, each credited once with its amount
  */
 #include "cli/cli.h"
 
@@ -180,11 +183,12 @@ static int check_ledger(struct db *db, struct osb_err *e)
                      " WHEN " OPEN " <= 0 THEN 'paid'"
                      " WHEN " OPEN " < i.amount_fen THEN 'partial' ELSE 'open' END"
                      " AND i.state <> 'written_off'") < 0 ||
-        each_problem(db, e, "receipt %s: unapplied %lld but amount − allocations = %lld",
+        each_problem(db, e, "receipt %s: unapplied %lld but amount − allocations − refunds = %lld",
                      "SELECT number, unapplied_fen, u FROM (SELECT p.number, p.unapplied_fen,"
                      " p.amount_fen, p.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM"
                      " allocations a WHERE a.source_kind = 'payment' AND a.source = p.number AND"
-                     " a.reversed_by IS NULL), 0) AS u FROM payments p) AS x"
+                     " a.reversed_by IS NULL), 0) - coalesce((SELECT sum(d.amount_fen) FROM"
+                     " refund_draws d WHERE d.payment = p.number), 0) AS u FROM payments p) AS x"
                      " WHERE u <> unapplied_fen OR unapplied_fen < 0"
                      " OR unapplied_fen > amount_fen") < 0 ||
         each_problem(db, e, "credit note %s: unapplied %lld but amount − allocations = %lld",
@@ -193,7 +197,28 @@ static int check_ledger(struct db *db, struct osb_err *e)
                      " allocations a WHERE a.source_kind = 'credit_note' AND a.source = n.number"
                      " AND a.reversed_by IS NULL), 0) AS u FROM credit_notes n) AS x"
                      " WHERE u <> unapplied_fen OR unapplied_fen < 0"
-                     " OR unapplied_fen > amount_fen") < 0)
+                     " OR unapplied_fen > amount_fen") < 0 ||
+        /* Refunds (TK) and write-offs (HX), flows.md §4.7. */
+        each_problem(db, e, "refund %s: amount %lld but the ledger debits %lld",
+                     "SELECT * FROM (SELECT r.number, r.amount_fen, coalesce((SELECT"
+                     " sum(debit_fen) FROM ledger l WHERE l.document = r.number AND"
+                     " l.kind = 'prepayment_refund'), 0) AS d, r.state FROM refunds r) AS x"
+                     " WHERE d <> CASE WHEN state = 'paid' THEN amount_fen ELSE 0 END") < 0 ||
+        each_problem(db, e, "refund %s: amount %lld but it drew %lld from receipts",
+                     "SELECT * FROM (SELECT r.number, r.amount_fen, coalesce((SELECT"
+                     " sum(d.amount_fen) FROM refund_draws d WHERE d.refund = r.number), 0) AS s,"
+                     " r.state FROM refunds r) AS x"
+                     " WHERE s <> CASE WHEN state = 'paid' THEN amount_fen ELSE 0 END") < 0 ||
+        each_problem(db, e, "write-off %s: amount %lld but the ledger credits %lld",
+                     "SELECT * FROM (SELECT w.number, w.amount_fen, coalesce((SELECT"
+                     " sum(credit_fen) FROM ledger l WHERE l.document = w.number AND"
+                     " l.kind = 'write_off'), 0) AS cr, w.state FROM write_offs w) AS x"
+                     " WHERE cr <> CASE WHEN state = 'approved' THEN amount_fen ELSE 0 END") < 0 ||
+        each_problem(db, e, "invoice %s: written_off_fen %lld but its write-offs sum to %lld",
+                     "SELECT * FROM (SELECT i.number, i.written_off_fen, coalesce((SELECT"
+                     " sum(w.amount_fen) FROM write_offs w WHERE w.invoice = i.number AND"
+                     " w.state = 'approved'), 0) AS s FROM invoices i) AS x"
+                     " WHERE s <> written_off_fen") < 0)
         return -1;
     return 0;
 }

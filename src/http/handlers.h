@@ -84,6 +84,18 @@ int h_return_list(struct req *r, struct osb_err *e);
 int h_return_get(struct req *r, struct osb_err *e);
 int h_return_action(struct req *r, struct osb_err *e);
 
+/* refunds.c */
+int h_refund_create(struct req *r, struct osb_err *e);
+int h_refund_list(struct req *r, struct osb_err *e);
+int h_refund_get(struct req *r, struct osb_err *e);
+int h_refund_action(struct req *r, struct osb_err *e);
+
+/* write_offs.c */
+int h_write_off_create(struct req *r, struct osb_err *e);
+int h_write_off_list(struct req *r, struct osb_err *e);
+int h_write_off_get(struct req *r, struct osb_err *e);
+int h_write_off_action(struct req *r, struct osb_err *e);
+
 /* statements.c */
 int h_statement_create(struct req *r, struct osb_err *e);
 int h_statement_list(struct req *r, struct osb_err *e);

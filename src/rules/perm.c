@@ -89,6 +89,11 @@ static const char *const matrix[P__COUNT] = {
     [P_INVREQ_CREATE]        = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  -",
     [P_INVREQ_HANDLE]        = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
     [P_INVREQ_ISSUE]         = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_REFUND_REQUEST]       = "-  -  -  B  B  -  -  O  -  -  -  -  -  R  -  -",
+    [P_REFUND_APPROVE]       = "-  S  S  P  P  -  -  -  -  -  -  -  -  R  -  -",
+    [P_REFUND_PAY]           = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_WRITEOFF_REQUEST]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_WRITEOFF_APPROVE]     = "Y  -  -  -  -  -  -  -  -  -  -  -  -  R  -  -",
 };
 
 char perm_symbol(enum perm_action a, enum role r)

@@ -90,6 +90,11 @@ enum perm_action {
     P_INVREQ_CREATE,       /* invoice request (KP): create */
     P_INVREQ_HANDLE,       /* invoice request: review, mail, confirm receipt, archive */
     P_INVREQ_ISSUE,        /* invoice request: issue fapiao */
+    P_REFUND_REQUEST,      /* prepayment refund (TK): request */
+    P_REFUND_APPROVE,      /* prepayment refund: approve (the supervising SLT member) */
+    P_REFUND_PAY,          /* prepayment refund: pay */
+    P_WRITEOFF_REQUEST,    /* bad-debt write-off (HX): request */
+    P_WRITEOFF_APPROVE,    /* bad-debt write-off: approve */
     P__COUNT
 };
 

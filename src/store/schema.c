@@ -478,6 +478,37 @@ static const char *const migrations[] = {
     "CREATE INDEX credit_incidents_customer ON credit_incidents(customer, date);"
     "CREATE UNIQUE INDEX credit_incidents_invoice ON credit_incidents(invoice, kind)"
     "  WHERE invoice IS NOT NULL;",
+    /* 9: prepayment refunds (TK) and bad-debt write-offs (HX) (flows.md §4.7, entities.md
+       §7.8). A paid refund draws its amount from receipts, oldest first: refund_draws holds
+       what it took from each, so a receipt's unapplied_fen = amount − live allocations − draws
+       (`osb check`). An approved write-off adds its amount to the invoice's written_off_fen. */
+    "CREATE TABLE refunds(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  customer TEXT NOT NULL REFERENCES customers(code),"
+    "  amount_fen INTEGER NOT NULL CHECK(amount_fen > 0), reason TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'requested', requested_by TEXT NOT NULL,"
+    "  approved_by TEXT, approved_by_proxy TEXT, approved_at INTEGER, rejected_by TEXT,"
+    "  rejected_at INTEGER, paid_by TEXT, paid_at INTEGER,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX refunds_customer ON refunds(customer, state);"
+    "CREATE TABLE refund_draws(refund TEXT NOT NULL REFERENCES refunds(number),"
+    "  payment TEXT NOT NULL REFERENCES payments(number),"
+    "  amount_fen INTEGER NOT NULL CHECK(amount_fen > 0), PRIMARY KEY(refund, payment)) STRICT;"
+    "CREATE INDEX refund_draws_payment ON refund_draws(payment);"
+    "CREATE TABLE write_offs(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  customer TEXT NOT NULL REFERENCES customers(code),"
+    "  invoice TEXT NOT NULL REFERENCES invoices(number),"
+    "  amount_fen INTEGER NOT NULL CHECK(amount_fen > 0), reason TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'requested', requested_by TEXT NOT NULL,"
+    "  approved_by TEXT, approved_at INTEGER, rejected_by TEXT, rejected_at INTEGER,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX write_offs_customer ON write_offs(customer, state);"
+    "CREATE INDEX write_offs_invoice ON write_offs(invoice, state);"
+    "CREATE TABLE bc_doc_events(id INTEGER PRIMARY KEY, document TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, on_behalf_of TEXT,"
+    "  from_state TEXT, to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX bc_doc_events_document ON bc_doc_events(document, id);",
 };
 
 int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }

@@ -75,6 +75,11 @@ static const struct {
     {P_INVREQ_HANDLE, "---YY--------R--",
      "invoice request: review, mail, confirm receipt, archive"},
     {P_INVREQ_ISSUE, "---------Y---R--", "invoice request: issue fapiao"},
+    {P_REFUND_REQUEST, "---BB--O-----R--", "prepayment refund: request"},
+    {P_REFUND_APPROVE, "-SSPP--------R--", "prepayment refund: approve"},
+    {P_REFUND_PAY, "---------Y---R--", "prepayment refund: pay"},
+    {P_WRITEOFF_REQUEST, "---------Y---R--", "write-off: request"},
+    {P_WRITEOFF_APPROVE, "Y------------R--", "write-off: approve"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

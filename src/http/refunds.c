@@ -1,0 +1,46 @@
+/*
+ * refunds.c (http) — prepayment refunds (TK; flows.md §4.7): POST/GET /refunds,
+ * GET /refunds/{number}, POST /refunds/{number}/{approve|reject|pay}.
+ */
+#include "flow/refund.h"
+#include "http/handlers.h"
+
+int h_refund_create(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (refund_create(&r->ctx, req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 201, out);
+    return 0;
+}
+
+int h_refund_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"customer", "state", "limit", "cursor", NULL};
+    struct refund_query q = {req_query(r, "customer"), req_query(r, "state"),
+                             req_query(r, "cursor"), 50};
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
+        refund_list(&r->ctx, &q, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_refund_get(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (refund_get(&r->ctx, r->params[0], &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_refund_action(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (refund_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
