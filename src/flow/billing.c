@@ -773,13 +773,8 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
     *out = NULL;
     static const char *const states[] = {"open",      "partial",     "paid",
                                          "cancelled", "written_off", NULL};
-    if (q->state) {
-        bool ok = false;
-        for (const char *const *s = states; *s; s++)
-            ok = ok || strcmp(*s, q->state) == 0;
-        if (!ok)
-            return err_bad(e, "state", "state is open, partial, paid, cancelled or written_off");
-    }
+    if (flow_state_filter(states, q->state, e) < 0)
+        return -1;
     if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see invoices",
                              role_str(c->user.role));

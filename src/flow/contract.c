@@ -40,10 +40,7 @@ static int contract_json(struct ctx *c, const char *number, json_t **out, struct
                          "SELECT level, approver, at FROM contract_approvals WHERE contract = ?"
                          " ORDER BY at, level",
                          "s", number);
-    json_t *tl = ap ? db_rows(c->db, e,
-                              "SELECT action, actor, at, from_state, to_state, comment"
-                              " FROM contract_events WHERE contract = ? ORDER BY id",
-                              "s", number)
+    json_t *tl = ap ? flow_doc_timeline(c, e, "contract_events", "contract", number)
                     : NULL;
     json_t *orders = tl ? db_rows(c->db, e,
                                   "SELECT number FROM orders WHERE contract = ? ORDER BY id", "s",
@@ -58,7 +55,6 @@ static int contract_json(struct ctx *c, const char *number, json_t **out, struct
         flow_ts(c, o, times[i]);
     size_t i;
     json_t *it;
-    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
     json_array_foreach(ap, i, it) flow_ts(c, it, "at");
     json_t *nums = json_array();
     json_array_foreach(orders, i, it) json_array_append(nums, json_object_get(it, "number"));
@@ -73,12 +69,7 @@ static int contract_json(struct ctx *c, const char *number, json_t **out, struct
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
                  const char *to, const char *comment, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO contract_events(contract, at, action, actor, from_state,"
-                   " to_state, comment) VALUES(?,?,?,?,?,?,?)",
-                   "sisssss", number, c->now, action, c->user.username, from, to, comment) < 0
-               ? -1
-               : 0;
+    return flow_doc_event(c, e, "contract_events", "contract", number, action, from, to, comment);
 }
 
 static bool sees(struct ctx *c, const struct order_customer *cu, bool own)
@@ -194,11 +185,8 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
 {
     *out = NULL;
     static const char *const states[] = {"draft", "approved", "signed", "archived", NULL};
-    bool ok = !q->state;
-    for (const char *const *s = states; !ok && *s; s++)
-        ok = strcmp(*s, q->state) == 0;
-    if (!ok)
-        return err_bad(e, "state", "unknown state '%s'", q->state);
+    if (flow_state_filter(states, q->state, e) < 0)
+        return -1;
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT k.number FROM contracts k JOIN customers cu ON cu.code = k.customer"

@@ -235,3 +235,52 @@ int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const cha
     json_decref(after);
     return rc;
 }
+
+/* Table and column names come from the callers' string literals, never from a request. */
+int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
+                   const char *number, const char *action, const char *from, const char *to,
+                   const char *comment)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "INSERT INTO %s(%s, at, action, actor, from_state, to_state, comment)"
+            " VALUES(?,?,?,?,?,?,?)",
+            table, keycol);
+    int rc = db_exec(c->db, e, sql.buf, "sisssss", number, c->now, action, c->user.username,
+                     from, to, comment);
+    sb_free(&sql);
+    return rc < 0 ? -1 : 0;
+}
+
+json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table,
+                          const char *keycol, const char *number)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "SELECT action, actor, at, from_state, to_state, comment FROM %s WHERE %s = ?"
+            " ORDER BY id",
+            table, keycol);
+    json_t *rows = db_rows(c->db, e, sql.buf, "s", number);
+    sb_free(&sql);
+    size_t i;
+    json_t *it;
+    json_array_foreach(rows, i, it) flow_ts(c, it, "at");
+    return rows;
+}
+
+int flow_state_filter(const char *const *states, const char *value, struct osb_err *e)
+{
+    if (!value)
+        return 0;
+    struct sb all = SB_INIT;
+    for (const char *const *st = states; *st; st++) {
+        if (strcmp(*st, value) == 0) {
+            sb_free(&all);
+            return 0;
+        }
+        sb_addf(&all, "%s%s", all.len ? ", " : "", *st);
+    }
+    err_bad(e, "state", "unknown state '%s' (one of: %s)", value, sb_str(&all));
+    sb_free(&all);
+    return -1;
+}

@@ -32,6 +32,10 @@ int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current);
 struct sb;
 void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *params, const char *cust);
 
+/* A list's state filter: 0 when value is NULL or one of states (NULL-terminated), else
+   400 bad_request naming the allowed values. */
+int flow_state_filter(const char *const *states, const char *value, struct osb_err *e);
+
 /* Appends " AND <column> = ?" with value, when value is given (list filters). */
 void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value);
 
@@ -55,6 +59,15 @@ void flow_ts(const struct ctx *c, json_t *obj, const char *key);
 int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const char *object,
                   const char *number, const char *action, const char *from, const char *to,
                   int64_t version);
+
+/* The timeline of the simple documents (contracts, instruments, invoice requests, problem-log
+   entries, returns, statements): one row per action in `table`, keyed by `keycol`. */
+int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
+                   const char *number, const char *action, const char *from, const char *to,
+                   const char *comment);
+/* That timeline in order, times as RFC 3339; NULL with e set on error. */
+json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table,
+                          const char *keycol, const char *number);
 
 /* Today in the company zone. */
 date_t flow_today(const struct ctx *c);

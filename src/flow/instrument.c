@@ -30,10 +30,7 @@ static int instrument_json(struct ctx *c, const char *number, json_t **out, stru
                     "s", number);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no instrument '%s'", number);
-    json_t *tl = db_rows(c->db, e,
-                         "SELECT action, actor, at, from_state, to_state, comment"
-                         " FROM instrument_events WHERE instrument = ? ORDER BY id",
-                         "s", number);
+    json_t *tl = flow_doc_timeline(c, e, "instrument_events", "instrument", number);
     if (!tl) {
         json_decref(o);
         return -1;
@@ -42,9 +39,6 @@ static int instrument_json(struct ctx *c, const char *number, json_t **out, stru
                                         "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         flow_ts(c, o, times[i]);
-    size_t i;
-    json_t *it;
-    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
@@ -53,12 +47,7 @@ static int instrument_json(struct ctx *c, const char *number, json_t **out, stru
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
                  const char *to, const char *comment, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO instrument_events(instrument, at, action, actor, from_state,"
-                   " to_state, comment) VALUES(?,?,?,?,?,?,?)",
-                   "sisssss", number, c->now, action, c->user.username, from, to, comment) < 0
-               ? -1
-               : 0;
+    return flow_doc_event(c, e, "instrument_events", "instrument", number, action, from, to, comment);
 }
 
 static int tell_finance(struct ctx *c, const char *number, const char *what, struct osb_err *e)

@@ -92,10 +92,7 @@ static int kp_json(struct ctx *c, const char *number, json_t **out, struct osb_e
                             " JOIN invoices i ON i.number = x.invoice WHERE x.request = ?"
                             " ORDER BY x.invoice",
                             "s", number);
-    json_t *tl = lines ? db_rows(c->db, e,
-                                 "SELECT action, actor, at, from_state, to_state, comment"
-                                 " FROM invoice_request_events WHERE request = ? ORDER BY id",
-                                 "s", number)
+    json_t *tl = lines ? flow_doc_timeline(c, e, "invoice_request_events", "request", number)
                        : NULL;
     if (!tl) {
         json_decref(o), json_decref(lines);
@@ -182,11 +179,8 @@ int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, j
                          struct osb_err *e)
 {
     *out = NULL;
-    bool ok = !q->state;
-    for (const char *const *s = states; !ok && *s; s++)
-        ok = strcmp(*s, q->state) == 0;
-    if (!ok)
-        return err_bad(e, "state", "unknown state '%s'", q->state);
+    if (flow_state_filter(states, q->state, e) < 0)
+        return -1;
     if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see invoice requests",
                              role_str(c->user.role));
@@ -205,12 +199,7 @@ int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, j
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
                  const char *to, const char *comment, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO invoice_request_events(request, at, action, actor, from_state,"
-                   " to_state, comment) VALUES(?,?,?,?,?,?,?)",
-                   "sisssss", number, c->now, action, c->user.username, from, to, comment) < 0
-               ? -1
-               : 0;
+    return flow_doc_event(c, e, "invoice_request_events", "request", number, action, from, to, comment);
 }
 
 /* seed 003: a prepay-only customer's fapiao only for an invoice fully paid whose goods are

@@ -130,12 +130,7 @@ static void human_time(const struct ctx *c, ts_t t, char out[32])
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
                  const char *to, const char *comment, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO osb_issue_events(issue, at, action, actor, from_state, to_state,"
-                   " comment) VALUES(?,?,?,?,?,?,?)",
-                   "sisssss", number, c->now, action, c->user.username, from, to, comment) < 0
-               ? -1
-               : 0;
+    return flow_doc_event(c, e, "osb_issue_events", "issue", number, action, from, to, comment);
 }
 
 /* One notification per user in who (dedup per entry, action and user). */
@@ -360,10 +355,7 @@ static int finish(struct ctx *c, json_t *it, bool timeline, struct osb_err *e)
     json_object_set_new(it, "responsible", resp);
     json_object_set_new(it, "notified", told);
     if (timeline) {
-        json_t *tl = db_rows(c->db, e,
-                             "SELECT action, actor, at, from_state, to_state, comment"
-                             " FROM osb_issue_events WHERE issue = ? ORDER BY id",
-                             "s", number);
+        json_t *tl = flow_doc_timeline(c, e, "osb_issue_events", "issue", number);
         if (!tl)
             return -1;
         json_array_foreach(tl, i, r) flow_ts(c, r, "at");

@@ -150,11 +150,8 @@ int refund_list(struct ctx *c, const struct refund_query *q, json_t **out, struc
 {
     *out = NULL;
     static const char *const states[] = {"requested", "approved", "paid", "rejected", NULL};
-    bool ok = !q->state;
-    for (const char *const *s = states; !ok && *s; s++)
-        ok = strcmp(*s, q->state) == 0;
-    if (!ok)
-        return err_bad(e, "state", "state is requested, approved, paid or rejected");
+    if (flow_state_filter(states, q->state, e) < 0)
+        return -1;
     if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see refunds",
                              role_str(c->user.role));

@@ -59,10 +59,7 @@ static int return_json(struct ctx *c, const char *number, json_t **out, struct o
                             " amount_fen, warehouse, shipment, received_quality FROM return_lines"
                             " WHERE return_no = ? ORDER BY line_no",
                             "s", number);
-    json_t *tl = lines ? db_rows(c->db, e,
-                                 "SELECT action, actor, at, from_state, to_state, comment"
-                                 " FROM return_events WHERE return_no = ? ORDER BY id",
-                                 "s", number)
+    json_t *tl = lines ? flow_doc_timeline(c, e, "return_events", "return_no", number)
                        : NULL;
     if (!tl) {
         json_decref(o), json_decref(lines);
@@ -70,7 +67,6 @@ static int return_json(struct ctx *c, const char *number, json_t **out, struct o
     }
     size_t i;
     json_t *it;
-    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
     flow_ts(c, o, "created_at");
     flow_ts(c, o, "updated_at");
     json_t *cns = json_object_get(o, "credit_notes");
@@ -99,12 +95,7 @@ static int return_json(struct ctx *c, const char *number, json_t **out, struct o
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
                  const char *to, const char *comment, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO return_events(return_no, at, action, actor, from_state, to_state,"
-                   " comment) VALUES(?,?,?,?,?,?,?)",
-                   "sisssss", number, c->now, action, c->user.username, from, to, comment) < 0
-               ? -1
-               : 0;
+    return flow_doc_event(c, e, "return_events", "return_no", number, action, from, to, comment);
 }
 
 /* Shipped (by dispatched shipments of the order) and already returned (live returns) of one

@@ -39,10 +39,7 @@ static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_
                     "s", number);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);
-    json_t *tl = db_rows(c->db, e,
-                         "SELECT action, actor, at, from_state, to_state, comment"
-                         " FROM statement_events WHERE statement = ? ORDER BY id",
-                         "s", number);
+    json_t *tl = flow_doc_timeline(c, e, "statement_events", "statement", number);
     if (!tl) {
         json_decref(o);
         return -1;
@@ -51,9 +48,6 @@ static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_
                                         "reported_to_finance_at", "created_at", "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         flow_ts(c, o, times[i]);
-    size_t i;
-    json_t *it;
-    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
@@ -62,13 +56,7 @@ static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
                  const char *to, const char *comment, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO statement_events(statement, at, action, actor, from_state,"
-                   " to_state, comment) VALUES(?,?,?,?,?,?,?)",
-                   "sisssss", number, c->now, action,
-                   c->user.username[0] ? c->user.username : "system", from, to, comment) < 0
-               ? -1
-               : 0;
+    return flow_doc_event(c, e, "statement_events", "statement", number, action, from, to, comment);
 }
 
 /* Takes the snapshot and writes the document, its first event and the audit row. */

@@ -76,11 +76,8 @@ int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
 {
     *out = NULL;
     static const char *const states[] = {"requested", "approved", "rejected", NULL};
-    bool ok = !q->state;
-    for (const char *const *s = states; !ok && *s; s++)
-        ok = strcmp(*s, q->state) == 0;
-    if (!ok)
-        return err_bad(e, "state", "state is requested, approved or rejected");
+    if (flow_state_filter(states, q->state, e) < 0)
+        return -1;
     if (!billing_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see write-offs",
                              role_str(c->user.role));
