@@ -77,8 +77,10 @@ check: deps build/osb build/san/osb $(UNIT_BIN) $(FUZZ_BIN)
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
+# make scenario [K=substring] [START=YYYY-MM-DD]: the scenario suite, or the tests whose
+# module::name contains K, with the servers' test clock started on START (default 2026-12-01).
 scenario: build/san/osb
-	python3 tests/scenario/run.py --bin build/san/osb
+	python3 tests/scenario/run.py --bin build/san/osb $(if $(K),-k '$(K)') $(if $(START),--start $(START))
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

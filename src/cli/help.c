@@ -14,15 +14,18 @@ const struct cli_cmd cli_commands[] = {
      "  --prefix sets the document-number prefix (1-4 capital letters, default SC).\n"},
     {"serve", cmd_serve, "serve the API under /api/v1 and the web UI under /",
      "usage: osb serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--web DIR]\n"
-     "                 [--test-clock]\n"
-     "  --test-clock enables PUT /api/v1/test/clock (never on by default).\n"
-     "  Background jobs run every minute; POST /api/v1/jobs/run runs them at once.\n"},
+     "                 [--test-clock] [--test-clock-start INSTANT]\n"
+     "  --test-clock enables PUT /api/v1/test/clock (never on by default); the clock\n"
+     "  starts at the wall clock, or at INSTANT (RFC 3339) given --test-clock-start.\n"
+     "  Background jobs run at start and every minute; POST /api/v1/jobs/run runs them\n"
+     "  at once. Under a test clock the timed jobs run only through POST /jobs/run.\n"},
     {"demo", cmd_demo, "fill a database with a demo company",
-     "usage: osb demo --db PATH [--bare]\n"
+     "usage: osb demo --db PATH [--bare] [--as-of INSTANT]\n"
      "  Adds 8 markets, regions, one user per role (password 'demo123'), customers,\n"
      "  products, warehouses, stock, quotas, a holiday calendar and some history: orders\n"
      "  in several states, a delivered shipment, its invoice and a payment. --bare leaves\n"
-     "  the history out (the test suites start from master data only).\n"},
+     "  the history out (the test suites start from master data only). --as-of makes\n"
+     "  the demo as of INSTANT (RFC 3339) instead of now.\n"},
     {"backup", cmd_backup, "consistent online backup while the server runs",
      "usage: osb backup --db PATH --to FILE\n"
      "  Copies the database with SQLite's online backup API; FILE must not exist.\n"},

@@ -79,6 +79,12 @@ def free_port():
     return port
 
 
+# The instant every scenario server's test clock starts at (and the template's demo is made
+# as of): a fixed day, never today. `run.py --start YYYY-MM-DD` (or OSB_TEST_START) picks it.
+def start_instant():
+    return os.environ.get("OSB_TEST_START", "2026-12-01") + "T09:00:00+08:00"
+
+
 def test_env():
     env = dict(os.environ)
     env["OSB_KDF"] = "fast"
@@ -111,7 +117,7 @@ class Server:
             args = [self.binary, "serve", "--db", self.db, "--listen",
                     f"127.0.0.1:{self.port}", "--threads", "4"]
             if self.test_clock:
-                args.append("--test-clock")
+                args += ["--test-clock", "--test-clock-start", start_instant()]
             self._log = open(self.log_path, "wb")
             self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
                                          env=test_env(), cwd=self.workdir)
@@ -374,7 +380,7 @@ def make_template(binary, workdir):
     """`osb init` + `osb demo` once; returns the path of the template database."""
     db = os.path.join(workdir, "template.db")
     env = test_env()
-    for args in (["init", "--db", db, "--admin-password", ADMIN_PASSWORD], ["demo", "--db", db, "--bare"]):
+    for args in (["init", "--db", db, "--admin-password", ADMIN_PASSWORD], ["demo", "--db", db, "--bare", "--as-of", start_instant()]):
         p = subprocess.run([binary, *args], capture_output=True, env=env, cwd=workdir)
         if p.returncode != 0:
             raise RuntimeError(f"osb {args[0]} failed ({p.returncode}): "

@@ -3,6 +3,7 @@
 run.py — the scenario suite: every tests/scenario/test_*.py module against a real `osb serve`.
 
     python3 tests/scenario/run.py --bin build/san/osb [--results FILE] [-k SUBSTRING] [-j N]
+                                  [--start YYYY-MM-DD]
 
 Per module: a fresh temporary directory, a copy of the demo database (built once with
 `osb init` + `osb demo`, OSB_KDF=fast), one server with --test-clock on a free loopback port.
@@ -124,7 +125,14 @@ def main():
     ap.add_argument("-k", dest="selector", help="run only tests whose module::name contains this")
     ap.add_argument("-j", dest="jobs", type=int, default=3, help="modules run in parallel")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--start", default=os.environ.get("OSB_TEST_START", "2026-12-01"),
+                    help="the day (YYYY-MM-DD) the servers' test clock starts at, 09:00 +08:00")
     args = ap.parse_args()
+    try:
+        time.strptime(args.start, "%Y-%m-%d")
+    except ValueError:
+        ap.error(f"--start takes YYYY-MM-DD, not {args.start!r}")
+    os.environ["OSB_TEST_START"] = args.start
 
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):
@@ -166,7 +174,7 @@ def main():
         else:
             shutil.rmtree(tmproot, ignore_errors=True)
     summary = f"{passed} passed, {failed} failed"
-    print(f"scenario: {time.time() - started:.1f}s")
+    print(f"scenario: {time.time() - started:.1f}s (clock started {args.start})")
     print(summary)
     if args.results:
         os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
