@@ -5,6 +5,7 @@
 
 #include "core/sb.h"
 #include "store/audit.h"
+#include "store/doc.h"
 #include "store/seq.h"
 
 #include <stdlib.h>
@@ -126,84 +127,49 @@ int flow_cursor_parse(const char *cursor, size_t n, json_t **key, struct osb_err
 
 void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *p, const char *cust)
 {
-    switch (c->user.role) {
-    case ROLE_DEPUTY_DIRECTOR:
-        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)", cust);
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_MM:
-        sb_addf(sql, " AND %s.market = ?", cust);
-        json_array_append_new(p, json_string(c->user.market));
-        break;
-    case ROLE_UM:
-        sb_addf(sql, " AND %s.region = ?", cust);
-        json_array_append_new(p, json_string(c->user.region));
-        break;
-    case ROLE_KAM:
-        sb_addf(sql, " AND %s.kam = ?", cust);
-        json_array_append_new(p, json_string(c->user.username));
-        break;
-    case ROLE_REP:
-        /* Own customers, plus those without a rep whose KAM is the rep's manager. */
-        sb_addf(sql, " AND (%s.rep = ? OR (coalesce(%s.rep, '') = '' AND %s.kam = ?))", cust, cust,
-                cust);
-        json_array_append_new(p, json_string(c->user.username));
-        json_array_append_new(p, json_string(c->user.manager));
-        break;
-    case ROLE_CUSTOMER:
-    case ROLE_NONE:
-    case ROLE__COUNT:
-        sb_add(sql, " AND 0 = 1");
-        break;
-    default:
-        break; /* gm, sales_director, SSG, finance, warehouse, CS, marketing, auditor, admin */
-    }
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    store_scope_sql(&su, sql, p, cust);
 }
 
 void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value)
 {
-    if (!value)
-        return;
-    sb_addf(sql, " AND %s = ?", column);
-    json_array_append_new(params, json_string(value));
+    store_filter_eq(sql, params, column, value);
+}
+
+int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn,
+                   json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *items = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(numbers, i, it)
+    {
+        json_t *doc;
+        if (fn(c, json_string_value(it), &doc, e) < 0) {
+            json_decref(items);
+            return -1;
+        }
+        json_array_append_new(items, doc);
+    }
+    *out = json_pack("{so so}", "items", items, "next_cursor",
+                     next ? json_string(next) : json_null());
+    return 0;
 }
 
 int flow_doc_page(struct ctx *c, struct sb *sql, json_t *p, const char *col, const char *cursor,
                   int limit, flow_doc_fn fn, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    if (cursor) {
-        sb_addf(sql, " AND %s < ?", col);
-        json_array_append_new(p, json_string(cursor));
-    }
-    sb_addf(sql, " ORDER BY %s DESC LIMIT ?", col);
-    json_array_append_new(p, json_integer(limit + 1));
-    json_t *nums = db_rows_a(c->db, e, sql->buf, p);
-    sb_free(sql);
-    json_decref(p);
-    if (!nums)
+    json_t *nums;
+    char *next;
+    if (store_doc_page(c->db, e, sql, p, col, cursor, limit, &nums, &next) < 0)
         return -1;
-    json_t *items = json_array(), *next = json_null();
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it) {
-        /* The first column holds the number, whatever the query named it. */
-        const char *n = json_string_value(json_object_iter_value(json_object_iter(it)));
-        if ((int)i == limit) {
-            json_t *prev = json_array_get(nums, i - 1);
-            next = json_string(json_string_value(json_object_iter_value(json_object_iter(prev))));
-            break;
-        }
-        json_t *doc;
-        if (!n || fn(c, n, &doc, e) < 0) {
-            json_decref(items), json_decref(nums), json_decref(next);
-            return n ? -1 : err_set(e, ERR_INTERNAL, "internal error");
-        }
-        json_array_append_new(items, doc);
-    }
+    int rc = flow_doc_items(c, nums, next, fn, out, e);
     json_decref(nums);
-    *out = json_pack("{so so}", "items", items, "next_cursor", next);
-    return 0;
+    free(next);
+    return rc;
 }
 
 void flow_ts(const struct ctx *c, json_t *obj, const char *key)
@@ -220,48 +186,28 @@ int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const cha
                   const char *number, const char *action, const char *from, const char *to,
                   int64_t version)
 {
-    struct sb sql = SB_INIT;
-    sb_addf(&sql,
-            "UPDATE %s SET state = ?, version = version + 1, updated_at = ? WHERE number = ?",
-            table);
-    int rc = db_exec(c->db, e, sql.buf, "sis", to, c->now, number);
-    sb_free(&sql);
-    if (rc < 0)
+    if (store_doc_move(c->db, e, table, number, to, c->now) < 0)
         return -1;
     json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)version);
     json_t *after = json_pack("{ss sI}", "state", to, "version", (json_int_t)(version + 1));
-    rc = flow_audit(c, e, action, object, number, before, after);
+    int rc = flow_audit(c, e, action, object, number, before, after);
     json_decref(before);
     json_decref(after);
     return rc;
 }
 
-/* Table and column names come from the callers' string literals, never from a request. */
 int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
                    const char *number, const char *action, const char *from, const char *to,
                    const char *comment)
 {
-    struct sb sql = SB_INIT;
-    sb_addf(&sql,
-            "INSERT INTO %s(%s, at, action, actor, from_state, to_state, comment)"
-            " VALUES(?,?,?,?,?,?,?)",
-            table, keycol);
-    int rc = db_exec(c->db, e, sql.buf, "sisssss", number, c->now, action, c->user.username,
-                     from, to, comment);
-    sb_free(&sql);
-    return rc < 0 ? -1 : 0;
+    return store_doc_event(c->db, e, table, keycol, number, c->now, action, c->user.username,
+                           from, to, comment);
 }
 
 json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table,
                           const char *keycol, const char *number)
 {
-    struct sb sql = SB_INIT;
-    sb_addf(&sql,
-            "SELECT action, actor, at, from_state, to_state, comment FROM %s WHERE %s = ?"
-            " ORDER BY id",
-            table, keycol);
-    json_t *rows = db_rows(c->db, e, sql.buf, "s", number);
-    sb_free(&sql);
+    json_t *rows = store_doc_timeline(c->db, e, table, keycol, number);
     size_t i;
     json_t *it;
     json_array_foreach(rows, i, it) flow_ts(c, it, "at");

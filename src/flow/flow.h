@@ -49,6 +49,10 @@ int flow_doc_page(struct ctx *c, struct sb *sql, json_t *params, const char *col
                   const char *cursor, int limit, flow_doc_fn fn, json_t **out,
                   struct osb_err *e);
 
+/* {"items":[fn(number)...],"next_cursor":next|null} for a page of numbers a store list gave. */
+int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn,
+                   json_t **out, struct osb_err *e);
+
 /* Turns the integer timestamp (UTC microseconds) at obj[key] into RFC 3339 in the company
    zone, as every answer shows times (api.md §1); other values are left as they are. */
 void flow_ts(const struct ctx *c, json_t *obj, const char *key);

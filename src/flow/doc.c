@@ -1,0 +1,246 @@
+/*
+ * doc.c — the document kernel's gate and allowed_actions (flow/doc.h).
+ */
+#include "flow/doc.h"
+
+#include "core/json.h"
+#include "core/sb.h"
+#include "flow/flow.h"
+#include "flow/session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct osb_err *e)
+{
+    memset(a, 0, sizeof *a);
+    json_t *obo = json_is_object(body) ? json_object_get(body, "on_behalf_of") : NULL;
+    json_t *ph = json_is_object(body) ? json_object_get(body, "confirmed_by_phone") : NULL;
+    if (ph && !json_is_boolean(ph))
+        return err_bad(e, "confirmed_by_phone", "confirmed_by_phone must be true or false");
+    if (obo && !json_is_null(obo)) {
+        if (!json_is_string(obo))
+            return err_bad(e, "on_behalf_of", "on_behalf_of must be a username");
+        const char *p = json_string_value(obo);
+        if (!is(c->user.proxy_for, p))
+            return err_forbidden(e, "proxy_not_authorized", "you are not the secretary of '%s'",
+                                 p);
+        if (!ph || !json_is_true(ph))
+            return err_invalid(e, "confirmed_by_phone", "phone_confirmation_required",
+                               "a proxy signature needs the principal's consent by phone "
+                               "(confirmed_by_phone: true)");
+        struct user pu;
+        bool active = false;
+        int rc = session_load_user(c->db, e, p, &pu, &active, NULL);
+        if (rc < 0)
+            return -1;
+        if (rc == 0 || !active)
+            return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
+        snprintf(a->who, sizeof a->who, "%s", pu.username);
+        a->role = pu.role;
+        snprintf(a->obo, sizeof a->obo, "%s", pu.username);
+        return 0;
+    }
+    snprintf(a->who, sizeof a->who, "%s", c->user.username);
+    a->role = c->user.role;
+    return 0;
+}
+
+/* The role step: the matrix row for the acting role ('P' only by proxy, a proxy only where the
+   table allows it), then the document's own rule. */
+static int role_gate(struct ctx *c, const struct doc_kind *k, const void *doc, int a,
+                     const struct doc_actor *actor, struct osb_err *e)
+{
+    const struct doc_action *d = &k->type->actions[a];
+    char sym = perm_symbol(d->perm, c->user.role);
+    bool proxy = actor->obo[0] != 0;
+    if (proxy && !(d->flags & DOC_PROXY))
+        return err_forbidden(e, "proxy_not_authorized", "this action cannot be signed by proxy");
+    if (!proxy && (sym == '-' || sym == 'R'))
+        return err_forbidden(e, "role", "the role %s may not %s a %s", role_str(c->user.role),
+                             d->name, k->type->object);
+    if (!proxy && sym == 'P')
+        return err_forbidden(e, "proxy_not_authorized",
+                             "sign on behalf of your principal (on_behalf_of, "
+                             "confirmed_by_phone)");
+    if (proxy && !perm_may_act(d->perm, actor->role))
+        return err_forbidden(e, "role", "%s may not %s a %s", actor->who, d->name,
+                             k->type->object);
+    return k->who ? k->who(c, doc, a, actor, e) : 0;
+}
+
+/* The body step: an object whose fields the action names, with a string comment. */
+static int body_gate(const struct doc_kind *k, int a, json_t *body, struct osb_err *e)
+{
+    if (!json_is_object(body))
+        return err_bad(e, NULL, "the body must be a JSON object");
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (!doc_action_field(k->type, a, key))
+            return err_bad(e, key, "unknown field '%s'", key);
+    }
+    json_t *cm = json_object_get(body, "comment");
+    if (cm && !json_is_null(cm)) {
+        if (!json_is_string(cm))
+            return err_bad(e, "comment", "comment must be a string");
+        if (strlen(json_string_value(cm)) > 2000)
+            return err_invalid(e, "comment", "too_long", "comment is too long");
+    }
+    return 0;
+}
+
+static int audit(struct doc_act *x, const char *number, int64_t version, struct osb_err *e)
+{
+    const struct doc_type *t = x->kind->type;
+    json_t *before = json_pack("{ss sI}", "state", doc_state_str(t, x->from), "version",
+                               (json_int_t)version);
+    json_t *after = json_pack("{ss sI}", "state", doc_state_str(t, x->to), "version",
+                              (json_int_t)(version + 1));
+    if (x->audit_after)
+        json_object_update(after, x->audit_after);
+    int rc = flow_audit_obo(x->c, e, x->actor.obo[0] ? x->actor.obo : NULL,
+                            t->actions[x->action].name, t->object, number, before, after);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const char *action,
+            json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    int a = doc_action_parse(k->type, action);
+    if (a < 0)
+        return err_set(e, ERR_NOT_FOUND, "no %s action '%s'", k->type->object, action);
+    void *doc = NULL;
+    int f = k->load(c, number, &doc, e);
+    if (f <= 0)
+        return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no %s '%s'", k->type->object, number);
+    struct doc_act x = {.c = c, .kind = k, .doc = doc, .action = a, .body = body};
+    const struct doc_action *d = &k->type->actions[a];
+    int rc = -1;
+    x.from = k->state(doc);
+    x.to = d->to == DOC_TO_SAME || d->to == DOC_TO_DECIDED ? x.from : d->to;
+    int64_t version = k->version(doc);
+    if (doc_actor_resolve(c, json_is_object(body) && (d->flags & DOC_PROXY) ? body : NULL,
+                          &x.actor, e) < 0 ||
+        role_gate(c, k, doc, a, &x.actor, e) < 0)
+        goto out;
+    if (!doc_action_from(k->type, a, x.from)) {
+        const char *s = doc_state_str(k->type, x.from);
+        err_state(e, s, "a %s in state %s cannot %s", k->type->object, s, d->name);
+        goto out;
+    }
+    if (flow_check_version(c, e, version) < 0 || body_gate(k, a, body, e) < 0)
+        goto out;
+    x.comment = jstr(body, "comment");
+    x.audit_after = json_object();
+    if ((k->check && k->check(&x, e) < 0) || (k->run[a] && k->run[a](&x, e) < 0) ||
+        (k->save && k->save(&x, e) < 0) || (k->event && k->event(&x, e) < 0))
+        goto out;
+    rc = audit(&x, number, version, e);
+    if (rc == 0) {
+        /* The answer is read back after the save, as every GET shows it. */
+        k->free(doc);
+        doc = NULL;
+        rc = doc_get(c, k, number, out, e);
+    }
+out:
+    json_decref(x.audit_after);
+    if (doc)
+        k->free(doc);
+    return rc;
+}
+
+int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t **out,
+            struct osb_err *e)
+{
+    *out = NULL;
+    void *doc = NULL;
+    int f = k->load(c, number, &doc, e);
+    if (f <= 0)
+        return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no %s '%s'", k->type->object, number);
+    int rc = k->json(c, doc, out, e);
+    if (rc == 0)
+        doc_answer_actions(c, k, doc, *out);
+    k->free(doc);
+    return rc;
+}
+
+json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc)
+{
+    const struct doc_type *t = k->type;
+    bool ok[DOC_MAX_ACTIONS] = {false};
+    int state = k->state(doc);
+    struct doc_actor self = {.role = c->user.role}, principal = {.role = ROLE_NONE};
+    snprintf(self.who, sizeof self.who, "%s", c->user.username);
+    for (size_t a = 0; a < t->nactions && a < DOC_MAX_ACTIONS; a++) {
+        const struct doc_action *d = &t->actions[a];
+        if (!doc_action_from(t, (int)a, state))
+            continue;
+        const struct doc_actor *actor = &self;
+        char sym = perm_symbol(d->perm, c->user.role);
+        if (sym == 'P' && (d->flags & DOC_PROXY) && c->user.proxy_for[0]) {
+            /* A secretary sees what the member they sign for may do (with on_behalf_of). */
+            if (principal.role == ROLE_NONE) {
+                struct user pu;
+                bool active = false;
+                struct osb_err ignore = OSB_ERR_INIT;
+                if (session_load_user(c->db, &ignore, c->user.proxy_for, &pu, &active, NULL) ==
+                        1 && active) {
+                    snprintf(principal.who, sizeof principal.who, "%s", pu.username);
+                    snprintf(principal.obo, sizeof principal.obo, "%s", pu.username);
+                    principal.role = pu.role;
+                }
+                err_clear(&ignore);
+            }
+            if (principal.role == ROLE_NONE || !perm_may_act(d->perm, principal.role))
+                continue;
+            actor = &principal;
+        } else if (sym == '-' || sym == 'R' || sym == 'P') {
+            continue;
+        }
+        struct osb_err no = OSB_ERR_INIT;
+        ok[a] = !k->who || k->who(c, doc, (int)a, actor, &no) == 0;
+        err_clear(&no);
+    }
+    int idx[DOC_MAX_ACTIONS];
+    size_t n = doc_sorted(t, ok, idx);
+    json_t *names = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(names, json_string(t->actions[idx[i]].name));
+    return names;
+}
+
+void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *obj)
+{
+    if (json_is_object(obj))
+        json_object_set_new(obj, "allowed_actions", doc_allowed_actions(c, k, doc));
+}
+
+int doc_state_filter(const struct doc_type *t, const char *value, struct osb_err *e)
+{
+    if (!value)
+        return 0;
+    const char *p = value;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        bool found = false;
+        for (int i = 0; t->states[i] && !found; i++)
+            found = strlen(t->states[i]) == n && strncmp(t->states[i], p, n) == 0;
+        if (!found) {
+            struct sb all = SB_INIT;
+            for (int i = 0; t->states[i]; i++)
+                sb_addf(&all, "%s%s", i ? ", " : "", t->states[i]);
+            err_bad(e, "state", "unknown state '%.*s' (one of: %s)", (int)n, p, sb_str(&all));
+            sb_free(&all);
+            return -1;
+        }
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}

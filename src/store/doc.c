@@ -1,0 +1,146 @@
+/*
+ * doc.c (store) — SQL shared by every document (store/doc.h).
+ */
+#include "store/doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void store_scope_sql(const struct scope_user *u, struct sb *sql, json_t *p, const char *cust)
+{
+    switch (u->role) {
+    case ROLE_DEPUTY_DIRECTOR:
+        sb_addf(sql, " AND %s.market IN (SELECT code FROM markets WHERE slt_supervisor = ?)", cust);
+        json_array_append_new(p, json_string(u->username));
+        break;
+    case ROLE_MM:
+        sb_addf(sql, " AND %s.market = ?", cust);
+        json_array_append_new(p, json_string(u->market));
+        break;
+    case ROLE_UM:
+        sb_addf(sql, " AND %s.region = ?", cust);
+        json_array_append_new(p, json_string(u->region));
+        break;
+    case ROLE_KAM:
+        sb_addf(sql, " AND %s.kam = ?", cust);
+        json_array_append_new(p, json_string(u->username));
+        break;
+    case ROLE_REP:
+        /* Own customers, plus those without a rep whose KAM is the rep's manager. */
+        sb_addf(sql, " AND (%s.rep = ? OR (coalesce(%s.rep, '') = '' AND %s.kam = ?))", cust, cust,
+                cust);
+        json_array_append_new(p, json_string(u->username));
+        json_array_append_new(p, json_string(u->manager));
+        break;
+    case ROLE_CUSTOMER:
+    case ROLE_NONE:
+    case ROLE__COUNT:
+        sb_add(sql, " AND 0 = 1");
+        break;
+    default:
+        break; /* gm, sales_director, SSG, finance, warehouse, CS, marketing, auditor, admin */
+    }
+}
+
+void store_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value)
+{
+    if (!value)
+        return;
+    sb_addf(sql, " AND %s = ?", column);
+    json_array_append_new(params, json_string(value));
+}
+
+void store_filter_in(struct sb *sql, json_t *params, const char *column, const char *value)
+{
+    if (!value)
+        return;
+    sb_addf(sql, " AND %s IN (", column);
+    const char *p = value;
+    for (int i = 0;; i++) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        sb_add(sql, i ? ",?" : "?");
+        json_array_append_new(params, json_stringn(p, n));
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    sb_add(sql, ")");
+}
+
+int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *p, const char *col,
+                   const char *cursor, int limit, json_t **numbers, char **next)
+{
+    *numbers = NULL;
+    *next = NULL;
+    if (cursor) {
+        sb_addf(sql, " AND %s < ?", col);
+        json_array_append_new(p, json_string(cursor));
+    }
+    sb_addf(sql, " ORDER BY %s DESC LIMIT ?", col);
+    json_array_append_new(p, json_integer(limit + 1));
+    json_t *rows = db_rows_a(db, e, sql->buf, p);
+    sb_free(sql);
+    json_decref(p);
+    if (!rows)
+        return -1;
+    json_t *nums = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(rows, i, it)
+    {
+        /* The first column holds the number, whatever the query named it. */
+        const char *n = json_string_value(json_object_iter_value(json_object_iter(it)));
+        if (!n) {
+            json_decref(rows), json_decref(nums);
+            return err_set(e, ERR_INTERNAL, "internal error");
+        }
+        if ((int)i == limit) {
+            *next = strdup(json_string_value(json_array_get(nums, i - 1)));
+            break;
+        }
+        json_array_append_new(nums, json_string(n));
+    }
+    json_decref(rows);
+    *numbers = nums;
+    return 0;
+}
+
+int store_doc_move(struct db *db, struct osb_err *e, const char *table, const char *number,
+                   const char *to, int64_t now)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "UPDATE %s SET state = ?, version = version + 1, updated_at = ? WHERE number = ?",
+            table);
+    int rc = db_exec(db, e, sql.buf, "sis", to, now, number);
+    sb_free(&sql);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_doc_event(struct db *db, struct osb_err *e, const char *table, const char *keycol,
+                    const char *number, int64_t at, const char *action, const char *actor,
+                    const char *from, const char *to, const char *comment)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "INSERT INTO %s(%s, at, action, actor, from_state, to_state, comment)"
+            " VALUES(?,?,?,?,?,?,?)",
+            table, keycol);
+    int rc = db_exec(db, e, sql.buf, "sisssss", number, at, action, actor, from, to, comment);
+    sb_free(&sql);
+    return rc < 0 ? -1 : 0;
+}
+
+json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table,
+                           const char *keycol, const char *number)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "SELECT action, actor, at, from_state, to_state, comment FROM %s WHERE %s = ?"
+            " ORDER BY id",
+            table, keycol);
+    json_t *rows = db_rows(db, e, sql.buf, "s", number);
+    sb_free(&sql);
+    return rows;
+}

@@ -1,0 +1,46 @@
+/*
+ * doc.h (store) — the SQL every document shares: the list page (newest first, by number), the
+ * data-scope condition of lists, the generic state move, and the timeline tables of the
+ * simple documents. Table and column names always come from the callers' string literals,
+ * never from a request.
+ */
+#ifndef OSB_STORE_DOC_H
+#define OSB_STORE_DOC_H
+
+#include "core/sb.h"
+#include "rules/perm.h"
+#include "store/db.h"
+
+#include <jansson.h>
+
+/* Appends " AND ..." limiting a list to the customers u may see (numbering-and-rules §4): the
+   SQL twin of scope_sees_customer(). cust is the alias of the customers table in the query. */
+void store_scope_sql(const struct scope_user *u, struct sb *sql, json_t *params,
+                     const char *cust);
+
+/* Appends " AND <column> = ?" when value is given. */
+void store_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value);
+/* Appends " AND <column> IN (?,...)" for a comma-separated value (api.md §5.1 state=a,b). */
+void store_filter_in(struct sb *sql, json_t *params, const char *column, const char *value);
+
+/* Finishes a list query selecting the document number in column col: the cursor (numbers
+   below it), newest first, limit + 1 rows. Takes over sql and params. *numbers gets the
+   numbers of the page (a new array of strings), *next the cursor of the next page or NULL
+   (a new string the caller frees). */
+int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
+                   const char *col, const char *cursor, int limit, json_t **numbers,
+                   char **next);
+
+/* UPDATE <table> SET state, version + 1, updated_at WHERE number. */
+int store_doc_move(struct db *db, struct osb_err *e, const char *table, const char *number,
+                   const char *to, int64_t now);
+
+/* One timeline row in <table> keyed by <keycol>. */
+int store_doc_event(struct db *db, struct osb_err *e, const char *table, const char *keycol,
+                    const char *number, int64_t at, const char *action, const char *actor,
+                    const char *from, const char *to, const char *comment);
+/* That timeline in order: [{action, actor, at (µs), from_state, to_state, comment}]. */
+json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table,
+                           const char *keycol, const char *number);
+
+#endif
