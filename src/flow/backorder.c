@@ -15,6 +15,7 @@
 #include "core/sb.h"
 #include "flow/billing.h"
 #include "flow/flow.h"
+#include "flow/scope.h"
 #include "flow/notify.h"
 #include "flow/shipment.h"
 #include "rules/shipment.h"
@@ -91,7 +92,7 @@ static int load(struct ctx *c, const char *number, struct bo *b, struct order *o
         rc = store_order_load(c->db, e, b->order_no, o);
         if (rc == 1) {
             rc = store_order_customer(c->db, e, o->customer, cu);
-            if (rc == 1 && shipment_sees(c, cu))
+            if (rc == 1 && scope_sees(c, cu))
                 return 0;
             store_order_release(o);
         }

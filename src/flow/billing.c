@@ -30,49 +30,6 @@ static int credit_note(struct ctx *c, const char *invoice, const char *reason,
 
 /* Roles that read customers' money (numbering-and-rules.md §4): the warehouse sees no prices,
    customer service no ledger, marketing AR only in aggregate, admin master data only. */
-bool billing_role_reads_money(enum role r)
-{
-    switch (r) {
-    case ROLE_WAREHOUSE:
-    case ROLE_CUSTOMER_SERVICE:
-    case ROLE_MARKETING:
-    case ROLE_ADMIN:
-    case ROLE_CUSTOMER:
-    case ROLE_NONE:
-    case ROLE__COUNT:
-        return false;
-    default:
-        return true;
-    }
-}
-
-int billing_sees(struct ctx *c, const char *customer, struct osb_err *e)
-{
-    struct order_customer cu;
-    int rc = store_order_customer(c->db, e, customer, &cu);
-    if (rc <= 0)
-        return rc;
-    struct scope_user su;
-    ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu.market, cu.region,      cu.kam,
-                                cu.rep,    cu.kam_manager, cu.supervisor};
-    if (!scope_sees_customer(&su, &sc))
-        return 0;
-    if (!billing_role_reads_money(c->user.role))
-        return err_forbidden(e, "role", "the role %s does not see customers' accounts",
-                             role_str(c->user.role));
-    return 1;
-}
-
-void billing_scope_sql(struct ctx *c, struct sb *sql, json_t *p, const char *cust)
-{
-    if (!billing_role_reads_money(c->user.role)) {
-        sb_add(sql, " AND 0 = 1");
-        return;
-    }
-    flow_scope_sql(c, sql, p, cust);
-}
-
 /* ---- the allocation engine -------------------------------------------------------------- */
 
 static int refresh_state(struct ctx *c, const char *invoice, struct osb_err *e)
@@ -728,7 +685,7 @@ int invoice_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
     char *cust = NULL;
     if (db_text(c->db, e, &cust, "SELECT customer FROM invoices WHERE number = ?", "s", number) < 0)
         return -1;
-    int rc = cust ? billing_sees(c, cust, e) : 0;
+    int rc = cust ? scope_money_sees(c, cust, e) : 0;
     free(cust);
     if (rc < 0)
         return -1;
@@ -748,7 +705,7 @@ int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_
                     "s", number);
     if (rc < 0)
         return -1;
-    int seen = rc == 1 ? billing_sees(c, jstr(o, "customer"), e) : 0;
+    int seen = rc == 1 ? scope_money_sees(c, jstr(o, "customer"), e) : 0;
     if (seen <= 0) {
         json_decref(o);
         return seen < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no credit note '%s'", number);
@@ -775,14 +732,14 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
                                          "cancelled", "written_off", NULL};
     if (flow_state_filter(states, q->state, e) < 0)
         return -1;
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see invoices",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT i.number FROM invoices i JOIN customers cu ON cu.code = i.customer"
                  " WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "i.customer", q->customer);
     flow_filter_eq(&sql, p, "i.state", q->state);
     flow_filter_eq(&sql, p, "i.order_no", q->order);

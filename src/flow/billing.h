@@ -21,6 +21,7 @@
 #include "core/docno.h"
 #include "core/sb.h"
 #include "flow/ctx.h"
+#include "flow/scope.h"
 #include "store/order.h"
 
 #include <jansson.h>
@@ -83,18 +84,6 @@ int billing_money(struct ctx *c, const char *customer, int64_t *unapplied, int64
                   struct osb_err *e);
 
 /* ---- reading ---------------------------------------------------------------------------- */
-
-/* Roles that read customers' money at all (numbering-and-rules.md §4): all but the
-   warehouse (no prices), customer service (no ledger), marketing (AR only in aggregate) and
-   admin (master data only). */
-bool billing_role_reads_money(enum role r);
-/* May the caller see this customer's financial documents? 1 yes, 0 not in scope (404),
-   -1 error; a role that sees the customer but no money (warehouse, customer service,
-   marketing, admin) gets 403. */
-int billing_sees(struct ctx *c, const char *customer, struct osb_err *e);
-/* Appends " AND <scope>" over a customers row aliased cust (and 0=1 for roles without money
-   access) to sql, its values to params. */
-void billing_scope_sql(struct ctx *c, struct sb *sql, json_t *params, const char *cust);
 
 int invoice_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 struct invoice_query {

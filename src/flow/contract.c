@@ -19,6 +19,7 @@
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/scope.h"
 #include "rules/contract.h"
 #include "store/contract.h"
 #include "store/order.h"
@@ -32,22 +33,13 @@ struct kdoc {
     struct order_customer cu;
 };
 
-static bool sees(const struct ctx *c, const struct order_customer *cu, bool own)
-{
-    struct scope_user su;
-    ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
-                                cu->rep,    cu->kam_manager, cu->supervisor};
-    return own ? scope_owns_customer(&su, &sc) : scope_sees_customer(&su, &sc);
-}
-
 static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
 {
     struct kdoc *d = calloc(1, sizeof *d);
     int rc = store_contract_load(c->db, e, number, &d->k);
     if (rc == 1)
         rc = store_order_customer(c->db, e, d->k.customer, &d->cu);
-    if (rc == 1 && !sees(c, &d->cu, false))
+    if (rc == 1 && !scope_sees(c, &d->cu))
         rc = 0;
     if (rc <= 0) {
         store_contract_release(&d->k);
@@ -100,7 +92,7 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
         return 0;
     }
     case KA_SIGN:
-        if (perm_symbol(P_CONTRACT_SIGN, actor->role) == 'O' && !sees(c, &d->cu, true))
+        if (perm_symbol(P_CONTRACT_SIGN, actor->role) == 'O' && !scope_owns(c, &d->cu))
             return err_forbidden(e, "role", "only the customer's KAM or rep signs on site");
         return 0;
     case KA_ARCHIVE:
@@ -323,11 +315,11 @@ int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     int f = store_order_customer(c->db, e, customer, &cu);
     if (f < 0)
         goto out;
-    if (f == 0 || !sees(c, &cu, false)) {
+    if (f == 0 || !scope_sees(c, &cu)) {
         err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
         goto out;
     }
-    if (perm_symbol(P_CONTRACT_DRAFT, c->user.role) == 'O' && !sees(c, &cu, true)) {
+    if (perm_symbol(P_CONTRACT_DRAFT, c->user.role) == 'O' && !scope_owns(c, &cu)) {
         err_forbidden(e, "role", "only the customer's KAM or rep drafts its contracts");
         goto out;
     }

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "flow/scope.h"
 #include "flow/shipment.h"
 #include "report/delivery_note.h"
 #include "store/settings.h"
@@ -41,7 +42,7 @@ static int load(struct ctx *c, const char *number, json_t **out, struct osb_err 
             return -1;
         }
     }
-    if (rc == 0 || !shipment_sees(c, &cu)) {
+    if (rc == 0 || !scope_sees(c, &cu)) {
         json_decref(dn);
         return err_set(e, ERR_NOT_FOUND, "no delivery note '%s'", number);
     }

@@ -163,7 +163,7 @@ static int load(struct ctx *c, const char *number, json_t **row, struct order_cu
     if (rc < 0)
         return -1;
     if (rc == 1) {
-        rc = billing_sees(c, jstr(*row, "customer"), e);
+        rc = scope_money_sees(c, jstr(*row, "customer"), e);
         if (rc == 1 && store_order_customer(c->db, e, jstr(*row, "customer"), cu) != 1)
             rc = -1;
     }
@@ -193,14 +193,14 @@ int instrument_list(struct ctx *c, const struct instrument_query *q, json_t **ou
     if (q->state && strcmp(q->state, "in_hand") && strcmp(q->state, "handed_over") &&
         strcmp(q->state, "registered") && strcmp(q->state, "returned"))
         return err_bad(e, "state", "unknown state '%s'", q->state);
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see instruments",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT i.number FROM instruments i JOIN customers cu ON cu.code = i.customer"
                  " WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "i.customer", q->customer);
     flow_filter_eq(&sql, p, "i.state", q->state);
     flow_filter_eq(&sql, p, "i.kind", q->kind);

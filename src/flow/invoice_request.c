@@ -22,7 +22,7 @@
 #include "core/money.h"
 #include "core/sb.h"
 #include "core/validate.h"
-#include "flow/billing.h"
+#include "flow/scope.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "store/order.h"
@@ -153,7 +153,7 @@ static int load(struct ctx *c, const char *number, json_t **row, struct order_cu
                     " FROM invoice_requests WHERE number = ?",
                     "s", number);
     if (rc == 1)
-        rc = billing_sees(c, jstr(*row, "customer"), e);
+        rc = scope_money_sees(c, jstr(*row, "customer"), e);
     if (rc == 1 && store_order_customer(c->db, e, jstr(*row, "customer"), cu) != 1)
         rc = err_ok(e) ? 0 : -1;
     if (rc <= 0) {
@@ -181,14 +181,14 @@ int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, j
     *out = NULL;
     if (flow_state_filter(states, q->state, e) < 0)
         return -1;
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see invoice requests",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT k.number FROM invoice_requests k JOIN customers cu"
                  " ON cu.code = k.customer WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "k.customer", q->customer);
     flow_filter_eq(&sql, p, "k.state", q->state);
     return flow_doc_page(c, &sql, p, "k.number", q->cursor, q->limit, kp_json, out, e);
@@ -323,7 +323,7 @@ static int check_invoice(struct ctx *c, const char *inv, const char *field, char
     if (rc < 0)
         return -1;
     /* An invoice the caller may not see is as unknown as a missing one (§4: no leak). */
-    int seen = rc == 1 ? billing_sees(c, jstr(r, "customer"), e) : 0;
+    int seen = rc == 1 ? scope_money_sees(c, jstr(r, "customer"), e) : 0;
     if (seen < 0 && e->code != ERR_FORBIDDEN) {
         json_decref(r);
         return -1;

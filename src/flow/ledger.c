@@ -20,7 +20,7 @@
 
 static int see_customer(struct ctx *c, const char *customer, struct osb_err *e)
 {
-    int rc = billing_sees(c, customer, e);
+    int rc = scope_money_sees(c, customer, e);
     if (rc < 0)
         return -1;
     return rc == 0 ? err_set(e, ERR_NOT_FOUND, "no customer '%s'", customer) : 0;
@@ -239,13 +239,13 @@ int aging_get(struct ctx *c, const char *as_of, const char *market, const char *
     date_t d = flow_today(c);
     if (opt_date(as_of, "as_of", &d, e) < 0)
         return -1;
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see receivables by customer",
                              role_str(c->user.role));
     json_t *p = store_aging_params(d, market, region);
     struct sb sql = SB_INIT;
     sb_add(&sql, STORE_AGING_HEAD);
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     sb_add(&sql, STORE_AGING_TAIL);
     json_t *items = db_rows_a(c->db, e, sql.buf, p);
     sb_free(&sql);

@@ -239,7 +239,7 @@ int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out,
                           struct osb_err *e)
 {
     *out = NULL;
-    int rc = billing_sees(c, customer, e);
+    int rc = scope_money_sees(c, customer, e);
     if (rc < 0)
         return -1;
     if (rc == 0)

@@ -356,7 +356,7 @@ int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
     char *cust = NULL;
     if (db_text(c->db, e, &cust, "SELECT customer FROM payments WHERE number = ?", "s", number) < 0)
         return -1;
-    int rc = cust ? billing_sees(c, cust, e) : 0;
+    int rc = cust ? scope_money_sees(c, cust, e) : 0;
     free(cust);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no payment '%s'", number);
@@ -368,14 +368,14 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
     *out = NULL;
     if (q->kind && strcmp(q->kind, "payment") && strcmp(q->kind, "expense"))
         return err_bad(e, "kind", "kind is payment or expense");
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see receipts",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT p.number FROM payments p JOIN customers cu ON cu.code = p.customer"
                  " WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "p.customer", q->customer);
     flow_filter_eq(&sql, p, "p.kind", q->kind);
     return flow_doc_page(c, &sql, p, "p.number", q->cursor, q->limit, payment_json, out, e);

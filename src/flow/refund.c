@@ -139,7 +139,7 @@ int refund_get(struct ctx *c, const char *number, json_t **out, struct osb_err *
     char *cust = NULL;
     if (db_text(c->db, e, &cust, "SELECT customer FROM refunds WHERE number = ?", "s", number) < 0)
         return -1;
-    int rc = cust ? billing_sees(c, cust, e) : 0;
+    int rc = cust ? scope_money_sees(c, cust, e) : 0;
     free(cust);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no refund '%s'", number);
@@ -152,14 +152,14 @@ int refund_list(struct ctx *c, const struct refund_query *q, json_t **out, struc
     static const char *const states[] = {"requested", "approved", "paid", "rejected", NULL};
     if (flow_state_filter(states, q->state, e) < 0)
         return -1;
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see refunds",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT t.number FROM refunds t JOIN customers cu ON cu.code = t.customer"
                  " WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "t.customer", q->customer);
     flow_filter_eq(&sql, p, "t.state", q->state);
     return flow_doc_page(c, &sql, p, "t.number", q->cursor, q->limit, tk_json, out, e);
@@ -456,7 +456,7 @@ int refund_act(struct ctx *c, const char *number, const char *action, json_t *bo
     if (rc < 0)
         return -1;
     /* Scope first: a refund of a customer the caller does not see is not there (404). */
-    int seen = rc == 1 ? billing_sees(c, jstr(r, "customer"), e) : 0;
+    int seen = rc == 1 ? scope_money_sees(c, jstr(r, "customer"), e) : 0;
     struct order_customer cu;
     if (seen == 1 && store_order_customer(c->db, e, jstr(r, "customer"), &cu) != 1)
         seen = -1;

@@ -22,6 +22,7 @@
 #include "flow/backorder.h"
 #include "flow/billing.h"
 #include "flow/flow.h"
+#include "flow/scope.h"
 #include "flow/notify.h"
 #include "store/shipment.h"
 #include "store/stock.h"
@@ -31,16 +32,6 @@
 
 
 /* ---- scope -------------------------------------------------------------------------------- */
-
-bool shipment_sees(const struct ctx *c, const struct order_customer *cu)
-{
-    struct scope_user su;
-    ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
-                                cu->rep,    cu->kam_manager, cu->supervisor};
-    return scope_sees_customer(&su, &sc);
-}
-
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -145,7 +136,7 @@ static int load(struct ctx *c, const char *number, struct shipment *s, struct or
         rc = store_order_load(c->db, e, s->order_no, o);
         if (rc == 1) {
             rc = store_order_customer(c->db, e, o->customer, cu);
-            if (rc == 1 && shipment_sees(c, cu))
+            if (rc == 1 && scope_sees(c, cu))
                 return 0;
             store_order_release(o);
         }

@@ -31,9 +31,6 @@ int shipment_act(struct ctx *c, const char *number, const char *action, json_t *
 
 /* ---- for backorders and delivery notes ------------------------------------------------- */
 
-/* Data scope of SP documents: the warehouse sees every shipment (without prices); everyone
-   else sees those of the customers in their scope, as for orders (numbering-and-rules §4). */
-bool shipment_sees(const struct ctx *c, const struct order_customer *cu);
 
 /* A new shipment (state new) of o that fills backorder bo: qty of sku (order line line_no),
    requested in full, with what is free reserved first-expiring-first in the warehouse that

@@ -108,7 +108,7 @@ int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
         return -1;
     int rc = -1;
     const char *customer = jstr(n, "customer"), *kind = jstr(n, "kind");
-    int sees = billing_sees(c, customer, e);
+    int sees = scope_money_sees(c, customer, e);
     if (sees <= 0) {
         if (sees == 0)
             err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
@@ -172,7 +172,7 @@ static int doc_sees(struct ctx *c, const char *number, char customer[40], struct
     if (db_text(c->db, e, &cust, "SELECT customer FROM statements WHERE number = ?", "s",
                 number) < 0)
         return -1;
-    int rc = cust ? billing_sees(c, cust, e) : 0;
+    int rc = cust ? scope_money_sees(c, cust, e) : 0;
     snprintf(customer, 40, "%s", cust ? cust : "");
     free(cust);
     return rc;
@@ -255,14 +255,14 @@ int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_
     if (one_of(q->kind, kinds, "kind", e) < 0 || one_of(q->response, responses, "response", e) < 0 ||
         one_of(q->state, states, "state", e) < 0)
         return -1;
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see statements",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT s.number FROM statements s JOIN customers cu ON cu.code = s.customer"
                  " WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "s.customer", q->customer);
     flow_filter_eq(&sql, p, "s.kind", q->kind);
     flow_filter_eq(&sql, p, "s.response", q->response);
@@ -412,7 +412,7 @@ int statement_doc_act(struct ctx *c, const char *number, const char *action, jso
         return err_ok(e) ? err_set(e, ERR_NOT_FOUND, "no statement '%s'", number) : -1;
     }
     rc = -1;
-    int sees = billing_sees(c, cu.code, e);
+    int sees = scope_money_sees(c, cu.code, e);
     if (sees <= 0) {
         if (sees == 0)
             err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);

@@ -64,7 +64,7 @@ int write_off_get(struct ctx *c, const char *number, json_t **out, struct osb_er
     if (db_text(c->db, e, &cust, "SELECT customer FROM write_offs WHERE number = ?", "s",
                 number) < 0)
         return -1;
-    int rc = cust ? billing_sees(c, cust, e) : 0;
+    int rc = cust ? scope_money_sees(c, cust, e) : 0;
     free(cust);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no write-off '%s'", number);
@@ -78,14 +78,14 @@ int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
     static const char *const states[] = {"requested", "approved", "rejected", NULL};
     if (flow_state_filter(states, q->state, e) < 0)
         return -1;
-    if (!billing_role_reads_money(c->user.role))
+    if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see write-offs",
                              role_str(c->user.role));
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, "SELECT t.number FROM write_offs t JOIN customers cu ON cu.code = t.customer"
                  " WHERE 1=1");
-    billing_scope_sql(c, &sql, p, "cu");
+    scope_money_sql(c, &sql, p, "cu");
     flow_filter_eq(&sql, p, "t.customer", q->customer);
     flow_filter_eq(&sql, p, "t.invoice", q->invoice);
     flow_filter_eq(&sql, p, "t.state", q->state);
@@ -146,7 +146,7 @@ int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     int f = open_left(c, invoice, NULL, &left, customer, e);
     if (f < 0)
         goto out;
-    int seen = f == 1 ? billing_sees(c, customer, e) : 0;
+    int seen = f == 1 ? scope_money_sees(c, customer, e) : 0;
     if (seen < 0)
         goto out;
     if (seen == 0) {
@@ -275,7 +275,7 @@ int write_off_act(struct ctx *c, const char *number, const char *action, json_t 
                     "s", number);
     if (rc < 0)
         return -1;
-    int seen = rc == 1 ? billing_sees(c, jstr(w, "customer"), e) : 0;
+    int seen = rc == 1 ? scope_money_sees(c, jstr(w, "customer"), e) : 0;
     if (seen <= 0) {
         json_decref(w);
         return seen < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no write-off '%s'", number);
