@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/sb.h"
+#include "flow/order.h"
 #include "flow/session.h"
 #include "store/schema.h"
 #include "store/settings.h"
@@ -150,6 +151,7 @@ int cli_ctx(struct ctx *c, struct db *db, const struct config *cfg, const char *
     c->now = clock_now();
     c->ip = "local";
     c->request_id = "cli";
+    c->money_changed = order_recheck_customer;
     if (strcmp(username, "system") == 0) {
         snprintf(c->user.username, sizeof c->user.username, "system");
         c->user.role = ROLE_ADMIN;

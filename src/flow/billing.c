@@ -13,7 +13,7 @@
 #include "flow/flow.h"
 #include "flow/invoice_request.h"
 #include "flow/notify.h"
-#include "flow/order.h"
+#include "store/order.h"
 #include "store/ledger.h"
 
 #include <stdlib.h>
@@ -351,7 +351,7 @@ int billing_on_dispatch(struct ctx *c, const char *shipment, struct osb_err *e)
     json_decref(rows);
     if (rc < 0)
         return -1;
-    return order_recheck_customer(c, customer, e);
+    return flow_money_changed(c, customer, e);
 }
 
 int billing_prepay_invoice(struct ctx *c, const struct order *o, struct osb_err *e)
@@ -473,7 +473,7 @@ int billing_on_backorder_cancel(struct ctx *c, const char *order_no, int64_t amo
                      : 0;
         }
         free(inv);
-        return rc < 0 ? -1 : order_recheck_customer(c, customer, e);
+        return rc < 0 ? -1 : flow_money_changed(c, customer, e);
     }
     /* A credit order's earmark covers value not yet invoiced: release what will never be. */
     json_t *rows = db_rows(c->db, e,
@@ -503,7 +503,7 @@ int billing_on_backorder_cancel(struct ctx *c, const char *order_no, int64_t amo
     json_decref(rows);
     if (rc < 0 || billing_apply_free(c, customer, NULL, NULL, NULL, e) < 0)
         return -1;
-    return order_recheck_customer(c, customer, e);
+    return flow_money_changed(c, customer, e);
 }
 
 /* ---- credit notes ----------------------------------------------------------------------- */

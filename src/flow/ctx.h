@@ -35,6 +35,11 @@ struct ctx {
     const char *request_id;
     bool has_if_match; /* the request carried If-Match */
     int64_t if_match;
+    /* The "customer money changed" hook: billing calls it after a payment, credit note or
+       allocation changed what a customer has, so that orders waiting for money are checked
+       again (flows.md §2.5 rule 5-7) without billing depending on the order flow. Set by
+       whoever makes the ctx (http/server.c, cli/common.c) to order_recheck_customer. */
+    int (*money_changed)(struct ctx *c, const char *customer, struct osb_err *e);
 };
 
 /* The acting user as the pure scope rules see it. */

@@ -230,3 +230,8 @@ int flow_state_filter(const char *const *states, const char *value, struct osb_e
     sb_free(&all);
     return -1;
 }
+
+int flow_money_changed(struct ctx *c, const char *customer, struct osb_err *e)
+{
+    return c->money_changed ? c->money_changed(c, customer, e) : 0;
+}

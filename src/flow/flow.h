@@ -73,6 +73,9 @@ int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const ch
 json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table,
                           const char *keycol, const char *number);
 
+/* Calls the ctx's money_changed hook for customer (0 when none is set). */
+int flow_money_changed(struct ctx *c, const char *customer, struct osb_err *e);
+
 /* Today in the company zone. */
 date_t flow_today(const struct ctx *c);
 

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/sb.h"
+#include "flow/order.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -336,6 +337,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->ctx.now = clock_now();
     r->ctx.ip = ip;
     r->ctx.request_id = rid;
+    r->ctx.money_changed = order_recheck_customer;
     return finish_api(conn, cs);
 }
 
