@@ -45,6 +45,7 @@ struct sdoc {
     struct shipment s;
     struct order o;
     struct order_customer cu;
+    bool dispatched;  /* invoice the dispatch (BC1) once the shipped lines are saved */
     bool close_order; /* run the order-closing check once the state is saved */
 };
 
@@ -705,8 +706,6 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
         goto fail;
     json_object_set_new(a->audit_after, "shipped", shipped);
     shipped = NULL;
-    if (billing_on_dispatch(c, s->number, e) < 0) /* BC1: the invoice of this dispatch */
-        return -1;
     /* expected_delivery_by = dispatch date + the customer's transit days (entities §6.2). */
     int64_t transit = 3;
     if (store_shipment_transit_days(c->db, e, o->customer, &transit) < 0)
@@ -729,7 +728,7 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
                "您的订单%s已发运：%s运单号%s，托运站%s，预计%s前到达", o->number, s->carrier,
                s->waybill, s->station, due) < 0)
         return -1;
-    x->close_order = true;
+    x->dispatched = x->close_order = true;
     return 0;
 fail:
     json_decref(shipped);
@@ -873,6 +872,9 @@ static int save(struct doc_act *a, struct osb_err *e)
     struct sdoc *x = a->doc;
     if (store_shipment_save(a->c->db, e, &x->s, doc_state_str(&shipment_doc, a->to),
                             a->c->now) < 0)
+        return -1;
+    /* BC1: the invoice of this dispatch reads the shipped quantities just saved. */
+    if (x->dispatched && billing_on_dispatch(a->c, x->s.number, e) < 0)
         return -1;
     return x->close_order ? shipment_close_order_if_done(a->c, x->s.order_no, e) : 0;
 }
