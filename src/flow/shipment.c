@@ -169,7 +169,6 @@ static int release_unpicked(struct ctx *c, const struct shipment *s, struct ship
     }
     json_decref(l->reserved);
     l->reserved = json_array();
-    l->dirty = true;
     return 0;
 }
 
@@ -486,7 +485,6 @@ static int pick_line(struct ctx *c, struct sdoc *x, struct shipment_line *l, jso
     /* A (re-)pick voids the last count: the check runs again on what is now picked. */
     l->has_counted = l->has_shipped = false;
     l->discrepancy[0] = '\0';
-    l->dirty = true;
     rc = 0;
 out:
     free(pl);
@@ -602,7 +600,6 @@ static int a_check(struct doc_act *a, struct osb_err *e)
                                                   l->sku, "qty_requested",
                                                   (json_int_t)l->qty_requested, "qty_counted",
                                                   (json_int_t)counted, "discrepancy", kind));
-        l->dirty = true;
     }
     json_object_set(a->audit_after, "discrepancies", disc);
     x->s.checked_at = a->c->now;
@@ -690,7 +687,6 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
             goto fail;
         l->has_shipped = true;
         l->qty_shipped = store_alloc_total(l->picks);
-        l->dirty = true;
         json_array_append_new(shipped, json_pack("{ss sI sI}", "sku", l->sku, "qty_requested",
                                                  (json_int_t)l->qty_requested, "qty_shipped",
                                                  (json_int_t)l->qty_shipped));
@@ -853,7 +849,6 @@ static int a_short_close(struct doc_act *a, struct osb_err *e)
         l->picks = json_array();
         l->has_shipped = true;
         l->qty_shipped = 0;
-        l->dirty = true;
         if (!s->backorder[0] &&
             backorder_open(a->c, &x->o, s->number, l->line_no, l->sku, l->qty_requested, e) < 0)
             goto out;

@@ -19,6 +19,15 @@ static const char *nz(const char *s)
     return s && *s ? s : NULL;
 }
 
+/* What save compares: every column of shipment_lines the flow may change. */
+static json_t *line_image(const struct shipment_line *l)
+{
+    return json_pack("{sO sO sb sI sb sI ss ss}", "reserved", l->reserved, "picks", l->picks,
+                     "has_counted", l->has_counted, "qty_counted", (json_int_t)l->qty_counted,
+                     "has_shipped", l->has_shipped, "qty_shipped", (json_int_t)l->qty_shipped,
+                     "discrepancy", l->discrepancy, "note", l->note);
+}
+
 static json_t *list_or_empty(const char *txt)
 {
     json_t *v = txt ? json_loads(txt, 0, NULL) : NULL;
@@ -87,6 +96,7 @@ int store_shipment_load(struct db *db, struct osb_err *e, const char *number, st
         l->qty_shipped = dbq_int(q, 6);
         cp(l->discrepancy, sizeof l->discrepancy, dbq_text(q, 7));
         cp(l->note, sizeof l->note, dbq_text(q, 8));
+        l->loaded = line_image(l);
     }
     dbq_end(q);
     if (rc < 0) {
@@ -101,7 +111,8 @@ void store_shipment_release(struct shipment *s)
     for (size_t i = 0; i < s->nlines; i++) {
         json_decref(s->lines[i].reserved);
         json_decref(s->lines[i].picks);
-        s->lines[i].reserved = s->lines[i].picks = NULL;
+        json_decref(s->lines[i].loaded);
+        s->lines[i].reserved = s->lines[i].picks = s->lines[i].loaded = NULL;
     }
     s->nlines = 0;
     json_decref(s->pod);
@@ -192,9 +203,14 @@ int store_shipment_save(struct db *db, struct osb_err *e, struct shipment *s, co
     int rc = db_exec_a(db, e, sql.buf, p);
     sb_free(&sql);
     json_decref(p);
-    for (size_t i = 0; rc >= 0 && i < s->nlines; i++)
-        if (s->lines[i].dirty)
-            rc = line_save(db, e, s->number, &s->lines[i]);
+    for (size_t k = 0; rc >= 0 && k < s->nlines; k++) {
+        struct shipment_line *l = &s->lines[k];
+        json_t *img = line_image(l);
+        if (!json_equal(img, l->loaded))
+            rc = line_save(db, e, s->number, l);
+        json_decref(l->loaded);
+        l->loaded = img;
+    }
     size_t i;
     json_t *t;
     json_array_foreach(s->new_tracking, i, t)
@@ -217,8 +233,6 @@ int store_shipment_save(struct db *db, struct osb_err *e, struct shipment *s, co
     s->state = shipment_state_parse(state);
     s->version++;
     s->dirty = 0;
-    for (size_t k = 0; k < s->nlines; k++)
-        s->lines[k].dirty = false;
     json_decref(s->new_tracking);
     s->new_tracking = NULL;
     return 0;

@@ -4,8 +4,9 @@
  * of its answer and list. All of the shipment's SQL is here; flow/shipment.c decides.
  *
  * Saving writes once per request: one UPDATE of the shipment row (state, version + 1,
- * updated_at and the columns the action changed), one UPDATE per line the action changed (lines
- * are diffed, never deleted and re-inserted), and an INSERT per new tracking event.
+ * updated_at and the columns the action changed), one UPDATE per line that differs from what
+ * was loaded (lines are diffed, never deleted and re-inserted), and an INSERT per new tracking
+ * event.
  */
 #ifndef OSB_STORE_SHIPMENT_H
 #define OSB_STORE_SHIPMENT_H
@@ -32,7 +33,8 @@ struct shipment_line {
     int64_t qty_shipped;
     char discrepancy[16]; /* "", none, shortage, pick_error */
     char note[512];
-    bool dirty; /* changed by this request: save writes it */
+    json_t *loaded; /* owned: the line as loaded, so that save writes only the lines that
+                       differ from it (store_shipment_save diffs; NULL for a new line) */
 };
 
 /* The columns an action may change besides state and version (struct shipment.dirty). */
@@ -71,7 +73,8 @@ void store_shipment_release(struct shipment *s);
 /* Inserts a new shipment (state new) and its lines as they are in s. */
 int store_shipment_insert(struct db *db, struct osb_err *e, const struct shipment *s, int64_t now);
 /* Writes the changes of one action at once: state, version + 1, updated_at, the dirty columns,
-   the dirty lines and the new tracking events; then clears the marks. */
+   the lines that differ from what was loaded and the new tracking events; then clears the
+   marks. */
 int store_shipment_save(struct db *db, struct osb_err *e, struct shipment *s, const char *state,
                         int64_t now);
 int store_shipment_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
