@@ -19,6 +19,7 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
@@ -210,6 +211,15 @@ static int event(struct doc_act *x, struct osb_err *e)
     return 0;
 }
 
+/* The kernel checks the comment's type and byte length; a comment is also text without
+   control characters (but newlines) and at most 2,000 characters, as every text field. */
+static int check(struct doc_act *x, struct osb_err *e)
+{
+    if (x->comment && !valid_text(x->comment, 2000, true))
+        return err_invalid(e, "comment", "too_long", "comment is too long or not plain text");
+    return 0;
+}
+
 static const doc_run_fn run[BA__COUNT] = {[BA_SCHEDULE] = a_schedule, [BA_CANCEL] = a_cancel};
 
 static const struct doc_kind kind = {
@@ -219,6 +229,7 @@ static const struct doc_kind kind = {
     .state = bstate,
     .version = bversion,
     .who = who,
+    .check = check,
     .run = run,
     .save = save,
     .event = event,

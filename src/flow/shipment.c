@@ -886,6 +886,15 @@ static int event(struct doc_act *a, struct osb_err *e)
                                 doc_state_str(&shipment_doc, a->to), a->comment);
 }
 
+/* The kernel checks the comment's type and byte length; a comment is also text without
+   control characters (but newlines) and at most 2,000 characters, as every text field. */
+static int check(struct doc_act *x, struct osb_err *e)
+{
+    if (x->comment && !valid_text(x->comment, 2000, true))
+        return err_invalid(e, "comment", "too_long", "comment is too long or not plain text");
+    return 0;
+}
+
 static const doc_run_fn run[SA__COUNT] = {
     [SA_RECEIVE] = a_receive,   [SA_PICK] = a_pick,
     [SA_CHECK] = a_check,       [SA_BOOK] = a_book,
@@ -900,6 +909,7 @@ static const struct doc_kind kind = {
     .state = sstate,
     .version = sversion,
     .who = who,
+    .check = check,
     .run = run,
     .save = save,
     .event = event,
