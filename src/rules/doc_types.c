@@ -2,10 +2,14 @@
  * doc_types.c — the list of every document type of this build (rules/doc.h doc_types[]).
  * A new document type adds its table here.
  */
+#include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/shipment.h"
 
 const struct doc_type *const doc_types[] = {
     &contract_doc,
+    &shipment_doc,
+    &backorder_doc,
     NULL,
 };
