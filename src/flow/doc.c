@@ -85,8 +85,16 @@ static int body_gate(const struct doc_kind *k, int a, json_t *body, struct osb_e
     if (cm && !json_is_null(cm)) {
         if (!json_is_string(cm))
             return err_bad(e, "comment", "comment must be a string");
-        if (strlen(json_string_value(cm)) > 2000)
-            return err_invalid(e, "comment", "too_long", "comment is too long");
+        /* 2,000 characters, not bytes: a Chinese comment takes three bytes a character. */
+        size_t chars = 0;
+        for (const unsigned char *p = (const unsigned char *)json_string_value(cm); *p; p++) {
+            chars += (*p & 0xC0) != 0x80;
+            if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+                return err_invalid(e, "comment", "invalid_text",
+                                   "comment contains control characters");
+        }
+        if (chars > 2000)
+            return err_invalid(e, "comment", "too_long", "comment is longer than 2000 characters");
     }
     return 0;
 }
