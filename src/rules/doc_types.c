@@ -4,8 +4,14 @@
  */
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/refund.h"
+#include "rules/returns.h"
+#include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
     &contract_doc,
+    &return_doc,
+    &refund_doc,
+    &write_off_doc,
     NULL,
 };
