@@ -48,8 +48,7 @@ static int available(struct ctx *c, const char *customer, const char *except_ref
     int64_t unapplied = 0, earmarked = 0, cash = 0, pending = 0;
     if (billing_money(c, customer, &unapplied, &earmarked, e) < 0 ||
         store_refund_cash(c->db, e, customer, &cash) < 0 ||
-        (count_pending &&
-         store_refund_pending(c->db, e, customer, except_refund, &pending) < 0))
+        (count_pending && store_refund_pending(c->db, e, customer, except_refund, &pending) < 0))
         return -1;
     *out = refund_available(unapplied, earmarked, cash, pending);
     return 0;
@@ -58,8 +57,8 @@ static int available(struct ctx *c, const char *customer, const char *except_ref
 static int exceeds(struct osb_err *e, int64_t amount, int64_t avail)
 {
     err_invalid(e, "amount_fen", "refund_exceeds_prepayment",
-                "the refund of %lld fen exceeds the free prepayment of %lld fen",
-                (long long)amount, (long long)avail);
+                "the refund of %lld fen exceeds the free prepayment of %lld fen", (long long)amount,
+                (long long)avail);
     e->extra = json_pack("{sI}", "available_fen", (json_int_t)avail);
     return -1;
 }
@@ -105,7 +104,10 @@ static int tstate(const void *p)
     return doc_state_parse(&refund_doc, ((const struct tdoc *)p)->t.state);
 }
 
-static int64_t tversion(const void *p) { return ((const struct tdoc *)p)->t.version; }
+static int64_t tversion(const void *p)
+{
+    return ((const struct tdoc *)p)->t.version;
+}
 
 /* The approver: the supervising SLT member (actor->who is the principal when a secretary
    signs by proxy). */
@@ -241,8 +243,8 @@ static int a_pay(struct doc_act *x, struct osb_err *e)
         return exceeds(e, amount, amount - left);
     char today[11];
     date_format(flow_today(c), today);
-    struct ledger_post lp = {customer, today, "prepayment_refund", d->t.number, NULL,
-                             amount,   0,     c->now};
+    struct ledger_post lp = {customer, today, "prepayment_refund", d->t.number, NULL, amount,
+                             0,        c->now};
     snprintf(d->t.paid_by, sizeof d->t.paid_by, "%s", c->user.username);
     d->t.paid_at = c->now;
     d->t.paid_changed = true;
@@ -281,7 +283,10 @@ json_t *refund_ts(const struct ctx *c, int64_t t)
     return v;
 }
 
-json_t *refund_str(const char *s) { return s && *s ? json_string(s) : json_null(); }
+json_t *refund_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 json_t *refund_timeline_json(struct ctx *c, const char *number, struct osb_err *e)
 {
@@ -326,8 +331,8 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     return 0;
 }
 
-static const doc_run_fn run[] = {[TA_APPROVE] = a_approve, [TA_REJECT] = a_reject,
-                                 [TA_PAY] = a_pay};
+static const doc_run_fn run[] = {
+    [TA_APPROVE] = a_approve, [TA_REJECT] = a_reject, [TA_PAY] = a_pay};
 
 static const struct doc_kind kind = {
     .type = &refund_doc,
@@ -354,8 +359,7 @@ int refund_list(struct ctx *c, const struct refund_query *q, json_t **out, struc
     if (doc_state_filter(&refund_doc, q->state, e) < 0)
         return -1;
     if (!scope_role_reads_money(c->user.role))
-        return err_forbidden(e, "role", "the role %s does not see refunds",
-                             role_str(c->user.role));
+        return err_forbidden(e, "role", "the role %s does not see refunds", role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
     struct refund_filter f = {q->customer, q->state, q->cursor, q->limit};
@@ -392,15 +396,19 @@ static int may_request(struct ctx *c, const struct order_customer *cu, struct os
     if (sym == 'O') {
         if (c->user.role == ROLE_KAM && is(cu->kam, c->user.username))
             return 0;
-        return err_forbidden(e, "role", "only the customer's KAM (%s) or the BCR of market %s"
-                             " requests a refund", cu->kam, cu->market);
+        return err_forbidden(e, "role",
+                             "only the customer's KAM (%s) or the BCR of market %s"
+                             " requests a refund",
+                             cu->kam, cu->market);
     }
     char bcr[40];
     if (store_refund_market_bcr(c->db, e, cu->market, bcr) < 0)
         return -1;
     if (!is(bcr, c->user.username))
-        return err_forbidden(e, "role", "only the BCR of market %s or the customer's KAM"
-                             " requests a refund", cu->market);
+        return err_forbidden(e, "role",
+                             "only the BCR of market %s or the customer's KAM"
+                             " requests a refund",
+                             cu->market);
     return 0;
 }
 
@@ -441,9 +449,9 @@ int refund_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         store_refund_event(c->db, e, t.number, c->now, "request", c->user.username, NULL, NULL,
                            "requested", NULL) < 0)
         goto out;
-    json_t *after = json_pack("{ss sI ss ss}", "customer", customer, "amount_fen",
-                              (json_int_t)amount, "reason", jstr(n, "reason"), "state",
-                              "requested");
+    json_t *after =
+        json_pack("{ss sI ss ss}", "customer", customer, "amount_fen", (json_int_t)amount, "reason",
+                  jstr(n, "reason"), "state", "requested");
     rc = flow_audit(c, e, "request", "refund", t.number, NULL, after);
     json_decref(after);
     if (rc == 0 && cu.supervisor[0])

@@ -42,11 +42,10 @@ struct write_off_query {
 
 int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int write_off_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
-                   struct osb_err *e);
+int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out, struct osb_err *e);
 /* POST /write-offs/{number}/{approve|reject}; 404 for an unknown action. */
-int write_off_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                  json_t **out, struct osb_err *e);
+int write_off_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                  struct osb_err *e);
 
 /* For write_off.c, which answers like a refund: a stored time as RFC 3339 (null when 0), a
    string or null when empty, and the TK/HX timeline (bc_doc_events) with RFC 3339 times. */

@@ -68,7 +68,10 @@ static int rstate(const void *p)
     return doc_state_parse(&return_doc, ((const struct rdoc *)p)->r.state);
 }
 
-static int64_t rversion(const void *p) { return ((const struct rdoc *)p)->r.version; }
+static int64_t rversion(const void *p)
+{
+    return ((const struct rdoc *)p)->r.version;
+}
 
 static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                struct osb_err *e)
@@ -159,9 +162,8 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
     char at[32];
     ts_format_rfc3339(c->now, c->cfg->tz_min, at);
     json_decref(d->r.red_ink_note);
-    d->r.red_ink_note = json_pack("{ss ss ss ss so}", "number", d->r.number, "title",
-                                  "红字出库单", "issued_at", at, "approved_by", c->user.username,
-                                  "lines", lines);
+    d->r.red_ink_note = json_pack("{ss ss ss ss so}", "number", d->r.number, "title", "红字出库单",
+                                  "issued_at", at, "approved_by", c->user.username, "lines", lines);
     d->r.red_ink_changed = true;
     json_t *wh = store_return_users(c->db, e, "warehouse");
     if (!wh)
@@ -221,8 +223,8 @@ static int credit_notes(struct ctx *c, struct rdoc *d, json_t *cns, struct osb_e
         if (cnt[j] == 0)
             continue;
         char number[DOCNO_MAX];
-        if (billing_credit_note(c, jstr(json_array_get(invs, j), "number"), "return",
-                                d->r.number, &cl[j * nn], cnt[j], number, e) < 0) {
+        if (billing_credit_note(c, jstr(json_array_get(invs, j), "number"), "return", d->r.number,
+                                &cl[j * nn], cnt[j], number, e) < 0) {
             rc = -1;
             break;
         }
@@ -272,14 +274,17 @@ static int save(struct doc_act *x, struct osb_err *e)
 static int event(struct doc_act *x, struct osb_err *e)
 {
     const struct doc_type *t = x->kind->type;
-    return flow_doc_event(x->c, e, "return_events", "return_no",
-                          ((struct rdoc *)x->doc)->r.number, t->actions[x->action].name,
-                          doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
+    return flow_doc_event(x->c, e, "return_events", "return_no", ((struct rdoc *)x->doc)->r.number,
+                          t->actions[x->action].name, doc_state_str(t, x->from),
+                          doc_state_str(t, x->to), x->comment);
 }
 
 /* ---- the answer -------------------------------------------------------------------------- */
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static json_t *ts_json(const struct ctx *c, int64_t t)
 {
@@ -329,9 +334,8 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "inspection", r->inspection ? json_incref(r->inspection) : json_null());
     json_object_set_new(o, "red_ink_note",
                         r->red_ink_note ? json_incref(r->red_ink_note) : json_null());
-    json_object_set_new(o, "credit_note", json_array_size(cns)
-                                              ? json_incref(json_array_get(cns, 0))
-                                              : json_null());
+    json_object_set_new(o, "credit_note",
+                        json_array_size(cns) ? json_incref(json_array_get(cns, 0)) : json_null());
     json_object_set_new(o, "credit_notes", cns);
     json_object_set_new(o, "late", json_boolean(r->late));
     json_object_set_new(o, "version", json_integer(r->version));
@@ -458,8 +462,8 @@ static int create_line(struct ctx *c, const char *order_no, json_t *jl, size_t i
     if (!goods)
         return err_invalid(e, field, "not_returnable", "samples and POP are not returnable");
     int64_t shipped, returned;
-    if (store_return_returnable(c->db, e, order_no, sku, batch, &shipped, &returned,
-                                l->shipment, l->warehouse) < 0)
+    if (store_return_returnable(c->db, e, order_no, sku, batch, &shipped, &returned, l->shipment,
+                                l->warehouse) < 0)
         return -1;
     for (size_t j = 0; j < i; j++)
         if (strcmp(ls[j].sku, sku) == 0 && strcmp(ls[j].batch, batch) == 0)
@@ -467,8 +471,8 @@ static int create_line(struct ctx *c, const char *order_no, json_t *jl, size_t i
     if (l->qty > shipped - returned || strlen(batch) >= sizeof l->batch) {
         err_invalid(e, field, "over_return", "%s batch %s: %lld shipped, %lld already returned",
                     sku, batch, (long long)shipped, (long long)returned);
-        e->extra = json_pack("{sI sI}", "shipped", (json_int_t)shipped, "returned",
-                             (json_int_t)returned);
+        e->extra =
+            json_pack("{sI sI}", "shipped", (json_int_t)shipped, "returned", (json_int_t)returned);
         return -1;
     }
     if (!money_mul(l->qty, l->price_fen, &l->amount_fen))
@@ -542,11 +546,11 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     snprintf(r.created_by, sizeof r.created_by, "%s", c->user.username);
     r.created_at = c->now;
     if (flow_docno(c, e, "TH", r.number) < 0 || store_return_insert(c->db, e, &r) < 0 ||
-        flow_doc_event(c, e, "return_events", "return_no", r.number, "create", NULL,
-                       "requested", jstr(body, "comment")) < 0)
+        flow_doc_event(c, e, "return_events", "return_no", r.number, "create", NULL, "requested",
+                       jstr(body, "comment")) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss ss sb}", "state", "requested", "order", order_no,
-                              "customer", cu.code, "late", r.late);
+    json_t *after = json_pack("{ss ss ss sb}", "state", "requested", "order", order_no, "customer",
+                              cu.code, "late", r.late);
     rc = flow_audit(c, e, "create", "return", r.number, NULL, after);
     json_decref(after);
     char um[40];

@@ -93,7 +93,10 @@ static int wstate(const void *p)
     return doc_state_parse(&write_off_doc, ((const struct write_off *)p)->state);
 }
 
-static int64_t wversion(const void *p) { return ((const struct write_off *)p)->version; }
+static int64_t wversion(const void *p)
+{
+    return ((const struct write_off *)p)->version;
+}
 
 static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                struct osb_err *e)
@@ -128,18 +131,20 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
         return exceeds(e, w->amount_fen, left);
     char today[11];
     date_format(flow_today(c), today);
-    struct ledger_post lp = {w->customer, today,         "write_off", w->number,
-                             inv.order_no[0] ? inv.order_no : NULL, 0, w->amount_fen, c->now};
+    struct ledger_post lp = {
+        w->customer, today,         "write_off", w->number, inv.order_no[0] ? inv.order_no : NULL,
+        0,           w->amount_fen, c->now};
     struct sb note = SB_INIT;
     sb_addf(&note, "坏账核销%s：发票%s", w->number, w->invoice);
-    int rc = store_write_off_invoice_down(
-                 c->db, e, w->invoice, w->amount_fen,
-                 write_off_invoice_state(inv.open_fen, inv.amount_fen, w->amount_fen), c->now) < 0 ||
-                     store_ledger_append(c->db, e, &lp) < 0 ||
-                     store_write_off_incident(c->db, e, w->customer, today, w->amount_fen,
-                                              sb_str(&note), c->user.username, c->now) < 0
-                 ? -1
-                 : 0;
+    int rc =
+        store_write_off_invoice_down(
+            c->db, e, w->invoice, w->amount_fen,
+            write_off_invoice_state(inv.open_fen, inv.amount_fen, w->amount_fen), c->now) < 0 ||
+                store_ledger_append(c->db, e, &lp) < 0 ||
+                store_write_off_incident(c->db, e, w->customer, today, w->amount_fen, sb_str(&note),
+                                         c->user.username, c->now) < 0
+            ? -1
+            : 0;
     sb_free(&note);
     if (rc < 0)
         return -1;
@@ -235,8 +240,7 @@ int write_off_get(struct ctx *c, const char *number, json_t **out, struct osb_er
     return doc_get(c, &kind, number, out, e);
 }
 
-int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
-                   struct osb_err *e)
+int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     if (doc_state_filter(&write_off_doc, q->state, e) < 0)
@@ -257,8 +261,8 @@ int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
     return rc;
 }
 
-int write_off_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                  json_t **out, struct osb_err *e)
+int write_off_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                  struct osb_err *e)
 {
     return doc_act(c, &kind, number, action, body, out, e);
 }
@@ -308,9 +312,9 @@ int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
         store_refund_event(c->db, e, w.number, c->now, "request", c->user.username, NULL, NULL,
                            "requested", NULL) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss sI ss ss}", "customer", w.customer, "invoice", invoice,
-                              "amount_fen", (json_int_t)amount, "reason", jstr(n, "reason"),
-                              "state", "requested");
+    json_t *after =
+        json_pack("{ss ss sI ss ss}", "customer", w.customer, "invoice", invoice, "amount_fen",
+                  (json_int_t)amount, "reason", jstr(n, "reason"), "state", "requested");
     rc = flow_audit(c, e, "request", "write_off", w.number, NULL, after);
     json_decref(after);
     json_t *gm = rc == 0 ? store_refund_users(c->db, e, "gm") : NULL;

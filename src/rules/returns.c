@@ -31,9 +31,9 @@ bool return_is_late(date_t today, date_t last_day, bool has_last)
 
 bool return_reason_code_ok(const char *code)
 {
-    static const char *const codes[] = {"damaged",           "spoiled",         "expired",
-                                        "wrong_item",        "quality_complaint",
-                                        "consumer_return",   "other",           NULL};
+    static const char *const codes[] = {
+        "damaged",           "spoiled",         "expired", "wrong_item",
+        "quality_complaint", "consumer_return", "other",   NULL};
     for (const char *const *p = codes; code && *p; p++)
         if (strcmp(*p, code) == 0)
             return true;

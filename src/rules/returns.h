@@ -13,8 +13,15 @@
 
 #include <stdbool.h>
 
-enum return_state { RS_REQUESTED, RS_CONFIRMED, RS_INSPECTED, RS_APPROVED, RS_RECEIVED,
-                    RS_REFUSED, RS_CANCELLED };
+enum return_state {
+    RS_REQUESTED,
+    RS_CONFIRMED,
+    RS_INSPECTED,
+    RS_APPROVED,
+    RS_RECEIVED,
+    RS_REFUSED,
+    RS_CANCELLED
+};
 enum return_action { RA_CONFIRM, RA_INSPECT, RA_APPROVE, RA_RECEIVE, RA_CANCEL };
 
 extern const struct doc_type return_doc;
@@ -26,8 +33,8 @@ extern const struct doc_type return_doc;
    last proof of delivery (or dispatch) of its order; never without one (last_day 0). */
 bool return_is_late(date_t today, date_t last_day, bool has_last);
 
-/* entities.md (the return's lines) reason codes: damaged, spoiled, expired, wrong_item, quality_complaint,
-   consumer_return, other. */
+/* entities.md (the return's lines) reason codes: damaged, spoiled, expired, wrong_item,
+   quality_complaint, consumer_return, other. */
 bool return_reason_code_ok(const char *code);
 
 #endif

@@ -16,7 +16,10 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static const char *or_null(const char *s) { return s && *s ? s : NULL; }
+static const char *or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
 static void add_draw(struct refund *t, const char *payment, int64_t amount_fen);
 
@@ -78,8 +81,8 @@ void store_refund_release(struct refund *t)
 int store_refund_take(struct db *db, struct osb_err *e, struct refund *t, const char *payment,
                       int64_t amount_fen)
 {
-    if (db_exec(db, e, "INSERT INTO refund_draws(refund, payment, amount_fen) VALUES(?,?,?)",
-                "ssi", t->number, payment, amount_fen) < 0 ||
+    if (db_exec(db, e, "INSERT INTO refund_draws(refund, payment, amount_fen) VALUES(?,?,?)", "ssi",
+                t->number, payment, amount_fen) < 0 ||
         db_exec(db, e, "UPDATE payments SET unapplied_fen = unapplied_fen - ? WHERE number = ?",
                 "is", amount_fen, payment) < 0)
         return -1;
@@ -119,9 +122,8 @@ int store_refund_save(struct db *db, struct osb_err *e, struct refund *t, const 
     if (t->approved_changed) {
         sb_add(&sql, ", approved_by = ?, approved_by_proxy = ?, approved_at = ?");
         json_array_append_new(p, json_string(t->approved_by));
-        json_array_append_new(p, or_null(t->approved_by_proxy)
-                                     ? json_string(t->approved_by_proxy)
-                                     : json_null());
+        json_array_append_new(p, or_null(t->approved_by_proxy) ? json_string(t->approved_by_proxy)
+                                                               : json_null());
         json_array_append_new(p, json_integer(t->approved_at));
     }
     if (t->rejected_changed) {
@@ -172,8 +174,8 @@ int store_refund_cash(struct db *db, struct osb_err *e, const char *customer, in
                : 0;
 }
 
-int store_refund_pending(struct db *db, struct osb_err *e, const char *customer,
-                         const char *except, int64_t *pending)
+int store_refund_pending(struct db *db, struct osb_err *e, const char *customer, const char *except,
+                         int64_t *pending)
 {
     *pending = 0;
     return db_int(db, e, pending,
@@ -193,8 +195,7 @@ json_t *store_refund_sources(struct db *db, struct osb_err *e, const char *custo
                    "s", customer);
 }
 
-int store_refund_market_bcr(struct db *db, struct osb_err *e, const char *market,
-                            char bcr[40])
+int store_refund_market_bcr(struct db *db, struct osb_err *e, const char *market, char bcr[40])
 {
     char *b = NULL;
     bcr[0] = '\0';
@@ -222,8 +223,8 @@ json_t *store_refund_users(struct db *db, struct osb_err *e, const char *role)
 }
 
 int store_refund_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
-                       const char *action, const char *actor, const char *obo,
-                       const char *from, const char *to, const char *comment)
+                       const char *action, const char *actor, const char *obo, const char *from,
+                       const char *to, const char *comment)
 {
     return db_exec(db, e,
                    "INSERT INTO bc_doc_events(document, at, action, actor, on_behalf_of,"

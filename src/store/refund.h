@@ -23,8 +23,8 @@ struct refund_draw {
 struct refund {
     char number[DOCNO_MAX], customer[40], state[16], requested_by[40];
     char approved_by[40], approved_by_proxy[40], rejected_by[40], paid_by[40]; /* "" = none */
-    char *reason; /* owned */
-    int64_t amount_fen, approved_at, rejected_at, paid_at; /* 0 = not yet */
+    char *reason;                                                              /* owned */
+    int64_t amount_fen, approved_at, rejected_at, paid_at;                     /* 0 = not yet */
     int64_t version, created_at, updated_at;
     bool approved_changed, rejected_changed, paid_changed;
     struct refund_draw *draws; /* owned */
@@ -59,20 +59,19 @@ int store_refund_list(struct db *db, struct osb_err *e, const struct scope_user 
 /* Σ unapplied_fen of the customer's registered cash receipts (kind payment). */
 int store_refund_cash(struct db *db, struct osb_err *e, const char *customer, int64_t *cash);
 /* Σ amount of the customer's refunds requested or approved, except the refund except. */
-int store_refund_pending(struct db *db, struct osb_err *e, const char *customer,
-                         const char *except, int64_t *pending);
+int store_refund_pending(struct db *db, struct osb_err *e, const char *customer, const char *except,
+                         int64_t *pending);
 /* The receipts a refund draws on, oldest first: [{number, unapplied_fen}] (a new array). */
 json_t *store_refund_sources(struct db *db, struct osb_err *e, const char *customer);
 /* The BCR named on market into bcr ("" when none). */
-int store_refund_market_bcr(struct db *db, struct osb_err *e, const char *market,
-                            char bcr[40]);
+int store_refund_market_bcr(struct db *db, struct osb_err *e, const char *market, char bcr[40]);
 /* The active users of a role, by username (a new array of strings). */
 json_t *store_refund_users(struct db *db, struct osb_err *e, const char *role);
 
 /* One timeline row of a TK or HX document (bc_doc_events). */
 int store_refund_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
-                       const char *action, const char *actor, const char *obo,
-                       const char *from, const char *to, const char *comment);
+                       const char *action, const char *actor, const char *obo, const char *from,
+                       const char *to, const char *comment);
 /* That timeline in order: [{action, actor, on_behalf_of, at (µs), from_state, to_state,
    comment}] (a new array). */
 json_t *store_refund_timeline(struct db *db, struct osb_err *e, const char *number);

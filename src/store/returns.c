@@ -26,12 +26,13 @@ int store_return_load(struct db *db, struct osb_err *e, const char *number, stru
 {
     memset(r, 0, sizeof *r);
     json_t *o = NULL;
-    int rc = db_row(db, e, &o,
-                    "SELECT number, order_no, customer, kind, state, inspection AS \"inspection!j\","
-                    " red_ink_note AS \"red_ink_note!j\", credit_notes AS \"credit_notes!j\","
-                    " late, version, created_at, created_by, updated_at FROM returns"
-                    " WHERE number = ?",
-                    "s", number);
+    int rc =
+        db_row(db, e, &o,
+               "SELECT number, order_no, customer, kind, state, inspection AS \"inspection!j\","
+               " red_ink_note AS \"red_ink_note!j\", credit_notes AS \"credit_notes!j\","
+               " late, version, created_at, created_by, updated_at FROM returns"
+               " WHERE number = ?",
+               "s", number);
     if (rc <= 0)
         return rc;
     copy(r->number, sizeof r->number, jstr(o, "number"));
@@ -102,7 +103,10 @@ void store_return_release(struct return_doc *r)
     r->inspection = r->red_ink_note = r->credit_notes = NULL;
 }
 
-static const char *or_null(const char *s) { return s && *s ? s : NULL; }
+static const char *or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
 int store_return_insert(struct db *db, struct osb_err *e, const struct return_doc *r)
 {
@@ -188,12 +192,12 @@ int store_return_list(struct db *db, struct osb_err *e, const struct scope_user 
 
 /* ---- what a return is made from ---------------------------------------------------------- */
 
-int store_return_order(struct db *db, struct osb_err *e, const char *order_no,
-                       char customer[40], char state[32])
+int store_return_order(struct db *db, struct osb_err *e, const char *order_no, char customer[40],
+                       char state[32])
 {
     json_t *o = NULL;
-    int rc = db_row(db, e, &o, "SELECT customer, state FROM orders WHERE number = ?", "s",
-                    order_no);
+    int rc =
+        db_row(db, e, &o, "SELECT customer, state FROM orders WHERE number = ?", "s", order_no);
     if (rc == 1) {
         copy(customer, 40, jstr(o, "customer"));
         copy(state, 32, jstr(o, "state"));
@@ -202,8 +206,8 @@ int store_return_order(struct db *db, struct osb_err *e, const char *order_no,
     return rc;
 }
 
-int store_return_order_line(struct db *db, struct osb_err *e, const char *order_no,
-                            const char *sku, int64_t *price_fen, bool *goods)
+int store_return_order_line(struct db *db, struct osb_err *e, const char *order_no, const char *sku,
+                            int64_t *price_fen, bool *goods)
 {
     json_t *pl = NULL;
     int rc = db_row(db, e, &pl,
@@ -218,9 +222,9 @@ int store_return_order_line(struct db *db, struct osb_err *e, const char *order_
     return rc;
 }
 
-int store_return_returnable(struct db *db, struct osb_err *e, const char *order_no,
-                            const char *sku, const char *batch, int64_t *shipped,
-                            int64_t *returned, char shipment[DOCNO_MAX], char warehouse[40])
+int store_return_returnable(struct db *db, struct osb_err *e, const char *order_no, const char *sku,
+                            const char *batch, int64_t *shipped, int64_t *returned,
+                            char shipment[DOCNO_MAX], char warehouse[40])
 {
     *shipped = *returned = 0;
     shipment[0] = warehouse[0] = '\0';
@@ -249,8 +253,7 @@ int store_return_returnable(struct db *db, struct osb_err *e, const char *order_
                : 0;
 }
 
-int store_return_last_delivery(struct db *db, struct osb_err *e, const char *order_no,
-                               int64_t *at)
+int store_return_last_delivery(struct db *db, struct osb_err *e, const char *order_no, int64_t *at)
 {
     *at = 0;
     return db_int(db, e, at,

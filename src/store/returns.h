@@ -23,7 +23,7 @@ struct return_line {
     char received_quality[16]; /* "" until received */
     char *reason;              /* owned, NULL when none */
     int64_t qty, price_fen, amount_fen;
-    bool changed;              /* received_quality changed: save writes this line */
+    bool changed; /* received_quality changed: save writes this line */
 };
 
 struct return_doc {
@@ -59,20 +59,19 @@ int store_return_list(struct db *db, struct osb_err *e, const struct scope_user 
 /* ---- what a return is made from ---------------------------------------------------------- */
 
 /* The order's customer and state: 1 found, 0 none, -1 error. */
-int store_return_order(struct db *db, struct osb_err *e, const char *order_no,
-                       char customer[40], char state[32]);
+int store_return_order(struct db *db, struct osb_err *e, const char *order_no, char customer[40],
+                       char state[32]);
 /* The order's line of sku: its price and whether the product is goods (not sample or POP).
    1 found, 0 the SKU is not on the order, -1 error. */
-int store_return_order_line(struct db *db, struct osb_err *e, const char *order_no,
-                            const char *sku, int64_t *price_fen, bool *goods);
+int store_return_order_line(struct db *db, struct osb_err *e, const char *order_no, const char *sku,
+                            int64_t *price_fen, bool *goods);
 /* Of one SKU and batch of the order: what its dispatched shipments shipped, the first of them
    and its warehouse, and what live returns (not refused, not cancelled) already ask for. */
-int store_return_returnable(struct db *db, struct osb_err *e, const char *order_no,
-                            const char *sku, const char *batch, int64_t *shipped,
-                            int64_t *returned, char shipment[DOCNO_MAX], char warehouse[40]);
+int store_return_returnable(struct db *db, struct osb_err *e, const char *order_no, const char *sku,
+                            const char *batch, int64_t *shipped, int64_t *returned,
+                            char shipment[DOCNO_MAX], char warehouse[40]);
 /* The last proof of delivery (or dispatch, without one) of the order's shipments, 0 when none. */
-int store_return_last_delivery(struct db *db, struct osb_err *e, const char *order_no,
-                               int64_t *at);
+int store_return_last_delivery(struct db *db, struct osb_err *e, const char *order_no, int64_t *at);
 /* The UM of region into um ("" when none). */
 int store_return_region_um(struct db *db, struct osb_err *e, const char *region, char um[40]);
 /* The active users of a role, by username (a new array of strings). */

@@ -18,8 +18,7 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-int store_write_off_load(struct db *db, struct osb_err *e, const char *number,
-                         struct write_off *w)
+int store_write_off_load(struct db *db, struct osb_err *e, const char *number, struct write_off *w)
 {
     memset(w, 0, sizeof *w);
     json_t *o = NULL;
@@ -65,8 +64,8 @@ int store_write_off_insert(struct db *db, struct osb_err *e, const struct write_
                : 0;
 }
 
-int store_write_off_save(struct db *db, struct osb_err *e, struct write_off *w,
-                         const char *state, int64_t now)
+int store_write_off_save(struct db *db, struct osb_err *e, struct write_off *w, const char *state,
+                         int64_t now)
 {
     struct sb sql = SB_INIT;
     json_t *p = json_array();
@@ -154,8 +153,8 @@ int store_write_off_invoice_down(struct db *db, struct osb_err *e, const char *i
 }
 
 int store_write_off_incident(struct db *db, struct osb_err *e, const char *customer,
-                             const char *date, int64_t amount_fen, const char *note,
-                             const char *by, int64_t now)
+                             const char *date, int64_t amount_fen, const char *note, const char *by,
+                             int64_t now)
 {
     return db_exec(db, e,
                    "INSERT INTO credit_incidents(customer, date, kind, amount_fen, note,"

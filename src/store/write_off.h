@@ -17,23 +17,22 @@
 
 struct write_off {
     char number[DOCNO_MAX], customer[40], invoice[DOCNO_MAX], state[16], requested_by[40];
-    char approved_by[40], rejected_by[40]; /* "" = none */
-    char *reason;                          /* owned */
+    char approved_by[40], rejected_by[40];        /* "" = none */
+    char *reason;                                 /* owned */
     int64_t amount_fen, approved_at, rejected_at; /* 0 = not yet */
     int64_t version, created_at, updated_at;
     bool approved_changed, rejected_changed;
 };
 
 /* 1 found, 0 none, -1 error. */
-int store_write_off_load(struct db *db, struct osb_err *e, const char *number,
-                         struct write_off *w);
+int store_write_off_load(struct db *db, struct osb_err *e, const char *number, struct write_off *w);
 void store_write_off_release(struct write_off *w);
 /* Inserts a new write-off (number, customer, invoice, amount, reason, requested_by,
    created_at) in state requested, version 1. */
 int store_write_off_insert(struct db *db, struct osb_err *e, const struct write_off *w);
 /* Writes one action at once: state, version + 1, updated_at, the approval or rejection. */
-int store_write_off_save(struct db *db, struct osb_err *e, struct write_off *w,
-                         const char *state, int64_t now);
+int store_write_off_save(struct db *db, struct osb_err *e, struct write_off *w, const char *state,
+                         int64_t now);
 
 struct write_off_filter {
     const char *customer, *invoice, *state, *cursor;
@@ -60,8 +59,8 @@ int store_write_off_invoice_down(struct db *db, struct osb_err *e, const char *i
                                  int64_t amount_fen, const char *state, int64_t now);
 /* The credit incident of an approved write-off (kind other; docs/billing.md). */
 int store_write_off_incident(struct db *db, struct osb_err *e, const char *customer,
-                             const char *date, int64_t amount_fen, const char *note,
-                             const char *by, int64_t now);
+                             const char *date, int64_t amount_fen, const char *note, const char *by,
+                             int64_t now);
 /* Who hears of an approved write-off: the customer's KAM and its market's BCR (a new array of
    usernames). */
 json_t *store_write_off_told(struct db *db, struct osb_err *e, const char *customer);

@@ -19,15 +19,15 @@ struct row {
     const char *from[4]; /* the states it starts from (NULL-terminated) */
     const char *to;      /* NULL: the action's function decides */
     enum perm_action perm;
-    int also;            /* the DOC_ALSO row, or -1 */
+    int also; /* the DOC_ALSO row, or -1 */
     bool proxy;
     const char *fields[4];
 };
 
 static void check_rows(int *bad, const struct doc_type *t, const struct row *rows, size_t n)
 {
-    expect(bad, t->nactions == n, "%s: %zu actions, the spec has %zu", t->collection,
-           t->nactions, n);
+    expect(bad, t->nactions == n, "%s: %zu actions, the spec has %zu", t->collection, t->nactions,
+           n);
     for (size_t i = 0; i < n; i++) {
         const struct row *r = &rows[i];
         int a = doc_action_parse(t, r->action);
@@ -55,10 +55,10 @@ static void check_rows(int *bad, const struct doc_type *t, const struct row *row
             nf++;
         size_t want = 0;
         for (const char *const *f = r->fields; *f; f++, want++)
-            expect(bad, doc_action_field(t, a, *f), "%s.%s: field %s", t->collection,
-                   r->action, *f);
-        expect(bad, nf == want, "%s.%s: %zu fields, the spec has %zu", t->collection,
-               r->action, nf, want);
+            expect(bad, doc_action_field(t, a, *f), "%s.%s: field %s", t->collection, r->action,
+                   *f);
+        expect(bad, nf == want, "%s.%s: %zu fields, the spec has %zu", t->collection, r->action, nf,
+               want);
     }
 }
 
@@ -71,8 +71,8 @@ static void check_roles(int *bad, const struct doc_type *t, const char *action,
         bool want = false;
         for (size_t i = 0; i < n; i++)
             want = want || may[i] == (enum role)r;
-        expect(bad, doc_role_may(t, a, (enum role)r) == want, "%s.%s: role %s %s",
-               t->collection, action, role_str((enum role)r), want ? "may act" : "may not");
+        expect(bad, doc_role_may(t, a, (enum role)r) == want, "%s.%s: role %s %s", t->collection,
+               action, role_str((enum role)r), want ? "may act" : "may not");
     }
 }
 
@@ -83,22 +83,31 @@ static void test_return_table(void **state)
     int bad = 0;
     static const struct row rows[] = {
         {"confirm", {"requested"}, "confirmed", P_RETURN_CONFIRM, -1, false, {NULL}},
-        {"inspect", {"confirmed"}, NULL, P_RETURN_INSPECT, -1, false,
+        {"inspect",
+         {"confirmed"},
+         NULL,
+         P_RETURN_INSPECT,
+         -1,
+         false,
          {"genuine", "name_spec_qty_ok", "note", NULL}}, /* inspected or refused */
         {"approve", {"inspected"}, "approved", P_RETURN_APPROVE, -1, false, {NULL}},
         {"receive", {"approved"}, "received", P_RETURN_RECEIVE, -1, false, {NULL}},
         /* "creator, um": the creating roles' row and the confirming UM's */
-        {"cancel", {"requested", "confirmed", "inspected", NULL}, "cancelled", P_RETURN_CREATE,
-         P_RETURN_CONFIRM, false, {NULL}},
+        {"cancel",
+         {"requested", "confirmed", "inspected", NULL},
+         "cancelled",
+         P_RETURN_CREATE,
+         P_RETURN_CONFIRM,
+         false,
+         {NULL}},
     };
     check_rows(&bad, &return_doc, rows, sizeof rows / sizeof rows[0]);
     static const char *const states[] = {"requested", "confirmed", "inspected", "approved",
                                          "received",  "refused",   "cancelled", NULL};
     for (int i = 0; states[i]; i++)
-        expect(&bad, doc_state_parse(&return_doc, states[i]) >= 0, "return state %s",
-               states[i]);
-    expect(&bad, !doc_action_field(&return_doc, doc_action_parse(&return_doc, "confirm"),
-                                   "genuine"),
+        expect(&bad, doc_state_parse(&return_doc, states[i]) >= 0, "return state %s", states[i]);
+    expect(&bad,
+           !doc_action_field(&return_doc, doc_action_parse(&return_doc, "confirm"), "genuine"),
            "confirm takes no genuine");
     static const enum role confirm[] = {ROLE_UM}, inspect[] = {ROLE_CUSTOMER_SERVICE},
                            approve[] = {ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR, ROLE_MM},
@@ -117,13 +126,14 @@ static void test_return_table(void **state)
     expect(&bad, !return_is_late(1000, 910, true), "90 days after POD is in time");
     expect(&bad, return_is_late(1000, 909, true), "91 days is late");
     expect(&bad, !return_is_late(1000, 0, false), "never late without a delivery");
-    static const char *const codes[] = {"damaged",         "spoiled", "expired",
-                                        "wrong_item",      "quality_complaint",
-                                        "consumer_return", "other",   NULL};
+    static const char *const codes[] = {
+        "damaged",           "spoiled",         "expired", "wrong_item",
+        "quality_complaint", "consumer_return", "other",   NULL};
     for (int i = 0; codes[i]; i++)
         expect(&bad, return_reason_code_ok(codes[i]), "reason code %s", codes[i]);
-    expect(&bad, !return_reason_code_ok("Damaged") && !return_reason_code_ok("") &&
-                     !return_reason_code_ok(NULL),
+    expect(&bad,
+           !return_reason_code_ok("Damaged") && !return_reason_code_ok("") &&
+               !return_reason_code_ok(NULL),
            "other reason codes are not");
     assert_int_equal(bad, 0);
 }
@@ -136,15 +146,20 @@ static void test_refund_table(void **state)
     int bad = 0;
     static const struct row rows[] = {
         {"approve", {"requested"}, "approved", P_REFUND_APPROVE, -1, true, {NULL}},
-        {"reject", {"requested", "approved", NULL}, "rejected", P_REFUND_APPROVE, P_REFUND_PAY,
-         true, {NULL}},
+        {"reject",
+         {"requested", "approved", NULL},
+         "rejected",
+         P_REFUND_APPROVE,
+         P_REFUND_PAY,
+         true,
+         {NULL}},
         {"pay", {"approved"}, "paid", P_REFUND_PAY, -1, false, {NULL}},
     };
     check_rows(&bad, &refund_doc, rows, sizeof rows / sizeof rows[0]);
-    static const enum role approve[] = {ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR,
-                                        ROLE_SSG_LEADER, ROLE_CSR},
-                           reject[] = {ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR,
-                                       ROLE_SSG_LEADER, ROLE_CSR, ROLE_FINANCE},
+    static const enum role approve[] = {ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR, ROLE_SSG_LEADER,
+                                        ROLE_CSR},
+                           reject[] = {ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR, ROLE_SSG_LEADER,
+                                       ROLE_CSR, ROLE_FINANCE},
                            pay[] = {ROLE_FINANCE};
     check_roles(&bad, &refund_doc, "approve", approve, 4);
     check_roles(&bad, &refund_doc, "reject", reject, 5);
@@ -182,8 +197,7 @@ static void test_write_off_table(void **state)
            "some left open: partial");
     expect(&bad, strcmp(write_off_invoice_state(5000, 20000, 5000), "written_off") == 0,
            "nothing left: written_off");
-    expect(&bad, strcmp(write_off_invoice_state(20000, 20000, 0), "open") == 0,
-           "untouched: open");
+    expect(&bad, strcmp(write_off_invoice_state(20000, 20000, 0), "open") == 0, "untouched: open");
     assert_int_equal(bad, 0);
 }
 
