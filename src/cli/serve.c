@@ -42,14 +42,22 @@ static void tick(void)
 
 static const char *default_web_dir(const char *argv0)
 {
-    /* ./web when run from the checkout; else beside the binary (../web from build/). */
+    /* ./web when run from the checkout; else beside the binary: ../web from build/, or
+       ../../web from build/san/ (the test build). */
     static char buf[4096];
     if (access("web/index.html", R_OK) == 0)
         return "web";
     const char *slash = strrchr(argv0, '/');
     if (slash) {
-        snprintf(buf, sizeof buf, "%.*s/../web", (int)(slash - argv0), argv0);
-        return buf;
+        static const char *const up[] = {"/../web", "/../../web"};
+        for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+            int n = snprintf(buf, sizeof buf, "%.*s%s/index.html", (int)(slash - argv0), argv0,
+                             up[i]);
+            if (n > 0 && (size_t)n < sizeof buf && access(buf, R_OK) == 0) {
+                buf[n - (int)strlen("/index.html")] = '\0';
+                return buf;
+            }
+        }
     }
     return "web";
 }

@@ -169,10 +169,12 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
     return rc;
 }
 
-json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc)
+/* The actions allowed now; proxy (when not NULL) gets those a secretary may take only on
+   behalf of the member they sign for. */
+static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *proxy)
 {
     const struct doc_type *t = k->type;
-    bool ok[DOC_MAX_ACTIONS] = {false};
+    bool ok[DOC_MAX_ACTIONS] = {false}, via[DOC_MAX_ACTIONS] = {false};
     int state = k->state(doc);
     struct doc_actor self = {.role = c->user.role}, principal = {.role = ROLE_NONE};
     snprintf(self.who, sizeof self.who, "%s", c->user.username);
@@ -199,6 +201,7 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
             if (principal.role == ROLE_NONE || !doc_role_may(t, (int)a, principal.role))
                 continue;
             actor = &principal;
+            via[a] = true;
         } else if (sym == '-' || sym == 'R' || sym == 'P') {
             continue;
         }
@@ -209,15 +212,31 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
     int idx[DOC_MAX_ACTIONS];
     size_t n = doc_sorted(t, ok, idx);
     json_t *names = json_array();
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         json_array_append_new(names, json_string(t->actions[idx[i]].name));
+        if (proxy && via[idx[i]])
+            json_array_append_new(proxy, json_string(t->actions[idx[i]].name));
+    }
     return names;
+}
+
+json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc)
+{
+    return allowed(c, k, doc, NULL);
 }
 
 void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *obj)
 {
-    if (json_is_object(obj))
-        json_object_set_new(obj, "allowed_actions", doc_allowed_actions(c, k, doc));
+    if (!json_is_object(obj))
+        return;
+    json_t *proxy = json_array();
+    json_object_set_new(obj, "allowed_actions", allowed(c, k, doc, proxy));
+    /* Guidance field: the actions a secretary takes with on_behalf_of (the UI asks for the
+       phone confirmation on those); absent for everyone else. */
+    if (json_array_size(proxy))
+        json_object_set_new(obj, "proxy_actions", proxy);
+    else
+        json_decref(proxy);
 }
 
 int doc_state_filter(const struct doc_type *t, const char *value, struct osb_err *e)
