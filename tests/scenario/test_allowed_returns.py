@@ -118,6 +118,9 @@ def test_refund_allowed_actions_through_its_life(t):
     expect_allowed(t, path, {"deputy": ["approve", "reject"], "ssg_leader": ["approve", "reject"],
                              "director": [], "csr_b": [], "finance": [], "auditor": []})
     expect_refused(t, path, REFUND_ACTIONS, REFUND_USERS)
+    sec = t.ok(t.get(path, user="ssg_leader"))
+    eq(sec.get("proxy_actions"), ["approve", "reject"], "the secretary signs both by proxy")
+    check("proxy_actions" not in t.ok(t.get(path, user="deputy")), "the member signs in person")
     t.expect_error(t.post(f"{path}/pay", {}, user="finance"), 409, "invalid_state")
     r = t.ok(t.post(f"{path}/approve", {"on_behalf_of": "deputy", "confirmed_by_phone": True},
                     user="ssg_leader"))
