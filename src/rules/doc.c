@@ -37,9 +37,21 @@ bool doc_action_from(const struct doc_type *t, int a, int s)
            (t->actions[a].from & DOC_BIT(s)) != 0;
 }
 
+char doc_symbol(const struct doc_type *t, int a, enum role r)
+{
+    if (a < 0 || (size_t)a >= t->nactions)
+        return '-';
+    const struct doc_action *d = &t->actions[a];
+    int also = DOC_ALSO_ROW(d->flags);
+    if (!perm_may_act(d->perm, r) && also >= 0 && perm_may_act((enum perm_action)also, r))
+        return perm_symbol((enum perm_action)also, r);
+    return perm_symbol(d->perm, r);
+}
+
 bool doc_role_may(const struct doc_type *t, int a, enum role r)
 {
-    return a >= 0 && (size_t)a < t->nactions && perm_may_act(t->actions[a].perm, r);
+    char s = doc_symbol(t, a, r);
+    return s != '-' && s != 'R';
 }
 
 bool doc_action_field(const struct doc_type *t, int a, const char *field)

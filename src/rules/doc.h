@@ -33,6 +33,14 @@ enum {
                             (on_behalf_of + confirmed_by_phone, numbering-and-rules §3 'P') */
 };
 
+/* Action flag: a second matrix row that also lets a role act, for an action the flows give to
+   the roles of two rows (a return's cancel: its creator or the UM; a refund's reject: the
+   approver or finance); kind->who then says which applies when. A flag, not a field, so that
+   every table's positional initializers stay as they are. */
+#define DOC_ALSO(row) (((unsigned)(row) + 1u) << 8)
+/* The row DOC_ALSO put into flags, or -1. */
+#define DOC_ALSO_ROW(flags) ((int)((flags) >> 8) - 1)
+
 struct doc_action {
     const char *name;           /* the path segment: "approve", "confirm-receipt" */
     enum perm_action perm;      /* the matrix row that says which roles may act */
@@ -58,8 +66,12 @@ int doc_state_parse(const struct doc_type *t, const char *s);
 int doc_action_parse(const struct doc_type *t, const char *name);
 /* May action a start from state s? */
 bool doc_action_from(const struct doc_type *t, int a, int s);
-/* Does the matrix row of action a let role r act at all (any symbol but '-' and 'R')? */
+/* Does the matrix row of action a (or its DOC_ALSO row) let role r act at all (any symbol
+   but '-' and 'R')? */
 bool doc_role_may(const struct doc_type *t, int a, enum role r);
+/* The matrix symbol of role r for action a: that of its row when it lets r act, else that of
+   its DOC_ALSO row when that does, else that of its row. */
+char doc_symbol(const struct doc_type *t, int a, enum role r);
 /* Is field a body field of action a ("comment" always is)? */
 bool doc_action_field(const struct doc_type *t, int a, const char *field);
 /* Writes into out the indexes of the actions ok[] marks, sorted by name; returns how many. */

@@ -5,11 +5,17 @@
 #include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/refund.h"
+#include "rules/returns.h"
 #include "rules/shipment.h"
+#include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
     &contract_doc,
     &shipment_doc,
     &backorder_doc,
+    &return_doc,
+    &refund_doc,
+    &write_off_doc,
     NULL,
 };
