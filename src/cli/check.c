@@ -17,10 +17,12 @@
  */
 #include "cli/cli.h"
 
+#include "core/sb.h"
 #include "store/audit.h"
 #include "store/schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int problems;
@@ -100,13 +102,14 @@ static int check_ledger(struct db *db, struct osb_err *e)
                              NULL);
     if (!q)
         return -1;
-    char cust[64] = "";
+    char *cust = xstrdup(""); /* the customer whose rows are being read */
     int64_t want_seq = 0, bal = 0;
     int rc;
     while ((rc = dbq_next(q, e)) == 1) {
         const char *c = dbq_text(q, 0);
         if (strcmp(c, cust) != 0) {
-            snprintf(cust, sizeof cust, "%s", c);
+            free(cust);
+            cust = xstrdup(c);
             want_seq = 1;
             bal = 0;
         }
@@ -132,6 +135,7 @@ static int check_ledger(struct db *db, struct osb_err *e)
         want_seq = seq + 1;
     }
     dbq_end(q);
+    free(cust);
     if (rc < 0)
         return -1;
     if (each_problem(db, e,

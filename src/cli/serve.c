@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "flow/admin.h"
 #include "http/server.h"
 
@@ -47,10 +48,8 @@ static const char *default_web_dir(const char *argv0)
     if (access("web/index.html", R_OK) == 0)
         return "web";
     const char *slash = strrchr(argv0, '/');
-    if (slash) {
-        snprintf(buf, sizeof buf, "%.*s/../web", (int)(slash - argv0), argv0);
+    if (slash && str_fmt(buf, sizeof buf, "%.*s/../web", (int)(slash - argv0), argv0) == 0)
         return buf;
-    }
     return "web";
 }
 
@@ -63,13 +62,12 @@ int cmd_serve(int argc, char **argv)
     char host[64];
     int port = 0;
     const char *colon = strrchr(listen, ':');
-    if (!colon || (size_t)(colon - listen) >= sizeof host || (port = atoi(colon + 1)) <= 0 ||
-        port > 65535)
+    if (!colon || (size_t)(colon - listen) >= sizeof host || !str_to_int(colon + 1, 1, 65535, &port))
         return cli_usage("serve", "--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = '\0';
-    int threads = cli_opt(&o, "threads") ? atoi(cli_opt(&o, "threads")) : 8;
-    if (threads < 1 || threads > 256)
+    int threads = 8;
+    if (cli_opt(&o, "threads") && !str_to_int(cli_opt(&o, "threads"), 1, 256, &threads))
         return cli_usage("serve", "--threads takes 1 to 256");
     struct osb_err e = OSB_ERR_INIT;
     struct db *db;

@@ -9,6 +9,7 @@
 #include "store/audit.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -116,9 +117,21 @@ int audit_verify(struct db *db, struct osb_err *e,
             bad(seq, "content does not match its hash (row altered)", arg);
             nbad++;
         }
-        snprintf(prev, sizeof prev, "%s", stored_hash ? stored_hash : "");
+        /* An overlong stored hash was reported just above; the next row is checked against
+           what fits. */
+        (void)str_copy(prev, sizeof prev, stored_hash);
         expect = seq + 1;
     }
     dbq_end(q);
     return rc < 0 ? -1 : nbad;
+}
+
+json_t *audit_history(struct db *db, struct osb_err *e, const char *object_type,
+                      const char *object_key)
+{
+    return db_rows(db, e,
+                   "SELECT seq, at, actor, on_behalf_of, action, before AS \"before!j\","
+                   " after AS \"after!j\" FROM audit WHERE object_type = ? AND"
+                   " object_key = ? ORDER BY seq",
+                   "ss", object_type, object_key);
 }
