@@ -109,7 +109,7 @@ LINT_SRC ?= $(sort $(wildcard src/*.c src/*/*.c src/*/*.h))
 CPPCHECK_FLAGS := --enable=warning,style,performance,portability --std=c11 --quiet \
     --error-exitcode=1 --inline-suppr --suppress=missingIncludeSystem \
     --suppress=unusedStructMember --suppress=constParameterCallback -D_GNU_SOURCE -Isrc \
-    --include=src/core/banned.h
+    --include=src/core/banned.h --library=scripts/cppcheck/osb.cfg
 lint:
 	@command -v clang-format >/dev/null && command -v cppcheck >/dev/null || scripts/deps.sh
 	clang-format --dry-run --Werror $(LINT_SRC)

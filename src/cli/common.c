@@ -34,8 +34,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *spec, struct c
     memset(o, 0, sizeof *o);
     /* Split the spec into names. */
     static char buf[512];
-    if (str_copy(buf, sizeof buf, spec) < 0) /* the specs are literals of the subcommands */
-        return cli_usage(cmd, "internal error: the option list is too long") ? -1 : -1;
+    if (str_copy(buf, sizeof buf, spec) < 0) { /* the specs are literals of the commands */
+        cli_usage(cmd, "internal error: the option list is too long");
+        return -1;
+    }
     for (char *tok = strtok(buf, ","); tok && o->n < 12; tok = strtok(NULL, ",")) {
         size_t l = strlen(tok);
         bool takes = l && tok[l - 1] == '=';
@@ -97,7 +99,10 @@ const char *cli_opt(const struct cli_opts *o, const char *name)
     return NULL;
 }
 
-bool cli_flag(const struct cli_opts *o, const char *name) { return cli_opt(o, name) != NULL; }
+bool cli_flag(const struct cli_opts *o, const char *name)
+{
+    return cli_opt(o, name) != NULL;
+}
 
 int config_load(struct db *db, struct config *cfg, struct osb_err *e)
 {

@@ -56,13 +56,15 @@ static const char *default_web_dir(const char *argv0)
 int cmd_serve(int argc, char **argv)
 {
     struct cli_opts o;
-    if (cli_parse("serve", argc, argv, "db=,listen=,threads=,web=,test-clock,test-clock-start=", &o) < 0)
+    if (cli_parse("serve", argc, argv,
+                  "db=,listen=,threads=,web=,test-clock,test-clock-start=", &o) < 0)
         return EXIT_USAGE;
     const char *listen = cli_opt(&o, "listen") ? cli_opt(&o, "listen") : "127.0.0.1:8080";
     char host[64];
     int port = 0;
     const char *colon = strrchr(listen, ':');
-    if (!colon || (size_t)(colon - listen) >= sizeof host || !str_to_int(colon + 1, 1, 65535, &port))
+    if (!colon || (size_t)(colon - listen) >= sizeof host ||
+        !str_to_int(colon + 1, 1, 65535, &port))
         return cli_usage("serve", "--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = '\0';

@@ -47,7 +47,6 @@ static void curl_init(void)
 }
 static pthread_mutex_t deliver_lock = PTHREAD_MUTEX_INITIALIZER;
 
-
 /* ---- the message ------------------------------------------------------------------------- */
 
 static void b64(struct sb *out, const unsigned char *s, size_t n)
@@ -232,8 +231,8 @@ static int record(struct ctx *c, const struct outcome *o, size_t n, struct osb_e
         if (o[i].ok) {
             rc = store_mail_sent(c->db, e, o[i].id, c->now);
         } else if (o[i].permanent || o[i].attempts + 1 >= MAX_ATTEMPTS) {
-            rc = store_mail_give_up(c->db, e, o[i].id, o[i].permanent ? "failed" : "dead",
-                                    o[i].err);
+            rc =
+                store_mail_give_up(c->db, e, o[i].id, o[i].permanent ? "failed" : "dead", o[i].err);
         } else {
             int64_t wait = backoff_min[o[i].attempts < 0 ? 0 : o[i].attempts] * TS_PER_MIN;
             rc = store_mail_later(c->db, e, o[i].id, c->now + wait, o[i].err);

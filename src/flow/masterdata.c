@@ -40,7 +40,10 @@ struct md_ops {
 
 /* ---- references ---------------------------------------------------------------------- */
 
-static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
 
 /* The value of field k: from the request when present (and not null), else from old. */
 static const char *val(json_t *clean, json_t *old, const char *k)
@@ -149,8 +152,7 @@ static int v_region(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
 }
 
 /* Walks the manager chain from `manager` up; a cycle back to `self` is refused. */
-static int check_reporting(struct ctx *c, struct osb_err *e, const char *self,
-                           const char *manager)
+static int check_reporting(struct ctx *c, struct osb_err *e, const char *self, const char *manager)
 {
     char *cur = xstrdup(manager ? manager : "");
     int rc = 0;
@@ -205,8 +207,7 @@ static int v_user(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     if (r == ROLE_UM && !region)
         return err_invalid(e, "region", "required", "a unit manager needs a region");
     if (check_user(c, e, "manager", str(n, "manager"), NULL) < 0 ||
-        check_user(c, e, "proxy_for", str(n, "proxy_for"), "gm,sales_director,deputy_director") <
-            0)
+        check_user(c, e, "proxy_for", str(n, "proxy_for"), "gm,sales_director,deputy_director") < 0)
         return -1;
     if (json_object_get(n, "manager") && check_reporting(c, e, username, str(n, "manager")) < 0)
         return -1;
@@ -255,8 +256,7 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     char *sup = NULL;
     if (store_market_supervisor(c->db, e, market, &sup) < 0)
         return -1;
-    struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL,
-                                sup};
+    struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL, sup};
     bool in_scope = scope_sees_customer(&su, &sc);
     free(sup);
     if (!in_scope)
@@ -264,7 +264,7 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     /* What the approval and qualification steps decide (flows §1) is not the creator's to
        set: others create prospects; the administrator keys in existing archives as they are. */
     if (!old && r != ROLE_ADMIN) {
-        static const char *const decided[] = {"status", "qualified", "qualified_note",
+        static const char *const decided[] = {"status",      "qualified",          "qualified_note",
                                               "credit_hold", "credit_hold_reason", NULL};
         for (const char *const *k = decided; *k; k++) {
             json_t *v = json_object_get(n, *k);
@@ -272,8 +272,8 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
                             (strcmp(*k, "status") == 0 && json_is_string(v) &&
                              strcmp(json_string_value(v), "prospect") == 0);
             if (!harmless)
-                return err_forbidden(e, "role", "only an administrator may create a customer"
-                                                " with %s set", *k);
+                return err_forbidden(e, "role",
+                                     "only an administrator may create a customer with %s set", *k);
         }
     }
     if (!old && !json_object_get(n, "status"))
@@ -298,7 +298,7 @@ static const struct filter_def f_region[] = {{"market", "market"}, {"active", "a
 static const struct filter_def f_user[] = {
     {"role", "role"}, {"market", "market"}, {"region", "region"}, {"active", "active"}, {0, 0}};
 static const struct filter_def f_customer[] = {
-    {"market", "market"}, {"region", "region"}, {"kam", "kam"},   {"rep", "rep"},
+    {"market", "market"}, {"region", "region"}, {"kam", "kam"},       {"rep", "rep"},
     {"grade", "grade"},   {"tier", "tier"},     {"status", "status"}, {0, 0}};
 static const struct filter_def f_product[] = {
     {"kind", "kind"}, {"active", "active"}, {"category", "category"}, {0, 0}};
@@ -330,8 +330,8 @@ static bool sees_customer(struct ctx *c, json_t *row)
     char *sup = NULL;
     struct osb_err ignore = OSB_ERR_INIT;
     (void)store_market_supervisor(c->db, &ignore, str(row, "market"), &sup);
-    struct scope_customer sc = {str(row, "market"), str(row, "region"), str(row, "kam"),
-                                str(row, "rep"),    NULL,               sup};
+    struct scope_customer sc = {
+        str(row, "market"), str(row, "region"), str(row, "kam"), str(row, "rep"), NULL, sup};
     bool ok = scope_sees_customer(&su, &sc);
     free(sup);
     err_clear(&ignore);
@@ -346,6 +346,7 @@ static bool sees_user(struct ctx *c, const char *username)
 }
 
 /* Fields of a customer shown to the departments that see only part of it (§4). */
+/* clang-format off */
 static const char *const logistics_view[] = {
     "code", "name", "short_name", "market", "region", "kam", "status", "consignee",
     "consignee_phone", "consignment_station", "carrier", "delivery_address", "arrival_address",
@@ -354,6 +355,7 @@ static const char *const finance_keys[] = {
     "credit_limit_fen", "payment_term_days", "prepay_only", "credit_hold", "credit_hold_reason",
     "grade", "assets_fen", "bank_name", "bank_account", "qualified_note", "credit_status_note",
     NULL};
+/* clang-format on */
 
 /* Drops the fields of a customer row the caller's department may not see; true when it may
    see credit figures. Used for answers and for the before/after rows of the history. */
@@ -475,8 +477,8 @@ int md_create(struct ctx *c, const struct record_def *d, json_t *body, json_t **
     return create_one(c, ops_of(d), body, out, e);
 }
 
-int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body,
-             json_t **out, struct osb_err *e)
+int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body, json_t **out,
+             struct osb_err *e)
 {
     *out = NULL;
     const struct md_ops *o = ops_of(d);
@@ -492,13 +494,15 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
         err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);
         goto out;
     }
-    if (flow_need(c, o->edit, e) < 0 || flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
+    if (flow_need(c, o->edit, e) < 0 ||
+        flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
         record_check(d, body, false, &clean, e) < 0)
         goto out;
     if (c->user.role != ROLE_ADMIN) {
         const char *k;
         json_t *v;
-        json_object_foreach(clean, k, v) {
+        json_object_foreach(clean, k, v)
+        {
             const struct field_def *f = record_field(d, k);
             if (f && (f->flags & F_ADMIN)) {
                 err_forbidden(e, "role", "only an administrator may change %s", k);
@@ -564,8 +568,8 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
     /* Customers: only those in the caller's data scope. */
     struct scope_user su;
     ctx_scope_user(c, &su);
-    json_t *rows = store_md_list(c->db, e, d, f, nf, d == &rd_customer ? &su : NULL, q->cursor,
-                                 q->limit);
+    json_t *rows =
+        store_md_list(c->db, e, d, f, nf, d == &rd_customer ? &su : NULL, q->cursor, q->limit);
     if (!rows)
         return -1;
     size_t ti;
@@ -598,7 +602,8 @@ int md_history(struct ctx *c, const struct record_def *d, const char *key, json_
         return -1;
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         char ts[32];
         ts_format_rfc3339(json_integer_value(json_object_get(it, "at")), c->cfg->tz_min, ts);
         json_object_set_new(it, "at", json_string(ts));
@@ -647,8 +652,8 @@ static json_t *cell_value(const struct field_def *f, const char *s)
     }
 }
 
-int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len,
-              json_t **out, struct osb_err *e)
+int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len, json_t **out,
+              struct osb_err *e)
 {
     *out = NULL;
     const struct md_ops *o = ops_of(d);
@@ -670,7 +675,8 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
     }
     size_t i;
     json_t *h;
-    json_array_foreach(header, i, h) {
+    json_array_foreach(header, i, h)
+    {
         const struct field_def *f = record_field(d, json_string_value(h));
         if (!f || (f->flags & F_INTERNAL)) {
             err_bad(e, json_string_value(h), "unknown column '%s'", json_string_value(h));
@@ -686,7 +692,8 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         json_t *obj = json_object();
         size_t j;
         json_t *cell;
-        json_array_foreach(row, j, cell) {
+        json_array_foreach(row, j, cell)
+        {
             json_t *hn = json_array_get(header, j);
             if (!hn)
                 continue;
@@ -702,10 +709,9 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         if (create_one(c, o, obj, &created, &re) < 0) {
             if (json_array_size(errors) < 100)
                 json_array_append_new(
-                    errors, json_pack("{sI ss ss ss}", "row", line, "field",
-                                      re.field, "rule",
-                                      re.rule[0] ? re.rule : err_code_str(re.code), "message",
-                                      re.message));
+                    errors,
+                    json_pack("{sI ss ss ss}", "row", line, "field", re.field, "rule",
+                              re.rule[0] ? re.rule : err_code_str(re.code), "message", re.message));
             if (re.code == ERR_INTERNAL) {
                 err_clear(&re);
                 json_decref(obj);

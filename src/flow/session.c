@@ -114,8 +114,8 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     int found = session_load_user(c->db, e, username, &u, &active, &hash);
     if (found < 0)
         goto out;
-    bool ok = found == 1 && active &&
-              crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    bool ok =
+        found == 1 && active && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     free(hash);
     if (!ok) {
         json_t *after = json_pack("{ss}", "username", username);
@@ -138,8 +138,7 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     sb_addf(&t, "osb_%s", hex);
     token_hash(t.buf, th);
     c->user = u;
-    if (db_begin(c->db, e) < 0 ||
-        store_session_add(c->db, e, th, u.username, wall, c->ip) < 0 ||
+    if (db_begin(c->db, e) < 0 || store_session_add(c->db, e, th, u.username, wall, c->ip) < 0 ||
         flow_audit(c, e, "login", "session", u.username, NULL, NULL) < 0 ||
         db_commit(c->db, e) < 0) {
         sb_free(&t);

@@ -12,6 +12,8 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The tables keep one field a line, as the spec lists them. */
+/* clang-format off */
 static const char *const roles[] = {"gm", "sales_director", "deputy_director", "ssg_leader",
                                     "csr", "mm", "um", "kam", "rep", "finance", "warehouse",
                                     "customer_service", "marketing", "auditor", "admin",
@@ -182,6 +184,7 @@ static const struct field_def warehouse_fields[] = {
 };
 const struct record_def rd_warehouse = {"warehouses", "code", "warehouse", warehouse_fields,
                                         N(warehouse_fields)};
+/* clang-format on */
 
 /* ---- reads for the flow's cross-field rules ------------------------------------------------ */
 
@@ -212,9 +215,8 @@ int store_market_supervisor(struct db *db, struct osb_err *e, const char *market
 int store_region_customers(struct db *db, struct osb_err *e, const char *region, int64_t *n)
 {
     *n = 0;
-    return db_int(db, e, n, "SELECT count(*) FROM customers WHERE region = ?", "s", region) < 0
-               ? -1
-               : 0;
+    int rc = db_int(db, e, n, "SELECT count(*) FROM customers WHERE region = ?", "s", region);
+    return rc < 0 ? -1 : 0;
 }
 
 json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def *d,

@@ -11,8 +11,7 @@
 
 #include <jansson.h>
 
-extern const struct record_def rd_market, rd_region, rd_user, rd_customer, rd_product,
-    rd_warehouse;
+extern const struct record_def rd_market, rd_region, rd_user, rd_customer, rd_product, rd_warehouse;
 
 /* The reads the cross-field rules of flow/masterdata.c need. Each: 1 found (*out malloc'ed,
    NULL when the column is NULL), 0 no such row, -1 error. */

@@ -8,8 +8,8 @@
     " read_at IS NOT NULL AS \"read!b\" FROM notifications"
 
 int store_notify_add(struct db *db, struct osb_err *e, const char *event, const char *recipient,
-                     const char *subject, const char *document, const char *dedup_key,
-                     int64_t now, int64_t *id)
+                     const char *subject, const char *document, const char *dedup_key, int64_t now,
+                     int64_t *id)
 {
     *id = 0;
     int rc = db_exec(db, e,
@@ -37,8 +37,8 @@ int store_notify_email(struct db *db, struct osb_err *e, int64_t id, const char 
                : 0;
 }
 
-json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient,
-                          bool unread_only, int64_t after_id, int limit)
+json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient, bool unread_only,
+                          int64_t after_id, int limit)
 {
     return db_rows(db, e,
                    NOTIFY_COLS " WHERE recipient = ? AND channel = 'in_app' AND id > ?"

@@ -38,7 +38,8 @@ int rec_insert(struct db *db, struct osb_err *e, const struct record_def *d, jso
     json_t *params = json_array();
     const char *k;
     json_t *v;
-    json_object_foreach(clean, k, v) {
+    json_object_foreach(clean, k, v)
+    {
         if (!record_field(d, k))
             continue;
         sb_addf(&cols, "%s, ", k);
@@ -72,7 +73,8 @@ int rec_update(struct db *db, struct osb_err *e, const struct record_def *d, con
     sb_addf(&sql, "UPDATE %s SET ", d->table);
     const char *k;
     json_t *v;
-    json_object_foreach(changes, k, v) {
+    json_object_foreach(changes, k, v)
+    {
         if (!record_field(d, k))
             continue;
         sb_addf(&sql, "%s = ?, ", k);

@@ -69,12 +69,12 @@ int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
 
 int store_session_delete(struct db *db, struct osb_err *e, const char *token_hash)
 {
-    return db_exec(db, e, "DELETE FROM sessions WHERE token_hash = ?", "s", token_hash) < 0 ? -1
-                                                                                           : 0;
+    int rc = db_exec(db, e, "DELETE FROM sessions WHERE token_hash = ?", "s", token_hash);
+    return rc < 0 ? -1 : 0;
 }
 
-int store_session_find(struct db *db, struct osb_err *e, const char *token_hash,
-                       char **username, int64_t *last_seen)
+int store_session_find(struct db *db, struct osb_err *e, const char *token_hash, char **username,
+                       int64_t *last_seen)
 {
     *username = NULL;
     *last_seen = 0;

@@ -38,8 +38,8 @@ int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
                       const char *username, int64_t at, const char *ip);
 int store_session_delete(struct db *db, struct osb_err *e, const char *token_hash);
 /* The session of a token hash: 1 found (*username malloc'ed, *last_seen), 0 none, -1 error. */
-int store_session_find(struct db *db, struct osb_err *e, const char *token_hash,
-                       char **username, int64_t *last_seen);
+int store_session_find(struct db *db, struct osb_err *e, const char *token_hash, char **username,
+                       int64_t *last_seen);
 int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash, int64_t at);
 
 #endif
