@@ -14,6 +14,7 @@
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
+#include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "flow/overdue.h"
 #include "flow/statement.h"
