@@ -5,6 +5,7 @@
 #include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/osb_issue.h"
 #include "rules/refund.h"
 #include "rules/returns.h"
 #include "rules/shipment.h"
@@ -17,5 +18,6 @@ const struct doc_type *const doc_types[] = {
     &return_doc,
     &refund_doc,
     &write_off_doc,
+    &osb_issue_doc,
     NULL,
 };
