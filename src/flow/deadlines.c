@@ -223,22 +223,6 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
     return rc < 0 ? -1 : 0;
 }
 
-static int setting_n(struct ctx *c, const char *key, int dflt)
-{
-    if (!key)
-        return dflt;
-    char *v = settings_get(c->db, key, NULL);
-    int n = dflt;
-    if (v && *v) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (!*end && l >= 0 && l <= 100000)
-            n = (int)l;
-    }
-    free(v);
-    return n;
-}
-
 int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
 {
     (void)period;
@@ -254,7 +238,7 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
         if (switched_off(off, rr->rule))
             continue;
         struct deadline_rule dl = rr->dl;
-        dl.n = setting_n(c, rr->n_setting, dl.n);
+        dl.n = rr->n_setting ? settings_int(c->db, rr->n_setting, dl.n, SETTINGS_INT_MAX) : dl.n;
         if (strcmp(rr->rule, "bc_due_5d") == 0 &&
             (strcmp(working, "true") == 0 || strcmp(working, "1") == 0))
             dl.kind = DL_NEXT_WORKING_DAY; /* "configurable to working days" (§2.1 notes) */

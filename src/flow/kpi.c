@@ -36,28 +36,6 @@ static bool has(json_t *o, const char *k)
     return json_is_integer(json_object_get(o, k));
 }
 
-static int setting_int(struct ctx *c, const char *key, int dflt)
-{
-    char *v = settings_get(c->db, key, NULL);
-    int n = dflt;
-    if (v && *v) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (!*end && l >= 0 && l <= 100000)
-            n = (int)l;
-    }
-    free(v);
-    return n;
-}
-
-static bool setting_bool(struct ctx *c, const char *key)
-{
-    char *v = settings_get(c->db, key, "false");
-    bool b = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-    free(v);
-    return b;
-}
-
 /* What a row function needs besides the row. */
 struct kctx {
     struct ctx *c;
@@ -242,9 +220,9 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
         return -1;
     struct kctx k = {c,
                      &cal,
-                     setting_int(c, "sp_hours_target", 24),
-                     setting_int(c, "collection_days_after_due", 5),
-                     setting_bool(c, "collection_days_working"),
+                     settings_int(c->db, "sp_hours_target", 24, SETTINGS_INT_MAX),
+                     settings_int(c->db, "collection_days_after_due", 5, SETTINGS_INT_MAX),
+                     settings_bool(c->db, "collection_days_working"),
                      flow_today(c)};
     struct scope_user su;
     ctx_scope_user(c, &su);

@@ -32,20 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int setting_int(struct ctx *c, const char *key, int dflt)
-{
-    char *v = settings_get(c->db, key, NULL);
-    int n = dflt;
-    if (v && *v) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (!*end && l >= 0 && l <= 1000000)
-            n = (int)l;
-    }
-    free(v);
-    return n;
-}
-
 int osb_department_heads(struct ctx *c, const char *department, json_t *out, struct osb_err *e)
 {
     return store_osb_department_heads(c->db, e, department, out);
@@ -56,7 +42,7 @@ int osb_department_heads(struct ctx *c, const char *department, json_t *out, str
 static ts_t explanation_due(struct ctx *c, const struct calendar *cal)
 {
     struct deadline_rule r = {DL_NEXT_WORKING_DAY,
-                              setting_int(c, "explanation_due_working_days", 1), 0};
+                              settings_int(c->db, "explanation_due_working_days", 1, SETTINGS_INT_MAX), 0};
     return deadline_at(cal, &r, c->now);
 }
 
