@@ -4,8 +4,10 @@
  */
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/order.h"
 
 const struct doc_type *const doc_types[] = {
     &contract_doc,
+    &order_doc,
     NULL,
 };

@@ -65,6 +65,59 @@ int store_credit_figures(struct db *db, struct osb_err *e, const char *customer,
     return 0;
 }
 
+int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date_t today,
+                    const char *order, struct credit_figures *f, int64_t *other_earmarks)
+{
+    char ds[11];
+    date_format(today, ds);
+    *other_earmarks = 0;
+    struct dbq *q = db_query(
+        db, e,
+        "SELECT c.credit_limit_fen,"
+        " (SELECT coalesce(sum(amount_fen - settled_fen - credited_fen - written_off_fen), 0)"
+        "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
+        " (SELECT coalesce(sum(CASE WHEN due_date < ?2 THEN amount_fen - settled_fen"
+        "   - credited_fen - written_off_fen ELSE 0 END), 0)"
+        "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
+        " (SELECT min(CASE WHEN due_date < ?2 AND amount_fen - settled_fen - credited_fen"
+        "   - written_off_fen > 0 THEN due_date END)"
+        "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
+        " (SELECT coalesce(sum(open_fen), 0) FROM order_exposure WHERE customer = ?1"
+        "  AND order_no <> ?3),"
+        " (SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?1"
+        "  AND state = 'registered'),"
+        " (SELECT coalesce(sum(unapplied_fen), 0) FROM credit_notes WHERE customer = ?1),"
+        " (SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE customer = ?1"
+        "  AND order_no <> ?3 AND released_at IS NULL AND consumed_by IS NULL)"
+        " FROM customers c WHERE c.code = ?1",
+        "sss", customer, ds, order);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    int64_t pay = 0, notes = 0;
+    if (rc == 1) {
+        f->limit_fen = dbq_int(q, 0);
+        f->open_receivables_fen = dbq_int(q, 1);
+        f->overdue_fen = dbq_int(q, 2);
+        date_t oldest;
+        f->oldest_overdue_days =
+            (!dbq_null(q, 3) && date_parse(dbq_text(q, 3), &oldest)) ? today - oldest : 0;
+        f->open_orders_fen = dbq_int(q, 4);
+        pay = dbq_int(q, 5);
+        notes = dbq_int(q, 6);
+        *other_earmarks = dbq_int(q, 7);
+    }
+    dbq_end(q);
+    if (rc < 0)
+        return -1;
+    /* Unapplied credit of credit notes counts like prepayment (flows.md §4.2.5). */
+    if (!money_add(pay, notes, &f->prepayment_fen))
+        return err_invalid(e, "credit", "amount_overflow", "prepayment overflows");
+    if (!credit_compute(f, 0))
+        return err_invalid(e, "credit", "amount_overflow", "credit figures overflow");
+    return 0;
+}
+
 json_t *credit_json(const struct credit_figures *f)
 {
     return json_pack("{sI sI sI sI sI sI sI si}", "limit_fen", (json_int_t)f->limit_fen,
