@@ -104,18 +104,21 @@ static void read_customer(struct dbq *q, int k, struct order_customer *c)
 static void copy_line(struct order_line *to, const struct order_line *from)
 {
     *to = *from;
-    to->cut_reasons = json_incref(from->cut_reasons);
+    to->cut_reasons = from->cut_reasons ? json_deep_copy(from->cut_reasons) : NULL;
 }
 
-/* The loaded copy store_order_save compares with. */
+static json_t *copy(json_t *v) { return v ? json_deep_copy(v) : NULL; }
+
+/* The loaded copy store_order_save compares with (deep: the flow may change a JSON value in
+   place, e.g. one field of credit_check). */
 static void snapshot(struct order *o)
 {
     struct order *s = xcalloc(1, sizeof *s);
     memcpy(s, o, offsetof(struct order, lines));
-    s->qc = json_incref(o->qc);
-    s->credit_check = json_incref(o->credit_check);
-    s->quota_check = json_incref(o->quota_check);
-    s->warnings = json_incref(o->warnings);
+    s->qc = copy(o->qc);
+    s->credit_check = copy(o->credit_check);
+    s->quota_check = copy(o->quota_check);
+    s->warnings = copy(o->warnings);
     for (size_t i = 0; i < o->nlines; i++)
         copy_line(&s->lines[i], &o->lines[i]);
     s->nlines = o->nlines;
