@@ -366,34 +366,29 @@ static void op_clock_pause(struct order *o) { o->op_paused = true; }
 
 /* ---- QC → AC → CC ----------------------------------------------------------------------- */
 
-/* AC for one line (flows.md §2.4 AC 1–3): the cut, its line of quota_check and its use. */
-static int ac_line(struct ctx *c, const struct order *o, const struct order_line *l,
-                   const char *period, bool loose_ok, int32_t case_size, struct ac_result *r,
-                   json_t *qinfo, struct osb_err *e)
+/* AC for one line (flows.md §2.4 AC 1–3): the cut and its line of quota_check. */
+static void ac_line(const struct quota_facts *f, const struct order_line *l, bool loose_ok,
+                    int32_t case_size, struct ac_result *r, json_t *qinfo)
 {
-    struct quota_facts f;
-    if (store_quota_facts(c->db, e, period, l->sku, o->customer, o->region, &f) < 0)
-        return -1;
     struct ac_input in = {l->qty,
                           case_size,
                           loose_ok,
-                          f.has_customer,
-                          f.has_region,
-                          f.has_customer ? f.customer_qty - f.used_customer : 0,
-                          f.has_region ? f.region_qty + f.transfers_in - f.transfers_out -
-                                             f.used_region
-                                       : 0,
-                          f.approvals - f.approvals_used};
+                          f->has_customer,
+                          f->has_region,
+                          f->has_customer ? f->customer_qty - f->used_customer : 0,
+                          f->has_region ? f->region_qty + f->transfers_in - f->transfers_out -
+                                              f->used_region
+                                        : 0,
+                          f->approvals - f->approvals_used};
     ac_cut(&in, r);
     json_array_append_new(qinfo,
                           json_pack("{si ss so so sI sI}", "line", l->line_no, "sku", l->sku,
                                     "customer_remaining",
-                                    f.has_customer ? json_integer(in.rem_customer) : json_null(),
+                                    f->has_customer ? json_integer(in.rem_customer) : json_null(),
                                     "region_remaining",
-                                    f.has_region ? json_integer(in.rem_region) : json_null(),
+                                    f->has_region ? json_integer(in.rem_region) : json_null(),
                                     "approvals_available", (json_int_t)in.approvals_free,
                                     "kept", (json_int_t)r->kept));
-    return 0;
 }
 
 static json_t *credit_check_json(const struct ctx *c, const struct cc_output *r,
@@ -462,9 +457,9 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
     /* What the order holds is given back first. An accepted order holds no quota and no
        exposure yet (accept comes from submitted, which amend and the first pass leave clean),
        only an earmark a receipt may have made for it. */
-    if ((from == OS_ACCEPTED
-             ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now)
-             : store_order_release_holds(c->db, e, o->number, c->now)) < 0)
+    if (from != OS_ACCEPTED ? store_order_release_holds(c->db, e, o->number, c->now) < 0
+        : o->has_earmark     ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now) < 0
+                             : false)
         return -1;
     /* A prepay-only order checked again gives back the invoice of its last pass (§2.1). */
     if (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0)
@@ -484,16 +479,13 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                                  l->qty,        0,           l->price_fen, pf[i].case_size,
                                  l->loose_units};
     }
-    bool verified = false, market_approved = false;
-    if (store_order_approvals(c->db, e, o->number, &verified, &market_approved) < 0)
-        return -1;
     struct qc_order qo = {ql,
                           o->nlines,
                           is(cu->status, "active"),
                           cu->kam_active && cu->supervisor[0],
                           o->loose_units_approved,
-                          verified,
-                          market_approved,
+                          o->has_verify,
+                          o->has_market_approval,
                           o->has_stated_total,
                           o->stated_total_fen};
     struct qc_failure fails[QC_MAX_FAILURES];
@@ -520,6 +512,21 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         total = 0;
         struct quota_use uses[ORDER_MAX_LINES];
         size_t nuses = 0;
+        /* The quota facts of every non-POP line in one read (one SKU a line: QC passed). */
+        const char *skus[ORDER_MAX_LINES];
+        size_t nq = 0;
+        for (size_t i = 0; i < o->nlines; i++)
+            if (pf[i].kind != PK_POP)
+                skus[nq++] = o->lines[i].sku;
+        static struct quota_facts none;
+        struct quota_facts *qf = nq ? xcalloc(nq, sizeof *qf) : &none;
+        if (store_quota_facts(c->db, e, period, o->customer, o->region, skus, nq, qf) < 0) {
+            if (nq)
+                free(qf);
+            json_decref(qinfo), json_decref(failed);
+            return -1;
+        }
+        size_t qi = 0;
         for (size_t i = 0; i < o->nlines; i++) {
             struct order_line *l = &o->lines[i];
             if (pf[i].kind == PK_POP) {
@@ -527,11 +534,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                 continue;
             }
             struct ac_result r;
-            if (ac_line(c, o, l, period, l->loose_units && o->loose_units_approved,
-                        pf[i].case_size, &r, qinfo, e) < 0) {
-                json_decref(qinfo), json_decref(failed);
-                return -1;
-            }
+            ac_line(&qf[qi++], l, l->loose_units && o->loose_units_approved, pf[i].case_size,
+                    &r, qinfo);
             uses[nuses++] = (struct quota_use){l->sku, l->line_no, r.kept, r.over_qty};
             l->qty_cut = r.cut;
             if (r.cut > 0) {
@@ -549,10 +553,14 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
             kept_all += r.kept;
             if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
                 !money_add(total, l->amount_fen, &total)) {
+                if (nq)
+                    free(qf);
                 json_decref(qinfo), json_decref(failed);
                 return err_invalid(e, "lines", "amount_overflow", "the order total overflows");
             }
         }
+        if (nq)
+            free(qf);
         for (size_t i = 0; i < o->nlines; i++)
             if (pf[i].kind == PK_POP)
                 o->lines[i].amount_fen = 0;

@@ -20,8 +20,14 @@ static const char *nz(const char *s) { return s && *s ? s : NULL; }
     " o.approved_shortfall_fen, o.loose_units_approved, o.accepted_at, o.version,"           \
     " o.created_at, o.delivery_note, o.requested_date, o.qc, o.credit_check, o.quota_check,"  \
     " o.warnings, o.submitted_at, o.pending_approval_at, o.approved_at, o.billed_at,"        \
-    " o.released_at, o.op_started_at, o.op_stopped_at, o.op_receipt_day, o.op_paused"
-#define ORDER_NCOLS 36
+    " o.released_at, o.op_started_at, o.op_stopped_at, o.op_receipt_day, o.op_paused,"       \
+    " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"            \
+    "  AND v.action = 'verify') THEN 1 ELSE 0 END,"                                           \
+    " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"            \
+    "  AND v.action = 'approve-market') THEN 1 ELSE 0 END,"                                   \
+    " CASE WHEN EXISTS (SELECT 1 FROM earmarks em WHERE em.order_no = o.number"              \
+    "  AND em.released_at IS NULL AND em.consumed_by IS NULL) THEN 1 ELSE 0 END"
+#define ORDER_NCOLS 39
 
 #define CUSTOMER_COLS                                                                          \
     "c.code, c.name, c.market, c.region, c.kam, c.rep, c.csr, c.status,"                      \
@@ -75,6 +81,9 @@ static void read_order(struct dbq *q, struct order *o)
     o->op_stopped_at = dbq_int(q, 33);
     cp(o->op_receipt_day, sizeof o->op_receipt_day, dbq_text(q, 34));
     o->op_paused = dbq_int(q, 35) != 0;
+    o->has_verify = dbq_int(q, 36) != 0;
+    o->has_market_approval = dbq_int(q, 37) != 0;
+    o->has_earmark = dbq_int(q, 38) != 0;
 }
 
 static void read_customer(struct dbq *q, int k, struct order_customer *c)
@@ -530,22 +539,37 @@ int store_order_answer(struct db *db, struct osb_err *e, const char *number, jso
                                  " ORDER BY id",
                                  "s", number)
                        : NULL;
-    json_t *memo = tl ? db_rows(db, e,
-                                "SELECT at, by, text FROM order_memo WHERE order_no = ?"
-                                " ORDER BY id",
-                                "s", number)
-                      : NULL;
-    json_t *ships = memo ? db_rows(db, e,
-                                   "SELECT number FROM shipments WHERE order_no = ? ORDER BY id",
-                                   "s", number)
-                         : NULL;
+    /* The memo starts at accept, ST at request-st, shipments at release: the timeline says
+       whether there is anything to read (one statement less each before then). */
+    bool accepted = false, st_asked = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(tl, i, it) {
+        const char *a = json_string_value(json_object_get(it, "action"));
+        accepted = accepted || (a && strcmp(a, "accept") == 0);
+        st_asked = st_asked || (a && strcmp(a, "request-st") == 0);
+    }
+    bool released = !json_is_null(json_object_get(o, "released_at"));
+    json_t *memo = !tl         ? NULL
+                   : !accepted ? json_array()
+                               : db_rows(db, e,
+                                         "SELECT at, by, text FROM order_memo WHERE order_no = ?"
+                                         " ORDER BY id",
+                                         "s", number);
+    json_t *ships = !memo      ? NULL
+                    : !released ? json_array()
+                                : db_rows(db, e,
+                                          "SELECT number FROM shipments WHERE order_no = ?"
+                                          " ORDER BY id",
+                                          "s", number);
     json_t *st = NULL;
     if (!ships ||
-        db_row(db, e, &st,
-               "SELECT id, reason, reason_text, business_record AS \"business_record!j\","
-               " requested_at, requested_by, decide_by, decided_at, result FROM st_requests"
-               " WHERE order_no = ? ORDER BY id DESC LIMIT 1",
-               "s", number) < 0) {
+        (st_asked &&
+         db_row(db, e, &st,
+                "SELECT id, reason, reason_text, business_record AS \"business_record!j\","
+                " requested_at, requested_by, decide_by, decided_at, result FROM st_requests"
+                " WHERE order_no = ? ORDER BY id DESC LIMIT 1",
+                "s", number) < 0)) {
         json_decref(o), json_decref(lines), json_decref(tl), json_decref(memo);
         json_decref(ships);
         return -1;
@@ -565,8 +589,6 @@ int store_order_answer(struct db *db, struct osb_err *e, const char *number, jso
         json_object_del(st, "id");
     }
     json_t *shipnos = json_array();
-    size_t i;
-    json_t *it;
     json_array_foreach(ships, i, it) json_array_append(shipnos, json_object_get(it, "number"));
     json_decref(ships);
     json_object_set_new(o, "lines", lines);
@@ -645,26 +667,6 @@ int store_order_products(struct db *db, struct osb_err *e, const char *const *sk
     }
     json_decref(rows);
     return 0;
-}
-
-int store_order_approvals(struct db *db, struct osb_err *e, const char *number, bool *verified,
-                          bool *market_approved)
-{
-    *verified = *market_approved = false;
-    struct dbq *q = db_query(db, e,
-                             "SELECT coalesce(sum(CASE WHEN action = 'verify' THEN 1 ELSE 0 END),"
-                             " 0), coalesce(sum(CASE WHEN action = 'approve-market' THEN 1"
-                             " ELSE 0 END), 0) FROM order_events WHERE order_no = ?",
-                             "s", number);
-    if (!q)
-        return -1;
-    int rc = dbq_next(q, e);
-    if (rc == 1) {
-        *verified = dbq_int(q, 0) > 0;
-        *market_approved = dbq_int(q, 1) > 0;
-    }
-    dbq_end(q);
-    return rc < 0 ? -1 : 0;
 }
 
 int store_order_assignments(struct db *db, struct osb_err *e, const char *market,

@@ -40,6 +40,9 @@ struct order {
     int64_t op_started_at, op_stopped_at; /* kpis-and-reports §1.2 OP clock; 0 is NULL */
     char op_receipt_day[12];
     bool op_paused;
+    /* Facts read with the row (not written back): the timeline holds a verify and an
+       approve-market (QC-3); an active earmark is held for the order. */
+    bool has_verify, has_market_approval, has_earmark;
     struct order_line lines[ORDER_MAX_LINES];
     size_t nlines;
     struct order *loaded; /* the order as store_order_load read it (owned), for the diff */
@@ -104,9 +107,6 @@ struct order_product {
 /* The product facts of skus[0..n) in one query (unknown SKUs have known = false). */
 int store_order_products(struct db *db, struct osb_err *e, const char *const *skus, size_t n,
                          struct order_product *out);
-/* Whether the timeline holds a verify and an approve-market (QC-3), in one query. */
-int store_order_approvals(struct db *db, struct osb_err *e, const char *number, bool *verified,
-                          bool *market_approved);
 /* OA-3 assignments: CSR (the customer's, else the market's default, else the first active
    csr), BCR (the market's, else the first ssg_leader), the first active warehouse and its SCR
    (else the first warehouse user). csr_in: the customer's own CSR or "". */

@@ -14,44 +14,77 @@
 #include <stdlib.h>
 #include <string.h>
 
-int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *sku,
-                      const char *customer, const char *region, struct quota_facts *f)
+int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
+                      const char *customer, const char *region, const char *const *skus,
+                      size_t n, struct quota_facts *f)
 {
-    memset(f, 0, sizeof *f);
-    struct dbq *q = db_query(
-        db, e,
-        "SELECT (SELECT qty FROM quotas WHERE period = ?1 AND sku = ?2 AND customer = ?3),"
-        " (SELECT qty FROM quotas WHERE period = ?1 AND sku = ?2 AND region = ?4),"
-        " (SELECT coalesce(sum(qty), 0) FROM quota_transfers WHERE period = ?1 AND sku = ?2"
-        "  AND to_region = ?4),"
-        " (SELECT coalesce(sum(qty), 0) FROM quota_transfers WHERE period = ?1 AND sku = ?2"
-        "  AND from_region = ?4),"
-        " (SELECT coalesce(sum(qty - over_qty), 0) FROM quota_uses WHERE released = 0"
-        "  AND period = ?1 AND sku = ?2 AND customer = ?3),"
-        " (SELECT coalesce(sum(qty - over_qty), 0) FROM quota_uses WHERE released = 0"
-        "  AND period = ?1 AND sku = ?2 AND region = ?4),"
-        " (SELECT coalesce(sum(extra_qty), 0) FROM quota_approvals WHERE period = ?1"
-        "  AND sku = ?2 AND customer = ?3),"
-        " (SELECT coalesce(sum(over_qty), 0) FROM quota_uses WHERE released = 0"
-        "  AND period = ?1 AND sku = ?2 AND customer = ?3)",
-        "ssss", period, sku, customer, region);
-    if (!q)
-        return -1;
-    int rc = dbq_next(q, e);
-    if (rc == 1) {
-        f->has_customer = !dbq_null(q, 0);
-        f->customer_qty = dbq_int(q, 0);
-        f->has_region = !dbq_null(q, 1);
-        f->region_qty = dbq_int(q, 1);
-        f->transfers_in = dbq_int(q, 2);
-        f->transfers_out = dbq_int(q, 3);
-        f->used_customer = dbq_int(q, 4);
-        f->used_region = dbq_int(q, 5);
-        f->approvals = dbq_int(q, 6);
-        f->approvals_used = dbq_int(q, 7);
+    memset(f, 0, n * sizeof *f);
+    if (n == 0)
+        return 0;
+    /* One row per SKU: the lines' SKUs as a VALUES list, every figure a subquery on it. */
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "WITH l(i, sku) AS (VALUES ");
+    for (size_t i = 0; i < n; i++) {
+        sb_add(&sql, i ? ", (?, ?)" : "(?, ?)");
+        json_array_append_new(p, json_integer((json_int_t)i));
+        json_array_append_new(p, json_string(skus[i]));
     }
-    dbq_end(q);
-    return rc < 0 ? -1 : 0;
+    json_t *tail = json_pack("[ssssssssssssssss]", period, customer, period, region, period,
+                             region, period, region, period, customer, period, region, period,
+                             customer, period, customer);
+    json_array_extend(p, tail);
+    json_decref(tail);
+    sb_add(&sql,
+           ") SELECT l.i AS i,"
+           " (SELECT qty FROM quotas q WHERE q.period = ? AND q.sku = l.sku AND q.customer = ?)"
+           "  AS cq,"
+           " (SELECT qty FROM quotas q WHERE q.period = ? AND q.sku = l.sku AND q.region = ?)"
+           "  AS rq,"
+           " (SELECT coalesce(sum(qty), 0) FROM quota_transfers t WHERE t.period = ?"
+           "  AND t.sku = l.sku AND t.to_region = ?) AS tin,"
+           " (SELECT coalesce(sum(qty), 0) FROM quota_transfers t WHERE t.period = ?"
+           "  AND t.sku = l.sku AND t.from_region = ?) AS tout,"
+           " (SELECT coalesce(sum(qty - over_qty), 0) FROM quota_uses u WHERE u.released = 0"
+           "  AND u.period = ? AND u.sku = l.sku AND u.customer = ?) AS uc,"
+           " (SELECT coalesce(sum(qty - over_qty), 0) FROM quota_uses u WHERE u.released = 0"
+           "  AND u.period = ? AND u.sku = l.sku AND u.region = ?) AS ur,"
+           " (SELECT coalesce(sum(extra_qty), 0) FROM quota_approvals a WHERE a.period = ?"
+           "  AND a.sku = l.sku AND a.customer = ?) AS ap,"
+           " (SELECT coalesce(sum(over_qty), 0) FROM quota_uses u WHERE u.released = 0"
+           "  AND u.period = ? AND u.sku = l.sku AND u.customer = ?) AS apu"
+           " FROM l ORDER BY l.i");
+    /* The VALUES parameters come first in the text, so they are bound first. */
+    json_t *rows = db_rows_a(db, e, sql.buf, p);
+    sb_free(&sql);
+    json_decref(p);
+    if (!rows)
+        return -1;
+    size_t k;
+    json_t *r;
+    json_array_foreach(rows, k, r) {
+        static const char *const col[9] = {"i",  "cq", "rq", "tin", "tout",
+                                           "uc", "ur", "ap", "apu"};
+        json_t *v[9];
+        for (size_t j = 0; j < 9; j++)
+            v[j] = json_object_get(r, col[j]);
+        json_int_t i = json_integer_value(v[0]);
+        if (i < 0 || (size_t)i >= n)
+            continue;
+        struct quota_facts *x = &f[i];
+        x->has_customer = !json_is_null(v[1]);
+        x->customer_qty = json_integer_value(v[1]);
+        x->has_region = !json_is_null(v[2]);
+        x->region_qty = json_integer_value(v[2]);
+        x->transfers_in = json_integer_value(v[3]);
+        x->transfers_out = json_integer_value(v[4]);
+        x->used_customer = json_integer_value(v[5]);
+        x->used_region = json_integer_value(v[6]);
+        x->approvals = json_integer_value(v[7]);
+        x->approvals_used = json_integer_value(v[8]);
+    }
+    json_decref(rows);
+    return 0;
 }
 
 int store_quota_uses(struct db *db, struct osb_err *e, const char *period, const char *customer,

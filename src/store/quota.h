@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What AC needs for one line, read in one statement. */
+/* What AC needs for one line. */
 struct quota_facts {
     bool has_customer, has_region; /* a quota row exists */
     int64_t customer_qty, region_qty;
@@ -21,8 +21,10 @@ struct quota_facts {
     int64_t used_customer, used_region;  /* active uses less what SLT approvals covered */
     int64_t approvals, approvals_used;   /* SLT extra quantities of the customer, and used */
 };
-int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *sku,
-                      const char *customer, const char *region, struct quota_facts *f);
+/* The facts of skus[0..n) for the customer and its region, into f[0..n), one statement. */
+int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
+                      const char *customer, const char *region, const char *const *skus,
+                      size_t n, struct quota_facts *f);
 
 /* One use of a quota by an order line (kept, of which over_qty from SLT approvals). */
 struct quota_use {
