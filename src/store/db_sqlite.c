@@ -314,7 +314,6 @@ static int changes(struct dbq *q) { return q->pq ? pgq_changes(q->pq) : sqlite3_
 static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
 {
     db->statements++;
-    if (getenv("OSB_TRACE_SQL")) fprintf(stderr, "SQL: %.150s\n", sql);
     if (db->pg)
         return pg_wrap(db, pgdb_query_a(db->pg, e, sql, params));
     db = conn(db);
@@ -369,7 +368,6 @@ static struct dbq *vquery(struct db *db, struct osb_err *e, const char *sql, con
                           va_list ap)
 {
     db->statements++;
-    if (getenv("OSB_TRACE_SQL")) fprintf(stderr, "SQL: %.150s\n", sql);
     if (db->pg)
         return pg_wrap(db, pgdb_vquery(db->pg, e, sql, types, ap));
     db = conn(db);
