@@ -533,29 +533,37 @@ int store_order_answer(struct db *db, struct osb_err *e, const char *number, jso
                             "  b.order_no = l.order_no AND b.line_no = l.line_no) AS qty_backordered"
                             " FROM order_lines l WHERE order_no = ? ORDER BY line_no",
                             "s", number);
-    json_t *tl = lines ? db_rows(db, e,
-                                 "SELECT step, action, actor, on_behalf_of, at, comment,"
-                                 " from_state, to_state FROM order_events WHERE order_no = ?"
-                                 " ORDER BY id",
-                                 "s", number)
-                       : NULL;
-    /* The memo starts at accept, ST at request-st, shipments at release: the timeline says
-       whether there is anything to read (one statement less each before then). */
-    bool accepted = false, st_asked = false;
+    /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry). */
+    json_t *both = lines ? db_rows(db, e,
+                                   "SELECT 0 AS k, id, step, action, actor, on_behalf_of, at,"
+                                   " comment, from_state, to_state, NULL AS memo_by,"
+                                   " NULL AS memo_text FROM order_events WHERE order_no = ?"
+                                   " UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, at, NULL,"
+                                   " NULL, NULL, by, text FROM order_memo WHERE order_no = ?"
+                                   " ORDER BY 1, 2",
+                                   "ss", number, number)
+                         : NULL;
+    json_t *tl = both ? json_array() : NULL, *memo = both ? json_array() : NULL;
+    /* ST exists after request-st, shipments after release: one statement less each before. */
+    bool st_asked = false;
     size_t i;
     json_t *it;
-    json_array_foreach(tl, i, it) {
+    json_array_foreach(both, i, it) {
+        if (json_integer_value(json_object_get(it, "k")) == 1) {
+            json_array_append_new(memo, json_pack("{sO sO sO}", "at", json_object_get(it, "at"),
+                                                  "by", json_object_get(it, "memo_by"), "text",
+                                                  json_object_get(it, "memo_text")));
+            continue;
+        }
         const char *a = json_string_value(json_object_get(it, "action"));
-        accepted = accepted || (a && strcmp(a, "accept") == 0);
         st_asked = st_asked || (a && strcmp(a, "request-st") == 0);
+        static const char *const drop[] = {"k", "id", "memo_by", "memo_text"};
+        for (size_t d = 0; d < sizeof drop / sizeof drop[0]; d++)
+            json_object_del(it, drop[d]);
+        json_array_append(tl, it);
     }
+    json_decref(both);
     bool released = !json_is_null(json_object_get(o, "released_at"));
-    json_t *memo = !tl         ? NULL
-                   : !accepted ? json_array()
-                               : db_rows(db, e,
-                                         "SELECT at, by, text FROM order_memo WHERE order_no = ?"
-                                         " ORDER BY id",
-                                         "s", number);
     json_t *ships = !memo      ? NULL
                     : !released ? json_array()
                                 : db_rows(db, e,
