@@ -87,12 +87,11 @@ static int kstate(const void *p) { return ((const struct odoc *)p)->o.state; }
 static int64_t kversion(const void *p) { return ((const struct odoc *)p)->o.version; }
 
 /* The order as api.md §3.3 shows it (without allowed_actions). */
-static int order_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+static int order_json(struct ctx *c, const struct order *d, json_t **out, struct osb_err *e)
 {
     json_t *o;
-    int rc = store_order_answer(c->db, e, number, &o);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no order '%s'", number);
+    if (store_order_answer(c->db, e, d, &o) < 0)
+        return -1;
     static const char *const times[] = {"submitted_at", "accepted_at", "pending_approval_at",
                                         "approved_at",  "billed_at",   "released_at",
                                         "op_started_at", "op_stopped_at", "created_at",
@@ -132,7 +131,7 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
 
 static int kanswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
-    return order_json(c, ((struct odoc *)p)->o.number, out, e);
+    return order_json(c, &((struct odoc *)p)->o, out, e);
 }
 
 static const struct doc_kind kind;
@@ -1333,14 +1332,7 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     json_decref(after);
     if (rc < 0)
         goto out;
-    rc = order_json(c, o->number, out, e);
-    if (rc == 0) {
-        struct odoc d = {.cu = cu};
-        d.o.state = OS_DRAFT;
-        snprintf(d.o.number, sizeof d.o.number, "%s", o->number);
-        snprintf(d.o.created_by, sizeof d.o.created_by, "%s", o->created_by);
-        doc_answer_actions(c, &kind, &d, *out);
-    }
+    rc = doc_get(c, &kind, o->number, out, e);
 out:
     json_decref(n);
     json_decref(warnings);

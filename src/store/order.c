@@ -26,8 +26,9 @@ static const char *nz(const char *s) { return s && *s ? s : NULL; }
     " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"            \
     "  AND v.action = 'approve-market') THEN 1 ELSE 0 END,"                                   \
     " CASE WHEN EXISTS (SELECT 1 FROM earmarks em WHERE em.order_no = o.number"              \
-    "  AND em.released_at IS NULL AND em.consumed_by IS NULL) THEN 1 ELSE 0 END"
-#define ORDER_NCOLS 39
+    "  AND em.released_at IS NULL AND em.consumed_by IS NULL) THEN 1 ELSE 0 END,"               \
+    " o.source, o.supersedes, o.contract, o.note, o.updated_at"
+#define ORDER_NCOLS 44
 
 #define CUSTOMER_COLS                                                                          \
     "c.code, c.name, c.market, c.region, c.kam, c.rep, c.csr, c.status,"                      \
@@ -84,6 +85,11 @@ static void read_order(struct dbq *q, struct order *o)
     o->has_verify = dbq_int(q, 36) != 0;
     o->has_market_approval = dbq_int(q, 37) != 0;
     o->has_earmark = dbq_int(q, 38) != 0;
+    cp(o->source, sizeof o->source, dbq_text(q, 39));
+    cp(o->supersedes, sizeof o->supersedes, dbq_text(q, 40));
+    cp(o->contract, sizeof o->contract, dbq_text(q, 41));
+    o->note = dbq_null(q, 42) ? NULL : strdup(dbq_text(q, 42));
+    o->updated_at = dbq_int(q, 43);
 }
 
 static void read_customer(struct dbq *q, int k, struct order_customer *c)
@@ -124,6 +130,7 @@ static void snapshot(struct order *o)
 {
     struct order *s = xcalloc(1, sizeof *s);
     memcpy(s, o, offsetof(struct order, lines));
+    s->note = NULL; /* the answer's only, never compared */
     s->qc = copy(o->qc);
     s->credit_check = copy(o->credit_check);
     s->quota_check = copy(o->quota_check);
@@ -213,6 +220,8 @@ static void release_one(struct order *o)
     json_decref(o->quota_check);
     json_decref(o->warnings);
     o->qc = o->credit_check = o->quota_check = o->warnings = NULL;
+    free(o->note);
+    o->note = NULL;
 }
 
 void store_order_release(struct order *o)
@@ -504,35 +513,83 @@ int store_other_earmarks(struct db *db, struct osb_err *e, const char *customer,
 
 /* ---- reads of the order flow ------------------------------------------------------------ */
 
-int store_order_answer(struct db *db, struct osb_err *e, const char *number, json_t **out)
+static json_t *ts_or_null(int64_t t) { return t ? json_integer(t) : json_null(); }
+static json_t *json_or_null(json_t *v) { return v ? json_deep_copy(v) : json_null(); }
+
+int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, json_t **out)
 {
     *out = NULL;
-    json_t *o;
-    int rc = db_row(db, e, &o,
-                    "SELECT number, customer, state, source, note, requested_date,"
-                    " stated_total_fen, total_fen, market, region, kam, um, mm, csr, scr, bcr,"
-                    " warehouse, credit_check AS \"credit_check!j\", qc AS \"qc!j\","
-                    " quota_check AS \"quota_check!j\", warnings AS \"warnings!j\","
-                    " earmark_fen, approved_shortfall_fen,"
-                    " loose_units_approved AS \"loose_units_approved!b\", delivery_note,"
-                    " supersedes, contract, submitted_at, accepted_at, pending_approval_at,"
-                    " approved_at, billed_at, released_at, op_started_at, op_receipt_day,"
-                    " op_stopped_at, version, created_at, created_by, updated_at FROM orders"
-                    " WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc;
-    json_t *lines = db_rows(db, e,
-                            "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
-                            " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
-                            /* entities §5.2 derived quantities, from the SP rows */
-                            " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl"
-                            "  JOIN shipments s ON s.number = sl.shipment WHERE s.order_no ="
-                            "  l.order_no AND sl.line_no = l.line_no) AS qty_shipped,"
-                            " (SELECT coalesce(sum(b.qty_open), 0) FROM backorders b WHERE"
-                            "  b.order_no = l.order_no AND b.line_no = l.line_no) AS qty_backordered"
-                            " FROM order_lines l WHERE order_no = ? ORDER BY line_no",
-                            "s", number);
+    const char *number = d->number;
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_string(d->number));
+    json_object_set_new(o, "customer", json_string(d->customer));
+    json_object_set_new(o, "state", json_string(order_state_str(d->state)));
+    json_object_set_new(o, "source", str_or_null(d->source));
+    json_object_set_new(o, "note", str_or_null(d->note));
+    json_object_set_new(o, "requested_date", str_or_null(d->requested_date));
+    json_object_set_new(o, "stated_total_fen",
+                        d->has_stated_total ? json_integer(d->stated_total_fen) : json_null());
+    json_object_set_new(o, "total_fen", json_integer(d->total_fen));
+    json_object_set_new(o, "market", json_string(d->market));
+    json_object_set_new(o, "region", json_string(d->region));
+    json_object_set_new(o, "kam", str_or_null(d->kam));
+    json_object_set_new(o, "um", str_or_null(d->um));
+    json_object_set_new(o, "mm", str_or_null(d->mm));
+    json_object_set_new(o, "csr", str_or_null(d->csr));
+    json_object_set_new(o, "scr", str_or_null(d->scr));
+    json_object_set_new(o, "bcr", str_or_null(d->bcr));
+    json_object_set_new(o, "warehouse", str_or_null(d->warehouse));
+    json_object_set_new(o, "credit_check", json_or_null(d->credit_check));
+    json_object_set_new(o, "qc", json_or_null(d->qc));
+    json_object_set_new(o, "quota_check", json_or_null(d->quota_check));
+    json_object_set_new(o, "warnings", json_or_null(d->warnings));
+    json_object_set_new(o, "earmark_fen", json_integer(d->earmark_fen));
+    json_object_set_new(o, "approved_shortfall_fen", json_integer(d->approved_shortfall_fen));
+    json_object_set_new(o, "loose_units_approved", json_boolean(d->loose_units_approved));
+    json_object_set_new(o, "delivery_note", str_or_null(d->delivery_note));
+    json_object_set_new(o, "supersedes", str_or_null(d->supersedes));
+    json_object_set_new(o, "contract", str_or_null(d->contract));
+    json_object_set_new(o, "submitted_at", ts_or_null(d->submitted_at));
+    json_object_set_new(o, "accepted_at", ts_or_null(d->accepted_at));
+    json_object_set_new(o, "pending_approval_at", ts_or_null(d->pending_approval_at));
+    json_object_set_new(o, "approved_at", ts_or_null(d->approved_at));
+    json_object_set_new(o, "billed_at", ts_or_null(d->billed_at));
+    json_object_set_new(o, "released_at", ts_or_null(d->released_at));
+    json_object_set_new(o, "op_started_at", ts_or_null(d->op_started_at));
+    json_object_set_new(o, "op_receipt_day", str_or_null(d->op_receipt_day));
+    json_object_set_new(o, "op_stopped_at", ts_or_null(d->op_stopped_at));
+    json_object_set_new(o, "version", json_integer(d->version));
+    json_object_set_new(o, "created_at", json_integer(d->created_at));
+    json_object_set_new(o, "created_by", json_string(d->created_by));
+    json_object_set_new(o, "updated_at", json_integer(d->updated_at));
+    bool released = d->released_at != 0;
+    json_t *lines;
+    if (released) {
+        lines = db_rows(db, e,
+                        "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
+                        " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
+                        /* entities §5.2 derived quantities, from the SP rows */
+                        " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl"
+                        "  JOIN shipments s ON s.number = sl.shipment WHERE s.order_no ="
+                        "  l.order_no AND sl.line_no = l.line_no) AS qty_shipped,"
+                        " (SELECT coalesce(sum(b.qty_open), 0) FROM backorders b WHERE"
+                        "  b.order_no = l.order_no AND b.line_no = l.line_no) AS qty_backordered"
+                        " FROM order_lines l WHERE order_no = ? ORDER BY line_no",
+                        "s", number);
+    } else {
+        /* Nothing is shipped or backordered before release. */
+        lines = json_array();
+        for (size_t i = 0; i < d->nlines; i++) {
+            const struct order_line *l = &d->lines[i];
+            json_array_append_new(
+                lines, json_pack("{si ss sI sI sI sI sb so si si}", "line_no", l->line_no,
+                                 "sku", l->sku, "qty", (json_int_t)l->qty, "qty_cut",
+                                 (json_int_t)l->qty_cut, "price_fen", (json_int_t)l->price_fen,
+                                 "amount_fen", (json_int_t)l->amount_fen, "loose_units",
+                                 l->loose_units, "cut_reasons", json_or_null(l->cut_reasons),
+                                 "qty_shipped", 0, "qty_backordered", 0));
+        }
+    }
     /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry). */
     json_t *both = lines ? db_rows(db, e,
                                    "SELECT 0 AS k, id, step, action, actor, on_behalf_of, at,"
@@ -543,6 +600,8 @@ int store_order_answer(struct db *db, struct osb_err *e, const char *number, jso
                                    " ORDER BY 1, 2",
                                    "ss", number, number)
                          : NULL;
+    if (!lines)
+        json_decref(o), o = NULL;
     json_t *tl = both ? json_array() : NULL, *memo = both ? json_array() : NULL;
     /* ST exists after request-st, shipments after release: one statement less each before. */
     bool st_asked = false;
@@ -558,12 +617,11 @@ int store_order_answer(struct db *db, struct osb_err *e, const char *number, jso
         const char *a = json_string_value(json_object_get(it, "action"));
         st_asked = st_asked || (a && strcmp(a, "request-st") == 0);
         static const char *const drop[] = {"k", "id", "memo_by", "memo_text"};
-        for (size_t d = 0; d < sizeof drop / sizeof drop[0]; d++)
-            json_object_del(it, drop[d]);
+        for (size_t k = 0; k < sizeof drop / sizeof drop[0]; k++)
+            json_object_del(it, drop[k]);
         json_array_append(tl, it);
     }
     json_decref(both);
-    bool released = !json_is_null(json_object_get(o, "released_at"));
     json_t *ships = !memo      ? NULL
                     : !released ? json_array()
                                 : db_rows(db, e,
@@ -605,7 +663,7 @@ int store_order_answer(struct db *db, struct osb_err *e, const char *number, jso
     json_object_set_new(o, "shipments", shipnos);
     json_object_set_new(o, "st", st ? st : json_null());
     *out = o;
-    return 1;
+    return 0;
 }
 
 int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *u,

@@ -43,6 +43,10 @@ struct order {
     /* Facts read with the row (not written back): the timeline holds a verify and an
        approve-market (QC-3); an active earmark is held for the order. */
     bool has_verify, has_market_approval, has_earmark;
+    /* Read for the answer only. */
+    char source[16], supersedes[DOCNO_MAX], contract[40];
+    char *note; /* owned, NULL when none */
+    int64_t updated_at;
     struct order_line lines[ORDER_MAX_LINES];
     size_t nlines;
     struct order *loaded; /* the order as store_order_load read it (owned), for the diff */
@@ -83,10 +87,11 @@ int store_order_set_credit_check(struct db *db, struct osb_err *e, const char *n
 
 /* ---- reads of the order flow ---- */
 
-/* The order as api.md §3.3 shows it, timestamps as stored (µs) for the flow to format:
-   the row, lines with qty_shipped / qty_backordered, timeline, memo, shipments, the last ST
-   request with its votes. 1 found, 0 none, -1 error. */
-int store_order_answer(struct db *db, struct osb_err *e, const char *number, json_t **out);
+/* The order as api.md §3.3 shows it, timestamps as stored (µs) for the flow to format: the
+   row and lines from the loaded aggregate o (the lines read again with qty_shipped /
+   qty_backordered once the order is released; before, both are 0), then timeline, memo,
+   shipments and the last ST request with its votes. 0, or -1 with e set. */
+int store_order_answer(struct db *db, struct osb_err *e, const struct order *o, json_t **out);
 
 /* A list page of order numbers (GET /orders): u's scope (the deputy director also sees every
    st_pending order), state IN (a,b), customer, market, created in [from_ts, to_ts). */
