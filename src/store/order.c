@@ -499,17 +499,6 @@ int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
                : 0;
 }
 
-int store_other_earmarks(struct db *db, struct osb_err *e, const char *customer,
-                         const char *number, int64_t *out)
-{
-    *out = 0;
-    return db_int(db, e, out,
-                  "SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE customer = ?"
-                  " AND order_no <> ? AND released_at IS NULL AND consumed_by IS NULL",
-                  "ss", customer, number) < 0
-               ? -1
-               : 0;
-}
 
 /* ---- reads of the order flow ------------------------------------------------------------ */
 

@@ -179,8 +179,5 @@ int store_order_set_exposure(struct db *db, struct osb_err *e, const char *numbe
 /* Sets the order's active earmark to amount (the previous one is released). */
 int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
                         const char *customer, int64_t amount, int64_t now);
-/* Σ active earmarks of the customer's orders other than number. */
-int store_other_earmarks(struct db *db, struct osb_err *e, const char *customer,
-                         const char *number, int64_t *out);
 
 #endif
