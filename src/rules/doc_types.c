@@ -5,6 +5,7 @@
 #include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/order.h"
 #include "rules/osb_issue.h"
 #include "rules/refund.h"
 #include "rules/returns.h"
@@ -12,9 +13,10 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &contract_doc,
+    &order_doc,
     &shipment_doc,
     &backorder_doc,
+    &contract_doc,
     &return_doc,
     &refund_doc,
     &write_off_doc,
