@@ -40,6 +40,9 @@ struct ctx {
        again (flows.md §2.5 rule 5-7) without billing depending on the order flow. Set by
        whoever makes the ctx (http/server.c, cli/common.c) to order_recheck_customer. */
     int (*money_changed)(struct ctx *c, const char *customer, struct osb_err *e);
+    /* Notifications queued by this request and not yet written (flow/notify.h): while not
+       NULL, notify() collects into it and notify_flush() writes them all at once. */
+    json_t *notes;
 };
 
 /* The acting user as the pure scope rules see it. */

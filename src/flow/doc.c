@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/sb.h"
 #include "flow/flow.h"
+#include "flow/notify.h"
 #include "flow/session.h"
 
 #include <stdio.h>
@@ -145,8 +146,20 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
         goto out;
     x.comment = jstr(body, "comment");
     x.audit_after = json_object();
-    if ((k->check && k->check(&x, e) < 0) || (k->run[a] && k->run[a](&x, e) < 0) ||
-        (k->save && k->save(&x, e) < 0) || (k->event && k->event(&x, e) < 0))
+    /* Notifications of the action are collected and written at once (notify_flush). */
+    json_t *outer_notes = c->notes;
+    if (!outer_notes)
+        c->notes = json_array();
+    int step = (k->check && k->check(&x, e) < 0) || (k->run[a] && k->run[a](&x, e) < 0) ||
+                       (k->save && k->save(&x, e) < 0) || (k->event && k->event(&x, e) < 0) ||
+                       (!outer_notes && notify_flush(c, e) < 0)
+                   ? -1
+                   : 0;
+    if (!outer_notes) {
+        json_decref(c->notes);
+        c->notes = NULL;
+    }
+    if (step < 0)
         goto out;
     rc = audit(&x, number, version, e);
     if (rc == 0) {

@@ -24,6 +24,16 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
     va_start(ap, subject_fmt);
     sb_vaddf(&subj, subject_fmt, ap);
     va_end(ap);
+    if (c->notes) {
+        json_array_append_new(c->notes,
+                              json_pack("{ss ss ss so so}", "event", event, "recipient",
+                                        recipient, "subject", sb_str(&subj), "document",
+                                        document ? json_string(document) : json_null(),
+                                        "dedup_key",
+                                        dedup_key ? json_string(dedup_key) : json_null()));
+        sb_free(&subj);
+        return 0;
+    }
     int64_t id = 0;
     int rc = store_notify_add(c->db, e, event, recipient, sb_str(&subj), document, dedup_key,
                               c->now, &id);
@@ -34,6 +44,15 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
        transaction for a user with an address; flow/mail.c delivers it. The address is taken
        now, so the mail goes where the user's address pointed when the event happened. */
     return store_notify_email(c->db, e, id, recipient, c->now);
+}
+
+int notify_flush(struct ctx *c, struct osb_err *e)
+{
+    if (!c->notes || json_array_size(c->notes) == 0)
+        return 0;
+    int rc = store_notify_add_many(c->db, e, c->notes, c->now);
+    json_array_clear(c->notes);
+    return rc;
 }
 
 static void fix_row(json_t *it, int tz)

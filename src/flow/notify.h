@@ -15,6 +15,11 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
            const char *document, const char *dedup_key, const char *subject_fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
+/* Writes what notify() collected while c->notes was set (2 statements in all), and empties it.
+   The document kernel collects during an action and flushes before its answer, so an action
+   that tells five people writes two rows of SQL, not ten. */
+int notify_flush(struct ctx *c, struct osb_err *e);
+
 int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, json_t **out,
                 struct osb_err *e);
 int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);

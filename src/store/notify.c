@@ -3,6 +3,8 @@
  */
 #include "store/notify.h"
 
+#include "core/sb.h"
+
 #define NOTIFY_COLS                                                                                \
     "SELECT id, event, subject, document, created_at, read_at,"                                    \
     " read_at IS NOT NULL AS \"read!b\" FROM notifications"
@@ -35,6 +37,60 @@ int store_notify_email(struct db *db, struct osb_err *e, int64_t id, const char 
                    "iiis", id, now, now, recipient) < 0
                ? -1
                : 0;
+}
+
+int store_notify_add_many(struct db *db, struct osb_err *e, json_t *notes, int64_t now)
+{
+    size_t n = json_array_size(notes);
+    if (n == 0)
+        return 0;
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "INSERT INTO notifications(event, recipient, channel, subject, document,"
+                 " dedup_key, created_at) VALUES");
+    size_t i;
+    json_t *it;
+    json_array_foreach(notes, i, it)
+    {
+        sb_add(&sql, i ? ",(?,?,'in_app',?,?,?,?)" : "(?,?,'in_app',?,?,?,?)");
+        static const char *const keys[] = {"event", "recipient", "subject", "document",
+                                           "dedup_key"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            json_t *v = json_object_get(it, keys[k]);
+            json_array_append(p, v ? v : json_null());
+        }
+        json_array_append_new(p, json_integer(now));
+    }
+    sb_add(&sql, " ON CONFLICT(dedup_key) DO NOTHING RETURNING id, recipient");
+    json_t *rows = db_rows_a(db, e, sql.buf, p);
+    sb_free(&sql);
+    json_decref(p);
+    if (!rows)
+        return -1;
+    int rc = 0;
+    if (json_array_size(rows) > 0) {
+        /* The e-mail twins: the address is taken now, so the mail goes where the user's
+           address pointed when the event happened. VALUES names its columns column1.. on
+           SQLite and PostgreSQL alike. */
+        p = json_array();
+        sb_add(&sql, "INSERT INTO notification_emails(notification, address, created_at,"
+                     " send_after) SELECT v.column1, u.email, ?, ? FROM (VALUES");
+        json_array_append_new(p, json_integer(now));
+        json_array_append_new(p, json_integer(now));
+        json_array_foreach(rows, i, it)
+        {
+            sb_add(&sql, i ? ",(?,?)" : "(?,?)");
+            json_array_append(p, json_object_get(it, "id"));
+            json_array_append(p, json_object_get(it, "recipient"));
+        }
+        sb_add(&sql, ") v JOIN users u ON u.username = v.column2 WHERE u.active = 1"
+                     " AND u.email IS NOT NULL AND u.email <> ''");
+        rc = db_exec_a(db, e, sql.buf, p) < 0 ? -1 : 0;
+        sb_free(&sql);
+        json_decref(p);
+    }
+    json_decref(rows);
+    return rc;
 }
 
 json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient, bool unread_only,

@@ -36,6 +36,15 @@ async function expectState(page, state, zh) {
   assert.equal(await text(page, '#order-state'), zh, `badge of ${state}`);
 }
 
+/** The order page's action buttons are exactly the server's allowed_actions for this user. */
+async function expectButtons(page, username, url) {
+  const o = (await apiGet(await apiToken(username), url)).body;
+  const shown = await page.locator('.page-order button[id^="act-"], .page-order a[id^="act-"]').evaluateAll(
+    (els) => els.map((e) => e.id.replace(/^act-/, '').replace(/^st-vote-(yes|no)$/, 'st-vote')));
+  assert.deepEqual([...new Set(shown)].sort(), [...o.allowed_actions].sort(), `${username}'s buttons`);
+  return o;
+}
+
 test('an order goes from creation (kam_GZ) to released, every step clicked in the UI', T, async () => {
   await withPage(async (page) => {
     // kam_GZ: 新建订单 for GZ02, one line; 25 is not whole cases (12 a case) and says so.
@@ -80,6 +89,15 @@ test('an order goes from creation (kam_GZ) to released, every step clicked in th
     assert.match(await text(page, '#cc-reason'), /信用/);
     // csr_a is nobody's secretary: no approve button.
     assert.equal(await page.locator('#act-approve').count(), 0);
+    await expectButtons(page, 'csr_a', url);
+
+    // ssg_leader is the deputy's secretary: the page offers the deputy's actions by proxy
+    // (with the phone confirmation), exactly those the server lists.
+    await switchUser(page, 'ssg_leader', url);
+    await page.waitForSelector('#proxy-note');
+    const asSecretary = await expectButtons(page, 'ssg_leader', url);
+    assert.ok(asSecretary.allowed_actions.includes('approve'), 'the secretary may approve by proxy');
+    assert.ok((asSecretary.proxy_actions || []).includes('approve'), 'approve is a proxy action');
 
     // The market S is supervised by the deputy director.
     await switchUser(page, 'deputy', url);
