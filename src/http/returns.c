@@ -16,7 +16,8 @@ int h_return_create(struct req *r, struct osb_err *e)
 
 int h_return_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"state", "order", "customer", "q", "limit", "cursor", NULL};
+    static const char *const allowed[] = {"state", "order",  "customer", "q",
+                                          "limit", "cursor", NULL};
     struct return_query q = {req_query(r, "state"), req_query(r, "order"), req_query(r, "customer"),
                              req_query(r, "cursor"), 50, req_query(r, "q")};
     json_t *out;

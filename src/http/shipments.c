@@ -9,7 +9,8 @@
 
 int h_shipment_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"state", "order", "customer", "q", "limit", "cursor", NULL};
+    static const char *const allowed[] = {"state", "order",  "customer", "q",
+                                          "limit", "cursor", NULL};
     struct shipment_query q = {req_query(r, "state"), req_query(r, "order"),
                                req_query(r, "customer"), req_query(r, "cursor"), 50,
                                req_query(r, "q")};

@@ -283,7 +283,7 @@ int store_osb_issue_list(struct db *db, struct osb_err *e, const struct osb_view
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     sb_add(&sql, ISSUE_COLS " LEFT JOIN customers qc ON qc.code = i.customer"
-                             " WHERE i.opened_at >= ? AND i.opened_at < ?");
+                            " WHERE i.opened_at >= ? AND i.opened_at < ?");
     json_array_append_new(p, json_integer(f->opened_from));
     json_array_append_new(p, json_integer(f->opened_to));
     store_filter_in(&sql, p, "i.state", f->state);
