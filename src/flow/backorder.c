@@ -253,7 +253,8 @@ int backorder_list(struct ctx *c, const struct backorder_query *q, json_t **out,
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct backorder_filter f = {q->state, q->order, q->customer, q->sku, q->cursor, q->limit};
+    struct backorder_filter f = {q->state,  q->order, q->customer, q->sku,
+                                 q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_backorder_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -17,6 +17,7 @@ int backorder_get(struct ctx *c, const char *number, json_t **out, struct osb_er
 struct backorder_query {
     const char *state, *order, *customer, *sku, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int backorder_list(struct ctx *c, const struct backorder_query *q, json_t **out, struct osb_err *e);
 

@@ -270,7 +270,7 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct contract_filter f = {q->customer, q->state, q->kind, q->cursor, q->limit};
+    struct contract_filter f = {q->customer, q->state, q->kind, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_contract_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -19,6 +19,7 @@ int contract_get(struct ctx *c, const char *number, json_t **out, struct osb_err
 struct contract_query {
     const char *customer, *state, *kind, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int contract_list(struct ctx *c, const struct contract_query *q, json_t **out,
                   struct osb_err *e);

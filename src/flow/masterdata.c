@@ -540,7 +540,12 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
         return err_forbidden(e, "role", "the role %s may not list users", role_str(c->user.role));
     struct rec_filter f[16];
     size_t nf = 0;
+    const char *search = NULL; /* api.md §5.1 q=: customers by code or name, products by SKU */
     for (size_t i = 0; i < q->n; i++) {
+        if (strcmp(q->names[i], "q") == 0 && (d == &rd_customer || d == &rd_product)) {
+            search = q->values[i];
+            continue;
+        }
         const struct filter_def *fd = o->filters;
         while (fd->name && strcmp(fd->name, q->names[i]) != 0)
             fd++;
@@ -568,8 +573,8 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
     /* Customers: only those in the caller's data scope. */
     struct scope_user su;
     ctx_scope_user(c, &su);
-    json_t *rows =
-        store_md_list(c->db, e, d, f, nf, d == &rd_customer ? &su : NULL, q->cursor, q->limit);
+    json_t *rows = store_md_list(c->db, e, d, f, nf, d == &rd_customer ? &su : NULL, search,
+                                 q->cursor, q->limit);
     if (!rows)
         return -1;
     size_t ti;

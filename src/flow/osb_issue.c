@@ -571,7 +571,8 @@ int osb_issue_list(struct ctx *c, const struct osb_issue_query *q, json_t **out,
                                  .opened_from = INT64_MIN,
                                  .opened_to = INT64_MAX,
                                  .after_id = q->after_id,
-                                 .limit = q->limit};
+                                 .limit = q->limit,
+                                 .q = q->q};
     if (q->from) {
         if (!date_parse(q->from, &d))
             return err_bad(e, "from", "from must be a date YYYY-MM-DD");

@@ -57,6 +57,7 @@ struct osb_issue_query {
     const char *state, *rule, *department, *source, *document, *market, *from, *to;
     int64_t after_id; /* cursor: the last id seen, 0 for the first page */
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* GET /osb-issues (state=a,b). */
 int osb_issue_list(struct ctx *c, const struct osb_issue_query *q, json_t **out, struct osb_err *e);

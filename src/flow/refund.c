@@ -362,7 +362,7 @@ int refund_list(struct ctx *c, const struct refund_query *q, json_t **out, struc
         return err_forbidden(e, "role", "the role %s does not see refunds", role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct refund_filter f = {q->customer, q->state, q->cursor, q->limit};
+    struct refund_filter f = {q->customer, q->state, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_refund_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -26,6 +26,7 @@
 struct refund_query {
     const char *customer, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 
 int refund_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
@@ -38,6 +39,7 @@ int refund_act(struct ctx *c, const char *number, const char *action, json_t *bo
 struct write_off_query {
     const char *customer, *invoice, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 
 int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);

@@ -381,7 +381,7 @@ int return_list(struct ctx *c, const struct return_query *q, json_t **out, struc
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct return_filter f = {q->state, q->order, q->customer, q->cursor, q->limit};
+    struct return_filter f = {q->state, q->order, q->customer, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_return_list(c->db, e, &su, &f, &nums, &next) < 0)

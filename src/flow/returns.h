@@ -19,6 +19,7 @@ int return_get(struct ctx *c, const char *number, json_t **out, struct osb_err *
 struct return_query {
     const char *state, *order, *customer, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int return_list(struct ctx *c, const struct return_query *q, json_t **out, struct osb_err *e);
 /* POST /returns/{number}/{action}; 404 for an unknown action. */

@@ -943,7 +943,7 @@ int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, s
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct shipment_filter f = {q->state, q->order, q->customer, q->cursor, q->limit};
+    struct shipment_filter f = {q->state, q->order, q->customer, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_shipment_list(c->db, e, &su, &f, &nums, &next) < 0)

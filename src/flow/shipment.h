@@ -23,6 +23,7 @@ int shipment_get(struct ctx *c, const char *number, json_t **out, struct osb_err
 struct shipment_query {
     const char *state, *order, *customer, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, struct osb_err *e);
 

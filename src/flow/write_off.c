@@ -250,7 +250,7 @@ int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct write_off_filter f = {q->customer, q->invoice, q->state, q->cursor, q->limit};
+    struct write_off_filter f = {q->customer, q->invoice, q->state, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_write_off_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -15,7 +15,7 @@ int h_osb_issue_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"state",    "rule",   "department", "source",
                                           "document", "market", "from",       "to",
-                                          "limit",    "cursor", NULL};
+                                          "q",        "limit",  "cursor",     NULL};
     struct osb_issue_query q = {req_query(r, "state"),
                                 req_query(r, "rule"),
                                 req_query(r, "department"),
@@ -25,7 +25,8 @@ int h_osb_issue_list(struct req *r, struct osb_err *e)
                                 req_query(r, "from"),
                                 req_query(r, "to"),
                                 0,
-                                50};
+                                50,
+                                req_query(r, "q")};
     const char *cur = req_query(r, "cursor");
     if (cur) {
         char *end;

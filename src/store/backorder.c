@@ -144,6 +144,7 @@ int store_backorder_list(struct db *db, struct osb_err *e, const struct scope_us
     store_filter_eq(&sql, p, "b.order_no", f->order);
     store_filter_eq(&sql, p, "b.customer", f->customer);
     store_filter_eq(&sql, p, "b.sku", f->sku);
+    store_filter_q(&sql, p, f->q, "b.number", "cu", "b.sku", NULL);
     return store_doc_page(db, e, &sql, p, "b.number", f->cursor, f->limit, numbers, next);
 }
 

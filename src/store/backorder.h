@@ -51,6 +51,7 @@ int store_backorder_view(struct db *db, struct osb_err *e, const char *number, j
 struct backorder_filter {
     const char *state, *order, *customer, *sku, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int store_backorder_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                          const struct backorder_filter *f, json_t **numbers, char **next);

@@ -153,5 +153,6 @@ int store_contract_list(struct db *db, struct osb_err *e, const struct scope_use
     store_filter_eq(&sql, p, "k.customer", f->customer);
     store_filter_in(&sql, p, "k.state", f->state);
     store_filter_eq(&sql, p, "k.kind", f->kind);
+    store_filter_q(&sql, p, f->q, "k.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, p, "k.number", f->cursor, f->limit, numbers, next);
 }

@@ -51,6 +51,7 @@ json_t *store_contract_orders(struct db *db, struct osb_err *e, const char *numb
 struct contract_filter {
     const char *customer, *state, *kind, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the contracts u may see: *numbers (new array), *next (new string or NULL). */
 int store_contract_list(struct db *db, struct osb_err *e, const struct scope_user *u,

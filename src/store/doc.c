@@ -68,6 +68,75 @@ void store_filter_in(struct sb *sql, json_t *params, const char *column, const c
     sb_add(sql, ")");
 }
 
+/* q as a LIKE pattern: %q% with '%', '_' and the escape '\' escaped (a new string). */
+static json_t *like_pattern(const char *q)
+{
+    struct sb pat = SB_INIT;
+    sb_addc(&pat, '%');
+    for (const char *s = q; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            sb_addc(&pat, '\\');
+        sb_addc(&pat, *s);
+    }
+    sb_addc(&pat, '%');
+    json_t *v = json_string(sb_str(&pat));
+    sb_free(&pat);
+    return v;
+}
+
+/* One "lower(col) LIKE lower(?) ESCAPE '\'" with its parameter. */
+static void like_one(struct sb *sql, json_t *params, json_t *pat, const char *col)
+{
+    sb_addf(sql, "lower(%s) LIKE lower(?) ESCAPE '\\'", col);
+    json_array_append(params, pat);
+}
+
+void store_filter_like(struct sb *sql, json_t *params, const char *q, const char *const *cols)
+{
+    if (!q || !*q || !cols[0])
+        return;
+    json_t *pat = like_pattern(q);
+    sb_add(sql, " AND (");
+    for (int i = 0; cols[i]; i++) {
+        if (i)
+            sb_add(sql, " OR ");
+        like_one(sql, params, pat, cols[i]);
+    }
+    sb_add(sql, ")");
+    json_decref(pat);
+}
+
+void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *number_col,
+                    const char *cust, const char *sku_col, const char *sku_lines)
+{
+    if (!q || !*q)
+        return;
+    json_t *pat = like_pattern(q);
+    sb_add(sql, " AND (");
+    like_one(sql, params, pat, number_col);
+    if (cust) {
+        struct sb col = SB_INIT;
+        sb_addf(&col, "%s.code", cust);
+        sb_add(sql, " OR ");
+        like_one(sql, params, pat, sb_str(&col));
+        sb_free(&col);
+        sb_addf(&col, "%s.name", cust);
+        sb_add(sql, " OR ");
+        like_one(sql, params, pat, sb_str(&col));
+        sb_free(&col);
+    }
+    if (sku_col && sku_lines) {
+        sb_addf(sql, " OR EXISTS (SELECT 1 FROM %s AND ", sku_lines);
+        like_one(sql, params, pat, sku_col);
+        sb_add(sql, ")");
+    } else if (sku_col) {
+        sb_add(sql, " OR ");
+        like_one(sql, params, pat, sku_col);
+    }
+    sb_add(sql, ")");
+    json_decref(pat);
+}
+
 int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *p, const char *col,
                    const char *cursor, int limit, json_t **numbers, char **next)
 {

@@ -23,6 +23,18 @@ void store_filter_eq(struct sb *sql, json_t *params, const char *column, const c
 /* Appends " AND <column> IN (?,...)" for a comma-separated value (api.md §5.1 state=a,b). */
 void store_filter_in(struct sb *sql, json_t *params, const char *column, const char *value);
 
+/* api.md §5.1 q=: appends " AND (lower(c) LIKE lower(?) ESCAPE '\' OR ...)" over the
+   NULL-terminated column expressions cols, matching q as a case-insensitive substring; '%', '_'
+   and '\' in q match themselves. Nothing when q is NULL or "" (an empty q is no q). */
+void store_filter_like(struct sb *sql, json_t *params, const char *q, const char *const *cols);
+/* The q= of a document list: a substring of the document number (number_col), of the
+   customer's code or name (cust: alias of the customers table in the query, NULL when none),
+   or of a SKU: sku_col alone when the SKU is the document's own column, or when sku_lines is
+   given any line's, as EXISTS (SELECT 1 FROM <sku_lines> AND <sku_col> LIKE ...), sku_lines
+   being "<line table> <alias> WHERE <alias>.<doc key> = <number_col>". NULL: no SKU. */
+void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *number_col,
+                    const char *cust, const char *sku_col, const char *sku_lines);
+
 /* Finishes a list query selecting the document number in column col: the cursor (numbers
    below it), newest first, limit + 1 rows. Takes over sql and params. *numbers gets the
    numbers of the page (a new array of strings), *next the cursor of the next page or NULL

@@ -221,13 +221,15 @@ int store_region_customers(struct db *db, struct osb_err *e, const char *region,
 
 json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def *d,
                       const struct rec_filter *f, size_t nf, const struct scope_user *scope,
-                      const char *cursor, int limit)
+                      const char *q, const char *cursor, int limit)
 {
     struct sb where = SB_INIT;
     json_t *params = json_array();
     sb_add(&where, "1 = 1");
     if (scope)
         store_scope_sql(scope, &where, params, d->table);
+    const char *const q_cols[] = {d->key, "name", NULL};
+    store_filter_like(&where, params, q, q_cols);
     /* A boolean column is an INTEGER: compared with an integer, not with the query's text. */
     struct rec_filter plain[16];
     size_t np = 0;

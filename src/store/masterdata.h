@@ -24,9 +24,10 @@ int store_region_customers(struct db *db, struct osb_err *e, const char *region,
 
 /* A page of d's rows ordered by key after cursor, at most limit + 1: the filters ANDed
    (column = value; the value of a boolean column is "1" or "0" and compared as an integer),
-   and, when scope is not NULL, only the customers it sees (d is rd_customer). */
+   and, when scope is not NULL, only the customers it sees (d is rd_customer); q (api.md §5.1,
+   NULL or "": none) a case-insensitive substring of the key (code, SKU) or of the name. */
 json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def *d,
                       const struct rec_filter *f, size_t nf, const struct scope_user *scope,
-                      const char *cursor, int limit);
+                      const char *q, const char *cursor, int limit);
 
 #endif

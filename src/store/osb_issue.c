@@ -282,7 +282,8 @@ int store_osb_issue_list(struct db *db, struct osb_err *e, const struct osb_view
     *next_id = 0;
     json_t *p = json_array();
     struct sb sql = SB_INIT;
-    sb_add(&sql, ISSUE_COLS " WHERE i.opened_at >= ? AND i.opened_at < ?");
+    sb_add(&sql, ISSUE_COLS " LEFT JOIN customers qc ON qc.code = i.customer"
+                            " WHERE i.opened_at >= ? AND i.opened_at < ?");
     json_array_append_new(p, json_integer(f->opened_from));
     json_array_append_new(p, json_integer(f->opened_to));
     store_filter_in(&sql, p, "i.state", f->state);
@@ -292,6 +293,7 @@ int store_osb_issue_list(struct db *db, struct osb_err *e, const struct osb_view
     store_filter_eq(&sql, p, "i.document", f->document);
     store_filter_eq(&sql, p, "i.market", f->market);
     store_filter_eq(&sql, p, "i.meeting_month", f->meeting_month);
+    store_filter_q(&sql, p, f->q, "i.number", "qc", NULL, NULL);
     if (f->after_id > 0 && !f->oldest_first) {
         sb_add(&sql, " AND i.id < ?");
         json_array_append_new(p, json_integer(f->after_id));

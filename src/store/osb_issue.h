@@ -70,6 +70,7 @@ struct osb_issue_filter {
     int64_t after_id;               /* cursor: ids below it (newest first); 0 first page */
     int limit;                      /* 0: no limit */
     bool oldest_first;              /* ascending id, no cursor (the meeting report) */
+    const char *q;                  /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the entries v sees: *items (malloc'ed array of *n aggregates with their
    people; free with store_osb_issue_free_all), *next_id the cursor of the next page or 0. */

@@ -160,6 +160,7 @@ int store_refund_list(struct db *db, struct osb_err *e, const struct scope_user 
     store_scope_sql(u, &sql, p, "cu");
     store_filter_eq(&sql, p, "t.customer", f->customer);
     store_filter_in(&sql, p, "t.state", f->state);
+    store_filter_q(&sql, p, f->q, "t.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, p, "t.number", f->cursor, f->limit, numbers, next);
 }
 

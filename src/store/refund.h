@@ -50,6 +50,7 @@ int store_refund_take(struct db *db, struct osb_err *e, struct refund *t, const 
 struct refund_filter {
     const char *customer, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the refunds u may see: *numbers (new array), *next (new string or NULL). The
    caller has refused the roles that see no money. */

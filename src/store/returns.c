@@ -187,6 +187,8 @@ int store_return_list(struct db *db, struct osb_err *e, const struct scope_user 
     store_filter_in(&sql, p, "t.state", f->state);
     store_filter_eq(&sql, p, "t.order_no", f->order);
     store_filter_eq(&sql, p, "t.customer", f->customer);
+    store_filter_q(&sql, p, f->q, "t.number", "cu", "ql.sku",
+                   "return_lines ql WHERE ql.return_no = t.number");
     return store_doc_page(db, e, &sql, p, "t.number", f->cursor, f->limit, numbers, next);
 }
 

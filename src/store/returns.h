@@ -51,6 +51,7 @@ int store_return_save(struct db *db, struct osb_err *e, struct return_doc *r, co
 struct return_filter {
     const char *state, *order, *customer, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the returns u may see: *numbers (new array), *next (new string or NULL). */
 int store_return_list(struct db *db, struct osb_err *e, const struct scope_user *u,

@@ -317,6 +317,8 @@ int store_shipment_list(struct db *db, struct osb_err *e, const struct scope_use
     store_filter_in(&sql, p, "s.state", f->state);
     store_filter_eq(&sql, p, "s.order_no", f->order);
     store_filter_eq(&sql, p, "o.customer", f->customer);
+    store_filter_q(&sql, p, f->q, "s.number", "cu", "ql.sku",
+                   "shipment_lines ql WHERE ql.shipment = s.number");
     return store_doc_page(db, e, &sql, p, "s.number", f->cursor, f->limit, numbers, next);
 }
 

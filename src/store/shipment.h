@@ -90,6 +90,7 @@ int store_shipment_view(struct db *db, struct osb_err *e, const char *number, bo
 struct shipment_filter {
     const char *state, *order, *customer, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the shipments u may see: *numbers (new array), *next (new string or NULL). */
 int store_shipment_list(struct db *db, struct osb_err *e, const struct scope_user *u,

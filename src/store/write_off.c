@@ -107,6 +107,7 @@ int store_write_off_list(struct db *db, struct osb_err *e, const struct scope_us
     store_filter_eq(&sql, p, "t.customer", f->customer);
     store_filter_eq(&sql, p, "t.invoice", f->invoice);
     store_filter_in(&sql, p, "t.state", f->state);
+    store_filter_q(&sql, p, f->q, "t.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, p, "t.number", f->cursor, f->limit, numbers, next);
 }
 

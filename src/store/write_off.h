@@ -37,6 +37,7 @@ int store_write_off_save(struct db *db, struct osb_err *e, struct write_off *w, 
 struct write_off_filter {
     const char *customer, *invoice, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the write-offs u may see: *numbers (new array), *next (new string or NULL).
    The caller has refused the roles that see no money. */

@@ -17,6 +17,7 @@ import http.client
 import json
 import sys
 import time
+from urllib.parse import quote
 
 API = "/api/v1"
 port = 0
@@ -114,6 +115,17 @@ def main():
         s = ok("POST", f"/shipments/{ship}/{action}", body or {}, user="warehouse",
                what=f"shipment {action}")
     eq(s["state"], "dispatched", "shipment state after dispatch")
+    # q= (api.md §5.1) on PostgreSQL: lower() LIKE with the wildcards escaped, UTF-8 names.
+    for q, want in ((sku.lower(), [ship]), ("测试客户", [ship]), (cust.lower(), [ship]),
+                    ("%", []), ("PG_", [])):
+        got = ok("GET", f"/shipments?customer={cust}&state=new,dispatched&q={quote(q)}",
+                 user="kam_GZ", what=f"shipments q={q}")["items"]
+        eq([x["number"] for x in got], want, f"shipments q={q}")
+    got = ok("GET", f"/customers?q={quote('测试客户' + cust.lower())}", user="kam_GZ",
+             what="customers q")["items"]
+    eq([x["code"] for x in got], [cust], "customers q")
+    ok("GET", f"/osb-issues?q={quote(cust)}&state=open,explained", user="ssg_leader",
+       what="osb-issues q")
 
     inv = ok("GET", f"/invoices?customer={cust}&order={n}", user="finance",
              what="invoices of the order")["items"]
