@@ -554,13 +554,13 @@ def released(t, cust, lines):
 
 # ---- shipments -----------------------------------------------------------------------------------
 
-def dispatch(t, ship, picks=None):
-    """receive, pick (FEFO unless picks), check, book, dispatch; returns the shipment."""
-    for action, body in (("receive", None), ("pick", picks), ("check", None),
-                         ("book", {"carrier": "顺丰物流", "station": "广州站",
-                                   "waybill": t.uniq("WB")}), ("dispatch", None)):
-        s = t.ok(t.post(f"/shipments/{ship}/{action}", body or {}, user="warehouse"), 200,
-                 f"shipment {action}")
+def dispatch(t, ship, picks=None, counts=None, station="广州站", waybill=None):
+    """receive, pick (FEFO unless picks), check (as picked unless counts), book (顺丰物流 to
+    station), dispatch; returns the shipment."""
+    for action, body in (("receive", None), ("pick", picks), ("check", counts),
+                         ("book", {"carrier": "顺丰物流", "station": station,
+                                   "waybill": waybill or t.uniq("WB")}), ("dispatch", None)):
+        s = ship_act(t, ship, action, body)
     eq(s["state"], "dispatched", "dispatched")
     return s
 

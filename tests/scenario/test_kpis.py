@@ -48,11 +48,7 @@ def steps(t, n, *actions):
 
 
 def ship(t, fh, check_body=None):
-    for action, body in (("receive", {}), ("pick", {}), ("check", check_body or {}),
-                         ("book", {"carrier": "顺丰物流", "station": "城东站",
-                                   "waybill": t.uniq("WB")}), ("dispatch", {})):
-        t.ok(t.post(f"/shipments/{fh}/{action}", body, user="warehouse"), 200,
-             f"shipment {action}")
+    lib.dispatch(t, fh, counts=check_body, station="城东站")
 
 
 def pay(t, cust, invoice, amount, day):
