@@ -10,7 +10,9 @@ Standard library only. One Server per test module; run.py builds the template da
 
 Every test makes its own data (customers, products, orders...) with the helpers below and sets
 the test clock itself when dates matter: no test reads what another test made, so any test
-passes run alone (`run.py -k module::test`, `run.py --alone`).
+passes run alone (`run.py -k module::test`, `run.py --alone`). What a test reuses within itself
+(its customer, its product) goes in t.case, which run.py empties before every test; what it
+starts and must stop (an SMTP sink) it hands to t.defer(fn), called when the test ends.
 
 A test is a function `test_<name>(t)` where t is the module's T (below):
 
