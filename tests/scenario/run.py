@@ -3,7 +3,7 @@
 run.py — the scenario suite: every tests/scenario/test_*.py module against a real `osb serve`.
 
     python3 tests/scenario/run.py --bin build/san/osb [--results FILE] [-k SUBSTRING] [-j N]
-                                  [--start YYYY-MM-DD] [--alone]
+                                  [--start YYYY-MM-DD] [--alone] [--reverse]
 
 Per module: a fresh temporary directory, a copy of the demo database (built once with
 `osb init` + `osb demo`, OSB_KDF=fast), one server with --test-clock on a free loopback port.
@@ -14,7 +14,8 @@ of a command a test ran) is one more failure.
 
 With --alone every selected test runs by itself: a fresh load of its module, its own copy of
 the database and its own server (so a test that leans on an earlier test's data or clock fails).
-The last line is then "N passed alone, M failed".
+The last line is then "N passed alone, M failed". With --reverse each module's tests run in
+the reverse of their source order: a test that leans on what a later test leaves fails.
 
 One line per test (ok / FAIL with the reason); the last line of the output and of --results is
 exactly "N passed, M failed". Exit status 1 when anything failed.
@@ -45,10 +46,13 @@ def load_module(path):
     return mod
 
 
+REVERSE = False  # --reverse
+
+
 def tests_of(mod):
     fns = [f for n, f in vars(mod).items()
            if n.startswith("test_") and inspect.isfunction(f) and f.__module__ == mod.__name__]
-    return sorted(fns, key=lambda f: f.__code__.co_firstlineno)
+    return sorted(fns, key=lambda f: f.__code__.co_firstlineno, reverse=REVERSE)
 
 
 def reason(exc):
@@ -157,6 +161,8 @@ def main():
                     help="modules (with --alone: tests) run in parallel (default 3, --alone 2)")
     ap.add_argument("--alone", action="store_true",
                     help="run every selected test by itself: own module load, database, server")
+    ap.add_argument("--reverse", action="store_true",
+                    help="run each module's tests in the reverse of their source order")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--start", default=os.environ.get("OSB_TEST_START", "2026-12-01"),
                     help="the day (YYYY-MM-DD) the servers' test clock starts at, 09:00 +08:00")
@@ -166,6 +172,8 @@ def main():
     except ValueError:
         ap.error(f"--start takes YYYY-MM-DD, not {args.start!r}")
     os.environ["OSB_TEST_START"] = args.start
+    global REVERSE
+    REVERSE = args.reverse
 
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):

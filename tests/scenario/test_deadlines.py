@@ -18,6 +18,7 @@ from lib import (UNLIMITED, advance, at, boundary, check, eq, issues, no_issue, 
 MON, TUE, WED, THU, FRI, SAT, SUN = ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26",
                                      "2026-11-27", "2026-11-28", "2026-11-29")
 NEXT_MON, DEC1 = "2026-11-30", "2026-12-01"
+AUG_MON, SEP1 = "2026-08-17", "2026-09-01"  # a week of August without holidays; its KPI run
 
 
 def customer(t, limit=UNLIMITED, term=30):
@@ -503,22 +504,23 @@ def test_rules_switched_off_and_retimed(t):
 def test_kpi_breach_entries_on_the_first(t):
     # November in 华南 below both targets: an order accepted Monday but not released that day
     # (same_day_delivery_note), and a shipment released Monday never dispatched
-    # (shipped_within_24h)
-    set_clock(t, MON, "10:00")
+    # (shipped_within_24h). The job runs once a month: this test has August 2026 and its run
+    # on 1 September to itself (the other tests live in November and December).
+    set_clock(t, AUG_MON, "10:00")
     advance(t, submitted(t, cust(t)), "approve")
     advance(t, submitted(t, cust(t)), "release")
-    set_clock(t, DEC1, "05:59")
+    set_clock(t, SEP1, "05:59")
     check("kpi_breaches" not in run_jobs(t), "not before 06:00")
-    set_clock(t, DEC1, "06:00")
+    set_clock(t, SEP1, "06:00")
     check("kpi_breaches" in run_jobs(t), "runs at 06:00")
     check("kpi_breaches" not in run_jobs(t), "once a month")
-    it = one_issue(t, "2026-11:S", "kpi_same_day_delivery_note")
-    eq((it["department"], it["market"], it["deadline"]), ("ssg", "S", at(DEC1, "06:00")),
+    it = one_issue(t, "2026-08:S", "kpi_same_day_delivery_note")
+    eq((it["department"], it["market"], it["deadline"]), ("ssg", "S", at(SEP1, "06:00")),
        "breach entry")
     eq(it["responsible"], ["ssg_leader"], "the head of SSG")
-    it = one_issue(t, "2026-11:S", "kpi_shipped_within_24h")
+    it = one_issue(t, "2026-08:S", "kpi_shipped_within_24h")
     eq((it["department"], it["responsible"]), ("warehouse", ["warehouse"]), "warehouse head")
-    eq(issues(t, "2026-11:E"), [], "no orders in 华东: nothing below target")
+    eq(issues(t, "2026-08:E"), [], "no orders in 华东: nothing below target")
 
 
 def test_meeting_job_carries_over_and_report(t):

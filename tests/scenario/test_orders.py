@@ -186,9 +186,9 @@ def test_ac_region_quota_transfer_and_slt_approval(t):
     o = act(t, n, "check", "csr_a")
     eq((o["lines"][0]["qty_cut"], o["lines"][0]["cut_reasons"][0]["kind"]), (72, "region_quota"),
        "region quota binds")
-    kam_notes = t.ok(t.get("/notifications", user="kam_GZ"))["items"]
-    check(any(x["event"] == "quota_cut" and "SZ" in x["subject"] for x in kam_notes),
-          "the cut notice names regions with unused quota")
+    kam_notes = t.list_all("/notifications", user="kam_GZ")
+    check(any(x["event"] == "quota_cut" and x["document"] == n and "SZ" in x["subject"]
+              for x in kam_notes), "the cut notice names regions with unused quota")
     # only the giving region's UM may transfer, and not more than it has left
     body = {"period": p, "sku": sku, "from_region": "SZ", "to_region": "GZ", "qty": 24}
     t.expect_error(t.post("/quota-transfers", body, user="um_GZ"), 403, "forbidden")
