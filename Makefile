@@ -78,10 +78,11 @@ check: deps build/osb build/san/osb $(UNIT_BIN) $(FUZZ_BIN)
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
-# make scenario [K=substring] [START=YYYY-MM-DD]: the scenario suite, or the tests whose
-# module::name contains K, with the servers' test clock started on START (default 2026-12-01).
+# make scenario [K=substring] [START=YYYY-MM-DD] [ALONE=1]: the scenario suite, or the tests
+# whose module::name contains K, with the servers' test clock started on START (default
+# 2026-12-01). ALONE=1 runs every selected test by itself (own database and server, -j2).
 scenario: build/san/osb
-	python3 tests/scenario/run.py --bin build/san/osb $(if $(K),-k '$(K)') $(if $(START),--start $(START))
+	python3 tests/scenario/run.py --bin build/san/osb $(if $(K),-k '$(K)') $(if $(START),--start $(START)) $(if $(ALONE),--alone)
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

@@ -1,9 +1,18 @@
 """
-lib.py — what every scenario test module gets: a real `osb serve` (the sanitizer build) on a
-fresh copy of a demo database, and small HTTP helpers.
+lib.py — the one helper module of the scenario tests: a real `osb serve` (the sanitizer build)
+on a fresh copy of a demo database, small HTTP helpers, and (below the harness) the helpers
+that drive the documents: the test clock, jobs, customers, products, orders through OP,
+shipments, payments and the ledger, the OSB problem log, and one act() for every document
+action. osb_lib.py and billing_lib.py only re-export names from here for older imports.
 
 Standard library only. One Server per test module; run.py builds the template database once
 (`osb init` + `osb demo` with OSB_KDF=fast) and each module starts from a copy of it.
+
+Every test makes its own data (customers, products, orders...) with the helpers below and sets
+the test clock itself when dates matter: no test reads what another test made, so any test
+passes run alone (`run.py -k module::test`, `run.py --alone`). What a test reuses within itself
+(its customer, its product) goes in t.case, which run.py empties before every test; what it
+starts and must stop (an SMTP sink) it hands to t.defer(fn), called when the test ends.
 
 A test is a function `test_<name>(t)` where t is the module's T (below):
 
@@ -14,6 +23,7 @@ Requests default to user "admin". Tokens are cached per user, so a module logs e
 once (keeps the suite fast and the failed-login counter of §7 untouched).
 """
 
+import datetime
 import http.client
 import json
 import os
@@ -209,6 +219,10 @@ class T:
         self.sanitizer = []  # findings in commands run by tests
         self._uniq = 0
         self.extra_servers = []
+        # What one test keeps for itself (a customer it reuses, ...): run.py empties it before
+        # every test, so nothing in it reaches the next test.
+        self.case = {}
+        self.cleanups = []  # run.py calls these when the running test ends, passed or failed
 
     # ---- naming ---------------------------------------------------------------------------
 
@@ -216,6 +230,10 @@ class T:
         """A code no other test of this module uses (codes are [A-Za-z0-9._-]{1,32})."""
         self._uniq += 1
         return f"{prefix}{os.getpid() % 1000}{self._uniq:03d}"
+
+    def defer(self, fn):
+        """fn() runs when the running test ends (passed or failed): to stop what it started."""
+        self.cleanups.append(fn)
 
     # ---- HTTP -----------------------------------------------------------------------------
 
@@ -389,3 +407,265 @@ def make_template(binary, workdir):
         if found:
             raise RuntimeError(f"osb {args[0]}: sanitizer report:\n" + "\n".join(found))
     return db
+
+
+# ==== the documents ==============================================================================
+# Helpers that make data through the API. Every one takes the test's T first.
+
+TZ = "+08:00"
+WH = "WH-GZ"
+UNLIMITED = 10 ** 12  # a credit limit no test order reaches
+
+
+# ---- the test clock and the timed jobs ----------------------------------------------------------
+
+def at(day, hhmm="10:00"):
+    """'2026-11-23', '09:30' → the RFC 3339 instant in the company zone."""
+    return f"{day}T{hhmm}:00{TZ}"
+
+
+def set_clock(t, day, hhmm="10:00"):
+    """Sets the server's test clock to day at hhmm ('HH:MM' or 'HH:MM:SS') in the company zone."""
+    when = hhmm if hhmm.count(":") == 2 else hhmm + ":00"
+    t.ok(t.put("/test/clock", {"now": f"{day}T{when}{TZ}"}), 200, f"set clock {day} {hhmm}")
+
+
+def today(t):
+    """The server's test-clock day (YYYY-MM-DD)."""
+    return t.ok(t.get("/test/clock"))["now"][:10]
+
+
+def add_days(day, n):
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=n)).isoformat()
+
+
+def run_jobs(t):
+    """POST /jobs/run; returns the names of the jobs that ran."""
+    return t.ok(t.post("/jobs/run"), 200, "POST /jobs/run")["ran"]
+
+
+# ---- one action on any document ------------------------------------------------------------------
+
+def act(t, collection, number, action, user, body=None, status=200, **kw):
+    """POST /<collection>/<number>/<action> as user (body {} unless given); asserts the status
+    and returns the answer. kw goes to t.post (headers=...)."""
+    return t.ok(t.post(f"/{collection}/{number}/{action}", body or {}, user=user, **kw), status,
+                f"{collection} {number} {action} by {user}")
+
+
+def order_act(t, n, action, user, body=None, status=200, **kw):
+    return act(t, "orders", n, action, user, body, status, **kw)
+
+
+def ship_act(t, n, action, body=None, user="warehouse", status=200, **kw):
+    return act(t, "shipments", n, action, user, body, status, **kw)
+
+
+# ---- master data ---------------------------------------------------------------------------------
+
+def customer(t, limit=100000000, term=30, prepay_only=False, name=None, region="GZ", market="S",
+             kam="kam_GZ", prefix="BC", label="结算客户", **extra):
+    """A customer of its own (default: market S, region GZ, kam_GZ, limit ¥1,000,000, 30 days);
+    returns its code. extra fields go into the body as given."""
+    code = t.uniq(prefix)
+    body = {"code": code, "name": name or f"{label}{code}", "market": market, "region": region,
+            "kam": kam, "credit_limit_fen": limit, "payment_term_days": term,
+            "consignee": "收货人", "consignee_phone": "13800000000",
+            "consignment_station": "广州站"}
+    if prepay_only:
+        body["prepay_only"] = True
+    body.update(extra)
+    t.ok(t.post("/customers", body), 201, "create customer")
+    return code
+
+
+def product(t, price=1000, case=1, kind=None, stock=1000000, batch="BLB1"):
+    """A product of its own (price in fen, case size case) with stock in WH-GZ; returns the SKU."""
+    sku = t.uniq("BL")
+    body = {"sku": sku, "name": f"结算测试品{sku}", "spec": "1", "unit": "个",
+            "case_size": case, "price_fen": price}
+    if kind:
+        body["kind"] = kind
+    t.ok(t.post("/products", body), 201, "create product")
+    if stock:
+        t.ok(t.post("/stock/receipts", {"warehouse": WH, "sku": sku, "batch": batch,
+                                        "qty": stock, "expires": "2030-12-31"},
+                    user="warehouse"), 201, "stock receipt")
+    return sku
+
+
+# ---- orders through OP ---------------------------------------------------------------------------
+
+# The OP steps after submitted, in order, with who does them.
+STEPS = [("accept", "csr_a"), ("check", "csr_a"), ("approve", "deputy"),
+         ("print-delivery-note", "finance"), ("release", "csr_a")]
+
+
+def submitted(t, cust, sku="M-IF1-900", qty=12):
+    """A new order taken to submitted (approve-market) at the current clock; returns its number."""
+    o = t.ok(t.post("/orders", {"customer": cust, "lines": [{"sku": sku, "qty": qty}]},
+                    user="kam_GZ"), 201, "create order")
+    n = o["number"]
+    order_act(t, n, "verify", "kam_GZ")
+    order_act(t, n, "approve-market", "mm_S")
+    return n
+
+
+def advance(t, n, upto):
+    """Runs the OP steps from the order's state up to and including the action upto."""
+    o = t.ok(t.get(f"/orders/{n}", user="csr_a"))
+    after = {"submitted": 0, "accepted": 1, "pending_approval": 2, "approved": 3, "billed": 4}
+    start = after[o["state"]]
+    for action, user in STEPS[start:]:
+        o = order_act(t, n, action, user)
+        if action == upto:
+            return o
+    return o
+
+
+def checked(t, cust, lines):
+    """Creates an order of [(sku, qty)] and runs it to the credit check; returns the order."""
+    o = t.ok(t.post("/orders", {"customer": cust,
+                                "lines": [{"sku": s, "qty": q} for s, q in lines]},
+                    user="kam_GZ"), 201, "create order")
+    n = o["number"]
+    for action, user in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
+                         ("check", "csr_a")):
+        o = order_act(t, n, action, user)
+    return o
+
+
+def release(t, n):
+    """pending_approval → approved → billed → released; returns the order."""
+    o = t.ok(t.get(f"/orders/{n}"))
+    if o["state"] == "pending_approval":
+        o = order_act(t, n, "approve", "deputy")
+    for action, user in (("print-delivery-note", "finance"), ("release", "csr_a")):
+        o = order_act(t, n, action, user)
+    eq(o["state"], "released", "released")
+    return o
+
+
+def released(t, cust, lines):
+    """An order of [(sku, qty)] taken to released; returns (order number, shipment number)."""
+    o = checked(t, cust, lines)
+    eq(o["state"], "pending_approval", f"order passes CC ({o.get('credit_check')})")
+    o = release(t, o["number"])
+    return o["number"], o["shipments"][0]
+
+
+# ---- shipments -----------------------------------------------------------------------------------
+
+def dispatch(t, ship, picks=None, counts=None, station="广州站", waybill=None):
+    """receive, pick (FEFO unless picks), check (as picked unless counts), book (顺丰物流 to
+    station), dispatch; returns the shipment."""
+    for action, body in (("receive", None), ("pick", picks), ("check", counts),
+                         ("book", {"carrier": "顺丰物流", "station": station,
+                                   "waybill": waybill or t.uniq("WB")}), ("dispatch", None)):
+        s = ship_act(t, ship, action, body)
+    eq(s["state"], "dispatched", "dispatched")
+    return s
+
+
+# ---- money ---------------------------------------------------------------------------------------
+
+def invoices_of(t, cust, order=None):
+    q = f"/invoices?customer={cust}" + (f"&order={order}" if order else "")
+    items = t.ok(t.get(q, user="finance"))["items"]
+    return sorted(items, key=lambda i: i["number"])
+
+
+def pay(t, cust, amount, status=201, **extra):
+    """A receipt registered by finance (bank transfer, received today unless given)."""
+    body = {"customer": cust, "amount_fen": amount, "method": "bank_transfer",
+            "reference": extra.pop("reference", t.uniq("REF")),
+            "received_on": extra.pop("received_on", today(t))}
+    body.update(extra)
+    return t.ok(t.post("/payments", body, user="finance"), status, "payment")
+
+
+def credit(t, cust):
+    return t.ok(t.get(f"/customers/{cust}", user="finance"))["credit"]
+
+
+def ledger(t, cust):
+    return t.ok(t.get(f"/customers/{cust}/ledger", user="finance"))["items"]
+
+
+def money_from_db(t, cust):
+    """(open receivables, unapplied) summed straight from the tables, independent of the API."""
+    rec = t.sql("SELECT coalesce(sum(amount_fen - settled_fen - credited_fen - written_off_fen),"
+                " 0) FROM invoices WHERE customer = ?", (cust,))[0][0]
+    un = t.sql("SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?",
+               (cust,))[0][0]
+    un += t.sql("SELECT coalesce(sum(unapplied_fen), 0) FROM credit_notes WHERE customer = ?",
+                (cust,))[0][0]
+    return rec, un
+
+
+def ledger_consistent(t, cust):
+    """Running balances chain, seq is gapless, and the last balance = receivables − unapplied."""
+    items = ledger(t, cust)
+    bal = 0
+    for i, it in enumerate(items):
+        eq(it["seq"], i + 1, "gapless seq")
+        check((it["debit_fen"] > 0) != (it["credit_fen"] > 0), f"one side only: {it}")
+        bal += it["debit_fen"] - it["credit_fen"]
+        eq(it["balance_fen"], bal, f"running balance at seq {it['seq']}")
+    rec, un = money_from_db(t, cust)
+    eq(bal, rec - un, "ledger balance = open receivables − unapplied prepayment")
+    return bal
+
+
+def osb_check(t):
+    """`osb check` on the module's database; returns (exit code, stdout + stderr)."""
+    rc, out, err = t.osb("check", "--db", t.server.db)
+    return rc, out + err
+
+
+# ---- the OSB problem log -------------------------------------------------------------------------
+
+def issues(t, document, rule=None, user="ssg_leader"):
+    q = f"/osb-issues?document={document}"
+    if rule:
+        q += f"&rule={rule}"
+    return t.list_all(q, user=user)
+
+
+def one_issue(t, document, rule):
+    got = issues(t, document, rule)
+    eq(len(got), 1, f"{rule} entries for {document}")
+    return got[0]
+
+
+def no_issue(t, document, rule):
+    got = issues(t, document, rule)
+    eq(got, [], f"{rule} entries for {document}")
+
+
+def boundary(t, document, rule, deadline_day, deadline_hhmm, before_day=None,
+             before_hhmm=None):
+    """One minute before the deadline the job opens nothing; at the deadline exactly one entry,
+    and running again opens no second one. Returns the entry."""
+    set_clock(t, before_day or deadline_day, before_hhmm or _minus_one(deadline_hhmm))
+    run_jobs(t)
+    no_issue(t, document, rule)
+    set_clock(t, deadline_day, deadline_hhmm)
+    run_jobs(t)
+    run_jobs(t)
+    it = one_issue(t, document, rule)
+    eq(it["opened_at"], at(deadline_day, deadline_hhmm), f"{rule} opened exactly at the deadline")
+    eq(it["deadline"], at(deadline_day, deadline_hhmm), f"{rule} deadline")
+    eq(it["state"], "open", f"{rule} state")
+    eq(it["source"], "auto", f"{rule} source")
+    check("WT" in it["number"], f"WT number: {it['number']}")
+    return it
+
+
+def _minus_one(hhmm):
+    h, m = map(int, hhmm.split(":"))
+    m -= 1
+    if m < 0:
+        h, m = h - 1, 59
+    check(h >= 0, "use before_day/before_hhmm for a deadline at 00:00")
+    return f"{h:02d}:{m:02d}"

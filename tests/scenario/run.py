@@ -3,7 +3,7 @@
 run.py — the scenario suite: every tests/scenario/test_*.py module against a real `osb serve`.
 
     python3 tests/scenario/run.py --bin build/san/osb [--results FILE] [-k SUBSTRING] [-j N]
-                                  [--start YYYY-MM-DD]
+                                  [--start YYYY-MM-DD] [--alone] [--reverse]
 
 Per module: a fresh temporary directory, a copy of the demo database (built once with
 `osb init` + `osb demo`, OSB_KDF=fast), one server with --test-clock on a free loopback port.
@@ -11,6 +11,11 @@ The module's functions named test_* run in the order they are written, each rece
 module's T (lib.py). A server that dies during a test fails that test and is restarted. When
 the module ends the server is stopped, and a sanitizer report in its stderr (or in the stderr
 of a command a test ran) is one more failure.
+
+With --alone every selected test runs by itself: a fresh load of its module, its own copy of
+the database and its own server (so a test that leans on an earlier test's data or clock fails).
+The last line is then "N passed alone, M failed". With --reverse each module's tests run in
+the reverse of their source order: a test that leans on what a later test leaves fails.
 
 One line per test (ok / FAIL with the reason); the last line of the output and of --results is
 exactly "N passed, M failed". Exit status 1 when anything failed.
@@ -41,10 +46,13 @@ def load_module(path):
     return mod
 
 
+REVERSE = False  # --reverse
+
+
 def tests_of(mod):
     fns = [f for n, f in vars(mod).items()
            if n.startswith("test_") and inspect.isfunction(f) and f.__module__ == mod.__name__]
-    return sorted(fns, key=lambda f: f.__code__.co_firstlineno)
+    return sorted(fns, key=lambda f: f.__code__.co_firstlineno, reverse=REVERSE)
 
 
 def reason(exc):
@@ -62,8 +70,9 @@ def reason(exc):
     return (msg.replace("\n", " ") + where)[:1500]
 
 
-def run_module(path, binary, template, tmproot, selector):
-    """Runs one module; returns (lines, passed, failed)."""
+def run_module(path, binary, template, tmproot, selector, only=None):
+    """Runs one module (or, when only names a test, that test alone); returns
+    (lines, passed, failed)."""
     mod_name = os.path.splitext(os.path.basename(path))[0]
     lines = []
     passed = failed = 0
@@ -71,10 +80,14 @@ def run_module(path, binary, template, tmproot, selector):
         mod = load_module(path)
     except Exception as exc:  # a broken module is one failure, not a crash of the runner
         return [f"FAIL {mod_name}: cannot load: {reason(exc)}"], 0, 1
-    selected = [f for f in tests_of(mod) if not selector or selector in f"{mod_name}::{f.__name__}"]
+    if only is not None:
+        selected = [f for f in tests_of(mod) if f.__name__ == only]
+    else:
+        selected = [f for f in tests_of(mod)
+                    if not selector or selector in f"{mod_name}::{f.__name__}"]
     if not selected:
         return [], 0, 0
-    workdir = os.path.join(tmproot, mod_name)
+    workdir = os.path.join(tmproot, mod_name if only is None else f"{mod_name}.{only}")
     os.makedirs(workdir)
     db = os.path.join(workdir, "osb.db")
     lib.copy_db(template, db)
@@ -87,8 +100,13 @@ def run_module(path, binary, template, tmproot, selector):
     for fn in selected:
         name = f"{mod_name}::{fn.__name__}"
         start = time.time()
+        t.case = {}
         try:
-            fn(t)
+            try:
+                fn(t)
+            finally:
+                while t.cleanups:
+                    t.cleanups.pop()()
             if not server.alive():
                 raise lib.TestFailure("the server died during this test")
             passed += 1
@@ -118,12 +136,33 @@ def run_module(path, binary, template, tmproot, selector):
     return lines, passed, failed
 
 
+def alone_tests(modules, selector):
+    """(module path, test name) of every selected test, in module and source order. A module
+    that cannot load is listed once with the name None (run_module then reports it)."""
+    out = []
+    for path in modules:
+        mod_name = os.path.splitext(os.path.basename(path))[0]
+        try:
+            mod = load_module(path)
+        except Exception:
+            out.append((path, None))
+            continue
+        out.extend((path, f.__name__) for f in tests_of(mod)
+                   if not selector or selector in f"{mod_name}::{f.__name__}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", default="build/san/osb", help="the osb binary to test")
     ap.add_argument("--results", help="also write the lines and the summary to this file")
     ap.add_argument("-k", dest="selector", help="run only tests whose module::name contains this")
-    ap.add_argument("-j", dest="jobs", type=int, default=3, help="modules run in parallel")
+    ap.add_argument("-j", dest="jobs", type=int, default=None,
+                    help="modules (with --alone: tests) run in parallel (default 3, --alone 2)")
+    ap.add_argument("--alone", action="store_true",
+                    help="run every selected test by itself: own module load, database, server")
+    ap.add_argument("--reverse", action="store_true",
+                    help="run each module's tests in the reverse of their source order")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--start", default=os.environ.get("OSB_TEST_START", "2026-12-01"),
                     help="the day (YYYY-MM-DD) the servers' test clock starts at, 09:00 +08:00")
@@ -133,6 +172,8 @@ def main():
     except ValueError:
         ap.error(f"--start takes YYYY-MM-DD, not {args.start!r}")
     os.environ["OSB_TEST_START"] = args.start
+    global REVERSE
+    REVERSE = args.reverse
 
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):
@@ -153,9 +194,14 @@ def main():
         template = lib.make_template(binary, tmproot)
         modules = sorted(os.path.join(HERE, f) for f in os.listdir(HERE)
                          if f.startswith("test_") and f.endswith(".py"))
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            futs = [pool.submit(run_module, m, binary, template, tmproot, args.selector)
-                    for m in modules]
+        jobs = args.jobs or (2 if args.alone else 3)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            if args.alone:
+                futs = [pool.submit(run_module, m, binary, template, tmproot, None, name)
+                        for m, name in alone_tests(modules, args.selector)]
+            else:
+                futs = [pool.submit(run_module, m, binary, template, tmproot, args.selector)
+                        for m in modules]
             for fut in futs:  # in module order, each as soon as it and those before are done
                 lines, p, f = fut.result()
                 for ln in lines:
@@ -173,8 +219,9 @@ def main():
             print(f"(kept {tmproot})")
         else:
             shutil.rmtree(tmproot, ignore_errors=True)
-    summary = f"{passed} passed, {failed} failed"
-    print(f"scenario: {time.time() - started:.1f}s (clock started {args.start})")
+    summary = f"{passed} passed{' alone' if args.alone else ''}, {failed} failed"
+    print(f"scenario{' --alone' if args.alone else ''}: {time.time() - started:.1f}s "
+          f"(clock started {args.start})")
     print(summary)
     if args.results:
         os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)

@@ -110,6 +110,9 @@ def test_audit_rows_shape_and_chain(t):
 
 
 def test_audit_filters(t):
+    sku = t.uniq("AF")  # marketing writes a row of its own, so the actor filter has one to find
+    t.ok(t.post("/products", {"sku": sku, "name": "审计筛选品", "spec": "1", "unit": "个",
+                              "case_size": 1, "price_fen": 1}, user="marketing"), 201)
     rows = t.ok(t.get("/audit?actor=marketing&limit=1000", user="gm"))["items"]
     check(rows and all(x["actor"] == "marketing" for x in rows), "actor filter")
     rows = t.ok(t.get("/audit?object_type=customer&object_key=GZ01", user="gm"))["items"]

@@ -1,17 +1,23 @@
 """BC — billing and collection (api.md §3.5, flows.md §4, §2.5 CC rows that need money)."""
 
-from billing_lib import (add_days, checked, credit, customer, dispatch, invoices_of, ledger,
-                         ledger_consistent, order_act, osb_check, pay, product, release, released,
-                         set_clock, today)
-from lib import check, eq
-
-F = {}
+from lib import (add_days, check, checked, credit, customer, dispatch, eq, invoices_of, ledger,
+                 ledger_consistent, order_act, osb_check, pay, product, release, released, set_clock,
+                 today)
 
 
 def sku(t):
-    if "sku" not in F:
-        F["sku"] = product(t, price=1000)  # ¥10.00 a unit, case size 1, tax 13 %
-    return F["sku"]
+    """The test's product (made on first use, one per test): ¥10.00 a unit, case size 1,
+    tax 13 %."""
+    if "sku" not in t.case:
+        t.case["sku"] = product(t, price=1000)
+    return t.case["sku"]
+
+
+def invoiced(t, cust, qty=12):
+    """One order of the customer released and dispatched; returns its invoice."""
+    _, ship = released(t, cust, [(sku(t), qty)])
+    dispatch(t, ship)
+    return invoices_of(t, cust)[0]
 
 
 def test_dispatch_invoices_a_credit_customer(t):
@@ -43,7 +49,6 @@ def test_dispatch_invoices_a_credit_customer(t):
     t.expect_error(t.get(f"/invoices/{inv['number']}", user="kam_BJ"), 404, "not_found")
     t.expect_error(t.get(f"/invoices/{inv['number']}", user="warehouse"), 403, "forbidden")
     t.expect_error(t.get("/invoices?state=nope", user="finance"), 400, "bad_request")
-    F["credit_cust"] = cust
 
 
 def two_invoices(t, cust):
@@ -89,8 +94,7 @@ def test_explicit_allocation_first(t):
 def test_payment_errors_change_nothing(t):
     cust = customer(t)
     a, b = two_invoices(t, cust)
-    other = F.get("credit_cust")
-    other_inv = invoices_of(t, other)[0]["number"]
+    other_inv = invoiced(t, customer(t, term=30))["number"]
     before = t.sql("SELECT count(*) FROM payments")[0][0]
 
     def bad(rule, status=422, **kw):
@@ -243,7 +247,6 @@ def test_one_fen_overdue_needs_prepayment_and_for_order_covers_it(t):
     inv = invoices_of(t, cust)[0]
     pay(t, cust, 9999, apply_to=[{"invoice": inv["number"], "amount_fen": 9999}])
     eq(t.ok(t.get(f"/invoices/{inv['number']}", user="finance"))["open_fen"], 1, "1 fen open")
-    start = today(t)
     set_clock(t, inv["due_date"])
     o = checked(t, cust, [(s, 5)])
     eq(o["state"], "pending_approval", "due today is not overdue")
@@ -265,7 +268,6 @@ def test_one_fen_overdue_needs_prepayment_and_for_order_covers_it(t):
     eq(t.ok(t.get(f"/invoices/{inv['number']}", user="finance"))["open_fen"], 1,
        "an earmarked receipt does not pay the old invoice")
     ledger_consistent(t, cust)
-    F["clock_moved_from"] = start
 
 
 def test_aging_buckets_move_with_the_clock(t):
@@ -378,6 +380,8 @@ def test_statement_account_month_cut_off(t):
 
 def test_osb_check_holds_and_catches_a_hand_edited_ledger(t):
     import sqlite3
+    cust = customer(t)  # a ledger with a credit row of this test's own
+    pay(t, cust, invoiced(t, cust)["amount_fen"])
     rc, out = osb_check(t)
     eq(rc, 0, f"osb check clean: {out}")
     check("ledger" in out, f"check names the ledger: {out}")

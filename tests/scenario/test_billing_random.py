@@ -12,9 +12,8 @@ less cancelled backorders and returns."""
 
 import random
 
-from billing_lib import (add_days, customer, ledger, ledger_consistent, osb_check, product,
-                         set_clock, today)
-from lib import check, eq
+from lib import (add_days, check, customer, eq, ledger, ledger_consistent, osb_check, product,
+                 set_clock, today)
 
 SEED = 20261123
 STEPS = 1500

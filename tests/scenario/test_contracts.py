@@ -10,19 +10,17 @@ supervised by `deputy`; its MM is `mm_S`."""
 
 import re
 
-from lib import check, eq
-from osb_lib import act as order_act
-from osb_lib import at, boundary, customer, no_issue, run_jobs, set_clock
+import lib
+from lib import UNLIMITED, at, boundary, check, eq, no_issue, order_act, run_jobs, set_clock
 
-STATE = {}
 MON, TUE, WED = "2026-11-23", "2026-11-24", "2026-11-25"
 
 
 def cust(t):
-    if "cust" not in STATE:
-        STATE["cust"] = customer(t)
-        STATE["other"] = customer(t)
-    return STATE["cust"]
+    """The test's customer (made on first use, one per test)."""
+    if "cust" not in t.case:
+        t.case["cust"] = lib.customer(t, UNLIMITED)
+    return t.case["cust"]
 
 
 def draft(t, user="kam_GZ", status=201, **over):
@@ -32,14 +30,30 @@ def draft(t, user="kam_GZ", status=201, **over):
 
 
 def act(t, n, action, user, body=None, status=200, **kw):
-    return t.ok(t.post(f"/contracts/{n}/{action}", body or {}, user=user, **kw), status,
-                f"contract {n} {action} by {user}")
+    return lib.act(t, "contracts", n, action, user, body, status, **kw)
+
+
+def approved(t, major=False):
+    """A contract of the test's customer approved by the MM (major: ¥600,000, and by the
+    supervising SLT member after the MM); returns its number."""
+    k = draft(t, **({"value_fen": 60000000} if major else {}))["number"]
+    act(t, k, "approve", "mm_S")
+    if major:
+        eq(act(t, k, "approve", "deputy")["state"], "approved", "major approved")
+    return k
 
 
 def signed(t, c=None, kind="sales", user="kam_GZ"):
     k = draft(t, user, customer=c or cust(t), kind=kind)["number"]
     act(t, k, "approve", "mm_S")
     return act(t, k, "sign", "kam_GZ", {"signing_mode": "onsite"})["number"]
+
+
+def archived(t):
+    """A signed contract of the test's customer, archived by the CSR; returns its number."""
+    k = signed(t)
+    eq(act(t, k, "archive", "csr_a")["state"], "archived", "archived")
+    return k
 
 
 def test_draft_by_role(t):
@@ -112,12 +126,11 @@ def test_approve_standard_and_major(t):
        ("approved", [("mm", "mm_S"), ("slt", "deputy")]), "both approvals recorded")
     aud = t.ok(t.get(f"/audit?object_type=contract&object_key={m}", user="auditor"))
     eq([a["action"] for a in aud["items"]], ["create", "approve", "approve"], "audited")
-    STATE["approved"] = [k, m]
 
 
 def test_sign_and_archive(t):
     set_clock(t, MON, "10:00")
-    k, m = STATE["approved"]
+    k, m = approved(t), approved(t, major=True)
     dr = draft(t)["number"]
     t.expect_error(t.post(f"/contracts/{dr}/sign", {"signing_mode": "onsite"}, user="kam_GZ"),
                    409, "invalid_state")
@@ -153,14 +166,13 @@ def test_sign_and_archive(t):
     eq(sorted(x["number"] for x in got), sorted([k, m]), "list filter")
     eq(t.list_all(f"/contracts?customer={cust(t)}", user="kam_BJ"), [], "out of scope")
     t.expect_error(t.get("/contracts?state=lost", user="csr_a"), 400, "bad_request")
-    STATE["archived"] = k
 
 
 def test_orders_name_a_signed_contract_of_their_customer(t):
     set_clock(t, MON, "11:00")
     line = [{"sku": "M-IF1-900", "qty": 12}]
     dr = draft(t)["number"]
-    other = signed(t, STATE["other"])
+    other = signed(t, lib.customer(t, UNLIMITED))
     for bad in (dr, other, "SC20261123HT9999"):
         t.expect_error(t.post("/orders", {"customer": cust(t), "lines": line, "contract": bad},
                               user="kam_GZ"), 422, "validation_failed", field="contract")
@@ -172,9 +184,10 @@ def test_orders_name_a_signed_contract_of_their_customer(t):
     eq(o["contract"], k, "the order names it")
     eq(t.ok(t.get(f"/contracts/{k}", user="csr_a"))["orders"], [o["number"]], "and the contract"
        " lists the order")
-    o = t.ok(t.post("/orders", {"customer": cust(t), "lines": line,
-                                "contract": STATE["archived"]}, user="kam_GZ"), 201)
-    eq(o["contract"], STATE["archived"], "an archived (signed) contract")
+    old = archived(t)
+    o = t.ok(t.post("/orders", {"customer": cust(t), "lines": line, "contract": old},
+                    user="kam_GZ"), 201)
+    eq(o["contract"], old, "an archived (signed) contract")
 
 
 def test_contract_1wd_opens_at_24_00_of_the_next_working_day(t):

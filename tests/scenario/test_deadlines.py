@@ -11,26 +11,101 @@ supervised by `deputy`, whose secretary is `ssg_leader`; `csr_b` is the secretar
 
 import re
 
-from lib import check, eq
-from osb_lib import (act, advance, at, boundary, customer, issues, no_issue, one_issue,
-                     run_jobs, set_clock, submitted)
+import lib
+from lib import (UNLIMITED, advance, at, boundary, check, eq, issues, no_issue, one_issue,
+                 order_act as act, run_jobs, set_clock, submitted)
 
-STATE = {}
 MON, TUE, WED, THU, FRI, SAT, SUN = ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26",
                                      "2026-11-27", "2026-11-28", "2026-11-29")
 NEXT_MON, DEC1 = "2026-11-30", "2026-12-01"
+AUG_MON, SEP1 = "2026-08-17", "2026-09-01"  # a week of August without holidays; its KPI run
+
+
+def customer(t, limit=UNLIMITED, term=30):
+    return lib.customer(t, limit, term)
+
+
+def warehouse_head(t):
+    """The warehouse department has a head (duty "head"): sp_48h and sp_3wd name it, and the
+    head may log a manual entry."""
+    t.ok(t.patch("/users/warehouse", {"duties": ["head"]}), 200, "warehouse head")
 
 
 def cust(t):
-    if "cust" not in STATE:
-        STATE["cust"] = customer(t)
-        # the warehouse department has a head (duty "head"): sp_48h and sp_3wd name it
-        t.ok(t.patch("/users/warehouse", {"duties": ["head"]}), 200, "warehouse head")
-    return STATE["cust"]
+    """The test's customer (made on first use, one per test)."""
+    if "cust" not in t.case:
+        t.case["cust"] = customer(t)
+        warehouse_head(t)
+    return t.case["cust"]
 
 
 def notes(t, user):
     return t.list_all("/notifications", user=user)
+
+
+# Entries a test needs, made by the test itself (the clock ends where each helper leaves it).
+
+def oa_entry(t, explained=False):
+    """An oa_30min entry (Monday 09:30) whose order was accepted late at 09:40; explained on
+    time by the CSR with cause staffing when explained. Returns its number."""
+    set_clock(t, MON, "09:00")
+    n = submitted(t, cust(t))
+    set_clock(t, MON, "09:30")
+    run_jobs(t)
+    set_clock(t, MON, "09:40")
+    act(t, n, "accept", "csr_a")
+    run_jobs(t)
+    number = one_issue(t, n, "oa_30min")["number"]
+    if explained:
+        set_clock(t, TUE, "15:00")
+        it = t.ok(t.post(f"/osb-issues/{number}/explain",
+                         {"explanation": "CSR A 当时在处理紧急订单", "cause": "staffing"},
+                         user="csr_a"), 200, "explain")
+        eq(it["state"], "explained", "explained")
+    return number
+
+
+def ma_entry(t):
+    """A ma_same_day entry: checked Monday 11:00, not approved that day."""
+    set_clock(t, MON, "11:00")
+    n = submitted(t, cust(t))
+    eq(advance(t, n, "check")["state"], "pending_approval", "state")
+    set_clock(t, TUE, "00:00")
+    run_jobs(t)
+    return one_issue(t, n, "ma_same_day")["number"]
+
+
+def bg_print_entry(t):
+    """A bg_print_same_day entry (finance's): approved Monday 11:00, not printed that day."""
+    set_clock(t, MON, "11:00")
+    n = submitted(t, cust(t))
+    advance(t, n, "approve")
+    set_clock(t, TUE, "00:00")
+    run_jobs(t)
+    return one_issue(t, n, "bg_print_same_day")["number"]
+
+
+def sp_24h_entry(t):
+    """A sp_24h entry: released Monday 10:00, not received by Tuesday 10:00."""
+    set_clock(t, MON, "10:00")
+    fh = advance(t, submitted(t, cust(t)), "release")["shipments"][0]
+    set_clock(t, TUE, "10:00")
+    run_jobs(t)
+    return one_issue(t, fh, "sp_24h")["number"]
+
+
+def bc_entry(t):
+    """A bc_due_5d entry of a kam_GZ customer (term 0): dispatched Tuesday, unpaid by Monday
+    30 November 00:00."""
+    set_clock(t, MON, "10:00")
+    c = customer(t, term=0)
+    fh = advance(t, submitted(t, c), "release")["shipments"][0]
+    set_clock(t, TUE, "09:00")
+    to_dispatched(t, fh, t.uniq("WB"))
+    set_clock(t, NEXT_MON, "00:00")
+    run_jobs(t)
+    inv = t.ok(t.get(f"/invoices?customer={c}", user="finance"))["items"][0]
+    return one_issue(t, inv["number"], "bc_due_5d")["number"]
 
 
 # ---- OA: 30 working minutes ------------------------------------------------------------------
@@ -39,7 +114,6 @@ def test_oa_30min_opens_exactly_at_the_deadline(t):
     set_clock(t, MON, "09:00")
     n = submitted(t, cust(t))
     it = boundary(t, n, "oa_30min", MON, "09:30")
-    STATE["oa"] = it["number"]
     check(re.fullmatch(r"SC20261123WT\d{4,5}", it["number"]), f"number {it['number']}")
     eq(it["department"], "ssg", "department")
     eq(it["document"], n, "document")
@@ -124,7 +198,6 @@ def test_ma_same_day_names_the_supervisor_and_secretary(t):
     it = boundary(t, n, "ma_same_day", TUE, "00:00", MON, "23:59")
     eq(it["department"], "slt", "department")
     eq(sorted(it["responsible"]), ["deputy", "ssg_leader"], "supervisor and proxy")
-    STATE["ma"] = it["number"]
 
 
 def test_bg_print_and_release_same_day(t):
@@ -135,7 +208,6 @@ def test_bg_print_and_release_same_day(t):
     advance(t, billed, "print-delivery-note")
     it = boundary(t, approved, "bg_print_same_day", TUE, "00:00", MON, "23:59")
     eq((it["department"], it["responsible"]), ("finance", ["finance"]), "finance")
-    STATE["bg_print"] = it["number"]
     it = one_issue(t, billed, "bg_release_same_day")
     eq((it["department"], it["responsible"]), ("ssg", ["csr_a"]), "the order CSR")
     no_issue(t, billed, "bg_print_same_day")  # printed the same day
@@ -176,12 +248,7 @@ def test_st_next_day_over_the_weekend(t):
 # ---- SP: 24 and 48 WC-hours, 3 working days, POD; BC: due date + 5 --------------------------
 
 def to_dispatched(t, fh, waybill):
-    for action, body in (("receive", {}), ("pick", {}), ("check", {}),
-                         ("book", {"carrier": "顺丰物流", "station": "城东站",
-                                   "waybill": waybill}), ("dispatch", {})):
-        s = t.ok(t.post(f"/shipments/{fh}/{action}", body, user="warehouse"), 200,
-                 f"shipment {action}")
-    return s
+    return lib.dispatch(t, fh, station="城东站", waybill=waybill)
 
 
 def test_sp_24h_48h_3wd(t):
@@ -197,7 +264,6 @@ def test_sp_24h_48h_3wd(t):
         check(slt in it["notified"], f"sp_48h is addressed to the SLT: {slt} told")
     # released Monday (bday Monday) + 3 working days = Thursday, 24:00
     boundary(t, fh, "sp_3wd", FRI, "00:00", THU, "23:59")
-    STATE["sp_24h"] = one_issue(t, fh, "sp_24h")["number"]
 
 
 def test_dispatch_in_time_then_pod_and_collection(t):
@@ -227,7 +293,6 @@ def test_dispatch_in_time_then_pod_and_collection(t):
     it = one_issue(t, inv[0]["number"], "bc_due_5d")
     eq((it["deadline"], it["department"], sorted(it["responsible"])),
        (at(NEXT_MON, "00:00"), "sales", ["kam_GZ", "ssg_leader"]), "BCR and KAM")
-    STATE["bc"] = it["number"]
 
 
 def test_collected_in_time_opens_nothing(t):
@@ -253,7 +318,7 @@ def test_collected_in_time_opens_nothing(t):
 # ---- explain, resolve, reopen by role ----------------------------------------------------------
 
 def test_explain_by_role(t):
-    number = STATE["oa"]
+    number, ma, bg_print = oa_entry(t), ma_entry(t), bg_print_entry(t)
     path = f"/osb-issues/{number}/explain"
     body = {"explanation": "CSR A 当时在处理紧急订单", "cause": "staffing"}
     # roles the matrix never lets explain, a reader, and users the entry does not name
@@ -280,17 +345,17 @@ def test_explain_by_role(t):
     t.expect_error(t.post(path, body, user="csr_a"), 409, "invalid_state")
     # the SSG leader may always explain; late is flagged
     set_clock(t, THU, "09:00")
-    it = t.ok(t.post(f"/osb-issues/{STATE['ma']}/explain", {"explanation": "出差"},
+    it = t.ok(t.post(f"/osb-issues/{ma}/explain", {"explanation": "出差"},
                      user="ssg_leader"), 200, "explain by the SSG leader")
     eq(it["explanation_late"], True, "after due_explanation_by")
     # a named SLT member explains its own
-    it = t.ok(t.post(f"/osb-issues/{STATE['bg_print']}/explain", {"explanation": "月末结账"},
+    it = t.ok(t.post(f"/osb-issues/{bg_print}/explain", {"explanation": "月末结账"},
                      user="finance"), 200, "finance explains")
     eq(it["explained_by"], "finance", "explained_by")
 
 
 def test_resolve_and_reopen_by_role(t):
-    number = STATE["oa"]
+    number, unexplained = oa_entry(t, explained=True), oa_entry(t)
     for user in ("csr_a", "gm", "deputy", "auditor", "finance"):
         st = t.post(f"/osb-issues/{number}/resolve", {"resolution": "ok"}, user=user).status
         check(st in (403, 404), f"{user} may not resolve ({st})")
@@ -315,7 +380,7 @@ def test_resolve_and_reopen_by_role(t):
     t.expect_error(t.post(f"/osb-issues/{number}/explain", {"explanation": "x"}, user="csr_a"),
                    409, "invalid_state")
     # resolved straight from open: marked unexplained
-    it = t.ok(t.post(f"/osb-issues/{STATE['sp_24h']}/resolve", {"resolution": "设备故障已修复"},
+    it = t.ok(t.post(f"/osb-issues/{unexplained}/resolve", {"resolution": "设备故障已修复"},
                      user="ssg_leader"), 200, "resolve an open entry")
     eq((it["state"], it["resolved_unexplained"]), ("resolved", True), "resolved_unexplained")
     one = t.ok(t.get(f"/osb-issues/{number}", user="auditor"))
@@ -327,10 +392,15 @@ def test_resolve_and_reopen_by_role(t):
 
 
 def test_lists_filter_and_page(t):
+    open_one, done, sp_24h = oa_entry(t), oa_entry(t), sp_24h_entry(t)
+    t.ok(t.post(f"/osb-issues/{done}/resolve", {"resolution": "已处理"}, user="ssg_leader"),
+         200, "resolve")
     all_open = t.list_all("/osb-issues?state=open", user="ssg_leader")
     check(all_open and all(x["state"] == "open" for x in all_open), "state filter")
+    check(open_one in [x["number"] for x in all_open], "open listed")
     resolved = t.list_all("/osb-issues?state=resolved", user="ssg_leader")
-    check(STATE["oa"] in [x["number"] for x in resolved], "resolved listed")
+    check(done in [x["number"] for x in resolved], "resolved listed")
+    check(open_one not in [x["number"] for x in resolved], "an open one is not")
     paged = t.list_all("/osb-issues", user="ssg_leader", limit=2)
     whole = t.list_all("/osb-issues", user="ssg_leader")
     eq([x["number"] for x in paged], [x["number"] for x in whole], "pages add up")
@@ -340,10 +410,11 @@ def test_lists_filter_and_page(t):
     t.expect_error(t.get("/osb-issues/SC20261123WT9999", user="ssg_leader"), 404, "not_found")
     sp = t.list_all("/osb-issues?rule=sp_24h", user="ssg_leader")
     check(sp and all(x["rule"] == "sp_24h" for x in sp), "rule filter")
+    check(sp_24h in [x["number"] for x in sp], "the sp_24h entry listed")
 
 
 def test_visibility(t):
-    oa, bc = STATE["oa"], STATE["bc"]
+    oa, bc, bg_print = oa_entry(t), bc_entry(t), bg_print_entry(t)
     for user in ("gm", "director", "deputy", "ssg_leader", "csr_b", "auditor", "admin"):
         t.ok(t.get(f"/osb-issues/{oa}", user=user), 200, f"{user} sees every entry")
     t.expect_error(t.post(f"/osb-issues/{bc}/explain", {"explanation": "x"}, user="admin"), 403,
@@ -354,7 +425,7 @@ def test_visibility(t):
     t.expect_error(t.get(f"/osb-issues/{bc}", user="kam_SZ"), 404, "not_found")
     t.expect_error(t.get(f"/osb-issues/{bc}", user="mm_E"), 404, "not_found")
     # departments see their own
-    t.ok(t.get(f"/osb-issues/{STATE['bg_print']}", user="finance"), 200, "finance's own")
+    t.ok(t.get(f"/osb-issues/{bg_print}", user="finance"), 200, "finance's own")
     t.expect_error(t.get(f"/osb-issues/{oa}", user="warehouse"), 404, "not_found")
     mine = t.list_all("/osb-issues", user="finance")
     check(mine and all(x["department"] == "finance" or "finance" in x["responsible"]
@@ -366,6 +437,7 @@ def test_visibility(t):
 # ---- manual and meeting entries ---------------------------------------------------------------
 
 def test_manual_and_meeting_entries(t):
+    warehouse_head(t)
     set_clock(t, THU, "11:00")
     body = {"department": "warehouse", "description": "仓库温控异常", "responsible": ["warehouse"]}
     t.expect_error(t.post("/osb-issues", body, user="kam_GZ"), 403, "forbidden")
@@ -376,7 +448,7 @@ def test_manual_and_meeting_entries(t):
         it["due_explanation_by"]),
        ("manual", "manual", "warehouse", ["warehouse"], None, at(SAT, "00:00")), "manual entry")
     check(it["number"].startswith("SC20261126WT"), f"numbered by opening date: {it['number']}")
-    # the head of a department may log one (warehouse got the duty above)
+    # the head of a department may log one (warehouse has the duty: warehouse_head above)
     it = t.ok(t.post("/osb-issues", {"department": "warehouse", "description": "叉车故障"},
                      user="warehouse"), 201, "manual by the warehouse head")
     eq(it["responsible"], ["warehouse"], "nobody named: the head answers")
@@ -394,7 +466,6 @@ def test_manual_and_meeting_entries(t):
        "meeting entry")
     it = t.ok(t.post("/osb-issues", dict(meet, meeting_month="2026-11"), user="ssg_leader"), 201)
     eq(it["meeting_month"], "2026-11", "meeting_month given")
-    STATE["meeting"] = it["number"]
     # idempotent create
     h = {"Idempotency-Key": t.uniq("K")}
     a = t.ok(t.post("/osb-issues", body, user="ssg_leader", headers=h), 201)
@@ -431,21 +502,43 @@ def test_rules_switched_off_and_retimed(t):
 # ---- the monthly jobs and the meeting report ---------------------------------------------------
 
 def test_kpi_breach_entries_on_the_first(t):
-    set_clock(t, DEC1, "05:59")
+    # November in 华南 below both targets: an order accepted Monday but not released that day
+    # (same_day_delivery_note), and a shipment released Monday never dispatched
+    # (shipped_within_24h). The job runs once a month: this test has August 2026 and its run
+    # on 1 September to itself (the other tests live in November and December).
+    set_clock(t, AUG_MON, "10:00")
+    advance(t, submitted(t, cust(t)), "approve")
+    advance(t, submitted(t, cust(t)), "release")
+    set_clock(t, SEP1, "05:59")
     check("kpi_breaches" not in run_jobs(t), "not before 06:00")
-    set_clock(t, DEC1, "06:00")
+    set_clock(t, SEP1, "06:00")
     check("kpi_breaches" in run_jobs(t), "runs at 06:00")
     check("kpi_breaches" not in run_jobs(t), "once a month")
-    it = one_issue(t, "2026-11:S", "kpi_same_day_delivery_note")
-    eq((it["department"], it["market"], it["deadline"]), ("ssg", "S", at(DEC1, "06:00")),
+    it = one_issue(t, "2026-08:S", "kpi_same_day_delivery_note")
+    eq((it["department"], it["market"], it["deadline"]), ("ssg", "S", at(SEP1, "06:00")),
        "breach entry")
     eq(it["responsible"], ["ssg_leader"], "the head of SSG")
-    it = one_issue(t, "2026-11:S", "kpi_shipped_within_24h")
+    it = one_issue(t, "2026-08:S", "kpi_shipped_within_24h")
     eq((it["department"], it["responsible"]), ("warehouse", ["warehouse"]), "warehouse head")
-    eq(issues(t, "2026-11:E"), [], "no orders in 华东: nothing below target")
+    eq(issues(t, "2026-08:E"), [], "no orders in 华东: nothing below target")
 
 
 def test_meeting_job_carries_over_and_report(t):
+    # the jobs due before this test's entries run first (among them the meeting of 4 November,
+    # which carries over what is unresolved then), so December's meeting is the first to
+    # carry these entries over
+    set_clock(t, MON, "08:00")
+    run_jobs(t)
+    # November's entries of this test: one explained (cause staffing) and resolved, one open
+    # about a kam_GZ customer, one from last meeting
+    oa, bc = oa_entry(t, explained=True), bc_entry(t)
+    t.ok(t.post(f"/osb-issues/{oa}/resolve", {"resolution": "增加午间值班"}, user="ssg_leader"),
+         200, "resolve")
+    set_clock(t, THU, "11:00")
+    meeting = t.ok(t.post("/osb-issues", {"source": "meeting", "department": "sales",
+                                          "description": "华南回款滞后，SLT决定加派BCR",
+                                          "meeting_month": "2026-11"}, user="ssg_leader"),
+                   201, "meeting entry")["number"]
     unresolved_before = [x["number"] for x in t.list_all("/osb-issues", user="ssg_leader")
                          if x["state"] != "resolved"]
     set_clock(t, "2026-12-04", "05:00")
@@ -456,7 +549,7 @@ def test_meeting_job_carries_over_and_report(t):
     after = {x["number"]: x for x in t.list_all("/osb-issues", user="ssg_leader")}
     for number in unresolved_before:
         eq(after[number]["carried_over"], 1, f"{number} carried over once")
-    eq(after[STATE["oa"]]["carried_over"], 0, "a resolved entry is not carried over")
+    eq(after[oa]["carried_over"], 0, "a resolved entry is not carried over")
     told = [x for x in t.list_all("/notifications", user="gm") if x["event"] ==
             "osb_meeting_report" and "month=2026-11" in x["subject"]]
     eq(len(told), 1, "the SLT is told the report is ready")
@@ -470,13 +563,19 @@ def test_meeting_job_carries_over_and_report(t):
     eq(by.get(("oa_30min", "ssg")), sum(1 for x in opened if x["rule"] == "oa_30min"),
        "oa_30min count")
     causes = {r["cause"]: r["count"] for r in rep["opened"]["by_cause"]}
-    eq(causes.get("staffing"), 1, "one explained with cause staffing")
+    staffing = sum(1 for x in opened if x["cause"] == "staffing")
+    check(staffing >= 1, "this test explained one with cause staffing")
+    eq(causes.get("staffing"), staffing, "entries explained with cause staffing")
     unresolved = {r["number"]: r for r in rep["unresolved"]}
-    check(STATE["oa"] not in unresolved, "resolved entries are not listed")
-    check(STATE["bc"] in unresolved, "open entries are listed")
-    eq(unresolved[STATE["bc"]]["carried_over"], 1, "with the times carried over")
-    check(unresolved[STATE["bc"]]["age_days"] >= 4, "age in days")
-    eq([m["number"] for m in rep["meeting_entries"]], [STATE["meeting"]], "meeting entries")
+    check(oa not in unresolved, "resolved entries are not listed")
+    check(bc in unresolved, "open entries are listed")
+    eq(unresolved[bc]["carried_over"], 1, "with the times carried over")
+    check(unresolved[bc]["age_days"] >= 4, "age in days")
+    nov_meeting = [x["number"] for x in t.list_all("/osb-issues?rule=meeting", user="ssg_leader")
+                   if x["meeting_month"] == "2026-11"]
+    check(meeting in nov_meeting, "this test's meeting entry belongs to November's meeting")
+    eq(sorted(m["number"] for m in rep["meeting_entries"]), sorted(nov_meeting),
+       "meeting entries")
     k = rep["kpis"]["same_day_delivery_note"]
     for key in ("num", "den", "pct_bp", "target_bp", "met", "previous_month",
                 "same_month_last_year", "by_market"):
@@ -491,4 +590,4 @@ def test_meeting_job_carries_over_and_report(t):
     seen = t.list_all("/osb-issues?from=2026-11-01&to=2026-11-30", user="kam_SZ")
     eq(kam["opened"]["total"], len(seen), "kam_SZ's view")
     check(all(x["customer"] is None for x in seen), "only entries about no customer")
-    check(STATE["bc"] not in [r["number"] for r in kam["unresolved"]], "not kam_GZ's entry")
+    check(bc not in [r["number"] for r in kam["unresolved"]], "not kam_GZ's entry")

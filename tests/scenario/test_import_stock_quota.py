@@ -53,6 +53,7 @@ def test_import_bad_file_rejected_whole(t):
             f"{good1},重复,S,GZ,kam_GZ,0,30,false,B,\n"               # line 6: duplicate of line 2
             f"{dup},坏金额,S,GZ,kam_GZ,1.5,30,false,B,\n"             # line 7: money with fraction
             f",无编码,S,GZ,kam_GZ,0,30,false,B,\n")                   # line 8: code required
+    t.login("admin")  # a login is audited: log in before counting the rows
     before = n_customers(t)
     audit_before = t.sql("SELECT count(*) FROM audit")[0][0]
     r = csv_import(t, text)

@@ -9,17 +9,17 @@ The week of 23 November 2026 (Monday) has no holiday in the demo calendar."""
 
 import re
 
-from lib import check, eq
-from osb_lib import at, boundary, customer, issues, no_issue, run_jobs, set_clock
+import lib
+from lib import UNLIMITED, at, boundary, check, eq, issues, no_issue, run_jobs, set_clock
 
-STATE = {}
 MON, TUE, WED = "2026-11-23", "2026-11-24", "2026-11-25"
 
 
 def cust(t):
-    if "cust" not in STATE:
-        STATE["cust"] = customer(t)
-    return STATE["cust"]
+    """The test's customer (made on first use, one per test)."""
+    if "cust" not in t.case:
+        t.case["cust"] = lib.customer(t, UNLIMITED)
+    return t.case["cust"]
 
 
 def register(t, user="kam_GZ", status=201, **over):
@@ -31,8 +31,7 @@ def register(t, user="kam_GZ", status=201, **over):
 
 
 def act(t, n, action, user, status=200, **kw):
-    return t.ok(t.post(f"/instruments/{n}/{action}", {}, user=user, **kw), status,
-                f"instrument {n} {action} by {user}")
+    return lib.act(t, "instruments", n, action, user, None, status, **kw)
 
 
 def test_register_by_role(t):

@@ -10,11 +10,9 @@ The customers are kam_GZ's (market S, region GZ); kam_BJ sees none of them."""
 
 import re
 
-from billing_lib import (add_days, checked, customer, dispatch, invoices_of, order_act, pay,
-                         product, release, released, today)
-from lib import check, eq
-
-F = {}
+import lib
+from lib import (add_days, check, checked, customer, dispatch, eq, invoices_of, order_act, pay,
+                 product, release, released, today)
 
 INFO = {"invoice_title": "广州开票测试有限公司", "tax_id": "91440101MA5CXK8U4B",
         "bank_name": "工商银行广州分行", "bank_account": "3602000109000123456",
@@ -27,9 +25,10 @@ DENIED_CREATE = ("csr_a", "ssg_leader", "finance", "mm_S", "um_GZ", "gm", "deput
 
 
 def sku(t):
-    if "sku" not in F:
-        F["sku"] = product(t, price=1000, batch="KPB1")
-    return F["sku"]
+    """The test's product (made on first use, one per test)."""
+    if "sku" not in t.case:
+        t.case["sku"] = product(t, price=1000, batch="KPB1")
+    return t.case["sku"]
 
 
 def invoiced_customer(t, n=2, info=True):
@@ -51,8 +50,7 @@ def create(t, invoices, user="kam_GZ", status=201, **extra):
 
 
 def act(t, n, action, user, body=None, status=200, **kw):
-    return t.ok(t.post(f"/invoice-requests/{n}/{action}", body or {}, user=user, **kw), status,
-                f"invoice request {n} {action} by {user}")
+    return lib.act(t, "invoice-requests", n, action, user, body, status, **kw)
 
 
 def denied(t, n, action, users, body=None):
@@ -205,7 +203,6 @@ def test_full_path_with_every_role_allowed_and_denied(t):
     eq(t.list_all(f"/invoice-requests?customer={cust}", user="kam_BJ"), [], "out of scope")
     t.expect_error(t.get("/invoice-requests", user="warehouse"), 403, "forbidden")
     t.expect_error(t.get("/invoice-requests?state=nope", user="csr_a"), 400, "bad_request")
-    F["fapiao_no"] = fno
 
 
 def test_return_from_requested_and_reviewed_needs_a_comment(t):
@@ -320,10 +317,15 @@ def test_request_body_rules(t):
 
 def test_a_fapiao_number_is_used_once(t):
     _, invs = invoiced_customer(t, 1)
+    first = create(t, invs)["number"]
+    act(t, first, "review", "csr_a")
+    fno = t.uniq("4404")
+    act(t, first, "issue", "finance", {"fapiao_no": fno, "fapiao_date": today(t)})
+    _, invs = invoiced_customer(t, 1)
     n = create(t, invs)["number"]
     act(t, n, "review", "csr_a")
     t.expect_error(t.post(f"/invoice-requests/{n}/issue",
-                          {"fapiao_no": F["fapiao_no"], "fapiao_date": today(t)},
+                          {"fapiao_no": fno, "fapiao_date": today(t)},
                           user="finance"), 409, "duplicate")
     eq(t.ok(t.get(f"/invoice-requests/{n}", user="finance"))["state"], "reviewed", "unchanged")
 

@@ -2,15 +2,17 @@
 with an address queues one e-mail; the "outbox" job sends them through the SMTP server of
 settings smtp_url (here a sink on loopback, tests/scenario/smtp_sink.py) with retries after 1,
 5 and 30 minutes, 2 and 12 hours, then dead. With the server down the mails queue and nothing
-is lost; when it is back they all arrive exactly once."""
+is lost; when it is back they all arrive exactly once.
+
+Each test has a sink of its own, named in smtp_url while the test runs, and its own customer
+and orders."""
 
 import threading
 
-from lib import check, eq
-from osb_lib import act, at, customer, run_jobs, set_clock, submitted
+import lib
+from lib import UNLIMITED, at, check, eq, order_act as act, run_jobs, set_clock, submitted
 from smtp_sink import SmtpSink, port_is_closed
 
-S = {}
 DAY = "2026-11-23"
 
 
@@ -24,10 +26,11 @@ def note_ids(t, user, document, event=None):
             if x["document"] == document and (event is None or x["event"] == event)]
 
 
-def sink(t):
-    if "sink" not in S:
-        S["sink"] = SmtpSink().start()
-    return S["sink"]
+def cust(t):
+    """The test's customer (made on first use, one per test)."""
+    if "cust" not in t.case:
+        t.case["cust"] = lib.customer(t, UNLIMITED)
+    return t.case["cust"]
 
 
 def configure(t, port):
@@ -35,12 +38,23 @@ def configure(t, port):
     t.ok(t.put("/settings/smtp_from", {"value": "osb@test.local"}), 200, "smtp_from")
 
 
-def test_mails_wait_until_a_server_is_configured(t):
+def sink(t):
+    """The test's SMTP sink, named in smtp_url (started on first use, stopped when the test
+    ends)."""
+    if "sink" not in t.case:
+        s = t.case["sink"] = SmtpSink().start()
+        t.defer(s.stop)
+        configure(t, s.port)
+    return t.case["sink"]
+
+
+def waiting_mails(t):
+    """No SMTP server configured; at DAY 09:00 an order of the test's customer is submitted
+    (verify tells the KAM; approve-market the KAM, CSR and leader) and the jobs run: the four
+    e-mails wait, pending. Returns (order, their notification ids)."""
+    t.ok(t.put("/settings/smtp_url", {"value": ""}), 200, "no SMTP server")
     set_clock(t, DAY, "09:00")
-    S["cust"] = customer(t)
-    # a user without an address gets the in-app message only
-    t.ok(t.patch("/users/mm_S", {"email": None}), 200, "no e-mail for mm_S")
-    n = submitted(t, S["cust"])  # verify tells the KAM; approve-market the KAM, CSR and leader
+    n = submitted(t, cust(t))
     ids = note_ids(t, "kam_GZ", n) + note_ids(t, "csr_a", n) + note_ids(t, "ssg_leader", n)
     eq(len(ids), 4, "in-app notifications")
     ran = run_jobs(t)
@@ -48,30 +62,36 @@ def test_mails_wait_until_a_server_is_configured(t):
     box = outbox(t)
     for i in ids:
         eq((box[i]["state"], box[i]["attempts"]), ("pending", 0), f"e-mail {i} waits")
-    eq(box[ids[0]]["address"], "kam_GZ@demo.osb.local", "the user's address")
-    S["first"] = ids
+    return n, ids
+
+
+def test_mails_wait_until_a_server_is_configured(t):
+    # a user without an address gets the in-app message only
+    t.ok(t.patch("/users/mm_S", {"email": None}), 200, "no e-mail for mm_S")
+    n, ids = waiting_mails(t)
+    eq(outbox(t)[ids[0]]["address"], "kam_GZ@demo.osb.local", "the user's address")
     act(t, n, "accept", "csr_a")  # tells the MM too (in-app only: mm_S has no address)
     check(note_ids(t, "mm_S", n, "order_accepted"), "mm_S told in-app")
     eq([i for i, x in outbox(t).items() if x["recipient"] == "mm_S"], [], "no e-mail for mm_S")
 
 
 def test_delivered_exactly_once(t):
+    _, first = waiting_mails(t)
     s = sink(t)
-    configure(t, s.port)
     ran = run_jobs(t)
     check("outbox" in ran, "outbox ran")
     got = s.by_notification()
-    for i in S["first"]:
+    for i in first:
         eq(len(got.get(i, [])), 1, f"notification {i} mailed once")
     box = outbox(t)
-    eq({box[i]["state"] for i in S["first"]}, {"sent"}, "marked sent")
+    eq({box[i]["state"] for i in first}, {"sent"}, "marked sent")
     due = [i for i, x in box.items() if x["state"] == "pending" and x["send_after"] <= at(DAY,
                                                                                         "09:00")]
     eq(due, [], "nothing due is left pending")
-    m = got[S["first"][0]][0]
+    m = got[first[0]][0]
     eq(m["to"], "kam_GZ@demo.osb.local", "envelope recipient")
     eq(m["from"], "osb@test.local", "envelope sender")
-    note = [x for x in t.list_all("/notifications", user="kam_GZ") if x["id"] == S["first"][0]][0]
+    note = [x for x in t.list_all("/notifications", user="kam_GZ") if x["id"] == first[0]][0]
     eq(str(m["msg"]["Subject"]), note["subject"], "the subject, decoded from RFC 2047")
     check(str(m["msg"]["To"]).endswith("kam_GZ@demo.osb.local>") or
           str(m["msg"]["To"]) == "kam_GZ@demo.osb.local", f"To: {m['msg']['To']}")
@@ -79,7 +99,7 @@ def test_delivered_exactly_once(t):
     body = m["msg"].get_content()
     check(note["document"] in body and note["subject"] in body, f"body: {body[:200]}")
     check(m["msg"]["Date"] is not None and m["msg"]["Message-ID"] is not None, "headers")
-    eq(box[S["first"][0]]["sent_at"], at(DAY, "09:00"), "sent_at")
+    eq(box[first[0]]["sent_at"], at(DAY, "09:00"), "sent_at")
     before = len(s.snapshot())
     run_jobs(t)
     run_jobs(t)
@@ -91,7 +111,7 @@ def test_server_down_mails_queue_and_all_arrive_once(t):
     s.stop()
     check(port_is_closed(s.port), "the sink is down")
     set_clock(t, DAY, "10:00")
-    n = submitted(t, S["cust"])
+    n = submitted(t, cust(t))
     ids = note_ids(t, "kam_GZ", n) + note_ids(t, "csr_a", n) + note_ids(t, "ssg_leader", n)
     eq(len(ids), 4, "four notifications")
     run_jobs(t)
@@ -126,8 +146,8 @@ def test_back_off_ladder_to_dead_and_retry(t):
     s = sink(t)
     s.stop()
     set_clock(t, DAY, "11:00")
-    o = t.ok(t.post("/orders", {"customer": S["cust"], "lines": [{"sku": "M-IF1-900",
-                                                                  "qty": 12}]},
+    o = t.ok(t.post("/orders", {"customer": cust(t), "lines": [{"sku": "M-IF1-900",
+                                                                "qty": 12}]},
                     user="kam_GZ"), 201)
     act(t, o["number"], "verify", "kam_GZ")  # tells the KAM only
     (i,) = note_ids(t, "kam_GZ", o["number"], "order_verified")
@@ -175,7 +195,7 @@ def test_back_off_ladder_to_dead_and_retry(t):
 def test_concurrent_runs_send_each_mail_once(t):
     s = sink(t)
     set_clock(t, "2026-11-25", "10:00")
-    ns = [submitted(t, S["cust"]) for _ in range(3)]
+    ns = [submitted(t, cust(t)) for _ in range(3)]
     ids = [i for n in ns for u in ("kam_GZ", "csr_a", "ssg_leader") for i in note_ids(t, u, n)]
     eq(len(ids), 12, "twelve notifications")
     answers = []
@@ -193,15 +213,15 @@ def test_concurrent_runs_send_each_mail_once(t):
     for i in ids:
         eq(len(got.get(i, [])), 1, f"notification {i} once")
     dupes = {k: len(v) for k, v in got.items() if len(v) > 1}
-    eq(dupes, {}, "no notification was ever mailed twice in this module")
+    eq(dupes, {}, "no notification was ever mailed twice to this test's sink")
 
 
 def test_a_refused_address_fails_without_retry(t):
     s = sink(t)
     s.reject.add("kam_GZ@demo.osb.local")
     set_clock(t, "2026-11-25", "11:00")
-    o = t.ok(t.post("/orders", {"customer": S["cust"], "lines": [{"sku": "M-IF1-900",
-                                                                  "qty": 12}]},
+    o = t.ok(t.post("/orders", {"customer": cust(t), "lines": [{"sku": "M-IF1-900",
+                                                                "qty": 12}]},
                     user="kam_GZ"), 201)
     act(t, o["number"], "verify", "kam_GZ")
     (i,) = note_ids(t, "kam_GZ", o["number"], "order_verified")
@@ -219,19 +239,15 @@ def test_a_refused_address_fails_without_retry(t):
 
 
 def test_outbox_and_settings_permissions(t):
+    s = sink(t)
     t.expect_error(t.get("/outbox", user="csr_a"), 403, "forbidden")
     t.ok(t.get("/outbox", user="auditor"), 200, "the auditor reads")
     t.expect_error(t.get("/outbox?state=lost"), 400, "bad_request")
     t.ok(t.put("/settings/smtp_password", {"value": "s3cret"}), 200)
     items = {x["key"]: x for x in t.ok(t.get("/settings", user="gm"))["items"]}
     eq(items["smtp_password"]["value"], "********", "secrets are not read back")
-    eq(items["smtp_url"]["value"], f"smtp://127.0.0.1:{sink(t).port}", "smtp_url")
+    eq(items["smtp_url"]["value"], f"smtp://127.0.0.1:{s.port}", "smtp_url")
     t.expect_error(t.get("/settings", user="csr_a"), 403, "forbidden")
     t.expect_error(t.put("/settings/smtp_url", {"value": "http://example.com"}), 422,
                    "validation_failed")
     t.ok(t.put("/settings/smtp_password", {"value": ""}), 200)
-
-
-def test_stop_the_sink(t):
-    if "sink" in S:
-        S["sink"].stop()

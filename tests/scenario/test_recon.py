@@ -5,15 +5,19 @@ balance, once per period; the customer's reply, the KAM's report; the rule opens
 24:00 of the 15th; generating on demand; every action allowed and denied by role, state,
 If-Match and body.
 
-The years 2030–2031 lie after the server's start (its first tick runs the half-year before
-the wall clock), so the job sees these half-years for the first time here."""
+The years 2030–2034 lie after the server's start (its first tick runs the half-year before
+the wall clock), so the job sees these half-years for the first time here. The job runs once
+per half-year, so each test that needs it takes half-years of its own: 2030-H2, 2032-H2,
+2033-H2 and 2034-H1."""
 
 import re
 
-from lib import check, eq
-from osb_lib import at, boundary, customer, issues, no_issue, run_jobs, set_clock
+import lib
+from lib import UNLIMITED, at, boundary, check, eq, issues, no_issue, run_jobs, set_clock
 
-STATE = {}
+
+def customer(t):
+    return lib.customer(t, UNLIMITED)
 
 
 def pay(t, cust, amount, day):
@@ -28,13 +32,43 @@ def statements(t, cust, kind=None, user="finance"):
 
 
 def act(t, number, action, user, body=None, status=200, **kw):
-    return t.ok(t.post(f"/statements/{number}/{action}", body or {}, user=user, **kw), status,
-                f"statement {number} {action} by {user}")
+    return lib.act(t, "statements", number, action, user, body, status, **kw)
 
 
 def job_ran(t, period):
     return t.sql("SELECT count(*) FROM job_runs WHERE job = 'semiannual_statements'"
                  " AND period_key = ?", (period,))[0][0]
+
+
+def h2_statements(t, year):
+    """Three customers paying ¥50.00 on 10 December of year, then the job of 1 January 06:00:
+    their semiannual statements of year-H2. Returns (customers, statement numbers), each a
+    dict d / ok / disp."""
+    set_clock(t, f"{year}-12-10", "10:00")
+    run_jobs(t)  # the half-year before is done with first, before any data
+    custs = {k: customer(t) for k in ("d", "ok", "disp")}
+    for c in custs.values():
+        pay(t, c, 5000, f"{year}-12-10")
+    set_clock(t, f"{year + 1}-01-01", "06:00")
+    check("semiannual_statements" in run_jobs(t), "the job runs")
+    made = {}
+    for k, c in custs.items():
+        got = statements(t, c)
+        eq([(s["kind"], s["period_to"]) for s in got], [("semiannual", f"{year}-12-31")],
+           f"the {k} customer's statement")
+        made[k] = got[0]["number"]
+    return custs, made
+
+
+def adhoc_statements(t):
+    """A customer paying ¥70.00 on 5 August 2031, and four adhoc statements of 1–5 August made
+    that day by the SSG leader, the CSR, the KAM and finance. Returns (customer, numbers)."""
+    set_clock(t, "2031-08-05", "10:00")
+    c = customer(t)
+    pay(t, c, 7000, "2031-08-05")
+    body = {"customer": c, "kind": "adhoc", "from": "2031-08-01", "to": "2031-08-05"}
+    return c, [t.ok(t.post("/statements", body, user=user), 201, f"generate by {user}")["number"]
+               for user in ("ssg_leader", "csr_a", "kam_GZ", "finance")]
 
 
 # ---- the job ----------------------------------------------------------------------------------
@@ -45,7 +79,6 @@ def test_semiannual_job_runs_on_1_january_0600_once(t):
     d, ok, disp = customer(t), customer(t), customer(t)
     for c in (d, ok, disp):
         pay(t, c, 5000, "2030-12-10")
-    STATE.update(d=d, ok=ok, disp=disp)
     set_clock(t, "2031-01-01", "05:59")
     check("semiannual_statements" not in run_jobs(t), "not before 06:00")
     eq(statements(t, d), [], "no statement at 05:59")
@@ -65,9 +98,9 @@ def test_semiannual_job_runs_on_1_january_0600_once(t):
        [("payment", 5000, -5000)], "entry snapshot")
     eq((s["state"], s["response"], s["sent_at"], s["created_by"]),
        ("generated", "pending", None, "system"), "fresh")
-    STATE["d_h2"] = s["number"]
-    STATE["ok_h2"] = statements(t, ok)[0]["number"]
-    STATE["disp_h2"] = statements(t, disp)[0]["number"]
+    for c in (ok, disp):
+        eq([(x["kind"], x["period_to"]) for x in statements(t, c)],
+           [("semiannual", "2030-12-31")], "every customer with activity gets one")
     # the KAM is told
     got = [x for x in t.list_all("/notifications", user="kam_GZ")
            if x["document"] == s["number"]]
@@ -79,56 +112,59 @@ def test_semiannual_job_runs_on_1_january_0600_once(t):
 
 
 def test_recon_semiannual_opens_at_24_00_of_15_january(t):
+    custs, h2 = h2_statements(t, 2032)
     # confirmed and reported in time: nothing; disputed and reported: not confirmed → entry
-    set_clock(t, "2031-01-10", "10:00")
-    for n in (STATE["ok_h2"], STATE["disp_h2"]):
+    set_clock(t, "2033-01-10", "10:00")
+    for n in (h2["ok"], h2["disp"]):
         act(t, n, "send", "csr_a")
-    act(t, STATE["ok_h2"], "confirm", "kam_GZ")
-    act(t, STATE["disp_h2"], "dispute", "kam_GZ",
+    act(t, h2["ok"], "confirm", "kam_GZ")
+    act(t, h2["disp"], "dispute", "kam_GZ",
         {"difference_fen": 120000, "difference_note": "客户账多记一笔返利"})
-    for n in (STATE["ok_h2"], STATE["disp_h2"]):
+    for n in (h2["ok"], h2["disp"]):
         act(t, n, "report", "kam_GZ")
-    it = boundary(t, STATE["d_h2"], "recon_semiannual", "2031-01-16", "00:00", "2031-01-15",
+    it = boundary(t, h2["d"], "recon_semiannual", "2033-01-16", "00:00", "2033-01-15",
                   "23:59")
-    eq((it["department"], it["responsible"], it["customer"]), ("sales", ["kam_GZ"], STATE["d"]),
+    eq((it["department"], it["responsible"], it["customer"]), ("sales", ["kam_GZ"], custs["d"]),
        "sales, the KAM explains")
-    no_issue(t, STATE["ok_h2"], "recon_semiannual")
-    eq(len(issues(t, STATE["disp_h2"], "recon_semiannual")), 1, "disputed is not confirmed")
+    no_issue(t, h2["ok"], "recon_semiannual")
+    eq(len(issues(t, h2["disp"], "recon_semiannual")), 1, "disputed is not confirmed")
     # done late: the entry notes it
-    set_clock(t, "2031-01-20", "10:00")
-    act(t, STATE["d_h2"], "send", "csr_a")
-    act(t, STATE["d_h2"], "confirm", "csr_a")
-    act(t, STATE["d_h2"], "report", "kam_GZ")
+    set_clock(t, "2033-01-20", "10:00")
+    act(t, h2["d"], "send", "csr_a")
+    act(t, h2["d"], "confirm", "csr_a")
+    act(t, h2["d"], "report", "kam_GZ")
     run_jobs(t)
-    got = issues(t, STATE["d_h2"], "recon_semiannual")
+    got = issues(t, h2["d"], "recon_semiannual")
     eq(len(got), 1, "still one")
     eq((got[0]["completed_at"], got[0]["completed_by_action"], got[0]["state"]),
-       (at("2031-01-20", "10:00"), "report", "open"), "late completion noted")
+       (at("2033-01-20", "10:00"), "report", "open"), "late completion noted")
 
 
 def test_semiannual_covers_activity_or_balance_only(t):
-    set_clock(t, "2031-03-03", "10:00")
+    custs, _ = h2_statements(t, 2033)  # a balance of -¥50.00 from 2033-H2
+    d = custs["d"]
+    set_clock(t, "2034-03-03", "10:00")
     a, idle = customer(t), customer(t)
-    pay(t, a, 3000, "2031-03-03")
-    set_clock(t, "2031-07-01", "05:59")
+    pay(t, a, 3000, "2034-03-03")
+    set_clock(t, "2034-07-01", "05:59")
     run_jobs(t)
     eq(statements(t, a), [], "not before 06:00")
-    set_clock(t, "2031-07-01", "06:00")
+    set_clock(t, "2034-07-01", "06:00")
     run_jobs(t)
     run_jobs(t)
-    eq(job_ran(t, "2031-H1"), 1, "once")
+    eq(job_ran(t, "2034-H1"), 1, "once")
     got = statements(t, a)
     eq(len(got), 1, "activity in the half-year")
     eq((got[0]["period_from"], got[0]["period_to"], got[0]["closing_fen"]),
-       ("2031-01-01", "2031-06-30", -3000), "H1")
+       ("2034-01-01", "2034-06-30", -3000), "H1")
     eq(statements(t, idle), [], "no activity, no balance: no statement")
-    got = statements(t, STATE["d"], kind="semiannual")
+    got = statements(t, d, kind="semiannual")
     eq(len(got), 2, "a balance without activity still gets one")
-    h1 = [s for s in got if s["period_to"] == "2031-06-30"][0]
+    h1 = [s for s in got if s["period_to"] == "2034-06-30"][0]
     eq((h1["opening_fen"], h1["debits_fen"], h1["credits_fen"], h1["closing_fen"], h1["entries"]),
        (-5000, 0, 0, -5000, []), "the balance carried")
     # its deadline is 24:00 of 15 July
-    boundary(t, h1["number"], "recon_semiannual", "2031-07-16", "00:00", "2031-07-15", "23:59")
+    boundary(t, h1["number"], "recon_semiannual", "2034-07-16", "00:00", "2034-07-15", "23:59")
 
 
 # ---- on demand, actions, roles ------------------------------------------------------------
@@ -137,7 +173,6 @@ def test_generate_on_demand_by_role(t):
     set_clock(t, "2031-08-05", "10:00")
     c = customer(t)
     pay(t, c, 7000, "2031-08-05")
-    STATE["c"] = c
     body = {"customer": c, "kind": "adhoc", "from": "2031-08-01", "to": "2031-08-05"}
     made = []
     for user in ("ssg_leader", "csr_a", "kam_GZ", "finance"):
@@ -145,7 +180,6 @@ def test_generate_on_demand_by_role(t):
         eq((s["kind"], s["created_by"], s["closing_fen"], s["state"]),
            ("adhoc", user, -7000, "generated"), f"by {user}")
         made.append(s["number"])
-    STATE["made"] = made
     for user in ("rep_GZ", "mm_S", "um_GZ", "gm", "warehouse", "auditor", "admin"):
         t.expect_error(t.post("/statements", body, user=user), 403, "forbidden", rule="role")
     t.expect_error(t.post("/statements", body, user="kam_BJ"), 422, "validation_failed",
@@ -188,7 +222,7 @@ def test_generate_on_demand_by_role(t):
 
 
 def test_send_reply_report_by_role_and_state(t):
-    n1, n2, n3, n4 = STATE["made"]
+    c, (n1, n2, n3, n4) = adhoc_statements(t)
     # send: ssg_leader, csr, kam own, finance
     for user in ("rep_GZ", "mm_S", "um_GZ", "auditor", "gm"):
         t.expect_error(t.post(f"/statements/{n1}/send", {}, user=user), 403, "forbidden",
@@ -252,6 +286,6 @@ def test_send_reply_report_by_role_and_state(t):
     aud = t.ok(t.get(f"/audit?object_type=statement&object_key={n2}", user="auditor"))
     eq([a["action"] for a in aud["items"]], ["generate", "send", "dispute", "confirm"],
        "every action audited")
-    got = t.list_all(f"/statements?customer={STATE['c']}&response=confirmed&state=reported",
+    got = t.list_all(f"/statements?customer={c}&response=confirmed&state=reported",
                      user="csr_a")
     eq([s["number"] for s in got], [n1], "filters")

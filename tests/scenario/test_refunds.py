@@ -6,11 +6,9 @@ step, and `osb check` clean at the end.
 Market S (regions GZ, SZ): supervising SLT member `deputy`, BCR `ssg_leader` (who is also the
 deputy's secretary); `csr_b` is the BCR of the director's markets and the director's secretary."""
 
-from billing_lib import (customer, dispatch, invoices_of, ledger, ledger_consistent,
-                         osb_check, pay, product, released)
-from lib import check, eq
-
-F = {}
+import lib
+from lib import (check, customer, dispatch, eq, invoices_of, ledger, ledger_consistent, osb_check,
+                 pay, product, released)
 
 
 def figures(t, cust):
@@ -23,13 +21,11 @@ def refund(t, cust, amount, user="kam_GZ", status=201, reason="客户要求退�
 
 
 def tk(t, number, action, user, body=None, status=200):
-    return t.ok(t.post(f"/refunds/{number}/{action}", body or {}, user=user), status,
-                f"refund {action} by {user}")
+    return lib.act(t, "refunds", number, action, user, body, status)
 
 
 def hx(t, number, action, user, body=None, status=200):
-    return t.ok(t.post(f"/write-offs/{number}/{action}", body or {}, user=user), status,
-                f"write-off {action} by {user}")
+    return lib.act(t, "write-offs", number, action, user, body, status)
 
 
 def test_refund_full_path_draws_oldest_receipts_first(t):
@@ -73,7 +69,6 @@ def test_refund_full_path_draws_oldest_receipts_first(t):
     eq(nums, [n], "GET /refunds")
     audit = t.ok(t.get(f"/audit?object_type=refund&object_key={n}", user="auditor"))["items"]
     eq(sorted(a["action"] for a in audit), ["approve", "pay", "request"], "audited")
-    F["cust"] = cust
 
 
 def test_refund_exceeds_prepayment(t):

@@ -9,13 +9,10 @@ Market S: KAM kam_GZ, UM um_GZ (region GZ), BCR ssg_leader, supervising SLT memb
 GM gm. Each test uses its own months: the job runs once per day (job_runs), so a test never
 goes back to a day an earlier one already ran."""
 
-from billing_lib import (add_days, checked, customer, dispatch, invoices_of, pay, product,
-                         released)
-from lib import check, eq
-from osb_lib import run_jobs, set_clock
+from lib import (add_days, check, checked, customer, dispatch, eq, invoices_of, pay, product,
+                 released, run_jobs, set_clock)
 
 TERM = 30
-STATE = {}
 
 
 def invoice(t, day, term=TERM):
@@ -104,7 +101,6 @@ def test_each_step_once_on_its_day(t):
     eq(o["state"], "prepay_required", "new order on hold")
     check("credit_hold" in o["credit_check"]["reasons"],
           f"reason credit_hold: {o['credit_check']['reasons']}")
-    STATE["held"] = cust
 
 
 def test_settled_invoice_gets_nothing_more(t):
@@ -140,8 +136,10 @@ def test_missed_days_are_caught_up_once(t):
 
 
 def test_credit_incidents_scope(t):
-    cust = STATE.get("held")
-    check(cust, "needs test_each_step_once_on_its_day")
+    # an invoice of 5 March 2029 still open at D+90 (2 July): one overdue_90 incident
+    cust, _ = invoice(t, "2029-03-05")
+    job_at(t, add_days(add_days("2029-03-05", TERM), 90), "09:00")
+    eq([i["kind"] for i in incidents(t, cust)], ["overdue_90"], "one incident")
     eq(len(incidents(t, cust, user="kam_GZ")), 1, "the KAM sees it")
     eq(len(incidents(t, cust, user="deputy")), 1, "the supervising SLT member sees it")
     t.expect_error(t.get(f"/customers/{cust}/credit-incidents", user="warehouse"), 403,

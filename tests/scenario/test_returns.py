@@ -2,16 +2,17 @@
 refused at inspection, cancelled — the over_return / not_returnable rules, who may act, the
 warehouse's view without prices, and the credit note's re-check on money."""
 
-from billing_lib import (WH, checked, credit, customer, dispatch, invoices_of, ledger,
-                         ledger_consistent, order_act, osb_check, pay, product, release, released)
-from lib import check, eq
-
-F = {}
+import lib
+from lib import (check, checked, credit, customer, dispatch, eq, invoices_of, ledger,
+                 ledger_consistent, order_act, osb_check, pay, product, release, released, WH)
 
 
 def setup(t):
-    if F:
-        return F
+    """The test's product, customer and a dispatched order of 20 (made on first use, once per
+    test)."""
+    if "setup" in t.case:
+        return t.case["setup"]
+    F = t.case["setup"] = {}
     F["sku"] = product(t, price=2500, batch="RTB1")
     F["cust"] = customer(t)
     n, ship = released(t, F["cust"], [(F["sku"], 20)])
@@ -27,8 +28,7 @@ def create(t, lines, order=None, user="kam_GZ", status=201):
 
 
 def act(t, number, action, user, body=None, status=200):
-    return t.ok(t.post(f"/returns/{number}/{action}", body or {}, user=user), status,
-                f"return {action} by {user}")
+    return lib.act(t, "returns", number, action, user, body, status)
 
 
 def on_hand(t, sku, batch):

@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import zlib  # noqa: F401  (PGM is parsed by hand; zlib kept for PNG checks if ever needed)
 
+import lib
 from lib import check, eq
 
 WH = "WH-GZ"
@@ -23,24 +24,16 @@ CUSTOMER_NAME = "广州恒通商贸有限公司"
 PRICE = {"M-MOM-800": 19800, "M-KID-800": 16800, "M-IF1-900": 26800, "M-ADL-800": 13800,
          "M-IF3-900": 23800, "M-RICE-225": 3800, "M-BAG-400": 3200}
 
-STATE = {}  # what later tests reuse: shipment and order numbers
-
 
 # ---- helpers ------------------------------------------------------------------------------
 
 def released_order(t, lines, customer="GZ01"):
     """Creates an order and takes it through OP to released; returns (order, shipment)."""
-    o = t.ok(t.post("/orders", {"customer": customer,
-                                "lines": [{"sku": s, "qty": q} for s, q in lines]},
-                    user="kam_GZ"), 201, "create order")
-    n = o["number"]
-    for action, user in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
-                         ("check", "csr_a"), ("approve", "deputy"),
-                         ("print-delivery-note", "finance"), ("release", "csr_a")):
-        o = t.ok(t.post(f"/orders/{n}/{action}", {}, user=user), 200, f"order {action}")
-    eq(o["state"], "released", "order state after release")
+    o = lib.checked(t, customer, lines)
+    eq(o["state"], "pending_approval", "order state after check")
+    o = lib.release(t, o["number"])
     eq(len(o["shipments"]), 1, "one shipment at release")
-    return n, o["shipments"][0]
+    return o["number"], o["shipments"][0]
 
 
 def lot(t, sku, batch, warehouse=WH):
@@ -64,8 +57,7 @@ def receive(t, sku, batch, qty, expires):
 
 
 def act(t, number, action, body=None, user="warehouse", status=200, **kw):
-    return t.ok(t.post(f"/shipments/{number}/{action}", body or {}, user=user, **kw), status,
-                f"shipment {action} by {user}")
+    return lib.ship_act(t, number, action, body, user, status, **kw)
 
 
 def line(ship, sku):
@@ -81,6 +73,51 @@ def to_booked(t, number, waybill, body_pick=None):
     act(t, number, "check")
     return act(t, number, "book", {"carrier": "顺丰物流", "station": "城东托运站",
                                    "waybill": waybill})
+
+
+WALK = ("new", "received", "picked", "checked", "booked", "dispatched", "delivered")
+
+
+def fefo_shipment(t, upto="new"):
+    """The FEFO order of one test: a lot of M-MOM-800 of its own, x, 24 units expiring
+    2027-01-31 (before the demo's lots), received; then 48 M-MOM-800 and 24 M-KID-800 released
+    (x 24 + B2026A 24; B2026A 24). upto walks the shipment on the way the tests below take it:
+    received; picked (x and B2026B instead of the reserved B2026A, then a re-pick as reserved);
+    checked; booked (顺丰物流 to 城西托运站); dispatched; delivered (tracked once, POD signed).
+    Returns (order, shipment, x)."""
+    x = t.uniq("E")
+    receive(t, "M-MOM-800", x, 24, "2027-01-31")
+    order, fh = released_order(t, [("M-MOM-800", 48), ("M-KID-800", 24)])
+    picks = {"lines": [{"sku": "M-MOM-800", "batch": x, "qty": 24},
+                       {"sku": "M-MOM-800", "batch": "B2026B", "qty": 24},
+                       {"sku": "M-KID-800", "qty": 24}]}
+    for level, action, body, user in (
+            ("received", "receive", None, "warehouse"),
+            ("picked", "pick", picks, "warehouse"),
+            ("picked", "pick", None, "warehouse"),
+            ("checked", "check", None, "warehouse"),
+            ("booked", "book", {"carrier": "顺丰物流", "station": "城西托运站",
+                                "waybill": t.uniq("SF")}, "warehouse"),
+            ("dispatched", "dispatch", None, "warehouse"),
+            ("delivered", "track", {"status": "in_transit", "location": "韶关站"}, "csr_a"),
+            ("delivered", "deliver", {"signed_by": "李老板"}, "ssg_leader")):
+        if WALK.index(level) > WALK.index(upto):
+            break
+        act(t, fh, action, body, user=user)
+    return order, fh, x
+
+
+def short_shipped(t):
+    """60 M-ADL-800 and 24 M-IF3-900 released; 36 and 24 picked, checked, booked (德邦 to
+    城东托运站) and dispatched: one backorder of 24 M-ADL-800. Returns (order, shipment,
+    backorder, delivery note)."""
+    order, fh = released_order(t, [("M-ADL-800", 60), ("M-IF3-900", 24)])
+    to_booked(t, fh, t.uniq("DB"), {"lines": [{"sku": "M-ADL-800", "qty": 36},
+                                              {"sku": "M-IF3-900", "qty": 24}]})
+    s = act(t, fh, "dispatch")
+    eq([(b["sku"], b["qty_open"]) for b in s["backorders"]], [("M-ADL-800", 24)], "backorder")
+    dn = t.ok(t.get(f"/orders/{order}", user="csr_a"))["delivery_note"]
+    return order, fh, s["backorders"][0]["number"], dn
 
 
 def db_write(t, sql, params=()):
@@ -114,7 +151,6 @@ def test_release_reserves_fefo(t):
     before_a = figures(t, "M-MOM-800", "B2026A")
     before_kid = figures(t, "M-KID-800", "B2026A")
     order, fh = released_order(t, [("M-MOM-800", 48), ("M-KID-800", 24)])
-    STATE["order"], STATE["fh"] = order, fh
     s = t.ok(t.get(f"/shipments/{fh}", user="warehouse"))
     eq((s["state"], s["order"], s["customer"], s["warehouse"]), ("new", order, "GZ01", WH),
        "shipment header")
@@ -139,7 +175,7 @@ def test_release_reserves_fefo(t):
 # ---- who may see and do what --------------------------------------------------------------
 
 def test_read_scope(t):
-    fh, order = STATE["fh"], STATE["order"]
+    order, fh, _ = fefo_shipment(t)
     for user in ("warehouse", "auditor", "kam_GZ", "rep_GZ", "um_GZ", "mm_S", "deputy", "gm",
                  "director", "csr_a", "ssg_leader", "finance"):
         t.ok(t.get(f"/shipments/{fh}", user=user), 200, f"{user} reads the shipment")
@@ -157,7 +193,7 @@ def test_read_scope(t):
 
 
 def test_work_actions_only_warehouse(t):
-    fh = STATE["fh"]
+    _, fh, _ = fefo_shipment(t)
     for action in ("receive", "pick", "check", "book", "dispatch", "short-close"):
         for user in ("csr_a", "ssg_leader", "kam_GZ", "finance", "auditor", "gm", "mm_S"):
             t.expect_error(t.post(f"/shipments/{fh}/{action}", {}, user=user), 403, "forbidden",
@@ -171,7 +207,7 @@ def test_work_actions_only_warehouse(t):
 
 
 def test_wrong_state_409(t):
-    fh = STATE["fh"]
+    _, fh, _ = fefo_shipment(t)
     for action, user in (("pick", "warehouse"), ("check", "warehouse"), ("book", "warehouse"),
                          ("dispatch", "warehouse"), ("track", "csr_a"),
                          ("deliver", "ssg_leader"), ("short-close", "warehouse")):
@@ -187,7 +223,7 @@ def test_wrong_state_409(t):
 
 
 def test_if_match_and_unknown_fields(t):
-    fh = STATE["fh"]
+    _, fh, _ = fefo_shipment(t, "received")
     v = t.ok(t.get(f"/shipments/{fh}"))["version"]
     t.expect_error(t.post(f"/shipments/{fh}/pick", {}, user="warehouse",
                           headers={"If-Match": str(v + 3)}), 409, "version_conflict")
@@ -202,15 +238,16 @@ def test_if_match_and_unknown_fields(t):
 # ---- picking -------------------------------------------------------------------------------
 
 def test_pick_errors(t):
-    fh = STATE["fh"]
-    receive(t, "M-MOM-800", "Q2026Q", 60, "2027-02-28")
-    db_write(t, "UPDATE stock_lots SET quality = 'quarantine' WHERE batch = 'Q2026Q'")
+    _, fh, x = fefo_shipment(t, "received")
+    q = t.uniq("Q")
+    receive(t, "M-MOM-800", q, 60, "2027-02-28")
+    db_write(t, "UPDATE stock_lots SET quality = 'quarantine' WHERE batch = ?", (q,))
     cases = [
         ([{"sku": "M-MOM-800", "batch": "NOPE", "qty": 12}], "unknown_batch"),
-        ([{"sku": "M-MOM-800", "batch": "Q2026Q", "qty": 12}], "batch_not_available"),
-        ([{"sku": "M-MOM-800", "batch": "E2026X", "qty": 36}], "insufficient_stock"),
+        ([{"sku": "M-MOM-800", "batch": q, "qty": 12}], "batch_not_available"),
+        ([{"sku": "M-MOM-800", "batch": x, "qty": 36}], "insufficient_stock"),
         ([{"sku": "M-MOM-800", "qty": 60}], "pick_exceeds_requested"),
-        ([{"sku": "M-MOM-800", "batch": "E2026X", "qty": 24},
+        ([{"sku": "M-MOM-800", "batch": x, "qty": 24},
           {"sku": "M-MOM-800", "qty": 36}], "pick_exceeds_requested"),
         ([{"sku": "M-MOM-800", "qty": -1}], "negative_qty"),
         ([{"sku": "M-IF1-900", "qty": 12}], "unknown_sku"),
@@ -220,32 +257,32 @@ def test_pick_errors(t):
         t.expect_error(t.post(f"/shipments/{fh}/pick", {"lines": body_lines}, user="warehouse"),
                        422, "validation_failed", rule=rule)
     eq(t.ok(t.get(f"/shipments/{fh}"))["version"], v, "refused picks change nothing")
-    eq(figures(t, "M-MOM-800", "E2026X"), (24, 24, 0), "E2026X untouched")
-    eq(figures(t, "M-MOM-800", "Q2026Q"), (60, 0, 0), "quarantined lot has nothing available")
+    eq(figures(t, "M-MOM-800", x), (24, 24, 0), "x untouched")
+    eq(figures(t, "M-MOM-800", q), (60, 0, 0), "quarantined lot has nothing available")
     reservations_match_lots(t)
 
 
 def test_pick_from_other_batch_moves_reservation(t):
-    fh = STATE["fh"]
+    _, fh, x = fefo_shipment(t, "received")
     a0 = figures(t, "M-MOM-800", "B2026A")
     b0 = figures(t, "M-MOM-800", "B2026B")
-    # E2026X as reserved (24), the rest from B2026B instead of the reserved B2026A.
-    s = act(t, fh, "pick", {"lines": [{"sku": "M-MOM-800", "batch": "E2026X", "qty": 24},
+    # x as reserved (24), the rest from B2026B instead of the reserved B2026A.
+    s = act(t, fh, "pick", {"lines": [{"sku": "M-MOM-800", "batch": x, "qty": 24},
                                       {"sku": "M-MOM-800", "batch": "B2026B", "qty": 24},
                                       {"sku": "M-KID-800", "qty": 24}]})
     eq(s["state"], "picked", "picked")
     mom = line(s, "M-MOM-800")
-    eq(mom["picks"], [{"batch": "E2026X", "qty": 24}, {"batch": "B2026B", "qty": 24}], "picks")
+    eq(mom["picks"], [{"batch": x, "qty": 24}, {"batch": "B2026B", "qty": 24}], "picks")
     eq(mom["reserved"], mom["picks"], "the reservation followed the pick")
     eq(line(s, "M-KID-800")["picks"], [{"batch": "B2026A", "qty": 24}],
        "unnamed batch defaults to the reserved FEFO batch")
     eq(figures(t, "M-MOM-800", "B2026A"), (a0[0], a0[1] - 24, a0[2] + 24), "B2026A released")
     eq(figures(t, "M-MOM-800", "B2026B"), (b0[0], b0[1] + 24, b0[2] - 24), "B2026B reserved")
-    eq(figures(t, "M-MOM-800", "E2026X"), (24, 24, 0), "E2026X still held")
+    eq(figures(t, "M-MOM-800", x), (24, 24, 0), "x still held")
     reservations_match_lots(t)
     # a re-pick without a list takes the line as now reserved
     s = act(t, fh, "pick")
-    eq(line(s, "M-MOM-800")["picks"], [{"batch": "E2026X", "qty": 24},
+    eq(line(s, "M-MOM-800")["picks"], [{"batch": x, "qty": 24},
                                        {"batch": "B2026B", "qty": 24}], "re-pick as reserved")
     reservations_match_lots(t)
 
@@ -253,7 +290,8 @@ def test_pick_from_other_batch_moves_reservation(t):
 # ---- check, book, dispatch, track, deliver ----------------------------------------------------
 
 def test_check_and_book(t):
-    fh = STATE["fh"]
+    _, fh, _ = fefo_shipment(t, "picked")
+    wb = t.uniq("SF")
     t.expect_error(t.post(f"/shipments/{fh}/check",
                           {"lines": [{"sku": "M-KID-800", "qty_counted": 25}]},
                           user="warehouse"), 422, "validation_failed",
@@ -278,9 +316,9 @@ def test_check_and_book(t):
     t.expect_error(t.post(f"/shipments/{fh}/book", {"carrier": "顺丰物流", "station": "城东托运站",
                                                     "waybill": "W" * 41}, user="warehouse"),
                    422, "validation_failed", rule="too_long")
-    s = act(t, fh, "book", {"carrier": "顺丰物流", "station": "城西托运站", "waybill": "SF1001"})
+    s = act(t, fh, "book", {"carrier": "顺丰物流", "station": "城西托运站", "waybill": wb})
     eq((s["state"], s["carrier"], s["station"], s["waybill"]),
-       ("booked", "顺丰物流", "城西托运站", "SF1001"), "booked")
+       ("booked", "顺丰物流", "城西托运站", wb), "booked")
     # another station than the customer's is accepted and told to the CSR
     rows = t.sql("SELECT recipient FROM notifications WHERE event = 'shipment_station_changed'"
                  " AND document = ?", (fh,))
@@ -288,8 +326,8 @@ def test_check_and_book(t):
 
 
 def test_dispatch_moves_stock(t):
-    fh, order = STATE["fh"], STATE["order"]
-    x0 = figures(t, "M-MOM-800", "E2026X")
+    order, fh, x = fefo_shipment(t, "booked")
+    x0 = figures(t, "M-MOM-800", x)
     b0 = figures(t, "M-MOM-800", "B2026B")
     k0 = figures(t, "M-KID-800", "B2026A")
     moves0 = t.sql("SELECT count(*) FROM stock_moves WHERE document = ? AND kind = 'ship'", (fh,))
@@ -298,7 +336,7 @@ def test_dispatch_moves_stock(t):
     eq(s["state"], "dispatched", "dispatched")
     check(s["dispatched_at"] and s["expected_delivery_by"] and s["feedback_to_csr_at"],
           "dispatch times")
-    eq(figures(t, "M-MOM-800", "E2026X"), (x0[0] - 24, x0[1] - 24, 0), "E2026X shipped")
+    eq(figures(t, "M-MOM-800", x), (x0[0] - 24, x0[1] - 24, 0), "x shipped")
     eq(figures(t, "M-MOM-800", "B2026B"), (b0[0] - 24, b0[1] - 24, b0[2]), "B2026B shipped")
     eq(figures(t, "M-KID-800", "B2026A"), (k0[0] - 24, k0[1] - 24, k0[2]), "kid shipped")
     eq([ln["qty_shipped"] for ln in s["lines"]], [48, 24], "qty_shipped")
@@ -306,7 +344,7 @@ def test_dispatch_moves_stock(t):
     eq(s["backorders"], [], "shipped in full: no backorder")
     moves = t.sql("SELECT kind, batch, qty FROM stock_moves WHERE document = ? AND kind = 'ship'"
                   " ORDER BY id", (fh,))
-    eq(sorted(moves), sorted([("ship", "E2026X", 24), ("ship", "B2026B", 24),
+    eq(sorted(moves), sorted([("ship", x, 24), ("ship", "B2026B", 24),
                               ("ship", "B2026A", 24)]), "ship moves")
     who = {r[0] for r in t.sql("SELECT recipient FROM notifications WHERE document = ? AND"
                                " event = 'shipment_dispatched'", (fh,))}
@@ -318,7 +356,7 @@ def test_dispatch_moves_stock(t):
 
 
 def test_track_and_deliver(t):
-    fh = STATE["fh"]
+    _, fh, _ = fefo_shipment(t, "dispatched")
     for user in ("warehouse", "csr_a", "ssg_leader"):
         s = act(t, fh, "track", {"status": "in_transit", "location": f"{user}路过",
                                  "at": "2026-11-23T10:00:00+08:00"}, user=user)
@@ -364,7 +402,7 @@ def test_track_and_deliver(t):
 
 
 def test_audit_row_per_action(t):
-    fh = STATE["fh"]
+    _, fh, _ = fefo_shipment(t, "delivered")
     rows = t.ok(t.get(f"/audit?object_type=shipment&object_key={fh}&limit=100",
                       user="auditor"))["items"]
     actions = [r["action"] for r in rows]
@@ -383,10 +421,10 @@ def test_warehouse_sees_no_prices(t):
         elif isinstance(v, list):
             for x in v:
                 walk(x, path)
-    walk(t.ok(t.get(f"/shipments/{STATE['fh']}", user="warehouse")))
+    order, fh, _ = fefo_shipment(t)
+    walk(t.ok(t.get(f"/shipments/{fh}", user="warehouse")))
     walk(t.ok(t.get("/shipments", user="warehouse")))
-    dn = t.ok(t.get(f"/orders/{STATE['order']}", user="csr_a"))["delivery_note"]
-    STATE["dn"] = dn
+    dn = t.ok(t.get(f"/orders/{order}", user="csr_a"))["delivery_note"]
     walk(t.ok(t.get(f"/delivery-notes/{dn}", user="warehouse")))
     priced = t.ok(t.get(f"/delivery-notes/{dn}", user="csr_a"))
     eq(priced["total_fen"], 48 * PRICE["M-MOM-800"] + 24 * PRICE["M-KID-800"], "csr sees total")
@@ -396,7 +434,6 @@ def test_warehouse_sees_no_prices(t):
 
 def test_short_pick_opens_backorder(t):
     order, fh = released_order(t, [("M-ADL-800", 60), ("M-IF3-900", 24)])
-    STATE["short_order"], STATE["short_fh"] = order, fh
     a0 = figures(t, "M-ADL-800", "B2026A")
     eq(line(t.ok(t.get(f"/shipments/{fh}")), "M-ADL-800")["reserved"],
        [{"batch": "B2026A", "qty": 60}], "reserved at release")
@@ -411,7 +448,7 @@ def test_short_pick_opens_backorder(t):
     eq((line(s, "M-ADL-800")["discrepancy"], line(s, "M-ADL-800")["qty_counted"]),
        ("shortage", 36), "the shortage is recorded")
     eq(line(s, "M-IF3-900")["discrepancy"], "none", "full line")
-    act(t, fh, "book", {"carrier": "德邦", "station": "城东托运站", "waybill": "DB2001"})
+    act(t, fh, "book", {"carrier": "德邦", "station": "城东托运站", "waybill": t.uniq("DB")})
     s = act(t, fh, "dispatch")
     eq(figures(t, "M-ADL-800", "B2026A"), (a0[0] - 36, a0[1] - 60, a0[2] + 24),
        "36 shipped, 24 unreserved")
@@ -419,7 +456,6 @@ def test_short_pick_opens_backorder(t):
     bo = s["backorders"][0]
     eq((bo["sku"], bo["qty_open"], bo["state"]), ("M-ADL-800", 24, "open"), "backorder")
     check("QH" in bo["number"], f"QH number {bo['number']}")
-    STATE["bo_sched"] = bo["number"]
     items = t.ok(t.get(f"/backorders?order={order}", user="csr_a"))["items"]
     eq([(b["number"], b["order"], b["sku"], b["qty_open"], b["state"]) for b in items],
        [(bo["number"], order, "M-ADL-800", 24, "open")], "GET /backorders item")
@@ -433,7 +469,6 @@ def test_short_pick_opens_backorder(t):
     remarks = t.ok(t.get(f"/delivery-notes/{o['delivery_note']}", user="warehouse"))["remarks"]
     check(remarks and "欠货" in remarks and bo["number"] in remarks and "24" in remarks,
           f"remark on the delivery note: {remarks}")
-    STATE["short_dn"] = o["delivery_note"]
     t.expect_error(t.get(f"/backorders/{bo['number']}", user="kam_SZ"), 404, "not_found")
     eq(t.ok(t.get(f"/backorders?order={order}", user="kam_SZ"))["items"], [], "scope filter")
     t.expect_error(t.get("/backorders?state=scheduled", user="csr_a"), 400, "bad_request")
@@ -441,7 +476,7 @@ def test_short_pick_opens_backorder(t):
 
 
 def test_backorder_schedule(t):
-    bo = STATE["bo_sched"]
+    order, _, bo, dn = short_shipped(t)
     for user in ("warehouse", "kam_GZ", "finance", "auditor"):
         t.expect_error(t.post(f"/backorders/{bo}/schedule", {}, user=user), 403, "forbidden")
     a0 = figures(t, "M-ADL-800", "B2026A")
@@ -454,18 +489,18 @@ def test_backorder_schedule(t):
     eq(d.get("scheduled_shipment"), fh2, "already scheduled")
     s = t.ok(t.get(f"/shipments/{fh2}", user="warehouse"))
     eq((s["state"], s["backorder"], s["order"], s["delivery_note"]),
-       ("new", bo, STATE["short_order"], STATE["short_dn"]), "backorder shipment")
+       ("new", bo, order, dn), "backorder shipment")
     eq(s["lines"][0]["reserved"], [{"batch": "B2026A", "qty": 24}], "reserved FEFO")
     eq(figures(t, "M-ADL-800", "B2026A"), (a0[0], a0[1] + 24, a0[2] - 24), "reserved +24")
-    o = t.ok(t.get(f"/orders/{STATE['short_order']}", user="csr_a"))
+    o = t.ok(t.get(f"/orders/{order}", user="csr_a"))
     eq(len(o["shipments"]), 2, "the order now has two shipments")
-    to_booked(t, fh2, "DB2002")
+    to_booked(t, fh2, t.uniq("DB"))
     s = act(t, fh2, "dispatch")
     eq(s["backorders"], [], "filling a backorder opens none")
     b = t.ok(t.get(f"/backorders/{bo}", user="csr_a"))
     eq((b["state"], b["qty_open"], b["qty_fulfilled"]), ("fulfilled", 0, 24), "fulfilled")
     eq(figures(t, "M-ADL-800", "B2026A"), (a0[0] - 24, a0[1], a0[2] - 24), "shipped 24")
-    eq(t.ok(t.get(f"/orders/{STATE['short_order']}", user="csr_a"))["state"], "closed",
+    eq(t.ok(t.get(f"/orders/{order}", user="csr_a"))["state"], "closed",
        "the order closes once its backorder is fulfilled")
     d = t.expect_error(t.post(f"/backorders/{bo}/cancel", {}, user="ssg_leader"), 409,
                        "invalid_state")
@@ -572,17 +607,18 @@ def test_short_close(t):
 
 
 def test_duplicate_waybill(t):
+    wb = t.uniq("SF")
+    _, first = released_order(t, [("M-KID-800", 12)])
+    eq(to_booked(t, first, wb)["carrier"], "顺丰物流", "the first shipment with the waybill")
     order, fh = released_order(t, [("M-KID-800", 12)])
     act(t, fh, "receive")
     act(t, fh, "pick")
     act(t, fh, "check")
     t.expect_error(t.post(f"/shipments/{fh}/book", {"carrier": "顺丰物流", "station": "城东托运站",
-                                                    "waybill": "SF1001"}, user="warehouse"),
+                                                    "waybill": wb}, user="warehouse"),
                    409, "duplicate")
-    s = act(t, fh, "book", {"carrier": "德邦", "station": "城东托运站", "waybill": "SF1001"})
+    s = act(t, fh, "book", {"carrier": "德邦", "station": "城东托运站", "waybill": wb})
     eq(s["state"], "booked", "the same waybill number with another carrier is fine")
-    # a re-count trims the picks: what ships is what was counted
-    STATE["trim_fh"] = fh
 
 
 def test_recount_trims_picks(t):
@@ -667,7 +703,7 @@ def dark_pixels(t, path):
 
 
 def test_delivery_note_pdf(t):
-    dn = STATE["short_dn"]
+    _, _, bo, dn = short_shipped(t)
     r = t.get(f"/delivery-notes/{dn}.pdf", user="csr_a")
     eq(r.status, 200, f"pdf status {r.body if r.status != 200 else ''}")
     eq(r.headers.get("content-type"), "application/pdf", "content type")
@@ -675,7 +711,7 @@ def test_delivery_note_pdf(t):
     path, text = pdf_text(t, r.raw, "dn-csr")
     for want in (CUSTOMER_NAME, dn, "送", "货", "单", "广州收货部", "城东托运站",
                  "人民路88号（城东托运站转人民路88号）", "M-ADL-800", "散听", "欠货",
-                 STATE["bo_sched"], "收货人签字", "¥", "单价", "金额"):
+                 bo, "收货人签字", "¥", "单价", "金额"):
         check(want in text, f"PDF text has {want!r}:\n{text[:1500]}")
     # 60 of M-ADL-800 at ¥138.00 = ¥8,280.00; 24 of M-IF3-900 at ¥238.00 = ¥5,712.00
     for money in ("¥8,280.00", "¥5,712.00", "¥13,992.00"):
