@@ -52,7 +52,7 @@ static int role_gate(struct ctx *c, const struct doc_kind *k, const void *doc, i
                      const struct doc_actor *actor, struct osb_err *e)
 {
     const struct doc_action *d = &k->type->actions[a];
-    char sym = perm_symbol(d->perm, c->user.role);
+    char sym = doc_perm_symbol(k->type, a, c->user.role);
     bool proxy = actor->obo[0] != 0;
     if (proxy && !(d->flags & DOC_PROXY))
         return err_forbidden(e, "proxy_not_authorized", "this action cannot be signed by proxy");
@@ -63,7 +63,7 @@ static int role_gate(struct ctx *c, const struct doc_kind *k, const void *doc, i
         return err_forbidden(e, "proxy_not_authorized",
                              "sign on behalf of your principal (on_behalf_of, "
                              "confirmed_by_phone)");
-    if (proxy && !perm_may_act(d->perm, actor->role))
+    if (proxy && !doc_role_may(k->type, a, actor->role))
         return err_forbidden(e, "role", "%s may not %s a %s", actor->who, d->name,
                              k->type->object);
     return k->who ? k->who(c, doc, a, actor, e) : 0;
@@ -181,7 +181,7 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
         if (!doc_action_from(t, (int)a, state))
             continue;
         const struct doc_actor *actor = &self;
-        char sym = perm_symbol(d->perm, c->user.role);
+        char sym = doc_perm_symbol(t, (int)a, c->user.role);
         if (sym == 'P' && (d->flags & DOC_PROXY) && c->user.proxy_for[0]) {
             /* A secretary sees what the member they sign for may do (with on_behalf_of). */
             if (principal.role == ROLE_NONE) {
@@ -196,7 +196,7 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
                 }
                 err_clear(&ignore);
             }
-            if (principal.role == ROLE_NONE || !perm_may_act(d->perm, principal.role))
+            if (principal.role == ROLE_NONE || !doc_role_may(t, (int)a, principal.role))
                 continue;
             actor = &principal;
         } else if (sym == '-' || sym == 'R' || sym == 'P') {

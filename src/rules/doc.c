@@ -37,9 +37,23 @@ bool doc_action_from(const struct doc_type *t, int a, int s)
            (t->actions[a].from & DOC_BIT(s)) != 0;
 }
 
+char doc_perm_symbol(const struct doc_type *t, int a, enum role r)
+{
+    if (a < 0 || (size_t)a >= t->nactions)
+        return '-';
+    const struct doc_action *d = &t->actions[a];
+    char s = perm_symbol(d->perm, r);
+    int also = DOC_ALSO_ROW(d->flags);
+    if (also < 0 || also >= P__COUNT || (s != '-' && s != 'R'))
+        return s;
+    char s2 = perm_symbol((enum perm_action)also, r);
+    return s2 != '-' ? s2 : s;
+}
+
 bool doc_role_may(const struct doc_type *t, int a, enum role r)
 {
-    return a >= 0 && (size_t)a < t->nactions && perm_may_act(t->actions[a].perm, r);
+    char s = doc_perm_symbol(t, a, r);
+    return s != '-' && s != 'R';
 }
 
 bool doc_action_field(const struct doc_type *t, int a, const char *field)

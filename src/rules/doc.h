@@ -32,6 +32,11 @@ enum {
     DOC_PROXY = 1u << 0, /* may be signed on behalf of an SLT member by their secretary
                             (on_behalf_of + confirmed_by_phone, numbering-and-rules §3 'P') */
 };
+/* A second matrix row that also lets its holders act, for an action the spec gives to the
+   roles of two rows (invoice request `return`: csr and finance, flows.md §5). Kept in the
+   flags' upper bits so every table keeps its six initialisers. */
+#define DOC_ALSO(row) (((unsigned)(row) + 1u) << 8)
+#define DOC_ALSO_ROW(flags) ((int)((flags) >> 8) - 1) /* -1: none */
 
 struct doc_action {
     const char *name;           /* the path segment: "approve", "confirm-receipt" */
@@ -39,7 +44,7 @@ struct doc_action {
     unsigned from;              /* DOC_BIT set of the states the action starts from */
     int to;                     /* the state after it, DOC_TO_SAME or DOC_TO_DECIDED */
     const char *const *fields;  /* body fields besides "comment" (NULL-terminated), or NULL */
-    unsigned flags;             /* DOC_PROXY */
+    unsigned flags;             /* DOC_PROXY, DOC_ALSO(row) */
 };
 
 struct doc_type {
@@ -60,6 +65,9 @@ int doc_action_parse(const struct doc_type *t, const char *name);
 bool doc_action_from(const struct doc_type *t, int a, int s);
 /* Does the matrix row of action a let role r act at all (any symbol but '-' and 'R')? */
 bool doc_role_may(const struct doc_type *t, int a, enum role r);
+/* The symbol for role r of action a: its row's, or with DOC_ALSO the acting one of the two
+   rows ('R' when they only read, '-' when neither names r). */
+char doc_perm_symbol(const struct doc_type *t, int a, enum role r);
 /* Is field a body field of action a ("comment" always is)? */
 bool doc_action_field(const struct doc_type *t, int a, const char *field);
 /* Writes into out the indexes of the actions ok[] marks, sorted by name; returns how many. */

@@ -4,8 +4,14 @@
  */
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/instrument.h"
+#include "rules/invoice_request.h"
+#include "rules/statement.h"
 
 const struct doc_type *const doc_types[] = {
     &contract_doc,
+    &invoice_request_doc,
+    &instrument_doc,
+    &statement_doc,
     NULL,
 };
