@@ -242,6 +242,30 @@ json_t *store_free_sources(struct db *db, struct osb_err *e, const char *custome
                    "ssss", customer, customer, first_kind, first);
 }
 
+int store_invoice_customer_open(struct db *db, struct osb_err *e, const char *invoice,
+                                char customer[40], int64_t *open)
+{
+    json_t *inv = NULL;
+    int rc = db_row(db, e, &inv,
+                    "SELECT customer, " OPEN_SQL " AS open, state FROM invoices"
+                    " WHERE number = ?",
+                    "s", invoice);
+    if (rc <= 0)
+        return rc;
+    copy(customer, 40, jstr(inv, "customer"));
+    *open = jint(inv, "open");
+    json_decref(inv);
+    return 1;
+}
+
+json_t *store_order_open_invoices(struct db *db, struct osb_err *e, const char *order_no)
+{
+    return db_rows(db, e,
+                   "SELECT number, " OPEN_SQL " AS open FROM invoices WHERE order_no = ?"
+                   " AND state IN ('open', 'partial') ORDER BY due_date, number",
+                   "s", order_no);
+}
+
 /* ---- earmarks --------------------------------------------------------------------------- */
 
 json_t *store_earmarks_active(struct db *db, struct osb_err *e, const char *order_no,
@@ -266,6 +290,14 @@ int store_earmark_consume(struct db *db, struct osb_err *e, int64_t id, const ch
                             invoice, id));
     return done(db_exec(db, e, "UPDATE earmarks SET amount_fen = ?, consumed_by = ? WHERE id = ?",
                         "isi", keep, invoice, id));
+}
+
+int store_order_earmarked(struct db *db, struct osb_err *e, const char *order_no, int64_t *sum)
+{
+    return done(db_int(db, e, sum,
+                       "SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE order_no = ?"
+                       " AND released_at IS NULL AND consumed_by IS NULL",
+                       "s", order_no));
 }
 
 int store_earmark_insert(struct db *db, struct osb_err *e, const char *order_no,

@@ -87,6 +87,12 @@ json_t *store_open_invoices(struct db *db, struct osb_err *e, const char *custom
 json_t *store_free_sources(struct db *db, struct osb_err *e, const char *customer,
                            const char *first_kind, const char *first);
 
+/* The invoice's customer and open amount (a receipt's apply_to line): 1 found, 0 none. */
+int store_invoice_customer_open(struct db *db, struct osb_err *e, const char *invoice,
+                                char customer[40], int64_t *open);
+/* The order's open invoices by due date and number: [{number, open}]. */
+json_t *store_order_open_invoices(struct db *db, struct osb_err *e, const char *order_no);
+
 /* ---- earmarks --------------------------------------------------------------------------- */
 
 /* The order's active earmarks: [{id, customer, amount_fen, created_at}], by id (newest first
@@ -96,6 +102,8 @@ json_t *store_earmarks_active(struct db *db, struct osb_err *e, const char *orde
 /* Consumes earmark id by invoice, keeping amount_fen of it (the whole when keep < 0). */
 int store_earmark_consume(struct db *db, struct osb_err *e, int64_t id, const char *invoice,
                           int64_t keep);
+/* Σ the order's active earmarks. */
+int store_order_earmarked(struct db *db, struct osb_err *e, const char *order_no, int64_t *sum);
 int store_earmark_insert(struct db *db, struct osb_err *e, const char *order_no,
                          const char *customer, int64_t amount, int64_t created_at);
 int store_earmark_release(struct db *db, struct osb_err *e, int64_t id, int64_t now);

@@ -1,7 +1,8 @@
 """allowed_actions (api.md §5.1) of the billing documents on the kernel: an invoice request
 (flows.md §5), an instrument in hand (§4.4) and a statement (§4.5), through their lives, for
 the roles that act and for one that only reads (the auditor); an action not listed answers 403
-or 409 when tried. Invoices carry allowed_actions too: an empty list, they have no actions.
+or 409 when tried. Invoices and receipts carry allowed_actions too: an empty list, they have no
+actions.
 
 The customers are kam_GZ's (market S, region GZ). Each test makes its own data and sets the
 test clock itself."""
@@ -33,6 +34,11 @@ def test_invoice_request_allowed_actions_through_its_life(t):
     eq(inv["allowed_actions"], [], "an invoice has no actions")
     check(all(i["allowed_actions"] == [] for i in invoices_of(t, cust)),
           "invoice list items carry allowed_actions")
+    p = t.ok(t.post("/payments", {"customer": cust, "amount_fen": 100, "method": "bank_transfer",
+                                  "reference": t.uniq("REF"), "received_on": "2026-12-01"},
+                    user="finance"), 201, "a receipt")
+    eq(p["allowed_actions"], [], "a receipt has no actions")
+    eq(allowed(t, f"/payments/{p['number']}", "auditor"), [], "nor for the auditor")
     k = t.ok(t.post("/invoice-requests", {"invoices": invs}, user="kam_GZ"), 201, "request")
     n, path = k["number"], f"/invoice-requests/{k['number']}"
     eq(k["allowed_actions"], [], "the requesting KAM has nothing to do next")
