@@ -9,9 +9,11 @@
 #ifndef OSB_STORE_LEDGER_H
 #define OSB_STORE_LEDGER_H
 
+#include "rules/perm.h"
 #include "store/db.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ledger_post {
@@ -27,6 +29,25 @@ struct ledger_post {
 /* Appends one entry: seq = last seq + 1, balance = last balance + debit − credit (checked).
    422 amount_overflow when the balance would overflow. */
 int store_ledger_append(struct db *db, struct osb_err *e, const struct ledger_post *p);
+
+/* The entries of customer dated from..to (either may be NULL: open), by seq:
+   [{seq, date, kind, document, order, debit_fen, credit_fen, balance_fen}]. */
+json_t *store_ledger_entries(struct db *db, struct osb_err *e, const char *customer,
+                             const char *from, const char *to);
+/* Σ debit − credit of the entries of customer dated before `before`. */
+int store_ledger_opening(struct db *db, struct osb_err *e, const char *customer,
+                         const char *before, int64_t *opening);
+/* The entries of customer dated from..to by date then seq: [{seq, date, kind, document, order,
+   debit_fen, credit_fen}], with payment_kind (the receipt's kind, else null) when
+   with_payment_kind. */
+json_t *store_ledger_period(struct db *db, struct osb_err *e, const char *customer,
+                            const char *from, const char *to, bool with_payment_kind);
+/* The customer's name (a new string, NULL when none). */
+int store_customer_name(struct db *db, struct osb_err *e, const char *customer, char **out);
+/* The aging rows (below) as of as_of for the customers u may see, market and region filters
+   may be NULL; a new array, NULL with e set on error. */
+json_t *store_aging(struct db *db, struct osb_err *e, const struct scope_user *u, int32_t as_of,
+                    const char *market, const char *region);
 
 /*
  * Aging of open receivables as of a date, one row per customer:
