@@ -10,6 +10,7 @@ PKGS=(
   libcmocka-dev libcurl4-openssl-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev
   python3 ca-certificates
+  clang-format cppcheck
   postgresql libpq-dev
 )
 

@@ -17,10 +17,12 @@
  */
 #include "cli/cli.h"
 
+#include "core/sb.h"
 #include "store/audit.h"
 #include "store/schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int problems;
@@ -58,13 +60,13 @@ static int check_stock(struct db *db, struct osb_err *e)
     int rc;
     while ((rc = dbq_next(q, e)) == 1) {
         if (dbq_int(q, 1) != dbq_int(q, 3)) {
-            printf("FAIL stock: lot %s: on_hand %lld but its moves sum to %lld\n",
-                   dbq_text(q, 0), (long long)dbq_int(q, 1), (long long)dbq_int(q, 3));
+            printf("FAIL stock: lot %s: on_hand %lld but its moves sum to %lld\n", dbq_text(q, 0),
+                   (long long)dbq_int(q, 1), (long long)dbq_int(q, 3));
             problems++;
         }
         if (dbq_int(q, 2) != dbq_int(q, 4)) {
-            printf("FAIL stock: lot %s: reserved %lld but its moves sum to %lld\n",
-                   dbq_text(q, 0), (long long)dbq_int(q, 2), (long long)dbq_int(q, 4));
+            printf("FAIL stock: lot %s: reserved %lld but its moves sum to %lld\n", dbq_text(q, 0),
+                   (long long)dbq_int(q, 2), (long long)dbq_int(q, 4));
             problems++;
         }
     }
@@ -100,20 +102,21 @@ static int check_ledger(struct db *db, struct osb_err *e)
                              NULL);
     if (!q)
         return -1;
-    char cust[64] = "";
+    char *cust = xstrdup(""); /* the customer whose rows are being read */
     int64_t want_seq = 0, bal = 0;
     int rc;
     while ((rc = dbq_next(q, e)) == 1) {
         const char *c = dbq_text(q, 0);
         if (strcmp(c, cust) != 0) {
-            snprintf(cust, sizeof cust, "%s", c);
+            free(cust);
+            cust = xstrdup(c);
             want_seq = 1;
             bal = 0;
         }
         int64_t seq = dbq_int(q, 1), d = dbq_int(q, 2), cr = dbq_int(q, 3), b = dbq_int(q, 4);
         if (seq != want_seq) {
-            printf("FAIL ledger: customer %s: seq %lld where %lld was due (gap or repeat)\n",
-                   cust, (long long)seq, (long long)want_seq);
+            printf("FAIL ledger: customer %s: seq %lld where %lld was due (gap or repeat)\n", cust,
+                   (long long)seq, (long long)want_seq);
             problems++;
         }
         if (__builtin_add_overflow(bal, d, &bal) || __builtin_sub_overflow(bal, cr, &bal)) {
@@ -132,19 +135,19 @@ static int check_ledger(struct db *db, struct osb_err *e)
         want_seq = seq + 1;
     }
     dbq_end(q);
+    free(cust);
     if (rc < 0)
         return -1;
-    if (each_problem(db, e,
-                     "customer %s: ledger balance %lld but open receivables − unapplied = %lld",
-                     "SELECT * FROM (SELECT c.code, coalesce((SELECT l.balance_fen FROM ledger l WHERE"
-                     "  l.customer = c.code ORDER BY l.seq DESC LIMIT 1), 0) AS bal,"
-                     " coalesce((SELECT sum(" OPEN ") FROM invoices i WHERE i.customer = c.code),"
-                     "  0) - coalesce((SELECT sum(p.unapplied_fen) FROM payments p WHERE"
-                     "  p.customer = c.code AND p.state = 'registered'), 0)"
-                     " - coalesce((SELECT sum(n.unapplied_fen) FROM credit_notes n WHERE"
-                     "  n.customer = c.code), 0) AS want FROM customers c) AS x WHERE bal <> want") < 0 ||
-        each_problem(db, e,
-                     "customer %s: Σ debit − Σ credit = %lld but the last balance is %lld",
+    if (each_problem(
+            db, e, "customer %s: ledger balance %lld but open receivables − unapplied = %lld",
+            "SELECT * FROM (SELECT c.code, coalesce((SELECT l.balance_fen FROM ledger l WHERE"
+            "  l.customer = c.code ORDER BY l.seq DESC LIMIT 1), 0) AS bal,"
+            " coalesce((SELECT sum(" OPEN ") FROM invoices i WHERE i.customer = c.code),"
+            "  0) - coalesce((SELECT sum(p.unapplied_fen) FROM payments p WHERE"
+            "  p.customer = c.code AND p.state = 'registered'), 0)"
+            " - coalesce((SELECT sum(n.unapplied_fen) FROM credit_notes n WHERE"
+            "  n.customer = c.code), 0) AS want FROM customers c) AS x WHERE bal <> want") < 0 ||
+        each_problem(db, e, "customer %s: Σ debit − Σ credit = %lld but the last balance is %lld",
                      "SELECT * FROM (SELECT customer, sum(debit_fen) - sum(credit_fen) AS s,"
                      " (SELECT l2.balance_fen FROM ledger l2 WHERE l2.customer = l.customer"
                      "  ORDER BY l2.seq DESC LIMIT 1) AS last FROM ledger l GROUP BY customer)"
@@ -153,26 +156,26 @@ static int check_ledger(struct db *db, struct osb_err *e)
                      "SELECT * FROM (SELECT i.number, i.amount_fen, coalesce((SELECT sum(debit_fen)"
                      " FROM ledger l WHERE l.document = i.number AND l.kind = 'invoice'), 0) AS d"
                      " FROM invoices i) AS x WHERE d <> amount_fen") < 0 ||
-        each_problem(db, e, "receipt %s: amount %lld but the ledger credits %lld",
-                     "SELECT * FROM (SELECT p.number, p.amount_fen, coalesce((SELECT sum(credit_fen)"
-                     " FROM ledger l WHERE l.document = p.number AND l.kind IN ('payment',"
-                     "'expense_credit')), 0) AS cr FROM payments p) AS x WHERE cr <> amount_fen") < 0 ||
-        each_problem(db, e, "credit note %s: amount %lld but the ledger credits %lld",
-                     "SELECT * FROM (SELECT n.number, n.amount_fen, coalesce((SELECT sum(credit_fen)"
-                     " FROM ledger l WHERE l.document = n.number AND l.kind = 'credit_note'), 0)"
-                     " AS cr FROM credit_notes n) AS x WHERE cr <> amount_fen") < 0 ||
+        each_problem(
+            db, e, "receipt %s: amount %lld but the ledger credits %lld",
+            "SELECT * FROM (SELECT p.number, p.amount_fen, coalesce((SELECT sum(credit_fen)"
+            " FROM ledger l WHERE l.document = p.number AND l.kind IN ('payment',"
+            "'expense_credit')), 0) AS cr FROM payments p) AS x WHERE cr <> amount_fen") < 0 ||
+        each_problem(
+            db, e, "credit note %s: amount %lld but the ledger credits %lld",
+            "SELECT * FROM (SELECT n.number, n.amount_fen, coalesce((SELECT sum(credit_fen)"
+            " FROM ledger l WHERE l.document = n.number AND l.kind = 'credit_note'), 0)"
+            " AS cr FROM credit_notes n) AS x WHERE cr <> amount_fen") < 0 ||
         each_problem(db, e, "invoice %s: settled_fen %lld but its allocations sum to %lld",
                      "SELECT * FROM (SELECT i.number, i.settled_fen, coalesce((SELECT"
                      " sum(a.amount_fen) FROM allocations a WHERE a.invoice = i.number AND"
                      " a.own = 0 AND a.reversed_by IS NULL), 0) AS s FROM invoices i) AS x"
-                     " WHERE s <> settled_fen")
-            < 0 ||
+                     " WHERE s <> settled_fen") < 0 ||
         each_problem(db, e, "invoice %s: credited_fen %lld but its credit notes applied %lld",
                      "SELECT * FROM (SELECT i.number, i.credited_fen, coalesce((SELECT"
                      " sum(a.amount_fen) FROM allocations a WHERE a.invoice = i.number AND"
                      " a.own = 1 AND a.reversed_by IS NULL), 0) AS s FROM invoices i) AS x"
-                     " WHERE s <> credited_fen")
-            < 0 ||
+                     " WHERE s <> credited_fen") < 0 ||
         each_problem(db, e, "invoice %s: open %lld outside 0..amount %lld",
                      "SELECT i.number, " OPEN ", i.amount_fen FROM invoices i"
                      " WHERE " OPEN " < 0 OR " OPEN " > i.amount_fen OR i.amount_fen <= 0") < 0 ||
@@ -230,7 +233,8 @@ static int check_keys(struct db *db, struct osb_err *e)
         return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(ic, i, row) {
+    json_array_foreach(ic, i, row)
+    {
         const char *msg = json_string_value(json_object_get(row, "quick_check"));
         if (msg && strcmp(msg, "ok") != 0)
             report("keys", "integrity: %s%lld", msg, 0);
@@ -239,7 +243,8 @@ static int check_keys(struct db *db, struct osb_err *e)
     json_t *fk = db_rows(db, e, "PRAGMA foreign_key_check", NULL);
     if (!fk)
         return -1;
-    json_array_foreach(fk, i, row) {
+    json_array_foreach(fk, i, row)
+    {
         printf("FAIL keys: %s row %lld refers to a missing %s\n",
                json_string_value(json_object_get(row, "table")),
                (long long)json_integer_value(json_object_get(row, "rowid")),

@@ -5,11 +5,13 @@
 
 #include "core/clock.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/order.h"
 #include "flow/session.h"
 #include "store/schema.h"
 #include "store/settings.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *spec, struct c
     memset(o, 0, sizeof *o);
     /* Split the spec into names. */
     static char buf[512];
-    snprintf(buf, sizeof buf, "%s", spec);
+    if (str_copy(buf, sizeof buf, spec) < 0) { /* the specs are literals of the commands */
+        cli_usage(cmd, "internal error: the option list is too long");
+        return -1;
+    }
     for (char *tok = strtok(buf, ","); tok && o->n < 12; tok = strtok(NULL, ",")) {
         size_t l = strlen(tok);
         bool takes = l && tok[l - 1] == '=';
@@ -45,9 +50,11 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *spec, struct c
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "unexpected argument '%s'", a);
-            return cli_usage(cmd, msg) ? -1 : -1;
+            struct sb msg = SB_INIT;
+            sb_addf(&msg, "unexpected argument '%s'", a);
+            cli_usage(cmd, sb_str(&msg));
+            sb_free(&msg);
+            return -1;
         }
         a += 2;
         const char *eq = strchr(a, '=');
@@ -57,9 +64,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *spec, struct c
             if (strlen(o->names[j]) == nl && strncmp(o->names[j], a, nl) == 0)
                 k = j;
         if (k < 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "unknown option '--%.*s'", (int)nl, a);
-            cli_usage(cmd, msg);
+            struct sb msg = SB_INIT;
+            sb_addf(&msg, "unknown option '--%.*s'", (int)nl, a);
+            cli_usage(cmd, sb_str(&msg));
+            sb_free(&msg);
             return -1;
         }
         if (o->flags[k]) {
@@ -73,9 +81,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *spec, struct c
         } else if (i + 1 < argc) {
             o->values[k] = argv[++i];
         } else {
-            char msg[256];
-            snprintf(msg, sizeof msg, "--%s needs a value", o->names[k]);
-            cli_usage(cmd, msg);
+            struct sb msg = SB_INIT;
+            sb_addf(&msg, "--%s needs a value", o->names[k]);
+            cli_usage(cmd, sb_str(&msg));
+            sb_free(&msg);
             return -1;
         }
     }
@@ -90,15 +99,20 @@ const char *cli_opt(const struct cli_opts *o, const char *name)
     return NULL;
 }
 
-bool cli_flag(const struct cli_opts *o, const char *name) { return cli_opt(o, name) != NULL; }
+bool cli_flag(const struct cli_opts *o, const char *name)
+{
+    return cli_opt(o, name) != NULL;
+}
 
 int config_load(struct db *db, struct config *cfg, struct osb_err *e)
 {
-    (void)e;
     memset(cfg, 0, sizeof *cfg);
     char *p = settings_get(db, "doc_prefix", "SC");
-    snprintf(cfg->doc_prefix, sizeof cfg->doc_prefix, "%s", p);
+    int cut = str_copy(cfg->doc_prefix, sizeof cfg->doc_prefix, p);
     free(p);
+    if (cut < 0)
+        return err_set(e, ERR_INTERNAL, "the setting doc_prefix is longer than %zu characters",
+                       sizeof cfg->doc_prefix - 1);
     /* Only fixed-offset zones are supported; Asia/Shanghai is +08:00 all year. */
     char *tz = settings_get(db, "time_zone", "Asia/Shanghai");
     cfg->tz_min = 480;
@@ -108,12 +122,13 @@ int config_load(struct db *db, struct config *cfg, struct osb_err *e)
             cfg->tz_min = (tz[0] == '-' ? -1 : 1) * (h * 60 + m);
     }
     free(tz);
-    char *s = settings_get(db, "session_idle_hours", "12");
-    cfg->session_idle_hours = atoi(s) > 0 ? atoi(s) : 12;
-    free(s);
-    s = settings_get(db, "login_fail_limit", "10");
-    cfg->login_fail_limit = atoi(s) > 0 ? atoi(s) : 10;
-    free(s);
+    /* A value that is not a positive whole number keeps the default. */
+    cfg->session_idle_hours = settings_int(db, "session_idle_hours", 12, INT_MAX);
+    if (cfg->session_idle_hours <= 0)
+        cfg->session_idle_hours = 12;
+    cfg->login_fail_limit = settings_int(db, "login_fail_limit", 10, INT_MAX);
+    if (cfg->login_fail_limit <= 0)
+        cfg->login_fail_limit = 10;
     return 0;
 }
 
@@ -153,7 +168,7 @@ int cli_ctx(struct ctx *c, struct db *db, const struct config *cfg, const char *
     c->request_id = "cli";
     c->money_changed = order_recheck_customer;
     if (strcmp(username, "system") == 0) {
-        snprintf(c->user.username, sizeof c->user.username, "system");
+        (void)str_copy(c->user.username, sizeof c->user.username, "system"); /* fits */
         c->user.role = ROLE_ADMIN;
         return 0;
     }

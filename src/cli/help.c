@@ -47,7 +47,8 @@ int cmd_help(int argc, char **argv)
         fprintf(stderr, "osb: usage: unknown command '%s'\n", argv[1]);
         return EXIT_USAGE;
     }
-    printf("osb — order, shipment and billing (订货—发运—结算)\n\nusage: osb <command> [options]\n\n");
+    printf(
+        "osb — order, shipment and billing (订货—发运—结算)\n\nusage: osb <command> [options]\n\n");
     for (int i = 0; i < cli_ncommands; i++)
         printf("  %-8s %s\n", cli_commands[i].name, cli_commands[i].summary);
     printf("\n'osb <command> --help' describes one command.\n");

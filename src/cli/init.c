@@ -4,6 +4,8 @@
 #include "cli/cli.h"
 
 #include "core/clock.h"
+#include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "flow/session.h"
 #include "store/schema.h"
@@ -30,15 +32,17 @@ static char *read_password(void)
 
 /* path as it may be shown and audited: a URL's password (scheme://user:password@host) is
    replaced by "***". */
-static void redact(const char *path, char *out, size_t n)
+static char *redact(const char *path)
 {
+    struct sb out = SB_INIT;
     const char *scheme = strstr(path, "://");
     const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
     const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
     if (colon)
-        snprintf(out, n, "%.*s:***%s", (int)(colon - path), path, at);
+        sb_addf(&out, "%.*s:***%s", (int)(colon - path), path, at);
     else
-        snprintf(out, n, "%s", path);
+        sb_add(&out, path);
+    return sb_detach(&out);
 }
 
 int cmd_init(int argc, char **argv)
@@ -66,8 +70,6 @@ int cmd_init(int argc, char **argv)
                                  "(--admin-password or OSB_ADMIN_PASSWORD)");
     struct osb_err e = OSB_ERR_INIT;
     bool url = db_is_url(path);
-    char shown[512]; /* the path, or the URL without its password (it goes into the audit) */
-    redact(path, shown, sizeof shown);
     if (!url && access(path, F_OK) == 0) {
         err_set(&e, ERR_DUPLICATE, "%s already exists; refusing to overwrite it", path);
         return cli_fail(&e);
@@ -75,6 +77,8 @@ int cmd_init(int argc, char **argv)
     struct db *db;
     if (db_open(path, true, &db, &e) < 0)
         return cli_fail(&e);
+    /* the path, or the URL without its password (it goes into the audit) */
+    char *shown = redact(path);
     int64_t have = 0;
     /* A PostgreSQL database is made by createdb; init refuses one that holds OSB already. */
     if (url && schema_version(db, &e, &have) == 0 && have > 0)
@@ -82,11 +86,12 @@ int cmd_init(int argc, char **argv)
                 shown);
     if (!err_ok(&e) || schema_migrate(db, &e) < 0) {
         db_close(db);
+        free(shown);
         return cli_fail(&e);
     }
     struct config cfg;
     config_load(db, &cfg, &e);
-    snprintf(cfg.doc_prefix, sizeof cfg.doc_prefix, "%s", prefix);
+    (void)str_copy(cfg.doc_prefix, sizeof cfg.doc_prefix, prefix); /* 1-4 letters: fits */
     struct ctx c;
     cli_ctx(&c, db, &cfg, "system", &e);
     char *hash = session_hash_password(pw);
@@ -106,9 +111,11 @@ int cmd_init(int argc, char **argv)
         db_close(db);
         if (!url)
             unlink(path);
+        free(shown);
         return cli_fail(&e);
     }
     db_close(db);
     printf("created %s (schema %d, prefix %s, user 'admin')\n", shown, schema_latest(), prefix);
+    free(shown);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "flow/admin.h"
 #include "http/server.h"
 
@@ -42,14 +43,22 @@ static void tick(void)
 
 static const char *default_web_dir(const char *argv0)
 {
-    /* ./web when run from the checkout; else beside the binary (../web from build/). */
+    /* ./web when run from the checkout; else beside the binary: ../web from build/, or
+       ../../web from build/san/ (the test build). */
     static char buf[4096];
     if (access("web/index.html", R_OK) == 0)
         return "web";
     const char *slash = strrchr(argv0, '/');
     if (slash) {
-        snprintf(buf, sizeof buf, "%.*s/../web", (int)(slash - argv0), argv0);
-        return buf;
+        static const char *const up[] = {"/../web", "/../../web"};
+        for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+            if (str_fmt(buf, sizeof buf, "%.*s%s/index.html", (int)(slash - argv0), argv0,
+                        up[i]) == 0 &&
+                access(buf, R_OK) == 0) {
+                buf[strlen(buf) - strlen("/index.html")] = '\0';
+                return buf;
+            }
+        }
     }
     return "web";
 }
@@ -57,19 +66,20 @@ static const char *default_web_dir(const char *argv0)
 int cmd_serve(int argc, char **argv)
 {
     struct cli_opts o;
-    if (cli_parse("serve", argc, argv, "db=,listen=,threads=,web=,test-clock,test-clock-start=", &o) < 0)
+    if (cli_parse("serve", argc, argv,
+                  "db=,listen=,threads=,web=,test-clock,test-clock-start=", &o) < 0)
         return EXIT_USAGE;
     const char *listen = cli_opt(&o, "listen") ? cli_opt(&o, "listen") : "127.0.0.1:8080";
     char host[64];
     int port = 0;
     const char *colon = strrchr(listen, ':');
-    if (!colon || (size_t)(colon - listen) >= sizeof host || (port = atoi(colon + 1)) <= 0 ||
-        port > 65535)
+    if (!colon || (size_t)(colon - listen) >= sizeof host ||
+        !str_to_int(colon + 1, 1, 65535, &port))
         return cli_usage("serve", "--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
     memcpy(host, listen, (size_t)(colon - listen));
     host[colon - listen] = '\0';
-    int threads = cli_opt(&o, "threads") ? atoi(cli_opt(&o, "threads")) : 8;
-    if (threads < 1 || threads > 256)
+    int threads = 8;
+    if (cli_opt(&o, "threads") && !str_to_int(cli_opt(&o, "threads"), 1, 256, &threads))
         return cli_usage("serve", "--threads takes 1 to 256");
     struct osb_err e = OSB_ERR_INIT;
     struct db *db;

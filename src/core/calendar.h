@@ -18,10 +18,10 @@ struct cal_day {
 struct calendar {
     const struct cal_day *days; /* sorted by date, unique; may be NULL when n == 0 */
     size_t n;
-    int tz_min;        /* company zone offset, +480 */
-    int work_start;    /* minute of day, 08:30 = 510 */
-    int work_end;      /* minute of day, 17:30 = 1050 */
-    int cutoff;        /* minute of day, 16:00 = 960; -1 = no cut-off */
+    int tz_min;     /* company zone offset, +480 */
+    int work_start; /* minute of day, 08:30 = 510 */
+    int work_end;   /* minute of day, 17:30 = 1050 */
+    int cutoff;     /* minute of day, 16:00 = 960; -1 = no cut-off */
 };
 
 /* A calendar with no rows and the defaults above. */

@@ -16,7 +16,10 @@ ts_t clock_wall(void)
     return (ts_t)tv.tv_sec * TS_PER_SEC + tv.tv_nsec / 1000;
 }
 
-ts_t clock_now(void) { return atomic_load(&test_on) ? atomic_load(&test_now) : clock_wall(); }
+ts_t clock_now(void)
+{
+    return atomic_load(&test_on) ? atomic_load(&test_now) : clock_wall();
+}
 
 void clock_set_test(ts_t t)
 {
@@ -24,4 +27,7 @@ void clock_set_test(ts_t t)
     atomic_store(&test_on, true);
 }
 
-bool clock_is_test(void) { return atomic_load(&test_on); }
+bool clock_is_test(void)
+{
+    return atomic_load(&test_on);
+}

@@ -8,22 +8,22 @@
 #ifndef OSB_ERR_H
 #define OSB_ERR_H
 
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
-#define ERR_MAP(XX)                                          \
-    XX(OK, 200, "ok")                                        \
-    XX(BAD_REQUEST, 400, "bad_request")                      \
-    XX(UNAUTHENTICATED, 401, "unauthenticated")              \
-    XX(FORBIDDEN, 403, "forbidden")                          \
-    XX(NOT_FOUND, 404, "not_found")                          \
-    XX(INVALID_STATE, 409, "invalid_state")                  \
-    XX(VERSION_CONFLICT, 409, "version_conflict")            \
-    XX(IDEMPOTENCY_MISMATCH, 409, "idempotency_mismatch")    \
-    XX(DUPLICATE, 409, "duplicate")                          \
-    XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large")          \
-    XX(VALIDATION_FAILED, 422, "validation_failed")          \
-    XX(RATE_LIMITED, 429, "rate_limited")                    \
+#define ERR_MAP(XX)                                                                                \
+    XX(OK, 200, "ok")                                                                              \
+    XX(BAD_REQUEST, 400, "bad_request")                                                            \
+    XX(UNAUTHENTICATED, 401, "unauthenticated")                                                    \
+    XX(FORBIDDEN, 403, "forbidden")                                                                \
+    XX(NOT_FOUND, 404, "not_found")                                                                \
+    XX(INVALID_STATE, 409, "invalid_state")                                                        \
+    XX(VERSION_CONFLICT, 409, "version_conflict")                                                  \
+    XX(IDEMPOTENCY_MISMATCH, 409, "idempotency_mismatch")                                          \
+    XX(DUPLICATE, 409, "duplicate")                                                                \
+    XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                                \
+    XX(VALIDATION_FAILED, 422, "validation_failed")                                                \
+    XX(RATE_LIMITED, 429, "rate_limited")                                                          \
     XX(INTERNAL, 500, "internal")
 
 enum err_code {
@@ -38,13 +38,16 @@ struct json_t;
 struct osb_err {
     enum err_code code;
     char message[256];
-    char field[64];   /* details.field, "" when none */
-    char rule[64];    /* details.rule, "" when none */
-    char state[32];   /* details.state for invalid_state */
+    char field[64];       /* details.field, "" when none */
+    char rule[64];        /* details.rule, "" when none */
+    char state[32];       /* details.state for invalid_state */
     struct json_t *extra; /* further details (owned; merged into details), may be NULL */
 };
 
+/* clang-format 14 splits a braced initialiser in a macro. */
+/* clang-format off */
 #define OSB_ERR_INIT {ERR_OK, "", "", "", "", 0}
+/* clang-format on */
 
 const char *err_code_str(enum err_code c);
 int err_http_status(enum err_code c);
@@ -67,6 +70,9 @@ int err_state(struct osb_err *e, const char *state, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 void err_clear(struct osb_err *e);
-static inline bool err_ok(const struct osb_err *e) { return e->code == ERR_OK; }
+static inline bool err_ok(const struct osb_err *e)
+{
+    return e->code == ERR_OK;
+}
 
 #endif

@@ -21,6 +21,9 @@ static inline int64_t jint(json_t *o, const char *k)
 }
 
 /* Two non-empty strings that are equal (NULL and "" never match anything). */
-static inline bool is(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
+static inline bool is(const char *a, const char *b)
+{
+    return a && b && *a && strcmp(a, b) == 0;
+}
 
 #endif

@@ -12,7 +12,10 @@
 
 static int level = 1;
 
-void log_set_level(int l) { level = l; }
+void log_set_level(int l)
+{
+    level = l;
+}
 
 static void vlog(const char *tag, const char *fmt, va_list ap)
 {

@@ -45,8 +45,9 @@ static int check_value(const struct field_def *f, json_t *v, json_t *clean, stru
         json_int_t x = json_integer_value(v);
         int64_t max = f->max ? f->max : (f->kind == FK_FEN ? MONEY_MAX_FEN : INT64_MAX);
         if (x < f->min) {
-            const char *rule = f->range_rule ? f->range_rule
-                               : f->kind == FK_FEN ? "amount_not_positive" : "out_of_range";
+            const char *rule = f->range_rule       ? f->range_rule
+                               : f->kind == FK_FEN ? "amount_not_positive"
+                                                   : "out_of_range";
             return err_invalid(e, n, rule, "%s must be at least %lld", n, (long long)f->min);
         }
         if (x > max) {
@@ -151,7 +152,8 @@ int record_check(const struct record_def *d, json_t *body, bool create, json_t *
         return err_bad(e, NULL, "the body must be a JSON object");
     const char *k;
     json_t *v;
-    json_object_foreach(body, k, v) {
+    json_object_foreach(body, k, v)
+    {
         const struct field_def *f = record_field(d, k);
         if (!f || (f->flags & F_INTERNAL))
             return err_bad(e, k, "unknown field '%s'", k);

@@ -15,15 +15,15 @@
 #include <stdint.h>
 
 enum field_kind {
-    FK_CODE,    /* [A-Za-z0-9._-]{1,32} */
-    FK_TEXT,    /* text(max) single line */
-    FK_LONG,    /* text(max) with newlines */
-    FK_INT,     /* integer in [min, max] */
-    FK_FEN,     /* money, integer fen in [min, MONEY_MAX_FEN] */
+    FK_CODE, /* [A-Za-z0-9._-]{1,32} */
+    FK_TEXT, /* text(max) single line */
+    FK_LONG, /* text(max) with newlines */
+    FK_INT,  /* integer in [min, max] */
+    FK_FEN,  /* money, integer fen in [min, MONEY_MAX_FEN] */
     FK_BOOL,
-    FK_DATE,    /* YYYY-MM-DD */
-    FK_PERIOD,  /* YYYY-MM */
-    FK_ENUM,    /* one of enums[] */
+    FK_DATE,   /* YYYY-MM-DD */
+    FK_PERIOD, /* YYYY-MM */
+    FK_ENUM,   /* one of enums[] */
     FK_PHONE,
     FK_TAX_ID,
     FK_JSON,    /* a JSON array or object kept as text (contacts, sources) */
@@ -45,15 +45,15 @@ struct field_def {
     enum field_kind kind;
     int64_t min, max; /* FK_INT / FK_FEN bounds; FK_TEXT max characters */
     unsigned flags;
-    const char *ref;                /* FK_REF: collection table name */
-    const char *const *enums;       /* FK_ENUM: NULL-terminated */
-    const char *range_rule;         /* 422 rule when out of range, e.g. "term_out_of_range" */
+    const char *ref;          /* FK_REF: collection table name */
+    const char *const *enums; /* FK_ENUM: NULL-terminated */
+    const char *range_rule;   /* 422 rule when out of range, e.g. "term_out_of_range" */
 };
 
 struct record_def {
-    const char *table;      /* SQL table */
-    const char *key;        /* key column / JSON name */
-    const char *object;     /* audit object type, e.g. "customer" */
+    const char *table;  /* SQL table */
+    const char *key;    /* key column / JSON name */
+    const char *object; /* audit object type, e.g. "customer" */
     const struct field_def *fields;
     size_t nfields;
 };

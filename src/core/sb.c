@@ -59,9 +59,15 @@ void sb_addn(struct sb *s, const char *str, size_t n)
     s->buf[s->len] = '\0';
 }
 
-void sb_add(struct sb *s, const char *str) { sb_addn(s, str, strlen(str)); }
+void sb_add(struct sb *s, const char *str)
+{
+    sb_addn(s, str, strlen(str));
+}
 
-void sb_addc(struct sb *s, char c) { sb_addn(s, &c, 1); }
+void sb_addc(struct sb *s, char c)
+{
+    sb_addn(s, &c, 1);
+}
 
 void sb_vaddf(struct sb *s, const char *fmt, va_list ap)
 {
@@ -108,4 +114,7 @@ void sb_free(struct sb *s)
     s->len = s->cap = 0;
 }
 
-const char *sb_str(const struct sb *s) { return s->buf ? s->buf : ""; }
+const char *sb_str(const struct sb *s)
+{
+    return s->buf ? s->buf : "";
+}

@@ -15,7 +15,10 @@ struct sb {
     size_t cap;
 };
 
-#define SB_INIT {0, 0, 0}
+#define SB_INIT                                                                                    \
+    {                                                                                              \
+        0, 0, 0                                                                                    \
+    }
 
 void sb_add(struct sb *s, const char *str);
 void sb_addn(struct sb *s, const char *str, size_t n);

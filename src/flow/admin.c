@@ -1,5 +1,6 @@
 /*
- * admin.c — audit reading, the test clock, the job table.
+ * admin.c — audit reading, the test clock, the job table. The SQL is store/audit_log.c and
+ * store/job.c.
  *
  * Jobs are listed once in `jobs`; each is idempotent (keyed by job and period in job_runs) so
  * a run missed while the server was down simply runs at the next tick.
@@ -9,14 +10,16 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/record.h"
-#include "core/sb.h"
 #include "flow/deadlines.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
+#include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "flow/overdue.h"
 #include "flow/statement.h"
+#include "store/audit_log.h"
+#include "store/job.h"
 
 #include <string.h>
 
@@ -38,22 +41,10 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
             return err_bad(e, "to", "to must be a date YYYY-MM-DD");
         to = date_start_ts(d + 1, c->cfg->tz_min);
     }
-    /* Oldest first by default; newest first with order=desc (the cursor then counts down). */
-    static const char *const cols =
-        "SELECT seq, at, actor, on_behalf_of, ip, request_id, action, object_type, object_key,"
-        " before AS \"before!j\", after AS \"after!j\", prev_hash, hash FROM audit"
-        " WHERE at >= ? AND at < ? AND (? IS NULL OR object_type = ?)"
-        " AND (? IS NULL OR object_key = ?) AND (? IS NULL OR actor = ?)"
-        " AND (? IS NULL OR action = ?)";
-    struct sb sql = SB_INIT;
-    if (q->desc)
-        sb_addf(&sql, "%s AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?", cols);
-    else
-        sb_addf(&sql, "%s AND (? = 0 OR seq > ?) ORDER BY seq LIMIT ?", cols);
-    json_t *items = db_rows(c->db, e, sql.buf, "iissssssssiid", from, to, q->object_type,
-                            q->object_type, q->object_key, q->object_key, q->actor, q->actor,
-                            q->action, q->action, q->after_seq, q->after_seq, q->limit + 1);
-    sb_free(&sql);
+    struct audit_filter f = {from,          to,       q->object_type, q->object_key,
+                             q->actor,      q->action, q->after_seq,  q->limit,
+                             q->desc};
+    json_t *items = store_audit_page(c->db, e, &f);
     if (!items)
         return -1;
     json_t *next = json_null();
@@ -122,22 +113,16 @@ static int job_sessions(struct ctx *c, const char *period, struct osb_err *e)
 {
     (void)period;
     ts_t wall = clock_wall();
-    if (db_exec(c->db, e, "DELETE FROM sessions WHERE last_seen < ?", "i",
-                wall - (int64_t)c->cfg->session_idle_hours * TS_PER_HOUR) < 0 ||
-        db_exec(c->db, e, "DELETE FROM login_failures WHERE at < ?", "i",
-                wall - TS_PER_HOUR) < 0)
-        return -1;
-    return 0;
+    return store_job_sessions_cleanup(c->db, e,
+                                      wall - (int64_t)c->cfg->session_idle_hours * TS_PER_HOUR,
+                                      wall - TS_PER_HOUR);
 }
 
 /* Idempotency records are kept 24 h (entities §13). */
 static int job_idempotency(struct ctx *c, const char *period, struct osb_err *e)
 {
     (void)period;
-    return db_exec(c->db, e, "DELETE FROM idempotency WHERE created_at < ?", "i",
-                   c->now - 24 * TS_PER_HOUR) < 0
-               ? -1
-               : 0;
+    return store_job_idempotency_cleanup(c->db, e, c->now - 24 * TS_PER_HOUR);
 }
 
 /* When a job runs (flows.md §20, company time zone). A daily or monthly job is due once its
@@ -193,11 +178,8 @@ static int job_due(struct ctx *c, size_t i, char period[16], struct osb_err *e)
             return 0;
         period_format(y, m, period);
     }
-    int64_t done = 0;
-    if (db_int(c->db, e, &done, "SELECT count(*) FROM job_runs WHERE job = ? AND period_key = ?",
-               "ss", jobs[i].name, period) < 0)
-        return -1;
-    return done == 0;
+    int ran = store_job_ran(c->db, e, jobs[i].name, period);
+    return ran < 0 ? -1 : !ran;
 }
 
 int jobs_run(struct ctx *c, bool force, json_t *ran, struct osb_err *e)
@@ -216,9 +198,7 @@ int jobs_run(struct ctx *c, bool force, json_t *ran, struct osb_err *e)
             continue;
         if (jobs[i].fn(c, period, e) < 0)
             return -1;
-        if (period[0] && db_exec(c->db, e,
-                                 "INSERT INTO job_runs(job, period_key, ran_at) VALUES(?,?,?)",
-                                 "ssi", jobs[i].name, period, c->now) < 0)
+        if (period[0] && store_job_record(c->db, e, jobs[i].name, period, c->now) < 0)
             return -1;
         json_array_append_new(ran, json_string(jobs[i].name));
     }

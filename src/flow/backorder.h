@@ -1,6 +1,7 @@
 /*
- * backorder.h — backorders (欠货, QH; flows.md §3.3, api.md §4): opened when a shipment leaves
- * with less than was requested, then scheduled on a new shipment or cancelled.
+ * backorder.h — backorders (欠货, QH; flows.md §3.3, api.md §4) on the document kernel: opened
+ * by the shipment flow when a shipment leaves with less than was requested, then scheduled on
+ * a new shipment or cancelled. Every answer carries allowed_actions; the list takes state=a,b.
  *
  * Each call runs inside the caller's transaction; answers are owned by the caller.
  */
@@ -8,7 +9,6 @@
 #define OSB_FLOW_BACKORDER_H
 
 #include "flow/ctx.h"
-#include "store/order.h"
 
 #include <jansson.h>
 
@@ -23,16 +23,5 @@ int backorder_list(struct ctx *c, const struct backorder_query *q, json_t **out,
 /* POST /backorders/{number}/{cancel|schedule}; 404 for an unknown action. */
 int backorder_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
                   struct osb_err *e);
-
-/* Opens a backorder for qty of line line_no (sku) of order o, short on shipment: notifies the
-   UM and the customer and adds the remark to the delivery note. Called at dispatch and
-   short-close. */
-int backorder_open(struct ctx *c, const struct order *o, const char *shipment, int line_no,
-                   const char *sku, int64_t qty, struct osb_err *e);
-
-/* The shipment filling backorder number left (dispatch) with shipped units, or was closed
-   short (shipped 0): the shipped units are fulfilled, a remainder keeps it open. */
-int backorder_shipment_done(struct ctx *c, const char *number, const char *shipment,
-                            int64_t shipped, struct osb_err *e);
 
 #endif

@@ -1,15 +1,21 @@
 /*
  * delivery_note.c — reading delivery notes as JSON or PDF (flow/delivery_note.h). The note is
- * written by the order flow (print-delivery-note, release) and its remarks by backorders; this
- * file only reads, checks the reader's scope and leaves out what the reader may not see.
+ * written by the order flow (print-delivery-note, release) and its remarks by the shipment and
+ * backorder flows; this file only reads (store/delivery_note.c), checks the reader's scope and
+ * leaves out what the reader may not see.
+ *
+ * The delivery note is not a document with actions of its own (its printing is the order's
+ * print-delivery-note, its voiding the order's): it has no table on the kernel and its answer
+ * carries no allowed_actions.
  */
 #include "flow/delivery_note.h"
 
 #include "core/json.h"
 #include "core/sb.h"
 #include "flow/scope.h"
-#include "flow/shipment.h"
 #include "report/delivery_note.h"
+#include "store/delivery_note.h"
+#include "store/order.h"
 #include "store/settings.h"
 
 #include <stdlib.h>
@@ -22,16 +28,7 @@ static int load(struct ctx *c, const char *number, json_t **out, struct osb_err 
 {
     *out = NULL;
     json_t *dn = NULL;
-    int rc = db_row(c->db, e, &dn,
-                    "SELECT d.number, d.order_no AS \"order\", o.customer,"
-                    " cu.name AS customer_name, d.printed_at, d.printed_by,"
-                    " u.name AS printed_by_name, d.print_count, d.lines AS \"lines!j\","
-                    " d.consignee, d.consignee_phone, d.consignment_station, d.address,"
-                    " d.released_at, d.released_by, d.voided AS \"voided!b\", d.remarks"
-                    " FROM delivery_notes d JOIN orders o ON o.number = d.order_no"
-                    " JOIN customers cu ON cu.code = o.customer"
-                    " LEFT JOIN users u ON u.username = d.printed_by WHERE d.number = ?",
-                    "s", number);
+    int rc = store_delivery_note_view(c->db, e, number, &dn);
     if (rc < 0)
         return -1;
     struct order_customer cu;
@@ -46,21 +43,11 @@ static int load(struct ctx *c, const char *number, json_t **out, struct osb_err 
         json_decref(dn);
         return err_set(e, ERR_NOT_FOUND, "no delivery note '%s'", number);
     }
-    json_t *ships = db_rows(c->db, e, "SELECT number FROM shipments WHERE order_no = ? ORDER BY id",
-                            "s", jstr(dn, "order"));
-    if (!ships) {
-        json_decref(dn);
-        return -1;
-    }
-    json_t *nums = json_array();
-    size_t i;
-    json_t *it;
-    json_array_foreach(ships, i, it) json_array_append(nums, json_object_get(it, "number"));
-    json_decref(ships);
-    json_object_set_new(dn, "shipments", nums);
     if (!json_is_array(json_object_get(dn, "lines")))
         json_object_set_new(dn, "lines", json_array());
     int64_t total = 0;
+    size_t i;
+    json_t *it;
     json_array_foreach(json_object_get(dn, "lines"), i, it) total += jint(it, "amount_fen");
     json_object_set_new(dn, "total_fen", json_integer(total));
     *out = dn;

@@ -52,7 +52,7 @@ static int role_gate(struct ctx *c, const struct doc_kind *k, const void *doc, i
                      const struct doc_actor *actor, struct osb_err *e)
 {
     const struct doc_action *d = &k->type->actions[a];
-    char sym = doc_perm_symbol(k->type, a, c->user.role);
+    char sym = doc_symbol(k->type, a, c->user.role);
     bool proxy = actor->obo[0] != 0;
     if (proxy && !(d->flags & DOC_PROXY))
         return err_forbidden(e, "proxy_not_authorized", "this action cannot be signed by proxy");
@@ -85,8 +85,16 @@ static int body_gate(const struct doc_kind *k, int a, json_t *body, struct osb_e
     if (cm && !json_is_null(cm)) {
         if (!json_is_string(cm))
             return err_bad(e, "comment", "comment must be a string");
-        if (strlen(json_string_value(cm)) > 2000)
-            return err_invalid(e, "comment", "too_long", "comment is too long");
+        /* 2,000 characters, not bytes: a Chinese comment takes three bytes a character. */
+        size_t chars = 0;
+        for (const unsigned char *p = (const unsigned char *)json_string_value(cm); *p; p++) {
+            chars += (*p & 0xC0) != 0x80;
+            if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+                return err_invalid(e, "comment", "invalid_text",
+                                   "comment contains control characters");
+        }
+        if (chars > 2000)
+            return err_invalid(e, "comment", "too_long", "comment is longer than 2000 characters");
     }
     return 0;
 }
@@ -169,10 +177,12 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
     return rc;
 }
 
-json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc)
+/* The actions allowed now; proxy (when not NULL) gets those a secretary may take only on
+   behalf of the member they sign for. */
+static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *proxy)
 {
     const struct doc_type *t = k->type;
-    bool ok[DOC_MAX_ACTIONS] = {false};
+    bool ok[DOC_MAX_ACTIONS] = {false}, via[DOC_MAX_ACTIONS] = {false};
     int state = k->state(doc);
     struct doc_actor self = {.role = c->user.role}, principal = {.role = ROLE_NONE};
     snprintf(self.who, sizeof self.who, "%s", c->user.username);
@@ -181,7 +191,7 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
         if (!doc_action_from(t, (int)a, state))
             continue;
         const struct doc_actor *actor = &self;
-        char sym = doc_perm_symbol(t, (int)a, c->user.role);
+        char sym = doc_symbol(t, (int)a, c->user.role);
         if (sym == 'P' && (d->flags & DOC_PROXY) && c->user.proxy_for[0]) {
             /* A secretary sees what the member they sign for may do (with on_behalf_of). */
             if (principal.role == ROLE_NONE) {
@@ -199,6 +209,7 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
             if (principal.role == ROLE_NONE || !doc_role_may(t, (int)a, principal.role))
                 continue;
             actor = &principal;
+            via[a] = true;
         } else if (sym == '-' || sym == 'R' || sym == 'P') {
             continue;
         }
@@ -209,15 +220,31 @@ json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void 
     int idx[DOC_MAX_ACTIONS];
     size_t n = doc_sorted(t, ok, idx);
     json_t *names = json_array();
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         json_array_append_new(names, json_string(t->actions[idx[i]].name));
+        if (proxy && via[idx[i]])
+            json_array_append_new(proxy, json_string(t->actions[idx[i]].name));
+    }
     return names;
+}
+
+json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc)
+{
+    return allowed(c, k, doc, NULL);
 }
 
 void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *obj)
 {
-    if (json_is_object(obj))
-        json_object_set_new(obj, "allowed_actions", doc_allowed_actions(c, k, doc));
+    if (!json_is_object(obj))
+        return;
+    json_t *proxy = json_array();
+    json_object_set_new(obj, "allowed_actions", allowed(c, k, doc, proxy));
+    /* Guidance field: the actions a secretary takes with on_behalf_of (the UI asks for the
+       phone confirmation on those); absent for everyone else. */
+    if (json_array_size(proxy))
+        json_object_set_new(obj, "proxy_actions", proxy);
+    else
+        json_decref(proxy);
 }
 
 int doc_state_filter(const struct doc_type *t, const char *value, struct osb_err *e)

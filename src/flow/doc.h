@@ -88,7 +88,9 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
    new array. A secretary's list holds the proxy actions of the member they sign for. */
 json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc);
 
-/* Sets obj.allowed_actions (a helper for answers built outside doc_get, e.g. after create). */
+/* Sets obj.allowed_actions, and obj.proxy_actions when some of them a secretary may take only
+   on behalf of the member they sign for (on_behalf_of = the user's proxy_for). doc_get calls
+   it; answers built elsewhere (e.g. after create) call it too. */
 void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *obj);
 
 /* Resolves the actor of a request: the user, or with on_behalf_of the SLT member the user is

@@ -2,9 +2,9 @@
  * kpi.c — the five OSB business targets of kpis-and-reports.md §2.1 over a period, with the
  * documents behind every figure, and the monthly kpi_<name> breach entries (§3.1).
  *
- * Each KPI is one row of `kpis` below: a SQL query for the candidate items whose attribution
- * date falls in [from, to] (limited to the caller's data scope and the market/region filter),
- * and a function that turns one row into a verdict (rules/kpi.h) against the deadline the
+ * Each KPI is a SQL query for the candidate items whose attribution date falls in [from, to]
+ * (store/kpi.c; limited to the caller's data scope and the market/region filter) and a
+ * function here (`judges` below) that turns one row into a verdict (rules/kpi.h) against the deadline the
  * calendar gives (rules/deadline.h). Items still in time are left out until decided (§1.1).
  *
  * Decisions where the spec is silent:
@@ -24,8 +24,8 @@
 #include "core/sb.h"
 #include "flow/flow.h"
 #include "flow/osb_issue.h"
-#include "flow/shipment.h"
 #include "rules/deadline.h"
+#include "store/kpi.h"
 #include "store/settings.h"
 
 #include <stdlib.h>
@@ -34,28 +34,6 @@
 static bool has(json_t *o, const char *k)
 {
     return json_is_integer(json_object_get(o, k));
-}
-
-static int setting_int(struct ctx *c, const char *key, int dflt)
-{
-    char *v = settings_get(c->db, key, NULL);
-    int n = dflt;
-    if (v && *v) {
-        char *end;
-        long l = strtol(v, &end, 10);
-        if (!*end && l >= 0 && l <= 100000)
-            n = (int)l;
-    }
-    free(v);
-    return n;
-}
-
-static bool setting_bool(struct ctx *c, const char *key)
-{
-    char *v = settings_get(c->db, key, "false");
-    bool b = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-    free(v);
-    return b;
 }
 
 /* What a row function needs besides the row. */
@@ -170,14 +148,7 @@ static int row_collection(struct kctx *k, json_t *r, struct kitem *it, struct os
     date_format(dn, ds);
     const char *inv = jstr(r, "document");
     int64_t credited = 0, settled = 0;
-    if (db_int(k->c->db, e, &credited,
-               "SELECT coalesce(sum(amount_fen), 0) FROM credit_notes WHERE invoice = ?"
-               " AND date <= ?",
-               "ss", inv, ds) < 0 ||
-        db_int(k->c->db, e, &settled,
-               "SELECT coalesce(sum(amount_fen), 0) FROM allocations WHERE invoice = ?"
-               " AND own = 0 AND reversed_by IS NULL AND settle_date <= ?",
-               "ss", inv, ds) < 0)
+    if (store_kpi_collection(k->c->db, e, inv, ds, &credited, &settled) < 0)
         return -1;
     kpi_collection(jint(r, "amount_fen"), credited, settled, &it->num, &it->den);
     it->v = it->num > 0 ? KV_HIT : KV_MISS;
@@ -189,58 +160,14 @@ static int row_collection(struct kctx *k, json_t *r, struct kitem *it, struct os
     return 0;
 }
 
-/* A KPI: its candidates (params: the period as two instants, or as two dates) and its
-   verdict. Every query names the customer alias cu for the scope and filters. */
-static const struct {
-    const char *sql;
-    bool dates; /* the period is bound as 'YYYY-MM-DD' text, else as instants [from, to+1) */
-    int (*row)(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e);
-} kpis[KPI__COUNT] = {
-    [KPI_SAME_DAY_DELIVERY_NOTE] =
-        {"SELECT o.number AS document, o.op_receipt_day AS attribution_date,"
-         " o.released_at AS done_at, o.released_at,"
-         " CASE WHEN o.op_paused = 1 THEN (SELECT ev.at FROM order_events ev WHERE"
-         "  ev.order_no = o.number AND ev.to_state IN ('needs_fix', 'prepay_required',"
-         "  'st_pending') AND coalesce(ev.from_state, '') NOT IN ('needs_fix',"
-         "  'prepay_required', 'st_pending') ORDER BY ev.id DESC LIMIT 1) END AS paused_at,"
-         " CASE WHEN o.state IN ('rejected', 'cancelled') THEN o.updated_at END AS ended_at"
-         " FROM orders o JOIN customers cu ON cu.code = o.customer"
-         " WHERE o.op_started_at IS NOT NULL AND o.op_receipt_day >= ?"
-         " AND o.op_receipt_day <= ?",
-         true, row_same_day},
-    [KPI_ST_DECIDED_NEXT_DAY] =
-        {"SELECT s.order_no AS document, s.requested_at AS start_at, s.decided_at AS done_at,"
-         " s.result, CASE WHEN s.decided_at IS NULL AND o.state = 'cancelled' THEN"
-         " o.updated_at END AS ended_at FROM st_requests s"
-         " JOIN orders o ON o.number = s.order_no JOIN customers cu ON cu.code = o.customer"
-         " WHERE s.requested_at >= ? AND s.requested_at < ?",
-         false, row_st},
-    [KPI_SHIPPED_WITHIN_24H] =
-        {"SELECT s.number AS document, s.released_at AS start_at, s.dispatched_at AS done_at"
-         " FROM shipments s JOIN orders o ON o.number = s.order_no"
-         " JOIN customers cu ON cu.code = o.customer"
-         " WHERE s.state <> 'cancelled' AND s.released_at >= ? AND s.released_at < ?",
-         false, row_shipped},
-    [KPI_SHIPMENT_ACCURACY] =
-        {"SELECT s.number AS document, l.line_no, l.sku, l.discrepancy,"
-         " s.dispatched_at AS start_at FROM shipment_lines l"
-         " JOIN shipments s ON s.number = l.shipment JOIN orders o ON o.number = s.order_no"
-         " JOIN customers cu ON cu.code = o.customer"
-         " WHERE s.state <> 'cancelled' AND s.dispatched_at >= ? AND s.dispatched_at < ?",
-         false, row_accuracy},
-    [KPI_COLLECTED_WITHIN_5_DAYS] =
-        {"SELECT i.number AS document, i.due_date AS attribution_date, i.amount_fen"
-         " FROM invoices i JOIN customers cu ON cu.code = i.customer"
-         " WHERE i.state <> 'cancelled' AND i.due_date >= ? AND i.due_date <= ?",
-         true, row_collection},
-};
-
-static const char *const orderings[KPI__COUNT] = {
-    [KPI_SAME_DAY_DELIVERY_NOTE] = " ORDER BY o.op_receipt_day, o.number",
-    [KPI_ST_DECIDED_NEXT_DAY] = " ORDER BY s.requested_at, s.id",
-    [KPI_SHIPPED_WITHIN_24H] = " ORDER BY s.released_at, s.number",
-    [KPI_SHIPMENT_ACCURACY] = " ORDER BY s.dispatched_at, s.number, l.line_no",
-    [KPI_COLLECTED_WITHIN_5_DAYS] = " ORDER BY i.due_date, i.number",
+/* The verdict of one candidate row of each KPI (its query: store/kpi.c). */
+static int (*const judges[KPI__COUNT])(struct kctx *k, json_t *r, struct kitem *it,
+                                        struct osb_err *e) = {
+    [KPI_SAME_DAY_DELIVERY_NOTE] = row_same_day,
+    [KPI_ST_DECIDED_NEXT_DAY] = row_st,
+    [KPI_SHIPPED_WITHIN_24H] = row_shipped,
+    [KPI_SHIPMENT_ACCURACY] = row_accuracy,
+    [KPI_COLLECTED_WITHIN_5_DAYS] = row_collection,
 };
 
 json_t *kpi_json(enum kpi_id k, int64_t num, int64_t den)
@@ -293,36 +220,14 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
         return -1;
     struct kctx k = {c,
                      &cal,
-                     setting_int(c, "sp_hours_target", 24),
-                     setting_int(c, "collection_days_after_due", 5),
-                     setting_bool(c, "collection_days_working"),
+                     settings_int(c->db, "sp_hours_target", 24, SETTINGS_INT_MAX),
+                     settings_int(c->db, "collection_days_after_due", 5, SETTINGS_INT_MAX),
+                     settings_bool(c->db, "collection_days_working"),
                      flow_today(c)};
-    json_t *p = json_array();
-    if (kpis[id].dates) {
-        char a[11], b[11];
-        date_format(from, a);
-        date_format(to, b);
-        json_array_append_new(p, json_string(a));
-        json_array_append_new(p, json_string(b));
-    } else {
-        json_array_append_new(p, json_integer(date_start_ts(from, c->cfg->tz_min)));
-        json_array_append_new(p, json_integer(date_start_ts(to + 1, c->cfg->tz_min)));
-    }
-    struct sb sql = SB_INIT;
-    sb_add(&sql, kpis[id].sql);
-    if (market) {
-        sb_add(&sql, " AND cu.market = ?");
-        json_array_append_new(p, json_string(market));
-    }
-    if (region) {
-        sb_add(&sql, " AND cu.region = ?");
-        json_array_append_new(p, json_string(region));
-    }
-    flow_scope_sql(c, &sql, p, "cu");
-    sb_add(&sql, orderings[id]);
-    json_t *rows = db_rows_a(c->db, e, sb_str(&sql), p);
-    sb_free(&sql);
-    json_decref(p);
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    json_t *rows = store_kpi_candidates(c->db, e, id, from, to, c->cfg->tz_min, market, region,
+                                        &su);
     int rc = rows ? 0 : -1;
     size_t i;
     json_t *r;
@@ -330,7 +235,7 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
         json_array_foreach(rows, i, r)
         {
             struct kitem it = {KV_LEFT_OUT, 0, 0, NULL, 0, false};
-            if (kpis[id].row(&k, r, &it, e) < 0) {
+            if (judges[id](&k, r, &it, e) < 0) {
                 rc = -1;
                 break;
             }
@@ -362,14 +267,15 @@ static int period_of(struct ctx *c, const struct kpi_query *q, date_t *from, dat
     if (*from > *to)
         return err_bad(e, "from", "from must not be after to");
     const struct {
-        const char *v, *sql, *field;
-    } refs[] = {{q->market, "SELECT count(*) FROM markets WHERE code = ?", "market"},
-                {q->region, "SELECT count(*) FROM regions WHERE code = ?", "region"}};
+        const char *v, *field;
+        int (*exists)(struct db *db, struct osb_err *e, const char *code);
+    } refs[] = {{q->market, "market", store_kpi_market_exists},
+                {q->region, "region", store_kpi_region_exists}};
     for (size_t i = 0; i < 2; i++) {
-        int64_t n = 0;
         if (!refs[i].v)
             continue;
-        if (db_int(c->db, e, &n, refs[i].sql, "s", refs[i].v) < 0)
+        int n = refs[i].exists(c->db, e, refs[i].v);
+        if (n < 0)
             return -1;
         if (!n)
             return err_bad(e, refs[i].field, "no %s '%s'", refs[i].field, refs[i].v);
@@ -440,8 +346,7 @@ int kpi_job_breaches(struct ctx *c, const char *period, struct osb_err *e)
     char month[8];
     period_format(y, m, month);
     date_t from = date_from_ymd(y, m, 1), to = date_from_ymd(y, m, date_days_in_month(y, m));
-    json_t *markets =
-        db_rows(c->db, e, "SELECT code, name FROM markets WHERE active = 1 ORDER BY code", NULL);
+    json_t *markets = store_kpi_markets(c->db, e, NULL);
     if (!markets)
         return -1;
     struct calendar cal;

@@ -22,7 +22,9 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
+#include "store/mail.h"
 #include "store/settings.h"
 
 #include <curl/curl.h>
@@ -44,7 +46,6 @@ static void curl_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 static pthread_mutex_t deliver_lock = PTHREAD_MUTEX_INITIALIZER;
-
 
 /* ---- the message ------------------------------------------------------------------------- */
 
@@ -80,7 +81,7 @@ static void header_words(struct sb *out, const char *text)
     }
 }
 
-/* "Mon, 23 Nov 2026 09:30:00 +0800" in the company zone. */
+/* "Mon, 23 Nov 2026 09:30:00 +0800" in the company zone (31 bytes: always fits). */
 static void rfc2822_date(ts_t t, int tz, char out[40])
 {
     static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -91,9 +92,10 @@ static void rfc2822_date(ts_t t, int tz, char out[40])
     date_to_ymd(d, &y, &m, &dd);
     int64_t secs = ((t % TS_PER_MIN) + TS_PER_MIN) % TS_PER_MIN / TS_PER_SEC;
     int off = tz < 0 ? -tz : tz;
-    snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02lld %c%02d%02d", wd[date_weekday(d) - 1], dd,
-             mo[m - 1], y, mins / 60, mins % 60, (long long)secs, tz < 0 ? '-' : '+', off / 60,
-             off % 60);
+    if (str_fmt(out, 40, "%s, %02d %s %04d %02d:%02d:%02lld %c%02d%02d", wd[date_weekday(d) - 1],
+                dd, mo[m - 1], y, mins / 60, mins % 60, (long long)secs, tz < 0 ? '-' : '+',
+                off / 60, off % 60) < 0)
+        out[0] = '\0'; /* a year beyond 9999: no Date header rather than a wrong one */
 }
 
 static char *build_message(const struct ctx *c, const char *from, json_t *row)
@@ -114,12 +116,14 @@ static char *build_message(const struct ctx *c, const char *from, json_t *row)
     long long id = (long long)json_integer_value(json_object_get(row, "notification"));
     sb_addf(&m, "From: <%s>\r\nTo: <%s>\r\nSubject: ", from, jstr(row, "address"));
     header_words(&m, subject);
+    if (date[0])
+        sb_addf(&m, "\r\nDate: %s", date);
     sb_addf(&m,
-            "\r\nDate: %s\r\nMessage-ID: <osb-notification-%lld@osb>\r\n"
+            "\r\nMessage-ID: <osb-notification-%lld@osb>\r\n"
             "X-OSB-Notification: %lld\r\nX-OSB-Event: %s\r\nMIME-Version: 1.0\r\n"
             "Content-Type: text/plain; charset=UTF-8\r\n"
             "Content-Transfer-Encoding: base64\r\n\r\n",
-            date, id, id, jstr(row, "event"));
+            id, id, jstr(row, "event"));
     struct sb enc = SB_INIT;
     b64(&enc, (const unsigned char *)sb_str(&body), body.len);
     for (size_t i = 0; i < enc.len; i += 76)
@@ -175,14 +179,14 @@ static bool server_level(CURLcode rc)
 static CURLcode smtp_send(CURL *h, const struct smtp_conf *sc, const char *to, const char *msg,
                           char err[CURL_ERROR_SIZE])
 {
-    char rcpt_addr[200], from_addr[200];
-    snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
-    snprintf(from_addr, sizeof from_addr, "<%s>", sc->from);
-    struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
+    struct sb rcpt_addr = SB_INIT, from_addr = SB_INIT;
+    sb_addf(&rcpt_addr, "<%s>", to);
+    sb_addf(&from_addr, "<%s>", sc->from);
+    struct curl_slist *rcpt = curl_slist_append(NULL, sb_str(&rcpt_addr));
     struct upload up = {msg, strlen(msg), 0};
     err[0] = '\0';
     curl_easy_setopt(h, CURLOPT_URL, sc->url);
-    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from_addr);
+    curl_easy_setopt(h, CURLOPT_MAIL_FROM, sb_str(&from_addr));
     curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(h, CURLOPT_READDATA, &up);
@@ -199,10 +203,12 @@ static CURLcode smtp_send(CURL *h, const struct smtp_conf *sc, const char *to, c
         curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
     CURLcode rc = curl_easy_perform(h);
     curl_slist_free_all(rcpt);
+    sb_free(&rcpt_addr);
+    sb_free(&from_addr);
     curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
     if (rc != CURLE_OK && !err[0])
-        snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+        (void)str_copy(err, CURL_ERROR_SIZE, curl_easy_strerror(rc)); /* a cut reason will do */
     return rc;
 }
 
@@ -223,23 +229,13 @@ static int record(struct ctx *c, const struct outcome *o, size_t n, struct osb_e
     for (size_t i = 0; i < n; i++) {
         int rc;
         if (o[i].ok) {
-            rc = db_exec(c->db, e,
-                         "UPDATE notification_emails SET state = 'sent', sent_at = ?,"
-                         " attempts = attempts + 1, last_error = NULL"
-                         " WHERE notification = ? AND state = 'pending'",
-                         "ii", c->now, o[i].id);
+            rc = store_mail_sent(c->db, e, o[i].id, c->now);
         } else if (o[i].permanent || o[i].attempts + 1 >= MAX_ATTEMPTS) {
-            rc = db_exec(c->db, e,
-                         "UPDATE notification_emails SET state = ?, attempts = attempts + 1,"
-                         " last_error = ? WHERE notification = ? AND state = 'pending'",
-                         "ssi", o[i].permanent ? "failed" : "dead", o[i].err, o[i].id);
+            rc =
+                store_mail_give_up(c->db, e, o[i].id, o[i].permanent ? "failed" : "dead", o[i].err);
         } else {
             int64_t wait = backoff_min[o[i].attempts < 0 ? 0 : o[i].attempts] * TS_PER_MIN;
-            rc = db_exec(c->db, e,
-                         "UPDATE notification_emails SET attempts = attempts + 1,"
-                         " send_after = ?, last_error = ? WHERE notification = ?"
-                         " AND state = 'pending'",
-                         "isi", c->now + wait, o[i].err, o[i].id);
+            rc = store_mail_later(c->db, e, o[i].id, c->now + wait, o[i].err);
         }
         if (rc < 0) {
             db_rollback(c->db);
@@ -261,13 +257,7 @@ static int deliver(struct ctx *c, const struct smtp_conf *sc, struct osb_err *e)
             rc = -1;
             break;
         }
-        rows = db_rows(c->db, e,
-                       "SELECT ne.notification, ne.address, ne.attempts, n.event, n.subject,"
-                       " n.body, n.document, n.created_at FROM notification_emails ne"
-                       " JOIN notifications n ON n.id = ne.notification"
-                       " WHERE ne.state = 'pending' AND ne.send_after <= ?"
-                       " ORDER BY ne.send_after, ne.notification LIMIT ?",
-                       "id", c->now, BATCH);
+        rows = store_mail_due(c->db, e, c->now, BATCH);
         if (db_commit(c->db, e) < 0 || !rows) {
             json_decref(rows);
             rc = -1;
@@ -286,7 +276,7 @@ static int deliver(struct ctx *c, const struct smtp_conf *sc, struct osb_err *e)
             out[i].attempts = (int)json_integer_value(json_object_get(r, "attempts"));
             if (down) {
                 /* The server is unreachable: this row's try fails the same way. */
-                snprintf(out[i].err, sizeof out[i].err, "%s", out[i - 1].err);
+                (void)str_copy(out[i].err, sizeof out[i].err, out[i - 1].err); /* same size */
                 continue;
             }
             char *msg = build_message(c, sc->from, r);
@@ -358,11 +348,6 @@ static void fix_times(const struct ctx *c, json_t *items)
     }
 }
 
-#define OUTBOX_COLS                                                                                \
-    "SELECT ne.notification AS id, n.recipient, ne.address, n.event, n.subject, n.document,"       \
-    " ne.state, ne.attempts, ne.created_at, ne.send_after, ne.sent_at, ne.last_error"              \
-    " FROM notification_emails ne JOIN notifications n ON n.id = ne.notification"
-
 int mail_outbox_list(struct ctx *c, const char *state, int limit, int64_t after_id, json_t **out,
                      struct osb_err *e)
 {
@@ -372,20 +357,14 @@ int mail_outbox_list(struct ctx *c, const char *state, int limit, int64_t after_
     if (state && strcmp(state, "pending") && strcmp(state, "sent") && strcmp(state, "failed") &&
         strcmp(state, "dead"))
         return err_bad(e, "state", "state is pending, sent, failed or dead");
-    json_t *items = db_rows(c->db, e,
-                            OUTBOX_COLS " WHERE (? IS NULL OR ne.state = ?) AND ne.notification > ?"
-                                        " ORDER BY ne.notification LIMIT ?",
-                            "ssid", state, state, after_id, limit + 1);
+    json_t *items = store_outbox_list(c->db, e, state, after_id, limit);
     if (!items)
         return -1;
     json_t *next = json_null();
     if ((int)json_array_size(items) > limit) {
         json_array_remove(items, (size_t)limit);
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld",
-                 (long long)json_integer_value(
-                     json_object_get(json_array_get(items, (size_t)limit - 1), "id")));
-        next = json_string(cur);
+        next = json_sprintf("%lld", (long long)json_integer_value(json_object_get(
+                                        json_array_get(items, (size_t)limit - 1), "id")));
     }
     fix_times(c, items);
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
@@ -397,42 +376,36 @@ int mail_outbox_retry(struct ctx *c, int64_t id, json_t **out, struct osb_err *e
     *out = NULL;
     if (flow_need(c, P_ADMIN_OPS, e) < 0)
         return -1;
-    json_t *rows = db_rows(c->db, e, OUTBOX_COLS " WHERE ne.notification = ?", "i", id);
-    if (!rows)
+    json_t *row = NULL;
+    int found = store_outbox_get(c->db, e, id, &row);
+    if (found < 0)
         return -1;
-    json_t *row = json_array_get(rows, 0);
-    if (!row) {
-        json_decref(rows);
+    if (found == 0)
         return err_set(e, ERR_NOT_FOUND, "no e-mail %lld in the outbox", (long long)id);
-    }
     const char *st = jstr(row, "state");
     if (strcmp(st, "dead") && strcmp(st, "failed")) {
         err_state(e, st, "only a dead or failed e-mail can be retried, not one %s", st);
-        json_decref(rows);
+        json_decref(row);
         return -1;
     }
     json_t *before = json_pack("{sO sO}", "state", json_object_get(row, "state"), "attempts",
                                json_object_get(row, "attempts"));
-    json_decref(rows);
+    json_decref(row);
     json_t *after = json_pack("{ss si}", "state", "pending", "attempts", 0);
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    int rc = db_exec(c->db, e,
-                     "UPDATE notification_emails SET state = 'pending', attempts = 0,"
-                     " send_after = ?, last_error = NULL WHERE notification = ?",
-                     "ii", c->now, id) < 0 ||
-                     flow_audit(c, e, "retry", "outbox", key, before, after) < 0
+    struct sb key = SB_INIT;
+    sb_addf(&key, "%lld", (long long)id);
+    int rc = store_outbox_reset(c->db, e, id, c->now) < 0 ||
+                     flow_audit(c, e, "retry", "outbox", sb_str(&key), before, after) < 0
                  ? -1
                  : 0;
+    sb_free(&key);
     json_decref(before);
     json_decref(after);
-    if (rc < 0)
+    if (rc < 0 || store_outbox_get(c->db, e, id, &row) < 0)
         return -1;
-    rows = db_rows(c->db, e, OUTBOX_COLS " WHERE ne.notification = ?", "i", id);
-    if (!rows)
-        return -1;
+    json_t *rows = json_pack("[o]", row ? row : json_null());
     fix_times(c, rows);
-    *out = json_incref(json_array_get(rows, 0));
+    *out = json_incref(row);
     json_decref(rows);
     return 0;
 }

@@ -11,9 +11,11 @@
 
 #include "core/csv.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/flow.h"
 #include "flow/session.h"
+#include "store/audit.h"
 #include "store/credit.h"
 #include "store/masterdata.h"
 #include "store/record.h"
@@ -38,7 +40,10 @@ struct md_ops {
 
 /* ---- references ---------------------------------------------------------------------- */
 
-static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *str(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
 
 /* The value of field k: from the request when present (and not null), else from old. */
 static const char *val(json_t *clean, json_t *old, const char *k)
@@ -56,7 +61,7 @@ static int check_user(struct ctx *c, struct osb_err *e, const char *field, const
     if (!username)
         return 0;
     char *role = NULL;
-    int rc = db_text(c->db, e, &role, "SELECT role FROM users WHERE username = ?", "s", username);
+    int rc = store_user_role(c->db, e, username, &role);
     if (rc < 0)
         return -1;
     if (rc == 0) {
@@ -77,7 +82,7 @@ static int check_user(struct ctx *c, struct osb_err *e, const char *field, const
     }
     if (!ok) {
         err_invalid(e, field, "role_scope_mismatch", "%s: user '%s' has role %s, needs %s", field,
-                    username, role, roles);
+                    username, role ? role : "(none)", roles);
         free(role);
         return -1;
     }
@@ -85,19 +90,15 @@ static int check_user(struct ctx *c, struct osb_err *e, const char *field, const
     return 0;
 }
 
-static int check_exists(struct ctx *c, struct osb_err *e, const char *field, const char *table,
-                        const char *keycol, const char *value)
+static int check_exists(struct ctx *c, struct osb_err *e, const char *field,
+                        const struct record_def *d, const char *value)
 {
     if (!value)
         return 0;
-    struct sb sql = SB_INIT;
-    sb_addf(&sql, "SELECT count(*) FROM %s WHERE %s = ?", table, keycol);
-    int64_t n = 0;
-    int rc = db_int(c->db, e, &n, sql.buf, "s", value);
-    sb_free(&sql);
+    int rc = rec_exists(c->db, e, d, value);
     if (rc < 0)
         return -1;
-    if (n == 0)
+    if (rc == 0)
         return err_invalid(e, field, "unknown_reference", "%s: no such %s '%s'", field, field,
                            value);
     return 0;
@@ -107,7 +108,7 @@ static int check_exists(struct ctx *c, struct osb_err *e, const char *field, con
 static char *region_market(struct ctx *c, struct osb_err *e, const char *region)
 {
     char *m = NULL;
-    if (db_text(c->db, e, &m, "SELECT market FROM regions WHERE code = ?", "s", region) != 1) {
+    if (store_region_market(c->db, e, region, &m) != 1) {
         free(m);
         return NULL;
     }
@@ -137,38 +138,40 @@ static int v_region(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
             /* entities §1.2: a region never changes market once it has documents; until the
                document tables exist every customer counts as one. */
             int64_t used = 0;
-            if (db_int(c->db, e, &used, "SELECT count(*) FROM customers WHERE region = ?", "s",
-                       str(old, "code")) < 0)
+            if (store_region_customers(c->db, e, str(old, "code"), &used) < 0)
                 return -1;
             if (used)
                 return err_invalid(e, "market", "region_market_mismatch",
                                    "the region has customers; it cannot change market");
         }
     }
-    if (check_exists(c, e, "market", "markets", "code", str(n, "market")) < 0 ||
+    if (check_exists(c, e, "market", &rd_market, str(n, "market")) < 0 ||
         check_user(c, e, "um", str(n, "um"), "um") < 0)
         return -1;
     return 0;
 }
 
 /* Walks the manager chain from `manager` up; a cycle back to `self` is refused. */
-static int check_reporting(struct ctx *c, struct osb_err *e, const char *self,
-                           const char *manager)
+static int check_reporting(struct ctx *c, struct osb_err *e, const char *self, const char *manager)
 {
-    char cur[64];
-    snprintf(cur, sizeof cur, "%s", manager ? manager : "");
+    char *cur = xstrdup(manager ? manager : "");
+    int rc = 0;
     for (int depth = 0; cur[0] && depth < 64; depth++) {
-        if (strcmp(cur, self) == 0)
-            return err_invalid(e, "manager", "reporting_cycle",
-                               "the reporting line would form a cycle");
+        if (strcmp(cur, self) == 0) {
+            rc = err_invalid(e, "manager", "reporting_cycle",
+                             "the reporting line would form a cycle");
+            break;
+        }
         char *next = NULL;
-        if (db_text(c->db, e, &next, "SELECT manager FROM users WHERE username = ?", "s", cur) <
-            0)
-            return -1;
-        snprintf(cur, sizeof cur, "%s", next ? next : "");
-        free(next);
+        if (store_user_manager(c->db, e, cur, &next) < 0) {
+            rc = -1;
+            break;
+        }
+        free(cur);
+        cur = next ? next : xstrdup("");
     }
-    return 0;
+    free(cur);
+    return rc;
 }
 
 static int v_user(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
@@ -197,15 +200,14 @@ static int v_user(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
         market = str(n, "market");
         free(rm);
     }
-    if (check_exists(c, e, "market", "markets", "code", market) < 0)
+    if (check_exists(c, e, "market", &rd_market, market) < 0)
         return -1;
     if (r == ROLE_MM && !market)
         return err_invalid(e, "market", "required", "a market manager needs a market");
     if (r == ROLE_UM && !region)
         return err_invalid(e, "region", "required", "a unit manager needs a region");
     if (check_user(c, e, "manager", str(n, "manager"), NULL) < 0 ||
-        check_user(c, e, "proxy_for", str(n, "proxy_for"), "gm,sales_director,deputy_director") <
-            0)
+        check_user(c, e, "proxy_for", str(n, "proxy_for"), "gm,sales_director,deputy_director") < 0)
         return -1;
     if (json_object_get(n, "manager") && check_reporting(c, e, username, str(n, "manager")) < 0)
         return -1;
@@ -225,7 +227,7 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
 {
     const char *market = val(n, old, "market");
     const char *region = val(n, old, "region");
-    if (check_exists(c, e, "market", "markets", "code", market) < 0)
+    if (check_exists(c, e, "market", &rd_market, market) < 0)
         return -1;
     if (json_object_get(n, "region") || json_object_get(n, "market")) {
         char *rm = region_market(c, e, region);
@@ -243,7 +245,7 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     if (check_user(c, e, "kam", str(n, "kam"), "kam") < 0 ||
         check_user(c, e, "rep", str(n, "rep"), "rep") < 0 ||
         check_user(c, e, "csr", str(n, "csr"), "csr,ssg_leader") < 0 ||
-        check_exists(c, e, "parent", "customers", "code", str(n, "parent")) < 0)
+        check_exists(c, e, "parent", &rd_customer, str(n, "parent")) < 0)
         return -1;
     /* 'Y' acts within the caller's data scope and 'O' on own customers only (§3 legend, §4):
        the customer as it will be after this write must be one the caller sees, so an MM keeps
@@ -252,11 +254,9 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     struct scope_user su;
     ctx_scope_user(c, &su);
     char *sup = NULL;
-    if (db_text(c->db, e, &sup, "SELECT slt_supervisor FROM markets WHERE code = ?", "s",
-                market) < 0)
+    if (store_market_supervisor(c->db, e, market, &sup) < 0)
         return -1;
-    struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL,
-                                sup};
+    struct scope_customer sc = {market, region, val(n, old, "kam"), val(n, old, "rep"), NULL, sup};
     bool in_scope = scope_sees_customer(&su, &sc);
     free(sup);
     if (!in_scope)
@@ -264,7 +264,7 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
     /* What the approval and qualification steps decide (flows §1) is not the creator's to
        set: others create prospects; the administrator keys in existing archives as they are. */
     if (!old && r != ROLE_ADMIN) {
-        static const char *const decided[] = {"status", "qualified", "qualified_note",
+        static const char *const decided[] = {"status",      "qualified",          "qualified_note",
                                               "credit_hold", "credit_hold_reason", NULL};
         for (const char *const *k = decided; *k; k++) {
             json_t *v = json_object_get(n, *k);
@@ -272,8 +272,8 @@ static int v_customer(struct ctx *c, json_t *n, json_t *old, struct osb_err *e)
                             (strcmp(*k, "status") == 0 && json_is_string(v) &&
                              strcmp(json_string_value(v), "prospect") == 0);
             if (!harmless)
-                return err_forbidden(e, "role", "only an administrator may create a customer"
-                                                " with %s set", *k);
+                return err_forbidden(e, "role",
+                                     "only an administrator may create a customer with %s set", *k);
         }
     }
     if (!old && !json_object_get(n, "status"))
@@ -298,7 +298,7 @@ static const struct filter_def f_region[] = {{"market", "market"}, {"active", "a
 static const struct filter_def f_user[] = {
     {"role", "role"}, {"market", "market"}, {"region", "region"}, {"active", "active"}, {0, 0}};
 static const struct filter_def f_customer[] = {
-    {"market", "market"}, {"region", "region"}, {"kam", "kam"},   {"rep", "rep"},
+    {"market", "market"}, {"region", "region"}, {"kam", "kam"},       {"rep", "rep"},
     {"grade", "grade"},   {"tier", "tier"},     {"status", "status"}, {0, 0}};
 static const struct filter_def f_product[] = {
     {"kind", "kind"}, {"active", "active"}, {"category", "category"}, {0, 0}};
@@ -329,10 +329,9 @@ static bool sees_customer(struct ctx *c, json_t *row)
     ctx_scope_user(c, &su);
     char *sup = NULL;
     struct osb_err ignore = OSB_ERR_INIT;
-    db_text(c->db, &ignore, &sup, "SELECT slt_supervisor FROM markets WHERE code = ?", "s",
-            str(row, "market"));
-    struct scope_customer sc = {str(row, "market"), str(row, "region"), str(row, "kam"),
-                                str(row, "rep"),    NULL,               sup};
+    (void)store_market_supervisor(c->db, &ignore, str(row, "market"), &sup);
+    struct scope_customer sc = {
+        str(row, "market"), str(row, "region"), str(row, "kam"), str(row, "rep"), NULL, sup};
     bool ok = scope_sees_customer(&su, &sc);
     free(sup);
     err_clear(&ignore);
@@ -347,6 +346,7 @@ static bool sees_user(struct ctx *c, const char *username)
 }
 
 /* Fields of a customer shown to the departments that see only part of it (§4). */
+/* clang-format off */
 static const char *const logistics_view[] = {
     "code", "name", "short_name", "market", "region", "kam", "status", "consignee",
     "consignee_phone", "consignment_station", "carrier", "delivery_address", "arrival_address",
@@ -355,6 +355,7 @@ static const char *const finance_keys[] = {
     "credit_limit_fen", "payment_term_days", "prepay_only", "credit_hold", "credit_hold_reason",
     "grade", "assets_fen", "bank_name", "bank_account", "qualified_note", "credit_status_note",
     NULL};
+/* clang-format on */
 
 /* Drops the fields of a customer row the caller's department may not see; true when it may
    see credit figures. Used for answers and for the before/after rows of the history. */
@@ -449,15 +450,14 @@ static int create_one(struct ctx *c, const struct md_ops *o, json_t *body, json_
     if (flow_need(c, o->create, e) < 0 || record_check(o->def, body, true, &clean, e) < 0 ||
         o->validate(c, clean, NULL, e) < 0)
         goto out;
+    /* The key is read from clean, which the insert leaves as it is. */
     const char *key = str(clean, o->def->key);
-    char keybuf[64];
-    snprintf(keybuf, sizeof keybuf, "%s", key);
     if (rec_insert(c->db, e, o->def, clean, c->now, c->user.username) < 0)
         goto out;
     json_t *row;
-    if (load(c, o->def, keybuf, &row, e) < 0)
+    if (load(c, o->def, key, &row, e) < 0)
         goto out;
-    if (flow_audit(c, e, "create", o->def->object, keybuf, NULL, row) < 0) {
+    if (flow_audit(c, e, "create", o->def->object, key, NULL, row) < 0) {
         json_decref(row);
         goto out;
     }
@@ -477,8 +477,8 @@ int md_create(struct ctx *c, const struct record_def *d, json_t *body, json_t **
     return create_one(c, ops_of(d), body, out, e);
 }
 
-int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body,
-             json_t **out, struct osb_err *e)
+int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body, json_t **out,
+             struct osb_err *e)
 {
     *out = NULL;
     const struct md_ops *o = ops_of(d);
@@ -494,13 +494,15 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
         err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);
         goto out;
     }
-    if (flow_need(c, o->edit, e) < 0 || flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
+    if (flow_need(c, o->edit, e) < 0 ||
+        flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
         record_check(d, body, false, &clean, e) < 0)
         goto out;
     if (c->user.role != ROLE_ADMIN) {
         const char *k;
         json_t *v;
-        json_object_foreach(clean, k, v) {
+        json_object_foreach(clean, k, v)
+        {
             const struct field_def *f = record_field(d, k);
             if (f && (f->flags & F_ADMIN)) {
                 err_forbidden(e, "role", "only an administrator may change %s", k);
@@ -563,26 +565,11 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
         if (nf < 16)
             f[nf++] = (struct rec_filter){fd->column, v};
     }
-    /* The customers' data scope, then "active" filters (an INTEGER column compared with an
-       integer, not with the text of the query). */
-    struct sb where = SB_INIT;
-    json_t *all = json_array();
-    sb_add(&where, "1 = 1");
-    if (d == &rd_customer)
-        flow_scope_sql(c, &where, all, d->table);
-    struct rec_filter plain[16];
-    size_t np = 0;
-    for (size_t i = 0; i < nf; i++) {
-        if (strcmp(f[i].column, "active") == 0) {
-            sb_add(&where, " AND active = ?");
-            json_array_append_new(all, json_integer(f[i].value[0] == '1'));
-        } else {
-            plain[np++] = f[i];
-        }
-    }
-    json_t *rows = rec_list(c->db, e, d, plain, np, where.buf, all, q->cursor, q->limit);
-    sb_free(&where);
-    json_decref(all);
+    /* Customers: only those in the caller's data scope. */
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    json_t *rows =
+        store_md_list(c->db, e, d, f, nf, d == &rd_customer ? &su : NULL, q->cursor, q->limit);
     if (!rows)
         return -1;
     size_t ti;
@@ -610,16 +597,13 @@ int md_history(struct ctx *c, const struct record_def *d, const char *key, json_
     if (md_get(c, d, key, &row, e) < 0)
         return -1;
     json_decref(row);
-    json_t *items = db_rows(c->db, e,
-                            "SELECT seq, at, actor, on_behalf_of, action, before AS \"before!j\","
-                            " after AS \"after!j\" FROM audit WHERE object_type = ? AND"
-                            " object_key = ? ORDER BY seq",
-                            "ss", d->object, key);
+    json_t *items = audit_history(c->db, e, d->object, key);
     if (!items)
         return -1;
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         char ts[32];
         ts_format_rfc3339(json_integer_value(json_object_get(it, "at")), c->cfg->tz_min, ts);
         json_object_set_new(it, "at", json_string(ts));
@@ -668,8 +652,8 @@ static json_t *cell_value(const struct field_def *f, const char *s)
     }
 }
 
-int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len,
-              json_t **out, struct osb_err *e)
+int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len, json_t **out,
+              struct osb_err *e)
 {
     *out = NULL;
     const struct md_ops *o = ops_of(d);
@@ -691,7 +675,8 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
     }
     size_t i;
     json_t *h;
-    json_array_foreach(header, i, h) {
+    json_array_foreach(header, i, h)
+    {
         const struct field_def *f = record_field(d, json_string_value(h));
         if (!f || (f->flags & F_INTERNAL)) {
             err_bad(e, json_string_value(h), "unknown column '%s'", json_string_value(h));
@@ -707,7 +692,8 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         json_t *obj = json_object();
         size_t j;
         json_t *cell;
-        json_array_foreach(row, j, cell) {
+        json_array_foreach(row, j, cell)
+        {
             json_t *hn = json_array_get(header, j);
             if (!hn)
                 continue;
@@ -723,10 +709,9 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
         if (create_one(c, o, obj, &created, &re) < 0) {
             if (json_array_size(errors) < 100)
                 json_array_append_new(
-                    errors, json_pack("{sI ss ss ss}", "row", line, "field",
-                                      re.field, "rule",
-                                      re.rule[0] ? re.rule : err_code_str(re.code), "message",
-                                      re.message));
+                    errors,
+                    json_pack("{sI ss ss ss}", "row", line, "field", re.field, "rule",
+                              re.rule[0] ? re.rule : err_code_str(re.code), "message", re.message));
             if (re.code == ERR_INTERNAL) {
                 err_clear(&re);
                 json_decref(obj);

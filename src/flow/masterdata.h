@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 struct md_query {
-    const char *const *names;  /* filter names given, NULL-terminated pairs with values */
+    const char *const *names; /* filter names given, NULL-terminated pairs with values */
     const char *const *values;
     size_t n;
     const char *cursor;
@@ -23,16 +23,16 @@ struct md_query {
 
 int md_create(struct ctx *c, const struct record_def *d, json_t *body, json_t **out,
               struct osb_err *e);
-int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body,
-             json_t **out, struct osb_err *e);
+int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t *body, json_t **out,
+             struct osb_err *e);
 int md_get(struct ctx *c, const struct record_def *d, const char *key, json_t **out,
            struct osb_err *e);
 /* {"items":[...],"next_cursor":...}. Unknown filter names are 400. */
 int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q, json_t **out,
             struct osb_err *e);
 /* All-or-nothing CSV import (header row = field names); 201 {"created":n,"items":[keys]}. */
-int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len,
-              json_t **out, struct osb_err *e);
+int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len, json_t **out,
+              struct osb_err *e);
 /* The change history of one object, from the audit log. */
 int md_history(struct ctx *c, const struct record_def *d, const char *key, json_t **out,
                struct osb_err *e);

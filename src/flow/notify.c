@@ -10,6 +10,7 @@
 
 #include "core/sb.h"
 #include "flow/flow.h"
+#include "store/notify.h"
 
 #include <stdarg.h>
 
@@ -23,62 +24,49 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
     va_start(ap, subject_fmt);
     sb_vaddf(&subj, subject_fmt, ap);
     va_end(ap);
-    int rc = db_exec(c->db, e,
-                     "INSERT INTO notifications(event, recipient, channel, subject, document,"
-                     " dedup_key, created_at) VALUES(?,?,'in_app',?,?,?,?)"
-                     " ON CONFLICT(dedup_key) DO NOTHING",
-                     "sssssi", event, recipient, sb_str(&subj), document, dedup_key, c->now);
+    int64_t id = 0;
+    int rc = store_notify_add(c->db, e, event, recipient, sb_str(&subj), document, dedup_key,
+                              c->now, &id);
     sb_free(&subj);
     if (rc <= 0)
         return rc < 0 ? -1 : 0; /* a repeated dedup_key queues nothing, e-mail included */
     /* The e-mail twin (flows.md §0.2 "in-app message plus e-mail"), queued in the same
        transaction for a user with an address; flow/mail.c delivers it. The address is taken
        now, so the mail goes where the user's address pointed when the event happened. */
-    return db_exec(c->db, e,
-                   "INSERT INTO notification_emails(notification, address, created_at,"
-                   " send_after) SELECT ?, email, ?, ? FROM users WHERE username = ?"
-                   " AND active = 1 AND email IS NOT NULL AND email <> ''",
-                   "iiis", db_last_id(c->db), c->now, c->now, recipient) < 0
-               ? -1
-               : 0;
+    return store_notify_email(c->db, e, id, recipient, c->now);
+}
+
+static void fix_row(json_t *it, int tz)
+{
+    static const char *const keys[] = {"created_at", "read_at"};
+    for (int k = 0; k < 2; k++) {
+        json_t *v = json_object_get(it, keys[k]);
+        if (json_is_integer(v)) {
+            char ts[32];
+            ts_format_rfc3339(json_integer_value(v), tz, ts);
+            json_object_set_new(it, keys[k], json_string(ts));
+        }
+    }
 }
 
 static void fix_times(json_t *items, int tz)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
-        static const char *const keys[] = {"created_at", "read_at"};
-        for (int k = 0; k < 2; k++) {
-            json_t *v = json_object_get(it, keys[k]);
-            if (json_is_integer(v)) {
-                char ts[32];
-                ts_format_rfc3339(json_integer_value(v), tz, ts);
-                json_object_set_new(it, keys[k], json_string(ts));
-            }
-        }
-    }
+    json_array_foreach(items, i, it) fix_row(it, tz);
 }
 
 int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, json_t **out,
                 struct osb_err *e)
 {
-    json_t *items = db_rows(c->db, e,
-                            "SELECT id, event, subject, document, created_at, read_at,"
-                            " read_at IS NOT NULL AS \"read!b\" FROM notifications"
-                            " WHERE recipient = ? AND channel = 'in_app' AND id > ?"
-                            " AND (? = 0 OR read_at IS NULL) ORDER BY id LIMIT ?",
-                            "sidd", c->user.username, after_id, (int)unread_only, limit + 1);
+    json_t *items = store_notify_list(c->db, e, c->user.username, unread_only, after_id, limit);
     if (!items)
         return -1;
     json_t *next = json_null();
     if ((int)json_array_size(items) > limit) {
         json_array_remove(items, (size_t)limit);
-        char cur[24];
-        snprintf(cur, sizeof cur, "%lld",
-                 (long long)json_integer_value(
-                     json_object_get(json_array_get(items, (size_t)limit - 1), "id")));
-        next = json_string(cur);
+        next = json_sprintf("%lld", (long long)json_integer_value(json_object_get(
+                                        json_array_get(items, (size_t)limit - 1), "id")));
     }
     fix_times(items, c->cfg->tz_min);
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
@@ -87,22 +75,16 @@ int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, js
 
 int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
 {
-    int n = db_exec(c->db, e,
-                    "UPDATE notifications SET read_at = coalesce(read_at, ?)"
-                    " WHERE id = ? AND recipient = ?",
-                    "iis", c->now, id, c->user.username);
+    int n = store_notify_mark_read(c->db, e, id, c->user.username, c->now);
     if (n < 0)
         return -1;
     if (n == 0)
         return err_set(e, ERR_NOT_FOUND, "no notification %lld", (long long)id);
-    json_t *items = db_rows(c->db, e,
-                            "SELECT id, event, subject, document, created_at, read_at,"
-                            " read_at IS NOT NULL AS \"read!b\" FROM notifications WHERE id = ?",
-                            "i", id);
-    if (!items)
+    json_t *row = NULL;
+    if (store_notify_get(c->db, e, id, &row) < 0)
         return -1;
-    fix_times(items, c->cfg->tz_min);
-    *out = json_incref(json_array_get(items, 0));
-    json_decref(items);
+    if (row)
+        fix_row(row, c->cfg->tz_min);
+    *out = row;
     return 0;
 }

@@ -1,13 +1,15 @@
 /*
- * refund.c — prepayment refunds (TK; flow/refund.h), plus the timeline shared with
- * write-offs.
+ * refund.c — prepayment refunds (TK; flow/refund.h) on the document kernel (flow/doc.h): its
+ * table is rules/refund.c, its SQL store/refund.c; here are who may act beyond the matrix,
+ * the action functions and the answer.
  *
  * Who (numbering-and-rules.md §3): request — 'B' for ssg_leader and csr (the BCR named on the
  * customer's market) and 'O' for the KAM of the customer; approve — 'S' for the sales
  * director and the deputy (the supervising SLT member of the customer's market), 'P' for
- * their secretaries (on_behalf_of + confirmed_by_phone, as for orders); pay — finance.
+ * their secretaries (on_behalf_of + confirmed_by_phone, the kernel's proxy actor); nobody
+ * approves a refund they requested, also not by proxy (flows.md §0.4); pay — finance.
  * Reject is not a matrix row: whoever may take the next step may refuse it (the approver while
- * requested, finance while approved).
+ * requested, finance while approved; the table names both rows).
  *
  * Money (flows.md §4.7, entities.md §7.3): the refundable amount is the free prepayment
  * (unapplied receipts and credit notes − active earmarks, §2.5) but only as far as it is cash:
@@ -19,43 +21,276 @@
 #include "flow/refund.h"
 
 #include "core/json.h"
-#include "core/money.h"
 #include "core/record.h"
-#include "core/sb.h"
 #include "core/validate.h"
 #include "flow/billing.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
-#include "flow/order.h"
-#include "flow/session.h"
+#include "flow/scope.h"
+#include "rules/refund.h"
 #include "store/ledger.h"
 #include "store/order.h"
+#include "store/refund.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define REASON_MAX 500
 
-/* ---- timeline (shared with write_off.c) -------------------------------------------------- */
+/* ---- money ------------------------------------------------------------------------------- */
 
-int refund_event(struct ctx *c, const char *number, const char *action, const char *obo,
-                 const char *from, const char *to, const char *comment, struct osb_err *e)
+/* What a refund of customer may take now (rules/refund.h); with count_pending, less the other
+   refunds still requested or approved (except_refund is the refund itself, may be NULL). */
+static int available(struct ctx *c, const char *customer, const char *except_refund,
+                     bool count_pending, int64_t *out, struct osb_err *e)
 {
-    return db_exec(c->db, e,
-                   "INSERT INTO bc_doc_events(document, at, action, actor, on_behalf_of,"
-                   " from_state, to_state, comment) VALUES(?,?,?,?,?,?,?,?)",
-                   "sissssss", number, c->now, action, c->user.username, obo, from, to,
-                   comment) < 0
-               ? -1
-               : 0;
+    int64_t unapplied = 0, earmarked = 0, cash = 0, pending = 0;
+    if (billing_money(c, customer, &unapplied, &earmarked, e) < 0 ||
+        store_refund_cash(c->db, e, customer, &cash) < 0 ||
+        (count_pending && store_refund_pending(c->db, e, customer, except_refund, &pending) < 0))
+        return -1;
+    *out = refund_available(unapplied, earmarked, cash, pending);
+    return 0;
 }
 
-json_t *refund_timeline(struct ctx *c, const char *number, struct osb_err *e)
+static int exceeds(struct osb_err *e, int64_t amount, int64_t avail)
 {
-    json_t *tl = db_rows(c->db, e,
-                         "SELECT action, actor, on_behalf_of, at, from_state, to_state, comment"
-                         " FROM bc_doc_events WHERE document = ? ORDER BY id",
-                         "s", number);
+    err_invalid(e, "amount_fen", "refund_exceeds_prepayment",
+                "the refund of %lld fen exceeds the free prepayment of %lld fen", (long long)amount,
+                (long long)avail);
+    e->extra = json_pack("{sI}", "available_fen", (json_int_t)avail);
+    return -1;
+}
+
+/* ---- the kind ---------------------------------------------------------------------------- */
+
+/* The aggregate the kernel holds: the refund and the facts of its customer. */
+struct tdoc {
+    struct refund t;
+    struct order_customer cu;
+};
+
+static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+{
+    struct tdoc *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    int rc = store_refund_load(c->db, e, number, &d->t);
+    /* Scope: a refund of a customer the caller does not see is not there (404); a role that
+       sees no money gets 403. */
+    if (rc == 1)
+        rc = scope_money_sees(c, d->t.customer, e);
+    if (rc == 1)
+        rc = store_order_customer(c->db, e, d->t.customer, &d->cu);
+    if (rc <= 0) {
+        store_refund_release(&d->t);
+        free(d);
+        return rc;
+    }
+    *out = d;
+    return 1;
+}
+
+static void tfree(void *p)
+{
+    struct tdoc *d = p;
+    store_refund_release(&d->t);
+    free(d);
+}
+
+static int tstate(const void *p)
+{
+    return doc_state_parse(&refund_doc, ((const struct tdoc *)p)->t.state);
+}
+
+static int64_t tversion(const void *p)
+{
+    return ((const struct tdoc *)p)->t.version;
+}
+
+/* The approver: the supervising SLT member (actor->who is the principal when a secretary
+   signs by proxy). */
+static int approver(const struct tdoc *d, const struct doc_actor *actor, struct osb_err *e)
+{
+    if (!is(actor->who, d->cu.supervisor))
+        return err_forbidden(e, actor->obo[0] ? "proxy_not_authorized" : "role",
+                             "only the supervising SLT member of market %s (%s) or their "
+                             "secretary may do this",
+                             d->cu.market, d->cu.supervisor);
+    return 0;
+}
+
+static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+               struct osb_err *e)
+{
+    const struct tdoc *d = p;
+    switch ((enum refund_action)a) {
+    case TA_APPROVE:
+        if (approver(d, actor, e) < 0)
+            return -1;
+        if (is(d->t.requested_by, c->user.username) || is(d->t.requested_by, actor->who))
+            return err_forbidden(e, "self_approval", "you may not approve your own refund");
+        return 0;
+    case TA_REJECT:
+        if (is(d->t.state, "requested"))
+            return approver(d, actor, e);
+        if (is(d->t.state, "approved")) {
+            /* Approved: finance, who would pay it, refuses it. */
+            if (actor->obo[0])
+                return err_forbidden(e, "proxy_not_authorized",
+                                     "this action cannot be signed by proxy");
+            if (!perm_may_act(P_REFUND_PAY, actor->role))
+                return err_forbidden(e, "role", "finance rejects an approved refund");
+        }
+        return 0; /* any other state: the gate answers 409 */
+    case TA_PAY:
+        return 0;
+    }
+    return 0;
+}
+
+/* The comment of every step is at most REASON_MAX characters (docs/billing.md). */
+static int check(struct doc_act *x, struct osb_err *e)
+{
+    if (x->comment && !valid_text(x->comment, REASON_MAX, true))
+        return err_invalid(e, "comment", "too_long", "comment has at most %d characters",
+                           REASON_MAX);
+    return 0;
+}
+
+static int notify_all(struct ctx *c, json_t *users, const char *event, const char *number,
+                      const char *text, struct osb_err *e)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        if (notify(c, e, event, json_string_value(u), number, NULL, "%s", text) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int a_approve(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct tdoc *d = x->doc;
+    int64_t avail = 0;
+    if (available(c, d->cu.code, d->t.number, true, &avail, e) < 0)
+        return -1;
+    if (d->t.amount_fen > avail)
+        return exceeds(e, d->t.amount_fen, avail);
+    snprintf(d->t.approved_by, sizeof d->t.approved_by, "%s", x->actor.who);
+    snprintf(d->t.approved_by_proxy, sizeof d->t.approved_by_proxy, "%s",
+             x->actor.obo[0] ? c->user.username : "");
+    d->t.approved_at = c->now;
+    d->t.approved_changed = true;
+    json_t *fin = store_refund_users(c->db, e, "finance");
+    if (!fin)
+        return -1;
+    char text[128];
+    snprintf(text, sizeof text, "退款申请%s已批准，请财务付款", d->t.number);
+    int rc = notify_all(c, fin, "refund_approved", d->t.number, text, e);
+    json_decref(fin);
+    return rc;
+}
+
+static int a_reject(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct tdoc *d = x->doc;
+    bool by_finance = x->from == TS_APPROVED;
+    snprintf(d->t.rejected_by, sizeof d->t.rejected_by, "%s",
+             by_finance ? c->user.username : x->actor.who);
+    d->t.rejected_at = c->now;
+    d->t.rejected_changed = true;
+    return notify(c, e, "refund_rejected", d->t.requested_by, d->t.number, NULL,
+                  by_finance ? "退款申请%s被财务退回" : "退款申请%s未获批准", d->t.number);
+}
+
+/* Finance pays: the amount must still be free (money may have been applied or earmarked since
+   the request); it is drawn from the oldest unapplied cash receipts first. */
+static int a_pay(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct tdoc *d = x->doc;
+    const char *customer = d->cu.code;
+    int64_t amount = d->t.amount_fen, avail = 0;
+    if (available(c, customer, d->t.number, false, &avail, e) < 0)
+        return -1;
+    if (amount > avail)
+        return exceeds(e, amount, avail);
+    json_t *src = store_refund_sources(c->db, e, customer);
+    if (!src)
+        return -1;
+    int64_t left = amount;
+    size_t i;
+    json_t *s;
+    int rc = 0;
+    json_array_foreach(src, i, s)
+    {
+        if (left == 0 || rc < 0)
+            break;
+        int64_t take = jint(s, "unapplied_fen") < left ? jint(s, "unapplied_fen") : left;
+        rc = store_refund_take(c->db, e, &d->t, jstr(s, "number"), take);
+        left -= take;
+    }
+    json_decref(src);
+    if (rc < 0)
+        return -1;
+    if (left != 0) /* available() counted only what these receipts hold */
+        return exceeds(e, amount, amount - left);
+    char today[11];
+    date_format(flow_today(c), today);
+    struct ledger_post lp = {customer, today, "prepayment_refund", d->t.number, NULL, amount,
+                             0,        c->now};
+    snprintf(d->t.paid_by, sizeof d->t.paid_by, "%s", c->user.username);
+    d->t.paid_at = c->now;
+    d->t.paid_changed = true;
+    if (store_ledger_append(c->db, e, &lp) < 0 ||
+        flow_money_changed(c, customer, e) < 0) /* flows.md §2.5: re-check on money */
+        return -1;
+    return notify(c, e, "refund_paid", d->t.requested_by, d->t.number, NULL, "退款%s已付款",
+                  d->t.number);
+}
+
+static int save(struct doc_act *x, struct osb_err *e)
+{
+    struct tdoc *d = x->doc;
+    json_object_set_new(x->audit_after, "amount_fen", json_integer(d->t.amount_fen));
+    return store_refund_save(x->c->db, e, &d->t, doc_state_str(&refund_doc, x->to), x->c->now);
+}
+
+static int event(struct doc_act *x, struct osb_err *e)
+{
+    const struct doc_type *t = x->kind->type;
+    return store_refund_event(x->c->db, e, ((struct tdoc *)x->doc)->t.number, x->c->now,
+                              t->actions[x->action].name, x->c->user.username, x->actor.obo,
+                              doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
+}
+
+/* ---- the answer (shared with write_off.c through refund_ts / refund_timeline_json) -------- */
+
+json_t *refund_ts(const struct ctx *c, int64_t t)
+{
+    if (!t)
+        return json_null();
+    json_t *o = json_pack("{sI}", "t", (json_int_t)t);
+    flow_ts(c, o, "t");
+    json_t *v = json_incref(json_object_get(o, "t"));
+    json_decref(o);
+    return v;
+}
+
+json_t *refund_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+json_t *refund_timeline_json(struct ctx *c, const char *number, struct osb_err *e)
+{
+    json_t *tl = store_refund_timeline(c->db, e, number);
     size_t i;
     json_t *it;
     if (tl)
@@ -63,106 +298,85 @@ json_t *refund_timeline(struct ctx *c, const char *number, struct osb_err *e)
     return tl;
 }
 
-/* ---- money ------------------------------------------------------------------------------- */
-
-/* What a refund of customer may take now: min(Σ unapplied cash receipts, free prepayment);
-   with count_pending, less the other refunds still requested or approved (except_refund is
-   the refund itself, may be NULL). Never below 0. */
-static int available(struct ctx *c, const char *customer, const char *except_refund,
-                     bool count_pending, int64_t *out, struct osb_err *e)
+static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
-    int64_t unapplied = 0, earmarked = 0, cash = 0, pending = 0;
-    if (billing_money(c, customer, &unapplied, &earmarked, e) < 0 ||
-        db_int(c->db, e, &cash,
-               "SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?"
-               " AND state = 'registered' AND kind = 'payment'",
-               "s", customer) < 0)
+    const struct refund *t = &((struct tdoc *)p)->t;
+    json_t *tl = refund_timeline_json(c, t->number, e);
+    if (!tl)
         return -1;
-    if (count_pending &&
-        db_int(c->db, e, &pending,
-               "SELECT coalesce(sum(amount_fen), 0) FROM refunds WHERE customer = ?"
-               " AND state IN ('requested', 'approved') AND number <> ?",
-               "ss", customer, except_refund ? except_refund : "") < 0)
-        return -1;
-    int64_t v = unapplied - earmarked;
-    if (cash < v)
-        v = cash;
-    v -= pending;
-    *out = v > 0 ? v : 0;
-    return 0;
-}
-
-static int exceeds(struct osb_err *e, int64_t amount, int64_t avail)
-{
-    err_invalid(e, "amount_fen", "refund_exceeds_prepayment",
-                "the refund of %lld fen exceeds the free prepayment of %lld fen",
-                (long long)amount, (long long)avail);
-    e->extra = json_pack("{sI}", "available_fen", (json_int_t)avail);
-    return -1;
-}
-
-/* ---- reading ----------------------------------------------------------------------------- */
-
-static int tk_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    json_t *o = NULL;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT number, customer, amount_fen, reason, state, requested_by,"
-                    " approved_by, approved_by_proxy, approved_at, rejected_by, rejected_at,"
-                    " paid_by, paid_at, version, created_at, updated_at FROM refunds"
-                    " WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no refund '%s'", number);
-    json_t *draws = db_rows(c->db, e,
-                            "SELECT payment, amount_fen FROM refund_draws WHERE refund = ?"
-                            " ORDER BY rowid",
-                            "s", number);
-    json_t *tl = draws ? refund_timeline(c, number, e) : NULL;
-    if (!tl) {
-        json_decref(o), json_decref(draws);
-        return -1;
-    }
-    static const char *const times[] = {"approved_at", "rejected_at", "paid_at", "created_at",
-                                        "updated_at"};
-    for (size_t k = 0; k < sizeof times / sizeof times[0]; k++)
-        flow_ts(c, o, times[k]);
+    json_t *draws = json_array();
+    for (size_t i = 0; i < t->ndraws; i++)
+        json_array_append_new(draws, json_pack("{ss sI}", "payment", t->draws[i].payment,
+                                               "amount_fen", (json_int_t)t->draws[i].amount_fen));
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_string(t->number));
+    json_object_set_new(o, "customer", json_string(t->customer));
+    json_object_set_new(o, "amount_fen", json_integer(t->amount_fen));
+    json_object_set_new(o, "reason", json_string(t->reason ? t->reason : ""));
+    json_object_set_new(o, "state", json_string(t->state));
+    json_object_set_new(o, "requested_by", json_string(t->requested_by));
+    json_object_set_new(o, "approved_by", refund_str(t->approved_by));
+    json_object_set_new(o, "approved_by_proxy", refund_str(t->approved_by_proxy));
+    json_object_set_new(o, "approved_at", refund_ts(c, t->approved_at));
+    json_object_set_new(o, "rejected_by", refund_str(t->rejected_by));
+    json_object_set_new(o, "rejected_at", refund_ts(c, t->rejected_at));
+    json_object_set_new(o, "paid_by", refund_str(t->paid_by));
+    json_object_set_new(o, "paid_at", refund_ts(c, t->paid_at));
+    json_object_set_new(o, "version", json_integer(t->version));
+    json_object_set_new(o, "created_at", refund_ts(c, t->created_at));
+    json_object_set_new(o, "updated_at", refund_ts(c, t->updated_at));
     json_object_set_new(o, "draws", draws);
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
 }
 
+static const doc_run_fn run[] = {
+    [TA_APPROVE] = a_approve, [TA_REJECT] = a_reject, [TA_PAY] = a_pay};
+
+static const struct doc_kind kind = {
+    .type = &refund_doc,
+    .load = load,
+    .free = tfree,
+    .state = tstate,
+    .version = tversion,
+    .who = who,
+    .check = check,
+    .run = run,
+    .save = save,
+    .event = event,
+    .json = answer,
+};
+
 int refund_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    *out = NULL;
-    char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM refunds WHERE number = ?", "s", number) < 0)
-        return -1;
-    int rc = cust ? scope_money_sees(c, cust, e) : 0;
-    free(cust);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no refund '%s'", number);
-    return tk_json(c, number, out, e);
+    return doc_get(c, &kind, number, out, e);
 }
 
 int refund_list(struct ctx *c, const struct refund_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const states[] = {"requested", "approved", "paid", "rejected", NULL};
-    if (flow_state_filter(states, q->state, e) < 0)
+    if (doc_state_filter(&refund_doc, q->state, e) < 0)
         return -1;
     if (!scope_role_reads_money(c->user.role))
-        return err_forbidden(e, "role", "the role %s does not see refunds",
-                             role_str(c->user.role));
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT t.number FROM refunds t JOIN customers cu ON cu.code = t.customer"
-                 " WHERE 1=1");
-    scope_money_sql(c, &sql, p, "cu");
-    flow_filter_eq(&sql, p, "t.customer", q->customer);
-    flow_filter_eq(&sql, p, "t.state", q->state);
-    return flow_doc_page(c, &sql, p, "t.number", q->cursor, q->limit, tk_json, out, e);
+        return err_forbidden(e, "role", "the role %s does not see refunds", role_str(c->user.role));
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    struct refund_filter f = {q->customer, q->state, q->cursor, q->limit};
+    json_t *nums;
+    char *next;
+    if (store_refund_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, refund_get, out, e);
+    json_decref(nums);
+    free(next);
+    return rc;
+}
+
+int refund_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+               struct osb_err *e)
+{
+    return doc_act(c, &kind, number, action, body, out, e);
 }
 
 /* ---- request ----------------------------------------------------------------------------- */
@@ -182,17 +396,19 @@ static int may_request(struct ctx *c, const struct order_customer *cu, struct os
     if (sym == 'O') {
         if (c->user.role == ROLE_KAM && is(cu->kam, c->user.username))
             return 0;
-        return err_forbidden(e, "role", "only the customer's KAM (%s) or the BCR of market %s"
-                             " requests a refund", cu->kam, cu->market);
+        return err_forbidden(e, "role",
+                             "only the customer's KAM (%s) or the BCR of market %s"
+                             " requests a refund",
+                             cu->kam, cu->market);
     }
-    char *bcr = NULL;
-    if (db_text(c->db, e, &bcr, "SELECT bcr FROM markets WHERE code = ?", "s", cu->market) < 0)
+    char bcr[40];
+    if (store_refund_market_bcr(c->db, e, cu->market, bcr) < 0)
         return -1;
-    bool ok = is(bcr, c->user.username);
-    free(bcr);
-    if (!ok)
-        return err_forbidden(e, "role", "only the BCR of market %s or the customer's KAM"
-                             " requests a refund", cu->market);
+    if (!is(bcr, c->user.username))
+        return err_forbidden(e, "role",
+                             "only the BCR of market %s or the customer's KAM"
+                             " requests a refund",
+                             cu->market);
     return 0;
 }
 
@@ -206,15 +422,11 @@ int refund_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     const char *customer = jstr(n, "customer");
     int64_t amount = jint(n, "amount_fen");
     struct order_customer cu;
-    struct scope_user su;
-    ctx_scope_user(c, &su);
     int f = store_order_customer(c->db, e, customer, &cu);
     if (f < 0)
         goto out;
-    struct scope_customer sc = {cu.market, cu.region, cu.kam, cu.rep, cu.kam_manager,
-                                cu.supervisor};
     /* A customer the caller does not see reads as unknown (no leak, §4). */
-    if (f == 0 || !scope_sees_customer(&su, &sc)) {
+    if (f == 0 || !scope_sees(c, &cu)) {
         err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
         goto out;
     }
@@ -227,305 +439,28 @@ int refund_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         exceeds(e, amount, avail);
         goto out;
     }
-    char number[DOCNO_MAX];
-    if (flow_docno(c, e, "TK", number) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO refunds(number, customer, amount_fen, reason, requested_by,"
-                " created_at, updated_at) VALUES(?,?,?,?,?,?,?)",
-                "ssissii", number, customer, amount, jstr(n, "reason"), c->user.username,
-                c->now, c->now) < 0 ||
-        refund_event(c, number, "request", NULL, NULL, "requested", NULL, e) < 0)
+    struct refund t = {0};
+    snprintf(t.customer, sizeof t.customer, "%s", customer);
+    snprintf(t.requested_by, sizeof t.requested_by, "%s", c->user.username);
+    t.reason = (char *)jstr(n, "reason");
+    t.amount_fen = amount;
+    t.created_at = c->now;
+    if (flow_docno(c, e, "TK", t.number) < 0 || store_refund_insert(c->db, e, &t) < 0 ||
+        store_refund_event(c->db, e, t.number, c->now, "request", c->user.username, NULL, NULL,
+                           "requested", NULL) < 0)
         goto out;
-    json_t *after = json_pack("{ss sI ss ss}", "customer", customer, "amount_fen",
-                              (json_int_t)amount, "reason", jstr(n, "reason"), "state",
-                              "requested");
-    rc = flow_audit(c, e, "request", "refund", number, NULL, after);
+    json_t *after =
+        json_pack("{ss sI ss ss}", "customer", customer, "amount_fen", (json_int_t)amount, "reason",
+                  jstr(n, "reason"), "state", "requested");
+    rc = flow_audit(c, e, "request", "refund", t.number, NULL, after);
     json_decref(after);
     if (rc == 0 && cu.supervisor[0])
-        rc = notify(c, e, "refund_requested", cu.supervisor, number, NULL,
-                    "客户%s退款申请%s（%lld.%02lld元）待审批", customer, number,
+        rc = notify(c, e, "refund_requested", cu.supervisor, t.number, NULL,
+                    "客户%s退款申请%s（%lld.%02lld元）待审批", customer, t.number,
                     (long long)(amount / 100), (long long)(amount % 100));
     if (rc == 0)
-        rc = tk_json(c, number, out, e);
+        rc = refund_get(c, t.number, out, e);
 out:
     json_decref(n);
-    return rc;
-}
-
-/* ---- actions ----------------------------------------------------------------------------- */
-
-struct tkact {
-    struct ctx *c;
-    const char *number;
-    json_t *r; /* the refund row */
-    struct order_customer *cu;
-    json_t *body;
-    char obo[40]; /* the principal when a secretary signs */
-    char to[16];
-};
-
-/* The approver: the supervising SLT member, or their secretary with on_behalf_of and
-   confirmed_by_phone (flows.md §0.3). Nobody approves a refund they requested. */
-static int a_approve_or_reject(struct tkact *x, bool approve, struct osb_err *e)
-{
-    struct ctx *c = x->c;
-    char sym = perm_symbol(P_REFUND_APPROVE, c->user.role);
-    json_t *obo = json_object_get(x->body, "on_behalf_of");
-    json_t *ph = json_object_get(x->body, "confirmed_by_phone");
-    if (obo && !json_is_null(obo) && !json_is_string(obo))
-        return err_bad(e, "on_behalf_of", "on_behalf_of must be a username");
-    if (ph && !json_is_boolean(ph))
-        return err_bad(e, "confirmed_by_phone", "confirmed_by_phone must be true or false");
-    const char *principal = c->user.username;
-    if (sym == 'P') {
-        const char *p = json_string_value(obo);
-        if (!p)
-            return err_forbidden(e, "proxy_not_authorized",
-                                 "sign on behalf of your principal (on_behalf_of, "
-                                 "confirmed_by_phone)");
-        if (!is(c->user.proxy_for, p))
-            return err_forbidden(e, "proxy_not_authorized", "you are not the secretary of '%s'",
-                                 p);
-        struct user pu;
-        bool active = false;
-        int rc = session_load_user(c->db, e, p, &pu, &active, NULL);
-        if (rc < 0)
-            return -1;
-        if (rc == 0 || !active)
-            return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
-        if (!json_is_true(ph))
-            return err_invalid(e, "confirmed_by_phone", "phone_confirmation_required",
-                               "a proxy signature needs the principal's consent by phone "
-                               "(confirmed_by_phone: true)");
-        snprintf(x->obo, sizeof x->obo, "%s", p);
-        principal = x->obo;
-    } else if (json_string_value(obo)) {
-        return err_forbidden(e, "proxy_not_authorized", "you sign in your own name");
-    }
-    if (!is(principal, x->cu->supervisor))
-        return err_forbidden(e, x->obo[0] ? "proxy_not_authorized" : "role",
-                             "only the supervising SLT member of market %s (%s) or their "
-                             "secretary may do this",
-                             x->cu->market, x->cu->supervisor);
-    const char *req = jstr(x->r, "requested_by");
-    if (approve && (is(req, c->user.username) || is(req, principal)))
-        return err_forbidden(e, "self_approval", "you may not approve your own refund");
-    if (approve) {
-        int64_t avail = 0;
-        if (available(c, x->cu->code, x->number, true, &avail, e) < 0)
-            return -1;
-        if (jint(x->r, "amount_fen") > avail)
-            return exceeds(e, jint(x->r, "amount_fen"), avail);
-    }
-    snprintf(x->to, sizeof x->to, approve ? "approved" : "rejected");
-    int rc = approve ? db_exec(c->db, e,
-                               "UPDATE refunds SET approved_by = ?, approved_by_proxy = ?,"
-                               " approved_at = ? WHERE number = ?",
-                               "ssis", principal, x->obo[0] ? c->user.username : NULL, c->now,
-                               x->number)
-                     : db_exec(c->db, e,
-                               "UPDATE refunds SET rejected_by = ?, rejected_at = ?"
-                               " WHERE number = ?",
-                               "sis", principal, c->now, x->number);
-    if (rc < 0)
-        return -1;
-    if (approve) {
-        json_t *fin = db_rows(c->db, e,
-                              "SELECT username FROM users WHERE role = 'finance' AND active = 1"
-                              " ORDER BY username",
-                              NULL);
-        if (!fin)
-            return -1;
-        size_t i;
-        json_t *u;
-        rc = 0;
-        json_array_foreach(fin, i, u) if (rc == 0) rc =
-            notify(c, e, "refund_approved", jstr(u, "username"), x->number, NULL,
-                   "退款申请%s已批准，请财务付款", x->number);
-        json_decref(fin);
-        return rc;
-    }
-    return notify(c, e, "refund_rejected", req, x->number, NULL, "退款申请%s未获批准",
-                  x->number);
-}
-
-static int a_approve(struct tkact *x, struct osb_err *e) { return a_approve_or_reject(x, true, e); }
-
-static int a_reject(struct tkact *x, struct osb_err *e)
-{
-    if (is(jstr(x->r, "state"), "requested"))
-        return a_approve_or_reject(x, false, e);
-    /* Approved: finance, who would pay it, refuses it. */
-    if (flow_need(x->c, P_REFUND_PAY, e) < 0)
-        return -1;
-    if (json_string_value(json_object_get(x->body, "on_behalf_of")))
-        return err_forbidden(e, "proxy_not_authorized", "this action cannot be signed by proxy");
-    snprintf(x->to, sizeof x->to, "rejected");
-    if (db_exec(x->c->db, e, "UPDATE refunds SET rejected_by = ?, rejected_at = ? WHERE number = ?",
-                "sis", x->c->user.username, x->c->now, x->number) < 0)
-        return -1;
-    return notify(x->c, e, "refund_rejected", jstr(x->r, "requested_by"), x->number, NULL,
-                  "退款申请%s被财务退回", x->number);
-}
-
-/* Finance pays: the amount must still be free (money may have been applied or earmarked since
-   the request); it is drawn from the oldest unapplied cash receipts first. */
-static int a_pay(struct tkact *x, struct osb_err *e)
-{
-    struct ctx *c = x->c;
-    if (json_string_value(json_object_get(x->body, "on_behalf_of")))
-        return err_forbidden(e, "proxy_not_authorized", "this action cannot be signed by proxy");
-    const char *customer = x->cu->code;
-    int64_t amount = jint(x->r, "amount_fen"), avail = 0;
-    if (available(c, customer, x->number, false, &avail, e) < 0)
-        return -1;
-    if (amount > avail)
-        return exceeds(e, amount, avail);
-    json_t *src = db_rows(c->db, e,
-                          "SELECT number, unapplied_fen FROM payments WHERE customer = ?"
-                          " AND state = 'registered' AND kind = 'payment' AND unapplied_fen > 0"
-                          " ORDER BY received_on, id",
-                          "s", customer);
-    if (!src)
-        return -1;
-    int64_t left = amount;
-    size_t i;
-    json_t *s;
-    int rc = 0;
-    json_array_foreach(src, i, s)
-    {
-        if (left == 0 || rc < 0)
-            break;
-        int64_t take = jint(s, "unapplied_fen") < left ? jint(s, "unapplied_fen") : left;
-        if (db_exec(c->db, e,
-                    "INSERT INTO refund_draws(refund, payment, amount_fen) VALUES(?,?,?)", "ssi",
-                    x->number, jstr(s, "number"), take) < 0 ||
-            db_exec(c->db, e,
-                    "UPDATE payments SET unapplied_fen = unapplied_fen - ? WHERE number = ?",
-                    "is", take, jstr(s, "number")) < 0)
-            rc = -1;
-        left -= take;
-    }
-    json_decref(src);
-    if (rc < 0)
-        return -1;
-    if (left != 0) /* available() counted only what these receipts hold */
-        return exceeds(e, amount, amount - left);
-    char today[11];
-    date_format(flow_today(c), today);
-    struct ledger_post lp = {customer, today, "prepayment_refund", x->number, NULL,
-                             amount,   0,     c->now};
-    snprintf(x->to, sizeof x->to, "paid");
-    if (store_ledger_append(c->db, e, &lp) < 0 ||
-        db_exec(c->db, e, "UPDATE refunds SET paid_by = ?, paid_at = ? WHERE number = ?", "sis",
-                c->user.username, c->now, x->number) < 0 ||
-        order_recheck_customer(c, customer, e) < 0) /* flows.md §2.5: re-check on money */
-        return -1;
-    return notify(c, e, "refund_paid", jstr(x->r, "requested_by"), x->number, NULL,
-                  "退款%s已付款", x->number);
-}
-
-typedef int (*tkact_fn)(struct tkact *x, struct osb_err *e);
-
-static const struct {
-    const char *name;
-    enum perm_action perm;
-    const char *from[2];
-    tkact_fn fn;
-} actions[] = {
-    {"approve", P_REFUND_APPROVE, {"requested"}, a_approve},
-    /* requested: the approver; approved: finance (checked by a_reject). */
-    {"reject", P__COUNT, {"requested", "approved"}, a_reject},
-    {"pay", P_REFUND_PAY, {"approved"}, a_pay},
-};
-
-int refund_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-               struct osb_err *e)
-{
-    *out = NULL;
-    size_t ai = 0;
-    while (ai < sizeof actions / sizeof actions[0] && strcmp(actions[ai].name, action))
-        ai++;
-    if (ai == sizeof actions / sizeof actions[0])
-        return err_set(e, ERR_NOT_FOUND, "no refund action '%s'", action);
-    json_t *r = NULL;
-    int rc = db_row(c->db, e, &r,
-                    "SELECT number, customer, amount_fen, state, version, requested_by"
-                    " FROM refunds WHERE number = ?",
-                    "s", number);
-    if (rc < 0)
-        return -1;
-    /* Scope first: a refund of a customer the caller does not see is not there (404). */
-    int seen = rc == 1 ? scope_money_sees(c, jstr(r, "customer"), e) : 0;
-    struct order_customer cu;
-    if (seen == 1 && store_order_customer(c->db, e, jstr(r, "customer"), &cu) != 1)
-        seen = -1;
-    if (seen <= 0) {
-        json_decref(r);
-        return seen < 0 || !err_ok(e) ? -1 : err_set(e, ERR_NOT_FOUND, "no refund '%s'", number);
-    }
-    struct tkact x = {c, number, r, &cu, body, "", ""};
-    rc = -1;
-    char from[16];
-    snprintf(from, sizeof from, "%s", jstr(r, "state"));
-    enum perm_action need = actions[ai].perm;
-    /* reject: the approver while requested, finance while approved; in any other state
-       either may hear that the refund cannot be rejected any more (409). */
-    if (need == P__COUNT)
-        need = is(from, "requested")                           ? P_REFUND_APPROVE
-               : is(from, "approved")                          ? P_REFUND_PAY
-               : perm_may_act(P_REFUND_PAY, c->user.role) ? P_REFUND_PAY
-                                                               : P_REFUND_APPROVE;
-    if (flow_need(c, need, e) < 0)
-        goto out;
-    bool ok = false;
-    for (size_t i = 0; i < 2 && actions[ai].from[i]; i++)
-        ok = ok || strcmp(actions[ai].from[i], from) == 0;
-    if (!ok) {
-        err_state(e, from, "a refund in state %s cannot %s", from, action);
-        goto out;
-    }
-    if (flow_check_version(c, e, jint(r, "version")) < 0)
-        goto out;
-    if (!json_is_object(body)) {
-        err_bad(e, NULL, "the body must be a JSON object");
-        goto out;
-    }
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v) if (strcmp(k, "comment") && strcmp(k, "on_behalf_of") &&
-                                        strcmp(k, "confirmed_by_phone"))
-    {
-        err_bad(e, k, "unknown field '%s'", k);
-        goto out;
-    }
-    json_t *cm = json_object_get(body, "comment");
-    if (cm && !json_is_string(cm) && !json_is_null(cm)) {
-        err_bad(e, "comment", "comment must be a string");
-        goto out;
-    }
-    if (json_is_string(cm) && !valid_text(json_string_value(cm), REASON_MAX, true)) {
-        err_invalid(e, "comment", "too_long", "comment has at most %d characters", REASON_MAX);
-        goto out;
-    }
-    if (actions[ai].fn(&x, e) < 0 ||
-        refund_event(c, number, action, x.obo[0] ? x.obo : NULL, from, x.to,
-                     json_string_value(cm), e) < 0 ||
-        db_exec(c->db, e,
-                "UPDATE refunds SET state = ?, version = version + 1, updated_at = ?"
-                " WHERE number = ?",
-                "sis", x.to, c->now, number) < 0)
-        goto out;
-    json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)jint(r, "version"));
-    json_t *after = json_pack("{ss sI sI}", "state", x.to, "version",
-                              (json_int_t)(jint(r, "version") + 1), "amount_fen",
-                              (json_int_t)jint(r, "amount_fen"));
-    rc = flow_audit_obo(c, e, x.obo[0] ? x.obo : NULL, action, "refund", number, before, after);
-    json_decref(before);
-    json_decref(after);
-    if (rc == 0)
-        rc = tk_json(c, number, out, e);
-out:
-    json_decref(r);
     return rc;
 }

@@ -10,6 +10,10 @@
  * Write-off: request (finance) → approve (gm: the invoice's written_off_fen grows, a write_off
  * ledger credit) or reject.
  *
+ * Both are documents of the kernel (flow/doc.h): tables in rules/refund.c and rules/write_off.c,
+ * SQL in store/refund.c and store/write_off.c. Every answer carries allowed_actions; the
+ * lists take state=a,b.
+ *
  * Each call runs inside the caller's transaction. Answers are owned by the caller.
  */
 #ifndef OSB_FLOW_REFUND_H
@@ -38,16 +42,15 @@ struct write_off_query {
 
 int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int write_off_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out,
-                   struct osb_err *e);
+int write_off_list(struct ctx *c, const struct write_off_query *q, json_t **out, struct osb_err *e);
 /* POST /write-offs/{number}/{approve|reject}; 404 for an unknown action. */
-int write_off_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                  json_t **out, struct osb_err *e);
+int write_off_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                  struct osb_err *e);
 
-/* One timeline row of a TK or HX document (bc_doc_events). */
-int refund_event(struct ctx *c, const char *number, const char *action, const char *obo,
-                 const char *from, const char *to, const char *comment, struct osb_err *e);
-/* The document's timeline, times in RFC 3339. NULL on error. */
-json_t *refund_timeline(struct ctx *c, const char *number, struct osb_err *e);
+/* For write_off.c, which answers like a refund: a stored time as RFC 3339 (null when 0), a
+   string or null when empty, and the TK/HX timeline (bc_doc_events) with RFC 3339 times. */
+json_t *refund_ts(const struct ctx *c, int64_t t);
+json_t *refund_str(const char *s);
+json_t *refund_timeline_json(struct ctx *c, const char *number, struct osb_err *e);
 
 #endif

@@ -1,5 +1,13 @@
 /*
- * returns.c — the return flow (flow/returns.h).
+ * returns.c — the return flow (flow/returns.h) on the document kernel (flow/doc.h): its table
+ * is rules/returns.c, its SQL store/returns.c; here are who may act beyond the matrix, the
+ * action functions and the answer.
+ *
+ * Who (flows.md §6, numbering-and-rules.md §3): create — the customer's KAM or rep; confirm —
+ * the UM of the customer's region; inspect — customer service; approve — the MM of the
+ * customer's market, or the market's supervising SLT member, never the return's creator
+ * (flows.md §0.4); receive — the warehouse; cancel (before approval) — who filed the return,
+ * or the UM. Anyone who sees the customer reads its returns; the warehouse without prices.
  *
  * What may come back: per order, SKU and batch, at most what the order's dispatched
  * shipments shipped (their `ship` stock moves) minus what live returns (not refused, not
@@ -11,142 +19,482 @@
 
 #include "core/json.h"
 #include "core/money.h"
-#include "core/sb.h"
 #include "flow/billing.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
-#include "flow/order.h"
+#include "flow/scope.h"
+#include "rules/returns.h"
 #include "store/order.h"
+#include "store/returns.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The aggregate the kernel holds: the return and the facts of its customer. */
+struct rdoc {
+    struct return_doc r;
+    struct order_customer cu;
+};
 
-#define RETURN_WINDOW_DAYS 90 /* numbering-and-rules.md §9 return_window_days */
-#define MAX_RETURN_LINES 200
-
-static bool sees(struct ctx *c, const struct order_customer *cu)
+static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
 {
-    struct scope_user su;
-    ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
-                                cu->rep,    cu->kam_manager, cu->supervisor};
-    return scope_sees_customer(&su, &sc);
+    struct rdoc *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    int rc = store_return_load(c->db, e, number, &d->r);
+    if (rc == 1)
+        rc = store_order_customer(c->db, e, d->r.customer, &d->cu);
+    if (rc == 1 && !scope_sees(c, &d->cu))
+        rc = 0;
+    if (rc <= 0) {
+        store_return_release(&d->r);
+        free(d);
+        return rc;
+    }
+    *out = d;
+    return 1;
 }
 
-static bool owns(struct ctx *c, const struct order_customer *cu)
+static void rfree(void *p)
 {
-    struct scope_user su;
-    ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
-                                cu->rep,    cu->kam_manager, cu->supervisor};
-    return scope_owns_customer(&su, &sc);
+    struct rdoc *d = p;
+    store_return_release(&d->r);
+    free(d);
 }
 
-static int return_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+static int rstate(const void *p)
 {
-    json_t *o = NULL;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT number, order_no AS \"order\", customer, kind, state,"
-                    " inspection AS \"inspection!j\", red_ink_note AS \"red_ink_note!j\","
-                    " credit_notes AS \"credit_notes!j\", late AS \"late!b\", version,"
-                    " created_at, created_by, updated_at FROM returns WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no return '%s'", number);
-    json_t *lines = db_rows(c->db, e,
-                            "SELECT line_no, sku, batch, qty, reason, reason_code, price_fen,"
-                            " amount_fen, warehouse, shipment, received_quality FROM return_lines"
-                            " WHERE return_no = ? ORDER BY line_no",
-                            "s", number);
-    json_t *tl = lines ? flow_doc_timeline(c, e, "return_events", "return_no", number)
-                       : NULL;
-    if (!tl) {
-        json_decref(o), json_decref(lines);
+    return doc_state_parse(&return_doc, ((const struct rdoc *)p)->r.state);
+}
+
+static int64_t rversion(const void *p)
+{
+    return ((const struct rdoc *)p)->r.version;
+}
+
+static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+               struct osb_err *e)
+{
+    const struct rdoc *d = p;
+    switch ((enum return_action)a) {
+    case RA_CONFIRM:
+        if (!is(c->user.region, d->cu.region))
+            return err_forbidden(e, "role", "only the UM of region %s confirms", d->cu.region);
+        return 0;
+    case RA_APPROVE: {
+        bool mm = actor->role == ROLE_MM && is(c->user.market, d->cu.market);
+        bool slt = (actor->role == ROLE_SALES_DIRECTOR || actor->role == ROLE_DEPUTY_DIRECTOR) &&
+                   is(actor->who, d->cu.supervisor);
+        if (!mm && !slt)
+            return err_forbidden(e, "role",
+                                 "only the MM of market %s (or its supervising SLT member)"
+                                 " approves",
+                                 d->cu.market);
+        if (is(d->r.created_by, actor->who))
+            return err_forbidden(e, "self_approval", "you may not approve your own return");
+        return 0;
+    }
+    case RA_CANCEL: {
+        bool creator = is(d->r.created_by, actor->who);
+        bool um = actor->role == ROLE_UM && is(c->user.region, d->cu.region);
+        if (!creator && !um)
+            return err_forbidden(e, "role", "only who filed the return, or the UM, cancels it");
+        return 0;
+    }
+    case RA_INSPECT:
+    case RA_RECEIVE:
+        return 0;
+    }
+    return 0;
+}
+
+/* ---- actions ----------------------------------------------------------------------------- */
+
+static int a_inspect(struct doc_act *x, struct osb_err *e)
+{
+    struct rdoc *d = x->doc;
+    struct ctx *c = x->c;
+    json_t *g = json_object_get(x->body, "genuine");
+    if (!g)
+        return err_invalid(e, "genuine", "required", "say whether the goods are genuine");
+    if (!json_is_boolean(g))
+        return err_bad(e, "genuine", "genuine must be true or false");
+    bool genuine = json_is_true(g);
+    json_t *ok = json_object_get(x->body, "name_spec_qty_ok");
+    if (ok && !json_is_boolean(ok))
+        return err_bad(e, "name_spec_qty_ok", "name_spec_qty_ok must be true or false");
+    char at[32];
+    ts_format_rfc3339(c->now, c->cfg->tz_min, at);
+    json_decref(d->r.inspection);
+    d->r.inspection = json_pack("{sb sO* ss ss ss*}", "genuine", genuine, "name_spec_qty_ok", ok,
+                                "by", c->user.username, "at", at, "note",
+                                json_string_value(json_object_get(x->body, "note")));
+    d->r.inspection_changed = true;
+    /* Not genuine: refused, and nothing else changes. */
+    x->to = genuine ? RS_INSPECTED : RS_REFUSED;
+    return notify(c, e, "return_inspected", d->cu.kam, d->r.number, NULL,
+                  genuine ? "退货%s鉴定为真品，待市场经理批准" : "退货%s鉴定非本公司产品，已拒绝",
+                  d->r.number);
+}
+
+static int notify_all(struct ctx *c, json_t *users, const char *event, const char *number,
+                      const char *text, struct osb_err *e)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u)
+    {
+        if (notify(c, e, event, json_string_value(u), number, NULL, "%s", text) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The verified detail becomes the red-ink delivery note, under the same TH number. */
+static int a_approve(struct doc_act *x, struct osb_err *e)
+{
+    struct rdoc *d = x->doc;
+    struct ctx *c = x->c;
+    json_t *lines = store_return_note_lines(c->db, e, d->r.number);
+    if (!lines)
+        return -1;
+    char at[32];
+    ts_format_rfc3339(c->now, c->cfg->tz_min, at);
+    json_decref(d->r.red_ink_note);
+    d->r.red_ink_note = json_pack("{ss ss ss ss so}", "number", d->r.number, "title", "红字出库单",
+                                  "issued_at", at, "approved_by", c->user.username, "lines", lines);
+    d->r.red_ink_changed = true;
+    json_t *wh = store_return_users(c->db, e, "warehouse");
+    if (!wh)
+        return -1;
+    char text[128];
+    snprintf(text, sizeof text, "红字出库单%s已批准，请收货入库", d->r.number);
+    int rc = notify_all(c, wh, "return_approved", d->r.number, text, e);
+    json_decref(wh);
+    return rc;
+}
+
+/* Credit notes: one per invoice, line by line at the original price, each line tied to the
+   invoice line of its SKU. A line goes against the invoice of the shipment that shipped its
+   batch (or the prepay-only order's invoice) first, then the order's other invoices of that
+   SKU; never more than an invoice has left to credit (its amount less all its credit notes).
+   The numbers of the notes made go into *cns. */
+static int credit_notes(struct ctx *c, struct rdoc *d, json_t *cns, struct osb_err *e)
+{
+    json_t *invs = store_return_invoices(c->db, e, d->r.order_no);
+    if (!invs)
+        return -1;
+    size_t n = d->r.nlines, ni = json_array_size(invs), nn = n ? n : 1;
+    struct cn_line *cl = xcalloc(nn * (ni ? ni : 1), sizeof *cl);
+    size_t *cnt = xcalloc(ni ? ni : 1, sizeof *cnt);
+    int64_t *left = xcalloc(ni ? ni : 1, sizeof *left);
+    for (size_t j = 0; j < ni; j++)
+        left[j] = jint(json_array_get(invs, j), "left");
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct return_line *l = &d->r.lines[i];
+        int64_t rem = l->amount_fen, qrem = l->qty, price = l->price_fen;
+        for (int pass = 0; pass < 2 && rc == 0; pass++) {
+            for (size_t j = 0; j < ni && rem > 0; j++) {
+                const char *ish = jstr(json_array_get(invs, j), "shipment");
+                bool mine = !ish || strcmp(ish, l->shipment) == 0;
+                if (mine != (pass == 0) || left[j] <= 0)
+                    continue;
+                const char *num = jstr(json_array_get(invs, j), "number");
+                int64_t il = 0;
+                int f = store_return_invoice_line(c->db, e, num, l->sku, &il);
+                if (f < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (f == 0)
+                    continue;
+                int64_t take = rem < left[j] ? rem : left[j];
+                int64_t q = take == rem ? qrem : (price > 0 ? take / price : 0);
+                cl[j * nn + cnt[j]++] = (struct cn_line){(int)il, l->sku, l->batch, q, price, take};
+                left[j] -= take;
+                rem -= take;
+                qrem -= q;
+            }
+        }
+    }
+    for (size_t j = 0; rc == 0 && j < ni; j++) {
+        if (cnt[j] == 0)
+            continue;
+        char number[DOCNO_MAX];
+        if (billing_credit_note(c, jstr(json_array_get(invs, j), "number"), "return", d->r.number,
+                                &cl[j * nn], cnt[j], number, e) < 0) {
+            rc = -1;
+            break;
+        }
+        json_array_append_new(cns, json_string(number));
+    }
+    free(cl);
+    free(cnt);
+    free(left);
+    json_decref(invs);
+    return rc;
+}
+
+static int a_receive(struct doc_act *x, struct osb_err *e)
+{
+    struct rdoc *d = x->doc;
+    struct ctx *c = x->c;
+    /* Stock back into its original lot (quality ok: available again). */
+    for (size_t i = 0; i < d->r.nlines; i++) {
+        struct return_line *l = &d->r.lines[i];
+        if (store_return_stock_in(c->db, e, c->now, l->warehouse, l->sku, l->batch, l->qty,
+                                  d->r.number, c->user.username) < 0)
+            return -1;
+        snprintf(l->received_quality, sizeof l->received_quality, "ok");
+        l->changed = true;
+    }
+    json_t *cns = json_array();
+    if (credit_notes(c, d, cns, e) < 0) {
+        json_decref(cns);
         return -1;
     }
-    size_t i;
-    json_t *it;
-    flow_ts(c, o, "created_at");
-    flow_ts(c, o, "updated_at");
-    json_t *cns = json_object_get(o, "credit_notes");
-    if (!json_is_array(cns))
-        json_object_set_new(o, "credit_notes", json_array());
-    cns = json_object_get(o, "credit_notes");
-    json_object_set(o, "credit_note", json_array_size(cns) ? json_array_get(cns, 0) : json_null());
+    json_decref(d->r.credit_notes);
+    d->r.credit_notes = cns;
+    d->r.credit_notes_changed = true;
+    /* Rule 5-7: the credit is money for the customer's waiting orders. */
+    if (flow_money_changed(c, d->cu.code, e) < 0)
+        return -1;
+    return notify(c, e, "return_received", d->cu.kam, d->r.number, NULL,
+                  "退货%s已入库，红字发票已冲减应收", d->r.number);
+}
+
+static int save(struct doc_act *x, struct osb_err *e)
+{
+    struct rdoc *d = x->doc;
+    return store_return_save(x->c->db, e, &d->r, doc_state_str(&return_doc, x->to), x->c->now);
+}
+
+static int event(struct doc_act *x, struct osb_err *e)
+{
+    const struct doc_type *t = x->kind->type;
+    return flow_doc_event(x->c, e, "return_events", "return_no", ((struct rdoc *)x->doc)->r.number,
+                          t->actions[x->action].name, doc_state_str(t, x->from),
+                          doc_state_str(t, x->to), x->comment);
+}
+
+/* ---- the answer -------------------------------------------------------------------------- */
+
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *ts_json(const struct ctx *c, int64_t t)
+{
+    json_t *o = json_pack("{sI}", "t", (json_int_t)t);
+    flow_ts(c, o, "t");
+    json_t *v = json_incref(json_object_get(o, "t"));
+    json_decref(o);
+    return v;
+}
+
+static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
+{
+    const struct return_doc *r = &((struct rdoc *)p)->r;
+    json_t *tl = flow_doc_timeline(c, e, "return_events", "return_no", r->number);
+    if (!tl)
+        return -1;
+    /* §4: the warehouse sees returns without prices or amounts. */
+    bool prices = c->user.role != ROLE_WAREHOUSE;
+    json_t *lines = json_array();
     int64_t total = 0;
-    json_array_foreach(lines, i, it) total += jint(it, "amount_fen");
-    json_object_set_new(o, "total_fen", json_integer(total));
-    if (c->user.role == ROLE_WAREHOUSE) {
-        /* §4: the warehouse sees returns without prices or amounts. */
-        json_array_foreach(lines, i, it)
-        {
-            json_object_del(it, "price_fen");
-            json_object_del(it, "amount_fen");
+    for (size_t i = 0; i < r->nlines; i++) {
+        const struct return_line *l = &r->lines[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "line_no", json_integer(l->line_no));
+        json_object_set_new(o, "sku", json_string(l->sku));
+        json_object_set_new(o, "batch", json_string(l->batch));
+        json_object_set_new(o, "qty", json_integer(l->qty));
+        json_object_set_new(o, "reason", str_or_null(l->reason));
+        json_object_set_new(o, "reason_code", str_or_null(l->reason_code));
+        if (prices) {
+            json_object_set_new(o, "price_fen", json_integer(l->price_fen));
+            json_object_set_new(o, "amount_fen", json_integer(l->amount_fen));
         }
-        json_object_del(o, "total_fen");
+        json_object_set_new(o, "warehouse", str_or_null(l->warehouse));
+        json_object_set_new(o, "shipment", str_or_null(l->shipment));
+        json_object_set_new(o, "received_quality", str_or_null(l->received_quality));
+        json_array_append_new(lines, o);
+        total += l->amount_fen;
     }
+    json_t *cns = json_is_array(r->credit_notes) ? json_incref(r->credit_notes) : json_array();
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_string(r->number));
+    json_object_set_new(o, "order", json_string(r->order_no));
+    json_object_set_new(o, "customer", json_string(r->customer));
+    json_object_set_new(o, "kind", json_string(r->kind));
+    json_object_set_new(o, "state", json_string(r->state));
+    json_object_set_new(o, "inspection", r->inspection ? json_incref(r->inspection) : json_null());
+    json_object_set_new(o, "red_ink_note",
+                        r->red_ink_note ? json_incref(r->red_ink_note) : json_null());
+    json_object_set_new(o, "credit_note",
+                        json_array_size(cns) ? json_incref(json_array_get(cns, 0)) : json_null());
+    json_object_set_new(o, "credit_notes", cns);
+    json_object_set_new(o, "late", json_boolean(r->late));
+    json_object_set_new(o, "version", json_integer(r->version));
+    json_object_set_new(o, "created_at", ts_json(c, r->created_at));
+    json_object_set_new(o, "created_by", json_string(r->created_by));
+    json_object_set_new(o, "updated_at", ts_json(c, r->updated_at));
+    if (prices)
+        json_object_set_new(o, "total_fen", json_integer(total));
     json_object_set_new(o, "lines", lines);
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
 }
 
-static int event(struct ctx *c, const char *number, const char *action, const char *from,
-                 const char *to, const char *comment, struct osb_err *e)
+static const doc_run_fn run[] = {[RA_CONFIRM] = NULL,
+                                 [RA_INSPECT] = a_inspect,
+                                 [RA_APPROVE] = a_approve,
+                                 [RA_RECEIVE] = a_receive,
+                                 [RA_CANCEL] = NULL};
+
+static const struct doc_kind kind = {
+    .type = &return_doc,
+    .load = load,
+    .free = rfree,
+    .state = rstate,
+    .version = rversion,
+    .who = who,
+    .run = run,
+    .save = save,
+    .event = event,
+    .json = answer,
+};
+
+int return_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    return flow_doc_event(c, e, "return_events", "return_no", number, action, from, to, comment);
+    return doc_get(c, &kind, number, out, e);
 }
 
-/* Shipped (by dispatched shipments of the order) and already returned (live returns) of one
-   SKU and batch; the first shipment and warehouse that shipped it. */
-static int returnable(struct ctx *c, const char *order_no, const char *sku, const char *batch,
-                      int64_t *shipped, int64_t *returned, char *shipment, char *warehouse,
-                      struct osb_err *e)
+int return_list(struct ctx *c, const struct return_query *q, json_t **out, struct osb_err *e)
 {
-    *shipped = *returned = 0;
-    shipment[0] = warehouse[0] = '\0';
-    json_t *r = NULL;
-    int rc = db_row(c->db, e, &r,
-                    "SELECT coalesce(sum(m.qty), 0) AS shipped, min(s.number) AS shipment,"
-                    " min(m.warehouse) AS warehouse FROM stock_moves m"
-                    " JOIN shipments s ON s.number = m.document WHERE s.order_no = ?"
-                    " AND m.kind = 'ship' AND m.sku = ? AND m.batch = ?"
-                    " AND s.state IN ('dispatched', 'delivered')",
-                    "sss", order_no, sku, batch);
-    if (rc < 0)
+    *out = NULL;
+    if (doc_state_filter(&return_doc, q->state, e) < 0)
         return -1;
-    if (rc == 1) {
-        *shipped = jint(r, "shipped");
-        snprintf(shipment, DOCNO_MAX, "%s", jstr(r, "shipment") ? jstr(r, "shipment") : "");
-        snprintf(warehouse, 40, "%s", jstr(r, "warehouse") ? jstr(r, "warehouse") : "");
-    }
-    json_decref(r);
-    return db_int(c->db, e, returned,
-                  "SELECT coalesce(sum(l.qty), 0) FROM return_lines l JOIN returns t"
-                  " ON t.number = l.return_no WHERE t.order_no = ? AND l.sku = ? AND l.batch = ?"
-                  " AND t.state NOT IN ('refused', 'cancelled')",
-                  "sss", order_no, sku, batch) < 0
-               ? -1
-               : 0;
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    struct return_filter f = {q->state, q->order, q->customer, q->cursor, q->limit};
+    json_t *nums;
+    char *next;
+    if (store_return_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, return_get, out, e);
+    json_decref(nums);
+    free(next);
+    return rc;
 }
 
-static const char *const reason_codes[] = {
-    "damaged",           "spoiled",         "expired", "wrong_item",
-    "quality_complaint", "consumer_return", "other",   NULL};
+int return_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+               struct osb_err *e)
+{
+    return doc_act(c, &kind, number, action, body, out, e);
+}
+
+/* ---- create ------------------------------------------------------------------------------ */
+
+static bool only_fields(json_t *o, const char *const *names, const char **bad)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        bool ok = false;
+        for (const char *const *n = names; *n && !ok; n++)
+            ok = strcmp(*n, k) == 0;
+        if (!ok) {
+            *bad = k;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One line of the body into l (its sku and batch checked against the order); 0 or -1. */
+static int create_line(struct ctx *c, const char *order_no, json_t *jl, size_t i,
+                       struct return_line *ls, struct osb_err *e)
+{
+    static const char *const names[] = {"sku", "batch", "qty", "reason", "reason_code", NULL};
+    struct return_line *l = &ls[i];
+    char field[32];
+    snprintf(field, sizeof field, "lines[%zu]", i);
+    const char *bad = NULL;
+    if (!json_is_object(jl))
+        return err_bad(e, "lines", "each line must be an object");
+    if (!only_fields(jl, names, &bad))
+        return err_bad(e, bad, "unknown field '%s' in a line", bad);
+    json_t *js = json_object_get(jl, "sku"), *jb = json_object_get(jl, "batch"),
+           *jq = json_object_get(jl, "qty"), *jr = json_object_get(jl, "reason"),
+           *jc = json_object_get(jl, "reason_code");
+    if ((js && !json_is_string(js)) || (jb && !json_is_string(jb)) ||
+        (jq && !json_is_integer(jq)) || (jr && !json_is_string(jr) && !json_is_null(jr)) ||
+        (jc && !json_is_string(jc) && !json_is_null(jc)))
+        return err_bad(e, field, "a line is {sku: string, batch: string, qty: integer, reason}");
+    if (!js || !jb || !jq)
+        return err_invalid(e, field, "required", "each line needs sku, batch and qty");
+    const char *sku = json_string_value(js), *batch = json_string_value(jb);
+    const char *reason = jr ? json_string_value(jr) : NULL;
+    const char *code = jc ? json_string_value(jc) : NULL;
+    l->line_no = (int)i + 1;
+    l->qty = json_integer_value(jq);
+    if (reason && strlen(reason) > 600)
+        return err_invalid(e, field, "too_long", "reason is at most 200 characters");
+    if (code && !return_reason_code_ok(code))
+        return err_invalid(e, field, "invalid_value", "unknown reason_code '%s'", code);
+    if (l->qty <= 0)
+        return err_invalid(e, field, l->qty < 0 ? "negative_qty" : "zero_qty",
+                           "the quantity must be positive");
+    if (l->qty > 100000000)
+        return err_invalid(e, field, "qty_too_large", "at most 100,000,000 a line");
+    bool goods = false;
+    int f = store_return_order_line(c->db, e, order_no, sku, &l->price_fen, &goods);
+    if (f < 0)
+        return -1;
+    if (f == 0 || strlen(sku) >= sizeof l->sku)
+        return err_invalid(e, field, "over_return", "%s was not on order %s", sku, order_no);
+    if (!goods)
+        return err_invalid(e, field, "not_returnable", "samples and POP are not returnable");
+    int64_t shipped, returned;
+    if (store_return_returnable(c->db, e, order_no, sku, batch, &shipped, &returned, l->shipment,
+                                l->warehouse) < 0)
+        return -1;
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(ls[j].sku, sku) == 0 && strcmp(ls[j].batch, batch) == 0)
+            returned += ls[j].qty;
+    if (l->qty > shipped - returned || strlen(batch) >= sizeof l->batch) {
+        err_invalid(e, field, "over_return", "%s batch %s: %lld shipped, %lld already returned",
+                    sku, batch, (long long)shipped, (long long)returned);
+        e->extra =
+            json_pack("{sI sI}", "shipped", (json_int_t)shipped, "returned", (json_int_t)returned);
+        return -1;
+    }
+    if (!money_mul(l->qty, l->price_fen, &l->amount_fen))
+        return err_invalid(e, field, "amount_overflow", "the amount overflows");
+    snprintf(l->sku, sizeof l->sku, "%s", sku);
+    snprintf(l->batch, sizeof l->batch, "%s", batch);
+    snprintf(l->reason_code, sizeof l->reason_code, "%s", code ? code : "");
+    l->reason = reason ? strdup(reason) : NULL;
+    return 0;
+}
 
 int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
+    static const char *const names[] = {"order", "lines", "kind", "comment", NULL};
+    const char *bad = NULL;
     if (flow_need(c, P_RETURN_CREATE, e) < 0)
         return -1;
     if (!json_is_object(body))
         return err_bad(e, NULL, "the body must be a JSON object");
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k,
-                        v) if (strcmp(k, "order") && strcmp(k, "lines") && strcmp(k, "kind") &&
-                               strcmp(k, "comment")) return err_bad(e, k, "unknown field '%s'", k);
+    if (!only_fields(body, names, &bad))
+        return err_bad(e, bad, "unknown field '%s'", bad);
     json_t *jo = json_object_get(body, "order"), *jl = json_object_get(body, "lines");
     json_t *jk = json_object_get(body, "kind");
     if (jk && (!json_is_string(jk) || strcmp(json_string_value(jk), "return")))
@@ -164,508 +512,59 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     size_t n = json_array_size(jl);
     if (n == 0)
         return err_invalid(e, "lines", "required", "a return needs at least one line");
-    if (n > MAX_RETURN_LINES)
+    if (n > RETURN_MAX_LINES)
         return err_invalid(e, "lines", "too_many_lines", "at most 200 lines");
     const char *order_no = json_string_value(jo);
-    json_t *o = NULL;
-    int rc =
-        db_row(c->db, e, &o, "SELECT customer, state FROM orders WHERE number = ?", "s", order_no);
+    char customer[40], ostate[32];
+    int rc = store_return_order(c->db, e, order_no, customer, ostate);
     if (rc < 0)
         return -1;
     struct order_customer cu;
-    if (rc == 0 || store_order_customer(c->db, e, jstr(o, "customer"), &cu) != 1 || !sees(c, &cu)) {
-        json_decref(o);
-        return err_ok(e) ? err_invalid(e, "order", "unknown_reference", "no order '%s'", order_no)
-                         : -1;
-    }
-    char ostate[32];
-    snprintf(ostate, sizeof ostate, "%s", jstr(o, "state"));
-    json_decref(o);
-    if (!owns(c, &cu))
+    if (rc == 1 && (rc = store_order_customer(c->db, e, customer, &cu)) < 0)
+        return -1;
+    if (rc == 0 || !scope_sees(c, &cu))
+        return err_invalid(e, "order", "unknown_reference", "no order '%s'", order_no);
+    if (!scope_owns(c, &cu))
         return err_forbidden(e, "role", "only the customer's KAM or rep files its returns");
     if (strcmp(ostate, "released") && strcmp(ostate, "closed"))
         return err_invalid(e, "order", "not_returnable",
                            "order %s is %s: only dispatched goods can come back", order_no, ostate);
-    struct rl {
-        const char *sku, *batch, *reason, *code;
-        int64_t qty, price, amount;
-        char shipment[DOCNO_MAX], warehouse[40];
-    } *ls = xcalloc(n, sizeof *ls);
+    struct return_doc r = {0};
+    r.lines = xcalloc(n, sizeof *r.lines);
     rc = -1;
-    for (size_t i = 0; i < n; i++) {
-        json_t *l = json_array_get(jl, i);
-        char field[32];
-        snprintf(field, sizeof field, "lines[%zu]", i);
-        if (!json_is_object(l)) {
-            err_bad(e, "lines", "each line must be an object");
+    for (size_t i = 0; i < n; i++, r.nlines++)
+        if (create_line(c, order_no, json_array_get(jl, i), i, r.lines, e) < 0)
             goto out;
-        }
-        json_object_foreach(l, k, v) if (strcmp(k, "sku") && strcmp(k, "batch") &&
-                                         strcmp(k, "qty") && strcmp(k, "reason") &&
-                                         strcmp(k, "reason_code"))
-        {
-            err_bad(e, k, "unknown field '%s' in a line", k);
-            goto out;
-        }
-        json_t *js = json_object_get(l, "sku"), *jb = json_object_get(l, "batch"),
-               *jq = json_object_get(l, "qty"), *jr = json_object_get(l, "reason"),
-               *jc = json_object_get(l, "reason_code");
-        if ((js && !json_is_string(js)) || (jb && !json_is_string(jb)) ||
-            (jq && !json_is_integer(jq)) || (jr && !json_is_string(jr) && !json_is_null(jr)) ||
-            (jc && !json_is_string(jc) && !json_is_null(jc))) {
-            err_bad(e, field, "a line is {sku: string, batch: string, qty: integer, reason}");
-            goto out;
-        }
-        if (!js || !jb || !jq) {
-            err_invalid(e, field, "required", "each line needs sku, batch and qty");
-            goto out;
-        }
-        struct rl *r = &ls[i];
-        r->sku = json_string_value(js);
-        r->batch = json_string_value(jb);
-        r->qty = json_integer_value(jq);
-        r->reason = jr ? json_string_value(jr) : NULL;
-        r->code = jc ? json_string_value(jc) : NULL;
-        if (r->reason && strlen(r->reason) > 600) {
-            err_invalid(e, field, "too_long", "reason is at most 200 characters");
-            goto out;
-        }
-        if (r->code) {
-            bool ok = false;
-            for (const char *const *p = reason_codes; *p; p++)
-                ok = ok || strcmp(*p, r->code) == 0;
-            if (!ok) {
-                err_invalid(e, field, "invalid_value", "unknown reason_code '%s'", r->code);
-                goto out;
-            }
-        }
-        if (r->qty < 0 || r->qty == 0) {
-            err_invalid(e, field, r->qty < 0 ? "negative_qty" : "zero_qty",
-                        "the quantity must be positive");
-            goto out;
-        }
-        if (r->qty > 100000000) {
-            err_invalid(e, field, "qty_too_large", "at most 100,000,000 a line");
-            goto out;
-        }
-        json_t *pl = NULL;
-        int f = db_row(c->db, e, &pl,
-                       "SELECT p.kind, l.price_fen FROM order_lines l JOIN products p"
-                       " ON p.sku = l.sku WHERE l.order_no = ? AND l.sku = ?",
-                       "ss", order_no, r->sku);
-        if (f < 0)
-            goto out;
-        if (f == 0) {
-            err_invalid(e, field, "over_return", "%s was not on order %s", r->sku, order_no);
-            goto out;
-        }
-        bool goods = strcmp(jstr(pl, "kind"), "goods") == 0;
-        r->price = jint(pl, "price_fen");
-        json_decref(pl);
-        if (!goods) {
-            err_invalid(e, field, "not_returnable", "samples and POP are not returnable");
-            goto out;
-        }
-        int64_t shipped, returned;
-        if (returnable(c, order_no, r->sku, r->batch, &shipped, &returned, r->shipment,
-                       r->warehouse, e) < 0)
-            goto out;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(ls[j].sku, r->sku) == 0 && strcmp(ls[j].batch, r->batch) == 0)
-                returned += ls[j].qty;
-        if (r->qty > shipped - returned) {
-            err_invalid(e, field, "over_return", "%s batch %s: %lld shipped, %lld already returned",
-                        r->sku, r->batch, (long long)shipped, (long long)returned);
-            e->extra = json_pack("{sI sI}", "shipped", (json_int_t)shipped, "returned",
-                                 (json_int_t)returned);
-            goto out;
-        }
-        if (!money_mul(r->qty, r->price, &r->amount)) {
-            err_invalid(e, field, "amount_overflow", "the amount overflows");
-            goto out;
-        }
-    }
     /* Late: more than 90 days after proof of delivery (or dispatch, without POD). */
     int64_t last = 0;
-    if (db_int(c->db, e, &last,
-               "SELECT coalesce(max(coalesce(delivered_at, dispatched_at)), 0) FROM shipments"
-               " WHERE order_no = ? AND state IN ('dispatched', 'delivered')",
-               "s", order_no) < 0)
+    if (store_return_last_delivery(c->db, e, order_no, &last) < 0)
         goto out;
-    bool late = last && ts_to_date(c->now, c->cfg->tz_min) - ts_to_date(last, c->cfg->tz_min) >
-                            RETURN_WINDOW_DAYS;
-    char number[DOCNO_MAX];
-    if (flow_docno(c, e, "TH", number) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO returns(number, order_no, customer, kind, state, late, created_at,"
-                " created_by, updated_at) VALUES(?,?,?,'return','requested',?,?,?,?)",
-                "sssbisi", number, order_no, cu.code, late, c->now, c->user.username, c->now) < 0)
+    r.late = return_is_late(ts_to_date(c->now, c->cfg->tz_min),
+                            last ? ts_to_date(last, c->cfg->tz_min) : 0, last != 0);
+    snprintf(r.order_no, sizeof r.order_no, "%s", order_no);
+    snprintf(r.customer, sizeof r.customer, "%s", cu.code);
+    snprintf(r.created_by, sizeof r.created_by, "%s", c->user.username);
+    r.created_at = c->now;
+    if (flow_docno(c, e, "TH", r.number) < 0 || store_return_insert(c->db, e, &r) < 0 ||
+        flow_doc_event(c, e, "return_events", "return_no", r.number, "create", NULL, "requested",
+                       jstr(body, "comment")) < 0)
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        struct rl *r = &ls[i];
-        if (db_exec(c->db, e,
-                    "INSERT INTO return_lines(return_no, line_no, sku, batch, qty, reason,"
-                    " reason_code, price_fen, amount_fen, warehouse, shipment)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                    "sdssissiiss", number, (int)i + 1, r->sku, r->batch, r->qty, r->reason, r->code,
-                    r->price, r->amount, r->warehouse, r->shipment) < 0)
-            goto out;
-    }
     json_t *after = json_pack("{ss ss ss sb}", "state", "requested", "order", order_no, "customer",
-                              cu.code, "late", late);
-    if (event(c, number, "create", NULL, "requested", jstr(body, "comment"), e) < 0 ||
-        flow_audit(c, e, "create", "return", number, NULL, after) < 0) {
-        json_decref(after);
-        goto out;
-    }
+                              cu.code, "late", r.late);
+    rc = flow_audit(c, e, "create", "return", r.number, NULL, after);
     json_decref(after);
-    char *um = NULL;
-    if (db_text(c->db, e, &um, "SELECT um FROM regions WHERE code = ?", "s", cu.region) < 0)
-        goto out;
-    rc = um ? notify(c, e, "return_requested", um, number, NULL, "退货申请%s（订单%s）待确认",
-                     number, order_no)
-            : 0;
-    free(um);
-    if (rc == 0 && late)
-        rc = notify(c, e, "return_late", cu.supervisor, number, NULL,
-                    "退货申请%s超过签收后90天（订单%s）", number, order_no);
+    char um[40];
     if (rc == 0)
-        rc = return_json(c, number, out, e);
+        rc = store_return_region_um(c->db, e, cu.region, um);
+    if (rc == 0 && um[0])
+        rc = notify(c, e, "return_requested", um, r.number, NULL, "退货申请%s（订单%s）待确认",
+                    r.number, order_no);
+    if (rc == 0 && r.late)
+        rc = notify(c, e, "return_late", cu.supervisor, r.number, NULL,
+                    "退货申请%s超过签收后90天（订单%s）", r.number, order_no);
+    if (rc == 0)
+        rc = return_get(c, r.number, out, e);
 out:
-    free(ls);
-    return rc;
-}
-
-int return_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM returns WHERE number = ?", "s", number) < 0)
-        return -1;
-    struct order_customer cu;
-    int rc = cust ? store_order_customer(c->db, e, cust, &cu) : 0;
-    free(cust);
-    if (rc < 0)
-        return -1;
-    if (rc == 0 || !sees(c, &cu))
-        return err_set(e, ERR_NOT_FOUND, "no return '%s'", number);
-    return return_json(c, number, out, e);
-}
-
-int return_list(struct ctx *c, const struct return_query *q, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT t.number FROM returns t JOIN customers cu ON cu.code = t.customer"
-                 " WHERE 1=1");
-    flow_scope_sql(c, &sql, p, "cu");
-    flow_filter_eq(&sql, p, "t.state", q->state);
-    flow_filter_eq(&sql, p, "t.order_no", q->order);
-    flow_filter_eq(&sql, p, "t.customer", q->customer);
-    return flow_doc_page(c, &sql, p, "t.number", q->cursor, q->limit, return_json, out, e);
-}
-
-/* ---- actions ----------------------------------------------------------------------------- */
-
-struct ract {
-    struct ctx *c;
-    const char *number;
-    json_t *r; /* the return row */
-    struct order_customer *cu;
-    json_t *body;
-    char to[16];
-};
-
-static int a_confirm(struct ract *x, struct osb_err *e)
-{
-    if (!is(x->c->user.region, x->cu->region))
-        return err_forbidden(e, "role", "only the UM of region %s confirms", x->cu->region);
-    snprintf(x->to, sizeof x->to, "confirmed");
-    return 0;
-}
-
-static int a_inspect(struct ract *x, struct osb_err *e)
-{
-    json_t *g = json_object_get(x->body, "genuine");
-    if (!g)
-        return err_invalid(e, "genuine", "required", "say whether the goods are genuine");
-    if (!json_is_boolean(g))
-        return err_bad(e, "genuine", "genuine must be true or false");
-    bool genuine = json_is_true(g);
-    json_t *ok = json_object_get(x->body, "name_spec_qty_ok");
-    if (ok && !json_is_boolean(ok))
-        return err_bad(e, "name_spec_qty_ok", "name_spec_qty_ok must be true or false");
-    char at[32];
-    ts_format_rfc3339(x->c->now, x->c->cfg->tz_min, at);
-    json_t *insp = json_pack("{sb sO* ss ss ss*}", "genuine", genuine, "name_spec_qty_ok", ok, "by",
-                             x->c->user.username, "at", at, "note",
-                             json_string_value(json_object_get(x->body, "note")));
-    int rc = db_exec(x->c->db, e, "UPDATE returns SET inspection = ? WHERE number = ?", "js", insp,
-                     x->number);
-    json_decref(insp);
-    if (rc < 0)
-        return -1;
-    /* Not genuine: refused, and nothing else changes. */
-    snprintf(x->to, sizeof x->to, genuine ? "inspected" : "refused");
-    return notify(x->c, e, "return_inspected", x->cu->kam, x->number, NULL,
-                  genuine ? "退货%s鉴定为真品，待市场经理批准" : "退货%s鉴定非本公司产品，已拒绝",
-                  x->number);
-}
-
-static int a_approve(struct ract *x, struct osb_err *e)
-{
-    struct ctx *c = x->c;
-    bool mm = c->user.role == ROLE_MM && is(c->user.market, x->cu->market);
-    bool slt = (c->user.role == ROLE_SALES_DIRECTOR || c->user.role == ROLE_DEPUTY_DIRECTOR) &&
-               is(c->user.username, x->cu->supervisor);
-    if (!mm && !slt)
-        return err_forbidden(e, "role",
-                             "only the MM of market %s (or its supervising SLT member)"
-                             " approves",
-                             x->cu->market);
-    if (is(jstr(x->r, "created_by"), c->user.username))
-        return err_forbidden(e, "self_approval", "you may not approve your own return");
-    /* The verified detail becomes the red-ink delivery note, under the same TH number. */
-    json_t *lines = db_rows(c->db, e,
-                            "SELECT l.line_no, l.sku, p.name, p.spec, p.unit, l.batch, l.qty,"
-                            " l.warehouse FROM return_lines l JOIN products p ON p.sku = l.sku"
-                            " WHERE l.return_no = ? ORDER BY l.line_no",
-                            "s", x->number);
-    if (!lines)
-        return -1;
-    char at[32];
-    ts_format_rfc3339(c->now, c->cfg->tz_min, at);
-    json_t *note = json_pack("{ss ss ss ss so}", "number", x->number, "title", "红字出库单",
-                             "issued_at", at, "approved_by", c->user.username, "lines", lines);
-    int rc = db_exec(c->db, e, "UPDATE returns SET red_ink_note = ? WHERE number = ?", "js", note,
-                     x->number);
-    json_decref(note);
-    if (rc < 0)
-        return -1;
-    snprintf(x->to, sizeof x->to, "approved");
-    json_t *wh = db_rows(c->db, e,
-                         "SELECT username FROM users WHERE role = 'warehouse' AND active = 1"
-                         " ORDER BY username",
-                         NULL);
-    if (!wh)
-        return -1;
-    size_t i;
-    json_t *u;
-    rc = 0;
-    json_array_foreach(wh, i, u) if (rc == 0) rc =
-        notify(c, e, "return_approved", jstr(u, "username"), x->number, NULL,
-               "红字出库单%s已批准，请收货入库", x->number);
-    json_decref(wh);
-    return rc;
-}
-
-static int a_receive(struct ract *x, struct osb_err *e)
-{
-    struct ctx *c = x->c;
-    const char *order_no = jstr(x->r, "order");
-    json_t *lines = db_rows(c->db, e,
-                            "SELECT line_no, sku, batch, qty, price_fen, amount_fen, warehouse,"
-                            " shipment FROM return_lines WHERE return_no = ? ORDER BY line_no",
-                            "s", x->number);
-    if (!lines)
-        return -1;
-    size_t n = json_array_size(lines), i;
-    json_t *l;
-    int rc = 0;
-    /* Stock back into its original lot (quality ok: available again). */
-    json_array_foreach(lines, i, l)
-    {
-        if (db_exec(c->db, e,
-                    "UPDATE stock_lots SET on_hand = on_hand + ? WHERE warehouse = ? AND sku = ?"
-                    " AND batch = ?",
-                    "isss", jint(l, "qty"), jstr(l, "warehouse"), jstr(l, "sku"),
-                    jstr(l, "batch")) < 0 ||
-            db_exec(c->db, e,
-                    "INSERT INTO stock_moves(at, warehouse, sku, batch, kind, qty, document, by)"
-                    " VALUES(?,?,?,?,'return_in',?,?,?)",
-                    "isssiss", c->now, jstr(l, "warehouse"), jstr(l, "sku"), jstr(l, "batch"),
-                    jint(l, "qty"), x->number, c->user.username) < 0 ||
-            db_exec(c->db, e,
-                    "UPDATE return_lines SET received_quality = 'ok' WHERE return_no = ?"
-                    " AND line_no = ?",
-                    "si", x->number, jint(l, "line_no")) < 0) {
-            json_decref(lines);
-            return -1;
-        }
-    }
-    /* Credit notes: one per invoice, line by line at the original price, each line tied to the
-       invoice line of its SKU. A line goes against the invoice of the shipment that shipped
-       its batch (or the prepay-only order's invoice) first, then the order's other invoices
-       of that SKU; never more than an invoice has left to credit (its amount less all its
-       credit notes). */
-    json_t *invs = db_rows(c->db, e,
-                           "SELECT i.number, i.shipment, i.amount_fen - coalesce((SELECT"
-                           " sum(n.amount_fen) FROM credit_notes n WHERE n.invoice = i.number),"
-                           " 0) AS left FROM invoices i WHERE i.order_no = ?"
-                           " AND i.state <> 'cancelled' ORDER BY i.number",
-                           "s", order_no);
-    if (!invs) {
-        json_decref(lines);
-        return -1;
-    }
-    size_t ni = json_array_size(invs), nn = n ? n : 1;
-    struct cn_line *cl = xcalloc(nn * (ni ? ni : 1), sizeof *cl);
-    size_t *cnt = xcalloc(ni ? ni : 1, sizeof *cnt);
-    int64_t *left = xcalloc(ni ? ni : 1, sizeof *left);
-    for (size_t j = 0; j < ni; j++)
-        left[j] = jint(json_array_get(invs, j), "left");
-    json_t *cns = json_array();
-    json_array_foreach(lines, i, l)
-    {
-        int64_t rem = jint(l, "amount_fen"), qrem = jint(l, "qty"), price = jint(l, "price_fen");
-        const char *lship = jstr(l, "shipment");
-        for (int pass = 0; pass < 2 && rc == 0; pass++) {
-            for (size_t j = 0; j < ni && rem > 0; j++) {
-                const char *ish = jstr(json_array_get(invs, j), "shipment");
-                bool mine = !ish || (lship && strcmp(ish, lship) == 0);
-                if (mine != (pass == 0) || left[j] <= 0)
-                    continue;
-                const char *num = jstr(json_array_get(invs, j), "number");
-                int64_t il = 0;
-                int f = db_int(c->db, e, &il,
-                               "SELECT line_no FROM invoice_lines WHERE invoice = ? AND sku = ?"
-                               " ORDER BY line_no LIMIT 1",
-                               "ss", num, jstr(l, "sku"));
-                if (f < 0) {
-                    rc = -1;
-                    break;
-                }
-                if (f == 0)
-                    continue;
-                int64_t take = rem < left[j] ? rem : left[j];
-                int64_t q = take == rem ? qrem : (price > 0 ? take / price : 0);
-                cl[j * nn + cnt[j]++] =
-                    (struct cn_line){(int)il, jstr(l, "sku"), jstr(l, "batch"), q, price, take};
-                left[j] -= take;
-                rem -= take;
-                qrem -= q;
-            }
-        }
-        if (rc < 0)
-            break;
-    }
-    for (size_t j = 0; rc == 0 && j < ni; j++) {
-        if (cnt[j] == 0)
-            continue;
-        char number[DOCNO_MAX];
-        if (billing_credit_note(c, jstr(json_array_get(invs, j), "number"), "return", x->number,
-                                &cl[j * nn], cnt[j], number, e) < 0) {
-            rc = -1;
-            break;
-        }
-        json_array_append_new(cns, json_string(number));
-    }
-    if (rc == 0)
-        rc = db_exec(c->db, e, "UPDATE returns SET credit_notes = ? WHERE number = ?", "js", cns,
-                     x->number) < 0
-                 ? -1
-                 : 0;
-    free(cl);
-    free(cnt);
-    free(left);
-    json_decref(invs);
-    json_decref(cns);
-    json_decref(lines);
-    if (rc < 0)
-        return -1;
-    snprintf(x->to, sizeof x->to, "received");
-    /* Rule 5-7: the credit is money for the customer's waiting orders. */
-    if (order_recheck_customer(c, x->cu->code, e) < 0)
-        return -1;
-    return notify(c, e, "return_received", x->cu->kam, x->number, NULL,
-                  "退货%s已入库，红字发票已冲减应收", x->number);
-}
-
-static int a_cancel(struct ract *x, struct osb_err *e)
-{
-    bool creator = is(jstr(x->r, "created_by"), x->c->user.username);
-    bool um = x->c->user.role == ROLE_UM && is(x->c->user.region, x->cu->region);
-    if (!creator && !um)
-        return err_forbidden(e, "role", "only who filed the return, or the UM, cancels it");
-    snprintf(x->to, sizeof x->to, "cancelled");
-    return 0;
-}
-
-typedef int (*ract_fn)(struct ract *x, struct osb_err *e);
-
-static const struct {
-    const char *name;
-    enum perm_action perm; /* P__COUNT: checked by the action itself */
-    const char *from[4];
-    ract_fn fn;
-} actions[] = {
-    {"confirm", P_RETURN_CONFIRM, {"requested"}, a_confirm},
-    {"inspect", P_RETURN_INSPECT, {"confirmed"}, a_inspect},
-    {"approve", P_RETURN_APPROVE, {"inspected"}, a_approve},
-    {"receive", P_RETURN_RECEIVE, {"approved"}, a_receive},
-    {"cancel", P__COUNT, {"requested", "confirmed", "inspected"}, a_cancel},
-};
-
-int return_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-               struct osb_err *e)
-{
-    *out = NULL;
-    size_t ai = 0;
-    while (ai < sizeof actions / sizeof actions[0] && strcmp(actions[ai].name, action))
-        ai++;
-    if (ai == sizeof actions / sizeof actions[0])
-        return err_set(e, ERR_NOT_FOUND, "no return action '%s'", action);
-    if (!json_is_object(body))
-        return err_bad(e, NULL, "the body must be a JSON object");
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v) if (strcmp(k, "comment") && strcmp(k, "genuine") &&
-                                        strcmp(k, "name_spec_qty_ok") &&
-                                        strcmp(k, "note")) return err_bad(e, k,
-                                                                          "unknown field '%s'", k);
-    json_t *cm = json_object_get(body, "comment");
-    if (cm && !json_is_string(cm) && !json_is_null(cm))
-        return err_bad(e, "comment", "comment must be a string");
-    json_t *r = NULL;
-    int rc = db_row(c->db, e, &r,
-                    "SELECT number, order_no AS \"order\", customer, state, version, created_by"
-                    " FROM returns WHERE number = ?",
-                    "s", number);
-    if (rc < 0)
-        return -1;
-    struct order_customer cu;
-    if (rc == 0 || store_order_customer(c->db, e, jstr(r, "customer"), &cu) != 1 || !sees(c, &cu)) {
-        json_decref(r);
-        return err_ok(e) ? err_set(e, ERR_NOT_FOUND, "no return '%s'", number) : -1;
-    }
-    struct ract x = {c, number, r, &cu, body, ""};
-    rc = -1;
-    char from[16];
-    snprintf(from, sizeof from, "%s", jstr(r, "state"));
-    if (actions[ai].perm != P__COUNT && flow_need(c, actions[ai].perm, e) < 0)
-        goto out;
-    if (actions[ai].perm == P__COUNT && c->user.role != ROLE_KAM && c->user.role != ROLE_REP &&
-        c->user.role != ROLE_UM) {
-        err_forbidden(e, "role", "the role %s may not cancel a return", role_str(c->user.role));
-        goto out;
-    }
-    bool ok = false;
-    for (size_t i = 0; i < 4 && actions[ai].from[i]; i++)
-        ok = ok || strcmp(actions[ai].from[i], from) == 0;
-    if (!ok) {
-        err_state(e, from, "a return in state %s cannot %s", from, action);
-        goto out;
-    }
-    if (flow_check_version(c, e, jint(r, "version")) < 0 || actions[ai].fn(&x, e) < 0)
-        goto out;
-    const char *comment = json_string_value(cm);
-    if (event(c, number, action, from, x.to, comment, e) < 0)
-        goto out;
-    rc = flow_doc_move(c, e, "returns", "return", number, action, from, x.to, jint(r, "version"));
-    if (rc == 0)
-        rc = return_json(c, number, out, e);
-out:
-    json_decref(r);
+    store_return_release(&r);
     return rc;
 }

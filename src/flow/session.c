@@ -6,7 +6,9 @@
 #include "core/clock.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
+#include "store/session.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -46,36 +48,26 @@ static void token_hash(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-static void copy(char *dst, size_t n, const char *src)
-{
-    snprintf(dst, n, "%s", src ? src : "");
-}
-
 int session_load_user(struct db *db, struct osb_err *e, const char *username, struct user *u,
                       bool *active, char **password_hash)
 {
-    struct dbq *q = db_query(db, e,
-                             "SELECT username, name, role, market, region, manager, proxy_for,"
-                             " active, password_hash FROM users WHERE username = ?",
-                             "s", username);
-    if (!q)
-        return -1;
-    int rc = dbq_next(q, e);
+    struct store_user su;
+    int rc = store_user_load(db, e, username, password_hash != NULL, &su);
     if (rc == 1) {
         memset(u, 0, sizeof *u);
-        copy(u->username, sizeof u->username, dbq_text(q, 0));
-        copy(u->name, sizeof u->name, dbq_text(q, 1));
-        u->role = role_parse(dbq_text(q, 2));
-        copy(u->market, sizeof u->market, dbq_text(q, 3));
-        copy(u->region, sizeof u->region, dbq_text(q, 4));
-        copy(u->manager, sizeof u->manager, dbq_text(q, 5));
-        copy(u->proxy_for, sizeof u->proxy_for, dbq_text(q, 6));
+        /* Same sizes on both sides (store/session.h mirrors struct user): nothing is cut. */
+        (void)str_copy(u->username, sizeof u->username, su.username);
+        (void)str_copy(u->name, sizeof u->name, su.name);
+        u->role = role_parse(su.role);
+        (void)str_copy(u->market, sizeof u->market, su.market);
+        (void)str_copy(u->region, sizeof u->region, su.region);
+        (void)str_copy(u->manager, sizeof u->manager, su.manager);
+        (void)str_copy(u->proxy_for, sizeof u->proxy_for, su.proxy_for);
         if (active)
-            *active = dbq_int(q, 7) != 0;
+            *active = su.active;
         if (password_hash)
-            *password_hash = xstrdup(dbq_text(q, 8) ? dbq_text(q, 8) : "");
+            *password_hash = su.password_hash;
     }
-    dbq_end(q);
     return rc;
 }
 
@@ -110,8 +102,7 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     ts_t wall = clock_wall();
     int64_t fails = 0;
     int rc = -1;
-    if (db_int(c->db, e, &fails, "SELECT count(*) FROM login_failures WHERE ip = ? AND at > ?",
-               "si", c->ip ? c->ip : "", wall - 60 * TS_PER_SEC) < 0)
+    if (store_login_failures(c->db, e, c->ip, wall - 60 * TS_PER_SEC, &fails) < 0)
         goto out;
     if (fails >= c->cfg->login_fail_limit) {
         err_set(e, ERR_RATE_LIMITED, "too many failed logins from this address; wait a minute");
@@ -123,14 +114,13 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     int found = session_load_user(c->db, e, username, &u, &active, &hash);
     if (found < 0)
         goto out;
-    bool ok = found == 1 && active &&
-              crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    bool ok =
+        found == 1 && active && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
     free(hash);
     if (!ok) {
         json_t *after = json_pack("{ss}", "username", username);
         if (db_begin(c->db, e) < 0 ||
-            db_exec(c->db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)",
-                    "sis", c->ip ? c->ip : "", wall, username) < 0 ||
+            store_login_failure_add(c->db, e, c->ip, wall, username) < 0 ||
             flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0 ||
             db_commit(c->db, e) < 0) {
             json_decref(after);
@@ -148,11 +138,7 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     sb_addf(&t, "osb_%s", hex);
     token_hash(t.buf, th);
     c->user = u;
-    if (db_begin(c->db, e) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO sessions(token_hash, username, created_at, last_seen, ip)"
-                " VALUES(?,?,?,?,?)",
-                "ssiis", th, u.username, wall, wall, c->ip) < 0 ||
+    if (db_begin(c->db, e) < 0 || store_session_add(c->db, e, th, u.username, wall, c->ip) < 0 ||
         flow_audit(c, e, "login", "session", u.username, NULL, NULL) < 0 ||
         db_commit(c->db, e) < 0) {
         sb_free(&t);
@@ -170,7 +156,7 @@ int session_logout(struct ctx *c, const char *token, struct osb_err *e)
 {
     char th[65];
     token_hash(token, th);
-    if (db_exec(c->db, e, "DELETE FROM sessions WHERE token_hash = ?", "s", th) < 0)
+    if (store_session_delete(c->db, e, th) < 0)
         return -1;
     return flow_audit(c, e, "logout", "session", c->user.username, NULL, NULL);
 }
@@ -183,16 +169,7 @@ int session_authenticate(struct ctx *c, const char *token, struct osb_err *e)
     token_hash(token, th);
     char *username = NULL;
     int64_t last = 0;
-    struct dbq *q = db_query(c->db, e, "SELECT username, last_seen FROM sessions"
-                                       " WHERE token_hash = ?", "s", th);
-    if (!q)
-        return -1;
-    int rc = dbq_next(q, e);
-    if (rc == 1) {
-        username = xstrdup(dbq_text(q, 0));
-        last = dbq_int(q, 1);
-    }
-    dbq_end(q);
+    int rc = store_session_find(c->db, e, th, &username, &last);
     if (rc < 0)
         return -1;
     ts_t wall = clock_wall();
@@ -211,8 +188,7 @@ int session_authenticate(struct ctx *c, const char *token, struct osb_err *e)
     /* Touch at most once a minute, so reads stay reads. */
     if (wall - last > 60 * TS_PER_SEC) {
         struct osb_err ignore = OSB_ERR_INIT;
-        db_exec(c->db, &ignore, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is",
-                wall, th);
+        (void)store_session_touch(c->db, &ignore, th, wall);
         err_clear(&ignore);
     }
     return 0;

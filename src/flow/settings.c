@@ -4,6 +4,7 @@
  */
 #include "flow/settings.h"
 
+#include "core/str.h"
 #include "flow/flow.h"
 #include "store/settings.h"
 
@@ -47,8 +48,7 @@ static int find(const char *key)
 static json_t *row_json(struct ctx *c, size_t i, struct osb_err *e)
 {
     json_t *r = NULL;
-    if (db_row(c->db, e, &r, "SELECT value, changed_by, changed_at FROM settings WHERE key = ?",
-               "s", keys[i].key) < 0)
+    if (settings_row(c->db, e, keys[i].key, &r) < 0)
         return NULL;
     json_t *o = json_pack("{ss}", "key", keys[i].key);
     if (r) {
@@ -99,9 +99,8 @@ static bool valid(enum kind k, const char *v)
     size_t n = strlen(v);
     switch (k) {
     case K_INT: {
-        char *end;
-        long l = strtol(v, &end, 10);
-        return n > 0 && !*end && l >= 0 && l <= 100000;
+        long l;
+        return str_to_long(v, 0, SETTINGS_INT_MAX, &l);
     }
     case K_BOOL:
         return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
@@ -142,7 +141,8 @@ int settings_put(struct ctx *c, const char *key, json_t *body, json_t **out, str
     if (json_is_string(v)) {
         s = json_string_value(v);
     } else if (json_is_integer(v) && keys[i].kind == K_INT) {
-        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        if (str_fmt(num, sizeof num, "%lld", (long long)json_integer_value(v)) < 0)
+            return err_set(e, ERR_INTERNAL, "internal error: cannot format a number");
         s = num;
     } else if (json_is_boolean(v) && keys[i].kind == K_BOOL) {
         s = json_is_true(v) ? "true" : "false";

@@ -1,37 +1,94 @@
 /*
- * shipment.c — the SP flow (flows.md §3): receive (SP1), pick by batch (SP2), check (SP3),
- * book carrier and station (SP4), dispatch (SP5), track (SP6), proof of delivery (SP7) and the
- * short-close extension, plus reading shipments.
+ * shipment.c — the SP flow (flows.md §3) on the document kernel (flow/doc.h): receive (SP1),
+ * pick by batch (SP2), check (SP3), book carrier and station (SP4), dispatch (SP5), track
+ * (SP6), proof of delivery (SP7) and the short-close extension, plus reading shipments. The
+ * table is rules/shipment.c, the SQL store/shipment.c (and store/stock.c for lots).
  *
- * Every action follows flows.md §0.1 in this order: data scope (404), who may act (403),
- * state (409 invalid_state), If-Match (409 version_conflict), body validation (400/422), then
- * the change, its timeline row, its audit row and its notifications. The caller's transaction
- * makes the whole action atomic.
+ * Who (numbering-and-rules.md §3 "SP"): the warehouse does every step; track also csr and
+ * ssg_leader; deliver also csr, ssg_leader and the customer for its own shipments (portal).
+ * Anyone who sees the customer reads its shipments (the warehouse too: nothing on a shipment
+ * is a price).
  *
  * Stock: a shipment line holds its reservation as [{batch, qty}] (shipment_lines.reserved) and
  * every change to it goes through store_stock_move, which writes the lot and its move
  * together. Picking re-points the reservation to the picked batches; dispatch ships the picks
  * (on_hand and reserved both fall) and releases whatever else the line still held.
+ *
+ * Backorders: this file opens them (dispatch, short-close) and fulfils them (the dispatch of a
+ * shipment that fills one) through store/backorder.c — the system's transitions of flows.md
+ * §3.3. The backorder document (schedule, cancel) is flow/backorder.c, which sits above this
+ * file and calls shipment_create_for_backorder, shipment_cancel_pending and
+ * shipment_close_order_if_done; nothing here includes it.
  */
 #include "flow/shipment.h"
 
-#include "core/json.h"
 #include "core/date.h"
+#include "core/json.h"
 #include "core/record.h"
 #include "core/validate.h"
-#include "flow/backorder.h"
 #include "flow/billing.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
-#include "flow/scope.h"
 #include "flow/notify.h"
+#include "flow/scope.h"
+#include "rules/shipment.h"
+#include "store/backorder.h"
+#include "store/delivery_note.h"
 #include "store/shipment.h"
 #include "store/stock.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The aggregate the kernel holds: the shipment, its order and the order's customer. */
+struct sdoc {
+    struct shipment s;
+    struct order o;
+    struct order_customer cu;
+    bool dispatched;  /* invoice the dispatch (BC1) once the shipped lines are saved */
+    bool close_order; /* run the order-closing check once the state is saved */
+};
 
-/* ---- scope -------------------------------------------------------------------------------- */
+static void sfree(void *p)
+{
+    struct sdoc *d = p;
+    store_shipment_release(&d->s);
+    store_order_release(&d->o);
+    free(d);
+}
+
+/* 1 with the aggregate when the shipment exists and its customer is in the caller's scope. */
+static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+{
+    struct sdoc *d = xcalloc(1, sizeof *d);
+    int rc = store_shipment_load(c->db, e, number, &d->s);
+    if (rc == 1)
+        rc = store_order_load(c->db, e, d->s.order_no, &d->o);
+    if (rc == 1)
+        rc = store_order_customer(c->db, e, d->o.customer, &d->cu);
+    if (rc == 1 && !scope_sees(c, &d->cu))
+        rc = 0;
+    if (rc <= 0) {
+        sfree(d);
+        return rc;
+    }
+    *out = d;
+    return 1;
+}
+
+static int sstate(const void *p) { return ((const struct sdoc *)p)->s.state; }
+static int64_t sversion(const void *p) { return ((const struct sdoc *)p)->s.version; }
+
+static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+               struct osb_err *e)
+{
+    const struct sdoc *d = p;
+    const struct doc_action *da = &shipment_doc.actions[a];
+    /* 'O': the customer confirms delivery of its own shipments only. */
+    if (perm_symbol(da->perm, actor->role) == 'O' && !scope_owns(c, &d->cu))
+        return err_forbidden(e, "role", "only the customer itself confirms its delivery");
+    return 0;
+}
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -42,22 +99,13 @@ static void list_default(json_t *obj, const char *key)
 }
 
 /* The shipment as GET /shipments/{number} shows it: header, lines with reservation and picks,
-   tracking, proof of delivery, the backorders it opened, and its timeline. Nothing on it is a
-   price, so the warehouse sees the same answer as everyone else. */
-static int shipment_json(struct ctx *c, const char *number, bool with_timeline, json_t **out,
-                         struct osb_err *e)
+   tracking, proof of delivery, the backorders it opened, and (with_timeline) its timeline.
+   Nothing on it is a price, so the warehouse sees the same answer as everyone else. */
+static int view(struct ctx *c, const char *number, bool with_timeline, json_t **out,
+                struct osb_err *e)
 {
     json_t *s;
-    int rc = db_row(c->db, e, &s,
-                    "SELECT s.number, s.order_no AS \"order\", o.customer,"
-                    " cu.name AS customer_name, s.delivery_note, s.backorder, s.warehouse, s.scr,"
-                    " s.state, s.carrier, s.station, s.waybill, s.released_at, s.received_at,"
-                    " s.picked_at, s.checked_at, s.booked_at, s.dispatched_at, s.delivered_at,"
-                    " s.expected_delivery_by, s.feedback_to_csr_at, s.pod AS \"pod!j\","
-                    " s.version, s.created_at, s.updated_at FROM shipments s"
-                    " JOIN orders o ON o.number = s.order_no"
-                    " JOIN customers cu ON cu.code = o.customer WHERE s.number = ?",
-                    "s", number);
+    int rc = store_shipment_view(c->db, e, number, with_timeline, &s);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no shipment '%s'", number);
     static const char *const times[] = {
@@ -65,37 +113,9 @@ static int shipment_json(struct ctx *c, const char *number, bool with_timeline, 
         "dispatched_at", "delivered_at", "feedback_to_csr_at", "created_at", "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         flow_ts(c, s, times[i]);
-    json_t *lines = db_rows(c->db, e,
-                            "SELECT l.line_no, l.sku, p.name, p.spec, p.unit, p.case_size,"
-                            " l.qty_requested, l.reserved AS \"reserved!j\","
-                            " l.picks AS \"picks!j\", l.qty_counted, l.qty_shipped,"
-                            " l.discrepancy, l.note FROM shipment_lines l"
-                            " LEFT JOIN products p ON p.sku = l.sku WHERE l.shipment = ?"
-                            " ORDER BY l.line_no",
-                            "s", number);
-    json_t *tracking = db_rows(c->db, e,
-                               "SELECT at, status, location, source, note, recorded_by,"
-                               " recorded_at FROM tracking_events WHERE shipment = ?"
-                               " ORDER BY at, id",
-                               "s", number);
-    json_t *bos = db_rows(c->db, e,
-                          "SELECT number, sku, qty, qty_open, state FROM backorders"
-                          " WHERE shipment = ? ORDER BY id",
-                          "s", number);
-    json_t *tl = with_timeline
-                     ? db_rows(c->db, e,
-                               "SELECT step, action, actor, at, from_state, to_state, comment"
-                               " FROM shipment_events WHERE shipment = ? ORDER BY id",
-                               "s", number)
-                     : json_array();
-    if (!lines || !tracking || !bos || !tl) {
-        json_decref(s), json_decref(lines), json_decref(tracking), json_decref(bos);
-        json_decref(tl);
-        return -1;
-    }
     size_t i;
     json_t *it;
-    json_array_foreach(lines, i, it)
+    json_array_foreach(json_object_get(s, "lines"), i, it)
     {
         list_default(it, "reserved");
         list_default(it, "picks");
@@ -108,97 +128,22 @@ static int shipment_json(struct ctx *c, const char *number, bool with_timeline, 
         json_object_set_new(it, "qty_picked",
                             json_integer(store_alloc_total(json_object_get(it, "picks"))));
     }
-    json_array_foreach(tracking, i, it)
+    json_array_foreach(json_object_get(s, "tracking"), i, it)
     {
         flow_ts(c, it, "at");
         flow_ts(c, it, "recorded_at");
     }
-    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
-    json_object_set_new(s, "lines", lines);
-    json_object_set_new(s, "tracking", tracking);
-    json_object_set_new(s, "backorders", bos);
-    if (with_timeline)
-        json_object_set_new(s, "timeline", tl);
-    else
-        json_decref(tl);
+    json_array_foreach(json_object_get(s, "timeline"), i, it) flow_ts(c, it, "at");
     *out = s;
     return 0;
 }
 
-/* Loads the shipment, its order and customer; 404 when any is missing or out of scope. */
-static int load(struct ctx *c, const char *number, struct shipment *s, struct order *o,
-                struct order_customer *cu, struct osb_err *e)
+static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
-    int rc = store_shipment_load(c->db, e, number, s);
-    if (rc < 0)
-        return -1;
-    if (rc == 1) {
-        rc = store_order_load(c->db, e, s->order_no, o);
-        if (rc == 1) {
-            rc = store_order_customer(c->db, e, o->customer, cu);
-            if (rc == 1 && scope_sees(c, cu))
-                return 0;
-            store_order_release(o);
-        }
-        store_shipment_release(s);
-    }
-    if (rc < 0 || !err_ok(e))
-        return -1;
-    return err_set(e, ERR_NOT_FOUND, "no shipment '%s'", number);
-}
-
-int shipment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    struct shipment *s = xcalloc(1, sizeof *s);
-    struct order *o = xcalloc(1, sizeof *o);
-    struct order_customer cu;
-    int rc = load(c, number, s, o, &cu, e);
-    if (rc == 0) {
-        store_shipment_release(s);
-        store_order_release(o);
-        rc = shipment_json(c, number, true, out, e);
-    }
-    free(s);
-    free(o);
-    return rc;
-}
-
-/* A shipment as lists show it (without its timeline). */
-static int shipment_list_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return shipment_json(c, number, false, out, e);
-}
-
-int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    if (q->state && shipment_state_parse(q->state) == SS_NONE)
-        return err_bad(e, "state", "unknown state '%s'", q->state);
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT s.number FROM shipments s JOIN orders o ON o.number = s.order_no"
-                 " JOIN customers cu ON cu.code = o.customer WHERE 1=1");
-    flow_scope_sql(c, &sql, p, "cu");
-    flow_filter_eq(&sql, p, "s.state", q->state);
-    flow_filter_eq(&sql, p, "s.order_no", q->order);
-    flow_filter_eq(&sql, p, "o.customer", q->customer);
-    return flow_doc_page(c, &sql, p, "s.number", q->cursor, q->limit, shipment_list_json, out, e);
+    return view(c, ((struct sdoc *)p)->s.number, true, out, e);
 }
 
 /* ---- stock helpers ------------------------------------------------------------------------ */
-
-/* The lots of sku in wh, first-expiring-first (flows.md §3.1 SP2: earliest expires, then
-   earliest produced_on, then batch code), each with ok and free (on_hand − reserved). */
-static json_t *fefo_lots(struct ctx *c, const char *wh, const char *sku, struct osb_err *e)
-{
-    return db_rows(c->db, e,
-                   "SELECT batch, quality = 'ok' AS \"ok!b\", on_hand - reserved AS free"
-                   " FROM stock_lots WHERE warehouse = ? AND sku = ?"
-                   " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'),"
-                   " batch",
-                   "ss", wh, sku);
-}
 
 static int move(struct ctx *c, const struct shipment *s, const char *sku, const char *batch,
                 enum stock_move_kind kind, int64_t qty, struct osb_err *e)
@@ -227,19 +172,126 @@ static int release_unpicked(struct ctx *c, const struct shipment *s, struct ship
     return 0;
 }
 
-/* ---- the actions -------------------------------------------------------------------------- */
+/* ---- backorders: opened and fulfilled by shipments (flows.md §3.3, the system's rows) ------- */
 
-struct sact {
-    struct ctx *c;
-    struct shipment *s;
-    struct order *o;
-    struct order_customer *cu;
-    json_t *body;
-    enum shipment_state from;
-    const char *comment;
-    json_t *audit;    /* facts for the audit row's "after" (owned) */
-    bool close_order; /* run the order-closing check after the state is written */
-};
+char *shipment_describe(struct ctx *c, const char *sku, int64_t qty, struct osb_err *e)
+{
+    json_t *p = NULL;
+    if (store_backorder_product(c->db, e, sku, &p) < 0)
+        return NULL;
+    struct sb s = SB_INIT;
+    int64_t cases = 0, loose = 0;
+    qty_cases(qty, p ? jint(p, "case_size") : 1, &cases, &loose);
+    const char *unit = p && jstr(p, "unit") ? jstr(p, "unit") : "";
+    sb_addf(&s, "%s %s%s%s %lld%s（%lld箱", sku, p ? jstr(p, "name") : "",
+            p && jstr(p, "spec") && *jstr(p, "spec") ? " " : "",
+            p && jstr(p, "spec") ? jstr(p, "spec") : "", (long long)qty, unit, (long long)cases);
+    if (loose)
+        sb_addf(&s, "%lld散%s", (long long)loose, unit);
+    sb_add(&s, "）");
+    json_decref(p);
+    return sb_detach(&s);
+}
+
+/* Opens a backorder for qty of line line_no (sku) of order o, short on shipment: notifies the
+   UM and the customer and adds the remark to the delivery note. */
+static int backorder_open(struct ctx *c, const struct order *o, const char *shipment,
+                          int line_no, const char *sku, int64_t qty, struct osb_err *e)
+{
+    struct backorder b = {.line_no = line_no, .qty = qty, .qty_open = qty};
+    snprintf(b.order_no, sizeof b.order_no, "%s", o->number);
+    snprintf(b.shipment, sizeof b.shipment, "%s", shipment);
+    snprintf(b.customer, sizeof b.customer, "%s", o->customer);
+    snprintf(b.sku, sizeof b.sku, "%s", sku);
+    char cust[64];
+    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    json_t *notified = json_array();
+    if (o->um[0])
+        json_array_append_new(notified, json_string(o->um));
+    json_array_append_new(notified, json_string(cust));
+    char *what = NULL;
+    int rc = -1;
+    if (flow_docno(c, e, "QH", b.number) < 0 ||
+        store_backorder_insert(c->db, e, &b, notified, c->now) < 0)
+        goto out;
+    what = shipment_describe(c, sku, qty, e);
+    if (!what)
+        goto out;
+    struct sb r = SB_INIT;
+    sb_addf(&r, "欠货：%s，欠货单%s，到货后补发", what, b.number);
+    rc = store_delivery_note_remark(c->db, e, o->delivery_note, r.buf);
+    sb_free(&r);
+    if (rc < 0)
+        goto out;
+    rc = -1;
+    /* flows.md §3.3: UM and customer are told at once, with the SKU and missing quantity. */
+    if (notify(c, e, "backorder_opened", o->um, b.number, NULL, "订单%s欠货：%s（欠货单%s）",
+               o->number, what, b.number) < 0 ||
+        notify(c, e, "backorder_opened", cust, b.number, NULL,
+               "您的订单%s本次发运欠货：%s，到货后补发（欠货单%s）", o->number, what, b.number) < 0)
+        goto out;
+    json_t *after =
+        json_pack("{ss ss ss sI ss sO}", "state", "open", "order", o->number, "sku", sku,
+                  "qty_open", (json_int_t)qty, "shipment", shipment, "notified", notified);
+    rc = flow_audit(c, e, "open", "backorder", b.number, NULL, after);
+    json_decref(after);
+out:
+    free(what);
+    json_decref(notified);
+    return rc;
+}
+
+/* The shipment filling backorder number left (dispatch) with shipped units, or was closed short
+   (shipped 0): the shipped units are fulfilled, a remainder keeps it open. */
+static int backorder_shipment_done(struct ctx *c, const struct order *o, const char *number,
+                                   const char *shipment, int64_t shipped, struct osb_err *e)
+{
+    struct backorder b;
+    int rc = store_backorder_load(c->db, e, number, &b);
+    if (rc <= 0)
+        return rc < 0 ? -1 : err_set(e, ERR_INTERNAL, "internal error");
+    int64_t open = b.qty_open;
+    if (shipped > open)
+        shipped = open; /* a backorder shipment asks for at most what is open */
+    if (shipped < 0)
+        shipped = 0;
+    int64_t left = open - shipped;
+    const char *state = left == 0 ? "fulfilled" : "open";
+    json_t *before = json_pack("{ss sI sI}", "state", b.state, "qty_open", (json_int_t)open,
+                               "version", (json_int_t)b.version);
+    json_t *after = json_pack("{ss sI sI ss sI}", "state", state, "qty_open", (json_int_t)left,
+                              "qty_fulfilled_now", (json_int_t)shipped, "shipment", shipment,
+                              "version", (json_int_t)(b.version + 1));
+    b.qty_open = left;
+    b.qty_fulfilled += shipped;
+    b.scheduled[0] = '\0';
+    b.dirty |= BOD_QTY | BOD_SCHEDULED;
+    if (left == 0) {
+        b.fulfilled_at = c->now;
+        b.dirty |= BOD_FULFILLED;
+    }
+    rc = -1;
+    if (store_backorder_save(c->db, e, &b, state, c->now) < 0 ||
+        flow_audit(c, e, left == 0 ? "fulfil" : "ship-part", "backorder", number, before, after) <
+            0)
+        goto out;
+    if (left == 0) {
+        char cust[64];
+        snprintf(cust, sizeof cust, "customer:%s", o->customer);
+        if (notify(c, e, "backorder_fulfilled", o->um, number, NULL, "欠货单%s已补发（发运单%s）",
+                   number, shipment) < 0 ||
+            notify(c, e, "backorder_fulfilled", cust, number, NULL, "欠货单%s已补发（发运单%s）",
+                   number, shipment) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+/* ---- the actions -------------------------------------------------------------------------- */
 
 static int line_field_err(struct osb_err *e, size_t i, const char *sub, const char *rule,
                           const char *fmt, const char *arg)
@@ -310,9 +362,13 @@ static int body_qty(json_t *l, size_t i, const char *key, bool required, bool *h
     return 0;
 }
 
-static int a_receive(struct sact *x, struct osb_err *e)
+static int a_receive(struct doc_act *a, struct osb_err *e)
 {
-    return store_shipment_set_time(x->c->db, e, x->s->number, "received_at", x->c->now);
+    (void)e;
+    struct sdoc *x = a->doc;
+    x->s.received_at = a->c->now;
+    x->s.dirty |= SHD_RECEIVED;
+    return 0;
 }
 
 /* Index of the first body line about sku (and batch, when given), for error fields. */
@@ -332,10 +388,10 @@ static size_t body_index(json_t *arr, const char *sku, const char *batch)
 
 /* SP2 for one line: want[] per lot from the body (or the whole request when the body has no
    lines), planned by pick_plan, then the reservation moves it implies. */
-static int pick_line(struct sact *x, struct shipment_line *l, json_t *arr, struct osb_err *e)
+static int pick_line(struct ctx *c, struct sdoc *x, struct shipment_line *l, json_t *arr,
+                     struct osb_err *e)
 {
-    struct ctx *c = x->c;
-    json_t *lots = fefo_lots(c, x->s->warehouse, l->sku, e);
+    json_t *lots = store_stock_fefo(c->db, e, x->s.warehouse, l->sku);
     if (!lots)
         return -1;
     size_t n = json_array_size(lots);
@@ -410,8 +466,8 @@ static int pick_line(struct sact *x, struct shipment_line *l, json_t *arr, struc
     for (size_t k = 0; k < n; k++) {
         const char *b = jstr(json_array_get(lots, k), "batch");
         int64_t d = pl[k].reserve - pl[k].reserved;
-        if ((d > 0 && move(c, x->s, l->sku, b, SM_RESERVE, d, e) < 0) ||
-            (d < 0 && move(c, x->s, l->sku, b, SM_UNRESERVE, -d, e) < 0)) {
+        if ((d > 0 && move(c, &x->s, l->sku, b, SM_RESERVE, d, e) < 0) ||
+            (d < 0 && move(c, &x->s, l->sku, b, SM_UNRESERVE, -d, e) < 0)) {
             json_decref(res), json_decref(picks);
             goto out;
         }
@@ -429,43 +485,47 @@ static int pick_line(struct sact *x, struct shipment_line *l, json_t *arr, struc
     /* A (re-)pick voids the last count: the check runs again on what is now picked. */
     l->has_counted = l->has_shipped = false;
     l->discrepancy[0] = '\0';
-    rc = store_shipment_line_save(c->db, e, x->s->number, l);
+    rc = 0;
 out:
     free(pl);
     json_decref(lots);
     return rc;
 }
 
-static int a_pick(struct sact *x, struct osb_err *e)
+static int a_pick(struct doc_act *a, struct osb_err *e)
 {
+    struct sdoc *x = a->doc;
     static const char *const keys[] = {"sku", "batch", "qty", NULL};
-    json_t *arr = json_object_get(x->body, "lines");
+    json_t *arr = json_object_get(a->body, "lines");
     if (arr && json_is_null(arr))
         arr = NULL;
-    if (arr && check_body_lines(x->s, arr, keys, e) < 0)
+    if (arr && check_body_lines(&x->s, arr, keys, e) < 0)
         return -1;
-    for (size_t i = 0; i < x->s->nlines; i++)
-        if (pick_line(x, &x->s->lines[i], arr, e) < 0)
+    for (size_t i = 0; i < x->s.nlines; i++)
+        if (pick_line(a->c, x, &x->s.lines[i], arr, e) < 0)
             return -1;
-    return store_shipment_set_time(x->c->db, e, x->s->number, "picked_at", x->c->now);
+    x->s.picked_at = a->c->now;
+    x->s.dirty |= SHD_PICKED;
+    return 0;
 }
 
 /* SP3: the count. Omitted lines count as picked; a count below the pick trims the picks (the
    latest-expiring units go back on the shelf, still reserved until dispatch); a line short of
    its request is a shortage unless the warehouse marks it pick_error. */
-static int a_check(struct sact *x, struct osb_err *e)
+static int a_check(struct doc_act *a, struct osb_err *e)
 {
+    struct sdoc *x = a->doc;
     static const char *const keys[] = {"sku", "qty_counted", "discrepancy", "note", NULL};
     static const char *const kinds[] = {"none", "shortage", "pick_error", NULL};
-    json_t *arr = json_object_get(x->body, "lines");
+    json_t *arr = json_object_get(a->body, "lines");
     if (arr && json_is_null(arr))
         arr = NULL;
-    if (arr && check_body_lines(x->s, arr, keys, e) < 0)
+    if (arr && check_body_lines(&x->s, arr, keys, e) < 0)
         return -1;
     json_t *disc = json_array();
     int rc = -1;
-    for (size_t li = 0; li < x->s->nlines; li++) {
-        struct shipment_line *l = &x->s->lines[li];
+    for (size_t li = 0; li < x->s.nlines; li++) {
+        struct shipment_line *l = &x->s.lines[li];
         int64_t picked = store_alloc_total(l->picks), counted = picked;
         const char *kind = NULL, *note = NULL;
         size_t i;
@@ -540,11 +600,11 @@ static int a_check(struct sact *x, struct osb_err *e)
                                                   l->sku, "qty_requested",
                                                   (json_int_t)l->qty_requested, "qty_counted",
                                                   (json_int_t)counted, "discrepancy", kind));
-        if (store_shipment_line_save(x->c->db, e, x->s->number, l) < 0)
-            goto out;
     }
-    json_object_set(x->audit, "discrepancies", disc);
-    rc = store_shipment_set_time(x->c->db, e, x->s->number, "checked_at", x->c->now);
+    json_object_set(a->audit_after, "discrepancies", disc);
+    x->s.checked_at = a->c->now;
+    x->s.dirty |= SHD_CHECKED;
+    rc = 0;
 out:
     json_decref(disc);
     return rc;
@@ -560,50 +620,53 @@ static const struct record_def book_def = {"shipments", "number", "shipment", bo
 
 /* SP4: carrier, consignment station and waybill, all required; a waybill is unique per
    carrier; a station other than the customer's is accepted and told to the CSR. */
-static int a_book(struct sact *x, struct osb_err *e)
+static int a_book(struct doc_act *a, struct osb_err *e)
 {
-    json_t *wb = json_object_get(x->body, "waybill");
+    struct sdoc *x = a->doc;
+    struct shipment *s = &x->s;
+    json_t *wb = json_object_get(a->body, "waybill");
     if (!wb || json_is_null(wb) || (json_is_string(wb) && !*json_string_value(wb)))
         return err_invalid(e, "waybill", "waybill_required",
                            "a shipment is booked with its waybill number");
     json_t *n;
-    if (record_check(&book_def, x->body, true, &n, e) < 0)
+    if (record_check(&book_def, a->body, true, &n, e) < 0)
         return -1;
-    snprintf(x->s->carrier, sizeof x->s->carrier, "%s", jstr(n, "carrier"));
-    snprintf(x->s->station, sizeof x->s->station, "%s", jstr(n, "station"));
-    snprintf(x->s->waybill, sizeof x->s->waybill, "%s", jstr(n, "waybill"));
+    snprintf(s->carrier, sizeof s->carrier, "%s", jstr(n, "carrier"));
+    snprintf(s->station, sizeof s->station, "%s", jstr(n, "station"));
+    snprintf(s->waybill, sizeof s->waybill, "%s", jstr(n, "waybill"));
     json_decref(n);
-    int64_t dup = 0;
-    if (db_int(x->c->db, e, &dup,
-               "SELECT count(*) FROM shipments WHERE carrier = ? AND waybill = ?"
-               " AND number <> ?",
-               "sss", x->s->carrier, x->s->waybill, x->s->number) < 0)
+    bool dup = false;
+    if (store_shipment_waybill_used(a->c->db, e, s->carrier, s->waybill, s->number, &dup) < 0)
         return -1;
     if (dup) {
         err_set(e, ERR_DUPLICATE, "waybill %s of %s is already used by another shipment",
-                x->s->waybill, x->s->carrier);
+                s->waybill, s->carrier);
         snprintf(e->field, sizeof e->field, "waybill");
         return -1;
     }
-    json_object_set_new(x->audit, "carrier", json_string(x->s->carrier));
-    json_object_set_new(x->audit, "station", json_string(x->s->station));
-    json_object_set_new(x->audit, "waybill", json_string(x->s->waybill));
-    if (x->cu->station[0] && strcmp(x->cu->station, x->s->station) != 0) {
-        json_object_set_new(x->audit, "station_differs_from", json_string(x->cu->station));
-        if (notify(x->c, e, "shipment_station_changed", x->o->csr, x->s->number, NULL,
+    json_object_set_new(a->audit_after, "carrier", json_string(s->carrier));
+    json_object_set_new(a->audit_after, "station", json_string(s->station));
+    json_object_set_new(a->audit_after, "waybill", json_string(s->waybill));
+    if (x->cu.station[0] && strcmp(x->cu.station, s->station) != 0) {
+        json_object_set_new(a->audit_after, "station_differs_from", json_string(x->cu.station));
+        if (notify(a->c, e, "shipment_station_changed", x->o.csr, s->number, NULL,
                    "发运单%s托运站为%s，与客户%s资料中的%s不同，请确认或更正客户物流信息",
-                   x->s->number, x->s->station, x->cu->code, x->cu->station) < 0)
+                   s->number, s->station, x->cu.code, x->cu.station) < 0)
             return -1;
     }
-    return store_shipment_set_time(x->c->db, e, x->s->number, "booked_at", x->c->now);
+    s->booked_at = a->c->now;
+    s->dirty |= SHD_BOOKING | SHD_BOOKED;
+    return 0;
 }
 
 /* SP5: ship what was picked, release the rest, open backorders for what is short, tell the
    CSR, the UM and the customer. */
-static int a_dispatch(struct sact *x, struct osb_err *e)
+static int a_dispatch(struct doc_act *a, struct osb_err *e)
 {
-    struct ctx *c = x->c;
-    struct shipment *s = x->s;
+    struct ctx *c = a->c;
+    struct sdoc *x = a->doc;
+    struct shipment *s = &x->s;
+    const struct order *o = &x->o;
     int64_t total = 0;
     for (size_t i = 0; i < s->nlines; i++)
         total += store_alloc_total(s->lines[i].picks);
@@ -624,60 +687,54 @@ static int a_dispatch(struct sact *x, struct osb_err *e)
             goto fail;
         l->has_shipped = true;
         l->qty_shipped = store_alloc_total(l->picks);
-        if (store_shipment_line_save(c->db, e, s->number, l) < 0)
-            goto fail;
         json_array_append_new(shipped, json_pack("{ss sI sI}", "sku", l->sku, "qty_requested",
                                                  (json_int_t)l->qty_requested, "qty_shipped",
                                                  (json_int_t)l->qty_shipped));
         /* A shipment that fills a backorder keeps its remainder on that backorder (flows.md
            §3.3: no second backorder); any other short line opens one. */
         if (!s->backorder[0] && l->qty_shipped < l->qty_requested &&
-            backorder_open(c, x->o, s->number, l->line_no, l->sku,
+            backorder_open(c, o, s->number, l->line_no, l->sku,
                            l->qty_requested - l->qty_shipped, e) < 0)
             goto fail;
     }
-    if (s->backorder[0] && backorder_shipment_done(c, s->backorder, s->number, total, e) < 0)
+    if (s->backorder[0] &&
+        backorder_shipment_done(c, o, s->backorder, s->number, total, e) < 0)
         goto fail;
-    json_object_set_new(x->audit, "shipped", shipped);
+    json_object_set_new(a->audit_after, "shipped", shipped);
     shipped = NULL;
-    if (billing_on_dispatch(c, s->number, e) < 0) /* BC1: the invoice of this dispatch */
-        return -1;
     /* expected_delivery_by = dispatch date + the customer's transit days (entities §6.2). */
     int64_t transit = 3;
-    if (db_int(c->db, e, &transit, "SELECT transit_days FROM customers WHERE code = ?", "s",
-               x->o->customer) < 0)
+    if (store_shipment_transit_days(c->db, e, o->customer, &transit) < 0)
         return -1;
-    char due[11];
-    date_format(flow_today(c) + (date_t)(transit > 0 && transit < 3650 ? transit : 0), due);
-    if (db_exec(c->db, e,
-                "UPDATE shipments SET dispatched_at = ?, feedback_to_csr_at = ?,"
-                " expected_delivery_by = ? WHERE number = ?",
-                "iiss", c->now, c->now, due, s->number) < 0)
-        return -1;
+    date_format(flow_today(c) + (date_t)(transit > 0 && transit < 3650 ? transit : 0),
+                s->expected_delivery_by);
+    s->dispatched_at = s->feedback_to_csr_at = c->now;
+    s->dirty |= SHD_DISPATCHED;
+    const char *due = s->expected_delivery_by;
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", x->o->customer);
-    if (notify(c, e, "shipment_dispatched", x->o->csr, s->number, NULL,
+    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    if (notify(c, e, "shipment_dispatched", o->csr, s->number, NULL,
                "发运单%s（订单%s）已发运：%s，运单号%s，托运站%s，预计%s前到货", s->number,
-               x->o->number, s->carrier, s->waybill, s->station, due) < 0 ||
-        (!is(x->o->um, x->o->csr) &&
-         notify(c, e, "shipment_dispatched", x->o->um, s->number, NULL,
-                "订单%s已发运（发运单%s，%s运单号%s），发运清单见发运单", x->o->number, s->number,
+               o->number, s->carrier, s->waybill, s->station, due) < 0 ||
+        (!is(o->um, o->csr) &&
+         notify(c, e, "shipment_dispatched", o->um, s->number, NULL,
+                "订单%s已发运（发运单%s，%s运单号%s），发运清单见发运单", o->number, s->number,
                 s->carrier, s->waybill) < 0) ||
         notify(c, e, "shipment_dispatched", cust, s->number, NULL,
-               "您的订单%s已发运：%s运单号%s，托运站%s，预计%s前到达", x->o->number, s->carrier,
+               "您的订单%s已发运：%s运单号%s，托运站%s，预计%s前到达", o->number, s->carrier,
                s->waybill, s->station, due) < 0)
         return -1;
-    x->close_order = true;
+    x->dispatched = x->close_order = true;
     return 0;
 fail:
     json_decref(shipped);
     return -1;
 }
 
-static int parse_at(struct sact *x, json_t *n, ts_t *at, struct osb_err *e)
+static int parse_at(struct ctx *c, json_t *n, ts_t *at, struct osb_err *e)
 {
     const char *s = jstr(n, "at");
-    *at = x->c->now;
+    *at = c->now;
     if (s && !ts_parse_rfc3339(s, at))
         return err_invalid(e, "at", "invalid_date",
                            "at must be a timestamp like 2026-11-22T09:30:00+08:00");
@@ -696,33 +753,35 @@ static const struct field_def track_fields[] = {
 static const struct record_def track_def = {"tracking_events", "id", "shipment", track_fields, 6};
 
 /* SP6: one tracking event; "exception" tells the CSR and the UM at once. */
-static int a_track(struct sact *x, struct osb_err *e)
+static int a_track(struct doc_act *a, struct osb_err *e)
 {
+    struct sdoc *x = a->doc;
     json_t *n;
-    if (record_check(&track_def, x->body, true, &n, e) < 0)
+    if (record_check(&track_def, a->body, true, &n, e) < 0)
         return -1;
     ts_t at;
     int rc = -1;
-    if (parse_at(x, n, &at, e) < 0)
+    if (parse_at(a->c, n, &at, e) < 0)
         goto out;
     const char *status = jstr(n, "status");
     const char *src = jstr(n, "source") ? jstr(n, "source") : "carrier_query";
-    if (db_exec(x->c->db, e,
-                "INSERT INTO tracking_events(shipment, at, status, location, source, note,"
-                " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,?)",
-                "sisssssi", x->s->number, at, status, jstr(n, "location"), src, jstr(n, "note"),
-                x->c->user.username, x->c->now) < 0)
-        goto out;
+    if (!x->s.new_tracking)
+        x->s.new_tracking = json_array();
+    json_array_append_new(x->s.new_tracking,
+                          json_pack("{sI ss ss? ss ss? ss sI}", "at", (json_int_t)at, "status",
+                                    status, "location", jstr(n, "location"), "source", src,
+                                    "note", jstr(n, "note"), "recorded_by",
+                                    a->c->user.username, "recorded_at", (json_int_t)a->c->now));
     json_object_set_new(
-        x->audit, "tracking",
+        a->audit_after, "tracking",
         json_pack("{ss ss? ss}", "status", status, "location", jstr(n, "location"), "source", src));
     if (strcmp(status, "exception") == 0) {
         const char *loc = jstr(n, "location") ? jstr(n, "location") : "";
-        if (notify(x->c, e, "shipment_exception", x->o->csr, x->s->number, NULL,
-                   "发运单%s运输异常（%s），请跟进", x->s->number, loc) < 0 ||
-            (!is(x->o->um, x->o->csr) &&
-             notify(x->c, e, "shipment_exception", x->o->um, x->s->number, NULL,
-                    "发运单%s运输异常（%s），请跟进", x->s->number, loc) < 0))
+        if (notify(a->c, e, "shipment_exception", x->o.csr, x->s.number, NULL,
+                   "发运单%s运输异常（%s），请跟进", x->s.number, loc) < 0 ||
+            (!is(x->o.um, x->o.csr) &&
+             notify(a->c, e, "shipment_exception", x->o.um, x->s.number, NULL,
+                    "发运单%s运输异常（%s），请跟进", x->s.number, loc) < 0))
             goto out;
     }
     rc = 0;
@@ -740,35 +799,34 @@ static const struct field_def deliver_fields[] = {
 static const struct record_def deliver_def = {"shipments", "number", "shipment", deliver_fields, 4};
 
 /* SP7: proof of delivery (who signed, when), and feedback to the CSR. */
-static int a_deliver(struct sact *x, struct osb_err *e)
+static int a_deliver(struct doc_act *a, struct osb_err *e)
 {
+    struct sdoc *x = a->doc;
+    struct ctx *c = a->c;
     json_t *n;
-    if (record_check(&deliver_def, x->body, true, &n, e) < 0)
+    if (record_check(&deliver_def, a->body, true, &n, e) < 0)
         return -1;
     ts_t at;
     int rc = -1;
-    if (parse_at(x, n, &at, e) < 0)
+    if (parse_at(c, n, &at, e) < 0)
         goto out;
-    if (at < x->s->dispatched_at) {
+    if (at < x->s.dispatched_at) {
         err_invalid(e, "at", "pod_before_dispatch",
                     "the goods cannot have been signed for before they were dispatched");
         goto out;
     }
     char ats[32], rec[32];
-    ts_format_rfc3339(at, x->c->cfg->tz_min, ats);
-    ts_format_rfc3339(x->c->now, x->c->cfg->tz_min, rec);
-    json_t *pod =
-        json_pack("{ss ss ss? ss ss}", "signed_by", jstr(n, "signed_by"), "at", ats, "note",
-                  jstr(n, "note"), "recorded_by", x->c->user.username, "recorded_at", rec);
-    rc = db_exec(x->c->db, e,
-                 "UPDATE shipments SET pod = ?, delivered_at = ?, feedback_to_csr_at = ?"
-                 " WHERE number = ?",
-                 "jiis", pod, at, x->c->now, x->s->number);
-    json_object_set_new(x->audit, "pod", pod);
-    if (rc < 0)
-        goto out;
-    rc = notify(x->c, e, "shipment_delivered", x->o->csr, x->s->number, NULL,
-                "发运单%s（订单%s）已签收：%s，%s", x->s->number, x->o->number,
+    ts_format_rfc3339(at, c->cfg->tz_min, ats);
+    ts_format_rfc3339(c->now, c->cfg->tz_min, rec);
+    json_decref(x->s.pod);
+    x->s.pod = json_pack("{ss ss ss? ss ss}", "signed_by", jstr(n, "signed_by"), "at", ats, "note",
+                         jstr(n, "note"), "recorded_by", c->user.username, "recorded_at", rec);
+    x->s.delivered_at = at;
+    x->s.feedback_to_csr_at = c->now;
+    x->s.dirty |= SHD_DELIVERED;
+    json_object_set(a->audit_after, "pod", x->s.pod);
+    rc = notify(c, e, "shipment_delivered", x->o.csr, x->s.number, NULL,
+                "发运单%s（订单%s）已签收：%s，%s", x->s.number, x->o.number,
                 jstr(n, "signed_by"), ats);
 out:
     json_decref(n);
@@ -777,159 +835,129 @@ out:
 
 /* Extension (flows.md §3.2): nothing can be shipped; every requested unit becomes a backorder
    and the reservation goes back to stock. */
-static int a_short_close(struct sact *x, struct osb_err *e)
+static int a_short_close(struct doc_act *a, struct osb_err *e)
 {
-    struct shipment *s = x->s;
+    struct sdoc *x = a->doc;
+    struct shipment *s = &x->s;
     json_t *none = json_array();
     int rc = -1;
     for (size_t li = 0; li < s->nlines; li++) {
         struct shipment_line *l = &s->lines[li];
-        if (release_unpicked(x->c, s, l, none, e) < 0)
+        if (release_unpicked(a->c, s, l, none, e) < 0)
             goto out;
         json_decref(l->picks);
         l->picks = json_array();
         l->has_shipped = true;
         l->qty_shipped = 0;
-        if (store_shipment_line_save(x->c->db, e, s->number, l) < 0)
-            goto out;
         if (!s->backorder[0] &&
-            backorder_open(x->c, x->o, s->number, l->line_no, l->sku, l->qty_requested, e) < 0)
+            backorder_open(a->c, &x->o, s->number, l->line_no, l->sku, l->qty_requested, e) < 0)
             goto out;
     }
-    if (s->backorder[0] && backorder_shipment_done(x->c, s->backorder, s->number, 0, e) < 0)
+    if (s->backorder[0] && backorder_shipment_done(a->c, &x->o, s->backorder, s->number, 0, e) < 0)
         goto out;
-    rc = notify(x->c, e, "shipment_short_closed", x->o->csr, s->number, NULL,
+    rc = notify(a->c, e, "shipment_short_closed", x->o.csr, s->number, NULL,
                 "发运单%s无货可发，已关闭，全部数量转为欠货", s->number);
 out:
     json_decref(none);
     return rc;
 }
 
-typedef int (*sact_fn)(struct sact *x, struct osb_err *e);
+static int save(struct doc_act *a, struct osb_err *e)
+{
+    struct sdoc *x = a->doc;
+    if (store_shipment_save(a->c->db, e, &x->s, doc_state_str(&shipment_doc, a->to),
+                            a->c->now) < 0)
+        return -1;
+    /* BC1: the invoice of this dispatch reads the shipped quantities just saved. */
+    if (x->dispatched && billing_on_dispatch(a->c, x->s.number, e) < 0)
+        return -1;
+    return x->close_order ? shipment_close_order_if_done(a->c, x->s.order_no, e) : 0;
+}
 
-static const sact_fn handlers[SA__COUNT] = {
+static int event(struct doc_act *a, struct osb_err *e)
+{
+    struct sdoc *x = a->doc;
+    if (a->comment)
+        json_object_set_new(a->audit_after, "comment", json_string(a->comment));
+    return store_shipment_event(a->c->db, e, x->s.number, a->c->now,
+                                shipment_step((enum shipment_action)a->action),
+                                shipment_doc.actions[a->action].name, a->c->user.username,
+                                doc_state_str(&shipment_doc, a->from),
+                                doc_state_str(&shipment_doc, a->to), a->comment);
+}
+
+/* The kernel checks the comment's type and byte length; a comment is also text without
+   control characters (but newlines) and at most 2,000 characters, as every text field. */
+static int check(struct doc_act *x, struct osb_err *e)
+{
+    if (x->comment && !valid_text(x->comment, 2000, true))
+        return err_invalid(e, "comment", "too_long", "comment is too long or not plain text");
+    return 0;
+}
+
+static const doc_run_fn run[SA__COUNT] = {
     [SA_RECEIVE] = a_receive,   [SA_PICK] = a_pick,
     [SA_CHECK] = a_check,       [SA_BOOK] = a_book,
     [SA_DISPATCH] = a_dispatch, [SA_TRACK] = a_track,
     [SA_DELIVER] = a_deliver,   [SA_SHORT_CLOSE] = a_short_close,
 };
 
-/* The body keys each action accepts (the handlers check their values). */
-static const char *const *fields_of(enum shipment_action a)
+static const struct doc_kind kind = {
+    .type = &shipment_doc,
+    .load = load,
+    .free = sfree,
+    .state = sstate,
+    .version = sversion,
+    .who = who,
+    .check = check,
+    .run = run,
+    .save = save,
+    .event = event,
+    .json = answer,
+};
+
+int shipment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    static const char *const common[] = {"comment", NULL};
-    static const char *const lines[] = {"comment", "lines", NULL};
-    static const char *const book[] = {"comment", "carrier", "station", "waybill", NULL};
-    static const char *const track[] = {"comment", "status", "location", "at",
-                                        "source",  "note",   NULL};
-    static const char *const deliver[] = {"comment", "signed_by", "at", "note", NULL};
-    switch (a) {
-    case SA_PICK:
-    case SA_CHECK:
-        return lines;
-    case SA_BOOK:
-        return book;
-    case SA_TRACK:
-        return track;
-    case SA_DELIVER:
-        return deliver;
-    default:
-        return common;
-    }
+    return doc_get(c, &kind, number, out, e);
 }
 
-static int body_only(json_t *body, const char *const *allowed, struct osb_err *e)
+/* A shipment as lists show it: without its timeline, with allowed_actions. */
+static int item(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    if (!json_is_object(body))
-        return err_bad(e, NULL, "the body must be a JSON object");
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v)
-    {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
-            ok = ok || strcmp(*a, k) == 0;
-        if (!ok)
-            return err_bad(e, k, "unknown field '%s'", k);
-    }
-    json_t *cm = json_object_get(body, "comment");
-    if (cm && !json_is_null(cm)) {
-        if (!json_is_string(cm))
-            return err_bad(e, "comment", "comment must be a string");
-        if (!valid_text(json_string_value(cm), 2000, true))
-            return err_invalid(e, "comment", "too_long", "comment is too long");
-    }
-    return 0;
+    *out = NULL;
+    void *d = NULL;
+    int f = load(c, number, &d, e);
+    if (f <= 0)
+        return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no shipment '%s'", number);
+    int rc = view(c, number, false, out, e);
+    if (rc == 0)
+        doc_answer_actions(c, &kind, d, *out);
+    sfree(d);
+    return rc;
 }
 
-static int record(struct sact *x, enum shipment_action a, struct osb_err *e)
+int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, struct osb_err *e)
 {
-    const struct shipment_action_def *d = shipment_action(a);
-    struct ctx *c = x->c;
-    x->s->state = d->to;
-    if (store_shipment_update(c->db, e, x->s, c->now) < 0 ||
-        store_shipment_event(c->db, e, x->s->number, c->now, d->step, d->name, c->user.username,
-                             shipment_state_str(x->from), shipment_state_str(x->s->state),
-                             x->comment) < 0)
+    *out = NULL;
+    if (doc_state_filter(&shipment_doc, q->state, e) < 0)
         return -1;
-    json_t *before = json_pack("{ss sI}", "state", shipment_state_str(x->from), "version",
-                               (json_int_t)x->s->version);
-    json_object_set_new(x->audit, "state", json_string(shipment_state_str(x->s->state)));
-    json_object_set_new(x->audit, "version", json_integer(x->s->version + 1));
-    if (x->comment)
-        json_object_set_new(x->audit, "comment", json_string(x->comment));
-    int rc = flow_audit(c, e, d->name, "shipment", x->s->number, before, x->audit);
-    json_decref(before);
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    struct shipment_filter f = {q->state, q->order, q->customer, q->cursor, q->limit};
+    json_t *nums;
+    char *next;
+    if (store_shipment_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, item, out, e);
+    json_decref(nums);
+    free(next);
     return rc;
 }
 
 int shipment_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
                  struct osb_err *e)
 {
-    *out = NULL;
-    int ai = shipment_action_parse(action);
-    if (ai < 0)
-        return err_set(e, ERR_NOT_FOUND, "no shipment action '%s'", action);
-    enum shipment_action act = (enum shipment_action)ai;
-    const struct shipment_action_def *d = shipment_action(act);
-    struct shipment *s = xcalloc(1, sizeof *s);
-    struct order *o = xcalloc(1, sizeof *o);
-    struct order_customer cu;
-    struct sact x = {c, s, o, &cu, body, SS_NONE, NULL, json_object(), false};
-    int rc = -1;
-    if (load(c, number, s, o, &cu, e) < 0) {
-        free(s), free(o);
-        json_decref(x.audit);
-        return -1;
-    }
-    x.from = s->state;
-    if (body_only(body, fields_of(act), e) < 0)
-        goto out;
-    if (!perm_may_act(d->perm, c->user.role)) {
-        err_forbidden(e, "role", "the role %s may not %s a shipment", role_str(c->user.role),
-                      d->name);
-        goto out;
-    }
-    if (!shipment_action_allowed_from(act, s->state)) {
-        err_state(e, shipment_state_str(s->state), "a shipment in state %s cannot %s",
-                  shipment_state_str(s->state), d->name);
-        goto out;
-    }
-    if (flow_check_version(c, e, s->version) < 0)
-        goto out;
-    x.comment = jstr(body, "comment");
-    if (handlers[act](&x, e) < 0 || record(&x, act, e) < 0)
-        goto out;
-    if (x.close_order && shipment_close_order_if_done(c, s->order_no, e) < 0)
-        goto out;
-    rc = shipment_json(c, number, true, out, e);
-out:
-    json_decref(x.audit);
-    store_shipment_release(s);
-    store_order_release(o);
-    free(s);
-    free(o);
-    return rc;
+    return doc_act(c, &kind, number, action, body, out, e);
 }
 
 /* ---- for backorders ----------------------------------------------------------------------- */
@@ -939,20 +967,12 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
                                   struct osb_err *e)
 {
     /* The warehouse that can fill it all, preferring the order's own; else the one with most. */
-    json_t *w = NULL;
-    int rc = db_row(c->db, e, &w,
-                    /* a derived table: PostgreSQL sorts by an output column only when it
-                       stands alone (not in "free >= ?") */
-                    "SELECT code, free FROM (SELECT w.code, coalesce((SELECT"
-                    " sum(l.on_hand - l.reserved) FROM stock_lots l WHERE l.warehouse = w.code"
-                    " AND l.sku = ?1 AND l.quality = 'ok'), 0) AS free FROM warehouses w"
-                    " WHERE w.active = 1) AS x"
-                    " ORDER BY free >= ?2 DESC, code = ?3 DESC, free DESC, code LIMIT 1",
-                    "sis", sku, qty, o->warehouse);
+    char wh[40] = "";
+    int64_t free_qty = 0;
+    int rc = store_shipment_best_warehouse(c->db, e, sku, qty, o->warehouse, wh, &free_qty);
     if (rc < 0)
         return -1;
-    if (rc == 0 || jint(w, "free") <= 0) {
-        json_decref(w);
+    if (rc == 0 || free_qty <= 0) {
         err_invalid(e, "sku", "insufficient_stock",
                     "no warehouse has free stock of %s to schedule this backorder", sku);
         e->extra = json_pack("{ss}", "sku", sku);
@@ -962,9 +982,8 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
     snprintf(s->order_no, sizeof s->order_no, "%s", o->number);
     snprintf(s->delivery_note, sizeof s->delivery_note, "%s", o->delivery_note);
     snprintf(s->backorder, sizeof s->backorder, "%s", bo);
-    snprintf(s->warehouse, sizeof s->warehouse, "%s", jstr(w, "code"));
+    snprintf(s->warehouse, sizeof s->warehouse, "%s", wh);
     snprintf(s->scr, sizeof s->scr, "%s", o->scr);
-    json_decref(w);
     s->state = SS_NEW;
     s->released_at = c->now; /* its own 24 h clock (flows.md §3.3) */
     s->nlines = 1;
@@ -976,9 +995,9 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
     l->picks = json_array();
     rc = -1;
     json_t *lots = NULL;
-    if (flow_docno(c, e, "FH", s->number) < 0 || store_shipment_insert(c->db, e, s, c->now) < 0)
+    if (flow_docno(c, e, "FH", s->number) < 0)
         goto out;
-    lots = fefo_lots(c, s->warehouse, sku, e);
+    lots = store_stock_fefo(c->db, e, s->warehouse, sku);
     if (!lots)
         goto out;
     int64_t want = qty;
@@ -1000,7 +1019,7 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
     }
     json_t *after = json_pack("{ss ss ss ss sO}", "state", "new", "order", o->number, "backorder",
                               bo, "warehouse", s->warehouse, "reserved", l->reserved);
-    if (store_shipment_line_save(c->db, e, s->number, l) < 0 ||
+    if (store_shipment_insert(c->db, e, s, c->now) < 0 ||
         store_shipment_event(c->db, e, s->number, c->now, "SP", "schedule", c->user.username, NULL,
                              "new", bo) < 0 ||
         flow_audit(c, e, "create", "shipment", s->number, NULL, after) < 0) {
@@ -1031,32 +1050,25 @@ int shipment_cancel_pending(struct ctx *c, const char *number, const char *why, 
     }
     rc = -1;
     enum shipment_state from = s->state;
+    int64_t version = s->version;
+    json_t *none = json_array();
     if (from == SS_DISPATCHED || from == SS_DELIVERED || from == SS_CANCELLED) {
         err_state(e, shipment_state_str(from), "shipment %s is already %s", number,
                   shipment_state_str(from));
         goto out;
     }
-    json_t *none = json_array();
     for (size_t i = 0; i < s->nlines; i++) {
         struct shipment_line *l = &s->lines[i];
-        if (release_unpicked(c, s, l, none, e) < 0) {
-            json_decref(none);
+        if (release_unpicked(c, s, l, none, e) < 0)
             goto out;
-        }
         json_decref(l->picks);
         l->picks = json_array();
-        if (store_shipment_line_save(c->db, e, number, l) < 0) {
-            json_decref(none);
-            goto out;
-        }
     }
-    json_decref(none);
-    s->state = SS_CANCELLED;
     json_t *before =
-        json_pack("{ss sI}", "state", shipment_state_str(from), "version", (json_int_t)s->version);
+        json_pack("{ss sI}", "state", shipment_state_str(from), "version", (json_int_t)version);
     json_t *after = json_pack("{ss sI ss}", "state", "cancelled", "version",
-                              (json_int_t)(s->version + 1), "reason", why);
-    if (store_shipment_update(c->db, e, s, c->now) == 0 &&
+                              (json_int_t)(version + 1), "reason", why);
+    if (store_shipment_save(c->db, e, s, "cancelled", c->now) == 0 &&
         store_shipment_event(c->db, e, number, c->now, "SP", "cancel", c->user.username,
                              shipment_state_str(from), "cancelled", why) == 0 &&
         flow_audit(c, e, "cancel", "shipment", number, before, after) == 0)
@@ -1064,6 +1076,7 @@ int shipment_cancel_pending(struct ctx *c, const char *number, const char *why, 
     json_decref(before);
     json_decref(after);
 out:
+    json_decref(none);
     store_shipment_release(s);
     free(s);
     return rc;
@@ -1071,36 +1084,30 @@ out:
 
 int shipment_close_order_if_done(struct ctx *c, const char *order_no, struct osb_err *e)
 {
-    char *st = NULL;
-    int64_t pending = 0, open = 0;
-    if (db_text(c->db, e, &st, "SELECT state FROM orders WHERE number = ?", "s", order_no) < 0)
+    struct order *o = xcalloc(1, sizeof *o);
+    int rc = store_order_load(c->db, e, order_no, o);
+    bool released = rc == 1 && o->state == OS_RELEASED;
+    if (rc == 1)
+        store_order_release(o);
+    free(o);
+    if (rc < 0)
         return -1;
-    bool released = st && strcmp(st, "released") == 0;
-    free(st);
     if (!released)
         return 0;
-    if (db_int(c->db, e, &pending,
-               "SELECT count(*) FROM shipments WHERE order_no = ? AND state IN"
-               " ('new', 'received', 'picked', 'checked', 'booked')",
-               "s", order_no) < 0 ||
-        db_int(c->db, e, &open,
-               "SELECT count(*) FROM backorders WHERE order_no = ? AND state = 'open'", "s",
-               order_no) < 0)
+    int64_t pending = 0;
+    if (store_shipment_order_pending(c->db, e, order_no, &pending) < 0)
         return -1;
-    if (pending || open)
+    if (pending)
         return 0;
     const char *why = "全部发运（或欠货已取消），订单关闭";
     json_t *before = json_pack("{ss}", "state", "released");
     json_t *after = json_pack("{ss}", "state", "closed");
-    int rc = (db_exec(c->db, e,
-                      "UPDATE orders SET state = 'closed', closed_at = ?, updated_at = ?,"
-                      " version = version + 1 WHERE number = ?",
-                      "iis", c->now, c->now, order_no) < 0 ||
-              store_order_event(c->db, e, order_no, c->now, "SP", "close", c->user.username, NULL,
-                                "released", "closed", why) < 0 ||
-              flow_audit(c, e, "close", "order", order_no, before, after) < 0)
-                 ? -1
-                 : 0;
+    rc = (store_shipment_close_order(c->db, e, order_no, c->now) < 0 ||
+          store_order_event(c->db, e, order_no, c->now, "SP", "close", c->user.username, NULL,
+                            "released", "closed", why) < 0 ||
+          flow_audit(c, e, "close", "order", order_no, before, after) < 0)
+             ? -1
+             : 0;
     json_decref(before);
     json_decref(after);
     return rc;

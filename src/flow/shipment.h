@@ -1,8 +1,9 @@
 /*
- * shipment.h — the SP flow (flows.md §3, api.md §3.4): reading shipments and every action of
- * the shipment state machine, from receive to proof of delivery, with the stock moves each one
- * implies. Backorders (flow/backorder.c) and the delivery note (flow/delivery_note.c) use the
- * helpers at the end.
+ * shipment.h — the SP flow (flows.md §3, api.md §3.4) on the document kernel: reading
+ * shipments (with allowed_actions) and every action of the shipment state machine, from receive
+ * to proof of delivery, with the stock moves each one implies and the backorders it opens and
+ * fulfils. The backorder document (flow/backorder.c) sits above this file and uses the helpers
+ * at the end; this file never includes flow/backorder.h.
  *
  * Each call runs inside the caller's transaction; on error nothing it wrote survives.
  * Answers are owned by the caller.
@@ -29,8 +30,7 @@ int shipment_list(struct ctx *c, const struct shipment_query *q, json_t **out, s
 int shipment_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
                  struct osb_err *e);
 
-/* ---- for backorders and delivery notes ------------------------------------------------- */
-
+/* ---- for backorders ----------------------------------------------------------------------- */
 
 /* A new shipment (state new) of o that fills backorder bo: qty of sku (order line line_no),
    requested in full, with what is free reserved first-expiring-first in the warehouse that
@@ -46,5 +46,9 @@ int shipment_cancel_pending(struct ctx *c, const char *number, const char *why, 
 /* Extension (entities §5.1): a released order whose shipments are all dispatched (or
    cancelled) and that has no open backorder becomes closed. */
 int shipment_close_order_if_done(struct ctx *c, const char *order_no, struct osb_err *e);
+
+/* "M牌婴儿配方奶粉1段 900g/听 60听（5箱）" — what the customer reads on notes and notices
+   (malloc'ed; NULL with e set on error). */
+char *shipment_describe(struct ctx *c, const char *sku, int64_t qty, struct osb_err *e);
 
 #endif

@@ -86,12 +86,15 @@ static int list(struct req *r, const struct record_def *d, struct osb_err *e)
     return 0;
 }
 
+/* One handler a line. */
+/* clang-format off */
 #define MD_DEF(name, def)                                                                      \
     int h_##name##_create(struct req *r, struct osb_err *e) { return create(r, &def, e); }     \
     int h_##name##_list(struct req *r, struct osb_err *e) { return list(r, &def, e); }         \
     int h_##name##_get(struct req *r, struct osb_err *e) { return get(r, &def, e); }           \
     int h_##name##_patch(struct req *r, struct osb_err *e) { return patch(r, &def, e); }       \
     int h_##name##_history(struct req *r, struct osb_err *e) { return history(r, &def, e); }
+/* clang-format on */
 
 MD_DEF(markets, rd_market)
 MD_DEF(regions, rd_region)
@@ -109,8 +112,11 @@ static int import(struct req *r, const struct record_def *d, struct osb_err *e)
     return 0;
 }
 
+/* One handler a line. */
+/* clang-format off */
 int h_customers_import(struct req *r, struct osb_err *e) { return import(r, &rd_customer, e); }
 int h_products_import(struct req *r, struct osb_err *e) { return import(r, &rd_product, e); }
+/* clang-format on */
 
 int h_customer_credit(struct req *r, struct osb_err *e)
 {

@@ -4,6 +4,7 @@
  * GET /kpis/{name}/items, GET /reports/osb_meeting.
  */
 #include "flow/kpi.h"
+#include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "http/handlers.h"
 

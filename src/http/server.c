@@ -264,7 +264,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     static const char api[] = "/api/v1";
     bool is_api = strncmp(url, api, sizeof api - 1) == 0 &&
                   (url[sizeof api - 1] == '/' || url[sizeof api - 1] == '\0');
-    if (!is_api) {
+    /* The OpenAPI 3 description of the route table is a file of the web UI's folder
+       (web/openapi.json), public like the UI; tests/scenario/test_openapi.py holds it against
+       the route table. */
+    bool is_openapi = strcmp(url, "/api/v1/openapi.json") == 0;
+    if (!is_api || is_openapi) {
         if (*con_cls == NULL) {
             *con_cls = (void *)1;
             return MHD_YES;
@@ -275,7 +279,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         if (strcmp(method, "GET") && strcmp(method, "HEAD"))
             return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
-        return serve_static(conn, url);
+        return serve_static(conn, is_openapi ? "/openapi.json" : url);
     }
     struct conn_state *cs = *con_cls;
     if (!cs) {

@@ -30,12 +30,18 @@ int h_me(struct req *r, struct osb_err *e)
     (void)e;
     const struct user *u = &r->ctx.user;
     /* proxy_for: the SLT member this user signs for as secretary (the UI offers proxy
-       signatures with it). */
+       signatures with it); can: what the UI offers beyond documents (rules/perm.h), so the
+       web holds no copy of the permissions matrix. */
+    const char *caps[16];
+    size_t n = perm_caps(u->role, caps, sizeof caps / sizeof caps[0]);
+    json_t *can = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(can, json_string(caps[i]));
     resp_json(r, 200,
-              json_pack("{ss ss ss so so so}", "username", u->username, "name", u->name, "role",
-                        role_str(u->role), "market",
+              json_pack("{ss ss ss so so so so}", "username", u->username, "name", u->name,
+                        "role", role_str(u->role), "market",
                         u->market[0] ? json_string(u->market) : json_null(), "region",
                         u->region[0] ? json_string(u->region) : json_null(), "proxy_for",
-                        u->proxy_for[0] ? json_string(u->proxy_for) : json_null()));
+                        u->proxy_for[0] ? json_string(u->proxy_for) : json_null(), "can", can));
     return 0;
 }

@@ -37,22 +37,20 @@ bool doc_action_from(const struct doc_type *t, int a, int s)
            (t->actions[a].from & DOC_BIT(s)) != 0;
 }
 
-char doc_perm_symbol(const struct doc_type *t, int a, enum role r)
+char doc_symbol(const struct doc_type *t, int a, enum role r)
 {
     if (a < 0 || (size_t)a >= t->nactions)
         return '-';
     const struct doc_action *d = &t->actions[a];
-    char s = perm_symbol(d->perm, r);
     int also = DOC_ALSO_ROW(d->flags);
-    if (also < 0 || also >= P__COUNT || (s != '-' && s != 'R'))
-        return s;
-    char s2 = perm_symbol((enum perm_action)also, r);
-    return s2 != '-' ? s2 : s;
+    if (!perm_may_act(d->perm, r) && also >= 0 && perm_may_act((enum perm_action)also, r))
+        return perm_symbol((enum perm_action)also, r);
+    return perm_symbol(d->perm, r);
 }
 
 bool doc_role_may(const struct doc_type *t, int a, enum role r)
 {
-    char s = doc_perm_symbol(t, a, r);
+    char s = doc_symbol(t, a, r);
     return s != '-' && s != 'R';
 }
 

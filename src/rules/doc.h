@@ -32,11 +32,14 @@ enum {
     DOC_PROXY = 1u << 0, /* may be signed on behalf of an SLT member by their secretary
                             (on_behalf_of + confirmed_by_phone, numbering-and-rules §3 'P') */
 };
-/* A second matrix row that also lets its holders act, for an action the spec gives to the
-   roles of two rows (invoice request `return`: csr and finance, flows.md §5). Kept in the
-   flags' upper bits so every table keeps its six initialisers. */
+
+/* Action flag: a second matrix row that also lets a role act, for an action the flows give to
+   the roles of two rows (a return's cancel: its creator or the UM; a refund's reject: the
+   approver or finance); kind->who then says which applies when. A flag, not a field, so that
+   every table's positional initializers stay as they are. */
 #define DOC_ALSO(row) (((unsigned)(row) + 1u) << 8)
-#define DOC_ALSO_ROW(flags) ((int)((flags) >> 8) - 1) /* -1: none */
+/* The row DOC_ALSO put into flags, or -1. */
+#define DOC_ALSO_ROW(flags) ((int)((flags) >> 8) - 1)
 
 struct doc_action {
     const char *name;           /* the path segment: "approve", "confirm-receipt" */
@@ -44,7 +47,7 @@ struct doc_action {
     unsigned from;              /* DOC_BIT set of the states the action starts from */
     int to;                     /* the state after it, DOC_TO_SAME or DOC_TO_DECIDED */
     const char *const *fields;  /* body fields besides "comment" (NULL-terminated), or NULL */
-    unsigned flags;             /* DOC_PROXY, DOC_ALSO(row) */
+    unsigned flags;             /* DOC_PROXY */
 };
 
 struct doc_type {
@@ -63,11 +66,12 @@ int doc_state_parse(const struct doc_type *t, const char *s);
 int doc_action_parse(const struct doc_type *t, const char *name);
 /* May action a start from state s? */
 bool doc_action_from(const struct doc_type *t, int a, int s);
-/* Does the matrix row of action a let role r act at all (any symbol but '-' and 'R')? */
+/* Does the matrix row of action a (or its DOC_ALSO row) let role r act at all (any symbol
+   but '-' and 'R')? */
 bool doc_role_may(const struct doc_type *t, int a, enum role r);
-/* The symbol for role r of action a: its row's, or with DOC_ALSO the acting one of the two
-   rows ('R' when they only read, '-' when neither names r). */
-char doc_perm_symbol(const struct doc_type *t, int a, enum role r);
+/* The matrix symbol of role r for action a: that of its row when it lets r act, else that of
+   its DOC_ALSO row when that does, else that of its row. */
+char doc_symbol(const struct doc_type *t, int a, enum role r);
 /* Is field a body field of action a ("comment" always is)? */
 bool doc_action_field(const struct doc_type *t, int a, const char *field);
 /* Writes into out the indexes of the actions ok[] marks, sorted by name; returns how many. */

@@ -2,14 +2,26 @@
  * doc_types.c — the list of every document type of this build (rules/doc.h doc_types[]).
  * A new document type adds its table here.
  */
+#include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
+#include "rules/osb_issue.h"
+#include "rules/refund.h"
+#include "rules/returns.h"
+#include "rules/shipment.h"
 #include "rules/statement.h"
+#include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
     &contract_doc,
+    &shipment_doc,
+    &backorder_doc,
+    &return_doc,
+    &refund_doc,
+    &write_off_doc,
+    &osb_issue_doc,
     &invoice_request_doc,
     &instrument_doc,
     &statement_doc,

@@ -165,3 +165,48 @@ bool scope_sees_credit(enum role r)
         return true;
     }
 }
+
+bool perm_reads_money(enum role r)
+{
+    switch (r) {
+    case ROLE_WAREHOUSE:
+    case ROLE_CUSTOMER_SERVICE:
+    case ROLE_MARKETING:
+    case ROLE_ADMIN:
+    case ROLE_CUSTOMER:
+    case ROLE_NONE:
+    case ROLE__COUNT:
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool perm_reads_quota(enum role r)
+{
+    return r != ROLE_WAREHOUSE && r != ROLE_CUSTOMER_SERVICE && r != ROLE_CUSTOMER &&
+           r != ROLE_NONE && r != ROLE__COUNT;
+}
+
+size_t perm_caps(enum role r, const char **out, size_t max)
+{
+    const struct {
+        const char *name;
+        bool yes;
+    } caps[] = {
+        {"customer.create", perm_may_act(P_CUSTOMER_CREATE, r)},
+        {"order.create", perm_may_act(P_ORDER_CREATE, r)},
+        {"payment.create", perm_may_act(P_PAYMENT, r)},
+        {"product.create", perm_may_act(P_PRODUCT_EDIT, r)},
+        {"credit.read", scope_sees_credit(r)},
+        {"money.read", perm_reads_money(r)},
+        {"quota.read", perm_reads_quota(r)},
+        {"users.read", perm_may_read(P_ORG_ADMIN, r)},
+        {"audit.read", perm_may_read(P_AUDIT_READ, r)},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0] && n < max; i++)
+        if (caps[i].yes)
+            out[n++] = caps[i].name;
+    return n;
+}

@@ -11,6 +11,7 @@
 #define OSB_PERM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum role {
     ROLE_NONE = -1,
@@ -131,5 +132,17 @@ bool scope_sees_customer(const struct scope_user *u, const struct scope_customer
 bool scope_owns_customer(const struct scope_user *u, const struct scope_customer *c);
 /* Roles that may see a customer's credit figures (limit, exposure, overdue). */
 bool scope_sees_credit(enum role r);
+/* Roles that read customers' money at all (numbering-and-rules.md §4): all but the warehouse
+   (no prices), customer service (no ledger), marketing (AR only in aggregate) and admin
+   (master data only). */
+bool perm_reads_money(enum role r);
+/* Roles that read quotas: all but the warehouse and customer service. */
+bool perm_reads_quota(enum role r);
+
+/* What the UI may offer a role beyond the documents (whose buttons come from each document's
+   allowed_actions): "customer.create", "order.create", "payment.create", "product.create",
+   "credit.read", "money.read", "quota.read", "users.read", "audit.read". Writes the names that
+   apply to r into out (at most max); returns how many. GET /me answers them as `can`. */
+size_t perm_caps(enum role r, const char **out, size_t max);
 
 #endif

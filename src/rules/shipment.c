@@ -1,75 +1,55 @@
 /*
- * shipment.c — the SP state machine table and the batch arithmetic of picking
+ * shipment.c — the SP state machine table (a document type, rules/doc.h) and the batch arithmetic of picking
  * (rules/shipment.h).
  */
 #include "rules/shipment.h"
 
 #include <string.h>
 
-static const char *const state_names[SS__COUNT] = {
-    "new", "received", "picked", "checked", "booked", "dispatched", "delivered", "cancelled",
+static const char *const states[] = {"new",        "received",  "picked",    "checked", "booked",
+                                     "dispatched", "delivered", "cancelled", NULL};
+static const char *const lines_fields[] = {"lines", NULL};
+static const char *const book_fields[] = {"carrier", "station", "waybill", NULL};
+static const char *const track_fields[] = {"status", "location", "at", "source", "note", NULL};
+static const char *const deliver_fields[] = {"signed_by", "at", "note", NULL};
+
+#define B(s) DOC_BIT(s)
+
+/* flows.md §3.2, one row per action; the re-pick row (checked → picked) is folded into pick. */
+static const struct doc_action actions[SA__COUNT] = {
+    [SA_RECEIVE] = {"receive", P_SHIPMENT_WORK, B(SS_NEW), SS_RECEIVED, NULL, 0},
+    [SA_PICK] = {"pick", P_SHIPMENT_WORK, B(SS_RECEIVED) | B(SS_PICKED) | B(SS_CHECKED), SS_PICKED,
+                 lines_fields, 0},
+    [SA_CHECK] = {"check", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED), SS_CHECKED,
+                  lines_fields, 0},
+    [SA_BOOK] = {"book", P_SHIPMENT_WORK, B(SS_CHECKED), SS_BOOKED, book_fields, 0},
+    [SA_DISPATCH] = {"dispatch", P_SHIPMENT_WORK, B(SS_BOOKED), SS_DISPATCHED, NULL, 0},
+    [SA_TRACK] = {"track", P_SHIPMENT_TRACK, B(SS_DISPATCHED), DOC_TO_SAME, track_fields, 0},
+    [SA_DELIVER] = {"deliver", P_SHIPMENT_DELIVER, B(SS_DISPATCHED), SS_DELIVERED, deliver_fields,
+                    0},
+    [SA_SHORT_CLOSE] = {"short-close", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED),
+                        SS_CANCELLED, NULL, 0},
 };
+
+const struct doc_type shipment_doc = {"shipments", "shipment", states, actions, SA__COUNT};
+
+static const char *const steps[SA__COUNT] = {"SP1", "SP2", "SP3", "SP4",
+                                             "SP5", "SP6", "SP7", "SP5"};
+
+const char *shipment_step(enum shipment_action a)
+{
+    return (a >= 0 && a < SA__COUNT) ? steps[a] : "SP";
+}
 
 const char *shipment_state_str(enum shipment_state s)
 {
-    return (s >= 0 && s < SS__COUNT) ? state_names[s] : "";
+    return doc_state_str(&shipment_doc, s);
 }
 
 enum shipment_state shipment_state_parse(const char *s)
 {
-    for (int i = 0; s && i < SS__COUNT; i++)
-        if (strcmp(s, state_names[i]) == 0)
-            return (enum shipment_state)i;
-    return SS_NONE;
-}
-
-#define B(s) (1u << (s))
-
-/* flows.md §3.2, one row per action; the re-pick row (checked → picked) is folded into pick. */
-static const struct shipment_action_def actions[SA__COUNT] = {
-    [SA_RECEIVE] = {"receive", "SP1", B(SS_NEW), SS_RECEIVED, P_SHIPMENT_WORK},
-    [SA_PICK] = {"pick", "SP2", B(SS_RECEIVED) | B(SS_PICKED) | B(SS_CHECKED), SS_PICKED,
-                 P_SHIPMENT_WORK},
-    [SA_CHECK] = {"check", "SP3", B(SS_PICKED) | B(SS_CHECKED), SS_CHECKED, P_SHIPMENT_WORK},
-    [SA_BOOK] = {"book", "SP4", B(SS_CHECKED), SS_BOOKED, P_SHIPMENT_WORK},
-    [SA_DISPATCH] = {"dispatch", "SP5", B(SS_BOOKED), SS_DISPATCHED, P_SHIPMENT_WORK},
-    [SA_TRACK] = {"track", "SP6", B(SS_DISPATCHED), SS_DISPATCHED, P_SHIPMENT_TRACK},
-    [SA_DELIVER] = {"deliver", "SP7", B(SS_DISPATCHED), SS_DELIVERED, P_SHIPMENT_DELIVER},
-    [SA_SHORT_CLOSE] = {"short-close", "SP5", B(SS_PICKED) | B(SS_CHECKED), SS_CANCELLED,
-                        P_SHIPMENT_WORK},
-};
-
-const struct shipment_action_def *shipment_action(enum shipment_action a)
-{
-    return (a >= 0 && a < SA__COUNT) ? &actions[a] : NULL;
-}
-
-int shipment_action_parse(const char *name)
-{
-    for (int i = 0; name && i < SA__COUNT; i++)
-        if (strcmp(actions[i].name, name) == 0)
-            return i;
-    return -1;
-}
-
-bool shipment_action_allowed_from(enum shipment_action a, enum shipment_state s)
-{
-    return a >= 0 && a < SA__COUNT && s >= 0 && s < SS__COUNT && (actions[a].from & B(s));
-}
-
-static const char *const bo_names[BS__COUNT] = {"open", "fulfilled", "cancelled"};
-
-const char *backorder_state_str(enum backorder_state s)
-{
-    return (s >= 0 && s < BS__COUNT) ? bo_names[s] : "";
-}
-
-enum backorder_state backorder_state_parse(const char *s)
-{
-    for (int i = 0; s && i < BS__COUNT; i++)
-        if (strcmp(s, bo_names[i]) == 0)
-            return (enum backorder_state)i;
-    return BS_NONE;
+    int i = doc_state_parse(&shipment_doc, s);
+    return i < 0 ? SS_NONE : (enum shipment_state)i;
 }
 
 /* ---- picking ---------------------------------------------------------------------------- */

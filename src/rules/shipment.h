@@ -1,12 +1,13 @@
 /*
- * shipment.h — the SP state machine (flows.md §3.2), the backorder states (§3.3, api.md §4) and
- * the pure batch arithmetic of picking: where a pick comes from, how the reservation follows
+ * shipment.h — the SP state machine (flows.md §3.2) as a document table, and the pure batch
+ * arithmetic of picking: where a pick comes from, how the reservation follows
  * it, and how a count trims it. Nothing here reads the database or the clock; the flow
  * (flow/shipment.c) loads the lots, calls these, and writes the moves they imply.
  */
 #ifndef OSB_RULES_SHIPMENT_H
 #define OSB_RULES_SHIPMENT_H
 
+#include "rules/doc.h"
 #include "rules/perm.h"
 
 #include <stdbool.h>
@@ -41,24 +42,12 @@ enum shipment_action {
     SA__COUNT
 };
 
-struct shipment_action_def {
-    const char *name;       /* path segment: "short-close" */
-    const char *step;       /* timeline step: "SP1" … "SP7" */
-    unsigned from;          /* bit set of enum shipment_state the action may start from */
-    enum shipment_state to; /* the state it lands in */
-    enum perm_action perm;
-};
+/* The shipment as a document (rules/doc.h): its states (enum shipment_state) and one row per
+   action of flows.md §3.2 (the re-pick row checked → picked is folded into pick). */
+extern const struct doc_type shipment_doc;
 
-const struct shipment_action_def *shipment_action(enum shipment_action a);
-/* The action named by a path segment, or -1. */
-int shipment_action_parse(const char *name);
-bool shipment_action_allowed_from(enum shipment_action a, enum shipment_state s);
-
-/* api.md §4 pins three backorder states; "scheduled" of flows.md §3.3 is shown as an open
-   backorder with a scheduled_shipment (api.md wins). */
-enum backorder_state { BS_NONE = -1, BS_OPEN, BS_FULFILLED, BS_CANCELLED, BS__COUNT };
-const char *backorder_state_str(enum backorder_state s);
-enum backorder_state backorder_state_parse(const char *s);
+/* The timeline step of an action: "SP1" … "SP7" (short-close is an SP5 outcome). */
+const char *shipment_step(enum shipment_action a);
 
 /* ---- picking (flows.md §3.1 SP2) ------------------------------------------------------- */
 

@@ -9,20 +9,22 @@
 #include "store/audit.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char zero_hash[] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
 
-static void row_hash(const char *prev, int64_t seq, int64_t at, const char *actor,
-                     const char *obo, const char *ip, const char *rid, const char *action,
-                     const char *otype, const char *okey, const char *before, const char *after,
-                     char out[65])
+static void row_hash(const char *prev, int64_t seq, int64_t at, const char *actor, const char *obo,
+                     const char *ip, const char *rid, const char *action, const char *otype,
+                     const char *okey, const char *before, const char *after, char out[65])
 {
     json_t *o = json_object();
     json_object_set_new(o, "seq", json_integer(seq));
@@ -67,14 +69,14 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
     char *after = a->after ? json_dumps(a->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char hash[65];
     seq++;
-    row_hash(prev ? prev : zero_hash, seq, a->at, a->actor, a->on_behalf_of, a->ip,
-             a->request_id, a->action, a->object_type, a->object_key, before, after, hash);
+    row_hash(prev ? prev : zero_hash, seq, a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
+             a->action, a->object_type, a->object_key, before, after, hash);
     int r = db_exec(db, e,
                     "INSERT INTO audit(seq, at, actor, on_behalf_of, ip, request_id, action,"
                     " object_type, object_key, before, after, prev_hash, hash)"
                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    "iisssssssssss", seq, a->at, a->actor, a->on_behalf_of, a->ip,
-                    a->request_id, a->action, a->object_type, a->object_key, before, after,
+                    "iisssssssssss", seq, a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
+                    a->action, a->object_type, a->object_key, before, after,
                     prev ? prev : zero_hash, hash);
     free(prev);
     free(before);
@@ -109,16 +111,28 @@ int audit_verify(struct db *db, struct osb_err *e,
             bad(seq, "prev_hash does not match the previous row's hash", arg);
             nbad++;
         }
-        row_hash(stored_prev ? stored_prev : "", seq, dbq_int(q, 1), dbq_text(q, 2),
-                 dbq_text(q, 3), dbq_text(q, 4), dbq_text(q, 5), dbq_text(q, 6), dbq_text(q, 7),
-                 dbq_text(q, 8), dbq_text(q, 9), dbq_text(q, 10), h);
+        row_hash(stored_prev ? stored_prev : "", seq, dbq_int(q, 1), dbq_text(q, 2), dbq_text(q, 3),
+                 dbq_text(q, 4), dbq_text(q, 5), dbq_text(q, 6), dbq_text(q, 7), dbq_text(q, 8),
+                 dbq_text(q, 9), dbq_text(q, 10), h);
         if (!stored_hash || strcmp(h, stored_hash) != 0) {
             bad(seq, "content does not match its hash (row altered)", arg);
             nbad++;
         }
-        snprintf(prev, sizeof prev, "%s", stored_hash ? stored_hash : "");
+        /* An overlong stored hash was reported just above; the next row is checked against
+           what fits. */
+        (void)str_copy(prev, sizeof prev, stored_hash);
         expect = seq + 1;
     }
     dbq_end(q);
     return rc < 0 ? -1 : nbad;
+}
+
+json_t *audit_history(struct db *db, struct osb_err *e, const char *object_type,
+                      const char *object_key)
+{
+    return db_rows(db, e,
+                   "SELECT seq, at, actor, on_behalf_of, action, before AS \"before!j\","
+                   " after AS \"after!j\" FROM audit WHERE object_type = ? AND"
+                   " object_key = ? ORDER BY seq",
+                   "ss", object_type, object_key);
 }

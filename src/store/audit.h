@@ -32,4 +32,9 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a);
 int audit_verify(struct db *db, struct osb_err *e,
                  void (*bad)(int64_t seq, const char *why, void *arg), void *arg);
 
+/* The entries of one object, oldest first: [{seq, at (µs), actor, on_behalf_of, action,
+   before, after}] with before/after parsed; NULL with e set. */
+json_t *audit_history(struct db *db, struct osb_err *e, const char *object_type,
+                      const char *object_key);
+
 #endif

@@ -267,7 +267,7 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
     q->r = r;
     q->row = -1;
     q->rows = PQntuples(r);
-    q->changes = atoi(PQcmdTuples(r));
+    q->changes = (int)strtol(PQcmdTuples(r), NULL, 10); /* "" (not a DML statement) is 0 */
     return q;
 }
 
@@ -551,7 +551,7 @@ int pgdb_table_exists(struct pgdb *p, struct osb_err *e, const char *name)
                                1, types, vals, NULL, NULL, 0);
     int rc;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-        rc = atoi(PQgetvalue(r, 0, 0)) > 0;
+        rc = strtol(PQgetvalue(r, 0, 0), NULL, 10) > 0;
     else
         rc = pg_err(e, r, p->c, "table exists");
     PQclear(r);

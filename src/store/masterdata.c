@@ -5,8 +5,15 @@
  */
 #include "store/masterdata.h"
 
+#include "core/sb.h"
+#include "store/doc.h"
+
+#include <string.h>
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The tables keep one field a line, as the spec lists them. */
+/* clang-format off */
 static const char *const roles[] = {"gm", "sales_director", "deputy_director", "ssg_leader",
                                     "csr", "mm", "um", "kam", "rep", "finance", "warehouse",
                                     "customer_service", "marketing", "auditor", "admin",
@@ -177,3 +184,64 @@ static const struct field_def warehouse_fields[] = {
 };
 const struct record_def rd_warehouse = {"warehouses", "code", "warehouse", warehouse_fields,
                                         N(warehouse_fields)};
+/* clang-format on */
+
+/* ---- reads for the flow's cross-field rules ------------------------------------------------ */
+
+int store_user_role(struct db *db, struct osb_err *e, const char *username, char **out)
+{
+    *out = NULL;
+    return db_text(db, e, out, "SELECT role FROM users WHERE username = ?", "s", username);
+}
+
+int store_user_manager(struct db *db, struct osb_err *e, const char *username, char **out)
+{
+    *out = NULL;
+    return db_text(db, e, out, "SELECT manager FROM users WHERE username = ?", "s", username);
+}
+
+int store_region_market(struct db *db, struct osb_err *e, const char *region, char **out)
+{
+    *out = NULL;
+    return db_text(db, e, out, "SELECT market FROM regions WHERE code = ?", "s", region);
+}
+
+int store_market_supervisor(struct db *db, struct osb_err *e, const char *market, char **out)
+{
+    *out = NULL;
+    return db_text(db, e, out, "SELECT slt_supervisor FROM markets WHERE code = ?", "s", market);
+}
+
+int store_region_customers(struct db *db, struct osb_err *e, const char *region, int64_t *n)
+{
+    *n = 0;
+    int rc = db_int(db, e, n, "SELECT count(*) FROM customers WHERE region = ?", "s", region);
+    return rc < 0 ? -1 : 0;
+}
+
+json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def *d,
+                      const struct rec_filter *f, size_t nf, const struct scope_user *scope,
+                      const char *cursor, int limit)
+{
+    struct sb where = SB_INIT;
+    json_t *params = json_array();
+    sb_add(&where, "1 = 1");
+    if (scope)
+        store_scope_sql(scope, &where, params, d->table);
+    /* A boolean column is an INTEGER: compared with an integer, not with the query's text. */
+    struct rec_filter plain[16];
+    size_t np = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const struct field_def *fd = record_field(d, f[i].column);
+        if (fd && fd->kind == FK_BOOL && f[i].value) {
+            sb_addf(&where, " AND %s = ?", fd->name);
+            json_array_append_new(params, json_integer(f[i].value[0] == '1'));
+        } else if (np < sizeof plain / sizeof plain[0]) {
+            plain[np++] = f[i];
+        }
+    }
+    json_t *rows = rec_list(db, e, d, plain, np, where.buf, params, cursor, limit);
+    sb_free(&where);
+    json_decref(params);
+    return rows;
+}

@@ -5,8 +5,28 @@
 #define OSB_MASTERDATA_H
 
 #include "core/record.h"
+#include "rules/perm.h"
+#include "store/db.h"
+#include "store/record.h"
 
-extern const struct record_def rd_market, rd_region, rd_user, rd_customer, rd_product,
-    rd_warehouse;
+#include <jansson.h>
+
+extern const struct record_def rd_market, rd_region, rd_user, rd_customer, rd_product, rd_warehouse;
+
+/* The reads the cross-field rules of flow/masterdata.c need. Each: 1 found (*out malloc'ed,
+   NULL when the column is NULL), 0 no such row, -1 error. */
+int store_user_role(struct db *db, struct osb_err *e, const char *username, char **out);
+int store_user_manager(struct db *db, struct osb_err *e, const char *username, char **out);
+int store_region_market(struct db *db, struct osb_err *e, const char *region, char **out);
+int store_market_supervisor(struct db *db, struct osb_err *e, const char *market, char **out);
+/* How many customers a region has: 0 with *n, -1 error. */
+int store_region_customers(struct db *db, struct osb_err *e, const char *region, int64_t *n);
+
+/* A page of d's rows ordered by key after cursor, at most limit + 1: the filters ANDed
+   (column = value; the value of a boolean column is "1" or "0" and compared as an integer),
+   and, when scope is not NULL, only the customers it sees (d is rd_customer). */
+json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def *d,
+                      const struct rec_filter *f, size_t nf, const struct scope_user *scope,
+                      const char *cursor, int limit);
 
 #endif

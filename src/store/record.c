@@ -7,8 +7,8 @@
 #include "store/record.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 
-#include <stdio.h>
 #include <string.h>
 
 void rec_select_list(const struct record_def *d, struct sb *out)
@@ -38,7 +38,8 @@ int rec_insert(struct db *db, struct osb_err *e, const struct record_def *d, jso
     json_t *params = json_array();
     const char *k;
     json_t *v;
-    json_object_foreach(clean, k, v) {
+    json_object_foreach(clean, k, v)
+    {
         if (!record_field(d, k))
             continue;
         sb_addf(&cols, "%s, ", k);
@@ -55,7 +56,7 @@ int rec_insert(struct db *db, struct osb_err *e, const struct record_def *d, jso
     if (rc < 0 && e->code == ERR_DUPLICATE) {
         err_set(e, ERR_DUPLICATE, "%s '%s' already exists", d->object,
                 json_string_value(json_object_get(clean, d->key)));
-        snprintf(e->field, sizeof e->field, "%s", d->key);
+        (void)str_copy(e->field, sizeof e->field, d->key); /* a field name: short */
     }
     json_decref(params);
     sb_free(&cols);
@@ -72,7 +73,8 @@ int rec_update(struct db *db, struct osb_err *e, const struct record_def *d, con
     sb_addf(&sql, "UPDATE %s SET ", d->table);
     const char *k;
     json_t *v;
-    json_object_foreach(changes, k, v) {
+    json_object_foreach(changes, k, v)
+    {
         if (!record_field(d, k))
             continue;
         sb_addf(&sql, "%s = ?, ", k);
@@ -99,6 +101,16 @@ int rec_get(struct db *db, struct osb_err *e, const struct record_def *d, const 
     int rc = db_row(db, e, out, sql.buf, "s", key);
     sb_free(&sql);
     return rc;
+}
+
+int rec_exists(struct db *db, struct osb_err *e, const struct record_def *d, const char *key)
+{
+    struct sb sql = SB_INIT;
+    sb_addf(&sql, "SELECT count(*) FROM %s WHERE %s = ?", d->table, d->key);
+    int64_t n = 0;
+    int rc = db_int(db, e, &n, sql.buf, "s", key);
+    sb_free(&sql);
+    return rc < 0 ? -1 : n > 0;
 }
 
 json_t *rec_list(struct db *db, struct osb_err *e, const struct record_def *d,

@@ -20,6 +20,9 @@ int rec_update(struct db *db, struct osb_err *e, const struct record_def *d, con
 int rec_get(struct db *db, struct osb_err *e, const struct record_def *d, const char *key,
             json_t **out);
 
+/* Whether a row of d has that key: 1 yes, 0 no, -1 error. */
+int rec_exists(struct db *db, struct osb_err *e, const struct record_def *d, const char *key);
+
 /* A list query: filters are (column = value) pairs ANDed; extra_where is raw SQL with its own
    params appended (may be NULL). Ordered by key; keyset cursor on the key. */
 struct rec_filter {

@@ -4,8 +4,10 @@
 #include "store/settings.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 char *settings_get(struct db *db, const char *key, const char *dflt)
 {
@@ -17,6 +19,33 @@ char *settings_get(struct db *db, const char *key, const char *dflt)
         return dflt ? xstrdup(dflt) : NULL;
     }
     return v;
+}
+
+int settings_int(struct db *db, const char *key, int dflt, int max)
+{
+    if (!key)
+        return dflt;
+    char *v = settings_get(db, key, NULL);
+    int n = dflt;
+    if (v && !str_to_int(v, 0, max, &n))
+        n = dflt;
+    free(v);
+    return n;
+}
+
+bool settings_bool(struct db *db, const char *key)
+{
+    char *v = settings_get(db, key, "false");
+    bool b = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    free(v);
+    return b;
+}
+
+int settings_row(struct db *db, struct osb_err *e, const char *key, json_t **row)
+{
+    *row = NULL;
+    return db_row(db, e, row, "SELECT value, changed_by, changed_at FROM settings WHERE key = ?",
+                  "s", key);
 }
 
 int settings_set(struct db *db, struct osb_err *e, const char *key, const char *value,

@@ -3,7 +3,11 @@
  */
 #include "store/shipment.h"
 
+#include "core/sb.h"
+#include "store/doc.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void cp(char *dst, size_t n, const char *src)
@@ -13,6 +17,15 @@ static void cp(char *dst, size_t n, const char *src)
 static const char *nz(const char *s)
 {
     return s && *s ? s : NULL;
+}
+
+/* What save compares: every column of shipment_lines the flow may change. */
+static json_t *line_image(const struct shipment_line *l)
+{
+    return json_pack("{sO sO sb sI sb sI ss ss}", "reserved", l->reserved, "picks", l->picks,
+                     "has_counted", l->has_counted, "qty_counted", (json_int_t)l->qty_counted,
+                     "has_shipped", l->has_shipped, "qty_shipped", (json_int_t)l->qty_shipped,
+                     "discrepancy", l->discrepancy, "note", l->note);
 }
 
 static json_t *list_or_empty(const char *txt)
@@ -31,7 +44,9 @@ int store_shipment_load(struct db *db, struct osb_err *e, const char *number, st
     struct dbq *q = db_query(db, e,
                              "SELECT number, order_no, delivery_note, backorder, warehouse, scr,"
                              " state, carrier, station, waybill, version, released_at,"
-                             " dispatched_at FROM shipments WHERE number = ?",
+                             " dispatched_at, received_at, picked_at, checked_at, booked_at,"
+                             " delivered_at, feedback_to_csr_at, expected_delivery_by, pod"
+                             " FROM shipments WHERE number = ?",
                              "s", number);
     if (!q)
         return -1;
@@ -50,6 +65,14 @@ int store_shipment_load(struct db *db, struct osb_err *e, const char *number, st
         s->version = dbq_int(q, 10);
         s->released_at = dbq_int(q, 11);
         s->dispatched_at = dbq_int(q, 12);
+        s->received_at = dbq_int(q, 13);
+        s->picked_at = dbq_int(q, 14);
+        s->checked_at = dbq_int(q, 15);
+        s->booked_at = dbq_int(q, 16);
+        s->delivered_at = dbq_int(q, 17);
+        s->feedback_to_csr_at = dbq_int(q, 18);
+        cp(s->expected_delivery_by, sizeof s->expected_delivery_by, dbq_text(q, 19));
+        s->pod = dbq_text(q, 20) ? json_loads(dbq_text(q, 20), 0, NULL) : NULL;
     }
     dbq_end(q);
     if (rc != 1)
@@ -73,6 +96,7 @@ int store_shipment_load(struct db *db, struct osb_err *e, const char *number, st
         l->qty_shipped = dbq_int(q, 6);
         cp(l->discrepancy, sizeof l->discrepancy, dbq_text(q, 7));
         cp(l->note, sizeof l->note, dbq_text(q, 8));
+        l->loaded = line_image(l);
     }
     dbq_end(q);
     if (rc < 0) {
@@ -87,9 +111,13 @@ void store_shipment_release(struct shipment *s)
     for (size_t i = 0; i < s->nlines; i++) {
         json_decref(s->lines[i].reserved);
         json_decref(s->lines[i].picks);
-        s->lines[i].reserved = s->lines[i].picks = NULL;
+        json_decref(s->lines[i].loaded);
+        s->lines[i].reserved = s->lines[i].picks = s->lines[i].loaded = NULL;
     }
     s->nlines = 0;
+    json_decref(s->pod);
+    json_decref(s->new_tracking);
+    s->pod = s->new_tracking = NULL;
 }
 
 int store_shipment_insert(struct db *db, struct osb_err *e, const struct shipment *s, int64_t now)
@@ -112,19 +140,8 @@ int store_shipment_insert(struct db *db, struct osb_err *e, const struct shipmen
     return 0;
 }
 
-int store_shipment_update(struct db *db, struct osb_err *e, const struct shipment *s, int64_t now)
-{
-    return db_exec(db, e,
-                   "UPDATE shipments SET state = ?, carrier = ?, station = ?, waybill = ?,"
-                   " version = version + 1, updated_at = ? WHERE number = ?",
-                   "ssssis", shipment_state_str(s->state), nz(s->carrier), nz(s->station),
-                   nz(s->waybill), now, s->number) < 0
-               ? -1
-               : 0;
-}
-
-int store_shipment_line_save(struct db *db, struct osb_err *e, const char *number,
-                             const struct shipment_line *l)
+static int line_save(struct db *db, struct osb_err *e, const char *number,
+                     const struct shipment_line *l)
 {
     json_t *counted = l->has_counted ? json_integer(l->qty_counted) : json_null();
     json_t *shipped = l->has_shipped ? json_integer(l->qty_shipped) : json_null();
@@ -141,15 +158,84 @@ int store_shipment_line_save(struct db *db, struct osb_err *e, const char *numbe
     return rc < 0 ? -1 : 0;
 }
 
-int store_shipment_set_time(struct db *db, struct osb_err *e, const char *number,
-                            const char *column, int64_t value)
+static void set_time(struct sb *sql, json_t *p, const char *col, int64_t v)
 {
-    /* column is one of the fixed names the flow passes, never user input. */
-    char sql[128];
-    if (snprintf(sql, sizeof sql, "UPDATE shipments SET %s = ? WHERE number = ?", column) >=
-        (int)sizeof sql)
-        return err_set(e, ERR_INTERNAL, "internal error");
-    return db_exec(db, e, sql, "is", value, number) < 0 ? -1 : 0;
+    sb_addf(sql, ", %s = ?", col);
+    json_array_append_new(p, json_integer(v));
+}
+
+int store_shipment_save(struct db *db, struct osb_err *e, struct shipment *s, const char *state,
+                        int64_t now)
+{
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "UPDATE shipments SET state = ?, version = version + 1, updated_at = ?");
+    json_array_append_new(p, json_string(state));
+    json_array_append_new(p, json_integer(now));
+    if (s->dirty & SHD_BOOKING) {
+        sb_add(&sql, ", carrier = ?, station = ?, waybill = ?");
+        json_array_append_new(p, json_string(s->carrier));
+        json_array_append_new(p, json_string(s->station));
+        json_array_append_new(p, json_string(s->waybill));
+    }
+    if (s->dirty & SHD_RECEIVED)
+        set_time(&sql, p, "received_at", s->received_at);
+    if (s->dirty & SHD_PICKED)
+        set_time(&sql, p, "picked_at", s->picked_at);
+    if (s->dirty & SHD_CHECKED)
+        set_time(&sql, p, "checked_at", s->checked_at);
+    if (s->dirty & SHD_BOOKED)
+        set_time(&sql, p, "booked_at", s->booked_at);
+    if (s->dirty & SHD_DISPATCHED) {
+        set_time(&sql, p, "dispatched_at", s->dispatched_at);
+        sb_add(&sql, ", expected_delivery_by = ?");
+        json_array_append_new(p, json_string(s->expected_delivery_by));
+    }
+    if (s->dirty & SHD_DELIVERED) {
+        set_time(&sql, p, "delivered_at", s->delivered_at);
+        sb_add(&sql, ", pod = ?");
+        json_array_append_new(p, s->pod ? json_incref(s->pod) : json_null());
+    }
+    if (s->dirty & (SHD_DISPATCHED | SHD_DELIVERED))
+        set_time(&sql, p, "feedback_to_csr_at", s->feedback_to_csr_at);
+    sb_add(&sql, " WHERE number = ?");
+    json_array_append_new(p, json_string(s->number));
+    int rc = db_exec_a(db, e, sql.buf, p);
+    sb_free(&sql);
+    json_decref(p);
+    for (size_t k = 0; rc >= 0 && k < s->nlines; k++) {
+        struct shipment_line *l = &s->lines[k];
+        json_t *img = line_image(l);
+        if (!json_equal(img, l->loaded))
+            rc = line_save(db, e, s->number, l);
+        json_decref(l->loaded);
+        l->loaded = img;
+    }
+    size_t i;
+    json_t *t;
+    json_array_foreach(s->new_tracking, i, t)
+    {
+        if (rc < 0)
+            break;
+        rc = db_exec(db, e,
+                     "INSERT INTO tracking_events(shipment, at, status, location, source, note,"
+                     " recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,?)",
+                     "sisssssi", s->number, (int64_t)json_integer_value(json_object_get(t, "at")),
+                     json_string_value(json_object_get(t, "status")),
+                     json_string_value(json_object_get(t, "location")),
+                     json_string_value(json_object_get(t, "source")),
+                     json_string_value(json_object_get(t, "note")),
+                     json_string_value(json_object_get(t, "recorded_by")),
+                     (int64_t)json_integer_value(json_object_get(t, "recorded_at")));
+    }
+    if (rc < 0)
+        return -1;
+    s->state = shipment_state_parse(state);
+    s->version++;
+    s->dirty = 0;
+    json_decref(s->new_tracking);
+    s->new_tracking = NULL;
+    return 0;
 }
 
 int store_shipment_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
@@ -160,6 +246,147 @@ int store_shipment_event(struct db *db, struct osb_err *e, const char *number, i
                    "INSERT INTO shipment_events(shipment, at, step, action, actor, from_state,"
                    " to_state, comment) VALUES(?,?,?,?,?,?,?,?)",
                    "sissssss", number, at, step, action, actor, from, to, comment) < 0
+               ? -1
+               : 0;
+}
+
+int store_shipment_view(struct db *db, struct osb_err *e, const char *number, bool with_timeline,
+                        json_t **out)
+{
+    *out = NULL;
+    json_t *s;
+    int rc = db_row(db, e, &s,
+                    "SELECT s.number, s.order_no AS \"order\", o.customer,"
+                    " cu.name AS customer_name, s.delivery_note, s.backorder, s.warehouse, s.scr,"
+                    " s.state, s.carrier, s.station, s.waybill, s.released_at, s.received_at,"
+                    " s.picked_at, s.checked_at, s.booked_at, s.dispatched_at, s.delivered_at,"
+                    " s.expected_delivery_by, s.feedback_to_csr_at, s.pod AS \"pod!j\","
+                    " s.version, s.created_at, s.updated_at FROM shipments s"
+                    " JOIN orders o ON o.number = s.order_no"
+                    " JOIN customers cu ON cu.code = o.customer WHERE s.number = ?",
+                    "s", number);
+    if (rc <= 0)
+        return rc;
+    json_t *lines = db_rows(db, e,
+                            "SELECT l.line_no, l.sku, p.name, p.spec, p.unit, p.case_size,"
+                            " l.qty_requested, l.reserved AS \"reserved!j\","
+                            " l.picks AS \"picks!j\", l.qty_counted, l.qty_shipped,"
+                            " l.discrepancy, l.note FROM shipment_lines l"
+                            " LEFT JOIN products p ON p.sku = l.sku WHERE l.shipment = ?"
+                            " ORDER BY l.line_no",
+                            "s", number);
+    json_t *tracking = db_rows(db, e,
+                               "SELECT at, status, location, source, note, recorded_by,"
+                               " recorded_at FROM tracking_events WHERE shipment = ?"
+                               " ORDER BY at, id",
+                               "s", number);
+    json_t *bos = db_rows(db, e,
+                          "SELECT number, sku, qty, qty_open, state FROM backorders"
+                          " WHERE shipment = ? ORDER BY id",
+                          "s", number);
+    json_t *tl = with_timeline
+                     ? db_rows(db, e,
+                               "SELECT step, action, actor, at, from_state, to_state, comment"
+                               " FROM shipment_events WHERE shipment = ? ORDER BY id",
+                               "s", number)
+                     : json_array();
+    if (!lines || !tracking || !bos || !tl) {
+        json_decref(s), json_decref(lines), json_decref(tracking), json_decref(bos);
+        json_decref(tl);
+        return -1;
+    }
+    json_object_set_new(s, "lines", lines);
+    json_object_set_new(s, "tracking", tracking);
+    json_object_set_new(s, "backorders", bos);
+    if (with_timeline)
+        json_object_set_new(s, "timeline", tl);
+    else
+        json_decref(tl);
+    *out = s;
+    return 1;
+}
+
+int store_shipment_list(struct db *db, struct osb_err *e, const struct scope_user *u,
+                        const struct shipment_filter *f, json_t **numbers, char **next)
+{
+    json_t *p = json_array();
+    struct sb sql = SB_INIT;
+    sb_add(&sql, "SELECT s.number FROM shipments s JOIN orders o ON o.number = s.order_no"
+                 " JOIN customers cu ON cu.code = o.customer WHERE 1=1");
+    store_scope_sql(u, &sql, p, "cu");
+    store_filter_in(&sql, p, "s.state", f->state);
+    store_filter_eq(&sql, p, "s.order_no", f->order);
+    store_filter_eq(&sql, p, "o.customer", f->customer);
+    return store_doc_page(db, e, &sql, p, "s.number", f->cursor, f->limit, numbers, next);
+}
+
+int store_shipment_waybill_used(struct db *db, struct osb_err *e, const char *carrier,
+                                const char *waybill, const char *number, bool *used)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n,
+               "SELECT count(*) FROM shipments WHERE carrier = ? AND waybill = ?"
+               " AND number <> ?",
+               "sss", carrier, waybill, number) < 0)
+        return -1;
+    *used = n > 0;
+    return 0;
+}
+
+int store_shipment_transit_days(struct db *db, struct osb_err *e, const char *customer,
+                                int64_t *days)
+{
+    *days = 3;
+    return db_int(db, e, days, "SELECT transit_days FROM customers WHERE code = ?", "s",
+                  customer) < 0
+               ? -1
+               : 0;
+}
+
+int store_shipment_best_warehouse(struct db *db, struct osb_err *e, const char *sku, int64_t qty,
+                                  const char *prefer, char code[40], int64_t *free)
+{
+    json_t *w = NULL;
+    int rc = db_row(db, e, &w,
+                    /* a derived table: PostgreSQL sorts by an output column only when it
+                       stands alone (not in "free >= ?") */
+                    "SELECT code, free FROM (SELECT w.code, coalesce((SELECT"
+                    " sum(l.on_hand - l.reserved) FROM stock_lots l WHERE l.warehouse = w.code"
+                    " AND l.sku = ?1 AND l.quality = 'ok'), 0) AS free FROM warehouses w"
+                    " WHERE w.active = 1) AS x"
+                    " ORDER BY free >= ?2 DESC, code = ?3 DESC, free DESC, code LIMIT 1",
+                    "sis", sku, qty, prefer);
+    if (rc <= 0)
+        return rc;
+    cp(code, 40, json_string_value(json_object_get(w, "code")));
+    *free = json_integer_value(json_object_get(w, "free"));
+    json_decref(w);
+    return 1;
+}
+
+int store_shipment_order_pending(struct db *db, struct osb_err *e, const char *order_no,
+                                 int64_t *pending)
+{
+    int64_t ships = 0, open = 0;
+    if (db_int(db, e, &ships,
+               "SELECT count(*) FROM shipments WHERE order_no = ? AND state IN"
+               " ('new', 'received', 'picked', 'checked', 'booked')",
+               "s", order_no) < 0 ||
+        db_int(db, e, &open,
+               "SELECT count(*) FROM backorders WHERE order_no = ? AND state = 'open'", "s",
+               order_no) < 0)
+        return -1;
+    *pending = ships + open;
+    return 0;
+}
+
+int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no,
+                               int64_t now)
+{
+    return db_exec(db, e,
+                   "UPDATE orders SET state = 'closed', closed_at = ?, updated_at = ?,"
+                   " version = version + 1 WHERE number = ?",
+                   "iis", now, now, order_no) < 0
                ? -1
                : 0;
 }

@@ -1,12 +1,18 @@
 /*
- * shipment.h (store) — rows of the shipment aggregate (entities §6.2): the shipment, its lines
- * (with their reservation and picks as [{batch, qty}] lists) and its timeline. The flow
- * (flow/shipment.c) decides; this file reads and writes.
+ * shipment.h (store) — the shipment aggregate (FH, entities §6.2): the shipment, its lines (with
+ * their reservation and picks as [{batch, qty}] lists) and its tracking events, plus the reads
+ * of its answer and list. All of the shipment's SQL is here; flow/shipment.c decides.
+ *
+ * Saving writes once per request: one UPDATE of the shipment row (state, version + 1,
+ * updated_at and the columns the action changed), one UPDATE per line that differs from what
+ * was loaded (lines are diffed, never deleted and re-inserted), and an INSERT per new tracking
+ * event.
  */
 #ifndef OSB_STORE_SHIPMENT_H
 #define OSB_STORE_SHIPMENT_H
 
 #include "core/docno.h"
+#include "rules/perm.h"
 #include "rules/shipment.h"
 #include "store/db.h"
 #include "store/order.h"
@@ -27,6 +33,19 @@ struct shipment_line {
     int64_t qty_shipped;
     char discrepancy[16]; /* "", none, shortage, pick_error */
     char note[512];
+    json_t *loaded; /* owned: the line as loaded, so that save writes only the lines that
+                       differ from it (store_shipment_save diffs; NULL for a new line) */
+};
+
+/* The columns an action may change besides state and version (struct shipment.dirty). */
+enum {
+    SHD_BOOKING = 1u << 0, /* carrier, station, waybill */
+    SHD_RECEIVED = 1u << 1,
+    SHD_PICKED = 1u << 2,
+    SHD_CHECKED = 1u << 3,
+    SHD_BOOKED = 1u << 4,
+    SHD_DISPATCHED = 1u << 5, /* dispatched_at, feedback_to_csr_at, expected_delivery_by */
+    SHD_DELIVERED = 1u << 6,  /* pod, delivered_at, feedback_to_csr_at */
 };
 
 struct shipment {
@@ -37,9 +56,14 @@ struct shipment {
     char warehouse[40], scr[40];
     enum shipment_state state;
     char carrier[256], station[256], waybill[256];
-    int64_t version, released_at, dispatched_at;
+    int64_t version, released_at, received_at, picked_at, checked_at, booked_at, dispatched_at,
+        delivered_at, feedback_to_csr_at;
+    char expected_delivery_by[12];
+    json_t *pod; /* owned; NULL until delivered */
     struct shipment_line lines[SHIPMENT_MAX_LINES];
     size_t nlines;
+    unsigned dirty;      /* SHD_* */
+    json_t *new_tracking; /* owned array of tracking events to insert, or NULL */
 };
 
 /* 1 found, 0 none, -1 error. Release with store_shipment_release. */
@@ -48,16 +72,45 @@ void store_shipment_release(struct shipment *s);
 
 /* Inserts a new shipment (state new) and its lines as they are in s. */
 int store_shipment_insert(struct db *db, struct osb_err *e, const struct shipment *s, int64_t now);
-/* Writes state, carrier, station, waybill and version+1 (the caller checked the version). */
-int store_shipment_update(struct db *db, struct osb_err *e, const struct shipment *s, int64_t now);
-/* Writes one line's reservation, picks, count, shipped quantity, discrepancy and note. */
-int store_shipment_line_save(struct db *db, struct osb_err *e, const char *number,
-                             const struct shipment_line *l);
-int store_shipment_set_time(struct db *db, struct osb_err *e, const char *number,
-                            const char *column, int64_t value);
+/* Writes the changes of one action at once: state, version + 1, updated_at, the dirty columns,
+   the lines that differ from what was loaded and the new tracking events; then clears the
+   marks. */
+int store_shipment_save(struct db *db, struct osb_err *e, struct shipment *s, const char *state,
+                        int64_t now);
 int store_shipment_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
                          const char *step, const char *action, const char *actor, const char *from,
                          const char *to, const char *comment);
+
+/* The shipment as its answer shows it, times as integers: header with order, customer and
+   customer_name, lines with product facts, tracking, the backorders it opened, and (when
+   with_timeline) its timeline. 1 found, 0 none, -1 error. */
+int store_shipment_view(struct db *db, struct osb_err *e, const char *number, bool with_timeline,
+                        json_t **out);
+
+struct shipment_filter {
+    const char *state, *order, *customer, *cursor;
+    int limit;
+};
+/* One page of the shipments u may see: *numbers (new array), *next (new string or NULL). */
+int store_shipment_list(struct db *db, struct osb_err *e, const struct scope_user *u,
+                        const struct shipment_filter *f, json_t **numbers, char **next);
+
+/* Is (carrier, waybill) used by a shipment other than number? */
+int store_shipment_waybill_used(struct db *db, struct osb_err *e, const char *carrier,
+                                const char *waybill, const char *number, bool *used);
+/* The customer's transit days (entities §6.2), 3 when not known. */
+int store_shipment_transit_days(struct db *db, struct osb_err *e, const char *customer,
+                                int64_t *days);
+/* The active warehouse to fill qty of sku from: one that has it all, the order's own (prefer)
+   first, else the one with most free ok stock. 1 with code and *free, 0 when none. */
+int store_shipment_best_warehouse(struct db *db, struct osb_err *e, const char *sku, int64_t qty,
+                                  const char *prefer, char code[40], int64_t *free);
+/* How many shipments of the order are not yet dispatched, plus its open backorders. */
+int store_shipment_order_pending(struct db *db, struct osb_err *e, const char *order_no,
+                                 int64_t *pending);
+/* Closes a released order (state closed, closed_at, version + 1). */
+int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no,
+                               int64_t now);
 
 /* Σ qty of a [{batch, qty}] list, and the qty it holds for one batch. */
 int64_t store_alloc_total(json_t *list);

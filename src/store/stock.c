@@ -30,3 +30,79 @@ int store_stock_move(struct db *db, struct osb_err *e, const struct stock_move *
                ? -1
                : 0;
 }
+
+json_t *store_stock_fefo(struct db *db, struct osb_err *e, const char *wh, const char *sku)
+{
+    return db_rows(db, e,
+                   "SELECT batch, quality = 'ok' AS \"ok!b\", on_hand - reserved AS free"
+                   " FROM stock_lots WHERE warehouse = ? AND sku = ?"
+                   " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'),"
+                   " batch",
+                   "ss", wh, sku);
+}
+
+int store_stock_refs(struct db *db, struct osb_err *e, const char *wh, const char *sku,
+                     bool *wh_ok, bool *sku_ok)
+{
+    int64_t a = 0, b = 0;
+    if (db_int(db, e, &a, "SELECT count(*) FROM warehouses WHERE code = ?", "s", wh) < 0 ||
+        db_int(db, e, &b, "SELECT count(*) FROM products WHERE sku = ?", "s", sku) < 0)
+        return -1;
+    *wh_ok = a > 0;
+    *sku_ok = b > 0;
+    return 0;
+}
+
+int store_stock_lot(struct db *db, struct osb_err *e, const char *wh, const char *sku,
+                    const char *batch, json_t **out)
+{
+    *out = NULL;
+    return db_row(db, e, out,
+                  "SELECT warehouse, sku, batch, expires, on_hand, reserved,"
+                  " on_hand - reserved AS available FROM stock_lots"
+                  " WHERE warehouse = ? AND sku = ? AND batch = ?",
+                  "sss", wh, sku, batch);
+}
+
+int store_stock_receive(struct db *db, struct osb_err *e, const struct stock_receipt *r)
+{
+    return db_exec(db, e,
+                   "INSERT INTO stock_receipts(number, warehouse, sku, batch, qty, expires,"
+                   " produced_on, source, created_at, created_by) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                   "ssssisssis", r->number, r->warehouse, r->sku, r->batch, r->qty, r->expires,
+                   r->produced_on, r->source, r->at, r->by) < 0 ||
+                   db_exec(db, e,
+                           "INSERT INTO stock_lots(warehouse, sku, batch, produced_on, expires,"
+                           " on_hand) VALUES(?,?,?,?,?,?) ON CONFLICT(warehouse, sku, batch) DO"
+                           " UPDATE SET on_hand = stock_lots.on_hand + excluded.on_hand,"
+                           " expires = coalesce(stock_lots.expires, excluded.expires)",
+                           "sssssi", r->warehouse, r->sku, r->batch, r->produced_on, r->expires,
+                           r->qty) < 0 ||
+                   db_exec(db, e,
+                           "INSERT INTO stock_moves(at, warehouse, sku, batch, kind, qty,"
+                           " document, by) VALUES(?,?,?,?,'receipt',?,?,?)",
+                           "isssiss", r->at, r->warehouse, r->sku, r->batch, r->qty, r->number,
+                           r->by) < 0
+               ? -1
+               : 0;
+}
+
+json_t *store_stock_list(struct db *db, struct osb_err *e, const char *sku, const char *wh,
+                         json_t *after, int limit)
+{
+    const char *k[4] = {0};
+    for (size_t i = 0; after && i < 4; i++)
+        k[i] = json_string_value(json_array_get(after, i));
+    /* Keyset paging on the sort key (a lot without expiry sorts last). */
+    return db_rows(db, e,
+                   "SELECT warehouse, sku, batch, expires, on_hand, reserved,"
+                   " CASE WHEN quality = 'ok' THEN on_hand - reserved ELSE 0 END"
+                   " AS available, coalesce(expires, '9999-12-31') AS sort_exp"
+                   " FROM stock_lots"
+                   " WHERE (? IS NULL OR sku = ?) AND (? IS NULL OR warehouse = ?)"
+                   " AND (? IS NULL OR (warehouse, sku, coalesce(expires, '9999-12-31'),"
+                   " batch) > (?, ?, ?, ?))"
+                   " ORDER BY warehouse, sku, coalesce(expires, '9999-12-31'), batch"
+                   " LIMIT ?",
+                   "sssssssssd", sku, sku, wh, wh, k[0], k[0], k[1], k[2], k[3], limit + 1);
+}

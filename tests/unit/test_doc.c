@@ -65,6 +65,9 @@ static void test_every_table_well_formed(void **state)
                    "%s.%s: to-state %d", t->collection, d->name, d->to);
             expect(&bad, d->perm >= 0 && d->perm < P__COUNT, "%s.%s: permission row",
                    t->collection, d->name);
+            expect(&bad, DOC_ALSO_ROW(d->flags) >= -1 && DOC_ALSO_ROW(d->flags) < P__COUNT &&
+                             DOC_ALSO_ROW(d->flags) != (int)d->perm,
+                   "%s.%s: second permission row", t->collection, d->name);
             for (const char *const *f = d->fields; f && *f; f++) {
                 int seen = 0;
                 for (const char *const *g = d->fields; *g; g++)

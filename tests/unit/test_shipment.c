@@ -8,61 +8,117 @@
 
 #include <string.h>
 
+#include "rules/backorder.h"
 #include "rules/shipment.h"
 
 /* ---- state machine -------------------------------------------------------------------- */
+
+/* Every role's symbol in the matrix row of an action, spelled as numbering-and-rules §3 prints
+   it (GM SD DD SL CSR MM UM KAM REP FIN WH CS MKT AUD ADM CUS). */
+static bool row_is(enum perm_action p, const char *want)
+{
+    char got[ROLE__COUNT + 1];
+    for (int r = 0; r < ROLE__COUNT; r++)
+        got[r] = perm_symbol(p, (enum role)r);
+    got[ROLE__COUNT] = 0;
+    return strcmp(got, want) == 0;
+}
 
 static void test_state_machine(void **state)
 {
     (void)state;
     int bad = 0;
-    /* One row per action: the states it may start from, spelled as in flows.md §3.2. */
+    /* One row per action, transcribed from flows.md §3.2 (states; the re-pick row checked →
+       picked folded into pick) and numbering-and-rules.md §3 "SP" (who). */
     static const struct {
         const char *action;
         const char *from[4];
-        const char *to;
-        enum perm_action perm;
+        const char *to; /* NULL: stays */
+        const char *roles;
+        const char *fields[6];
     } rows[] = {
-        {"receive", {"new"}, "received", P_SHIPMENT_WORK},
-        {"pick", {"received", "picked", "checked"}, "picked", P_SHIPMENT_WORK},
-        {"check", {"picked", "checked"}, "checked", P_SHIPMENT_WORK},
-        {"book", {"checked"}, "booked", P_SHIPMENT_WORK},
-        {"dispatch", {"booked"}, "dispatched", P_SHIPMENT_WORK},
-        {"track", {"dispatched"}, "dispatched", P_SHIPMENT_TRACK},
-        {"deliver", {"dispatched"}, "delivered", P_SHIPMENT_DELIVER},
-        {"short-close", {"picked", "checked"}, "cancelled", P_SHIPMENT_WORK},
+        {"receive", {"new"}, "received", "----------Y--R--", {NULL}},
+        {"pick", {"received", "picked", "checked"}, "picked", "----------Y--R--", {"lines"}},
+        {"check", {"picked", "checked"}, "checked", "----------Y--R--", {"lines"}},
+        {"book", {"checked"}, "booked", "----------Y--R--", {"carrier", "station", "waybill"}},
+        {"dispatch", {"booked"}, "dispatched", "----------Y--R--", {NULL}},
+        {"track", {"dispatched"}, NULL, "---YY-----Y--R--", {"status", "location", "at"}},
+        {"deliver", {"dispatched"}, "delivered", "---YY-----Y--R-O", {"signed_by", "at"}},
+        {"short-close", {"picked", "checked"}, "cancelled", "----------Y--R--", {NULL}},
     };
-    expect(&bad, ROWS(rows) == SA__COUNT, "every action has a row");
+    const struct doc_type *t = &shipment_doc;
+    expect(&bad, ROWS(rows) == SA__COUNT && t->nactions == SA__COUNT, "every action has a row");
     for (size_t i = 0; i < ROWS(rows); i++) {
-        int a = shipment_action_parse(rows[i].action);
+        int a = doc_action_parse(t, rows[i].action);
         expect(&bad, a >= 0, "%s parses", rows[i].action);
         if (a < 0)
             continue;
-        const struct shipment_action_def *d = shipment_action((enum shipment_action)a);
-        expect(&bad, strcmp(shipment_state_str(d->to), rows[i].to) == 0, "%s lands in %s",
-               rows[i].action, rows[i].to);
-        expect(&bad, d->perm == rows[i].perm, "%s permission row", rows[i].action);
+        const struct doc_action *d = &t->actions[a];
+        expect(&bad,
+               rows[i].to ? d->to == doc_state_parse(t, rows[i].to) : d->to == DOC_TO_SAME,
+               "%s lands in %s", rows[i].action, rows[i].to ? rows[i].to : "the same state");
+        expect(&bad, row_is(d->perm, rows[i].roles), "%s permission row", rows[i].action);
+        expect(&bad, d->flags == 0, "%s is never signed by proxy", rows[i].action);
+        for (size_t k = 0; k < 6 && rows[i].fields[k]; k++)
+            expect(&bad, doc_action_field(t, a, rows[i].fields[k]), "%s takes %s",
+                   rows[i].action, rows[i].fields[k]);
+        expect(&bad, !doc_action_field(t, a, "qty"), "%s takes no bare qty", rows[i].action);
         for (int s = 0; s < SS__COUNT; s++) {
             bool want = false;
             for (size_t k = 0; k < 4 && rows[i].from[k]; k++)
                 want = want || strcmp(rows[i].from[k], shipment_state_str(s)) == 0;
-            expect(&bad,
-                   shipment_action_allowed_from((enum shipment_action)a, (enum shipment_state)s) ==
-                       want,
-                   "%s from %s: want %d", rows[i].action, shipment_state_str(s), want);
+            expect(&bad, doc_action_from(t, a, s) == want, "%s from %s: want %d",
+                   rows[i].action, shipment_state_str(s), want);
         }
     }
-    expect(&bad, shipment_action_parse("fly") == -1, "unknown action");
+    expect(&bad, strcmp(shipment_step(SA_RECEIVE), "SP1") == 0 &&
+                     strcmp(shipment_step(SA_DELIVER), "SP7") == 0,
+           "timeline steps");
+    expect(&bad, doc_action_parse(t, "fly") == -1, "unknown action");
     for (int s = 0; s < SS__COUNT; s++)
         expect(&bad, shipment_state_parse(shipment_state_str(s)) == s, "state %d round trip", s);
     expect(&bad, shipment_state_parse("flying") == SS_NONE, "unknown state");
-    /* api.md §4 pins three backorder states. */
+    assert_int_equal(bad, 0);
+}
+
+/* flows.md §3.3 and api.md §4: three states (no "scheduled"); schedule (csr, ssg_leader) keeps
+   the backorder open, cancel (ssg_leader, with a reason) ends it; fulfilled has no action. */
+static void test_backorder_table(void **state)
+{
+    (void)state;
+    int bad = 0;
+    const struct doc_type *t = &backorder_doc;
     expect(&bad,
            BS__COUNT == 3 && strcmp(backorder_state_str(BS_OPEN), "open") == 0 &&
                strcmp(backorder_state_str(BS_FULFILLED), "fulfilled") == 0 &&
                strcmp(backorder_state_str(BS_CANCELLED), "cancelled") == 0,
            "backorder states");
     expect(&bad, backorder_state_parse("scheduled") == BS_NONE, "no scheduled state");
+    static const struct {
+        const char *action, *from, *to, *roles, *field;
+    } rows[] = {
+        {"schedule", "open", NULL, "---YY--------R--", NULL},
+        {"cancel", "open", "cancelled", "---Y---------R--", "reason"},
+    };
+    expect(&bad, t->nactions == ROWS(rows), "two actions");
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        int a = doc_action_parse(t, rows[i].action);
+        expect(&bad, a >= 0, "%s parses", rows[i].action);
+        if (a < 0)
+            continue;
+        const struct doc_action *d = &t->actions[a];
+        expect(&bad, d->from == DOC_BIT(doc_state_parse(t, rows[i].from)), "%s from %s",
+               rows[i].action, rows[i].from);
+        expect(&bad, rows[i].to ? d->to == doc_state_parse(t, rows[i].to) : d->to == DOC_TO_SAME,
+               "%s lands", rows[i].action);
+        expect(&bad, row_is(d->perm, rows[i].roles), "%s permission row", rows[i].action);
+        expect(&bad, !rows[i].field || doc_action_field(t, a, rows[i].field), "%s takes %s",
+               rows[i].action, rows[i].field ? rows[i].field : "");
+    }
+    for (size_t a = 0; a < t->nactions; a++)
+        expect(&bad, !doc_action_from(t, (int)a, BS_FULFILLED) &&
+                         !doc_action_from(t, (int)a, BS_CANCELLED),
+               "nothing acts on an ended backorder");
     assert_int_equal(bad, 0);
 }
 
@@ -298,6 +354,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_machine),
+        cmocka_unit_test(test_backorder_table),
         cmocka_unit_test(test_pick_plan),
         cmocka_unit_test(test_pick_trim),
         cmocka_unit_test(test_cases),

@@ -1,0 +1,185 @@
+/*
+ * meeting.c — the monthly OSB meeting report and its job (flow/meeting.h). The counts are
+ * store/osb_issue.c's and store/kpi.c's; the figures flow/kpi.c's.
+ */
+#include "flow/meeting.h"
+
+#include "core/json.h"
+#include "flow/flow.h"
+#include "flow/kpi.h"
+#include "flow/notify.h"
+#include "flow/osb_issue.h"
+#include "store/kpi.h"
+#include "store/osb_issue.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The 4th 06:00: the meeting for the previous month. Every entry still unresolved is carried
+   over once more (§3.3), and the SLT and the SSG leader are told the report is ready. */
+int osb_job_meeting(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y, m;
+    if (!period_parse(period, &y, &m))
+        return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
+    if (--m == 0)
+        m = 12, y--;
+    char month[8];
+    period_format(y, m, month);
+    if (store_osb_issue_carry_over(c->db, e, c->now) < 0)
+        return -1;
+    json_t *who = json_array();
+    if (store_osb_slt(c->db, e, true, who) < 0) {
+        json_decref(who);
+        return -1;
+    }
+    size_t i;
+    json_t *u;
+    int rc = 0;
+    json_array_foreach(who, i, u)
+    {
+        char key[96];
+        snprintf(key, sizeof key, "osb_meeting:%s:%s", month, json_string_value(u));
+        if ((rc = notify(c, e, "osb_meeting_report", json_string_value(u), NULL, key,
+                         "%s月OSB会议报告已生成（GET /reports/osb_meeting?month=%s）", month,
+                         month)) < 0)
+            break;
+    }
+    json_decref(who);
+    return rc;
+}
+
+static json_t *figures(struct ctx *c, enum kpi_id k, date_t from, date_t to, const char *market,
+                       struct osb_err *e)
+{
+    int64_t num = 0, den = 0;
+    if (kpi_figures(c, k, from, to, market, NULL, &num, &den, NULL, e) < 0)
+        return NULL;
+    return kpi_json(k, num, den);
+}
+
+static void month_range(int y, int m, date_t *from, date_t *to)
+{
+    *from = date_from_ymd(y, m, 1);
+    *to = date_from_ymd(y, m, date_days_in_month(y, m));
+}
+
+static json_t *met(json_t *fig, enum kpi_id k)
+{
+    json_t *pct = json_object_get(fig, "pct_bp");
+    return json_is_integer(pct) ? json_boolean(json_integer_value(pct) >= kpi_def(k)->target_bp)
+                                : json_null();
+}
+
+static json_t *kpi_section(struct ctx *c, int y, int m, const char *market, struct osb_err *e)
+{
+    date_t f, t, pf, pt, lf, lt;
+    month_range(y, m, &f, &t);
+    month_range(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, &pf, &pt);
+    month_range(y - 1, m, &lf, &lt);
+    json_t *markets = store_kpi_markets(c->db, e, market);
+    if (!markets)
+        return NULL;
+    json_t *out = json_object();
+    for (int k = 0; k < KPI__COUNT; k++) {
+        json_t *cur = figures(c, (enum kpi_id)k, f, t, market, e);
+        json_t *prev = cur ? figures(c, (enum kpi_id)k, pf, pt, market, e) : NULL;
+        json_t *last = prev ? figures(c, (enum kpi_id)k, lf, lt, market, e) : NULL;
+        if (!last) {
+            json_decref(cur), json_decref(prev), json_decref(markets), json_decref(out);
+            return NULL;
+        }
+        json_object_set_new(cur, "met", met(cur, (enum kpi_id)k));
+        json_object_set_new(cur, "previous_month", prev);
+        json_object_set_new(cur, "same_month_last_year", last);
+        json_t *bym = json_array();
+        size_t i;
+        json_t *mk;
+        json_array_foreach(markets, i, mk)
+        {
+            json_t *fm = figures(c, (enum kpi_id)k, f, t, jstr(mk, "code"), e);
+            if (!fm) {
+                json_decref(bym), json_decref(cur), json_decref(markets), json_decref(out);
+                return NULL;
+            }
+            json_object_set_new(fm, "market", json_string(jstr(mk, "code")));
+            json_object_set_new(fm, "met", met(fm, (enum kpi_id)k));
+            json_array_append_new(bym, fm);
+        }
+        json_object_set_new(cur, "by_market", bym);
+        json_object_set_new(out, kpi_def((enum kpi_id)k)->name, cur);
+    }
+    json_decref(markets);
+    return out;
+}
+
+int osb_meeting_report(struct ctx *c, const char *month, const char *market, json_t **out,
+                       struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need_read(c, P_REPORTS, e) < 0)
+        return -1;
+    int y, m, dd;
+    if (month) {
+        if (!period_parse(month, &y, &m))
+            return err_bad(e, "month", "month must be YYYY-MM");
+    } else {
+        date_to_ymd(flow_today(c), &y, &m, &dd);
+        if (--m == 0)
+            m = 12, y--;
+    }
+    char mon[8];
+    period_format(y, m, mon);
+    date_t f, t;
+    month_range(y, m, &f, &t);
+    int tz = c->cfg->tz_min;
+    ts_t t0 = date_start_ts(f, tz), t1 = date_start_ts(t + 1, tz);
+    char d0[11], d1[11];
+    date_format(f, d0);
+    date_format(t, d1);
+    struct osb_viewer v;
+    osb_issue_viewer(c, &v);
+
+    json_t *kpis = kpi_section(c, y, m, market, e);
+    if (!kpis)
+        return -1;
+    /* 2: entries opened in M, by rule × department and by cause. */
+    json_t *by_rule = store_osb_opened_by_rule(c->db, e, &v, t0, t1, market);
+    json_t *by_cause = by_rule ? store_osb_opened_by_cause(c->db, e, &v, t0, t1, market) : NULL;
+    /* 3: every unresolved entry, carried over or not. */
+    json_t *open = by_cause ? store_osb_unresolved(c->db, e, &v, market) : NULL;
+    /* 5: entries raised at the meeting about M. */
+    json_t *meeting = NULL;
+    int64_t next = 0;
+    struct osb_issue_filter mf = {.source = "meeting",
+                                  .meeting_month = mon,
+                                  .opened_from = INT64_MIN,
+                                  .opened_to = INT64_MAX,
+                                  .oldest_first = true};
+    if (open && osb_issue_items(c, &mf, &meeting, &next, e) < 0)
+        meeting = NULL;
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    json_t *vol = meeting ? store_kpi_volume(c->db, e, t0, t1, d0, d1, market, &su) : NULL;
+    if (!vol) {
+        json_decref(kpis), json_decref(by_rule), json_decref(by_cause), json_decref(open);
+        json_decref(meeting);
+        return -1;
+    }
+    int64_t total = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(by_rule, i, r) total += json_integer_value(json_object_get(r, "count"));
+    date_t today = flow_today(c);
+    json_array_foreach(open, i, r)
+    {
+        ts_t at = json_integer_value(json_object_get(r, "opened_at"));
+        json_object_set_new(r, "age_days", json_integer(today - ts_to_date(at, tz)));
+        flow_ts(c, r, "opened_at");
+    }
+    *out = json_pack("{ss so so s{sI so so} so so so}", "month", mon, "market",
+                     market ? json_string(market) : json_null(), "kpis", kpis, "opened", "total",
+                     (json_int_t)total, "by_rule_department", by_rule, "by_cause", by_cause,
+                     "unresolved", open, "volume", vol, "meeting_entries", meeting);
+    return 0;
+}

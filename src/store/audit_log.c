@@ -1,0 +1,27 @@
+/*
+ * audit_log.c (store) — the audit log reader's SQL (store/audit_log.h).
+ */
+#include "store/audit_log.h"
+
+#include "core/sb.h"
+
+json_t *store_audit_page(struct db *db, struct osb_err *e, const struct audit_filter *f)
+{
+    /* Oldest first by default; newest first with desc (the cursor then counts down). */
+    static const char *const cols =
+        "SELECT seq, at, actor, on_behalf_of, ip, request_id, action, object_type, object_key,"
+        " before AS \"before!j\", after AS \"after!j\", prev_hash, hash FROM audit"
+        " WHERE at >= ? AND at < ? AND (? IS NULL OR object_type = ?)"
+        " AND (? IS NULL OR object_key = ?) AND (? IS NULL OR actor = ?)"
+        " AND (? IS NULL OR action = ?)";
+    struct sb sql = SB_INIT;
+    if (f->desc)
+        sb_addf(&sql, "%s AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?", cols);
+    else
+        sb_addf(&sql, "%s AND (? = 0 OR seq > ?) ORDER BY seq LIMIT ?", cols);
+    json_t *items = db_rows(db, e, sql.buf, "iissssssssiid", f->from, f->to, f->object_type,
+                            f->object_type, f->object_key, f->object_key, f->actor, f->actor,
+                            f->action, f->action, f->after_seq, f->after_seq, f->limit + 1);
+    sb_free(&sql);
+    return items;
+}

@@ -1,0 +1,332 @@
+/*
+ * deadline.c (store) — the deadline job's SQL (store/deadline.h).
+ */
+#include "store/deadline.h"
+
+#include "core/json.h"
+#include "core/sb.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    unsigned bit;
+    const char *args;
+    const char *sql; /* one column u */
+} explainers[] = {
+    /* Before acceptance the order has no CSR yet: the one acceptance will assign (api.md §4
+       order roles). */
+    {EX_ORDER_CSR, "d",
+     "SELECT coalesce(nullif(o.csr, ''), nullif(cu.csr, ''), nullif(m.default_csr, ''),"
+     " (SELECT username FROM users WHERE role = 'csr' AND active = 1 ORDER BY username"
+     " LIMIT 1)) AS u FROM orders o JOIN customers cu ON cu.code = o.customer"
+     " JOIN markets m ON m.code = cu.market WHERE o.number = ?"},
+    {EX_SSG_LEADER, "",
+     "SELECT username AS u FROM users WHERE role = 'ssg_leader' AND active = 1"
+     " ORDER BY username"},
+    {EX_FINANCE, "",
+     "SELECT username AS u FROM users WHERE role = 'finance' AND active = 1 ORDER BY username"},
+    {EX_SUPERVISOR, "dd",
+     "SELECT m.slt_supervisor AS u FROM orders o JOIN customers cu ON cu.code = o.customer"
+     " JOIN markets m ON m.code = cu.market WHERE o.number = ?"
+     " UNION SELECT p.username AS u FROM users p WHERE p.active = 1 AND p.proxy_for ="
+     " (SELECT m.slt_supervisor FROM orders o JOIN customers cu ON cu.code = o.customer"
+     " JOIN markets m ON m.code = cu.market WHERE o.number = ?)"},
+    {EX_SLT_NOT_VOTED, "rr",
+     "SELECT u.username AS u FROM users u WHERE u.active = 1 AND u.role IN ('gm',"
+     " 'sales_director', 'deputy_director') AND NOT EXISTS (SELECT 1 FROM st_votes v"
+     " WHERE v.st_id = ? AND v.member = u.username)"
+     " UNION SELECT p.username AS u FROM users p JOIN users u ON u.username = p.proxy_for"
+     " WHERE p.active = 1 AND u.active = 1 AND u.role IN ('gm', 'sales_director',"
+     " 'deputy_director') AND NOT EXISTS (SELECT 1 FROM st_votes v WHERE v.st_id = ?"
+     " AND v.member = u.username)"},
+    {EX_SCR, "d",
+     "SELECT coalesce(nullif(s.scr, ''), nullif(w.scr, ''), (SELECT username FROM users"
+     " WHERE role = 'warehouse' AND active = 1 ORDER BY username LIMIT 1)) AS u"
+     " FROM shipments s LEFT JOIN warehouses w ON w.code = s.warehouse WHERE s.number = ?"},
+    {EX_WAREHOUSE_HEAD, "",
+     "SELECT username AS u FROM users WHERE department = 'warehouse' AND active = 1"
+     " AND duties LIKE '%\"head\"%' ORDER BY username"},
+    {EX_SHIPMENT_CSR, "d",
+     "SELECT nullif(o.csr, '') AS u FROM shipments s JOIN orders o ON o.number = s.order_no"
+     " WHERE s.number = ?"},
+    {EX_BCR, "d",
+     "SELECT coalesce(nullif(o.bcr, ''), nullif(m.bcr, ''), (SELECT username FROM users"
+     " WHERE role = 'ssg_leader' AND active = 1 ORDER BY username LIMIT 1)) AS u"
+     " FROM invoices i JOIN customers cu ON cu.code = i.customer"
+     " JOIN markets m ON m.code = cu.market LEFT JOIN orders o ON o.number = i.order_no"
+     " WHERE i.number = ?"},
+    {EX_KAM, "d",
+     "SELECT cu.kam AS u FROM invoices i JOIN customers cu ON cu.code = i.customer"
+     " WHERE i.number = ?"},
+    {EX_RECEIVER, "d", "SELECT received_by AS u FROM instruments WHERE number = ?"},
+    {EX_STATEMENT_KAM, "d",
+     "SELECT cu.kam AS u FROM statements s JOIN customers cu ON cu.code = s.customer"
+     " WHERE s.number = ?"},
+    {EX_CONTRACT_KAM, "d",
+     "SELECT cu.kam AS u FROM contracts k JOIN customers cu ON cu.code = k.customer"
+     " WHERE k.number = ?"},
+    {EX_CONTRACT_CSR, "d",
+     "SELECT coalesce(nullif(cu.csr, ''), nullif(m.default_csr, '')) AS u FROM contracts k"
+     " JOIN customers cu ON cu.code = k.customer JOIN markets m ON m.code = cu.market"
+     " WHERE k.number = ?"},
+};
+
+/* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
+   and done_action (NULL while waiting), ref; the row's `owner` query gives the customer and
+   market of a document when its entry is opened (most candidates never need them). Their parameters
+   are named by the row's params string: 'n' now, 's' now − lookback, 't' today, 'd' today −
+   lookback. A missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare
+   NULL column as text and would refuse to compare it with the integer parameters. */
+
+/* An order's stay in state S, from its timeline: entered by an event to S (from another
+   state), left by the first later event out of S. Recent stays, and the stays of orders
+   still in S. */
+#define ORDER_STAY_COLS(S, TO)                                                                     \
+    "SELECT e.order_no AS document, e.at AS start_at, NULL AS start_date, x.at AS done_at,"        \
+    " x.action AS done_action, 0 AS ref FROM order_events e"                                       \
+    " LEFT JOIN order_events x ON x.id = (SELECT min(y.id) FROM order_events y"                    \
+    "  WHERE y.order_no = e.order_no AND y.id > e.id AND y.from_state = '" S "'"                   \
+    "  AND y.to_state <> '" S "')"                                                                 \
+    " WHERE " TO " = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
+/* The second half starts from the orders still in S (index orders_state): "e.to_state || ''"
+   (portable SQL, unlike unary +) keeps the planner from scanning every stay ever recorded
+   through order_events_to_state. */
+#define ORDER_STAYS(S)                                                                             \
+    ORDER_STAY_COLS(S, "e.to_state")                                                               \
+    " AND e.at >= ? UNION " ORDER_STAY_COLS(                                                       \
+        S, "e.to_state || ''") " AND e.order_no IN (SELECT number FROM orders WHERE state = '" S   \
+                               "')"
+#define ORDER_STAY_PARAMS "nsn"
+
+/* A shipment from release to dispatch (short-closed: it left without dispatch): the recent
+   ones, and those still waiting for dispatch. */
+#define SHIPMENT_DISPATCH_COLS                                                                     \
+    "SELECT s.number AS document, s.released_at AS start_at, NULL AS start_date,"                  \
+    " coalesce(s.dispatched_at, CASE WHEN s.state = 'cancelled' THEN"                              \
+    "  coalesce(s.updated_at, s.created_at) END) AS done_at,"                                      \
+    " CASE WHEN s.dispatched_at IS NOT NULL THEN 'dispatch' WHEN s.state = 'cancelled'"            \
+    "  THEN 'short-close' END AS done_action, 0 AS ref FROM shipments s"                           \
+    " WHERE s.released_at <= ?"
+#define SHIPMENT_DISPATCH                                                                          \
+    SHIPMENT_DISPATCH_COLS " AND s.released_at >= ? UNION " SHIPMENT_DISPATCH_COLS                 \
+                           " AND s.state IN ('new', 'received', 'picked', 'checked', 'booked')"
+#define SHIPMENT_DISPATCH_PARAMS "nsn"
+
+/* A dispatched shipment until its POD. Recent dispatches (index shipments_dispatched), and
+   every one still waiting; the clock starts at expected_delivery_by (>= the dispatch date). */
+#define SHIPMENT_POD_COLS                                                                          \
+    "SELECT s.number AS document, CAST(NULL AS INTEGER) AS start_at,"                              \
+    " s.expected_delivery_by AS start_date,"                                                       \
+    " s.delivered_at AS done_at, CASE WHEN s.delivered_at IS NOT NULL THEN 'deliver' END"          \
+    " AS done_action, 0 AS ref FROM shipments s WHERE s.state <> 'cancelled'"                      \
+    " AND s.expected_delivery_by <= ?"
+
+/* An invoice from its due date until paid: recent due dates, and every invoice still open
+   (the second half appends "|| ''" to the due date so that it reads the partial index of open
+   invoices, not every invoice ever due). */
+#define INVOICE_PAID_COLS(DUE)                                                                     \
+    "SELECT i.number AS document, CAST(NULL AS INTEGER) AS start_at, i.due_date AS start_date,"    \
+    " CASE WHEN i.state IN ('paid', 'written_off', 'cancelled') THEN coalesce(i.updated_at,"       \
+    "  i.created_at) END AS done_at, CASE WHEN i.state IN ('paid', 'written_off',"                 \
+    "  'cancelled') THEN i.state END AS done_action, 0 AS ref FROM invoices i"                     \
+    " WHERE " DUE " <= ?"
+#define INVOICE_PAID                                                                               \
+    INVOICE_PAID_COLS("i.due_date")                                                                \
+    " AND i.due_date >= ? UNION " INVOICE_PAID_COLS(                                               \
+        "i.due_date || ''") " AND i.state IN ('open', 'partial')"
+
+#define OWNER_ORDER                                                                                \
+    "SELECT o.customer AS customer, cu.market AS market FROM orders o"                             \
+    " JOIN customers cu ON cu.code = o.customer WHERE o.number = ?"
+#define OWNER_SHIPMENT                                                                             \
+    "SELECT o.customer AS customer, cu.market AS market FROM shipments s"                          \
+    " JOIN orders o ON o.number = s.order_no JOIN customers cu ON cu.code = o.customer"            \
+    " WHERE s.number = ?"
+#define OWNER_INVOICE                                                                              \
+    "SELECT i.customer AS customer, cu.market AS market FROM invoices i"                           \
+    " JOIN customers cu ON cu.code = i.customer WHERE i.number = ?"
+
+#define OWNER_OF(TABLE)                                                                            \
+    "SELECT x.customer AS customer, cu.market AS market FROM " TABLE " x"                          \
+    " JOIN customers cu ON cu.code = x.customer WHERE x.number = ?"
+
+/* A signed sales contract until the first order naming it reaches submitted (flows.md §7):
+   recent signatures, and every contract still without one. */
+#define CONTRACT_ORDER_COLS                                                                        \
+    "SELECT k.number AS document, k.signed_at AS start_at, NULL AS start_date,"                    \
+    " (SELECT min(o.submitted_at) FROM orders o WHERE o.contract = k.number) AS done_at,"          \
+    " CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.contract = k.number"                        \
+    "  AND o.submitted_at IS NOT NULL) THEN 'order_submitted' END AS done_action, 0 AS ref"        \
+    " FROM contracts k WHERE k.kind = 'sales' AND k.signed_at <= ?"
+
+static const struct {
+    const char *rule;
+    const char *params;
+    const char *sql;
+    const char *owner; /* customer and market of a document */
+} rules[] = {
+    {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER},
+    {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER},
+    {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER},
+    {"st_next_day", "ns",
+     "SELECT s.order_no AS document, s.requested_at AS start_at, NULL AS start_date,"
+     " coalesce(s.decided_at, CASE WHEN o.state IN ('cancelled', 'rejected') THEN o.updated_at"
+     "  END) AS done_at, coalesce(s.result, CASE WHEN o.state IN ('cancelled', 'rejected')"
+     "  THEN o.state END) AS done_action, s.id AS ref FROM st_requests s"
+     " JOIN orders o ON o.number = s.order_no WHERE s.requested_at <= ?"
+     " AND (s.requested_at >= ? OR s.decided_at IS NULL)",
+     OWNER_ORDER},
+    {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER},
+    {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER},
+    {"sp_24h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
+    {"sp_48h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
+    {"sp_3wd", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
+    {"pod_overdue", "tst",
+     SHIPMENT_POD_COLS " AND s.dispatched_at >= ? UNION " SHIPMENT_POD_COLS
+                       " AND s.state = 'dispatched'",
+     OWNER_SHIPMENT},
+    {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE},
+    {"contract_1wd", "nsn",
+     CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS
+                         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.contract = k.number"
+                         " AND o.submitted_at IS NOT NULL)",
+     OWNER_OF("contracts")},
+    /* Handed over (or signed for by finance directly) ends the stay in the salesperson's
+           hand. */
+    {"instrument_same_day", "ns",
+     "SELECT i.number AS document, i.received_at AS start_at, NULL AS start_date,"
+     " coalesce(i.handed_over_at, i.finance_signed_at) AS done_at, CASE WHEN"
+     " i.handed_over_at IS NOT NULL THEN 'hand-over' WHEN i.finance_signed_at IS NOT NULL"
+     " THEN 'sign' END AS done_action, 0 AS ref FROM instruments i WHERE i.received_at <= ?"
+     " AND (i.received_at >= ? OR i.state = 'in_hand')",
+     OWNER_OF("instruments")},
+    /* 24:00 of the 15th of the month after the half-year's end (30 June → 15 July). Done when
+           the customer confirmed and the KAM reported; the candidates are few (two a year per
+           customer), so every one not done is read. */
+    {"recon_semiannual", "d",
+     "SELECT s.number AS document, CAST(NULL AS INTEGER) AS start_at, s.period_to AS start_date,"
+     " CASE WHEN s.state = 'reported' AND s.response = 'confirmed' THEN s.reported_to_mm_at"
+     " END AS done_at, CASE WHEN s.state = 'reported' AND s.response = 'confirmed'"
+     " THEN 'report' END AS done_action, 0 AS ref FROM statements s"
+     " WHERE s.kind = 'semiannual' AND (s.period_to >= ? OR s.state <> 'reported'"
+     " OR s.response <> 'confirmed')",
+     OWNER_OF("statements")},
+};
+
+static int rule_index(const char *rule, struct osb_err *e)
+{
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (strcmp(rules[i].rule, rule) == 0)
+            return (int)i;
+    return err_set(e, ERR_INTERNAL, "no deadline rule '%s'", rule);
+}
+
+/* Leaves out, in SQL, stays done before the earliest instant their deadline can be: every
+   limit lasts at least its minutes or hours, and a day-based one ends no earlier than 24:00 of
+   the start's date + k days (working days are calendar days or later). Only a saving: what it
+   leaves out, judge() would find done in time. */
+static void done_floor_sql(const struct deadline_rule *dl, int tz_min, struct sb *sql, json_t *p)
+{
+    int64_t n = dl->n < 0 ? 0 : dl->n, tz = (int64_t)tz_min * TS_PER_MIN;
+    switch (dl->kind) {
+    case DL_WORKING_MINUTES:
+    case DL_WC_HOURS:
+        sb_add(sql, " AND (cand.done_at IS NULL OR cand.start_at IS NULL"
+                    " OR cand.done_at > cand.start_at + ?)");
+        json_array_append_new(
+            p, json_integer(n * (dl->kind == DL_WC_HOURS ? TS_PER_HOUR : TS_PER_MIN)));
+        break;
+    case DL_SAME_WORKING_DAY:
+    case DL_NEXT_WORKING_DAY:
+    case DL_WORKING_DAYS:
+    case DL_CALENDAR_DAYS:
+        sb_add(sql, " AND (cand.done_at IS NULL OR cand.start_at IS NULL"
+                    " OR cand.done_at > ((cand.start_at + ?) / ? + ?) * ? - ?)");
+        json_array_append_new(p, json_integer(tz));
+        json_array_append_new(p, json_integer(TS_PER_DAY));
+        json_array_append_new(p, json_integer(dl->kind == DL_SAME_WORKING_DAY ? 1 : n + 1));
+        json_array_append_new(p, json_integer(TS_PER_DAY));
+        json_array_append_new(p, json_integer(tz));
+        break;
+    case DL_DAY_OF_MONTH:
+    case DL__COUNT:
+        break;
+    }
+}
+
+json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
+                                  const struct deadline_rule *dl, int64_t now, int64_t since,
+                                  int tz_min)
+{
+    int r = rule_index(rule, e);
+    if (r < 0)
+        return NULL;
+    char today[11], since_day[11];
+    date_format(ts_to_date(now, tz_min), today);
+    date_format(ts_to_date(since, tz_min), since_day);
+    json_t *p = json_array();
+    for (const char *a = rules[r].params; *a; a++)
+        json_array_append_new(p, *a == 'n'   ? json_integer(now)
+                                 : *a == 's' ? json_integer(since)
+                                 : *a == 't' ? json_string(today)
+                                             : json_string(since_day)); /* 'd' */
+    /* Leave out in SQL what needs no work: candidates whose entry exists (still waiting),
+       or exists with the late completion noted (done). An entry belongs to this stay when
+       its deadline is not before the stay's start (an earlier stay's entry ended before
+       it); a rule with a date start (an invoice's due date, a POD's expected date) has one
+       stay per document. */
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "SELECT * FROM (%s) cand WHERE NOT EXISTS (SELECT 1 FROM osb_issues x"
+            " WHERE x.rule = ? AND x.document = cand.document AND (cand.start_at IS NULL"
+            " OR x.deadline >= cand.start_at) AND (cand.done_at IS NULL"
+            " OR x.completed_at IS NOT NULL))",
+            rules[r].sql);
+    json_array_append_new(p, json_string(rule));
+    done_floor_sql(dl, tz_min, &sql, p);
+    json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
+    sb_free(&sql);
+    json_decref(p);
+    return rows;
+}
+
+int store_deadline_owner(struct db *db, struct osb_err *e, const char *rule, const char *doc,
+                         json_t **owner)
+{
+    *owner = NULL;
+    int r = rule_index(rule, e);
+    if (r < 0)
+        return -1;
+    return db_row(db, e, owner, rules[r].owner, "s", doc);
+}
+
+int store_deadline_explainers(struct db *db, struct osb_err *e, unsigned bits, const char *doc,
+                              int64_t ref, json_t *out)
+{
+    for (size_t i = 0; i < sizeof explainers / sizeof explainers[0]; i++) {
+        if (!(bits & explainers[i].bit))
+            continue;
+        json_t *p = json_array();
+        for (const char *a = explainers[i].args; *a; a++)
+            json_array_append_new(p, *a == 'd' ? json_string(doc) : json_integer(ref));
+        json_t *rows = db_rows_a(db, e, explainers[i].sql, p);
+        json_decref(p);
+        if (!rows)
+            return -1;
+        size_t k;
+        json_t *r;
+        json_array_foreach(rows, k, r)
+        {
+            const char *u = jstr(r, "u");
+            bool dup = !u || !*u;
+            size_t j;
+            json_t *v;
+            json_array_foreach(out, j, v) dup = dup || strcmp(json_string_value(v), u) == 0;
+            if (!dup)
+                json_array_append_new(out, json_string(u));
+        }
+        json_decref(rows);
+    }
+    return 0;
+}

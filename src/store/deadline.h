@@ -1,0 +1,52 @@
+/*
+ * deadline.h (store) — the SQL of the deadline job (flow/deadlines.c; docs/deadlines.md): per
+ * rule one query for its candidates — the documents whose clock started, each with the
+ * instant the awaited step happened (done_at) or NULL — and one for the customer and market of
+ * a document; and per kind of person one query for who must explain. flow/deadlines.c holds
+ * the rules (department, time limit, who explains) and judges every candidate.
+ */
+#ifndef OSB_STORE_DEADLINE_H
+#define OSB_STORE_DEADLINE_H
+
+#include "rules/deadline.h"
+#include "store/db.h"
+
+#include <jansson.h>
+
+/* Who explains: one bit per kind of person (store_deadline_explainers). */
+enum {
+    EX_ORDER_CSR = 1 << 0,
+    EX_SSG_LEADER = 1 << 1,
+    EX_FINANCE = 1 << 2,
+    EX_SUPERVISOR = 1 << 3, /* the market's supervising SLT member and their secretary */
+    EX_SLT_NOT_VOTED = 1 << 4,
+    EX_SCR = 1 << 5,
+    EX_WAREHOUSE_HEAD = 1 << 6,
+    EX_SHIPMENT_CSR = 1 << 7,
+    EX_BCR = 1 << 8,
+    EX_KAM = 1 << 9,
+    EX_RECEIVER = 1 << 10,      /* who received the instrument */
+    EX_STATEMENT_KAM = 1 << 11, /* the statement's customer's KAM */
+    EX_CONTRACT_KAM = 1 << 12,
+    EX_CONTRACT_CSR = 1 << 13, /* the customer's CSR, else the market's default CSR */
+};
+
+/* The candidates of rule (its code) that may need work at now: started since `since` (the
+   lookback) or still waiting, minus those whose entry exists already (still waiting, or done
+   and noted) and those done before the earliest instant dl's deadline can be. Rows: document,
+   start_at (instant) or start_date (YYYY-MM-DD), done_at and done_action (NULL while
+   waiting), ref. A new array; NULL with e set (also for an unknown rule). */
+json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
+                                  const struct deadline_rule *dl, int64_t now, int64_t since,
+                                  int tz_min);
+
+/* The customer and market of the document of rule: 1 found (*owner a new object), 0, -1. */
+int store_deadline_owner(struct db *db, struct osb_err *e, const char *rule, const char *doc,
+                         json_t **owner);
+
+/* Appends (without repeats) the usernames of every kind of person in bits for the document
+   doc (ref: e.g. the ST request id). */
+int store_deadline_explainers(struct db *db, struct osb_err *e, unsigned bits, const char *doc,
+                              int64_t ref, json_t *out);
+
+#endif

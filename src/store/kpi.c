@@ -1,0 +1,199 @@
+/*
+ * kpi.c (store) — the KPI candidate queries, collection amounts, markets and the meeting
+ * report's volume (store/kpi.h).
+ */
+#include "store/kpi.h"
+
+#include "core/json.h"
+#include "core/sb.h"
+#include "store/doc.h"
+
+#include <stdbool.h>
+
+/* A KPI's candidates (params: the period as two instants, or as two dates). Every query names
+   the customer alias cu for the scope and filters. */
+static const struct {
+    const char *sql;
+    bool dates; /* the period is bound as 'YYYY-MM-DD' text, else as instants [from, to+1) */
+} kpis[KPI__COUNT] = {
+    [KPI_SAME_DAY_DELIVERY_NOTE] =
+        {"SELECT o.number AS document, o.op_receipt_day AS attribution_date,"
+         " o.released_at AS done_at, o.released_at,"
+         " CASE WHEN o.op_paused = 1 THEN (SELECT ev.at FROM order_events ev WHERE"
+         "  ev.order_no = o.number AND ev.to_state IN ('needs_fix', 'prepay_required',"
+         "  'st_pending') AND coalesce(ev.from_state, '') NOT IN ('needs_fix',"
+         "  'prepay_required', 'st_pending') ORDER BY ev.id DESC LIMIT 1) END AS paused_at,"
+         " CASE WHEN o.state IN ('rejected', 'cancelled') THEN o.updated_at END AS ended_at"
+         " FROM orders o JOIN customers cu ON cu.code = o.customer"
+         " WHERE o.op_started_at IS NOT NULL AND o.op_receipt_day >= ?"
+         " AND o.op_receipt_day <= ?",
+         true},
+    [KPI_ST_DECIDED_NEXT_DAY] =
+        {"SELECT s.order_no AS document, s.requested_at AS start_at, s.decided_at AS done_at,"
+         " s.result, CASE WHEN s.decided_at IS NULL AND o.state = 'cancelled' THEN"
+         " o.updated_at END AS ended_at FROM st_requests s"
+         " JOIN orders o ON o.number = s.order_no JOIN customers cu ON cu.code = o.customer"
+         " WHERE s.requested_at >= ? AND s.requested_at < ?",
+         false},
+    [KPI_SHIPPED_WITHIN_24H] =
+        {"SELECT s.number AS document, s.released_at AS start_at, s.dispatched_at AS done_at"
+         " FROM shipments s JOIN orders o ON o.number = s.order_no"
+         " JOIN customers cu ON cu.code = o.customer"
+         " WHERE s.state <> 'cancelled' AND s.released_at >= ? AND s.released_at < ?",
+         false},
+    [KPI_SHIPMENT_ACCURACY] =
+        {"SELECT s.number AS document, l.line_no, l.sku, l.discrepancy,"
+         " s.dispatched_at AS start_at FROM shipment_lines l"
+         " JOIN shipments s ON s.number = l.shipment JOIN orders o ON o.number = s.order_no"
+         " JOIN customers cu ON cu.code = o.customer"
+         " WHERE s.state <> 'cancelled' AND s.dispatched_at >= ? AND s.dispatched_at < ?",
+         false},
+    [KPI_COLLECTED_WITHIN_5_DAYS] =
+        {"SELECT i.number AS document, i.due_date AS attribution_date, i.amount_fen"
+         " FROM invoices i JOIN customers cu ON cu.code = i.customer"
+         " WHERE i.state <> 'cancelled' AND i.due_date >= ? AND i.due_date <= ?",
+         true},
+};
+
+static const char *const orderings[KPI__COUNT] = {
+    [KPI_SAME_DAY_DELIVERY_NOTE] = " ORDER BY o.op_receipt_day, o.number",
+    [KPI_ST_DECIDED_NEXT_DAY] = " ORDER BY s.requested_at, s.id",
+    [KPI_SHIPPED_WITHIN_24H] = " ORDER BY s.released_at, s.number",
+    [KPI_SHIPMENT_ACCURACY] = " ORDER BY s.dispatched_at, s.number, l.line_no",
+    [KPI_COLLECTED_WITHIN_5_DAYS] = " ORDER BY i.due_date, i.number",
+};
+
+json_t *store_kpi_candidates(struct db *db, struct osb_err *e, enum kpi_id id, date_t from,
+                             date_t to, int tz_min, const char *market, const char *region,
+                             const struct scope_user *u)
+{
+    if (id < 0 || id >= KPI__COUNT) {
+        err_set(e, ERR_NOT_FOUND, "no such KPI");
+        return NULL;
+    }
+    json_t *p = json_array();
+    if (kpis[id].dates) {
+        char a[11], b[11];
+        date_format(from, a);
+        date_format(to, b);
+        json_array_append_new(p, json_string(a));
+        json_array_append_new(p, json_string(b));
+    } else {
+        json_array_append_new(p, json_integer(date_start_ts(from, tz_min)));
+        json_array_append_new(p, json_integer(date_start_ts(to + 1, tz_min)));
+    }
+    struct sb sql = SB_INIT;
+    sb_add(&sql, kpis[id].sql);
+    store_filter_eq(&sql, p, "cu.market", market);
+    store_filter_eq(&sql, p, "cu.region", region);
+    store_scope_sql(u, &sql, p, "cu");
+    sb_add(&sql, orderings[id]);
+    json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
+    sb_free(&sql);
+    json_decref(p);
+    return rows;
+}
+
+int store_kpi_collection(struct db *db, struct osb_err *e, const char *inv, const char *day,
+                         int64_t *credited, int64_t *settled)
+{
+    *credited = *settled = 0;
+    return db_int(db, e, credited,
+                  "SELECT coalesce(sum(amount_fen), 0) FROM credit_notes WHERE invoice = ?"
+                  " AND date <= ?",
+                  "ss", inv, day) < 0 ||
+                   db_int(db, e, settled,
+                          "SELECT coalesce(sum(amount_fen), 0) FROM allocations WHERE invoice = ?"
+                          " AND own = 0 AND reversed_by IS NULL AND settle_date <= ?",
+                          "ss", inv, day) < 0
+               ? -1
+               : 0;
+}
+
+int store_kpi_market_exists(struct db *db, struct osb_err *e, const char *code)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n, "SELECT count(*) FROM markets WHERE code = ?", "s", code) < 0)
+        return -1;
+    return n > 0;
+}
+
+int store_kpi_region_exists(struct db *db, struct osb_err *e, const char *code)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n, "SELECT count(*) FROM regions WHERE code = ?", "s", code) < 0)
+        return -1;
+    return n > 0;
+}
+
+json_t *store_kpi_markets(struct db *db, struct osb_err *e, const char *only)
+{
+    return db_rows(db, e,
+                   "SELECT code, name FROM markets WHERE active = 1 AND (? IS NULL OR code = ?)"
+                   " ORDER BY code",
+                   "ss", only, only);
+}
+
+json_t *store_kpi_volume(struct db *db, struct osb_err *e, int64_t t0, int64_t t1, const char *d0,
+                         const char *d1, const char *market, const struct scope_user *u)
+{
+    static const struct {
+        const char *name, *sql;
+        char args; /* 't' instants, 'd' dates */
+    } vols[] = {
+        {"orders_accepted",
+         "SELECT count(DISTINCT ev.order_no) AS v FROM order_events ev JOIN orders o ON"
+         " o.number = ev.order_no JOIN customers cu ON cu.code = o.customer WHERE ev.action ="
+         " 'accept' AND ev.at >= ? AND ev.at < ?",
+         't'},
+        {"shipments_dispatched",
+         "SELECT count(*) AS v FROM shipments s JOIN orders o ON o.number = s.order_no"
+         " JOIN customers cu ON cu.code = o.customer WHERE s.dispatched_at >= ?"
+         " AND s.dispatched_at < ?",
+         't'},
+        {"invoices",
+         "SELECT count(*) AS v FROM invoices i JOIN customers cu ON cu.code = i.customer"
+         " WHERE i.state <> 'cancelled' AND i.invoice_date >= ? AND i.invoice_date <= ?",
+         'd'},
+        {"invoice_amount_fen",
+         "SELECT coalesce(sum(i.amount_fen), 0) AS v FROM invoices i JOIN customers cu ON"
+         " cu.code = i.customer WHERE i.state <> 'cancelled' AND i.invoice_date >= ?"
+         " AND i.invoice_date <= ?",
+         'd'},
+        {"collections_fen",
+         "SELECT coalesce(sum(pm.amount_fen), 0) AS v FROM payments pm JOIN customers cu ON"
+         " cu.code = pm.customer WHERE pm.kind = 'payment' AND pm.state <> 'reversed'"
+         " AND pm.received_on >= ? AND pm.received_on <= ?",
+         'd'},
+        {"expense_credits_fen",
+         "SELECT coalesce(sum(pm.amount_fen), 0) AS v FROM payments pm JOIN customers cu ON"
+         " cu.code = pm.customer WHERE pm.kind = 'expense' AND pm.state <> 'reversed'"
+         " AND pm.received_on >= ? AND pm.received_on <= ?",
+         'd'},
+    };
+    json_t *out = json_object();
+    for (size_t k = 0; k < sizeof vols / sizeof vols[0]; k++) {
+        json_t *p = json_array();
+        if (vols[k].args == 't') {
+            json_array_append_new(p, json_integer(t0));
+            json_array_append_new(p, json_integer(t1));
+        } else {
+            json_array_append_new(p, json_string(d0));
+            json_array_append_new(p, json_string(d1));
+        }
+        struct sb s = SB_INIT;
+        sb_add(&s, vols[k].sql);
+        store_filter_eq(&s, p, "cu.market", market);
+        store_scope_sql(u, &s, p, "cu");
+        json_t *rows = db_rows_a(db, e, sb_str(&s), p);
+        sb_free(&s);
+        json_decref(p);
+        if (!rows) {
+            json_decref(out);
+            return NULL;
+        }
+        json_object_set(out, vols[k].name, json_object_get(json_array_get(rows, 0), "v"));
+        json_decref(rows);
+    }
+    return out;
+}

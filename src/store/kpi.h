@@ -1,0 +1,43 @@
+/*
+ * kpi.h (store) — the SQL behind the OSB business targets (kpis-and-reports.md §2.1) and the
+ * monthly meeting report's volume figures (§3.4): per KPI one query for the candidate items of
+ * a period, the collection amounts of an invoice, and the markets. flow/kpi.c judges every
+ * candidate; nothing here decides a verdict.
+ */
+#ifndef OSB_STORE_KPI_H
+#define OSB_STORE_KPI_H
+
+#include "core/date.h"
+#include "rules/kpi.h"
+#include "rules/perm.h"
+#include "store/db.h"
+
+#include <jansson.h>
+
+/* The candidates of KPI k whose attribution falls in [from, to] (dates of the company zone
+   tz_min), of the market / region when given (NULL: all), limited to the customers u sees;
+   in the KPI's order. Each row: document, and as the KPI needs attribution_date, start_at,
+   done_at, released_at, paused_at, ended_at, line_no, sku, discrepancy, amount_fen (see the
+   queries). A new array, NULL with e set. */
+json_t *store_kpi_candidates(struct db *db, struct osb_err *e, enum kpi_id k, date_t from,
+                             date_t to, int tz_min, const char *market, const char *region,
+                             const struct scope_user *u);
+
+/* What of invoice inv was credited (credit notes dated by day) and settled (allocations by
+   settle_date, own funds and reversed ones left out) by day (YYYY-MM-DD). */
+int store_kpi_collection(struct db *db, struct osb_err *e, const char *inv, const char *day,
+                         int64_t *credited, int64_t *settled);
+
+/* 1 when a market (region) of that code exists, 0 not, -1 error. */
+int store_kpi_market_exists(struct db *db, struct osb_err *e, const char *code);
+int store_kpi_region_exists(struct db *db, struct osb_err *e, const char *code);
+/* The active markets [{code, name}] by code, only `only` when given (a new array). */
+json_t *store_kpi_markets(struct db *db, struct osb_err *e, const char *only);
+
+/* The meeting report's volume of a month, limited to the customers u sees and to market when
+   given: {orders_accepted, shipments_dispatched, invoices, invoice_amount_fen,
+   collections_fen, expense_credits_fen}; instants [t0, t1), dates [d0, d1]. */
+json_t *store_kpi_volume(struct db *db, struct osb_err *e, int64_t t0, int64_t t1, const char *d0,
+                         const char *d1, const char *market, const struct scope_user *u);
+
+#endif

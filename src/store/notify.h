@@ -1,0 +1,34 @@
+/*
+ * notify.h (store) — the notifications table (in-app rows) and the e-mail twins queued beside
+ * them (notification_emails), for flow/notify.c.
+ */
+#ifndef OSB_STORE_NOTIFY_H
+#define OSB_STORE_NOTIFY_H
+
+#include "store/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Inserts one in-app notification: 1 queued (*id its id), 0 when dedup_key (may be NULL) was
+   queued before (nothing written), -1 error. */
+int store_notify_add(struct db *db, struct osb_err *e, const char *event, const char *recipient,
+                     const char *subject, const char *document, const char *dedup_key, int64_t now,
+                     int64_t *id);
+/* Queues the e-mail twin of notification id when recipient is active and has an address
+   (the address as it is now). 0 ok (queued or not), -1 error. */
+int store_notify_email(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
+                       int64_t now);
+
+/* recipient's in-app notifications with id > after_id, oldest first, at most limit + 1 rows
+   of {id, event, subject, document, created_at, read_at, read}; NULL with e set. */
+json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient, bool unread_only,
+                          int64_t after_id, int limit);
+/* Marks notification id of recipient read (once): rows changed (0 = none of theirs), -1. */
+int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
+                           int64_t now);
+/* One notification as store_notify_list shows it: 1 found, 0 none, -1 error. */
+int store_notify_get(struct db *db, struct osb_err *e, int64_t id, json_t **row);
+
+#endif

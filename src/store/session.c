@@ -1,0 +1,100 @@
+/*
+ * session.c (store) — SQL of users, sessions and login_failures for flow/session.c.
+ */
+#include "store/session.h"
+
+#include "core/sb.h"
+#include "core/str.h"
+
+#include <string.h>
+
+int store_user_load(struct db *db, struct osb_err *e, const char *username, bool with_hash,
+                    struct store_user *u)
+{
+    memset(u, 0, sizeof *u);
+    struct dbq *q = db_query(db, e,
+                             "SELECT username, name, role, market, region, manager, proxy_for,"
+                             " active, password_hash FROM users WHERE username = ?",
+                             "s", username);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1) {
+        /* The columns are bounded by the master-data field tables; a longer value is cut,
+           as the fixed fields of struct user always did. */
+        (void)str_copy(u->username, sizeof u->username, dbq_text(q, 0));
+        (void)str_copy(u->name, sizeof u->name, dbq_text(q, 1));
+        (void)str_copy(u->role, sizeof u->role, dbq_text(q, 2));
+        (void)str_copy(u->market, sizeof u->market, dbq_text(q, 3));
+        (void)str_copy(u->region, sizeof u->region, dbq_text(q, 4));
+        (void)str_copy(u->manager, sizeof u->manager, dbq_text(q, 5));
+        (void)str_copy(u->proxy_for, sizeof u->proxy_for, dbq_text(q, 6));
+        u->active = dbq_int(q, 7) != 0;
+        if (with_hash)
+            u->password_hash = xstrdup(dbq_text(q, 8) ? dbq_text(q, 8) : "");
+    }
+    dbq_end(q);
+    return rc;
+}
+
+int store_login_failures(struct db *db, struct osb_err *e, const char *ip, int64_t since,
+                         int64_t *n)
+{
+    *n = 0;
+    return db_int(db, e, n, "SELECT count(*) FROM login_failures WHERE ip = ? AND at > ?", "si",
+                  ip ? ip : "", since) < 0
+               ? -1
+               : 0;
+}
+
+int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,
+                            const char *username)
+{
+    return db_exec(db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)", "sis",
+                   ip ? ip : "", at, username) < 0
+               ? -1
+               : 0;
+}
+
+int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
+                      const char *username, int64_t at, const char *ip)
+{
+    return db_exec(db, e,
+                   "INSERT INTO sessions(token_hash, username, created_at, last_seen, ip)"
+                   " VALUES(?,?,?,?,?)",
+                   "ssiis", token_hash, username, at, at, ip) < 0
+               ? -1
+               : 0;
+}
+
+int store_session_delete(struct db *db, struct osb_err *e, const char *token_hash)
+{
+    int rc = db_exec(db, e, "DELETE FROM sessions WHERE token_hash = ?", "s", token_hash);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_session_find(struct db *db, struct osb_err *e, const char *token_hash, char **username,
+                       int64_t *last_seen)
+{
+    *username = NULL;
+    *last_seen = 0;
+    struct dbq *q = db_query(db, e, "SELECT username, last_seen FROM sessions WHERE token_hash = ?",
+                             "s", token_hash);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1) {
+        *username = xstrdup(dbq_text(q, 0) ? dbq_text(q, 0) : "");
+        *last_seen = dbq_int(q, 1);
+    }
+    dbq_end(q);
+    return rc;
+}
+
+int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash, int64_t at)
+{
+    return db_exec(db, e, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is", at,
+                   token_hash) < 0
+               ? -1
+               : 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * session.h (store) — the rows behind logging in: users as the session sees them, sessions
+ * (by token hash; the token itself is never stored) and failed logins per address.
+ */
+#ifndef OSB_STORE_SESSION_H
+#define OSB_STORE_SESSION_H
+
+#include "store/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A user row as authentication needs it; text fields "" when NULL. */
+struct store_user {
+    char username[40];
+    char name[128];
+    char role[32];
+    char market[40];
+    char region[40];
+    char manager[40];
+    char proxy_for[40];
+    bool active;
+    char *password_hash; /* malloc'ed ("" when NULL) when asked for, else NULL */
+};
+
+/* Loads a user: 1 found, 0 none, -1 error. with_hash: also fill password_hash (the caller
+   frees it). */
+int store_user_load(struct db *db, struct osb_err *e, const char *username, bool with_hash,
+                    struct store_user *u);
+
+/* Failed logins from ip at or after since (µs): 0 with *n, -1 error. */
+int store_login_failures(struct db *db, struct osb_err *e, const char *ip, int64_t since,
+                         int64_t *n);
+int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,
+                            const char *username);
+
+int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
+                      const char *username, int64_t at, const char *ip);
+int store_session_delete(struct db *db, struct osb_err *e, const char *token_hash);
+/* The session of a token hash: 1 found (*username malloc'ed, *last_seen), 0 none, -1 error. */
+int store_session_find(struct db *db, struct osb_err *e, const char *token_hash, char **username,
+                       int64_t *last_seen);
+int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash, int64_t at);
+
+#endif
