@@ -49,9 +49,9 @@ int billing_allocate(struct ctx *c, const char *customer, const char *src_kind, 
     }
     /* entities §7.6: settle_date = max(source date, invoice date). */
     const char *settle = (sd && id && strcmp(sd, id) > 0) ? sd : (id ? id : "");
-    struct allocation al = {customer, src_kind, source, invoice, settle,
-                            c->user.username[0] ? c->user.username : "system",
-                            amount, c->now, own};
+    struct allocation al = {customer, src_kind, source,
+                            invoice,  settle,   c->user.username[0] ? c->user.username : "system",
+                            amount,   c->now,   own};
     int rc = store_allocation_add(c->db, e, &al);
     free(sd);
     free(id);
@@ -202,9 +202,9 @@ static int invoice_create(struct ctx *c, const char *customer, const char *order
     for (size_t i = 0, k = 0; i < n; i++) {
         if (lines[i].qty <= 0)
             continue;
-        struct invoice_new_line il = {(int)++k,          lines[i].order_line, lines[i].sku,
-                                      lines[i].qty,      lines[i].price_fen,  amounts[i],
-                                      taxes[i],          (int)rates[i]};
+        struct invoice_new_line il = {(int)++k,     lines[i].order_line, lines[i].sku,
+                                      lines[i].qty, lines[i].price_fen,  amounts[i],
+                                      taxes[i],     (int)rates[i]};
         if (store_invoice_line_insert(c->db, e, number, &il) < 0)
             goto out;
     }
@@ -351,10 +351,10 @@ int billing_on_backorder_cancel(struct ctx *c, const char *order_no, int64_t amo
         if (!inv)
             return 0;
         struct cn_line l = {0, "", NULL, 0, 0, amount_fen};
-        char number[DOCNO_MAX];
         int64_t left = 0;
         rc = store_invoice_uncredited(c->db, e, inv, &left);
         if (rc >= 0) {
+            char number[DOCNO_MAX];
             if (l.amount_fen > left)
                 l.amount_fen = left;
             rc = l.amount_fen > 0
@@ -376,9 +376,11 @@ int billing_on_backorder_cancel(struct ctx *c, const char *order_no, int64_t amo
         if (amount_fen <= 0)
             break;
         int64_t a = jint(r, "amount_fen");
-        int64_t take = a < amount_fen ? a : amount_fen;
-        rc = take == a ? store_earmark_release(c->db, e, jint(r, "id"), c->now)
-                       : store_earmark_set_amount(c->db, e, jint(r, "id"), a - take);
+        /* the whole earmark is released, or what will never ship is taken off it */
+        bool whole = a <= amount_fen;
+        int64_t take = whole ? a : amount_fen;
+        rc = whole ? store_earmark_release(c->db, e, jint(r, "id"), c->now)
+                   : store_earmark_set_amount(c->db, e, jint(r, "id"), a - take);
         if (rc < 0)
             break;
         rc = 0;
@@ -406,8 +408,8 @@ static int reverse_settlements(struct ctx *c, const char *invoice, const char *b
     json_array_foreach(rows, i, r)
     {
         bool pay = strcmp(jstr(r, "source_kind"), "payment") == 0;
-        if (store_allocation_reverse(c->db, e, jint(r, "id"), by, pay, jstr(r, "source"),
-                                     invoice, jint(r, "amount_fen")) < 0) {
+        if (store_allocation_reverse(c->db, e, jint(r, "id"), by, pay, jstr(r, "source"), invoice,
+                                     jint(r, "amount_fen")) < 0) {
             rc = -1;
             break;
         }
@@ -455,17 +457,27 @@ static int credit_note(struct ctx *c, const char *invoice, const char *reason,
     }
     char today[11];
     date_format(flow_today(c), today);
-    struct credit_note_new cn = {number, customer, invoice, return_no,
-                                 order_no[0] ? order_no : NULL, reason, today,
+    struct credit_note_new cn = {number,
+                                 customer,
+                                 invoice,
+                                 return_no,
+                                 order_no[0] ? order_no : NULL,
+                                 reason,
+                                 today,
                                  c->user.username[0] ? c->user.username : "system",
-                                 amount, tax, c->now};
+                                 amount,
+                                 tax,
+                                 c->now};
     if (flow_docno(c, e, "HZ", number) < 0 || store_credit_note_insert(c->db, e, &cn) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
-        struct credit_note_new_line cl = {(int)i + 1,         lines[i].invoice_line,
+        struct credit_note_new_line cl = {(int)i + 1,
+                                          lines[i].invoice_line,
                                           lines[i].sku ? lines[i].sku : "",
-                                          lines[i].batch,     lines[i].qty,
-                                          lines[i].price_fen, lines[i].amount_fen,
+                                          lines[i].batch,
+                                          lines[i].qty,
+                                          lines[i].price_fen,
+                                          lines[i].amount_fen,
                                           taxes[i]};
         if (store_credit_note_line_insert(c->db, e, number, &cl) < 0)
             goto out;
@@ -520,10 +532,19 @@ static void ifree(void *p)
     free(p);
 }
 
-static int istate(const void *p) { return doc_state_parse(&invoice_doc, ((const struct invoice *)p)->state); }
-static int64_t iversion(const void *p) { return ((const struct invoice *)p)->version; }
+static int istate(const void *p)
+{
+    return doc_state_parse(&invoice_doc, ((const struct invoice *)p)->state);
+}
+static int64_t iversion(const void *p)
+{
+    return ((const struct invoice *)p)->version;
+}
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static int ianswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {

@@ -40,7 +40,10 @@ static int pstate(const void *p)
 {
     return doc_state_parse(&instrument_doc, ((const struct instrument *)p)->state);
 }
-static int64_t pversion(const void *p) { return ((const struct instrument *)p)->version; }
+static int64_t pversion(const void *p)
+{
+    return ((const struct instrument *)p)->version;
+}
 
 static int who(struct ctx *c, const void *doc, int a, const struct doc_actor *actor,
                struct osb_err *e)
@@ -48,8 +51,7 @@ static int who(struct ctx *c, const void *doc, int a, const struct doc_actor *ac
     (void)c;
     const struct instrument *p = doc;
     if (a == PJA_HAND_OVER && !is(p->received_by, actor->who))
-        return err_forbidden(e, "role", "only %s, who received it, hands it over",
-                             p->received_by);
+        return err_forbidden(e, "role", "only %s, who received it, hands it over", p->received_by);
     return 0;
 }
 
@@ -89,8 +91,7 @@ static int a_sign(struct doc_act *x, struct osb_err *e)
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct instrument *p = x->doc;
-    if (store_instrument_save(x->c->db, e, p, doc_state_str(&instrument_doc, x->to),
-                              x->c->now) < 0)
+    if (store_instrument_save(x->c->db, e, p, doc_state_str(&instrument_doc, x->to), x->c->now) < 0)
         return -1;
     return x->action == PJA_HAND_OVER ? tell_finance(x->c, p->number, "已交财务，请签收", e) : 0;
 }
@@ -103,7 +104,10 @@ static int event(struct doc_act *x, struct osb_err *e)
                           doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
 }
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t, bool null_when_0)
 {
@@ -170,7 +174,7 @@ int instrument_list(struct ctx *c, const struct instrument_query *q, json_t **ou
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct instrument_filter f = {q->customer, q->state,  q->kind,
+    struct instrument_filter f = {q->customer,    q->state,  q->kind,
                                   q->received_by, q->cursor, q->limit};
     json_t *nums;
     char *next;
@@ -199,8 +203,8 @@ static const struct field_def create_fields[] = {
     {"issuer_bank", FK_TEXT, 0, 100, 0, 0, 0, 0},
     {"maturity_date", FK_DATE, 0, 0, 0, 0, 0, 0},
 };
-static const struct record_def create_def = {"instruments", "number", "instrument",
-                                             create_fields, 6};
+static const struct record_def create_def = {"instruments", "number", "instrument", create_fields,
+                                             6};
 
 int instrument_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -251,9 +255,9 @@ int instrument_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
         flow_doc_event(c, e, "instrument_events", "instrument", p.number, "register", NULL,
                        "in_hand", NULL) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss ss sI ss}", "customer", customer, "kind", p.kind,
-                              "instrument_no", no, "amount_fen", (json_int_t)p.amount_fen,
-                              "state", "in_hand");
+    json_t *after =
+        json_pack("{ss ss ss sI ss}", "customer", customer, "kind", p.kind, "instrument_no", no,
+                  "amount_fen", (json_int_t)p.amount_fen, "state", "in_hand");
     rc = flow_audit(c, e, "create", "instrument", p.number, NULL, after);
     json_decref(after);
     if (rc == 0)

@@ -86,9 +86,15 @@ static int kpstate(const void *p)
 {
     return doc_state_parse(&invoice_request_doc, ((const struct kpdoc *)p)->k.state);
 }
-static int64_t kpversion(const void *p) { return ((const struct kpdoc *)p)->k.version; }
+static int64_t kpversion(const void *p)
+{
+    return ((const struct kpdoc *)p)->k.version;
+}
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t)
 {
@@ -152,8 +158,8 @@ int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, str
     int rc = store_invoice_fapiao(c->db, e, invoice, &r);
     if (rc < 0)
         return -1;
-    json_t *f = json_pack("{ss}", "state",
-                          invoice_request_fapiao_state(rc == 1 ? jstr(r, "state") : NULL));
+    json_t *f =
+        json_pack("{ss}", "state", invoice_request_fapiao_state(rc == 1 ? jstr(r, "state") : NULL));
     static const char *const keys[] = {"fapiao_no", "fapiao_date",      "mail_tracking_no",
                                        "mailed_at", "expected_arrival", "receipt_confirmed_at"};
     json_object_set_new(f, "request", rc == 1 ? json_string(jstr(r, "number")) : json_null());
@@ -234,8 +240,7 @@ static int text_field(json_t *body, const char *name, size_t max, const char **o
 static int check(struct doc_act *x, struct osb_err *e)
 {
     if (x->comment && !valid_text(x->comment, NOTE_MAX, true))
-        return err_invalid(e, "comment", "too_long", "comment has at most %d characters",
-                           NOTE_MAX);
+        return err_invalid(e, "comment", "too_long", "comment has at most %d characters", NOTE_MAX);
     return 0;
 }
 
@@ -580,8 +585,8 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
     }
     const char *to = *cu.csr ? cu.csr : csr;
     if (to && *to)
-        rc = notify(c, e, "invoice_request", to, k.number, NULL, "开票申请%s（%s）待审核",
-                    k.number, customer);
+        rc = notify(c, e, "invoice_request", to, k.number, NULL, "开票申请%s（%s）待审核", k.number,
+                    customer);
     free(csr);
     if (rc == 0)
         rc = invoice_request_get(c, k.number, out, e);
@@ -592,4 +597,3 @@ out:
     json_decref(row);
     return rc;
 }
-

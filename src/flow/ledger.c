@@ -6,15 +6,14 @@
 #include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"
-#include "flow/scope.h"
 #include "flow/flow.h"
+#include "flow/scope.h"
 #include "report/statement.h"
 #include "rules/billing.h"
 #include "store/ledger.h"
 
 #include <stdlib.h>
 #include <string.h>
-
 
 #define ACCOUNT_CUTOFF_DAY 25 /* numbering-and-rules.md §9 account_cutoff_day */
 

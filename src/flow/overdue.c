@@ -128,8 +128,8 @@ static int overdue_90(struct ctx *c, json_t *r, date_t day, struct osb_err *e)
         json_decref(before);
         return 0;
     }
-    json_t *after = json_pack("{ss sb ss}", "grade", "E", "credit_hold", 1, "credit_hold_reason",
-                              HOLD_REASON);
+    json_t *after =
+        json_pack("{ss sb ss}", "grade", "E", "credit_hold", 1, "credit_hold_reason", HOLD_REASON);
     rc = store_customer_set_hold(c->db, e, code, HOLD_REASON, c->now) < 0 ||
                  flow_audit(c, e, "credit_hold", "customer", code, before, after) < 0
              ? -1
@@ -140,8 +140,7 @@ static int overdue_90(struct ctx *c, json_t *r, date_t day, struct osb_err *e)
 }
 
 /* Takes step s of invoice row r once: its notices (and the D+90 incident). */
-static int take_step(struct ctx *c, const struct step *s, json_t *r, date_t day,
-                     struct osb_err *e)
+static int take_step(struct ctx *c, const struct step *s, json_t *r, date_t day, struct osb_err *e)
 {
     const char *inv = jstr(r, "number");
     if (s->days == 90 && overdue_90(c, r, day, e) < 0)
@@ -209,8 +208,7 @@ int overdue_job(struct ctx *c, const char *period, struct osb_err *e)
     return rc < 0 ? -1 : 0;
 }
 
-int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out,
-                          struct osb_err *e)
+int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     int rc = scope_money_sees(c, customer, e);

@@ -156,14 +156,20 @@ static void pfree(void *p)
     free(p);
 }
 
-static int pstate(const void *p) { return doc_state_parse(&payment_doc, ((const struct payment *)p)->state); }
+static int pstate(const void *p)
+{
+    return doc_state_parse(&payment_doc, ((const struct payment *)p)->state);
+}
 static int64_t pversion(const void *p)
 {
     (void)p;
     return 1;
 }
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
 
 static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
 {
@@ -299,8 +305,8 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     }
     int64_t dup = 0;
-    if (store_payment_duplicates(c->db, e, customer, jstr(n, "reference"), amount, received,
-                                 &dup) < 0)
+    if (store_payment_duplicates(c->db, e, customer, jstr(n, "reference"), amount, received, &dup) <
+        0)
         goto out;
     if (dup) {
         err_set(e, ERR_DUPLICATE,

@@ -62,7 +62,10 @@ static int sstate(const void *p)
 {
     return doc_state_parse(&statement_doc, ((const struct sdoc *)p)->s.state);
 }
-static int64_t sversion(const void *p) { return ((const struct sdoc *)p)->s.version; }
+static int64_t sversion(const void *p)
+{
+    return ((const struct sdoc *)p)->s.version;
+}
 
 /* flows.md §4.5: the KAM obtains the confirmation and reports it; the matrix row of the reply
    lets ssg_leader and csr record it, but only the customer's KAM reports. */
@@ -76,7 +79,10 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
     return 0;
 }
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t)
 {
@@ -122,8 +128,8 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 /* Takes the snapshot and writes the document, its first event and the audit row. */
-static int generate(struct ctx *c, const char *customer, const char *kind, date_t from,
-                    date_t to, const char *by, char number[DOCNO_MAX], struct osb_err *e)
+static int generate(struct ctx *c, const char *customer, const char *kind, date_t from, date_t to,
+                    const char *by, char number[DOCNO_MAX], struct osb_err *e)
 {
     struct statement_doc s = {0};
     date_format(from, s.period_from);
@@ -146,9 +152,9 @@ static int generate(struct ctx *c, const char *customer, const char *kind, date_
                        "generated", NULL) < 0)
         goto out;
     snprintf(number, DOCNO_MAX, "%s", s.number);
-    json_t *after = json_pack("{ss ss ss ss sI}", "kind", kind, "customer", customer,
-                              "period_from", s.period_from, "period_to", s.period_to,
-                              "closing_fen", (json_int_t)f.closing_fen);
+    json_t *after = json_pack("{ss ss ss ss sI}", "kind", kind, "customer", customer, "period_from",
+                              s.period_from, "period_to", s.period_to, "closing_fen",
+                              (json_int_t)f.closing_fen);
     rc = flow_audit(c, e, "generate", "statement", s.number, NULL, after);
     json_decref(after);
 out:
@@ -164,8 +170,7 @@ static const struct field_def create_fields[] = {
     {"to", FK_DATE, 0, 0, 0, 0, 0, 0},
     {"month", FK_PERIOD, 0, 0, 0, 0, 0, 0},
 };
-static const struct record_def create_def = {"statements", "number", "statement", create_fields,
-                                             5};
+static const struct record_def create_def = {"statements", "number", "statement", create_fields, 5};
 
 int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -198,9 +203,9 @@ int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
             in = date_from_ymd(y, m, 1);
         } else {
             /* the cut-off day of this month once passed, else of the month before */
-            in = d > ACCOUNT_CUTOFF_DAY ? date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY)
-                                        : date_from_ymd(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1,
-                                                        ACCOUNT_CUTOFF_DAY);
+            in = d > ACCOUNT_CUTOFF_DAY
+                     ? date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY)
+                     : date_from_ymd(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, ACCOUNT_CUTOFF_DAY);
         }
         billing_account_month(in, ACCOUNT_CUTOFF_DAY, &from, &to);
     } else {
@@ -280,8 +285,14 @@ static int reply(struct doc_act *x, const char *response, struct osb_err *e)
     return 0;
 }
 
-static int a_confirm(struct doc_act *x, struct osb_err *e) { return reply(x, "confirmed", e); }
-static int a_dispute(struct doc_act *x, struct osb_err *e) { return reply(x, "disputed", e); }
+static int a_confirm(struct doc_act *x, struct osb_err *e)
+{
+    return reply(x, "confirmed", e);
+}
+static int a_dispute(struct doc_act *x, struct osb_err *e)
+{
+    return reply(x, "disputed", e);
+}
 
 static int a_report(struct doc_act *x, struct osb_err *e)
 {
@@ -303,25 +314,25 @@ static int tell(struct doc_act *x, struct osb_err *e)
                       "对账单%s（%s）已发送，请取得客户确认", d->s.number, d->cu.code);
     if (x->action != DZA_REPORT)
         return 0;
-    json_t *who = store_mm_and_finance(c->db, e, d->cu.market);
-    if (!who)
+    json_t *readers = store_mm_and_finance(c->db, e, d->cu.market);
+    if (!readers)
         return -1;
     int rc = 0;
     size_t i;
     json_t *u;
-    json_array_foreach(who, i, u) if (rc == 0) rc =
+    json_array_foreach(readers, i, u) if (rc == 0) rc =
         notify(c, e, "statement_reported", json_string_value(u), d->s.number, NULL,
                "对账单%s（%s）对账结果：%s", d->s.number, d->cu.code,
                is(d->s.response, "confirmed") ? "客户已确认" : "客户有差异");
-    json_decref(who);
+    json_decref(readers);
     return rc;
 }
 
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct sdoc *d = x->doc;
-    if (store_statement_save(x->c->db, e, &d->s, doc_state_str(&statement_doc, x->to),
-                             x->c->now) < 0)
+    if (store_statement_save(x->c->db, e, &d->s, doc_state_str(&statement_doc, x->to), x->c->now) <
+        0)
         return -1;
     return tell(x, e);
 }
@@ -339,7 +350,7 @@ static const doc_run_fn run[] = {[DZA_SEND] = a_send,
                                  [DZA_DISPUTE] = a_dispute,
                                  [DZA_REPORT] = a_report};
 
-static const struct doc_kind kind = {
+static const struct doc_kind statement_kind = {
     .type = &statement_doc,
     .load = load,
     .free = sfree,
@@ -355,12 +366,12 @@ static const struct doc_kind kind = {
 int statement_doc_act(struct ctx *c, const char *number, const char *action, json_t *body,
                       json_t **out, struct osb_err *e)
 {
-    return doc_act(c, &kind, number, action, body, out, e);
+    return doc_act(c, &statement_kind, number, action, body, out, e);
 }
 
 int statement_doc_get_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    return doc_get(c, &kind, number, out, e);
+    return doc_get(c, &statement_kind, number, out, e);
 }
 
 int statement_doc_get(struct ctx *c, const char *number, const char *format,
@@ -381,7 +392,7 @@ int statement_doc_get(struct ctx *c, const char *number, const char *format,
     struct stmt_item *items = xcalloc(n ? n : 1, sizeof *items);
     json_t *it;
     json_array_foreach(s->entries, i, it) items[i] = (struct stmt_item){
-        jstr(it, "date"),      jstr(it, "kind"),       jstr(it, "document"), jstr(it, "order"),
+        jstr(it, "date"),      jstr(it, "kind"),       jstr(it, "document"),   jstr(it, "order"),
         jint(it, "debit_fen"), jint(it, "credit_fen"), jint(it, "balance_fen")};
     /* the generation date, in the company zone */
     char generated[11], created[32];
@@ -429,7 +440,8 @@ int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_
                        struct osb_err *e)
 {
     *out = NULL;
-    if (one_of(q->kind, kinds, "kind", e) < 0 || one_of(q->response, responses, "response", e) < 0 ||
+    if (one_of(q->kind, kinds, "kind", e) < 0 ||
+        one_of(q->response, responses, "response", e) < 0 ||
         doc_state_filter(&statement_doc, q->state, e) < 0)
         return -1;
     if (!scope_role_reads_money(c->user.role))
@@ -437,8 +449,7 @@ int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct statement_filter f = {q->customer, q->kind,   q->response,
-                                 q->state,    q->cursor, q->limit};
+    struct statement_filter f = {q->customer, q->kind, q->response, q->state, q->cursor, q->limit};
     json_t *nums;
     char *next;
     if (store_statement_list(c->db, e, &su, &f, &nums, &next) < 0)
@@ -481,8 +492,8 @@ int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *
             rc = f < 0 ? -1 : 0;
             if (f == 1 && *cu.kam)
                 rc = notify(c, e, "statement_semiannual", cu.kam, number, NULL,
-                            "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告",
-                            number, code, ts, h == '1' ? "7月15日" : "1月15日");
+                            "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告", number,
+                            code, ts, h == '1' ? "7月15日" : "1月15日");
         }
     }
     json_decref(due);

@@ -15,15 +15,7 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &contract_doc,
-    &shipment_doc,
-    &backorder_doc,
-    &return_doc,
-    &refund_doc,
-    &write_off_doc,
-    &osb_issue_doc,
-    &invoice_request_doc,
-    &instrument_doc,
-    &statement_doc,
-    NULL,
+    &contract_doc,   &shipment_doc,  &backorder_doc, &return_doc,
+    &refund_doc,     &write_off_doc, &osb_issue_doc, &invoice_request_doc,
+    &instrument_doc, &statement_doc, NULL,
 };

@@ -3,7 +3,6 @@
  */
 #include "rules/invoice.h"
 
-static const char *const states[] = {"open", "partial", "paid", "cancelled", "written_off",
-                                     NULL};
+static const char *const states[] = {"open", "partial", "paid", "cancelled", "written_off", NULL};
 
 const struct doc_type invoice_doc = {"invoices", "invoice", states, NULL, 0};

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static const char *const states[] = {"requested", "reviewed", "issued",  "mailed",
+static const char *const states[] = {"requested", "reviewed", "issued", "mailed",
                                      "received",  "archived", NULL};
 static const char *const issue_fields[] = {"fapiao_no", "fapiao_date", NULL};
 static const char *const mail_fields[] = {"tracking_no", NULL};
@@ -14,16 +14,16 @@ static const struct doc_action actions[] = {
     [KPA_REVIEW] = {"review", P_INVREQ_HANDLE, DOC_BIT(KPS_REQUESTED), KPS_REVIEWED, NULL, 0},
     [KPA_ISSUE] = {"issue", P_INVREQ_ISSUE, DOC_BIT(KPS_REVIEWED), KPS_ISSUED, issue_fields, 0},
     [KPA_MAIL] = {"mail", P_INVREQ_HANDLE, DOC_BIT(KPS_ISSUED), KPS_MAILED, mail_fields, 0},
-    [KPA_CONFIRM_RECEIPT] = {"confirm-receipt", P_INVREQ_HANDLE, DOC_BIT(KPS_MAILED),
-                             KPS_RECEIVED, NULL, 0},
+    [KPA_CONFIRM_RECEIPT] = {"confirm-receipt", P_INVREQ_HANDLE, DOC_BIT(KPS_MAILED), KPS_RECEIVED,
+                             NULL, 0},
     [KPA_ARCHIVE] = {"archive", P_INVREQ_HANDLE, DOC_BIT(KPS_RECEIVED), KPS_ARCHIVED, NULL, 0},
     /* flows.md §5: csr and finance; a comment is required (flow/invoice_request.c). */
     [KPA_RETURN] = {"return", P_INVREQ_HANDLE, DOC_BIT(KPS_REQUESTED) | DOC_BIT(KPS_REVIEWED),
                     KPS_REQUESTED, NULL, DOC_ALSO(P_INVREQ_ISSUE)},
 };
 
-const struct doc_type invoice_request_doc = {"invoice-requests", "invoice_request", states,
-                                             actions, sizeof actions / sizeof actions[0]};
+const struct doc_type invoice_request_doc = {"invoice-requests", "invoice_request", states, actions,
+                                             sizeof actions / sizeof actions[0]};
 
 const char *invoice_request_fapiao_state(const char *s)
 {

@@ -10,10 +10,22 @@
 
 #include "rules/doc.h"
 
-enum invoice_request_state { KPS_REQUESTED, KPS_REVIEWED, KPS_ISSUED, KPS_MAILED, KPS_RECEIVED,
-                             KPS_ARCHIVED };
-enum invoice_request_action { KPA_REVIEW, KPA_ISSUE, KPA_MAIL, KPA_CONFIRM_RECEIPT, KPA_ARCHIVE,
-                              KPA_RETURN };
+enum invoice_request_state {
+    KPS_REQUESTED,
+    KPS_REVIEWED,
+    KPS_ISSUED,
+    KPS_MAILED,
+    KPS_RECEIVED,
+    KPS_ARCHIVED
+};
+enum invoice_request_action {
+    KPA_REVIEW,
+    KPA_ISSUE,
+    KPA_MAIL,
+    KPA_CONFIRM_RECEIPT,
+    KPA_ARCHIVE,
+    KPA_RETURN
+};
 
 extern const struct doc_type invoice_request_doc;
 

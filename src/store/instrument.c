@@ -15,7 +15,10 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static const char *or_null(const char *s) { return s && *s ? s : NULL; }
+static const char *or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
 int store_instrument_load(struct db *db, struct osb_err *e, const char *number,
                           struct instrument *p)
@@ -58,15 +61,15 @@ int store_instrument_insert(struct db *db, struct osb_err *e, const struct instr
                    "INSERT INTO instruments(number, customer, kind, instrument_no, amount_fen,"
                    " issuer_bank, maturity_date, received_by, received_at, updated_at)"
                    " VALUES(?,?,?,?,?,?,?,?,?,?)",
-                   "ssssisssii", p->number, p->customer, p->kind, p->instrument_no,
-                   p->amount_fen, or_null(p->issuer_bank), or_null(p->maturity_date),
-                   p->received_by, p->received_at, p->received_at) < 0
+                   "ssssisssii", p->number, p->customer, p->kind, p->instrument_no, p->amount_fen,
+                   or_null(p->issuer_bank), or_null(p->maturity_date), p->received_by,
+                   p->received_at, p->received_at) < 0
                ? -1
                : 0;
 }
 
-int store_instrument_save(struct db *db, struct osb_err *e, struct instrument *p,
-                          const char *state, int64_t now)
+int store_instrument_save(struct db *db, struct osb_err *e, struct instrument *p, const char *state,
+                          int64_t now)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();

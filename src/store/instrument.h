@@ -28,8 +28,8 @@ int store_instrument_load(struct db *db, struct osb_err *e, const char *number,
 /* Inserts a new instrument (in_hand, version 1). */
 int store_instrument_insert(struct db *db, struct osb_err *e, const struct instrument *p);
 /* One UPDATE: state, version + 1, updated_at and what changed (handed over, signed for). */
-int store_instrument_save(struct db *db, struct osb_err *e, struct instrument *p,
-                          const char *state, int64_t now);
+int store_instrument_save(struct db *db, struct osb_err *e, struct instrument *p, const char *state,
+                          int64_t now);
 /* How many live (not returned) instruments of customer have this kind and number. */
 int store_instrument_count_live(struct db *db, struct osb_err *e, const char *customer,
                                 const char *kind, const char *instrument_no, int64_t *n);

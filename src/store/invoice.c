@@ -18,7 +18,10 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static int done(int rc) { return rc < 0 ? -1 : 0; }
+static int done(int rc)
+{
+    return rc < 0 ? -1 : 0;
+}
 
 /* ---- the invoice aggregate ------------------------------------------------------------- */
 
@@ -125,8 +128,7 @@ int store_credit_note_row(struct db *db, struct osb_err *e, const char *number, 
 
 /* ---- the allocation engine -------------------------------------------------------------- */
 
-int store_invoice_refresh_state(struct db *db, struct osb_err *e, const char *invoice,
-                                int64_t now)
+int store_invoice_refresh_state(struct db *db, struct osb_err *e, const char *invoice, int64_t now)
 {
     /* Fully credited = cancelled (credited back or returned whole); nothing open = paid. */
     return done(db_exec(db, e,
@@ -183,8 +185,8 @@ json_t *store_allocations_settling(struct db *db, struct osb_err *e, const char 
                    "s", invoice);
 }
 
-int store_allocation_reverse(struct db *db, struct osb_err *e, int64_t id, const char *by,
-                             bool pay, const char *source, const char *invoice, int64_t a)
+int store_allocation_reverse(struct db *db, struct osb_err *e, int64_t id, const char *by, bool pay,
+                             const char *source, const char *invoice, int64_t a)
 {
     if (db_exec(db, e, "UPDATE allocations SET reversed_by = ? WHERE id = ?", "si", by, id) < 0 ||
         db_exec(db, e,
@@ -192,14 +194,14 @@ int store_allocation_reverse(struct db *db, struct osb_err *e, int64_t id, const
                     : "UPDATE credit_notes SET unapplied_fen = unapplied_fen + ?"
                       " WHERE number = ?",
                 "is", a, source) < 0 ||
-        db_exec(db, e, "UPDATE invoices SET settled_fen = settled_fen - ? WHERE number = ?",
-                "is", a, invoice) < 0)
+        db_exec(db, e, "UPDATE invoices SET settled_fen = settled_fen - ? WHERE number = ?", "is",
+                a, invoice) < 0)
         return -1;
     return 0;
 }
 
-int store_customer_money(struct db *db, struct osb_err *e, const char *customer,
-                         int64_t *payments, int64_t *credit_notes, int64_t *earmarked)
+int store_customer_money(struct db *db, struct osb_err *e, const char *customer, int64_t *payments,
+                         int64_t *credit_notes, int64_t *earmarked)
 {
     if (db_int(db, e, payments,
                "SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?"
@@ -286,8 +288,8 @@ int store_earmark_consume(struct db *db, struct osb_err *e, int64_t id, const ch
                           int64_t keep)
 {
     if (keep < 0)
-        return done(db_exec(db, e, "UPDATE earmarks SET consumed_by = ? WHERE id = ?", "si",
-                            invoice, id));
+        return done(
+            db_exec(db, e, "UPDATE earmarks SET consumed_by = ? WHERE id = ?", "si", invoice, id));
     return done(db_exec(db, e, "UPDATE earmarks SET amount_fen = ?, consumed_by = ? WHERE id = ?",
                         "isi", keep, invoice, id));
 }
@@ -327,24 +329,22 @@ int store_product_tax_rate(struct db *db, struct osb_err *e, const char *sku, in
     return done(db_int(db, e, rate, "SELECT tax_rate_bp FROM products WHERE sku = ?", "s", sku));
 }
 
-int store_customer_term_days(struct db *db, struct osb_err *e, const char *customer,
-                             int64_t *days)
+int store_customer_term_days(struct db *db, struct osb_err *e, const char *customer, int64_t *days)
 {
-    return done(db_int(db, e, days, "SELECT payment_term_days FROM customers WHERE code = ?",
-                       "s", customer));
+    return done(db_int(db, e, days, "SELECT payment_term_days FROM customers WHERE code = ?", "s",
+                       customer));
 }
 
-int store_invoice_insert(struct db *db, struct osb_err *e, const char *number,
-                         const char *customer, const char *order_no, const char *shipment,
-                         const char *invoice_date, const char *due_date, int64_t amount,
-                         int64_t tax, int64_t now)
+int store_invoice_insert(struct db *db, struct osb_err *e, const char *number, const char *customer,
+                         const char *order_no, const char *shipment, const char *invoice_date,
+                         const char *due_date, int64_t amount, int64_t tax, int64_t now)
 {
     return done(db_exec(db, e,
                         "INSERT INTO invoices(number, customer, order_no, shipment, invoice_date,"
                         " due_date, amount_fen, tax_fen, created_at, updated_at)"
                         " VALUES(?,?,?,?,?,?,?,?,?,?)",
-                        "ssssssiiii", number, customer, order_no, shipment, invoice_date,
-                        due_date, amount, tax, now, now));
+                        "ssssssiiii", number, customer, order_no, shipment, invoice_date, due_date,
+                        amount, tax, now, now));
 }
 
 int store_invoice_line_insert(struct db *db, struct osb_err *e, const char *invoice,
@@ -392,8 +392,8 @@ int store_shipment_billing(struct db *db, struct osb_err *e, const char *shipmen
     return 1;
 }
 
-int store_order_billing(struct db *db, struct osb_err *e, const char *order_no,
-                        char customer[40], bool *prepay)
+int store_order_billing(struct db *db, struct osb_err *e, const char *order_no, char customer[40],
+                        bool *prepay)
 {
     json_t *o = NULL;
     int rc = db_row(db, e, &o,
@@ -447,8 +447,7 @@ int store_prepay_invoice_of(struct db *db, struct osb_err *e, const char *order_
                         "s", order_no));
 }
 
-int store_invoice_uncredited(struct db *db, struct osb_err *e, const char *invoice,
-                             int64_t *left)
+int store_invoice_uncredited(struct db *db, struct osb_err *e, const char *invoice, int64_t *left)
 {
     return done(db_int(db, e, left,
                        "SELECT amount_fen - written_off_fen - coalesce((SELECT sum(n.amount_fen)"
@@ -476,8 +475,8 @@ int store_invoice_head(struct db *db, struct osb_err *e, const char *invoice, ch
 
 int store_invoice_open(struct db *db, struct osb_err *e, const char *invoice, int64_t *open)
 {
-    return done(db_int(db, e, open, "SELECT " OPEN_SQL " FROM invoices WHERE number = ?", "s",
-                       invoice));
+    return done(
+        db_int(db, e, open, "SELECT " OPEN_SQL " FROM invoices WHERE number = ?", "s", invoice));
 }
 
 int store_credit_note_insert(struct db *db, struct osb_err *e, const struct credit_note_new *n)
@@ -487,8 +486,8 @@ int store_credit_note_insert(struct db *db, struct osb_err *e, const struct cred
                         " reason, amount_fen, tax_fen, unapplied_fen, date, created_at,"
                         " created_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                         "ssssssiiisis", n->number, n->customer, n->invoice, n->return_no,
-                        n->order_no, n->reason, n->amount_fen, n->tax_fen, n->amount_fen,
-                        n->date, n->created_at, n->by));
+                        n->order_no, n->reason, n->amount_fen, n->tax_fen, n->amount_fen, n->date,
+                        n->created_at, n->by));
 }
 
 int store_credit_note_line_insert(struct db *db, struct osb_err *e, const char *credit_note,

@@ -51,8 +51,7 @@ int store_credit_note_row(struct db *db, struct osb_err *e, const char *number, 
 /* ---- the allocation engine -------------------------------------------------------------- */
 
 /* state from the amounts: cancelled (fully credited), paid, partial or open; version + 1. */
-int store_invoice_refresh_state(struct db *db, struct osb_err *e, const char *invoice,
-                                int64_t now);
+int store_invoice_refresh_state(struct db *db, struct osb_err *e, const char *invoice, int64_t now);
 /* The date of a source (a receipt's received_on, a credit note's date) and of an invoice
    (new strings, NULL when none). */
 int store_source_date(struct db *db, struct osb_err *e, bool payment, const char *source,
@@ -72,12 +71,11 @@ json_t *store_allocations_settling(struct db *db, struct osb_err *e, const char 
 /* Marks the allocation id reversed by `by`, gives its amount back to its source and takes it
    off the invoice's settled_fen. */
 int store_allocation_reverse(struct db *db, struct osb_err *e, int64_t id, const char *by,
-                             bool payment, const char *source, const char *invoice,
-                             int64_t amount);
+                             bool payment, const char *source, const char *invoice, int64_t amount);
 
 /* Σ unapplied of registered receipts, Σ unapplied of credit notes, Σ active earmarks. */
-int store_customer_money(struct db *db, struct osb_err *e, const char *customer,
-                         int64_t *payments, int64_t *credit_notes, int64_t *earmarked);
+int store_customer_money(struct db *db, struct osb_err *e, const char *customer, int64_t *payments,
+                         int64_t *credit_notes, int64_t *earmarked);
 /* The customer's open invoices, `first` first, then by due date and number:
    [{number, open}]. */
 json_t *store_open_invoices(struct db *db, struct osb_err *e, const char *customer,
@@ -113,8 +111,7 @@ int store_earmark_set_amount(struct db *db, struct osb_err *e, int64_t id, int64
 
 /* The product's tax rate in basis points (leaves *rate as it is when there is no product). */
 int store_product_tax_rate(struct db *db, struct osb_err *e, const char *sku, int64_t *rate);
-int store_customer_term_days(struct db *db, struct osb_err *e, const char *customer,
-                             int64_t *days);
+int store_customer_term_days(struct db *db, struct osb_err *e, const char *customer, int64_t *days);
 
 struct invoice_new_line {
     int line_no, order_line;
@@ -122,10 +119,9 @@ struct invoice_new_line {
     int64_t qty, price_fen, amount_fen, tax_fen;
     int tax_rate_bp;
 };
-int store_invoice_insert(struct db *db, struct osb_err *e, const char *number,
-                         const char *customer, const char *order_no, const char *shipment,
-                         const char *invoice_date, const char *due_date, int64_t amount,
-                         int64_t tax, int64_t now);
+int store_invoice_insert(struct db *db, struct osb_err *e, const char *number, const char *customer,
+                         const char *order_no, const char *shipment, const char *invoice_date,
+                         const char *due_date, int64_t amount, int64_t tax, int64_t now);
 int store_invoice_line_insert(struct db *db, struct osb_err *e, const char *invoice,
                               const struct invoice_new_line *l);
 /* The order's open-order exposure falls by amount (not below 0). */
@@ -137,8 +133,8 @@ int store_invoices_live(struct db *db, struct osb_err *e, const char *order_no, 
 int store_shipment_billing(struct db *db, struct osb_err *e, const char *shipment,
                            char order_no[DOCNO_MAX], char customer[40], bool *prepay);
 /* The order's customer and prepay_only: 1 found, 0 none. */
-int store_order_billing(struct db *db, struct osb_err *e, const char *order_no,
-                        char customer[40], bool *prepay);
+int store_order_billing(struct db *db, struct osb_err *e, const char *order_no, char customer[40],
+                        bool *prepay);
 /* The shipped lines of the shipment with the order's prices: [{line_no, sku, qty_shipped,
    price_fen}]. */
 json_t *store_shipment_invoice_lines(struct db *db, struct osb_err *e, const char *order_no,
@@ -149,11 +145,9 @@ json_t *store_invoice_line_rows(struct db *db, struct osb_err *e, const char *in
 json_t *store_invoices_uncredited(struct db *db, struct osb_err *e, const char *order_no);
 /* The order's first live invoice made without a shipment (prepay-only), a new string or
    NULL. */
-int store_prepay_invoice_of(struct db *db, struct osb_err *e, const char *order_no,
-                            char **out);
+int store_prepay_invoice_of(struct db *db, struct osb_err *e, const char *order_no, char **out);
 /* What of the invoice is not yet credited or written off. */
-int store_invoice_uncredited(struct db *db, struct osb_err *e, const char *invoice,
-                             int64_t *left);
+int store_invoice_uncredited(struct db *db, struct osb_err *e, const char *invoice, int64_t *left);
 /* The invoice's customer, order ("" when none) and open amount: 1 found, 0 none. */
 int store_invoice_head(struct db *db, struct osb_err *e, const char *invoice, char customer[40],
                        char order_no[DOCNO_MAX], int64_t *open);

@@ -22,8 +22,14 @@ static int64_t opt(json_t *r, const char *k)
     return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
-static json_t *s_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
-static json_t *t_or_null(int64_t t) { return t ? json_integer(t) : json_null(); }
+static json_t *s_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+static json_t *t_or_null(int64_t t)
+{
+    return t ? json_integer(t) : json_null();
+}
 
 int store_invoice_request_load(struct db *db, struct osb_err *e, const char *number,
                                struct invoice_request *k)
@@ -56,8 +62,7 @@ int store_invoice_request_load(struct db *db, struct osb_err *e, const char *num
     k->mailed_at = opt(r, "mailed_at");
     copy(k->mail_tracking_no, sizeof k->mail_tracking_no, jstr(r, "mail_tracking_no"));
     copy(k->expected_arrival, sizeof k->expected_arrival, jstr(r, "expected_arrival"));
-    copy(k->receipt_confirmed_by, sizeof k->receipt_confirmed_by,
-         jstr(r, "receipt_confirmed_by"));
+    copy(k->receipt_confirmed_by, sizeof k->receipt_confirmed_by, jstr(r, "receipt_confirmed_by"));
     k->receipt_confirmed_at = opt(r, "receipt_confirmed_at");
     k->archived_at = opt(r, "archived_at");
     k->version = jint(r, "version");
@@ -102,8 +107,7 @@ void store_invoice_request_release(struct invoice_request *k)
     k->nlines = 0;
 }
 
-int store_invoice_request_insert(struct db *db, struct osb_err *e,
-                                 const struct invoice_request *k)
+int store_invoice_request_insert(struct db *db, struct osb_err *e, const struct invoice_request *k)
 {
     if (db_exec(db, e,
                 "INSERT INTO invoice_requests(number, customer, amount_fen, note, invoicing,"
@@ -211,8 +215,7 @@ int store_invoice_request_fapiao_used(struct db *db, struct osb_err *e, const ch
                : 0;
 }
 
-int store_customer_invoicing(struct db *db, struct osb_err *e, const char *customer,
-                             json_t **out)
+int store_customer_invoicing(struct db *db, struct osb_err *e, const char *customer, json_t **out)
 {
     *out = NULL;
     return db_row(db, e, out,

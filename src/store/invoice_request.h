@@ -33,7 +33,7 @@ enum {
 struct invoice_request {
     char number[DOCNO_MAX], customer[40], state[16], requested_by[40];
     int64_t amount_fen;
-    char *note;       /* owned, NULL when none */
+    char *note;        /* owned, NULL when none */
     json_t *invoicing; /* owned: the snapshot of the customer's invoicing info */
     /* "" / 0 while not done */
     char reviewed_by[40], issued_by[40], fapiao_no[48], fapiao_date[12], mailed_by[40];
@@ -50,8 +50,7 @@ int store_invoice_request_load(struct db *db, struct osb_err *e, const char *num
                                struct invoice_request *k);
 void store_invoice_request_release(struct invoice_request *k);
 /* Inserts a new request (requested, version 1) and its invoices (lines: invoice, amount). */
-int store_invoice_request_insert(struct db *db, struct osb_err *e,
-                                 const struct invoice_request *k);
+int store_invoice_request_insert(struct db *db, struct osb_err *e, const struct invoice_request *k);
 /* One UPDATE: state, version + 1, updated_at and the KP_SET_* columns. */
 int store_invoice_request_save(struct db *db, struct osb_err *e, struct invoice_request *k,
                                const char *state, int64_t now);
@@ -72,8 +71,7 @@ int store_invoice_request_fapiao_used(struct db *db, struct osb_err *e, const ch
                                       int64_t *n);
 /* The customer's invoicing info (entities.md §2.2) as an object of the named columns (a new
    object; 0 when no customer). */
-int store_customer_invoicing(struct db *db, struct osb_err *e, const char *customer,
-                             json_t **out);
+int store_customer_invoicing(struct db *db, struct osb_err *e, const char *customer, json_t **out);
 /* The request holding invoice with its fapiao fields: 1 with a new object {number, state,
    fapiao_no, fapiao_date, mail_tracking_no, mailed_at, expected_arrival,
    receipt_confirmed_at}, 0 in none, -1 error. */

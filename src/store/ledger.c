@@ -60,8 +60,8 @@ json_t *store_ledger_entries(struct db *db, struct osb_err *e, const char *custo
                    "sssss", customer, from, from, to, to);
 }
 
-int store_ledger_opening(struct db *db, struct osb_err *e, const char *customer,
-                         const char *before, int64_t *opening)
+int store_ledger_opening(struct db *db, struct osb_err *e, const char *customer, const char *before,
+                         int64_t *opening)
 {
     return db_int(db, e, opening,
                   "SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger WHERE customer = ?"
@@ -92,9 +92,8 @@ json_t *store_ledger_period(struct db *db, struct osb_err *e, const char *custom
 int store_customer_name(struct db *db, struct osb_err *e, const char *customer, char **out)
 {
     *out = NULL;
-    return db_text(db, e, out, "SELECT name FROM customers WHERE code = ?", "s", customer) < 0
-               ? -1
-               : 0;
+    return db_text(db, e, out, "SELECT name FROM customers WHERE code = ?", "s", customer) < 0 ? -1
+                                                                                               : 0;
 }
 
 json_t *store_aging(struct db *db, struct osb_err *e, const struct scope_user *u, int32_t as_of,

@@ -53,8 +53,7 @@ int store_customer_set_hold(struct db *db, struct osb_err *e, const char *custom
                : 0;
 }
 
-int store_notification_sent(struct db *db, struct osb_err *e, const char *dedup_key,
-                            int64_t *n)
+int store_notification_sent(struct db *db, struct osb_err *e, const char *dedup_key, int64_t *n)
 {
     return db_int(db, e, n, "SELECT count(*) FROM notifications WHERE dedup_key = ?", "s",
                   dedup_key) < 0

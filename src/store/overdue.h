@@ -26,8 +26,7 @@ int store_customer_hold(struct db *db, struct osb_err *e, const char *customer, 
 int store_customer_set_hold(struct db *db, struct osb_err *e, const char *customer,
                             const char *reason, int64_t now);
 /* How many notifications carry the dedup key. */
-int store_notification_sent(struct db *db, struct osb_err *e, const char *dedup_key,
-                            int64_t *n);
+int store_notification_sent(struct db *db, struct osb_err *e, const char *dedup_key, int64_t *n);
 /* The customer's credit incidents, newest first: [{id, date, kind, amount_fen, note,
    recorded_by, invoice, created_at}]. */
 json_t *store_credit_incidents(struct db *db, struct osb_err *e, const char *customer);

@@ -16,7 +16,10 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
 
 int store_payment_load(struct db *db, struct osb_err *e, const char *number, struct payment *p)
 {
@@ -91,8 +94,7 @@ int store_payment_duplicates(struct db *db, struct osb_err *e, const char *custo
                : 0;
 }
 
-int store_customer_created_at(struct db *db, struct osb_err *e, const char *customer,
-                              int64_t *at)
+int store_customer_created_at(struct db *db, struct osb_err *e, const char *customer, int64_t *at)
 {
     return db_int(db, e, at, "SELECT created_at FROM customers WHERE code = ?", "s", customer);
 }

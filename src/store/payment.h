@@ -30,8 +30,7 @@ int store_payment_duplicates(struct db *db, struct osb_err *e, const char *custo
                              const char *reference, int64_t amount, const char *received_on,
                              int64_t *n);
 /* When the customer was created: 1 found, 0 no customer. */
-int store_customer_created_at(struct db *db, struct osb_err *e, const char *customer,
-                              int64_t *at);
+int store_customer_created_at(struct db *db, struct osb_err *e, const char *customer, int64_t *at);
 /* The order's customer, state and total: 1 found, 0 none. */
 int store_order_money(struct db *db, struct osb_err *e, const char *order_no, char customer[40],
                       char state[32], int64_t *total);

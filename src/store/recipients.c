@@ -39,8 +39,7 @@ json_t *store_mm_and_finance(struct db *db, struct osb_err *e, const char *marke
 int store_market_default_csr(struct db *db, struct osb_err *e, const char *market, char **out)
 {
     *out = NULL;
-    return db_text(db, e, out, "SELECT default_csr FROM markets WHERE code = ?", "s", market) <
-                   0
+    return db_text(db, e, out, "SELECT default_csr FROM markets WHERE code = ?", "s", market) < 0
                ? -1
                : 0;
 }

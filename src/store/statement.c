@@ -83,9 +83,9 @@ int store_statement_insert(struct db *db, struct osb_err *e, const struct statem
                    "INSERT INTO statements(number, customer, kind, period_from, period_to,"
                    " opening_fen, debits_fen, credits_fen, closing_fen, entries, created_at,"
                    " created_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   "sssssiiiijisi", s->number, s->customer, s->kind, s->period_from,
-                   s->period_to, s->opening_fen, s->debits_fen, s->credits_fen, s->closing_fen,
-                   s->entries, s->created_at, s->created_by, s->created_at) < 0
+                   "sssssiiiijisi", s->number, s->customer, s->kind, s->period_from, s->period_to,
+                   s->opening_fen, s->debits_fen, s->credits_fen, s->closing_fen, s->entries,
+                   s->created_at, s->created_by, s->created_at) < 0
                ? -1
                : 0;
 }
@@ -107,8 +107,8 @@ int store_statement_save(struct db *db, struct osb_err *e, struct statement_doc 
                      " replied_by = ?");
         json_array_append_new(a, json_string(s->response));
         json_array_append_new(a, json_integer(s->difference_fen));
-        json_array_append_new(a, s->difference_note ? json_string(s->difference_note)
-                                                    : json_null());
+        json_array_append_new(a,
+                              s->difference_note ? json_string(s->difference_note) : json_null());
         json_array_append_new(a, json_integer(s->replied_at));
         json_array_append_new(a, json_string(s->replied_by));
     }

@@ -20,9 +20,9 @@ struct statement_doc {
     int64_t opening_fen, debits_fen, credits_fen, closing_fen;
     json_t *entries; /* owned: the snapshot of ledger entries */
     int64_t sent_at, replied_at, reported_to_mm_at, reported_to_finance_at; /* 0: not yet */
-    bool has_difference;     /* difference_fen is set (0 after a confirmation) */
+    bool has_difference; /* difference_fen is set (0 after a confirmation) */
     int64_t difference_fen;
-    char *difference_note;   /* owned, NULL when none */
+    char *difference_note; /* owned, NULL when none */
     char replied_by[40];
     int64_t version, created_at, updated_at;
     bool sent_changed, reply_changed, reported_changed; /* what save writes */

@@ -59,12 +59,15 @@ struct row {
     enum role may[6], may_not[6]; /* ROLE_NONE-terminated */
 };
 
-#define R(...) {__VA_ARGS__, ROLE_NONE}
+#define R(...)                                                                                     \
+    {                                                                                              \
+        __VA_ARGS__, ROLE_NONE                                                                     \
+    }
 
 static void check_rows(const struct doc_type *t, const struct row *rows, size_t n, int *bad)
 {
-    expect(bad, t->nactions == n, "%s: %zu actions, the spec has %zu", t->collection,
-           t->nactions, n);
+    expect(bad, t->nactions == n, "%s: %zu actions, the spec has %zu", t->collection, t->nactions,
+           n);
     for (size_t i = 0; i < n; i++) {
         const struct row *r = &rows[i];
         int a = doc_action_parse(t, r->action);
@@ -82,15 +85,15 @@ static void check_rows(const struct doc_type *t, const struct row *rows, size_t 
                 from |= DOC_BIT(st);
         }
         expect(bad, d->from == from, "%s.%s: from %s", t->collection, r->action, r->from);
-        expect(bad, d->to == doc_state_parse(t, r->to), "%s.%s: to %s", t->collection,
-               r->action, r->to);
+        expect(bad, d->to == doc_state_parse(t, r->to), "%s.%s: to %s", t->collection, r->action,
+               r->to);
         expect(bad, d->perm == r->perm, "%s.%s: matrix row", t->collection, r->action);
         for (const enum role *ro = r->may; *ro != ROLE_NONE; ro++)
             expect(bad, doc_role_may(t, a, *ro), "%s.%s: %s may", t->collection, r->action,
                    role_str(*ro));
         for (const enum role *ro = r->may_not; *ro != ROLE_NONE; ro++)
-            expect(bad, !doc_role_may(t, a, *ro), "%s.%s: %s may not", t->collection,
-                   r->action, role_str(*ro));
+            expect(bad, !doc_role_may(t, a, *ro), "%s.%s: %s may not", t->collection, r->action,
+                   role_str(*ro));
     }
 }
 
@@ -122,8 +125,8 @@ static void test_invoice_request_table(void **state)
     expect(&bad, doc_symbol(&invoice_request_doc, ret, ROLE_KAM) == '-', "KAM -");
     /* entities.md §7.1: the invoice's fapiao state follows its request */
     static const char *const fapiao[][2] = {
-        {NULL, "none"},         {"requested", "requested"}, {"reviewed", "requested"},
-        {"issued", "issued"},   {"mailed", "mailed"},       {"received", "received"},
+        {NULL, "none"},          {"requested", "requested"}, {"reviewed", "requested"},
+        {"issued", "issued"},    {"mailed", "mailed"},       {"received", "received"},
         {"archived", "received"}};
     for (size_t i = 0; i < ROWS(fapiao); i++)
         expect(&bad, strcmp(invoice_request_fapiao_state(fapiao[i][0]), fapiao[i][1]) == 0,
@@ -166,8 +169,9 @@ static void test_statement_table(void **state)
     int bad = 0;
     check_rows(&statement_doc, rows, ROWS(rows), &bad);
     int d = doc_action_parse(&statement_doc, "dispute");
-    expect(&bad, d >= 0 && doc_action_field(&statement_doc, d, "difference_fen") &&
-                     doc_action_field(&statement_doc, d, "difference_note"),
+    expect(&bad,
+           d >= 0 && doc_action_field(&statement_doc, d, "difference_fen") &&
+               doc_action_field(&statement_doc, d, "difference_note"),
            "dispute carries the difference");
     int cf = doc_action_parse(&statement_doc, "confirm");
     expect(&bad, cf >= 0 && !doc_action_field(&statement_doc, cf, "difference_fen"),
@@ -177,9 +181,8 @@ static void test_statement_table(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_account_month),
-                                       cmocka_unit_test(test_invoice_request_table),
-                                       cmocka_unit_test(test_instrument_table),
-                                       cmocka_unit_test(test_statement_table)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_account_month), cmocka_unit_test(test_invoice_request_table),
+        cmocka_unit_test(test_instrument_table), cmocka_unit_test(test_statement_table)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
