@@ -606,6 +606,9 @@ int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_
         return seen < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no credit note '%s'", number);
     }
     flow_ts(c, o, "created_at");
+    /* A credit note is final when made: no state, no action (api.md §5.1 every document
+       answer carries allowed_actions). */
+    json_object_set_new(o, "allowed_actions", json_array());
     *out = o;
     return 0;
 }

@@ -388,12 +388,14 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
     *out = NULL;
     if (q->kind && strcmp(q->kind, "payment") && strcmp(q->kind, "expense"))
         return err_bad(e, "kind", "kind is payment or expense");
+    if (doc_state_filter(&payment_doc, q->state, e) < 0)
+        return -1;
     if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see receipts",
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct payment_filter f = {q->customer, q->kind, q->cursor, q->limit};
+    struct payment_filter f = {q->customer, q->kind, q->state, q->cursor, q->limit};
     json_t *nums;
     char *next;
     if (store_payment_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -36,7 +36,7 @@ int store_order_money(struct db *db, struct osb_err *e, const char *order_no, ch
                       char state[32], int64_t *total);
 
 struct payment_filter {
-    const char *customer, *kind, *cursor;
+    const char *customer, *kind, *state, *cursor;
     int limit;
 };
 /* One page of the receipts u may see: *numbers (new array), *next (new string or NULL). */

@@ -1,13 +1,14 @@
 """allowed_actions (api.md §5.1) of the billing documents on the kernel: an invoice request
 (flows.md §5), an instrument in hand (§4.4) and a statement (§4.5), through their lives, for
 the roles that act and for one that only reads (the auditor); an action not listed answers 403
-or 409 when tried. Invoices and receipts carry allowed_actions too: an empty list, they have no
-actions.
+or 409 when tried. Invoices, receipts and credit notes carry allowed_actions too: an empty
+list, they have no actions.
 
 The customers are kam_GZ's (market S, region GZ). Each test makes its own data and sets the
 test clock itself."""
 
-from billing_lib import customer, dispatch, invoices_of, product, released, set_clock
+from billing_lib import (checked, customer, dispatch, invoices_of, product, released,
+                         set_clock)
 from lib import check, eq
 
 INFO = {"invoice_title": "广州允许动作测试有限公司", "tax_id": "91440101MA5CXK8U4C",
@@ -39,6 +40,9 @@ def test_invoice_request_allowed_actions_through_its_life(t):
                     user="finance"), 201, "a receipt")
     eq(p["allowed_actions"], [], "a receipt has no actions")
     eq(allowed(t, f"/payments/{p['number']}", "auditor"), [], "nor for the auditor")
+    lst = t.ok(t.get(f"/payments?customer={cust}&state=registered", user="finance"))["items"]
+    eq([(x["number"], x["allowed_actions"]) for x in lst], [(p["number"], [])], "receipts list")
+    t.expect_error(t.get("/payments?state=registered,lost", user="finance"), 400, "bad_request")
     k = t.ok(t.post("/invoice-requests", {"invoices": invs}, user="kam_GZ"), 201, "request")
     n, path = k["number"], f"/invoice-requests/{k['number']}"
     eq(k["allowed_actions"], [], "the requesting KAM has nothing to do next")
@@ -135,3 +139,22 @@ def test_statement_allowed_actions_through_its_life(t):
                      user="csr_a"))["items"]
     eq([(x["number"], x["allowed_actions"]) for x in lst], [(n, [])], "several states at once")
     t.expect_error(t.get("/statements?state=sent,lost", user="csr_a"), 400, "bad_request")
+
+
+def test_invoice_and_credit_note_of_a_rejected_prepay_order_have_no_actions(t):
+    set_clock(t, "2026-12-01", "10:00:00")
+    cust = customer(t, limit=0, prepay_only=True)
+    t.ok(t.post("/payments", {"customer": cust, "amount_fen": 60000, "method": "bank_transfer",
+                              "reference": t.uniq("REF"), "received_on": "2026-12-01"},
+                user="finance"), 201, "prepayment")
+    o = checked(t, cust, [(product(t, price=1000), 40)])
+    eq(o["credit_check"]["result"], "prepaid", "invoiced at check")
+    t.ok(t.post(f"/orders/{o['number']}/reject", {"comment": "客户取消"}, user="deputy"), 200,
+         "reject")
+    inv = t.ok(t.get(f"/invoices/{invoices_of(t, cust)[0]['number']}", user="finance"))
+    eq((inv["state"], inv["allowed_actions"]), ("cancelled", []), "a cancelled invoice")
+    hz = t.ok(t.get(f"/credit-notes/{inv['credit_notes'][0]['number']}", user="finance"))
+    eq((hz["reason"], hz["allowed_actions"]), ("order_cancel", []), "its credit note")
+    lst = t.ok(t.get(f"/invoices?customer={cust}&state=open,cancelled", user="finance"))["items"]
+    eq([x["number"] for x in lst], [inv["number"]], "several states at once")
+    t.expect_error(t.get("/invoices?state=open,void", user="finance"), 400, "bad_request")
