@@ -13,7 +13,6 @@
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/invoice_request.h"
-#include "flow/notify.h"
 #include "rules/invoice.h"
 #include "store/invoice.h"
 #include "store/ledger.h"

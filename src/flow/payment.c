@@ -11,7 +11,6 @@
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/instrument.h"
-#include "flow/order.h"
 #include "rules/payment.h"
 #include "store/invoice.h"
 #include "store/ledger.h"
@@ -360,7 +359,7 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     /* Steps 3–4: open invoices oldest first, the rest stays unapplied (预收). */
     if (billing_apply_free(c, customer, NULL, "payment", number, e) < 0 ||
-        order_recheck_customer(c, customer, e) < 0)
+        flow_money_changed(c, customer, e) < 0)
         goto out;
     json_t *after =
         json_pack("{ss sI ss ss sI}", "customer", customer, "amount_fen", (json_int_t)amount,
