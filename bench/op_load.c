@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,9 +95,21 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 struct conn {
     CURL *h;
     struct buf resp;
+    long stmts; /* X-OSB-Statements of the last answer, -1 when it had none */
     char url[512];
     size_t base_len;
 };
+
+/* Picks X-OSB-Statements (the server's OSB_COUNT_SQL=1, bench/README.md) out of the answer. */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+    struct conn *c = arg;
+    size_t n = size * nmemb;
+    static const char name[] = "X-OSB-Statements:";
+    if (n > sizeof name && strncasecmp(ptr, name, sizeof name - 1) == 0)
+        c->stmts = strtol(ptr + sizeof name - 1, NULL, 10);
+    return n;
+}
 
 static void conn_init(struct conn *c)
 {
@@ -109,6 +122,8 @@ static void conn_init(struct conn *c)
     c->base_len = (size_t)snprintf(c->url, sizeof c->url, "%s/api/v1", opt_url);
     curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c->h, CURLOPT_WRITEDATA, &c->resp);
+    curl_easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c->h, CURLOPT_HEADERDATA, c);
     curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c->h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(c->h, CURLOPT_TIMEOUT, 60L);
@@ -139,6 +154,7 @@ static long post(struct conn *c, const char *path, struct curl_slist *hdr, const
     curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hdr);
     curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    c->stmts = -1;
     if (curl_easy_perform(c->h) != CURLE_OK)
         return -1;
     long status = 0;
@@ -154,6 +170,7 @@ static long get(struct conn *c, const char *path, struct curl_slist *hdr)
     curl_easy_setopt(c->h, CURLOPT_URL, c->url);
     curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hdr);
     curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
+    c->stmts = -1;
     if (curl_easy_perform(c->h) != CURLE_OK)
         return -1;
     long status = 0;
@@ -271,8 +288,19 @@ struct client {
     int ns;
     unsigned rnd;
     struct lat lat[C__COUNT];
+    long sql_n[C__COUNT], sql_sum[C__COUNT], sql_max[C__COUNT]; /* X-OSB-Statements */
     double t_last;
 };
+
+static void sql_add(struct client *cl, int k)
+{
+    if (cl->c.stmts < 0)
+        return;
+    cl->sql_n[k]++;
+    cl->sql_sum[k] += cl->c.stmts;
+    if (cl->c.stmts > cl->sql_max[k])
+        cl->sql_max[k] = cl->c.stmts;
+}
 
 static struct curl_slist *session_of(struct client *cl, const char *user)
 {
@@ -394,6 +422,7 @@ static void *client_main(void *arg)
             continue;
         }
         lat_add(&cl->lat[C_CREATE], t1 - t0);
+        sql_add(cl, C_CREATE);
         if (log_f) {
             pthread_mutex_lock(&log_mu);
             fprintf(log_f, "%s\n", number);
@@ -416,6 +445,7 @@ static void *client_main(void *arg)
                 break;
             }
             lat_add(&cl->lat[k], t1 - t0);
+            sql_add(cl, k);
         }
         if (!done) {
             atomic_fetch_add(&failed_orders, 1);
@@ -465,7 +495,10 @@ static int run(void)
     printf("op_load: %d clients, %ld orders through the OP path in %.2f s, %ld failed, %ld "
            "errors\n",
            opt_clients, done, secs, atomic_load(&failed_orders), atomic_load(&errors));
-    printf("%-20s %8s %9s %9s %9s\n", "call", "count", "p50 ms", "p99 ms", "max ms");
+    /* "SQL statements per call": the mean and the largest X-OSB-Statements of the call's
+       answers ("-" when the server was not started with OSB_COUNT_SQL=1). */
+    printf("%-20s %8s %9s %9s %9s   %s\n", "call", "count", "p50 ms", "p99 ms", "max ms",
+           "SQL statements per call (mean / max)");
     struct lat all[C__COUNT];
     memset(all, 0, sizeof all);
     for (int k = 0; k < C__COUNT; k++) {
@@ -473,8 +506,19 @@ static int run(void)
             for (size_t j = 0; j < cls[i].lat[k].n; j++)
                 lat_add(&all[k], cls[i].lat[k].v[j]);
         qsort(all[k].v, all[k].n, sizeof(double), cmp_double);
-        printf("%-20s %8zu %9.2f %9.2f %9.2f\n", call_names[k], all[k].n, pct(&all[k], 0.50),
-               pct(&all[k], 0.99), all[k].n ? all[k].v[all[k].n - 1] : 0.0);
+        long sn = 0, ss = 0, sm = 0;
+        for (int i = 0; i < opt_clients; i++) {
+            sn += cls[i].sql_n[k];
+            ss += cls[i].sql_sum[k];
+            if (cls[i].sql_max[k] > sm)
+                sm = cls[i].sql_max[k];
+        }
+        char sq[48] = "-";
+        if (sn)
+            snprintf(sq, sizeof sq, "%.1f / %ld", (double)ss / (double)sn, sm);
+        printf("%-20s %8zu %9.2f %9.2f %9.2f   %s\n", call_names[k], all[k].n,
+               pct(&all[k], 0.50), pct(&all[k], 0.99), all[k].n ? all[k].v[all[k].n - 1] : 0.0,
+               sq);
         free(all[k].v);
     }
     printf("OP orders/s: %.2f\n", ops);

@@ -9,7 +9,8 @@
  * FILE is a copy of the bench database (op_load setup), so every table has the same rows and
  * indexes the server writes into. Per order and step this writes what the server writes
  * (counted from a live server, see bench/README.md): the orders row update with version,
- * order_lines deleted and rewritten (the server saves the lines at every action),
+ * order_lines inserted at create (the server saves a line only when it changed: on this path
+ * nothing changes them after create),
  * order_events, one audit row hash-chained exactly as store/audit.c does it (so `osb check`
  * verifies the result), doc_seq, the notifications of the copy rule, order_memo at accept,
  * quota_uses and order_exposure at check, delivery_notes at print, shipments,
@@ -291,7 +292,6 @@ static void notify(const char *event, const char *who, const struct order *o, in
 
 static void save_lines(const struct order *o)
 {
-    run1(q(S_LINES_DEL, "s", o->number));
     for (int i = 0; i < o->n; i++)
         run1(q(S_LINE_INS, "siiiii", o->number, (int64_t)(i + 1), o->l[i].sku, o->l[i].qty,
                o->l[i].price, o->l[i].amount));
@@ -301,7 +301,6 @@ static void save_lines(const struct order *o)
 static void record(struct order *o, int64_t now, const char *step, const char *action,
                    const char *actor, const char *from, const char *to)
 {
-    save_lines(o);
     run1(q(S_EVENT, "sisssss", o->number, now, step, action, actor, from, to));
     char before[96], after[128];
     snprintf(before, sizeof before, "{\"state\":\"%s\",\"version\":%d}", from, o->version);
@@ -423,9 +422,8 @@ static void one_order(unsigned *rnd)
     /* check (QC → AC → CC) */
     now = now_us();
     begin();
-    run1(q(S_REL_QUOTA, "s", o.number));
-    run1(q(S_REL_EARMARK, "is", now, o.number));
-    run1(q(S_DEL_EXPOSURE, "s", o.number));
+    /* An accepted order holds no quota, exposure or earmark yet: the server releases nothing
+       here (flow/order.c run_check). */
     char period[8];
     snprintf(period, sizeof period, "%.7s", iso);
     char qinfo[2048];

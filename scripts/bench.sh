@@ -55,7 +55,7 @@ start_server() {
   for try in $(seq 10); do
     port=$((20000 + RANDOM % 40000))
     port_open "$port" && continue
-    "$osb" serve --db "$db" --listen "127.0.0.1:$port" >>"$w/server.log" 2>&1 &
+    OSB_COUNT_SQL=1 "$osb" serve --db "$db" --listen "127.0.0.1:$port" >>"$w/server.log" 2>&1 &
     srv=$!
     for i in $(seq 100); do
       kill -0 "$srv" 2>/dev/null || break

@@ -12,8 +12,9 @@
  *     title: { zh: '发运单', en: 'Shipments' },
  *     nav: 'logistics',                       // a NAV_GROUPS id to show it in the left nav;
  *                                             // leave out for detail and form pages
- *     roles: ALL,                             // who sees the nav entry and may open the page,
- *                                             // e.g. ['warehouse', 'csr']; the API still decides
+ *     cap: 'money.read',                      // optional: the capability (GET /me `can`) the
+ *                                             // page needs; without it every user may open it
+ *                                             // and the API decides what they see
  *     render: (ctx) => node,                  // returns a DOM node (or a promise of one);
  *                                             // ctx = {params, query, user, navigate, can, setQuery}
  *     // or, for a plain list, no code at all:
@@ -48,28 +49,18 @@ import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
 
-// ---- roles and what each may do (mirrors numbering-and-rules.md §3/§4; the API decides) ----
+// ---- the roles (a dictionary for filters and labels; who may do what comes from the server) ----
 
 export const ALL = [
   'gm', 'sales_director', 'deputy_director', 'ssg_leader', 'csr', 'mm', 'um', 'kam', 'rep',
   'finance', 'warehouse', 'customer_service', 'marketing', 'auditor', 'admin',
 ];
-const except = (...out) => ALL.filter((r) => !out.includes(r));
 
-/** UI permissions: which roles get a button or a nav entry. */
-export const CAN = {
-  'customer.create': ['ssg_leader', 'csr', 'mm', 'um', 'kam', 'rep', 'admin'],
-  'product.create': ['marketing', 'admin'],
-  'credit.read': except('warehouse', 'customer_service', 'marketing'),
-  'users.read': ['gm', 'sales_director', 'deputy_director', 'ssg_leader', 'auditor', 'admin'],
-  'audit.read': ['gm', 'auditor', 'admin'],
-  'quota.read': except('warehouse', 'customer_service'),
-  'order.create': ['kam', 'rep'],
-  // Prices, invoices, receipts, the ledger and aging (numbering-and-rules.md §4; billing.md).
-  'money.read': except('warehouse', 'customer_service', 'marketing', 'admin'),
-  'payment.create': ['finance'],
-  'delivery_note.pdf': ALL,
-};
+/**
+ * What the user may do beyond documents comes from the server (GET /me `can`, from the
+ * permissions matrix); each document's buttons come from its `allowed_actions`. The UI keeps
+ * no copy of either: a page names the capability it needs (`cap`), nothing more.
+ */
 
 // ---- the left navigation's groups, in order -----------------------------------------------
 
@@ -85,36 +76,36 @@ export const NAV_GROUPS = [
 // ---- THE PAGE TABLE ----------------------------------------------------------------------
 
 export const PAGES = [
-  { id: 'home', path: '/', title: { zh: '工作台', en: 'Home' }, nav: 'home', icon: '⌂', roles: ALL, render: homePage },
+  { id: 'home', path: '/', title: { zh: '工作台', en: 'Home' }, nav: 'home', icon: '⌂', render: homePage },
 
-  { id: 'customers', path: '/customers', title: { zh: '客户', en: 'Customers' }, nav: 'sales', icon: '◎', roles: ALL, render: customersPage },
-  { id: 'customer-new', path: '/customers/new', title: { zh: '新建客户', en: 'New customer' }, navPath: '/customers', roles: CAN['customer.create'], render: customerNewPage },
-  { id: 'customer', path: '/customers/:code', title: { zh: '客户档案', en: 'Customer' }, navPath: '/customers', roles: ALL, render: customerDetailPage },
-  { id: 'orders', path: '/orders', title: { zh: '订单', en: 'Orders' }, nav: 'sales', icon: '☰', roles: ALL, render: ordersPage },
-  { id: 'order-new', path: '/orders/new', title: { zh: '新建订单', en: 'New order' }, navPath: '/orders', roles: CAN['order.create'], render: orderNewPage },
-  { id: 'order', path: '/orders/:number', title: { zh: '订单', en: 'Order' }, navPath: '/orders', roles: ALL, render: orderDetailPage },
-  { id: 'order-amend', path: '/orders/:number/amend', title: { zh: '修改订单', en: 'Amend order' }, navPath: '/orders', roles: ['kam'], render: orderAmendPage },
-  { id: 'quotas', path: '/quotas', title: { zh: '配额', en: 'Quotas' }, nav: 'sales', icon: '◔', roles: CAN['quota.read'], render: quotasPage },
+  { id: 'customers', path: '/customers', title: { zh: '客户', en: 'Customers' }, nav: 'sales', icon: '◎', render: customersPage },
+  { id: 'customer-new', path: '/customers/new', title: { zh: '新建客户', en: 'New customer' }, navPath: '/customers', cap: 'customer.create', render: customerNewPage },
+  { id: 'customer', path: '/customers/:code', title: { zh: '客户档案', en: 'Customer' }, navPath: '/customers', render: customerDetailPage },
+  { id: 'orders', path: '/orders', title: { zh: '订单', en: 'Orders' }, nav: 'sales', icon: '☰', render: ordersPage },
+  { id: 'order-new', path: '/orders/new', title: { zh: '新建订单', en: 'New order' }, navPath: '/orders', cap: 'order.create', render: orderNewPage },
+  { id: 'order', path: '/orders/:number', title: { zh: '订单', en: 'Order' }, navPath: '/orders', render: orderDetailPage },
+  { id: 'order-amend', path: '/orders/:number/amend', title: { zh: '修改订单', en: 'Amend order' }, navPath: '/orders', render: orderAmendPage },
+  { id: 'quotas', path: '/quotas', title: { zh: '配额', en: 'Quotas' }, nav: 'sales', icon: '◔', cap: 'quota.read', render: quotasPage },
 
-  { id: 'invoices', path: '/invoices', title: { zh: '发票与收款', en: 'Invoices & payments' }, nav: 'finance', icon: '¥', roles: CAN['money.read'], render: invoicesPage },
-  { id: 'invoice', path: '/invoices/:number', title: { zh: '发票', en: 'Invoice' }, navPath: '/invoices', roles: CAN['money.read'], render: invoiceDetailPage },
-  { id: 'payments', path: '/payments', title: { zh: '收款记录', en: 'Receipts' }, nav: 'finance', icon: '⊕', roles: CAN['money.read'], render: paymentsPage },
-  { id: 'payment-new', path: '/payments/new', title: { zh: '登记收款', en: 'Register payment' }, navPath: '/payments', roles: CAN['payment.create'], render: paymentNewPage },
-  { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', roles: CAN['money.read'], render: agingPage },
+  { id: 'invoices', path: '/invoices', title: { zh: '发票与收款', en: 'Invoices & payments' }, nav: 'finance', icon: '¥', cap: 'money.read', render: invoicesPage },
+  { id: 'invoice', path: '/invoices/:number', title: { zh: '发票', en: 'Invoice' }, navPath: '/invoices', cap: 'money.read', render: invoiceDetailPage },
+  { id: 'payments', path: '/payments', title: { zh: '收款记录', en: 'Receipts' }, nav: 'finance', icon: '⊕', cap: 'money.read', render: paymentsPage },
+  { id: 'payment-new', path: '/payments/new', title: { zh: '登记收款', en: 'Register payment' }, navPath: '/payments', cap: 'payment.create', render: paymentNewPage },
+  { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', cap: 'money.read', render: agingPage },
 
-  { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', roles: ALL, render: shipmentsPage },
-  { id: 'shipment', path: '/shipments/:number', title: { zh: '发运单', en: 'Shipment' }, navPath: '/shipments', roles: ALL, render: shipmentDetailPage },
-  { id: 'stock', path: '/stock', title: { zh: '仓库与库存', en: 'Warehouses & stock' }, nav: 'logistics', icon: '▦', roles: ALL, render: stockPage },
+  { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },
+  { id: 'shipment', path: '/shipments/:number', title: { zh: '发运单', en: 'Shipment' }, navPath: '/shipments', render: shipmentDetailPage },
+  { id: 'stock', path: '/stock', title: { zh: '仓库与库存', en: 'Warehouses & stock' }, nav: 'logistics', icon: '▦', render: stockPage },
 
-  { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', roles: ALL, render: productsPage },
-  { id: 'product-new', path: '/products/new', title: { zh: '新建产品', en: 'New product' }, navPath: '/products', roles: CAN['product.create'], render: productNewPage },
-  { id: 'org', path: '/org', title: { zh: '市场与区域', en: 'Markets & regions' }, nav: 'master', icon: '◇', roles: ALL, render: orgPage },
-  { id: 'users', path: '/users', title: { zh: '用户', en: 'Users' }, nav: 'master', icon: '☺', roles: CAN['users.read'], render: usersPage },
+  { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', render: productsPage },
+  { id: 'product-new', path: '/products/new', title: { zh: '新建产品', en: 'New product' }, navPath: '/products', cap: 'product.create', render: productNewPage },
+  { id: 'org', path: '/org', title: { zh: '市场与区域', en: 'Markets & regions' }, nav: 'master', icon: '◇', render: orgPage },
+  { id: 'users', path: '/users', title: { zh: '用户', en: 'Users' }, nav: 'master', icon: '☺', cap: 'users.read', render: usersPage },
 
-  { id: 'notifications', path: '/notifications', title: { zh: '通知', en: 'Notifications' }, nav: 'system', icon: '✉', roles: ALL, render: notificationsPage },
-  { id: 'osb-issues', path: '/osb-issues', title: { zh: 'OSB问题记录', en: 'OSB problem log' }, nav: 'system', icon: '⚑', roles: ALL, render: issuesPage },
-  { id: 'osb-issue', path: '/osb-issues/:number', title: { zh: 'OSB问题', en: 'OSB problem' }, navPath: '/osb-issues', roles: ALL, render: issueDetailPage },
-  { id: 'audit', path: '/audit', title: { zh: '审计日志', en: 'Audit log' }, nav: 'system', icon: '⚖', roles: CAN['audit.read'], render: auditPage },
+  { id: 'notifications', path: '/notifications', title: { zh: '通知', en: 'Notifications' }, nav: 'system', icon: '✉', render: notificationsPage },
+  { id: 'osb-issues', path: '/osb-issues', title: { zh: 'OSB问题记录', en: 'OSB problem log' }, nav: 'system', icon: '⚑', render: issuesPage },
+  { id: 'osb-issue', path: '/osb-issues/:number', title: { zh: 'OSB问题', en: 'OSB problem' }, navPath: '/osb-issues', render: issueDetailPage },
+  { id: 'audit', path: '/audit', title: { zh: '审计日志', en: 'Audit log' }, nav: 'system', icon: '⚖', cap: 'audit.read', render: auditPage },
 ];
 
 // ---- routing -------------------------------------------------------------------------------
@@ -139,12 +130,13 @@ function matchRoute(pathname) {
   return best;
 }
 
-function allowed(page, user) {
-  return !!user && (page.roles === ALL || page.roles.includes(user.role));
+/** May this user open the page (and see its nav entry or home tile)? */
+export function pageAllowed(page, user) {
+  return !!user && (!page.cap || can(page.cap, user));
 }
 
 export function can(action, user = session.user) {
-  return !!user && (CAN[action] || []).includes(user.role);
+  return !!user && Array.isArray(user.can) && user.can.includes(action);
 }
 
 let renderSeq = 0;
@@ -180,7 +172,7 @@ function langButton() {
 function buildShell(user) {
   const nav = h('nav', { class: 'sidebar', 'aria-label': 'main' });
   for (const g of NAV_GROUPS) {
-    const entries = PAGES.filter((p) => p.nav === g.id && allowed(p, user));
+    const entries = PAGES.filter((p) => p.nav === g.id && pageAllowed(p, user));
     if (!entries.length) continue;
     nav.appendChild(h('div', { class: 'nav-group' },
       g.id === 'home' ? null : h('div', { class: 'nav-group-title' }, t(g.title)),
@@ -301,7 +293,7 @@ async function render() {
   }
   markActive(m.page);
   document.title = `${t(m.page.title)} · OSB`;
-  if (!allowed(m.page, user)) {
+  if (!pageAllowed(m.page, user)) {
     mount(main, pageHeader(t(m.page.title)), errorState(new ApiError(403, 'forbidden', '', {})));
     return;
   }
@@ -327,8 +319,10 @@ async function render() {
   }
 }
 
-function onLogin(token, user) {
+async function onLogin(token, user) {
   session.save(token, user);
+  // /me carries what the user may do (`can`); the login answer names the user only.
+  try { session.setUser(await api.get('/me')); } catch { /* the page shows the error */ }
   ref.forget();
   const next = sessionStorage.getItem('osb.after_login') || '/';
   sessionStorage.removeItem('osb.after_login');

@@ -1,27 +1,38 @@
 /*
  * order.c — the OP flow: OG (create, verify, approve-market), OA (accept), QC → AC → CC (check),
- * ST, MA (approve), BG (print-delivery-note, release), and cancel/reject/amend (flows.md §2).
+ * ST, MA (approve), BG (print-delivery-note, release), and cancel/reject/amend (flows.md §2),
+ * as a document of the kernel (flow/doc.h).
  *
- * Every action follows flows.md §0.1 in this order: data scope (404), who may act (403),
- * state (409 invalid_state), If-Match (409 version_conflict), body validation (400/422), then
- * the change, its timeline row, its audit row and its notifications. The caller's transaction
- * makes the whole action atomic.
+ * The table is rules/order.c (order_doc), the SQL store/order.c, store/quota.c and
+ * store/credit.c. Here: who may act beyond the matrix (who()), one function per action, the
+ * timeline row (event()) and the answer. doc_act() runs the gate (scope 404, role 403, state
+ * 409, If-Match 409, body 400), the action, one save of the order row and its changed lines,
+ * the timeline row and the audit row, inside the caller's transaction.
+ *
+ * Who (numbering-and-rules.md §3, flows.md §2.1): verify and amend — the customer's KAM;
+ * send-back and approve-market — the MM of the customer's market; approve and return-for-fix —
+ * the supervising SLT member of the market, or their secretary by proxy; reject — that member
+ * or any ST voter (gm, sales_director, deputy_director), or their secretary by proxy; st-vote —
+ * an ST voter or their secretary; cancel — ssg_leader, or the customer's KAM before acceptance.
+ * Nobody approves or votes on an order they created (flows.md §0.4).
  */
 #include "flow/order.h"
 
-#include "core/json.h"
 #include "core/calendar.h"
+#include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
 #include "flow/billing.h"
 #include "flow/contract.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
-#include "flow/session.h"
+#include "flow/scope.h"
 #include "rules/order.h"
 #include "store/credit.h"
 #include "store/order.h"
+#include "store/quota.h"
 #include "store/settings.h"
 
 #include <stdlib.h>
@@ -30,6 +41,11 @@
 /* Authority of the supervising SLT member to approve a prepay order directly (rule 5-7). */
 #define SLT_SHORTFALL_FEN 1000000
 
+/* The aggregate the kernel holds: the order and the facts of its customer. */
+struct odoc {
+    struct order o;
+    struct order_customer cu;
+};
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
@@ -45,23 +61,37 @@ static bool sees(struct ctx *c, const struct order_customer *cu, enum order_stat
     return st == OS_ST_PENDING && role_is_slt(c->user.role);
 }
 
-/* The order as api.md §3.3 shows it. */
-static int order_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+static int kload(struct ctx *c, const char *number, void **out, struct osb_err *e)
+{
+    struct odoc *d = xcalloc(1, sizeof *d);
+    int rc = store_order_load_with_customer(c->db, e, number, &d->o, &d->cu);
+    if (rc == 1 && !sees(c, &d->cu, d->o.state))
+        rc = 0;
+    if (rc <= 0) {
+        store_order_release(&d->o);
+        free(d);
+        return rc;
+    }
+    *out = d;
+    return 1;
+}
+
+static void kfree(void *p)
+{
+    struct odoc *d = p;
+    store_order_release(&d->o);
+    free(d);
+}
+
+static int kstate(const void *p) { return ((const struct odoc *)p)->o.state; }
+static int64_t kversion(const void *p) { return ((const struct odoc *)p)->o.version; }
+
+/* The order as api.md §3.3 shows it (without allowed_actions). */
+static int order_json(struct ctx *c, const struct order *d, json_t **out, struct osb_err *e)
 {
     json_t *o;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT number, customer, state, source, note, requested_date,"
-                    " stated_total_fen, total_fen, market, region, kam, um, mm, csr, scr, bcr,"
-                    " warehouse, credit_check AS \"credit_check!j\", qc AS \"qc!j\","
-                    " quota_check AS \"quota_check!j\", warnings AS \"warnings!j\","
-                    " earmark_fen, approved_shortfall_fen,"
-                    " loose_units_approved AS \"loose_units_approved!b\", delivery_note,"
-                    " supersedes, contract, submitted_at, accepted_at, pending_approval_at, approved_at,"
-                    " billed_at, released_at, op_started_at, op_receipt_day, op_stopped_at,"
-                    " version, created_at, created_by, updated_at FROM orders WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no order '%s'", number);
+    if (store_order_answer(c->db, e, d, &o) < 0)
+        return -1;
     static const char *const times[] = {"submitted_at", "accepted_at", "pending_approval_at",
                                         "approved_at",  "billed_at",   "released_at",
                                         "op_started_at", "op_stopped_at", "created_at",
@@ -70,67 +100,20 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
         flow_ts(c, o, times[i]);
     if (json_is_null(json_object_get(o, "warnings")))
         json_object_set_new(o, "warnings", json_array());
-    json_t *lines = db_rows(c->db, e,
-                            "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
-                            " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
-                            /* entities §5.2 derived quantities, from the SP rows */
-                            " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl"
-                            "  JOIN shipments s ON s.number = sl.shipment WHERE s.order_no ="
-                            "  l.order_no AND sl.line_no = l.line_no) AS qty_shipped,"
-                            " (SELECT coalesce(sum(b.qty_open), 0) FROM backorders b WHERE"
-                            "  b.order_no = l.order_no AND b.line_no = l.line_no) AS qty_backordered"
-                            " FROM order_lines l WHERE order_no = ? ORDER BY line_no",
-                            "s", number);
-    json_t *tl = db_rows(c->db, e,
-                         "SELECT step, action, actor, on_behalf_of, at, comment, from_state,"
-                         " to_state FROM order_events WHERE order_no = ? ORDER BY id",
-                         "s", number);
-    json_t *memo = db_rows(c->db, e,
-                           "SELECT at, by, text FROM order_memo WHERE order_no = ? ORDER BY id",
-                           "s", number);
-    json_t *ships = db_rows(c->db, e,
-                            "SELECT number FROM shipments WHERE order_no = ? ORDER BY id", "s",
-                            number);
-    json_t *st = NULL;
-    if (!lines || !tl || !memo || !ships ||
-        db_row(c->db, e, &st,
-               "SELECT id, reason, reason_text, business_record AS \"business_record!j\","
-               " requested_at, requested_by, decide_by, decided_at, result FROM st_requests"
-               " WHERE order_no = ? ORDER BY id DESC LIMIT 1",
-               "s", number) < 0) {
-        json_decref(o), json_decref(lines), json_decref(tl), json_decref(memo);
-        json_decref(ships);
-        return -1;
-    }
     size_t i;
     json_t *it;
+    json_t *lines = json_object_get(o, "lines");
     json_array_foreach(lines, i, it) if (json_is_null(json_object_get(it, "cut_reasons")))
         json_object_set_new(it, "cut_reasons", json_array());
-    json_array_foreach(tl, i, it) flow_ts(c, it, "at");
-    json_array_foreach(memo, i, it) flow_ts(c, it, "at");
-    json_t *shipnos = json_array();
-    json_array_foreach(ships, i, it) json_array_append(shipnos, json_object_get(it, "number"));
-    json_decref(ships);
-    if (st) {
-        json_t *votes = db_rows(c->db, e,
-                                "SELECT member, vote, cast_by, on_behalf_of,"
-                                " confirmed_by_phone AS \"confirmed_by_phone!b\", at, comment"
-                                " FROM st_votes WHERE st_id = ? ORDER BY id",
-                                "i", (int64_t)json_integer_value(json_object_get(st, "id")));
-        if (votes) {
-            json_array_foreach(votes, i, it) flow_ts(c, it, "at");
-            json_object_set_new(st, "votes", votes);
-        }
-        json_object_del(st, "id");
+    json_array_foreach(json_object_get(o, "timeline"), i, it) flow_ts(c, it, "at");
+    json_array_foreach(json_object_get(o, "memo"), i, it) flow_ts(c, it, "at");
+    json_t *st = json_object_get(o, "st");
+    if (json_is_object(st)) {
+        json_array_foreach(json_object_get(st, "votes"), i, it) flow_ts(c, it, "at");
         flow_ts(c, st, "requested_at");
         flow_ts(c, st, "decide_by");
         flow_ts(c, st, "decided_at");
     }
-    json_object_set_new(o, "lines", lines);
-    json_object_set_new(o, "timeline", tl);
-    json_object_set_new(o, "memo", memo);
-    json_object_set_new(o, "shipments", shipnos);
-    json_object_set_new(o, "st", st ? st : json_null());
     if (c->user.role == ROLE_WAREHOUSE) {
         /* §4: the warehouse sees orders without prices or amounts. */
         json_array_foreach(lines, i, it) {
@@ -146,41 +129,23 @@ static int order_json(struct ctx *c, const char *number, json_t **out, struct os
     return 0;
 }
 
-static int load(struct ctx *c, const char *number, struct order *o, struct order_customer *cu,
-                struct osb_err *e)
+static int kanswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
-    int rc = store_order_load(c->db, e, number, o);
-    if (rc < 0)
-        return -1;
-    if (rc == 0 || store_order_customer(c->db, e, o->customer, cu) != 1 ||
-        !sees(c, cu, o->state)) {
-        if (rc == 1)
-            store_order_release(o);
-        if (!err_ok(e))
-            return -1;
-        return err_set(e, ERR_NOT_FOUND, "no order '%s'", number);
-    }
-    return 0;
+    return order_json(c, &((struct odoc *)p)->o, out, e);
 }
+
+static const struct doc_kind kind;
 
 int order_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    *out = NULL;
-    struct order *o = xcalloc(1, sizeof *o);
-    struct order_customer cu;
-    int rc = load(c, number, o, &cu, e);
-    if (rc == 0) {
-        store_order_release(o);
-        rc = order_json(c, number, out, e);
-    }
-    free(o);
-    return rc;
+    return doc_get(c, &kind, number, out, e);
 }
 
-/* An order as lists show it: header and lines; the timeline and memo are on the order. */
+/* An order as lists show it: header, lines and allowed_actions; the timeline and memo are on
+   the order. */
 static int order_list_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    if (order_json(c, number, out, e) < 0)
+    if (doc_get(c, &kind, number, out, e) < 0)
         return -1;
     json_object_del(*out, "timeline");
     json_object_del(*out, "memo");
@@ -190,81 +155,33 @@ static int order_list_json(struct ctx *c, const char *number, json_t **out, stru
 int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT o.number FROM orders o JOIN customers cu ON cu.code = o.customer"
-                 " JOIN markets m ON m.code = o.market WHERE 1=1");
-    if (c->user.role == ROLE_DEPUTY_DIRECTOR) {
-        /* The deputy votes on every ST, so it also sees st_pending orders of other markets. */
-        sb_add(&sql, " AND (m.slt_supervisor = ? OR o.state = 'st_pending')");
-        json_array_append_new(p, json_string(c->user.username));
-    } else {
-        flow_scope_sql(c, &sql, p, "cu");
-    }
-    if (q->state) {
-        if (order_state_parse(q->state) == OS_NONE) {
-            json_decref(p);
-            sb_free(&sql);
-            return err_bad(e, "state", "unknown state '%s'", q->state);
-        }
-        sb_add(&sql, " AND o.state = ?");
-        json_array_append_new(p, json_string(q->state));
-    }
-    flow_filter_eq(&sql, p, "o.customer", q->customer);
-    flow_filter_eq(&sql, p, "o.market", q->market);
+    if (doc_state_filter(&order_doc, q->state, e) < 0)
+        return -1;
+    struct store_order_filter f = {q->state, q->customer, q->market, q->cursor, 0, 0, q->limit};
     date_t d;
     if (q->from) {
-        if (!date_parse(q->from, &d)) {
-            json_decref(p);
-            sb_free(&sql);
+        if (!date_parse(q->from, &d))
             return err_bad(e, "from", "from must be a date YYYY-MM-DD");
-        }
-        sb_add(&sql, " AND o.created_at >= ?");
-        json_array_append_new(p, json_integer(date_start_ts(d, c->cfg->tz_min)));
+        f.from_ts = date_start_ts(d, c->cfg->tz_min);
     }
     if (q->to) {
-        if (!date_parse(q->to, &d)) {
-            json_decref(p);
-            sb_free(&sql);
+        if (!date_parse(q->to, &d))
             return err_bad(e, "to", "to must be a date YYYY-MM-DD");
-        }
-        sb_add(&sql, " AND o.created_at < ?");
-        json_array_append_new(p, json_integer(date_start_ts(d + 1, c->cfg->tz_min)));
+        f.to_ts = date_start_ts(d + 1, c->cfg->tz_min);
     }
-    return flow_doc_page(c, &sql, p, "o.number", q->cursor, q->limit, order_list_json, out, e);
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    json_t *nums;
+    char *next;
+    if (store_order_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, order_list_json, out, e);
+    json_decref(nums);
+    free(next);
+    return rc;
 }
 
 /* ---- lines ------------------------------------------------------------------------------ */
-
-struct product_facts {
-    bool known, active;
-    enum product_kind kind;
-    int64_t price_fen;
-    int32_t case_size;
-};
-
-static int product_facts(struct ctx *c, const char *sku, struct product_facts *pf,
-                         struct osb_err *e)
-{
-    memset(pf, 0, sizeof *pf);
-    struct dbq *q = db_query(c->db, e,
-                             "SELECT active, kind, price_fen, case_size FROM products"
-                             " WHERE sku = ?",
-                             "s", sku);
-    if (!q)
-        return -1;
-    int rc = dbq_next(q, e);
-    if (rc == 1) {
-        pf->known = true;
-        pf->active = dbq_int(q, 0) != 0;
-        const char *k = dbq_text(q, 1);
-        pf->kind = is(k, "sample") ? PK_SAMPLE : is(k, "pop") ? PK_POP : PK_GOODS;
-        pf->price_fen = dbq_int(q, 2);
-        pf->case_size = (int32_t)dbq_int(q, 3);
-    }
-    dbq_end(q);
-    return rc < 0 ? -1 : 0;
-}
 
 static int line_err(struct osb_err *e, size_t i, const char *sku, const char *rule,
                     const char *fmt, const char *arg)
@@ -274,6 +191,16 @@ static int line_err(struct osb_err *e, size_t i, const char *sku, const char *ru
     err_invalid(e, field, rule, fmt, arg);
     e->extra = json_pack("{sI ss}", "line", (json_int_t)(i + 1), "sku", sku ? sku : "");
     return -1;
+}
+
+/* The product facts of the order's lines, in one read. */
+static int line_products(struct ctx *c, const struct order *o, struct order_product *pf,
+                         struct osb_err *e)
+{
+    const char *skus[ORDER_MAX_LINES];
+    for (size_t i = 0; i < o->nlines; i++)
+        skus[i] = o->lines[i].sku;
+    return store_order_products(c->db, e, skus, o->nlines, pf);
 }
 
 /* Validates the lines of create/amend (flows.md §2.1 create row) into o; whole-case misses
@@ -289,8 +216,8 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         return err_invalid(e, "lines", "required", "an order needs at least one line");
     if (n > ORDER_MAX_LINES)
         return err_invalid(e, "lines", "too_many_lines", "an order has at most 200 lines");
-    o->nlines = 0;
-    int64_t total = 0;
+    /* The shape of every line first, then the products of all lines in one read. */
+    const char *skus[ORDER_MAX_LINES];
     for (size_t i = 0; i < n; i++) {
         json_t *l = json_array_get(arr, i);
         if (!json_is_object(l))
@@ -303,6 +230,20 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
                                                                                  " '%s' in a "
                                                                                  "line",
                                                                                  k);
+        json_t *js = json_object_get(l, "sku");
+        skus[i] = json_is_string(js) ? json_string_value(js) : "";
+    }
+    struct order_product pfs[ORDER_MAX_LINES];
+    if (store_order_products(c->db, e, skus, n, pfs) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nlines; i++) {
+        json_decref(o->lines[i].cut_reasons);
+        o->lines[i].cut_reasons = NULL;
+    }
+    o->nlines = 0;
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *l = json_array_get(arr, i);
         json_t *js = json_object_get(l, "sku"), *jq = json_object_get(l, "qty"),
                *jl = json_object_get(l, "loose_units");
         if (!js)
@@ -327,12 +268,10 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         for (size_t j = 0; j < i; j++)
             if (strcmp(o->lines[j].sku, sku) == 0)
                 return line_err(e, i, sku, "duplicate_line", "%s appears on two lines", sku);
-        struct product_facts pf;
-        if (product_facts(c, sku, &pf, e) < 0)
-            return -1;
-        if (!pf.known)
+        const struct order_product *pf = &pfs[i];
+        if (!pf->known)
             return line_err(e, i, sku, "unknown_sku", "no product '%s'", sku);
-        if (!pf.active)
+        if (!pf->active)
             return line_err(e, i, sku, "inactive_product", "%s is no longer sold", sku);
         struct order_line *ol = &o->lines[o->nlines++];
         memset(ol, 0, sizeof *ol);
@@ -340,11 +279,11 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         snprintf(ol->sku, sizeof ol->sku, "%s", sku);
         ol->qty = qty;
         ol->loose_units = jl && json_is_true(jl);
-        ol->price_fen = pf.kind == PK_GOODS ? pf.price_fen : 0;
+        ol->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
         if (!money_mul(qty, ol->price_fen, &ol->amount_fen) ||
             !money_add(total, ol->amount_fen, &total))
             return line_err(e, i, sku, "amount_overflow", "%s: the amount overflows", sku);
-        if (pf.kind == PK_GOODS && pf.case_size > 1 && qty % pf.case_size != 0)
+        if (pf->kind == PK_GOODS && pf->case_size > 1 && qty % pf->case_size != 0)
             json_array_append_new(
                 warnings, json_pack("{ss si ss ss}", "rule", "whole_cases", "line", (int)i + 1,
                                     "sku", sku, "message",
@@ -360,17 +299,14 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
 static int notify_role(struct ctx *c, struct osb_err *e, const char *role, const char *event,
                        const struct order *o, const char *subject)
 {
-    json_t *users = db_rows(c->db, e,
-                            "SELECT username FROM users WHERE role = ? AND active = 1"
-                            " ORDER BY username",
-                            "s", role);
+    json_t *users = store_order_role_users(c->db, e, role);
     if (!users)
         return -1;
     size_t i;
     json_t *u;
     int rc = 0;
     json_array_foreach(users, i, u) {
-        if (notify(c, e, event, jstr(u, "username"), o->number, NULL, "%s", subject) < 0) {
+        if (notify(c, e, event, json_string_value(u), o->number, NULL, "%s", subject) < 0) {
             rc = -1;
             break;
         }
@@ -411,203 +347,47 @@ static int copy_rule(struct ctx *c, struct osb_err *e, const char *event, const 
     return finance ? notify_role(c, e, "finance", event, o, subject) : 0;
 }
 
-/* ---- acting users and proxies (flows.md §0.3) ------------------------------------------ */
-
-struct actor {
-    char who[40];        /* the principal whose authority is used */
-    enum role role;      /* the principal's role */
-    char obo[40];        /* on_behalf_of when a proxy signs, else "" */
-    bool phone;
-};
-
-/* Resolves the principal: the user, or with on_behalf_of the SLT member this user is the
-   secretary of (403 proxy_not_authorized otherwise; 422 without confirmed_by_phone). */
-static int resolve_actor(struct ctx *c, json_t *body, struct actor *a, struct osb_err *e)
-{
-    memset(a, 0, sizeof *a);
-    json_t *obo = json_object_get(body, "on_behalf_of");
-    json_t *ph = json_object_get(body, "confirmed_by_phone");
-    if (ph && !json_is_boolean(ph))
-        return err_bad(e, "confirmed_by_phone", "confirmed_by_phone must be true or false");
-    if (obo && !json_is_null(obo)) {
-        if (!json_is_string(obo))
-            return err_bad(e, "on_behalf_of", "on_behalf_of must be a username");
-        const char *p = json_string_value(obo);
-        if (!is(c->user.proxy_for, p))
-            return err_forbidden(e, "proxy_not_authorized",
-                                 "you are not the secretary of '%s'", p);
-        if (!ph || !json_is_true(ph))
-            return err_invalid(e, "confirmed_by_phone", "phone_confirmation_required",
-                               "a proxy signature needs the principal's consent by phone "
-                               "(confirmed_by_phone: true)");
-        struct user pu;
-        bool active = false;
-        int rc = session_load_user(c->db, e, p, &pu, &active, NULL);
-        if (rc < 0)
-            return -1;
-        if (rc == 0 || !active)
-            return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
-        snprintf(a->who, sizeof a->who, "%s", pu.username);
-        a->role = pu.role;
-        snprintf(a->obo, sizeof a->obo, "%s", pu.username);
-        a->phone = true;
-        return 0;
-    }
-    snprintf(a->who, sizeof a->who, "%s", c->user.username);
-    a->role = c->user.role;
-    return 0;
-}
-
-/* ---- body checks ------------------------------------------------------------------------ */
-
-static int body_only(json_t *body, const char *const *allowed, struct osb_err *e)
-{
-    if (!json_is_object(body))
-        return err_bad(e, NULL, "the body must be a JSON object");
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
-            ok = ok || strcmp(*a, k) == 0;
-        if (!ok)
-            return err_bad(e, k, "unknown field '%s'", k);
-    }
-    json_t *cm = json_object_get(body, "comment");
-    if (cm && !json_is_null(cm)) {
-        if (!json_is_string(cm))
-            return err_bad(e, "comment", "comment must be a string");
-        if (strlen(json_string_value(cm)) > 2000)
-            return err_invalid(e, "comment", "too_long", "comment is too long");
-    }
-    return 0;
-}
-
-static const char *comment_of(json_t *body) { return jstr(body, "comment"); }
-
 /* ---- the OP clock (kpis-and-reports.md §1.2) ------------------------------------------- */
 
-static int load_calendar(struct ctx *c, struct calendar *cal, struct osb_err *e)
-{
-    return settings_calendar(c->db, e, cal, c->cfg->tz_min);
-}
-
-static int op_clock_start(struct ctx *c, const struct order *o, struct osb_err *e)
+static int op_clock_start(struct ctx *c, struct order *o, struct osb_err *e)
 {
     struct calendar cal;
-    if (load_calendar(c, &cal, e) < 0)
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0)
         return -1;
-    char day[11];
-    date_format(cal_bday(&cal, c->now), day);
+    date_format(cal_bday(&cal, c->now), o->op_receipt_day);
     settings_calendar_release(&cal);
-    return db_exec(c->db, e,
-                   "UPDATE orders SET op_started_at = ?, op_receipt_day = ?, op_paused = 0"
-                   " WHERE number = ?",
-                   "iss", c->now, day, o->number) < 0
-               ? -1
-               : 0;
+    o->op_started_at = c->now;
+    o->op_paused = false;
+    return 0;
 }
 
-static int op_clock_pause(struct ctx *c, const struct order *o, struct osb_err *e)
-{
-    return db_exec(c->db, e, "UPDATE orders SET op_paused = 1 WHERE number = ?", "s",
-                   o->number) < 0
-               ? -1
-               : 0;
-}
+static void op_clock_pause(struct order *o) { o->op_paused = true; }
 
 /* ---- QC → AC → CC ----------------------------------------------------------------------- */
 
-static int64_t quota_sum(struct ctx *c, struct osb_err *e, bool *has, const char *sql,
-                         const char *period, const char *sku, const char *who)
+/* AC for one line (flows.md §2.4 AC 1–3): the cut and its line of quota_check. */
+static void ac_line(const struct quota_facts *f, const struct order_line *l, bool loose_ok,
+                    int32_t case_size, struct ac_result *r, json_t *qinfo)
 {
-    int64_t v = 0;
-    int rc = db_int(c->db, e, &v, sql, "sss", period, sku, who);
-    if (has)
-        *has = rc == 1;
-    return rc < 0 ? INT64_MIN : v;
-}
-
-/* AC for one line (flows.md §2.4 AC 1–3). */
-static int ac_line(struct ctx *c, const struct order *o, struct order_line *l,
-                   const char *period, bool loose_ok, int32_t case_size, struct ac_result *r,
-                   json_t *qinfo, struct osb_err *e)
-{
-    bool has_c = false, has_r = false;
-    int64_t cq = quota_sum(c, e, &has_c,
-                           "SELECT qty FROM quotas WHERE period = ? AND sku = ? AND customer = ?",
-                           period, l->sku, o->customer);
-    int64_t rq = quota_sum(c, e, &has_r,
-                           "SELECT qty FROM quotas WHERE period = ? AND sku = ? AND region = ?",
-                           period, l->sku, o->region);
-    int64_t tin = quota_sum(c, e, NULL,
-                            "SELECT coalesce(sum(qty), 0) FROM quota_transfers WHERE period = ?"
-                            " AND sku = ? AND to_region = ?",
-                            period, l->sku, o->region);
-    int64_t tout = quota_sum(c, e, NULL,
-                             "SELECT coalesce(sum(qty), 0) FROM quota_transfers WHERE period = ?"
-                             " AND sku = ? AND from_region = ?",
-                             period, l->sku, o->region);
-    int64_t used_c = quota_sum(c, e, NULL,
-                               "SELECT coalesce(sum(qty - over_qty), 0) FROM quota_uses"
-                               " WHERE released = 0 AND period = ? AND sku = ? AND customer = ?",
-                               period, l->sku, o->customer);
-    int64_t used_r = quota_sum(c, e, NULL,
-                               "SELECT coalesce(sum(qty - over_qty), 0) FROM quota_uses"
-                               " WHERE released = 0 AND period = ? AND sku = ? AND region = ?",
-                               period, l->sku, o->region);
-    int64_t appr = quota_sum(c, e, NULL,
-                             "SELECT coalesce(sum(extra_qty), 0) FROM quota_approvals"
-                             " WHERE period = ? AND sku = ? AND customer = ?",
-                             period, l->sku, o->customer);
-    int64_t appr_used = quota_sum(c, e, NULL,
-                                  "SELECT coalesce(sum(over_qty), 0) FROM quota_uses"
-                                  " WHERE released = 0 AND period = ? AND sku = ? AND customer = ?",
-                                  period, l->sku, o->customer);
-    if (!err_ok(e))
-        return -1;
-    struct ac_input in = {l->qty, case_size, loose_ok, has_c, has_r,
-                          has_c ? cq - used_c : 0, has_r ? rq + tin - tout - used_r : 0,
-                          appr - appr_used};
+    struct ac_input in = {l->qty,
+                          case_size,
+                          loose_ok,
+                          f->has_customer,
+                          f->has_region,
+                          f->has_customer ? f->customer_qty - f->used_customer : 0,
+                          f->has_region ? f->region_qty + f->transfers_in - f->transfers_out -
+                                              f->used_region
+                                        : 0,
+                          f->approvals - f->approvals_used};
     ac_cut(&in, r);
     json_array_append_new(qinfo,
                           json_pack("{si ss so so sI sI}", "line", l->line_no, "sku", l->sku,
                                     "customer_remaining",
-                                    has_c ? json_integer(in.rem_customer) : json_null(),
+                                    f->has_customer ? json_integer(in.rem_customer) : json_null(),
                                     "region_remaining",
-                                    has_r ? json_integer(in.rem_region) : json_null(),
+                                    f->has_region ? json_integer(in.rem_region) : json_null(),
                                     "approvals_available", (json_int_t)in.approvals_free,
                                     "kept", (json_int_t)r->kept));
-    return db_exec(c->db, e,
-                   "INSERT INTO quota_uses(period, sku, customer, region, document, line_no,"
-                   " qty, over_qty) VALUES(?,?,?,?,?,?,?,?)",
-                   "sssssdii", period, l->sku, o->customer, o->region, o->number, l->line_no,
-                   r->kept, r->over_qty) < 0
-               ? -1
-               : 0;
-}
-
-/* Regions of the same SKU and period with unused quota, for the AC cut notice. */
-static char *regions_with_quota(struct ctx *c, const char *period, const char *sku,
-                                const char *except)
-{
-    struct osb_err e = OSB_ERR_INIT;
-    json_t *rows = db_rows(c->db, &e,
-                           "SELECT q.region, q.qty - coalesce((SELECT sum(u.qty) FROM quota_uses"
-                           " u WHERE u.released = 0 AND u.period = q.period AND u.sku = q.sku"
-                           " AND u.region = q.region), 0) AS rem FROM quotas q"
-                           " WHERE q.period = ? AND q.sku = ? AND q.region IS NOT NULL"
-                           " AND q.region <> ? ORDER BY q.region",
-                           "sss", period, sku, except);
-    struct sb s = SB_INIT;
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) if (json_integer_value(json_object_get(r, "rem")) > 0)
-        sb_addf(&s, "%s%s(%lld)", s.len ? ", " : "", jstr(r, "region"),
-                (long long)json_integer_value(json_object_get(r, "rem")));
-    json_decref(rows);
-    err_clear(&e);
-    return sb_detach(&s);
 }
 
 static json_t *credit_check_json(const struct ctx *c, const struct cc_output *r,
@@ -631,24 +411,21 @@ static json_t *credit_check_json(const struct ctx *c, const struct cc_output *r,
                      r->reason_en, "checked_at", at);
 }
 
-/* CC on the order as it stands (lines already cut); sets the next state and writes the
-   credit_check object, exposure and earmark. */
+/* CC on the order as it stands (lines already cut): the decision into *r, the credit_check
+   object, the next state, exposure and earmark. */
 static int run_cc(struct ctx *c, struct order *o, const struct order_customer *cu,
                   struct cc_output *r, struct osb_err *e)
 {
     struct credit_figures f = {0};
     struct cc_input in = {cu->prepay_only, cu->credit_hold, o->total_fen, {0}, 0};
-    if (store_credit_figures(c->db, e, o->customer, flow_today(c), o->number, &f) < 0 ||
-        store_other_earmarks(c->db, e, o->customer, o->number, &in.other_earmarks_fen) < 0)
+    if (store_credit_cc(c->db, e, o->customer, flow_today(c), o->number, &f,
+                        &in.other_earmarks_fen) < 0)
         return -1;
     in.fig = f;
     if (!cc_decide(&in, r))
         return err_invalid(e, "total_fen", "amount_overflow", "credit figures overflow");
-    json_t *cc = credit_check_json(c, r, &f, r->result);
-    int rc = store_order_set_json(c->db, e, o->number, "credit_check", cc);
-    json_decref(cc);
-    if (rc < 0)
-        return -1;
+    json_decref(o->credit_check);
+    o->credit_check = credit_check_json(c, r, &f, r->result);
     if (r->to_pending_approval) {
         o->state = OS_PENDING_APPROVAL;
         if (store_order_set_exposure(c->db, e, o->number, o->customer, o->total_fen) < 0)
@@ -661,31 +438,39 @@ static int run_cc(struct ctx *c, struct order *o, const struct order_customer *c
         /* BC1: a prepay-only order is invoiced the moment its payment covers it (row 1). */
         if (r->row == 1 && cu->prepay_only && billing_prepay_invoice(c, o, e) < 0)
             return -1;
-        if (store_order_set_time(c->db, e, o->number, "pending_approval_at", c->now) < 0)
-            return -1;
+        o->pending_approval_at = c->now;
     } else {
         o->state = OS_PREPAY_REQUIRED;
     }
     return 0;
 }
 
-/* QC → AC → CC from the original quantities (flows.md §2.4–2.5). */
+/* QC → AC → CC from the original quantities (flows.md §2.4–2.5); *cc gets the CC decision
+   when the order passed QC (cc->row 0 when it did not). from: the state the check starts in. */
 static int run_check(struct ctx *c, struct order *o, const struct order_customer *cu,
-                     json_t **notices, struct osb_err *e)
+                     enum order_state from, json_t **notices, struct cc_output *cc,
+                     struct osb_err *e)
 {
     *notices = json_array();
+    memset(cc, 0, sizeof *cc);
+    /* What the order holds is given back first. An accepted order holds no quota and no
+       exposure yet (accept comes from submitted, which amend and the first pass leave clean),
+       only an earmark a receipt may have made for it. */
+    if (from != OS_ACCEPTED ? store_order_release_holds(c->db, e, o->number, c->now) < 0
+        : o->has_earmark     ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now) < 0
+                             : false)
+        return -1;
     /* A prepay-only order checked again gives back the invoice of its last pass (§2.1). */
-    if (store_order_release_holds(c->db, e, o->number, c->now) < 0 ||
-        (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0))
+    if (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0)
         return -1;
     o->earmark_fen = 0;
     o->approved_shortfall_fen = 0;
     struct qc_line ql[ORDER_MAX_LINES];
-    struct product_facts pf[ORDER_MAX_LINES];
+    struct order_product pf[ORDER_MAX_LINES];
+    if (line_products(c, o, pf, e) < 0)
+        return -1;
     for (size_t i = 0; i < o->nlines; i++) {
         struct order_line *l = &o->lines[i];
-        if (product_facts(c, l->sku, &pf[i], e) < 0)
-            return -1;
         l->qty_cut = 0;
         json_decref(l->cut_reasons);
         l->cut_reasons = NULL;
@@ -693,19 +478,13 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                                  l->qty,        0,           l->price_fen, pf[i].case_size,
                                  l->loose_units};
     }
-    int64_t nv = 0, nm = 0;
-    if (db_int(c->db, e, &nv, "SELECT count(*) FROM order_events WHERE order_no = ?"
-                              " AND action = 'verify'", "s", o->number) < 0 ||
-        db_int(c->db, e, &nm, "SELECT count(*) FROM order_events WHERE order_no = ?"
-                              " AND action = 'approve-market'", "s", o->number) < 0)
-        return -1;
     struct qc_order qo = {ql,
                           o->nlines,
                           is(cu->status, "active"),
                           cu->kam_active && cu->supervisor[0],
                           o->loose_units_approved,
-                          nv > 0,
-                          nm > 0,
+                          o->has_verify,
+                          o->has_market_approval,
                           o->has_stated_total,
                           o->stated_total_fen};
     struct qc_failure fails[QC_MAX_FAILURES];
@@ -730,6 +509,23 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         json_t *qinfo = json_array();
         int64_t kept_all = 0;
         total = 0;
+        struct quota_use uses[ORDER_MAX_LINES];
+        size_t nuses = 0;
+        /* The quota facts of every non-POP line in one read (one SKU a line: QC passed). */
+        const char *skus[ORDER_MAX_LINES];
+        size_t nq = 0;
+        for (size_t i = 0; i < o->nlines; i++)
+            if (pf[i].kind != PK_POP)
+                skus[nq++] = o->lines[i].sku;
+        static struct quota_facts none;
+        struct quota_facts *qf = nq ? xcalloc(nq, sizeof *qf) : &none;
+        if (store_quota_facts(c->db, e, period, o->customer, o->region, skus, nq, qf) < 0) {
+            if (nq)
+                free(qf);
+            json_decref(qinfo), json_decref(failed);
+            return -1;
+        }
+        size_t qi = 0;
         for (size_t i = 0; i < o->nlines; i++) {
             struct order_line *l = &o->lines[i];
             if (pf[i].kind == PK_POP) {
@@ -737,191 +533,153 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                 continue;
             }
             struct ac_result r;
-            if (ac_line(c, o, l, period, l->loose_units && o->loose_units_approved,
-                        pf[i].case_size, &r, qinfo, e) < 0) {
-                json_decref(qinfo), json_decref(failed);
-                return -1;
-            }
+            ac_line(&qf[qi++], l, l->loose_units && o->loose_units_approved, pf[i].case_size,
+                    &r, qinfo);
+            uses[nuses++] = (struct quota_use){l->sku, l->line_no, r.kept, r.over_qty};
             l->qty_cut = r.cut;
             if (r.cut > 0) {
                 l->cut_reasons = json_pack("[{ss sI}]", "kind", r.reason, "qty", (json_int_t)r.cut);
-                char *others = regions_with_quota(c, period, l->sku, o->region);
+                char *others = store_quota_regions_with(c->db, period, l->sku, o->region);
                 json_array_append_new(
                     *notices,
                     json_sprintf("配额检查：订单%s第%d行%s削减%lld（%s）；其他区域尚有配额：%s",
                                  o->number, l->line_no, l->sku, (long long)r.cut,
                                  strcmp(r.reason, "customer_quota") == 0 ? "客户配额不足"
                                                                           : "区域配额不足",
-                                 *others ? others : "无"));
+                                 others && *others ? others : "无"));
                 free(others);
             }
             kept_all += r.kept;
             if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
                 !money_add(total, l->amount_fen, &total)) {
+                if (nq)
+                    free(qf);
                 json_decref(qinfo), json_decref(failed);
                 return err_invalid(e, "lines", "amount_overflow", "the order total overflows");
             }
         }
+        if (nq)
+            free(qf);
         for (size_t i = 0; i < o->nlines; i++)
             if (pf[i].kind == PK_POP)
                 o->lines[i].amount_fen = 0;
         o->total_fen = total;
-        if (store_order_set_json(c->db, e, o->number, "quota_check", qinfo) < 0) {
-            json_decref(qinfo), json_decref(failed);
-            return -1;
-        }
-        json_decref(qinfo);
+        json_decref(o->quota_check);
+        o->quota_check = qinfo;
         if (kept_all == 0)
             json_array_append_new(failed,
                                   json_pack("{ss ss}", "rule", "quota_exhausted", "message",
                                             "every line was cut to zero by the quota check"));
-    }
-    if (json_array_size(failed) > 0) {
-        /* needs_fix: quota taken by this pass is given back (nothing to fix it with). */
-        if (store_order_release_holds(c->db, e, o->number, c->now) < 0) {
+        /* The uses are written only when the order passes: a needs_fix order gives them back
+           at once (nothing to fix it with). */
+        if (json_array_size(failed) == 0 &&
+            store_quota_uses(c->db, e, period, o->customer, o->region, o->number, uses,
+                             nuses) < 0) {
             json_decref(failed);
             return -1;
         }
-        json_t *qc = json_pack("{so}", "failed", failed);
-        int rc = store_order_set_json(c->db, e, o->number, "qc", qc);
-        json_decref(qc);
+    }
+    json_decref(o->qc);
+    o->qc = NULL;
+    if (json_array_size(failed) > 0) {
+        o->qc = json_pack("{so}", "failed", failed);
+        json_decref(o->credit_check);
+        o->credit_check = NULL;
         o->state = OS_NEEDS_FIX;
-        return rc < 0 ? -1 : store_order_set_json(c->db, e, o->number, "credit_check", NULL);
+        return 0;
     }
     json_decref(failed);
-    if (store_order_set_json(c->db, e, o->number, "qc", NULL) < 0)
-        return -1;
-    struct cc_output r;
-    return run_cc(c, o, cu, &r, e);
+    return run_cc(c, o, cu, cc, e);
 }
 
-/* Sets one field of the order's credit_check object (read, change, write: portable SQL). */
-static int set_credit_field(struct ctx *c, const char *number, const char *key, json_t *value,
-                            struct osb_err *e)
+/* Sets one field of the order's credit_check object. */
+static void set_credit_field(struct order *o, const char *key, json_t *value)
 {
-    json_t *row = NULL;
-    if (db_row(c->db, e, &row, "SELECT credit_check AS \"cc!j\" FROM orders WHERE number = ?",
-               "s", number) < 0) {
-        json_decref(value);
-        return -1;
+    if (!json_is_object(o->credit_check)) {
+        json_decref(o->credit_check);
+        o->credit_check = json_object();
     }
-    json_t *cc = row ? json_object_get(row, "cc") : NULL;
-    json_t *obj = json_is_object(cc) ? json_incref(cc) : json_object();
-    json_object_set_new(obj, key, value);
-    int rc = store_order_set_json(c->db, e, number, "credit_check", obj);
-    json_decref(obj);
-    json_decref(row);
-    return rc;
+    json_object_set_new(o->credit_check, key, value);
 }
 
 /* ---- the actions ------------------------------------------------------------------------ */
 
+/* What an action function works on (the kernel's doc_act, with the order unpacked). */
 struct act {
     struct ctx *c;
     struct order *o;
     struct order_customer *cu;
     json_t *body;
-    struct actor a;
+    const struct doc_actor *a;
     enum order_state from;
     const char *comment;
-    json_t *notices; /* extra lines for the memo */
 };
 
-static int record(struct act *x, enum order_action act, struct osb_err *e)
+/* Is the principal the supervising SLT member of the customer's market? */
+static bool is_supervisor(const struct doc_actor *a, const struct order_customer *cu)
 {
-    const struct order_action_def *d = order_action(act);
-    struct ctx *c = x->c;
-    struct order *o = x->o;
-    if (store_order_update(c->db, e, o, c->now) < 0 || store_order_lines_save(c->db, e, o) < 0 ||
-        store_order_event(c->db, e, o->number, c->now, d->step, d->name, c->user.username,
-                          x->a.obo[0] ? x->a.obo : NULL, order_state_str(x->from),
-                          order_state_str(o->state), x->comment) < 0)
-        return -1;
-    json_t *before = json_pack("{ss sI}", "state", order_state_str(x->from), "version",
-                               (json_int_t)o->version);
-    json_t *after = json_pack("{ss sI sI}", "state", order_state_str(o->state), "version",
-                              (json_int_t)(o->version + 1), "total_fen",
-                              (json_int_t)o->total_fen);
-    if (x->comment)
-        json_object_set_new(after, "comment", json_string(x->comment));
-    int rc = flow_audit_obo(c, e, x->a.obo[0] ? x->a.obo : NULL, d->name, "order", o->number,
-                            before, after);
-    json_decref(before);
-    json_decref(after);
-    return rc;
+    return is(a->who, cu->supervisor);
 }
 
-/* Is the principal the supervising SLT member of the customer's market? */
-static bool is_supervisor(const struct act *x) { return is(x->a.who, x->cu->supervisor); }
-
-static int need_supervisor(struct act *x, struct osb_err *e)
+static int need_supervisor(const struct doc_actor *a, const struct order_customer *cu,
+                           struct osb_err *e)
 {
-    if (!is_supervisor(x))
-        return err_forbidden(e, x->a.obo[0] ? "proxy_not_authorized" : "role",
+    if (!is_supervisor(a, cu))
+        return err_forbidden(e, a->obo[0] ? "proxy_not_authorized" : "role",
                              "only the supervising SLT member of market %s (%s) or their "
                              "secretary may do this",
-                             x->cu->market, x->cu->supervisor);
+                             cu->market, cu->supervisor);
     return 0;
 }
 
-static bool is_st_voter(enum role r) { return role_is_slt(r); }
-
-/* Who may act: role symbol of the matrix plus the S/P/O refinements of §3. */
-static int authorize(struct act *x, enum order_action act, struct osb_err *e)
+/* Who may act beyond the matrix row (the S/P/O refinements of numbering-and-rules §3). Reads
+   nothing: allowed_actions asks it for every action. */
+static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+               struct osb_err *e)
 {
-    struct ctx *c = x->c;
-    const struct order_action_def *d = order_action(act);
-    enum role r = c->user.role;
-    char sym = perm_symbol(d->perm, r);
-    bool proxy = x->a.obo[0] != 0;
-    if (act == OA_REJECT && (is_st_voter(x->a.role)))
-        sym = 'Y'; /* an ST voter (or their secretary) may reject */
-    if (sym == '-' || sym == 'R')
-        return err_forbidden(e, "role", "the role %s may not %s an order", role_str(r),
-                             d->name);
-    if (sym == 'P' && !proxy)
-        return err_forbidden(e, "proxy_not_authorized",
-                             "sign on behalf of your principal (on_behalf_of, "
-                             "confirmed_by_phone)");
-    if (proxy && sym != 'P' && !(act == OA_REJECT))
-        return err_forbidden(e, "proxy_not_authorized", "this action cannot be signed by proxy");
-    switch (act) {
+    const struct odoc *d = p;
+    const struct order_customer *cu = &d->cu;
+    switch ((enum order_action)a) {
     case OA_VERIFY:
     case OA_AMEND:
-        if (r != ROLE_KAM || !is(x->cu->kam, c->user.username))
-            return err_forbidden(e, "role", "only the customer's KAM (%s) may do this",
-                                 x->cu->kam);
+        if (actor->role != ROLE_KAM || !is(cu->kam, actor->who))
+            return err_forbidden(e, "role", "only the customer's KAM (%s) may do this", cu->kam);
         break;
     case OA_SEND_BACK:
     case OA_APPROVE_MARKET:
-        if (!is(c->user.market, x->cu->market))
-            return err_forbidden(e, "role", "only the MM of market %s may do this",
-                                 x->cu->market);
+        if (!is(c->user.market, cu->market))
+            return err_forbidden(e, "role", "only the MM of market %s may do this", cu->market);
         break;
     case OA_APPROVE:
     case OA_RETURN_FOR_FIX:
-        return need_supervisor(x, e);
+        if (need_supervisor(actor, cu, e) < 0)
+            return -1;
+        break;
     case OA_REJECT:
-        if (!is_supervisor(x) && !is_st_voter(x->a.role))
-            return need_supervisor(x, e);
-        if (x->from != OS_PENDING_APPROVAL && x->from != OS_PREPAY_REQUIRED &&
-            !is_st_voter(x->a.role) && !is_supervisor(x))
-            return need_supervisor(x, e);
+        /* The supervising member, or any ST voter (the matrix row is the voters'). */
+        if (!is_supervisor(actor, cu) && !role_is_slt(actor->role))
+            return need_supervisor(actor, cu, e);
         break;
     case OA_ST_VOTE:
-        if (!is_st_voter(x->a.role))
+        if (!role_is_slt(actor->role))
             return err_forbidden(e, "role", "only SLT members vote on special treatment");
         break;
     case OA_CANCEL:
-        if (r == ROLE_KAM && !is(x->cu->kam, c->user.username))
-            return err_forbidden(e, "role", "only the customer's KAM may cancel");
+        if (actor->role == ROLE_KAM) {
+            if (!is(cu->kam, actor->who))
+                return err_forbidden(e, "role", "only the customer's KAM may cancel");
+            if (d->o.state != OS_DRAFT && d->o.state != OS_VERIFIED &&
+                d->o.state != OS_SUBMITTED)
+                return err_state(e, order_state_str(d->o.state),
+                                 "a KAM may cancel only before acceptance; ask the SSG leader");
+        }
         break;
     default:
         break;
     }
     /* Segregation (flows.md §0.4): nobody approves what they created. */
-    if ((act == OA_APPROVE || act == OA_ST_VOTE) &&
-        (is(x->o->created_by, c->user.username) || is(x->o->created_by, x->a.who)))
+    if ((a == OA_APPROVE || a == OA_ST_VOTE) &&
+        (is(d->o.created_by, c->user.username) || is(d->o.created_by, actor->who)))
         return err_forbidden(e, "self_approval", "you may not approve your own order");
     return 0;
 }
@@ -929,8 +687,6 @@ static int authorize(struct act *x, enum order_action act, struct osb_err *e)
 static int a_verify(struct act *x, struct osb_err *e)
 {
     x->o->state = OS_VERIFIED;
-    const char *who[] = {x->o->mm};
-    (void)who;
     return copy_rule(x->c, e, "order_verified", x->o, x->cu, false, false,
                      "订单已由客户经理核实，待市场经理审批", NULL, 0);
 }
@@ -947,20 +703,13 @@ static int a_send_back(struct act *x, struct osb_err *e)
 static int a_approve_market(struct act *x, struct osb_err *e)
 {
     x->o->state = OS_SUBMITTED;
-    if (store_order_set_time(x->c->db, e, x->o->number, "submitted_at", x->c->now) < 0)
-        return -1;
+    x->o->submitted_at = x->c->now;
     /* OG-3: notify the CSR who will accept and the SSG leader; the 30-minute OA clock runs. */
     char csr[40] = "";
-    if (x->cu->csr[0]) {
+    if (x->cu->csr[0])
         snprintf(csr, sizeof csr, "%s", x->cu->csr);
-    } else {
-        char *d = NULL;
-        if (db_text(x->c->db, e, &d, "SELECT default_csr FROM markets WHERE code = ?", "s",
-                    x->cu->market) < 0)
-            return -1;
-        snprintf(csr, sizeof csr, "%s", d ? d : "");
-        free(d);
-    }
+    else if (store_order_market_csr(x->c->db, e, x->cu->market, csr, sizeof csr) < 0)
+        return -1;
     const char *who[] = {x->o->kam, csr};
     if (notify_users(x->c, e, "order_submitted", x->o, "新订单已提交，请在30个工作分钟内接收",
                      who, 2) < 0)
@@ -972,43 +721,7 @@ static int a_approve_market(struct act *x, struct osb_err *e)
 /* OA-3: CSR, SCR and BCR (api.md §4 "order roles"). */
 static int assign_roles(struct act *x, struct osb_err *e)
 {
-    struct ctx *c = x->c;
-    struct order *o = x->o;
-    char *v = NULL;
-    if (x->cu->csr[0]) {
-        snprintf(o->csr, sizeof o->csr, "%s", x->cu->csr);
-    } else {
-        if (db_text(c->db, e, &v,
-                    "SELECT coalesce((SELECT default_csr FROM markets WHERE code = ?),"
-                    " (SELECT username FROM users WHERE role = 'csr' AND active = 1"
-                    "  ORDER BY username LIMIT 1))",
-                    "s", x->cu->market) < 0)
-            return -1;
-        snprintf(o->csr, sizeof o->csr, "%s", v ? v : "");
-        free(v);
-    }
-    if (db_text(c->db, e, &v,
-                "SELECT coalesce((SELECT bcr FROM markets WHERE code = ?),"
-                " (SELECT username FROM users WHERE role = 'ssg_leader' AND active = 1"
-                "  ORDER BY username LIMIT 1))",
-                "s", x->cu->market) < 0)
-        return -1;
-    snprintf(o->bcr, sizeof o->bcr, "%s", v ? v : "");
-    free(v);
-    if (db_text(c->db, e, &v,
-                "SELECT code FROM warehouses WHERE active = 1 ORDER BY code LIMIT 1", NULL) < 0)
-        return -1;
-    snprintf(o->warehouse, sizeof o->warehouse, "%s", v ? v : "");
-    free(v);
-    if (db_text(c->db, e, &v,
-                "SELECT coalesce((SELECT scr FROM warehouses WHERE code = ?),"
-                " (SELECT username FROM users WHERE role = 'warehouse' AND active = 1"
-                "  ORDER BY username LIMIT 1))",
-                "s", o->warehouse) < 0)
-        return -1;
-    snprintf(o->scr, sizeof o->scr, "%s", v ? v : "");
-    free(v);
-    return 0;
+    return store_order_assignments(x->c->db, e, x->cu->market, x->cu->csr, x->o);
 }
 
 static int a_accept(struct act *x, struct osb_err *e)
@@ -1025,12 +738,13 @@ static int a_accept(struct act *x, struct osb_err *e)
         return -1;
     /* OA-4: prices from the customer's price list on the accept date (the standard list). */
     int64_t total = 0;
+    struct order_product pfs[ORDER_MAX_LINES];
+    if (line_products(c, o, pfs, e) < 0)
+        return -1;
     for (size_t i = 0; i < o->nlines; i++) {
         struct order_line *l = &o->lines[i];
-        struct product_facts pf;
-        if (product_facts(c, l->sku, &pf, e) < 0)
-            return -1;
-        l->price_fen = pf.kind == PK_GOODS ? pf.price_fen : 0;
+        const struct order_product *pf = &pfs[i];
+        l->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
         if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
             !money_add(total, l->amount_fen, &total))
             return err_invalid(e, "lines", "amount_overflow", "the order total overflows");
@@ -1050,17 +764,8 @@ static int a_accept(struct act *x, struct osb_err *e)
     sb_addf(&m, "；合计 %s。CSR %s，SCR %s，BCR %s。已通知市场经理、区域经理、客户经理和财务。",
             tot, o->csr, o->scr, o->bcr);
     /* QC-6: the same customer with the same lines accepted in the last 24 h. */
-    int64_t dups = 0;
-    if (db_int(c->db, e, &dups,
-               "SELECT count(*) FROM orders o2 WHERE o2.customer = ? AND o2.number <> ?"
-               " AND o2.accepted_at >= ?"
-               " AND (SELECT count(*) FROM order_lines a WHERE a.order_no = o2.number) ="
-               "     (SELECT count(*) FROM order_lines b WHERE b.order_no = ?)"
-               " AND NOT EXISTS (SELECT 1 FROM order_lines a WHERE a.order_no = o2.number"
-               "     AND NOT EXISTS (SELECT 1 FROM order_lines b WHERE b.order_no = ?"
-               "     AND b.sku = a.sku AND b.qty = a.qty))",
-               "ssiss", o->customer, o->number, c->now - 24 * TS_PER_HOUR, o->number,
-               o->number) < 0) {
+    bool dups = false;
+    if (store_order_duplicate(c->db, e, o, c->now - 24 * TS_PER_HOUR, &dups) < 0) {
         sb_free(&m);
         return -1;
     }
@@ -1080,7 +785,8 @@ static int a_accept(struct act *x, struct osb_err *e)
 static int a_check(struct act *x, struct osb_err *e)
 {
     json_t *notices;
-    int rc = run_check(x->c, x->o, x->cu, &notices, e);
+    struct cc_output cc;
+    int rc = run_check(x->c, x->o, x->cu, x->from, &notices, &cc, e);
     if (rc < 0) {
         json_decref(notices);
         return -1;
@@ -1099,8 +805,7 @@ static int a_check(struct act *x, struct osb_err *e)
     }
     json_decref(notices);
     if (o->state == OS_NEEDS_FIX || o->state == OS_PREPAY_REQUIRED) {
-        if (op_clock_pause(x->c, o, e) < 0)
-            return -1;
+        op_clock_pause(o);
     } else if (x->from == OS_NEEDS_FIX || x->from == OS_PREPAY_REQUIRED) {
         /* kpis §1.2: the OP clock restarts when the order leaves needs_fix/prepay_required. */
         if (op_clock_start(x->c, o, e) < 0)
@@ -1114,14 +819,9 @@ static int a_check(struct act *x, struct osb_err *e)
     if (o->state == OS_PREPAY_REQUIRED) {
         const char *who[] = {o->um};
         char sub[200];
-        json_t *cc;
-        if (db_row(x->c->db, e, &cc, "SELECT credit_check AS \"c!j\" FROM orders WHERE number = ?",
-                   "s", o->number) < 0)
-            return -1;
+        /* The shortfall comes from this pass's CC decision (issue #9 item 8: not read back). */
         snprintf(sub, sizeof sub, "先款后货，除非特别处理(ST)：预收款尚差%lld分",
-                 (long long)json_integer_value(
-                     json_object_get(json_object_get(cc, "c"), "shortfall_fen")));
-        json_decref(cc);
+                 (long long)cc.shortfall_fen);
         char cust[64];
         snprintf(cust, sizeof cust, "customer:%s", o->customer);
         if (notify(x->c, e, "shortfall", cust, o->number, NULL, "%s", sub) < 0)
@@ -1136,24 +836,20 @@ static int a_amend(struct act *x, struct osb_err *e)
 {
     struct order *o = x->o;
     json_t *warnings = json_array();
-    for (size_t i = 0; i < o->nlines; i++) {
-        json_decref(o->lines[i].cut_reasons);
-        o->lines[i].cut_reasons = NULL;
-    }
     if (parse_lines(x->c, json_object_get(x->body, "lines"), o, warnings, e) < 0 ||
-        store_order_release_holds(x->c->db, e, o->number, x->c->now) < 0 ||
-        store_order_set_json(x->c->db, e, o->number, "warnings", warnings) < 0 ||
-        store_order_set_json(x->c->db, e, o->number, "qc", NULL) < 0 ||
-        store_order_set_json(x->c->db, e, o->number, "credit_check", NULL) < 0) {
+        store_order_release_holds(x->c->db, e, o->number, x->c->now) < 0) {
         json_decref(warnings);
         return -1;
     }
-    json_decref(warnings);
+    json_decref(o->warnings);
+    o->warnings = warnings;
+    json_decref(o->qc);
+    json_decref(o->credit_check);
+    o->qc = o->credit_check = NULL;
     o->earmark_fen = 0;
     o->accepted_at = 0;
     o->state = OS_SUBMITTED;
-    if (store_order_set_time(x->c->db, e, o->number, "submitted_at", x->c->now) < 0)
-        return -1;
+    o->submitted_at = x->c->now;
     return copy_rule(x->c, e, "order_amended", o, x->cu, true, false,
                      "订单已修改并重新提交，请重新接收", NULL, 0);
 }
@@ -1177,17 +873,10 @@ static json_t *business_record(struct ctx *c, const struct order_customer *cu,
         return NULL;
     char from[11];
     date_format(flow_today(c) - 365, from);
-    json_t *months = db_rows(c->db, e,
-                             "SELECT substr(invoice_date, 1, 7) AS month,"
-                             " sum(amount_fen) AS sales_fen FROM invoices WHERE customer = ?"
-                             " AND invoice_date >= ? GROUP BY 1 ORDER BY 1",
-                             "ss", cu->code, from);
+    json_t *months = NULL;
     char *grade = NULL;
-    if (!months || db_text(c->db, e, &grade, "SELECT grade FROM customers WHERE code = ?", "s",
-                           cu->code) < 0) {
-        json_decref(months);
+    if (store_order_sales_record(c->db, e, cu->code, from, &months, &grade) < 0)
         return NULL;
-    }
     json_t *r = json_pack("{so so ss}", "sales_by_month", months, "credit", credit_json(&f),
                           "grade", grade ? grade : "");
     free(grade);
@@ -1214,23 +903,19 @@ static int a_request_st(struct act *x, struct osb_err *e)
         return -1;
     /* Due by the end of the next working day after the request (flows.md §2.6.4). */
     struct calendar cal;
-    if (load_calendar(c, &cal, e) < 0) {
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0) {
         json_decref(br);
         return -1;
     }
     date_t due = cal_add_working_days(&cal, flow_today(c), 1);
     settings_calendar_release(&cal);
-    int rc = db_exec(c->db, e,
-                     "INSERT INTO st_requests(order_no, reason, reason_text, business_record,"
-                     " requested_at, requested_by, decide_by) VALUES(?,?,?,?,?,?,?)",
-                     "sssjisi", x->o->number, reason, rt, br, c->now, c->user.username,
-                     date_start_ts(due + 1, c->cfg->tz_min));
+    int rc = store_st_insert(c->db, e, x->o->number, reason, rt, br, c->now, c->user.username,
+                             date_start_ts(due + 1, c->cfg->tz_min));
     json_decref(br);
     if (rc < 0)
         return -1;
     x->o->state = OS_ST_PENDING;
-    if (op_clock_pause(c, x->o, e) < 0)
-        return -1;
+    op_clock_pause(x->o);
     if (notify_role(c, e, "gm", "st_request", x->o, "特别处理(ST)申请待表决") < 0 ||
         notify_role(c, e, "sales_director", "st_request", x->o, "特别处理(ST)申请待表决") < 0 ||
         notify_role(c, e, "deputy_director", "st_request", x->o, "特别处理(ST)申请待表决") < 0)
@@ -1267,51 +952,32 @@ static int a_st_vote(struct act *x, struct osb_err *e)
             return err_bad(e, "approve", "approve must be true or false");
         yes = json_is_true(ap);
     }
-    int64_t st_id = 0;
-    if (db_int(c->db, e, &st_id,
-               "SELECT id FROM st_requests WHERE order_no = ? AND decided_at IS NULL"
-               " ORDER BY id DESC LIMIT 1",
-               "s", x->o->number) != 1)
-        return err_ok(e) ? err_set(e, ERR_INTERNAL, "internal error: no open ST request") : -1;
-    int64_t voted = 0;
-    if (db_int(c->db, e, &voted, "SELECT count(*) FROM st_votes WHERE st_id = ? AND member = ?",
-               "is", st_id, x->a.who) < 0)
-        return -1;
+    int64_t st_id = 0, yeses = 0;
+    bool voted = false;
+    int f = store_st_open(c->db, e, x->o->number, x->a->who, &st_id, &voted);
+    if (f != 1)
+        return f < 0 ? -1 : err_set(e, ERR_INTERNAL, "internal error: no open ST request");
     if (voted)
         return err_invalid(e, "vote", "already_voted", "%s has already voted on this request",
-                           x->a.who);
-    if (db_exec(c->db, e,
-                "INSERT INTO st_votes(st_id, member, vote, cast_by, on_behalf_of,"
-                " confirmed_by_phone, at, comment) VALUES(?,?,?,?,?,?,?,?)",
-                "issssdis", st_id, x->a.who, yes ? "yes" : "no", c->user.username,
-                x->a.obo[0] ? x->a.obo : NULL, (int)x->a.phone, c->now, x->comment) < 0)
+                           x->a->who);
+    if (store_st_vote(c->db, e, st_id, x->a->who, yes, c->user.username, x->a->obo,
+                      x->a->obo[0] != 0, c->now, x->comment, &yeses) < 0)
         return -1;
     if (!yes) {
         /* The first no decides: back to prepay_required. */
-        if (db_exec(c->db, e,
-                    "UPDATE st_requests SET decided_at = ?, result = 'refused' WHERE id = ?",
-                    "ii", c->now, st_id) < 0)
+        if (store_st_decide(c->db, e, x->o->number, "refused", c->now) < 0)
             return -1;
         x->o->state = OS_PREPAY_REQUIRED;
         return st_decided(x, false, e);
     }
-    /* Three yes votes: one from each of the gm, the sales director and the deputy. */
-    int64_t yeses = 0;
-    if (db_int(c->db, e, &yeses,
-               "SELECT count(DISTINCT u.role) FROM st_votes v JOIN users u ON u.username ="
-               " v.member WHERE v.st_id = ? AND v.vote = 'yes' AND u.role IN ('gm',"
-               " 'sales_director', 'deputy_director')",
-               "i", st_id) < 0)
-        return -1;
     if (yeses < 3)
         return 0; /* still st_pending */
-    if (db_exec(c->db, e, "UPDATE st_requests SET decided_at = ?, result = 'approved' WHERE id = ?",
-                "ii", c->now, st_id) < 0 ||
-        set_credit_field(c, x->o->number, "result", json_string("st_approved"), e) < 0 ||
+    if (store_st_decide(c->db, e, x->o->number, "approved", c->now) < 0 ||
         store_order_set_exposure(c->db, e, x->o->number, x->o->customer, x->o->total_fen) < 0 ||
-        store_order_set_time(c->db, e, x->o->number, "pending_approval_at", c->now) < 0 ||
         op_clock_start(c, x->o, e) < 0)
         return -1;
+    set_credit_field(x->o, "result", json_string("st_approved"));
+    x->o->pending_approval_at = c->now;
     x->o->state = OS_PENDING_APPROVAL;
     return st_decided(x, true, e);
 }
@@ -1325,8 +991,8 @@ static int a_approve(struct act *x, struct osb_err *e)
         struct cc_output r;
         struct credit_figures f = {0};
         struct cc_input in = {x->cu->prepay_only, x->cu->credit_hold, o->total_fen, {0}, 0};
-        if (store_credit_figures(c->db, e, o->customer, flow_today(c), o->number, &f) < 0 ||
-            store_other_earmarks(c->db, e, o->customer, o->number, &in.other_earmarks_fen) < 0)
+        if (store_credit_cc(c->db, e, o->customer, flow_today(c), o->number, &f,
+                            &in.other_earmarks_fen) < 0)
             return -1;
         in.fig = f;
         if (!cc_decide(&in, &r))
@@ -1343,10 +1009,9 @@ static int a_approve(struct act *x, struct osb_err *e)
         int64_t earmark = o->total_fen - r.shortfall_fen;
         if (store_order_earmark(c->db, e, o->number, o->customer, earmark, c->now) < 0 ||
             store_order_set_exposure(c->db, e, o->number, o->customer, o->total_fen) < 0 ||
-            set_credit_field(c, o->number, "approved_shortfall_fen",
-                             json_integer(r.shortfall_fen), e) < 0 ||
             op_clock_start(c, o, e) < 0)
             return -1;
+        set_credit_field(o, "approved_shortfall_fen", json_integer(r.shortfall_fen));
         o->earmark_fen = earmark;
         o->approved_shortfall_fen = r.shortfall_fen;
         /* BC1: the SLT's direct approval of a shortfall invoices a prepay-only order. */
@@ -1354,8 +1019,7 @@ static int a_approve(struct act *x, struct osb_err *e)
             return -1;
     }
     o->state = OS_APPROVED;
-    if (store_order_set_time(c->db, e, o->number, "approved_at", c->now) < 0)
-        return -1;
+    o->approved_at = c->now;
     const char *who[] = {o->um};
     return copy_rule(c, e, "order_approved", o, x->cu, true, true,
                      "订单已批准，请财务当日打印送货单", who, 1);
@@ -1376,8 +1040,9 @@ static int a_return_for_fix(struct act *x, struct osb_err *e)
     if (!x->comment || !*x->comment)
         return err_invalid(e, "comment", "comment_required", "say what must be corrected");
     if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
-        credit_back(x, e) < 0 || op_clock_pause(x->c, x->o, e) < 0)
+        credit_back(x, e) < 0)
         return -1;
+    op_clock_pause(x->o);
     x->o->earmark_fen = 0;
     x->o->state = OS_NEEDS_FIX;
     const char *who[] = {x->o->um};
@@ -1389,19 +1054,13 @@ static int void_delivery_note(struct act *x, struct osb_err *e)
 {
     if (!x->o->delivery_note[0])
         return 0;
-    return db_exec(x->c->db, e, "UPDATE delivery_notes SET voided = 1 WHERE number = ?", "s",
-                   x->o->delivery_note) < 0
-               ? -1
-               : 0;
+    return store_delivery_note_void(x->c->db, e, x->o->delivery_note);
 }
 
 static int a_reject(struct act *x, struct osb_err *e)
 {
     if (x->from == OS_ST_PENDING &&
-        db_exec(x->c->db, e,
-                "UPDATE st_requests SET decided_at = ?, result = 'refused' WHERE order_no = ?"
-                " AND decided_at IS NULL",
-                "is", x->c->now, x->o->number) < 0)
+        store_st_decide(x->c->db, e, x->o->number, "refused", x->c->now) < 0)
         return -1;
     if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
         credit_back(x, e) < 0)
@@ -1418,11 +1077,7 @@ static int a_reject(struct act *x, struct osb_err *e)
 
 static int a_cancel(struct act *x, struct osb_err *e)
 {
-    enum role r = x->c->user.role;
-    if (r == ROLE_KAM && x->from != OS_DRAFT && x->from != OS_VERIFIED &&
-        x->from != OS_SUBMITTED)
-        return err_state(e, order_state_str(x->from),
-                         "a KAM may cancel only before acceptance; ask the SSG leader");
+    /* A KAM's cancel after acceptance is refused by who(). */
     if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
         credit_back(x, e) < 0 || void_delivery_note(x, e) < 0)
         return -1;
@@ -1447,8 +1102,7 @@ static int a_print(struct act *x, struct osb_err *e)
     for (size_t i = 0; i < o->nlines; i++) {
         const struct order_line *l = &o->lines[i];
         json_t *p;
-        if (db_row(c->db, e, &p, "SELECT name, spec, unit, case_size FROM products WHERE sku = ?",
-                   "s", l->sku) != 1) {
+        if (store_order_product_row(c->db, e, l->sku, &p) != 1) {
             json_decref(lines);
             return err_ok(e) ? err_set(e, ERR_INTERNAL, "internal error") : -1;
         }
@@ -1469,20 +1123,15 @@ static int a_print(struct act *x, struct osb_err *e)
     sb_add(&addr, x->cu->address);
     if (x->cu->arrival[0])
         sb_addf(&addr, "（%s）", x->cu->arrival);
-    int rc = db_exec(c->db, e,
-                     "INSERT INTO delivery_notes(number, order_no, printed_at, printed_by, lines,"
-                     " consignee, consignee_phone, consignment_station, address)"
-                     " VALUES(?,?,?,?,?,?,?,?,?)",
-                     "ssisjssss", number, o->number, c->now, c->user.username, lines,
-                     x->cu->consignee, x->cu->consignee_phone, x->cu->station, addr.buf);
+    int rc = store_order_delivery_note(c->db, e, number, o->number, c->now, c->user.username,
+                                       lines, x->cu, addr.buf);
     sb_free(&addr);
     json_decref(lines);
     if (rc < 0)
         return -1;
     snprintf(o->delivery_note, sizeof o->delivery_note, "%s", number);
     o->state = OS_BILLED;
-    if (store_order_set_time(c->db, e, o->number, "billed_at", c->now) < 0)
-        return -1;
+    o->billed_at = c->now;
     return copy_rule(c, e, "delivery_note_printed", o, x->cu, false, false,
                      "送货单已打印，请当日交储运部", NULL, 0);
 }
@@ -1492,85 +1141,18 @@ static int a_release(struct act *x, struct osb_err *e)
 {
     struct ctx *c = x->c;
     struct order *o = x->o;
-    /* The first warehouse (by code) that can serve every line, else the one that can serve
-       the most units. */
-    char *wh = NULL;
-    if (db_text(c->db, e, &wh,
-                "SELECT w.code FROM warehouses w WHERE w.active = 1 ORDER BY"
-                " (SELECT count(*) FROM order_lines l WHERE l.order_no = ?1 AND l.qty - l.qty_cut"
-                "  > coalesce((SELECT sum(on_hand - reserved) FROM stock_lots s WHERE"
-                "  s.warehouse = w.code AND s.sku = l.sku AND s.quality = 'ok'), 0)),"
-                " w.code LIMIT 1",
-                "s", o->number) < 0)
+    char wh[40];
+    if (store_order_pick_warehouse(c->db, e, o->number, wh, sizeof wh) < 0)
         return -1;
-    if (!wh)
+    if (!wh[0])
         return err_invalid(e, "warehouse", "unknown_reference", "there is no active warehouse");
     snprintf(o->warehouse, sizeof o->warehouse, "%s", wh);
-    free(wh);
     char number[DOCNO_MAX];
     if (flow_docno(c, e, "FH", number) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO shipments(number, order_no, delivery_note, warehouse, scr,"
-                " released_at, created_at) VALUES(?,?,?,?,?,?,?)",
-                "sssssii", number, o->number, o->delivery_note, o->warehouse, o->scr, c->now,
-                c->now) < 0)
+        store_order_ship(c->db, e, o, number, c->now, c->user.username) < 0)
         return -1;
-    for (size_t i = 0; i < o->nlines; i++) {
-        const struct order_line *l = &o->lines[i];
-        int64_t want = l->qty - l->qty_cut;
-        json_t *res = json_array();
-        json_t *lots = db_rows(c->db, e,
-                               "SELECT batch, on_hand - reserved AS free FROM stock_lots"
-                               " WHERE warehouse = ? AND sku = ? AND quality = 'ok'"
-                               " AND on_hand > reserved"
-                               " ORDER BY coalesce(expires, '9999-12-31'),"
-                               " coalesce(produced_on, '9999-12-31'), batch",
-                               "ss", o->warehouse, l->sku);
-        if (!lots) {
-            json_decref(res);
-            return -1;
-        }
-        size_t k;
-        json_t *lot;
-        json_array_foreach(lots, k, lot) {
-            if (want <= 0)
-                break;
-            int64_t free_q = json_integer_value(json_object_get(lot, "free"));
-            int64_t take = free_q < want ? free_q : want;
-            const char *batch = jstr(lot, "batch");
-            if (db_exec(c->db, e,
-                        "UPDATE stock_lots SET reserved = reserved + ? WHERE warehouse = ?"
-                        " AND sku = ? AND batch = ?",
-                        "isss", take, o->warehouse, l->sku, batch) < 0 ||
-                db_exec(c->db, e,
-                        "INSERT INTO stock_moves(at, warehouse, sku, batch, kind, qty, document,"
-                        " by) VALUES(?,?,?,?,'reserve',?,?,?)",
-                        "isssiss", c->now, o->warehouse, l->sku, batch, take, number,
-                        c->user.username) < 0) {
-                json_decref(lots), json_decref(res);
-                return -1;
-            }
-            json_array_append_new(res, json_pack("{ss sI}", "batch", batch, "qty",
-                                                 (json_int_t)take));
-            want -= take;
-        }
-        json_decref(lots);
-        if (db_exec(c->db, e,
-                    "INSERT INTO shipment_lines(shipment, line_no, sku, qty_requested, reserved)"
-                    " VALUES(?,?,?,?,?)",
-                    "sdsij", number, l->line_no, l->sku, l->qty - l->qty_cut, res) < 0) {
-            json_decref(res);
-            return -1;
-        }
-        json_decref(res);
-    }
-    if (db_exec(c->db, e,
-                "UPDATE delivery_notes SET released_at = ?, released_by = ? WHERE number = ?",
-                "iss", c->now, c->user.username, o->delivery_note) < 0 ||
-        db_exec(c->db, e,
-                "UPDATE orders SET released_at = ?, op_stopped_at = ? WHERE number = ?", "iis",
-                c->now, c->now, o->number) < 0)
-        return -1;
+    o->released_at = c->now;
+    o->op_stopped_at = c->now;
     o->state = OS_RELEASED;
     const char *who[] = {o->scr};
     return copy_rule(c, e, "order_released", o, x->cu, true, false,
@@ -1579,63 +1161,90 @@ static int a_release(struct act *x, struct osb_err *e)
 
 typedef int (*act_fn)(struct act *x, struct osb_err *e);
 
-static const act_fn handlers[OA__COUNT] = {
-    [OA_VERIFY] = a_verify,           [OA_SEND_BACK] = a_send_back,
-    [OA_APPROVE_MARKET] = a_approve_market, [OA_ACCEPT] = a_accept,
-    [OA_CHECK] = a_check,             [OA_RECHECK] = a_check,
-    [OA_AMEND] = a_amend,             [OA_LOOSE_UNITS] = a_loose_units,
-    [OA_REQUEST_ST] = a_request_st,   [OA_ST_VOTE] = a_st_vote,
-    [OA_APPROVE] = a_approve,         [OA_RETURN_FOR_FIX] = a_return_for_fix,
-    [OA_REJECT] = a_reject,           [OA_PRINT] = a_print,
-    [OA_RELEASE] = a_release,         [OA_CANCEL] = a_cancel,
+/* Runs action function fn on the kernel's document: the order's new state becomes the
+   kernel's `to`, and the audit row's "after" also names the total and the comment. */
+static int run(struct doc_act *k, act_fn fn, struct osb_err *e)
+{
+    struct odoc *d = k->doc;
+    struct act x = {k->c, &d->o, &d->cu, k->body, &k->actor, (enum order_state)k->from,
+                    k->comment};
+    if (fn(&x, e) < 0)
+        return -1;
+    k->to = d->o.state;
+    json_object_set_new(k->audit_after, "total_fen", json_integer(d->o.total_fen));
+    if (k->comment)
+        json_object_set_new(k->audit_after, "comment", json_string(k->comment));
+    return 0;
+}
+
+#define RUN(fn)                                                                                \
+    static int r_##fn(struct doc_act *k, struct osb_err *e) { return run(k, fn, e); }
+RUN(a_verify)
+RUN(a_send_back)
+RUN(a_approve_market)
+RUN(a_accept)
+RUN(a_check)
+RUN(a_amend)
+RUN(a_loose_units)
+RUN(a_request_st)
+RUN(a_st_vote)
+RUN(a_approve)
+RUN(a_return_for_fix)
+RUN(a_reject)
+RUN(a_print)
+RUN(a_release)
+RUN(a_cancel)
+
+static const doc_run_fn runs[OA__COUNT] = {
+    [OA_VERIFY] = r_a_verify,           [OA_SEND_BACK] = r_a_send_back,
+    [OA_APPROVE_MARKET] = r_a_approve_market, [OA_ACCEPT] = r_a_accept,
+    [OA_CHECK] = r_a_check,             [OA_RECHECK] = r_a_check,
+    [OA_AMEND] = r_a_amend,             [OA_LOOSE_UNITS] = r_a_loose_units,
+    [OA_REQUEST_ST] = r_a_request_st,   [OA_ST_VOTE] = r_a_st_vote,
+    [OA_APPROVE] = r_a_approve,         [OA_RETURN_FOR_FIX] = r_a_return_for_fix,
+    [OA_REJECT] = r_a_reject,           [OA_PRINT] = r_a_print,
+    [OA_RELEASE] = r_a_release,         [OA_CANCEL] = r_a_cancel,
 };
 
-static const char *const common_fields[] = {"comment", "on_behalf_of", "confirmed_by_phone",
-                                            NULL};
-static const char *const vote_fields[] = {"comment", "on_behalf_of", "confirmed_by_phone",
-                                          "vote", "approve", NULL};
-static const char *const st_fields[] = {"comment", "reason", "reason_text", NULL};
-static const char *const amend_fields[] = {"comment", "lines", NULL};
+/* The one write of the order row (state, version + 1, changed columns) and its lines. */
+static int ksave(struct doc_act *x, struct osb_err *e)
+{
+    struct odoc *d = x->doc;
+    d->o.state = (enum order_state)x->to;
+    return store_order_save(x->c->db, e, &d->o, x->c->now);
+}
+
+/* The timeline row (api.md §4 timeline entry): the acting user, and the principal when a
+   secretary signed. */
+static int kevent(struct doc_act *x, struct osb_err *e)
+{
+    struct odoc *d = x->doc;
+    return store_order_event(x->c->db, e, d->o.number, x->c->now,
+                             order_action_step((enum order_action)x->action),
+                             order_doc.actions[x->action].name, x->c->user.username,
+                             x->actor.obo[0] ? x->actor.obo : NULL,
+                             order_state_str((enum order_state)x->from),
+                             order_state_str((enum order_state)x->to), x->comment);
+}
+
+static const struct doc_kind kind = {
+    .type = &order_doc,
+    .load = kload,
+    .free = kfree,
+    .state = kstate,
+    .version = kversion,
+    .who = who,
+    .check = NULL,
+    .run = runs,
+    .save = ksave,
+    .event = kevent,
+    .json = kanswer,
+};
 
 int order_act(struct ctx *c, const char *number, const char *action, json_t *body,
               json_t **out, struct osb_err *e)
 {
-    *out = NULL;
-    int ai = order_action_parse(action);
-    if (ai < 0)
-        return err_set(e, ERR_NOT_FOUND, "no order action '%s'", action);
-    enum order_action act = (enum order_action)ai;
-    struct order *o = xcalloc(1, sizeof *o);
-    struct order_customer cu;
-    struct act x = {c, o, &cu, body, {{0}, ROLE_NONE, {0}, false}, OS_NONE, NULL, NULL};
-    int rc = -1;
-    if (load(c, number, o, &cu, e) < 0) {
-        free(o);
-        return -1;
-    }
-    x.from = o->state;
-    const char *const *fields = act == OA_ST_VOTE      ? vote_fields
-                                : act == OA_REQUEST_ST ? st_fields
-                                : act == OA_AMEND      ? amend_fields
-                                                       : common_fields;
-    if (body_only(body, fields, e) < 0 || resolve_actor(c, body, &x.a, e) < 0 ||
-        authorize(&x, act, e) < 0)
-        goto out;
-    if (!order_action_allowed_from(act, o->state)) {
-        err_state(e, order_state_str(o->state), "an order in state %s cannot %s",
-                  order_state_str(o->state), order_action(act)->name);
-        goto out;
-    }
-    if (flow_check_version(c, e, o->version) < 0)
-        goto out;
-    x.comment = comment_of(body);
-    if (handlers[act](&x, e) < 0 || record(&x, act, e) < 0)
-        goto out;
-    rc = order_json(c, number, out, e);
-out:
-    store_order_release(o);
-    free(o);
-    return rc;
+    return doc_act(c, &kind, number, action, body, out, e);
 }
 
 /* ---- create ------------------------------------------------------------------------------ */
@@ -1703,29 +1312,16 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     snprintf(o->region, sizeof o->region, "%s", cu.region);
     snprintf(o->kam, sizeof o->kam, "%s", cu.kam);
     snprintf(o->created_by, sizeof o->created_by, "%s", c->user.username);
-    char *v = NULL;
-    if (db_text(c->db, e, &v, "SELECT um FROM regions WHERE code = ?", "s", cu.region) < 0)
+    if (store_order_managers(c->db, e, cu.region, cu.market, o) < 0)
         goto out;
-    snprintf(o->um, sizeof o->um, "%s", v ? v : "");
-    free(v);
-    v = NULL;
-    if (db_text(c->db, e, &v, "SELECT mm FROM markets WHERE code = ?", "s", cu.market) < 0)
-        goto out;
-    snprintf(o->mm, sizeof o->mm, "%s", v ? v : "");
-    free(v);
     json_t *st = json_object_get(n, "stated_total_fen");
     o->has_stated_total = st != NULL;
     o->stated_total_fen = st ? json_integer_value(st) : 0;
     o->state = OS_DRAFT;
+    o->warnings = json_incref(warnings);
     if (flow_docno(c, e, "DD", o->number) < 0 ||
-        store_order_insert(c->db, e, o, jstr(n, "note"), warnings, c->now) < 0)
-        goto out;
-    const char *src = jstr(n, "source");
-    if (src && db_exec(c->db, e, "UPDATE orders SET source = ? WHERE number = ?", "ss", src,
-                       o->number) < 0)
-        goto out;
-    if (contract && db_exec(c->db, e, "UPDATE orders SET contract = ? WHERE number = ?", "ss",
-                            contract, o->number) < 0)
+        store_order_insert(c->db, e, o, jstr(n, "note"), jstr(n, "source"), contract, c->now) <
+            0)
         goto out;
     if (store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL,
                           NULL, "draft", NULL) < 0)
@@ -1736,7 +1332,7 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     json_decref(after);
     if (rc < 0)
         goto out;
-    rc = order_json(c, o->number, out, e);
+    rc = doc_get(c, &kind, o->number, out, e);
 out:
     json_decref(n);
     json_decref(warnings);
@@ -1749,10 +1345,7 @@ out:
 
 int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *e)
 {
-    json_t *nums = db_rows(c->db, e,
-                           "SELECT number FROM orders WHERE customer = ? AND state ="
-                           " 'prepay_required' ORDER BY accepted_at, number",
-                           "s", customer);
+    json_t *nums = store_order_prepay_required(c->db, e, customer);
     if (!nums)
         return -1;
     size_t i;
@@ -1762,11 +1355,11 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
         struct order *o = xcalloc(1, sizeof *o);
         struct order_customer cu;
         struct cc_output r;
-        if (store_order_load(c->db, e, jstr(it, "number"), o) != 1 ||
-            store_order_customer(c->db, e, customer, &cu) != 1) {
+        int f = store_order_load_with_customer(c->db, e, json_string_value(it), o, &cu);
+        if (f != 1) {
             store_order_release(o);
             free(o);
-            rc = err_ok(e) ? err_set(e, ERR_INTERNAL, "internal error") : -1;
+            rc = f < 0 ? -1 : err_set(e, ERR_INTERNAL, "internal error");
             break;
         }
         if (run_cc(c, o, &cu, &r, e) < 0) {
@@ -1776,17 +1369,12 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
             break;
         }
         if (o->state == OS_PENDING_APPROVAL) {
-            struct act x = {c, o, &cu, NULL, {{0}, ROLE_NONE, {0}, false}, OS_PREPAY_REQUIRED,
-                            "re-check on money (rule 5-7)", NULL};
-            snprintf(x.a.who, sizeof x.a.who, "system");
-            struct user saved = c->user;
-            if (op_clock_start(c, o, e) < 0 || store_order_update(c->db, e, o, c->now) < 0 ||
+            if (op_clock_start(c, o, e) < 0 || store_order_save(c->db, e, o, c->now) < 0 ||
                 store_order_event(c->db, e, o->number, c->now, "CC", "recheck-on-money",
                                   "system", NULL, "prepay_required", "pending_approval",
                                   "re-check on money (rule 5-7)") < 0 ||
                 copy_rule(c, e, "order_pending_approval", o, &cu, true, true,
                           "到款后信用复核通过，订单待批准", NULL, 0) < 0) {
-                c->user = saved;
                 store_order_release(o);
                 free(o);
                 rc = -1;
@@ -1797,8 +1385,9 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
             rc = flow_audit(c, e, "recheck-on-money", "order", o->number, before, after);
             json_decref(after);
             json_decref(before);
-            (void)x;
         }
+        else if (store_order_set_credit_check(c->db, e, o->number, o->credit_check) < 0)
+            rc = -1; /* still short: only the new figures, no new version */
         store_order_release(o);
         free(o);
         if (rc < 0)

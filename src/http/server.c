@@ -58,10 +58,21 @@ struct conn_state {
     bool path_known;
 };
 
+/* OSB_COUNT_SQL=1 in the server's environment: every API answer says in X-OSB-Statements how
+   many SQL statements its request ran (db_statements; bench/README.md). The count is taken in
+   the MHD thread that builds the answer, so a thread-local is enough. */
+static bool count_sql;
+static _Thread_local long long req_statements = -1;
+
 static void add_common_headers(struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (req_statements >= 0) {
+        char n[24];
+        snprintf(n, sizeof n, "%lld", req_statements);
+        MHD_add_response_header(resp, "X-OSB-Statements", n);
+    }
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body)
@@ -230,7 +241,9 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         err_clear(&e);
         return send_error(conn, ERR_INTERNAL, "internal error", NULL);
     }
+    uint64_t stmts0 = count_sql ? db_statements(r->ctx.db) : 0;
     router_run(cs->rt, r);
+    req_statements = count_sql ? (long long)(db_statements(r->ctx.db) - stmts0) : -1;
     if (r->raw) {
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
@@ -281,6 +294,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
         return serve_static(conn, is_openapi ? "/openapi.json" : url);
     }
+    req_statements = -1; /* set again by a request that reaches the router */
     struct conn_state *cs = *con_cls;
     if (!cs) {
         cs = xcalloc(1, sizeof *cs);
@@ -377,6 +391,8 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
                void (*tick)(void), struct osb_err *e)
 {
     g_server = conf;
+    const char *cnt = getenv("OSB_COUNT_SQL");
+    count_sql = cnt && *cnt && strcmp(cnt, "0") != 0;
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);

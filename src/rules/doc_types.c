@@ -7,6 +7,7 @@
 #include "rules/doc.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
+#include "rules/order.h"
 #include "rules/osb_issue.h"
 #include "rules/refund.h"
 #include "rules/returns.h"
@@ -15,7 +16,16 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &contract_doc,   &shipment_doc,  &backorder_doc, &return_doc,
-    &refund_doc,     &write_off_doc, &osb_issue_doc, &invoice_request_doc,
-    &instrument_doc, &statement_doc, NULL,
+    &order_doc,
+    &shipment_doc,
+    &backorder_doc,
+    &contract_doc,
+    &return_doc,
+    &refund_doc,
+    &write_off_doc,
+    &osb_issue_doc,
+    &invoice_request_doc,
+    &instrument_doc,
+    &statement_doc,
+    NULL,
 };

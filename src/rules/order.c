@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const state_names[OS__COUNT] = {
+static const char *const state_names[OS__COUNT + 1] = {
     "draft",    "verified", "submitted", "accepted",  "needs_fix", "pending_approval",
     "prepay_required", "st_pending", "approved", "billed", "released", "rejected",
-    "cancelled", "closed",
+    "cancelled", "closed", NULL,
 };
 
 const char *order_state_str(enum order_state s)
@@ -27,55 +27,63 @@ enum order_state order_state_parse(const char *s)
     return OS_NONE;
 }
 
-#define B(s) (1u << (s))
+#define B(s) DOC_BIT(s)
 #define BEFORE_RELEASED                                                                        \
     (B(OS_DRAFT) | B(OS_VERIFIED) | B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX) |       \
      B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_ST_PENDING) | B(OS_APPROVED) |     \
      B(OS_BILLED))
 
-/* flows.md §2.1, one row per action. */
-static const struct order_action_def actions[OA__COUNT] = {
-    [OA_VERIFY] = {"verify", "OG-2", B(OS_DRAFT), P_ORDER_VERIFY},
-    [OA_SEND_BACK] = {"send-back", "OG-3", B(OS_VERIFIED), P_ORDER_APPROVE_MARKET},
-    [OA_APPROVE_MARKET] = {"approve-market", "OG-3", B(OS_VERIFIED), P_ORDER_APPROVE_MARKET},
-    [OA_ACCEPT] = {"accept", "OA", B(OS_SUBMITTED), P_ORDER_ACCEPT},
-    [OA_CHECK] = {"check", "QC/AC/CC", B(OS_ACCEPTED), P_ORDER_ACCEPT},
-    [OA_RECHECK] = {"recheck", "QC/AC/CC",
+/* Body fields besides "comment" (and on_behalf_of/confirmed_by_phone of a DOC_PROXY action). */
+static const char *const vote_fields[] = {"vote", "approve", NULL};
+static const char *const st_fields[] = {"reason", "reason_text", NULL};
+static const char *const amend_fields[] = {"lines", NULL};
+
+/* flows.md §2.1, one row per action. check, recheck and st-vote decide their next state
+   (QC → AC → CC; the third yes or the first no). */
+static const struct doc_action actions[OA__COUNT] = {
+    [OA_VERIFY] = {"verify", P_ORDER_VERIFY, B(OS_DRAFT), OS_VERIFIED, NULL, 0},
+    [OA_SEND_BACK] = {"send-back", P_ORDER_APPROVE_MARKET, B(OS_VERIFIED), OS_DRAFT, NULL, 0},
+    [OA_APPROVE_MARKET] = {"approve-market", P_ORDER_APPROVE_MARKET, B(OS_VERIFIED),
+                           OS_SUBMITTED, NULL, 0},
+    [OA_ACCEPT] = {"accept", P_ORDER_ACCEPT, B(OS_SUBMITTED), OS_ACCEPTED, NULL, 0},
+    [OA_CHECK] = {"check", P_ORDER_ACCEPT, B(OS_ACCEPTED), DOC_TO_DECIDED, NULL, 0},
+    [OA_RECHECK] = {"recheck", P_ORDER_ACCEPT,
                     B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_NEEDS_FIX),
-                    P_ORDER_ACCEPT},
-    [OA_AMEND] = {"amend", "OG", B(OS_NEEDS_FIX), P_ORDER_VERIFY},
-    [OA_LOOSE_UNITS] = {"loose-units", "QC-4",
-                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX),
-                        P_ORDER_LOOSE_UNITS},
-    [OA_REQUEST_ST] = {"request-st", "ST", B(OS_PREPAY_REQUIRED), P_ORDER_ACCEPT},
-    [OA_ST_VOTE] = {"st-vote", "ST", B(OS_ST_PENDING), P_ORDER_ST_VOTE},
-    [OA_APPROVE] = {"approve", "MA", B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED),
-                    P_ORDER_APPROVE},
-    [OA_RETURN_FOR_FIX] = {"return-for-fix", "MA", B(OS_PENDING_APPROVAL), P_ORDER_APPROVE},
-    [OA_REJECT] = {"reject", "MA",
+                    DOC_TO_DECIDED, NULL, 0},
+    [OA_AMEND] = {"amend", P_ORDER_VERIFY, B(OS_NEEDS_FIX), OS_SUBMITTED, amend_fields, 0},
+    [OA_LOOSE_UNITS] = {"loose-units", P_ORDER_LOOSE_UNITS,
+                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX), DOC_TO_SAME, NULL,
+                        0},
+    [OA_REQUEST_ST] = {"request-st", P_ORDER_ACCEPT, B(OS_PREPAY_REQUIRED), OS_ST_PENDING,
+                       st_fields, 0},
+    [OA_ST_VOTE] = {"st-vote", P_ORDER_ST_VOTE, B(OS_ST_PENDING), DOC_TO_DECIDED, vote_fields,
+                    DOC_PROXY},
+    [OA_APPROVE] = {"approve", P_ORDER_APPROVE, B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED),
+                    OS_APPROVED, NULL, DOC_PROXY},
+    [OA_RETURN_FOR_FIX] = {"return-for-fix", P_ORDER_APPROVE, B(OS_PENDING_APPROVAL),
+                           OS_NEEDS_FIX, NULL, DOC_PROXY},
+    [OA_REJECT] = {"reject", P_ORDER_ST_VOTE,
                    B(OS_PENDING_APPROVAL) | B(OS_ST_PENDING) | B(OS_PREPAY_REQUIRED),
-                   P_ORDER_APPROVE},
-    [OA_PRINT] = {"print-delivery-note", "BG-2", B(OS_APPROVED), P_ORDER_PRINT},
-    [OA_RELEASE] = {"release", "BG-3", B(OS_BILLED), P_ORDER_ACCEPT},
-    [OA_CANCEL] = {"cancel", "cancel", BEFORE_RELEASED, P_ORDER_CANCEL},
+                   OS_REJECTED, NULL, DOC_PROXY},
+    [OA_PRINT] = {"print-delivery-note", P_ORDER_PRINT, B(OS_APPROVED), OS_BILLED, NULL, 0},
+    [OA_RELEASE] = {"release", P_ORDER_ACCEPT, B(OS_BILLED), OS_RELEASED, NULL, 0},
+    [OA_CANCEL] = {"cancel", P_ORDER_CANCEL, BEFORE_RELEASED, OS_CANCELLED, NULL, 0},
 };
 
-const struct order_action_def *order_action(enum order_action a)
-{
-    return (a >= 0 && a < OA__COUNT) ? &actions[a] : NULL;
-}
+const struct doc_type order_doc = {"orders", "order", state_names, actions, OA__COUNT};
 
-int order_action_parse(const char *name)
-{
-    for (int i = 0; name && i < OA__COUNT; i++)
-        if (strcmp(actions[i].name, name) == 0)
-            return i;
-    return -1;
-}
+static const char *const steps[OA__COUNT] = {
+    [OA_VERIFY] = "OG-2",      [OA_SEND_BACK] = "OG-3",     [OA_APPROVE_MARKET] = "OG-3",
+    [OA_ACCEPT] = "OA",        [OA_CHECK] = "QC/AC/CC",     [OA_RECHECK] = "QC/AC/CC",
+    [OA_AMEND] = "OG",         [OA_LOOSE_UNITS] = "QC-4",   [OA_REQUEST_ST] = "ST",
+    [OA_ST_VOTE] = "ST",       [OA_APPROVE] = "MA",         [OA_RETURN_FOR_FIX] = "MA",
+    [OA_REJECT] = "MA",        [OA_PRINT] = "BG-2",         [OA_RELEASE] = "BG-3",
+    [OA_CANCEL] = "cancel",
+};
 
-bool order_action_allowed_from(enum order_action a, enum order_state s)
+const char *order_action_step(enum order_action a)
 {
-    return a >= 0 && a < OA__COUNT && s >= 0 && s < OS__COUNT && (actions[a].from & B(s));
+    return (a >= 0 && a < OA__COUNT) ? steps[a] : "";
 }
 
 /* ---- QC ------------------------------------------------------------------------------ */

@@ -7,6 +7,7 @@
 #define OSB_RULES_ORDER_H
 
 #include "rules/credit.h"
+#include "rules/doc.h"
 #include "rules/perm.h"
 
 #include <stdbool.h>
@@ -55,17 +56,14 @@ enum order_action {
     OA__COUNT
 };
 
-struct order_action_def {
-    const char *name;     /* path segment: "approve-market" */
-    const char *step;     /* timeline step: "OG-3", "OA", "QC/AC/CC", ... */
-    unsigned from;        /* bit set of enum order_state the action may start from */
-    enum perm_action perm;
-};
+/* The order as a document type (rules/doc.h): states by enum order_state, actions by enum
+   order_action, in that order. Proxy signatures (DOC_PROXY, numbering-and-rules §3 'P'):
+   approve, return-for-fix, reject, st-vote. reject uses the ST voters' matrix row because an ST
+   voter may reject as well as the supervising SLT member (flows.md §2.1). */
+extern const struct doc_type order_doc;
 
-const struct order_action_def *order_action(enum order_action a);
-/* The action named by a path segment, or -1. */
-int order_action_parse(const char *name);
-bool order_action_allowed_from(enum order_action a, enum order_state s);
+/* The timeline step of action a ("OG-3", "QC/AC/CC", "MA", ...), "" when a is not an action. */
+const char *order_action_step(enum order_action a);
 
 /* ---- QC (flows.md §2.4) -------------------------------------------------------------- */
 

@@ -8,58 +8,64 @@
 
 #include "core/money.h"
 
+#include <string.h>
+
 int store_credit_figures(struct db *db, struct osb_err *e, const char *customer, date_t today,
                          const char *exclude_order, struct credit_figures *f)
 {
+    int64_t other_earmarks;
+    return store_credit_cc(db, e, customer, today, exclude_order, f, &other_earmarks);
+}
+
+int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date_t today,
+                    const char *order, struct credit_figures *f, int64_t *other_earmarks)
+{
     char ds[11];
     date_format(today, ds);
-    int64_t limit = 0;
-    if (db_int(db, e, &limit, "SELECT credit_limit_fen FROM customers WHERE code = ?", "s",
-               customer) < 0)
-        return -1;
-    f->limit_fen = limit;
+    *other_earmarks = 0;
+    memset(f, 0, sizeof *f);
     struct dbq *q = db_query(
         db, e,
-        "SELECT coalesce(sum(amount_fen - settled_fen - credited_fen - written_off_fen), 0),"
-        " coalesce(sum(CASE WHEN due_date < ? THEN amount_fen - settled_fen - credited_fen"
-        "   - written_off_fen ELSE 0 END), 0),"
-        " min(CASE WHEN due_date < ? AND amount_fen - settled_fen - credited_fen"
+        "SELECT c.credit_limit_fen,"
+        " (SELECT coalesce(sum(amount_fen - settled_fen - credited_fen - written_off_fen), 0)"
+        "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
+        " (SELECT coalesce(sum(CASE WHEN due_date < ?2 THEN amount_fen - settled_fen"
+        "   - credited_fen - written_off_fen ELSE 0 END), 0)"
+        "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
+        " (SELECT min(CASE WHEN due_date < ?2 AND amount_fen - settled_fen - credited_fen"
         "   - written_off_fen > 0 THEN due_date END)"
-        " FROM invoices WHERE customer = ? AND state IN ('open', 'partial')",
-        "sss", ds, ds, customer);
+        "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
+        " (SELECT coalesce(sum(open_fen), 0) FROM order_exposure WHERE customer = ?1"
+        "  AND order_no <> coalesce(?3, '')),"
+        " (SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?1"
+        "  AND state = 'registered'),"
+        " (SELECT coalesce(sum(unapplied_fen), 0) FROM credit_notes WHERE customer = ?1),"
+        " (SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE customer = ?1"
+        "  AND order_no <> coalesce(?3, '') AND released_at IS NULL AND consumed_by IS NULL)"
+        " FROM customers c WHERE c.code = ?1",
+        "sss", customer, ds, order);
     if (!q)
         return -1;
     int rc = dbq_next(q, e);
+    int64_t pay = 0, notes = 0;
     if (rc == 1) {
-        f->open_receivables_fen = dbq_int(q, 0);
-        f->overdue_fen = dbq_int(q, 1);
+        f->limit_fen = dbq_int(q, 0);
+        f->open_receivables_fen = dbq_int(q, 1);
+        f->overdue_fen = dbq_int(q, 2);
         date_t oldest;
         f->oldest_overdue_days =
-            (!dbq_null(q, 2) && date_parse(dbq_text(q, 2), &oldest)) ? today - oldest : 0;
+            (!dbq_null(q, 3) && date_parse(dbq_text(q, 3), &oldest)) ? today - oldest : 0;
+        f->open_orders_fen = dbq_int(q, 4);
+        pay = dbq_int(q, 5);
+        notes = dbq_int(q, 6);
+        *other_earmarks = dbq_int(q, 7);
     }
     dbq_end(q);
     if (rc < 0)
         return -1;
-    int64_t v = 0;
-    if (db_int(db, e, &v,
-               "SELECT coalesce(sum(open_fen), 0) FROM order_exposure WHERE customer = ?"
-               " AND (? IS NULL OR order_no <> ?)",
-               "sss", customer, exclude_order, exclude_order) < 0)
-        return -1;
-    f->open_orders_fen = v;
-    if (db_int(db, e, &v,
-               "SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?"
-               " AND state = 'registered'",
-               "s", customer) < 0)
-        return -1;
-    f->prepayment_fen = v;
     /* Unapplied credit of credit notes counts like prepayment (flows.md §4.2.5). */
-    if (db_int(db, e, &v,
-               "SELECT coalesce(sum(unapplied_fen), 0) FROM credit_notes WHERE customer = ?", "s",
-               customer) < 0 ||
-        !money_add(f->prepayment_fen, v, &f->prepayment_fen))
-        return err_ok(e) ? err_invalid(e, "credit", "amount_overflow", "prepayment overflows")
-                         : -1;
+    if (!money_add(pay, notes, &f->prepayment_fen))
+        return err_invalid(e, "credit", "amount_overflow", "prepayment overflows");
     if (!credit_compute(f, 0))
         return err_invalid(e, "credit", "amount_overflow", "credit figures overflow");
     return 0;

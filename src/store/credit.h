@@ -14,6 +14,10 @@
 /* exclude_order: an order number whose own open value is left out (NULL for none). */
 int store_credit_figures(struct db *db, struct osb_err *e, const char *customer, date_t today,
                          const char *exclude_order, struct credit_figures *f);
+/* The same figures for CC (flows.md §2.5), with *other_earmarks the Σ of the active earmarks
+   of the customer's orders other than order (NULL: all). Both read in one statement. */
+int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date_t today,
+                    const char *order, struct credit_figures *f, int64_t *other_earmarks);
 /* The customer's `credit` object of api.md §3.2. */
 json_t *credit_json(const struct credit_figures *f);
 

@@ -53,6 +53,7 @@ struct db {
     bool holds_gate; /* this connection passed the writer gate (db_begin) */
     struct db *via;  /* the process's writer connection while in db_begin .. commit/rollback */
     uint64_t uses;
+    uint64_t statements; /* statements run for this connection's user (db_statements) */
     struct cached cache[CACHE_SLOTS];
 };
 
@@ -312,6 +313,7 @@ static int changes(struct dbq *q) { return q->pq ? pgq_changes(q->pq) : sqlite3_
 
 static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
 {
+    db->statements++;
     if (db->pg)
         return pg_wrap(db, pgdb_query_a(db->pg, e, sql, params));
     db = conn(db);
@@ -329,6 +331,8 @@ static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, js
     q->slot = slot;
     return q;
 }
+
+uint64_t db_statements(const struct db *db) { return db->statements; }
 
 int db_exec_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
 {
@@ -363,6 +367,7 @@ json_t *db_rows_a(struct db *db, struct osb_err *e, const char *sql, json_t *par
 static struct dbq *vquery(struct db *db, struct osb_err *e, const char *sql, const char *types,
                           va_list ap)
 {
+    db->statements++;
     if (db->pg)
         return pg_wrap(db, pgdb_vquery(db->pg, e, sql, types, ap));
     db = conn(db);

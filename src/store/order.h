@@ -8,6 +8,7 @@
 
 #include "core/docno.h"
 #include "rules/order.h"
+#include "rules/perm.h"
 #include "store/db.h"
 
 #include <jansson.h>
@@ -33,8 +34,22 @@ struct order {
     int64_t accepted_at, version, created_at;
     char delivery_note[DOCNO_MAX];
     char requested_date[12];
+    /* The columns the flow sets during an action; written by store_order_save when changed. */
+    json_t *qc, *credit_check, *quota_check, *warnings; /* owned; NULL is SQL NULL */
+    int64_t submitted_at, pending_approval_at, approved_at, billed_at, released_at;
+    int64_t op_started_at, op_stopped_at; /* kpis-and-reports §1.2 OP clock; 0 is NULL */
+    char op_receipt_day[12];
+    bool op_paused;
+    /* Facts read with the row (not written back): the timeline holds a verify and an
+       approve-market (QC-3); an active earmark is held for the order. */
+    bool has_verify, has_market_approval, has_earmark;
+    /* Read for the answer only. */
+    char source[16], supersedes[DOCNO_MAX], contract[40];
+    char *note; /* owned, NULL when none */
+    int64_t updated_at;
     struct order_line lines[ORDER_MAX_LINES];
     size_t nlines;
+    struct order *loaded; /* the order as store_order_load read it (owned), for the diff */
 };
 
 /* The customer facts the order flow needs. */
@@ -47,23 +62,108 @@ struct order_customer {
     char consignee[64], consignee_phone[32], station[80], address[256], arrival[256];
 };
 
-/* 1 found, 0 none, -1 error. */
+/* The order and its lines: 1 found, 0 none, -1 error. Keeps a copy for store_order_save. */
 int store_order_load(struct db *db, struct osb_err *e, const char *number, struct order *o);
+/* The same and the facts of its customer, in one query for the order row. */
+int store_order_load_with_customer(struct db *db, struct osb_err *e, const char *number,
+                                   struct order *o, struct order_customer *cu);
+/* Frees what the aggregate owns (JSON, the loaded copy); o itself stays the caller's. */
 void store_order_release(struct order *o);
 int store_order_customer(struct db *db, struct osb_err *e, const char *code,
                          struct order_customer *c);
 
-/* Inserts the order row and its lines. */
+/* Inserts the order row (with source and contract, which only create sets) and its lines. */
 int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, const char *note,
-                       json_t *warnings, int64_t now);
-/* Writes state, totals, assignments, earmark and version+1 (the caller checked the version). */
-int store_order_update(struct db *db, struct osb_err *e, const struct order *o, int64_t now);
-/* Replaces all lines. */
-int store_order_lines_save(struct db *db, struct osb_err *e, const struct order *o);
-int store_order_set_json(struct db *db, struct osb_err *e, const char *number,
-                         const char *column, json_t *value);
-int store_order_set_time(struct db *db, struct osb_err *e, const char *number,
-                         const char *column, int64_t value);
+                       const char *source, const char *contract, int64_t now);
+/* Writes the order once: state, version + 1, updated_at and every column that differs from
+   what store_order_load read, in one UPDATE; then the lines diffed by line_no (UPDATE a
+   changed line, INSERT a new one, DELETE one that is gone). The caller checked the version. */
+int store_order_save(struct db *db, struct osb_err *e, struct order *o, int64_t now);
+
+/* Writes only credit_check (a re-check on money that leaves the order short: the figures
+   change, the order does not). */
+int store_order_set_credit_check(struct db *db, struct osb_err *e, const char *number,
+                                 json_t *credit_check);
+
+/* ---- reads of the order flow ---- */
+
+/* The order as api.md §3.3 shows it, timestamps as stored (µs) for the flow to format: the
+   row and lines from the loaded aggregate o (the lines read again with qty_shipped /
+   qty_backordered once the order is released; before, both are 0), then timeline, memo,
+   shipments and the last ST request with its votes. 0, or -1 with e set. */
+int store_order_answer(struct db *db, struct osb_err *e, const struct order *o, json_t **out);
+
+/* A list page of order numbers (GET /orders): u's scope (the deputy director also sees every
+   st_pending order), state IN (a,b), customer, market, created in [from_ts, to_ts). */
+struct store_order_filter {
+    const char *states, *customer, *market, *cursor;
+    int64_t from_ts, to_ts; /* 0: no bound */
+    int limit;
+};
+int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *u,
+                     const struct store_order_filter *f, json_t **numbers, char **next);
+
+struct order_product {
+    bool known, active;
+    enum product_kind kind;
+    int64_t price_fen;
+    int32_t case_size;
+};
+/* The product facts of skus[0..n) in one query (unknown SKUs have known = false). */
+int store_order_products(struct db *db, struct osb_err *e, const char *const *skus, size_t n,
+                         struct order_product *out);
+/* OA-3 assignments: CSR (the customer's, else the market's default, else the first active
+   csr), BCR (the market's, else the first ssg_leader), the first active warehouse and its SCR
+   (else the first warehouse user). csr_in: the customer's own CSR or "". */
+int store_order_assignments(struct db *db, struct osb_err *e, const char *market,
+                            const char *csr_in, struct order *o);
+/* The market's default CSR into out (n bytes, "" when none). */
+int store_order_market_csr(struct db *db, struct osb_err *e, const char *market, char *out,
+                           size_t n);
+/* The region's UM and the market's MM, for create. */
+int store_order_managers(struct db *db, struct osb_err *e, const char *region, const char *market,
+                         struct order *o);
+/* QC-6: another order of the customer with the same lines accepted since `since`? */
+int store_order_duplicate(struct db *db, struct osb_err *e, const struct order *o, int64_t since,
+                          bool *dup);
+/* The active users of a role, by name (a new array of strings). */
+json_t *store_order_role_users(struct db *db, struct osb_err *e, const char *role);
+/* Numbers of the customer's prepay_required orders, oldest accept first (rule 5-7). */
+json_t *store_order_prepay_required(struct db *db, struct osb_err *e, const char *customer);
+
+/* ---- ST (flows.md §2.6) ---- */
+/* The ST business record: invoiced sales by month since from_day, and the customer's grade. */
+int store_order_sales_record(struct db *db, struct osb_err *e, const char *customer,
+                             const char *from_day, json_t **months, char **grade);
+int store_st_insert(struct db *db, struct osb_err *e, const char *number, const char *reason,
+                    const char *reason_text, json_t *business_record, int64_t at,
+                    const char *by, int64_t decide_by);
+/* The open ST request of the order and whether member has voted on it, and the distinct SLT
+   roles that voted yes (gm, sales_director, deputy_director). 1 open, 0 none, -1 error. */
+int store_st_open(struct db *db, struct osb_err *e, const char *number, const char *member,
+                  int64_t *st_id, bool *voted);
+int store_st_vote(struct db *db, struct osb_err *e, int64_t st_id, const char *member,
+                  bool yes, const char *cast_by, const char *on_behalf_of, bool phone,
+                  int64_t at, const char *comment, int64_t *yes_roles);
+/* Decides the open request(s) of the order: result "approved" or "refused". */
+int store_st_decide(struct db *db, struct osb_err *e, const char *number, const char *result,
+                    int64_t at);
+
+/* ---- BG (flows.md §2.7) ---- */
+/* The delivery note of print-delivery-note; lines get name, spec, unit, case_size from the
+   products. */
+int store_order_delivery_note(struct db *db, struct osb_err *e, const char *number,
+                              const char *order_no, int64_t at, const char *by, json_t *lines,
+                              const struct order_customer *cu, const char *address);
+int store_order_product_row(struct db *db, struct osb_err *e, const char *sku, json_t **out);
+int store_delivery_note_void(struct db *db, struct osb_err *e, const char *number);
+/* BG-3: the warehouse that can serve every line (else the most), into out ("" none). */
+int store_order_pick_warehouse(struct db *db, struct osb_err *e, const char *number, char *out,
+                               size_t n);
+/* Creates shipment `number` for the order with stock reserved first-expiring-first, one
+   shipment line per order line, and marks the delivery note released. */
+int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, const char *number,
+                     int64_t at, const char *by);
 
 int store_order_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
                       const char *step, const char *action, const char *actor,
@@ -79,8 +179,5 @@ int store_order_set_exposure(struct db *db, struct osb_err *e, const char *numbe
 /* Sets the order's active earmark to amount (the previous one is released). */
 int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
                         const char *customer, int64_t amount, int64_t now);
-/* Σ active earmarks of the customer's orders other than number. */
-int store_other_earmarks(struct db *db, struct osb_err *e, const char *customer,
-                         const char *number, int64_t *out);
 
 #endif

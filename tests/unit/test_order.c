@@ -1,7 +1,7 @@
 /*
  * test_order.c — table tests for rules/order.c: the CC decision table of flows.md §2.5 (one row
  * per decision row and boundary), AC quota cutting of §2.4 (the spec's own examples), QC
- * collecting every failure, and which action may start from which state (§2.1).
+ * collecting every failure, and the order's document table (§2.1) row by row.
  */
 #include "expect.h"
 
@@ -208,49 +208,98 @@ static void test_qc_collects_every_failure(void **state)
     assert_string_equal(got[0], "too_many_lines");
 }
 
-static void test_state_machine(void **state)
+/* flows.md §2.1 (the order state machine) and numbering-and-rules.md §3 (who): the order's
+   table row by row, transcribed from the spec. to NULL: the action decides (QC → AC → CC, or
+   the ST votes); "=" stays in its state. */
+static void test_order_table(void **state)
 {
     (void)state;
     static const struct {
-        enum order_action a;
-        enum order_state s;
-        bool want;
+        const char *action;
+        const char *from[10];
+        const char *to;
+        enum perm_action perm;
+        bool proxy;
+        const char *fields[3];
     } rows[] = {
-        {OA_VERIFY, OS_DRAFT, true},
-        {OA_VERIFY, OS_VERIFIED, false},
-        {OA_APPROVE_MARKET, OS_VERIFIED, true},
-        {OA_ACCEPT, OS_SUBMITTED, true},
-        {OA_ACCEPT, OS_ACCEPTED, false},
-        {OA_CHECK, OS_ACCEPTED, true},
-        {OA_AMEND, OS_NEEDS_FIX, true},
-        {OA_AMEND, OS_DRAFT, false},
-        {OA_REQUEST_ST, OS_PREPAY_REQUIRED, true},
-        {OA_ST_VOTE, OS_ST_PENDING, true},
-        {OA_ST_VOTE, OS_PREPAY_REQUIRED, false},
-        {OA_APPROVE, OS_PENDING_APPROVAL, true},
-        {OA_APPROVE, OS_PREPAY_REQUIRED, true},
-        {OA_APPROVE, OS_ST_PENDING, false},
-        {OA_REJECT, OS_ST_PENDING, true},
-        {OA_REJECT, OS_APPROVED, false},
-        {OA_PRINT, OS_APPROVED, true},
-        {OA_RELEASE, OS_BILLED, true},
-        {OA_CANCEL, OS_BILLED, true},
-        {OA_CANCEL, OS_RELEASED, false},
-        {OA_CANCEL, OS_CANCELLED, false},
-        {OA_RECHECK, OS_NEEDS_FIX, true},
-        {OA_RECHECK, OS_APPROVED, false},
+        {"verify", {"draft"}, "verified", P_ORDER_VERIFY, false, {0}},
+        {"send-back", {"verified"}, "draft", P_ORDER_APPROVE_MARKET, false, {0}},
+        {"approve-market", {"verified"}, "submitted", P_ORDER_APPROVE_MARKET, false, {0}},
+        {"accept", {"submitted"}, "accepted", P_ORDER_ACCEPT, false, {0}},
+        {"check", {"accepted"}, NULL, P_ORDER_ACCEPT, false, {0}},
+        {"recheck", {"pending_approval", "prepay_required", "needs_fix"}, NULL, P_ORDER_ACCEPT,
+         false, {0}},
+        {"amend", {"needs_fix"}, "submitted", P_ORDER_VERIFY, false, {"lines"}},
+        {"loose-units", {"submitted", "accepted", "needs_fix"}, "=", P_ORDER_LOOSE_UNITS, false,
+         {0}},
+        {"request-st", {"prepay_required"}, "st_pending", P_ORDER_ACCEPT, false,
+         {"reason", "reason_text"}},
+        {"st-vote", {"st_pending"}, NULL, P_ORDER_ST_VOTE, true, {"vote", "approve"}},
+        {"approve", {"pending_approval", "prepay_required"}, "approved", P_ORDER_APPROVE, true,
+         {0}},
+        {"return-for-fix", {"pending_approval"}, "needs_fix", P_ORDER_APPROVE, true, {0}},
+        /* "supervising SLT member (or proxy), or an ST voter": the voters' row. */
+        {"reject", {"pending_approval", "prepay_required", "st_pending"}, "rejected",
+         P_ORDER_ST_VOTE, true, {0}},
+        {"print-delivery-note", {"approved"}, "billed", P_ORDER_PRINT, false, {0}},
+        {"release", {"billed"}, "released", P_ORDER_ACCEPT, false, {0}},
+        {"cancel",
+         {"draft", "verified", "submitted", "accepted", "needs_fix", "pending_approval",
+          "prepay_required", "st_pending", "approved", "billed"},
+         "cancelled", P_ORDER_CANCEL, false, {0}},
     };
     int bad = 0;
-    for (size_t i = 0; i < ROWS(rows); i++)
-        expect(&bad, order_action_allowed_from(rows[i].a, rows[i].s) == rows[i].want,
-               "%s from %s", order_action(rows[i].a)->name, order_state_str(rows[i].s));
+    const struct doc_type *t = &order_doc;
+    expect(&bad, t->nactions == ROWS(rows) && t->nactions == OA__COUNT, "%zu actions",
+           t->nactions);
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        int a = doc_action_parse(t, rows[i].action);
+        expect(&bad, a >= 0, "%s exists", rows[i].action);
+        if (a < 0)
+            continue;
+        const struct doc_action *d = &t->actions[a];
+        unsigned from = 0;
+        for (size_t k = 0; k < 10 && rows[i].from[k]; k++)
+            from |= DOC_BIT(doc_state_parse(t, rows[i].from[k]));
+        expect(&bad, d->from == from, "%s: from-states", rows[i].action);
+        int to = !rows[i].to                  ? DOC_TO_DECIDED
+                 : strcmp(rows[i].to, "=") == 0 ? DOC_TO_SAME
+                                                : doc_state_parse(t, rows[i].to);
+        expect(&bad, d->to == to, "%s: to %s", rows[i].action, rows[i].to ? rows[i].to : "?");
+        expect(&bad, d->perm == rows[i].perm, "%s: permission row", rows[i].action);
+        expect(&bad, ((d->flags & DOC_PROXY) != 0) == rows[i].proxy, "%s: proxy",
+               rows[i].action);
+        for (size_t k = 0; k < 3 && rows[i].fields[k]; k++)
+            expect(&bad, doc_action_field(t, a, rows[i].fields[k]), "%s: field %s",
+                   rows[i].action, rows[i].fields[k]);
+        expect(&bad, doc_action_field(t, a, "on_behalf_of") == rows[i].proxy,
+               "%s: on_behalf_of only where a proxy signs", rows[i].action);
+        expect(&bad, !doc_action_field(t, a, "lines") || strcmp(rows[i].action, "amend") == 0,
+               "%s: no lines", rows[i].action);
+        expect(&bad, *order_action_step((enum order_action)a) != '\0', "%s: a timeline step",
+               rows[i].action);
+    }
+    /* Final states: no action starts from them. */
+    static const char *const finals[] = {"released", "rejected", "cancelled", "closed"};
+    for (size_t k = 0; k < ROWS(finals); k++)
+        for (size_t a = 0; a < t->nactions; a++)
+            expect(&bad, !doc_action_from(t, (int)a, doc_state_parse(t, finals[k])),
+                   "%s from %s", t->actions[a].name, finals[k]);
+    /* The enums and the table agree. */
     for (int s = 0; s < OS__COUNT; s++)
-        expect(&bad, order_state_parse(order_state_str((enum order_state)s)) == s,
+        expect(&bad, order_state_parse(order_state_str((enum order_state)s)) == s &&
+                         doc_state_parse(t, order_state_str((enum order_state)s)) == s,
                "state %d round trip", s);
-    for (int a = 0; a < OA__COUNT; a++)
-        expect(&bad, order_action_parse(order_action((enum order_action)a)->name) == a,
-               "action %d round trip", a);
-    expect(&bad, order_action_parse("fly") == -1, "unknown action");
+    expect(&bad, doc_action_parse(t, "fly") == -1, "unknown action");
+    expect(&bad, doc_action_parse(t, "check") == OA_CHECK &&
+                     doc_action_parse(t, "cancel") == OA_CANCEL,
+           "actions indexed by enum order_action");
+    /* Who may act at all, by the matrix row (numbering-and-rules §3). */
+    expect(&bad, doc_role_may(t, OA_REJECT, ROLE_GM) && !doc_role_may(t, OA_APPROVE, ROLE_GM),
+           "the gm rejects (ST voter) but does not approve");
+    expect(&bad, !doc_role_may(t, OA_VERIFY, ROLE_CSR) && doc_role_may(t, OA_ACCEPT, ROLE_CSR),
+           "csr accepts, does not verify");
+    expect(&bad, !doc_role_may(t, OA_CANCEL, ROLE_AUDITOR), "the auditor only reads");
     assert_int_equal(bad, 0);
 }
 
@@ -261,7 +310,7 @@ int main(void)
         cmocka_unit_test(test_cc_reasons),
         cmocka_unit_test(test_ac_cut),
         cmocka_unit_test(test_qc_collects_every_failure),
-        cmocka_unit_test(test_state_machine),
+        cmocka_unit_test(test_order_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

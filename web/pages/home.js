@@ -3,7 +3,7 @@
 import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card } from '../lib/ui.js';
-import { PAGES, NAV_GROUPS, ALL } from '../app.js';
+import { PAGES, NAV_GROUPS, pageAllowed } from '../app.js';
 
 export async function homePage(ctx) {
   const u = ctx.user;
@@ -21,7 +21,7 @@ export async function homePage(ctx) {
   for (const g of NAV_GROUPS) {
     for (const p of PAGES) {
       if (p.nav !== g.id || p.id === 'home') continue;
-      if (!(p.roles === ALL || p.roles.includes(u.role))) continue;
+      if (!pageAllowed(p, u)) continue;
       tiles.push(h('a', { class: 'tile', href: p.path, dataset: { tile: p.id } },
         h('span', { class: 'tile-icon', 'aria-hidden': 'true' }, p.icon || '•'),
         h('span', { class: 'tile-title' }, t(p.title)),

@@ -9,7 +9,6 @@ import { formatTs } from '../lib/fmt.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const enc = encodeURIComponent;
-const EXPLAINERS = ['gm', 'sales_director', 'deputy_director', 'ssg_leader', 'csr', 'kam', 'finance', 'warehouse'];
 const CAUSES = ['staffing', 'stock_out', 'approval_delay', 'customer', 'carrier', 'system', 'other'];
 const DEPTS = ['slt', 'ssg', 'sales', 'finance', 'warehouse', 'customer_service', 'marketing'];
 
@@ -56,12 +55,9 @@ export async function issuesPage(ctx) {
 export async function issueDetailPage(ctx) {
   const number = ctx.params.number;
   const i = await api.get(`/osb-issues/${enc(number)}`);
-  const u = ctx.user;
-  const named = (i.responsible || []).includes(u.username);
-  const acts = [];
-  if (['open', 'explained'].includes(i.state) && EXPLAINERS.includes(u.role) && (named || u.role === 'ssg_leader')) acts.push('explain');
-  if (['open', 'explained'].includes(i.state) && u.role === 'ssg_leader') acts.push('resolve');
-  if (i.state === 'explained' && ['ssg_leader', 'gm', 'sales_director', 'deputy_director'].includes(u.role)) acts.push('reopen');
+  // The server's allowed_actions (role, scope, state) that this page has a form for.
+  const allowedNow = new Set(i.allowed_actions || []);
+  const acts = ['explain', 'resolve', 'reopen'].filter((a) => allowedNow.has(a));
   const fields = [];
   if (acts.includes('explain')) {
     fields.push({ name: 'explanation', label: t('iss.explanation'), type: 'textarea', wide: true, value: i.explanation || '' });

@@ -14,9 +14,6 @@ import { ref } from '../lib/ref.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const PAGE_SIZE = 20;
-const SLT = ['gm', 'sales_director', 'deputy_director'];
-const SECRETARIES = ['csr', 'ssg_leader'];
-const BEFORE_RELEASED = ['draft', 'verified', 'submitted', 'accepted', 'needs_fix', 'pending_approval', 'prepay_required', 'st_pending', 'approved', 'billed'];
 
 const enc = encodeURIComponent;
 const money = (v) => h('span', { class: 'money' }, formatFen(v));
@@ -29,19 +26,6 @@ async function customerNames() {
   } catch {
     return { rows: [], names: {} };
   }
-}
-
-/** The signed-in user's own record (proxy_for is not in /me); null when it cannot be read. */
-let meCache = null;
-async function myRecord(user) {
-  if (!SECRETARIES.includes(user.role)) return null;
-  if (meCache && meCache.username === user.username) return meCache;
-  try {
-    meCache = await api.get(`/users/${enc(user.username)}`);
-  } catch {
-    meCache = { username: user.username, proxy_for: null };
-  }
-  return meCache;
 }
 
 // ---- list ---------------------------------------------------------------------------------
@@ -89,46 +73,23 @@ export async function ordersPage(ctx) {
 // ---- who may do what (api.md §3.3 and docs/api.md; the API still decides) -----------------------
 
 /**
- * The actions the user may take on the order now, as {action, proxy} — proxy is the principal
- * when a secretary signs for its SLT member.
+ * The actions the user may take on the order now, as {action, proxy}: the server's
+ * allowed_actions (role, scope, state); proxy is the principal when a secretary signs for its
+ * SLT member (the order's proxy_actions, with on_behalf_of = the user's proxy_for).
  */
-export function availableActions(o, user, me, markets) {
-  const s = o.state;
-  const r = user.role;
-  const out = [];
-  const supervisor = (markets.find((m) => m.code === o.market) || {}).slt_supervisor || null;
-  const principal = SLT.includes(r) ? user.username : (me && me.proxy_for) || null;
-  const viaProxy = !SLT.includes(r) && !!principal;
-  const mine = o.created_by === user.username || (principal && o.created_by === principal);
-  const add = (action, when, proxy = false) => { if (when) out.push({ action, proxy: proxy ? principal : null }); };
-  const csrLike = SECRETARIES.includes(r);
-  add('verify', s === 'draft' && r === 'kam' && o.kam === user.username);
-  add('approve-market', s === 'verified' && r === 'mm' && user.market === o.market);
-  add('send-back', s === 'verified' && r === 'mm' && user.market === o.market);
-  add('accept', s === 'submitted' && csrLike);
-  add('loose-units', ['submitted', 'accepted', 'needs_fix'].includes(s) && r === 'ssg_leader' && !o.loose_units_approved);
-  add('check', s === 'accepted' && csrLike);
-  add('amend', s === 'needs_fix' && r === 'kam' && o.kam === user.username);
-  add('recheck', ['pending_approval', 'prepay_required', 'needs_fix'].includes(s) && csrLike);
-  add('request-st', s === 'prepay_required' && csrLike);
-  const voted = (o.st?.votes || []).some((v) => v.member === principal);
-  add('st-vote', s === 'st_pending' && principal && !voted && !mine, viaProxy);
-  const sup = principal && principal === supervisor;
-  add('approve', ['pending_approval', 'prepay_required'].includes(s) && sup && !mine, viaProxy);
-  add('return-for-fix', s === 'pending_approval' && sup, viaProxy);
-  add('reject', ['pending_approval', 'st_pending', 'prepay_required'].includes(s) && !!principal, viaProxy);
-  add('print-delivery-note', s === 'approved' && r === 'finance');
-  add('release', s === 'billed' && csrLike);
-  add('cancel', (r === 'kam' && o.kam === user.username && ['draft', 'verified', 'submitted'].includes(s)) || (r === 'ssg_leader' && BEFORE_RELEASED.includes(s)));
-  return out;
+export function availableActions(o, user) {
+  const viaProxy = new Set(o.proxy_actions || []);
+  return (o.allowed_actions || []).map((action) => ({
+    action, proxy: viaProxy.has(action) ? user.proxy_for || null : null,
+  }));
 }
 
 const PRIMARY = new Set(['verify', 'approve-market', 'accept', 'check', 'approve', 'print-delivery-note', 'release']);
 const DANGER = new Set(['reject', 'cancel']);
 const NEEDS_COMMENT = new Set(['send-back', 'return-for-fix']);
 
-function orderActions(o, ctx, me, markets, reload) {
-  const acts = availableActions(o, ctx.user, me, markets);
+function orderActions(o, ctx, reload) {
+  const acts = availableActions(o, ctx.user);
   if (!acts.length) return null;
   const proxyFor = acts.find((a) => a.proxy)?.proxy || null;
   const fields = [{ name: 'comment', label: t('doc.comment'), type: 'textarea', wide: true, placeholder: t('ord.comment_ph') }];
@@ -270,11 +231,10 @@ function linesTable(o, pNames) {
 
 export async function orderDetailPage(ctx) {
   const number = ctx.params.number;
-  const [o, markets, products, me] = await Promise.all([
+  const [o, markets, products] = await Promise.all([
     api.get(`/orders/${enc(number)}`),
     ref.markets().catch(() => []),
     ref.products().catch(() => []),
-    myRecord(ctx.user),
   ]);
   let cust = null;
   try {
@@ -296,7 +256,7 @@ export async function orderDetailPage(ctx) {
         h('span', null, [mName || o.market, o.region].filter(Boolean).join(' / ')),
         'total_fen' in o ? h('strong', { class: 'money header-total' }, formatFen(o.total_fen)) : null)),
     h('div', { class: 'page-actions' },
-      o.delivery_note && ctx.can('delivery_note.pdf') ? fileButton(t('ord.delivery_note_pdf'), `/delivery-notes/${enc(o.delivery_note)}.pdf`, { id: 'dn-pdf' }) : null));
+      o.delivery_note ? fileButton(t('ord.delivery_note_pdf'), `/delivery-notes/${enc(o.delivery_note)}.pdf`, { id: 'dn-pdf' }) : null));
 
   const warnings = (o.warnings || []).length ? h('div', { class: 'note note-warn', id: 'order-warnings' },
     o.warnings.map((w) => h('div', { dataset: { rule: w.rule } }, h('strong', null, tEnum('qc.rule', w.rule)), w.line ? ` · ${t('ord.line_n', { n: w.line })}` : '', w.sku ? ` · ${w.sku}` : '', ' — ', tEnum('warn.text', w.rule)))) : null;
@@ -323,7 +283,7 @@ export async function orderDetailPage(ctx) {
     header,
     warnings,
     qcCard(o.qc),
-    orderActions(o, ctx, me, markets, reload),
+    orderActions(o, ctx, reload),
     card(t('ord.lines'), linesTable(o, pNames)),
     h('div', { class: 'cards-2' },
       card(t('ord.summary'), summary),
