@@ -20,14 +20,18 @@
 
 #include "core/json.h"
 #include "core/money.h"
-#include "core/sb.h"
 #include "core/validate.h"
-#include "flow/scope.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/scope.h"
+#include "rules/invoice_request.h"
+#include "store/invoice_request.h"
 #include "store/order.h"
+#include "store/recipients.h"
 #include "store/settings.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,17 +43,6 @@
 #define FAPIAO_ARRIVAL_DAYS_KEY "fapiao_arrival_days"
 #define FAPIAO_ARRIVAL_DAYS_DEFAULT "3"
 
-
-static void fix_ts(const struct ctx *c, json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    if (!json_is_integer(v))
-        return;
-    char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(o, k, json_string(b));
-}
-
 /* entities.md §2.2 invoicing info (开票信息), in the order of the archive section. */
 static const char *const info_fields[] = {
     "invoice_title", "tax_id",          "bank_name",       "bank_account",  "reg_address",
@@ -57,57 +50,100 @@ static const char *const info_fields[] = {
 /* Without these the fapiao can be neither written nor mailed. */
 static const char *const info_required[] = {"invoice_title", "tax_id", "mailing_address", NULL};
 
-static const char *const states[] = {"requested", "reviewed", "issued", "mailed",
-                                     "received",  "archived", NULL};
+/* The aggregate the kernel holds: the request and the facts of its customer. */
+struct kpdoc {
+    struct invoice_request k;
+    struct order_customer cu;
+};
 
-/* The invoice's fapiao state (entities.md §7.1) for a request state. */
-static const char *fapiao_state(const char *request_state)
+/* The request and its customer when the caller may see it: 404 outside the scope, 403 for a
+   role that sees no money. */
+static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
 {
-    if (!request_state)
-        return "none";
-    if (is(request_state, "requested") || is(request_state, "reviewed"))
-        return "requested";
-    if (is(request_state, "issued") || is(request_state, "mailed"))
-        return request_state;
-    return "received"; /* received, archived */
+    struct kpdoc *d = calloc(1, sizeof *d);
+    int rc = store_invoice_request_load(c->db, e, number, &d->k);
+    if (rc == 1)
+        rc = scope_money_sees(c, d->k.customer, e);
+    if (rc == 1 && store_order_customer(c->db, e, d->k.customer, &d->cu) != 1)
+        rc = err_ok(e) ? 0 : -1;
+    if (rc <= 0) {
+        store_invoice_request_release(&d->k);
+        free(d);
+        return rc;
+    }
+    *out = d;
+    return 1;
 }
 
-/* ---- reading ----------------------------------------------------------------------------- */
-
-static int kp_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+static void kpfree(void *p)
 {
-    json_t *o = NULL;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT number, customer, amount_fen, note, invoicing AS \"invoicing!j\","
-                    " state, requested_by, reviewed_by, reviewed_at, issued_by, issued_at,"
-                    " fapiao_no, fapiao_date, mailed_by, mailed_at, mail_tracking_no,"
-                    " expected_arrival, receipt_confirmed_by, receipt_confirmed_at, archived_at,"
-                    " version, created_at, updated_at FROM invoice_requests WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no invoice request '%s'", number);
-    json_t *lines = db_rows(c->db, e,
-                            "SELECT x.invoice, i.order_no AS \"order\", i.shipment,"
-                            " i.invoice_date, x.amount_fen FROM invoice_request_invoices x"
-                            " JOIN invoices i ON i.number = x.invoice WHERE x.request = ?"
-                            " ORDER BY x.invoice",
-                            "s", number);
-    json_t *tl = lines ? flow_doc_timeline(c, e, "invoice_request_events", "request", number)
-                       : NULL;
-    if (!tl) {
-        json_decref(o), json_decref(lines);
+    struct kpdoc *d = p;
+    store_invoice_request_release(&d->k);
+    free(d);
+}
+
+static int kpstate(const void *p)
+{
+    return doc_state_parse(&invoice_request_doc, ((const struct kpdoc *)p)->k.state);
+}
+static int64_t kpversion(const void *p)
+{
+    return ((const struct kpdoc *)p)->k.version;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t)
+{
+    json_object_set_new(o, k, t ? json_integer(t) : json_null());
+    flow_ts(c, o, k);
+}
+
+static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
+{
+    const struct invoice_request *k = &((struct kpdoc *)p)->k;
+    json_t *tl = flow_doc_timeline(c, e, "invoice_request_events", "request", k->number);
+    if (!tl)
         return -1;
+    json_t *nums = json_array(), *lines = json_array();
+    for (size_t i = 0; i < k->nlines; i++) {
+        const struct invoice_request_line *l = &k->lines[i];
+        json_array_append_new(nums, json_string(l->invoice));
+        json_t *o = json_object();
+        json_object_set_new(o, "invoice", json_string(l->invoice));
+        json_object_set_new(o, "order", str_or_null(l->order));
+        json_object_set_new(o, "shipment", str_or_null(l->shipment));
+        json_object_set_new(o, "invoice_date", str_or_null(l->invoice_date));
+        json_object_set_new(o, "amount_fen", json_integer(l->amount_fen));
+        json_array_append_new(lines, o);
     }
-    static const char *const times[] = {
-        "reviewed_at", "issued_at",  "mailed_at", "receipt_confirmed_at",
-        "archived_at", "created_at", "updated_at"};
-    for (size_t k = 0; k < sizeof times / sizeof times[0]; k++)
-        fix_ts(c, o, times[k]);
-    size_t i;
-    json_t *it;
-    json_t *nums = json_array();
-    json_array_foreach(lines, i, it) json_array_append(nums, json_object_get(it, "invoice"));
-    json_array_foreach(tl, i, it) fix_ts(c, it, "at");
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_string(k->number));
+    json_object_set_new(o, "customer", json_string(k->customer));
+    json_object_set_new(o, "amount_fen", json_integer(k->amount_fen));
+    json_object_set_new(o, "note", str_or_null(k->note));
+    json_object_set(o, "invoicing", k->invoicing ? k->invoicing : json_null());
+    json_object_set_new(o, "state", json_string(k->state));
+    json_object_set_new(o, "requested_by", json_string(k->requested_by));
+    json_object_set_new(o, "reviewed_by", str_or_null(k->reviewed_by));
+    set_ts(c, o, "reviewed_at", k->reviewed_at);
+    json_object_set_new(o, "issued_by", str_or_null(k->issued_by));
+    set_ts(c, o, "issued_at", k->issued_at);
+    json_object_set_new(o, "fapiao_no", str_or_null(k->fapiao_no));
+    json_object_set_new(o, "fapiao_date", str_or_null(k->fapiao_date));
+    json_object_set_new(o, "mailed_by", str_or_null(k->mailed_by));
+    set_ts(c, o, "mailed_at", k->mailed_at);
+    json_object_set_new(o, "mail_tracking_no", str_or_null(k->mail_tracking_no));
+    json_object_set_new(o, "expected_arrival", str_or_null(k->expected_arrival));
+    json_object_set_new(o, "receipt_confirmed_by", str_or_null(k->receipt_confirmed_by));
+    set_ts(c, o, "receipt_confirmed_at", k->receipt_confirmed_at);
+    set_ts(c, o, "archived_at", k->archived_at);
+    json_object_set_new(o, "version", json_integer(k->version));
+    set_ts(c, o, "created_at", k->created_at);
+    set_ts(c, o, "updated_at", k->updated_at);
     json_object_set_new(o, "invoices", nums);
     json_object_set_new(o, "lines", lines);
     json_object_set_new(o, "timeline", tl);
@@ -119,15 +155,11 @@ int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, str
 {
     *out = NULL;
     json_t *r = NULL;
-    int rc = db_row(c->db, e, &r,
-                    "SELECT r.number, r.state, r.fapiao_no, r.fapiao_date, r.mail_tracking_no,"
-                    " r.mailed_at, r.expected_arrival, r.receipt_confirmed_at"
-                    " FROM invoice_request_invoices x JOIN invoice_requests r"
-                    " ON r.number = x.request WHERE x.invoice = ?",
-                    "s", invoice);
+    int rc = store_invoice_fapiao(c->db, e, invoice, &r);
     if (rc < 0)
         return -1;
-    json_t *f = json_pack("{ss}", "state", fapiao_state(rc == 1 ? jstr(r, "state") : NULL));
+    json_t *f =
+        json_pack("{ss}", "state", invoice_request_fapiao_state(rc == 1 ? jstr(r, "state") : NULL));
     static const char *const keys[] = {"fapiao_no", "fapiao_date",      "mail_tracking_no",
                                        "mailed_at", "expected_arrival", "receipt_confirmed_at"};
     json_object_set_new(f, "request", rc == 1 ? json_string(jstr(r, "number")) : json_null());
@@ -135,121 +167,34 @@ int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, str
         json_t *v = rc == 1 ? json_object_get(r, keys[k]) : NULL;
         json_object_set(f, keys[k], v ? v : json_null());
     }
-    fix_ts(c, f, "mailed_at");
-    fix_ts(c, f, "receipt_confirmed_at");
+    flow_ts(c, f, "mailed_at");
+    flow_ts(c, f, "receipt_confirmed_at");
     json_decref(r);
     *out = f;
     return 0;
 }
 
-/* Loads the request row and its customer: 404 when missing or out of scope, 403 for roles
-   that see no money (billing_sees). */
-static int load(struct ctx *c, const char *number, json_t **row, struct order_customer *cu,
-                struct osb_err *e)
-{
-    *row = NULL;
-    int rc = db_row(c->db, e, row,
-                    "SELECT number, customer, state, version, requested_by, created_at"
-                    " FROM invoice_requests WHERE number = ?",
-                    "s", number);
-    if (rc == 1)
-        rc = scope_money_sees(c, jstr(*row, "customer"), e);
-    if (rc == 1 && store_order_customer(c->db, e, jstr(*row, "customer"), cu) != 1)
-        rc = err_ok(e) ? 0 : -1;
-    if (rc <= 0) {
-        json_decref(*row);
-        *row = NULL;
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no invoice request '%s'", number);
-    }
-    return 0;
-}
-
-int invoice_request_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    json_t *row;
-    struct order_customer cu;
-    if (load(c, number, &row, &cu, e) < 0)
-        return -1;
-    json_decref(row);
-    return kp_json(c, number, out, e);
-}
-
-int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, json_t **out,
-                         struct osb_err *e)
-{
-    *out = NULL;
-    if (flow_state_filter(states, q->state, e) < 0)
-        return -1;
-    if (!scope_role_reads_money(c->user.role))
-        return err_forbidden(e, "role", "the role %s does not see invoice requests",
-                             role_str(c->user.role));
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT k.number FROM invoice_requests k JOIN customers cu"
-                 " ON cu.code = k.customer WHERE 1=1");
-    scope_money_sql(c, &sql, p, "cu");
-    flow_filter_eq(&sql, p, "k.customer", q->customer);
-    flow_filter_eq(&sql, p, "k.state", q->state);
-    return flow_doc_page(c, &sql, p, "k.number", q->cursor, q->limit, kp_json, out, e);
-}
-
 /* ---- shared checks ----------------------------------------------------------------------- */
-
-static int event(struct ctx *c, const char *number, const char *action, const char *from,
-                 const char *to, const char *comment, struct osb_err *e)
-{
-    return flow_doc_event(c, e, "invoice_request_events", "request", number, action, from, to, comment);
-}
-
-/* seed 003: a prepay-only customer's fapiao only for an invoice fully paid whose goods are
-   on their way (a shipment of its order dispatched or delivered). 1 yes, 0 no, -1 error. */
-static int prepay_ready(struct ctx *c, const char *invoice, struct osb_err *e)
-{
-    int64_t n = 0;
-    if (db_int(c->db, e, &n,
-               "SELECT count(*) FROM invoices i WHERE i.number = ? AND i.state = 'paid'"
-               " AND EXISTS(SELECT 1 FROM shipments s WHERE s.order_no = i.order_no"
-               " AND s.state IN ('dispatched', 'delivered'))",
-               "s", invoice) < 0)
-        return -1;
-    return n > 0 ? 1 : 0;
-}
 
 /* The invoices of a request still stand: none cancelled (fully credited) since it was made,
    and for a prepay-only customer each one still fully paid with its goods shipped. */
-static int recheck_invoices(struct ctx *c, const char *number, bool prepay, struct osb_err *e)
+static int recheck_invoices(struct ctx *c, const struct invoice_request *k, bool prepay,
+                            struct osb_err *e)
 {
-    json_t *rows = db_rows(c->db, e,
-                           "SELECT i.number, i.state FROM invoice_request_invoices x JOIN"
-                           " invoices i ON i.number = x.invoice WHERE x.request = ?"
-                           " ORDER BY i.number",
-                           "s", number);
-    if (!rows)
-        return -1;
-    int rc = 0;
-    size_t i;
-    json_t *it;
-    json_array_foreach(rows, i, it)
-    {
-        const char *inv = jstr(it, "number");
-        if (is(jstr(it, "state"), "cancelled")) {
-            rc = err_invalid(e, "invoices", "invoice_cancelled",
-                             "invoice %s was credited back in full: no fapiao for it", inv);
-            break;
-        }
-        int ready = prepay ? prepay_ready(c, inv, e) : 1;
-        if (ready <= 0) {
-            rc = ready < 0 ? -1
-                           : err_invalid(e, "invoices", "not_fully_paid",
-                                         "invoice %s of a prepay-only customer is not fully"
-                                         " paid with its goods shipped",
-                                         inv);
-            break;
-        }
+    for (size_t i = 0; i < k->nlines; i++) {
+        const char *inv = k->lines[i].invoice;
+        if (is(k->lines[i].invoice_state, "cancelled"))
+            return err_invalid(e, "invoices", "invoice_cancelled",
+                               "invoice %s was credited back in full: no fapiao for it", inv);
+        int ready = prepay ? store_invoice_prepay_ready(c->db, e, inv) : 1;
+        if (ready <= 0)
+            return ready < 0 ? -1
+                             : err_invalid(e, "invoices", "not_fully_paid",
+                                           "invoice %s of a prepay-only customer is not fully"
+                                           " paid with its goods shipped",
+                                           inv);
     }
-    json_decref(rows);
-    return rc;
+    return 0;
 }
 
 /* The KAM and every active finance user (flows.md §5 issue and mail are copied to both). */
@@ -259,36 +204,17 @@ static int tell_kam_and_finance(struct ctx *c, const struct order_customer *cu, 
     if (notify(c, e, event_name, cu->kam, number, NULL, "开票申请%s（%s）%s", number, cu->code,
                what) < 0)
         return -1;
-    json_t *fin = db_rows(c->db, e,
-                          "SELECT username FROM users WHERE role = 'finance' AND active = 1"
-                          " ORDER BY username",
-                          NULL);
+    json_t *fin = store_role_users(c->db, e, "finance");
     if (!fin)
         return -1;
     int rc = 0;
     size_t i;
     json_t *u;
-    json_array_foreach(fin, i, u) if (rc == 0 && !is(jstr(u, "username"), cu->kam)) rc =
-        notify(c, e, event_name, jstr(u, "username"), number, NULL, "开票申请%s（%s）%s", number,
+    json_array_foreach(fin, i, u) if (rc == 0 && !is(json_string_value(u), cu->kam)) rc =
+        notify(c, e, event_name, json_string_value(u), number, NULL, "开票申请%s（%s）%s", number,
                cu->code, what);
     json_decref(fin);
     return rc;
-}
-
-/* The body may hold only the named fields (and "comment"). */
-static int only_fields(json_t *body, const char *const *allowed, struct osb_err *e)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v)
-    {
-        bool ok = strcmp(k, "comment") == 0;
-        for (const char *const *a = allowed; !ok && a && *a; a++)
-            ok = strcmp(*a, k) == 0;
-        if (!ok)
-            return err_bad(e, k, "unknown field '%s'", k);
-    }
-    return 0;
 }
 
 /* A required short text field of an action body: 400 when not a string, 422 required /
@@ -308,56 +234,221 @@ static int text_field(json_t *body, const char *name, size_t max, const char **o
     return 0;
 }
 
+/* ---- actions ----------------------------------------------------------------------------- */
+
+/* Every action: a comment of at most NOTE_MAX characters. */
+static int check(struct doc_act *x, struct osb_err *e)
+{
+    if (x->comment && !valid_text(x->comment, NOTE_MAX, true))
+        return err_invalid(e, "comment", "too_long", "comment has at most %d characters", NOTE_MAX);
+    return 0;
+}
+
+static int a_review(struct doc_act *x, struct osb_err *e)
+{
+    struct kpdoc *d = x->doc;
+    if (recheck_invoices(x->c, &d->k, false, e) < 0)
+        return -1;
+    snprintf(d->k.reviewed_by, sizeof d->k.reviewed_by, "%s", x->c->user.username);
+    d->k.reviewed_at = x->c->now;
+    d->k.changed |= KP_SET_REVIEWED;
+    return 0;
+}
+
+static int a_issue(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct kpdoc *d = x->doc;
+    const char *no;
+    if (text_field(x->body, "fapiao_no", FAPIAO_NO_MAX, &no, e) < 0)
+        return -1;
+    json_t *jd = json_object_get(x->body, "fapiao_date");
+    if (jd && !json_is_string(jd))
+        return err_bad(e, "fapiao_date", "fapiao_date must be a date string");
+    date_t day;
+    if (!jd)
+        return err_invalid(e, "fapiao_date", "required", "fapiao_date is required");
+    if (!date_parse(json_string_value(jd), &day))
+        return err_invalid(e, "fapiao_date", "invalid_date", "fapiao_date is YYYY-MM-DD");
+    date_t created = ts_to_date(d->k.created_at, c->cfg->tz_min);
+    if (day > flow_today(c) || day < created)
+        return err_invalid(e, "fapiao_date", "date_out_of_range",
+                           "fapiao_date is between the request's date and today");
+    /* flows.md §5: finance verifies the payment rule again (money may have been reversed or
+       credited since the request). */
+    if (recheck_invoices(c, &d->k, d->cu.prepay_only, e) < 0)
+        return -1;
+    int64_t used = 0;
+    if (store_invoice_request_fapiao_used(c->db, e, no, &used) < 0)
+        return -1;
+    if (used)
+        return err_set(e, ERR_DUPLICATE, "fapiao number %s is used already", no);
+    snprintf(d->k.issued_by, sizeof d->k.issued_by, "%s", c->user.username);
+    d->k.issued_at = c->now;
+    snprintf(d->k.fapiao_no, sizeof d->k.fapiao_no, "%s", no);
+    date_format(day, d->k.fapiao_date);
+    d->k.changed |= KP_SET_ISSUED;
+    char what[96];
+    snprintf(what, sizeof what, "已开具发票%s", no);
+    return tell_kam_and_finance(c, &d->cu, d->k.number, "fapiao_issued", what, e);
+}
+
+static int a_mail(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct kpdoc *d = x->doc;
+    const char *tn;
+    if (text_field(x->body, "tracking_no", TRACKING_NO_MAX, &tn, e) < 0)
+        return -1;
+    char *days_s = settings_get(c->db, FAPIAO_ARRIVAL_DAYS_KEY, FAPIAO_ARRIVAL_DAYS_DEFAULT);
+    long days = days_s ? strtol(days_s, NULL, 10) : 3;
+    free(days_s);
+    snprintf(d->k.mailed_by, sizeof d->k.mailed_by, "%s", c->user.username);
+    d->k.mailed_at = c->now;
+    snprintf(d->k.mail_tracking_no, sizeof d->k.mail_tracking_no, "%s", tn);
+    date_format(flow_today(c) + (date_t)days, d->k.expected_arrival);
+    d->k.changed |= KP_SET_MAILED;
+    char what[128];
+    snprintf(what, sizeof what, "发票已寄出，运单号%s，预计%s送达", tn, d->k.expected_arrival);
+    return tell_kam_and_finance(c, &d->cu, d->k.number, "fapiao_mailed", what, e);
+}
+
+static int a_confirm_receipt(struct doc_act *x, struct osb_err *e)
+{
+    (void)e;
+    struct kpdoc *d = x->doc;
+    snprintf(d->k.receipt_confirmed_by, sizeof d->k.receipt_confirmed_by, "%s",
+             x->c->user.username);
+    d->k.receipt_confirmed_at = x->c->now;
+    d->k.changed |= KP_SET_RECEIVED;
+    return 0;
+}
+
+static int a_archive(struct doc_act *x, struct osb_err *e)
+{
+    (void)e;
+    struct kpdoc *d = x->doc;
+    d->k.archived_at = x->c->now;
+    d->k.changed |= KP_SET_ARCHIVED;
+    return 0;
+}
+
+static int a_return(struct doc_act *x, struct osb_err *e)
+{
+    struct kpdoc *d = x->doc;
+    const char *cm = x->comment;
+    if (!cm || !*cm)
+        return err_invalid(e, "comment", "comment_required", "say what needs correcting");
+    /* Back to the requester; a returned request is reviewed again. */
+    d->k.reviewed_by[0] = 0;
+    d->k.reviewed_at = 0;
+    d->k.changed |= KP_SET_REVIEWED;
+    return notify(x->c, e, "invoice_request_returned", d->k.requested_by, d->k.number, NULL,
+                  "开票申请%s被退回：%s", d->k.number, cm);
+}
+
+static int save(struct doc_act *x, struct osb_err *e)
+{
+    struct kpdoc *d = x->doc;
+    return store_invoice_request_save(x->c->db, e, &d->k,
+                                      doc_state_str(&invoice_request_doc, x->to), x->c->now);
+}
+
+static int event(struct doc_act *x, struct osb_err *e)
+{
+    const struct doc_type *t = x->kind->type;
+    return flow_doc_event(x->c, e, "invoice_request_events", "request",
+                          ((struct kpdoc *)x->doc)->k.number, t->actions[x->action].name,
+                          doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
+}
+
+static const doc_run_fn run[] = {
+    [KPA_REVIEW] = a_review,   [KPA_ISSUE] = a_issue,
+    [KPA_MAIL] = a_mail,       [KPA_CONFIRM_RECEIPT] = a_confirm_receipt,
+    [KPA_ARCHIVE] = a_archive, [KPA_RETURN] = a_return,
+};
+
+static const struct doc_kind kind = {
+    .type = &invoice_request_doc,
+    .load = load,
+    .free = kpfree,
+    .state = kpstate,
+    .version = kpversion,
+    .check = check,
+    .run = run,
+    .save = save,
+    .event = event,
+    .json = answer,
+};
+
+int invoice_request_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    return doc_get(c, &kind, number, out, e);
+}
+
+int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, json_t **out,
+                         struct osb_err *e)
+{
+    *out = NULL;
+    if (doc_state_filter(&invoice_request_doc, q->state, e) < 0)
+        return -1;
+    if (!scope_role_reads_money(c->user.role))
+        return err_forbidden(e, "role", "the role %s does not see invoice requests",
+                             role_str(c->user.role));
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    struct invoice_request_filter f = {q->customer, q->state, q->cursor, q->limit};
+    json_t *nums;
+    char *next;
+    if (store_invoice_request_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, invoice_request_get, out, e);
+    json_decref(nums);
+    free(next);
+    return rc;
+}
+
+int invoice_request_act(struct ctx *c, const char *number, const char *action, json_t *body,
+                        json_t **out, struct osb_err *e)
+{
+    return doc_act(c, &kind, number, action, body, out, e);
+}
+
 /* ---- create ------------------------------------------------------------------------------ */
 
 /* One requested invoice, read and checked. */
 static int check_invoice(struct ctx *c, const char *inv, const char *field, char *customer,
                          int64_t *amount, struct osb_err *e)
 {
-    json_t *r = NULL;
-    int rc = db_row(c->db, e, &r,
-                    "SELECT i.customer, i.state, i.amount_fen, x.request"
-                    " FROM invoices i LEFT JOIN invoice_request_invoices x ON x.invoice ="
-                    " i.number WHERE i.number = ?",
-                    "s", inv);
+    struct invoice_request_candidate r;
+    int rc = store_invoice_request_candidate(c->db, e, inv, &r);
     if (rc < 0)
         return -1;
     /* An invoice the caller may not see is as unknown as a missing one (§4: no leak). */
-    int seen = rc == 1 ? scope_money_sees(c, jstr(r, "customer"), e) : 0;
-    if (seen < 0 && e->code != ERR_FORBIDDEN) {
-        json_decref(r);
+    int seen = rc == 1 ? scope_money_sees(c, r.customer, e) : 0;
+    if (seen < 0 && e->code != ERR_FORBIDDEN)
         return -1;
-    }
     if (seen < 0)
         err_clear(e);
-    if (seen <= 0) {
-        json_decref(r);
+    if (seen <= 0)
         return err_invalid(e, field, "unknown_invoice", "no invoice '%s'", inv);
-    }
-    rc = -1;
-    if (*customer && strcmp(customer, jstr(r, "customer"))) {
-        err_invalid(e, field, "invoice_other_customer",
-                    "invoice %s is of customer %s: one request holds one customer's invoices", inv,
-                    jstr(r, "customer"));
-        goto out;
-    }
-    if (jstr(r, "request")) {
+    if (*customer && strcmp(customer, r.customer))
+        return err_invalid(e, field, "invoice_other_customer",
+                           "invoice %s is of customer %s: one request holds one customer's"
+                           " invoices",
+                           inv, r.customer);
+    if (*r.request) {
         err_invalid(e, field, "fapiao_already_requested",
-                    "invoice %s is in invoice request %s already", inv, jstr(r, "request"));
-        e->extra = json_pack("{ss}", "request", jstr(r, "request"));
-        goto out;
+                    "invoice %s is in invoice request %s already", inv, r.request);
+        e->extra = json_pack("{ss}", "request", r.request);
+        return -1;
     }
-    if (is(jstr(r, "state"), "cancelled")) {
-        err_invalid(e, field, "invoice_cancelled",
-                    "invoice %s was credited back in full: no fapiao for it", inv);
-        goto out;
-    }
-    snprintf(customer, 40, "%s", jstr(r, "customer"));
-    *amount = jint(r, "amount_fen");
-    rc = 0;
-out:
-    json_decref(r);
-    return rc;
+    if (is(r.state, "cancelled"))
+        return err_invalid(e, field, "invoice_cancelled",
+                           "invoice %s was credited back in full: no fapiao for it", inv);
+    snprintf(customer, 40, "%s", r.customer);
+    *amount = r.amount_fen;
+    return 0;
 }
 
 int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
@@ -368,15 +459,15 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
     if (!json_is_object(body))
         return err_bad(e, NULL, "the body must be a JSON object");
     static const char *const allowed[] = {"invoices", "note", NULL};
-    const char *k;
+    const char *key;
     json_t *v;
-    json_object_foreach(body, k, v)
+    json_object_foreach(body, key, v)
     {
         bool ok = false;
         for (const char *const *a = allowed; !ok && *a; a++)
-            ok = strcmp(*a, k) == 0;
+            ok = strcmp(*a, key) == 0;
         if (!ok)
-            return err_bad(e, k, "unknown field '%s'", k);
+            return err_bad(e, key, "unknown field '%s'", key);
     }
     json_t *ji = json_object_get(body, "invoices"), *jn = json_object_get(body, "note");
     if (!ji)
@@ -400,6 +491,7 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
     char customer[40] = "";
     int64_t total = 0;
     int64_t *amounts = xcalloc(n, sizeof *amounts);
+    struct invoice_request k = {0};
     int rc = -1;
     json_t *info = NULL, *row = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -428,7 +520,7 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
     if (cu.prepay_only) {
         for (size_t i = 0; i < n; i++) {
             const char *inv = json_string_value(json_array_get(ji, i));
-            int ready = prepay_ready(c, inv, e);
+            int ready = store_invoice_prepay_ready(c->db, e, inv);
             if (ready < 0)
                 goto out;
             if (ready == 0) {
@@ -443,10 +535,7 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
         }
     }
     /* The snapshot of the invoicing info (entities.md §2.2), archived with the request. */
-    if (db_row(c->db, e, &row,
-               "SELECT invoice_title, tax_id, bank_name, bank_account, reg_address, reg_phone,"
-               " mailing_address, mailing_contact, mailing_phone FROM customers WHERE code = ?",
-               "s", customer) != 1) {
+    if (store_customer_invoicing(c->db, e, customer, &row) != 1) {
         if (err_ok(e))
             err_set(e, ERR_INTERNAL, "internal error: no customer %s", customer);
         goto out;
@@ -464,246 +553,47 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
         json_t *fv = json_object_get(row, *f);
         json_object_set(info, *f, fv ? fv : json_null());
     }
-    char number[DOCNO_MAX];
-    if (flow_docno(c, e, "KP", number) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO invoice_requests(number, customer, amount_fen, note, invoicing,"
-                " requested_by, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)",
-                "ssisjsii", number, customer, total, note && *note ? note : NULL, info,
-                c->user.username, c->now, c->now) < 0)
+    k.lines = xcalloc(n, sizeof *k.lines);
+    k.nlines = n;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(k.lines[i].invoice, sizeof k.lines[i].invoice, "%s",
+                 json_string_value(json_array_get(ji, i)));
+        k.lines[i].amount_fen = amounts[i];
+    }
+    snprintf(k.customer, sizeof k.customer, "%s", customer);
+    k.amount_fen = total;
+    k.note = note && *note ? (char *)note : NULL;
+    k.invoicing = info;
+    snprintf(k.requested_by, sizeof k.requested_by, "%s", c->user.username);
+    k.created_at = c->now;
+    if (flow_docno(c, e, "KP", k.number) < 0 || store_invoice_request_insert(c->db, e, &k) < 0)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        if (db_exec(c->db, e,
-                    "INSERT INTO invoice_request_invoices(request, invoice, amount_fen)"
-                    " VALUES(?,?,?)",
-                    "ssi", number, json_string_value(json_array_get(ji, i)), amounts[i]) < 0)
-            goto out;
-    if (event(c, number, "request", NULL, "requested", note, e) < 0)
+    if (flow_doc_event(c, e, "invoice_request_events", "request", k.number, "request", NULL,
+                       "requested", note) < 0)
         goto out;
     json_t *after = json_pack("{ss sO sI}", "customer", customer, "invoices", ji, "amount_fen",
                               (json_int_t)total);
-    rc = flow_audit(c, e, "create", "invoice_request", number, NULL, after);
+    rc = flow_audit(c, e, "create", "invoice_request", k.number, NULL, after);
     json_decref(after);
     if (rc < 0)
         goto out;
     /* The CSR reviews next. */
     char *csr = NULL;
-    if (!*cu.csr && db_text(c->db, e, &csr, "SELECT default_csr FROM markets WHERE code = ?", "s",
-                            cu.market) < 0) {
+    if (!*cu.csr && store_market_default_csr(c->db, e, cu.market, &csr) < 0) {
         rc = -1;
         goto out;
     }
     const char *to = *cu.csr ? cu.csr : csr;
     if (to && *to)
-        rc = notify(c, e, "invoice_request", to, number, NULL, "开票申请%s（%s）待审核", number,
+        rc = notify(c, e, "invoice_request", to, k.number, NULL, "开票申请%s（%s）待审核", k.number,
                     customer);
     free(csr);
     if (rc == 0)
-        rc = kp_json(c, number, out, e);
+        rc = invoice_request_get(c, k.number, out, e);
 out:
+    free(k.lines);
     free(amounts);
     json_decref(info);
     json_decref(row);
-    return rc;
-}
-
-/* ---- actions ----------------------------------------------------------------------------- */
-
-struct kpact {
-    struct ctx *c;
-    const char *number;
-    json_t *k; /* the request row */
-    struct order_customer *cu;
-    json_t *body;
-    char to[16];
-};
-
-static int a_review(struct kpact *x, struct osb_err *e)
-{
-    if (only_fields(x->body, NULL, e) < 0 || recheck_invoices(x->c, x->number, false, e) < 0)
-        return -1;
-    snprintf(x->to, sizeof x->to, "reviewed");
-    return db_exec(x->c->db, e,
-                   "UPDATE invoice_requests SET reviewed_by = ?, reviewed_at = ? WHERE number = ?",
-                   "sis", x->c->user.username, x->c->now, x->number) < 0
-               ? -1
-               : 0;
-}
-
-static int a_issue(struct kpact *x, struct osb_err *e)
-{
-    struct ctx *c = x->c;
-    static const char *const allowed[] = {"fapiao_no", "fapiao_date", NULL};
-    const char *no;
-    if (only_fields(x->body, allowed, e) < 0 ||
-        text_field(x->body, "fapiao_no", FAPIAO_NO_MAX, &no, e) < 0)
-        return -1;
-    json_t *jd = json_object_get(x->body, "fapiao_date");
-    if (jd && !json_is_string(jd))
-        return err_bad(e, "fapiao_date", "fapiao_date must be a date string");
-    date_t d;
-    if (!jd)
-        return err_invalid(e, "fapiao_date", "required", "fapiao_date is required");
-    if (!date_parse(json_string_value(jd), &d))
-        return err_invalid(e, "fapiao_date", "invalid_date", "fapiao_date is YYYY-MM-DD");
-    date_t created = ts_to_date(jint(x->k, "created_at"), c->cfg->tz_min);
-    if (d > flow_today(c) || d < created)
-        return err_invalid(e, "fapiao_date", "date_out_of_range",
-                           "fapiao_date is between the request's date and today");
-    /* flows.md §5: finance verifies the payment rule again (money may have been reversed or
-       credited since the request). */
-    if (recheck_invoices(c, x->number, x->cu->prepay_only, e) < 0)
-        return -1;
-    int64_t used = 0;
-    if (db_int(c->db, e, &used, "SELECT count(*) FROM invoice_requests WHERE fapiao_no = ?", "s",
-               no) < 0)
-        return -1;
-    if (used)
-        return err_set(e, ERR_DUPLICATE, "fapiao number %s is used already", no);
-    char date[11];
-    date_format(d, date);
-    snprintf(x->to, sizeof x->to, "issued");
-    if (db_exec(c->db, e,
-                "UPDATE invoice_requests SET issued_by = ?, issued_at = ?, fapiao_no = ?,"
-                " fapiao_date = ? WHERE number = ?",
-                "sisss", c->user.username, c->now, no, date, x->number) < 0)
-        return -1;
-    char what[96];
-    snprintf(what, sizeof what, "已开具发票%s", no);
-    return tell_kam_and_finance(c, x->cu, x->number, "fapiao_issued", what, e);
-}
-
-static int a_mail(struct kpact *x, struct osb_err *e)
-{
-    struct ctx *c = x->c;
-    static const char *const allowed[] = {"tracking_no", NULL};
-    const char *tn;
-    if (only_fields(x->body, allowed, e) < 0 ||
-        text_field(x->body, "tracking_no", TRACKING_NO_MAX, &tn, e) < 0)
-        return -1;
-    char *days_s = settings_get(c->db, FAPIAO_ARRIVAL_DAYS_KEY, FAPIAO_ARRIVAL_DAYS_DEFAULT);
-    long days = days_s ? strtol(days_s, NULL, 10) : 3;
-    free(days_s);
-    char arrival[11];
-    date_format(flow_today(c) + (date_t)days, arrival);
-    snprintf(x->to, sizeof x->to, "mailed");
-    if (db_exec(c->db, e,
-                "UPDATE invoice_requests SET mailed_by = ?, mailed_at = ?, mail_tracking_no = ?,"
-                " expected_arrival = ? WHERE number = ?",
-                "sisss", c->user.username, c->now, tn, arrival, x->number) < 0)
-        return -1;
-    char what[128];
-    snprintf(what, sizeof what, "发票已寄出，运单号%s，预计%s送达", tn, arrival);
-    return tell_kam_and_finance(c, x->cu, x->number, "fapiao_mailed", what, e);
-}
-
-static int a_confirm_receipt(struct kpact *x, struct osb_err *e)
-{
-    if (only_fields(x->body, NULL, e) < 0)
-        return -1;
-    snprintf(x->to, sizeof x->to, "received");
-    return db_exec(x->c->db, e,
-                   "UPDATE invoice_requests SET receipt_confirmed_by = ?,"
-                   " receipt_confirmed_at = ? WHERE number = ?",
-                   "sis", x->c->user.username, x->c->now, x->number) < 0
-               ? -1
-               : 0;
-}
-
-static int a_archive(struct kpact *x, struct osb_err *e)
-{
-    if (only_fields(x->body, NULL, e) < 0)
-        return -1;
-    snprintf(x->to, sizeof x->to, "archived");
-    return db_exec(x->c->db, e, "UPDATE invoice_requests SET archived_at = ? WHERE number = ?",
-                   "is", x->c->now, x->number) < 0
-               ? -1
-               : 0;
-}
-
-static int a_return(struct kpact *x, struct osb_err *e)
-{
-    if (only_fields(x->body, NULL, e) < 0)
-        return -1;
-    const char *cm = json_string_value(json_object_get(x->body, "comment"));
-    if (!cm || !*cm)
-        return err_invalid(e, "comment", "comment_required", "say what needs correcting");
-    snprintf(x->to, sizeof x->to, "requested");
-    /* Back to the requester; a returned request is reviewed again. */
-    if (db_exec(x->c->db, e,
-                "UPDATE invoice_requests SET reviewed_by = NULL, reviewed_at = NULL"
-                " WHERE number = ?",
-                "s", x->number) < 0)
-        return -1;
-    return notify(x->c, e, "invoice_request_returned", jstr(x->k, "requested_by"), x->number, NULL,
-                  "开票申请%s被退回：%s", x->number, cm);
-}
-
-typedef int (*kpact_fn)(struct kpact *x, struct osb_err *e);
-
-static const struct {
-    const char *name;
-    enum perm_action perm, perm_or; /* either allows (P__COUNT: none) */
-    const char *from[2];
-    kpact_fn fn;
-} actions[] = {
-    {"review", P_INVREQ_HANDLE, P__COUNT, {"requested"}, a_review},
-    {"issue", P_INVREQ_ISSUE, P__COUNT, {"reviewed"}, a_issue},
-    {"mail", P_INVREQ_HANDLE, P__COUNT, {"issued"}, a_mail},
-    {"confirm-receipt", P_INVREQ_HANDLE, P__COUNT, {"mailed"}, a_confirm_receipt},
-    {"archive", P_INVREQ_HANDLE, P__COUNT, {"received"}, a_archive},
-    /* flows.md §5: csr and finance. */
-    {"return", P_INVREQ_HANDLE, P_INVREQ_ISSUE, {"requested", "reviewed"}, a_return},
-};
-
-int invoice_request_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                        json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    size_t ai = 0;
-    while (ai < sizeof actions / sizeof actions[0] && strcmp(actions[ai].name, action))
-        ai++;
-    if (ai == sizeof actions / sizeof actions[0])
-        return err_set(e, ERR_NOT_FOUND, "no invoice request action '%s'", action);
-    if (!json_is_object(body))
-        return err_bad(e, NULL, "the body must be a JSON object");
-    json_t *cm = json_object_get(body, "comment");
-    json_t *r;
-    struct order_customer cu;
-    if (load(c, number, &r, &cu, e) < 0)
-        return -1;
-    int rc = -1;
-    struct kpact x = {c, number, r, &cu, body, ""};
-    char from[16];
-    snprintf(from, sizeof from, "%s", jstr(r, "state"));
-    if (!(actions[ai].perm_or != P__COUNT && perm_may_act(actions[ai].perm_or, c->user.role)) &&
-        flow_need(c, actions[ai].perm, e) < 0)
-        goto out;
-    bool ok = false;
-    for (size_t i = 0; i < 2 && actions[ai].from[i]; i++)
-        ok = ok || strcmp(actions[ai].from[i], from) == 0;
-    if (!ok) {
-        err_state(e, from, "an invoice request in state %s cannot %s", from, action);
-        goto out;
-    }
-    if (flow_check_version(c, e, jint(r, "version")) < 0)
-        goto out;
-    if (cm && !json_is_string(cm) && !json_is_null(cm)) {
-        err_bad(e, "comment", "comment must be a string");
-        goto out;
-    }
-    if (json_is_string(cm) && !valid_text(json_string_value(cm), NOTE_MAX, true)) {
-        err_invalid(e, "comment", "too_long", "comment has at most %d characters", NOTE_MAX);
-        goto out;
-    }
-    if (actions[ai].fn(&x, e) < 0)
-        goto out;
-    if (event(c, number, action, from, x.to, json_string_value(cm), e) < 0)
-        goto out;
-    rc = flow_doc_move(c, e, "invoice_requests", "invoice_request", number, action, from, x.to, jint(r, "version"));
-    if (rc == 0)
-        rc = kp_json(c, number, out, e);
-out:
-    json_decref(r);
     return rc;
 }

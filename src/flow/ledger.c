@@ -6,15 +6,14 @@
 #include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"
-#include "flow/billing.h"
 #include "flow/flow.h"
+#include "flow/scope.h"
 #include "report/statement.h"
 #include "rules/billing.h"
 #include "store/ledger.h"
 
 #include <stdlib.h>
 #include <string.h>
-
 
 #define ACCOUNT_CUTOFF_DAY 25 /* numbering-and-rules.md §9 account_cutoff_day */
 
@@ -41,12 +40,7 @@ int ledger_get(struct ctx *c, const char *customer, const char *from, const char
     if (opt_date(from, "from", &f, e) < 0 || opt_date(to, "to", &t, e) < 0 ||
         see_customer(c, customer, e) < 0)
         return -1;
-    json_t *items = db_rows(c->db, e,
-                            "SELECT seq, date, kind, document, order_no AS \"order\", debit_fen,"
-                            " credit_fen, balance_fen FROM ledger WHERE customer = ?"
-                            " AND (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?)"
-                            " ORDER BY seq",
-                            "sssss", customer, from, from, to, to);
+    json_t *items = store_ledger_entries(c->db, e, customer, from, to);
     if (!items)
         return -1;
     *out =
@@ -116,19 +110,10 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
     date_format(flow_today(c), today);
     int64_t opening = 0;
     char *name = NULL;
-    if (db_int(c->db, e, &opening,
-               "SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger WHERE customer = ?"
-               " AND date < ?",
-               "ss", customer, fs) < 0 ||
-        db_text(c->db, e, &name, "SELECT name FROM customers WHERE code = ?", "s", customer) < 0)
+    if (store_ledger_opening(c->db, e, customer, fs, &opening) < 0 ||
+        store_customer_name(c->db, e, customer, &name) < 0)
         return -1;
-    json_t *rows = db_rows(c->db, e,
-                           "SELECT l.seq, l.date, l.kind, l.document, l.order_no AS \"order\","
-                           " l.debit_fen, l.credit_fen,"
-                           " (SELECT p.kind FROM payments p WHERE p.number = l.document)"
-                           " AS payment_kind FROM ledger l WHERE l.customer = ?"
-                           " AND l.date >= ? AND l.date <= ? ORDER BY l.date, l.seq",
-                           "sss", customer, fs, ts);
+    json_t *rows = store_ledger_period(c->db, e, customer, fs, ts, true);
     if (!rows) {
         free(name);
         return -1;
@@ -201,16 +186,9 @@ int ledger_figures(struct ctx *c, const char *customer, const char *from, const 
 {
     memset(out, 0, sizeof *out);
     int64_t opening = 0;
-    if (db_int(c->db, e, &opening,
-               "SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger WHERE customer = ?"
-               " AND date < ?",
-               "ss", customer, from) < 0)
+    if (store_ledger_opening(c->db, e, customer, from, &opening) < 0)
         return -1;
-    json_t *rows = db_rows(c->db, e,
-                           "SELECT seq, date, kind, document, order_no AS \"order\", debit_fen,"
-                           " credit_fen FROM ledger WHERE customer = ? AND date >= ?"
-                           " AND date <= ? ORDER BY date, seq",
-                           "sss", customer, from, to);
+    json_t *rows = store_ledger_period(c->db, e, customer, from, to, false);
     if (!rows)
         return -1;
     int64_t bal = opening, debits = 0, credits = 0;
@@ -242,14 +220,9 @@ int aging_get(struct ctx *c, const char *as_of, const char *market, const char *
     if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see receivables by customer",
                              role_str(c->user.role));
-    json_t *p = store_aging_params(d, market, region);
-    struct sb sql = SB_INIT;
-    sb_add(&sql, STORE_AGING_HEAD);
-    scope_money_sql(c, &sql, p, "cu");
-    sb_add(&sql, STORE_AGING_TAIL);
-    json_t *items = db_rows_a(c->db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    json_t *items = store_aging(c->db, e, &su, d, market, region);
     if (!items)
         return -1;
     char ds[11];

@@ -26,9 +26,11 @@
 #include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"
-#include "flow/billing.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/scope.h"
+#include "store/overdue.h"
+#include "store/recipients.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,20 +64,6 @@ static const struct step {
      "发票%s（%s）逾期90天（到期日%s），未付%s：已记录信用问题，客户信用冻结、等级E"},
 };
 
-/* The candidates: open invoices due within a week or earlier, with their people. */
-static const char *const candidates_sql =
-    "SELECT i.number, i.customer, i.invoice_date, i.due_date,"
-    " i.amount_fen - i.settled_fen - i.credited_fen - i.written_off_fen AS open_fen,"
-    " cu.kam, coalesce(nullif(o.um, ''), r.um) AS um,"
-    " coalesce(nullif(o.bcr, ''), nullif(m.bcr, ''), (SELECT username FROM users"
-    " WHERE role = 'ssg_leader' AND active = 1 ORDER BY username LIMIT 1)) AS bcr,"
-    " m.slt_supervisor AS supervisor FROM invoices i"
-    " JOIN customers cu ON cu.code = i.customer JOIN markets m ON m.code = cu.market"
-    " LEFT JOIN regions r ON r.code = cu.region LEFT JOIN orders o ON o.number = i.order_no"
-    " WHERE i.state IN ('open', 'partial') AND i.due_date <= ?"
-    " AND i.amount_fen - i.settled_fen - i.credited_fen - i.written_off_fen > 0"
-    " ORDER BY i.due_date, i.number";
-
 static void add_who(json_t *who, const char *u)
 {
     if (!u || !*u)
@@ -105,15 +93,12 @@ static int recipients(struct ctx *c, const struct step *s, json_t *r, json_t *wh
     if (s->to & TO_BCR)
         add_who(who, jstr(r, "bcr"));
     if (s->to & TO_GM) {
-        json_t *gm = db_rows(c->db, e,
-                             "SELECT username FROM users WHERE role = 'gm' AND active = 1"
-                             " ORDER BY username",
-                             NULL);
+        json_t *gm = store_role_users(c->db, e, "gm");
         if (!gm)
             return -1;
         size_t i;
         json_t *u;
-        json_array_foreach(gm, i, u) add_who(who, jstr(u, "username"));
+        json_array_foreach(gm, i, u) add_who(who, json_string_value(u));
         json_decref(gm);
     }
     return 0;
@@ -129,20 +114,13 @@ static int overdue_90(struct ctx *c, json_t *r, date_t day, struct osb_err *e)
     date_format(day, ds);
     struct sb note = SB_INIT;
     sb_addf(&note, "发票%s到期日%s，逾期90天未结清", inv, jstr(r, "due_date"));
-    int n = db_exec(c->db, e,
-                    "INSERT INTO credit_incidents(customer, date, kind, amount_fen, note,"
-                    " recorded_by, invoice, created_at) VALUES(?,?,'overdue_90',?,?,?,?,?)"
-                    " ON CONFLICT DO NOTHING",
-                    "ssisssi", code, ds, jint(r, "open_fen"), sb_str(&note), "system", inv,
-                    c->now);
+    int n = store_incident_overdue_90(c->db, e, code, ds, jint(r, "open_fen"), sb_str(&note), inv,
+                                      c->now);
     sb_free(&note);
     if (n <= 0)
         return n; /* recorded by an earlier run */
     json_t *before;
-    int rc = db_row(c->db, e, &before,
-                    "SELECT grade, credit_hold = 1 AS \"credit_hold!b\", credit_hold_reason"
-                    " FROM customers WHERE code = ?",
-                    "s", code);
+    int rc = store_customer_hold(c->db, e, code, &before);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_INTERNAL, "no customer '%s'", code);
     if (is(jstr(before, "grade"), "E") && json_is_true(json_object_get(before, "credit_hold")) &&
@@ -150,12 +128,9 @@ static int overdue_90(struct ctx *c, json_t *r, date_t day, struct osb_err *e)
         json_decref(before);
         return 0;
     }
-    json_t *after = json_pack("{ss sb ss}", "grade", "E", "credit_hold", 1, "credit_hold_reason",
-                              HOLD_REASON);
-    rc = db_exec(c->db, e,
-                 "UPDATE customers SET grade = 'E', credit_hold = 1, credit_hold_reason = ?,"
-                 " version = version + 1, updated_at = ? WHERE code = ?",
-                 "sis", HOLD_REASON, c->now, code) < 0 ||
+    json_t *after =
+        json_pack("{ss sb ss}", "grade", "E", "credit_hold", 1, "credit_hold_reason", HOLD_REASON);
+    rc = store_customer_set_hold(c->db, e, code, HOLD_REASON, c->now) < 0 ||
                  flow_audit(c, e, "credit_hold", "customer", code, before, after) < 0
              ? -1
              : 0;
@@ -165,8 +140,7 @@ static int overdue_90(struct ctx *c, json_t *r, date_t day, struct osb_err *e)
 }
 
 /* Takes step s of invoice row r once: its notices (and the D+90 incident). */
-static int take_step(struct ctx *c, const struct step *s, json_t *r, date_t day,
-                     struct osb_err *e)
+static int take_step(struct ctx *c, const struct step *s, json_t *r, date_t day, struct osb_err *e)
 {
     const char *inv = jstr(r, "number");
     if (s->days == 90 && overdue_90(c, r, day, e) < 0)
@@ -174,8 +148,7 @@ static int take_step(struct ctx *c, const struct step *s, json_t *r, date_t day,
     struct sb key = SB_INIT;
     sb_addf(&key, "remind:%s:%s", inv, s->name);
     int64_t sent = 0;
-    if (db_int(c->db, e, &sent, "SELECT count(*) FROM notifications WHERE dedup_key = ?", "s",
-               sb_str(&key)) < 0) {
+    if (store_notification_sent(c->db, e, sb_str(&key), &sent) < 0) {
         sb_free(&key);
         return -1;
     }
@@ -209,7 +182,7 @@ int overdue_job(struct ctx *c, const char *period, struct osb_err *e)
     date_t today = flow_today(c);
     char horizon[11];
     date_format(today - steps[0].days, horizon); /* the earliest step: D−7 */
-    json_t *rows = db_rows(c->db, e, candidates_sql, "s", horizon);
+    json_t *rows = store_overdue_candidates(c->db, e, horizon);
     if (!rows)
         return -1;
     int rc = 0;
@@ -235,8 +208,7 @@ int overdue_job(struct ctx *c, const char *period, struct osb_err *e)
     return rc < 0 ? -1 : 0;
 }
 
-int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out,
-                          struct osb_err *e)
+int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     int rc = scope_money_sees(c, customer, e);
@@ -244,11 +216,7 @@ int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out,
         return -1;
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "no customer '%s'", customer);
-    json_t *items = db_rows(c->db, e,
-                            "SELECT id, date, kind, amount_fen, note, recorded_by, invoice,"
-                            " created_at FROM credit_incidents WHERE customer = ?"
-                            " ORDER BY date DESC, id DESC",
-                            "s", customer);
+    json_t *items = store_credit_incidents(c->db, e, customer);
     if (!items)
         return -1;
     size_t i;

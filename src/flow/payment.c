@@ -8,16 +8,17 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "flow/billing.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/instrument.h"
-#include "flow/order.h"
+#include "rules/payment.h"
+#include "store/invoice.h"
 #include "store/ledger.h"
+#include "store/payment.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-
-#define OPEN_SQL "(amount_fen - settled_fen - credited_fen - written_off_fen)"
 
 static const char *const kinds[] = {"payment", "expense", NULL};
 static const struct field_def fields[] = {
@@ -86,11 +87,9 @@ static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int6
             free(a);
             return err_invalid(e, field, "amount_not_positive", "an allocation must be > 0");
         }
-        json_t *inv = NULL;
-        int rc = db_row(c->db, e, &inv,
-                        "SELECT customer, " OPEN_SQL " AS open, state FROM invoices"
-                        " WHERE number = ?",
-                        "s", json_string_value(ji));
+        char inv_customer[40];
+        int64_t open = 0;
+        int rc = store_invoice_customer_open(c->db, e, json_string_value(ji), inv_customer, &open);
         if (rc < 0) {
             free(a);
             return -1;
@@ -100,9 +99,7 @@ static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int6
             return err_invalid(e, field, "unknown_invoice", "no invoice '%s'",
                                json_string_value(ji));
         }
-        bool other = strcmp(jstr(inv, "customer"), customer) != 0;
-        int64_t open = jint(inv, "open");
-        json_decref(inv);
+        bool other = strcmp(inv_customer, customer) != 0;
         if (other) {
             free(a);
             return err_invalid(e, field, "invoice_other_customer",
@@ -136,33 +133,77 @@ bad:
                    "integer}");
 }
 
-static int payment_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+/* The receipt on the kernel: one state, no actions (rules/payment.h). */
+static int pload(struct ctx *c, const char *number, void **out, struct osb_err *e)
 {
-    json_t *o = NULL;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT number, customer, amount_fen, unapplied_fen, kind, method, reference,"
-                    " received_on, for_order, note, state, created_at, created_by FROM payments"
-                    " WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no payment '%s'", number);
-    json_t *al = db_rows(c->db, e,
-                         "SELECT invoice, amount_fen, settle_date, reversed_by FROM allocations"
-                         " WHERE source_kind = 'payment' AND source = ? ORDER BY id",
-                         "s", number);
-    if (!al) {
-        json_decref(o);
-        return -1;
+    struct payment *p = calloc(1, sizeof *p);
+    int rc = store_payment_load(c->db, e, number, p);
+    if (rc == 1)
+        rc = scope_money_sees(c, p->customer, e);
+    if (rc <= 0) {
+        store_payment_release(p);
+        free(p);
+        return rc;
     }
-    json_object_set_new(o, "method_class", json_string(method_class(jstr(o, "method"))));
-    json_t *v = json_object_get(o, "created_at");
+    *out = p;
+    return 1;
+}
+
+static void pfree(void *p)
+{
+    store_payment_release(p);
+    free(p);
+}
+
+static int pstate(const void *p)
+{
+    return doc_state_parse(&payment_doc, ((const struct payment *)p)->state);
+}
+static int64_t pversion(const void *p)
+{
+    (void)p;
+    return 1;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
+{
+    (void)e;
+    const struct payment *p = doc;
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_string(p->number));
+    json_object_set_new(o, "customer", json_string(p->customer));
+    json_object_set_new(o, "amount_fen", json_integer(p->amount_fen));
+    json_object_set_new(o, "unapplied_fen", json_integer(p->unapplied_fen));
+    json_object_set_new(o, "kind", json_string(p->kind));
+    json_object_set_new(o, "method", str_or_null(p->method));
+    json_object_set_new(o, "reference", str_or_null(p->reference));
+    json_object_set_new(o, "received_on", json_string(p->received_on));
+    json_object_set_new(o, "for_order", str_or_null(p->for_order));
+    json_object_set_new(o, "note", str_or_null(p->note));
+    json_object_set_new(o, "state", json_string(p->state));
     char b[32];
-    ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
+    ts_format_rfc3339(p->created_at, c->cfg->tz_min, b);
     json_object_set_new(o, "created_at", json_string(b));
-    json_object_set_new(o, "allocations", al);
+    json_object_set_new(o, "created_by", str_or_null(p->created_by));
+    json_object_set_new(o, "method_class", json_string(method_class(p->method)));
+    json_object_set(o, "allocations", p->allocations);
     *out = o;
     return 0;
 }
+
+static const struct doc_kind payment_kind = {
+    .type = &payment_doc,
+    .load = pload,
+    .free = pfree,
+    .state = pstate,
+    .version = pversion,
+    .json = panswer,
+};
 
 /* §4.2 step 2: for_order. An order already invoiced takes the money on its open invoices;
    otherwise up to its shortfall becomes its earmark. *taken is what this step used. */
@@ -171,13 +212,12 @@ static int for_order(struct ctx *c, const char *customer, const char *number, co
                      struct osb_err *e)
 {
     *taken = *earmarked = 0;
-    json_t *o = NULL;
-    int rc = db_row(c->db, e, &o, "SELECT customer, state, total_fen FROM orders WHERE number = ?",
-                    "s", order_no);
+    char ocust[40] = "", state[32] = "";
+    int64_t total = 0;
+    int rc = store_order_money(c->db, e, order_no, ocust, state, &total);
     if (rc < 0)
         return -1;
-    if (rc == 0 || strcmp(jstr(o, "customer"), customer) != 0) {
-        json_decref(o);
+    if (rc == 0 || strcmp(ocust, customer) != 0) {
         return err_invalid(e, "for_order", rc == 0 ? "unknown_reference" : "order_other_customer",
                            "no order '%s' of customer %s", order_no, customer);
     }
@@ -186,26 +226,17 @@ static int for_order(struct ctx *c, const char *customer, const char *number, co
         "released",        NULL};
     bool ok = false;
     for (const char *const *s = open_states; *s; s++)
-        ok = ok || strcmp(*s, jstr(o, "state")) == 0;
-    int64_t total = jint(o, "total_fen");
-    char state[32];
-    snprintf(state, sizeof state, "%s", jstr(o, "state"));
-    json_decref(o);
+        ok = ok || strcmp(*s, state) == 0;
     if (!ok)
         return err_invalid(e, "for_order", "order_not_open",
                            "order %s is %s: prepayment can be earmarked only for an order between"
                            " the credit check and shipment",
                            order_no, state);
     int64_t live = 0;
-    if (db_int(c->db, e, &live,
-               "SELECT count(*) FROM invoices WHERE order_no = ? AND state <> 'cancelled'", "s",
-               order_no) < 0)
+    if (store_invoices_live(c->db, e, order_no, &live) < 0)
         return -1;
     if (live > 0) {
-        json_t *inv = db_rows(c->db, e,
-                              "SELECT number, " OPEN_SQL " AS open FROM invoices WHERE order_no = ?"
-                              " AND state IN ('open', 'partial') ORDER BY due_date, number",
-                              "s", order_no);
+        json_t *inv = store_order_open_invoices(c->db, e, order_no);
         if (!inv)
             return -1;
         size_t i;
@@ -228,18 +259,13 @@ static int for_order(struct ctx *c, const char *customer, const char *number, co
         return rc;
     }
     int64_t own = 0;
-    if (db_int(c->db, e, &own,
-               "SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE order_no = ?"
-               " AND released_at IS NULL AND consumed_by IS NULL",
-               "s", order_no) < 0)
+    if (store_order_earmarked(c->db, e, order_no, &own) < 0)
         return -1;
     int64_t shortfall = total - own - (free_before > 0 ? free_before : 0);
     int64_t amt = shortfall < rem ? shortfall : rem;
     if (amt <= 0)
         return 0;
-    if (db_exec(c->db, e,
-                "INSERT INTO earmarks(order_no, customer, amount_fen, created_at) VALUES(?,?,?,?)",
-                "ssii", order_no, customer, amt, c->now) < 0)
+    if (store_earmark_insert(c->db, e, order_no, customer, amt, c->now) < 0)
         return -1;
     *taken = *earmarked = amt;
     return 0;
@@ -259,8 +285,7 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     const char *kind = jstr(n, "kind") ? jstr(n, "kind") : "payment";
     const char *received = jstr(n, "received_on");
     int64_t created = 0;
-    int f = db_int(c->db, e, &created, "SELECT created_at FROM customers WHERE code = ?", "s",
-                   customer);
+    int f = store_customer_created_at(c->db, e, customer, &created);
     if (f < 0)
         goto out;
     if (f == 0) {
@@ -279,10 +304,8 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     }
     int64_t dup = 0;
-    if (db_int(c->db, e, &dup,
-               "SELECT count(*) FROM payments WHERE customer = ? AND reference = ?"
-               " AND amount_fen = ? AND received_on = ?",
-               "ssis", customer, jstr(n, "reference"), amount, received) < 0)
+    if (store_payment_duplicates(c->db, e, customer, jstr(n, "reference"), amount, received, &dup) <
+        0)
         goto out;
     if (dup) {
         err_set(e, ERR_DUPLICATE,
@@ -297,15 +320,19 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     int64_t unapplied = 0, earmarks = 0;
     if (billing_money(c, customer, &unapplied, &earmarks, e) < 0)
         goto out;
-    char number[DOCNO_MAX];
-    if (flow_docno(c, e, "SK", number) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO payments(number, customer, amount_fen, unapplied_fen, kind, method,"
-                " reference, received_on, for_order, note, created_at, created_by)"
-                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                "ssiissssssis", number, customer, amount, amount, kind, jstr(n, "method"),
-                jstr(n, "reference"), received, jstr(n, "for_order"), jstr(n, "note"), c->now,
-                c->user.username) < 0)
+    struct payment pm = {0};
+    char *number = pm.number;
+    snprintf(pm.customer, sizeof pm.customer, "%s", customer);
+    snprintf(pm.kind, sizeof pm.kind, "%s", kind);
+    snprintf(pm.received_on, sizeof pm.received_on, "%s", received);
+    pm.method = (char *)jstr(n, "method");
+    pm.reference = (char *)jstr(n, "reference");
+    pm.for_order = (char *)jstr(n, "for_order");
+    pm.note = (char *)jstr(n, "note");
+    pm.created_by = c->user.username;
+    pm.amount_fen = amount;
+    pm.created_at = c->now;
+    if (flow_docno(c, e, "SK", pm.number) < 0 || store_payment_insert(c->db, e, &pm) < 0)
         goto out;
     /* Cash (现金款) and market-expense credits (费用款) are kept apart by kind. */
     struct ledger_post lp = {customer,
@@ -332,7 +359,7 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     /* Steps 3–4: open invoices oldest first, the rest stays unapplied (预收). */
     if (billing_apply_free(c, customer, NULL, "payment", number, e) < 0 ||
-        order_recheck_customer(c, customer, e) < 0)
+        flow_money_changed(c, customer, e) < 0)
         goto out;
     json_t *after =
         json_pack("{ss sI ss ss sI}", "customer", customer, "amount_fen", (json_int_t)amount,
@@ -341,7 +368,7 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     json_decref(after);
     if (rc < 0)
         goto out;
-    rc = payment_json(c, number, out, e);
+    rc = payment_get(c, number, out, e);
     if (rc == 0)
         json_object_set_new(*out, "earmarked_fen", json_integer(earmarked));
 out:
@@ -352,15 +379,7 @@ out:
 
 int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
-    *out = NULL;
-    char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM payments WHERE number = ?", "s", number) < 0)
-        return -1;
-    int rc = cust ? scope_money_sees(c, cust, e) : 0;
-    free(cust);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no payment '%s'", number);
-    return payment_json(c, number, out, e);
+    return doc_get(c, &payment_kind, number, out, e);
 }
 
 int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, struct osb_err *e)
@@ -368,15 +387,20 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
     *out = NULL;
     if (q->kind && strcmp(q->kind, "payment") && strcmp(q->kind, "expense"))
         return err_bad(e, "kind", "kind is payment or expense");
+    if (doc_state_filter(&payment_doc, q->state, e) < 0)
+        return -1;
     if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see receipts",
                              role_str(c->user.role));
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT p.number FROM payments p JOIN customers cu ON cu.code = p.customer"
-                 " WHERE 1=1");
-    scope_money_sql(c, &sql, p, "cu");
-    flow_filter_eq(&sql, p, "p.customer", q->customer);
-    flow_filter_eq(&sql, p, "p.kind", q->kind);
-    return flow_doc_page(c, &sql, p, "p.number", q->cursor, q->limit, payment_json, out, e);
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    struct payment_filter f = {q->customer, q->kind, q->state, q->cursor, q->limit};
+    json_t *nums;
+    char *next;
+    if (store_payment_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, payment_get, out, e);
+    json_decref(nums);
+    free(next);
+    return rc;
 }

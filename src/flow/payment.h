@@ -18,7 +18,7 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 
 struct payment_query {
-    const char *customer, *kind, *cursor;
+    const char *customer, *kind, *state, *cursor;
     int limit;
 };
 int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, struct osb_err *e);

@@ -11,78 +11,151 @@
 
 #include "core/json.h"
 #include "core/record.h"
-#include "core/sb.h"
-#include "flow/billing.h"
+#include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/scope.h"
 #include "report/statement.h"
 #include "rules/billing.h"
+#include "rules/statement.h"
 #include "store/order.h"
+#include "store/recipients.h"
+#include "store/statement.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ACCOUNT_CUTOFF_DAY 25 /* numbering-and-rules.md §9 account_cutoff_day */
 
+/* The aggregate the kernel holds: the statement and the facts of its customer. */
+struct sdoc {
+    struct statement_doc s;
+    struct order_customer cu;
+};
 
-static int doc_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
 {
-    json_t *o = NULL;
-    int rc = db_row(c->db, e, &o,
-                    "SELECT s.number, s.customer, cu.name AS customer_name, s.kind,"
-                    " s.period_from, s.period_to, s.opening_fen, s.debits_fen, s.credits_fen,"
-                    " s.closing_fen, s.entries AS \"entries!j\", s.state, s.sent_at, s.response,"
-                    " s.difference_fen, s.difference_note, s.replied_at, s.replied_by,"
-                    " s.reported_to_mm_at, s.reported_to_finance_at, s.version, s.created_at,"
-                    " s.created_by, s.updated_at FROM statements s JOIN customers cu"
-                    " ON cu.code = s.customer WHERE s.number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);
-    json_t *tl = flow_doc_timeline(c, e, "statement_events", "statement", number);
-    if (!tl) {
-        json_decref(o);
-        return -1;
+    struct sdoc *d = calloc(1, sizeof *d);
+    int rc = store_statement_load(c->db, e, number, &d->s);
+    if (rc == 1)
+        rc = scope_money_sees(c, d->s.customer, e);
+    if (rc == 1 && store_order_customer(c->db, e, d->s.customer, &d->cu) != 1)
+        rc = err_ok(e) ? 0 : -1;
+    if (rc <= 0) {
+        store_statement_release(&d->s);
+        free(d);
+        return rc;
     }
-    static const char *const times[] = {"sent_at", "replied_at", "reported_to_mm_at",
-                                        "reported_to_finance_at", "created_at", "updated_at"};
-    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-        flow_ts(c, o, times[i]);
+    *out = d;
+    return 1;
+}
+
+static void sfree(void *p)
+{
+    struct sdoc *d = p;
+    store_statement_release(&d->s);
+    free(d);
+}
+
+static int sstate(const void *p)
+{
+    return doc_state_parse(&statement_doc, ((const struct sdoc *)p)->s.state);
+}
+static int64_t sversion(const void *p)
+{
+    return ((const struct sdoc *)p)->s.version;
+}
+
+/* flows.md §4.5: the KAM obtains the confirmation and reports it; the matrix row of the reply
+   lets ssg_leader and csr record it, but only the customer's KAM reports. */
+static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+               struct osb_err *e)
+{
+    (void)c;
+    const struct sdoc *d = p;
+    if (a == DZA_REPORT && (actor->role != ROLE_KAM || !is(actor->who, d->cu.kam)))
+        return err_forbidden(e, "role", "only the customer's KAM reports the reconciliation");
+    return 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t)
+{
+    json_object_set_new(o, k, t ? json_integer(t) : json_null());
+    flow_ts(c, o, k);
+}
+
+static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
+{
+    const struct statement_doc *s = &((struct sdoc *)p)->s;
+    json_t *tl = flow_doc_timeline(c, e, "statement_events", "statement", s->number);
+    if (!tl)
+        return -1;
+    json_t *o = json_object();
+    json_object_set_new(o, "number", json_string(s->number));
+    json_object_set_new(o, "customer", json_string(s->customer));
+    json_object_set_new(o, "customer_name", json_string(s->customer_name));
+    json_object_set_new(o, "kind", json_string(s->kind));
+    json_object_set_new(o, "period_from", json_string(s->period_from));
+    json_object_set_new(o, "period_to", json_string(s->period_to));
+    json_object_set_new(o, "opening_fen", json_integer(s->opening_fen));
+    json_object_set_new(o, "debits_fen", json_integer(s->debits_fen));
+    json_object_set_new(o, "credits_fen", json_integer(s->credits_fen));
+    json_object_set_new(o, "closing_fen", json_integer(s->closing_fen));
+    json_object_set(o, "entries", s->entries);
+    json_object_set_new(o, "state", json_string(s->state));
+    set_ts(c, o, "sent_at", s->sent_at);
+    json_object_set_new(o, "response", json_string(s->response));
+    json_object_set_new(o, "difference_fen",
+                        s->has_difference ? json_integer(s->difference_fen) : json_null());
+    json_object_set_new(o, "difference_note", str_or_null(s->difference_note));
+    set_ts(c, o, "replied_at", s->replied_at);
+    json_object_set_new(o, "replied_by", str_or_null(s->replied_by));
+    set_ts(c, o, "reported_to_mm_at", s->reported_to_mm_at);
+    set_ts(c, o, "reported_to_finance_at", s->reported_to_finance_at);
+    json_object_set_new(o, "version", json_integer(s->version));
+    set_ts(c, o, "created_at", s->created_at);
+    json_object_set_new(o, "created_by", json_string(s->created_by));
+    set_ts(c, o, "updated_at", s->updated_at);
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
 }
 
-static int event(struct ctx *c, const char *number, const char *action, const char *from,
-                 const char *to, const char *comment, struct osb_err *e)
-{
-    return flow_doc_event(c, e, "statement_events", "statement", number, action, from, to, comment);
-}
-
 /* Takes the snapshot and writes the document, its first event and the audit row. */
-static int generate(struct ctx *c, const char *customer, const char *kind, date_t from,
-                    date_t to, const char *by, char number[DOCNO_MAX], struct osb_err *e)
+static int generate(struct ctx *c, const char *customer, const char *kind, date_t from, date_t to,
+                    const char *by, char number[DOCNO_MAX], struct osb_err *e)
 {
-    char fs[11], ts[11];
-    date_format(from, fs);
-    date_format(to, ts);
+    struct statement_doc s = {0};
+    date_format(from, s.period_from);
+    date_format(to, s.period_to);
     struct ledger_figures f;
-    if (ledger_figures(c, customer, fs, ts, &f, e) < 0)
+    if (ledger_figures(c, customer, s.period_from, s.period_to, &f, e) < 0)
         return -1;
+    snprintf(s.customer, sizeof s.customer, "%s", customer);
+    snprintf(s.kind, sizeof s.kind, "%s", kind);
+    snprintf(s.created_by, sizeof s.created_by, "%s", by);
+    s.opening_fen = f.opening_fen;
+    s.debits_fen = f.debits_fen;
+    s.credits_fen = f.credits_fen;
+    s.closing_fen = f.closing_fen;
+    s.entries = f.entries;
+    s.created_at = c->now;
     int rc = -1;
-    if (flow_docno(c, e, "DZ", number) < 0 ||
-        db_exec(c->db, e,
-                "INSERT INTO statements(number, customer, kind, period_from, period_to,"
-                " opening_fen, debits_fen, credits_fen, closing_fen, entries, created_at,"
-                " created_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                "sssssiiiijisi", number, customer, kind, fs, ts, f.opening_fen, f.debits_fen,
-                f.credits_fen, f.closing_fen, f.entries, c->now, by, c->now) < 0 ||
-        event(c, number, "generate", NULL, "generated", NULL, e) < 0)
+    if (flow_docno(c, e, "DZ", s.number) < 0 || store_statement_insert(c->db, e, &s) < 0 ||
+        flow_doc_event(c, e, "statement_events", "statement", s.number, "generate", NULL,
+                       "generated", NULL) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss ss ss sI}", "kind", kind, "customer", customer,
-                              "period_from", fs, "period_to", ts, "closing_fen",
+    snprintf(number, DOCNO_MAX, "%s", s.number);
+    json_t *after = json_pack("{ss ss ss ss sI}", "kind", kind, "customer", customer, "period_from",
+                              s.period_from, "period_to", s.period_to, "closing_fen",
                               (json_int_t)f.closing_fen);
-    rc = flow_audit(c, e, "generate", "statement", number, NULL, after);
+    rc = flow_audit(c, e, "generate", "statement", s.number, NULL, after);
     json_decref(after);
 out:
     json_decref(f.entries);
@@ -97,8 +170,7 @@ static const struct field_def create_fields[] = {
     {"to", FK_DATE, 0, 0, 0, 0, 0, 0},
     {"month", FK_PERIOD, 0, 0, 0, 0, 0, 0},
 };
-static const struct record_def create_def = {"statements", "number", "statement", create_fields,
-                                             5};
+static const struct record_def create_def = {"statements", "number", "statement", create_fields, 5};
 
 int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -131,9 +203,9 @@ int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
             in = date_from_ymd(y, m, 1);
         } else {
             /* the cut-off day of this month once passed, else of the month before */
-            in = d > ACCOUNT_CUTOFF_DAY ? date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY)
-                                        : date_from_ymd(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1,
-                                                        ACCOUNT_CUTOFF_DAY);
+            in = d > ACCOUNT_CUTOFF_DAY
+                     ? date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY)
+                     : date_from_ymd(m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, ACCOUNT_CUTOFF_DAY);
         }
         billing_account_month(in, ACCOUNT_CUTOFF_DAY, &from, &to);
     } else {
@@ -159,147 +231,29 @@ int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
     char number[DOCNO_MAX];
     if (generate(c, customer, kind, from, to, c->user.username, number, e) < 0)
         goto out;
-    rc = doc_json(c, number, out, e);
+    rc = statement_doc_get_json(c, number, out, e);
 out:
     json_decref(n);
     return rc;
 }
 
-/* 1 in scope (customer copied out), 0 not, -1 error (403 for a role that sees no money). */
-static int doc_sees(struct ctx *c, const char *number, char customer[40], struct osb_err *e)
-{
-    char *cust = NULL;
-    if (db_text(c->db, e, &cust, "SELECT customer FROM statements WHERE number = ?", "s",
-                number) < 0)
-        return -1;
-    int rc = cust ? scope_money_sees(c, cust, e) : 0;
-    snprintf(customer, 40, "%s", cust ? cust : "");
-    free(cust);
-    return rc;
-}
-
-int statement_doc_get(struct ctx *c, const char *number, const char *format,
-                      struct statement_out *out, struct osb_err *e)
-{
-    memset(out, 0, sizeof *out);
-    const char *fmt = format ? format : "json";
-    if (strcmp(fmt, "json") && strcmp(fmt, "pdf") && strcmp(fmt, "xlsx"))
-        return err_bad(e, "format", "format is json, pdf or xlsx");
-    char customer[40];
-    int rc = doc_sees(c, number, customer, e);
-    if (rc <= 0)
-        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);
-    json_t *o = NULL;
-    if (doc_json(c, number, &o, e) < 0)
-        return -1;
-    if (strcmp(fmt, "json") == 0) {
-        out->json = o;
-        return 0;
-    }
-    json_t *entries = json_object_get(o, "entries");
-    size_t n = json_array_size(entries), i;
-    struct stmt_item *items = xcalloc(n ? n : 1, sizeof *items);
-    json_t *it;
-    json_array_foreach(entries, i, it) items[i] = (struct stmt_item){
-        jstr(it, "date"),      jstr(it, "kind"),       jstr(it, "document"), jstr(it, "order"),
-        jint(it, "debit_fen"), jint(it, "credit_fen"), jint(it, "balance_fen")};
-    char generated[11];
-    date_format(flow_today(c), generated);
-    const char *created = jstr(o, "created_at");
-    if (created && strlen(created) >= 10)
-        snprintf(generated, sizeof generated, "%.10s", created);
-    struct stmt_doc d = {"",
-                         customer,
-                         jstr(o, "customer_name") ? jstr(o, "customer_name") : "",
-                         jstr(o, "period_from"),
-                         jstr(o, "period_to"),
-                         generated,
-                         strcmp(jstr(o, "kind"), "monthly") == 0 ? "account_month" : "calendar",
-                         jint(o, "opening_fen"),
-                         jint(o, "debits_fen"),
-                         jint(o, "credits_fen"),
-                         jint(o, "closing_fen"),
-                         0,
-                         0,
-                         items,
-                         n};
-    bool pdf = strcmp(fmt, "pdf") == 0;
-    rc = pdf ? report_statement_pdf(&d, &out->raw, &out->raw_len, e)
-             : report_statement_xlsx(&d, &out->raw, &out->raw_len, e);
-    out->raw_type = pdf ? "application/pdf"
-                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    free(items);
-    json_decref(o);
-    return rc;
-}
-
-static const char *const kinds[] = {"monthly", "semiannual", "adhoc", NULL};
-static const char *const responses[] = {"pending", "confirmed", "disputed", NULL};
-static const char *const states[] = {"generated", "sent", "confirmed", "disputed", "reported",
-                                     NULL};
-
-static int one_of(const char *v, const char *const *set, const char *field, struct osb_err *e)
-{
-    if (!v)
-        return 0;
-    for (const char *const *p = set; *p; p++)
-        if (strcmp(*p, v) == 0)
-            return 0;
-    return err_bad(e, field, "unknown %s '%s'", field, v);
-}
-
-int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_t **out,
-                       struct osb_err *e)
-{
-    *out = NULL;
-    if (one_of(q->kind, kinds, "kind", e) < 0 || one_of(q->response, responses, "response", e) < 0 ||
-        one_of(q->state, states, "state", e) < 0)
-        return -1;
-    if (!scope_role_reads_money(c->user.role))
-        return err_forbidden(e, "role", "the role %s does not see statements",
-                             role_str(c->user.role));
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT s.number FROM statements s JOIN customers cu ON cu.code = s.customer"
-                 " WHERE 1=1");
-    scope_money_sql(c, &sql, p, "cu");
-    flow_filter_eq(&sql, p, "s.customer", q->customer);
-    flow_filter_eq(&sql, p, "s.kind", q->kind);
-    flow_filter_eq(&sql, p, "s.response", q->response);
-    flow_filter_eq(&sql, p, "s.state", q->state);
-    return flow_doc_page(c, &sql, p, "s.number", q->cursor, q->limit, doc_json, out, e);
-}
-
 /* ---- actions ----------------------------------------------------------------------------- */
 
-struct sact {
-    struct ctx *c;
-    const char *number;
-    json_t *s; /* the statement row */
-    struct order_customer *cu;
-    json_t *body;
-    char to[16];
-};
-
-static int a_send(struct sact *x, struct osb_err *e)
+static int a_send(struct doc_act *x, struct osb_err *e)
 {
-    snprintf(x->to, sizeof x->to, "sent");
-    if (db_exec(x->c->db, e, "UPDATE statements SET sent_at = ? WHERE number = ?", "is",
-                x->c->now, x->number) < 0)
-        return -1;
-    /* Sent to the customer and its KAM (flows.md §4.1 BC7). */
-    return notify(x->c, e, "statement_sent", x->cu->kam, x->number, NULL,
-                  "对账单%s（%s）已发送，请取得客户确认", x->number, x->cu->code);
+    (void)e;
+    struct sdoc *d = x->doc;
+    d->s.sent_at = x->c->now;
+    d->s.sent_changed = true;
+    return 0;
 }
 
-static int reply(struct sact *x, const char *response, struct osb_err *e)
+static int reply(struct doc_act *x, const char *response, struct osb_err *e)
 {
+    struct sdoc *d = x->doc;
     json_t *df = json_object_get(x->body, "difference_fen");
     json_t *dn = json_object_get(x->body, "difference_note");
     bool dispute = strcmp(response, "disputed") == 0;
-    if (!dispute && (df || dn))
-        return err_bad(e, df ? "difference_fen" : "difference_note",
-                       "a confirmation carries no difference");
     if (dispute) {
         if (!df)
             return err_invalid(e, "difference_fen", "required",
@@ -320,125 +274,189 @@ static int reply(struct sact *x, const char *response, struct osb_err *e)
             return err_invalid(e, "difference_note", "too_long",
                                "difference_note is at most 500 characters");
     }
-    snprintf(x->to, sizeof x->to, "%s", response);
-    return db_exec(x->c->db, e,
-                   "UPDATE statements SET response = ?, difference_fen = ?, difference_note = ?,"
-                   " replied_at = ?, replied_by = ? WHERE number = ?",
-                   "sisiss", response, dispute ? json_integer_value(df) : 0,
-                   dispute ? json_string_value(dn) : NULL, x->c->now, x->c->user.username,
-                   x->number) < 0
-               ? -1
-               : 0;
+    snprintf(d->s.response, sizeof d->s.response, "%s", response);
+    d->s.has_difference = true;
+    d->s.difference_fen = dispute ? json_integer_value(df) : 0;
+    free(d->s.difference_note);
+    d->s.difference_note = dispute ? strdup(json_string_value(dn)) : NULL;
+    d->s.replied_at = x->c->now;
+    snprintf(d->s.replied_by, sizeof d->s.replied_by, "%s", x->c->user.username);
+    d->s.reply_changed = true;
+    return 0;
 }
 
-static int a_confirm(struct sact *x, struct osb_err *e) { return reply(x, "confirmed", e); }
-static int a_dispute(struct sact *x, struct osb_err *e) { return reply(x, "disputed", e); }
+static int a_confirm(struct doc_act *x, struct osb_err *e)
+{
+    return reply(x, "confirmed", e);
+}
+static int a_dispute(struct doc_act *x, struct osb_err *e)
+{
+    return reply(x, "disputed", e);
+}
 
-static int a_report(struct sact *x, struct osb_err *e)
+static int a_report(struct doc_act *x, struct osb_err *e)
+{
+    (void)e;
+    struct sdoc *d = x->doc;
+    d->s.reported_to_mm_at = d->s.reported_to_finance_at = x->c->now;
+    d->s.reported_changed = true;
+    return 0;
+}
+
+/* The notices of an action, after its save: sent to the customer's KAM (flows.md §4.1 BC7);
+   the reconciliation's result to the MM and finance (§4.5). */
+static int tell(struct doc_act *x, struct osb_err *e)
 {
     struct ctx *c = x->c;
-    if (c->user.role != ROLE_KAM || strcmp(c->user.username, x->cu->kam))
-        return err_forbidden(e, "role", "only the customer's KAM reports the reconciliation");
-    snprintf(x->to, sizeof x->to, "reported");
-    if (db_exec(c->db, e,
-                "UPDATE statements SET reported_to_mm_at = ?, reported_to_finance_at = ?"
-                " WHERE number = ?",
-                "iis", c->now, c->now, x->number) < 0)
+    struct sdoc *d = x->doc;
+    if (x->action == DZA_SEND)
+        return notify(c, e, "statement_sent", d->cu.kam, d->s.number, NULL,
+                      "对账单%s（%s）已发送，请取得客户确认", d->s.number, d->cu.code);
+    if (x->action != DZA_REPORT)
+        return 0;
+    json_t *readers = store_mm_and_finance(c->db, e, d->cu.market);
+    if (!readers)
         return -1;
-    json_t *who = db_rows(c->db, e,
-                          "SELECT mm AS u FROM markets WHERE code = ? AND mm IS NOT NULL"
-                          " UNION SELECT username AS u FROM users WHERE role = 'finance'"
-                          " AND active = 1 ORDER BY 1",
-                          "s", x->cu->market);
-    if (!who)
-        return -1;
-    const char *resp = jstr(x->s, "response");
     int rc = 0;
     size_t i;
     json_t *u;
-    json_array_foreach(who, i, u) if (rc == 0) rc =
-        notify(c, e, "statement_reported", jstr(u, "u"), x->number, NULL,
-               "对账单%s（%s）对账结果：%s", x->number, x->cu->code,
-               resp && strcmp(resp, "confirmed") == 0 ? "客户已确认" : "客户有差异");
-    json_decref(who);
+    json_array_foreach(readers, i, u) if (rc == 0) rc =
+        notify(c, e, "statement_reported", json_string_value(u), d->s.number, NULL,
+               "对账单%s（%s）对账结果：%s", d->s.number, d->cu.code,
+               is(d->s.response, "confirmed") ? "客户已确认" : "客户有差异");
+    json_decref(readers);
     return rc;
 }
 
-typedef int (*sact_fn)(struct sact *x, struct osb_err *e);
+static int save(struct doc_act *x, struct osb_err *e)
+{
+    struct sdoc *d = x->doc;
+    if (store_statement_save(x->c->db, e, &d->s, doc_state_str(&statement_doc, x->to), x->c->now) <
+        0)
+        return -1;
+    return tell(x, e);
+}
 
-static const struct {
-    const char *name;
-    enum perm_action perm;
-    const char *from[3];
-    sact_fn fn;
-} actions[] = {
-    {"send", P_STATEMENT_SEND, {"generated"}, a_send},
-    {"confirm", P_STATEMENT_REPLY, {"sent", "disputed"}, a_confirm},
-    {"dispute", P_STATEMENT_REPLY, {"sent"}, a_dispute},
-    {"report", P_STATEMENT_REPLY, {"confirmed", "disputed"}, a_report},
+static int event(struct doc_act *x, struct osb_err *e)
+{
+    const struct doc_type *t = x->kind->type;
+    return flow_doc_event(x->c, e, "statement_events", "statement",
+                          ((struct sdoc *)x->doc)->s.number, t->actions[x->action].name,
+                          doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
+}
+
+static const doc_run_fn run[] = {[DZA_SEND] = a_send,
+                                 [DZA_CONFIRM] = a_confirm,
+                                 [DZA_DISPUTE] = a_dispute,
+                                 [DZA_REPORT] = a_report};
+
+static const struct doc_kind statement_kind = {
+    .type = &statement_doc,
+    .load = load,
+    .free = sfree,
+    .state = sstate,
+    .version = sversion,
+    .who = who,
+    .run = run,
+    .save = save,
+    .event = event,
+    .json = answer,
 };
 
 int statement_doc_act(struct ctx *c, const char *number, const char *action, json_t *body,
                       json_t **out, struct osb_err *e)
 {
+    return doc_act(c, &statement_kind, number, action, body, out, e);
+}
+
+int statement_doc_get_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    return doc_get(c, &statement_kind, number, out, e);
+}
+
+int statement_doc_get(struct ctx *c, const char *number, const char *format,
+                      struct statement_out *out, struct osb_err *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *fmt = format ? format : "json";
+    if (strcmp(fmt, "json") && strcmp(fmt, "pdf") && strcmp(fmt, "xlsx"))
+        return err_bad(e, "format", "format is json, pdf or xlsx");
+    if (strcmp(fmt, "json") == 0)
+        return statement_doc_get_json(c, number, &out->json, e);
+    void *p = NULL;
+    int rc = load(c, number, &p, e);
+    if (rc <= 0)
+        return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);
+    const struct statement_doc *s = &((struct sdoc *)p)->s;
+    size_t n = json_array_size(s->entries), i;
+    struct stmt_item *items = xcalloc(n ? n : 1, sizeof *items);
+    json_t *it;
+    json_array_foreach(s->entries, i, it) items[i] = (struct stmt_item){
+        jstr(it, "date"),      jstr(it, "kind"),       jstr(it, "document"),   jstr(it, "order"),
+        jint(it, "debit_fen"), jint(it, "credit_fen"), jint(it, "balance_fen")};
+    /* the generation date, in the company zone */
+    char generated[11], created[32];
+    ts_format_rfc3339(s->created_at, c->cfg->tz_min, created);
+    snprintf(generated, sizeof generated, "%.10s", created);
+    struct stmt_doc d = {"",
+                         s->customer,
+                         s->customer_name,
+                         s->period_from,
+                         s->period_to,
+                         generated,
+                         is(s->kind, "monthly") ? "account_month" : "calendar",
+                         s->opening_fen,
+                         s->debits_fen,
+                         s->credits_fen,
+                         s->closing_fen,
+                         0,
+                         0,
+                         items,
+                         n};
+    bool pdf = strcmp(fmt, "pdf") == 0;
+    rc = pdf ? report_statement_pdf(&d, &out->raw, &out->raw_len, e)
+             : report_statement_xlsx(&d, &out->raw, &out->raw_len, e);
+    out->raw_type = pdf ? "application/pdf"
+                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    free(items);
+    sfree(p);
+    return rc;
+}
+
+static const char *const kinds[] = {"monthly", "semiannual", "adhoc", NULL};
+static const char *const responses[] = {"pending", "confirmed", "disputed", NULL};
+
+static int one_of(const char *v, const char *const *set, const char *field, struct osb_err *e)
+{
+    if (!v)
+        return 0;
+    for (const char *const *p = set; *p; p++)
+        if (strcmp(*p, v) == 0)
+            return 0;
+    return err_bad(e, field, "unknown %s '%s'", field, v);
+}
+
+int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_t **out,
+                       struct osb_err *e)
+{
     *out = NULL;
-    size_t ai = 0;
-    while (ai < sizeof actions / sizeof actions[0] && strcmp(actions[ai].name, action))
-        ai++;
-    if (ai == sizeof actions / sizeof actions[0])
-        return err_set(e, ERR_NOT_FOUND, "no statement action '%s'", action);
-    if (!json_is_object(body))
-        return err_bad(e, NULL, "the body must be a JSON object");
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v)
-    {
-        if (strcmp(k, "comment") && strcmp(k, "difference_fen") && strcmp(k, "difference_note"))
-            return err_bad(e, k, "unknown field '%s'", k);
-    }
-    json_t *cm = json_object_get(body, "comment");
-    if (cm && !json_is_string(cm) && !json_is_null(cm))
-        return err_bad(e, "comment", "comment must be a string");
-    json_t *s = NULL;
-    int rc = db_row(c->db, e, &s,
-                    "SELECT number, customer, state, response, version FROM statements"
-                    " WHERE number = ?",
-                    "s", number);
-    if (rc < 0)
+    if (one_of(q->kind, kinds, "kind", e) < 0 ||
+        one_of(q->response, responses, "response", e) < 0 ||
+        doc_state_filter(&statement_doc, q->state, e) < 0)
         return -1;
-    struct order_customer cu;
-    if (rc == 0 || store_order_customer(c->db, e, jstr(s, "customer"), &cu) != 1) {
-        json_decref(s);
-        return err_ok(e) ? err_set(e, ERR_NOT_FOUND, "no statement '%s'", number) : -1;
-    }
-    rc = -1;
-    int sees = scope_money_sees(c, cu.code, e);
-    if (sees <= 0) {
-        if (sees == 0)
-            err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);
-        goto out;
-    }
-    struct sact x = {c, number, s, &cu, body, ""};
-    char from[16];
-    snprintf(from, sizeof from, "%s", jstr(s, "state"));
-    if (flow_need(c, actions[ai].perm, e) < 0)
-        goto out;
-    bool ok = false;
-    for (size_t i = 0; i < 3 && actions[ai].from[i]; i++)
-        ok = ok || strcmp(actions[ai].from[i], from) == 0;
-    if (!ok) {
-        err_state(e, from, "a statement in state %s cannot %s", from, action);
-        goto out;
-    }
-    if (flow_check_version(c, e, jint(s, "version")) < 0 || actions[ai].fn(&x, e) < 0)
-        goto out;
-    if (event(c, number, action, from, x.to, json_string_value(cm), e) < 0)
-        goto out;
-    rc = flow_doc_move(c, e, "statements", "statement", number, action, from, x.to, jint(s, "version"));
-    if (rc == 0)
-        rc = doc_json(c, number, out, e);
-out:
-    json_decref(s);
+    if (!scope_role_reads_money(c->user.role))
+        return err_forbidden(e, "role", "the role %s does not see statements",
+                             role_str(c->user.role));
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    struct statement_filter f = {q->customer, q->kind, q->response, q->state, q->cursor, q->limit};
+    json_t *nums;
+    char *next;
+    if (store_statement_list(c->db, e, &su, &f, &nums, &next) < 0)
+        return -1;
+    int rc = flow_doc_items(c, nums, next, statement_doc_get_json, out, e);
+    json_decref(nums);
+    free(next);
     return rc;
 }
 
@@ -456,36 +474,28 @@ int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *
     date_format(from, fs);
     date_format(to, ts);
     /* Activity in the half-year, or a balance at its end (flows.md §4.5). */
-    json_t *rows = db_rows(c->db, e,
-                           "SELECT l.customer FROM ledger l WHERE l.date <= ?"
-                           " AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.customer ="
-                           " l.customer AND s.kind = 'semiannual' AND s.period_to = ?)"
-                           " GROUP BY l.customer HAVING max(l.date) >= ?"
-                           " OR sum(l.debit_fen - l.credit_fen) <> 0 ORDER BY l.customer",
-                           "sss", ts, ts, fs);
-    if (!rows)
+    json_t *due = store_statement_semiannual_due(c->db, e, fs, ts);
+    if (!due)
         return -1;
     int rc = 0;
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r)
+    json_array_foreach(due, i, r)
     {
+        const char *code = json_string_value(r);
         char number[DOCNO_MAX];
         if (rc == 0)
-            rc = generate(c, jstr(r, "customer"), "semiannual", from, to, "system", number, e);
+            rc = generate(c, code, "semiannual", from, to, "system", number, e);
         if (rc == 0) {
-            char *kam = NULL;
-            rc = db_text(c->db, e, &kam, "SELECT kam FROM customers WHERE code = ?", "s",
-                         jstr(r, "customer")) < 0
-                     ? -1
-                     : 0;
-            if (rc == 0 && kam)
-                rc = notify(c, e, "statement_semiannual", kam, number, NULL,
-                            "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告",
-                            number, jstr(r, "customer"), ts, h == '1' ? "7月15日" : "1月15日");
-            free(kam);
+            struct order_customer cu;
+            int f = store_order_customer(c->db, e, code, &cu);
+            rc = f < 0 ? -1 : 0;
+            if (f == 1 && *cu.kam)
+                rc = notify(c, e, "statement_semiannual", cu.kam, number, NULL,
+                            "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告", number,
+                            code, ts, h == '1' ? "7月15日" : "1月15日");
         }
     }
-    json_decref(rows);
+    json_decref(due);
     return rc < 0 ? -1 : 0;
 }

@@ -23,6 +23,8 @@ int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
 /* GET /statements/{number}?format=json|pdf|xlsx */
 int statement_doc_get(struct ctx *c, const char *number, const char *format,
                       struct statement_out *out, struct osb_err *e);
+/* The JSON answer of one statement, with allowed_actions. */
+int statement_doc_get_json(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 struct statement_doc_query {
     const char *customer, *kind, *response, *state, *cursor;
     int limit;

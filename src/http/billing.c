@@ -52,8 +52,8 @@ int h_payment_create(struct req *r, struct osb_err *e)
 
 int h_payment_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "kind", "limit", "cursor", NULL};
-    struct payment_query q = {req_query(r, "customer"), req_query(r, "kind"),
+    static const char *const allowed[] = {"customer", "kind", "state", "limit", "cursor", NULL};
+    struct payment_query q = {req_query(r, "customer"), req_query(r, "kind"), req_query(r, "state"),
                               req_query(r, "cursor"), 50};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||

@@ -5,11 +5,14 @@
 #include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/instrument.h"
+#include "rules/invoice_request.h"
 #include "rules/order.h"
 #include "rules/osb_issue.h"
 #include "rules/refund.h"
 #include "rules/returns.h"
 #include "rules/shipment.h"
+#include "rules/statement.h"
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
@@ -21,5 +24,8 @@ const struct doc_type *const doc_types[] = {
     &refund_doc,
     &write_off_doc,
     &osb_issue_doc,
+    &invoice_request_doc,
+    &instrument_doc,
+    &statement_doc,
     NULL,
 };

@@ -6,6 +6,8 @@
 
 #include "core/date.h"
 #include "core/money.h"
+#include "core/sb.h"
+#include "store/doc.h"
 
 int store_ledger_append(struct db *db, struct osb_err *e, const struct ledger_post *p)
 {
@@ -45,4 +47,65 @@ json_t *store_aging_params(int32_t as_of, const char *market, const char *region
     json_t *m = market ? json_string(market) : json_null();
     json_t *r = region ? json_string(region) : json_null();
     return json_pack("[ss ss ss ss s Oo Oo]", d0, d0, d30, d30, d60, d60, d90, d90, d0, m, m, r, r);
+}
+
+json_t *store_ledger_entries(struct db *db, struct osb_err *e, const char *customer,
+                             const char *from, const char *to)
+{
+    return db_rows(db, e,
+                   "SELECT seq, date, kind, document, order_no AS \"order\", debit_fen,"
+                   " credit_fen, balance_fen FROM ledger WHERE customer = ?"
+                   " AND (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?)"
+                   " ORDER BY seq",
+                   "sssss", customer, from, from, to, to);
+}
+
+int store_ledger_opening(struct db *db, struct osb_err *e, const char *customer, const char *before,
+                         int64_t *opening)
+{
+    return db_int(db, e, opening,
+                  "SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger WHERE customer = ?"
+                  " AND date < ?",
+                  "ss", customer, before) < 0
+               ? -1
+               : 0;
+}
+
+json_t *store_ledger_period(struct db *db, struct osb_err *e, const char *customer,
+                            const char *from, const char *to, bool with_payment_kind)
+{
+    if (with_payment_kind)
+        return db_rows(db, e,
+                       "SELECT l.seq, l.date, l.kind, l.document, l.order_no AS \"order\","
+                       " l.debit_fen, l.credit_fen,"
+                       " (SELECT p.kind FROM payments p WHERE p.number = l.document)"
+                       " AS payment_kind FROM ledger l WHERE l.customer = ?"
+                       " AND l.date >= ? AND l.date <= ? ORDER BY l.date, l.seq",
+                       "sss", customer, from, to);
+    return db_rows(db, e,
+                   "SELECT seq, date, kind, document, order_no AS \"order\", debit_fen,"
+                   " credit_fen FROM ledger WHERE customer = ? AND date >= ?"
+                   " AND date <= ? ORDER BY date, seq",
+                   "sss", customer, from, to);
+}
+
+int store_customer_name(struct db *db, struct osb_err *e, const char *customer, char **out)
+{
+    *out = NULL;
+    return db_text(db, e, out, "SELECT name FROM customers WHERE code = ?", "s", customer) < 0 ? -1
+                                                                                               : 0;
+}
+
+json_t *store_aging(struct db *db, struct osb_err *e, const struct scope_user *u, int32_t as_of,
+                    const char *market, const char *region)
+{
+    json_t *p = store_aging_params(as_of, market, region);
+    struct sb sql = SB_INIT;
+    sb_add(&sql, STORE_AGING_HEAD);
+    store_scope_sql(u, &sql, p, "cu");
+    sb_add(&sql, STORE_AGING_TAIL);
+    json_t *items = db_rows_a(db, e, sql.buf, p);
+    sb_free(&sql);
+    json_decref(p);
+    return items;
 }
