@@ -10,6 +10,7 @@
 #include "flow/session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct osb_err *e)
@@ -162,7 +163,26 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
     if (step < 0)
         goto out;
     rc = audit(&x, number, version, e);
-    if (rc == 0) {
+    if (rc == 0 && k->answer_saved) {
+        /* The saved aggregate is what a GET would load: answer from it. */
+        rc = k->json(c, doc, out, e);
+        if (rc == 0)
+            doc_answer_actions(c, k, doc, *out);
+        /* OSB_CHECK_ANSWER=1 (the scenario suite sets it): load the document again and log
+           any difference, which the suite's harness counts as a failure. */
+        if (rc == 0 && getenv("OSB_CHECK_ANSWER")) {
+            json_t *again = NULL;
+            struct osb_err e2 = OSB_ERR_INIT;
+            if (doc_get(c, k, number, &again, &e2) == 0 && !json_equal(again, *out)) {
+                char *sa = json_dumps(*out, JSON_SORT_KEYS | JSON_COMPACT);
+                char *sb = json_dumps(again, JSON_SORT_KEYS | JSON_COMPACT);
+                fprintf(stderr, "ANSWER MISMATCH %s %s\nSAVED %s\nLOADED %s\n", number, action, sa, sb);
+                free(sa), free(sb);
+            }
+            json_decref(again);
+            err_clear(&e2);
+        }
+    } else if (rc == 0) {
         /* The answer is read back after the save, as every GET shows it. */
         k->free(doc);
         doc = NULL;

@@ -74,6 +74,10 @@ struct doc_kind {
     int (*event)(struct doc_act *x, struct osb_err *e);
     /* The answer for the aggregate (without allowed_actions: the kernel adds it). */
     int (*json)(struct ctx *c, void *doc, json_t **out, struct osb_err *e);
+    /* True when save leaves the aggregate exactly as the database now holds it (state,
+       version, updated_at, every changed column and line): the action's answer is then built
+       from it instead of loading the document again. */
+    bool answer_saved;
 };
 
 /* POST /<collection>/{number}/{action}: the gate above; *out the updated document. */

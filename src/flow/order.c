@@ -1239,6 +1239,7 @@ static const struct doc_kind kind = {
     .save = ksave,
     .event = kevent,
     .json = kanswer,
+    .answer_saved = true,
 };
 
 int order_act(struct ctx *c, const char *number, const char *action, json_t *body,

@@ -48,21 +48,26 @@ static void token_hash(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+static void user_of(const struct store_user *su, struct user *u)
+{
+    memset(u, 0, sizeof *u);
+    /* Same sizes on both sides (store/session.h mirrors struct user): nothing is cut. */
+    (void)str_copy(u->username, sizeof u->username, su->username);
+    (void)str_copy(u->name, sizeof u->name, su->name);
+    u->role = role_parse(su->role);
+    (void)str_copy(u->market, sizeof u->market, su->market);
+    (void)str_copy(u->region, sizeof u->region, su->region);
+    (void)str_copy(u->manager, sizeof u->manager, su->manager);
+    (void)str_copy(u->proxy_for, sizeof u->proxy_for, su->proxy_for);
+}
+
 int session_load_user(struct db *db, struct osb_err *e, const char *username, struct user *u,
                       bool *active, char **password_hash)
 {
     struct store_user su;
     int rc = store_user_load(db, e, username, password_hash != NULL, &su);
     if (rc == 1) {
-        memset(u, 0, sizeof *u);
-        /* Same sizes on both sides (store/session.h mirrors struct user): nothing is cut. */
-        (void)str_copy(u->username, sizeof u->username, su.username);
-        (void)str_copy(u->name, sizeof u->name, su.name);
-        u->role = role_parse(su.role);
-        (void)str_copy(u->market, sizeof u->market, su.market);
-        (void)str_copy(u->region, sizeof u->region, su.region);
-        (void)str_copy(u->manager, sizeof u->manager, su.manager);
-        (void)str_copy(u->proxy_for, sizeof u->proxy_for, su.proxy_for);
+        user_of(&su, u);
         if (active)
             *active = su.active;
         if (password_hash)
@@ -167,24 +172,18 @@ int session_authenticate(struct ctx *c, const char *token, struct osb_err *e)
         return err_set(e, ERR_UNAUTHENTICATED, "log in first (Authorization: Bearer <token>)");
     char th[65];
     token_hash(token, th);
-    char *username = NULL;
+    struct store_user su;
     int64_t last = 0;
-    int rc = store_session_find(c->db, e, th, &username, &last);
+    int rc = store_session_user(c->db, e, th, &su, &last); /* one read: session and user */
     if (rc < 0)
         return -1;
     ts_t wall = clock_wall();
     int64_t idle = (int64_t)c->cfg->session_idle_hours * TS_PER_HOUR;
-    if (rc == 0 || wall - last > idle) {
-        free(username);
+    if (rc == 0 || wall - last > idle)
         return err_set(e, ERR_UNAUTHENTICATED, "the session has expired or is unknown; log in");
-    }
-    bool active = false;
-    rc = session_load_user(c->db, e, username, &c->user, &active, NULL);
-    free(username);
-    if (rc < 0)
-        return -1;
-    if (rc == 0 || !active)
+    if (!su.active)
         return err_set(e, ERR_UNAUTHENTICATED, "the user is no longer active");
+    user_of(&su, &c->user);
     /* Touch at most once a minute, so reads stay reads. */
     if (wall - last > 60 * TS_PER_SEC) {
         struct osb_err ignore = OSB_ERR_INIT;

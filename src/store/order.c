@@ -418,9 +418,12 @@ int store_order_save(struct db *db, struct osb_err *e, struct order *o, int64_t 
     int rc = db_exec_a(db, e, sql.buf, p);
     sb_free(&sql);
     json_decref(p);
-    if (rc < 0)
+    if (rc < 0 || save_lines(db, e, o, w) < 0)
         return -1;
-    return save_lines(db, e, o, w);
+    /* The aggregate now is what the database holds (the kernel answers from it). */
+    o->version++;
+    o->updated_at = now;
+    return 0;
 }
 
 int store_order_set_credit_check(struct db *db, struct osb_err *e, const char *number,

@@ -8,30 +8,58 @@
 
 #include <string.h>
 
+/* Fills u from columns first.. of q: username, name, role, market, region, manager,
+   proxy_for, active, password_hash. */
+static void user_from(struct dbq *q, int first, bool with_hash, struct store_user *u)
+{
+    /* The columns are bounded by the master-data field tables; a longer value is cut, as the
+       fixed fields of struct user always did. */
+    (void)str_copy(u->username, sizeof u->username, dbq_text(q, first + 0));
+    (void)str_copy(u->name, sizeof u->name, dbq_text(q, first + 1));
+    (void)str_copy(u->role, sizeof u->role, dbq_text(q, first + 2));
+    (void)str_copy(u->market, sizeof u->market, dbq_text(q, first + 3));
+    (void)str_copy(u->region, sizeof u->region, dbq_text(q, first + 4));
+    (void)str_copy(u->manager, sizeof u->manager, dbq_text(q, first + 5));
+    (void)str_copy(u->proxy_for, sizeof u->proxy_for, dbq_text(q, first + 6));
+    u->active = dbq_int(q, first + 7) != 0;
+    if (with_hash)
+        u->password_hash = xstrdup(dbq_text(q, first + 8) ? dbq_text(q, first + 8) : "");
+}
+
+#define USER_COLS                                                                          \
+    "u.username, u.name, u.role, u.market, u.region, u.manager, u.proxy_for, u.active,"    \
+    " u.password_hash"
+
 int store_user_load(struct db *db, struct osb_err *e, const char *username, bool with_hash,
                     struct store_user *u)
 {
     memset(u, 0, sizeof *u);
+    struct dbq *q =
+        db_query(db, e, "SELECT " USER_COLS " FROM users u WHERE u.username = ?", "s", username);
+    if (!q)
+        return -1;
+    int rc = dbq_next(q, e);
+    if (rc == 1)
+        user_from(q, 0, with_hash, u);
+    dbq_end(q);
+    return rc;
+}
+
+int store_session_user(struct db *db, struct osb_err *e, const char *token_hash,
+                       struct store_user *u, int64_t *last_seen)
+{
+    memset(u, 0, sizeof *u);
+    *last_seen = 0;
     struct dbq *q = db_query(db, e,
-                             "SELECT username, name, role, market, region, manager, proxy_for,"
-                             " active, password_hash FROM users WHERE username = ?",
-                             "s", username);
+                             "SELECT s.last_seen, " USER_COLS " FROM sessions s"
+                             " JOIN users u ON u.username = s.username WHERE s.token_hash = ?",
+                             "s", token_hash);
     if (!q)
         return -1;
     int rc = dbq_next(q, e);
     if (rc == 1) {
-        /* The columns are bounded by the master-data field tables; a longer value is cut,
-           as the fixed fields of struct user always did. */
-        (void)str_copy(u->username, sizeof u->username, dbq_text(q, 0));
-        (void)str_copy(u->name, sizeof u->name, dbq_text(q, 1));
-        (void)str_copy(u->role, sizeof u->role, dbq_text(q, 2));
-        (void)str_copy(u->market, sizeof u->market, dbq_text(q, 3));
-        (void)str_copy(u->region, sizeof u->region, dbq_text(q, 4));
-        (void)str_copy(u->manager, sizeof u->manager, dbq_text(q, 5));
-        (void)str_copy(u->proxy_for, sizeof u->proxy_for, dbq_text(q, 6));
-        u->active = dbq_int(q, 7) != 0;
-        if (with_hash)
-            u->password_hash = xstrdup(dbq_text(q, 8) ? dbq_text(q, 8) : "");
+        *last_seen = dbq_int(q, 0);
+        user_from(q, 1, false, u);
     }
     dbq_end(q);
     return rc;
@@ -71,24 +99,6 @@ int store_session_delete(struct db *db, struct osb_err *e, const char *token_has
 {
     int rc = db_exec(db, e, "DELETE FROM sessions WHERE token_hash = ?", "s", token_hash);
     return rc < 0 ? -1 : 0;
-}
-
-int store_session_find(struct db *db, struct osb_err *e, const char *token_hash, char **username,
-                       int64_t *last_seen)
-{
-    *username = NULL;
-    *last_seen = 0;
-    struct dbq *q = db_query(db, e, "SELECT username, last_seen FROM sessions WHERE token_hash = ?",
-                             "s", token_hash);
-    if (!q)
-        return -1;
-    int rc = dbq_next(q, e);
-    if (rc == 1) {
-        *username = xstrdup(dbq_text(q, 0) ? dbq_text(q, 0) : "");
-        *last_seen = dbq_int(q, 1);
-    }
-    dbq_end(q);
-    return rc;
 }
 
 int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash, int64_t at)

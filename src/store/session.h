@@ -28,6 +28,11 @@ struct store_user {
 int store_user_load(struct db *db, struct osb_err *e, const char *username, bool with_hash,
                     struct store_user *u);
 
+/* The session of token_hash and its user in one read: 1 found (u, *last_seen), 0 none,
+   -1 error. */
+int store_session_user(struct db *db, struct osb_err *e, const char *token_hash,
+                       struct store_user *u, int64_t *last_seen);
+
 /* Failed logins from ip at or after since (µs): 0 with *n, -1 error. */
 int store_login_failures(struct db *db, struct osb_err *e, const char *ip, int64_t since,
                          int64_t *n);
@@ -37,9 +42,6 @@ int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, in
 int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
                       const char *username, int64_t at, const char *ip);
 int store_session_delete(struct db *db, struct osb_err *e, const char *token_hash);
-/* The session of a token hash: 1 found (*username malloc'ed, *last_seen), 0 none, -1 error. */
-int store_session_find(struct db *db, struct osb_err *e, const char *token_hash, char **username,
-                       int64_t *last_seen);
 int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash, int64_t at);
 
 #endif
