@@ -84,6 +84,9 @@ int delivery_note_get(struct ctx *c, const char *number, json_t **out, struct os
         }
         json_object_del(dn, "total_fen");
     }
+    /* Every document answer names what the caller may do with it (api.md §5.1): a delivery
+       note has no actions of its own (printing and voiding it are the order's). */
+    json_object_set_new(dn, "allowed_actions", json_array());
     *out = dn;
     return 0;
 }
