@@ -16,7 +16,8 @@
  *                                             // page needs; without it every user may open it
  *                                             // and the API decides what they see
  *     render: (ctx) => node,                  // returns a DOM node (or a promise of one);
- *                                             // ctx = {params, query, user, navigate, can, setQuery}
+ *                                             // ctx = {params, query, user, navigate, can, setQuery,
+ *                                             //        pages, navGroups}
  *     // or, for a plain list, no code at all:
  *     list: { endpoint: '/shipments', columns: [{ key: 'number', label: 'f.number' }, ...],
  *             rowHref: (row) => `/shipments/${row.number}` },
@@ -49,12 +50,7 @@ import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
 
-// ---- the roles (a dictionary for filters and labels; who may do what comes from the server) ----
 
-export const ALL = [
-  'gm', 'sales_director', 'deputy_director', 'ssg_leader', 'csr', 'mm', 'um', 'kam', 'rep',
-  'finance', 'warehouse', 'customer_service', 'marketing', 'auditor', 'admin',
-];
 
 /**
  * What the user may do beyond documents comes from the server (GET /me `can`, from the
@@ -304,6 +300,10 @@ async function render() {
     user,
     navigate,
     can: (a) => can(a, user),
+    // The pages this user may open, and the nav groups, for the home page's tiles (passed in
+    // so that no page module imports this one).
+    pages: PAGES.filter((p) => pageAllowed(p, user)),
+    navGroups: NAV_GROUPS,
     setQuery,
     page: m.page,
   };

@@ -3,7 +3,6 @@
 import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card } from '../lib/ui.js';
-import { PAGES, NAV_GROUPS, pageAllowed } from '../app.js';
 
 export async function homePage(ctx) {
   const u = ctx.user;
@@ -18,10 +17,9 @@ export async function homePage(ctx) {
     ? [u.market, u.region].filter(Boolean).join(' / ') || tEnum('role', u.role)
     : t('home.scope.all');
   const tiles = [];
-  for (const g of NAV_GROUPS) {
-    for (const p of PAGES) {
+  for (const g of ctx.navGroups) {
+    for (const p of ctx.pages) {
       if (p.nav !== g.id || p.id === 'home') continue;
-      if (!pageAllowed(p, u)) continue;
       tiles.push(h('a', { class: 'tile', href: p.path, dataset: { tile: p.id } },
         h('span', { class: 'tile-icon', 'aria-hidden': 'true' }, p.icon || '•'),
         h('span', { class: 'tile-title' }, t(p.title)),

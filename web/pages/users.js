@@ -4,7 +4,7 @@ import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, pageHeader, select, filterBar, pagedList, activeBadge } from '../lib/ui.js';
 import { ref } from '../lib/ref.js';
-import { ALL } from '../app.js';
+import { ALL } from '../lib/roles.js';
 
 export async function usersPage(ctx) {
   const markets = await ref.markets();
