@@ -397,7 +397,7 @@ int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, j
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct invoice_request_filter f = {q->customer, q->state, q->cursor, q->limit};
+    struct invoice_request_filter f = {q->customer, q->state, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_invoice_request_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -157,7 +157,8 @@ int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct 
     *out = NULL;
     if (doc_state_filter(&order_doc, q->state, e) < 0)
         return -1;
-    struct store_order_filter f = {q->state, q->customer, q->market, q->cursor, 0, 0, q->limit};
+    struct store_order_filter f = {q->state, q->customer, q->market, q->cursor, 0, 0, q->limit,
+                                   q->q};
     date_t d;
     if (q->from) {
         if (!date_parse(q->from, &d))

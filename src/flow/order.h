@@ -18,6 +18,7 @@ int order_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e
 struct order_query {
     const char *state, *customer, *market, *from, *to, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct osb_err *e);
 

@@ -394,7 +394,7 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct payment_filter f = {q->customer, q->kind, q->state, q->cursor, q->limit};
+    struct payment_filter f = {q->customer, q->kind, q->state, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_payment_list(c->db, e, &su, &f, &nums, &next) < 0)

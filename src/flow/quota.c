@@ -25,11 +25,11 @@ static const struct record_def quota_def = {"quotas", "id", "quota", quota_field
 
 /* Rows matching cond (with params) in the caller's scope (store/quota.c). */
 static json_t *quota_rows(struct ctx *c, struct osb_err *e, const char *cond, json_t *params,
-                          const char *order, int limit)
+                          const char *q, const char *order, int limit)
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    return store_quota_rows(c->db, e, &su, cond, params, order, limit);
+    return store_quota_rows(c->db, e, &su, cond, params, q, order, limit);
 }
 
 /* One quota as the caller may see it: 404 when missing or outside scope. */
@@ -37,7 +37,7 @@ int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     json_t *params = json_pack("[I]", (json_int_t)id);
-    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL, 0);
+    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL, NULL, 0);
     json_decref(params);
     if (!rows)
         return -1;
@@ -133,7 +133,7 @@ done:
 }
 
 int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
-               const char *region, int limit, const char *cursor, json_t **out,
+               const char *region, const char *q, int limit, const char *cursor, json_t **out,
                struct osb_err *e)
 {
     enum role r = c->user.role;
@@ -155,7 +155,7 @@ int quota_list(struct ctx *c, const char *period, const char *sku, const char *c
                                " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)"
                                " AND (? IS NULL OR (q.period, q.sku, coalesce(q.region, ''),"
                                " coalesce(q.customer, '')) > (?, ?, ?, ?))",
-                               params,
+                               params, q,
                                "q.period, q.sku, coalesce(q.region, ''), coalesce(q.customer, '')",
                                limit + 1);
     json_decref(params);

@@ -135,5 +135,6 @@ int store_instrument_list(struct db *db, struct osb_err *e, const struct scope_u
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.kind", f->kind);
     store_filter_eq(&sql, a, "i.received_by", f->received_by);
+    store_filter_q(&sql, a, f->q, "i.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "i.number", f->cursor, f->limit, numbers, next);
 }

@@ -246,5 +246,6 @@ int store_invoice_request_list(struct db *db, struct osb_err *e, const struct sc
     store_scope_sql(u, &sql, a, "cu");
     store_filter_eq(&sql, a, "k.customer", f->customer);
     store_filter_in(&sql, a, "k.state", f->state);
+    store_filter_q(&sql, a, f->q, "k.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "k.number", f->cursor, f->limit, numbers, next);
 }

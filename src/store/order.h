@@ -99,6 +99,7 @@ struct store_order_filter {
     const char *states, *customer, *market, *cursor;
     int64_t from_ts, to_ts; /* 0: no bound */
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                      const struct store_order_filter *f, json_t **numbers, char **next);

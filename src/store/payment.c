@@ -125,5 +125,6 @@ int store_payment_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_eq(&sql, a, "p.customer", f->customer);
     store_filter_eq(&sql, a, "p.kind", f->kind);
     store_filter_in(&sql, a, "p.state", f->state);
+    store_filter_q(&sql, a, f->q, "p.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "p.number", f->cursor, f->limit, numbers, next);
 }

@@ -7,6 +7,7 @@
  * qty + transfers in − transfers out − used for a region row (entities §4).
  */
 #include "store/quota.h"
+#include "store/doc.h"
 
 #include "core/sb.h"
 
@@ -209,7 +210,8 @@ static const char *scope_sql(const struct scope_user *u, json_t *params)
 }
 
 json_t *store_quota_rows(struct db *db, struct osb_err *e, const struct scope_user *u,
-                         const char *cond, json_t *params, const char *order, int limit)
+                         const char *cond, json_t *params, const char *q, const char *order,
+                         int limit)
 {
     json_t *all = json_array();
     json_array_extend(all, params);
@@ -218,6 +220,13 @@ json_t *store_quota_rows(struct db *db, struct osb_err *e, const struct scope_us
     sb_addf(&sql, "%s WHERE (%s)", quota_select, cond);
     if (scope)
         sb_addf(&sql, " AND (%s)", scope);
+    if (q && *q) {
+        /* A quota has no number: its SKU, and the customer of a customer row. */
+        sb_add(&sql, " AND q.id IN (SELECT qq.id FROM quotas qq LEFT JOIN customers cu"
+                     " ON cu.code = qq.customer WHERE 1=1");
+        store_filter_q(&sql, all, q, "qq.sku", "cu", NULL, NULL);
+        sb_add(&sql, ")");
+    }
     if (order)
         sb_addf(&sql, " ORDER BY %s", order);
     if (limit > 0) {

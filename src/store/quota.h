@@ -47,9 +47,11 @@ char *store_quota_regions_with(struct db *db, const char *period, const char *sk
 /* Quota rows with used, remaining and approved (customer rows) or transferred (region rows):
    cond is an SQL condition on q written by the caller as a literal, with its params; limited
    to u's scope (numbering-and-rules §4); order (a literal, NULL: any); at most limit rows
-   (0: all). */
+   (0: all); q (NULL: none) keeps the rows whose SKU, customer code or customer name holds q
+   (api.md §5.1, store_filter_q). */
 json_t *store_quota_rows(struct db *db, struct osb_err *e, const struct scope_user *u,
-                         const char *cond, json_t *params, const char *order, int limit);
+                         const char *cond, json_t *params, const char *q, const char *order,
+                         int limit);
 /* The region row of period/sku/region, with its remaining figure: 1, 0 none, -1 error. */
 int store_quota_region_row(struct db *db, struct osb_err *e, const char *period, const char *sku,
                            const char *region, json_t **row);

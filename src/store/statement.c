@@ -163,5 +163,6 @@ int store_statement_list(struct db *db, struct osb_err *e, const struct scope_us
     store_filter_eq(&sql, a, "s.kind", f->kind);
     store_filter_eq(&sql, a, "s.response", f->response);
     store_filter_in(&sql, a, "s.state", f->state);
+    store_filter_q(&sql, a, f->q, "s.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "s.number", f->cursor, f->limit, numbers, next);
 }
