@@ -69,7 +69,10 @@ static int bstate(const void *p)
 {
     return backorder_state_parse(((const struct bdoc *)p)->b.state);
 }
-static int64_t bversion(const void *p) { return ((const struct bdoc *)p)->b.version; }
+static int64_t bversion(const void *p)
+{
+    return ((const struct bdoc *)p)->b.version;
+}
 
 /* Beyond the matrix (schedule: csr, ssg_leader; cancel: ssg_leader, all within scope): a
    backorder already scheduled on a shipment is not scheduled twice (409, so allowed_actions
@@ -98,8 +101,8 @@ static int view(struct ctx *c, const char *number, json_t **out, struct osb_err 
     int rc = store_backorder_view(c->db, e, number, &b);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no backorder '%s'", number);
-    static const char *const times[] = {"notified_at", "cancelled_at", "fulfilled_at",
-                                        "created_at", "updated_at"};
+    static const char *const times[] = {"notified_at", "cancelled_at", "fulfilled_at", "created_at",
+                                        "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         flow_ts(c, b, times[i]);
     *out = b;
@@ -183,8 +186,8 @@ static int a_schedule(struct doc_act *x, struct osb_err *e)
     struct bdoc *d = x->doc;
     struct backorder *b = &d->b;
     char fh[DOCNO_MAX];
-    if (shipment_create_for_backorder(x->c, &d->o, b->number, b->line_no, b->sku, b->qty_open,
-                                      fh, e) < 0)
+    if (shipment_create_for_backorder(x->c, &d->o, b->number, b->line_no, b->sku, b->qty_open, fh,
+                                      e) < 0)
         return -1;
     snprintf(b->scheduled, sizeof b->scheduled, "%s", fh);
     b->dirty |= BOD_SCHEDULED;
@@ -195,8 +198,8 @@ static int a_schedule(struct doc_act *x, struct osb_err *e)
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct bdoc *d = x->doc;
-    if (store_backorder_save(x->c->db, e, &d->b, doc_state_str(&backorder_doc, x->to),
-                             x->c->now) < 0)
+    if (store_backorder_save(x->c->db, e, &d->b, doc_state_str(&backorder_doc, x->to), x->c->now) <
+        0)
         return -1;
     /* A cancelled backorder may have been the order's last open item. */
     return x->action == BA_CANCEL ? shipment_close_order_if_done(x->c, d->o.number, e) : 0;

@@ -174,8 +174,8 @@ int instrument_list(struct ctx *c, const struct instrument_query *q, json_t **ou
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct instrument_filter f = {q->customer,    q->state,  q->kind,
-                                  q->received_by, q->cursor, q->limit, q->q};
+    struct instrument_filter f = {q->customer, q->state, q->kind, q->received_by,
+                                  q->cursor,   q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_instrument_list(c->db, e, &su, &f, &nums, &next) < 0)

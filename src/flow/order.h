@@ -23,8 +23,8 @@ struct order_query {
 int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct osb_err *e);
 
 /* POST /orders/{number}/{action}; 404 for an unknown action. */
-int order_act(struct ctx *c, const char *number, const char *action, json_t *body,
-              json_t **out, struct osb_err *e);
+int order_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+              struct osb_err *e);
 
 /* Rule 5-7: re-runs CC for each of the customer's prepay_required orders (oldest accept first)
    after its money changed; an order that now passes moves to pending_approval. Called by the

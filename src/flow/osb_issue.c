@@ -41,8 +41,9 @@ int osb_department_heads(struct ctx *c, const char *department, json_t *out, str
    explanation_due_working_days, default 1). */
 static ts_t explanation_due(struct ctx *c, const struct calendar *cal)
 {
-    struct deadline_rule r = {DL_NEXT_WORKING_DAY,
-                              settings_int(c->db, "explanation_due_working_days", 1, SETTINGS_INT_MAX), 0};
+    struct deadline_rule r = {
+        DL_NEXT_WORKING_DAY,
+        settings_int(c->db, "explanation_due_working_days", 1, SETTINGS_INT_MAX), 0};
     return deadline_at(cal, &r, c->now);
 }
 
@@ -126,10 +127,11 @@ static int insert_issue(struct ctx *c, const struct calendar *cal, const char *s
     }
     if (o->also_notify)
         json_array_foreach(o->also_notify, i, u) store_osb_add_user(told, json_string_value(u));
-    char dl[32], duet[32];
+    char duet[32];
     human_time(c, w.due_explanation_by, duet);
     struct sb sub = SB_INIT;
     if (o->deadline) {
+        char dl[32];
         human_time(c, o->deadline, dl);
         sb_addf(&sub, "OSB问题%s：%s（%s，期限%s），请于%s前书面说明", number,
                 o->description ? o->description : o->rule, o->document ? o->document : "-", dl,
@@ -279,8 +281,8 @@ static bool names(const struct osb_issue *w, const char *user)
 }
 
 /* Beyond the matrix: explain only by a user the entry names, or by the SSG leader. */
-static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
-               struct osb_err *e)
+static int kind_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+                    struct osb_err *e)
 {
     (void)c;
     const struct wdoc *d = p;
@@ -505,7 +507,7 @@ static const struct doc_kind kind = {
     .free = wfree,
     .state = wstate,
     .version = wversion,
-    .who = who,
+    .who = kind_who,
     .check = check,
     .run = run,
     .save = save,

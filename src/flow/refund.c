@@ -291,10 +291,11 @@ json_t *refund_str(const char *s)
 json_t *refund_timeline_json(struct ctx *c, const char *number, struct osb_err *e)
 {
     json_t *tl = store_refund_timeline(c->db, e, number);
-    size_t i;
-    json_t *it;
-    if (tl)
+    if (tl) {
+        size_t i;
+        json_t *it;
         json_array_foreach(tl, i, it) flow_ts(c, it, "at");
+    }
     return tl;
 }
 

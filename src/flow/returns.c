@@ -210,8 +210,9 @@ static int credit_notes(struct ctx *c, struct rdoc *d, json_t *cns, struct osb_e
                 }
                 if (f == 0)
                     continue;
-                int64_t take = rem < left[j] ? rem : left[j];
-                int64_t q = take == rem ? qrem : (price > 0 ? take / price : 0);
+                bool all = rem <= left[j]; /* this invoice takes all that is left */
+                int64_t take = all ? rem : left[j];
+                int64_t q = all ? qrem : (price > 0 ? take / price : 0);
                 cl[j * nn + cnt[j]++] = (struct cn_line){(int)il, l->sku, l->batch, q, price, take};
                 left[j] -= take;
                 rem -= take;

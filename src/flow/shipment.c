@@ -76,8 +76,14 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     return 1;
 }
 
-static int sstate(const void *p) { return ((const struct sdoc *)p)->s.state; }
-static int64_t sversion(const void *p) { return ((const struct sdoc *)p)->s.version; }
+static int sstate(const void *p)
+{
+    return ((const struct sdoc *)p)->s.state;
+}
+static int64_t sversion(const void *p)
+{
+    return ((const struct sdoc *)p)->s.version;
+}
 
 static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                struct osb_err *e)
@@ -195,8 +201,8 @@ char *shipment_describe(struct ctx *c, const char *sku, int64_t qty, struct osb_
 
 /* Opens a backorder for qty of line line_no (sku) of order o, short on shipment: notifies the
    UM and the customer and adds the remark to the delivery note. */
-static int backorder_open(struct ctx *c, const struct order *o, const char *shipment,
-                          int line_no, const char *sku, int64_t qty, struct osb_err *e)
+static int backorder_open(struct ctx *c, const struct order *o, const char *shipment, int line_no,
+                          const char *sku, int64_t qty, struct osb_err *e)
 {
     struct backorder b = {.line_no = line_no, .qty = qty, .qty_open = qty};
     snprintf(b.order_no, sizeof b.order_no, "%s", o->number);
@@ -527,7 +533,7 @@ static int a_check(struct doc_act *a, struct osb_err *e)
     for (size_t li = 0; li < x->s.nlines; li++) {
         struct shipment_line *l = &x->s.lines[li];
         int64_t picked = store_alloc_total(l->picks), counted = picked;
-        const char *kind = NULL, *note = NULL;
+        const char *disc_kind = NULL, *note = NULL;
         size_t i;
         json_t *bl;
         json_array_foreach(arr, i, bl)
@@ -560,7 +566,7 @@ static int a_check(struct doc_act *a, struct osb_err *e)
                                    json_string_value(d));
                     goto out;
                 }
-                kind = *k;
+                disc_kind = *k;
             }
             json_t *nt = json_object_get(bl, "note");
             if (nt && !json_is_null(nt)) {
@@ -577,9 +583,9 @@ static int a_check(struct doc_act *a, struct osb_err *e)
         }
         /* The shipped-vs-ordered mismatch is recorded whatever the body says. */
         if (counted < l->qty_requested)
-            kind = is(kind, "pick_error") ? "pick_error" : "shortage";
-        else if (!kind || strcmp(kind, "shortage") == 0)
-            kind = "none";
+            disc_kind = is(disc_kind, "pick_error") ? "pick_error" : "shortage";
+        else if (!disc_kind || strcmp(disc_kind, "shortage") == 0)
+            disc_kind = "none";
         struct pick_lot *pl = xcalloc(json_array_size(l->picks) + 1, sizeof *pl);
         json_t *it;
         json_array_foreach(l->picks, i, it) pl[i].pick = jint(it, "qty");
@@ -592,14 +598,14 @@ static int a_check(struct doc_act *a, struct osb_err *e)
         l->picks = picks;
         l->has_counted = true;
         l->qty_counted = counted;
-        snprintf(l->discrepancy, sizeof l->discrepancy, "%s", kind);
+        snprintf(l->discrepancy, sizeof l->discrepancy, "%s", disc_kind);
         if (note)
             snprintf(l->note, sizeof l->note, "%s", note);
-        if (strcmp(kind, "none") != 0)
+        if (strcmp(disc_kind, "none") != 0)
             json_array_append_new(disc, json_pack("{si ss sI sI ss}", "line", l->line_no, "sku",
                                                   l->sku, "qty_requested",
                                                   (json_int_t)l->qty_requested, "qty_counted",
-                                                  (json_int_t)counted, "discrepancy", kind));
+                                                  (json_int_t)counted, "discrepancy", disc_kind));
     }
     json_object_set(a->audit_after, "discrepancies", disc);
     x->s.checked_at = a->c->now;
@@ -693,12 +699,11 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
         /* A shipment that fills a backorder keeps its remainder on that backorder (flows.md
            §3.3: no second backorder); any other short line opens one. */
         if (!s->backorder[0] && l->qty_shipped < l->qty_requested &&
-            backorder_open(c, o, s->number, l->line_no, l->sku,
-                           l->qty_requested - l->qty_shipped, e) < 0)
+            backorder_open(c, o, s->number, l->line_no, l->sku, l->qty_requested - l->qty_shipped,
+                           e) < 0)
             goto fail;
     }
-    if (s->backorder[0] &&
-        backorder_shipment_done(c, o, s->backorder, s->number, total, e) < 0)
+    if (s->backorder[0] && backorder_shipment_done(c, o, s->backorder, s->number, total, e) < 0)
         goto fail;
     json_object_set_new(a->audit_after, "shipped", shipped);
     shipped = NULL;
@@ -716,10 +721,9 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
     if (notify(c, e, "shipment_dispatched", o->csr, s->number, NULL,
                "发运单%s（订单%s）已发运：%s，运单号%s，托运站%s，预计%s前到货", s->number,
                o->number, s->carrier, s->waybill, s->station, due) < 0 ||
-        (!is(o->um, o->csr) &&
-         notify(c, e, "shipment_dispatched", o->um, s->number, NULL,
-                "订单%s已发运（发运单%s，%s运单号%s），发运清单见发运单", o->number, s->number,
-                s->carrier, s->waybill) < 0) ||
+        (!is(o->um, o->csr) && notify(c, e, "shipment_dispatched", o->um, s->number, NULL,
+                                      "订单%s已发运（发运单%s，%s运单号%s），发运清单见发运单",
+                                      o->number, s->number, s->carrier, s->waybill) < 0) ||
         notify(c, e, "shipment_dispatched", cust, s->number, NULL,
                "您的订单%s已发运：%s运单号%s，托运站%s，预计%s前到达", o->number, s->carrier,
                s->waybill, s->station, due) < 0)
@@ -769,9 +773,9 @@ static int a_track(struct doc_act *a, struct osb_err *e)
         x->s.new_tracking = json_array();
     json_array_append_new(x->s.new_tracking,
                           json_pack("{sI ss ss? ss ss? ss sI}", "at", (json_int_t)at, "status",
-                                    status, "location", jstr(n, "location"), "source", src,
-                                    "note", jstr(n, "note"), "recorded_by",
-                                    a->c->user.username, "recorded_at", (json_int_t)a->c->now));
+                                    status, "location", jstr(n, "location"), "source", src, "note",
+                                    jstr(n, "note"), "recorded_by", a->c->user.username,
+                                    "recorded_at", (json_int_t)a->c->now));
     json_object_set_new(
         a->audit_after, "tracking",
         json_pack("{ss ss? ss}", "status", status, "location", jstr(n, "location"), "source", src));
@@ -826,8 +830,8 @@ static int a_deliver(struct doc_act *a, struct osb_err *e)
     x->s.dirty |= SHD_DELIVERED;
     json_object_set(a->audit_after, "pod", x->s.pod);
     rc = notify(c, e, "shipment_delivered", x->o.csr, x->s.number, NULL,
-                "发运单%s（订单%s）已签收：%s，%s", x->s.number, x->o.number,
-                jstr(n, "signed_by"), ats);
+                "发运单%s（订单%s）已签收：%s，%s", x->s.number, x->o.number, jstr(n, "signed_by"),
+                ats);
 out:
     json_decref(n);
     return rc < 0 ? -1 : 0;
@@ -865,8 +869,7 @@ out:
 static int save(struct doc_act *a, struct osb_err *e)
 {
     struct sdoc *x = a->doc;
-    if (store_shipment_save(a->c->db, e, &x->s, doc_state_str(&shipment_doc, a->to),
-                            a->c->now) < 0)
+    if (store_shipment_save(a->c->db, e, &x->s, doc_state_str(&shipment_doc, a->to), a->c->now) < 0)
         return -1;
     /* BC1: the invoice of this dispatch reads the shipped quantities just saved. */
     if (x->dispatched && billing_on_dispatch(a->c, x->s.number, e) < 0)
@@ -879,11 +882,10 @@ static int event(struct doc_act *a, struct osb_err *e)
     struct sdoc *x = a->doc;
     if (a->comment)
         json_object_set_new(a->audit_after, "comment", json_string(a->comment));
-    return store_shipment_event(a->c->db, e, x->s.number, a->c->now,
-                                shipment_step((enum shipment_action)a->action),
-                                shipment_doc.actions[a->action].name, a->c->user.username,
-                                doc_state_str(&shipment_doc, a->from),
-                                doc_state_str(&shipment_doc, a->to), a->comment);
+    return store_shipment_event(
+        a->c->db, e, x->s.number, a->c->now, shipment_step((enum shipment_action)a->action),
+        shipment_doc.actions[a->action].name, a->c->user.username,
+        doc_state_str(&shipment_doc, a->from), doc_state_str(&shipment_doc, a->to), a->comment);
 }
 
 /* The kernel checks the comment's type and byte length; a comment is also text without

@@ -449,8 +449,8 @@ int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct statement_filter f = {q->customer, q->kind, q->response, q->state, q->cursor, q->limit,
-                                 q->q};
+    struct statement_filter f = {q->customer, q->kind,  q->response, q->state,
+                                 q->cursor,   q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_statement_list(c->db, e, &su, &f, &nums, &next) < 0)

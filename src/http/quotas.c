@@ -32,9 +32,9 @@ int h_quota_list(struct req *r, struct osb_err *e)
     json_t *out;
     int limit;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0 ||
-        quota_list(&r->ctx, req_query(r, "period"), req_query(r, "sku"),
-                   req_query(r, "customer"), req_query(r, "region"), req_query(r, "q"), limit,
-                   req_query(r, "cursor"), &out, e) < 0)
+        quota_list(&r->ctx, req_query(r, "period"), req_query(r, "sku"), req_query(r, "customer"),
+                   req_query(r, "region"), req_query(r, "q"), limit, req_query(r, "cursor"), &out,
+                   e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -32,8 +32,14 @@ static atomic_long req_counter;
 static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 
-static void close_thread_db(void *db) { db_close(db); }
-static void make_db_key(void) { pthread_key_create(&db_key, close_thread_db); }
+static void close_thread_db(void *db)
+{
+    db_close(db);
+}
+static void make_db_key(void)
+{
+    pthread_key_create(&db_key, close_thread_db);
+}
 
 struct db *server_db(struct osb_err *e)
 {
@@ -79,8 +85,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t
 {
     char *txt = json_dumps(body, JSON_COMPACT);
     size_t len = strlen(txt);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     add_common_headers(resp);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -88,8 +93,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t
     return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code,
-                                  const char *fmt, const char *arg)
+static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code, const char *fmt,
+                                  const char *arg)
 {
     struct osb_err e = OSB_ERR_INIT;
     err_set(&e, code, fmt, arg);
@@ -109,10 +114,16 @@ static const char *mime_of(const char *path)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-        {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".map", "application/json"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".map", "application/json"},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(dot, types[i].ext) == 0)
@@ -179,10 +190,10 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
    [A-Za-z0-9._-], so the name needs no quoting beyond the quotes. */
 static bool download_name(const struct req *r, char *out, size_t n)
 {
-    const char *ext = strstr(r->raw_type, "pdf")         ? ".pdf"
-                      : strstr(r->raw_type, "sheet")     ? ".xlsx"
-                      : strstr(r->raw_type, "text/csv")  ? ".csv"
-                                                         : NULL;
+    const char *ext = strstr(r->raw_type, "pdf")        ? ".pdf"
+                      : strstr(r->raw_type, "sheet")    ? ".xlsx"
+                      : strstr(r->raw_type, "text/csv") ? ".csv"
+                                                        : NULL;
     if (!ext || r->nparams < 1)
         return false;
     const char *code = r->params[0];
@@ -225,15 +236,13 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
         if (!r->json) {
             char msg[200];
-            snprintf(msg, sizeof msg, "the body is not valid JSON: %s (line %d)", je.text,
-                     je.line);
+            snprintf(msg, sizeof msg, "the body is not valid JSON: %s (line %d)", je.text, je.line);
             return send_error(conn, ERR_BAD_REQUEST, "%s", msg);
         }
         if (!json_is_object(r->json))
             return send_error(conn, ERR_BAD_REQUEST, "the body must be a JSON object", NULL);
     }
-    if ((cs->rt->flags & R_RAW) && r->content_type &&
-        strncmp(r->content_type, "text/csv", 8) != 0)
+    if ((cs->rt->flags & R_RAW) && r->content_type && strncmp(r->content_type, "text/csv", 8) != 0)
         return send_error(conn, ERR_BAD_REQUEST, "send the file as text/csv", NULL);
     r->ctx.db = server_db(&e);
     if (!r->ctx.db) {
@@ -270,8 +279,8 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)cls, (void)version;
     static const char api[] = "/api/v1";
@@ -306,8 +315,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!*r->path)
             r->path = "/";
         cs->rt = router_match(method, r->path, r, &cs->path_known);
-        cs->limit = (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit
-                                                        : g_server->body_limit;
+        cs->limit =
+            (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit : g_server->body_limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > cs->limit)
             cs->too_large = true;
@@ -402,14 +411,13 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
        `osb serve` bind the same port and silently split the requests between two databases.
        MHD's default SO_REUSEADDR still allows an immediate restart. */
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
+        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(256 * 1024), MHD_OPTION_END);
     if (!d)
-        return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host,
-                       port);
+        return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host, port);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);

@@ -130,8 +130,8 @@ int store_contract_save(struct db *db, struct osb_err *e, struct contract *k, co
 
 json_t *store_contract_orders(struct db *db, struct osb_err *e, const char *number)
 {
-    json_t *rows = db_rows(db, e, "SELECT number FROM orders WHERE contract = ? ORDER BY id",
-                           "s", number);
+    json_t *rows =
+        db_rows(db, e, "SELECT number FROM orders WHERE contract = ? ORDER BY id", "s", number);
     if (!rows)
         return NULL;
     json_t *nums = json_array();

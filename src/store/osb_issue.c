@@ -119,15 +119,16 @@ static int load_people(struct db *db, struct osb_err *e, struct osb_issue *w)
 
 void store_osb_issue_release(struct osb_issue *w)
 {
-    char **s[] = {&w->document,     &w->customer,
-                  &w->market,       &w->description,
-                  &w->explanation,  &w->cause,
-                  &w->explained_by, &w->resolution,
-                  &w->resolved_by,  &w->completed_by_action,
-                  &w->meeting_month};
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
-        free(*s[i]);
-        *s[i] = NULL;
+    char **owned[] = {&w->document,     &w->customer,
+                      &w->market,       &w->description,
+                      &w->explanation,  &w->cause,
+                      &w->explained_by, &w->resolution,
+                      &w->resolved_by,  &w->completed_by_action,
+                      &w->meeting_month};
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+        char **field = owned[i];
+        free(*field);
+        *field = NULL;
     }
     json_decref(w->responsible);
     json_decref(w->notified);

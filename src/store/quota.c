@@ -15,9 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
-                      const char *customer, const char *region, const char *const *skus,
-                      size_t n, struct quota_facts *f)
+int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *customer,
+                      const char *region, const char *const *skus, size_t n, struct quota_facts *f)
 {
     memset(f, 0, n * sizeof *f);
     if (n == 0)
@@ -31,9 +30,9 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
         json_array_append_new(p, json_integer((json_int_t)i));
         json_array_append_new(p, json_string(skus[i]));
     }
-    json_t *tail = json_pack("[ssssssssssssssss]", period, customer, period, region, period,
-                             region, period, region, period, customer, period, region, period,
-                             customer, period, customer);
+    json_t *tail =
+        json_pack("[ssssssssssssssss]", period, customer, period, region, period, region, period,
+                  region, period, customer, period, region, period, customer, period, customer);
     json_array_extend(p, tail);
     json_decref(tail);
     sb_add(&sql,
@@ -63,9 +62,9 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
         return -1;
     size_t k;
     json_t *r;
-    json_array_foreach(rows, k, r) {
-        static const char *const col[9] = {"i",  "cq", "rq", "tin", "tout",
-                                           "uc", "ur", "ap", "apu"};
+    json_array_foreach(rows, k, r)
+    {
+        static const char *const col[9] = {"i", "cq", "rq", "tin", "tout", "uc", "ur", "ap", "apu"};
         json_t *v[9];
         for (size_t j = 0; j < 9; j++)
             v[j] = json_object_get(r, col[j]);
@@ -89,8 +88,7 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
 }
 
 int store_quota_uses(struct db *db, struct osb_err *e, const char *period, const char *customer,
-                     const char *region, const char *document, const struct quota_use *u,
-                     size_t n)
+                     const char *region, const char *document, const struct quota_use *u, size_t n)
 {
     if (n == 0)
         return 0;
@@ -129,10 +127,9 @@ char *store_quota_regions_with(struct db *db, const char *period, const char *sk
     struct sb s = SB_INIT;
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r) if (json_integer_value(json_object_get(r, "rem")) > 0)
-        sb_addf(&s, "%s%s(%lld)", s.len ? ", " : "",
-                json_string_value(json_object_get(r, "region")),
-                (long long)json_integer_value(json_object_get(r, "rem")));
+    json_array_foreach(rows, i, r) if (json_integer_value(json_object_get(r, "rem")) > 0) sb_addf(
+        &s, "%s%s(%lld)", s.len ? ", " : "", json_string_value(json_object_get(r, "region")),
+        (long long)json_integer_value(json_object_get(r, "rem")));
     json_decref(rows);
     err_clear(&e);
     if (!s.buf)
@@ -165,8 +162,8 @@ static void add_remaining(json_t *row)
     json_int_t qty = json_integer_value(json_object_get(row, "qty"));
     json_int_t used = json_integer_value(json_object_get(row, "used"));
     json_int_t adj = json_integer_value(json_object_get(row, "adjust"));
-    json_object_set_new(row, json_is_null(json_object_get(row, "customer")) ? "transferred"
-                                                                           : "approved",
+    json_object_set_new(row,
+                        json_is_null(json_object_get(row, "customer")) ? "transferred" : "approved",
                         json_integer(adj));
     json_object_del(row, "adjust");
     json_object_set_new(row, "remaining", json_integer(qty + adj - used));

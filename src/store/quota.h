@@ -22,9 +22,8 @@ struct quota_facts {
     int64_t approvals, approvals_used;   /* SLT extra quantities of the customer, and used */
 };
 /* The facts of skus[0..n) for the customer and its region, into f[0..n), one statement. */
-int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
-                      const char *customer, const char *region, const char *const *skus,
-                      size_t n, struct quota_facts *f);
+int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *customer,
+                      const char *region, const char *const *skus, size_t n, struct quota_facts *f);
 
 /* One use of a quota by an order line (kept, of which over_qty from SLT approvals). */
 struct quota_use {
@@ -34,8 +33,7 @@ struct quota_use {
 };
 /* Inserts the uses of one AC pass in one statement. */
 int store_quota_uses(struct db *db, struct osb_err *e, const char *period, const char *customer,
-                     const char *region, const char *document, const struct quota_use *u,
-                     size_t n);
+                     const char *region, const char *document, const struct quota_use *u, size_t n);
 
 /* "GZ(120), SZ(40)": regions other than except with unused quota of the SKU and period
    (a new string; "" when none, also on a read error, which only a notice text needs). */
