@@ -50,9 +50,10 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out, s
     if ((int)json_array_size(items) > q->limit) {
         json_array_remove(items, (size_t)q->limit);
         char cur[24];
-        snprintf(cur, sizeof cur, "%lld",
-                 (long long)json_integer_value(
-                     json_object_get(json_array_get(items, (size_t)q->limit - 1), "seq")));
+        /* a number of at most 20 characters: fits 24 */
+        (void)str_fmt(cur, sizeof cur, "%lld",
+                      (long long)json_integer_value(
+                          json_object_get(json_array_get(items, (size_t)q->limit - 1), "seq")));
         next = json_string(cur);
     }
     size_t i;

@@ -19,6 +19,7 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
@@ -134,7 +135,7 @@ static int a_cancel(struct doc_act *x, struct osb_err *e)
     if (record_check(&cancel_def, x->body, true, &n, e) < 0)
         return -1;
     const char *reason = jstr(n, "reason") ? jstr(n, "reason") : jstr(n, "comment");
-    snprintf(b->cancel_reason, sizeof b->cancel_reason, "%s", reason ? reason : "");
+    str_field(b->cancel_reason, sizeof b->cancel_reason, reason ? reason : "", "cancel_reason");
     json_decref(n);
     if (b->scheduled[0] && shipment_cancel_pending(c, b->scheduled, "欠货单已取消", e) < 0)
         return -1;
@@ -156,7 +157,7 @@ static int a_cancel(struct doc_act *x, struct osb_err *e)
     b->qty_open = 0;
     b->scheduled[0] = '\0';
     b->cancelled_at = c->now;
-    snprintf(b->cancelled_by, sizeof b->cancelled_by, "%s", c->user.username);
+    STR_COPY_ARRAY(b->cancelled_by, c->user.username);
     b->dirty |= BOD_QTY | BOD_SCHEDULED | BOD_CANCELLED;
     char *what = shipment_describe(c, b->sku, qty, e);
     if (!what)
@@ -169,7 +170,7 @@ static int a_cancel(struct doc_act *x, struct osb_err *e)
     if (rc < 0)
         return -1;
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     const char *to[] = {o->um, o->csr, cust};
     for (size_t i = 0; i < 3; i++)
         if ((i == 0 || strcmp(to[i], to[0]) != 0) &&
@@ -189,7 +190,7 @@ static int a_schedule(struct doc_act *x, struct osb_err *e)
     if (shipment_create_for_backorder(x->c, &d->o, b->number, b->line_no, b->sku, b->qty_open, fh,
                                       e) < 0)
         return -1;
-    snprintf(b->scheduled, sizeof b->scheduled, "%s", fh);
+    STR_COPY_ARRAY(b->scheduled, fh);
     b->dirty |= BOD_SCHEDULED;
     json_object_set_new(x->audit_after, "scheduled_shipment", json_string(fh));
     return 0;

@@ -16,6 +16,7 @@
 
 #include "core/json.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -125,12 +126,12 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
         return err_set(e, ERR_DUPLICATE, "contract %s has this approval already", d->k.number);
     if (!mm && !have_mm) {
         err_state(e, "draft", "the supervising SLT member approves after the MM");
-        snprintf(e->rule, sizeof e->rule, "mm_first");
+        STR_COPY_ARRAY(e->rule, "mm_first");
         return -1;
     }
     struct contract_approval *ap = &d->k.approvals[d->k.napprovals++];
-    snprintf(ap->level, sizeof ap->level, "%s", mm ? "mm" : "slt");
-    snprintf(ap->approver, sizeof ap->approver, "%s", c->user.username);
+    str_field(ap->level, sizeof ap->level, mm ? "mm" : "slt", "level");
+    STR_COPY_ARRAY(ap->approver, c->user.username);
     ap->at = c->now;
     bool done = mm ? !d->k.needs_slt : true;
     x->to = done ? KS_APPROVED : KS_DRAFT;
@@ -157,8 +158,8 @@ static int a_sign(struct doc_act *x, struct osb_err *e)
     if (!ok)
         return err_invalid(e, "signing_mode", "invalid_value",
                            "signing_mode is onsite or fax_courier");
-    snprintf(d->k.signing_mode, sizeof d->k.signing_mode, "%s", json_string_value(m));
-    snprintf(d->k.signed_by, sizeof d->k.signed_by, "%s", x->c->user.username);
+    str_field(d->k.signing_mode, sizeof d->k.signing_mode, json_string_value(m), "signing_mode");
+    STR_COPY_ARRAY(d->k.signed_by, x->c->user.username);
     d->k.signed_at = x->c->now;
     d->k.signed_changed = true;
     return 0;
@@ -337,18 +338,18 @@ int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     }
     json_t *term = json_object_get(n, "payment_term_days");
     const char *dev = jstr(n, "deviations");
-    snprintf(k.customer, sizeof k.customer, "%s", customer);
-    snprintf(k.kind, sizeof k.kind, "%s", jstr(n, "kind"));
+    str_field(k.customer, sizeof k.customer, customer, "customer");
+    str_field(k.kind, sizeof k.kind, jstr(n, "kind"), "kind");
     k.value_fen = jint(n, "value_fen");
     k.payment_term_days = term ? (int)json_integer_value(term) : cu.payment_term_days;
-    snprintf(k.valid_from, sizeof k.valid_from, "%s", vf ? vf : "");
-    snprintf(k.valid_to, sizeof k.valid_to, "%s", vt ? vt : "");
+    str_field(k.valid_from, sizeof k.valid_from, vf ? vf : "", "valid_from");
+    str_field(k.valid_to, sizeof k.valid_to, vt ? vt : "", "valid_to");
     k.deviations = dev && *dev ? (char *)dev : NULL;
     k.major =
         contract_is_major(k.value_fen, term != NULL, k.payment_term_days, cu.payment_term_days);
     k.needs_slt = k.major || k.deviations;
     k.created_at = c->now;
-    snprintf(k.created_by, sizeof k.created_by, "%s", c->user.username);
+    STR_COPY_ARRAY(k.created_by, c->user.username);
     if (flow_docno(c, e, "HT", k.number) < 0 || store_contract_insert(c->db, e, &k) < 0 ||
         flow_doc_event(c, e, "contract_events", "contract", k.number, "draft", NULL, "draft",
                        NULL) < 0)

@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
@@ -37,12 +38,12 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
             return -1;
         if (rc == 0 || !active)
             return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
-        snprintf(a->who, sizeof a->who, "%s", pu.username);
+        STR_COPY_ARRAY(a->who, pu.username);
         a->role = pu.role;
-        snprintf(a->obo, sizeof a->obo, "%s", pu.username);
+        STR_COPY_ARRAY(a->obo, pu.username);
         return 0;
     }
-    snprintf(a->who, sizeof a->who, "%s", c->user.username);
+    STR_COPY_ARRAY(a->who, c->user.username);
     a->role = c->user.role;
     return 0;
 }
@@ -217,7 +218,7 @@ static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc,
     bool ok[DOC_MAX_ACTIONS] = {false}, via[DOC_MAX_ACTIONS] = {false};
     int state = k->state(doc);
     struct doc_actor self = {.role = c->user.role}, principal = {.role = ROLE_NONE};
-    snprintf(self.who, sizeof self.who, "%s", c->user.username);
+    STR_COPY_ARRAY(self.who, c->user.username);
     for (size_t a = 0; a < t->nactions && a < DOC_MAX_ACTIONS; a++) {
         const struct doc_action *d = &t->actions[a];
         if (!doc_action_from(t, (int)a, state))
@@ -232,8 +233,8 @@ static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc,
                 struct osb_err ignore = OSB_ERR_INIT;
                 if (session_load_user(c->db, &ignore, c->user.proxy_for, &pu, &active, NULL) == 1 &&
                     active) {
-                    snprintf(principal.who, sizeof principal.who, "%s", pu.username);
-                    snprintf(principal.obo, sizeof principal.obo, "%s", pu.username);
+                    STR_COPY_ARRAY(principal.who, pu.username);
+                    STR_COPY_ARRAY(principal.obo, pu.username);
                     principal.role = pu.role;
                 }
                 err_clear(&ignore);

@@ -23,6 +23,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "flow/osb_issue.h"
 #include "rules/deadline.h"
@@ -370,8 +371,12 @@ int kpi_job_breaches(struct ctx *c, const char *period, struct osb_err *e)
             if (!kpi_pct_bp(num, den, &pct) || pct >= d->target_bp)
                 continue;
             char rule[64], doc[48];
-            snprintf(rule, sizeof rule, "kpi_%s", d->name);
-            snprintf(doc, sizeof doc, "%s:%s", month, jstr(mk, "code"));
+            /* the entry's rule and document: a cut one would file it under another */
+            if (str_fmt(rule, sizeof rule, "kpi_%s", d->name) < 0 ||
+                str_fmt(doc, sizeof doc, "%s:%s", month, jstr(mk, "code")) < 0) {
+                rc = err_set(e, ERR_INTERNAL, "internal error: KPI entry of %s", d->name);
+                break;
+            }
             struct sb desc = SB_INIT;
             sb_addf(&desc, "%s %s %s：%lld/%lld = %lld bp，低于目标 %d bp", month, jstr(mk, "name"),
                     d->name, (long long)num, (long long)den, (long long)pct, (int)d->target_bp);

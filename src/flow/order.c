@@ -23,6 +23,7 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/billing.h"
 #include "flow/contract.h"
 #include "flow/doc.h"
@@ -194,7 +195,8 @@ static int line_err(struct osb_err *e, size_t i, const char *sku, const char *ru
                     const char *arg)
 {
     char field[32];
-    snprintf(field, sizeof field, "lines[%zu]", i);
+    /* "lines[" + at most 20 digits + "]": 27 bytes and the NUL fit 32 */
+    (void)str_fmt(field, sizeof field, "lines[%zu]", i);
     err_invalid(e, field, rule, fmt, arg);
     e->extra = json_pack("{sI ss}", "line", (json_int_t)(i + 1), "sku", sku ? sku : "");
     return -1;
@@ -283,7 +285,7 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         struct order_line *ol = &o->lines[o->nlines++];
         memset(ol, 0, sizeof *ol);
         ol->line_no = (int)i + 1;
-        snprintf(ol->sku, sizeof ol->sku, "%s", sku);
+        str_field(ol->sku, sizeof ol->sku, sku, "sku");
         ol->qty = qty;
         ol->loose_units = jl && json_is_true(jl);
         ol->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
@@ -710,7 +712,7 @@ static int a_approve_market(struct act *x, struct osb_err *e)
     /* OG-3: notify the CSR who will accept and the SSG leader; the 30-minute OA clock runs. */
     char csr[40] = "";
     if (x->cu->csr[0])
-        snprintf(csr, sizeof csr, "%s", x->cu->csr);
+        STR_COPY_ARRAY(csr, x->cu->csr);
     else if (store_order_market_csr(x->c->db, e, x->cu->market, csr, sizeof csr) < 0)
         return -1;
     const char *who[] = {x->o->kam, csr};
@@ -824,10 +826,10 @@ static int a_check(struct act *x, struct osb_err *e)
         const char *who[] = {o->um};
         char sub[200];
         /* The shortfall comes from this pass's CC decision (issue #9 item 8: not read back). */
-        snprintf(sub, sizeof sub, "先款后货，除非特别处理(ST)：预收款尚差%lld分",
-                 (long long)cc.shortfall_fen);
+        STR_FMT_FITS(sub, sizeof "先款后货，除非特别处理(ST)：预收款尚差分" + 20,
+                     "先款后货，除非特别处理(ST)：预收款尚差%lld分", (long long)cc.shortfall_fen);
         char cust[64];
-        snprintf(cust, sizeof cust, "customer:%s", o->customer);
+        STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
         if (notify(x->c, e, "shortfall", cust, o->number, NULL, "%s", sub) < 0)
             return -1;
         return copy_rule(x->c, e, "order_prepay_required", o, x->cu, true, false, sub, who, 1);
@@ -929,7 +931,7 @@ static int st_decided(struct act *x, bool yes, struct osb_err *e)
     struct order *o = x->o;
     const char *who[] = {o->um, o->mm};
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     const char *sub = yes ? "特别处理(ST)已通过" : "特别处理(ST)未通过：先款后货";
     if (notify(x->c, e, "st_decision", cust, o->number, NULL, "%s", sub) < 0)
         return -1;
@@ -1070,7 +1072,8 @@ static int a_reject(struct act *x, struct osb_err *e)
     x->o->state = OS_REJECTED;
     const char *who[] = {x->o->um, x->o->mm};
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", x->o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof x->o->customer - 1, "customer:%s",
+                 x->o->customer);
     if (notify(x->c, e, "order_rejected", cust, x->o->number, NULL, "订单已被拒绝") < 0)
         return -1;
     return copy_rule(x->c, e, "order_rejected", x->o, x->cu, true, true, "订单已被拒绝", who, 2);
@@ -1130,7 +1133,7 @@ static int a_print(struct act *x, struct osb_err *e)
     json_decref(lines);
     if (rc < 0)
         return -1;
-    snprintf(o->delivery_note, sizeof o->delivery_note, "%s", number);
+    STR_COPY_ARRAY(o->delivery_note, number);
     o->state = OS_BILLED;
     o->billed_at = c->now;
     return copy_rule(c, e, "delivery_note_printed", o, x->cu, false, false,
@@ -1147,7 +1150,7 @@ static int a_release(struct act *x, struct osb_err *e)
         return -1;
     if (!wh[0])
         return err_invalid(e, "warehouse", "unknown_reference", "there is no active warehouse");
-    snprintf(o->warehouse, sizeof o->warehouse, "%s", wh);
+    STR_COPY_ARRAY(o->warehouse, wh);
     char number[DOCNO_MAX];
     if (flow_docno(c, e, "FH", number) < 0 ||
         store_order_ship(c->db, e, o, number, c->now, c->user.username) < 0)
@@ -1313,15 +1316,15 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                         "the requested date is in the past");
             goto out;
         }
-        snprintf(o->requested_date, sizeof o->requested_date, "%s", rd);
+        str_field(o->requested_date, sizeof o->requested_date, rd, "requested_date");
     }
     if (parse_lines(c, json_object_get(n, "lines"), o, warnings, e) < 0)
         goto out;
-    snprintf(o->customer, sizeof o->customer, "%s", code);
-    snprintf(o->market, sizeof o->market, "%s", cu.market);
-    snprintf(o->region, sizeof o->region, "%s", cu.region);
-    snprintf(o->kam, sizeof o->kam, "%s", cu.kam);
-    snprintf(o->created_by, sizeof o->created_by, "%s", c->user.username);
+    str_field(o->customer, sizeof o->customer, code, "customer");
+    STR_COPY_ARRAY(o->market, cu.market);
+    STR_COPY_ARRAY(o->region, cu.region);
+    STR_COPY_ARRAY(o->kam, cu.kam);
+    STR_COPY_ARRAY(o->created_by, c->user.username);
     if (store_order_managers(c->db, e, cu.region, cu.market, o) < 0)
         goto out;
     json_t *st = json_object_get(n, "stated_total_fen");

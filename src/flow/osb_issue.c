@@ -22,6 +22,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -52,19 +53,19 @@ static void human_time(const struct ctx *c, ts_t t, char out[32])
 {
     int tz = c->cfg->tz_min;
     if (t == INT64_MAX) {
-        snprintf(out, 32, "-");
+        (void)str_copy(out, 32, "-");
         return;
     }
     int m = ts_minute_of_day(t, tz);
     if (m == 0 && t % TS_PER_MIN == 0) {
         char d[11];
         date_format(ts_to_date(t, tz) - 1, d);
-        snprintf(out, 32, "%s 24:00", d);
+        (void)str_fmt(out, 32, "%s 24:00", d); /* 10 + 6 bytes and the NUL fit 32 */
         return;
     }
     char d[11];
     date_format(ts_to_date(t, tz), d);
-    snprintf(out, 32, "%s %02d:%02d", d, m / 60, m % 60);
+    (void)str_fmt(out, 32, "%s %02d:%02d", d, m / 60, m % 60); /* 10 + 6 bytes and the NUL */
 }
 
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
@@ -82,8 +83,11 @@ static int tell(struct ctx *c, json_t *who, const char *number, const char *acti
     json_array_foreach(who, i, u)
     {
         char key[160];
-        snprintf(key, sizeof key, "osb:%s:%s:%lld:%s", number, action, (long long)c->now,
-                 json_string_value(u));
+        /* the dedup key: a cut one could merge two users' notifications */
+        if (str_fmt(key, sizeof key, "osb:%s:%s:%lld:%s", number, action, (long long)c->now,
+                    json_string_value(u)) < 0)
+            return err_set(e, ERR_INTERNAL, "internal error: notification key of %s",
+                           json_string_value(u));
         if (notify(c, e, "osb_issue", json_string_value(u), number, key, "%s", subject) < 0)
             return -1;
     }
@@ -99,12 +103,12 @@ static int insert_issue(struct ctx *c, const struct calendar *cal, const char *s
     memset(&w, 0, sizeof w);
     if (flow_docno(c, e, "WT", w.number) < 0)
         return -1;
-    snprintf(number, 32, "%s", w.number);
-    snprintf(w.rule, sizeof w.rule, "%s", o->rule);
-    snprintf(w.source, sizeof w.source, "%s", source);
-    snprintf(w.department, sizeof w.department, "%s", o->department);
-    snprintf(w.opened_by, sizeof w.opened_by, "%s",
-             strcmp(source, "auto") == 0 ? "system" : c->user.username);
+    str_field(number, 32, w.number, "number");
+    str_field(w.rule, sizeof w.rule, o->rule, "rule");
+    str_field(w.source, sizeof w.source, source, "source");
+    str_field(w.department, sizeof w.department, o->department, "department");
+    str_field(w.opened_by, sizeof w.opened_by,
+              strcmp(source, "auto") == 0 ? "system" : c->user.username, "opened_by");
     /* borrowed strings: w is never released */
     w.document = (char *)o->document;
     w.customer = (char *)o->customer;
@@ -375,10 +379,11 @@ static int a_explain(struct doc_act *x, struct osb_err *e)
         json_decref(to);
         return -1;
     }
-    char sub[200];
-    snprintf(sub, sizeof sub, "OSB问题%s已由%s书面说明%s", w->number, c->user.username,
-             late ? "（逾期说明）" : "");
-    int rc = tell(c, to, w->number, "explain", sub, e);
+    struct sb sub = SB_INIT;
+    sb_addf(&sub, "OSB问题%s已由%s书面说明%s", w->number, c->user.username,
+            late ? "（逾期说明）" : "");
+    int rc = tell(c, to, w->number, "explain", sb_str(&sub), e);
+    sb_free(&sub);
     json_decref(to);
     return rc;
 }
@@ -394,7 +399,8 @@ static int a_resolve(struct doc_act *x, struct osb_err *e)
     w->resolved_unexplained = x->from == WS_OPEN;
     w->resolve_changed = true;
     char sub[200];
-    snprintf(sub, sizeof sub, "OSB问题%s已处理结案", w->number);
+    STR_FMT_FITS(sub, sizeof "OSB问题已处理结案" + sizeof w->number - 1, "OSB问题%s已处理结案",
+                 w->number);
     return tell(c, w->responsible, w->number, "resolve", sub, e);
 }
 
@@ -411,7 +417,8 @@ static int a_reopen(struct doc_act *x, struct osb_err *e)
     w->due_changed = true;
     settings_calendar_release(&cal);
     char sub[300];
-    snprintf(sub, sizeof sub, "OSB问题%s的说明不充分，已退回重新说明：%.200s", w->number, d->text);
+    STR_FMT_FITS(sub, sizeof "OSB问题的说明不充分，已退回重新说明：" + sizeof w->number - 1 + 200,
+                 "OSB问题%s的说明不充分，已退回重新说明：%.200s", w->number, d->text);
     return tell(c, w->responsible, w->number, "reopen", sub, e);
 }
 
@@ -592,7 +599,7 @@ int osb_issue_list(struct ctx *c, const struct osb_issue_query *q, json_t **out,
     json_t *next = json_null();
     if (next_id) {
         char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)next_id);
+        (void)str_fmt(cur, sizeof cur, "%lld", (long long)next_id); /* <= 20 characters: fits 24 */
         next = json_string(cur);
     }
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
@@ -756,7 +763,13 @@ int osb_job_reminders(struct ctx *c, const char *period, struct osb_err *e)
             if (rc < 0)
                 break;
             char key[160];
-            snprintf(key, sizeof key, "osb_remind:%s:%s:%s", number, period, json_string_value(u));
+            /* the dedup key: a cut one could merge two users' notifications */
+            if (str_fmt(key, sizeof key, "osb_remind:%s:%s:%s", number, period,
+                        json_string_value(u)) < 0) {
+                rc = err_set(e, ERR_INTERNAL, "internal error: notification key of %s",
+                             json_string_value(u));
+                break;
+            }
             rc = notify(c, e, "osb_reminder", json_string_value(u), number, key,
                         "提醒：OSB问题%s逾期未书面说明", number);
         }

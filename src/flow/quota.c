@@ -7,6 +7,7 @@
 
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "store/quota.h"
 
@@ -92,7 +93,7 @@ int quota_set(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto done;
     }
     char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
+    (void)str_fmt(key, sizeof key, "%lld", (long long)id); /* at most 20 characters: fits 24 */
     if (quota_get(c, id, out, e) < 0 || flow_audit(c, e, "create", "quota", key, NULL, *out) < 0)
         goto done;
     rc = 0;
@@ -111,7 +112,7 @@ int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct os
     json_t *old = NULL, *n = NULL;
     int rc = -1;
     char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
+    (void)str_fmt(key, sizeof key, "%lld", (long long)id); /* at most 20 characters: fits 24 */
     if (quota_get(c, id, &old, e) < 0 || flow_need(c, P_QUOTA_SET, e) < 0 ||
         flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
         record_check(&quota_def, body, false, &n, e) < 0)

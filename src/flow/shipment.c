@@ -25,6 +25,8 @@
 #include "core/date.h"
 #include "core/json.h"
 #include "core/record.h"
+#include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
@@ -205,12 +207,12 @@ static int backorder_open(struct ctx *c, const struct order *o, const char *ship
                           const char *sku, int64_t qty, struct osb_err *e)
 {
     struct backorder b = {.line_no = line_no, .qty = qty, .qty_open = qty};
-    snprintf(b.order_no, sizeof b.order_no, "%s", o->number);
-    snprintf(b.shipment, sizeof b.shipment, "%s", shipment);
-    snprintf(b.customer, sizeof b.customer, "%s", o->customer);
-    snprintf(b.sku, sizeof b.sku, "%s", sku);
+    STR_COPY_ARRAY(b.order_no, o->number);
+    str_field(b.shipment, sizeof b.shipment, shipment, "shipment");
+    STR_COPY_ARRAY(b.customer, o->customer);
+    str_field(b.sku, sizeof b.sku, sku, "sku");
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     json_t *notified = json_array();
     if (o->um[0])
         json_array_append_new(notified, json_string(o->um));
@@ -283,7 +285,7 @@ static int backorder_shipment_done(struct ctx *c, const struct order *o, const c
         goto out;
     if (left == 0) {
         char cust[64];
-        snprintf(cust, sizeof cust, "customer:%s", o->customer);
+        STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
         if (notify(c, e, "backorder_fulfilled", o->um, number, NULL, "欠货单%s已补发（发运单%s）",
                    number, shipment) < 0 ||
             notify(c, e, "backorder_fulfilled", cust, number, NULL, "欠货单%s已补发（发运单%s）",
@@ -303,7 +305,9 @@ static int line_field_err(struct osb_err *e, size_t i, const char *sub, const ch
                           const char *fmt, const char *arg)
 {
     char field[48];
-    snprintf(field, sizeof field, "lines[%zu]%s%s", i, sub ? "." : "", sub ? sub : "");
+    /* sub is one of this file's line field names (at most 12 bytes): 27 + 1 + 12 < 48 */
+    if (str_fmt(field, sizeof field, "lines[%zu]%s%s", i, sub ? "." : "", sub ? sub : "") < 0)
+        return err_set(e, ERR_INTERNAL, "internal error: line field %s", sub);
     return err_invalid(e, field, rule, fmt, arg);
 }
 
@@ -598,9 +602,9 @@ static int a_check(struct doc_act *a, struct osb_err *e)
         l->picks = picks;
         l->has_counted = true;
         l->qty_counted = counted;
-        snprintf(l->discrepancy, sizeof l->discrepancy, "%s", disc_kind);
+        str_field(l->discrepancy, sizeof l->discrepancy, disc_kind, "discrepancy");
         if (note)
-            snprintf(l->note, sizeof l->note, "%s", note);
+            str_field(l->note, sizeof l->note, note, "note");
         if (strcmp(disc_kind, "none") != 0)
             json_array_append_new(disc, json_pack("{si ss sI sI ss}", "line", l->line_no, "sku",
                                                   l->sku, "qty_requested",
@@ -637,9 +641,9 @@ static int a_book(struct doc_act *a, struct osb_err *e)
     json_t *n;
     if (record_check(&book_def, a->body, true, &n, e) < 0)
         return -1;
-    snprintf(s->carrier, sizeof s->carrier, "%s", jstr(n, "carrier"));
-    snprintf(s->station, sizeof s->station, "%s", jstr(n, "station"));
-    snprintf(s->waybill, sizeof s->waybill, "%s", jstr(n, "waybill"));
+    str_field(s->carrier, sizeof s->carrier, jstr(n, "carrier"), "carrier");
+    str_field(s->station, sizeof s->station, jstr(n, "station"), "station");
+    str_field(s->waybill, sizeof s->waybill, jstr(n, "waybill"), "waybill");
     json_decref(n);
     bool dup = false;
     if (store_shipment_waybill_used(a->c->db, e, s->carrier, s->waybill, s->number, &dup) < 0)
@@ -647,7 +651,7 @@ static int a_book(struct doc_act *a, struct osb_err *e)
     if (dup) {
         err_set(e, ERR_DUPLICATE, "waybill %s of %s is already used by another shipment",
                 s->waybill, s->carrier);
-        snprintf(e->field, sizeof e->field, "waybill");
+        STR_COPY_ARRAY(e->field, "waybill");
         return -1;
     }
     json_object_set_new(a->audit_after, "carrier", json_string(s->carrier));
@@ -717,7 +721,7 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
     s->dirty |= SHD_DISPATCHED;
     const char *due = s->expected_delivery_by;
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     if (notify(c, e, "shipment_dispatched", o->csr, s->number, NULL,
                "发运单%s（订单%s）已发运：%s，运单号%s，托运站%s，预计%s前到货", s->number,
                o->number, s->carrier, s->waybill, s->station, due) < 0 ||
@@ -981,17 +985,17 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
         return -1;
     }
     struct shipment *s = xcalloc(1, sizeof *s);
-    snprintf(s->order_no, sizeof s->order_no, "%s", o->number);
-    snprintf(s->delivery_note, sizeof s->delivery_note, "%s", o->delivery_note);
-    snprintf(s->backorder, sizeof s->backorder, "%s", bo);
-    snprintf(s->warehouse, sizeof s->warehouse, "%s", wh);
-    snprintf(s->scr, sizeof s->scr, "%s", o->scr);
+    STR_COPY_ARRAY(s->order_no, o->number);
+    STR_COPY_ARRAY(s->delivery_note, o->delivery_note);
+    str_field(s->backorder, sizeof s->backorder, bo, "backorder");
+    STR_COPY_ARRAY(s->warehouse, wh);
+    STR_COPY_ARRAY(s->scr, o->scr);
     s->state = SS_NEW;
     s->released_at = c->now; /* its own 24 h clock (flows.md §3.3) */
     s->nlines = 1;
     struct shipment_line *l = &s->lines[0];
     l->line_no = line_no;
-    snprintf(l->sku, sizeof l->sku, "%s", sku);
+    str_field(l->sku, sizeof l->sku, sku, "sku");
     l->qty_requested = qty;
     l->reserved = json_array();
     l->picks = json_array();
@@ -1033,7 +1037,7 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
                "欠货单%s已安排补发：发运单%s（%s %lld），请按单发运", bo, s->number, sku,
                (long long)qty) < 0)
         goto out;
-    snprintf(number, DOCNO_MAX, "%s", s->number);
+    str_field(number, DOCNO_MAX, s->number, "number");
     rc = 0;
 out:
     json_decref(lots);

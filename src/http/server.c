@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/order.h"
 
 #include <arpa/inet.h>
@@ -76,7 +77,7 @@ static void add_common_headers(struct MHD_Response *resp)
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (req_statements >= 0) {
         char n[24];
-        snprintf(n, sizeof n, "%lld", req_statements);
+        (void)str_fmt(n, sizeof n, "%lld", req_statements); /* at most 20 characters */
         MHD_add_response_header(resp, "X-OSB-Statements", n);
     }
 }
@@ -203,10 +204,9 @@ static bool download_name(const struct req *r, char *out, size_t n)
     bool has_ext = cl > el && strcmp(code + cl - el, ext) == 0;
     bool word = strcmp(last, code) != 0 && !strchr(last, '.');
     /* A PDF opens in the browser's viewer; workbooks and CSV are saved. */
-    int w = snprintf(out, n, "%s; filename=\"%s%s%s%s\"",
-                     strcmp(ext, ".pdf") == 0 ? "inline" : "attachment", code, word ? "-" : "",
-                     word ? last : "", has_ext ? "" : ext);
-    return w > 0 && (size_t)w < n;
+    return str_fmt(out, n, "%s; filename=\"%s%s%s%s\"",
+                   strcmp(ext, ".pdf") == 0 ? "inline" : "attachment", code, word ? "-" : "",
+                   word ? last : "", has_ext ? "" : ext) == 0;
 }
 
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
@@ -235,9 +235,11 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         json_error_t je;
         r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
         if (!r->json) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "the body is not valid JSON: %s (line %d)", je.text, je.line);
-            return send_error(conn, ERR_BAD_REQUEST, "%s", msg);
+            struct sb msg = SB_INIT;
+            sb_addf(&msg, "the body is not valid JSON: %s (line %d)", je.text, je.line);
+            enum MHD_Result sent = send_error(conn, ERR_BAD_REQUEST, "%s", sb_str(&msg));
+            sb_free(&msg);
+            return sent;
         }
         if (!json_is_object(r->json))
             return send_error(conn, ERR_BAD_REQUEST, "the body must be a JSON object", NULL);
@@ -355,10 +357,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct req *r = &cs->r;
-    char ip[64], rid[32];
+    char ip[64], rid[48];
     client_ip(conn, ip, sizeof ip);
-    snprintf(rid, sizeof rid, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
-             atomic_fetch_add(&req_counter, 1));
+    /* "r", at most 16 hex digits, "-", at most 20 characters of a long, the NUL */
+    STR_FMT_FITS(rid, 1 + 16 + 1 + 20 + 1, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
+                 atomic_fetch_add(&req_counter, 1));
     r->ctx.cfg = &g_server->cfg;
     r->ctx.user.role = ROLE_NONE;
     r->ctx.now = clock_now();

@@ -4,6 +4,7 @@
 #include "rules/order.h"
 
 #include "core/money.h"
+#include "core/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -218,6 +219,18 @@ static void yuan(int64_t fen, char *buf, size_t n)
     money_format(fen, buf, n);
 }
 
+/* The reasons' texts: fmt's size (its conversions counted as text, an upper bound) plus
+   extra, the sizes of what it prints, must fit dst; the build checks it (STR_FMT_FITS). */
+#define CC_TEXT(dst, extra, fmt, ...) STR_FMT_FITS(dst, sizeof(fmt) + (extra), fmt, __VA_ARGS__)
+
+static const char prepay_zh[] = "该客户为先款后货客户", hold_zh[] = "该客户处于信用冻结";
+static const char prepay_en[] = "The customer pays before delivery (prepay-only)",
+                  hold_en[] = "The customer is on credit hold";
+#define WHO_MAX 64 /* the longest of the four above, NUL included, is at most this */
+_Static_assert(sizeof prepay_zh <= WHO_MAX && sizeof hold_zh <= WHO_MAX &&
+                   sizeof prepay_en <= WHO_MAX && sizeof hold_en <= WHO_MAX,
+               "WHO_MAX");
+
 bool cc_decide(const struct cc_input *in, struct cc_output *o)
 {
     memset(o, 0, sizeof *o);
@@ -254,66 +267,66 @@ bool cc_decide(const struct cc_input *in, struct cc_output *o)
     yuan(f.overdue_fen, od, sizeof od);
     yuan(free_pp, fp, sizeof fp);
     if (in->prepay_only || in->credit_hold) {
-        const char *who_zh = in->prepay_only ? "该客户为先款后货客户" : "该客户处于信用冻结";
-        const char *who_en = in->prepay_only ? "The customer pays before delivery (prepay-only)"
-                                             : "The customer is on credit hold";
+        const char *who_zh = in->prepay_only ? prepay_zh : hold_zh;
+        const char *who_en = in->prepay_only ? prepay_en : hold_en;
         if (o->shortfall_fen == 0) {
             o->row = 1, o->result = CC_PREPAID, o->to_pending_approval = true, o->earmark = true;
-            snprintf(o->reason_zh, sizeof o->reason_zh, "%s，可用预收款%s足以支付本单，已预留。",
-                     who_zh, fp);
-            snprintf(o->reason_en, sizeof o->reason_en,
-                     "%s; free prepayment %s covers this order and is earmarked.", who_en, fp);
+            CC_TEXT(o->reason_zh, WHO_MAX + sizeof fp, "%s，可用预收款%s足以支付本单，已预留。",
+                    who_zh, fp);
+            CC_TEXT(o->reason_en, WHO_MAX + sizeof fp,
+                    "%s; free prepayment %s covers this order and is earmarked.", who_en, fp);
         } else {
             o->row = 2, o->result = CC_PREPAY_REQUIRED;
-            snprintf(o->reason_zh, sizeof o->reason_zh, "%s，预收款不足，尚差%s，需先付款。",
-                     who_zh, sf);
-            snprintf(o->reason_en, sizeof o->reason_en,
-                     "%s; prepayment falls short by %s: payment is required before goods.", who_en,
-                     sf);
+            CC_TEXT(o->reason_zh, WHO_MAX + sizeof sf, "%s，预收款不足，尚差%s，需先付款。", who_zh,
+                    sf);
+            CC_TEXT(o->reason_en, WHO_MAX + sizeof sf,
+                    "%s; prepayment falls short by %s: payment is required before goods.", who_en,
+                    sf);
         }
         return true;
     }
     if (!overdue && within_limit) {
         o->row = 3, o->result = CC_PASS, o->to_pending_approval = true;
-        snprintf(o->reason_zh, sizeof o->reason_zh, "无逾期，信用占用%s未超过信用额%s。", ex, lim);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "No overdue; exposure %s is within the credit limit %s.", ex, lim);
+        CC_TEXT(o->reason_zh, sizeof ex + sizeof lim, "无逾期，信用占用%s未超过信用额%s。", ex,
+                lim);
+        CC_TEXT(o->reason_en, sizeof ex + sizeof lim,
+                "No overdue; exposure %s is within the credit limit %s.", ex, lim);
         return true;
     }
     if (!overdue && within_20) {
         o->row = 4, o->result = CC_OVER_LE_20, o->to_pending_approval = true;
-        snprintf(o->reason_zh, sizeof o->reason_zh,
-                 "无逾期，信用占用%s超出信用额%s，但超出部分不超过20%%（%lld bp），需分管SLT批准。",
-                 ex, lim, (long long)o->over_pct_bp);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "No overdue; exposure %s is over the limit %s by at most 20%% (%lld bp): the "
-                 "supervising SLT member approves.",
-                 ex, lim, (long long)o->over_pct_bp);
+        CC_TEXT(o->reason_zh, sizeof ex + sizeof lim + 20,
+                "无逾期，信用占用%s超出信用额%s，但超出部分不超过20%%（%lld bp），需分管SLT批准。",
+                ex, lim, (long long)o->over_pct_bp);
+        CC_TEXT(o->reason_en, sizeof ex + sizeof lim + 20,
+                "No overdue; exposure %s is over the limit %s by at most 20%% (%lld bp): the "
+                "supervising SLT member approves.",
+                ex, lim, (long long)o->over_pct_bp);
         return true;
     }
     char why_zh[128], why_en[160];
     if (overdue) {
-        snprintf(why_zh, sizeof why_zh, "有逾期应收%s", od);
-        snprintf(why_en, sizeof why_en, "%s is overdue", od);
+        CC_TEXT(why_zh, sizeof od, "有逾期应收%s", od);
+        CC_TEXT(why_en, sizeof od, "%s is overdue", od);
     } else {
-        snprintf(why_zh, sizeof why_zh, "信用占用%s超出信用额%s的20%%以上", ex, lim);
-        snprintf(why_en, sizeof why_en, "exposure %s exceeds the limit %s by more than 20%%", ex,
-                 lim);
+        CC_TEXT(why_zh, sizeof ex + sizeof lim, "信用占用%s超出信用额%s的20%%以上", ex, lim);
+        CC_TEXT(why_en, sizeof ex + sizeof lim,
+                "exposure %s exceeds the limit %s by more than 20%%", ex, lim);
     }
     if (o->shortfall_fen == 0) {
         o->row = 5, o->result = CC_PREPAID, o->to_pending_approval = true, o->earmark = true;
-        snprintf(o->reason_zh, sizeof o->reason_zh, "%s，但可用预收款%s足以支付本单，已预留。",
-                 why_zh, fp);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "%s, but free prepayment %s covers this order and is earmarked.", why_en, fp);
+        CC_TEXT(o->reason_zh, sizeof why_zh + sizeof fp, "%s，但可用预收款%s足以支付本单，已预留。",
+                why_zh, fp);
+        CC_TEXT(o->reason_en, sizeof why_en + sizeof fp,
+                "%s, but free prepayment %s covers this order and is earmarked.", why_en, fp);
     } else {
         o->row = 6, o->result = CC_PREPAY_REQUIRED;
-        snprintf(o->reason_zh, sizeof o->reason_zh,
-                 "%s，预收款尚差%s：先款后货，除非申请特别处理(ST)。", why_zh, sf);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "%s; prepayment falls short by %s: payment before goods unless SLT grants "
-                 "special treatment.",
-                 why_en, sf);
+        CC_TEXT(o->reason_zh, sizeof why_zh + sizeof sf,
+                "%s，预收款尚差%s：先款后货，除非申请特别处理(ST)。", why_zh, sf);
+        CC_TEXT(o->reason_en, sizeof why_en + sizeof sf,
+                "%s; prepayment falls short by %s: payment before goods unless SLT grants "
+                "special treatment.",
+                why_en, sf);
     }
     return true;
 }

@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 static void cp(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 int store_backorder_load(struct db *db, struct osb_err *e, const char *number, struct backorder *b)

@@ -4,6 +4,7 @@
 #include "store/order.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stddef.h>
@@ -13,7 +14,7 @@
 
 static void cp(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 static const char *nz(const char *s)
 {

@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -22,7 +23,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static char *dup(const char *s)
