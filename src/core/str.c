@@ -3,8 +3,6 @@
  */
 #include "core/str.h"
 
-#include "core/log.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,15 +35,6 @@ int str_fmt(char *dst, size_t n, const char *fmt, ...)
         return -1;
     }
     return (size_t)r < n ? 0 : -1;
-}
-
-int str_field(char *dst, size_t n, const char *src, const char *what)
-{
-    if (str_copy(dst, n, src) == 0)
-        return 0;
-    log_error("field %s: a value of %zu bytes cut to %zu (the field is sized wrong)",
-              what ? what : "?", src ? strlen(src) : 0, n ? n - 1 : 0);
-    return -1;
 }
 
 bool str_to_long(const char *s, long min, long max, long *out)

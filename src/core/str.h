@@ -14,15 +14,9 @@
 int str_copy(char *dst, size_t n, const char *src);
 
 /* snprintf into dst of n bytes: 0, or -1 when the text did not fit or could not be
-   formatted (dst is then NUL-terminated, possibly truncated). The one place OSB calls
-   snprintf (core/banned.h bans it elsewhere). */
+   formatted (dst is then NUL-terminated, possibly truncated). core/banned.h bans snprintf:
+   this is what OSB formats into a fixed buffer with. */
 int str_fmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Copies src into the fixed field dst of n bytes when the value's length was bounded before it
-   got here (record_check's max lengths on a body, the schema's, a name the server made): a
-   cut then means a field sized wrong, a bug, so it is logged with what (the field's name) and
-   dst holds what fitted. 0, or -1 on a cut, for a caller that can answer an error. */
-int str_field(char *dst, size_t n, const char *src, const char *what);
 
 /* str_fmt into the char array dst of a text at most need bytes long, NUL included, where need
    is a constant the caller works out from the format and the arrays it prints (e.g. sizeof

@@ -15,6 +15,7 @@
  */
 #include "flow/backorder.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"

@@ -14,6 +14,7 @@
  */
 #include "flow/contract.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "core/str.h"

@@ -8,6 +8,7 @@
  */
 #include "flow/instrument.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "core/str.h"

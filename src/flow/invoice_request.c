@@ -18,6 +18,7 @@
  */
 #include "flow/invoice_request.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/sb.h"

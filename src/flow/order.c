@@ -19,6 +19,7 @@
 #include "flow/order.h"
 
 #include "core/calendar.h"
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"

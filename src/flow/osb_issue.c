@@ -20,6 +20,7 @@
  */
 #include "flow/osb_issue.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
 #include "core/str.h"

@@ -4,6 +4,7 @@
  */
 #include "flow/payment.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"

@@ -20,6 +20,7 @@
  */
 #include "flow/refund.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "core/str.h"

@@ -17,6 +17,7 @@
  */
 #include "flow/returns.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/str.h"

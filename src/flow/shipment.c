@@ -23,6 +23,7 @@
 #include "flow/shipment.h"
 
 #include "core/date.h"
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "core/sb.h"

@@ -9,6 +9,7 @@
  */
 #include "flow/statement.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "core/str.h"

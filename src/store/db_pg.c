@@ -25,6 +25,7 @@
  */
 #include "store/db_pg.h"
 
+#include "core/field.h"
 #include "core/log.h"
 #include "core/sb.h"
 #include "core/str.h"

@@ -3,6 +3,7 @@
  */
 #include "store/invoice.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
 #include "core/str.h"

@@ -3,6 +3,7 @@
  */
 #include "store/order.h"
 
+#include "core/field.h"
 #include "core/sb.h"
 #include "core/str.h"
 #include "store/doc.h"

@@ -3,6 +3,7 @@
  */
 #include "store/osb_issue.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
 #include "core/str.h"

@@ -3,6 +3,7 @@
  */
 #include "store/shipment.h"
 
+#include "core/field.h"
 #include "core/sb.h"
 #include "core/str.h"
 #include "store/doc.h"

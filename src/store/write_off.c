@@ -3,6 +3,7 @@
  */
 #include "store/write_off.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
 #include "core/str.h"

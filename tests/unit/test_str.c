@@ -6,6 +6,7 @@
  */
 #include "expect.h"
 
+#include "core/field.h"
 #include "core/str.h"
 
 #include <limits.h>
