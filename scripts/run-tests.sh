@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make check` runs it (after building):
+#   lint      make lint: clang-format --dry-run over src/ and cppcheck (1 passed or 1 failed)
 #   unit      cmocka binaries in build/unit (ASan+UBSan)
 #   scenario  tests/scenario/run.py: the real `osb serve` (sanitizer build) driven over HTTP
 #   crash     tests/crash/*.sh scripts (kill -9 during load, restart, osb check)
@@ -14,6 +15,13 @@ mkdir -p build/results
 pass=0
 fail=0
 add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+
+echo "== lint"
+if make -s lint > build/results/lint.txt 2>&1; then
+  add 1 0; echo "  ok make lint"
+else
+  add 0 1; echo "  FAIL make lint"; tail -40 build/results/lint.txt
+fi
 
 echo "== unit"
 for t in build/unit/test_*; do

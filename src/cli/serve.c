@@ -45,15 +45,15 @@ static const char *default_web_dir(const char *argv0)
 {
     /* ./web when run from the checkout; else beside the binary: ../web from build/, or
        ../../web from build/san/ (the test build). */
-    static char buf[4096];
     if (access("web/index.html", R_OK) == 0)
         return "web";
     const char *slash = strrchr(argv0, '/');
     if (slash) {
+        static char buf[4096];
         static const char *const up[] = {"/../web", "/../../web"};
         for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
-            if (str_fmt(buf, sizeof buf, "%.*s%s/index.html", (int)(slash - argv0), argv0,
-                        up[i]) == 0 &&
+            int dir = (int)(slash - argv0);
+            if (str_fmt(buf, sizeof buf, "%.*s%s/index.html", dir, argv0, up[i]) == 0 &&
                 access(buf, R_OK) == 0) {
                 buf[strlen(buf) - strlen("/index.html")] = '\0';
                 return buf;

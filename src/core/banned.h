@@ -7,6 +7,10 @@
  *   strcpy, strcat, strncpy, strncat, sprintf, vsprintf, gets — unbounded or silently
  *     unterminated: str_copy / str_fmt (core/str.h) into a fixed field, sb_add / sb_addf
  *     (core/sb.h) for anything built up.
+ *   snprintf — bounded, but its cut goes unnoticed unless every caller compares the result:
+ *     str_fmt (0 or -1 on a cut); str_copy / STR_COPY_ARRAY / str_field (core/field.h) for a
+ *     copy; STR_FMT_FITS where the build proves the text fits; sb_addf for text of any length.
+ *     (vsnprintf stays for the few wrappers that check it: str_fmt, sb, err.)
  *   atoi, atol, atoll — no error report ("12x" is 12, "x" is 0): str_to_int / str_to_long.
  *   gmtime, localtime, ctime — static buffers shared between threads: the date and ts
  *     functions of core/date.h (or the _r forms).
@@ -35,6 +39,8 @@
 #define strncat(x, y, n) BANNED(strncat)
 #undef sprintf
 #define sprintf(...) BANNED(sprintf)
+#undef snprintf
+#define snprintf(...) BANNED(snprintf)
 #undef vsprintf
 #define vsprintf(...) BANNED(vsprintf)
 #undef gets

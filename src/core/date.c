@@ -10,6 +10,8 @@
  */
 #include "core/date.h"
 
+#include "core/str.h"
+
 #include <stdio.h>
 
 /* Floor division and modulo for b > 0 (C's / and % truncate toward zero). */
@@ -250,9 +252,8 @@ void ts_format_rfc3339(ts_t t, int tz_min, char *buf)
     long long off = tz_min < 0 ? -(long long)tz_min : tz_min;
     /* With a real zone (|offset| < 24 h) the widest output, a six-digit negative year, is 28
        bytes, so it always fits in 32; anything longer is refused rather than cut. */
-    int r = snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02lld:%02lld", y, m, d,
-                     (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
-                     tz_min < 0 ? '-' : '+', off / 60, off % 60);
-    if (r < 0 || r >= 32)
+    if (str_fmt(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02lld:%02lld", y, m, d, (int)(sod / 3600),
+                (int)(sod / 60 % 60), (int)(sod % 60), tz_min < 0 ? '-' : '+', off / 60,
+                off % 60) < 0)
         buf[0] = '\0';
 }

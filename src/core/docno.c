@@ -9,6 +9,8 @@
  */
 #include "core/docno.h"
 
+#include "core/str.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -47,9 +49,8 @@ bool docno_format(char *buf, const char *prefix, date_t day, const char *type, i
     date_to_ymd(day, &y, &m, &d);
     if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR)
         return false;
-    int r =
-        snprintf(buf, DOCNO_MAX, "%s%04d%02d%02d%s%04lld", prefix, y, m, d, type, (long long)seq);
-    return r > 0 && r < DOCNO_MAX;
+    return str_fmt(buf, DOCNO_MAX, "%s%04d%02d%02d%s%04lld", prefix, y, m, d, type,
+                   (long long)seq) == 0;
 }
 
 bool docno_parse(const char *s, char *prefix, date_t *day, char *type, int64_t *seq)

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "flow/deadlines.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
@@ -23,8 +24,7 @@
 
 #include <string.h>
 
-int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
-                     struct osb_err *e)
+int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     if (flow_need_read(c, P_AUDIT_READ, e) < 0)
@@ -41,9 +41,8 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
             return err_bad(e, "to", "to must be a date YYYY-MM-DD");
         to = date_start_ts(d + 1, c->cfg->tz_min);
     }
-    struct audit_filter f = {from,          to,       q->object_type, q->object_key,
-                             q->actor,      q->action, q->after_seq,  q->limit,
-                             q->desc};
+    struct audit_filter f = {from,      to,           q->object_type, q->object_key, q->actor,
+                             q->action, q->after_seq, q->limit,       q->desc};
     json_t *items = store_audit_page(c->db, e, &f);
     if (!items)
         return -1;
@@ -51,14 +50,16 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
     if ((int)json_array_size(items) > q->limit) {
         json_array_remove(items, (size_t)q->limit);
         char cur[24];
-        snprintf(cur, sizeof cur, "%lld",
-                 (long long)json_integer_value(
-                     json_object_get(json_array_get(items, (size_t)q->limit - 1), "seq")));
+        /* a number of at most 20 characters: fits 24 */
+        (void)str_fmt(cur, sizeof cur, "%lld",
+                      (long long)json_integer_value(
+                          json_object_get(json_array_get(items, (size_t)q->limit - 1), "seq")));
         next = json_string(cur);
     }
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(items, i, it)
+    {
         char ts[32];
         ts_format_rfc3339(json_integer_value(json_object_get(it, "at")), c->cfg->tz_min, ts);
         json_object_set_new(it, "at", json_string(ts));
@@ -113,9 +114,8 @@ static int job_sessions(struct ctx *c, const char *period, struct osb_err *e)
 {
     (void)period;
     ts_t wall = clock_wall();
-    return store_job_sessions_cleanup(c->db, e,
-                                      wall - (int64_t)c->cfg->session_idle_hours * TS_PER_HOUR,
-                                      wall - TS_PER_HOUR);
+    return store_job_sessions_cleanup(
+        c->db, e, wall - (int64_t)c->cfg->session_idle_hours * TS_PER_HOUR, wall - TS_PER_HOUR);
 }
 
 /* Idempotency records are kept 24 h (entities §13). */
@@ -129,12 +129,12 @@ static int job_idempotency(struct ctx *c, const char *period, struct osb_err *e)
    time of day has come in its period and job_runs has no row for (job, period): a time missed
    while the server was down is caught up at the next tick, and a period never runs twice. */
 enum job_when {
-    JOB_TICK,    /* every minute */
-    JOB_DAILY,   /* period "YYYY-MM-DD", from minute `at` of the day */
-    JOB_MONTHLY, /* period "YYYY-MM", from minute `at` of day `day` */
+    JOB_TICK,        /* every minute */
+    JOB_DAILY,       /* period "YYYY-MM-DD", from minute `at` of the day */
+    JOB_MONTHLY,     /* period "YYYY-MM", from minute `at` of day `day` */
     JOB_HALF_YEARLY, /* period "YYYY-H1" from 1 July, "YYYY-H2" from 1 January of YYYY+1,
                         minute `at`: the half-year that ended last */
-    JOB_OUTBOX,  /* every minute, outside the transaction (jobs_run_outside) */
+    JOB_OUTBOX,      /* every minute, outside the transaction (jobs_run_outside) */
 };
 
 static const struct {
@@ -171,8 +171,12 @@ static int job_due(struct ctx *c, size_t i, char period[16], struct osb_err *e)
         /* Before 1 January's (1 July's) run time, the last half-year due is the one before. */
         bool h1_due = m > 7 || (m == 7 && (d > 1 || minute >= jobs[i].at));
         bool h2_due = m > 1 || d > 1 || minute >= jobs[i].at; /* of the year before */
-        snprintf(period, 16, "%04d-H%c", h1_due ? y : h2_due ? y - 1 : y - 1,
-                 h1_due ? '1' : h2_due ? '2' : '1');
+        /* H1 of this year, else H2 of the year before, else H1 of the year before. */
+        int year = h1_due ? y : y - 1;
+        char half = h1_due ? '1' : h2_due ? '2' : '1';
+        /* "YYYY-Hn": a four-digit year (dates are bounded to 0001..9999) fits 16 bytes. */
+        if (str_fmt(period, 16, "%04d-H%c", year, half) < 0)
+            return err_set(e, ERR_INTERNAL, "internal error: period of year %d", year);
     } else {
         if (d < jobs[i].day || (d == jobs[i].day && minute < jobs[i].at))
             return 0;

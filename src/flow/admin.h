@@ -14,8 +14,7 @@ struct audit_query {
     int limit;
     bool desc; /* newest first */
 };
-int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out,
-                     struct osb_err *e);
+int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out, struct osb_err *e);
 
 /* PUT /test/clock {"now"} (admin; only when the server runs with --test-clock). */
 int admin_set_clock(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);

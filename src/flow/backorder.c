@@ -15,10 +15,12 @@
  */
 #include "flow/backorder.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
@@ -69,7 +71,10 @@ static int bstate(const void *p)
 {
     return backorder_state_parse(((const struct bdoc *)p)->b.state);
 }
-static int64_t bversion(const void *p) { return ((const struct bdoc *)p)->b.version; }
+static int64_t bversion(const void *p)
+{
+    return ((const struct bdoc *)p)->b.version;
+}
 
 /* Beyond the matrix (schedule: csr, ssg_leader; cancel: ssg_leader, all within scope): a
    backorder already scheduled on a shipment is not scheduled twice (409, so allowed_actions
@@ -98,8 +103,8 @@ static int view(struct ctx *c, const char *number, json_t **out, struct osb_err 
     int rc = store_backorder_view(c->db, e, number, &b);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no backorder '%s'", number);
-    static const char *const times[] = {"notified_at", "cancelled_at", "fulfilled_at",
-                                        "created_at", "updated_at"};
+    static const char *const times[] = {"notified_at", "cancelled_at", "fulfilled_at", "created_at",
+                                        "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         flow_ts(c, b, times[i]);
     *out = b;
@@ -131,7 +136,7 @@ static int a_cancel(struct doc_act *x, struct osb_err *e)
     if (record_check(&cancel_def, x->body, true, &n, e) < 0)
         return -1;
     const char *reason = jstr(n, "reason") ? jstr(n, "reason") : jstr(n, "comment");
-    snprintf(b->cancel_reason, sizeof b->cancel_reason, "%s", reason ? reason : "");
+    str_field(b->cancel_reason, sizeof b->cancel_reason, reason ? reason : "", "cancel_reason");
     json_decref(n);
     if (b->scheduled[0] && shipment_cancel_pending(c, b->scheduled, "欠货单已取消", e) < 0)
         return -1;
@@ -153,7 +158,7 @@ static int a_cancel(struct doc_act *x, struct osb_err *e)
     b->qty_open = 0;
     b->scheduled[0] = '\0';
     b->cancelled_at = c->now;
-    snprintf(b->cancelled_by, sizeof b->cancelled_by, "%s", c->user.username);
+    STR_COPY_ARRAY(b->cancelled_by, c->user.username);
     b->dirty |= BOD_QTY | BOD_SCHEDULED | BOD_CANCELLED;
     char *what = shipment_describe(c, b->sku, qty, e);
     if (!what)
@@ -166,7 +171,7 @@ static int a_cancel(struct doc_act *x, struct osb_err *e)
     if (rc < 0)
         return -1;
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     const char *to[] = {o->um, o->csr, cust};
     for (size_t i = 0; i < 3; i++)
         if ((i == 0 || strcmp(to[i], to[0]) != 0) &&
@@ -183,10 +188,10 @@ static int a_schedule(struct doc_act *x, struct osb_err *e)
     struct bdoc *d = x->doc;
     struct backorder *b = &d->b;
     char fh[DOCNO_MAX];
-    if (shipment_create_for_backorder(x->c, &d->o, b->number, b->line_no, b->sku, b->qty_open,
-                                      fh, e) < 0)
+    if (shipment_create_for_backorder(x->c, &d->o, b->number, b->line_no, b->sku, b->qty_open, fh,
+                                      e) < 0)
         return -1;
-    snprintf(b->scheduled, sizeof b->scheduled, "%s", fh);
+    STR_COPY_ARRAY(b->scheduled, fh);
     b->dirty |= BOD_SCHEDULED;
     json_object_set_new(x->audit_after, "scheduled_shipment", json_string(fh));
     return 0;
@@ -195,8 +200,8 @@ static int a_schedule(struct doc_act *x, struct osb_err *e)
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct bdoc *d = x->doc;
-    if (store_backorder_save(x->c->db, e, &d->b, doc_state_str(&backorder_doc, x->to),
-                             x->c->now) < 0)
+    if (store_backorder_save(x->c->db, e, &d->b, doc_state_str(&backorder_doc, x->to), x->c->now) <
+        0)
         return -1;
     /* A cancelled backorder may have been the order's last open item. */
     return x->action == BA_CANCEL ? shipment_close_order_if_done(x->c, d->o.number, e) : 0;

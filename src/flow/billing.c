@@ -622,7 +622,7 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct invoice_filter f = {q->customer, q->state, q->order, q->cursor, q->limit};
+    struct invoice_filter f = {q->customer, q->state, q->order, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_invoice_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -89,6 +89,7 @@ int invoice_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
 struct invoice_query {
     const char *customer, *state, *order, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, struct osb_err *e);
 int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);

@@ -14,8 +14,10 @@
  */
 #include "flow/contract.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -57,8 +59,14 @@ static void kfree(void *p)
     free(d);
 }
 
-static int kstate(const void *p) { return doc_state_parse(&contract_doc, ((const struct kdoc *)p)->k.state); }
-static int64_t kversion(const void *p) { return ((const struct kdoc *)p)->k.version; }
+static int kstate(const void *p)
+{
+    return doc_state_parse(&contract_doc, ((const struct kdoc *)p)->k.state);
+}
+static int64_t kversion(const void *p)
+{
+    return ((const struct kdoc *)p)->k.version;
+}
 
 static bool is_mm(const struct doc_actor *a, const struct ctx *c, const struct kdoc *d)
 {
@@ -119,12 +127,12 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
         return err_set(e, ERR_DUPLICATE, "contract %s has this approval already", d->k.number);
     if (!mm && !have_mm) {
         err_state(e, "draft", "the supervising SLT member approves after the MM");
-        snprintf(e->rule, sizeof e->rule, "mm_first");
+        STR_COPY_ARRAY(e->rule, "mm_first");
         return -1;
     }
     struct contract_approval *ap = &d->k.approvals[d->k.napprovals++];
-    snprintf(ap->level, sizeof ap->level, "%s", mm ? "mm" : "slt");
-    snprintf(ap->approver, sizeof ap->approver, "%s", c->user.username);
+    str_field(ap->level, sizeof ap->level, mm ? "mm" : "slt", "level");
+    STR_COPY_ARRAY(ap->approver, c->user.username);
     ap->at = c->now;
     bool done = mm ? !d->k.needs_slt : true;
     x->to = done ? KS_APPROVED : KS_DRAFT;
@@ -151,8 +159,8 @@ static int a_sign(struct doc_act *x, struct osb_err *e)
     if (!ok)
         return err_invalid(e, "signing_mode", "invalid_value",
                            "signing_mode is onsite or fax_courier");
-    snprintf(d->k.signing_mode, sizeof d->k.signing_mode, "%s", json_string_value(m));
-    snprintf(d->k.signed_by, sizeof d->k.signed_by, "%s", x->c->user.username);
+    str_field(d->k.signing_mode, sizeof d->k.signing_mode, json_string_value(m), "signing_mode");
+    STR_COPY_ARRAY(d->k.signed_by, x->c->user.username);
     d->k.signed_at = x->c->now;
     d->k.signed_changed = true;
     return 0;
@@ -170,16 +178,15 @@ static int a_archive(struct doc_act *x, struct osb_err *e)
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct kdoc *d = x->doc;
-    return store_contract_save(x->c->db, e, &d->k, doc_state_str(&contract_doc, x->to),
-                               x->c->now);
+    return store_contract_save(x->c->db, e, &d->k, doc_state_str(&contract_doc, x->to), x->c->now);
 }
 
 static int event(struct doc_act *x, struct osb_err *e)
 {
     const struct doc_type *t = x->kind->type;
-    return flow_doc_event(x->c, e, "contract_events", "contract",
-                          ((struct kdoc *)x->doc)->k.number, t->actions[x->action].name,
-                          doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
+    return flow_doc_event(x->c, e, "contract_events", "contract", ((struct kdoc *)x->doc)->k.number,
+                          t->actions[x->action].name, doc_state_str(t, x->from),
+                          doc_state_str(t, x->to), x->comment);
 }
 
 static json_t *ts_or_null(const struct ctx *c, int64_t t)
@@ -193,7 +200,10 @@ static json_t *ts_or_null(const struct ctx *c, int64_t t)
     return v;
 }
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
@@ -237,8 +247,8 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     return 0;
 }
 
-static const doc_run_fn run[] = {[KA_APPROVE] = a_approve, [KA_SIGN] = a_sign,
-                                 [KA_ARCHIVE] = a_archive};
+static const doc_run_fn run[] = {
+    [KA_APPROVE] = a_approve, [KA_SIGN] = a_sign, [KA_ARCHIVE] = a_archive};
 
 static const struct doc_kind kind = {
     .type = &contract_doc,
@@ -281,8 +291,8 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
     return rc;
 }
 
-int contract_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                 json_t **out, struct osb_err *e)
+int contract_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                 struct osb_err *e)
 {
     return doc_act(c, &kind, number, action, body, out, e);
 }
@@ -299,8 +309,7 @@ static const struct field_def create_fields[] = {
     {"valid_to", FK_DATE, 0, 0, 0, 0, 0, 0},
     {"deviations", FK_LONG, 0, 2000, 0, 0, 0, 0},
 };
-static const struct record_def create_def = {"contracts", "number", "contract", create_fields,
-                                             7};
+static const struct record_def create_def = {"contracts", "number", "contract", create_fields, 7};
 
 int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -330,25 +339,24 @@ int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     }
     json_t *term = json_object_get(n, "payment_term_days");
     const char *dev = jstr(n, "deviations");
-    snprintf(k.customer, sizeof k.customer, "%s", customer);
-    snprintf(k.kind, sizeof k.kind, "%s", jstr(n, "kind"));
+    str_field(k.customer, sizeof k.customer, customer, "customer");
+    str_field(k.kind, sizeof k.kind, jstr(n, "kind"), "kind");
     k.value_fen = jint(n, "value_fen");
     k.payment_term_days = term ? (int)json_integer_value(term) : cu.payment_term_days;
-    snprintf(k.valid_from, sizeof k.valid_from, "%s", vf ? vf : "");
-    snprintf(k.valid_to, sizeof k.valid_to, "%s", vt ? vt : "");
+    str_field(k.valid_from, sizeof k.valid_from, vf ? vf : "", "valid_from");
+    str_field(k.valid_to, sizeof k.valid_to, vt ? vt : "", "valid_to");
     k.deviations = dev && *dev ? (char *)dev : NULL;
-    k.major = contract_is_major(k.value_fen, term != NULL, k.payment_term_days,
-                                cu.payment_term_days);
+    k.major =
+        contract_is_major(k.value_fen, term != NULL, k.payment_term_days, cu.payment_term_days);
     k.needs_slt = k.major || k.deviations;
     k.created_at = c->now;
-    snprintf(k.created_by, sizeof k.created_by, "%s", c->user.username);
+    STR_COPY_ARRAY(k.created_by, c->user.username);
     if (flow_docno(c, e, "HT", k.number) < 0 || store_contract_insert(c->db, e, &k) < 0 ||
         flow_doc_event(c, e, "contract_events", "contract", k.number, "draft", NULL, "draft",
                        NULL) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss sI sb sb}", "customer", customer, "kind", k.kind,
-                              "value_fen", (json_int_t)k.value_fen, "major", k.major,
-                              "needs_slt", k.needs_slt);
+    json_t *after = json_pack("{ss ss sI sb sb}", "customer", customer, "kind", k.kind, "value_fen",
+                              (json_int_t)k.value_fen, "major", k.major, "needs_slt", k.needs_slt);
     rc = flow_audit(c, e, "create", "contract", k.number, NULL, after);
     json_decref(after);
     if (rc == 0)
@@ -365,8 +373,8 @@ int contract_check_for_order(struct ctx *c, const char *number, const char *cust
     int rc = store_contract_load(c->db, e, number, &k);
     if (rc < 0)
         return -1;
-    bool ok = rc == 1 && is(k.customer, customer) &&
-              (is(k.state, "signed") || is(k.state, "archived"));
+    bool ok =
+        rc == 1 && is(k.customer, customer) && (is(k.state, "signed") || is(k.state, "archived"));
     store_contract_release(&k);
     return ok ? 0
               : err_invalid(e, "contract", "unknown_reference",

@@ -21,11 +21,10 @@ struct contract_query {
     int limit;
     const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
-int contract_list(struct ctx *c, const struct contract_query *q, json_t **out,
-                  struct osb_err *e);
+int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, struct osb_err *e);
 /* POST /contracts/{number}/{approve|sign|archive}; 404 for another action. */
-int contract_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                 json_t **out, struct osb_err *e);
+int contract_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                 struct osb_err *e);
 
 /* 0 when number is a signed (or archived) contract of customer; else 422 unknown_reference on
    field "contract". */

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* The note with its customer's name and the order's shipments; 404 when missing or outside
    the reader's scope (the note's existence must not leak). */
 static int load(struct ctx *c, const char *number, json_t **out, struct osb_err *e)

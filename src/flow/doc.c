@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
@@ -25,8 +26,7 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
             return err_bad(e, "on_behalf_of", "on_behalf_of must be a username");
         const char *p = json_string_value(obo);
         if (!is(c->user.proxy_for, p))
-            return err_forbidden(e, "proxy_not_authorized", "you are not the secretary of '%s'",
-                                 p);
+            return err_forbidden(e, "proxy_not_authorized", "you are not the secretary of '%s'", p);
         if (!ph || !json_is_true(ph))
             return err_invalid(e, "confirmed_by_phone", "phone_confirmation_required",
                                "a proxy signature needs the principal's consent by phone "
@@ -38,12 +38,12 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
             return -1;
         if (rc == 0 || !active)
             return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
-        snprintf(a->who, sizeof a->who, "%s", pu.username);
+        STR_COPY_ARRAY(a->who, pu.username);
         a->role = pu.role;
-        snprintf(a->obo, sizeof a->obo, "%s", pu.username);
+        STR_COPY_ARRAY(a->obo, pu.username);
         return 0;
     }
-    snprintf(a->who, sizeof a->who, "%s", c->user.username);
+    STR_COPY_ARRAY(a->who, c->user.username);
     a->role = c->user.role;
     return 0;
 }
@@ -66,8 +66,7 @@ static int role_gate(struct ctx *c, const struct doc_kind *k, const void *doc, i
                              "sign on behalf of your principal (on_behalf_of, "
                              "confirmed_by_phone)");
     if (proxy && !doc_role_may(k->type, a, actor->role))
-        return err_forbidden(e, "role", "%s may not %s a %s", actor->who, d->name,
-                             k->type->object);
+        return err_forbidden(e, "role", "%s may not %s a %s", actor->who, d->name, k->type->object);
     return k->who ? k->who(c, doc, a, actor, e) : 0;
 }
 
@@ -104,8 +103,8 @@ static int body_gate(const struct doc_kind *k, int a, json_t *body, struct osb_e
 static int audit(struct doc_act *x, const char *number, int64_t version, struct osb_err *e)
 {
     const struct doc_type *t = x->kind->type;
-    json_t *before = json_pack("{ss sI}", "state", doc_state_str(t, x->from), "version",
-                               (json_int_t)version);
+    json_t *before =
+        json_pack("{ss sI}", "state", doc_state_str(t, x->from), "version", (json_int_t)version);
     json_t *after = json_pack("{ss sI}", "state", doc_state_str(t, x->to), "version",
                               (json_int_t)(version + 1));
     if (x->audit_after)
@@ -134,8 +133,8 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
     x.from = k->state(doc);
     x.to = d->to == DOC_TO_SAME || d->to == DOC_TO_DECIDED ? x.from : d->to;
     int64_t version = k->version(doc);
-    if (doc_actor_resolve(c, json_is_object(body) && (d->flags & DOC_PROXY) ? body : NULL,
-                          &x.actor, e) < 0 ||
+    if (doc_actor_resolve(c, json_is_object(body) && (d->flags & DOC_PROXY) ? body : NULL, &x.actor,
+                          e) < 0 ||
         role_gate(c, k, doc, a, &x.actor, e) < 0)
         goto out;
     if (!doc_action_from(k->type, a, x.from)) {
@@ -176,7 +175,8 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
             if (doc_get(c, k, number, &again, &e2) == 0 && !json_equal(again, *out)) {
                 char *sa = json_dumps(*out, JSON_SORT_KEYS | JSON_COMPACT);
                 char *sb = json_dumps(again, JSON_SORT_KEYS | JSON_COMPACT);
-                fprintf(stderr, "ANSWER MISMATCH %s %s\nSAVED %s\nLOADED %s\n", number, action, sa, sb);
+                fprintf(stderr, "ANSWER MISMATCH %s %s\nSAVED %s\nLOADED %s\n", number, action, sa,
+                        sb);
                 free(sa), free(sb);
             }
             json_decref(again);
@@ -218,7 +218,7 @@ static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc,
     bool ok[DOC_MAX_ACTIONS] = {false}, via[DOC_MAX_ACTIONS] = {false};
     int state = k->state(doc);
     struct doc_actor self = {.role = c->user.role}, principal = {.role = ROLE_NONE};
-    snprintf(self.who, sizeof self.who, "%s", c->user.username);
+    STR_COPY_ARRAY(self.who, c->user.username);
     for (size_t a = 0; a < t->nactions && a < DOC_MAX_ACTIONS; a++) {
         const struct doc_action *d = &t->actions[a];
         if (!doc_action_from(t, (int)a, state))
@@ -231,10 +231,10 @@ static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc,
                 struct user pu;
                 bool active = false;
                 struct osb_err ignore = OSB_ERR_INIT;
-                if (session_load_user(c->db, &ignore, c->user.proxy_for, &pu, &active, NULL) ==
-                        1 && active) {
-                    snprintf(principal.who, sizeof principal.who, "%s", pu.username);
-                    snprintf(principal.obo, sizeof principal.obo, "%s", pu.username);
+                if (session_load_user(c->db, &ignore, c->user.proxy_for, &pu, &active, NULL) == 1 &&
+                    active) {
+                    STR_COPY_ARRAY(principal.who, pu.username);
+                    STR_COPY_ARRAY(principal.obo, pu.username);
                     principal.role = pu.role;
                 }
                 err_clear(&ignore);

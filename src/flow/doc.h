@@ -39,13 +39,13 @@ struct doc_kind;
 struct doc_act {
     struct ctx *c;
     const struct doc_kind *kind;
-    void *doc;              /* the aggregate kind->load made */
-    int action;             /* index into kind->type->actions */
-    int from, to;           /* states; to starts as the table's (from when DOC_TO_SAME) */
-    json_t *body;           /* the request body, shape already checked */
-    const char *comment;    /* body "comment" or NULL */
+    void *doc;           /* the aggregate kind->load made */
+    int action;          /* index into kind->type->actions */
+    int from, to;        /* states; to starts as the table's (from when DOC_TO_SAME) */
+    json_t *body;        /* the request body, shape already checked */
+    const char *comment; /* body "comment" or NULL */
     struct doc_actor actor;
-    json_t *audit_after;    /* extra fields for the audit row's "after" (owned by the kernel) */
+    json_t *audit_after; /* extra fields for the audit row's "after" (owned by the kernel) */
 };
 
 typedef int (*doc_run_fn)(struct doc_act *x, struct osb_err *e);
@@ -67,7 +67,7 @@ struct doc_kind {
     /* The value checks of the body of action a (400 wrong type, 422 rule), before any write;
        NULL when the function checks its own. */
     int (*check)(struct doc_act *x, struct osb_err *e);
-    const doc_run_fn *run;  /* one per action of the table, in its order; NULL = nothing */
+    const doc_run_fn *run; /* one per action of the table, in its order; NULL = nothing */
     /* Writes the aggregate once: x->to as the state, version + 1, what the action changed. */
     int (*save)(struct doc_act *x, struct osb_err *e);
     /* The timeline row of the action (NULL: the document keeps none). */

@@ -25,9 +25,8 @@ int flow_need_read(struct ctx *c, enum perm_action a, struct osb_err *e)
     return err_forbidden(e, "role", "the role %s may not see this", role_str(c->user.role));
 }
 
-int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of,
-                   const char *action, const char *object_type, const char *object_key,
-                   json_t *before, json_t *after)
+int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of, const char *action,
+                   const char *object_type, const char *object_key, json_t *before, json_t *after)
 {
     struct audit_entry a = {
         .at = c->now,
@@ -50,7 +49,10 @@ int flow_audit(struct ctx *c, struct osb_err *e, const char *action, const char 
     return flow_audit_obo(c, e, NULL, action, object_type, object_key, before, after);
 }
 
-date_t flow_today(const struct ctx *c) { return ts_to_date(c->now, c->cfg->tz_min); }
+date_t flow_today(const struct ctx *c)
+{
+    return ts_to_date(c->now, c->cfg->tz_min);
+}
 
 int flow_docno(struct ctx *c, struct osb_err *e, const char *type, char *out)
 {
@@ -137,8 +139,8 @@ void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const ch
     store_filter_eq(sql, params, column, value);
 }
 
-int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn,
-                   json_t **out, struct osb_err *e)
+int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn, json_t **out,
+                   struct osb_err *e)
 {
     *out = NULL;
     json_t *items = json_array();
@@ -153,8 +155,8 @@ int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn
         }
         json_array_append_new(items, doc);
     }
-    *out = json_pack("{so so}", "items", items, "next_cursor",
-                     next ? json_string(next) : json_null());
+    *out =
+        json_pack("{so so}", "items", items, "next_cursor", next ? json_string(next) : json_null());
     return 0;
 }
 
@@ -200,12 +202,12 @@ int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const ch
                    const char *number, const char *action, const char *from, const char *to,
                    const char *comment)
 {
-    return store_doc_event(c->db, e, table, keycol, number, c->now, action, c->user.username,
-                           from, to, comment);
+    return store_doc_event(c->db, e, table, keycol, number, c->now, action, c->user.username, from,
+                           to, comment);
 }
 
-json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table,
-                          const char *keycol, const char *number)
+json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
+                          const char *number)
 {
     json_t *rows = store_doc_timeline(c->db, e, table, keycol, number);
     size_t i;

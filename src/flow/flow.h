@@ -16,9 +16,8 @@ int flow_need_read(struct ctx *c, enum perm_action a, struct osb_err *e);
 /* One audit row for the acting user. before/after are borrowed. */
 int flow_audit(struct ctx *c, struct osb_err *e, const char *action, const char *object_type,
                const char *object_key, json_t *before, json_t *after);
-int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of,
-                   const char *action, const char *object_type, const char *object_key,
-                   json_t *before, json_t *after);
+int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of, const char *action,
+                   const char *object_type, const char *object_key, json_t *before, json_t *after);
 
 /* The next document number of the type, dated today in the company zone. */
 int flow_docno(struct ctx *c, struct osb_err *e, const char *type, char *out);
@@ -46,12 +45,11 @@ typedef int (*flow_doc_fn)(struct ctx *c, const char *number, json_t **out, stru
    (numbers below it), newest first and the limit, runs it, and answers
    {"items":[fn(number)...],"next_cursor"}. Takes over sql and params. */
 int flow_doc_page(struct ctx *c, struct sb *sql, json_t *params, const char *col,
-                  const char *cursor, int limit, flow_doc_fn fn, json_t **out,
-                  struct osb_err *e);
+                  const char *cursor, int limit, flow_doc_fn fn, json_t **out, struct osb_err *e);
 
 /* {"items":[fn(number)...],"next_cursor":next|null} for a page of numbers a store list gave. */
-int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn,
-                   json_t **out, struct osb_err *e);
+int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn, json_t **out,
+                   struct osb_err *e);
 
 /* Turns the integer timestamp (UTC microseconds) at obj[key] into RFC 3339 in the company
    zone, as every answer shows times (api.md §1); other values are left as they are. */
@@ -70,8 +68,8 @@ int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const ch
                    const char *number, const char *action, const char *from, const char *to,
                    const char *comment);
 /* That timeline in order, times as RFC 3339; NULL with e set on error. */
-json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table,
-                          const char *keycol, const char *number);
+json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
+                          const char *number);
 
 /* Calls the ctx's money_changed hook for customer (0 when none is set). */
 int flow_money_changed(struct ctx *c, const char *customer, struct osb_err *e);

@@ -8,8 +8,10 @@
  */
 #include "flow/instrument.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -82,7 +84,7 @@ static int a_sign(struct doc_act *x, struct osb_err *e)
 {
     (void)e;
     struct instrument *p = x->doc;
-    snprintf(p->finance_signed_by, sizeof p->finance_signed_by, "%s", x->c->user.username);
+    STR_COPY_ARRAY(p->finance_signed_by, x->c->user.username);
     p->finance_signed_at = x->c->now;
     p->signed_changed = true;
     return 0;
@@ -174,8 +176,8 @@ int instrument_list(struct ctx *c, const struct instrument_query *q, json_t **ou
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct instrument_filter f = {q->customer,    q->state,  q->kind,
-                                  q->received_by, q->cursor, q->limit};
+    struct instrument_filter f = {q->customer, q->state, q->kind, q->received_by,
+                                  q->cursor,   q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_instrument_list(c->db, e, &su, &f, &nums, &next) < 0)
@@ -237,19 +239,19 @@ int instrument_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
     if (dup) {
         err_set(e, ERR_DUPLICATE, "instrument %s of customer %s is registered already", no,
                 customer);
-        snprintf(e->field, sizeof e->field, "instrument_no");
+        STR_COPY_ARRAY(e->field, "instrument_no");
         goto out;
     }
     struct instrument p = {0};
-    snprintf(p.customer, sizeof p.customer, "%s", customer);
-    snprintf(p.kind, sizeof p.kind, "%s", jstr(n, "kind"));
-    snprintf(p.instrument_no, sizeof p.instrument_no, "%s", no);
+    str_field(p.customer, sizeof p.customer, customer, "customer");
+    str_field(p.kind, sizeof p.kind, jstr(n, "kind"), "kind");
+    str_field(p.instrument_no, sizeof p.instrument_no, no, "instrument_no");
     p.amount_fen = jint(n, "amount_fen");
-    snprintf(p.issuer_bank, sizeof p.issuer_bank, "%s",
-             jstr(n, "issuer_bank") ? jstr(n, "issuer_bank") : "");
-    snprintf(p.maturity_date, sizeof p.maturity_date, "%s",
-             jstr(n, "maturity_date") ? jstr(n, "maturity_date") : "");
-    snprintf(p.received_by, sizeof p.received_by, "%s", c->user.username);
+    str_field(p.issuer_bank, sizeof p.issuer_bank,
+              jstr(n, "issuer_bank") ? jstr(n, "issuer_bank") : "", "issuer_bank");
+    str_field(p.maturity_date, sizeof p.maturity_date,
+              jstr(n, "maturity_date") ? jstr(n, "maturity_date") : "", "maturity_date");
+    STR_COPY_ARRAY(p.received_by, c->user.username);
     p.received_at = c->now;
     if (flow_docno(c, e, "PJ", p.number) < 0 || store_instrument_insert(c->db, e, &p) < 0 ||
         flow_doc_event(c, e, "instrument_events", "instrument", p.number, "register", NULL,

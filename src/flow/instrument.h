@@ -20,6 +20,7 @@ int instrument_get(struct ctx *c, const char *number, json_t **out, struct osb_e
 struct instrument_query {
     const char *customer, *state, *kind, *received_by, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int instrument_list(struct ctx *c, const struct instrument_query *q, json_t **out,
                     struct osb_err *e);

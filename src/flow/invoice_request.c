@@ -18,8 +18,11 @@
  */
 #include "flow/invoice_request.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
+#include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
@@ -249,7 +252,7 @@ static int a_review(struct doc_act *x, struct osb_err *e)
     struct kpdoc *d = x->doc;
     if (recheck_invoices(x->c, &d->k, false, e) < 0)
         return -1;
-    snprintf(d->k.reviewed_by, sizeof d->k.reviewed_by, "%s", x->c->user.username);
+    STR_COPY_ARRAY(d->k.reviewed_by, x->c->user.username);
     d->k.reviewed_at = x->c->now;
     d->k.changed |= KP_SET_REVIEWED;
     return 0;
@@ -283,14 +286,16 @@ static int a_issue(struct doc_act *x, struct osb_err *e)
         return -1;
     if (used)
         return err_set(e, ERR_DUPLICATE, "fapiao number %s is used already", no);
-    snprintf(d->k.issued_by, sizeof d->k.issued_by, "%s", c->user.username);
+    STR_COPY_ARRAY(d->k.issued_by, c->user.username);
     d->k.issued_at = c->now;
-    snprintf(d->k.fapiao_no, sizeof d->k.fapiao_no, "%s", no);
+    str_field(d->k.fapiao_no, sizeof d->k.fapiao_no, no, "fapiao_no");
     date_format(day, d->k.fapiao_date);
     d->k.changed |= KP_SET_ISSUED;
-    char what[96];
-    snprintf(what, sizeof what, "已开具发票%s", no);
-    return tell_kam_and_finance(c, &d->cu, d->k.number, "fapiao_issued", what, e);
+    struct sb what = SB_INIT;
+    sb_addf(&what, "已开具发票%s", no);
+    int rc = tell_kam_and_finance(c, &d->cu, d->k.number, "fapiao_issued", sb_str(&what), e);
+    sb_free(&what);
+    return rc;
 }
 
 static int a_mail(struct doc_act *x, struct osb_err *e)
@@ -303,22 +308,23 @@ static int a_mail(struct doc_act *x, struct osb_err *e)
     char *days_s = settings_get(c->db, FAPIAO_ARRIVAL_DAYS_KEY, FAPIAO_ARRIVAL_DAYS_DEFAULT);
     long days = days_s ? strtol(days_s, NULL, 10) : 3;
     free(days_s);
-    snprintf(d->k.mailed_by, sizeof d->k.mailed_by, "%s", c->user.username);
+    STR_COPY_ARRAY(d->k.mailed_by, c->user.username);
     d->k.mailed_at = c->now;
-    snprintf(d->k.mail_tracking_no, sizeof d->k.mail_tracking_no, "%s", tn);
+    str_field(d->k.mail_tracking_no, sizeof d->k.mail_tracking_no, tn, "mail_tracking_no");
     date_format(flow_today(c) + (date_t)days, d->k.expected_arrival);
     d->k.changed |= KP_SET_MAILED;
-    char what[128];
-    snprintf(what, sizeof what, "发票已寄出，运单号%s，预计%s送达", tn, d->k.expected_arrival);
-    return tell_kam_and_finance(c, &d->cu, d->k.number, "fapiao_mailed", what, e);
+    struct sb what = SB_INIT;
+    sb_addf(&what, "发票已寄出，运单号%s，预计%s送达", tn, d->k.expected_arrival);
+    int rc = tell_kam_and_finance(c, &d->cu, d->k.number, "fapiao_mailed", sb_str(&what), e);
+    sb_free(&what);
+    return rc;
 }
 
 static int a_confirm_receipt(struct doc_act *x, struct osb_err *e)
 {
     (void)e;
     struct kpdoc *d = x->doc;
-    snprintf(d->k.receipt_confirmed_by, sizeof d->k.receipt_confirmed_by, "%s",
-             x->c->user.username);
+    STR_COPY_ARRAY(d->k.receipt_confirmed_by, x->c->user.username);
     d->k.receipt_confirmed_at = x->c->now;
     d->k.changed |= KP_SET_RECEIVED;
     return 0;
@@ -397,7 +403,7 @@ int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, j
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct invoice_request_filter f = {q->customer, q->state, q->cursor, q->limit};
+    struct invoice_request_filter f = {q->customer, q->state, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_invoice_request_list(c->db, e, &su, &f, &nums, &next) < 0)
@@ -446,7 +452,7 @@ static int check_invoice(struct ctx *c, const char *inv, const char *field, char
     if (is(r.state, "cancelled"))
         return err_invalid(e, field, "invoice_cancelled",
                            "invoice %s was credited back in full: no fapiao for it", inv);
-    snprintf(customer, 40, "%s", r.customer);
+    str_field(customer, 40, r.customer, "customer");
     *amount = r.amount_fen;
     return 0;
 }
@@ -497,7 +503,8 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
     for (size_t i = 0; i < n; i++) {
         const char *inv = json_string_value(json_array_get(ji, i));
         char field[32];
-        snprintf(field, sizeof field, "invoices[%zu]", i);
+        /* "invoices[" + at most 20 digits + "]": 30 bytes and the NUL fit 32 */
+        (void)str_fmt(field, sizeof field, "invoices[%zu]", i);
         for (size_t j = 0; j < i; j++)
             if (strcmp(inv, json_string_value(json_array_get(ji, j))) == 0) {
                 err_invalid(e, field, "duplicate_line", "invoice %s is named twice", inv);
@@ -525,7 +532,8 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
                 goto out;
             if (ready == 0) {
                 char field[32];
-                snprintf(field, sizeof field, "invoices[%zu]", i);
+                /* at most 30 bytes and the NUL, as above */
+                (void)str_fmt(field, sizeof field, "invoices[%zu]", i);
                 err_invalid(e, field, "not_fully_paid",
                             "customer %s pays before delivery: invoice %s needs to be fully"
                             " paid and its goods dispatched before its fapiao",
@@ -556,15 +564,15 @@ int invoice_request_create(struct ctx *c, json_t *body, json_t **out, struct osb
     k.lines = xcalloc(n, sizeof *k.lines);
     k.nlines = n;
     for (size_t i = 0; i < n; i++) {
-        snprintf(k.lines[i].invoice, sizeof k.lines[i].invoice, "%s",
-                 json_string_value(json_array_get(ji, i)));
+        str_field(k.lines[i].invoice, sizeof k.lines[i].invoice,
+                  json_string_value(json_array_get(ji, i)), "invoice");
         k.lines[i].amount_fen = amounts[i];
     }
-    snprintf(k.customer, sizeof k.customer, "%s", customer);
+    STR_COPY_ARRAY(k.customer, customer);
     k.amount_fen = total;
     k.note = note && *note ? (char *)note : NULL;
     k.invoicing = info;
-    snprintf(k.requested_by, sizeof k.requested_by, "%s", c->user.username);
+    STR_COPY_ARRAY(k.requested_by, c->user.username);
     k.created_at = c->now;
     if (flow_docno(c, e, "KP", k.number) < 0 || store_invoice_request_insert(c->db, e, &k) < 0)
         goto out;

@@ -22,6 +22,7 @@ int invoice_request_get(struct ctx *c, const char *number, json_t **out, struct 
 struct invoice_request_query {
     const char *customer, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int invoice_request_list(struct ctx *c, const struct invoice_request_query *q, json_t **out,
                          struct osb_err *e);

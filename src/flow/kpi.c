@@ -4,8 +4,9 @@
  *
  * Each KPI is a SQL query for the candidate items whose attribution date falls in [from, to]
  * (store/kpi.c; limited to the caller's data scope and the market/region filter) and a
- * function here (`judges` below) that turns one row into a verdict (rules/kpi.h) against the deadline the
- * calendar gives (rules/deadline.h). Items still in time are left out until decided (§1.1).
+ * function here (`judges` below) that turns one row into a verdict (rules/kpi.h) against the
+ * deadline the calendar gives (rules/deadline.h). Items still in time are left out until decided
+ * (§1.1).
  *
  * Decisions where the spec is silent:
  * - An order counts on the receipt day of its last start (§1.2.4); an order whose clock was
@@ -22,6 +23,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "flow/osb_issue.h"
 #include "rules/deadline.h"
@@ -162,11 +164,9 @@ static int row_collection(struct kctx *k, json_t *r, struct kitem *it, struct os
 
 /* The verdict of one candidate row of each KPI (its query: store/kpi.c). */
 static int (*const judges[KPI__COUNT])(struct kctx *k, json_t *r, struct kitem *it,
-                                        struct osb_err *e) = {
-    [KPI_SAME_DAY_DELIVERY_NOTE] = row_same_day,
-    [KPI_ST_DECIDED_NEXT_DAY] = row_st,
-    [KPI_SHIPPED_WITHIN_24H] = row_shipped,
-    [KPI_SHIPMENT_ACCURACY] = row_accuracy,
+                                       struct osb_err *e) = {
+    [KPI_SAME_DAY_DELIVERY_NOTE] = row_same_day,    [KPI_ST_DECIDED_NEXT_DAY] = row_st,
+    [KPI_SHIPPED_WITHIN_24H] = row_shipped,         [KPI_SHIPMENT_ACCURACY] = row_accuracy,
     [KPI_COLLECTED_WITHIN_5_DAYS] = row_collection,
 };
 
@@ -226,12 +226,12 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
                      flow_today(c)};
     struct scope_user su;
     ctx_scope_user(c, &su);
-    json_t *rows = store_kpi_candidates(c->db, e, id, from, to, c->cfg->tz_min, market, region,
-                                        &su);
+    json_t *rows =
+        store_kpi_candidates(c->db, e, id, from, to, c->cfg->tz_min, market, region, &su);
     int rc = rows ? 0 : -1;
-    size_t i;
-    json_t *r;
-    if (rows)
+    if (rows) {
+        size_t i;
+        json_t *r;
         json_array_foreach(rows, i, r)
         {
             struct kitem it = {KV_LEFT_OUT, 0, 0, NULL, 0, false};
@@ -247,6 +247,7 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
             }
             json_decref(it.info);
         }
+    }
     json_decref(rows);
     settings_calendar_release(&cal);
     return rc;
@@ -369,9 +370,13 @@ int kpi_job_breaches(struct ctx *c, const char *period, struct osb_err *e)
             }
             if (!kpi_pct_bp(num, den, &pct) || pct >= d->target_bp)
                 continue;
-            char rule[64], doc[48], number[32];
-            snprintf(rule, sizeof rule, "kpi_%s", d->name);
-            snprintf(doc, sizeof doc, "%s:%s", month, jstr(mk, "code"));
+            char rule[64], doc[48];
+            /* the entry's rule and document: a cut one would file it under another */
+            if (str_fmt(rule, sizeof rule, "kpi_%s", d->name) < 0 ||
+                str_fmt(doc, sizeof doc, "%s:%s", month, jstr(mk, "code")) < 0) {
+                rc = err_set(e, ERR_INTERNAL, "internal error: KPI entry of %s", d->name);
+                break;
+            }
             struct sb desc = SB_INIT;
             sb_addf(&desc, "%s %s %s：%lld/%lld = %lld bp，低于目标 %d bp", month, jstr(mk, "name"),
                     d->name, (long long)num, (long long)den, (long long)pct, (int)d->target_bp);
@@ -381,6 +386,7 @@ int kpi_job_breaches(struct ctx *c, const char *period, struct osb_err *e)
             } else {
                 struct osb_open o = {rule,     d->department, doc, deadline, NULL, jstr(mk, "code"),
                                      desc.buf, who,           NULL};
+                char number[32];
                 rc = osb_issue_open(c, &cal, &o, number, e) < 0 ? -1 : 0;
             }
             json_decref(who);

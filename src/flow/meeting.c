@@ -5,6 +5,7 @@
 #include "flow/meeting.h"
 
 #include "core/json.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/notify.h"
@@ -39,7 +40,12 @@ int osb_job_meeting(struct ctx *c, const char *period, struct osb_err *e)
     json_array_foreach(who, i, u)
     {
         char key[96];
-        snprintf(key, sizeof key, "osb_meeting:%s:%s", month, json_string_value(u));
+        /* the dedup key: a cut one could merge two users' notifications */
+        if (str_fmt(key, sizeof key, "osb_meeting:%s:%s", month, json_string_value(u)) < 0) {
+            rc = err_set(e, ERR_INTERNAL, "internal error: notification key of %s",
+                         json_string_value(u));
+            break;
+        }
         if ((rc = notify(c, e, "osb_meeting_report", json_string_value(u), NULL, key,
                          "%s月OSB会议报告已生成（GET /reports/osb_meeting?month=%s）", month,
                          month)) < 0)

@@ -26,10 +26,9 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
     va_end(ap);
     if (c->notes) {
         json_array_append_new(c->notes,
-                              json_pack("{ss ss ss so so}", "event", event, "recipient",
-                                        recipient, "subject", sb_str(&subj), "document",
-                                        document ? json_string(document) : json_null(),
-                                        "dedup_key",
+                              json_pack("{ss ss ss so so}", "event", event, "recipient", recipient,
+                                        "subject", sb_str(&subj), "document",
+                                        document ? json_string(document) : json_null(), "dedup_key",
                                         dedup_key ? json_string(dedup_key) : json_null()));
         sb_free(&subj);
         return 0;

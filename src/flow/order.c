@@ -4,7 +4,7 @@
  * as a document of the kernel (flow/doc.h).
  *
  * The table is rules/order.c (order_doc), the SQL store/order.c, store/quota.c and
- * store/credit.c. Here: who may act beyond the matrix (who()), one function per action, the
+ * store/credit.c. Here: who may act beyond the matrix (kind_who()), one function per action, the
  * timeline row (event()) and the answer. doc_act() runs the gate (scope 404, role 403, state
  * 409, If-Match 409, body 400), the action, one save of the order row and its changed lines,
  * the timeline row and the audit row, inside the caller's transaction.
@@ -19,10 +19,12 @@
 #include "flow/order.h"
 
 #include "core/calendar.h"
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/billing.h"
 #include "flow/contract.h"
 #include "flow/doc.h"
@@ -54,8 +56,8 @@ static bool sees(struct ctx *c, const struct order_customer *cu, enum order_stat
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu->market, cu->region, cu->kam, cu->rep, cu->kam_manager,
-                                cu->supervisor};
+    struct scope_customer sc = {cu->market, cu->region,      cu->kam,
+                                cu->rep,    cu->kam_manager, cu->supervisor};
     if (scope_sees_customer(&su, &sc))
         return true;
     return st == OS_ST_PENDING && role_is_slt(c->user.role);
@@ -83,8 +85,14 @@ static void kfree(void *p)
     free(d);
 }
 
-static int kstate(const void *p) { return ((const struct odoc *)p)->o.state; }
-static int64_t kversion(const void *p) { return ((const struct odoc *)p)->o.version; }
+static int kstate(const void *p)
+{
+    return ((const struct odoc *)p)->o.state;
+}
+static int64_t kversion(const void *p)
+{
+    return ((const struct odoc *)p)->o.version;
+}
 
 /* The order as api.md §3.3 shows it (without allowed_actions). */
 static int order_json(struct ctx *c, const struct order *d, json_t **out, struct osb_err *e)
@@ -92,10 +100,9 @@ static int order_json(struct ctx *c, const struct order *d, json_t **out, struct
     json_t *o;
     if (store_order_answer(c->db, e, d, &o) < 0)
         return -1;
-    static const char *const times[] = {"submitted_at", "accepted_at", "pending_approval_at",
-                                        "approved_at",  "billed_at",   "released_at",
-                                        "op_started_at", "op_stopped_at", "created_at",
-                                        "updated_at"};
+    static const char *const times[] = {
+        "submitted_at", "accepted_at",   "pending_approval_at", "approved_at", "billed_at",
+        "released_at",  "op_started_at", "op_stopped_at",       "created_at",  "updated_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         flow_ts(c, o, times[i]);
     if (json_is_null(json_object_get(o, "warnings")))
@@ -116,11 +123,12 @@ static int order_json(struct ctx *c, const struct order *d, json_t **out, struct
     }
     if (c->user.role == ROLE_WAREHOUSE) {
         /* §4: the warehouse sees orders without prices or amounts. */
-        json_array_foreach(lines, i, it) {
+        json_array_foreach(lines, i, it)
+        {
             json_object_del(it, "price_fen");
             json_object_del(it, "amount_fen");
         }
-        static const char *const money[] = {"total_fen", "stated_total_fen", "credit_check",
+        static const char *const money[] = {"total_fen",   "stated_total_fen",       "credit_check",
                                             "earmark_fen", "approved_shortfall_fen", "st"};
         for (size_t k = 0; k < sizeof money / sizeof money[0]; k++)
             json_object_del(o, money[k]);
@@ -157,7 +165,8 @@ int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct 
     *out = NULL;
     if (doc_state_filter(&order_doc, q->state, e) < 0)
         return -1;
-    struct store_order_filter f = {q->state, q->customer, q->market, q->cursor, 0, 0, q->limit};
+    struct store_order_filter f = {q->state, q->customer, q->market, q->cursor,
+                                   0,        0,           q->limit,  q->q};
     date_t d;
     if (q->from) {
         if (!date_parse(q->from, &d))
@@ -183,11 +192,12 @@ int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct 
 
 /* ---- lines ------------------------------------------------------------------------------ */
 
-static int line_err(struct osb_err *e, size_t i, const char *sku, const char *rule,
-                    const char *fmt, const char *arg)
+static int line_err(struct osb_err *e, size_t i, const char *sku, const char *rule, const char *fmt,
+                    const char *arg)
 {
     char field[32];
-    snprintf(field, sizeof field, "lines[%zu]", i);
+    /* "lines[" + at most 20 digits + "]": 27 bytes and the NUL fit 32 */
+    (void)str_fmt(field, sizeof field, "lines[%zu]", i);
     err_invalid(e, field, rule, fmt, arg);
     e->extra = json_pack("{sI ss}", "line", (json_int_t)(i + 1), "sku", sku ? sku : "");
     return -1;
@@ -226,10 +236,10 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         json_t *v;
         json_object_foreach(l, k, v) if (strcmp(k, "sku") && strcmp(k, "qty") &&
                                          strcmp(k, "loose_units")) return err_bad(e, k,
-                                                                                 "unknown field"
-                                                                                 " '%s' in a "
-                                                                                 "line",
-                                                                                 k);
+                                                                                  "unknown field"
+                                                                                  " '%s' in a "
+                                                                                  "line",
+                                                                                  k);
         json_t *js = json_object_get(l, "sku");
         skus[i] = json_is_string(js) ? json_string_value(js) : "";
     }
@@ -276,7 +286,7 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         struct order_line *ol = &o->lines[o->nlines++];
         memset(ol, 0, sizeof *ol);
         ol->line_no = (int)i + 1;
-        snprintf(ol->sku, sizeof ol->sku, "%s", sku);
+        str_field(ol->sku, sizeof ol->sku, sku, "sku");
         ol->qty = qty;
         ol->loose_units = jl && json_is_true(jl);
         ol->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
@@ -305,7 +315,8 @@ static int notify_role(struct ctx *c, struct osb_err *e, const char *role, const
     size_t i;
     json_t *u;
     int rc = 0;
-    json_array_foreach(users, i, u) {
+    json_array_foreach(users, i, u)
+    {
         if (notify(c, e, event, json_string_value(u), o->number, NULL, "%s", subject) < 0) {
             rc = -1;
             break;
@@ -316,9 +327,8 @@ static int notify_role(struct ctx *c, struct osb_err *e, const char *role, const
 }
 
 /* Notifies each named user once (NULLs and repeats skipped). */
-static int notify_users(struct ctx *c, struct osb_err *e, const char *event,
-                        const struct order *o, const char *subject, const char *const *who,
-                        size_t n)
+static int notify_users(struct ctx *c, struct osb_err *e, const char *event, const struct order *o,
+                        const char *subject, const char *const *who, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!who[i] || !*who[i])
@@ -361,7 +371,10 @@ static int op_clock_start(struct ctx *c, struct order *o, struct osb_err *e)
     return 0;
 }
 
-static void op_clock_pause(struct order *o) { o->op_paused = true; }
+static void op_clock_pause(struct order *o)
+{
+    o->op_paused = true;
+}
 
 /* ---- QC → AC → CC ----------------------------------------------------------------------- */
 
@@ -369,25 +382,22 @@ static void op_clock_pause(struct order *o) { o->op_paused = true; }
 static void ac_line(const struct quota_facts *f, const struct order_line *l, bool loose_ok,
                     int32_t case_size, struct ac_result *r, json_t *qinfo)
 {
-    struct ac_input in = {l->qty,
-                          case_size,
-                          loose_ok,
-                          f->has_customer,
-                          f->has_region,
-                          f->has_customer ? f->customer_qty - f->used_customer : 0,
-                          f->has_region ? f->region_qty + f->transfers_in - f->transfers_out -
-                                              f->used_region
-                                        : 0,
-                          f->approvals - f->approvals_used};
+    struct ac_input in = {
+        l->qty,
+        case_size,
+        loose_ok,
+        f->has_customer,
+        f->has_region,
+        f->has_customer ? f->customer_qty - f->used_customer : 0,
+        f->has_region ? f->region_qty + f->transfers_in - f->transfers_out - f->used_region : 0,
+        f->approvals - f->approvals_used};
     ac_cut(&in, r);
-    json_array_append_new(qinfo,
-                          json_pack("{si ss so so sI sI}", "line", l->line_no, "sku", l->sku,
-                                    "customer_remaining",
-                                    f->has_customer ? json_integer(in.rem_customer) : json_null(),
-                                    "region_remaining",
-                                    f->has_region ? json_integer(in.rem_region) : json_null(),
-                                    "approvals_available", (json_int_t)in.approvals_free,
-                                    "kept", (json_int_t)r->kept));
+    json_array_append_new(
+        qinfo,
+        json_pack("{si ss so so sI sI}", "line", l->line_no, "sku", l->sku, "customer_remaining",
+                  f->has_customer ? json_integer(in.rem_customer) : json_null(), "region_remaining",
+                  f->has_region ? json_integer(in.rem_region) : json_null(), "approvals_available",
+                  (json_int_t)in.approvals_free, "kept", (json_int_t)r->kept));
 }
 
 static json_t *credit_check_json(const struct ctx *c, const struct cc_output *r,
@@ -398,17 +408,15 @@ static json_t *credit_check_json(const struct ctx *c, const struct cc_output *r,
         json_array_append_new(reasons, json_string(r->reasons[i]));
     char at[32];
     ts_format_rfc3339(c->now, c->cfg->tz_min, at);
-    return json_pack("{ss si so sI sI sI sI sI sI sI sI sI ss ss ss}", "result",
-                     cc_result_str(result), "row", r->row, "reasons", reasons, "exposure_fen",
-                     (json_int_t)r->exposure_fen, "limit_fen", (json_int_t)f->limit_fen,
-                     "over_pct_bp", (json_int_t)r->over_pct_bp, "overdue_fen",
-                     (json_int_t)f->overdue_fen, "open_receivables_fen",
-                     (json_int_t)f->open_receivables_fen, "open_orders_fen",
-                     (json_int_t)f->open_orders_fen, "prepayment_fen",
-                     (json_int_t)f->prepayment_fen, "free_prepayment_fen",
-                     (json_int_t)r->free_prepayment_fen, "shortfall_fen",
-                     (json_int_t)r->shortfall_fen, "reason_zh", r->reason_zh, "reason_en",
-                     r->reason_en, "checked_at", at);
+    return json_pack(
+        "{ss si so sI sI sI sI sI sI sI sI sI ss ss ss}", "result", cc_result_str(result), "row",
+        r->row, "reasons", reasons, "exposure_fen", (json_int_t)r->exposure_fen, "limit_fen",
+        (json_int_t)f->limit_fen, "over_pct_bp", (json_int_t)r->over_pct_bp, "overdue_fen",
+        (json_int_t)f->overdue_fen, "open_receivables_fen", (json_int_t)f->open_receivables_fen,
+        "open_orders_fen", (json_int_t)f->open_orders_fen, "prepayment_fen",
+        (json_int_t)f->prepayment_fen, "free_prepayment_fen", (json_int_t)r->free_prepayment_fen,
+        "shortfall_fen", (json_int_t)r->shortfall_fen, "reason_zh", r->reason_zh, "reason_en",
+        r->reason_en, "checked_at", at);
 }
 
 /* CC on the order as it stands (lines already cut): the decision into *r, the credit_check
@@ -457,8 +465,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
        exposure yet (accept comes from submitted, which amend and the first pass leave clean),
        only an earmark a receipt may have made for it. */
     if (from != OS_ACCEPTED ? store_order_release_holds(c->db, e, o->number, c->now) < 0
-        : o->has_earmark     ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now) < 0
-                             : false)
+        : o->has_earmark    ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now) < 0
+                            : false)
         return -1;
     /* A prepay-only order checked again gives back the invoice of its last pass (§2.1). */
     if (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0)
@@ -474,9 +482,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         l->qty_cut = 0;
         json_decref(l->cut_reasons);
         l->cut_reasons = NULL;
-        ql[i] = (struct qc_line){l->sku,        pf[i].known, pf[i].active, pf[i].kind,
-                                 l->qty,        0,           l->price_fen, pf[i].case_size,
-                                 l->loose_units};
+        ql[i] = (struct qc_line){l->sku, pf[i].known,  pf[i].active,    pf[i].kind,    l->qty,
+                                 0,      l->price_fen, pf[i].case_size, l->loose_units};
     }
     struct qc_order qo = {ql,
                           o->nlines,
@@ -502,8 +509,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
     if (nf == 0) {
         /* AC: period = month of the accept date. */
         int y, m, d;
-        date_to_ymd(ts_to_date(o->accepted_at ? o->accepted_at : c->now, c->cfg->tz_min), &y,
-                    &m, &d);
+        date_to_ymd(ts_to_date(o->accepted_at ? o->accepted_at : c->now, c->cfg->tz_min), &y, &m,
+                    &d);
         char period[8];
         period_format(y, m, period);
         json_t *qinfo = json_array();
@@ -533,8 +540,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                 continue;
             }
             struct ac_result r;
-            ac_line(&qf[qi++], l, l->loose_units && o->loose_units_approved, pf[i].case_size,
-                    &r, qinfo);
+            ac_line(&qf[qi++], l, l->loose_units && o->loose_units_approved, pf[i].case_size, &r,
+                    qinfo);
             uses[nuses++] = (struct quota_use){l->sku, l->line_no, r.kept, r.over_qty};
             l->qty_cut = r.cut;
             if (r.cut > 0) {
@@ -545,7 +552,7 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                     json_sprintf("配额检查：订单%s第%d行%s削减%lld（%s）；其他区域尚有配额：%s",
                                  o->number, l->line_no, l->sku, (long long)r.cut,
                                  strcmp(r.reason, "customer_quota") == 0 ? "客户配额不足"
-                                                                          : "区域配额不足",
+                                                                         : "区域配额不足",
                                  others && *others ? others : "无"));
                 free(others);
             }
@@ -573,8 +580,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         /* The uses are written only when the order passes: a needs_fix order gives them back
            at once (nothing to fix it with). */
         if (json_array_size(failed) == 0 &&
-            store_quota_uses(c->db, e, period, o->customer, o->region, o->number, uses,
-                             nuses) < 0) {
+            store_quota_uses(c->db, e, period, o->customer, o->region, o->number, uses, nuses) <
+                0) {
             json_decref(failed);
             return -1;
         }
@@ -634,8 +641,8 @@ static int need_supervisor(const struct doc_actor *a, const struct order_custome
 
 /* Who may act beyond the matrix row (the S/P/O refinements of numbering-and-rules §3). Reads
    nothing: allowed_actions asks it for every action. */
-static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
-               struct osb_err *e)
+static int kind_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+                    struct osb_err *e)
 {
     const struct odoc *d = p;
     const struct order_customer *cu = &d->cu;
@@ -668,8 +675,7 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
         if (actor->role == ROLE_KAM) {
             if (!is(cu->kam, actor->who))
                 return err_forbidden(e, "role", "only the customer's KAM may cancel");
-            if (d->o.state != OS_DRAFT && d->o.state != OS_VERIFIED &&
-                d->o.state != OS_SUBMITTED)
+            if (d->o.state != OS_DRAFT && d->o.state != OS_VERIFIED && d->o.state != OS_SUBMITTED)
                 return err_state(e, order_state_str(d->o.state),
                                  "a KAM may cancel only before acceptance; ask the SSG leader");
         }
@@ -707,12 +713,12 @@ static int a_approve_market(struct act *x, struct osb_err *e)
     /* OG-3: notify the CSR who will accept and the SSG leader; the 30-minute OA clock runs. */
     char csr[40] = "";
     if (x->cu->csr[0])
-        snprintf(csr, sizeof csr, "%s", x->cu->csr);
+        STR_COPY_ARRAY(csr, x->cu->csr);
     else if (store_order_market_csr(x->c->db, e, x->cu->market, csr, sizeof csr) < 0)
         return -1;
     const char *who[] = {x->o->kam, csr};
-    if (notify_users(x->c, e, "order_submitted", x->o, "新订单已提交，请在30个工作分钟内接收",
-                     who, 2) < 0)
+    if (notify_users(x->c, e, "order_submitted", x->o, "新订单已提交，请在30个工作分钟内接收", who,
+                     2) < 0)
         return -1;
     return notify_role(x->c, e, "ssg_leader", "order_submitted", x->o,
                        "新订单已提交，请在30个工作分钟内接收");
@@ -757,8 +763,8 @@ static int a_accept(struct act *x, struct osb_err *e)
     char tot[40];
     money_format(total, tot, sizeof tot);
     /* The entry's own time is the received time (OA-2); the text says the rest. */
-    sb_addf(&m, "接收订单：客户 %s %s，客户经理 %s，市场经理 %s；", x->cu->code,
-            x->cu->name, o->kam, o->mm[0] ? o->mm : "-");
+    sb_addf(&m, "接收订单：客户 %s %s，客户经理 %s，市场经理 %s；", x->cu->code, x->cu->name,
+            o->kam, o->mm[0] ? o->mm : "-");
     for (size_t i = 0; i < o->nlines; i++)
         sb_addf(&m, "%s%s×%lld", i ? "，" : "", o->lines[i].sku, (long long)o->lines[i].qty);
     sb_addf(&m, "；合计 %s。CSR %s，SCR %s，BCR %s。已通知市场经理、区域经理、客户经理和财务。",
@@ -794,7 +800,8 @@ static int a_check(struct act *x, struct osb_err *e)
     struct order *o = x->o;
     size_t i;
     json_t *n;
-    json_array_foreach(notices, i, n) {
+    json_array_foreach(notices, i, n)
+    {
         const char *who[] = {o->kam, o->um};
         if (store_order_memo(x->c->db, e, o->number, x->c->now, "system", json_string_value(n)) <
                 0 ||
@@ -820,10 +827,10 @@ static int a_check(struct act *x, struct osb_err *e)
         const char *who[] = {o->um};
         char sub[200];
         /* The shortfall comes from this pass's CC decision (issue #9 item 8: not read back). */
-        snprintf(sub, sizeof sub, "先款后货，除非特别处理(ST)：预收款尚差%lld分",
-                 (long long)cc.shortfall_fen);
+        STR_FMT_FITS(sub, sizeof "先款后货，除非特别处理(ST)：预收款尚差分" + 20,
+                     "先款后货，除非特别处理(ST)：预收款尚差%lld分", (long long)cc.shortfall_fen);
         char cust[64];
-        snprintf(cust, sizeof cust, "customer:%s", o->customer);
+        STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
         if (notify(x->c, e, "shortfall", cust, o->number, NULL, "%s", sub) < 0)
             return -1;
         return copy_rule(x->c, e, "order_prepay_required", o, x->cu, true, false, sub, who, 1);
@@ -857,16 +864,13 @@ static int a_amend(struct act *x, struct osb_err *e)
 static int a_loose_units(struct act *x, struct osb_err *e)
 {
     x->o->loose_units_approved = true;
-    if (notify_role(x->c, e, "warehouse", "loose_units", x->o, "订单已批准散听（非整箱）发货") <
-        0)
+    if (notify_role(x->c, e, "warehouse", "loose_units", x->o, "订单已批准散听（非整箱）发货") < 0)
         return -1;
-    return copy_rule(x->c, e, "loose_units", x->o, x->cu, false, false, "散听例外已批准", NULL,
-                     0);
+    return copy_rule(x->c, e, "loose_units", x->o, x->cu, false, false, "散听例外已批准", NULL, 0);
 }
 
 /* The business record snapshot for ST (生意记录): 12 months of invoiced sales, AR, limit. */
-static json_t *business_record(struct ctx *c, const struct order_customer *cu,
-                               struct osb_err *e)
+static json_t *business_record(struct ctx *c, const struct order_customer *cu, struct osb_err *e)
 {
     struct credit_figures f = {0};
     if (store_credit_figures(c->db, e, cu->code, flow_today(c), NULL, &f) < 0)
@@ -928,7 +932,7 @@ static int st_decided(struct act *x, bool yes, struct osb_err *e)
     struct order *o = x->o;
     const char *who[] = {o->um, o->mm};
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     const char *sub = yes ? "特别处理(ST)已通过" : "特别处理(ST)未通过：先款后货";
     if (notify(x->c, e, "st_decision", cust, o->number, NULL, "%s", sub) < 0)
         return -1;
@@ -1046,8 +1050,8 @@ static int a_return_for_fix(struct act *x, struct osb_err *e)
     x->o->earmark_fen = 0;
     x->o->state = OS_NEEDS_FIX;
     const char *who[] = {x->o->um};
-    return copy_rule(x->c, e, "order_returned", x->o, x->cu, true, true,
-                     "订单被退回区域经理修改", who, 1);
+    return copy_rule(x->c, e, "order_returned", x->o, x->cu, true, true, "订单被退回区域经理修改",
+                     who, 1);
 }
 
 static int void_delivery_note(struct act *x, struct osb_err *e)
@@ -1069,7 +1073,8 @@ static int a_reject(struct act *x, struct osb_err *e)
     x->o->state = OS_REJECTED;
     const char *who[] = {x->o->um, x->o->mm};
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", x->o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof x->o->customer - 1, "customer:%s",
+                 x->o->customer);
     if (notify(x->c, e, "order_rejected", cust, x->o->number, NULL, "订单已被拒绝") < 0)
         return -1;
     return copy_rule(x->c, e, "order_rejected", x->o, x->cu, true, true, "订单已被拒绝", who, 2);
@@ -1077,7 +1082,7 @@ static int a_reject(struct act *x, struct osb_err *e)
 
 static int a_cancel(struct act *x, struct osb_err *e)
 {
-    /* A KAM's cancel after acceptance is refused by who(). */
+    /* A KAM's cancel after acceptance is refused by kind_who(). */
     if (store_order_release_holds(x->c->db, e, x->o->number, x->c->now) < 0 ||
         credit_back(x, e) < 0 || void_delivery_note(x, e) < 0)
         return -1;
@@ -1123,13 +1128,13 @@ static int a_print(struct act *x, struct osb_err *e)
     sb_add(&addr, x->cu->address);
     if (x->cu->arrival[0])
         sb_addf(&addr, "（%s）", x->cu->arrival);
-    int rc = store_order_delivery_note(c->db, e, number, o->number, c->now, c->user.username,
-                                       lines, x->cu, addr.buf);
+    int rc = store_order_delivery_note(c->db, e, number, o->number, c->now, c->user.username, lines,
+                                       x->cu, addr.buf);
     sb_free(&addr);
     json_decref(lines);
     if (rc < 0)
         return -1;
-    snprintf(o->delivery_note, sizeof o->delivery_note, "%s", number);
+    STR_COPY_ARRAY(o->delivery_note, number);
     o->state = OS_BILLED;
     o->billed_at = c->now;
     return copy_rule(c, e, "delivery_note_printed", o, x->cu, false, false,
@@ -1146,7 +1151,7 @@ static int a_release(struct act *x, struct osb_err *e)
         return -1;
     if (!wh[0])
         return err_invalid(e, "warehouse", "unknown_reference", "there is no active warehouse");
-    snprintf(o->warehouse, sizeof o->warehouse, "%s", wh);
+    STR_COPY_ARRAY(o->warehouse, wh);
     char number[DOCNO_MAX];
     if (flow_docno(c, e, "FH", number) < 0 ||
         store_order_ship(c->db, e, o, number, c->now, c->user.username) < 0)
@@ -1155,8 +1160,8 @@ static int a_release(struct act *x, struct osb_err *e)
     o->op_stopped_at = c->now;
     o->state = OS_RELEASED;
     const char *who[] = {o->scr};
-    return copy_rule(c, e, "order_released", o, x->cu, true, false,
-                     "送货单已交储运部，请按单发运", who, 1);
+    return copy_rule(c, e, "order_released", o, x->cu, true, false, "送货单已交储运部，请按单发运",
+                     who, 1);
 }
 
 typedef int (*act_fn)(struct act *x, struct osb_err *e);
@@ -1166,8 +1171,7 @@ typedef int (*act_fn)(struct act *x, struct osb_err *e);
 static int run(struct doc_act *k, act_fn fn, struct osb_err *e)
 {
     struct odoc *d = k->doc;
-    struct act x = {k->c, &d->o, &d->cu, k->body, &k->actor, (enum order_state)k->from,
-                    k->comment};
+    struct act x = {k->c, &d->o, &d->cu, k->body, &k->actor, (enum order_state)k->from, k->comment};
     if (fn(&x, e) < 0)
         return -1;
     k->to = d->o.state;
@@ -1177,8 +1181,10 @@ static int run(struct doc_act *k, act_fn fn, struct osb_err *e)
     return 0;
 }
 
+/* clang-format off */
 #define RUN(fn)                                                                                \
     static int r_##fn(struct doc_act *k, struct osb_err *e) { return run(k, fn, e); }
+/* clang-format on */
 RUN(a_verify)
 RUN(a_send_back)
 RUN(a_approve_market)
@@ -1196,14 +1202,22 @@ RUN(a_release)
 RUN(a_cancel)
 
 static const doc_run_fn runs[OA__COUNT] = {
-    [OA_VERIFY] = r_a_verify,           [OA_SEND_BACK] = r_a_send_back,
-    [OA_APPROVE_MARKET] = r_a_approve_market, [OA_ACCEPT] = r_a_accept,
-    [OA_CHECK] = r_a_check,             [OA_RECHECK] = r_a_check,
-    [OA_AMEND] = r_a_amend,             [OA_LOOSE_UNITS] = r_a_loose_units,
-    [OA_REQUEST_ST] = r_a_request_st,   [OA_ST_VOTE] = r_a_st_vote,
-    [OA_APPROVE] = r_a_approve,         [OA_RETURN_FOR_FIX] = r_a_return_for_fix,
-    [OA_REJECT] = r_a_reject,           [OA_PRINT] = r_a_print,
-    [OA_RELEASE] = r_a_release,         [OA_CANCEL] = r_a_cancel,
+    [OA_VERIFY] = r_a_verify,
+    [OA_SEND_BACK] = r_a_send_back,
+    [OA_APPROVE_MARKET] = r_a_approve_market,
+    [OA_ACCEPT] = r_a_accept,
+    [OA_CHECK] = r_a_check,
+    [OA_RECHECK] = r_a_check,
+    [OA_AMEND] = r_a_amend,
+    [OA_LOOSE_UNITS] = r_a_loose_units,
+    [OA_REQUEST_ST] = r_a_request_st,
+    [OA_ST_VOTE] = r_a_st_vote,
+    [OA_APPROVE] = r_a_approve,
+    [OA_RETURN_FOR_FIX] = r_a_return_for_fix,
+    [OA_REJECT] = r_a_reject,
+    [OA_PRINT] = r_a_print,
+    [OA_RELEASE] = r_a_release,
+    [OA_CANCEL] = r_a_cancel,
 };
 
 /* The one write of the order row (state, version + 1, changed columns) and its lines. */
@@ -1219,12 +1233,11 @@ static int ksave(struct doc_act *x, struct osb_err *e)
 static int kevent(struct doc_act *x, struct osb_err *e)
 {
     struct odoc *d = x->doc;
-    return store_order_event(x->c->db, e, d->o.number, x->c->now,
-                             order_action_step((enum order_action)x->action),
-                             order_doc.actions[x->action].name, x->c->user.username,
-                             x->actor.obo[0] ? x->actor.obo : NULL,
-                             order_state_str((enum order_state)x->from),
-                             order_state_str((enum order_state)x->to), x->comment);
+    return store_order_event(
+        x->c->db, e, d->o.number, x->c->now, order_action_step((enum order_action)x->action),
+        order_doc.actions[x->action].name, x->c->user.username,
+        x->actor.obo[0] ? x->actor.obo : NULL, order_state_str((enum order_state)x->from),
+        order_state_str((enum order_state)x->to), x->comment);
 }
 
 static const struct doc_kind kind = {
@@ -1233,7 +1246,7 @@ static const struct doc_kind kind = {
     .free = kfree,
     .state = kstate,
     .version = kversion,
-    .who = who,
+    .who = kind_who,
     .check = NULL,
     .run = runs,
     .save = ksave,
@@ -1242,16 +1255,16 @@ static const struct doc_kind kind = {
     .answer_saved = true,
 };
 
-int order_act(struct ctx *c, const char *number, const char *action, json_t *body,
-              json_t **out, struct osb_err *e)
+int order_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+              struct osb_err *e)
 {
     return doc_act(c, &kind, number, action, body, out, e);
 }
 
 /* ---- create ------------------------------------------------------------------------------ */
 
-static const char *const sources[] = {"portal", "kam", "fax", "phone", "email", "contract",
-                                      "exchange", NULL};
+static const char *const sources[] = {"portal", "kam",      "fax",      "phone",
+                                      "email",  "contract", "exchange", NULL};
 static const struct field_def create_fields[] = {
     {"customer", FK_REF, 0, 0, F_REQUIRED, "customers", 0, 0},
     {"lines", FK_JSON, 0, 0, F_REQUIRED, 0, 0, 0},
@@ -1278,8 +1291,8 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {cu.market, cu.region, cu.kam, cu.rep, cu.kam_manager,
-                                cu.supervisor};
+    struct scope_customer sc = {cu.market, cu.region,      cu.kam,
+                                cu.rep,    cu.kam_manager, cu.supervisor};
     if (f == 0 || !scope_sees_customer(&su, &sc)) {
         err_invalid(e, "customer", "unknown_reference", "no customer '%s'", code);
         goto out;
@@ -1304,15 +1317,15 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                         "the requested date is in the past");
             goto out;
         }
-        snprintf(o->requested_date, sizeof o->requested_date, "%s", rd);
+        str_field(o->requested_date, sizeof o->requested_date, rd, "requested_date");
     }
     if (parse_lines(c, json_object_get(n, "lines"), o, warnings, e) < 0)
         goto out;
-    snprintf(o->customer, sizeof o->customer, "%s", code);
-    snprintf(o->market, sizeof o->market, "%s", cu.market);
-    snprintf(o->region, sizeof o->region, "%s", cu.region);
-    snprintf(o->kam, sizeof o->kam, "%s", cu.kam);
-    snprintf(o->created_by, sizeof o->created_by, "%s", c->user.username);
+    str_field(o->customer, sizeof o->customer, code, "customer");
+    STR_COPY_ARRAY(o->market, cu.market);
+    STR_COPY_ARRAY(o->region, cu.region);
+    STR_COPY_ARRAY(o->kam, cu.kam);
+    STR_COPY_ARRAY(o->created_by, c->user.username);
     if (store_order_managers(c->db, e, cu.region, cu.market, o) < 0)
         goto out;
     json_t *st = json_object_get(n, "stated_total_fen");
@@ -1321,11 +1334,10 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     o->state = OS_DRAFT;
     o->warnings = json_incref(warnings);
     if (flow_docno(c, e, "DD", o->number) < 0 ||
-        store_order_insert(c->db, e, o, jstr(n, "note"), jstr(n, "source"), contract, c->now) <
-            0)
+        store_order_insert(c->db, e, o, jstr(n, "note"), jstr(n, "source"), contract, c->now) < 0)
         goto out;
-    if (store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL,
-                          NULL, "draft", NULL) < 0)
+    if (store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL, NULL,
+                          "draft", NULL) < 0)
         goto out;
     json_t *after = json_pack("{ss ss sI}", "state", "draft", "customer", code, "total_fen",
                               (json_int_t)o->total_fen);
@@ -1352,7 +1364,8 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
     size_t i;
     json_t *it;
     int rc = 0;
-    json_array_foreach(nums, i, it) {
+    json_array_foreach(nums, i, it)
+    {
         struct order *o = xcalloc(1, sizeof *o);
         struct order_customer cu;
         struct cc_output r;
@@ -1371,8 +1384,8 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
         }
         if (o->state == OS_PENDING_APPROVAL) {
             if (op_clock_start(c, o, e) < 0 || store_order_save(c->db, e, o, c->now) < 0 ||
-                store_order_event(c->db, e, o->number, c->now, "CC", "recheck-on-money",
-                                  "system", NULL, "prepay_required", "pending_approval",
+                store_order_event(c->db, e, o->number, c->now, "CC", "recheck-on-money", "system",
+                                  NULL, "prepay_required", "pending_approval",
                                   "re-check on money (rule 5-7)") < 0 ||
                 copy_rule(c, e, "order_pending_approval", o, &cu, true, true,
                           "到款后信用复核通过，订单待批准", NULL, 0) < 0) {
@@ -1386,8 +1399,7 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
             rc = flow_audit(c, e, "recheck-on-money", "order", o->number, before, after);
             json_decref(after);
             json_decref(before);
-        }
-        else if (store_order_set_credit_check(c->db, e, o->number, o->credit_check) < 0)
+        } else if (store_order_set_credit_check(c->db, e, o->number, o->credit_check) < 0)
             rc = -1; /* still short: only the new figures, no new version */
         store_order_release(o);
         free(o);

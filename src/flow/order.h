@@ -18,12 +18,13 @@ int order_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e
 struct order_query {
     const char *state, *customer, *market, *from, *to, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int order_list(struct ctx *c, const struct order_query *q, json_t **out, struct osb_err *e);
 
 /* POST /orders/{number}/{action}; 404 for an unknown action. */
-int order_act(struct ctx *c, const char *number, const char *action, json_t *body,
-              json_t **out, struct osb_err *e);
+int order_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+              struct osb_err *e);
 
 /* Rule 5-7: re-runs CC for each of the customer's prepay_required orders (oldest accept first)
    after its money changed; an order that now passes moves to pending_approval. Called by the

@@ -20,8 +20,10 @@
  */
 #include "flow/osb_issue.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -41,8 +43,9 @@ int osb_department_heads(struct ctx *c, const char *department, json_t *out, str
    explanation_due_working_days, default 1). */
 static ts_t explanation_due(struct ctx *c, const struct calendar *cal)
 {
-    struct deadline_rule r = {DL_NEXT_WORKING_DAY,
-                              settings_int(c->db, "explanation_due_working_days", 1, SETTINGS_INT_MAX), 0};
+    struct deadline_rule r = {
+        DL_NEXT_WORKING_DAY,
+        settings_int(c->db, "explanation_due_working_days", 1, SETTINGS_INT_MAX), 0};
     return deadline_at(cal, &r, c->now);
 }
 
@@ -51,19 +54,19 @@ static void human_time(const struct ctx *c, ts_t t, char out[32])
 {
     int tz = c->cfg->tz_min;
     if (t == INT64_MAX) {
-        snprintf(out, 32, "-");
+        (void)str_copy(out, 32, "-");
         return;
     }
     int m = ts_minute_of_day(t, tz);
     if (m == 0 && t % TS_PER_MIN == 0) {
         char d[11];
         date_format(ts_to_date(t, tz) - 1, d);
-        snprintf(out, 32, "%s 24:00", d);
+        (void)str_fmt(out, 32, "%s 24:00", d); /* 10 + 6 bytes and the NUL fit 32 */
         return;
     }
     char d[11];
     date_format(ts_to_date(t, tz), d);
-    snprintf(out, 32, "%s %02d:%02d", d, m / 60, m % 60);
+    (void)str_fmt(out, 32, "%s %02d:%02d", d, m / 60, m % 60); /* 10 + 6 bytes and the NUL */
 }
 
 static int event(struct ctx *c, const char *number, const char *action, const char *from,
@@ -81,8 +84,11 @@ static int tell(struct ctx *c, json_t *who, const char *number, const char *acti
     json_array_foreach(who, i, u)
     {
         char key[160];
-        snprintf(key, sizeof key, "osb:%s:%s:%lld:%s", number, action, (long long)c->now,
-                 json_string_value(u));
+        /* the dedup key: a cut one could merge two users' notifications */
+        if (str_fmt(key, sizeof key, "osb:%s:%s:%lld:%s", number, action, (long long)c->now,
+                    json_string_value(u)) < 0)
+            return err_set(e, ERR_INTERNAL, "internal error: notification key of %s",
+                           json_string_value(u));
         if (notify(c, e, "osb_issue", json_string_value(u), number, key, "%s", subject) < 0)
             return -1;
     }
@@ -98,12 +104,12 @@ static int insert_issue(struct ctx *c, const struct calendar *cal, const char *s
     memset(&w, 0, sizeof w);
     if (flow_docno(c, e, "WT", w.number) < 0)
         return -1;
-    snprintf(number, 32, "%s", w.number);
-    snprintf(w.rule, sizeof w.rule, "%s", o->rule);
-    snprintf(w.source, sizeof w.source, "%s", source);
-    snprintf(w.department, sizeof w.department, "%s", o->department);
-    snprintf(w.opened_by, sizeof w.opened_by, "%s",
-             strcmp(source, "auto") == 0 ? "system" : c->user.username);
+    str_field(number, 32, w.number, "number");
+    str_field(w.rule, sizeof w.rule, o->rule, "rule");
+    str_field(w.source, sizeof w.source, source, "source");
+    str_field(w.department, sizeof w.department, o->department, "department");
+    str_field(w.opened_by, sizeof w.opened_by,
+              strcmp(source, "auto") == 0 ? "system" : c->user.username, "opened_by");
     /* borrowed strings: w is never released */
     w.document = (char *)o->document;
     w.customer = (char *)o->customer;
@@ -126,10 +132,11 @@ static int insert_issue(struct ctx *c, const struct calendar *cal, const char *s
     }
     if (o->also_notify)
         json_array_foreach(o->also_notify, i, u) store_osb_add_user(told, json_string_value(u));
-    char dl[32], duet[32];
+    char duet[32];
     human_time(c, w.due_explanation_by, duet);
     struct sb sub = SB_INIT;
     if (o->deadline) {
+        char dl[32];
         human_time(c, o->deadline, dl);
         sb_addf(&sub, "OSB问题%s：%s（%s，期限%s），请于%s前书面说明", number,
                 o->description ? o->description : o->rule, o->document ? o->document : "-", dl,
@@ -279,8 +286,8 @@ static bool names(const struct osb_issue *w, const char *user)
 }
 
 /* Beyond the matrix: explain only by a user the entry names, or by the SSG leader. */
-static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
-               struct osb_err *e)
+static int kind_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+                    struct osb_err *e)
 {
     (void)c;
     const struct wdoc *d = p;
@@ -373,10 +380,11 @@ static int a_explain(struct doc_act *x, struct osb_err *e)
         json_decref(to);
         return -1;
     }
-    char sub[200];
-    snprintf(sub, sizeof sub, "OSB问题%s已由%s书面说明%s", w->number, c->user.username,
-             late ? "（逾期说明）" : "");
-    int rc = tell(c, to, w->number, "explain", sub, e);
+    struct sb sub = SB_INIT;
+    sb_addf(&sub, "OSB问题%s已由%s书面说明%s", w->number, c->user.username,
+            late ? "（逾期说明）" : "");
+    int rc = tell(c, to, w->number, "explain", sb_str(&sub), e);
+    sb_free(&sub);
     json_decref(to);
     return rc;
 }
@@ -392,7 +400,8 @@ static int a_resolve(struct doc_act *x, struct osb_err *e)
     w->resolved_unexplained = x->from == WS_OPEN;
     w->resolve_changed = true;
     char sub[200];
-    snprintf(sub, sizeof sub, "OSB问题%s已处理结案", w->number);
+    STR_FMT_FITS(sub, sizeof "OSB问题已处理结案" + sizeof w->number - 1, "OSB问题%s已处理结案",
+                 w->number);
     return tell(c, w->responsible, w->number, "resolve", sub, e);
 }
 
@@ -409,7 +418,8 @@ static int a_reopen(struct doc_act *x, struct osb_err *e)
     w->due_changed = true;
     settings_calendar_release(&cal);
     char sub[300];
-    snprintf(sub, sizeof sub, "OSB问题%s的说明不充分，已退回重新说明：%.200s", w->number, d->text);
+    STR_FMT_FITS(sub, sizeof "OSB问题的说明不充分，已退回重新说明：" + sizeof w->number - 1 + 200,
+                 "OSB问题%s的说明不充分，已退回重新说明：%.200s", w->number, d->text);
     return tell(c, w->responsible, w->number, "reopen", sub, e);
 }
 
@@ -505,7 +515,7 @@ static const struct doc_kind kind = {
     .free = wfree,
     .state = wstate,
     .version = wversion,
-    .who = who,
+    .who = kind_who,
     .check = check,
     .run = run,
     .save = save,
@@ -590,7 +600,7 @@ int osb_issue_list(struct ctx *c, const struct osb_issue_query *q, json_t **out,
     json_t *next = json_null();
     if (next_id) {
         char cur[24];
-        snprintf(cur, sizeof cur, "%lld", (long long)next_id);
+        (void)str_fmt(cur, sizeof cur, "%lld", (long long)next_id); /* <= 20 characters: fits 24 */
         next = json_string(cur);
     }
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
@@ -754,7 +764,13 @@ int osb_job_reminders(struct ctx *c, const char *period, struct osb_err *e)
             if (rc < 0)
                 break;
             char key[160];
-            snprintf(key, sizeof key, "osb_remind:%s:%s:%s", number, period, json_string_value(u));
+            /* the dedup key: a cut one could merge two users' notifications */
+            if (str_fmt(key, sizeof key, "osb_remind:%s:%s:%s", number, period,
+                        json_string_value(u)) < 0) {
+                rc = err_set(e, ERR_INTERNAL, "internal error: notification key of %s",
+                             json_string_value(u));
+                break;
+            }
             rc = notify(c, e, "osb_reminder", json_string_value(u), number, key,
                         "提醒：OSB问题%s逾期未书面说明", number);
         }

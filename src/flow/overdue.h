@@ -16,7 +16,6 @@ int overdue_job(struct ctx *c, const char *period, struct osb_err *e);
 /* GET /customers/{code}/credit-incidents: {"customer","items","next_cursor"}, newest first.
    Roles that see money, in scope (404 outside it, 403 for a role without money). *out is
    owned by the caller. */
-int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out,
-                          struct osb_err *e);
+int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out, struct osb_err *e);
 
 #endif

@@ -4,9 +4,11 @@
  */
 #include "flow/payment.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
@@ -69,7 +71,8 @@ static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int6
     for (size_t i = 0; i < k; i++) {
         json_t *l = json_array_get(arr, i);
         char field[48];
-        snprintf(field, sizeof field, "apply_to[%zu]", i);
+        /* "apply_to[" + at most 20 digits + "]": 30 bytes and the NUL fit 48 */
+        (void)str_fmt(field, sizeof field, "apply_to[%zu]", i);
         const char *key;
         json_t *v;
         if (!json_is_object(l))
@@ -120,7 +123,7 @@ static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int6
             return err_invalid(e, "apply_to", "allocation_exceeds_payment",
                                "the allocations add up to more than the payment");
         }
-        snprintf(a[i].invoice, sizeof a[i].invoice, "%s", json_string_value(ji));
+        str_field(a[i].invoice, sizeof a[i].invoice, json_string_value(ji), "invoice");
         a[i].amount = amt;
     }
     *out = a;
@@ -310,7 +313,7 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (dup) {
         err_set(e, ERR_DUPLICATE,
                 "a receipt of this customer with the same reference, amount and date exists");
-        snprintf(e->field, sizeof e->field, "reference");
+        STR_COPY_ARRAY(e->field, "reference");
         goto out;
     }
     rc = parse_apply_to(c, json_object_get(n, "apply_to"), customer, amount, &reqs, &nreq, e);
@@ -322,9 +325,9 @@ int payment_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     struct payment pm = {0};
     char *number = pm.number;
-    snprintf(pm.customer, sizeof pm.customer, "%s", customer);
-    snprintf(pm.kind, sizeof pm.kind, "%s", kind);
-    snprintf(pm.received_on, sizeof pm.received_on, "%s", received);
+    str_field(pm.customer, sizeof pm.customer, customer, "customer");
+    str_field(pm.kind, sizeof pm.kind, kind, "kind");
+    str_field(pm.received_on, sizeof pm.received_on, received, "received_on");
     pm.method = (char *)jstr(n, "method");
     pm.reference = (char *)jstr(n, "reference");
     pm.for_order = (char *)jstr(n, "for_order");
@@ -394,7 +397,7 @@ int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, str
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct payment_filter f = {q->customer, q->kind, q->state, q->cursor, q->limit};
+    struct payment_filter f = {q->customer, q->kind, q->state, q->cursor, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_payment_list(c->db, e, &su, &f, &nums, &next) < 0)

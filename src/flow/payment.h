@@ -20,6 +20,7 @@ int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
 struct payment_query {
     const char *customer, *kind, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int payment_list(struct ctx *c, const struct payment_query *q, json_t **out, struct osb_err *e);
 

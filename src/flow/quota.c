@@ -7,6 +7,7 @@
 
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "store/quota.h"
 
@@ -25,11 +26,11 @@ static const struct record_def quota_def = {"quotas", "id", "quota", quota_field
 
 /* Rows matching cond (with params) in the caller's scope (store/quota.c). */
 static json_t *quota_rows(struct ctx *c, struct osb_err *e, const char *cond, json_t *params,
-                          const char *order, int limit)
+                          const char *q, const char *order, int limit)
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    return store_quota_rows(c->db, e, &su, cond, params, order, limit);
+    return store_quota_rows(c->db, e, &su, cond, params, q, order, limit);
 }
 
 /* One quota as the caller may see it: 404 when missing or outside scope. */
@@ -37,7 +38,7 @@ int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     json_t *params = json_pack("[I]", (json_int_t)id);
-    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL, 0);
+    json_t *rows = quota_rows(c, e, "q.id = ?", params, NULL, NULL, 0);
     json_decref(params);
     if (!rows)
         return -1;
@@ -84,15 +85,15 @@ int quota_set(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     int64_t id = 0;
     if (store_quota_insert(c->db, e, json_string_value(json_object_get(n, "period")), sku, cust,
                            reg, (int64_t)json_integer_value(json_object_get(n, "qty")),
-                           c->user.username, json_string_value(json_object_get(n, "note")),
-                           c->now, &id) < 0) {
+                           c->user.username, json_string_value(json_object_get(n, "note")), c->now,
+                           &id) < 0) {
         if (e->code == ERR_DUPLICATE)
             err_set(e, ERR_DUPLICATE, "a quota for this period, SKU and %s already exists",
                     cust ? "customer" : "region");
         goto done;
     }
     char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
+    (void)str_fmt(key, sizeof key, "%lld", (long long)id); /* at most 20 characters: fits 24 */
     if (quota_get(c, id, out, e) < 0 || flow_audit(c, e, "create", "quota", key, NULL, *out) < 0)
         goto done;
     rc = 0;
@@ -111,7 +112,7 @@ int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct os
     json_t *old = NULL, *n = NULL;
     int rc = -1;
     char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
+    (void)str_fmt(key, sizeof key, "%lld", (long long)id); /* at most 20 characters: fits 24 */
     if (quota_get(c, id, &old, e) < 0 || flow_need(c, P_QUOTA_SET, e) < 0 ||
         flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
         record_check(&quota_def, body, false, &n, e) < 0)
@@ -133,12 +134,11 @@ done:
 }
 
 int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
-               const char *region, int limit, const char *cursor, json_t **out,
+               const char *region, const char *q, int limit, const char *cursor, json_t **out,
                struct osb_err *e)
 {
     enum role r = c->user.role;
-    if (r == ROLE_WAREHOUSE || r == ROLE_CUSTOMER_SERVICE || r == ROLE_CUSTOMER ||
-        r == ROLE_NONE)
+    if (r == ROLE_WAREHOUSE || r == ROLE_CUSTOMER_SERVICE || r == ROLE_CUSTOMER || r == ROLE_NONE)
         return err_forbidden(e, "role", "the role %s may not see quotas", role_str(r));
     json_t *after = NULL;
     if (cursor && flow_cursor_parse(cursor, 4, &after, e) < 0)
@@ -147,17 +147,15 @@ int quota_list(struct ctx *c, const char *period, const char *sku, const char *c
     for (size_t i = 0; after && i < 4; i++)
         k[i] = json_string_value(json_array_get(after, i));
     /* Keyset paging on (period, sku, region, customer); the target not set sorts as ''. */
-    json_t *params = json_pack("[s?s?s?s?s?s?s?s?s?s?s?s?s?]", period, period, sku, sku,
-                               customer, customer, region, region, k[0], k[0], k[1], k[2],
-                               k[3]);
-    json_t *items = quota_rows(c, e,
-                               "(? IS NULL OR q.period = ?) AND (? IS NULL OR q.sku = ?)"
-                               " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)"
-                               " AND (? IS NULL OR (q.period, q.sku, coalesce(q.region, ''),"
-                               " coalesce(q.customer, '')) > (?, ?, ?, ?))",
-                               params,
-                               "q.period, q.sku, coalesce(q.region, ''), coalesce(q.customer, '')",
-                               limit + 1);
+    json_t *params = json_pack("[s?s?s?s?s?s?s?s?s?s?s?s?s?]", period, period, sku, sku, customer,
+                               customer, region, region, k[0], k[0], k[1], k[2], k[3]);
+    json_t *items = quota_rows(
+        c, e,
+        "(? IS NULL OR q.period = ?) AND (? IS NULL OR q.sku = ?)"
+        " AND (? IS NULL OR q.customer = ?) AND (? IS NULL OR q.region = ?)"
+        " AND (? IS NULL OR (q.period, q.sku, coalesce(q.region, ''),"
+        " coalesce(q.customer, '')) > (?, ?, ?, ?))",
+        params, q, "q.period, q.sku, coalesce(q.region, ''), coalesce(q.customer, '')", limit + 1);
     json_decref(params);
     json_decref(after);
     if (!items)
@@ -204,20 +202,17 @@ int quota_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto done;
     const char *sku = json_string_value(json_object_get(n, "sku"));
     const char *cust = json_string_value(json_object_get(n, "customer"));
-    if (check_ref(c, e, "sku", sku, "unknown_sku") <
-            0 ||
+    if (check_ref(c, e, "sku", sku, "unknown_sku") < 0 ||
         check_ref(c, e, "customer", cust, "unknown_reference") < 0)
         goto done;
     char number[DOCNO_MAX];
     json_t *row = NULL;
     if (flow_docno(c, e, "PE", number) < 0 ||
-        store_quota_approval_insert(c->db, e, number,
-                                    json_string_value(json_object_get(n, "period")), sku, cust,
-                                    json_string_value(json_object_get(n, "order")),
-                                    (int64_t)json_integer_value(json_object_get(n, "extra_qty")),
-                                    c->user.username,
-                                    json_string_value(json_object_get(n, "reason")), c->now,
-                                    &row) < 0)
+        store_quota_approval_insert(
+            c->db, e, number, json_string_value(json_object_get(n, "period")), sku, cust,
+            json_string_value(json_object_get(n, "order")),
+            (int64_t)json_integer_value(json_object_get(n, "extra_qty")), c->user.username,
+            json_string_value(json_object_get(n, "reason")), c->now, &row) < 0)
         goto done;
     if (flow_audit(c, e, "create", "quota_approval", number, NULL, row) < 0) {
         json_decref(row);
@@ -246,16 +241,14 @@ int quota_transfer(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     *out = NULL;
     json_t *n = NULL, *from_row = NULL;
     int rc = -1;
-    if (flow_need(c, P_QUOTA_TRANSFER, e) < 0 ||
-        record_check(&transfer_def, body, true, &n, e) < 0)
+    if (flow_need(c, P_QUOTA_TRANSFER, e) < 0 || record_check(&transfer_def, body, true, &n, e) < 0)
         goto done;
     const char *period = json_string_value(json_object_get(n, "period"));
     const char *sku = json_string_value(json_object_get(n, "sku"));
     const char *from = json_string_value(json_object_get(n, "from_region"));
     const char *to = json_string_value(json_object_get(n, "to_region"));
     int64_t qty = json_integer_value(json_object_get(n, "qty"));
-    if (check_ref(c, e, "sku", sku, "unknown_sku") <
-            0 ||
+    if (check_ref(c, e, "sku", sku, "unknown_sku") < 0 ||
         check_ref(c, e, "from_region", from, "unknown_reference") < 0 ||
         check_ref(c, e, "to_region", to, "unknown_reference") < 0)
         goto done;
@@ -272,15 +265,14 @@ int quota_transfer(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto done;
     int64_t rem = from_row ? json_integer_value(json_object_get(from_row, "remaining")) : 0;
     if (!from_row || qty > rem) {
-        err_invalid(e, "qty", "transfer_exceeds_remaining",
-                    "region %s has %lld of %s left in %s", from, (long long)rem, sku, period);
+        err_invalid(e, "qty", "transfer_exceeds_remaining", "region %s has %lld of %s left in %s",
+                    from, (long long)rem, sku, period);
         goto done;
     }
     char number[DOCNO_MAX];
     json_t *row = NULL;
     if (flow_docno(c, e, "PZ", number) < 0 ||
-        store_quota_transfer_insert(c->db, e, number, period, sku, from, to, qty,
-                                    c->user.username,
+        store_quota_transfer_insert(c->db, e, number, period, sku, from, to, qty, c->user.username,
                                     json_string_value(json_object_get(n, "reason")), c->now,
                                     &row) < 0)
         goto done;

@@ -11,10 +11,10 @@
 int quota_set(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct osb_err *e);
 int quota_get(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
-/* GET /quotas?period=&sku=&customer=&region= : the rows in the caller's scope, limit rows
-   after cursor (NULL: from the start). */
+/* GET /quotas?period=&sku=&customer=&region=&q= : the rows in the caller's scope, limit rows
+   after cursor (NULL: from the start); q (NULL: none) as in api.md §5.1. */
 int quota_list(struct ctx *c, const char *period, const char *sku, const char *customer,
-               const char *region, int limit, const char *cursor, json_t **out,
+               const char *region, const char *q, int limit, const char *cursor, json_t **out,
                struct osb_err *e);
 
 /* POST /quota-approvals {period, sku, customer, extra_qty, reason, order?} by an SLT member:

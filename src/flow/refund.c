@@ -20,8 +20,10 @@
  */
 #include "flow/refund.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
@@ -181,16 +183,17 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
         return -1;
     if (d->t.amount_fen > avail)
         return exceeds(e, d->t.amount_fen, avail);
-    snprintf(d->t.approved_by, sizeof d->t.approved_by, "%s", x->actor.who);
-    snprintf(d->t.approved_by_proxy, sizeof d->t.approved_by_proxy, "%s",
-             x->actor.obo[0] ? c->user.username : "");
+    STR_COPY_ARRAY(d->t.approved_by, x->actor.who);
+    str_field(d->t.approved_by_proxy, sizeof d->t.approved_by_proxy,
+              x->actor.obo[0] ? c->user.username : "", "approved_by_proxy");
     d->t.approved_at = c->now;
     d->t.approved_changed = true;
     json_t *fin = store_refund_users(c->db, e, "finance");
     if (!fin)
         return -1;
     char text[128];
-    snprintf(text, sizeof text, "退款申请%s已批准，请财务付款", d->t.number);
+    STR_FMT_FITS(text, sizeof "退款申请已批准，请财务付款" + sizeof d->t.number - 1,
+                 "退款申请%s已批准，请财务付款", d->t.number);
     int rc = notify_all(c, fin, "refund_approved", d->t.number, text, e);
     json_decref(fin);
     return rc;
@@ -201,8 +204,8 @@ static int a_reject(struct doc_act *x, struct osb_err *e)
     struct ctx *c = x->c;
     struct tdoc *d = x->doc;
     bool by_finance = x->from == TS_APPROVED;
-    snprintf(d->t.rejected_by, sizeof d->t.rejected_by, "%s",
-             by_finance ? c->user.username : x->actor.who);
+    str_field(d->t.rejected_by, sizeof d->t.rejected_by,
+              by_finance ? c->user.username : x->actor.who, "rejected_by");
     d->t.rejected_at = c->now;
     d->t.rejected_changed = true;
     return notify(c, e, "refund_rejected", d->t.requested_by, d->t.number, NULL,
@@ -245,7 +248,7 @@ static int a_pay(struct doc_act *x, struct osb_err *e)
     date_format(flow_today(c), today);
     struct ledger_post lp = {customer, today, "prepayment_refund", d->t.number, NULL, amount,
                              0,        c->now};
-    snprintf(d->t.paid_by, sizeof d->t.paid_by, "%s", c->user.username);
+    STR_COPY_ARRAY(d->t.paid_by, c->user.username);
     d->t.paid_at = c->now;
     d->t.paid_changed = true;
     if (store_ledger_append(c->db, e, &lp) < 0 ||
@@ -291,10 +294,11 @@ json_t *refund_str(const char *s)
 json_t *refund_timeline_json(struct ctx *c, const char *number, struct osb_err *e)
 {
     json_t *tl = store_refund_timeline(c->db, e, number);
-    size_t i;
-    json_t *it;
-    if (tl)
+    if (tl) {
+        size_t i;
+        json_t *it;
         json_array_foreach(tl, i, it) flow_ts(c, it, "at");
+    }
     return tl;
 }
 
@@ -440,8 +444,8 @@ int refund_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     }
     struct refund t = {0};
-    snprintf(t.customer, sizeof t.customer, "%s", customer);
-    snprintf(t.requested_by, sizeof t.requested_by, "%s", c->user.username);
+    str_field(t.customer, sizeof t.customer, customer, "customer");
+    STR_COPY_ARRAY(t.requested_by, c->user.username);
     t.reason = (char *)jstr(n, "reason");
     t.amount_fen = amount;
     t.created_at = c->now;

@@ -17,8 +17,10 @@
  */
 #include "flow/returns.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
+#include "core/str.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
@@ -169,7 +171,8 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
     if (!wh)
         return -1;
     char text[128];
-    snprintf(text, sizeof text, "红字出库单%s已批准，请收货入库", d->r.number);
+    STR_FMT_FITS(text, sizeof "红字出库单已批准，请收货入库" + sizeof d->r.number - 1,
+                 "红字出库单%s已批准，请收货入库", d->r.number);
     int rc = notify_all(c, wh, "return_approved", d->r.number, text, e);
     json_decref(wh);
     return rc;
@@ -210,8 +213,9 @@ static int credit_notes(struct ctx *c, struct rdoc *d, json_t *cns, struct osb_e
                 }
                 if (f == 0)
                     continue;
-                int64_t take = rem < left[j] ? rem : left[j];
-                int64_t q = take == rem ? qrem : (price > 0 ? take / price : 0);
+                bool all = rem <= left[j]; /* this invoice takes all that is left */
+                int64_t take = all ? rem : left[j];
+                int64_t q = all ? qrem : (price > 0 ? take / price : 0);
                 cl[j * nn + cnt[j]++] = (struct cn_line){(int)il, l->sku, l->batch, q, price, take};
                 left[j] -= take;
                 rem -= take;
@@ -247,7 +251,7 @@ static int a_receive(struct doc_act *x, struct osb_err *e)
         if (store_return_stock_in(c->db, e, c->now, l->warehouse, l->sku, l->batch, l->qty,
                                   d->r.number, c->user.username) < 0)
             return -1;
-        snprintf(l->received_quality, sizeof l->received_quality, "ok");
+        STR_COPY_ARRAY(l->received_quality, "ok");
         l->changed = true;
     }
     json_t *cns = json_array();
@@ -424,7 +428,8 @@ static int create_line(struct ctx *c, const char *order_no, json_t *jl, size_t i
     static const char *const names[] = {"sku", "batch", "qty", "reason", "reason_code", NULL};
     struct return_line *l = &ls[i];
     char field[32];
-    snprintf(field, sizeof field, "lines[%zu]", i);
+    /* "lines[" + at most 20 digits + "]": 27 bytes and the NUL fit 32 */
+    (void)str_fmt(field, sizeof field, "lines[%zu]", i);
     const char *bad = NULL;
     if (!json_is_object(jl))
         return err_bad(e, "lines", "each line must be an object");
@@ -477,9 +482,9 @@ static int create_line(struct ctx *c, const char *order_no, json_t *jl, size_t i
     }
     if (!money_mul(l->qty, l->price_fen, &l->amount_fen))
         return err_invalid(e, field, "amount_overflow", "the amount overflows");
-    snprintf(l->sku, sizeof l->sku, "%s", sku);
-    snprintf(l->batch, sizeof l->batch, "%s", batch);
-    snprintf(l->reason_code, sizeof l->reason_code, "%s", code ? code : "");
+    str_field(l->sku, sizeof l->sku, sku, "sku");
+    str_field(l->batch, sizeof l->batch, batch, "batch");
+    str_field(l->reason_code, sizeof l->reason_code, code ? code : "", "reason_code");
     l->reason = reason ? strdup(reason) : NULL;
     return 0;
 }
@@ -541,9 +546,9 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         goto out;
     r.late = return_is_late(ts_to_date(c->now, c->cfg->tz_min),
                             last ? ts_to_date(last, c->cfg->tz_min) : 0, last != 0);
-    snprintf(r.order_no, sizeof r.order_no, "%s", order_no);
-    snprintf(r.customer, sizeof r.customer, "%s", cu.code);
-    snprintf(r.created_by, sizeof r.created_by, "%s", c->user.username);
+    str_field(r.order_no, sizeof r.order_no, order_no, "order_no");
+    STR_COPY_ARRAY(r.customer, cu.code);
+    STR_COPY_ARRAY(r.created_by, c->user.username);
     r.created_at = c->now;
     if (flow_docno(c, e, "TH", r.number) < 0 || store_return_insert(c->db, e, &r) < 0 ||
         flow_doc_event(c, e, "return_events", "return_no", r.number, "create", NULL, "requested",

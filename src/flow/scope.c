@@ -29,7 +29,10 @@ bool scope_owns(const struct ctx *c, const struct order_customer *cu)
     return scope_owns_customer(&su, &sc);
 }
 
-bool scope_role_reads_money(enum role r) { return perm_reads_money(r); }
+bool scope_role_reads_money(enum role r)
+{
+    return perm_reads_money(r);
+}
 
 int scope_money_sees(struct ctx *c, const char *customer, struct osb_err *e)
 {

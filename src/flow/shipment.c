@@ -23,8 +23,11 @@
 #include "flow/shipment.h"
 
 #include "core/date.h"
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
+#include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
@@ -76,8 +79,14 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     return 1;
 }
 
-static int sstate(const void *p) { return ((const struct sdoc *)p)->s.state; }
-static int64_t sversion(const void *p) { return ((const struct sdoc *)p)->s.version; }
+static int sstate(const void *p)
+{
+    return ((const struct sdoc *)p)->s.state;
+}
+static int64_t sversion(const void *p)
+{
+    return ((const struct sdoc *)p)->s.version;
+}
 
 static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                struct osb_err *e)
@@ -195,16 +204,16 @@ char *shipment_describe(struct ctx *c, const char *sku, int64_t qty, struct osb_
 
 /* Opens a backorder for qty of line line_no (sku) of order o, short on shipment: notifies the
    UM and the customer and adds the remark to the delivery note. */
-static int backorder_open(struct ctx *c, const struct order *o, const char *shipment,
-                          int line_no, const char *sku, int64_t qty, struct osb_err *e)
+static int backorder_open(struct ctx *c, const struct order *o, const char *shipment, int line_no,
+                          const char *sku, int64_t qty, struct osb_err *e)
 {
     struct backorder b = {.line_no = line_no, .qty = qty, .qty_open = qty};
-    snprintf(b.order_no, sizeof b.order_no, "%s", o->number);
-    snprintf(b.shipment, sizeof b.shipment, "%s", shipment);
-    snprintf(b.customer, sizeof b.customer, "%s", o->customer);
-    snprintf(b.sku, sizeof b.sku, "%s", sku);
+    STR_COPY_ARRAY(b.order_no, o->number);
+    str_field(b.shipment, sizeof b.shipment, shipment, "shipment");
+    STR_COPY_ARRAY(b.customer, o->customer);
+    str_field(b.sku, sizeof b.sku, sku, "sku");
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     json_t *notified = json_array();
     if (o->um[0])
         json_array_append_new(notified, json_string(o->um));
@@ -277,7 +286,7 @@ static int backorder_shipment_done(struct ctx *c, const struct order *o, const c
         goto out;
     if (left == 0) {
         char cust[64];
-        snprintf(cust, sizeof cust, "customer:%s", o->customer);
+        STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
         if (notify(c, e, "backorder_fulfilled", o->um, number, NULL, "欠货单%s已补发（发运单%s）",
                    number, shipment) < 0 ||
             notify(c, e, "backorder_fulfilled", cust, number, NULL, "欠货单%s已补发（发运单%s）",
@@ -297,7 +306,9 @@ static int line_field_err(struct osb_err *e, size_t i, const char *sub, const ch
                           const char *fmt, const char *arg)
 {
     char field[48];
-    snprintf(field, sizeof field, "lines[%zu]%s%s", i, sub ? "." : "", sub ? sub : "");
+    /* sub is one of this file's line field names (at most 12 bytes): 27 + 1 + 12 < 48 */
+    if (str_fmt(field, sizeof field, "lines[%zu]%s%s", i, sub ? "." : "", sub ? sub : "") < 0)
+        return err_set(e, ERR_INTERNAL, "internal error: line field %s", sub);
     return err_invalid(e, field, rule, fmt, arg);
 }
 
@@ -527,7 +538,7 @@ static int a_check(struct doc_act *a, struct osb_err *e)
     for (size_t li = 0; li < x->s.nlines; li++) {
         struct shipment_line *l = &x->s.lines[li];
         int64_t picked = store_alloc_total(l->picks), counted = picked;
-        const char *kind = NULL, *note = NULL;
+        const char *disc_kind = NULL, *note = NULL;
         size_t i;
         json_t *bl;
         json_array_foreach(arr, i, bl)
@@ -560,7 +571,7 @@ static int a_check(struct doc_act *a, struct osb_err *e)
                                    json_string_value(d));
                     goto out;
                 }
-                kind = *k;
+                disc_kind = *k;
             }
             json_t *nt = json_object_get(bl, "note");
             if (nt && !json_is_null(nt)) {
@@ -577,9 +588,9 @@ static int a_check(struct doc_act *a, struct osb_err *e)
         }
         /* The shipped-vs-ordered mismatch is recorded whatever the body says. */
         if (counted < l->qty_requested)
-            kind = is(kind, "pick_error") ? "pick_error" : "shortage";
-        else if (!kind || strcmp(kind, "shortage") == 0)
-            kind = "none";
+            disc_kind = is(disc_kind, "pick_error") ? "pick_error" : "shortage";
+        else if (!disc_kind || strcmp(disc_kind, "shortage") == 0)
+            disc_kind = "none";
         struct pick_lot *pl = xcalloc(json_array_size(l->picks) + 1, sizeof *pl);
         json_t *it;
         json_array_foreach(l->picks, i, it) pl[i].pick = jint(it, "qty");
@@ -592,14 +603,14 @@ static int a_check(struct doc_act *a, struct osb_err *e)
         l->picks = picks;
         l->has_counted = true;
         l->qty_counted = counted;
-        snprintf(l->discrepancy, sizeof l->discrepancy, "%s", kind);
+        str_field(l->discrepancy, sizeof l->discrepancy, disc_kind, "discrepancy");
         if (note)
-            snprintf(l->note, sizeof l->note, "%s", note);
-        if (strcmp(kind, "none") != 0)
+            str_field(l->note, sizeof l->note, note, "note");
+        if (strcmp(disc_kind, "none") != 0)
             json_array_append_new(disc, json_pack("{si ss sI sI ss}", "line", l->line_no, "sku",
                                                   l->sku, "qty_requested",
                                                   (json_int_t)l->qty_requested, "qty_counted",
-                                                  (json_int_t)counted, "discrepancy", kind));
+                                                  (json_int_t)counted, "discrepancy", disc_kind));
     }
     json_object_set(a->audit_after, "discrepancies", disc);
     x->s.checked_at = a->c->now;
@@ -631,9 +642,9 @@ static int a_book(struct doc_act *a, struct osb_err *e)
     json_t *n;
     if (record_check(&book_def, a->body, true, &n, e) < 0)
         return -1;
-    snprintf(s->carrier, sizeof s->carrier, "%s", jstr(n, "carrier"));
-    snprintf(s->station, sizeof s->station, "%s", jstr(n, "station"));
-    snprintf(s->waybill, sizeof s->waybill, "%s", jstr(n, "waybill"));
+    str_field(s->carrier, sizeof s->carrier, jstr(n, "carrier"), "carrier");
+    str_field(s->station, sizeof s->station, jstr(n, "station"), "station");
+    str_field(s->waybill, sizeof s->waybill, jstr(n, "waybill"), "waybill");
     json_decref(n);
     bool dup = false;
     if (store_shipment_waybill_used(a->c->db, e, s->carrier, s->waybill, s->number, &dup) < 0)
@@ -641,7 +652,7 @@ static int a_book(struct doc_act *a, struct osb_err *e)
     if (dup) {
         err_set(e, ERR_DUPLICATE, "waybill %s of %s is already used by another shipment",
                 s->waybill, s->carrier);
-        snprintf(e->field, sizeof e->field, "waybill");
+        STR_COPY_ARRAY(e->field, "waybill");
         return -1;
     }
     json_object_set_new(a->audit_after, "carrier", json_string(s->carrier));
@@ -693,12 +704,11 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
         /* A shipment that fills a backorder keeps its remainder on that backorder (flows.md
            §3.3: no second backorder); any other short line opens one. */
         if (!s->backorder[0] && l->qty_shipped < l->qty_requested &&
-            backorder_open(c, o, s->number, l->line_no, l->sku,
-                           l->qty_requested - l->qty_shipped, e) < 0)
+            backorder_open(c, o, s->number, l->line_no, l->sku, l->qty_requested - l->qty_shipped,
+                           e) < 0)
             goto fail;
     }
-    if (s->backorder[0] &&
-        backorder_shipment_done(c, o, s->backorder, s->number, total, e) < 0)
+    if (s->backorder[0] && backorder_shipment_done(c, o, s->backorder, s->number, total, e) < 0)
         goto fail;
     json_object_set_new(a->audit_after, "shipped", shipped);
     shipped = NULL;
@@ -712,14 +722,13 @@ static int a_dispatch(struct doc_act *a, struct osb_err *e)
     s->dirty |= SHD_DISPATCHED;
     const char *due = s->expected_delivery_by;
     char cust[64];
-    snprintf(cust, sizeof cust, "customer:%s", o->customer);
+    STR_FMT_FITS(cust, sizeof "customer:" + sizeof o->customer - 1, "customer:%s", o->customer);
     if (notify(c, e, "shipment_dispatched", o->csr, s->number, NULL,
                "发运单%s（订单%s）已发运：%s，运单号%s，托运站%s，预计%s前到货", s->number,
                o->number, s->carrier, s->waybill, s->station, due) < 0 ||
-        (!is(o->um, o->csr) &&
-         notify(c, e, "shipment_dispatched", o->um, s->number, NULL,
-                "订单%s已发运（发运单%s，%s运单号%s），发运清单见发运单", o->number, s->number,
-                s->carrier, s->waybill) < 0) ||
+        (!is(o->um, o->csr) && notify(c, e, "shipment_dispatched", o->um, s->number, NULL,
+                                      "订单%s已发运（发运单%s，%s运单号%s），发运清单见发运单",
+                                      o->number, s->number, s->carrier, s->waybill) < 0) ||
         notify(c, e, "shipment_dispatched", cust, s->number, NULL,
                "您的订单%s已发运：%s运单号%s，托运站%s，预计%s前到达", o->number, s->carrier,
                s->waybill, s->station, due) < 0)
@@ -769,9 +778,9 @@ static int a_track(struct doc_act *a, struct osb_err *e)
         x->s.new_tracking = json_array();
     json_array_append_new(x->s.new_tracking,
                           json_pack("{sI ss ss? ss ss? ss sI}", "at", (json_int_t)at, "status",
-                                    status, "location", jstr(n, "location"), "source", src,
-                                    "note", jstr(n, "note"), "recorded_by",
-                                    a->c->user.username, "recorded_at", (json_int_t)a->c->now));
+                                    status, "location", jstr(n, "location"), "source", src, "note",
+                                    jstr(n, "note"), "recorded_by", a->c->user.username,
+                                    "recorded_at", (json_int_t)a->c->now));
     json_object_set_new(
         a->audit_after, "tracking",
         json_pack("{ss ss? ss}", "status", status, "location", jstr(n, "location"), "source", src));
@@ -826,8 +835,8 @@ static int a_deliver(struct doc_act *a, struct osb_err *e)
     x->s.dirty |= SHD_DELIVERED;
     json_object_set(a->audit_after, "pod", x->s.pod);
     rc = notify(c, e, "shipment_delivered", x->o.csr, x->s.number, NULL,
-                "发运单%s（订单%s）已签收：%s，%s", x->s.number, x->o.number,
-                jstr(n, "signed_by"), ats);
+                "发运单%s（订单%s）已签收：%s，%s", x->s.number, x->o.number, jstr(n, "signed_by"),
+                ats);
 out:
     json_decref(n);
     return rc < 0 ? -1 : 0;
@@ -865,8 +874,7 @@ out:
 static int save(struct doc_act *a, struct osb_err *e)
 {
     struct sdoc *x = a->doc;
-    if (store_shipment_save(a->c->db, e, &x->s, doc_state_str(&shipment_doc, a->to),
-                            a->c->now) < 0)
+    if (store_shipment_save(a->c->db, e, &x->s, doc_state_str(&shipment_doc, a->to), a->c->now) < 0)
         return -1;
     /* BC1: the invoice of this dispatch reads the shipped quantities just saved. */
     if (x->dispatched && billing_on_dispatch(a->c, x->s.number, e) < 0)
@@ -879,11 +887,10 @@ static int event(struct doc_act *a, struct osb_err *e)
     struct sdoc *x = a->doc;
     if (a->comment)
         json_object_set_new(a->audit_after, "comment", json_string(a->comment));
-    return store_shipment_event(a->c->db, e, x->s.number, a->c->now,
-                                shipment_step((enum shipment_action)a->action),
-                                shipment_doc.actions[a->action].name, a->c->user.username,
-                                doc_state_str(&shipment_doc, a->from),
-                                doc_state_str(&shipment_doc, a->to), a->comment);
+    return store_shipment_event(
+        a->c->db, e, x->s.number, a->c->now, shipment_step((enum shipment_action)a->action),
+        shipment_doc.actions[a->action].name, a->c->user.username,
+        doc_state_str(&shipment_doc, a->from), doc_state_str(&shipment_doc, a->to), a->comment);
 }
 
 /* The kernel checks the comment's type and byte length; a comment is also text without
@@ -979,17 +986,17 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
         return -1;
     }
     struct shipment *s = xcalloc(1, sizeof *s);
-    snprintf(s->order_no, sizeof s->order_no, "%s", o->number);
-    snprintf(s->delivery_note, sizeof s->delivery_note, "%s", o->delivery_note);
-    snprintf(s->backorder, sizeof s->backorder, "%s", bo);
-    snprintf(s->warehouse, sizeof s->warehouse, "%s", wh);
-    snprintf(s->scr, sizeof s->scr, "%s", o->scr);
+    STR_COPY_ARRAY(s->order_no, o->number);
+    STR_COPY_ARRAY(s->delivery_note, o->delivery_note);
+    str_field(s->backorder, sizeof s->backorder, bo, "backorder");
+    STR_COPY_ARRAY(s->warehouse, wh);
+    STR_COPY_ARRAY(s->scr, o->scr);
     s->state = SS_NEW;
     s->released_at = c->now; /* its own 24 h clock (flows.md §3.3) */
     s->nlines = 1;
     struct shipment_line *l = &s->lines[0];
     l->line_no = line_no;
-    snprintf(l->sku, sizeof l->sku, "%s", sku);
+    str_field(l->sku, sizeof l->sku, sku, "sku");
     l->qty_requested = qty;
     l->reserved = json_array();
     l->picks = json_array();
@@ -1031,7 +1038,7 @@ int shipment_create_for_backorder(struct ctx *c, const struct order *o, const ch
                "欠货单%s已安排补发：发运单%s（%s %lld），请按单发运", bo, s->number, sku,
                (long long)qty) < 0)
         goto out;
-    snprintf(number, DOCNO_MAX, "%s", s->number);
+    str_field(number, DOCNO_MAX, s->number, "number");
     rc = 0;
 out:
     json_decref(lots);

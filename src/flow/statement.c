@@ -9,8 +9,10 @@
  */
 #include "flow/statement.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
+#include "core/str.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -137,9 +139,9 @@ static int generate(struct ctx *c, const char *customer, const char *kind, date_
     struct ledger_figures f;
     if (ledger_figures(c, customer, s.period_from, s.period_to, &f, e) < 0)
         return -1;
-    snprintf(s.customer, sizeof s.customer, "%s", customer);
-    snprintf(s.kind, sizeof s.kind, "%s", kind);
-    snprintf(s.created_by, sizeof s.created_by, "%s", by);
+    str_field(s.customer, sizeof s.customer, customer, "customer");
+    str_field(s.kind, sizeof s.kind, kind, "kind");
+    str_field(s.created_by, sizeof s.created_by, by, "created_by");
     s.opening_fen = f.opening_fen;
     s.debits_fen = f.debits_fen;
     s.credits_fen = f.credits_fen;
@@ -151,7 +153,7 @@ static int generate(struct ctx *c, const char *customer, const char *kind, date_
         flow_doc_event(c, e, "statement_events", "statement", s.number, "generate", NULL,
                        "generated", NULL) < 0)
         goto out;
-    snprintf(number, DOCNO_MAX, "%s", s.number);
+    str_field(number, DOCNO_MAX, s.number, "number");
     json_t *after = json_pack("{ss ss ss ss sI}", "kind", kind, "customer", customer, "period_from",
                               s.period_from, "period_to", s.period_to, "closing_fen",
                               (json_int_t)f.closing_fen);
@@ -274,13 +276,13 @@ static int reply(struct doc_act *x, const char *response, struct osb_err *e)
             return err_invalid(e, "difference_note", "too_long",
                                "difference_note is at most 500 characters");
     }
-    snprintf(d->s.response, sizeof d->s.response, "%s", response);
+    str_field(d->s.response, sizeof d->s.response, response, "response");
     d->s.has_difference = true;
     d->s.difference_fen = dispute ? json_integer_value(df) : 0;
     free(d->s.difference_note);
     d->s.difference_note = dispute ? strdup(json_string_value(dn)) : NULL;
     d->s.replied_at = x->c->now;
-    snprintf(d->s.replied_by, sizeof d->s.replied_by, "%s", x->c->user.username);
+    STR_COPY_ARRAY(d->s.replied_by, x->c->user.username);
     d->s.reply_changed = true;
     return 0;
 }
@@ -397,7 +399,8 @@ int statement_doc_get(struct ctx *c, const char *number, const char *format,
     /* the generation date, in the company zone */
     char generated[11], created[32];
     ts_format_rfc3339(s->created_at, c->cfg->tz_min, created);
-    snprintf(generated, sizeof generated, "%.10s", created);
+    /* the date part, YYYY-MM-DD, of an RFC 3339 time: 10 bytes and the NUL */
+    (void)str_fmt(generated, sizeof generated, "%.10s", created);
     struct stmt_doc d = {"",
                          s->customer,
                          s->customer_name,
@@ -449,7 +452,8 @@ int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_
                              role_str(c->user.role));
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct statement_filter f = {q->customer, q->kind, q->response, q->state, q->cursor, q->limit};
+    struct statement_filter f = {q->customer, q->kind,  q->response, q->state,
+                                 q->cursor,   q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_statement_list(c->db, e, &su, &f, &nums, &next) < 0)

@@ -28,6 +28,7 @@ int statement_doc_get_json(struct ctx *c, const char *number, json_t **out, stru
 struct statement_doc_query {
     const char *customer, *kind, *response, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_t **out,
                        struct osb_err *e);

@@ -24,8 +24,10 @@ static const struct field_def receipt_fields[] = {
 static const struct record_def receipt_def = {"stock_receipts", "number", "stock_receipt",
                                               receipt_fields, 7};
 
-static const char *s(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-
+static const char *s(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
 
 int stock_receive(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -76,10 +78,9 @@ int stock_receive(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
             err_set(e, ERR_INTERNAL, "internal error");
         goto done;
     }
-    json_t *res = json_pack("{ss ss ss ss sI so sO}", "number", r.number, "warehouse",
-                            r.warehouse, "sku", r.sku, "batch", r.batch, "qty", (json_int_t)r.qty,
-                            "expires", r.expires ? json_string(r.expires) : json_null(), "lot",
-                            lot);
+    json_t *res = json_pack("{ss ss ss ss sI so sO}", "number", r.number, "warehouse", r.warehouse,
+                            "sku", r.sku, "batch", r.batch, "qty", (json_int_t)r.qty, "expires",
+                            r.expires ? json_string(r.expires) : json_null(), "lot", lot);
     if (flow_audit(c, e, "receive", "stock_lot", r.number, before, res) < 0) {
         json_decref(res);
         goto done;
@@ -93,8 +94,8 @@ done:
     return rc;
 }
 
-int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit,
-               const char *cursor, json_t **out, struct osb_err *e)
+int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit, const char *cursor,
+               json_t **out, struct osb_err *e)
 {
     enum role r = c->user.role;
     if (r == ROLE_CUSTOMER || r == ROLE_NONE)
@@ -110,9 +111,9 @@ int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit,
     if ((int)json_array_size(items) > limit) {
         json_array_remove(items, (size_t)limit);
         json_t *last = json_array_get(items, (size_t)limit - 1);
-        json_t *key = json_pack("[OOOO]", json_object_get(last, "warehouse"),
-                                json_object_get(last, "sku"), json_object_get(last, "sort_exp"),
-                                json_object_get(last, "batch"));
+        json_t *key =
+            json_pack("[OOOO]", json_object_get(last, "warehouse"), json_object_get(last, "sku"),
+                      json_object_get(last, "sort_exp"), json_object_get(last, "batch"));
         char *cur = flow_cursor_make(key);
         next = json_string(cur);
         free(cur);

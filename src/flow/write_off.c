@@ -20,9 +20,11 @@
  */
 #include "flow/refund.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/record.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "core/validate.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
@@ -148,7 +150,7 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
     sb_free(&note);
     if (rc < 0)
         return -1;
-    snprintf(w->approved_by, sizeof w->approved_by, "%s", c->user.username);
+    STR_COPY_ARRAY(w->approved_by, c->user.username);
     w->approved_at = c->now;
     w->approved_changed = true;
     /* Tell the customer's KAM and the market's BCR (flows.md §4.7). */
@@ -172,7 +174,7 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
 static int a_reject(struct doc_act *x, struct osb_err *e)
 {
     struct write_off *w = x->doc;
-    snprintf(w->rejected_by, sizeof w->rejected_by, "%s", x->c->user.username);
+    STR_COPY_ARRAY(w->rejected_by, x->c->user.username);
     w->rejected_at = x->c->now;
     w->rejected_changed = true;
     return notify(x->c, e, "write_off_rejected", w->requested_by, w->number, NULL,
@@ -302,9 +304,9 @@ int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
         goto out;
     }
     struct write_off w = {0};
-    snprintf(w.customer, sizeof w.customer, "%s", inv.customer);
-    snprintf(w.invoice, sizeof w.invoice, "%s", invoice);
-    snprintf(w.requested_by, sizeof w.requested_by, "%s", c->user.username);
+    STR_COPY_ARRAY(w.customer, inv.customer);
+    str_field(w.invoice, sizeof w.invoice, invoice, "invoice");
+    STR_COPY_ARRAY(w.requested_by, c->user.username);
     w.reason = (char *)jstr(n, "reason");
     w.amount_fen = amount;
     w.created_at = c->now;

@@ -2,8 +2,8 @@
  * admin.c (http) — GET /audit, PUT|GET /test/clock, POST /jobs/run, notifications, settings
  * and the e-mail outbox.
  */
-#include "core/clock.h"
 #include "flow/admin.h"
+#include "core/clock.h"
 #include "flow/mail.h"
 #include "flow/notify.h"
 #include "flow/settings.h"
@@ -14,11 +14,17 @@
 
 int h_audit_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"object_type", "object_key", "actor", "action",
-                                          "from", "to", "limit", "cursor", "order", NULL};
-    struct audit_query q = {req_query(r, "object_type"), req_query(r, "object_key"),
-                            req_query(r, "actor"),       req_query(r, "action"),
-                            req_query(r, "from"),        req_query(r, "to"), 0, 50, false};
+    static const char *const allowed[] = {"object_type", "object_key", "actor",  "action", "from",
+                                          "to",          "limit",      "cursor", "order",  NULL};
+    struct audit_query q = {req_query(r, "object_type"),
+                            req_query(r, "object_key"),
+                            req_query(r, "actor"),
+                            req_query(r, "action"),
+                            req_query(r, "from"),
+                            req_query(r, "to"),
+                            0,
+                            50,
+                            false};
     const char *order = req_query(r, "order");
     if (order && strcmp(order, "asc") && strcmp(order, "desc"))
         return err_bad(e, "order", "order is asc or desc");

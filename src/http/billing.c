@@ -12,9 +12,14 @@
 
 int h_invoice_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "state", "order", "limit", "cursor", NULL};
-    struct invoice_query q = {req_query(r, "customer"), req_query(r, "state"),
-                              req_query(r, "order"), req_query(r, "cursor"), 50};
+    static const char *const allowed[] = {"customer", "state",  "order", "q",
+                                          "limit",    "cursor", NULL};
+    struct invoice_query q = {req_query(r, "customer"),
+                              req_query(r, "state"),
+                              req_query(r, "order"),
+                              req_query(r, "cursor"),
+                              50,
+                              req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         invoice_list(&r->ctx, &q, &out, e) < 0)
@@ -52,9 +57,14 @@ int h_payment_create(struct req *r, struct osb_err *e)
 
 int h_payment_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "kind", "state", "limit", "cursor", NULL};
-    struct payment_query q = {req_query(r, "customer"), req_query(r, "kind"), req_query(r, "state"),
-                              req_query(r, "cursor"), 50};
+    static const char *const allowed[] = {"customer", "kind",   "state", "q",
+                                          "limit",    "cursor", NULL};
+    struct payment_query q = {req_query(r, "customer"),
+                              req_query(r, "kind"),
+                              req_query(r, "state"),
+                              req_query(r, "cursor"),
+                              50,
+                              req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         payment_list(&r->ctx, &q, &out, e) < 0)

@@ -18,8 +18,11 @@ int h_contract_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"customer", "state",  "kind", "q",
                                           "limit",    "cursor", NULL};
-    struct contract_query q = {req_query(r, "customer"), req_query(r, "state"),
-                               req_query(r, "kind"), req_query(r, "cursor"), 50,
+    struct contract_query q = {req_query(r, "customer"),
+                               req_query(r, "state"),
+                               req_query(r, "kind"),
+                               req_query(r, "cursor"),
+                               50,
                                req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||

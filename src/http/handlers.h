@@ -12,11 +12,11 @@ int h_logout(struct req *r, struct osb_err *e);
 int h_me(struct req *r, struct osb_err *e);
 
 /* masterdata.c: markets, regions, users, customers, products, warehouses */
-#define MD_DECL(name)                                                                          \
-    int h_##name##_create(struct req *r, struct osb_err *e);                                   \
-    int h_##name##_list(struct req *r, struct osb_err *e);                                     \
-    int h_##name##_get(struct req *r, struct osb_err *e);                                      \
-    int h_##name##_patch(struct req *r, struct osb_err *e);                                    \
+#define MD_DECL(name)                                                                              \
+    int h_##name##_create(struct req *r, struct osb_err *e);                                       \
+    int h_##name##_list(struct req *r, struct osb_err *e);                                         \
+    int h_##name##_get(struct req *r, struct osb_err *e);                                          \
+    int h_##name##_patch(struct req *r, struct osb_err *e);                                        \
     int h_##name##_history(struct req *r, struct osb_err *e);
 MD_DECL(markets)
 MD_DECL(regions)

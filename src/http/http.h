@@ -30,11 +30,11 @@ struct req {
     const char *token;
     /* the answer */
     int status;
-    json_t *resp;       /* JSON answer (owned) */
-    char *raw;          /* or a raw answer (owned): CSV, PDF, ... */
+    json_t *resp; /* JSON answer (owned) */
+    char *raw;    /* or a raw answer (owned): CSV, PDF, ... */
     size_t raw_len;
     const char *raw_type;
-    char *set_cookie;   /* owned */
+    char *set_cookie; /* owned */
 };
 
 typedef int (*handler_fn)(struct req *r, struct osb_err *e);

@@ -16,11 +16,12 @@ int h_instrument_create(struct req *r, struct osb_err *e)
 
 int h_instrument_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "state", "kind", "received_by",
-                                          "limit",    "cursor", NULL};
+    static const char *const allowed[] = {"customer", "state", "kind",   "received_by",
+                                          "q",        "limit", "cursor", NULL};
     struct instrument_query q = {req_query(r, "customer"), req_query(r, "state"),
                                  req_query(r, "kind"),     req_query(r, "received_by"),
-                                 req_query(r, "cursor"),   50};
+                                 req_query(r, "cursor"),   50,
+                                 req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         instrument_list(&r->ctx, &q, &out, e) < 0)

@@ -17,9 +17,9 @@ int h_invoice_request_create(struct req *r, struct osb_err *e)
 
 int h_invoice_request_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "state", "limit", "cursor", NULL};
+    static const char *const allowed[] = {"customer", "state", "q", "limit", "cursor", NULL};
     struct invoice_request_query q = {req_query(r, "customer"), req_query(r, "state"),
-                                      req_query(r, "cursor"), 50};
+                                      req_query(r, "cursor"), 50, req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         invoice_request_list(&r->ctx, &q, &out, e) < 0)

@@ -27,10 +27,15 @@ int h_order_get(struct req *r, struct osb_err *e)
 int h_order_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"state", "customer", "market", "from", "to",
-                                          "limit", "cursor", NULL};
-    struct order_query q = {req_query(r, "state"), req_query(r, "customer"),
-                            req_query(r, "market"), req_query(r, "from"),
-                            req_query(r, "to"),    req_query(r, "cursor"), 50};
+                                          "q",     "limit",    "cursor", NULL};
+    struct order_query q = {req_query(r, "state"),
+                            req_query(r, "customer"),
+                            req_query(r, "market"),
+                            req_query(r, "from"),
+                            req_query(r, "to"),
+                            req_query(r, "cursor"),
+                            50,
+                            req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         order_list(&r->ctx, &q, &out, e) < 0)

@@ -27,14 +27,14 @@ int h_quota_create(struct req *r, struct osb_err *e)
 
 int h_quota_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"period", "sku", "customer", "region", "limit",
-                                          "cursor", NULL};
+    static const char *const allowed[] = {"period", "sku",   "customer", "region",
+                                          "q",      "limit", "cursor",   NULL};
     json_t *out;
     int limit;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0 ||
-        quota_list(&r->ctx, req_query(r, "period"), req_query(r, "sku"),
-                   req_query(r, "customer"), req_query(r, "region"), limit,
-                   req_query(r, "cursor"), &out, e) < 0)
+        quota_list(&r->ctx, req_query(r, "period"), req_query(r, "sku"), req_query(r, "customer"),
+                   req_query(r, "region"), req_query(r, "q"), limit, req_query(r, "cursor"), &out,
+                   e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -18,8 +18,12 @@ int h_return_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"state", "order",  "customer", "q",
                                           "limit", "cursor", NULL};
-    struct return_query q = {req_query(r, "state"), req_query(r, "order"), req_query(r, "customer"),
-                             req_query(r, "cursor"), 50, req_query(r, "q")};
+    struct return_query q = {req_query(r, "state"),
+                             req_query(r, "order"),
+                             req_query(r, "customer"),
+                             req_query(r, "cursor"),
+                             50,
+                             req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         return_list(&r->ctx, &q, &out, e) < 0)

@@ -16,10 +16,10 @@
 #define W R_WRITE
 #define WI (R_WRITE | R_IDEM)
 
-#define MD_ROUTES(name)                                                                        \
-    {"POST", "/" #name, h_##name##_create, WI}, {"GET", "/" #name, h_##name##_list, 0},        \
-        {"GET", "/" #name "/:", h_##name##_get, 0},                                            \
-        {"PATCH", "/" #name "/:", h_##name##_patch, W},                                        \
+#define MD_ROUTES(name)                                                                            \
+    {"POST", "/" #name, h_##name##_create, WI}, {"GET", "/" #name, h_##name##_list, 0},            \
+        {"GET", "/" #name "/:", h_##name##_get, 0},                                                \
+        {"PATCH", "/" #name "/:", h_##name##_patch, W},                                            \
         {"GET", "/" #name "/:/history", h_##name##_history, 0},
 
 static const struct route routes[] = {
@@ -29,13 +29,8 @@ static const struct route routes[] = {
     {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG},
     {"POST", "/products/import", h_products_import, W | R_RAW | R_BIG},
     {"GET", "/customers/:/credit", h_customer_credit, 0},
-    MD_ROUTES(markets)
-    MD_ROUTES(regions)
-    MD_ROUTES(users)
-    MD_ROUTES(customers)
-    MD_ROUTES(products)
-    MD_ROUTES(warehouses)
-    {"POST", "/stock/receipts", h_stock_receipt, WI},
+    MD_ROUTES(markets) MD_ROUTES(regions) MD_ROUTES(users) MD_ROUTES(customers) MD_ROUTES(products)
+        MD_ROUTES(warehouses){"POST", "/stock/receipts", h_stock_receipt, WI},
     {"GET", "/stock", h_stock_list, 0},
     {"POST", "/quotas", h_quota_create, WI},
     {"GET", "/quotas", h_quota_list, 0},
@@ -230,10 +225,9 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
     struct db *db = r->ctx.db;
     if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
         return -1;
-    const char *idem = (rt->flags & R_IDEM)
-                           ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                         "Idempotency-Key")
-                           : NULL;
+    const char *idem = (rt->flags & R_IDEM) ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                                          "Idempotency-Key")
+                                            : NULL;
     if (idem && (strlen(idem) == 0 || strlen(idem) > 128))
         return err_bad(e, "Idempotency-Key", "Idempotency-Key must be 1-128 characters");
     if (rt->flags & R_OWN_TX) {
@@ -307,8 +301,7 @@ struct qcheck {
     const char *bad;
 };
 
-static enum MHD_Result qiter(void *cls, enum MHD_ValueKind kind, const char *key,
-                             const char *value)
+static enum MHD_Result qiter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind, (void)value;
     struct qcheck *q = cls;

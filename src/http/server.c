@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/order.h"
 
 #include <arpa/inet.h>
@@ -32,8 +33,14 @@ static atomic_long req_counter;
 static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 
-static void close_thread_db(void *db) { db_close(db); }
-static void make_db_key(void) { pthread_key_create(&db_key, close_thread_db); }
+static void close_thread_db(void *db)
+{
+    db_close(db);
+}
+static void make_db_key(void)
+{
+    pthread_key_create(&db_key, close_thread_db);
+}
 
 struct db *server_db(struct osb_err *e)
 {
@@ -70,7 +77,7 @@ static void add_common_headers(struct MHD_Response *resp)
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (req_statements >= 0) {
         char n[24];
-        snprintf(n, sizeof n, "%lld", req_statements);
+        (void)str_fmt(n, sizeof n, "%lld", req_statements); /* at most 20 characters */
         MHD_add_response_header(resp, "X-OSB-Statements", n);
     }
 }
@@ -79,8 +86,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t
 {
     char *txt = json_dumps(body, JSON_COMPACT);
     size_t len = strlen(txt);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     add_common_headers(resp);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -88,8 +94,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t
     return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code,
-                                  const char *fmt, const char *arg)
+static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code, const char *fmt,
+                                  const char *arg)
 {
     struct osb_err e = OSB_ERR_INIT;
     err_set(&e, code, fmt, arg);
@@ -109,10 +115,16 @@ static const char *mime_of(const char *path)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-        {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".map", "application/json"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".map", "application/json"},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(dot, types[i].ext) == 0)
@@ -179,10 +191,10 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
    [A-Za-z0-9._-], so the name needs no quoting beyond the quotes. */
 static bool download_name(const struct req *r, char *out, size_t n)
 {
-    const char *ext = strstr(r->raw_type, "pdf")         ? ".pdf"
-                      : strstr(r->raw_type, "sheet")     ? ".xlsx"
-                      : strstr(r->raw_type, "text/csv")  ? ".csv"
-                                                         : NULL;
+    const char *ext = strstr(r->raw_type, "pdf")        ? ".pdf"
+                      : strstr(r->raw_type, "sheet")    ? ".xlsx"
+                      : strstr(r->raw_type, "text/csv") ? ".csv"
+                                                        : NULL;
     if (!ext || r->nparams < 1)
         return false;
     const char *code = r->params[0];
@@ -192,10 +204,9 @@ static bool download_name(const struct req *r, char *out, size_t n)
     bool has_ext = cl > el && strcmp(code + cl - el, ext) == 0;
     bool word = strcmp(last, code) != 0 && !strchr(last, '.');
     /* A PDF opens in the browser's viewer; workbooks and CSV are saved. */
-    int w = snprintf(out, n, "%s; filename=\"%s%s%s%s\"",
-                     strcmp(ext, ".pdf") == 0 ? "inline" : "attachment", code, word ? "-" : "",
-                     word ? last : "", has_ext ? "" : ext);
-    return w > 0 && (size_t)w < n;
+    return str_fmt(out, n, "%s; filename=\"%s%s%s%s\"",
+                   strcmp(ext, ".pdf") == 0 ? "inline" : "attachment", code, word ? "-" : "",
+                   word ? last : "", has_ext ? "" : ext) == 0;
 }
 
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
@@ -224,16 +235,16 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         json_error_t je;
         r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
         if (!r->json) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "the body is not valid JSON: %s (line %d)", je.text,
-                     je.line);
-            return send_error(conn, ERR_BAD_REQUEST, "%s", msg);
+            struct sb msg = SB_INIT;
+            sb_addf(&msg, "the body is not valid JSON: %s (line %d)", je.text, je.line);
+            enum MHD_Result sent = send_error(conn, ERR_BAD_REQUEST, "%s", sb_str(&msg));
+            sb_free(&msg);
+            return sent;
         }
         if (!json_is_object(r->json))
             return send_error(conn, ERR_BAD_REQUEST, "the body must be a JSON object", NULL);
     }
-    if ((cs->rt->flags & R_RAW) && r->content_type &&
-        strncmp(r->content_type, "text/csv", 8) != 0)
+    if ((cs->rt->flags & R_RAW) && r->content_type && strncmp(r->content_type, "text/csv", 8) != 0)
         return send_error(conn, ERR_BAD_REQUEST, "send the file as text/csv", NULL);
     r->ctx.db = server_db(&e);
     if (!r->ctx.db) {
@@ -270,8 +281,8 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)cls, (void)version;
     static const char api[] = "/api/v1";
@@ -306,8 +317,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!*r->path)
             r->path = "/";
         cs->rt = router_match(method, r->path, r, &cs->path_known);
-        cs->limit = (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit
-                                                        : g_server->body_limit;
+        cs->limit =
+            (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit : g_server->body_limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > cs->limit)
             cs->too_large = true;
@@ -346,10 +357,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct req *r = &cs->r;
-    char ip[64], rid[32];
+    char ip[64], rid[48];
     client_ip(conn, ip, sizeof ip);
-    snprintf(rid, sizeof rid, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
-             atomic_fetch_add(&req_counter, 1));
+    /* "r", at most 16 hex digits, "-", at most 20 characters of a long, the NUL */
+    STR_FMT_FITS(rid, 1 + 16 + 1 + 20 + 1, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
+                 atomic_fetch_add(&req_counter, 1));
     r->ctx.cfg = &g_server->cfg;
     r->ctx.user.role = ROLE_NONE;
     r->ctx.now = clock_now();
@@ -402,14 +414,13 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
        `osb serve` bind the same port and silently split the requests between two databases.
        MHD's default SO_REUSEADDR still allows an immediate restart. */
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
+        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(256 * 1024), MHD_OPTION_END);
     if (!d)
-        return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host,
-                       port);
+        return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host, port);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);

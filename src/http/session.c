@@ -38,8 +38,8 @@ int h_me(struct req *r, struct osb_err *e)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(can, json_string(caps[i]));
     resp_json(r, 200,
-              json_pack("{ss ss ss so so so so}", "username", u->username, "name", u->name,
-                        "role", role_str(u->role), "market",
+              json_pack("{ss ss ss so so so so}", "username", u->username, "name", u->name, "role",
+                        role_str(u->role), "market",
                         u->market[0] ? json_string(u->market) : json_null(), "region",
                         u->region[0] ? json_string(u->region) : json_null(), "proxy_for",
                         u->proxy_for[0] ? json_string(u->proxy_for) : json_null(), "can", can));

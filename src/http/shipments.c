@@ -11,8 +11,11 @@ int h_shipment_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"state", "order",  "customer", "q",
                                           "limit", "cursor", NULL};
-    struct shipment_query q = {req_query(r, "state"), req_query(r, "order"),
-                               req_query(r, "customer"), req_query(r, "cursor"), 50,
+    struct shipment_query q = {req_query(r, "state"),
+                               req_query(r, "order"),
+                               req_query(r, "customer"),
+                               req_query(r, "cursor"),
+                               50,
                                req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
@@ -42,8 +45,8 @@ int h_shipment_action(struct req *r, struct osb_err *e)
 
 int h_backorder_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"state", "order",  "customer", "sku",
-                                          "q",     "limit",  "cursor",   NULL};
+    static const char *const allowed[] = {"state", "order", "customer", "sku",
+                                          "q",     "limit", "cursor",   NULL};
     struct backorder_query q = {req_query(r, "state"),    req_query(r, "order"),
                                 req_query(r, "customer"), req_query(r, "sku"),
                                 req_query(r, "cursor"),   50,

@@ -17,10 +17,11 @@ int h_statement_create(struct req *r, struct osb_err *e)
 int h_statement_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"customer", "kind",  "response", "state",
-                                          "limit",    "cursor", NULL};
+                                          "q",        "limit", "cursor",   NULL};
     struct statement_doc_query q = {req_query(r, "customer"), req_query(r, "kind"),
                                     req_query(r, "response"), req_query(r, "state"),
-                                    req_query(r, "cursor"),   50};
+                                    req_query(r, "cursor"),   50,
+                                    req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         statement_doc_list(&r->ctx, &q, &out, e) < 0)

@@ -18,8 +18,11 @@ int h_write_off_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"customer", "invoice", "state", "q",
                                           "limit",    "cursor",  NULL};
-    struct write_off_query q = {req_query(r, "customer"), req_query(r, "invoice"),
-                                req_query(r, "state"), req_query(r, "cursor"), 50,
+    struct write_off_query q = {req_query(r, "customer"),
+                                req_query(r, "invoice"),
+                                req_query(r, "state"),
+                                req_query(r, "cursor"),
+                                50,
                                 req_query(r, "q")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||

@@ -12,6 +12,7 @@
 
 #include "core/money.h"
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -218,7 +219,8 @@ static void table_header(struct rd *r)
 static void footer(struct rd *r)
 {
     char b[64];
-    snprintf(b, sizeof b, "第 %d 页 / 共 %d 页", r->page, r->pages > 0 ? r->pages : r->page);
+    STR_FMT_FITS(b, sizeof "第  页 / 共  页" + 2 * 11, "第 %d 页 / 共 %d 页", r->page,
+                 r->pages > 0 ? r->pages : r->page);
     text(r, MARGIN, FOOTER_Y, b, 8, false, CONTENT_W, PANGO_ALIGN_CENTER);
     text(r, MARGIN, FOOTER_Y, s0(r->d->number), 8, false, CONTENT_W, PANGO_ALIGN_RIGHT);
     if (r->d->voided) {
@@ -246,10 +248,10 @@ static void line_cells(const struct rd *r, size_t i, char buf[NCOLS_MAX][48],
                        const char *cells[NCOLS_MAX])
 {
     const struct dn_line *l = &r->d->lines[i];
-    snprintf(buf[0], 48, "%zu", i + 1);
-    snprintf(buf[5], 48, "%lld", (long long)l->qty);
-    snprintf(buf[6], 48, "%lld", (long long)l->cases);
-    snprintf(buf[7], 48, "%lld", (long long)l->loose);
+    (void)str_fmt(buf[0], 48, "%zu", i + 1);                /* <= 20 digits: fits 48 */
+    (void)str_fmt(buf[5], 48, "%lld", (long long)l->qty);   /* <= 20 digits: fits 48 */
+    (void)str_fmt(buf[6], 48, "%lld", (long long)l->cases); /* <= 20 digits: fits 48 */
+    (void)str_fmt(buf[7], 48, "%lld", (long long)l->loose); /* <= 20 digits: fits 48 */
     cells[0] = buf[0];
     cells[1] = s0(l->sku);
     cells[2] = s0(l->name);
@@ -276,9 +278,9 @@ static void totals(struct rd *r)
     }
     char buf[NCOLS_MAX][48];
     const char *cells[NCOLS_MAX] = {"", "合计", "", "", ""};
-    snprintf(buf[5], 48, "%lld", (long long)qty);
-    snprintf(buf[6], 48, "%lld", (long long)cases);
-    snprintf(buf[7], 48, "%lld", (long long)loose);
+    (void)str_fmt(buf[5], 48, "%lld", (long long)qty);   /* <= 20 digits: fits 48 */
+    (void)str_fmt(buf[6], 48, "%lld", (long long)cases); /* <= 20 digits: fits 48 */
+    (void)str_fmt(buf[7], 48, "%lld", (long long)loose); /* <= 20 digits: fits 48 */
     cells[5] = buf[5];
     cells[6] = buf[6];
     cells[7] = buf[7];
@@ -401,9 +403,10 @@ static int pass(const struct dn_doc *d, PangoFontMap *fm, struct sb *pdf, int pa
     cairo_surface_t *sf = pdf ? cairo_pdf_surface_create_for_stream(to_sb, pdf, PAGE_W, PAGE_H)
                               : cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     if (pdf) {
-        char title[96];
-        snprintf(title, sizeof title, "送货单 %s", s0(d->number));
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+        struct sb title = SB_INIT;
+        sb_addf(&title, "送货单 %s", s0(d->number));
+        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, sb_str(&title));
+        sb_free(&title);
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "OSB");
     }
     cairo_t *cr = cairo_create(sf);

@@ -15,6 +15,7 @@
 
 #include "core/money.h"
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -105,9 +106,10 @@ static void yuan(int64_t fen, char *b, size_t n)
 
 static void footer(struct rd *r)
 {
-    char f[96];
-    snprintf(f, sizeof f, "%s 对账单  第 %d 页", s0(r->d->customer_code), r->page);
-    text(r, MARGIN, PAGE_H - 30, PAGE_W - 2 * MARGIN, f, 8, false, PANGO_ALIGN_CENTER);
+    struct sb f = SB_INIT;
+    sb_addf(&f, "%s 对账单  第 %d 页", s0(r->d->customer_code), r->page);
+    text(r, MARGIN, PAGE_H - 30, PAGE_W - 2 * MARGIN, sb_str(&f), 8, false, PANGO_ALIGN_CENTER);
+    sb_free(&f);
 }
 
 static void table_header(struct rd *r)
@@ -156,15 +158,19 @@ static void render(struct rd *r)
             r->y += 18;
     text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, "客户往来对账单", 18, true, PANGO_ALIGN_CENTER);
     r->y += 32;
-    char line[512];
-    snprintf(line, sizeof line, "客户：%s（%s）", s0(d->customer_name), s0(d->customer_code));
-    text(r, MARGIN, r->y, 330, line, 10, false, PANGO_ALIGN_LEFT);
-    snprintf(line, sizeof line, "制表日期：%s", s0(d->generated_on));
-    text(r, MARGIN + 330, r->y, PAGE_W - 2 * MARGIN - 330, line, 10, false, PANGO_ALIGN_RIGHT);
+    struct sb line = SB_INIT; /* a line of text, however long the names in it */
+    sb_reset(&line);
+    sb_addf(&line, "客户：%s（%s）", s0(d->customer_name), s0(d->customer_code));
+    text(r, MARGIN, r->y, 330, sb_str(&line), 10, false, PANGO_ALIGN_LEFT);
+    sb_reset(&line);
+    sb_addf(&line, "制表日期：%s", s0(d->generated_on));
+    text(r, MARGIN + 330, r->y, PAGE_W - 2 * MARGIN - 330, sb_str(&line), 10, false,
+         PANGO_ALIGN_RIGHT);
     r->y += 16;
-    snprintf(line, sizeof line, "对账期间：%s 至 %s%s", s0(d->from), s0(d->to),
-             d->basis && strcmp(d->basis, "account_month") == 0 ? "（按每月25日截账）" : "");
-    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, line, 10, false, PANGO_ALIGN_LEFT);
+    sb_reset(&line);
+    sb_addf(&line, "对账期间：%s 至 %s%s", s0(d->from), s0(d->to),
+            d->basis && strcmp(d->basis, "account_month") == 0 ? "（按每月25日截账）" : "");
+    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, sb_str(&line), 10, false, PANGO_ALIGN_LEFT);
     r->y += 22;
     table_header(r);
     char a[40], b[40], c[40], no[24];
@@ -173,7 +179,7 @@ static void render(struct rd *r)
     row(r, open_row, true);
     for (size_t i = 0; i < d->nitems; i++) {
         const struct stmt_item *it = &d->items[i];
-        snprintf(no, sizeof no, "%zu", i + 1);
+        (void)str_fmt(no, sizeof no, "%zu", i + 1); /* at most 20 digits: fits 24 */
         a[0] = b[0] = '\0';
         if (it->debit_fen)
             yuan(it->debit_fen, a, sizeof a);
@@ -194,17 +200,20 @@ static void render(struct rd *r)
     char cash[40], exp[40];
     yuan(d->cash_fen, cash, sizeof cash);
     yuan(d->expense_fen, exp, sizeof exp);
-    snprintf(line, sizeof line, "本期收款：现金款 %s，费用款 %s（分开列示）。", cash, exp);
-    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, line, 9, false, PANGO_ALIGN_LEFT);
+    sb_reset(&line);
+    sb_addf(&line, "本期收款：现金款 %s，费用款 %s（分开列示）。", cash, exp);
+    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, sb_str(&line), 9, false, PANGO_ALIGN_LEFT);
     r->y += 16;
-    snprintf(line, sizeof line,
-             "期末余额 %s（正数为贵公司欠款，负数为预收款）。请于收到后10日内核对确认；"
-             "如有不符，请注明差异并回复。",
-             c);
-    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, line, 9, false, PANGO_ALIGN_LEFT);
+    sb_reset(&line);
+    sb_addf(&line,
+            "期末余额 %s（正数为贵公司欠款，负数为预收款）。请于收到后10日内核对确认；"
+            "如有不符，请注明差异并回复。",
+            c);
+    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, sb_str(&line), 9, false, PANGO_ALIGN_LEFT);
     r->y += 40;
     text(r, MARGIN, r->y, 250, "客户确认（盖章）：", 10, false, PANGO_ALIGN_LEFT);
     text(r, MARGIN + 270, r->y, 240, "日期：", 10, false, PANGO_ALIGN_LEFT);
+    sb_free(&line);
     footer(r);
 }
 
@@ -238,9 +247,10 @@ int report_statement_pdf(const struct stmt_doc *d, char **out, size_t *len, stru
     pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(fm), 72.0);
     struct sb pdf = SB_INIT;
     cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(to_sb, &pdf, PAGE_W, PAGE_H);
-    char title[128];
-    snprintf(title, sizeof title, "对账单 %s %s–%s", s0(d->customer_code), s0(d->from), s0(d->to));
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+    struct sb title = SB_INIT;
+    sb_addf(&title, "对账单 %s %s–%s", s0(d->customer_code), s0(d->from), s0(d->to));
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, sb_str(&title));
+    sb_free(&title);
     cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "OSB");
     cairo_t *cr = cairo_create(sf);
     PangoContext *pc = pango_font_map_create_context(fm);
@@ -317,14 +327,16 @@ int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, str
     worksheet_set_column(ws, 1, 1, 12, NULL);
     worksheet_set_column(ws, 2, 2, 22, NULL);
     worksheet_set_column(ws, 3, 6, 16, NULL);
-    char line[512];
+    struct sb line = SB_INIT; /* worksheet_write_string copies what it is given */
     worksheet_write_string(ws, 0, 0, "客户往来对账单", bold);
-    snprintf(line, sizeof line, "%s（%s）", s0(d->customer_name), s0(d->customer_code));
+    sb_addf(&line, "%s（%s）", s0(d->customer_name), s0(d->customer_code));
     worksheet_write_string(ws, 1, 0, "客户", bold);
-    worksheet_write_string(ws, 1, 1, line, NULL);
+    worksheet_write_string(ws, 1, 1, sb_str(&line), NULL);
     worksheet_write_string(ws, 2, 0, "期间", bold);
-    snprintf(line, sizeof line, "%s 至 %s", s0(d->from), s0(d->to));
-    worksheet_write_string(ws, 2, 1, line, NULL);
+    sb_reset(&line);
+    sb_addf(&line, "%s 至 %s", s0(d->from), s0(d->to));
+    worksheet_write_string(ws, 2, 1, sb_str(&line), NULL);
+    sb_free(&line);
     static const char *const head[] = {"日期", "类别", "单据号", "订单号", "借方", "贷方", "余额"};
     for (int i = 0; i < 7; i++)
         worksheet_write_string(ws, 4, (lxw_col_t)i, head[i], bold);

@@ -42,18 +42,18 @@ enum {
 #define DOC_ALSO_ROW(flags) ((int)((flags) >> 8) - 1)
 
 struct doc_action {
-    const char *name;           /* the path segment: "approve", "confirm-receipt" */
-    enum perm_action perm;      /* the matrix row that says which roles may act */
-    unsigned from;              /* DOC_BIT set of the states the action starts from */
-    int to;                     /* the state after it, DOC_TO_SAME or DOC_TO_DECIDED */
-    const char *const *fields;  /* body fields besides "comment" (NULL-terminated), or NULL */
-    unsigned flags;             /* DOC_PROXY */
+    const char *name;          /* the path segment: "approve", "confirm-receipt" */
+    enum perm_action perm;     /* the matrix row that says which roles may act */
+    unsigned from;             /* DOC_BIT set of the states the action starts from */
+    int to;                    /* the state after it, DOC_TO_SAME or DOC_TO_DECIDED */
+    const char *const *fields; /* body fields besides "comment" (NULL-terminated), or NULL */
+    unsigned flags;            /* DOC_PROXY */
 };
 
 struct doc_type {
-    const char *collection;          /* "contracts": the path, and the queue's `type` */
-    const char *object;              /* "contract": the audit row's object type */
-    const char *const *states;       /* state names by index, NULL-terminated */
+    const char *collection;    /* "contracts": the path, and the queue's `type` */
+    const char *object;        /* "contract": the audit row's object type */
+    const char *const *states; /* state names by index, NULL-terminated */
     const struct doc_action *actions;
     size_t nactions;
 };

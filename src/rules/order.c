@@ -4,14 +4,15 @@
 #include "rules/order.h"
 
 #include "core/money.h"
+#include "core/str.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static const char *const state_names[OS__COUNT + 1] = {
-    "draft",    "verified", "submitted", "accepted",  "needs_fix", "pending_approval",
-    "prepay_required", "st_pending", "approved", "billed", "released", "rejected",
-    "cancelled", "closed", NULL,
+    "draft",           "verified",   "submitted", "accepted", "needs_fix", "pending_approval",
+    "prepay_required", "st_pending", "approved",  "billed",   "released",  "rejected",
+    "cancelled",       "closed",     NULL,
 };
 
 const char *order_state_str(enum order_state s)
@@ -28,9 +29,9 @@ enum order_state order_state_parse(const char *s)
 }
 
 #define B(s) DOC_BIT(s)
-#define BEFORE_RELEASED                                                                        \
-    (B(OS_DRAFT) | B(OS_VERIFIED) | B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX) |       \
-     B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_ST_PENDING) | B(OS_APPROVED) |     \
+#define BEFORE_RELEASED                                                                            \
+    (B(OS_DRAFT) | B(OS_VERIFIED) | B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX) |           \
+     B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_ST_PENDING) | B(OS_APPROVED) |          \
      B(OS_BILLED))
 
 /* Body fields besides "comment" (and on_behalf_of/confirmed_by_phone of a DOC_PROXY action). */
@@ -43,8 +44,8 @@ static const char *const amend_fields[] = {"lines", NULL};
 static const struct doc_action actions[OA__COUNT] = {
     [OA_VERIFY] = {"verify", P_ORDER_VERIFY, B(OS_DRAFT), OS_VERIFIED, NULL, 0},
     [OA_SEND_BACK] = {"send-back", P_ORDER_APPROVE_MARKET, B(OS_VERIFIED), OS_DRAFT, NULL, 0},
-    [OA_APPROVE_MARKET] = {"approve-market", P_ORDER_APPROVE_MARKET, B(OS_VERIFIED),
-                           OS_SUBMITTED, NULL, 0},
+    [OA_APPROVE_MARKET] = {"approve-market", P_ORDER_APPROVE_MARKET, B(OS_VERIFIED), OS_SUBMITTED,
+                           NULL, 0},
     [OA_ACCEPT] = {"accept", P_ORDER_ACCEPT, B(OS_SUBMITTED), OS_ACCEPTED, NULL, 0},
     [OA_CHECK] = {"check", P_ORDER_ACCEPT, B(OS_ACCEPTED), DOC_TO_DECIDED, NULL, 0},
     [OA_RECHECK] = {"recheck", P_ORDER_ACCEPT,
@@ -52,19 +53,18 @@ static const struct doc_action actions[OA__COUNT] = {
                     DOC_TO_DECIDED, NULL, 0},
     [OA_AMEND] = {"amend", P_ORDER_VERIFY, B(OS_NEEDS_FIX), OS_SUBMITTED, amend_fields, 0},
     [OA_LOOSE_UNITS] = {"loose-units", P_ORDER_LOOSE_UNITS,
-                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX), DOC_TO_SAME, NULL,
-                        0},
+                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX), DOC_TO_SAME, NULL, 0},
     [OA_REQUEST_ST] = {"request-st", P_ORDER_ACCEPT, B(OS_PREPAY_REQUIRED), OS_ST_PENDING,
                        st_fields, 0},
     [OA_ST_VOTE] = {"st-vote", P_ORDER_ST_VOTE, B(OS_ST_PENDING), DOC_TO_DECIDED, vote_fields,
                     DOC_PROXY},
     [OA_APPROVE] = {"approve", P_ORDER_APPROVE, B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED),
                     OS_APPROVED, NULL, DOC_PROXY},
-    [OA_RETURN_FOR_FIX] = {"return-for-fix", P_ORDER_APPROVE, B(OS_PENDING_APPROVAL),
-                           OS_NEEDS_FIX, NULL, DOC_PROXY},
+    [OA_RETURN_FOR_FIX] = {"return-for-fix", P_ORDER_APPROVE, B(OS_PENDING_APPROVAL), OS_NEEDS_FIX,
+                           NULL, DOC_PROXY},
     [OA_REJECT] = {"reject", P_ORDER_ST_VOTE,
-                   B(OS_PENDING_APPROVAL) | B(OS_ST_PENDING) | B(OS_PREPAY_REQUIRED),
-                   OS_REJECTED, NULL, DOC_PROXY},
+                   B(OS_PENDING_APPROVAL) | B(OS_ST_PENDING) | B(OS_PREPAY_REQUIRED), OS_REJECTED,
+                   NULL, DOC_PROXY},
     [OA_PRINT] = {"print-delivery-note", P_ORDER_PRINT, B(OS_APPROVED), OS_BILLED, NULL, 0},
     [OA_RELEASE] = {"release", P_ORDER_ACCEPT, B(OS_BILLED), OS_RELEASED, NULL, 0},
     [OA_CANCEL] = {"cancel", P_ORDER_CANCEL, BEFORE_RELEASED, OS_CANCELLED, NULL, 0},
@@ -73,11 +73,11 @@ static const struct doc_action actions[OA__COUNT] = {
 const struct doc_type order_doc = {"orders", "order", state_names, actions, OA__COUNT};
 
 static const char *const steps[OA__COUNT] = {
-    [OA_VERIFY] = "OG-2",      [OA_SEND_BACK] = "OG-3",     [OA_APPROVE_MARKET] = "OG-3",
-    [OA_ACCEPT] = "OA",        [OA_CHECK] = "QC/AC/CC",     [OA_RECHECK] = "QC/AC/CC",
-    [OA_AMEND] = "OG",         [OA_LOOSE_UNITS] = "QC-4",   [OA_REQUEST_ST] = "ST",
-    [OA_ST_VOTE] = "ST",       [OA_APPROVE] = "MA",         [OA_RETURN_FOR_FIX] = "MA",
-    [OA_REJECT] = "MA",        [OA_PRINT] = "BG-2",         [OA_RELEASE] = "BG-3",
+    [OA_VERIFY] = "OG-2",   [OA_SEND_BACK] = "OG-3",   [OA_APPROVE_MARKET] = "OG-3",
+    [OA_ACCEPT] = "OA",     [OA_CHECK] = "QC/AC/CC",   [OA_RECHECK] = "QC/AC/CC",
+    [OA_AMEND] = "OG",      [OA_LOOSE_UNITS] = "QC-4", [OA_REQUEST_ST] = "ST",
+    [OA_ST_VOTE] = "ST",    [OA_APPROVE] = "MA",       [OA_RETURN_FOR_FIX] = "MA",
+    [OA_REJECT] = "MA",     [OA_PRINT] = "BG-2",       [OA_RELEASE] = "BG-3",
     [OA_CANCEL] = "cancel",
 };
 
@@ -139,11 +139,10 @@ size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int6
             continue;
         }
         if (!l->active)
-            fail(out, max, &n, "inactive_product", ln, l->sku, "line %d: %s is no longer sold",
-                 ln, l->sku);
-        if (l->kind == PK_GOODS && l->price_fen <= 0)
-            fail(out, max, &n, "no_price", ln, l->sku, "line %d: %s has no list price", ln,
+            fail(out, max, &n, "inactive_product", ln, l->sku, "line %d: %s is no longer sold", ln,
                  l->sku);
+        if (l->kind == PK_GOODS && l->price_fen <= 0)
+            fail(out, max, &n, "no_price", ln, l->sku, "line %d: %s has no list price", ln, l->sku);
         if (l->kind == PK_POP)
             fail(out, max, &n, "pop_not_approved", ln, l->sku,
                  "line %d: POP material %s needs an approved POP request", ln, l->sku);
@@ -156,8 +155,7 @@ size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int6
         /* QC-2 amount. */
         int64_t amt;
         if (!money_mul(l->qty - l->qty_cut, l->price_fen, &amt) || !money_add(sum, amt, &sum)) {
-            fail(out, max, &n, "amount_overflow", ln, l->sku, "line %d: the amount overflows",
-                 ln);
+            fail(out, max, &n, "amount_overflow", ln, l->sku, "line %d: the amount overflows", ln);
             overflow = true;
         }
     }
@@ -216,7 +214,22 @@ const char *cc_result_str(enum cc_result_kind k)
     return (k >= 0 && k <= CC_ST_APPROVED) ? n[k] : "";
 }
 
-static void yuan(int64_t fen, char *buf, size_t n) { money_format(fen, buf, n); }
+static void yuan(int64_t fen, char *buf, size_t n)
+{
+    money_format(fen, buf, n);
+}
+
+/* The reasons' texts: fmt's size (its conversions counted as text, an upper bound) plus
+   extra, the sizes of what it prints, must fit dst; the build checks it (STR_FMT_FITS). */
+#define CC_TEXT(dst, extra, fmt, ...) STR_FMT_FITS(dst, sizeof(fmt) + (extra), fmt, __VA_ARGS__)
+
+static const char prepay_zh[] = "该客户为先款后货客户", hold_zh[] = "该客户处于信用冻结";
+static const char prepay_en[] = "The customer pays before delivery (prepay-only)",
+                  hold_en[] = "The customer is on credit hold";
+#define WHO_MAX 64 /* the longest of the four above, NUL included, is at most this */
+_Static_assert(sizeof prepay_zh <= WHO_MAX && sizeof hold_zh <= WHO_MAX &&
+                   sizeof prepay_en <= WHO_MAX && sizeof hold_en <= WHO_MAX,
+               "WHO_MAX");
 
 bool cc_decide(const struct cc_input *in, struct cc_output *o)
 {
@@ -254,67 +267,66 @@ bool cc_decide(const struct cc_input *in, struct cc_output *o)
     yuan(f.overdue_fen, od, sizeof od);
     yuan(free_pp, fp, sizeof fp);
     if (in->prepay_only || in->credit_hold) {
-        const char *who_zh = in->prepay_only ? "该客户为先款后货客户" : "该客户处于信用冻结";
-        const char *who_en = in->prepay_only ? "The customer pays before delivery (prepay-only)"
-                                             : "The customer is on credit hold";
+        const char *who_zh = in->prepay_only ? prepay_zh : hold_zh;
+        const char *who_en = in->prepay_only ? prepay_en : hold_en;
         if (o->shortfall_fen == 0) {
             o->row = 1, o->result = CC_PREPAID, o->to_pending_approval = true, o->earmark = true;
-            snprintf(o->reason_zh, sizeof o->reason_zh, "%s，可用预收款%s足以支付本单，已预留。",
-                     who_zh, fp);
-            snprintf(o->reason_en, sizeof o->reason_en,
-                     "%s; free prepayment %s covers this order and is earmarked.", who_en, fp);
+            CC_TEXT(o->reason_zh, WHO_MAX + sizeof fp, "%s，可用预收款%s足以支付本单，已预留。",
+                    who_zh, fp);
+            CC_TEXT(o->reason_en, WHO_MAX + sizeof fp,
+                    "%s; free prepayment %s covers this order and is earmarked.", who_en, fp);
         } else {
             o->row = 2, o->result = CC_PREPAY_REQUIRED;
-            snprintf(o->reason_zh, sizeof o->reason_zh, "%s，预收款不足，尚差%s，需先付款。",
-                     who_zh, sf);
-            snprintf(o->reason_en, sizeof o->reason_en,
-                     "%s; prepayment falls short by %s: payment is required before goods.",
-                     who_en, sf);
+            CC_TEXT(o->reason_zh, WHO_MAX + sizeof sf, "%s，预收款不足，尚差%s，需先付款。", who_zh,
+                    sf);
+            CC_TEXT(o->reason_en, WHO_MAX + sizeof sf,
+                    "%s; prepayment falls short by %s: payment is required before goods.", who_en,
+                    sf);
         }
         return true;
     }
     if (!overdue && within_limit) {
         o->row = 3, o->result = CC_PASS, o->to_pending_approval = true;
-        snprintf(o->reason_zh, sizeof o->reason_zh, "无逾期，信用占用%s未超过信用额%s。", ex,
-                 lim);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "No overdue; exposure %s is within the credit limit %s.", ex, lim);
+        CC_TEXT(o->reason_zh, sizeof ex + sizeof lim, "无逾期，信用占用%s未超过信用额%s。", ex,
+                lim);
+        CC_TEXT(o->reason_en, sizeof ex + sizeof lim,
+                "No overdue; exposure %s is within the credit limit %s.", ex, lim);
         return true;
     }
     if (!overdue && within_20) {
         o->row = 4, o->result = CC_OVER_LE_20, o->to_pending_approval = true;
-        snprintf(o->reason_zh, sizeof o->reason_zh,
-                 "无逾期，信用占用%s超出信用额%s，但超出部分不超过20%%（%lld bp），需分管SLT批准。",
-                 ex, lim, (long long)o->over_pct_bp);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "No overdue; exposure %s is over the limit %s by at most 20%% (%lld bp): the "
-                 "supervising SLT member approves.",
-                 ex, lim, (long long)o->over_pct_bp);
+        CC_TEXT(o->reason_zh, sizeof ex + sizeof lim + 20,
+                "无逾期，信用占用%s超出信用额%s，但超出部分不超过20%%（%lld bp），需分管SLT批准。",
+                ex, lim, (long long)o->over_pct_bp);
+        CC_TEXT(o->reason_en, sizeof ex + sizeof lim + 20,
+                "No overdue; exposure %s is over the limit %s by at most 20%% (%lld bp): the "
+                "supervising SLT member approves.",
+                ex, lim, (long long)o->over_pct_bp);
         return true;
     }
     char why_zh[128], why_en[160];
     if (overdue) {
-        snprintf(why_zh, sizeof why_zh, "有逾期应收%s", od);
-        snprintf(why_en, sizeof why_en, "%s is overdue", od);
+        CC_TEXT(why_zh, sizeof od, "有逾期应收%s", od);
+        CC_TEXT(why_en, sizeof od, "%s is overdue", od);
     } else {
-        snprintf(why_zh, sizeof why_zh, "信用占用%s超出信用额%s的20%%以上", ex, lim);
-        snprintf(why_en, sizeof why_en, "exposure %s exceeds the limit %s by more than 20%%", ex,
-                 lim);
+        CC_TEXT(why_zh, sizeof ex + sizeof lim, "信用占用%s超出信用额%s的20%%以上", ex, lim);
+        CC_TEXT(why_en, sizeof ex + sizeof lim,
+                "exposure %s exceeds the limit %s by more than 20%%", ex, lim);
     }
     if (o->shortfall_fen == 0) {
         o->row = 5, o->result = CC_PREPAID, o->to_pending_approval = true, o->earmark = true;
-        snprintf(o->reason_zh, sizeof o->reason_zh, "%s，但可用预收款%s足以支付本单，已预留。",
-                 why_zh, fp);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "%s, but free prepayment %s covers this order and is earmarked.", why_en, fp);
+        CC_TEXT(o->reason_zh, sizeof why_zh + sizeof fp, "%s，但可用预收款%s足以支付本单，已预留。",
+                why_zh, fp);
+        CC_TEXT(o->reason_en, sizeof why_en + sizeof fp,
+                "%s, but free prepayment %s covers this order and is earmarked.", why_en, fp);
     } else {
         o->row = 6, o->result = CC_PREPAY_REQUIRED;
-        snprintf(o->reason_zh, sizeof o->reason_zh,
-                 "%s，预收款尚差%s：先款后货，除非申请特别处理(ST)。", why_zh, sf);
-        snprintf(o->reason_en, sizeof o->reason_en,
-                 "%s; prepayment falls short by %s: payment before goods unless SLT grants "
-                 "special treatment.",
-                 why_en, sf);
+        CC_TEXT(o->reason_zh, sizeof why_zh + sizeof sf,
+                "%s，预收款尚差%s：先款后货，除非申请特别处理(ST)。", why_zh, sf);
+        CC_TEXT(o->reason_en, sizeof why_en + sizeof sf,
+                "%s; prepayment falls short by %s: payment before goods unless SLT grants "
+                "special treatment.",
+                why_en, sf);
     }
     return true;
 }

@@ -109,7 +109,7 @@ size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int6
 struct ac_input {
     int64_t qty;
     int32_t case_size;
-    bool loose_ok;          /* loose units approved for this line */
+    bool loose_ok; /* loose units approved for this line */
     bool has_cust_quota, has_region_quota;
     int64_t rem_customer;   /* customer quota − normal use */
     int64_t rem_region;     /* region quota + transfers − normal use */
@@ -118,9 +118,9 @@ struct ac_input {
 
 struct ac_result {
     int64_t kept, cut;
-    int64_t over_qty;       /* part of kept taken from SLT approvals */
-    const char *reason;     /* "customer_quota" / "region_quota" / NULL when not cut */
-    int64_t allowed;        /* what could be kept before whole-case rounding, −1 = unlimited */
+    int64_t over_qty;   /* part of kept taken from SLT approvals */
+    const char *reason; /* "customer_quota" / "region_quota" / NULL when not cut */
+    int64_t allowed;    /* what could be kept before whole-case rounding, −1 = unlimited */
 };
 
 void ac_cut(const struct ac_input *in, struct ac_result *out);
@@ -133,17 +133,17 @@ const char *cc_result_str(enum cc_result_kind k);
 struct cc_input {
     bool prepay_only, credit_hold;
     int64_t order_total_fen;
-    struct credit_figures fig; /* of the customer without this order */
-    int64_t other_earmarks_fen;  /* active earmarks of the customer's other orders */
+    struct credit_figures fig;  /* of the customer without this order */
+    int64_t other_earmarks_fen; /* active earmarks of the customer's other orders */
 };
 
 struct cc_output {
     enum cc_result_kind result;
-    bool to_pending_approval;    /* else prepay_required */
-    int row;                     /* decision-table row 1..6 */
+    bool to_pending_approval; /* else prepay_required */
+    int row;                  /* decision-table row 1..6 */
     int64_t exposure_fen, over_pct_bp, free_prepayment_fen, shortfall_fen;
-    bool earmark;                /* earmark the order total (rows 1 and 5) */
-    const char *reasons[5];      /* overdue, over_20, credit_hold, prepay_only, no_limit */
+    bool earmark;           /* earmark the order total (rows 1 and 5) */
+    const char *reasons[5]; /* overdue, over_20, credit_hold, prepay_only, no_limit */
     size_t nreasons;
     char reason_zh[256], reason_en[320];
 };

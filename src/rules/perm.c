@@ -6,15 +6,19 @@
 
 #include <string.h>
 
+/* clang-format off */
 static const char *const role_names[ROLE__COUNT] = {
     "gm", "sales_director", "deputy_director", "ssg_leader", "csr", "mm", "um", "kam", "rep",
     "finance", "warehouse", "customer_service", "marketing", "auditor", "admin", "customer",
 };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const role_depts[ROLE__COUNT] = {
     "slt", "slt", "slt", "ssg", "ssg", "sales", "sales", "sales", "sales",
     "finance", "warehouse", "customer_service", "marketing", "audit", "admin", "customer",
 };
+/* clang-format on */
 
 enum role role_parse(const char *s)
 {
@@ -26,7 +30,10 @@ enum role role_parse(const char *s)
     return ROLE_NONE;
 }
 
-const char *role_str(enum role r) { return (r >= 0 && r < ROLE__COUNT) ? role_names[r] : ""; }
+const char *role_str(enum role r)
+{
+    return (r >= 0 && r < ROLE__COUNT) ? role_names[r] : "";
+}
 
 const char *role_department(enum role r)
 {
@@ -39,6 +46,7 @@ bool role_is_slt(enum role r)
 }
 
 /*                                    GM SD DD SL CS MM UM KA RE FI WH CS MK AU AD CU */
+/* clang-format off */
 static const char *const matrix[P__COUNT] = {
     [P_ORG_ADMIN]            = "R  R  R  R  -  -  -  -  -  -  -  -  -  R  Y  -",
     [P_PRODUCT_EDIT]         = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  Y  -",
@@ -95,6 +103,7 @@ static const char *const matrix[P__COUNT] = {
     [P_WRITEOFF_REQUEST]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_APPROVE]     = "Y  -  -  -  -  -  -  -  -  -  -  -  -  R  -  -",
 };
+/* clang-format on */
 
 char perm_symbol(enum perm_action a, enum role r)
 {
@@ -110,9 +119,15 @@ bool perm_may_act(enum perm_action a, enum role r)
     return s != '-' && s != 'R';
 }
 
-bool perm_may_read(enum perm_action a, enum role r) { return perm_symbol(a, r) != '-'; }
+bool perm_may_read(enum perm_action a, enum role r)
+{
+    return perm_symbol(a, r) != '-';
+}
 
-static bool eq(const char *a, const char *b) { return a && b && *a && strcmp(a, b) == 0; }
+static bool eq(const char *a, const char *b)
+{
+    return a && b && *a && strcmp(a, b) == 0;
+}
 
 bool scope_owns_customer(const struct scope_user *u, const struct scope_customer *c)
 {

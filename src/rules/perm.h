@@ -41,6 +41,7 @@ const char *role_str(enum role r);
 const char *role_department(enum role r);
 bool role_is_slt(enum role r);
 
+/* clang-format off */
 enum perm_action {
     P_ORG_ADMIN,          /* users, markets, regions, warehouses, calendar, settings */
     P_PRODUCT_EDIT,       /* products: create, edit */
@@ -98,6 +99,7 @@ enum perm_action {
     P_WRITEOFF_APPROVE,    /* bad-debt write-off: approve */
     P__COUNT
 };
+/* clang-format on */
 
 /* The matrix symbol for role r and action a: 'Y','S','P','O','G','M','B','H','E','R','-'. */
 char perm_symbol(enum perm_action a, enum role r);
@@ -112,8 +114,8 @@ struct scope_customer {
     const char *region;
     const char *kam;
     const char *rep;
-    const char *kam_manager;   /* the KAM's manager, for nothing yet but kept for reports */
-    const char *supervisor;    /* market.slt_supervisor */
+    const char *kam_manager; /* the KAM's manager, for nothing yet but kept for reports */
+    const char *supervisor;  /* market.slt_supervisor */
 };
 
 /* Facts about the acting user. */

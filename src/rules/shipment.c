@@ -1,6 +1,6 @@
 /*
- * shipment.c — the SP state machine table (a document type, rules/doc.h) and the batch arithmetic of picking
- * (rules/shipment.h).
+ * shipment.c — the SP state machine table (a document type, rules/doc.h) and the batch arithmetic
+ * of picking (rules/shipment.h).
  */
 #include "rules/shipment.h"
 
@@ -20,15 +20,15 @@ static const struct doc_action actions[SA__COUNT] = {
     [SA_RECEIVE] = {"receive", P_SHIPMENT_WORK, B(SS_NEW), SS_RECEIVED, NULL, 0},
     [SA_PICK] = {"pick", P_SHIPMENT_WORK, B(SS_RECEIVED) | B(SS_PICKED) | B(SS_CHECKED), SS_PICKED,
                  lines_fields, 0},
-    [SA_CHECK] = {"check", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED), SS_CHECKED,
-                  lines_fields, 0},
+    [SA_CHECK] = {"check", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED), SS_CHECKED, lines_fields,
+                  0},
     [SA_BOOK] = {"book", P_SHIPMENT_WORK, B(SS_CHECKED), SS_BOOKED, book_fields, 0},
     [SA_DISPATCH] = {"dispatch", P_SHIPMENT_WORK, B(SS_BOOKED), SS_DISPATCHED, NULL, 0},
     [SA_TRACK] = {"track", P_SHIPMENT_TRACK, B(SS_DISPATCHED), DOC_TO_SAME, track_fields, 0},
     [SA_DELIVER] = {"deliver", P_SHIPMENT_DELIVER, B(SS_DISPATCHED), SS_DELIVERED, deliver_fields,
                     0},
-    [SA_SHORT_CLOSE] = {"short-close", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED),
-                        SS_CANCELLED, NULL, 0},
+    [SA_SHORT_CLOSE] = {"short-close", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED), SS_CANCELLED,
+                        NULL, 0},
 };
 
 const struct doc_type shipment_doc = {"shipments", "shipment", states, actions, SA__COUNT};

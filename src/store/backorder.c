@@ -3,8 +3,10 @@
  */
 #include "store/backorder.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -12,11 +14,10 @@
 
 static void cp(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
-int store_backorder_load(struct db *db, struct osb_err *e, const char *number,
-                         struct backorder *b)
+int store_backorder_load(struct db *db, struct osb_err *e, const char *number, struct backorder *b)
 {
     memset(b, 0, sizeof *b);
     json_t *r = NULL;
@@ -62,8 +63,8 @@ int store_backorder_insert(struct db *db, struct osb_err *e, const struct backor
                : 0;
 }
 
-int store_backorder_save(struct db *db, struct osb_err *e, struct backorder *b,
-                         const char *state, int64_t now)
+int store_backorder_save(struct db *db, struct osb_err *e, struct backorder *b, const char *state,
+                         int64_t now)
 {
     struct sb sql = SB_INIT;
     json_t *p = json_array();
@@ -82,8 +83,7 @@ int store_backorder_save(struct db *db, struct osb_err *e, struct backorder *b,
     }
     if (b->dirty & BOD_CANCELLED) {
         sb_add(&sql, ", cancel_reason = ?, cancelled_at = ?, cancelled_by = ?");
-        json_array_append_new(p, b->cancel_reason[0] ? json_string(b->cancel_reason)
-                                                     : json_null());
+        json_array_append_new(p, b->cancel_reason[0] ? json_string(b->cancel_reason) : json_null());
         json_array_append_new(p, json_integer(b->cancelled_at));
         json_array_append_new(p, json_string(b->cancelled_by));
     }
@@ -151,8 +151,8 @@ int store_backorder_list(struct db *db, struct osb_err *e, const struct scope_us
 int store_backorder_product(struct db *db, struct osb_err *e, const char *sku, json_t **out)
 {
     *out = NULL;
-    return db_row(db, e, out, "SELECT name, spec, unit, case_size FROM products WHERE sku = ?",
-                  "s", sku) < 0
+    return db_row(db, e, out, "SELECT name, spec, unit, case_size FROM products WHERE sku = ?", "s",
+                  sku) < 0
                ? -1
                : 0;
 }
@@ -174,12 +174,13 @@ int store_backorder_release_quota(struct db *db, struct osb_err *e, const char *
         if (qty <= 0)
             break;
         int64_t q = jint(u, "qty"), over = jint(u, "over_qty");
-        int64_t d = q < qty ? q : qty;
+        bool all = q <= qty; /* the whole use is released */
+        int64_t d = all ? q : qty;
         int64_t nover = over - d > 0 ? over - d : 0;
-        rc = d == q ? db_exec(db, e, "UPDATE quota_uses SET released = 1 WHERE id = ?", "i",
-                              jint(u, "id"))
-                    : db_exec(db, e, "UPDATE quota_uses SET qty = ?, over_qty = ? WHERE id = ?",
-                              "iii", q - d, nover, jint(u, "id"));
+        rc = all ? db_exec(db, e, "UPDATE quota_uses SET released = 1 WHERE id = ?", "i",
+                           jint(u, "id"))
+                 : db_exec(db, e, "UPDATE quota_uses SET qty = ?, over_qty = ? WHERE id = ?", "iii",
+                           q - d, nover, jint(u, "id"));
         if (rc < 0)
             break;
         rc = 0;
@@ -189,8 +190,8 @@ int store_backorder_release_quota(struct db *db, struct osb_err *e, const char *
     return rc;
 }
 
-int store_backorder_line_price(struct db *db, struct osb_err *e, const char *order_no,
-                               int line_no, int64_t *price_fen)
+int store_backorder_line_price(struct db *db, struct osb_err *e, const char *order_no, int line_no,
+                               int64_t *price_fen)
 {
     *price_fen = 0;
     return db_int(db, e, price_fen,

@@ -35,14 +35,13 @@ struct backorder {
 };
 
 /* 1 found, 0 none, -1 error. */
-int store_backorder_load(struct db *db, struct osb_err *e, const char *number,
-                         struct backorder *b);
+int store_backorder_load(struct db *db, struct osb_err *e, const char *number, struct backorder *b);
 /* Inserts a new open backorder (qty_open = qty) notified to the given recipients. */
 int store_backorder_insert(struct db *db, struct osb_err *e, const struct backorder *b,
                            json_t *notified, int64_t now);
 /* Writes one change at once: state, version + 1, updated_at and the dirty columns. */
-int store_backorder_save(struct db *db, struct osb_err *e, struct backorder *b,
-                         const char *state, int64_t now);
+int store_backorder_save(struct db *db, struct osb_err *e, struct backorder *b, const char *state,
+                         int64_t now);
 
 /* The backorder as its answer shows it (times as integers) with its product's name, spec and
    unit and the shipments filling it [{number, state}]. 1 found, 0 none, -1 error. */
@@ -64,8 +63,8 @@ int store_backorder_product(struct db *db, struct osb_err *e, const char *sku, j
 int store_backorder_release_quota(struct db *db, struct osb_err *e, const char *order_no,
                                   int line_no, int64_t qty);
 /* The unit price of the order line. */
-int store_backorder_line_price(struct db *db, struct osb_err *e, const char *order_no,
-                               int line_no, int64_t *price_fen);
+int store_backorder_line_price(struct db *db, struct osb_err *e, const char *order_no, int line_no,
+                               int64_t *price_fen);
 /* Lowers the order's open-order exposure by amount (never below zero). */
 int store_backorder_lower_exposure(struct db *db, struct osb_err *e, const char *order_no,
                                    int64_t amount_fen);

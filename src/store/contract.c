@@ -3,8 +3,10 @@
  */
 #include "store/contract.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 int store_contract_load(struct db *db, struct osb_err *e, const char *number, struct contract *k)
@@ -121,7 +123,7 @@ int store_contract_save(struct db *db, struct osb_err *e, struct contract *k, co
     }
     if (rc < 0)
         return -1;
-    snprintf(k->state, sizeof k->state, "%s", state);
+    str_field(k->state, sizeof k->state, state, "state");
     k->version++;
     k->updated_at = now;
     k->signed_changed = k->archived_changed = false;
@@ -130,8 +132,8 @@ int store_contract_save(struct db *db, struct osb_err *e, struct contract *k, co
 
 json_t *store_contract_orders(struct db *db, struct osb_err *e, const char *number)
 {
-    json_t *rows = db_rows(db, e, "SELECT number FROM orders WHERE contract = ? ORDER BY id",
-                           "s", number);
+    json_t *rows =
+        db_rows(db, e, "SELECT number FROM orders WHERE contract = ? ORDER BY id", "s", number);
     if (!rows)
         return NULL;
     json_t *nums = json_array();

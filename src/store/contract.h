@@ -29,15 +29,14 @@ struct contract {
     char valid_from[12], valid_to[12]; /* "" when not given */
     char *deviations;                  /* owned, NULL when none */
     char signing_mode[16], signed_by[40], created_by[40];
-    int64_t signed_at, archived_at;    /* 0 when not yet */
+    int64_t signed_at, archived_at; /* 0 when not yet */
     struct contract_approval approvals[CONTRACT_MAX_APPROVALS];
     size_t napprovals, approvals_saved; /* rows past approvals_saved are new: save inserts them */
     bool signed_changed, archived_changed;
 };
 
 /* 1 found, 0 none, -1 error. */
-int store_contract_load(struct db *db, struct osb_err *e, const char *number,
-                        struct contract *k);
+int store_contract_load(struct db *db, struct osb_err *e, const char *number, struct contract *k);
 void store_contract_release(struct contract *k);
 /* Inserts a new contract (its number, fields, created_*) in state draft, version 1. */
 int store_contract_insert(struct db *db, struct osb_err *e, const struct contract *k);

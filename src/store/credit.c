@@ -73,11 +73,10 @@ int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date
 
 json_t *credit_json(const struct credit_figures *f)
 {
-    return json_pack("{sI sI sI sI sI sI sI si}", "limit_fen", (json_int_t)f->limit_fen,
-                     "open_receivables_fen", (json_int_t)f->open_receivables_fen,
-                     "open_orders_fen", (json_int_t)f->open_orders_fen, "prepayment_fen",
-                     (json_int_t)f->prepayment_fen, "exposure_fen",
-                     (json_int_t)f->exposure_fen, "available_fen",
-                     (json_int_t)f->available_fen, "overdue_fen", (json_int_t)f->overdue_fen,
-                     "oldest_overdue_days", (int)f->oldest_overdue_days);
+    return json_pack(
+        "{sI sI sI sI sI sI sI si}", "limit_fen", (json_int_t)f->limit_fen, "open_receivables_fen",
+        (json_int_t)f->open_receivables_fen, "open_orders_fen", (json_int_t)f->open_orders_fen,
+        "prepayment_fen", (json_int_t)f->prepayment_fen, "exposure_fen",
+        (json_int_t)f->exposure_fen, "available_fen", (json_int_t)f->available_fen, "overdue_fen",
+        (json_int_t)f->overdue_fen, "oldest_overdue_days", (int)f->oldest_overdue_days);
 }

@@ -82,9 +82,9 @@ void dbq_end(struct dbq *q);
 
 /* How many statements db_exec/db_int/db_text/db_row/db_rows/db_query (and their _a forms) ran
    through this connection handle since it was opened; BEGIN and COMMIT count, schema scripts
-   (db_script) do not. The statements of a write transaction count on the handle that asked for them,
-   even though they run on the process's writer connection. For `make bench` (X-OSB-Statements,
-   bench/README.md) and tests that hold a flow to a statement budget. */
+   (db_script) do not. The statements of a write transaction count on the handle that asked for
+   them, even though they run on the process's writer connection. For `make bench`
+   (X-OSB-Statements, bench/README.md) and tests that hold a flow to a statement budget. */
 uint64_t db_statements(const struct db *db);
 
 /* Online backup of the open database into a new file (consistent while others write). */

@@ -25,8 +25,10 @@
  */
 #include "store/db_pg.h"
 
+#include "core/field.h"
 #include "core/log.h"
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <ctype.h>
 #include <libpq-fe.h>
@@ -107,7 +109,7 @@ int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e)
     if (!c || PQstatus(c) != CONNECTION_OK) {
         /* The message names host and port, never the password. */
         char msg[256];
-        snprintf(msg, sizeof msg, "%s", c ? PQerrorMessage(c) : "out of memory");
+        str_field(msg, sizeof msg, c ? PQerrorMessage(c) : "out of memory", "msg");
         msg[strcspn(msg, "\n")] = '\0';
         PQfinish(c);
         return err_set(e, ERR_NOT_FOUND, "cannot connect to the PostgreSQL database: %s", msg);
@@ -229,7 +231,7 @@ static void params_free(struct params *pa)
 static char *int_text(int64_t v)
 {
     char buf[24];
-    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    (void)str_fmt(buf, sizeof buf, "%lld", (long long)v); /* at most 20 characters */
     return xstrdup(buf);
 }
 

@@ -58,7 +58,10 @@ struct db {
 };
 
 /* The connection that db's statements run on now: the writer during a write transaction. */
-static struct db *conn(struct db *db) { return db->via ? db->via : db; }
+static struct db *conn(struct db *db)
+{
+    return db->via ? db->via : db;
+}
 
 struct dbq {
     struct pgq *pq; /* set: a PostgreSQL result, st is NULL */
@@ -80,7 +83,10 @@ static atomic_int fail_commits;
    lock and busy handler. */
 static sem_t write_gate;
 static pthread_once_t write_gate_once = PTHREAD_ONCE_INIT;
-static void write_gate_init(void) { sem_init(&write_gate, 0, 1); }
+static void write_gate_init(void)
+{
+    sem_init(&write_gate, 0, 1);
+}
 
 static int gate_enter(struct db *db, struct osb_err *e)
 {
@@ -141,7 +147,10 @@ static void gate_leave(struct db *db)
     }
 }
 
-void db_fail_commits(int n) { atomic_store(&fail_commits, n); }
+void db_fail_commits(int n)
+{
+    atomic_store(&fail_commits, n);
+}
 
 static int sql_err(struct db *db, struct osb_err *e, int rc, const char *sql)
 {
@@ -225,8 +234,7 @@ static void release(struct cached *slot, sqlite3_stmt *st)
     }
 }
 
-static int bind(struct db *db, struct osb_err *e, sqlite3_stmt *st, const char *types,
-                va_list ap)
+static int bind(struct db *db, struct osb_err *e, sqlite3_stmt *st, const char *types, va_list ap)
 {
     int n = types ? (int)strlen(types) : 0;
     if (n != sqlite3_bind_parameter_count(st)) {
@@ -274,8 +282,8 @@ static int bind_array(struct db *db, struct osb_err *e, sqlite3_stmt *st, json_t
 {
     size_t n = json_array_size(params);
     if ((int)n != sqlite3_bind_parameter_count(st)) {
-        log_error("bind: %zu values for %d parameters in %s", n,
-                  sqlite3_bind_parameter_count(st), sqlite3_sql(st));
+        log_error("bind: %zu values for %d parameters in %s", n, sqlite3_bind_parameter_count(st),
+                  sqlite3_sql(st));
         return err_set(e, ERR_INTERNAL, "internal error");
     }
     for (size_t i = 0; i < n; i++) {
@@ -309,7 +317,10 @@ static struct dbq *pg_wrap(struct db *db, struct pgq *pq)
 }
 
 /* Rows changed by the statement q ran (read before dbq_end). */
-static int changes(struct dbq *q) { return q->pq ? pgq_changes(q->pq) : sqlite3_changes(q->db->h); }
+static int changes(struct dbq *q)
+{
+    return q->pq ? pgq_changes(q->pq) : sqlite3_changes(q->db->h);
+}
 
 static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
 {
@@ -332,7 +343,10 @@ static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, js
     return q;
 }
 
-uint64_t db_statements(const struct db *db) { return db->statements; }
+uint64_t db_statements(const struct db *db)
+{
+    return db->statements;
+}
 
 int db_exec_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
 {
@@ -419,7 +433,10 @@ bool dbq_null(struct dbq *q, int col)
 {
     return q->pq ? pgq_null(q->pq, col) : sqlite3_column_type(q->st, col) == SQLITE_NULL;
 }
-int dbq_cols(struct dbq *q) { return q->pq ? pgq_cols(q->pq) : sqlite3_column_count(q->st); }
+int dbq_cols(struct dbq *q)
+{
+    return q->pq ? pgq_cols(q->pq) : sqlite3_column_count(q->st);
+}
 const char *dbq_name(struct dbq *q, int col)
 {
     return q->pq ? pgq_name(q->pq, col) : sqlite3_column_name(q->st, col);
@@ -490,8 +507,7 @@ int db_exec(struct db *db, struct osb_err *e, const char *sql, const char *types
     return rc < 0 ? -1 : n;
 }
 
-int db_int(struct db *db, struct osb_err *e, int64_t *out, const char *sql, const char *types,
-           ...)
+int db_int(struct db *db, struct osb_err *e, int64_t *out, const char *sql, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
@@ -594,8 +610,14 @@ int db_table_exists(struct db *db, struct osb_err *e, const char *name)
     return n > 0;
 }
 
-bool db_postgres(const struct db *db) { return db->pg != NULL; }
-bool db_is_url(const char *path) { return pgdb_is_url(path); }
+bool db_postgres(const struct db *db)
+{
+    return db->pg != NULL;
+}
+bool db_is_url(const char *path)
+{
+    return pgdb_is_url(path);
+}
 
 static int open_conn(const char *path, bool create, struct db **out, struct osb_err *e)
 {
@@ -679,7 +701,10 @@ void db_close(struct db *db)
         close_conn(w);
 }
 
-const char *db_path(const struct db *db) { return db->path; }
+const char *db_path(const struct db *db)
+{
+    return db->path;
+}
 
 int db_begin(struct db *db, struct osb_err *e)
 {
@@ -754,7 +779,10 @@ void db_rollback(struct db *db)
     gate_leave(db);
 }
 
-bool db_in_tx(const struct db *db) { return db->in_tx; }
+bool db_in_tx(const struct db *db)
+{
+    return db->in_tx;
+}
 
 int db_backup(struct db *db, const char *to, struct osb_err *e)
 {

@@ -11,8 +11,7 @@
 
 /* The note with its order, customer, customer_name, printer's name, lines, remarks and the
    numbers of the order's shipments (times as integers). 1 found, 0 none, -1 error. */
-int store_delivery_note_view(struct db *db, struct osb_err *e, const char *number,
-                             json_t **out);
+int store_delivery_note_view(struct db *db, struct osb_err *e, const char *number, json_t **out);
 
 /* Appends one line to the note's remarks (seed 004: backorder remarks are printed on the
    shipping list). */

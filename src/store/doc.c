@@ -179,8 +179,7 @@ int store_doc_move(struct db *db, struct osb_err *e, const char *table, const ch
                    const char *to, int64_t now)
 {
     struct sb sql = SB_INIT;
-    sb_addf(&sql,
-            "UPDATE %s SET state = ?, version = version + 1, updated_at = ? WHERE number = ?",
+    sb_addf(&sql, "UPDATE %s SET state = ?, version = version + 1, updated_at = ? WHERE number = ?",
             table);
     int rc = db_exec(db, e, sql.buf, "sis", to, now, number);
     sb_free(&sql);
@@ -201,8 +200,8 @@ int store_doc_event(struct db *db, struct osb_err *e, const char *table, const c
     return rc < 0 ? -1 : 0;
 }
 
-json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table,
-                           const char *keycol, const char *number)
+json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table, const char *keycol,
+                           const char *number)
 {
     struct sb sql = SB_INIT;
     sb_addf(&sql,

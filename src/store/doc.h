@@ -15,8 +15,7 @@
 
 /* Appends " AND ..." limiting a list to the customers u may see (numbering-and-rules §4): the
    SQL twin of scope_sees_customer(). cust is the alias of the customers table in the query. */
-void store_scope_sql(const struct scope_user *u, struct sb *sql, json_t *params,
-                     const char *cust);
+void store_scope_sql(const struct scope_user *u, struct sb *sql, json_t *params, const char *cust);
 
 /* Appends " AND <column> = ?" when value is given. */
 void store_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value);
@@ -40,8 +39,7 @@ void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *n
    numbers of the page (a new array of strings), *next the cursor of the next page or NULL
    (a new string the caller frees). */
 int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
-                   const char *col, const char *cursor, int limit, json_t **numbers,
-                   char **next);
+                   const char *col, const char *cursor, int limit, json_t **numbers, char **next);
 
 /* UPDATE <table> SET state, version + 1, updated_at WHERE number. */
 int store_doc_move(struct db *db, struct osb_err *e, const char *table, const char *number,
@@ -52,7 +50,7 @@ int store_doc_event(struct db *db, struct osb_err *e, const char *table, const c
                     const char *number, int64_t at, const char *action, const char *actor,
                     const char *from, const char *to, const char *comment);
 /* That timeline in order: [{action, actor, at (µs), from_state, to_state, comment}]. */
-json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table,
-                           const char *keycol, const char *number);
+json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table, const char *keycol,
+                           const char *number);
 
 #endif

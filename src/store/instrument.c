@@ -3,8 +3,10 @@
  */
 #include "store/instrument.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -12,7 +14,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static const char *or_null(const char *s)
@@ -135,5 +137,6 @@ int store_instrument_list(struct db *db, struct osb_err *e, const struct scope_u
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.kind", f->kind);
     store_filter_eq(&sql, a, "i.received_by", f->received_by);
+    store_filter_q(&sql, a, f->q, "i.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "i.number", f->cursor, f->limit, numbers, next);
 }

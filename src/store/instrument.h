@@ -41,6 +41,7 @@ int store_instrument_link_payment(struct db *db, struct osb_err *e, const char *
 struct instrument_filter {
     const char *customer, *state, *kind, *received_by, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the instruments u may see: *numbers (new array), *next (new string or NULL). */
 int store_instrument_list(struct db *db, struct osb_err *e, const struct scope_user *u,

@@ -3,8 +3,10 @@
  */
 #include "store/invoice.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -15,7 +17,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static int done(int rc)
@@ -98,6 +100,8 @@ int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_eq(&sql, a, "i.customer", f->customer);
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.order_no", f->order);
+    store_filter_q(&sql, a, f->q, "i.number", "cu", "ql.sku",
+                   "invoice_lines ql WHERE ql.invoice = i.number");
     return store_doc_page(db, e, &sql, a, "i.number", f->cursor, f->limit, numbers, next);
 }
 

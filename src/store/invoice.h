@@ -39,6 +39,7 @@ void store_invoice_release(struct invoice *i);
 struct invoice_filter {
     const char *customer, *state, *order, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the invoices u may see: *numbers (new array), *next (new string or NULL). */
 int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user *u,

@@ -3,8 +3,10 @@
  */
 #include "store/invoice_request.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static int64_t opt(json_t *r, const char *k)
@@ -246,5 +248,6 @@ int store_invoice_request_list(struct db *db, struct osb_err *e, const struct sc
     store_scope_sql(u, &sql, a, "cu");
     store_filter_eq(&sql, a, "k.customer", f->customer);
     store_filter_in(&sql, a, "k.state", f->state);
+    store_filter_q(&sql, a, f->q, "k.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "k.number", f->cursor, f->limit, numbers, next);
 }

@@ -80,6 +80,7 @@ int store_invoice_fapiao(struct db *db, struct osb_err *e, const char *invoice, 
 struct invoice_request_filter {
     const char *customer, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the requests u may see: *numbers (new array), *next (new string or NULL). */
 int store_invoice_request_list(struct db *db, struct osb_err *e, const struct scope_user *u,

@@ -3,7 +3,9 @@
  */
 #include "store/order.h"
 
+#include "core/field.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stddef.h>
@@ -11,31 +13,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void cp(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
-static const char *nz(const char *s) { return s && *s ? s : NULL; }
+static void cp(char *dst, size_t n, const char *src)
+{
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
+}
+static const char *nz(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
-#define ORDER_COLS                                                                             \
-    "o.number, o.customer, o.state, o.market, o.region, o.kam, o.um, o.mm, o.csr, o.scr,"      \
-    " o.bcr, o.warehouse, o.created_by, o.total_fen, o.stated_total_fen, o.earmark_fen,"      \
-    " o.approved_shortfall_fen, o.loose_units_approved, o.accepted_at, o.version,"           \
-    " o.created_at, o.delivery_note, o.requested_date, o.qc, o.credit_check, o.quota_check,"  \
-    " o.warnings, o.submitted_at, o.pending_approval_at, o.approved_at, o.billed_at,"        \
-    " o.released_at, o.op_started_at, o.op_stopped_at, o.op_receipt_day, o.op_paused,"       \
-    " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"            \
-    "  AND v.action = 'verify') THEN 1 ELSE 0 END,"                                           \
-    " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"            \
-    "  AND v.action = 'approve-market') THEN 1 ELSE 0 END,"                                   \
-    " CASE WHEN EXISTS (SELECT 1 FROM earmarks em WHERE em.order_no = o.number"              \
-    "  AND em.released_at IS NULL AND em.consumed_by IS NULL) THEN 1 ELSE 0 END,"               \
+#define ORDER_COLS                                                                                 \
+    "o.number, o.customer, o.state, o.market, o.region, o.kam, o.um, o.mm, o.csr, o.scr,"          \
+    " o.bcr, o.warehouse, o.created_by, o.total_fen, o.stated_total_fen, o.earmark_fen,"           \
+    " o.approved_shortfall_fen, o.loose_units_approved, o.accepted_at, o.version,"                 \
+    " o.created_at, o.delivery_note, o.requested_date, o.qc, o.credit_check, o.quota_check,"       \
+    " o.warnings, o.submitted_at, o.pending_approval_at, o.approved_at, o.billed_at,"              \
+    " o.released_at, o.op_started_at, o.op_stopped_at, o.op_receipt_day, o.op_paused,"             \
+    " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"                  \
+    "  AND v.action = 'verify') THEN 1 ELSE 0 END,"                                                \
+    " CASE WHEN EXISTS (SELECT 1 FROM order_events v WHERE v.order_no = o.number"                  \
+    "  AND v.action = 'approve-market') THEN 1 ELSE 0 END,"                                        \
+    " CASE WHEN EXISTS (SELECT 1 FROM earmarks em WHERE em.order_no = o.number"                    \
+    "  AND em.released_at IS NULL AND em.consumed_by IS NULL) THEN 1 ELSE 0 END,"                  \
     " o.source, o.supersedes, o.contract, o.note, o.updated_at"
 #define ORDER_NCOLS 44
 
-#define CUSTOMER_COLS                                                                          \
-    "c.code, c.name, c.market, c.region, c.kam, c.rep, c.csr, c.status,"                      \
-    " m.slt_supervisor, k.manager, c.prepay_only, c.credit_hold, coalesce(k.active, 0),"      \
-    " c.credit_limit_fen, c.payment_term_days, c.consignee, c.consignee_phone,"               \
+#define CUSTOMER_COLS                                                                              \
+    "c.code, c.name, c.market, c.region, c.kam, c.rep, c.csr, c.status,"                           \
+    " m.slt_supervisor, k.manager, c.prepay_only, c.credit_hold, coalesce(k.active, 0),"           \
+    " c.credit_limit_fen, c.payment_term_days, c.consignee, c.consignee_phone,"                    \
     " c.consignment_station, coalesce(c.delivery_address, c.address), c.arrival_address"
-#define CUSTOMER_FROM                                                                          \
+#define CUSTOMER_FROM                                                                              \
     " customers c JOIN markets m ON m.code = c.market LEFT JOIN users k ON k.username = c.kam"
 
 static json_t *jcol(struct dbq *q, int i)
@@ -122,7 +130,10 @@ static void copy_line(struct order_line *to, const struct order_line *from)
     to->cut_reasons = from->cut_reasons ? json_deep_copy(from->cut_reasons) : NULL;
 }
 
-static json_t *copy(json_t *v) { return v ? json_deep_copy(v) : NULL; }
+static json_t *copy(json_t *v)
+{
+    return v ? json_deep_copy(v) : NULL;
+}
 
 /* The loaded copy store_order_save compares with (deep: the flow may change a JSON value in
    place, e.g. one field of credit_check). */
@@ -172,8 +183,8 @@ static int load_lines(struct db *db, struct osb_err *e, const char *number, stru
 int store_order_load(struct db *db, struct osb_err *e, const char *number, struct order *o)
 {
     memset(o, 0, sizeof *o);
-    struct dbq *q = db_query(db, e, "SELECT " ORDER_COLS " FROM orders o WHERE o.number = ?",
-                             "s", number);
+    struct dbq *q =
+        db_query(db, e, "SELECT " ORDER_COLS " FROM orders o WHERE o.number = ?", "s", number);
     if (!q)
         return -1;
     int rc = dbq_next(q, e);
@@ -238,9 +249,8 @@ int store_order_customer(struct db *db, struct osb_err *e, const char *code,
                          struct order_customer *c)
 {
     memset(c, 0, sizeof *c);
-    struct dbq *q = db_query(db, e, "SELECT " CUSTOMER_COLS " FROM" CUSTOMER_FROM
-                                    " WHERE c.code = ?",
-                             "s", code);
+    struct dbq *q = db_query(
+        db, e, "SELECT " CUSTOMER_COLS " FROM" CUSTOMER_FROM " WHERE c.code = ?", "s", code);
     if (!q)
         return -1;
     int rc = dbq_next(q, e);
@@ -262,7 +272,10 @@ static int insert_line(struct db *db, struct osb_err *e, const char *number,
                : 0;
 }
 
-static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
 
 int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, const char *note,
                        const char *source, const char *contract, int64_t now)
@@ -274,8 +287,7 @@ int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, 
     json_array_append_new(p, json_string(source && *source ? source : "kam"));
     json_array_append_new(p, str_or_null(note));
     json_array_append_new(p, str_or_null(o->requested_date));
-    json_array_append_new(p, o->has_stated_total ? json_integer(o->stated_total_fen)
-                                                 : json_null());
+    json_array_append_new(p, o->has_stated_total ? json_integer(o->stated_total_fen) : json_null());
     json_array_append_new(p, json_integer(o->total_fen));
     json_array_append_new(p, json_string(o->market));
     json_array_append_new(p, json_string(o->region));
@@ -303,8 +315,7 @@ int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, 
 }
 
 /* One "col = ?" of the UPDATE when the value changed. */
-static void set_text(struct sb *sql, json_t *p, const char *col, const char *now,
-                     const char *was)
+static void set_text(struct sb *sql, json_t *p, const char *col, const char *now, const char *was)
 {
     if (strcmp(now, was) == 0)
         return;
@@ -363,9 +374,8 @@ static int save_lines(struct db *db, struct osb_err *e, const struct order *o,
                            "UPDATE order_lines SET sku = ?, qty = ?, loose_units = ?,"
                            " qty_cut = ?, cut_reasons = ?, price_fen = ?, amount_fen = ?"
                            " WHERE order_no = ? AND line_no = ?",
-                           "sibijiisd", l->sku, l->qty, l->loose_units, l->qty_cut,
-                           l->cut_reasons, l->price_fen, l->amount_fen, o->number,
-                           l->line_no) < 0) {
+                           "sibijiisd", l->sku, l->qty, l->loose_units, l->qty_cut, l->cut_reasons,
+                           l->price_fen, l->amount_fen, o->number, l->line_no) < 0) {
             return -1;
         }
     }
@@ -429,8 +439,8 @@ int store_order_save(struct db *db, struct osb_err *e, struct order *o, int64_t 
 int store_order_set_credit_check(struct db *db, struct osb_err *e, const char *number,
                                  json_t *credit_check)
 {
-    return db_exec(db, e, "UPDATE orders SET credit_check = ? WHERE number = ?", "js",
-                   credit_check, number) < 0
+    return db_exec(db, e, "UPDATE orders SET credit_check = ? WHERE number = ?", "js", credit_check,
+                   number) < 0
                ? -1
                : 0;
 }
@@ -443,8 +453,8 @@ int store_order_event(struct db *db, struct osb_err *e, const char *number, int6
     return db_exec(db, e,
                    "INSERT INTO order_events(order_no, at, step, action, actor, on_behalf_of,"
                    " from_state, to_state, comment) VALUES(?,?,?,?,?,?,?,?,?)",
-                   "sisssssss", number, at, step, action, actor, nz(on_behalf_of), nz(from),
-                   nz(to), nz(comment)) < 0
+                   "sisssssss", number, at, step, action, actor, nz(on_behalf_of), nz(from), nz(to),
+                   nz(comment)) < 0
                ? -1
                : 0;
 }
@@ -452,8 +462,8 @@ int store_order_event(struct db *db, struct osb_err *e, const char *number, int6
 int store_order_memo(struct db *db, struct osb_err *e, const char *number, int64_t at,
                      const char *by, const char *text)
 {
-    return db_exec(db, e, "INSERT INTO order_memo(order_no, at, by, text) VALUES(?,?,?,?)",
-                   "siss", number, at, by, text) < 0
+    return db_exec(db, e, "INSERT INTO order_memo(order_no, at, by, text) VALUES(?,?,?,?)", "siss",
+                   number, at, by, text) < 0
                ? -1
                : 0;
 }
@@ -482,8 +492,8 @@ int store_order_set_exposure(struct db *db, struct osb_err *e, const char *numbe
                : 0;
 }
 
-int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
-                        const char *customer, int64_t amount, int64_t now)
+int store_order_earmark(struct db *db, struct osb_err *e, const char *number, const char *customer,
+                        int64_t amount, int64_t now)
 {
     /* The order's earmark is set, not added to: one a receipt made for it (for_order) was
        counted as free prepayment by the check that sets this one. */
@@ -502,11 +512,16 @@ int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
                : 0;
 }
 
-
 /* ---- reads of the order flow ------------------------------------------------------------ */
 
-static json_t *ts_or_null(int64_t t) { return t ? json_integer(t) : json_null(); }
-static json_t *json_or_null(json_t *v) { return v ? json_deep_copy(v) : json_null(); }
+static json_t *ts_or_null(int64_t t)
+{
+    return t ? json_integer(t) : json_null();
+}
+static json_t *json_or_null(json_t *v)
+{
+    return v ? json_deep_copy(v) : json_null();
+}
 
 int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, json_t **out)
 {
@@ -574,12 +589,12 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         for (size_t i = 0; i < d->nlines; i++) {
             const struct order_line *l = &d->lines[i];
             json_array_append_new(
-                lines, json_pack("{si ss sI sI sI sI sb so si si}", "line_no", l->line_no,
-                                 "sku", l->sku, "qty", (json_int_t)l->qty, "qty_cut",
-                                 (json_int_t)l->qty_cut, "price_fen", (json_int_t)l->price_fen,
-                                 "amount_fen", (json_int_t)l->amount_fen, "loose_units",
-                                 l->loose_units, "cut_reasons", json_or_null(l->cut_reasons),
-                                 "qty_shipped", 0, "qty_backordered", 0));
+                lines,
+                json_pack("{si ss sI sI sI sI sb so si si}", "line_no", l->line_no, "sku", l->sku,
+                          "qty", (json_int_t)l->qty, "qty_cut", (json_int_t)l->qty_cut, "price_fen",
+                          (json_int_t)l->price_fen, "amount_fen", (json_int_t)l->amount_fen,
+                          "loose_units", l->loose_units, "cut_reasons",
+                          json_or_null(l->cut_reasons), "qty_shipped", 0, "qty_backordered", 0));
         }
     }
     /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry). */
@@ -599,7 +614,8 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
     bool st_asked = false;
     size_t i;
     json_t *it;
-    json_array_foreach(both, i, it) {
+    json_array_foreach(both, i, it)
+    {
         if (json_integer_value(json_object_get(it, "k")) == 1) {
             json_array_append_new(memo, json_pack("{sO sO sO}", "at", json_object_get(it, "at"),
                                                   "by", json_object_get(it, "memo_by"), "text",
@@ -614,7 +630,7 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         json_array_append(tl, it);
     }
     json_decref(both);
-    json_t *ships = !memo      ? NULL
+    json_t *ships = !memo       ? NULL
                     : !released ? json_array()
                                 : db_rows(db, e,
                                           "SELECT number FROM shipments WHERE order_no = ?"
@@ -675,6 +691,8 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
     store_filter_in(&sql, p, "o.state", f->states);
     store_filter_eq(&sql, p, "o.customer", f->customer);
     store_filter_eq(&sql, p, "o.market", f->market);
+    store_filter_q(&sql, p, f->q, "o.number", "cu", "ql.sku",
+                   "order_lines ql WHERE ql.order_no = o.number");
     if (f->from_ts) {
         sb_add(&sql, " AND o.created_at >= ?");
         json_array_append_new(p, json_integer(f->from_ts));
@@ -707,7 +725,8 @@ int store_order_products(struct db *db, struct osb_err *e, const char *const *sk
         return -1;
     size_t k;
     json_t *r;
-    json_array_foreach(rows, k, r) {
+    json_array_foreach(rows, k, r)
+    {
         const char *sku = json_string_value(json_object_get(r, "sku"));
         const char *kind = json_string_value(json_object_get(r, "kind"));
         for (size_t i = 0; i < n; i++) {
@@ -856,14 +875,13 @@ int store_order_sales_record(struct db *db, struct osb_err *e, const char *custo
 }
 
 int store_st_insert(struct db *db, struct osb_err *e, const char *number, const char *reason,
-                    const char *reason_text, json_t *business_record, int64_t at,
-                    const char *by, int64_t decide_by)
+                    const char *reason_text, json_t *business_record, int64_t at, const char *by,
+                    int64_t decide_by)
 {
     return db_exec(db, e,
                    "INSERT INTO st_requests(order_no, reason, reason_text, business_record,"
                    " requested_at, requested_by, decide_by) VALUES(?,?,?,?,?,?,?)",
-                   "sssjisi", number, reason, reason_text, business_record, at, by,
-                   decide_by) < 0
+                   "sssjisi", number, reason, reason_text, business_record, at, by, decide_by) < 0
                ? -1
                : 0;
 }
@@ -889,16 +907,16 @@ int store_st_open(struct db *db, struct osb_err *e, const char *number, const ch
     return rc;
 }
 
-int store_st_vote(struct db *db, struct osb_err *e, int64_t st_id, const char *member,
-                  bool yes, const char *cast_by, const char *on_behalf_of, bool phone,
-                  int64_t at, const char *comment, int64_t *yes_roles)
+int store_st_vote(struct db *db, struct osb_err *e, int64_t st_id, const char *member, bool yes,
+                  const char *cast_by, const char *on_behalf_of, bool phone, int64_t at,
+                  const char *comment, int64_t *yes_roles)
 {
     *yes_roles = 0;
     if (db_exec(db, e,
                 "INSERT INTO st_votes(st_id, member, vote, cast_by, on_behalf_of,"
                 " confirmed_by_phone, at, comment) VALUES(?,?,?,?,?,?,?,?)",
-                "issssbis", st_id, member, yes ? "yes" : "no", cast_by, nz(on_behalf_of),
-                phone, at, comment) < 0)
+                "issssbis", st_id, member, yes ? "yes" : "no", cast_by, nz(on_behalf_of), phone, at,
+                comment) < 0)
         return -1;
     if (!yes)
         return 0;
@@ -927,8 +945,8 @@ int store_st_decide(struct db *db, struct osb_err *e, const char *number, const 
 
 int store_order_product_row(struct db *db, struct osb_err *e, const char *sku, json_t **out)
 {
-    return db_row(db, e, out, "SELECT name, spec, unit, case_size FROM products WHERE sku = ?",
-                  "s", sku);
+    return db_row(db, e, out, "SELECT name, spec, unit, case_size FROM products WHERE sku = ?", "s",
+                  sku);
 }
 
 int store_order_delivery_note(struct db *db, struct osb_err *e, const char *number,
@@ -939,16 +957,15 @@ int store_order_delivery_note(struct db *db, struct osb_err *e, const char *numb
                    "INSERT INTO delivery_notes(number, order_no, printed_at, printed_by, lines,"
                    " consignee, consignee_phone, consignment_station, address)"
                    " VALUES(?,?,?,?,?,?,?,?,?)",
-                   "ssisjssss", number, order_no, at, by, lines, cu->consignee,
-                   cu->consignee_phone, cu->station, address) < 0
+                   "ssisjssss", number, order_no, at, by, lines, cu->consignee, cu->consignee_phone,
+                   cu->station, address) < 0
                ? -1
                : 0;
 }
 
 int store_delivery_note_void(struct db *db, struct osb_err *e, const char *number)
 {
-    return db_exec(db, e, "UPDATE delivery_notes SET voided = 1 WHERE number = ?", "s",
-                   number) < 0
+    return db_exec(db, e, "UPDATE delivery_notes SET voided = 1 WHERE number = ?", "s", number) < 0
                ? -1
                : 0;
 }
@@ -978,8 +995,7 @@ int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, co
     if (db_exec(db, e,
                 "INSERT INTO shipments(number, order_no, delivery_note, warehouse, scr,"
                 " released_at, created_at) VALUES(?,?,?,?,?,?,?)",
-                "sssssii", number, o->number, o->delivery_note, o->warehouse, o->scr, at,
-                at) < 0)
+                "sssssii", number, o->number, o->delivery_note, o->warehouse, o->scr, at, at) < 0)
         return -1;
     for (size_t i = 0; i < o->nlines; i++) {
         const struct order_line *l = &o->lines[i];
@@ -996,7 +1012,8 @@ int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, co
         json_t *res = json_array();
         size_t k;
         json_t *lot;
-        json_array_foreach(lots, k, lot) {
+        json_array_foreach(lots, k, lot)
+        {
             if (want <= 0)
                 break;
             int64_t free_q = json_integer_value(json_object_get(lot, "free"));
@@ -1013,8 +1030,8 @@ int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, co
                 json_decref(lots), json_decref(res);
                 return -1;
             }
-            json_array_append_new(res, json_pack("{ss sI}", "batch", batch, "qty",
-                                                 (json_int_t)take));
+            json_array_append_new(res,
+                                  json_pack("{ss sI}", "batch", batch, "qty", (json_int_t)take));
             want -= take;
         }
         json_decref(lots);

@@ -99,6 +99,7 @@ struct store_order_filter {
     const char *states, *customer, *market, *cursor;
     int64_t from_ts, to_ts; /* 0: no bound */
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                      const struct store_order_filter *f, json_t **numbers, char **next);
@@ -136,15 +137,15 @@ json_t *store_order_prepay_required(struct db *db, struct osb_err *e, const char
 int store_order_sales_record(struct db *db, struct osb_err *e, const char *customer,
                              const char *from_day, json_t **months, char **grade);
 int store_st_insert(struct db *db, struct osb_err *e, const char *number, const char *reason,
-                    const char *reason_text, json_t *business_record, int64_t at,
-                    const char *by, int64_t decide_by);
+                    const char *reason_text, json_t *business_record, int64_t at, const char *by,
+                    int64_t decide_by);
 /* The open ST request of the order and whether member has voted on it, and the distinct SLT
    roles that voted yes (gm, sales_director, deputy_director). 1 open, 0 none, -1 error. */
 int store_st_open(struct db *db, struct osb_err *e, const char *number, const char *member,
                   int64_t *st_id, bool *voted);
-int store_st_vote(struct db *db, struct osb_err *e, int64_t st_id, const char *member,
-                  bool yes, const char *cast_by, const char *on_behalf_of, bool phone,
-                  int64_t at, const char *comment, int64_t *yes_roles);
+int store_st_vote(struct db *db, struct osb_err *e, int64_t st_id, const char *member, bool yes,
+                  const char *cast_by, const char *on_behalf_of, bool phone, int64_t at,
+                  const char *comment, int64_t *yes_roles);
 /* Decides the open request(s) of the order: result "approved" or "refused". */
 int store_st_decide(struct db *db, struct osb_err *e, const char *number, const char *result,
                     int64_t at);
@@ -177,7 +178,7 @@ int store_order_release_holds(struct db *db, struct osb_err *e, const char *numb
 int store_order_set_exposure(struct db *db, struct osb_err *e, const char *number,
                              const char *customer, int64_t open_fen);
 /* Sets the order's active earmark to amount (the previous one is released). */
-int store_order_earmark(struct db *db, struct osb_err *e, const char *number,
-                        const char *customer, int64_t amount, int64_t now);
+int store_order_earmark(struct db *db, struct osb_err *e, const char *number, const char *customer,
+                        int64_t amount, int64_t now);
 
 #endif

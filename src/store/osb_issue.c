@@ -3,8 +3,10 @@
  */
 #include "store/osb_issue.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -22,7 +24,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static char *dup(const char *s)
@@ -119,15 +121,16 @@ static int load_people(struct db *db, struct osb_err *e, struct osb_issue *w)
 
 void store_osb_issue_release(struct osb_issue *w)
 {
-    char **s[] = {&w->document,     &w->customer,
-                  &w->market,       &w->description,
-                  &w->explanation,  &w->cause,
-                  &w->explained_by, &w->resolution,
-                  &w->resolved_by,  &w->completed_by_action,
-                  &w->meeting_month};
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
-        free(*s[i]);
-        *s[i] = NULL;
+    char **owned[] = {&w->document,     &w->customer,
+                      &w->market,       &w->description,
+                      &w->explanation,  &w->cause,
+                      &w->explained_by, &w->resolution,
+                      &w->resolved_by,  &w->completed_by_action,
+                      &w->meeting_month};
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+        char **field = owned[i];
+        free(*field);
+        *field = NULL;
     }
     json_decref(w->responsible);
     json_decref(w->notified);

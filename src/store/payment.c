@@ -3,8 +3,10 @@
  */
 #include "store/payment.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static char *dup_or_null(const char *s)
@@ -125,5 +127,6 @@ int store_payment_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_eq(&sql, a, "p.customer", f->customer);
     store_filter_eq(&sql, a, "p.kind", f->kind);
     store_filter_in(&sql, a, "p.state", f->state);
+    store_filter_q(&sql, a, f->q, "p.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "p.number", f->cursor, f->limit, numbers, next);
 }

@@ -38,6 +38,7 @@ int store_order_money(struct db *db, struct osb_err *e, const char *order_no, ch
 struct payment_filter {
     const char *customer, *kind, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the receipts u may see: *numbers (new array), *next (new string or NULL). */
 int store_payment_list(struct db *db, struct osb_err *e, const struct scope_user *u,

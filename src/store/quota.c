@@ -7,6 +7,7 @@
  * qty + transfers in − transfers out − used for a region row (entities §4).
  */
 #include "store/quota.h"
+#include "store/doc.h"
 
 #include "core/sb.h"
 
@@ -14,9 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
-                      const char *customer, const char *region, const char *const *skus,
-                      size_t n, struct quota_facts *f)
+int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *customer,
+                      const char *region, const char *const *skus, size_t n, struct quota_facts *f)
 {
     memset(f, 0, n * sizeof *f);
     if (n == 0)
@@ -30,9 +30,9 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
         json_array_append_new(p, json_integer((json_int_t)i));
         json_array_append_new(p, json_string(skus[i]));
     }
-    json_t *tail = json_pack("[ssssssssssssssss]", period, customer, period, region, period,
-                             region, period, region, period, customer, period, region, period,
-                             customer, period, customer);
+    json_t *tail =
+        json_pack("[ssssssssssssssss]", period, customer, period, region, period, region, period,
+                  region, period, customer, period, region, period, customer, period, customer);
     json_array_extend(p, tail);
     json_decref(tail);
     sb_add(&sql,
@@ -62,9 +62,9 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
         return -1;
     size_t k;
     json_t *r;
-    json_array_foreach(rows, k, r) {
-        static const char *const col[9] = {"i",  "cq", "rq", "tin", "tout",
-                                           "uc", "ur", "ap", "apu"};
+    json_array_foreach(rows, k, r)
+    {
+        static const char *const col[9] = {"i", "cq", "rq", "tin", "tout", "uc", "ur", "ap", "apu"};
         json_t *v[9];
         for (size_t j = 0; j < 9; j++)
             v[j] = json_object_get(r, col[j]);
@@ -88,8 +88,7 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
 }
 
 int store_quota_uses(struct db *db, struct osb_err *e, const char *period, const char *customer,
-                     const char *region, const char *document, const struct quota_use *u,
-                     size_t n)
+                     const char *region, const char *document, const struct quota_use *u, size_t n)
 {
     if (n == 0)
         return 0;
@@ -128,10 +127,9 @@ char *store_quota_regions_with(struct db *db, const char *period, const char *sk
     struct sb s = SB_INIT;
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r) if (json_integer_value(json_object_get(r, "rem")) > 0)
-        sb_addf(&s, "%s%s(%lld)", s.len ? ", " : "",
-                json_string_value(json_object_get(r, "region")),
-                (long long)json_integer_value(json_object_get(r, "rem")));
+    json_array_foreach(rows, i, r) if (json_integer_value(json_object_get(r, "rem")) > 0) sb_addf(
+        &s, "%s%s(%lld)", s.len ? ", " : "", json_string_value(json_object_get(r, "region")),
+        (long long)json_integer_value(json_object_get(r, "rem")));
     json_decref(rows);
     err_clear(&e);
     if (!s.buf)
@@ -164,8 +162,8 @@ static void add_remaining(json_t *row)
     json_int_t qty = json_integer_value(json_object_get(row, "qty"));
     json_int_t used = json_integer_value(json_object_get(row, "used"));
     json_int_t adj = json_integer_value(json_object_get(row, "adjust"));
-    json_object_set_new(row, json_is_null(json_object_get(row, "customer")) ? "transferred"
-                                                                           : "approved",
+    json_object_set_new(row,
+                        json_is_null(json_object_get(row, "customer")) ? "transferred" : "approved",
                         json_integer(adj));
     json_object_del(row, "adjust");
     json_object_set_new(row, "remaining", json_integer(qty + adj - used));
@@ -209,7 +207,8 @@ static const char *scope_sql(const struct scope_user *u, json_t *params)
 }
 
 json_t *store_quota_rows(struct db *db, struct osb_err *e, const struct scope_user *u,
-                         const char *cond, json_t *params, const char *order, int limit)
+                         const char *cond, json_t *params, const char *q, const char *order,
+                         int limit)
 {
     json_t *all = json_array();
     json_array_extend(all, params);
@@ -218,6 +217,13 @@ json_t *store_quota_rows(struct db *db, struct osb_err *e, const struct scope_us
     sb_addf(&sql, "%s WHERE (%s)", quota_select, cond);
     if (scope)
         sb_addf(&sql, " AND (%s)", scope);
+    if (q && *q) {
+        /* A quota has no number: its SKU, and the customer of a customer row. */
+        sb_add(&sql, " AND q.id IN (SELECT qq.id FROM quotas qq LEFT JOIN customers cu"
+                     " ON cu.code = qq.customer WHERE 1=1");
+        store_filter_q(&sql, all, q, "qq.sku", "cu", NULL, NULL);
+        sb_add(&sql, ")");
+    }
     if (order)
         sb_addf(&sql, " ORDER BY %s", order);
     if (limit > 0) {

@@ -22,9 +22,8 @@ struct quota_facts {
     int64_t approvals, approvals_used;   /* SLT extra quantities of the customer, and used */
 };
 /* The facts of skus[0..n) for the customer and its region, into f[0..n), one statement. */
-int store_quota_facts(struct db *db, struct osb_err *e, const char *period,
-                      const char *customer, const char *region, const char *const *skus,
-                      size_t n, struct quota_facts *f);
+int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *customer,
+                      const char *region, const char *const *skus, size_t n, struct quota_facts *f);
 
 /* One use of a quota by an order line (kept, of which over_qty from SLT approvals). */
 struct quota_use {
@@ -34,8 +33,7 @@ struct quota_use {
 };
 /* Inserts the uses of one AC pass in one statement. */
 int store_quota_uses(struct db *db, struct osb_err *e, const char *period, const char *customer,
-                     const char *region, const char *document, const struct quota_use *u,
-                     size_t n);
+                     const char *region, const char *document, const struct quota_use *u, size_t n);
 
 /* "GZ(120), SZ(40)": regions other than except with unused quota of the SKU and period
    (a new string; "" when none, also on a read error, which only a notice text needs). */
@@ -47,9 +45,11 @@ char *store_quota_regions_with(struct db *db, const char *period, const char *sk
 /* Quota rows with used, remaining and approved (customer rows) or transferred (region rows):
    cond is an SQL condition on q written by the caller as a literal, with its params; limited
    to u's scope (numbering-and-rules §4); order (a literal, NULL: any); at most limit rows
-   (0: all). */
+   (0: all); q (NULL: none) keeps the rows whose SKU, customer code or customer name holds q
+   (api.md §5.1, store_filter_q). */
 json_t *store_quota_rows(struct db *db, struct osb_err *e, const struct scope_user *u,
-                         const char *cond, json_t *params, const char *order, int limit);
+                         const char *cond, json_t *params, const char *q, const char *order,
+                         int limit);
 /* The region row of period/sku/region, with its remaining figure: 1, 0 none, -1 error. */
 int store_quota_region_row(struct db *db, struct osb_err *e, const char *period, const char *sku,
                            const char *region, json_t **row);

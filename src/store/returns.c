@@ -3,8 +3,10 @@
  */
 #include "store/returns.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static json_t *take(json_t *row, const char *key)
@@ -169,7 +171,7 @@ int store_return_save(struct db *db, struct osb_err *e, struct return_doc *r, co
     }
     if (rc < 0)
         return -1;
-    snprintf(r->state, sizeof r->state, "%s", state);
+    str_field(r->state, sizeof r->state, state, "state");
     r->version++;
     r->updated_at = now;
     r->inspection_changed = r->red_ink_changed = r->credit_notes_changed = false;

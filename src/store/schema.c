@@ -41,7 +41,8 @@ static const char *const migrations[] = {
 
     "CREATE TABLE customers(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
     "  name TEXT NOT NULL, short_name TEXT,"
-    "  market TEXT NOT NULL REFERENCES markets(code), region TEXT NOT NULL REFERENCES regions(code),"
+    "  market TEXT NOT NULL REFERENCES markets(code), region TEXT NOT NULL REFERENCES "
+    "regions(code),"
     "  kam TEXT NOT NULL REFERENCES users(username), rep TEXT REFERENCES users(username),"
     "  csr TEXT REFERENCES users(username),"
     "  credit_limit_fen INTEGER NOT NULL CHECK(credit_limit_fen >= 0),"
@@ -113,7 +114,8 @@ static const char *const migrations[] = {
     "  region TEXT REFERENCES regions(code), qty INTEGER NOT NULL CHECK(qty >= 0),"
     "  set_by TEXT, note TEXT, version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL, CHECK((customer IS NULL) <> (region IS NULL))) STRICT;"
-    "CREATE UNIQUE INDEX quotas_customer ON quotas(period, sku, customer) WHERE customer IS NOT NULL;"
+    "CREATE UNIQUE INDEX quotas_customer ON quotas(period, sku, customer) WHERE customer IS NOT "
+    "NULL;"
     "CREATE UNIQUE INDEX quotas_region ON quotas(period, sku, region) WHERE region IS NOT NULL;"
     /* What orders take from a quota (written by the order flow at AC, released on reject/
        cancel): used = Σ qty of active rows. */
@@ -207,7 +209,8 @@ static const char *const migrations[] = {
     "  requested_by TEXT NOT NULL, decide_by INTEGER NOT NULL, decided_at INTEGER,"
     "  result TEXT) STRICT;"
     "CREATE INDEX st_requests_order ON st_requests(order_no);"
-    "CREATE TABLE st_votes(id INTEGER PRIMARY KEY, st_id INTEGER NOT NULL REFERENCES st_requests(id),"
+    "CREATE TABLE st_votes(id INTEGER PRIMARY KEY, st_id INTEGER NOT NULL REFERENCES "
+    "st_requests(id),"
     "  member TEXT NOT NULL, vote TEXT NOT NULL, cast_by TEXT NOT NULL, on_behalf_of TEXT,"
     "  confirmed_by_phone INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL, comment TEXT,"
     "  UNIQUE(st_id, member)) STRICT;"
@@ -511,7 +514,10 @@ static const char *const migrations[] = {
     "CREATE INDEX bc_doc_events_document ON bc_doc_events(document, id);",
 };
 
-int schema_latest(void) { return (int)(sizeof migrations / sizeof migrations[0]); }
+int schema_latest(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
 
 int schema_version(struct db *db, struct osb_err *e, int64_t *out)
 {
@@ -531,14 +537,14 @@ int schema_migrate(struct db *db, struct osb_err *e)
     if (schema_version(db, e, &v) < 0)
         return -1;
     if (v > schema_latest())
-        return err_set(e, ERR_VALIDATION_FAILED,
-                       "database schema %lld is newer than this osb (%d)", (long long)v,
-                       schema_latest());
+        return err_set(e, ERR_VALIDATION_FAILED, "database schema %lld is newer than this osb (%d)",
+                       (long long)v, schema_latest());
     for (int i = (int)v; i < schema_latest(); i++) {
         if (db_begin(db, e) < 0)
             return -1;
-        if ((i == 0 && db_script(db, e, "CREATE TABLE schema_version(version INTEGER NOT NULL,"
-                                        " applied_at INTEGER) STRICT;") < 0) ||
+        if ((i == 0 && db_script(db, e,
+                                 "CREATE TABLE schema_version(version INTEGER NOT NULL,"
+                                 " applied_at INTEGER) STRICT;") < 0) ||
             db_script(db, e, migrations[i]) < 0 ||
             db_exec(db, e, "INSERT INTO schema_version(version, applied_at) VALUES(?, ?)", "di",
                     i + 1, (int64_t)time(NULL) * 1000000) < 0 ||

@@ -26,8 +26,8 @@ static void user_from(struct dbq *q, int first, bool with_hash, struct store_use
         u->password_hash = xstrdup(dbq_text(q, first + 8) ? dbq_text(q, first + 8) : "");
 }
 
-#define USER_COLS                                                                          \
-    "u.username, u.name, u.role, u.market, u.region, u.manager, u.proxy_for, u.active,"    \
+#define USER_COLS                                                                                  \
+    "u.username, u.name, u.role, u.market, u.region, u.manager, u.proxy_for, u.active,"            \
     " u.password_hash"
 
 int store_user_load(struct db *db, struct osb_err *e, const char *username, bool with_hash,

@@ -3,7 +3,9 @@
  */
 #include "store/shipment.h"
 
+#include "core/field.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -12,7 +14,7 @@
 
 static void cp(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 static const char *nz(const char *s)
 {
@@ -339,8 +341,8 @@ int store_shipment_transit_days(struct db *db, struct osb_err *e, const char *cu
                                 int64_t *days)
 {
     *days = 3;
-    return db_int(db, e, days, "SELECT transit_days FROM customers WHERE code = ?", "s",
-                  customer) < 0
+    return db_int(db, e, days, "SELECT transit_days FROM customers WHERE code = ?", "s", customer) <
+                   0
                ? -1
                : 0;
 }
@@ -382,8 +384,7 @@ int store_shipment_order_pending(struct db *db, struct osb_err *e, const char *o
     return 0;
 }
 
-int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no,
-                               int64_t now)
+int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no, int64_t now)
 {
     return db_exec(db, e,
                    "UPDATE orders SET state = 'closed', closed_at = ?, updated_at = ?,"

@@ -62,7 +62,7 @@ struct shipment {
     json_t *pod; /* owned; NULL until delivered */
     struct shipment_line lines[SHIPMENT_MAX_LINES];
     size_t nlines;
-    unsigned dirty;      /* SHD_* */
+    unsigned dirty;       /* SHD_* */
     json_t *new_tracking; /* owned array of tracking events to insert, or NULL */
 };
 
@@ -110,8 +110,7 @@ int store_shipment_best_warehouse(struct db *db, struct osb_err *e, const char *
 int store_shipment_order_pending(struct db *db, struct osb_err *e, const char *order_no,
                                  int64_t *pending);
 /* Closes a released order (state closed, closed_at, version + 1). */
-int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no,
-                               int64_t now);
+int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no, int64_t now);
 
 /* Σ qty of a [{batch, qty}] list, and the qty it holds for one batch. */
 int64_t store_alloc_total(json_t *list);

@@ -3,8 +3,10 @@
  */
 #include "store/statement.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 static void copy(char *dst, size_t n, const char *src)
 {
-    snprintf(dst, n, "%s", src ? src : "");
+    (void)str_field(dst, n, src, "a stored column"); /* the schema and record_check bound it */
 }
 
 static int64_t opt(json_t *r, const char *k)
@@ -163,5 +165,6 @@ int store_statement_list(struct db *db, struct osb_err *e, const struct scope_us
     store_filter_eq(&sql, a, "s.kind", f->kind);
     store_filter_eq(&sql, a, "s.response", f->response);
     store_filter_in(&sql, a, "s.state", f->state);
+    store_filter_q(&sql, a, f->q, "s.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "s.number", f->cursor, f->limit, numbers, next);
 }

@@ -46,6 +46,7 @@ json_t *store_statement_semiannual_due(struct db *db, struct osb_err *e, const c
 struct statement_filter {
     const char *customer, *kind, *response, *state, *cursor;
     int limit;
+    const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
 };
 /* One page of the statements u may see: *numbers (new array), *next (new string or NULL). */
 int store_statement_list(struct db *db, struct osb_err *e, const struct scope_user *u,

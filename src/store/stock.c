@@ -41,8 +41,8 @@ json_t *store_stock_fefo(struct db *db, struct osb_err *e, const char *wh, const
                    "ss", wh, sku);
 }
 
-int store_stock_refs(struct db *db, struct osb_err *e, const char *wh, const char *sku,
-                     bool *wh_ok, bool *sku_ok)
+int store_stock_refs(struct db *db, struct osb_err *e, const char *wh, const char *sku, bool *wh_ok,
+                     bool *sku_ok)
 {
     int64_t a = 0, b = 0;
     if (db_int(db, e, &a, "SELECT count(*) FROM warehouses WHERE code = ?", "s", wh) < 0 ||

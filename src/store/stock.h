@@ -47,8 +47,8 @@ struct stock_receipt {
     int64_t qty, at;
 };
 /* Do the warehouse and the product exist? */
-int store_stock_refs(struct db *db, struct osb_err *e, const char *wh, const char *sku,
-                     bool *wh_ok, bool *sku_ok);
+int store_stock_refs(struct db *db, struct osb_err *e, const char *wh, const char *sku, bool *wh_ok,
+                     bool *sku_ok);
 /* The lot as the stock list shows it ({warehouse, sku, batch, expires, on_hand, reserved,
    available}); 1 found, 0 none, -1 error. */
 int store_stock_lot(struct db *db, struct osb_err *e, const char *wh, const char *sku,

@@ -7,6 +7,7 @@
 #include "expect.h"
 
 #include "core/date.h"
+#include "core/str.h"
 #include "rules/billing.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
@@ -77,7 +78,8 @@ static void check_rows(const struct doc_type *t, const struct row *rows, size_t 
         const struct doc_action *d = &t->actions[a];
         unsigned from = 0;
         char buf[64];
-        snprintf(buf, sizeof buf, "%s", r->from);
+        expect(bad, str_copy(buf, sizeof buf, r->from) == 0, "%s: from %s fits", t->collection,
+               r->from);
         for (char *save = NULL, *s = strtok_r(buf, "|", &save); s; s = strtok_r(NULL, "|", &save)) {
             int st = doc_state_parse(t, s);
             expect(bad, st >= 0, "%s: state %s", t->collection, s);

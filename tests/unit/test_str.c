@@ -1,10 +1,12 @@
 /*
  * test_str.c — table tests for core/str.c, the replacements of the calls core/banned.h
- * forbids: str_copy and str_fmt report a cut instead of hiding it, str_to_int refuses what
+ * forbids: str_copy, str_fmt and str_field report a cut instead of hiding it (STR_COPY_ARRAY and
+ * STR_FMT_FITS are proven at build time), str_to_int refuses what
  * atoi read as a number ("12x", "", " ", out of range).
  */
 #include "expect.h"
 
+#include "core/field.h"
 #include "core/str.h"
 
 #include <limits.h>
@@ -48,6 +50,25 @@ static void test_str_fmt(void **state)
     assert_int_equal(bad, 0);
 }
 
+static void test_str_field_and_the_proven_forms(void **state)
+{
+    (void)state;
+    int bad = 0;
+    char buf[6];
+    expect(&bad, str_field(buf, sizeof buf, "abcde", "t") == 0 && strcmp(buf, "abcde") == 0,
+           "str_field: fits exactly");
+    expect(&bad, str_field(buf, sizeof buf, "abcdef", "t") == -1 && strcmp(buf, "abcde") == 0,
+           "str_field: a cut is reported (and logged), dst holds what fitted");
+    expect(&bad, str_field(buf, sizeof buf, NULL, "t") == 0 && buf[0] == '\0', "NULL is \"\"");
+    char from[4] = "xyz", to[8];
+    STR_COPY_ARRAY(to, from);
+    expect(&bad, strcmp(to, "xyz") == 0, "STR_COPY_ARRAY copies");
+    char code[40] = "GZ01", who[64];
+    STR_FMT_FITS(who, sizeof "customer:" + sizeof code - 1, "customer:%s", code);
+    expect(&bad, strcmp(who, "customer:GZ01") == 0, "STR_FMT_FITS formats");
+    assert_int_equal(bad, 0);
+}
+
 static void test_str_to_int(void **state)
 {
     (void)state;
@@ -87,6 +108,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_str_copy),
         cmocka_unit_test(test_str_fmt),
+        cmocka_unit_test(test_str_field_and_the_proven_forms),
         cmocka_unit_test(test_str_to_int),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
