@@ -35,6 +35,7 @@
 #include "store/credit.h"
 #include "store/order.h"
 #include "store/quota.h"
+#include "store/recipients.h"
 #include "store/settings.h"
 
 #include <stdlib.h>
@@ -309,7 +310,7 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
 static int notify_role(struct ctx *c, struct osb_err *e, const char *role, const char *event,
                        const struct order *o, const char *subject)
 {
-    json_t *users = store_order_role_users(c->db, e, role);
+    json_t *users = store_role_users(c->db, e, role);
     if (!users)
         return -1;
     size_t i;

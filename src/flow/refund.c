@@ -33,6 +33,7 @@
 #include "rules/refund.h"
 #include "store/ledger.h"
 #include "store/order.h"
+#include "store/recipients.h"
 #include "store/refund.h"
 
 #include <stdlib.h>
@@ -188,7 +189,7 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
               x->actor.obo[0] ? c->user.username : "", "approved_by_proxy");
     d->t.approved_at = c->now;
     d->t.approved_changed = true;
-    json_t *fin = store_refund_users(c->db, e, "finance");
+    json_t *fin = store_role_users(c->db, e, "finance");
     if (!fin)
         return -1;
     char text[128];

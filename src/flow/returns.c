@@ -28,6 +28,7 @@
 #include "flow/scope.h"
 #include "rules/returns.h"
 #include "store/order.h"
+#include "store/recipients.h"
 #include "store/returns.h"
 
 #include <stdlib.h>
@@ -167,7 +168,7 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
     d->r.red_ink_note = json_pack("{ss ss ss ss so}", "number", d->r.number, "title", "红字出库单",
                                   "issued_at", at, "approved_by", c->user.username, "lines", lines);
     d->r.red_ink_changed = true;
-    json_t *wh = store_return_users(c->db, e, "warehouse");
+    json_t *wh = store_role_users(c->db, e, "warehouse");
     if (!wh)
         return -1;
     char text[128];

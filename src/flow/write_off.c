@@ -32,6 +32,7 @@
 #include "flow/scope.h"
 #include "rules/write_off.h"
 #include "store/ledger.h"
+#include "store/recipients.h"
 #include "store/refund.h"
 #include "store/write_off.h"
 
@@ -319,7 +320,7 @@ int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
                   (json_int_t)amount, "reason", jstr(n, "reason"), "state", "requested");
     rc = flow_audit(c, e, "request", "write_off", w.number, NULL, after);
     json_decref(after);
-    json_t *gm = rc == 0 ? store_refund_users(c->db, e, "gm") : NULL;
+    json_t *gm = rc == 0 ? store_role_users(c->db, e, "gm") : NULL;
     if (rc == 0 && !gm)
         rc = -1;
     size_t i;

@@ -821,22 +821,6 @@ int store_order_duplicate(struct db *db, struct osb_err *e, const struct order *
     return rc < 0 ? -1 : 0;
 }
 
-json_t *store_order_role_users(struct db *db, struct osb_err *e, const char *role)
-{
-    json_t *rows = db_rows(db, e,
-                           "SELECT username FROM users WHERE role = ? AND active = 1"
-                           " ORDER BY username",
-                           "s", role);
-    if (!rows)
-        return NULL;
-    json_t *names = json_array();
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) json_array_append(names, json_object_get(r, "username"));
-    json_decref(rows);
-    return names;
-}
-
 json_t *store_order_prepay_required(struct db *db, struct osb_err *e, const char *customer)
 {
     json_t *rows = db_rows(db, e,

@@ -127,8 +127,6 @@ int store_order_managers(struct db *db, struct osb_err *e, const char *region, c
 /* QC-6: another order of the customer with the same lines accepted since `since`? */
 int store_order_duplicate(struct db *db, struct osb_err *e, const struct order *o, int64_t since,
                           bool *dup);
-/* The active users of a role, by name (a new array of strings). */
-json_t *store_order_role_users(struct db *db, struct osb_err *e, const char *role);
 /* Numbers of the customer's prepay_required orders, oldest accept first (rule 5-7). */
 json_t *store_order_prepay_required(struct db *db, struct osb_err *e, const char *customer);
 

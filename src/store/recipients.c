@@ -1,5 +1,5 @@
 /*
- * recipients.c (store) — the users billing notices go to (store/recipients.h).
+ * recipients.c (store) — the users notices go to (store/recipients.h).
  */
 #include "store/recipients.h"
 

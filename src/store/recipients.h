@@ -1,5 +1,5 @@
 /*
- * recipients.h (store) — who a billing document's notices go to: the active users of a
+ * recipients.h (store) — who a document's notices go to: the active users of a
  * role, a market's MM and default CSR. Reads only.
  */
 #ifndef OSB_STORE_RECIPIENTS_H

@@ -209,22 +209,6 @@ int store_refund_market_bcr(struct db *db, struct osb_err *e, const char *market
     return 0;
 }
 
-json_t *store_refund_users(struct db *db, struct osb_err *e, const char *role)
-{
-    json_t *rows = db_rows(db, e,
-                           "SELECT username FROM users WHERE role = ? AND active = 1"
-                           " ORDER BY username",
-                           "s", role);
-    if (!rows)
-        return NULL;
-    json_t *names = json_array();
-    size_t i;
-    json_t *it;
-    json_array_foreach(rows, i, it) json_array_append(names, json_object_get(it, "username"));
-    json_decref(rows);
-    return names;
-}
-
 int store_refund_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
                        const char *action, const char *actor, const char *obo, const char *from,
                        const char *to, const char *comment)

@@ -66,8 +66,6 @@ int store_refund_pending(struct db *db, struct osb_err *e, const char *customer,
 json_t *store_refund_sources(struct db *db, struct osb_err *e, const char *customer);
 /* The BCR named on market into bcr ("" when none). */
 int store_refund_market_bcr(struct db *db, struct osb_err *e, const char *market, char bcr[40]);
-/* The active users of a role, by username (a new array of strings). */
-json_t *store_refund_users(struct db *db, struct osb_err *e, const char *role);
 
 /* One timeline row of a TK or HX document (bc_doc_events). */
 int store_refund_event(struct db *db, struct osb_err *e, const char *number, int64_t at,

@@ -279,22 +279,6 @@ int store_return_region_um(struct db *db, struct osb_err *e, const char *region,
     return 0;
 }
 
-json_t *store_return_users(struct db *db, struct osb_err *e, const char *role)
-{
-    json_t *rows = db_rows(db, e,
-                           "SELECT username FROM users WHERE role = ? AND active = 1"
-                           " ORDER BY username",
-                           "s", role);
-    if (!rows)
-        return NULL;
-    json_t *names = json_array();
-    size_t i;
-    json_t *it;
-    json_array_foreach(rows, i, it) json_array_append(names, json_object_get(it, "username"));
-    json_decref(rows);
-    return names;
-}
-
 /* ---- approving and receiving ------------------------------------------------------------- */
 
 json_t *store_return_note_lines(struct db *db, struct osb_err *e, const char *number)

@@ -75,8 +75,6 @@ int store_return_returnable(struct db *db, struct osb_err *e, const char *order_
 int store_return_last_delivery(struct db *db, struct osb_err *e, const char *order_no, int64_t *at);
 /* The UM of region into um ("" when none). */
 int store_return_region_um(struct db *db, struct osb_err *e, const char *region, char um[40]);
-/* The active users of a role, by username (a new array of strings). */
-json_t *store_return_users(struct db *db, struct osb_err *e, const char *role);
 
 /* ---- approving and receiving ------------------------------------------------------------- */
 
