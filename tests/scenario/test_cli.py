@@ -105,6 +105,11 @@ def test_usage_errors_exit_2(t):
                  ["serve", "--db", t.server.db, "--listen", "nonsense"],
                  ["serve", "--db", t.server.db, "--threads", "0", "--listen", "127.0.0.1:1"],
                  ["check", "--db", t.server.db, "extra"],
+                 ["serve", "--db", t.server.db, "--listen", "127.0.0.1:1",
+                  "--test-clock-start", "2026-12-01"],
+                 ["serve", "--db", t.server.db, "--listen", "127.0.0.1:1",
+                  "--test-clock-start", "yesterday"],
+                 ["demo", "--db", os.path.join(t.workdir, "asof.db"), "--as-of", "2026-13-01T09:00:00+08:00"],
                  ["help", "frobnicate"]):
         rc, out, err = t.osb(*args)
         eq(rc, 2, f"osb {' '.join(args)}: exit code ({err!r})")
