@@ -515,7 +515,7 @@ static int iload(struct ctx *c, const char *number, void **out, struct osb_err *
     struct invoice *i = calloc(1, sizeof *i);
     int rc = store_invoice_load(c->db, e, number, i);
     if (rc == 1)
-        rc = scope_money_sees(c, i->customer, e);
+        rc = scope_money_sees(c, i->customer, NULL, e);
     if (rc <= 0) {
         store_invoice_release(i);
         free(i);
@@ -540,11 +540,6 @@ static int64_t iversion(const void *p)
     return ((const struct invoice *)p)->version;
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
 static int ianswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
     const struct invoice *i = p;
@@ -554,8 +549,8 @@ static int ianswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_t *o = json_object();
     json_object_set_new(o, "number", json_string(i->number));
     json_object_set_new(o, "customer", json_string(i->customer));
-    json_object_set_new(o, "order", str_or_null(i->order));
-    json_object_set_new(o, "shipment", str_or_null(i->shipment));
+    json_object_set_new(o, "order", flow_json_str(i->order));
+    json_object_set_new(o, "shipment", flow_json_str(i->shipment));
     json_object_set_new(o, "invoice_date", json_string(i->invoice_date));
     json_object_set_new(o, "due_date", json_string(i->due_date));
     json_object_set_new(o, "amount_fen", json_integer(i->amount_fen));
@@ -599,7 +594,7 @@ int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_
     int rc = store_credit_note_row(c->db, e, number, &o);
     if (rc < 0)
         return -1;
-    int seen = rc == 1 ? scope_money_sees(c, jstr(o, "customer"), e) : 0;
+    int seen = rc == 1 ? scope_money_sees(c, jstr(o, "customer"), NULL, e) : 0;
     if (seen <= 0) {
         json_decref(o);
         return seen < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no credit note '%s'", number);

@@ -189,22 +189,6 @@ static int event(struct doc_act *x, struct osb_err *e)
                           doc_state_str(t, x->to), x->comment);
 }
 
-static json_t *ts_or_null(const struct ctx *c, int64_t t)
-{
-    if (!t)
-        return json_null();
-    json_t *o = json_pack("{sI}", "t", (json_int_t)t);
-    flow_ts(c, o, "t");
-    json_t *v = json_incref(json_object_get(o, "t"));
-    json_decref(o);
-    return v;
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
 static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
     const struct contract *k = &((struct kdoc *)p)->k;
@@ -218,7 +202,7 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     for (size_t i = 0; i < k->napprovals; i++)
         json_array_append_new(ap, json_pack("{ss ss so}", "level", k->approvals[i].level,
                                             "approver", k->approvals[i].approver, "at",
-                                            ts_or_null(c, k->approvals[i].at)));
+                                            flow_json_ts(c, k->approvals[i].at)));
     json_t *o = json_object();
     json_object_set_new(o, "number", json_string(k->number));
     json_object_set_new(o, "customer", json_string(k->customer));
@@ -226,20 +210,20 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "value_fen", json_integer(k->value_fen));
     json_object_set_new(o, "payment_term_days",
                         k->has_term ? json_integer(k->payment_term_days) : json_null());
-    json_object_set_new(o, "valid_from", str_or_null(k->valid_from));
-    json_object_set_new(o, "valid_to", str_or_null(k->valid_to));
-    json_object_set_new(o, "deviations", str_or_null(k->deviations));
+    json_object_set_new(o, "valid_from", flow_json_str(k->valid_from));
+    json_object_set_new(o, "valid_to", flow_json_str(k->valid_to));
+    json_object_set_new(o, "deviations", flow_json_str(k->deviations));
     json_object_set_new(o, "major", json_boolean(k->major));
     json_object_set_new(o, "needs_slt", json_boolean(k->needs_slt));
-    json_object_set_new(o, "signing_mode", str_or_null(k->signing_mode));
-    json_object_set_new(o, "signed_at", ts_or_null(c, k->signed_at));
-    json_object_set_new(o, "signed_by", str_or_null(k->signed_by));
-    json_object_set_new(o, "archived_at", ts_or_null(c, k->archived_at));
+    json_object_set_new(o, "signing_mode", flow_json_str(k->signing_mode));
+    json_object_set_new(o, "signed_at", flow_json_ts(c, k->signed_at));
+    json_object_set_new(o, "signed_by", flow_json_str(k->signed_by));
+    json_object_set_new(o, "archived_at", flow_json_ts(c, k->archived_at));
     json_object_set_new(o, "state", json_string(k->state));
     json_object_set_new(o, "version", json_integer(k->version));
-    json_object_set_new(o, "created_at", ts_or_null(c, k->created_at));
+    json_object_set_new(o, "created_at", flow_json_ts(c, k->created_at));
     json_object_set_new(o, "created_by", json_string(k->created_by));
-    json_object_set_new(o, "updated_at", ts_or_null(c, k->updated_at));
+    json_object_set_new(o, "updated_at", flow_json_ts(c, k->updated_at));
     json_object_set_new(o, "approvals", ap);
     json_object_set_new(o, "orders", orders);
     json_object_set_new(o, "timeline", tl);

@@ -134,11 +134,6 @@ void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *p, const char *
     store_scope_sql(&su, sql, p, cust);
 }
 
-void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value)
-{
-    store_filter_eq(sql, params, column, value);
-}
-
 int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn, json_t **out,
                    struct osb_err *e)
 {
@@ -160,20 +155,6 @@ int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn
     return 0;
 }
 
-int flow_doc_page(struct ctx *c, struct sb *sql, json_t *p, const char *col, const char *cursor,
-                  int limit, flow_doc_fn fn, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    json_t *nums;
-    char *next;
-    if (store_doc_page(c->db, e, sql, p, col, cursor, limit, &nums, &next) < 0)
-        return -1;
-    int rc = flow_doc_items(c, nums, next, fn, out, e);
-    json_decref(nums);
-    free(next);
-    return rc;
-}
-
 void flow_ts(const struct ctx *c, json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
@@ -182,20 +163,6 @@ void flow_ts(const struct ctx *c, json_t *obj, const char *key)
     char b[32];
     ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
     json_object_set_new(obj, key, json_string(b));
-}
-
-int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const char *object,
-                  const char *number, const char *action, const char *from, const char *to,
-                  int64_t version)
-{
-    if (store_doc_move(c->db, e, table, number, to, c->now) < 0)
-        return -1;
-    json_t *before = json_pack("{ss sI}", "state", from, "version", (json_int_t)version);
-    json_t *after = json_pack("{ss sI}", "state", to, "version", (json_int_t)(version + 1));
-    int rc = flow_audit(c, e, action, object, number, before, after);
-    json_decref(before);
-    json_decref(after);
-    return rc;
 }
 
 int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
@@ -216,24 +183,21 @@ json_t *flow_doc_timeline(struct ctx *c, struct osb_err *e, const char *table, c
     return rows;
 }
 
-int flow_state_filter(const char *const *states, const char *value, struct osb_err *e)
-{
-    if (!value)
-        return 0;
-    struct sb all = SB_INIT;
-    for (const char *const *st = states; *st; st++) {
-        if (strcmp(*st, value) == 0) {
-            sb_free(&all);
-            return 0;
-        }
-        sb_addf(&all, "%s%s", all.len ? ", " : "", *st);
-    }
-    err_bad(e, "state", "unknown state '%s' (one of: %s)", value, sb_str(&all));
-    sb_free(&all);
-    return -1;
-}
-
 int flow_money_changed(struct ctx *c, const char *customer, struct osb_err *e)
 {
     return c->money_changed ? c->money_changed(c, customer, e) : 0;
+}
+
+json_t *flow_json_str(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+json_t *flow_json_ts(const struct ctx *c, int64_t t)
+{
+    if (!t)
+        return json_null();
+    char b[32];
+    ts_format_rfc3339(t, c->cfg->tz_min, b);
+    return json_string(b);
 }

@@ -31,36 +31,21 @@ int flow_check_version(struct ctx *c, struct osb_err *e, int64_t current);
 struct sb;
 void flow_scope_sql(const struct ctx *c, struct sb *sql, json_t *params, const char *cust);
 
-/* A list's state filter: 0 when value is NULL or one of states (NULL-terminated), else
-   400 bad_request naming the allowed values. */
-int flow_state_filter(const char *const *states, const char *value, struct osb_err *e);
-
-/* Appends " AND <column> = ?" with value, when value is given (list filters). */
-void flow_filter_eq(struct sb *sql, json_t *params, const char *column, const char *value);
-
 /* Builds one document's answer by its number. */
 typedef int (*flow_doc_fn)(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-
-/* Finishes a list query that selects the column `col` (a document number): adds the cursor
-   (numbers below it), newest first and the limit, runs it, and answers
-   {"items":[fn(number)...],"next_cursor"}. Takes over sql and params. */
-int flow_doc_page(struct ctx *c, struct sb *sql, json_t *params, const char *col,
-                  const char *cursor, int limit, flow_doc_fn fn, json_t **out, struct osb_err *e);
 
 /* {"items":[fn(number)...],"next_cursor":next|null} for a page of numbers a store list gave. */
 int flow_doc_items(struct ctx *c, json_t *numbers, const char *next, flow_doc_fn fn, json_t **out,
                    struct osb_err *e);
 
+/* Answer values: s as a JSON string, null when NULL or empty; t (UTC µs) as RFC 3339 in the
+   company zone, null when 0 (not yet). Both new references. */
+json_t *flow_json_str(const char *s);
+json_t *flow_json_ts(const struct ctx *c, int64_t t);
+
 /* Turns the integer timestamp (UTC microseconds) at obj[key] into RFC 3339 in the company
    zone, as every answer shows times (api.md §1); other values are left as they are. */
 void flow_ts(const struct ctx *c, json_t *obj, const char *key);
-
-/* Moves the document `number` of `table` (a table with number, state, version, updated_at)
-   from state `from` at `version` to state `to`, and writes the audit row with before/after
-   {state, version}. The caller has checked who may act, the state and If-Match. */
-int flow_doc_move(struct ctx *c, struct osb_err *e, const char *table, const char *object,
-                  const char *number, const char *action, const char *from, const char *to,
-                  int64_t version);
 
 /* The timeline of the simple documents (contracts, instruments, invoice requests, problem-log
    entries, returns, statements): one row per action in `table`, keyed by `keycol`. */

@@ -29,7 +29,7 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     struct instrument *p = calloc(1, sizeof *p);
     int rc = store_instrument_load(c->db, e, number, p);
     if (rc == 1)
-        rc = scope_money_sees(c, p->customer, e);
+        rc = scope_money_sees(c, p->customer, NULL, e);
     if (rc <= 0) {
         free(p);
         return rc;
@@ -106,17 +106,6 @@ static int event(struct doc_act *x, struct osb_err *e)
                           doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t, bool null_when_0)
-{
-    json_object_set_new(o, k, t || !null_when_0 ? json_integer(t) : json_null());
-    flow_ts(c, o, k);
-}
-
 static int answer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
 {
     const struct instrument *p = doc;
@@ -129,17 +118,17 @@ static int answer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
     json_object_set_new(o, "kind", json_string(p->kind));
     json_object_set_new(o, "instrument_no", json_string(p->instrument_no));
     json_object_set_new(o, "amount_fen", json_integer(p->amount_fen));
-    json_object_set_new(o, "issuer_bank", str_or_null(p->issuer_bank));
-    json_object_set_new(o, "maturity_date", str_or_null(p->maturity_date));
+    json_object_set_new(o, "issuer_bank", flow_json_str(p->issuer_bank));
+    json_object_set_new(o, "maturity_date", flow_json_str(p->maturity_date));
     json_object_set_new(o, "received_by", json_string(p->received_by));
-    set_ts(c, o, "received_at", p->received_at, false);
+    json_object_set_new(o, "received_at", flow_json_ts(c, p->received_at));
     json_object_set_new(o, "state", json_string(p->state));
-    set_ts(c, o, "handed_over_at", p->handed_over_at, true);
-    json_object_set_new(o, "finance_signed_by", str_or_null(p->finance_signed_by));
-    set_ts(c, o, "finance_signed_at", p->finance_signed_at, true);
-    json_object_set_new(o, "payment", str_or_null(p->payment));
+    json_object_set_new(o, "handed_over_at", flow_json_ts(c, p->handed_over_at));
+    json_object_set_new(o, "finance_signed_by", flow_json_str(p->finance_signed_by));
+    json_object_set_new(o, "finance_signed_at", flow_json_ts(c, p->finance_signed_at));
+    json_object_set_new(o, "payment", flow_json_str(p->payment));
     json_object_set_new(o, "version", json_integer(p->version));
-    set_ts(c, o, "updated_at", p->updated_at, false);
+    json_object_set_new(o, "updated_at", flow_json_ts(c, p->updated_at));
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;

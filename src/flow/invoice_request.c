@@ -66,9 +66,7 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     struct kpdoc *d = calloc(1, sizeof *d);
     int rc = store_invoice_request_load(c->db, e, number, &d->k);
     if (rc == 1)
-        rc = scope_money_sees(c, d->k.customer, e);
-    if (rc == 1 && store_order_customer(c->db, e, d->k.customer, &d->cu) != 1)
-        rc = err_ok(e) ? 0 : -1;
+        rc = scope_money_sees(c, d->k.customer, &d->cu, e);
     if (rc <= 0) {
         store_invoice_request_release(&d->k);
         free(d);
@@ -94,17 +92,6 @@ static int64_t kpversion(const void *p)
     return ((const struct kpdoc *)p)->k.version;
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t)
-{
-    json_object_set_new(o, k, t ? json_integer(t) : json_null());
-    flow_ts(c, o, k);
-}
-
 static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
     const struct invoice_request *k = &((struct kpdoc *)p)->k;
@@ -117,9 +104,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
         json_array_append_new(nums, json_string(l->invoice));
         json_t *o = json_object();
         json_object_set_new(o, "invoice", json_string(l->invoice));
-        json_object_set_new(o, "order", str_or_null(l->order));
-        json_object_set_new(o, "shipment", str_or_null(l->shipment));
-        json_object_set_new(o, "invoice_date", str_or_null(l->invoice_date));
+        json_object_set_new(o, "order", flow_json_str(l->order));
+        json_object_set_new(o, "shipment", flow_json_str(l->shipment));
+        json_object_set_new(o, "invoice_date", flow_json_str(l->invoice_date));
         json_object_set_new(o, "amount_fen", json_integer(l->amount_fen));
         json_array_append_new(lines, o);
     }
@@ -127,26 +114,26 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "number", json_string(k->number));
     json_object_set_new(o, "customer", json_string(k->customer));
     json_object_set_new(o, "amount_fen", json_integer(k->amount_fen));
-    json_object_set_new(o, "note", str_or_null(k->note));
+    json_object_set_new(o, "note", flow_json_str(k->note));
     json_object_set(o, "invoicing", k->invoicing ? k->invoicing : json_null());
     json_object_set_new(o, "state", json_string(k->state));
     json_object_set_new(o, "requested_by", json_string(k->requested_by));
-    json_object_set_new(o, "reviewed_by", str_or_null(k->reviewed_by));
-    set_ts(c, o, "reviewed_at", k->reviewed_at);
-    json_object_set_new(o, "issued_by", str_or_null(k->issued_by));
-    set_ts(c, o, "issued_at", k->issued_at);
-    json_object_set_new(o, "fapiao_no", str_or_null(k->fapiao_no));
-    json_object_set_new(o, "fapiao_date", str_or_null(k->fapiao_date));
-    json_object_set_new(o, "mailed_by", str_or_null(k->mailed_by));
-    set_ts(c, o, "mailed_at", k->mailed_at);
-    json_object_set_new(o, "mail_tracking_no", str_or_null(k->mail_tracking_no));
-    json_object_set_new(o, "expected_arrival", str_or_null(k->expected_arrival));
-    json_object_set_new(o, "receipt_confirmed_by", str_or_null(k->receipt_confirmed_by));
-    set_ts(c, o, "receipt_confirmed_at", k->receipt_confirmed_at);
-    set_ts(c, o, "archived_at", k->archived_at);
+    json_object_set_new(o, "reviewed_by", flow_json_str(k->reviewed_by));
+    json_object_set_new(o, "reviewed_at", flow_json_ts(c, k->reviewed_at));
+    json_object_set_new(o, "issued_by", flow_json_str(k->issued_by));
+    json_object_set_new(o, "issued_at", flow_json_ts(c, k->issued_at));
+    json_object_set_new(o, "fapiao_no", flow_json_str(k->fapiao_no));
+    json_object_set_new(o, "fapiao_date", flow_json_str(k->fapiao_date));
+    json_object_set_new(o, "mailed_by", flow_json_str(k->mailed_by));
+    json_object_set_new(o, "mailed_at", flow_json_ts(c, k->mailed_at));
+    json_object_set_new(o, "mail_tracking_no", flow_json_str(k->mail_tracking_no));
+    json_object_set_new(o, "expected_arrival", flow_json_str(k->expected_arrival));
+    json_object_set_new(o, "receipt_confirmed_by", flow_json_str(k->receipt_confirmed_by));
+    json_object_set_new(o, "receipt_confirmed_at", flow_json_ts(c, k->receipt_confirmed_at));
+    json_object_set_new(o, "archived_at", flow_json_ts(c, k->archived_at));
     json_object_set_new(o, "version", json_integer(k->version));
-    set_ts(c, o, "created_at", k->created_at);
-    set_ts(c, o, "updated_at", k->updated_at);
+    json_object_set_new(o, "created_at", flow_json_ts(c, k->created_at));
+    json_object_set_new(o, "updated_at", flow_json_ts(c, k->updated_at));
     json_object_set_new(o, "invoices", nums);
     json_object_set_new(o, "lines", lines);
     json_object_set_new(o, "timeline", tl);
@@ -431,7 +418,7 @@ static int check_invoice(struct ctx *c, const char *inv, const char *field, char
     if (rc < 0)
         return -1;
     /* An invoice the caller may not see is as unknown as a missing one (§4: no leak). */
-    int seen = rc == 1 ? scope_money_sees(c, r.customer, e) : 0;
+    int seen = rc == 1 ? scope_money_sees(c, r.customer, NULL, e) : 0;
     if (seen < 0 && e->code != ERR_FORBIDDEN)
         return -1;
     if (seen < 0)

@@ -19,7 +19,7 @@
 
 static int see_customer(struct ctx *c, const char *customer, struct osb_err *e)
 {
-    int rc = scope_money_sees(c, customer, e);
+    int rc = scope_money_sees(c, customer, NULL, e);
     if (rc < 0)
         return -1;
     return rc == 0 ? err_set(e, ERR_NOT_FOUND, "no customer '%s'", customer) : 0;

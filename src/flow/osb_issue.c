@@ -437,15 +437,6 @@ static int wevent(struct doc_act *x, struct osb_err *e)
                  doc_state_str(t, x->to), d->text, e);
 }
 
-static json_t *ts_or_null(const struct ctx *c, int64_t t)
-{
-    if (!t)
-        return json_null();
-    char b[32];
-    ts_format_rfc3339(t, c->cfg->tz_min, b);
-    return json_string(b);
-}
-
 static json_t *str_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
@@ -460,30 +451,30 @@ static int issue_json(struct ctx *c, const struct osb_issue *w, bool timeline, j
     json_object_set_new(o, "rule", json_string(w->rule));
     json_object_set_new(o, "source", json_string(w->source));
     json_object_set_new(o, "document", str_or_null(w->document));
-    json_object_set_new(o, "deadline", ts_or_null(c, w->deadline));
+    json_object_set_new(o, "deadline", flow_json_ts(c, w->deadline));
     json_object_set_new(o, "department", json_string(w->department));
     json_object_set_new(o, "customer", str_or_null(w->customer));
     json_object_set_new(o, "market", str_or_null(w->market));
     json_object_set_new(o, "description", str_or_null(w->description));
-    json_object_set_new(o, "opened_at", ts_or_null(c, w->opened_at));
+    json_object_set_new(o, "opened_at", flow_json_ts(c, w->opened_at));
     json_object_set_new(o, "opened_by", json_string(w->opened_by));
-    json_object_set_new(o, "due_explanation_by", ts_or_null(c, w->due_explanation_by));
+    json_object_set_new(o, "due_explanation_by", flow_json_ts(c, w->due_explanation_by));
     json_object_set_new(o, "explanation", str_or_null(w->explanation));
     json_object_set_new(o, "cause", str_or_null(w->cause));
     json_object_set_new(o, "explained_by", str_or_null(w->explained_by));
-    json_object_set_new(o, "explained_at", ts_or_null(c, w->explained_at));
+    json_object_set_new(o, "explained_at", flow_json_ts(c, w->explained_at));
     json_object_set_new(o, "explanation_late", json_boolean(w->explanation_late));
     json_object_set_new(o, "resolution", str_or_null(w->resolution));
     json_object_set_new(o, "resolved_by", str_or_null(w->resolved_by));
-    json_object_set_new(o, "resolved_at", ts_or_null(c, w->resolved_at));
+    json_object_set_new(o, "resolved_at", flow_json_ts(c, w->resolved_at));
     json_object_set_new(o, "resolved_unexplained", json_boolean(w->resolved_unexplained));
-    json_object_set_new(o, "completed_at", ts_or_null(c, w->completed_at));
+    json_object_set_new(o, "completed_at", flow_json_ts(c, w->completed_at));
     json_object_set_new(o, "completed_by_action", str_or_null(w->completed_by_action));
     json_object_set_new(o, "meeting_month", str_or_null(w->meeting_month));
     json_object_set_new(o, "carried_over", json_integer(w->carried_over));
     json_object_set_new(o, "state", json_string(w->state));
     json_object_set_new(o, "version", json_integer(w->version));
-    json_object_set_new(o, "updated_at", ts_or_null(c, w->updated_at));
+    json_object_set_new(o, "updated_at", flow_json_ts(c, w->updated_at));
     json_object_set_new(o, "explanation_overdue",
                         json_boolean(is(w->state, "open") && c->now >= w->due_explanation_by));
     json_object_set_new(o, "responsible",

@@ -211,7 +211,7 @@ int overdue_job(struct ctx *c, const char *period, struct osb_err *e)
 int overdue_incidents_get(struct ctx *c, const char *customer, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    int rc = scope_money_sees(c, customer, e);
+    int rc = scope_money_sees(c, customer, NULL, e);
     if (rc < 0)
         return -1;
     if (rc == 0)

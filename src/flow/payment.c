@@ -142,7 +142,7 @@ static int pload(struct ctx *c, const char *number, void **out, struct osb_err *
     struct payment *p = calloc(1, sizeof *p);
     int rc = store_payment_load(c->db, e, number, p);
     if (rc == 1)
-        rc = scope_money_sees(c, p->customer, e);
+        rc = scope_money_sees(c, p->customer, NULL, e);
     if (rc <= 0) {
         store_payment_release(p);
         free(p);
@@ -168,11 +168,6 @@ static int64_t pversion(const void *p)
     return 1;
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
 {
     (void)e;
@@ -183,16 +178,16 @@ static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
     json_object_set_new(o, "amount_fen", json_integer(p->amount_fen));
     json_object_set_new(o, "unapplied_fen", json_integer(p->unapplied_fen));
     json_object_set_new(o, "kind", json_string(p->kind));
-    json_object_set_new(o, "method", str_or_null(p->method));
-    json_object_set_new(o, "reference", str_or_null(p->reference));
+    json_object_set_new(o, "method", flow_json_str(p->method));
+    json_object_set_new(o, "reference", flow_json_str(p->reference));
     json_object_set_new(o, "received_on", json_string(p->received_on));
-    json_object_set_new(o, "for_order", str_or_null(p->for_order));
-    json_object_set_new(o, "note", str_or_null(p->note));
+    json_object_set_new(o, "for_order", flow_json_str(p->for_order));
+    json_object_set_new(o, "note", flow_json_str(p->note));
     json_object_set_new(o, "state", json_string(p->state));
     char b[32];
     ts_format_rfc3339(p->created_at, c->cfg->tz_min, b);
     json_object_set_new(o, "created_at", json_string(b));
-    json_object_set_new(o, "created_by", str_or_null(p->created_by));
+    json_object_set_new(o, "created_by", flow_json_str(p->created_by));
     json_object_set_new(o, "method_class", json_string(method_class(p->method)));
     json_object_set(o, "allocations", p->allocations);
     *out = o;

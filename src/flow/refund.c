@@ -83,9 +83,7 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     /* Scope: a refund of a customer the caller does not see is not there (404); a role that
        sees no money gets 403. */
     if (rc == 1)
-        rc = scope_money_sees(c, d->t.customer, e);
-    if (rc == 1)
-        rc = store_order_customer(c->db, e, d->t.customer, &d->cu);
+        rc = scope_money_sees(c, d->t.customer, &d->cu, e);
     if (rc <= 0) {
         store_refund_release(&d->t);
         free(d);

@@ -286,20 +286,6 @@ static int event(struct doc_act *x, struct osb_err *e)
 
 /* ---- the answer -------------------------------------------------------------------------- */
 
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static json_t *ts_json(const struct ctx *c, int64_t t)
-{
-    json_t *o = json_pack("{sI}", "t", (json_int_t)t);
-    flow_ts(c, o, "t");
-    json_t *v = json_incref(json_object_get(o, "t"));
-    json_decref(o);
-    return v;
-}
-
 static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
     const struct return_doc *r = &((struct rdoc *)p)->r;
@@ -317,15 +303,15 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
         json_object_set_new(o, "sku", json_string(l->sku));
         json_object_set_new(o, "batch", json_string(l->batch));
         json_object_set_new(o, "qty", json_integer(l->qty));
-        json_object_set_new(o, "reason", str_or_null(l->reason));
-        json_object_set_new(o, "reason_code", str_or_null(l->reason_code));
+        json_object_set_new(o, "reason", flow_json_str(l->reason));
+        json_object_set_new(o, "reason_code", flow_json_str(l->reason_code));
         if (prices) {
             json_object_set_new(o, "price_fen", json_integer(l->price_fen));
             json_object_set_new(o, "amount_fen", json_integer(l->amount_fen));
         }
-        json_object_set_new(o, "warehouse", str_or_null(l->warehouse));
-        json_object_set_new(o, "shipment", str_or_null(l->shipment));
-        json_object_set_new(o, "received_quality", str_or_null(l->received_quality));
+        json_object_set_new(o, "warehouse", flow_json_str(l->warehouse));
+        json_object_set_new(o, "shipment", flow_json_str(l->shipment));
+        json_object_set_new(o, "received_quality", flow_json_str(l->received_quality));
         json_array_append_new(lines, o);
         total += l->amount_fen;
     }
@@ -344,9 +330,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "credit_notes", cns);
     json_object_set_new(o, "late", json_boolean(r->late));
     json_object_set_new(o, "version", json_integer(r->version));
-    json_object_set_new(o, "created_at", ts_json(c, r->created_at));
+    json_object_set_new(o, "created_at", flow_json_ts(c, r->created_at));
     json_object_set_new(o, "created_by", json_string(r->created_by));
-    json_object_set_new(o, "updated_at", ts_json(c, r->updated_at));
+    json_object_set_new(o, "updated_at", flow_json_ts(c, r->updated_at));
     if (prices)
         json_object_set_new(o, "total_fen", json_integer(total));
     json_object_set_new(o, "lines", lines);

@@ -34,13 +34,15 @@ bool scope_role_reads_money(enum role r)
     return perm_reads_money(r);
 }
 
-int scope_money_sees(struct ctx *c, const char *customer, struct osb_err *e)
+int scope_money_sees(struct ctx *c, const char *customer, struct order_customer *out,
+                     struct osb_err *e)
 {
-    struct order_customer cu;
-    int rc = store_order_customer(c->db, e, customer, &cu);
+    struct order_customer own = {0};
+    struct order_customer *cu = out ? out : &own;
+    int rc = store_order_customer(c->db, e, customer, cu);
     if (rc <= 0)
         return rc;
-    if (!scope_sees(c, &cu))
+    if (!scope_sees(c, cu))
         return 0;
     if (!scope_role_reads_money(c->user.role))
         return err_forbidden(e, "role", "the role %s does not see customers' accounts",

@@ -21,8 +21,10 @@ bool scope_owns(const struct ctx *c, const struct order_customer *cu);
    service (no ledger), marketing (AR only in aggregate) and admin (master data only). */
 bool scope_role_reads_money(enum role r);
 /* May the caller see this customer's financial documents? 1 yes, 0 not in scope (404),
-   -1 error; a role that sees the customer but no money gets 403. */
-int scope_money_sees(struct ctx *c, const char *customer, struct osb_err *e);
+   -1 error; a role that sees the customer but no money gets 403. out (may be NULL) gets the
+   customer's facts, read once for the check and the caller. */
+int scope_money_sees(struct ctx *c, const char *customer, struct order_customer *out,
+                     struct osb_err *e);
 /* Appends " AND <scope>" over a customers row aliased cust (0=1 for roles without money
    access) to sql, its values to params. */
 void scope_money_sql(struct ctx *c, struct sb *sql, json_t *params, const char *cust);

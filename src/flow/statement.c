@@ -41,9 +41,7 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     struct sdoc *d = calloc(1, sizeof *d);
     int rc = store_statement_load(c->db, e, number, &d->s);
     if (rc == 1)
-        rc = scope_money_sees(c, d->s.customer, e);
-    if (rc == 1 && store_order_customer(c->db, e, d->s.customer, &d->cu) != 1)
-        rc = err_ok(e) ? 0 : -1;
+        rc = scope_money_sees(c, d->s.customer, &d->cu, e);
     if (rc <= 0) {
         store_statement_release(&d->s);
         free(d);
@@ -81,17 +79,6 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
     return 0;
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-static void set_ts(const struct ctx *c, json_t *o, const char *k, int64_t t)
-{
-    json_object_set_new(o, k, t ? json_integer(t) : json_null());
-    flow_ts(c, o, k);
-}
-
 static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
     const struct statement_doc *s = &((struct sdoc *)p)->s;
@@ -111,19 +98,19 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "closing_fen", json_integer(s->closing_fen));
     json_object_set(o, "entries", s->entries);
     json_object_set_new(o, "state", json_string(s->state));
-    set_ts(c, o, "sent_at", s->sent_at);
+    json_object_set_new(o, "sent_at", flow_json_ts(c, s->sent_at));
     json_object_set_new(o, "response", json_string(s->response));
     json_object_set_new(o, "difference_fen",
                         s->has_difference ? json_integer(s->difference_fen) : json_null());
-    json_object_set_new(o, "difference_note", str_or_null(s->difference_note));
-    set_ts(c, o, "replied_at", s->replied_at);
-    json_object_set_new(o, "replied_by", str_or_null(s->replied_by));
-    set_ts(c, o, "reported_to_mm_at", s->reported_to_mm_at);
-    set_ts(c, o, "reported_to_finance_at", s->reported_to_finance_at);
+    json_object_set_new(o, "difference_note", flow_json_str(s->difference_note));
+    json_object_set_new(o, "replied_at", flow_json_ts(c, s->replied_at));
+    json_object_set_new(o, "replied_by", flow_json_str(s->replied_by));
+    json_object_set_new(o, "reported_to_mm_at", flow_json_ts(c, s->reported_to_mm_at));
+    json_object_set_new(o, "reported_to_finance_at", flow_json_ts(c, s->reported_to_finance_at));
     json_object_set_new(o, "version", json_integer(s->version));
-    set_ts(c, o, "created_at", s->created_at);
+    json_object_set_new(o, "created_at", flow_json_ts(c, s->created_at));
     json_object_set_new(o, "created_by", json_string(s->created_by));
-    set_ts(c, o, "updated_at", s->updated_at);
+    json_object_set_new(o, "updated_at", flow_json_ts(c, s->updated_at));
     json_object_set_new(o, "timeline", tl);
     *out = o;
     return 0;
@@ -182,7 +169,7 @@ int statement_doc_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
         return -1;
     int rc = -1;
     const char *customer = jstr(n, "customer"), *kind = jstr(n, "kind");
-    int sees = scope_money_sees(c, customer, e);
+    int sees = scope_money_sees(c, customer, NULL, e);
     if (sees <= 0) {
         if (sees == 0)
             err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);

@@ -75,7 +75,7 @@ static int load(struct ctx *c, const char *number, void **out, struct osb_err *e
     int rc = store_write_off_load(c->db, e, number, w);
     /* Scope: 404 outside it; 403 for a role that sees no money. */
     if (rc == 1)
-        rc = scope_money_sees(c, w->customer, e);
+        rc = scope_money_sees(c, w->customer, NULL, e);
     if (rc <= 0) {
         store_write_off_release(w);
         free(w);
@@ -293,7 +293,7 @@ int write_off_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     int f = open_left(c, invoice, NULL, &left, &inv, e);
     if (f < 0)
         goto out;
-    int seen = f == 1 ? scope_money_sees(c, inv.customer, e) : 0;
+    int seen = f == 1 ? scope_money_sees(c, inv.customer, NULL, e) : 0;
     if (seen < 0)
         goto out;
     if (seen == 0) {

@@ -175,17 +175,6 @@ int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *p, 
     return 0;
 }
 
-int store_doc_move(struct db *db, struct osb_err *e, const char *table, const char *number,
-                   const char *to, int64_t now)
-{
-    struct sb sql = SB_INIT;
-    sb_addf(&sql, "UPDATE %s SET state = ?, version = version + 1, updated_at = ? WHERE number = ?",
-            table);
-    int rc = db_exec(db, e, sql.buf, "sis", to, now, number);
-    sb_free(&sql);
-    return rc < 0 ? -1 : 0;
-}
-
 int store_doc_event(struct db *db, struct osb_err *e, const char *table, const char *keycol,
                     const char *number, int64_t at, const char *action, const char *actor,
                     const char *from, const char *to, const char *comment)

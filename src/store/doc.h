@@ -41,10 +41,6 @@ void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *n
 int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
                    const char *col, const char *cursor, int limit, json_t **numbers, char **next);
 
-/* UPDATE <table> SET state, version + 1, updated_at WHERE number. */
-int store_doc_move(struct db *db, struct osb_err *e, const char *table, const char *number,
-                   const char *to, int64_t now);
-
 /* One timeline row in <table> keyed by <keycol>. */
 int store_doc_event(struct db *db, struct osb_err *e, const char *table, const char *keycol,
                     const char *number, int64_t at, const char *action, const char *actor,
