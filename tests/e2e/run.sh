@@ -5,7 +5,7 @@
 # port, runs tests/e2e/*.test.mjs with Node's test runner (playwright-core driving
 # /usr/bin/chromium), stops the server and writes the runner's output to <results-file>, whose
 # last line is "N passed, M failed". Exits non-zero when anything failed or could not run.
-# Screenshots go to build/results/ (OSB_RESULTS_DIR overrides).
+# Screenshots go to build/results/ (OSB_RESULTS_DIR overrides); OSB_E2E_FILES picks test files.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -74,7 +74,9 @@ export OSB_URL="http://127.0.0.1:$port"
 export OSB_RESULTS_DIR="${OSB_RESULTS_DIR:-$repo/build/results}"
 mkdir -p "$OSB_RESULTS_DIR"
 cd "$here"
-node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs > "$tmp/out.txt" 2>&1
+# OSB_E2E_FILES="a.test.mjs b.test.mjs" runs only those files (while working on one page).
+# shellcheck disable=SC2086
+node --test --test-concurrency=1 --test-reporter=spec ${OSB_E2E_FILES:-./*.test.mjs} > "$tmp/out.txt" 2>&1
 rc=$?
 cat "$tmp/out.txt"
 cat "$tmp/out.txt" >> "$results"
