@@ -24,6 +24,8 @@
     XX(PAYLOAD_TOO_LARGE, 413, "payload_too_large")                                                \
     XX(VALIDATION_FAILED, 422, "validation_failed")                                                \
     XX(RATE_LIMITED, 429, "rate_limited")                                                          \
+    XX(METHOD_NOT_ALLOWED, 405, "method_not_allowed")                                              \
+    XX(UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                                      \
     XX(INTERNAL, 500, "internal")
 
 enum err_code {

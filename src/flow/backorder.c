@@ -241,6 +241,9 @@ static const struct doc_kind kind = {
     .json = answer,
 };
 
+/* The work queue (flow/queue.c) lists documents of this kind. */
+const struct doc_kind *const backorder_doc_kind = &kind;
+
 int backorder_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     return doc_get(c, &kind, number, out, e);

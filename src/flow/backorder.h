@@ -25,4 +25,8 @@ int backorder_list(struct ctx *c, const struct backorder_query *q, json_t **out,
 int backorder_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
                   struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const backorder_doc_kind;
+
 #endif

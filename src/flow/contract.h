@@ -31,4 +31,8 @@ int contract_act(struct ctx *c, const char *number, const char *action, json_t *
 int contract_check_for_order(struct ctx *c, const char *number, const char *customer,
                              struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const contract_doc_kind;
+
 #endif

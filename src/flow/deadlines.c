@@ -223,6 +223,82 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
     return rc < 0 ? -1 : 0;
 }
 
+/* The time limit of rule row rr as the settings have it now. */
+static struct deadline_rule rule_limit(struct ctx *c, const struct deadline_rule_row *rr,
+                                       const char *working)
+{
+    struct deadline_rule dl = rr->dl;
+    dl.n = rr->n_setting ? settings_int(c->db, rr->n_setting, dl.n, SETTINGS_INT_MAX) : dl.n;
+    if (strcmp(rr->rule, "bc_due_5d") == 0 &&
+        (strcmp(working, "true") == 0 || strcmp(working, "1") == 0))
+        dl.kind = DL_NEXT_WORKING_DAY; /* "configurable to working days" (§2.1 notes) */
+    return dl;
+}
+
+/* The instant a candidate's clock started (start_at, or 00:00 of start_date): 0 when neither. */
+static int row_start(struct ctx *c, json_t *row, ts_t *start)
+{
+    json_t *sa = json_object_get(row, "start_at");
+    if (json_is_integer(sa)) {
+        *start = json_integer_value(sa);
+        return 1;
+    }
+    date_t d;
+    if (!date_parse(jstr(row, "start_date"), &d))
+        return 0;
+    *start = date_start_ts(d, c->cfg->tz_min);
+    return 1;
+}
+
+json_t *deadlines_waiting(struct ctx *c, struct osb_err *e)
+{
+    struct calendar cal;
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0)
+        return NULL;
+    char *off = settings_get(c->db, "osb_rules_off", "");
+    char *working = settings_get(c->db, "collection_days_working", "false");
+    json_t *out = json_object();
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0] && out; i++) {
+        const struct deadline_rule_row *rr = &rules[i];
+        if (switched_off(off, rr->rule))
+            continue;
+        struct deadline_rule dl = rule_limit(c, rr, working);
+        json_t *rows = store_deadline_waiting(c->db, e, rr->rule, c->now, c->cfg->tz_min);
+        if (!rows) {
+            json_decref(out);
+            out = NULL;
+            break;
+        }
+        size_t k;
+        json_t *row;
+        json_array_foreach(rows, k, row)
+        {
+            ts_t start, deadline;
+            const char *doc = jstr(row, "document");
+            if (!doc || !row_start(c, row, &start) ||
+                (deadline = deadline_at(&cal, &dl, start)) == INT64_MAX)
+                continue;
+            json_t *have = json_object_get(out, doc);
+            if (have) {
+                ts_t was = json_integer_value(json_object_get(have, "deadline"));
+                bool ahead = deadline > c->now, was_ahead = was > c->now;
+                /* the first deadline still ahead, else the last one passed */
+                bool better = ahead ? (!was_ahead || deadline < was) : (!was_ahead && deadline > was);
+                if (!better)
+                    continue;
+            }
+            json_object_set_new(out, doc,
+                                json_pack("{ss sI}", "rule", rr->rule, "deadline",
+                                          (json_int_t)deadline));
+        }
+        json_decref(rows);
+    }
+    free(off);
+    free(working);
+    settings_calendar_release(&cal);
+    return out;
+}
+
 int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
 {
     (void)period;
@@ -237,11 +313,7 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
         const struct deadline_rule_row *rr = &rules[i];
         if (switched_off(off, rr->rule))
             continue;
-        struct deadline_rule dl = rr->dl;
-        dl.n = rr->n_setting ? settings_int(c->db, rr->n_setting, dl.n, SETTINGS_INT_MAX) : dl.n;
-        if (strcmp(rr->rule, "bc_due_5d") == 0 &&
-            (strcmp(working, "true") == 0 || strcmp(working, "1") == 0))
-            dl.kind = DL_NEXT_WORKING_DAY; /* "configurable to working days" (§2.1 notes) */
+        struct deadline_rule dl = rule_limit(c, rr, working);
         json_t *rows =
             store_deadline_candidates(c->db, e, rr->rule, &dl, c->now, since, c->cfg->tz_min);
         if (!rows) {

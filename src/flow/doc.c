@@ -291,6 +291,14 @@ void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc
         json_object_set_new(obj, "proxy_actions", proxy);
     else
         json_decref(proxy);
+    /* Guidance field: the roles the document waits on now (the actions of its state that are
+       not DOC_ASIDE), so a page can say whom it waits for (api.md §5.1). */
+    enum role roles[ROLE__COUNT];
+    size_t n = doc_waiting_roles(k->type, k->state(doc), roles);
+    json_t *wf = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(wf, json_string(role_str(roles[i])));
+    json_object_set_new(obj, "waiting_for", wf);
 }
 
 int doc_state_filter(const struct doc_type *t, const char *value, struct osb_err *e)

@@ -93,7 +93,8 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
 json_t *doc_allowed_actions(struct ctx *c, const struct doc_kind *k, const void *doc);
 
 /* Sets obj.allowed_actions, and obj.proxy_actions when some of them a secretary may take only
-   on behalf of the member they sign for (on_behalf_of = the user's proxy_for). doc_get calls
+   on behalf of the member they sign for (on_behalf_of = the user's proxy_for), and
+   obj.waiting_for: the role codes the document waits on in its state. doc_get calls
    it; answers built elsewhere (e.g. after create) call it too. */
 void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc, json_t *obj);
 

@@ -33,4 +33,8 @@ int instrument_act(struct ctx *c, const char *number, const char *action, json_t
 int instrument_link_payment(struct ctx *c, const char *customer, const char *reference,
                             const char *payment, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const instrument_doc_kind;
+
 #endif

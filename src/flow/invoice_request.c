@@ -374,6 +374,9 @@ static const struct doc_kind kind = {
     .json = answer,
 };
 
+/* The work queue (flow/queue.c) lists documents of this kind. */
+const struct doc_kind *const invoice_request_doc_kind = &kind;
+
 int invoice_request_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     return doc_get(c, &kind, number, out, e);

@@ -35,4 +35,8 @@ int invoice_request_act(struct ctx *c, const char *number, const char *action, j
    receipt_confirmed_at}. The caller has checked the invoice is visible. */
 int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const invoice_request_doc_kind;
+
 #endif

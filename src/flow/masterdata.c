@@ -514,6 +514,18 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
         goto out;
     if (json_object_size(clean) > 0 && rec_update(c->db, e, d, key, clean, c->now) < 0)
         goto out;
+    /* api.md §4 sessions: a new password, a deactivation or another role ends every session
+       of the user. */
+    if (d == &rd_user) {
+        json_t *nr = json_object_get(clean, "role"), *na = json_object_get(clean, "active");
+        const char *why = json_object_get(clean, "password_hash") ? "password_change"
+                          : na && json_is_false(na)                ? "deactivation"
+                          : nr && !json_equal(nr, json_object_get(old, "role")) ? "role_change"
+                                                                                : NULL;
+        int64_t ended;
+        if (why && session_end_all(c, key, why, &ended, e) < 0)
+            goto out;
+    }
     json_t *row;
     if (load(c, d, key, &row, e) < 0)
         goto out;

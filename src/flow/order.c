@@ -1256,6 +1256,9 @@ static const struct doc_kind kind = {
     .answer_saved = true,
 };
 
+/* The work queue (flow/queue.c) lists documents of this kind. */
+const struct doc_kind *const order_doc_kind = &kind;
+
 int order_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
               struct osb_err *e)
 {

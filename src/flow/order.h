@@ -31,4 +31,8 @@ int order_act(struct ctx *c, const char *number, const char *action, json_t *bod
    billing flows (payments, credit notes, allocations, refunds). */
 int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const order_doc_kind;
+
 #endif

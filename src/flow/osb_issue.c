@@ -514,6 +514,9 @@ static const struct doc_kind kind = {
     .json = answer,
 };
 
+/* The work queue (flow/queue.c) lists documents of this kind. */
+const struct doc_kind *const osb_issue_doc_kind = &kind;
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 int osb_issue_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)

@@ -72,4 +72,8 @@ int osb_issue_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
 /* Job (flows.md §20), daily 09:00: period is the date ("2026-12-01"). */
 int osb_job_reminders(struct ctx *c, const char *period, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const osb_issue_doc_kind;
+
 #endif

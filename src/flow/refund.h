@@ -55,4 +55,12 @@ json_t *refund_ts(const struct ctx *c, int64_t t);
 json_t *refund_str(const char *s);
 json_t *refund_timeline_json(struct ctx *c, const char *number, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const refund_doc_kind;
+
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const write_off_doc_kind;
+
 #endif

@@ -360,6 +360,9 @@ static const struct doc_kind kind = {
     .json = answer,
 };
 
+/* The work queue (flow/queue.c) lists documents of this kind. */
+const struct doc_kind *const return_doc_kind = &kind;
+
 int return_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     return doc_get(c, &kind, number, out, e);

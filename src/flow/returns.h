@@ -26,4 +26,8 @@ int return_list(struct ctx *c, const struct return_query *q, json_t **out, struc
 int return_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
                struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const return_doc_kind;
+
 #endif

@@ -10,6 +10,7 @@
 #include "flow/flow.h"
 #include "store/session.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,5 +191,126 @@ int session_authenticate(struct ctx *c, const char *token, struct osb_err *e)
         (void)store_session_touch(c->db, &ignore, th, wall);
         err_clear(&ignore);
     }
+    return 0;
+}
+
+/* ---- password change and the end of sessions (api.md §4 sessions) --------------------- */
+
+const char *session_password_weak(const char *username, const char *password)
+{
+    size_t chars = 0;
+    bool letter = false, digit = false;
+    for (const unsigned char *p = (const unsigned char *)password; *p; p++) {
+        chars += (*p & 0xC0) != 0x80;
+        letter = letter || isalpha(*p) || *p >= 0x80;
+        digit = digit || isdigit(*p);
+    }
+    if (chars < 8)
+        return "the new password needs at least 8 characters";
+    if (!letter || !digit)
+        return "the new password needs at least one letter and one digit";
+    /* The username inside the password (any case) is the first thing anyone tries. */
+    size_t ul = strlen(username), pl = strlen(password);
+    for (size_t i = 0; ul && i + ul <= pl; i++)
+        if (strncasecmp(password + i, username, ul) == 0)
+            return "the new password must not contain the username";
+    return NULL;
+}
+
+int session_end_all(struct ctx *c, const char *username, const char *why, int64_t *n,
+                    struct osb_err *e)
+{
+    if (store_sessions_end(c->db, e, username, n) < 0)
+        return -1;
+    json_t *after = json_pack("{ss sI}", "reason", why, "sessions", (json_int_t)*n);
+    int rc = flow_audit(c, e, "end_sessions", "session", username, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+static const struct field_def password_fields[] = {
+    {"old", FK_PASSWORD, 0, 256, F_REQUIRED, 0, 0, 0},
+    {"new", FK_PASSWORD, 0, 128, F_REQUIRED, 0, 0, 0},
+};
+static const struct record_def password_def = {"", "old", "password", password_fields, 2};
+
+int session_change_password(struct ctx *c, json_t *body, char **token, struct osb_err *e)
+{
+    *token = NULL;
+    json_t *clean;
+    if (record_check(&password_def, body, true, &clean, e) < 0)
+        return -1;
+    const char *old = json_string_value(json_object_get(clean, "old"));
+    const char *neu = json_string_value(json_object_get(clean, "new"));
+    const char *username = c->user.username;
+    char *hash = NULL, *fresh = NULL;
+    struct sb t = SB_INIT;
+    int rc = -1;
+    struct user u;
+    bool active = false;
+    int found = session_load_user(c->db, e, username, &u, &active, &hash);
+    if (found < 0)
+        goto out;
+    if (found == 0 || !active) {
+        err_set(e, ERR_UNAUTHENTICATED, "the user is no longer active");
+        goto out;
+    }
+    if (crypto_pwhash_str_verify(hash, old, strlen(old)) != 0) {
+        err_invalid(e, "old", "wrong_password", "the old password is wrong");
+        goto out;
+    }
+    const char *weak = session_password_weak(username, neu);
+    if (weak) {
+        err_invalid(e, "new", "weak_password", "%s", weak);
+        goto out;
+    }
+    if (strcmp(old, neu) == 0) {
+        err_invalid(e, "new", "password_reused", "the new password is the old one");
+        goto out;
+    }
+    fresh = session_hash_password(neu);
+    unsigned char raw[32];
+    char hex[65], th[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    sb_addf(&t, "osb_%s", hex);
+    token_hash(t.buf, th);
+    ts_t wall = clock_wall();
+    int64_t ended = 0;
+    if (db_begin(c->db, e) < 0)
+        goto out;
+    int set = store_user_set_password(c->db, e, username, hash, fresh, c->now);
+    if (set == 0)
+        err_set(e, ERR_VERSION_CONFLICT, "the password was changed meanwhile; try again");
+    if (set <= 0 || session_end_all(c, username, "password_change", &ended, e) < 0 ||
+        store_session_add(c->db, e, th, username, wall, c->ip) < 0 ||
+        flow_audit(c, e, "change_password", "user", username, NULL, NULL) < 0 ||
+        db_commit(c->db, e) < 0) {
+        db_rollback(c->db);
+        goto out;
+    }
+    *token = sb_detach(&t);
+    rc = 0;
+out:
+    sb_free(&t);
+    free(hash);
+    free(fresh);
+    json_decref(clean);
+    return rc;
+}
+
+int session_end_user(struct ctx *c, const char *username, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (c->user.role != ROLE_ADMIN)
+        return err_forbidden(e, "role", "only an administrator may end another user's sessions");
+    struct user u;
+    int found = session_load_user(c->db, e, username, &u, NULL, NULL);
+    if (found <= 0)
+        return found < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no user '%s'", username);
+    int64_t n = 0;
+    if (session_end_all(c, u.username, "ended_by_admin", &n, e) < 0)
+        return -1;
+    *out = json_pack("{ss sI}", "username", u.username, "ended", (json_int_t)n);
     return 0;
 }

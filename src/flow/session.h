@@ -25,4 +25,21 @@ char *session_hash_password(const char *password);
 int session_load_user(struct db *db, struct osb_err *e, const char *username, struct user *u,
                       bool *active, char **password_hash);
 
+/* POST /me/password {"old","new"}: checks the old password (422 field old, rule
+   wrong_password), the strength of the new one (422 field new, rule weak_password:
+   session_password_weak), ends every session of the user and opens a new one (*token, like
+   login). Runs its own transactions: the slow hashes hold no lock. */
+int session_change_password(struct ctx *c, json_t *body, char **token, struct osb_err *e);
+/* Why password is too weak for username (a sentence), or NULL when it is strong enough: at
+   least 8 characters, a letter and a digit, not containing the username. */
+const char *session_password_weak(const char *username, const char *password);
+/* Ends every session of username, audited as end_sessions with why: 0 with *n, -1. Runs in
+   the caller's transaction. */
+int session_end_all(struct ctx *c, const char *username, const char *why, int64_t *n,
+                    struct osb_err *e);
+
+/* POST /users/{username}/end-sessions (admin): ends every session of that user; *out
+   {"username","ended"}. 404 for no such user. */
+int session_end_user(struct ctx *c, const char *username, json_t **out, struct osb_err *e);
+
 #endif

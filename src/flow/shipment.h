@@ -52,4 +52,8 @@ int shipment_close_order_if_done(struct ctx *c, const char *order_no, struct osb
    (malloc'ed; NULL with e set on error). */
 char *shipment_describe(struct ctx *c, const char *sku, int64_t qty, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const shipment_doc_kind;
+
 #endif

@@ -352,6 +352,9 @@ static const struct doc_kind statement_kind = {
     .json = answer,
 };
 
+/* The work queue (flow/queue.c) lists documents of this kind. */
+const struct doc_kind *const statement_doc_kind = &statement_kind;
+
 int statement_doc_act(struct ctx *c, const char *number, const char *action, json_t *body,
                       json_t **out, struct osb_err *e)
 {

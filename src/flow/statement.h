@@ -41,4 +41,8 @@ int statement_doc_act(struct ctx *c, const char *number, const char *action, jso
    skipped, so a second run adds nothing. */
 int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *e);
 
+/* This document kind, for the work queue (flow/queue.c). */
+struct doc_kind;
+extern const struct doc_kind *const statement_doc_kind;
+
 #endif

@@ -104,6 +104,10 @@ static const struct route routes[] = {
     {"PUT", "/settings/:", h_settings_put, W},
     {"GET", "/outbox", h_outbox_list, 0},
     {"POST", "/outbox/:/retry", h_outbox_retry, W},
+    /* queue: the work queue, password change, ending a user's sessions */
+    {"GET", "/me/queue", h_me_queue, 0},
+    {"POST", "/me/password", h_me_password, W | R_OWN_TX},
+    {"POST", "/users/:/end-sessions", h_user_end_sessions, W},
 };
 
 /* Matches pattern against path; ':' segments are captured (URL-decoded by MHD already). */

@@ -1,6 +1,7 @@
 /*
  * session.c (http) — POST /login, POST /logout, GET /me.
  */
+#include "flow/queue.h"
 #include "flow/session.h"
 #include "http/handlers.h"
 
@@ -43,5 +44,34 @@ int h_me(struct req *r, struct osb_err *e)
                         u->market[0] ? json_string(u->market) : json_null(), "region",
                         u->region[0] ? json_string(u->region) : json_null(), "proxy_for",
                         u->proxy_for[0] ? json_string(u->proxy_for) : json_null(), "can", can));
+    return 0;
+}
+
+int h_me_queue(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {NULL};
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || queue_mine(&r->ctx, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_me_password(struct req *r, struct osb_err *e)
+{
+    char *token;
+    if (session_change_password(&r->ctx, req_body(r), &token, e) < 0)
+        return -1;
+    resp_json(r, 200, json_pack("{ss}", "token", token));
+    free(token);
+    return 0;
+}
+
+int h_user_end_sessions(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (session_end_user(&r->ctx, r->params[0], &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
     return 0;
 }

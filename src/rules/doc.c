@@ -86,3 +86,37 @@ size_t doc_sorted(const struct doc_type *t, const bool *ok, int *out)
     }
     return n;
 }
+
+unsigned doc_waiting_states(const struct doc_type *t, enum role r, enum role principal)
+{
+    unsigned states = 0;
+    for (size_t a = 0; a < t->nactions; a++) {
+        const struct doc_action *d = &t->actions[a];
+        if (d->flags & DOC_ASIDE)
+            continue;
+        char sym = doc_symbol(t, (int)a, r);
+        bool may = sym != '-' && sym != 'R' && sym != 'P';
+        if (!may && sym == 'P' && (d->flags & DOC_PROXY) && principal != ROLE_NONE)
+            may = doc_role_may(t, (int)a, principal);
+        if (may)
+            states |= d->from;
+    }
+    return states;
+}
+
+size_t doc_waiting_roles(const struct doc_type *t, int s, enum role *out)
+{
+    size_t n = 0;
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        bool waits = false;
+        for (size_t a = 0; a < t->nactions && !waits; a++) {
+            const struct doc_action *d = &t->actions[a];
+            char sym = doc_symbol(t, (int)a, (enum role)r);
+            waits = !(d->flags & DOC_ASIDE) && doc_action_from(t, (int)a, s) && sym != '-' &&
+                    sym != 'R' && sym != 'P';
+        }
+        if (waits)
+            out[n++] = (enum role)r;
+    }
+    return n;
+}

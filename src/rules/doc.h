@@ -31,6 +31,10 @@ enum {
 enum {
     DOC_PROXY = 1u << 0, /* may be signed on behalf of an SLT member by their secretary
                             (on_behalf_of + confirmed_by_phone, numbering-and-rules §3 'P') */
+    DOC_ASIDE = 1u << 1, /* the document does not wait for this action: it may be taken (cancel,
+                            a reject by someone other than the approver, a recheck, a tracking
+                            note), but it does not put the document into anyone's work queue
+                            (GET /me/queue) nor name who it waits for */
 };
 
 /* Action flag: a second matrix row that also lets a role act, for an action the flows give to
@@ -74,6 +78,16 @@ bool doc_role_may(const struct doc_type *t, int a, enum role r);
 char doc_symbol(const struct doc_type *t, int a, enum role r);
 /* Is field a body field of action a ("comment" always is)? */
 bool doc_action_field(const struct doc_type *t, int a, const char *field);
+/* The DOC_BIT set of the states in which a document of t waits on role r: some action that is
+   not DOC_ASIDE starts there and r may take it by the matrix, or (principal not ROLE_NONE) it
+   is a DOC_PROXY action r signs for principal. A superset of where the queue finds work: the
+   document's own rules (kind->who) decide the rest. */
+unsigned doc_waiting_states(const struct doc_type *t, enum role r, enum role principal);
+/* Writes into out (room for ROLE__COUNT) the roles a document of t in state s waits on: those
+   the matrix lets take some action from s that is not DOC_ASIDE (a 'P' secretary is not
+   listed: they sign for a listed member). Returns how many. */
+size_t doc_waiting_roles(const struct doc_type *t, int s, enum role *out);
+
 /* Writes into out the indexes of the actions ok[] marks, sorted by name; returns how many. */
 size_t doc_sorted(const struct doc_type *t, const bool *ok, int *out);
 

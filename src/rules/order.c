@@ -50,10 +50,10 @@ static const struct doc_action actions[OA__COUNT] = {
     [OA_CHECK] = {"check", P_ORDER_ACCEPT, B(OS_ACCEPTED), DOC_TO_DECIDED, NULL, 0},
     [OA_RECHECK] = {"recheck", P_ORDER_ACCEPT,
                     B(OS_PENDING_APPROVAL) | B(OS_PREPAY_REQUIRED) | B(OS_NEEDS_FIX),
-                    DOC_TO_DECIDED, NULL, 0},
+                    DOC_TO_DECIDED, NULL, DOC_ASIDE},
     [OA_AMEND] = {"amend", P_ORDER_VERIFY, B(OS_NEEDS_FIX), OS_SUBMITTED, amend_fields, 0},
     [OA_LOOSE_UNITS] = {"loose-units", P_ORDER_LOOSE_UNITS,
-                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX), DOC_TO_SAME, NULL, 0},
+                        B(OS_SUBMITTED) | B(OS_ACCEPTED) | B(OS_NEEDS_FIX), DOC_TO_SAME, NULL, DOC_ASIDE},
     [OA_REQUEST_ST] = {"request-st", P_ORDER_ACCEPT, B(OS_PREPAY_REQUIRED), OS_ST_PENDING,
                        st_fields, 0},
     [OA_ST_VOTE] = {"st-vote", P_ORDER_ST_VOTE, B(OS_ST_PENDING), DOC_TO_DECIDED, vote_fields,
@@ -64,10 +64,10 @@ static const struct doc_action actions[OA__COUNT] = {
                            NULL, DOC_PROXY},
     [OA_REJECT] = {"reject", P_ORDER_ST_VOTE,
                    B(OS_PENDING_APPROVAL) | B(OS_ST_PENDING) | B(OS_PREPAY_REQUIRED), OS_REJECTED,
-                   NULL, DOC_PROXY},
+                   NULL, DOC_PROXY | DOC_ASIDE},
     [OA_PRINT] = {"print-delivery-note", P_ORDER_PRINT, B(OS_APPROVED), OS_BILLED, NULL, 0},
     [OA_RELEASE] = {"release", P_ORDER_ACCEPT, B(OS_BILLED), OS_RELEASED, NULL, 0},
-    [OA_CANCEL] = {"cancel", P_ORDER_CANCEL, BEFORE_RELEASED, OS_CANCELLED, NULL, 0},
+    [OA_CANCEL] = {"cancel", P_ORDER_CANCEL, BEFORE_RELEASED, OS_CANCELLED, NULL, DOC_ASIDE},
 };
 
 const struct doc_type order_doc = {"orders", "order", state_names, actions, OA__COUNT};

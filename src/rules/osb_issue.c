@@ -14,7 +14,7 @@ static const struct doc_action actions[] = {
     [WA_RESOLVE] = {"resolve", P_OSB_RESOLVE, DOC_BIT(WS_OPEN) | DOC_BIT(WS_EXPLAINED), WS_RESOLVED,
                     resolve_fields, 0},
     /* the body's comment is the reason and is required (flow/osb_issue.c checks it) */
-    [WA_REOPEN] = {"reopen", P_OSB_REOPEN, DOC_BIT(WS_EXPLAINED), WS_OPEN, NULL, 0},
+    [WA_REOPEN] = {"reopen", P_OSB_REOPEN, DOC_BIT(WS_EXPLAINED), WS_OPEN, NULL, DOC_ASIDE},
 };
 
 const struct doc_type osb_issue_doc = {"osb-issues", "osb_issue", states, actions,

@@ -10,7 +10,7 @@ static const struct doc_action actions[] = {
     [TA_APPROVE] = {"approve", P_REFUND_APPROVE, DOC_BIT(TS_REQUESTED), TS_APPROVED, NULL,
                     DOC_PROXY},
     [TA_REJECT] = {"reject", P_REFUND_APPROVE, DOC_BIT(TS_REQUESTED) | DOC_BIT(TS_APPROVED),
-                   TS_REJECTED, NULL, DOC_PROXY | DOC_ALSO(P_REFUND_PAY)},
+                   TS_REJECTED, NULL, DOC_PROXY | DOC_ASIDE | DOC_ALSO(P_REFUND_PAY)},
     [TA_PAY] = {"pay", P_REFUND_PAY, DOC_BIT(TS_APPROVED), TS_PAID, NULL, 0},
 };
 

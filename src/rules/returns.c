@@ -18,7 +18,7 @@ static const struct doc_action actions[] = {
     [RA_RECEIVE] = {"receive", P_RETURN_RECEIVE, DOC_BIT(RS_APPROVED), RS_RECEIVED, NULL, 0},
     [RA_CANCEL] = {"cancel", P_RETURN_CREATE,
                    DOC_BIT(RS_REQUESTED) | DOC_BIT(RS_CONFIRMED) | DOC_BIT(RS_INSPECTED),
-                   RS_CANCELLED, NULL, DOC_ALSO(P_RETURN_CONFIRM)},
+                   RS_CANCELLED, NULL, DOC_ASIDE | DOC_ALSO(P_RETURN_CONFIRM)},
 };
 
 const struct doc_type return_doc = {"returns", "return", states, actions,

@@ -24,7 +24,7 @@ static const struct doc_action actions[SA__COUNT] = {
                   0},
     [SA_BOOK] = {"book", P_SHIPMENT_WORK, B(SS_CHECKED), SS_BOOKED, book_fields, 0},
     [SA_DISPATCH] = {"dispatch", P_SHIPMENT_WORK, B(SS_BOOKED), SS_DISPATCHED, NULL, 0},
-    [SA_TRACK] = {"track", P_SHIPMENT_TRACK, B(SS_DISPATCHED), DOC_TO_SAME, track_fields, 0},
+    [SA_TRACK] = {"track", P_SHIPMENT_TRACK, B(SS_DISPATCHED), DOC_TO_SAME, track_fields, DOC_ASIDE},
     [SA_DELIVER] = {"deliver", P_SHIPMENT_DELIVER, B(SS_DISPATCHED), SS_DELIVERED, deliver_fields,
                     0},
     [SA_SHORT_CLOSE] = {"short-close", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED), SS_CANCELLED,

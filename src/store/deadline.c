@@ -330,3 +330,27 @@ int store_deadline_explainers(struct db *db, struct osb_err *e, unsigned bits, c
     }
     return 0;
 }
+
+json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rule, int64_t now,
+                               int tz_min)
+{
+    int r = rule_index(rule, e);
+    if (r < 0)
+        return NULL;
+    char today[11];
+    date_format(ts_to_date(now, tz_min), today);
+    /* The lookback starts now: only the documents still waiting are wanted, and every rule's
+       query reads those whatever their start. */
+    json_t *p = json_array();
+    for (const char *a = rules[r].params; *a; a++)
+        json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now) : json_string(today));
+    struct sb sql = SB_INIT;
+    sb_addf(&sql,
+            "SELECT cand.document AS document, cand.start_at AS start_at,"
+            " cand.start_date AS start_date FROM (%s) cand WHERE cand.done_at IS NULL",
+            rules[r].sql);
+    json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
+    sb_free(&sql);
+    json_decref(p);
+    return rows;
+}

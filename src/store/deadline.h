@@ -49,4 +49,10 @@ int store_deadline_owner(struct db *db, struct osb_err *e, const char *rule, con
 int store_deadline_explainers(struct db *db, struct osb_err *e, unsigned bits, const char *doc,
                               int64_t ref, json_t *out);
 
+/* The documents still waiting in rule (its code) at now, whether or not their deadline passed
+   or their entry exists: rows document, start_at or start_date (for the work queue's
+   deadline, flow/deadlines.c deadlines_waiting). A new array; NULL with e set. */
+json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rule, int64_t now,
+                               int tz_min);
+
 #endif

@@ -108,3 +108,31 @@ int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash
                ? -1
                : 0;
 }
+
+int store_sessions_end(struct db *db, struct osb_err *e, const char *username, int64_t *n)
+{
+    int rc = db_exec(db, e, "DELETE FROM sessions WHERE username = ?", "s", username);
+    *n = rc < 0 ? 0 : rc;
+    return rc < 0 ? -1 : 0;
+}
+
+int store_user_set_password(struct db *db, struct osb_err *e, const char *username,
+                            const char *expected, const char *hash, int64_t now)
+{
+    int rc = db_exec(db, e,
+                     "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ?"
+                     " WHERE username = ? AND password_hash = ?",
+                     "siss", hash, now, username, expected);
+    return rc < 0 ? -1 : rc > 0;
+}
+
+int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away)
+{
+    int64_t n = 0;
+    int rc = db_int(db, e, &n,
+                    "SELECT count(*) FROM users WHERE username = ? AND active = 1"
+                    " AND trim(out_of_office) IN ('true', '1')",
+                    "s", username);
+    *away = rc == 1 && n > 0;
+    return rc < 0 ? -1 : 0;
+}

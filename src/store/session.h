@@ -44,4 +44,14 @@ int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
 int store_session_delete(struct db *db, struct osb_err *e, const char *token_hash);
 int store_session_touch(struct db *db, struct osb_err *e, const char *token_hash, int64_t at);
 
+/* Ends every session of username (api.md §4 sessions): 0 with *n the number ended, -1. */
+int store_sessions_end(struct db *db, struct osb_err *e, const char *username, int64_t *n);
+/* Sets the password hash of username when it is still expected (the hash the change was
+   checked against): 1 set, 0 changed meanwhile, -1 error. */
+int store_user_set_password(struct db *db, struct osb_err *e, const char *username,
+                            const char *expected, const char *hash, int64_t now);
+
+/* Is username out of office (users.out_of_office true, api.md §5.3)? 0 with *away, -1. */
+int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away);
+
 #endif
