@@ -61,6 +61,11 @@ struct route {
 const struct route *router_match(const char *method, const char *path, struct req *r,
                                  bool *path_known);
 
+/* The methods of the routes matching path, for a 405's Allow ("GET, PATCH, HEAD"); HEAD
+   wherever GET is. */
+struct sb;
+void router_allowed_methods(const char *path, struct sb *out);
+
 /* Runs the matched route: auth, transaction, idempotency, handler, commit/rollback. */
 void router_run(const struct route *rt, struct req *r);
 

@@ -171,6 +171,27 @@ const struct route *router_match(const char *method, const char *path, struct re
     return NULL;
 }
 
+void router_allowed_methods(const char *path, struct sb *out)
+{
+    bool get = false;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const struct route *rt = &routes[i];
+        if ((rt->flags & R_TEST) && !g_server->test_clock)
+            continue;
+        struct req probe = {0};
+        if (!match(rt->pattern, path, &probe))
+            continue;
+        for (int k = 0; k < probe.nparams; k++)
+            free(probe.params[k]);
+        if (strstr(sb_str(out), rt->method)) /* a method is listed once */
+            continue;
+        sb_addf(out, "%s%s", out->len ? ", " : "", rt->method);
+        get = get || strcmp(rt->method, "GET") == 0;
+    }
+    if (get)
+        sb_add(out, ", HEAD");
+}
+
 /* ---- idempotency ------------------------------------------------------------------------ */
 
 static void request_hash(struct req *r, char out[65])

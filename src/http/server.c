@@ -63,6 +63,7 @@ struct conn_state {
     const struct route *rt;
     struct req r;
     bool path_known;
+    bool head; /* a HEAD request, run as its GET */
 };
 
 /* OSB_COUNT_SQL=1 in the server's environment: every API answer says in X-OSB-Statements how
@@ -71,9 +72,30 @@ struct conn_state {
 static bool count_sql;
 static _Thread_local long long req_statements = -1;
 
-static void add_common_headers(struct MHD_Response *resp)
+/* What every answer says about how a browser may use it (docs/operations.md "Security"): no
+   MIME sniffing, no framing by another site, no referrer sent on, no device features. The web
+   UI's own pages get a content security policy that allows scripts, styles and connections
+   from this server only (web/index.html has no inline script or style); API answers allow
+   nothing at all. */
+static void add_security_headers(struct MHD_Response *resp, bool page)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Permissions-Policy",
+                            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                            "interest-cohort=()");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            page ? "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                   "img-src 'self' data: blob:; font-src 'self'; "
+                                   "connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                                   "form-action 'self'; frame-ancestors 'none'"
+                                 : "default-src 'none'; frame-ancestors 'none'");
+}
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+    add_security_headers(resp, false);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (req_statements >= 0) {
         char n[24];
@@ -82,27 +104,45 @@ static void add_common_headers(struct MHD_Response *resp)
     }
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body)
+/* A JSON answer; allow (not NULL) is the Allow header of a 405. A 401 names the scheme it
+   wants (RFC 9110 §11.6.1). */
+static enum MHD_Result send_json_allow(struct MHD_Connection *conn, int status, json_t *body,
+                                       const char *allow)
 {
     char *txt = json_dumps(body, JSON_COMPACT);
     size_t len = strlen(txt);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     add_common_headers(resp);
+    if (status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"osb\"");
+    if (allow)
+        MHD_add_response_header(resp, "Allow", allow);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code, const char *fmt,
-                                  const char *arg)
+static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body)
+{
+    return send_json_allow(conn, status, body, NULL);
+}
+
+static enum MHD_Result send_error_allow(struct MHD_Connection *conn, enum err_code code,
+                                        const char *allow, const char *fmt, const char *arg)
 {
     struct osb_err e = OSB_ERR_INIT;
     err_set(&e, code, fmt, arg);
     json_t *env = err_envelope(&e);
-    enum MHD_Result r = send_json(conn, err_http_status(code), env);
+    enum MHD_Result r = send_json_allow(conn, err_http_status(code), env, allow);
     json_decref(env);
     return r;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, enum err_code code, const char *fmt,
+                                  const char *arg)
+{
+    return send_error_allow(conn, code, NULL, fmt, arg);
 }
 
 /* ---- static files ----------------------------------------------------------------------- */
@@ -162,7 +202,7 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, const char *url
     }
     struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
     MHD_add_response_header(resp, "Content-Type", mime_of(p.buf));
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    add_security_headers(resp, true);
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
     sb_free(&p);
     enum MHD_Result r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
@@ -209,6 +249,16 @@ static bool download_name(const struct req *r, char *out, size_t n)
                    word ? last : "", has_ext ? "" : ext) == 0;
 }
 
+/* application/json, with parameters ("; charset=utf-8") or not, in any case. */
+static bool is_json_type(const char *ct)
+{
+    static const char json[] = "application/json";
+    if (!ct || strncasecmp(ct, json, sizeof json - 1) != 0)
+        return false;
+    char next = ct[sizeof json - 1];
+    return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
 {
     struct req *r = &cs->r;
@@ -216,8 +266,15 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
                           (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
     if (!cs->rt) {
-        if (cs->path_known)
-            return send_error(conn, ERR_NOT_FOUND, "%s is not allowed on this path", r->method);
+        if (cs->path_known) {
+            struct sb allow = SB_INIT;
+            router_allowed_methods(r->path, &allow);
+            enum MHD_Result sent = send_error_allow(conn, ERR_METHOD_NOT_ALLOWED, sb_str(&allow),
+                                                    "%s is not allowed on this path",
+                                                    cs->head ? "HEAD" : r->method);
+            sb_free(&allow);
+            return sent;
+        }
         return send_error(conn, ERR_NOT_FOUND, "no such API path: %s", r->path);
     }
     if (cs->bad_if_match) {
@@ -244,6 +301,11 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         if (!json_is_object(r->json))
             return send_error(conn, ERR_BAD_REQUEST, "the body must be a JSON object", NULL);
     }
+    /* A JSON endpoint takes JSON only: a form or text/plain body (what another site's page can
+       send without asking) is refused before anything reads it. */
+    if (r->body_len && !(cs->rt->flags & R_RAW) && !is_json_type(r->content_type))
+        return send_error(conn, ERR_UNSUPPORTED_MEDIA_TYPE,
+                          "send the body as application/json (Content-Type)", NULL);
     if ((cs->rt->flags & R_RAW) && r->content_type && strncmp(r->content_type, "text/csv", 8) != 0)
         return send_error(conn, ERR_BAD_REQUEST, "send the file as text/csv", NULL);
     r->ctx.db = server_db(&e);
@@ -284,8 +346,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
 {
-    (void)cls, (void)version;
+    (void)cls;
     static const char api[] = "/api/v1";
+    /* HTTP/1.1 requires Host (RFC 9112 §3.2): a request without it is refused before anything
+       else, its body unread. */
+    if (*con_cls == NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+        !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+        return send_error(conn, ERR_BAD_REQUEST, "an HTTP/1.1 request needs a Host header", NULL);
     bool is_api = strncmp(url, api, sizeof api - 1) == 0 &&
                   (url[sizeof api - 1] == '/' || url[sizeof api - 1] == '\0');
     /* The OpenAPI 3 description of the route table is a file of the web UI's folder
@@ -302,7 +369,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
         if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-            return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
+            return send_error_allow(conn, ERR_METHOD_NOT_ALLOWED, "GET, HEAD",
+                                    "%s is not allowed on the web UI's files", method);
         return serve_static(conn, is_openapi ? "/openapi.json" : url);
     }
     req_statements = -1; /* set again by a request that reaches the router */
@@ -312,16 +380,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = cs;
         struct req *r = &cs->r;
         r->conn = conn;
-        r->method = method;
+        /* HEAD runs the GET route; the server sends its headers without the body. */
+        cs->head = strcmp(method, "HEAD") == 0;
+        r->method = cs->head ? "GET" : method;
         r->path = url + sizeof api - 1;
         if (!*r->path)
             r->path = "/";
-        cs->rt = router_match(method, r->path, r, &cs->path_known);
+        cs->rt = router_match(r->method, r->path, r, &cs->path_known);
         cs->limit =
             (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit : g_server->body_limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > cs->limit)
+        if (cl && strtoull(cl, NULL, 10) > cs->limit) {
+            /* Answered now, before the body is read (and without a 100 Continue to a client
+               that sent Expect: 100-continue). */
             cs->too_large = true;
+            return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
+                              (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+        }
         r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
         if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
