@@ -283,13 +283,13 @@ json_t *deadlines_waiting(struct ctx *c, struct osb_err *e)
                 ts_t was = json_integer_value(json_object_get(have, "deadline"));
                 bool ahead = deadline > c->now, was_ahead = was > c->now;
                 /* the first deadline still ahead, else the last one passed */
-                bool better = ahead ? (!was_ahead || deadline < was) : (!was_ahead && deadline > was);
+                bool better =
+                    ahead ? (!was_ahead || deadline < was) : (!was_ahead && deadline > was);
                 if (!better)
                     continue;
             }
-            json_object_set_new(out, doc,
-                                json_pack("{ss sI}", "rule", rr->rule, "deadline",
-                                          (json_int_t)deadline));
+            json_object_set_new(
+                out, doc, json_pack("{ss sI}", "rule", rr->rule, "deadline", (json_int_t)deadline));
         }
         json_decref(rows);
     }

@@ -518,8 +518,8 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
        of the user. */
     if (d == &rd_user) {
         json_t *nr = json_object_get(clean, "role"), *na = json_object_get(clean, "active");
-        const char *why = json_object_get(clean, "password_hash") ? "password_change"
-                          : na && json_is_false(na)                ? "deactivation"
+        const char *why = json_object_get(clean, "password_hash")               ? "password_change"
+                          : na && json_is_false(na)                             ? "deactivation"
                           : nr && !json_equal(nr, json_object_get(old, "role")) ? "role_change"
                                                                                 : NULL;
         int64_t ended;

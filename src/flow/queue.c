@@ -7,8 +7,9 @@
  * inside the caller's data scope (store/queue.c, one query per kind); each one loaded through
  * its kind (scope again) and kept when its allowed_actions — the same who() the gate asks —
  * hold an action that is not DOC_ASIDE (and, for a secretary, not one they could only sign
- * for their principal, unless the principal is out of office). Deadlines come from the deadline rules
- * (deadlines_waiting): the rule timing the step the document waits for, and when it runs out.
+ * for their principal, unless the principal is out of office). Deadlines come from the
+ * deadline rules (deadlines_waiting): the rule timing the step the document waits for, and
+ * when it runs out.
  *
  * A new document kind joins the queue with one line in kinds[] (its flow file exports
  * <object>_doc_kind) and one row in store/queue.c.
@@ -126,8 +127,7 @@ static int kind_items(struct ctx *c, const struct doc_kind *k, enum role princip
                                   jstr(row, "number"), "state", doc_state_str(t, k->state(doc)),
                                   "customer", cust ? cust : json_null());
             json_object_set(o, "allowed_actions", allowed);
-            (*items)[(*n)++] =
-                (struct item){json_integer_value(json_object_get(row, "since")), o};
+            (*items)[(*n)++] = (struct item){json_integer_value(json_object_get(row, "since")), o};
         }
         json_decref(allowed);
         k->free(doc);
@@ -170,10 +170,10 @@ int queue_mine(struct ctx *c, json_t **out, struct osb_err *e)
             json_t *o = items[i].obj;
             json_t *dl = open ? json_object_get(open, jstr(o, "number")) : NULL;
             json_object_set_new(o, "waiting_since", flow_json_ts(c, items[i].since));
-            json_object_set_new(o, "deadline",
-                                dl ? flow_json_ts(c, json_integer_value(
-                                                         json_object_get(dl, "deadline")))
-                                   : json_null());
+            json_object_set_new(
+                o, "deadline",
+                dl ? flow_json_ts(c, json_integer_value(json_object_get(dl, "deadline")))
+                   : json_null());
             json_object_set_new(o, "rule", flow_json_str(dl ? jstr(dl, "rule") : NULL));
             json_array_append(arr, o);
         }

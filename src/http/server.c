@@ -269,9 +269,9 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         if (cs->path_known) {
             struct sb allow = SB_INIT;
             router_allowed_methods(r->path, &allow);
-            enum MHD_Result sent = send_error_allow(conn, ERR_METHOD_NOT_ALLOWED, sb_str(&allow),
-                                                    "%s is not allowed on this path",
-                                                    cs->head ? "HEAD" : r->method);
+            enum MHD_Result sent =
+                send_error_allow(conn, ERR_METHOD_NOT_ALLOWED, sb_str(&allow),
+                                 "%s is not allowed on this path", cs->head ? "HEAD" : r->method);
             sb_free(&allow);
             return sent;
         }

@@ -1,8 +1,8 @@
 /*
  * session.c (http) — POST /login, POST /logout, GET /me.
  */
-#include "flow/queue.h"
 #include "flow/session.h"
+#include "flow/queue.h"
 #include "http/handlers.h"
 
 #include <stdlib.h>

@@ -229,6 +229,23 @@ function linesTable(o, pNames) {
   return el;
 }
 
+/** Whom the order waits for (its waiting_for roles), by person where the order names one. */
+function waitingLine(o, cust, markets) {
+  const roles = o.waiting_for || [];
+  if (!roles.length) return h('div', { class: 'waiting muted', id: 'order-waiting' }, t('ord.waiting_none'));
+  const supervisor = (markets.find((m) => m.code === o.market) || {}).slt_supervisor;
+  const person = {
+    kam: o.kam, mm: o.mm, um: o.um, csr: o.csr || (cust && cust.csr), warehouse: o.scr,
+  };
+  const who = new Set(roles.map((r) => {
+    // Of the two SLT roles only the member supervising the customer's market approves.
+    if ((r === 'sales_director' || r === 'deputy_director') && supervisor) return `${t('f.slt_supervisor')} ${supervisor}`;
+    return person[r] ? `${tEnum('role', r)} ${person[r]}` : tEnum('role', r);
+  }));
+  return h('div', { class: 'waiting', id: 'order-waiting', dataset: { roles: roles.join(',') } },
+    t('ord.waiting_for', { who: [...who].join('、') }));
+}
+
 export async function orderDetailPage(ctx) {
   const number = ctx.params.number;
   const [o, markets, products] = await Promise.all([
@@ -254,7 +271,8 @@ export async function orderDetailPage(ctx) {
         stateBadge('order', o.state, 'order-state'),
         h('a', { href: `/customers/${enc(o.customer)}` }, cust ? `${cust.name} (${o.customer})` : o.customer),
         h('span', null, [mName || o.market, o.region].filter(Boolean).join(' / ')),
-        'total_fen' in o ? h('strong', { class: 'money header-total' }, formatFen(o.total_fen)) : null)),
+        'total_fen' in o ? h('strong', { class: 'money header-total' }, formatFen(o.total_fen)) : null),
+      waitingLine(o, cust, markets)),
     h('div', { class: 'page-actions' },
       o.delivery_note ? fileButton(t('ord.delivery_note_pdf'), `/delivery-notes/${enc(o.delivery_note)}.pdf`, { id: 'dn-pdf' }) : null));
 

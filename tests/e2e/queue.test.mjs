@@ -1,0 +1,80 @@
+// queue.test.mjs — the work queue on every role's home page (GET /me/queue): the rows are the
+// API's items, oldest first; a row opens its document; the order page says whom it waits for.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+
+const T = { timeout: 120_000 };
+
+async function withPage(fn) {
+  const b = await launch();
+  try {
+    await fn(b.page);
+    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
+    assert.deepEqual(errors, [], 'the page logged script errors');
+  } finally {
+    await b.close();
+  }
+}
+
+async function apiPost(token, path, body) {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body || {}),
+  });
+  const json = await res.json().catch(() => null);
+  assert.ok(res.ok, `POST ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A new order of GZ01 taken to submitted; returns its number. */
+async function submittedOrder() {
+  const kam = await apiToken('kam_GZ');
+  const o = await apiPost(kam, '/orders', { customer: 'GZ01', lines: [{ sku: 'M-IF1-900', qty: 12 }] });
+  await apiPost(kam, `/orders/${o.number}/verify`);
+  await apiPost(await apiToken('mm_S'), `/orders/${o.number}/approve-market`);
+  return o.number;
+}
+
+const queueKeys = (page) => page.$$eval('#work-queue tbody tr[data-key]', (trs) => trs.map((tr) => tr.dataset.key));
+
+test('the CSR finds a submitted order in its queue and opens it; the order says whom it waits for', T, async () => {
+  const n = await submittedOrder();
+  const token = await apiToken('csr_a');
+  const api = await apiGet(token, '/me/queue');
+  assert.equal(api.status, 200);
+  const expected = api.body.items.map((i) => `${i.type}/${i.number}`);
+  assert.ok(expected.includes(`orders/${n}`), 'the API queue has the order');
+  await withPage(async (page) => {
+    await login(page, 'csr_a');
+    await page.waitForSelector('#work-queue');
+    assert.deepEqual(await queueKeys(page), expected, 'the page shows the API queue in its order');
+    const row = page.locator(`#work-queue tr[data-key="orders/${n}"]`);
+    assert.match(await row.textContent(), /订单/);
+    assert.match(await row.textContent(), /已提交/);
+    await page.screenshot({ path: join(resultsDir(), 'queue-home-csr.png'), fullPage: true });
+    await row.locator('a').click();
+    await page.waitForSelector('#order-waiting');
+    assert.match(page.url(), new RegExp(`/orders/${n}$`));
+    const waiting = await page.locator('#order-waiting').textContent();
+    assert.match(waiting, /等待：/);
+    assert.match(waiting, /客户服务代表/);
+  });
+});
+
+test('every role\'s home page shows its queue, as many rows as the API has', T, async () => {
+  for (const user of ['gm', 'deputy', 'director', 'kam_GZ', 'mm_S', 'warehouse', 'finance', 'ssg_leader', 'service']) {
+    const api = await apiGet(await apiToken(user), '/me/queue');
+    assert.equal(api.status, 200, `queue of ${user}`);
+    await withPage(async (page) => {
+      await login(page, user);
+      await page.waitForSelector('#work-queue');
+      const keys = await queueKeys(page);
+      assert.deepEqual(keys, api.body.items.map((i) => `${i.type}/${i.number}`), `home of ${user}`);
+      if (!keys.length) assert.match(await page.locator('#work-queue').textContent(), /没有等待您处理的单据/);
+    });
+  }
+});
