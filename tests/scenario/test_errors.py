@@ -144,8 +144,8 @@ def test_404_unknown_path_and_object(t):
         t.expect_error(t.get(path), 404, "not_found")
     t.expect_error(t.patch("/customers/NOPE", {"name": "x"}), 404, "not_found")
     t.expect_error(t.patch("/quotas/999999", {"qty": 1}), 404, "not_found")
-    # a method the path does not have
-    t.expect_error(t.request("DELETE", "/customers/GZ01"), 404, "not_found")
+    # a method the path does not have: 405 with Allow (issue #15 item 10; test_queue_http.py)
+    t.expect_error(t.request("DELETE", "/customers/GZ01"), 405, "method_not_allowed")
 
 
 def test_404_customer_outside_kam_scope(t):
