@@ -90,7 +90,7 @@ static int kind_items(struct ctx *c, const struct doc_kind *k, enum role princip
         return 0;
     const char *names[DOC_MAX_STATES + 1];
     size_t ns = 0;
-    for (int s = 0; t->states[s] && s < DOC_MAX_STATES; s++)
+    for (int s = 0; s < DOC_MAX_STATES && t->states[s]; s++)
         if (states & DOC_BIT(s))
             names[ns++] = t->states[s];
     names[ns] = NULL;
