@@ -391,11 +391,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit : g_server->body_limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > cs->limit) {
-            /* Answered now, before the body is read (and without a 100 Continue to a client
-               that sent Expect: 100-continue). */
             cs->too_large = true;
-            return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
-                              (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+            /* A client that waits for 100 Continue gets the 413 instead, before it sends a byte
+               of the body. One that sends the body at once has it discarded as it comes (never
+               kept) and gets the 413 at its end: answering earlier would close the connection
+               under its upload, and it would see a reset instead of the answer. */
+            const char *ex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+            if (ex && strcasecmp(ex, "100-continue") == 0)
+                return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
+                                  (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
         }
         r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
