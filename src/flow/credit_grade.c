@@ -62,8 +62,9 @@ int credit_grade_get(struct ctx *c, const char *month, json_t **out, struct osb_
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        struct scope_customer sc = {jstr(r, "market"), jstr(r, "region"),     jstr(r, "kam"),
-                                    jstr(r, "rep"),    jstr(r, "kam_manager"), jstr(r, "supervisor")};
+        struct scope_customer sc = {jstr(r, "market"),      jstr(r, "region"),
+                                    jstr(r, "kam"),         jstr(r, "rep"),
+                                    jstr(r, "kam_manager"), jstr(r, "supervisor")};
         if (!scope_sees_customer(&su, &sc))
             continue;
         json_t *it = json_pack(
@@ -71,9 +72,9 @@ int credit_grade_get(struct ctx *c, const char *month, json_t **out, struct osb_
             jstr(r, "name"), "market", jstr(r, "market"), "dpl_days",
             (json_int_t)jint(r, "dpl_days"), "max_overdue_days",
             (json_int_t)jint(r, "max_overdue_days"), "has_invoices",
-            json_boolean(jint(r, "has_invoices") != 0), "computed_grade",
-            jstr(r, "computed_grade"), "override_grade", flow_json_str(jstr(r, "override_grade")),
-            "override_reason", flow_json_str(jstr(r, "override_reason")), "override_by",
+            json_boolean(jint(r, "has_invoices") != 0), "computed_grade", jstr(r, "computed_grade"),
+            "override_grade", flow_json_str(jstr(r, "override_grade")), "override_reason",
+            flow_json_str(jstr(r, "override_reason")), "override_by",
             flow_json_str(jstr(r, "override_by")), "previous_grade", jstr(r, "previous_grade"),
             "grade", jstr(r, "grade"), "credit_hold", jint(r, "credit_hold") != 0);
         json_array_append_new(items, it);
@@ -88,13 +89,13 @@ int credit_grade_get(struct ctx *c, const char *month, json_t **out, struct osb_
             json_array_append_new(acts, json_string("publish"));
         }
     }
-    *out = json_pack("{ss so so sb so so so so so}", "month", month, "as_of",
-                     flow_json_str(head ? jstr(head, "as_of") : NULL), "items", items,
-                     "published", published, "computed", json_boolean(head != NULL),
-                     "computed_at", flow_json_ts(c, head ? jint(head, "computed_at") : 0),
-                     "published_at", flow_json_ts(c, head ? jint(head, "published_at") : 0),
-                     "published_by", flow_json_str(head ? jstr(head, "published_by") : NULL),
-                     "allowed_actions", acts);
+    *out =
+        json_pack("{ss so so sb so so so so so}", "month", month, "as_of",
+                  flow_json_str(head ? jstr(head, "as_of") : NULL), "items", items, "published",
+                  published, "computed", json_boolean(head != NULL), "computed_at",
+                  flow_json_ts(c, head ? jint(head, "computed_at") : 0), "published_at",
+                  flow_json_ts(c, head ? jint(head, "published_at") : 0), "published_by",
+                  flow_json_str(head ? jstr(head, "published_by") : NULL), "allowed_actions", acts);
     json_decref(head);
     return 0;
 }
@@ -301,12 +302,11 @@ static int override(struct ctx *c, const char *month, json_t *body, struct osb_e
         rc = err_invalid(e, "customer", "unknown_reference", "the list of %s has no customer '%s'",
                          month, cust);
     } else {
-        json_t *b = json_pack("{so}", "override_grade",
-                              flow_json_str(jstr(row, "override_grade")));
-        json_t *a = json_pack("{ss ss ss}", "customer", cust, "override_grade", grade, "reason",
-                              reason);
-        rc = store_grade_override(c->db, e, month, cust, grade, reason, c->user.username,
-                                  c->now) < 0 ||
+        json_t *b = json_pack("{so}", "override_grade", flow_json_str(jstr(row, "override_grade")));
+        json_t *a =
+            json_pack("{ss ss ss}", "customer", cust, "override_grade", grade, "reason", reason);
+        rc = store_grade_override(c->db, e, month, cust, grade, reason, c->user.username, c->now) <
+                         0 ||
                      flow_audit(c, e, "override", "credit_grade_list", month, b, a) < 0
                  ? -1
                  : 0;

@@ -159,8 +159,8 @@ static bool line_visible(const struct ctx *c, const struct credit_line *l)
     return scope_sees(c, &l->cu);
 }
 
-static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
-               struct osb_err *e)
+static int kind_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
+                    struct osb_err *e)
 {
     const struct rdoc *d = p;
     struct osb_err first = OSB_ERR_INIT;
@@ -208,8 +208,8 @@ static bool has_reason(json_t *cc, const char *reason)
     json_t *rs = json_object_get(cc, "reasons");
     size_t i;
     json_t *it;
-    json_array_foreach(rs, i, it) if (json_is_string(it) && is(json_string_value(it), reason))
-        return true;
+    json_array_foreach(rs, i,
+                       it) if (json_is_string(it) && is(json_string_value(it), reason)) return true;
     return false;
 }
 
@@ -228,9 +228,8 @@ static int what_if(struct ctx *c, const char *customer, date_t review_date, int6
     date_to_ymd(review_date, &y, &m, &dd);
     int idx = y * 12 + (m - 1) - 3;
     date_t from = date_from_ymd(idx / 12, idx % 12 + 1, 1), to = date_from_ymd(y, m, 1);
-    json_t *checks =
-        store_cmr_past_checks(c->db, e, customer, date_start_ts(from, c->cfg->tz_min),
-                              date_start_ts(to, c->cfg->tz_min));
+    json_t *checks = store_cmr_past_checks(c->db, e, customer, date_start_ts(from, c->cfg->tz_min),
+                                           date_start_ts(to, c->cfg->tz_min));
     if (!checks)
         return -1;
     size_t n = json_array_size(checks);
@@ -316,8 +315,8 @@ static int a_review(struct doc_act *x, struct osb_err *e)
     l->adjustment_reason = reason && *reason ? strdup(reason) : NULL;
     l->adjustment_fen = a;
     l->proposed_limit_fen = proposed;
-    l->needs_gm = cmr_needs_gm(proposed, l->has_formula, l->formula_limit_fen,
-                               l->current_limit_fen);
+    l->needs_gm =
+        cmr_needs_gm(proposed, l->has_formula, l->formula_limit_fen, l->current_limit_fen);
     date_t rd;
     if (!date_parse(d->r.review_date, &rd))
         rd = flow_today(x->c);
@@ -434,15 +433,14 @@ static int a_reject(struct doc_act *x, struct osb_err *e)
     json_object_set_new(x->audit_after, "customer", json_string(l->customer));
     json_object_set_new(x->audit_after, "line_state", json_string(l->state));
     return notify(x->c, e, "credit_review_rejected", l->cu.kam[0] ? l->cu.kam : l->cu.supervisor,
-                  d->r.number, NULL, "信用额评审%s：%s的新信用额被驳回", d->r.number,
-                  l->customer);
+                  d->r.number, NULL, "信用额评审%s：%s的新信用额被驳回", d->r.number, l->customer);
 }
 
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct rdoc *d = x->doc;
-    return store_credit_review_save(x->c->db, e, &d->r,
-                                    doc_state_str(&credit_review_doc, x->to), x->c->now);
+    return store_credit_review_save(x->c->db, e, &d->r, doc_state_str(&credit_review_doc, x->to),
+                                    x->c->now);
 }
 
 static int event(struct doc_act *x, struct osb_err *e)
@@ -579,7 +577,7 @@ static const struct doc_kind kind = {
     .free = rfree,
     .state = rstate,
     .version = rversion,
-    .who = who,
+    .who = kind_who,
     .run = run,
     .save = save,
     .event = event,
@@ -706,8 +704,7 @@ static int build_line(struct ctx *c, json_t *fact, date_t rd, int line_no, struc
     l->flags = json_array();
     if (t.insufficient_history)
         json_array_append_new(l->flags, json_string("insufficient_history"));
-    return what_if(c, l->customer, rd, l->proposed_limit_fen, l->current_limit_fen, &l->what_if,
-                   e);
+    return what_if(c, l->customer, rd, l->proposed_limit_fen, l->current_limit_fen, &l->what_if, e);
 }
 
 /* Closes an open review of the quarter whose lines are all still proposed (api.md §5.9);
@@ -778,8 +775,7 @@ static int make_review(struct ctx *c, const char *quarter, date_t first_day, jso
         date_format(rd, r.review_date);
         r.created_at = c->now;
         str_field(r.created_by, sizeof r.created_by, by, "created_by");
-        rc = flow_docno(c, e, "XY", r.number) < 0 ||
-                     store_credit_review_insert(c->db, e, &r) < 0 ||
+        rc = flow_docno(c, e, "XY", r.number) < 0 || store_credit_review_insert(c->db, e, &r) < 0 ||
                      flow_doc_event(c, e, "credit_review_events", "review", r.number, "create",
                                     NULL, "open", NULL) < 0
                  ? -1
@@ -798,8 +794,8 @@ static int make_review(struct ctx *c, const char *quarter, date_t first_day, jso
     if (rc == 0 && !mms)
         rc = -1;
     for (size_t k = 0; rc == 0 && k < json_array_size(mms); k++)
-        rc = notify(c, e, "credit_review_open", json_string_value(json_array_get(mms, k)),
-                    r.number, NULL, "信用额评审%s已生成，请审核您市场的客户信用额", r.number);
+        rc = notify(c, e, "credit_review_open", json_string_value(json_array_get(mms, k)), r.number,
+                    NULL, "信用额评审%s已生成，请审核您市场的客户信用额", r.number);
     json_decref(mms);
     store_credit_review_release(&r);
     return rc;
@@ -840,8 +836,8 @@ int credit_review_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
         if (json_array_size(cs))
             return err_invalid(e, "customers", "not_allowed",
                                "a quarterly review covers every active customer");
-        if (supersede(c, quarter, e) < 0 || make_review(c, quarter, first, NULL,
-                                                        c->user.username, number, e) < 0)
+        if (supersede(c, quarter, e) < 0 ||
+            make_review(c, quarter, first, NULL, c->user.username, number, e) < 0)
             return -1;
     } else {
         if (json_array_size(cs) == 0)
@@ -910,8 +906,7 @@ static int close_if_done(struct ctx *c, const char *number, struct osb_err *e)
     int rc = store_credit_review_load(c->db, e, number, &r);
     if (rc == 1 && is(r.state, "open") && review_state_after(&r) == CRS_CLOSED) {
         json_t *b = json_pack("{ss sI}", "state", "open", "version", (json_int_t)r.version);
-        json_t *a =
-            json_pack("{ss sI}", "state", "closed", "version", (json_int_t)r.version + 1);
+        json_t *a = json_pack("{ss sI}", "state", "closed", "version", (json_int_t)r.version + 1);
         rc = store_credit_review_save(c->db, e, &r, "closed", c->now) < 0 ||
                      flow_audit(c, e, "close", "credit_review", number, b, a) < 0
                  ? -1

@@ -19,9 +19,9 @@ int h_credit_review_list(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"state", "quarter", "customer", "q",
                                           "limit", "cursor",  NULL};
-    struct credit_review_query q = {req_query(r, "state"), req_query(r, "quarter"),
+    struct credit_review_query q = {req_query(r, "state"),    req_query(r, "quarter"),
                                     req_query(r, "customer"), req_query(r, "cursor"),
-                                    req_query(r, "q"), 50};
+                                    req_query(r, "q"),        50};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         credit_review_list(&r->ctx, &q, &out, e) < 0)

@@ -92,8 +92,7 @@ bool cmr_formula(const struct cmr_facts *f, struct cmr_terms *t)
     return true;
 }
 
-bool cmr_needs_gm(int64_t proposed_fen, bool has_formula, int64_t formula_fen,
-                  int64_t current_fen)
+bool cmr_needs_gm(int64_t proposed_fen, bool has_formula, int64_t formula_fen, int64_t current_fen)
 {
     /* proposed > formula × 1.3 ⇔ 10 × proposed > 13 × formula, in 128 bits. */
     if (has_formula && (__int128)proposed_fen * 10 > (__int128)formula_fen * 13)
@@ -198,8 +197,8 @@ bool cmr_what_if(const struct cc_input *orders, size_t n, int64_t limit_fen,
 
 /* ---- the credit review document ---------------------------------------------------------- */
 
-static const char *const line_states[] = {"proposed", "reviewed", "approved", "rejected",
-                                          "effective", NULL};
+static const char *const line_states[] = {"proposed", "reviewed",  "approved",
+                                          "rejected", "effective", NULL};
 
 const char *cmr_line_state_str(enum credit_line_state s)
 {
@@ -228,8 +227,8 @@ static const struct doc_action actions[] = {
                      approve_fields, DOC_PROXY},
     [CRA_REJECT] = {"reject", P_CREDIT_REVIEW_APPROVE, DOC_BIT(CRS_OPEN), DOC_TO_DECIDED,
                     reject_fields, DOC_PROXY},
-    [CRA_REVIEW] = {"review", P_CREDIT_REVIEW_ADJUST, DOC_BIT(CRS_OPEN), DOC_TO_SAME,
-                    review_fields, 0},
+    [CRA_REVIEW] = {"review", P_CREDIT_REVIEW_ADJUST, DOC_BIT(CRS_OPEN), DOC_TO_SAME, review_fields,
+                    0},
 };
 
 const struct doc_type credit_review_doc = {"credit-reviews", "credit_review", states, actions,

@@ -18,32 +18,32 @@
 #include <stdint.h>
 
 /* numbering-and-rules.md §9 defaults (flows.md §11.2, §11.3). */
-#define CMR_CYCLE_DAYS 30               /* T = payment term + the order cycle */
-#define CMR_MIN_MONTHS 3                /* N below this: insufficient_history */
-#define CMR_WINDOW_MONTHS 12            /* the formula's window, and N's maximum */
-#define CMR_G_MIN_BP 8000               /* G clamp */
+#define CMR_CYCLE_DAYS 30    /* T = payment term + the order cycle */
+#define CMR_MIN_MONTHS 3     /* N below this: insufficient_history */
+#define CMR_WINDOW_MONTHS 12 /* the formula's window, and N's maximum */
+#define CMR_G_MIN_BP 8000    /* G clamp */
 #define CMR_G_MAX_BP 15000
-#define CMR_STEP_FEN INT64_C(100000)    /* formula rounded down to ¥1,000 */
+#define CMR_STEP_FEN INT64_C(100000)        /* formula rounded down to ¥1,000 */
 #define CMR_GM_FIXED_FEN INT64_C(100000000) /* a proposal of ¥1,000,000 or more needs the GM */
-#define CMR_GRADE_WINDOW_MONTHS 6       /* invoices due in the 6 months to the as-of date */
+#define CMR_GRADE_WINDOW_MONTHS 6           /* invoices due in the 6 months to the as-of date */
 
 /* ---- the formula (flows.md §11.2) ------------------------------------------------------ */
 
 struct cmr_facts {
     int64_t current_limit_fen;
-    int months_n;             /* cmr_months_n() */
-    int64_t net_sales_fen;    /* Σ invoices − Σ credit notes dated in the window */
+    int months_n;          /* cmr_months_n() */
+    int64_t net_sales_fen; /* Σ invoices − Σ credit notes dated in the window */
     int payment_term_days;
-    bool has_forecast;        /* an approved forecast for the coming quarter */
-    int64_t forecast_fen;     /* its value for the quarter (F = forecast / 3) */
-    char grade;               /* the customer's latest grade 'A'..'E' */
+    bool has_forecast;    /* an approved forecast for the coming quarter */
+    int64_t forecast_fen; /* its value for the quarter (F = forecast / 3) */
+    char grade;           /* the customer's latest grade 'A'..'E' */
 };
 
 struct cmr_terms {
     int months_n;
     int64_t s_avg_fen; /* ⌊net / N⌋, 0 when N = 0 or net < 0 */
     int t_days;
-    int64_t base_fen;  /* S_avg × T / 30, half up */
+    int64_t base_fen; /* S_avg × T / 30, half up */
     int g_bp, r_bp;
     bool insufficient_history; /* N < 3: no formula */
     int64_t formula_limit_fen; /* valid unless insufficient_history */
@@ -71,8 +71,7 @@ int cmr_r_bp(char grade);
 
 /* Does the proposal need the GM too (flows.md §11.1 rule 2)? More than the formula × 1.3
    (only when there is a formula), at least ¥1,000,000, or more than the current limit × 1.5. */
-bool cmr_needs_gm(int64_t proposed_fen, bool has_formula, int64_t formula_fen,
-                  int64_t current_fen);
+bool cmr_needs_gm(int64_t proposed_fen, bool has_formula, int64_t formula_fen, int64_t current_fen);
 
 /* "2030Q2" → the first day of that quarter; false when s is not YYYYQn. */
 bool cmr_quarter_parse(const char *s, date_t *first_day);
@@ -88,16 +87,16 @@ struct cmr_invoice {
 };
 
 /* DPL = ⌊Σ a × late / Σ a⌋, late = max(0, s − due), s = settled_on or as_of while open.
-   *has gets whether any invoice (a > 0) counted. False on overflow. */
+ *has gets whether any invoice (a > 0) counted. False on overflow. */
 bool cmr_dpl(const struct cmr_invoice *inv, size_t n, date_t as_of, int64_t *dpl, bool *has);
 
 struct cmr_grade_facts {
-    bool has_invoices;      /* an invoice due in the window */
+    bool has_invoices; /* an invoice due in the window */
     int64_t dpl_days;
     int64_t max_overdue_days;
-    bool incident_12m;      /* any credit incident in the 12 months to the as-of date */
-    bool severe_6m;         /* a bounced cheque, legal incident or overdue_90 in 6 months */
-    char previous;          /* the customer's grade now ('C' for a new customer) */
+    bool incident_12m; /* any credit incident in the 12 months to the as-of date */
+    bool severe_6m;    /* a bounced cheque, legal incident or overdue_90 in 6 months */
+    char previous;     /* the customer's grade now ('C' for a new customer) */
 };
 
 /* A if DPL ≤ 1, max overdue = 0 and no incident in 12 months; else B (≤ 5, ≤ 15); C (≤ 15,

@@ -153,9 +153,9 @@ int store_credit_review_insert(struct db *db, struct osb_err *e, const struct cr
     if (db_exec(db, e,
                 "INSERT INTO credit_reviews(number, quarter, adhoc, review_date, effective_from,"
                 " created_at, created_by, updated_at) VALUES(?,?,?,?,?,?,?,?)",
-                "ssbssisi", r->number, r->quarter[0] ? r->quarter : NULL, r->adhoc,
-                r->review_date, r->effective_from[0] ? r->effective_from : NULL, r->created_at,
-                r->created_by, r->created_at) < 0)
+                "ssbssisi", r->number, r->quarter[0] ? r->quarter : NULL, r->adhoc, r->review_date,
+                r->effective_from[0] ? r->effective_from : NULL, r->created_at, r->created_by,
+                r->created_at) < 0)
         return -1;
     for (size_t i = 0; i < r->nlines; i++) {
         const struct credit_line *l = &r->lines[i];
@@ -164,10 +164,13 @@ int store_credit_review_insert(struct db *db, struct osb_err *e, const struct cr
                     " current_limit_fen, months_n, s_avg_fen, t_days, g_bp, r_bp,"
                     " formula_limit_fen, adjustment_fen, proposed_limit_fen, needs_gm, state,"
                     " flags, what_if) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    "sdsididdd" "sii" "bsjj", r->number, l->line_no, l->customer,
-                    l->current_limit_fen, l->months_n, l->s_avg_fen, l->t_days, l->g_bp, l->r_bp,
-                    NULL, l->adjustment_fen, l->proposed_limit_fen, l->needs_gm, l->state,
-                    l->flags, l->what_if) < 0)
+                    "sdsididdd"
+                    "sii"
+                    "bsjj",
+                    r->number, l->line_no, l->customer, l->current_limit_fen, l->months_n,
+                    l->s_avg_fen, l->t_days, l->g_bp, l->r_bp, (const char *)NULL,
+                    l->adjustment_fen, l->proposed_limit_fen, l->needs_gm, l->state, l->flags,
+                    l->what_if) < 0)
             return -1;
         if (l->has_formula &&
             db_exec(db, e,
@@ -182,22 +185,21 @@ int store_credit_review_insert(struct db *db, struct osb_err *e, const struct cr
 static int save_line(struct db *db, struct osb_err *e, const char *number,
                      const struct credit_line *l)
 {
-    return db_exec(db, e,
-                   "UPDATE credit_review_lines SET adjustment_fen = ?, adjustment_reason = ?,"
-                   " proposed_limit_fen = ?, needs_gm = ?, state = ?, flags = ?, what_if = ?,"
-                   " reviewed_by = ?, reviewed_at = ?, slt_approved_by = ?,"
-                   " slt_on_behalf_of = ?, slt_approved_at = ?, gm_approved_by = ?,"
-                   " gm_approved_at = ?, rejected_by = ?, rejected_at = ?, reject_comment = ?,"
-                   " effective_on = ?, effective_at = ? WHERE review = ? AND line_no = ?",
-                   "isibsjjsissisisissisd", l->adjustment_fen, l->adjustment_reason,
-                   l->proposed_limit_fen, l->needs_gm, l->state, l->flags, l->what_if,
-                   l->reviewed_by[0] ? l->reviewed_by : NULL, l->reviewed_at,
-                   l->slt_approved_by[0] ? l->slt_approved_by : NULL,
-                   l->slt_on_behalf_of[0] ? l->slt_on_behalf_of : NULL, l->slt_approved_at,
-                   l->gm_approved_by[0] ? l->gm_approved_by : NULL, l->gm_approved_at,
-                   l->rejected_by[0] ? l->rejected_by : NULL, l->rejected_at, l->reject_comment,
-                   l->effective_on[0] ? l->effective_on : NULL, l->effective_at, number,
-                   l->line_no);
+    return db_exec(
+        db, e,
+        "UPDATE credit_review_lines SET adjustment_fen = ?, adjustment_reason = ?,"
+        " proposed_limit_fen = ?, needs_gm = ?, state = ?, flags = ?, what_if = ?,"
+        " reviewed_by = ?, reviewed_at = ?, slt_approved_by = ?,"
+        " slt_on_behalf_of = ?, slt_approved_at = ?, gm_approved_by = ?,"
+        " gm_approved_at = ?, rejected_by = ?, rejected_at = ?, reject_comment = ?,"
+        " effective_on = ?, effective_at = ? WHERE review = ? AND line_no = ?",
+        "isibsjjsissisisissisd", l->adjustment_fen, l->adjustment_reason, l->proposed_limit_fen,
+        l->needs_gm, l->state, l->flags, l->what_if, l->reviewed_by[0] ? l->reviewed_by : NULL,
+        l->reviewed_at, l->slt_approved_by[0] ? l->slt_approved_by : NULL,
+        l->slt_on_behalf_of[0] ? l->slt_on_behalf_of : NULL, l->slt_approved_at,
+        l->gm_approved_by[0] ? l->gm_approved_by : NULL, l->gm_approved_at,
+        l->rejected_by[0] ? l->rejected_by : NULL, l->rejected_at, l->reject_comment,
+        l->effective_on[0] ? l->effective_on : NULL, l->effective_at, number, l->line_no);
 }
 
 int store_credit_review_save(struct db *db, struct osb_err *e, struct credit_review *r,
@@ -225,8 +227,8 @@ int store_credit_review_save(struct db *db, struct osb_err *e, struct credit_rev
     return 0;
 }
 
-int store_credit_review_list(struct db *db, struct osb_err *e,
-                             const struct credit_review_filter *f, json_t **numbers, char **next)
+int store_credit_review_list(struct db *db, struct osb_err *e, const struct credit_review_filter *f,
+                             json_t **numbers, char **next)
 {
     json_t *p = json_array();
     struct sb sql = SB_INIT;
@@ -280,11 +282,10 @@ json_t *store_credit_review_open_of(struct db *db, struct osb_err *e, const char
     return out;
 }
 
-int store_credit_review_count_of(struct db *db, struct osb_err *e, const char *quarter,
-                                 int64_t *n)
+int store_credit_review_count_of(struct db *db, struct osb_err *e, const char *quarter, int64_t *n)
 {
-    return db_int(db, e, n, "SELECT count(*) FROM credit_reviews WHERE quarter = ?", "s",
-                  quarter) < 0
+    return db_int(db, e, n, "SELECT count(*) FROM credit_reviews WHERE quarter = ?", "s", quarter) <
+                   0
                ? -1
                : 0;
 }
@@ -344,9 +345,10 @@ json_t *store_credit_lines_late(struct db *db, struct osb_err *e, const char *to
 int store_credit_line_late_noted(struct db *db, struct osb_err *e, const char *review,
                                  const char *customer)
 {
-    return db_exec(db, e,
-                   "UPDATE credit_review_lines SET late_noted = 1 WHERE review = ? AND customer = ?",
-                   "ss", review, customer) < 0
+    return db_exec(
+               db, e,
+               "UPDATE credit_review_lines SET late_noted = 1 WHERE review = ? AND customer = ?",
+               "ss", review, customer) < 0
                ? -1
                : 0;
 }
@@ -358,16 +360,15 @@ json_t *store_cmr_facts(struct db *db, struct osb_err *e, json_t *codes, const c
 {
     json_t *p = json_array();
     struct sb sql = SB_INIT;
-    sb_add(&sql,
-           "SELECT c.code AS customer, c.credit_limit_fen AS credit_limit_fen,"
-           " c.payment_term_days AS payment_term_days, c.grade AS grade, c.status AS status,"
-           " (SELECT min(i.invoice_date) FROM invoices i WHERE i.customer = c.code"
-           "  AND i.state <> 'cancelled') AS first_invoice,"
-           " coalesce((SELECT sum(i.amount_fen) FROM invoices i WHERE i.customer = c.code"
-           "  AND i.state <> 'cancelled' AND i.invoice_date BETWEEN ? AND ?), 0)"
-           " - coalesce((SELECT sum(n.amount_fen) FROM credit_notes n WHERE n.customer ="
-           "  c.code AND n.date BETWEEN ? AND ?), 0) AS net_fen"
-           " FROM customers c WHERE ");
+    sb_add(&sql, "SELECT c.code AS customer, c.credit_limit_fen AS credit_limit_fen,"
+                 " c.payment_term_days AS payment_term_days, c.grade AS grade, c.status AS status,"
+                 " (SELECT min(i.invoice_date) FROM invoices i WHERE i.customer = c.code"
+                 "  AND i.state <> 'cancelled') AS first_invoice,"
+                 " coalesce((SELECT sum(i.amount_fen) FROM invoices i WHERE i.customer = c.code"
+                 "  AND i.state <> 'cancelled' AND i.invoice_date BETWEEN ? AND ?), 0)"
+                 " - coalesce((SELECT sum(n.amount_fen) FROM credit_notes n WHERE n.customer ="
+                 "  c.code AND n.date BETWEEN ? AND ?), 0) AS net_fen"
+                 " FROM customers c WHERE ");
     for (int i = 0; i < 2; i++) {
         json_array_append_new(p, json_string(from));
         json_array_append_new(p, json_string(to));
@@ -419,8 +420,8 @@ json_t *store_cmr_past_checks(struct db *db, struct osb_err *e, const char *cust
 int store_cmr_set_limit(struct db *db, struct osb_err *e, const char *customer, int64_t limit,
                         int64_t now, int64_t *old)
 {
-    if (db_int(db, e, old, "SELECT credit_limit_fen FROM customers WHERE code = ?", "s",
-               customer) < 0)
+    if (db_int(db, e, old, "SELECT credit_limit_fen FROM customers WHERE code = ?", "s", customer) <
+        0)
         return -1;
     return db_exec(db, e,
                    "UPDATE customers SET credit_limit_fen = ?, version = version + 1,"

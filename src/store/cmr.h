@@ -60,15 +60,14 @@ struct credit_review_filter {
 };
 /* One page of review numbers, newest first (reviews are visible to every reader of the
    document; the lines are limited to the caller's scope when shown). */
-int store_credit_review_list(struct db *db, struct osb_err *e,
-                             const struct credit_review_filter *f, json_t **numbers, char **next);
+int store_credit_review_list(struct db *db, struct osb_err *e, const struct credit_review_filter *f,
+                             json_t **numbers, char **next);
 
 /* The open reviews of a quarter, as numbers (a new array). */
 json_t *store_credit_review_open_of(struct db *db, struct osb_err *e, const char *quarter);
 
 /* How many reviews of quarter exist (open or closed). */
-int store_credit_review_count_of(struct db *db, struct osb_err *e, const char *quarter,
-                                 int64_t *n);
+int store_credit_review_count_of(struct db *db, struct osb_err *e, const char *quarter, int64_t *n);
 /* The active MMs of the markets the review has lines in (a new array of usernames). */
 json_t *store_credit_review_mms(struct db *db, struct osb_err *e, const char *number);
 /* The active MMs of a market (a new array of usernames). */

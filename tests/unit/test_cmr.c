@@ -48,15 +48,14 @@ static void test_formula(void **state)
         {"¥1,000 step", 12, 12 * 22049999LL, 30, false, 0, 'B', 22049999, 44099998, 60, 10000,
          10000, false, 44000000},
         /* half up in G×: base 15 × 15000 / 10000 = 22.5 → 23 */
-        {"G product half up", 3, 45, 0, true, 45 * 3 / 2 * 3, 'B', 15, 15, 30, 15000, 10000,
-         false, 0},
+        {"G product half up", 3, 45, 0, true, 45 * 3 / 2 * 3, 'B', 15, 15, 30, 15000, 10000, false,
+         0},
         /* G clamping */
         {"G clamped at 15000", 3, 3000000, 0, true, 90000000, 'B', 1000000, 1000000, 30, 15000,
          10000, false, 1500000},
-        {"G clamped at 8000", 3, 3000000, 0, true, 3, 'B', 1000000, 1000000, 30, 8000, 10000,
-         false, 800000},
-        {"G 10000 without sales", 3, 0, 30, true, 90000000, 'B', 0, 0, 60, 10000, 10000, false,
-         0},
+        {"G clamped at 8000", 3, 3000000, 0, true, 3, 'B', 1000000, 1000000, 30, 8000, 10000, false,
+         800000},
+        {"G 10000 without sales", 3, 0, 30, true, 90000000, 'B', 0, 0, 60, 10000, 10000, false, 0},
         /* R per grade: base 10,000,000 */
         {"A 12000", 6, 60000000, 0, false, 0, 'A', 10000000, 10000000, 30, 10000, 12000, false,
          12000000},
@@ -70,17 +69,17 @@ static void test_formula(void **state)
         /* insufficient history: N < 3 */
         {"N = 2", 2, 60000000, 30, false, 0, 'B', 30000000, 60000000, 60, 10000, 10000, true, 0},
         {"N = 0", 0, 0, 30, false, 0, 'C', 0, 0, 60, 10000, 8000, true, 0},
-        {"N = 3 is enough", 3, 3000000, 0, false, 0, 'B', 1000000, 1000000, 30, 10000, 10000,
-         false, 1000000},
+        {"N = 3 is enough", 3, 3000000, 0, false, 0, 'B', 1000000, 1000000, 30, 10000, 10000, false,
+         1000000},
         {"credit notes above invoices", 5, -500, 0, false, 0, 'B', 0, 0, 30, 10000, 10000, false,
          0},
-        {"N above 12 counts 12", 20, 12000000, 0, false, 0, 'B', 1000000, 1000000, 30, 10000,
-         10000, false, 1000000},
+        {"N above 12 counts 12", 20, 12000000, 0, false, 0, 'B', 1000000, 1000000, 30, 10000, 10000,
+         false, 1000000},
     };
     int bad = 0;
     for (size_t i = 0; i < ROWS(rows); i++) {
-        struct cmr_facts f = {0,           rows[i].n,      rows[i].net,  rows[i].term,
-                              rows[i].has_fc, rows[i].fc, rows[i].grade};
+        struct cmr_facts f = {0,          rows[i].n,    rows[i].net, rows[i].term, rows[i].has_fc,
+                              rows[i].fc, rows[i].grade};
         struct cmr_terms t;
         bool ok = cmr_formula(&f, &t);
         expect(&bad,
@@ -106,13 +105,10 @@ static void test_months_and_window(void **state)
         int n;
     } rows[] = {
         {"2029-08-14", "2030-03-05", 7}, /* api.md §5.9 */
-        {"2029-08-01", "2030-03-31", 7},
-        {"2030-02-28", "2030-03-01", 1},
+        {"2029-08-01", "2030-03-31", 7},  {"2030-02-28", "2030-03-01", 1},
         {"2030-03-01", "2030-03-20", 0}, /* the review month is not in the window */
-        {"2027-01-01", "2030-03-05", 12},
-        {"2029-03-31", "2030-03-05", 12},
-        {"2029-04-01", "2030-03-05", 11},
-        {"2029-12-31", "2030-01-01", 1},
+        {"2027-01-01", "2030-03-05", 12}, {"2029-03-31", "2030-03-05", 12},
+        {"2029-04-01", "2030-03-05", 11}, {"2029-12-31", "2030-01-01", 1},
     };
     int bad = 0;
     for (size_t i = 0; i < ROWS(rows); i++) {
@@ -204,8 +200,9 @@ static void test_grades(void **state)
         expect(&bad, g == rows[i].want, "%s: %c, want %c", rows[i].name, g, rows[i].want);
     }
     expect(&bad, cmr_r_bp('X') == -1, "no R for X");
-    expect(&bad, cmr_grade_valid("A") && cmr_grade_valid("E") && !cmr_grade_valid("F") &&
-                     !cmr_grade_valid("AB") && !cmr_grade_valid("") && !cmr_grade_valid(NULL),
+    expect(&bad,
+           cmr_grade_valid("A") && cmr_grade_valid("E") && !cmr_grade_valid("F") &&
+               !cmr_grade_valid("AB") && !cmr_grade_valid("") && !cmr_grade_valid(NULL),
            "grade names");
     assert_int_equal(bad, 0);
 }
@@ -264,8 +261,8 @@ static void test_what_if(void **state)
         struct cmr_what_if w;
         bool ok = cmr_what_if(orders, 3, rows[i].limit, &w);
         expect(&bad,
-               ok && w.orders == 3 && w.passed == rows[i].passed &&
-                   w.slt_approval == rows[i].slt && w.prepay_first == rows[i].prepay,
+               ok && w.orders == 3 && w.passed == rows[i].passed && w.slt_approval == rows[i].slt &&
+                   w.prepay_first == rows[i].prepay,
                "limit %lld: passed %d slt %d prepay %d", (long long)rows[i].limit, w.passed,
                w.slt_approval, w.prepay_first);
     }
@@ -280,8 +277,8 @@ static void test_review_table(void **state)
     const struct doc_type *t = &credit_review_doc;
     int bad = 0;
     expect(&bad, strcmp(t->collection, "credit-reviews") == 0, "collection");
-    expect(&bad, doc_state_parse(t, "open") == CRS_OPEN && doc_state_parse(t, "closed") ==
-                                                                CRS_CLOSED,
+    expect(&bad,
+           doc_state_parse(t, "open") == CRS_OPEN && doc_state_parse(t, "closed") == CRS_CLOSED,
            "states open, closed");
     static const struct {
         const char *action;
@@ -289,14 +286,26 @@ static void test_review_table(void **state)
         const char *field;
         bool proxy;
         enum role may[3];
-        enum role not[3];
+        enum role not [3];
     } rows[] = {
-        {"review", P_CREDIT_REVIEW_ADJUST, "adjustment_fen", false,
-         {ROLE_MM, ROLE_MM, ROLE_MM}, {ROLE_GM, ROLE_SSG_LEADER, ROLE_KAM}},
-        {"approve", P_CREDIT_REVIEW_APPROVE, "customer", true,
-         {ROLE_GM, ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR}, {ROLE_MM, ROLE_AUDITOR, ROLE_KAM}},
-        {"reject", P_CREDIT_REVIEW_APPROVE, "customer", true,
-         {ROLE_GM, ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR}, {ROLE_MM, ROLE_FINANCE, ROLE_UM}},
+        {"review",
+         P_CREDIT_REVIEW_ADJUST,
+         "adjustment_fen",
+         false,
+         {ROLE_MM, ROLE_MM, ROLE_MM},
+         {ROLE_GM, ROLE_SSG_LEADER, ROLE_KAM}},
+        {"approve",
+         P_CREDIT_REVIEW_APPROVE,
+         "customer",
+         true,
+         {ROLE_GM, ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR},
+         {ROLE_MM, ROLE_AUDITOR, ROLE_KAM}},
+        {"reject",
+         P_CREDIT_REVIEW_APPROVE,
+         "customer",
+         true,
+         {ROLE_GM, ROLE_SALES_DIRECTOR, ROLE_DEPUTY_DIRECTOR},
+         {ROLE_MM, ROLE_FINANCE, ROLE_UM}},
     };
     for (size_t i = 0; i < ROWS(rows); i++) {
         int a = doc_action_parse(t, rows[i].action);
@@ -309,25 +318,27 @@ static void test_review_table(void **state)
                "%s: from open only", rows[i].action);
         expect(&bad, doc_action_field(t, a, rows[i].field) && doc_action_field(t, a, "customer"),
                "%s: fields", rows[i].action);
-        expect(&bad, ((x->flags & DOC_PROXY) != 0) == rows[i].proxy, "%s: proxy",
-               rows[i].action);
+        expect(&bad, ((x->flags & DOC_PROXY) != 0) == rows[i].proxy, "%s: proxy", rows[i].action);
         for (int k = 0; k < 3; k++) {
             expect(&bad, doc_role_may(t, a, rows[i].may[k]), "%s: %s may", rows[i].action,
                    role_str(rows[i].may[k]));
-            expect(&bad, !doc_role_may(t, a, rows[i].not[k]), "%s: %s may not", rows[i].action,
-                   role_str(rows[i].not[k]));
+            expect(&bad, !doc_role_may(t, a, rows[i].not [k]), "%s: %s may not", rows[i].action,
+                   role_str(rows[i].not [k]));
         }
     }
-    expect(&bad, perm_symbol(P_CREDIT_REVIEW_APPROVE, ROLE_SSG_LEADER) == 'P' &&
-                     perm_symbol(P_CREDIT_REVIEW_APPROVE, ROLE_SALES_DIRECTOR) == 'S',
+    expect(&bad,
+           perm_symbol(P_CREDIT_REVIEW_APPROVE, ROLE_SSG_LEADER) == 'P' &&
+               perm_symbol(P_CREDIT_REVIEW_APPROVE, ROLE_SALES_DIRECTOR) == 'S',
            "approve: S for the supervisors, P for their secretaries");
-    expect(&bad, perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_SSG_LEADER) &&
-                     perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_GM) &&
-                     perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_DEPUTY_DIRECTOR) &&
-                     !perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_MM),
+    expect(&bad,
+           perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_SSG_LEADER) &&
+               perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_GM) &&
+               perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_DEPUTY_DIRECTOR) &&
+               !perm_may_act(P_CREDIT_REVIEW_CREATE, ROLE_MM),
            "create: ssg_leader, SLT, gm (api.md §5.3)");
-    expect(&bad, perm_may_act(P_CREDIT_GRADE_OVERRIDE, ROLE_SSG_LEADER) &&
-                     !perm_may_act(P_CREDIT_GRADE_OVERRIDE, ROLE_GM),
+    expect(&bad,
+           perm_may_act(P_CREDIT_GRADE_OVERRIDE, ROLE_SSG_LEADER) &&
+               !perm_may_act(P_CREDIT_GRADE_OVERRIDE, ROLE_GM),
            "grade override: the SSG leader");
     for (int s = CRL_PROPOSED; s <= CRL_EFFECTIVE; s++)
         expect(&bad, cmr_line_state_parse(cmr_line_state_str((enum credit_line_state)s)) == s,
@@ -339,9 +350,9 @@ static void test_review_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_formula),     cmocka_unit_test(test_months_and_window),
-        cmocka_unit_test(test_needs_gm),    cmocka_unit_test(test_grades),
-        cmocka_unit_test(test_dpl),         cmocka_unit_test(test_what_if),
+        cmocka_unit_test(test_formula),      cmocka_unit_test(test_months_and_window),
+        cmocka_unit_test(test_needs_gm),     cmocka_unit_test(test_grades),
+        cmocka_unit_test(test_dpl),          cmocka_unit_test(test_what_if),
         cmocka_unit_test(test_review_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
