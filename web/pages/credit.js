@@ -175,7 +175,7 @@ export async function creditReviewPage(ctx) {
       [t(W.state), reviewState(r.state)],
       [t({ zh: '创建', en: 'Created' }), `${formatTs(r.created_at)} ${r.created_by || ''}`],
     ]);
-    const toggle = h('label', { class: 'filter' },
+    const toggle = h('label', { class: 'xy-only-mine', style: { display: 'inline-flex', gap: '6px', alignItems: 'center', margin: '10px 16px' } },
       h('input', { type: 'checkbox', id: 'xy-only-mine', checked: onlyMine, onchange: (ev) => { onlyMine = ev.target.checked; ctx.setQuery(onlyMine ? { mine: '1' } : {}); loadInto(box, render); } }),
       ' ', t(W.onlyMine));
     return h('div', { dataset: { state: r.state, version: String(r.version) } },
@@ -189,8 +189,8 @@ export async function creditReviewPage(ctx) {
     const acts = new Set(l.allowed_actions || []);
     const parts = [];
     if (acts.has('review')) {
-      parts.push(h('input', { class: 'line-adjustment', name: `adj-${l.customer}`, 'aria-label': `${t(W.adjustment)} ${l.customer}`, size: 10, value: l.adjustment_fen ? formatFen(l.adjustment_fen, { symbol: false }).replace(/,/g, '') : '' }));
-      parts.push(h('input', { class: 'line-reason', name: `reason-${l.customer}`, 'aria-label': `${t(W.reason)} ${l.customer}`, placeholder: t(W.reason), size: 14, value: l.adjustment_reason || '' }));
+      parts.push(h('input', { class: 'line-adjustment', name: `adj-${l.customer}`, 'aria-label': `${t(W.adjustment)} ${l.customer}`, size: 8, value: l.adjustment_fen ? formatFen(l.adjustment_fen, { symbol: false }).replace(/,/g, '') : '' }));
+      parts.push(h('input', { class: 'line-reason', name: `reason-${l.customer}`, 'aria-label': `${t(W.reason)} ${l.customer}`, placeholder: t(W.reason), size: 10, value: l.adjustment_reason || '' }));
     } else {
       parts.push(h('span', null, l.adjustment_fen ? formatFen(l.adjustment_fen) : '—'));
       if (l.adjustment_reason) parts.push(h('div', { class: 'muted small line-reason-text' }, l.adjustment_reason));
