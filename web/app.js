@@ -49,6 +49,7 @@ import { ordersPage, orderDetailPage, orderNewPage, orderAmendPage } from './pag
 import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
+import { creditReviewsPage, creditReviewPage, creditGradesPage } from './pages/credit.js';
 
 
 
@@ -87,6 +88,10 @@ export const PAGES = [
   { id: 'invoice', path: '/invoices/:number', title: { zh: '发票', en: 'Invoice' }, navPath: '/invoices', cap: 'money.read', render: invoiceDetailPage },
   { id: 'payments', path: '/payments', title: { zh: '收款记录', en: 'Receipts' }, nav: 'finance', icon: '⊕', cap: 'money.read', render: paymentsPage },
   { id: 'payment-new', path: '/payments/new', title: { zh: '登记收款', en: 'Register payment' }, navPath: '/payments', cap: 'payment.create', render: paymentNewPage },
+  // credit (CMR): reviews, the review worksheet / approval view, the grade list
+  { id: 'credit-reviews', path: '/credit-reviews', title: { zh: '信用额评审', en: 'Credit reviews' }, nav: 'finance', icon: '≋', cap: 'credit.read', render: creditReviewsPage },
+  { id: 'credit-review', path: '/credit-reviews/:number', title: { zh: '信用额评审', en: 'Credit review' }, navPath: '/credit-reviews', cap: 'credit.read', render: creditReviewPage },
+  { id: 'credit-grades', path: '/credit-grades', title: { zh: '客户信用等级', en: 'Credit grades' }, nav: 'finance', icon: '★', cap: 'credit.read', render: creditGradesPage },
   { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', cap: 'money.read', render: agingPage },
 
   { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },

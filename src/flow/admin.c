@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/record.h"
 #include "core/str.h"
+#include "flow/cmr.h"
 #include "flow/deadlines.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
@@ -151,6 +152,9 @@ static const struct {
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
+    {"credit_grades", credit_grade_job_monthly, JOB_MONTHLY, 1, 6 * 60},
+    {"credit_review_quarterly", credit_review_job_quarterly, JOB_MONTHLY, 1, 6 * 60},
+    {"credit_review_effective", credit_review_job_effective, JOB_TICK, 0, 0},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -112,6 +112,14 @@ int h_instrument_list(struct req *r, struct osb_err *e);
 int h_instrument_get(struct req *r, struct osb_err *e);
 int h_instrument_action(struct req *r, struct osb_err *e);
 
+/* credit.c (CMR: credit reviews, grade lists) */
+int h_credit_review_create(struct req *r, struct osb_err *e);
+int h_credit_review_list(struct req *r, struct osb_err *e);
+int h_credit_review_get(struct req *r, struct osb_err *e);
+int h_credit_review_action(struct req *r, struct osb_err *e);
+int h_credit_grade_get(struct req *r, struct osb_err *e);
+int h_credit_grade_action(struct req *r, struct osb_err *e);
+
 /* contracts.c */
 int h_contract_create(struct req *r, struct osb_err *e);
 int h_contract_list(struct req *r, struct osb_err *e);

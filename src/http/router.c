@@ -81,6 +81,13 @@ static const struct route routes[] = {
     {"GET", "/contracts", h_contract_list, 0},
     {"GET", "/contracts/:", h_contract_get, 0},
     {"POST", "/contracts/:/:", h_contract_action, W},
+    /* credit (CMR, api.md §5.3) */
+    {"POST", "/credit-reviews", h_credit_review_create, WI},
+    {"GET", "/credit-reviews", h_credit_review_list, 0},
+    {"GET", "/credit-reviews/:", h_credit_review_get, 0},
+    {"POST", "/credit-reviews/:/:", h_credit_review_action, W},
+    {"GET", "/credit-grades", h_credit_grade_get, 0},
+    {"POST", "/credit-grades/:/:", h_credit_grade_action, W},
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},

@@ -3,6 +3,7 @@
  * A new document type adds its table here.
  */
 #include "rules/backorder.h"
+#include "rules/cmr.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
 #include "rules/instrument.h"
@@ -16,7 +17,8 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
-    &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc, NULL,
+    &order_doc,     &shipment_doc,      &backorder_doc, &contract_doc,        &return_doc,
+    &refund_doc,    &write_off_doc,     &osb_issue_doc, &invoice_request_doc, &instrument_doc,
+    &statement_doc, &credit_review_doc, /* credit (CMR) */
+    NULL,
 };

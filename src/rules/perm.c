@@ -102,6 +102,12 @@ static const char *const matrix[P__COUNT] = {
     [P_REFUND_PAY]           = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_REQUEST]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_APPROVE]     = "Y  -  -  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    /* credit (CMR): the matrix rows of "credit review" and "credit grade"; create also gives
+       SD and DD, as api.md §5.3 (which wins) names "ssg_leader, SLT, gm". */
+    [P_CREDIT_REVIEW_CREATE] = "Y  Y  Y  Y  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_CREDIT_REVIEW_ADJUST] = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_CREDIT_REVIEW_APPROVE]= "Y  S  S  P  P  -  -  -  -  -  -  -  -  R  -  -",
+    [P_CREDIT_GRADE_OVERRIDE]= "-  -  -  Y  -  -  -  -  -  -  -  -  -  R  -  -",
 };
 /* clang-format on */
 

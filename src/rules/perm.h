@@ -97,6 +97,11 @@ enum perm_action {
     P_REFUND_PAY,          /* prepayment refund: pay */
     P_WRITEOFF_REQUEST,    /* bad-debt write-off (HX): request */
     P_WRITEOFF_APPROVE,    /* bad-debt write-off: approve */
+    /* credit (CMR: reviews, grades; flows.md §11) */
+    P_CREDIT_REVIEW_CREATE,  /* credit review: create (api.md §5.3 adds SD and DD) */
+    P_CREDIT_REVIEW_ADJUST,  /* credit review: adjust a line (review) */
+    P_CREDIT_REVIEW_APPROVE, /* credit review: approve (and reject) */
+    P_CREDIT_GRADE_OVERRIDE, /* credit grade: compute, override, publish */
     P__COUNT
 };
 /* clang-format on */

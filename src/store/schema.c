@@ -512,6 +512,43 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, on_behalf_of TEXT,"
     "  from_state TEXT, to_state TEXT, comment TEXT) STRICT;"
     "CREATE INDEX bc_doc_events_document ON bc_doc_events(document, id);",
+    /* credit (CMR, flows.md §11; entities.md §12): credit reviews (XY) with one line per
+       customer carrying every term of the formula, its timeline, and the monthly grade lists
+       (one row per month, one per customer and month). */
+    "CREATE TABLE credit_reviews(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  quarter TEXT, adhoc INTEGER NOT NULL DEFAULT 0, review_date TEXT NOT NULL,"
+    "  effective_from TEXT, state TEXT NOT NULL DEFAULT 'open', closed_at INTEGER,"
+    "  closed_note TEXT, version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX credit_reviews_quarter ON credit_reviews(quarter, state);"
+    "CREATE TABLE credit_review_lines(review TEXT NOT NULL REFERENCES credit_reviews(number),"
+    "  line_no INTEGER NOT NULL, customer TEXT NOT NULL REFERENCES customers(code),"
+    "  current_limit_fen INTEGER NOT NULL, months_n INTEGER NOT NULL,"
+    "  s_avg_fen INTEGER NOT NULL, t_days INTEGER NOT NULL, g_bp INTEGER NOT NULL,"
+    "  r_bp INTEGER NOT NULL, formula_limit_fen INTEGER,"
+    "  adjustment_fen INTEGER NOT NULL DEFAULT 0, adjustment_reason TEXT,"
+    "  proposed_limit_fen INTEGER NOT NULL CHECK(proposed_limit_fen >= 0),"
+    "  needs_gm INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'proposed',"
+    "  flags TEXT NOT NULL DEFAULT '[]', what_if TEXT, reviewed_by TEXT, reviewed_at INTEGER,"
+    "  slt_approved_by TEXT, slt_on_behalf_of TEXT, slt_approved_at INTEGER,"
+    "  gm_approved_by TEXT, gm_approved_at INTEGER, rejected_by TEXT, rejected_at INTEGER,"
+    "  reject_comment TEXT, effective_on TEXT, effective_at INTEGER,"
+    "  late_noted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(review, line_no)) STRICT;"
+    "CREATE INDEX credit_review_lines_customer ON credit_review_lines(customer);"
+    "CREATE INDEX credit_review_lines_state ON credit_review_lines(state, effective_on);"
+    "CREATE TABLE credit_review_events(id INTEGER PRIMARY KEY, review TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX credit_review_events_review ON credit_review_events(review, id);"
+    "CREATE TABLE credit_grade_lists(month TEXT PRIMARY KEY, as_of TEXT NOT NULL,"
+    "  computed_at INTEGER NOT NULL, computed_by TEXT NOT NULL,"
+    "  published INTEGER NOT NULL DEFAULT 0, published_at INTEGER, published_by TEXT) STRICT;"
+    "CREATE TABLE credit_grades(month TEXT NOT NULL REFERENCES credit_grade_lists(month),"
+    "  customer TEXT NOT NULL REFERENCES customers(code), dpl_days INTEGER NOT NULL,"
+    "  max_overdue_days INTEGER NOT NULL, has_invoices INTEGER NOT NULL,"
+    "  computed_grade TEXT NOT NULL, previous_grade TEXT NOT NULL, override_grade TEXT,"
+    "  override_reason TEXT, override_by TEXT, override_at INTEGER,"
+    "  PRIMARY KEY(month, customer)) STRICT;",
 };
 
 int schema_latest(void)

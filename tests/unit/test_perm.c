@@ -80,6 +80,11 @@ static const struct {
     {P_REFUND_PAY, "---------Y---R--", "prepayment refund: pay"},
     {P_WRITEOFF_REQUEST, "---------Y---R--", "write-off: request"},
     {P_WRITEOFF_APPROVE, "Y------------R--", "write-off: approve"},
+    /* credit (CMR); create adds SD and DD as api.md §5.3 names "ssg_leader, SLT, gm" */
+    {P_CREDIT_REVIEW_CREATE, "YYYY---------R--", "credit review: create"},
+    {P_CREDIT_REVIEW_ADJUST, "-----Y-------R--", "credit review: adjust a line"},
+    {P_CREDIT_REVIEW_APPROVE, "YSSPP--------R--", "credit review: approve"},
+    {P_CREDIT_GRADE_OVERRIDE, "---Y---------R--", "credit grade: override"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
