@@ -9,6 +9,7 @@
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
+#include "store/masterdata.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -39,6 +40,15 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
             return -1;
         if (rc == 0 || !active)
             return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
+        /* flows.md §0.3: 代签 only while the principal travels (out_of_office). */
+        bool away = false;
+        if (store_user_away(c->db, e, p, &away) < 0)
+            return -1;
+        if (!away)
+            return err_invalid(e, "on_behalf_of", "principal_not_away",
+                               "%s is not away (out_of_office): a proxy signs only while the "
+                               "principal travels",
+                               p);
         STR_COPY_ARRAY(a->who, pu.username);
         a->role = pu.role;
         STR_COPY_ARRAY(a->obo, pu.username);
@@ -244,8 +254,9 @@ static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc,
                 struct user pu;
                 bool active = false;
                 struct osb_err ignore = OSB_ERR_INIT;
+                bool away = false;
                 if (session_load_user(c->db, &ignore, c->user.proxy_for, &pu, &active, NULL) == 1 &&
-                    active) {
+                    active && store_user_away(c->db, &ignore, pu.username, &away) == 0 && away) {
                     STR_COPY_ARRAY(principal.who, pu.username);
                     STR_COPY_ARRAY(principal.obo, pu.username);
                     principal.role = pu.role;

@@ -108,6 +108,10 @@ int h_instrument_list(struct req *r, struct osb_err *e);
 int h_instrument_get(struct req *r, struct osb_err *e);
 int h_instrument_action(struct req *r, struct osb_err *e);
 
+/* customers.c */
+int h_customer_action(struct req *r, struct osb_err *e);
+int h_customer_incident_create(struct req *r, struct osb_err *e);
+
 /* contracts.c */
 int h_contract_create(struct req *r, struct osb_err *e);
 int h_contract_list(struct req *r, struct osb_err *e);

@@ -4,6 +4,7 @@
  */
 #include "rules/backorder.h"
 #include "rules/contract.h"
+#include "rules/customer.h"
 #include "rules/doc.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
@@ -18,5 +19,5 @@
 const struct doc_type *const doc_types[] = {
     &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
     &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc, NULL,
+    &invoice_request_doc, &instrument_doc, &statement_doc, &customer_doc, NULL,
 };

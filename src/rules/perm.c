@@ -102,6 +102,10 @@ static const char *const matrix[P__COUNT] = {
     [P_REFUND_PAY]           = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_REQUEST]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_APPROVE]     = "Y  -  -  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    /* customers (flows.md §1; numbering-and-rules.md §3; incidents: api.md §5.3) */
+    [P_CUSTOMER_SUBMIT]      = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  -",
+    [P_CUSTOMER_QUALIFY]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_CREDIT_INCIDENT]      = "-  -  -  Y  -  -  -  -  -  Y  -  -  -  R  -  -",
 };
 /* clang-format on */
 

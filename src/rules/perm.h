@@ -97,6 +97,10 @@ enum perm_action {
     P_REFUND_PAY,          /* prepayment refund: pay */
     P_WRITEOFF_REQUEST,    /* bad-debt write-off (HX): request */
     P_WRITEOFF_APPROVE,    /* bad-debt write-off: approve */
+    /* customers (flows.md §1, §11.4; area: customers) */
+    P_CUSTOMER_SUBMIT,     /* customer: submit for review */
+    P_CUSTOMER_QUALIFY,    /* customer: qualify (资格审核) */
+    P_CREDIT_INCIDENT,     /* credit incident: record (api.md §5.3: finance, ssg_leader) */
     P__COUNT
 };
 /* clang-format on */
