@@ -100,6 +100,7 @@ static const struct field_def customer_fields[] = {
     {"qualified_at", FK_INT, 0, 0, F_INTERNAL, 0, 0, 0},
     {"status_reason", FK_TEXT, 0, 2000, F_INTERNAL, 0, 0, 0},
     {"archive_reviewed_on", FK_DATE, 0, 0, 0, 0, 0, 0},
+    {"created_by", FK_TEXT, 0, 40, F_INTERNAL, 0, 0, 0},
     /* basic info (基本资料) */
     {"address", FK_TEXT, 0, 200, 0, 0, 0, 0},
     {"phone", FK_PHONE, 0, 20, 0, 0, 0, 0},
