@@ -40,15 +40,6 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
             return -1;
         if (rc == 0 || !active)
             return err_forbidden(e, "proxy_not_authorized", "no active principal '%s'", p);
-        /* flows.md §0.3: 代签 only while the principal travels (out_of_office). */
-        bool away = false;
-        if (store_user_away(c->db, e, p, &away) < 0)
-            return -1;
-        if (!away)
-            return err_invalid(e, "on_behalf_of", "principal_not_away",
-                               "%s is not away (out_of_office): a proxy signs only while the "
-                               "principal travels",
-                               p);
         STR_COPY_ARRAY(a->who, pu.username);
         a->role = pu.role;
         STR_COPY_ARRAY(a->obo, pu.username);
@@ -56,6 +47,23 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
     }
     STR_COPY_ARRAY(a->who, c->user.username);
     a->role = c->user.role;
+    return 0;
+}
+
+/* flows.md §0.3, api.md §5.3: a proxy signs only while the principal travels (出差), i.e.
+   has out_of_office set; checked with the body, after role and state. */
+static int principal_away(struct ctx *c, const struct doc_actor *a, struct osb_err *e)
+{
+    if (!a->obo[0])
+        return 0;
+    bool away = false;
+    if (store_user_away(c->db, e, a->obo, &away) < 0)
+        return -1;
+    if (!away)
+        return err_invalid(e, "on_behalf_of", "principal_not_away",
+                           "%s is not away (out_of_office): a proxy signs only while the "
+                           "principal travels",
+                           a->obo);
     return 0;
 }
 
@@ -165,7 +173,8 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
         err_state(e, s, "a %s in state %s cannot %s", k->type->object, s, d->name);
         goto out;
     }
-    if (flow_check_version(c, e, version) < 0 || body_gate(k, a, body, e) < 0)
+    if (flow_check_version(c, e, version) < 0 || body_gate(k, a, body, e) < 0 ||
+        principal_away(c, &x.actor, e) < 0)
         goto out;
     x.comment = jstr(body, "comment");
     x.audit_after = json_object();

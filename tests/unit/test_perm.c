@@ -80,6 +80,10 @@ static const struct {
     {P_REFUND_PAY, "---------Y---R--", "prepayment refund: pay"},
     {P_WRITEOFF_REQUEST, "---------Y---R--", "write-off: request"},
     {P_WRITEOFF_APPROVE, "Y------------R--", "write-off: approve"},
+    /* customers (numbering-and-rules.md §3; incidents: api.md §5.3) */
+    {P_CUSTOMER_SUBMIT, "-------O-----R--", "customer: submit for review"},
+    {P_CUSTOMER_QUALIFY, "---------Y---R--", "customer: qualify"},
+    {P_CREDIT_INCIDENT, "---Y-----Y---R--", "credit incident: record"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

@@ -3,6 +3,7 @@
 import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card } from '../lib/ui.js';
+import { awaySwitch } from './customer_lifecycle.js';
 
 export async function homePage(ctx) {
   const u = ctx.user;
@@ -33,5 +34,6 @@ export async function homePage(ctx) {
         h('span', null, t('home.role', { role: tEnum('role', u.role) })),
         h('span', null, t('home.scope', { scope: scopeText })),
         unread !== null ? h('a', { href: '/notifications' }, t('home.unread', { n: unread })) : null)),
+    awaySwitch(u),
     card(t('home.modules'), h('div', { class: 'tiles' }, tiles)));
 }
