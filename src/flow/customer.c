@@ -49,8 +49,7 @@ bool customer_sees(struct ctx *c, json_t *row, const char *supervisor)
     struct scope_user su;
     ctx_scope_user(c, &su);
     struct scope_customer sc = {
-        str(row, "market"), str(row, "region"), str(row, "kam"), str(row, "rep"), NULL,
-        supervisor};
+        str(row, "market"), str(row, "region"), str(row, "kam"), str(row, "rep"), NULL, supervisor};
     return scope_sees_customer(&su, &sc);
 }
 
@@ -254,7 +253,7 @@ static int a_submit(struct doc_act *x, struct osb_err *e)
 {
     struct cdoc *d = x->doc;
     bool has[16] = {false};
-    for (size_t i = 0; customer_core_fields[i] && i < 16; i++) {
+    for (size_t i = 0; i < 16 && customer_core_fields[i]; i++) {
         const char *v = str(d->row, customer_core_fields[i]);
         has[i] = v && *v;
         if (has[i] && strcmp(customer_core_fields[i], "kam") == 0 &&
@@ -272,8 +271,8 @@ static int a_submit(struct doc_act *x, struct osb_err *e)
         return -1;
     }
     const char *code = str(d->row, "code");
-    if (d->supervisor[0] &&
-        notify(x->c, e, "customer_review", d->supervisor, code, NULL, "新客户%s已提交审核", code) < 0)
+    if (d->supervisor[0] && notify(x->c, e, "customer_review", d->supervisor, code, NULL,
+                                   "新客户%s已提交审核", code) < 0)
         return -1;
     return tell_role(x->c, e, "finance", "customer_review", code, "已提交审核，请做资格审核");
 }
@@ -413,8 +412,7 @@ static int save(struct doc_act *x, struct osb_err *e)
 {
     struct cdoc *d = x->doc;
     if (x->to != x->from)
-        json_object_set_new(d->changes, "status",
-                            json_string(doc_state_str(&customer_doc, x->to)));
+        json_object_set_new(d->changes, "status", json_string(doc_state_str(&customer_doc, x->to)));
     return rec_update(x->c->db, e, &rd_customer, str(d->row, "code"), d->changes, x->c->now);
 }
 
@@ -426,9 +424,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[CA__COUNT] = {
-    [CA_SUBMIT] = a_submit,   [CA_QUALIFY] = a_qualify,        [CA_APPROVE] = a_approve,
-    [CA_REJECT] = a_reject,   [CA_SUSPEND] = a_suspend,        [CA_REACTIVATE] = a_reactivate,
-    [CA_CLOSE] = a_close,     [CA_LIFT_CREDIT_HOLD] = a_lift, [CA_SET_PAYMENT_TERM] = a_set_term,
+    [CA_SUBMIT] = a_submit, [CA_QUALIFY] = a_qualify,       [CA_APPROVE] = a_approve,
+    [CA_REJECT] = a_reject, [CA_SUSPEND] = a_suspend,       [CA_REACTIVATE] = a_reactivate,
+    [CA_CLOSE] = a_close,   [CA_LIFT_CREDIT_HOLD] = a_lift, [CA_SET_PAYMENT_TERM] = a_set_term,
 };
 
 static const struct doc_kind kind = {

@@ -417,14 +417,15 @@ static int create_one(struct ctx *c, const struct md_ops *o, json_t *body, json_
         /* api.md §5.2: credit terms are not the creator's to choose (the first limit comes
            from CMR, flows.md §11.4): sending one is refused, not dropped. A prospect starts
            with limit 0 and term 0 (prepayment). */
-        static const char *const terms[] = {"credit_limit_fen", "payment_term_days",
-                                            "prepay_only",      "grade",
-                                            "credit_hold",      "credit_hold_reason",
-                                            NULL};
+        static const char *const terms[] = {
+            "credit_limit_fen", "payment_term_days",  "prepay_only", "grade",
+            "credit_hold",      "credit_hold_reason", NULL};
         for (const char *const *k = terms; json_is_object(body) && *k; k++)
             if (json_object_get(body, *k)) {
-                err_forbidden(e, "role", "only an administrator sets %s; credit terms come from "
-                                         "a credit review", *k);
+                err_forbidden(e, "role",
+                              "only an administrator sets %s; credit terms come from "
+                              "a credit review",
+                              *k);
                 goto out;
             }
         if (json_is_object(body)) {

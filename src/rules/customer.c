@@ -3,8 +3,8 @@
  */
 #include "rules/customer.h"
 
-static const char *const states[] = {"prospect", "pending_review", "active", "suspended",
-                                     "closed",   NULL};
+static const char *const states[] = {"prospect",  "pending_review", "active",
+                                     "suspended", "closed",         NULL};
 static const char *const note_fields[] = {"note", NULL};
 static const char *const reason_fields[] = {"reason", NULL};
 static const char *const term_fields[] = {"payment_term_days", "reason", NULL};

@@ -12,21 +12,21 @@ int store_customer_open_items(struct db *db, struct osb_err *e, const char *code
                "SELECT coalesce(sum(debit_fen - credit_fen), 0) FROM ledger WHERE customer = ?",
                "s", code) < 0)
         return -1;
-    *open = db_rows(
-        db, e,
-        "SELECT * FROM ("
-        "SELECT 'orders' AS type, number, state FROM orders WHERE customer = ?1"
-        " AND state NOT IN ('released', 'rejected', 'cancelled', 'closed')"
-        " UNION ALL SELECT 'shipments', s.number, s.state FROM shipments s"
-        " JOIN orders o ON o.number = s.order_no WHERE o.customer = ?1"
-        " AND s.state NOT IN ('delivered', 'cancelled')"
-        " UNION ALL SELECT 'returns', number, state FROM returns WHERE customer = ?1"
-        " AND state NOT IN ('received', 'refused', 'cancelled')"
-        " UNION ALL SELECT 'backorders', number, state FROM backorders WHERE customer = ?1"
-        " AND state = 'open'"
-        " UNION ALL SELECT 'invoices', number, state FROM invoices WHERE customer = ?1"
-        " AND state IN ('open', 'partial')) AS open_items ORDER BY type, number LIMIT 20",
-        "s", code);
+    *open =
+        db_rows(db, e,
+                "SELECT * FROM ("
+                "SELECT 'orders' AS type, number, state FROM orders WHERE customer = ?1"
+                " AND state NOT IN ('released', 'rejected', 'cancelled', 'closed')"
+                " UNION ALL SELECT 'shipments', s.number, s.state FROM shipments s"
+                " JOIN orders o ON o.number = s.order_no WHERE o.customer = ?1"
+                " AND s.state NOT IN ('delivered', 'cancelled')"
+                " UNION ALL SELECT 'returns', number, state FROM returns WHERE customer = ?1"
+                " AND state NOT IN ('received', 'refused', 'cancelled')"
+                " UNION ALL SELECT 'backorders', number, state FROM backorders WHERE customer = ?1"
+                " AND state = 'open'"
+                " UNION ALL SELECT 'invoices', number, state FROM invoices WHERE customer = ?1"
+                " AND state IN ('open', 'partial')) AS open_items ORDER BY type, number LIMIT 20",
+                "s", code);
     return *open ? 0 : -1;
 }
 

@@ -305,5 +305,6 @@ def test_customer_status_not_set_by_creator(t):
             t.expect_error(r, 403, "forbidden")
             eq(count(t, "customers", "code = ?", (b["code"],)), 0, "nothing created")
     # the administrator keys in archives of existing customers as they are
-    got = t.ok(t.post("/customers", cust(t, status="suspended")), 201)
+    got = t.ok(t.post("/customers", cust(t, status="suspended", credit_limit_fen=0,
+                                         payment_term_days=30)), 201)
     eq(got["status"], "suspended", "admin sets the status")

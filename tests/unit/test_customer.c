@@ -94,12 +94,13 @@ static void test_customer_matrix(void **state)
     expect(&bad, !perm_may_act(P_CUSTOMER_APPROVE, ROLE_GM), "GM: -");
     expect(&bad, perm_symbol(P_CUSTOMER_CLOSE, ROLE_SSG_LEADER) == 'Y', "SL closes");
     expect(&bad, !perm_may_act(P_CUSTOMER_CLOSE, ROLE_CSR), "CSR does not close");
-    expect(&bad, perm_may_act(P_CREDIT_INCIDENT, ROLE_FINANCE) &&
-                     perm_may_act(P_CREDIT_INCIDENT, ROLE_SSG_LEADER) &&
-                     !perm_may_act(P_CREDIT_INCIDENT, ROLE_KAM),
+    expect(&bad,
+           perm_may_act(P_CREDIT_INCIDENT, ROLE_FINANCE) &&
+               perm_may_act(P_CREDIT_INCIDENT, ROLE_SSG_LEADER) &&
+               !perm_may_act(P_CREDIT_INCIDENT, ROLE_KAM),
            "incidents: finance and the SSG leader");
-    expect(&bad, doc_role_may(&customer_doc, doc_action_parse(&customer_doc, "reject"),
-                              ROLE_FINANCE),
+    expect(&bad,
+           doc_role_may(&customer_doc, doc_action_parse(&customer_doc, "reject"), ROLE_FINANCE),
            "finance rejects through the second row");
     assert_int_equal(bad, 0);
 }
@@ -113,8 +114,7 @@ static void test_missing_core_fields(void **state)
     expect(&bad, customer_missing(has, out, 8) == 0, "complete");
     has[3] = has[6] = false;
     size_t n = customer_missing(has, out, 8);
-    expect(&bad, n == 2 && strcmp(out[0], "kam") == 0 &&
-                     strcmp(out[1], "consignment_station") == 0,
+    expect(&bad, n == 2 && strcmp(out[0], "kam") == 0 && strcmp(out[1], "consignment_station") == 0,
            "kam, consignment_station");
     for (size_t i = 0; customer_core_fields[i]; i++)
         expect(&bad,
