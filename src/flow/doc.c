@@ -9,6 +9,7 @@
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
+#include "store/masterdata.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -46,6 +47,23 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
     }
     STR_COPY_ARRAY(a->who, c->user.username);
     a->role = c->user.role;
+    return 0;
+}
+
+/* flows.md §0.3, api.md §5.3: a proxy signs only while the principal travels (出差), i.e.
+   has out_of_office set; checked with the body, after role and state. */
+static int principal_away(struct ctx *c, const struct doc_actor *a, struct osb_err *e)
+{
+    if (!a->obo[0])
+        return 0;
+    bool away = false;
+    if (store_user_away(c->db, e, a->obo, &away) < 0)
+        return -1;
+    if (!away)
+        return err_invalid(e, "on_behalf_of", "principal_not_away",
+                           "%s is not away (out_of_office): a proxy signs only while the "
+                           "principal travels",
+                           a->obo);
     return 0;
 }
 
@@ -155,7 +173,8 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
         err_state(e, s, "a %s in state %s cannot %s", k->type->object, s, d->name);
         goto out;
     }
-    if (flow_check_version(c, e, version) < 0 || body_gate(k, a, body, e) < 0)
+    if (flow_check_version(c, e, version) < 0 || body_gate(k, a, body, e) < 0 ||
+        principal_away(c, &x.actor, e) < 0)
         goto out;
     x.comment = jstr(body, "comment");
     x.audit_after = json_object();
@@ -244,8 +263,9 @@ static json_t *allowed(struct ctx *c, const struct doc_kind *k, const void *doc,
                 struct user pu;
                 bool active = false;
                 struct osb_err ignore = OSB_ERR_INIT;
+                bool away = false;
                 if (session_load_user(c->db, &ignore, c->user.proxy_for, &pu, &active, NULL) == 1 &&
-                    active) {
+                    active && store_user_away(c->db, &ignore, pu.username, &away) == 0 && away) {
                     STR_COPY_ARRAY(principal.who, pu.username);
                     STR_COPY_ARRAY(principal.obo, pu.username);
                     principal.role = pu.role;

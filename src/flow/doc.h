@@ -100,7 +100,8 @@ void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc
 
 /* Resolves the actor of a request: the user, or with on_behalf_of the SLT member the user is
    the secretary of (403 proxy_not_authorized; 422 phone_confirmation_required without
-   confirmed_by_phone: true; 400 wrong types). */
+   confirmed_by_phone: true; 400 wrong types). Whether the principal is away (422
+   principal_not_away) doc_act checks with the body, after role and state. */
 int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct osb_err *e);
 
 /* The list filter of several states (api.md §5.1 "state=a,b"): 0 when value is NULL or every

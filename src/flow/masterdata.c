@@ -10,9 +10,11 @@
 #include "flow/masterdata.h"
 
 #include "core/csv.h"
+#include "core/json.h"
 #include "core/sb.h"
 #include "core/str.h"
 #include "core/validate.h"
+#include "flow/customer.h"
 #include "flow/flow.h"
 #include "flow/session.h"
 #include "store/audit.h"
@@ -325,14 +327,10 @@ static const struct md_ops *ops_of(const struct record_def *d)
 
 static bool sees_customer(struct ctx *c, json_t *row)
 {
-    struct scope_user su;
-    ctx_scope_user(c, &su);
     char *sup = NULL;
     struct osb_err ignore = OSB_ERR_INIT;
     (void)store_market_supervisor(c->db, &ignore, str(row, "market"), &sup);
-    struct scope_customer sc = {
-        str(row, "market"), str(row, "region"), str(row, "kam"), str(row, "rep"), NULL, sup};
-    bool ok = scope_sees_customer(&su, &sc);
+    bool ok = customer_sees(c, row, sup);
     free(sup);
     err_clear(&ignore);
     return ok;
@@ -345,52 +343,21 @@ static bool sees_user(struct ctx *c, const char *username)
            (username && strcmp(username, c->user.username) == 0);
 }
 
-/* Fields of a customer shown to the departments that see only part of it (§4). */
-/* clang-format off */
-static const char *const logistics_view[] = {
-    "code", "name", "short_name", "market", "region", "kam", "status", "consignee",
-    "consignee_phone", "consignment_station", "carrier", "delivery_address", "arrival_address",
-    "transit_days", "last_confirmed_on", "address", "phone", "version", NULL};
-static const char *const finance_keys[] = {
-    "credit_limit_fen", "payment_term_days", "prepay_only", "credit_hold", "credit_hold_reason",
-    "grade", "assets_fen", "bank_name", "bank_account", "qualified_note", "credit_status_note",
-    NULL};
-/* clang-format on */
-
-/* Drops the fields of a customer row the caller's department may not see; true when it may
-   see credit figures. Used for answers and for the before/after rows of the history. */
-static bool filter_customer(struct ctx *c, json_t *row)
+/* A customer answer: the department's fields, credit figures, allowed_actions
+   (flow/customer.c); row is replaced. */
+static void shape_customer(struct ctx *c, json_t **row)
 {
-    enum role r = c->user.role;
-    if (r == ROLE_WAREHOUSE) {
-        json_t *keep = json_object();
-        for (const char *const *k = logistics_view; *k; k++) {
-            json_t *v = json_object_get(row, *k);
-            if (v)
-                json_object_set(keep, *k, v);
-        }
-        json_object_clear(row);
-        json_object_update(row, keep);
-        json_decref(keep);
-        return false;
-    }
-    if (!scope_sees_credit(r)) {
-        for (const char *const *k = finance_keys; *k; k++)
-            json_object_del(row, *k);
-        return false;
-    }
-    return true;
+    json_t *out = customer_answer(c, *row);
+    json_decref(*row);
+    *row = out;
 }
 
-static void shape_customer(struct ctx *c, json_t *row, date_t today)
+/* out_of_office is a flag (api.md §5.3): never set reads as false. */
+static void shape_user(json_t *row)
 {
-    if (!filter_customer(c, row))
-        return;
-    struct credit_figures f = {0};
-    struct osb_err e = OSB_ERR_INIT;
-    if (store_credit_figures(c->db, &e, str(row, "code"), today, NULL, &f) == 0)
-        json_object_set_new(row, "credit", credit_json(&f));
-    err_clear(&e);
+    json_t *v = json_object_get(row, "out_of_office");
+    if (v && !json_is_boolean(v))
+        json_object_set_new(row, "out_of_office", json_false());
 }
 
 /* ---- operations ------------------------------------------------------------------------ */
@@ -418,6 +385,8 @@ static int load(struct ctx *c, const struct record_def *d, const char *key, json
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "no %s '%s'", d->object, key);
     times_rfc3339(c, *row);
+    if (d == &rd_user)
+        shape_user(*row);
     return 0;
 }
 
@@ -428,16 +397,11 @@ int md_get(struct ctx *c, const struct record_def *d, const char *key, json_t **
     *out = NULL;
     if (d == &rd_user && !sees_user(c, key))
         return err_forbidden(e, "role", "the role %s may not read users", role_str(c->user.role));
+    if (d == &rd_customer)
+        return customer_get(c, key, out, e);
     json_t *row;
     if (load(c, d, key, &row, e) < 0)
         return -1;
-    if (d == &rd_customer) {
-        if (!sees_customer(c, row)) {
-            json_decref(row);
-            return err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);
-        }
-        shape_customer(c, row, flow_today(c));
-    }
     *out = row;
     return 0;
 }
@@ -445,10 +409,33 @@ int md_get(struct ctx *c, const struct record_def *d, const char *key, json_t **
 static int create_one(struct ctx *c, const struct md_ops *o, json_t *body, json_t **out,
                       struct osb_err *e)
 {
-    json_t *clean = NULL;
+    json_t *clean = NULL, *own = NULL;
     int rc = -1;
-    if (flow_need(c, o->create, e) < 0 || record_check(o->def, body, true, &clean, e) < 0 ||
-        o->validate(c, clean, NULL, e) < 0)
+    if (flow_need(c, o->create, e) < 0)
+        goto out;
+    if (o->def == &rd_customer && c->user.role != ROLE_ADMIN) {
+        /* api.md §5.2: credit terms are not the creator's to choose (the first limit comes
+           from CMR, flows.md §11.4): sending one is refused, not dropped. A prospect starts
+           with limit 0 and term 0 (prepayment). */
+        static const char *const terms[] = {
+            "credit_limit_fen", "payment_term_days",  "prepay_only", "grade",
+            "credit_hold",      "credit_hold_reason", NULL};
+        for (const char *const *k = terms; json_is_object(body) && *k; k++)
+            if (json_object_get(body, *k)) {
+                err_forbidden(e, "role",
+                              "only an administrator sets %s; credit terms come from "
+                              "a credit review",
+                              *k);
+                goto out;
+            }
+        if (json_is_object(body)) {
+            own = json_copy(body);
+            json_object_set_new(own, "credit_limit_fen", json_integer(0));
+            json_object_set_new(own, "payment_term_days", json_integer(0));
+            body = own;
+        }
+    }
+    if (record_check(o->def, body, true, &clean, e) < 0 || o->validate(c, clean, NULL, e) < 0)
         goto out;
     /* The key is read from clean, which the insert leaves as it is. */
     const char *key = str(clean, o->def->key);
@@ -462,11 +449,12 @@ static int create_one(struct ctx *c, const struct md_ops *o, json_t *body, json_
         goto out;
     }
     if (o->def == &rd_customer)
-        shape_customer(c, row, flow_today(c));
+        shape_customer(c, &row);
     *out = row;
     rc = 0;
 out:
     json_decref(clean);
+    json_decref(own);
     return rc;
 }
 
@@ -494,10 +482,23 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
         err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);
         goto out;
     }
-    if (flow_need(c, o->edit, e) < 0 ||
+    /* api.md §5.3: users set their own out_of_office (travel, 出差), the administrator anyone's. */
+    bool self_away = d == &rd_user && c->user.role != ROLE_ADMIN && is(key, c->user.username);
+    if ((!self_away && flow_need(c, o->edit, e) < 0) ||
         flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
         record_check(d, body, false, &clean, e) < 0)
         goto out;
+    if (self_away) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(clean, k, v)
+        {
+            if (strcmp(k, "out_of_office") && strcmp(k, "out_of_office_note")) {
+                err_forbidden(e, "role", "you may change only your out_of_office here, not %s", k);
+                goto out;
+            }
+        }
+    }
     if (c->user.role != ROLE_ADMIN) {
         const char *k;
         json_t *v;
@@ -534,7 +535,7 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
         goto out;
     }
     if (d == &rd_customer)
-        shape_customer(c, row, flow_today(c));
+        shape_customer(c, &row);
     *out = row;
     rc = 0;
 out:
@@ -566,7 +567,7 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
         if (d == &rd_customer) {
             /* A filter on a field the caller's department does not see would reveal it. */
             json_t *probe = json_pack("{sb}", fd->column, 1);
-            filter_customer(c, probe);
+            customer_filter(c, probe);
             bool visible = json_object_get(probe, fd->column) != NULL;
             json_decref(probe);
             if (!visible)
@@ -597,11 +598,14 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
         json_array_remove(rows, (size_t)q->limit);
         next = json_string(str(json_array_get(rows, (size_t)q->limit - 1), d->key));
     }
-    if (d == &rd_customer) {
-        date_t today = flow_today(c);
-        size_t i;
-        json_t *row;
-        json_array_foreach(rows, i, row) shape_customer(c, row, today);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (d == &rd_customer)
+            json_array_set_new(rows, i, customer_answer(c, row));
+        else if (d == &rd_user)
+            shape_user(row);
     }
     *out = json_pack("{so so}", "items", rows, "next_cursor", next);
     return 0;
@@ -628,9 +632,9 @@ int md_history(struct ctx *c, const struct record_def *d, const char *key, json_
         if (d == &rd_customer) {
             json_t *b = json_object_get(it, "before"), *a = json_object_get(it, "after");
             if (json_is_object(b))
-                filter_customer(c, b);
+                customer_filter(c, b);
             if (json_is_object(a))
-                filter_customer(c, a);
+                customer_filter(c, a);
         }
     }
     *out = json_pack("{so}", "items", items);

@@ -735,10 +735,8 @@ static int a_accept(struct act *x, struct osb_err *e)
 {
     struct ctx *c = x->c;
     struct order *o = x->o;
-    if (!is(x->cu->status, "active"))
-        return err_invalid(e, "customer", "customer_inactive",
-                           "the customer is %s; orders are accepted for active customers only",
-                           x->cu->status);
+    /* A customer that is not active is no reason to refuse the order here: QC-3 at check
+       fails it with customer_inactive (api.md §5.2), where the CSR sees why. */
     o->state = OS_ACCEPTED;
     o->accepted_at = c->now;
     if (assign_roles(x, e) < 0)
@@ -1303,10 +1301,6 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     }
     if (!scope_owns_customer(&su, &sc)) {
         err_forbidden(e, "role", "you may order only for your own customers");
-        goto out;
-    }
-    if (!is(cu.status, "active")) {
-        err_invalid(e, "customer", "customer_inactive", "customer %s is %s", code, cu.status);
         goto out;
     }
     const char *contract = jstr(n, "contract");

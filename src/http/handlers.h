@@ -119,6 +119,9 @@ int h_credit_review_get(struct req *r, struct osb_err *e);
 int h_credit_review_action(struct req *r, struct osb_err *e);
 int h_credit_grade_get(struct req *r, struct osb_err *e);
 int h_credit_grade_action(struct req *r, struct osb_err *e);
+/* customers.c */
+int h_customer_action(struct req *r, struct osb_err *e);
+int h_customer_incident_create(struct req *r, struct osb_err *e);
 
 /* contracts.c */
 int h_contract_create(struct req *r, struct osb_err *e);

@@ -55,6 +55,9 @@ static const struct route routes[] = {
     {"GET", "/payments/:", h_payment_get, 0},
     {"GET", "/customers/:/ledger", h_customer_ledger, 0},
     {"GET", "/customers/:/credit-incidents", h_customer_credit_incidents, 0},
+    /* customers: lifecycle (flows.md §1) and credit incidents entered by hand */
+    {"POST", "/customers/:/credit-incidents", h_customer_incident_create, WI},
+    {"POST", "/customers/:/:", h_customer_action, W},
     {"GET", "/customers/:/statement", h_customer_statement, 0},
     {"GET", "/receivables/aging", h_receivables_aging, 0},
     {"POST", "/returns", h_return_create, WI},

@@ -5,6 +5,7 @@
 #include "rules/backorder.h"
 #include "rules/cmr.h"
 #include "rules/contract.h"
+#include "rules/customer.h"
 #include "rules/doc.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
@@ -17,8 +18,20 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &order_doc,     &shipment_doc,      &backorder_doc, &contract_doc,        &return_doc,
-    &refund_doc,    &write_off_doc,     &osb_issue_doc, &invoice_request_doc, &instrument_doc,
-    &statement_doc, &credit_review_doc, /* credit (CMR) */
+    /* clang-format off */
+    &order_doc,
+    &shipment_doc,
+    &backorder_doc,
+    &contract_doc,
+    &return_doc,
+    &refund_doc,
+    &write_off_doc,
+    &osb_issue_doc,
+    &invoice_request_doc,
+    &instrument_doc,
+    &statement_doc,
+    &credit_review_doc,
+    &customer_doc,
+    /* clang-format on */
     NULL,
 };

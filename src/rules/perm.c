@@ -108,6 +108,10 @@ static const char *const matrix[P__COUNT] = {
     [P_CREDIT_REVIEW_ADJUST] = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
     [P_CREDIT_REVIEW_APPROVE]= "Y  S  S  P  P  -  -  -  -  -  -  -  -  R  -  -",
     [P_CREDIT_GRADE_OVERRIDE]= "-  -  -  Y  -  -  -  -  -  -  -  -  -  R  -  -",
+    /* customers (flows.md §1; numbering-and-rules.md §3; incidents: api.md §5.3) */
+    [P_CUSTOMER_SUBMIT]      = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  -",
+    [P_CUSTOMER_QUALIFY]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_CREDIT_INCIDENT]      = "-  -  -  Y  -  -  -  -  -  Y  -  -  -  R  -  -",
 };
 /* clang-format on */
 

@@ -102,6 +102,10 @@ enum perm_action {
     P_CREDIT_REVIEW_ADJUST,  /* credit review: adjust a line (review) */
     P_CREDIT_REVIEW_APPROVE, /* credit review: approve (and reject) */
     P_CREDIT_GRADE_OVERRIDE, /* credit grade: compute, override, publish */
+    /* customers (flows.md §1, §11.4; area: customers) */
+    P_CUSTOMER_SUBMIT,     /* customer: submit for review */
+    P_CUSTOMER_QUALIFY,    /* customer: qualify (资格审核) */
+    P_CREDIT_INCIDENT,     /* credit incident: record (api.md §5.3: finance, ssg_leader) */
     P__COUNT
 };
 /* clang-format on */

@@ -63,7 +63,8 @@ static const struct field_def user_fields[] = {
     {"email", FK_TEXT, 0, 80, 0, 0, 0, 0},
     {"phone", FK_PHONE, 0, 20, 0, 0, 0, 0},
     {"duties", FK_JSON, 0, 0, 0, 0, 0, 0},
-    {"out_of_office", FK_JSON, 0, 0, 0, 0, 0, 0},
+    {"out_of_office", FK_BOOL, 0, 0, 0, 0, 0, 0},
+    {"out_of_office_note", FK_TEXT, 0, 200, 0, 0, 0, 0},
     {"active", FK_BOOL, 0, 0, 0, 0, 0, 0},
 };
 const struct record_def rd_user = {"users", "username", "user", user_fields, N(user_fields)};
@@ -95,6 +96,11 @@ static const struct field_def customer_fields[] = {
     {"status", FK_ENUM, 0, 0, F_ADMIN, 0, statuses, 0},
     {"qualified", FK_BOOL, 0, 0, F_ADMIN, 0, 0, 0},
     {"qualified_note", FK_LONG, 0, 500, F_ADMIN, 0, 0, 0},
+    {"qualified_by", FK_TEXT, 0, 40, F_INTERNAL, 0, 0, 0},
+    {"qualified_at", FK_INT, 0, 0, F_INTERNAL, 0, 0, 0},
+    {"status_reason", FK_TEXT, 0, 2000, F_INTERNAL, 0, 0, 0},
+    {"archive_reviewed_on", FK_DATE, 0, 0, 0, 0, 0, 0},
+    {"created_by", FK_TEXT, 0, 40, F_INTERNAL, 0, 0, 0},
     /* basic info (基本资料) */
     {"address", FK_TEXT, 0, 200, 0, 0, 0, 0},
     {"phone", FK_PHONE, 0, 20, 0, 0, 0, 0},
@@ -192,6 +198,19 @@ int store_user_role(struct db *db, struct osb_err *e, const char *username, char
 {
     *out = NULL;
     return db_text(db, e, out, "SELECT role FROM users WHERE username = ?", "s", username);
+}
+
+int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away)
+{
+    int64_t n = 0;
+    *away = false;
+    /* The column is TEXT (it held free text before it became a flag): '1' is true. */
+    if (db_int(db, e, &n,
+               "SELECT count(*) FROM users WHERE username = ? AND out_of_office IN ('1', 'true')",
+               "s", username ? username : "") < 0)
+        return -1;
+    *away = n > 0;
+    return 0;
 }
 
 int store_user_manager(struct db *db, struct osb_err *e, const char *username, char **out)

@@ -16,6 +16,8 @@ extern const struct record_def rd_market, rd_region, rd_user, rd_customer, rd_pr
 /* The reads the cross-field rules of flow/masterdata.c need. Each: 1 found (*out malloc'ed,
    NULL when the column is NULL), 0 no such row, -1 error. */
 int store_user_role(struct db *db, struct osb_err *e, const char *username, char **out);
+/* Whether the user is away (out_of_office true, entities.md §1.3): 0 with *away, -1 error. */
+int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away);
 int store_user_manager(struct db *db, struct osb_err *e, const char *username, char **out);
 int store_region_market(struct db *db, struct osb_err *e, const char *region, char **out);
 int store_market_supervisor(struct db *db, struct osb_err *e, const char *market, char **out);

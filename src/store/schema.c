@@ -549,6 +549,14 @@ static const char *const migrations[] = {
     "  computed_grade TEXT NOT NULL, previous_grade TEXT NOT NULL, override_grade TEXT,"
     "  override_reason TEXT, override_by TEXT, override_at INTEGER,"
     "  PRIMARY KEY(month, customer)) STRICT;",
+    /* customers: the lifecycle of flows.md §1 (who qualified a prospect and when, the reason
+       of the last suspension or hold lifted, the archive's last review by its KAM) and the
+       note beside a user's out_of_office (entities.md §1.3; the column is now a flag). */
+    "ALTER TABLE customers ADD COLUMN qualified_by TEXT;"
+    "ALTER TABLE customers ADD COLUMN qualified_at INTEGER;"
+    "ALTER TABLE customers ADD COLUMN status_reason TEXT;"
+    "ALTER TABLE customers ADD COLUMN archive_reviewed_on TEXT;"
+    "ALTER TABLE users ADD COLUMN out_of_office_note TEXT;",
 };
 
 int schema_latest(void)

@@ -673,3 +673,12 @@ def _minus_one(hhmm):
         h, m = h - 1, 59
     check(h >= 0, "use before_day/before_hhmm for a deadline at 00:00")
     return f"{h:02d}:{m:02d}"
+
+
+# ---- proxy signing (api.md §5.3) -----------------------------------------------------------------
+
+def away(t, user, on=True):
+    """Sets user's out_of_office (travel, 出差) as the administrator: a secretary signs on
+    behalf of an SLT member only while that member is away."""
+    got = t.ok(t.patch(f"/users/{user}", {"out_of_office": on}), 200, f"{user} away={on}")
+    eq(got["out_of_office"], on, "out_of_office")

@@ -4,6 +4,7 @@ the order's own who-rules (flow/order.c) — the customer's KAM, the market's MM
 leader, the supervising SLT member and their secretary signing by proxy, any ST voter for
 reject, finance. An action not listed answers 403 or 409. Each test makes its own data."""
 
+import lib
 from lib import check, eq
 from osb_lib import act, customer, set_clock
 
@@ -14,6 +15,11 @@ def allowed(t, n, user):
 
 def test_allowed_actions_through_an_orders_life(t):
     set_clock(t, "2026-12-01", "10:00")
+    # proxy signing needs the principal away (api.md §5.3)
+    lib.away(t, "deputy")
+    t.defer(lambda: lib.away(t, "deputy", False))
+    lib.away(t, "director")
+    t.defer(lambda: lib.away(t, "director", False))
     cust = customer(t)
     o = t.ok(t.post("/orders", {"customer": cust, "lines": [{"sku": "M-IF1-900", "qty": 12}]},
                     user="kam_GZ"), 201, "create")

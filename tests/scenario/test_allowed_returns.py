@@ -9,6 +9,7 @@ Market S (regions GZ, SZ): MM `mm_S`, supervising SLT member `deputy`, whose sec
 director's secretary."""
 
 from billing_lib import customer, dispatch, invoices_of, pay, product, released, set_clock
+import lib
 from lib import check, eq
 
 
@@ -107,6 +108,9 @@ REFUND_USERS = ["kam_GZ", "deputy", "ssg_leader", "director", "csr_b", "finance"
 
 def test_refund_allowed_actions_through_its_life(t):
     set_clock(t, "2026-12-01")
+    # proxy signing needs the principal away (api.md §5.3)
+    lib.away(t, "deputy")
+    t.defer(lambda: lib.away(t, "deputy", False))
     cust = customer(t)
     pay(t, cust, 10000)
     r = t.ok(t.post("/refunds", {"customer": cust, "amount_fen": 3000, "reason": "多付"},

@@ -4,6 +4,7 @@ quotas with used and remaining."""
 from lib import check, eq
 
 HEADER = "code,name,market,region,kam,credit_limit_fen,payment_term_days,prepay_only,grade,phone"
+KAM_HEADER = "code,name,market,region,kam,phone"
 
 
 def csv_import(t, text, user="admin", path="/customers/import"):
@@ -112,15 +113,19 @@ def test_import_permissions_and_scope(t):
     text = HEADER + "\n" + f"{t.uniq('L')},权限,S,GZ,kam_GZ,0,30,false,B,\n"
     for user in ("finance", "warehouse", "marketing", "auditor", "gm"):
         t.expect_error(csv_import(t, text, user=user), 403, "forbidden")
-    # a KAM imports its own customers only; one foreign row rejects the file
+    # a KAM imports its own customers only (without credit terms: api.md §5.2); one foreign
+    # row rejects the file
     own, foreign = t.uniq("L"), t.uniq("L")
-    text = (HEADER + "\n" + f"{own},自己的,S,GZ,kam_GZ,0,30,false,B,\n"
-            f"{foreign},别人的,S,SZ,kam_SZ,0,30,false,B,\n")
+    text = (KAM_HEADER + "\n" + f"{own},自己的,S,GZ,kam_GZ,\n"
+            f"{foreign},别人的,S,SZ,kam_SZ,\n")
     d = t.expect_error(csv_import(t, text, user="kam_GZ"), 422, "validation_failed")
     eq([x["row"] for x in d["rows"]], [3], "the foreign row")
     t.expect_error(t.get(f"/customers/{own}"), 404, "not_found")
-    text = HEADER + "\n" + f"{own},自己的,S,GZ,kam_GZ,0,30,false,B,\n"
+    text = KAM_HEADER + "\n" + f"{own},自己的,S,GZ,kam_GZ,\n"
     eq(t.ok(csv_import(t, text, user="kam_GZ"), 201)["created"], 1, "own row imported")
+    text = HEADER + "\n" + f"{t.uniq('L')},带额度,S,GZ,kam_GZ,0,30,false,B,\n"
+    d = t.expect_error(csv_import(t, text, user="kam_GZ"), 422, "validation_failed")
+    eq([x["rule"] for x in d["rows"]], ["role"], "credit terms are the administrator's")
 
 
 # ---- stock ------------------------------------------------------------------------------------

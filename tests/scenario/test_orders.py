@@ -342,6 +342,9 @@ def test_st_three_yes_votes_then_ma(t):
 
 
 def test_st_first_no_decides_and_proxy_rules(t):
+    # proxy signing needs the principal away (api.md §5.3)
+    lib.away(t, "director")
+    t.defer(lambda: lib.away(t, "director", False))
     n = prepay_order(t)
     act(t, n, "request-st", "ssg_leader")
     # csr_a is nobody's secretary: 403; csr_b is the director's secretary
@@ -376,6 +379,9 @@ def test_st_voter_may_reject(t):
 
 
 def test_ma_by_the_wrong_slt_member_is_403_and_proxy_signs(t):
+    # proxy signing needs the principal away (api.md §5.3)
+    lib.away(t, "deputy")
+    t.defer(lambda: lib.away(t, "deputy", False))
     cust = customer(t, 10**9)
     o = checked(t, cust, 100)
     n = o["number"]

@@ -106,6 +106,9 @@ def test_refund_exceeds_prepayment(t):
 
 
 def test_refund_who_may_request_and_approve(t):
+    # proxy signing needs the principal away (api.md §5.3)
+    lib.away(t, "deputy")
+    t.defer(lambda: lib.away(t, "deputy", False))
     cust = customer(t)
     pay(t, cust, 10000)
     body = {"customer": cust, "amount_fen": 1000, "reason": "退款"}

@@ -85,6 +85,10 @@ static const struct {
     {P_CREDIT_REVIEW_ADJUST, "-----Y-------R--", "credit review: adjust a line"},
     {P_CREDIT_REVIEW_APPROVE, "YSSPP--------R--", "credit review: approve"},
     {P_CREDIT_GRADE_OVERRIDE, "---Y---------R--", "credit grade: override"},
+    /* customers (numbering-and-rules.md §3; incidents: api.md §5.3) */
+    {P_CUSTOMER_SUBMIT, "-------O-----R--", "customer: submit for review"},
+    {P_CUSTOMER_QUALIFY, "---------Y---R--", "customer: qualify"},
+    {P_CREDIT_INCIDENT, "---Y-----Y---R--", "credit incident: record"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

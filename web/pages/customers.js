@@ -10,6 +10,7 @@ import {
 import { formatFen, formatTs, pctOf, toBigFen } from '../lib/fmt.js';
 import { ref } from '../lib/ref.js';
 import { statementCard } from './billing.js';
+import { lifecycleCard, incidentsCard } from './customer_lifecycle.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'];
@@ -212,8 +213,11 @@ export async function customerDetailPage(ctx) {
 
   const historyBox = h('div', null, h('button', { class: 'btn btn-small', type: 'button', id: 'load-history', onclick: () => loadInto(historyBox, () => historyTable(code)) }, t('cust.history.load')));
 
-  return h('div', { class: 'page-customer', dataset: { code: c.code } },
+  const reload = () => ctx.navigate(`/customers/${encodeURIComponent(c.code)}`, { replace: true });
+  const canIncident = ['finance', 'ssg_leader'].includes(ctx.user.role);
+  return h('div', { class: 'page-customer', dataset: { code: c.code, status: c.status } },
     header,
+    lifecycleCard(c, ctx, reload),
     creditCard || (ctx.can('credit.read') ? null : h('div', { class: 'note' }, t('cust.credit.none'))),
     h('div', { class: 'cards-2' },
       card(t('cust.section.sales'), fieldGrid(salesPairs)),
@@ -224,6 +228,7 @@ export async function customerDetailPage(ctx) {
       sectionCard('cust.section.traits', TEXT_SECTIONS.traits),
       sectionCard('cust.section.trade', TEXT_SECTIONS.trade)),
     ctx.can('money.read') ? statementCard(c.code) : null,
+    ctx.can('credit.read') ? incidentsCard(c.code, canIncident) : null,
     card(t('cust.section.history'), historyBox),
     h('div', { class: 'meta-line' }, `${t('f.version')} ${c.version ?? '—'} · ${t('f.updated_at')} ${formatTs(c.updated_at)}`));
 }
@@ -269,6 +274,9 @@ export async function customerNewPage(ctx) {
   }
   const me = ctx.user;
   const opt = (list, pfx) => list.map((v) => ({ value: v, label: tEnum(pfx, v) }));
+  // Credit terms are the administrator's (and later a credit review's): others create prospects
+  // without them (api.md §5.2).
+  const terms = new Set(['credit_limit_fen', 'payment_term_days', 'grade', 'prepay_only']);
   const fields = [
     { name: 'code', label: t('f.code'), required: true, placeholder: 'GZ03' },
     { name: 'name', label: t('f.name'), required: true, wide: true },
@@ -291,7 +299,7 @@ export async function customerNewPage(ctx) {
     { name: 'consignee', label: t('f.consignee') },
     { name: 'consignee_phone', label: t('f.consignee_phone') },
     { name: 'consignment_station', label: t('f.consignment_station') },
-  ];
+  ].filter((x) => me.role === 'admin' || !terms.has(x.name));
   const f = form({
     fields,
     keyField: 'code',
@@ -299,7 +307,7 @@ export async function customerNewPage(ctx) {
     submitLabel: t('common.save'),
     onCancel: () => ctx.navigate('/customers'),
     submit: async (body, key) => {
-      const created = await api.post('/customers', body, { headers: { 'Idempotency-Key': key } });
+      const created = await api.post('/customers', me.role === 'admin' ? body : { ...body, status: 'prospect' }, { headers: { 'Idempotency-Key': key } });
       toast(t('common.created', { what: `${created.name} (${created.code})` }));
       ctx.navigate(`/customers/${encodeURIComponent(created.code)}`);
     },

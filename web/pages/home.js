@@ -7,6 +7,7 @@ import { t, tEnum, hasKey } from '../lib/i18n.js';
 import { h, card, table, badge } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
 import { stateBadge, deadlineText } from '../lib/doc.js';
+import { awaySwitch } from './customer_lifecycle.js';
 
 const enc = encodeURIComponent;
 
@@ -97,5 +98,6 @@ export async function homePage(ctx) {
         h('span', null, t('home.scope', { scope: scopeText })),
         unread !== null ? h('a', { href: '/notifications' }, t('home.unread', { n: unread })) : null)),
     queue,
+    awaySwitch(u),
     card(t('home.modules'), h('div', { class: 'tiles' }, tiles)));
 }

@@ -1,0 +1,40 @@
+/*
+ * customer.h — the customer lifecycle (flows.md §1, api.md §5.2–§5.3) on the document kernel,
+ * the customer answer each department sees (fields by department, credit figures,
+ * allowed_actions), and credit incidents entered by hand (entities.md §2.4).
+ * flow/masterdata.c keeps creating, editing and listing customers and asks this file how to
+ * answer them.
+ */
+#ifndef OSB_FLOW_CUSTOMER_H
+#define OSB_FLOW_CUSTOMER_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* GET /customers/{code}: 404 unless visible; the customer with allowed_actions. */
+int customer_get(struct ctx *c, const char *code, json_t **out, struct osb_err *e);
+
+/* POST /customers/{code}/{action}: submit, qualify, approve, reject, suspend, reactivate,
+   close, lift-credit-hold, set-payment-term. */
+int customer_act(struct ctx *c, const char *code, const char *action, json_t *body, json_t **out,
+                 struct osb_err *e);
+
+/* The answer for a stored customer row (rec_get/list shape): the caller's fields, credit
+   figures where its department sees them, allowed_actions. A new object. */
+json_t *customer_answer(struct ctx *c, json_t *row);
+
+/* May the caller see the customer of this stored row (supervisor: its market's SLT member)? */
+bool customer_sees(struct ctx *c, json_t *row, const char *supervisor);
+
+/* Drops the fields of a customer row the caller's department may not see; true when it may
+   see credit figures. For answers and the before/after rows of the history. */
+bool customer_filter(struct ctx *c, json_t *row);
+
+/* POST /customers/{code}/credit-incidents {"kind","occurred_on","note","amount_fen"?}
+   (finance, ssg_leader) → the incident. */
+int customer_incident_create(struct ctx *c, const char *code, json_t *body, json_t **out,
+                             struct osb_err *e);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * customer.h (store) — the SQL of the customer lifecycle (flow/customer.c) beyond the generic
+ * master-data rows of store/record.h: what keeps a customer from closing, whether its KAM is
+ * an active KAM, and hand-entered credit incidents (entities.md §2.4).
+ */
+#ifndef OSB_STORE_CUSTOMER_H
+#define OSB_STORE_CUSTOMER_H
+
+#include "store/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* What keeps customer code from closing (flows.md §1): *balance_fen its ledger balance, and
+   *open a new array of {"type","number","state"} of its open orders, shipments, returns,
+   backorders and invoices (at most 20). 0 ok, -1 error. */
+int store_customer_open_items(struct db *db, struct osb_err *e, const char *code,
+                              int64_t *balance_fen, json_t **open);
+
+/* Whether username is an active user with role kam: 0 with *ok, -1 error. */
+int store_customer_kam_ok(struct db *db, struct osb_err *e, const char *username, bool *ok);
+
+/* A credit incident entered by hand; *id its row id. 0 ok, -1 error. */
+int store_credit_incident_add(struct db *db, struct osb_err *e, const char *customer,
+                              const char *date, const char *kind, int64_t amount_fen,
+                              const char *note, const char *by, int64_t now, int64_t *id);
+
+/* One credit incident by id as the list shows it: 1 found, 0 none, -1 error. */
+int store_credit_incident_get(struct db *db, struct osb_err *e, int64_t id, json_t **out);
+
+#endif
