@@ -81,6 +81,12 @@ static const struct route routes[] = {
     {"GET", "/contracts", h_contract_list, 0},
     {"GET", "/contracts/:", h_contract_get, 0},
     {"POST", "/contracts/:/:", h_contract_action, W},
+    /* prices: price lists (JG) */
+    {"POST", "/price-lists", h_price_list_create, WI},
+    {"POST", "/price-lists/import", h_price_list_import, W | R_RAW | R_BIG},
+    {"GET", "/price-lists", h_price_list_list, 0},
+    {"GET", "/price-lists/:", h_price_list_get, 0},
+    {"POST", "/price-lists/:/:", h_price_list_action, W},
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},

@@ -97,6 +97,14 @@ enum perm_action {
     P_REFUND_PAY,          /* prepayment refund: pay */
     P_WRITEOFF_REQUEST,    /* bad-debt write-off (HX): request */
     P_WRITEOFF_APPROVE,    /* bad-debt write-off: approve */
+    /* prices: price lists (JG, api.md §5.4). api.md wins over the matrix rows "price list:
+       draft" (FIN, MKT) and "approve and publish" (SLT): marketing and ssg_leader draft,
+       publish and retire (§5.9), the SLT approves; every role but warehouse (no prices) and
+       the portal reads. */
+    P_PRICE_LIST_DRAFT,    /* price list: create, import */
+    P_PRICE_LIST_APPROVE,  /* price list: approve */
+    P_PRICE_LIST_PUBLISH,  /* price list: publish, retire */
+    P_PRICE_LIST_READ,     /* price list: read */
     P__COUNT
 };
 /* clang-format on */
