@@ -237,8 +237,7 @@ static int price_lines(struct ctx *c, const char *customer, date_t day, struct o
     int64_t total = 0;
     for (size_t i = 0; i < o->nlines; i++) {
         struct order_line *l = &o->lines[i];
-        l->price_fen =
-            pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
+        l->price_fen = pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
         if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
             l->amount_fen > MONEY_MAX_FEN)
             return line_err(e, i, l->sku, "amount_too_large",

@@ -75,12 +75,12 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
 }
 
 /* One other version, closed or retired by the publication of p (its own event and audit). */
-static int supersede(struct ctx *c, struct price_list *p, struct price_list *o, enum price_overlap v,
-                     date_t close_to, struct osb_err *e)
+static int supersede(struct ctx *c, struct price_list *p, struct price_list *o,
+                     enum price_overlap v, date_t close_to, struct osb_err *e)
 {
-    json_t *before = json_pack("{ss ss* sI}", "state", o->state, "valid_to",
-                               o->valid_to[0] ? o->valid_to : NULL, "version",
-                               (json_int_t)o->version);
+    json_t *before =
+        json_pack("{ss ss* sI}", "state", o->state, "valid_to", o->valid_to[0] ? o->valid_to : NULL,
+                  "version", (json_int_t)o->version);
     const char *to = "published", *action = "close";
     STR_COPY_ARRAY(o->superseded_by, p->number);
     if (v == PO_CLOSE) {
@@ -216,12 +216,14 @@ static int answer(struct ctx *c, void *v, json_t **out, struct osb_err *e)
     json_t *tl = flow_doc_timeline(c, e, "price_list_events", "price_list", p->number);
     if (!tl)
         return -1;
-    const char *skus[PRICE_LIST_MAX_ITEMS];
-    size_t n = p->nitems < PRICE_LIST_MAX_ITEMS ? p->nitems : PRICE_LIST_MAX_ITEMS;
+    /* The product's own price beside each item (the list compared with the standard). */
+    size_t n = p->nitems;
+    const char **skus = calloc(n + 1, sizeof *skus);
+    struct order_product *pf = calloc(n + 1, sizeof *pf);
     for (size_t i = 0; i < n; i++)
         skus[i] = p->items[i].sku;
-    struct order_product *pf = n ? calloc(n, sizeof *pf) : NULL;
-    if (n && store_order_products(c->db, e, skus, n, pf) < 0) {
+    if (store_order_products(c->db, e, skus, n, pf) < 0) {
+        free(skus);
         free(pf);
         json_decref(tl);
         return -1;
@@ -229,11 +231,11 @@ static int answer(struct ctx *c, void *v, json_t **out, struct osb_err *e)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct price_item *it = &p->items[i];
-        json_array_append_new(items, json_pack("{si ss sI sI}", "line", it->line_no, "sku",
-                                               it->sku, "price_fen", (json_int_t)it->price_fen,
-                                               "product_price_fen",
-                                               (json_int_t)pf[i].price_fen));
+        json_array_append_new(items, json_pack("{si ss sI sI}", "line", it->line_no, "sku", it->sku,
+                                               "price_fen", (json_int_t)it->price_fen,
+                                               "product_price_fen", (json_int_t)pf[i].price_fen));
     }
+    free(skus);
     free(pf);
     json_t *o = json_object();
     json_object_set_new(o, "number", json_string(p->number));
@@ -642,9 +644,9 @@ int price_list_import(struct ctx *c, const struct price_list_head *h, const char
         if (rules[r]) {
             /* The line of the file the row starts on (the header is line 1). */
             json_int_t line = json_integer_value(json_array_get(lines, r + 1));
-            json_array_append_new(errors, json_pack("{sI ss ss ss}", "row", line, "field",
-                                                    fields[r], "rule", rules[r], "message",
-                                                    rule_text(rules[r])));
+            json_array_append_new(errors,
+                                  json_pack("{sI ss ss ss}", "row", line, "field", fields[r],
+                                            "rule", rules[r], "message", rule_text(rules[r])));
         }
     }
     free(rules);

@@ -116,8 +116,7 @@ int store_price_list_save(struct db *db, struct osb_err *e, struct price_list *p
         sb_add(&sql, ", retired_by = ?, retired_at = ?, superseded_by = ?");
         json_array_append_new(a, json_string(p->retired_by));
         json_array_append_new(a, json_integer(p->retired_at));
-        json_array_append_new(a, p->superseded_by[0] ? json_string(p->superseded_by)
-                                                     : json_null());
+        json_array_append_new(a, p->superseded_by[0] ? json_string(p->superseded_by) : json_null());
     }
     if (p->valid_to_changed) {
         sb_add(&sql, ", valid_to = ?, superseded_by = ?");
@@ -163,9 +162,9 @@ int store_price_list_list(struct db *db, struct osb_err *e, const struct price_l
     return store_doc_page(db, e, &sql, a, "p.number", f->cursor, f->limit, numbers, next);
 }
 
-int store_price_list_prices(struct db *db, struct osb_err *e, const char *customer,
-                            const char *day, const char *const *skus, size_t n, int64_t *price,
-                            bool *found, char list_no[DOCNO_MAX])
+int store_price_list_prices(struct db *db, struct osb_err *e, const char *customer, const char *day,
+                            const char *const *skus, size_t n, int64_t *price, bool *found,
+                            char list_no[DOCNO_MAX])
 {
     memset(found, 0, n * sizeof *found);
     list_no[0] = 0;

@@ -80,6 +80,12 @@ static const struct {
     {P_REFUND_PAY, "---------Y---R--", "prepayment refund: pay"},
     {P_WRITEOFF_REQUEST, "---------Y---R--", "write-off: request"},
     {P_WRITEOFF_APPROVE, "Y------------R--", "write-off: approve"},
+    /* prices: api.md §5.4 and §5.9 win over the rows "price list: draft" (FIN, MKT) and
+       "approve and publish" (SLT) */
+    {P_PRICE_LIST_DRAFT, "---Y--------YR--", "price list: draft, import (api.md §5.4)"},
+    {P_PRICE_LIST_APPROVE, "YYY----------R--", "price list: approve (api.md §5.4)"},
+    {P_PRICE_LIST_PUBLISH, "---Y--------YR--", "price list: publish, retire (api.md §5.4, §5.9)"},
+    {P_PRICE_LIST_READ, "RRRRRRRRRR-RRRR-", "price list: read (all but warehouse and portal)"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
