@@ -170,7 +170,8 @@ int store_price_list_prices(struct db *db, struct osb_err *e, const char *custom
     list_no[0] = 0;
     char *num = NULL;
     int rc = db_text(db, e, &num,
-                     "SELECT p.number FROM customers c JOIN price_lists p ON p.code = c.price_list"
+                     "SELECT p.number FROM customers c"
+                     " JOIN price_lists p ON p.code = coalesce(c.price_list, 'STD')"
                      " WHERE c.code = ? AND p.state = 'published' AND p.valid_from <= ?"
                      " AND (p.valid_to IS NULL OR p.valid_to >= ?)"
                      " ORDER BY p.valid_from DESC LIMIT 1",

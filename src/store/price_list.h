@@ -54,9 +54,9 @@ struct price_list_filter {
 int store_price_list_list(struct db *db, struct osb_err *e, const struct price_list_filter *f,
                           json_t **numbers, char **next);
 
-/* The prices of skus[0..n) on the list the customer's price_list names, published and valid on
-   day (YYYY-MM-DD): found[i] and price[i] per SKU; list_no gets that list's number ("" when
-   the customer names none or none covers the day). */
+/* The prices of skus[0..n) on the list the customer's price_list names (STD when it names
+   none, entities.md §2.1), published and valid on day (YYYY-MM-DD): found[i] and price[i] per
+   SKU; list_no gets that list's number ("" when no version of the code covers the day). */
 int store_price_list_prices(struct db *db, struct osb_err *e, const char *customer, const char *day,
                             const char *const *skus, size_t n, int64_t *price, bool *found,
                             char list_no[DOCNO_MAX]);

@@ -316,3 +316,25 @@ def test_import_csv(t):
                    "forbidden")
     t.expect_error(t.request("POST", q + "&colour=red", raw=good, content_type="text/csv",
                              user="marketing"), 400, "bad_request")
+
+
+def test_std_is_the_default_list(t):
+    """A customer without a price_list is on STD (entities.md §2.1); a customer naming another
+    code is not, even for a SKU its own list leaves out."""
+    set_clock(t, DAY, "15:00")
+    sku, other = lib.product(t, price=1000), lib.product(t, price=3000)
+    plain = lib.customer(t, UNLIMITED)
+    code = t.uniq("OWN")
+    own = lib.customer(t, UNLIMITED, price_list=code)
+    std = published(t, code="STD", valid_from="2026-01-01", items=[{"sku": sku, "price_fen": 900}])
+    published(t, code=code, valid_from="2026-01-01", items=[{"sku": other, "price_fen": 2500}])
+    try:
+        a, b = order_of(t, plain, [(sku, 1), (other, 1)]), order_of(t, own, [(sku, 1), (other, 1)])
+        for n in (a["number"], b["number"]):
+            to_submitted(t, n)
+        eq(prices(order_act(t, a["number"], "accept", "csr_a")),
+           {sku: (900, 900), other: (3000, 3000)}, "no price_list: STD, else the product")
+        eq(prices(order_act(t, b["number"], "accept", "csr_a")),
+           {sku: (1000, 1000), other: (2500, 2500)}, "its own list, else the product, not STD")
+    finally:
+        act(t, std["number"], "retire", "marketing")
