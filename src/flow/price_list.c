@@ -297,7 +297,7 @@ int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **ou
     if (flow_need_read(c, P_PRICE_LIST_READ, e) < 0 ||
         doc_state_filter(&price_list_doc, q->state, e) < 0)
         return -1;
-    struct price_list_filter f = {q->code, q->state, q->cursor, q->limit, q->q};
+    struct price_list_filter f = {q->code, q->state, q->cursor, q->customer, q->limit, q->q};
     json_t *nums;
     char *next;
     if (store_price_list_list(c->db, e, &f, &nums, &next) < 0)

@@ -36,6 +36,7 @@ struct price_list_query {
     const char *code, *state, *cursor;
     int limit;
     const char *q;
+    const char *customer; /* the versions that price this customer (its code, or STD) */
 };
 int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **out,
                     struct osb_err *e);

@@ -29,9 +29,11 @@ int h_price_list_import(struct req *r, struct osb_err *e)
 
 int h_price_list_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"code", "state", "q", "limit", "cursor", NULL};
-    struct price_list_query q = {req_query(r, "code"), req_query(r, "state"),
-                                 req_query(r, "cursor"), 50, req_query(r, "q")};
+    static const char *const allowed[] = {"code",   "state",    "q", "limit",
+                                          "cursor", "customer", NULL};
+    struct price_list_query q = {req_query(r, "code"),   req_query(r, "state"),
+                                 req_query(r, "cursor"), 50,
+                                 req_query(r, "q"),      req_query(r, "customer")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         price_list_list(&r->ctx, &q, &out, e) < 0)

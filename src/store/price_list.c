@@ -154,6 +154,11 @@ int store_price_list_list(struct db *db, struct osb_err *e, const struct price_l
     sb_add(&sql, "SELECT p.number FROM price_lists p WHERE 1=1");
     store_filter_eq(&sql, a, "p.code", f->code);
     store_filter_in(&sql, a, "p.state", f->state);
+    if (f->customer) {
+        sb_add(&sql, " AND p.code = (SELECT coalesce(c.price_list, 'STD') FROM customers c"
+                     " WHERE c.code = ?)");
+        json_array_append_new(a, json_string(f->customer));
+    }
     /* q: the number, or any of code, name and the items' SKUs (one "word" table). */
     store_filter_q(&sql, a, f->q, "p.number", NULL, "w.word",
                    "(SELECT list, sku AS word FROM price_list_items"

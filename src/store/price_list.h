@@ -47,6 +47,7 @@ json_t *store_price_list_published(struct db *db, struct osb_err *e, const char 
 
 struct price_list_filter {
     const char *code, *state, *cursor;
+    const char *customer; /* the versions of the code the customer names (STD when none) */
     int limit;
     const char *q; /* number, code, name or an item's SKU (api.md §5.1) */
 };

@@ -327,8 +327,14 @@ def test_std_is_the_default_list(t):
     code = t.uniq("OWN")
     own = lib.customer(t, UNLIMITED, price_list=code)
     std = published(t, code="STD", valid_from="2026-01-01", items=[{"sku": sku, "price_fen": 900}])
-    published(t, code=code, valid_from="2026-01-01", items=[{"sku": other, "price_fen": 2500}])
+    mine = published(t, code=code, valid_from="2026-01-01",
+                     items=[{"sku": other, "price_fen": 2500}])
     try:
+        eq([p["number"] for p in t.list_all(f"/price-lists?customer={plain}&state=published",
+                                            user="csr_a")], [std["number"]], "customer= (STD)")
+        eq([p["number"] for p in t.list_all(f"/price-lists?customer={own}", user="csr_a")],
+           [mine["number"]], "customer= (its own code)")
+        eq(t.list_all("/price-lists?customer=NOBODY", user="csr_a"), [], "unknown customer")
         a, b = order_of(t, plain, [(sku, 1), (other, 1)]), order_of(t, own, [(sku, 1), (other, 1)])
         for n in (a["number"], b["number"]):
             to_submitted(t, n)
