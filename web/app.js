@@ -50,6 +50,7 @@ import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
 import { creditReviewsPage, creditReviewPage, creditGradesPage } from './pages/credit.js';
+import { priceListsPage, priceListNewPage, priceListDetailPage } from './pages/prices.js';
 
 
 
@@ -100,6 +101,10 @@ export const PAGES = [
 
   { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', render: productsPage },
   { id: 'product-new', path: '/products/new', title: { zh: '新建产品', en: 'New product' }, navPath: '/products', cap: 'product.create', render: productNewPage },
+  // prices: price lists (JG)
+  { id: 'price-lists', path: '/price-lists', title: { zh: '价目表', en: 'Price lists' }, nav: 'master', icon: '¤', cap: 'price_list.read', render: priceListsPage },
+  { id: 'price-list-new', path: '/price-lists/new', title: { zh: '新建价目表', en: 'New price list' }, navPath: '/price-lists', cap: 'price_list.create', render: priceListNewPage },
+  { id: 'price-list', path: '/price-lists/:number', title: { zh: '价目表', en: 'Price list' }, navPath: '/price-lists', cap: 'price_list.read', render: priceListDetailPage },
   { id: 'org', path: '/org', title: { zh: '市场与区域', en: 'Markets & regions' }, nav: 'master', icon: '◇', render: orgPage },
   { id: 'users', path: '/users', title: { zh: '用户', en: 'Users' }, nav: 'master', icon: '☺', cap: 'users.read', render: usersPage },
 

@@ -30,6 +30,7 @@
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/price_list.h"
 #include "flow/scope.h"
 #include "rules/order.h"
 #include "store/credit.h"
@@ -214,6 +215,41 @@ static int line_products(struct ctx *c, const struct order *o, struct order_prod
     return store_order_products(c->db, e, skus, o->nlines, pf);
 }
 
+/* OA-4 (and at create/amend the estimate with today's prices): each goods line's price is
+   that of its SKU on the customer's price list (its price_list code) published and valid on
+   `day`, else the product's price_fen (api.md §5.4, §5.9: never a QC failure); sample and pop
+   lines 0. Sets the amounts ((qty − qty_cut) × price) and the total; 422 amount_too_large when
+   a line or the total is above 10^13 fen (api.md §4 money cap, §5.9). list_no (may be NULL)
+   gets the number of the list that priced the order, or "". */
+static int price_lines(struct ctx *c, const char *customer, date_t day, struct order *o,
+                       const struct order_product *pfs, char *list_no, struct osb_err *e)
+{
+    const char *skus[ORDER_MAX_LINES];
+    int64_t listed[ORDER_MAX_LINES];
+    bool found[ORDER_MAX_LINES];
+    char used[DOCNO_MAX];
+    for (size_t i = 0; i < o->nlines; i++)
+        skus[i] = o->lines[i].sku;
+    if (price_list_prices(c, customer, day, skus, o->nlines, listed, found, used, e) < 0)
+        return -1;
+    if (list_no)
+        str_copy(list_no, DOCNO_MAX, used);
+    int64_t total = 0;
+    for (size_t i = 0; i < o->nlines; i++) {
+        struct order_line *l = &o->lines[i];
+        l->price_fen = pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
+        if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
+            l->amount_fen > MONEY_MAX_FEN)
+            return line_err(e, i, l->sku, "amount_too_large",
+                            "%s: the line's amount is above 10^13 fen", l->sku);
+        if (!money_add(total, l->amount_fen, &total) || total > MONEY_MAX_FEN)
+            return err_invalid(e, "total_fen", "amount_too_large",
+                               "the order's total is above 10^13 fen (¥100 billion)");
+    }
+    o->total_fen = total;
+    return 0;
+}
+
 /* Validates the lines of create/amend (flows.md §2.1 create row) into o; whole-case misses
    become warnings, because loose units can be approved. */
 static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warnings,
@@ -252,7 +288,6 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         o->lines[i].cut_reasons = NULL;
     }
     o->nlines = 0;
-    int64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         json_t *l = json_array_get(arr, i);
         json_t *js = json_object_get(l, "sku"), *jq = json_object_get(l, "qty"),
@@ -291,9 +326,6 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         ol->qty = qty;
         ol->loose_units = jl && json_is_true(jl);
         ol->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
-        if (!money_mul(qty, ol->price_fen, &ol->amount_fen) ||
-            !money_add(total, ol->amount_fen, &total))
-            return line_err(e, i, sku, "amount_overflow", "%s: the amount overflows", sku);
         if (pf->kind == PK_GOODS && pf->case_size > 1 && qty % pf->case_size != 0)
             json_array_append_new(
                 warnings, json_pack("{ss si ss ss}", "rule", "whole_cases", "line", (int)i + 1,
@@ -301,8 +333,8 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
                                     "not a whole number of cases: QC will fail unless loose "
                                     "units are approved"));
     }
-    o->total_fen = total;
-    return 0;
+    /* Today's prices, and the money cap on them (api.md §5.9). */
+    return price_lines(c, o->customer, flow_today(c), o, pfs, NULL, e);
 }
 
 /* ---- notifications (flows.md §0.5 copy rule) ------------------------------------------- */
@@ -741,20 +773,14 @@ static int a_accept(struct act *x, struct osb_err *e)
     o->accepted_at = c->now;
     if (assign_roles(x, e) < 0)
         return -1;
-    /* OA-4: prices from the customer's price list on the accept date (the standard list). */
-    int64_t total = 0;
+    /* OA-4: prices from the customer's price list published on the accept date, else the
+       product's price; fixed from now on. The money cap again (api.md §5.9). */
     struct order_product pfs[ORDER_MAX_LINES];
-    if (line_products(c, o, pfs, e) < 0)
+    char list_no[DOCNO_MAX];
+    if (line_products(c, o, pfs, e) < 0 ||
+        price_lines(c, o->customer, flow_today(c), o, pfs, list_no, e) < 0)
         return -1;
-    for (size_t i = 0; i < o->nlines; i++) {
-        struct order_line *l = &o->lines[i];
-        const struct order_product *pf = &pfs[i];
-        l->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
-        if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
-            !money_add(total, l->amount_fen, &total))
-            return err_invalid(e, "lines", "amount_overflow", "the order total overflows");
-    }
-    o->total_fen = total;
+    int64_t total = o->total_fen;
     if (op_clock_start(c, o, e) < 0)
         return -1;
     /* OA-2: the memo's first entry. */
@@ -768,6 +794,8 @@ static int a_accept(struct act *x, struct osb_err *e)
         sb_addf(&m, "%s%s×%lld", i ? "，" : "", o->lines[i].sku, (long long)o->lines[i].qty);
     sb_addf(&m, "；合计 %s。CSR %s，SCR %s，BCR %s。已通知市场经理、区域经理、客户经理和财务。",
             tot, o->csr, o->scr, o->bcr);
+    if (list_no[0])
+        sb_addf(&m, " 价格取自价目表 %s。", list_no);
     /* QC-6: the same customer with the same lines accepted in the last 24 h. */
     bool dups = false;
     if (store_order_duplicate(c->db, e, o, c->now - 24 * TS_PER_HOUR, &dups) < 0) {
@@ -1317,9 +1345,9 @@ int order_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         }
         str_field(o->requested_date, sizeof o->requested_date, rd, "requested_date");
     }
+    str_field(o->customer, sizeof o->customer, code, "customer");
     if (parse_lines(c, json_object_get(n, "lines"), o, warnings, e) < 0)
         goto out;
-    str_field(o->customer, sizeof o->customer, code, "customer");
     STR_COPY_ARRAY(o->market, cu.market);
     STR_COPY_ARRAY(o->region, cu.region);
     STR_COPY_ARRAY(o->kam, cu.kam);

@@ -90,6 +90,10 @@ static int parse_apply_to(struct ctx *c, json_t *arr, const char *customer, int6
             free(a);
             return err_invalid(e, field, "amount_not_positive", "an allocation must be > 0");
         }
+        if (amt > MONEY_MAX_FEN) {
+            free(a);
+            return err_invalid(e, field, "amount_too_large", "an allocation is at most 10^13 fen");
+        }
         char inv_customer[40];
         int64_t open = 0;
         int rc = store_invoice_customer_open(c->db, e, json_string_value(ji), inv_customer, &open);

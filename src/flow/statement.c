@@ -11,6 +11,7 @@
 
 #include "core/field.h"
 #include "core/json.h"
+#include "core/money.h"
 #include "core/record.h"
 #include "core/str.h"
 #include "flow/doc.h"
@@ -252,6 +253,9 @@ static int reply(struct doc_act *x, const char *response, struct osb_err *e)
         if (json_integer_value(df) == 0)
             return err_invalid(e, "difference_fen", "zero_amount",
                                "a dispute has a non-zero difference");
+        if (json_integer_value(df) > MONEY_MAX_FEN || json_integer_value(df) < -MONEY_MAX_FEN)
+            return err_invalid(e, "difference_fen", "amount_too_large",
+                               "a difference is at most 10^13 fen either way");
         if (!dn)
             return err_invalid(e, "difference_note", "required", "explain the difference");
         if (!json_is_string(dn))

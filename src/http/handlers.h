@@ -129,6 +129,13 @@ int h_contract_list(struct req *r, struct osb_err *e);
 int h_contract_get(struct req *r, struct osb_err *e);
 int h_contract_action(struct req *r, struct osb_err *e);
 
+/* price_lists.c (prices) */
+int h_price_list_create(struct req *r, struct osb_err *e);
+int h_price_list_import(struct req *r, struct osb_err *e);
+int h_price_list_list(struct req *r, struct osb_err *e);
+int h_price_list_get(struct req *r, struct osb_err *e);
+int h_price_list_action(struct req *r, struct osb_err *e);
+
 /* invoice_requests.c */
 int h_invoice_request_create(struct req *r, struct osb_err *e);
 int h_invoice_request_list(struct req *r, struct osb_err *e);

@@ -91,6 +91,12 @@ static const struct route routes[] = {
     {"POST", "/credit-reviews/:/:", h_credit_review_action, W},
     {"GET", "/credit-grades", h_credit_grade_get, 0},
     {"POST", "/credit-grades/:/:", h_credit_grade_action, W},
+    /* prices: price lists (JG) */
+    {"POST", "/price-lists", h_price_list_create, WI},
+    {"POST", "/price-lists/import", h_price_list_import, W | R_RAW | R_BIG},
+    {"GET", "/price-lists", h_price_list_list, 0},
+    {"GET", "/price-lists/:", h_price_list_get, 0},
+    {"POST", "/price-lists/:/:", h_price_list_action, W},
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},

@@ -33,7 +33,7 @@ int h_me(struct req *r, struct osb_err *e)
     /* proxy_for: the SLT member this user signs for as secretary (the UI offers proxy
        signatures with it); can: what the UI offers beyond documents (rules/perm.h), so the
        web holds no copy of the permissions matrix. */
-    const char *caps[16];
+    const char *caps[32];
     size_t n = perm_caps(u->role, caps, sizeof caps / sizeof caps[0]);
     json_t *can = json_array();
     for (size_t i = 0; i < n; i++)

@@ -112,6 +112,11 @@ static const char *const matrix[P__COUNT] = {
     [P_CUSTOMER_SUBMIT]      = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  -",
     [P_CUSTOMER_QUALIFY]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_CREDIT_INCIDENT]      = "-  -  -  Y  -  -  -  -  -  Y  -  -  -  R  -  -",
+    /* prices (api.md §5.4, §5.9) */
+    [P_PRICE_LIST_DRAFT]     = "-  -  -  Y  -  -  -  -  -  -  -  -  Y  R  -  -",
+    [P_PRICE_LIST_APPROVE]   = "Y  Y  Y  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_PRICE_LIST_PUBLISH]   = "-  -  -  Y  -  -  -  -  -  -  -  -  Y  R  -  -",
+    [P_PRICE_LIST_READ]      = "R  R  R  R  R  R  R  R  R  R  -  R  R  R  R  -",
 };
 /* clang-format on */
 
@@ -228,6 +233,8 @@ size_t perm_caps(enum role r, const char **out, size_t max)
         {"quota.read", perm_reads_quota(r)},
         {"users.read", perm_may_read(P_ORG_ADMIN, r)},
         {"audit.read", perm_may_read(P_AUDIT_READ, r)},
+        {"price_list.create", perm_may_act(P_PRICE_LIST_DRAFT, r)},
+        {"price_list.read", perm_may_read(P_PRICE_LIST_READ, r)},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof caps / sizeof caps[0] && n < max; i++)

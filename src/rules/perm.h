@@ -106,6 +106,14 @@ enum perm_action {
     P_CUSTOMER_SUBMIT,     /* customer: submit for review */
     P_CUSTOMER_QUALIFY,    /* customer: qualify (资格审核) */
     P_CREDIT_INCIDENT,     /* credit incident: record (api.md §5.3: finance, ssg_leader) */
+    /* prices: price lists (JG, api.md §5.4). api.md wins over the matrix rows "price list:
+       draft" (FIN, MKT) and "approve and publish" (SLT): marketing and ssg_leader draft,
+       publish and retire (§5.9), the SLT approves; every role but warehouse (no prices) and
+       the portal reads. */
+    P_PRICE_LIST_DRAFT,    /* price list: create, import */
+    P_PRICE_LIST_APPROVE,  /* price list: approve */
+    P_PRICE_LIST_PUBLISH,  /* price list: publish, retire */
+    P_PRICE_LIST_READ,     /* price list: read */
     P__COUNT
 };
 /* clang-format on */

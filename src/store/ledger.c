@@ -26,8 +26,11 @@ int store_ledger_append(struct db *db, struct osb_err *e, const struct ledger_po
     dbq_end(q);
     if (rc < 0)
         return -1;
-    if (!money_add(bal, p->debit_fen, &bal) || !money_sub(bal, p->credit_fen, &bal))
-        return err_invalid(e, "amount_fen", "amount_overflow", "the ledger balance overflows");
+    if (!money_add(bal, p->debit_fen, &bal) || !money_sub(bal, p->credit_fen, &bal) ||
+        bal > MONEY_MAX_FEN || bal < -MONEY_MAX_FEN)
+        /* api.md §4 money cap: no sum may exceed 10^13 fen, the customer's balance neither. */
+        return err_invalid(e, "amount_fen", "amount_too_large",
+                           "the customer's balance would be beyond 10^13 fen (¥100 billion)");
     return db_exec(db, e,
                    "INSERT INTO ledger(customer, seq, date, posted_at, kind, document, order_no,"
                    " debit_fen, credit_fen, balance_fen) VALUES(?,?,?,?,?,?,?,?,?,?)",

@@ -557,6 +557,26 @@ static const char *const migrations[] = {
     "ALTER TABLE customers ADD COLUMN status_reason TEXT;"
     "ALTER TABLE customers ADD COLUMN archive_reviewed_on TEXT;"
     "ALTER TABLE users ADD COLUMN out_of_office_note TEXT;",
+    /* prices: price lists (JG, api.md §5.4, entities.md §3.2). `code` names a list across its
+       versions; at most one published version of a code covers any date (flow/price_list.c
+       closes or retires the one a new version replaces). A customer's price_list names a code.
+       superseded_by: the version that closed or retired this one at its publication. */
+    "CREATE TABLE price_lists(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  code TEXT NOT NULL, name TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'draft' CHECK(state IN ('draft', 'approved', 'published',"
+    "  'retired')), approved_by TEXT, approved_at INTEGER, published_by TEXT,"
+    "  published_at INTEGER, retired_by TEXT, retired_at INTEGER, superseded_by TEXT,"
+    "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX price_lists_code ON price_lists(code, state, valid_from);"
+    "CREATE TABLE price_list_items(list TEXT NOT NULL REFERENCES price_lists(number),"
+    "  line_no INTEGER NOT NULL, sku TEXT NOT NULL REFERENCES products(sku),"
+    "  price_fen INTEGER NOT NULL CHECK(price_fen >= 0 AND price_fen <= 10000000000000),"
+    "  PRIMARY KEY(list, sku)) STRICT;"
+    "CREATE TABLE price_list_events(id INTEGER PRIMARY KEY, price_list TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX price_list_events_list ON price_list_events(price_list, id);",
 };
 
 int schema_latest(void)

@@ -89,6 +89,12 @@ static const struct {
     {P_CUSTOMER_SUBMIT, "-------O-----R--", "customer: submit for review"},
     {P_CUSTOMER_QUALIFY, "---------Y---R--", "customer: qualify"},
     {P_CREDIT_INCIDENT, "---Y-----Y---R--", "credit incident: record"},
+    /* prices: api.md §5.4 and §5.9 win over the rows "price list: draft" (FIN, MKT) and
+       "approve and publish" (SLT) */
+    {P_PRICE_LIST_DRAFT, "---Y--------YR--", "price list: draft, import (api.md §5.4)"},
+    {P_PRICE_LIST_APPROVE, "YYY----------R--", "price list: approve (api.md §5.4)"},
+    {P_PRICE_LIST_PUBLISH, "---Y--------YR--", "price list: publish, retire (api.md §5.4, §5.9)"},
+    {P_PRICE_LIST_READ, "RRRRRRRRRR-RRRR-", "price list: read (all but warehouse and portal)"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

@@ -1,0 +1,107 @@
+// prices.test.mjs — the price-list pages (价目表, web/pages/prices.js) in Debian's Chromium against
+// a real `osb serve` with the demo company: marketing drafts a list from pasted CSV lines (the
+// server's line-numbered errors shown first), the GM approves it, marketing publishes it, and
+// the versions of its code stand side by side. Buttons come from allowed_actions only.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { formatFen } from '../../web/lib/fmt.js';
+
+const T = { timeout: 120_000 };
+
+async function withPage(user, path, fn) {
+  const b = await launch();
+  try {
+    await login(b.page, user, 'demo123', path);
+    await fn(b.page);
+    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
+    assert.deepEqual(errors, [], 'the page logged script errors');
+  } finally {
+    await b.close();
+  }
+}
+
+async function apiPost(token, path, body) {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+const buttons = (page) => page.$$eval('#pl-card .action-buttons button', (bs) => bs.map((b) => b.dataset.action).sort());
+
+test('marketing drafts a price list from CSV lines, the GM approves, marketing publishes; versions side by side', T, async () => {
+  const code = `E2E${Date.now() % 1000000}`;
+  const mkt = await apiToken('marketing');
+  const sku = 'M-IF1-900';
+  const product = await apiGet(mkt, `/products/${sku}`);
+  assert.equal(product.status, 200);
+  let number;
+
+  await withPage('marketing', '/', async (page) => {
+    await page.click('a[data-nav="price-lists"]');
+    await page.waitForSelector('.page-price-lists');
+    await page.click('#new-price-list');
+    await page.waitForSelector('.page-price-list-new');
+    await page.fill('#pl-code', code);
+    await page.fill('#pl-name', '端到端测试价');
+    await page.fill('#pl-valid_from', '2020-01-01');
+    // a wrong line first: the server names it by its line in the CSV (the header is line 1)
+    await page.fill('#pl-lines', `${sku},250.00\nNOPE-SKU,1.00`);
+    await page.click('.page-price-list-new button[type="submit"]');
+    await page.waitForSelector('#pl-import-rows tbody tr');
+    const bad = await page.$$eval('#pl-import-rows tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())));
+    assert.deepEqual(bad.map((r) => r.slice(0, 3)), [['3', 'sku', 'unknown_sku']]);
+    const none = await apiGet(mkt, `/price-lists?code=${code}`);
+    assert.deepEqual(none.body.items, [], 'nothing imported');
+    await page.fill('#pl-lines', `${sku},250.00`);
+    await page.click('.page-price-list-new button[type="submit"]');
+    await page.waitForSelector('.page-price-list[data-state="draft"]');
+    number = await page.locator('#pl-number').textContent();
+    assert.match(number, /JG\d{4,5}$/);
+    assert.deepEqual(await buttons(page), ['retire'], 'marketing may only retire a draft');
+    const cells = await page.$$eval('#pl-items tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.deepEqual(cells.slice(1, 4), [sku, formatFen(25000), formatFen(product.body.price_fen)]);
+  });
+
+  await withPage('gm', `/price-lists/${number}`, async (page) => {
+    await page.waitForSelector('.page-price-list[data-state="draft"]');
+    assert.deepEqual(await buttons(page), ['approve']);
+    await page.click('#pl-approve');
+    await page.waitForSelector('.page-price-list[data-state="approved"]');
+    assert.deepEqual(await buttons(page).catch(() => []), [], 'nothing more for the GM');
+  });
+
+  // a later version of the same code, made over the API, to stand beside it
+  const next = await apiPost(mkt, '/price-lists', { code, name: '端到端测试价（新）', valid_from: '2099-01-01', items: [{ sku, price_fen: 24000 }] });
+  assert.equal(next.status, 201);
+
+  await withPage('marketing', `/price-lists/${number}`, async (page) => {
+    await page.waitForSelector('.page-price-list[data-state="approved"]');
+    assert.deepEqual(await buttons(page), ['publish', 'retire']);
+    await page.click('#pl-publish');
+    await page.waitForSelector('.page-price-list[data-state="published"]');
+    const api = await apiGet(mkt, `/price-lists/${number}`);
+    assert.equal(api.body.state, 'published');
+    assert.deepEqual(api.body.allowed_actions, ['retire']);
+    // both versions side by side, each with its price of the SKU
+    const heads = await page.$$eval('#pl-versions thead th[data-version]', (ths) => ths.map((th) => th.dataset.version));
+    assert.deepEqual(heads, [next.body.number, number], 'newest validity first');
+    const row = await page.$$eval(`#pl-versions tbody tr[data-key="${sku}"] td`, (tds) => tds.map((td) => td.textContent.trim()));
+    assert.deepEqual(row, [sku, formatFen(24000), formatFen(25000)]);
+    await page.screenshot({ path: join(resultsDir(), 'e2e-price-list.png'), fullPage: true });
+    // the list page filters by code
+    await page.goto(`${BASE}/price-lists?code=${code}`);
+    await page.waitForSelector('.page-price-lists tbody tr[data-key]');
+    const keys = await page.$$eval('.page-price-lists tbody tr[data-key]', (trs) => trs.map((tr) => tr.dataset.key).sort());
+    assert.deepEqual(keys, [number, next.body.number].sort());
+  });
+});
+
+test('the warehouse has no price-list page (no prices, numbering-and-rules §4)', T, async () => {
+  await withPage('warehouse', '/', async (page) => {
+    assert.equal(await page.locator('a[data-nav="price-lists"]').count(), 0);
+  });
+});
