@@ -454,6 +454,8 @@ static int run_cc(struct ctx *c, struct order *o, const struct order_customer *c
     return 0;
 }
 
+static void set_credit_field(struct order *o, const char *key, json_t *value);
+
 /* QC → AC → CC from the original quantities (flows.md §2.4–2.5); *cc gets the CC decision
    when the order passed QC (cc->row 0 when it did not). from: the state the check starts in. */
 static int run_check(struct ctx *c, struct order *o, const struct order_customer *cu,
@@ -469,9 +471,16 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         : o->has_earmark    ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now) < 0
                             : false)
         return -1;
-    /* A prepay-only order checked again gives back the invoice of its last pass (§2.1). */
-    if (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0)
-        return -1;
+    /* A prepay-only order checked again gives back the invoice of its last pass (§2.1) —
+       unless that invoice is paid: then it stays while the new pass comes to the same total
+       (issue #17: a second re-check must not cancel and re-issue a paid invoice). */
+    char kept_inv[DOCNO_MAX] = "";
+    int64_t kept_amount = 0;
+    if (cu->prepay_only) {
+        int paid = billing_prepay_invoice_paid(c, o->number, kept_inv, &kept_amount, e);
+        if (paid < 0 || (paid == 0 && billing_order_credit_back(c, o->number, e) < 0))
+            return -1;
+    }
     o->earmark_fen = 0;
     o->approved_shortfall_fen = 0;
     struct qc_line ql[ORDER_MAX_LINES];
@@ -589,6 +598,21 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
     }
     json_decref(o->qc);
     o->qc = NULL;
+    bool keep = kept_inv[0] && json_array_size(failed) == 0 && o->total_fen == kept_amount;
+    if (kept_inv[0] && !keep && billing_order_credit_back(c, o->number, e) < 0) {
+        json_decref(failed);
+        return -1;
+    }
+    if (keep) {
+        /* Still covered by its paid invoice: CC row 1 as before, nothing left open. */
+        json_decref(failed);
+        cc->row = 1;
+        set_credit_field(o, "checked_at", flow_json_ts(c, c->now));
+        o->state = OS_PENDING_APPROVAL;
+        o->pending_approval_at = c->now;
+        o->earmark_fen = kept_amount; /* the money in hand BG-2 asks for: its paid invoice */
+        return store_order_set_exposure(c->db, e, o->number, o->customer, 0);
+    }
     if (json_array_size(failed) > 0) {
         o->qc = json_pack("{so}", "failed", failed);
         json_decref(o->credit_check);

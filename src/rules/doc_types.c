@@ -9,6 +9,7 @@
 #include "rules/invoice_request.h"
 #include "rules/order.h"
 #include "rules/osb_issue.h"
+#include "rules/payment.h"
 #include "rules/refund.h"
 #include "rules/returns.h"
 #include "rules/shipment.h"
@@ -18,5 +19,7 @@
 const struct doc_type *const doc_types[] = {
     &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
     &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc, NULL,
+    &invoice_request_doc, &instrument_doc, &statement_doc,
+    &payment_doc, /* corrections: reverse, reallocate */
+    NULL,
 };
