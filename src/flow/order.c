@@ -772,10 +772,12 @@ static int a_accept(struct act *x, struct osb_err *e)
     struct order_product pfs[ORDER_MAX_LINES];
     if (line_products(c, o, pfs, e) < 0)
         return -1;
+    bool original = is(o->source, "exchange"); /* flows.md §6: an exchange keeps its prices */
     for (size_t i = 0; i < o->nlines; i++) {
         struct order_line *l = &o->lines[i];
         const struct order_product *pf = &pfs[i];
-        l->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
+        if (!original)
+            l->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
         if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
             !money_add(total, l->amount_fen, &total))
             return err_invalid(e, "lines", "amount_overflow", "the order total overflows");
@@ -1432,5 +1434,94 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
             break;
     }
     json_decref(nums);
+    return rc;
+}
+
+/* ---- exchanges (flows.md §6) --------------------------------------------------------------- */
+
+int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
+                          const char *from_order, const struct order_exchange_line *lines,
+                          size_t n, char number[DOCNO_MAX], struct osb_err *e)
+{
+    number[0] = '\0';
+    struct order *o = xcalloc(1, sizeof *o);
+    struct order_customer cu;
+    int rc = -1;
+    int f = store_order_customer(c->db, e, customer, &cu);
+    if (f <= 0) {
+        if (f == 0)
+            err_set(e, ERR_INTERNAL, "internal error: no customer %s", customer);
+        goto out;
+    }
+    if (n == 0 || n > ORDER_MAX_LINES) {
+        err_invalid(e, "lines", "too_many_lines", "an order has 1 to 200 lines");
+        goto out;
+    }
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct order_line *l = &o->lines[i];
+        l->line_no = (int)i + 1;
+        str_field(l->sku, sizeof l->sku, lines[i].sku, "sku");
+        l->qty = lines[i].qty;
+        l->price_fen = lines[i].price_fen;
+        if (!money_mul(l->qty, l->price_fen, &l->amount_fen) ||
+            !money_add(total, l->amount_fen, &total)) {
+            err_invalid(e, "lines", "amount_overflow", "the order total overflows");
+            goto out;
+        }
+    }
+    o->nlines = n;
+    o->total_fen = total;
+    str_field(o->customer, sizeof o->customer, customer, "customer");
+    STR_COPY_ARRAY(o->market, cu.market);
+    STR_COPY_ARRAY(o->region, cu.region);
+    STR_COPY_ARRAY(o->kam, cu.kam);
+    STR_COPY_ARRAY(o->created_by, c->user.username);
+    o->state = OS_SUBMITTED;
+    o->warnings = json_array();
+    if (store_order_managers(c->db, e, cu.region, cu.market, o) < 0)
+        goto out;
+    char note[160];
+    STR_FMT_FITS(note, sizeof "换货：退货单的换货订单（原订单，原价）" + 2 * 40,
+                 "换货：退货单%s的换货订单（原订单%s，原价）", return_no, from_order);
+    char why[120];
+    STR_FMT_FITS(why, sizeof "换货：退货单已经区域经理确认、市场经理批准" + 40,
+                 "换货：退货单%s已经区域经理确认、市场经理批准", return_no);
+    if (flow_docno(c, e, "DD", o->number) < 0 ||
+        store_order_insert(c->db, e, o, note, "exchange", NULL, c->now) < 0 ||
+        store_order_set_submitted(c->db, e, o->number, c->now) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL,
+                          NULL, "draft", note) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG-2", "verify", "system", NULL, "draft",
+                          "verified", why) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG-3", "approve-market", "system", NULL,
+                          "verified", "submitted", why) < 0)
+        goto out;
+    json_t *after = json_pack("{ss ss sI ss ss ss}", "state", "submitted", "customer", customer,
+                              "total_fen", (json_int_t)total, "source", "exchange", "return",
+                              return_no, "order", from_order);
+    rc = flow_audit(c, e, "create", "order", o->number, NULL, after);
+    json_decref(after);
+    if (rc < 0)
+        goto out;
+    /* OG-3: the CSR who will accept it and the SSG leader are told, as for any submitted
+       order. */
+    char csr[40] = "";
+    if (cu.csr[0])
+        STR_COPY_ARRAY(csr, cu.csr);
+    else if (store_order_market_csr(c->db, e, cu.market, csr, sizeof csr) < 0) {
+        rc = -1;
+        goto out;
+    }
+    const char *who[] = {o->kam, csr};
+    rc = notify_users(c, e, "order_submitted", o, "换货订单已提交，请在30个工作分钟内接收", who, 2);
+    if (rc == 0)
+        rc = notify_role(c, e, "ssg_leader", "order_submitted", o,
+                         "换货订单已提交，请在30个工作分钟内接收");
+    if (rc == 0)
+        str_field(number, DOCNO_MAX, o->number, "number");
+out:
+    store_order_release(o);
+    free(o);
     return rc;
 }

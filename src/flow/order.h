@@ -8,6 +8,7 @@
 #ifndef OSB_FLOW_ORDER_H
 #define OSB_FLOW_ORDER_H
 
+#include "core/docno.h"
 #include "flow/ctx.h"
 
 #include <jansson.h>
@@ -30,5 +31,17 @@ int order_act(struct ctx *c, const char *number, const char *action, json_t *bod
    after its money changed; an order that now passes moves to pending_approval. Called by the
    billing flows (payments, credit notes, allocations, refunds). */
 int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *e);
+
+/* flows.md §6 exchange (api.md §5.5): the replacement order of a received exchange return —
+   source exchange, the customer's, lines (sku, qty) at the original prices price_fen, made in
+   submitted (the return's confirm by the UM and approve by the MM stand for OG's verify and
+   approve-market) and kept at those prices through accept. number gets the DD number. */
+struct order_exchange_line {
+    const char *sku;
+    int64_t qty, price_fen;
+};
+int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
+                          const char *from_order, const struct order_exchange_line *lines,
+                          size_t n, char number[DOCNO_MAX], struct osb_err *e);
 
 #endif

@@ -172,3 +172,65 @@ def test_reallocate_moves_allocations_between_invoices_of_the_customer(t):
     eq(t.ok(t.get(f"/invoices/{i2['number']}", user="finance"))["open_fen"], 20000, "i2 open")
     ledger_consistent(t, cust)
     clean(t)
+
+
+# ---- exchanges -------------------------------------------------------------------------------
+
+def exchange_path(t, cust, order, sku, qty, batch):
+    r = t.ok(t.post("/returns", {"order": order, "kind": "exchange",
+                                 "lines": [{"sku": sku, "batch": batch, "qty": qty,
+                                            "reason": "包装破损，换新", "reason_code": "damaged"}]},
+                    user="kam_GZ"), 201, "exchange request")
+    eq((r["kind"], r["state"], r["replacement_order"]), ("exchange", "requested", None),
+       "an exchange, no replacement yet")
+    n = r["number"]
+    for action, user, body in (("confirm", "um_GZ", None), ("inspect", "service", {"genuine": True}),
+                               ("approve", "mm_S", None)):
+        r = lib.act(t, "returns", n, action, user, body)
+    eq(r["replacement_order"], None, "still none before receipt")
+    return lib.act(t, "returns", n, "receive", "warehouse")
+
+
+def test_exchange_creates_the_replacement_order_at_receive_at_original_prices(t):
+    s = product(t, price=2500, batch="EXB1")
+    cust = customer(t)
+    order, ship = released(t, cust, [(s, 20)])
+    dispatch(t, ship)
+    # the list price goes up after the sale: the replacement keeps the original price
+    t.ok(t.patch(f"/products/{s}", {"price_fen": 3000}), 200, "price up")
+    r = exchange_path(t, cust, order, s, 4, "EXB1")
+    eq(r["state"], "received", "received")
+    rep = r["replacement_order"]
+    check(rep and "DD" in rep, f"replacement order named: {r}")
+    o = t.ok(t.get(f"/orders/{rep}", user="csr_a"))
+    eq((o["state"], o["customer"], o["source"]), ("submitted", cust, "exchange"),
+       "submitted, the customer's, source exchange")
+    eq([(l["sku"], l["qty"], l["price_fen"]) for l in o["lines"]], [(s, 4, 2500)],
+       "the returned goods at the original price")
+    # the return was credited as any return; the replacement goes through OP as any order
+    check(r["credit_note"], "credit note made")
+    o = lib.order_act(t, rep, "accept", "csr_a")
+    eq([l["price_fen"] for l in o["lines"]], [2500], "accept keeps the original price")
+    o = lib.order_act(t, rep, "check", "csr_a")
+    eq(o["state"], "pending_approval", f"passes QC and CC: {o.get('qc')}")
+    o = lib.release(t, rep)
+    dispatch(t, o["shipments"][0])
+    ledger_consistent(t, cust)
+    # the credit note (−¥100) and the replacement's invoice (+¥100) cancel out
+    eq(credit(t, cust)["open_receivables_fen"], 50000, "owes the original order only")
+    clean(t)
+
+
+def test_a_plain_return_has_no_replacement_and_kind_is_checked(t):
+    s = product(t, price=1000, batch="EXB2")
+    cust = customer(t)
+    order, ship = released(t, cust, [(s, 10)])
+    dispatch(t, ship)
+    t.expect_error(t.post("/returns", {"order": order, "kind": "swap",
+                                       "lines": [{"sku": s, "batch": "EXB2", "qty": 1,
+                                                  "reason": "x"}]}, user="kam_GZ"),
+                   400, "bad_request")
+    r = t.ok(t.post("/returns", {"order": order, "lines": [{"sku": s, "batch": "EXB2", "qty": 1,
+                                                            "reason": "x"}]}, user="kam_GZ"),
+             201, "return")
+    eq((r["kind"], r["replacement_order"]), ("return", None), "a return by default")
