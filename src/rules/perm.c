@@ -102,6 +102,9 @@ static const char *const matrix[P__COUNT] = {
     [P_REFUND_PAY]           = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_REQUEST]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_WRITEOFF_APPROVE]     = "Y  -  -  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    /* corrections: "shipment: report discrepancy" (CSR Y, KAM and customer own), and the
+       warehouse, which api.md §5.5 names among who reports */
+    [P_SHIPMENT_DISCREPANCY] = "-  -  -  -  Y  -  -  O  -  -  Y  -  -  R  -  O",
 };
 /* clang-format on */
 

@@ -97,6 +97,9 @@ enum perm_action {
     P_REFUND_PAY,          /* prepayment refund: pay */
     P_WRITEOFF_REQUEST,    /* bad-debt write-off (HX): request */
     P_WRITEOFF_APPROVE,    /* bad-debt write-off: approve */
+    /* corrections (issue #11): delivery discrepancies after POD (api.md §5.5 adds warehouse
+       to the matrix row) */
+    P_SHIPMENT_DISCREPANCY, /* shipment: report discrepancy */
     P__COUNT
 };
 /* clang-format on */

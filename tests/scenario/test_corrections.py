@@ -234,3 +234,100 @@ def test_a_plain_return_has_no_replacement_and_kind_is_checked(t):
                                                             "reason": "x"}]}, user="kam_GZ"),
              201, "return")
     eq((r["kind"], r["replacement_order"]), ("return", None), "a return by default")
+
+
+# ---- delivery discrepancies after POD ---------------------------------------------------------
+
+def delivered(t, cust, lines):
+    order, ship = released(t, cust, lines)
+    dispatch(t, ship)
+    s = ship_act(t, ship, "deliver", {"signed_by": "收货人"})
+    eq(s["state"], "delivered", "POD")
+    return order, ship
+
+
+def accuracy(t, day):
+    k = t.ok(t.get(f"/kpis?from={day}&to={day}", user="ssg_leader"))["shipment_accuracy"]
+    return k["num"], k["den"]
+
+
+def test_report_discrepancy_lists_it_and_counts_against_accuracy(t):
+    lib.set_clock(t, "2026-12-03", "10:00")
+    s1 = product(t, price=1000, batch="DSB1")
+    s2 = product(t, price=500, batch="DSB2")
+    cust = customer(t)
+    day = lib.today(t)
+    n0, d0 = accuracy(t, day)
+    order, ship = delivered(t, cust, [(s1, 10), (s2, 6)])
+    eq(accuracy(t, day), (n0 + 2, d0 + 2), "two accurate lines")
+    sh = t.ok(t.get(f"/shipments/{ship}", user="csr_a"))
+    eq((sh["discrepancies"], sh["allowed_actions"]), ([], ["report-discrepancy"]),
+       "none yet; the CSR may report")
+    path = f"/shipments/{ship}/report-discrepancy"
+    # who and what
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 1, "kind": "short"}]},
+                          user="finance"), 403, "forbidden")
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 1, "kind": "short"}]},
+                          user="kam_BJ"), 404, "not_found")
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 1, "kind": "lost"}]},
+                          user="csr_a"), 422, "validation_failed")
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 11, "kind": "short"}]},
+                          user="csr_a"), 422, "validation_failed", rule="exceeds_shipped")
+    t.expect_error(t.post(path, {"lines": [{"sku": "NOPE-1", "qty": 1, "kind": "excess"}]},
+                          user="csr_a"), 422, "validation_failed", rule="unknown_sku")
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 0, "kind": "damaged"}]},
+                          user="csr_a"), 422, "validation_failed")
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 1}]}, user="csr_a"), 400,
+                   "bad_request")
+    t.expect_error(t.post(path, {"lines": []}, user="csr_a"), 422, "validation_failed")
+    t.expect_error(t.post(path, {"lines": [{"sku": s1, "qty": 1, "kind": "short"}], "x": 1},
+                          user="csr_a"), 400, "bad_request")
+    # two days after POD, by the KAM: one damaged unit of the first line
+    lib.set_clock(t, "2026-12-05", "10:00")
+    sh = t.ok(t.post(path, {"lines": [{"sku": s1, "qty": 1, "kind": "damaged"}],
+                            "note": "客户反馈一箱破损"}, user="kam_GZ"), 200, "reported")
+    eq(sh["state"], "delivered", "the state stays")
+    d = sh["discrepancies"]
+    eq([(x["sku"], x["qty"], x["kind"], x["counts"], x["reported_by"], x["note"]) for x in d],
+       [(s1, 1, "damaged", True, "kam_GZ", "客户反馈一箱破损")], "listed under discrepancies")
+    check(any(x["action"] == "report-discrepancy" for x in sh["timeline"]), "timeline")
+    eq(accuracy(t, day), (n0 + 1, d0 + 2), "the first line is no longer accurate")
+    its = [x for x in t.ok(t.get(f"/kpis/shipment_accuracy/items?from={day}&to={day}",
+                                 user="ssg_leader"))["items"] if x["document"] == ship]
+    eq(sorted((x["line_no"], x["in_numerator"]) for x in its), [(1, False), (2, True)],
+       "drill-down names the line")
+    # the warehouse reports too; an excess of another SKU counts against the first line
+    sh = t.ok(t.post(path, {"lines": [{"sku": s2, "qty": 2, "kind": "excess"}]},
+                     user="warehouse"), 200, "excess")
+    eq(len(sh["discrepancies"]), 2, "two reports")
+    eq(accuracy(t, day), (n0 + 0, d0 + 2), "both lines now count as missed")
+    # more than 7 days after POD: recorded, not counted
+    lib.set_clock(t, "2026-12-12", "10:00")
+    sh = t.ok(t.post(path, {"lines": [{"sku": s2, "qty": 1, "kind": "wrong_item"}]},
+                     user="csr_a"), 200, "late report")
+    eq(sh["discrepancies"][-1]["counts"], False, "late: recorded, not counted")
+    clean(t)
+
+
+def test_a_shortage_may_open_a_backorder_and_credits_the_missing_units(t):
+    lib.set_clock(t, "2026-12-03", "10:00")
+    s = product(t, price=1000, batch="DSB3")
+    cust = customer(t)
+    order, ship = delivered(t, cust, [(s, 10)])
+    inv = invoices_of(t, cust)[0]
+    eq(inv["amount_fen"], 10000, "invoiced for 10")
+    t.expect_error(t.post(f"/shipments/{ship}/report-discrepancy",
+                          {"lines": [{"sku": s, "qty": 1, "kind": "damaged",
+                                      "resolution": "backorder"}]}, user="csr_a"),
+                   422, "validation_failed", rule="resolution_not_allowed")
+    sh = t.ok(t.post(f"/shipments/{ship}/report-discrepancy",
+                     {"lines": [{"sku": s, "qty": 3, "kind": "short", "resolution": "backorder"}],
+                      "note": "少到3个"}, user="csr_a"), 200, "short with backorder")
+    bo = sh["discrepancies"][0]["backorder"]
+    check(bo and "QH" in bo, f"backorder opened: {sh['discrepancies']}")
+    b = t.ok(t.get(f"/backorders/{bo}", user="csr_a"))
+    eq((b["order"], b["sku"], b["qty_open"], b["state"]), (order, s, 3, "open"), "the backorder")
+    inv = t.ok(t.get(f"/invoices/{inv['number']}", user="finance"))
+    eq((inv["credited_fen"], inv["open_fen"]), (3000, 7000), "the missing units credited")
+    ledger_consistent(t, cust)
+    clean(t)
