@@ -80,6 +80,8 @@ static const struct {
     {P_REFUND_PAY, "---------Y---R--", "prepayment refund: pay"},
     {P_WRITEOFF_REQUEST, "---------Y---R--", "write-off: request"},
     {P_WRITEOFF_APPROVE, "Y------------R--", "write-off: approve"},
+    /* corrections: the spec row plus the warehouse, which api.md §5.5 names */
+    {P_SHIPMENT_DISCREPANCY, "----Y--O--Y--R-O", "shipment: report discrepancy"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
