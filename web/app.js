@@ -49,6 +49,7 @@ import { ordersPage, orderDetailPage, orderNewPage, orderAmendPage } from './pag
 import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
+import { paymentDetailPage, returnNewPage } from './pages/corrections.js';
 
 
 
@@ -87,6 +88,9 @@ export const PAGES = [
   { id: 'invoice', path: '/invoices/:number', title: { zh: '发票', en: 'Invoice' }, navPath: '/invoices', cap: 'money.read', render: invoiceDetailPage },
   { id: 'payments', path: '/payments', title: { zh: '收款记录', en: 'Receipts' }, nav: 'finance', icon: '⊕', cap: 'money.read', render: paymentsPage },
   { id: 'payment-new', path: '/payments/new', title: { zh: '登记收款', en: 'Register payment' }, navPath: '/payments', cap: 'payment.create', render: paymentNewPage },
+  // corrections (api.md §5.5): one receipt with reversal and re-allocation; the return / exchange form
+  { id: 'payment', path: '/payments/:number', title: { zh: '收款', en: 'Receipt' }, navPath: '/payments', cap: 'money.read', render: paymentDetailPage },
+  { id: 'return-new', path: '/returns/new', title: { zh: '新建退货/换货', en: 'New return / exchange' }, navPath: '/orders', render: returnNewPage },
   { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', cap: 'money.read', render: agingPage },
 
   { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },
