@@ -51,6 +51,7 @@ import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPag
 import { issuesPage, issueDetailPage } from './pages/issues.js';
 import { creditReviewsPage, creditReviewPage, creditGradesPage } from './pages/credit.js';
 import { priceListsPage, priceListNewPage, priceListDetailPage } from './pages/prices.js';
+import { paymentDetailPage, returnNewPage } from './pages/corrections.js';
 
 
 
@@ -93,6 +94,9 @@ export const PAGES = [
   { id: 'credit-reviews', path: '/credit-reviews', title: { zh: '信用额评审', en: 'Credit reviews' }, nav: 'finance', icon: '≋', cap: 'credit.read', render: creditReviewsPage },
   { id: 'credit-review', path: '/credit-reviews/:number', title: { zh: '信用额评审', en: 'Credit review' }, navPath: '/credit-reviews', cap: 'credit.read', render: creditReviewPage },
   { id: 'credit-grades', path: '/credit-grades', title: { zh: '客户信用等级', en: 'Credit grades' }, nav: 'finance', icon: '★', cap: 'credit.read', render: creditGradesPage },
+  // corrections (api.md §5.5): one receipt with reversal and re-allocation; the return / exchange form
+  { id: 'payment', path: '/payments/:number', title: { zh: '收款', en: 'Receipt' }, navPath: '/payments', cap: 'money.read', render: paymentDetailPage },
+  { id: 'return-new', path: '/returns/new', title: { zh: '新建退货/换货', en: 'New return / exchange' }, navPath: '/orders', render: returnNewPage },
   { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', cap: 'money.read', render: agingPage },
 
   { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },

@@ -13,7 +13,9 @@
  *            allocations and (receipts) what paid refunds drew from it (so allocations never
  *            exceed an invoice or a source); every paid refund is debited once with its amount
  *            and drew exactly that; an invoice's written_off_fen is the sum of its approved
- *            write-offs, each credited once with its amount
+ *            write-offs, each credited once with its amount; a reversed receipt is undone by
+ *            one payment_reversal debit of its amount and holds no live allocation and no
+ *            unapplied money (api.md §5.5), a registered one has no reversal
  */
 #include "cli/cli.h"
 
@@ -191,9 +193,26 @@ static int check_ledger(struct db *db, struct osb_err *e)
                      " p.amount_fen, p.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM"
                      " allocations a WHERE a.source_kind = 'payment' AND a.source = p.number AND"
                      " a.reversed_by IS NULL), 0) - coalesce((SELECT sum(d.amount_fen) FROM"
-                     " refund_draws d WHERE d.payment = p.number), 0) AS u FROM payments p) AS x"
+                     " refund_draws d WHERE d.payment = p.number), 0) AS u FROM payments p"
+                     " WHERE p.state = 'registered') AS x"
                      " WHERE u <> unapplied_fen OR unapplied_fen < 0"
                      " OR unapplied_fen > amount_fen") < 0 ||
+        /* Corrections (api.md §5.5): a reversed receipt is undone by one payment_reversal
+           debit of its amount, keeps no live allocation and no unapplied money; a registered
+           one has no reversal. Re-allocations are covered above: settled_fen and
+           unapplied_fen are the sums of the live allocations. */
+        each_problem(db, e, "receipt %s: amount %lld but its payment_reversal debits %lld",
+                     "SELECT * FROM (SELECT p.number || ' (' || p.state || ')', p.amount_fen,"
+                     " coalesce((SELECT sum(debit_fen) FROM ledger l WHERE l.document ="
+                     " p.number AND l.kind = 'payment_reversal'), 0) AS d, p.state"
+                     " FROM payments p) AS x"
+                     " WHERE d <> CASE WHEN state = 'reversed' THEN amount_fen ELSE 0 END") < 0 ||
+        each_problem(db, e, "reversed receipt %s: unapplied %lld, live allocations %lld",
+                     "SELECT * FROM (SELECT p.number, p.unapplied_fen, coalesce((SELECT"
+                     " sum(a.amount_fen) FROM allocations a WHERE a.source_kind = 'payment' AND"
+                     " a.source = p.number AND a.reversed_by IS NULL), 0) AS live"
+                     " FROM payments p WHERE p.state = 'reversed') AS x"
+                     " WHERE unapplied_fen <> 0 OR live <> 0") < 0 ||
         each_problem(db, e, "credit note %s: unapplied %lld but amount − allocations = %lld",
                      "SELECT number, unapplied_fen, u FROM (SELECT n.number, n.unapplied_fen,"
                      " n.amount_fen, n.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM"

@@ -8,6 +8,7 @@
  */
 #include "flow/billing.h"
 
+#include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "flow/doc.h"
@@ -280,6 +281,31 @@ int billing_prepay_invoice(struct ctx *c, const struct order *o, struct osb_err 
     }
     char number[DOCNO_MAX];
     return invoice_create(c, o->customer, o->number, NULL, lines, n, number, e);
+}
+
+int billing_prepay_invoice_paid(struct ctx *c, const char *order_no, char number[DOCNO_MAX],
+                                int64_t *amount, struct osb_err *e)
+{
+    number[0] = '\0';
+    *amount = 0;
+    int64_t live = 0, open = 0;
+    char *inv = NULL;
+    if (live_invoices(c, order_no, &live, e) < 0)
+        return -1;
+    if (live != 1)
+        return 0;
+    if (store_prepay_invoice_of(c->db, e, order_no, &inv) < 0)
+        return -1;
+    if (!inv)
+        return 0;
+    int rc = store_invoice_open(c->db, e, inv, &open) < 0 ||
+                     store_invoice_uncredited(c->db, e, inv, amount) < 0
+                 ? -1
+                 : open == 0 && *amount > 0;
+    if (rc == 1)
+        str_field(number, DOCNO_MAX, inv, "invoice");
+    free(inv);
+    return rc;
 }
 
 /* A credit note for what is still uncredited of the invoice, with the invoice's lines when

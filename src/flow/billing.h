@@ -40,6 +40,13 @@ int billing_on_dispatch(struct ctx *c, const char *shipment, struct osb_err *e);
    already has a live invoice or its total is 0. o's lines are read as they are in memory. */
 int billing_prepay_invoice(struct ctx *c, const struct order *o, struct osb_err *e);
 
+/* Issue #17: the one live invoice of a prepay-only order when it is fully paid — 1 with its
+   number and amount (less credit notes) in *number / *amount, 0 when the order has none, more
+   than one, or one with money still open. A re-check that leaves the order's total as it was
+   keeps that invoice instead of crediting it back and invoicing again. */
+int billing_prepay_invoice_paid(struct ctx *c, const char *order_no, char number[DOCNO_MAX],
+                                int64_t *amount, struct osb_err *e);
+
 /* flows.md §2.1: a prepay-only order that leaves the path to shipment has its invoices
    credited back in full (HZ, reason order_cancel); the money returns to prepayment. Does not
    re-check other orders (the caller does, when the order is final). Returns the number of

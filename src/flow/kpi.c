@@ -14,8 +14,9 @@
  * - An ST request of an order cancelled while undecided is left out when the cancel came by
  *   the deadline (like §1.2.5); a reject decides it (the refusal is recorded on it).
  * - shipment_accuracy counts every line of a dispatched shipment on its dispatch date; a line
- *   is accurate unless the check recorded pick_error. Delivery discrepancies reported after
- *   POD have no table yet: when they do, they join the numerator's condition here.
+ *   is accurate unless the check recorded pick_error or a delivery discrepancy was reported
+ *   on it within 7 days of POD (api.md §5.5; a reported SKU not on the shipment counts
+ *   against its first line).
  * - collected_within_5_days_of_due: "in_numerator" of an invoice is true when anything of it
  *   counts as collected; num_fen/den_fen show its exact share.
  */
@@ -122,13 +123,14 @@ static int row_shipped(struct kctx *k, json_t *r, struct kitem *it, struct osb_e
     return 0;
 }
 
-/* §2.1: a dispatched line is accurate when the check found none or a shortage. */
+/* §2.1: a dispatched line is accurate when the check found none or a shortage and no delivery
+   discrepancy was reported on it within 7 days of POD. */
 static int row_accuracy(struct kctx *k, json_t *r, struct kitem *it, struct osb_err *e)
 {
     (void)k, (void)e;
     const char *d = jstr(r, "discrepancy");
-    counted(it,
-            (!d || !*d || strcmp(d, "none") == 0 || strcmp(d, "shortage") == 0) ? KV_HIT : KV_MISS);
+    bool at_check = !d || !*d || strcmp(d, "none") == 0 || strcmp(d, "shortage") == 0;
+    counted(it, at_check && jint(r, "delivery_discrepancies") == 0 ? KV_HIT : KV_MISS);
     return 0;
 }
 
@@ -203,6 +205,7 @@ static json_t *item_json(struct kctx *k, json_t *r, const struct kitem *it)
         json_object_set(o, "line_no", json_object_get(r, "line_no"));
         json_object_set(o, "sku", json_object_get(r, "sku"));
         json_object_set(o, "discrepancy", json_object_get(r, "discrepancy"));
+        json_object_set(o, "delivery_discrepancies", json_object_get(r, "delivery_discrepancies"));
     }
     if (it->info)
         json_object_update(o, it->info);

@@ -235,9 +235,11 @@ static int price_lines(struct ctx *c, const char *customer, date_t day, struct o
     if (list_no)
         str_copy(list_no, DOCNO_MAX, used);
     int64_t total = 0;
+    bool original = is(o->source, "exchange"); /* flows.md §6: an exchange keeps its prices */
     for (size_t i = 0; i < o->nlines; i++) {
         struct order_line *l = &o->lines[i];
-        l->price_fen = pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
+        if (!original)
+            l->price_fen = pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
         if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
             l->amount_fen > MONEY_MAX_FEN)
             return line_err(e, i, l->sku, "amount_too_large",
@@ -486,6 +488,8 @@ static int run_cc(struct ctx *c, struct order *o, const struct order_customer *c
     return 0;
 }
 
+static void set_credit_field(struct order *o, const char *key, json_t *value);
+
 /* QC → AC → CC from the original quantities (flows.md §2.4–2.5); *cc gets the CC decision
    when the order passed QC (cc->row 0 when it did not). from: the state the check starts in. */
 static int run_check(struct ctx *c, struct order *o, const struct order_customer *cu,
@@ -501,9 +505,16 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         : o->has_earmark    ? store_order_earmark(c->db, e, o->number, o->customer, 0, c->now) < 0
                             : false)
         return -1;
-    /* A prepay-only order checked again gives back the invoice of its last pass (§2.1). */
-    if (cu->prepay_only && billing_order_credit_back(c, o->number, e) < 0)
-        return -1;
+    /* A prepay-only order checked again gives back the invoice of its last pass (§2.1) —
+       unless that invoice is paid: then it stays while the new pass comes to the same total
+       (issue #17: a second re-check must not cancel and re-issue a paid invoice). */
+    char kept_inv[DOCNO_MAX] = "";
+    int64_t kept_amount = 0;
+    if (cu->prepay_only) {
+        int paid = billing_prepay_invoice_paid(c, o->number, kept_inv, &kept_amount, e);
+        if (paid < 0 || (paid == 0 && billing_order_credit_back(c, o->number, e) < 0))
+            return -1;
+    }
     o->earmark_fen = 0;
     o->approved_shortfall_fen = 0;
     struct qc_line ql[ORDER_MAX_LINES];
@@ -621,6 +632,21 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
     }
     json_decref(o->qc);
     o->qc = NULL;
+    bool keep = kept_inv[0] && json_array_size(failed) == 0 && o->total_fen == kept_amount;
+    if (kept_inv[0] && !keep && billing_order_credit_back(c, o->number, e) < 0) {
+        json_decref(failed);
+        return -1;
+    }
+    if (keep) {
+        /* Still covered by its paid invoice: CC row 1 as before, nothing left open. */
+        json_decref(failed);
+        cc->row = 1;
+        set_credit_field(o, "checked_at", flow_json_ts(c, c->now));
+        o->state = OS_PENDING_APPROVAL;
+        o->pending_approval_at = c->now;
+        o->earmark_fen = kept_amount; /* the money in hand BG-2 asks for: its paid invoice */
+        return store_order_set_exposure(c->db, e, o->number, o->customer, 0);
+    }
     if (json_array_size(failed) > 0) {
         o->qc = json_pack("{so}", "failed", failed);
         json_decref(o->credit_check);
@@ -1433,5 +1459,94 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
             break;
     }
     json_decref(nums);
+    return rc;
+}
+
+/* ---- exchanges (flows.md §6) --------------------------------------------------------------- */
+
+int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
+                          const char *from_order, const struct order_exchange_line *lines,
+                          size_t n, char number[DOCNO_MAX], struct osb_err *e)
+{
+    number[0] = '\0';
+    struct order *o = xcalloc(1, sizeof *o);
+    struct order_customer cu;
+    int rc = -1;
+    int f = store_order_customer(c->db, e, customer, &cu);
+    if (f <= 0) {
+        if (f == 0)
+            err_set(e, ERR_INTERNAL, "internal error: no customer %s", customer);
+        goto out;
+    }
+    if (n == 0 || n > ORDER_MAX_LINES) {
+        err_invalid(e, "lines", "too_many_lines", "an order has 1 to 200 lines");
+        goto out;
+    }
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct order_line *l = &o->lines[i];
+        l->line_no = (int)i + 1;
+        str_field(l->sku, sizeof l->sku, lines[i].sku, "sku");
+        l->qty = lines[i].qty;
+        l->price_fen = lines[i].price_fen;
+        if (!money_mul(l->qty, l->price_fen, &l->amount_fen) ||
+            !money_add(total, l->amount_fen, &total)) {
+            err_invalid(e, "lines", "amount_overflow", "the order total overflows");
+            goto out;
+        }
+    }
+    o->nlines = n;
+    o->total_fen = total;
+    str_field(o->customer, sizeof o->customer, customer, "customer");
+    STR_COPY_ARRAY(o->market, cu.market);
+    STR_COPY_ARRAY(o->region, cu.region);
+    STR_COPY_ARRAY(o->kam, cu.kam);
+    STR_COPY_ARRAY(o->created_by, c->user.username);
+    o->state = OS_SUBMITTED;
+    o->warnings = json_array();
+    if (store_order_managers(c->db, e, cu.region, cu.market, o) < 0)
+        goto out;
+    char note[160];
+    STR_FMT_FITS(note, sizeof "换货：退货单的换货订单（原订单，原价）" + 2 * 40,
+                 "换货：退货单%s的换货订单（原订单%s，原价）", return_no, from_order);
+    char why[120];
+    STR_FMT_FITS(why, sizeof "换货：退货单已经区域经理确认、市场经理批准" + 40,
+                 "换货：退货单%s已经区域经理确认、市场经理批准", return_no);
+    if (flow_docno(c, e, "DD", o->number) < 0 ||
+        store_order_insert(c->db, e, o, note, "exchange", NULL, c->now) < 0 ||
+        store_order_set_submitted(c->db, e, o->number, c->now) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL,
+                          NULL, "draft", note) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG-2", "verify", "system", NULL, "draft",
+                          "verified", why) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG-3", "approve-market", "system", NULL,
+                          "verified", "submitted", why) < 0)
+        goto out;
+    json_t *after = json_pack("{ss ss sI ss ss ss}", "state", "submitted", "customer", customer,
+                              "total_fen", (json_int_t)total, "source", "exchange", "return",
+                              return_no, "order", from_order);
+    rc = flow_audit(c, e, "create", "order", o->number, NULL, after);
+    json_decref(after);
+    if (rc < 0)
+        goto out;
+    /* OG-3: the CSR who will accept it and the SSG leader are told, as for any submitted
+       order. */
+    char csr[40] = "";
+    if (cu.csr[0])
+        STR_COPY_ARRAY(csr, cu.csr);
+    else if (store_order_market_csr(c->db, e, cu.market, csr, sizeof csr) < 0) {
+        rc = -1;
+        goto out;
+    }
+    const char *who[] = {o->kam, csr};
+    rc = notify_users(c, e, "order_submitted", o, "换货订单已提交，请在30个工作分钟内接收", who, 2);
+    if (rc == 0)
+        rc = notify_role(c, e, "ssg_leader", "order_submitted", o,
+                         "换货订单已提交，请在30个工作分钟内接收");
+    if (rc == 0)
+        str_field(number, DOCNO_MAX, o->number, "number");
+out:
+    store_order_release(o);
+    free(o);
     return rc;
 }

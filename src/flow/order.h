@@ -8,6 +8,7 @@
 #ifndef OSB_FLOW_ORDER_H
 #define OSB_FLOW_ORDER_H
 
+#include "core/docno.h"
 #include "flow/ctx.h"
 
 #include <jansson.h>
@@ -34,5 +35,17 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
 /* This document kind, for the work queue (flow/queue.c). */
 struct doc_kind;
 extern const struct doc_kind *const order_doc_kind;
+
+/* flows.md §6 exchange (api.md §5.5): the replacement order of a received exchange return —
+   source exchange, the customer's, lines (sku, qty) at the original prices price_fen, made in
+   submitted (the return's confirm by the UM and approve by the MM stand for OG's verify and
+   approve-market) and kept at those prices through accept. number gets the DD number. */
+struct order_exchange_line {
+    const char *sku;
+    int64_t qty, price_fen;
+};
+int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
+                          const char *from_order, const struct order_exchange_line *lines,
+                          size_t n, char number[DOCNO_MAX], struct osb_err *e);
 
 #endif

@@ -4,11 +4,13 @@
  */
 #include "flow/payment.h"
 
+#include "core/date.h"
 #include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/record.h"
 #include "core/str.h"
+#include "core/validate.h"
 #include "flow/billing.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
@@ -168,9 +170,208 @@ static int pstate(const void *p)
 }
 static int64_t pversion(const void *p)
 {
-    (void)p;
-    return 1;
+    return ((const struct payment *)p)->version;
 }
+
+/* ---- corrections (api.md §5.5, flows.md §4.2.7) ------------------------------------------ */
+
+#define REASON_MAX 500
+
+static int pcheck(struct doc_act *x, struct osb_err *e)
+{
+    if (x->comment && !valid_text(x->comment, REASON_MAX, true))
+        return err_invalid(e, "comment", "too_long", "comment has at most %d characters",
+                           REASON_MAX);
+    if (x->action == SKA_REVERSE) {
+        json_t *r = json_object_get(x->body, "reason");
+        if (r && !json_is_string(r))
+            return err_bad(e, "reason", "reason is a string");
+        if (!r || !*json_string_value(r) || !valid_text(json_string_value(r), REASON_MAX, true))
+            return err_invalid(e, "reason", "reason_required",
+                               "a reversal needs a reason (at most %d characters)", REASON_MAX);
+    } else if (x->action == SKA_REALLOCATE) {
+        json_t *a = json_object_get(x->body, "apply_to");
+        if (!a)
+            return err_invalid(e, "apply_to", "required",
+                               "apply_to lists where the receipt's money goes");
+        if (!json_is_array(a))
+            return err_bad(e, "apply_to", "apply_to must be a list of {invoice, amount_fen}");
+    }
+    return 0;
+}
+
+/* Gives every live allocation of the receipt back to it (entities §7.6 reversed_by = the
+   receipt): the invoices reopen, the money is unapplied again. */
+static int undo_allocations(struct ctx *c, const struct payment *p, struct osb_err *e)
+{
+    json_t *rows = store_payment_live_allocations(c->db, e, p->number);
+    if (!rows)
+        return -1;
+    size_t i;
+    json_t *r;
+    int rc = 0;
+    json_array_foreach(rows, i, r)
+    {
+        if (store_allocation_reverse(c->db, e, jint(r, "id"), p->number, true, p->number,
+                                     jstr(r, "invoice"), jint(r, "amount_fen")) < 0 ||
+            store_invoice_refresh_state(c->db, e, jstr(r, "invoice"), c->now) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    json_decref(rows);
+    return rc;
+}
+
+/* Earmarks are prepayment set aside for orders; with the receipt's money gone they may exceed
+   what the customer has left: the newest are cut back until they fit (flows.md §2.5). */
+static int fit_earmarks(struct ctx *c, const char *customer, struct osb_err *e)
+{
+    int64_t unapplied = 0, earmarked = 0;
+    if (billing_money(c, customer, &unapplied, &earmarked, e) < 0)
+        return -1;
+    int64_t over = earmarked - unapplied;
+    if (over <= 0)
+        return 0;
+    json_t *rows = store_customer_earmarks_newest(c->db, e, customer);
+    if (!rows)
+        return -1;
+    size_t i;
+    json_t *r;
+    int rc = 0;
+    json_array_foreach(rows, i, r)
+    {
+        if (over <= 0)
+            break;
+        int64_t a = jint(r, "amount_fen");
+        rc = a <= over ? store_earmark_release(c->db, e, jint(r, "id"), c->now)
+                       : store_earmark_set_amount(c->db, e, jint(r, "id"), a - over);
+        if (rc < 0)
+            break;
+        over -= a <= over ? a : over;
+    }
+    json_decref(rows);
+    return rc < 0 ? -1 : 0;
+}
+
+static int refund_drawn(struct ctx *c, const struct payment *p, int64_t *drawn,
+                        struct osb_err *e)
+{
+    return store_payment_drawn(c->db, e, p->number, drawn);
+}
+
+/* reverse {"reason"}: allocations and the unapplied remainder undone by one payment_reversal
+   ledger debit of the whole amount (the receipt's credit stays: ledger rows are never
+   changed); invoices reopen; a receipt a paid refund drew on cannot be reversed. */
+static int a_reverse(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct payment *p = x->doc;
+    int64_t drawn = 0;
+    if (refund_drawn(c, p, &drawn, e) < 0)
+        return -1;
+    if (drawn > 0) {
+        err_invalid(e, "payment", "refund_drawn",
+                    "a refund drew %lld fen on receipt %s: it cannot be reversed",
+                    (long long)drawn, p->number);
+        e->extra = json_pack("{sI}", "drawn_fen", (json_int_t)drawn);
+        return -1;
+    }
+    int64_t live = p->amount_fen - p->unapplied_fen;
+    char today[11];
+    date_format(flow_today(c), today);
+    struct ledger_post lp = {p->customer, today,         "payment_reversal", p->number,
+                             p->for_order, p->amount_fen, 0,                  c->now};
+    if (undo_allocations(c, p, e) < 0 || store_ledger_append(c->db, e, &lp) < 0)
+        return -1;
+    const char *reason = jstr(x->body, "reason");
+    p->reversal_reason = strdup(reason);
+    str_field(p->reversed_by, sizeof p->reversed_by, c->user.username, "reversed_by");
+    p->reversed_at = c->now;
+    p->reversal_changed = true;
+    STR_COPY_ARRAY(p->state, "reversed");
+    json_object_set_new(x->audit_after, "reason", json_string(reason));
+    json_object_set_new(x->audit_after, "allocations_undone_fen", json_integer(live));
+    json_object_set_new(x->audit_after, "unapplied_undone_fen", json_integer(p->unapplied_fen));
+    /* The receipt's state is saved before the earmarks are fitted: billing_money counts only
+       registered receipts. */
+    if (store_payment_save(c->db, e, p) < 0)
+        return -1;
+    p->reversal_changed = false;
+    p->version++;
+    if (fit_earmarks(c, p->customer, e) < 0)
+        return -1;
+    return flow_money_changed(c, p->customer, e);
+}
+
+/* reallocate {"apply_to":[{invoice, amount_fen}]}: the receipt's live allocations are undone
+   and the listed ones made instead (each within its invoice's open amount once this receipt's
+   money is back, Σ within what the receipt has); the rest stays unapplied (预收). */
+static int a_reallocate(struct doc_act *x, struct osb_err *e)
+{
+    struct ctx *c = x->c;
+    struct payment *p = x->doc;
+    json_t *before = json_deep_copy(p->allocations);
+    if (undo_allocations(c, p, e) < 0) {
+        json_decref(before);
+        return -1;
+    }
+    int64_t drawn = 0;
+    if (refund_drawn(c, p, &drawn, e) < 0) {
+        json_decref(before);
+        return -1;
+    }
+    struct alloc_req *reqs = NULL;
+    size_t n = 0;
+    if (parse_apply_to(c, json_object_get(x->body, "apply_to"), p->customer,
+                       p->amount_fen - drawn, &reqs, &n, e) < 0) {
+        json_decref(before);
+        return -1;
+    }
+    int rc = 0;
+    json_t *moved = json_array();
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = billing_allocate(c, p->customer, "payment", p->number, reqs[i].invoice,
+                              reqs[i].amount, false, e);
+        json_array_append_new(moved, json_pack("{ss sI}", "invoice", reqs[i].invoice,
+                                               "amount_fen", (json_int_t)reqs[i].amount));
+    }
+    free(reqs);
+    json_t *old = json_array();
+    size_t i;
+    json_t *a;
+    json_array_foreach(before, i, a) if (json_is_null(json_object_get(a, "reversed_by")))
+        json_array_append_new(old, json_pack("{sO sO}", "invoice", json_object_get(a, "invoice"),
+                                             "amount_fen", json_object_get(a, "amount_fen")));
+    json_decref(before);
+    json_object_set_new(x->audit_after, "from", old);
+    json_object_set_new(x->audit_after, "to", moved);
+    if (rc < 0)
+        return -1;
+    /* Money set aside for orders must still be there. */
+    int64_t unapplied = 0, earmarked = 0;
+    if (billing_money(c, p->customer, &unapplied, &earmarked, e) < 0)
+        return -1;
+    if (unapplied < earmarked)
+        return err_invalid(e, "apply_to", "prepayment_earmarked",
+                           "%lld fen of the customer's prepayment is earmarked for orders: "
+                           "allocate less",
+                           (long long)earmarked);
+    return flow_money_changed(c, p->customer, e);
+}
+
+static int psave(struct doc_act *x, struct osb_err *e)
+{
+    struct payment *p = x->doc;
+    if (x->action == SKA_REVERSE)
+        return 0; /* saved by a_reverse before the earmarks were fitted */
+    return store_payment_save(x->c->db, e, p);
+}
+
+static const doc_run_fn payment_run[SKA__COUNT] = {
+    [SKA_REVERSE] = a_reverse,
+    [SKA_REALLOCATE] = a_reallocate,
+};
 
 static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
 {
@@ -188,11 +389,16 @@ static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
     json_object_set_new(o, "for_order", flow_json_str(p->for_order));
     json_object_set_new(o, "note", flow_json_str(p->note));
     json_object_set_new(o, "state", json_string(p->state));
+    json_object_set_new(o, "version", json_integer(p->version));
     char b[32];
     ts_format_rfc3339(p->created_at, c->cfg->tz_min, b);
     json_object_set_new(o, "created_at", json_string(b));
     json_object_set_new(o, "created_by", flow_json_str(p->created_by));
     json_object_set_new(o, "method_class", json_string(method_class(p->method)));
+    json_object_set_new(o, "reversed_at", p->reversed_at ? flow_json_ts(c, p->reversed_at)
+                                                         : json_null());
+    json_object_set_new(o, "reversed_by", flow_json_str(p->reversed_by[0] ? p->reversed_by : NULL));
+    json_object_set_new(o, "reversal_reason", flow_json_str(p->reversal_reason));
     json_object_set(o, "allocations", p->allocations);
     *out = o;
     return 0;
@@ -204,8 +410,17 @@ static const struct doc_kind payment_kind = {
     .free = pfree,
     .state = pstate,
     .version = pversion,
+    .check = pcheck,
+    .run = payment_run,
+    .save = psave,
     .json = panswer,
 };
+
+int payment_act(struct ctx *c, const char *number, const char *action, json_t *body,
+                json_t **out, struct osb_err *e)
+{
+    return doc_act(c, &payment_kind, number, action, body, out, e);
+}
 
 /* §4.2 step 2: for_order. An order already invoiced takes the money on its open invoices;
    otherwise up to its shortfall becomes its earmark. *taken is what this step used. */

@@ -25,6 +25,7 @@
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/order.h"
 #include "flow/scope.h"
 #include "rules/returns.h"
 #include "store/order.h"
@@ -242,6 +243,35 @@ static int credit_notes(struct ctx *c, struct rdoc *d, json_t *cns, struct osb_e
     return rc;
 }
 
+/* flows.md §6: an exchange's goods go out again as a replacement order (source exchange, the
+   original prices) in submitted, one line per SKU of the return. */
+static int exchange_order(struct doc_act *x, struct osb_err *e)
+{
+    struct rdoc *d = x->doc;
+    struct ctx *c = x->c;
+    struct order_exchange_line *ol = xcalloc(d->r.nlines ? d->r.nlines : 1, sizeof *ol);
+    size_t n = 0;
+    for (size_t i = 0; i < d->r.nlines; i++) {
+        const struct return_line *l = &d->r.lines[i];
+        size_t j = 0;
+        while (j < n && (strcmp(ol[j].sku, l->sku) || ol[j].price_fen != l->price_fen))
+            j++;
+        if (j == n)
+            ol[n++] = (struct order_exchange_line){l->sku, 0, l->price_fen};
+        ol[j].qty += l->qty;
+    }
+    char number[DOCNO_MAX];
+    int rc = order_create_exchange(c, d->r.customer, d->r.number, d->r.order_no, ol, n, number, e);
+    free(ol);
+    if (rc < 0)
+        return -1;
+    STR_COPY_ARRAY(d->r.replacement_order, number);
+    d->r.replacement_changed = true;
+    json_object_set_new(x->audit_after, "replacement_order", json_string(number));
+    return notify(c, e, "return_received", d->cu.kam, d->r.number, NULL,
+                  "换货%s已入库，红字发票已冲减应收；换货订单%s已提交", d->r.number, number);
+}
+
 static int a_receive(struct doc_act *x, struct osb_err *e)
 {
     struct rdoc *d = x->doc;
@@ -266,6 +296,8 @@ static int a_receive(struct doc_act *x, struct osb_err *e)
     /* Rule 5-7: the credit is money for the customer's waiting orders. */
     if (flow_money_changed(c, d->cu.code, e) < 0)
         return -1;
+    if (strcmp(d->r.kind, "exchange") == 0)
+        return exchange_order(x, e);
     return notify(c, e, "return_received", d->cu.kam, d->r.number, NULL,
                   "退货%s已入库，红字发票已冲减应收", d->r.number);
 }
@@ -328,6 +360,8 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "credit_note",
                         json_array_size(cns) ? json_incref(json_array_get(cns, 0)) : json_null());
     json_object_set_new(o, "credit_notes", cns);
+    json_object_set_new(o, "replacement_order",
+                        flow_json_str(r->replacement_order[0] ? r->replacement_order : NULL));
     json_object_set_new(o, "late", json_boolean(r->late));
     json_object_set_new(o, "version", json_integer(r->version));
     json_object_set_new(o, "created_at", flow_json_ts(c, r->created_at));
@@ -492,11 +526,11 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         return err_bad(e, bad, "unknown field '%s'", bad);
     json_t *jo = json_object_get(body, "order"), *jl = json_object_get(body, "lines");
     json_t *jk = json_object_get(body, "kind");
-    if (jk && (!json_is_string(jk) || strcmp(json_string_value(jk), "return")))
-        return jk && json_is_string(jk) && strcmp(json_string_value(jk), "exchange") == 0
-                   ? err_invalid(e, "kind", "not_returnable",
-                                 "exchanges are not supported yet: return, then order again")
-                   : err_bad(e, "kind", "kind is return");
+    /* entities.md §8 kind: return, or exchange (flows.md §6: a replacement order at
+       receive). */
+    if (jk && (!json_is_string(jk) || (strcmp(json_string_value(jk), "return") &&
+                                       strcmp(json_string_value(jk), "exchange"))))
+        return err_bad(e, "kind", "kind is return or exchange");
     if (!jo)
         return err_invalid(e, "order", "required", "which order do the goods come back from?");
     if (!json_is_string(jo))
@@ -539,13 +573,14 @@ int return_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     str_field(r.order_no, sizeof r.order_no, order_no, "order_no");
     STR_COPY_ARRAY(r.customer, cu.code);
     STR_COPY_ARRAY(r.created_by, c->user.username);
+    str_field(r.kind, sizeof r.kind, jk ? json_string_value(jk) : "return", "kind");
     r.created_at = c->now;
     if (flow_docno(c, e, "TH", r.number) < 0 || store_return_insert(c->db, e, &r) < 0 ||
         flow_doc_event(c, e, "return_events", "return_no", r.number, "create", NULL, "requested",
                        jstr(body, "comment")) < 0)
         goto out;
-    json_t *after = json_pack("{ss ss ss sb}", "state", "requested", "order", order_no, "customer",
-                              cu.code, "late", r.late);
+    json_t *after = json_pack("{ss ss ss sb ss}", "state", "requested", "order", order_no,
+                              "customer", cu.code, "late", r.late, "kind", r.kind);
     rc = flow_audit(c, e, "create", "return", r.number, NULL, after);
     json_decref(after);
     char um[40];

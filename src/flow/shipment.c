@@ -25,6 +25,7 @@
 #include "core/date.h"
 #include "core/field.h"
 #include "core/json.h"
+#include "core/money.h"
 #include "core/record.h"
 #include "core/sb.h"
 #include "core/str.h"
@@ -93,9 +94,10 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
 {
     const struct sdoc *d = p;
     const struct doc_action *da = &shipment_doc.actions[a];
-    /* 'O': the customer confirms delivery of its own shipments only. */
+    /* 'O': the customer confirms delivery of its own shipments only; a KAM reports
+       discrepancies of its own customers only. */
     if (perm_symbol(da->perm, actor->role) == 'O' && !scope_owns(c, &d->cu))
-        return err_forbidden(e, "role", "only the customer itself confirms its delivery");
+        return err_forbidden(e, "role", "only the customer's own people may do this");
     return 0;
 }
 
@@ -143,6 +145,14 @@ static int view(struct ctx *c, const char *number, bool with_timeline, json_t **
         flow_ts(c, it, "recorded_at");
     }
     json_array_foreach(json_object_get(s, "timeline"), i, it) flow_ts(c, it, "at");
+    /* api.md §5.5: delivery discrepancies reported after POD. */
+    json_t *disc = store_shipment_discrepancies(c->db, e, number);
+    if (!disc) {
+        json_decref(s);
+        return -1;
+    }
+    json_array_foreach(disc, i, it) flow_ts(c, it, "reported_at");
+    json_object_set_new(s, "discrepancies", disc);
     *out = s;
     return 0;
 }
@@ -204,8 +214,20 @@ char *shipment_describe(struct ctx *c, const char *sku, int64_t qty, struct osb_
 
 /* Opens a backorder for qty of line line_no (sku) of order o, short on shipment: notifies the
    UM and the customer and adds the remark to the delivery note. */
+static int backorder_open_no(struct ctx *c, const struct order *o, const char *shipment,
+                             int line_no, const char *sku, int64_t qty, char *number,
+                             struct osb_err *e);
+
 static int backorder_open(struct ctx *c, const struct order *o, const char *shipment, int line_no,
                           const char *sku, int64_t qty, struct osb_err *e)
+{
+    return backorder_open_no(c, o, shipment, line_no, sku, qty, NULL, e);
+}
+
+/* The same, and number (when not NULL, DOCNO_MAX bytes) gets the QH number. */
+static int backorder_open_no(struct ctx *c, const struct order *o, const char *shipment,
+                             int line_no, const char *sku, int64_t qty, char *number,
+                             struct osb_err *e)
 {
     struct backorder b = {.line_no = line_no, .qty = qty, .qty_open = qty};
     STR_COPY_ARRAY(b.order_no, o->number);
@@ -244,6 +266,8 @@ static int backorder_open(struct ctx *c, const struct order *o, const char *ship
                   "qty_open", (json_int_t)qty, "shipment", shipment, "notified", notified);
     rc = flow_audit(c, e, "open", "backorder", b.number, NULL, after);
     json_decref(after);
+    if (rc == 0 && number)
+        str_field(number, DOCNO_MAX, b.number, "backorder");
 out:
     free(what);
     json_decref(notified);
@@ -871,6 +895,183 @@ out:
     return rc;
 }
 
+/* ---- delivery discrepancies after POD (api.md §5.5, entities.md §6.4, flows.md §3.2) ------ */
+
+#define DISCREPANCY_WINDOW_DAYS 7 /* numbering-and-rules.md §9 discrepancy_window_days */
+
+static const char *const disc_kinds[] = {"short", "excess", "wrong_item", "damaged", NULL};
+
+/* One reported line checked: sku a product; short, wrong_item and damaged name a line of the
+   shipment and at most what it shipped; resolution "backorder" only for a shortage. */
+static int disc_line(struct ctx *c, struct sdoc *x, json_t *l, size_t i, struct shipment_line **sl,
+                     struct osb_err *e)
+{
+    static const char *const keys[] = {"sku", "qty", "kind", "resolution", NULL};
+    char field[48];
+    (void)str_fmt(field, sizeof field, "lines[%zu]", i); /* fits: 27 bytes at most */
+    if (!json_is_object(l))
+        return err_bad(e, field, "each line is {sku, qty, kind}");
+    const char *k;
+    json_t *v;
+    json_object_foreach(l, k, v)
+    {
+        bool ok = false;
+        for (const char *const *n = keys; *n; n++)
+            ok = ok || strcmp(*n, k) == 0;
+        if (!ok)
+            return err_bad(e, k, "unknown field '%s' in %s", k, field);
+    }
+    json_t *js = json_object_get(l, "sku"), *jq = json_object_get(l, "qty");
+    json_t *jk = json_object_get(l, "kind"), *jr = json_object_get(l, "resolution");
+    if (!json_is_string(js) || !json_is_integer(jq) || !json_is_string(jk) ||
+        (jr && !json_is_string(jr)))
+        return err_bad(e, field, "each line is {\"sku\": string, \"qty\": integer, \"kind\": "
+                                 "string}");
+    const char *kind = json_string_value(jk);
+    bool known_kind = false;
+    for (const char *const *n = disc_kinds; *n; n++)
+        known_kind = known_kind || strcmp(*n, kind) == 0;
+    if (!known_kind)
+        return err_invalid(e, field, "unknown_kind",
+                           "kind is short, excess, wrong_item or damaged, not '%s'", kind);
+    if (json_integer_value(jq) <= 0)
+        return err_invalid(e, field, "negative_qty", "qty must be > 0");
+    bool known = false;
+    if (store_discrepancy_sku_known(c->db, e, json_string_value(js), &known) < 0)
+        return -1;
+    if (!known)
+        return err_invalid(e, field, "unknown_sku", "no product '%s'", json_string_value(js));
+    *sl = line_of(&x->s, json_string_value(js));
+    if (strcmp(kind, "excess") != 0) {
+        if (!*sl || (*sl)->qty_shipped <= 0)
+            return err_invalid(e, field, "not_shipped", "shipment %s shipped no %s", x->s.number,
+                               json_string_value(js));
+        if (json_integer_value(jq) > (*sl)->qty_shipped)
+            return err_invalid(e, field, "exceeds_shipped",
+                               "shipment %s shipped only %lld of %s", x->s.number,
+                               (long long)(*sl)->qty_shipped, json_string_value(js));
+    }
+    const char *res = jr ? json_string_value(jr) : NULL;
+    if (res && strcmp(res, "none") && !(strcmp(res, "backorder") == 0 && !strcmp(kind, "short")))
+        return err_invalid(e, field, "resolution_not_allowed",
+                           "resolution is none, or backorder for a shortage");
+    return 0;
+}
+
+/* The order line's price of sku (0 when the order has no such line). */
+static int64_t order_price(const struct order *o, const char *sku, int *line_no)
+{
+    for (size_t i = 0; i < o->nlines; i++)
+        if (strcmp(o->lines[i].sku, sku) == 0) {
+            *line_no = o->lines[i].line_no;
+            return o->lines[i].price_fen;
+        }
+    *line_no = 0;
+    return 0;
+}
+
+/* A shortage resolved by a backorder: the missing units are owed again (QH on the order line)
+   and, for a credit customer whose dispatch invoice billed them, credited (HZ, reason other) so
+   that the backorder's own dispatch invoice does not bill them twice. A prepay-only order's
+   invoice was for the order total and stays. */
+static int disc_backorder(struct ctx *c, struct sdoc *x, const char *sku, int64_t qty,
+                          char bo[DOCNO_MAX], struct osb_err *e)
+{
+    int ol = 0;
+    int64_t price = order_price(&x->o, sku, &ol);
+    if (ol == 0)
+        return err_invalid(e, "lines", "not_on_order", "order %s has no line of %s",
+                           x->o.number, sku);
+    if (backorder_open_no(c, &x->o, x->s.number, ol, sku, qty, bo, e) < 0)
+        return -1;
+    if (x->cu.prepay_only || price <= 0)
+        return 0;
+    char *inv = NULL;
+    if (store_shipment_invoice(c->db, e, x->s.number, &inv) < 0)
+        return -1;
+    int rc = 0;
+    if (inv) {
+        int64_t amount = 0;
+        struct cn_line cl = {0, sku, NULL, qty, price, 0};
+        char number[DOCNO_MAX];
+        if (!money_mul(qty, price, &amount))
+            rc = err_invalid(e, "lines", "amount_overflow", "the credit overflows");
+        cl.amount_fen = amount;
+        if (rc == 0)
+            rc = billing_credit_note(c, inv, "other", NULL, &cl, 1, number, e);
+        if (rc == 0)
+            rc = flow_money_changed(c, x->cu.code, e);
+    }
+    free(inv);
+    return rc < 0 ? -1 : 0;
+}
+
+static int a_report_discrepancy(struct doc_act *a, struct osb_err *e)
+{
+    struct ctx *c = a->c;
+    struct sdoc *x = a->doc;
+    json_t *lines = json_object_get(a->body, "lines"), *jn = json_object_get(a->body, "note");
+    if (jn && !json_is_null(jn) && !json_is_string(jn))
+        return err_bad(e, "note", "note is a string");
+    const char *note = json_is_string(jn) ? json_string_value(jn) : NULL;
+    if (note && !valid_text(note, 2000, true))
+        return err_invalid(e, "note", "too_long", "note is too long or not plain text");
+    if (!json_is_array(lines))
+        return lines ? err_bad(e, "lines", "lines must be an array")
+                     : err_invalid(e, "lines", "required", "which lines were wrong?");
+    size_t n = json_array_size(lines);
+    if (n == 0 || n > SHIPMENT_MAX_LINES)
+        return err_invalid(e, "lines", "required", "1 to %d lines", SHIPMENT_MAX_LINES);
+    struct shipment_line **sl = xcalloc(n, sizeof *sl);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = disc_line(c, x, json_array_get(lines, i), i, &sl[i], e);
+    /* entities §6.4: reported within the window after POD, it counts against accuracy. */
+    bool counts = x->s.delivered_at > 0 &&
+                  ts_to_date(c->now, c->cfg->tz_min) <=
+                      ts_to_date(x->s.delivered_at, c->cfg->tz_min) + DISCREPANCY_WINDOW_DAYS;
+    json_t *made = json_array();
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        json_t *l = json_array_get(lines, i);
+        const char *sku = jstr(l, "sku"), *kind = jstr(l, "kind"), *res = jstr(l, "resolution");
+        char bo[DOCNO_MAX] = "";
+        if (res && strcmp(res, "backorder") == 0)
+            rc = disc_backorder(c, x, sku, jint(l, "qty"), bo, e);
+        /* A line not on the shipment (an excess of another SKU) counts against its first. */
+        struct discrepancy d = {x->s.number,
+                                sku,
+                                kind,
+                                note,
+                                c->user.username,
+                                bo[0] ? bo : NULL,
+                                sl[i] ? sl[i]->line_no : (x->s.nlines ? x->s.lines[0].line_no : 1),
+                                jint(l, "qty"),
+                                c->now,
+                                counts};
+        if (rc == 0)
+            rc = store_discrepancy_insert(c->db, e, &d);
+        json_array_append_new(made, json_pack("{ss sI ss ss*}", "sku", sku, "qty",
+                                              (json_int_t)jint(l, "qty"), "kind", kind,
+                                              "backorder", bo[0] ? bo : NULL));
+    }
+    free(sl);
+    json_object_set_new(a->audit_after, "discrepancies", made);
+    json_object_set_new(a->audit_after, "counts", json_boolean(counts));
+    if (rc < 0)
+        return -1;
+    /* The CSR follows the order up; the warehouse (its SCR) owns the accuracy target. */
+    const char *who[] = {x->o.csr, x->s.scr, x->o.kam};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        if (!who[i][0] || strcmp(who[i], c->user.username) == 0)
+            continue;
+        if (notify(c, e, "shipment_discrepancy", who[i], x->s.number, NULL,
+                   "发运单%s（订单%s）签收后报告差错%zu项%s", x->s.number, x->o.number, n,
+                   counts ? "，计入发运准确率" : "") < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int save(struct doc_act *a, struct osb_err *e)
 {
     struct sdoc *x = a->doc;
@@ -907,6 +1108,7 @@ static const doc_run_fn run[SA__COUNT] = {
     [SA_CHECK] = a_check,       [SA_BOOK] = a_book,
     [SA_DISPATCH] = a_dispatch, [SA_TRACK] = a_track,
     [SA_DELIVER] = a_deliver,   [SA_SHORT_CLOSE] = a_short_close,
+    [SA_REPORT_DISCREPANCY] = a_report_discrepancy,
 };
 
 static const struct doc_kind kind = {

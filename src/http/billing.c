@@ -134,3 +134,12 @@ int h_receivables_aging(struct req *r, struct osb_err *e)
     resp_json(r, 200, out);
     return 0;
 }
+
+int h_payment_action(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (payment_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}

@@ -77,6 +77,7 @@ int h_credit_note_get(struct req *r, struct osb_err *e);
 int h_payment_create(struct req *r, struct osb_err *e);
 int h_payment_list(struct req *r, struct osb_err *e);
 int h_payment_get(struct req *r, struct osb_err *e);
+int h_payment_action(struct req *r, struct osb_err *e);
 int h_customer_ledger(struct req *r, struct osb_err *e);
 int h_customer_credit_incidents(struct req *r, struct osb_err *e);
 int h_customer_statement(struct req *r, struct osb_err *e);

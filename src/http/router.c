@@ -53,6 +53,8 @@ static const struct route routes[] = {
     {"POST", "/payments", h_payment_create, WI},
     {"GET", "/payments", h_payment_list, 0},
     {"GET", "/payments/:", h_payment_get, 0},
+    /* corrections (api.md §5.5): reverse, reallocate */
+    {"POST", "/payments/:/:", h_payment_action, W},
     {"GET", "/customers/:/ledger", h_customer_ledger, 0},
     {"GET", "/customers/:/credit-incidents", h_customer_credit_incidents, 0},
     /* customers: lifecycle (flows.md §1) and credit incidents entered by hand */

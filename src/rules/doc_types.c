@@ -11,6 +11,7 @@
 #include "rules/invoice_request.h"
 #include "rules/order.h"
 #include "rules/osb_issue.h"
+#include "rules/payment.h"
 #include "rules/price_list.h" /* prices */
 #include "rules/refund.h"
 #include "rules/returns.h"
@@ -34,6 +35,7 @@ const struct doc_type *const doc_types[] = {
     &credit_review_doc,
     &customer_doc,
     &price_list_doc,
+    &payment_doc,
     /* clang-format on */
     NULL,
 };

@@ -117,6 +117,9 @@ static const char *const matrix[P__COUNT] = {
     [P_PRICE_LIST_APPROVE]   = "Y  Y  Y  -  -  -  -  -  -  -  -  -  -  R  -  -",
     [P_PRICE_LIST_PUBLISH]   = "-  -  -  Y  -  -  -  -  -  -  -  -  Y  R  -  -",
     [P_PRICE_LIST_READ]      = "R  R  R  R  R  R  R  R  R  R  -  R  R  R  R  -",
+    /* corrections: "shipment: report discrepancy" (CSR Y, KAM and customer own), and the
+       warehouse, which api.md §5.5 names among who reports */
+    [P_SHIPMENT_DISCREPANCY] = "-  -  -  -  Y  -  -  O  -  -  Y  -  -  R  -  O",
 };
 /* clang-format on */
 

@@ -114,6 +114,9 @@ enum perm_action {
     P_PRICE_LIST_APPROVE,  /* price list: approve */
     P_PRICE_LIST_PUBLISH,  /* price list: publish, retire */
     P_PRICE_LIST_READ,     /* price list: read */
+    /* corrections (issue #11): delivery discrepancies after POD (api.md §5.5 adds warehouse
+       to the matrix row) */
+    P_SHIPMENT_DISCREPANCY, /* shipment: report discrepancy */
     P__COUNT
 };
 /* clang-format on */

@@ -12,6 +12,7 @@ static const char *const lines_fields[] = {"lines", NULL};
 static const char *const book_fields[] = {"carrier", "station", "waybill", NULL};
 static const char *const track_fields[] = {"status", "location", "at", "source", "note", NULL};
 static const char *const deliver_fields[] = {"signed_by", "at", "note", NULL};
+static const char *const discrepancy_fields[] = {"lines", "note", NULL};
 
 #define B(s) DOC_BIT(s)
 
@@ -30,12 +31,14 @@ static const struct doc_action actions[SA__COUNT] = {
                     0},
     [SA_SHORT_CLOSE] = {"short-close", P_SHIPMENT_WORK, B(SS_PICKED) | B(SS_CHECKED), SS_CANCELLED,
                         NULL, 0},
+    [SA_REPORT_DISCREPANCY] = {"report-discrepancy", P_SHIPMENT_DISCREPANCY, B(SS_DELIVERED),
+                               DOC_TO_SAME, discrepancy_fields, 0},
 };
 
 const struct doc_type shipment_doc = {"shipments", "shipment", states, actions, SA__COUNT};
 
 static const char *const steps[SA__COUNT] = {"SP1", "SP2", "SP3", "SP4",
-                                             "SP5", "SP6", "SP7", "SP5"};
+                                             "SP5", "SP6", "SP7", "SP5", "SP7"};
 
 const char *shipment_step(enum shipment_action a)
 {

@@ -39,6 +39,7 @@ enum shipment_action {
     SA_TRACK,
     SA_DELIVER,
     SA_SHORT_CLOSE,
+    SA_REPORT_DISCREPANCY, /* api.md §5.5, after POD (entities.md §6.4) */
     SA__COUNT
 };
 

@@ -43,6 +43,8 @@ static const struct {
          false},
     [KPI_SHIPMENT_ACCURACY] =
         {"SELECT s.number AS document, l.line_no, l.sku, l.discrepancy,"
+         " (SELECT count(*) FROM shipment_discrepancies sd WHERE sd.shipment = s.number"
+         "  AND sd.line_no = l.line_no AND sd.counts = 1) AS delivery_discrepancies,"
          " s.dispatched_at AS start_at FROM shipment_lines l"
          " JOIN shipments s ON s.number = l.shipment JOIN orders o ON o.number = s.order_no"
          " JOIN customers cu ON cu.code = o.customer"

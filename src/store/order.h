@@ -80,6 +80,9 @@ int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, 
    changed line, INSERT a new one, DELETE one that is gone). The caller checked the version. */
 int store_order_save(struct db *db, struct osb_err *e, struct order *o, int64_t now);
 
+/* Sets submitted_at of an order made straight in submitted (an exchange's replacement). */
+int store_order_set_submitted(struct db *db, struct osb_err *e, const char *number, int64_t at);
+
 /* Writes only credit_check (a re-check on money that leaves the order short: the figures
    change, the order does not). */
 int store_order_set_credit_check(struct db *db, struct osb_err *e, const char *number,

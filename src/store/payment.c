@@ -29,7 +29,8 @@ int store_payment_load(struct db *db, struct osb_err *e, const char *number, str
     json_t *o = NULL;
     int rc = db_row(db, e, &o,
                     "SELECT number, customer, amount_fen, unapplied_fen, kind, method, reference,"
-                    " received_on, for_order, note, state, created_at, created_by FROM payments"
+                    " received_on, for_order, note, state, created_at, created_by, version,"
+                    " reversed_at, reversed_by, reversal_reason FROM payments"
                     " WHERE number = ?",
                     "s", number);
     if (rc <= 0)
@@ -47,6 +48,10 @@ int store_payment_load(struct db *db, struct osb_err *e, const char *number, str
     p->amount_fen = jint(o, "amount_fen");
     p->unapplied_fen = jint(o, "unapplied_fen");
     p->created_at = jint(o, "created_at");
+    p->version = jint(o, "version");
+    p->reversed_at = jint(o, "reversed_at");
+    copy(p->reversed_by, sizeof p->reversed_by, jstr(o, "reversed_by"));
+    p->reversal_reason = dup_or_null(jstr(o, "reversal_reason"));
     json_decref(o);
     p->allocations = db_rows(db, e,
                              "SELECT invoice, amount_fen, settle_date, reversed_by FROM allocations"
@@ -66,6 +71,8 @@ void store_payment_release(struct payment *p)
     free(p->for_order);
     free(p->note);
     free(p->created_by);
+    free(p->reversal_reason);
+    p->reversal_reason = NULL;
     json_decref(p->allocations);
     p->method = p->reference = p->for_order = p->note = p->created_by = NULL;
     p->allocations = NULL;
@@ -129,4 +136,47 @@ int store_payment_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_in(&sql, a, "p.state", f->state);
     store_filter_q(&sql, a, f->q, "p.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, a, "p.number", f->cursor, f->limit, numbers, next);
+}
+
+/* ---- corrections (api.md §5.5) ----------------------------------------------------------- */
+
+int store_payment_save(struct db *db, struct osb_err *e, const struct payment *p)
+{
+    if (p->reversal_changed)
+        return db_exec(db, e,
+                       "UPDATE payments SET state = ?, version = version + 1, unapplied_fen = 0,"
+                       " reversed_at = ?, reversed_by = ?, reversal_reason = ? WHERE number = ?",
+                       "sisss", p->state, p->reversed_at, p->reversed_by, p->reversal_reason,
+                       p->number) < 0
+                   ? -1
+                   : 0;
+    return db_exec(db, e, "UPDATE payments SET state = ?, version = version + 1 WHERE number = ?",
+                   "ss", p->state, p->number) < 0
+               ? -1
+               : 0;
+}
+
+int store_payment_drawn(struct db *db, struct osb_err *e, const char *number, int64_t *sum)
+{
+    return db_int(db, e, sum,
+                  "SELECT coalesce(sum(amount_fen), 0) FROM refund_draws WHERE payment = ?", "s",
+                  number) < 0
+               ? -1
+               : 0;
+}
+
+json_t *store_payment_live_allocations(struct db *db, struct osb_err *e, const char *number)
+{
+    return db_rows(db, e,
+                   "SELECT id, invoice, amount_fen FROM allocations WHERE source_kind = 'payment'"
+                   " AND source = ? AND reversed_by IS NULL ORDER BY id",
+                   "s", number);
+}
+
+json_t *store_customer_earmarks_newest(struct db *db, struct osb_err *e, const char *customer)
+{
+    return db_rows(db, e,
+                   "SELECT id, amount_fen FROM earmarks WHERE customer = ? AND released_at IS NULL"
+                   " AND consumed_by IS NULL ORDER BY id DESC",
+                   "s", customer);
 }

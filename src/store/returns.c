@@ -32,8 +32,8 @@ int store_return_load(struct db *db, struct osb_err *e, const char *number, stru
         db_row(db, e, &o,
                "SELECT number, order_no, customer, kind, state, inspection AS \"inspection!j\","
                " red_ink_note AS \"red_ink_note!j\", credit_notes AS \"credit_notes!j\","
-               " late, version, created_at, created_by, updated_at FROM returns"
-               " WHERE number = ?",
+               " late, version, created_at, created_by, updated_at, replacement_order"
+               " FROM returns WHERE number = ?",
                "s", number);
     if (rc <= 0)
         return rc;
@@ -50,6 +50,7 @@ int store_return_load(struct db *db, struct osb_err *e, const char *number, stru
     r->version = jint(o, "version");
     r->created_at = jint(o, "created_at");
     r->updated_at = jint(o, "updated_at");
+    copy(r->replacement_order, sizeof r->replacement_order, jstr(o, "replacement_order"));
     json_decref(o);
 
     struct dbq *q = db_query(db, e,
@@ -114,8 +115,9 @@ int store_return_insert(struct db *db, struct osb_err *e, const struct return_do
 {
     if (db_exec(db, e,
                 "INSERT INTO returns(number, order_no, customer, kind, state, late, created_at,"
-                " created_by, updated_at) VALUES(?,?,?,'return','requested',?,?,?,?)",
-                "sssbisi", r->number, r->order_no, r->customer, r->late, r->created_at,
+                " created_by, updated_at) VALUES(?,?,?,?,'requested',?,?,?,?)",
+                "ssssbisi", r->number, r->order_no, r->customer,
+                r->kind[0] ? r->kind : "return", r->late, r->created_at,
                 r->created_by, r->created_at) < 0)
         return -1;
     for (size_t i = 0; i < r->nlines; i++) {
@@ -154,6 +156,10 @@ int store_return_save(struct db *db, struct osb_err *e, struct return_doc *r, co
         sb_addf(&sql, ", %s = ?", cols[i].col);
         json_array_append(p, cols[i].val ? cols[i].val : json_null());
     }
+    if (r->replacement_changed) {
+        sb_add(&sql, ", replacement_order = ?");
+        json_array_append_new(p, json_string(r->replacement_order));
+    }
     sb_add(&sql, " WHERE number = ?");
     json_array_append_new(p, json_string(r->number));
     int rc = db_exec_a(db, e, sql.buf, p);
@@ -175,6 +181,7 @@ int store_return_save(struct db *db, struct osb_err *e, struct return_doc *r, co
     r->version++;
     r->updated_at = now;
     r->inspection_changed = r->red_ink_changed = r->credit_notes_changed = false;
+    r->replacement_changed = false;
     return 0;
 }
 

@@ -33,6 +33,8 @@ struct return_doc {
     int64_t version, created_at, updated_at;
     json_t *inspection, *red_ink_note, *credit_notes; /* owned, NULL when not yet */
     bool inspection_changed, red_ink_changed, credit_notes_changed;
+    char replacement_order[DOCNO_MAX]; /* an exchange's replacement order (DD), "" until made */
+    bool replacement_changed;
     struct return_line *lines; /* owned */
     size_t nlines;
 };
@@ -40,7 +42,7 @@ struct return_doc {
 /* 1 found, 0 none, -1 error. */
 int store_return_load(struct db *db, struct osb_err *e, const char *number, struct return_doc *r);
 void store_return_release(struct return_doc *r);
-/* Inserts a new return (number, order, customer, late, created_*) in state requested,
+/* Inserts a new return (number, order, customer, kind, late, created_*) in state requested,
    version 1, with its lines. */
 int store_return_insert(struct db *db, struct osb_err *e, const struct return_doc *r);
 /* Writes one action at once: state, version + 1, updated_at, the JSON columns that changed,

@@ -577,6 +577,21 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
     "  to_state TEXT, comment TEXT) STRICT;"
     "CREATE INDEX price_list_events_list ON price_list_events(price_list, id);",
+    /* corrections (issue #11 items 2–4, api.md §5.5): a receipt's reversal (its
+       payment_reversal ledger debit is the proof; the row keeps who, when and why) and its
+       version for If-Match; an exchange's replacement order; delivery discrepancies reported
+       after POD (entities.md §6.4), with what they opened (a backorder or a return). */
+    "ALTER TABLE payments ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE payments ADD COLUMN reversed_at INTEGER;"
+    "ALTER TABLE payments ADD COLUMN reversed_by TEXT;"
+    "ALTER TABLE payments ADD COLUMN reversal_reason TEXT;"
+    "ALTER TABLE returns ADD COLUMN replacement_order TEXT;"
+    "CREATE TABLE shipment_discrepancies(id INTEGER PRIMARY KEY,"
+    "  shipment TEXT NOT NULL REFERENCES shipments(number), line_no INTEGER,"
+    "  sku TEXT NOT NULL, qty INTEGER NOT NULL CHECK(qty > 0), kind TEXT NOT NULL,"
+    "  note TEXT, reported_at INTEGER NOT NULL, reported_by TEXT NOT NULL,"
+    "  counts INTEGER NOT NULL, backorder TEXT, return_no TEXT) STRICT;"
+    "CREATE INDEX shipment_discrepancies_shipment ON shipment_discrepancies(shipment);",
 };
 
 int schema_latest(void)

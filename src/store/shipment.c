@@ -416,3 +416,45 @@ int64_t store_alloc_of(json_t *list, const char *batch)
     }
     return t;
 }
+
+/* ---- delivery discrepancies after POD ----------------------------------------------------- */
+
+int store_discrepancy_insert(struct db *db, struct osb_err *e, const struct discrepancy *d)
+{
+    return db_exec(db, e,
+                   "INSERT INTO shipment_discrepancies(shipment, line_no, sku, qty, kind, note,"
+                   " reported_at, reported_by, counts, backorder) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                   "sisissisbs", d->shipment, (int64_t)d->line_no, d->sku, d->qty, d->kind,
+                   d->note, d->at, d->by, d->counts, d->backorder) < 0
+               ? -1
+               : 0;
+}
+
+json_t *store_shipment_discrepancies(struct db *db, struct osb_err *e, const char *shipment)
+{
+    return db_rows(db, e,
+                   "SELECT line_no, sku, qty, kind, note, reported_at, reported_by,"
+                   " counts AS \"counts!b\", backorder FROM shipment_discrepancies"
+                   " WHERE shipment = ? ORDER BY id",
+                   "s", shipment);
+}
+
+int store_discrepancy_sku_known(struct db *db, struct osb_err *e, const char *sku, bool *known)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n, "SELECT count(*) FROM products WHERE sku = ?", "s", sku) < 0)
+        return -1;
+    *known = n > 0;
+    return 0;
+}
+
+int store_shipment_invoice(struct db *db, struct osb_err *e, const char *shipment, char **number)
+{
+    *number = NULL;
+    return db_text(db, e, number,
+                   "SELECT number FROM invoices WHERE shipment = ? AND state <> 'cancelled'"
+                   " ORDER BY number LIMIT 1",
+                   "s", shipment) < 0
+               ? -1
+               : 0;
+}

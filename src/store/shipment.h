@@ -112,6 +112,23 @@ int store_shipment_order_pending(struct db *db, struct osb_err *e, const char *o
 /* Closes a released order (state closed, closed_at, version + 1). */
 int store_shipment_close_order(struct db *db, struct osb_err *e, const char *order_no, int64_t now);
 
+/* ---- delivery discrepancies after POD (entities.md §6.4, api.md §5.5) ------------------- */
+
+struct discrepancy {
+    const char *shipment, *sku, *kind, *note, *by, *backorder; /* note, backorder may be NULL */
+    int line_no;                                               /* 0: no line of the shipment */
+    int64_t qty, at;
+    bool counts; /* reported within the window after POD: counts against shipment_accuracy */
+};
+int store_discrepancy_insert(struct db *db, struct osb_err *e, const struct discrepancy *d);
+/* The shipment's discrepancies, oldest first: [{line_no, sku, qty, kind, note, reported_at,
+   reported_by, counts!b, backorder}] (a new array). */
+json_t *store_shipment_discrepancies(struct db *db, struct osb_err *e, const char *shipment);
+/* Is sku a product? */
+int store_discrepancy_sku_known(struct db *db, struct osb_err *e, const char *sku, bool *known);
+/* The live invoice of the shipment (a new string, NULL when none). */
+int store_shipment_invoice(struct db *db, struct osb_err *e, const char *shipment, char **number);
+
 /* Σ qty of a [{batch, qty}] list, and the qty it holds for one batch. */
 int64_t store_alloc_total(json_t *list);
 int64_t store_alloc_of(json_t *list, const char *batch);

@@ -38,10 +38,12 @@ def test_invoice_request_allowed_actions_through_its_life(t):
     p = t.ok(t.post("/payments", {"customer": cust, "amount_fen": 100, "method": "bank_transfer",
                                   "reference": t.uniq("REF"), "received_on": "2026-12-01"},
                     user="finance"), 201, "a receipt")
-    eq(p["allowed_actions"], [], "a receipt has no actions")
-    eq(allowed(t, f"/payments/{p['number']}", "auditor"), [], "nor for the auditor")
+    # api.md §5.5: finance may reverse or re-allocate a registered receipt
+    eq(p["allowed_actions"], ["reallocate", "reverse"], "finance corrects a receipt")
+    eq(allowed(t, f"/payments/{p['number']}", "auditor"), [], "not the auditor")
     lst = t.ok(t.get(f"/payments?customer={cust}&state=registered", user="finance"))["items"]
-    eq([(x["number"], x["allowed_actions"]) for x in lst], [(p["number"], [])], "receipts list")
+    eq([(x["number"], x["allowed_actions"]) for x in lst],
+       [(p["number"], ["reallocate", "reverse"])], "receipts list")
     t.expect_error(t.get("/payments?state=registered,lost", user="finance"), 400, "bad_request")
     k = t.ok(t.post("/invoice-requests", {"invoices": invs}, user="kam_GZ"), 201, "request")
     n, path = k["number"], f"/invoice-requests/{k['number']}"

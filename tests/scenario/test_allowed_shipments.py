@@ -77,7 +77,9 @@ def test_shipment_allowed_actions_through_its_life(t):
        "tracking keeps the state and the actions")
     s = act(t, fh, "deliver", {"signed_by": "收货人"}, user="ssg_leader")
     eq((s["state"], s["allowed_actions"]), ("delivered", []), "delivered: nothing more")
-    sees(t, fh, {})
+    # after POD only a delivery discrepancy may still be reported (api.md §5.5)
+    sees(t, fh, {u: ["report-discrepancy"] for u in ("warehouse", "csr_a", "kam_GZ")
+                 if u in READERS})
     t.expect_error(t.post(f"/shipments/{fh}/track", {"status": "x"}, user="warehouse"), 409,
                    "invalid_state")
 

@@ -1,7 +1,9 @@
 """A randomized run of the whole order-to-cash cycle (fixed seed): orders through the credit
 check and release, dispatches with short picks and cancelled backorders, receipts (oldest
 first, explicit, for an order, market-expense credits), returns received or refused, orders
-rejected and cancelled, and the clock moving on. At the end `osb check` is clean and every
+rejected and cancelled, the clock moving on, and the corrections of api.md §5.5: receipts
+reversed and re-allocated, exchanges (a replacement order at receive) and delivery
+discrepancies after POD (a shortage may open a backorder and credit the missing units). At the end `osb check` is clean and every
 customer's ledger balance equals what this test computes on its own:
 
     Σ value of goods that stayed with the customer − Σ money received
@@ -27,7 +29,10 @@ class World:
         self.prices = {}
         self.customers = {}   # code -> {"prepay": bool, "paid": int}
         self.orders = {}      # number -> {"cust", "sku", "qty", "shipped", "returned",
-        #                                  "bo_cancelled", "ship", "invoiced"}
+        #                                  "bo_cancelled", "ship", "invoiced", "short"}
+        self.payments = {}    # number -> {"cust", "amount", "reversed"}
+        self.counts = {"reverse": 0, "reallocate": 0, "exchange": 0, "discrepancy": 0,
+                       "short": 0}
 
     def call(self, method, path, body=None, user="admin"):
         self.calls += 1
@@ -65,7 +70,7 @@ def op_new_order(w):
                          ("check", "csr_a")):
         w.ok("POST", f"/orders/{n}/{action}", {}, user=user)
     w.orders[n] = {"cust": cust, "sku": sku, "qty": qty, "shipped": 0, "returned": 0,
-                   "bo_cancelled": 0, "ship": None}
+                   "bo_cancelled": 0, "ship": None, "short": 0}
 
 
 def op_advance(w):
@@ -75,7 +80,10 @@ def op_advance(w):
     n = w.rng.choice(live)
     o = w.order(n)
     st = o["state"]
-    if st == "pending_approval":
+    if st == "submitted":  # an exchange's replacement order
+        w.ok("POST", f"/orders/{n}/accept", {}, user="csr_a")
+        w.ok("POST", f"/orders/{n}/check", {}, user="csr_a")
+    elif st == "pending_approval":
         w.ok("POST", f"/orders/{n}/approve", {}, user="deputy")
     elif st == "approved":
         w.ok("POST", f"/orders/{n}/print-delivery-note", {}, user="finance")
@@ -144,8 +152,9 @@ def op_pay(w):
     elif r < 0.45:
         body["kind"] = "expense"
         body["method"] = "offset"
-    w.ok("POST", "/payments", body, user="finance", status=201)
+    p = w.ok("POST", "/payments", body, user="finance", status=201)
     w.customers[cust]["paid"] += amount
+    w.payments[p["number"]] = {"cust": cust, "amount": amount, "reversed": False}
 
 
 def op_return(w):
@@ -154,9 +163,13 @@ def op_return(w):
         return
     n = w.rng.choice(cands)
     o = w.orders[n]
-    q = w.rng.randint(1, o["shipped"] - o["returned"])
-    r = w.ok("POST", "/returns", {"order": n, "lines": [{"sku": o["sku"], "batch": "RB1",
-                                                         "qty": q, "reason": "随机退货"}]},
+    if o["shipped"] - o["returned"] - o["short"] <= 0:
+        return
+    q = w.rng.randint(1, o["shipped"] - o["returned"] - o["short"])
+    exchange = w.rng.random() < 0.3
+    r = w.ok("POST", "/returns", {"order": n, "kind": "exchange" if exchange else "return",
+                                  "lines": [{"sku": o["sku"], "batch": "RB1",
+                                             "qty": q, "reason": "随机退货"}]},
              user="kam_GZ", status=201)
     th = r["number"]
     w.ok("POST", f"/returns/{th}/confirm", {}, user="um_GZ")
@@ -165,8 +178,87 @@ def op_return(w):
     if not genuine:
         return
     w.ok("POST", f"/returns/{th}/approve", {}, user="mm_S")
-    w.ok("POST", f"/returns/{th}/receive", {}, user="warehouse")
+    r = w.ok("POST", f"/returns/{th}/receive", {}, user="warehouse")
     o["returned"] += q
+    if exchange:
+        rep = r["replacement_order"]
+        check(rep, f"exchange {th} has its replacement order")
+        w.orders[rep] = {"cust": o["cust"], "sku": o["sku"], "qty": q, "shipped": 0,
+                         "returned": 0, "bo_cancelled": 0, "ship": None, "short": 0}
+        w.counts["exchange"] += 1
+
+
+def live_payments(w):
+    return [n for n, p in w.payments.items() if not p["reversed"]]
+
+
+def op_reverse(w):
+    cands = live_payments(w)
+    if not cands:
+        return
+    n = w.rng.choice(cands)
+    p = w.payments[n]
+    w.ok("POST", f"/payments/{n}/reverse", {"reason": "随机冲回"}, user="finance")
+    p["reversed"] = True
+    w.customers[p["cust"]]["paid"] -= p["amount"]
+    w.counts["reverse"] += 1
+
+
+def op_reallocate(w):
+    cands = live_payments(w)
+    if not cands:
+        return
+    n = w.rng.choice(cands)
+    p = w.ok("GET", f"/payments/{n}", user="finance")
+    mine = {}
+    for a in p["allocations"]:
+        if not a["reversed_by"]:
+            mine[a["invoice"]] = mine.get(a["invoice"], 0) + a["amount_fen"]
+    room = {i["number"]: i["open_fen"] for i in open_invoices(w, p["customer"])}
+    for inv, amt in mine.items():
+        room[inv] = room.get(inv, 0) + amt
+    left = p["amount_fen"]
+    apply_to = []
+    for inv in w.rng.sample(sorted(room), min(2, len(room))):
+        if left <= 0 or room[inv] <= 0:
+            continue
+        amt = w.rng.randint(1, min(room[inv], left))
+        apply_to.append({"invoice": inv, "amount_fen": amt})
+        left -= amt
+    r = w.call("POST", f"/payments/{n}/reallocate", {"apply_to": apply_to}, user="finance")
+    if r.status == 422 and r.body["error"]["details"].get("rule") == "prepayment_earmarked":
+        return  # the money is set aside for an order: refused, nothing changed
+    if r.status != 200:
+        raise AssertionError(f"reallocate {n} {apply_to}: {r.status} {r.body}")
+    w.counts["reallocate"] += 1
+
+
+def op_discrepancy(w):
+    cands = [n for n, o in w.orders.items() if o["ship"] and o["shipped"] > 0]
+    if not cands:
+        return
+    n = w.rng.choice(cands)
+    o = w.orders[n]
+    ship = o["ship"]
+    s = w.ok("GET", f"/shipments/{ship}")
+    if s["state"] == "dispatched":
+        s = w.ok("POST", f"/shipments/{ship}/deliver", {"signed_by": "收货人"}, user="warehouse")
+    if s["state"] != "delivered":
+        return
+    left = o["shipped"] - o["returned"] - o["short"]
+    if left > 0 and w.rng.random() < 0.5:
+        q = w.rng.randint(1, left)
+        w.ok("POST", f"/shipments/{ship}/report-discrepancy",
+             {"lines": [{"sku": o["sku"], "qty": q, "kind": "short",
+                         "resolution": "backorder"}], "note": "随机短少"}, user="csr_a")
+        if not w.customers[o["cust"]]["prepay"]:
+            o["short"] += q  # credited; the backorder stays open (never scheduled here)
+        w.counts["short"] += 1
+    else:
+        kind = w.rng.choice(["damaged", "wrong_item", "excess"])
+        w.ok("POST", f"/shipments/{ship}/report-discrepancy",
+             {"lines": [{"sku": o["sku"], "qty": 1, "kind": kind}]}, user="warehouse")
+    w.counts["discrepancy"] += 1
 
 
 def op_cancel(w):
@@ -186,7 +278,7 @@ def op_clock(w):
 
 
 OPS = [(op_new_order, 28), (op_advance, 30), (op_dispatch, 16), (op_pay, 16), (op_return, 4),
-       (op_cancel, 3), (op_clock, 3)]
+       (op_cancel, 3), (op_clock, 3), (op_reverse, 2), (op_reallocate, 3), (op_discrepancy, 3)]
 
 
 def expected_balance(w, cust):
@@ -201,7 +293,7 @@ def expected_balance(w, cust):
             if st in ("pending_approval", "approved", "billed", "released", "closed"):
                 goods += (o["qty"] - o["bo_cancelled"] - o["returned"]) * price
         else:
-            goods += (o["shipped"] - o["returned"]) * price
+            goods += (o["shipped"] - o["returned"] - o["short"]) * price
     return goods - c["paid"]
 
 
@@ -219,6 +311,8 @@ def test_random_order_to_cash_keeps_every_ledger_balanced(t):
     check({"return", "order_cancel", "backorder_cancel"} <= reasons, f"HZ reasons: {reasons}")
     states = {x[0] for x in t.sql("SELECT DISTINCT state FROM invoices")}
     check({"open", "partial", "paid", "cancelled"} <= states, f"invoice states: {states}")
+    check({"payment_reversal"} <= kinds, f"reversals posted: {kinds}")
+    check(all(v > 0 for v in w.counts.values()), f"every correction drawn: {w.counts}")
     moved = t.sql("SELECT count(*) FROM order_events WHERE action = 'recheck-on-money'")[0][0]
     check(moved > 0, "some orders were released by money (rule 5-7)")
     for cust in w.customers:

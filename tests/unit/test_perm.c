@@ -95,6 +95,8 @@ static const struct {
     {P_PRICE_LIST_APPROVE, "YYY----------R--", "price list: approve (api.md §5.4)"},
     {P_PRICE_LIST_PUBLISH, "---Y--------YR--", "price list: publish, retire (api.md §5.4, §5.9)"},
     {P_PRICE_LIST_READ, "RRRRRRRRRR-RRRR-", "price list: read (all but warehouse and portal)"},
+    /* corrections: the spec row plus the warehouse, which api.md §5.5 names */
+    {P_SHIPMENT_DISCREPANCY, "----Y--O--Y--R-O", "shipment: report discrepancy"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

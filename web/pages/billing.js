@@ -9,7 +9,7 @@ import {
   h, mount, card, pageHeader, fieldGrid, select, filterBar, pagedList, table, form, badge, toast,
   fileButton, loadInto,
 } from '../lib/ui.js';
-import { formatFen, formatTs, formatQty, formatBp, toBigFen } from '../lib/fmt.js';
+import { formatFen, formatTs, formatQty, formatBp, toBigFen, parseYuan, fenToJson } from '../lib/fmt.js';
 import { ref } from '../lib/ref.js';
 import { stateBadge, stateOptions } from '../lib/doc.js';
 
@@ -132,7 +132,7 @@ export async function paymentsPage(ctx) {
   const list = pagedList({
     load: (cursor) => api.get('/payments', { ...filters, limit: 20, cursor }),
     columns: [
-      { key: 'number', label: t('f.number'), cls: 'mono' },
+      { key: 'number', label: t('f.number'), render: (p) => h('a', { href: `/payments/${enc(p.number)}`, class: 'mono' }, p.number) },
       { key: 'customer', label: t('f.customer'), cls: 'wrap', render: (p) => [h('span', { class: 'mono' }, p.customer), ' ', names[p.customer] || ''] },
       { key: 'received_on', label: t('pay.received_on'), cls: 'nowrap' },
       { key: 'kind', label: t('pay.kind'), render: (p) => tEnum('pay.kind', p.kind) },
@@ -141,7 +141,9 @@ export async function paymentsPage(ctx) {
       { key: 'amount_fen', label: t('inv.amount'), align: 'right', render: (p) => money(p.amount_fen) },
       { key: 'unapplied_fen', label: t('pay.unapplied'), align: 'right', render: (p) => money(p.unapplied_fen) },
       { key: 'allocations', label: t('inv.allocations'), cls: 'wrap', render: (p) => (p.allocations || []).filter((a) => !a.reversed_by).map((a) => h('div', { class: 'nowrap' }, h('a', { href: `/invoices/${enc(a.invoice)}`, class: 'mono' }, a.invoice), ' ', formatFen(a.amount_fen))) },
+      { key: 'state', label: t('f.state'), render: (p) => tEnum('pay.state', p.state) },
     ],
+    rowHref: (p) => `/payments/${enc(p.number)}`,
     rowKey: (p) => p.number,
   });
   const bar = filterBar([
@@ -161,16 +163,28 @@ export async function paymentsPage(ctx) {
 export async function paymentNewPage(ctx) {
   const customers = await customerList();
   const preset = ctx.query.customer || '';
+  // Issue #17: paying from an invoice allocates to that invoice (apply_to); finance may split
+  // the receipt over several open invoices. What is left goes oldest first, then to 预收.
+  const fromInvoice = ctx.query.invoice || '';
+  const allocInputs = new Map(); // invoice number → its 分配 input
   const openBox = h('div', { class: 'open-invoices', id: 'open-invoices' });
   async function showOpen(code) {
+    allocInputs.clear();
     if (!code) { mount(openBox, h('div', { class: 'empty-line' }, t('pay.pick_customer'))); return; }
     await loadInto(openBox, async () => {
-      const [a, b] = await Promise.all([
-        api.get('/invoices', { customer: code, state: 'open', limit: 100 }),
-        api.get('/invoices', { customer: code, state: 'partial', limit: 100 }),
-      ]);
-      const rows = [...a.items, ...b.items].sort((x, y) => (x.due_date < y.due_date ? -1 : x.due_date > y.due_date ? 1 : 0));
+      const { items } = await api.get('/invoices', { customer: code, state: 'open,partial', limit: 100 });
+      const rows = [...items].sort((x, y) => (x.due_date < y.due_date ? -1 : x.due_date > y.due_date ? 1 : 0));
       const sum = rows.reduce((s, r) => s + (toBigFen(r.open_fen) ?? 0n), 0n);
+      const allocInput = (i) => {
+        const input = h('input', {
+          type: 'text', inputmode: 'decimal', class: 'alloc-input', name: `alloc-${i.number}`,
+          dataset: { invoice: i.number }, 'aria-label': `${t('pay.allocate')} ${i.number}`,
+          placeholder: '0.00',
+          value: i.number === fromInvoice ? formatFen(i.open_fen, { symbol: false }).replace(/,/g, '') : '',
+        });
+        allocInputs.set(i.number, input);
+        return input;
+      };
       return h('div', null,
         h('h3', { class: 'sub-title' }, t('pay.open_invoices'), ' · ', h('span', { class: 'money', id: 'open-total' }, formatFen(sum))),
         table({
@@ -180,6 +194,7 @@ export async function paymentNewPage(ctx) {
             { key: 'amount_fen', label: t('inv.amount'), align: 'right', render: (i) => money(i.amount_fen) },
             { key: 'open_fen', label: t('inv.open'), align: 'right', render: (i) => money(i.open_fen) },
             { key: 'state', label: t('f.state'), render: (i) => stateBadge('inv', i.state) },
+            { key: 'alloc', label: t('pay.allocate'), align: 'right', render: allocInput },
           ],
           rows,
           rowKey: (i) => i.number,
@@ -187,6 +202,26 @@ export async function paymentNewPage(ctx) {
         }),
         h('div', { class: 'field-hint' }, t('pay.apply_hint')));
     });
+  }
+  /** The typed allocations as apply_to lines; throws with a message on a bad amount. */
+  function applyTo() {
+    const lines = [];
+    for (const [invoice, input] of allocInputs) {
+      const raw = input.value.trim();
+      if (!raw) continue;
+      const fen = parseYuan(raw);
+      const n = fen === null ? null : fenToJson(fen);
+      if (n === null || n < 0) throw new Error(`${invoice}: ${t('err.field.money')}`);
+      if (n > 0) lines.push({ invoice, amount_fen: n });
+    }
+    return lines;
+  }
+  let presetAmount;
+  if (fromInvoice) {
+    try {
+      const inv = await api.get(`/invoices/${enc(fromInvoice)}`);
+      presetAmount = formatFen(inv.open_fen, { symbol: false }).replace(/,/g, '');
+    } catch { /* the form still works without it */ }
   }
   const f = form({
     idPrefix: 'pay',
@@ -197,7 +232,7 @@ export async function paymentNewPage(ctx) {
         options: customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}${c.prepay_only ? ` · ${t('credit.prepay_only')}` : ''}` })),
         onchange: (input) => showOpen(input.value),
       },
-      { name: 'amount_fen', label: t('pay.amount'), type: 'money', required: true, placeholder: '10000.00', hint: t('prod.price_hint') },
+      { name: 'amount_fen', label: t('pay.amount'), type: 'money', required: true, placeholder: '10000.00', hint: t('prod.price_hint'), value: presetAmount },
       { name: 'method', label: t('pay.method'), type: 'select', required: true, value: 'bank_transfer', options: METHODS.map((m) => ({ value: m, label: tEnum('pay.method', m) })) },
       { name: 'reference', label: t('pay.reference'), required: true, placeholder: t('pay.reference_ph') },
       { name: 'received_on', label: t('pay.received_on'), required: true, value: todayCN(), placeholder: 'YYYY-MM-DD' },
@@ -207,10 +242,12 @@ export async function paymentNewPage(ctx) {
     submitLabel: t('pay.submit'),
     onCancel: () => ctx.navigate('/invoices'),
     submit: async (body, key) => {
+      const lines = applyTo();
+      if (lines.length) body.apply_to = lines;
       const p = await api.post('/payments', body, { headers: { 'Idempotency-Key': key } });
       const applied = (p.allocations || []).reduce((s, a) => s + (toBigFen(a.amount_fen) ?? 0n), 0n);
       toast(t('pay.done', { number: p.number, applied: formatFen(applied), rest: formatFen(p.unapplied_fen) }));
-      ctx.navigate(`/invoices?customer=${enc(p.customer)}`);
+      ctx.navigate(fromInvoice ? `/invoices/${enc(fromInvoice)}` : `/invoices?customer=${enc(p.customer)}`);
     },
   });
   showOpen(preset);

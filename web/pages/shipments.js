@@ -9,6 +9,8 @@ import { h, card, pageHeader, fieldGrid, select, filterBar, pagedList, table, fi
 import { formatTs, formatQty } from '../lib/fmt.js';
 import { stateBadge, stateOptions, timelineTable, actionCard } from '../lib/doc.js';
 
+import { discrepancyCard } from './corrections.js';
+
 const enc = encodeURIComponent;
 const batches = (list) => (list || []).map((b) => h('div', { class: 'nowrap' }, h('span', { class: 'mono' }, b.batch), ` × ${formatQty(b.qty)}`));
 
@@ -186,6 +188,7 @@ export async function shipmentDetailPage(ctx) {
     card(t('ship.lines'), lines),
     h('div', { class: 'cards-2' }, card(t('ship.info'), info), pod),
     tracking,
+    discrepancyCard(s, reload),
     backorders,
     card(t('doc.timeline'), (s.timeline || []).length ? timelineTable('ship', s.timeline) : h('div', { class: 'empty-line' }, t('common.empty'))),
     h('div', { class: 'meta-line' }, `${t('f.version')} ${s.version ?? '—'} · ${t('f.updated_at')} ${formatTs(s.updated_at)}`));

@@ -1,0 +1,119 @@
+// corrections.test.mjs — money corrections through the web UI (issue #17 (a), api.md §5.5):
+// "+ 登记收款" on an invoice settles that invoice (not an older one), finance re-allocates a
+// receipt between two invoices, and reverses it with a reason — the invoices reopen and the
+// receipt reads 已冲回. Its data is made over the API for SZ01, which no other browser test uses.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { formatFen } from '../../web/lib/fmt.js';
+
+const T = { timeout: 240_000 };
+const CUST = 'SZ01';
+
+async function apiPost(token, path, body = {}) {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const out = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(out)}`);
+  return out;
+}
+
+/** One order of SZ01 taken through OP and SP to its dispatch invoice; returns the invoice. */
+async function invoiced(tokens, qty) {
+  let o = await apiPost(tokens.kam_SZ, '/orders', { customer: CUST, lines: [{ sku: 'M-IF1-900', qty }] });
+  const n = o.number;
+  for (const [action, user] of [['verify', 'kam_SZ'], ['approve-market', 'mm_S'], ['accept', 'csr_a'],
+    ['check', 'csr_a'], ['approve', 'deputy'], ['print-delivery-note', 'finance'], ['release', 'csr_a']]) {
+    o = await apiPost(tokens[user], `/orders/${n}/${action}`);
+  }
+  const fh = o.shipments[0];
+  for (const [action, body] of [['receive', {}], ['pick', {}], ['check', {}],
+    ['book', { carrier: '顺丰物流', station: '深圳站', waybill: `E2E-C-${Date.now()}-${qty}` }], ['dispatch', {}]]) {
+    await apiPost(tokens.warehouse, `/shipments/${fh}/${action}`, body);
+  }
+  const invs = (await apiGet(tokens.finance, `/invoices?customer=${CUST}&order=${n}`)).body.items;
+  assert.equal(invs.length, 1, 'one invoice per dispatch');
+  return invs[0];
+}
+
+async function withPage(fn) {
+  const b = await launch();
+  try {
+    await fn(b.page);
+    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
+    assert.deepEqual(errors, [], 'the page logged script errors');
+  } finally {
+    await b.close();
+  }
+}
+
+const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
+
+test('paying from an invoice settles that invoice; finance re-allocates and reverses the receipt', T, async () => {
+  const tokens = {};
+  for (const u of ['kam_SZ', 'mm_S', 'csr_a', 'deputy', 'finance', 'warehouse']) tokens[u] = await apiToken(u);
+  const older = await invoiced(tokens, 12);
+  const newer = await invoiced(tokens, 24);
+  const fin = tokens.finance;
+  const ref = `E2E-COR-${Date.now()}`;
+  await withPage(async (page) => {
+    // Issue #17 (a): "+ 登记收款" on the newer invoice: the form names it, the receipt settles it.
+    await login(page, 'finance', 'demo123', `/invoices/${newer.number}`);
+    await page.click('#pay-invoice');
+    await page.waitForSelector(`#open-invoices input[data-invoice="${newer.number}"]`);
+    assert.equal(await page.inputValue(`#open-invoices input[data-invoice="${newer.number}"]`),
+      formatFen(newer.open_fen, { symbol: false }).replace(/,/g, ''), 'the invoice paid from is allocated');
+    assert.equal(await page.inputValue(`#open-invoices input[data-invoice="${older.number}"]`), '', 'the older is not');
+    assert.equal(await page.inputValue('#pay-amount_fen'), formatFen(newer.open_fen, { symbol: false }).replace(/,/g, ''));
+    await page.fill('#pay-reference', ref);
+    await page.click('.page-payment-new button[type=submit]');
+    await page.waitForSelector(`.page-invoice[data-number="${newer.number}"][data-state="paid"]`);
+    assert.equal((await apiGet(fin, `/invoices/${older.number}`)).body.open_fen, older.amount_fen, 'the older invoice is untouched');
+    const pays = (await apiGet(fin, `/payments?customer=${CUST}&limit=1000`)).body.items.filter((x) => x.reference === ref);
+    assert.equal(pays.length, 1, 'one receipt');
+    const sk = pays[0].number;
+
+    // Re-allocation: half to the older invoice, the rest stays on the newer.
+    await page.goto(`${BASE}/payments/${sk}`);
+    await page.waitForSelector(`#realloc input[data-invoice="${older.number}"]`);
+    await page.fill(`#realloc input[data-invoice="${older.number}"]`, formatFen(older.amount_fen, { symbol: false }).replace(/,/g, ''));
+    const rest = newer.amount_fen - older.amount_fen;
+    await page.fill(`#realloc input[data-invoice="${newer.number}"]`, formatFen(rest, { symbol: false }).replace(/,/g, ''));
+    await page.click('#pay-reallocate');
+    for (let i = 0; i < 50; i++) {
+      if ((await apiGet(fin, `/invoices/${older.number}`)).body.state === 'paid') break;
+      await page.waitForTimeout(100);
+    }
+    assert.equal((await apiGet(fin, `/invoices/${older.number}`)).body.state, 'paid', 'the older invoice now paid');
+    assert.equal((await apiGet(fin, `/invoices/${newer.number}`)).body.open_fen, older.amount_fen, 'the newer gave that much back');
+
+    // Reversal with a reason: the button asks for the reason, then for a second press.
+    await page.goto(`${BASE}/payments/${sk}`);
+    await page.waitForSelector('#pay-reverse');
+    await page.click('#pay-reverse');
+    await page.waitForSelector('#rev-reason-err:not(:empty)');
+    await page.fill('#rev-reason', '记错发票，冲回重登');
+    await page.click('#pay-reverse');
+    await page.click('#pay-reverse'); // the confirming press
+    await page.waitForSelector('.page-payment[data-state="reversed"]');
+    assert.equal(await text(page, '#payment-state'), '已冲回');
+    assert.match(await text(page, '#payment-reversed'), /记错发票，冲回重登/);
+    assert.equal(await page.locator('#pay-reverse').count(), 0, 'no more corrections on a reversed receipt');
+    const p = (await apiGet(fin, `/payments/${sk}`)).body;
+    assert.equal(p.state, 'reversed');
+    assert.deepEqual(p.allowed_actions, []);
+    for (const inv of [older, newer]) {
+      const got = (await apiGet(fin, `/invoices/${inv.number}`)).body;
+      assert.equal(got.state, 'open', `${inv.number} reopened`);
+      assert.equal(got.open_fen, inv.amount_fen);
+    }
+    const led = (await apiGet(fin, `/customers/${CUST}/ledger`)).body.items;
+    assert.equal(led.at(-1).kind, 'payment_reversal', 'a payment_reversal debit, the receipt row kept');
+    await page.screenshot({ path: join(resultsDir(), 'payment-reversed.png'), fullPage: true });
+  });
+});
