@@ -15,6 +15,7 @@
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
+#include "flow/market.h"
 #include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "flow/overdue.h"
@@ -151,6 +152,9 @@ static const struct {
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
+    {"inventory_report_reminders", market_job_inventory_remind, JOB_MONTHLY, 18, 9 * 60},
+    {"inventory_report_due", market_job_inventory_due, JOB_MONTHLY, 21, 0},
+    {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -7,6 +7,7 @@
 #include "rules/doc.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
+#include "rules/market.h"
 #include "rules/order.h"
 #include "rules/osb_issue.h"
 #include "rules/refund.h"
@@ -18,5 +19,5 @@
 const struct doc_type *const doc_types[] = {
     &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
     &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc, NULL,
+    &invoice_request_doc, &instrument_doc, &statement_doc, &expense_doc, &pop_doc, &sample_doc, &invrep_doc, NULL,
 };

@@ -21,6 +21,7 @@ struct order_line {
     int64_t qty, qty_cut, price_fen, amount_fen;
     bool loose_units;
     json_t *cut_reasons; /* owned, may be NULL */
+    char pop_request[DOCNO_MAX]; /* a POP line's approved request (WL), "" when none */
 };
 
 struct order {
