@@ -318,9 +318,9 @@ static int manswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 
 /* ---- FY actions ---------------------------------------------------------------------------- */
 
-static const char *const categories[] = {"advertising", "promotion",   "pop",    "samples",
-                                         "training_event", "temp_staff", "display_fee",
-                                         "travel",      "other",       NULL};
+static const char *const categories[] = {"advertising",    "promotion",  "pop",         "samples",
+                                         "training_event", "temp_staff", "display_fee", "travel",
+                                         "other",          NULL};
 static const char *const forms[] = {"reimbursement", "customer_credit", "free_goods", NULL};
 
 static bool in_list(const char *const *l, const char *s)
@@ -428,7 +428,8 @@ static int x_approve(struct doc_act *x, struct osb_err *e)
         return -1;
     bool special = jint(d->row, "special") != 0;
     if (is_mm(&x->actor, c, d) &&
-        !expense_mm_may(amount, avail, special || (form && !is(form, sval(d, "settlement_form"))))) {
+        !expense_mm_may(amount, avail,
+                        special || (form && !is(form, sval(d, "settlement_form"))))) {
         err_invalid(e, "amount_fen", "exceeds_authority",
                     "%s: the MM approves alone up to ¥50,000 within the available budget "
                     "(available %lld fen) and no special application; the supervising SLT "
@@ -460,7 +461,8 @@ static int x_execute(struct doc_act *x, struct osb_err *e)
     struct mdoc *d = x->doc;
     int64_t actual = 0;
     const char *evidence;
-    if (body_int(x->body, "actual_fen", true, 0, MONEY_MAX_FEN, "negative_amount", &actual, e) < 0 ||
+    if (body_int(x->body, "actual_fen", true, 0, MONEY_MAX_FEN, "negative_amount", &actual, e) <
+            0 ||
         body_text(x->body, "evidence", true, 2000, &evidence, e) < 0)
         return -1;
     put(d, "actual_fen", json_integer(actual));
@@ -503,10 +505,10 @@ static int x_settle(struct doc_act *x, struct osb_err *e)
         /* A customer credit is an expense receipt (SK of kind expense, 费用款). */
         char today[11];
         date_format(flow_today(c), today);
-        json_t *pb = json_pack("{ss sI ss ss ss ss}", "customer", customer, "amount_fen",
-                               (json_int_t)jint(d->row, "actual_fen"), "method", "expense",
-                               "reference", ref ? ref : jstr(d->row, "number"), "received_on",
-                               today, "kind", "expense");
+        json_t *pb =
+            json_pack("{ss sI ss ss ss ss}", "customer", customer, "amount_fen",
+                      (json_int_t)jint(d->row, "actual_fen"), "method", "expense", "reference",
+                      ref ? ref : jstr(d->row, "number"), "received_on", today, "kind", "expense");
         json_t *pay = NULL;
         int rc = payment_create(c, pb, &pay, e);
         json_decref(pb);
@@ -626,14 +628,10 @@ static int y_follow_up(struct doc_act *x, struct osb_err *e)
     put(d, "follow_up_by", json_string(x->actor.who));
     put(d, "follow_up_at", json_integer(x->c->now));
     if (ded > 0 && d->has_cu) {
-        json_t *um = NULL;
-        char sup[40];
-        (void)sup;
         if (notify(x->c, e, "sample_deduction", d->cu.kam, jstr(d->row, "number"), NULL,
                    "样品%s回访：使用率%lld bp、损耗率%lld bp，扣减%lld", jstr(d->row, "number"),
                    (long long)usage, (long long)waste, (long long)ded) < 0)
             return -1;
-        json_decref(um);
         if (d->cu.kam_manager[0] &&
             notify(x->c, e, "sample_deduction", d->cu.kam_manager, jstr(d->row, "number"), NULL,
                    "样品%s回访：扣减%lld", jstr(d->row, "number"), (long long)ded) < 0)
@@ -697,20 +695,13 @@ static const doc_run_fn run_kc[] = {
     [KA2_REVIEW] = k_review, [KA2_RETURN] = k_review, [KA2_RESUBMIT] = k_resubmit};
 
 #define KIND(T, L, R)                                                                              \
-    {.type = &T,                                                                                   \
-     .load = L,                                                                                    \
-     .free = mfree,                                                                                \
-     .state = mstate,                                                                              \
-     .version = mversion,                                                                          \
-     .who = who,                                                                                   \
-     .run = R,                                                                                     \
-     .save = msave,                                                                                \
-     .event = mevent,                                                                              \
-     .json = manswer}
-static const struct doc_kind kinds[] = {KIND(expense_doc, load_fy, run_fy),
-                                        KIND(pop_doc, load_wl, run_wl),
-                                        KIND(sample_doc, load_yp, run_yp),
-                                        KIND(invrep_doc, load_kc, run_kc)};
+    {                                                                                              \
+        .type = &T, .load = L, .free = mfree, .state = mstate, .version = mversion, .who = who,    \
+        .run = R, .save = msave, .event = mevent, .json = manswer                                  \
+    }
+static const struct doc_kind kinds[] = {
+    KIND(expense_doc, load_fy, run_fy), KIND(pop_doc, load_wl, run_wl),
+    KIND(sample_doc, load_yp, run_yp), KIND(invrep_doc, load_kc, run_kc)};
 
 int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e)
 {
@@ -749,10 +740,19 @@ int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct mkt_filter f = {tables[t], q->state, q->customer, q->q, q->cursor,
+    struct mkt_filter f = {tables[t],
+                           q->state,
+                           q->customer,
+                           q->q,
+                           q->cursor,
                            t == MKT_YP ? NULL : q->period,
-                           t == MKT_FY ? "x.category" : t == MKT_YP ? "x.order_no" : NULL,
-                           q->extra, q->limit, t == MKT_WL || t == MKT_KC, t == MKT_YP};
+                           t == MKT_FY   ? "x.category"
+                           : t == MKT_YP ? "x.order_no"
+                                         : NULL,
+                           q->extra,
+                           q->limit,
+                           t == MKT_WL || t == MKT_KC,
+                           t == MKT_YP};
     if (t == MKT_YP && q->period)
         return err_bad(e, "period", "samples have no period filter");
     json_t *nums;
@@ -820,17 +820,22 @@ static int only_fields(json_t *body, const char *const *ok, struct osb_err *e)
         return err_bad(e, "body", "the body must be a JSON object");
     const char *k;
     json_t *v;
-    json_object_foreach(body, k, v) if (!in_list(ok, k)) return err_bad(e, k, "unknown field %s", k);
+    json_object_foreach(body, k, v) if (!in_list(ok, k)) return err_bad(e, k, "unknown field %s",
+                                                                        k);
     return 0;
 }
 
 static int created(struct ctx *c, enum mkt_doc t, const char *number, json_t *after, json_t **out,
                    struct osb_err *e)
 {
-    const char *first = t == MKT_FY ? "submitted" : t == MKT_WL ? "requested"
+    const char *first = t == MKT_FY   ? "submitted"
+                        : t == MKT_WL ? "requested"
                         : t == MKT_YP ? "issued"
                                       : "submitted";
-    const char *act = t == MKT_FY ? "apply" : t == MKT_WL ? "request" : t == MKT_YP ? "issue" : "submit";
+    const char *act = t == MKT_FY   ? "apply"
+                      : t == MKT_WL ? "request"
+                      : t == MKT_YP ? "issue"
+                                    : "submit";
     if (flow_doc_event(c, e, "market_events", "document", number, act, NULL, first, NULL) < 0 ||
         flow_audit(c, e, "create", types[t]->object, number, NULL, after) < 0)
         return -1;
@@ -839,8 +844,9 @@ static int created(struct ctx *c, enum mkt_doc t, const char *number, json_t *af
 
 static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
-    static const char *const ok[] = {"market", "region", "customer", "category", "special",
-                                     "amount_fen", "purpose", "settlement_form", "period", NULL};
+    static const char *const ok[] = {"market",  "region",     "customer", "category",
+                                     "special", "amount_fen", "purpose",  "settlement_form",
+                                     "period",  NULL};
     if (flow_need(c, P_EXPENSE_APPLY, e) < 0 || only_fields(body, ok, e) < 0)
         return -1;
     struct order_customer cu;
@@ -859,8 +865,7 @@ static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     if (!category)
         return err_invalid(e, "category", "required", "category is required");
     int64_t amount = 0;
-    if (body_int(body, "amount_fen", true, 1, MONEY_MAX_FEN, "amount_not_positive", &amount, e) <
-        0)
+    if (body_int(body, "amount_fen", true, 1, MONEY_MAX_FEN, "amount_not_positive", &amount, e) < 0)
         return -1;
     json_t *sp = json_object_get(body, "special");
     if (sp && !json_is_boolean(sp))
@@ -883,8 +888,9 @@ static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     if (f == 0)
         return err_invalid(e, "market", "unknown_reference", "no market '%s'", market);
     if (region && (f = store_mkt_region_in(c->db, e, region, market)) <= 0)
-        return f < 0 ? -1 : err_invalid(e, "region", "unknown_reference",
-                                        "no region '%s' in market %s", region, market);
+        return f < 0 ? -1
+                     : err_invalid(e, "region", "unknown_reference", "no region '%s' in market %s",
+                                   region, market);
     if (!hc && ((c->user.role == ROLE_MM && !is(market, c->user.market)) ||
                 (c->user.role != ROLE_MM && region && !is(region, c->user.region))))
         return err_forbidden(e, "role", "you apply only for your own market or region");
@@ -983,11 +989,11 @@ static int wl_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     }
     char *ls = json_dumps(lines, JSON_COMPACT);
     json_decref(lines);
-    json_t *row = json_pack("{ss ss ss ss ss ss sI ss ss si si}", "number", number, "customer",
-                            cu.code, "market", cu.market, "region", cu.region, "period", period,
-                            "lines", ls, "value_fen", (json_int_t)value, "requested_by",
-                            c->user.username, "state", "requested", "created_at",
-                            (json_int_t)c->now, "updated_at", (json_int_t)c->now);
+    json_t *row =
+        json_pack("{ss ss ss ss ss ss sI ss ss si si}", "number", number, "customer", cu.code,
+                  "market", cu.market, "region", cu.region, "period", period, "lines", ls,
+                  "value_fen", (json_int_t)value, "requested_by", c->user.username, "state",
+                  "requested", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
     free(ls);
     json_object_set_new(row, "purpose", purpose ? json_string(purpose) : json_null());
     char sup[40], mm[40];
@@ -1003,8 +1009,9 @@ static int wl_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     return rc;
 }
 
-static const char *const kc_keys[] = {"opening_qty", "purchased_qty", "other_in_qty", "sold_qty",
-                                      "returned_qty", "closing_qty",  "near_expiry_qty", NULL};
+static const char *const kc_keys[] = {
+    "opening_qty",  "purchased_qty", "other_in_qty",    "sold_qty",
+    "returned_qty", "closing_qty",   "near_expiry_qty", NULL};
 
 /* The month before period (YYYY-MM). */
 static void prev_month(const char *period, int back, char out[8])
@@ -1091,8 +1098,8 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
                 rc = err_invalid(e, kc_keys[j], "negative_qty", "line %zu: %s is negative", i + 1,
                                  kc_keys[j]);
             else if (q[j] > 1000000000000LL)
-                rc = err_invalid(e, kc_keys[j], "qty_too_large", "line %zu: %s is too large",
-                                 i + 1, kc_keys[j]);
+                rc = err_invalid(e, kc_keys[j], "qty_too_large", "line %zu: %s is too large", i + 1,
+                                 kc_keys[j]);
         }
         if (rc < 0)
             break;
@@ -1101,8 +1108,9 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
         int64_t unit;
         int f = store_mkt_product(c->db, e, sku, kind, &active, &unit);
         if (f <= 0) {
-            rc = f < 0 ? -1 : err_invalid(e, "lines", "unknown_sku", "line %zu: no product '%s'",
-                                          i + 1, sku);
+            rc = f < 0 ? -1
+                       : err_invalid(e, "lines", "unknown_sku", "line %zu: no product '%s'", i + 1,
+                                     sku);
             break;
         }
         for (size_t j = 0; j < i; j++)
@@ -1176,8 +1184,9 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     if (f != 0) {
         json_decref(lines);
         json_decref(warn);
-        return f < 0 ? -1 : err_set(e, ERR_DUPLICATE, "customer %s has a report for %s already",
-                                    cu.code, period);
+        return f < 0 ? -1
+                     : err_set(e, ERR_DUPLICATE, "customer %s has a report for %s already", cu.code,
+                               period);
     }
     int py, pm, y, m, d;
     period_parse(period, &py, &pm);
@@ -1192,11 +1201,11 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     char *ls = json_dumps(lines, JSON_COMPACT), *ws = json_dumps(warn, JSON_COMPACT);
     json_decref(lines);
     json_decref(warn);
-    json_t *row = json_pack("{ss ss ss ss ss si si ss ss si si}", "number", number, "customer",
-                            cu.code, "period", period, "lines", ls, "warnings", ws, "late",
-                            (json_int_t)late, "submitted_at", (json_int_t)c->now, "submitted_by",
-                            c->user.username, "state", "submitted", "created_at",
-                            (json_int_t)c->now, "updated_at", (json_int_t)c->now);
+    json_t *row =
+        json_pack("{ss ss ss ss ss si si ss ss si si}", "number", number, "customer", cu.code,
+                  "period", period, "lines", ls, "warnings", ws, "late", (json_int_t)late,
+                  "submitted_at", (json_int_t)c->now, "submitted_by", c->user.username, "state",
+                  "submitted", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
     free(ls);
     free(ws);
     int rc = store_mkt_insert(c->db, e, "inventory_reports", row);
@@ -1234,8 +1243,8 @@ static json_t *budget_answer(json_t *row)
 int budget_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const ok[] = {"market", "region", "category", "period", "amount_fen",
-                                     "code", NULL};
+    static const char *const ok[] = {"market",     "region", "category", "period",
+                                     "amount_fen", "code",   NULL};
     if (!perm_may_act(P_BUDGET_SET, c->user.role) && !perm_may_act(P_BUDGET_APPROVE, c->user.role))
         return err_forbidden(e, "role", "marketing or the SLT sets budgets");
     if (only_fields(body, ok, e) < 0)
@@ -1265,8 +1274,9 @@ int budget_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (f <= 0)
         return f < 0 ? -1 : err_invalid(e, "market", "unknown_reference", "no market '%s'", market);
     if (region && (f = store_mkt_region_in(c->db, e, region, market)) <= 0)
-        return f < 0 ? -1 : err_invalid(e, "region", "unknown_reference",
-                                        "no region '%s' in market %s", region, market);
+        return f < 0 ? -1
+                     : err_invalid(e, "region", "unknown_reference", "no region '%s' in market %s",
+                                   region, market);
     char gen[80];
     if (!code) {
         if (str_fmt(gen, sizeof gen, "%s-%s-%s-%s", market, region ? region : "ALL", category,
@@ -1274,10 +1284,10 @@ int budget_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
             return err_set(e, ERR_INTERNAL, "internal error: budget code");
         code = gen;
     }
-    json_t *row = json_pack("{ss ss ss ss sI si ss si}", "code", code, "market", market,
-                            "category", category, "period", period, "amount_fen",
-                            (json_int_t)amount, "created_at", (json_int_t)c->now, "created_by",
-                            c->user.username, "updated_at", (json_int_t)c->now);
+    json_t *row = json_pack("{ss ss ss ss sI si ss si}", "code", code, "market", market, "category",
+                            category, "period", period, "amount_fen", (json_int_t)amount,
+                            "created_at", (json_int_t)c->now, "created_by", c->user.username,
+                            "updated_at", (json_int_t)c->now);
     json_object_set_new(row, "region", region ? json_string(region) : json_null());
     int rc = store_budget_insert(c->db, e, row);
     if (rc == 0)
@@ -1334,11 +1344,10 @@ int budget_get(struct ctx *c, const char *code, json_t **out, struct osb_err *e)
 int budget_list(struct ctx *c, const struct budget_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    if (c->user.role == ROLE_REP || c->user.role == ROLE_WAREHOUSE ||
-        c->user.role == ROLE_CUSTOMER)
+    if (c->user.role == ROLE_REP || c->user.role == ROLE_WAREHOUSE || c->user.role == ROLE_CUSTOMER)
         return err_forbidden(e, "role", "budgets are not yours to read");
-    struct budget_filter f = {q->market, q->region, q->category, q->period, q->q, q->cursor,
-                              q->limit,  NULL,      NULL};
+    struct budget_filter f = {q->market, q->region, q->category, q->period, q->q,
+                              q->cursor, q->limit,  NULL,        NULL};
     if (c->user.role == ROLE_MM || c->user.role == ROLE_UM || c->user.role == ROLE_KAM)
         f.only_market = c->user.market;
     if (c->user.role == ROLE_UM || c->user.role == ROLE_KAM)
@@ -1384,10 +1393,10 @@ int pop_allocate(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     int f = market ? store_mkt_market(c->db, e, market, sup, mm)
                    : store_mkt_region_market(c->db, e, region, rmarket);
     if (f <= 0)
-        return f < 0 ? -1
-                     : err_invalid(e, market ? "market" : "region", "unknown_reference",
-                                   "no %s '%s'", market ? "market" : "region",
-                                   market ? market : region);
+        return f < 0
+                   ? -1
+                   : err_invalid(e, market ? "market" : "region", "unknown_reference", "no %s '%s'",
+                                 market ? "market" : "region", market ? market : region);
     char kind[16];
     bool active;
     int64_t unit;
@@ -1421,7 +1430,8 @@ int pop_allocation_list(struct ctx *c, const char *period, json_t **out, struct 
     return 0;
 }
 
-/* ---- hooks into orders and shipments ---------------------------------------------------------- */
+/* ---- hooks into orders and shipments ----------------------------------------------------------
+ */
 
 int market_pop_line_ok(struct ctx *c, const char *request, const char *customer, const char *sku,
                        int64_t qty, bool *ok, struct osb_err *e)
@@ -1437,8 +1447,8 @@ int market_pop_line_ok(struct ctx *c, const char *request, const char *customer,
         json_t *lines = json_loads(jstr(row, "lines"), 0, NULL);
         size_t i;
         json_t *l;
-        json_array_foreach(lines, i, l) if (is(jstr(l, "sku"), sku) && qty <= jint(l, "qty"))
-            *ok = true;
+        json_array_foreach(lines, i, l) if (is(jstr(l, "sku"), sku) && qty <= jint(l, "qty")) *ok =
+            true;
         json_decref(lines);
     }
     json_decref(row);
@@ -1472,8 +1482,8 @@ static int ship_pop(struct ctx *c, const char *shipment, struct osb_err *e)
             continue;
         if (is(jstr(row, "state"), "approved")) {
             int64_t v = jint(row, "value_fen");
-            json_t *set = json_pack("{ss sI}", "shipped_with", shipment, "shipped_at",
-                                    (json_int_t)c->now);
+            json_t *set =
+                json_pack("{ss sI}", "shipped_with", shipment, "shipped_at", (json_int_t)c->now);
             rc = store_budget_add(c->db, e, jstr(row, "budget"), -v, v);
             if (rc == 0)
                 rc = store_mkt_update(c->db, e, "pop_requests", n, set, "shipped", c->now);
@@ -1511,12 +1521,11 @@ static int issue_samples(struct ctx *c, const char *shipment, struct osb_err *e)
             rc = -1;
             break;
         }
-        json_t *row = json_pack("{ss ss ss ss ss sI ss sI ss sI sI}", "number", number, "customer",
-                                jstr(r, "customer"), "order_no", jstr(r, "order_no"), "shipment",
-                                shipment, "sku", jstr(r, "sku"), "qty",
-                                (json_int_t)jint(r, "qty"), "issued_on", today, "follow_up_due",
-                                (json_int_t)due, "state", "issued", "created_at",
-                                (json_int_t)c->now, "updated_at", (json_int_t)c->now);
+        json_t *row = json_pack(
+            "{ss ss ss ss ss sI ss sI ss sI sI}", "number", number, "customer", jstr(r, "customer"),
+            "order_no", jstr(r, "order_no"), "shipment", shipment, "sku", jstr(r, "sku"), "qty",
+            (json_int_t)jint(r, "qty"), "issued_on", today, "follow_up_due", (json_int_t)due,
+            "state", "issued", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
         rc = store_mkt_insert(c->db, e, "samples", row);
         if (rc == 0)
             rc = created(c, MKT_YP, number, row, NULL, e);
@@ -1548,7 +1557,8 @@ json_t *market_budget_mismatches(struct ctx *c, struct osb_err *e)
     return store_budget_mismatches(c->db, e);
 }
 
-/* ---- jobs --------------------------------------------------------------------------------------- */
+/* ---- jobs ---------------------------------------------------------------------------------------
+ */
 
 int market_job_inventory_remind(struct ctx *c, const char *period, struct osb_err *e)
 {
@@ -1603,19 +1613,20 @@ int market_job_inventory_due(struct ctx *c, const char *period, struct osb_err *
             rc = err_set(e, ERR_INTERNAL, "internal error: entry document");
             break;
         }
-        json_t *who = json_array();
+        json_t *explainers = json_array();
         if (jstr(r, "csr"))
-            json_array_append_new(who, json_string(jstr(r, "csr")));
+            json_array_append_new(explainers, json_string(jstr(r, "csr")));
         if (jstr(r, "um"))
-            json_array_append_new(who, json_string(jstr(r, "um")));
+            json_array_append_new(explainers, json_string(jstr(r, "um")));
         struct sb desc = SB_INIT;
         sb_addf(&desc, "经销商%s未在20日前提交%s库存报表", jstr(r, "code"), period);
-        struct osb_open o = {"inventory_report_20th", "ssg", doc,  deadline, jstr(r, "code"),
-                             jstr(r, "market"),       desc.buf, who, NULL};
+        struct osb_open o = {
+            "inventory_report_20th", "ssg",    doc,        deadline, jstr(r, "code"),
+            jstr(r, "market"),       desc.buf, explainers, NULL};
         char number[32];
         rc = osb_issue_open(c, &cal, &o, number, e) < 0 ? -1 : 0;
         sb_free(&desc);
-        json_decref(who);
+        json_decref(explainers);
     }
     settings_calendar_release(&cal);
     json_decref(miss);
@@ -1628,11 +1639,11 @@ int market_job_sample_follow_up(struct ctx *c, const char *period, struct osb_er
     json_t *rows = store_sample_overdue(c->db, e, c->now);
     if (!rows)
         return -1;
-    json_t *who = store_mkt_role_users(c->db, e, "customer_service");
+    json_t *cs = store_mkt_role_users(c->db, e, "customer_service");
     struct calendar cal;
-    if (!who || settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0) {
+    if (!cs || settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0) {
         json_decref(rows);
-        json_decref(who);
+        json_decref(cs);
         return -1;
     }
     int rc = 0;
@@ -1649,14 +1660,14 @@ int market_job_sample_follow_up(struct ctx *c, const char *period, struct osb_er
                              jstr(r, "customer"),
                              jstr(r, "market"),
                              desc.buf,
-                             who,
+                             cs,
                              NULL};
         char number[32];
         rc = osb_issue_open(c, &cal, &o, number, e) < 0 ? -1 : 0;
         sb_free(&desc);
     }
     settings_calendar_release(&cal);
-    json_decref(who);
+    json_decref(cs);
     json_decref(rows);
     return rc;
 }

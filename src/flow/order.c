@@ -236,9 +236,11 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
             return err_bad(e, "lines", "each line must be an object");
         const char *k;
         json_t *v;
-        json_object_foreach(l, k, v) if (strcmp(k, "sku") && strcmp(k, "qty") &&
-                                         strcmp(k, "loose_units") && strcmp(k, "pop_request"))
-            return err_bad(e, k, "unknown field '%s' in a line", k);
+        json_object_foreach(
+            l, k, v) if (strcmp(k, "sku") && strcmp(k, "qty") && strcmp(k, "loose_units") &&
+                         strcmp(k, "pop_request")) return err_bad(e, k,
+                                                                  "unknown field '%s' in a line",
+                                                                  k);
         json_t *js = json_object_get(l, "sku");
         skus[i] = json_is_string(js) ? json_string_value(js) : "";
     }
@@ -488,7 +490,7 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         l->qty_cut = 0;
         json_decref(l->cut_reasons);
         l->cut_reasons = NULL;
-        ql[i] = (struct qc_line){l->sku, pf[i].known,  pf[i].active,    pf[i].kind,    l->qty,
+        ql[i] = (struct qc_line){l->sku, pf[i].known,  pf[i].active,    pf[i].kind,     l->qty,
                                  0,      l->price_fen, pf[i].case_size, l->loose_units, false};
         if (pf[i].kind == PK_POP && market_pop_line_ok(c, l->pop_request, o->customer, l->sku,
                                                        l->qty, &ql[i].pop_ok, e) < 0)

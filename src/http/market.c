@@ -23,9 +23,12 @@ static int create(struct req *r, enum mkt_doc t, struct osb_err *e)
 static int list(struct req *r, enum mkt_doc t, const char *extra, struct osb_err *e)
 {
     const char *allowed[] = {"customer", "state", "q", "limit", "cursor", "period", extra, NULL};
-    struct mkt_query q = {req_query(r, "state"),  req_query(r, "customer"),
-                          req_query(r, "q"),      req_query(r, "cursor"),
-                          req_query(r, "period"), extra ? req_query(r, extra) : NULL,
+    struct mkt_query q = {req_query(r, "state"),
+                          req_query(r, "customer"),
+                          req_query(r, "q"),
+                          req_query(r, "cursor"),
+                          req_query(r, "period"),
+                          extra ? req_query(r, extra) : NULL,
                           50};
     json_t *out = NULL;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0)
@@ -49,10 +52,22 @@ static int action(struct req *r, enum mkt_doc t, struct osb_err *e)
 }
 
 #define MKT_HANDLERS(name, T, extra)                                                               \
-    int h_##name##_create(struct req *r, struct osb_err *e) { return create(r, T, e); }            \
-    int h_##name##_list(struct req *r, struct osb_err *e) { return list(r, T, extra, e); }         \
-    int h_##name##_get(struct req *r, struct osb_err *e) { return get(r, T, e); }                  \
-    int h_##name##_action(struct req *r, struct osb_err *e) { return action(r, T, e); }
+    int h_##name##_create(struct req *r, struct osb_err *e)                                        \
+    {                                                                                              \
+        return create(r, T, e);                                                                    \
+    }                                                                                              \
+    int h_##name##_list(struct req *r, struct osb_err *e)                                          \
+    {                                                                                              \
+        return list(r, T, extra, e);                                                               \
+    }                                                                                              \
+    int h_##name##_get(struct req *r, struct osb_err *e)                                           \
+    {                                                                                              \
+        return get(r, T, e);                                                                       \
+    }                                                                                              \
+    int h_##name##_action(struct req *r, struct osb_err *e)                                        \
+    {                                                                                              \
+        return action(r, T, e);                                                                    \
+    }
 
 MKT_HANDLERS(expense_app, MKT_FY, "category")
 MKT_HANDLERS(pop_request, MKT_WL, NULL)
@@ -68,11 +83,14 @@ int h_budget_create(struct req *r, struct osb_err *e)
 
 int h_budget_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"market", "region", "category", "period", "q",
-                                          "limit",  "cursor", NULL};
-    struct budget_query q = {req_query(r, "market"),   req_query(r, "region"),
-                             req_query(r, "category"), req_query(r, "period"),
-                             req_query(r, "q"),        req_query(r, "cursor"),
+    static const char *const allowed[] = {"market", "region", "category", "period",
+                                          "q",      "limit",  "cursor",   NULL};
+    struct budget_query q = {req_query(r, "market"),
+                             req_query(r, "region"),
+                             req_query(r, "category"),
+                             req_query(r, "period"),
+                             req_query(r, "q"),
+                             req_query(r, "cursor"),
                              50};
     json_t *out = NULL;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0)

@@ -19,8 +19,8 @@ static const struct doc_action x_actions[] = {
                     x_execute_fields, 0},
     [XA_SETTLE] = {"settle", P_EXPENSE_SETTLE, DOC_BIT(XS_EXECUTED), XS_SETTLED, x_settle_fields,
                    0},
-    [XA_EVALUATE] = {"evaluate", P_EXPENSE_APPLY, DOC_BIT(XS_SETTLED), XS_CLOSED,
-                     x_evaluate_fields, DOC_ALSO(P_EXPENSE_APPROVE)},
+    [XA_EVALUATE] = {"evaluate", P_EXPENSE_APPLY, DOC_BIT(XS_SETTLED), XS_CLOSED, x_evaluate_fields,
+                     DOC_ALSO(P_EXPENSE_APPROVE)},
 };
 const struct doc_type expense_doc = {"expense-applications", "expense_application", x_states,
                                      x_actions, sizeof x_actions / sizeof x_actions[0]};

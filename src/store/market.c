@@ -77,8 +77,8 @@ int store_mkt_market(struct db *db, struct osb_err *e, const char *market, char 
                      char mm[40])
 {
     json_t *r;
-    int rc = db_row(db, e, &r, "SELECT slt_supervisor, mm FROM markets WHERE code = ?", "s",
-                    market);
+    int rc =
+        db_row(db, e, &r, "SELECT slt_supervisor, mm FROM markets WHERE code = ?", "s", market);
     sup[0] = mm[0] = '\0';
     if (rc <= 0)
         return rc;
@@ -175,8 +175,8 @@ int store_budget_match(struct db *db, struct osb_err *e, const char *market, con
             (month[3] - '0');
         m = (month[5] - '0') * 10 + (month[6] - '0');
     }
-    if (str_fmt(quarter, sizeof quarter, "%04dQ%d", y % 10000, m >= 1 && m <= 12 ? (m + 2) / 3 : 0) <
-            0 ||
+    if (str_fmt(quarter, sizeof quarter, "%04dQ%d", y % 10000,
+                m >= 1 && m <= 12 ? (m + 2) / 3 : 0) < 0 ||
         str_fmt(year, sizeof year, "%04d", y % 10000) < 0)
         return err_set(e, ERR_INTERNAL, "internal error: budget period");
     char *got = NULL;
@@ -206,8 +206,7 @@ int store_budget_add(struct db *db, struct osb_err *e, const char *code, int64_t
                : 0;
 }
 
-int store_budget_list(struct db *db, struct osb_err *e, const struct budget_filter *f,
-                      json_t **out)
+int store_budget_list(struct db *db, struct osb_err *e, const struct budget_filter *f, json_t **out)
 {
     struct sb sql = SB_INIT;
     json_t *p = json_array();
@@ -491,15 +490,14 @@ int store_sample_outstanding(struct db *db, struct osb_err *e, const char *custo
                "SELECT coalesce(sum(deduction_qty), 0) FROM samples WHERE customer = ?", "s",
                customer) < 0)
         return -1;
-    if (total > 0 &&
-        db_int(db, e, &used,
-               "SELECT coalesce(sum(json_extract(j.value, '$.qty')), 0)"
-               " FROM orders o JOIN order_lines ol ON ol.order_no = o.number,"
-               " json_each(ol.cut_reasons) j"
-               " WHERE o.customer = ? AND o.number <> ? AND ol.cut_reasons IS NOT NULL"
-               " AND o.state NOT IN ('rejected', 'cancelled')"
-               " AND json_extract(j.value, '$.kind') = 'sample_deduction'",
-               "ss", customer, order_no) < 0)
+    if (total > 0 && db_int(db, e, &used,
+                            "SELECT coalesce(sum(json_extract(j.value, '$.qty')), 0)"
+                            " FROM orders o JOIN order_lines ol ON ol.order_no = o.number,"
+                            " json_each(ol.cut_reasons) j"
+                            " WHERE o.customer = ? AND o.number <> ? AND ol.cut_reasons IS NOT NULL"
+                            " AND o.state NOT IN ('rejected', 'cancelled')"
+                            " AND json_extract(j.value, '$.kind') = 'sample_deduction'",
+                            "ss", customer, order_no) < 0)
         return -1;
     *out = total > used ? total - used : 0;
     return 0;

@@ -63,11 +63,11 @@ json_t *store_budget_mismatches(struct db *db, struct osb_err *e);
 
 /* ---- document lists ---- */
 struct mkt_filter {
-    const char *table;  /* "expense_applications", ... */
+    const char *table; /* "expense_applications", ... */
     const char *state, *customer, *q, *cursor, *period, *extra_col, *extra_val;
     int limit;
-    bool sku_in_lines;  /* q also matches a SKU in the JSON lines column */
-    bool sku_col;       /* q also matches the sku column */
+    bool sku_in_lines; /* q also matches a SKU in the JSON lines column */
+    bool sku_col;      /* q also matches the sku column */
 };
 int store_mkt_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                    const struct mkt_filter *f, json_t **numbers, char **next);

@@ -377,9 +377,9 @@ static int save_lines(struct db *db, struct osb_err *e, const struct order *o,
                            "UPDATE order_lines SET sku = ?, qty = ?, loose_units = ?,"
                            " qty_cut = ?, cut_reasons = ?, price_fen = ?, amount_fen = ?,"
                            " pop_request = ? WHERE order_no = ? AND line_no = ?",
-                           "sibijiissd", l->sku, l->qty, l->loose_units, l->qty_cut,
-                           l->cut_reasons, l->price_fen, l->amount_fen,
-                           l->pop_request[0] ? l->pop_request : NULL, o->number, l->line_no) < 0) {
+                           "sibijiissd", l->sku, l->qty, l->loose_units, l->qty_cut, l->cut_reasons,
+                           l->price_fen, l->amount_fen, l->pop_request[0] ? l->pop_request : NULL,
+                           o->number, l->line_no) < 0) {
             return -1;
         }
     }
@@ -594,14 +594,13 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         for (size_t i = 0; i < d->nlines; i++) {
             const struct order_line *l = &d->lines[i];
             json_array_append_new(
-                lines,
-                json_pack("{si ss sI sI sI sI sb so si si so}", "line_no", l->line_no, "sku",
-                          l->sku, "qty", (json_int_t)l->qty, "qty_cut", (json_int_t)l->qty_cut,
-                          "price_fen", (json_int_t)l->price_fen, "amount_fen",
-                          (json_int_t)l->amount_fen, "loose_units", l->loose_units, "cut_reasons",
-                          json_or_null(l->cut_reasons), "qty_shipped", 0, "qty_backordered", 0,
-                          "pop_request",
-                          l->pop_request[0] ? json_string(l->pop_request) : json_null()));
+                lines, json_pack("{si ss sI sI sI sI sb so si si so}", "line_no", l->line_no, "sku",
+                                 l->sku, "qty", (json_int_t)l->qty, "qty_cut",
+                                 (json_int_t)l->qty_cut, "price_fen", (json_int_t)l->price_fen,
+                                 "amount_fen", (json_int_t)l->amount_fen, "loose_units",
+                                 l->loose_units, "cut_reasons", json_or_null(l->cut_reasons),
+                                 "qty_shipped", 0, "qty_backordered", 0, "pop_request",
+                                 l->pop_request[0] ? json_string(l->pop_request) : json_null()));
         }
     }
     /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry). */
