@@ -52,6 +52,10 @@ import { issuesPage, issueDetailPage } from './pages/issues.js';
 import { creditReviewsPage, creditReviewPage, creditGradesPage } from './pages/credit.js';
 import { priceListsPage, priceListNewPage, priceListDetailPage } from './pages/prices.js';
 import { paymentDetailPage, returnNewPage } from './pages/corrections.js';
+import {
+  budgetsPage, expensesPage, expenseNewPage, expenseDetailPage, popPage, popDetailPage, samplesPage, sampleDetailPage,
+  inventoryPage, inventoryNewPage, inventoryDetailPage,
+} from './pages/market.js';
 
 
 
@@ -68,6 +72,7 @@ export const NAV_GROUPS = [
   { id: 'sales', title: 'nav.group.sales' },
   { id: 'finance', title: 'nav.group.finance' },
   { id: 'logistics', title: 'nav.group.logistics' },
+  { id: 'market', title: { zh: '市场支持', en: 'Market support' } },
   { id: 'master', title: 'nav.group.master' },
   { id: 'system', title: 'nav.group.system' },
 ];
@@ -102,6 +107,19 @@ export const PAGES = [
   { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },
   { id: 'shipment', path: '/shipments/:number', title: { zh: '发运单', en: 'Shipment' }, navPath: '/shipments', render: shipmentDetailPage },
   { id: 'stock', path: '/stock', title: { zh: '仓库与库存', en: 'Warehouses & stock' }, nav: 'logistics', icon: '▦', render: stockPage },
+
+  // market support (api.md §5.6, web/pages/market.js)
+  { id: 'budgets', path: '/market/budgets', title: { zh: '费用预算', en: 'Expense budgets' }, nav: 'market', icon: '▤', render: budgetsPage },
+  { id: 'expenses', path: '/market/expenses', title: { zh: '费用申请', en: 'Expense applications' }, nav: 'market', icon: '¥', render: expensesPage },
+  { id: 'expense-new', path: '/market/expenses/new', title: { zh: '新建费用申请', en: 'New expense application' }, navPath: '/market/expenses', render: expenseNewPage },
+  { id: 'expense', path: '/market/expenses/:number', title: { zh: '费用申请', en: 'Expense application' }, navPath: '/market/expenses', render: expenseDetailPage },
+  { id: 'pop', path: '/market/pop', title: { zh: '物料(POP)申请', en: 'POP requests' }, nav: 'market', icon: '⚐', render: popPage },
+  { id: 'pop-request', path: '/market/pop/:number', title: { zh: '物料申请', en: 'POP request' }, navPath: '/market/pop', render: popDetailPage },
+  { id: 'samples', path: '/market/samples', title: { zh: '样品发放', en: 'Sample issues' }, nav: 'market', icon: '◍', render: samplesPage },
+  { id: 'sample', path: '/market/samples/:number', title: { zh: '样品发放', en: 'Sample issue' }, navPath: '/market/samples', render: sampleDetailPage },
+  { id: 'inventory', path: '/market/inventory', title: { zh: '经销商库存报表', en: 'Inventory reports' }, nav: 'market', icon: '▥', render: inventoryPage },
+  { id: 'inventory-new', path: '/market/inventory/new', title: { zh: '填报库存报表', en: 'New inventory report' }, navPath: '/market/inventory', render: inventoryNewPage },
+  { id: 'inventory-report', path: '/market/inventory/:number', title: { zh: '库存报表', en: 'Inventory report' }, navPath: '/market/inventory', render: inventoryDetailPage },
 
   { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', render: productsPage },
   { id: 'product-new', path: '/products/new', title: { zh: '新建产品', en: 'New product' }, navPath: '/products', cap: 'product.create', render: productNewPage },

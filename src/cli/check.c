@@ -16,11 +16,15 @@
  *            write-offs, each credited once with its amount; a reversed receipt is undone by
  *            one payment_reversal debit of its amount and holds no live allocation and no
  *            unapplied money (api.md §5.5), a registered one has no reversal
+ *            write-offs, each credited once with its amount
+ *   budgets  each expense budget's committed_fen and actual_fen equal the sums of the expense
+ *            applications and POP requests charged to it (flows.md §13, §15)
  */
 #include "cli/cli.h"
 
 #include "core/sb.h"
 #include "store/audit.h"
+#include "store/market.h"
 #include "store/schema.h"
 
 #include <stdio.h>
@@ -274,6 +278,28 @@ static int check_keys(struct db *db, struct osb_err *e)
     return 0;
 }
 
+static int check_budgets(struct db *db, struct osb_err *e)
+{
+    json_t *bad = store_budget_mismatches(db, e);
+    if (!bad)
+        return -1;
+    size_t i;
+    json_t *b;
+    json_array_foreach(bad, i, b)
+    {
+        printf("FAIL budgets: %s: committed %lld / actual %lld but its documents sum to %lld / "
+               "%lld\n",
+               json_string_value(json_object_get(b, "code")),
+               (long long)json_integer_value(json_object_get(b, "committed_fen")),
+               (long long)json_integer_value(json_object_get(b, "actual_fen")),
+               (long long)json_integer_value(json_object_get(b, "sum_committed_fen")),
+               (long long)json_integer_value(json_object_get(b, "sum_actual_fen")));
+        problems++;
+    }
+    json_decref(bad);
+    return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
     struct cli_opts o;
@@ -295,14 +321,14 @@ int cmd_check(int argc, char **argv)
     if (!db_postgres(db) && check_keys(db, &e) < 0)
         goto fail;
     if (audit_verify(db, &e, audit_bad, NULL) < 0 || check_stock(db, &e) < 0 ||
-        check_ledger(db, &e) < 0)
+        check_ledger(db, &e) < 0 || check_budgets(db, &e) < 0)
         goto fail;
     db_close(db);
     if (problems) {
         printf("%d problem(s) found\n", problems);
         return EXIT_RULE;
     }
-    printf("ok: schema %lld, keys, audit chain, stock, ledger\n", (long long)v);
+    printf("ok: schema %lld, keys, audit chain, stock, ledger, budgets\n", (long long)v);
     return 0;
 fail:
     db_close(db);

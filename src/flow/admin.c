@@ -16,6 +16,7 @@
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
+#include "flow/market.h"
 #include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "flow/overdue.h"
@@ -155,6 +156,9 @@ static const struct {
     {"credit_grades", credit_grade_job_monthly, JOB_MONTHLY, 1, 6 * 60},
     {"credit_review_quarterly", credit_review_job_quarterly, JOB_MONTHLY, 1, 6 * 60},
     {"credit_review_effective", credit_review_job_effective, JOB_TICK, 0, 0},
+    {"inventory_report_reminders", market_job_inventory_remind, JOB_MONTHLY, 18, 9 * 60},
+    {"inventory_report_due", market_job_inventory_due, JOB_MONTHLY, 21, 0},
+    {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

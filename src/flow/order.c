@@ -29,6 +29,7 @@
 #include "flow/contract.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
+#include "flow/market.h"
 #include "flow/notify.h"
 #include "flow/price_list.h"
 #include "flow/scope.h"
@@ -273,12 +274,11 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
             return err_bad(e, "lines", "each line must be an object");
         const char *k;
         json_t *v;
-        json_object_foreach(l, k, v) if (strcmp(k, "sku") && strcmp(k, "qty") &&
-                                         strcmp(k, "loose_units")) return err_bad(e, k,
-                                                                                  "unknown field"
-                                                                                  " '%s' in a "
-                                                                                  "line",
-                                                                                  k);
+        json_object_foreach(
+            l, k, v) if (strcmp(k, "sku") && strcmp(k, "qty") && strcmp(k, "loose_units") &&
+                         strcmp(k, "pop_request")) return err_bad(e, k,
+                                                                  "unknown field '%s' in a line",
+                                                                  k);
         json_t *js = json_object_get(l, "sku");
         skus[i] = json_is_string(js) ? json_string_value(js) : "";
     }
@@ -305,6 +305,10 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
             return err_bad(e, "qty", "qty must be an integer number of units");
         if (jl && !json_is_boolean(jl))
             return err_bad(e, "loose_units", "loose_units must be true or false");
+        json_t *jp = json_object_get(l, "pop_request"); /* flows.md §13: a POP line's request */
+        if (jp && !json_is_null(jp) &&
+            (!json_is_string(jp) || strlen(json_string_value(jp)) >= DOCNO_MAX))
+            return err_bad(e, "pop_request", "pop_request must be a POP request number");
         const char *sku = json_string_value(js);
         int64_t qty = json_integer_value(jq);
         if (qty < 0)
@@ -327,6 +331,9 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         str_field(ol->sku, sizeof ol->sku, sku, "sku");
         ol->qty = qty;
         ol->loose_units = jl && json_is_true(jl);
+        if (jp && json_is_string(jp))
+            str_field(ol->pop_request, sizeof ol->pop_request, json_string_value(jp),
+                      "pop_request");
         ol->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
         if (pf->kind == PK_GOODS && pf->case_size > 1 && qty % pf->case_size != 0)
             json_array_append_new(
@@ -526,8 +533,11 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         l->qty_cut = 0;
         json_decref(l->cut_reasons);
         l->cut_reasons = NULL;
-        ql[i] = (struct qc_line){l->sku, pf[i].known,  pf[i].active,    pf[i].kind,    l->qty,
-                                 0,      l->price_fen, pf[i].case_size, l->loose_units};
+        ql[i] = (struct qc_line){l->sku, pf[i].known,  pf[i].active,    pf[i].kind,     l->qty,
+                                 0,      l->price_fen, pf[i].case_size, l->loose_units, false};
+        if (pf[i].kind == PK_POP && market_pop_line_ok(c, l->pop_request, o->customer, l->sku,
+                                                       l->qty, &ql[i].pop_ok, e) < 0)
+            return -1;
     }
     struct qc_order qo = {ql,
                           o->nlines,
@@ -577,6 +587,7 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
             return -1;
         }
         size_t qi = 0;
+        int64_t sample_owed = -1; /* read at the first sample line */
         for (size_t i = 0; i < o->nlines; i++) {
             struct order_line *l = &o->lines[i];
             if (pf[i].kind == PK_POP) {
@@ -586,10 +597,36 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
             struct ac_result r;
             ac_line(&qf[qi++], l, l->loose_units && o->loose_units_approved, pf[i].case_size, &r,
                     qinfo);
+            /* AC 4: a sample line is further cut by the customer's outstanding sample
+               deduction (flows.md §14.5), reason sample_deduction. */
+            int64_t ded = 0;
+            if (pf[i].kind == PK_SAMPLE && r.kept > 0) {
+                if (sample_owed < 0 &&
+                    market_sample_outstanding(c, o->customer, o->number, &sample_owed, e) < 0) {
+                    if (nq)
+                        free(qf);
+                    json_decref(qinfo), json_decref(failed);
+                    return -1;
+                }
+                ded = sample_owed < r.kept ? sample_owed : r.kept;
+                sample_owed -= ded;
+                r.kept -= ded;
+                if (r.over_qty > r.kept)
+                    r.over_qty = r.kept;
+            }
             uses[nuses++] = (struct quota_use){l->sku, l->line_no, r.kept, r.over_qty};
-            l->qty_cut = r.cut;
+            l->qty_cut = r.cut + ded;
+            if (ded > 0) {
+                l->cut_reasons = r.cut > 0 ? json_pack("[{ss sI} {ss sI}]", "kind", r.reason, "qty",
+                                                       (json_int_t)r.cut, "kind",
+                                                       "sample_deduction", "qty", (json_int_t)ded)
+                                           : json_pack("[{ss sI}]", "kind", "sample_deduction",
+                                                       "qty", (json_int_t)ded);
+            }
             if (r.cut > 0) {
-                l->cut_reasons = json_pack("[{ss sI}]", "kind", r.reason, "qty", (json_int_t)r.cut);
+                if (!l->cut_reasons)
+                    l->cut_reasons =
+                        json_pack("[{ss sI}]", "kind", r.reason, "qty", (json_int_t)r.cut);
                 char *others = store_quota_regions_with(c->db, period, l->sku, o->region);
                 json_array_append_new(
                     *notices,

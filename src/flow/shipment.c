@@ -33,6 +33,7 @@
 #include "flow/billing.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
+#include "flow/market.h"
 #include "flow/notify.h"
 #include "flow/scope.h"
 #include "rules/shipment.h"
@@ -1079,6 +1080,9 @@ static int save(struct doc_act *a, struct osb_err *e)
         return -1;
     /* BC1: the invoice of this dispatch reads the shipped quantities just saved. */
     if (x->dispatched && billing_on_dispatch(a->c, x->s.number, e) < 0)
+        return -1;
+    /* POP requests on the order become shipped, sample lines become sample issues (YP). */
+    if (x->dispatched && market_on_dispatch(a->c, x->s.number, e) < 0)
         return -1;
     return x->close_order ? shipment_close_order_if_done(a->c, x->s.order_no, e) : 0;
 }

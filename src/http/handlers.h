@@ -123,6 +123,21 @@ int h_credit_grade_action(struct req *r, struct osb_err *e);
 /* customers.c */
 int h_customer_action(struct req *r, struct osb_err *e);
 int h_customer_incident_create(struct req *r, struct osb_err *e);
+/* market.c (market support, api.md §5.6) */
+int h_budget_create(struct req *r, struct osb_err *e);
+int h_budget_list(struct req *r, struct osb_err *e);
+int h_budget_get(struct req *r, struct osb_err *e);
+int h_pop_allocation_create(struct req *r, struct osb_err *e);
+int h_pop_allocation_list(struct req *r, struct osb_err *e);
+#define MKT_DECL(name)                                                                             \
+    int h_##name##_create(struct req *r, struct osb_err *e);                                       \
+    int h_##name##_list(struct req *r, struct osb_err *e);                                         \
+    int h_##name##_get(struct req *r, struct osb_err *e);                                          \
+    int h_##name##_action(struct req *r, struct osb_err *e);
+MKT_DECL(expense_app)
+MKT_DECL(pop_request)
+MKT_DECL(sample)
+MKT_DECL(invrep)
 
 /* contracts.c */
 int h_contract_create(struct req *r, struct osb_err *e);

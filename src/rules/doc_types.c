@@ -9,6 +9,7 @@
 #include "rules/doc.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
+#include "rules/market.h"
 #include "rules/order.h"
 #include "rules/osb_issue.h"
 #include "rules/payment.h"
@@ -36,6 +37,10 @@ const struct doc_type *const doc_types[] = {
     &customer_doc,
     &price_list_doc,
     &payment_doc,
+    &expense_doc,
+    &pop_doc,
+    &sample_doc,
+    &invrep_doc,
     /* clang-format on */
     NULL,
 };

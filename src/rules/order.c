@@ -144,7 +144,7 @@ size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int6
                  l->sku);
         if (l->kind == PK_GOODS && l->price_fen <= 0)
             fail(out, max, &n, "no_price", ln, l->sku, "line %d: %s has no list price", ln, l->sku);
-        if (l->kind == PK_POP)
+        if (l->kind == PK_POP && !l->pop_ok)
             fail(out, max, &n, "pop_not_approved", ln, l->sku,
                  "line %d: POP material %s needs an approved POP request", ln, l->sku);
         /* QC-4 whole cases: loose units only on a flagged line of an approved order. */

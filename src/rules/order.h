@@ -79,6 +79,7 @@ struct qc_line {
     int64_t price_fen;
     int32_t case_size;
     bool loose_units; /* the line asks for a loose-units exception */
+    bool pop_ok;      /* a pop line names an approved POP request holding its qty (§13) */
 };
 
 struct qc_order {

@@ -120,6 +120,21 @@ static const char *const matrix[P__COUNT] = {
     /* corrections: "shipment: report discrepancy" (CSR Y, KAM and customer own), and the
        warehouse, which api.md §5.5 names among who reports */
     [P_SHIPMENT_DISCREPANCY] = "-  -  -  -  Y  -  -  O  -  -  Y  -  -  R  -  O",
+    /* market support */
+    [P_INVREPORT_SUBMIT]     = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  O",
+    [P_INVREPORT_REVIEW]     = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
+    [P_BUDGET_SET]           = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
+    [P_BUDGET_APPROVE]       = "Y  Y  Y  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_EXPENSE_APPLY]        = "-  -  -  -  -  O  O  O  -  -  -  -  -  R  -  -",
+    [P_EXPENSE_APPROVE]      = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_EXPENSE_SETTLE]       = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_POP_ALLOCATE]         = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
+    [P_POP_REQUEST]          = "-  -  -  -  -  -  Y  O  -  -  -  -  -  R  -  -",
+    [P_POP_APPROVE]          = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_POP_SHIP]             = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  -",
+    [P_POP_RECEIVE]          = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  O",
+    [P_POP_VERIFY]           = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  -",
+    [P_SAMPLE_FOLLOW_UP]     = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
 };
 /* clang-format on */
 

@@ -117,6 +117,21 @@ enum perm_action {
     /* corrections (issue #11): delivery discrepancies after POD (api.md §5.5 adds warehouse
        to the matrix row) */
     P_SHIPMENT_DISCREPANCY, /* shipment: report discrepancy */
+    /* market support (flows.md §13–16, numbering-and-rules.md §3) */
+    P_INVREPORT_SUBMIT,    /* distributor inventory report: submit */
+    P_INVREPORT_REVIEW,    /* distributor inventory report: review, return */
+    P_BUDGET_SET,          /* expense budget: set */
+    P_BUDGET_APPROVE,      /* expense budget: approve (SLT may set one too) */
+    P_EXPENSE_APPLY,       /* expense application: apply, execute, evaluate */
+    P_EXPENSE_APPROVE,     /* expense application: approve (MM within limit; else SLT) */
+    P_EXPENSE_SETTLE,      /* expense application: settle */
+    P_POP_ALLOCATE,        /* POP allocation: set */
+    P_POP_REQUEST,         /* POP request: create */
+    P_POP_APPROVE,         /* POP request: approve (above allocation: SLT) */
+    P_POP_SHIP,            /* POP request: ship (add to an order) */
+    P_POP_RECEIVE,         /* POP request: confirm receipt */
+    P_POP_VERIFY,          /* POP request: verify placement */
+    P_SAMPLE_FOLLOW_UP,    /* sample follow-up (usage, waste) */
     P__COUNT
 };
 /* clang-format on */

@@ -156,7 +156,8 @@ static int load_lines(struct db *db, struct osb_err *e, const char *number, stru
 {
     struct dbq *q = db_query(db, e,
                              "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
-                             " loose_units, cut_reasons FROM order_lines WHERE order_no = ?"
+                             " loose_units, cut_reasons, pop_request FROM order_lines"
+                             " WHERE order_no = ?"
                              " ORDER BY line_no",
                              "s", number);
     if (!q)
@@ -172,6 +173,7 @@ static int load_lines(struct db *db, struct osb_err *e, const char *number, stru
         l->amount_fen = dbq_int(q, 5);
         l->loose_units = dbq_int(q, 6) != 0;
         l->cut_reasons = jcol(q, 7);
+        cp(l->pop_request, sizeof l->pop_request, dbq_text(q, 8) ? dbq_text(q, 8) : "");
     }
     dbq_end(q);
     if (rc < 0)
@@ -265,9 +267,10 @@ static int insert_line(struct db *db, struct osb_err *e, const char *number,
 {
     return db_exec(db, e,
                    "INSERT INTO order_lines(order_no, line_no, sku, qty, loose_units, qty_cut,"
-                   " cut_reasons, price_fen, amount_fen) VALUES(?,?,?,?,?,?,?,?,?)",
-                   "sdsibijii", number, l->line_no, l->sku, l->qty, l->loose_units, l->qty_cut,
-                   l->cut_reasons, l->price_fen, l->amount_fen) < 0
+                   " cut_reasons, price_fen, amount_fen, pop_request) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                   "sdsibijiis", number, l->line_no, l->sku, l->qty, l->loose_units, l->qty_cut,
+                   l->cut_reasons, l->price_fen, l->amount_fen,
+                   l->pop_request[0] ? l->pop_request : NULL) < 0
                ? -1
                : 0;
 }
@@ -352,7 +355,7 @@ static bool line_same(const struct order_line *a, const struct order_line *b)
 {
     return strcmp(a->sku, b->sku) == 0 && a->qty == b->qty && a->qty_cut == b->qty_cut &&
            a->price_fen == b->price_fen && a->amount_fen == b->amount_fen &&
-           a->loose_units == b->loose_units &&
+           a->loose_units == b->loose_units && strcmp(a->pop_request, b->pop_request) == 0 &&
            ((!a->cut_reasons && !b->cut_reasons) ||
             (a->cut_reasons && b->cut_reasons && json_equal(a->cut_reasons, b->cut_reasons)));
 }
@@ -372,10 +375,11 @@ static int save_lines(struct db *db, struct osb_err *e, const struct order *o,
         } else if (!line_same(l, w) &&
                    db_exec(db, e,
                            "UPDATE order_lines SET sku = ?, qty = ?, loose_units = ?,"
-                           " qty_cut = ?, cut_reasons = ?, price_fen = ?, amount_fen = ?"
-                           " WHERE order_no = ? AND line_no = ?",
-                           "sibijiisd", l->sku, l->qty, l->loose_units, l->qty_cut, l->cut_reasons,
-                           l->price_fen, l->amount_fen, o->number, l->line_no) < 0) {
+                           " qty_cut = ?, cut_reasons = ?, price_fen = ?, amount_fen = ?,"
+                           " pop_request = ? WHERE order_no = ? AND line_no = ?",
+                           "sibijiissd", l->sku, l->qty, l->loose_units, l->qty_cut, l->cut_reasons,
+                           l->price_fen, l->amount_fen, l->pop_request[0] ? l->pop_request : NULL,
+                           o->number, l->line_no) < 0) {
             return -1;
         }
     }
@@ -575,6 +579,7 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         lines = db_rows(db, e,
                         "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
                         " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
+                        " pop_request,"
                         /* entities §5.2 derived quantities, from the SP rows */
                         " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl"
                         "  JOIN shipments s ON s.number = sl.shipment WHERE s.order_no ="
@@ -589,12 +594,13 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         for (size_t i = 0; i < d->nlines; i++) {
             const struct order_line *l = &d->lines[i];
             json_array_append_new(
-                lines,
-                json_pack("{si ss sI sI sI sI sb so si si}", "line_no", l->line_no, "sku", l->sku,
-                          "qty", (json_int_t)l->qty, "qty_cut", (json_int_t)l->qty_cut, "price_fen",
-                          (json_int_t)l->price_fen, "amount_fen", (json_int_t)l->amount_fen,
-                          "loose_units", l->loose_units, "cut_reasons",
-                          json_or_null(l->cut_reasons), "qty_shipped", 0, "qty_backordered", 0));
+                lines, json_pack("{si ss sI sI sI sI sb so si si so}", "line_no", l->line_no, "sku",
+                                 l->sku, "qty", (json_int_t)l->qty, "qty_cut",
+                                 (json_int_t)l->qty_cut, "price_fen", (json_int_t)l->price_fen,
+                                 "amount_fen", (json_int_t)l->amount_fen, "loose_units",
+                                 l->loose_units, "cut_reasons", json_or_null(l->cut_reasons),
+                                 "qty_shipped", 0, "qty_backordered", 0, "pop_request",
+                                 l->pop_request[0] ? json_string(l->pop_request) : json_null()));
         }
     }
     /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry). */

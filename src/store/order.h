@@ -20,7 +20,8 @@ struct order_line {
     char sku[40];
     int64_t qty, qty_cut, price_fen, amount_fen;
     bool loose_units;
-    json_t *cut_reasons; /* owned, may be NULL */
+    json_t *cut_reasons;         /* owned, may be NULL */
+    char pop_request[DOCNO_MAX]; /* a POP line's approved request (WL), "" when none */
 };
 
 struct order {

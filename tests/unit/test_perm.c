@@ -97,6 +97,21 @@ static const struct {
     {P_PRICE_LIST_READ, "RRRRRRRRRR-RRRR-", "price list: read (all but warehouse and portal)"},
     /* corrections: the spec row plus the warehouse, which api.md §5.5 names */
     {P_SHIPMENT_DISCREPANCY, "----Y--O--Y--R-O", "shipment: report discrepancy"},
+    /* market support */
+    {P_INVREPORT_SUBMIT, "---YY--------R-O", "distributor inventory report: submit"},
+    {P_INVREPORT_REVIEW, "------------YR--", "distributor inventory report: review, return"},
+    {P_BUDGET_SET, "------------YR--", "expense budget: set"},
+    {P_BUDGET_APPROVE, "YYY----------R--", "expense budget: approve"},
+    {P_EXPENSE_APPLY, "-----OOO-----R--", "expense application: apply, execute, evaluate"},
+    {P_EXPENSE_APPROVE, "-SS--Y-------R--", "expense application: approve"},
+    {P_EXPENSE_SETTLE, "---------Y---R--", "expense application: settle"},
+    {P_POP_ALLOCATE, "------------YR--", "POP allocation: set"},
+    {P_POP_REQUEST, "------YO-----R--", "POP request: create"},
+    {P_POP_APPROVE, "-SS--Y-------R--", "POP request: approve"},
+    {P_POP_SHIP, "-------O-----R--", "POP request: ship"},
+    {P_POP_RECEIVE, "-------O-----R-O", "POP request: confirm receipt"},
+    {P_POP_VERIFY, "-------OO----R--", "POP request: verify placement"},
+    {P_SAMPLE_FOLLOW_UP, "-----------Y-R--", "sample follow-up"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

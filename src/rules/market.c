@@ -1,0 +1,126 @@
+/*
+ * market.c — market support's tables and pure rules (rules/market.h).
+ */
+#include "rules/market.h"
+
+/* ---- FY ---- */
+static const char *const x_states[] = {"submitted", "approved", "rejected", "executed",
+                                       "settled",   "closed",   NULL};
+static const char *const x_approve_fields[] = {"settlement_form", NULL};
+static const char *const x_execute_fields[] = {"actual_fen", "evidence", NULL};
+static const char *const x_settle_fields[] = {"settlement_form", "reference", NULL};
+static const char *const x_evaluate_fields[] = {"evaluation", "rating", NULL};
+
+static const struct doc_action x_actions[] = {
+    [XA_APPROVE] = {"approve", P_EXPENSE_APPROVE, DOC_BIT(XS_SUBMITTED), DOC_TO_DECIDED,
+                    x_approve_fields, 0},
+    [XA_REJECT] = {"reject", P_EXPENSE_APPROVE, DOC_BIT(XS_SUBMITTED), XS_REJECTED, NULL, 0},
+    [XA_EXECUTE] = {"execute", P_EXPENSE_APPLY, DOC_BIT(XS_APPROVED), DOC_TO_DECIDED,
+                    x_execute_fields, 0},
+    [XA_SETTLE] = {"settle", P_EXPENSE_SETTLE, DOC_BIT(XS_EXECUTED), XS_SETTLED, x_settle_fields,
+                   0},
+    [XA_EVALUATE] = {"evaluate", P_EXPENSE_APPLY, DOC_BIT(XS_SETTLED), XS_CLOSED, x_evaluate_fields,
+                     DOC_ALSO(P_EXPENSE_APPROVE)},
+};
+const struct doc_type expense_doc = {"expense-applications", "expense_application", x_states,
+                                     x_actions, sizeof x_actions / sizeof x_actions[0]};
+
+void expense_contrib(int state, int64_t approved_fen, int64_t actual_fen, int64_t *committed,
+                     int64_t *actual)
+{
+    *committed = 0;
+    *actual = 0;
+    if (state == XS_APPROVED || state == XS_EXECUTED || (state == XS_SUBMITTED && approved_fen > 0))
+        *committed = approved_fen;
+    else if (state == XS_SETTLED || state == XS_CLOSED)
+        *actual = actual_fen;
+}
+
+bool expense_mm_may(int64_t amount_fen, int64_t available_fen, bool special)
+{
+    return !special && amount_fen <= EXPENSE_MM_MAX_FEN && amount_fen <= available_fen;
+}
+
+/* ---- WL ---- */
+static const char *const w_states[] = {"requested", "approved", "rejected", "shipped",
+                                       "received",  "verified", NULL};
+static const char *const w_verify_fields[] = {"photo", "note", "visit", NULL};
+static const struct doc_action w_actions[] = {
+    [PA_APPROVE] = {"approve", P_POP_APPROVE, DOC_BIT(PS_REQUESTED), PS_APPROVED, NULL, 0},
+    [PA_REJECT] = {"reject", P_POP_APPROVE, DOC_BIT(PS_REQUESTED), PS_REJECTED, NULL, 0},
+    [PA_CONFIRM_RECEIPT] = {"confirm-receipt", P_POP_RECEIVE, DOC_BIT(PS_SHIPPED), PS_RECEIVED,
+                            NULL, 0},
+    [PA_VERIFY] = {"verify", P_POP_VERIFY, DOC_BIT(PS_RECEIVED), PS_VERIFIED, w_verify_fields, 0},
+};
+const struct doc_type pop_doc = {"pop-requests", "pop_request", w_states, w_actions,
+                                 sizeof w_actions / sizeof w_actions[0]};
+
+void pop_contrib(int state, int64_t value_fen, int64_t *committed, int64_t *actual)
+{
+    *committed = state == PS_APPROVED ? value_fen : 0;
+    *actual = (state == PS_SHIPPED || state == PS_RECEIVED || state == PS_VERIFIED) ? value_fen : 0;
+}
+
+/* ---- YP ---- */
+static const char *const y_states[] = {"issued", "followed_up", NULL};
+static const char *const y_follow_fields[] = {"usage_bp", "waste_bp", "stores_surveyed", NULL};
+static const struct doc_action y_actions[] = {
+    [YA_FOLLOW_UP] = {"follow-up", P_SAMPLE_FOLLOW_UP, DOC_BIT(YS_ISSUED), YS_FOLLOWED_UP,
+                      y_follow_fields, 0},
+};
+const struct doc_type sample_doc = {"samples", "sample", y_states, y_actions,
+                                    sizeof y_actions / sizeof y_actions[0]};
+
+static int64_t part(int64_t qty, int bp)
+{
+    if (bp <= 0 || qty <= 0)
+        return 0;
+    return (int64_t)(((__int128)qty * bp) / 10000);
+}
+
+int64_t sample_deduction(int64_t qty, int usage_bp, int waste_bp)
+{
+    int u = 8000 - usage_bp, w = waste_bp - 1000;
+    return part(qty, u > 0 ? u : 0) + part(qty, w > 0 ? w : 0);
+}
+
+/* ---- KC ---- */
+static const char *const k_states[] = {"submitted", "reviewed", "returned", NULL};
+static const char *const k_review_fields[] = {"note", NULL};
+static const char *const k_resubmit_fields[] = {"lines", NULL};
+static const struct doc_action k_actions[] = {
+    [KA2_REVIEW] = {"review", P_INVREPORT_REVIEW, DOC_BIT(KS2_SUBMITTED), KS2_REVIEWED,
+                    k_review_fields, 0},
+    [KA2_RETURN] = {"return", P_INVREPORT_REVIEW, DOC_BIT(KS2_SUBMITTED), KS2_RETURNED,
+                    k_review_fields, 0},
+    [KA2_RESUBMIT] = {"resubmit", P_INVREPORT_SUBMIT, DOC_BIT(KS2_RETURNED), KS2_SUBMITTED,
+                      k_resubmit_fields, 0},
+};
+const struct doc_type invrep_doc = {"inventory-reports", "inventory_report", k_states, k_actions,
+                                    sizeof k_actions / sizeof k_actions[0]};
+
+bool invrep_balanced(const struct invrep_line *l)
+{
+    __int128 v = (__int128)l->opening + l->purchased + l->other_in - l->sold - l->returned;
+    return v == (__int128)l->closing;
+}
+
+int64_t invrep_cover_bp(int64_t closing, int64_t sold_sum, int months)
+{
+    if (sold_sum <= 0 || months <= 0)
+        return -1;
+    __int128 v = (__int128)closing * 10000 * months / sold_sum;
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+bool invrep_build_up(int64_t closing, int64_t cover_bp)
+{
+    return cover_bp < 0 ? closing > 0 : cover_bp > 20000;
+}
+
+bool invrep_late(int period_y, int period_m, int y, int m, int d)
+{
+    if (y * 12 + m != period_y * 12 + period_m)
+        return y * 12 + m > period_y * 12 + period_m;
+    return d > 20;
+}
