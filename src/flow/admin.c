@@ -12,6 +12,7 @@
 #include "core/record.h"
 #include "core/str.h"
 #include "flow/deadlines.h"
+#include "flow/quotation.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
@@ -151,6 +152,7 @@ static const struct {
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
+    {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5}, /* field sales */
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -5,6 +5,7 @@
 #include "rules/backorder.h"
 #include "rules/contract.h"
 #include "rules/doc.h"
+#include "rules/field.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
 #include "rules/order.h"
@@ -18,5 +19,8 @@
 const struct doc_type *const doc_types[] = {
     &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
     &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc, NULL,
+    &invoice_request_doc, &instrument_doc, &statement_doc,
+    /* field sales */
+    &quotation_doc, &after_sales_doc, &visit_plan_doc, &visit_doc, &forecast_doc, &plan_doc,
+    NULL,
 };
