@@ -375,8 +375,12 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct contract_filter f = {q->customer, q->state, q->kind, q->cursor, q->limit, q->q, NULL,
-                                NULL};
+    struct contract_filter f = {.customer = q->customer,
+                                .state = q->state,
+                                .kind = q->kind,
+                                .cursor = q->cursor,
+                                .limit = q->limit,
+                                .q = q->q};
     char today[11], limit[11];
     if (q->expiring) {
         date_t t0 = flow_today(c);
