@@ -5,6 +5,7 @@
 #ifndef OSB_FLOW_FIELD_H
 #define OSB_FLOW_FIELD_H
 
+#include "flow/after_sales.h"
 #include "flow/quotation.h"
 
 #endif

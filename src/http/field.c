@@ -54,3 +54,4 @@ static int list(struct req *r, int (*fn)(struct ctx *, const struct fdoc_query *
     }
 
 FIELD_HANDLERS(quotation, quotation)
+FIELD_HANDLERS(after_sales, after_sales)

@@ -87,6 +87,7 @@ static const struct route routes[] = {
     {"POST", "/contracts/:/:", h_contract_action, W},
     /* field sales (api.md §5.7) */
     FIELD_ROUTES("/quotations", quotation)
+    FIELD_ROUTES("/after-sales", after_sales)
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},
