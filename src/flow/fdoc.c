@@ -160,7 +160,10 @@ int fdoc_new(struct ctx *c, const struct doc_type *t, enum perm_action perm,
             return -1;
         if (f == 0 || !scope_sees(c, &x->cu))
             return err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
-        if (perm_symbol(perm, c->user.role) == 'O' && !scope_owns(c, &x->cu))
+        /* 'O' on a customer's document: a KAM or rep acts for their own customers (an MM's or
+           UM's 'O' is their own plans and reports: their scope decides). */
+        if (perm_symbol(perm, c->user.role) == 'O' &&
+            (c->user.role == ROLE_KAM || c->user.role == ROLE_REP) && !scope_owns(c, &x->cu))
             return err_forbidden(e, "role", "only the customer's KAM or rep does this");
         x->has_cu = true;
         STR_COPY_ARRAY(x->d.customer, x->cu.code);

@@ -7,5 +7,6 @@
 
 #include "flow/after_sales.h"
 #include "flow/quotation.h"
+#include "flow/visit.h"
 
 #endif

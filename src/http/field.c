@@ -55,3 +55,5 @@ static int list(struct req *r, int (*fn)(struct ctx *, const struct fdoc_query *
 
 FIELD_HANDLERS(quotation, quotation)
 FIELD_HANDLERS(after_sales, after_sales)
+FIELD_HANDLERS(visit_plan, visit_plan)
+FIELD_HANDLERS(visit, visit)

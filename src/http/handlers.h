@@ -147,5 +147,7 @@ int h_report_osb_meeting(struct req *r, struct osb_err *e);
     int h_##name##_action(struct req *r, struct osb_err *e);
 FIELD_HANDLER_DECLS(quotation)
 FIELD_HANDLER_DECLS(after_sales)
+FIELD_HANDLER_DECLS(visit_plan)
+FIELD_HANDLER_DECLS(visit)
 
 #endif

@@ -88,6 +88,8 @@ static const struct route routes[] = {
     /* field sales (api.md §5.7) */
     FIELD_ROUTES("/quotations", quotation)
     FIELD_ROUTES("/after-sales", after_sales)
+    FIELD_ROUTES("/visit-plans", visit_plan)
+    FIELD_ROUTES("/visits", visit)
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},
