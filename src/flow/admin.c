@@ -13,6 +13,7 @@
 #include "core/str.h"
 #include "flow/cmr.h"
 #include "flow/deadlines.h"
+#include "flow/quotation.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
@@ -159,6 +160,7 @@ static const struct {
     {"inventory_report_reminders", market_job_inventory_remind, JOB_MONTHLY, 18, 9 * 60},
     {"inventory_report_due", market_job_inventory_due, JOB_MONTHLY, 21, 0},
     {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
+    {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5}, /* field sales */
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

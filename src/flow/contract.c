@@ -25,6 +25,8 @@
 #include "rules/contract.h"
 #include "store/contract.h"
 #include "store/order.h"
+#include "store/recipients.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +86,20 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
 {
     const struct kdoc *d = p;
     switch ((enum contract_action)a) {
+    case KA_SUBMIT:
+        if (!is(d->k.created_by, actor->who) &&
+            !(perm_symbol(P_CONTRACT_DRAFT, actor->role) == 'O' && scope_owns(c, &d->cu)))
+            return err_forbidden(e, "role", "only the drafter or the customer's KAM submits");
+        return 0;
+    case KA_COMPLETE:
+    case KA_TERMINATE:
+        if (!is_mm(actor, c, d))
+            return err_forbidden(e, "role", "only the MM of market %s closes its contracts",
+                                 d->cu.market);
+        return 0;
+    case KA_BIND:
+        return 0;
+    case KA_REJECT:
     case KA_APPROVE: {
         bool mm = is_mm(actor, c, d), slt = is_slt(actor, d);
         if (!mm && !slt)
@@ -91,7 +107,7 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
                                  "only the MM of market %s, or its supervising SLT member for a"
                                  " major or deviating contract, approves",
                                  d->cu.market);
-        if (is(d->k.created_by, actor->who))
+        if (a == KA_APPROVE && is(d->k.created_by, actor->who))
             return err_forbidden(e, "self_approval", "you may not approve your own contract");
         if (slt && !d->k.needs_slt)
             return err_forbidden(e, "role",
@@ -126,7 +142,7 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
     if ((mm && have_mm) || (!mm && have_slt))
         return err_set(e, ERR_DUPLICATE, "contract %s has this approval already", d->k.number);
     if (!mm && !have_mm) {
-        err_state(e, "draft", "the supervising SLT member approves after the MM");
+        err_state(e, "submitted", "the supervising SLT member approves after the MM");
         STR_COPY_ARRAY(e->rule, "mm_first");
         return -1;
     }
@@ -135,11 +151,73 @@ static int a_approve(struct doc_act *x, struct osb_err *e)
     STR_COPY_ARRAY(ap->approver, c->user.username);
     ap->at = c->now;
     bool done = mm ? !d->k.needs_slt : true;
-    x->to = done ? KS_APPROVED : KS_DRAFT;
+    x->to = done ? KS_APPROVED : KS_SUBMITTED;
     if (!done)
         return notify(c, e, "contract_approval", d->cu.supervisor, d->k.number, NULL,
                       "合同%s（%s）为重大或非标准合同，市场经理已批准，待您批准", d->k.number,
                       d->cu.code);
+    return 0;
+}
+
+static int a_submit(struct doc_act *x, struct osb_err *e)
+{
+    struct kdoc *d = x->doc;
+    d->k.submitted_at = x->c->now;
+    d->k.submitted_changed = true;
+    /* To the superior (the MM); finance and the SLT member are copied (flows.md §7, seed 003). */
+    json_t *to = store_mm_and_finance(x->c->db, e, d->cu.market);
+    if (!to)
+        return -1;
+    if (d->cu.supervisor[0])
+        json_array_append_new(to, json_string(d->cu.supervisor));
+    int rc = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(to, i, u)
+    {
+        if (rc == 0)
+            rc = notify(x->c, e, "contract_submitted", json_string_value(u), d->k.number, NULL,
+                        "合同%s（%s）已提交，待审批", d->k.number, d->cu.code);
+    }
+    json_decref(to);
+    return rc;
+}
+
+static int a_reject(struct doc_act *x, struct osb_err *e)
+{
+    struct kdoc *d = x->doc;
+    if (!x->comment || !*x->comment)
+        return err_invalid(e, "comment", "required", "a rejection says why (comment)");
+    d->k.napprovals = d->k.approvals_saved = 0;
+    d->k.approvals_cleared = true;
+    return notify(x->c, e, "contract_rejected", d->k.created_by, d->k.number, NULL,
+                  "合同%s被退回：%s", d->k.number, x->comment);
+}
+
+static int a_close(struct doc_act *x, struct osb_err *e)
+{
+    struct kdoc *d = x->doc;
+    if (x->action == KA_TERMINATE && (!x->comment || !*x->comment))
+        return err_invalid(e, "comment", "required", "a termination says why (comment)");
+    d->k.closed_at = x->c->now;
+    d->k.closed_changed = true;
+    return 0;
+}
+
+static int a_bind(struct doc_act *x, struct osb_err *e)
+{
+    struct kdoc *d = x->doc;
+    if (d->k.archive_binder[0])
+        return err_set(e, ERR_DUPLICATE, "contract %s is bound in %s already", d->k.number,
+                       d->k.archive_binder);
+    char month[11];
+    date_format(ts_to_date(d->k.signed_at, x->c->cfg->tz_min), month);
+    month[7] = '\0';
+    if (store_contract_next_binder(x->c->db, e, month, d->k.archive_binder) < 0)
+        return -1;
+    d->k.bound_at = x->c->now;
+    d->k.bound_changed = true;
+    json_object_set_new(x->audit_after, "archive_binder", json_string(d->k.archive_binder));
     return 0;
 }
 
@@ -159,6 +237,15 @@ static int a_sign(struct doc_act *x, struct osb_err *e)
     if (!ok)
         return err_invalid(e, "signing_mode", "invalid_value",
                            "signing_mode is onsite or fax_courier");
+    json_t *dc = json_object_get(x->body, "deviations_confirmed");
+    if (dc && !json_is_boolean(dc))
+        return err_bad(e, "deviations_confirmed", "deviations_confirmed must be true or false");
+    if (d->k.deviations && !json_is_true(dc))
+        return err_invalid(e, "deviations_confirmed", "deviations_unconfirmed",
+                           "contract %s deviates from the quotation or standard (%s): re-confirm"
+                           " the deviations before signing (deviations_confirmed: true)",
+                           d->k.number, d->k.deviations);
+    d->k.deviations_confirmed = d->k.deviations != NULL;
     str_field(d->k.signing_mode, sizeof d->k.signing_mode, json_string_value(m), "signing_mode");
     STR_COPY_ARRAY(d->k.signed_by, x->c->user.username);
     d->k.signed_at = x->c->now;
@@ -168,8 +255,16 @@ static int a_sign(struct doc_act *x, struct osb_err *e)
 
 static int a_archive(struct doc_act *x, struct osb_err *e)
 {
-    (void)e;
     struct kdoc *d = x->doc;
+    json_t *o = json_object_get(x->body, "original_received");
+    if (o && !json_is_boolean(o))
+        return err_bad(e, "original_received", "original_received must be true or false");
+    if (is(d->k.signing_mode, "fax_courier") && !json_is_true(o))
+        return err_invalid(e, "original_received", "original_required",
+                           "contract %s was signed by fax: it is filed when the courier's original"
+                           " is in (original_received: true)",
+                           d->k.number);
+    d->k.original_received = true;
     d->k.archived_at = x->c->now;
     d->k.archived_changed = true;
     return 0;
@@ -219,6 +314,20 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set_new(o, "signed_at", flow_json_ts(c, k->signed_at));
     json_object_set_new(o, "signed_by", flow_json_str(k->signed_by));
     json_object_set_new(o, "archived_at", flow_json_ts(c, k->archived_at));
+    json_object_set_new(o, "quotation", flow_json_str(k->quotation));
+    json_object_set_new(o, "submitted_at", flow_json_ts(c, k->submitted_at));
+    json_object_set_new(o, "original_received", json_boolean(k->original_received));
+    json_object_set_new(o, "deviations_confirmed", json_boolean(k->deviations_confirmed));
+    json_object_set_new(o, "archive_binder", flow_json_str(k->archive_binder));
+    json_object_set_new(o, "bound_at", flow_json_ts(c, k->bound_at));
+    json_object_set_new(o, "closed_at", flow_json_ts(c, k->closed_at));
+    char today[11], limit[11];
+    date_t t0 = flow_today(c);
+    date_format(t0, today);
+    date_format(t0 + settings_int(c->db, "contract_expiry_days", 30, 3650), limit);
+    bool live = is(k->state, "signed") || is(k->state, "archived");
+    json_object_set_new(o, "expiring", json_boolean(live && contract_expiring(k->valid_to, today,
+                                                                               limit)));
     json_object_set_new(o, "state", json_string(k->state));
     json_object_set_new(o, "version", json_integer(k->version));
     json_object_set_new(o, "created_at", flow_json_ts(c, k->created_at));
@@ -232,7 +341,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[] = {
-    [KA_APPROVE] = a_approve, [KA_SIGN] = a_sign, [KA_ARCHIVE] = a_archive};
+    [KA_SUBMIT] = a_submit,     [KA_APPROVE] = a_approve, [KA_REJECT] = a_reject,
+    [KA_SIGN] = a_sign,         [KA_ARCHIVE] = a_archive, [KA_BIND] = a_bind,
+    [KA_COMPLETE] = a_close,    [KA_TERMINATE] = a_close};
 
 static const struct doc_kind kind = {
     .type = &contract_doc,
@@ -267,7 +378,20 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct contract_filter f = {q->customer, q->state, q->kind, q->cursor, q->limit, q->q};
+    struct contract_filter f = {.customer = q->customer,
+                                .state = q->state,
+                                .kind = q->kind,
+                                .cursor = q->cursor,
+                                .limit = q->limit,
+                                .q = q->q};
+    char today[11], limit[11];
+    if (q->expiring) {
+        date_t t0 = flow_today(c);
+        date_format(t0, today);
+        date_format(t0 + settings_int(c->db, "contract_expiry_days", 30, 3650), limit);
+        f.expiring_by = limit;
+        f.today = today;
+    }
     json_t *nums;
     char *next;
     if (store_contract_list(c->db, e, &su, &f, &nums, &next) < 0)
@@ -366,4 +490,37 @@ int contract_check_for_order(struct ctx *c, const char *number, const char *cust
     return ok ? 0
               : err_invalid(e, "contract", "unknown_reference",
                             "no signed contract '%s' of customer %s", number, customer);
+}
+
+int contract_open_from_quotation(struct ctx *c, const char *quotation, const char *customer,
+                                 int64_t value_fen, int term_days, char *out, struct osb_err *e)
+{
+    struct order_customer cu;
+    int f = store_order_customer(c->db, e, customer, &cu);
+    if (f <= 0)
+        return f < 0 ? -1 : err_invalid(e, "customer", "unknown_reference", "no customer '%s'",
+                                        customer);
+    struct contract k = {0};
+    str_field(k.customer, sizeof k.customer, customer, "customer");
+    STR_COPY_ARRAY(k.kind, "sales");
+    str_field(k.quotation, sizeof k.quotation, quotation, "quotation");
+    k.value_fen = value_fen;
+    bool has_term = term_days >= 0;
+    k.payment_term_days = has_term ? term_days : cu.payment_term_days;
+    date_format(flow_today(c), k.valid_from);
+    k.major = contract_is_major(k.value_fen, has_term, k.payment_term_days, cu.payment_term_days);
+    k.needs_slt = k.major;
+    k.created_at = c->now;
+    STR_COPY_ARRAY(k.created_by, c->user.username);
+    if (flow_docno(c, e, "HT", k.number) < 0 || store_contract_insert(c->db, e, &k) < 0 ||
+        flow_doc_event(c, e, "contract_events", "contract", k.number, "draft", NULL, "draft",
+                       quotation) < 0)
+        return -1;
+    json_t *after = json_pack("{ss ss sI ss}", "customer", customer, "kind", k.kind, "value_fen",
+                              (json_int_t)k.value_fen, "quotation", quotation);
+    int rc = flow_audit(c, e, "create", "contract", k.number, NULL, after);
+    json_decref(after);
+    if (rc == 0)
+        str_field(out, DOCNO_MAX, k.number, "number");
+    return rc;
 }

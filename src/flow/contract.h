@@ -20,11 +20,17 @@ struct contract_query {
     const char *customer, *state, *kind, *cursor;
     int limit;
     const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
+    bool expiring;  /* only signed/archived contracts whose valid_to is within the flag days */
 };
 int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, struct osb_err *e);
 /* POST /contracts/{number}/{approve|sign|archive}; 404 for another action. */
 int contract_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
                  struct osb_err *e);
+
+/* A contract draft opened by a won quotation (flows.md §8) with its terms: customer, value,
+   payment term (-1: the customer's), valid from today; its number into out (DOCNO_MAX). */
+int contract_open_from_quotation(struct ctx *c, const char *quotation, const char *customer,
+                                 int64_t value_fen, int term_days, char *out, struct osb_err *e);
 
 /* 0 when number is a signed (or archived) contract of customer; else 422 unknown_reference on
    field "contract". */

@@ -177,4 +177,15 @@ int h_kpis(struct req *r, struct osb_err *e);
 int h_kpi_items(struct req *r, struct osb_err *e);
 int h_report_osb_meeting(struct req *r, struct osb_err *e);
 
+/* field.c — field sales (api.md §5.7) */
+#define FIELD_HANDLER_DECLS(name)                                                                  \
+    int h_##name##_create(struct req *r, struct osb_err *e);                                       \
+    int h_##name##_list(struct req *r, struct osb_err *e);                                         \
+    int h_##name##_get(struct req *r, struct osb_err *e);                                          \
+    int h_##name##_action(struct req *r, struct osb_err *e);
+FIELD_HANDLER_DECLS(quotation)
+FIELD_HANDLER_DECLS(after_sales)
+FIELD_HANDLER_DECLS(visit_plan)
+FIELD_HANDLER_DECLS(visit)
+
 #endif

@@ -22,6 +22,10 @@
         {"PATCH", "/" #name "/:", h_##name##_patch, W},                                            \
         {"GET", "/" #name "/:/history", h_##name##_history, 0},
 
+#define FIELD_ROUTES(path, name)                                                                   \
+    {"POST", path, h_##name##_create, WI}, {"GET", path, h_##name##_list, 0},                      \
+        {"GET", path "/:", h_##name##_get, 0}, {"POST", path "/:/:", h_##name##_action, W},
+
 static const struct route routes[] = {
     {"POST", "/login", h_login, R_PUBLIC | R_OWN_TX},
     {"POST", "/logout", h_logout, W},
@@ -120,6 +124,11 @@ static const struct route routes[] = {
     {"GET", "/price-lists", h_price_list_list, 0},
     {"GET", "/price-lists/:", h_price_list_get, 0},
     {"POST", "/price-lists/:/:", h_price_list_action, W},
+    /* field sales (api.md §5.7) */
+    FIELD_ROUTES("/quotations", quotation)
+    FIELD_ROUTES("/after-sales", after_sales)
+    FIELD_ROUTES("/visit-plans", visit_plan)
+    FIELD_ROUTES("/visits", visit)
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},

@@ -7,6 +7,7 @@
 #include "rules/contract.h"
 #include "rules/customer.h"
 #include "rules/doc.h"
+#include "rules/field.h"
 #include "rules/instrument.h"
 #include "rules/invoice_request.h"
 #include "rules/market.h"
@@ -41,6 +42,12 @@ const struct doc_type *const doc_types[] = {
     &pop_doc,
     &sample_doc,
     &invrep_doc,
+    &quotation_doc,
+    &after_sales_doc,
+    &visit_plan_doc,
+    &visit_doc,
+    &forecast_doc,
+    &plan_doc,
     /* clang-format on */
     NULL,
 };

@@ -135,6 +135,23 @@ static const char *const matrix[P__COUNT] = {
     [P_POP_RECEIVE]          = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  O",
     [P_POP_VERIFY]           = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  -",
     [P_SAMPLE_FOLLOW_UP]     = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
+    /* field sales */
+    [P_CONTRACT_CLOSE]       = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_QUOTATION_WORK]       = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  -",
+    [P_QUOTATION_DECIDE]     = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_QUOTATION_SUPPORT]    = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
+    [P_VISIT_WORK]           = "-  -  -  -  -  O  O  O  O  -  -  -  -  R  -  -",
+    [P_VISIT_CONFIRM]        = "-  -  -  -  -  M  M  M  -  -  -  -  -  R  -  -",
+    [P_VISIT_VERIFY]         = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_AFTERSALES_RECEIVE]   = "-  -  -  Y  Y  -  -  O  -  -  -  -  -  R  -  O",
+    [P_AFTERSALES_CONFIRM]   = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_AFTERSALES_ASSIGN]    = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_AFTERSALES_WORK]      = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
+    [P_AFTERSALES_RESOLVE_ESC] = "-  S  S  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_FORECAST_DRAFT]       = "-  -  -  -  -  -  Y  O  O  -  -  -  -  R  -  -",
+    [P_FORECAST_ASSESS]      = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_FORECAST_APPROVE]     = "Y  Y  Y  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    [P_PLAN]                 = "Y  Y  Y  -  -  Y  Y  O  -  -  -  -  -  R  -  -",
 };
 /* clang-format on */
 

@@ -132,6 +132,23 @@ enum perm_action {
     P_POP_RECEIVE,         /* POP request: confirm receipt */
     P_POP_VERIFY,          /* POP request: verify placement */
     P_SAMPLE_FOLLOW_UP,    /* sample follow-up (usage, waste) */
+    /* field sales (numbering-and-rules.md §3; flows.md §7-10, §17-18) */
+    P_CONTRACT_CLOSE,      /* contract: complete, terminate (flows §7: the MM) */
+    P_QUOTATION_WORK,      /* quotation/bid: register, prepare, submit, issue, record result */
+    P_QUOTATION_DECIDE,    /* quotation/bid: decide, approve (major: also SLT) */
+    P_QUOTATION_SUPPORT,   /* quotation/bid: technical support task */
+    P_VISIT_WORK,          /* visit plan, visit report, work log */
+    P_VISIT_CONFIRM,       /* visit plan: confirm; report: comment (the owner's manager) */
+    P_VISIT_VERIFY,        /* visit verification call */
+    P_AFTERSALES_RECEIVE,  /* after-sales: receive */
+    P_AFTERSALES_CONFIRM,  /* after-sales: confirm, reject */
+    P_AFTERSALES_ASSIGN,   /* after-sales: assign, close */
+    P_AFTERSALES_WORK,     /* after-sales: start, resolve, escalate */
+    P_AFTERSALES_RESOLVE_ESC, /* after-sales: resolve escalated */
+    P_FORECAST_DRAFT,      /* forecast: draft, submit */
+    P_FORECAST_ASSESS,     /* forecast: assess, aggregate */
+    P_FORECAST_APPROVE,    /* forecast: approve (MM for a market, SLT for the company) */
+    P_PLAN,                /* plan: create own level; approve the level below */
     P__COUNT
 };
 /* clang-format on */

@@ -26,7 +26,9 @@ int store_contract_load(struct db *db, struct osb_err *e, const char *number, st
                     "SELECT number, customer, kind, value_fen, payment_term_days, valid_from,"
                     " valid_to, deviations, major, needs_slt, signing_mode, signed_at,"
                     " signed_by, archived_at, state, version, created_at, created_by,"
-                    " updated_at FROM contracts WHERE number = ?",
+                    " updated_at, quotation, submitted_at, original_received,"
+                    " deviations_confirmed, archive_binder, bound_at, closed_at"
+                    " FROM contracts WHERE number = ?",
                     "s", number);
     if (rc <= 0)
         return rc;
@@ -51,6 +53,13 @@ int store_contract_load(struct db *db, struct osb_err *e, const char *number, st
     k->created_at = jint(r, "created_at");
     copy(k->created_by, sizeof k->created_by, jstr(r, "created_by"));
     k->updated_at = jint(r, "updated_at");
+    copy(k->quotation, sizeof k->quotation, jstr(r, "quotation"));
+    k->submitted_at = jint(r, "submitted_at");
+    k->original_received = jint(r, "original_received") != 0;
+    k->deviations_confirmed = jint(r, "deviations_confirmed") != 0;
+    copy(k->archive_binder, sizeof k->archive_binder, jstr(r, "archive_binder"));
+    k->bound_at = jint(r, "bound_at");
+    k->closed_at = jint(r, "closed_at");
     json_decref(r);
 
     struct dbq *q = db_query(db, e,
@@ -82,11 +91,11 @@ int store_contract_insert(struct db *db, struct osb_err *e, const struct contrac
     return db_exec(db, e,
                    "INSERT INTO contracts(number, customer, kind, value_fen, payment_term_days,"
                    " valid_from, valid_to, deviations, major, needs_slt, created_at, created_by,"
-                   " updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   "sssiisssbbisi", k->number, k->customer, k->kind, k->value_fen,
+                   " updated_at, quotation) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   "sssiisssbbisis", k->number, k->customer, k->kind, k->value_fen,
                    (int64_t)k->payment_term_days, k->valid_from[0] ? k->valid_from : NULL,
                    k->valid_to[0] ? k->valid_to : NULL, k->deviations, k->major, k->needs_slt,
-                   k->created_at, k->created_by, k->created_at) < 0
+                   k->created_at, k->created_by, k->created_at, k->quotation[0] ? k->quotation : NULL) < 0
                ? -1
                : 0;
 }
@@ -100,20 +109,39 @@ int store_contract_save(struct db *db, struct osb_err *e, struct contract *k, co
     json_array_append_new(p, json_string(state));
     json_array_append_new(p, json_integer(now));
     if (k->signed_changed) {
-        sb_add(&sql, ", signing_mode = ?, signed_at = ?, signed_by = ?");
+        sb_add(&sql, ", signing_mode = ?, signed_at = ?, signed_by = ?,"
+                     " deviations_confirmed = ?");
         json_array_append_new(p, json_string(k->signing_mode));
         json_array_append_new(p, json_integer(k->signed_at));
         json_array_append_new(p, json_string(k->signed_by));
+        json_array_append_new(p, json_boolean(k->deviations_confirmed));
     }
     if (k->archived_changed) {
-        sb_add(&sql, ", archived_at = ?");
+        sb_add(&sql, ", archived_at = ?, original_received = ?");
         json_array_append_new(p, json_integer(k->archived_at));
+        json_array_append_new(p, json_boolean(k->original_received));
+    }
+    if (k->submitted_changed) {
+        sb_add(&sql, ", submitted_at = ?");
+        json_array_append_new(p, json_integer(k->submitted_at));
+    }
+    if (k->bound_changed) {
+        sb_add(&sql, ", archive_binder = ?, bound_at = ?");
+        json_array_append_new(p, json_string(k->archive_binder));
+        json_array_append_new(p, json_integer(k->bound_at));
+    }
+    if (k->closed_changed) {
+        sb_add(&sql, ", closed_at = ?");
+        json_array_append_new(p, json_integer(k->closed_at));
     }
     sb_add(&sql, " WHERE number = ?");
     json_array_append_new(p, json_string(k->number));
     int rc = db_exec_a(db, e, sql.buf, p);
     sb_free(&sql);
     json_decref(p);
+    if (rc >= 0 && k->approvals_cleared)
+        rc = db_exec(db, e, "DELETE FROM contract_approvals WHERE contract = ?", "s", k->number);
+    k->approvals_cleared = false;
     for (; rc >= 0 && k->approvals_saved < k->napprovals; k->approvals_saved++) {
         const struct contract_approval *a = &k->approvals[k->approvals_saved];
         rc = db_exec(db, e,
@@ -126,8 +154,22 @@ int store_contract_save(struct db *db, struct osb_err *e, struct contract *k, co
     str_field(k->state, sizeof k->state, state, "state");
     k->version++;
     k->updated_at = now;
-    k->signed_changed = k->archived_changed = false;
+    k->signed_changed = k->archived_changed = k->submitted_changed = false;
+    k->bound_changed = k->closed_changed = false;
     return 0;
+}
+
+int store_contract_next_binder(struct db *db, struct osb_err *e, const char *month, char *out)
+{
+    char pat[16];
+    (void)str_fmt(pat, sizeof pat, "%.7s-%%", month);
+    int64_t n = 0;
+    if (db_int(db, e, &n, "SELECT count(*) FROM contracts WHERE archive_binder LIKE ?", "s", pat) <
+        0)
+        return -1;
+    return str_fmt(out, 24, "%.7s-%03lld", month, (long long)(n + 1)) < 0
+               ? err_set(e, ERR_INTERNAL, "binder number too long")
+               : 0;
 }
 
 json_t *store_contract_orders(struct db *db, struct osb_err *e, const char *number)
@@ -155,6 +197,12 @@ int store_contract_list(struct db *db, struct osb_err *e, const struct scope_use
     store_filter_eq(&sql, p, "k.customer", f->customer);
     store_filter_in(&sql, p, "k.state", f->state);
     store_filter_eq(&sql, p, "k.kind", f->kind);
+    if (f->expiring_by) {
+        sb_add(&sql, " AND k.valid_to >= ? AND k.valid_to <= ? AND k.state IN ('signed',"
+                     " 'archived')");
+        json_array_append_new(p, json_string(f->today));
+        json_array_append_new(p, json_string(f->expiring_by));
+    }
     store_filter_q(&sql, p, f->q, "k.number", "cu", NULL, NULL);
     return store_doc_page(db, e, &sql, p, "k.number", f->cursor, f->limit, numbers, next);
 }

@@ -70,6 +70,23 @@ static const struct {
      "SELECT coalesce(nullif(cu.csr, ''), nullif(m.default_csr, '')) AS u FROM contracts k"
      " JOIN customers cu ON cu.code = k.customer JOIN markets m ON m.code = cu.market"
      " WHERE k.number = ?"},
+    /* field sales */
+    {EX_FIELD_MM, "d",
+     "SELECT u.username AS u FROM field_docs d JOIN users u ON u.market = d.market"
+     " AND u.role = 'mm' AND u.active = 1 WHERE d.number = ? ORDER BY u.username"},
+    {EX_FIELD_SUPERVISOR, "d",
+     "SELECT m.slt_supervisor AS u FROM field_docs d JOIN markets m ON m.code = d.market"
+     " WHERE d.number = ?"},
+    {EX_FIELD_OWNER, "d", "SELECT owner AS u FROM field_docs WHERE number = ?"},
+    {EX_FIELD_HANDLER, "d", "SELECT ref AS u FROM field_docs WHERE number = ?"},
+    {EX_FIELD_ITEM_OWNER, "d",
+     "SELECT p.owner AS u FROM field_items i JOIN field_docs p ON p.number = i.document"
+     " WHERE i.document || '/' || i.seq = ?"},
+    {EX_FIELD_CSR, "d",
+     "SELECT coalesce(nullif(cu.csr, ''), nullif(m.default_csr, ''), (SELECT username FROM users"
+     " WHERE role = 'csr' AND active = 1 ORDER BY username LIMIT 1)) AS u FROM field_docs d"
+     " LEFT JOIN customers cu ON cu.code = d.customer LEFT JOIN markets m ON m.code = d.market"
+     " WHERE d.number = ?"},
 };
 
 /* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
@@ -151,14 +168,34 @@ static const struct {
     "SELECT x.customer AS customer, cu.market AS market FROM " TABLE " x"                          \
     " JOIN customers cu ON cu.code = x.customer WHERE x.number = ?"
 
-/* A signed sales contract until the first order naming it reaches submitted (flows.md §7):
-   recent signatures, and every contract still without one. */
+/* A signed sales contract until the first order naming it is shipped (flows.md §7; issue 13:
+   contract_1wd is measured to the shipment's dispatch, not to the order's submission): recent
+   signatures, and every contract still without one. */
+#define CONTRACT_SHIPPED                                                                           \
+    "(SELECT min(s.dispatched_at) FROM orders o JOIN shipments s ON s.order_no = o.number"         \
+    " WHERE o.contract = k.number)"
 #define CONTRACT_ORDER_COLS                                                                        \
     "SELECT k.number AS document, k.signed_at AS start_at, NULL AS start_date,"                    \
-    " (SELECT min(o.submitted_at) FROM orders o WHERE o.contract = k.number) AS done_at,"          \
-    " CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.contract = k.number"                        \
-    "  AND o.submitted_at IS NOT NULL) THEN 'order_submitted' END AS done_action, 0 AS ref"        \
+    " " CONTRACT_SHIPPED " AS done_at, CASE WHEN " CONTRACT_SHIPPED " IS NOT NULL"                 \
+    " THEN 'order_shipped' END AS done_action, 0 AS ref"                                           \
     " FROM contracts k WHERE k.kind = 'sales' AND k.signed_at <= ?"
+
+/* A field document's stay in state S (type T), from its timeline (field_events): entered by an
+   event to S, left by the first later event out of S. Recent stays, and the documents still
+   in S. */
+#define FIELD_STAY_COLS(T, S)                                                                      \
+    "SELECT e.document AS document, e.at AS start_at, NULL AS start_date, x.at AS done_at,"       \
+    " x.action AS done_action, 0 AS ref FROM field_events e"                                       \
+    " JOIN field_docs d ON d.number = e.document AND d.type = '" T "'"                             \
+    " LEFT JOIN field_events x ON x.id = (SELECT min(y.id) FROM field_events y"                    \
+    "  WHERE y.document = e.document AND y.id > e.id AND y.from_state = '" S "'"                   \
+    "  AND y.to_state <> '" S "')"                                                                 \
+    " WHERE e.to_state = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
+#define FIELD_STAYS(T, S)                                                                          \
+    FIELD_STAY_COLS(T, S) " AND e.at >= ? UNION " FIELD_STAY_COLS(T, S) " AND d.state = '" S "'"
+#define FIELD_STAY_PARAMS "nsn"
+#define OWNER_FIELD                                                                                \
+    "SELECT d.customer AS customer, d.market AS market FROM field_docs d WHERE d.number = ?"
 
 static const struct {
     const char *rule;
@@ -189,9 +226,36 @@ static const struct {
     {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE},
     {"contract_1wd", "nsn",
      CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS
-                         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.contract = k.number"
-                         " AND o.submitted_at IS NOT NULL)",
+                         " AND " CONTRACT_SHIPPED " IS NULL",
      OWNER_OF("contracts")},
+    /* field sales */
+    /* Last month's originals bound by the 5th (flows.md §7, seed 001 rule 15): from the
+       signature to the binder. */
+    {"contract_binding", "ns",
+     "SELECT k.number AS document, k.signed_at AS start_at, NULL AS start_date,"
+     " k.bound_at AS done_at, CASE WHEN k.bound_at IS NOT NULL THEN 'bind' END AS done_action,"
+     " 0 AS ref FROM contracts k WHERE k.signed_at <= ? AND (k.signed_at >= ?"
+     " OR k.bound_at IS NULL) AND k.signed_at IS NOT NULL",
+     OWNER_OF("contracts")},
+    {"quotation_decide", FIELD_STAY_PARAMS, FIELD_STAYS("quotations", "registered"), OWNER_FIELD},
+    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"),
+     OWNER_FIELD},
+    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"),
+     OWNER_FIELD},
+    {"forecast_assess", FIELD_STAY_PARAMS, FIELD_STAYS("forecasts", "submitted"), OWNER_FIELD},
+    /* A visit plan item of a submitted or confirmed plan until a visit report names it: due by
+       the next working day after the visit's date (flows.md §9.3). */
+    {"visit_report", "d",
+     "SELECT i.document || '/' || i.seq AS document, CAST(NULL AS INTEGER) AS start_at,"
+     " i.date AS start_date, (SELECT min(v.created_at) FROM field_docs v WHERE v.type = 'visits'"
+     " AND v.ref = i.document || '/' || i.seq) AS done_at, CASE WHEN EXISTS (SELECT 1"
+     " FROM field_docs v WHERE v.type = 'visits' AND v.ref = i.document || '/' || i.seq)"
+     " THEN 'file' END AS done_action, 0 AS ref FROM field_items i JOIN field_docs p"
+     " ON p.number = i.document AND p.type = 'visit-plans' AND p.state IN ('submitted',"
+     " 'confirmed') WHERE i.date >= ? OR NOT EXISTS (SELECT 1 FROM field_docs v"
+     " WHERE v.type = 'visits' AND v.ref = i.document || '/' || i.seq)",
+     "SELECT p.customer AS customer, p.market AS market FROM field_items i JOIN field_docs p"
+     " ON p.number = i.document WHERE i.document || '/' || i.seq = ?"},
     /* Handed over (or signed for by finance directly) ends the stay in the salesperson's
            hand. */
     {"instrument_same_day", "ns",

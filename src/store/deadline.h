@@ -29,6 +29,13 @@ enum {
     EX_STATEMENT_KAM = 1 << 11, /* the statement's customer's KAM */
     EX_CONTRACT_KAM = 1 << 12,
     EX_CONTRACT_CSR = 1 << 13, /* the customer's CSR, else the market's default CSR */
+    /* field sales */
+    EX_FIELD_MM = 1 << 14,         /* the MM of the field document's market */
+    EX_FIELD_SUPERVISOR = 1 << 15, /* the supervising SLT member of its market */
+    EX_FIELD_OWNER = 1 << 16,      /* its owner (a visit plan's rep) */
+    EX_FIELD_HANDLER = 1 << 17,    /* an after-sales ticket's handler (customer service) */
+    EX_FIELD_ITEM_OWNER = 1 << 19, /* the owner of a visit plan item ("<plan>/<seq>") */
+    EX_FIELD_CSR = 1 << 18,        /* the CSRs (of the market: its default CSR; else all) */
 };
 
 /* The candidates of rule (its code) that may need work at now: started since `since` (the

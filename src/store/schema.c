@@ -653,6 +653,38 @@ static const char *const migrations[] = {
     "  reviewed_at INTEGER, review_note TEXT, state TEXT NOT NULL DEFAULT 'submitted',"
     "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL, UNIQUE(customer, period)) STRICT;",
+    /* field: field sales (api.md §5.7; flows.md §7-10, §17-18). Quotations (BJ/TB), after-sales
+       tickets (SH), visit plans, visit reports (BF), forecasts (YC) and plans (JH) are one
+       table each row of which is a document of `type`: the columns every list, scope check and
+       deadline reads (customer, market, region, kam, rep, owner, state, ref, due), the rest of
+       the document in `data` (JSON text, the flow's own). `ref` links a visit to its plan item
+       ("<plan>/<seq>") and a won quotation to its contract; `due` is a date a deadline counts
+       from (a plan item's visit date). field_items are the dated rows deadlines read (visit plan
+       items). Contracts gain the flows §7 columns: the quotation, submission, the original,
+       deviations re-confirmed, the binder of the 5th, completion and termination. */
+    "CREATE TABLE field_docs(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  type TEXT NOT NULL, customer TEXT REFERENCES customers(code), market TEXT, region TEXT,"
+    "  kam TEXT, rep TEXT, owner TEXT NOT NULL, state TEXT NOT NULL, ref TEXT,"
+    "  data TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX field_docs_type ON field_docs(type, state);"
+    "CREATE INDEX field_docs_customer ON field_docs(customer, type);"
+    "CREATE INDEX field_docs_ref ON field_docs(ref) WHERE ref IS NOT NULL;"
+    "CREATE TABLE field_events(id INTEGER PRIMARY KEY, document TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX field_events_document ON field_events(document, id);"
+    "CREATE INDEX field_events_to ON field_events(to_state, at);"
+    "CREATE TABLE field_items(document TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  customer TEXT, date TEXT NOT NULL, PRIMARY KEY(document, seq)) STRICT;"
+    "CREATE INDEX field_items_date ON field_items(date);"
+    "ALTER TABLE contracts ADD COLUMN quotation TEXT;"
+    "ALTER TABLE contracts ADD COLUMN submitted_at INTEGER;"
+    "ALTER TABLE contracts ADD COLUMN original_received INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE contracts ADD COLUMN deviations_confirmed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE contracts ADD COLUMN archive_binder TEXT;"
+    "ALTER TABLE contracts ADD COLUMN bound_at INTEGER;"
+    "ALTER TABLE contracts ADD COLUMN closed_at INTEGER;",
 };
 
 int schema_latest(void)

@@ -12,11 +12,15 @@ def test_contract_allowed_actions_follow_role_scope_and_state(t):
     k = t.ok(t.post("/contracts", {"customer": cust, "kind": "sales", "value_fen": 1000000},
                     user="kam_GZ"), 201, "draft")
     n = k["number"]
-    eq(k["allowed_actions"], [], "the drafting KAM may not approve its own contract")
+    eq(k["allowed_actions"], ["submit"], "the drafting KAM submits it")
     allowed = lambda user: t.ok(t.get(f"/contracts/{n}", user=user))["allowed_actions"]
-    eq(allowed("mm_S"), ["approve"], "the market's MM approves")
+    eq(allowed("mm_S"), [], "nothing for the MM in draft")
+    eq(allowed("csr_a"), [], "nor for a CSR who did not draft it")
+    k = t.ok(t.post(f"/contracts/{n}/submit", {}, user="kam_GZ"), 200, "submit")
+    eq(k["allowed_actions"], [], "the drafting KAM may not approve its own contract")
+    eq(allowed("mm_S"), ["approve", "reject"], "the market's MM approves or rejects")
     eq(allowed("deputy"), [], "a standard contract is the MM's alone")
-    eq(allowed("csr_a"), [], "nothing to do for a draft")
+    eq(allowed("csr_a"), [], "nothing to do for a submitted contract")
     # what is not listed is refused
     t.expect_error(t.post(f"/contracts/{n}/sign", {"signing_mode": "onsite"}, user="kam_GZ"),
                    409, "invalid_state")
@@ -28,7 +32,11 @@ def test_contract_allowed_actions_follow_role_scope_and_state(t):
     k = t.ok(t.post(f"/contracts/{n}/sign", {"signing_mode": "onsite"}, user="kam_GZ"))
     eq(allowed("ssg_leader"), ["archive"], "SSG archives")
     eq(allowed("auditor"), [], "the auditor only reads")
-    lst = t.ok(t.get(f"/contracts?customer={cust}&state=draft,signed", user="csr_a"))["items"]
+    t.ok(t.post(f"/contracts/{n}/archive", {}, user="csr_a"))
+    eq(allowed("csr_a"), ["bind"], "the CSR binds the original")
+    eq(allowed("mm_S"), ["complete", "terminate"], "the MM completes or terminates")
+    eq(allowed("deputy"), [], "not the SLT member's")
+    lst = t.ok(t.get(f"/contracts?customer={cust}&state=draft,archived", user="csr_a"))["items"]
     eq([x["number"] for x in lst], [n], "several states at once")
     check(all("allowed_actions" in x for x in lst), "list items carry allowed_actions")
     t.expect_error(t.get("/contracts?state=signed,nope", user="csr_a"), 400, "bad_request")

@@ -2,8 +2,9 @@
 kpis-and-reports.md §3.1 `contract_1wd`): draft → approve (the MM; a major or deviating
 contract also the supervising SLT member, after the MM) → sign → archive; orders may name a
 signed contract of their customer; the rule opens at 24:00 of the next working day after
-signed_at when no order naming the contract reached submitted. Every action allowed and denied
-by role, scope, state, If-Match and body.
+signed_at when no order naming the contract was shipped (issue 13: measured to shipment).
+Every action allowed and denied by role, scope, state, If-Match and body. Submit, reject,
+bind, complete, terminate, deviations and the binding deadline: test_field_contracts.py.
 
 The week of 23 November 2026 (Monday) has no holiday in the demo calendar. Market S (华南) is
 supervised by `deputy`; its MM is `mm_S`."""
@@ -33,10 +34,16 @@ def act(t, n, action, user, body=None, status=200, **kw):
     return lib.act(t, "contracts", n, action, user, body, status, **kw)
 
 
+def submitted(t, user="kam_GZ", **over):
+    k = draft(t, user, **over)["number"]
+    act(t, k, "submit", user)
+    return k
+
+
 def approved(t, major=False):
     """A contract of the test's customer approved by the MM (major: ¥600,000, and by the
     supervising SLT member after the MM); returns its number."""
-    k = draft(t, **({"value_fen": 60000000} if major else {}))["number"]
+    k = submitted(t, **({"value_fen": 60000000} if major else {}))
     act(t, k, "approve", "mm_S")
     if major:
         eq(act(t, k, "approve", "deputy")["state"], "approved", "major approved")
@@ -44,7 +51,7 @@ def approved(t, major=False):
 
 
 def signed(t, c=None, kind="sales", user="kam_GZ"):
-    k = draft(t, user, customer=c or cust(t), kind=kind)["number"]
+    k = submitted(t, user, customer=c or cust(t), kind=kind)
     act(t, k, "approve", "mm_S")
     return act(t, k, "sign", "kam_GZ", {"signing_mode": "onsite"})["number"]
 
@@ -95,7 +102,7 @@ def test_draft_by_role(t):
 
 def test_approve_standard_and_major(t):
     set_clock(t, MON, "09:30")
-    k = draft(t)["number"]
+    k = submitted(t)
     for user in ("csr_a", "kam_GZ", "ssg_leader", "finance", "gm", "auditor"):
         t.expect_error(t.post(f"/contracts/{k}/approve", {}, user=user), 403, "forbidden",
                        rule="role")
@@ -104,28 +111,29 @@ def test_approve_standard_and_major(t):
                    rule="role")  # neither major nor deviating: the MM alone
     t.expect_error(t.post(f"/contracts/{k}/approve", {}, user="mm_S",
                           headers={"If-Match": "9"}), 409, "version_conflict")
-    c = act(t, k, "approve", "mm_S", headers={"If-Match": "1"})
+    c = act(t, k, "approve", "mm_S", headers={"If-Match": "2"})
     eq((c["state"], [(a["level"], a["approver"]) for a in c["approvals"]]),
        ("approved", [("mm", "mm_S")]), "approved by the MM")
     d = t.expect_error(t.post(f"/contracts/{k}/approve", {}, user="mm_S"), 409, "invalid_state")
     eq(d["state"], "approved", "details.state")
     # major: the MM, then the supervising SLT member
-    m = draft(t, value_fen=60000000)["number"]
+    m = submitted(t, value_fen=60000000)
     d = t.expect_error(t.post(f"/contracts/{m}/approve", {}, user="deputy"), 409,
                        "invalid_state", rule="mm_first")
-    eq(d["state"], "draft", "details.state")
+    eq(d["state"], "submitted", "details.state")
     c = act(t, m, "approve", "mm_S")
-    eq((c["state"], len(c["approvals"])), ("draft", 1), "still waiting for the SLT member")
+    eq((c["state"], len(c["approvals"])), ("submitted", 1), "still waiting for the SLT member")
     t.expect_error(t.post(f"/contracts/{m}/approve", {}, user="mm_S"), 409, "duplicate")
     t.expect_error(t.post(f"/contracts/{m}/approve", {}, user="director"), 403, "forbidden",
                    rule="role")  # not the supervisor of S
     got = [x for x in t.list_all("/notifications", user="deputy") if x["document"] == m]
-    eq(len(got), 1, "the supervisor is asked")
+    eq(len(got), 2, "the supervisor is copied at submit and asked after the MM")
     c = act(t, m, "approve", "deputy")
     eq((c["state"], [(a["level"], a["approver"]) for a in c["approvals"]]),
        ("approved", [("mm", "mm_S"), ("slt", "deputy")]), "both approvals recorded")
     aud = t.ok(t.get(f"/audit?object_type=contract&object_key={m}", user="auditor"))
-    eq([a["action"] for a in aud["items"]], ["create", "approve", "approve"], "audited")
+    eq([a["action"] for a in aud["items"]], ["create", "submit", "approve", "approve"],
+       "audited")
 
 
 def test_sign_and_archive(t):
@@ -149,6 +157,8 @@ def test_sign_and_archive(t):
     eq((c["state"], c["signing_mode"], c["signed_at"], c["signed_by"]),
        ("signed", "onsite", at(MON, "10:00"), "kam_GZ"), "signed on site")
     c = act(t, m, "sign", "csr_a", {"signing_mode": "fax_courier"})
+    t.expect_error(t.post(f"/contracts/{m}/archive", {}, user="csr_a"), 422,
+                   "validation_failed", rule="original_required")
     eq((c["state"], c["signing_mode"]), ("signed", "fax_courier"), "signed by fax")
     t.expect_error(t.post(f"/contracts/{k}/sign", {"signing_mode": "onsite"}, user="kam_GZ"),
                    409, "invalid_state")
@@ -157,11 +167,13 @@ def test_sign_and_archive(t):
                        rule="role")
     c = act(t, k, "archive", "csr_a")
     eq((c["state"], c["archived_at"]), ("archived", at(MON, "10:00")), "archived")
-    eq([e["action"] for e in c["timeline"]], ["draft", "approve", "sign", "archive"], "timeline")
-    eq(act(t, m, "archive", "ssg_leader")["state"], "archived", "SSG leader archives")
+    eq([e["action"] for e in c["timeline"]], ["draft", "submit", "approve", "sign", "archive"],
+       "timeline")
+    eq(act(t, m, "archive", "ssg_leader", {"original_received": True})["state"], "archived",
+       "SSG leader archives once the courier's original is in")
     d = t.expect_error(t.post(f"/contracts/{k}/archive", {}, user="csr_a"), 409, "invalid_state")
     eq(d["state"], "archived", "details.state")
-    t.expect_error(t.post(f"/contracts/{k}/terminate", {}, user="mm_S"), 404, "not_found")
+    t.expect_error(t.post(f"/contracts/{k}/rescind", {}, user="mm_S"), 404, "not_found")
     got = t.list_all(f"/contracts?customer={cust(t)}&state=archived", user="csr_a")
     eq(sorted(x["number"] for x in got), sorted([k, m]), "list filter")
     eq(t.list_all(f"/contracts?customer={cust(t)}", user="kam_BJ"), [], "out of scope")
@@ -195,15 +207,23 @@ def test_contract_1wd_opens_at_24_00_of_the_next_working_day(t):
     late = signed(t)
     in_time = signed(t)
     only_draft = signed(t)
+    only_submitted = signed(t)
     framework = signed(t, kind="framework")
     line = [{"sku": "M-IF1-900", "qty": 12}]
-    set_clock(t, TUE, "15:00")
+    set_clock(t, TUE, "09:00")
     o = t.ok(t.post("/orders", {"customer": cust(t), "lines": line, "contract": in_time},
                     user="kam_GZ"), 201)["number"]
     order_act(t, o, "verify", "kam_GZ")
     order_act(t, o, "approve-market", "mm_S")
+    o = lib.advance(t, o, "release")
+    lib.dispatch(t, o["shipments"][0])
     t.ok(t.post("/orders", {"customer": cust(t), "lines": line, "contract": only_draft},
                 user="kam_GZ"), 201)
+    lib.submitted(t, cust(t))  # an order naming no contract
+    s = t.ok(t.post("/orders", {"customer": cust(t), "lines": line, "contract": only_submitted},
+                    user="kam_GZ"), 201)["number"]
+    order_act(t, s, "verify", "kam_GZ")
+    order_act(t, s, "approve-market", "mm_S")
     it = boundary(t, late, "contract_1wd", WED, "00:00", TUE, "23:59")
     eq((it["department"], it["customer"]), ("sales", cust(t)), "sales")
     check("kam_GZ" in it["responsible"] and len(it["responsible"]) == 2,
@@ -211,6 +231,8 @@ def test_contract_1wd_opens_at_24_00_of_the_next_working_day(t):
     no_issue(t, in_time, "contract_1wd")
     eq(len(t.list_all(f"/osb-issues?document={only_draft}&rule=contract_1wd",
                       user="ssg_leader")), 1, "an order in draft is no order yet")
+    eq(len(t.list_all(f"/osb-issues?document={only_submitted}&rule=contract_1wd",
+                      user="ssg_leader")), 1, "a submitted order is not shipped yet")
     no_issue(t, framework, "contract_1wd")
     run_jobs(t)
     eq(len(t.list_all(f"/osb-issues?document={late}&rule=contract_1wd", user="ssg_leader")), 1,

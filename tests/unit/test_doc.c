@@ -143,11 +143,17 @@ static void test_contract_table(void **state)
         const char *action, *from, *to;
         enum perm_action perm;
     } rows[] = {
-        {"approve", "draft", NULL, P_CONTRACT_APPROVE}, /* approved, or draft until the SLT */
+        {"submit", "draft", "submitted", P_CONTRACT_DRAFT},
+        {"approve", "submitted", NULL, P_CONTRACT_APPROVE}, /* approved, or submitted until
+                                                                the SLT member */
+        {"reject", "submitted", "draft", P_CONTRACT_APPROVE},
         {"sign", "approved", "signed", P_CONTRACT_SIGN},
         {"archive", "signed", "archived", P_CONTRACT_ARCHIVE},
+        {"bind", "archived", "", P_CONTRACT_ARCHIVE}, /* "": the state stays */
+        {"complete", "archived", "completed", P_CONTRACT_CLOSE},
+        {"terminate", "archived", "terminated", P_CONTRACT_CLOSE},
     };
-    expect(&bad, contract_doc.nactions == 3, "three actions");
+    expect(&bad, contract_doc.nactions == 8, "eight actions");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         int a = doc_action_parse(&contract_doc, rows[i].action);
         expect(&bad, a >= 0, "%s exists", rows[i].action);
@@ -157,7 +163,8 @@ static void test_contract_table(void **state)
         expect(&bad, d->perm == rows[i].perm, "%s: permission row", rows[i].action);
         expect(&bad, d->from == DOC_BIT(doc_state_parse(&contract_doc, rows[i].from)),
                "%s: only from %s", rows[i].action, rows[i].from);
-        expect(&bad, rows[i].to ? d->to == doc_state_parse(&contract_doc, rows[i].to)
+        expect(&bad, rows[i].to ? (*rows[i].to ? d->to == doc_state_parse(&contract_doc, rows[i].to)
+                                               : d->to == DOC_TO_SAME)
                                 : d->to == DOC_TO_DECIDED,
                "%s: to %s", rows[i].action, rows[i].to ? rows[i].to : "decided");
     }

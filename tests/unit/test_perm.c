@@ -112,6 +112,26 @@ static const struct {
     {P_POP_RECEIVE, "-------O-----R-O", "POP request: confirm receipt"},
     {P_POP_VERIFY, "-------OO----R--", "POP request: verify placement"},
     {P_SAMPLE_FOLLOW_UP, "-----------Y-R--", "sample follow-up"},
+    /* field sales */
+    {P_CONTRACT_CLOSE, "-----Y-------R--", "contract: complete, terminate (flows §7: mm)"},
+    {P_QUOTATION_WORK, "-------OO----R--",
+     "quotation/bid: register, prepare, submit, issue, record result"},
+    {P_QUOTATION_DECIDE, "-SS--Y-------R--", "quotation/bid: decide, approve (major: also SLT)"},
+    {P_QUOTATION_SUPPORT, "-----------Y-R--", "quotation/bid: technical support task"},
+    {P_VISIT_WORK, "-----OOOO----R--", "visit plan, visit report, work log"},
+    {P_VISIT_CONFIRM, "-----MMM-----R--",
+     "visit plan: confirm; report: comment (the owner's manager)"},
+    {P_VISIT_VERIFY, "---YY--------R--", "visit verification call"},
+    {P_AFTERSALES_RECEIVE, "---YY--O-----R-O", "after-sales: receive"},
+    {P_AFTERSALES_CONFIRM, "-----Y-------R--", "after-sales: confirm, reject"},
+    {P_AFTERSALES_ASSIGN, "---YY--------R--", "after-sales: assign, close"},
+    {P_AFTERSALES_WORK, "-----------Y-R--", "after-sales: start, resolve, escalate"},
+    {P_AFTERSALES_RESOLVE_ESC, "-SS--Y-------R--", "after-sales: resolve escalated"},
+    {P_FORECAST_DRAFT, "------YOO----R--", "forecast: draft, submit"},
+    {P_FORECAST_ASSESS, "---YY--------R--", "forecast: assess, aggregate"},
+    {P_FORECAST_APPROVE, "YYY--Y-------R--",
+     "forecast: approve (MM for a market, SLT for the company)"},
+    {P_PLAN, "YYY--YYO-----R--", "plan: create own level; approve the level below"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

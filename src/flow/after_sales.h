@@ -1,0 +1,21 @@
+/*
+ * after_sales.h — after-sales tickets (售后服务申请, SH; flows.md §10, entities.md §11, api.md
+ * §5.7): received (CSR, SSG leader or the customer's KAM) → confirmed by the MM within a working
+ * day (`after_sales_confirm`) → assigned by the CSR to a customer-service handler → in_progress
+ * once the handler contacted the customer, within a working day (`after_sales_contact`) →
+ * resolved, or escalated (handler or MM; to the supervising SLT member) and resolved by the MM
+ * or that member → closed by the CSR with an optional rating 1–5; the MM may reject a ticket
+ * that is received or confirmed.
+ */
+#ifndef OSB_FLOW_AFTER_SALES_H
+#define OSB_FLOW_AFTER_SALES_H
+
+#include "flow/fdoc.h"
+
+int after_sales_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+int after_sales_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+int after_sales_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
+int after_sales_act(struct ctx *c, const char *number, const char *action, json_t *body,
+                    json_t **out, struct osb_err *e);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * field.c — the field-sales tables (rules/field.h).
+ */
+#include "rules/field.h"
+
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- quotations (BJ / TB) -------------------------------------------------------------- */
+
+static const char *const q_states[] = {"registered", "preparing", "declined", "review", "approved",
+                                       "issued",     "won",       "lost",     "expired",  NULL};
+static const char *const q_decide[] = {"participate", NULL};
+static const char *const q_prepare[] = {"lines", "valid_until", "payment_term_days", NULL};
+static const char *const q_request[] = {"kind", "note", NULL};
+static const char *const q_support[] = {"kind", "result", NULL};
+static const char *const q_issue[] = {"valid_until", NULL};
+
+static const struct doc_action q_actions[] = {
+    [QA_DECIDE] = {"decide", P_QUOTATION_DECIDE, DOC_BIT(QS_REGISTERED), DOC_TO_DECIDED, q_decide,
+                   0},
+    [QA_PREPARE] = {"prepare", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), DOC_TO_SAME, q_prepare, 0},
+    [QA_REQUEST_SUPPORT] = {"request-support", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING),
+                            DOC_TO_SAME, q_request, 0},
+    [QA_SUPPORT] = {"support", P_QUOTATION_SUPPORT, DOC_BIT(QS_PREPARING), DOC_TO_SAME, q_support,
+                    0},
+    [QA_SUBMIT] = {"submit", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), QS_REVIEW, NULL, 0},
+    [QA_APPROVE] = {"approve", P_QUOTATION_DECIDE, DOC_BIT(QS_REVIEW), DOC_TO_DECIDED, NULL, 0},
+    [QA_RETURN] = {"return", P_QUOTATION_DECIDE, DOC_BIT(QS_REVIEW), QS_PREPARING, NULL, 0},
+    [QA_ISSUE] = {"issue", P_QUOTATION_WORK, DOC_BIT(QS_APPROVED), QS_ISSUED, q_issue, 0},
+    [QA_WON] = {"won", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_WON, NULL, 0},
+    [QA_LOST] = {"lost", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_LOST, NULL, 0},
+    [QA_EXPIRE] = {"expire", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_EXPIRED, NULL, 0},
+};
+const struct doc_type quotation_doc = {"quotations", "quotation", q_states, q_actions,
+                                       COUNT(q_actions)};
+
+/* ---- after-sales (SH) ------------------------------------------------------------------- */
+
+static const char *const h_states[] = {"received",  "confirmed", "assigned", "in_progress",
+                                       "escalated", "resolved",  "closed",   "rejected",
+                                       NULL};
+static const char *const h_assign[] = {"handler", NULL};
+static const char *const h_resolve[] = {"result", NULL};
+static const char *const h_close[] = {"rating", NULL};
+
+static const struct doc_action h_actions[] = {
+    [HA_CONFIRM] = {"confirm", P_AFTERSALES_CONFIRM, DOC_BIT(HS_RECEIVED), HS_CONFIRMED, NULL, 0},
+    [HA_REJECT] = {"reject", P_AFTERSALES_CONFIRM, DOC_BIT(HS_RECEIVED) | DOC_BIT(HS_CONFIRMED),
+                   HS_REJECTED, NULL, 0},
+    [HA_ASSIGN] = {"assign", P_AFTERSALES_ASSIGN, DOC_BIT(HS_CONFIRMED), HS_ASSIGNED, h_assign, 0},
+    [HA_START] = {"start", P_AFTERSALES_WORK, DOC_BIT(HS_ASSIGNED), HS_IN_PROGRESS, NULL, 0},
+    [HA_ESCALATE] = {"escalate", P_AFTERSALES_WORK, DOC_BIT(HS_IN_PROGRESS), HS_ESCALATED, NULL,
+                     DOC_ALSO(P_AFTERSALES_CONFIRM)},
+    [HA_RESOLVE] = {"resolve", P_AFTERSALES_WORK, DOC_BIT(HS_IN_PROGRESS) | DOC_BIT(HS_ESCALATED),
+                    HS_RESOLVED, h_resolve, DOC_ALSO(P_AFTERSALES_RESOLVE_ESC)},
+    [HA_CLOSE] = {"close", P_AFTERSALES_ASSIGN, DOC_BIT(HS_RESOLVED), HS_CLOSED, h_close, 0},
+};
+const struct doc_type after_sales_doc = {"after-sales", "after_sales", h_states, h_actions,
+                                         COUNT(h_actions)};
+
+/* ---- visit plans and visit reports (BF) ------------------------------------------------ */
+
+static const char *const vp_states[] = {"draft", "submitted", "confirmed", NULL};
+static const struct doc_action vp_actions[] = {
+    [VA_SUBMIT] = {"submit", P_VISIT_WORK, DOC_BIT(VS_DRAFT), VS_SUBMITTED, NULL, 0},
+    [VA_CONFIRM] = {"confirm", P_VISIT_CONFIRM, DOC_BIT(VS_SUBMITTED), VS_CONFIRMED, NULL, 0},
+};
+const struct doc_type visit_plan_doc = {"visit-plans", "visit_plan", vp_states, vp_actions,
+                                        COUNT(vp_actions)};
+
+static const char *const v_states[] = {"filed", "commented", "verified", NULL};
+static const char *const v_verify[] = {"confirmed", NULL};
+static const struct doc_action v_actions[] = {
+    [BA_COMMENT] = {"comment", P_VISIT_CONFIRM, DOC_BIT(BS_FILED), BS_COMMENTED, NULL, 0},
+    [BA_VERIFY] = {"verify", P_VISIT_VERIFY, DOC_BIT(BS_FILED) | DOC_BIT(BS_COMMENTED),
+                   BS_VERIFIED, v_verify, 0},
+};
+const struct doc_type visit_doc = {"visits", "visit", v_states, v_actions, COUNT(v_actions)};
+
+/* ---- forecasts (YC) and plans (JH) ----------------------------------------------------- */
+
+static const char *const f_states[] = {"draft",      "submitted", "assessed",
+                                       "aggregated", "approved",  NULL};
+static const char *const f_assess[] = {"lines", NULL};
+static const struct doc_action f_actions[] = {
+    [FA_SUBMIT] = {"submit", P_FORECAST_DRAFT, DOC_BIT(FS_DRAFT), FS_SUBMITTED, NULL, 0},
+    [FA_ASSESS] = {"assess", P_FORECAST_ASSESS, DOC_BIT(FS_SUBMITTED), FS_ASSESSED, f_assess, 0},
+    [FA_AGGREGATE] = {"aggregate", P_FORECAST_ASSESS, DOC_BIT(FS_ASSESSED), FS_AGGREGATED, NULL,
+                      0},
+    [FA_APPROVE] = {"approve", P_FORECAST_APPROVE, DOC_BIT(FS_AGGREGATED), FS_APPROVED, NULL, 0},
+};
+const struct doc_type forecast_doc = {"forecasts", "forecast", f_states, f_actions,
+                                      COUNT(f_actions)};
+
+static const char *const p_states[] = {"draft", "submitted", "approved", NULL};
+static const struct doc_action p_actions[] = {
+    [PA_SUBMIT] = {"submit", P_PLAN, DOC_BIT(PS_DRAFT), PS_SUBMITTED, NULL, 0},
+    [PA_APPROVE] = {"approve", P_PLAN, DOC_BIT(PS_SUBMITTED), PS_APPROVED, NULL, 0},
+    [PA_RETURN] = {"return", P_PLAN, DOC_BIT(PS_SUBMITTED), PS_DRAFT, NULL, 0},
+};
+const struct doc_type plan_doc = {"plans", "plan", p_states, p_actions, COUNT(p_actions)};
+
+/* ---- pure rules --------------------------------------------------------------------------- */
+
+bool quotation_is_major(int64_t total_fen)
+{
+    return total_fen >= QUOTATION_MAJOR_FEN;
+}
+
+bool visit_price_inverted(int64_t observed_fen, int64_t list_fen)
+{
+    return list_fen > 0 && observed_fen < list_fen;
+}
+
+int64_t forecast_accuracy_bp(int64_t forecast, int64_t actual)
+{
+    __int128 diff = (__int128)actual - forecast;
+    if (diff < 0)
+        diff = -diff;
+    __int128 miss = diff * 10000 / (forecast > 1 ? forecast : 1);
+    return miss >= 10000 ? 0 : (int64_t)(10000 - miss);
+}
+
+bool forecast_deviates(int64_t forecast, int64_t avg_actual, int limit_bp)
+{
+    if (avg_actual <= 0)
+        return forecast > 0;
+    __int128 diff = (__int128)forecast - avg_actual;
+    if (diff < 0)
+        diff = -diff;
+    return diff * 10000 > (__int128)avg_actual * limit_bp;
+}
+
+const char *plan_approver_role(const char *level)
+{
+    static const struct {
+        const char *level, *role;
+    } up[] = {{"company", "gm"}, {"market", "slt"}, {"region", "mm"}, {"kam", "um"},
+              {"customer", "um"}};
+    for (size_t i = 0; i < COUNT(up); i++)
+        if (level && strcmp(level, up[i].level) == 0)
+            return up[i].role;
+    return NULL;
+}
