@@ -18,6 +18,7 @@
 #include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "flow/overdue.h"
+#include "flow/report.h"
 #include "flow/statement.h"
 #include "store/audit_log.h"
 #include "store/job.h"
@@ -151,6 +152,7 @@ static const struct {
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
+    {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -512,6 +512,17 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, on_behalf_of TEXT,"
     "  from_state TEXT, to_state TEXT, comment TEXT) STRICT;"
     "CREATE INDEX bc_doc_events_document ON bc_doc_events(document, id);",
+    /* reports: the export log (entities.md "Export log", numbering-and-rules §7): one row per
+       CSV/XLSX file a user took, numbered (…DC…) as its watermark says; customer_list = 1
+       for customer lists, whose exports per user and day are limited. Net-sales reports read
+       invoices and credit notes by date. */
+    "CREATE TABLE report_exports(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  username TEXT NOT NULL, at INTEGER NOT NULL, report TEXT NOT NULL, filters TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL, format TEXT NOT NULL, customer_list INTEGER NOT NULL DEFAULT 0,"
+    "  watermark TEXT NOT NULL) STRICT;"
+    "CREATE INDEX report_exports_user ON report_exports(username, at);"
+    "CREATE INDEX invoices_date ON invoices(invoice_date);"
+    "CREATE INDEX credit_notes_date ON credit_notes(date);",
 };
 
 int schema_latest(void)
