@@ -110,9 +110,9 @@ static const struct {
     const char *name;
     unsigned filter;
 } param_names[] = {
-    {"from", RF_RANGE},         {"to", RF_RANGE},       {"market", RF_MARKET},
-    {"region", RF_REGION},      {"customer", RF_CUSTOMER}, {"as_of", RF_AS_OF},
-    {"dimension", RF_DIMENSION}, {"sku", RF_SKU},        {"batch", RF_BATCH},
+    {"from", RF_RANGE},          {"to", RF_RANGE},          {"market", RF_MARKET},
+    {"region", RF_REGION},       {"customer", RF_CUSTOMER}, {"as_of", RF_AS_OF},
+    {"dimension", RF_DIMENSION}, {"sku", RF_SKU},           {"batch", RF_BATCH},
     {"period", RF_PERIOD},
 };
 
@@ -159,8 +159,8 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
     int y, m, dd;
     date_to_ymd(anchor, &y, &m, &dd);
     /* the default range: the week (Monday–Sunday) or the month holding from, to or today */
-    date_t start = d->default_days == 7 ? anchor - (date_weekday(anchor) - 1)
-                                        : date_from_ymd(y, m, 1);
+    date_t start =
+        d->default_days == 7 ? anchor - (date_weekday(anchor) - 1) : date_from_ymd(y, m, 1);
     date_t end = d->default_days == 7 ? start + 6 : date_from_ymd(y, m, date_days_in_month(y, m));
     if (!has_from)
         from = has_to && to < start ? to : start;
@@ -255,12 +255,11 @@ static int shape(struct ctx *c, const struct report_def *d, json_t *raw, json_t 
     for (size_t k = 0; k < d->ncols; k++) {
         const struct report_column *col = &d->cols[k];
         if (col->kind == RK_BP && col->num)
-            json_object_set_new(totals, col->key,
-                                json_integer(report_bp(ival(totals, col->num),
-                                                       ival(totals, col->den))));
+            json_object_set_new(
+                totals, col->key,
+                json_integer(report_bp(ival(totals, col->num), ival(totals, col->den))));
         else if (col->kind == RK_SHARE)
-            json_object_set_new(totals, col->key,
-                                json_integer(ival(totals, col->num) ? 10000 : 0));
+            json_object_set_new(totals, col->key, json_integer(ival(totals, col->num) ? 10000 : 0));
     }
     json_t *rows = json_array();
     json_array_foreach(raw, i, r)
@@ -290,9 +289,9 @@ static json_t *columns_json(const struct report_def *d)
 {
     json_t *cols = json_array();
     for (size_t k = 0; k < d->ncols; k++)
-        json_array_append_new(cols, json_pack("{ss ss ss}", "key", d->cols[k].key, "title_zh",
-                                              d->cols[k].title_zh, "title_en",
-                                              d->cols[k].title_en));
+        json_array_append_new(cols,
+                              json_pack("{ss ss ss}", "key", d->cols[k].key, "title_zh",
+                                        d->cols[k].title_zh, "title_en", d->cols[k].title_en));
     return cols;
 }
 
@@ -366,8 +365,8 @@ static int export_file(struct ctx *c, struct run *x, json_t *rows, json_t *total
         after = json_pack("{ss sO sI ss ss}", "report", d->name, "filters", x->params, "rows",
                           (json_int_t)json_array_size(rows), "format", x->format, "watermark",
                           sb_str(&mark));
-        rc = store_report_export_log(c->db, e, number, c->user.username, c->now, d->name,
-                                     x->params, (int64_t)json_array_size(rows), x->format,
+        rc = store_report_export_log(c->db, e, number, c->user.username, c->now, d->name, x->params,
+                                     (int64_t)json_array_size(rows), x->format,
                                      (d->flags & REPORT_CUSTOMER_LIST) ? 1 : 0, sb_str(&mark));
         if (rc == 0)
             rc = flow_audit(c, e, "export", "report", number, NULL, after);
@@ -403,9 +402,9 @@ static int run_in_tx(struct ctx *c, struct run *x, struct report_out *out, struc
     if (rc < 0)
         return -1;
     if (strcmp(x->format, "json") == 0) {
-        out->json = json_pack("{ss ss ss sO so so so}", "report", d->name, "title_zh",
-                              d->title_zh, "title_en", d->title_en, "params", x->params,
-                              "columns", columns_json(d), "rows", rows, "totals", totals);
+        out->json = json_pack("{ss ss ss sO so so so}", "report", d->name, "title_zh", d->title_zh,
+                              "title_en", d->title_en, "params", x->params, "columns",
+                              columns_json(d), "rows", rows, "totals", totals);
         return 0;
     }
     rc = export_file(c, x, rows, totals, out, e);
@@ -449,8 +448,12 @@ int report_run(struct ctx *c, const char *name, json_t *query, struct report_out
 int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e)
 {
     /* the whole company: the job reads as the general manager does */
-    struct scope_user all = {.role = ROLE_GM, .username = "", .market = "", .region = "",
-                             .manager = "", .proxy_for = ""};
+    struct scope_user all = {.role = ROLE_GM,
+                             .username = "",
+                             .market = "",
+                             .region = "",
+                             .manager = "",
+                             .proxy_for = ""};
     struct report_params p = {.u = &all, .tz_min = c->cfg->tz_min};
     if (str_fmt(p.from, sizeof p.from, "%s", period) < 0)
         return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
@@ -461,9 +464,10 @@ int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e
     static const char *const areas[] = {"orders", "shipments", "backorders", "osb_issues"};
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r) for (size_t k = 0; k < 4; k++) if (
-        strcmp(json_string_value(json_object_get(r, "area")), areas[k]) == 0) n[k] +=
-        ival(r, "count");
+    json_array_foreach(rows, i,
+                       r) for (size_t k = 0; k < 4;
+                               k++) if (strcmp(json_string_value(json_object_get(r, "area")),
+                                               areas[k]) == 0) n[k] += ival(r, "count");
     json_decref(rows);
     json_t *who = json_array();
     if (store_osb_slt(c->db, e, true, who) < 0) {
@@ -475,8 +479,7 @@ int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e
     json_array_foreach(who, i, u)
     {
         char key[96];
-        if (str_fmt(key, sizeof key, "osb_daily_status:%s:%s", period, json_string_value(u)) <
-            0) {
+        if (str_fmt(key, sizeof key, "osb_daily_status:%s:%s", period, json_string_value(u)) < 0) {
             rc = err_set(e, ERR_INTERNAL, "internal error: notification key");
             break;
         }

@@ -210,10 +210,7 @@ int report_table_xlsx(const struct report_table *t, char **out, size_t *len, str
 
     for (size_t i = 0; i < t->ncols; i++) {
         const struct table_col *c = &t->cols[i];
-        int w = c->width ? c->width
-                : c->kind == TK_MONEY ? 16
-                : c->kind == TK_TEXT  ? 14
-                                      : 10;
+        int w = c->width ? c->width : c->kind == TK_MONEY ? 16 : c->kind == TK_TEXT ? 14 : 10;
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, w, NULL);
         worksheet_write_string(ws, 0, (lxw_col_t)i, c->title, head);
     }

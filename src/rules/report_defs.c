@@ -7,10 +7,22 @@
  */
 #include "rules/report.h"
 
-#define COL(k, zh, en, kind) {k, zh, en, kind, NULL, NULL, 0}
-#define COLW(k, zh, en, kind, w) {k, zh, en, kind, NULL, NULL, w}
-#define BP(k, zh, en, n, d) {k, zh, en, RK_BP, n, d, 0}
-#define SHARE(k, zh, en, n) {k, zh, en, RK_SHARE, n, NULL, 0}
+#define COL(k, zh, en, kind)                                                                       \
+    {                                                                                              \
+        k, zh, en, kind, NULL, NULL, 0                                                             \
+    }
+#define COLW(k, zh, en, kind, w)                                                                   \
+    {                                                                                              \
+        k, zh, en, kind, NULL, NULL, w                                                             \
+    }
+#define BP(k, zh, en, n, d)                                                                        \
+    {                                                                                              \
+        k, zh, en, RK_BP, n, d, 0                                                                  \
+    }
+#define SHARE(k, zh, en, n)                                                                        \
+    {                                                                                              \
+        k, zh, en, RK_SHARE, n, NULL, 0                                                            \
+    }
 
 /* ---- 4.1 sales-department reports ------------------------------------------------------ */
 
@@ -28,13 +40,23 @@ static const struct report_column sales_cols[] = {
     COL("orders", "订单数", "Orders", RK_INT),
 };
 
-const struct report_def report_weekly_sales = {
-    "weekly_sales", "销售情况周统计表", "Weekly sales", REPORT_COLS(sales_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU, REPORT_MONEY, 7};
+const struct report_def report_weekly_sales = {"weekly_sales",
+                                               "销售情况周统计表",
+                                               "Weekly sales",
+                                               REPORT_COLS(sales_cols),
+                                               RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER |
+                                                   RF_SKU,
+                                               REPORT_MONEY,
+                                               7};
 
-const struct report_def report_monthly_sales = {
-    "monthly_sales", "销售情况月统计表", "Monthly sales", REPORT_COLS(sales_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU, REPORT_MONEY, 0};
+const struct report_def report_monthly_sales = {"monthly_sales",
+                                                "销售情况月统计表",
+                                                "Monthly sales",
+                                                REPORT_COLS(sales_cols),
+                                                RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER |
+                                                    RF_SKU,
+                                                REPORT_MONEY,
+                                                0};
 
 /* #9: what each distributor bought (net of returns) by SKU. */
 static const struct report_column purchases_cols[] = {
@@ -50,10 +72,14 @@ static const struct report_column purchases_cols[] = {
     COL("last_order_date", "最近订货日期", "Last order date", RK_DATE),
 };
 
-const struct report_def report_distributor_purchases = {
-    "distributor_purchases", "经销商进货情况统计表", "Distributor purchases",
-    REPORT_COLS(purchases_cols), RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU,
-    REPORT_MONEY, 0};
+const struct report_def report_distributor_purchases = {"distributor_purchases",
+                                                        "经销商进货情况统计表",
+                                                        "Distributor purchases",
+                                                        REPORT_COLS(purchases_cols),
+                                                        RF_RANGE | RF_MARKET | RF_REGION |
+                                                            RF_CUSTOMER | RF_SKU,
+                                                        REPORT_MONEY,
+                                                        0};
 
 /* #10: one row per region with sales in the range or money open; AR = invoices open now,
    overdue = of them those due before as_of (default today). */
@@ -68,9 +94,13 @@ static const struct report_column regional_cols[] = {
     BP("overdue_ratio_bp", "逾期比例", "Overdue ratio", "overdue_fen", "ar_fen"),
 };
 
-const struct report_def report_regional_sales = {
-    "regional_sales", "区域销售情况统计表", "Regional sales", REPORT_COLS(regional_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_AS_OF, REPORT_MONEY, 0};
+const struct report_def report_regional_sales = {"regional_sales",
+                                                 "区域销售情况统计表",
+                                                 "Regional sales",
+                                                 REPORT_COLS(regional_cols),
+                                                 RF_RANGE | RF_MARKET | RF_REGION | RF_AS_OF,
+                                                 REPORT_MONEY,
+                                                 0};
 
 /* ---- 4.4 sales and customer analysis --------------------------------------------------- */
 
@@ -84,9 +114,14 @@ static const struct report_column sales_by_cols[] = {
     COL("orders", "订单数", "Orders", RK_INT),
 };
 
-const struct report_def report_sales_by = {
-    "sales_by", "销售分析", "Sales by dimension", REPORT_COLS(sales_by_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER | RF_DIMENSION, REPORT_MONEY, 0};
+const struct report_def report_sales_by = {"sales_by",
+                                           "销售分析",
+                                           "Sales by dimension",
+                                           REPORT_COLS(sales_by_cols),
+                                           RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER |
+                                               RF_DIMENSION,
+                                           REPORT_MONEY,
+                                           0};
 
 /* Salespeople (the KAM of the order) by net sales; collections are receipts allocated in
    the range to their customers' invoices. */
@@ -100,9 +135,13 @@ static const struct report_column ranking_cols[] = {
     COL("customers", "客户数", "Customers", RK_INT),
 };
 
-const struct report_def report_sales_ranking = {
-    "sales_ranking", "销售员排名", "Sales ranking", REPORT_COLS(ranking_cols),
-    RF_RANGE | RF_MARKET | RF_REGION, REPORT_MONEY, 0};
+const struct report_def report_sales_ranking = {"sales_ranking",
+                                                "销售员排名",
+                                                "Sales ranking",
+                                                REPORT_COLS(ranking_cols),
+                                                RF_RANGE | RF_MARKET | RF_REGION,
+                                                REPORT_MONEY,
+                                                0};
 
 /* seed 002: the input to commission (pay rules are out of scope). */
 static const struct report_column commission_cols[] = {
@@ -113,9 +152,13 @@ static const struct report_column commission_cols[] = {
     COL("overdue_fen", "名下客户逾期", "Overdue of own customers", RK_MONEY),
 };
 
-const struct report_def report_commission_base = {
-    "commission_base", "提成基数表", "Commission base", REPORT_COLS(commission_cols),
-    RF_RANGE | RF_MARKET | RF_REGION, REPORT_MONEY, 0};
+const struct report_def report_commission_base = {"commission_base",
+                                                  "提成基数表",
+                                                  "Commission base",
+                                                  REPORT_COLS(commission_cols),
+                                                  RF_RANGE | RF_MARKET | RF_REGION,
+                                                  REPORT_MONEY,
+                                                  0};
 
 /* seed 002: net sales, AR and overdue by tier × grade, with the customers and limits. */
 static const struct report_column composition_cols[] = {
@@ -129,9 +172,13 @@ static const struct report_column composition_cols[] = {
     COL("credit_limit_fen", "信用额度", "Credit limits", RK_MONEY),
 };
 
-const struct report_def report_customer_composition = {
-    "customer_composition", "客户构成分析", "Customer composition",
-    REPORT_COLS(composition_cols), RF_RANGE | RF_MARKET | RF_REGION, REPORT_MONEY, 0};
+const struct report_def report_customer_composition = {"customer_composition",
+                                                       "客户构成分析",
+                                                       "Customer composition",
+                                                       REPORT_COLS(composition_cols),
+                                                       RF_RANGE | RF_MARKET | RF_REGION,
+                                                       REPORT_MONEY,
+                                                       0};
 
 static const struct report_column quota_cols[] = {
     COL("period", "期间", "Period", RK_LABEL),
@@ -144,9 +191,13 @@ static const struct report_column quota_cols[] = {
     BP("used_bp", "使用率", "Utilisation", "used", "qty"),
 };
 
-const struct report_def report_quota_utilisation = {
-    "quota_utilisation", "配额使用情况", "Quota utilisation", REPORT_COLS(quota_cols),
-    RF_PERIOD | RF_CUSTOMER | RF_SKU | RF_REGION, REPORT_QUOTA, 0};
+const struct report_def report_quota_utilisation = {"quota_utilisation",
+                                                    "配额使用情况",
+                                                    "Quota utilisation",
+                                                    REPORT_COLS(quota_cols),
+                                                    RF_PERIOD | RF_CUSTOMER | RF_SKU | RF_REGION,
+                                                    REPORT_QUOTA,
+                                                    0};
 
 /* ---- 4.3 receivables and collection ---------------------------------------------------- */
 
@@ -163,9 +214,13 @@ static const struct report_column overdue_cols[] = {
     COL("open_fen", "未收金额", "Open", RK_MONEY),
 };
 
-const struct report_def report_overdue_list = {
-    "overdue_list", "逾期账款清单", "Overdue list", REPORT_COLS(overdue_cols),
-    RF_AS_OF | RF_MARKET | RF_REGION | RF_CUSTOMER, REPORT_MONEY, 0};
+const struct report_def report_overdue_list = {"overdue_list",
+                                               "逾期账款清单",
+                                               "Overdue list",
+                                               REPORT_COLS(overdue_cols),
+                                               RF_AS_OF | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                               REPORT_MONEY,
+                                               0};
 
 /* kpis §2.2 collection_rate per market and region: due = open at the range's start of the
    invoices due by its end + invoices issued in it and due by its end − credit notes applied
@@ -180,9 +235,13 @@ static const struct report_column collection_cols[] = {
     COL("expense_fen", "费用款", "Expense credits", RK_MONEY),
 };
 
-const struct report_def report_collection_rate = {
-    "collection_rate", "回款率统计", "Collection rate", REPORT_COLS(collection_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER, REPORT_MONEY, 0};
+const struct report_def report_collection_rate = {"collection_rate",
+                                                  "回款率统计",
+                                                  "Collection rate",
+                                                  REPORT_COLS(collection_cols),
+                                                  RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                  REPORT_MONEY,
+                                                  0};
 
 /* §4.2 应收款记录: a customer's ledger in the range with due dates. */
 static const struct report_column receivables_cols[] = {
@@ -196,9 +255,13 @@ static const struct report_column receivables_cols[] = {
     COL("overdue_days", "逾期天数", "Days overdue", RK_NUM),
 };
 
-const struct report_def report_receivables_record = {
-    "receivables_record", "应收款记录", "Receivables record", REPORT_COLS(receivables_cols),
-    RF_RANGE | RF_CUSTOMER, REPORT_MONEY | REPORT_NEEDS_CUSTOMER, 0};
+const struct report_def report_receivables_record = {"receivables_record",
+                                                     "应收款记录",
+                                                     "Receivables record",
+                                                     REPORT_COLS(receivables_cols),
+                                                     RF_RANGE | RF_CUSTOMER,
+                                                     REPORT_MONEY | REPORT_NEEDS_CUSTOMER,
+                                                     0};
 
 /* ---- 4.2 SSG / IES --------------------------------------------------------------------- */
 
@@ -209,9 +272,13 @@ static const struct report_column daily_cols[] = {
     COL("oldest_since", "最早时间", "Oldest since", RK_TIME),
 };
 
-const struct report_def report_osb_daily_status = {
-    "osb_daily_status", "OSB日报", "OSB daily status", REPORT_COLS(daily_cols),
-    RF_MARKET | RF_REGION, 0, 0};
+const struct report_def report_osb_daily_status = {"osb_daily_status",
+                                                   "OSB日报",
+                                                   "OSB daily status",
+                                                   REPORT_COLS(daily_cols),
+                                                   RF_MARKET | RF_REGION,
+                                                   0,
+                                                   0};
 
 static const struct report_column logistics_cols[] = {
     COL("customer", "客户", "Customer", RK_LABEL),
@@ -229,9 +296,13 @@ static const struct report_column logistics_cols[] = {
     COL("last_confirmed_on", "最近确认", "Last confirmed", RK_DATE),
 };
 
-const struct report_def report_logistics_info = {
-    "logistics_info", "客户储运信息维护表", "Customer logistics info",
-    REPORT_COLS(logistics_cols), RF_MARKET | RF_REGION | RF_CUSTOMER, REPORT_CUSTOMER_LIST, 0};
+const struct report_def report_logistics_info = {"logistics_info",
+                                                 "客户储运信息维护表",
+                                                 "Customer logistics info",
+                                                 REPORT_COLS(logistics_cols),
+                                                 RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                 REPORT_CUSTOMER_LIST,
+                                                 0};
 
 /* Replenishment record (补货记录): per order line, what was asked, cut, shipped, owed. */
 static const struct report_column replenish_cols[] = {
@@ -246,26 +317,31 @@ static const struct report_column replenish_cols[] = {
     COLW("shipments", "发运单", "Shipments", RK_TEXT, 22),
 };
 
-const struct report_def report_replenishment_record = {
-    "replenishment_record", "补货记录", "Replenishment record", REPORT_COLS(replenish_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER, 0, 0};
+const struct report_def report_replenishment_record = {"replenishment_record",
+                                                       "补货记录",
+                                                       "Replenishment record",
+                                                       REPORT_COLS(replenish_cols),
+                                                       RF_RANGE | RF_MARKET | RF_REGION |
+                                                           RF_CUSTOMER,
+                                                       0,
+                                                       0};
 
 /* ---- 4.5 operations, control and audit ------------------------------------------------- */
 
 static const struct report_column stock_cols[] = {
-    COL("warehouse", "仓库", "Warehouse", RK_LABEL),
-    COL("sku", "产品编码", "SKU", RK_TEXT),
-    COL("batch", "批号", "Batch", RK_TEXT),
-    COL("expires", "有效期", "Expires", RK_DATE),
-    COL("quality", "质量状态", "Quality", RK_TEXT),
-    COL("on_hand", "在库", "On hand", RK_INT),
-    COL("reserved", "已预留", "Reserved", RK_INT),
-    COL("available", "可用", "Available", RK_INT),
+    COL("warehouse", "仓库", "Warehouse", RK_LABEL), COL("sku", "产品编码", "SKU", RK_TEXT),
+    COL("batch", "批号", "Batch", RK_TEXT),          COL("expires", "有效期", "Expires", RK_DATE),
+    COL("quality", "质量状态", "Quality", RK_TEXT),  COL("on_hand", "在库", "On hand", RK_INT),
+    COL("reserved", "已预留", "Reserved", RK_INT),   COL("available", "可用", "Available", RK_INT),
 };
 
-const struct report_def report_stock_by_batch = {
-    "stock_by_batch", "批次库存", "Stock by batch", REPORT_COLS(stock_cols), RF_SKU | RF_BATCH,
-    0, 0};
+const struct report_def report_stock_by_batch = {"stock_by_batch",
+                                                 "批次库存",
+                                                 "Stock by batch",
+                                                 REPORT_COLS(stock_cols),
+                                                 RF_SKU | RF_BATCH,
+                                                 0,
+                                                 0};
 
 static const struct report_column trace_cols[] = {
     COL("batch", "批号", "Batch", RK_LABEL),
@@ -280,9 +356,14 @@ static const struct report_column trace_cols[] = {
     COL("shipped_at", "发运时间", "Shipped at", RK_TIME),
 };
 
-const struct report_def report_batch_trace = {
-    "batch_trace", "批次追踪", "Batch trace", REPORT_COLS(trace_cols),
-    RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU | RF_BATCH, 0, 0};
+const struct report_def report_batch_trace = {"batch_trace",
+                                              "批次追踪",
+                                              "Batch trace",
+                                              REPORT_COLS(trace_cols),
+                                              RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU |
+                                                  RF_BATCH,
+                                              0,
+                                              0};
 
 static const struct report_column backorder_cols[] = {
     COL("number", "欠货单号", "Backorder", RK_LABEL),
@@ -295,9 +376,13 @@ static const struct report_column backorder_cols[] = {
     COL("state", "状态", "State", RK_TEXT),
 };
 
-const struct report_def report_backorders = {
-    "backorders", "欠货清单", "Backorders", REPORT_COLS(backorder_cols),
-    RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU, 0, 0};
+const struct report_def report_backorders = {"backorders",
+                                             "欠货清单",
+                                             "Backorders",
+                                             REPORT_COLS(backorder_cols),
+                                             RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU,
+                                             0,
+                                             0};
 
 /* Per order line of the orders received in the range: ordered after cuts against shipped,
    backordered and cancelled; difference ≠ 0 is a missed or an excess shipment. */
@@ -314,9 +399,14 @@ static const struct report_column check_cols[] = {
     COL("difference", "差异", "Difference", RK_INT),
 };
 
-const struct report_def report_order_shipment_check = {
-    "order_shipment_check", "订单发货核对表", "Order / shipment check", REPORT_COLS(check_cols),
-    RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER, 0, 0};
+const struct report_def report_order_shipment_check = {"order_shipment_check",
+                                                       "订单发货核对表",
+                                                       "Order / shipment check",
+                                                       REPORT_COLS(check_cols),
+                                                       RF_RANGE | RF_MARKET | RF_REGION |
+                                                           RF_CUSTOMER,
+                                                       0,
+                                                       0};
 
 static const struct report_column archive_cols[] = {
     COL("customer", "客户", "Customer", RK_LABEL),
@@ -329,9 +419,13 @@ static const struct report_column archive_cols[] = {
     COL("last_confirmed_on", "最近确认", "Last confirmed", RK_DATE),
 };
 
-const struct report_def report_incomplete_archives = {
-    "incomplete_archives", "客户档案缺项表", "Incomplete archives", REPORT_COLS(archive_cols),
-    RF_MARKET | RF_REGION | RF_CUSTOMER, REPORT_CUSTOMER_LIST, 0};
+const struct report_def report_incomplete_archives = {"incomplete_archives",
+                                                      "客户档案缺项表",
+                                                      "Incomplete archives",
+                                                      REPORT_COLS(archive_cols),
+                                                      RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                      REPORT_CUSTOMER_LIST,
+                                                      0};
 
 /* seed 003 early-warning signs per market: AR against the last 90 days' sales (as of the
    range's end), overdue share, DSO, incomplete archives. */
@@ -347,8 +441,8 @@ static const struct report_column risk_cols[] = {
 };
 
 const struct report_def report_risk_indicators = {
-    "risk_indicators", "风险指标", "Risk indicators", REPORT_COLS(risk_cols),
-    RF_AS_OF | RF_MARKET, REPORT_MONEY, 0};
+    "risk_indicators", "风险指标", "Risk indicators", REPORT_COLS(risk_cols), RF_AS_OF | RF_MARKET,
+    REPORT_MONEY,      0};
 
 static const struct report_column audit_cols[] = {
     COL("category", "类别", "Category", RK_LABEL),
@@ -359,4 +453,4 @@ static const struct report_column audit_cols[] = {
 
 const struct report_def report_internal_audit = {
     "internal_audit", "内部审计", "Internal audit", REPORT_COLS(audit_cols), RF_RANGE,
-    REPORT_AUDIT, 0};
+    REPORT_AUDIT,     0};

@@ -15,8 +15,7 @@
 
 #define OPEN_FEN "(i.amount_fen - i.settled_fen - i.credited_fen - i.written_off_fen)"
 
-void store_report_where(struct sb *sql, json_t *a, const struct report_params *p,
-                        const char *cust)
+void store_report_where(struct sb *sql, json_t *a, const struct report_params *p, const char *cust)
 {
     store_scope_sql(p->u, sql, a, cust);
     struct sb col = SB_INIT;
@@ -286,14 +285,14 @@ json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct 
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    sb_add(&sql, "SELECT l.date AS date, l.document AS document, l.kind AS kind,"
-                 " l.debit_fen AS debit_fen, l.credit_fen AS credit_fen,"
-                 " l.balance_fen AS balance_fen, i.due_date AS due_date,"
-                 " CASE WHEN i.state IN ('open', 'partial') THEN " OPEN_FEN
-                 " ELSE 0 END AS open_fen"
-                 " FROM ledger l JOIN customers c ON c.code = l.customer"
-                 " LEFT JOIN invoices i ON i.number = l.document AND l.kind = 'invoice'"
-                 " WHERE l.date >= ? AND l.date <= ?");
+    sb_add(&sql,
+           "SELECT l.date AS date, l.document AS document, l.kind AS kind,"
+           " l.debit_fen AS debit_fen, l.credit_fen AS credit_fen,"
+           " l.balance_fen AS balance_fen, i.due_date AS due_date,"
+           " CASE WHEN i.state IN ('open', 'partial') THEN " OPEN_FEN " ELSE 0 END AS open_fen"
+           " FROM ledger l JOIN customers c ON c.code = l.customer"
+           " LEFT JOIN invoices i ON i.number = l.document AND l.kind = 'invoice'"
+           " WHERE l.date >= ? AND l.date <= ?");
     add_s(a, p->from);
     add_s(a, p->to);
     store_report_where(&sql, a, p, "c");
@@ -306,7 +305,8 @@ json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct 
         const char *due = json_string_value(json_object_get(r, "due_date"));
         int64_t d = days_between(due, p->as_of);
         bool open = json_integer_value(json_object_get(r, "open_fen")) > 0;
-        json_object_set_new(r, "overdue_days", due && open && d > 0 ? json_integer(d) : json_null());
+        json_object_set_new(r, "overdue_days",
+                            due && open && d > 0 ? json_integer(d) : json_null());
     }
     return rows;
 }

@@ -26,37 +26,29 @@ struct report_params {
     const char *market, *region, *customer, *sku, *batch, *dimension, *period; /* or NULL */
 };
 
-typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e,
-                                   const struct report_params *p);
+typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e, const struct report_params *p);
 
 /* report.c */
 json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct report_params *p);
-json_t *store_report_salespeople(struct db *db, struct osb_err *e,
-                                 const struct report_params *p);
-json_t *store_report_composition(struct db *db, struct osb_err *e,
-                                 const struct report_params *p);
+json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_composition(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_collection(struct db *db, struct osb_err *e, const struct report_params *p);
-json_t *store_report_receivables(struct db *db, struct osb_err *e,
-                                 const struct report_params *p);
+json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_params *p);
 
 /* report_ops.c */
 json_t *store_report_stock(struct db *db, struct osb_err *e, const struct report_params *p);
-json_t *store_report_batch_trace(struct db *db, struct osb_err *e,
-                                 const struct report_params *p);
+json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct report_params *p);
-json_t *store_report_order_check(struct db *db, struct osb_err *e,
-                                 const struct report_params *p);
-json_t *store_report_replenishment(struct db *db, struct osb_err *e,
-                                   const struct report_params *p);
+json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_archives(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p);
-json_t *store_report_daily_status(struct db *db, struct osb_err *e,
-                                  const struct report_params *p);
+json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_quota(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_audit(struct db *db, struct osb_err *e, const struct report_params *p);
 

@@ -118,8 +118,7 @@ json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct 
     return rows;
 }
 
-json_t *store_report_replenishment(struct db *db, struct osb_err *e,
-                                   const struct report_params *p)
+json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
@@ -151,9 +150,8 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e,
         const char *o = json_string_value(json_object_get(r, "order"));
         json_t *sh = json_object_get(by_order, o);
         if (!sh) {
-            json_t *list = db_rows(db, e,
-                                   "SELECT number FROM shipments WHERE order_no = ? ORDER BY number",
-                                   "s", o);
+            json_t *list = db_rows(
+                db, e, "SELECT number FROM shipments WHERE order_no = ? ORDER BY number", "s", o);
             if (!list) {
                 json_decref(by_order);
                 json_decref(rows);
@@ -178,8 +176,8 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e,
 /* The archive items a customer must have (entities.md §2.1: basic, invoicing and logistics
    info); an empty one is missing. */
 static const char *const archive_fields[] = {
-    "address",     "phone",     "legal_rep",    "tax_id",    "invoice_title",
-    "bank_name",   "bank_account", "consignee", "consignee_phone", "consignment_station",
+    "address",   "phone",        "legal_rep", "tax_id",          "invoice_title",
+    "bank_name", "bank_account", "consignee", "consignee_phone", "consignment_station",
 };
 #define NARCHIVE (sizeof archive_fields / sizeof archive_fields[0])
 
@@ -239,8 +237,7 @@ json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct re
     return run(db, e, &sql, a);
 }
 
-json_t *store_report_daily_status(struct db *db, struct osb_err *e,
-                                  const struct report_params *p)
+json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     /* open work only: orders before the warehouse has them, shipments not yet delivered,
        open backorders, problem-log entries not resolved */
@@ -297,10 +294,14 @@ static const char *audit_category(const char *action, const char *object, bool p
     static const struct {
         const char *action, *object, *category;
     } map[] = {
-        {"st-vote", NULL, "st_orders"},      {"request-st", NULL, "st_orders"},
-        {NULL, "quota_approval", "over_quota"}, {"login_failed", NULL, "failed_logins"},
-        {"export", NULL, "exports"},         {NULL, "write_off", "write_offs"},
-        {"reverse", NULL, "allocation_reversals"}, {"reallocate", NULL, "allocation_reversals"},
+        {"st-vote", NULL, "st_orders"},
+        {"request-st", NULL, "st_orders"},
+        {NULL, "quota_approval", "over_quota"},
+        {"login_failed", NULL, "failed_logins"},
+        {"export", NULL, "exports"},
+        {NULL, "write_off", "write_offs"},
+        {"reverse", NULL, "allocation_reversals"},
+        {"reallocate", NULL, "allocation_reversals"},
         {"credit_hold", NULL, "limit_changes"},
     };
     if (proxy)
