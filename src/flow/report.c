@@ -64,6 +64,16 @@ static const struct report *find(const char *name)
     return NULL;
 }
 
+static const struct {
+    const char *name;
+    unsigned filter;
+} param_names[] = {
+    {"from", RF_RANGE},          {"to", RF_RANGE},          {"market", RF_MARKET},
+    {"region", RF_REGION},       {"customer", RF_CUSTOMER}, {"as_of", RF_AS_OF},
+    {"dimension", RF_DIMENSION}, {"sku", RF_SKU},           {"batch", RF_BATCH},
+    {"period", RF_PERIOD},
+};
+
 int report_list(struct ctx *c, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -72,9 +82,15 @@ int report_list(struct ctx *c, json_t **out, struct osb_err *e)
     json_t *items = json_array();
     for (size_t i = 0; i < NREPORTS; i++) {
         const struct report_def *d = reports[i].def;
-        json_array_append_new(items, json_pack("{ss ss ss s[sss]}", "name", d->name, "title_zh",
+        json_t *filters = json_array();
+        for (size_t k = 0; k < sizeof param_names / sizeof param_names[0]; k++)
+            if (d->filters & param_names[k].filter)
+                json_array_append_new(filters, json_string(param_names[k].name));
+        /* filters (beyond the pinned four): the query parameters the report takes, so that a
+           client (the web page) offers only those */
+        json_array_append_new(items, json_pack("{ss ss ss s[sss] so}", "name", d->name, "title_zh",
                                                d->title_zh, "title_en", d->title_en, "formats",
-                                               "json", "csv", "xlsx"));
+                                               "json", "csv", "xlsx", "filters", filters));
     }
     *out = json_pack("{so}", "items", items);
     return 0;
@@ -104,16 +120,6 @@ struct run {
     struct scope_user u;
     const char *format;
     json_t *params; /* the effective parameters, for the answer and the export log */
-};
-
-static const struct {
-    const char *name;
-    unsigned filter;
-} param_names[] = {
-    {"from", RF_RANGE},          {"to", RF_RANGE},          {"market", RF_MARKET},
-    {"region", RF_REGION},       {"customer", RF_CUSTOMER}, {"as_of", RF_AS_OF},
-    {"dimension", RF_DIMENSION}, {"sku", RF_SKU},           {"batch", RF_BATCH},
-    {"period", RF_PERIOD},
 };
 
 static const char *qstr(json_t *query, const char *k)
@@ -285,13 +291,20 @@ static int shape(struct ctx *c, const struct report_def *d, json_t *raw, json_t 
     return 0;
 }
 
+/* A column's kind for clients (beyond the pinned key and titles): how to show its values. */
+static const char *const kind_names[] = {
+    [RK_TEXT] = "text", [RK_DATE] = "date",     [RK_INT] = "int",    [RK_MONEY] = "money",
+    [RK_BP] = "bp",     [RK_SHARE] = "bp",      [RK_LABEL] = "text", [RK_NUM] = "int",
+    [RK_TIME] = "time", [RK_BALANCE] = "money",
+};
+
 static json_t *columns_json(const struct report_def *d)
 {
     json_t *cols = json_array();
     for (size_t k = 0; k < d->ncols; k++)
-        json_array_append_new(cols,
-                              json_pack("{ss ss ss}", "key", d->cols[k].key, "title_zh",
-                                        d->cols[k].title_zh, "title_en", d->cols[k].title_en));
+        json_array_append_new(cols, json_pack("{ss ss ss ss}", "key", d->cols[k].key, "title_zh",
+                                              d->cols[k].title_zh, "title_en", d->cols[k].title_en,
+                                              "kind", kind_names[d->cols[k].kind]));
     return cols;
 }
 
