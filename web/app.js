@@ -49,6 +49,7 @@ import { ordersPage, orderDetailPage, orderNewPage, orderAmendPage } from './pag
 import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
+import { reportsPage, reportPage } from './pages/reports.js';
 
 
 
@@ -73,6 +74,8 @@ export const NAV_GROUPS = [
 
 export const PAGES = [
   { id: 'home', path: '/', title: { zh: '工作台', en: 'Home' }, nav: 'home', icon: '⌂', render: homePage },
+  { id: 'reports', path: '/reports', title: { zh: '报表', en: 'Reports' }, nav: 'home', icon: '▤', render: reportsPage },
+  { id: 'report', path: '/reports/:name', title: { zh: '报表', en: 'Report' }, navPath: '/reports', render: reportPage },
 
   { id: 'customers', path: '/customers', title: { zh: '客户', en: 'Customers' }, nav: 'sales', icon: '◎', render: customersPage },
   { id: 'customer-new', path: '/customers/new', title: { zh: '新建客户', en: 'New customer' }, navPath: '/customers', cap: 'customer.create', render: customerNewPage },
