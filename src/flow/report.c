@@ -329,24 +329,71 @@ static enum table_kind table_kind(enum report_kind k)
 
 /* numbering-and-rules §7.2: customer lists only for SLT, the SSG leader and admin; more than
    export_rows_needing_approval (500) customers in one file or more than exports_per_day (3)
-   such files a day need an SLT approval first. */
-static int customer_list_limits(struct ctx *c, size_t nrows, struct osb_err *e)
+   such files a day need an SLT approval first (POST /export-approvals), which this export then
+   uses up. */
+static int customer_list_limits(struct ctx *c, const char *report, size_t nrows, const char *number,
+                                struct osb_err *e)
 {
     if (flow_need(c, P_EXPORT_CUSTOMERS, e) < 0)
         return -1;
     int64_t max_rows = settings_int(c->db, "export_rows_needing_approval", 500, SETTINGS_INT_MAX);
     int64_t per_day = settings_int(c->db, "exports_per_day", 3, SETTINGS_INT_MAX), done = 0;
-    if ((int64_t)nrows > max_rows)
-        return err_invalid(e, "rows", "export_needs_approval",
-                           "an export of %zu customers (more than %lld) needs an SLT approval",
-                           nrows, (long long)max_rows);
     ts_t day = date_start_ts(flow_today(c), c->cfg->tz_min);
     if (store_report_exports_since(c->db, e, c->user.username, day, &done) < 0)
         return -1;
-    if (done >= per_day)
-        return err_invalid(e, "format", "export_needs_approval",
-                           "more than %lld customer-list exports a day need an SLT approval",
-                           (long long)per_day);
+    bool too_many = (int64_t)nrows > max_rows, too_often = done >= per_day;
+    if (!too_many && !too_often)
+        return 0;
+    int took = store_report_approval_take(c->db, e, c->user.username, report, number);
+    if (took != 0)
+        return took < 0 ? -1 : 0;
+    if (too_many)
+        return err_invalid(e, "rows", "export_needs_approval",
+                           "an export of %zu customers (more than %lld) needs an SLT approval",
+                           nrows, (long long)max_rows);
+    return err_invalid(e, "format", "export_needs_approval",
+                       "more than %lld customer-list exports a day need an SLT approval",
+                       (long long)per_day);
+}
+
+int report_export_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (!role_is_slt(c->user.role))
+        return err_forbidden(e, "role", "only an SLT member approves an export");
+    json_t *u = json_object_get(body, "username"), *r = json_object_get(body, "report"),
+           *n = json_object_get(body, "note");
+    if (!json_is_string(u) || !json_is_string(r) || (n && !json_is_null(n) && !json_is_string(n)))
+        return err_bad(e,
+                       !json_is_string(u)   ? "username"
+                       : !json_is_string(r) ? "report"
+                                            : "note",
+                       "username and report are strings, note an optional string");
+    const struct report *rep = find(json_string_value(r));
+    if (!rep || !(rep->def->flags & REPORT_CUSTOMER_LIST))
+        return err_invalid(e, "report", "unknown_reference",
+                           "%s is not a customer list that needs an approval",
+                           json_string_value(r));
+    int ok = store_report_user_exists(c->db, e, json_string_value(u));
+    if (ok <= 0)
+        return ok < 0 ? -1
+                      : err_invalid(e, "username", "unknown_reference", "no active user %s",
+                                    json_string_value(u));
+    int64_t id;
+    if (store_report_approval_insert(c->db, e, json_string_value(u), json_string_value(r),
+                                     json_string_value(n), c->user.username, c->now, &id) < 0)
+        return -1;
+    json_t *a = json_pack("{sI ss ss so ss so so}", "id", (json_int_t)id, "username",
+                          json_string_value(u), "report", json_string_value(r), "note",
+                          flow_json_str(json_string_value(n)), "approved_by", c->user.username,
+                          "created_at", flow_json_ts(c, c->now), "used_by", json_null());
+    char key[24];
+    if (str_fmt(key, sizeof key, "%lld", (long long)id) < 0 ||
+        flow_audit(c, e, "approve", "export_approval", key, NULL, a) < 0) {
+        json_decref(a);
+        return -1;
+    }
+    *out = a;
     return 0;
 }
 
@@ -354,10 +401,11 @@ static int export_file(struct ctx *c, struct run *x, json_t *rows, json_t *total
                        struct report_out *out, struct osb_err *e)
 {
     const struct report_def *d = x->rep->def;
-    if ((d->flags & REPORT_CUSTOMER_LIST) && customer_list_limits(c, json_array_size(rows), e) < 0)
-        return -1;
     char number[40];
     if (flow_docno(c, e, "DC", number) < 0)
+        return -1;
+    if ((d->flags & REPORT_CUSTOMER_LIST) &&
+        customer_list_limits(c, d->name, json_array_size(rows), number, e) < 0)
         return -1;
     char when[40];
     ts_format_rfc3339(c->now, c->cfg->tz_min, when);

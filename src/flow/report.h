@@ -30,6 +30,10 @@ struct report_out {
 int report_run(struct ctx *c, const char *name, json_t *query, struct report_out *out,
                struct osb_err *e);
 
+/* POST /export-approvals {"username","report","note"?} (an SLT member): leave for username's
+   next export of the customer list report beyond the limits of numbering-and-rules §7.2. */
+int report_export_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+
 /* The timed job of 08:00 (flows.md §20, kpis §4.2): today's osb_daily_status into the
    in-app inbox of the SLT and the SSG leader. */
 int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e);

@@ -142,5 +142,6 @@ int h_report_osb_meeting(struct req *r, struct osb_err *e);
 /* reports.c: the report engine (api.md §5.8) */
 int h_reports_list(struct req *r, struct osb_err *e);
 int h_report_get(struct req *r, struct osb_err *e);
+int h_export_approval(struct req *r, struct osb_err *e);
 
 #endif

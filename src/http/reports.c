@@ -44,3 +44,12 @@ int h_report_get(struct req *r, struct osb_err *e)
     }
     return 0;
 }
+
+int h_export_approval(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (report_export_approve(&r->ctx, req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 201, out);
+    return 0;
+}

@@ -104,6 +104,7 @@ static const struct route routes[] = {
        log and audit rows; a JSON answer only reads) */
     {"GET", "/reports", h_reports_list, 0},
     {"GET", "/reports/:", h_report_get, R_OWN_TX},
+    {"POST", "/export-approvals", h_export_approval, WI},
     {"GET", "/settings", h_settings_list, 0},
     {"PUT", "/settings/:", h_settings_put, W},
     {"GET", "/outbox", h_outbox_list, 0},

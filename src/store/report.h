@@ -61,6 +61,16 @@ int store_report_export_log(struct db *db, struct osb_err *e, const char *number
 int store_report_exports_since(struct db *db, struct osb_err *e, const char *username,
                                ts_t since_ts, int64_t *count);
 
+/* SLT approvals of customer-list exports: insert one (*id gets its id); take the oldest
+   unused one of username for report, marking it used by export (1 taken, 0 none, -1 error). */
+int store_report_approval_insert(struct db *db, struct osb_err *e, const char *username,
+                                 const char *report, const char *note, const char *by, ts_t at,
+                                 int64_t *id);
+int store_report_approval_take(struct db *db, struct osb_err *e, const char *username,
+                               const char *report, const char *export_number);
+/* Does the active user exist? 1 yes, 0 no, -1 error. */
+int store_report_user_exists(struct db *db, struct osb_err *e, const char *username);
+
 /* Shared by report.c and report_ops.c: " AND <scope of u> AND c.market = ? …" over the
    customers row aliased cust, with the market, region and customer filters of p. */
 struct sb;

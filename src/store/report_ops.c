@@ -319,9 +319,10 @@ json_t *store_report_audit(struct db *db, struct osb_err *e, const struct report
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    sb_add(&sql, "SELECT action, object_type, on_behalf_of IS NOT NULL AS proxy,"
+    sb_add(&sql, "SELECT action, object_type,"
+                 " CASE WHEN on_behalf_of IS NULL THEN 0 ELSE 1 END AS proxy,"
                  " count(*) AS count FROM audit WHERE at >= ? AND at < ?"
-                 " GROUP BY action, object_type, on_behalf_of IS NOT NULL"
+                 " GROUP BY action, object_type, CASE WHEN on_behalf_of IS NULL THEN 0 ELSE 1 END"
                  " ORDER BY action, object_type");
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
@@ -361,4 +362,36 @@ int store_report_exports_since(struct db *db, struct osb_err *e, const char *use
                   "si", username, since_ts) < 0
                ? -1
                : 0;
+}
+
+int store_report_approval_insert(struct db *db, struct osb_err *e, const char *username,
+                                 const char *report, const char *note, const char *by, ts_t at,
+                                 int64_t *id)
+{
+    if (db_exec(db, e,
+                "INSERT INTO export_approvals(username, report, note, approved_by, created_at)"
+                " VALUES(?,?,?,?,?)",
+                "ssssi", username, report, note, by, at) < 0)
+        return -1;
+    *id = db_last_id(db);
+    return 0;
+}
+
+int store_report_approval_take(struct db *db, struct osb_err *e, const char *username,
+                               const char *report, const char *export_number)
+{
+    int n = db_exec(db, e,
+                    "UPDATE export_approvals SET used_by = ? WHERE id = (SELECT min(id) FROM"
+                    " export_approvals WHERE username = ? AND report = ? AND used_by IS NULL)",
+                    "sss", export_number, username, report);
+    return n < 0 ? -1 : n > 0;
+}
+
+int store_report_user_exists(struct db *db, struct osb_err *e, const char *username)
+{
+    int64_t n = 0;
+    return db_int(db, e, &n, "SELECT count(*) FROM users WHERE username = ? AND active = 1", "s",
+                  username) < 0
+               ? -1
+               : n > 0;
 }

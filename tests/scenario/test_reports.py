@@ -357,6 +357,26 @@ def test_customer_list_export_limits(t):
         eq(t.get(q, user="ssg_leader").status, 200, "an export")
     t.expect_error(t.get(q, user="ssg_leader"), 422, "validation_failed",
                    rule="export_needs_approval")
+    # an SLT member's approval lets exactly one more through
+    t.expect_error(t.post("/export-approvals", {"username": "ssg_leader",
+                                                "report": "logistics_info"}, user="kam_GZ"),
+                   403, "forbidden")
+    t.expect_error(t.post("/export-approvals", {"username": "ssg_leader",
+                                                "report": "monthly_sales"}, user="gm"),
+                   422, "validation_failed", field="report")
+    t.expect_error(t.post("/export-approvals", {"username": "nobody_here",
+                                                "report": "logistics_info"}, user="gm"),
+                   422, "validation_failed", field="username")
+    a = t.ok(t.post("/export-approvals", {"username": "ssg_leader", "report": "logistics_info",
+                                          "note": "季度核对"}, user="gm"), 201, "approval")
+    eq((a["username"], a["report"], a["approved_by"], a["used_by"]),
+       ("ssg_leader", "logistics_info", "gm", None), "approval")
+    res = t.get(q, user="ssg_leader")
+    eq(res.status, 200, "the approved export")
+    used = t.sql("SELECT used_by FROM export_approvals WHERE id = ?", (a["id"],))[0][0]
+    check(used and used in res.raw.decode("utf-8"), "used by the export its watermark names")
+    t.expect_error(t.get(q, user="ssg_leader"), 422, "validation_failed",
+                   rule="export_needs_approval")
     # another user's count is their own; a sales report is not a customer list
     eq(t.get(q, user="gm").status, 200, "gm exports")
     eq(t.get(f"/reports/monthly_sales?format=csv", user="ssg_leader").status, 200,
