@@ -247,34 +247,41 @@ json_t *store_report_collection(struct db *db, struct osb_err *e, const struct r
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    /* inv: the invoices due by the range's end; the part of one dated before the range that
-       was still open at its start, all of one dated in it. al: live allocations. */
+    /* inv: the invoices due by the range's end that count — those dated in it, and of those
+       dated before it the ones still open or settled (partly) in or after it, found from the
+       open invoices and from the allocations by date rather than by reading the whole
+       history; the part of one dated before the range that was open at its start, all of one
+       dated in it. */
     sb_add(&sql,
-           "WITH inv AS (SELECT i.number, i.customer, i.amount_fen, i.invoice_date FROM invoices i"
-           " WHERE i.due_date <= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'),"
-           " al AS (SELECT a.invoice, a.amount_fen, a.settle_date, a.source_kind,"
-           " pm.kind AS pkind FROM allocations a LEFT JOIN payments pm"
-           " ON a.source_kind = 'payment' AND pm.number = a.source WHERE a.reversed_by IS NULL),"
+           "WITH ids AS (SELECT i.number AS number FROM invoices i WHERE i.invoice_date >= ?"
+           " AND i.invoice_date <= ? AND i.due_date <= ? AND i.state <> 'cancelled'"
+           " UNION SELECT i.number FROM invoices i WHERE i.state IN ('open', 'partial')"
+           " AND i.invoice_date < ? AND i.due_date <= ?"
+           " UNION SELECT a.invoice FROM allocations a JOIN invoices i ON i.number = a.invoice"
+           " WHERE a.settle_date >= ? AND a.reversed_by IS NULL AND i.invoice_date < ?"
+           " AND i.due_date <= ? AND i.state <> 'cancelled'),"
+           " inv AS (SELECT i.number AS number, i.customer AS customer,"
+           " i.amount_fen AS amount_fen, i.invoice_date AS invoice_date"
+           " FROM ids JOIN invoices i ON i.number = ids.number),"
            " x AS (SELECT inv.customer AS customer, CASE WHEN inv.invoice_date < ? THEN"
-           " inv.amount_fen - coalesce((SELECT sum(al.amount_fen) FROM al"
-           " WHERE al.invoice = inv.number AND al.settle_date < ?), 0)"
+           " inv.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM allocations a"
+           " WHERE a.invoice = inv.number AND a.reversed_by IS NULL AND a.settle_date < ?), 0)"
            " ELSE inv.amount_fen END AS due, 0 AS cash, 0 AS exp FROM inv"
            " UNION ALL SELECT inv.customer,"
-           " CASE WHEN al.source_kind = 'credit_note' THEN -al.amount_fen ELSE 0 END,"
-           " CASE WHEN al.pkind = 'payment' THEN al.amount_fen ELSE 0 END,"
-           " CASE WHEN al.pkind = 'expense' THEN al.amount_fen ELSE 0 END"
-           " FROM al JOIN inv ON inv.number = al.invoice"
-           " WHERE al.settle_date >= ? AND al.settle_date <= ?)"
+           " CASE WHEN a.source_kind = 'credit_note' THEN -a.amount_fen ELSE 0 END,"
+           " CASE WHEN pm.kind = 'payment' THEN a.amount_fen ELSE 0 END,"
+           " CASE WHEN pm.kind = 'expense' THEN a.amount_fen ELSE 0 END"
+           " FROM allocations a JOIN inv ON inv.number = a.invoice LEFT JOIN payments pm"
+           " ON a.source_kind = 'payment' AND pm.number = a.source"
+           " WHERE a.reversed_by IS NULL AND a.settle_date >= ? AND a.settle_date <= ?)"
            " SELECT c.market AS market, c.region AS region, sum(x.due) AS due_fen,"
            " sum(x.cash) + sum(x.exp) AS collected_fen, sum(x.cash) AS cash_fen,"
            " sum(x.exp) AS expense_fen FROM x JOIN customers c ON c.code = x.customer"
            " WHERE 1 = 1");
-    add_s(a, p->to);
-    add_s(a, p->to);
-    add_s(a, p->from);
-    add_s(a, p->from);
-    add_s(a, p->from);
-    add_s(a, p->to);
+    const char *order[] = {p->from, p->to, p->to,   p->from, p->to,   p->from,
+                           p->from, p->to, p->from, p->from, p->from, p->to};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        add_s(a, order[k]);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.market, c.region HAVING sum(x.due) <> 0 OR sum(x.cash) <> 0"
                  " OR sum(x.exp) <> 0 ORDER BY c.market, c.region");

@@ -530,7 +530,8 @@ static const char *const migrations[] = {
     "CREATE INDEX export_approvals_open ON export_approvals(username, report)"
     "  WHERE used_by IS NULL;"
     "CREATE INDEX invoices_date ON invoices(invoice_date);"
-    "CREATE INDEX credit_notes_date ON credit_notes(date);",
+    "CREATE INDEX credit_notes_date ON credit_notes(date);"
+    "CREATE INDEX allocations_settle ON allocations(settle_date);",
 };
 
 int schema_latest(void)
