@@ -240,18 +240,21 @@ json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct re
 json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     /* open work only: orders before the warehouse has them, shipments not yet delivered,
-       open backorders, problem-log entries not resolved */
+       open backorders, problem-log entries not resolved. The states are listed (not "NOT IN
+       the final ones") so that the state indexes read only the open rows, not the history. */
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql, "SELECT 'orders' AS area, o.state AS state, count(*) AS count,"
                  " min(o.updated_at) AS oldest_since, 1 AS k FROM orders o"
-                 " JOIN customers c ON c.code = o.customer WHERE o.state NOT IN"
-                 " ('released', 'closed', 'cancelled', 'rejected')");
+                 " JOIN customers c ON c.code = o.customer WHERE o.state IN ('draft',"
+                 " 'verified', 'submitted', 'accepted', 'needs_fix', 'pending_approval',"
+                 " 'prepay_required', 'st_pending', 'approved', 'billed')");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY o.state UNION ALL SELECT 'shipments', sh.state, count(*),"
                  " min(sh.released_at), 2 FROM shipments sh JOIN orders o ON o.number = sh.order_no"
                  " JOIN customers c ON c.code = o.customer"
-                 " WHERE sh.state NOT IN ('delivered', 'closed', 'cancelled')");
+                 " WHERE sh.state IN ('new', 'received', 'picked', 'checked', 'booked',"
+                 " 'dispatched')");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY sh.state UNION ALL SELECT 'backorders', b.state, count(*),"
                  " min(b.created_at), 3 FROM backorders b JOIN customers c ON c.code = b.customer"
