@@ -56,6 +56,7 @@ import {
   budgetsPage, expensesPage, expenseNewPage, expenseDetailPage, popPage, popDetailPage, samplesPage, sampleDetailPage,
   inventoryPage, inventoryNewPage, inventoryDetailPage,
 } from './pages/market.js';
+import { reportsPage, reportPage } from './pages/reports.js';
 
 
 
@@ -81,6 +82,8 @@ export const NAV_GROUPS = [
 
 export const PAGES = [
   { id: 'home', path: '/', title: { zh: '工作台', en: 'Home' }, nav: 'home', icon: '⌂', render: homePage },
+  { id: 'reports', path: '/reports', title: { zh: '报表', en: 'Reports' }, nav: 'home', icon: '▤', render: reportsPage },
+  { id: 'report', path: '/reports/:name', title: { zh: '报表', en: 'Report' }, navPath: '/reports', render: reportPage },
 
   { id: 'customers', path: '/customers', title: { zh: '客户', en: 'Customers' }, nav: 'sales', icon: '◎', render: customersPage },
   { id: 'customer-new', path: '/customers/new', title: { zh: '新建客户', en: 'New customer' }, navPath: '/customers', cap: 'customer.create', render: customerNewPage },

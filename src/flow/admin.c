@@ -21,6 +21,7 @@
 #include "flow/meeting.h"
 #include "flow/osb_issue.h"
 #include "flow/overdue.h"
+#include "flow/report.h"
 #include "flow/statement.h"
 #include "store/audit_log.h"
 #include "store/job.h"
@@ -161,6 +162,7 @@ static const struct {
     {"inventory_report_due", market_job_inventory_due, JOB_MONTHLY, 21, 0},
     {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
     {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5}, /* field sales */
+    {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -34,6 +34,9 @@ static const struct {
     {"collection_days_working", K_BOOL, "false"},
     {"explanation_due_working_days", K_INT, "1"},
     {"fapiao_arrival_days", K_INT, "3"}, /* flows.md §5 mail: expected_arrival */
+    /* reports: customer-list exports beyond these need an SLT approval (numbering §7.2) */
+    {"export_rows_needing_approval", K_INT, "500"},
+    {"exports_per_day", K_INT, "3"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

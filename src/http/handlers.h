@@ -187,5 +187,9 @@ FIELD_HANDLER_DECLS(quotation)
 FIELD_HANDLER_DECLS(after_sales)
 FIELD_HANDLER_DECLS(visit_plan)
 FIELD_HANDLER_DECLS(visit)
+/* reports.c: the report engine (api.md §5.8) */
+int h_reports_list(struct req *r, struct osb_err *e);
+int h_report_get(struct req *r, struct osb_err *e);
+int h_export_approval(struct req *r, struct osb_err *e);
 
 #endif

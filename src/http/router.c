@@ -148,6 +148,11 @@ static const struct route routes[] = {
     {"GET", "/kpis", h_kpis, 0},
     {"GET", "/kpis/:/items", h_kpi_items, 0},
     {"GET", "/reports/osb_meeting", h_report_osb_meeting, 0},
+    /* reports (api.md §5.8): the engine opens its own transaction (a file writes its export
+       log and audit rows; a JSON answer only reads) */
+    {"GET", "/reports", h_reports_list, 0},
+    {"GET", "/reports/:", h_report_get, R_OWN_TX},
+    {"POST", "/export-approvals", h_export_approval, WI},
     {"GET", "/settings", h_settings_list, 0},
     {"PUT", "/settings/:", h_settings_put, W},
     {"GET", "/outbox", h_outbox_list, 0},

@@ -685,6 +685,26 @@ static const char *const migrations[] = {
     "ALTER TABLE contracts ADD COLUMN archive_binder TEXT;"
     "ALTER TABLE contracts ADD COLUMN bound_at INTEGER;"
     "ALTER TABLE contracts ADD COLUMN closed_at INTEGER;",
+    /* reports: the export log (entities.md "Export log", numbering-and-rules §7): one row per
+       CSV/XLSX file a user took, numbered (…DC…) as its watermark says; customer_list = 1
+       for customer lists, whose exports per user and day are limited unless an SLT member
+       approved one (export_approvals). Net-sales reports read invoices and credit notes by
+       date. */
+    "CREATE TABLE report_exports(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  username TEXT NOT NULL, at INTEGER NOT NULL, report TEXT NOT NULL, filters TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL, format TEXT NOT NULL, customer_list INTEGER NOT NULL DEFAULT 0,"
+    "  watermark TEXT NOT NULL) STRICT;"
+    "CREATE INDEX report_exports_user ON report_exports(username, at);"
+    /* An SLT member's leave for one customer-list export beyond the limits: for username's
+       next export of report, used once (used_by = the export's number). */
+    "CREATE TABLE export_approvals(id INTEGER PRIMARY KEY, username TEXT NOT NULL,"
+    "  report TEXT NOT NULL, note TEXT, approved_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  used_by TEXT) STRICT;"
+    "CREATE INDEX export_approvals_open ON export_approvals(username, report)"
+    "  WHERE used_by IS NULL;"
+    "CREATE INDEX invoices_date ON invoices(invoice_date);"
+    "CREATE INDEX credit_notes_date ON credit_notes(date);"
+    "CREATE INDEX allocations_settle ON allocations(settle_date);",
 };
 
 int schema_latest(void)

@@ -1,0 +1,556 @@
+/*
+ * report.c (flow) — the report engine (flow/report.h). The table below is the ONE list of
+ * the reports of this build: a definition (what the report is, rules/report_defs.c) and its
+ * query (store/report*.c). Adding a report is adding a definition, a query and one line
+ * here (docs/reports.md); nothing else in this file knows any report by name.
+ */
+#include "flow/report.h"
+
+#include "core/date.h"
+#include "core/money.h"
+#include "core/sb.h"
+#include "core/str.h"
+#include "flow/flow.h"
+#include "flow/notify.h"
+#include "flow/scope.h"
+#include "report/table.h"
+#include "rules/report.h"
+#include "store/osb_issue.h"
+#include "store/report.h"
+#include "store/settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct report {
+    const struct report_def *def;
+    report_query_fn query;
+};
+
+/* The most-used first (kpis-and-reports.md §4.1, then §4.2–§4.5): GET /reports lists them
+   in this order. */
+static const struct report reports[] = {
+    {&report_weekly_sales, store_report_sales},
+    {&report_monthly_sales, store_report_sales},
+    {&report_regional_sales, store_report_regional},
+    {&report_distributor_purchases, store_report_purchases},
+    {&report_osb_daily_status, store_report_daily_status},
+    {&report_logistics_info, store_report_logistics},
+    {&report_replenishment_record, store_report_replenishment},
+    {&report_receivables_record, store_report_receivables},
+    {&report_overdue_list, store_report_overdue},
+    {&report_collection_rate, store_report_collection},
+    {&report_sales_by, store_report_sales_by},
+    {&report_sales_ranking, store_report_salespeople},
+    {&report_customer_composition, store_report_composition},
+    {&report_commission_base, store_report_salespeople},
+    {&report_quota_utilisation, store_report_quota},
+    {&report_stock_by_batch, store_report_stock},
+    {&report_batch_trace, store_report_batch_trace},
+    {&report_backorders, store_report_backorders},
+    {&report_order_shipment_check, store_report_order_check},
+    {&report_incomplete_archives, store_report_archives},
+    {&report_risk_indicators, store_report_risk},
+    {&report_internal_audit, store_report_audit},
+};
+
+#define NREPORTS (sizeof reports / sizeof reports[0])
+
+static const struct report *find(const char *name)
+{
+    for (size_t i = 0; i < NREPORTS; i++)
+        if (strcmp(reports[i].def->name, name) == 0)
+            return &reports[i];
+    return NULL;
+}
+
+static const struct {
+    const char *name;
+    unsigned filter;
+} param_names[] = {
+    {"from", RF_RANGE},          {"to", RF_RANGE},          {"market", RF_MARKET},
+    {"region", RF_REGION},       {"customer", RF_CUSTOMER}, {"as_of", RF_AS_OF},
+    {"dimension", RF_DIMENSION}, {"sku", RF_SKU},           {"batch", RF_BATCH},
+    {"period", RF_PERIOD},
+};
+
+int report_list(struct ctx *c, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need_read(c, P_REPORTS, e) < 0)
+        return -1;
+    json_t *items = json_array();
+    for (size_t i = 0; i < NREPORTS; i++) {
+        const struct report_def *d = reports[i].def;
+        json_t *filters = json_array();
+        for (size_t k = 0; k < sizeof param_names / sizeof param_names[0]; k++)
+            if (d->filters & param_names[k].filter)
+                json_array_append_new(filters, json_string(param_names[k].name));
+        /* filters (beyond the pinned four): the query parameters the report takes, so that a
+           client (the web page) offers only those */
+        json_array_append_new(items, json_pack("{ss ss ss s[sss] so}", "name", d->name, "title_zh",
+                                               d->title_zh, "title_en", d->title_en, "formats",
+                                               "json", "csv", "xlsx", "filters", filters));
+    }
+    *out = json_pack("{so}", "items", items);
+    return 0;
+}
+
+/* ---- rights --------------------------------------------------------------------------- */
+
+static int may_open(struct ctx *c, const struct report_def *d, struct osb_err *e)
+{
+    if (flow_need_read(c, P_REPORTS, e) < 0)
+        return -1;
+    enum role r = c->user.role;
+    if ((d->flags & REPORT_MONEY) && !scope_role_reads_money(r))
+        return err_forbidden(e, "role", "the role %s does not see customers' money", role_str(r));
+    if ((d->flags & REPORT_AUDIT) && !perm_may_read(P_AUDIT_READ, r))
+        return err_forbidden(e, "role", "the role %s does not read the audit trail", role_str(r));
+    if ((d->flags & REPORT_QUOTA) && !perm_reads_quota(r))
+        return err_forbidden(e, "role", "the role %s does not read quotas", role_str(r));
+    return 0;
+}
+
+/* ---- parameters ----------------------------------------------------------------------- */
+
+struct run {
+    const struct report *rep;
+    struct report_params p;
+    struct scope_user u;
+    const char *format;
+    json_t *params; /* the effective parameters, for the answer and the export log */
+};
+
+static const char *qstr(json_t *query, const char *k)
+{
+    return json_string_value(json_object_get(query, k));
+}
+
+static int parse_date(json_t *query, const char *k, date_t *out, bool *given, struct osb_err *e)
+{
+    const char *v = qstr(query, k);
+    *given = v != NULL;
+    if (v && !date_parse(v, out))
+        return err_bad(e, k, "%s must be a date YYYY-MM-DD", k);
+    return 0;
+}
+
+static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_err *e)
+{
+    const struct report_def *d = x->rep->def;
+    const char *k;
+    json_t *v;
+    json_object_foreach(query, k, v)
+    {
+        bool ok = strcmp(k, "format") == 0;
+        for (size_t i = 0; !ok && i < sizeof param_names / sizeof param_names[0]; i++)
+            ok = strcmp(k, param_names[i].name) == 0 && (d->filters & param_names[i].filter);
+        if (!ok)
+            return err_bad(e, k, "unknown query parameter '%s' for report %s", k, d->name);
+        if (!json_is_string(v) || !*json_string_value(v))
+            return err_bad(e, k, "%s must not be empty", k);
+    }
+    x->format = qstr(query, "format") ? qstr(query, "format") : "json";
+    if (strcmp(x->format, "json") && strcmp(x->format, "csv") && strcmp(x->format, "xlsx"))
+        return err_bad(e, "format", "format is json, csv or xlsx");
+
+    date_t today = flow_today(c), from, to, as_of = today;
+    bool has_from, has_to, has_as_of;
+    if (parse_date(query, "from", &from, &has_from, e) < 0 ||
+        parse_date(query, "to", &to, &has_to, e) < 0 ||
+        parse_date(query, "as_of", &as_of, &has_as_of, e) < 0)
+        return -1;
+    date_t anchor = has_from ? from : has_to ? to : today;
+    int y, m, dd;
+    date_to_ymd(anchor, &y, &m, &dd);
+    /* the default range: the week (Monday–Sunday) or the month holding from, to or today */
+    date_t start =
+        d->default_days == 7 ? anchor - (date_weekday(anchor) - 1) : date_from_ymd(y, m, 1);
+    date_t end = d->default_days == 7 ? start + 6 : date_from_ymd(y, m, date_days_in_month(y, m));
+    if (!has_from)
+        from = has_to && to < start ? to : start;
+    if (!has_to)
+        to = has_from && from > end ? from : end;
+    if (from > to)
+        return err_bad(e, "from", "from is after to");
+    date_format(from, x->p.from);
+    date_format(to, x->p.to);
+    date_format(as_of, x->p.as_of);
+    x->p.from_ts = date_start_ts(from, c->cfg->tz_min);
+    x->p.to_ts = date_start_ts(to + 1, c->cfg->tz_min);
+    x->p.tz_min = c->cfg->tz_min;
+    x->p.market = qstr(query, "market");
+    x->p.region = qstr(query, "region");
+    x->p.customer = qstr(query, "customer");
+    x->p.sku = qstr(query, "sku");
+    x->p.batch = qstr(query, "batch");
+    x->p.period = qstr(query, "period");
+    int py, pm;
+    if (x->p.period && !period_parse(x->p.period, &py, &pm))
+        return err_bad(e, "period", "period must be YYYY-MM");
+    if (d->filters & RF_DIMENSION) {
+        static const char *const dims[] = {"market", "region", "salesperson", "product",
+                                           "customer"};
+        x->p.dimension = qstr(query, "dimension") ? qstr(query, "dimension") : "market";
+        bool ok = false;
+        for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+            ok = ok || strcmp(dims[i], x->p.dimension) == 0;
+        if (!ok)
+            return err_bad(e, "dimension",
+                           "dimension is market, region, salesperson, product or customer");
+    }
+    if ((d->flags & REPORT_NEEDS_CUSTOMER) && !x->p.customer)
+        return err_bad(e, "customer", "report %s needs customer=", d->name);
+    ctx_scope_user(c, &x->u);
+    x->p.u = &x->u;
+
+    x->params = json_object();
+    if (d->filters & RF_RANGE) {
+        json_object_set_new(x->params, "from", json_string(x->p.from));
+        json_object_set_new(x->params, "to", json_string(x->p.to));
+    }
+    if (d->filters & RF_AS_OF)
+        json_object_set_new(x->params, "as_of", json_string(x->p.as_of));
+    static const char *const keep[] = {"market", "region", "customer", "dimension",
+                                       "sku",    "batch",  "period"};
+    const char *vals[] = {x->p.market, x->p.region, x->p.customer, x->p.dimension,
+                          x->p.sku,    x->p.batch,  x->p.period};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (vals[i])
+            json_object_set_new(x->params, keep[i], json_string(vals[i]));
+    json_object_set_new(x->params, "format", json_string(x->format));
+    return 0;
+}
+
+/* ---- computed columns and totals ------------------------------------------------------ */
+
+static int64_t ival(json_t *o, const char *k)
+{
+    return (int64_t)json_integer_value(json_object_get(o, k));
+}
+
+/* Rows in the definition's column order with only its keys; RK_BP, RK_SHARE and RK_TIME
+   filled; the totals of RK_INT and RK_MONEY summed (exact: 128-bit, then checked against
+   the int64 range), RK_BP and RK_SHARE computed from them. */
+static int shape(struct ctx *c, const struct report_def *d, json_t *raw, json_t **rows_out,
+                 json_t **totals_out, struct osb_err *e)
+{
+    __int128 *sum = xcalloc(d->ncols ? d->ncols : 1, sizeof *sum);
+    size_t i;
+    json_t *r;
+    json_array_foreach(raw, i, r) for (size_t k = 0; k < d->ncols; k++)
+    {
+        const struct report_column *col = &d->cols[k];
+        if (col->kind == RK_INT || col->kind == RK_MONEY)
+            sum[k] += ival(r, col->key);
+    }
+    json_t *totals = json_object();
+    for (size_t k = 0; k < d->ncols; k++) {
+        const struct report_column *col = &d->cols[k];
+        if (col->kind != RK_INT && col->kind != RK_MONEY)
+            continue;
+        if (sum[k] > INT64_MAX || sum[k] < INT64_MIN) {
+            free(sum);
+            json_decref(totals);
+            return err_set(e, ERR_INTERNAL, "the total of %s is out of range", col->key);
+        }
+        json_object_set_new(totals, col->key, json_integer((json_int_t)sum[k]));
+    }
+    free(sum);
+    for (size_t k = 0; k < d->ncols; k++) {
+        const struct report_column *col = &d->cols[k];
+        if (col->kind == RK_BP && col->num)
+            json_object_set_new(
+                totals, col->key,
+                json_integer(report_bp(ival(totals, col->num), ival(totals, col->den))));
+        else if (col->kind == RK_SHARE)
+            json_object_set_new(totals, col->key, json_integer(ival(totals, col->num) ? 10000 : 0));
+    }
+    json_t *rows = json_array();
+    json_array_foreach(raw, i, r)
+    {
+        json_t *o = json_object();
+        for (size_t k = 0; k < d->ncols; k++) {
+            const struct report_column *col = &d->cols[k];
+            json_t *v = json_object_get(r, col->key);
+            if (col->kind == RK_BP && col->num)
+                v = json_integer(report_bp(ival(r, col->num), ival(r, col->den)));
+            else if (col->kind == RK_SHARE)
+                v = json_integer(report_bp(ival(r, col->num), ival(totals, col->num)));
+            else if (col->kind == RK_TIME)
+                v = json_is_integer(v) ? flow_json_ts(c, ival(r, col->key)) : json_null();
+            else
+                v = v ? json_incref(v) : json_null();
+            json_object_set_new(o, col->key, v);
+        }
+        json_array_append_new(rows, o);
+    }
+    *rows_out = rows;
+    *totals_out = totals;
+    return 0;
+}
+
+/* A column's kind for clients (beyond the pinned key and titles): how to show its values. */
+static const char *const kind_names[] = {
+    [RK_TEXT] = "text", [RK_DATE] = "date",     [RK_INT] = "int",    [RK_MONEY] = "money",
+    [RK_BP] = "bp",     [RK_SHARE] = "bp",      [RK_LABEL] = "text", [RK_NUM] = "int",
+    [RK_TIME] = "time", [RK_BALANCE] = "money",
+};
+
+static json_t *columns_json(const struct report_def *d)
+{
+    json_t *cols = json_array();
+    for (size_t k = 0; k < d->ncols; k++)
+        json_array_append_new(cols, json_pack("{ss ss ss ss}", "key", d->cols[k].key, "title_zh",
+                                              d->cols[k].title_zh, "title_en", d->cols[k].title_en,
+                                              "kind", kind_names[d->cols[k].kind]));
+    return cols;
+}
+
+/* ---- exports -------------------------------------------------------------------------- */
+
+static enum table_kind table_kind(enum report_kind k)
+{
+    switch (k) {
+    case RK_INT:
+    case RK_NUM:
+        return TK_INT;
+    case RK_MONEY:
+    case RK_BALANCE:
+        return TK_MONEY;
+    case RK_BP:
+    case RK_SHARE:
+        return TK_BP;
+    default:
+        return TK_TEXT;
+    }
+}
+
+/* numbering-and-rules §7.2: customer lists only for SLT, the SSG leader and admin; more than
+   export_rows_needing_approval (500) customers in one file or more than exports_per_day (3)
+   such files a day need an SLT approval first (POST /export-approvals), which this export then
+   uses up. */
+static int customer_list_limits(struct ctx *c, const char *report, size_t nrows, const char *number,
+                                struct osb_err *e)
+{
+    if (flow_need(c, P_EXPORT_CUSTOMERS, e) < 0)
+        return -1;
+    int64_t max_rows = settings_int(c->db, "export_rows_needing_approval", 500, SETTINGS_INT_MAX);
+    int64_t per_day = settings_int(c->db, "exports_per_day", 3, SETTINGS_INT_MAX), done = 0;
+    ts_t day = date_start_ts(flow_today(c), c->cfg->tz_min);
+    if (store_report_exports_since(c->db, e, c->user.username, day, &done) < 0)
+        return -1;
+    bool too_many = (int64_t)nrows > max_rows, too_often = done >= per_day;
+    if (!too_many && !too_often)
+        return 0;
+    int took = store_report_approval_take(c->db, e, c->user.username, report, number);
+    if (took != 0)
+        return took < 0 ? -1 : 0;
+    if (too_many)
+        return err_invalid(e, "rows", "export_needs_approval",
+                           "an export of %zu customers (more than %lld) needs an SLT approval",
+                           nrows, (long long)max_rows);
+    return err_invalid(e, "format", "export_needs_approval",
+                       "more than %lld customer-list exports a day need an SLT approval",
+                       (long long)per_day);
+}
+
+int report_export_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (!role_is_slt(c->user.role))
+        return err_forbidden(e, "role", "only an SLT member approves an export");
+    json_t *u = json_object_get(body, "username"), *r = json_object_get(body, "report"),
+           *n = json_object_get(body, "note");
+    if (!json_is_string(u) || !json_is_string(r) || (n && !json_is_null(n) && !json_is_string(n)))
+        return err_bad(e,
+                       !json_is_string(u)   ? "username"
+                       : !json_is_string(r) ? "report"
+                                            : "note",
+                       "username and report are strings, note an optional string");
+    const struct report *rep = find(json_string_value(r));
+    if (!rep || !(rep->def->flags & REPORT_CUSTOMER_LIST))
+        return err_invalid(e, "report", "unknown_reference",
+                           "%s is not a customer list that needs an approval",
+                           json_string_value(r));
+    int ok = store_report_user_exists(c->db, e, json_string_value(u));
+    if (ok <= 0)
+        return ok < 0 ? -1
+                      : err_invalid(e, "username", "unknown_reference", "no active user %s",
+                                    json_string_value(u));
+    int64_t id;
+    if (store_report_approval_insert(c->db, e, json_string_value(u), json_string_value(r),
+                                     json_string_value(n), c->user.username, c->now, &id) < 0)
+        return -1;
+    json_t *a = json_pack("{sI ss ss so ss so so}", "id", (json_int_t)id, "username",
+                          json_string_value(u), "report", json_string_value(r), "note",
+                          flow_json_str(json_string_value(n)), "approved_by", c->user.username,
+                          "created_at", flow_json_ts(c, c->now), "used_by", json_null());
+    char key[24];
+    if (str_fmt(key, sizeof key, "%lld", (long long)id) < 0 ||
+        flow_audit(c, e, "approve", "export_approval", key, NULL, a) < 0) {
+        json_decref(a);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+static int export_file(struct ctx *c, struct run *x, json_t *rows, json_t *totals,
+                       struct report_out *out, struct osb_err *e)
+{
+    const struct report_def *d = x->rep->def;
+    char number[40];
+    if (flow_docno(c, e, "DC", number) < 0)
+        return -1;
+    if ((d->flags & REPORT_CUSTOMER_LIST) &&
+        customer_list_limits(c, d->name, json_array_size(rows), number, e) < 0)
+        return -1;
+    char when[40];
+    ts_format_rfc3339(c->now, c->cfg->tz_min, when);
+    struct sb mark = SB_INIT;
+    sb_addf(&mark, "导出人 %s · 导出时间 %s · 导出编号 %s · 内部资料", c->user.username, when,
+            number);
+    struct table_col *cols = xcalloc(d->ncols ? d->ncols : 1, sizeof *cols);
+    for (size_t k = 0; k < d->ncols; k++)
+        cols[k] = (struct table_col){d->cols[k].key, d->cols[k].title_zh,
+                                     table_kind(d->cols[k].kind), d->cols[k].width};
+    struct report_table t = {d->title_zh, cols, d->ncols, rows, totals, sb_str(&mark)};
+    bool csv = strcmp(x->format, "csv") == 0;
+    int rc = csv ? report_table_csv(&t, &out->raw, &out->raw_len, e)
+                 : report_table_xlsx(&t, &out->raw, &out->raw_len, e);
+    free(cols);
+    json_t *after = NULL;
+    if (rc == 0) {
+        after = json_pack("{ss sO sI ss ss}", "report", d->name, "filters", x->params, "rows",
+                          (json_int_t)json_array_size(rows), "format", x->format, "watermark",
+                          sb_str(&mark));
+        rc = store_report_export_log(c->db, e, number, c->user.username, c->now, d->name, x->params,
+                                     (int64_t)json_array_size(rows), x->format,
+                                     (d->flags & REPORT_CUSTOMER_LIST) ? 1 : 0, sb_str(&mark));
+        if (rc == 0)
+            rc = flow_audit(c, e, "export", "report", number, NULL, after);
+    }
+    json_decref(after);
+    sb_free(&mark);
+    if (rc < 0) {
+        free(out->raw);
+        out->raw = NULL;
+        return -1;
+    }
+    out->raw_type = csv ? "text/csv; charset=utf-8"
+                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    return 0;
+}
+
+/* ---- running one ---------------------------------------------------------------------- */
+
+static int run_in_tx(struct ctx *c, struct run *x, struct report_out *out, struct osb_err *e)
+{
+    const struct report_def *d = x->rep->def;
+    if ((d->flags & REPORT_NEEDS_CUSTOMER) && (d->flags & REPORT_MONEY)) {
+        int seen = scope_money_sees(c, x->p.customer, NULL, e);
+        if (seen <= 0)
+            return seen < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no customer %s", x->p.customer);
+    }
+    json_t *raw = x->rep->query(c->db, e, &x->p);
+    if (!raw)
+        return -1;
+    json_t *rows, *totals;
+    int rc = shape(c, d, raw, &rows, &totals, e);
+    json_decref(raw);
+    if (rc < 0)
+        return -1;
+    if (strcmp(x->format, "json") == 0) {
+        out->json = json_pack("{ss ss ss sO so so so}", "report", d->name, "title_zh", d->title_zh,
+                              "title_en", d->title_en, "params", x->params, "columns",
+                              columns_json(d), "rows", rows, "totals", totals);
+        return 0;
+    }
+    rc = export_file(c, x, rows, totals, out, e);
+    json_decref(rows);
+    json_decref(totals);
+    return rc;
+}
+
+int report_run(struct ctx *c, const char *name, json_t *query, struct report_out *out,
+               struct osb_err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct run x = {0};
+    x.rep = find(name);
+    if (!x.rep)
+        return err_set(e, ERR_NOT_FOUND, "no report %s", name);
+    if (may_open(c, x.rep->def, e) < 0 || read_params(c, &x, query, e) < 0) {
+        json_decref(x.params);
+        return -1;
+    }
+    /* a JSON answer only reads (one snapshot); a file writes its export log and audit rows */
+    bool file = strcmp(x.format, "json") != 0;
+    int rc = file ? db_begin(c->db, e) : db_begin_read(c->db, e);
+    if (rc == 0)
+        rc = run_in_tx(c, &x, out, e);
+    if (rc == 0)
+        rc = db_commit(c->db, e);
+    if (rc < 0) {
+        if (db_in_tx(c->db))
+            db_rollback(c->db);
+        json_decref(out->json);
+        free(out->raw);
+        memset(out, 0, sizeof *out);
+    }
+    json_decref(x.params);
+    return rc;
+}
+
+/* ---- the 08:00 job -------------------------------------------------------------------- */
+
+int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e)
+{
+    /* the whole company: the job reads as the general manager does */
+    struct scope_user all = {.role = ROLE_GM,
+                             .username = "",
+                             .market = "",
+                             .region = "",
+                             .manager = "",
+                             .proxy_for = ""};
+    struct report_params p = {.u = &all, .tz_min = c->cfg->tz_min};
+    if (str_fmt(p.from, sizeof p.from, "%s", period) < 0)
+        return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
+    json_t *rows = store_report_daily_status(c->db, e, &p);
+    if (!rows)
+        return -1;
+    int64_t n[4] = {0};
+    static const char *const areas[] = {"orders", "shipments", "backorders", "osb_issues"};
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i,
+                       r) for (size_t k = 0; k < 4;
+                               k++) if (strcmp(json_string_value(json_object_get(r, "area")),
+                                               areas[k]) == 0) n[k] += ival(r, "count");
+    json_decref(rows);
+    json_t *who = json_array();
+    if (store_osb_slt(c->db, e, true, who) < 0) {
+        json_decref(who);
+        return -1;
+    }
+    int rc = 0;
+    json_t *u;
+    json_array_foreach(who, i, u)
+    {
+        char key[96];
+        if (str_fmt(key, sizeof key, "osb_daily_status:%s:%s", period, json_string_value(u)) < 0) {
+            rc = err_set(e, ERR_INTERNAL, "internal error: notification key");
+            break;
+        }
+        if ((rc = notify(c, e, "osb_daily_status", json_string_value(u), NULL, key,
+                         "OSB日报 %s：在办订单 %lld，未完成发运 %lld，未结欠货 %lld，"
+                         "未解决OSB问题 %lld（报表 osb_daily_status）",
+                         period, (long long)n[0], (long long)n[1], (long long)n[2],
+                         (long long)n[3])) < 0)
+            break;
+    }
+    json_decref(who);
+    return rc;
+}

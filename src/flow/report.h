@@ -1,0 +1,41 @@
+/*
+ * report.h (flow) — the report engine (api.md §5.8): GET /reports and GET /reports/{name}.
+ * Every report is a definition (rules/report_defs.c) plus one query (store/report*.c), joined
+ * in the one table of flow/report.c; this file runs any of them the same way: rights, query
+ * parameters, scope, query, computed columns and totals, then JSON, CSV or XLSX (with the
+ * export's audit row, log row and watermark). docs/reports.md says how to add a report.
+ */
+#ifndef OSB_FLOW_REPORT_H
+#define OSB_FLOW_REPORT_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* {"items":[{"name","title_zh","title_en","formats"}]} */
+int report_list(struct ctx *c, json_t **out, struct osb_err *e);
+
+/* What GET /reports/{name} answers: JSON, or a file (raw, owned by the caller). */
+struct report_out {
+    json_t *json;
+    char *raw;
+    size_t raw_len;
+    const char *raw_type;
+};
+
+/* Runs report name with the request's query parameters (an object of strings, borrowed).
+   Opens and commits its own transaction: a read one for JSON, a write one for a file (its
+   export log and audit rows). 404 for an unknown name. */
+int report_run(struct ctx *c, const char *name, json_t *query, struct report_out *out,
+               struct osb_err *e);
+
+/* POST /export-approvals {"username","report","note"?} (an SLT member): leave for username's
+   next export of the customer list report beyond the limits of numbering-and-rules §7.2. */
+int report_export_approve(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+
+/* The timed job of 08:00 (flows.md §20, kpis §4.2): today's osb_daily_status into the
+   in-app inbox of the SLT and the SSG leader. */
+int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e);
+
+#endif

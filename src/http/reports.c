@@ -1,0 +1,55 @@
+/*
+ * reports.c (http) — the report engine (api.md §5.8): GET /reports, GET /reports/{name}.
+ */
+#include "flow/report.h"
+#include "http/handlers.h"
+
+#include <microhttpd.h>
+
+int h_reports_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {NULL};
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || report_list(&r->ctx, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    json_object_set_new(cls, key, value ? json_string(value) : json_string(""));
+    return MHD_YES;
+}
+
+int h_report_get(struct req *r, struct osb_err *e)
+{
+    /* which parameters a report takes is its definition's business (flow/report.c) */
+    json_t *query = json_object();
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, query);
+    struct report_out out;
+    int rc = report_run(&r->ctx, r->params[0], query, &out, e);
+    json_decref(query);
+    if (rc < 0)
+        return -1;
+    if (out.json) {
+        resp_json(r, 200, out.json);
+    } else {
+        r->status = 200;
+        r->raw = out.raw;
+        r->raw_len = out.raw_len;
+        r->raw_type = out.raw_type;
+    }
+    return 0;
+}
+
+int h_export_approval(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (report_export_approve(&r->ctx, req_body(r), &out, e) < 0)
+        return -1;
+    resp_json(r, 201, out);
+    return 0;
+}

@@ -1,0 +1,371 @@
+/*
+ * report.c (store) — the queries of the sales and money reports (store/report.h). Net sales
+ * everywhere (kpis-and-reports.md §2.2, api.md §5.8) = invoice lines dated in the range −
+ * credit-note lines dated in the range, attributed to the invoice's customer; its market,
+ * region and KAM are the customer's. Open amounts are amount − settled − credited − written
+ * off of invoices in state open or partial.
+ */
+#include "store/report.h"
+
+#include "core/sb.h"
+#include "store/doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OPEN_FEN "(i.amount_fen - i.settled_fen - i.credited_fen - i.written_off_fen)"
+
+void store_report_where(struct sb *sql, json_t *a, const struct report_params *p, const char *cust)
+{
+    store_scope_sql(p->u, sql, a, cust);
+    struct sb col = SB_INIT;
+    sb_addf(&col, "%s.market", cust);
+    store_filter_eq(sql, a, sb_str(&col), p->market);
+    sb_reset(&col);
+    sb_addf(&col, "%s.region", cust);
+    store_filter_eq(sql, a, sb_str(&col), p->region);
+    sb_reset(&col);
+    sb_addf(&col, "%s.code", cust);
+    store_filter_eq(sql, a, sb_str(&col), p->customer);
+    sb_free(&col);
+}
+
+static void add_s(json_t *a, const char *s)
+{
+    json_array_append_new(a, json_string(s));
+}
+
+/* "WITH s AS (…)": one row per invoice line (+) and credit-note line (−) dated in
+   [from, to]: customer, sku, qty, cases (whole cases of the line), amt (fen), ord (the
+   order of an invoice; NULL for a credit note, so count(DISTINCT ord) counts orders). */
+static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, const char *from,
+                      const char *to)
+{
+    sb_add(sql, "WITH s AS ("
+                "SELECT i.customer AS customer, l.sku AS sku, l.qty AS qty,"
+                " l.qty / pr.case_size AS cases, l.amount_fen AS amt, i.order_no AS ord"
+                " FROM invoices i JOIN invoice_lines l ON l.invoice = i.number"
+                " JOIN products pr ON pr.sku = l.sku"
+                " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'");
+    add_s(a, from);
+    add_s(a, to);
+    if (p->sku) {
+        sb_add(sql, " AND l.sku = ?");
+        add_s(a, p->sku);
+    }
+    sb_add(sql, " UNION ALL "
+                "SELECT n.customer, l.sku, -l.qty, -(l.qty / pr.case_size), -l.amount_fen, NULL"
+                " FROM credit_notes n JOIN credit_note_lines l ON l.credit_note = n.number"
+                " JOIN products pr ON pr.sku = l.sku WHERE n.date >= ? AND n.date <= ?");
+    add_s(a, from);
+    add_s(a, to);
+    if (p->sku) {
+        sb_add(sql, " AND l.sku = ?");
+        add_s(a, p->sku);
+    }
+    sb_add(sql, ")");
+}
+
+static json_t *run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
+{
+    json_t *rows = db_rows_a(db, e, sb_str(sql), a);
+    sb_free(sql);
+    json_decref(a);
+    return rows;
+}
+
+json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, p->from, p->to);
+    sb_add(&sql, " SELECT c.market AS market, c.region AS region, c.kam AS salesperson,"
+                 " c.code AS customer, c.name AS customer_name, s.sku AS sku,"
+                 " sum(s.qty) AS qty, sum(s.cases) AS cases, sum(s.amt) AS net_sales_fen,"
+                 " count(DISTINCT s.ord) AS orders"
+                 " FROM s JOIN customers c ON c.code = s.customer WHERE 1 = 1");
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
+                 " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
+    return run(db, e, &sql, a);
+}
+
+json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, p->from, p->to);
+    sb_add(&sql, " SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
+                 " c.region AS region, s.sku AS sku, sum(s.qty) AS qty, sum(s.cases) AS cases,"
+                 " sum(s.amt) AS amount_fen, count(DISTINCT s.ord) AS orders,"
+                 " max(o.op_receipt_day) AS last_order_date"
+                 " FROM s JOIN customers c ON c.code = s.customer"
+                 " LEFT JOIN orders o ON o.number = s.ord WHERE 1 = 1");
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.code, c.name, c.market, c.region, s.sku ORDER BY c.code, s.sku");
+    return run(db, e, &sql, a);
+}
+
+json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, p->from, p->to);
+    sb_add(&sql, ", x AS (SELECT customer, qty, amt, 0 AS ar, 0 AS od, ord FROM s"
+                 " UNION ALL SELECT i.customer, 0, 0, " OPEN_FEN ","
+                 " CASE WHEN i.due_date < ? THEN " OPEN_FEN " ELSE 0 END, NULL"
+                 " FROM invoices i WHERE i.state IN ('open', 'partial'))"
+                 " SELECT c.market AS market, c.region AS region, sum(x.amt) AS net_sales_fen,"
+                 " sum(x.qty) AS qty,"
+                 " count(DISTINCT CASE WHEN x.ord IS NOT NULL THEN x.customer END)"
+                 " AS active_customers, sum(x.ar) AS ar_fen, sum(x.od) AS overdue_fen"
+                 " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
+    add_s(a, p->as_of);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.market, c.region"
+                 " HAVING sum(x.amt) <> 0 OR sum(x.ar) <> 0 OR sum(x.qty) <> 0"
+                 " ORDER BY c.market, c.region");
+    return run(db, e, &sql, a);
+}
+
+json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* the dimension was checked by the flow; each names a key column and where its name is */
+    static const struct {
+        const char *dim, *key, *name_join;
+    } dims[] = {
+        {"market", "c.market", "LEFT JOIN markets n ON n.code = c.market"},
+        {"region", "c.region", "LEFT JOIN regions n ON n.code = c.region"},
+        {"salesperson", "c.kam", "LEFT JOIN users n ON n.username = c.kam"},
+        {"product", "s.sku", "LEFT JOIN products n ON n.sku = s.sku"},
+        {"customer", "c.code", "LEFT JOIN customers n ON n.code = c.code"},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+        if (p->dimension && strcmp(p->dimension, dims[i].dim) == 0)
+            k = i;
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, p->from, p->to);
+    sb_addf(&sql,
+            " SELECT %s AS \"key\", max(n.name) AS name, sum(s.qty) AS qty, sum(s.cases) AS cases,"
+            " sum(s.amt) AS net_sales_fen, count(DISTINCT s.ord) AS orders"
+            " FROM s JOIN customers c ON c.code = s.customer %s WHERE 1 = 1",
+            dims[k].key, dims[k].name_join);
+    store_report_where(&sql, a, p, "c");
+    sb_addf(&sql, " GROUP BY %s ORDER BY sum(s.amt) DESC, %s", dims[k].key, dims[k].key);
+    return run(db, e, &sql, a);
+}
+
+json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, p->from, p->to);
+    /* collections: receipts (cash and expense credits) allocated in the range, not reversed;
+       overdue: invoices open now and due before as_of */
+    sb_add(&sql, ", x AS (SELECT customer, amt AS net, 0 AS coll, 0 AS od FROM s"
+                 " UNION ALL SELECT i.customer, 0, al.amount_fen, 0 FROM allocations al"
+                 " JOIN invoices i ON i.number = al.invoice WHERE al.source_kind = 'payment'"
+                 " AND al.reversed_by IS NULL AND al.settle_date >= ? AND al.settle_date <= ?"
+                 " UNION ALL SELECT i.customer, 0, 0, " OPEN_FEN " FROM invoices i"
+                 " WHERE i.state IN ('open', 'partial') AND i.due_date < ?)"
+                 " SELECT c.kam AS salesperson, max(us.name) AS name, sum(x.net) AS net_sales_fen,"
+                 " sum(x.coll) AS collections_fen, sum(x.od) AS overdue_fen,"
+                 " count(DISTINCT CASE WHEN x.net <> 0 THEN x.customer END) AS customers"
+                 " FROM x JOIN customers c ON c.code = x.customer"
+                 " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1");
+    add_s(a, p->from);
+    add_s(a, p->to);
+    add_s(a, p->as_of);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.kam ORDER BY sum(x.net) DESC, sum(x.coll) DESC, c.kam");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_object_set_new(r, "rank", json_integer((json_int_t)i + 1));
+    return rows;
+}
+
+json_t *store_report_composition(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, p->from, p->to);
+    sb_add(&sql, ", x AS (SELECT customer, amt AS net, 0 AS ar, 0 AS od FROM s"
+                 " UNION ALL SELECT i.customer, 0, " OPEN_FEN ","
+                 " CASE WHEN i.due_date < ? THEN " OPEN_FEN " ELSE 0 END"
+                 " FROM invoices i WHERE i.state IN ('open', 'partial')),"
+                 " y AS (SELECT customer, sum(net) AS net, sum(ar) AS ar, sum(od) AS od"
+                 " FROM x GROUP BY customer)"
+                 " SELECT coalesce(c.tier, '') AS tier, c.grade AS grade, count(*) AS customers,"
+                 " coalesce(sum(y.net), 0) AS net_sales_fen, coalesce(sum(y.ar), 0) AS ar_fen,"
+                 " coalesce(sum(y.od), 0) AS overdue_fen,"
+                 " sum(c.credit_limit_fen) AS credit_limit_fen"
+                 " FROM customers c LEFT JOIN y ON y.customer = c.code"
+                 " WHERE c.status = 'active'");
+    add_s(a, p->as_of);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY coalesce(c.tier, ''), c.grade ORDER BY 1, 2");
+    return run(db, e, &sql, a);
+}
+
+/* Whole days from date a to date b (b − a), 0 when either is not a date. */
+static int64_t days_between(const char *a, const char *b)
+{
+    date_t x, y;
+    if (!a || !b || !date_parse(a, &x) || !date_parse(b, &y))
+        return 0;
+    return (int64_t)y - (int64_t)x;
+}
+
+json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT i.number AS invoice, c.code AS customer, c.name AS customer_name,"
+                 " c.market AS market, c.region AS region, c.kam AS kam, m.bcr AS bcr,"
+                 " i.due_date AS due_date, " OPEN_FEN " AS open_fen"
+                 " FROM invoices i JOIN customers c ON c.code = i.customer"
+                 " LEFT JOIN markets m ON m.code = c.market"
+                 " WHERE i.state IN ('open', 'partial') AND i.due_date < ? AND " OPEN_FEN " > 0");
+    add_s(a, p->as_of);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY i.due_date, i.number");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *due = json_string_value(json_object_get(r, "due_date"));
+        json_object_set_new(r, "days_overdue", json_integer(days_between(due, p->as_of)));
+    }
+    return rows;
+}
+
+json_t *store_report_collection(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    /* inv: the invoices due by the range's end that count — those dated in it, and of those
+       dated before it the ones still open or settled (partly) in or after it, found from the
+       open invoices and from the allocations by date rather than by reading the whole
+       history; the part of one dated before the range that was open at its start, all of one
+       dated in it. */
+    sb_add(&sql,
+           "WITH ids AS (SELECT i.number AS number FROM invoices i WHERE i.invoice_date >= ?"
+           " AND i.invoice_date <= ? AND i.due_date <= ? AND i.state <> 'cancelled'"
+           " UNION SELECT i.number FROM invoices i WHERE i.state IN ('open', 'partial')"
+           " AND i.invoice_date < ? AND i.due_date <= ?"
+           " UNION SELECT a.invoice FROM allocations a JOIN invoices i ON i.number = a.invoice"
+           " WHERE a.settle_date >= ? AND a.reversed_by IS NULL AND i.invoice_date < ?"
+           " AND i.due_date <= ? AND i.state <> 'cancelled'),"
+           " inv AS (SELECT i.number AS number, i.customer AS customer,"
+           " i.amount_fen AS amount_fen, i.invoice_date AS invoice_date"
+           " FROM ids JOIN invoices i ON i.number = ids.number),"
+           " x AS (SELECT inv.customer AS customer, CASE WHEN inv.invoice_date < ? THEN"
+           " inv.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM allocations a"
+           " WHERE a.invoice = inv.number AND a.reversed_by IS NULL AND a.settle_date < ?), 0)"
+           " ELSE inv.amount_fen END AS due, 0 AS cash, 0 AS exp FROM inv"
+           " UNION ALL SELECT inv.customer,"
+           " CASE WHEN a.source_kind = 'credit_note' THEN -a.amount_fen ELSE 0 END,"
+           " CASE WHEN pm.kind = 'payment' THEN a.amount_fen ELSE 0 END,"
+           " CASE WHEN pm.kind = 'expense' THEN a.amount_fen ELSE 0 END"
+           " FROM allocations a JOIN inv ON inv.number = a.invoice LEFT JOIN payments pm"
+           " ON a.source_kind = 'payment' AND pm.number = a.source"
+           " WHERE a.reversed_by IS NULL AND a.settle_date >= ? AND a.settle_date <= ?)"
+           " SELECT c.market AS market, c.region AS region, sum(x.due) AS due_fen,"
+           " sum(x.cash) + sum(x.exp) AS collected_fen, sum(x.cash) AS cash_fen,"
+           " sum(x.exp) AS expense_fen FROM x JOIN customers c ON c.code = x.customer"
+           " WHERE 1 = 1");
+    const char *order[] = {p->from, p->to, p->to,   p->from, p->to,   p->from,
+                           p->from, p->to, p->from, p->from, p->from, p->to};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        add_s(a, order[k]);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.market, c.region HAVING sum(x.due) <> 0 OR sum(x.cash) <> 0"
+                 " OR sum(x.exp) <> 0 ORDER BY c.market, c.region");
+    return run(db, e, &sql, a);
+}
+
+json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql,
+           "SELECT l.date AS date, l.document AS document, l.kind AS kind,"
+           " l.debit_fen AS debit_fen, l.credit_fen AS credit_fen,"
+           " l.balance_fen AS balance_fen, i.due_date AS due_date,"
+           " CASE WHEN i.state IN ('open', 'partial') THEN " OPEN_FEN " ELSE 0 END AS open_fen"
+           " FROM ledger l JOIN customers c ON c.code = l.customer"
+           " LEFT JOIN invoices i ON i.number = l.document AND l.kind = 'invoice'"
+           " WHERE l.date >= ? AND l.date <= ?");
+    add_s(a, p->from);
+    add_s(a, p->to);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY l.seq");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *due = json_string_value(json_object_get(r, "due_date"));
+        int64_t d = days_between(due, p->as_of);
+        bool open = json_integer_value(json_object_get(r, "open_fen")) > 0;
+        json_object_set_new(r, "overdue_days",
+                            due && open && d > 0 ? json_integer(d) : json_null());
+    }
+    return rows;
+}
+
+json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* the last 90 days up to as_of */
+    date_t asof;
+    char from90[11];
+    if (!date_parse(p->as_of, &asof)) {
+        err_set(e, ERR_INTERNAL, "internal error: as_of");
+        return NULL;
+    }
+    date_format(asof - 89, from90);
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sales_cte(&sql, a, p, from90, p->as_of);
+    sb_add(&sql, ", x AS (SELECT customer, amt AS net, 0 AS ar, 0 AS od FROM s"
+                 " UNION ALL SELECT i.customer, 0, " OPEN_FEN ","
+                 " CASE WHEN i.due_date < ? THEN " OPEN_FEN " ELSE 0 END"
+                 " FROM invoices i WHERE i.state IN ('open', 'partial'))"
+                 " SELECT c.market AS market, sum(x.ar) AS ar_fen, sum(x.od) AS overdue_fen,"
+                 " sum(x.net) AS net_sales_90d_fen"
+                 " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
+    add_s(a, p->as_of);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.market ORDER BY c.market");
+    json_t *rows = run(db, e, &sql, a);
+    if (!rows)
+        return NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        int64_t ar = json_integer_value(json_object_get(r, "ar_fen"));
+        int64_t net = json_integer_value(json_object_get(r, "net_sales_90d_fen"));
+        /* DSO = AR ÷ (net sales of 90 days ÷ 90), whole days rounded down; none without sales */
+        json_object_set_new(r, "dso_days",
+                            net > 0 ? json_integer((json_int_t)((__int128)ar * 90 / net))
+                                    : json_null());
+        int64_t n = 0;
+        const char *market = json_string_value(json_object_get(r, "market"));
+        struct report_params q = *p;
+        q.market = market;
+        json_t *arch = store_report_archives(db, e, &q);
+        if (!arch) {
+            json_decref(rows);
+            return NULL;
+        }
+        n = (int64_t)json_array_size(arch);
+        json_decref(arch);
+        json_object_set_new(r, "incomplete_archives", json_integer(n));
+    }
+    return rows;
+}

@@ -1,0 +1,80 @@
+/*
+ * report.h (store) — the one query of each report (rules/report_defs.c says what the report
+ * is; flow/report.c runs it). A query answers an array of row objects whose keys are the
+ * report's column keys (extra keys are dropped by the engine; computed columns — RK_BP,
+ * RK_SHARE — and the totals row are the engine's). Every query limits its rows to the
+ * caller's data scope (store_scope_sql over the customers row) and applies the filters of
+ * struct report_params it uses. Reads only.
+ *
+ * report.c: the sales and money reports; report_ops.c: operations, master data, audit.
+ */
+#ifndef OSB_STORE_REPORT_H
+#define OSB_STORE_REPORT_H
+
+#include "core/date.h"
+#include "rules/perm.h"
+#include "store/db.h"
+
+#include <jansson.h>
+
+struct report_params {
+    const struct scope_user *u;
+    int tz_min;
+    char from[11], to[11]; /* inclusive dates, always set (the flow fills defaults) */
+    char as_of[11];        /* as_of, else today */
+    ts_t from_ts, to_ts;   /* [start of from, start of the day after to) in UTC µs */
+    const char *market, *region, *customer, *sku, *batch, *dimension, *period; /* or NULL */
+};
+
+typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e, const struct report_params *p);
+
+/* report.c */
+json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_composition(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_collection(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_params *p);
+
+/* report_ops.c */
+json_t *store_report_stock(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_archives(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_quota(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_audit(struct db *db, struct osb_err *e, const struct report_params *p);
+
+/* The export log (numbering-and-rules §7, entities.md "Export log"): one row per CSV/XLSX
+   file. store_report_exports_today counts the customer-list exports of user since since_ts. */
+int store_report_export_log(struct db *db, struct osb_err *e, const char *number,
+                            const char *username, ts_t at, const char *report, json_t *filters,
+                            int64_t rows, const char *format, int customer_list,
+                            const char *watermark);
+int store_report_exports_since(struct db *db, struct osb_err *e, const char *username,
+                               ts_t since_ts, int64_t *count);
+
+/* SLT approvals of customer-list exports: insert one (*id gets its id); take the oldest
+   unused one of username for report, marking it used by export (1 taken, 0 none, -1 error). */
+int store_report_approval_insert(struct db *db, struct osb_err *e, const char *username,
+                                 const char *report, const char *note, const char *by, ts_t at,
+                                 int64_t *id);
+int store_report_approval_take(struct db *db, struct osb_err *e, const char *username,
+                               const char *report, const char *export_number);
+/* Does the active user exist? 1 yes, 0 no, -1 error. */
+int store_report_user_exists(struct db *db, struct osb_err *e, const char *username);
+
+/* Shared by report.c and report_ops.c: " AND <scope of u> AND c.market = ? …" over the
+   customers row aliased cust, with the market, region and customer filters of p. */
+struct sb;
+void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
+                        const char *cust);
+
+#endif
