@@ -207,16 +207,16 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
         return 0;
     case MKT_WL:
         switch ((enum pop_action)a) {
-        case PA_APPROVE:
-        case PA_REJECT:
+        case POPA_APPROVE:
+        case POPA_REJECT:
             if (!is_mm(actor, c, d) && !is_sup(actor, d))
                 return err_forbidden(e, "role",
                                      "only the MM of market %s or its supervising SLT member"
                                      " decides on POP requests",
                                      d->market);
             return 0;
-        case PA_CONFIRM_RECEIPT:
-        case PA_VERIFY:
+        case POPA_CONFIRM_RECEIPT:
+        case POPA_VERIFY:
             if ((actor->role == ROLE_KAM || actor->role == ROLE_REP) && !scope_owns(c, &d->cu))
                 return err_forbidden(e, "role", "only the customer's KAM or rep does this");
             return 0;
@@ -686,10 +686,10 @@ static const doc_run_fn run_fy[] = {[XA_APPROVE] = x_approve,
                                     [XA_EXECUTE] = x_execute,
                                     [XA_SETTLE] = x_settle,
                                     [XA_EVALUATE] = x_evaluate};
-static const doc_run_fn run_wl[] = {[PA_APPROVE] = w_approve,
-                                    [PA_REJECT] = NULL,
-                                    [PA_CONFIRM_RECEIPT] = w_receipt,
-                                    [PA_VERIFY] = w_verify};
+static const doc_run_fn run_wl[] = {[POPA_APPROVE] = w_approve,
+                                    [POPA_REJECT] = NULL,
+                                    [POPA_CONFIRM_RECEIPT] = w_receipt,
+                                    [POPA_VERIFY] = w_verify};
 static const doc_run_fn run_yp[] = {[YA_FOLLOW_UP] = y_follow_up};
 static const doc_run_fn run_kc[] = {
     [KA2_REVIEW] = k_review, [KA2_RETURN] = k_review, [KA2_RESUBMIT] = k_resubmit};

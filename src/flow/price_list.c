@@ -263,7 +263,7 @@ static int answer(struct ctx *c, void *v, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[] = {
-    [PA_APPROVE] = a_approve, [PA_PUBLISH] = a_publish, [PA_RETIRE] = a_retire};
+    [PLA_APPROVE] = a_approve, [PLA_PUBLISH] = a_publish, [PLA_RETIRE] = a_retire};
 
 static const struct doc_kind kind = {
     .type = &price_list_doc,

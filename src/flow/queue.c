@@ -33,6 +33,7 @@
 #include "flow/shipment.h"
 #include "flow/statement.h"
 #include "store/queue.h"
+#include "store/masterdata.h"
 #include "store/session.h"
 
 #include <stdlib.h>

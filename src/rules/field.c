@@ -96,9 +96,9 @@ const struct doc_type forecast_doc = {"forecasts", "forecast", f_states, f_actio
 
 static const char *const p_states[] = {"draft", "submitted", "approved", NULL};
 static const struct doc_action p_actions[] = {
-    [PA_SUBMIT] = {"submit", P_PLAN, DOC_BIT(PS_DRAFT), PS_SUBMITTED, NULL, 0},
-    [PA_APPROVE] = {"approve", P_PLAN, DOC_BIT(PS_SUBMITTED), PS_APPROVED, NULL, 0},
-    [PA_RETURN] = {"return", P_PLAN, DOC_BIT(PS_SUBMITTED), PS_DRAFT, NULL, 0},
+    [PLNA_SUBMIT] = {"submit", P_PLAN, DOC_BIT(PLNS_DRAFT), PLNS_SUBMITTED, NULL, 0},
+    [PLNA_APPROVE] = {"approve", P_PLAN, DOC_BIT(PLNS_SUBMITTED), PLNS_APPROVED, NULL, 0},
+    [PLNA_RETURN] = {"return", P_PLAN, DOC_BIT(PLNS_SUBMITTED), PLNS_DRAFT, NULL, 0},
 };
 const struct doc_type plan_doc = {"plans", "plan", p_states, p_actions, COUNT(p_actions)};
 

@@ -80,8 +80,8 @@ enum forecast_action { FA_SUBMIT, FA_ASSESS, FA_AGGREGATE, FA_APPROVE };
 extern const struct doc_type forecast_doc;
 
 /* flows.md §18 and entities.md §9: each level approved by the next one up. */
-enum plan_state { PS_DRAFT, PS_SUBMITTED, PS_APPROVED };
-enum plan_action { PA_SUBMIT, PA_APPROVE, PA_RETURN };
+enum plan_state { PLNS_DRAFT, PLNS_SUBMITTED, PLNS_APPROVED };
+enum plan_action { PLNA_SUBMIT, PLNA_APPROVE, PLNA_RETURN };
 extern const struct doc_type plan_doc;
 
 /* numbering-and-rules.md §9: a quotation of ¥500,000 or more is major. */

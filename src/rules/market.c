@@ -46,19 +46,19 @@ static const char *const w_states[] = {"requested", "approved", "rejected", "shi
                                        "received",  "verified", NULL};
 static const char *const w_verify_fields[] = {"photo", "note", "visit", NULL};
 static const struct doc_action w_actions[] = {
-    [PA_APPROVE] = {"approve", P_POP_APPROVE, DOC_BIT(PS_REQUESTED), PS_APPROVED, NULL, 0},
-    [PA_REJECT] = {"reject", P_POP_APPROVE, DOC_BIT(PS_REQUESTED), PS_REJECTED, NULL, 0},
-    [PA_CONFIRM_RECEIPT] = {"confirm-receipt", P_POP_RECEIVE, DOC_BIT(PS_SHIPPED), PS_RECEIVED,
+    [POPA_APPROVE] = {"approve", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_APPROVED, NULL, 0},
+    [POPA_REJECT] = {"reject", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_REJECTED, NULL, 0},
+    [POPA_CONFIRM_RECEIPT] = {"confirm-receipt", P_POP_RECEIVE, DOC_BIT(POPS_SHIPPED), POPS_RECEIVED,
                             NULL, 0},
-    [PA_VERIFY] = {"verify", P_POP_VERIFY, DOC_BIT(PS_RECEIVED), PS_VERIFIED, w_verify_fields, 0},
+    [POPA_VERIFY] = {"verify", P_POP_VERIFY, DOC_BIT(POPS_RECEIVED), POPS_VERIFIED, w_verify_fields, 0},
 };
 const struct doc_type pop_doc = {"pop-requests", "pop_request", w_states, w_actions,
                                  sizeof w_actions / sizeof w_actions[0]};
 
 void pop_contrib(int state, int64_t value_fen, int64_t *committed, int64_t *actual)
 {
-    *committed = state == PS_APPROVED ? value_fen : 0;
-    *actual = (state == PS_SHIPPED || state == PS_RECEIVED || state == PS_VERIFIED) ? value_fen : 0;
+    *committed = state == POPS_APPROVED ? value_fen : 0;
+    *actual = (state == POPS_SHIPPED || state == POPS_RECEIVED || state == POPS_VERIFIED) ? value_fen : 0;
 }
 
 /* ---- YP ---- */

@@ -6,10 +6,10 @@
 static const char *const states[] = {"draft", "approved", "published", "retired", NULL};
 
 static const struct doc_action actions[] = {
-    [PA_APPROVE] = {"approve", P_PRICE_LIST_APPROVE, DOC_BIT(PS_DRAFT), PS_APPROVED, NULL, 0},
-    [PA_PUBLISH] = {"publish", P_PRICE_LIST_PUBLISH, DOC_BIT(PS_APPROVED), PS_PUBLISHED, NULL, 0},
-    [PA_RETIRE] = {"retire", P_PRICE_LIST_PUBLISH,
-                   DOC_BIT(PS_DRAFT) | DOC_BIT(PS_APPROVED) | DOC_BIT(PS_PUBLISHED), PS_RETIRED,
+    [PLA_APPROVE] = {"approve", P_PRICE_LIST_APPROVE, DOC_BIT(PLS_DRAFT), PLS_APPROVED, NULL, 0},
+    [PLA_PUBLISH] = {"publish", P_PRICE_LIST_PUBLISH, DOC_BIT(PLS_APPROVED), PLS_PUBLISHED, NULL, 0},
+    [PLA_RETIRE] = {"retire", P_PRICE_LIST_PUBLISH,
+                   DOC_BIT(PLS_DRAFT) | DOC_BIT(PLS_APPROVED) | DOC_BIT(PLS_PUBLISHED), PLS_RETIRED,
                    NULL, 0},
 };
 

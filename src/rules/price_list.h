@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-enum price_list_state { PS_DRAFT, PS_APPROVED, PS_PUBLISHED, PS_RETIRED };
-enum price_list_action { PA_APPROVE, PA_PUBLISH, PA_RETIRE };
+enum price_list_state { PLS_DRAFT, PLS_APPROVED, PLS_PUBLISHED, PLS_RETIRED };
+enum price_list_action { PLA_APPROVE, PLA_PUBLISH, PLA_RETIRE };
 
 extern const struct doc_type price_list_doc;
 

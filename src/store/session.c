@@ -125,14 +125,3 @@ int store_user_set_password(struct db *db, struct osb_err *e, const char *userna
                      "siss", hash, now, username, expected);
     return rc < 0 ? -1 : rc > 0;
 }
-
-int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away)
-{
-    int64_t n = 0;
-    int rc = db_int(db, e, &n,
-                    "SELECT count(*) FROM users WHERE username = ? AND active = 1"
-                    " AND trim(out_of_office) IN ('true', '1')",
-                    "s", username);
-    *away = rc == 1 && n > 0;
-    return rc < 0 ? -1 : 0;
-}

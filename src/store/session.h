@@ -51,7 +51,4 @@ int store_sessions_end(struct db *db, struct osb_err *e, const char *username, i
 int store_user_set_password(struct db *db, struct osb_err *e, const char *username,
                             const char *expected, const char *hash, int64_t now);
 
-/* Is username out of office (users.out_of_office true, api.md §5.3)? 0 with *away, -1. */
-int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away);
-
 #endif

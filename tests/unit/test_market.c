@@ -105,8 +105,8 @@ static void test_budget_shares(void **state)
     static const struct {
         int state;
         int64_t committed, spent;
-    } pop[] = {{PS_REQUESTED, 0, 0}, {PS_APPROVED, 500, 0}, {PS_REJECTED, 0, 0},
-               {PS_SHIPPED, 0, 500}, {PS_RECEIVED, 0, 500}, {PS_VERIFIED, 0, 500}};
+    } pop[] = {{POPS_REQUESTED, 0, 0}, {POPS_APPROVED, 500, 0}, {POPS_REJECTED, 0, 0},
+               {POPS_SHIPPED, 0, 500}, {POPS_RECEIVED, 0, 500}, {POPS_VERIFIED, 0, 500}};
     for (size_t i = 0; i < sizeof pop / sizeof pop[0]; i++) {
         int64_t c, a;
         pop_contrib(pop[i].state, 500, &c, &a);

@@ -19,9 +19,9 @@ static void test_table(void **state)
         const char *to;
         enum perm_action perm;
     } rows[] = {
-        {"approve", DOC_BIT(PS_DRAFT), "approved", P_PRICE_LIST_APPROVE},
-        {"publish", DOC_BIT(PS_APPROVED), "published", P_PRICE_LIST_PUBLISH},
-        {"retire", DOC_BIT(PS_DRAFT) | DOC_BIT(PS_APPROVED) | DOC_BIT(PS_PUBLISHED), "retired",
+        {"approve", DOC_BIT(PLS_DRAFT), "approved", P_PRICE_LIST_APPROVE},
+        {"publish", DOC_BIT(PLS_APPROVED), "published", P_PRICE_LIST_PUBLISH},
+        {"retire", DOC_BIT(PLS_DRAFT) | DOC_BIT(PLS_APPROVED) | DOC_BIT(PLS_PUBLISHED), "retired",
          P_PRICE_LIST_PUBLISH},
     };
     expect(&bad, price_list_doc.nactions == ROWS(rows), "three actions");
