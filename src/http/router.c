@@ -201,6 +201,13 @@ no:
     return false;
 }
 
+/* Does the pattern end in an action wildcard ("/:/:")? */
+static bool action_pattern(const char *pattern)
+{
+    size_t n = strlen(pattern);
+    return n >= 4 && strcmp(pattern + n - 4, "/:/:") == 0;
+}
+
 const struct route *router_match(const char *method, const char *path, struct req *r,
                                  bool *path_known)
 {
@@ -212,7 +219,10 @@ const struct route *router_match(const char *method, const char *path, struct re
         struct req probe = {0};
         if (!match(rt->pattern, path, &probe))
             continue;
-        *path_known = true;
+        /* A path matched only by an action pattern (/x/:/:) is no known path: GET
+           /customers/C1/no-such-sub stays 404, not 405 because POST /customers/:/: exists. */
+        if (!action_pattern(rt->pattern))
+            *path_known = true;
         if (strcmp(rt->method, method) == 0) {
             memcpy(r->params, probe.params, sizeof r->params);
             r->nparams = probe.nparams;

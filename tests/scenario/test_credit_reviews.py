@@ -209,6 +209,8 @@ def test_proxy_signs_for_the_slt_member(t):
        "an ad hoc review of one customer")
     n = r["number"]
     act(t, n, "review", "mm_S", {"customer": cust, "adjustment_fen": 2000000, "reason": "旺季"})
+    lib.away(t, "deputy")  # a secretary signs only while the member is away (api.md §5.3)
+    t.defer(lambda: lib.away(t, "deputy", False))
     sl = t.ok(t.get(f"/credit-reviews/{n}", user="ssg_leader"))
     eq((sl["allowed_actions"], sl.get("proxy_actions")), (["approve", "reject"],
                                                           ["approve", "reject"]),
