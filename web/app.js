@@ -49,6 +49,7 @@ import { ordersPage, orderDetailPage, orderNewPage, orderAmendPage } from './pag
 import { shipmentsPage, shipmentDetailPage } from './pages/shipments.js';
 import { invoicesPage, invoiceDetailPage, paymentsPage, paymentNewPage, agingPage } from './pages/billing.js';
 import { issuesPage, issueDetailPage } from './pages/issues.js';
+import { passwordPage } from './pages/password.js';
 
 
 
@@ -102,6 +103,7 @@ export const PAGES = [
   { id: 'osb-issues', path: '/osb-issues', title: { zh: 'OSB问题记录', en: 'OSB problem log' }, nav: 'system', icon: '⚑', render: issuesPage },
   { id: 'osb-issue', path: '/osb-issues/:number', title: { zh: 'OSB问题', en: 'OSB problem' }, navPath: '/osb-issues', render: issueDetailPage },
   { id: 'audit', path: '/audit', title: { zh: '审计日志', en: 'Audit log' }, nav: 'system', icon: '⚖', cap: 'audit.read', render: auditPage },
+  { id: 'password', path: '/me/password', title: { zh: '修改密码', en: 'Change password' }, nav: 'system', icon: '⚿', render: passwordPage },
 ];
 
 // ---- routing -------------------------------------------------------------------------------

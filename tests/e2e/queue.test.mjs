@@ -86,3 +86,36 @@ test('every role\'s home page shows its queue, as many rows as the API has', { t
     }
   });
 });
+
+test('a user changes their own password on 修改密码; the old sessions end, the tab stays signed in', T, async () => {
+  const admin = await apiToken('admin', 'admin123');
+  const u = `pw${Date.now() % 100000000}`;
+  await apiPost(admin, '/users', { username: u, name: '改密测试', password: 'start123', role: 'csr' });
+  const other = await apiToken(u, 'start123'); // a session elsewhere
+  await withPage(async (page) => {
+    await login(page, u, 'start123');
+    await page.click('a[data-nav="password"]');
+    await page.waitForSelector('#pw-old');
+    await page.fill('#pw-old', 'wrong999');
+    await page.fill('#pw-new', 'Better2026');
+    await page.fill('#pw-again', 'Better2026');
+    await page.click('.page-password button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#pw-old-err')?.textContent.trim());
+    assert.equal((await page.textContent('#pw-old-err')).trim(), '原密码不正确');
+    await page.fill('#pw-old', 'start123');
+    await page.fill('#pw-new', 'short1');
+    await page.fill('#pw-again', 'short1');
+    await page.click('.page-password button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#pw-new-err')?.textContent.trim());
+    assert.match(await page.textContent('#pw-new-err'), /至少 8 位/);
+    await page.fill('#pw-new', 'Better2026');
+    await page.fill('#pw-again', 'Better2026');
+    await page.click('.page-password button[type="submit"]');
+    await page.waitForSelector('#work-queue');
+    assert.equal((await apiGet(other, '/me')).status, 401, 'the other session ended');
+    // this tab got the new token: another page still loads
+    await page.click('a[data-nav="orders"]');
+    await page.waitForSelector('.page-orders');
+  });
+  await apiToken(u, 'Better2026');
+});
