@@ -57,6 +57,7 @@ import {
   inventoryPage, inventoryNewPage, inventoryDetailPage,
 } from './pages/market.js';
 import { reportsPage, reportPage } from './pages/reports.js';
+import { passwordPage } from './pages/password.js';
 
 
 
@@ -137,6 +138,7 @@ export const PAGES = [
   { id: 'osb-issues', path: '/osb-issues', title: { zh: 'OSB问题记录', en: 'OSB problem log' }, nav: 'system', icon: '⚑', render: issuesPage },
   { id: 'osb-issue', path: '/osb-issues/:number', title: { zh: 'OSB问题', en: 'OSB problem' }, navPath: '/osb-issues', render: issueDetailPage },
   { id: 'audit', path: '/audit', title: { zh: '审计日志', en: 'Audit log' }, nav: 'system', icon: '⚖', cap: 'audit.read', render: auditPage },
+  { id: 'password', path: '/me/password', title: { zh: '修改密码', en: 'Change password' }, nav: 'system', icon: '⚿', render: passwordPage },
 ];
 
 // ---- routing -------------------------------------------------------------------------------

@@ -65,16 +65,57 @@ test('the CSR finds a submitted order in its queue and opens it; the order says 
   });
 });
 
-test('every role\'s home page shows its queue, as many rows as the API has', T, async () => {
-  for (const user of ['gm', 'deputy', 'director', 'kam_GZ', 'mm_S', 'warehouse', 'finance', 'ssg_leader', 'service']) {
+test('every role\'s home page shows its queue, as many rows as the API has', { timeout: 300_000 }, async () => {
+  const users = ['gm', 'deputy', 'kam_GZ', 'mm_S', 'warehouse', 'finance', 'ssg_leader', 'service'];
+  const expected = {};
+  for (const user of users) {
     const api = await apiGet(await apiToken(user), '/me/queue');
     assert.equal(api.status, 200, `queue of ${user}`);
-    await withPage(async (page) => {
+    expected[user] = api.body.items.map((i) => `${i.type}/${i.number}`);
+  }
+  await withPage(async (page) => {
+    for (const user of users) {
+      // One browser for all: the session lives in sessionStorage, cleared between users.
+      await page.goto(BASE + '/');
+      await page.evaluate(() => { sessionStorage.clear(); localStorage.removeItem('osb.lang'); });
       await login(page, user);
       await page.waitForSelector('#work-queue');
       const keys = await queueKeys(page);
-      assert.deepEqual(keys, api.body.items.map((i) => `${i.type}/${i.number}`), `home of ${user}`);
+      assert.deepEqual(keys, expected[user], `home of ${user}`);
       if (!keys.length) assert.match(await page.locator('#work-queue').textContent(), /没有等待您处理的单据/);
-    });
-  }
+    }
+  });
+});
+
+test('a user changes their own password on 修改密码; the old sessions end, the tab stays signed in', T, async () => {
+  const admin = await apiToken('admin', 'admin123');
+  const u = `pw${Date.now() % 100000000}`;
+  await apiPost(admin, '/users', { username: u, name: '改密测试', password: 'start123', role: 'csr' });
+  const other = await apiToken(u, 'start123'); // a session elsewhere
+  await withPage(async (page) => {
+    await login(page, u, 'start123');
+    await page.click('a[data-nav="password"]');
+    await page.waitForSelector('#pw-old');
+    await page.fill('#pw-old', 'wrong999');
+    await page.fill('#pw-new', 'Better2026');
+    await page.fill('#pw-again', 'Better2026');
+    await page.click('.page-password button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#pw-old-err')?.textContent.trim());
+    assert.equal((await page.textContent('#pw-old-err')).trim(), '原密码不正确');
+    await page.fill('#pw-old', 'start123');
+    await page.fill('#pw-new', 'short1');
+    await page.fill('#pw-again', 'short1');
+    await page.click('.page-password button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#pw-new-err')?.textContent.trim());
+    assert.match(await page.textContent('#pw-new-err'), /至少 8 位/);
+    await page.fill('#pw-new', 'Better2026');
+    await page.fill('#pw-again', 'Better2026');
+    await page.click('.page-password button[type="submit"]');
+    await page.waitForSelector('#work-queue');
+    assert.equal((await apiGet(other, '/me')).status, 401, 'the other session ended');
+    // this tab got the new token: another page still loads
+    await page.click('a[data-nav="orders"]');
+    await page.waitForSelector('.page-orders');
+  });
+  await apiToken(u, 'Better2026');
 });
