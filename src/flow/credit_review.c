@@ -951,7 +951,8 @@ int credit_review_job_effective(struct ctx *c, const char *period, struct osb_er
         return -1;
 
     /* Lines of a quarter that began without their approval keep the old limit and open an OSB
-       entry for the supervising SLT member (flows.md §11.1 rule 3). */
+       entry for the supervising SLT member (flows.md §11.1 rule 3): one entry per review and
+       member, naming the customers (the lines are the member's task, not the customers'). */
     json_t *late = store_credit_lines_late(c->db, e, today);
     if (!late)
         return -1;
@@ -960,36 +961,36 @@ int credit_review_job_effective(struct ctx *c, const char *period, struct osb_er
         json_decref(late);
         return -1;
     }
-    for (size_t i = 0; i < json_array_size(late) && rc == 0; i++) {
+    size_t n = json_array_size(late);
+    for (size_t i = 0; i < n && rc == 0;) {
         json_t *row = json_array_get(late, i);
-        date_t from;
-        if (!date_parse(jstr(row, "effective_from"), &from))
-            continue;
-        char doc[96];
-        if (str_fmt(doc, sizeof doc, "%s:%s", jstr(row, "review"), jstr(row, "customer")) < 0)
-            continue;
+        const char *review = jstr(row, "review"), *sup = jstr(row, "supervisor");
+        size_t j = i;
         struct sb desc = SB_INIT;
-        sb_addf(&desc, "信用额评审%s：客户%s的新信用额未在季度开始(%s)前批准，沿用原信用额",
-                jstr(row, "review"), jstr(row, "customer"), jstr(row, "effective_from"));
-        json_t *who = json_array();
-        json_array_append_new(who, json_string(jstr(row, "supervisor")));
-        struct osb_open o = {"cmr_review_late",
-                             "slt",
-                             doc,
-                             date_start_ts(from, c->cfg->tz_min),
-                             jstr(row, "customer"),
-                             jstr(row, "market"),
-                             desc.buf,
-                             who,
-                             NULL};
-        char number[32];
-        rc = osb_issue_open(c, &cal, &o, number, e) < 0 ||
-                     store_credit_line_late_noted(c->db, e, jstr(row, "review"),
-                                                  jstr(row, "customer")) < 0
-                 ? -1
-                 : 0;
-        json_decref(who);
+        sb_addf(&desc, "信用额评审%s：以下客户的新信用额未在季度开始(%s)前批准，沿用原信用额：",
+                review, jstr(row, "effective_from"));
+        for (; j < n && is(jstr(json_array_get(late, j), "review"), review) &&
+               is(jstr(json_array_get(late, j), "supervisor"), sup);
+             j++)
+            sb_addf(&desc, "%s%s", j > i ? "、" : "", jstr(json_array_get(late, j), "customer"));
+        date_t from;
+        char doc[96];
+        if (date_parse(jstr(row, "effective_from"), &from) &&
+            str_fmt(doc, sizeof doc, "%s:%s", review, sup) == 0) {
+            json_t *who = json_array();
+            json_array_append_new(who, json_string(sup));
+            struct osb_open o = {
+                "cmr_review_late", "slt", doc, date_start_ts(from, c->cfg->tz_min), NULL, NULL,
+                desc.buf,          who,   NULL};
+            char number[32];
+            rc = osb_issue_open(c, &cal, &o, number, e) < 0 ? -1 : 0;
+            json_decref(who);
+        }
+        for (size_t k = i; rc == 0 && k < j; k++)
+            rc = store_credit_line_late_noted(c->db, e, review,
+                                              jstr(json_array_get(late, k), "customer"));
         sb_free(&desc);
+        i = j;
     }
     if (json_array_size(late))
         settings_calendar_release(&cal);

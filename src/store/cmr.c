@@ -338,7 +338,7 @@ json_t *store_credit_lines_late(struct db *db, struct osb_err *e, const char *to
                    " JOIN customers c ON c.code = l.customer JOIN markets m ON m.code = c.market"
                    " WHERE r.state = 'open' AND r.adhoc = 0 AND r.effective_from <= ?"
                    " AND l.state IN ('proposed', 'reviewed') AND l.late_noted = 0"
-                   " ORDER BY l.review, l.line_no",
+                   " ORDER BY l.review, m.slt_supervisor, l.line_no",
                    "s", today);
 }
 

@@ -113,20 +113,21 @@ test('the grade list: compute, override with a reason, publish', T, async () => 
     assert.equal(shown, api.items.length, 'a row per customer');
     const gz = api.items.find((r) => r.customer === 'GZ01');
     assert.equal((await page.locator('tr[data-key="GZ01"] .grade-final').textContent()).trim(), gz.grade);
-    // an override needs a reason
-    await page.selectOption('tr[data-key="GZ01"] select', 'B');
+    // an override needs a reason; then another grade than the computed one, with a reason
+    const other = gz.grade === 'A' ? 'B' : 'A';
+    await page.selectOption('tr[data-key="GZ01"] select', other);
     await page.click('#grade-override-GZ01');
     await page.waitForSelector('#grade-error:not(:empty)');
-    await page.selectOption('tr[data-key="GZ01"] select', 'B');
+    await page.selectOption('tr[data-key="GZ01"] select', other);
     await page.fill('tr[data-key="GZ01"] .grade-reason', '长期合作');
     await page.click('#grade-override-GZ01');
-    await page.waitForFunction(() => document.querySelector('tr[data-key="GZ01"] .grade-final')?.textContent === 'B');
+    await page.waitForFunction((g) => document.querySelector('tr[data-key="GZ01"] .grade-final')?.textContent === g, other);
     const row = (await apiGet(ssg, `/credit-grades?month=${month}`)).body.items.find((r) => r.customer === 'GZ01');
-    assert.deepEqual([row.override_grade, row.override_reason, row.grade], ['B', '长期合作', 'B']);
+    assert.deepEqual([row.override_grade, row.override_reason, row.grade], [other, '长期合作', other]);
     await page.click('#grade-publish');
     await page.waitForSelector(`.page-credit-grades [data-published="true"]`);
     assert.equal(await page.locator('#grade-compute, #grade-publish, #grade-override-GZ01').count(), 0, 'nothing left to do');
     const c = (await apiGet(ssg, '/customers/GZ01')).body;
-    assert.equal(c.grade, 'B', 'the customer takes the published grade');
+    assert.equal(c.grade, other, 'the customer takes the published grade');
   });
 });
