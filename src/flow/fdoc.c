@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool sees_columns(const struct ctx *c, const struct fdoc *d)
+static bool sees_columns(const struct ctx *c, const struct fdoc *d, const char *supervisor)
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {d->market, d->region, d->kam, d->rep, "", ""};
+    struct scope_customer sc = {d->market, d->region, d->kam, d->rep, "", supervisor};
     return scope_sees_customer(&su, &sc);
 }
 
@@ -38,7 +38,7 @@ int fdoc_load(struct ctx *c, const struct doc_type *t, const char *number, void 
         rc = store_fdoc_supervisor(c->db, e, x->d.market, x->supervisor) < 0 ? -1 : 1;
     if (rc == 1) {
         bool sees = is(x->d.owner, c->user.username) ||
-                    (x->has_cu ? scope_sees(c, &x->cu) : sees_columns(c, &x->d));
+                    (x->has_cu ? scope_sees(c, &x->cu) : sees_columns(c, &x->d, x->supervisor));
         if (!sees)
             rc = 0;
     }

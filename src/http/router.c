@@ -90,6 +90,8 @@ static const struct route routes[] = {
     FIELD_ROUTES("/after-sales", after_sales)
     FIELD_ROUTES("/visit-plans", visit_plan)
     FIELD_ROUTES("/visits", visit)
+    FIELD_ROUTES("/forecasts", forecast)
+    FIELD_ROUTES("/plans", plan)
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},
