@@ -93,10 +93,9 @@ static int f_who(struct ctx *c, const void *p, int a, const struct doc_actor *ac
             return role_is_slt(actor->role)
                        ? 0
                        : err_forbidden(e, "role", "the SLT approves the company forecast");
-        return fdoc_is_mm(c, actor, d) ? 0
-                                       : err_forbidden(e, "role",
-                                                       "the MM of market %s approves it",
-                                                       d->d.market);
+        return fdoc_is_mm(c, actor, d)
+                   ? 0
+                   : err_forbidden(e, "role", "the MM of market %s approves it", d->d.market);
     case FA_ASSESS:
     case FA_AGGREGATE:
         return 0;
@@ -133,10 +132,10 @@ static int f_submit(struct doc_act *x, struct osb_err *e)
         int64_t avg = sum / 3;
         bool flag = forecast_deviates(jint(l, "qty"), avg, limit);
         json_object_set_new(l, "avg_actual_qty", json_integer(avg));
-        json_object_set_new(l, "spot_check",
-                            flag ? json_pack("{sb so so}", "flagged", 1, "result", json_null(),
-                                             "by", json_null())
-                                 : json_null());
+        json_object_set_new(
+            l, "spot_check",
+            flag ? json_pack("{sb so so}", "flagged", 1, "result", json_null(), "by", json_null())
+                 : json_null());
     }
     return fdoc_tell_role(x->c, "csr", NULL, d->d.number, "销售预期已提交，请在两个工作日内评估",
                           e);
@@ -153,8 +152,8 @@ static int f_assess(struct doc_act *x, struct osb_err *e)
     json_t *a;
     json_array_foreach(in, i, a)
     {
-        static const char *const af[] = {"month", "sku", "adjusted_qty", "comment",
-                                         "spot_check_result", NULL};
+        static const char *const af[] = {
+            "month", "sku", "adjusted_qty", "comment", "spot_check_result", NULL};
         const char *m = NULL, *sku = NULL, *cm = NULL, *sc = NULL;
         int64_t q = 0;
         bool has_q = false;
@@ -167,11 +166,10 @@ static int f_assess(struct doc_act *x, struct osb_err *e)
         json_t *hit = NULL;
         size_t j;
         json_t *l;
-        json_array_foreach(lines, j, l) if (is(jstr(l, "month"), m) && is(jstr(l, "sku"), sku)) hit =
-            l;
+        json_array_foreach(lines, j, l) if (is(jstr(l, "month"), m) && is(jstr(l, "sku"), sku))
+            hit = l;
         if (!hit)
-            return err_invalid(e, "lines", "unknown_line", "no line %s %s in the forecast", m,
-                               sku);
+            return err_invalid(e, "lines", "unknown_line", "no line %s %s in the forecast", m, sku);
         if (has_q && q != jint(hit, "qty") && !cm)
             return err_invalid(e, "comment", "required", "an adjusted line says why (comment)");
         json_object_set_new(hit, "assessment",
@@ -262,8 +260,8 @@ int forecast_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struc
     return fdoc_list(c, &f_kind, q, out, e);
 }
 
-int forecast_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                 json_t **out, struct osb_err *e)
+int forecast_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                 struct osb_err *e)
 {
     return doc_act(c, &f_kind, number, action, body, out, e);
 }
@@ -273,8 +271,8 @@ static const char *const f_levels[] = {"rep", "kam", "region", "market", "compan
 int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const allowed[] = {"level", "customer", "base_month", "lines", "basis",
-                                          NULL};
+    static const char *const allowed[] = {"level", "customer", "base_month",
+                                          "lines", "basis",    NULL};
     if (flow_need(c, P_FORECAST_DRAFT, e) < 0 || fields_only(body, allowed, e) < 0)
         return -1;
     const char *level = NULL, *customer = NULL, *base = NULL, *basis = NULL;
@@ -318,8 +316,8 @@ int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
         int mi = month_index(m);
         if (mi <= b || mi > b + horizon) {
             rc = err_invalid(e, "month", "month_out_of_horizon",
-                             "line %zu: %s is not one of the %d months after %s", i + 1, m,
-                             horizon, base);
+                             "line %zu: %s is not one of the %d months after %s", i + 1, m, horizon,
+                             base);
             break;
         }
         int f = store_fdoc_list_price(c->db, e, sku, &list);
@@ -341,10 +339,10 @@ int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
         }
         char ms[8];
         month_str(mi, ms);
-        json_array_append_new(norm, json_pack("{ss ss sI sI so so}", "month", ms, "sku", sku,
-                                              "qty", (json_int_t)q, "amount_fen", (json_int_t)a,
-                                              "assessment", json_null(), "spot_check",
-                                              json_null()));
+        json_array_append_new(norm,
+                              json_pack("{ss ss sI sI so so}", "month", ms, "sku", sku, "qty",
+                                        (json_int_t)q, "amount_fen", (json_int_t)a, "assessment",
+                                        json_null(), "spot_check", json_null()));
     }
     struct fdoc_doc d;
     if (rc == 0)
@@ -391,8 +389,9 @@ static int p_who(struct ctx *c, const void *p, int a, const struct doc_actor *ac
         ok = fdoc_is_mm(c, actor, d);
     else if (is(up, "um"))
         ok = actor->role == ROLE_UM && is(c->user.region, d->d.region);
-    return ok ? 0 : err_forbidden(e, "role", "the next level up approves a %s plan",
-                                  jstr(d->d.data, "level"));
+    return ok ? 0
+              : err_forbidden(e, "role", "the next level up approves a %s plan",
+                              jstr(d->d.data, "level"));
 }
 
 static int p_act(struct doc_act *x, struct osb_err *e)
@@ -491,7 +490,7 @@ static int check_survey(json_t *rows, struct osb_err *e)
     json_array_foreach(rows, i, l)
     {
         static const char *const sf[] = {"area", "market_capacity_fen", "agent_capacity_fen",
-                                         "rank", "expansion_order", NULL};
+                                         "rank", "expansion_order",     NULL};
         const char *area = NULL;
         int64_t v = 0;
         if (fields_only(l, sf, e) < 0 || fdoc_body_str(l, "area", true, 200, &area, e) < 0 ||
@@ -538,16 +537,17 @@ int plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (!one_of(level, p_levels))
         return err_invalid(e, "level", "invalid_value", "%s is not a plan level", level);
     if (!one_of(pt, p_periods))
-        return err_invalid(e, "period_type", "invalid_value", "period_type is year, quarter or"
-                                                              " month");
+        return err_invalid(e, "period_type", "invalid_value",
+                           "period_type is year, quarter or"
+                           " month");
     if (!own_level(c->user.role, level))
         return err_forbidden(e, "level_not_yours", "a %s does not draw up a %s plan",
                              role_str(c->user.role), level);
     if (is(level, "customer") != (customer != NULL))
         return err_invalid(e, "customer", is(level, "customer") ? "required" : "not_allowed",
                            "a customer plan, and only that, names its customer");
-    json_t *lines = json_object_get(body, "lines"), *survey = json_object_get(body,
-                                                                                "capacity_survey");
+    json_t *lines = json_object_get(body, "lines"),
+           *survey = json_object_get(body, "capacity_survey");
     if ((lines && !json_is_array(lines)) || (survey && !json_is_array(survey)))
         return err_bad(e, lines && !json_is_array(lines) ? "lines" : "capacity_survey",
                        "an array is expected");

@@ -17,10 +17,10 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
-    &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc,
-    /* field sales */
-    &quotation_doc, &after_sales_doc, &visit_plan_doc, &visit_doc, &forecast_doc, &plan_doc,
-    NULL,
+    &order_doc,       &shipment_doc,   &backorder_doc,
+    &contract_doc,    &return_doc,     &refund_doc,
+    &write_off_doc,   &osb_issue_doc,  &invoice_request_doc,
+    &instrument_doc,  &statement_doc,  &quotation_doc,
+    &after_sales_doc, &visit_plan_doc, &visit_doc,
+    &forecast_doc,    &plan_doc,       NULL,
 };
