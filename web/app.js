@@ -58,6 +58,7 @@ import {
 } from './pages/market.js';
 import { reportsPage, reportPage } from './pages/reports.js';
 import { passwordPage } from './pages/password.js';
+import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns } from './pages/field.js';
 
 
 
@@ -94,6 +95,18 @@ export const PAGES = [
   { id: 'order', path: '/orders/:number', title: { zh: '订单', en: 'Order' }, navPath: '/orders', render: orderDetailPage },
   { id: 'order-amend', path: '/orders/:number/amend', title: { zh: '修改订单', en: 'Amend order' }, navPath: '/orders', render: orderAmendPage },
   { id: 'quotas', path: '/quotas', title: { zh: '配额', en: 'Quotas' }, nav: 'sales', icon: '◔', cap: 'quota.read', render: quotasPage },
+
+  // field sales (docs/field-sales.md): a rep's day on a phone, the forms, lists and details
+  { id: 'field-day', path: '/field', title: { zh: '我的一天', en: 'My day' }, nav: 'sales', icon: '☀', render: fieldDayPage },
+  { id: 'visit-new', path: '/visits/new', title: { zh: '填写拜访记录', en: 'File a visit report' }, navPath: '/visits', render: visitNewPage },
+  { id: 'quotation-new', path: '/quotations/new', title: { zh: '登记询价/招标', en: 'Register an inquiry' }, navPath: '/quotations', render: quotationNewPage },
+  { id: 'after-sales-new', path: '/after-sales/new', title: { zh: '受理投诉/售后', en: 'Take a complaint' }, navPath: '/after-sales', render: afterSalesNewPage },
+  ...[['quotations', '报价/投标', 'Quotations', '✎'], ['contracts', '合同', 'Contracts', '▤'], ['after-sales', '售后服务', 'After-sales', '✚'],
+    ['visit-plans', '拜访计划', 'Visit plans', '▥'], ['visits', '拜访记录', 'Visit reports', '⚐'], ['forecasts', '销售预期', 'Forecasts', '↗'],
+    ['plans', '计划', 'Plans', '▧']].flatMap(([c, zh, en, icon]) => [
+    { id: c, path: `/${c}`, title: { zh, en }, nav: 'sales', icon, list: { endpoint: `/${c}`, columns: fieldListColumns(c), rowHref: (r) => `/${c}/${encodeURIComponent(r.number)}` } },
+    { id: `${c}-one`, path: `/${c}/:number`, title: { zh, en }, navPath: `/${c}`, render: fieldDetailPage(c) },
+  ]),
 
   { id: 'invoices', path: '/invoices', title: { zh: '发票与收款', en: 'Invoices & payments' }, nav: 'finance', icon: '¥', cap: 'money.read', render: invoicesPage },
   { id: 'invoice', path: '/invoices/:number', title: { zh: '发票', en: 'Invoice' }, navPath: '/invoices', cap: 'money.read', render: invoiceDetailPage },

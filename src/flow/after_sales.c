@@ -29,24 +29,23 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
                struct osb_err *e)
 {
     const struct fdoc_doc *d = p;
-    bool mm = fdoc_is_mm(c, actor, d), handler = actor->role == ROLE_CUSTOMER_SERVICE &&
-                                                 is(d->d.ref, actor->who);
+    bool mm = fdoc_is_mm(c, actor, d),
+         handler = actor->role == ROLE_CUSTOMER_SERVICE && is(d->d.ref, actor->who);
     switch ((enum after_sales_action)a) {
     case HA_CONFIRM:
     case HA_REJECT:
-        return mm ? 0
-                  : err_forbidden(e, "role", "only the MM of market %s does this", d->d.market);
+        return mm ? 0 : err_forbidden(e, "role", "only the MM of market %s does this", d->d.market);
     case HA_START:
         return handler ? 0 : err_forbidden(e, "role", "only the ticket's handler starts it");
     case HA_ESCALATE:
-        return handler || mm ? 0
-                             : err_forbidden(e, "role", "the handler or the MM escalates");
+        return handler || mm ? 0 : err_forbidden(e, "role", "the handler or the MM escalates");
     case HA_RESOLVE:
         if (is(d->d.state, "escalated"))
             return mm || fdoc_is_supervisor(actor, d)
                        ? 0
-                       : err_forbidden(e, "role", "an escalated ticket is resolved by the MM or"
-                                                  " the supervising SLT member");
+                       : err_forbidden(e, "role",
+                                       "an escalated ticket is resolved by the MM or"
+                                       " the supervising SLT member");
         return handler ? 0 : err_forbidden(e, "role", "only the ticket's handler resolves it");
     case HA_ASSIGN:
     case HA_CLOSE:
@@ -120,8 +119,9 @@ static int a_escalate(struct doc_act *x, struct osb_err *e)
     json_object_set_new(d->d.data, "escalated_to", flow_json_str(d->supervisor));
     stamp(x, "escalated_by", "escalated_at");
     int rc = tell(x->c, e, d->supervisor, d->d.number, "售后问题现场无法解决，已上报");
-    return rc < 0 ? -1 : fdoc_tell_role(x->c, "mm", d->d.market, d->d.number,
-                                        "售后问题现场无法解决，已上报", e);
+    return rc < 0 ? -1
+                  : fdoc_tell_role(x->c, "mm", d->d.market, d->d.number,
+                                   "售后问题现场无法解决，已上报", e);
 }
 
 static int a_resolve(struct doc_act *x, struct osb_err *e)
@@ -134,7 +134,8 @@ static int a_resolve(struct doc_act *x, struct osb_err *e)
     stamp(x, "resolved_by", "resolved_at");
     /* Status and result fed back to the MM and the CSR (flows.md §10). */
     int rc = fdoc_tell_role(x->c, "mm", d->d.market, d->d.number, "售后问题已解决", e);
-    return rc < 0 ? -1 : fdoc_tell_role(x->c, "csr", NULL, d->d.number, "售后问题已解决，请关闭", e);
+    return rc < 0 ? -1
+                  : fdoc_tell_role(x->c, "csr", NULL, d->d.number, "售后问题已解决，请关闭", e);
 }
 
 static int a_close(struct doc_act *x, struct osb_err *e)
@@ -164,7 +165,7 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[] = {
-    [HA_CONFIRM] = a_confirm, [HA_REJECT] = a_reject,   [HA_ASSIGN] = a_assign,
+    [HA_CONFIRM] = a_confirm, [HA_REJECT] = a_reject,     [HA_ASSIGN] = a_assign,
     [HA_START] = a_start,     [HA_ESCALATE] = a_escalate, [HA_RESOLVE] = a_resolve,
     [HA_CLOSE] = a_close,
 };
@@ -198,9 +199,8 @@ int after_sales_act(struct ctx *c, const char *number, const char *action, json_
     return doc_act(c, &kind, number, action, body, out, e);
 }
 
-static const char *const types[] = {"quality",           "damage",          "spoilage",
-                                    "consumer_complaint", "consumer_return", "technical",
-                                    NULL};
+static const char *const types[] = {
+    "quality", "damage", "spoilage", "consumer_complaint", "consumer_return", "technical", NULL};
 
 int after_sales_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -246,8 +246,8 @@ int after_sales_create(struct ctx *c, json_t *body, json_t **out, struct osb_err
         json_object_set_new(o, "shipment", flow_json_str(ship));
         json_object_set_new(o, "batch", flow_json_str(batch));
         json_object_set_new(o, "contact", flow_json_str(contact));
-        static const char *const nulls[] = {"confirmed_by", "handler", "contacted_at",
-                                            "escalated_to", "result",  "rating", NULL};
+        static const char *const nulls[] = {
+            "confirmed_by", "handler", "contacted_at", "escalated_to", "result", "rating", NULL};
         for (const char *const *k = nulls; *k; k++)
             json_object_set_new(o, *k, json_null());
         rc = fdoc_create(c, &kind, &d, "SH", out, e);

@@ -326,8 +326,8 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     date_format(t0, today);
     date_format(t0 + settings_int(c->db, "contract_expiry_days", 30, 3650), limit);
     bool live = is(k->state, "signed") || is(k->state, "archived");
-    json_object_set_new(o, "expiring", json_boolean(live && contract_expiring(k->valid_to, today,
-                                                                               limit)));
+    json_object_set_new(o, "expiring",
+                        json_boolean(live && contract_expiring(k->valid_to, today, limit)));
     json_object_set_new(o, "state", json_string(k->state));
     json_object_set_new(o, "version", json_integer(k->version));
     json_object_set_new(o, "created_at", flow_json_ts(c, k->created_at));
@@ -341,9 +341,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[] = {
-    [KA_SUBMIT] = a_submit,     [KA_APPROVE] = a_approve, [KA_REJECT] = a_reject,
-    [KA_SIGN] = a_sign,         [KA_ARCHIVE] = a_archive, [KA_BIND] = a_bind,
-    [KA_COMPLETE] = a_close,    [KA_TERMINATE] = a_close};
+    [KA_SUBMIT] = a_submit,  [KA_APPROVE] = a_approve, [KA_REJECT] = a_reject,
+    [KA_SIGN] = a_sign,      [KA_ARCHIVE] = a_archive, [KA_BIND] = a_bind,
+    [KA_COMPLETE] = a_close, [KA_TERMINATE] = a_close};
 
 static const struct doc_kind kind = {
     .type = &contract_doc,
@@ -498,8 +498,9 @@ int contract_open_from_quotation(struct ctx *c, const char *quotation, const cha
     struct order_customer cu;
     int f = store_order_customer(c->db, e, customer, &cu);
     if (f <= 0)
-        return f < 0 ? -1 : err_invalid(e, "customer", "unknown_reference", "no customer '%s'",
-                                        customer);
+        return f < 0
+                   ? -1
+                   : err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
     struct contract k = {0};
     str_field(k.customer, sizeof k.customer, customer, "customer");
     STR_COPY_ARRAY(k.kind, "sales");

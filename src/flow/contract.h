@@ -20,7 +20,7 @@ struct contract_query {
     const char *customer, *state, *kind, *cursor;
     int limit;
     const char *q; /* api.md §5.1 q= (store_filter_q), NULL: none */
-    bool expiring;  /* only signed/archived contracts whose valid_to is within the flag days */
+    bool expiring; /* only signed/archived contracts whose valid_to is within the flag days */
 };
 int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, struct osb_err *e);
 /* POST /contracts/{number}/{approve|sign|archive}; 404 for another action. */

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool sees_columns(const struct ctx *c, const struct fdoc *d)
+static bool sees_columns(const struct ctx *c, const struct fdoc *d, const char *supervisor)
 {
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct scope_customer sc = {d->market, d->region, d->kam, d->rep, "", ""};
+    struct scope_customer sc = {d->market, d->region, d->kam, d->rep, "", supervisor};
     return scope_sees_customer(&su, &sc);
 }
 
@@ -38,7 +38,7 @@ int fdoc_load(struct ctx *c, const struct doc_type *t, const char *number, void 
         rc = store_fdoc_supervisor(c->db, e, x->d.market, x->supervisor) < 0 ? -1 : 1;
     if (rc == 1) {
         bool sees = is(x->d.owner, c->user.username) ||
-                    (x->has_cu ? scope_sees(c, &x->cu) : sees_columns(c, &x->d));
+                    (x->has_cu ? scope_sees(c, &x->cu) : sees_columns(c, &x->d, x->supervisor));
         if (!sees)
             rc = 0;
     }
@@ -79,9 +79,9 @@ int fdoc_save(struct doc_act *x, struct osb_err *e)
 int fdoc_event(struct doc_act *x, struct osb_err *e)
 {
     const struct doc_type *t = x->kind->type;
-    return flow_doc_event(x->c, e, "field_events", "document", ((struct fdoc_doc *)x->doc)->d.number,
-                          t->actions[x->action].name, doc_state_str(t, x->from),
-                          doc_state_str(t, x->to), x->comment);
+    return flow_doc_event(x->c, e, "field_events", "document",
+                          ((struct fdoc_doc *)x->doc)->d.number, t->actions[x->action].name,
+                          doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
 }
 
 json_t *fdoc_answer(struct ctx *c, const struct fdoc_doc *x, struct osb_err *e)
@@ -144,8 +144,8 @@ int fdoc_is_manager_of_owner(struct ctx *c, const struct doc_actor *a, const str
     return yes ? 1 : 0;
 }
 
-int fdoc_new(struct ctx *c, const struct doc_type *t, enum perm_action perm,
-             const char *customer, struct fdoc_doc *x, struct osb_err *e)
+int fdoc_new(struct ctx *c, const struct doc_type *t, enum perm_action perm, const char *customer,
+             struct fdoc_doc *x, struct osb_err *e)
 {
     memset(x, 0, sizeof *x);
     x->t = t;
@@ -185,14 +185,14 @@ int fdoc_new(struct ctx *c, const struct doc_type *t, enum perm_action perm,
     return x->d.market[0] ? store_fdoc_supervisor(c->db, e, x->d.market, x->supervisor) : 0;
 }
 
-int fdoc_create(struct ctx *c, const struct doc_kind *k, struct fdoc_doc *x,
-                const char *docno_type, json_t **out, struct osb_err *e)
+int fdoc_create(struct ctx *c, const struct doc_kind *k, struct fdoc_doc *x, const char *docno_type,
+                json_t **out, struct osb_err *e)
 {
     if (!x->d.number[0] && flow_docno(c, e, docno_type, x->d.number) < 0)
         return -1;
     if (store_fdoc_insert(c->db, e, &x->d) < 0 ||
-        flow_doc_event(c, e, "field_events", "document", x->d.number, "create", NULL,
-                       x->d.state, NULL) < 0)
+        flow_doc_event(c, e, "field_events", "document", x->d.number, "create", NULL, x->d.state,
+                       NULL) < 0)
         return -1;
     json_t *after = json_pack("{ss ss so}", "state", x->d.state, "owner", x->d.owner, "customer",
                               flow_json_str(x->d.customer));
@@ -209,8 +209,8 @@ int fdoc_list(struct ctx *c, const struct doc_kind *k, const struct fdoc_query *
         return -1;
     struct scope_user su;
     ctx_scope_user(c, &su);
-    struct fdoc_filter f = {k->type->collection, q->customer, q->state, q->owner,
-                            q->q,                q->cursor,   q->limit};
+    struct fdoc_filter f = {k->type->collection, q->customer, q->state, q->owner, q->q,
+                            q->cursor,           q->limit};
     json_t *nums;
     char *next;
     if (store_fdoc_list(c->db, e, &su, &f, &nums, &next) < 0)
@@ -233,7 +233,8 @@ int fdoc_list(struct ctx *c, const struct doc_kind *k, const struct fdoc_query *
         json_decref(items);
         return -1;
     }
-    *out = json_pack("{so so}", "items", items, "next_cursor", next ? json_string(next) : json_null());
+    *out =
+        json_pack("{so so}", "items", items, "next_cursor", next ? json_string(next) : json_null());
     free(next);
     return 0;
 }
@@ -254,8 +255,8 @@ int fdoc_body_str(json_t *body, const char *field, bool req, size_t max, const c
     return 0;
 }
 
-int fdoc_body_int(json_t *body, const char *field, bool req, int64_t min, int64_t max,
-                  int64_t *out, bool *given, struct osb_err *e)
+int fdoc_body_int(json_t *body, const char *field, bool req, int64_t min, int64_t max, int64_t *out,
+                  bool *given, struct osb_err *e)
 {
     json_t *v = json_is_object(body) ? json_object_get(body, field) : NULL;
     if (given)
@@ -266,8 +267,9 @@ int fdoc_body_int(json_t *body, const char *field, bool req, int64_t min, int64_
         return err_bad(e, field, "%s must be an integer", field);
     int64_t n = json_integer_value(v);
     if (n < min || n > max)
-        return err_invalid(e, field, max >= INT64_C(10000000000000) && n > max ? "amount_too_large"
-                                                                                : "out_of_range",
+        return err_invalid(e, field,
+                           max >= INT64_C(10000000000000) && n > max ? "amount_too_large"
+                                                                     : "out_of_range",
                            "%s must be from %lld to %lld", field, (long long)min, (long long)max);
     *out = n;
     if (given)
@@ -275,8 +277,7 @@ int fdoc_body_int(json_t *body, const char *field, bool req, int64_t min, int64_
     return 0;
 }
 
-int fdoc_body_date(json_t *body, const char *field, bool req, const char **out,
-                   struct osb_err *e)
+int fdoc_body_date(json_t *body, const char *field, bool req, const char **out, struct osb_err *e)
 {
     const char *s = NULL;
     if (fdoc_body_str(body, field, req, 10, &s, e) < 0)

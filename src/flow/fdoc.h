@@ -47,13 +47,13 @@ int fdoc_is_manager_of_owner(struct ctx *c, const struct doc_actor *a, const str
 /* A new document of type t: the customer's columns when customer is given (404-like 422
    unknown_reference when the caller does not see it; 403 when an 'O' role does not own it
    under row perm), else the owner's (the caller's) market, region, KAM and rep. */
-int fdoc_new(struct ctx *c, const struct doc_type *t, enum perm_action perm,
-             const char *customer, struct fdoc_doc *d, struct osb_err *e);
+int fdoc_new(struct ctx *c, const struct doc_type *t, enum perm_action perm, const char *customer,
+             struct fdoc_doc *d, struct osb_err *e);
 /* Numbers (docno_type, or "" for a document numbered by its type's own scheme: see
    number), inserts, records the create event and audit row, and answers the document by
    get. number may be given (d->d.number already set). */
-int fdoc_create(struct ctx *c, const struct doc_kind *k, struct fdoc_doc *d,
-                const char *docno_type, json_t **out, struct osb_err *e);
+int fdoc_create(struct ctx *c, const struct doc_kind *k, struct fdoc_doc *d, const char *docno_type,
+                json_t **out, struct osb_err *e);
 
 struct fdoc_query {
     const char *customer, *state, *owner, *q, *cursor;
@@ -70,9 +70,8 @@ int fdoc_tell_role(struct ctx *c, const char *role, const char *market, const ch
    400 on a wrong type, 422 required when req and absent. */
 int fdoc_body_str(json_t *body, const char *field, bool req, size_t max, const char **out,
                   struct osb_err *e);
-int fdoc_body_int(json_t *body, const char *field, bool req, int64_t min, int64_t max,
-                  int64_t *out, bool *given, struct osb_err *e);
-int fdoc_body_date(json_t *body, const char *field, bool req, const char **out,
-                   struct osb_err *e);
+int fdoc_body_int(json_t *body, const char *field, bool req, int64_t min, int64_t max, int64_t *out,
+                  bool *given, struct osb_err *e);
+int fdoc_body_date(json_t *body, const char *field, bool req, const char **out, struct osb_err *e);
 
 #endif

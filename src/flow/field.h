@@ -6,6 +6,7 @@
 #define OSB_FLOW_FIELD_H
 
 #include "flow/after_sales.h"
+#include "flow/forecast.h"
 #include "flow/quotation.h"
 #include "flow/visit.h"
 

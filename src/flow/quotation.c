@@ -64,8 +64,9 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
         return 0;
     default:
         if (!fdoc_owns(c, actor, d))
-            return err_forbidden(e, "role", "only the customer's KAM or rep, or the drafter,"
-                                            " does this");
+            return err_forbidden(e, "role",
+                                 "only the customer's KAM or rep, or the drafter,"
+                                 " does this");
         return 0;
     }
 }
@@ -231,9 +232,11 @@ static int a_request_support(struct doc_act *x, struct osb_err *e)
     json_t *t = tasks(d);
     size_t i;
     json_t *it;
-    json_array_foreach(t, i, it) if (is(jstr(it, "kind"), k) && json_is_null(json_object_get(it,
-                                                                                          "result")))
-        return err_set(e, ERR_DUPLICATE, "a %s support task is open already", k);
+    json_array_foreach(
+        t, i, it) if (is(jstr(it, "kind"), k) &&
+                      json_is_null(json_object_get(
+                          it, "result"))) return err_set(e, ERR_DUPLICATE,
+                                                         "a %s support task is open already", k);
     json_array_append_new(t, json_pack("{ss ss ss so so so so}", "kind", k, "note", note,
                                        "requested_by", x->actor.who, "requested_at",
                                        flow_json_ts(x->c, x->c->now), "result", json_null(),
@@ -275,8 +278,11 @@ static int a_submit(struct doc_act *x, struct osb_err *e)
         return err_invalid(e, "lines", "lines_required", "a quotation goes to review with lines");
     size_t i;
     json_t *l;
-    json_array_foreach(lines, i, l) if (json_is_null(json_object_get(l, "price_fen"))) return
-        err_invalid(e, "lines", "price_required", "line %zu has no price_fen", i + 1);
+    json_array_foreach(lines, i, l)
+    {
+        if (json_is_null(json_object_get(l, "price_fen")))
+            return err_invalid(e, "lines", "price_required", "line %zu has no price_fen", i + 1);
+    }
     json_object_set_new(d->d.data, "approvals", json_array());
     return 0;
 }
@@ -349,8 +355,7 @@ static int a_won(struct doc_act *x, struct osb_err *e)
     struct fdoc_doc *d = x->doc;
     json_t *term = json_object_get(d->d.data, "payment_term_days");
     char k[DOCNO_MAX];
-    if (contract_open_from_quotation(x->c, d->d.number, d->d.customer,
-                                     jint(d->d.data, "total_fen"),
+    if (contract_open_from_quotation(x->c, d->d.number, d->d.customer, jint(d->d.data, "total_fen"),
                                      json_is_integer(term) ? (int)json_integer_value(term) : -1, k,
                                      e) < 0)
         return -1;
@@ -377,8 +382,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_t *o = fdoc_answer(c, d, e);
     if (!o)
         return -1;
-    static const char *const keys[] = {"participate_decision", "valid_until", "result",
-                                       "contract", "support_tasks", "lines", "approvals", NULL};
+    static const char *const keys[] = {
+        "participate_decision", "valid_until", "result",    "contract",
+        "support_tasks",        "lines",       "approvals", NULL};
     for (const char *const *k = keys; *k; k++)
         if (!json_object_get(o, *k))
             json_object_set_new(o, *k,
@@ -420,8 +426,8 @@ int quotation_list(struct ctx *c, const struct fdoc_query *q, json_t **out, stru
     return fdoc_list(c, &kind, q, out, e);
 }
 
-int quotation_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                  json_t **out, struct osb_err *e)
+int quotation_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                  struct osb_err *e)
 {
     return doc_act(c, &kind, number, action, body, out, e);
 }
@@ -456,7 +462,7 @@ int quotation_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
         return -1;
     if (!json_is_object(body))
         return err_bad(e, NULL, "the body must be a JSON object");
-    static const char *const allowed[] = {"customer", "source", "product_class", "title",
+    static const char *const allowed[] = {"customer", "source", "product_class",     "title",
                                           "lines",    "note",   "payment_term_days", NULL};
     const char *key;
     json_t *v;
@@ -496,12 +502,12 @@ int quotation_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
         json_object_set_new(o, "valid_until", json_null());
         json_object_set_new(o, "result", json_null());
         json_object_set_new(o, "contract", json_null());
-    }
-    if (rc == 0)
         rc = fdoc_create(c, &kind, &d, strcmp(source, "tender") == 0 ? "TB" : "BJ", out, e);
+    }
     /* Reported at once: the MM decides (a major one the supervising SLT member). */
-    if (rc == 0)
-        rc = is_major(&d) ? tell(c, e, d.supervisor, d.d.number, "新的重大报价/投标登记，请在一个工作日内决定")
+    if (*out)
+        rc = is_major(&d) ? tell(c, e, d.supervisor, d.d.number,
+                                 "新的重大报价/投标登记，请在一个工作日内决定")
                           : fdoc_tell_role(c, "mm", d.d.market, d.d.number,
                                            "新的报价/投标登记，请在一个工作日内决定是否参与", e);
     store_fdoc_release(&d.d);
@@ -525,14 +531,14 @@ int quotation_job_expire(struct ctx *c, const char *period, struct osb_err *e)
         const char *num = json_string_value(n);
         if (rc == 0 && store_fdoc_load(c->db, e, "quotations", num, &d) == 1) {
             json_object_set_new(d.data, "result", json_string("expired"));
-            json_t *before = json_pack("{ss sI}", "state", "issued", "version",
-                                       (json_int_t)d.version);
+            json_t *before =
+                json_pack("{ss sI}", "state", "issued", "version", (json_int_t)d.version);
             rc = store_fdoc_save(c->db, e, &d, "expired", c->now);
             if (rc == 0)
                 rc = store_doc_event(c->db, e, "field_events", "document", num, c->now, "expire",
                                      "system", "issued", "expired", "valid_until passed");
-            json_t *after = json_pack("{ss sI}", "state", "expired", "version",
-                                      (json_int_t)d.version);
+            json_t *after =
+                json_pack("{ss sI}", "state", "expired", "version", (json_int_t)d.version);
             if (rc == 0)
                 rc = flow_audit(c, e, "expire", "quotation", num, before, after);
             json_decref(before);

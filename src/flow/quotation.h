@@ -17,15 +17,14 @@
 int quotation_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int quotation_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 int quotation_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int quotation_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                  json_t **out, struct osb_err *e);
+int quotation_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                  struct osb_err *e);
 /* The daily job: issued quotations past valid_until become expired. */
 int quotation_job_expire(struct ctx *c, const char *period, struct osb_err *e);
 
 /* The lines of a quotation or forecast body checked and normalised into *out (a new array):
    [{sku|item, spec, qty, price_fen, lead_time_days}] and their total into *total (422
    amount_too_large over 10^13 fen). */
-int quotation_lines(struct ctx *c, json_t *lines, json_t **out, int64_t *total,
-                    struct osb_err *e);
+int quotation_lines(struct ctx *c, json_t *lines, json_t **out, int64_t *total, struct osb_err *e);
 
 #endif

@@ -44,8 +44,7 @@ static int manager_only(struct ctx *c, const struct fdoc_doc *d, const struct do
     int m = fdoc_is_manager_of_owner(c, actor, d, e);
     if (m < 0)
         return -1;
-    return m ? 0
-             : err_forbidden(e, "role", "only the manager of %s does this", d->d.owner);
+    return m ? 0 : err_forbidden(e, "role", "only the manager of %s does this", d->d.owner);
 }
 
 /* ---- visit plans -------------------------------------------------------------------------- */
@@ -76,9 +75,9 @@ static int plan_submit(struct doc_act *x, struct osb_err *e)
     if (f < 0)
         return -1;
     const char *mgr = f ? jstr(u, "manager") : NULL;
-    int rc = mgr && *mgr ? notify(x->c, e, "visit_plan", mgr, d->d.number, NULL,
-                                  "拜访计划已提交，请确认")
-                         : 0;
+    int rc = mgr && *mgr
+                 ? notify(x->c, e, "visit_plan", mgr, d->d.number, NULL, "拜访计划已提交，请确认")
+                 : 0;
     json_decref(u);
     return rc;
 }
@@ -181,8 +180,8 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
     json_t *it;
     json_array_foreach(items, i, it)
     {
-        static const char *const item_fields[] = {"customer", "prospect", "date", "purpose",
-                                                  "key",      NULL};
+        static const char *const item_fields[] = {"customer", "prospect", "date",
+                                                  "purpose",  "key",      NULL};
         const char *cu = NULL, *pr = NULL, *date = NULL, *purpose = NULL;
         json_t *key = json_is_object(it) ? json_object_get(it, "key") : NULL;
         if (rc == 0)
@@ -210,8 +209,7 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
         json_array_append_new(norm, json_pack("{sI so so ss so sb}", "seq", (json_int_t)(i + 1),
                                               "customer", flow_json_str(cu), "prospect",
                                               flow_json_str(pr), "date", date, "purpose",
-                                              flow_json_str(purpose), "key",
-                                              json_is_true(key)));
+                                              flow_json_str(purpose), "key", json_is_true(key)));
         json_array_append_new(d.d.items, json_pack("{sI ss* ss}", "seq", (json_int_t)(i + 1),
                                                    "customer", cu, "date", date));
     }
@@ -374,9 +372,9 @@ static const char *const kinds[] = {"new", "revisit", NULL};
 int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const allowed[] = {"customer",   "plan_item", "visited_at",
-                                          "kind",       "findings",  "next_steps",
-                                          "archive_updates", "photo", NULL};
+    static const char *const allowed[] = {"customer", "plan_item",  "visited_at",      "kind",
+                                          "findings", "next_steps", "archive_updates", "photo",
+                                          NULL};
     if (flow_need(c, P_VISIT_WORK, e) < 0 || check_fields(body, allowed, e) < 0)
         return -1;
     const char *customer = NULL, *item = NULL, *visited = NULL, *k = NULL, *next = NULL,

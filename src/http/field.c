@@ -7,13 +7,13 @@
 #include "flow/field.h"
 #include "http/handlers.h"
 
-static int list(struct req *r, int (*fn)(struct ctx *, const struct fdoc_query *, json_t **,
-                                         struct osb_err *),
+static int list(struct req *r,
+                int (*fn)(struct ctx *, const struct fdoc_query *, json_t **, struct osb_err *),
                 struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "state", "owner", "q",
+    static const char *const allowed[] = {"customer", "state",  "owner", "q",
                                           "limit",    "cursor", NULL};
-    struct fdoc_query q = {req_query(r, "customer"), req_query(r, "state"), req_query(r, "owner"),
+    struct fdoc_query q = {req_query(r, "customer"), req_query(r, "state"),  req_query(r, "owner"),
                            req_query(r, "q"),        req_query(r, "cursor"), 50};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
@@ -57,3 +57,5 @@ FIELD_HANDLERS(quotation, quotation)
 FIELD_HANDLERS(after_sales, after_sales)
 FIELD_HANDLERS(visit_plan, visit_plan)
 FIELD_HANDLERS(visit, visit)
+FIELD_HANDLERS(forecast, forecast)
+FIELD_HANDLERS(plan, plan)

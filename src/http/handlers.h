@@ -191,5 +191,7 @@ FIELD_HANDLER_DECLS(visit)
 int h_reports_list(struct req *r, struct osb_err *e);
 int h_report_get(struct req *r, struct osb_err *e);
 int h_export_approval(struct req *r, struct osb_err *e);
+FIELD_HANDLER_DECLS(forecast)
+FIELD_HANDLER_DECLS(plan)
 
 #endif

@@ -22,10 +22,6 @@
         {"PATCH", "/" #name "/:", h_##name##_patch, W},                                            \
         {"GET", "/" #name "/:/history", h_##name##_history, 0},
 
-#define FIELD_ROUTES(path, name)                                                                   \
-    {"POST", path, h_##name##_create, WI}, {"GET", path, h_##name##_list, 0},                      \
-        {"GET", path "/:", h_##name##_get, 0}, {"POST", path "/:/:", h_##name##_action, W},
-
 static const struct route routes[] = {
     {"POST", "/login", h_login, R_PUBLIC | R_OWN_TX},
     {"POST", "/logout", h_logout, W},
@@ -125,10 +121,30 @@ static const struct route routes[] = {
     {"GET", "/price-lists/:", h_price_list_get, 0},
     {"POST", "/price-lists/:/:", h_price_list_action, W},
     /* field sales (api.md §5.7) */
-    FIELD_ROUTES("/quotations", quotation)
-    FIELD_ROUTES("/after-sales", after_sales)
-    FIELD_ROUTES("/visit-plans", visit_plan)
-    FIELD_ROUTES("/visits", visit)
+    {"POST", "/quotations", h_quotation_create, WI},
+    {"GET", "/quotations", h_quotation_list, 0},
+    {"GET", "/quotations/:", h_quotation_get, 0},
+    {"POST", "/quotations/:/:", h_quotation_action, W},
+    {"POST", "/after-sales", h_after_sales_create, WI},
+    {"GET", "/after-sales", h_after_sales_list, 0},
+    {"GET", "/after-sales/:", h_after_sales_get, 0},
+    {"POST", "/after-sales/:/:", h_after_sales_action, W},
+    {"POST", "/visit-plans", h_visit_plan_create, WI},
+    {"GET", "/visit-plans", h_visit_plan_list, 0},
+    {"GET", "/visit-plans/:", h_visit_plan_get, 0},
+    {"POST", "/visit-plans/:/:", h_visit_plan_action, W},
+    {"POST", "/visits", h_visit_create, WI},
+    {"GET", "/visits", h_visit_list, 0},
+    {"GET", "/visits/:", h_visit_get, 0},
+    {"POST", "/visits/:/:", h_visit_action, W},
+    {"POST", "/forecasts", h_forecast_create, WI},
+    {"GET", "/forecasts", h_forecast_list, 0},
+    {"GET", "/forecasts/:", h_forecast_get, 0},
+    {"POST", "/forecasts/:/:", h_forecast_action, W},
+    {"POST", "/plans", h_plan_create, WI},
+    {"GET", "/plans", h_plan_list, 0},
+    {"GET", "/plans/:", h_plan_get, 0},
+    {"POST", "/plans/:/:", h_plan_action, W},
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},

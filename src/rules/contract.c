@@ -19,8 +19,7 @@ static const struct doc_action actions[] = {
                     0},
     [KA_BIND] = {"bind", P_CONTRACT_ARCHIVE, DOC_BIT(KS_ARCHIVED), DOC_TO_SAME, NULL, 0},
     [KA_COMPLETE] = {"complete", P_CONTRACT_CLOSE, DOC_BIT(KS_ARCHIVED), KS_COMPLETED, NULL, 0},
-    [KA_TERMINATE] = {"terminate", P_CONTRACT_CLOSE, DOC_BIT(KS_ARCHIVED), KS_TERMINATED, NULL,
-                      0},
+    [KA_TERMINATE] = {"terminate", P_CONTRACT_CLOSE, DOC_BIT(KS_ARCHIVED), KS_TERMINATED, NULL, 0},
 };
 
 const struct doc_type contract_doc = {"contracts", "contract", states, actions,

@@ -9,8 +9,8 @@
 
 /* ---- quotations (BJ / TB) -------------------------------------------------------------- */
 
-static const char *const q_states[] = {"registered", "preparing", "declined", "review", "approved",
-                                       "issued",     "won",       "lost",     "expired",  NULL};
+static const char *const q_states[] = {"registered", "preparing", "declined", "review",  "approved",
+                                       "issued",     "won",       "lost",     "expired", NULL};
 static const char *const q_decide[] = {"participate", NULL};
 static const char *const q_prepare[] = {"lines", "valid_until", "payment_term_days", NULL};
 static const char *const q_request[] = {"kind", "note", NULL};
@@ -21,8 +21,8 @@ static const struct doc_action q_actions[] = {
     [QA_DECIDE] = {"decide", P_QUOTATION_DECIDE, DOC_BIT(QS_REGISTERED), DOC_TO_DECIDED, q_decide,
                    0},
     [QA_PREPARE] = {"prepare", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), DOC_TO_SAME, q_prepare, 0},
-    [QA_REQUEST_SUPPORT] = {"request-support", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING),
-                            DOC_TO_SAME, q_request, 0},
+    [QA_REQUEST_SUPPORT] = {"request-support", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), DOC_TO_SAME,
+                            q_request, 0},
     [QA_SUPPORT] = {"support", P_QUOTATION_SUPPORT, DOC_BIT(QS_PREPARING), DOC_TO_SAME, q_support,
                     0},
     [QA_SUBMIT] = {"submit", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), QS_REVIEW, NULL, 0},
@@ -38,9 +38,9 @@ const struct doc_type quotation_doc = {"quotations", "quotation", q_states, q_ac
 
 /* ---- after-sales (SH) ------------------------------------------------------------------- */
 
-static const char *const h_states[] = {"received",  "confirmed", "assigned", "in_progress",
-                                       "escalated", "resolved",  "closed",   "rejected",
-                                       NULL};
+static const char *const h_states[] = {"received",    "confirmed", "assigned",
+                                       "in_progress", "escalated", "resolved",
+                                       "closed",      "rejected",  NULL};
 static const char *const h_assign[] = {"handler", NULL};
 static const char *const h_resolve[] = {"result", NULL};
 static const char *const h_close[] = {"rating", NULL};
@@ -74,8 +74,8 @@ static const char *const v_states[] = {"filed", "commented", "verified", NULL};
 static const char *const v_verify[] = {"confirmed", NULL};
 static const struct doc_action v_actions[] = {
     [BA_COMMENT] = {"comment", P_VISIT_CONFIRM, DOC_BIT(BS_FILED), BS_COMMENTED, NULL, 0},
-    [BA_VERIFY] = {"verify", P_VISIT_VERIFY, DOC_BIT(BS_FILED) | DOC_BIT(BS_COMMENTED),
-                   BS_VERIFIED, v_verify, 0},
+    [BA_VERIFY] = {"verify", P_VISIT_VERIFY, DOC_BIT(BS_FILED) | DOC_BIT(BS_COMMENTED), BS_VERIFIED,
+                   v_verify, 0},
 };
 const struct doc_type visit_doc = {"visits", "visit", v_states, v_actions, COUNT(v_actions)};
 
@@ -87,8 +87,7 @@ static const char *const f_assess[] = {"lines", NULL};
 static const struct doc_action f_actions[] = {
     [FA_SUBMIT] = {"submit", P_FORECAST_DRAFT, DOC_BIT(FS_DRAFT), FS_SUBMITTED, NULL, 0},
     [FA_ASSESS] = {"assess", P_FORECAST_ASSESS, DOC_BIT(FS_SUBMITTED), FS_ASSESSED, f_assess, 0},
-    [FA_AGGREGATE] = {"aggregate", P_FORECAST_ASSESS, DOC_BIT(FS_ASSESSED), FS_AGGREGATED, NULL,
-                      0},
+    [FA_AGGREGATE] = {"aggregate", P_FORECAST_ASSESS, DOC_BIT(FS_ASSESSED), FS_AGGREGATED, NULL, 0},
     [FA_APPROVE] = {"approve", P_FORECAST_APPROVE, DOC_BIT(FS_AGGREGATED), FS_APPROVED, NULL, 0},
 };
 const struct doc_type forecast_doc = {"forecasts", "forecast", f_states, f_actions,
@@ -137,8 +136,8 @@ const char *plan_approver_role(const char *level)
 {
     static const struct {
         const char *level, *role;
-    } up[] = {{"company", "gm"}, {"market", "slt"}, {"region", "mm"}, {"kam", "um"},
-              {"customer", "um"}};
+    } up[] = {
+        {"company", "gm"}, {"market", "slt"}, {"region", "mm"}, {"kam", "um"}, {"customer", "um"}};
     for (size_t i = 0; i < COUNT(up); i++)
         if (level && strcmp(level, up[i].level) == 0)
             return up[i].role;

@@ -95,7 +95,8 @@ int store_contract_insert(struct db *db, struct osb_err *e, const struct contrac
                    "sssiisssbbisis", k->number, k->customer, k->kind, k->value_fen,
                    (int64_t)k->payment_term_days, k->valid_from[0] ? k->valid_from : NULL,
                    k->valid_to[0] ? k->valid_to : NULL, k->deviations, k->major, k->needs_slt,
-                   k->created_at, k->created_by, k->created_at, k->quotation[0] ? k->quotation : NULL) < 0
+                   k->created_at, k->created_by, k->created_at,
+                   k->quotation[0] ? k->quotation : NULL) < 0
                ? -1
                : 0;
 }

@@ -184,7 +184,7 @@ static const struct {
    event to S, left by the first later event out of S. Recent stays, and the documents still
    in S. */
 #define FIELD_STAY_COLS(T, S)                                                                      \
-    "SELECT e.document AS document, e.at AS start_at, NULL AS start_date, x.at AS done_at,"       \
+    "SELECT e.document AS document, e.at AS start_at, NULL AS start_date, x.at AS done_at,"        \
     " x.action AS done_action, 0 AS ref FROM field_events e"                                       \
     " JOIN field_docs d ON d.number = e.document AND d.type = '" T "'"                             \
     " LEFT JOIN field_events x ON x.id = (SELECT min(y.id) FROM field_events y"                    \
@@ -225,8 +225,8 @@ static const struct {
      OWNER_SHIPMENT},
     {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE},
     {"contract_1wd", "nsn",
-     CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS
-                         " AND " CONTRACT_SHIPPED " IS NULL",
+     CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS " AND " CONTRACT_SHIPPED
+                         " IS NULL",
      OWNER_OF("contracts")},
     /* field sales */
     /* Last month's originals bound by the 5th (flows.md §7, seed 001 rule 15): from the
@@ -238,10 +238,8 @@ static const struct {
      " OR k.bound_at IS NULL) AND k.signed_at IS NOT NULL",
      OWNER_OF("contracts")},
     {"quotation_decide", FIELD_STAY_PARAMS, FIELD_STAYS("quotations", "registered"), OWNER_FIELD},
-    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"),
-     OWNER_FIELD},
-    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"),
-     OWNER_FIELD},
+    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"), OWNER_FIELD},
+    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"), OWNER_FIELD},
     {"forecast_assess", FIELD_STAY_PARAMS, FIELD_STAYS("forecasts", "submitted"), OWNER_FIELD},
     /* A visit plan item of a submitted or confirmed plan until a visit report names it: due by
        the next working day after the visit's date (flows.md §9.3). */

@@ -70,8 +70,7 @@ static int insert_items(struct db *db, struct osb_err *e, struct fdoc *d)
     json_array_foreach(d->items, i, it)
     {
         if (db_exec(db, e, "INSERT INTO field_items(document, seq, customer, date) VALUES(?,?,?,?)",
-                    "siss", d->number, jint(it, "seq"), jstr(it, "customer"),
-                    jstr(it, "date")) < 0)
+                    "siss", d->number, jint(it, "seq"), jstr(it, "customer"), jstr(it, "date")) < 0)
             return -1;
     }
     json_decref(d->items);
@@ -82,11 +81,11 @@ static int insert_items(struct db *db, struct osb_err *e, struct fdoc *d)
 int store_fdoc_insert(struct db *db, struct osb_err *e, struct fdoc *d)
 {
     char *data = json_dumps(d->data, JSON_COMPACT | JSON_SORT_KEYS);
-    json_t *p = json_pack("[s s o o o o o s s o s I I]", d->number, d->type,
-                          empty_null(d->customer), empty_null(d->market), empty_null(d->region),
-                          empty_null(d->kam), empty_null(d->rep), d->owner, d->state,
-                          empty_null(d->ref), data ? data : "{}", (json_int_t)d->created_at,
-                          (json_int_t)d->created_at);
+    json_t *p =
+        json_pack("[s s o o o o o s s o s I I]", d->number, d->type, empty_null(d->customer),
+                  empty_null(d->market), empty_null(d->region), empty_null(d->kam),
+                  empty_null(d->rep), d->owner, d->state, empty_null(d->ref), data ? data : "{}",
+                  (json_int_t)d->created_at, (json_int_t)d->created_at);
     free(data);
     int rc = db_exec_a(db, e,
                        "INSERT INTO field_docs(number, type, customer, market, region, kam, rep,"
@@ -150,8 +149,9 @@ int store_fdoc_list(struct db *db, struct osb_err *e, const struct scope_user *u
 
 json_t *store_fdoc_by_ref(struct db *db, struct osb_err *e, const char *type, const char *ref)
 {
-    json_t *rows = db_rows(db, e, "SELECT number FROM field_docs WHERE ref = ? AND type = ?"
-                                  " ORDER BY id",
+    json_t *rows = db_rows(db, e,
+                           "SELECT number FROM field_docs WHERE ref = ? AND type = ?"
+                           " ORDER BY id",
                            "ss", ref, type);
     if (!rows)
         return NULL;

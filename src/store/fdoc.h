@@ -23,9 +23,9 @@ struct fdoc {
     char number[DOCNO_MAX], type[24], customer[40], market[40], region[40], kam[40], rep[40];
     char owner[40], state[24], ref[64];
     int64_t version, created_at, updated_at;
-    json_t *data;         /* owned: the document's own fields */
-    bool ref_changed;     /* save writes ref */
-    json_t *items;        /* owned, NULL: new dated items [{seq, customer, date}] save inserts */
+    json_t *data;     /* owned: the document's own fields */
+    bool ref_changed; /* save writes ref */
+    json_t *items;    /* owned, NULL: new dated items [{seq, customer, date}] save inserts */
 };
 
 /* 1 found (of that type), 0 none, -1 error. */

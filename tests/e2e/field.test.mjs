@@ -1,0 +1,147 @@
+// field.test.mjs — field sales in the browser (docs/field-sales.md): a rep's day on a phone
+// (390 × 844): today's visits from the rep's plan, filing the report of one of them, registering
+// an inquiry; a KAM taking a complaint on the phone; and the managers' desktop views (1366 px):
+// the MM decides the inquiry, the rep's manager comments the visit report. Every page is checked
+// against what the API answers, and the phone pages must not scroll sideways.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+
+const T = { timeout: 120_000 };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+async function withPage(opts, fn) {
+  const b = await launch(opts);
+  try {
+    await fn(b.page);
+    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
+    assert.deepEqual(errors, [], 'the page logged script errors');
+  } finally {
+    await b.close();
+  }
+}
+
+async function apiPost(token, path, body) {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+const noSideScroll = async (page, what) => {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 392, `${what}: the page is ${w}px wide on a 390px screen`);
+};
+
+const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+const shared = {};
+
+test("a rep's day at 390 px: today's visits, file the report, register an inquiry", T, async () => {
+  const rep = await apiToken('rep_GZ');
+  const plan = await apiPost(rep, '/visit-plans', {
+    period_type: 'day', period: today(),
+    items: [{ customer: 'GZ01', date: today(), purpose: '回款与新品推广', key: true }],
+  });
+  assert.equal(plan.status, 201, JSON.stringify(plan.body));
+  assert.equal((await apiPost(rep, `/visit-plans/${plan.body.number}/submit`, {})).status, 200);
+  const item = `${plan.body.number}/1`;
+
+  await withPage(PHONE, async (page) => {
+    await login(page, 'rep_GZ', 'demo123', '/field');
+    await page.waitForSelector('#today-visits');
+    await page.waitForSelector(`[data-item="${item}"] a.file-report`);
+    await noSideScroll(page, 'my day');
+    await page.screenshot({ path: join(resultsDir(), 'field-day-390.png') });
+    await page.click(`[data-item="${item}"] a.file-report`);
+    await page.waitForSelector('#visit-form');
+    assert.equal(await page.inputValue('#fld-customer'), 'GZ01', 'the planned customer is chosen');
+    await page.fill('#fld-dealer_operations', '经营正常，库存偏高');
+    await page.fill('#fld-competitor_products', '某品牌降价促销');
+    await page.fill('#fld-price_sku', 'M-IF1-900');
+    await page.fill('#fld-price_yuan', '0.01');
+    await page.setInputFiles('#fld-photo', { name: 'shop.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgo=', 'base64') });
+    await noSideScroll(page, 'the visit form');
+    await page.click('#visit-form-submit');
+    await page.waitForSelector('#doc-state[data-state="filed"]');
+    const number = page.url().split('/').pop();
+    assert.match(number, /BF\d{4,5}$/);
+    const v = await apiGet(rep, `/visits/${number}`);
+    assert.equal(v.body.plan_item, item);
+    assert.equal(v.body.price_inversion, true, 'a price below the list is flagged');
+    assert.ok(v.body.photo.startsWith('data:image/png'), 'the photo is kept');
+    await page.waitForSelector('#doc-flags');
+    await noSideScroll(page, 'the visit report');
+    shared.visit = number;
+
+    // back to the day: the visit shows as filed
+    await page.goto(`${BASE}/field`);
+    await page.waitForSelector(`[data-item="${item}"] a.done`);
+
+    // register an inquiry
+    await page.click('#go-inquiry');
+    await page.waitForSelector('#quotation-form');
+    await page.selectOption('#fld-customer', 'GZ01');
+    await page.selectOption('#fld-source', 'tender');
+    await page.fill('#fld-title', '县农业局集中采购');
+    await page.fill('#fld-item', 'M-IF1-900');
+    await page.fill('#fld-qty', '100');
+    await page.fill('#fld-price_yuan', '95.50');
+    await noSideScroll(page, 'the inquiry form');
+    await page.click('#quotation-form-submit');
+    await page.waitForSelector('#doc-state[data-state="registered"]');
+    const q = page.url().split('/').pop();
+    assert.match(q, /TB\d{4,5}$/, 'a tender is a bid (TB)');
+    const qa = await apiGet(rep, `/quotations/${q}`);
+    assert.equal(qa.body.total_fen, 955000);
+    shared.quotation = q;
+    await page.screenshot({ path: join(resultsDir(), 'field-quotation-390.png') });
+  });
+});
+
+test('a KAM takes a complaint at 390 px; a form error names its field', T, async () => {
+  await withPage(PHONE, async (page) => {
+    await login(page, 'kam_GZ', 'demo123', '/field');
+    await page.click('#go-complaint');
+    await page.waitForSelector('#after-sales-form');
+    await page.selectOption('#fld-customer', 'GZ02');
+    await page.selectOption('#fld-type', 'damage');
+    await page.click('#after-sales-form-submit');
+    await page.waitForSelector('#after-sales-form-banner:not([hidden])');
+    assert.notEqual((await page.textContent('#fld-description-err')).trim(), '', 'the description is required');
+    await page.fill('#fld-description', '运输途中外箱破损20箱');
+    await page.click('#after-sales-form-submit');
+    await page.waitForSelector('#doc-state[data-state="received"]');
+    const n = page.url().split('/').pop();
+    assert.match(n, /SH\d{4,5}$/);
+    await noSideScroll(page, 'the ticket');
+    const token = await apiToken('mm_S');
+    const t = await apiGet(token, `/after-sales/${n}`);
+    assert.deepEqual(t.body.allowed_actions, ['confirm', 'reject'], 'the MM confirms it');
+  });
+});
+
+test('managers at 1366 px: the MM decides the bid, the KAM comments the visit report', T, async () => {
+  assert.ok(shared.quotation && shared.visit, 'the phone test ran first');
+  await withPage({}, async (page) => {
+    await login(page, 'mm_S', 'demo123', '/quotations');
+    await page.waitForSelector(`tr[data-key="${shared.quotation}"]`);
+    await page.goto(`${BASE}/quotations/${shared.quotation}`);
+    await page.waitForSelector('#fact-decide');
+    await page.selectOption('#fact-decide__participate', 'true');
+    await page.click('#fact-decide');
+    await page.waitForSelector('#doc-state[data-state="preparing"]');
+    await page.screenshot({ path: join(resultsDir(), 'field-quotation-1366.png') });
+  });
+  await withPage({}, async (page) => {
+    await login(page, 'kam_GZ', 'demo123', `/visits/${shared.visit}`);
+    await page.waitForSelector('#fact-comment');
+    await page.fill('#fact-remark', '注意竞品降价，下周复访');
+    await page.click('#fact-comment');
+    await page.waitForSelector('#doc-state[data-state="commented"]');
+    const token = await apiToken('rep_GZ');
+    const v = await apiGet(token, `/visits/${shared.visit}`);
+    assert.equal(v.body.manager_comment, '注意竞品降价，下周复访');
+  });
+});

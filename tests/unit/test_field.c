@@ -1,0 +1,202 @@
+/*
+ * test_field.c — the field-sales tables (rules/field.c) row by row, transcribed from flows.md
+ * §8 (quotations), §9 (visits), §10 (after-sales), §17 (forecasts), §18 (plans) and the rows of
+ * numbering-and-rules.md §3; the contract's expiry flag (rules/contract.c); and the pure rules:
+ * a major quotation, the price inversion, forecast accuracy and the spot-check deviation, and
+ * which level approves a plan.
+ */
+#include "expect.h"
+
+#include <string.h>
+
+#include "rules/contract.h"
+#include "rules/field.h"
+
+struct row {
+    const char *action;
+    const char *from; /* comma-separated states */
+    const char *to;   /* a state, "=" (stays), or NULL (decided by the action) */
+    enum perm_action perm;
+    int also; /* DOC_ALSO row or -1 */
+};
+
+static unsigned bits(const struct doc_type *t, const char *list, int *bad)
+{
+    unsigned b = 0;
+    char buf[128];
+    size_t n = strlen(list);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, list, n + 1);
+    for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
+        int st = doc_state_parse(t, s);
+        expect(bad, st >= 0, "%s: no state %s", t->collection, s);
+        if (st >= 0)
+            b |= DOC_BIT(st);
+    }
+    return b;
+}
+
+static void check_rows(const struct doc_type *t, const char *const *states, const struct row *rows,
+                       size_t n, int *bad)
+{
+    for (int i = 0; states[i]; i++)
+        expect(bad, t->states[i] && strcmp(t->states[i], states[i]) == 0, "%s: state %d is %s",
+               t->collection, i, states[i]);
+    expect(bad, t->nactions == n, "%s: %zu actions, %zu rows", t->collection, t->nactions, n);
+    for (size_t i = 0; i < n; i++) {
+        int a = doc_action_parse(t, rows[i].action);
+        expect(bad, a >= 0, "%s.%s exists", t->collection, rows[i].action);
+        if (a < 0)
+            continue;
+        const struct doc_action *d = &t->actions[a];
+        expect(bad, d->perm == rows[i].perm, "%s.%s: permission row", t->collection, d->name);
+        expect(bad, DOC_ALSO_ROW(d->flags) == rows[i].also, "%s.%s: second row", t->collection,
+               d->name);
+        expect(bad, d->from == bits(t, rows[i].from, bad), "%s.%s: from %s", t->collection, d->name,
+               rows[i].from);
+        int to = !rows[i].to                    ? DOC_TO_DECIDED
+                 : strcmp(rows[i].to, "=") == 0 ? DOC_TO_SAME
+                                                : doc_state_parse(t, rows[i].to);
+        expect(bad, d->to == to, "%s.%s: to %s", t->collection, d->name,
+               rows[i].to ? rows[i].to : "decided");
+    }
+}
+
+static void test_quotation_table(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const char *const states[] = {"registered", "preparing", "declined", "review",
+                                         "approved",   "issued",    "won",      "lost",
+                                         "expired",    NULL};
+    static const struct row rows[] = {
+        {"decide", "registered", NULL, P_QUOTATION_DECIDE, -1}, /* preparing | declined */
+        {"prepare", "preparing", "=", P_QUOTATION_WORK, -1},
+        {"request-support", "preparing", "=", P_QUOTATION_WORK, -1},
+        {"support", "preparing", "=", P_QUOTATION_SUPPORT, -1},
+        {"submit", "preparing", "review", P_QUOTATION_WORK, -1},
+        {"approve", "review", NULL, P_QUOTATION_DECIDE, -1}, /* approved | review (major) */
+        {"return", "review", "preparing", P_QUOTATION_DECIDE, -1},
+        {"issue", "approved", "issued", P_QUOTATION_WORK, -1},
+        {"won", "issued", "won", P_QUOTATION_WORK, -1},
+        {"lost", "issued", "lost", P_QUOTATION_WORK, -1},
+        {"expire", "issued", "expired", P_QUOTATION_WORK, -1},
+    };
+    check_rows(&quotation_doc, states, rows, sizeof rows / sizeof rows[0], &bad);
+    expect(&bad, doc_action_field(&quotation_doc, QA_DECIDE, "participate"),
+           "api.md §5.9: decide {participate}");
+    expect(&bad, quotation_is_major(50000000) && !quotation_is_major(49999999), "¥500,000");
+    assert_int_equal(bad, 0);
+}
+
+static void test_after_sales_table(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const char *const states[] = {"received",    "confirmed", "assigned",
+                                         "in_progress", "escalated", "resolved",
+                                         "closed",      "rejected",  NULL};
+    static const struct row rows[] = {
+        {"confirm", "received", "confirmed", P_AFTERSALES_CONFIRM, -1},
+        {"reject", "received,confirmed", "rejected", P_AFTERSALES_CONFIRM, -1},
+        {"assign", "confirmed", "assigned", P_AFTERSALES_ASSIGN, -1},
+        {"start", "assigned", "in_progress", P_AFTERSALES_WORK, -1},
+        {"escalate", "in_progress", "escalated", P_AFTERSALES_WORK, P_AFTERSALES_CONFIRM},
+        {"resolve", "in_progress,escalated", "resolved", P_AFTERSALES_WORK,
+         P_AFTERSALES_RESOLVE_ESC},
+        {"close", "resolved", "closed", P_AFTERSALES_ASSIGN, -1},
+    };
+    check_rows(&after_sales_doc, states, rows, sizeof rows / sizeof rows[0], &bad);
+    assert_int_equal(bad, 0);
+}
+
+static void test_visit_tables(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const char *const pstates[] = {"draft", "submitted", "confirmed", NULL};
+    static const struct row prows[] = {
+        {"submit", "draft", "submitted", P_VISIT_WORK, -1},
+        {"confirm", "submitted", "confirmed", P_VISIT_CONFIRM, -1},
+    };
+    check_rows(&visit_plan_doc, pstates, prows, 2, &bad);
+    static const char *const vstates[] = {"filed", "commented", "verified", NULL};
+    static const struct row vrows[] = {
+        {"comment", "filed", "commented", P_VISIT_CONFIRM, -1},
+        {"verify", "filed,commented", "verified", P_VISIT_VERIFY, -1},
+    };
+    check_rows(&visit_doc, vstates, vrows, 2, &bad);
+    expect(&bad, visit_price_inverted(999, 1000), "below the list");
+    expect(&bad, !visit_price_inverted(1000, 1000), "at the list");
+    expect(&bad, !visit_price_inverted(0, 0), "no list price, no flag");
+    assert_int_equal(bad, 0);
+}
+
+static void test_forecast_and_plan_tables(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const char *const fstates[] = {"draft",      "submitted", "assessed",
+                                          "aggregated", "approved",  NULL};
+    static const struct row frows[] = {
+        {"submit", "draft", "submitted", P_FORECAST_DRAFT, -1},
+        {"assess", "submitted", "assessed", P_FORECAST_ASSESS, -1},
+        {"aggregate", "assessed", "aggregated", P_FORECAST_ASSESS, -1},
+        {"approve", "aggregated", "approved", P_FORECAST_APPROVE, -1},
+    };
+    check_rows(&forecast_doc, fstates, frows, 4, &bad);
+    static const char *const pstates[] = {"draft", "submitted", "approved", NULL};
+    static const struct row prows[] = {
+        {"submit", "draft", "submitted", P_PLAN, -1},
+        {"approve", "submitted", "approved", P_PLAN, -1},
+        {"return", "submitted", "draft", P_PLAN, -1},
+    };
+    check_rows(&plan_doc, pstates, prows, 3, &bad);
+    /* flows.md §17: accuracy_bp = max(0, 10000 − |actual − forecast| × 10000 / max(forecast, 1)) */
+    static const struct {
+        int64_t f, a, bp;
+    } acc[] = {{100, 100, 10000}, {100, 90, 9000}, {100, 110, 9000}, {100, 250, 0},
+               {0, 0, 10000},     {0, 3, 0},       {3, 0, 0},        {INT64_MAX, 0, 0}};
+    for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)
+        expect(&bad, forecast_accuracy_bp(acc[i].f, acc[i].a) == acc[i].bp, "accuracy %lld/%lld",
+               (long long)acc[i].f, (long long)acc[i].a);
+    expect(&bad, !forecast_deviates(130, 100, 3000), "30 %% exactly is not flagged");
+    expect(&bad, forecast_deviates(131, 100, 3000), "more than 30 %% is");
+    expect(&bad, forecast_deviates(69, 100, 3000), "also below");
+    expect(&bad, forecast_deviates(1, 0, 3000) && !forecast_deviates(0, 0, 3000),
+           "without history any forecast is checked");
+    static const struct {
+        const char *level, *role;
+    } up[] = {
+        {"company", "gm"}, {"market", "slt"}, {"region", "mm"}, {"kam", "um"}, {"customer", "um"}};
+    for (size_t i = 0; i < sizeof up / sizeof up[0]; i++)
+        expect(&bad, strcmp(plan_approver_role(up[i].level), up[i].role) == 0, "%s plan by %s",
+               up[i].level, up[i].role);
+    expect(&bad, plan_approver_role("street") == NULL, "no such level");
+    assert_int_equal(bad, 0);
+}
+
+static void test_contract_expiring(void **state)
+{
+    (void)state;
+    int bad = 0;
+    expect(&bad, contract_expiring("2026-12-20", "2026-11-23", "2026-12-23"), "within");
+    expect(&bad, contract_expiring("2026-12-23", "2026-11-23", "2026-12-23"), "the last day");
+    expect(&bad, contract_expiring("2026-11-23", "2026-11-23", "2026-12-23"), "today");
+    expect(&bad, !contract_expiring("2026-12-24", "2026-11-23", "2026-12-23"), "later");
+    expect(&bad, !contract_expiring("2026-11-22", "2026-11-23", "2026-12-23"), "expired");
+    expect(&bad, !contract_expiring("", "2026-11-23", "2026-12-23"), "open-ended");
+    expect(&bad, !contract_expiring(NULL, "2026-11-23", "2026-12-23"), "none");
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quotation_table),   cmocka_unit_test(test_after_sales_table),
+        cmocka_unit_test(test_visit_tables),      cmocka_unit_test(test_forecast_and_plan_tables),
+        cmocka_unit_test(test_contract_expiring),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,299 @@
+// field.js — field sales on a phone first (api.md §5.7, docs/field-sales.md): a rep's day
+// (today's planned visits and three big buttons), the visit report form (with a photo), the
+// inquiry (quotation) form, the complaint (after-sales) form, and one detail page for every
+// field document (quotations, contracts, after-sales, visit plans, visits, forecasts, plans)
+// whose buttons come from the document's allowed_actions. Words are inline {zh, en} pairs.
+
+import { api, ApiError, newIdempotencyKey } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { h, mount, pageHeader, fieldGrid, toast, ruleMessage } from '../lib/ui.js';
+import { formatFen, formatTs, parseYuan } from '../lib/fmt.js';
+import { actionCard } from '../lib/doc.js';
+
+const enc = encodeURIComponent;
+const W = (zh, en) => t({ zh, en });
+
+// Phone-first styles of these pages (and the shell's header on a narrow screen).
+if (!document.getElementById('field-style')) {
+  document.head.appendChild(h('style', { id: 'field-style' }, `
+.field-day, .field-form { max-width: 640px; }
+.field-big { display: grid; grid-template-columns: 1fr; gap: 10px; margin: 12px 0; }
+.field-big a { display: block; padding: 16px; border-radius: 10px; background: var(--primary, #1f5fbf);
+  color: #fff; font-size: 1.1rem; text-align: center; text-decoration: none; }
+.field-visit { display: flex; flex-direction: column; gap: 6px; padding: 12px; border: 1px solid #d8dde6;
+  border-radius: 10px; margin-bottom: 10px; background: #fff; }
+.field-visit .who { font-weight: 600; }
+.field-form label { display: block; margin: 10px 0 4px; font-weight: 600; }
+.field-form input, .field-form select, .field-form textarea { width: 100%; box-sizing: border-box;
+  font-size: 16px; padding: 10px; }
+.field-form button[type=submit] { width: 100%; margin-top: 16px; padding: 14px; font-size: 1.05rem; }
+.field-form .err { color: #b3261e; min-height: 1em; font-size: .9rem; }
+.field-detail .doc-fields { overflow-wrap: anywhere; }
+@media (max-width: 480px) {
+  .user-role, .brand-name, .user-avatar { display: none; }
+  .user-name { max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; display: inline-block; }
+  .topbar { gap: 4px; }
+  .main { padding: 8px; min-width: 0; }
+  .body { min-width: 0; }
+  table { font-size: .85rem; }
+  .card { overflow-x: auto; }
+}`));
+}
+
+const today = () => {
+  const d = new Date(Date.now() + 8 * 3600 * 1000); // the company zone, +08:00
+  return d.toISOString().slice(0, 10);
+};
+
+/** The collections of this file: path segment → words and the fields a detail page shows. */
+export const FIELD_DOCS = {
+  quotations: { title: W('报价/投标', 'Quotations'), fields: ['source', 'product_class', 'title', 'total_fen', 'major', 'participate_decision', 'valid_until', 'result', 'contract'] },
+  contracts: { title: W('合同', 'Contracts'), fields: ['kind', 'value_fen', 'payment_term_days', 'valid_to', 'deviations', 'quotation', 'signing_mode', 'archive_binder', 'expiring'] },
+  'after-sales': { title: W('售后服务', 'After-sales'), fields: ['type', 'description', 'handler', 'escalated_to', 'result', 'rating'] },
+  'visit-plans': { title: W('拜访计划', 'Visit plans'), fields: ['period_type', 'period', 'manager_comment'] },
+  visits: { title: W('拜访记录', 'Visit reports'), fields: ['visitor', 'visited_at', 'kind', 'plan_item', 'price_inversion', 'next_steps', 'manager_comment'] },
+  forecasts: { title: W('销售预期', 'Forecasts'), fields: ['level', 'base_month', 'total_fen', 'basis'] },
+  plans: { title: W('计划', 'Plans'), fields: ['level', 'period_type', 'period', 'target_sales_fen', 'target_collection_fen'] },
+};
+
+/** List columns for the page table's generic list pages. */
+export function fieldListColumns(coll) {
+  return [
+    { key: 'number', label: W('单号', 'Number'), render: (r) => h('a', { href: `/${coll}/${enc(r.number)}`, class: 'mono' }, r.number) },
+    { key: 'customer', label: W('客户', 'Customer'), render: (r) => r.customer || r.owner || '—' },
+    { key: 'state', label: W('状态', 'State'), render: (r) => h('span', { class: 'badge state-badge', dataset: { state: r.state } }, r.state) },
+    { key: 'updated_at', label: W('更新时间', 'Updated'), render: (r) => formatTs(r.updated_at) },
+  ];
+}
+
+// ---- a rep's day ----------------------------------------------------------------------------
+
+export async function fieldDayPage(ctx) {
+  const me = ctx.user.username;
+  const day = ctx.query.date || today();
+  const plans = await api.get('/visit-plans', { owner: me, state: 'submitted,confirmed', limit: 100 });
+  const visits = [];
+  for (const p of plans.items || []) {
+    for (const it of p.items || []) if (it.date === day) visits.push({ plan: p, it });
+  }
+  const list = visits.length
+    ? visits.map(({ it }) => h('div', { class: 'field-visit', dataset: { item: it.plan_item } },
+      h('div', { class: 'who' }, it.customer || it.prospect, it.key ? ` ★` : ''),
+      h('div', { class: 'muted' }, it.purpose || ''),
+      it.visits && it.visits.length
+        ? h('a', { href: `/visits/${enc(it.visits[0])}`, class: 'done' }, W('已提交拜访记录', 'Report filed'))
+        : h('a', { class: 'btn btn-primary file-report', href: `/visits/new?plan_item=${enc(it.plan_item)}${it.customer ? `&customer=${enc(it.customer)}` : ''}` }, W('填写拜访记录', 'File the report'))))
+    : [h('div', { class: 'state state-empty', id: 'no-visits' }, W('今天没有计划的拜访', 'No visits planned today'))];
+  return h('div', { class: 'field-day' },
+    pageHeader(W('我的一天', 'My day')),
+    h('div', { class: 'muted', id: 'field-date' }, day),
+    h('h2', { class: 'card-title' }, W('今日拜访', "Today's visits")),
+    h('div', { id: 'today-visits' }, list),
+    h('div', { class: 'field-big' },
+      h('a', { href: '/visits/new', id: 'go-visit' }, W('填写拜访记录', 'File a visit report')),
+      h('a', { href: '/quotations/new', id: 'go-inquiry' }, W('登记询价/招标', 'Register an inquiry')),
+      h('a', { href: '/after-sales/new', id: 'go-complaint' }, W('受理投诉/售后', 'Take a complaint'))));
+}
+
+// ---- forms ----------------------------------------------------------------------------------
+
+function input(name, label, attrs = {}) {
+  const id = `fld-${name}`;
+  const el = attrs.rows ? h('textarea', { id, name, rows: attrs.rows }, attrs.value || '')
+    : attrs.options ? h('select', { id, name }, attrs.options.map(([v, l]) => h('option', { value: v, selected: v === attrs.value }, l)))
+      : h('input', { id, name, type: attrs.type || 'text', value: attrs.value || '', inputmode: attrs.inputmode || null, accept: attrs.accept || null });
+  return [h('label', { for: id }, label), el, h('div', { class: 'err', id: `${id}-err` })];
+}
+
+async function customerOptions(selected) {
+  const items = await api.all('/customers', {}, 500);
+  return [['', '—'], ...items.map((c) => [c.code, `${c.code} ${c.name}`])].map(([v, l]) => [v, l, v === selected]);
+}
+
+/** A phone form: fields, a submit button; submit(values) → the created document's path. */
+function phoneForm(id, fields, submit) {
+  const banner = h('div', { class: 'form-banner', role: 'alert', hidden: true, id: `${id}-banner` });
+  const btn = h('button', { type: 'submit', class: 'btn btn-primary', id: `${id}-submit` }, W('提交', 'Submit'));
+  const el = h('form', { class: 'field-form', id, novalidate: true }, banner, fields, btn);
+  const key = newIdempotencyKey();
+  el.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    banner.hidden = true;
+    el.querySelectorAll('.err').forEach((e) => { e.textContent = ''; });
+    btn.disabled = true;
+    try {
+      const v = Object.fromEntries(new FormData(el).entries());
+      await submit(v, key);
+    } catch (err) {
+      const f = err instanceof ApiError && err.field ? err.field : null;
+      const slot = f && el.querySelector(`#fld-${f}-err`);
+      if (slot) slot.textContent = ruleMessage(err);
+      mount(banner, err instanceof ApiError ? `${err.message} (${err.rule || err.code})` : String(err));
+      banner.hidden = false;
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return el;
+}
+
+const readPhoto = (file) => new Promise((resolve, reject) => {
+  if (!file || !file.size) return resolve(null);
+  const r = new FileReader();
+  r.onload = () => resolve(String(r.result));
+  r.onerror = () => reject(r.error);
+  r.readAsDataURL(file);
+});
+
+export async function visitNewPage(ctx) {
+  const q = ctx.query;
+  const opts = await customerOptions(q.customer);
+  const sel = h('select', { id: 'fld-customer', name: 'customer' }, opts.map(([v, l, s]) => h('option', { value: v, selected: s }, l)));
+  const photo = h('input', { id: 'fld-photo', name: 'photo_file', type: 'file', accept: 'image/*', capture: 'environment' });
+  const form = phoneForm('visit-form', [
+    h('label', { for: 'fld-customer' }, W('客户', 'Customer')), sel, h('div', { class: 'err', id: 'fld-customer-err' }),
+    q.plan_item ? h('input', { type: 'hidden', name: 'plan_item', value: q.plan_item }) : null,
+    input('kind', W('拜访类型', 'Kind'), { options: [['revisit', W('回访', 'Revisit')], ['new', W('新客户', 'New')]] }),
+    input('dealer_operations', W('经销商经营情况', 'Dealer operations'), { rows: 2 }),
+    input('end_users', W('终端用户', 'End users'), { rows: 2 }),
+    input('competitor_products', W('竞品及销售', 'Competitor products and sales'), { rows: 2 }),
+    input('local_market', W('当地市场', 'Local market'), { rows: 2 }),
+    input('price_sku', W('观察价格：产品', 'Observed price: SKU')),
+    input('price_yuan', W('观察价格：元', 'Observed price: ¥'), { inputmode: 'decimal' }),
+    input('next_steps', W('下一步', 'Next steps'), { rows: 2 }),
+    h('label', { for: 'fld-photo' }, W('照片', 'Photo')), photo,
+  ], async (v, key) => {
+    const findings = {};
+    for (const k of ['dealer_operations', 'end_users', 'competitor_products', 'local_market']) if (v[k]) findings[k] = v[k];
+    if (v.price_sku) {
+      const fen = parseYuan(v.price_yuan);
+      findings.observed_prices = [{ sku: v.price_sku, price_fen: fen === null ? null : Number(fen) }];
+    }
+    const body = { customer: v.customer, kind: v.kind, findings };
+    if (v.plan_item) body.plan_item = v.plan_item;
+    if (v.next_steps) body.next_steps = v.next_steps;
+    const pic = await readPhoto(photo.files[0]);
+    if (pic) body.photo = pic;
+    const res = await api.post('/visits', body, { headers: { 'Idempotency-Key': key } });
+    toast(W('拜访记录已提交', 'Visit report filed'));
+    ctx.navigate(`/visits/${enc(res.number)}`);
+  });
+  return h('div', null, pageHeader(W('填写拜访记录', 'File a visit report')), form);
+}
+
+export async function quotationNewPage(ctx) {
+  const opts = await customerOptions(ctx.query.customer);
+  const form = phoneForm('quotation-form', [
+    h('label', { for: 'fld-customer' }, W('客户', 'Customer')),
+    h('select', { id: 'fld-customer', name: 'customer' }, opts.map(([v, l, s]) => h('option', { value: v, selected: s }, l))),
+    h('div', { class: 'err', id: 'fld-customer-err' }),
+    input('source', W('来源', 'Source'), { options: [['inquiry', W('询价', 'Inquiry')], ['tender', W('招标', 'Tender')]] }),
+    input('product_class', W('产品类别', 'Product class'), { options: [['standard', W('标准产品', 'Standard')], ['outsourced', W('外协产品', 'Outsourced')], ['gov_agri_procurement', W('政府农业集中采购', 'Government agricultural procurement')]] }),
+    input('title', W('事由', 'Subject')),
+    input('item', W('产品或品名', 'SKU or item')),
+    input('qty', W('数量', 'Quantity'), { inputmode: 'numeric' }),
+    input('price_yuan', W('单价（元，可空）', 'Unit price ¥ (optional)'), { inputmode: 'decimal' }),
+  ], async (v, key) => {
+    const body = { customer: v.customer, source: v.source, product_class: v.product_class };
+    if (v.title) body.title = v.title;
+    if (v.item) {
+      const line = /^[A-Z0-9][A-Z0-9._-]*$/.test(v.item) ? { sku: v.item } : { item: v.item };
+      line.qty = Number(v.qty);
+      if (v.price_yuan) line.price_fen = Number(parseYuan(v.price_yuan));
+      body.lines = [line];
+    }
+    const res = await api.post('/quotations', body, { headers: { 'Idempotency-Key': key } });
+    toast(W('已登记', 'Registered'));
+    ctx.navigate(`/quotations/${enc(res.number)}`);
+  });
+  return h('div', null, pageHeader(W('登记询价/招标', 'Register an inquiry')), form);
+}
+
+export async function afterSalesNewPage(ctx) {
+  const opts = await customerOptions(ctx.query.customer);
+  const form = phoneForm('after-sales-form', [
+    h('label', { for: 'fld-customer' }, W('客户', 'Customer')),
+    h('select', { id: 'fld-customer', name: 'customer' }, opts.map(([v, l, s]) => h('option', { value: v, selected: s }, l))),
+    h('div', { class: 'err', id: 'fld-customer-err' }),
+    input('type', W('类型', 'Type'), { options: [['quality', W('质量', 'Quality')], ['damage', W('破损', 'Damage')], ['spoilage', W('变质', 'Spoilage')], ['consumer_complaint', W('消费者投诉', 'Consumer complaint')], ['consumer_return', W('消费者退货', 'Consumer return')], ['technical', W('技术', 'Technical')]] }),
+    input('description', W('问题描述', 'Description'), { rows: 4 }),
+    input('batch', W('批号', 'Batch')),
+    input('contact', W('联系人/电话', 'Contact')),
+  ], async (v, key) => {
+    const body = { customer: v.customer, type: v.type, description: v.description };
+    if (v.batch) body.batch = v.batch;
+    if (v.contact) body.contact = v.contact;
+    const res = await api.post('/after-sales', body, { headers: { 'Idempotency-Key': key } });
+    toast(W('已受理', 'Received'));
+    ctx.navigate(`/after-sales/${enc(res.number)}`);
+  });
+  return h('div', null, pageHeader(W('受理投诉/售后', 'Take a complaint')), form);
+}
+
+// ---- one detail page for every field document ------------------------------------------------
+
+// The body fields of the actions that take some, by action name.
+const ACTION_FIELDS = {
+  decide: [{ name: 'participate', label: W('参与', 'Participate'), type: 'select', options: [{ value: 'true', label: W('参与', 'Yes') }, { value: 'false', label: W('不参与', 'No') }] }],
+  assign: [{ name: 'handler', label: W('处理人', 'Handler'), value: 'service' }],
+  resolve: [{ name: 'result', label: W('处理结果', 'Result'), type: 'textarea' }],
+  close: [{ name: 'rating', label: W('评分1-5', 'Rating 1-5') }],
+  sign: [{ name: 'signing_mode', label: W('签订方式', 'Signing mode'), type: 'select', options: [{ value: 'onsite', label: W('现场', 'On site') }, { value: 'fax_courier', label: W('传真+快递', 'Fax and courier') }] }],
+  verify: [{ name: 'confirmed', label: W('确有拜访', 'Visit happened'), type: 'bool', value: true }],
+  'request-support': [{ name: 'kind', label: W('支持类型', 'Kind'), type: 'select', options: [{ value: 'technical', label: W('技术', 'Technical') }, { value: 'purchasing', label: W('采购', 'Purchasing') }] }, { name: 'note', label: W('说明', 'Note') }],
+  support: [{ name: 'kind', label: W('支持类型', 'Kind'), type: 'select', options: [{ value: 'technical', label: W('技术', 'Technical') }, { value: 'purchasing', label: W('采购', 'Purchasing') }] }, { name: 'result', label: W('结果', 'Result') }],
+};
+
+function bodyFor(action, v) {
+  const b = {};
+  if (v.remark) b.comment = v.remark;
+  for (const f of ACTION_FIELDS[action] || []) {
+    const x = v[`${action}__${f.name}`];
+    if (x === '' || x === undefined) continue;
+    if (f.name === 'participate') b.participate = x === 'true';
+    else if (f.name === 'rating') b.rating = Number(x);
+    else if (f.type === 'bool') b[f.name] = !!x;
+    else b[f.name] = x;
+  }
+  if (action === 'sign') b.deviations_confirmed = true;
+  return b;
+}
+
+const show = (k, v) => (v === null || v === undefined || v === '' ? '—'
+  : /_fen$/.test(k) ? formatFen(v) : typeof v === 'boolean' ? (v ? W('是', 'yes') : W('否', 'no')) : String(v));
+
+export function fieldDetailPage(coll) {
+  return async function detail(ctx) {
+    const number = ctx.params.number;
+    const d = await api.get(`/${coll}/${enc(number)}`);
+    const cfg = FIELD_DOCS[coll];
+    const acts = d.allowed_actions || [];
+    // 'remark', not 'comment': the comment field's id would be that of the comment button.
+    const fields = [{ name: 'remark', label: W('意见/备注', 'Comment'), type: 'textarea', wide: true }];
+    for (const a of acts) for (const f of ACTION_FIELDS[a] || []) fields.push({ ...f, name: `${a}__${f.name}`, label: `${a}: ${f.label}` });
+    const card = actionCard({
+      title: W('操作', 'Actions'),
+      base: `/${coll}/${enc(number)}`,
+      version: d.version,
+      idPrefix: 'fact',
+      fields,
+      buttons: acts.map((a) => ({ action: a, label: a, tone: 'primary', body: (v) => bodyFor(a, v) })),
+      onDone: () => ctx.navigate(`/${coll}/${enc(number)}`, { replace: true }),
+    });
+    const pairs = [[W('状态', 'State'), h('span', { id: 'doc-state', dataset: { state: d.state } }, d.state)],
+      [W('客户', 'Customer'), d.customer || '—'], [W('负责人', 'Owner'), d.owner || d.created_by || '—']];
+    for (const k of cfg.fields) if (k in d) pairs.push([k, show(k, d[k])]);
+    const items = (d.items || []).map((it) => h('li', { dataset: { item: it.plan_item } }, `${it.date} ${it.customer || it.prospect} ${it.purpose || ''}`));
+    const lines = (d.lines || []).map((l) => h('li', null, `${l.month || ''} ${l.sku || l.item || ''} × ${l.qty}${l.price_fen !== undefined && l.price_fen !== null ? ` @ ${formatFen(l.price_fen)}` : ''}`));
+    const flags = (d.flags || []).map((f) => h('li', { class: 'flag' }, `${W('价格倒挂', 'Price inversion')}: ${f.sku} ${formatFen(f.observed_fen)} < ${formatFen(f.list_fen)}`));
+    const tl = (d.timeline || []).map((e) => h('li', null, `${formatTs(e.at)} ${e.action} ${e.actor}${e.comment ? ` — ${e.comment}` : ''}`));
+    return h('div', { class: 'field-detail' },
+      pageHeader(`${cfg.title} ${number}`),
+      h('section', { class: 'card doc-fields' }, fieldGrid(pairs)),
+      flags.length ? h('section', { class: 'card', id: 'doc-flags' }, h('ul', null, flags)) : null,
+      items.length ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('拜访安排', 'Visits')), h('ul', null, items)) : null,
+      lines.length ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('明细', 'Lines')), h('ul', null, lines)) : null,
+      card,
+      h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('过程', 'Timeline')), h('ul', { id: 'doc-timeline' }, tl)));
+  };
+}
