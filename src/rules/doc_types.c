@@ -20,5 +20,5 @@ const struct doc_type *const doc_types[] = {
     &order_doc,     &shipment_doc,  &backorder_doc, &contract_doc,        &return_doc,
     &refund_doc,    &write_off_doc, &osb_issue_doc, &invoice_request_doc, &instrument_doc,
     &statement_doc, &expense_doc,   &pop_doc,       &sample_doc,          &invrep_doc,
-    NULL,
+    &support_doc,   NULL,
 };

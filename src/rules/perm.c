@@ -117,6 +117,9 @@ static const char *const matrix[P__COUNT] = {
     [P_POP_RECEIVE]          = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  O",
     [P_POP_VERIFY]           = "-  -  -  -  -  -  -  O  O  -  -  -  -  R  -  -",
     [P_SAMPLE_FOLLOW_UP]     = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
+    [P_SUPPORT_CREATE]       = "-  -  -  -  -  -  Y  -  -  -  -  -  -  R  -  -",
+    [P_SUPPORT_FORWARD]      = "-  -  -  -  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_SUPPORT_REVIEW]       = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
 };
 /* clang-format on */
 

@@ -112,6 +112,9 @@ enum perm_action {
     P_POP_RECEIVE,         /* POP request: confirm receipt */
     P_POP_VERIFY,          /* POP request: verify placement */
     P_SAMPLE_FOLLOW_UP,    /* sample follow-up (usage, waste) */
+    P_SUPPORT_CREATE,      /* support request: create */
+    P_SUPPORT_FORWARD,     /* support request: forward (and schedule, done) */
+    P_SUPPORT_REVIEW,      /* support request: review (and reject) */
     P__COUNT
 };
 /* clang-format on */

@@ -95,6 +95,9 @@ static const struct {
     {P_POP_RECEIVE, "-------O-----R-O", "POP request: confirm receipt"},
     {P_POP_VERIFY, "-------OO----R--", "POP request: verify placement"},
     {P_SAMPLE_FOLLOW_UP, "-----------Y-R--", "sample follow-up"},
+    {P_SUPPORT_CREATE, "------Y------R--", "support request: create"},
+    {P_SUPPORT_FORWARD, "----Y--------R--", "support request: forward"},
+    {P_SUPPORT_REVIEW, "------------YR--", "support request: review"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
