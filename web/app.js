@@ -54,7 +54,7 @@ import { priceListsPage, priceListNewPage, priceListDetailPage } from './pages/p
 import { paymentDetailPage, returnNewPage } from './pages/corrections.js';
 import {
   budgetsPage, expensesPage, expenseNewPage, expenseDetailPage, popPage, popDetailPage, samplesPage, sampleDetailPage,
-  inventoryPage, inventoryNewPage, inventoryDetailPage,
+  inventoryPage, inventoryNewPage, inventoryDetailPage, supportPage, supportDetailPage,
 } from './pages/market.js';
 import { reportsPage, reportPage } from './pages/reports.js';
 import { passwordPage } from './pages/password.js';
@@ -136,6 +136,8 @@ export const PAGES = [
   { id: 'sample', path: '/market/samples/:number', title: { zh: '样品发放', en: 'Sample issue' }, navPath: '/market/samples', render: sampleDetailPage },
   { id: 'inventory', path: '/market/inventory', title: { zh: '经销商库存报表', en: 'Inventory reports' }, nav: 'market', icon: '▥', render: inventoryPage },
   { id: 'inventory-new', path: '/market/inventory/new', title: { zh: '填报库存报表', en: 'New inventory report' }, navPath: '/market/inventory', render: inventoryNewPage },
+  { id: 'support', path: '/market/support', title: { zh: '支持申请', en: 'Support requests' }, nav: 'market', icon: '✎', render: supportPage },
+  { id: 'support-request', path: '/market/support/:number', title: { zh: '支持申请', en: 'Support request' }, navPath: '/market/support', render: supportDetailPage },
   { id: 'inventory-report', path: '/market/inventory/:number', title: { zh: '库存报表', en: 'Inventory report' }, navPath: '/market/inventory', render: inventoryDetailPage },
 
   { id: 'products', path: '/products', title: { zh: '产品', en: 'Products' }, nav: 'master', icon: '◫', render: productsPage },

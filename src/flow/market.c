@@ -37,7 +37,7 @@
 #include <string.h>
 
 static const char *const tables[] = {"expense_applications", "pop_requests", "samples",
-                                     "inventory_reports"};
+                                     "inventory_reports", "support_requests"};
 
 struct mdoc {
     enum mkt_doc t;
@@ -80,7 +80,8 @@ static bool is_slt_role(enum role r)
 static bool fy_sees(const struct ctx *c, const struct mdoc *d)
 {
     const char *region = sval(d, "region");
-    if (is(sval(d, "applicant"), c->user.username))
+    const char *who_applied = sval(d, "applicant") ? sval(d, "applicant") : sval(d, "requested_by");
+    if (is(who_applied, c->user.username))
         return true;
     switch (c->user.role) {
     case ROLE_DEPUTY_DIRECTOR:
@@ -152,7 +153,13 @@ static int load_kc(struct ctx *c, const char *n, void **o, struct osb_err *e)
     return mload(c, MKT_KC, n, o, e);
 }
 
-static const struct doc_type *const types[] = {&expense_doc, &pop_doc, &sample_doc, &invrep_doc};
+static int load_zc(struct ctx *c, const char *n, void **o, struct osb_err *e)
+{
+    return mload(c, MKT_ZC, n, o, e);
+}
+
+static const struct doc_type *const types[] = {&expense_doc, &pop_doc, &sample_doc, &invrep_doc,
+                                               &support_doc};
 
 static int mstate(const void *p)
 {
@@ -221,6 +228,11 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
                 return err_forbidden(e, "role", "only the customer's KAM or rep does this");
             return 0;
         }
+        return 0;
+    case MKT_ZC:
+        if (!support_step_ok(is(sval(d, "kind"), "ad_design"), a, mstate(d)))
+            return err_state(e, jstr(d->row, "state"), "a %s request cannot %s now",
+                             sval(d, "kind"), support_doc.actions[a].name);
         return 0;
     case MKT_YP:
     case MKT_KC:
@@ -679,6 +691,71 @@ static int k_resubmit(struct doc_act *x, struct osb_err *e)
     return 0;
 }
 
+/* ---- ZC actions ---------------------------------------------------------------------------- */
+
+static int z_tell(struct doc_act *x, const char *what, struct osb_err *e)
+{
+    struct mdoc *d = x->doc;
+    return notify(x->c, e, "support_request", jstr(d->row, "requested_by"), jstr(d->row, "number"),
+                  NULL, "支持申请%s%s", jstr(d->row, "number"), what);
+}
+
+static int z_review(struct doc_act *x, struct osb_err *e)
+{
+    (void)e;
+    struct mdoc *d = x->doc;
+    put(d, "reviewed_by", json_string(x->actor.who));
+    put(d, "reviewed_at", json_integer(x->c->now));
+    return 0;
+}
+
+static int z_forward(struct doc_act *x, struct osb_err *e)
+{
+    struct mdoc *d = x->doc;
+    const char *handler;
+    if (body_text(x->body, "handler", false, 80, &handler, e) < 0)
+        return -1;
+    put(d, "forwarded_by", json_string(x->actor.who));
+    put(d, "forwarded_at", json_integer(x->c->now));
+    if (handler)
+        put(d, "handler", json_string(handler));
+    return z_tell(x, "已转交", e);
+}
+
+static int z_schedule(struct doc_act *x, struct osb_err *e)
+{
+    struct mdoc *d = x->doc;
+    const char *date, *place, *itinerary;
+    date_t dd;
+    if (body_text(x->body, "date", true, 10, &date, e) < 0 ||
+        body_text(x->body, "place", true, 200, &place, e) < 0 ||
+        body_text(x->body, "itinerary", false, 2000, &itinerary, e) < 0)
+        return -1;
+    if (!date_parse(date, &dd))
+        return err_invalid(e, "date", "invalid_date", "date is YYYY-MM-DD");
+    put(d, "schedule_date", json_string(date));
+    put(d, "schedule_place", json_string(place));
+    put(d, "schedule_itinerary", itinerary ? json_string(itinerary) : json_null());
+    return z_tell(x, "已排期", e);
+}
+
+static int z_done(struct doc_act *x, struct osb_err *e)
+{
+    put(x->doc, "done_at", json_integer(x->c->now));
+    return z_tell(x, "已完成", e);
+}
+
+static int z_reject(struct doc_act *x, struct osb_err *e)
+{
+    return z_tell(x, "被驳回", e);
+}
+
+static const doc_run_fn run_zc[] = {[ZA_REVIEW] = z_review,
+                                    [ZA_FORWARD] = z_forward,
+                                    [ZA_SCHEDULE] = z_schedule,
+                                    [ZA_DONE] = z_done,
+                                    [ZA_REJECT] = z_reject};
+
 /* ---- kinds ---------------------------------------------------------------------------------- */
 
 static const doc_run_fn run_fy[] = {[XA_APPROVE] = x_approve,
@@ -701,7 +778,8 @@ static const doc_run_fn run_kc[] = {
     }
 static const struct doc_kind kinds[] = {
     KIND(expense_doc, load_fy, run_fy), KIND(pop_doc, load_wl, run_wl),
-    KIND(sample_doc, load_yp, run_yp), KIND(invrep_doc, load_kc, run_kc)};
+    KIND(sample_doc, load_yp, run_yp), KIND(invrep_doc, load_kc, run_kc),
+    KIND(support_doc, load_zc, run_zc)};
 
 int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e)
 {
@@ -730,7 +808,11 @@ static int get_kc(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
 {
     return mkt_get(c, MKT_KC, n, o, e);
 }
-static const flow_doc_fn getters[] = {get_fy, get_wl, get_yp, get_kc};
+static int get_zc(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
+{
+    return mkt_get(c, MKT_ZC, n, o, e);
+}
+static const flow_doc_fn getters[] = {get_fy, get_wl, get_yp, get_kc, get_zc};
 
 int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **out,
              struct osb_err *e)
@@ -745,16 +827,17 @@ int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **
                            q->customer,
                            q->q,
                            q->cursor,
-                           t == MKT_YP ? NULL : q->period,
+                           t == MKT_YP || t == MKT_ZC ? NULL : q->period,
                            t == MKT_FY   ? "x.category"
                            : t == MKT_YP ? "x.order_no"
+                           : t == MKT_ZC ? "x.kind"
                                          : NULL,
                            q->extra,
                            q->limit,
                            t == MKT_WL || t == MKT_KC,
                            t == MKT_YP};
-    if (t == MKT_YP && q->period)
-        return err_bad(e, "period", "samples have no period filter");
+    if ((t == MKT_YP || t == MKT_ZC) && q->period)
+        return err_bad(e, "period", "these documents have no period filter");
     json_t *nums;
     char *next;
     if (store_mkt_list(c->db, e, &su, &f, &nums, &next) < 0)
@@ -828,14 +911,14 @@ static int only_fields(json_t *body, const char *const *ok, struct osb_err *e)
 static int created(struct ctx *c, enum mkt_doc t, const char *number, json_t *after, json_t **out,
                    struct osb_err *e)
 {
-    const char *first = t == MKT_FY   ? "submitted"
-                        : t == MKT_WL ? "requested"
-                        : t == MKT_YP ? "issued"
-                                      : "submitted";
-    const char *act = t == MKT_FY   ? "apply"
-                      : t == MKT_WL ? "request"
-                      : t == MKT_YP ? "issue"
-                                    : "submit";
+    const char *first = t == MKT_FY                  ? "submitted"
+                        : t == MKT_WL || t == MKT_ZC ? "requested"
+                        : t == MKT_YP                ? "issued"
+                                                     : "submitted";
+    const char *act = t == MKT_FY                  ? "apply"
+                      : t == MKT_WL || t == MKT_ZC ? "request"
+                      : t == MKT_YP                ? "issue"
+                                                   : "submit";
     if (flow_doc_event(c, e, "market_events", "document", number, act, NULL, first, NULL) < 0 ||
         flow_audit(c, e, "create", types[t]->object, number, NULL, after) < 0)
         return -1;
@@ -1215,6 +1298,49 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     return rc;
 }
 
+static const char *const support_kinds[] = {"ad_design", "training", "event", "lecture", NULL};
+
+static int zc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    static const char *const ok[] = {"kind", "customer", "details", NULL};
+    if (flow_need(c, P_SUPPORT_CREATE, e) < 0 || only_fields(body, ok, e) < 0)
+        return -1;
+    struct order_customer cu;
+    int hc = body_customer(c, body, &cu, false, e);
+    const char *kind, *details;
+    if (hc < 0 || body_enum(body, "kind", support_kinds, &kind, e) < 0 ||
+        body_text(body, "details", true, 4000, &details, e) < 0)
+        return -1;
+    if (!kind)
+        return err_invalid(e, "kind", "required", "kind is ad_design, training, event or lecture");
+    const char *market = hc ? cu.market : c->user.market, *region = hc ? cu.region : c->user.region;
+    char number[DOCNO_MAX];
+    if (flow_docno(c, e, "ZC", number) < 0)
+        return -1;
+    json_t *row =
+        json_pack("{ss ss ss ss ss ss si si}", "number", number, "kind", kind, "market", market,
+                  "requested_by", c->user.username, "details", details, "state", "requested",
+                  "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
+    json_object_set_new(row, "customer", hc ? json_string(cu.code) : json_null());
+    json_object_set_new(row, "region", region && *region ? json_string(region) : json_null());
+    int rc = store_mkt_insert(c->db, e, "support_requests", row);
+    json_t *to = rc == 0
+                     ? store_mkt_role_users(c->db, e, is(kind, "ad_design") ? "csr" : "marketing")
+                     : NULL;
+    if (rc == 0 && !to)
+        rc = -1;
+    size_t i;
+    json_t *u;
+    json_array_foreach(to, i, u) if (rc == 0) rc =
+        notify(c, e, "support_request", json_string_value(u), number, NULL,
+               "支持申请%s（%s）待处理", number, kind);
+    json_decref(to);
+    if (rc == 0)
+        rc = created(c, MKT_ZC, number, row, out, e);
+    json_decref(row);
+    return rc;
+}
+
 int mkt_create(struct ctx *c, enum mkt_doc t, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -1225,6 +1351,8 @@ int mkt_create(struct ctx *c, enum mkt_doc t, json_t *body, json_t **out, struct
         return wl_create(c, body, out, e);
     case MKT_KC:
         return kc_create(c, body, out, e);
+    case MKT_ZC:
+        return zc_create(c, body, out, e);
     case MKT_YP:
         break;
     }
@@ -1588,7 +1716,16 @@ int market_job_inventory_remind(struct ctx *c, const char *period, struct osb_er
 
 int market_job_inventory_due(struct ctx *c, const char *period, struct osb_err *e)
 {
-    json_t *miss = store_invrep_missing(c->db, e, period);
+    /* The deadline: 24:00 of the 20th of the period's month (flows.md §16.2). */
+    int y, m;
+    date_t d21;
+    char ds[11];
+    if (!period_parse(period, &y, &m) || str_fmt(ds, sizeof ds, "%04d-%02d-21", y, m) < 0 ||
+        !date_parse(ds, &d21))
+        return err_set(e, ERR_INTERNAL, "internal error: the 21st of %s", period);
+    ts_t deadline = date_start_ts(d21, c->cfg->tz_min);
+    /* A distributor that did not exist yet by then was not due a report. */
+    json_t *miss = store_invrep_missing(c->db, e, period, deadline);
     if (!miss)
         return -1;
     struct calendar cal;
@@ -1596,14 +1733,7 @@ int market_job_inventory_due(struct ctx *c, const char *period, struct osb_err *
         json_decref(miss);
         return -1;
     }
-    int y, m;
-    period_parse(period, &y, &m);
-    date_t d21;
-    char ds[11];
     int rc = 0;
-    if (str_fmt(ds, sizeof ds, "%04d-%02d-21", y, m) < 0 || !date_parse(ds, &d21))
-        rc = err_set(e, ERR_INTERNAL, "internal error: the 21st of %s", period);
-    ts_t deadline = rc == 0 ? date_start_ts(d21, c->cfg->tz_min) : 0;
     size_t i;
     json_t *r;
     json_array_foreach(miss, i, r) if (rc == 0)

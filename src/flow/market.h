@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 /* One of the four documents of this area. */
-enum mkt_doc { MKT_FY, MKT_WL, MKT_YP, MKT_KC };
+enum mkt_doc { MKT_FY, MKT_WL, MKT_YP, MKT_KC, MKT_ZC };
 
 struct mkt_query {
     const char *state, *customer, *q, *cursor, *period, *extra;

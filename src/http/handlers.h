@@ -138,6 +138,7 @@ MKT_DECL(expense_app)
 MKT_DECL(pop_request)
 MKT_DECL(sample)
 MKT_DECL(invrep)
+MKT_DECL(support)
 
 /* contracts.c */
 int h_contract_create(struct req *r, struct osb_err *e);

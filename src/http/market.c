@@ -73,6 +73,7 @@ MKT_HANDLERS(expense_app, MKT_FY, "category")
 MKT_HANDLERS(pop_request, MKT_WL, NULL)
 MKT_HANDLERS(sample, MKT_YP, "order")
 MKT_HANDLERS(invrep, MKT_KC, NULL)
+MKT_HANDLERS(support, MKT_ZC, "kind")
 
 int h_budget_create(struct req *r, struct osb_err *e)
 {

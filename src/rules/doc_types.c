@@ -48,6 +48,7 @@ const struct doc_type *const doc_types[] = {
     &visit_doc,
     &forecast_doc,
     &plan_doc,
+    &support_doc,
     /* clang-format on */
     NULL,
 };

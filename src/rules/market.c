@@ -99,6 +99,41 @@ static const struct doc_action k_actions[] = {
 const struct doc_type invrep_doc = {"inventory-reports", "inventory_report", k_states, k_actions,
                                     sizeof k_actions / sizeof k_actions[0]};
 
+/* ---- ZC ---- */
+static const char *const z_states[] = {"requested", "reviewed", "forwarded", "scheduled",
+                                       "done",      "rejected", NULL};
+static const char *const z_schedule_fields[] = {"date", "place", "itinerary", NULL};
+static const char *const z_forward_fields[] = {"handler", NULL};
+static const struct doc_action z_actions[] = {
+    [ZA_REVIEW] = {"review", P_SUPPORT_REVIEW, DOC_BIT(ZS_REQUESTED), ZS_REVIEWED, NULL, 0},
+    [ZA_FORWARD] = {"forward", P_SUPPORT_FORWARD, DOC_BIT(ZS_REQUESTED) | DOC_BIT(ZS_REVIEWED),
+                    ZS_FORWARDED, z_forward_fields, 0},
+    [ZA_SCHEDULE] = {"schedule", P_SUPPORT_FORWARD, DOC_BIT(ZS_FORWARDED), ZS_SCHEDULED,
+                     z_schedule_fields, 0},
+    [ZA_DONE] = {"done", P_SUPPORT_FORWARD, DOC_BIT(ZS_FORWARDED) | DOC_BIT(ZS_SCHEDULED), ZS_DONE,
+                 NULL, 0},
+    [ZA_REJECT] = {"reject", P_SUPPORT_REVIEW, DOC_BIT(ZS_REQUESTED) | DOC_BIT(ZS_REVIEWED),
+                   ZS_REJECTED, NULL, 0},
+};
+const struct doc_type support_doc = {"support-requests", "support_request", z_states, z_actions,
+                                     sizeof z_actions / sizeof z_actions[0]};
+
+bool support_step_ok(bool ad_design, int a, int s)
+{
+    switch (a) {
+    case ZA_REVIEW:
+    case ZA_SCHEDULE:
+    case ZA_REJECT:
+        return !ad_design;
+    case ZA_FORWARD:
+        return ad_design ? s == ZS_REQUESTED : s == ZS_REVIEWED;
+    case ZA_DONE:
+        return ad_design ? s == ZS_FORWARDED : s == ZS_SCHEDULED;
+    default:
+        return false;
+    }
+}
+
 bool invrep_balanced(const struct invrep_line *l)
 {
     __int128 v = (__int128)l->opening + l->purchased + l->other_in - l->sold - l->returned;

@@ -64,4 +64,13 @@ bool invrep_build_up(int64_t closing, int64_t cover_bp);
    a later month (flows.md §16.2: due by the 20th; the report covers the month it is due in). */
 bool invrep_late(int period_y, int period_m, int y, int m, int d);
 
+/* ---- support requests (ZC, flows.md §19) ---- */
+enum support_state { ZS_REQUESTED, ZS_REVIEWED, ZS_FORWARDED, ZS_SCHEDULED, ZS_DONE, ZS_REJECTED };
+enum support_action { ZA_REVIEW, ZA_FORWARD, ZA_SCHEDULE, ZA_DONE, ZA_REJECT };
+extern const struct doc_type support_doc;
+/* May action a start from state s for a request of this kind? Advertising design goes
+   requested → forwarded → done; training, events and lectures requested → reviewed →
+   forwarded → scheduled → done (or rejected before they are forwarded). */
+bool support_step_ok(bool ad_design, int a, int s);
+
 #endif

@@ -152,6 +152,9 @@ static const char *const matrix[P__COUNT] = {
     [P_FORECAST_ASSESS]      = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
     [P_FORECAST_APPROVE]     = "Y  Y  Y  -  -  Y  -  -  -  -  -  -  -  R  -  -",
     [P_PLAN]                 = "Y  Y  Y  -  -  Y  Y  O  -  -  -  -  -  R  -  -",
+    [P_SUPPORT_CREATE]       = "-  -  -  -  -  -  Y  -  -  -  -  -  -  R  -  -",
+    [P_SUPPORT_FORWARD]      = "-  -  -  -  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_SUPPORT_REVIEW]       = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
 };
 /* clang-format on */
 

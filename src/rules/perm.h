@@ -149,6 +149,9 @@ enum perm_action {
     P_FORECAST_ASSESS,     /* forecast: assess, aggregate */
     P_FORECAST_APPROVE,    /* forecast: approve (MM for a market, SLT for the company) */
     P_PLAN,                /* plan: create own level; approve the level below */
+    P_SUPPORT_CREATE,      /* support request: create */
+    P_SUPPORT_FORWARD,     /* support request: forward (and schedule, done) */
+    P_SUPPORT_REVIEW,      /* support request: review (and reject) */
     P__COUNT
 };
 /* clang-format on */

@@ -270,13 +270,15 @@ int store_mkt_list(struct db *db, struct osb_err *e, const struct scope_user *u,
     json_t *p = json_array();
     struct sb sql = SB_INIT;
     bool fy = strcmp(f->table, "expense_applications") == 0;
-    if (fy) {
-        /* An application without a customer: its market's people, its region's UM, the
-           applicant; with one: whoever sees the customer. */
-        sb_add(&sql, "SELECT x.number FROM expense_applications x LEFT JOIN customers cu"
-                     " ON cu.code = x.customer WHERE ((x.customer IS NOT NULL");
+    if (fy || strcmp(f->table, "support_requests") == 0) {
+        /* A document without a customer: its market's people, its region's UM, the one who
+           applied; with one: whoever sees the customer. */
+        sb_addf(&sql,
+                "SELECT x.number FROM %s x LEFT JOIN customers cu"
+                " ON cu.code = x.customer WHERE ((x.customer IS NOT NULL",
+                f->table);
         store_scope_sql(u, &sql, p, "cu");
-        sb_add(&sql, ") OR (x.customer IS NULL AND (x.applicant = ?");
+        sb_addf(&sql, ") OR (x.customer IS NULL AND (x.%s = ?", fy ? "applicant" : "requested_by");
         json_array_append_new(p, json_string(u->username));
         switch (u->role) {
         case ROLE_DEPUTY_DIRECTOR:
@@ -521,7 +523,7 @@ int store_invrep_lines(struct db *db, struct osb_err *e, const char *customer, c
     return 1;
 }
 
-json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period)
+json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period, int64_t due)
 {
     return db_rows(db, e,
                    "SELECT cu.code, cu.market, cu.region, coalesce(cu.csr, m.default_csr) AS csr,"
@@ -529,8 +531,8 @@ json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *perio
                    " JOIN regions r ON r.code = cu.region"
                    " WHERE cu.status = 'active' AND cu.channel = 'distributor' AND cu.direct = 1"
                    " AND NOT EXISTS (SELECT 1 FROM inventory_reports k WHERE k.customer = cu.code"
-                   " AND k.period = ?) ORDER BY cu.code",
-                   "s", period);
+                   " AND k.period = ?) AND cu.created_at < ? ORDER BY cu.code",
+                   "si", period, due);
 }
 
 json_t *store_mkt_role_users(struct db *db, struct osb_err *e, const char *role)

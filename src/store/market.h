@@ -102,8 +102,9 @@ int store_sample_outstanding(struct db *db, struct osb_err *e, const char *custo
 /* The lines of the customer's report for period, or NULL (JSON null) when none. */
 int store_invrep_lines(struct db *db, struct osb_err *e, const char *customer, const char *period,
                        json_t **lines);
-/* Active direct distributors without a report for period: [{code, market, region, csr, um}]. */
-json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period);
+/* Active direct distributors that existed before `due` without a report for period:
+   [{code, market, region, csr, um}]. */
+json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period, int64_t due);
 /* Usernames of active users of role. */
 json_t *store_mkt_role_users(struct db *db, struct osb_err *e, const char *role);
 

@@ -652,7 +652,14 @@ static const char *const migrations[] = {
     "  submitted_at INTEGER NOT NULL, submitted_by TEXT NOT NULL, reviewed_by TEXT,"
     "  reviewed_at INTEGER, review_note TEXT, state TEXT NOT NULL DEFAULT 'submitted',"
     "  version INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,"
-    "  updated_at INTEGER NOT NULL, UNIQUE(customer, period)) STRICT;",
+    "  updated_at INTEGER NOT NULL, UNIQUE(customer, period)) STRICT;"
+    "CREATE TABLE support_requests(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL, customer TEXT REFERENCES customers(code), market TEXT NOT NULL,"
+    "  region TEXT, requested_by TEXT NOT NULL, details TEXT NOT NULL, reviewed_by TEXT,"
+    "  reviewed_at INTEGER, forwarded_by TEXT, forwarded_at INTEGER, handler TEXT,"
+    "  schedule_date TEXT, schedule_place TEXT, schedule_itinerary TEXT, done_at INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'requested', version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;",
     /* field: field sales (api.md §5.7; flows.md §7-10, §17-18). Quotations (BJ/TB), after-sales
        tickets (SH), visit plans, visit reports (BF), forecasts (YC) and plans (JH) are one
        table each row of which is a document of `type`: the columns every list, scope check and

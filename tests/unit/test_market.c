@@ -188,6 +188,27 @@ static void test_tables(void **state)
                doc_action_field(&sample_doc, 0, "waste_bp") &&
                doc_action_field(&sample_doc, 0, "stores_surveyed"),
            "follow-up {usage_bp, waste_bp, stores_surveyed}");
+    static const char *const zc[] = {"requested", "reviewed", "forwarded", "scheduled",
+                                     "done",      "rejected", NULL};
+    for (int i = 0; zc[i]; i++)
+        expect(&bad, doc_state_parse(&support_doc, zc[i]) == i, "ZC state %s", zc[i]);
+    /* flows.md §19: ad design requested → forwarded → done; training, events, lectures
+       requested → reviewed → forwarded → scheduled → done, or rejected */
+    static const struct {
+        bool ad;
+        int action, state;
+        bool ok;
+    } steps[] = {
+        {true, ZA_FORWARD, ZS_REQUESTED, true},  {true, ZA_DONE, ZS_FORWARDED, true},
+        {true, ZA_REVIEW, ZS_REQUESTED, false},  {true, ZA_SCHEDULE, ZS_FORWARDED, false},
+        {true, ZA_REJECT, ZS_REQUESTED, false},  {false, ZA_FORWARD, ZS_REQUESTED, false},
+        {false, ZA_REVIEW, ZS_REQUESTED, true},  {false, ZA_FORWARD, ZS_REVIEWED, true},
+        {false, ZA_SCHEDULE, ZS_FORWARDED, true}, {false, ZA_DONE, ZS_FORWARDED, false},
+        {false, ZA_DONE, ZS_SCHEDULED, true},    {false, ZA_REJECT, ZS_REVIEWED, true},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        expect(&bad, support_step_ok(steps[i].ad, steps[i].action, steps[i].state) == steps[i].ok,
+               "support step %zu", i);
     /* who: the MM approves, the SLT members as supervisors ('S'), finance settles */
     expect(&bad, perm_symbol(P_EXPENSE_APPROVE, ROLE_MM) == 'Y', "MM approves");
     expect(&bad, perm_symbol(P_EXPENSE_APPROVE, ROLE_DEPUTY_DIRECTOR) == 'S', "SLT supervises");

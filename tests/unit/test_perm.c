@@ -132,6 +132,9 @@ static const struct {
     {P_FORECAST_APPROVE, "YYY--Y-------R--",
      "forecast: approve (MM for a market, SLT for the company)"},
     {P_PLAN, "YYY--YYO-----R--", "plan: create own level; approve the level below"},
+    {P_SUPPORT_CREATE, "------Y------R--", "support request: create"},
+    {P_SUPPORT_FORWARD, "----Y--------R--", "support request: forward"},
+    {P_SUPPORT_REVIEW, "------------YR--", "support request: review"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

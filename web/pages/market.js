@@ -85,6 +85,19 @@ const W = {
   warnings: { zh: '提示', en: 'Warnings' },
   reviewNote: { zh: '审核意见', en: 'Review note' },
   none: { zh: '暂无', en: 'None yet' },
+  support: { zh: '支持申请', en: 'Support requests' },
+  newSupport: { zh: '新建支持申请', en: 'New support request' },
+  kind: { zh: '类型', en: 'Kind' },
+  details: { zh: '内容', en: 'Details' },
+  handler: { zh: '承办', en: 'Handler' },
+  date: { zh: '日期', en: 'Date' },
+  place: { zh: '地点', en: 'Place' },
+  itinerary: { zh: '行程', en: 'Itinerary' },
+  requestedBy: { zh: '申请人', en: 'Requested by' },
+};
+const KINDS = {
+  ad_design: { zh: '广告设计', en: 'Advertising design' }, training: { zh: '培训', en: 'Training' },
+  event: { zh: '活动', en: 'Event' }, lecture: { zh: '讲座', en: 'Lecture' },
 };
 const STATE = {
   submitted: { zh: '已提交', en: 'Submitted' }, approved: { zh: '已批准', en: 'Approved' },
@@ -94,11 +107,12 @@ const STATE = {
   received: { zh: '已签收', en: 'Received' }, verified: { zh: '已核实', en: 'Verified' },
   issued: { zh: '已发放', en: 'Issued' }, followed_up: { zh: '已回访', en: 'Followed up' },
   reviewed: { zh: '已审核', en: 'Reviewed' }, returned: { zh: '已退回', en: 'Returned' },
+  forwarded: { zh: '已转交', en: 'Forwarded' }, scheduled: { zh: '已排期', en: 'Scheduled' }, done: { zh: '已完成', en: 'Done' },
 };
 const TONE = {
   submitted: 'info', approved: 'ok', rejected: 'bad', executed: 'info', settled: 'ok', closed: 'muted',
   requested: 'info', shipped: 'info', received: 'info', verified: 'ok', issued: 'warn', followed_up: 'ok',
-  reviewed: 'ok', returned: 'warn',
+  reviewed: 'ok', returned: 'warn', forwarded: 'info', scheduled: 'info', done: 'ok',
 };
 const ACTION = {
   approve: { zh: '批准', en: 'Approve' }, reject: { zh: '驳回', en: 'Reject' },
@@ -108,7 +122,8 @@ const ACTION = {
   review: { zh: '审核通过', en: 'Review' }, return: { zh: '退回修改', en: 'Return' },
   resubmit: { zh: '重新提交', en: 'Resubmit' }, apply: { zh: '申请', en: 'Apply' },
   request: { zh: '申请', en: 'Request' }, ship: { zh: '发运', en: 'Ship' }, issue: { zh: '发放', en: 'Issue' },
-  submit: { zh: '提交', en: 'Submit' },
+  submit: { zh: '提交', en: 'Submit' }, forward: { zh: '转交', en: 'Forward' },
+  schedule: { zh: '排期', en: 'Schedule' }, done: { zh: '完成', en: 'Done' },
 };
 const CATEGORIES = {
   advertising: { zh: '广告', en: 'Advertising' }, promotion: { zh: '促销', en: 'Promotion' },
@@ -595,6 +610,73 @@ export async function inventoryDetailPage(ctx) {
       [w('customer'), x.customer], [w('period'), x.period],
       [t({ zh: '提交', en: 'Submitted' }), `${x.submitted_by} · ${formatTs(x.submitted_at)}`],
       [w('reviewNote'), x.review_note ? `${x.review_note} (${x.reviewed_by})` : null, { wide: true }],
+    ])),
+    card(w('timeline'), timeline(x.timeline)));
+}
+
+// ---- support requests (ZC) -------------------------------------------------------------------------
+
+export async function supportPage(ctx) {
+  let filters = { state: ctx.query.state || '', kind: ctx.query.kind || '', q: ctx.query.q || '' };
+  const list = pagedList({
+    load: (cursor) => api.get('/support-requests', { ...filters, limit: 20, cursor }),
+    columns: [
+      { key: 'number', label: w('number'), render: (x) => h('a', { href: `/market/support/${enc(x.number)}`, class: 'mono' }, x.number) },
+      { key: 'kind', label: w('kind'), render: (x) => word(KINDS, x.kind) },
+      { key: 'customer', label: w('customer'), render: (x) => x.customer || `${x.market}${x.region ? ` / ${x.region}` : ''}` },
+      { key: 'requested_by', label: w('requestedBy') },
+      { key: 'details', label: w('details'), cls: 'wrap' },
+      { key: 'state', label: w('state'), render: (x) => stateBadge(x.state) },
+    ],
+    rowHref: (x) => `/market/support/${enc(x.number)}`,
+    rowKey: (x) => x.number,
+    emptyText: w('none'),
+  });
+  const bar = filterBar([
+    { label: w('state'), control: select('state', stateOpts(['requested', 'reviewed', 'forwarded', 'scheduled', 'done', 'rejected']), filters.state, { label: w('state') }) },
+    { label: w('kind'), control: select('kind', opts(KINDS), filters.kind, { label: w('kind') }) },
+    { label: t({ zh: '查询', en: 'Search' }), control: h('input', { type: 'text', name: 'q', value: filters.q }) },
+  ], (v) => { filters = { state: v.state || '', kind: v.kind || '', q: v.q || '' }; ctx.setQuery(filters); list.reload(); });
+  const f = form({
+    idPrefix: 'zc',
+    fields: [
+      { name: 'kind', label: w('kind'), type: 'select', required: true, options: opts(KINDS) },
+      { name: 'customer', label: w('customer') },
+      { name: 'details', label: w('details'), type: 'textarea', required: true, wide: true },
+    ],
+    submitLabel: w('newSupport'),
+    submit: async (body, key) => {
+      const x = await api.post('/support-requests', body, { headers: { 'Idempotency-Key': key } });
+      ctx.navigate(`/market/support/${enc(x.number)}`);
+    },
+  });
+  list.reload();
+  return h('div', { class: 'page-support' }, pageHeader(w('support')), h('section', { class: 'card' }, bar, list.el),
+    h('details', { class: 'card' }, h('summary', { class: 'card-title' }, w('newSupport')), h('div', { class: 'card-body' }, f.el)));
+}
+
+export async function supportDetailPage(ctx) {
+  const n = ctx.params.number;
+  const x = await api.get(`/support-requests/${enc(n)}`);
+  const act = actions(ctx, `/support-requests/${enc(n)}`, x, {
+    review: {},
+    forward: { fields: [{ name: 'handler', label: w('handler') }], body: (v) => (v.handler ? { handler: v.handler } : {}) },
+    schedule: {
+      fields: [{ name: 'date', label: w('date'), type: 'date' }, { name: 'place', label: w('place') }, { name: 'itinerary', label: w('itinerary'), type: 'textarea', wide: true }],
+      needs: ['date', 'place'],
+      body: (v) => (v.itinerary ? { date: v.date, place: v.place, itinerary: v.itinerary } : { date: v.date, place: v.place }),
+    },
+    done: {},
+    reject: { fields: [{ name: 'comment', label: w('comment'), type: 'textarea', wide: true }], needs: ['comment'], body: (v) => ({ comment: v.comment }) },
+  });
+  return h('div', { class: 'page-support-request', dataset: { number: x.number, state: x.state } },
+    detailHeader('/market/support', w('support'), x, h('span', null, word(KINDS, x.kind))),
+    act,
+    card(w('support'), fieldGrid([
+      [w('kind'), word(KINDS, x.kind)], [w('customer'), x.customer], [w('requestedBy'), x.requested_by],
+      [w('market'), [x.market, x.region ? ` / ${x.region}` : '']], [w('handler'), x.handler],
+      [w('date'), x.schedule_date], [w('place'), x.schedule_place], [w('itinerary'), x.schedule_itinerary, { wide: true }],
+      [w('details'), x.details, { wide: true }],
     ])),
     card(w('timeline'), timeline(x.timeline)));
 }
