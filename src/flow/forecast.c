@@ -376,7 +376,7 @@ static int p_who(struct ctx *c, const void *p, int a, const struct doc_actor *ac
                  struct osb_err *e)
 {
     const struct fdoc_doc *d = p;
-    if (a == PA_SUBMIT)
+    if (a == PLNA_SUBMIT)
         return is(d->d.owner, actor->who) ? 0
                                           : err_forbidden(e, "role", "only its owner submits it");
     const char *up = plan_approver_role(jstr(d->d.data, "level"));
@@ -397,16 +397,16 @@ static int p_who(struct ctx *c, const void *p, int a, const struct doc_actor *ac
 static int p_act(struct doc_act *x, struct osb_err *e)
 {
     struct fdoc_doc *d = x->doc;
-    if (x->action == PA_RETURN && (!x->comment || !*x->comment))
+    if (x->action == PLNA_RETURN && (!x->comment || !*x->comment))
         return err_invalid(e, "comment", "required", "a return says why (comment)");
-    if (x->action == PA_APPROVE) {
+    if (x->action == PLNA_APPROVE) {
         json_object_set_new(d->d.data, "approved_by", json_string(x->actor.who));
         json_object_set_new(d->d.data, "approved_at", flow_json_ts(x->c, x->c->now));
     }
-    if (x->action == PA_SUBMIT)
+    if (x->action == PLNA_SUBMIT)
         return 0;
     return notify(x->c, e, "plan", d->d.owner, d->d.number, NULL,
-                  x->action == PA_APPROVE ? "计划已批准" : "计划被退回");
+                  x->action == PLNA_APPROVE ? "计划已批准" : "计划被退回");
 }
 
 static int p_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
@@ -418,7 +418,7 @@ static int p_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     return 0;
 }
 
-static const doc_run_fn p_run[] = {[PA_SUBMIT] = p_act, [PA_APPROVE] = p_act, [PA_RETURN] = p_act};
+static const doc_run_fn p_run[] = {[PLNA_SUBMIT] = p_act, [PLNA_APPROVE] = p_act, [PLNA_RETURN] = p_act};
 
 static const struct doc_kind p_kind = {
     .type = &plan_doc,
