@@ -17,9 +17,8 @@
 #include "rules/write_off.h"
 
 const struct doc_type *const doc_types[] = {
-    &order_doc,           &shipment_doc,   &backorder_doc, &contract_doc,
-    &return_doc,          &refund_doc,     &write_off_doc, &osb_issue_doc,
-    &invoice_request_doc, &instrument_doc, &statement_doc,
-    &payment_doc, /* corrections: reverse, reallocate */
+    &order_doc,     &shipment_doc,  &backorder_doc, &contract_doc,        &return_doc,
+    &refund_doc,    &write_off_doc, &osb_issue_doc, &invoice_request_doc, &instrument_doc,
+    &statement_doc, &payment_doc, /* corrections: reverse, reallocate */
     NULL,
 };
