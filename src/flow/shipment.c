@@ -901,8 +901,9 @@ out:
 
 static const char *const disc_kinds[] = {"short", "excess", "wrong_item", "damaged", NULL};
 
-/* One reported line checked: sku a product; short, wrong_item and damaged name a line of the
-   shipment and at most what it shipped; resolution "backorder" only for a shortage. */
+/* One reported line checked: sku a product; short and damaged name a line of the shipment,
+   and short, wrong_item and damaged at most what it shipped of a SKU it carried; resolution
+   "backorder" only for a shortage. */
 static int disc_line(struct ctx *c, struct sdoc *x, json_t *l, size_t i, struct shipment_line **sl,
                      struct osb_err *e)
 {
@@ -943,14 +944,15 @@ static int disc_line(struct ctx *c, struct sdoc *x, json_t *l, size_t i, struct 
     if (!known)
         return err_invalid(e, field, "unknown_sku", "no product '%s'", json_string_value(js));
     *sl = line_of(&x->s, json_string_value(js));
-    if (strcmp(dk, "excess") != 0) {
-        if (!*sl || (*sl)->qty_shipped <= 0)
-            return err_invalid(e, field, "not_shipped", "shipment %s shipped no %s", x->s.number,
-                               json_string_value(js));
-        if (json_integer_value(jq) > (*sl)->qty_shipped)
-            return err_invalid(e, field, "exceeds_shipped", "shipment %s shipped only %lld of %s",
-                               x->s.number, (long long)(*sl)->qty_shipped, json_string_value(js));
-    }
+    /* Short and damaged goods are goods the shipment carried; a wrong item may name what came
+       instead, and an excess anything: those only must be products. */
+    bool carried = strcmp(dk, "short") == 0 || strcmp(dk, "damaged") == 0;
+    if (carried && (!*sl || (*sl)->qty_shipped <= 0))
+        return err_invalid(e, field, "not_shipped", "shipment %s shipped no %s", x->s.number,
+                           json_string_value(js));
+    if (strcmp(dk, "excess") != 0 && *sl && json_integer_value(jq) > (*sl)->qty_shipped)
+        return err_invalid(e, field, "exceeds_shipped", "shipment %s shipped only %lld of %s",
+                           x->s.number, (long long)(*sl)->qty_shipped, json_string_value(js));
     const char *res = jr ? json_string_value(jr) : NULL;
     if (res && strcmp(res, "none") && !(strcmp(res, "backorder") == 0 && !strcmp(dk, "short")))
         return err_invalid(e, field, "resolution_not_allowed",
@@ -1038,7 +1040,7 @@ static int a_report_discrepancy(struct doc_act *a, struct osb_err *e)
         char bo[DOCNO_MAX] = "";
         if (res && strcmp(res, "backorder") == 0)
             rc = disc_backorder(c, x, sku, jint(l, "qty"), bo, e);
-        /* A line not on the shipment (an excess of another SKU) counts against its first. */
+        /* A SKU not on the shipment (an excess or a wrong item) counts against its first line. */
         struct discrepancy d = {x->s.number,
                                 sku,
                                 dkind,
