@@ -1502,8 +1502,8 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
 /* ---- exchanges (flows.md §6) --------------------------------------------------------------- */
 
 int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
-                          const char *from_order, const struct order_exchange_line *lines,
-                          size_t n, char number[DOCNO_MAX], struct osb_err *e)
+                          const char *from_order, const struct order_exchange_line *lines, size_t n,
+                          char number[DOCNO_MAX], struct osb_err *e)
 {
     number[0] = '\0';
     struct order *o = xcalloc(1, sizeof *o);
@@ -1552,8 +1552,8 @@ int order_create_exchange(struct ctx *c, const char *customer, const char *retur
     if (flow_docno(c, e, "DD", o->number) < 0 ||
         store_order_insert(c->db, e, o, note, "exchange", NULL, c->now) < 0 ||
         store_order_set_submitted(c->db, e, o->number, c->now) < 0 ||
-        store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL,
-                          NULL, "draft", note) < 0 ||
+        store_order_event(c->db, e, o->number, c->now, "OG", "create", c->user.username, NULL, NULL,
+                          "draft", note) < 0 ||
         store_order_event(c->db, e, o->number, c->now, "OG-2", "verify", "system", NULL, "draft",
                           "verified", why) < 0 ||
         store_order_event(c->db, e, o->number, c->now, "OG-3", "approve-market", "system", NULL,

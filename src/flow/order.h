@@ -45,7 +45,7 @@ struct order_exchange_line {
     int64_t qty, price_fen;
 };
 int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
-                          const char *from_order, const struct order_exchange_line *lines,
-                          size_t n, char number[DOCNO_MAX], struct osb_err *e);
+                          const char *from_order, const struct order_exchange_line *lines, size_t n,
+                          char number[DOCNO_MAX], struct osb_err *e);
 
 #endif

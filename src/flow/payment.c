@@ -254,8 +254,7 @@ static int fit_earmarks(struct ctx *c, const char *customer, struct osb_err *e)
     return rc < 0 ? -1 : 0;
 }
 
-static int refund_drawn(struct ctx *c, const struct payment *p, int64_t *drawn,
-                        struct osb_err *e)
+static int refund_drawn(struct ctx *c, const struct payment *p, int64_t *drawn, struct osb_err *e)
 {
     return store_payment_drawn(c->db, e, p->number, drawn);
 }
@@ -272,16 +271,16 @@ static int a_reverse(struct doc_act *x, struct osb_err *e)
         return -1;
     if (drawn > 0) {
         err_invalid(e, "payment", "refund_drawn",
-                    "a refund drew %lld fen on receipt %s: it cannot be reversed",
-                    (long long)drawn, p->number);
+                    "a refund drew %lld fen on receipt %s: it cannot be reversed", (long long)drawn,
+                    p->number);
         e->extra = json_pack("{sI}", "drawn_fen", (json_int_t)drawn);
         return -1;
     }
     int64_t live = p->amount_fen - p->unapplied_fen;
     char today[11];
     date_format(flow_today(c), today);
-    struct ledger_post lp = {p->customer, today,         "payment_reversal", p->number,
-                             p->for_order, p->amount_fen, 0,                  c->now};
+    struct ledger_post lp = {
+        p->customer, today, "payment_reversal", p->number, p->for_order, p->amount_fen, 0, c->now};
     if (undo_allocations(c, p, e) < 0 || store_ledger_append(c->db, e, &lp) < 0)
         return -1;
     const char *reason = jstr(x->body, "reason");
@@ -323,18 +322,18 @@ static int a_reallocate(struct doc_act *x, struct osb_err *e)
     }
     struct alloc_req *reqs = NULL;
     size_t n = 0;
-    if (parse_apply_to(c, json_object_get(x->body, "apply_to"), p->customer,
-                       p->amount_fen - drawn, &reqs, &n, e) < 0) {
+    if (parse_apply_to(c, json_object_get(x->body, "apply_to"), p->customer, p->amount_fen - drawn,
+                       &reqs, &n, e) < 0) {
         json_decref(before);
         return -1;
     }
     int rc = 0;
     json_t *moved = json_array();
     for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = billing_allocate(c, p->customer, "payment", p->number, reqs[i].invoice,
-                              reqs[i].amount, false, e);
-        json_array_append_new(moved, json_pack("{ss sI}", "invoice", reqs[i].invoice,
-                                               "amount_fen", (json_int_t)reqs[i].amount));
+        rc = billing_allocate(c, p->customer, "payment", p->number, reqs[i].invoice, reqs[i].amount,
+                              false, e);
+        json_array_append_new(moved, json_pack("{ss sI}", "invoice", reqs[i].invoice, "amount_fen",
+                                               (json_int_t)reqs[i].amount));
     }
     free(reqs);
     json_t *old = json_array();
@@ -395,8 +394,8 @@ static int panswer(struct ctx *c, void *doc, json_t **out, struct osb_err *e)
     json_object_set_new(o, "created_at", json_string(b));
     json_object_set_new(o, "created_by", flow_json_str(p->created_by));
     json_object_set_new(o, "method_class", json_string(method_class(p->method)));
-    json_object_set_new(o, "reversed_at", p->reversed_at ? flow_json_ts(c, p->reversed_at)
-                                                         : json_null());
+    json_object_set_new(o, "reversed_at",
+                        p->reversed_at ? flow_json_ts(c, p->reversed_at) : json_null());
     json_object_set_new(o, "reversed_by", flow_json_str(p->reversed_by[0] ? p->reversed_by : NULL));
     json_object_set_new(o, "reversal_reason", flow_json_str(p->reversal_reason));
     json_object_set(o, "allocations", p->allocations);
@@ -416,8 +415,8 @@ static const struct doc_kind payment_kind = {
     .json = panswer,
 };
 
-int payment_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                json_t **out, struct osb_err *e)
+int payment_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                struct osb_err *e)
 {
     return doc_act(c, &payment_kind, number, action, body, out, e);
 }

@@ -20,8 +20,8 @@ int payment_get(struct ctx *c, const char *number, json_t **out, struct osb_err 
    undoes the receipt's allocations and unapplied remainder by a payment_reversal ledger debit
    (422 refund_drawn when a paid refund drew on it); reallocate {"apply_to"} moves its
    allocations between invoices of its customer. */
-int payment_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                json_t **out, struct osb_err *e);
+int payment_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                struct osb_err *e);
 
 struct payment_query {
     const char *customer, *kind, *state, *cursor;

@@ -902,8 +902,9 @@ out:
 
 static const char *const disc_kinds[] = {"short", "excess", "wrong_item", "damaged", NULL};
 
-/* One reported line checked: sku a product; short, wrong_item and damaged name a line of the
-   shipment and at most what it shipped; resolution "backorder" only for a shortage. */
+/* One reported line checked: sku a product; short and damaged name a line of the shipment,
+   and short, wrong_item and damaged at most what it shipped of a SKU it carried; resolution
+   "backorder" only for a shortage. */
 static int disc_line(struct ctx *c, struct sdoc *x, json_t *l, size_t i, struct shipment_line **sl,
                      struct osb_err *e)
 {
@@ -926,15 +927,16 @@ static int disc_line(struct ctx *c, struct sdoc *x, json_t *l, size_t i, struct 
     json_t *jk = json_object_get(l, "kind"), *jr = json_object_get(l, "resolution");
     if (!json_is_string(js) || !json_is_integer(jq) || !json_is_string(jk) ||
         (jr && !json_is_string(jr)))
-        return err_bad(e, field, "each line is {\"sku\": string, \"qty\": integer, \"kind\": "
-                                 "string}");
-    const char *kind = json_string_value(jk);
+        return err_bad(e, field,
+                       "each line is {\"sku\": string, \"qty\": integer, \"kind\": "
+                       "string}");
+    const char *dk = json_string_value(jk);
     bool known_kind = false;
     for (const char *const *n = disc_kinds; *n; n++)
-        known_kind = known_kind || strcmp(*n, kind) == 0;
+        known_kind = known_kind || strcmp(*n, dk) == 0;
     if (!known_kind)
         return err_invalid(e, field, "unknown_kind",
-                           "kind is short, excess, wrong_item or damaged, not '%s'", kind);
+                           "kind is short, excess, wrong_item or damaged, not '%s'", dk);
     if (json_integer_value(jq) <= 0)
         return err_invalid(e, field, "negative_qty", "qty must be > 0");
     bool known = false;
@@ -943,17 +945,17 @@ static int disc_line(struct ctx *c, struct sdoc *x, json_t *l, size_t i, struct 
     if (!known)
         return err_invalid(e, field, "unknown_sku", "no product '%s'", json_string_value(js));
     *sl = line_of(&x->s, json_string_value(js));
-    if (strcmp(kind, "excess") != 0) {
-        if (!*sl || (*sl)->qty_shipped <= 0)
-            return err_invalid(e, field, "not_shipped", "shipment %s shipped no %s", x->s.number,
-                               json_string_value(js));
-        if (json_integer_value(jq) > (*sl)->qty_shipped)
-            return err_invalid(e, field, "exceeds_shipped",
-                               "shipment %s shipped only %lld of %s", x->s.number,
-                               (long long)(*sl)->qty_shipped, json_string_value(js));
-    }
+    /* Short and damaged goods are goods the shipment carried; a wrong item may name what came
+       instead, and an excess anything: those only must be products. */
+    bool carried = strcmp(dk, "short") == 0 || strcmp(dk, "damaged") == 0;
+    if (carried && (!*sl || (*sl)->qty_shipped <= 0))
+        return err_invalid(e, field, "not_shipped", "shipment %s shipped no %s", x->s.number,
+                           json_string_value(js));
+    if (strcmp(dk, "excess") != 0 && *sl && json_integer_value(jq) > (*sl)->qty_shipped)
+        return err_invalid(e, field, "exceeds_shipped", "shipment %s shipped only %lld of %s",
+                           x->s.number, (long long)(*sl)->qty_shipped, json_string_value(js));
     const char *res = jr ? json_string_value(jr) : NULL;
-    if (res && strcmp(res, "none") && !(strcmp(res, "backorder") == 0 && !strcmp(kind, "short")))
+    if (res && strcmp(res, "none") && !(strcmp(res, "backorder") == 0 && !strcmp(dk, "short")))
         return err_invalid(e, field, "resolution_not_allowed",
                            "resolution is none, or backorder for a shortage");
     return 0;
@@ -981,8 +983,8 @@ static int disc_backorder(struct ctx *c, struct sdoc *x, const char *sku, int64_
     int ol = 0;
     int64_t price = order_price(&x->o, sku, &ol);
     if (ol == 0)
-        return err_invalid(e, "lines", "not_on_order", "order %s has no line of %s",
-                           x->o.number, sku);
+        return err_invalid(e, "lines", "not_on_order", "order %s has no line of %s", x->o.number,
+                           sku);
     if (backorder_open_no(c, &x->o, x->s.number, ol, sku, qty, bo, e) < 0)
         return -1;
     if (x->cu.prepay_only || price <= 0)
@@ -994,12 +996,13 @@ static int disc_backorder(struct ctx *c, struct sdoc *x, const char *sku, int64_
     if (inv) {
         int64_t amount = 0;
         struct cn_line cl = {0, sku, NULL, qty, price, 0};
-        char number[DOCNO_MAX];
         if (!money_mul(qty, price, &amount))
             rc = err_invalid(e, "lines", "amount_overflow", "the credit overflows");
         cl.amount_fen = amount;
-        if (rc == 0)
+        if (rc == 0) {
+            char number[DOCNO_MAX];
             rc = billing_credit_note(c, inv, "other", NULL, &cl, 1, number, e);
+        }
         if (rc == 0)
             rc = flow_money_changed(c, x->cu.code, e);
     }
@@ -1034,14 +1037,14 @@ static int a_report_discrepancy(struct doc_act *a, struct osb_err *e)
     json_t *made = json_array();
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *l = json_array_get(lines, i);
-        const char *sku = jstr(l, "sku"), *kind = jstr(l, "kind"), *res = jstr(l, "resolution");
+        const char *sku = jstr(l, "sku"), *dkind = jstr(l, "kind"), *res = jstr(l, "resolution");
         char bo[DOCNO_MAX] = "";
         if (res && strcmp(res, "backorder") == 0)
             rc = disc_backorder(c, x, sku, jint(l, "qty"), bo, e);
-        /* A line not on the shipment (an excess of another SKU) counts against its first. */
+        /* A SKU not on the shipment (an excess or a wrong item) counts against its first line. */
         struct discrepancy d = {x->s.number,
                                 sku,
-                                kind,
+                                dkind,
                                 note,
                                 c->user.username,
                                 bo[0] ? bo : NULL,
@@ -1052,7 +1055,7 @@ static int a_report_discrepancy(struct doc_act *a, struct osb_err *e)
         if (rc == 0)
             rc = store_discrepancy_insert(c->db, e, &d);
         json_array_append_new(made, json_pack("{ss sI ss ss*}", "sku", sku, "qty",
-                                              (json_int_t)jint(l, "qty"), "kind", kind,
+                                              (json_int_t)jint(l, "qty"), "kind", dkind,
                                               "backorder", bo[0] ? bo : NULL));
     }
     free(sl);
@@ -1061,11 +1064,11 @@ static int a_report_discrepancy(struct doc_act *a, struct osb_err *e)
     if (rc < 0)
         return -1;
     /* The CSR follows the order up; the warehouse (its SCR) owns the accuracy target. */
-    const char *who[] = {x->o.csr, x->s.scr, x->o.kam};
-    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
-        if (!who[i][0] || strcmp(who[i], c->user.username) == 0)
+    const char *tell[] = {x->o.csr, x->s.scr, x->o.kam};
+    for (size_t i = 0; i < sizeof tell / sizeof tell[0]; i++) {
+        if (!tell[i][0] || strcmp(tell[i], c->user.username) == 0)
             continue;
-        if (notify(c, e, "shipment_discrepancy", who[i], x->s.number, NULL,
+        if (notify(c, e, "shipment_discrepancy", tell[i], x->s.number, NULL,
                    "发运单%s（订单%s）签收后报告差错%zu项%s", x->s.number, x->o.number, n,
                    counts ? "，计入发运准确率" : "") < 0)
             return -1;
@@ -1108,10 +1111,14 @@ static int check(struct doc_act *x, struct osb_err *e)
 }
 
 static const doc_run_fn run[SA__COUNT] = {
-    [SA_RECEIVE] = a_receive,   [SA_PICK] = a_pick,
-    [SA_CHECK] = a_check,       [SA_BOOK] = a_book,
-    [SA_DISPATCH] = a_dispatch, [SA_TRACK] = a_track,
-    [SA_DELIVER] = a_deliver,   [SA_SHORT_CLOSE] = a_short_close,
+    [SA_RECEIVE] = a_receive,
+    [SA_PICK] = a_pick,
+    [SA_CHECK] = a_check,
+    [SA_BOOK] = a_book,
+    [SA_DISPATCH] = a_dispatch,
+    [SA_TRACK] = a_track,
+    [SA_DELIVER] = a_deliver,
+    [SA_SHORT_CLOSE] = a_short_close,
     [SA_REPORT_DISCREPANCY] = a_report_discrepancy,
 };
 

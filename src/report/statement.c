@@ -40,7 +40,7 @@ const char *stmt_kind_zh(const char *k)
     static const char *const map[][2] = {
         {"invoice", "发票"},         {"payment", "收款"},      {"expense_credit", "费用款"},
         {"credit_note", "红字发票"}, {"debit_note", "调整单"}, {"prepayment_refund", "预收退款"},
-        {"write_off", "坏账核销"},   {"reversal", "冲销"},        {"payment_reversal", "收款冲回"},
+        {"write_off", "坏账核销"},   {"reversal", "冲销"},     {"payment_reversal", "收款冲回"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (k && strcmp(map[i][0], k) == 0)

@@ -37,8 +37,8 @@ static const struct doc_action actions[SA__COUNT] = {
 
 const struct doc_type shipment_doc = {"shipments", "shipment", states, actions, SA__COUNT};
 
-static const char *const steps[SA__COUNT] = {"SP1", "SP2", "SP3", "SP4",
-                                             "SP5", "SP6", "SP7", "SP5", "SP7"};
+static const char *const steps[SA__COUNT] = {"SP1", "SP2", "SP3", "SP4", "SP5",
+                                             "SP6", "SP7", "SP5", "SP7"};
 
 const char *shipment_step(enum shipment_action a)
 {

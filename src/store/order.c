@@ -1042,8 +1042,8 @@ int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, co
 
 int store_order_set_submitted(struct db *db, struct osb_err *e, const char *number, int64_t at)
 {
-    return db_exec(db, e, "UPDATE orders SET submitted_at = ? WHERE number = ?", "is", at,
-                   number) < 0
+    return db_exec(db, e, "UPDATE orders SET submitted_at = ? WHERE number = ?", "is", at, number) <
+                   0
                ? -1
                : 0;
 }

@@ -116,9 +116,8 @@ int store_return_insert(struct db *db, struct osb_err *e, const struct return_do
     if (db_exec(db, e,
                 "INSERT INTO returns(number, order_no, customer, kind, state, late, created_at,"
                 " created_by, updated_at) VALUES(?,?,?,?,'requested',?,?,?,?)",
-                "ssssbisi", r->number, r->order_no, r->customer,
-                r->kind[0] ? r->kind : "return", r->late, r->created_at,
-                r->created_by, r->created_at) < 0)
+                "ssssbisi", r->number, r->order_no, r->customer, r->kind[0] ? r->kind : "return",
+                r->late, r->created_at, r->created_by, r->created_at) < 0)
         return -1;
     for (size_t i = 0; i < r->nlines; i++) {
         const struct return_line *l = &r->lines[i];

@@ -424,8 +424,8 @@ int store_discrepancy_insert(struct db *db, struct osb_err *e, const struct disc
     return db_exec(db, e,
                    "INSERT INTO shipment_discrepancies(shipment, line_no, sku, qty, kind, note,"
                    " reported_at, reported_by, counts, backorder) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                   "sisissisbs", d->shipment, (int64_t)d->line_no, d->sku, d->qty, d->kind,
-                   d->note, d->at, d->by, d->counts, d->backorder) < 0
+                   "sisissisbs", d->shipment, (int64_t)d->line_no, d->sku, d->qty, d->kind, d->note,
+                   d->at, d->by, d->counts, d->backorder) < 0
                ? -1
                : 0;
 }

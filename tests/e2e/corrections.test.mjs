@@ -117,3 +117,57 @@ test('paying from an invoice settles that invoice; finance re-allocates and reve
     await page.screenshot({ path: join(resultsDir(), 'payment-reversed.png'), fullPage: true });
   });
 });
+
+test('a KAM files an exchange from the order page; the warehouse reports a discrepancy after POD', T, async () => {
+  const tokens = {};
+  for (const u of ['kam_SZ', 'mm_S', 'csr_a', 'deputy', 'finance', 'warehouse', 'um_SZ', 'service']) tokens[u] = await apiToken(u);
+  const inv = await invoiced(tokens, 12);
+  const o = (await apiGet(tokens.csr_a, `/orders/${inv.order}`)).body;
+  const fh = o.shipments[0];
+  const ship = (await apiGet(tokens.warehouse, `/shipments/${fh}`)).body;
+  const batch = ship.lines[0].picks[0].batch;
+  await withPage(async (page) => {
+    // 换货 through the form reached from the order page
+    await login(page, 'kam_SZ', 'demo123', `/orders/${o.number}`);
+    await page.click('#new-return');
+    await page.waitForSelector('#ret-kind');
+    await page.selectOption('#ret-kind', 'exchange');
+    await page.waitForSelector('#ret-exchange-hint:not([hidden])');
+    await page.fill('#ret-sku', 'M-IF1-900');
+    await page.fill('#ret-batch', batch);
+    await page.fill('#ret-qty', '12');
+    await page.fill('#ret-reason', '整箱破损，换新');
+    await page.click('.page-return-new button[type=submit]');
+    await page.waitForSelector(`.page-order[data-number="${o.number}"], #order-number`);
+    const rets = (await apiGet(tokens.kam_SZ, `/returns?order=${o.number}`)).body.items;
+    assert.equal(rets.length, 1, 'one return filed');
+    assert.equal(rets[0].kind, 'exchange');
+    const th = rets[0].number;
+    for (const [action, user, body] of [['confirm', 'um_SZ', {}], ['inspect', 'service', { genuine: true }],
+      ['approve', 'mm_S', {}], ['receive', 'warehouse', {}]]) {
+      await apiPost(tokens[user], `/returns/${th}/${action}`, body);
+    }
+    const r = (await apiGet(tokens.kam_SZ, `/returns/${th}`)).body;
+    assert.ok(r.replacement_order, 'the replacement order is named');
+    const rep = (await apiGet(tokens.csr_a, `/orders/${r.replacement_order}`)).body;
+    assert.equal(rep.state, 'submitted');
+    assert.equal(rep.lines[0].price_fen, o.lines[0].price_fen, 'at the original price');
+  });
+  // the warehouse: POD, then a damaged unit reported on the shipment page
+  await apiPost(tokens.warehouse, `/shipments/${fh}/deliver`, { signed_by: '收货人' });
+  await withPage(async (page) => {
+    await login(page, 'warehouse', 'demo123', `/shipments/${fh}`);
+    await page.waitForSelector('#ship-report-discrepancy');
+    await page.selectOption('#disc-kind', 'damaged');
+    await page.fill('#disc-qty', '1');
+    await page.fill('#disc-note', '一箱外包装破损');
+    await page.click('#ship-report-discrepancy');
+    await page.waitForSelector('#ship-discrepancies table');
+    assert.match(await text(page, '#ship-discrepancies'), /破损/);
+    const s = (await apiGet(tokens.warehouse, `/shipments/${fh}`)).body;
+    assert.equal(s.discrepancies.length, 1);
+    assert.equal(s.discrepancies[0].kind, 'damaged');
+    assert.equal(s.discrepancies[0].counts, true);
+    await page.screenshot({ path: join(resultsDir(), 'shipment-discrepancy.png'), fullPage: true });
+  });
+});

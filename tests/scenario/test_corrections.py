@@ -306,6 +306,13 @@ def test_report_discrepancy_lists_it_and_counts_against_accuracy(t):
     sh = t.ok(t.post(path, {"lines": [{"sku": s2, "qty": 1, "kind": "wrong_item"}]},
                      user="csr_a"), 200, "late report")
     eq(sh["discrepancies"][-1]["counts"], False, "late: recorded, not counted")
+    # a wrong item may name what came instead (a SKU the shipment did not carry)
+    other = product(t, price=100, batch="DSB9")
+    t.expect_error(t.post(path, {"lines": [{"sku": other, "qty": 1, "kind": "short"}]},
+                          user="csr_a"), 422, "validation_failed", rule="not_shipped")
+    sh = t.ok(t.post(path, {"lines": [{"sku": other, "qty": 1, "kind": "wrong_item"}]},
+                     user="csr_a"), 200, "wrong item of another SKU")
+    eq(sh["discrepancies"][-1]["line_no"], 1, "counted against the first line")
     clean(t)
 
 

@@ -26,7 +26,11 @@ static void test_rows(void **state)
     static const struct row rows[] = {
         {&payment_doc, "reverse", "registered", "reversed", P_PAYMENT, {"reason", NULL}},
         {&payment_doc, "reallocate", "registered", NULL, P_PAYMENT, {"apply_to", NULL}},
-        {&shipment_doc, "report-discrepancy", "delivered", NULL, P_SHIPMENT_DISCREPANCY,
+        {&shipment_doc,
+         "report-discrepancy",
+         "delivered",
+         NULL,
+         P_SHIPMENT_DISCREPANCY,
          {"lines", "note", NULL}},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -43,8 +47,8 @@ static void test_rows(void **state)
                "%s: to %s", r->action, r->to ? r->to : "the same state");
         size_t nf = 0;
         for (const char *const *f = d->fields; f && *f; f++, nf++)
-            expect(&bad, nf < 2 && r->fields[nf] && strcmp(*f, r->fields[nf]) == 0,
-                   "%s: field %s", r->action, *f);
+            expect(&bad, nf < 2 && r->fields[nf] && strcmp(*f, r->fields[nf]) == 0, "%s: field %s",
+                   r->action, *f);
         expect(&bad, r->fields[nf] == NULL, "%s: %zu fields", r->action, nf);
     }
     expect(&bad, payment_doc.nactions == 2, "a receipt has two actions");
@@ -63,9 +67,9 @@ static void test_matrix(void **state)
         enum role r;
         char disc, pay;
     } rows[] = {
-        {ROLE_CSR, 'Y', '-'},      {ROLE_KAM, 'O', '-'},     {ROLE_WAREHOUSE, 'Y', '-'},
-        {ROLE_FINANCE, '-', 'Y'},  {ROLE_SSG_LEADER, '-', '-'}, {ROLE_GM, '-', '-'},
-        {ROLE_AUDITOR, 'R', 'R'},  {ROLE_REP, '-', '-'},
+        {ROLE_CSR, 'Y', '-'},     {ROLE_KAM, 'O', '-'},        {ROLE_WAREHOUSE, 'Y', '-'},
+        {ROLE_FINANCE, '-', 'Y'}, {ROLE_SSG_LEADER, '-', '-'}, {ROLE_GM, '-', '-'},
+        {ROLE_AUDITOR, 'R', 'R'}, {ROLE_REP, '-', '-'},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         expect(&bad, perm_symbol(P_SHIPMENT_DISCREPANCY, rows[i].r) == rows[i].disc,

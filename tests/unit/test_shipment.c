@@ -45,6 +45,8 @@ static void test_state_machine(void **state)
         {"track", {"dispatched"}, NULL, "---YY-----Y--R--", {"status", "location", "at"}},
         {"deliver", {"dispatched"}, "delivered", "---YY-----Y--R-O", {"signed_by", "at"}},
         {"short-close", {"picked", "checked"}, "cancelled", "----------Y--R--", {NULL}},
+        /* api.md §5.5 (corrections): the §3 row plus the warehouse */
+        {"report-discrepancy", {"delivered"}, NULL, "----Y--O--Y--R-O", {"lines", "note"}},
     };
     const struct doc_type *t = &shipment_doc;
     expect(&bad, ROWS(rows) == SA__COUNT && t->nactions == SA__COUNT, "every action has a row");

@@ -274,6 +274,9 @@ export async function orderDetailPage(ctx) {
         'total_fen' in o ? h('strong', { class: 'money header-total' }, formatFen(o.total_fen)) : null),
       waitingLine(o, cust, markets)),
     h('div', { class: 'page-actions' },
+      // corrections: a return or exchange of dispatched goods (the roles that order file them)
+      ['released', 'closed'].includes(o.state) && ctx.can('order.create')
+        ? h('a', { class: 'btn', id: 'new-return', href: `/returns/new?order=${enc(o.number)}` }, t('ret.new')) : null,
       o.delivery_note ? fileButton(t('ord.delivery_note_pdf'), `/delivery-notes/${enc(o.delivery_note)}.pdf`, { id: 'dn-pdf' }) : null));
 
   const warnings = (o.warnings || []).length ? h('div', { class: 'note note-warn', id: 'order-warnings' },
