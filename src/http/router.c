@@ -7,6 +7,7 @@
 #include "core/sb.h"
 #include "flow/session.h"
 #include "http/handlers.h"
+#include "rules/doc.h"
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -228,6 +229,19 @@ static bool action_pattern(const char *pattern)
     return n >= 4 && strcmp(pattern + n - 4, "/:/:") == 0;
 }
 
+/* Is the last segment of path an action of some document type (GET /orders/X/accept is a
+   wrong method, GET /customers/C1/no-such-sub an unknown path)? */
+static bool known_action(const char *path)
+{
+    const char *last = strrchr(path, '/');
+    if (!last || !last[1])
+        return false;
+    for (size_t i = 0; doc_types[i]; i++)
+        if (doc_action_parse(doc_types[i], last + 1) >= 0)
+            return true;
+    return false;
+}
+
 const struct route *router_match(const char *method, const char *path, struct req *r,
                                  bool *path_known)
 {
@@ -241,7 +255,7 @@ const struct route *router_match(const char *method, const char *path, struct re
             continue;
         /* A path matched only by an action pattern (/x/:/:) is no known path: GET
            /customers/C1/no-such-sub stays 404, not 405 because POST /customers/:/: exists. */
-        if (!action_pattern(rt->pattern))
+        if (!action_pattern(rt->pattern) || known_action(path))
             *path_known = true;
         if (strcmp(rt->method, method) == 0) {
             memcpy(r->params, probe.params, sizeof r->params);
