@@ -369,3 +369,29 @@ json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_
     }
     return rows;
 }
+
+json_t *store_report_business(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    /* months as the first 7 characters of the documents' dates (portable substr) */
+    sb_add(&sql, "WITH x AS (SELECT i.customer AS customer, substr(i.invoice_date, 1, 7) AS month,"
+                 " i.amount_fen AS inv, 0 AS ret, 0 AS pay FROM invoices i"
+                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'"
+                 " UNION ALL SELECT n.customer, substr(n.date, 1, 7), 0, n.amount_fen, 0"
+                 " FROM credit_notes n WHERE n.date >= ? AND n.date <= ?"
+                 " UNION ALL SELECT pm.customer, substr(pm.received_on, 1, 7), 0, 0, pm.amount_fen"
+                 " FROM payments pm WHERE pm.received_on >= ? AND pm.received_on <= ?"
+                 " AND pm.state <> 'reversed')"
+                 " SELECT c.code AS customer, c.name AS customer_name, x.month AS month,"
+                 " sum(x.inv) AS purchases_fen, sum(x.ret) AS returns_fen,"
+                 " sum(x.inv) - sum(x.ret) AS net_sales_fen, sum(x.pay) AS payments_fen"
+                 " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
+    for (int k = 0; k < 3; k++) {
+        add_s(a, p->from);
+        add_s(a, p->to);
+    }
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
+    return run(db, e, &sql, a);
+}

@@ -38,6 +38,7 @@ json_t *store_report_composition(struct db *db, struct osb_err *e, const struct 
 json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_collection(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_business(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_params *p);
 
 /* report_ops.c */
