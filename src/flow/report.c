@@ -40,6 +40,7 @@ static const struct report reports[] = {
     {&report_receivables_record, store_report_receivables},
     {&report_overdue_list, store_report_overdue},
     {&report_collection_rate, store_report_collection},
+    {&report_customer_business_report, store_report_business},
     {&report_sales_by, store_report_sales_by},
     {&report_sales_ranking, store_report_salespeople},
     {&report_customer_composition, store_report_composition},

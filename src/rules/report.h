@@ -81,6 +81,6 @@ extern const struct report_def report_weekly_sales, report_monthly_sales,
     report_backorders, report_order_shipment_check, report_incomplete_archives,
     report_osb_daily_status, report_logistics_info, report_batch_trace, report_quota_utilisation,
     report_receivables_record, report_risk_indicators, report_internal_audit,
-    report_commission_base, report_replenishment_record;
+    report_commission_base, report_replenishment_record, report_customer_business_report;
 
 #endif

@@ -180,6 +180,26 @@ const struct report_def report_customer_composition = {"customer_composition",
                                                        REPORT_MONEY,
                                                        0};
 
+/* Per customer and month: what it bought, returned and paid (receipts of either kind). */
+static const struct report_column business_cols[] = {
+    COL("customer", "客户", "Customer", RK_LABEL),
+    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    COL("month", "月份", "Month", RK_TEXT),
+    COL("purchases_fen", "进货额", "Purchases", RK_MONEY),
+    COL("returns_fen", "退货额", "Returns", RK_MONEY),
+    COL("net_sales_fen", "净销售额", "Net sales", RK_MONEY),
+    COL("payments_fen", "回款额", "Payments", RK_MONEY),
+};
+
+const struct report_def report_customer_business_report = {"customer_business_report",
+                                                           "客户业务报告",
+                                                           "Customer business report",
+                                                           REPORT_COLS(business_cols),
+                                                           RF_RANGE | RF_MARKET | RF_REGION |
+                                                               RF_CUSTOMER,
+                                                           REPORT_MONEY,
+                                                           0};
+
 static const struct report_column quota_cols[] = {
     COL("period", "期间", "Period", RK_LABEL),
     COL("sku", "产品编码", "SKU", RK_TEXT),

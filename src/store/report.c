@@ -3,11 +3,13 @@
  * everywhere (kpis-and-reports.md §2.2, api.md §5.8) = invoice lines dated in the range −
  * credit-note lines dated in the range, attributed to the invoice's customer; its market,
  * region and KAM are the customer's. Open amounts are amount − settled − credited − written
- * off of invoices in state open or partial.
+ * off of invoices in state open or partial. Also the incomplete-archives list, which the risk
+ * indicators count (so that this file and report_ops.c call each other in one direction only).
  */
 #include "store/report.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdlib.h>
@@ -318,6 +320,53 @@ json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct 
     return rows;
 }
 
+/* The archive items a customer must have (entities.md §2.1: basic, invoicing and logistics
+   info); an empty one is missing. */
+static const char *const archive_fields[] = {
+    "address",   "phone",        "legal_rep", "tax_id",          "invoice_title",
+    "bank_name", "bank_account", "consignee", "consignee_phone", "consignment_station",
+};
+#define NARCHIVE (sizeof archive_fields / sizeof archive_fields[0])
+
+json_t *store_report_archives(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
+                 " c.region AS region, c.kam AS kam, c.last_confirmed_on AS last_confirmed_on");
+    for (size_t i = 0; i < NARCHIVE; i++)
+        sb_addf(&sql, ", c.%s AS f%zu", archive_fields[i], i);
+    sb_add(&sql, " FROM customers c WHERE c.status <> 'closed' AND (0 = 1");
+    for (size_t i = 0; i < NARCHIVE; i++)
+        sb_addf(&sql, " OR coalesce(c.%s, '') = ''", archive_fields[i]);
+    sb_add(&sql, ")");
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        struct sb miss = SB_INIT;
+        int n = 0;
+        for (size_t k = 0; k < NARCHIVE; k++) {
+            char key[24];
+            if (str_fmt(key, sizeof key, "f%zu", k) < 0)
+                continue;
+            const char *v = json_string_value(json_object_get(r, key));
+            if (!v || !*v) {
+                sb_addf(&miss, "%s%s", n ? ", " : "", archive_fields[k]);
+                n++;
+            }
+            json_object_del(r, key);
+        }
+        json_object_set_new(r, "missing", json_string(sb_str(&miss)));
+        json_object_set_new(r, "missing_count", json_integer(n));
+        sb_free(&miss);
+    }
+    return rows;
+}
+
 json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     /* the last 90 days up to as_of */
@@ -368,4 +417,30 @@ json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_
         json_object_set_new(r, "incomplete_archives", json_integer(n));
     }
     return rows;
+}
+
+json_t *store_report_business(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    /* months as the first 7 characters of the documents' dates (portable substr) */
+    sb_add(&sql, "WITH x AS (SELECT i.customer AS customer, substr(i.invoice_date, 1, 7) AS month,"
+                 " i.amount_fen AS inv, 0 AS ret, 0 AS pay FROM invoices i"
+                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'"
+                 " UNION ALL SELECT n.customer, substr(n.date, 1, 7), 0, n.amount_fen, 0"
+                 " FROM credit_notes n WHERE n.date >= ? AND n.date <= ?"
+                 " UNION ALL SELECT pm.customer, substr(pm.received_on, 1, 7), 0, 0, pm.amount_fen"
+                 " FROM payments pm WHERE pm.received_on >= ? AND pm.received_on <= ?"
+                 " AND pm.state <> 'reversed')"
+                 " SELECT c.code AS customer, c.name AS customer_name, x.month AS month,"
+                 " sum(x.inv) AS purchases_fen, sum(x.ret) AS returns_fen,"
+                 " sum(x.inv) - sum(x.ret) AS net_sales_fen, sum(x.pay) AS payments_fen"
+                 " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
+    for (int k = 0; k < 3; k++) {
+        add_s(a, p->from);
+        add_s(a, p->to);
+    }
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
+    return run(db, e, &sql, a);
 }

@@ -6,7 +6,8 @@
  * caller's data scope (store_scope_sql over the customers row) and applies the filters of
  * struct report_params it uses. Reads only.
  *
- * report.c: the sales and money reports; report_ops.c: operations, master data, audit.
+ * report.c: the sales and money reports and incomplete archives; report_ops.c: operations,
+ * master data, audit (it uses store_report_where of report.c, never the other way).
  */
 #ifndef OSB_STORE_REPORT_H
 #define OSB_STORE_REPORT_H
@@ -38,6 +39,7 @@ json_t *store_report_composition(struct db *db, struct osb_err *e, const struct 
 json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_collection(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_business(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_params *p);
 
 /* report_ops.c */

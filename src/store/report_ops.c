@@ -7,7 +7,6 @@
 #include "store/report.h"
 
 #include "core/sb.h"
-#include "core/str.h"
 #include "store/doc.h"
 #include "store/quota.h"
 
@@ -170,53 +169,6 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
         json_object_set(r, "shipments", sh);
     }
     json_decref(by_order);
-    return rows;
-}
-
-/* The archive items a customer must have (entities.md §2.1: basic, invoicing and logistics
-   info); an empty one is missing. */
-static const char *const archive_fields[] = {
-    "address",   "phone",        "legal_rep", "tax_id",          "invoice_title",
-    "bank_name", "bank_account", "consignee", "consignee_phone", "consignment_station",
-};
-#define NARCHIVE (sizeof archive_fields / sizeof archive_fields[0])
-
-json_t *store_report_archives(struct db *db, struct osb_err *e, const struct report_params *p)
-{
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
-                 " c.region AS region, c.kam AS kam, c.last_confirmed_on AS last_confirmed_on");
-    for (size_t i = 0; i < NARCHIVE; i++)
-        sb_addf(&sql, ", c.%s AS f%zu", archive_fields[i], i);
-    sb_add(&sql, " FROM customers c WHERE c.status <> 'closed' AND (0 = 1");
-    for (size_t i = 0; i < NARCHIVE; i++)
-        sb_addf(&sql, " OR coalesce(c.%s, '') = ''", archive_fields[i]);
-    sb_add(&sql, ")");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    json_t *rows = run(db, e, &sql, a);
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        struct sb miss = SB_INIT;
-        int n = 0;
-        for (size_t k = 0; k < NARCHIVE; k++) {
-            char key[24];
-            if (str_fmt(key, sizeof key, "f%zu", k) < 0)
-                continue;
-            const char *v = json_string_value(json_object_get(r, key));
-            if (!v || !*v) {
-                sb_addf(&miss, "%s%s", n ? ", " : "", archive_fields[k]);
-                n++;
-            }
-            json_object_del(r, key);
-        }
-        json_object_set_new(r, "missing", json_string(sb_str(&miss)));
-        json_object_set_new(r, "missing_count", json_integer(n));
-        sb_free(&miss);
-    }
     return rows;
 }
 

@@ -204,6 +204,12 @@ def test_money_reports(t):
         ("payment", 0, 20000, 22600, None, None)], "A's receivables record")
     eq((b["totals"]["debit_fen"], b["totals"]["credit_fen"]), (54600, 32000), "record totals")
     t.expect_error(t.get("/reports/receivables_record", user="gm"), 400, "bad_request", field="customer")
+    b = month(t, "customer_business_report")
+    eq(rows_of(b, "customer", "month", "purchases_fen", "returns_fen", "net_sales_fen",
+               "payments_fen"),
+       [(W["a"], "2026-12", 54600, 12000, 42600, 20000),
+        (W["b"], "2026-12", 120000, 0, 120000, 50000)], "customer business report")
+    eq(b["totals"]["payments_fen"], 70000, "payments total")
     b = rep(t, "risk_indicators", market=W["market"])
     eq(rows_of(b, "market", "ar_fen", "overdue_fen", "overdue_ratio_bp", "net_sales_90d_fen",
                "ar_to_sales_bp", "dso_days"),
