@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/record.h"
 #include "core/str.h"
+#include "flow/customer.h"
 #include "flow/deadlines.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
@@ -151,6 +152,7 @@ static const struct {
     {"kpi_breaches", kpi_job_breaches, JOB_MONTHLY, 1, 6 * 60},
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
+    {"archive_review", customer_job_archive_review, JOB_DAILY, 0, 9 * 60}, /* customers */
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

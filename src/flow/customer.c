@@ -464,6 +464,59 @@ json_t *customer_answer(struct ctx *c, json_t *row)
     return out;
 }
 
+/* ---- the archive review (flows.md §1 archive rule 1) ------------------------------------ */
+
+/* numbering-and-rules.md §9 style default: a KAM reviews each archive every 12 months. */
+#define ARCHIVE_REVIEW_MONTHS 12
+
+/* d plus n months, the day clamped to the month's end. */
+static date_t add_months(date_t d, int n)
+{
+    int y, m, dd;
+    date_to_ymd(d, &y, &m, &dd);
+    int months = y * 12 + (m - 1) + n;
+    y = months / 12;
+    m = months % 12 + 1;
+    int last = date_days_in_month(y, m);
+    return date_from_ymd(y, m, dd > last ? last : dd);
+}
+
+int customer_job_archive_review(struct ctx *c, const char *period, struct osb_err *e)
+{
+    (void)period;
+    json_t *rows = store_customer_archive_list(c->db, e);
+    if (!rows)
+        return -1;
+    date_t today = flow_today(c);
+    int rc = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        date_t last = 0;
+        const char *on = str(r, "archive_reviewed_on");
+        if (!on || !date_parse(on, &last))
+            last = ts_to_date(json_integer_value(json_object_get(r, "created_at")), c->cfg->tz_min);
+        date_t due = add_months(last, ARCHIVE_REVIEW_MONTHS);
+        if (due > today)
+            continue;
+        char due_s[16], key[96];
+        date_format(due, due_s);
+        const char *code = str(r, "code");
+        if (str_fmt(key, sizeof key, "archive_review:%s:%s", code, due_s) < 0) {
+            rc = err_set(e, ERR_INTERNAL, "internal error: dedup key of %s", code);
+            break;
+        }
+        rc =
+            notify(c, e, "archive_review", str(r, "kam"), code, key,
+                   "客户%s的档案已于%s到期复核（每12个月），请复核并更新档案复核日期", code, due_s);
+        if (rc < 0)
+            break;
+    }
+    json_decref(rows);
+    return rc;
+}
+
 /* ---- credit incidents (entities.md §2.4; api.md §5.3) ------------------------------------ */
 
 static const char *const incident_kinds[] = {"bounced_cheque", "legal", "other", "dispute", NULL};

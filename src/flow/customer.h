@@ -37,4 +37,9 @@ bool customer_filter(struct ctx *c, json_t *row);
 int customer_incident_create(struct ctx *c, const char *code, json_t *body, json_t **out,
                              struct osb_err *e);
 
+/* The archive review task (flows.md §1 archive rule 1; daily job): every active customer
+   whose archive was last reviewed (archive_reviewed_on, else its creation) 12 months ago or
+   more gets its KAM told, once per due date. */
+int customer_job_archive_review(struct ctx *c, const char *period, struct osb_err *e);
+
 #endif

@@ -42,6 +42,14 @@ int store_customer_kam_ok(struct db *db, struct osb_err *e, const char *username
     return 0;
 }
 
+json_t *store_customer_archive_list(struct db *db, struct osb_err *e)
+{
+    return db_rows(db, e,
+                   "SELECT code, kam, archive_reviewed_on, created_at FROM customers"
+                   " WHERE status = 'active' ORDER BY code",
+                   NULL);
+}
+
 int store_credit_incident_add(struct db *db, struct osb_err *e, const char *customer,
                               const char *date, const char *kind, int64_t amount_fen,
                               const char *note, const char *by, int64_t now, int64_t *id)

@@ -383,3 +383,28 @@ def test_out_of_office_is_a_flag(t):
        True, "set by self")
     eq(t.ok(t.patch("/users/director", {"out_of_office": False}))["out_of_office"], False,
        "cleared by admin")
+
+
+def test_archive_review_task_every_12_months(t):
+    set_clock(t, "2031-03-01", "08:00")
+    stale = lib.customer(t, 0, archive_reviewed_on="2030-02-28")
+    fresh = lib.customer(t, 0, archive_reviewed_on="2030-03-02")
+    closed = lib.customer(t, 0, archive_reviewed_on="2029-01-01")
+    act(t, closed, "close", "ssg_leader")
+    # the KAM records a review by editing the archive
+    got = t.ok(t.patch(f"/customers/{fresh}", {"archive_reviewed_on": "2030-03-02"}, user="kam_GZ"))
+    eq(got["archive_reviewed_on"], "2030-03-02", "review date kept")
+    set_clock(t, "2031-03-01", "09:00")
+    check("archive_review" in lib.run_jobs(t), "the job ran")
+
+    def tasks(code):
+        items = t.ok(t.get("/notifications?limit=1000", user="kam_GZ"))["items"]
+        return [x for x in items if x["event"] == "archive_review" and x["document"] == code]
+
+    eq(len(tasks(stale)), 1, "due on 2031-02-28: the KAM is told")
+    eq(len(tasks(fresh)), 0, "due on 2031-03-02: not yet")
+    eq(len(tasks(closed)), 0, "closed customers are not reviewed")
+    set_clock(t, "2031-03-02", "09:00")
+    lib.run_jobs(t)
+    eq(len(tasks(stale)), 1, "told once per due date")
+    eq(len(tasks(fresh)), 1, "now due")
