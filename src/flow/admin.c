@@ -153,6 +153,7 @@ static const struct {
     {"osb_meeting", osb_job_meeting, JOB_MONTHLY, 4, 6 * 60},
     {"semiannual_statements", statement_job_semiannual, JOB_HALF_YEARLY, 1, 6 * 60},
     {"archive_review", customer_job_archive_review, JOB_DAILY, 0, 9 * 60}, /* customers */
+    {"customer_tiers", customer_job_tiers, JOB_MONTHLY, 1, 6 * 60},        /* customers */
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -106,6 +106,7 @@ static const char *const matrix[P__COUNT] = {
     [P_CUSTOMER_SUBMIT]      = "-  -  -  -  -  -  -  O  -  -  -  -  -  R  -  -",
     [P_CUSTOMER_QUALIFY]     = "-  -  -  -  -  -  -  -  -  Y  -  -  -  R  -  -",
     [P_CREDIT_INCIDENT]      = "-  -  -  Y  -  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_CUSTOMER_TIER]        = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
 };
 /* clang-format on */
 

@@ -101,6 +101,7 @@ enum perm_action {
     P_CUSTOMER_SUBMIT,     /* customer: submit for review */
     P_CUSTOMER_QUALIFY,    /* customer: qualify (资格审核) */
     P_CREDIT_INCIDENT,     /* credit incident: record (api.md §5.3: finance, ssg_leader) */
+    P_CUSTOMER_TIER,       /* customer: override the tier (flows.md §1 archive rule 4: the MM) */
     P__COUNT
 };
 /* clang-format on */

@@ -408,3 +408,34 @@ def test_archive_review_task_every_12_months(t):
     lib.run_jobs(t)
     eq(len(tasks(stale)), 1, "told once per due date")
     eq(len(tasks(fresh)), 1, "now due")
+
+
+def test_tier_recomputed_quarterly_and_mm_override(t):
+    # Net sales of the 12 months before 1 June 2033 (2032-06-01 .. 2033-05-31): only this test's
+    # customers sell then. 800 : 150 : 50 → key, general, scattered.
+    set_clock(t, "2033-05-10", "10:00")
+    sku = lib.product(t, price=100)
+    big, mid, small = (lib.customer(t, lib.UNLIMITED) for _ in range(3))
+    for cust, qty in ((big, 8000), (mid, 1500), (small, 500)):
+        _, ship = lib.released(t, cust, [(sku, qty)])
+        lib.dispatch(t, ship)
+    set_clock(t, "2033-05-31", "10:00")
+    check("customer_tiers" in lib.run_jobs(t), "the monthly run is there")
+    eq(t.ok(t.get(f"/customers/{big}"))["tier"], None, "not a quarter's month: nothing yet")
+    set_clock(t, "2033-06-01", "06:30")
+    lib.run_jobs(t)
+    eq([t.ok(t.get(f"/customers/{c}"))["tier"] for c in (big, mid, small)],
+       ["key", "general", "scattered"], "80 / 15 / 5 per cent")
+    hist = t.ok(t.get(f"/customers/{big}/history"))["items"]
+    eq([h["action"] for h in hist if h["action"] == "tier"], ["tier"], "audited")
+    # the MM of the market overrides with a reason; nobody else
+    eq("set-tier" in actions(t, small, "mm_S"), True, "the MM may")
+    for user in ("mm_N", "kam_GZ", "deputy", "ssg_leader"):
+        r = t.post(f"/customers/{small}/set-tier", {"tier": "key", "reason": "x"}, user=user)
+        check(r.status in (403, 404), f"{user} set-tier: {r.status}")
+    t.expect_error(t.post(f"/customers/{small}/set-tier", {"tier": "key"}, user="mm_S"), 422,
+                   "validation_failed", rule="reason_required")
+    t.expect_error(t.post(f"/customers/{small}/set-tier", {"tier": "vip", "reason": "x"},
+                          user="mm_S"), 422, "validation_failed", field="tier")
+    got = act(t, small, "set-tier", "mm_S", {"tier": "general", "reason": "战略客户，成长快"})
+    eq(got["tier"], "general", "overridden")

@@ -84,6 +84,7 @@ static const struct {
     {P_CUSTOMER_SUBMIT, "-------O-----R--", "customer: submit for review"},
     {P_CUSTOMER_QUALIFY, "---------Y---R--", "customer: qualify"},
     {P_CREDIT_INCIDENT, "---Y-----Y---R--", "credit incident: record"},
+    {P_CUSTOMER_TIER, "-----Y-------R--", "customer: override the tier"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
