@@ -439,3 +439,9 @@ def test_tier_recomputed_quarterly_and_mm_override(t):
                           user="mm_S"), 422, "validation_failed", field="tier")
     got = act(t, small, "set-tier", "mm_S", {"tier": "general", "reason": "战略客户，成长快"})
     eq(got["tier"], "general", "overridden")
+
+
+def test_admin_prospect_without_terms(t):
+    got = t.ok(t.post("/customers", body(t)), 201, "admin creates a prospect")
+    eq((got["status"], got["credit_limit_fen"], got["payment_term_days"]), ("prospect", 0, 0),
+       "a prospect waits for its terms")
