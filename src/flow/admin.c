@@ -12,6 +12,7 @@
 #include "core/record.h"
 #include "core/str.h"
 #include "flow/cmr.h"
+#include "flow/customer.h"
 #include "flow/deadlines.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
@@ -163,6 +164,8 @@ static const struct {
     {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
     {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5}, /* field sales */
     {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
+    {"archive_review", customer_job_archive_review, JOB_DAILY, 0, 9 * 60}, /* customers */
+    {"customer_tiers", customer_job_tiers, JOB_MONTHLY, 1, 6 * 60},        /* customers */
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -194,6 +194,11 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
             return -1;
         }
         break;
+    case CA_SET_TIER:
+        if (actor->role != ROLE_MM || !is(c->user.market, str(d->row, "market")))
+            return err_forbidden(e, "role", "only the MM of market %s overrides its tiers",
+                                 str(d->row, "market"));
+        return 0;
     case CA_SUSPEND:
     case CA_REACTIVATE:
     case CA_SET_PAYMENT_TERM:
@@ -408,6 +413,26 @@ static int a_set_term(struct doc_act *x, struct osb_err *e)
                   "客户%s的回款期改为%lld天", code, (long long)days);
 }
 
+static int a_set_tier(struct doc_act *x, struct osb_err *e)
+{
+    struct cdoc *d = x->doc;
+    json_t *v = json_object_get(x->body, "tier");
+    if (!v || json_is_null(v))
+        return err_invalid(e, "tier", "required", "tier is required");
+    if (!json_is_string(v))
+        return err_bad(e, "tier", "tier must be a string");
+    const char *tier = json_string_value(v);
+    if (!is(tier, "key") && !is(tier, "general") && !is(tier, "scattered"))
+        return err_invalid(e, "tier", "invalid_value", "tier is key, general or scattered");
+    const char *reason = need_text(x, "reason", "reason_required", e);
+    if (!reason)
+        return -1;
+    json_object_set_new(d->changes, "tier", json_string(tier));
+    json_object_set_new(x->audit_after, "tier", json_string(tier));
+    json_object_set_new(x->audit_after, "reason", json_string(reason));
+    return 0;
+}
+
 static int save(struct doc_act *x, struct osb_err *e)
 {
     struct cdoc *d = x->doc;
@@ -424,9 +449,10 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[CA__COUNT] = {
-    [CA_SUBMIT] = a_submit, [CA_QUALIFY] = a_qualify,       [CA_APPROVE] = a_approve,
-    [CA_REJECT] = a_reject, [CA_SUSPEND] = a_suspend,       [CA_REACTIVATE] = a_reactivate,
-    [CA_CLOSE] = a_close,   [CA_LIFT_CREDIT_HOLD] = a_lift, [CA_SET_PAYMENT_TERM] = a_set_term,
+    [CA_SUBMIT] = a_submit,     [CA_QUALIFY] = a_qualify,       [CA_APPROVE] = a_approve,
+    [CA_REJECT] = a_reject,     [CA_SUSPEND] = a_suspend,       [CA_REACTIVATE] = a_reactivate,
+    [CA_CLOSE] = a_close,       [CA_LIFT_CREDIT_HOLD] = a_lift, [CA_SET_PAYMENT_TERM] = a_set_term,
+    [CA_SET_TIER] = a_set_tier,
 };
 
 static const struct doc_kind kind = {
@@ -462,6 +488,114 @@ json_t *customer_answer(struct ctx *c, json_t *row)
     json_t *out = view(c, row);
     doc_answer_actions(c, &kind, &d, out);
     return out;
+}
+
+/* ---- the archive review (flows.md §1 archive rule 1) ------------------------------------ */
+
+/* numbering-and-rules.md §9 style default: a KAM reviews each archive every 12 months. */
+#define ARCHIVE_REVIEW_MONTHS 12
+
+/* d plus n months, the day clamped to the month's end. */
+static date_t add_months(date_t d, int n)
+{
+    int y, m, dd;
+    date_to_ymd(d, &y, &m, &dd);
+    int months = y * 12 + (m - 1) + n;
+    y = months / 12;
+    m = months % 12 + 1;
+    int last = date_days_in_month(y, m);
+    return date_from_ymd(y, m, dd > last ? last : dd);
+}
+
+int customer_job_archive_review(struct ctx *c, const char *period, struct osb_err *e)
+{
+    (void)period;
+    json_t *rows = store_customer_archive_list(c->db, e);
+    if (!rows)
+        return -1;
+    date_t today = flow_today(c);
+    int rc = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        date_t last = 0;
+        const char *on = str(r, "archive_reviewed_on");
+        if (!on || !date_parse(on, &last))
+            last = ts_to_date(json_integer_value(json_object_get(r, "created_at")), c->cfg->tz_min);
+        date_t due = add_months(last, ARCHIVE_REVIEW_MONTHS);
+        if (due > today)
+            continue;
+        char due_s[16], key[96];
+        date_format(due, due_s);
+        const char *code = str(r, "code");
+        if (str_fmt(key, sizeof key, "archive_review:%s:%s", code, due_s) < 0) {
+            rc = err_set(e, ERR_INTERNAL, "internal error: dedup key of %s", code);
+            break;
+        }
+        rc =
+            notify(c, e, "archive_review", str(r, "kam"), code, key,
+                   "客户%s的档案已于%s到期复核（每12个月），请复核并更新档案复核日期", code, due_s);
+        if (rc < 0)
+            break;
+    }
+    json_decref(rows);
+    return rc;
+}
+
+/* ---- the tier recompute (flows.md §1 archive rule 4) ------------------------------------- */
+
+int customer_job_tiers(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y, m;
+    if (!period_parse(period, &y, &m))
+        return err_set(e, ERR_INTERNAL, "internal error: period '%s'", period);
+    if (m % 3 != 0)
+        return 0; /* 1 Mar, 1 Jun, 1 Sep, 1 Dec only */
+    /* The 12 complete months before the 1st of month m of year y. */
+    char from[16], to[16];
+    date_format(date_from_ymd(y - 1, m, 1), from);
+    date_format(date_from_ymd(y, m, 1) - 1, to);
+    json_t *rows = store_customer_net_sales(c->db, e, from, to);
+    if (!rows)
+        return -1;
+    __int128 total = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        int64_t net = json_integer_value(json_object_get(r, "net_fen"));
+        if (net > 0)
+            total += net;
+    }
+    int64_t total64 = total > INT64_MAX ? INT64_MAX : (int64_t)total;
+    __int128 cum = 0;
+    int rc = 0;
+    json_array_foreach(rows, i, r)
+    {
+        int64_t net = json_integer_value(json_object_get(r, "net_fen"));
+        int64_t cum64 = cum > INT64_MAX ? INT64_MAX : (int64_t)cum;
+        const char *tier = customer_tier(cum64, net, total64);
+        if (net > 0)
+            cum += net;
+        const char *was = str(r, "tier");
+        if (is(was, tier))
+            continue;
+        const char *code = str(r, "code");
+        json_t *before = json_pack("{so}", "tier", was ? json_string(was) : json_null());
+        json_t *after = json_pack("{ss sI ss ss}", "tier", tier, "net_fen", (json_int_t)net, "from",
+                                  from, "to", to);
+        rc = store_customer_set_tier(c->db, e, code, tier, c->now) < 0 ||
+                     flow_audit(c, e, "tier", "customer", code, before, after) < 0
+                 ? -1
+                 : 0;
+        json_decref(before);
+        json_decref(after);
+        if (rc < 0)
+            break;
+    }
+    json_decref(rows);
+    return rc;
 }
 
 /* ---- credit incidents (entities.md §2.4; api.md §5.3) ------------------------------------ */

@@ -37,4 +37,15 @@ bool customer_filter(struct ctx *c, json_t *row);
 int customer_incident_create(struct ctx *c, const char *code, json_t *body, json_t **out,
                              struct osb_err *e);
 
+/* The tier recompute (flows.md §1 archive rule 4; the 1st of the last month of each quarter,
+   with the quarterly credit review): active customers sorted by net sales of the 12 complete
+   months before, the first 80 % key, the next 15 % general, the rest scattered. Changes are
+   audited; an MM's override (set-tier) lasts until the next recompute. */
+int customer_job_tiers(struct ctx *c, const char *period, struct osb_err *e);
+
+/* The archive review task (flows.md §1 archive rule 1; daily job): every active customer
+   whose archive was last reviewed (archive_reviewed_on, else its creation) 12 months ago or
+   more gets its KAM told, once per due date. */
+int customer_job_archive_review(struct ctx *c, const char *period, struct osb_err *e);
+
 #endif

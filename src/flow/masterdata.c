@@ -435,6 +435,16 @@ static int create_one(struct ctx *c, const struct md_ops *o, json_t *body, json_
             body = own;
         }
     }
+    if (o->def == &rd_customer && !own && json_is_object(body) &&
+        is(json_string_value(json_object_get(body, "status")), "prospect")) {
+        /* The administrator's prospect, too, may wait for its terms: 0 and 0 until a review. */
+        own = json_copy(body);
+        if (!json_object_get(own, "credit_limit_fen"))
+            json_object_set_new(own, "credit_limit_fen", json_integer(0));
+        if (!json_object_get(own, "payment_term_days"))
+            json_object_set_new(own, "payment_term_days", json_integer(0));
+        body = own;
+    }
     if (record_check(o->def, body, true, &clean, e) < 0 || o->validate(c, clean, NULL, e) < 0)
         goto out;
     /* The key is read from clean, which the insert leaves as it is. */

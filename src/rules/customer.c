@@ -8,6 +8,7 @@ static const char *const states[] = {"prospect",  "pending_review", "active",
 static const char *const note_fields[] = {"note", NULL};
 static const char *const reason_fields[] = {"reason", NULL};
 static const char *const term_fields[] = {"payment_term_days", "reason", NULL};
+static const char *const tier_fields[] = {"tier", "reason", NULL};
 
 #define LIVE (DOC_BIT(CS_ACTIVE) | DOC_BIT(CS_SUSPENDED))
 #define OPEN (DOC_BIT(CS_PROSPECT) | DOC_BIT(CS_PENDING_REVIEW) | LIVE)
@@ -31,6 +32,7 @@ static const struct doc_action actions[CA__COUNT] = {
                              reason_fields, DOC_PROXY},
     [CA_SET_PAYMENT_TERM] = {"set-payment-term", P_CUSTOMER_APPROVE, LIVE, DOC_TO_SAME,
                              term_fields, DOC_PROXY},
+    [CA_SET_TIER]   = {"set-tier", P_CUSTOMER_TIER, LIVE, DOC_TO_SAME, tier_fields, 0},
 };
 /* clang-format on */
 
@@ -38,6 +40,14 @@ const struct doc_type customer_doc = {"customers", "customer", states, actions, 
 
 const char *const customer_core_fields[] = {
     "name", "market", "region", "kam", "consignee", "consignee_phone", "consignment_station", NULL};
+
+const char *customer_tier(int64_t cum_before, int64_t net, int64_t total)
+{
+    if (total <= 0 || net <= 0)
+        return "scattered";
+    __int128 c = (__int128)cum_before * 100, t = total;
+    return c < t * 80 ? "key" : c < t * 95 ? "general" : "scattered";
+}
 
 size_t customer_missing(const bool *has, const char **out, size_t max)
 {

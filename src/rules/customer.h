@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum customer_state { CS_PROSPECT, CS_PENDING_REVIEW, CS_ACTIVE, CS_SUSPENDED, CS_CLOSED };
 enum customer_action {
@@ -25,6 +26,7 @@ enum customer_action {
     CA_CLOSE,
     CA_LIFT_CREDIT_HOLD,
     CA_SET_PAYMENT_TERM,
+    CA_SET_TIER,
     CA__COUNT
 };
 
@@ -40,5 +42,11 @@ extern const char *const customer_core_fields[];
 /* The names of the core fields that are empty: has[i] says whether customer_core_fields[i]
    has a value. Writes the missing names into out (at most max); returns how many. */
 size_t customer_missing(const bool *has, const char **out, size_t max);
+
+/* flows.md §1 archive rule 4 (tier_split 80 / 15 / 5 %): the tier of a customer whose net
+   sales come after cum_before of total (customers sorted by net sales, largest first):
+   "key" while cum_before < 80 % of total, "general" while < 95 %, else "scattered" (also
+   when total is 0 or the customer sold nothing). */
+const char *customer_tier(int64_t cum_before, int64_t net, int64_t total);
 
 #endif

@@ -155,6 +155,7 @@ static const char *const matrix[P__COUNT] = {
     [P_SUPPORT_CREATE]       = "-  -  -  -  -  -  Y  -  -  -  -  -  -  R  -  -",
     [P_SUPPORT_FORWARD]      = "-  -  -  -  Y  -  -  -  -  -  -  -  -  R  -  -",
     [P_SUPPORT_REVIEW]       = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
+    [P_CUSTOMER_TIER]        = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
 };
 /* clang-format on */
 

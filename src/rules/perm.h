@@ -152,6 +152,7 @@ enum perm_action {
     P_SUPPORT_CREATE,      /* support request: create */
     P_SUPPORT_FORWARD,     /* support request: forward (and schedule, done) */
     P_SUPPORT_REVIEW,      /* support request: review (and reject) */
+    P_CUSTOMER_TIER,       /* customer: override the tier (flows.md §1 archive rule 4: the MM) */
     P__COUNT
 };
 /* clang-format on */

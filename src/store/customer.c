@@ -42,6 +42,37 @@ int store_customer_kam_ok(struct db *db, struct osb_err *e, const char *username
     return 0;
 }
 
+json_t *store_customer_archive_list(struct db *db, struct osb_err *e)
+{
+    return db_rows(db, e,
+                   "SELECT code, kam, archive_reviewed_on, created_at FROM customers"
+                   " WHERE status = 'active' ORDER BY code",
+                   NULL);
+}
+
+json_t *store_customer_net_sales(struct db *db, struct osb_err *e, const char *from, const char *to)
+{
+    return db_rows(db, e,
+                   "SELECT c.code, c.tier, coalesce((SELECT sum(i.amount_fen) FROM invoices i"
+                   " WHERE i.customer = c.code AND i.state <> 'cancelled'"
+                   " AND i.invoice_date BETWEEN ?1 AND ?2), 0)"
+                   " - coalesce((SELECT sum(n.amount_fen) FROM credit_notes n"
+                   " WHERE n.customer = c.code AND n.date BETWEEN ?1 AND ?2), 0) AS net_fen"
+                   " FROM customers c WHERE c.status = 'active' ORDER BY net_fen DESC, c.code",
+                   "ss", from, to);
+}
+
+int store_customer_set_tier(struct db *db, struct osb_err *e, const char *code, const char *tier,
+                            int64_t now)
+{
+    return db_exec(db, e,
+                   "UPDATE customers SET tier = ?, version = version + 1, updated_at = ?"
+                   " WHERE code = ?",
+                   "sis", tier, now, code) < 0
+               ? -1
+               : 0;
+}
+
 int store_credit_incident_add(struct db *db, struct osb_err *e, const char *customer,
                               const char *date, const char *kind, int64_t amount_fen,
                               const char *note, const char *by, int64_t now, int64_t *id)

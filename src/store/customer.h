@@ -20,6 +20,19 @@ int store_customer_open_items(struct db *db, struct osb_err *e, const char *code
 /* Whether username is an active user with role kam: 0 with *ok, -1 error. */
 int store_customer_kam_ok(struct db *db, struct osb_err *e, const char *username, bool *ok);
 
+/* The active customers with their KAM, archive_reviewed_on (or null) and created_at (µs),
+   ordered by code: the archive review job's candidates. NULL with e set on error. */
+json_t *store_customer_archive_list(struct db *db, struct osb_err *e);
+
+/* Net sales of every active customer with invoice dates in [from, to] (invoices − credit
+   notes dated in the range), largest first then by code: {"code","tier","net_fen"}. */
+json_t *store_customer_net_sales(struct db *db, struct osb_err *e, const char *from,
+                                 const char *to);
+
+/* Sets the tier of customer code (version + 1): 0 ok, -1 error. */
+int store_customer_set_tier(struct db *db, struct osb_err *e, const char *code, const char *tier,
+                            int64_t now);
+
 /* A credit incident entered by hand; *id its row id. 0 ok, -1 error. */
 int store_credit_incident_add(struct db *db, struct osb_err *e, const char *customer,
                               const char *date, const char *kind, int64_t amount_fen,

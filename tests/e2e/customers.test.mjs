@@ -35,16 +35,16 @@ async function statusShown(page, status) {
 }
 
 test('a prospect goes through submit, qualify and approve with the buttons its allowed_actions give', T, async () => {
-  const kam = await apiToken('kam_GZ');
+  const kam = await apiToken('kam_SZ');
   const made = await apiSend(kam, 'POST', '/customers', {
-    code, name: '浏览器测试客户', market: 'S', region: 'GZ', kam: 'kam_GZ', status: 'prospect',
-    consignee: '王收货', consignee_phone: '13800000009', consignment_station: '广州站',
+    code, name: '浏览器测试客户', market: 'S', region: 'SZ', kam: 'kam_SZ', status: 'prospect',
+    consignee: '王收货', consignee_phone: '13800000009', consignment_station: '深圳站',
   });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   assert.deepEqual(made.body.allowed_actions, ['submit']);
 
   await withPage(async (page) => {
-    await login(page, 'kam_GZ', 'demo123', `/customers/${code}`);
+    await login(page, 'kam_SZ', 'demo123', `/customers/${code}`);
     await statusShown(page, 'prospect');
     assert.deepEqual(await page.$$eval('#cust-act-card button[data-action]', (bs) => bs.map((b) => b.dataset.action)), ['submit']);
     await page.click('#cust-act-submit');
@@ -95,12 +95,12 @@ test('a prospect goes through submit, qualify and approve with the buttons its a
 
 test('an SLT member says 我出差了 on the home page; the secretary then sees the proxy buttons', T, async () => {
   const dep = await apiToken('deputy');
-  const kam = await apiToken('kam_GZ');
+  const kam = await apiToken('kam_SZ');
   const fin = await apiToken('finance');
   const c2 = `${code}P`;
   assert.equal((await apiSend(kam, 'POST', '/customers', {
-    code: c2, name: '代签测试客户', market: 'S', region: 'GZ', kam: 'kam_GZ', status: 'prospect',
-    consignee: '李收货', consignee_phone: '13800000008', consignment_station: '广州站',
+    code: c2, name: '代签测试客户', market: 'S', region: 'SZ', kam: 'kam_SZ', status: 'prospect',
+    consignee: '李收货', consignee_phone: '13800000008', consignment_station: '深圳站',
   })).status, 201);
   assert.equal((await apiSend(kam, 'POST', `/customers/${c2}/submit`, {})).status, 200);
   assert.equal((await apiSend(fin, 'POST', `/customers/${c2}/qualify`, { note: '已核' })).status, 200);

@@ -91,13 +91,25 @@ test('an order goes from creation (kam_GZ) to released, every step clicked in th
     assert.equal(await page.locator('#act-approve').count(), 0);
     await expectButtons(page, 'csr_a', url);
 
-    // ssg_leader is the deputy's secretary: the page offers the deputy's actions by proxy
-    // (with the phone confirmation), exactly those the server lists.
+    // ssg_leader is the deputy's secretary: while the deputy is away (out_of_office, api.md
+    // §5.3) the page offers the deputy's actions by proxy (with the phone confirmation),
+    // exactly those the server lists.
+    const setAway = async (on) => {
+      const res = await fetch(`${BASE}/api/v1/users/deputy`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${await apiToken('admin', 'admin123')}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ out_of_office: on }),
+      });
+      assert.equal(res.status, 200, 'deputy out_of_office');
+    };
+    await setAway(true);
     await switchUser(page, 'ssg_leader', url);
     await page.waitForSelector('#proxy-note');
     const asSecretary = await expectButtons(page, 'ssg_leader', url);
     assert.ok(asSecretary.allowed_actions.includes('approve'), 'the secretary may approve by proxy');
     assert.ok((asSecretary.proxy_actions || []).includes('approve'), 'approve is a proxy action');
+
+    await setAway(false);
 
     // The market S is supervised by the deputy director.
     await switchUser(page, 'deputy', url);

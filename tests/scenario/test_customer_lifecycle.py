@@ -383,3 +383,65 @@ def test_out_of_office_is_a_flag(t):
        True, "set by self")
     eq(t.ok(t.patch("/users/director", {"out_of_office": False}))["out_of_office"], False,
        "cleared by admin")
+
+
+def test_archive_review_task_every_12_months(t):
+    set_clock(t, "2031-03-01", "08:00")
+    stale = lib.customer(t, 0, archive_reviewed_on="2030-02-28")
+    fresh = lib.customer(t, 0, archive_reviewed_on="2030-03-02")
+    closed = lib.customer(t, 0, archive_reviewed_on="2029-01-01")
+    act(t, closed, "close", "ssg_leader")
+    # the KAM records a review by editing the archive
+    got = t.ok(t.patch(f"/customers/{fresh}", {"archive_reviewed_on": "2030-03-02"}, user="kam_GZ"))
+    eq(got["archive_reviewed_on"], "2030-03-02", "review date kept")
+    set_clock(t, "2031-03-01", "09:00")
+    check("archive_review" in lib.run_jobs(t), "the job ran")
+
+    def tasks(code):
+        items = t.ok(t.get("/notifications?limit=1000", user="kam_GZ"))["items"]
+        return [x for x in items if x["event"] == "archive_review" and x["document"] == code]
+
+    eq(len(tasks(stale)), 1, "due on 2031-02-28: the KAM is told")
+    eq(len(tasks(fresh)), 0, "due on 2031-03-02: not yet")
+    eq(len(tasks(closed)), 0, "closed customers are not reviewed")
+    set_clock(t, "2031-03-02", "09:00")
+    lib.run_jobs(t)
+    eq(len(tasks(stale)), 1, "told once per due date")
+    eq(len(tasks(fresh)), 1, "now due")
+
+
+def test_tier_recomputed_quarterly_and_mm_override(t):
+    # Net sales of the 12 months before 1 June 2033 (2032-06-01 .. 2033-05-31): only this test's
+    # customers sell then. 800 : 150 : 50 → key, general, scattered.
+    set_clock(t, "2033-05-10", "10:00")
+    sku = lib.product(t, price=100)
+    big, mid, small = (lib.customer(t, lib.UNLIMITED) for _ in range(3))
+    for cust, qty in ((big, 8000), (mid, 1500), (small, 500)):
+        _, ship = lib.released(t, cust, [(sku, qty)])
+        lib.dispatch(t, ship)
+    set_clock(t, "2033-05-31", "10:00")
+    check("customer_tiers" in lib.run_jobs(t), "the monthly run is there")
+    eq(t.ok(t.get(f"/customers/{big}"))["tier"], None, "not a quarter's month: nothing yet")
+    set_clock(t, "2033-06-01", "06:30")
+    lib.run_jobs(t)
+    eq([t.ok(t.get(f"/customers/{c}"))["tier"] for c in (big, mid, small)],
+       ["key", "general", "scattered"], "80 / 15 / 5 per cent")
+    hist = t.ok(t.get(f"/customers/{big}/history"))["items"]
+    eq([h["action"] for h in hist if h["action"] == "tier"], ["tier"], "audited")
+    # the MM of the market overrides with a reason; nobody else
+    eq("set-tier" in actions(t, small, "mm_S"), True, "the MM may")
+    for user in ("mm_N", "kam_GZ", "deputy", "ssg_leader"):
+        r = t.post(f"/customers/{small}/set-tier", {"tier": "key", "reason": "x"}, user=user)
+        check(r.status in (403, 404), f"{user} set-tier: {r.status}")
+    t.expect_error(t.post(f"/customers/{small}/set-tier", {"tier": "key"}, user="mm_S"), 422,
+                   "validation_failed", rule="reason_required")
+    t.expect_error(t.post(f"/customers/{small}/set-tier", {"tier": "vip", "reason": "x"},
+                          user="mm_S"), 422, "validation_failed", field="tier")
+    got = act(t, small, "set-tier", "mm_S", {"tier": "general", "reason": "战略客户，成长快"})
+    eq(got["tier"], "general", "overridden")
+
+
+def test_admin_prospect_without_terms(t):
+    got = t.ok(t.post("/customers", body(t)), 201, "admin creates a prospect")
+    eq((got["status"], got["credit_limit_fen"], got["payment_term_days"]), ("prospect", 0, 0),
+       "a prospect waits for its terms")

@@ -47,8 +47,9 @@ static void test_customer_table(void **state)
         {"close", live, "closed", P_CUSTOMER_CLOSE, -1, false, NULL},
         {"lift-credit-hold", open, NULL, P_CUSTOMER_APPROVE, -1, true, "reason"},
         {"set-payment-term", live, NULL, P_CUSTOMER_APPROVE, -1, true, "payment_term_days"},
+        {"set-tier", live, NULL, P_CUSTOMER_TIER, -1, false, "tier"},
     };
-    expect(&bad, customer_doc.nactions == sizeof rows / sizeof rows[0], "nine actions");
+    expect(&bad, customer_doc.nactions == sizeof rows / sizeof rows[0], "ten actions");
     expect(&bad, strcmp(customer_doc.collection, "customers") == 0, "collection");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         int a = doc_action_parse(&customer_doc, rows[i].action);
@@ -124,12 +125,30 @@ static void test_missing_core_fields(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* flows.md §1 archive rule 4: the first 80 % of net sales key, the next 15 % general. */
+static void test_tier_split(void **state)
+{
+    (void)state;
+    int bad = 0;
+    expect(&bad, strcmp(customer_tier(0, 800, 1000), "key") == 0, "the largest is key");
+    expect(&bad, strcmp(customer_tier(799, 1, 1000), "key") == 0, "still under 80 per cent");
+    expect(&bad, strcmp(customer_tier(800, 150, 1000), "general") == 0, "from 80 per cent general");
+    expect(&bad, strcmp(customer_tier(949, 1, 1000), "general") == 0, "under 95 per cent");
+    expect(&bad, strcmp(customer_tier(950, 50, 1000), "scattered") == 0, "the last 5 per cent");
+    expect(&bad, strcmp(customer_tier(0, 0, 1000), "scattered") == 0, "no sales");
+    expect(&bad, strcmp(customer_tier(0, 0, 0), "scattered") == 0, "nobody sold");
+    expect(&bad, strcmp(customer_tier(INT64_MAX / 2, 1, INT64_MAX), "key") == 0,
+           "128-bit: no overflow near the cap");
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_customer_table),
         cmocka_unit_test(test_customer_matrix),
         cmocka_unit_test(test_missing_core_fields),
+        cmocka_unit_test(test_tier_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,6 +135,7 @@ static const struct {
     {P_SUPPORT_CREATE, "------Y------R--", "support request: create"},
     {P_SUPPORT_FORWARD, "----Y--------R--", "support request: forward"},
     {P_SUPPORT_REVIEW, "------------YR--", "support request: review"},
+    {P_CUSTOMER_TIER, "-----Y-------R--", "customer: override the tier"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

@@ -22,11 +22,12 @@ const ACT = {
   close: { zh: '关闭客户', en: 'Close' },
   'lift-credit-hold': { zh: '解除信用冻结', en: 'Lift credit hold' },
   'set-payment-term': { zh: '设定回款期', en: 'Set payment term' },
+  'set-tier': { zh: '调整客户类别', en: 'Override tier' },
 };
 // The body field each action asks for (flows.md §1, api.md §5.2).
 const NEEDS = {
   qualify: ['note'], reject: ['comment'], suspend: ['reason'], 'lift-credit-hold': ['reason'],
-  'set-payment-term': ['payment_term_days', 'reason'],
+  'set-payment-term': ['payment_term_days', 'reason'], 'set-tier': ['tier', 'reason'],
 };
 const PRIMARY = new Set(['submit', 'qualify', 'approve', 'reactivate']);
 const DANGER = new Set(['reject', 'suspend', 'close']);
@@ -43,6 +44,10 @@ export function lifecycleCard(c, ctx, reload) {
   if (wanted.has('comment')) fields.push({ name: 'comment', label: t({ zh: '退回原因', en: 'Comment' }), type: 'textarea', wide: true });
   if (wanted.has('reason')) fields.push({ name: 'reason', label: t({ zh: '原因', en: 'Reason' }), type: 'textarea', wide: true });
   if (wanted.has('payment_term_days')) fields.push({ name: 'payment_term_days', label: t({ zh: '回款期（天，0–365）', en: 'Payment term (days, 0–365)' }), value: String(c.payment_term_days ?? '') });
+  if (wanted.has('tier')) {
+    const tiers = { key: { zh: '主要客户', en: 'Key' }, general: { zh: '一般客户', en: 'General' }, scattered: { zh: '零散客户', en: 'Scattered' } };
+    fields.push({ name: 'tier', label: t({ zh: '客户类别', en: 'Tier' }), type: 'select', value: c.tier || 'general', options: Object.keys(tiers).map((k) => ({ value: k, label: t(tiers[k]) })) });
+  }
   if (viaProxy.size && principal) {
     fields.push({ name: 'confirmed_by_phone', label: t({ zh: `已电话征得 ${principal} 同意`, en: `${principal} agreed by phone` }), type: 'bool' });
   }
