@@ -37,4 +37,7 @@ bool customer_filter(struct ctx *c, json_t *row);
 int customer_incident_create(struct ctx *c, const char *code, json_t *body, json_t **out,
                              struct osb_err *e);
 
+struct doc_kind;
+extern const struct doc_kind *const customer_doc_kind; /* GET /me/queue */
+
 #endif

@@ -18,31 +18,56 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "flow/after_sales.h"
 #include "flow/backorder.h"
 #include "flow/contract.h"
+#include "flow/customer.h"
 #include "flow/deadlines.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/instrument.h"
 #include "flow/invoice_request.h"
+#include "flow/market.h"
 #include "flow/order.h"
 #include "flow/osb_issue.h"
+#include "flow/price_list.h"
+#include "flow/quotation.h"
 #include "flow/refund.h"
 #include "flow/returns.h"
 #include "flow/session.h"
 #include "flow/shipment.h"
 #include "flow/statement.h"
-#include "store/queue.h"
+#include "flow/visit.h"
 #include "store/masterdata.h"
+#include "store/queue.h"
 #include "store/session.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const struct doc_kind *const *const kinds[] = {
-    &order_doc_kind,    &shipment_doc_kind,  &backorder_doc_kind,       &return_doc_kind,
-    &refund_doc_kind,   &write_off_doc_kind, &statement_doc_kind,       &instrument_doc_kind,
-    &contract_doc_kind, &osb_issue_doc_kind, &invoice_request_doc_kind,
+    &order_doc_kind,
+    &shipment_doc_kind,
+    &backorder_doc_kind,
+    &return_doc_kind,
+    &refund_doc_kind,
+    &write_off_doc_kind,
+    &statement_doc_kind,
+    &instrument_doc_kind,
+    &contract_doc_kind,
+    &osb_issue_doc_kind,
+    &invoice_request_doc_kind,
+    /* the second wave (issue #17 item 2) */
+    &customer_doc_kind,
+    &price_list_doc_kind,
+    &mkt_doc_kinds[MKT_FY],
+    &mkt_doc_kinds[MKT_WL],
+    &mkt_doc_kinds[MKT_YP],
+    &mkt_doc_kinds[MKT_KC],
+    &quotation_doc_kind,
+    &after_sales_doc_kind,
+    &visit_plan_doc_kind,
+    &visit_doc_kind,
 };
 
 /* One queue item before it is answered. */

@@ -1,0 +1,146 @@
+"""The work queue, GET /me/queue (api.md §5.1; issue #17 item 2), for the documents of the second
+wave: customers (a prospect under review), price lists, expense applications, POP requests,
+quotations, after-sales tickets, visit plans. A document is in the queue of whoever its
+allowed_actions hold an action for that it waits on — not a reject by a second decider, a
+retire, an escalation (DOC_ASIDE) — and the queue item's allowed_actions are the document's.
+
+Market S (华南, region GZ) is supervised by `deputy`; its MM is `mm_S`; region GZ's KAM is
+`kam_GZ`."""
+
+import lib
+from lib import UNLIMITED, check, eq, set_clock
+
+DAY = "2026-11-24"
+
+
+def queue(t, user):
+    return t.ok(t.get("/me/queue", user=user), 200, f"queue of {user}")["items"]
+
+
+def item(t, user, number, path):
+    """The queue item of number in user's queue; its allowed_actions are the document's."""
+    found = [i for i in queue(t, user) if i["number"] == number]
+    eq(len(found), 1, f"{number} in the queue of {user}")
+    it = found[0]
+    eq(it["type"], path, "type is the collection")
+    doc = t.ok(t.get(f"/{path}/{number}", user=user), 200, f"GET {number} as {user}")
+    eq(it["allowed_actions"], doc["allowed_actions"], "the queue's allowed_actions are the document's")
+    eq(it["state"], doc.get("state", doc.get("status")), "state")
+    return it
+
+
+def absent(t, users, number):
+    for u in users:
+        check(number not in [i["number"] for i in queue(t, u)], f"{number} must not wait on {u}")
+
+
+def cust(t):
+    if "cust" not in t.case:
+        t.case["cust"] = lib.customer(t, UNLIMITED)
+    return t.case["cust"]
+
+
+# ---- customers -------------------------------------------------------------------------------
+
+
+def test_prospect_waits_on_finance_then_the_supervising_slt_member(t):
+    set_clock(t, DAY, "09:00")
+    b = {"code": t.uniq("QK"), "name": "队列客户", "market": "S", "region": "GZ",
+         "kam": "kam_GZ", "status": "prospect", "consignee": "王收货",
+         "consignee_phone": "13800000001", "consignment_station": "广州站"}
+    code = t.ok(t.post("/customers", b, user="kam_GZ"), 201, "prospect")["code"]
+    # a prospect waits on its KAM to submit it
+    it = item(t, "kam_GZ", code, "customers")
+    eq((it["state"], it["customer"]), ("prospect", code), "a prospect, its own customer")
+    check("submit" in it["allowed_actions"], f"submit allowed: {it['allowed_actions']}")
+    absent(t, ["finance", "deputy"], code)
+    lib.act(t, "customers", code, "submit", "kam_GZ")
+    it = item(t, "finance", code, "customers")
+    eq(it["state"], "pending_review", "submitted")
+    check("qualify" in it["allowed_actions"], f"qualify allowed: {it['allowed_actions']}")
+    absent(t, ["kam_GZ", "director", "warehouse"], code)
+    lib.act(t, "customers", code, "qualify", "finance", {"note": "资质齐全"})
+    it = item(t, "deputy", code, "customers")
+    check("approve" in it["allowed_actions"], f"approve allowed: {it['allowed_actions']}")
+    absent(t, ["director", "kam_GZ"], code)
+    lib.act(t, "customers", code, "approve", "deputy")
+    # active: suspend, close, set-payment-term ... are side actions; it waits on no one
+    absent(t, ["deputy", "finance", "kam_GZ", "ssg_leader"], code)
+
+
+# ---- price lists -----------------------------------------------------------------------------
+
+
+def test_draft_price_list_waits_on_the_slt_then_publisher(t):
+    set_clock(t, DAY, "09:00")
+    b = {"code": t.uniq("PL"), "name": "队列价目表", "valid_from": "2026-01-01",
+         "items": [{"sku": "M-IF1-900", "price_fen": 9000}]}
+    n = t.ok(t.post("/price-lists", b, user="marketing"), 201, "draft")["number"]
+    it = item(t, "gm", n, "price-lists")
+    eq((it["state"], it["customer"]), ("draft", None), "a draft, no customer")
+    check("approve" in it["allowed_actions"], f"approve allowed: {it['allowed_actions']}")
+    item(t, "director", n, "price-lists")
+    # marketing may retire a draft, but a draft does not wait on marketing
+    absent(t, ["marketing", "kam_GZ", "finance"], n)
+    lib.act(t, "price-lists", n, "approve", "gm")
+    it = item(t, "marketing", n, "price-lists")
+    eq(it["allowed_actions"], ["publish", "retire"], "marketing publishes")
+    absent(t, ["gm", "director"], n)
+    lib.act(t, "price-lists", n, "publish", "marketing")
+    absent(t, ["marketing", "gm"], n)
+
+
+# ---- expense applications --------------------------------------------------------------------
+
+
+def test_submitted_expense_application_waits_on_the_mm(t):
+    set_clock(t, DAY, "09:00")
+    per = "2039-07"
+    t.ok(t.post("/expense-budgets", {"market": "S", "category": "promotion", "period": per,
+                                     "amount_fen": 10000000}, user="marketing"), 201, "budget")
+    a = t.ok(t.post("/expense-applications",
+                    {"category": "promotion", "amount_fen": 300000, "purpose": "门店促销活动",
+                     "period": per, "customer": cust(t)}, user="kam_GZ"), 201, "apply")
+    n = a["number"]
+    it = item(t, "mm_S", n, "expense-applications")
+    eq((it["state"], it["customer"]), ("submitted", cust(t)), "submitted, its customer")
+    eq(it["allowed_actions"], ["approve", "reject"], "the MM decides")
+    absent(t, ["kam_GZ", "finance", "mm_N"], n)
+    lib.act(t, "expense-applications", n, "approve", "mm_S")
+    it = item(t, "kam_GZ", n, "expense-applications")
+    eq(it["allowed_actions"], ["execute"], "the applicant executes")
+    absent(t, ["mm_S", "deputy"], n)
+
+
+# ---- quotations ------------------------------------------------------------------------------
+
+
+def register(t, qty):
+    body = {"customer": cust(t), "source": "inquiry", "product_class": "outsourced",
+            "title": "外协产品询价",
+            "lines": [{"sku": "M-IF1-900", "qty": qty, "price_fen": 12000,
+                       "lead_time_days": 7}]}
+    return t.ok(t.post("/quotations", body, user="kam_GZ"), 201, "register")["number"]
+
+
+def test_registered_quotation_waits_on_the_deciding_role(t):
+    set_clock(t, DAY, "09:00")
+    q = register(t, 10)
+    it = item(t, "mm_S", q, "quotations")
+    eq((it["state"], it["customer"]), ("registered", cust(t)), "registered, its customer")
+    eq(it["allowed_actions"], ["decide"], "the MM decides")
+    absent(t, ["deputy", "kam_GZ", "mm_N"], q)
+    # a major quotation: the supervising SLT member decides
+    m = register(t, 5000)
+    it = item(t, "deputy", m, "quotations")
+    eq(it["allowed_actions"], ["decide"], "the SLT member decides a major one")
+    absent(t, ["mm_S", "director"], m)
+    # preparing: it waits on its KAM to submit; in review on the MM (return is a side action)
+    lib.act(t, "quotations", q, "decide", "mm_S", {"participate": True})
+    it = item(t, "kam_GZ", q, "quotations")
+    check("submit" in it["allowed_actions"], f"submit allowed: {it['allowed_actions']}")
+    absent(t, ["mm_S"], q)
+    lib.act(t, "quotations", q, "submit", "kam_GZ")
+    it = item(t, "mm_S", q, "quotations")
+    eq(it["allowed_actions"], ["approve", "return"], "the MM reviews")
+    absent(t, ["kam_GZ"], q)
