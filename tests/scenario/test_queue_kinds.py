@@ -144,3 +144,67 @@ def test_registered_quotation_waits_on_the_deciding_role(t):
     it = item(t, "mm_S", q, "quotations")
     eq(it["allowed_actions"], ["approve", "return"], "the MM reviews")
     absent(t, ["kam_GZ"], q)
+
+
+# ---- POP requests ----------------------------------------------------------------------------
+
+
+def test_pop_request_waits_on_the_mm(t):
+    set_clock(t, "2027-09-07", "09:00")
+    sku = lib.product(t, price=500, kind="pop")
+    t.ok(t.post("/pop-allocations", {"period": "2027-09", "sku": sku, "qty": 100, "region": "GZ"},
+                user="marketing"), 201, "allocate")
+    t.ok(t.post("/expense-budgets", {"market": "S", "region": "GZ", "category": "pop",
+                                     "period": "2027-09", "amount_fen": 1000000},
+                user="marketing"), 201, "pop budget")
+    n = t.ok(t.post("/pop-requests", {"customer": cust(t), "lines": [{"sku": sku, "qty": 10}],
+                                      "purpose": "门店陈列"}, user="kam_GZ"), 201, "request")["number"]
+    it = item(t, "mm_S", n, "pop-requests")
+    eq((it["state"], it["customer"]), ("requested", cust(t)), "requested, its customer")
+    eq(it["allowed_actions"], ["approve", "reject"], "the MM decides")
+    absent(t, ["kam_GZ", "mm_N", "marketing"], n)
+    lib.act(t, "pop-requests", n, "approve", "mm_S")
+    # approved: it goes out with an order (not a document action); it waits on no one
+    absent(t, ["mm_S", "kam_GZ", "deputy"], n)
+
+
+# ---- after-sales tickets ---------------------------------------------------------------------
+
+
+def test_after_sales_ticket_moves_from_queue_to_queue(t):
+    set_clock(t, DAY, "09:00")
+    n = t.ok(t.post("/after-sales", {"customer": cust(t), "type": "quality",
+                                     "description": "包装破损，产品结块"}, user="kam_GZ"),
+             201, "receive")["number"]
+    it = item(t, "mm_S", n, "after-sales")
+    eq((it["state"], it["customer"]), ("received", cust(t)), "received, its customer")
+    eq(it["allowed_actions"], ["confirm", "reject"], "the MM confirms")
+    absent(t, ["kam_GZ", "csr_a", "service"], n)
+    lib.act(t, "after-sales", n, "confirm", "mm_S")
+    check("assign" in item(t, "csr_a", n, "after-sales")["allowed_actions"], "the CSR assigns")
+    # the MM may still reject a confirmed ticket: that makes it wait on no MM
+    absent(t, ["mm_S"], n)
+    lib.act(t, "after-sales", n, "assign", "csr_a", {"handler": "service"})
+    eq(item(t, "service", n, "after-sales")["allowed_actions"], ["start"], "the handler starts")
+    lib.act(t, "after-sales", n, "start", "service")
+    it = item(t, "service", n, "after-sales")
+    check("resolve" in it["allowed_actions"], f"the handler resolves: {it['allowed_actions']}")
+    # the MM may escalate it (a side action): it does not wait on the MM
+    absent(t, ["mm_S", "csr_a"], n)
+
+
+# ---- visit plans -----------------------------------------------------------------------------
+
+
+def test_visit_plan_waits_on_its_owner_then_the_manager(t):
+    set_clock(t, "2026-11-21", "08:30")
+    body = {"period_type": "week", "period": "2026-W48",
+            "items": [{"customer": cust(t), "date": "2026-11-23", "purpose": "回款与新品推广"}]}
+    n = t.ok(t.post("/visit-plans", body, user="rep_GZ"), 201, "plan")["number"]
+    eq(item(t, "rep_GZ", n, "visit-plans")["allowed_actions"], ["submit"], "the owner submits")
+    absent(t, ["kam_GZ", "mm_S"], n)
+    lib.act(t, "visit-plans", n, "submit", "rep_GZ")
+    eq(item(t, "kam_GZ", n, "visit-plans")["allowed_actions"], ["confirm"], "the manager confirms")
+    absent(t, ["rep_GZ"], n)
+    lib.act(t, "visit-plans", n, "confirm", "kam_GZ")
+    absent(t, ["rep_GZ", "kam_GZ"], n)
