@@ -61,6 +61,11 @@ static const struct {
      "(SELECT code AS number, status AS state, updated_at FROM customers) d"
      " JOIN customers cu ON cu.code = d.number",
      "d.number", "d.updated_at", true},
+    /* A credit review has a line per customer: who sees which line is the flow's. */
+    {"credit-reviews", "credit_reviews d", "NULL",
+     "coalesce((SELECT max(e.at) FROM credit_review_events e WHERE e.review = d.number"
+     " AND e.to_state = d.state), d.created_at)",
+     false},
     {"price-lists", "price_lists d", "NULL",
      "coalesce((SELECT max(e.at) FROM price_list_events e WHERE e.price_list = d.number"
      " AND e.to_state = d.state), d.updated_at)",

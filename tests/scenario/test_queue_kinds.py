@@ -24,7 +24,8 @@ def item(t, user, number, path):
     it = found[0]
     eq(it["type"], path, "type is the collection")
     doc = t.ok(t.get(f"/{path}/{number}", user=user), 200, f"GET {number} as {user}")
-    eq(it["allowed_actions"], doc["allowed_actions"], "the queue's allowed_actions are the document's")
+    eq(it["allowed_actions"], doc["allowed_actions"],
+       "the queue's allowed_actions are the document's")
     eq(it["state"], doc.get("state", doc.get("status")), "state")
     return it
 
@@ -208,3 +209,26 @@ def test_visit_plan_waits_on_its_owner_then_the_manager(t):
     absent(t, ["rep_GZ"], n)
     lib.act(t, "visit-plans", n, "confirm", "kam_GZ")
     absent(t, ["rep_GZ", "kam_GZ"], n)
+
+
+# ---- credit reviews --------------------------------------------------------------------------
+
+
+def test_credit_review_line_waits_on_the_mm_then_the_slt_member(t):
+    c = lib.customer(t, 10000000)
+    set_clock(t, "2033-04-06", "09:00")
+    r = t.ok(t.post("/credit-reviews", {"adhoc": True, "customers": [c]}, user="gm"), 201,
+             "an ad hoc review")
+    n = r["number"]
+    it = item(t, "mm_S", n, "credit-reviews")
+    eq((it["state"], it["customer"]), ("open", None), "open, a review of many customers")
+    eq(it["allowed_actions"], ["review"], "the MM reviews the proposed line")
+    # the deputy could reject the proposed line, but it waits on the MM's review first
+    absent(t, ["deputy", "director", "ssg_leader", "mm_N"], n)
+    lib.act(t, "credit-reviews", n, "review", "mm_S", {"customer": c, "adjustment_fen": 0})
+    it = item(t, "deputy", n, "credit-reviews")
+    check("approve" in it["allowed_actions"], f"the deputy approves: {it['allowed_actions']}")
+    # reviewed: the MM may adjust it again, but it waits on the supervising member now
+    absent(t, ["mm_S", "director"], n)
+    lib.act(t, "credit-reviews", n, "approve", "deputy", {"customer": c})
+    absent(t, ["deputy", "mm_S", "gm"], n)

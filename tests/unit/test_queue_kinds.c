@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "rules/cmr.h"
 #include "rules/customer.h"
 #include "rules/doc.h"
 #include "rules/field.h"
@@ -21,6 +22,9 @@ static const struct {
     const char *state;
     const char *roles; /* comma-separated, in enum role order */
 } rows[] = {
+    /* a credit review: its lines say which (flow/queue.c reads them) */
+    {&credit_review_doc, "open", "gm,sales_director,deputy_director,mm"},
+    {&credit_review_doc, "closed", ""},
     {&customer_doc, "prospect", "kam"},
     {&customer_doc, "pending_review", "sales_director,deputy_director,finance"},
     {&customer_doc, "active", ""},
