@@ -61,6 +61,14 @@ static const struct {
     {&after_sales_doc, "escalated", "sales_director,deputy_director,mm,customer_service"},
     {&after_sales_doc, "resolved", "ssg_leader,csr"},
     {&after_sales_doc, "closed", ""},
+    {&sample_doc, "issued", "customer_service"},
+    {&sample_doc, "followed_up", ""},
+    {&visit_plan_doc, "draft", "mm,um,kam,rep"},
+    {&visit_plan_doc, "submitted", "mm,um,kam"},
+    {&visit_plan_doc, "confirmed", ""},
+    {&visit_doc, "filed", "ssg_leader,csr,mm,um,kam"},
+    {&visit_doc, "commented", "ssg_leader,csr"},
+    {&visit_doc, "verified", ""},
 };
 
 static void test_waits_on(void **state)
