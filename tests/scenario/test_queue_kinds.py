@@ -232,3 +232,29 @@ def test_credit_review_line_waits_on_the_mm_then_the_slt_member(t):
     absent(t, ["mm_S", "director"], n)
     lib.act(t, "credit-reviews", n, "approve", "deputy", {"customer": c})
     absent(t, ["deputy", "mm_S", "gm"], n)
+
+
+# ---- visit reports ---------------------------------------------------------------------------
+
+
+def test_visit_report_waits_on_the_manager_and_the_secretariat(t):
+    set_clock(t, "2026-11-23", "17:00")
+    body = {"customer": cust(t), "kind": "revisit",
+            "findings": {"dealer_operations": "经营正常", "end_users": "养殖户为主",
+                         "competitor_products": "某品牌", "competitor_sales": "月销200箱",
+                         "local_market": "需求上升",
+                         "observed_prices": [{"sku": "M-IF1-900", "channel": "零售",
+                                              "price_fen": 99999}],
+                         "observed_stock": [{"sku": "M-IF1-900", "batch": "B1", "qty": 30}]},
+            "next_steps": "下周跟进订单"}
+    n = t.ok(t.post("/visits", body, user="rep_GZ"), 201, "visit filed")["number"]
+    it = item(t, "kam_GZ", n, "visits")
+    eq((it["state"], it["customer"], it["allowed_actions"]), ("filed", cust(t), ["comment"]),
+       "the rep's manager comments")
+    eq(item(t, "csr_a", n, "visits")["allowed_actions"], ["verify"], "the secretariat verifies")
+    absent(t, ["rep_GZ", "mm_N", "kam_BJ"], n)
+    lib.act(t, "visits", n, "comment", "kam_GZ", {"comment": "注意回款"})
+    absent(t, ["kam_GZ"], n)
+    item(t, "csr_a", n, "visits")
+    lib.act(t, "visits", n, "verify", "csr_a", {"confirmed": True})
+    absent(t, ["csr_a", "ssg_leader", "kam_GZ"], n)
