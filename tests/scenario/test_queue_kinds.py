@@ -258,3 +258,27 @@ def test_visit_report_waits_on_the_manager_and_the_secretariat(t):
     item(t, "csr_a", n, "visits")
     lib.act(t, "visits", n, "verify", "csr_a", {"confirmed": True})
     absent(t, ["csr_a", "ssg_leader", "kam_GZ"], n)
+
+
+# ---- inventory reports -----------------------------------------------------------------------
+
+
+def test_inventory_report_waits_on_marketing_then_the_secretariat(t):
+    set_clock(t, "2027-05-10", "09:00")
+    c = lib.customer(t, UNLIMITED, channel="distributor")
+    ln = {"sku": "M-IF1-900", "opening_qty": 100, "purchased_qty": 50, "other_in_qty": 0,
+          "sold_qty": 80, "returned_qty": 0, "closing_qty": 70, "near_expiry_qty": 0}
+    n = t.ok(t.post("/inventory-reports", {"customer": c, "period": "2027-05", "lines": [ln]},
+                    user="csr_a"), 201, "submitted")["number"]
+    it = item(t, "marketing", n, "inventory-reports")
+    eq((it["state"], it["customer"], it["allowed_actions"]),
+       ("submitted", c, ["return", "review"]), "marketing reviews")
+    absent(t, ["csr_a", "mm_S"], n)
+    lib.act(t, "inventory-reports", n, "return", "marketing", {"note": "期初数不对"})
+    it = item(t, "csr_a", n, "inventory-reports")
+    eq((it["state"], it["allowed_actions"]), ("returned", ["resubmit"]), "the CSR corrects it")
+    absent(t, ["marketing"], n)
+    lib.act(t, "inventory-reports", n, "resubmit", "csr_a", {"lines": [ln]})
+    item(t, "marketing", n, "inventory-reports")
+    lib.act(t, "inventory-reports", n, "review", "marketing")
+    absent(t, ["marketing", "csr_a"], n)
