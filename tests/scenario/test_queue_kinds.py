@@ -282,3 +282,29 @@ def test_inventory_report_waits_on_marketing_then_the_secretariat(t):
     item(t, "marketing", n, "inventory-reports")
     lib.act(t, "inventory-reports", n, "review", "marketing")
     absent(t, ["marketing", "csr_a"], n)
+
+
+# ---- samples ---------------------------------------------------------------------------------
+
+
+def test_issued_sample_waits_on_customer_service(t):
+    set_clock(t, "2027-08-10", "09:00")  # a Tuesday
+    c = lib.customer(t, 1000000)
+    sku = lib.product(t, price=800, kind="sample")
+    o = t.ok(t.post("/orders", {"customer": c, "lines": [{"sku": sku, "qty": 10}]},
+                    user="kam_GZ"), 201, "sample order")
+    for action, user in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
+                         ("check", "csr_a")):
+        o = lib.order_act(t, o["number"], action, user)
+    o = lib.release(t, o["number"])
+    lib.dispatch(t, o["shipments"][0])
+    got = t.list_all(f"/samples?order={o['number']}", user="service")
+    eq(len(got), 1, "one sample issue at dispatch")
+    n = got[0]["number"]
+    it = item(t, "service", n, "samples")
+    eq((it["state"], it["customer"], it["allowed_actions"]), ("issued", c, ["follow-up"]),
+       "customer service follows up")
+    absent(t, ["kam_GZ", "csr_a", "mm_S"], n)
+    lib.act(t, "samples", n, "follow-up", "service",
+            {"usage_bp": 9000, "waste_bp": 500, "stores_surveyed": 3})
+    absent(t, ["service"], n)
