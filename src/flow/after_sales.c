@@ -182,6 +182,7 @@ static const struct doc_kind kind = {
     .event = fdoc_event,
     .json = answer,
 };
+const struct doc_kind *const after_sales_doc_kind = &kind;
 
 int after_sales_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

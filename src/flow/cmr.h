@@ -40,4 +40,7 @@ int credit_grade_job_monthly(struct ctx *c, const char *period, struct osb_err *
    without their approval open an OSB entry for the supervising SLT member. */
 int credit_review_job_effective(struct ctx *c, const char *period, struct osb_err *e);
 
+struct doc_kind;
+extern const struct doc_kind *const credit_review_doc_kind; /* GET /me/queue */
+
 #endif

@@ -583,6 +583,7 @@ static const struct doc_kind kind = {
     .event = event,
     .json = answer,
 };
+const struct doc_kind *const credit_review_doc_kind = &kind;
 
 /* The review's allowed_actions (and proxy_actions) narrowed to what some shown line allows. */
 static void narrow(json_t *o)

@@ -466,6 +466,7 @@ static const struct doc_kind kind = {
     .save = save,
     .json = answer,
 };
+const struct doc_kind *const customer_doc_kind = &kind;
 
 int customer_get(struct ctx *c, const char *code, json_t **out, struct osb_err *e)
 {

@@ -48,4 +48,7 @@ int customer_job_tiers(struct ctx *c, const char *period, struct osb_err *e);
    more gets its KAM told, once per due date. */
 int customer_job_archive_review(struct ctx *c, const char *period, struct osb_err *e);
 
+struct doc_kind;
+extern const struct doc_kind *const customer_doc_kind; /* GET /me/queue */
+
 #endif

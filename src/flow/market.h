@@ -61,4 +61,7 @@ int market_job_inventory_remind(struct ctx *c, const char *period, struct osb_er
 int market_job_inventory_due(struct ctx *c, const char *period, struct osb_err *e);
 int market_job_sample_follow_up(struct ctx *c, const char *period, struct osb_err *e);
 
+struct doc_kind;
+extern const struct doc_kind *const mkt_doc_kinds[]; /* by enum mkt_doc; GET /me/queue */
+
 #endif

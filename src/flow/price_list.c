@@ -276,6 +276,7 @@ static const struct doc_kind kind = {
     .event = event,
     .json = answer,
 };
+const struct doc_kind *const price_list_doc_kind = &kind;
 
 int price_list_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

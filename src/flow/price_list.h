@@ -50,4 +50,7 @@ int price_list_prices(struct ctx *c, const char *customer, date_t day, const cha
                       size_t n, int64_t *price, bool *found, char list_no[DOCNO_MAX],
                       struct osb_err *e);
 
+struct doc_kind;
+extern const struct doc_kind *const price_list_doc_kind; /* GET /me/queue */
+
 #endif

@@ -18,31 +18,58 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "flow/after_sales.h"
 #include "flow/backorder.h"
+#include "flow/cmr.h"
 #include "flow/contract.h"
+#include "flow/customer.h"
 #include "flow/deadlines.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/instrument.h"
 #include "flow/invoice_request.h"
+#include "flow/market.h"
 #include "flow/order.h"
 #include "flow/osb_issue.h"
+#include "flow/price_list.h"
+#include "flow/quotation.h"
 #include "flow/refund.h"
 #include "flow/returns.h"
 #include "flow/session.h"
 #include "flow/shipment.h"
 #include "flow/statement.h"
-#include "store/queue.h"
+#include "flow/visit.h"
 #include "store/masterdata.h"
+#include "store/queue.h"
 #include "store/session.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const struct doc_kind *const *const kinds[] = {
-    &order_doc_kind,    &shipment_doc_kind,  &backorder_doc_kind,       &return_doc_kind,
-    &refund_doc_kind,   &write_off_doc_kind, &statement_doc_kind,       &instrument_doc_kind,
-    &contract_doc_kind, &osb_issue_doc_kind, &invoice_request_doc_kind,
+    &order_doc_kind,
+    &shipment_doc_kind,
+    &backorder_doc_kind,
+    &return_doc_kind,
+    &refund_doc_kind,
+    &write_off_doc_kind,
+    &statement_doc_kind,
+    &instrument_doc_kind,
+    &contract_doc_kind,
+    &osb_issue_doc_kind,
+    &invoice_request_doc_kind,
+    /* the second wave (issue #17 item 2) */
+    &customer_doc_kind,
+    &credit_review_doc_kind,
+    &price_list_doc_kind,
+    &mkt_doc_kinds[MKT_FY],
+    &mkt_doc_kinds[MKT_WL],
+    &mkt_doc_kinds[MKT_YP],
+    &mkt_doc_kinds[MKT_KC],
+    &quotation_doc_kind,
+    &after_sales_doc_kind,
+    &visit_plan_doc_kind,
+    &visit_doc_kind,
 };
 
 /* One queue item before it is answered. */
@@ -81,6 +108,42 @@ static bool waits(const struct doc_type *t, json_t *answer, bool proxy_too)
     return false;
 }
 
+/* A credit review's line waits on the MM's review only while proposed (a reviewed line may be
+   adjusted again, but waits on its approvers); on an approver wherever its allowed_actions
+   hold approve (the line's own rules: reviewed, this approval not yet in). */
+static bool credit_line_waits(json_t *line, const char *action)
+{
+    return strcmp(action, "review") != 0 || strcmp(jstr(line, "state"), "proposed") == 0;
+}
+
+/* Documents whose answer narrows the kernel's allowed_actions by their lines, each line with
+   its own allowed_actions: the queue reads their answer (get), and they wait on the caller
+   where some line does (line_waits). */
+static const struct {
+    const struct doc_kind *const *kind;
+    int (*get)(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+    bool (*line_waits)(json_t *line, const char *action);
+} by_lines[] = {
+    {&credit_review_doc_kind, credit_review_get, credit_line_waits},
+};
+
+static bool lines_wait(const struct doc_type *t, json_t *answer,
+                       bool (*line_waits)(json_t *, const char *))
+{
+    size_t i, j;
+    json_t *l, *v;
+    json_array_foreach(json_object_get(answer, "lines"), i, l)
+    {
+        json_array_foreach(json_object_get(l, "allowed_actions"), j, v)
+        {
+            int a = doc_action_parse(t, json_string_value(v));
+            if (a >= 0 && !(t->actions[a].flags & DOC_ASIDE) && line_waits(l, json_string_value(v)))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* The items of kind k waiting on the caller, appended to *items. */
 static int kind_items(struct ctx *c, const struct doc_kind *k, enum role principal,
                       struct item **items, size_t *n, size_t *cap, struct osb_err *e)
@@ -113,10 +176,24 @@ static int kind_items(struct ctx *c, const struct doc_kind *k, enum role princip
         }
         if (f == 0)
             continue; /* outside the caller's scope after all */
-        json_t *answer = json_object();
-        doc_answer_actions(c, k, doc, answer);
+        size_t b = 0;
+        while (b < sizeof by_lines / sizeof by_lines[0] && *by_lines[b].kind != k)
+            b++;
+        json_t *answer = NULL;
+        if (b < sizeof by_lines / sizeof by_lines[0]) {
+            if (by_lines[b].get(c, jstr(row, "number"), &answer, e) < 0) {
+                k->free(doc);
+                rc = -1;
+                break;
+            }
+        } else {
+            answer = json_object();
+            doc_answer_actions(c, k, doc, answer);
+        }
         json_t *allowed = json_incref(json_object_get(answer, "allowed_actions"));
-        bool mine = waits(t, answer, principal != ROLE_NONE);
+        bool mine = waits(t, answer, principal != ROLE_NONE) &&
+                    (b == sizeof by_lines / sizeof by_lines[0] ||
+                     lines_wait(t, answer, by_lines[b].line_waits));
         json_decref(answer);
         if (mine) {
             if (*n == *cap) {

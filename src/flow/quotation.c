@@ -415,6 +415,7 @@ static const struct doc_kind kind = {
     .event = fdoc_event,
     .json = answer,
 };
+const struct doc_kind *const quotation_doc_kind = &kind;
 
 int quotation_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

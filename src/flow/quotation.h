@@ -27,4 +27,6 @@ int quotation_job_expire(struct ctx *c, const char *period, struct osb_err *e);
    amount_too_large over 10^13 fen). */
 int quotation_lines(struct ctx *c, json_t *lines, json_t **out, int64_t *total, struct osb_err *e);
 
+extern const struct doc_kind *const quotation_doc_kind; /* GET /me/queue */
+
 #endif

@@ -132,6 +132,7 @@ static const struct doc_kind plan_kind = {
     .event = fdoc_event,
     .json = plan_answer,
 };
+const struct doc_kind *const visit_plan_doc_kind = &plan_kind;
 
 int visit_plan_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
@@ -292,6 +293,7 @@ static const struct doc_kind visit_kind = {
     .event = fdoc_event,
     .json = visit_answer,
 };
+const struct doc_kind *const visit_doc_kind = &visit_kind;
 
 int visit_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

@@ -25,4 +25,6 @@ int visit_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct o
 int visit_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
               struct osb_err *e);
 
+extern const struct doc_kind *const visit_plan_doc_kind, *const visit_doc_kind; /* queue */
+
 #endif

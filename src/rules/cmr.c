@@ -226,7 +226,7 @@ static const struct doc_action actions[] = {
     [CRA_APPROVE] = {"approve", P_CREDIT_REVIEW_APPROVE, DOC_BIT(CRS_OPEN), DOC_TO_DECIDED,
                      approve_fields, DOC_PROXY},
     [CRA_REJECT] = {"reject", P_CREDIT_REVIEW_APPROVE, DOC_BIT(CRS_OPEN), DOC_TO_DECIDED,
-                    reject_fields, DOC_PROXY},
+                    reject_fields, DOC_PROXY | DOC_ASIDE},
     [CRA_REVIEW] = {"review", P_CREDIT_REVIEW_ADJUST, DOC_BIT(CRS_OPEN), DOC_TO_SAME, review_fields,
                     0},
 };

@@ -22,17 +22,17 @@ static const struct doc_action actions[CA__COUNT] = {
                        DOC_PROXY},
     /* flows.md §1: finance or the supervising SLT member sends it back */
     [CA_REJECT]     = {"reject", P_CUSTOMER_APPROVE, DOC_BIT(CS_PENDING_REVIEW), CS_PROSPECT, NULL,
-                       DOC_PROXY | DOC_ALSO(P_CUSTOMER_QUALIFY)},
+                       DOC_PROXY | DOC_ASIDE | DOC_ALSO(P_CUSTOMER_QUALIFY)},
     [CA_SUSPEND]    = {"suspend", P_CUSTOMER_APPROVE, DOC_BIT(CS_ACTIVE), CS_SUSPENDED,
-                       reason_fields, DOC_PROXY},
+                       reason_fields, DOC_PROXY | DOC_ASIDE},
     [CA_REACTIVATE] = {"reactivate", P_CUSTOMER_APPROVE, DOC_BIT(CS_SUSPENDED), CS_ACTIVE, NULL,
-                       DOC_PROXY},
-    [CA_CLOSE]      = {"close", P_CUSTOMER_CLOSE, LIVE, CS_CLOSED, NULL, 0},
+                       DOC_PROXY | DOC_ASIDE},
+    [CA_CLOSE]      = {"close", P_CUSTOMER_CLOSE, LIVE, CS_CLOSED, NULL, DOC_ASIDE},
     [CA_LIFT_CREDIT_HOLD] = {"lift-credit-hold", P_CUSTOMER_APPROVE, OPEN, DOC_TO_SAME,
-                             reason_fields, DOC_PROXY},
+                             reason_fields, DOC_PROXY | DOC_ASIDE},
     [CA_SET_PAYMENT_TERM] = {"set-payment-term", P_CUSTOMER_APPROVE, LIVE, DOC_TO_SAME,
-                             term_fields, DOC_PROXY},
-    [CA_SET_TIER]   = {"set-tier", P_CUSTOMER_TIER, LIVE, DOC_TO_SAME, tier_fields, 0},
+                             term_fields, DOC_PROXY | DOC_ASIDE},
+    [CA_SET_TIER]   = {"set-tier", P_CUSTOMER_TIER, LIVE, DOC_TO_SAME, tier_fields, DOC_ASIDE},
 };
 /* clang-format on */
 

@@ -21,17 +21,17 @@ static const struct doc_action q_actions[] = {
     [QA_DECIDE] = {"decide", P_QUOTATION_DECIDE, DOC_BIT(QS_REGISTERED), DOC_TO_DECIDED, q_decide,
                    0},
     [QA_PREPARE] = {"prepare", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), DOC_TO_SAME, q_prepare, 0},
-    [QA_REQUEST_SUPPORT] = {"request-support", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), DOC_TO_SAME,
-                            q_request, 0},
+    [QA_REQUEST_SUPPORT] = {"request-support", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING),
+                            DOC_TO_SAME, q_request, DOC_ASIDE},
     [QA_SUPPORT] = {"support", P_QUOTATION_SUPPORT, DOC_BIT(QS_PREPARING), DOC_TO_SAME, q_support,
-                    0},
+                    DOC_ASIDE},
     [QA_SUBMIT] = {"submit", P_QUOTATION_WORK, DOC_BIT(QS_PREPARING), QS_REVIEW, NULL, 0},
     [QA_APPROVE] = {"approve", P_QUOTATION_DECIDE, DOC_BIT(QS_REVIEW), DOC_TO_DECIDED, NULL, 0},
-    [QA_RETURN] = {"return", P_QUOTATION_DECIDE, DOC_BIT(QS_REVIEW), QS_PREPARING, NULL, 0},
+    [QA_RETURN] = {"return", P_QUOTATION_DECIDE, DOC_BIT(QS_REVIEW), QS_PREPARING, NULL, DOC_ASIDE},
     [QA_ISSUE] = {"issue", P_QUOTATION_WORK, DOC_BIT(QS_APPROVED), QS_ISSUED, q_issue, 0},
-    [QA_WON] = {"won", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_WON, NULL, 0},
-    [QA_LOST] = {"lost", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_LOST, NULL, 0},
-    [QA_EXPIRE] = {"expire", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_EXPIRED, NULL, 0},
+    [QA_WON] = {"won", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_WON, NULL, DOC_ASIDE},
+    [QA_LOST] = {"lost", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_LOST, NULL, DOC_ASIDE},
+    [QA_EXPIRE] = {"expire", P_QUOTATION_WORK, DOC_BIT(QS_ISSUED), QS_EXPIRED, NULL, DOC_ASIDE},
 };
 const struct doc_type quotation_doc = {"quotations", "quotation", q_states, q_actions,
                                        COUNT(q_actions)};
@@ -48,11 +48,11 @@ static const char *const h_close[] = {"rating", NULL};
 static const struct doc_action h_actions[] = {
     [HA_CONFIRM] = {"confirm", P_AFTERSALES_CONFIRM, DOC_BIT(HS_RECEIVED), HS_CONFIRMED, NULL, 0},
     [HA_REJECT] = {"reject", P_AFTERSALES_CONFIRM, DOC_BIT(HS_RECEIVED) | DOC_BIT(HS_CONFIRMED),
-                   HS_REJECTED, NULL, 0},
+                   HS_REJECTED, NULL, DOC_ASIDE},
     [HA_ASSIGN] = {"assign", P_AFTERSALES_ASSIGN, DOC_BIT(HS_CONFIRMED), HS_ASSIGNED, h_assign, 0},
     [HA_START] = {"start", P_AFTERSALES_WORK, DOC_BIT(HS_ASSIGNED), HS_IN_PROGRESS, NULL, 0},
     [HA_ESCALATE] = {"escalate", P_AFTERSALES_WORK, DOC_BIT(HS_IN_PROGRESS), HS_ESCALATED, NULL,
-                     DOC_ALSO(P_AFTERSALES_CONFIRM)},
+                     DOC_ASIDE | DOC_ALSO(P_AFTERSALES_CONFIRM)},
     [HA_RESOLVE] = {"resolve", P_AFTERSALES_WORK, DOC_BIT(HS_IN_PROGRESS) | DOC_BIT(HS_ESCALATED),
                     HS_RESOLVED, h_resolve, DOC_ALSO(P_AFTERSALES_RESOLVE_ESC)},
     [HA_CLOSE] = {"close", P_AFTERSALES_ASSIGN, DOC_BIT(HS_RESOLVED), HS_CLOSED, h_close, 0},
@@ -97,7 +97,7 @@ static const char *const p_states[] = {"draft", "submitted", "approved", NULL};
 static const struct doc_action p_actions[] = {
     [PLNA_SUBMIT] = {"submit", P_PLAN, DOC_BIT(PLNS_DRAFT), PLNS_SUBMITTED, NULL, 0},
     [PLNA_APPROVE] = {"approve", P_PLAN, DOC_BIT(PLNS_SUBMITTED), PLNS_APPROVED, NULL, 0},
-    [PLNA_RETURN] = {"return", P_PLAN, DOC_BIT(PLNS_SUBMITTED), PLNS_DRAFT, NULL, 0},
+    [PLNA_RETURN] = {"return", P_PLAN, DOC_BIT(PLNS_SUBMITTED), PLNS_DRAFT, NULL, DOC_ASIDE},
 };
 const struct doc_type plan_doc = {"plans", "plan", p_states, p_actions, COUNT(p_actions)};
 

@@ -14,7 +14,8 @@ static const char *const x_evaluate_fields[] = {"evaluation", "rating", NULL};
 static const struct doc_action x_actions[] = {
     [XA_APPROVE] = {"approve", P_EXPENSE_APPROVE, DOC_BIT(XS_SUBMITTED), DOC_TO_DECIDED,
                     x_approve_fields, 0},
-    [XA_REJECT] = {"reject", P_EXPENSE_APPROVE, DOC_BIT(XS_SUBMITTED), XS_REJECTED, NULL, 0},
+    [XA_REJECT] = {"reject", P_EXPENSE_APPROVE, DOC_BIT(XS_SUBMITTED), XS_REJECTED, NULL,
+                   DOC_ASIDE},
     [XA_EXECUTE] = {"execute", P_EXPENSE_APPLY, DOC_BIT(XS_APPROVED), DOC_TO_DECIDED,
                     x_execute_fields, 0},
     [XA_SETTLE] = {"settle", P_EXPENSE_SETTLE, DOC_BIT(XS_EXECUTED), XS_SETTLED, x_settle_fields,
@@ -47,7 +48,8 @@ static const char *const w_states[] = {"requested", "approved", "rejected", "shi
 static const char *const w_verify_fields[] = {"photo", "note", "visit", NULL};
 static const struct doc_action w_actions[] = {
     [POPA_APPROVE] = {"approve", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_APPROVED, NULL, 0},
-    [POPA_REJECT] = {"reject", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_REJECTED, NULL, 0},
+    [POPA_REJECT] = {"reject", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_REJECTED, NULL,
+                     DOC_ASIDE},
     [POPA_CONFIRM_RECEIPT] = {"confirm-receipt", P_POP_RECEIVE, DOC_BIT(POPS_SHIPPED), POPS_RECEIVED,
                             NULL, 0},
     [POPA_VERIFY] = {"verify", P_POP_VERIFY, DOC_BIT(POPS_RECEIVED), POPS_VERIFIED, w_verify_fields, 0},
@@ -92,7 +94,7 @@ static const struct doc_action k_actions[] = {
     [KA2_REVIEW] = {"review", P_INVREPORT_REVIEW, DOC_BIT(KS2_SUBMITTED), KS2_REVIEWED,
                     k_review_fields, 0},
     [KA2_RETURN] = {"return", P_INVREPORT_REVIEW, DOC_BIT(KS2_SUBMITTED), KS2_RETURNED,
-                    k_review_fields, 0},
+                    k_review_fields, DOC_ASIDE},
     [KA2_RESUBMIT] = {"resubmit", P_INVREPORT_SUBMIT, DOC_BIT(KS2_RETURNED), KS2_SUBMITTED,
                       k_resubmit_fields, 0},
 };

@@ -13,6 +13,14 @@
 
 #include <string.h>
 
+#define MARKET_SINCE                                                                               \
+    "coalesce((SELECT max(e.at) FROM market_events e WHERE e.document = d.number"                  \
+    " AND e.to_state = d.state), d.updated_at)"
+#define FIELD_FROM(type) "(SELECT * FROM field_docs WHERE type = '" type "') d"
+#define FIELD_SINCE                                                                                \
+    "coalesce((SELECT max(e.at) FROM field_events e WHERE e.document = d.number"                   \
+    " AND e.to_state = d.state), d.updated_at)"
+
 static const struct {
     const char *collection;
     const char *from;     /* document d, customers cu (for the data scope; NULL: no scope) */
@@ -48,6 +56,33 @@ static const struct {
      "d.customer", "d.updated_at", true},
     /* An entry of the problem log may have no customer; who sees it is the flow's load. */
     {"osb-issues", "osb_issues d", "d.customer", "d.updated_at", false},
+    /* the second wave (issue #17 item 2). A customer is a document by its code and status. */
+    {"customers",
+     "(SELECT code AS number, status AS state, updated_at FROM customers) d"
+     " JOIN customers cu ON cu.code = d.number",
+     "d.number", "d.updated_at", true},
+    /* A credit review has a line per customer: who sees which line is the flow's. */
+    {"credit-reviews", "credit_reviews d", "NULL",
+     "coalesce((SELECT max(e.at) FROM credit_review_events e WHERE e.review = d.number"
+     " AND e.to_state = d.state), d.created_at)",
+     false},
+    {"price-lists", "price_lists d", "NULL",
+     "coalesce((SELECT max(e.at) FROM price_list_events e WHERE e.price_list = d.number"
+     " AND e.to_state = d.state), d.updated_at)",
+     false},
+    {"expense-applications", "expense_applications d", "d.customer", MARKET_SINCE, false},
+    {"pop-requests", "pop_requests d JOIN customers cu ON cu.code = d.customer", "d.customer",
+     MARKET_SINCE, true},
+    {"samples", "samples d JOIN customers cu ON cu.code = d.customer", "d.customer", MARKET_SINCE,
+     true},
+    {"inventory-reports", "inventory_reports d JOIN customers cu ON cu.code = d.customer",
+     "d.customer", MARKET_SINCE, true},
+    /* Field-sales documents share one table (type = the collection); the customer may be
+       absent, so the flow's load decides who sees them. */
+    {"quotations", FIELD_FROM("quotations"), "d.customer", FIELD_SINCE, false},
+    {"after-sales", FIELD_FROM("after-sales"), "d.customer", FIELD_SINCE, false},
+    {"visit-plans", FIELD_FROM("visit-plans"), "d.customer", FIELD_SINCE, false},
+    {"visits", FIELD_FROM("visits"), "d.customer", FIELD_SINCE, false},
 };
 
 json_t *store_queue_candidates(struct db *db, struct osb_err *e, const char *collection,
