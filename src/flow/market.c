@@ -899,7 +899,7 @@ static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
         store_budget_match(c->db, e, market, region, category, period, budget) < 0 ||
         flow_docno(c, e, "FY", number) < 0)
         return -1;
-    json_t *row = json_pack("{ss ss ss ss sb ss ss sI ss si si}", "number", number, "applicant",
+    json_t *row = json_pack("{ss ss ss ss sb ss ss sI ss sI sI}", "number", number, "applicant",
                             c->user.username, "market", market, "category", category, "special",
                             sp && json_is_true(sp), "period", period, "purpose", purpose,
                             "amount_fen", (json_int_t)amount, "state", "submitted", "created_at",
@@ -990,7 +990,7 @@ static int wl_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     char *ls = json_dumps(lines, JSON_COMPACT);
     json_decref(lines);
     json_t *row =
-        json_pack("{ss ss ss ss ss ss sI ss ss si si}", "number", number, "customer", cu.code,
+        json_pack("{ss ss ss ss ss ss sI ss ss sI sI}", "number", number, "customer", cu.code,
                   "market", cu.market, "region", cu.region, "period", period, "lines", ls,
                   "value_fen", (json_int_t)value, "requested_by", c->user.username, "state",
                   "requested", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
@@ -1202,7 +1202,7 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     json_decref(lines);
     json_decref(warn);
     json_t *row =
-        json_pack("{ss ss ss ss ss si si ss ss si si}", "number", number, "customer", cu.code,
+        json_pack("{ss ss ss ss ss sI sI ss ss sI sI}", "number", number, "customer", cu.code,
                   "period", period, "lines", ls, "warnings", ws, "late", (json_int_t)late,
                   "submitted_at", (json_int_t)c->now, "submitted_by", c->user.username, "state",
                   "submitted", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
