@@ -13,14 +13,34 @@
 #include "rules/report.h"
 
 static const struct report_def *const defs[] = {
-    &report_weekly_sales,         &report_monthly_sales,     &report_distributor_purchases,
-    &report_regional_sales,       &report_sales_by,          &report_sales_ranking,
-    &report_customer_composition, &report_overdue_list,      &report_collection_rate,
-    &report_stock_by_batch,       &report_backorders,        &report_order_shipment_check,
-    &report_incomplete_archives,  &report_osb_daily_status,  &report_logistics_info,
-    &report_batch_trace,          &report_quota_utilisation, &report_receivables_record,
-    &report_risk_indicators,      &report_internal_audit,    &report_commission_base,
+    &report_weekly_sales,
+    &report_monthly_sales,
+    &report_distributor_purchases,
+    &report_regional_sales,
+    &report_sales_by,
+    &report_sales_ranking,
+    &report_customer_composition,
+    &report_overdue_list,
+    &report_collection_rate,
+    &report_stock_by_batch,
+    &report_backorders,
+    &report_order_shipment_check,
+    &report_incomplete_archives,
+    &report_osb_daily_status,
+    &report_logistics_info,
+    &report_batch_trace,
+    &report_quota_utilisation,
+    &report_receivables_record,
+    &report_risk_indicators,
+    &report_internal_audit,
+    &report_commission_base,
     &report_replenishment_record,
+    /* the second-wave modules */
+    &report_contract_ledger,
+    &report_market_expenses_vs_budget,
+    &report_distributor_inventory_summary,
+    &report_pop_and_samples,
+    &report_credit_grade_list,
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
