@@ -58,6 +58,8 @@ static const struct report reports[] = {
     {&report_distributor_inventory_summary, store_report_inventory},
     {&report_pop_and_samples, store_report_pop_samples},
     {&report_credit_grade_list, store_report_grades},
+    {&report_quotation_register, store_report_quotations},
+    {&report_after_sales, store_report_after_sales},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])

@@ -85,6 +85,7 @@ extern const struct report_def report_weekly_sales, report_monthly_sales,
 
 /* The second-wave modules' reports (rules/report_modules.c). */
 extern const struct report_def report_contract_ledger, report_market_expenses_vs_budget,
-    report_distributor_inventory_summary, report_pop_and_samples, report_credit_grade_list;
+    report_distributor_inventory_summary, report_pop_and_samples, report_credit_grade_list,
+    report_quotation_register, report_after_sales;
 
 #endif

@@ -152,3 +152,49 @@ const struct report_def report_credit_grade_list = {"credit_grade_list",
                                                         RF_CUSTOMER,
                                                     REPORT_MONEY,
                                                     0};
+
+/* 报价/投标登记表 (§4.5): the quotations and bids registered in the range. */
+static const struct report_column quotation_cols[] = {
+    COL("quotation", "报价编号", "Quotation", RK_LABEL),
+    COL("source", "来源", "Source", RK_TEXT),
+    COL("customer", "客户", "Customer", RK_TEXT),
+    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    COL("product_class", "产品类别", "Class", RK_TEXT),
+    COL("owner", "销售员", "Salesperson", RK_TEXT),
+    COL("state", "状态", "State", RK_TEXT),
+    COL("total_fen", "报价金额", "Total", RK_MONEY),
+    COL("decision", "参与决定", "Decision", RK_TEXT),
+    COL("result", "结果", "Result", RK_TEXT),
+    COL("contract", "合同编号", "Contract", RK_TEXT),
+};
+
+const struct report_def report_quotation_register = {"quotation_register",
+                                                     "报价投标登记表",
+                                                     "Quotation register",
+                                                     REPORT_COLS(quotation_cols),
+                                                     RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                     REPORT_MONEY,
+                                                     0};
+
+/* 售后服务统计 (§4.5): the after-sales tickets received in the range. */
+static const struct report_column after_sales_cols[] = {
+    COL("ticket", "售后编号", "Ticket", RK_LABEL),
+    COL("type", "类型", "Type", RK_TEXT),
+    COL("customer", "客户", "Customer", RK_TEXT),
+    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    COL("state", "状态", "State", RK_TEXT),
+    COL("received_at", "受理时间", "Received", RK_TIME),
+    COL("days_open", "处理天数", "Days open", RK_NUM),
+    COL("escalated", "升级", "Escalated", RK_INT),
+    COL("rating", "评分", "Rating", RK_NUM),
+    COL("handler", "处理人", "Handler", RK_TEXT),
+};
+
+const struct report_def report_after_sales = {"after_sales",
+                                              "售后服务统计表",
+                                              "After-sales tickets",
+                                              REPORT_COLS(after_sales_cols),
+                                              RF_RANGE | RF_AS_OF | RF_MARKET | RF_REGION |
+                                                  RF_CUSTOMER,
+                                              0,
+                                              0};

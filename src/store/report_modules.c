@@ -237,3 +237,98 @@ json_t *store_report_grades(struct db *db, struct osb_err *e, const struct repor
     }
     return rows;
 }
+
+/* The field documents of type (field_docs) created in the range, with their data (JSON). */
+static json_t *field_rows(struct db *db, struct osb_err *e, const struct report_params *p,
+                          const char *type)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT d.number AS number, d.customer AS customer, c.name AS customer_name,"
+                 " d.owner AS owner, d.state AS state, d.created_at AS created_at,"
+                 " d.data AS data FROM field_docs d JOIN customers c ON c.code = d.customer"
+                 " WHERE d.type = ? AND d.created_at >= ? AND d.created_at < ?");
+    add_s(a, type);
+    json_array_append_new(a, json_integer(p->from_ts));
+    json_array_append_new(a, json_integer(p->to_ts));
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY d.created_at, d.number");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *data = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
+        json_object_set_new(r, "data", json_is_object(data) ? data : json_object());
+        if (data && !json_is_object(data))
+            json_decref(data);
+    }
+    return rows;
+}
+
+static void copy_key(json_t *to, const char *key, json_t *from, const char *from_key)
+{
+    json_t *v = json_object_get(from, from_key);
+    json_object_set_new(to, key, v ? json_incref(v) : json_null());
+}
+
+json_t *store_report_quotations(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *rows = field_rows(db, e, p, "quotations");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        json_object_set_new(r, "quotation", json_incref(json_object_get(r, "number")));
+        copy_key(r, "source", d, "source");
+        copy_key(r, "product_class", d, "product_class");
+        copy_key(r, "total_fen", d, "total_fen");
+        copy_key(r, "result", d, "result");
+        copy_key(r, "contract", d, "contract");
+        json_t *pd = json_object_get(d, "participate_decision");
+        json_object_set_new(r, "decision",
+                            json_is_boolean(pd)
+                                ? json_string(json_is_true(pd) ? "participate" : "decline")
+                                : json_null());
+    }
+    return rows;
+}
+
+/* The local date of an RFC 3339 instant the field flows keep in data (its first 10 chars). */
+static bool data_date(json_t *d, const char *key, date_t *out)
+{
+    const char *s = jstr(d, key);
+    char day[11];
+    if (!s || strlen(s) < 10)
+        return false;
+    memcpy(day, s, 10);
+    day[10] = 0;
+    return date_parse(day, out);
+}
+
+json_t *store_report_after_sales(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *rows = field_rows(db, e, p, "after-sales");
+    date_t as_of;
+    if (!rows || !date_parse(p->as_of, &as_of))
+        return rows;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        json_object_set_new(r, "ticket", json_incref(json_object_get(r, "number")));
+        json_object_set_new(r, "received_at", json_incref(json_object_get(r, "created_at")));
+        copy_key(r, "type", d, "type");
+        copy_key(r, "rating", d, "rating");
+        copy_key(r, "handler", d, "handler");
+        json_object_set_new(r, "escalated", json_integer(jstr(d, "escalated_at") ? 1 : 0));
+        /* open from the day received to the day resolved (or rejected), else to as_of */
+        date_t start = ts_to_date(jint(r, "created_at"), p->tz_min), end = as_of;
+        if (!data_date(d, "resolved_at", &end) && !data_date(d, "rejected_at", &end))
+            end = as_of;
+        json_object_set_new(r, "days_open", json_integer(end > start ? end - start : 0));
+    }
+    return rows;
+}

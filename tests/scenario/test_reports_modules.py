@@ -1,6 +1,6 @@
 """Reports of the second-wave modules (api.md §5.8, kpis-and-reports.md §4.2, §4.4, §4.5):
-contract_ledger, market_expenses_vs_budget, distributor_inventory_summary, pop_and_samples and
-credit_grade_list. Each test builds its own documents (own customers, own budget and report
+contract_ledger, market_expenses_vs_budget, distributor_inventory_summary, pop_and_samples,
+credit_grade_list, quotation_register and after_sales. Each test builds its own documents (own customers, own budget and report
 months, a fixed clock) and checks the rows and the totals row to the fen; scope and rights
 where the report limits them.
 
@@ -27,7 +27,7 @@ def totals_of(body, *keys):
 def test_listed(t):
     names = [i["name"] for i in t.ok(t.get("/reports", user="gm"))["items"]]
     for n in ("contract_ledger", "market_expenses_vs_budget", "distributor_inventory_summary",
-              "pop_and_samples", "credit_grade_list"):
+              "pop_and_samples", "credit_grade_list", "quotation_register", "after_sales"):
         check(n in names, f"{n} listed")
 
 
@@ -258,3 +258,94 @@ def test_credit_grade_list(t):
     eq(rep(t, "credit_grade_list", user="mm_N", customer=late, period="2064-06")["rows"], [],
        "scope")
     rep(t, "credit_grade_list", user="warehouse", status=403, customer=late)
+
+
+# ---- quotation_register -----------------------------------------------------------------------
+
+def test_quotation_register(t):
+    set_clock(t, "2026-11-23", "09:00")
+    c = lib.customer(t, UNLIMITED)
+    line = {"sku": "M-IF1-900", "qty": 10, "price_fen": 12000, "lead_time_days": 7}
+
+    def register(**over):
+        body = {"customer": c, "source": "inquiry", "product_class": "outsourced",
+                "title": "外协产品询价", "lines": [line]}
+        body.update(over)
+        return t.ok(t.post("/quotations", body, user="kam_GZ"), 201)["number"]
+
+    def act(n, action, user, body=None):
+        return lib.act(t, "quotations", n, action, user, body)
+
+    q1 = register()
+    act(q1, "decide", "mm_S", {"participate": True})
+    act(q1, "submit", "kam_GZ")
+    act(q1, "approve", "mm_S")
+    act(q1, "issue", "kam_GZ")
+    k = act(q1, "won", "kam_GZ")["contract"]
+    set_clock(t, "2026-11-23", "09:10")
+    q2 = register(source="tender", product_class="gov_agri_procurement",
+                  lines=[dict(line, qty=3)])
+    act(q2, "decide", "mm_S", {"participate": False, "comment": "产能不足"})
+    set_clock(t, "2026-11-23", "09:20")
+    q3 = register()
+    q = {"customer": c, "from": "2026-11-01", "to": "2026-11-30"}
+    body = rep(t, "quotation_register", **q)
+    eq(rows_of(body, "quotation", "source", "customer", "product_class", "owner", "state",
+               "total_fen", "decision", "result", "contract"),
+       [(q1, "inquiry", c, "outsourced", "kam_GZ", "won", 120000, "participate", "won", k),
+        (q2, "tender", c, "gov_agri_procurement", "kam_GZ", "declined", 36000, "decline", None,
+         None),
+        (q3, "inquiry", c, "outsourced", "kam_GZ", "registered", 120000, None, None, None)],
+       "rows")
+    eq(totals_of(body, "total_fen"), (276000,), "totals")
+    eq(rep(t, "quotation_register", customer=c, **{"from": "2026-12-01", "to": "2026-12-31"})
+       ["rows"], [], "registered in November only")
+    eq(rep(t, "quotation_register", user="kam_SZ", **q)["rows"], [], "out of scope")
+    eq(len(rep(t, "quotation_register", user="mm_S", **q)["rows"]), 3, "the MM")
+    rep(t, "quotation_register", user="warehouse", status=403, **q)
+
+
+# ---- after_sales ------------------------------------------------------------------------------
+
+def test_after_sales(t):
+    MON, TUE, WED = "2026-11-23", "2026-11-24", "2026-11-25"
+    set_clock(t, MON, "09:00")
+    c = lib.customer(t, UNLIMITED)
+
+    def receive(kind):
+        return t.ok(t.post("/after-sales", {"customer": c, "type": kind,
+                                            "description": "包装破损，产品结块"},
+                           user="kam_GZ"), 201)["number"]
+
+    def act(n, action, user, body=None):
+        return lib.act(t, "after-sales", n, action, user, body)
+
+    h1 = receive("quality")
+    act(h1, "confirm", "mm_S")
+    act(h1, "assign", "csr_a", {"handler": "service"})
+    act(h1, "start", "service")
+    act(h1, "escalate", "service", {"comment": "现场无法解决"})
+    set_clock(t, MON, "09:05")
+    h2 = receive("damage")
+    set_clock(t, MON, "09:10")
+    h3 = receive("quality")
+    set_clock(t, TUE, "10:00")
+    act(h2, "reject", "mm_S", {"comment": "非质量问题"})
+    set_clock(t, WED, "10:00")
+    act(h1, "resolve", "deputy", {"result": "换货处理"})
+    act(h1, "close", "csr_a", {"rating": 4})
+    q = {"customer": c, "from": "2026-11-01", "to": "2026-11-30", "as_of": "2026-11-30"}
+    body = rep(t, "after_sales", **q)
+    eq(rows_of(body, "ticket", "type", "customer", "state", "days_open", "escalated", "rating",
+               "handler"),
+       [(h1, "quality", c, "closed", 2, 1, 4, "service"),
+        (h2, "damage", c, "rejected", 1, 0, None, None),
+        (h3, "quality", c, "received", 7, 0, None, None)], "rows")
+    eq([r["received_at"] for r in body["rows"]],
+       [lib.at(MON, "09:00"), lib.at(MON, "09:05"), lib.at(MON, "09:10")], "received_at")
+    eq(totals_of(body, "escalated"), (1,), "totals")
+    check("days_open" not in body["totals"] and "rating" not in body["totals"],
+          "days and ratings are not summed")
+    eq(rep(t, "after_sales", user="kam_SZ", **q)["rows"], [], "out of scope")
+    eq(len(rep(t, "after_sales", user="um_GZ", **q)["rows"]), 3, "the UM")
+    eq(len(rep(t, "after_sales", user="warehouse", **q)["rows"]), 3, "no money in it")

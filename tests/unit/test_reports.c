@@ -41,6 +41,8 @@ static const struct report_def *const defs[] = {
     &report_distributor_inventory_summary,
     &report_pop_and_samples,
     &report_credit_grade_list,
+    &report_quotation_register,
+    &report_after_sales,
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
