@@ -1,8 +1,8 @@
 """Reports of the second-wave modules (api.md §5.8, kpis-and-reports.md §4.2, §4.4, §4.5):
 contract_ledger, market_expenses_vs_budget, distributor_inventory_summary, pop_and_samples,
-credit_grade_list, quotation_register and after_sales. Each test builds its own documents (own customers, own budget and report
-months, a fixed clock) and checks the rows and the totals row to the fen; scope and rights
-where the report limits them.
+credit_grade_list, quotation_register and after_sales. Each test builds its own documents (own
+customers, own budget and report months, a fixed clock) and checks the rows and the totals row
+to the fen; scope and rights where the report limits them.
 
 Market S (华南): MM mm_S, supervising SLT member deputy; region GZ: um_GZ, kam_GZ."""
 
