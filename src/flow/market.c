@@ -1284,7 +1284,7 @@ int budget_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
             return err_set(e, ERR_INTERNAL, "internal error: budget code");
         code = gen;
     }
-    json_t *row = json_pack("{ss ss ss ss sI si ss si}", "code", code, "market", market, "category",
+    json_t *row = json_pack("{ss ss ss ss sI sI ss sI}", "code", code, "market", market, "category",
                             category, "period", period, "amount_fen", (json_int_t)amount,
                             "created_at", (json_int_t)c->now, "created_by", c->user.username,
                             "updated_at", (json_int_t)c->now);
