@@ -57,6 +57,8 @@ static const struct report_column expense_cols[] = {
     COL("used_fen", "已使用", "Used", RK_MONEY),
     BP("used_bp", "使用率", "Used %", "used_fen", "budget_fen"),
     COL("applications", "申请数", "Applications", RK_INT),
+    COL("net_sales_fen", "净销售额", "Net sales", RK_BALANCE),
+    BP("expense_ratio_bp", "费用率", "Expense ratio", NULL, NULL),
 };
 
 const struct report_def report_market_expenses_vs_budget = {"market_expenses_vs_budget",

@@ -8,6 +8,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "rules/report.h"
 #include "store/credit.h"
 #include "store/doc.h"
 
@@ -67,7 +68,19 @@ json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct rep
                  " b.amount_fen - b.committed_fen - b.actual_fen AS available_fen,"
                  " b.committed_fen + b.actual_fen AS used_fen,"
                  " (SELECT count(*) FROM expense_applications x WHERE x.budget = b.code)"
-                 " AS applications"
+                 " AS applications,"
+                 /* net sales of the budget's market (region) in its month (kpis §2.2) */
+                 " coalesce((SELECT sum(l.amount_fen) FROM invoices i"
+                 "  JOIN invoice_lines l ON l.invoice = i.number"
+                 "  JOIN customers s ON s.code = i.customer WHERE i.state <> 'cancelled'"
+                 "  AND i.invoice_date >= b.period || '-01' AND i.invoice_date <= b.period || '-31'"
+                 "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
+                 " - coalesce((SELECT sum(l.amount_fen) FROM credit_notes n"
+                 "  JOIN credit_note_lines l ON l.credit_note = n.number"
+                 "  JOIN customers s ON s.code = n.customer"
+                 "  WHERE n.date >= b.period || '-01' AND n.date <= b.period || '-31'"
+                 "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
+                 " AS net_sales_fen"
                  " FROM expense_budgets b WHERE b.period >= ? AND b.period <= ?");
     add_s(a, lo);
     add_s(a, hi);
@@ -78,7 +91,18 @@ json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct rep
                  " AND (b.region IS NULL OR c.region = b.region)");
     store_scope_sql(p->u, &sql, a, "c");
     sb_add(&sql, ") ORDER BY b.market, coalesce(b.region, ''), b.category, b.period");
-    return run(db, e, &sql, a);
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        /* the expense ratio: actual ÷ net sales of the row (not totalled: rows share sales) */
+        int64_t ns = jint(r, "net_sales_fen");
+        json_object_set_new(r, "expense_ratio_bp",
+                            ns > 0 ? json_integer(report_bp(jint(r, "actual_fen"), ns))
+                                   : json_null());
+    }
+    return rows;
 }
 
 static const char *const inv_keys[] = {"opening_qty",     "purchased_qty", "other_in_qty",

@@ -77,7 +77,12 @@ def test_contract_ledger(t):
 
 def test_market_expenses_vs_budget(t):
     per = "2061-05"
+    set_clock(t, "2061-05-10", "10:00")
     c = lib.customer(t, UNLIMITED)
+    # net sales of market S (and of region GZ) in May 2061: one invoice of ¥5,000
+    _, ship = lib.released(t, c, [(lib.product(t, price=1000), 500)])
+    lib.dispatch(t, ship)
+    eq([i["amount_fen"] for i in lib.invoices_of(t, c)], [500000], "the month's invoice")
     b1 = t.ok(t.post("/expense-budgets", {"market": "S", "category": "promotion", "period": per,
                                           "amount_fen": 10000000}, user="marketing"), 201)
     t.ok(t.post("/expense-budgets", {"market": "S", "region": "GZ", "category": "travel",
@@ -101,10 +106,15 @@ def test_market_expenses_vs_budget(t):
     eq((got["committed_fen"], got["actual_fen"], got["available_fen"]),
        (3000000, 800000, 6200000), "the budget's own figures")
     body = rep(t, "market_expenses_vs_budget", market="S", period=per)
+    # expense ratio = actual ÷ net sales: 800,000 ÷ 500,000
     eq(rows_of(body, "market", "region", "category", "period", "budget_fen", "committed_fen",
-               "actual_fen", "available_fen", "used_fen", "used_bp", "applications"),
-       [("S", None, "promotion", per, 10000000, 3000000, 800000, 6200000, 3800000, 3800, 3),
-        ("S", "GZ", "travel", per, 500000, 0, 0, 500000, 0, 0, 0)], "rows")
+               "actual_fen", "available_fen", "used_fen", "used_bp", "applications",
+               "net_sales_fen", "expense_ratio_bp"),
+       [("S", None, "promotion", per, 10000000, 3000000, 800000, 6200000, 3800000, 3800, 3,
+         500000, 16000),
+        ("S", "GZ", "travel", per, 500000, 0, 0, 500000, 0, 0, 0, 500000, 0)], "rows")
+    check("net_sales_fen" not in body["totals"] and "expense_ratio_bp" not in body["totals"],
+          "rows share their sales: not totalled")
     # used_bp of the totals: 3,800,000 ÷ 10,500,000 = 36.19 %
     eq(totals_of(body, "market", "budget_fen", "committed_fen", "actual_fen", "available_fen",
                  "used_fen", "used_bp", "applications"),
