@@ -983,7 +983,7 @@ static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
         store_budget_match(c->db, e, market, region, category, period, budget) < 0 ||
         flow_docno(c, e, "FY", number) < 0)
         return -1;
-    json_t *row = json_pack("{ss ss ss ss sb ss ss sI ss si si}", "number", number, "applicant",
+    json_t *row = json_pack("{ss ss ss ss sb ss ss sI ss sI sI}", "number", number, "applicant",
                             c->user.username, "market", market, "category", category, "special",
                             sp && json_is_true(sp), "period", period, "purpose", purpose,
                             "amount_fen", (json_int_t)amount, "state", "submitted", "created_at",
@@ -1074,7 +1074,7 @@ static int wl_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     char *ls = json_dumps(lines, JSON_COMPACT);
     json_decref(lines);
     json_t *row =
-        json_pack("{ss ss ss ss ss ss sI ss ss si si}", "number", number, "customer", cu.code,
+        json_pack("{ss ss ss ss ss ss sI ss ss sI sI}", "number", number, "customer", cu.code,
                   "market", cu.market, "region", cu.region, "period", period, "lines", ls,
                   "value_fen", (json_int_t)value, "requested_by", c->user.username, "state",
                   "requested", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
@@ -1286,7 +1286,7 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     json_decref(lines);
     json_decref(warn);
     json_t *row =
-        json_pack("{ss ss ss ss ss si si ss ss si si}", "number", number, "customer", cu.code,
+        json_pack("{ss ss ss ss ss sI sI ss ss sI sI}", "number", number, "customer", cu.code,
                   "period", period, "lines", ls, "warnings", ws, "late", (json_int_t)late,
                   "submitted_at", (json_int_t)c->now, "submitted_by", c->user.username, "state",
                   "submitted", "created_at", (json_int_t)c->now, "updated_at", (json_int_t)c->now);
@@ -1413,7 +1413,7 @@ int budget_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
             return err_set(e, ERR_INTERNAL, "internal error: budget code");
         code = gen;
     }
-    json_t *row = json_pack("{ss ss ss ss sI si ss si}", "code", code, "market", market, "category",
+    json_t *row = json_pack("{ss ss ss ss sI sI ss sI}", "code", code, "market", market, "category",
                             category, "period", period, "amount_fen", (json_int_t)amount,
                             "created_at", (json_int_t)c->now, "created_by", c->user.username,
                             "updated_at", (json_int_t)c->now);

@@ -53,6 +53,14 @@ static const struct report reports[] = {
     {&report_incomplete_archives, store_report_archives},
     {&report_risk_indicators, store_report_risk},
     {&report_internal_audit, store_report_audit},
+    /* the second-wave modules (rules/report_modules.c, store/report_modules.c) */
+    {&report_contract_ledger, store_report_contracts},
+    {&report_market_expenses_vs_budget, store_report_expenses},
+    {&report_distributor_inventory_summary, store_report_inventory},
+    {&report_pop_and_samples, store_report_pop_samples},
+    {&report_credit_grade_list, store_report_grades},
+    {&report_quotation_register, store_report_quotations},
+    {&report_after_sales, store_report_after_sales},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])

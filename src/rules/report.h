@@ -83,4 +83,9 @@ extern const struct report_def report_weekly_sales, report_monthly_sales,
     report_receivables_record, report_risk_indicators, report_internal_audit,
     report_commission_base, report_replenishment_record, report_customer_business_report;
 
+/* The second-wave modules' reports (rules/report_modules.c). */
+extern const struct report_def report_contract_ledger, report_market_expenses_vs_budget,
+    report_distributor_inventory_summary, report_pop_and_samples, report_credit_grade_list,
+    report_quotation_register, report_after_sales;
+
 #endif

@@ -54,6 +54,15 @@ json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct
 json_t *store_report_quota(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_audit(struct db *db, struct osb_err *e, const struct report_params *p);
 
+/* report_modules.c: the second-wave modules' reports */
+json_t *store_report_contracts(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_inventory(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_pop_samples(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_grades(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_quotations(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_after_sales(struct db *db, struct osb_err *e, const struct report_params *p);
+
 /* The export log (numbering-and-rules §7, entities.md "Export log"): one row per CSV/XLSX
    file. store_report_exports_today counts the customer-list exports of user since since_ts. */
 int store_report_export_log(struct db *db, struct osb_err *e, const char *number,

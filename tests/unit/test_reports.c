@@ -36,6 +36,14 @@ static const struct report_def *const defs[] = {
     &report_commission_base,
     &report_replenishment_record,
     &report_customer_business_report,
+    /* the second-wave modules */
+    &report_contract_ledger,
+    &report_market_expenses_vs_budget,
+    &report_distributor_inventory_summary,
+    &report_pop_and_samples,
+    &report_credit_grade_list,
+    &report_quotation_register,
+    &report_after_sales,
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -1,0 +1,358 @@
+/*
+ * report_modules.c (store) — the queries of the second-wave modules' reports
+ * (rules/report_modules.c): the contract ledger, market expenses against budget, the
+ * distributor inventory summary, POP and samples, the credit grade list. Reads only; every
+ * query limits its rows to the caller's scope over the customers row (store_report_where).
+ */
+#include "store/report.h"
+
+#include "core/json.h"
+#include "core/sb.h"
+#include "rules/report.h"
+#include "store/credit.h"
+#include "store/doc.h"
+
+#include <string.h>
+
+static void add_s(json_t *a, const char *s)
+{
+    json_array_append_new(a, json_string(s));
+}
+
+static json_t *run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
+{
+    json_t *rows = db_rows_a(db, e, sb_str(sql), a);
+    sb_free(sql);
+    json_decref(a);
+    return rows;
+}
+
+/* The months of the range: period when given, else YYYY-MM of from and of to. */
+static void months(const struct report_params *p, char lo[8], char hi[8])
+{
+    const char *a = p->period ? p->period : p->from, *b = p->period ? p->period : p->to;
+    memcpy(lo, a, 7);
+    lo[7] = 0;
+    memcpy(hi, b, 7);
+    hi[7] = 0;
+}
+
+json_t *store_report_contracts(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT k.number AS contract, k.kind AS kind, k.customer AS customer,"
+                 " c.name AS customer_name, c.kam AS salesperson, k.state AS state,"
+                 " k.value_fen AS value_fen, k.signed_at AS signed_at,"
+                 " k.archived_at AS archived_at, k.archive_binder AS binder,"
+                 " k.valid_to AS valid_to, k.deviations AS deviations,"
+                 " (SELECT count(*) FROM orders o WHERE o.contract = k.number) AS orders"
+                 " FROM contracts k JOIN customers c ON c.code = k.customer"
+                 " WHERE k.created_at >= ? AND k.created_at < ?");
+    json_array_append_new(a, json_integer(p->from_ts));
+    json_array_append_new(a, json_integer(p->to_ts));
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY k.created_at, k.number");
+    return run(db, e, &sql, a);
+}
+
+json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    char lo[8], hi[8];
+    months(p, lo, hi);
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT b.market AS market, b.region AS region, b.category AS category,"
+                 " b.period AS period, b.amount_fen AS budget_fen,"
+                 " b.committed_fen AS committed_fen, b.actual_fen AS actual_fen,"
+                 " b.amount_fen - b.committed_fen - b.actual_fen AS available_fen,"
+                 " b.committed_fen + b.actual_fen AS used_fen,"
+                 " (SELECT count(*) FROM expense_applications x WHERE x.budget = b.code)"
+                 " AS applications,"
+                 /* net sales of the budget's market (region) in its month (kpis §2.2) */
+                 " coalesce((SELECT sum(l.amount_fen) FROM invoices i"
+                 "  JOIN invoice_lines l ON l.invoice = i.number"
+                 "  JOIN customers s ON s.code = i.customer WHERE i.state <> 'cancelled'"
+                 "  AND i.invoice_date >= b.period || '-01' AND i.invoice_date <= b.period || '-31'"
+                 "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
+                 " - coalesce((SELECT sum(l.amount_fen) FROM credit_notes n"
+                 "  JOIN credit_note_lines l ON l.credit_note = n.number"
+                 "  JOIN customers s ON s.code = n.customer"
+                 "  WHERE n.date >= b.period || '-01' AND n.date <= b.period || '-31'"
+                 "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
+                 " AS net_sales_fen"
+                 " FROM expense_budgets b WHERE b.period >= ? AND b.period <= ?");
+    add_s(a, lo);
+    add_s(a, hi);
+    store_filter_eq(&sql, a, "b.market", p->market);
+    store_filter_eq(&sql, a, "b.region", p->region);
+    /* a budget is seen by whoever sees a customer of its market (and region, if it has one) */
+    sb_add(&sql, " AND EXISTS (SELECT 1 FROM customers c WHERE c.market = b.market"
+                 " AND (b.region IS NULL OR c.region = b.region)");
+    store_scope_sql(p->u, &sql, a, "c");
+    sb_add(&sql, ") ORDER BY b.market, coalesce(b.region, ''), b.category, b.period");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        /* the expense ratio: actual ÷ net sales of the row (not totalled: rows share sales) */
+        int64_t ns = jint(r, "net_sales_fen");
+        json_object_set_new(r, "expense_ratio_bp",
+                            ns > 0 ? json_integer(report_bp(jint(r, "actual_fen"), ns))
+                                   : json_null());
+    }
+    return rows;
+}
+
+static const char *const inv_keys[] = {"opening_qty",     "purchased_qty", "other_in_qty",
+                                       "sold_qty",        "returned_qty",  "closing_qty",
+                                       "near_expiry_qty", "stock_cover_bp"};
+
+json_t *store_report_inventory(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    char lo[8], hi[8];
+    months(p, lo, hi);
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT r.customer AS customer, c.name AS customer_name, r.period AS period,"
+                 " r.lines AS lines, r.late AS late, r.state AS state,"
+                 " r.review_note AS review_note FROM inventory_reports r"
+                 " JOIN customers c ON c.code = r.customer"
+                 " WHERE r.period >= ? AND r.period <= ?");
+    add_s(a, lo);
+    add_s(a, hi);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY r.customer, r.period");
+    json_t *reps = run(db, e, &sql, a);
+    if (!reps)
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(reps, i, r)
+    {
+        json_t *lines = json_loads(jstr(r, "lines") ? jstr(r, "lines") : "[]", 0, NULL);
+        size_t j;
+        json_t *l;
+        json_array_foreach(lines, j, l)
+        {
+            const char *sku = jstr(l, "sku");
+            if (!sku || (p->sku && strcmp(p->sku, sku) != 0))
+                continue;
+            json_t *o =
+                json_pack("{sO sO sO ss sO sO sO}", "customer", json_object_get(r, "customer"),
+                          "customer_name", json_object_get(r, "customer_name"), "period",
+                          json_object_get(r, "period"), "sku", sku, "late",
+                          json_object_get(r, "late"), "state", json_object_get(r, "state"),
+                          "review_note", json_object_get(r, "review_note"));
+            for (size_t k = 0; k < sizeof inv_keys / sizeof inv_keys[0]; k++) {
+                json_t *v = json_object_get(l, inv_keys[k]);
+                json_object_set_new(o, inv_keys[k], v ? json_incref(v) : json_null());
+            }
+            json_array_append_new(out, o);
+        }
+        json_decref(lines);
+    }
+    json_decref(reps);
+    return out;
+}
+
+json_t *store_report_pop_samples(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    /* POP requests made in the range (by created_at), samples issued in it (issued_on) */
+    sb_add(&sql,
+           "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
+           " c.region AS region,"
+           " (SELECT count(*) FROM pop_requests w WHERE w.customer = c.code"
+           "  AND w.created_at >= ?1 AND w.created_at < ?2) AS pop_requested,"
+           " (SELECT count(*) FROM pop_requests w WHERE w.customer = c.code"
+           "  AND w.created_at >= ?1 AND w.created_at < ?2"
+           "  AND w.state IN ('approved', 'shipped', 'received', 'verified')) AS pop_approved,"
+           " (SELECT count(*) FROM pop_requests w WHERE w.customer = c.code"
+           "  AND w.created_at >= ?1 AND w.created_at < ?2"
+           "  AND w.state IN ('shipped', 'received', 'verified')) AS pop_shipped,"
+           " (SELECT count(*) FROM pop_requests w WHERE w.customer = c.code"
+           "  AND w.created_at >= ?1 AND w.created_at < ?2 AND w.state = 'verified')"
+           "  AS pop_verified,"
+           " (SELECT coalesce(sum(w.value_fen), 0) FROM pop_requests w WHERE w.customer = c.code"
+           "  AND w.created_at >= ?1 AND w.created_at < ?2"
+           "  AND w.state IN ('approved', 'shipped', 'received', 'verified')) AS pop_value_fen,"
+           " (SELECT count(*) FROM samples y WHERE y.customer = c.code AND y.issued_on >= ?3"
+           "  AND y.issued_on <= ?4) AS samples_issued,"
+           " (SELECT coalesce(sum(y.qty), 0) FROM samples y WHERE y.customer = c.code"
+           "  AND y.issued_on >= ?3 AND y.issued_on <= ?4) AS sample_qty,"
+           " (SELECT count(*) FROM samples y WHERE y.customer = c.code AND y.issued_on >= ?3"
+           "  AND y.issued_on <= ?4 AND y.usage_bp IS NOT NULL) AS samples_followed_up,"
+           " (SELECT coalesce(sum(y.usage_bp), 0) FROM samples y WHERE y.customer = c.code"
+           "  AND y.issued_on >= ?3 AND y.issued_on <= ?4 AND y.usage_bp IS NOT NULL) AS usage_sum,"
+           " (SELECT coalesce(sum(y.waste_bp), 0) FROM samples y WHERE y.customer = c.code"
+           "  AND y.issued_on >= ?3 AND y.issued_on <= ?4 AND y.waste_bp IS NOT NULL) AS waste_sum,"
+           " (SELECT coalesce(sum(y.deduction_qty), 0) FROM samples y WHERE y.customer = c.code"
+           "  AND y.issued_on >= ?3 AND y.issued_on <= ?4) AS deduction_qty"
+           " FROM customers c WHERE (EXISTS (SELECT 1 FROM pop_requests w"
+           "  WHERE w.customer = c.code AND w.created_at >= ?1 AND w.created_at < ?2)"
+           " OR EXISTS (SELECT 1 FROM samples y WHERE y.customer = c.code"
+           "  AND y.issued_on >= ?3 AND y.issued_on <= ?4))");
+    json_array_append_new(a, json_integer(p->from_ts));
+    json_array_append_new(a, json_integer(p->to_ts));
+    add_s(a, p->from);
+    add_s(a, p->to);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY c.code");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        /* usage and waste: the mean of the followed-up samples, rounded (none: empty) */
+        int64_t n = jint(r, "samples_followed_up");
+        int64_t us = jint(r, "usage_sum"), ws = jint(r, "waste_sum");
+        json_object_set_new(r, "usage_bp", n ? json_integer((us * 2 + n) / (2 * n)) : json_null());
+        json_object_set_new(r, "waste_bp", n ? json_integer((ws * 2 + n) / (2 * n)) : json_null());
+    }
+    return rows;
+}
+
+json_t *store_report_grades(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT g.customer AS customer, c.name AS customer_name, c.market AS market,"
+                 " c.region AS region, c.kam AS kam,"
+                 " coalesce(g.override_grade, g.computed_grade) AS grade,"
+                 " g.previous_grade AS previous_grade, g.override_grade AS override_grade,"
+                 " g.dpl_days AS dpl_days, g.max_overdue_days AS max_overdue_days,"
+                 " c.payment_term_days AS payment_term_days, c.prepay_only AS prepay_only,"
+                 " c.credit_hold AS credit_hold FROM credit_grades g"
+                 " JOIN customers c ON c.code = g.customer WHERE g.month = ");
+    /* period: that month's list; else the latest list of a month up to as_of's */
+    if (p->period) {
+        sb_add(&sql, "?");
+        add_s(a, p->period);
+    } else {
+        char m[8];
+        memcpy(m, p->as_of, 7);
+        m[7] = 0;
+        sb_add(&sql, "(SELECT max(month) FROM credit_grade_lists WHERE month <= ?)");
+        add_s(a, m);
+    }
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY g.customer");
+    json_t *rows = run(db, e, &sql, a);
+    date_t today;
+    if (!rows || !date_parse(p->as_of, &today))
+        return rows;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        struct credit_figures f;
+        if (store_credit_figures(db, e, jstr(r, "customer"), today, NULL, &f) < 0) {
+            json_decref(rows);
+            return NULL;
+        }
+        json_object_set_new(r, "limit_fen", json_integer(f.limit_fen));
+        json_object_set_new(r, "exposure_fen", json_integer(f.exposure_fen));
+        json_object_set_new(r, "available_fen", json_integer(f.available_fen));
+        json_object_set_new(r, "overdue_fen", json_integer(f.overdue_fen));
+    }
+    return rows;
+}
+
+/* The field documents of type (field_docs) created in the range, with their data (JSON). */
+static json_t *field_rows(struct db *db, struct osb_err *e, const struct report_params *p,
+                          const char *type)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT d.number AS number, d.customer AS customer, c.name AS customer_name,"
+                 " d.owner AS owner, d.state AS state, d.created_at AS created_at,"
+                 " d.data AS data FROM field_docs d JOIN customers c ON c.code = d.customer"
+                 " WHERE d.type = ? AND d.created_at >= ? AND d.created_at < ?");
+    add_s(a, type);
+    json_array_append_new(a, json_integer(p->from_ts));
+    json_array_append_new(a, json_integer(p->to_ts));
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY d.created_at, d.number");
+    json_t *rows = run(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *data = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
+        json_object_set_new(r, "data", json_is_object(data) ? data : json_object());
+        if (data && !json_is_object(data))
+            json_decref(data);
+    }
+    return rows;
+}
+
+static void copy_key(json_t *to, const char *key, json_t *from, const char *from_key)
+{
+    json_t *v = json_object_get(from, from_key);
+    json_object_set_new(to, key, v ? json_incref(v) : json_null());
+}
+
+json_t *store_report_quotations(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *rows = field_rows(db, e, p, "quotations");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        json_object_set_new(r, "quotation", json_incref(json_object_get(r, "number")));
+        copy_key(r, "source", d, "source");
+        copy_key(r, "product_class", d, "product_class");
+        copy_key(r, "total_fen", d, "total_fen");
+        copy_key(r, "result", d, "result");
+        copy_key(r, "contract", d, "contract");
+        json_t *pd = json_object_get(d, "participate_decision");
+        json_object_set_new(r, "decision",
+                            json_is_boolean(pd)
+                                ? json_string(json_is_true(pd) ? "participate" : "decline")
+                                : json_null());
+    }
+    return rows;
+}
+
+/* The local date of an RFC 3339 instant the field flows keep in data (its first 10 chars). */
+static bool data_date(json_t *d, const char *key, date_t *out)
+{
+    const char *s = jstr(d, key);
+    char day[11];
+    if (!s || strlen(s) < 10)
+        return false;
+    memcpy(day, s, 10);
+    day[10] = 0;
+    return date_parse(day, out);
+}
+
+json_t *store_report_after_sales(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *rows = field_rows(db, e, p, "after-sales");
+    date_t as_of;
+    if (!rows || !date_parse(p->as_of, &as_of))
+        return rows;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        json_object_set_new(r, "ticket", json_incref(json_object_get(r, "number")));
+        json_object_set_new(r, "received_at", json_incref(json_object_get(r, "created_at")));
+        copy_key(r, "type", d, "type");
+        copy_key(r, "rating", d, "rating");
+        copy_key(r, "handler", d, "handler");
+        json_object_set_new(r, "escalated", json_integer(jstr(d, "escalated_at") ? 1 : 0));
+        /* open from the day received to the day resolved (or rejected), else to as_of */
+        date_t start = ts_to_date(jint(r, "created_at"), p->tz_min), end = as_of;
+        if (!data_date(d, "resolved_at", &end) && !data_date(d, "rejected_at", &end))
+            end = as_of;
+        json_object_set_new(r, "days_open", json_integer(end > start ? end - start : 0));
+    }
+    return rows;
+}
