@@ -13,32 +13,7 @@ import { actionCard } from '../lib/doc.js';
 const enc = encodeURIComponent;
 const W = (zh, en) => t({ zh, en });
 
-// Phone-first styles of these pages (and the shell's header on a narrow screen).
-if (!document.getElementById('field-style')) {
-  document.head.appendChild(h('style', { id: 'field-style' }, `
-.field-day, .field-form { max-width: 640px; }
-.field-big { display: grid; grid-template-columns: 1fr; gap: 10px; margin: 12px 0; }
-.field-big a { display: block; padding: 16px; border-radius: 10px; background: var(--primary, #1f5fbf);
-  color: #fff; font-size: 1.1rem; text-align: center; text-decoration: none; }
-.field-visit { display: flex; flex-direction: column; gap: 6px; padding: 12px; border: 1px solid #d8dde6;
-  border-radius: 10px; margin-bottom: 10px; background: #fff; }
-.field-visit .who { font-weight: 600; }
-.field-form label { display: block; margin: 10px 0 4px; font-weight: 600; }
-.field-form input, .field-form select, .field-form textarea { width: 100%; box-sizing: border-box;
-  font-size: 16px; padding: 10px; }
-.field-form button[type=submit] { width: 100%; margin-top: 16px; padding: 14px; font-size: 1.05rem; }
-.field-form .err { color: #b3261e; min-height: 1em; font-size: .9rem; }
-.field-detail .doc-fields { overflow-wrap: anywhere; }
-@media (max-width: 480px) {
-  .user-role, .brand-name, .user-avatar { display: none; }
-  .user-name { max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; display: inline-block; }
-  .topbar { gap: 4px; }
-  .main { padding: 8px; min-width: 0; }
-  .body { min-width: 0; }
-  table { font-size: .85rem; }
-  .card { overflow-x: auto; }
-}`));
-}
+// Phone-first styles of these pages: web/app.css, "field sales" (the CSP allows no inline style).
 
 const today = () => {
   const d = new Date(Date.now() + 8 * 3600 * 1000); // the company zone, +08:00
