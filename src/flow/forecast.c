@@ -418,7 +418,8 @@ static int p_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     return 0;
 }
 
-static const doc_run_fn p_run[] = {[PLNA_SUBMIT] = p_act, [PLNA_APPROVE] = p_act, [PLNA_RETURN] = p_act};
+static const doc_run_fn p_run[] = {
+    [PLNA_SUBMIT] = p_act, [PLNA_APPROVE] = p_act, [PLNA_RETURN] = p_act};
 
 static const struct doc_kind p_kind = {
     .type = &plan_doc,

@@ -50,9 +50,10 @@ static const struct doc_action w_actions[] = {
     [POPA_APPROVE] = {"approve", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_APPROVED, NULL, 0},
     [POPA_REJECT] = {"reject", P_POP_APPROVE, DOC_BIT(POPS_REQUESTED), POPS_REJECTED, NULL,
                      DOC_ASIDE},
-    [POPA_CONFIRM_RECEIPT] = {"confirm-receipt", P_POP_RECEIVE, DOC_BIT(POPS_SHIPPED), POPS_RECEIVED,
-                            NULL, 0},
-    [POPA_VERIFY] = {"verify", P_POP_VERIFY, DOC_BIT(POPS_RECEIVED), POPS_VERIFIED, w_verify_fields, 0},
+    [POPA_CONFIRM_RECEIPT] = {"confirm-receipt", P_POP_RECEIVE, DOC_BIT(POPS_SHIPPED),
+                              POPS_RECEIVED, NULL, 0},
+    [POPA_VERIFY] = {"verify", P_POP_VERIFY, DOC_BIT(POPS_RECEIVED), POPS_VERIFIED, w_verify_fields,
+                     0},
 };
 const struct doc_type pop_doc = {"pop-requests", "pop_request", w_states, w_actions,
                                  sizeof w_actions / sizeof w_actions[0]};
@@ -60,7 +61,8 @@ const struct doc_type pop_doc = {"pop-requests", "pop_request", w_states, w_acti
 void pop_contrib(int state, int64_t value_fen, int64_t *committed, int64_t *actual)
 {
     *committed = state == POPS_APPROVED ? value_fen : 0;
-    *actual = (state == POPS_SHIPPED || state == POPS_RECEIVED || state == POPS_VERIFIED) ? value_fen : 0;
+    *actual =
+        (state == POPS_SHIPPED || state == POPS_RECEIVED || state == POPS_VERIFIED) ? value_fen : 0;
 }
 
 /* ---- YP ---- */

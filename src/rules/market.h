@@ -29,7 +29,14 @@ void expense_contrib(int state, int64_t approved_fen, int64_t actual_fen, int64_
 bool expense_mm_may(int64_t amount_fen, int64_t available_fen, bool special);
 
 /* ---- POP requests (WL, flows.md §13) ---- */
-enum pop_state { POPS_REQUESTED, POPS_APPROVED, POPS_REJECTED, POPS_SHIPPED, POPS_RECEIVED, POPS_VERIFIED };
+enum pop_state {
+    POPS_REQUESTED,
+    POPS_APPROVED,
+    POPS_REJECTED,
+    POPS_SHIPPED,
+    POPS_RECEIVED,
+    POPS_VERIFIED
+};
 enum pop_action { POPA_APPROVE, POPA_REJECT, POPA_CONFIRM_RECEIPT, POPA_VERIFY };
 extern const struct doc_type pop_doc;
 /* The pop budget's part of a request: committed while approved, actual once shipped. */

@@ -7,10 +7,11 @@ static const char *const states[] = {"draft", "approved", "published", "retired"
 
 static const struct doc_action actions[] = {
     [PLA_APPROVE] = {"approve", P_PRICE_LIST_APPROVE, DOC_BIT(PLS_DRAFT), PLS_APPROVED, NULL, 0},
-    [PLA_PUBLISH] = {"publish", P_PRICE_LIST_PUBLISH, DOC_BIT(PLS_APPROVED), PLS_PUBLISHED, NULL, 0},
+    [PLA_PUBLISH] = {"publish", P_PRICE_LIST_PUBLISH, DOC_BIT(PLS_APPROVED), PLS_PUBLISHED, NULL,
+                     0},
     [PLA_RETIRE] = {"retire", P_PRICE_LIST_PUBLISH,
-                   DOC_BIT(PLS_DRAFT) | DOC_BIT(PLS_APPROVED) | DOC_BIT(PLS_PUBLISHED), PLS_RETIRED,
-                   NULL, DOC_ASIDE},
+                    DOC_BIT(PLS_DRAFT) | DOC_BIT(PLS_APPROVED) | DOC_BIT(PLS_PUBLISHED),
+                    PLS_RETIRED, NULL, DOC_ASIDE},
 };
 
 const struct doc_type price_list_doc = {"price-lists", "price_list", states, actions,
