@@ -32,7 +32,7 @@ void store_report_where(struct sb *sql, json_t *a, const struct report_params *p
     sb_free(&col);
 }
 
-static void add_s(json_t *a, const char *s)
+void store_report_arg(json_t *a, const char *s)
 {
     json_array_append_new(a, json_string(s));
 }
@@ -49,26 +49,26 @@ static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, 
                 " FROM invoices i JOIN invoice_lines l ON l.invoice = i.number"
                 " JOIN products pr ON pr.sku = l.sku"
                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'");
-    add_s(a, from);
-    add_s(a, to);
+    store_report_arg(a, from);
+    store_report_arg(a, to);
     if (p->sku) {
         sb_add(sql, " AND l.sku = ?");
-        add_s(a, p->sku);
+        store_report_arg(a, p->sku);
     }
     sb_add(sql, " UNION ALL "
                 "SELECT n.customer, l.sku, -l.qty, -(l.qty / pr.case_size), -l.amount_fen, NULL"
                 " FROM credit_notes n JOIN credit_note_lines l ON l.credit_note = n.number"
                 " JOIN products pr ON pr.sku = l.sku WHERE n.date >= ? AND n.date <= ?");
-    add_s(a, from);
-    add_s(a, to);
+    store_report_arg(a, from);
+    store_report_arg(a, to);
     if (p->sku) {
         sb_add(sql, " AND l.sku = ?");
-        add_s(a, p->sku);
+        store_report_arg(a, p->sku);
     }
     sb_add(sql, ")");
 }
 
-static json_t *run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
+json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
 {
     json_t *rows = db_rows_a(db, e, sb_str(sql), a);
     sb_free(sql);
@@ -89,7 +89,7 @@ json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
                  " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -105,7 +105,7 @@ json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct re
                  " LEFT JOIN orders o ON o.number = s.ord WHERE 1 = 1");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.code, c.name, c.market, c.region, s.sku ORDER BY c.code, s.sku");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -122,12 +122,12 @@ json_t *store_report_regional(struct db *db, struct osb_err *e, const struct rep
                  " count(DISTINCT CASE WHEN x.ord IS NOT NULL THEN x.customer END)"
                  " AS active_customers, sum(x.ar) AS ar_fen, sum(x.od) AS overdue_fen"
                  " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
-    add_s(a, p->as_of);
+    store_report_arg(a, p->as_of);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.market, c.region"
                  " HAVING sum(x.amt) <> 0 OR sum(x.ar) <> 0 OR sum(x.qty) <> 0"
                  " ORDER BY c.market, c.region");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -156,7 +156,7 @@ json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct rep
             dims[k].key, dims[k].name_join);
     store_report_where(&sql, a, p, "c");
     sb_addf(&sql, " GROUP BY %s ORDER BY sum(s.amt) DESC, %s", dims[k].key, dims[k].key);
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -177,12 +177,12 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
                  " count(DISTINCT CASE WHEN x.net <> 0 THEN x.customer END) AS customers"
                  " FROM x JOIN customers c ON c.code = x.customer"
                  " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1");
-    add_s(a, p->from);
-    add_s(a, p->to);
-    add_s(a, p->as_of);
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    store_report_arg(a, p->as_of);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.kam ORDER BY sum(x.net) DESC, sum(x.coll) DESC, c.kam");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) json_object_set_new(r, "rank", json_integer((json_int_t)i + 1));
@@ -206,10 +206,10 @@ json_t *store_report_composition(struct db *db, struct osb_err *e, const struct 
                  " sum(c.credit_limit_fen) AS credit_limit_fen"
                  " FROM customers c LEFT JOIN y ON y.customer = c.code"
                  " WHERE c.status = 'active'");
-    add_s(a, p->as_of);
+    store_report_arg(a, p->as_of);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY coalesce(c.tier, ''), c.grade ORDER BY 1, 2");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 /* Whole days from date a to date b (b − a), 0 when either is not a date. */
@@ -231,10 +231,10 @@ json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct repo
                  " FROM invoices i JOIN customers c ON c.code = i.customer"
                  " LEFT JOIN markets m ON m.code = c.market"
                  " WHERE i.state IN ('open', 'partial') AND i.due_date < ? AND " OPEN_FEN " > 0");
-    add_s(a, p->as_of);
+    store_report_arg(a, p->as_of);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY i.due_date, i.number");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -283,11 +283,11 @@ json_t *store_report_collection(struct db *db, struct osb_err *e, const struct r
     const char *order[] = {p->from, p->to, p->to,   p->from, p->to,   p->from,
                            p->from, p->to, p->from, p->from, p->from, p->to};
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-        add_s(a, order[k]);
+        store_report_arg(a, order[k]);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.market, c.region HAVING sum(x.due) <> 0 OR sum(x.cash) <> 0"
                  " OR sum(x.exp) <> 0 ORDER BY c.market, c.region");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -302,11 +302,11 @@ json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct 
            " FROM ledger l JOIN customers c ON c.code = l.customer"
            " LEFT JOIN invoices i ON i.number = l.document AND l.kind = 'invoice'"
            " WHERE l.date >= ? AND l.date <= ?");
-    add_s(a, p->from);
-    add_s(a, p->to);
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY l.seq");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -342,7 +342,7 @@ json_t *store_report_archives(struct db *db, struct osb_err *e, const struct rep
     sb_add(&sql, ")");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -387,10 +387,10 @@ json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_
                  " SELECT c.market AS market, sum(x.ar) AS ar_fen, sum(x.od) AS overdue_fen,"
                  " sum(x.net) AS net_sales_90d_fen"
                  " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
-    add_s(a, p->as_of);
+    store_report_arg(a, p->as_of);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.market ORDER BY c.market");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     if (!rows)
         return NULL;
     size_t i;
@@ -437,10 +437,10 @@ json_t *store_report_business(struct db *db, struct osb_err *e, const struct rep
                  " sum(x.inv) - sum(x.ret) AS net_sales_fen, sum(x.pay) AS payments_fen"
                  " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
     for (int k = 0; k < 3; k++) {
-        add_s(a, p->from);
-        add_s(a, p->to);
+        store_report_arg(a, p->from);
+        store_report_arg(a, p->to);
     }
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }

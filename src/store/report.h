@@ -85,6 +85,11 @@ int store_report_user_exists(struct db *db, struct osb_err *e, const char *usern
 /* Shared by report.c and report_ops.c: " AND <scope of u> AND c.market = ? …" over the
    customers row aliased cust, with the market, region and customer filters of p. */
 struct sb;
+/* One text argument appended to a query's argument array. */
+void store_report_arg(json_t *a, const char *s);
+/* Runs sql with arguments a (both freed) and answers its rows, NULL on error. */
+json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *a);
+
 void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
                         const char *cust);
 

@@ -14,19 +14,6 @@
 
 #include <string.h>
 
-static void add_s(json_t *a, const char *s)
-{
-    json_array_append_new(a, json_string(s));
-}
-
-static json_t *run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
-{
-    json_t *rows = db_rows_a(db, e, sb_str(sql), a);
-    sb_free(sql);
-    json_decref(a);
-    return rows;
-}
-
 /* The months of the range: period when given, else YYYY-MM of from and of to. */
 static void months(const struct report_params *p, char lo[8], char hi[8])
 {
@@ -53,7 +40,7 @@ json_t *store_report_contracts(struct db *db, struct osb_err *e, const struct re
     json_array_append_new(a, json_integer(p->to_ts));
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY k.created_at, k.number");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -82,8 +69,8 @@ json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct rep
                  "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
                  " AS net_sales_fen"
                  " FROM expense_budgets b WHERE b.period >= ? AND b.period <= ?");
-    add_s(a, lo);
-    add_s(a, hi);
+    store_report_arg(a, lo);
+    store_report_arg(a, hi);
     store_filter_eq(&sql, a, "b.market", p->market);
     store_filter_eq(&sql, a, "b.region", p->region);
     /* a budget is seen by whoever sees a customer of its market (and region, if it has one) */
@@ -91,7 +78,7 @@ json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct rep
                  " AND (b.region IS NULL OR c.region = b.region)");
     store_scope_sql(p->u, &sql, a, "c");
     sb_add(&sql, ") ORDER BY b.market, coalesce(b.region, ''), b.category, b.period");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -120,11 +107,11 @@ json_t *store_report_inventory(struct db *db, struct osb_err *e, const struct re
                  " r.review_note AS review_note FROM inventory_reports r"
                  " JOIN customers c ON c.code = r.customer"
                  " WHERE r.period >= ? AND r.period <= ?");
-    add_s(a, lo);
-    add_s(a, hi);
+    store_report_arg(a, lo);
+    store_report_arg(a, hi);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY r.customer, r.period");
-    json_t *reps = run(db, e, &sql, a);
+    json_t *reps = store_report_rows(db, e, &sql, a);
     if (!reps)
         return NULL;
     json_t *out = json_array();
@@ -198,11 +185,11 @@ json_t *store_report_pop_samples(struct db *db, struct osb_err *e, const struct 
            "  AND y.issued_on >= ?3 AND y.issued_on <= ?4))");
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
-    add_s(a, p->from);
-    add_s(a, p->to);
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY c.code");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -231,17 +218,17 @@ json_t *store_report_grades(struct db *db, struct osb_err *e, const struct repor
     /* period: that month's list; else the latest list of a month up to as_of's */
     if (p->period) {
         sb_add(&sql, "?");
-        add_s(a, p->period);
+        store_report_arg(a, p->period);
     } else {
         char m[8];
         memcpy(m, p->as_of, 7);
         m[7] = 0;
         sb_add(&sql, "(SELECT max(month) FROM credit_grade_lists WHERE month <= ?)");
-        add_s(a, m);
+        store_report_arg(a, m);
     }
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY g.customer");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     date_t today;
     if (!rows || !date_parse(p->as_of, &today))
         return rows;
@@ -272,12 +259,12 @@ static json_t *field_rows(struct db *db, struct osb_err *e, const struct report_
                  " d.owner AS owner, d.state AS state, d.created_at AS created_at,"
                  " d.data AS data FROM field_docs d JOIN customers c ON c.code = d.customer"
                  " WHERE d.type = ? AND d.created_at >= ? AND d.created_at < ?");
-    add_s(a, type);
+    store_report_arg(a, type);
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY d.created_at, d.number");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)

@@ -12,19 +12,6 @@
 
 #include <string.h>
 
-static void add_s(json_t *a, const char *s)
-{
-    json_array_append_new(a, json_string(s));
-}
-
-static json_t *run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
-{
-    json_t *rows = db_rows_a(db, e, sb_str(sql), a);
-    sb_free(sql);
-    json_decref(a);
-    return rows;
-}
-
 json_t *store_report_stock(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     struct sb sql = SB_INIT;
@@ -36,7 +23,7 @@ json_t *store_report_stock(struct db *db, struct osb_err *e, const struct report
     store_filter_eq(&sql, a, "l.sku", p->sku);
     store_filter_eq(&sql, a, "l.batch", p->batch);
     sb_add(&sql, " ORDER BY l.warehouse, l.sku, l.expires, l.batch");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -54,7 +41,7 @@ json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct 
     store_filter_eq(&sql, a, "m.batch", p->batch);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY m.batch, m.sku, m.at, m.id");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -68,7 +55,7 @@ json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct r
     store_filter_eq(&sql, a, "b.sku", p->sku);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY b.created_at, b.number");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     date_t today;
     if (!rows || !date_parse(p->as_of, &today))
         return rows;
@@ -99,11 +86,11 @@ json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct 
            " FROM orders o JOIN order_lines l ON l.order_no = o.number"
            " JOIN customers c ON c.code = o.customer"
            " WHERE o.released_at IS NOT NULL AND o.op_receipt_day >= ? AND o.op_receipt_day <= ?");
-    add_s(a, p->from);
-    add_s(a, p->to);
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -133,11 +120,11 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
            " JOIN customers c ON c.code = o.customer"
            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
            " AND o.state NOT IN ('draft', 'cancelled')");
-    add_s(a, p->from);
-    add_s(a, p->to);
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     if (!rows)
         return NULL;
     /* the shipments of each order, in number order, as "FH… FH…" (portable: no group_concat) */
@@ -186,7 +173,7 @@ json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct re
                  " FROM customers c WHERE c.status <> 'closed'");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    return run(db, e, &sql, a);
+    return store_report_rows(db, e, &sql, a);
 }
 
 json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -220,7 +207,7 @@ json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct
     sb_add(&sql, ")");
     store_filter_eq(&sql, a, "w.market", p->market);
     sb_add(&sql, " GROUP BY w.state ORDER BY 5, 2");
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) json_object_del(r, "k");
@@ -281,7 +268,7 @@ json_t *store_report_audit(struct db *db, struct osb_err *e, const struct report
                  " ORDER BY action, object_type");
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
-    json_t *rows = run(db, e, &sql, a);
+    json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
