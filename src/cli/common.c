@@ -129,6 +129,9 @@ int config_load(struct db *db, struct config *cfg, struct osb_err *e)
     cfg->login_fail_limit = settings_int(db, "login_fail_limit", 10, INT_MAX);
     if (cfg->login_fail_limit <= 0)
         cfg->login_fail_limit = 10;
+    cfg->login_fail_address_limit = settings_int(db, "login_fail_address_limit", 100, INT_MAX);
+    if (cfg->login_fail_address_limit <= 0)
+        cfg->login_fail_address_limit = 100;
     return 0;
 }
 

@@ -13,7 +13,8 @@ struct config {
     char doc_prefix[8];
     int tz_min; /* company zone offset in minutes, +480 */
     int session_idle_hours;
-    int login_fail_limit; /* failed logins per address per minute before 429 */
+    int login_fail_limit;         /* failed logins per (address, username) a minute before 429 */
+    int login_fail_address_limit; /* failed logins per address a minute before 429 */
 };
 
 struct user {

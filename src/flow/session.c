@@ -106,11 +106,19 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     const char *username = json_string_value(json_object_get(clean, "username"));
     const char *password = json_string_value(json_object_get(clean, "password"));
     ts_t wall = clock_wall();
-    int64_t fails = 0;
+    int64_t of_user = 0, of_ip = 0;
     int rc = -1;
-    if (store_login_failures(c->db, e, c->ip, wall - 60 * TS_PER_SEC, &fails) < 0)
+    /* Counted per (address, username) over 60 s: the 11th attempt for one username is refused
+       even with the right password; other usernames from that address only after 100 failures
+       from it (settings login_fail_limit, login_fail_address_limit). */
+    if (store_login_failures(c->db, e, c->ip, username, wall - 60 * TS_PER_SEC, &of_user, &of_ip) <
+        0)
         goto out;
-    if (fails >= c->cfg->login_fail_limit) {
+    if (of_user >= c->cfg->login_fail_limit) {
+        err_set(e, ERR_RATE_LIMITED, "too many failed logins for this user; wait a minute");
+        goto out;
+    }
+    if (of_ip >= c->cfg->login_fail_address_limit) {
         err_set(e, ERR_RATE_LIMITED, "too many failed logins from this address; wait a minute");
         goto out;
     }

@@ -65,14 +65,23 @@ int store_session_user(struct db *db, struct osb_err *e, const char *token_hash,
     return rc;
 }
 
-int store_login_failures(struct db *db, struct osb_err *e, const char *ip, int64_t since,
-                         int64_t *n)
+int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const char *username,
+                         int64_t since, int64_t *of_user, int64_t *of_ip)
 {
-    *n = 0;
-    return db_int(db, e, n, "SELECT count(*) FROM login_failures WHERE ip = ? AND at > ?", "si",
-                  ip ? ip : "", since) < 0
-               ? -1
-               : 0;
+    *of_user = *of_ip = 0;
+    json_t *row = NULL;
+    int rc = db_row(db, e, &row,
+                    "SELECT count(*) AS n, coalesce(sum(username = ?), 0) AS mine"
+                    " FROM login_failures WHERE ip = ? AND at > ?",
+                    "ssi", username ? username : "", ip ? ip : "", since);
+    if (rc < 0)
+        return -1;
+    if (rc > 0) {
+        *of_ip = json_integer_value(json_object_get(row, "n"));
+        *of_user = json_integer_value(json_object_get(row, "mine"));
+    }
+    json_decref(row);
+    return 0;
 }
 
 int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,

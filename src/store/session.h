@@ -33,9 +33,10 @@ int store_user_load(struct db *db, struct osb_err *e, const char *username, bool
 int store_session_user(struct db *db, struct osb_err *e, const char *token_hash,
                        struct store_user *u, int64_t *last_seen);
 
-/* Failed logins from ip at or after since (µs): 0 with *n, -1 error. */
-int store_login_failures(struct db *db, struct osb_err *e, const char *ip, int64_t since,
-                         int64_t *n);
+/* Failed logins from ip after since (µs): *of_ip all of them, *of_user those for username;
+   0, or -1 on error. */
+int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const char *username,
+                         int64_t since, int64_t *of_user, int64_t *of_ip);
 int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,
                             const char *username);
 

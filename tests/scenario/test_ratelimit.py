@@ -1,6 +1,7 @@
 """429 rate_limited (api.md §4, numbering-and-rules.md §7.7): failed logins are counted per
-address over the last 60 s; the 11th failed attempt inside the window is refused with 429, even
-with the right password. Its own module: the window would block every later login of a module.
+(address, username) over the last 60 s; the 11th failed attempt for one username inside the window
+is refused with 429, even with the right password; other usernames from that address are refused
+only after 100 failures from it. Its own module: the window would block every later login.
 """
 
 from lib import check, eq
@@ -16,11 +17,11 @@ def test_eleventh_failed_login_is_429_even_with_right_password(t):
     r = t.post("/login", {"username": "kam_GZ", "password": "demo123"}, user=None)
     t.expect_error(r, 429, "rate_limited")
     check("token" not in r.body, "no token with a 429")
-    # other users from the same address too: the count is per address, not per user
-    t.expect_error(t.post("/login", {"username": "admin", "password": "admin123"}, user=None),
-                   429, "rate_limited")
     t.expect_error(t.post("/login", {"username": "kam_GZ", "password": "bad"}, user=None),
                    429, "rate_limited")
+    # another user from the same address still signs in: ten failures are not a hundred
+    t.ok(t.post("/login", {"username": "admin", "password": "admin123"}, user=None), 200,
+         "admin from the same address")
     # refused attempts are not sessions
     eq(t.sql("SELECT count(*) FROM sessions WHERE username = 'kam_GZ'")[0][0], sessions,
        "no new kam_GZ session")
@@ -63,4 +64,26 @@ def test_nine_failures_then_success_is_fine(t):
     t.expect_error(t.post("/login", {"username": "csr_a", "password": "x"}, user=None), 401,
                    "unauthenticated")
     t.expect_error(t.post("/login", {"username": "csr_a", "password": "demo123"}, user=None),
+                   429, "rate_limited")
+
+
+def test_hundred_failures_from_an_address_refuse_every_username(t):
+    t.server.stop()
+    import sqlite3
+    con = sqlite3.connect(t.server.db)
+    con.execute("DELETE FROM login_failures")
+    con.commit()
+    con.close()
+    t.server.start()
+    t.tokens.clear()
+    # 99 failures spread over many usernames (none reaches ten): everyone may still try
+    for i in range(99):
+        t.expect_error(t.post("/login", {"username": f"guess{i % 12}", "password": "x"},
+                              user=None), 401, "unauthenticated")
+    t.ok(t.post("/login", {"username": "admin", "password": "admin123"}, user=None), 200,
+         "after 99 failures from the address")
+    t.expect_error(t.post("/login", {"username": "guess99", "password": "x"}, user=None), 401,
+                   "unauthenticated")
+    # the hundredth failure from the address: now every username is refused for the window
+    t.expect_error(t.post("/login", {"username": "admin", "password": "admin123"}, user=None),
                    429, "rate_limited")
