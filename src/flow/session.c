@@ -11,6 +11,7 @@
 #include "store/session.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,29 @@ char *session_hash_password(const char *password)
                               crypto_pwhash_ALG_ARGON2ID13) != 0)
         abort(); /* out of memory */
     return xstrdup(out);
+}
+
+/* A hash of a random password, made once per process with the same KDF cost as real hashes: a
+   login for an unknown or inactive username is checked against it, so it takes as long as a
+   wrong password for a real user and the timing does not tell which usernames exist. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void)
+{
+    unsigned char raw[32];
+    char hex[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+    char *h = session_hash_password(hex);
+    memcpy(dummy_hash, h, strlen(h) + 1); /* < crypto_pwhash_STRBYTES by construction */
+    free(h);
+}
+
+static const char *session_dummy_hash(void)
+{
+    (void)pthread_once(&dummy_once, dummy_make);
+    return dummy_hash;
 }
 
 static void token_hash(const char *token, char out[65])
@@ -91,6 +115,42 @@ static json_t *user_json(const struct user *u)
                      u->region[0] ? json_string(u->region) : json_null());
 }
 
+/* Counted per (address, username) over 60 s: the 11th attempt for one username is refused even
+   with the right password; other usernames from that address only after 100 failures from it
+   (settings login_fail_limit, login_fail_address_limit). A wrong old password on
+   POST /me/password counts here too. */
+static int login_throttle(struct ctx *c, const char *username, ts_t wall, struct osb_err *e)
+{
+    int64_t of_user = 0, of_ip = 0;
+    if (store_login_failures(c->db, e, c->ip, username, wall - 60 * TS_PER_SEC, &of_user, &of_ip) <
+        0)
+        return -1;
+    if (of_user >= c->cfg->login_fail_limit)
+        return err_set(e, ERR_RATE_LIMITED, "too many failed logins for this user; wait a minute");
+    if (of_ip >= c->cfg->login_fail_address_limit)
+        return err_set(e, ERR_RATE_LIMITED,
+                       "too many failed logins from this address; wait a minute");
+    return 0;
+}
+
+/* One short write transaction: the failure counted and audited (login_failed; `via` names
+   where it came from when not POST /login). The caller answers the error. */
+static int login_failure_record(struct ctx *c, const char *username, ts_t wall, const char *via,
+                                struct osb_err *e)
+{
+    json_t *after = via ? json_pack("{ss ss}", "username", username, "via", via)
+                        : json_pack("{ss}", "username", username);
+    int rc = 0;
+    if (db_begin(c->db, e) < 0 || store_login_failure_add(c->db, e, c->ip, wall, username) < 0 ||
+        flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0 ||
+        db_commit(c->db, e) < 0) {
+        db_rollback(c->db);
+        rc = -1;
+    }
+    json_decref(after);
+    return rc;
+}
+
 /*
  * Login runs its own transactions: the user is read and the password checked (argon2id, the
  * slow part) without holding the write lock, then one short write transaction records the
@@ -106,42 +166,24 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     const char *username = json_string_value(json_object_get(clean, "username"));
     const char *password = json_string_value(json_object_get(clean, "password"));
     ts_t wall = clock_wall();
-    int64_t of_user = 0, of_ip = 0;
     int rc = -1;
-    /* Counted per (address, username) over 60 s: the 11th attempt for one username is refused
-       even with the right password; other usernames from that address only after 100 failures
-       from it (settings login_fail_limit, login_fail_address_limit). */
-    if (store_login_failures(c->db, e, c->ip, username, wall - 60 * TS_PER_SEC, &of_user, &of_ip) <
-        0)
+    if (login_throttle(c, username, wall, e) < 0)
         goto out;
-    if (of_user >= c->cfg->login_fail_limit) {
-        err_set(e, ERR_RATE_LIMITED, "too many failed logins for this user; wait a minute");
-        goto out;
-    }
-    if (of_ip >= c->cfg->login_fail_address_limit) {
-        err_set(e, ERR_RATE_LIMITED, "too many failed logins from this address; wait a minute");
-        goto out;
-    }
     struct user u;
     bool active = false;
     char *hash = NULL;
     int found = session_load_user(c->db, e, username, &u, &active, &hash);
     if (found < 0)
         goto out;
-    bool ok =
-        found == 1 && active && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    /* Unknown or inactive: the same slow check against the dummy hash, then the same answer. */
+    bool known = found == 1 && active && hash;
+    bool ok = crypto_pwhash_str_verify(known ? hash : session_dummy_hash(), password,
+                                       strlen(password)) == 0 &&
+              known;
     free(hash);
     if (!ok) {
-        json_t *after = json_pack("{ss}", "username", username);
-        if (db_begin(c->db, e) < 0 ||
-            store_login_failure_add(c->db, e, c->ip, wall, username) < 0 ||
-            flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0 ||
-            db_commit(c->db, e) < 0) {
-            json_decref(after);
-            goto out;
-        }
-        json_decref(after);
-        err_set(e, ERR_UNAUTHENTICATED, "wrong username or password");
+        if (login_failure_record(c, username, wall, NULL, e) == 0)
+            err_set(e, ERR_UNAUTHENTICATED, "wrong username or password");
         goto out;
     }
     unsigned char raw[32];
@@ -263,8 +305,14 @@ int session_change_password(struct ctx *c, json_t *body, char **token, struct os
         err_set(e, ERR_UNAUTHENTICATED, "the user is no longer active");
         goto out;
     }
+    /* A wrong old password is a failed login of this user from this address: same table, same
+       limits, so guessing through this endpoint is throttled (429) like POST /login. */
+    ts_t tried = clock_wall();
+    if (login_throttle(c, username, tried, e) < 0)
+        goto out;
     if (crypto_pwhash_str_verify(hash, old, strlen(old)) != 0) {
-        err_invalid(e, "old", "wrong_password", "the old password is wrong");
+        if (login_failure_record(c, username, tried, "password_change", e) == 0)
+            err_invalid(e, "old", "wrong_password", "the old password is wrong");
         goto out;
     }
     const char *weak = session_password_weak(username, neu);

@@ -1,0 +1,93 @@
+"""Login hardening (issue #15 item 3): an unknown or inactive username is answered exactly like
+a wrong password (the server checks the password against a dummy argon2id hash, so the timing
+does not tell either; timing is not asserted here), and a wrong old password on
+POST /me/password counts as a failed login of that user from that address — the same table and
+limits as POST /login, so the 11th attempt within the window is 429. Its own module: the
+failures recorded here would throttle later logins of other modules.
+"""
+
+import sqlite3
+
+from lib import check, eq
+
+PASSWORD = "start123"
+
+
+def reset_failures(t):
+    """Forget recorded login failures (a fresh server on this database), as test_ratelimit does."""
+    t.server.stop()
+    con = sqlite3.connect(t.server.db)
+    con.execute("DELETE FROM login_failures")
+    con.commit()
+    con.close()
+    t.server.start()
+    t.tokens.clear()
+
+
+def new_user(t):
+    u = t.uniq("hard").lower()
+    t.ok(t.post("/users", {"username": u, "name": f"加固测试{u}", "password": PASSWORD,
+                           "role": "csr"}), 201, "create user")
+    return u
+
+
+def login(t, user, password):
+    return t.post("/login", {"username": user, "password": password}, user=None)
+
+
+def test_unknown_user_answers_like_a_wrong_password(t):
+    reset_failures(t)
+    u = new_user(t)
+    wrong = login(t, u, "wrong999")
+    t.expect_error(wrong, 401, "unauthenticated")
+    ghost = login(t, "nosuchuser_" + u, "wrong999")
+    t.expect_error(ghost, 401, "unauthenticated")
+    eq(ghost.body, wrong.body, "unknown user: the same answer as a wrong password")
+    # an inactive user, even with the right password, answers the same
+    t.ok(t.patch(f"/users/{u}", {"active": False}), 200, "deactivate")
+    inactive = login(t, u, PASSWORD)
+    t.expect_error(inactive, 401, "unauthenticated")
+    eq(inactive.body, wrong.body, "inactive user: the same answer as a wrong password")
+    # every one of them is a recorded, audited failure
+    n = t.sql("SELECT count(*) FROM login_failures WHERE username IN (?, ?)",
+              (u, "nosuchuser_" + u))[0][0]
+    eq(n, 3, "three failures recorded")
+    n = t.sql("SELECT count(*) FROM audit WHERE action = 'login_failed' AND object_key = ?",
+              ("nosuchuser_" + u,))[0][0]
+    eq(n, 1, "the unknown user's failure is audited")
+
+
+def test_unknown_user_is_throttled_like_a_known_one(t):
+    reset_failures(t)
+    ghost = t.uniq("ghost").lower()
+    for i in range(10):
+        t.expect_error(login(t, ghost, f"wrong{i}"), 401, "unauthenticated")
+    t.expect_error(login(t, ghost, "wrong"), 429, "rate_limited")
+
+
+def test_wrong_old_passwords_are_throttled(t):
+    reset_failures(t)
+    u = new_user(t)
+    tok = t.ok(login(t, u, PASSWORD), 200, "login")["token"]
+    path = "/me/password"
+    for i in range(10):
+        t.expect_error(t.post(path, {"old": f"wrong{i}x", "new": "Better2026"}, token=tok), 422,
+                       "validation_failed", rule="wrong_password", field="old")
+    eq(t.sql("SELECT count(*) FROM login_failures WHERE username = ?", (u,))[0][0], 10,
+       "each wrong old password counted as a failed login")
+    # the 11th attempt is refused, even with the right old password
+    t.expect_error(t.post(path, {"old": PASSWORD, "new": "Better2026"}, token=tok), 429,
+                   "rate_limited")
+    # the same table: POST /login of that user from this address is throttled too
+    t.expect_error(login(t, u, PASSWORD), 429, "rate_limited")
+    # nothing changed: the session still works and the password is the old one
+    t.ok(t.get("/me", token=tok), 200, "the session survives refused changes")
+    rows = t.sql("SELECT count(*) FROM audit WHERE action = 'change_password' AND object_key = ?",
+                 (u,))[0][0]
+    eq(rows, 0, "no password change")
+    # the failures are audited as failed logins
+    n = t.sql("SELECT count(*) FROM audit WHERE action = 'login_failed' AND object_key = ?",
+              (u,))[0][0]
+    check(n >= 10, f"wrong old passwords audited ({n})")
+    # another user from the same address is not affected
+    t.ok(login(t, "admin", "admin123"), 200, "admin from the same address")
