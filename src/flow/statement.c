@@ -9,10 +9,10 @@
  */
 #include "flow/statement.h"
 
+#include "core/calendar.h"
 #include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
-#include "core/calendar.h"
 #include "core/record.h"
 #include "core/str.h"
 #include "flow/doc.h"
@@ -490,11 +490,12 @@ static int job_generate(struct ctx *c, const char *kind, date_t from, date_t to,
             int f = store_order_customer(c->db, e, code, &cu);
             rc = f < 0 ? -1 : 0;
             if (f == 1 && *cu.kam)
-                rc = monthly ? notify(c, e, "statement_monthly", cu.kam, number, NULL,
-                                      "月度对账单%s（%s，账期%s至%s）已生成", number, code, fs, ts)
-                             : notify(c, e, "statement_semiannual", cu.kam, number, NULL,
-                                      "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告",
-                                      number, code, ts, half == '1' ? "7月15日" : "1月15日");
+                rc = monthly
+                         ? notify(c, e, "statement_monthly", cu.kam, number, NULL,
+                                  "月度对账单%s（%s，账期%s至%s）已生成", number, code, fs, ts)
+                         : notify(c, e, "statement_semiannual", cu.kam, number, NULL,
+                                  "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告",
+                                  number, code, ts, half == '1' ? "7月15日" : "1月15日");
         }
         if (rc == 0 && monthly) {
             json_t *inbox = store_customer_users(c->db, e, code);
@@ -562,8 +563,8 @@ int statement_job_cutoff_reminders(struct ctx *c, const char *period, struct osb
     settings_calendar_release(&cal);
     if (!remind)
         return 0;
-    json_t *who = store_finance_and_bcrs(c->db, e);
-    if (!who)
+    json_t *readers = store_finance_and_bcrs(c->db, e);
+    if (!readers)
         return -1;
     char cs[11], doc[16], key[64];
     date_format(cutoff, cs);
@@ -571,7 +572,7 @@ int statement_job_cutoff_reminders(struct ctx *c, const char *period, struct osb
     int rc = 0;
     size_t i;
     json_t *u;
-    json_array_foreach(who, i, u) if (rc == 0)
+    json_array_foreach(readers, i, u) if (rc == 0)
     {
         /* one notice a user a day, however often the job is run */
         if (str_fmt(key, sizeof key, "account_cutoff:%s:%s:%d", doc, json_string_value(u), d) < 0)
@@ -581,6 +582,6 @@ int statement_job_cutoff_reminders(struct ctx *c, const char *period, struct osb
                         "本账期将于%s（%d日）截账，请完成本月对账、开票与收款确认", cs,
                         ACCOUNT_CUTOFF_DAY);
     }
-    json_decref(who);
+    json_decref(readers);
     return rc < 0 ? -1 : 0;
 }
