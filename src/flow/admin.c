@@ -166,6 +166,8 @@ static const struct {
     {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
     {"archive_review", customer_job_archive_review, JOB_DAILY, 0, 9 * 60}, /* customers */
     {"customer_tiers", customer_job_tiers, JOB_MONTHLY, 1, 6 * 60},        /* customers */
+    {"monthly_statements", statement_job_monthly, JOB_MONTHLY, 26, 6 * 60},
+    {"account_cutoff_reminders", statement_job_cutoff_reminders, JOB_DAILY, 0, 9 * 60},
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -9,6 +9,7 @@
  */
 #include "flow/statement.h"
 
+#include "core/calendar.h"
 #include "core/field.h"
 #include "core/json.h"
 #include "core/money.h"
@@ -23,6 +24,7 @@
 #include "rules/statement.h"
 #include "store/order.h"
 #include "store/recipients.h"
+#include "store/settings.h"
 #include "store/statement.h"
 
 #include <stdio.h>
@@ -458,21 +460,20 @@ int statement_doc_list(struct ctx *c, const struct statement_doc_query *q, json_
     return rc;
 }
 
-/* ---- the semi-annual job ----------------------------------------------------------------- */
+/* ---- the timed jobs --------------------------------------------------------------------- */
 
-int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *e)
+/* One statement of kind for every customer that owes one for from..to (activity in it or a
+   balance at its end, none of that kind made yet: a second run adds nothing); the KAM is told,
+   and for a monthly one also the customer's own users (their inbox; notify() queues the e-mail
+   twin where the user has an address). */
+static int job_generate(struct ctx *c, const char *kind, date_t from, date_t to, char half,
+                        struct osb_err *e)
 {
-    int y;
-    char h;
-    if (sscanf(period, "%4d-H%c", &y, &h) != 2 || (h != '1' && h != '2'))
-        return err_set(e, ERR_INTERNAL, "bad half-year period '%s'", period);
-    date_t from = date_from_ymd(y, h == '1' ? 1 : 7, 1);
-    date_t to = date_from_ymd(y, h == '1' ? 6 : 12, h == '1' ? 30 : 31);
     char fs[11], ts[11];
     date_format(from, fs);
     date_format(to, ts);
-    /* Activity in the half-year, or a balance at its end (flows.md §4.5). */
-    json_t *due = store_statement_semiannual_due(c->db, e, fs, ts);
+    bool monthly = strcmp(kind, "monthly") == 0;
+    json_t *due = store_statement_due(c->db, e, kind, fs, ts);
     if (!due)
         return -1;
     int rc = 0;
@@ -483,17 +484,104 @@ int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *
         const char *code = json_string_value(r);
         char number[DOCNO_MAX];
         if (rc == 0)
-            rc = generate(c, code, "semiannual", from, to, "system", number, e);
+            rc = generate(c, code, kind, from, to, "system", number, e);
         if (rc == 0) {
             struct order_customer cu;
             int f = store_order_customer(c->db, e, code, &cu);
             rc = f < 0 ? -1 : 0;
             if (f == 1 && *cu.kam)
-                rc = notify(c, e, "statement_semiannual", cu.kam, number, NULL,
-                            "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告", number,
-                            code, ts, h == '1' ? "7月15日" : "1月15日");
+                rc = monthly
+                         ? notify(c, e, "statement_monthly", cu.kam, number, NULL,
+                                  "月度对账单%s（%s，账期%s至%s）已生成", number, code, fs, ts)
+                         : notify(c, e, "statement_semiannual", cu.kam, number, NULL,
+                                  "半年对账单%s（%s，截至%s）已生成，请于%s前取得客户确认并报告",
+                                  number, code, ts, half == '1' ? "7月15日" : "1月15日");
+        }
+        if (rc == 0 && monthly) {
+            json_t *inbox = store_customer_users(c->db, e, code);
+            size_t k;
+            json_t *u;
+            if (!inbox)
+                rc = -1;
+            json_array_foreach(inbox, k, u) if (rc == 0) rc =
+                notify(c, e, "statement_monthly", json_string_value(u), number, NULL,
+                       "您%s至%s的月度对账单%s已生成", fs, ts, number);
+            json_decref(inbox);
         }
     }
     json_decref(due);
+    return rc < 0 ? -1 : 0;
+}
+
+int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y;
+    char h;
+    if (sscanf(period, "%4d-H%c", &y, &h) != 2 || (h != '1' && h != '2'))
+        return err_set(e, ERR_INTERNAL, "bad half-year period '%s'", period);
+    date_t from = date_from_ymd(y, h == '1' ? 1 : 7, 1);
+    date_t to = date_from_ymd(y, h == '1' ? 6 : 12, h == '1' ? 30 : 31);
+    /* Activity in the half-year, or a balance at its end (flows.md §4.5). */
+    return job_generate(c, "semiannual", from, to, h, e);
+}
+
+int statement_job_monthly(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y, m;
+    if (sscanf(period, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return err_set(e, ERR_INTERNAL, "bad month period '%s'", period);
+    /* Account month M of period: the 26th of M−1 to the 25th of M (flows.md §4.6). */
+    date_t from, to;
+    billing_account_month(date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY), ACCOUNT_CUTOFF_DAY, &from, &to);
+    return job_generate(c, "monthly", from, to, 0, e);
+}
+
+/* The reminder days: the working days from the third working day before the cut-off day up to
+   the cut-off day itself (when that is a working day). */
+static bool cutoff_reminder_day(const struct calendar *cal, date_t today, date_t cutoff)
+{
+    if (today > cutoff || !cal_is_working(cal, today))
+        return false;
+    date_t first = cutoff;
+    for (int n = 0, guard = 0; n < 3 && guard < 60; guard++)
+        if (cal_is_working(cal, --first))
+            n++;
+    return today >= first;
+}
+
+int statement_job_cutoff_reminders(struct ctx *c, const char *period, struct osb_err *e)
+{
+    (void)period;
+    date_t today = flow_today(c);
+    int y, m, d;
+    date_to_ymd(today, &y, &m, &d);
+    date_t cutoff = date_from_ymd(y, m, ACCOUNT_CUTOFF_DAY);
+    struct calendar cal;
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0)
+        return -1;
+    bool remind = cutoff_reminder_day(&cal, today, cutoff);
+    settings_calendar_release(&cal);
+    if (!remind)
+        return 0;
+    json_t *readers = store_finance_and_bcrs(c->db, e);
+    if (!readers)
+        return -1;
+    char cs[11], doc[16], key[64];
+    date_format(cutoff, cs);
+    period_format(y, m, doc);
+    int rc = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(readers, i, u) if (rc == 0)
+    {
+        /* one notice a user a day, however often the job is run */
+        if (str_fmt(key, sizeof key, "account_cutoff:%s:%s:%d", doc, json_string_value(u), d) < 0)
+            rc = err_set(e, ERR_INTERNAL, "internal error: dedup key");
+        else
+            rc = notify(c, e, "account_cutoff", json_string_value(u), doc, key,
+                        "本账期将于%s（%d日）截账，请完成本月对账、开票与收款确认", cs,
+                        ACCOUNT_CUTOFF_DAY);
+    }
+    json_decref(readers);
     return rc < 0 ? -1 : 0;
 }

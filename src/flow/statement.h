@@ -41,6 +41,15 @@ int statement_doc_act(struct ctx *c, const char *number, const char *action, jso
    skipped, so a second run adds nothing. */
 int statement_job_semiannual(struct ctx *c, const char *period, struct osb_err *e);
 
+/* The job of flows.md §4.6 "monthly statements" (the 26th 06:00): period "YYYY-MM" names the
+   account month just closed (26th of M−1 to the 25th of M); one `monthly` statement for every
+   customer with activity in it or a balance at its end, once. */
+int statement_job_monthly(struct ctx *c, const char *period, struct osb_err *e);
+/* The daily cut-off reminder (09:00): on the working days from the third working day before
+   the 25th to the 25th, a notice to finance and every market's BCR that the account month
+   closes on the 25th; on other days it does nothing. */
+int statement_job_cutoff_reminders(struct ctx *c, const char *period, struct osb_err *e);
+
 /* This document kind, for the work queue (flow/queue.c). */
 struct doc_kind;
 extern const struct doc_kind *const statement_doc_kind;

@@ -43,3 +43,22 @@ int store_market_default_csr(struct db *db, struct osb_err *e, const char *marke
                ? -1
                : 0;
 }
+
+json_t *store_finance_and_bcrs(struct db *db, struct osb_err *e)
+{
+    return names(db_rows(db, e,
+                         "SELECT m.bcr AS u FROM markets m JOIN users u ON u.username = m.bcr"
+                         " WHERE u.active = 1 UNION SELECT username AS u FROM users"
+                         " WHERE role = 'finance' AND active = 1 ORDER BY 1",
+                         ""),
+                 "u");
+}
+
+json_t *store_customer_users(struct db *db, struct osb_err *e, const char *customer)
+{
+    return names(db_rows(db, e,
+                         "SELECT username FROM users WHERE customer = ? AND active = 1"
+                         " ORDER BY username",
+                         "s", customer),
+                 "username");
+}

@@ -15,6 +15,11 @@ json_t *store_role_users(struct db *db, struct osb_err *e, const char *role);
 /* The market's MM (if any) and every active finance user, by name, without repeats: a new
    array of strings (the statement report's readers, flows.md §4.5). */
 json_t *store_mm_and_finance(struct db *db, struct osb_err *e, const char *market);
+/* Every active finance user and the BCR of every market, by name, without repeats: a new
+   array of strings (the account cut-off reminder, flows.md §4.6). */
+json_t *store_finance_and_bcrs(struct db *db, struct osb_err *e);
+/* The active users of the customer's own account (its inbox), by name: a new array. */
+json_t *store_customer_users(struct db *db, struct osb_err *e, const char *customer);
 /* The market's default CSR into *out (a new string, NULL when none). */
 int store_market_default_csr(struct db *db, struct osb_err *e, const char *market, char **out);
 

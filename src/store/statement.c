@@ -133,16 +133,16 @@ int store_statement_save(struct db *db, struct osb_err *e, struct statement_doc 
     return 0;
 }
 
-json_t *store_statement_semiannual_due(struct db *db, struct osb_err *e, const char *from,
-                                       const char *to)
+json_t *store_statement_due(struct db *db, struct osb_err *e, const char *kind, const char *from,
+                            const char *to)
 {
     json_t *rows = db_rows(db, e,
                            "SELECT l.customer FROM ledger l WHERE l.date <= ?"
                            " AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.customer ="
-                           " l.customer AND s.kind = 'semiannual' AND s.period_to = ?)"
+                           " l.customer AND s.kind = ? AND s.period_to = ?)"
                            " GROUP BY l.customer HAVING max(l.date) >= ?"
                            " OR sum(l.debit_fen - l.credit_fen) <> 0 ORDER BY l.customer",
-                           "sss", to, to, from);
+                           "ssss", to, kind, to, from);
     if (!rows)
         return NULL;
     json_t *codes = json_array();

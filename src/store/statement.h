@@ -38,10 +38,11 @@ int store_statement_insert(struct db *db, struct osb_err *e, const struct statem
 int store_statement_save(struct db *db, struct osb_err *e, struct statement_doc *s,
                          const char *state, int64_t now);
 
-/* The customers owing the half-year ending on `to` a semi-annual statement: activity dated
-   from..to or a balance at to, and none made yet for that period (a new array of codes). */
-json_t *store_statement_semiannual_due(struct db *db, struct osb_err *e, const char *from,
-                                       const char *to);
+/* The customers owing a statement of `kind` ("semiannual", "monthly") for the period ending on
+   `to`: activity dated from..to or a balance at to, and none of that kind made yet for that
+   period (a new array of codes). */
+json_t *store_statement_due(struct db *db, struct osb_err *e, const char *kind, const char *from,
+                            const char *to);
 
 struct statement_filter {
     const char *customer, *kind, *response, *state, *cursor;
