@@ -258,6 +258,7 @@ const struct route *router_match(const char *method, const char *path, struct re
         if (!action_pattern(rt->pattern) || known_action(path))
             *path_known = true;
         if (strcmp(rt->method, method) == 0) {
+            *path_known = true;
             memcpy(r->params, probe.params, sizeof r->params);
             r->nparams = probe.nparams;
             return rt;

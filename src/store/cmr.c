@@ -160,17 +160,18 @@ int store_credit_review_insert(struct db *db, struct osb_err *e, const struct cr
     for (size_t i = 0; i < r->nlines; i++) {
         const struct credit_line *l = &r->lines[i];
         if (db_exec(db, e,
+                    /* formula_limit_fen stays NULL here (a text NULL is no bigint on
+                       PostgreSQL); the UPDATE below sets it when there is one. */
                     "INSERT INTO credit_review_lines(review, line_no, customer,"
                     " current_limit_fen, months_n, s_avg_fen, t_days, g_bp, r_bp,"
-                    " formula_limit_fen, adjustment_fen, proposed_limit_fen, needs_gm, state,"
-                    " flags, what_if) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " adjustment_fen, proposed_limit_fen, needs_gm, state,"
+                    " flags, what_if) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     "sdsididdd"
-                    "sii"
+                    "ii"
                     "bsjj",
                     r->number, l->line_no, l->customer, l->current_limit_fen, l->months_n,
-                    l->s_avg_fen, l->t_days, l->g_bp, l->r_bp, (const char *)NULL,
-                    l->adjustment_fen, l->proposed_limit_fen, l->needs_gm, l->state, l->flags,
-                    l->what_if) < 0)
+                    l->s_avg_fen, l->t_days, l->g_bp, l->r_bp, l->adjustment_fen,
+                    l->proposed_limit_fen, l->needs_gm, l->state, l->flags, l->what_if) < 0)
             return -1;
         if (l->has_formula &&
             db_exec(db, e,

@@ -245,7 +245,7 @@ json_t *store_budget_mismatches(struct db *db, struct osb_err *e)
 {
     return db_rows(
         db, e,
-        "SELECT b.code, b.committed_fen, b.actual_fen,"
+        "SELECT * FROM (SELECT b.code, b.committed_fen, b.actual_fen,"
         " coalesce((SELECT sum(CASE WHEN x.state IN ('approved', 'executed')"
         "   OR (x.state = 'submitted' AND x.approved_fen > 0) THEN x.approved_fen ELSE 0 END)"
         "   FROM expense_applications x WHERE x.budget = b.code), 0)"
@@ -256,9 +256,10 @@ json_t *store_budget_mismatches(struct db *db, struct osb_err *e)
         " + coalesce((SELECT sum(CASE WHEN w.state IN ('shipped', 'received', 'verified')"
         "   THEN w.value_fen ELSE 0 END) FROM pop_requests w WHERE w.budget = b.code), 0)"
         "   AS sum_actual_fen"
-        " FROM expense_budgets b"
-        " WHERE b.committed_fen <> sum_committed_fen OR b.actual_fen <> sum_actual_fen"
-        " ORDER BY b.code",
+        " FROM expense_budgets b) s"
+        /* a select's aliases are not visible in its own WHERE on PostgreSQL */
+        " WHERE s.committed_fen <> s.sum_committed_fen OR s.actual_fen <> s.sum_actual_fen"
+        " ORDER BY s.code",
         NULL);
 }
 

@@ -70,10 +70,11 @@ int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const
 {
     *of_user = *of_ip = 0;
     json_t *row = NULL;
-    int rc = db_row(db, e, &row,
-                    "SELECT count(*) AS n, coalesce(sum(username = ?), 0) AS mine"
-                    " FROM login_failures WHERE ip = ? AND at > ?",
-                    "ssi", username ? username : "", ip ? ip : "", since);
+    int rc = db_row(
+        db, e, &row,
+        "SELECT count(*) AS n, coalesce(sum(CASE WHEN username = ? THEN 1 ELSE 0 END), 0) AS mine"
+        " FROM login_failures WHERE ip = ? AND at > ?",
+        "ssi", username ? username : "", ip ? ip : "", since);
     if (rc < 0)
         return -1;
     if (rc > 0) {
