@@ -250,6 +250,8 @@ static const struct doc_kind f_kind = {
     .json = f_answer,
 };
 
+const struct doc_kind *const forecast_doc_kind = &f_kind;
+
 int forecast_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {
     return doc_get(c, &f_kind, number, out, e);
@@ -433,6 +435,8 @@ static const struct doc_kind p_kind = {
     .event = fdoc_event,
     .json = p_answer,
 };
+
+const struct doc_kind *const plan_doc_kind = &p_kind;
 
 int plan_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
 {

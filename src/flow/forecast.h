@@ -31,4 +31,7 @@ int plan_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct os
 int plan_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
              struct osb_err *e);
 
+struct doc_kind;
+extern const struct doc_kind *const forecast_doc_kind, *const plan_doc_kind; /* queue */
+
 #endif

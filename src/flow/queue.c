@@ -26,6 +26,7 @@
 #include "flow/deadlines.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
+#include "flow/forecast.h"
 #include "flow/instrument.h"
 #include "flow/invoice_request.h"
 #include "flow/market.h"
@@ -70,6 +71,8 @@ static const struct doc_kind *const *const kinds[] = {
     &after_sales_doc_kind,
     &visit_plan_doc_kind,
     &visit_doc_kind,
+    &forecast_doc_kind,
+    &plan_doc_kind,
 };
 
 /* One queue item before it is answered. */

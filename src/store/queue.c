@@ -83,6 +83,8 @@ static const struct {
     {"after-sales", FIELD_FROM("after-sales"), "d.customer", FIELD_SINCE, false},
     {"visit-plans", FIELD_FROM("visit-plans"), "d.customer", FIELD_SINCE, false},
     {"visits", FIELD_FROM("visits"), "d.customer", FIELD_SINCE, false},
+    {"forecasts", FIELD_FROM("forecasts"), "d.customer", FIELD_SINCE, false},
+    {"plans", FIELD_FROM("plans"), "d.customer", FIELD_SINCE, false},
 };
 
 json_t *store_queue_candidates(struct db *db, struct osb_err *e, const char *collection,

@@ -308,3 +308,32 @@ def test_issued_sample_waits_on_customer_service(t):
     lib.act(t, "samples", n, "follow-up", "service",
             {"usage_bp": 9000, "waste_bp": 500, "stores_surveyed": 3})
     absent(t, ["service"], n)
+
+
+# ---- forecasts and plans -----------------------------------------------------------------------
+
+
+def test_forecast_waits_on_its_owner_then_the_secretariat(t):
+    set_clock(t, "2026-11-23", "09:00")
+    body = {"customer": cust(t), "base_month": "2026-11",
+            "lines": [{"month": "2026-12", "sku": "M-IF1-900", "qty": 12}],
+            "basis": "代理商能力约800箱/月"}
+    n = t.ok(t.post("/forecasts", body, user="kam_GZ"), 201, "forecast")["number"]
+    eq(item(t, "kam_GZ", n, "forecasts")["allowed_actions"], ["submit"], "the owner submits")
+    absent(t, ["csr_a", "mm_S"], n)
+    lib.act(t, "forecasts", n, "submit", "kam_GZ")
+    check("assess" in item(t, "csr_a", n, "forecasts")["allowed_actions"], "the CSR assesses")
+    absent(t, ["kam_GZ"], n)
+
+
+def test_plan_waits_on_the_next_level_up(t):
+    set_clock(t, "2026-11-23", "11:00")
+    body = {"level": "region", "period_type": "month", "period": "2026-12",
+            "target_sales_fen": 100000000, "target_collection_fen": 90000000}
+    n = t.ok(t.post("/plans", body, user="um_GZ"), 201, "plan")["number"]
+    eq(item(t, "um_GZ", n, "plans")["allowed_actions"], ["submit"], "the owner submits")
+    absent(t, ["mm_S"], n)
+    lib.act(t, "plans", n, "submit", "um_GZ")
+    eq(item(t, "mm_S", n, "plans")["allowed_actions"], ["approve", "return"],
+       "the market's MM approves or returns")
+    absent(t, ["um_GZ", "kam_GZ"], n)
