@@ -12,6 +12,7 @@
  * decimals: the spreadsheet is for people; the fen stay exact in the JSON statement.
  */
 #include "report/statement.h"
+#include "report/table.h"
 
 #include "core/money.h"
 #include "core/sb.h"
@@ -287,15 +288,6 @@ int report_statement_pdf(const struct stmt_doc *d, char **out, size_t *len, stru
 
 /* ---- XLSX ------------------------------------------------------------------------------ */
 
-/* The one place money leaves integer fen: an XLSX number cell is an IEEE double by the file
-   format, so the workbook gets yuan as a double for Excel to sum and format (0.00). Every fen
-   amount OSB allows (< 10^13) is exact as a double; the division only places the decimal
-   point for display, and nothing is ever read back from the workbook into OSB. */
-static double yuan_num(int64_t fen)
-{
-    return (double)fen / 100.0;
-}
-
 int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, struct osb_err *e)
 {
     *out = NULL;
@@ -342,7 +334,7 @@ int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, str
         worksheet_write_string(ws, 4, (lxw_col_t)i, head[i], bold);
     worksheet_write_string(ws, 5, 0, s0(d->from), NULL);
     worksheet_write_string(ws, 5, 1, "期初余额", bold);
-    worksheet_write_number(ws, 5, 6, yuan_num(d->opening_fen), money_b);
+    worksheet_write_number(ws, 5, 6, report_yuan_cell(d->opening_fen), money_b);
     lxw_row_t rw = 6;
     for (size_t i = 0; i < d->nitems; i++, rw++) {
         const struct stmt_item *it = &d->items[i];
@@ -351,21 +343,21 @@ int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, str
         worksheet_write_string(ws, rw, 2, s0(it->document), NULL);
         worksheet_write_string(ws, rw, 3, s0(it->order_no), NULL);
         if (it->debit_fen)
-            worksheet_write_number(ws, rw, 4, yuan_num(it->debit_fen), money);
+            worksheet_write_number(ws, rw, 4, report_yuan_cell(it->debit_fen), money);
         if (it->credit_fen)
-            worksheet_write_number(ws, rw, 5, yuan_num(it->credit_fen), money);
-        worksheet_write_number(ws, rw, 6, yuan_num(it->balance_fen), money);
+            worksheet_write_number(ws, rw, 5, report_yuan_cell(it->credit_fen), money);
+        worksheet_write_number(ws, rw, 6, report_yuan_cell(it->balance_fen), money);
     }
     worksheet_write_string(ws, rw, 0, s0(d->to), NULL);
     worksheet_write_string(ws, rw, 1, "期末余额", bold);
-    worksheet_write_number(ws, rw, 4, yuan_num(d->debits_fen), money_b);
-    worksheet_write_number(ws, rw, 5, yuan_num(d->credits_fen), money_b);
-    worksheet_write_number(ws, rw, 6, yuan_num(d->closing_fen), money_b);
+    worksheet_write_number(ws, rw, 4, report_yuan_cell(d->debits_fen), money_b);
+    worksheet_write_number(ws, rw, 5, report_yuan_cell(d->credits_fen), money_b);
+    worksheet_write_number(ws, rw, 6, report_yuan_cell(d->closing_fen), money_b);
     rw += 2;
     worksheet_write_string(ws, rw, 0, "现金款", bold);
-    worksheet_write_number(ws, rw, 1, yuan_num(d->cash_fen), money);
+    worksheet_write_number(ws, rw, 1, report_yuan_cell(d->cash_fen), money);
     worksheet_write_string(ws, rw + 1, 0, "费用款", bold);
-    worksheet_write_number(ws, rw + 1, 1, yuan_num(d->expense_fen), money);
+    worksheet_write_number(ws, rw + 1, 1, report_yuan_cell(d->expense_fen), money);
     lxw_error le = workbook_close(wb);
     int rc = -1;
     if (le == LXW_NO_ERROR) {

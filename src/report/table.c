@@ -115,9 +115,8 @@ int report_table_csv(const struct report_table *t, char **out, size_t *len, stru
     return 0;
 }
 
-static double yuan_num(int64_t fen)
+double report_yuan_cell(int64_t fen)
 {
-    /* every fen amount OSB allows (< 10^13) is exact as a double */
     return (double)fen / 100.0;
 }
 
@@ -132,7 +131,7 @@ static void xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const struct 
     }
     int64_t n = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
     if (col->kind == TK_MONEY)
-        worksheet_write_number(ws, r, c, yuan_num(n), money);
+        worksheet_write_number(ws, r, c, report_yuan_cell(n), money);
     else if (col->kind == TK_BP)
         worksheet_write_number(ws, r, c, (double)n / 10000.0, pct);
     else

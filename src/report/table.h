@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum table_kind {
     TK_TEXT,  /* a string (null: empty) */
@@ -41,5 +42,11 @@ struct report_table {
 /* On success *out is a malloc'ed buffer of *len bytes owned by the caller. */
 int report_table_csv(const struct report_table *t, char **out, size_t *len, struct osb_err *e);
 int report_table_xlsx(const struct report_table *t, char **out, size_t *len, struct osb_err *e);
+
+/* The one place money leaves integer fen: an XLSX number cell is an IEEE double by the file
+   format, so the workbook gets yuan as a double for Excel to sum and format (0.00). Every fen
+   amount OSB allows (< 10^13) is exact as a double; the division only places the decimal
+   point for display, and nothing is ever read back from the workbook into OSB. */
+double report_yuan_cell(int64_t fen);
 
 #endif
