@@ -20,11 +20,6 @@
 
 static const struct doc_kind kind;
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
-{
-    return fdoc_load(c, &after_sales_doc, number, out, e);
-}
-
 static int who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                struct osb_err *e)
 {
@@ -172,7 +167,7 @@ static const doc_run_fn run[] = {
 
 static const struct doc_kind kind = {
     .type = &after_sales_doc,
-    .load = load,
+    .load = fdoc_load,
     .free = fdoc_free,
     .state = fdoc_state,
     .version = fdoc_version,

@@ -49,8 +49,10 @@ static void bfree(void *p)
     free(d);
 }
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct bdoc *d = xcalloc(1, sizeof *d);
     int rc = store_backorder_load(c->db, e, number, &d->b);
     if (rc == 1)

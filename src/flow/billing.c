@@ -536,8 +536,10 @@ out:
 
 /* The invoice on the kernel: its table has no actions (rules/invoice.h), so doc_get answers it
    with allowed_actions []. */
-static int iload(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int iload(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                 struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct invoice *i = calloc(1, sizeof *i);
     int rc = store_invoice_load(c->db, e, number, i);
     if (rc == 1)

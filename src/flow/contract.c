@@ -37,8 +37,10 @@ struct kdoc {
     struct order_customer cu;
 };
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct kdoc *d = calloc(1, sizeof *d);
     int rc = store_contract_load(c->db, e, number, &d->k);
     if (rc == 1)
@@ -366,11 +368,6 @@ int contract_get(struct ctx *c, const char *number, json_t **out, struct osb_err
     return doc_get(c, &kind, number, out, e);
 }
 
-static int get_fn(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &kind, number, out, e);
-}
-
 int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -396,7 +393,7 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
     char *next;
     if (store_contract_list(c->db, e, &su, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, get_fn, out, e);
+    int rc = doc_items(c, &kind, nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;

@@ -54,8 +54,10 @@ static bool any_reader(enum role r)
            perm_may_read(P_CREDIT_REVIEW_APPROVE, r);
 }
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     if (!any_reader(c->user.role))
         return err_forbidden(e, "role", "the role %s does not read credit reviews",
                              role_str(c->user.role));
@@ -629,11 +631,6 @@ int credit_review_get(struct ctx *c, const char *number, json_t **out, struct os
     return 0;
 }
 
-static int get_fn(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return credit_review_get(c, number, out, e);
-}
-
 int credit_review_list(struct ctx *c, const struct credit_review_query *q, json_t **out,
                        struct osb_err *e)
 {
@@ -648,7 +645,7 @@ int credit_review_list(struct ctx *c, const struct credit_review_query *q, json_
     char *next;
     if (store_credit_review_list(c->db, e, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, get_fn, out, e);
+    int rc = flow_doc_items(c, nums, next, credit_review_get, out, e);
     json_decref(nums);
     free(next);
     return rc;

@@ -118,8 +118,10 @@ static int supervisor_of(struct ctx *c, json_t *row, char *out, size_t n, struct
     return rc;
 }
 
-static int load(struct ctx *c, const char *code, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *code, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     json_t *row = NULL;
     int rc = rec_get(c->db, e, &rd_customer, code, &row);
     if (rc <= 0)
@@ -610,7 +612,7 @@ int customer_incident_create(struct ctx *c, const char *code, json_t *body, json
     if (flow_need(c, P_CREDIT_INCIDENT, e) < 0)
         return -1;
     void *doc = NULL;
-    int f = load(c, code, &doc, e);
+    int f = load(c, &kind, code, &doc, e);
     if (f <= 0)
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no customer '%s'", code);
     cfree(doc);

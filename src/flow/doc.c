@@ -155,7 +155,7 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
     if (a < 0)
         return err_set(e, ERR_NOT_FOUND, "no %s action '%s'", k->type->object, action);
     void *doc = NULL;
-    int f = k->load(c, number, &doc, e);
+    int f = k->load(c, k, number, &doc, e);
     if (f <= 0)
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no %s '%s'", k->type->object, number);
     struct doc_act x = {.c = c, .kind = k, .doc = doc, .action = a, .body = body};
@@ -232,7 +232,7 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
 {
     *out = NULL;
     void *doc = NULL;
-    int f = k->load(c, number, &doc, e);
+    int f = k->load(c, k, number, &doc, e);
     if (f <= 0)
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no %s '%s'", k->type->object, number);
     int rc = k->json(c, doc, out, e);
@@ -240,6 +240,27 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
         doc_answer_actions(c, k, doc, *out);
     k->free(doc);
     return rc;
+}
+
+int doc_items(struct ctx *c, const struct doc_kind *k, json_t *numbers, const char *next,
+              json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *items = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(numbers, i, it)
+    {
+        json_t *doc;
+        if (doc_get(c, k, json_string_value(it), &doc, e) < 0) {
+            json_decref(items);
+            return -1;
+        }
+        json_array_append_new(items, doc);
+    }
+    *out =
+        json_pack("{so so}", "items", items, "next_cursor", next ? json_string(next) : json_null());
+    return 0;
 }
 
 /* The actions allowed now; proxy (when not NULL) gets those a secretary may take only on

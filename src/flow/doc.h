@@ -53,8 +53,10 @@ typedef int (*doc_run_fn)(struct doc_act *x, struct osb_err *e);
 struct doc_kind {
     const struct doc_type *type;
     /* Loads the document into a new aggregate: 1 when it exists and the caller may see it,
-       0 when not (the gate answers 404), -1 on error. */
-    int (*load)(struct ctx *c, const char *number, void **doc, struct osb_err *e);
+       0 when not (the gate answers 404), -1 on error. k is this kind, so one loader can
+       serve several kinds that share a store (field documents, market documents). */
+    int (*load)(struct ctx *c, const struct doc_kind *k, const char *number, void **doc,
+                struct osb_err *e);
     void (*free)(void *doc);
     int (*state)(const void *doc);
     int64_t (*version)(const void *doc);
@@ -87,6 +89,10 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
 /* GET /<collection>/{number}: 404 unless visible; *out the document with allowed_actions. */
 int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t **out,
             struct osb_err *e);
+
+/* {items: [doc_get of each number], next_cursor: next}: a page of a document list. */
+int doc_items(struct ctx *c, const struct doc_kind *k, json_t *numbers, const char *next,
+              json_t **out, struct osb_err *e);
 
 /* The sorted names of the actions this user may take on doc now (role, scope, state), as a
    new array. A secretary's list holds the proxy actions of the member they sign for. */

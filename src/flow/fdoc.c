@@ -22,9 +22,10 @@ static bool sees_columns(const struct ctx *c, const struct fdoc *d, const char *
     return scope_sees_customer(&su, &sc);
 }
 
-int fdoc_load(struct ctx *c, const struct doc_type *t, const char *number, void **out,
+int fdoc_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
               struct osb_err *e)
 {
+    const struct doc_type *t = k->type;
     struct fdoc_doc *x = calloc(1, sizeof *x);
     x->t = t;
     int rc = store_fdoc_load(c->db, e, t->collection, number, &x->d);

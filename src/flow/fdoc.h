@@ -21,10 +21,10 @@ struct fdoc_doc {
     char supervisor[40]; /* the supervising SLT member of d.market ("" when none) */
 };
 
-/* doc_kind pieces: load reads the document of type t->collection visible to the caller (its
+/* doc_kind pieces: load reads the document of type k->type->collection visible to the caller (its
    customer's scope, for a document of no customer the scope of its own columns, or its
    owner). */
-int fdoc_load(struct ctx *c, const struct doc_type *t, const char *number, void **out,
+int fdoc_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
               struct osb_err *e);
 void fdoc_free(void *p);
 int fdoc_state(const void *p);

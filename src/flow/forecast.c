@@ -76,11 +76,6 @@ static void month_range(const struct ctx *c, int idx, int64_t *from, int64_t *to
 
 static const struct doc_kind f_kind;
 
-static int f_load(struct ctx *c, const char *number, void **out, struct osb_err *e)
-{
-    return fdoc_load(c, &forecast_doc, number, out, e);
-}
-
 static int f_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                  struct osb_err *e)
 {
@@ -239,7 +234,7 @@ static const doc_run_fn f_run[] = {[FA_SUBMIT] = f_submit,
 
 static const struct doc_kind f_kind = {
     .type = &forecast_doc,
-    .load = f_load,
+    .load = fdoc_load,
     .free = fdoc_free,
     .state = fdoc_state,
     .version = fdoc_version,
@@ -369,11 +364,6 @@ int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
 
 static const struct doc_kind p_kind;
 
-static int p_load(struct ctx *c, const char *number, void **out, struct osb_err *e)
-{
-    return fdoc_load(c, &plan_doc, number, out, e);
-}
-
 static int p_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                  struct osb_err *e)
 {
@@ -425,7 +415,7 @@ static const doc_run_fn p_run[] = {
 
 static const struct doc_kind p_kind = {
     .type = &plan_doc,
-    .load = p_load,
+    .load = fdoc_load,
     .free = fdoc_free,
     .state = fdoc_state,
     .version = fdoc_version,

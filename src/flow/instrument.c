@@ -24,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct instrument *p = calloc(1, sizeof *p);
     int rc = store_instrument_load(c->db, e, number, p);
     if (rc == 1)

@@ -61,8 +61,10 @@ struct kpdoc {
 
 /* The request and its customer when the caller may see it: 404 outside the scope, 403 for a
    role that sees no money. */
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct kpdoc *d = calloc(1, sizeof *d);
     int rc = store_invoice_request_load(c->db, e, number, &d->k);
     if (rc == 1)

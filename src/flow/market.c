@@ -109,8 +109,13 @@ static void mfree(void *p)
     free(d);
 }
 
-static int mload(struct ctx *c, enum mkt_doc t, const char *number, void **out, struct osb_err *e)
+static const struct doc_kind kinds[MKT_ZC + 1];
+
+/* One loader for the five kinds: the kind's place in kinds[] is its enum mkt_doc. */
+static int mload(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                 struct osb_err *e)
 {
+    enum mkt_doc t = (enum mkt_doc)(k - kinds);
     struct mdoc *d = calloc(1, sizeof *d);
     d->t = t;
     d->set = json_object();
@@ -134,28 +139,6 @@ static int mload(struct ctx *c, enum mkt_doc t, const char *number, void **out, 
     }
     *out = d;
     return 1;
-}
-
-static int load_fy(struct ctx *c, const char *n, void **o, struct osb_err *e)
-{
-    return mload(c, MKT_FY, n, o, e);
-}
-static int load_wl(struct ctx *c, const char *n, void **o, struct osb_err *e)
-{
-    return mload(c, MKT_WL, n, o, e);
-}
-static int load_yp(struct ctx *c, const char *n, void **o, struct osb_err *e)
-{
-    return mload(c, MKT_YP, n, o, e);
-}
-static int load_kc(struct ctx *c, const char *n, void **o, struct osb_err *e)
-{
-    return mload(c, MKT_KC, n, o, e);
-}
-
-static int load_zc(struct ctx *c, const char *n, void **o, struct osb_err *e)
-{
-    return mload(c, MKT_ZC, n, o, e);
 }
 
 static const struct doc_type *const types[] = {&expense_doc, &pop_doc, &sample_doc, &invrep_doc,
@@ -771,15 +754,14 @@ static const doc_run_fn run_yp[] = {[YA_FOLLOW_UP] = y_follow_up};
 static const doc_run_fn run_kc[] = {
     [KA2_REVIEW] = k_review, [KA2_RETURN] = k_review, [KA2_RESUBMIT] = k_resubmit};
 
-#define KIND(T, L, R)                                                                              \
+#define KIND(T, R)                                                                                 \
     {                                                                                              \
-        .type = &T, .load = L, .free = mfree, .state = mstate, .version = mversion, .who = who,    \
-        .run = R, .save = msave, .event = mevent, .json = manswer                                  \
+        .type = &T, .load = mload, .free = mfree, .state = mstate, .version = mversion,            \
+        .who = who, .run = R, .save = msave, .event = mevent, .json = manswer                      \
     }
-static const struct doc_kind kinds[] = {
-    KIND(expense_doc, load_fy, run_fy), KIND(pop_doc, load_wl, run_wl),
-    KIND(sample_doc, load_yp, run_yp), KIND(invrep_doc, load_kc, run_kc),
-    KIND(support_doc, load_zc, run_zc)};
+static const struct doc_kind kinds[MKT_ZC + 1] = {
+    KIND(expense_doc, run_fy), KIND(pop_doc, run_wl), KIND(sample_doc, run_yp),
+    KIND(invrep_doc, run_kc), KIND(support_doc, run_zc)};
 const struct doc_kind *const mkt_doc_kinds[] = {&kinds[0], &kinds[1], &kinds[2], &kinds[3]};
 
 int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e)
@@ -792,28 +774,6 @@ int mkt_act(struct ctx *c, enum mkt_doc t, const char *number, const char *actio
 {
     return doc_act(c, &kinds[t], number, action, body, out, e);
 }
-
-static int get_fy(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
-{
-    return mkt_get(c, MKT_FY, n, o, e);
-}
-static int get_wl(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
-{
-    return mkt_get(c, MKT_WL, n, o, e);
-}
-static int get_yp(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
-{
-    return mkt_get(c, MKT_YP, n, o, e);
-}
-static int get_kc(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
-{
-    return mkt_get(c, MKT_KC, n, o, e);
-}
-static int get_zc(struct ctx *c, const char *n, json_t **o, struct osb_err *e)
-{
-    return mkt_get(c, MKT_ZC, n, o, e);
-}
-static const flow_doc_fn getters[] = {get_fy, get_wl, get_yp, get_kc, get_zc};
 
 int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **out,
              struct osb_err *e)
@@ -843,7 +803,7 @@ int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **
     char *next;
     if (store_mkt_list(c->db, e, &su, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, getters[t], out, e);
+    int rc = doc_items(c, &kinds[t], nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;

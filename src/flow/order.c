@@ -66,8 +66,10 @@ static bool sees(struct ctx *c, const struct order_customer *cu, enum order_stat
     return st == OS_ST_PENDING && role_is_slt(c->user.role);
 }
 
-static int kload(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int kload(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                 struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct odoc *d = xcalloc(1, sizeof *d);
     int rc = store_order_load_with_customer(c->db, e, number, &d->o, &d->cu);
     if (rc == 1 && !sees(c, &d->cu, d->o.state))

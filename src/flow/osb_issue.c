@@ -242,8 +242,10 @@ struct wdoc {
     const char *text; /* the explanation, resolution or reopen comment (borrowed from body) */
 };
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct wdoc *d = calloc(1, sizeof *d);
     struct osb_viewer v;
     osb_issue_viewer(c, &v);

@@ -143,8 +143,10 @@ bad:
 }
 
 /* The receipt on the kernel: one state, no actions (rules/payment.h). */
-static int pload(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int pload(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                 struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct payment *p = calloc(1, sizeof *p);
     int rc = store_payment_load(c->db, e, number, p);
     if (rc == 1)

@@ -27,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     if (!perm_may_read(P_PRICE_LIST_READ, c->user.role))
         return 0;
     struct price_list *p = calloc(1, sizeof *p);
@@ -286,11 +288,6 @@ int price_list_get(struct ctx *c, const char *number, json_t **out, struct osb_e
     return doc_get(c, &kind, number, out, e);
 }
 
-static int get_fn(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &kind, number, out, e);
-}
-
 int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **out,
                     struct osb_err *e)
 {
@@ -303,7 +300,7 @@ int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **ou
     char *next;
     if (store_price_list_list(c->db, e, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, get_fn, out, e);
+    int rc = doc_items(c, &kind, nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;

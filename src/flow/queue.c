@@ -172,7 +172,7 @@ static int kind_items(struct ctx *c, const struct doc_kind *k, enum role princip
     json_array_foreach(rows, i, row)
     {
         void *doc = NULL;
-        int f = k->load(c, jstr(row, "number"), &doc, e);
+        int f = k->load(c, k, jstr(row, "number"), &doc, e);
         if (f < 0) {
             rc = -1;
             break;

@@ -27,11 +27,6 @@
 
 static const struct doc_kind kind;
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
-{
-    return fdoc_load(c, &quotation_doc, number, out, e);
-}
-
 static bool is_major(const struct fdoc_doc *d)
 {
     return json_is_true(json_object_get(d->d.data, "major"));
@@ -405,7 +400,7 @@ static const doc_run_fn run[] = {
 
 static const struct doc_kind kind = {
     .type = &quotation_doc,
-    .load = load,
+    .load = fdoc_load,
     .free = fdoc_free,
     .state = fdoc_state,
     .version = fdoc_version,

@@ -74,8 +74,10 @@ struct tdoc {
     struct order_customer cu;
 };
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct tdoc *d = calloc(1, sizeof *d);
     if (!d)
         abort();

@@ -41,8 +41,10 @@ struct rdoc {
     struct order_customer cu;
 };
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct rdoc *d = calloc(1, sizeof *d);
     if (!d)
         abort();

@@ -63,8 +63,10 @@ static void sfree(void *p)
 }
 
 /* 1 with the aggregate when the shipment exists and its customer is in the caller's scope. */
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct sdoc *d = xcalloc(1, sizeof *d);
     int rc = store_shipment_load(c->db, e, number, &d->s);
     if (rc == 1)
@@ -1149,7 +1151,7 @@ static int item(struct ctx *c, const char *number, json_t **out, struct osb_err 
 {
     *out = NULL;
     void *d = NULL;
-    int f = load(c, number, &d, e);
+    int f = load(c, &kind, number, &d, e);
     if (f <= 0)
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no shipment '%s'", number);
     int rc = view(c, number, false, out, e);

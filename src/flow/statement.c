@@ -39,8 +39,10 @@ struct sdoc {
     struct order_customer cu;
 };
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct sdoc *d = calloc(1, sizeof *d);
     int rc = store_statement_load(c->db, e, number, &d->s);
     if (rc == 1)
@@ -382,7 +384,7 @@ int statement_doc_get(struct ctx *c, const char *number, const char *format,
     if (strcmp(fmt, "json") == 0)
         return statement_doc_get_json(c, number, &out->json, e);
     void *p = NULL;
-    int rc = load(c, number, &p, e);
+    int rc = load(c, &statement_kind, number, &p, e);
     if (rc <= 0)
         return rc < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no statement '%s'", number);
     const struct statement_doc *s = &((struct sdoc *)p)->s;

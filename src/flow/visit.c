@@ -51,11 +51,6 @@ static int manager_only(struct ctx *c, const struct fdoc_doc *d, const struct do
 
 static const struct doc_kind plan_kind;
 
-static int plan_load(struct ctx *c, const char *number, void **out, struct osb_err *e)
-{
-    return fdoc_load(c, &visit_plan_doc, number, out, e);
-}
-
 static int plan_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                     struct osb_err *e)
 {
@@ -122,7 +117,7 @@ static const doc_run_fn plan_run[] = {[VA_SUBMIT] = plan_submit, [VA_CONFIRM] = 
 
 static const struct doc_kind plan_kind = {
     .type = &visit_plan_doc,
-    .load = plan_load,
+    .load = fdoc_load,
     .free = fdoc_free,
     .state = fdoc_state,
     .version = fdoc_version,
@@ -231,11 +226,6 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
 
 static const struct doc_kind visit_kind;
 
-static int visit_load(struct ctx *c, const char *number, void **out, struct osb_err *e)
-{
-    return fdoc_load(c, &visit_doc, number, out, e);
-}
-
 static int visit_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                      struct osb_err *e)
 {
@@ -283,7 +273,7 @@ static const doc_run_fn visit_run[] = {[BA_COMMENT] = visit_comment, [BA_VERIFY]
 
 static const struct doc_kind visit_kind = {
     .type = &visit_doc,
-    .load = visit_load,
+    .load = fdoc_load,
     .free = fdoc_free,
     .state = fdoc_state,
     .version = fdoc_version,

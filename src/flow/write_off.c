@@ -67,8 +67,10 @@ static int exceeds(struct osb_err *e, int64_t amount, int64_t left)
 
 /* ---- the kind ---------------------------------------------------------------------------- */
 
-static int load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct write_off *w = calloc(1, sizeof *w);
     if (!w)
         abort();
