@@ -7,6 +7,7 @@
 #include "core/sb.h"
 #include "flow/session.h"
 #include "http/handlers.h"
+#include "http/metrics.h"
 #include "rules/doc.h"
 
 #include <microhttpd.h>
@@ -27,6 +28,8 @@ static const struct route routes[] = {
     {"POST", "/login", h_login, R_PUBLIC | R_OWN_TX},
     {"POST", "/logout", h_logout, W},
     {"GET", "/me", h_me, 0},
+    /* operations (docs/operations.md "Monitoring"): Prometheus scrapes it without a login */
+    {"GET", "/metrics", h_metrics, R_PUBLIC},
     {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG},
     {"POST", "/products/import", h_products_import, W | R_RAW | R_BIG},
     {"GET", "/customers/:/credit", h_customer_credit, 0},

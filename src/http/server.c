@@ -12,6 +12,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "flow/order.h"
+#include "http/metrics.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -348,6 +349,9 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         err_clear(&e);
         return send_error(conn, ERR_INTERNAL, "internal error", NULL);
     }
+    metrics_begin();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     struct db *rep = lag_ok(r) ? replica_db() : NULL;
     if (rep) {
         struct db *primary = r->ctx.db;
@@ -366,6 +370,9 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
     router_run(cs->rt, r);
     req_statements = count_sql ? (long long)(db_statements(r->ctx.db) - stmts0) : -1;
 answer:
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    metrics_end(cs->rt, r->status,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (r->raw) {
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);

@@ -111,8 +111,7 @@ static bool conn_gone(PGconn *c, const char *state)
                      strcmp(state, "25006") == 0);
 }
 
-static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const char *sql,
-                       bool *lost)
+static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const char *sql, bool *lost)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -419,8 +418,8 @@ static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct 
             PQclear(d);
             if (!ok) {
                 free(key);
-                return PQexecParams(p->c, pg_sql, pa->n, pa->types,
-                                    (const char *const *)pa->values, NULL, NULL, 0);
+                return PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
+                                    NULL, NULL, 0);
             }
             prep_clear(p);
             i = h % PREP_SLOTS;
