@@ -90,6 +90,11 @@ scenario: build/san/osb
 test-ha: deps build/osb
 	tests/ha/run.sh build/osb
 
+# The OP path on PostgreSQL (1 and 2 instances, 2 and 8 clients) beside pgbench TPC-B and
+# SQLite; ends with "pg-ratio: ..." (scripts/bench-pg.sh, bench/README.md).
+bench-pg: deps build/osb
+	@scripts/bench-pg.sh
+
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  $$f -max_total_time=$${FUZZ_LONG:-600} build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
