@@ -30,7 +30,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san
+.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg
 
 all: build/osb
 
@@ -83,6 +83,17 @@ unit: $(UNIT_BIN)
 # 2026-12-01). ALONE=1 runs every selected test by itself (own database and server, -j2).
 scenario: build/san/osb
 	python3 tests/scenario/run.py --bin build/san/osb $(if $(K),-k '$(K)') $(if $(START),--start $(START)) $(if $(ALONE),--alone)
+
+# The failover test (issue #16): deploy/ha-up.sh's three Patroni nodes, HAProxy, pgbouncer and
+# two `osb serve`; the primary killed twice under an order load (tests/ha/run.sh). Root only;
+# about 4-5 minutes.
+test-ha: deps build/osb
+	tests/ha/run.sh build/osb
+
+# The OP path on PostgreSQL (1 and 2 instances, 2 and 8 clients) beside pgbench TPC-B and
+# SQLite; ends with "pg-ratio: ..." (scripts/bench-pg.sh, bench/README.md).
+bench-pg: deps build/osb
+	@scripts/bench-pg.sh
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building, testing and serving OSB needs (postgresql: the
-# server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver).
+# server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver; patroni,
+# etcd-server, python3-etcd3, haproxy, pgbouncer: deploy/ha-up.sh and make test-ha).
 # Idempotent: calls apt-get only when something is missing. Run as root (or with sudo available).
 set -euo pipefail
 
@@ -12,6 +13,7 @@ PKGS=(
   python3 ca-certificates
   clang-format cppcheck
   postgresql libpq-dev
+  patroni etcd-server python3-etcd3 haproxy pgbouncer
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "core/sb.h"
 #include "flow/session.h"
 #include "http/handlers.h"
+#include "http/metrics.h"
 #include "rules/doc.h"
 
 #include <microhttpd.h>
@@ -27,6 +28,8 @@ static const struct route routes[] = {
     {"POST", "/login", h_login, R_PUBLIC | R_OWN_TX},
     {"POST", "/logout", h_logout, W},
     {"GET", "/me", h_me, 0},
+    /* operations (docs/operations.md "Monitoring"): Prometheus scrapes it without a login */
+    {"GET", "/metrics", h_metrics, R_PUBLIC},
     {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG},
     {"POST", "/products/import", h_products_import, W | R_RAW | R_BIG},
     {"GET", "/customers/:/credit", h_customer_credit, 0},
@@ -378,10 +381,39 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
     return db_commit(db, e);
 }
 
+/* A request that may run twice with the same outcome: a read, or a write with an
+   Idempotency-Key (a second run replays the first one's answer if that one committed). */
+static bool retryable(const struct route *rt, const struct req *r)
+{
+    if (rt->flags & R_OWN_TX)
+        return false;
+    if (!(rt->flags & R_WRITE))
+        return true;
+    return (rt->flags & R_IDEM) &&
+           MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+}
+
 void router_run(const struct route *rt, struct req *r)
 {
     struct osb_err e = OSB_ERR_INIT;
-    if (run(rt, r, &e) < 0) {
+    int rc = run(rt, r, &e);
+    /* The database connection broke under the request (a PostgreSQL restart or failover): an
+       idempotent request runs once more on a new connection (docs/operations.md). */
+    if (rc < 0 && db_conn_lost(r->ctx.db) && retryable(rt, r)) {
+        if (db_in_tx(r->ctx.db))
+            db_rollback(r->ctx.db);
+        err_clear(&e);
+        json_decref(r->resp);
+        r->resp = NULL;
+        free(r->raw);
+        r->raw = NULL;
+        free(r->set_cookie);
+        r->set_cookie = NULL;
+        r->status = 0;
+        if (db_reconnect(r->ctx.db, &e) == 0)
+            rc = run(rt, r, &e);
+    }
+    if (rc < 0) {
         if (db_in_tx(r->ctx.db))
             db_rollback(r->ctx.db);
         json_decref(r->resp);

@@ -12,6 +12,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "flow/order.h"
+#include "http/metrics.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,6 +53,40 @@ struct db *server_db(struct osb_err *e)
         pthread_setspecific(db_key, db);
     }
     return db;
+}
+
+/* OSB_REPLICA_URL (PostgreSQL): reads that may lag — GET /reports/... — run on a connection
+   to that URL (a streaming replica, or HAProxy's replica port), one per thread like the
+   primary's. An answer the replica cannot give (an error: say a session made a moment ago that
+   has not arrived there yet) is asked of the primary again. */
+static const char *replica_url;
+static pthread_key_t replica_key;
+static pthread_once_t replica_key_once = PTHREAD_ONCE_INIT;
+
+static void make_replica_key(void)
+{
+    pthread_key_create(&replica_key, close_thread_db);
+}
+
+static struct db *replica_db(void)
+{
+    pthread_once(&replica_key_once, make_replica_key);
+    struct db *db = pthread_getspecific(replica_key);
+    if (!db) {
+        struct osb_err e = OSB_ERR_INIT;
+        if (db_open(replica_url, false, &db, &e) < 0) {
+            log_error("cannot open the replica: %s", e.message);
+            err_clear(&e);
+            return NULL;
+        }
+        pthread_setspecific(replica_key, db);
+    }
+    return db;
+}
+
+static bool lag_ok(const struct req *r)
+{
+    return replica_url && strcmp(r->method, "GET") == 0 && strncmp(r->path, "/reports", 8) == 0;
 }
 
 /* Per-request state kept by MHD between callbacks. */
@@ -314,9 +349,30 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         err_clear(&e);
         return send_error(conn, ERR_INTERNAL, "internal error", NULL);
     }
+    metrics_begin();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct db *rep = lag_ok(r) ? replica_db() : NULL;
+    if (rep) {
+        struct db *primary = r->ctx.db;
+        r->ctx.db = rep;
+        router_run(cs->rt, r);
+        r->ctx.db = primary;
+        if (r->status < 400)
+            goto answer;
+        json_decref(r->resp);
+        r->resp = NULL;
+        free(r->raw);
+        r->raw = NULL;
+        r->status = 0;
+    }
     uint64_t stmts0 = count_sql ? db_statements(r->ctx.db) : 0;
     router_run(cs->rt, r);
     req_statements = count_sql ? (long long)(db_statements(r->ctx.db) - stmts0) : -1;
+answer:
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    metrics_end(cs->rt, r->status,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (r->raw) {
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
@@ -484,6 +540,11 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
     g_server = conf;
     const char *cnt = getenv("OSB_COUNT_SQL");
     count_sql = cnt && *cnt && strcmp(cnt, "0") != 0;
+    replica_url = getenv("OSB_REPLICA_URL");
+    if (replica_url && !db_is_url(replica_url))
+        replica_url = NULL; /* a replica is a PostgreSQL thing */
+    if (replica_url)
+        log_info("reports read from the replica (OSB_REPLICA_URL)");
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);

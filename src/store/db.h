@@ -39,6 +39,10 @@ bool db_postgres(const struct db *db);
 /* 1 when a table of that name exists, 0 when not, -1 with e set. */
 int db_table_exists(struct db *db, struct osb_err *e, const char *name);
 void db_close(struct db *db);
+/* PostgreSQL: true when a statement found the connection gone (server restart, failover);
+   db_reconnect makes a new one on the same URL. Always false / 0 on SQLite. */
+bool db_conn_lost(const struct db *db);
+int db_reconnect(struct db *db, struct osb_err *e);
 const char *db_path(const struct db *db);
 
 int db_begin(struct db *db, struct osb_err *e);

@@ -21,6 +21,20 @@
  *   - Schema scripts (migrations) are SQLite DDL, translated token by token: STRICT dropped,
  *     INTEGER → BIGINT, "id INTEGER PRIMARY KEY" → an identity column (db_last_id is
  *     lastval(), the value the last INSERT of this session drew).
+ *   - Failover (docs/operations.md "PostgreSQL in production"): the URL goes to libpq as it is,
+ *     so a multi-host URL with target_session_attrs=read-write finds the primary. A failed
+ *     statement whose connection is gone (PQstatus bad, SQLSTATE class 08, 57P01-57P03 the
+ *     server shutting down, 25006 a read-only transaction: we reached a standby) marks the
+ *     connection lost; the next transaction resets it first, and a BEGIN that meets a lost
+ *     connection (a server restarted while this one idled) resets and begins once more. The
+ *     router retries an idempotent request once after a reset (pgdb_lost / pgdb_reset).
+ *   - Timeouts are SET LOCAL at every BEGIN (a transaction-pooling pgbouncer hands the
+ *     session to others between transactions): lock_timeout 10 s and statement_timeout from
+ *     OSB_PG_STATEMENT_TIMEOUT (default 60s; "0" none).
+ *   - Statements are prepared once per connection (PQprepare, keyed by the rewritten SQL and
+ *     its parameter types; at most PREP_MAX, then DEALLOCATE ALL and start over), so planning
+ *     stops dominating short statements. OSB_PG_PREPARE=0 turns it off (a pgbouncer older than
+ *     1.21 in transaction mode cannot carry prepared statements).
  * Each struct pgdb is one connection, used by one thread at a time, as with SQLite.
  */
 #include "store/db_pg.h"
@@ -47,9 +61,25 @@
 /* The advisory lock every write transaction takes: "OSB" in ASCII. */
 #define WRITE_LOCK_KEY "5198658"
 
+/* The prepared-statement cache: open addressing over PREP_SLOTS, at most PREP_MAX used. */
+#define PREP_SLOTS 1024
+#define PREP_MAX 512
+
+struct prep {
+    char *key; /* parameter types, then the SQL; NULL: free slot */
+    unsigned hash;
+    unsigned id; /* the statement is named "osb_<id>" */
+};
+
 struct pgdb {
     PGconn *c;
     bool in_tx;
+    bool lost;    /* the connection is gone: reset before the next transaction */
+    bool prepare; /* use the prepared-statement cache */
+    char begin_write[160], begin_read[192];
+    int nprep;
+    unsigned next_id;
+    struct prep *preps; /* PREP_SLOTS entries, allocated at the first prepare */
 };
 
 struct pgq {
@@ -71,12 +101,28 @@ static void quiet_notice(void *arg, const char *msg)
     (void)msg; /* NOTICEs (e.g. "savepoint ... does not exist") are not errors; say nothing */
 }
 
-static int pg_err(struct osb_err *e, const PGresult *r, PGconn *c, const char *sql)
+/* True when a failure says the connection cannot go on (see the head of the file). */
+static bool conn_gone(PGconn *c, const char *state)
+{
+    if (PQstatus(c) == CONNECTION_BAD)
+        return true;
+    return state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+                     strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 ||
+                     strcmp(state, "25006") == 0);
+}
+
+static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const char *sql, bool *lost)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg)
         msg = PQerrorMessage(c);
+    if (conn_gone(c, state)) {
+        if (lost)
+            *lost = true;
+        log_error("postgresql connection lost (%s): %.200s", state ? state : "no SQLSTATE", msg);
+        return err_set(e, ERR_INTERNAL, "the database connection was lost, try again");
+    }
     if (state && strcmp(state, "23505") == 0)
         return err_set(e, ERR_DUPLICATE, "already exists (%s)", msg);
     if (state && strcmp(state, "23503") == 0)
@@ -90,6 +136,11 @@ static int pg_err(struct osb_err *e, const PGresult *r, PGconn *c, const char *s
     return err_set(e, ERR_INTERNAL, "internal error");
 }
 
+static int pg_err(struct osb_err *e, const PGresult *r, PGconn *c, const char *sql)
+{
+    return pg_err_lost(e, r, c, sql, NULL);
+}
+
 /* Runs a statement without parameters whose result is not needed. */
 static int simple(struct pgdb *p, struct osb_err *e, const char *sql)
 {
@@ -97,9 +148,88 @@ static int simple(struct pgdb *p, struct osb_err *e, const char *sql)
     ExecStatusType st = PQresultStatus(r);
     int rc = 0;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        rc = pg_err(e, r, p->c, sql);
+        rc = pg_err_lost(e, r, p->c, sql, &p->lost);
     PQclear(r);
     return rc;
+}
+
+static void prep_clear(struct pgdb *p)
+{
+    if (p->preps)
+        for (int i = 0; i < PREP_SLOTS; i++) {
+            free(p->preps[i].key);
+            p->preps[i].key = NULL;
+        }
+    p->nprep = 0;
+}
+
+/* A timeout from the environment: digits and an optional unit (ms, s, min), else def. */
+static const char *timeout_env(const char *name, const char *def)
+{
+    const char *v = getenv(name);
+    if (!v || !*v || strlen(v) > 12 || !isdigit((unsigned char)v[0]))
+        return def;
+    for (const char *s = v; *s; s++)
+        if (!isalnum((unsigned char)*s))
+            return def;
+    return v;
+}
+
+/* What every new or reset connection needs. */
+static int conn_setup(struct pgdb *p, struct osb_err *e)
+{
+    PQsetNoticeProcessor(p->c, quiet_notice, NULL);
+    if (PQsetClientEncoding(p->c, "UTF8") != 0 ||
+        simple(p, e, "SET client_min_messages = warning") < 0) {
+        if (err_ok(e))
+            err_set(e, ERR_INTERNAL, "cannot set up the PostgreSQL connection");
+        return -1;
+    }
+    return 0;
+}
+
+bool pgdb_lost(const struct pgdb *p)
+{
+    return p->lost;
+}
+
+int pgdb_reset(struct pgdb *p, struct osb_err *e)
+{
+    p->in_tx = false;
+    prep_clear(p); /* a new server session has none of them */
+    PQreset(p->c); /* the same URL: a multi-host one finds the primary again */
+    if (PQstatus(p->c) != CONNECTION_OK) {
+        char msg[256];
+        str_field(msg, sizeof msg, PQerrorMessage(p->c), "msg");
+        msg[strcspn(msg, "\n")] = '\0';
+        log_error("postgresql reconnect failed: %s", msg);
+        p->lost = true;
+        return err_set(e, ERR_INTERNAL, "the database is not reachable, try again");
+    }
+    p->lost = false;
+    log_info("postgresql connection reset");
+    return conn_setup(p, e);
+}
+
+/* BEGIN with the transaction's timeouts. A lost connection is reset first; a BEGIN that finds
+   the connection gone (the server restarted while this one idled: nothing of the request has
+   run yet) resets it and begins once more. */
+static int tx_start(struct pgdb *p, bool write, struct osb_err *e)
+{
+    const char *sql = write ? p->begin_write : p->begin_read;
+    if (p->lost && pgdb_reset(p, e) < 0)
+        return -1;
+    struct osb_err first = OSB_ERR_INIT;
+    if (simple(p, &first, sql) == 0)
+        return 0;
+    if (!p->lost) {
+        *e = first;
+        return -1;
+    }
+    err_clear(&first);
+    if (pgdb_reset(p, e) < 0)
+        return -1;
+    return simple(p, e, sql);
 }
 
 int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e)
@@ -114,13 +244,19 @@ int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e)
         PQfinish(c);
         return err_set(e, ERR_NOT_FOUND, "cannot connect to the PostgreSQL database: %s", msg);
     }
-    PQsetNoticeProcessor(c, quiet_notice, NULL);
     struct pgdb *p = xcalloc(1, sizeof *p);
     p->c = c;
-    if (PQsetClientEncoding(c, "UTF8") != 0 ||
-        simple(p, e, "SET lock_timeout = '10s'; SET client_min_messages = warning") < 0) {
-        if (err_ok(e))
-            err_set(e, ERR_INTERNAL, "cannot set up the PostgreSQL connection");
+    const char *prep = getenv("OSB_PG_PREPARE");
+    p->prepare = !prep || strcmp(prep, "0") != 0;
+    const char *st = timeout_env("OSB_PG_STATEMENT_TIMEOUT", "60s");
+    /* both fit: the timeout is at most 12 characters */
+    (void)str_fmt(p->begin_write, sizeof p->begin_write,
+                  "BEGIN; SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '%s'", st);
+    (void)str_fmt(p->begin_read, sizeof p->begin_read,
+                  "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL lock_timeout = '10s';"
+                  " SET LOCAL statement_timeout = '%s'",
+                  st);
+    if (conn_setup(p, e) < 0) {
         pgdb_close(p);
         return -1;
     }
@@ -133,12 +269,14 @@ void pgdb_close(struct pgdb *p)
     if (!p)
         return;
     PQfinish(p->c);
+    prep_clear(p);
+    free(p->preps);
     free(p);
 }
 
 int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
 {
-    if (simple(p, e, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ") < 0)
+    if (tx_start(p, write, e) < 0)
         return -1;
     p->in_tx = true;
     if (write && simple(p, e, "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")") < 0) {
@@ -153,7 +291,7 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
     PGresult *r = PQexec(p->c, "COMMIT");
     int rc = 0;
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        rc = pg_err(e, r, p->c, "COMMIT");
+        rc = pg_err_lost(e, r, p->c, "COMMIT", &p->lost);
     else if (strcmp(PQcmdStatus(r), "COMMIT") !=
              0) /* an aborted transaction "commits" as ROLLBACK */
         rc = err_set(e, ERR_INTERNAL, "internal error (the transaction was aborted)");
@@ -243,6 +381,68 @@ static bool is_write(const char *sql)
            strncasecmp(sql, "DELETE", 6) == 0;
 }
 
+static unsigned prep_hash(const char *s)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The cache key: the parameter types (they are part of a prepared statement), then the SQL. */
+static char *prep_key(const char *pg_sql, const struct params *pa)
+{
+    struct sb k = SB_INIT;
+    for (int i = 0; i < pa->n; i++)
+        sb_addf(&k, "%u,", (unsigned)pa->types[i]);
+    sb_addc(&k, '|');
+    sb_add(&k, pg_sql);
+    return sb_detach(&k);
+}
+
+/* Executes pg_sql as a statement prepared on this connection (preparing it the first time). */
+static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct params *pa)
+{
+    if (!p->preps)
+        p->preps = xcalloc(PREP_SLOTS, sizeof *p->preps);
+    char *key = prep_key(pg_sql, pa);
+    unsigned h = prep_hash(key);
+    unsigned i = h % PREP_SLOTS;
+    while (p->preps[i].key && (p->preps[i].hash != h || strcmp(p->preps[i].key, key) != 0))
+        i = (i + 1) % PREP_SLOTS;
+    char name[24];
+    if (!p->preps[i].key) {
+        if (p->nprep >= PREP_MAX) { /* full: start over (DEALLOCATE is not transactional) */
+            PGresult *d = PQexec(p->c, "DEALLOCATE ALL");
+            bool ok = PQresultStatus(d) == PGRES_COMMAND_OK;
+            PQclear(d);
+            if (!ok) {
+                free(key);
+                return PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
+                                    NULL, NULL, 0);
+            }
+            prep_clear(p);
+            i = h % PREP_SLOTS;
+        }
+        unsigned id = ++p->next_id;
+        (void)str_fmt(name, sizeof name, "osb_%u", id); /* at most 14 characters */
+        PGresult *pr = PQprepare(p->c, name, pg_sql, pa->n, pa->types);
+        if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+            free(key);
+            return pr; /* the caller reports it as the statement's error */
+        }
+        PQclear(pr);
+        p->preps[i].key = key;
+        p->preps[i].hash = h;
+        p->preps[i].id = id;
+        p->nprep++;
+    } else {
+        free(key);
+        (void)str_fmt(name, sizeof name, "osb_%u", p->preps[i].id);
+    }
+    return PQexecPrepared(p->c, name, pa->n, (const char *const *)pa->values, NULL, NULL, 0);
+}
+
 /* Runs pg_sql with the bound values; a write inside a transaction runs under a savepoint so
    that its failure leaves the transaction as SQLite would (only that statement undone). */
 static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const char *pg_sql,
@@ -251,11 +451,12 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
     bool sp = p->in_tx && is_write(sql);
     if (sp && simple(p, e, "SAVEPOINT osb_stmt") < 0)
         return NULL;
-    PGresult *r = PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
-                               NULL, NULL, 0);
+    PGresult *r = p->prepare ? exec_prepared(p, pg_sql, pa)
+                             : PQexecParams(p->c, pg_sql, pa->n, pa->types,
+                                            (const char *const *)pa->values, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        pg_err(e, r, p->c, sql);
+        pg_err_lost(e, r, p->c, sql, &p->lost);
         PQclear(r);
         if (sp)
             PQclear(PQexec(p->c, "ROLLBACK TO SAVEPOINT osb_stmt; RELEASE SAVEPOINT osb_stmt"));

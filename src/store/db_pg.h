@@ -24,6 +24,9 @@ bool pgdb_is_url(const char *path);
 
 int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e);
 void pgdb_close(struct pgdb *p);
+/* True when a statement found the connection gone; pgdb_reset reconnects (same URL). */
+bool pgdb_lost(const struct pgdb *p);
+int pgdb_reset(struct pgdb *p, struct osb_err *e);
 
 /* BEGIN plus the advisory lock that queues writers up front (db_begin), or a REPEATABLE READ
    snapshot (db_begin_read). */

@@ -701,6 +701,19 @@ void db_close(struct db *db)
         close_conn(w);
 }
 
+bool db_conn_lost(const struct db *db)
+{
+    return db->pg && pgdb_lost(db->pg);
+}
+
+int db_reconnect(struct db *db, struct osb_err *e)
+{
+    if (!db->pg)
+        return 0;
+    db->in_tx = false;
+    return pgdb_reset(db->pg, e);
+}
+
 const char *db_path(const struct db *db)
 {
     return db->path;

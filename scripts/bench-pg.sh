@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# bench-pg.sh — `make bench-pg` (issue #16): the OP path of bench/op_load.c (create → … →
+# release, orders/s and p50/p99 per call) on PostgreSQL with 2 and 8 clients against 1 and 2
+# `osb serve` instances, beside pgbench TPC-B on the same PostgreSQL cluster and the same OP
+# load on SQLite; the last line is "pg-ratio: <PostgreSQL orders/s ÷ SQLite orders/s, 8
+# clients, 1 instance>". Both databases are `osb init` + `osb demo` (op_load --demo).
+#
+# The cluster is a throwaway PostgreSQL (fsync on, as SQLite's synchronous=FULL) in a
+# temporary directory on a free loopback port, started as the postgres user when run as root.
+# Knobs: BENCH_SECONDS=10 (each run), BENCH_LINES=2. Figures: bench/README.md.
+set -uo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+secs=${BENCH_SECONDS:-10}
+lines=${BENCH_LINES:-2}
+osb=$PWD/build/osb
+w=$PWD/build/bench
+mkdir -p "$w"
+die() { echo "bench-pg: $*" >&2; exit 1; }
+[ -x "$osb" ] || die "build/osb is missing (run: make bench-pg)"
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -o "$w/op_load" bench/op_load.c \
+  -lcurl -lpthread || die "op_load did not build"
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r | head -1)
+[ -x "$pgbin/pgbench" ] || die "no PostgreSQL server binaries (scripts/deps.sh)"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/osb-bench-pg.XXXXXX")
+chmod 755 "$tmp"
+srvs=()
+pg_started=0
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  for p in "${srvs[@]}"; do { kill -9 "$p"; wait "$p"; } 2>/dev/null; done
+  [ "$pg_started" = 1 ] && as_pg timeout 60 "$pgbin/pg_ctl" -D "$tmp/pg/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    port_open "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+mkdir -p "$tmp/pg/sock"
+[ "$(id -u)" -eq 0 ] && chown -R postgres: "$tmp/pg"
+as_pg timeout 120 "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 --locale=C \
+  >"$tmp/initdb.log" 2>&1 || die "initdb: $(tail -3 "$tmp/initdb.log")"
+pgport=$(free_port) || die "no free port"
+as_pg timeout 60 "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -t 30 \
+  -o "-p $pgport -k $tmp/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=200" start \
+  >/dev/null 2>&1 || die "PostgreSQL did not start"
+pg_started=1
+as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres osb || die "createdb"
+as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres tpcb || die "createdb tpcb"
+url="postgresql://postgres@127.0.0.1:$pgport/osb"
+export OSB_KDF=fast
+
+echo "== setup: osb init + osb demo on PostgreSQL and on SQLite"
+"$osb" init --db "$url" --admin-password admin123 >/dev/null || die "osb init (PostgreSQL)"
+"$osb" demo --db "$url" >/dev/null || die "osb demo (PostgreSQL)"
+rm -f "$w/pg-sqlite.db"*
+"$osb" init --db "$w/pg-sqlite.db" --admin-password admin123 >/dev/null || die "osb init (SQLite)"
+"$osb" demo --db "$w/pg-sqlite.db" >/dev/null || die "osb demo (SQLite)"
+
+# start DB: one more `osb serve` on a free port; its port goes into ports[].
+ports=()
+start() {
+  local p
+  for _ in $(seq 10); do
+    p=$(free_port) || die "no free port"
+    "$osb" serve --db "$1" --listen "127.0.0.1:$p" --threads 8 >>"$w/bench-pg-server.log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 200); do
+      kill -0 "$pid" 2>/dev/null || break
+      port_open "$p" && { srvs+=("$pid"); ports+=("$p"); return 0; }
+      sleep 0.05
+    done
+    { kill -9 "$pid"; wait "$pid"; } 2>/dev/null
+  done
+  die "osb serve did not start (build/bench/bench-pg-server.log)"
+}
+stop_all() {
+  for p in "${srvs[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  srvs=()
+  ports=()
+}
+
+declare -A ops
+# load NAME CLIENTS: op_load against every started instance, the clients shared out; prints
+# each part's table and records the summed orders/s under NAME.
+load() {
+  local name=$1 clients=$2 n=${#ports[@]} k total=0 pids=()
+  for k in $(seq 0 $((n - 1))); do
+    "$w/op_load" run --demo --url "http://127.0.0.1:${ports[$k]}" -c $((clients / n)) -t "$secs" \
+      -l "$lines" >"$tmp/load.$k" 2>&1 &
+    pids+=($!)
+  done
+  for k in $(seq 0 $((n - 1))); do wait "${pids[$k]}" || echo "  (op_load reported errors, see below)"; done
+  for k in $(seq 0 $((n - 1))); do
+    [ "$n" -gt 1 ] && echo "  -- instance $((k + 1)) of $n"
+    sed 's/^/  /' "$tmp/load.$k"
+    total=$(awk -v a="$total" '/^OP orders\/s:/ { a += $3 } END { print a }' "$tmp/load.$k")
+  done
+  ops[$name]=$total
+  echo "  => $name: $total orders/s"
+}
+
+for inst in 1 2; do
+  start "$url"
+  [ "$inst" = 2 ] && start "$url"
+  for c in 2 8; do
+    echo "== PostgreSQL: $c clients, $inst instance(s), ${secs} s"
+    load "pg-$c-$inst" "$c"
+  done
+  stop_all
+done
+
+start "$w/pg-sqlite.db"
+for c in 2 8; do
+  echo "== SQLite: $c clients, 1 instance, ${secs} s"
+  load "sqlite-$c" "$c"
+done
+stop_all
+
+echo "== pgbench TPC-B on the same PostgreSQL cluster (scale 10)"
+as_pg "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -i -s 10 -q tpcb >/dev/null 2>&1 || die "pgbench -i"
+declare -A tps
+for c in 2 8; do
+  tps[$c]=$(as_pg "$pgbin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -c "$c" -j 2 -T "$secs" tpcb 2>/dev/null |
+    sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | head -1)
+  echo "  pgbench TPC-B, $c clients: ${tps[$c]} tps"
+done
+
+"$osb" check --db "$url" >/dev/null || die "osb check failed on the PostgreSQL database"
+
+echo "== result (orders/s through the whole OP path; this machine is shared, see bench/README.md)"
+printf "  %-34s %10s %10s\n" "" "2 clients" "8 clients"
+printf "  %-34s %10s %10s\n" "PostgreSQL, 1 instance" "${ops[pg-2-1]}" "${ops[pg-8-1]}"
+printf "  %-34s %10s %10s\n" "PostgreSQL, 2 instances" "${ops[pg-2-2]}" "${ops[pg-8-2]}"
+printf "  %-34s %10s %10s\n" "SQLite, 1 instance" "${ops[sqlite-2]}" "${ops[sqlite-8]}"
+printf "  %-34s %10s %10s\n" "pgbench TPC-B (tps)" "${tps[2]}" "${tps[8]}"
+awk -v p="${ops[pg-8-1]}" -v s="${ops[sqlite-8]}" 'BEGIN { printf "pg-ratio: %.2f\n", (s > 0 ? p / s : 0) }'
