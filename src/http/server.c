@@ -347,28 +347,21 @@ static void caller_address(struct MHD_Connection *conn, const char *peer, char *
     const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
     if (!xff)
         return;
-    size_t len = strlen(xff);
-    while (len > 0) {
-        size_t end = len;
-        while (end > 0 && (xff[end - 1] == ' ' || xff[end - 1] == ','))
-            end--;
-        size_t start = end;
-        while (start > 0 && xff[start - 1] != ',')
-            start--;
-        while (start < end && xff[start] == ' ')
-            start++;
-        char a[64];
+    char list[512];
+    if (str_fmt(list, sizeof list, "%s", xff) != 0)
+        return; /* longer than any honest chain of proxies */
+    for (;;) {
+        char *comma = strrchr(list, ',');
+        char *a = comma ? comma + 1 : list;
+        a += strspn(a, " \t");
+        a[strcspn(a, " \t")] = '\0';
         unsigned char bin[16];
-        if (end - start == 0 || end - start >= sizeof a)
-            return;
-        memcpy(a, xff + start, end - start);
-        a[end - start] = '\0';
         if (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1)
             return; /* not an address: keep the last trusted one */
         (void)str_fmt(buf, n, "%s", a);
-        if (!in_list(tp, a))
+        if (!in_list(tp, a) || !comma)
             return;
-        len = start;
+        *comma = '\0';
     }
 }
 
@@ -660,16 +653,15 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
        MHD's default SO_REUSEADDR still allows an immediate restart. */
     unsigned max_conns = conf->max_connections ? conf->max_connections : SERVER_MAX_CONNECTIONS;
     unsigned per_addr = conf->max_per_address ? conf->max_per_address : SERVER_MAX_PER_ADDRESS;
-    unsigned deadline =
-        conf->request_deadline ? conf->request_deadline : SERVER_REQUEST_DEADLINE;
+    unsigned deadline = conf->request_deadline ? conf->request_deadline : SERVER_REQUEST_DEADLINE;
     raise_fd_limit(max_conns);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
-        max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
     if (!d)
         return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host, port);
     signal(SIGINT, on_signal);

@@ -21,9 +21,9 @@
 #include <stdbool.h>
 
 enum money_view {
-    MONEY_VIEW_ALL,     /* no filter */
-    MONEY_VIEW_NONE,    /* no money field */
-    MONEY_VIEW_NO_AR,   /* no receivable/ledger/credit figure outside aggregates */
+    MONEY_VIEW_ALL,   /* no filter */
+    MONEY_VIEW_NONE,  /* no money field */
+    MONEY_VIEW_NO_AR, /* no receivable/ledger/credit figure outside aggregates */
 };
 
 enum money_view money_view_of(enum role r);

@@ -47,7 +47,8 @@ static void test_rows(void **state)
     (void)state;
     int bad = 0;
     for (size_t i = 0; i < ROWS(rows); i++)
-        expect(&bad, money_view_hides(rows[i].role, rows[i].key, rows[i].aggregate) == rows[i].hidden,
+        expect(&bad,
+               money_view_hides(rows[i].role, rows[i].key, rows[i].aggregate) == rows[i].hidden,
                "row %zu: %s %s aggregate=%d: expected hidden=%d", i, role_str(rows[i].role),
                rows[i].key, rows[i].aggregate, rows[i].hidden);
     assert_int_equal(bad, 0);
