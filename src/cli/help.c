@@ -15,6 +15,12 @@ const struct cli_cmd cli_commands[] = {
     {"serve", cmd_serve, "serve the API under /api/v1 and the web UI under /",
      "usage: osb serve --db PATH [--listen 127.0.0.1:8080] [--threads N] [--web DIR]\n"
      "                 [--test-clock] [--test-clock-start INSTANT]\n"
+     "                 [--max-connections N] [--max-per-address N] [--request-deadline S]\n"
+     "                 [--trusted-proxies ADDR,ADDR]\n"
+     "  Limits: N open connections in all (default 4000), N from one address (200), S\n"
+     "  seconds to send a whole request (30); X-Forwarded-For is believed only from the\n"
+     "  --trusted-proxies addresses (also OSB_MAX_CONNECTIONS, OSB_MAX_PER_ADDRESS,\n"
+     "  OSB_REQUEST_DEADLINE, OSB_TRUSTED_PROXIES).\n"
      "  --test-clock enables PUT /api/v1/test/clock (never on by default); the clock\n"
      "  starts at the wall clock, or at INSTANT (RFC 3339) given --test-clock-start.\n"
      "  Background jobs run at start and every minute; POST /api/v1/jobs/run runs them\n"

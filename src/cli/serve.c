@@ -67,7 +67,9 @@ int cmd_serve(int argc, char **argv)
 {
     struct cli_opts o;
     if (cli_parse("serve", argc, argv,
-                  "db=,listen=,threads=,web=,test-clock,test-clock-start=", &o) < 0)
+                  "db=,listen=,threads=,web=,test-clock,test-clock-start=,max-connections=,"
+                  "max-per-address=,request-deadline=,trusted-proxies=",
+                  &o) < 0)
         return EXIT_USAGE;
     const char *listen = cli_opt(&o, "listen") ? cli_opt(&o, "listen") : "127.0.0.1:8080";
     char host[64];
@@ -81,6 +83,27 @@ int cmd_serve(int argc, char **argv)
     int threads = 8;
     if (cli_opt(&o, "threads") && !str_to_int(cli_opt(&o, "threads"), 1, 256, &threads))
         return cli_usage("serve", "--threads takes 1 to 256");
+    /* connection limits and the proxies whose X-Forwarded-For counts (docs/operations.md
+       "Security"); each also from the environment, the option winning */
+    static const struct {
+        const char *opt, *env;
+        int lo, hi;
+        unsigned *to;
+    } lim[] = {
+        {"max-connections", "OSB_MAX_CONNECTIONS", 16, 100000, &conf.max_connections},
+        {"max-per-address", "OSB_MAX_PER_ADDRESS", 1, 100000, &conf.max_per_address},
+        {"request-deadline", "OSB_REQUEST_DEADLINE", 1, 3600, &conf.request_deadline},
+    };
+    for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++) {
+        const char *v = cli_opt(&o, lim[i].opt) ? cli_opt(&o, lim[i].opt) : getenv(lim[i].env);
+        int n = 0;
+        if (v && !str_to_int(v, lim[i].lo, lim[i].hi, &n))
+            return cli_usage("serve", "--max-connections takes 16 to 100000, --max-per-address"
+                                      " 1 to 100000, --request-deadline 1 to 3600 (seconds)");
+        *lim[i].to = (unsigned)n;
+    }
+    conf.trusted_proxies = cli_opt(&o, "trusted-proxies") ? cli_opt(&o, "trusted-proxies")
+                                                          : getenv("OSB_TRUSTED_PROXIES");
     struct osb_err e = OSB_ERR_INIT;
     struct db *db;
     if (cli_open(cli_opt(&o, "db"), &db, &conf.cfg, &e) < 0)

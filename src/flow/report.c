@@ -14,6 +14,7 @@
 #include "flow/notify.h"
 #include "flow/scope.h"
 #include "report/table.h"
+#include "rules/money_view.h"
 #include "rules/report.h"
 #include "store/osb_issue.h"
 #include "store/report.h"
@@ -421,11 +422,18 @@ static int export_file(struct ctx *c, struct run *x, json_t *rows, json_t *total
     struct sb mark = SB_INIT;
     sb_addf(&mark, "导出人 %s · 导出时间 %s · 导出编号 %s · 内部资料", c->user.username, when,
             number);
-    struct table_col *cols = xcalloc(d->ncols ? d->ncols : 1, sizeof *cols);
+    /* the money a role must not see (rules/money_view.h) leaves the file with its column, as
+       it leaves the JSON answer: a report of customers' rows is no aggregate */
+    bool per_customer = false;
     for (size_t k = 0; k < d->ncols; k++)
-        cols[k] = (struct table_col){d->cols[k].key, d->cols[k].title_zh,
-                                     table_kind(d->cols[k].kind), d->cols[k].width};
-    struct report_table t = {d->title_zh, cols, d->ncols, rows, totals, sb_str(&mark)};
+        per_customer = per_customer || strcmp(d->cols[k].key, "customer") == 0;
+    struct table_col *cols = xcalloc(d->ncols ? d->ncols : 1, sizeof *cols);
+    size_t ncols = 0;
+    for (size_t k = 0; k < d->ncols; k++)
+        if (!money_view_hides(c->user.role, d->cols[k].key, !per_customer))
+            cols[ncols++] = (struct table_col){d->cols[k].key, d->cols[k].title_zh,
+                                               table_kind(d->cols[k].kind), d->cols[k].width};
+    struct report_table t = {d->title_zh, cols, ncols, rows, totals, sb_str(&mark)};
     bool csv = strcmp(x->format, "csv") == 0;
     int rc = csv ? report_table_csv(&t, &out->raw, &out->raw_len, e)
                  : report_table_xlsx(&t, &out->raw, &out->raw_len, e);

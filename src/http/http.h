@@ -91,6 +91,12 @@ struct server_conf {
     size_t body_limit;
     size_t import_limit;
     struct config cfg;
+    /* connection limits (docs/operations.md "Security"; 0: the default) */
+    unsigned max_connections;    /* open connections in all */
+    unsigned max_per_address;    /* open connections from one address */
+    unsigned request_deadline;   /* seconds to send a whole request, head and body, from the
+                                    connection's start or the previous answer */
+    const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed, comma-separated */
 };
 extern struct server_conf *g_server;
 

@@ -8,6 +8,7 @@
 #include "flow/session.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/money_view.h"
 #include "rules/doc.h"
 
 #include <microhttpd.h>
@@ -425,6 +426,8 @@ void router_run(const struct route *rt, struct req *r)
         r->status = err_http_status(e.code);
         r->resp = err_envelope(&e);
     }
+    /* the one money filter: every JSON answer, whatever route made it */
+    http_money_view(r->ctx.user.role, r->path, r->resp);
     err_clear(&e);
 }
 

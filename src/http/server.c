@@ -23,7 +23,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct server_conf *g_server;
@@ -245,6 +248,158 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, const char *url
     return r;
 }
 
+/* ---- connection limits ----------------------------------------------------------------- */
+
+/* Every open connection is watched from its start: a client must send a whole request, head
+   and body, within request_deadline seconds of connecting (or of its previous answer on a
+   kept-alive connection), however slowly it trickles the bytes. MHD's own timeout restarts at
+   every byte, so it cannot end a slow-header client; the sweep on the main thread (once a
+   second) shuts such a socket down, and MHD then closes the connection as any other. While a
+   request runs and its answer is sent, the connection is busy and never swept. */
+struct conn_watch {
+    struct conn_watch *prev, *next;
+    int fd;
+    long long started; /* CLOCK_MONOTONIC milliseconds */
+    bool busy, shut;
+};
+
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct conn_watch watch_list = {&watch_list, &watch_list, -1, 0, false, false};
+static atomic_long watch_swept; /* connections ended by the deadline, for the log */
+
+static long long mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct conn_watch *w = xcalloc(1, sizeof *w);
+        w->fd = ci ? ci->connect_fd : -1;
+        w->started = mono_now();
+        pthread_mutex_lock(&watch_mu);
+        w->next = watch_list.next;
+        w->prev = &watch_list;
+        watch_list.next->prev = w;
+        watch_list.next = w;
+        pthread_mutex_unlock(&watch_mu);
+        *socket_context = w;
+        return;
+    }
+    struct conn_watch *w = *socket_context;
+    if (!w)
+        return;
+    /* MHD closes the socket after this notification: the sweep, holding watch_mu, never
+       touches a closed (or reused) descriptor */
+    pthread_mutex_lock(&watch_mu);
+    w->prev->next = w->next;
+    w->next->prev = w->prev;
+    pthread_mutex_unlock(&watch_mu);
+    free(w);
+    *socket_context = NULL;
+}
+
+/* busy: the request is read whole and runs (true), or its answer is done (false: the
+   deadline starts again for the next request of a kept-alive connection). */
+static void watch_busy(struct MHD_Connection *conn, bool busy)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_watch *w = ci ? ci->socket_context : NULL;
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_mu);
+    w->busy = busy;
+    if (!busy)
+        w->started = mono_now();
+    pthread_mutex_unlock(&watch_mu);
+}
+
+static void watch_sweep(unsigned deadline)
+{
+    long long now = mono_now();
+    long n = 0;
+    pthread_mutex_lock(&watch_mu);
+    for (struct conn_watch *w = watch_list.next; w != &watch_list; w = w->next)
+        if (!w->busy && !w->shut && w->fd >= 0 && now - w->started >= (long long)deadline * 1000) {
+            shutdown(w->fd, SHUT_RDWR);
+            w->shut = true;
+            n++;
+        }
+    pthread_mutex_unlock(&watch_mu);
+    if (n && atomic_fetch_add(&watch_swept, n) < 100)
+        log_info("closed %ld connection(s) that sent no whole request within %u s", n, deadline);
+}
+
+/* The file descriptors the connection limit needs (and the database's, the files served):
+   raise the soft limit towards the hard one when it is lower. */
+static void raise_fd_limit(unsigned conns)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)conns + 256;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+            log_info("open files limited to %lu: fewer connections than %u may be served",
+                     (unsigned long)rl.rlim_cur, conns);
+    }
+}
+
+/* ---- the caller's address ----------------------------------------------------------------- */
+
+/* Is addr one of the comma-separated addresses of list? */
+static bool in_list(const char *list, const char *addr)
+{
+    size_t al = strlen(addr);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t l = strcspn(p, ", ");
+        if (l == al && al && strncmp(p, addr, l) == 0)
+            return true;
+        p += l;
+    }
+    return false;
+}
+
+/* The address a request comes from, for login throttling and the audit log: the peer's, or
+   — only when the peer is a configured proxy (--trusted-proxies) — the right-most address of
+   X-Forwarded-For that is not itself a trusted proxy. A header from anyone else is ignored,
+   so a client cannot choose the address it is throttled and audited under. */
+static void caller_address(struct MHD_Connection *conn, const char *peer, char *buf, size_t n)
+{
+    (void)str_fmt(buf, n, "%s", peer);
+    const char *tp = g_server->trusted_proxies;
+    if (!tp || !*tp || !in_list(tp, peer))
+        return;
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    char list[512];
+    if (str_fmt(list, sizeof list, "%s", xff) != 0)
+        return; /* longer than any honest chain of proxies */
+    for (;;) {
+        char *comma = strrchr(list, ',');
+        char *a = comma ? comma + 1 : list;
+        a += strspn(a, " \t");
+        a[strcspn(a, " \t")] = '\0';
+        unsigned char bin[16];
+        if (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1)
+            return; /* not an address: keep the last trusted one */
+        (void)str_fmt(buf, n, "%s", a);
+        if (!in_list(tp, a) || !comma)
+            return;
+        *comma = '\0';
+    }
+}
+
 /* ---- the API ---------------------------------------------------------------------------- */
 
 static void client_ip(struct MHD_Connection *conn, char *buf, size_t n)
@@ -424,6 +579,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             *upload_size = 0;
             return MHD_YES;
         }
+        watch_busy(conn, true);
         if (strcmp(method, "GET") && strcmp(method, "HEAD"))
             return send_error_allow(conn, ERR_METHOD_NOT_ALLOWED, "GET, HEAD",
                                     "%s is not allowed on the web UI's files", method);
@@ -492,8 +648,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct req *r = &cs->r;
-    char ip[64], rid[48];
-    client_ip(conn, ip, sizeof ip);
+    char peer[64], ip[64], rid[48];
+    client_ip(conn, peer, sizeof peer);
+    caller_address(conn, peer, ip, sizeof ip);
+    watch_busy(conn, true);
     /* "r", at most 16 hex digits, "-", at most 20 characters of a long, the NUL */
     STR_FMT_FITS(rid, 1 + 16 + 1 + 20 + 1, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
                  atomic_fetch_add(&req_counter, 1));
@@ -509,7 +667,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn, (void)toe;
+    (void)cls, (void)toe;
+    watch_busy(conn, false);
     struct conn_state *cs = *con_cls;
     if (!cs || cs == (void *)1)
         return;
@@ -553,21 +712,29 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
     /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, which lets a second
        `osb serve` bind the same port and silently split the requests between two databases.
        MHD's default SO_REUSEADDR still allows an immediate restart. */
+    unsigned max_conns = conf->max_connections ? conf->max_connections : SERVER_MAX_CONNECTIONS;
+    unsigned per_addr = conf->max_per_address ? conf->max_per_address : SERVER_MAX_PER_ADDRESS;
+    unsigned deadline = conf->request_deadline ? conf->request_deadline : SERVER_REQUEST_DEADLINE;
+    raise_fd_limit(max_conns);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(256 * 1024), MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
     if (!d)
         return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host, port);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     log_info("serving http://%s:%d/ (API under /api/v1, %d threads)", host, port, threads);
+    log_info("limits: %u connections, %u per address, %u s for a whole request", max_conns,
+             per_addr, deadline);
     int secs = 0;
     while (!stop_flag) {
         sleep(1);
+        watch_sweep(deadline);
         if (tick && ++secs >= 60) {
             secs = 0;
             tick();

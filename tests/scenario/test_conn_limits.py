@@ -1,0 +1,164 @@
+"""Connection limits and the caller's address (docs/operations.md "Security").
+
+Idle connections from one address must not take the server down for everyone (a per-address
+limit), a client trickling its header must not hold a connection past the whole-request
+deadline, and X-Forwarded-For is believed only from a configured proxy. Loopback only, bounded
+in count (at most 60 sockets) and time (each wait at most a few seconds): the "other" client
+binds 127.0.0.2, which Linux routes over lo like 127.0.0.1.
+"""
+
+import contextlib
+import os
+import socket
+import time
+
+from lib import API, check, eq
+
+
+@contextlib.contextmanager
+def env(**kw):
+    old = {k: os.environ.get(k) for k in kw}
+    os.environ.update({k: str(v) for k, v in kw.items()})
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def server_with(t, name, **limits):
+    with env(**limits):
+        s = t.new_server(name=name)
+    t.defer(s.stop)
+    return s
+
+
+def sock_from(addr, port, timeout=3):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.bind((addr, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def closed_by_server(s, wait):
+    """True when the server closes s (EOF or reset) within wait seconds."""
+    s.settimeout(wait)
+    try:
+        return s.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def me_time(t, port):
+    """GET /me on the server at port by a user signed in there: (status, seconds)."""
+    tok = t.ok(t.post("/login", {"username": "gm", "password": "demo123"}, user=None,
+                      port=port))["token"]
+    t0 = time.time()
+    r = t.get("/me", token=tok, port=port)
+    return r.status, time.time() - t0
+
+
+def test_idle_connections_of_one_address_leave_others_served(t):
+    s = server_with(t, "perip", OSB_MAX_PER_ADDRESS=20, OSB_REQUEST_DEADLINE=30)
+    held = []
+    try:
+        for _ in range(40):  # twice the per-address limit, idle
+            held.append(sock_from("127.0.0.2", s.port))
+        # what the limit refused is closed by the server at once; the first 20 stay open
+        refused = sum(1 for x in held[20:] if closed_by_server(x, 2))
+        eq(refused, 20, "connections over the per-address limit are closed")
+        check(not closed_by_server(held[0], 0.2), "the first connections are kept")
+        # everyone else is served at once
+        st, secs = me_time(t, s.port)
+        eq(st, 200, "GET /me from another address")
+        check(secs < 2, f"GET /me took {secs:.2f} s")
+    finally:
+        for x in held:
+            x.close()
+    # once they are gone, that address is served again
+    time.sleep(0.3)
+    c = sock_from("127.0.0.2", s.port)
+    try:
+        c.sendall(f"GET {API}/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        eq(c.recv(12)[:12], b"HTTP/1.1 401", "127.0.0.2 served again")
+    finally:
+        c.close()
+
+
+def test_trickled_header_is_closed_at_the_request_deadline(t):
+    s = server_with(t, "deadline", OSB_REQUEST_DEADLINE=2)
+    c = sock_from("127.0.0.2", s.port)
+    t0 = time.time()
+    closed_at = None
+    try:
+        c.sendall(f"GET {API}/me HTTP/1.1\r\nHost: x\r\n".encode())
+        # one header line every 0.4 s: every byte restarts an idle timeout, not this deadline
+        for i in range(20):  # at most 8 s
+            try:
+                c.sendall(f"X-Slow-{i}: y\r\n".encode())
+            except (BrokenPipeError, ConnectionResetError):
+                closed_at = time.time() - t0
+                break
+            if closed_by_server(c, 0.4):
+                closed_at = time.time() - t0
+                break
+    finally:
+        c.close()
+    check(closed_at is not None, "the trickling connection was never closed")
+    check(2 <= closed_at < 4.5, f"closed after {closed_at:.1f} s (deadline 2 s)")
+    # a request sent whole, and one kept alive past the deadline's start, are served
+    st, secs = me_time(t, s.port)
+    eq(st, 200, "a normal request")
+
+
+def login_failure_ip(t, server):
+    import sqlite3
+    con = sqlite3.connect(f"file:{server.db}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute("SELECT ip FROM login_failures ORDER BY id DESC LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+
+
+def bad_login(port, src, xff):
+    c = sock_from(src, port)
+    body = b'{"username":"nosuch","password":"x"}'
+    try:
+        c.sendall((f"POST {API}/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                   f"Content-Type: application/json\r\nX-Forwarded-For: {xff}\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+        data = b""
+        while True:
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data[:12]
+    finally:
+        c.close()
+
+
+def test_forwarded_for_only_from_a_trusted_proxy(t):
+    s = server_with(t, "proxy", OSB_TRUSTED_PROXIES="127.0.0.1")
+    # the proxy (127.0.0.1) names the client: that address is throttled and audited
+    eq(bad_login(s.port, "127.0.0.1", "198.51.100.7, 203.0.113.9"), b"HTTP/1.1 401",
+       "through the proxy")
+    eq(login_failure_ip(t, s), "203.0.113.9", "the proxy's client")
+    # a chain of trusted proxies is skipped to the first address that is not one
+    eq(bad_login(s.port, "127.0.0.1", "203.0.113.10, 127.0.0.1"), b"HTTP/1.1 401", "chain")
+    eq(login_failure_ip(t, s), "203.0.113.10", "past the trusted hop")
+    # anyone else's header is ignored: the peer's own address counts
+    eq(bad_login(s.port, "127.0.0.2", "203.0.113.11"), b"HTTP/1.1 401", "not a proxy")
+    eq(login_failure_ip(t, s), "127.0.0.2", "a client cannot choose its address")
+    # garbage in the header: the proxy's own address
+    eq(bad_login(s.port, "127.0.0.1", "not-an-address"), b"HTTP/1.1 401", "garbage")
+    eq(login_failure_ip(t, s), "127.0.0.1", "garbage is no address")
+    # without --trusted-proxies nobody is believed (the module's own server)
+    eq(bad_login(t.server.port, "127.0.0.1", "203.0.113.12"), b"HTTP/1.1 401", "no proxies")
+    eq(login_failure_ip(t, t.server), "127.0.0.1", "no proxy configured")

@@ -1,0 +1,194 @@
+"""Roles that must not see money (numbering-and-rules.md §4) see none on any GET route.
+
+The warehouse handles shipments, delivery notes and returns "without prices or amounts";
+customer service sees "no ledger"; marketing sees sales data and expenses but "AR only in
+aggregate". test_every_get_route_as_each_role walks EVERY GET route of the route table
+(src/http/router.c, read as test_openapi.py reads it) with real ids of a world made here, as
+each of the three roles, and fails on any money field the role must not see."""
+
+import json
+import re
+
+import lib
+from lib import check, customer, dispatch, eq, order_act, product, set_clock
+from test_openapi import route_table
+
+# AR figures (receivables, ledger, credit): what marketing may see only in aggregate.
+AR_KEYS = {
+    "credit_limit_fen", "limit_fen", "current_limit_fen", "proposed_limit_fen",
+    "formula_limit_fen", "open_fen", "open_receivables_fen", "open_orders_fen", "ar_fen",
+    "overdue_fen", "balance_fen", "opening_fen", "closing_fen", "debit_fen", "credit_fen",
+    "debits_fen", "credits_fen", "unapplied_fen", "available_fen", "prepayment_fen",
+    "free_prepayment_fen", "exposure_fen", "earmark_fen", "earmarked_fen", "settled_fen",
+    "due_fen", "current_fen", "collected_fen", "collections_fen", "written_off_fen",
+    "approved_shortfall_fen", "shortfall_fen", "payments_fen", "invoice_amount_fen",
+    "credited_fen",
+}
+
+
+def is_money(key):
+    return key.endswith("_fen") or key == "price" or key.startswith("price_")
+
+
+def forbidden(role, key):
+    """Is key (its value a number or an object) a figure role must not see outside aggregates?"""
+    if role == "marketing":
+        return key in AR_KEYS or key == "credit"
+    return is_money(key) or key == "credit"
+
+
+def money_paths(role, v, where="$", aggregate_ok=False):
+    """The JSON paths in v that carry a figure role must not see."""
+    out = []
+    if isinstance(v, dict):
+        # marketing's aggregates: a report's totals, and rows that are not one customer's
+        agg = aggregate_ok and "customer" not in v
+        for k, x in v.items():
+            p = f"{where}.{k}"
+            if role == "marketing" and aggregate_ok and k == "totals":
+                continue
+            if forbidden(role, k) and not (role == "marketing" and agg) and (
+                    isinstance(x, (int, float, dict)) and not isinstance(x, bool)):
+                out.append(p)
+            else:
+                out.extend(money_paths(role, x, p, aggregate_ok))
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            out.extend(money_paths(role, x, f"{where}[{i}]", aggregate_ok))
+    return out
+
+
+def world(t):
+    """Every kind of document the walk can name, with money in it."""
+    if "world" in t.case:
+        return t.case["world"]
+    W = t.case["world"] = {}
+    set_clock(t, "2026-12-01", "10:00")
+    W["p"] = product(t, price=2550, case=6, stock=1000, batch="MHB1")
+    W["c"] = customer(t, term=30)
+    o = t.ok(t.post("/orders", {"customer": W["c"], "lines": [{"sku": W["p"], "qty": 24}]},
+                    user="kam_GZ"), 201, "create order")
+    n = o["number"]
+    for action, who in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
+                        ("check", "csr_a"), ("approve", "deputy"),
+                        ("print-delivery-note", "finance"), ("release", "csr_a")):
+        o = order_act(t, n, action, who)
+    W["order"], W["shipment"] = n, o["shipments"][0]
+    set_clock(t, "2026-12-02", "10:00")
+    dispatch(t, W["shipment"])
+    W["invoice"] = lib.invoices_of(t, W["c"])[0]["number"]
+    set_clock(t, "2026-12-10", "10:00")
+    rt = t.ok(t.post("/returns", {"order": n, "lines": [
+        {"sku": W["p"], "batch": "MHB1", "qty": 6, "reason": "破损"}]}, user="kam_GZ"), 201)
+    for action, who, body in (("confirm", "um_GZ", None), ("inspect", "service",
+                                                           {"genuine": True}),
+                              ("approve", "mm_S", None), ("receive", "warehouse", None)):
+        rt = lib.act(t, "returns", rt["number"], action, who, body)
+    W["return"], W["credit_note"] = rt["number"], rt["credit_note"]
+    set_clock(t, "2026-12-15", "10:00")
+    W["payment"] = lib.pay(t, W["c"], 20000)["number"]
+    k = t.ok(t.post("/contracts", {"customer": W["c"], "kind": "sales", "value_fen": 1000000},
+                    user="kam_GZ"), 201, "contract")
+    W["contract"] = k["number"]
+    return W
+
+
+ID_KEYS = ("number", "code", "sku", "username", "id", "name")
+
+
+def first_id(t, list_path):
+    """The id of the newest item GET list_path shows the general manager (None when empty)."""
+    r = t.get(list_path, user="gm")
+    if r.status != 200 or not isinstance(r.body, dict):
+        return None
+    items = r.body.get("items") or r.body.get("reports") or r.body.get("kpis") or []
+    for it in items:
+        if isinstance(it, dict):
+            for k in ID_KEYS:
+                if isinstance(it.get(k), (str, int)) and not isinstance(it.get(k), bool):
+                    return str(it[k])
+    return None
+
+
+def fill(t, W, pattern, table):
+    """The concrete paths of one GET pattern with real ids (one per pattern; several for
+    /reports/:, one per report)."""
+    if ":" not in pattern:
+        return [pattern]
+    head, _, tail = pattern.partition("/:")
+    known = {"/customers": W["c"], "/products": W["p"], "/orders": W["order"],
+             "/shipments": W["shipment"], "/invoices": W["invoice"], "/returns": W["return"],
+             "/payments": W["payment"], "/contracts": W["contract"],
+             "/credit-notes": W["credit_note"], "/delivery-notes": W["shipment"]}
+    if head == "/reports":
+        body = t.ok(t.get("/reports", user="gm"))
+        names = [x["name"] for x in body.get("reports", body.get("items", []))]
+        return [f"/reports/{n}" for n in names]
+    if head == "/kpis":
+        body = t.ok(t.get("/kpis", user="gm"))
+        names = [x.get("name") or x.get("code") for x in body.get("items", body.get("kpis", []))]
+        return [f"/kpis/{n}{tail}" for n in names if n]
+    ident = known.get(head)
+    if ident is None and f"GET {head}" in table:
+        ident = first_id(t, head)
+    return [f"{head}/{ident if ident is not None else 'NO-SUCH-ID'}{tail}"]
+
+
+def walk(t, roles):
+    """{role: [finding]} over every GET route; also the patterns no real id was found for."""
+    W = world(t)
+    table = route_table()
+    gets = sorted(p for m, _, p in (x.partition(" ") for x in table) if m == "GET")
+    check(len(gets) > 60, f"the GET routes were read ({len(gets)})")
+    found, unfilled, answered = {r: [] for r in roles}, [], {r: 0 for r in roles}
+    for pattern in gets:
+        if pattern.startswith("/test/"):
+            continue
+        for path in fill(t, W, pattern, table):
+            if "NO-SUCH-ID" in path:
+                unfilled.append(pattern)
+            for role in roles:
+                r = t.get(path, user=role)
+                if r.status != 200:
+                    continue
+                answered[role] += 1
+                body = r.body
+                if not isinstance(body, (dict, list)):
+                    if isinstance(body, str) and r.headers.get("content-type", "").startswith(
+                            "text/csv"):
+                        found[role].append(f"{path}: a CSV export")
+                    continue
+                agg = path.startswith("/reports/") or path.startswith("/kpis")
+                for p in money_paths(role, body, "$", aggregate_ok=agg):
+                    f = f"{pattern} {re.sub(r'[[][0-9]+[]]', '[]', p)}"
+                    if f not in found[role]:
+                        found[role].append(f)
+    return found, unfilled, answered
+
+
+def test_every_get_route_as_each_role(t):
+    roles = ("warehouse", "service", "marketing")
+    found, unfilled, answered = walk(t, roles)
+    # the walk reached real documents: only routes whose lists are empty in this world remain
+    print("unfilled:", unfilled)
+    check(len(unfilled) <= 25, f"too many routes without a real id: {unfilled}")
+    for role in roles:
+        check(answered[role] >= 10, f"{role} answered on {answered[role]} routes only")
+    bad = {r: f[:40] for r, f in found.items() if f}
+    eq(json.dumps(bad, ensure_ascii=False, indent=1), "{}", "money fields shown")
+
+
+def test_warehouse_sees_quantities_not_prices(t):
+    W = world(t)
+    p = t.ok(t.get(f"/products/{W['p']}", user="warehouse"))
+    eq(p["sku"], W["p"], "the product itself")
+    check("price_fen" not in p, f"no price: {p}")
+    s = t.ok(t.get(f"/shipments/{W['shipment']}", user="warehouse"))
+    check(s["lines"] and all("qty" in x or "picks" in x for x in s["lines"]),
+          f"shipment lines keep their quantities: {s['lines']}")
+    # the roles that may see money still do
+    eq(t.ok(t.get(f"/products/{W['p']}", user="gm"))["price_fen"], 2550, "gm sees the price")
+    check("value_fen" in t.ok(t.get(f"/contracts/{W['contract']}", user="kam_GZ")),
+          "the KAM sees the contract's value")
+    check(t.ok(t.get(f"/customers/{W['c']}", user="marketing")).get("credit") is None,
+          "marketing: no customer's credit figures")
