@@ -130,6 +130,14 @@ test('gm opens the distributor and OSB meeting reports and exports an XLSX', T, 
     const meeting = await apiGet(token, `/reports/osb_meeting_report?period=${from.slice(0, 7)}`);
     assert.equal(await page.locator('#report-table tbody tr').count(), meeting.body.rows.length, 'meeting rows');
     await page.screenshot({ path: join(resultsDir(), 'report-osb_meeting_report.png'), fullPage: true });
+    // a report people would rather look at: sales by market with its chart above the table
+    const sb = await apiGet(token, `/reports/sales_by?from=${from}&to=${to}`);
+    await page.goto(`${BASE}/reports/sales_by?from=${from}&to=${to}`);
+    await page.waitForSelector('#report-body table, #report-body .state-empty');
+    if (sb.body.rows.length) {
+      await page.waitForSelector('#report-chart[data-ready="1"] canvas');
+      await page.screenshot({ path: join(resultsDir(), 'report-sales_by.png'), fullPage: true });
+    }
     const violations = await page.evaluate(() => window.cspViolations);
     assert.deepEqual(violations, [], 'no CSP violation');
   });
