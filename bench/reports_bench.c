@@ -285,6 +285,7 @@ static const struct {
     {&report_internal_audit, store_report_audit},
     {&report_receivables_record, store_report_receivables},
     {&report_customer_business_report, store_report_business},
+    {&report_distributor_management_monthly, store_report_distributor_monthly},
 };
 
 static double timed(struct db *db, report_query_fn fn, const struct report_params *p, size_t *rows,

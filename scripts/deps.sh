@@ -2,6 +2,10 @@
 # Installs every Debian package that building, testing and serving OSB needs (postgresql: the
 # server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver; patroni,
 # etcd-server, python3-etcd3, haproxy, pgbouncer: deploy/ha-up.sh and make test-ha).
+# server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver;
+# fonts-droid-fallback: the TrueType CJK font the PDFs embed — cairo 1.16 subsets it whole,
+# where its Noto CJK (CFF) subset loses glyphs; mupdf-tools and libreoffice-calc-nogui: the
+# print-format tests render every PDF with MuPDF and print every XLSX with LibreOffice).
 # Idempotent: calls apt-get only when something is missing. Run as root (or with sudo available).
 set -euo pipefail
 
@@ -10,6 +14,7 @@ PKGS=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
   libcmocka-dev libcurl4-openssl-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev
+  fonts-droid-fallback mupdf-tools libreoffice-calc-nogui
   python3 ca-certificates
   clang-format cppcheck
   postgresql libpq-dev

@@ -37,3 +37,10 @@ if [ ! -d tests/e2e/node_modules/playwright-core ]; then
   # PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: playwright-core downloads nothing, but say so anyway.
   (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The UI's own browser libraries (ECharts, pinned by web/package-lock.json) into web/node_modules,
+# from where `osb serve` serves them (/node_modules/echarts/dist/echarts.min.js); never committed.
+if [ ! -f web/node_modules/echarts/dist/echarts.min.js ]; then
+  echo "web-deps: npm ci in web"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi

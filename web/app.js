@@ -57,6 +57,7 @@ import {
   inventoryPage, inventoryNewPage, inventoryDetailPage, supportPage, supportDetailPage,
 } from './pages/market.js';
 import { reportsPage, reportPage } from './pages/reports.js';
+import { dashboardPage } from './pages/dashboard.js';
 import { passwordPage } from './pages/password.js';
 import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns } from './pages/field.js';
 
@@ -84,6 +85,7 @@ export const NAV_GROUPS = [
 
 export const PAGES = [
   { id: 'home', path: '/', title: { zh: '工作台', en: 'Home' }, nav: 'home', icon: '⌂', render: homePage },
+  { id: 'dashboard', path: '/dashboard', title: { zh: 'KPI 看板', en: 'KPI dashboard' }, nav: 'home', icon: '◫', render: dashboardPage },
   { id: 'reports', path: '/reports', title: { zh: '报表', en: 'Reports' }, nav: 'home', icon: '▤', render: reportsPage },
   { id: 'report', path: '/reports/:name', title: { zh: '报表', en: 'Report' }, navPath: '/reports', render: reportPage },
 

@@ -164,6 +164,8 @@ static const struct {
     {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
     {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5}, /* field sales */
     {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
+    {"weekly_reports", report_job_weekly, JOB_DAILY, 0, 8 * 60 + 30},      /* reports */
+    {"monthly_reports", report_job_monthly, JOB_MONTHLY, 1, 7 * 60},       /* reports */
     {"archive_review", customer_job_archive_review, JOB_DAILY, 0, 9 * 60}, /* customers */
     {"customer_tiers", customer_job_tiers, JOB_MONTHLY, 1, 6 * 60},        /* customers */
     {"monthly_statements", statement_job_monthly, JOB_MONTHLY, 26, 6 * 60},

@@ -2,6 +2,7 @@
  * ledger.c — the customer ledger, statements and aging (flow/ledger.h). Reads only.
  */
 #include "flow/ledger.h"
+#include "store/settings.h"
 
 #include "core/json.h"
 #include "core/money.h"
@@ -154,7 +155,9 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
                               "debits_fen", (json_int_t)debits, "credits_fen", (json_int_t)credits,
                               "cash_fen", (json_int_t)cash, "expense_fen", (json_int_t)expense);
     } else {
-        struct stmt_doc d = {"",
+        /* the issuing company (settings company_name) heads the statement and its stamp */
+        char *company = settings_get(c->db, "company_name", "");
+        struct stmt_doc d = {company ? company : "",
                              customer,
                              name ? name : "",
                              fs,
@@ -174,6 +177,7 @@ int statement_get(struct ctx *c, const char *customer, const struct statement_qu
                  : report_statement_xlsx(&d, &out->raw, &out->raw_len, e);
         out->raw_type = pdf ? "application/pdf"
                             : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        free(company);
     }
     free(items);
     free(name);

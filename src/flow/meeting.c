@@ -189,3 +189,103 @@ int osb_meeting_report(struct ctx *c, const char *month, const char *market, jso
                      "unresolved", open, "volume", vol, "meeting_entries", meeting);
     return 0;
 }
+
+/* ---- the same report as rows of the report engine ------------------------------------- */
+
+static json_t *row(const char *section, const char *item)
+{
+    return json_pack("{ss ss}", "section", section, "item", item);
+}
+
+static void set(json_t *r, const char *k, json_t *v)
+{
+    json_object_set(r, k, v ? v : json_null());
+}
+
+static void kpi_cells(json_t *r, json_t *fig)
+{
+    static const char *const keys[] = {"num", "den", "pct_bp", "target_bp", "market"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (json_object_get(fig, keys[i]))
+            set(r, keys[i], json_object_get(fig, keys[i]));
+    json_t *met_v = json_object_get(fig, "met");
+    json_object_set_new(r, "met",
+                        json_is_boolean(met_v) ? json_string(json_is_true(met_v) ? "是" : "否")
+                                               : json_null());
+}
+
+int osb_meeting_rows(struct ctx *c, const char *month, const char *market, json_t **rows,
+                     struct osb_err *e)
+{
+    *rows = NULL;
+    json_t *rep;
+    if (osb_meeting_report(c, month, market, &rep, e) < 0)
+        return -1;
+    json_t *out = json_array();
+    json_t *kpis = json_object_get(rep, "kpis");
+    for (int k = 0; k < KPI__COUNT; k++) {
+        const char *name = kpi_def((enum kpi_id)k)->name;
+        json_t *fig = json_object_get(kpis, name);
+        json_t *r = row("kpi", name);
+        kpi_cells(r, fig);
+        set(r, "previous_pct_bp",
+            json_object_get(json_object_get(fig, "previous_month"), "pct_bp"));
+        set(r, "last_year_pct_bp",
+            json_object_get(json_object_get(fig, "same_month_last_year"), "pct_bp"));
+        json_array_append_new(out, r);
+        size_t i;
+        json_t *fm;
+        json_array_foreach(json_object_get(fig, "by_market"), i, fm)
+        {
+            json_t *rm = row("kpi", name);
+            kpi_cells(rm, fm);
+            json_array_append_new(out, rm);
+        }
+    }
+    json_t *opened = json_object_get(rep, "opened");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(opened, "by_rule_department"), i, x)
+    {
+        json_t *r = row("opened", jstr(x, "rule") ? jstr(x, "rule") : "");
+        set(r, "department", json_object_get(x, "department"));
+        set(r, "count", json_object_get(x, "count"));
+        json_array_append_new(out, r);
+    }
+    json_array_foreach(json_object_get(opened, "by_cause"), i, x)
+    {
+        json_t *r = row("cause", jstr(x, "cause") ? jstr(x, "cause") : "");
+        set(r, "count", json_object_get(x, "count"));
+        json_array_append_new(out, r);
+    }
+    static const char *const issue_keys[] = {
+        "number", "document", "department", "opened_at", "explanation", "carried_over", "age_days"};
+    json_array_foreach(json_object_get(rep, "unresolved"), i, x)
+    {
+        json_t *r = row("unresolved", jstr(x, "rule") ? jstr(x, "rule") : "");
+        for (size_t k = 0; k < sizeof issue_keys / sizeof issue_keys[0]; k++)
+            if (json_object_get(x, issue_keys[k]))
+                set(r, issue_keys[k], json_object_get(x, issue_keys[k]));
+        json_array_append_new(out, r);
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(rep, "volume"), key, v)
+    {
+        json_t *r = row("volume", key);
+        size_t n = strlen(key);
+        set(r, n > 4 && strcmp(key + n - 4, "_fen") == 0 ? "amount_fen" : "count", v);
+        json_array_append_new(out, r);
+    }
+    json_array_foreach(json_object_get(rep, "meeting_entries"), i, x)
+    {
+        json_t *r = row("meeting", jstr(x, "rule") ? jstr(x, "rule") : "meeting");
+        for (size_t k = 0; k < sizeof issue_keys / sizeof issue_keys[0]; k++)
+            if (json_object_get(x, issue_keys[k]))
+                set(r, issue_keys[k], json_object_get(x, issue_keys[k]));
+        json_array_append_new(out, r);
+    }
+    json_decref(rep);
+    *rows = out;
+    return 0;
+}

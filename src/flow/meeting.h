@@ -15,6 +15,13 @@
 int osb_meeting_report(struct ctx *c, const char *month, const char *market, json_t **out,
                        struct osb_err *e);
 
+/* The same report as rows of the report engine (GET /reports/osb_meeting_report, any format):
+   the sections flattened, one row per KPI (company, then per market), per rule × department
+   and cause of the entries opened in the month, per unresolved entry, per volume figure and
+   per meeting entry (rules/report_monthly.c names the columns). */
+int osb_meeting_rows(struct ctx *c, const char *month, const char *market, json_t **rows,
+                     struct osb_err *e);
+
 /* The 4th 06:00 job; period is the month it runs in ("2026-12" meets about November). */
 int osb_job_meeting(struct ctx *c, const char *period, struct osb_err *e);
 

@@ -11,6 +11,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "flow/flow.h"
+#include "flow/meeting.h"
 #include "flow/notify.h"
 #include "flow/scope.h"
 #include "report/table.h"
@@ -23,45 +24,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A report computed in flow/ from other flows' figures (the OSB meeting report reads the KPIs):
+   the same rows as a store query answers. */
+typedef json_t *(*report_flow_fn)(struct ctx *c, struct osb_err *e, const struct report_params *p);
+
 struct report {
     const struct report_def *def;
     report_query_fn query;
+    report_flow_fn flow_query; /* instead of query */
 };
+
+static json_t *meeting_rows(struct ctx *c, struct osb_err *e, const struct report_params *p)
+{
+    char month[8];
+    memcpy(month, p->period ? p->period : p->from, 7);
+    month[7] = 0;
+    json_t *rows = NULL;
+    return osb_meeting_rows(c, month, p->market, &rows, e) < 0 ? NULL : rows;
+}
 
 /* The most-used first (kpis-and-reports.md §4.1, then §4.2–§4.5): GET /reports lists them
    in this order. */
 static const struct report reports[] = {
-    {&report_weekly_sales, store_report_sales},
-    {&report_monthly_sales, store_report_sales},
-    {&report_regional_sales, store_report_regional},
-    {&report_distributor_purchases, store_report_purchases},
-    {&report_osb_daily_status, store_report_daily_status},
-    {&report_logistics_info, store_report_logistics},
-    {&report_replenishment_record, store_report_replenishment},
-    {&report_receivables_record, store_report_receivables},
-    {&report_overdue_list, store_report_overdue},
-    {&report_collection_rate, store_report_collection},
-    {&report_customer_business_report, store_report_business},
-    {&report_sales_by, store_report_sales_by},
-    {&report_sales_ranking, store_report_salespeople},
-    {&report_customer_composition, store_report_composition},
-    {&report_commission_base, store_report_salespeople},
-    {&report_quota_utilisation, store_report_quota},
-    {&report_stock_by_batch, store_report_stock},
-    {&report_batch_trace, store_report_batch_trace},
-    {&report_backorders, store_report_backorders},
-    {&report_order_shipment_check, store_report_order_check},
-    {&report_incomplete_archives, store_report_archives},
-    {&report_risk_indicators, store_report_risk},
-    {&report_internal_audit, store_report_audit},
+    {&report_weekly_sales, store_report_sales, NULL},
+    {&report_monthly_sales, store_report_sales, NULL},
+    {&report_regional_sales, store_report_regional, NULL},
+    {&report_distributor_purchases, store_report_purchases, NULL},
+    {&report_osb_daily_status, store_report_daily_status, NULL},
+    {&report_logistics_info, store_report_logistics, NULL},
+    {&report_replenishment_record, store_report_replenishment, NULL},
+    {&report_receivables_record, store_report_receivables, NULL},
+    {&report_overdue_list, store_report_overdue, NULL},
+    {&report_collection_rate, store_report_collection, NULL},
+    {&report_customer_business_report, store_report_business, NULL},
+    {&report_sales_by, store_report_sales_by, NULL},
+    {&report_sales_ranking, store_report_salespeople, NULL},
+    {&report_customer_composition, store_report_composition, NULL},
+    {&report_commission_base, store_report_salespeople, NULL},
+    {&report_quota_utilisation, store_report_quota, NULL},
+    {&report_stock_by_batch, store_report_stock, NULL},
+    {&report_batch_trace, store_report_batch_trace, NULL},
+    {&report_backorders, store_report_backorders, NULL},
+    {&report_order_shipment_check, store_report_order_check, NULL},
+    {&report_incomplete_archives, store_report_archives, NULL},
+    {&report_risk_indicators, store_report_risk, NULL},
+    {&report_internal_audit, store_report_audit, NULL},
     /* the second-wave modules (rules/report_modules.c, store/report_modules.c) */
-    {&report_contract_ledger, store_report_contracts},
-    {&report_market_expenses_vs_budget, store_report_expenses},
-    {&report_distributor_inventory_summary, store_report_inventory},
-    {&report_pop_and_samples, store_report_pop_samples},
-    {&report_credit_grade_list, store_report_grades},
-    {&report_quotation_register, store_report_quotations},
-    {&report_after_sales, store_report_after_sales},
+    {&report_contract_ledger, store_report_contracts, NULL},
+    {&report_market_expenses_vs_budget, store_report_expenses, NULL},
+    {&report_distributor_inventory_summary, store_report_inventory, NULL},
+    {&report_pop_and_samples, store_report_pop_samples, NULL},
+    {&report_credit_grade_list, store_report_grades, NULL},
+    {&report_quotation_register, store_report_quotations, NULL},
+    {&report_after_sales, store_report_after_sales, NULL},
+    /* the monthly management reports (rules/report_monthly.c) */
+    {&report_distributor_management_monthly, store_report_distributor_monthly, NULL},
+    {&report_osb_meeting_report, NULL, meeting_rows},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])
@@ -174,6 +192,10 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
     date_t anchor = has_from ? from : has_to ? to : today;
     int y, m, dd;
     date_to_ymd(anchor, &y, &m, &dd);
+    if (d->default_days == REPORT_PREVIOUS_MONTH && !has_from && !has_to) {
+        if (--m == 0)
+            m = 12, y--;
+    }
     /* the default range: the week (Monday–Sunday) or the month holding from, to or today */
     date_t start =
         d->default_days == 7 ? anchor - (date_weekday(anchor) - 1) : date_from_ymd(y, m, 1);
@@ -199,6 +221,15 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
     int py, pm;
     if (x->p.period && !period_parse(x->p.period, &py, &pm))
         return err_bad(e, "period", "period must be YYYY-MM");
+    if (x->p.period && d->default_days == REPORT_PREVIOUS_MONTH && !has_from && !has_to) {
+        /* a monthly report asked for by period: the range is that month */
+        from = date_from_ymd(py, pm, 1);
+        to = date_from_ymd(py, pm, date_days_in_month(py, pm));
+        date_format(from, x->p.from);
+        date_format(to, x->p.to);
+        x->p.from_ts = date_start_ts(from, c->cfg->tz_min);
+        x->p.to_ts = date_start_ts(to + 1, c->cfg->tz_min);
+    }
     if (d->filters & RF_DIMENSION) {
         static const char *const dims[] = {"market", "region", "salesperson", "product",
                                            "customer"};
@@ -471,7 +502,8 @@ static int run_in_tx(struct ctx *c, struct run *x, struct report_out *out, struc
         if (seen <= 0)
             return seen < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no customer %s", x->p.customer);
     }
-    json_t *raw = x->rep->query(c->db, e, &x->p);
+    json_t *raw =
+        x->rep->flow_query ? x->rep->flow_query(c, e, &x->p) : x->rep->query(c->db, e, &x->p);
     if (!raw)
         return -1;
     json_t *rows, *totals;
@@ -570,4 +602,98 @@ int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e
     }
     json_decref(who);
     return rc;
+}
+
+/* ---- the weekly and monthly reports into the inbox ------------------------------------ */
+
+/* Runs report name over [from, to] for the whole company (as the general manager reads it)
+   and tells the SLT and the SSG leader: its title, range, rows and the total of its first
+   money column, with the request that opens it. One notification per (report, range, user). */
+static int scheduled(struct ctx *c, const char *name, date_t from, date_t to, struct osb_err *e)
+{
+    const struct report *rep = find(name);
+    if (!rep)
+        return err_set(e, ERR_INTERNAL, "no report %s", name);
+    const struct report_def *d = rep->def;
+    struct scope_user all = {.role = ROLE_GM,
+                             .username = "",
+                             .market = "",
+                             .region = "",
+                             .manager = "",
+                             .proxy_for = ""};
+    struct report_params p = {.u = &all, .tz_min = c->cfg->tz_min};
+    date_format(from, p.from);
+    date_format(to, p.to);
+    date_format(to, p.as_of);
+    p.from_ts = date_start_ts(from, c->cfg->tz_min);
+    p.to_ts = date_start_ts(to + 1, c->cfg->tz_min);
+    json_t *raw = rep->flow_query ? rep->flow_query(c, e, &p) : rep->query(c->db, e, &p);
+    if (!raw)
+        return -1;
+    json_t *rows, *totals;
+    int rc = shape(c, d, raw, &rows, &totals, e);
+    json_decref(raw);
+    if (rc < 0)
+        return -1;
+    char money[48] = "";
+    for (size_t k = 0; k < d->ncols; k++)
+        if (d->cols[k].kind == RK_MONEY) {
+            char y[32];
+            money_format(ival(totals, d->cols[k].key), y, sizeof y);
+            if (str_fmt(money, sizeof money, "，%s %s", d->cols[k].title_zh, y) < 0)
+                money[0] = '\0';
+            break;
+        }
+    size_t nrows = json_array_size(rows);
+    json_decref(rows);
+    json_decref(totals);
+    json_t *who = json_array();
+    if (store_osb_slt(c->db, e, true, who) < 0) {
+        json_decref(who);
+        return -1;
+    }
+    size_t i;
+    json_t *u;
+    json_array_foreach(who, i, u)
+    {
+        char key[128];
+        if (str_fmt(key, sizeof key, "report:%s:%s:%s:%s", name, p.from, p.to,
+                    json_string_value(u)) < 0) {
+            rc = err_set(e, ERR_INTERNAL, "internal error: notification key");
+            break;
+        }
+        if ((rc = notify(c, e, "scheduled_report", json_string_value(u), NULL, key,
+                         "%s %s—%s：%zu 行%s（GET /reports/%s?from=%s&to=%s）", d->title_zh, p.from,
+                         p.to, nrows, money, name, p.from, p.to)) < 0)
+            break;
+    }
+    json_decref(who);
+    return rc;
+}
+
+int report_job_weekly(struct ctx *c, const char *period, struct osb_err *e)
+{
+    date_t today;
+    if (!date_parse(period, &today))
+        return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
+    if (date_weekday(today) != 1)
+        return 0; /* Mondays only: the week that ended yesterday */
+    return scheduled(c, "weekly_sales", today - 7, today - 1, e);
+}
+
+int report_job_monthly(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y, m;
+    if (!period_parse(period, &y, &m))
+        return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
+    if (--m == 0)
+        m = 12, y--;
+    date_t from = date_from_ymd(y, m, 1), to = date_from_ymd(y, m, date_days_in_month(y, m));
+    static const char *const monthly[] = {"monthly_sales", "regional_sales",
+                                          "distributor_purchases",
+                                          "distributor_management_monthly"};
+    for (size_t i = 0; i < sizeof monthly / sizeof monthly[0]; i++)
+        if (scheduled(c, monthly[i], from, to, e) < 0)
+            return -1;
+    return 0;
 }

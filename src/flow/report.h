@@ -38,4 +38,13 @@ int report_export_approve(struct ctx *c, json_t *body, json_t **out, struct osb_
    in-app inbox of the SLT and the SSG leader. */
 int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e);
 
+/* The scheduled reports (kpis-and-reports §4): on Monday 08:30 (a daily job that acts on
+   Mondays) weekly_sales of the week that ended; on the 1st 07:00 monthly_sales,
+   regional_sales, distributor_purchases and distributor_management_monthly of the month
+   that ended (the OSB meeting report has its own job, the 4th 06:00, flow/meeting.h) — each into
+   the in-app inbox (and e-mail, where the user has an address) of the SLT and the SSG leader, with
+   its rows and money total. */
+int report_job_weekly(struct ctx *c, const char *period, struct osb_err *e);
+int report_job_monthly(struct ctx *c, const char *period, struct osb_err *e);
+
 #endif

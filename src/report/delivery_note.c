@@ -29,7 +29,7 @@
 #define FOOTER_Y (PAGE_H - 30.0)
 #define BODY_LIMIT (PAGE_H - 48.0) /* nothing but the footer below this */
 #define PAD 3.0
-#define FONT "Noto Sans CJK SC"
+#define FONT "Droid Sans Fallback"
 
 struct col {
     const char *title;

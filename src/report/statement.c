@@ -4,8 +4,10 @@
  *
  * PDF: A4 portrait in PDF points, pango at 72 dpi (a font size is a size in points), the
  * Noto CJK font; title, customer and period block, opening balance, one row per entry with
- * the running balance, the totals and the closing balance, a reply slip. The table header is
- * repeated on every page.
+ * its order and the running balance, the totals and the closing balance, the issuing company
+ * (settings company_name) with its stamp box beside the customer's confirmation. The table
+ * header is repeated on every page, each page ends with its subtotal (本页小计) and the next
+ * starts with the balance carried (承上页); the footer says 第 n 页 共 N 页.
  *
  * XLSX: libxlsxwriter writes a workbook only to a file, so it goes to a private temporary
  * file that is read back and removed. Money cells are numbers of yuan formatted with two
@@ -34,7 +36,7 @@
 #define MARGIN 40.0
 #define ROW_H 16.0
 #define BODY_LIMIT (PAGE_H - 60.0)
-#define FONT "Noto Sans CJK SC"
+#define FONT "Droid Sans Fallback"
 
 const char *stmt_kind_zh(const char *k)
 {
@@ -62,26 +64,33 @@ struct col {
     PangoAlignment align;
 };
 
-/* Widths add up to PAGE_W − 2 × MARGIN (515.28). */
+/* Widths add up to PAGE_W − 2 × MARGIN (515.28). The order column is the XLSX's 订单号. */
 static const struct col cols[] = {
-    {"序号", 30, PANGO_ALIGN_CENTER},        {"日期", 64, PANGO_ALIGN_LEFT},
-    {"类别", 52, PANGO_ALIGN_LEFT},          {"单据号", 125.28, PANGO_ALIGN_LEFT},
-    {"借方（应收）", 80, PANGO_ALIGN_RIGHT}, {"贷方（收款/冲减）", 84, PANGO_ALIGN_RIGHT},
-    {"余额", 80, PANGO_ALIGN_RIGHT},
+    {"序号", 22, PANGO_ALIGN_CENTER},        {"日期", 54, PANGO_ALIGN_LEFT},
+    {"类别", 46, PANGO_ALIGN_LEFT},          {"单据号", 104, PANGO_ALIGN_LEFT},
+    {"订单号", 94, PANGO_ALIGN_LEFT},        {"借方（应收）", 65, PANGO_ALIGN_RIGHT},
+    {"贷方（收款）", 65, PANGO_ALIGN_RIGHT}, {"余额", 65.28, PANGO_ALIGN_RIGHT},
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
+/* The renderer runs twice: a dry pass (dry: nothing drawn) counts the pages, so that every
+   footer can say 第 n 页 共 N 页. Each page but the last ends with 本页小计 (the page's debits
+   and credits, the balance so far) and the next one starts with 承上页 (that balance). */
 struct rd {
     cairo_t *cr;
     PangoContext *pc;
     const struct stmt_doc *d;
-    int page;
+    int page, pages;
     double y;
+    bool dry;
+    int64_t page_debit, page_credit, balance;
 };
 
 static void text(struct rd *r, double x, double y, double w, const char *s, double size, bool bold,
                  PangoAlignment align)
 {
+    if (r->dry)
+        return;
     PangoLayout *l = pango_layout_new(r->pc);
     PangoFontDescription *fd = pango_font_description_from_string(FONT);
     pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
@@ -100,6 +109,14 @@ static void text(struct rd *r, double x, double y, double w, const char *s, doub
     g_object_unref(l);
 }
 
+static void stroke(struct rd *r)
+{
+    if (r->dry)
+        cairo_new_path(r->cr);
+    else
+        cairo_stroke(r->cr);
+}
+
 static void yuan(int64_t fen, char *b, size_t n)
 {
     money_format(fen, b, n);
@@ -108,7 +125,7 @@ static void yuan(int64_t fen, char *b, size_t n)
 static void footer(struct rd *r)
 {
     struct sb f = SB_INIT;
-    sb_addf(&f, "%s 对账单  第 %d 页", s0(r->d->customer_code), r->page);
+    sb_addf(&f, "%s 对账单  第 %d 页 共 %d 页", s0(r->d->customer_code), r->page, r->pages);
     text(r, MARGIN, PAGE_H - 30, PAGE_W - 2 * MARGIN, sb_str(&f), 8, false, PANGO_ALIGN_CENTER);
     sb_free(&f);
 }
@@ -122,31 +139,48 @@ static void table_header(struct rd *r)
         text(r, x + 2, r->y + 2, cols[i].w - 4, cols[i].title, 8.5, true, PANGO_ALIGN_CENTER);
         x += cols[i].w;
     }
-    cairo_stroke(r->cr);
+    stroke(r);
     r->y += ROW_H + 2;
 }
 
-static void new_page(struct rd *r)
+static void draw_row(struct rd *r, const char *const cells[NCOLS], bool bold)
 {
-    footer(r);
-    cairo_show_page(r->cr);
-    r->page++;
-    r->y = MARGIN;
-    table_header(r);
-}
-
-static void row(struct rd *r, const char *const cells[NCOLS], bool bold)
-{
-    if (r->y + ROW_H > BODY_LIMIT)
-        new_page(r);
     double x = MARGIN;
     for (size_t i = 0; i < NCOLS; i++) {
         cairo_rectangle(r->cr, x, r->y, cols[i].w, ROW_H);
-        text(r, x + 3, r->y + 2, cols[i].w - 6, cells[i], 8, bold, cols[i].align);
+        text(r, x + 3, r->y + 2, cols[i].w - 6, cells[i], 7.5, bold, cols[i].align);
         x += cols[i].w;
     }
-    cairo_stroke(r->cr);
+    stroke(r);
     r->y += ROW_H;
+}
+
+/* 本页小计, the footer, a new page with the header and 承上页. */
+static void new_page(struct rd *r)
+{
+    char a[40], b[40], c[40];
+    yuan(r->page_debit, a, sizeof a);
+    yuan(r->page_credit, b, sizeof b);
+    yuan(r->balance, c, sizeof c);
+    const char *sub[NCOLS] = {"", "", "本页小计", "", "", a, b, c};
+    draw_row(r, sub, true);
+    footer(r);
+    if (!r->dry)
+        cairo_show_page(r->cr);
+    r->page++;
+    r->y = MARGIN;
+    r->page_debit = r->page_credit = 0;
+    table_header(r);
+    const char *carry[NCOLS] = {"", "", "承上页", "", "", "", "", c};
+    draw_row(r, carry, true);
+}
+
+/* A row of the table; a page break first when it and the page's 本页小计 do not both fit. */
+static void row(struct rd *r, const char *const cells[NCOLS], bool bold)
+{
+    if (r->y + 2 * ROW_H > BODY_LIMIT)
+        new_page(r);
+    draw_row(r, cells, bold);
 }
 
 static void render(struct rd *r)
@@ -154,7 +188,10 @@ static void render(struct rd *r)
     const struct stmt_doc *d = r->d;
     r->page = 1;
     r->y = MARGIN;
-    if (d->company && *d->company)
+    r->page_debit = r->page_credit = 0;
+    r->balance = d->opening_fen;
+    bool has_company = d->company && *d->company;
+    if (has_company)
         text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, d->company, 11, false, PANGO_ALIGN_CENTER),
             r->y += 18;
     text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, "客户往来对账单", 18, true, PANGO_ALIGN_CENTER);
@@ -171,12 +208,16 @@ static void render(struct rd *r)
     sb_reset(&line);
     sb_addf(&line, "对账期间：%s 至 %s%s", s0(d->from), s0(d->to),
             d->basis && strcmp(d->basis, "account_month") == 0 ? "（按每月25日截账）" : "");
-    text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, sb_str(&line), 10, false, PANGO_ALIGN_LEFT);
+    text(r, MARGIN, r->y, 330, sb_str(&line), 10, false, PANGO_ALIGN_LEFT);
+    sb_reset(&line);
+    sb_addf(&line, "出具单位：%s", has_company ? d->company : "");
+    text(r, MARGIN + 330, r->y, PAGE_W - 2 * MARGIN - 330, sb_str(&line), 10, false,
+         PANGO_ALIGN_RIGHT);
     r->y += 22;
     table_header(r);
     char a[40], b[40], c[40], no[24];
     yuan(d->opening_fen, c, sizeof c);
-    const char *open_row[NCOLS] = {"", s0(d->from), "期初余额", "", "", "", c};
+    const char *open_row[NCOLS] = {"", s0(d->from), "期初余额", "", "", "", "", c};
     row(r, open_row, true);
     for (size_t i = 0; i < d->nitems; i++) {
         const struct stmt_item *it = &d->items[i];
@@ -187,15 +228,20 @@ static void render(struct rd *r)
         if (it->credit_fen)
             yuan(it->credit_fen, b, sizeof b);
         yuan(it->balance_fen, c, sizeof c);
-        const char *cells[NCOLS] = {no, it->date, stmt_kind_zh(it->kind), it->document, a, b, c};
+        const char *cells[NCOLS] = {
+            no, it->date, stmt_kind_zh(it->kind), it->document, it->order_no, a, b, c};
         row(r, cells, false);
+        /* after the row: a page break before the next one subtotals this one too */
+        r->page_debit += it->debit_fen;
+        r->page_credit += it->credit_fen;
+        r->balance = it->balance_fen;
     }
     yuan(d->debits_fen, a, sizeof a);
     yuan(d->credits_fen, b, sizeof b);
     yuan(d->closing_fen, c, sizeof c);
-    const char *tot[NCOLS] = {"", s0(d->to), "本期合计", "", a, b, c};
+    const char *tot[NCOLS] = {"", s0(d->to), "本期合计", "", "", a, b, c};
     row(r, tot, true);
-    if (r->y + 110 > BODY_LIMIT)
+    if (r->y + 150 > BODY_LIMIT)
         new_page(r);
     r->y += 12;
     char cash[40], exp[40];
@@ -211,9 +257,22 @@ static void render(struct rd *r)
             "如有不符，请注明差异并回复。",
             c);
     text(r, MARGIN, r->y, PAGE_W - 2 * MARGIN, sb_str(&line), 9, false, PANGO_ALIGN_LEFT);
-    r->y += 40;
-    text(r, MARGIN, r->y, 250, "客户确认（盖章）：", 10, false, PANGO_ALIGN_LEFT);
-    text(r, MARGIN + 270, r->y, 240, "日期：", 10, false, PANGO_ALIGN_LEFT);
+    r->y += 30;
+    /* two signature blocks: the issuer's stamp (left) and the customer's confirmation */
+    double bw = (PAGE_W - 2 * MARGIN - 20) / 2, bh = 80;
+    cairo_set_line_width(r->cr, 0.6);
+    cairo_rectangle(r->cr, MARGIN, r->y, bw, bh);
+    cairo_rectangle(r->cr, MARGIN + bw + 20, r->y, bw, bh);
+    stroke(r);
+    sb_reset(&line);
+    sb_addf(&line, "出具单位（盖章）：%s", has_company ? d->company : "");
+    text(r, MARGIN + 6, r->y + 6, bw - 12, sb_str(&line), 10, false, PANGO_ALIGN_LEFT);
+    text(r, MARGIN + 6, r->y + bh - 20, bw - 12, "经办人：            日期：", 9, false,
+         PANGO_ALIGN_LEFT);
+    text(r, MARGIN + bw + 26, r->y + 6, bw - 12, "客户确认（盖章）：", 10, false, PANGO_ALIGN_LEFT);
+    text(r, MARGIN + bw + 26, r->y + bh - 20, bw - 12, "经办人：            日期：", 9, false,
+         PANGO_ALIGN_LEFT);
+    r->y += bh;
     sb_free(&line);
     footer(r);
 }
@@ -262,7 +321,10 @@ int report_statement_pdf(const struct stmt_doc *d, char **out, size_t *len, stru
     cairo_font_options_destroy(fo);
     pango_cairo_update_context(cr, pc);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    struct rd r = {cr, pc, d, 1, 0};
+    struct rd r = {.cr = cr, .pc = pc, .d = d, .dry = true};
+    render(&r); /* counts the pages */
+    r.pages = r.page;
+    r.dry = false;
     render(&r);
     g_object_unref(pc);
     cairo_status_t st = cairo_status(cr);
@@ -318,7 +380,23 @@ int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, str
     worksheet_set_column(ws, 0, 0, 12, NULL);
     worksheet_set_column(ws, 1, 1, 12, NULL);
     worksheet_set_column(ws, 2, 2, 22, NULL);
-    worksheet_set_column(ws, 3, 6, 16, NULL);
+    worksheet_set_column(ws, 3, 3, 22, NULL);
+    worksheet_set_column(ws, 4, 6, 16, NULL);
+    /* printing: A4 portrait, all seven columns on one page wide (the amounts stay beside their
+       dates), the header row repeated on every page, page n of N in the footer */
+    worksheet_set_paper(ws, 9);
+    worksheet_set_portrait(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 4, 4);
+    worksheet_freeze_panes(ws, 5, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    worksheet_set_footer(ws, "&C第 &P 页 共 &N 页");
+    if (d->company && *d->company) {
+        struct sb hdr = SB_INIT;
+        sb_addf(&hdr, "&L%s&R客户往来对账单 %s", d->company, s0(d->customer_code));
+        worksheet_set_header(ws, sb_str(&hdr));
+        sb_free(&hdr);
+    }
     struct sb line = SB_INIT; /* worksheet_write_string copies what it is given */
     worksheet_write_string(ws, 0, 0, "客户往来对账单", bold);
     sb_addf(&line, "%s（%s）", s0(d->customer_name), s0(d->customer_code));
@@ -328,6 +406,8 @@ int report_statement_xlsx(const struct stmt_doc *d, char **out, size_t *len, str
     sb_reset(&line);
     sb_addf(&line, "%s 至 %s", s0(d->from), s0(d->to));
     worksheet_write_string(ws, 2, 1, sb_str(&line), NULL);
+    worksheet_write_string(ws, 3, 0, "出具单位", bold);
+    worksheet_write_string(ws, 3, 1, s0(d->company), NULL);
     sb_free(&line);
     static const char *const head[] = {"日期", "类别", "单据号", "订单号", "借方", "贷方", "余额"};
     for (int i = 0; i < 7; i++)

@@ -63,8 +63,10 @@ struct report_def {
     unsigned filters; /* RF_* */
     unsigned flags;   /* REPORT_* */
     int default_days; /* without from/to: 7 = the current week (Monday to Sunday), 0 = the
-                         current month */
+                         current month, REPORT_PREVIOUS_MONTH the month before */
 };
+
+#define REPORT_PREVIOUS_MONTH (-1)
 
 #define REPORT_COLS(a) (a), (sizeof(a) / sizeof((a)[0]))
 
@@ -87,5 +89,8 @@ extern const struct report_def report_weekly_sales, report_monthly_sales,
 extern const struct report_def report_contract_ledger, report_market_expenses_vs_budget,
     report_distributor_inventory_summary, report_pop_and_samples, report_credit_grade_list,
     report_quotation_register, report_after_sales;
+
+/* The monthly management reports (rules/report_monthly.c). */
+extern const struct report_def report_distributor_management_monthly, report_osb_meeting_report;
 
 #endif

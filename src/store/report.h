@@ -63,6 +63,10 @@ json_t *store_report_grades(struct db *db, struct osb_err *e, const struct repor
 json_t *store_report_quotations(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_after_sales(struct db *db, struct osb_err *e, const struct report_params *p);
 
+/* report_monthly.c: 每月经销商管理汇总表 */
+json_t *store_report_distributor_monthly(struct db *db, struct osb_err *e,
+                                         const struct report_params *p);
+
 /* The export log (numbering-and-rules §7, entities.md "Export log"): one row per CSV/XLSX
    file. store_report_exports_today counts the customer-list exports of user since since_ts. */
 int store_report_export_log(struct db *db, struct osb_err *e, const char *number,

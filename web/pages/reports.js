@@ -7,6 +7,45 @@ import { api, ApiError } from '../lib/api.js';
 import { t, getLang } from '../lib/i18n.js';
 import { h, mount, card, pageHeader, filterBar, select, loadInto, errorState, empty, fileButton } from '../lib/ui.js';
 import { formatFen, formatBp, formatQty, formatTs, toBigFen } from '../lib/fmt.js';
+import { loadECharts, chartBox } from './dashboard.js';
+
+// Reports people would rather look at than read get a chart above their table (ECharts from
+// web/node_modules; without it the table alone): the label column against the money column.
+const CHARTS = {
+  sales_by: { label: 'name', value: 'net_sales_fen', type: 'bar' },
+  sales_ranking: { label: 'name', value: 'net_sales_fen', type: 'bar' },
+  regional_sales: { label: 'region', value: 'net_sales_fen', type: 'bar' },
+  customer_composition: { label: 'grade', value: 'net_sales_fen', type: 'pie' },
+  distributor_purchases: { label: 'customer', value: 'amount_fen', type: 'bar', sum: true },
+};
+
+async function reportChart(name, body) {
+  const spec = CHARTS[name];
+  if (!spec || !body.rows.length) return null;
+  const echarts = await loadECharts();
+  if (!echarts) return null;
+  const by = new Map();
+  for (const r of body.rows) {
+    const k = String(r[spec.label] ?? r.key ?? '—');
+    by.set(k, (spec.sum || spec.type === 'pie' ? by.get(k) || 0 : 0) + Number(r[spec.value] || 0));
+  }
+  const data = [...by.entries()].slice(0, 30);
+  const money = (v) => formatFen(Math.round(v * 100));
+  if (spec.type === 'pie') {
+    return chartBox(echarts, {
+      legend: { bottom: 0 },
+      tooltip: { trigger: 'item', renderMode: 'richText', valueFormatter: money },
+      series: [{ type: 'pie', radius: ['35%', '65%'], data: data.map(([k, v]) => ({ name: k, value: v / 100 })), label: { formatter: '{b} {d}%' } }],
+    }, 'report-chart');
+  }
+  return chartBox(echarts, {
+    grid: { left: 80, right: 24, top: 16, bottom: 56 },
+    tooltip: { trigger: 'axis', renderMode: 'richText', valueFormatter: money },
+    xAxis: { type: 'category', data: data.map(([k]) => k), axisLabel: { rotate: data.length > 8 ? 30 : 0 } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v) => `¥${v.toLocaleString('zh-CN')}` } },
+    series: [{ type: 'bar', data: data.map(([, v]) => v / 100) }],
+  }, 'report-chart');
+}
 
 const W = {
   title: { zh: '报表', en: 'Reports' },
@@ -146,7 +185,8 @@ export async function reportPage(ctx) {
     const p = body.params || {};
     info.textContent = p.from ? t(W.range, { from: p.from, to: p.to }) : '';
     if (!body.rows.length) return h('div', null, empty());
-    return h('div', null, reportTable(body), h('div', { class: 'muted small' }, t(W.rows, { n: body.rows.length })));
+    const chart = await reportChart(name, body).catch(() => null);
+    return h('div', null, chart, reportTable(body), h('div', { class: 'muted small' }, t(W.rows, { n: body.rows.length })));
   }
 
   const bar = filterBar(controls, (v) => {
