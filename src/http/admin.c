@@ -97,6 +97,15 @@ int h_notification_read(struct req *r, struct osb_err *e)
     return 0;
 }
 
+int h_notifications_read_all(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (notify_mark_all_read(&r->ctx, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
 int h_settings_list(struct req *r, struct osb_err *e)
 {
     json_t *out;

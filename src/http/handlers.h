@@ -161,6 +161,7 @@ int h_invoice_request_action(struct req *r, struct osb_err *e);
 
 /* admin.c: notifications */
 int h_notifications_list(struct req *r, struct osb_err *e);
+int h_notifications_read_all(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);
 
 /* admin.c: settings and the e-mail outbox */

@@ -111,6 +111,13 @@ int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const c
                    "iis", now, id, recipient);
 }
 
+int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient, int64_t now)
+{
+    return db_exec(db, e,
+                   "UPDATE notifications SET read_at = ? WHERE recipient = ? AND read_at IS NULL",
+                   "is", now, recipient);
+}
+
 int store_notify_get(struct db *db, struct osb_err *e, int64_t id, json_t **row)
 {
     *row = NULL;
