@@ -35,7 +35,8 @@ json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipien
 int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
                            int64_t now);
 /* Marks every unread notification of recipient read: rows changed, -1 on error. */
-int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient, int64_t now);
+int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient,
+                               int64_t now);
 /* One notification as store_notify_list shows it: 1 found, 0 none, -1 error. */
 int store_notify_get(struct db *db, struct osb_err *e, int64_t id, json_t **row);
 
