@@ -196,4 +196,7 @@ int h_export_approval(struct req *r, struct osb_err *e);
 FIELD_HANDLER_DECLS(forecast)
 FIELD_HANDLER_DECLS(plan)
 
+/* issue #17: lists */
+int h_list_export_xlsx(struct req *r, struct osb_err *e);
+
 #endif
