@@ -54,12 +54,14 @@ static json_t *shape_rows(json_t *rows, const struct table_col *cols, size_t nco
         json_t *o = json_object();
         for (size_t k = 0; k < json_array_size(row); k++) {
             json_t *v = json_array_get(row, k);
-            bool ok = json_is_null(v) || (cols[k].kind == TK_TEXT ? json_is_string(v) || json_is_integer(v)
-                                                                    : json_is_integer(v));
+            bool ok = json_is_null(v) ||
+                      (cols[k].kind == TK_TEXT ? json_is_string(v) || json_is_integer(v)
+                                               : json_is_integer(v));
             if (ok && cols[k].kind == TK_MONEY &&
                 (json_integer_value(v) > MONEY_MAX_FEN || json_integer_value(v) < -MONEY_MAX_FEN)) {
                 json_decref(o), json_decref(out);
-                err_invalid(e, "rows", "amount_too_large", "row %zu: an amount over the cap", i + 1);
+                err_invalid(e, "rows", "amount_too_large", "row %zu: an amount over the cap",
+                            i + 1);
                 return NULL;
             }
             if (!ok) {
@@ -68,7 +70,8 @@ static json_t *shape_rows(json_t *rows, const struct table_col *cols, size_t nco
                 return NULL;
             }
             if (json_is_integer(v) && cols[k].kind == TK_TEXT)
-                json_object_set_new(o, cols[k].key, json_sprintf("%lld", (long long)json_integer_value(v)));
+                json_object_set_new(o, cols[k].key,
+                                    json_sprintf("%lld", (long long)json_integer_value(v)));
             else
                 json_object_set(o, cols[k].key, v);
         }
@@ -114,8 +117,7 @@ int list_export_xlsx(struct ctx *c, json_t *body, char **raw, size_t *len, char 
         return -1;
     const char *src = json_is_string(source) ? json_string_value(source) : NULL;
     int rc = flow_docno(c, e, "DC", number);
-    if (rc == 0 && src && strncmp(src, "/customers", 10) == 0 &&
-        (src[10] == 0 || src[10] == '?'))
+    if (rc == 0 && src && strncmp(src, "/customers", 10) == 0 && (src[10] == 0 || src[10] == '?'))
         rc = report_customer_list_check(c, json_array_size(shaped), number, e);
     if (rc < 0) {
         json_decref(shaped);

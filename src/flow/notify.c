@@ -133,10 +133,10 @@ static void fix_times(json_t *items, int tz)
     json_array_foreach(items, i, it) fix_row(it, tz);
 }
 
-int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, json_t **out,
-                struct osb_err *e)
+int notify_list(struct ctx *c, bool unread_only, const char *q, int limit, int64_t after_id,
+                json_t **out, struct osb_err *e)
 {
-    json_t *items = store_notify_list(c->db, e, c->user.username, unread_only, after_id, limit);
+    json_t *items = store_notify_list(c->db, e, c->user.username, unread_only, after_id, limit, q);
     if (!items)
         return -1;
     json_t *next = json_null();
