@@ -47,7 +47,7 @@ int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out, s
         to = date_start_ts(d + 1, c->cfg->tz_min);
     }
     struct audit_filter f = {from,      to,           q->object_type, q->object_key, q->actor,
-                             q->action, q->after_seq, q->limit,       q->desc};
+                             q->action, q->after_seq, q->limit,       q->desc,       q->q};
     json_t *items = store_audit_page(c->db, e, &f);
     if (!items)
         return -1;

@@ -12,7 +12,8 @@ struct audit_query {
     const char *object_type, *object_key, *actor, *action, *from, *to;
     int64_t after_seq; /* cursor: the last seq seen, 0 for the first page */
     int limit;
-    bool desc; /* newest first */
+    bool desc;     /* newest first */
+    const char *q; /* api.md §5.1 q=: object key, actor, object type or action */
 };
 int admin_audit_list(struct ctx *c, const struct audit_query *q, json_t **out, struct osb_err *e);
 

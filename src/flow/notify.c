@@ -8,11 +8,13 @@
  */
 #include "flow/notify.h"
 
+#include "core/docno.h"
 #include "core/sb.h"
 #include "flow/flow.h"
 #include "store/notify.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 int notify(struct ctx *c, struct osb_err *e, const char *event, const char *recipient,
            const char *document, const char *dedup_key, const char *subject_fmt, ...)
@@ -54,8 +56,65 @@ int notify_flush(struct ctx *c, struct osb_err *e)
     return rc;
 }
 
+/* Document number type codes (numbering-and-rules §1) and the collection they open. */
+static const struct {
+    const char *code, *collection;
+} links[] = {
+    {"DD", "orders"},
+    {"FH", "shipments"},
+    {"QH", "backorders"},
+    {"FP", "invoices"},
+    {"SK", "payments"},
+    {"TH", "returns"},
+    {"TK", "refunds"},
+    {"HX", "write-offs"},
+    {"DZ", "statements"},
+    {"HT", "contracts"},
+    {"PJ", "instruments"},
+    {"KP", "invoice-requests"},
+    {"WT", "osb-issues"},
+    {"XY", "credit-reviews"},
+    {"JG", "price-lists"},
+    {"FY", "expense-applications"},
+    {"WL", "pop-requests"},
+    {"YP", "samples"},
+    {"KC", "inventory-reports"},
+    {"ZC", "support-requests"},
+    {"SH", "after-sales"},
+    {"YC", "forecasts"},
+    {"JH", "plans"},
+    {"BJ", "quotations"},
+    {"TB", "quotations"},
+    {"BFJH", "visit-plans"},
+    {"BF", "visits"},
+    {"DC", "reports"},
+};
+
+const char *notify_doc_type(const char *event, const char *document)
+{
+    if (!document || !*document)
+        return NULL;
+    char prefix[5], type[5];
+    date_t day;
+    int64_t seq;
+    if (docno_parse(document, prefix, &day, type, &seq)) {
+        for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+            if (strcmp(links[i].code, type) == 0)
+                return links[i].collection;
+        return NULL;
+    }
+    /* not a document number: the customer events name the customer's code */
+    if (event && (strncmp(event, "customer_", 9) == 0 || strncmp(event, "credit_hold", 11) == 0 ||
+                  strcmp(event, "payment_term_set") == 0 || strcmp(event, "credit_grade_e") == 0))
+        return "customers";
+    return NULL;
+}
+
 static void fix_row(json_t *it, int tz)
 {
+    const char *type = notify_doc_type(json_string_value(json_object_get(it, "event")),
+                                       json_string_value(json_object_get(it, "document")));
+    json_object_set_new(it, "type", type ? json_string(type) : json_null());
     static const char *const keys[] = {"created_at", "read_at"};
     for (int k = 0; k < 2; k++) {
         json_t *v = json_object_get(it, keys[k]);
@@ -74,10 +133,10 @@ static void fix_times(json_t *items, int tz)
     json_array_foreach(items, i, it) fix_row(it, tz);
 }
 
-int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, json_t **out,
-                struct osb_err *e)
+int notify_list(struct ctx *c, bool unread_only, const char *q, int limit, int64_t after_id,
+                json_t **out, struct osb_err *e)
 {
-    json_t *items = store_notify_list(c->db, e, c->user.username, unread_only, after_id, limit);
+    json_t *items = store_notify_list(c->db, e, c->user.username, unread_only, after_id, limit, q);
     if (!items)
         return -1;
     json_t *next = json_null();
@@ -88,6 +147,15 @@ int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, js
     }
     fix_times(items, c->cfg->tz_min);
     *out = json_pack("{so so}", "items", items, "next_cursor", next);
+    return 0;
+}
+
+int notify_mark_all_read(struct ctx *c, json_t **out, struct osb_err *e)
+{
+    int n = store_notify_mark_all_read(c->db, e, c->user.username, c->now);
+    if (n < 0)
+        return -1;
+    *out = json_pack("{si}", "marked", n);
     return 0;
 }
 

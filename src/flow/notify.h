@@ -20,8 +20,13 @@ int notify(struct ctx *c, struct osb_err *e, const char *event, const char *reci
    that tells five people writes two rows of SQL, not ten. */
 int notify_flush(struct ctx *c, struct osb_err *e);
 
-int notify_list(struct ctx *c, bool unread_only, int limit, int64_t after_id, json_t **out,
-                struct osb_err *e);
+int notify_list(struct ctx *c, bool unread_only, const char *q, int limit, int64_t after_id,
+                json_t **out, struct osb_err *e);
+/* POST /notifications/read-all: {"marked": n} (n notifications of the caller newly read). */
+int notify_mark_all_read(struct ctx *c, json_t **out, struct osb_err *e);
+/* The collection (api path name, "orders") of a document number or customer code named by a
+   notification of event, or NULL when it names none the UI can open. */
+const char *notify_doc_type(const char *event, const char *document);
 int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
 
 #endif

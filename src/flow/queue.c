@@ -67,6 +67,7 @@ static const struct doc_kind *const *const kinds[] = {
     &mkt_doc_kinds[MKT_WL],
     &mkt_doc_kinds[MKT_YP],
     &mkt_doc_kinds[MKT_KC],
+    &mkt_doc_kinds[MKT_ZC],
     &quotation_doc_kind,
     &after_sales_doc_kind,
     &visit_plan_doc_kind,
@@ -217,7 +218,7 @@ static int kind_items(struct ctx *c, const struct doc_kind *k, enum role princip
     return rc;
 }
 
-int queue_mine(struct ctx *c, json_t **out, struct osb_err *e)
+int queue_mine(struct ctx *c, int limit, size_t from, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     /* A secretary's queue holds what waits on the member they sign for while that member is
@@ -247,7 +248,8 @@ int queue_mine(struct ctx *c, json_t **out, struct osb_err *e)
         if (n)
             qsort(items, n, sizeof *items, by_since);
         json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
+        size_t end = limit > 0 && from + (size_t)limit < n ? from + (size_t)limit : n;
+        for (size_t i = from; i < end; i++) {
             json_t *o = items[i].obj;
             json_t *dl = open ? json_object_get(open, jstr(o, "number")) : NULL;
             json_object_set_new(o, "waiting_since", flow_json_ts(c, items[i].since));
@@ -259,6 +261,9 @@ int queue_mine(struct ctx *c, json_t **out, struct osb_err *e)
             json_array_append(arr, o);
         }
         *out = json_pack("{so}", "items", arr);
+        if (limit > 0)
+            json_object_set_new(*out, "next_cursor",
+                                end < n ? json_sprintf("%zu", end) : json_null());
     }
     for (size_t i = 0; i < n; i++)
         json_decref(items[i].obj);

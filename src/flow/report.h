@@ -46,5 +46,8 @@ int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e
    its rows and money total. */
 int report_job_weekly(struct ctx *c, const char *period, struct osb_err *e);
 int report_job_monthly(struct ctx *c, const char *period, struct osb_err *e);
+/* The rows-per-export and exports-per-day rules of customer lists (and their SLT approvals,
+   report name "customers") for the customers list exported as shown (flow/list_export.c). */
+int report_customer_list_check(struct ctx *c, size_t nrows, const char *number, struct osb_err *e);
 
 #endif

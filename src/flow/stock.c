@@ -94,8 +94,8 @@ done:
     return rc;
 }
 
-int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit, const char *cursor,
-               json_t **out, struct osb_err *e)
+int stock_list(struct ctx *c, const char *sku, const char *warehouse, const char *q, int limit,
+               const char *cursor, json_t **out, struct osb_err *e)
 {
     enum role r = c->user.role;
     if (r == ROLE_CUSTOMER || r == ROLE_NONE)
@@ -103,7 +103,7 @@ int stock_list(struct ctx *c, const char *sku, const char *warehouse, int limit,
     json_t *after = NULL;
     if (cursor && flow_cursor_parse(cursor, 4, &after, e) < 0)
         return -1;
-    json_t *items = store_stock_list(c->db, e, sku, warehouse, after, limit);
+    json_t *items = store_stock_list(c->db, e, sku, warehouse, q, after, limit);
     json_decref(after);
     if (!items)
         return -1;

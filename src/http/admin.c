@@ -14,8 +14,9 @@
 
 int h_audit_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"object_type", "object_key", "actor",  "action", "from",
-                                          "to",          "limit",      "cursor", "order",  NULL};
+    static const char *const allowed[] = {"object_type", "object_key", "actor", "action",
+                                          "from",        "to",         "limit", "cursor",
+                                          "order",       "q",          NULL};
     struct audit_query q = {req_query(r, "object_type"),
                             req_query(r, "object_key"),
                             req_query(r, "actor"),
@@ -24,7 +25,8 @@ int h_audit_list(struct req *r, struct osb_err *e)
                             req_query(r, "to"),
                             0,
                             50,
-                            false};
+                            false,
+                            req_query(r, "q")};
     const char *order = req_query(r, "order");
     if (order && strcmp(order, "asc") && strcmp(order, "desc"))
         return err_bad(e, "order", "order is asc or desc");
@@ -73,7 +75,7 @@ int h_jobs_run(struct req *r, struct osb_err *e)
 
 int h_notifications_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"unread", "limit", "cursor", NULL};
+    static const char *const allowed[] = {"unread", "q", "limit", "cursor", NULL};
     int limit;
     const char *unread = req_query(r, "unread"), *cur = req_query(r, "cursor");
     json_t *out;
@@ -81,7 +83,7 @@ int h_notifications_list(struct req *r, struct osb_err *e)
         return -1;
     if (unread && strcmp(unread, "true") && strcmp(unread, "false"))
         return err_bad(e, "unread", "unread must be true or false");
-    if (notify_list(&r->ctx, unread && !strcmp(unread, "true"), limit,
+    if (notify_list(&r->ctx, unread && !strcmp(unread, "true"), req_query(r, "q"), limit,
                     cur ? strtoll(cur, NULL, 10) : 0, &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
@@ -92,6 +94,15 @@ int h_notification_read(struct req *r, struct osb_err *e)
 {
     json_t *out;
     if (notify_mark_read(&r->ctx, strtoll(r->params[0], NULL, 10), &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_notifications_read_all(struct req *r, struct osb_err *e)
+{
+    json_t *out;
+    if (notify_mark_all_read(&r->ctx, &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

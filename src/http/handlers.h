@@ -161,6 +161,7 @@ int h_invoice_request_action(struct req *r, struct osb_err *e);
 
 /* admin.c: notifications */
 int h_notifications_list(struct req *r, struct osb_err *e);
+int h_notifications_read_all(struct req *r, struct osb_err *e);
 int h_notification_read(struct req *r, struct osb_err *e);
 
 /* admin.c: settings and the e-mail outbox */
@@ -194,5 +195,8 @@ int h_report_get(struct req *r, struct osb_err *e);
 int h_export_approval(struct req *r, struct osb_err *e);
 FIELD_HANDLER_DECLS(forecast)
 FIELD_HANDLER_DECLS(plan)
+
+/* issue #17: lists */
+int h_list_export_xlsx(struct req *r, struct osb_err *e);
 
 #endif

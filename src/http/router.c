@@ -166,6 +166,8 @@ static const struct route routes[] = {
     {"POST", "/jobs/run", h_jobs_run, W | R_OWN_TX},
     {"GET", "/notifications", h_notifications_list, 0},
     {"POST", "/notifications/:/read", h_notification_read, W},
+    {"POST", "/notifications/read-all", h_notifications_read_all, W}, /* issue #17 item 2 */
+    {"POST", "/exports/xlsx", h_list_export_xlsx, W},                 /* issue #17 item 3 */
     {"GET", "/osb-issues", h_osb_issue_list, 0},
     {"POST", "/osb-issues", h_osb_issue_create, WI},
     {"GET", "/osb-issues/:", h_osb_issue_get, 0},

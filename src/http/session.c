@@ -49,9 +49,24 @@ int h_me(struct req *r, struct osb_err *e)
 
 int h_me_queue(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {NULL};
+    /* Paged when limit or cursor is given (the cursor is the position of the next item);
+       without them the whole queue, as the home page and older clients read it. */
+    static const char *const allowed[] = {"limit", "cursor", NULL};
+    const char *lim = req_query(r, "limit"), *cur = req_query(r, "cursor");
+    int limit = 0;
+    long from = 0;
+    if (req_query_only(r, allowed, e) < 0 || (lim && req_limit(r, &limit, e) < 0))
+        return -1;
+    if (cur) {
+        char *end;
+        from = strtol(cur, &end, 10);
+        if (*end || end == cur || from < 0)
+            return err_bad(e, "cursor", "not a cursor of this list");
+        if (!lim)
+            limit = 50;
+    }
     json_t *out;
-    if (req_query_only(r, allowed, e) < 0 || queue_mine(&r->ctx, &out, e) < 0)
+    if (queue_mine(&r->ctx, limit, (size_t)from, &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -116,8 +116,9 @@ static const struct doc_action z_actions[] = {
                      z_schedule_fields, 0},
     [ZA_DONE] = {"done", P_SUPPORT_FORWARD, DOC_BIT(ZS_FORWARDED) | DOC_BIT(ZS_SCHEDULED), ZS_DONE,
                  NULL, 0},
+    /* a reject is aside: a reviewed request waits on customer service's forward (GET /me/queue) */
     [ZA_REJECT] = {"reject", P_SUPPORT_REVIEW, DOC_BIT(ZS_REQUESTED) | DOC_BIT(ZS_REVIEWED),
-                   ZS_REJECTED, NULL, 0},
+                   ZS_REJECTED, NULL, DOC_ASIDE},
 };
 const struct doc_type support_doc = {"support-requests", "support_request", z_states, z_actions,
                                      sizeof z_actions / sizeof z_actions[0]};

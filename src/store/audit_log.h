@@ -17,6 +17,7 @@ struct audit_filter {
     int64_t after_seq; /* cursor: seq past it (below it when desc); 0 first page */
     int limit;
     bool desc;
+    const char *q; /* substring of object key, actor, object type or action; NULL: any */
 };
 
 /* Up to limit + 1 rows [{seq, at (µs), actor, on_behalf_of, ip, request_id, action,

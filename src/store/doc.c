@@ -91,6 +91,16 @@ static void like_one(struct sb *sql, json_t *params, json_t *pat, const char *co
     json_array_append(params, pat);
 }
 
+char *store_like_pat(const char *q)
+{
+    if (!q || !*q)
+        return NULL;
+    json_t *v = like_pattern(q);
+    char *s = strdup(json_string_value(v));
+    json_decref(v);
+    return s;
+}
+
 void store_filter_like(struct sb *sql, json_t *params, const char *q, const char *const *cols)
 {
     if (!q || !*q || !cols[0])

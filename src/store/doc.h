@@ -26,6 +26,9 @@ void store_filter_in(struct sb *sql, json_t *params, const char *column, const c
    NULL-terminated column expressions cols, matching q as a case-insensitive substring; '%', '_'
    and '\' in q match themselves. Nothing when q is NULL or "" (an empty q is no q). */
 void store_filter_like(struct sb *sql, json_t *params, const char *q, const char *const *cols);
+/* The LIKE pattern of q (a malloc'ed "%q%" with '%', '_' and '\' escaped for ESCAPE '\'), or
+   NULL when q is NULL or "": for fixed queries that bind it as "lower(c) LIKE lower(?)". */
+char *store_like_pat(const char *q);
 /* The q= of a document list: a substring of the document number (number_col), of the
    customer's code or name (cust: alias of the customers table in the query, NULL when none),
    or of a SKU: sku_col alone when the SKU is the document's own column, or when sku_lines is

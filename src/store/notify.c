@@ -3,6 +3,10 @@
  */
 #include "store/notify.h"
 
+#include "store/doc.h"
+
+#include <stdlib.h>
+
 #include "core/sb.h"
 
 #define NOTIFY_COLS                                                                                \
@@ -94,12 +98,19 @@ int store_notify_add_many(struct db *db, struct osb_err *e, json_t *notes, int64
 }
 
 json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient, bool unread_only,
-                          int64_t after_id, int limit)
+                          int64_t after_id, int limit, const char *q)
 {
-    return db_rows(db, e,
-                   NOTIFY_COLS " WHERE recipient = ? AND channel = 'in_app' AND id > ?"
-                               " AND (? = 0 OR read_at IS NULL) ORDER BY id LIMIT ?",
-                   "sidd", recipient, after_id, (int)unread_only, limit + 1);
+    char *pat = store_like_pat(q);
+    json_t *rows =
+        db_rows(db, e,
+                NOTIFY_COLS " WHERE recipient = ? AND channel = 'in_app' AND id > ?"
+                            " AND (? = 0 OR read_at IS NULL) AND (? IS NULL"
+                            " OR lower(coalesce(document, '')) LIKE lower(?) ESCAPE '\\'"
+                            " OR lower(subject) LIKE lower(?) ESCAPE '\\'"
+                            " OR lower(event) LIKE lower(?) ESCAPE '\\') ORDER BY id LIMIT ?",
+                "sidssssd", recipient, after_id, (int)unread_only, pat, pat, pat, pat, limit + 1);
+    free(pat);
+    return rows;
 }
 
 int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
@@ -109,6 +120,13 @@ int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const c
                    "UPDATE notifications SET read_at = coalesce(read_at, ?)"
                    " WHERE id = ? AND recipient = ?",
                    "iis", now, id, recipient);
+}
+
+int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient, int64_t now)
+{
+    return db_exec(db, e,
+                   "UPDATE notifications SET read_at = ? WHERE recipient = ? AND read_at IS NULL",
+                   "is", now, recipient);
 }
 
 int store_notify_get(struct db *db, struct osb_err *e, int64_t id, json_t **row)

@@ -22,7 +22,8 @@ int store_notify_email(struct db *db, struct osb_err *e, int64_t id, const char 
                        int64_t now);
 
 /* recipient's in-app notifications with id > after_id, oldest first, at most limit + 1 rows
-   of {id, event, subject, document, created_at, read_at, read}; NULL with e set. */
+   of {id, event, subject, document, created_at, read_at, read}, those whose document, subject
+   or event hold q (NULL: all; case-insensitive); NULL with e set. */
 /* The notifications a request queued, written at once (flow/notify.c notify_flush): notes is
    an array of {event, recipient, subject, document, dedup_key}; one INSERT for every in-app
    row (a repeated dedup_key adds nothing) and one for the e-mail twins of the recipients with
@@ -30,10 +31,13 @@ int store_notify_email(struct db *db, struct osb_err *e, int64_t id, const char 
 int store_notify_add_many(struct db *db, struct osb_err *e, json_t *notes, int64_t now);
 
 json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient, bool unread_only,
-                          int64_t after_id, int limit);
+                          int64_t after_id, int limit, const char *q);
 /* Marks notification id of recipient read (once): rows changed (0 = none of theirs), -1. */
 int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
                            int64_t now);
+/* Marks every unread notification of recipient read: rows changed, -1 on error. */
+int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient,
+                               int64_t now);
 /* One notification as store_notify_list shows it: 1 found, 0 none, -1 error. */
 int store_notify_get(struct db *db, struct osb_err *e, int64_t id, json_t **row);
 

@@ -77,6 +77,8 @@ static const struct {
      true},
     {"inventory-reports", "inventory_reports d JOIN customers cu ON cu.code = d.customer",
      "d.customer", MARKET_SINCE, true},
+    /* A support request may have no customer: who sees it is the flow's load. */
+    {"support-requests", "support_requests d", "d.customer", MARKET_SINCE, false},
     /* Field-sales documents share one table (type = the collection); the customer may be
        absent, so the flow's load decides who sees them. */
     {"quotations", FIELD_FROM("quotations"), "d.customer", FIELD_SINCE, false},

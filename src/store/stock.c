@@ -3,6 +3,10 @@
  */
 #include "store/stock.h"
 
+#include "store/doc.h"
+
+#include <stdlib.h>
+
 static const char *const kind_names[] = {"reserve", "unreserve", "ship"};
 
 int store_stock_move(struct db *db, struct osb_err *e, const struct stock_move *m)
@@ -88,21 +92,28 @@ int store_stock_receive(struct db *db, struct osb_err *e, const struct stock_rec
 }
 
 json_t *store_stock_list(struct db *db, struct osb_err *e, const char *sku, const char *wh,
-                         json_t *after, int limit)
+                         const char *q, json_t *after, int limit)
 {
     const char *k[4] = {0};
     for (size_t i = 0; after && i < 4; i++)
         k[i] = json_string_value(json_array_get(after, i));
     /* Keyset paging on the sort key (a lot without expiry sorts last). */
-    return db_rows(db, e,
-                   "SELECT warehouse, sku, batch, expires, on_hand, reserved,"
-                   " CASE WHEN quality = 'ok' THEN on_hand - reserved ELSE 0 END"
-                   " AS available, coalesce(expires, '9999-12-31') AS sort_exp"
-                   " FROM stock_lots"
-                   " WHERE (? IS NULL OR sku = ?) AND (? IS NULL OR warehouse = ?)"
-                   " AND (? IS NULL OR (warehouse, sku, coalesce(expires, '9999-12-31'),"
-                   " batch) > (?, ?, ?, ?))"
-                   " ORDER BY warehouse, sku, coalesce(expires, '9999-12-31'), batch"
-                   " LIMIT ?",
-                   "sssssssssd", sku, sku, wh, wh, k[0], k[0], k[1], k[2], k[3], limit + 1);
+    char *pat = store_like_pat(q);
+    json_t *rows = db_rows(db, e,
+                           "SELECT warehouse, sku, batch, expires, on_hand, reserved,"
+                           " CASE WHEN quality = 'ok' THEN on_hand - reserved ELSE 0 END"
+                           " AS available, coalesce(expires, '9999-12-31') AS sort_exp"
+                           " FROM stock_lots"
+                           " WHERE (? IS NULL OR sku = ?) AND (? IS NULL OR warehouse = ?)"
+                           " AND (? IS NULL OR lower(sku) LIKE lower(?) ESCAPE '\\'"
+                           " OR lower(warehouse) LIKE lower(?) ESCAPE '\\'"
+                           " OR lower(batch) LIKE lower(?) ESCAPE '\\')"
+                           " AND (? IS NULL OR (warehouse, sku, coalesce(expires, '9999-12-31'),"
+                           " batch) > (?, ?, ?, ?))"
+                           " ORDER BY warehouse, sku, coalesce(expires, '9999-12-31'), batch"
+                           " LIMIT ?",
+                           "sssssssssssssd", sku, sku, wh, wh, pat, pat, pat, pat, k[0], k[0], k[1],
+                           k[2], k[3], limit + 1);
+    free(pat);
+    return rows;
 }

@@ -59,6 +59,6 @@ int store_stock_receive(struct db *db, struct osb_err *e, const struct stock_rec
 /* Lots by warehouse, SKU and first expiring first, limit + 1 rows after the keyset after (4
    strings: warehouse, sku, sort expiry, batch; NULL from the start); each row has sort_exp. */
 json_t *store_stock_list(struct db *db, struct osb_err *e, const char *sku, const char *wh,
-                         json_t *after, int limit);
+                         const char *q, json_t *after, int limit);
 
 #endif
