@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building, testing and serving OSB needs (postgresql: the
 # server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver; patroni,
-# etcd-server, python3-etcd3, haproxy, pgbouncer: deploy/ha-up.sh and make test-ha).
-# server tests/pg/run.sh starts a throwaway cluster of; libpq-dev: the PostgreSQL driver;
+# etcd-server, python3-etcd3, haproxy, pgbouncer: deploy/ha-up.sh and make test-ha;
 # fonts-droid-fallback: the TrueType CJK font the PDFs embed — cairo 1.16 subsets it whole,
 # where its Noto CJK (CFF) subset loses glyphs; mupdf-tools and libreoffice-calc-nogui: the
 # print-format tests render every PDF with MuPDF and print every XLSX with LibreOffice).

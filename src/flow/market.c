@@ -762,11 +762,6 @@ static const doc_run_fn run_kc[] = {
 static const struct doc_kind kinds[MKT_ZC + 1] = {
     KIND(expense_doc, run_fy), KIND(pop_doc, run_wl), KIND(sample_doc, run_yp),
     KIND(invrep_doc, run_kc), KIND(support_doc, run_zc)};
-const struct doc_kind *const mkt_doc_kinds[] = {&kinds[0], &kinds[1], &kinds[2], &kinds[3]};
-static const struct doc_kind kinds[] = {
-    KIND(expense_doc, load_fy, run_fy), KIND(pop_doc, load_wl, run_wl),
-    KIND(sample_doc, load_yp, run_yp), KIND(invrep_doc, load_kc, run_kc),
-    KIND(support_doc, load_zc, run_zc)};
 const struct doc_kind *const mkt_doc_kinds[] = {&kinds[0], &kinds[1], &kinds[2], &kinds[3],
                                                 &kinds[4]};
 

@@ -696,6 +696,8 @@ int report_job_monthly(struct ctx *c, const char *period, struct osb_err *e)
         if (scheduled(c, monthly[i], from, to, e) < 0)
             return -1;
     return 0;
+}
+
 /* The customer-list export rules for an export that is not a report (flow/list_export.c: the
    customers list page exported as shown), counted and approved under the name "customers". */
 int report_customer_list_check(struct ctx *c, size_t nrows, const char *number, struct osb_err *e)
