@@ -5,30 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, login, apiToken, apiGet, BASE } from './lib.mjs';
+import { login, apiToken, apiGet, withPage, apiPost } from './lib.mjs';
 import { formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 180_000 };
-
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-async function apiPost(token, path, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
 
 /** The quarter after today's (its first day is in the future: approved lines wait for it). */
 function nextQuarter() {

@@ -6,53 +6,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, BASE, resultsDir, withPage, text, apiPostOk } from './lib.mjs';
 import { formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 240_000 };
 const CUST = 'SZ01';
 
-async function apiPost(token, path, body = {}) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const out = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(out)}`);
-  return out;
-}
-
 /** One order of SZ01 taken through OP and SP to its dispatch invoice; returns the invoice. */
 async function invoiced(tokens, qty) {
-  let o = await apiPost(tokens.kam_SZ, '/orders', { customer: CUST, lines: [{ sku: 'M-IF1-900', qty }] });
+  let o = await apiPostOk(tokens.kam_SZ, '/orders', { customer: CUST, lines: [{ sku: 'M-IF1-900', qty }] });
   const n = o.number;
   for (const [action, user] of [['verify', 'kam_SZ'], ['approve-market', 'mm_S'], ['accept', 'csr_a'],
     ['check', 'csr_a'], ['approve', 'deputy'], ['print-delivery-note', 'finance'], ['release', 'csr_a']]) {
-    o = await apiPost(tokens[user], `/orders/${n}/${action}`);
+    o = await apiPostOk(tokens[user], `/orders/${n}/${action}`);
   }
   const fh = o.shipments[0];
   for (const [action, body] of [['receive', {}], ['pick', {}], ['check', {}],
     ['book', { carrier: '顺丰物流', station: '深圳站', waybill: `E2E-C-${Date.now()}-${qty}` }], ['dispatch', {}]]) {
-    await apiPost(tokens.warehouse, `/shipments/${fh}/${action}`, body);
+    await apiPostOk(tokens.warehouse, `/shipments/${fh}/${action}`, body);
   }
   const invs = (await apiGet(tokens.finance, `/invoices?customer=${CUST}&order=${n}`)).body.items;
   assert.equal(invs.length, 1, 'one invoice per dispatch');
   return invs[0];
 }
-
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
 
 test('paying from an invoice settles that invoice; finance re-allocates and reverses the receipt', T, async () => {
   const tokens = {};
@@ -145,7 +121,7 @@ test('a KAM files an exchange from the order page; the warehouse reports a discr
     const th = rets[0].number;
     for (const [action, user, body] of [['confirm', 'um_SZ', {}], ['inspect', 'service', { genuine: true }],
       ['approve', 'mm_S', {}], ['receive', 'warehouse', {}]]) {
-      await apiPost(tokens[user], `/returns/${th}/${action}`, body);
+      await apiPostOk(tokens[user], `/returns/${th}/${action}`, body);
     }
     const r = (await apiGet(tokens.kam_SZ, `/returns/${th}`)).body;
     assert.ok(r.replacement_order, 'the replacement order is named');
@@ -154,7 +130,7 @@ test('a KAM files an exchange from the order page; the warehouse reports a discr
     assert.equal(rep.lines[0].price_fen, o.lines[0].price_fen, 'at the original price');
   });
   // the warehouse: POD, then a damaged unit reported on the shipment page
-  await apiPost(tokens.warehouse, `/shipments/${fh}/deliver`, { signed_by: '收货人' });
+  await apiPostOk(tokens.warehouse, `/shipments/${fh}/deliver`, { signed_by: '收货人' });
   await withPage(async (page) => {
     await login(page, 'warehouse', 'demo123', `/shipments/${fh}`);
     await page.waitForSelector('#ship-report-discrepancy');

@@ -6,27 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, resultsDir, withPage, apiSend } from './lib.mjs';
 
 const T = { timeout: 120_000 };
-
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-async function apiSend(token, method, path, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
 
 const code = `E2E${Date.now() % 100000}`;
 

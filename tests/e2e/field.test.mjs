@@ -7,33 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { launch, login, apiToken, apiGet, BASE, resultsDir, apiPost, noSideScroll, withPage } from './lib.mjs';
 
 const T = { timeout: 120_000 };
+/** withPage with launch options first: the phone's or none. */
+const withDevice = (opts, fn) => withPage(fn, opts);
+
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-async function withPage(opts, fn) {
-  const b = await launch(opts);
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-async function apiPost(token, path, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
-
-const noSideScroll = async (page, what) => {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(w <= 392, `${what}: the page is ${w}px wide on a 390px screen`);
-};
 
 const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 const shared = {};
@@ -48,7 +28,7 @@ test("a rep's day at 390 px: today's visits, file the report, register an inquir
   assert.equal((await apiPost(rep, `/visit-plans/${plan.body.number}/submit`, {})).status, 200);
   const item = `${plan.body.number}/1`;
 
-  await withPage(PHONE, async (page) => {
+  await withDevice(PHONE, async (page) => {
     await login(page, 'rep_GZ', 'demo123', '/field');
     await page.waitForSelector('#today-visits');
     await page.waitForSelector(`[data-item="${item}"] a.file-report`);
@@ -101,7 +81,7 @@ test("a rep's day at 390 px: today's visits, file the report, register an inquir
 });
 
 test('a KAM takes a complaint at 390 px; a form error names its field', T, async () => {
-  await withPage(PHONE, async (page) => {
+  await withDevice(PHONE, async (page) => {
     await login(page, 'kam_GZ', 'demo123', '/field');
     await page.click('#go-complaint');
     await page.waitForSelector('#after-sales-form');
@@ -124,7 +104,7 @@ test('a KAM takes a complaint at 390 px; a form error names its field', T, async
 
 test('managers at 1366 px: the MM decides the bid, the KAM comments the visit report', T, async () => {
   assert.ok(shared.quotation && shared.visit, 'the phone test ran first');
-  await withPage({}, async (page) => {
+  await withDevice({}, async (page) => {
     await login(page, 'mm_S', 'demo123', '/quotations');
     await page.waitForSelector(`tr[data-key="${shared.quotation}"]`);
     await page.goto(`${BASE}/quotations/${shared.quotation}`);
@@ -134,7 +114,7 @@ test('managers at 1366 px: the MM decides the bid, the KAM comments the visit re
     await page.waitForSelector('#doc-state[data-state="preparing"]');
     await page.screenshot({ path: join(resultsDir(), 'field-quotation-1366.png') });
   });
-  await withPage({}, async (page) => {
+  await withDevice({}, async (page) => {
     await login(page, 'kam_GZ', 'demo123', `/visits/${shared.visit}`);
     await page.waitForSelector('#fact-comment');
     await page.fill('#fact-remark', '注意竞品降价，下周复访');

@@ -2,6 +2,7 @@
 // (never a downloaded browser), sign in through the form, and call the API directly to check
 // what the page shows against what the server answers.
 
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,4 +73,56 @@ export async function apiGet(token, path) {
 export function resultsDir() {
   mkdirSync(RESULTS, { recursive: true });
   return RESULTS;
+}
+
+/**
+ * Runs fn(page) in a fresh browser (launch options opts) and fails when the page logged script
+ * errors. Chromium logs failed requests (e.g. the 401 of a wrong password) as console errors
+ * too; those are expected answers, not script errors.
+ */
+export async function withPage(fn, opts = {}) {
+  const b = await launch(opts);
+  try {
+    await fn(b.page);
+    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
+    assert.deepEqual(errors, [], 'the page logged script errors');
+  } finally {
+    await b.close();
+  }
+}
+
+/** Any method with a JSON body over HTTP; { status, body }. */
+export async function apiSend(token, method, path, body) {
+  const res = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** POST with a JSON body (default {}); { status, body }. */
+export const apiPost = (token, path, body = {}) => apiSend(token, 'POST', path, body);
+
+/** POST that must succeed: the answer's body, or the test fails naming the call. */
+export async function apiPostOk(token, path, body = {}) {
+  const r = await apiPost(token, path, body);
+  assert.ok(r.status >= 200 && r.status < 300, `POST ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** The trimmed text of the first element matching sel. */
+export const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
+
+/** Signs out and signs in as another user, landing on path. */
+export async function switchUser(page, username, path) {
+  await page.click('#logout');
+  await page.waitForSelector('#login-username');
+  await login(page, username, 'demo123', path);
+}
+
+/** Fails when the page is wider than a 390 px phone screen (2 px for rounding). */
+export async function noSideScroll(page, what) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 392, `${what}: the page is ${w}px wide on a 390px screen`);
 }

@@ -6,36 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, BASE, resultsDir, withPage, apiPost, text, switchUser } from './lib.mjs';
 import { currentPeriod } from '../../web/lib/fmt.js';
 
 const T = { timeout: 180_000 };
-
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
-
-async function switchUser(page, username, path) {
-  await page.click('#logout');
-  await page.waitForSelector('#login-username');
-  await login(page, username, 'demo123', path);
-}
-
-async function apiPost(token, path, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
 
 /** The page's action buttons are exactly the server's allowed_actions for this user. */
 async function expectButtons(page, username, url) {

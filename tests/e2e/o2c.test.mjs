@@ -5,30 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, BASE, resultsDir, withPage, text, switchUser } from './lib.mjs';
 import { formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 180_000 };
-
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
-
-/** Signs out and signs in as another user, landing on path. */
-async function switchUser(page, username, path) {
-  await page.click('#logout');
-  await page.waitForSelector('#login-username');
-  await login(page, username, 'demo123', path);
-}
 
 /** Waits for the order page to show the state, and checks the badge's Chinese words. */
 async function expectState(page, state, zh) {

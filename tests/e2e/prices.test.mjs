@@ -6,29 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, BASE, resultsDir, apiPost, withPage } from './lib.mjs';
 import { formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 120_000 };
 
-async function withPage(user, path, fn) {
-  const b = await launch();
-  try {
-    await login(b.page, user, 'demo123', path);
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-async function apiPost(token, path, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+/** withPage signed in as user on path. */
+const withLogin = (user, path, fn) =>
+  withPage(async (page) => {
+    await login(page, user, 'demo123', path);
+    await fn(page);
   });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
 
 const buttons = (page) => page.$$eval('#pl-card .action-buttons button', (bs) => bs.map((b) => b.dataset.action).sort());
 
@@ -40,7 +28,7 @@ test('marketing drafts a price list from CSV lines, the GM approves, marketing p
   assert.equal(product.status, 200);
   let number;
 
-  await withPage('marketing', '/', async (page) => {
+  await withLogin('marketing', '/', async (page) => {
     await page.click('a[data-nav="price-lists"]');
     await page.waitForSelector('.page-price-lists');
     await page.click('#new-price-list');
@@ -66,7 +54,7 @@ test('marketing drafts a price list from CSV lines, the GM approves, marketing p
     assert.deepEqual(cells.slice(1, 4), [sku, formatFen(25000), formatFen(product.body.price_fen)]);
   });
 
-  await withPage('gm', `/price-lists/${number}`, async (page) => {
+  await withLogin('gm', `/price-lists/${number}`, async (page) => {
     await page.waitForSelector('.page-price-list[data-state="draft"]');
     assert.deepEqual(await buttons(page), ['approve']);
     await page.click('#pl-approve');
@@ -78,7 +66,7 @@ test('marketing drafts a price list from CSV lines, the GM approves, marketing p
   const next = await apiPost(mkt, '/price-lists', { code, name: '端到端测试价（新）', valid_from: '2099-01-01', items: [{ sku, price_fen: 24000 }] });
   assert.equal(next.status, 201);
 
-  await withPage('marketing', `/price-lists/${number}`, async (page) => {
+  await withLogin('marketing', `/price-lists/${number}`, async (page) => {
     await page.waitForSelector('.page-price-list[data-state="approved"]');
     assert.deepEqual(await buttons(page), ['publish', 'retire']);
     await page.click('#pl-publish');
@@ -101,7 +89,7 @@ test('marketing drafts a price list from CSV lines, the GM approves, marketing p
 });
 
 test('the warehouse has no price-list page (no prices, numbering-and-rules §4)', T, async () => {
-  await withPage('warehouse', '/', async (page) => {
+  await withLogin('warehouse', '/', async (page) => {
     assert.equal(await page.locator('a[data-nav="price-lists"]').count(), 0);
   });
 });

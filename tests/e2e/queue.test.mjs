@@ -4,38 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, BASE, resultsDir, withPage, apiPostOk } from './lib.mjs';
 
 const T = { timeout: 120_000 };
-
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-async function apiPost(token, path, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body || {}),
-  });
-  const json = await res.json().catch(() => null);
-  assert.ok(res.ok, `POST ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** A new order of GZ01 taken to submitted; returns its number. */
 async function submittedOrder() {
   const kam = await apiToken('kam_GZ');
-  const o = await apiPost(kam, '/orders', { customer: 'GZ01', lines: [{ sku: 'M-IF1-900', qty: 12 }] });
-  await apiPost(kam, `/orders/${o.number}/verify`);
-  await apiPost(await apiToken('mm_S'), `/orders/${o.number}/approve-market`);
+  const o = await apiPostOk(kam, '/orders', { customer: 'GZ01', lines: [{ sku: 'M-IF1-900', qty: 12 }] });
+  await apiPostOk(kam, `/orders/${o.number}/verify`);
+  await apiPostOk(await apiToken('mm_S'), `/orders/${o.number}/approve-market`);
   return o.number;
 }
 
@@ -90,7 +68,7 @@ test('every role\'s home page shows its queue, as many rows as the API has', { t
 test('a user changes their own password on 修改密码; the old sessions end, the tab stays signed in', T, async () => {
   const admin = await apiToken('admin', 'admin123');
   const u = `pw${Date.now() % 100000000}`;
-  await apiPost(admin, '/users', { username: u, name: '改密测试', password: 'start123', role: 'csr' });
+  await apiPostOk(admin, '/users', { username: u, name: '改密测试', password: 'start123', role: 'csr' });
   const other = await apiToken(u, 'start123'); // a session elsewhere
   await withPage(async (page) => {
     await login(page, u, 'start123');

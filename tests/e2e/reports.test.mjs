@@ -6,21 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { launch, login, apiToken, apiGet, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, resultsDir, withPage } from './lib.mjs';
 import { formatFen, formatQty } from '../../web/lib/fmt.js';
 
 const T = { timeout: 120_000 };
 
-async function withPage(fn) {
-  const b = await launch({ acceptDownloads: true });
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
+const withDownloads = (fn) => withPage(fn, { acceptDownloads: true });
 
 test('gm opens two reports, sorts one and exports an XLSX', T, async () => {
   const token = await apiToken('gm');
@@ -33,7 +24,7 @@ test('gm opens two reports, sorts one and exports an XLSX', T, async () => {
   assert.equal(stock.status, 200);
   assert.ok(stock.body.rows.length > 1, 'the demo has stock');
 
-  await withPage(async (page) => {
+  await withDownloads(async (page) => {
     await login(page, 'gm');
     await page.click('a[data-nav="reports"]');
     await page.waitForSelector('#report-list');

@@ -4,26 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, BASE, resultsDir, withPage, text } from './lib.mjs';
 import { formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 90_000 };
 
 /** Runs fn(page) in a fresh browser; fails on any script error the page logged. */
-async function withPage(fn) {
-  const b = await launch();
-  try {
-    await fn(b.page);
-    // Chromium logs failed requests (e.g. the 401 of a wrong password) as console errors too;
-    // those are expected answers, not script errors.
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
-
-const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
 const rowKeys = (page, scope = '') => page.$$eval(`${scope} tbody tr[data-key]`, (trs) => trs.map((tr) => tr.dataset.key));
 
 test('kam_GZ sees exactly the customers the API gives it, and the credit block in ¥', T, async () => {
