@@ -136,9 +136,10 @@ def soffice_pdf(t, xlsx):
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     check(exe is not None, "LibreOffice (libreoffice-calc-nogui, scripts/deps.sh) is installed")
     prof = os.path.join(t.workdir, "lo-profile")
-    p = subprocess.run([exe, f"-env:UserInstallation=file://{prof}", "--headless",
+    # generous: LibreOffice's first start builds its profile, slow on a loaded machine
+    p = subprocess.run([exe, f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
                         "--convert-to", "pdf", "--outdir", t.workdir, xlsx],
-                       capture_output=True, timeout=180)
+                       capture_output=True, timeout=900)
     out = os.path.splitext(xlsx)[0] + ".pdf"
     check(p.returncode == 0 and os.path.exists(out), f"soffice: {p.stderr[-300:]!r}")
     return out
