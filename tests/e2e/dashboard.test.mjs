@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { launch, login, apiToken, apiGet, resultsDir, BASE } from './lib.mjs';
+import { login, apiToken, apiGet, resultsDir, BASE, withPage } from './lib.mjs';
 import { formatBp, formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 180_000 };
@@ -24,21 +24,7 @@ function thisMonth() {
   return { month: p, from: `${p}-01`, to: `${p}-${String(last).padStart(2, '0')}` };
 }
 
-async function withPage(fn) {
-  const b = await launch({ acceptDownloads: true });
-  // CSP violations (an inline style or script the page tried) are collected by the page itself
-  await b.page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  try {
-    await fn(b.page);
-    const errors = b.page.errors.filter((e) => !/Failed to load resource/.test(e));
-    assert.deepEqual(errors, [], 'the page logged script errors');
-  } finally {
-    await b.close();
-  }
-}
+const withDownloads = (fn) => withPage(fn, { acceptDownloads: true });
 
 test('gm opens the KPI dashboard: cards, charts on canvas, a drill-down', T, async () => {
   const token = await apiToken('gm');
@@ -49,7 +35,7 @@ test('gm opens the KPI dashboard: cards, charts on canvas, a drill-down', T, asy
   assert.equal(lib.status, 200, 'osb serve serves ECharts from web/node_modules');
   assert.match(lib.headers.get('content-type'), /javascript/);
 
-  await withPage(async (page) => {
+  await withDownloads(async (page) => {
     await login(page, 'gm');
     await page.click('a[data-nav="dashboard"]');
     await page.waitForSelector('#kpi-cards .kpi-card');
@@ -98,7 +84,7 @@ test('gm opens the distributor and OSB meeting reports and exports an XLSX', T, 
   const dmm = await apiGet(token, `/reports/distributor_management_monthly?from=${from}&to=${to}`);
   assert.equal(dmm.status, 200);
 
-  await withPage(async (page) => {
+  await withDownloads(async (page) => {
     await login(page, 'gm');
     await page.click('a[data-nav="reports"]');
     await page.waitForSelector('#report-list');
