@@ -88,4 +88,10 @@ extern const struct report_def report_contract_ledger, report_market_expenses_vs
     report_distributor_inventory_summary, report_pop_and_samples, report_credit_grade_list,
     report_quotation_register, report_after_sales;
 
+/* Field sales (issue #13; rules/report_defs.c, store/report_field.c). */
+extern const struct report_def report_weekly_work_plan, report_monthly_work_plan,
+    report_salesperson_weekly, report_salesperson_monthly, report_market_weekly,
+    report_market_monthly, report_target_customer_info, report_key_customer_followup,
+    report_forecast_vs_actual, report_plan_vs_actual;
+
 #endif
