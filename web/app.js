@@ -59,7 +59,7 @@ import {
 import { reportsPage, reportPage } from './pages/reports.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { passwordPage } from './pages/password.js';
-import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns } from './pages/field.js';
+import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns, workLogPage, callLogPage } from './pages/field.js';
 
 
 
@@ -102,6 +102,8 @@ export const PAGES = [
   { id: 'field-day', path: '/field', title: { zh: '我的一天', en: 'My day' }, nav: 'sales', icon: '☀', render: fieldDayPage },
   { id: 'visit-new', path: '/visits/new', title: { zh: '填写拜访记录', en: 'File a visit report' }, navPath: '/visits', render: visitNewPage },
   { id: 'quotation-new', path: '/quotations/new', title: { zh: '登记询价/招标', en: 'Register an inquiry' }, navPath: '/quotations', render: quotationNewPage },
+  { id: 'work-logs', path: '/work-logs', title: { zh: '工作日志', en: 'Work log' }, nav: 'sales', icon: '✍', render: workLogPage },
+  { id: 'call-log-new', path: '/call-logs/new', title: { zh: '电话记录', en: 'Log a call' }, navPath: '/field', render: callLogPage },
   { id: 'after-sales-new', path: '/after-sales/new', title: { zh: '受理投诉/售后', en: 'Take a complaint' }, navPath: '/after-sales', render: afterSalesNewPage },
   ...[['quotations', '报价/投标', 'Quotations', '✎'], ['contracts', '合同', 'Contracts', '▤'], ['after-sales', '售后服务', 'After-sales', '✚'],
     ['visit-plans', '拜访计划', 'Visit plans', '▥'], ['visits', '拜访记录', 'Visit reports', '⚐'], ['forecasts', '销售预期', 'Forecasts', '↗'],

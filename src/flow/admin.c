@@ -14,6 +14,7 @@
 #include "flow/cmr.h"
 #include "flow/customer.h"
 #include "flow/deadlines.h"
+#include "flow/fieldlog.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
 #include "flow/mail.h"
@@ -162,7 +163,9 @@ static const struct {
     {"inventory_report_reminders", market_job_inventory_remind, JOB_MONTHLY, 18, 9 * 60},
     {"inventory_report_due", market_job_inventory_due, JOB_MONTHLY, 21, 0},
     {"sample_follow_up", market_job_sample_follow_up, JOB_TICK, 0, 0},
-    {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5}, /* field sales */
+    {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5},                  /* field sales */
+    {"visit_reports_missing", fieldlog_job_missing_visits, JOB_DAILY, 0, 9 * 60}, /* field */
+    {"visit_verification", fieldlog_job_verification, JOB_MONTHLY, 1, 9 * 60},    /* field */
     {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
     {"weekly_reports", report_job_weekly, JOB_DAILY, 0, 8 * 60 + 30},      /* reports */
     {"monthly_reports", report_job_monthly, JOB_MONTHLY, 1, 7 * 60},       /* reports */

@@ -14,6 +14,7 @@
 #include "core/str.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
+#include "flow/returns.h"
 #include "rules/field.h"
 
 #include <string.h>
@@ -42,6 +43,10 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
                                        "an escalated ticket is resolved by the MM or"
                                        " the supervising SLT member");
         return handler ? 0 : err_forbidden(e, "role", "only the ticket's handler resolves it");
+    case HA_OPEN_RETURN:
+        return fdoc_owns(c, actor, d)
+                   ? 0
+                   : err_forbidden(e, "role", "only the customer's KAM or rep files its returns");
     case HA_ASSIGN:
     case HA_CLOSE:
         return 0;
@@ -150,6 +155,45 @@ static int a_close(struct doc_act *x, struct osb_err *e)
     return tell(x->c, e, rep, d->d.number, "售后服务已关闭");
 }
 
+/* A consumer return at a store (seed 004; flows.md §6): the ticket opens a return of the
+   order's goods through the returns flow (POST /returns), and names it in `return`. */
+static int a_open_return(struct doc_act *x, struct osb_err *e)
+{
+    struct fdoc_doc *d = x->doc;
+    const char *type = jstr(d->d.data, "type");
+    if (!is(type, "consumer_return") && !is(type, "consumer_complaint"))
+        return err_invalid(e, "type", "not_consumer_return",
+                           "only a consumer return or complaint opens a return (type is %s)",
+                           type ? type : "-");
+    if (jstr(d->d.data, "return"))
+        return err_invalid(e, "return", "return_open", "ticket %s already opened return %s",
+                           d->d.number, jstr(d->d.data, "return"));
+    const char *order = NULL;
+    if (fdoc_body_str(x->body, "order", false, 63, &order, e) < 0)
+        return -1;
+    if (!order)
+        order = jstr(d->d.data, "order");
+    if (!order)
+        return err_invalid(e, "order", "required", "which order do the goods come back from?");
+    json_t *body = json_pack("{ss sO ss}", "order", order, "lines",
+                             json_object_get(x->body, "lines") ? json_object_get(x->body, "lines")
+                                                               : json_null(),
+                             "kind", "return");
+    if (json_is_null(json_object_get(body, "lines")))
+        json_object_del(body, "lines");
+    char comment[64];
+    if (str_fmt(comment, sizeof comment, "售后 %s", d->d.number) == 0)
+        json_object_set_new(body, "comment", json_string(comment));
+    json_t *ret = NULL;
+    int rc = return_create(x->c, body, &ret, e);
+    json_decref(body);
+    if (rc < 0)
+        return -1;
+    json_object_set_new(d->d.data, "return", json_incref(json_object_get(ret, "number")));
+    json_decref(ret);
+    return 0;
+}
+
 static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
     json_t *o = fdoc_answer(c, p, e);
@@ -160,9 +204,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[] = {
-    [HA_CONFIRM] = a_confirm, [HA_REJECT] = a_reject,     [HA_ASSIGN] = a_assign,
-    [HA_START] = a_start,     [HA_ESCALATE] = a_escalate, [HA_RESOLVE] = a_resolve,
-    [HA_CLOSE] = a_close,
+    [HA_CONFIRM] = a_confirm, [HA_REJECT] = a_reject,           [HA_ASSIGN] = a_assign,
+    [HA_START] = a_start,     [HA_ESCALATE] = a_escalate,       [HA_RESOLVE] = a_resolve,
+    [HA_CLOSE] = a_close,     [HA_OPEN_RETURN] = a_open_return,
 };
 
 static const struct doc_kind kind = {
@@ -242,8 +286,9 @@ int after_sales_create(struct ctx *c, json_t *body, json_t **out, struct osb_err
         json_object_set_new(o, "shipment", flow_json_str(ship));
         json_object_set_new(o, "batch", flow_json_str(batch));
         json_object_set_new(o, "contact", flow_json_str(contact));
-        static const char *const nulls[] = {
-            "confirmed_by", "handler", "contacted_at", "escalated_to", "result", "rating", NULL};
+        static const char *const nulls[] = {"confirmed_by", "handler", "contacted_at",
+                                            "escalated_to", "result",  "rating",
+                                            "return",       NULL};
         for (const char *const *k = nulls; *k; k++)
             json_object_set_new(o, *k, json_null());
         rc = fdoc_create(c, &kind, &d, "SH", out, e);

@@ -80,6 +80,24 @@ static const struct report reports[] = {
     /* the monthly management reports (rules/report_monthly.c) */
     {&report_distributor_management_monthly, store_report_distributor_monthly, NULL},
     {&report_osb_meeting_report, NULL, meeting_rows},
+    {&report_contract_ledger, store_report_contracts},
+    {&report_market_expenses_vs_budget, store_report_expenses},
+    {&report_distributor_inventory_summary, store_report_inventory},
+    {&report_pop_and_samples, store_report_pop_samples},
+    {&report_credit_grade_list, store_report_grades},
+    {&report_quotation_register, store_report_quotations},
+    {&report_after_sales, store_report_after_sales},
+    /* field sales (issue #13: rules/report_defs.c, store/report_field.c) */
+    {&report_weekly_work_plan, store_report_weekly_plan},
+    {&report_monthly_work_plan, store_report_monthly_plan},
+    {&report_salesperson_weekly, store_report_salesperson},
+    {&report_salesperson_monthly, store_report_salesperson},
+    {&report_market_weekly, store_report_market_visits},
+    {&report_market_monthly, store_report_market_visits},
+    {&report_target_customer_info, store_report_target_customers},
+    {&report_key_customer_followup, store_report_key_customers},
+    {&report_forecast_vs_actual, store_report_forecast_actual},
+    {&report_plan_vs_actual, store_report_plan_actual},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])

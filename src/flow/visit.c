@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/money.h"
 #include "core/str.h"
+#include "flow/fieldlog.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/scope.h"
@@ -395,9 +396,11 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         return -1;
     struct fdoc_doc d;
     int rc = fdoc_new(c, &visit_doc, P_VISIT_WORK, customer, &d, e);
-    json_t *flags = json_array();
+    json_t *flags = json_array(), *sightings = NULL;
     if (rc == 0 && findings)
         rc = prices(c, findings, flags, e);
+    if (rc == 0 && findings)
+        rc = sighting_check(c, d.d.region, findings, flags, &sightings, e);
     if (rc == 0) {
         json_t *o = d.d.data;
         json_object_set_new(o, "visited_at", json_string(visited ? visited : today));
@@ -407,7 +410,9 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         json_object_set_new(o, "archive_updates", flow_json_str(upd));
         json_object_set_new(o, "photo", flow_json_str(photo));
         json_object_set_new(o, "flags", json_incref(flags));
-        json_object_set_new(o, "price_inversion", json_boolean(json_array_size(flags) > 0));
+        json_object_set_new(o, "price_inversion",
+                            json_boolean(json_array_size(flags) > json_array_size(sightings)));
+        json_object_set_new(o, "cross_region", json_boolean(json_array_size(sightings) > 0));
         json_object_set_new(o, "manager_comment", json_null());
         json_object_set_new(o, "verification", json_null());
         if (item) {
@@ -415,9 +420,13 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         }
         rc = fdoc_create(c, &visit_kind, &d, "BF", out, e);
     }
-    if (rc == 0 && json_array_size(flags))
+    if (rc == 0 && json_array_size(flags) > json_array_size(sightings))
         rc = fdoc_tell_role(c, "mm", d.d.market, d.d.number, "拜访发现价格倒挂，请关注", e);
+    if (rc == 0 && json_array_size(sightings))
+        rc = sighting_record(c, d.d.number, d.d.customer, d.d.market, d.d.region,
+                             visited ? visited : today, sightings, e);
     json_decref(flags);
+    json_decref(sightings);
     store_fdoc_release(&d.d);
     return rc;
 }

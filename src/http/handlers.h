@@ -195,6 +195,23 @@ int h_report_get(struct req *r, struct osb_err *e);
 int h_export_approval(struct req *r, struct osb_err *e);
 FIELD_HANDLER_DECLS(forecast)
 FIELD_HANDLER_DECLS(plan)
+/* fieldlog.c — field sales, records (issue #13): work logs, call logs, monthly focus,
+   meetings, sightings, visit verification picks */
+int h_work_log_create(struct req *r, struct osb_err *e);
+int h_work_log_get(struct req *r, struct osb_err *e);
+int h_work_log_list(struct req *r, struct osb_err *e);
+int h_call_log_create(struct req *r, struct osb_err *e);
+int h_call_log_get(struct req *r, struct osb_err *e);
+int h_call_log_list(struct req *r, struct osb_err *e);
+int h_monthly_focus_create(struct req *r, struct osb_err *e);
+int h_monthly_focus_get(struct req *r, struct osb_err *e);
+int h_monthly_focus_list(struct req *r, struct osb_err *e);
+int h_meeting_create(struct req *r, struct osb_err *e);
+int h_meeting_get(struct req *r, struct osb_err *e);
+int h_meeting_list(struct req *r, struct osb_err *e);
+int h_sighting_list(struct req *r, struct osb_err *e);
+int h_visit_verification_create(struct req *r, struct osb_err *e);
+int h_visit_verification_list(struct req *r, struct osb_err *e);
 
 /* issue #17: lists */
 int h_list_export_xlsx(struct req *r, struct osb_err *e);

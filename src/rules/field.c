@@ -44,6 +44,7 @@ static const char *const h_states[] = {"received",    "confirmed", "assigned",
 static const char *const h_assign[] = {"handler", NULL};
 static const char *const h_resolve[] = {"result", NULL};
 static const char *const h_close[] = {"rating", NULL};
+static const char *const h_open_return[] = {"order", "lines", NULL};
 
 static const struct doc_action h_actions[] = {
     [HA_CONFIRM] = {"confirm", P_AFTERSALES_CONFIRM, DOC_BIT(HS_RECEIVED), HS_CONFIRMED, NULL, 0},
@@ -56,6 +57,10 @@ static const struct doc_action h_actions[] = {
     [HA_RESOLVE] = {"resolve", P_AFTERSALES_WORK, DOC_BIT(HS_IN_PROGRESS) | DOC_BIT(HS_ESCALATED),
                     HS_RESOLVED, h_resolve, DOC_ALSO(P_AFTERSALES_RESOLVE_ESC)},
     [HA_CLOSE] = {"close", P_AFTERSALES_ASSIGN, DOC_BIT(HS_RESOLVED), HS_CLOSED, h_close, 0},
+    [HA_OPEN_RETURN] = {"open-return", P_RETURN_CREATE,
+                        DOC_BIT(HS_CONFIRMED) | DOC_BIT(HS_ASSIGNED) | DOC_BIT(HS_IN_PROGRESS) |
+                            DOC_BIT(HS_ESCALATED) | DOC_BIT(HS_RESOLVED),
+                        DOC_TO_SAME, h_open_return, DOC_ASIDE},
 };
 const struct doc_type after_sales_doc = {"after-sales", "after_sales", h_states, h_actions,
                                          COUNT(h_actions)};
@@ -142,4 +147,28 @@ const char *plan_approver_role(const char *level)
         if (level && strcmp(level, up[i].level) == 0)
             return up[i].role;
     return NULL;
+}
+
+int64_t visit_verification_count(int64_t n, int64_t visitors, int pct)
+{
+    if (n <= 0)
+        return 0;
+    int64_t k = (n * pct + 99) / 100;
+    if (k < visitors)
+        k = visitors;
+    return k > n ? n : k;
+}
+
+const char *const call_log_kinds[] = {"weekly_collection",  "satisfaction", "tracking",
+                                      "consumer_follow_up", "reminder",     NULL};
+const char *const meeting_kinds[] = {
+    "slt_monthly",   "osb_monthly",     "marketing_monthly", "ssg_monthly",         "sales_weekly",
+    "sales_monthly", "sales_quarterly", "sales_annual",      "collection_analysis", NULL};
+
+bool field_one_of(const char *const *list, const char *s)
+{
+    for (; s && *list; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
 }

@@ -59,7 +59,8 @@ enum after_sales_action {
     HA_START,
     HA_ESCALATE,
     HA_RESOLVE,
-    HA_CLOSE
+    HA_CLOSE,
+    HA_OPEN_RETURN /* a consumer return (or complaint) opens a return (flows.md §6, §10) */
 };
 extern const struct doc_type after_sales_doc;
 
@@ -100,5 +101,17 @@ bool forecast_deviates(int64_t forecast, int64_t avg_actual, int limit_bp);
 /* The level a plan of `level` is approved by: company → gm; market → SLT; region → mm;
    kam → um; customer → um (entities.md §9, flows.md §18). The role name, or NULL. */
 const char *plan_approver_role(const char *level);
+
+/* The monthly verification calls (flows.md §9.6): of n visit reports, pct % rounded up, and at
+   least one per visitor (visitors distinct visitors): max(ceil(n × pct / 100), visitors),
+   never more than n. */
+#define VISIT_VERIFY_PCT 5
+int64_t visit_verification_count(int64_t n, int64_t visitors, int pct);
+
+/* entities.md §11 call log kinds and §9 meeting kinds: NULL-terminated. */
+extern const char *const call_log_kinds[];
+extern const char *const meeting_kinds[];
+/* Is s one of the NULL-terminated list? */
+bool field_one_of(const char *const *list, const char *s);
 
 #endif

@@ -156,6 +156,12 @@ static const char *const matrix[P__COUNT] = {
     [P_SUPPORT_FORWARD]      = "-  -  -  -  Y  -  -  -  -  -  -  -  -  R  -  -",
     [P_SUPPORT_REVIEW]       = "-  -  -  -  -  -  -  -  -  -  -  -  Y  R  -  -",
     [P_CUSTOMER_TIER]        = "-  -  -  -  -  Y  -  -  -  -  -  -  -  R  -  -",
+    /* field sales, wave 2: calls by whoever serves the customer; the matrix row "monthly
+       focus: publish"; meetings by the SLT, the SSG (minutes of sales meetings: the CSR) and
+       the sales managers */
+    [P_CALL_LOG]             = "-  -  -  Y  Y  Y  Y  O  O  Y  -  Y  -  R  -  -",
+    [P_MONTHLY_FOCUS]        = "Y  Y  Y  -  -  -  -  -  -  -  -  -  -  R  -  -",
+    [P_MEETING_RECORD]       = "Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -  -  R  -  -",
 };
 /* clang-format on */
 

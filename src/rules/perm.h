@@ -153,6 +153,10 @@ enum perm_action {
     P_SUPPORT_FORWARD,     /* support request: forward (and schedule, done) */
     P_SUPPORT_REVIEW,      /* support request: review (and reject) */
     P_CUSTOMER_TIER,       /* customer: override the tier (flows.md §1 archive rule 4: the MM) */
+    /* field sales, wave 2 (issue #13): the records beside the documents */
+    P_CALL_LOG,            /* call log: record (collection, satisfaction, tracking calls) */
+    P_MONTHLY_FOCUS,       /* monthly focus: publish */
+    P_MEETING_RECORD,      /* meeting: record minutes, decisions, issues */
     P__COUNT
 };
 /* clang-format on */

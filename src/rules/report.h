@@ -92,5 +92,10 @@ extern const struct report_def report_contract_ledger, report_market_expenses_vs
 
 /* The monthly management reports (rules/report_monthly.c). */
 extern const struct report_def report_distributor_management_monthly, report_osb_meeting_report;
+/* Field sales (issue #13; rules/report_defs.c, store/report_field.c). */
+extern const struct report_def report_weekly_work_plan, report_monthly_work_plan,
+    report_salesperson_weekly, report_salesperson_monthly, report_market_weekly,
+    report_market_monthly, report_target_customer_info, report_key_customer_followup,
+    report_forecast_vs_actual, report_plan_vs_actual;
 
 #endif

@@ -474,3 +474,206 @@ static const struct report_column audit_cols[] = {
 const struct report_def report_internal_audit = {
     "internal_audit", "内部审计", "Internal audit", REPORT_COLS(audit_cols), RF_RANGE,
     REPORT_AUDIT,     0};
+
+/* ---- field sales (issue #13; kpis-and-reports.md §4.1 #1, #2, #5–#8, #12; §4.2; §4.4) ---- */
+
+/* #1: the items of the visit plans dated in the range (week and day plans, submitted or
+   confirmed), with whether a visit report names each. */
+static const struct report_column weekly_plan_cols[] = {
+    COL("salesperson", "销售员", "Salesperson", RK_LABEL),
+    COL("date", "日期", "Date", RK_DATE),
+    COL("customer", "客户", "Customer", RK_TEXT),
+    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    COLW("prospect", "潜在客户", "Prospect", RK_TEXT, 20),
+    COLW("purpose", "拜访目的", "Purpose", RK_TEXT, 24),
+    COL("key_visit", "重点拜访", "Key visit", RK_INT),
+    COL("plan", "计划编号", "Plan", RK_TEXT),
+    COL("reported", "已提交记录", "Reported", RK_INT),
+    COLW("manager_comment", "经理意见", "Manager comment", RK_TEXT, 24),
+};
+const struct report_def report_weekly_work_plan = {"weekly_work_plan",
+                                                   "周工作计划表",
+                                                   "Weekly work plan",
+                                                   REPORT_COLS(weekly_plan_cols),
+                                                   RF_RANGE | RF_MARKET | RF_REGION,
+                                                   0,
+                                                   7};
+
+/* #2: per salesperson, the month plan's targets (plans JH of level kam or customer, month of
+   `from`) and the month visit plans' visits dated in the range. */
+static const struct report_column monthly_plan_cols[] = {
+    COL("salesperson", "销售员", "Salesperson", RK_LABEL),
+    COL("target_sales_fen", "销售目标", "Sales target", RK_MONEY),
+    COL("target_collection_fen", "回款目标", "Collection target", RK_MONEY),
+    COL("target_active_customers", "活跃客户目标", "Active-customer target", RK_INT),
+    COL("planned_visits", "计划拜访", "Planned visits", RK_INT),
+    COL("planned_customers", "计划拜访客户数", "Customers to visit", RK_INT),
+    COL("key_visits", "重点拜访", "Key visits", RK_INT),
+    COL("new_customer_visits", "新客户拜访", "New-customer visits", RK_INT),
+    COLW("key_actions", "重点工作", "Key actions", RK_TEXT, 30),
+};
+const struct report_def report_monthly_work_plan = {"monthly_work_plan",
+                                                    "月工作计划表",
+                                                    "Monthly work plan",
+                                                    REPORT_COLS(monthly_plan_cols),
+                                                    RF_RANGE | RF_MARKET | RF_REGION,
+                                                    0,
+                                                    0};
+
+/* #5/#6: one row per KAM or rep. Net sales, collections and overdue are those of the KAM's
+   customers (a rep's are their KAM's); visits done count by the visit date. */
+#define SALESPERSON_COLS                                                                           \
+    COL("salesperson", "销售员", "Salesperson", RK_LABEL),                                         \
+        COL("visits_planned", "计划拜访", "Visits planned", RK_INT),                               \
+        COL("visits_done", "完成拜访", "Visits done", RK_INT),                                     \
+        COL("new_customer_visits", "新客户拜访", "New-customer visits", RK_INT),                   \
+        COL("late_visit_reports", "迟交拜访记录", "Late visit reports", RK_INT),                   \
+        COL("quotations_registered", "登记报价", "Quotations registered", RK_INT),                 \
+        COL("quotations_issued", "发出报价", "Quotations issued", RK_INT),                         \
+        COL("orders_created", "新建订单", "Orders created", RK_INT),                               \
+        COL("net_sales_fen", "净销售额", "Net sales", RK_MONEY),                                   \
+        COL("collections_fen", "回款", "Collections", RK_MONEY),                                   \
+        COL("overdue_fen", "本人客户逾期", "Overdue of own customers", RK_MONEY),                  \
+        COL("calls", "电话", "Calls", RK_INT)
+static const struct report_column salesperson_week_cols[] = {SALESPERSON_COLS};
+static const struct report_column salesperson_month_cols[] = {
+    SALESPERSON_COLS,
+    COL("target_sales_fen", "销售目标", "Sales target", RK_MONEY),
+    BP("completion_bp", "完成率", "Completion", "net_sales_fen", "target_sales_fen"),
+    COL("rank", "排名", "Rank", RK_NUM),
+};
+const struct report_def report_salesperson_weekly = {"salesperson_weekly",
+                                                     "销售员工作周统计表",
+                                                     "Salesperson weekly",
+                                                     REPORT_COLS(salesperson_week_cols),
+                                                     RF_RANGE | RF_MARKET | RF_REGION,
+                                                     REPORT_MONEY,
+                                                     7};
+const struct report_def report_salesperson_monthly = {"salesperson_monthly",
+                                                      "销售员工作月统计表",
+                                                      "Salesperson monthly",
+                                                      REPORT_COLS(salesperson_month_cols),
+                                                      RF_RANGE | RF_MARKET | RF_REGION,
+                                                      REPORT_MONEY,
+                                                      0};
+
+/* #7/#8: one row per visit report filed in the range: what the rep saw of the market. */
+#define MARKET_COLS                                                                                \
+    COL("market", "市场", "Market", RK_LABEL), COL("region", "区域", "Region", RK_TEXT),           \
+        COL("visit", "拜访记录", "Visit report", RK_TEXT),                                         \
+        COL("customer", "客户", "Customer", RK_TEXT),                                              \
+        COLW("competitor_products", "竞品", "Competitor products", RK_TEXT, 20),                   \
+        COLW("competitor_sales", "竞品销售", "Competitor sales", RK_TEXT, 20),                     \
+        COLW("observed_prices", "观察价格/我方价", "Observed price / list", RK_TEXT, 24),          \
+        COL("price_inversions", "价格倒挂", "Price inversions", RK_INT),                           \
+        COLW("promotions", "促销", "Promotions seen", RK_TEXT, 20),                                \
+        COLW("channel_stock", "渠道库存", "Channel stock", RK_TEXT, 20),                           \
+        COLW("issues", "问题", "Issues", RK_TEXT, 20), COL("reports", "报告数", "Reports", RK_INT)
+static const struct report_column market_week_cols[] = {MARKET_COLS};
+static const struct report_column market_month_cols[] = {
+    MARKET_COLS,
+    COL("cross_region_sightings", "窜货发现", "Cross-region sightings", RK_INT),
+};
+const struct report_def report_market_weekly = {"market_weekly",
+                                                "市场状况周统计表",
+                                                "Market weekly",
+                                                REPORT_COLS(market_week_cols),
+                                                RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                0,
+                                                7};
+const struct report_def report_market_monthly = {"market_monthly",
+                                                 "市场状况月统计表",
+                                                 "Market monthly",
+                                                 REPORT_COLS(market_month_cols),
+                                                 RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                 0,
+                                                 0};
+
+/* #12: every customer and prospect in scope with its visits up to as_of. */
+static const struct report_column target_cols[] = {
+    COL("customer", "客户", "Customer", RK_LABEL),
+    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    COL("status", "状态", "Status", RK_TEXT),
+    COL("nature", "性质", "Nature", RK_TEXT),
+    COL("tier", "层级", "Tier", RK_TEXT),
+    COL("kam", "客户经理", "KAM", RK_TEXT),
+    COL("market", "市场", "Market", RK_TEXT),
+    COL("region", "区域", "Region", RK_TEXT),
+    COL("phone", "电话", "Phone", RK_TEXT),
+    COLW("address", "地址", "Address", RK_TEXT, 24),
+    COL("visits", "拜访次数", "Visits", RK_INT),
+    COL("last_visit", "最近拜访", "Last visit", RK_DATE),
+};
+const struct report_def report_target_customer_info = {"target_customer_info",
+                                                       "目标客户基本信息情况统计表",
+                                                       "Target customer information",
+                                                       REPORT_COLS(target_cols),
+                                                       RF_MARKET | RF_REGION | RF_CUSTOMER |
+                                                           RF_AS_OF,
+                                                       REPORT_CUSTOMER_LIST,
+                                                       0};
+
+/* §4.2 (seed 003): the key customers (tier key) in the range. */
+static const struct report_column key_cols[] = {
+    COL("customer", "重点客户", "Key customer", RK_LABEL),
+    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    COL("kam", "客户经理", "KAM", RK_TEXT),
+    COL("visits", "拜访", "Visits", RK_INT),
+    COL("orders", "订单", "Orders", RK_INT),
+    COL("collections_fen", "回款", "Collections", RK_MONEY),
+    COL("open_issues", "未结售后", "Open after-sales", RK_INT),
+    COLW("next_step", "下一步", "Next step", RK_TEXT, 30),
+};
+const struct report_def report_key_customer_followup = {"key_customer_followup",
+                                                        "重点客户跟进表",
+                                                        "Key customer follow-up",
+                                                        REPORT_COLS(key_cols),
+                                                        RF_RANGE | RF_MARKET | RF_REGION |
+                                                            RF_CUSTOMER,
+                                                        REPORT_MONEY,
+                                                        7};
+
+/* §4.4: each line of the forecasts (not drafts) whose month is in the range, against the
+   quantity shipped in that month (flows.md §17 accuracy). */
+static const struct report_column fva_cols[] = {
+    COL("month", "月份", "Month", RK_LABEL),
+    COL("market", "市场", "Market", RK_TEXT),
+    COL("region", "区域", "Region", RK_TEXT),
+    COL("customer", "客户", "Customer", RK_TEXT),
+    COL("sku", "产品编码", "SKU", RK_TEXT),
+    COL("forecast", "预期编号", "Forecast", RK_TEXT),
+    COL("level", "层级", "Level", RK_TEXT),
+    COL("forecast_qty", "预期数量", "Forecast qty", RK_INT),
+    COL("forecast_amount_fen", "预期金额", "Forecast amount", RK_MONEY),
+    COL("actual_qty", "实际数量", "Actual qty", RK_INT),
+    COL("difference_qty", "差异", "Difference", RK_INT),
+    BP("accuracy_bp", "准确率", "Accuracy", NULL, NULL),
+    COLW("spot_check", "抽查结果", "Spot check", RK_TEXT, 20),
+};
+const struct report_def report_forecast_vs_actual = {"forecast_vs_actual",
+                                                     "销售预期与实际对比",
+                                                     "Forecast vs actual",
+                                                     REPORT_COLS(fva_cols),
+                                                     RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                     0,
+                                                     0};
+
+/* §4.4: each plan (JH, not drafts) whose period meets the range, against the net sales of its
+   scope in its period (company: all; market; region; KAM: the KAM's customers; customer). */
+static const struct report_column pva_cols[] = {
+    COL("level", "计划层级", "Plan level", RK_LABEL),
+    COL("owner", "负责人", "Owner", RK_TEXT),
+    COL("plan", "计划编号", "Plan", RK_TEXT),
+    COL("period", "期间", "Period", RK_TEXT),
+    COL("state", "状态", "State", RK_TEXT),
+    COL("target_fen", "目标", "Target", RK_MONEY),
+    COL("actual_fen", "实际", "Actual", RK_MONEY),
+    BP("completion_bp", "完成率", "Completion", "actual_fen", "target_fen"),
+};
+const struct report_def report_plan_vs_actual = {"plan_vs_actual",
+                                                 "计划与实际对比",
+                                                 "Plan vs actual",
+                                                 REPORT_COLS(pva_cols),
+                                                 RF_RANGE | RF_MARKET | RF_REGION,
+                                                 REPORT_MONEY,
+                                                 0};

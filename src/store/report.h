@@ -66,6 +66,17 @@ json_t *store_report_after_sales(struct db *db, struct osb_err *e, const struct 
 /* report_monthly.c: 每月经销商管理汇总表 */
 json_t *store_report_distributor_monthly(struct db *db, struct osb_err *e,
                                          const struct report_params *p);
+/* report_field.c: field sales (issue #13) */
+json_t *store_report_weekly_plan(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_monthly_plan(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_salesperson(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_market_visits(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_target_customers(struct db *db, struct osb_err *e,
+                                      const struct report_params *p);
+json_t *store_report_key_customers(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
+                                     const struct report_params *p);
+json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct report_params *p);
 
 /* The export log (numbering-and-rules §7, entities.md "Export log"): one row per CSV/XLSX
    file. store_report_exports_today counts the customer-list exports of user since since_ts. */

@@ -712,6 +712,37 @@ static const char *const migrations[] = {
     "CREATE INDEX invoices_date ON invoices(invoice_date);"
     "CREATE INDEX credit_notes_date ON credit_notes(date);"
     "CREATE INDEX allocations_settle ON allocations(settle_date);",
+    /* field: the field-sales records beside the documents (entities.md §9, §11; flows.md §9,
+       §18), typed: the work log (one entry per user and day), call logs, the monthly focus with
+       its per-market goals, meetings with their attendees, decisions and issues, cross-region
+       batch sightings (冲货) found in visit reports, and the monthly 5 % visit verification
+       picks. */
+    "CREATE TABLE work_logs(id INTEGER PRIMARY KEY, username TEXT NOT NULL, date TEXT NOT NULL,"
+    "  text TEXT NOT NULL, market TEXT, region TEXT, kam TEXT, rep TEXT,"
+    "  submitted_at INTEGER NOT NULL, UNIQUE(username, date)) STRICT;"
+    "CREATE TABLE call_logs(id INTEGER PRIMARY KEY, customer TEXT NOT NULL"
+    "  REFERENCES customers(code), by_user TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  reached INTEGER NOT NULL, outcome TEXT, promised_pay_date TEXT,"
+    "  promised_amount_fen INTEGER, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX call_logs_customer ON call_logs(customer, at);"
+    "CREATE INDEX call_logs_by ON call_logs(by_user, at);"
+    "CREATE TABLE monthly_focus(month TEXT PRIMARY KEY, main TEXT NOT NULL,"
+    "  secondary1 TEXT NOT NULL, secondary2 TEXT NOT NULL, published_by TEXT NOT NULL,"
+    "  published_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE monthly_focus_goals(month TEXT NOT NULL, market TEXT NOT NULL,"
+    "  target_fen INTEGER NOT NULL, focus TEXT, PRIMARY KEY(month, market)) STRICT;"
+    "CREATE TABLE meetings(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, date TEXT NOT NULL,"
+    "  market TEXT, minutes TEXT, recorded_by TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE meeting_items(meeting INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(meeting, kind, seq)) STRICT;"
+    "CREATE TABLE sightings(id INTEGER PRIMARY KEY, visit TEXT NOT NULL, customer TEXT NOT NULL,"
+    "  market TEXT NOT NULL, region TEXT NOT NULL, sku TEXT NOT NULL, batch TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL, home_regions TEXT NOT NULL, seen_on TEXT NOT NULL,"
+    "  by_user TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX sightings_market ON sightings(market, seen_on);"
+    "CREATE TABLE visit_verifications(month TEXT NOT NULL, visit TEXT NOT NULL,"
+    "  visitor TEXT NOT NULL, picked_at INTEGER NOT NULL, picked_by TEXT NOT NULL,"
+    "  PRIMARY KEY(month, visit)) STRICT;",
 };
 
 int schema_latest(void)

@@ -125,3 +125,32 @@ test('managers at 1366 px: the MM decides the bid, the KAM comments the visit re
     assert.equal(v.body.manager_comment, '注意竞品降价，下周复访');
   });
 });
+
+test("a KAM's work log and a call at 390 px, read back by the API", T, async () => {
+  await withPage(PHONE, async (page) => {
+    await login(page, 'kam_GZ', 'demo123', '/field');
+    await page.waitForSelector('#go-work-log');
+    await page.click('#go-work-log');
+    await page.waitForSelector('#work-log-form');
+    await noSideScroll(page, 'the work log');
+    await page.fill('#fld-text', '上午拜访GZ01，下午整理回款计划');
+    await page.click('#work-log-form-submit');
+    await page.waitForSelector('#work-logs .field-log .log-text');
+    assert.equal(await page.textContent('#work-logs .field-log .log-text'), '上午拜访GZ01，下午整理回款计划');
+    await page.screenshot({ path: join(resultsDir(), 'field-work-log-390.png') });
+    await page.goto(`${BASE}/call-logs/new?customer=GZ01`);
+    await page.waitForSelector('#call-log-form');
+    await noSideScroll(page, 'the call log');
+    await page.selectOption('#fld-kind', 'weekly_collection');
+    await page.fill('#fld-outcome', '答应周五付款');
+    await page.fill('#fld-promised_yuan', '1234.50');
+    await page.click('#call-log-form-submit');
+    await page.waitForSelector('#today-visits');
+  });
+  const token = await apiToken('kam_GZ');
+  const logs = await apiGet(token, '/work-logs?user=kam_GZ');
+  assert.equal(logs.body.items[0].text, '上午拜访GZ01，下午整理回款计划');
+  const calls = await apiGet(token, '/call-logs?customer=GZ01&by=kam_GZ');
+  assert.deepEqual([calls.body.items[0].kind, calls.body.items[0].reached, calls.body.items[0].promised_amount_fen],
+    ['weekly_collection', true, 123450]);
+});

@@ -141,7 +141,46 @@ def main():
     eq(inv[0]["open_fen"], 0, "invoice open after a payment of its amount")
     ledger = ok("GET", f"/customers/{cust}/ledger", user="finance", what="ledger")["items"]
     eq(len(ledger) >= 2, True, "ledger has the invoice and the payment")
+    field_records(uniq, today, sku)
     print(f"pg smoke: {steps} steps ok")
+
+
+def field_records(uniq, today, sku):
+    """Field sales (issue #13) on PostgreSQL: the records' SQL and the field reports'."""
+    sz = f"PZ{uniq}"
+    ok("POST", "/customers", {"code": sz, "name": f"PG深圳客户{sz}", "market": "S",
+                              "region": "SZ", "kam": "kam_SZ", "credit_limit_fen": 1000,
+                              "payment_term_days": 30, "consignee": "收货人",
+                              "consignee_phone": "13800000000", "consignment_station": "深圳站"},
+       status=201, what="create SZ customer")
+    v = ok("POST", "/visits", {"customer": sz, "findings": {
+        "observed_stock": [{"sku": sku, "batch": "PGB1", "qty": 2}]}}, user="kam_SZ",
+        status=201, what="visit with a cross-region batch")
+    eq(v["cross_region"], True, "a cross-region sighting")
+    ok("GET", "/sightings?region=SZ", user="mm_S", what="sightings")
+    ok("POST", "/work-logs", {"text": "PG 工作日志"}, user="kam_SZ", status=201, what="work log")
+    ok("GET", "/work-logs?q=pg", user="um_SZ", what="work logs")
+    ok("POST", "/call-logs", {"customer": sz, "kind": "tracking", "reached": True},
+       user="kam_SZ", status=201, what="call log")
+    ok("GET", f"/call-logs?customer={sz}&kind=tracking,reminder&q=pg", user="mm_S",
+       what="call logs")
+    month = today.isoformat()[:7]
+    ok("POST", "/meetings", {"kind": "sales_weekly", "date": today.isoformat(),
+                             "decisions": ["a"]}, user="csr_a", status=201, what="meeting")
+    ok("GET", "/meetings?kind=sales_weekly", user="gm", what="meetings")
+    r = request("POST", "/monthly-focus", {"month": month, "main": "m", "secondary": ["a", "b"]},
+                user="gm")
+    eq(r[0] in (201, 409), True, "monthly focus")
+    ok("GET", "/monthly-focus", user="kam_GZ", what="monthly focus list")
+    r = request("POST", "/visit-verifications", {"month": month}, user="csr_a")
+    eq(r[0] in (201, 409), True, "verification sample")
+    ok("GET", f"/visit-verifications?month={month}", user="csr_a", what="verification list")
+    ok("POST", "/jobs/run", {}, what="jobs (morning check, verification)")
+    for name in ("weekly_work_plan", "monthly_work_plan", "salesperson_weekly",
+                 "salesperson_monthly", "market_weekly", "market_monthly",
+                 "target_customer_info", "key_customer_followup", "forecast_vs_actual",
+                 "plan_vs_actual"):
+        ok("GET", f"/reports/{name}", user="mm_S", what=f"report {name}")
 
 
 if __name__ == "__main__":

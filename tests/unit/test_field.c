@@ -106,6 +106,10 @@ static void test_after_sales_table(void **state)
         {"resolve", "in_progress,escalated", "resolved", P_AFTERSALES_WORK,
          P_AFTERSALES_RESOLVE_ESC},
         {"close", "resolved", "closed", P_AFTERSALES_ASSIGN, -1},
+        /* flows.md §6/§10: a consumer return at a store opens a return (the KAM or rep, as
+           POST /returns) once the MM confirmed the ticket */
+        {"open-return", "confirmed,assigned,in_progress,escalated,resolved", "=", P_RETURN_CREATE,
+         -1},
     };
     check_rows(&after_sales_doc, states, rows, sizeof rows / sizeof rows[0], &bad);
     assert_int_equal(bad, 0);
@@ -130,6 +134,14 @@ static void test_visit_tables(void **state)
     expect(&bad, visit_price_inverted(999, 1000), "below the list");
     expect(&bad, !visit_price_inverted(1000, 1000), "at the list");
     expect(&bad, !visit_price_inverted(0, 0), "no list price, no flag");
+    /* flows.md §9.6: 5 % rounded up, at least one per visitor, never more than there are */
+    expect(&bad, visit_verification_count(0, 0, 5) == 0, "no reports, no calls");
+    expect(&bad, visit_verification_count(4, 2, 5) == 2, "one per visitor");
+    expect(&bad, visit_verification_count(100, 1, 5) == 5, "5 %% of 100");
+    expect(&bad, visit_verification_count(101, 1, 5) == 6, "rounded up");
+    expect(&bad, visit_verification_count(3, 5, 5) == 3, "not more than there are");
+    expect(&bad, field_one_of(call_log_kinds, "satisfaction"), "a call kind");
+    expect(&bad, !field_one_of(meeting_kinds, "party"), "not a meeting kind");
     assert_int_equal(bad, 0);
 }
 

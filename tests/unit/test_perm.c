@@ -136,6 +136,10 @@ static const struct {
     {P_SUPPORT_FORWARD, "----Y--------R--", "support request: forward"},
     {P_SUPPORT_REVIEW, "------------YR--", "support request: review"},
     {P_CUSTOMER_TIER, "-----Y-------R--", "customer: override the tier"},
+    /* field sales, wave 2 (issue #13) */
+    {P_CALL_LOG, "---YYYYOOY-Y-R--", "call log: record"},
+    {P_MONTHLY_FOCUS, "YYY----------R--", "monthly focus: publish"},
+    {P_MEETING_RECORD, "YYYYYYY------R--", "meeting: record"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

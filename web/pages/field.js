@@ -67,7 +67,9 @@ export async function fieldDayPage(ctx) {
     h('div', { class: 'field-big' },
       h('a', { href: '/visits/new', id: 'go-visit' }, W('填写拜访记录', 'File a visit report')),
       h('a', { href: '/quotations/new', id: 'go-inquiry' }, W('登记询价/招标', 'Register an inquiry')),
-      h('a', { href: '/after-sales/new', id: 'go-complaint' }, W('受理投诉/售后', 'Take a complaint'))));
+      h('a', { href: '/after-sales/new', id: 'go-complaint' }, W('受理投诉/售后', 'Take a complaint')),
+      h('a', { href: '/work-logs', id: 'go-work-log' }, W('写工作日志', 'Write the work log')),
+      h('a', { href: '/call-logs/new', id: 'go-call' }, W('电话记录', 'Log a call'))));
 }
 
 // ---- forms ----------------------------------------------------------------------------------
@@ -271,4 +273,51 @@ export function fieldDetailPage(coll) {
       card,
       h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('过程', 'Timeline')), h('ul', { id: 'doc-timeline' }, tl)));
   };
+}
+
+// ---- the work log and the call log on the phone (issue #13) ----------------------------------
+
+/** 工作日志: today's entry (one a day) and the last ones of the caller. */
+export async function workLogPage(ctx) {
+  const me = ctx.user.username;
+  const mine = await api.get('/work-logs', { user: me, limit: 14 });
+  const list = (mine.items || []).map((w) => h('div', { class: 'field-log', dataset: { date: w.date } },
+    h('div', { class: 'who' }, w.date), h('div', { class: 'log-text' }, w.text)));
+  const form = phoneForm('work-log-form', [
+    input('date', W('日期', 'Date'), { type: 'date', value: today() }),
+    input('text', W('今天做了什么', 'What I did today'), { rows: 5 }),
+  ], async (v, key) => {
+    const body = { text: v.text };
+    if (v.date) body.date = v.date;
+    await api.post('/work-logs', body, { headers: { 'Idempotency-Key': key } });
+    toast(W('工作日志已提交', 'Work log saved'));
+    ctx.navigate('/work-logs');
+  });
+  return h('div', { class: 'field-day' }, pageHeader(W('工作日志', 'Work log')), form,
+    h('h2', { class: 'card-title' }, W('最近的日志', 'Recent entries')),
+    h('div', { id: 'work-logs' }, list.length ? list : [h('div', { class: 'state state-empty' }, W('还没有日志', 'No entries yet'))]));
+}
+
+/** 电话记录: log a call to a customer. */
+export async function callLogPage(ctx) {
+  const opts = await customerOptions(ctx.query.customer);
+  const form = phoneForm('call-log-form', [
+    h('label', { for: 'fld-customer' }, W('客户', 'Customer')),
+    h('select', { id: 'fld-customer', name: 'customer' }, opts.map(([v, l, s]) => h('option', { value: v, selected: s }, l))),
+    h('div', { class: 'err', id: 'fld-customer-err' }),
+    input('kind', W('类型', 'Kind'), { options: [['weekly_collection', W('每周回款电话', 'Weekly collection')], ['satisfaction', W('满意度回访', 'Satisfaction')], ['tracking', W('跟踪', 'Tracking')], ['consumer_follow_up', W('消费者回访', 'Consumer follow-up')], ['reminder', W('提醒', 'Reminder')]] }),
+    input('reached', W('是否接通', 'Reached'), { options: [['true', W('已接通', 'Yes')], ['false', W('未接通', 'No')]] }),
+    input('outcome', W('通话结果', 'Outcome'), { rows: 3 }),
+    input('promised_pay_date', W('承诺付款日期', 'Promised pay date'), { type: 'date' }),
+    input('promised_yuan', W('承诺金额（元）', 'Promised amount ¥'), { inputmode: 'decimal' }),
+  ], async (v, key) => {
+    const body = { customer: v.customer, kind: v.kind, reached: v.reached === 'true' };
+    if (v.outcome) body.outcome = v.outcome;
+    if (v.promised_pay_date) body.promised_pay_date = v.promised_pay_date;
+    if (v.promised_yuan) body.promised_amount_fen = Number(parseYuan(v.promised_yuan));
+    await api.post('/call-logs', body, { headers: { 'Idempotency-Key': key } });
+    toast(W('电话记录已保存', 'Call logged'));
+    ctx.navigate('/field');
+  });
+  return h('div', null, pageHeader(W('电话记录', 'Log a call')), form);
 }

@@ -1,0 +1,728 @@
+/*
+ * report_field.c (store) — the field-sales reports' queries (store/report.h; issue #13). The
+ * documents' own fields live in field_docs.data (JSON text): they are read here in C, never
+ * with a database's JSON functions, so that SQLite and PostgreSQL run the same SQL.
+ */
+#include "store/report.h"
+
+#include "core/json.h"
+#include "core/sb.h"
+#include "core/str.h"
+#include "rules/field.h"
+#include "store/doc.h"
+#include "store/fdoc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The scope of u and the market and region filters over a row with those columns (alias). */
+static void field_where(struct sb *sql, json_t *a, const struct report_params *p, const char *alias)
+{
+    store_scope_sql(p->u, sql, a, alias);
+    char col[48];
+    if (str_fmt(col, sizeof col, "%s.market", alias) == 0)
+        store_filter_eq(sql, a, col, p->market);
+    if (str_fmt(col, sizeof col, "%s.region", alias) == 0)
+        store_filter_eq(sql, a, col, p->region);
+}
+
+static json_t *data_of(json_t *r)
+{
+    json_t *d = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
+    if (!json_is_object(d)) {
+        json_decref(d);
+        d = json_object();
+    }
+    json_object_del(r, "data");
+    return d;
+}
+
+static void set_str(json_t *r, const char *key, json_t *from, const char *from_key)
+{
+    json_t *v = json_object_get(from, from_key);
+    json_object_set_new(r, key, json_is_string(v) ? json_incref(v) : json_null());
+}
+
+/* ---- weekly / monthly work plans ---------------------------------------------------------- */
+
+static json_t *plan_items(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT pl.owner AS salesperson, i.date AS date, i.seq AS seq,"
+                 " i.customer AS customer, c.name AS customer_name, pl.number AS plan,"
+                 " pl.data AS data, (SELECT count(*) FROM field_docs v WHERE v.type = 'visits'"
+                 " AND v.ref = i.document || '/' || i.seq) AS reported"
+                 " FROM field_items i JOIN field_docs pl ON pl.number = i.document"
+                 " AND pl.type = 'visit-plans' LEFT JOIN customers c ON c.code = i.customer"
+                 " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?");
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    field_where(&sql, a, p, "pl");
+    sb_add(&sql, " ORDER BY pl.owner, i.date, i.seq, pl.number");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = data_of(r);
+        json_t *it = json_array_get(json_object_get(d, "items"), (size_t)(jint(r, "seq") - 1));
+        set_str(r, "prospect", it, "prospect");
+        set_str(r, "purpose", it, "purpose");
+        set_str(r, "manager_comment", d, "manager_comment");
+        set_str(r, "period_type", d, "period_type");
+        json_object_set_new(r, "key_visit", json_integer(json_is_true(json_object_get(it, "key"))));
+        json_object_set_new(r, "reported", json_integer(jint(r, "reported") > 0));
+        json_decref(d);
+    }
+    return rows;
+}
+
+json_t *store_report_weekly_plan(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *rows = plan_items(db, e, p);
+    if (!rows)
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) if (!is(jstr(r, "period_type"), "month"))
+        json_array_append(out, r);
+    json_decref(rows);
+    return out;
+}
+
+static json_t *row_of(json_t *map, const char *who)
+{
+    json_t *r = json_object_get(map, who);
+    if (!r) {
+        r = json_pack("{ss}", "salesperson", who);
+        json_object_set_new(map, who, r);
+    }
+    return r;
+}
+
+static void bump(json_t *map, const char *who, const char *key, int64_t n)
+{
+    if (!who || !*who)
+        return;
+    json_t *r = row_of(map, who);
+    json_object_set_new(r, key, json_integer(jint(r, key) + n));
+}
+
+/* The month YYYY-MM of a date YYYY-MM-DD. */
+static void month_of(const char *date, char out[8])
+{
+    memcpy(out, date, 7);
+    out[7] = 0;
+}
+
+/* The plans (JH, not drafts) in scope: rows {number, owner, level, state, customer, market,
+   region, data (object)}. */
+static json_t *plans(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT pl.number AS number, pl.owner AS owner, pl.state AS state,"
+                 " pl.customer AS customer, pl.market AS market, pl.region AS region,"
+                 " pl.data AS data FROM field_docs pl WHERE pl.type = 'plans'"
+                 " AND pl.state <> 'draft'");
+    field_where(&sql, a, p, "pl");
+    sb_add(&sql, " ORDER BY pl.id");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_object_set_new(r, "data", data_of(r));
+    return rows;
+}
+
+json_t *store_report_monthly_plan(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *items = plan_items(db, e, p);
+    json_t *pls = items ? plans(db, e, p) : NULL;
+    if (!pls) {
+        json_decref(items);
+        return NULL;
+    }
+    char month[8];
+    month_of(p->from, month);
+    json_t *map = json_object(), *custs = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(pls, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        const char *level = jstr(d, "level");
+        if (!is(jstr(d, "period_type"), "month") || !is(jstr(d, "period"), month) ||
+            !(is(level, "kam") || is(level, "customer")))
+            continue;
+        const char *who = jstr(r, "owner");
+        bump(map, who, "target_sales_fen", jint(d, "target_sales_fen"));
+        bump(map, who, "target_collection_fen", jint(d, "target_collection_fen"));
+        bump(map, who, "target_active_customers", jint(d, "target_active_customers"));
+        if (jstr(d, "note") && is(level, "kam"))
+            json_object_set(row_of(map, who), "key_actions", json_object_get(d, "note"));
+    }
+    json_array_foreach(items, i, r)
+    {
+        if (!is(jstr(r, "period_type"), "month"))
+            continue;
+        const char *who = jstr(r, "salesperson");
+        bump(map, who, "planned_visits", 1);
+        bump(map, who, "key_visits", jint(r, "key_visit"));
+        bump(map, who, "new_customer_visits", jstr(r, "customer") ? 0 : 1);
+        if (jstr(r, "customer")) {
+            char k[96];
+            if (str_fmt(k, sizeof k, "%s|%s", who, jstr(r, "customer")) == 0 &&
+                !json_object_get(custs, k)) {
+                json_object_set_new(custs, k, json_true());
+                bump(map, who, "planned_customers", 1);
+            }
+        }
+    }
+    json_decref(items);
+    json_decref(pls);
+    json_decref(custs);
+    json_t *out = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(map, k, v) json_array_append(out, v);
+    json_decref(map);
+    return out;
+}
+
+/* ---- salesperson weekly / monthly --------------------------------------------------------- */
+
+/* Adds count rows {who, n} of sql to key. */
+static int add_counts(struct db *db, struct osb_err *e, json_t *map, const char *key,
+                      struct sb *sql, json_t *a)
+{
+    json_t *rows = store_report_rows(db, e, sql, a);
+    if (!rows)
+        return -1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) bump(map, jstr(r, "who"), key, jint(r, "n"));
+    json_decref(rows);
+    return 0;
+}
+
+static int by_net(const void *x, const void *y)
+{
+    json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+    int64_t na = jint(a, "net_sales_fen"), nb = jint(b, "net_sales_fen");
+    if (na != nb)
+        return na > nb ? -1 : 1;
+    int64_t va = jint(a, "visits_done"), vb = jint(b, "visits_done");
+    if (va != vb)
+        return va > vb ? -1 : 1;
+    return strcmp(jstr(a, "salesperson"), jstr(b, "salesperson"));
+}
+
+json_t *store_report_salesperson(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *map = json_object();
+    static const char *const keys[] = {"visits_planned",
+                                       "visits_done",
+                                       "new_customer_visits",
+                                       "late_visit_reports",
+                                       "quotations_registered",
+                                       "quotations_issued",
+                                       "orders_created",
+                                       "net_sales_fen",
+                                       "collections_fen",
+                                       "overdue_fen",
+                                       "calls",
+                                       "target_sales_fen",
+                                       NULL};
+    /* the KAMs and reps in scope: every one has a row, zero or not */
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT u.username AS who, 0 AS n FROM users u WHERE u.active = 1"
+                 " AND u.role IN ('kam', 'rep')");
+    if (p->u->role == ROLE_KAM || p->u->role == ROLE_REP) {
+        sb_add(&sql, " AND (u.username = ? OR u.manager = ?)");
+        store_report_arg(a, p->u->username);
+        store_report_arg(a, p->u->username);
+    } else {
+        store_filter_eq(&sql, a, "u.market",
+                        p->u->role == ROLE_MM || p->u->role == ROLE_UM ? p->u->market : NULL);
+        store_filter_eq(&sql, a, "u.region", p->u->role == ROLE_UM ? p->u->region : NULL);
+    }
+    store_filter_eq(&sql, a, "u.market", p->market);
+    store_filter_eq(&sql, a, "u.region", p->region);
+    json_t *people = store_report_rows(db, e, &sql, a);
+    if (!people) {
+        json_decref(map);
+        return NULL;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(people, i, r)
+    {
+        json_t *row = row_of(map, jstr(r, "who"));
+        for (const char *const *k = keys; *k; k++)
+            json_object_set_new(row, *k, json_integer(0));
+    }
+    json_decref(people);
+    int rc = 0;
+    /* visits planned: plan items dated in the range */
+    sql = (struct sb)SB_INIT;
+    a = json_array();
+    sb_add(&sql, "SELECT pl.owner AS who, count(*) AS n FROM field_items i JOIN field_docs pl"
+                 " ON pl.number = i.document AND pl.type = 'visit-plans'"
+                 " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?");
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    field_where(&sql, a, p, "pl");
+    sb_add(&sql, " GROUP BY pl.owner");
+    rc = add_counts(db, e, map, "visits_planned", &sql, a);
+    /* visits done (by the visit date; a report is filed at most a few days after) */
+    if (rc == 0) {
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT d.owner AS who, d.data AS data FROM field_docs d"
+                     " WHERE d.type = 'visits' AND d.created_at >= ? AND d.created_at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts + INT64_C(31) * 86400 * 1000000));
+        field_where(&sql, a, p, "d");
+        json_t *rows = store_report_rows(db, e, &sql, a);
+        if (!rows)
+            rc = -1;
+        json_array_foreach(rows, i, r)
+        {
+            json_t *d = data_of(r);
+            const char *at = jstr(d, "visited_at");
+            if (at && strcmp(at, p->from) >= 0 && strcmp(at, p->to) <= 0) {
+                bump(map, jstr(r, "who"), "visits_done", 1);
+                bump(map, jstr(r, "who"), "new_customer_visits", is(jstr(d, "kind"), "new"));
+            }
+            json_decref(d);
+        }
+        json_decref(rows);
+    }
+    /* late visit reports: the OSB entries visit_report opened in the range */
+    if (rc == 0) {
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT pl.owner AS who, count(*) AS n FROM osb_issues o JOIN field_docs pl"
+                     " ON o.document LIKE pl.number || '/%' WHERE o.rule = 'visit_report'"
+                     " AND o.opened_at >= ? AND o.opened_at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+        field_where(&sql, a, p, "pl");
+        sb_add(&sql, " GROUP BY pl.owner");
+        rc = add_counts(db, e, map, "late_visit_reports", &sql, a);
+    }
+    if (rc == 0) {
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT d.owner AS who, count(*) AS n FROM field_docs d"
+                     " WHERE d.type = 'quotations' AND d.created_at >= ? AND d.created_at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+        field_where(&sql, a, p, "d");
+        sb_add(&sql, " GROUP BY d.owner");
+        rc = add_counts(db, e, map, "quotations_registered", &sql, a);
+    }
+    if (rc == 0) {
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT d.owner AS who, count(DISTINCT d.number) AS n FROM field_events ev"
+                     " JOIN field_docs d ON d.number = ev.document WHERE d.type = 'quotations'"
+                     " AND ev.action = 'issue' AND ev.at >= ? AND ev.at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+        field_where(&sql, a, p, "d");
+        sb_add(&sql, " GROUP BY d.owner");
+        rc = add_counts(db, e, map, "quotations_issued", &sql, a);
+    }
+    if (rc == 0) {
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT o.created_by AS who, count(*) AS n FROM orders o"
+                     " JOIN customers c ON c.code = o.customer"
+                     " WHERE o.created_at >= ? AND o.created_at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+        store_report_where(&sql, a, p, "c");
+        sb_add(&sql, " GROUP BY o.created_by");
+        rc = add_counts(db, e, map, "orders_created", &sql, a);
+    }
+    if (rc == 0) {
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT l.by_user AS who, count(*) AS n FROM call_logs l"
+                     " JOIN customers c ON c.code = l.customer WHERE l.at >= ? AND l.at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+        store_report_where(&sql, a, p, "c");
+        sb_add(&sql, " GROUP BY l.by_user");
+        rc = add_counts(db, e, map, "calls", &sql, a);
+    }
+    /* money: the KAM's customers (store_report_salespeople groups by the customer's KAM) */
+    if (rc == 0) {
+        json_t *money = store_report_salespeople(db, e, p);
+        if (!money)
+            rc = -1;
+        json_array_foreach(money, i, r)
+        {
+            const char *who = jstr(r, "salesperson");
+            if (!json_object_get(map, who ? who : ""))
+                continue;
+            bump(map, who, "net_sales_fen", jint(r, "net_sales_fen"));
+            bump(map, who, "collections_fen", jint(r, "collections_fen"));
+            bump(map, who, "overdue_fen", jint(r, "overdue_fen"));
+        }
+        json_decref(money);
+    }
+    /* the month's sales target: the salesperson's own month plan of level kam */
+    json_t *pls = rc == 0 ? plans(db, e, p) : NULL;
+    if (rc == 0 && !pls)
+        rc = -1;
+    char month[8];
+    month_of(p->from, month);
+    json_array_foreach(pls, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        if (is(jstr(d, "level"), "kam") && is(jstr(d, "period_type"), "month") &&
+            is(jstr(d, "period"), month) && json_object_get(map, jstr(r, "owner")))
+            bump(map, jstr(r, "owner"), "target_sales_fen", jint(d, "target_sales_fen"));
+    }
+    json_decref(pls);
+    if (rc < 0) {
+        json_decref(map);
+        return NULL;
+    }
+    size_t n = json_object_size(map), k = 0;
+    json_t **v = calloc(n ? n : 1, sizeof *v);
+    const char *key;
+    json_object_foreach(map, key, r) v[k++] = r;
+    qsort(v, n, sizeof *v, by_net);
+    json_t *out = json_array();
+    for (k = 0; k < n; k++) {
+        json_object_set_new(v[k], "rank", json_integer((json_int_t)k + 1));
+        json_array_append(out, v[k]);
+    }
+    free(v);
+    json_decref(map);
+    return out;
+}
+
+/* ---- market weekly / monthly -------------------------------------------------------------- */
+
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *s = jstr(o, key);
+    return s && *s ? s : NULL;
+}
+
+json_t *store_report_market_visits(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT d.market AS market, d.region AS region, d.number AS visit,"
+                 " d.customer AS customer, d.data AS data,"
+                 " (SELECT count(*) FROM sightings s WHERE s.visit = d.number)"
+                 " AS cross_region_sightings FROM field_docs d JOIN customers c"
+                 " ON c.code = d.customer WHERE d.type = 'visits'"
+                 " AND d.created_at >= ? AND d.created_at < ?");
+    json_array_append_new(a, json_integer(p->from_ts));
+    json_array_append_new(a, json_integer(p->to_ts));
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY d.market, d.region, d.created_at, d.number");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = data_of(r), *f = json_object_get(d, "findings");
+        static const char *const texts[] = {"competitor_products", "competitor_sales", "promotions",
+                                            "channel_stock",       "issues",           NULL};
+        for (const char *const *k = texts; *k; k++)
+            json_object_set_new(r, *k, text_of(f, *k) ? json_string(text_of(f, *k)) : json_null());
+        /* observed prices beside our list price: "SKU 12.00/15.00" */
+        struct sb t = SB_INIT;
+        int64_t inv = 0;
+        size_t j;
+        json_t *op;
+        json_array_foreach(json_object_get(f, "observed_prices"), j, op)
+        {
+            int64_t list = 0, seen = jint(op, "price_fen");
+            if (!jstr(op, "sku") || store_fdoc_list_price(db, e, jstr(op, "sku"), &list) < 0)
+                continue;
+            sb_addf(&t, "%s%s %lld.%02lld/%lld.%02lld", j ? "; " : "", jstr(op, "sku"),
+                    (long long)(seen / 100), (long long)(seen % 100), (long long)(list / 100),
+                    (long long)(list % 100));
+            inv += visit_price_inverted(seen, list);
+        }
+        json_object_set_new(r, "observed_prices", t.len ? json_string(sb_str(&t)) : json_null());
+        sb_free(&t);
+        json_object_set_new(r, "price_inversions", json_integer(inv));
+        json_object_set_new(r, "reports", json_integer(1));
+        json_decref(d);
+    }
+    return rows;
+}
+
+/* ---- target customers and key customers --------------------------------------------------- */
+
+json_t *store_report_target_customers(struct db *db, struct osb_err *e,
+                                      const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT c.code AS customer, c.name AS customer_name, c.status AS status,"
+                 " c.nature AS nature, c.tier AS tier, c.kam AS kam, c.market AS market,"
+                 " c.region AS region, c.phone AS phone, c.address AS address,"
+                 " (SELECT count(*) FROM field_docs v WHERE v.type = 'visits'"
+                 " AND v.customer = c.code AND v.created_at < ?) AS visits,"
+                 " (SELECT max(v.created_at) FROM field_docs v WHERE v.type = 'visits'"
+                 " AND v.customer = c.code AND v.created_at < ?) AS last_visit_at"
+                 " FROM customers c WHERE 1 = 1");
+    date_t asof;
+    ts_t end = date_parse(p->as_of, &asof) ? date_start_ts(asof + 1, p->tz_min) : p->to_ts;
+    json_array_append_new(a, json_integer(end));
+    json_array_append_new(a, json_integer(end));
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *t = json_object_get(r, "last_visit_at");
+        if (json_is_integer(t)) {
+            char day[11];
+            date_format(ts_to_date(json_integer_value(t), p->tz_min), day);
+            json_object_set_new(r, "last_visit", json_string(day));
+        } else {
+            json_object_set_new(r, "last_visit", json_null());
+        }
+    }
+    return rows;
+}
+
+json_t *store_report_key_customers(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT c.code AS customer, c.name AS customer_name, c.kam AS kam,"
+                 " (SELECT count(*) FROM field_docs v WHERE v.type = 'visits'"
+                 " AND v.customer = c.code AND v.created_at >= ? AND v.created_at < ?) AS visits,"
+                 " (SELECT count(*) FROM orders o WHERE o.customer = c.code"
+                 " AND o.created_at >= ? AND o.created_at < ?) AS orders,"
+                 " (SELECT coalesce(sum(al.amount_fen), 0) FROM allocations al JOIN invoices i"
+                 " ON i.number = al.invoice WHERE i.customer = c.code"
+                 " AND al.source_kind = 'payment' AND al.reversed_by IS NULL"
+                 " AND al.settle_date >= ? AND al.settle_date <= ?) AS collections_fen,"
+                 " (SELECT count(*) FROM field_docs h WHERE h.type = 'after-sales'"
+                 " AND h.customer = c.code AND h.state NOT IN ('closed', 'rejected'))"
+                 " AS open_issues FROM customers c WHERE c.tier = 'key'");
+    for (int k = 0; k < 2; k++) {
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+    }
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY c.kam, c.code");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        /* the next step of the latest visit report in the range */
+        json_t *v = db_rows(db, e,
+                            "SELECT data FROM field_docs WHERE type = 'visits' AND customer = ?"
+                            " AND created_at >= ? AND created_at < ? ORDER BY id DESC LIMIT 1",
+                            "sii", jstr(r, "customer"), p->from_ts, p->to_ts);
+        if (!v) {
+            json_decref(rows);
+            return NULL;
+        }
+        json_t *d = json_array_size(v) ? data_of(json_array_get(v, 0)) : json_object();
+        set_str(r, "next_step", d, "next_steps");
+        json_decref(d);
+        json_decref(v);
+    }
+    return rows;
+}
+
+/* ---- forecast vs actual, plan vs actual --------------------------------------------------- */
+
+static bool month_bounds(const char *month, int tz, ts_t *from, ts_t *to)
+{
+    int y, m;
+    if (!month || !period_parse(month, &y, &m))
+        return false;
+    date_t first = date_from_ymd(y, m, 1);
+    *from = date_start_ts(first, tz);
+    *to = date_start_ts(first + date_days_in_month(y, m), tz);
+    return true;
+}
+
+json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
+                                     const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT d.number AS forecast, d.customer AS customer, d.market AS market,"
+                 " d.region AS region, d.data AS data FROM field_docs d"
+                 " WHERE d.type = 'forecasts' AND d.state <> 'draft'");
+    field_where(&sql, a, p, "d");
+    store_filter_eq(&sql, a, "d.customer", p->customer);
+    sb_add(&sql, " ORDER BY d.id");
+    json_t *docs = store_report_rows(db, e, &sql, a);
+    if (!docs)
+        return NULL;
+    char from[8], to[8];
+    month_of(p->from, from);
+    month_of(p->to, to);
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    int rc = 0;
+    json_array_foreach(docs, i, r)
+    {
+        json_t *d = data_of(r);
+        size_t j;
+        json_t *l;
+        json_array_foreach(json_object_get(d, "lines"), j, l)
+        {
+            const char *m = jstr(l, "month");
+            ts_t mf, mt;
+            if (rc < 0 || !m || strcmp(m, from) < 0 || strcmp(m, to) > 0 ||
+                !month_bounds(m, p->tz_min, &mf, &mt))
+                continue;
+            json_t *as = json_object_get(l, "assessment");
+            json_t *adj = json_object_get(as, "adjusted_qty");
+            int64_t fq = json_is_integer(adj) ? json_integer_value(adj) : jint(l, "qty");
+            int64_t act = 0;
+            const char *cu = jstr(r, "customer");
+            if (store_fdoc_actual_qty(db, e, cu, cu ? NULL : jstr(r, "market"), jstr(l, "sku"), mf,
+                                      mt, &act) < 0) {
+                rc = -1;
+                continue;
+            }
+            json_t *sc = json_object_get(l, "spot_check");
+            json_array_append_new(
+                out, json_pack("{ss sO sO sO ss sO so sI sI sI sI sI so}", "month", m, "market",
+                               json_object_get(r, "market"), "region", json_object_get(r, "region"),
+                               "customer", json_object_get(r, "customer"), "sku", jstr(l, "sku"),
+                               "forecast", json_object_get(r, "forecast"), "level",
+                               jstr(d, "level") ? json_string(jstr(d, "level")) : json_null(),
+                               "forecast_qty", (json_int_t)fq, "forecast_amount_fen",
+                               (json_int_t)jint(l, "amount_fen"), "actual_qty", (json_int_t)act,
+                               "difference_qty", (json_int_t)(act - fq), "accuracy_bp",
+                               (json_int_t)forecast_accuracy_bp(fq, act), "spot_check",
+                               jstr(sc, "result") ? json_string(jstr(sc, "result")) : json_null()));
+        }
+        json_decref(d);
+    }
+    json_decref(docs);
+    if (rc < 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* A plan's period as dates: "YYYY-MM", "YYYYQn" / "YYYY-Qn", "YYYY". */
+static bool period_dates(const char *type, const char *period, char from[11], char to[11])
+{
+    int y = 0, m1, m2;
+    if (!period || strlen(period) < 4)
+        return false;
+    long yl;
+    char ys[5];
+    memcpy(ys, period, 4);
+    ys[4] = 0;
+    if (!str_to_long(ys, 1, 9999, &yl))
+        return false;
+    y = (int)yl;
+    if (is(type, "month")) {
+        if (!period_parse(period, &y, &m1))
+            return false;
+        m2 = m1;
+    } else if (is(type, "quarter")) {
+        const char *q = strchr(period, 'Q');
+        if (!q || q[1] < '1' || q[1] > '4')
+            return false;
+        m1 = (q[1] - '1') * 3 + 1;
+        m2 = m1 + 2;
+    } else if (is(type, "year")) {
+        m1 = 1, m2 = 12;
+    } else {
+        return false;
+    }
+    date_format(date_from_ymd(y, m1, 1), from);
+    date_format(date_from_ymd(y, m2, date_days_in_month(y, m2)), to);
+    return true;
+}
+
+static int net_sales(struct db *db, struct osb_err *e, const char *from, const char *to,
+                     const char *col, const char *val, int64_t *out)
+{
+    *out = 0;
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT coalesce(sum(x.amt), 0) AS n FROM (SELECT i.customer AS customer,"
+                 " i.amount_fen AS amt FROM invoices i WHERE i.invoice_date >= ?"
+                 " AND i.invoice_date <= ? AND i.state <> 'cancelled' UNION ALL"
+                 " SELECT n.customer, -n.amount_fen FROM credit_notes n WHERE n.date >= ?"
+                 " AND n.date <= ?) x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
+    store_report_arg(a, from);
+    store_report_arg(a, to);
+    store_report_arg(a, from);
+    store_report_arg(a, to);
+    if (col)
+        store_filter_eq(&sql, a, col, val ? val : "");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    if (!rows)
+        return -1;
+    *out = jint(json_array_get(rows, 0), "n");
+    json_decref(rows);
+    return 0;
+}
+
+json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    json_t *pls = plans(db, e, p);
+    if (!pls)
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(pls, i, r)
+    {
+        json_t *d = json_object_get(r, "data");
+        char pf[11], pt[11];
+        const char *level = jstr(d, "level"), *period = jstr(d, "period");
+        if (!period_dates(jstr(d, "period_type"), period, pf, pt) || strcmp(pt, p->from) < 0 ||
+            strcmp(pf, p->to) > 0)
+            continue;
+        const char *col = NULL, *val = NULL;
+        if (is(level, "market"))
+            col = "c.market", val = jstr(r, "market");
+        else if (is(level, "region"))
+            col = "c.region", val = jstr(r, "region");
+        else if (is(level, "kam"))
+            col = "c.kam", val = jstr(r, "owner");
+        else if (is(level, "customer"))
+            col = "c.code", val = jstr(r, "customer");
+        int64_t act = 0;
+        if (net_sales(db, e, pf, pt, col, val, &act) < 0) {
+            json_decref(pls);
+            json_decref(out);
+            return NULL;
+        }
+        json_array_append_new(
+            out, json_pack("{ss* sO sO ss sO sI sI}", "level", level, "owner",
+                           json_object_get(r, "owner"), "plan", json_object_get(r, "number"),
+                           "period", period, "state", json_object_get(r, "state"), "target_fen",
+                           (json_int_t)jint(d, "target_sales_fen"), "actual_fen", (json_int_t)act));
+    }
+    json_decref(pls);
+    return out;
+}
