@@ -195,4 +195,18 @@ int h_export_approval(struct req *r, struct osb_err *e);
 FIELD_HANDLER_DECLS(forecast)
 FIELD_HANDLER_DECLS(plan)
 
+/* collection.c (collection routine, issue #11) */
+int h_collreq_create(struct req *r, struct osb_err *e);
+int h_collreq_list(struct req *r, struct osb_err *e);
+int h_collreq_get(struct req *r, struct osb_err *e);
+int h_collreq_action(struct req *r, struct osb_err *e);
+int h_bank_import(struct req *r, struct osb_err *e);
+int h_bank_register_claimed(struct req *r, struct osb_err *e);
+int h_bank_list(struct req *r, struct osb_err *e);
+int h_bank_get(struct req *r, struct osb_err *e);
+int h_bank_action(struct req *r, struct osb_err *e);
+int h_call_create(struct req *r, struct osb_err *e);
+int h_call_list(struct req *r, struct osb_err *e);
+int h_call_list_week(struct req *r, struct osb_err *e);
+
 #endif

@@ -153,6 +153,13 @@ enum perm_action {
     P_SUPPORT_FORWARD,     /* support request: forward (and schedule, done) */
     P_SUPPORT_REVIEW,      /* support request: review (and reject) */
     P_CUSTOMER_TIER,       /* customer: override the tier (flows.md §1 archive rule 4: the MM) */
+    /* collection routine (issue #11: flows.md §4.3-4.4, numbering-and-rules.md §3) */
+    P_COLLREQ_CREATE,      /* collection request: create, submit */
+    P_COLLREQ_CONFIRM,     /* collection request: confirm (BCR and finance) */
+    P_COLLREQ_SEND,        /* collection request: send (BCR, the customer's KAM; flows §4.3) */
+    P_COLLREQ_CLOSE,       /* collection request: close (BCR; flows §4.3) */
+    P_BANK_CLAIM,          /* bank-pool line: claim for a customer */
+    P_CALL_LOG,            /* call log: record a call (flows §4.1 BC3; entities §11) */
     P__COUNT
 };
 /* clang-format on */
