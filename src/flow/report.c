@@ -61,6 +61,12 @@ static const struct report reports[] = {
     {&report_credit_grade_list, store_report_grades},
     {&report_quotation_register, store_report_quotations},
     {&report_after_sales, store_report_after_sales},
+    /* the collection routine (rules/report_collection.c, store/report_collection.c) */
+    {&report_daily_receipts, store_report_daily_receipts},
+    {&report_cash_vs_expense, store_report_cash_expense},
+    {&report_prepayments, store_report_prepayments},
+    {&report_weekly_call_list, store_report_call_list},
+    {&report_dso_trend, store_report_dso},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])

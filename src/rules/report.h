@@ -88,4 +88,8 @@ extern const struct report_def report_contract_ledger, report_market_expenses_vs
     report_distributor_inventory_summary, report_pop_and_samples, report_credit_grade_list,
     report_quotation_register, report_after_sales;
 
+/* The collection routine's reports (rules/report_collection.c; issue #11). */
+extern const struct report_def report_daily_receipts, report_cash_vs_expense, report_prepayments,
+    report_weekly_call_list, report_dso_trend;
+
 #endif
