@@ -378,3 +378,35 @@ def test_daily_receipts_at_0900(t):
     subj = t.sql("SELECT subject FROM notifications WHERE dedup_key = ?",
                  ("daily_receipts:2045-06-05:csr_a",))[0][0]
     check("2045-06-05" in subj and "费用款¥5.00" in subj, f"subject: {subj}")
+
+
+def test_imports_honour_idempotency_key_with_the_query(t):
+    set_clock(t, "2045-06-12", "10:00")
+    tag = t.uniq("I")
+    text = bank_csv([{"date": "2045-06-12", "name": "某人", "acct": "1", "amount": "1.00",
+                      "memo": "", "ref": f"{tag}-1"}])
+    key = {"Idempotency-Key": f"bank-{tag}"}
+    req = lambda q: t.request("POST", "/bank-receipts/import" + q, raw=text,
+                              content_type="text/csv", user="finance", headers=key)
+    first = t.ok(req("?bank_account=A1"), 201, "first import")
+    eq(first["imported"], 1, "imported")
+    eq(t.ok(req("?bank_account=A1"), 201, "replay"), first, "the replay answers the first")
+    # The same body with another query string is another request.
+    t.expect_error(req("?bank_account=A2"), 409, "idempotency_mismatch")
+    eq(len(t.ok(t.get(f"/bank-receipts?q={tag}", user="finance"))["items"]), 1, "one line")
+    # The price-list import: code and dates are query parameters.
+    sku = product(t, price=1000, stock=0)
+    code = t.uniq("IK")
+    pk = {"Idempotency-Key": f"pl-{tag}"}
+    body = f"sku,price_fen\n{sku},900\n"
+    q = f"/price-lists/import?code={code}&name=X&valid_from=2045-07-01"
+    a = t.ok(t.request("POST", q, raw=body, content_type="text/csv", user="marketing",
+                       headers=pk), 201, "price list import")
+    b = t.ok(t.request("POST", q, raw=body, content_type="text/csv", user="marketing",
+                       headers=pk), 201, "replay")
+    eq(b["number"], a["number"], "same list, nothing created twice")
+    t.expect_error(t.request("POST", q.replace("2045-07-01", "2045-08-01"), raw=body,
+                             content_type="text/csv", user="marketing", headers=pk), 409,
+                   "idempotency_mismatch")
+    eq(len(t.ok(t.get(f"/price-lists?code={code}", user="marketing"))["items"]), 1,
+       "one list of the code")
