@@ -6,6 +6,7 @@
  * a run missed while the server was down simply runs at the next tick.
  */
 #include "flow/admin.h"
+#include "flow/collection.h" /* collection routine */
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -173,6 +174,9 @@ static const struct {
     {"customer_tiers", customer_job_tiers, JOB_MONTHLY, 1, 6 * 60},        /* customers */
     {"monthly_statements", statement_job_monthly, JOB_MONTHLY, 26, 6 * 60},
     {"account_cutoff_reminders", statement_job_cutoff_reminders, JOB_DAILY, 0, 9 * 60},
+    {"weekly_call_list", collection_job_call_list, JOB_DAILY, 0, 8 * 60},    /* collection */
+    {"daily_receipts", collection_job_daily_receipts, JOB_DAILY, 0, 9 * 60}, /* collection */
+    {"collection_paid", collection_job_paid, JOB_TICK, 0, 0},                /* collection */
     {"outbox", mail_job, JOB_OUTBOX, 0, 0},
 };
 

@@ -98,6 +98,12 @@ static const struct report reports[] = {
     {&report_key_customer_followup, store_report_key_customers},
     {&report_forecast_vs_actual, store_report_forecast_actual},
     {&report_plan_vs_actual, store_report_plan_actual},
+    /* the collection routine (rules/report_collection.c, store/report_collection.c) */
+    {&report_daily_receipts, store_report_daily_receipts},
+    {&report_cash_vs_expense, store_report_cash_expense},
+    {&report_prepayments, store_report_prepayments},
+    {&report_weekly_call_list, store_report_call_list},
+    {&report_dso_trend, store_report_dso},
 };
 
 #define NREPORTS (sizeof reports / sizeof reports[0])

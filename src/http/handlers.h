@@ -216,4 +216,18 @@ int h_visit_verification_list(struct req *r, struct osb_err *e);
 /* issue #17: lists */
 int h_list_export_xlsx(struct req *r, struct osb_err *e);
 
+/* collection.c (collection routine, issue #11) */
+int h_collreq_create(struct req *r, struct osb_err *e);
+int h_collreq_list(struct req *r, struct osb_err *e);
+int h_collreq_get(struct req *r, struct osb_err *e);
+int h_collreq_action(struct req *r, struct osb_err *e);
+int h_bank_import(struct req *r, struct osb_err *e);
+int h_bank_register_claimed(struct req *r, struct osb_err *e);
+int h_bank_list(struct req *r, struct osb_err *e);
+int h_bank_get(struct req *r, struct osb_err *e);
+int h_bank_action(struct req *r, struct osb_err *e);
+int h_call_create(struct req *r, struct osb_err *e);
+int h_call_list(struct req *r, struct osb_err *e);
+int h_call_list_week(struct req *r, struct osb_err *e);
+
 #endif

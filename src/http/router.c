@@ -123,9 +123,22 @@ static const struct route routes[] = {
     {"POST", "/credit-reviews/:/:", h_credit_review_action, W},
     {"GET", "/credit-grades", h_credit_grade_get, 0},
     {"POST", "/credit-grades/:/:", h_credit_grade_action, W},
+    /* collection routine (issue #11) */
+    {"POST", "/collection-requests", h_collreq_create, WI},
+    {"GET", "/collection-requests", h_collreq_list, 0},
+    {"GET", "/collection-requests/:", h_collreq_get, 0},
+    {"POST", "/collection-requests/:/:", h_collreq_action, W},
+    {"POST", "/bank-receipts/import", h_bank_import, WI | R_RAW | R_BIG},
+    {"POST", "/bank-receipts/register-claimed", h_bank_register_claimed, W},
+    {"GET", "/bank-receipts", h_bank_list, 0},
+    {"GET", "/bank-receipts/:", h_bank_get, 0},
+    {"POST", "/bank-receipts/:/:", h_bank_action, W},
+    {"POST", "/calls", h_call_create, WI},
+    {"GET", "/calls", h_call_list, 0},
+    {"GET", "/call-list", h_call_list_week, 0},
     /* prices: price lists (JG) */
     {"POST", "/price-lists", h_price_list_create, WI},
-    {"POST", "/price-lists/import", h_price_list_import, W | R_RAW | R_BIG},
+    {"POST", "/price-lists/import", h_price_list_import, WI | R_RAW | R_BIG},
     {"GET", "/price-lists", h_price_list_list, 0},
     {"GET", "/price-lists/:", h_price_list_get, 0},
     {"POST", "/price-lists/:/:", h_price_list_action, W},
@@ -314,6 +327,21 @@ void router_allowed_methods(const char *path, struct sb *out)
 
 /* ---- idempotency ------------------------------------------------------------------------ */
 
+/* The query string is part of what a request says (an import's code, valid_from or bank
+   account come as query parameters): each argument in the order sent, as "key=value\n". */
+static enum MHD_Result hash_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    crypto_hash_sha256_state *st = cls;
+    crypto_hash_sha256_update(st, (const unsigned char *)key, strlen(key));
+    crypto_hash_sha256_update(st, (const unsigned char *)"=", 1);
+    if (value)
+        crypto_hash_sha256_update(st, (const unsigned char *)value, strlen(value));
+    crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
+    return MHD_YES;
+}
+
 static void request_hash(struct req *r, char out[65])
 {
     crypto_hash_sha256_state st;
@@ -322,6 +350,9 @@ static void request_hash(struct req *r, char out[65])
     crypto_hash_sha256_update(&st, (const unsigned char *)r->method, strlen(r->method));
     crypto_hash_sha256_update(&st, (const unsigned char *)" ", 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    if (r->conn)
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, hash_arg, &st);
     crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
     if (r->body)
         crypto_hash_sha256_update(&st, (const unsigned char *)r->body, r->body_len);

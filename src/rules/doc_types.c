@@ -4,6 +4,7 @@
  */
 #include "rules/backorder.h"
 #include "rules/cmr.h"
+#include "rules/collection.h" /* collection routine */
 #include "rules/contract.h"
 #include "rules/customer.h"
 #include "rules/doc.h"
@@ -49,6 +50,7 @@ const struct doc_type *const doc_types[] = {
     &forecast_doc,
     &plan_doc,
     &support_doc,
+    &collreq_doc, &bankline_doc, /* collection routine */
     /* clang-format on */
     NULL,
 };

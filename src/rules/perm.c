@@ -162,6 +162,13 @@ static const char *const matrix[P__COUNT] = {
     [P_CALL_LOG]             = "-  -  -  Y  Y  Y  Y  O  O  Y  -  Y  -  R  -  -",
     [P_MONTHLY_FOCUS]        = "Y  Y  Y  -  -  -  -  -  -  -  -  -  -  R  -  -",
     [P_MEETING_RECORD]       = "Y  Y  Y  Y  Y  Y  Y  -  -  -  -  -  -  R  -  -",
+    /* collection routine (issue #11) */
+    [P_COLLREQ_CREATE]       = "-  -  -  B  B  -  -  O  O  -  -  -  -  R  -  -",
+    [P_COLLREQ_CONFIRM]      = "-  -  -  B  B  -  -  -  -  Y  -  -  -  R  -  -",
+    [P_COLLREQ_SEND]         = "-  -  -  B  B  -  -  O  -  -  -  -  -  R  -  -",
+    [P_COLLREQ_CLOSE]        = "-  -  -  B  B  -  -  -  -  -  -  -  -  R  -  -",
+    [P_BANK_CLAIM]           = "-  -  -  Y  Y  -  -  O  -  Y  -  -  -  R  -  -",
+    [P_CALL_LOG]             = "-  -  -  Y  Y  -  -  O  O  -  -  Y  -  R  -  -",
 };
 /* clang-format on */
 

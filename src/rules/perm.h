@@ -157,6 +157,13 @@ enum perm_action {
     P_CALL_LOG,            /* call log: record (collection, satisfaction, tracking calls) */
     P_MONTHLY_FOCUS,       /* monthly focus: publish */
     P_MEETING_RECORD,      /* meeting: record minutes, decisions, issues */
+    /* collection routine (issue #11: flows.md §4.3-4.4, numbering-and-rules.md §3) */
+    P_COLLREQ_CREATE,      /* collection request: create, submit */
+    P_COLLREQ_CONFIRM,     /* collection request: confirm (BCR and finance) */
+    P_COLLREQ_SEND,        /* collection request: send (BCR, the customer's KAM; flows §4.3) */
+    P_COLLREQ_CLOSE,       /* collection request: close (BCR; flows §4.3) */
+    P_BANK_CLAIM,          /* bank-pool line: claim for a customer */
+    P_CALL_LOG,            /* call log: record a call (flows §4.1 BC3; entities §11) */
     P__COUNT
 };
 /* clang-format on */

@@ -97,5 +97,8 @@ extern const struct report_def report_weekly_work_plan, report_monthly_work_plan
     report_salesperson_weekly, report_salesperson_monthly, report_market_weekly,
     report_market_monthly, report_target_customer_info, report_key_customer_followup,
     report_forecast_vs_actual, report_plan_vs_actual;
+/* The collection routine's reports (rules/report_collection.c; issue #11). */
+extern const struct report_def report_daily_receipts, report_cash_vs_expense, report_prepayments,
+    report_weekly_call_list, report_dso_trend;
 
 #endif

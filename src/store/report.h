@@ -77,6 +77,13 @@ json_t *store_report_key_customers(struct db *db, struct osb_err *e, const struc
 json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
                                      const struct report_params *p);
 json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct report_params *p);
+/* report_collection.c: the collection routine's reports (issue #11) */
+json_t *store_report_daily_receipts(struct db *db, struct osb_err *e,
+                                    const struct report_params *p);
+json_t *store_report_cash_expense(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_prepayments(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_call_list(struct db *db, struct osb_err *e, const struct report_params *p);
+json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_params *p);
 
 /* The export log (numbering-and-rules §7, entities.md "Export log"): one row per CSV/XLSX
    file. store_report_exports_today counts the customer-list exports of user since since_ts. */

@@ -743,6 +743,46 @@ static const char *const migrations[] = {
     "CREATE TABLE visit_verifications(month TEXT NOT NULL, visit TEXT NOT NULL,"
     "  visitor TEXT NOT NULL, picked_at INTEGER NOT NULL, picked_by TEXT NOT NULL,"
     "  PRIMARY KEY(month, visit)) STRICT;",
+    /* The collection routine (issue #11; flows.md §4.3-4.4, entities.md §7.4, §7.8, §11):
+       collection requests (SKSQ) with their lines and timeline; the bank receipt pool (DK, one
+       row per line of an imported bank file, unique per (bank_account, bank_ref)); the call
+       log; the weekly call tasks (one per customer and week, week = its Monday). */
+    "CREATE TABLE collection_requests(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  customer TEXT NOT NULL REFERENCES customers(code), requested_by TEXT NOT NULL,"
+    "  total_fen INTEGER NOT NULL, expected_pay_date TEXT, note TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'draft', version INTEGER NOT NULL DEFAULT 1,"
+    "  bcr_confirmed_by TEXT, bcr_confirmed_at INTEGER, finance_confirmed_by TEXT,"
+    "  finance_confirmed_at INTEGER, sent_at INTEGER, paid_at INTEGER, closed_at INTEGER,"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX collection_requests_customer ON collection_requests(customer, state);"
+    "CREATE TABLE collection_request_lines(request TEXT NOT NULL, line_no INTEGER NOT NULL,"
+    "  invoice TEXT NOT NULL, amount_fen INTEGER NOT NULL, PRIMARY KEY(request, line_no)) STRICT;"
+    "CREATE TABLE collection_request_events(id INTEGER PRIMARY KEY, request TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX collection_request_events_request ON collection_request_events(request, id);"
+    "CREATE TABLE bank_lines(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    "  bank_account TEXT NOT NULL, bank_ref TEXT NOT NULL, value_date TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL, payer_name TEXT, payer_account TEXT, memo TEXT,"
+    "  import_no INTEGER NOT NULL, file_line INTEGER NOT NULL, customer TEXT, matched_by TEXT,"
+    "  claimed_by TEXT, claimed_at INTEGER, payment TEXT, registered_at INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'unmatched', version INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  UNIQUE(bank_account, bank_ref)) STRICT;"
+    "CREATE INDEX bank_lines_state ON bank_lines(state, id);"
+    "CREATE INDEX bank_lines_customer ON bank_lines(customer);"
+    "CREATE TABLE bank_line_events(id INTEGER PRIMARY KEY, line TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
+    "  to_state TEXT, comment TEXT) STRICT;"
+    "CREATE INDEX bank_line_events_line ON bank_line_events(line, id);"
+    "CREATE TABLE calls(id INTEGER PRIMARY KEY, customer TEXT NOT NULL REFERENCES customers(code),"
+    "  by_user TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, reached INTEGER NOT NULL,"
+    "  outcome TEXT, promised_pay_date TEXT, promised_amount_fen INTEGER,"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX calls_customer ON calls(customer, at);"
+    "CREATE TABLE call_tasks(week TEXT NOT NULL, customer TEXT NOT NULL, bcr TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, call_id INTEGER, PRIMARY KEY(week, customer)) STRICT;"
+    "CREATE INDEX call_tasks_bcr ON call_tasks(bcr, week);",
 };
 
 int schema_latest(void)

@@ -140,6 +140,13 @@ static const struct {
     {P_CALL_LOG, "---YYYYOOY-Y-R--", "call log: record"},
     {P_MONTHLY_FOCUS, "YYY----------R--", "monthly focus: publish"},
     {P_MEETING_RECORD, "YYYYYYY------R--", "meeting: record"},
+    /* collection routine (issue #11) */
+    {P_COLLREQ_CREATE, "---BB--OO----R--", "collection request: create"},
+    {P_COLLREQ_CONFIRM, "---BB----Y---R--", "collection request: confirm (BCR and finance)"},
+    {P_COLLREQ_SEND, "---BB--O-----R--", "collection request: send (flows §4.3)"},
+    {P_COLLREQ_CLOSE, "---BB--------R--", "collection request: close (flows §4.3)"},
+    {P_BANK_CLAIM, "---YY--O-Y---R--", "bank-pool line: claim for a customer"},
+    {P_CALL_LOG, "---YY--OO--Y-R--", "call log: record a call"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

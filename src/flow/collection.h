@@ -1,0 +1,66 @@
+/*
+ * collection.h — the collection routine (flows.md §4.3, §4.4, BC3/BC4; issue #11):
+ * collection requests (收款申请单, SKSQ) on the document kernel, the bank receipt pool (到款池,
+ * DK: import a bank file, match lines to customers, claim, register a receipt in one click),
+ * the call log (电话记录) and the weekly call list (每周电话拜访), and their timed jobs.
+ * Every call runs inside the caller's transaction.
+ */
+#ifndef OSB_FLOW_COLLECTION_H
+#define OSB_FLOW_COLLECTION_H
+
+#include "flow/ctx.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* ---- collection requests ---- */
+int collreq_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+int collreq_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+int collreq_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+                struct osb_err *e);
+struct collreq_query {
+    const char *customer, *state, *cursor, *q;
+    int limit;
+};
+int collreq_list(struct ctx *c, const struct collreq_query *q, json_t **out, struct osb_err *e);
+
+/* ---- bank receipt pool ---- */
+/* POST /bank-receipts/import (text/csv): account names our receiving account when the file
+   has no bank_account column (NULL: "default"). */
+int bank_import(struct ctx *c, const char *account, const char *csv, size_t len, json_t **out,
+                struct osb_err *e);
+int bank_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
+int bank_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
+             struct osb_err *e);
+/* POST /bank-receipts/register-claimed {"import_no"?}: registers every claimed line (of the
+   import) as a receipt; all or nothing. */
+int bank_register_claimed(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+struct bank_query {
+    const char *state, *customer, *cursor, *q, *import_no;
+    int limit;
+};
+int bank_list(struct ctx *c, const struct bank_query *q, json_t **out, struct osb_err *e);
+
+/* ---- calls and the weekly call list ---- */
+int call_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+struct call_query {
+    const char *customer, *by, *kind, *from, *to, *cursor;
+    int limit;
+};
+int call_list(struct ctx *c, const struct call_query *q, json_t **out, struct osb_err *e);
+/* GET /call-list?week=&bcr=: the week's call tasks (week: any day of it; default this week). */
+int call_list_week(struct ctx *c, const char *week, const char *bcr, json_t **out,
+                   struct osb_err *e);
+
+/* ---- jobs (flow/admin.c jobs[]) ---- */
+/* Monday 08:00 (and any later day of the week, catching up): the week's call tasks. */
+int collection_job_call_list(struct ctx *c, const char *period, struct osb_err *e);
+/* Daily 09:00: the previous working day's receipts to the CSRs and BCRs. */
+int collection_job_daily_receipts(struct ctx *c, const char *period, struct osb_err *e);
+/* Every minute: sent requests whose invoices are all settled become paid. */
+int collection_job_paid(struct ctx *c, const char *period, struct osb_err *e);
+
+/* The Monday (YYYY-MM-DD) of the week of day. */
+void collection_week_of(date_t day, char monday[11]);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * report_collection.c (store) — the queries of the collection routine's reports
+ * (rules/report_collection.c): daily receipts, cash vs expense, prepayments, the weekly call
+ * list and the DSO trend. Reads only; every query is limited to the caller's scope and the
+ * market / region / customer filters by store_report_where.
+ */
+#include "core/date.h"
+#include "core/json.h"
+#include "core/sb.h"
+#include "core/str.h"
+#include "rules/report.h"
+#include "store/report.h"
+
+#include <string.h>
+
+#define BCR_SQL                                                                                    \
+    "coalesce(m.bcr, (SELECT min(username) FROM users WHERE role = 'ssg_leader'"                   \
+    " AND active = 1))"
+/* entities.md §7.3: an unrecognised method is reported as other. */
+#define METHOD_SQL                                                                                 \
+    "CASE WHEN p.method IN ('bank_transfer', 'cash', 'cheque', 'acceptance_bill', 'bank_draft',"   \
+    " 'offset') THEN p.method ELSE 'other' END"
+
+json_t *store_report_daily_receipts(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT p.number AS receipt, p.received_on AS received_on, c.code AS customer,"
+                 " c.name AS customer_name, p.kind AS kind, " METHOD_SQL " AS method,"
+                 " p.amount_fen AS amount_fen, (SELECT coalesce(sum(al.amount_fen), 0)"
+                 " FROM allocations al WHERE al.source_kind = 'payment' AND al.source = p.number"
+                 " AND al.reversed_by IS NULL) AS allocated_fen, p.unapplied_fen AS unapplied_fen,"
+                 " " BCR_SQL " AS bcr FROM payments p JOIN customers c ON c.code = p.customer"
+                 " LEFT JOIN markets m ON m.code = c.market WHERE p.state = 'registered'"
+                 " AND p.received_on >= ? AND p.received_on <= ?");
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY p.received_on, p.number");
+    return store_report_rows(db, e, &sql, a);
+}
+
+json_t *store_report_cash_expense(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT substr(p.received_on, 1, 7) AS month, p.kind AS kind, " METHOD_SQL
+                 " AS method, count(*) AS receipts, sum(p.amount_fen) AS amount_fen"
+                 " FROM payments p JOIN customers c ON c.code = p.customer"
+                 " WHERE p.state = 'registered' AND p.received_on >= ? AND p.received_on <= ?");
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+    return store_report_rows(db, e, &sql, a);
+}
+
+static int64_t days_from(const char *from, const char *to)
+{
+    date_t a, b;
+    if (!from || !to || !date_parse(from, &a) || !date_parse(to, &b))
+        return 0;
+    return (int64_t)(b - a);
+}
+
+json_t *store_report_prepayments(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql,
+           "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
+           " (SELECT coalesce(sum(pm.unapplied_fen), 0) FROM payments pm"
+           "  WHERE pm.customer = c.code AND pm.state = 'registered')"
+           " + (SELECT coalesce(sum(cn.unapplied_fen), 0) FROM credit_notes cn"
+           "  WHERE cn.customer = c.code) AS unapplied_fen,"
+           " (SELECT coalesce(sum(em.amount_fen), 0) FROM earmarks em WHERE em.customer = c.code"
+           "  AND em.released_at IS NULL AND em.consumed_by IS NULL) AS earmarked_fen,"
+           " (SELECT min(pm.received_on) FROM payments pm WHERE pm.customer = c.code"
+           "  AND pm.state = 'registered' AND pm.unapplied_fen > 0) AS oldest_receipt"
+           " FROM customers c WHERE 1=1");
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY c.code");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    if (!rows)
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        int64_t un = jint(r, "unapplied_fen");
+        if (un <= 0)
+            continue;
+        int64_t em = jint(r, "earmarked_fen");
+        json_object_set_new(r, "free_fen", json_integer(un > em ? un - em : 0));
+        json_object_set_new(r, "age_days",
+                            json_integer(days_from(jstr(r, "oldest_receipt"), p->as_of)));
+        json_array_append(out, r);
+    }
+    json_decref(rows);
+    return out;
+}
+
+#define OPEN_SQL "(i.amount_fen - i.settled_fen - i.credited_fen - i.written_off_fen)"
+
+json_t *store_report_call_list(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* The weeks of the range: the tasks of every Monday from the one of `from` to `to`. */
+    date_t f;
+    char monday[11];
+    if (!date_parse(p->from, &f))
+        f = 0;
+    date_format(f - (date_weekday(f) - 1), monday);
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql,
+           "SELECT t.week AS week, t.bcr AS bcr, c.code AS customer, c.name AS customer_name,"
+           " (SELECT coalesce(sum(" OPEN_SQL "), 0) FROM invoices i WHERE i.customer = c.code)"
+           " - (SELECT coalesce(sum(pm.unapplied_fen), 0) FROM payments pm"
+           "  WHERE pm.customer = c.code) AS balance_fen,"
+           " (SELECT coalesce(sum(" OPEN_SQL "), 0) FROM invoices i WHERE i.customer = c.code"
+           "  AND i.due_date < ?) AS overdue_fen,"
+           " (SELECT coalesce(sum(" OPEN_SQL "), 0) FROM invoices i WHERE i.customer = c.code"
+           "  AND i.due_date >= ? AND i.due_date <= ?) AS due_this_week_fen,"
+           " CASE WHEN t.call_id IS NULL THEN 0 ELSE 1 END AS called,"
+           " (SELECT max(k.at) FROM calls k WHERE k.customer = c.code) AS last_call_at,"
+           " (SELECT k.outcome FROM calls k WHERE k.customer = c.code"
+           "  ORDER BY k.at DESC, k.id DESC LIMIT 1) AS outcome,"
+           " (SELECT k.promised_pay_date FROM calls k WHERE k.customer = c.code"
+           "  ORDER BY k.at DESC, k.id DESC LIMIT 1) AS promised_pay_date,"
+           " (SELECT k.promised_amount_fen FROM calls k WHERE k.customer = c.code"
+           "  ORDER BY k.at DESC, k.id DESC LIMIT 1) AS promised_amount_fen"
+           " FROM call_tasks t JOIN customers c ON c.code = t.customer"
+           " WHERE t.week >= ? AND t.week <= ?");
+    store_report_arg(a, p->as_of);
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    store_report_arg(a, monday);
+    store_report_arg(a, p->to);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY t.week, t.bcr, c.code");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *v = json_object_get(r, "promised_amount_fen");
+        if (!json_is_integer(v))
+            json_object_set_new(r, "promised_amount_fen", json_integer(0));
+    }
+    return rows;
+}
+
+/* One figure of the scoped invoices / credit notes: the first column of the first row. */
+static int one(struct db *db, struct osb_err *e, struct sb *sql, json_t *a, const char *key,
+               int64_t *out)
+{
+    json_t *rows = store_report_rows(db, e, sql, a);
+    if (!rows)
+        return -1;
+    *out = jint(json_array_get(rows, 0), key);
+    json_decref(rows);
+    return 0;
+}
+
+json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    int y, m, d, ty, tm, td;
+    date_t f, t;
+    if (!date_parse(p->from, &f) || !date_parse(p->to, &t))
+        return json_array();
+    date_to_ymd(f, &y, &m, &d);
+    date_to_ymd(t, &ty, &tm, &td);
+    json_t *out = json_array();
+    for (int n = 0; n < 120 && (y < ty || (y == ty && m <= tm)); n++) {
+        date_t end = date_from_ymd(y, m, date_days_in_month(y, m));
+        if (end > t)
+            end = t;
+        char es[11], ss[11], month[8];
+        date_format(end, es);
+        date_format(end - 89, ss);
+        period_format(y, m, month);
+        int64_t ar = 0, overdue = 0, sales = 0, credits = 0;
+        struct sb sql = SB_INIT;
+        json_t *a = json_array();
+        /* AR and overdue at the day: invoices dated by then less what was settled by then. */
+        sb_add(&sql, "SELECT coalesce(sum(x.open_fen), 0) AS ar_fen,"
+                     " coalesce(sum(CASE WHEN x.due_date < ? THEN x.open_fen ELSE 0 END), 0)"
+                     " AS overdue_fen FROM (SELECT i.due_date AS due_date, i.amount_fen"
+                     " - (SELECT coalesce(sum(al.amount_fen), 0) FROM allocations al"
+                     "  WHERE al.invoice = i.number AND al.reversed_by IS NULL"
+                     "  AND al.settle_date <= ?) AS open_fen FROM invoices i"
+                     " JOIN customers c ON c.code = i.customer WHERE i.invoice_date <= ?"
+                     " AND i.state <> 'cancelled'");
+        store_report_arg(a, es);
+        store_report_arg(a, es);
+        store_report_arg(a, es);
+        store_report_where(&sql, a, p, "c");
+        sb_add(&sql, ") x");
+        json_t *rows = store_report_rows(db, e, &sql, a);
+        if (!rows) {
+            json_decref(out);
+            return NULL;
+        }
+        ar = jint(json_array_get(rows, 0), "ar_fen");
+        overdue = jint(json_array_get(rows, 0), "overdue_fen");
+        json_decref(rows);
+        /* Net sales of the 90 days to the day: invoices less credit notes dated in them. */
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT coalesce(sum(i.amount_fen), 0) AS v FROM invoices i"
+                     " JOIN customers c ON c.code = i.customer WHERE i.invoice_date >= ?"
+                     " AND i.invoice_date <= ? AND i.state <> 'cancelled'");
+        store_report_arg(a, ss);
+        store_report_arg(a, es);
+        store_report_where(&sql, a, p, "c");
+        if (one(db, e, &sql, a, "v", &sales) < 0) {
+            json_decref(out);
+            return NULL;
+        }
+        sql = (struct sb)SB_INIT;
+        a = json_array();
+        sb_add(&sql, "SELECT coalesce(sum(n.amount_fen), 0) AS v FROM credit_notes n"
+                     " JOIN customers c ON c.code = n.customer WHERE n.date >= ?"
+                     " AND n.date <= ?");
+        store_report_arg(a, ss);
+        store_report_arg(a, es);
+        store_report_where(&sql, a, p, "c");
+        if (one(db, e, &sql, a, "v", &credits) < 0) {
+            json_decref(out);
+            return NULL;
+        }
+        int64_t net = sales - credits;
+        /* DSO = AR ÷ (net ÷ 90) = AR × 90 ÷ net, rounded half up (0 without sales). */
+        int64_t dso = net > 0 ? (int64_t)(((__int128)ar * 90 * 2 + net) / (2 * (__int128)net)) : 0;
+        json_array_append_new(out, json_pack("{ss sI sI sI sI sI}", "month", month, "ar_fen",
+                                             (json_int_t)ar, "net_sales_90d_fen", (json_int_t)net,
+                                             "dso_days", (json_int_t)dso, "overdue_fen",
+                                             (json_int_t)overdue, "overdue_ratio_bp",
+                                             (json_int_t)report_bp(overdue, ar)));
+        if (++m > 12)
+            m = 1, y++;
+    }
+    return out;
+}
