@@ -712,6 +712,14 @@ static const char *const migrations[] = {
     "CREATE INDEX invoices_date ON invoices(invoice_date);"
     "CREATE INDEX credit_notes_date ON credit_notes(date);"
     "CREATE INDEX allocations_settle ON allocations(settle_date);",
+    /* market wave 2 (#12): the SKUs of POP requests' and inventory reports' JSON lines, which
+       lists filter on (portable SQL instead of json_each); free-goods order lines drawing on an
+       expense application (flows.md §2.4 QC-5, §15); photo attachments of market documents. */
+    "CREATE TABLE mkt_line_skus(doc TEXT NOT NULL, sku TEXT NOT NULL,"
+    "  PRIMARY KEY(doc, sku)) STRICT;"
+    "CREATE INDEX mkt_line_skus_sku ON mkt_line_skus(sku);"
+    "ALTER TABLE order_lines ADD COLUMN payment_source TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN expense_application TEXT;",
 };
 
 int schema_latest(void)
