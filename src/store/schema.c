@@ -719,7 +719,11 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(doc, sku)) STRICT;"
     "CREATE INDEX mkt_line_skus_sku ON mkt_line_skus(sku);"
     "ALTER TABLE order_lines ADD COLUMN payment_source TEXT;"
-    "ALTER TABLE order_lines ADD COLUMN expense_application TEXT;",
+    "ALTER TABLE order_lines ADD COLUMN expense_application TEXT;"
+    /* CMR (#10): an MM's payment-term proposal awaiting the supervising SLT member */
+    "ALTER TABLE customers ADD COLUMN proposed_term_days INTEGER;"
+    "ALTER TABLE customers ADD COLUMN proposed_term_reason TEXT;"
+    "ALTER TABLE customers ADD COLUMN proposed_term_by TEXT;",
 };
 
 int schema_latest(void)
