@@ -662,9 +662,58 @@ int credit_review_act(struct ctx *c, const char *number, const char *action, jso
 
 /* ---- create --------------------------------------------------------------------------------- */
 
-/* One line from a customer's facts (store_cmr_facts) at review date rd. */
-static int build_line(struct ctx *c, json_t *fact, date_t rd, int line_no, struct credit_line *l,
-                      struct osb_err *e)
+/* The forecast value of the coming quarter (flows.md §11.2 G): for each of its three months
+   (from month index q0 = y*12 + m-1), Σ amount_fen of that month's lines in the latest approved
+   forecast (YC) of the customer that has the month — forecasts roll monthly, the newest approved
+   one speaks for a month; a line the CSR assessed counts with its adjusted quantity. *has: some
+   month is forecast. */
+static int quarter_forecast(struct ctx *c, const char *customer, int q0, bool *has, int64_t *fen,
+                            struct osb_err *e)
+{
+    *has = false;
+    *fen = 0;
+    json_t *rows = store_cmr_forecasts(c->db, e, customer);
+    if (!rows)
+        return -1;
+    for (int k = 0; k < 3; k++) {
+        char month[8];
+        period_format((q0 + k) / 12, (q0 + k) % 12 + 1, month);
+        for (size_t i = json_array_size(rows); i-- > 0;) {
+            const char *txt = jstr(json_array_get(rows, i), "data");
+            json_t *data = txt ? json_loads(txt, 0, NULL) : NULL, *l;
+            bool found = false;
+            int64_t sum = 0;
+            size_t j;
+            json_array_foreach(json_object_get(data, "lines"), j,
+                               l) if (is(jstr(l, "month"), month))
+            {
+                found = true;
+                /* The CSR's adjusted quantity, where assessed, at the line's unit value
+                   (half up). */
+                json_t *adj = json_object_get(json_object_get(l, "assessment"), "adjusted_qty");
+                int64_t q = jint(l, "qty"), amt = jint(l, "amount_fen");
+                if (json_is_integer(adj) && q > 0)
+                    amt = (int64_t)(((__int128)amt * json_integer_value(adj) * 2 + q) / (2 * q));
+                sum += amt;
+            }
+            json_decref(data);
+            if (found) {
+                *has = true;
+                *fen += sum;
+                break;
+            }
+        }
+    }
+    json_decref(rows);
+    if (*fen > MONEY_MAX_FEN)
+        *fen = MONEY_MAX_FEN;
+    return 0;
+}
+
+/* One line from a customer's facts (store_cmr_facts) at review date rd, for the quarter whose
+   first month index is q0 (y*12 + m-1). */
+static int build_line(struct ctx *c, json_t *fact, date_t rd, int q0, int line_no,
+                      struct credit_line *l, struct osb_err *e)
 {
     memset(l, 0, sizeof *l);
     l->line_no = line_no;
@@ -674,12 +723,16 @@ static int build_line(struct ctx *c, json_t *fact, date_t rd, int line_no, struc
     if (fi && !date_parse(fi, &first))
         first = -1;
     const char *g = jstr(fact, "grade");
+    bool has_fc;
+    int64_t fc_fen;
+    if (quarter_forecast(c, l->customer, q0, &has_fc, &fc_fen, e) < 0)
+        return -1;
     struct cmr_facts f = {jint(fact, "credit_limit_fen"),
                           cmr_months_n(first, rd),
                           jint(fact, "net_fen"),
                           (int)jint(fact, "payment_term_days"),
-                          false, /* forecasts (YC) are not built yet: G = 10000 */
-                          0,
+                          has_fc,
+                          fc_fen,
                           g && *g ? g[0] : 'C'};
     struct cmr_terms t;
     if (!cmr_formula(&f, &t))
@@ -754,13 +807,18 @@ static int make_review(struct ctx *c, const char *quarter, date_t first_day, jso
     json_t *facts = store_cmr_facts(c->db, e, codes, fs, ts);
     if (!facts)
         return -1;
+    /* The coming quarter: the one starting first_day, or for an ad hoc review the three
+       months after this one. */
+    int qy, qm, qd;
+    date_to_ymd(quarter ? first_day : rd, &qy, &qm, &qd);
+    int q0 = qy * 12 + qm - 1 + (quarter ? 0 : 1);
     struct credit_review r;
     memset(&r, 0, sizeof r);
     size_t n = json_array_size(facts);
     r.lines = calloc(n ? n : 1, sizeof *r.lines);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = build_line(c, json_array_get(facts, i), rd, (int)i + 1, &r.lines[i], e);
+        rc = build_line(c, json_array_get(facts, i), rd, q0, (int)i + 1, &r.lines[i], e);
         r.nlines = i + 1;
     }
     json_decref(facts);

@@ -25,6 +25,7 @@
 #include "store/customer.h"
 #include "store/masterdata.h"
 #include "store/recipients.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,14 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
             return err_forbidden(e, "role", "only the customer's KAM submits it for review");
         return 0;
     case CA_QUALIFY:
+        /* Qualified once: the customer waits on its SLT member now, no longer on finance. */
+        if (json_is_true(json_object_get(d->row, "qualified"))) {
+            err_state(e, str(d->row, "status"), "customer %s is qualified already",
+                      str(d->row, "code"));
+            STR_COPY_ARRAY(e->rule, "already_qualified");
+            return -1;
+        }
+        return 0;
     case CA_CLOSE:
         return 0;
     case CA_REJECT:
@@ -196,10 +205,10 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
             return -1;
         }
         break;
+    case CA_PROPOSE_PAYMENT_TERM:
     case CA_SET_TIER:
         if (actor->role != ROLE_MM || !is(c->user.market, str(d->row, "market")))
-            return err_forbidden(e, "role", "only the MM of market %s overrides its tiers",
-                                 str(d->row, "market"));
+            return err_forbidden(e, "role", "only the MM of market %s may", str(d->row, "market"));
         return 0;
     case CA_SUSPEND:
     case CA_REACTIVATE:
@@ -392,27 +401,89 @@ static int a_lift(struct doc_act *x, struct osb_err *e)
                   "客户%s的信用冻结已解除：%s", code, reason);
 }
 
-static int a_set_term(struct doc_act *x, struct osb_err *e)
+/* The term of the body (required unless dflt >= 0 stands in for it). */
+static int body_term(struct doc_act *x, int64_t dflt, int64_t *days, struct osb_err *e)
 {
-    struct cdoc *d = x->doc;
     json_t *v = json_object_get(x->body, "payment_term_days");
+    if ((!v || json_is_null(v)) && dflt >= 0) {
+        *days = dflt;
+        return 0;
+    }
     if (!v || json_is_null(v))
         return err_invalid(e, "payment_term_days", "required", "payment_term_days is required");
     if (!json_is_integer(v))
         return err_bad(e, "payment_term_days", "payment_term_days must be an integer");
-    json_int_t days = json_integer_value(v);
-    if (days < 0 || days > 365)
+    *days = json_integer_value(v);
+    if (*days < 0 || *days > 365)
         return err_invalid(e, "payment_term_days", "term_out_of_range",
                            "payment_term_days is 0 to 365");
-    const char *reason = need_text(x, "reason", "reason_required", e);
-    if (!reason)
-        return -1;
+    return 0;
+}
+
+static void clear_proposal(struct cdoc *d)
+{
+    json_object_set_new(d->changes, "proposed_term_days", json_null());
+    json_object_set_new(d->changes, "proposed_term_reason", json_null());
+    json_object_set_new(d->changes, "proposed_term_by", json_null());
+}
+
+static int set_term(struct doc_act *x, int64_t days, const char *reason, struct osb_err *e)
+{
+    struct cdoc *d = x->doc;
     json_object_set_new(d->changes, "payment_term_days", json_integer(days));
+    clear_proposal(d);
     json_object_set_new(x->audit_after, "payment_term_days", json_integer(days));
     json_object_set_new(x->audit_after, "reason", json_string(reason));
     const char *code = str(d->row, "code");
     return notify(x->c, e, "payment_term_set", str(d->row, "kam"), code, NULL,
                   "客户%s的回款期改为%lld天", code, (long long)days);
+}
+
+/* The supervising SLT member sets the term — the MM's pending proposal when the body names
+   none (its reason too). */
+static int a_set_term(struct doc_act *x, struct osb_err *e)
+{
+    struct cdoc *d = x->doc;
+    json_t *pv = json_object_get(d->row, "proposed_term_days");
+    int64_t days;
+    if (body_term(x, json_is_integer(pv) ? json_integer_value(pv) : -1, &days, e) < 0)
+        return -1;
+    const char *reason = NULL;
+    json_t *rv = json_object_get(x->body, "reason");
+    if ((!rv || json_is_null(rv)) && json_is_integer(pv) &&
+        !json_object_get(x->body, "payment_term_days"))
+        reason = str(d->row, "proposed_term_reason");
+    if (!reason && !(reason = need_text(x, "reason", "reason_required", e)))
+        return -1;
+    if (json_is_integer(pv))
+        json_object_set_new(x->audit_after, "proposed_by",
+                            flow_json_str(str(d->row, "proposed_term_by")));
+    return set_term(x, days, reason, e);
+}
+
+/* flows.md §11.4: the MM proposes a term; up to payment_term_slt_above_days (30) it holds at
+   once, above it waits for the supervising SLT member (set-payment-term). */
+static int a_propose_term(struct doc_act *x, struct osb_err *e)
+{
+    struct cdoc *d = x->doc;
+    int64_t days;
+    if (body_term(x, -1, &days, e) < 0)
+        return -1;
+    const char *reason = need_text(x, "reason", "reason_required", e);
+    if (!reason)
+        return -1;
+    int limit = settings_int(x->c->db, "payment_term_slt_above_days", 30, 365);
+    if (days <= limit)
+        return set_term(x, days, reason, e);
+    json_object_set_new(d->changes, "proposed_term_days", json_integer(days));
+    json_object_set_new(d->changes, "proposed_term_reason", json_string(reason));
+    json_object_set_new(d->changes, "proposed_term_by", json_string(x->actor.who));
+    json_object_set_new(x->audit_after, "proposed_term_days", json_integer(days));
+    json_object_set_new(x->audit_after, "reason", json_string(reason));
+    const char *code = str(d->row, "code");
+    return notify(x->c, e, "payment_term_proposed", d->supervisor, code, NULL,
+                  "客户%s的回款期建议改为%lld天（超过%d天，需您批准）：%s", code, (long long)days,
+                  limit, reason);
 }
 
 static int a_set_tier(struct doc_act *x, struct osb_err *e)
@@ -451,10 +522,17 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 }
 
 static const doc_run_fn run[CA__COUNT] = {
-    [CA_SUBMIT] = a_submit,     [CA_QUALIFY] = a_qualify,       [CA_APPROVE] = a_approve,
-    [CA_REJECT] = a_reject,     [CA_SUSPEND] = a_suspend,       [CA_REACTIVATE] = a_reactivate,
-    [CA_CLOSE] = a_close,       [CA_LIFT_CREDIT_HOLD] = a_lift, [CA_SET_PAYMENT_TERM] = a_set_term,
+    [CA_SUBMIT] = a_submit,
+    [CA_QUALIFY] = a_qualify,
+    [CA_APPROVE] = a_approve,
+    [CA_REJECT] = a_reject,
+    [CA_SUSPEND] = a_suspend,
+    [CA_REACTIVATE] = a_reactivate,
+    [CA_CLOSE] = a_close,
+    [CA_LIFT_CREDIT_HOLD] = a_lift,
+    [CA_SET_PAYMENT_TERM] = a_set_term,
     [CA_SET_TIER] = a_set_tier,
+    [CA_PROPOSE_PAYMENT_TERM] = a_propose_term,
 };
 
 static const struct doc_kind kind = {
@@ -495,7 +573,8 @@ json_t *customer_answer(struct ctx *c, json_t *row)
 
 /* ---- the archive review (flows.md §1 archive rule 1) ------------------------------------ */
 
-/* numbering-and-rules.md §9 style default: a KAM reviews each archive every 12 months. */
+/* numbering-and-rules.md §9 style default: a KAM reviews each archive every 12 months
+   (setting customer_archive_review_months). */
 #define ARCHIVE_REVIEW_MONTHS 12
 
 /* d plus n months, the day clamped to the month's end. */
@@ -517,6 +596,9 @@ int customer_job_archive_review(struct ctx *c, const char *period, struct osb_er
     if (!rows)
         return -1;
     date_t today = flow_today(c);
+    int months = settings_int(c->db, "customer_archive_review_months", ARCHIVE_REVIEW_MONTHS, 120);
+    if (months < 1)
+        months = ARCHIVE_REVIEW_MONTHS;
     int rc = 0;
     size_t i;
     json_t *r;
@@ -526,7 +608,7 @@ int customer_job_archive_review(struct ctx *c, const char *period, struct osb_er
         const char *on = str(r, "archive_reviewed_on");
         if (!on || !date_parse(on, &last))
             last = ts_to_date(json_integer_value(json_object_get(r, "created_at")), c->cfg->tz_min);
-        date_t due = add_months(last, ARCHIVE_REVIEW_MONTHS);
+        date_t due = add_months(last, months);
         if (due > today)
             continue;
         char due_s[16], key[96];
@@ -536,9 +618,9 @@ int customer_job_archive_review(struct ctx *c, const char *period, struct osb_er
             rc = err_set(e, ERR_INTERNAL, "internal error: dedup key of %s", code);
             break;
         }
-        rc =
-            notify(c, e, "archive_review", str(r, "kam"), code, key,
-                   "客户%s的档案已于%s到期复核（每12个月），请复核并更新档案复核日期", code, due_s);
+        rc = notify(c, e, "archive_review", str(r, "kam"), code, key,
+                    "客户%s的档案已于%s到期复核（每%d个月），请复核并更新档案复核日期", code, due_s,
+                    months);
         if (rc < 0)
             break;
     }
@@ -572,13 +654,19 @@ int customer_job_tiers(struct ctx *c, const char *period, struct osb_err *e)
             total += net;
     }
     int64_t total64 = total > INT64_MAX ? INT64_MAX : (int64_t)total;
+    /* flows.md §1 rule 4: key = the first 80 %, general the next 15 %, scattered the last 5 %
+       (settings customer_tier_key_pct, customer_tier_general_pct). */
+    int key_pct = settings_int(c->db, "customer_tier_key_pct", 80, 100);
+    int gen_pct = settings_int(c->db, "customer_tier_general_pct", 15, 100);
+    if (key_pct + gen_pct > 100)
+        key_pct = 80, gen_pct = 15;
     __int128 cum = 0;
     int rc = 0;
     json_array_foreach(rows, i, r)
     {
         int64_t net = json_integer_value(json_object_get(r, "net_fen"));
         int64_t cum64 = cum > INT64_MAX ? INT64_MAX : (int64_t)cum;
-        const char *tier = customer_tier(cum64, net, total64);
+        const char *tier = customer_tier_bp(cum64, net, total64, key_pct * 100, gen_pct * 100);
         if (net > 0)
             cum += net;
         const char *was = str(r, "tier");

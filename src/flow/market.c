@@ -1087,6 +1087,28 @@ static int64_t line_of(json_t *lines, const char *sku, const char *key, bool *fo
     return 0;
 }
 
+/* Units of each goods SKU delivered (POD) to customer in period: an object sku → qty
+   (flows.md §16.3: `purchased` is pre-filled from the month's deliveries). */
+static json_t *kc_purchased(struct ctx *c, const char *customer, const char *period,
+                            struct osb_err *e)
+{
+    int y, m;
+    if (!period_parse(period, &y, &m))
+        return json_object();
+    int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+    ts_t from = date_start_ts(date_from_ymd(y, m, 1), c->cfg->tz_min);
+    ts_t to = date_start_ts(date_from_ymd(ny, nm, 1), c->cfg->tz_min);
+    json_t *rows = store_invrep_purchased(c->db, e, customer, from, to);
+    if (!rows)
+        return NULL;
+    json_t *out = json_object(), *r;
+    size_t i;
+    json_array_foreach(rows, i, r)
+        json_object_set_new(out, jstr(r, "sku"), json_integer(jint(r, "qty")));
+    json_decref(rows);
+    return out;
+}
+
 /* Validates the lines of a report (types 400; unknown SKU, negative, duplicate, unbalanced 422)
    and computes per line the stock cover (closing ÷ average monthly sold over this and up to two
    earlier reports) and the 积货 flag; warnings when opening ≠ last month's closing. */
@@ -1105,6 +1127,12 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
             json_decref(prev[0]);
             return -1;
         }
+    }
+    json_t *bought = kc_purchased(c, customer, period, e);
+    if (!bought) {
+        json_decref(prev[0]);
+        json_decref(prev[1]);
+        return -1;
     }
     json_t *out = json_array(), *warn = json_array();
     int rc = 0;
@@ -1132,6 +1160,10 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
             json_t *n = json_object_get(l, kc_keys[j]);
             if (!n && is(kc_keys[j], "near_expiry_qty")) {
                 q[j] = 0;
+                continue;
+            }
+            if (!n && is(kc_keys[j], "purchased_qty")) { /* pre-filled from deliveries */
+                q[j] = jint(bought, sku);
                 continue;
             }
             if (!n)
@@ -1199,6 +1231,7 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
     }
     json_decref(prev[0]);
     json_decref(prev[1]);
+    json_decref(bought);
     if (rc < 0) {
         json_decref(out);
         json_decref(warn);
@@ -1206,6 +1239,46 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
     }
     *lines = out;
     *warnings = warn;
+    return 0;
+}
+
+int invrep_prefill(struct ctx *c, const char *customer, const char *period, json_t **out,
+                   struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need(c, P_INVREPORT_SUBMIT, e) < 0)
+        return -1;
+    json_t *body = json_pack("{ss? ss?}", "customer", customer, "period", period);
+    struct order_customer cu;
+    char p[8];
+    int rc = body_customer(c, body, &cu, true, e) < 0 || body_period(c, body, true, p, e) < 0;
+    json_decref(body);
+    if (rc)
+        return -1;
+    char pm[8];
+    prev_month(p, 1, pm);
+    json_t *last, *bought = kc_purchased(c, cu.code, p, e);
+    if (!bought || store_invrep_lines(c->db, e, cu.code, pm, &last) < 0) {
+        json_decref(bought);
+        return -1;
+    }
+    json_t *lines = json_array(), *l;
+    size_t i;
+    json_array_foreach(last, i, l)
+    {
+        const char *sku = jstr(l, "sku");
+        json_array_append_new(lines, json_pack("{ss sI sI}", "sku", sku, "opening_qty",
+                                               (json_int_t)jint(l, "closing_qty"), "purchased_qty",
+                                               (json_int_t)jint(bought, sku)));
+        json_object_del(bought, sku);
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(bought, k, v) json_array_append_new(
+        lines, json_pack("{ss sI sO}", "sku", k, "opening_qty", (json_int_t)0, "purchased_qty", v));
+    json_decref(last);
+    json_decref(bought);
+    *out = json_pack("{ss ss so}", "customer", cu.code, "period", p, "lines", lines);
     return 0;
 }
 

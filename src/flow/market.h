@@ -20,6 +20,10 @@ struct mkt_query {
     int limit;
 };
 
+/* GET /inventory-reports/prefill?customer=&period=: the lines a report of that month starts
+   from — opening = last month's closing, purchased = the month's deliveries (flows.md §16.3). */
+int invrep_prefill(struct ctx *c, const char *customer, const char *period, json_t **out,
+                   struct osb_err *e);
 int mkt_create(struct ctx *c, enum mkt_doc t, json_t *body, json_t **out, struct osb_err *e);
 int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e);
 int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **out,

@@ -37,6 +37,13 @@ static const struct {
     /* reports: customer-list exports beyond these need an SLT approval (numbering §7.2) */
     {"export_rows_needing_approval", K_INT, "500"},
     {"exports_per_day", K_INT, "3"},
+    /* CMR (#10, flows.md §1, §11.4): archive review interval, the tiers' shares of the last 12
+       months' net sales (key, general; scattered the rest), the longest payment term an MM
+       sets without the supervising SLT member */
+    {"customer_archive_review_months", K_INT, "12"},
+    {"customer_tier_key_pct", K_INT, "80"},
+    {"customer_tier_general_pct", K_INT, "15"},
+    {"payment_term_slt_above_days", K_INT, "30"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

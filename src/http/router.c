@@ -106,6 +106,7 @@ static const struct route routes[] = {
     {"POST", "/samples/:/:", h_sample_action, W},
     {"POST", "/inventory-reports", h_invrep_create, WI},
     {"GET", "/inventory-reports", h_invrep_list, 0},
+    {"GET", "/inventory-reports/prefill", h_invrep_prefill, 0}, /* before the number route */
     {"GET", "/inventory-reports/:", h_invrep_get, 0},
     {"POST", "/inventory-reports/:/:", h_invrep_action, W},
     {"POST", "/support-requests", h_support_create, WI},

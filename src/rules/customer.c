@@ -33,6 +33,9 @@ static const struct doc_action actions[CA__COUNT] = {
     [CA_SET_PAYMENT_TERM] = {"set-payment-term", P_CUSTOMER_APPROVE, LIVE, DOC_TO_SAME,
                              term_fields, DOC_PROXY | DOC_ASIDE},
     [CA_SET_TIER]   = {"set-tier", P_CUSTOMER_TIER, LIVE, DOC_TO_SAME, tier_fields, DOC_ASIDE},
+    /* flows.md §11.4: the MM of the market proposes (P_CUSTOMER_TIER is the MM's row) */
+    [CA_PROPOSE_PAYMENT_TERM] = {"propose-payment-term", P_CUSTOMER_TIER, LIVE, DOC_TO_SAME,
+                                 term_fields, DOC_ASIDE},
 };
 /* clang-format on */
 
@@ -43,10 +46,16 @@ const char *const customer_core_fields[] = {
 
 const char *customer_tier(int64_t cum_before, int64_t net, int64_t total)
 {
+    return customer_tier_bp(cum_before, net, total, 8000, 1500);
+}
+
+const char *customer_tier_bp(int64_t cum_before, int64_t net, int64_t total, int key_bp,
+                             int general_bp)
+{
     if (total <= 0 || net <= 0)
         return "scattered";
-    __int128 c = (__int128)cum_before * 100, t = total;
-    return c < t * 80 ? "key" : c < t * 95 ? "general" : "scattered";
+    __int128 c = (__int128)cum_before * 10000, t = total;
+    return c < t * key_bp ? "key" : c < t * (key_bp + general_bp) ? "general" : "scattered";
 }
 
 size_t customer_missing(const bool *has, const char **out, size_t max)

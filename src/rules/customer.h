@@ -27,6 +27,7 @@ enum customer_action {
     CA_LIFT_CREDIT_HOLD,
     CA_SET_PAYMENT_TERM,
     CA_SET_TIER,
+    CA_PROPOSE_PAYMENT_TERM, /* #10: the MM proposes; above 30 days the SLT member sets it */
     CA__COUNT
 };
 
@@ -48,5 +49,9 @@ size_t customer_missing(const bool *has, const char **out, size_t max);
    "key" while cum_before < 80 % of total, "general" while < 95 %, else "scattered" (also
    when total is 0 or the customer sold nothing). */
 const char *customer_tier(int64_t cum_before, int64_t net, int64_t total);
+/* The same with the shares as settings give them (basis points of the total): key below
+   key_bp, general below key_bp + general_bp, scattered the rest (customer_tier: 8000, 1500). */
+const char *customer_tier_bp(int64_t cum_before, int64_t net, int64_t total, int key_bp,
+                             int general_bp);
 
 #endif

@@ -577,3 +577,11 @@ int store_cmr_set_grade(struct db *db, struct osb_err *e, const char *customer, 
                ? -1
                : 0;
 }
+
+json_t *store_cmr_forecasts(struct db *db, struct osb_err *e, const char *customer)
+{
+    return db_rows(db, e,
+                   "SELECT number, data FROM field_docs WHERE type = 'forecasts'"
+                   " AND customer = ? AND state = 'approved' ORDER BY id",
+                   "s", customer);
+}

@@ -89,6 +89,10 @@ int store_credit_line_late_noted(struct db *db, struct osb_err *e, const char *r
 json_t *store_cmr_facts(struct db *db, struct osb_err *e, json_t *codes, const char *from,
                         const char *to);
 
+/* The customer's approved forecasts (YC), oldest first: rows {number, data} (data is the
+   forecast's JSON text: lines of {month, sku, qty, amount_fen}). */
+json_t *store_cmr_forecasts(struct db *db, struct osb_err *e, const char *customer);
+
 /* The credit checks of the customer's orders accepted in [from_ts, to_ts): the stored
    credit_check objects with the order's total_fen added, oldest first. */
 json_t *store_cmr_past_checks(struct db *db, struct osb_err *e, const char *customer,

@@ -21,6 +21,35 @@ int store_mkt_row(struct db *db, struct osb_err *e, const char *table, const cha
     return rc;
 }
 
+/* The SKUs of a document's JSON lines, one row each in mkt_line_skus, so that lists filter on
+   them in SQL every database has. */
+static int line_skus(struct db *db, struct osb_err *e, const char *number, json_t *lines_text)
+{
+    if (!json_is_string(lines_text))
+        return 0;
+    if (db_exec(db, e, "DELETE FROM mkt_line_skus WHERE doc = ?", "s", number) < 0)
+        return -1;
+    json_t *lines = json_loads(json_string_value(lines_text), 0, NULL), *l;
+    size_t i;
+    int rc = 0;
+    json_array_foreach(lines, i, l)
+    {
+        const char *sku = jstr(l, "sku");
+        if (!sku)
+            continue;
+        int64_t n = 0;
+        if ((rc = db_int(db, e, &n, "SELECT count(*) FROM mkt_line_skus WHERE doc = ? AND sku = ?",
+                         "ss", number, sku)) < 0)
+            break;
+        if (n == 0 && (rc = db_exec(db, e, "INSERT INTO mkt_line_skus(doc, sku) VALUES(?, ?)", "ss",
+                                    number, sku)) < 0)
+            break;
+        rc = 0;
+    }
+    json_decref(lines);
+    return rc < 0 ? -1 : 0;
+}
+
 int store_mkt_insert(struct db *db, struct osb_err *e, const char *table, json_t *row)
 {
     struct sb sql = SB_INIT, vals = SB_INIT;
@@ -38,6 +67,8 @@ int store_mkt_insert(struct db *db, struct osb_err *e, const char *table, json_t
     }
     sb_addf(&sql, ") VALUES(%s)", vals.buf);
     int rc = db_exec_a(db, e, sql.buf, p);
+    if (rc >= 0)
+        rc = line_skus(db, e, jstr(row, "number"), json_object_get(row, "lines"));
     sb_free(&sql);
     sb_free(&vals);
     json_decref(p);
@@ -62,6 +93,8 @@ int store_mkt_update(struct db *db, struct osb_err *e, const char *table, const 
     sb_add(&sql, " WHERE number = ?");
     json_array_append_new(p, json_string(number));
     int rc = db_exec_a(db, e, sql.buf, p);
+    if (rc >= 0)
+        rc = line_skus(db, e, number, json_object_get(set, "lines"));
     sb_free(&sql);
     json_decref(p);
     return rc < 0 ? -1 : 0;
@@ -316,8 +349,8 @@ int store_mkt_list(struct db *db, struct osb_err *e, const struct scope_user *u,
     if (f->extra_col)
         store_filter_eq(&sql, p, f->extra_col, f->extra_val);
     if (f->sku_in_lines)
-        store_filter_q(&sql, p, f->q, "x.number", "cu", "json_extract(jl.value, '$.sku')",
-                       "json_each(x.lines) jl WHERE 1=1");
+        store_filter_q(&sql, p, f->q, "x.number", "cu", "jl.sku",
+                       "mkt_line_skus jl WHERE jl.doc = x.number");
     else
         store_filter_q(&sql, p, f->q, "x.number", "cu", f->sku_col ? "x.sku" : NULL, NULL);
     return store_doc_page(db, e, &sql, p, "x.number", f->cursor, f->limit, numbers, next);
@@ -493,15 +526,30 @@ int store_sample_outstanding(struct db *db, struct osb_err *e, const char *custo
                "SELECT coalesce(sum(deduction_qty), 0) FROM samples WHERE customer = ?", "s",
                customer) < 0)
         return -1;
-    if (total > 0 && db_int(db, e, &used,
-                            "SELECT coalesce(sum(json_extract(j.value, '$.qty')), 0)"
-                            " FROM orders o JOIN order_lines ol ON ol.order_no = o.number,"
-                            " json_each(ol.cut_reasons) j"
-                            " WHERE o.customer = ? AND o.number <> ? AND ol.cut_reasons IS NOT NULL"
-                            " AND o.state NOT IN ('rejected', 'cancelled')"
-                            " AND json_extract(j.value, '$.kind') = 'sample_deduction'",
-                            "ss", customer, order_no) < 0)
-        return -1;
+    if (total > 0) {
+        /* The cut reasons are JSON text; they are summed here, not in SQL (json_each is
+           SQLite's only). */
+        json_t *rows = db_rows(db, e,
+                               "SELECT ol.cut_reasons FROM orders o"
+                               " JOIN order_lines ol ON ol.order_no = o.number"
+                               " WHERE o.customer = ? AND o.number <> ?"
+                               " AND ol.cut_reasons LIKE '%sample_deduction%'"
+                               " AND o.state NOT IN ('rejected', 'cancelled')",
+                               "ss", customer, order_no);
+        if (!rows)
+            return -1;
+        size_t i, j;
+        json_t *r, *c;
+        json_array_foreach(rows, i, r)
+        {
+            const char *txt = jstr(r, "cut_reasons");
+            json_t *cuts = txt ? json_loads(txt, 0, NULL) : NULL;
+            json_array_foreach(cuts, j, c) if (is(jstr(c, "kind"), "sample_deduction")) used +=
+                jint(c, "qty");
+            json_decref(cuts);
+        }
+        json_decref(rows);
+    }
     *out = total > used ? total - used : 0;
     return 0;
 }
@@ -522,6 +570,18 @@ int store_invrep_lines(struct db *db, struct osb_err *e, const char *customer, c
     *lines = json_incref(json_object_get(r, "lines"));
     json_decref(r);
     return 1;
+}
+
+json_t *store_invrep_purchased(struct db *db, struct osb_err *e, const char *customer, int64_t from,
+                               int64_t to)
+{
+    return db_rows(db, e,
+                   "SELECT sl.sku, sum(coalesce(sl.qty_shipped, 0)) AS qty FROM shipment_lines sl"
+                   " JOIN shipments s ON s.number = sl.shipment"
+                   " JOIN orders o ON o.number = s.order_no JOIN products p ON p.sku = sl.sku"
+                   " WHERE o.customer = ? AND s.delivered_at >= ? AND s.delivered_at < ?"
+                   " AND p.kind = 'goods' GROUP BY sl.sku ORDER BY sl.sku",
+                   "sii", customer, from, to);
 }
 
 json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period, int64_t due)

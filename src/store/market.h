@@ -104,6 +104,9 @@ int store_invrep_lines(struct db *db, struct osb_err *e, const char *customer, c
                        json_t **lines);
 /* Active direct distributors that existed before `due` without a report for period:
    [{code, market, region, csr, um}]. */
+/* Units of goods delivered (POD) to customer in [from, to): rows {sku, qty}. */
+json_t *store_invrep_purchased(struct db *db, struct osb_err *e, const char *customer, int64_t from,
+                               int64_t to);
 json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period, int64_t due);
 /* Usernames of active users of role. */
 json_t *store_mkt_role_users(struct db *db, struct osb_err *e, const char *role);

@@ -99,6 +99,10 @@ static const struct field_def customer_fields[] = {
     {"qualified_by", FK_TEXT, 0, 40, F_INTERNAL, 0, 0, 0},
     {"qualified_at", FK_INT, 0, 0, F_INTERNAL, 0, 0, 0},
     {"status_reason", FK_TEXT, 0, 2000, F_INTERNAL, 0, 0, 0},
+    /* CMR (#10): an MM's payment-term proposal awaiting the supervising SLT member */
+    {"proposed_term_days", FK_INT, 0, 365, F_INTERNAL, 0, 0, 0},
+    {"proposed_term_reason", FK_TEXT, 0, 2000, F_INTERNAL, 0, 0, 0},
+    {"proposed_term_by", FK_TEXT, 0, 40, F_INTERNAL, 0, 0, 0},
     {"archive_reviewed_on", FK_DATE, 0, 0, 0, 0, 0, 0},
     {"created_by", FK_TEXT, 0, 40, F_INTERNAL, 0, 0, 0},
     /* basic info (基本资料) */

@@ -783,6 +783,15 @@ static const char *const migrations[] = {
     "CREATE TABLE call_tasks(week TEXT NOT NULL, customer TEXT NOT NULL, bcr TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL, call_id INTEGER, PRIMARY KEY(week, customer)) STRICT;"
     "CREATE INDEX call_tasks_bcr ON call_tasks(bcr, week);",
+    /* market wave 2 (#12): the SKUs of POP requests' and inventory reports' JSON lines, which
+       lists filter on (portable SQL instead of json_each). */
+    "CREATE TABLE mkt_line_skus(doc TEXT NOT NULL, sku TEXT NOT NULL,"
+    "  PRIMARY KEY(doc, sku)) STRICT;"
+    "CREATE INDEX mkt_line_skus_sku ON mkt_line_skus(sku);"
+    /* CMR (#10): an MM's payment-term proposal awaiting the supervising SLT member */
+    "ALTER TABLE customers ADD COLUMN proposed_term_days INTEGER;"
+    "ALTER TABLE customers ADD COLUMN proposed_term_reason TEXT;"
+    "ALTER TABLE customers ADD COLUMN proposed_term_by TEXT;",
 };
 
 int schema_latest(void)

@@ -102,3 +102,25 @@ test('an inventory report: the grid checks the balance as you type; marketing re
     await page.screenshot({ path: join(resultsDir(), 'market-inventory.png') });
   });
 });
+
+test('an inventory report starts from last month\'s closing (pre-fill)', T, async () => {
+  // Last month's report of GZ01 by the API; this month's grid pre-filled from it.
+  const [y, m] = currentPeriod().split('-').map(Number);
+  const last = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  const csr = await apiToken('csr_a');
+  const made = await apiPost(csr, '/inventory-reports', {
+    customer: 'GZ01', period: last,
+    lines: [{ sku: 'M-IF1-900', opening_qty: 40, purchased_qty: 0, other_in_qty: 0, sold_qty: 15, returned_qty: 0, closing_qty: 25 }],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  await withPage(async (page) => {
+    await login(page, 'csr_a', 'demo123', '/market/inventory/new');
+    await page.waitForSelector('#inv-grid');
+    await page.fill('#inv-customer', 'GZ01');
+    await page.click('#inv-prefill');
+    await page.waitForFunction(() => document.querySelector('#inv-grid tbody tr .inv-sku')?.value === 'M-IF1-900');
+    const row = page.locator('#inv-grid tbody tr').first();
+    assert.equal(await row.locator('.inv-opening_qty').inputValue(), '25');
+    assert.match(await row.locator('.inv-purchased_qty').inputValue(), /^\d+$/);
+  });
+});

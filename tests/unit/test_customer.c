@@ -48,8 +48,9 @@ static void test_customer_table(void **state)
         {"lift-credit-hold", open, NULL, P_CUSTOMER_APPROVE, -1, true, "reason"},
         {"set-payment-term", live, NULL, P_CUSTOMER_APPROVE, -1, true, "payment_term_days"},
         {"set-tier", live, NULL, P_CUSTOMER_TIER, -1, false, "tier"},
+        {"propose-payment-term", live, NULL, P_CUSTOMER_TIER, -1, false, "payment_term_days"},
     };
-    expect(&bad, customer_doc.nactions == sizeof rows / sizeof rows[0], "ten actions");
+    expect(&bad, customer_doc.nactions == sizeof rows / sizeof rows[0], "eleven actions");
     expect(&bad, strcmp(customer_doc.collection, "customers") == 0, "collection");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         int a = doc_action_parse(&customer_doc, rows[i].action);
@@ -137,6 +138,13 @@ static void test_tier_split(void **state)
     expect(&bad, strcmp(customer_tier(950, 50, 1000), "scattered") == 0, "the last 5 per cent");
     expect(&bad, strcmp(customer_tier(0, 0, 1000), "scattered") == 0, "no sales");
     expect(&bad, strcmp(customer_tier(0, 0, 0), "scattered") == 0, "nobody sold");
+    /* the shares as settings (#10): key 50 %, general 40 % */
+    expect(&bad, strcmp(customer_tier_bp(499, 1, 1000, 5000, 4000), "key") == 0,
+           "under 50 per cent");
+    expect(&bad, strcmp(customer_tier_bp(500, 1, 1000, 5000, 4000), "general") == 0,
+           "from 50 per cent");
+    expect(&bad, strcmp(customer_tier_bp(899, 1, 1000, 5000, 4000), "general") == 0, "under 90");
+    expect(&bad, strcmp(customer_tier_bp(900, 1, 1000, 5000, 4000), "scattered") == 0, "from 90");
     expect(&bad, strcmp(customer_tier(INT64_MAX / 2, 1, INT64_MAX), "key") == 0,
            "128-bit: no overflow near the cap");
     assert_int_equal(bad, 0);

@@ -23,11 +23,13 @@ const ACT = {
   'lift-credit-hold': { zh: '解除信用冻结', en: 'Lift credit hold' },
   'set-payment-term': { zh: '设定回款期', en: 'Set payment term' },
   'set-tier': { zh: '调整客户类别', en: 'Override tier' },
+  'propose-payment-term': { zh: '建议回款期', en: 'Propose payment term' },
 };
 // The body field each action asks for (flows.md §1, api.md §5.2).
 const NEEDS = {
   qualify: ['note'], reject: ['comment'], suspend: ['reason'], 'lift-credit-hold': ['reason'],
   'set-payment-term': ['payment_term_days', 'reason'], 'set-tier': ['tier', 'reason'],
+  'propose-payment-term': ['payment_term_days', 'reason'],
 };
 const PRIMARY = new Set(['submit', 'qualify', 'approve', 'reactivate']);
 const DANGER = new Set(['reject', 'suspend', 'close']);

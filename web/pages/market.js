@@ -24,6 +24,8 @@ const W = {
   samples: { zh: '样品发放', en: 'Sample issues' },
   inventory: { zh: '经销商库存报表', en: 'Distributor inventory reports' },
   newInventory: { zh: '填报库存报表', en: 'New inventory report' },
+  prefill: { zh: '按本月到货预填', en: 'Pre-fill from this month\'s deliveries' },
+  prefillDone: { zh: '已预填：期初=上月期末，进货=本月到货', en: 'Pre-filled: opening = last month\'s closing, purchased = deliveries' },
   period: { zh: '期间', en: 'Period' },
   market: { zh: '市场', en: 'Market' },
   region: { zh: '区域', en: 'Region' },
@@ -553,6 +555,11 @@ function inventoryGrid(initial) {
     status);
   return {
     el,
+    /** Replaces the rows by lines (the pre-fill of GET /inventory-reports/prefill). */
+    reset: (lines) => {
+      body.replaceChildren();
+      (lines && lines.length ? lines : [{}]).forEach(addRow);
+    },
     allBalanced: () => [...body.children].every((r) => r.dataset.balanced === 'yes'),
     lines: () => [...body.children].map((r) => {
       const o = { sku: r.sku.value.trim() };
@@ -579,7 +586,22 @@ export async function inventoryNewPage(ctx) {
       ctx.navigate(`/market/inventory/${enc(x.number)}`);
     },
   });
-  // The grid sits inside the form, above its buttons.
+  // The grid sits inside the form, above its buttons; it can start from the month's figures.
+  const prefill = h('button', {
+    type: 'button', class: 'btn btn-small', id: 'inv-prefill',
+    onclick: async () => {
+      const customer = f.el.querySelector('#inv-customer').value.trim();
+      const period = f.el.querySelector('#inv-period').value.trim();
+      try {
+        const p = await api.get('/inventory-reports/prefill', { customer, period });
+        grid.reset(p.lines);
+        toast(w('prefillDone'));
+      } catch (err) {
+        toast(err.message || String(err), 'bad');
+      }
+    },
+  }, w('prefill'));
+  f.el.insertBefore(prefill, f.el.querySelector('.form-actions'));
   f.el.insertBefore(grid.el, f.el.querySelector('.form-actions'));
   return h('div', { class: 'page-inventory-new' }, pageHeader(w('newInventory')), h('section', { class: 'card' }, f.el));
 }
