@@ -55,8 +55,10 @@ struct creq {
     char bcr[40];
 };
 
-static int cr_load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int cr_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                   struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     struct creq *d = calloc(1, sizeof *d);
     int rc = store_collreq_load(c->db, e, number, &d->row);
     if (rc == 1)
@@ -480,8 +482,10 @@ struct bline {
     struct order_customer cu;
 };
 
-static int bl_load(struct ctx *c, const char *number, void **out, struct osb_err *e)
+static int bl_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                   struct osb_err *e)
 {
+    (void)k; /* one kind per loader here */
     if (!perm_may_read(P_BANK_CLAIM, c->user.role))
         return 0;
     struct bline *d = calloc(1, sizeof *d);

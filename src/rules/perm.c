@@ -168,7 +168,6 @@ static const char *const matrix[P__COUNT] = {
     [P_COLLREQ_SEND]         = "-  -  -  B  B  -  -  O  -  -  -  -  -  R  -  -",
     [P_COLLREQ_CLOSE]        = "-  -  -  B  B  -  -  -  -  -  -  -  -  R  -  -",
     [P_BANK_CLAIM]           = "-  -  -  Y  Y  -  -  O  -  Y  -  -  -  R  -  -",
-    [P_CALL_LOG]             = "-  -  -  Y  Y  -  -  O  O  -  -  Y  -  R  -  -",
 };
 /* clang-format on */
 

@@ -163,7 +163,6 @@ enum perm_action {
     P_COLLREQ_SEND,        /* collection request: send (BCR, the customer's KAM; flows §4.3) */
     P_COLLREQ_CLOSE,       /* collection request: close (BCR; flows §4.3) */
     P_BANK_CLAIM,          /* bank-pool line: claim for a customer */
-    P_CALL_LOG,            /* call log: record a call (flows §4.1 BC3; entities §11) */
     P__COUNT
 };
 /* clang-format on */

@@ -146,7 +146,6 @@ static const struct {
     {P_COLLREQ_SEND, "---BB--O-----R--", "collection request: send (flows §4.3)"},
     {P_COLLREQ_CLOSE, "---BB--------R--", "collection request: close (flows §4.3)"},
     {P_BANK_CLAIM, "---YY--O-Y---R--", "bank-pool line: claim for a customer"},
-    {P_CALL_LOG, "---YY--OO--Y-R--", "call log: record a call"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */
