@@ -443,6 +443,13 @@ static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct 
     return PQexecPrepared(p->c, name, pa->n, (const char *const *)pa->values, NULL, NULL, 0);
 }
 
+static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct params *pa)
+{
+    return p->prepare ? exec_prepared(p, pg_sql, pa)
+                      : PQexecParams(p->c, pg_sql, pa->n, pa->types,
+                                     (const char *const *)pa->values, NULL, NULL, 0);
+}
+
 /* Runs pg_sql with the bound values; a write inside a transaction runs under a savepoint so
    that its failure leaves the transaction as SQLite would (only that statement undone). */
 static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const char *pg_sql,
@@ -451,10 +458,20 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
     bool sp = p->in_tx && is_write(sql);
     if (sp && simple(p, e, "SAVEPOINT osb_stmt") < 0)
         return NULL;
-    PGresult *r = p->prepare ? exec_prepared(p, pg_sql, pa)
-                             : PQexecParams(p->c, pg_sql, pa->n, pa->types,
-                                            (const char *const *)pa->values, NULL, NULL, 0);
+    PGresult *r = exec_stmt(p, pg_sql, pa);
     ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !p->in_tx && !is_write(sql) &&
+        conn_gone(p->c, PQresultErrorField(r, PG_DIAG_SQLSTATE))) {
+        /* A read outside a transaction (the session lookup before the request's BEGIN) on a
+           connection that idled across a restart: nothing was done, reconnect and read again. */
+        struct osb_err re = OSB_ERR_INIT;
+        if (pgdb_reset(p, &re) == 0) {
+            PQclear(r);
+            r = exec_stmt(p, pg_sql, pa);
+            st = PQresultStatus(r);
+        }
+        err_clear(&re);
+    }
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         pg_err_lost(e, r, p->c, sql, &p->lost);
         PQclear(r);
