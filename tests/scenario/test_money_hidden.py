@@ -160,7 +160,7 @@ def walk(t, roles):
                     continue
                 agg = path.startswith("/reports/") or path.startswith("/kpis")
                 for p in money_paths(role, body, "$", aggregate_ok=agg):
-                    f = f"{pattern} {re.sub(r'\[[0-9]+\]', '[]', p)}"
+                    f = pattern + " " + re.sub(r"\[[0-9]+\]", "[]", p)
                     if f not in found[role]:
                         found[role].append(f)
     return found, unfilled, answered
