@@ -26,7 +26,9 @@ bool money_view_is_money(const char *key)
            strcmp(key, "credit_check") == 0;
 }
 
-/* The receivable side of a customer: what it owes, has paid, may still buy on credit. */
+/* The receivable side of a customer: what it owes, has paid, may still buy on credit (its
+   "available" credit lives in the credit object and an order's credit_check, both hidden
+   whole: available_fen alone is also an expense budget's remainder, which marketing keeps). */
 static const char *const ar_keys[] = {
     "credit",
     "credit_check",
@@ -48,7 +50,6 @@ static const char *const ar_keys[] = {
     "debits_fen",
     "credits_fen",
     "unapplied_fen",
-    "available_fen",
     "prepayment_fen",
     "free_prepayment_fen",
     "exposure_fen",

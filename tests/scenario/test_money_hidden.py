@@ -14,11 +14,11 @@ from lib import check, customer, dispatch, eq, order_act, product, set_clock
 from test_openapi import route_table
 
 # AR figures (receivables, ledger, credit): what marketing may see only in aggregate.
-AR_KEYS = {
+AR_KEYS = {  # available_fen is also a budget's remainder: the credit one is inside "credit"
     "credit_limit_fen", "limit_fen", "current_limit_fen", "proposed_limit_fen",
     "formula_limit_fen", "open_fen", "open_receivables_fen", "open_orders_fen", "ar_fen",
     "overdue_fen", "balance_fen", "opening_fen", "closing_fen", "debit_fen", "credit_fen",
-    "debits_fen", "credits_fen", "unapplied_fen", "available_fen", "prepayment_fen",
+    "debits_fen", "credits_fen", "unapplied_fen", "prepayment_fen",
     "free_prepayment_fen", "exposure_fen", "earmark_fen", "earmarked_fen", "settled_fen",
     "due_fen", "current_fen", "collected_fen", "collections_fen", "written_off_fen",
     "approved_shortfall_fen", "shortfall_fen", "payments_fen", "invoice_amount_fen",
@@ -160,7 +160,7 @@ def walk(t, roles):
                     continue
                 agg = path.startswith("/reports/") or path.startswith("/kpis")
                 for p in money_paths(role, body, "$", aggregate_ok=agg):
-                    f = f"{pattern} {re.sub(r'[[][0-9]+[]]', '[]', p)}"
+                    f = pattern + " " + re.sub(r"\[[0-9]+\]", "[]", p)
                     if f not in found[role]:
                         found[role].append(f)
     return found, unfilled, answered
@@ -170,7 +170,6 @@ def test_every_get_route_as_each_role(t):
     roles = ("warehouse", "service", "marketing")
     found, unfilled, answered = walk(t, roles)
     # the walk reached real documents: only routes whose lists are empty in this world remain
-    print("unfilled:", unfilled)
     check(len(unfilled) <= 25, f"too many routes without a real id: {unfilled}")
     for role in roles:
         check(answered[role] >= 10, f"{role} answered on {answered[role]} routes only")

@@ -35,6 +35,8 @@ static const struct {
     {ROLE_MARKETING, "open_fen", true, false},
     {ROLE_MARKETING, "overdue_fen", true, false},
     {ROLE_MARKETING, "balance_fen", false, true},
+    {ROLE_MARKETING, "available_fen", false, false}, /* an expense budget's remainder */
+    {ROLE_MARKETING, "credit_check", false, true},
     {ROLE_GM, "credit_limit_fen", false, false},
     {ROLE_FINANCE, "price_fen", false, false},
     {ROLE_ADMIN, "price_fen", false, false},
