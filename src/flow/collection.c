@@ -1021,18 +1021,6 @@ out:
 
 /* ==== calls and the weekly call list ======================================================== */
 
-static const struct field_def call_fields[] = {
-    {"customer", FK_REF, 0, 0, F_REQUIRED, "customers", 0, 0},
-    {"kind", FK_ENUM, 0, 0, 0, 0, call_kinds, 0},
-    {"at", FK_TEXT, 0, 40, 0, 0, 0, 0},
-    {"reached", FK_BOOL, 0, 0, 0, 0, 0, 0},
-    {"outcome", FK_LONG, 0, 2000, 0, 0, 0, 0},
-    {"promised_pay_date", FK_DATE, 0, 0, 0, 0, 0, 0},
-    {"promised_amount_fen", FK_FEN, 1, 0, 0, 0, 0, "amount_not_positive"},
-};
-static const struct record_def call_def = {"calls", "id", "call", call_fields,
-                                           sizeof call_fields / sizeof call_fields[0]};
-
 static void call_out(struct ctx *c, json_t *r)
 {
     json_object_set_new(r, "by", json_string(jstr(r, "by_user") ? jstr(r, "by_user") : ""));
@@ -1041,124 +1029,12 @@ static void call_out(struct ctx *c, json_t *r)
     flow_ts(c, r, "at");
 }
 
-int call_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+int collection_call_logged(struct ctx *c, const char *customer, int64_t at, int64_t call_id,
+                           struct osb_err *e)
 {
-    *out = NULL;
-    json_t *n = NULL;
-    if (flow_need(c, P_CALL_LOG, e) < 0 || record_check(&call_def, body, true, &n, e) < 0)
-        return -1;
-    int rc = -1;
-    const char *customer = jstr(n, "customer");
-    struct order_customer cu;
-    int f = store_order_customer(c->db, e, customer, &cu);
-    if (f < 0)
-        goto out;
-    if (f == 0 || !scope_sees(c, &cu)) {
-        err_invalid(e, "customer", "unknown_reference", "no customer '%s'", customer);
-        goto out;
-    }
-    if (perm_symbol(P_CALL_LOG, c->user.role) == 'O' && !scope_owns(c, &cu)) {
-        err_forbidden(e, "role", "a KAM or rep logs calls with their own customers");
-        goto out;
-    }
-    ts_t at = c->now;
-    if (jstr(n, "at") && !ts_parse_rfc3339(jstr(n, "at"), &at)) {
-        err_invalid(e, "at", "invalid_date", "at is an RFC 3339 time");
-        goto out;
-    }
-    if (at > c->now) {
-        err_invalid(e, "at", "date_out_of_range", "a call is logged after it happened");
-        goto out;
-    }
-    if (!jstr(n, "kind"))
-        json_object_set_new(n, "kind", json_string("weekly_collection"));
-    if (!json_object_get(n, "reached"))
-        json_object_set_new(n, "reached", json_true());
-    json_object_set_new(n, "by", json_string(c->user.username));
-    json_object_set_new(n, "at", json_integer(at));
-    json_object_set_new(n, "created_at", json_integer(c->now));
-    int64_t id = 0;
-    if (store_call_insert(c->db, e, n, &id) < 0)
-        goto out;
-    if (is(jstr(n, "kind"), "weekly_collection")) {
-        char week[11];
-        collection_week_of(ts_to_date(at, c->cfg->tz_min), week);
-        if (store_call_task_done(c->db, e, week, customer, id) < 0)
-            goto out;
-    }
-    char key[24];
-    STR_FMT_FITS(key, 24, "%lld", (long long)id);
-    json_t *after = json_pack("{ss ss sb}", "customer", customer, "kind", jstr(n, "kind"),
-                              "reached", json_is_true(json_object_get(n, "reached")));
-    rc = flow_audit(c, e, "create", "call", key, NULL, after);
-    json_decref(after);
-    if (rc == 0) {
-        *out = store_call_get(c->db, e, id);
-        if (!*out)
-            rc = -1;
-        else
-            call_out(c, *out);
-    }
-out:
-    json_decref(n);
-    return rc;
-}
-
-int call_list(struct ctx *c, const struct call_query *q, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    if (flow_need_read(c, P_CALL_LOG, e) < 0)
-        return -1;
-    struct scope_user su;
-    ctx_scope_user(c, &su);
-    struct call_filter f = {q->customer, q->by, q->kind, 0, 0, 0, q->limit};
-    date_t d;
-    if (q->from) {
-        if (!date_parse(q->from, &d))
-            return err_bad(e, "from", "from is YYYY-MM-DD");
-        f.from = date_start_ts(d, c->cfg->tz_min);
-    }
-    if (q->to) {
-        if (!date_parse(q->to, &d))
-            return err_bad(e, "to", "to is YYYY-MM-DD");
-        f.to = date_start_ts(d + 1, c->cfg->tz_min);
-    }
-    if (q->cursor) {
-        long v;
-        if (!str_to_long(q->cursor, 1, 2000000000L, &v))
-            return err_bad(e, "cursor", "not a cursor of this list");
-        f.after_id = v;
-    }
-    if (q->kind) {
-        for (const char *s = q->kind; *s;) {
-            const char *comma = strchr(s, ',');
-            size_t len = comma ? (size_t)(comma - s) : strlen(s);
-            bool ok = false;
-            for (const char *const *k = call_kinds; *k; k++)
-                ok = ok || (strlen(*k) == len && strncmp(*k, s, len) == 0);
-            if (!ok)
-                return err_bad(e, "kind",
-                               "kind is one of weekly_collection, satisfaction,"
-                               " tracking, consumer_follow_up, reminder");
-            s = comma ? comma + 1 : s + len;
-        }
-    }
-    json_t *rows = store_call_list(c->db, e, &su, &f);
-    if (!rows)
-        return -1;
-    json_t *next = json_null();
-    if (json_array_size(rows) > (size_t)q->limit) {
-        json_array_remove(rows, (size_t)q->limit);
-        char b[24];
-        STR_FMT_FITS(b, 24, "%lld",
-                     (long long)jint(json_array_get(rows, (size_t)q->limit - 1), "id"));
-        next = json_string(b);
-    }
-    size_t i;
-    json_t *it;
-    json_array_foreach(rows, i, it) call_out(c, it);
-    *out = json_pack("{so so}", "items", rows, "next_cursor", next);
-    return 0;
+    char week[11];
+    collection_week_of(ts_to_date(at, c->cfg->tz_min), week);
+    return store_call_task_done(c->db, e, week, customer, call_id) < 0 ? -1 : 0;
 }
 
 int call_list_week(struct ctx *c, const char *week, const char *bcr, json_t **out,

@@ -42,12 +42,10 @@ struct bank_query {
 int bank_list(struct ctx *c, const struct bank_query *q, json_t **out, struct osb_err *e);
 
 /* ---- calls and the weekly call list ---- */
-int call_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-struct call_query {
-    const char *customer, *by, *kind, *from, *to, *cursor;
-    int limit;
-};
-int call_list(struct ctx *c, const struct call_query *q, json_t **out, struct osb_err *e);
+/* A weekly collection call logged (flow/fieldlog.c, POST /call-logs) completes the
+   customer's call task of the week of `at`. */
+int collection_call_logged(struct ctx *c, const char *customer, int64_t at, int64_t call_id,
+                           struct osb_err *e);
 /* GET /call-list?week=&bcr=: the week's call tasks (week: any day of it; default this week). */
 int call_list_week(struct ctx *c, const char *week, const char *bcr, json_t **out,
                    struct osb_err *e);

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/money.h"
 #include "core/str.h"
+#include "flow/collection.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/scope.h"
@@ -228,6 +229,8 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         return err_forbidden(e, "role", "only the customer's KAM or rep logs its calls");
     int64_t id = 0;
     if (store_calllog_insert(c->db, e, &l, &id) < 0)
+        return -1;
+    if (strcmp(kind, "weekly_collection") == 0 && collection_call_logged(c, cu, l.at, id, e) < 0)
         return -1;
     char key[24];
     if (str_fmt(key, sizeof key, "%lld", (long long)id) < 0)

@@ -3,8 +3,8 @@
  * /collection-requests, GET /collection-requests/{number}, POST
  * /collection-requests/{number}/{submit|confirm|send|close}; POST /bank-receipts/import
  * (text/csv), POST /bank-receipts/register-claimed, GET /bank-receipts, GET
- * /bank-receipts/{number}, POST /bank-receipts/{number}/{claim|register|ignore}; POST/GET
- * /calls; GET /call-list.
+ * /bank-receipts/{number}, POST /bank-receipts/{number}/{claim|register|ignore}; GET
+ * /call-list (the calls are POST /call-logs, http/fieldlog.c).
  */
 #include "flow/collection.h"
 #include "http/handlers.h"
@@ -97,34 +97,6 @@ int h_bank_action(struct req *r, struct osb_err *e)
 {
     json_t *out;
     if (bank_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_call_create(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (call_create(&r->ctx, req_body(r), &out, e) < 0)
-        return -1;
-    resp_json(r, 201, out);
-    return 0;
-}
-
-int h_call_list(struct req *r, struct osb_err *e)
-{
-    static const char *const allowed[] = {"customer", "by",    "kind",   "from",
-                                          "to",       "limit", "cursor", NULL};
-    struct call_query q = {req_query(r, "customer"),
-                           req_query(r, "by"),
-                           req_query(r, "kind"),
-                           req_query(r, "from"),
-                           req_query(r, "to"),
-                           req_query(r, "cursor"),
-                           50};
-    json_t *out;
-    if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
-        call_list(&r->ctx, &q, &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -227,8 +227,6 @@ int h_bank_register_claimed(struct req *r, struct osb_err *e);
 int h_bank_list(struct req *r, struct osb_err *e);
 int h_bank_get(struct req *r, struct osb_err *e);
 int h_bank_action(struct req *r, struct osb_err *e);
-int h_call_create(struct req *r, struct osb_err *e);
-int h_call_list(struct req *r, struct osb_err *e);
 int h_call_list_week(struct req *r, struct osb_err *e);
 
 #endif

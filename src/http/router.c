@@ -134,8 +134,6 @@ static const struct route routes[] = {
     {"GET", "/bank-receipts", h_bank_list, 0},
     {"GET", "/bank-receipts/:", h_bank_get, 0},
     {"POST", "/bank-receipts/:/:", h_bank_action, W},
-    {"POST", "/calls", h_call_create, WI},
-    {"GET", "/calls", h_call_list, 0},
     {"GET", "/call-list", h_call_list_week, 0},
     /* prices: price lists (JG) */
     {"POST", "/price-lists", h_price_list_create, WI},

@@ -268,81 +268,6 @@ json_t *store_bank_claimed(struct db *db, struct osb_err *e, int64_t import_no)
 
 /* ---- calls ---- */
 
-int store_call_insert(struct db *db, struct osb_err *e, json_t *r, int64_t *id)
-{
-    json_t *p = json_array();
-    json_array_append_new(p, json_string(jstr(r, "customer")));
-    json_array_append_new(p, json_string(jstr(r, "by")));
-    json_array_append_new(p, json_integer(jint(r, "at")));
-    json_array_append_new(p, json_string(jstr(r, "kind")));
-    json_array_append_new(p, json_boolean(json_is_true(json_object_get(r, "reached"))));
-    static const char *const opt[] = {"outcome", "promised_pay_date", "promised_amount_fen"};
-    for (size_t i = 0; i < 3; i++) {
-        json_t *v = json_object_get(r, opt[i]);
-        json_array_append_new(p, v ? json_incref(v) : json_null());
-    }
-    json_array_append_new(p, json_integer(jint(r, "created_at")));
-    int rc = db_exec_a(db, e,
-                       "INSERT INTO calls(customer, by_user, at, kind, reached, outcome,"
-                       " promised_pay_date, promised_amount_fen, created_at)"
-                       " VALUES(?,?,?,?,?,?,?,?,?)",
-                       p);
-    json_decref(p);
-    if (rc < 0)
-        return -1;
-    return db_int(db, e, id, "SELECT max(id) FROM calls WHERE customer = ?", "s",
-                  jstr(r, "customer")) < 0
-               ? -1
-               : 0;
-}
-
-#define CALL_COLS                                                                                  \
-    "c.id, c.customer, cu.name AS customer_name, c.by_user, c.at, c.kind, c.reached,"              \
-    " c.outcome, c.promised_pay_date, c.promised_amount_fen"
-
-json_t *store_call_get(struct db *db, struct osb_err *e, int64_t id)
-{
-    json_t *r = NULL;
-    int rc = db_row(db, e, &r,
-                    "SELECT " CALL_COLS " FROM calls c JOIN customers cu ON cu.code = c.customer"
-                    " WHERE c.id = ?",
-                    "i", id);
-    if (rc == 0)
-        err_set(e, ERR_NOT_FOUND, "no call %lld", (long long)id);
-    return rc == 1 ? r : NULL;
-}
-
-json_t *store_call_list(struct db *db, struct osb_err *e, const struct scope_user *u,
-                        const struct call_filter *f)
-{
-    json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT " CALL_COLS " FROM calls c JOIN customers cu ON cu.code = c.customer"
-                 " WHERE 1=1");
-    store_scope_sql(u, &sql, p, "cu");
-    store_filter_eq(&sql, p, "c.customer", f->customer);
-    store_filter_eq(&sql, p, "c.by_user", f->by);
-    store_filter_in(&sql, p, "c.kind", f->kind);
-    if (f->from) {
-        sb_add(&sql, " AND c.at >= ?");
-        json_array_append_new(p, json_integer(f->from));
-    }
-    if (f->to) {
-        sb_add(&sql, " AND c.at < ?");
-        json_array_append_new(p, json_integer(f->to));
-    }
-    if (f->after_id) {
-        sb_add(&sql, " AND c.id < ?");
-        json_array_append_new(p, json_integer(f->after_id));
-    }
-    sb_add(&sql, " ORDER BY c.id DESC LIMIT ?");
-    json_array_append_new(p, json_integer(f->limit + 1));
-    json_t *rows = db_rows_a(db, e, sql.buf, p);
-    sb_free(&sql);
-    json_decref(p);
-    return rows;
-}
-
 int store_call_task_done(struct db *db, struct osb_err *e, const char *week, const char *customer,
                          int64_t call_id)
 {
@@ -418,7 +343,7 @@ json_t *store_call_list_rows(struct db *db, struct osb_err *e, const struct scop
         json_t *last = NULL;
         int rc = db_row(db, e, &last,
                         "SELECT c.id, c.by_user, c.at, c.kind, c.reached, c.outcome,"
-                        " c.promised_pay_date, c.promised_amount_fen FROM calls c"
+                        " c.promised_pay_date, c.promised_amount_fen FROM call_logs c"
                         " WHERE c.customer = ? ORDER BY c.at DESC, c.id DESC LIMIT 1",
                         "s", jstr(it, "customer"));
         if (rc < 0) {

@@ -70,16 +70,6 @@ json_t *store_bank_claimed(struct db *db, struct osb_err *e, int64_t import_no);
 
 /* ---- calls and the weekly call list ---- */
 
-int store_call_insert(struct db *db, struct osb_err *e, json_t *row, int64_t *id);
-json_t *store_call_get(struct db *db, struct osb_err *e, int64_t id);
-struct call_filter {
-    const char *customer, *by, *kind;
-    int64_t from, to; /* µs, 0: open */
-    int64_t after_id; /* cursor: ids below it (newest first) */
-    int limit;
-};
-json_t *store_call_list(struct db *db, struct osb_err *e, const struct scope_user *u,
-                        const struct call_filter *f);
 /* Links the week's open task of the customer to the call; returns rows changed. */
 int store_call_task_done(struct db *db, struct osb_err *e, const char *week, const char *customer,
                          int64_t call_id);

@@ -745,8 +745,9 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(month, visit)) STRICT;",
     /* The collection routine (issue #11; flows.md §4.3-4.4, entities.md §7.4, §7.8, §11):
        collection requests (SKSQ) with their lines and timeline; the bank receipt pool (DK, one
-       row per line of an imported bank file, unique per (bank_account, bank_ref)); the call
-       log; the weekly call tasks (one per customer and week, week = its Monday). */
+       row per line of an imported bank file, unique per (bank_account, bank_ref)); the weekly
+       call tasks, one per customer and week (week = its Monday); the calls themselves are the
+       field log's call_logs. */
     "CREATE TABLE collection_requests(id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
     "  customer TEXT NOT NULL REFERENCES customers(code), requested_by TEXT NOT NULL,"
     "  total_fen INTEGER NOT NULL, expected_pay_date TEXT, note TEXT,"
@@ -775,11 +776,6 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, from_state TEXT,"
     "  to_state TEXT, comment TEXT) STRICT;"
     "CREATE INDEX bank_line_events_line ON bank_line_events(line, id);"
-    "CREATE TABLE calls(id INTEGER PRIMARY KEY, customer TEXT NOT NULL REFERENCES customers(code),"
-    "  by_user TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, reached INTEGER NOT NULL,"
-    "  outcome TEXT, promised_pay_date TEXT, promised_amount_fen INTEGER,"
-    "  created_at INTEGER NOT NULL) STRICT;"
-    "CREATE INDEX calls_customer ON calls(customer, at);"
     "CREATE TABLE call_tasks(week TEXT NOT NULL, customer TEXT NOT NULL, bcr TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL, call_id INTEGER, PRIMARY KEY(week, customer)) STRICT;"
     "CREATE INDEX call_tasks_bcr ON call_tasks(bcr, week);",

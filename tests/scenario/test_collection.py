@@ -336,21 +336,21 @@ def test_calls_and_weekly_call_list(t):
     body = {"customer": cust, "kind": "weekly_collection", "reached": True,
             "outcome": "答应下周付款", "promised_pay_date": add_days(monday, 7),
             "promised_amount_fen": 5000}
-    t.expect_error(t.post("/calls", body, user="kam_BJ"), 422, "validation_failed",
+    t.expect_error(t.post("/call-logs", body, user="kam_BJ"), 422, "validation_failed",
                    rule="unknown_reference")
-    t.expect_error(t.post("/calls", body, user="warehouse"), 403, "forbidden")
-    t.expect_error(t.post("/calls", dict(body, kind="gossip"), user="ssg_leader"), 422,
+    t.expect_error(t.post("/call-logs", body, user="warehouse"), 403, "forbidden")
+    t.expect_error(t.post("/call-logs", dict(body, kind="gossip"), user="ssg_leader"), 422,
                    "validation_failed")
-    c = t.ok(t.post("/calls", body, user="ssg_leader"), 201, "call logged")
+    c = t.ok(t.post("/call-logs", body, user="ssg_leader"), 201, "call logged")
     eq((c["customer"], c["by"], c["kind"], c["reached"], c["promised_amount_fen"]),
        (cust, "ssg_leader", "weekly_collection", True, 5000), "the call")
     row = [x for x in t.ok(t.get(f"/call-list?week={add_days(monday, 3)}",
                                  user="ssg_leader"))["items"] if x["customer"] == cust][0]
     eq((row["called"], row["last_call"]["outcome"], row["last_call"]["promised_pay_date"]),
        (True, "答应下周付款", add_days(monday, 7)), "called, with the promise")
-    calls = t.ok(t.get(f"/calls?customer={cust}", user="kam_GZ"))["items"]
-    eq([x["id"] for x in calls], [c["id"]], "GET /calls")
-    eq(t.ok(t.get(f"/calls?customer={cust}", user="kam_BJ"))["items"], [], "scope")
+    calls = t.ok(t.get(f"/call-logs?customer={cust}", user="kam_GZ"))["items"]
+    eq([x["id"] for x in calls], [c["id"]], "GET /call-logs")
+    eq(t.ok(t.get(f"/call-logs?customer={cust}", user="kam_BJ"))["items"], [], "scope")
     eq([x["customer"] for x in t.ok(t.get("/call-list?bcr=csr_b", user="csr_b"))["items"]
         if x["customer"] == cust], [], "filter by BCR: another BCR's list")
     eq([x["customer"] for x in t.ok(t.get("/call-list?bcr=ssg_leader", user="csr_b"))["items"]

@@ -70,7 +70,7 @@ def test_collection_reports_to_the_fen(t):
 
     set_clock(t, "2045-07-17", "08:00")  # the next Monday
     run_jobs(t)
-    t.ok(t.post("/calls", {"customer": cust, "outcome": "月底付清", "promised_pay_date":
+    t.ok(t.post("/call-logs", {"customer": cust, "kind": "weekly_collection", "reached": True, "outcome": "月底付清", "promised_pay_date":
                            "2045-07-31", "promised_amount_fen": 6300}, user="ssg_leader"), 201,
          "call")
     r = report(t, "weekly_call_list", f"from=2045-07-17&to=2045-07-23&customer={cust}",
