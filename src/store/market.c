@@ -316,8 +316,9 @@ int store_mkt_list(struct db *db, struct osb_err *e, const struct scope_user *u,
     if (f->extra_col)
         store_filter_eq(&sql, p, f->extra_col, f->extra_val);
     if (f->sku_in_lines)
-        store_filter_q(&sql, p, f->q, "x.number", "cu", "json_extract(jl.value, '$.sku')",
-                       "json_each(x.lines) jl WHERE 1=1");
+        store_filter_q(&sql, p, f->q, "x.number", "cu", "(jl.value ->> 'sku')",
+                       db_postgres(db) ? "json_array_elements(x.lines::json) jl WHERE 1=1"
+                                       : "json_each(x.lines) jl WHERE 1=1");
     else
         store_filter_q(&sql, p, f->q, "x.number", "cu", f->sku_col ? "x.sku" : NULL, NULL);
     return store_doc_page(db, e, &sql, p, "x.number", f->cursor, f->limit, numbers, next);
@@ -493,14 +494,18 @@ int store_sample_outstanding(struct db *db, struct osb_err *e, const char *custo
                "SELECT coalesce(sum(deduction_qty), 0) FROM samples WHERE customer = ?", "s",
                customer) < 0)
         return -1;
-    if (total > 0 && db_int(db, e, &used,
-                            "SELECT coalesce(sum(json_extract(j.value, '$.qty')), 0)"
-                            " FROM orders o JOIN order_lines ol ON ol.order_no = o.number,"
-                            " json_each(ol.cut_reasons) j"
-                            " WHERE o.customer = ? AND o.number <> ? AND ol.cut_reasons IS NOT NULL"
-                            " AND o.state NOT IN ('rejected', 'cancelled')"
-                            " AND json_extract(j.value, '$.kind') = 'sample_deduction'",
-                            "ss", customer, order_no) < 0)
+    /* JSON the portable way: ->> with a plain key reads the same on both; only the function
+       that turns an array into rows is named differently. */
+    char sql[640];
+    (void)str_fmt(sql, sizeof sql,
+                  "SELECT coalesce(sum(CAST(j.value ->> 'qty' AS BIGINT)), 0)"
+                  " FROM orders o JOIN order_lines ol ON ol.order_no = o.number, %s j"
+                  " WHERE o.customer = ? AND o.number <> ? AND ol.cut_reasons IS NOT NULL"
+                  " AND o.state NOT IN ('rejected', 'cancelled')"
+                  " AND (j.value ->> 'kind') = 'sample_deduction'",
+                  db_postgres(db) ? "json_array_elements(ol.cut_reasons::json)"
+                                  : "json_each(ol.cut_reasons)");
+    if (total > 0 && db_int(db, e, &used, sql, "ss", customer, order_no) < 0)
         return -1;
     *out = total > used ? total - used : 0;
     return 0;
