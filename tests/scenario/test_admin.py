@@ -73,8 +73,8 @@ def test_jobs_run_purges_expired_sessions(t):
     # session_idle_hours is 12: a session idle for 13 h is gone after a run
     tok = t.login("finance", fresh=True)
     t.server.stop()
-    lib.sql_exec(t, "UPDATE sessions SET last_seen = last_seen - 13 * 3600 * 1000000"
-                 " WHERE username = 'finance'")
+    lib.sql_exec(t, "UPDATE sessions SET last_seen = last_seen - ? WHERE username = 'finance'",
+                 (13 * 3600 * 1000000,))
     t.server.start()
     t.expect_error(t.get("/me", token=tok), 401, "unauthenticated")
     t.tokens.pop("finance", None)
