@@ -81,8 +81,9 @@ unit: $(UNIT_BIN)
 # make scenario [K=substring] [START=YYYY-MM-DD] [ALONE=1]: the scenario suite, or the tests
 # whose module::name contains K, with the servers' test clock started on START (default
 # 2026-12-01). ALONE=1 runs every selected test by itself (own database and server, -j2).
+# PG=1 runs them on PostgreSQL (a throwaway cluster; tests marked lib.sqlite_only left out).
 scenario: build/san/osb
-	python3 tests/scenario/run.py --bin build/san/osb $(if $(K),-k '$(K)') $(if $(START),--start $(START)) $(if $(ALONE),--alone)
+	python3 tests/scenario/run.py --bin build/san/osb $(if $(K),-k '$(K)') $(if $(START),--start $(START)) $(if $(ALONE),--alone) $(if $(PG),--pg)
 
 # The failover test (issue #16): deploy/ha-up.sh's three Patroni nodes, HAProxy, pgbouncer and
 # two `osb serve`; the primary killed twice under an order load (tests/ha/run.sh). Root only;

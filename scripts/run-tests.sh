@@ -5,7 +5,8 @@
 #   scenario  tests/scenario/run.py: the real `osb serve` (sanitizer build) driven over HTTP
 #   crash     tests/crash/*.sh scripts (kill -9 during load, restart, osb check)
 #   pg        tests/pg/run.sh: a throwaway PostgreSQL cluster, osb init/demo/serve on it, a smoke
-#             scenario over HTTP, osb check (exit 0 = 1 passed)
+#             scenario over HTTP, osb check (exit 0 = 1 passed); then the whole scenario suite
+#             on PostgreSQL (run.py --pg), printed as its own line "pg: N passed, M failed"
 #   fuzz      each libFuzzer target for a bounded time (FUZZ_SECONDS, default 20)
 #   e2e       browser tests (Playwright + Debian Chromium) when tests/e2e/run.sh exists
 # Each part adds to the totals; the last line is "N passed, M failed".
@@ -59,6 +60,22 @@ if [ -x tests/pg/run.sh ]; then
   else
     add 0 1; echo "  FAIL pg/run.sh"; tail -40 build/results/pg.txt
   fi
+fi
+
+# The whole scenario suite again with every server on PostgreSQL (run.py --pg: one throwaway
+# cluster, a database per module cloned from the template; tests marked lib.sqlite_only are
+# left out). Its own line "pg: N passed, M failed" and its time; it adds to the totals.
+if [ -f tests/scenario/run.py ]; then
+  pg_start=$(date +%s)
+  python3 tests/scenario/run.py --bin build/san/osb --pg --results build/results/pg-scenario.txt \
+    > build/results/pg-scenario.log 2>&1
+  rc=$?
+  grep '^FAIL' build/results/pg-scenario.log | sed 's/^/  pg /'
+  read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/results/pg-scenario.txt 2>/dev/null | tail -1)
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -20 build/results/pg-scenario.log; fi
+  echo "pg: $p passed, $f failed ($(( $(date +%s) - pg_start ))s)"
+  add "$p" "$f"
 fi
 
 echo "== fuzz"

@@ -257,12 +257,20 @@ int admin_jobs_run(struct ctx *c, json_t **out, struct osb_err *e)
     /* The route runs without the router's transaction (R_OWN_TX): the jobs and their audit
        row commit first, then the outbox talks to the mail server with no lock held. */
     json_t *ran = json_array();
-    if (db_begin(c->db, e) < 0 || jobs_run(c, true, ran, e) < 0 ||
-        flow_audit(c, e, "jobs_run", "jobs", "all", NULL, ran) < 0 || db_commit(c->db, e) < 0) {
+    /* On PostgreSQL a run that met another instance's run (or a request) on the same rows may
+       fail to serialize: it runs again, a bounded number of times (store/db_pg.c). */
+    for (int attempt = 1;; attempt++) {
+        if (db_begin(c->db, e) == 0 && jobs_run(c, true, ran, e) == 0 &&
+            flow_audit(c, e, "jobs_run", "jobs", "all", NULL, ran) == 0 && db_commit(c->db, e) == 0)
+            break;
         if (db_in_tx(c->db))
             db_rollback(c->db);
-        json_decref(ran);
-        return -1;
+        if (attempt >= 10 || !db_retry_wanted(c->db)) {
+            json_decref(ran);
+            return -1;
+        }
+        json_array_clear(ran);
+        err_clear(e);
     }
     jobs_run_outside(c, ran);
     *out = json_pack("{so}", "ran", ran);

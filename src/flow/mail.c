@@ -11,14 +11,18 @@
  * mailbox); an administrator can put such a row back (POST /outbox/{id}/retry).
  *
  * Exactly once, as far as SMTP allows: a row is marked sent right after the server accepted
- * the message; only a crash between the two would send it again. Deliveries are serialised by
- * a process-wide mutex, so the scheduler tick and POST /jobs/run never send one row twice.
+ * the message; only a crash between the two would send it again. A delivery first claims its
+ * batch (store_mail_claim: a random token and a lease, FOR UPDATE SKIP LOCKED on PostgreSQL),
+ * so deliveries of two instances on one database, or the scheduler tick and POST /jobs/run
+ * of one, never send one row twice; the process-wide mutex only keeps one instance's tries
+ * in order.
  *
  * The message: UTF-8 plain text in base64, the subject as RFC 2047 encoded words, and
  * X-OSB-Notification carrying the notification id so a receiver can tell repeats.
  */
 #include "flow/mail.h"
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/sb.h"
@@ -36,6 +40,7 @@
 #define BATCH 50
 #define MAX_BATCHES 20
 #define MAX_ATTEMPTS 6 /* the first try and five retries */
+#define LEASE_MIN 40   /* a claimed batch: BATCH tries of at most 35 s (connect + transfer) */
 
 /* Wait after the n-th failed attempt (n = 1..5), in minutes. */
 static const int64_t backoff_min[MAX_ATTEMPTS - 1] = {1, 5, 30, 120, 720};
@@ -222,20 +227,21 @@ struct outcome {
     char err[CURL_ERROR_SIZE];
 };
 
-static int record(struct ctx *c, const struct outcome *o, size_t n, struct osb_err *e)
+static int record_once(struct ctx *c, const char *claim, const struct outcome *o, size_t n,
+                       struct osb_err *e)
 {
     if (db_begin(c->db, e) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         int rc;
         if (o[i].ok) {
-            rc = store_mail_sent(c->db, e, o[i].id, c->now);
+            rc = store_mail_sent(c->db, e, o[i].id, claim, c->now);
         } else if (o[i].permanent || o[i].attempts + 1 >= MAX_ATTEMPTS) {
-            rc =
-                store_mail_give_up(c->db, e, o[i].id, o[i].permanent ? "failed" : "dead", o[i].err);
+            rc = store_mail_give_up(c->db, e, o[i].id, claim, o[i].permanent ? "failed" : "dead",
+                                    o[i].err);
         } else {
             int64_t wait = backoff_min[o[i].attempts < 0 ? 0 : o[i].attempts] * TS_PER_MIN;
-            rc = store_mail_later(c->db, e, o[i].id, c->now + wait, o[i].err);
+            rc = store_mail_later(c->db, e, o[i].id, claim, c->now + wait, o[i].err);
         }
         if (rc < 0) {
             db_rollback(c->db);
@@ -245,6 +251,42 @@ static int record(struct ctx *c, const struct outcome *o, size_t n, struct osb_e
     return db_commit(c->db, e);
 }
 
+/* The outcomes must be written (an unrecorded sent row would go out again once its lease
+   ends): a serialization failure on PostgreSQL runs the transaction again, a few times. */
+static int record(struct ctx *c, const char *claim, const struct outcome *o, size_t n,
+                  struct osb_err *e)
+{
+    int rc = -1;
+    for (int attempt = 0; attempt < 10; attempt++) {
+        rc = record_once(c, claim, o, n, e);
+        if (rc == 0 || !db_retry_wanted(c->db))
+            break;
+        err_clear(e);
+    }
+    return rc;
+}
+
+/* Claims the next batch (see store_mail_claim); a serialization failure against another
+   instance's claim is tried again. NULL with e set. */
+static json_t *claim_batch(struct ctx *c, const char *claim, struct osb_err *e)
+{
+    for (int attempt = 0;; attempt++) {
+        ts_t wall = clock_wall();
+        json_t *rows = NULL;
+        if (db_begin(c->db, e) == 0) {
+            rows = store_mail_claim(c->db, e, c->now, wall, wall + LEASE_MIN * TS_PER_MIN, claim,
+                                    BATCH);
+            if (rows && db_commit(c->db, e) == 0)
+                return rows;
+            db_rollback(c->db);
+            json_decref(rows);
+        }
+        if (attempt >= 9 || !db_retry_wanted(c->db))
+            return NULL;
+        err_clear(e);
+    }
+}
+
 static int deliver(struct ctx *c, const struct smtp_conf *sc, struct osb_err *e)
 {
     CURL *h = curl_easy_init();
@@ -252,14 +294,15 @@ static int deliver(struct ctx *c, const struct smtp_conf *sc, struct osb_err *e)
         return err_set(e, ERR_INTERNAL, "curl_easy_init failed");
     int rc = 0, sent = 0, failed = 0;
     for (int batch = 0; batch < MAX_BATCHES; batch++) {
-        json_t *rows = NULL;
-        if (db_begin_read(c->db, e) < 0) {
-            rc = -1;
-            break;
-        }
-        rows = store_mail_due(c->db, e, c->now, BATCH);
-        if (db_commit(c->db, e) < 0 || !rows) {
-            json_decref(rows);
+        /* A batch is claimed in a short write transaction, with a token of its own and a
+           lease on the wall clock (the test clock may stand still) long enough for a batch of
+           slow tries; an instance that dies mid-batch leaves its rows to others afterwards. */
+        unsigned char tok[12];
+        char claim[2 * sizeof tok + 1];
+        randombytes_buf(tok, sizeof tok);
+        sodium_bin2hex(claim, sizeof claim, tok, sizeof tok);
+        json_t *rows = claim_batch(c, claim, e);
+        if (!rows) {
             rc = -1;
             break;
         }
@@ -290,7 +333,7 @@ static int deliver(struct ctx *c, const struct smtp_conf *sc, struct osb_err *e)
         }
         for (size_t i = 0; i < n; i++)
             out[i].ok ? sent++ : failed++;
-        rc = record(c, out, n, e);
+        rc = record(c, claim, out, n, e);
         free(out);
         json_decref(rows);
         if (rc < 0 || down || n < BATCH)

@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define W R_WRITE
 #define WI (R_WRITE | R_IDEM)
@@ -395,6 +396,49 @@ static int idem_store(struct req *r, const char *key, const char *hash, struct o
 
 /* ---- the wrapper ------------------------------------------------------------------------- */
 
+#define TX_ATTEMPTS 10 /* tries of one write transaction on PostgreSQL (serialization failures) */
+
+/* One transaction of a request: begin, the idempotency record, the handler, commit. */
+static int run_once(const struct route *rt, struct req *r, const char *idem, struct osb_err *e)
+{
+    struct db *db = r->ctx.db;
+    if ((rt->flags & R_WRITE) ? db_begin(db, e) < 0 : db_begin_read(db, e) < 0)
+        return -1;
+    char hash[65];
+    if (idem) {
+        request_hash(r, hash);
+        int rc = idem_lookup(r, idem, hash, e);
+        if (rc != 0) {
+            db_rollback(db);
+            return rc < 0 ? -1 : 0;
+        }
+    }
+    if (rt->fn(r, e) < 0 || (idem && r->status < 300 && idem_store(r, idem, hash, e) < 0)) {
+        db_rollback(db);
+        return -1;
+    }
+    return db_commit(db, e);
+}
+
+/* Back to the request as it came, before a transaction runs again. */
+static void retry_reset(struct req *r, json_t *body, struct osb_err *e)
+{
+    json_decref(r->resp);
+    r->resp = NULL;
+    free(r->raw);
+    r->raw = NULL;
+    r->raw_len = 0;
+    r->raw_type = NULL;
+    free(r->set_cookie);
+    r->set_cookie = NULL;
+    r->status = 0;
+    if (body) {
+        json_decref(r->json);
+        r->json = json_deep_copy(body);
+    }
+    err_clear(e);
+}
+
 static int run(const struct route *rt, struct req *r, struct osb_err *e)
 {
     struct db *db = r->ctx.db;
@@ -412,22 +456,25 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
         }
         return 0;
     }
-    if ((rt->flags & R_WRITE) ? db_begin(db, e) < 0 : db_begin_read(db, e) < 0)
-        return -1;
-    char hash[65];
-    if (idem) {
-        request_hash(r, hash);
-        int rc = idem_lookup(r, idem, hash, e);
-        if (rc != 0) {
+    /* On PostgreSQL a write transaction that met another one on the same data (credit, a
+       sequence) may end in a serialization failure: it runs again whole, on the body as it
+       came, a few times with a short random pause (store/db_pg.c). */
+    json_t *body =
+        db_postgres(db) && (rt->flags & R_WRITE) && r->json ? json_deep_copy(r->json) : NULL;
+    int rc = -1;
+    for (int attempt = 1;; attempt++) {
+        rc = run_once(rt, r, idem, e);
+        if (rc == 0 || attempt >= TX_ATTEMPTS || !db_retry_wanted(db))
+            break;
+        if (db_in_tx(db))
             db_rollback(db);
-            return rc < 0 ? -1 : 0;
-        }
+        retry_reset(r, body, e);
+        struct timespec ts = {
+            0, (long)(1 + randombytes_uniform(2u << (attempt < 5 ? attempt : 5))) * 1000000L};
+        nanosleep(&ts, NULL);
     }
-    if (rt->fn(r, e) < 0 || (idem && r->status < 300 && idem_store(r, idem, hash, e) < 0)) {
-        db_rollback(db);
-        return -1;
-    }
-    return db_commit(db, e);
+    json_decref(body);
+    return rc;
 }
 
 /* A request that may run twice with the same outcome: a read, or a write with an

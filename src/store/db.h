@@ -51,6 +51,10 @@ int db_begin_read(struct db *db, struct osb_err *e);
 int db_commit(struct db *db, struct osb_err *e);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
+/* True (once) when the transaction just failed or rolled back because PostgreSQL found it in
+   a serialization failure or deadlock with another one (SERIALIZABLE write transactions): the
+   caller may run it again from db_begin, bounded. Always false on SQLite. */
+bool db_retry_wanted(const struct db *db);
 
 /* Runs one statement; returns the number of rows changed, or -1 with e set. */
 int db_exec(struct db *db, struct osb_err *e, const char *sql, const char *types, ...);

@@ -10,9 +10,13 @@
  *   - Result columns become JSON by PQftype: int2/4/8 → integer, bool → true/false, numeric →
  *     integer when it is one (sum() of int8 is numeric in PostgreSQL, an integer in SQLite),
  *     anything else → string, NULL → null; the "x!b" / "x!j" alias suffixes as in SQLite.
- *   - db_begin is BEGIN plus one transaction-scoped advisory lock: writers queue up front as
- *     with BEGIN IMMEDIATE (across processes too); the wait is bounded by lock_timeout (10 s)
- *     and ends in the same "busy" error. db_begin_read is a REPEATABLE READ snapshot.
+ *   - db_begin is BEGIN ISOLATION LEVEL SERIALIZABLE, with no lock of its own: writers of
+ *     different data (customers, documents) run side by side, in one process or many, and
+ *     PostgreSQL guarantees the outcome of some serial order. Two that touch the same data
+ *     (a customer's credit, a day's document sequence) end one of them in a serialization
+ *     failure or deadlock; db_retry_wanted() then says so and the caller runs the whole
+ *     transaction again (http/router.c, bounded). SQLite's single writer (BEGIN IMMEDIATE)
+ *     gives the same serial outcomes by waiting. db_begin_read is a REPEATABLE READ snapshot.
  *   - A failing statement in SQLite leaves its transaction usable; in PostgreSQL it aborts
  *     it. Each write inside a transaction therefore runs under a savepoint, so a flow that
  *     meets a duplicate and carries on sees the same thing on both.
@@ -58,8 +62,14 @@
 #define OID_TEXT 25
 #define OID_NUMERIC 1700
 
-/* The advisory lock every write transaction takes: "OSB" in ASCII. */
-#define WRITE_LOCK_KEY "5198658"
+/* Set when this thread's last statement failed as a serialization failure or a deadlock
+   (SQLSTATE 40001, 40P01): the transaction may be run again whole (pgdb_retry_take). */
+static _Thread_local bool retry_wanted;
+/* Serialization failures in a row of this thread's current transaction (its tries so far). */
+static _Thread_local int retries;
+/* After this many failed tries a transaction runs alone: its BEGIN takes the write gate
+   exclusively, after the writers in flight and before new ones (see pgdb_begin). */
+#define ALONE_AFTER 2
 
 /* The prepared-statement cache: open addressing over PREP_SLOTS, at most PREP_MAX used. */
 #define PREP_SLOTS 1024
@@ -80,6 +90,7 @@ struct pgdb {
     int nprep;
     unsigned next_id;
     struct prep *preps; /* PREP_SLOTS entries, allocated at the first prepare */
+    bool gate; /* the table write_gate exists (found once) */
 };
 
 struct pgq {
@@ -127,6 +138,8 @@ static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const ch
         return err_set(e, ERR_DUPLICATE, "already exists (%s)", msg);
     if (state && strcmp(state, "23503") == 0)
         return err_invalid(e, NULL, "unknown_reference", "a referenced object does not exist");
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+        retry_wanted = true;
     if (state && (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
                   strcmp(state, "40P01") == 0)) {
         log_error("db busy: %s", msg);
@@ -251,7 +264,9 @@ int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e)
     const char *st = timeout_env("OSB_PG_STATEMENT_TIMEOUT", "60s");
     /* both fit: the timeout is at most 12 characters */
     (void)str_fmt(p->begin_write, sizeof p->begin_write,
-                  "BEGIN; SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '%s'", st);
+                  "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = '10s';"
+                  " SET LOCAL statement_timeout = '%s'",
+                  st);
     (void)str_fmt(p->begin_read, sizeof p->begin_read,
                   "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL lock_timeout = '10s';"
                   " SET LOCAL statement_timeout = '%s'",
@@ -274,16 +289,45 @@ void pgdb_close(struct pgdb *p)
     free(p);
 }
 
+/* The write gate: a table no row of which is ever read, locked by every write transaction as
+   its first statement. LOCK TABLE takes no snapshot, so a transaction that waited for the
+   gate sees what was committed meanwhile. Writers share it (ROW EXCLUSIVE); a transaction
+   that failed to serialize ALONE_AFTER times takes it EXCLUSIVE and so runs alone, and
+   cannot fail that way again: retries are bounded without a global lock in the common case. */
+static bool gate_ready(struct pgdb *p)
+{
+    if (p->gate)
+        return true;
+    PGresult *r = PQexec(p->c, "SELECT to_regclass('write_gate') IS NOT NULL");
+    p->gate =
+        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return p->gate; /* not before the migration that makes it */
+}
+
 int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
 {
+    retry_wanted = false;
     if (tx_start(p, write, e) < 0)
         return -1;
+    bool gate = write && gate_ready(p);
     p->in_tx = true;
-    if (write && simple(p, e, "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")") < 0) {
+    if (gate &&
+        simple(p, e,
+               retries >= ALONE_AFTER ? "LOCK TABLE write_gate IN EXCLUSIVE MODE"
+                                      : "LOCK TABLE write_gate IN ROW EXCLUSIVE MODE") < 0) {
         pgdb_rollback(p);
         return -1;
     }
     return 0;
+}
+
+bool pgdb_retry_take(void)
+{
+    bool r = retry_wanted;
+    retry_wanted = false;
+    retries = r ? retries + 1 : 0;
+    return r;
 }
 
 int pgdb_commit(struct pgdb *p, struct osb_err *e)
@@ -295,6 +339,8 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
     else if (strcmp(PQcmdStatus(r), "COMMIT") !=
              0) /* an aborted transaction "commits" as ROLLBACK */
         rc = err_set(e, ERR_INTERNAL, "internal error (the transaction was aborted)");
+    if (rc == 0)
+        retries = 0;
     PQclear(r);
     p->in_tx = false;
     return rc;

@@ -31,6 +31,8 @@ int pgdb_reset(struct pgdb *p, struct osb_err *e);
 /* BEGIN plus the advisory lock that queues writers up front (db_begin), or a REPEATABLE READ
    snapshot (db_begin_read). */
 int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e);
+/* True once after this thread's statement failed as a serialization failure or deadlock. */
+bool pgdb_retry_take(void);
 int pgdb_commit(struct pgdb *p, struct osb_err *e);
 void pgdb_rollback(struct pgdb *p);
 

@@ -740,6 +740,11 @@ int db_begin(struct db *db, struct osb_err *e)
     return 0;
 }
 
+bool db_retry_wanted(const struct db *db)
+{
+    return db->pg && pgdb_retry_take(); /* SQLite: one writer, never a serialization failure */
+}
+
 int db_begin_read(struct db *db, struct osb_err *e)
 {
     if (db->in_tx)

@@ -788,6 +788,13 @@ static const char *const migrations[] = {
     "ALTER TABLE customers ADD COLUMN proposed_term_days INTEGER;"
     "ALTER TABLE customers ADD COLUMN proposed_term_reason TEXT;"
     "ALTER TABLE customers ADD COLUMN proposed_term_by TEXT;",
+    /* scale-out (#16): an outbox row is claimed by one delivery (claim = its random token)
+       until claimed_until (wall clock, µs); another instance's delivery skips it meanwhile. */
+    "ALTER TABLE notification_emails ADD COLUMN claim TEXT;"
+    "ALTER TABLE notification_emails ADD COLUMN claimed_until INTEGER;"
+    /* The PostgreSQL driver's write gate (store/db_pg.c): locked, never read; unused on
+       SQLite. */
+    "CREATE TABLE write_gate(id INTEGER PRIMARY KEY) STRICT;",
 };
 
 int schema_latest(void)
@@ -816,8 +823,23 @@ int schema_migrate(struct db *db, struct osb_err *e)
         return err_set(e, ERR_VALIDATION_FAILED, "database schema %lld is newer than this osb (%d)",
                        (long long)v, schema_latest());
     for (int i = (int)v; i < schema_latest(); i++) {
-        if (db_begin(db, e) < 0)
+        /* Several instances may start together: each migration runs under one lock (SQLite's
+           single writer; on PostgreSQL an advisory key of its own), and the version is read
+           again inside it, so a migration another instance applied meanwhile is skipped. */
+        int64_t now_v = 0;
+        if (db_begin(db, e) < 0 ||
+            (db_postgres(db) &&
+             db_exec(db, e, "SELECT pg_advisory_xact_lock(5198659)", NULL) < 0) ||
+            schema_version(db, e, &now_v) < 0) {
+            db_rollback(db);
             return -1;
+        }
+        if (now_v > i) {
+            if (db_commit(db, e) < 0)
+                return -1;
+            i = (int)now_v - 1;
+            continue;
+        }
         if ((i == 0 && db_script(db, e,
                                  "CREATE TABLE schema_version(version INTEGER NOT NULL,"
                                  " applied_at INTEGER) STRICT;") < 0) ||

@@ -371,7 +371,9 @@ class T:
     def new_server(self, test_clock=True, db=None, name="extra"):
         """Another server, on a copy of the template database unless db is given; stopped at
         the end of the module if the test does not stop it."""
-        if db is None:
+        if db is None and is_url(self.template_db):
+            db = PG.clone(self.template_db, name)
+        elif db is None:
             db = os.path.join(self.workdir, f"{name}.db")
             copy_db(self.template_db, db)
         s = Server(self.binary, db, self.workdir, test_clock=test_clock, name=name).start()
@@ -385,6 +387,8 @@ class T:
 
     def sql(self, query, params=()):
         """Reads the module's database directly (read-only use while the server runs)."""
+        if is_url(self.server.db):
+            return PG.query(self.server.db, query, params)
         con = sqlite3.connect(f"file:{self.server.db}?mode=ro", uri=True, timeout=10)
         try:
             return con.execute(query, params).fetchall()
@@ -400,7 +404,7 @@ def copy_db(src, dst):
 
 def make_template(binary, workdir):
     """`osb init` + `osb demo` once; returns the path of the template database."""
-    db = os.path.join(workdir, "template.db")
+    db = PG.createdb("osb_template") if PG else os.path.join(workdir, "template.db")
     env = test_env()
     for args in (["init", "--db", db, "--admin-password", ADMIN_PASSWORD], ["demo", "--db", db, "--bare", "--as-of", start_instant()]):
         p = subprocess.run([binary, *args], capture_output=True, env=env, cwd=workdir)
@@ -682,3 +686,169 @@ def away(t, user, on=True):
     behalf of an SLT member only while that member is away."""
     got = t.ok(t.patch(f"/users/{user}", {"out_of_office": on}), 200, f"{user} away={on}")
     eq(got["out_of_office"], on, "out_of_office")
+
+
+# ==== PostgreSQL (run.py --pg) ===================================================================
+# run.py --pg starts one throwaway PostgreSQL cluster (initdb in the run's temporary directory,
+# a free loopback port, fsync off) and sets PG; the template is then a database made by
+# `osb init` + `osb demo` on it, and each module (each test with --alone) gets its own
+# database cloned from it with CREATE DATABASE ... TEMPLATE. A server's db is then a
+# postgresql:// URL; t.sql() and t.sql_exec() speak to it through psql.
+
+PG = None  # a PgCluster while run.py --pg runs
+
+
+def sqlite_only(reason):
+    """Marks a test that needs the SQLite file itself (copies, tampers with or locks it): it
+    runs on SQLite and is left out of the PostgreSQL run, counted in neither total."""
+    def mark(fn):
+        fn.sqlite_only = reason
+        return fn
+    return mark
+
+
+def is_url(db):
+    return isinstance(db, str) and db.startswith(("postgresql://", "postgres://"))
+
+
+def _sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _inline_params(query, params):
+    """SQLite's '?' placeholders filled in with SQL literals (quoted text left alone)."""
+    out, i, n, params = [], 0, len(query), list(params)
+    while i < n:
+        ch = query[i]
+        if ch in "'\"":
+            j = query.find(ch, i + 1)
+            j = n - 1 if j < 0 else j
+            out.append(query[i:j + 1])
+            i = j + 1
+        elif ch == "?":
+            if not params:
+                fail(f"t.sql: too few parameters for {query!r}")
+            out.append(_sql_literal(params.pop(0)))
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+class PgCluster:
+    """One PostgreSQL cluster for the run: start(), clone(template, name), url(name), stop()."""
+
+    def __init__(self, root):
+        self.root = os.path.join(root, "pg")
+        self.port = None
+        self.pgbin = None
+        self._n = 0
+        import threading
+        self._lock = threading.Lock()
+
+    def _as_pg(self, args):
+        return (["runuser", "-u", "postgres", "--"] + args) if os.getuid() == 0 else args
+
+    def start(self):
+        import glob
+        cands = []
+        try:
+            cands.append(subprocess.run(["pg_config", "--bindir"], capture_output=True,
+                                        text=True).stdout.strip())
+        except OSError:
+            pass
+        cands += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+        self.pgbin = next((d for d in cands if d and os.access(os.path.join(d, "initdb"),
+                                                               os.X_OK)), None)
+        if not self.pgbin:
+            raise RuntimeError("no initdb (install postgresql: scripts/deps.sh)")
+        os.makedirs(os.path.join(self.root, "sock"))
+        os.chmod(os.path.dirname(self.root), 0o755)
+        if os.getuid() == 0:
+            subprocess.run(["chown", "-R", "postgres:", self.root], check=True)
+        data = os.path.join(self.root, "data")
+        p = subprocess.run(self._as_pg([os.path.join(self.pgbin, "initdb"), "-D", data,
+                                        "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                                        "--locale=C", "--no-sync"]),
+                           capture_output=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError(f"initdb: {p.stderr.decode(errors='replace')[-1000:]}")
+        for _ in range(5):
+            self.port = free_port()
+            opts = (f"-p {self.port} -k {self.root}/sock -c listen_addresses=127.0.0.1 "
+                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                    "-c max_connections=300")
+            p = subprocess.run(self._as_pg([os.path.join(self.pgbin, "pg_ctl"), "-D", data,
+                                            "-l", os.path.join(self.root, "log"), "-w",
+                                            "-t", "30", "-o", opts, "start"]),
+                               capture_output=True, timeout=60)
+            if p.returncode == 0:
+                return self
+        raise RuntimeError("PostgreSQL did not start")
+
+    def stop(self):
+        if self.port is None:
+            return
+        subprocess.run(self._as_pg([os.path.join(self.pgbin, "pg_ctl"), "-D",
+                                    os.path.join(self.root, "data"), "-m", "immediate", "-w",
+                                    "stop"]), capture_output=True, timeout=60)
+        self.port = None
+
+    def url(self, name):
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def psql(self, db, script):
+        """Runs script through psql on database db (a name or URL); returns stdout."""
+        p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                            "-d", db if is_url(db) else self.url(db), "-c", script],
+                           capture_output=True, timeout=120)
+        if p.returncode != 0:
+            fail(f"psql: {p.stderr.decode(errors='replace').strip()} in {script[:300]!r}")
+        return p.stdout.decode("utf-8", errors="replace")
+
+    def createdb(self, name, template=None):
+        with self._lock:  # a template may not be in use while it is copied
+            self.psql("postgres", f'CREATE DATABASE "{name}"' +
+                      (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+    def clone(self, template_url, label="m"):
+        with self._lock:
+            self._n += 1
+            n = self._n
+        safe = "".join(ch if ch.isalnum() else "_" for ch in label.lower())[:40]
+        return self.createdb(f"{safe}_{n}", template_url.rsplit("/", 1)[1])
+
+    def query(self, db, query, params=()):
+        """Rows of a query as tuples of typed values (row_to_json keeps the column order)."""
+        q = _inline_params(query, params).strip().rstrip(";")
+        out = self.psql(db, f"SELECT row_to_json(q)::text FROM ({q}) q")
+        rows = []
+        for ln in out.splitlines():
+            if ln.strip():
+                rows.append(tuple(v for _k, v in json.loads(ln, object_pairs_hook=list)))
+        return rows
+
+    def execute(self, db, query, params=()):
+        self.psql(db, _inline_params(query, params))
+
+
+def sql_exec(t, query, params=()):
+    """Writes into the module's database directly (SQLite file or PostgreSQL); for tests that
+    change what the API cannot (an old session, a tampered row). The server may be running."""
+    if is_url(t.server.db):
+        PG.execute(t.server.db, query, params)
+        return
+    con = sqlite3.connect(t.server.db, timeout=10)
+    try:
+        con.execute(query, params)
+        con.commit()
+    finally:
+        con.close()

@@ -3,7 +3,7 @@
 run.py — the scenario suite: every tests/scenario/test_*.py module against a real `osb serve`.
 
     python3 tests/scenario/run.py --bin build/san/osb [--results FILE] [-k SUBSTRING] [-j N]
-                                  [--start YYYY-MM-DD] [--alone] [--reverse]
+                                  [--start YYYY-MM-DD] [--alone] [--reverse] [--pg]
 
 Per module: a fresh temporary directory, a copy of the demo database (built once with
 `osb init` + `osb demo`, OSB_KDF=fast), one server with --test-clock on a free loopback port.
@@ -87,10 +87,17 @@ def run_module(path, binary, template, tmproot, selector, only=None):
                     if not selector or selector in f"{mod_name}::{f.__name__}"]
     if not selected:
         return [], 0, 0
+    if lib.PG:  # tests that need the SQLite file itself are left out of the PostgreSQL run
+        selected = [f for f in selected if not getattr(f, "sqlite_only", None)]
+        if not selected:
+            return [], 0, 0
     workdir = os.path.join(tmproot, mod_name if only is None else f"{mod_name}.{only}")
     os.makedirs(workdir)
-    db = os.path.join(workdir, "osb.db")
-    lib.copy_db(template, db)
+    if lib.PG:
+        db = lib.PG.clone(template, mod_name if only is None else f"{mod_name}_{only}")
+    else:
+        db = os.path.join(workdir, "osb.db")
+        lib.copy_db(template, db)
     server = lib.Server(binary, db, workdir, test_clock=True, name="server")
     t = lib.T(binary, workdir, server, template)
     try:
@@ -163,6 +170,8 @@ def main():
                     help="run every selected test by itself: own module load, database, server")
     ap.add_argument("--reverse", action="store_true",
                     help="run each module's tests in the reverse of their source order")
+    ap.add_argument("--pg", action="store_true",
+                    help="run against PostgreSQL: a throwaway cluster, one database per module")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--start", default=os.environ.get("OSB_TEST_START", "2026-12-01"),
                     help="the day (YYYY-MM-DD) the servers' test clock starts at, 09:00 +08:00")
@@ -191,6 +200,8 @@ def main():
     out_lines = []
     passed = failed = 0
     try:
+        if args.pg:
+            lib.PG = lib.PgCluster(tmproot).start()
         template = lib.make_template(binary, tmproot)
         modules = sorted(os.path.join(HERE, f) for f in os.listdir(HERE)
                          if f.startswith("test_") and f.endswith(".py"))
@@ -215,12 +226,15 @@ def main():
         out_lines.append(line)
         failed += 1
     finally:
+        if lib.PG:
+            lib.PG.stop()
         if args.keep:
             print(f"(kept {tmproot})")
         else:
             shutil.rmtree(tmproot, ignore_errors=True)
     summary = f"{passed} passed{' alone' if args.alone else ''}, {failed} failed"
-    print(f"scenario{' --alone' if args.alone else ''}: {time.time() - started:.1f}s "
+    print(f"scenario{' --alone' if args.alone else ''}{' --pg' if args.pg else ''}: "
+          f"{time.time() - started:.1f}s "
           f"(clock started {args.start})")
     print(summary)
     if args.results:

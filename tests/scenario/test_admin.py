@@ -4,6 +4,7 @@ clock's absence without --test-clock. Also: one port, one server."""
 import socket
 import subprocess
 
+import lib
 from lib import check, eq, test_env
 
 
@@ -72,11 +73,8 @@ def test_jobs_run_purges_expired_sessions(t):
     # session_idle_hours is 12: a session idle for 13 h is gone after a run
     tok = t.login("finance", fresh=True)
     t.server.stop()
-    import sqlite3
-    con = sqlite3.connect(t.server.db)
-    con.execute("UPDATE sessions SET last_seen = last_seen - 13 * 3600 * 1000000 WHERE username = 'finance'")
-    con.commit()
-    con.close()
+    lib.sql_exec(t, "UPDATE sessions SET last_seen = last_seen - ? WHERE username = 'finance'",
+                 (13 * 3600 * 1000000,))
     t.server.start()
     t.expect_error(t.get("/me", token=tok), 401, "unauthenticated")
     t.tokens.pop("finance", None)

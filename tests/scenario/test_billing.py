@@ -1,5 +1,6 @@
 """BC — billing and collection (api.md §3.5, flows.md §4, §2.5 CC rows that need money)."""
 
+import lib
 from lib import (add_days, check, checked, credit, customer, dispatch, eq, invoices_of, ledger,
                  ledger_consistent, order_act, osb_check, pay, product, release, released, set_clock,
                  today)
@@ -379,25 +380,20 @@ def test_statement_account_month_cut_off(t):
 
 
 def test_osb_check_holds_and_catches_a_hand_edited_ledger(t):
-    import sqlite3
     cust = customer(t)  # a ledger with a credit row of this test's own
     pay(t, cust, invoiced(t, cust)["amount_fen"])
     rc, out = osb_check(t)
     eq(rc, 0, f"osb check clean: {out}")
     check("ledger" in out, f"check names the ledger: {out}")
-    con = sqlite3.connect(t.server.db, timeout=10)
+    row = t.sql("SELECT id, credit_fen FROM ledger WHERE credit_fen > 0"
+                " ORDER BY id DESC LIMIT 1")[0]
+    lib.sql_exec(t, "UPDATE ledger SET credit_fen = credit_fen + 1 WHERE id = ?", (row[0],))
     try:
-        row = con.execute("SELECT id, credit_fen FROM ledger WHERE credit_fen > 0"
-                          " ORDER BY id DESC LIMIT 1").fetchone()
-        con.execute("UPDATE ledger SET credit_fen = credit_fen + 1 WHERE id = ?", (row[0],))
-        con.commit()
         rc, out = osb_check(t)
         eq(rc, 1, f"a hand-edited ledger row fails the check: {out}")
         check("ledger" in out, out)
     finally:
-        con.execute("UPDATE ledger SET credit_fen = ? WHERE id = ?", (row[1], row[0]))
-        con.commit()
-        con.close()
+        lib.sql_exec(t, "UPDATE ledger SET credit_fen = ? WHERE id = ?", (row[1], row[0]))
     eq(osb_check(t)[0], 0, "clean again")
 
 

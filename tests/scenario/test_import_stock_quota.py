@@ -1,6 +1,7 @@
 """CSV import of customers (all-or-nothing, line-numbered errors), stock receipts and GET /stock,
 quotas with used and remaining."""
 
+import lib
 from lib import check, eq
 
 HEADER = "code,name,market,region,kam,credit_limit_fen,payment_term_days,prepay_only,grade,phone"
@@ -243,16 +244,12 @@ def test_quota_used_counts_active_uses(t):
     q = t.ok(t.post("/quotas", {"period": "2031-05", "sku": "M-IF3-900", "region": "GZ",
                                 "qty": 100}, user="marketing"), 201)
     t.server.stop()
-    import sqlite3
-    con = sqlite3.connect(t.server.db)
-    con.executemany("INSERT INTO quota_uses(period, sku, customer, region, document, line_no,"
-                    " qty, released) VALUES(?,?,?,?,?,?,?,?)",
-                    [("2031-05", "M-IF3-900", "GZ01", "GZ", "SC20310501DD0001", 1, 30, 0),
+    for row in [("2031-05", "M-IF3-900", "GZ01", "GZ", "SC20310501DD0001", 1, 30, 0),
                      ("2031-05", "M-IF3-900", "GZ02", "GZ", "SC20310501DD0002", 1, 12, 0),
                      ("2031-05", "M-IF3-900", "GZ02", "GZ", "SC20310501DD0003", 1, 50, 1),
-                     ("2031-05", "M-IF3-900", "SZ01", "SZ", "SC20310501DD0004", 1, 70, 0)])
-    con.commit()
-    con.close()
+                ("2031-05", "M-IF3-900", "SZ01", "SZ", "SC20310501DD0004", 1, 70, 0)]:
+        lib.sql_exec(t, "INSERT INTO quota_uses(period, sku, customer, region, document,"
+                     " line_no, qty, released) VALUES(?,?,?,?,?,?,?,?)", row)
     t.server.start()
     got = t.ok(t.get(f"/quotas/{q['id']}"))
     eq((got["qty"], got["used"], got["remaining"]), (100, 42, 58), "used counts active GZ uses")

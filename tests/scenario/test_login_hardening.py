@@ -6,8 +6,8 @@ limits as POST /login, so the 11th attempt within the window is 429. Its own mod
 failures recorded here would throttle later logins of other modules.
 """
 
-import sqlite3
 
+import lib
 from lib import check, eq
 
 PASSWORD = "start123"
@@ -16,10 +16,7 @@ PASSWORD = "start123"
 def reset_failures(t):
     """Forget recorded login failures (a fresh server on this database), as test_ratelimit does."""
     t.server.stop()
-    con = sqlite3.connect(t.server.db)
-    con.execute("DELETE FROM login_failures")
-    con.commit()
-    con.close()
+    lib.sql_exec(t, "DELETE FROM login_failures")
     t.server.start()
     t.tokens.clear()
 

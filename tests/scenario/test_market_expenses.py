@@ -269,6 +269,7 @@ def test_settle_customer_credit_and_free_goods(t):
     eq(rc, 0, f"osb check clean: {out}")
 
 
+@lib.sqlite_only('checks an SQLite backup copy of the live file')
 def test_osb_check_finds_a_wrong_budget(t):
     per = period()
     b = budget(t, per)

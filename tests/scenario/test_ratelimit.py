@@ -4,6 +4,7 @@ is refused with 429, even with the right password; other usernames from that add
 only after 100 failures from it. Its own module: the window would block every later login.
 """
 
+import lib
 from lib import check, eq
 
 
@@ -36,11 +37,7 @@ def test_window_is_sixty_seconds(t):
     # Move the recorded failures 61 s into the past (the window is wall-clock, not the test
     # clock): logins work again. Done through a fresh server on a copy of this database.
     t.server.stop()
-    import sqlite3
-    con = sqlite3.connect(t.server.db)
-    con.execute("UPDATE login_failures SET at = at - 61000000")
-    con.commit()
-    con.close()
+    lib.sql_exec(t, "UPDATE login_failures SET at = at - 61000000")
     t.server.start()
     t.tokens.clear()
     t.login("kam_GZ")
@@ -49,11 +46,7 @@ def test_window_is_sixty_seconds(t):
 
 def test_nine_failures_then_success_is_fine(t):
     t.server.stop()
-    import sqlite3
-    con = sqlite3.connect(t.server.db)
-    con.execute("DELETE FROM login_failures")
-    con.commit()
-    con.close()
+    lib.sql_exec(t, "DELETE FROM login_failures")
     t.server.start()
     t.tokens.clear()
     for i in range(9):
@@ -69,11 +62,7 @@ def test_nine_failures_then_success_is_fine(t):
 
 def test_hundred_failures_from_an_address_refuse_every_username(t):
     t.server.stop()
-    import sqlite3
-    con = sqlite3.connect(t.server.db)
-    con.execute("DELETE FROM login_failures")
-    con.commit()
-    con.close()
+    lib.sql_exec(t, "DELETE FROM login_failures")
     t.server.start()
     t.tokens.clear()
     # 99 failures spread over many usernames (none reaches ten): everyone may still try

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 
+import lib
 from lib import check, eq
 
 
@@ -105,6 +106,7 @@ def test_idempotent_replays_race(t):
     eq(lot[0]["on_hand"], 24, "stock received once")
 
 
+@lib.sqlite_only("holds SQLite's file write lock from outside")
 def test_500_when_the_database_refuses_a_write(t):
     # Another process holds the write lock longer than the server's busy timeout: the write
     # fails. The answer is 500 internal with nothing internal in it, nothing is half-written,

@@ -122,12 +122,7 @@ def short_shipped(t):
 
 def db_write(t, sql, params=()):
     """A hand edit of the module's database (no API exists for it)."""
-    con = sqlite3.connect(t.server.db, timeout=10)
-    try:
-        con.execute(sql, params)
-        con.commit()
-    finally:
-        con.close()
+    lib.sql_exec(t, sql, params)
 
 
 def reservations_match_lots(t):
@@ -645,6 +640,7 @@ def test_recount_trims_picks(t):
 
 # ---- stock invariants and osb check --------------------------------------------------------
 
+@lib.sqlite_only('checks an `osb backup` copy (SQLite only)')
 def test_osb_check_catches_hand_edited_lot(t):
     reservations_match_lots(t)
     copy = os.path.join(t.workdir, "check-copy.db")
