@@ -145,6 +145,24 @@ export async function requestBlob(path, query) {
   return { blob: await res.blob(), filename: m ? decodeURIComponent(m[1]) : path.split('/').pop() };
 }
 
+/** POST a JSON body and receive a file (the list export, POST /exports/xlsx) → Blob. */
+export async function postBlob(path, body) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  let res;
+  try {
+    res = await fetch(BASE + path, { method: 'POST', headers, body: JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e.message || e), {});
+  }
+  if (!res.ok) {
+    let err = {};
+    try { err = (await res.json()).error || {}; } catch { /* not JSON */ }
+    throw new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.details);
+  }
+  return res.blob();
+}
+
 export const api = {
   get: (path, query, opts = {}) => request('GET', path, { ...opts, query }),
   post: (path, body, opts = {}) => request('POST', path, { ...opts, body }),

@@ -3,7 +3,7 @@
 // pager, filter bars and forms whose fields show the API's validation errors.
 
 import { t, tEnum, hasKey } from './i18n.js';
-import { ApiError, newIdempotencyKey, requestBlob } from './api.js';
+import { ApiError, newIdempotencyKey, requestBlob, postBlob } from './api.js';
 import { parseYuan, fenToJson, parsePercentBp } from './fmt.js';
 
 /** h('div', {class: 'x', onclick: fn}, 'text', child, [more]) → HTMLElement. */
@@ -177,6 +177,49 @@ export function table({ columns, rows, rowHref, rowKey, rowClass, emptyText, cap
  * A paged list over an API list answer {items, next_cursor}: load(cursor) fetches one page.
  * Returns {el, reload()} — reload() starts again from the first page (after a filter change).
  */
+/**
+ * The "Excel" button of a list: the rows shown, as shown (each column's text; money columns —
+ * keys ending in _fen — as fen), exported through POST /exports/xlsx (watermarked and logged
+ * by the server).
+ */
+export function exportButton(columns, items) {
+  const btn = h('button', { class: 'btn btn-small list-export', type: 'button', dataset: { export: 'xlsx' } }, t('list.export_xlsx'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      const cols = columns.filter((c) => c.key !== 'act');
+      const money = (c) => /_fen$/.test(c.key);
+      const cell = (c, r) => {
+        if (money(c)) return Number.isInteger(r[c.key]) ? r[c.key] : null;
+        const v = c.render ? c.render(r) : r[c.key];
+        if (v === null || v === undefined) return null;
+        if (v instanceof Node) return v.textContent;
+        if (Array.isArray(v)) return v.map((x) => (x instanceof Node ? x.textContent : String(x ?? ''))).join('');
+        return String(v);
+      };
+      const title = (document.title || 'OSB').replace(/ · OSB$/, '').slice(0, 100) || 'OSB';
+      const body = {
+        title,
+        source: location.pathname + location.search,
+        columns: cols.map((c) => ({ title: String(c.label ?? c.key), kind: money(c) ? 'money' : 'text' })),
+        rows: items.map((r) => cols.map((c) => cell(c, r))),
+      };
+      const blob = await postBlob('/exports/xlsx', body);
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url, download: `${title}.xlsx`, hidden: true });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      toast(err instanceof ApiError ? `${t('err.generic')}: ${err.message}` : String(err), 'bad');
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return btn;
+}
+
 export function pagedList({ load, columns, rowHref, rowKey, rowClass, emptyText }) {
   const el = h('div', { class: 'paged-list' });
   let cursors = [null];
@@ -199,7 +242,8 @@ export function pagedList({ load, columns, rowHref, rowKey, rowClass, emptyText 
       h('button', { class: 'btn btn-small', type: 'button', disabled: index === 0, onclick: () => { index--; show(); } }, `‹ ${t('common.prev')}`),
       h('span', { class: 'pager-info' }, t('common.page', { n: index + 1 })),
       h('button', { class: 'btn btn-small', type: 'button', disabled: !next, 'data-next': '', onclick: () => { cursors[index + 1] = next; index++; show(); } }, `${t('common.next')} ›`));
-    mount(el, table({ columns, rows: items, rowHref, rowKey, rowClass, emptyText }), items.length || index > 0 ? pager : null);
+    const exp = items.length ? h('div', { class: 'list-tools' }, exportButton(columns, items)) : null;
+    mount(el, exp, table({ columns, rows: items, rowHref, rowKey, rowClass, emptyText }), items.length || index > 0 ? pager : null);
   }
   return {
     el,

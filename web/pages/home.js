@@ -8,8 +8,8 @@ import { h, card, table, badge } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
 import { stateBadge, deadlineText } from '../lib/doc.js';
 import { awaySwitch } from './customer_lifecycle.js';
+import { docHref } from '../lib/links.js';
 
-const enc = encodeURIComponent;
 
 // The word prefix (lib/i18n.js, lib/doc.js) of each collection's states and actions.
 const KIND = { orders: 'order', shipments: 'ship', 'osb-issues': 'issue' };
@@ -48,7 +48,7 @@ async function queueCard() {
   const body = table({
     columns: [
       { key: 'type', label: t('queue.col.type'), render: (i) => typeLabel(i.type) },
-      { key: 'number', label: t('f.number'), render: (i) => h('a', { href: `/${i.type}/${enc(i.number)}`, class: 'mono' }, i.number) },
+      { key: 'number', label: t('f.number'), render: (i) => h('a', { href: docHref(i.type, i.number), class: 'mono' }, i.number) },
       { key: 'state', label: t('f.state'), render: stateOf },
       { key: 'customer', label: t('f.customer'), cls: 'mono' },
       { key: 'waiting_since', label: t('queue.col.since'), cls: 'nowrap', render: (i) => formatTs(i.waiting_since) },
@@ -57,7 +57,7 @@ async function queueCard() {
       { key: 'allowed_actions', label: t('queue.col.actions'), cls: 'wrap', render: actionsOf },
     ],
     rows: items,
-    rowHref: (i) => `/${i.type}/${enc(i.number)}`,
+    rowHref: (i) => docHref(i.type, i.number),
     rowKey: (i) => `${i.type}/${i.number}`,
     emptyText: t('queue.empty'),
   });

@@ -4,6 +4,7 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, pageHeader, pagedList, badge } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
+import { docHref } from '../lib/links.js';
 
 /** Updates the unread count in the header's envelope. */
 export async function refreshUnread() {
@@ -17,13 +18,14 @@ export async function refreshUnread() {
 
 export async function notificationsPage(ctx) {
   let unreadOnly = ctx.query.unread === 'true';
+  let q = ctx.query.q || '';
   const list = pagedList({
-    load: (cursor) => api.get('/notifications', { unread: unreadOnly ? 'true' : '', limit: 50, cursor }),
+    load: (cursor) => api.get('/notifications', { unread: unreadOnly ? 'true' : '', q, limit: 50, cursor }),
     columns: [
       { key: 'created_at', label: t('f.at'), render: (n) => formatTs(n.created_at), cls: 'nowrap' },
       { key: 'event', label: t('f.event'), cls: 'mono' },
       { key: 'subject', label: t('f.subject'), cls: 'wrap' },
-      { key: 'document', label: t('f.document'), cls: 'mono' },
+      { key: 'document', label: t('f.document'), cls: 'mono', render: (n) => (docHref(n.type, n.document) ? h('a', { href: docHref(n.type, n.document) }, n.document) : n.document || '—') },
       { key: 'read', label: t('f.state'), render: (n) => (n.read ? badge(t('notif.read'), 'muted') : badge(t('notif.unread'), 'info')) },
       { key: 'act', label: t('common.actions'), render: (n) => (n.read ? '' : h('button', {
         class: 'btn btn-small', type: 'button',
@@ -44,8 +46,27 @@ export async function notificationsPage(ctx) {
     ctx.setQuery({ unread: unreadOnly ? 'true' : '' });
     list.reload();
   });
+  const search = h('input', { type: 'search', id: 'notif-q', name: 'q', value: q, placeholder: t('common.search'), 'aria-label': t('common.search') });
+  search.addEventListener('change', () => {
+    q = search.value.trim();
+    ctx.setQuery({ unread: unreadOnly ? 'true' : '', q });
+    list.reload();
+  });
+  const readAll = h('button', {
+    class: 'btn btn-small', type: 'button', id: 'notif-read-all',
+    onclick: async () => {
+      readAll.disabled = true;
+      try {
+        await api.post('/notifications/read-all', {});
+        refreshUnread().catch(() => {});
+        list.reload();
+      } finally {
+        readAll.disabled = false;
+      }
+    },
+  }, t('notif.read_all'));
   list.reload();
   return h('div', { class: 'page-notifications' },
-    pageHeader(t('notif.title'), h('label', { class: 'check', for: 'unread-only' }, toggle, ` ${t('notif.unread_only')}`)),
+    pageHeader(t('notif.title'), search, h('label', { class: 'check', for: 'unread-only' }, toggle, ` ${t('notif.unread_only')}`), readAll),
     h('section', { class: 'card' }, list.el));
 }
