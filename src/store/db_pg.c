@@ -90,7 +90,7 @@ struct pgdb {
     int nprep;
     unsigned next_id;
     struct prep *preps; /* PREP_SLOTS entries, allocated at the first prepare */
-    bool gate; /* the table write_gate exists (found once) */
+    bool gate;          /* the table write_gate exists (found once) */
 };
 
 struct pgq {
