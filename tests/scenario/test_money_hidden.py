@@ -90,6 +90,16 @@ def world(t):
     k = t.ok(t.post("/contracts", {"customer": W["c"], "kind": "sales", "value_fen": 1000000},
                     user="kam_GZ"), 201, "contract")
     W["contract"] = k["number"]
+    # the second wave's documents with money in them (collection request, credit review, call
+    # log) and a meeting without, so their detail routes are walked with real ids too
+    t.ok(t.post("/collection-requests", {"customer": W["c"]}, user="kam_GZ"), 201,
+         "collection request")
+    t.ok(t.post("/credit-reviews", {"adhoc": True, "customers": [W["c"]]}, user="gm"), 201,
+         "credit review")
+    t.ok(t.post("/call-logs", {"customer": W["c"], "kind": "weekly_collection", "reached": True,
+                               "promised_amount_fen": 5000}, user="kam_GZ"), 201, "call log")
+    t.ok(t.post("/meetings", {"kind": "slt_monthly", "date": "2026-12-15"}, user="gm"), 201,
+         "meeting")
     return W
 
 
