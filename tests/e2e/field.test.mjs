@@ -127,7 +127,7 @@ test('managers at 1366 px: the MM decides the bid, the KAM comments the visit re
 });
 
 test("a KAM's work log and a call at 390 px, read back by the API", T, async () => {
-  await withPage(PHONE, async (page) => {
+  await withDevice(PHONE, async (page) => {
     await login(page, 'kam_GZ', 'demo123', '/field');
     await page.waitForSelector('#go-work-log');
     await page.click('#go-work-log');
