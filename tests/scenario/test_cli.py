@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 
+import lib
 from lib import check, eq
 
 ERR_LINE = re.compile(r"^osb: [a-z_]+: \S.*$")
@@ -22,6 +23,7 @@ def one_error_line(err, code=None):
     return lines[0]
 
 
+@lib.sqlite_only("osb backup copies a SQLite database; PostgreSQL is backed up with pg_dump")
 def test_backup_while_serving(t):
     stop = threading.Event()
     made = []
@@ -69,6 +71,7 @@ def test_backup_while_serving(t):
     eq(live, set(made), "live database has every write")
 
 
+@lib.sqlite_only("osb backup copies a SQLite database; PostgreSQL is backed up with pg_dump")
 def test_backup_serves_as_a_database(t):
     dest = os.path.join(t.workdir, "restore.db")
     rc, out, err = t.osb("backup", "--db", t.server.db, "--to", dest)
