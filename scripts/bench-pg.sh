@@ -21,39 +21,21 @@ die() { echo "bench-pg: $*" >&2; exit 1; }
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -o "$w/op_load" bench/op_load.c \
   -lcurl -lpthread || die "op_load did not build"
 
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r | head -1)
-[ -x "$pgbin/pgbench" ] || die "no PostgreSQL server binaries (scripts/deps.sh)"
+. tests/pg/cluster.sh
+fail() { die "$*"; }
+pg_find_bin && [ -x "$pgbin/pgbench" ] || die "no PostgreSQL server binaries (scripts/deps.sh)"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/osb-bench-pg.XXXXXX")
 chmod 755 "$tmp"
 srvs=()
-pg_started=0
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   for p in "${srvs[@]}"; do { kill -9 "$p"; wait "$p"; } 2>/dev/null; done
-  [ "$pg_started" = 1 ] && as_pg timeout 60 "$pgbin/pg_ctl" -D "$tmp/pg/data" -m fast -w stop >/dev/null 2>&1
+  pg_cluster_stop fast >/dev/null 2>&1
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    port_open "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
 
-mkdir -p "$tmp/pg/sock"
-[ "$(id -u)" -eq 0 ] && chown -R postgres: "$tmp/pg"
-as_pg timeout 120 "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 --locale=C \
-  >"$tmp/initdb.log" 2>&1 || die "initdb: $(tail -3 "$tmp/initdb.log")"
-pgport=$(free_port) || die "no free port"
-as_pg timeout 60 "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -t 30 \
-  -o "-p $pgport -k $tmp/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=200" start \
-  >/dev/null 2>&1 || die "PostgreSQL did not start"
-pg_started=1
+pg_cluster_start -c max_connections=200 # fsync on, as SQLite's synchronous=FULL
 as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres osb || die "createdb"
 as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres tpcb || die "createdb tpcb"
 url="postgresql://postgres@127.0.0.1:$pgport/osb"

@@ -13,27 +13,17 @@ osb=${1:?usage: run.sh path/to/osb}
 case $osb in /*) ;; *) osb=$PWD/$osb ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 
-# The server binaries: Debian keeps them out of PATH, in /usr/lib/postgresql/<major>/bin.
-pgbin=""
-for d in "$(pg_config --bindir 2>/dev/null)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-  [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { pgbin=$d; break; }
-done
-[ -n "$pgbin" ] || { echo "pg: FAIL: no initdb/pg_ctl (install postgresql: scripts/deps.sh)" >&2; exit 1; }
+. "$here/cluster.sh"
+pg_find_bin || { echo "pg: FAIL: no initdb/pg_ctl (install postgresql: scripts/deps.sh)" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/osb-pg.XXXXXX")
 chmod 755 "$tmp" # the postgres user must reach its data and socket directories below it
 srv=""
-pg_started=0
-
-# As the cluster's owner: postgres refuses to run as root.
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 cleanup() {
   {
     [ -n "$srv" ] && kill -9 "$srv" && wait "$srv"
-    [ "$pg_started" = 1 ] && as_pg timeout 30 "$pgbin/pg_ctl" -D "$tmp/pg/data" -m immediate -w stop
+    pg_cluster_stop immediate
   } >/dev/null 2>&1
   rm -rf "$tmp"
 }
@@ -48,33 +38,7 @@ fail() {
   exit 1
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    port_open "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
-
-# The cluster's directory (data, socket, log) belongs to the user the server runs as.
-mkdir -p "$tmp/pg/sock"
-[ "$(id -u)" -eq 0 ] && chown -R postgres: "$tmp/pg"
-as_pg timeout 120 "$pgbin/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 --locale=C \
-  --no-sync >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log" >&2; fail "initdb"; }
-
-pgport=""
-for _ in 1 2 3 4 5; do
-  pgport=$(free_port) || fail "no free port"
-  if as_pg timeout 60 "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w -t 30 \
-       -o "-p $pgport -k $tmp/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off" start \
-       >"$tmp/pg_ctl.log" 2>&1; then
-    pg_started=1
-    break
-  fi
-done
-[ "$pg_started" = 1 ] || { cat "$tmp/pg_ctl.log" >&2; fail "PostgreSQL did not start"; }
+pg_cluster_start -c fsync=off
 
 as_pg timeout 30 "$pgbin/createdb" -h "$tmp/pg/sock" -p "$pgport" -U postgres osb \
   >"$tmp/createdb.log" 2>&1 || { cat "$tmp/createdb.log" >&2; fail "createdb"; }
@@ -86,21 +50,7 @@ timeout 120 "$osb" init --db "$url" --admin-password admin123 >"$tmp/init.log" 2
 timeout 300 "$osb" demo --db "$url" >"$tmp/demo.log" 2>&1 ||
   { cat "$tmp/demo.log" >&2; fail "osb demo"; }
 
-# A free port may be taken between the probe and the bind: try another one then.
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-  port=$(free_port) || fail "no free port"
-  "$osb" serve --db "$url" --listen "127.0.0.1:$port" --threads 4 >"$tmp/server.log" 2>&1 &
-  srv=$!
-  for _ in $(seq 200); do
-    kill -0 "$srv" 2>/dev/null || break
-    port_open "$port" && break
-    sleep 0.05
-  done
-  port_open "$port" && kill -0 "$srv" 2>/dev/null && break
-  { kill -9 "$srv"; wait "$srv"; } 2>/dev/null
-  srv=""
-done
-[ -n "$srv" ] || fail "osb serve did not start"
+osb_serve_start "$osb" "$url" 4 "$tmp/server.log"
 
 timeout 300 python3 "$here/smoke.py" --port "$port" >"$tmp/smoke.out" 2>&1 || fail "smoke scenario"
 sed 's/^/  /' "$tmp/smoke.out"
