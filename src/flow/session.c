@@ -133,6 +133,17 @@ static int login_throttle(struct ctx *c, const char *username, ts_t wall, struct
     return 0;
 }
 
+/* Login's own short write transactions are outside the router's retry (R_OWN_TX): on
+   PostgreSQL one that met another writer (the audit chain's last row, a session) in a
+   serialization failure runs again, a bounded number of times, as the router does. */
+static bool retry_again(struct ctx *c, int attempt, struct osb_err *e)
+{
+    if (attempt >= 10 || !db_retry_wanted(c->db))
+        return false;
+    err_clear(e);
+    return true;
+}
+
 /* One short write transaction: the failure counted and audited (login_failed; `via` names
    where it came from when not POST /login). The caller answers the error. */
 static int login_failure_record(struct ctx *c, const char *username, ts_t wall, const char *via,
@@ -141,11 +152,18 @@ static int login_failure_record(struct ctx *c, const char *username, ts_t wall, 
     json_t *after = via ? json_pack("{ss ss}", "username", username, "via", via)
                         : json_pack("{ss}", "username", username);
     int rc = 0;
-    if (db_begin(c->db, e) < 0 || store_login_failure_add(c->db, e, c->ip, wall, username) < 0 ||
-        flow_audit(c, e, "login_failed", "session", username, NULL, after) < 0 ||
-        db_commit(c->db, e) < 0) {
-        db_rollback(c->db);
-        rc = -1;
+    for (int attempt = 1;; attempt++) {
+        if (db_begin(c->db, e) == 0 &&
+            store_login_failure_add(c->db, e, c->ip, wall, username) == 0 &&
+            flow_audit(c, e, "login_failed", "session", username, NULL, after) == 0 &&
+            db_commit(c->db, e) == 0)
+            break;
+        if (db_in_tx(c->db))
+            db_rollback(c->db);
+        if (!retry_again(c, attempt, e)) {
+            rc = -1;
+            break;
+        }
     }
     json_decref(after);
     return rc;
@@ -194,11 +212,18 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     sb_addf(&t, "osb_%s", hex);
     token_hash(t.buf, th);
     c->user = u;
-    if (db_begin(c->db, e) < 0 || store_session_add(c->db, e, th, u.username, wall, c->ip) < 0 ||
-        flow_audit(c, e, "login", "session", u.username, NULL, NULL) < 0 ||
-        db_commit(c->db, e) < 0) {
-        sb_free(&t);
-        goto out;
+    for (int attempt = 1;; attempt++) {
+        if (db_begin(c->db, e) == 0 &&
+            store_session_add(c->db, e, th, u.username, wall, c->ip) == 0 &&
+            flow_audit(c, e, "login", "session", u.username, NULL, NULL) == 0 &&
+            db_commit(c->db, e) == 0)
+            break;
+        if (db_in_tx(c->db))
+            db_rollback(c->db);
+        if (!retry_again(c, attempt, e)) {
+            sb_free(&t);
+            goto out;
+        }
     }
     *token = sb_detach(&t);
     *user = user_json(&u);
