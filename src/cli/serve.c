@@ -9,6 +9,7 @@
 #include "core/str.h"
 #include "flow/admin.h"
 #include "http/server.h"
+#include "store/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,11 @@ int cmd_serve(int argc, char **argv)
     struct db *db;
     if (cli_open(cli_opt(&o, "db"), &db, &conf.cfg, &e) < 0)
         return cli_fail(&e);
+    /* Audit entries a stopped PostgreSQL server wrote but did not seal (store/audit.c). */
+    if (audit_seal(db, &e) < 0) {
+        db_close(db);
+        return cli_fail(&e);
+    }
     db_close(db);
     conf.db_path = cli_opt(&o, "db");
     conf.web_dir = cli_opt(&o, "web") ? cli_opt(&o, "web") : default_web_dir(argv[-1]);

@@ -5,9 +5,20 @@
  * on_behalf_of, ip, request_id, action, object_type, object_key and the stored before/after
  * text (hashing the stored text, not a re-encoding, so verification never depends on how a
  * JSON library orders or escapes).
+ *
+ * Sealing. On SQLite (one writer) audit_append links its entry into the chain at once. On
+ * PostgreSQL many writers run side by side under SERIALIZABLE, and if each read the chain's
+ * last row they would all conflict there: a writer only INSERTs its entry into audit_pending
+ * (no seq, no hash), in the request's own transaction, and asks for audit_seal() to run right
+ * after that transaction commits. The sealer, in a short READ COMMITTED transaction under a
+ * lock on audit (one sealer at a time, readers not held up), moves pending entries in id
+ * order into audit, giving each the next seq, prev_hash and hash; whatever another sealer
+ * already moved it does not see. So every entry is in the chain before its request answers;
+ * entries of a crashed process are sealed at the next `osb serve` start or `osb check`.
  */
 #include "store/audit.h"
 
+#include "core/log.h"
 #include "core/sb.h"
 #include "core/str.h"
 
@@ -50,42 +61,144 @@ static void row_hash(const char *prev, int64_t seq, int64_t at, const char *acto
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
+/* The chain's end: the last sealed row's seq and hash (0 and 64 zeros when empty). */
+static int chain_end(struct db *db, struct osb_err *e, int64_t *seq, char prev[65])
 {
-    char *prev = NULL;
-    int64_t seq = 0;
+    *seq = 0;
+    memcpy(prev, zero_hash, 65);
     struct dbq *q = db_query(db, e, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", NULL);
     if (!q)
         return -1;
     int rc = dbq_next(q, e);
     if (rc == 1) {
-        seq = dbq_int(q, 0);
-        prev = xstrdup(dbq_text(q, 1));
+        *seq = dbq_int(q, 0);
+        (void)str_copy(prev, 65, dbq_text(q, 1)); /* an overlong one: audit_verify says so */
     }
     dbq_end(q);
-    if (rc < 0)
+    return rc < 0 ? -1 : 0;
+}
+
+/* One entry linked after (*seq, prev) into audit; both then name it. before/after are the
+   stored JSON text. */
+static int link_row(struct db *db, struct osb_err *e, int64_t *seq, char prev[65], int64_t at,
+                    const char *actor, const char *obo, const char *ip, const char *rid,
+                    const char *action, const char *otype, const char *okey, const char *before,
+                    const char *after)
+{
+    char hash[65];
+    int64_t s = *seq + 1;
+    row_hash(prev, s, at, actor, obo, ip, rid, action, otype, okey, before, after, hash);
+    if (db_exec(db, e,
+                "INSERT INTO audit(seq, at, actor, on_behalf_of, ip, request_id, action,"
+                " object_type, object_key, before, after, prev_hash, hash)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "iisssssssssss", s, at, actor, obo, ip, rid, action, otype, okey, before, after,
+                prev, hash) < 0)
         return -1;
+    *seq = s;
+    memcpy(prev, hash, 65);
+    return 0;
+}
+
+static void seal_after_commit(struct db *db)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    if (audit_seal(db, &e) < 0)
+        log_error("audit: sealing after commit failed, the entries wait for the next seal: %s",
+                  e.message);
+    err_clear(&e);
+}
+
+int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
+{
     char *before = a->before ? json_dumps(a->before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char *after = a->after ? json_dumps(a->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char hash[65];
-    seq++;
-    row_hash(prev ? prev : zero_hash, seq, a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
-             a->action, a->object_type, a->object_key, before, after, hash);
-    int r = db_exec(db, e,
-                    "INSERT INTO audit(seq, at, actor, on_behalf_of, ip, request_id, action,"
-                    " object_type, object_key, before, after, prev_hash, hash)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    "iisssssssssss", seq, a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
-                    a->action, a->object_type, a->object_key, before, after,
-                    prev ? prev : zero_hash, hash);
-    free(prev);
+    int r;
+    if (db_postgres(db)) {
+        /* Many writers at once: none reads the chain. The entry waits, unlinked, and is sealed
+           into the chain once this transaction has committed. */
+        r = db_exec(db, e,
+                    "INSERT INTO audit_pending(at, actor, on_behalf_of, ip, request_id, action,"
+                    " object_type, object_key, before, after) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                    "isssssssss", a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
+                    a->action, a->object_type, a->object_key, before, after);
+        if (r >= 0)
+            db_after_commit(db, seal_after_commit);
+    } else {
+        /* SQLite has one writer: the entry is sealed at once, in its own transaction. */
+        int64_t seq;
+        char prev[65];
+        r = chain_end(db, e, &seq, prev);
+        if (r == 0)
+            r = link_row(db, e, &seq, prev, a->at, a->actor, a->on_behalf_of, a->ip,
+                         a->request_id, a->action, a->object_type, a->object_key, before, after);
+    }
     free(before);
     free(after);
     return r < 0 ? -1 : 0;
 }
 
+#define SEAL_BATCH 200
+
+/* One batch: returns the number of entries sealed, or -1. */
+static int seal_batch(struct db *db, struct osb_err *e)
+{
+    if (db_begin_short(db, e) < 0)
+        return -1;
+    /* Sealers one at a time (readers of audit are not held up); SQLite's writer is alone. */
+    if (db_postgres(db) &&
+        db_exec(db, e, "LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE", NULL) < 0)
+        goto fail;
+    struct dbq *q = db_query(db, e,
+                             "SELECT id, at, actor, on_behalf_of, ip, request_id, action,"
+                             " object_type, object_key, before, after FROM audit_pending"
+                             " ORDER BY id LIMIT ?",
+                             "d", SEAL_BATCH);
+    if (!q)
+        goto fail;
+    int n = 0, rc;
+    int64_t seq = 0;
+    char prev[65];
+    memcpy(prev, zero_hash, sizeof prev);
+    while ((rc = dbq_next(q, e)) == 1) {
+        if (n == 0 && chain_end(db, e, &seq, prev) < 0)
+            break;
+        int64_t id = dbq_int(q, 0);
+        if (link_row(db, e, &seq, prev, dbq_int(q, 1), dbq_text(q, 2), dbq_text(q, 3),
+                     dbq_text(q, 4), dbq_text(q, 5), dbq_text(q, 6), dbq_text(q, 7),
+                     dbq_text(q, 8), dbq_text(q, 9), dbq_text(q, 10)) < 0 ||
+            db_exec(db, e, "DELETE FROM audit_pending WHERE id = ?", "i", id) < 0) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    dbq_end(q);
+    if (rc < 0)
+        goto fail;
+    if (db_commit(db, e) < 0)
+        return -1;
+    return n;
+fail:
+    db_rollback(db);
+    return -1;
+}
+
+int audit_seal(struct db *db, struct osb_err *e)
+{
+    int total = 0, n;
+    do {
+        n = seal_batch(db, e);
+        if (n < 0)
+            return -1;
+        total += n;
+    } while (n == SEAL_BATCH);
+    return total;
+}
+
 int audit_verify(struct db *db, struct osb_err *e,
-                 void (*bad)(int64_t seq, const char *why, void *arg), void *arg)
+                 void (*bad)(int64_t seq, const char *why, void *arg),
+                 void (*unsealed)(int64_t id, void *arg), void *arg)
 {
     struct dbq *q = db_query(db, e,
                              "SELECT seq, at, actor, on_behalf_of, ip, request_id, action,"
@@ -122,6 +235,18 @@ int audit_verify(struct db *db, struct osb_err *e,
            what fits. */
         (void)str_copy(prev, sizeof prev, stored_hash);
         expect = seq + 1;
+    }
+    dbq_end(q);
+    if (rc < 0)
+        return -1;
+    /* Entries written but not (yet) linked into the chain: nothing vouches for them. */
+    q = db_query(db, e, "SELECT id FROM audit_pending ORDER BY id", NULL);
+    if (!q)
+        return -1;
+    while ((rc = dbq_next(q, e)) == 1) {
+        if (unsealed)
+            unsealed(dbq_int(q, 0), arg);
+        nbad++;
     }
     dbq_end(q);
     return rc < 0 ? -1 : nbad;

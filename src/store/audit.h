@@ -2,7 +2,8 @@
  * audit.h — the append-only, hash-chained audit log (numbering-and-rules.md §6).
  *
  * Each row's hash = SHA-256(prev_hash ‖ canonical JSON of the row's other fields), hex; the
- * first row's prev_hash is 64 zeros. audit_append() is the only writer; audit_verify()
+ * first row's prev_hash is 64 zeros. audit_append() and audit_seal() are the only writers
+ * (audit.c says how PostgreSQL's writers avoid reading the chain); audit_verify()
  * recomputes the chain for `osb check`.
  */
 #ifndef OSB_AUDIT_H
@@ -25,12 +26,21 @@ struct audit_entry {
     json_t *after;  /* borrowed; may be NULL */
 };
 
+/* Writes one entry in the current transaction. SQLite: linked into the chain at once.
+   PostgreSQL: written to audit_pending and sealed by audit_seal() after the commit. */
 int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a);
 
-/* Calls bad(seq, why, arg) for every row whose hash or link is wrong; returns the number of
-   bad rows, or -1 on a database error. */
+/* Links every pending entry into the chain, in short transactions of its own (call it outside
+   a transaction): after each PostgreSQL commit that wrote entries, at `osb serve` start and
+   first in `osb check`. Returns the number of entries sealed, or -1. */
+int audit_seal(struct db *db, struct osb_err *e);
+
+/* Calls bad(seq, why, arg) for every row whose hash or link is wrong, and unsealed(id, arg)
+   (when not NULL) for every entry still waiting in audit_pending; returns the number of both,
+   or -1 on a database error. */
 int audit_verify(struct db *db, struct osb_err *e,
-                 void (*bad)(int64_t seq, const char *why, void *arg), void *arg);
+                 void (*bad)(int64_t seq, const char *why, void *arg),
+                 void (*unsealed)(int64_t id, void *arg), void *arg);
 
 /* The entries of one object, oldest first: [{seq, at (µs), actor, on_behalf_of, action,
    before, after}] with before/after parsed; NULL with e set. */

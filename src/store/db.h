@@ -50,6 +50,16 @@ int db_begin(struct db *db, struct osb_err *e);
 int db_begin_read(struct db *db, struct osb_err *e);
 int db_commit(struct db *db, struct osb_err *e);
 void db_rollback(struct db *db);
+/* A short write transaction for work that orders itself with a lock of its own (the audit
+   sealer, store/audit.c): PostgreSQL READ COMMITTED (each statement sees what is committed
+   by then, so waiting for a lock never ends in a serialization failure), no write gate,
+   synchronous_commit off (what it writes is redone from committed rows after a crash);
+   SQLite: db_begin. */
+int db_begin_short(struct db *db, struct osb_err *e);
+/* Has fn(db) run once right after the current write transaction commits (nothing when it
+   rolls back): the work then runs in a transaction of its own, outside the request's
+   snapshot. One function per transaction (the last one set). */
+void db_after_commit(struct db *db, void (*fn)(struct db *db));
 bool db_in_tx(const struct db *db);
 /* True (once) when the transaction just failed or rolled back because PostgreSQL found it in
    a serialization failure or deadlock with another one (SERIALIZABLE write transactions): the

@@ -33,6 +33,8 @@ int pgdb_reset(struct pgdb *p, struct osb_err *e);
 int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e);
 /* True once after this thread's statement failed as a serialization failure or deadlock. */
 bool pgdb_retry_take(void);
+/* db_begin_short: READ COMMITTED, no write gate, synchronous_commit off. */
+int pgdb_begin_short(struct pgdb *p, struct osb_err *e);
 int pgdb_commit(struct pgdb *p, struct osb_err *e);
 void pgdb_rollback(struct pgdb *p);
 

@@ -50,6 +50,7 @@ struct db {
     sqlite3 *h;
     char *path;
     bool in_tx;
+    void (*after_commit)(struct db *db); /* db_after_commit, for this transaction */
     bool holds_gate; /* this connection passed the writer gate (db_begin) */
     struct db *via;  /* the process's writer connection while in db_begin .. commit/rollback */
     uint64_t uses;
@@ -723,6 +724,7 @@ int db_begin(struct db *db, struct osb_err *e)
 {
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
+    db->after_commit = NULL;
     if (db->pg) {
         if (pgdb_begin(db->pg, true, e) < 0)
             return -1;
@@ -761,8 +763,41 @@ int db_begin_read(struct db *db, struct osb_err *e)
     return 0;
 }
 
+int db_begin_short(struct db *db, struct osb_err *e)
+{
+    if (!db->pg)
+        return db_begin(db, e);
+    if (db->in_tx)
+        return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
+    db->after_commit = NULL;
+    if (pgdb_begin_short(db->pg, e) < 0)
+        return -1;
+    db->in_tx = true;
+    return 0;
+}
+
+void db_after_commit(struct db *db, void (*fn)(struct db *db))
+{
+    if (db->in_tx)
+        db->after_commit = fn;
+    else
+        fn(db);
+}
+
+/* The work db_after_commit asked for, once the transaction is committed. */
+static void run_after_commit(struct db *db, void (*fn)(struct db *db))
+{
+    if (!fn)
+        return;
+    fn(db);
+    if (db->pg)
+        (void)pgdb_retry_take(); /* its own failures are not the committed request's */
+}
+
 int db_commit(struct db *db, struct osb_err *e)
 {
+    void (*after)(struct db *db) = db->after_commit;
+    db->after_commit = NULL;
     if (atomic_load(&fail_commits) > 0) {
         atomic_fetch_sub(&fail_commits, 1);
         db_rollback(db);
@@ -770,7 +805,10 @@ int db_commit(struct db *db, struct osb_err *e)
     }
     if (db->pg) {
         db->in_tx = false;
-        return pgdb_commit(db->pg, e);
+        if (pgdb_commit(db->pg, e) < 0)
+            return -1;
+        run_after_commit(db, after);
+        return 0;
     }
     if (db_exec(db, e, "COMMIT", NULL) < 0) {
         db_rollback(db);
@@ -778,11 +816,13 @@ int db_commit(struct db *db, struct osb_err *e)
     }
     db->in_tx = false;
     gate_leave(db);
+    run_after_commit(db, after);
     return 0;
 }
 
 void db_rollback(struct db *db)
 {
+    db->after_commit = NULL;
     if (!db->in_tx)
         return;
     if (db->pg) {

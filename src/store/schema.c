@@ -795,6 +795,12 @@ static const char *const migrations[] = {
     /* The PostgreSQL driver's write gate (store/db_pg.c): locked, never read; unused on
        SQLite. */
     "CREATE TABLE write_gate(id INTEGER PRIMARY KEY) STRICT;",
+    /* PostgreSQL throughput (#16, wt/pgperf): audit entries written by PostgreSQL's writers,
+       waiting to be linked into the audit chain by the sealer (store/audit.c); empty on
+       SQLite and after every seal. */
+    "CREATE TABLE audit_pending(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, on_behalf_of TEXT, ip TEXT, request_id TEXT, action TEXT NOT NULL,"
+    "  object_type TEXT NOT NULL, object_key TEXT, before TEXT, after TEXT) STRICT;",
 };
 
 int schema_latest(void)
