@@ -51,8 +51,7 @@ static void audit_bad(int64_t seq, const char *why, void *arg)
 static void audit_unsealed(int64_t id, void *arg)
 {
     (void)arg;
-    printf("FAIL audit: entry %lld of audit_pending is not sealed into the chain\n",
-           (long long)id);
+    printf("FAIL audit: entry %lld of audit_pending is not sealed into the chain\n", (long long)id);
     problems++;
 }
 

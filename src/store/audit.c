@@ -120,8 +120,8 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
         r = db_exec(db, e,
                     "INSERT INTO audit_pending(at, actor, on_behalf_of, ip, request_id, action,"
                     " object_type, object_key, before, after) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                    "isssssssss", a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
-                    a->action, a->object_type, a->object_key, before, after);
+                    "isssssssss", a->at, a->actor, a->on_behalf_of, a->ip, a->request_id, a->action,
+                    a->object_type, a->object_key, before, after);
         if (r >= 0)
             db_after_commit(db, seal_after_commit);
     } else {
@@ -130,8 +130,8 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
         char prev[65];
         r = chain_end(db, e, &seq, prev);
         if (r == 0)
-            r = link_row(db, e, &seq, prev, a->at, a->actor, a->on_behalf_of, a->ip,
-                         a->request_id, a->action, a->object_type, a->object_key, before, after);
+            r = link_row(db, e, &seq, prev, a->at, a->actor, a->on_behalf_of, a->ip, a->request_id,
+                         a->action, a->object_type, a->object_key, before, after);
     }
     free(before);
     free(after);
@@ -146,8 +146,7 @@ static int seal_batch(struct db *db, struct osb_err *e)
     if (db_begin_short(db, e) < 0)
         return -1;
     /* Sealers one at a time (readers of audit are not held up); SQLite's writer is alone. */
-    if (db_postgres(db) &&
-        db_exec(db, e, "LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE", NULL) < 0)
+    if (db_postgres(db) && db_exec(db, e, "LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE", NULL) < 0)
         goto fail;
     struct dbq *q = db_query(db, e,
                              "SELECT id, at, actor, on_behalf_of, ip, request_id, action,"
@@ -165,8 +164,8 @@ static int seal_batch(struct db *db, struct osb_err *e)
             break;
         int64_t id = dbq_int(q, 0);
         if (link_row(db, e, &seq, prev, dbq_int(q, 1), dbq_text(q, 2), dbq_text(q, 3),
-                     dbq_text(q, 4), dbq_text(q, 5), dbq_text(q, 6), dbq_text(q, 7),
-                     dbq_text(q, 8), dbq_text(q, 9), dbq_text(q, 10)) < 0 ||
+                     dbq_text(q, 4), dbq_text(q, 5), dbq_text(q, 6), dbq_text(q, 7), dbq_text(q, 8),
+                     dbq_text(q, 9), dbq_text(q, 10)) < 0 ||
             db_exec(db, e, "DELETE FROM audit_pending WHERE id = ?", "i", id) < 0) {
             rc = -1;
             break;

@@ -51,8 +51,8 @@ struct db {
     char *path;
     bool in_tx;
     void (*after_commit)(struct db *db); /* db_after_commit, for this transaction */
-    bool holds_gate; /* this connection passed the writer gate (db_begin) */
-    struct db *via;  /* the process's writer connection while in db_begin .. commit/rollback */
+    bool holds_gate;                     /* this connection passed the writer gate (db_begin) */
+    struct db *via; /* the process's writer connection while in db_begin .. commit/rollback */
     uint64_t uses;
     uint64_t statements; /* statements run for this connection's user (db_statements) */
     struct cached cache[CACHE_SLOTS];
@@ -796,7 +796,7 @@ static void run_after_commit(struct db *db, void (*fn)(struct db *db))
 
 int db_commit(struct db *db, struct osb_err *e)
 {
-    void (*after)(struct db *db) = db->after_commit;
+    void (*after)(struct db * db) = db->after_commit;
     db->after_commit = NULL;
     if (atomic_load(&fail_commits) > 0) {
         atomic_fetch_sub(&fail_commits, 1);
