@@ -269,6 +269,9 @@ static double pct(const struct lat *l, double p)
 
 static atomic_long started, completed, failed_orders, errors, transport_errors;
 static atomic_int shown_errors;
+/* Failed calls by HTTP status (index 0: transport errors), printed after the run. */
+#define MAX_STATUS 600
+static atomic_long errors_by_status[MAX_STATUS];
 static double t_start, t_deadline;
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_f;
@@ -337,6 +340,7 @@ static void show_error(const char *what, const char *order, long st, const char 
     atomic_fetch_add(&errors, 1);
     if (st < 0)
         atomic_fetch_add(&transport_errors, 1);
+    atomic_fetch_add(&errors_by_status[st > 0 && st < MAX_STATUS ? st : 0], 1);
     if (atomic_fetch_add(&shown_errors, 1) < 5)
         fprintf(stderr, "op_load: %s %s: %s%ld %.300s\n", what, order ? order : "",
                 st < 0 ? "transport error " : "HTTP ", st, st < 0 ? "" : body ? body : "");
@@ -520,6 +524,14 @@ static int run(void)
                pct(&all[k], 0.50), pct(&all[k], 0.99), all[k].n ? all[k].v[all[k].n - 1] : 0.0,
                sq);
         free(all[k].v);
+    }
+    if (atomic_load(&errors)) {
+        printf("errors by status:");
+        for (int k = 0; k < MAX_STATUS; k++)
+            if (atomic_load(&errors_by_status[k]))
+                printf(" %s%d: %ld", k ? "HTTP " : "", k ? k : 0,
+                       atomic_load(&errors_by_status[k]));
+        printf("%s\n", atomic_load(&errors_by_status[0]) ? " (0: transport errors)" : "");
     }
     printf("OP orders/s: %.2f\n", ops);
     for (int i = 0; i < opt_clients; i++) {

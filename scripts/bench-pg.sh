@@ -3,7 +3,17 @@
 # release, orders/s and p50/p99 per call) on PostgreSQL with 2 and 8 clients against 1 and 2
 # `osb serve` instances, beside pgbench TPC-B on the same PostgreSQL cluster and the same OP
 # load on SQLite; the last line is "pg-ratio: <PostgreSQL orders/s ÷ SQLite orders/s, 8
-# clients, 1 instance>". Both databases are `osb init` + `osb demo` (op_load --demo).
+# clients, 1 instance>". Both databases are `osb init` + `osb demo` + `op_load setup` (as
+# `make bench`: 10,000 customers with room in their credit, 5,000 products and their stock),
+# so every order goes through; failed calls are counted by HTTP status.
+#
+# Besides orders/s, each PostgreSQL run reports what does not depend on how loaded the machine
+# is: SQL statements per order (the servers run with OSB_COUNT_SQL=1), serialization failures
+# and deadlocks per 1,000 orders (the servers' "db busy" log lines; each is one transaction run
+# again, see src/store/db_pg.c), and the share of request time spent waiting on locks:
+# pg_stat_activity is sampled every 0.1 s during the run, and the mean number of backends with
+# wait_event_type 'Lock' divided by the number of clients (each client has one request in
+# flight all the time) is printed as "pg-lock-wait: N %" (8 clients, 1 instance, last).
 #
 # The cluster is a throwaway PostgreSQL (fsync on, as SQLite's synchronous=FULL) in a
 # temporary directory on a free loopback port, started as the postgres user when run as root.
@@ -54,7 +64,8 @@ start() {
   local p
   for _ in $(seq 10); do
     p=$(free_port) || die "no free port"
-    "$osb" serve --db "$1" --listen "127.0.0.1:$p" --threads 8 >>"$w/bench-pg-server.log" 2>&1 &
+    OSB_COUNT_SQL=1 "$osb" serve --db "$1" --listen "127.0.0.1:$p" --threads 8 \
+      >>"$w/bench-pg-server.log" 2>&1 &
     local pid=$!
     for _ in $(seq 200); do
       kill -0 "$pid" 2>/dev/null || break
@@ -71,24 +82,72 @@ stop_all() {
   ports=()
 }
 
-declare -A ops
-# load NAME CLIENTS: op_load against every started instance, the clients shared out; prints
-# each part's table and records the summed orders/s under NAME.
+echo "== setup: op_load setup (customers, products, stock through the API) on both"
+touch "$w/bench-pg-server.log"
+for db in "$url" "$w/pg-sqlite.db"; do
+  start "$db"
+  "$w/op_load" setup --url "http://127.0.0.1:${ports[0]}" -c 2 | sed 's/^/  /' ||
+    die "op_load setup failed on $db"
+  stop_all
+done
+
+declare -A ops lockw busy spo
+# Samples pg_stat_activity of database osb every 0.1 s until $tmp/stop-sampling exists: one
+# line per sample, "<backends waiting on a Lock> <backends in a transaction>".
+sample_locks() {
+  while [ ! -e "$tmp/stop-sampling" ]; do
+    as_pg "$pgbin/psql" -X -q -A -t -F ' ' -h 127.0.0.1 -p "$pgport" -U postgres -d osb -c \
+      "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
+              count(*) FILTER (WHERE state IN ('active', 'idle in transaction'))
+         FROM pg_stat_activity WHERE datname = 'osb' AND pid <> pg_backend_pid()" 2>/dev/null
+    sleep 0.1
+  done
+}
+# load NAME CLIENTS [pg]: op_load against every started instance, the clients shared out;
+# prints each part's table and records the summed orders/s under NAME; with pg, also the
+# lock-wait share, serialization failures per 1,000 orders and SQL statements per order.
 load() {
-  local name=$1 clients=$2 n=${#ports[@]} k total=0 pids=()
+  local name=$1 clients=$2 pg=${3:-} n=${#ports[@]} k total=0 done_n=0 pids=() spid=""
+  local log_from
+  log_from=$(wc -l <"$w/bench-pg-server.log")
+  if [ -n "$pg" ]; then
+    rm -f "$tmp/stop-sampling"
+    sample_locks >"$tmp/locks" &
+    spid=$!
+  fi
   for k in $(seq 0 $((n - 1))); do
-    "$w/op_load" run --demo --url "http://127.0.0.1:${ports[$k]}" -c $((clients / n)) -t "$secs" \
+    "$w/op_load" run --url "http://127.0.0.1:${ports[$k]}" -c $((clients / n)) -t "$secs" \
       -l "$lines" >"$tmp/load.$k" 2>&1 &
     pids+=($!)
   done
   for k in $(seq 0 $((n - 1))); do wait "${pids[$k]}" || echo "  (op_load reported errors, see below)"; done
+  if [ -n "$spid" ]; then
+    touch "$tmp/stop-sampling"
+    wait "$spid"
+  fi
   for k in $(seq 0 $((n - 1))); do
     [ "$n" -gt 1 ] && echo "  -- instance $((k + 1)) of $n"
     sed 's/^/  /' "$tmp/load.$k"
     total=$(awk -v a="$total" '/^OP orders\/s:/ { a += $3 } END { print a }' "$tmp/load.$k")
+    done_n=$(awk -v a="$done_n" '/^op_load: .* orders through/ { a += $4 } END { print a }' "$tmp/load.$k")
   done
   ops[$name]=$total
   echo "  => $name: $total orders/s"
+  # statements per order: the sum over the calls of their mean X-OSB-Statements
+  spo[$name]=$(awk '/^[a-z-]+ +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ \/ / { s += $6 }
+    END { printf "%.1f", s }' "$tmp/load.0")
+  if [ -n "$pg" ]; then
+    local nbusy
+    nbusy=$(tail -n +"$((log_from + 1))" "$w/bench-pg-server.log" | grep -c 'db busy')
+    busy[$name]=$(awk -v b="$nbusy" -v o="$done_n" 'BEGIN { printf "%.0f", (o > 0 ? 1000 * b / o : 0) }')
+    lockw[$name]=$(awk -v c="$clients" '{ l += $1; n++ } END { printf "%.1f", (n && c ? 100 * l / n / c : 0) }' "$tmp/locks")
+    echo "  => $name: ${spo[$name]} SQL statements per order; $nbusy serialization failures/deadlocks" \
+      "(${busy[$name]} per 1000 orders); lock waits ${lockw[$name]} % of request time" \
+      "($(wc -l <"$tmp/locks") samples)"
+    tail -n +"$((log_from + 1))" "$w/bench-pg-server.log" | grep 'db busy' |
+      sed 's/.*db busy (\([0-9A-Z]*\)): .* in: \(.\{0,60\}\).*/\1 \2/' | sort | uniq -c |
+      sort -rn | head -5 | sed 's/^/     failed at: /'
+  fi
 }
 
 for inst in 1 2; do
@@ -96,7 +155,7 @@ for inst in 1 2; do
   [ "$inst" = 2 ] && start "$url"
   for c in 2 8; do
     echo "== PostgreSQL: $c clients, $inst instance(s), ${secs} s"
-    load "pg-$c-$inst" "$c"
+    load "pg-$c-$inst" "$c" pg
   done
   stop_all
 done
@@ -125,4 +184,12 @@ printf "  %-34s %10s %10s\n" "PostgreSQL, 1 instance" "${ops[pg-2-1]}" "${ops[pg
 printf "  %-34s %10s %10s\n" "PostgreSQL, 2 instances" "${ops[pg-2-2]}" "${ops[pg-8-2]}"
 printf "  %-34s %10s %10s\n" "SQLite, 1 instance" "${ops[sqlite-2]}" "${ops[sqlite-8]}"
 printf "  %-34s %10s %10s\n" "pgbench TPC-B (tps)" "${tps[2]}" "${tps[8]}"
+printf "  %-34s %10s %10s\n" "PostgreSQL SQL statements/order" "${spo[pg-2-1]}" "${spo[pg-8-1]}"
+printf "  %-34s %10s %10s\n" "SQLite SQL statements/order" "${spo[sqlite-2]}" "${spo[sqlite-8]}"
+printf "  %-34s %10s %10s\n" "serialization failures/1000 orders" "${busy[pg-2-1]}" "${busy[pg-8-1]}"
+printf "  %-34s %10s %10s\n" "  the same, 2 instances" "${busy[pg-2-2]}" "${busy[pg-8-2]}"
+printf "  %-34s %10s %10s\n" "lock waits, % of request time" "${lockw[pg-2-1]}" "${lockw[pg-8-1]}"
+printf "  %-34s %10s %10s\n" "  the same, 2 instances" "${lockw[pg-2-2]}" "${lockw[pg-8-2]}"
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "pg-lock-wait: ${lockw[pg-8-1]} %"
 awk -v p="${ops[pg-8-1]}" -v s="${ops[sqlite-8]}" 'BEGIN { printf "pg-ratio: %.2f\n", (s > 0 ? p / s : 0) }'
