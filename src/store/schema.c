@@ -795,6 +795,14 @@ static const char *const migrations[] = {
     /* The PostgreSQL driver's write gate (store/db_pg.c): locked, never read; unused on
        SQLite. */
     "CREATE TABLE write_gate(id INTEGER PRIMARY KEY) STRICT;",
+    /* CMR (#10): where a review line's T and G come from — the order cycle (setting
+       cmr_cycle_days) and the approved forecasts behind G (their quarter value, F, G before
+       the clamp, the forecast/month/amount sources as a JSON array). */
+    "ALTER TABLE credit_review_lines ADD COLUMN cycle_days INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_forecast_fen INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_f_fen INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_raw_bp INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_sources TEXT;",
 };
 
 int schema_latest(void)
