@@ -30,6 +30,7 @@ def visit(t, cust):
 
 def test_market_monthly_sell_through_and_stock_cover(t):
     set_clock(t, "2038-05-03", "10:00")
+    other = lib.product(t, price=500, stock=0)
     dist = lib.customer(t, lib.UNLIMITED, channel="distributor")
     bare = lib.customer(t, lib.UNLIMITED, channel="distributor")
     # April (before the range): closing 100 is May's opening
@@ -41,7 +42,7 @@ def test_market_monthly_sell_through_and_stock_cover(t):
     kc(t, dist, "2038-05", [kc_line(SKU, 100, 50, 10, 80, 0)])            # closing 80
     set_clock(t, "2038-06-30", "16:00")
     kc(t, dist, "2038-06", [kc_line(SKU, 80, 40, 0, 60, 5),                # closing 55
-                            kc_line("M-IF2-800", 0, 20, 0, 7, 0)])         # closing 13
+                            kc_line(other, 0, 20, 0, 7, 0)])         # closing 13
     set_clock(t, "2038-07-01", "10:00")
     rep = t.ok(t.get("/reports/market_monthly?from=2038-05-01&to=2038-06-30&region=GZ",
                      user="mm_S"))
@@ -68,7 +69,7 @@ def test_market_monthly_sell_through_and_stock_cover(t):
     # a returned report does not count: June sent back, the range's figures are May's
     june = [x for x in t.ok(t.get(f"/inventory-reports?customer={dist}", user="mm_S"))["items"]
             if x["period"] == "2038-06"][0]["number"]
-    lib.act(t, "inventory-reports", june, "return", "marketing", {"comment": "数量有误"})
+    lib.act(t, "inventory-reports", june, "return", "marketing", {"note": "数量有误"})
     both = {r["visit"]: r for r in t.ok(t.get(
         "/reports/market_monthly?from=2038-05-01&to=2038-06-30&region=GZ", user="mm_S"))["rows"]}
     eq((both[v1]["sell_out_qty"], both[v1]["sell_through_bp"], both[v1]["closing_qty"],
