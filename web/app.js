@@ -59,6 +59,7 @@ import {
 import { reportsPage, reportPage } from './pages/reports.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { passwordPage } from './pages/password.js';
+import { forecastNewPage, forecastGridPage } from './pages/forecast.js';
 import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns, workLogPage, callLogPage } from './pages/field.js';
 
 
@@ -104,6 +105,9 @@ export const PAGES = [
   { id: 'quotation-new', path: '/quotations/new', title: { zh: '登记询价/招标', en: 'Register an inquiry' }, navPath: '/quotations', render: quotationNewPage },
   { id: 'work-logs', path: '/work-logs', title: { zh: '工作日志', en: 'Work log' }, nav: 'sales', icon: '✍', render: workLogPage },
   { id: 'call-log-new', path: '/call-logs/new', title: { zh: '电话记录', en: 'Log a call' }, navPath: '/field', render: callLogPage },
+  // the forecast grid (#13): one row per SKU, months across, totals as one types
+  { id: 'forecast-new', path: '/forecasts/new', title: { zh: '录入销售预期', en: 'Enter a forecast' }, navPath: '/forecasts', render: forecastNewPage },
+  { id: 'forecast-grid', path: '/forecasts/:number/grid', title: { zh: '销售预期', en: 'Forecast' }, navPath: '/forecasts', render: forecastGridPage },
   { id: 'after-sales-new', path: '/after-sales/new', title: { zh: '受理投诉/售后', en: 'Take a complaint' }, navPath: '/after-sales', render: afterSalesNewPage },
   ...[['quotations', '报价/投标', 'Quotations', '✎'], ['contracts', '合同', 'Contracts', '▤'], ['after-sales', '售后服务', 'After-sales', '✚'],
     ['visit-plans', '拜访计划', 'Visit plans', '▥'], ['visits', '拜访记录', 'Visit reports', '⚐'], ['forecasts', '销售预期', 'Forecasts', '↗'],

@@ -498,6 +498,16 @@ static json_t *line_json(struct ctx *c, const struct credit_line *l, json_t *act
     json_object_set_new(o, "s_avg_fen", json_integer(l->s_avg_fen));
     json_object_set_new(o, "t_days", json_integer(l->t_days));
     json_object_set_new(o, "g_bp", json_integer(l->g_bp));
+    json_object_set_new(o, "cycle_days", l->cycle_days ? json_integer(l->cycle_days) : json_null());
+    /* G's breakdown (flows.md §11.2): the approved forecasts of the coming quarter, F and G
+       before the clamp; forecast_fen null when G is the default for want of a forecast. */
+    json_object_set_new(
+        o, "growth",
+        json_pack("{so so so so}", "forecast_fen",
+                  l->has_forecast ? json_integer(l->forecast_fen) : json_null(), "f_fen",
+                  l->has_forecast ? json_integer(l->f_fen) : json_null(), "raw_bp",
+                  l->g_raw_bp ? json_integer(l->g_raw_bp) : json_null(), "sources",
+                  l->g_sources ? json_deep_copy(l->g_sources) : json_array()));
     json_object_set_new(o, "r_bp", json_integer(l->r_bp));
     json_object_set_new(o, "formula_limit_fen",
                         l->has_formula ? json_integer(l->formula_limit_fen) : json_null());
@@ -666,9 +676,10 @@ int credit_review_act(struct ctx *c, const char *number, const char *action, jso
    (from month index q0 = y*12 + m-1), Σ amount_fen of that month's lines in the latest approved
    forecast (YC) of the customer that has the month — forecasts roll monthly, the newest approved
    one speaks for a month; a line the CSR assessed counts with its adjusted quantity. *has: some
-   month is forecast. */
+   month is forecast. sources gets {"forecast","month","amount_fen"} per month counted (the
+   worksheet's G breakdown). */
 static int quarter_forecast(struct ctx *c, const char *customer, int q0, bool *has, int64_t *fen,
-                            struct osb_err *e)
+                            json_t *sources, struct osb_err *e)
 {
     *has = false;
     *fen = 0;
@@ -700,6 +711,10 @@ static int quarter_forecast(struct ctx *c, const char *customer, int q0, bool *h
             if (found) {
                 *has = true;
                 *fen += sum;
+                json_array_append_new(
+                    sources, json_pack("{ss ss sI}", "forecast",
+                                       jstr(json_array_get(rows, i), "number"), "month", month,
+                                       "amount_fen", (json_int_t)sum));
                 break;
             }
         }
@@ -725,7 +740,8 @@ static int build_line(struct ctx *c, json_t *fact, date_t rd, int q0, int line_n
     const char *g = jstr(fact, "grade");
     bool has_fc;
     int64_t fc_fen;
-    if (quarter_forecast(c, l->customer, q0, &has_fc, &fc_fen, e) < 0)
+    l->g_sources = json_array();
+    if (quarter_forecast(c, l->customer, q0, &has_fc, &fc_fen, l->g_sources, e) < 0)
         return -1;
     struct cmr_facts f = {jint(fact, "credit_limit_fen"),
                           cmr_months_n(first, rd),
@@ -733,7 +749,9 @@ static int build_line(struct ctx *c, json_t *fact, date_t rd, int q0, int line_n
                           (int)jint(fact, "payment_term_days"),
                           has_fc,
                           fc_fen,
-                          g && *g ? g[0] : 'C'};
+                          g && *g ? g[0] : 'C',
+                          settings_int(c->db, "cmr_cycle_days", CMR_CYCLE_DAYS,
+                                       CMR_CYCLE_DAYS_MAX)};
     struct cmr_terms t;
     if (!cmr_formula(&f, &t))
         return err_invalid(e, "customer", "amount_overflow", "the formula of %s overflows",
@@ -742,6 +760,11 @@ static int build_line(struct ctx *c, json_t *fact, date_t rd, int q0, int line_n
     l->months_n = t.months_n;
     l->s_avg_fen = t.s_avg_fen;
     l->t_days = t.t_days;
+    l->cycle_days = t.cycle_days;
+    l->has_forecast = has_fc;
+    l->forecast_fen = fc_fen;
+    l->f_fen = t.f_fen;
+    l->g_raw_bp = t.g_raw_bp;
     l->g_bp = t.g_bp;
     l->r_bp = t.r_bp;
     l->has_formula = !t.insufficient_history;

@@ -44,6 +44,9 @@ static const struct {
     {"customer_tier_key_pct", K_INT, "80"},
     {"customer_tier_general_pct", K_INT, "15"},
     {"payment_term_slt_above_days", K_INT, "30"},
+    /* CMR (#10, numbering-and-rules.md §9 cmr_cycle_days): the order cycle in the formula's
+       T = payment term + cycle (days, 1–365) */
+    {"cmr_cycle_days", K_INT, "30"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -55,15 +55,27 @@ int cmr_r_bp(char grade)
     }
 }
 
-int cmr_g_bp(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen)
+int cmr_growth(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen, int64_t *f_fen,
+               int64_t *raw_bp)
 {
+    *f_fen = 0;
+    *raw_bp = 0;
     if (!has_forecast || s_avg_fen <= 0)
         return 10000;
     int64_t f, g;
-    if (!money_div_round((__int128)forecast_fen, 3, &f) ||
-        !money_div_round((__int128)f * 10000, s_avg_fen, &g))
+    if (!money_div_round((__int128)forecast_fen, 3, &f))
         return CMR_G_MAX_BP;
+    *f_fen = f;
+    if (!money_div_round((__int128)f * 10000, s_avg_fen, &g))
+        return CMR_G_MAX_BP;
+    *raw_bp = g;
     return g < CMR_G_MIN_BP ? CMR_G_MIN_BP : g > CMR_G_MAX_BP ? CMR_G_MAX_BP : (int)g;
+}
+
+int cmr_g_bp(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen)
+{
+    int64_t f, raw;
+    return cmr_growth(has_forecast, forecast_fen, s_avg_fen, &f, &raw);
 }
 
 bool cmr_formula(const struct cmr_facts *f, struct cmr_terms *t)
@@ -72,14 +84,15 @@ bool cmr_formula(const struct cmr_facts *f, struct cmr_terms *t)
     t->months_n = f->months_n < 0                   ? 0
                   : f->months_n > CMR_WINDOW_MONTHS ? CMR_WINDOW_MONTHS
                                                     : f->months_n;
-    t->t_days = f->payment_term_days + CMR_CYCLE_DAYS;
+    t->cycle_days = f->cycle_days > 0 ? f->cycle_days : CMR_CYCLE_DAYS;
+    t->t_days = f->payment_term_days + t->cycle_days;
     int r = cmr_r_bp(f->grade);
     t->r_bp = r < 0 ? cmr_r_bp('C') : r;
     if (t->months_n > 0 && f->net_sales_fen > 0 &&
         !money_div_floor((__int128)f->net_sales_fen, t->months_n, &t->s_avg_fen))
         return false;
-    t->g_bp = cmr_g_bp(f->has_forecast, f->forecast_fen, t->s_avg_fen);
-    if (!money_div_round((__int128)t->s_avg_fen * t->t_days, CMR_CYCLE_DAYS, &t->base_fen))
+    t->g_bp = cmr_growth(f->has_forecast, f->forecast_fen, t->s_avg_fen, &t->f_fen, &t->g_raw_bp);
+    if (!money_div_round((__int128)t->s_avg_fen * t->t_days, CMR_MONTH_DAYS, &t->base_fen))
         return false;
     t->insufficient_history = t->months_n < CMR_MIN_MONTHS;
     if (t->insufficient_history)

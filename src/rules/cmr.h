@@ -18,7 +18,9 @@
 #include <stdint.h>
 
 /* numbering-and-rules.md §9 defaults (flows.md §11.2, §11.3). */
-#define CMR_CYCLE_DAYS 30    /* T = payment term + the order cycle */
+#define CMR_CYCLE_DAYS 30    /* T = payment term + the order cycle (setting cmr_cycle_days) */
+#define CMR_CYCLE_DAYS_MAX 365 /* the longest order cycle the setting may name */
+#define CMR_MONTH_DAYS 30    /* base = S_avg × T / 30: a month's sales to a day's */
 #define CMR_MIN_MONTHS 3     /* N below this: insufficient_history */
 #define CMR_WINDOW_MONTHS 12 /* the formula's window, and N's maximum */
 #define CMR_G_MIN_BP 8000    /* G clamp */
@@ -37,14 +39,18 @@ struct cmr_facts {
     bool has_forecast;    /* an approved forecast for the coming quarter */
     int64_t forecast_fen; /* its value for the quarter (F = forecast / 3) */
     char grade;           /* the customer's latest grade 'A'..'E' */
+    int cycle_days;       /* the order cycle in T (setting cmr_cycle_days); <= 0: 30 */
 };
 
 struct cmr_terms {
     int months_n;
     int64_t s_avg_fen; /* ⌊net / N⌋, 0 when N = 0 or net < 0 */
     int t_days;
-    int64_t base_fen; /* S_avg × T / 30, half up */
+    int64_t base_fen; /* S_avg × T / 30 (CMR_MONTH_DAYS), half up */
     int g_bp, r_bp;
+    int cycle_days;       /* the order cycle T was built with */
+    int64_t f_fen;        /* F = forecast / 3 (half up); 0 without a forecast */
+    int64_t g_raw_bp;     /* F × 10000 / S_avg before the clamp; 0 when G is the default */
     bool insufficient_history; /* N < 3: no formula */
     int64_t formula_limit_fen; /* valid unless insufficient_history */
 };
@@ -65,6 +71,9 @@ void cmr_window(date_t review_date, date_t *from, date_t *to);
 /* G_bp = clamp(F × 10000 / S_avg, 8000, 15000), F = forecast / 3 (half up each); 10000 with
    no forecast or S_avg = 0. */
 int cmr_g_bp(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen);
+/* The same, also giving F and the unclamped G (both 0 when G is the default 10000). */
+int cmr_growth(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen, int64_t *f_fen,
+               int64_t *raw_bp);
 
 /* R_bp of a grade: A 12000, B 10000, C 8000, D 5000, E 0 (−1 for anything else). */
 int cmr_r_bp(char grade);

@@ -153,6 +153,14 @@ int64_t invrep_cover_bp(int64_t closing, int64_t sold_sum, int months)
     return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+int64_t invrep_sell_through_bp(int64_t sold_sum, int64_t available)
+{
+    if (available <= 0)
+        return -1;
+    __int128 v = (__int128)(sold_sum > 0 ? sold_sum : 0) * 10000 / available;
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
 bool invrep_build_up(int64_t closing, int64_t cover_bp)
 {
     return cover_bp < 0 ? closing > 0 : cover_bp > 20000;

@@ -67,6 +67,10 @@ bool invrep_balanced(const struct invrep_line *l);
 int64_t invrep_cover_bp(int64_t closing, int64_t sold_sum, int months);
 /* 积货: cover above 2 months (20000 bp), or stock with nothing sold. */
 bool invrep_build_up(int64_t closing, int64_t cover_bp);
+/* Sell-through (动销率, #13 market_monthly): sold ÷ stock available (opening of the first month
+   + purchased + other in over the months) × 10000, rounded down; −1 when nothing was
+   available. */
+int64_t invrep_sell_through_bp(int64_t sold_sum, int64_t available);
 /* Late: submitted (company date y-m-d) after 23:59 of the 20th of the period's own month, or in
    a later month (flows.md §16.2: due by the 20th; the report covers the month it is due in). */
 bool invrep_late(int period_y, int period_m, int y, int m, int d);

@@ -570,9 +570,16 @@ const struct report_def report_salesperson_monthly = {"salesperson_monthly",
         COLW("channel_stock", "渠道库存", "Channel stock", RK_TEXT, 20),                           \
         COLW("issues", "问题", "Issues", RK_TEXT, 20), COL("reports", "报告数", "Reports", RK_INT)
 static const struct report_column market_week_cols[] = {MARKET_COLS};
+/* The monthly adds, per row, the visited customer's inventory reports (KC) of the range's
+   months: sell-out, sell-through (sold ÷ opening + purchased + other in), the last month's
+   closing stock and the stock cover (months × 10000) — the customer's, so not totalled. */
 static const struct report_column market_month_cols[] = {
     MARKET_COLS,
     COL("cross_region_sightings", "窜货发现", "Cross-region sightings", RK_INT),
+    COL("sell_out_qty", "动销数量", "Sell-out", RK_NUM),
+    BP("sell_through_bp", "动销率", "Sell-through", NULL, NULL),
+    COL("closing_qty", "期末库存", "Closing stock", RK_NUM),
+    BP("stock_cover_bp", "库存月数", "Stock cover (months)", NULL, NULL),
 };
 const struct report_def report_market_weekly = {"market_weekly",
                                                 "市场状况周统计表",

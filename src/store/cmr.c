@@ -31,7 +31,8 @@ static char *dup_or_null(const char *s)
     " l.reviewed_at, l.slt_approved_by, l.slt_on_behalf_of, l.slt_approved_at,"                    \
     " l.gm_approved_by, l.gm_approved_at, l.rejected_by, l.rejected_at, l.reject_comment,"         \
     " l.effective_on, l.effective_at, c.name, c.market, c.region, c.kam, c.rep, c.status,"         \
-    " m.slt_supervisor, k.manager, c.credit_limit_fen, c.payment_term_days"
+    " m.slt_supervisor, k.manager, c.credit_limit_fen, c.payment_term_days, l.cycle_days,"        \
+    " l.g_forecast_fen, l.g_f_fen, l.g_raw_bp, l.g_sources"
 
 static json_t *jtext(struct dbq *q, int i, json_t *dflt)
 {
@@ -86,6 +87,16 @@ static void read_line(struct dbq *q, struct credit_line *l)
     copy(cu->kam_manager, sizeof cu->kam_manager, dbq_text(q, 35));
     cu->credit_limit_fen = dbq_int(q, 36);
     cu->payment_term_days = (int)dbq_int(q, 37);
+    l->cycle_days = (int)dbq_int(q, 38);
+    l->has_forecast = !dbq_null(q, 39);
+    l->forecast_fen = dbq_int(q, 39);
+    l->f_fen = dbq_int(q, 40);
+    l->g_raw_bp = dbq_int(q, 41);
+    l->g_sources = jtext(q, 42, NULL);
+    if (!json_is_array(l->g_sources)) {
+        json_decref(l->g_sources);
+        l->g_sources = json_array();
+    }
 }
 
 int store_credit_review_load(struct db *db, struct osb_err *e, const char *number,
@@ -142,6 +153,7 @@ void store_credit_review_release(struct credit_review *r)
         free(r->lines[i].reject_comment);
         json_decref(r->lines[i].flags);
         json_decref(r->lines[i].what_if);
+        json_decref(r->lines[i].g_sources);
     }
     free(r->lines);
     r->lines = NULL;
@@ -165,13 +177,22 @@ int store_credit_review_insert(struct db *db, struct osb_err *e, const struct cr
                     "INSERT INTO credit_review_lines(review, line_no, customer,"
                     " current_limit_fen, months_n, s_avg_fen, t_days, g_bp, r_bp,"
                     " adjustment_fen, proposed_limit_fen, needs_gm, state,"
-                    " flags, what_if) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " flags, what_if, cycle_days, g_f_fen, g_raw_bp, g_sources)"
+                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     "sdsididdd"
                     "ii"
-                    "bsjj",
+                    "bsjj"
+                    "diij",
                     r->number, l->line_no, l->customer, l->current_limit_fen, l->months_n,
                     l->s_avg_fen, l->t_days, l->g_bp, l->r_bp, l->adjustment_fen,
-                    l->proposed_limit_fen, l->needs_gm, l->state, l->flags, l->what_if) < 0)
+                    l->proposed_limit_fen, l->needs_gm, l->state, l->flags, l->what_if,
+                    l->cycle_days, l->f_fen, l->g_raw_bp, l->g_sources) < 0)
+            return -1;
+        if (l->has_forecast &&
+            db_exec(db, e,
+                    "UPDATE credit_review_lines SET g_forecast_fen = ? WHERE review = ?"
+                    " AND line_no = ?",
+                    "isd", l->forecast_fen, r->number, l->line_no) < 0)
             return -1;
         if (l->has_formula &&
             db_exec(db, e,

@@ -32,6 +32,14 @@ struct credit_line {
     char rejected_by[40], effective_on[12];
     int64_t reviewed_at, slt_approved_at, gm_approved_at, rejected_at, effective_at;
     bool changed; /* save writes it */
+    /* Where T and G come from (#10): the order cycle in T; the approved forecasts behind G
+       (has_forecast; its quarter value, F = value / 3, G before the clamp; g_sources
+       [{"forecast","month","amount_fen"}], owned). Lines made before these were kept have
+       cycle_days 0 and no sources. */
+    int cycle_days;
+    bool has_forecast;
+    int64_t forecast_fen, f_fen, g_raw_bp;
+    json_t *g_sources;
 };
 
 struct credit_review {

@@ -9,6 +9,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "rules/field.h"
+#include "rules/market.h"
 #include "store/doc.h"
 #include "store/fdoc.h"
 
@@ -417,8 +418,75 @@ static const char *text_of(json_t *o, const char *key)
     return s && *s ? s : NULL;
 }
 
+/* The months [lo, hi] of the report's range as YYYY-MM. */
+static void range_months(const struct report_params *p, char lo[8], char hi[8])
+{
+    memcpy(lo, p->from, 7);
+    lo[7] = 0;
+    memcpy(hi, p->to, 7);
+    hi[7] = 0;
+}
+
+/* {customer: {sold, available, closing, months}} from the inventory reports (KC, not returned)
+   of the range's months of the customers in scope: sold and purchased + other in summed, the
+   first month's opening and the last month's closing; the sku filter applies to lines. */
+static json_t *stock_of(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    char lo[8], hi[8];
+    range_months(p, lo, hi);
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT r.customer AS customer, r.period AS period, r.lines AS lines"
+                 " FROM inventory_reports r JOIN customers c ON c.code = r.customer"
+                 " WHERE r.period >= ? AND r.period <= ? AND r.state <> 'returned'");
+    store_report_arg(a, lo);
+    store_report_arg(a, hi);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " ORDER BY r.customer, r.period");
+    json_t *reps = store_report_rows(db, e, &sql, a);
+    if (!reps)
+        return NULL;
+    json_t *by = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(reps, i, r)
+    {
+        json_t *acc = json_object_get(by, jstr(r, "customer"));
+        bool first = !acc;
+        if (first) {
+            acc = json_pack("{sI sI sI sI}", "sold", (json_int_t)0, "available", (json_int_t)0,
+                            "closing", (json_int_t)0, "months", (json_int_t)0);
+            json_object_set_new(by, jstr(r, "customer"), acc);
+        }
+        json_t *lines = json_loads(jstr(r, "lines") ? jstr(r, "lines") : "[]", 0, NULL);
+        int64_t sold = 0, in = 0, opening = 0, closing = 0;
+        size_t j;
+        json_t *l;
+        json_array_foreach(lines, j, l)
+        {
+            if (p->sku && !is(jstr(l, "sku"), p->sku))
+                continue;
+            sold += jint(l, "sold_qty");
+            in += jint(l, "purchased_qty") + jint(l, "other_in_qty");
+            opening += jint(l, "opening_qty");
+            closing += jint(l, "closing_qty");
+        }
+        json_decref(lines);
+        json_object_set_new(acc, "sold", json_integer(jint(acc, "sold") + sold));
+        json_object_set_new(acc, "available",
+                            json_integer(jint(acc, "available") + in + (first ? opening : 0)));
+        json_object_set_new(acc, "closing", json_integer(closing)); /* by period: the last */
+        json_object_set_new(acc, "months", json_integer(jint(acc, "months") + 1));
+    }
+    json_decref(reps);
+    return by;
+}
+
 json_t *store_report_market_visits(struct db *db, struct osb_err *e, const struct report_params *p)
 {
+    json_t *stock = stock_of(db, e, p);
+    if (!stock)
+        return NULL;
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql, "SELECT d.market AS market, d.region AS region, d.number AS visit,"
@@ -460,8 +528,19 @@ json_t *store_report_market_visits(struct db *db, struct osb_err *e, const struc
         sb_free(&t);
         json_object_set_new(r, "price_inversions", json_integer(inv));
         json_object_set_new(r, "reports", json_integer(1));
+        json_t *st = json_object_get(stock, jstr(r, "customer") ? jstr(r, "customer") : "");
+        int64_t through = st ? invrep_sell_through_bp(jint(st, "sold"), jint(st, "available")) : -1,
+                cover = st ? invrep_cover_bp(jint(st, "closing"), jint(st, "sold"),
+                                             (int)jint(st, "months"))
+                           : -1;
+        json_object_set_new(r, "sell_out_qty", st ? json_integer(jint(st, "sold")) : json_null());
+        json_object_set_new(r, "sell_through_bp",
+                            through < 0 ? json_null() : json_integer(through));
+        json_object_set_new(r, "closing_qty", st ? json_integer(jint(st, "closing")) : json_null());
+        json_object_set_new(r, "stock_cover_bp", cover < 0 ? json_null() : json_integer(cover));
         json_decref(d);
     }
+    json_decref(stock);
     return rows;
 }
 

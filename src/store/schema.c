@@ -801,6 +801,14 @@ static const char *const migrations[] = {
     "CREATE TABLE audit_pending(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
     "  actor TEXT NOT NULL, on_behalf_of TEXT, ip TEXT, request_id TEXT, action TEXT NOT NULL,"
     "  object_type TEXT NOT NULL, object_key TEXT, before TEXT, after TEXT) STRICT;",
+    /* CMR (#10): where a review line's T and G come from — the order cycle (setting
+       cmr_cycle_days) and the approved forecasts behind G (their quarter value, F, G before
+       the clamp, the forecast/month/amount sources as a JSON array). */
+    "ALTER TABLE credit_review_lines ADD COLUMN cycle_days INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_forecast_fen INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_f_fen INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_raw_bp INTEGER;"
+    "ALTER TABLE credit_review_lines ADD COLUMN g_sources TEXT;",
 };
 
 int schema_latest(void)

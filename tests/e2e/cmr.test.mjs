@@ -1,4 +1,4 @@
-// cmr.test.mjs — CMR in the browser (web/pages/credit.js; api.md §5.3): the review worksheet an
+// cmr.test.mjs — CMR in the browser (web/pages/credit.js; api.md §5.3): the review worksheet (with where G and T come from) an
 // MM works through line by line (formula terms, adjustment, reason, what-if; the 422
 // reason_required shown at the line), the SLT member's approval view, and the grade list with
 // compute, override and publish. Every figure on the page is checked against the API.
@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, apiToken, apiGet, withPage, apiPost } from './lib.mjs';
-import { formatFen } from '../../web/lib/fmt.js';
+import { formatFen, formatBp } from '../../web/lib/fmt.js';
 
 const T = { timeout: 180_000 };
 
@@ -109,5 +109,51 @@ test('the grade list: compute, override with a reason, publish', T, async () => 
     assert.equal(await page.locator('#grade-compute, #grade-publish, #grade-override-GZ01').count(), 0, 'nothing left to do');
     const c = (await apiGet(ssg, '/customers/GZ01')).body;
     assert.equal(c.grade, other, 'the customer takes the published grade');
+  });
+});
+
+/** YYYY-MM of the month k months after today's (company time, UTC+8). */
+function monthAfter(k) {
+  const d = new Date(Date.now() + 8 * 3600_000);
+  const i = d.getUTCFullYear() * 12 + d.getUTCMonth() + k;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+
+test('the worksheet shows where G and T come from: the approved forecasts and the order cycle', T, async () => {
+  // An approved forecast of GZ02 for the three months after this one: an ad hoc review's
+  // coming quarter (flows.md §11.2 G).
+  const kam = await apiToken('kam_GZ');
+  const sku = (await apiGet(kam, '/products?limit=1')).body.items[0].sku;
+  const made = await apiPost(kam, '/forecasts', {
+    customer: 'GZ02', base_month: monthAfter(0),
+    lines: [1, 2, 3].map((k) => ({ month: monthAfter(k), sku, qty: 10 * k })),
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const fc = made.body.number;
+  for (const [user, action, body] of [['kam_GZ', 'submit', {}], ['csr_a', 'assess', { lines: [] }],
+    ['ssg_leader', 'aggregate', {}], ['mm_S', 'approve', {}]]) {
+    const r = await apiPost(await apiToken(user), `/forecasts/${fc}/${action}`, body);
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+  }
+  const created = await apiPost(await apiToken('ssg_leader'), '/credit-reviews', { adhoc: true, customers: ['GZ02'] });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const url = `/credit-reviews/${created.body.number}`;
+  const line = created.body.lines.find((l) => l.customer === 'GZ02');
+  assert.equal(line.growth.sources.length, 3, 'three forecast months');
+  assert.ok(line.growth.sources.every((s) => s.forecast === fc), 'all from the approved forecast');
+  await withPage(async (page) => {
+    await login(page, 'mm_S', 'demo123', url);
+    await page.waitForSelector('.page-credit-review tr[data-key="GZ02"] .line-g-source');
+    assert.equal((await cell(page, 'GZ02', '.line-g').textContent()).trim(), formatBp(line.g_bp), 'G as the API has it');
+    const src = await cell(page, 'GZ02', '.line-g-source').textContent();
+    assert.ok(src.includes(formatFen(line.growth.forecast_fen)), `the forecast's value: ${src}`);
+    assert.ok(src.includes(formatFen(line.growth.f_fen)), `F: ${src}`);
+    assert.match(src, /已批准预期/, 'zh-CN first');
+    await cell(page, 'GZ02', '.line-g-sources summary').click();
+    const months = await page.locator('.page-credit-review tr[data-key="GZ02"] .line-g-sources li').evaluateAll((els) => els.map((e) => e.dataset.month));
+    assert.deepEqual(months, [1, 2, 3].map(monthAfter), 'the months of the coming quarter');
+    assert.equal(await cell(page, 'GZ02', `.line-g-sources a[href="/forecasts/${fc}"]`).count(), 1, 'links the forecast');
+    const tSrc = await cell(page, 'GZ02', '.line-t-source').textContent();
+    assert.ok(tSrc.includes(String(line.cycle_days)) && tSrc.includes(String(line.t_days - line.cycle_days)), `T's parts: ${tSrc}`);
   });
 });

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, login, apiToken, apiGet, BASE, resultsDir, apiPost, noSideScroll, withPage } from './lib.mjs';
+import { launch, login, apiToken, apiGet, BASE, resultsDir, apiPost, noSideScroll, withPage, text } from './lib.mjs';
+import { formatFen } from '../../web/lib/fmt.js';
 
 const T = { timeout: 120_000 };
 /** withPage with launch options first: the phone's or none. */
@@ -153,4 +154,85 @@ test("a KAM's work log and a call at 390 px, read back by the API", T, async () 
   const calls = await apiGet(token, '/call-logs?customer=GZ01&by=kam_GZ');
   assert.deepEqual([calls.body.items[0].kind, calls.body.items[0].reached, calls.body.items[0].promised_amount_fen],
     ['weekly_collection', true, 123450]);
+});
+
+test('the forecast grid at 390 px: a KAM enters SKUs × months with totals as typed; the CSR assesses, the MM approves with the buttons the server allows', { timeout: 240_000 }, async () => {
+  const kam = await apiToken('kam_GZ');
+  const goods = (await apiGet(kam, '/products?limit=50')).body.items.filter((p) => p.active !== false && p.price_fen > 0);
+  const [a, b] = goods;
+  assert.ok(a && b, 'two products with a price');
+  const fen = (x) => formatFen(x);
+  let number;
+  await withDevice(PHONE, async (page) => {
+    await login(page, 'kam_GZ', 'demo123', '/forecasts/new');
+    await page.waitForSelector('#fc-grid');
+    await page.selectOption('#fc-customer', 'GZ01');
+    const months = await page.locator('#fc-grid thead th[data-month]').evaluateAll((els) => els.map((e) => e.dataset.month));
+    assert.equal(months.length, 3, 'three months across');
+    await page.selectOption('#fc-grid tbody tr:nth-child(1) .fc-sku', a.sku);
+    const qty = page.locator('#fc-grid tbody tr:nth-child(1) .fc-qty');
+    await qty.nth(0).fill('10');
+    await qty.nth(1).fill('20');
+    // totals as one types: after two cells, then the third
+    assert.equal(await text(page, '#fc-total'), fen(30 * a.price_fen), 'total after two cells');
+    await qty.nth(2).fill('30');
+    await page.click('#fc-add-row');
+    await page.selectOption('#fc-grid tbody tr:nth-child(2) .fc-sku', b.sku);
+    await page.locator('#fc-grid tbody tr:nth-child(2) .fc-qty').nth(1).fill('5');
+    const total = 60 * a.price_fen + 5 * b.price_fen;
+    assert.equal(await text(page, '#fc-total'), fen(total), 'grand total');
+    assert.equal(await text(page, `#fc-grid tfoot td[data-month="${months[1]}"] .fc-col-qty`), '25', 'the month column adds up');
+    assert.equal(await text(page, '#fc-grid tbody tr:nth-child(1) .fc-row-total'), fen(60 * a.price_fen), 'the row adds up');
+    assert.match(await text(page, '#fc-grid tfoot th'), /合计/, 'zh-CN first');
+    await noSideScroll(page, 'forecast grid');
+    await page.screenshot({ path: join(resultsDir(), 'forecast-grid-390.png') });
+    await page.click('#fc-save');
+    await page.waitForURL(/\/forecasts\/[^/]+\/grid$/);
+    number = decodeURIComponent(page.url().split('/').slice(-2)[0]);
+    const d = (await apiGet(kam, `/forecasts/${encodeURIComponent(number)}`)).body;
+    assert.equal(d.state, 'draft');
+    assert.deepEqual(d.lines.map((l) => [l.month, l.sku, l.qty]).sort(),
+      [[months[0], a.sku, 10], [months[1], a.sku, 20], [months[2], a.sku, 30], [months[1], b.sku, 5]].sort(), 'the lines typed');
+    assert.equal(d.total_fen, total, 'the server values the grid as the page did');
+    await page.waitForSelector('#fc-grid');
+    const buttons = await page.locator('#fc-actions button').evaluateAll((els) => els.map((e) => e.dataset.action));
+    assert.deepEqual(buttons, d.allowed_actions, 'buttons from allowed_actions only');
+    assert.equal(await text(page, '#fc-total'), fen(total), 'the saved grid totals');
+    await noSideScroll(page, 'forecast grid (saved)');
+    await page.click('#fc-act-submit');
+    await page.waitForSelector('#fc-state[data-state="submitted"]');
+    assert.equal(await page.locator('#fc-actions button').count(), 0, 'nothing left for the KAM');
+  });
+  const url = `/forecasts/${encodeURIComponent(number)}/grid`;
+  await withDevice({}, async (page) => {
+    // the CSR assesses: an adjusted cell needs a comment (the server's 422 shows), then saves
+    await login(page, 'csr_a', 'demo123', url);
+    await page.waitForSelector('#fc-act-assess');
+    const row = page.locator(`#fc-grid tbody tr[data-sku="${a.sku}"]`);
+    const months = await page.locator('#fc-grid thead th[data-month]').evaluateAll((els) => els.map((e) => e.dataset.month));
+    await row.locator(`.fc-adj[data-month="${months[1]}"]`).fill('26');
+    const adjTotal = (10 + 26 + 30) * a.price_fen + 5 * b.price_fen;
+    assert.equal(await text(page, '#fc-total'), fen(adjTotal), 'totals follow the adjustment as typed');
+    await page.click('#fc-act-assess');
+    await page.waitForSelector('#fc-error:not(:empty)');
+    await row.locator('.fc-comment').fill('与代理商核实');
+    await page.click('#fc-act-assess');
+    await page.waitForSelector('#fc-state[data-state="assessed"]');
+    const csr = await apiToken('csr_a');
+    const d = (await apiGet(csr, `/forecasts/${encodeURIComponent(number)}`)).body;
+    const l = d.lines.find((x) => x.sku === a.sku && x.month === months[1]);
+    assert.deepEqual([l.assessment.adjusted_qty, l.assessment.comment], [26, '与代理商核实']);
+    assert.deepEqual(await page.locator('#fc-actions button').evaluateAll((els) => els.map((e) => e.dataset.action)), d.allowed_actions);
+    // the SSG leader aggregates, the MM approves, each with the one button shown
+    for (const [user, action, next] of [['ssg_leader', 'aggregate', 'aggregated'], ['mm_S', 'approve', 'approved']]) {
+      await page.click('#logout');
+      await page.waitForSelector('#login-username');
+      await login(page, user, 'demo123', url);
+      await page.waitForSelector(`#fc-act-${action}`);
+      assert.deepEqual(await page.locator('#fc-actions button').evaluateAll((els) => els.map((e) => e.dataset.action)), [action]);
+      await page.click(`#fc-act-${action}`);
+      await page.waitForSelector(`#fc-state[data-state="${next}"]`);
+    }
+    assert.equal(await text(page, '#fc-total'), fen(adjTotal), 'the approved grid counts the adjusted quantity');
+  });
 });

@@ -79,7 +79,7 @@ static void test_formula(void **state)
     int bad = 0;
     for (size_t i = 0; i < ROWS(rows); i++) {
         struct cmr_facts f = {0,          rows[i].n,    rows[i].net, rows[i].term, rows[i].has_fc,
-                              rows[i].fc, rows[i].grade};
+                              rows[i].fc, rows[i].grade, 30};
         struct cmr_terms t;
         bool ok = cmr_formula(&f, &t);
         expect(&bad,
@@ -91,9 +91,61 @@ static void test_formula(void **state)
                (long long)t.s_avg_fen, (long long)t.base_fen, t.t_days, t.g_bp, t.r_bp,
                t.insufficient_history, (long long)t.formula_limit_fen);
     }
-    struct cmr_facts big = {0, 12, INT64_MAX, 365, false, 0, 'A'};
+    struct cmr_facts big = {0, 12, INT64_MAX, 365, false, 0, 'A', 30};
     struct cmr_terms t;
     expect(&bad, !cmr_formula(&big, &t), "an overflowing base is refused");
+    assert_int_equal(bad, 0);
+}
+
+/* The order cycle in T is the setting cmr_cycle_days (numbering-and-rules.md §9, default 30);
+   base = S_avg × T / 30 keeps 30 as the days of a month. And G's breakdown: F and the
+   unclamped G the worksheet shows. */
+static void test_cycle_and_growth(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int cycle, term;
+        bool has_fc;
+        int64_t fc;
+        int t;
+        int64_t base, f, raw;
+        int g;
+        int64_t formula;
+    } rows[] = {
+        /* S_avg ¥200,000 (N 3, net ¥600,000), grade B */
+        {"cycle unset is 30", 0, 30, false, 0, 60, 40000000, 0, 0, 10000, 40000000},
+        {"cycle 30", 30, 30, false, 0, 60, 40000000, 0, 0, 10000, 40000000},
+        /* T 30 + 45 = 75: base 20,000,000 × 75 / 30 = 50,000,000 */
+        {"cycle 45", 45, 30, false, 0, 75, 50000000, 0, 0, 10000, 50000000},
+        /* T 0 + 15: base 20,000,000 × 15 / 30 = 10,000,000 */
+        {"cycle 15, cash", 15, 0, false, 0, 15, 10000000, 0, 0, 10000, 10000000},
+        /* T 7 + 7 = 14: 20,000,000 × 14 / 30 = 9,333,333.3 → 9,333,333; → ¥93,000 */
+        {"cycle 7 rounds", 7, 7, false, 0, 14, 9333333, 0, 0, 10000, 9300000},
+        /* forecast ¥660,000 → F ¥220,000 → G 11000; base 50,000,000 × 1.1 = 55,000,000 */
+        {"cycle 45 with G 11000", 45, 30, true, 66000000, 75, 50000000, 22000000, 11000, 11000,
+         55000000},
+        /* forecast ¥1,500,000 → F ¥500,000 → raw 25000, clamped 15000 */
+        {"raw G above the clamp", 30, 30, true, 150000000, 60, 40000000, 50000000, 25000, 15000,
+         60000000},
+        /* forecast ¥100 → F ¥33.33 (3,333 fen half up 3,333) → raw 2 → 8000 */
+        {"raw G below the clamp", 30, 30, true, 10000, 60, 40000000, 3333, 2, 8000, 32000000},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        struct cmr_facts f = {0,          3,           60000000, rows[i].term, rows[i].has_fc,
+                              rows[i].fc, 'B',         rows[i].cycle};
+        struct cmr_terms t;
+        bool ok = cmr_formula(&f, &t);
+        expect(&bad,
+               ok && t.t_days == rows[i].t && t.base_fen == rows[i].base &&
+                   t.f_fen == rows[i].f && t.g_raw_bp == rows[i].raw && t.g_bp == rows[i].g &&
+                   t.formula_limit_fen == rows[i].formula &&
+                   t.cycle_days == (rows[i].cycle > 0 ? rows[i].cycle : 30),
+               "%s: T %d base %lld F %lld raw %lld G %d formula %lld cycle %d", rows[i].name,
+               t.t_days, (long long)t.base_fen, (long long)t.f_fen, (long long)t.g_raw_bp, t.g_bp,
+               (long long)t.formula_limit_fen, t.cycle_days);
+    }
     assert_int_equal(bad, 0);
 }
 
@@ -353,7 +405,7 @@ int main(void)
         cmocka_unit_test(test_formula),      cmocka_unit_test(test_months_and_window),
         cmocka_unit_test(test_needs_gm),     cmocka_unit_test(test_grades),
         cmocka_unit_test(test_dpl),          cmocka_unit_test(test_what_if),
-        cmocka_unit_test(test_review_table),
+        cmocka_unit_test(test_review_table), cmocka_unit_test(test_cycle_and_growth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,12 @@ const W = {
   open: { zh: '进行中', en: 'Open' },
   closed: { zh: '已关闭', en: 'Closed' },
   view: { zh: '查看', en: 'Show' },
+  tCycle: { zh: '回款期{p} + 订货周期{c}', en: 'term {p} + order cycle {c}' },
+  gSource: { zh: '已批准预期 {q} ÷ 3 = 月均 {f}', en: 'approved forecast {q} ÷ 3 = {f} a month' },
+  gRaw: { zh: '未限幅 {raw}（限 80%–150%）', en: 'unclamped {raw} (clamp 80%–150%)' },
+  gNone: { zh: '无已批准预期，取100%', en: 'no approved forecast: 100%' },
+  gNoSales: { zh: '无销售历史，取100%', en: 'no sales history: 100%' },
+  gSources: { zh: '预期明细', en: 'Forecast months' },
 };
 const LINE_STATES = {
   proposed: [{ zh: '待审核', en: 'Proposed' }, 'info'],
@@ -132,6 +138,33 @@ export async function creditReviewsPage(ctx) {
 
 // ---- the worksheet (MM) and the approval view (SLT, GM) --------------------------------------
 
+// G's breakdown (flows.md §11.2): the approved forecasts of the coming quarter month by month,
+// F = their value / 3, G before the clamp. Lines made before the server kept it show G only.
+function growthCell(l) {
+  const g = l.growth;
+  const parts = [h('span', { class: 'line-g' }, bp(l.g_bp))];
+  if (!g) return parts;
+  if (g.forecast_fen === null) {
+    parts.push(h('div', { class: 'muted small line-g-source' }, t(W.gNone)));
+    return parts;
+  }
+  parts.push(h('div', { class: 'muted small line-g-source' }, t(W.gSource, { q: formatFen(g.forecast_fen), f: formatFen(g.f_fen) })));
+  parts.push(h('div', { class: 'muted small line-g-raw' }, g.raw_bp === null ? t(W.gNoSales) : t(W.gRaw, { raw: bp(g.raw_bp) })));
+  if ((g.sources || []).length) {
+    parts.push(h('details', { class: 'line-g-sources' },
+      h('summary', null, t(W.gSources)),
+      h('ul', { class: 'small' }, g.sources.map((s) => h('li', { dataset: { month: s.month } },
+        h('a', { href: `/forecasts/${enc(s.forecast)}`, class: 'mono' }, s.forecast), ` ${s.month} `, formatFen(s.amount_fen))))));
+  }
+  return parts;
+}
+
+function tCell(l) {
+  if (typeof l.cycle_days !== 'number') return String(l.t_days);
+  return [h('span', { class: 'line-t' }, String(l.t_days)),
+    h('div', { class: 'muted small line-t-source' }, t(W.tCycle, { p: l.t_days - l.cycle_days, c: l.cycle_days }))];
+}
+
 function whatIfText(w) {
   if (!w) return '—';
   return t(W.whatIfText, { n: w.orders, p: w.passed, s: w.slt_approval, f: w.prepay_first });
@@ -152,8 +185,8 @@ export async function creditReviewPage(ctx) {
         { key: 'current_limit_fen', label: t(W.current), align: 'right', render: (l) => formatFen(l.current_limit_fen) },
         { key: 'months_n', label: t(W.n), align: 'right' },
         { key: 's_avg_fen', label: t(W.savg), align: 'right', render: (l) => formatFen(l.s_avg_fen) },
-        { key: 't_days', label: t(W.tdays), align: 'right' },
-        { key: 'g_bp', label: t(W.g), align: 'right', render: (l) => bp(l.g_bp) },
+        { key: 't_days', label: t(W.tdays), align: 'right', render: (l) => tCell(l) },
+        { key: 'g_bp', label: t(W.g), align: 'right', cls: 'wrap', render: (l) => growthCell(l) },
         { key: 'r_bp', label: t(W.r), align: 'right', render: (l) => bp(l.r_bp) },
         { key: 'formula_limit_fen', label: t(W.formula), align: 'right', render: (l) => (l.formula_limit_fen === null ? badge(t(W.insufficient), 'warn') : formatFen(l.formula_limit_fen)) },
         { key: 'adjustment_fen', label: t(W.adjustment), render: (l) => lineInputs(l) },

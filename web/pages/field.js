@@ -69,7 +69,8 @@ export async function fieldDayPage(ctx) {
       h('a', { href: '/quotations/new', id: 'go-inquiry' }, W('登记询价/招标', 'Register an inquiry')),
       h('a', { href: '/after-sales/new', id: 'go-complaint' }, W('受理投诉/售后', 'Take a complaint')),
       h('a', { href: '/work-logs', id: 'go-work-log' }, W('写工作日志', 'Write the work log')),
-      h('a', { href: '/call-logs/new', id: 'go-call' }, W('电话记录', 'Log a call'))));
+      h('a', { href: '/call-logs/new', id: 'go-call' }, W('电话记录', 'Log a call')),
+      h('a', { href: '/forecasts/new', id: 'go-forecast' }, W('录入销售预期', 'Enter a forecast'))));
 }
 
 // ---- forms ----------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ export function fieldDetailPage(coll) {
     const flags = (d.flags || []).map((f) => h('li', { class: 'flag' }, `${W('价格倒挂', 'Price inversion')}: ${f.sku} ${formatFen(f.observed_fen)} < ${formatFen(f.list_fen)}`));
     const tl = (d.timeline || []).map((e) => h('li', null, `${formatTs(e.at)} ${e.action} ${e.actor}${e.comment ? ` — ${e.comment}` : ''}`));
     return h('div', { class: 'field-detail' },
-      pageHeader(`${cfg.title} ${number}`),
+      pageHeader(`${cfg.title} ${number}`, coll === 'forecasts' ? h('a', { href: `/forecasts/${enc(number)}/grid`, class: 'btn btn-small', id: 'fc-grid-link' }, W('表格视图', 'Grid')) : null),
       h('section', { class: 'card doc-fields' }, fieldGrid(pairs)),
       flags.length ? h('section', { class: 'card', id: 'doc-flags' }, h('ul', null, flags)) : null,
       items.length ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('拜访安排', 'Visits')), h('ul', null, items)) : null,
