@@ -596,6 +596,10 @@ static struct heavy_job *heavy_take(void)
 static void *heavy_worker(void *arg)
 {
     (void)arg;
+    /* Below the MHD threads on the CPU (a Linux thread has its own nice value): when the
+       cores are short, a light request's thread runs first and the PDFs take what is left. */
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), SERVER_HEAVY_NICE) < 0)
+        log_info("heavy-work thread keeps its priority: %s", strerror(errno));
     pthread_mutex_lock(&heavy_mu);
     for (;;) {
         struct heavy_job *j = heavy_take();

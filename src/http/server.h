@@ -16,6 +16,7 @@
 #define SERVER_HEAVY_PER_USER 2
 #define SERVER_HEAVY_PENDING 16
 #define SERVER_HEAVY_QUEUE 256
+#define SERVER_HEAVY_NICE 10 /* the pool threads' nice value */
 
 int server_run(struct server_conf *conf, const char *host, int port, int threads,
                void (*tick)(void), struct osb_err *e);
