@@ -30,7 +30,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg
+.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak
 
 all: build/osb
 
@@ -95,6 +95,11 @@ test-ha: deps build/osb
 # SQLite; ends with "pg-ratio: ..." (scripts/bench-pg.sh, bench/README.md).
 bench-pg: deps build/osb
 	@scripts/bench-pg.sh
+
+# p99 of GET /me while 1,000 idle connections are open and 32 statement PDFs render
+# (bench/p99_me.py, bench/README.md; issue #15). Not in make check.
+bench-p99: build/osb
+	@python3 bench/p99_me.py
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

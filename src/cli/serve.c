@@ -67,10 +67,12 @@ static const char *default_web_dir(const char *argv0)
 int cmd_serve(int argc, char **argv)
 {
     struct cli_opts o;
-    if (cli_parse("serve", argc, argv,
-                  "db=,listen=,threads=,web=,test-clock,test-clock-start=,max-connections=,"
-                  "max-per-address=,request-deadline=,trusted-proxies=",
-                  &o) < 0)
+    if (cli_parse(
+            "serve", argc, argv,
+            "db=,listen=,threads=,web=,test-clock,test-clock-start=,max-connections=,"
+            "max-per-address=,request-deadline=,trusted-proxies=,heavy-workers=,heavy-per-user=,"
+            "heavy-pending=,heavy-queue=",
+            &o) < 0)
         return EXIT_USAGE;
     const char *listen = cli_opt(&o, "listen") ? cli_opt(&o, "listen") : "127.0.0.1:8080";
     char host[64];
@@ -94,13 +96,20 @@ int cmd_serve(int argc, char **argv)
         {"max-connections", "OSB_MAX_CONNECTIONS", 16, 100000, &conf.max_connections},
         {"max-per-address", "OSB_MAX_PER_ADDRESS", 1, 100000, &conf.max_per_address},
         {"request-deadline", "OSB_REQUEST_DEADLINE", 1, 3600, &conf.request_deadline},
+        /* the heavy-work pool (docs/operations.md "Heavy work") */
+        {"heavy-workers", "OSB_HEAVY_WORKERS", 1, 256, &conf.heavy_workers},
+        {"heavy-per-user", "OSB_HEAVY_PER_USER", 1, 256, &conf.heavy_per_user},
+        {"heavy-pending", "OSB_HEAVY_PENDING", 1, 10000, &conf.heavy_pending},
+        {"heavy-queue", "OSB_HEAVY_QUEUE", 1, 100000, &conf.heavy_queue},
     };
     for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++) {
         const char *v = cli_opt(&o, lim[i].opt) ? cli_opt(&o, lim[i].opt) : getenv(lim[i].env);
         int n = 0;
         if (v && !str_to_int(v, lim[i].lo, lim[i].hi, &n))
             return cli_usage("serve", "--max-connections takes 16 to 100000, --max-per-address"
-                                      " 1 to 100000, --request-deadline 1 to 3600 (seconds)");
+                                      " 1 to 100000, --request-deadline 1 to 3600 (seconds),"
+                                      " --heavy-workers and --heavy-per-user 1 to 256,"
+                                      " --heavy-pending 1 to 10000, --heavy-queue 1 to 100000");
         *lim[i].to = (unsigned)n;
     }
     conf.trusted_proxies = cli_opt(&o, "trusted-proxies") ? cli_opt(&o, "trusted-proxies")

@@ -48,6 +48,8 @@ enum {
     R_TEST = 1 << 5,   /* exists only with --test-clock */
     R_OWN_TX = 1 << 6, /* the flow opens its own transaction (login: the password hash must
                           not hold the write lock) */
+    R_HEAVY = 1 << 7,  /* heavy work (imports, reports, exports): runs in the heavy-work pool */
+    R_FILE = 1 << 8,   /* heavy when it renders a file (?format=pdf|xlsx|csv, a .pdf path) */
 };
 
 struct route {
@@ -97,6 +99,11 @@ struct server_conf {
     unsigned request_deadline;   /* seconds to send a whole request, head and body, from the
                                     connection's start or the previous answer */
     const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed, comma-separated */
+    /* the heavy-work pool (docs/operations.md "Heavy work"; 0: the default) */
+    unsigned heavy_workers;  /* threads that run heavy requests */
+    unsigned heavy_per_user; /* heavy requests of one user running at once */
+    unsigned heavy_pending;  /* heavy requests of one user waiting or running: more get 429 */
+    unsigned heavy_queue;    /* heavy requests waiting or running in all: more get 429 */
 };
 extern struct server_conf *g_server;
 

@@ -5,6 +5,7 @@
  * the request's transaction.
  */
 #include "http/metrics.h"
+#include "http/server.h"
 
 #include "core/date.h"
 #include "core/sb.h"
@@ -176,6 +177,21 @@ static void render_db(struct sb *o, json_t *m, ts_t now)
     }
 }
 
+/* The heavy-work pool (http/server.c): what runs, what waits, what was refused. */
+static void render_heavy(struct sb *o)
+{
+    long running = 0, waiting = 0, refused = 0;
+    server_heavy_figures(&running, &waiting, &refused);
+    sb_addf(o,
+            "# HELP osb_heavy_running Heavy requests (reports, files, imports) running.\n"
+            "# TYPE osb_heavy_running gauge\nosb_heavy_running %ld\n"
+            "# HELP osb_heavy_waiting Heavy requests waiting for a pool thread.\n"
+            "# TYPE osb_heavy_waiting gauge\nosb_heavy_waiting %ld\n"
+            "# HELP osb_heavy_refused_total Heavy requests answered 429 (a limit was reached).\n"
+            "# TYPE osb_heavy_refused_total counter\nosb_heavy_refused_total %ld\n",
+            running, waiting, refused);
+}
+
 int h_metrics(struct req *r, struct osb_err *e)
 {
     json_t *m;
@@ -183,6 +199,7 @@ int h_metrics(struct req *r, struct osb_err *e)
         return -1;
     struct sb o = SB_INIT;
     render_requests(&o);
+    render_heavy(&o);
     render_db(&o, m, r->ctx.now);
     json_decref(m);
     r->raw_len = o.len;

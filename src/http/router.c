@@ -32,8 +32,8 @@ static const struct route routes[] = {
     {"GET", "/me", h_me, 0},
     /* operations (docs/operations.md "Monitoring"): Prometheus scrapes it without a login */
     {"GET", "/metrics", h_metrics, R_PUBLIC},
-    {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG},
-    {"POST", "/products/import", h_products_import, W | R_RAW | R_BIG},
+    {"POST", "/customers/import", h_customers_import, W | R_RAW | R_BIG | R_HEAVY},
+    {"POST", "/products/import", h_products_import, W | R_RAW | R_BIG | R_HEAVY},
     {"GET", "/customers/:/credit", h_customer_credit, 0},
     MD_ROUTES(markets) MD_ROUTES(regions) MD_ROUTES(users) MD_ROUTES(customers) MD_ROUTES(products)
         MD_ROUTES(warehouses){"POST", "/stock/receipts", h_stock_receipt, WI},
@@ -52,7 +52,7 @@ static const struct route routes[] = {
     {"GET", "/backorders", h_backorder_list, 0},
     {"GET", "/backorders/:", h_backorder_get, 0},
     {"POST", "/backorders/:/:", h_backorder_action, W},
-    {"GET", "/delivery-notes/:", h_delivery_note_get, 0},
+    {"GET", "/delivery-notes/:", h_delivery_note_get, R_FILE},
     {"GET", "/invoices", h_invoice_list, 0},
     {"GET", "/invoices/:", h_invoice_get, 0},
     {"GET", "/credit-notes/:", h_credit_note_get, 0},
@@ -66,8 +66,8 @@ static const struct route routes[] = {
     /* customers: lifecycle (flows.md §1) and credit incidents entered by hand */
     {"POST", "/customers/:/credit-incidents", h_customer_incident_create, WI},
     {"POST", "/customers/:/:", h_customer_action, W},
-    {"GET", "/customers/:/statement", h_customer_statement, 0},
-    {"GET", "/receivables/aging", h_receivables_aging, 0},
+    {"GET", "/customers/:/statement", h_customer_statement, R_FILE},
+    {"GET", "/receivables/aging", h_receivables_aging, R_HEAVY},
     {"POST", "/returns", h_return_create, WI},
     {"GET", "/returns", h_return_list, 0},
     {"GET", "/returns/:", h_return_get, 0},
@@ -82,7 +82,7 @@ static const struct route routes[] = {
     {"POST", "/write-offs/:/:", h_write_off_action, W},
     {"POST", "/statements", h_statement_create, WI},
     {"GET", "/statements", h_statement_list, 0},
-    {"GET", "/statements/:", h_statement_get, 0},
+    {"GET", "/statements/:", h_statement_get, R_FILE},
     {"POST", "/statements/:/:", h_statement_action, W},
     {"POST", "/instruments", h_instrument_create, WI},
     {"GET", "/instruments", h_instrument_list, 0},
@@ -130,7 +130,7 @@ static const struct route routes[] = {
     {"GET", "/collection-requests", h_collreq_list, 0},
     {"GET", "/collection-requests/:", h_collreq_get, 0},
     {"POST", "/collection-requests/:/:", h_collreq_action, W},
-    {"POST", "/bank-receipts/import", h_bank_import, WI | R_RAW | R_BIG},
+    {"POST", "/bank-receipts/import", h_bank_import, WI | R_RAW | R_BIG | R_HEAVY},
     {"POST", "/bank-receipts/register-claimed", h_bank_register_claimed, W},
     {"GET", "/bank-receipts", h_bank_list, 0},
     {"GET", "/bank-receipts/:", h_bank_get, 0},
@@ -138,7 +138,7 @@ static const struct route routes[] = {
     {"GET", "/call-list", h_call_list_week, 0},
     /* prices: price lists (JG) */
     {"POST", "/price-lists", h_price_list_create, WI},
-    {"POST", "/price-lists/import", h_price_list_import, WI | R_RAW | R_BIG},
+    {"POST", "/price-lists/import", h_price_list_import, WI | R_RAW | R_BIG | R_HEAVY},
     {"GET", "/price-lists", h_price_list_list, 0},
     {"GET", "/price-lists/:", h_price_list_get, 0},
     {"POST", "/price-lists/:/:", h_price_list_action, W},
@@ -196,7 +196,7 @@ static const struct route routes[] = {
     {"GET", "/notifications", h_notifications_list, 0},
     {"POST", "/notifications/:/read", h_notification_read, W},
     {"POST", "/notifications/read-all", h_notifications_read_all, W}, /* issue #17 item 2 */
-    {"POST", "/exports/xlsx", h_list_export_xlsx, W},                 /* issue #17 item 3 */
+    {"POST", "/exports/xlsx", h_list_export_xlsx, W | R_HEAVY},       /* issue #17 item 3 */
     {"GET", "/osb-issues", h_osb_issue_list, 0},
     {"POST", "/osb-issues", h_osb_issue_create, WI},
     {"GET", "/osb-issues/:", h_osb_issue_get, 0},
@@ -207,7 +207,7 @@ static const struct route routes[] = {
     /* reports (api.md §5.8): the engine opens its own transaction (a file writes its export
        log and audit rows; a JSON answer only reads) */
     {"GET", "/reports", h_reports_list, 0},
-    {"GET", "/reports/:", h_report_get, R_OWN_TX},
+    {"GET", "/reports/:", h_report_get, R_OWN_TX | R_HEAVY},
     {"POST", "/export-approvals", h_export_approval, WI},
     {"GET", "/settings", h_settings_list, 0},
     {"PUT", "/settings/:", h_settings_put, W},

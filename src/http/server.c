@@ -12,6 +12,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "flow/order.h"
+#include "flow/session.h"
 #include "http/metrics.h"
 
 #include <arpa/inet.h>
@@ -101,8 +102,14 @@ struct conn_state {
     const struct route *rt;
     struct req r;
     bool path_known;
-    bool head; /* a HEAD request, run as its GET */
+    bool head;            /* a HEAD request, run as its GET */
+    int heavy;            /* HEAVY_NO, or the request is in the heavy-work pool / has run there */
+    long long statements; /* SQL statements the request ran (OSB_COUNT_SQL), -1 not counted */
+    char ip[64], rid[48]; /* r.ctx.ip and r.ctx.request_id point here */
+    char heavy_user[40];  /* whose heavy request it is (the per-user count) */
 };
+
+enum { HEAVY_NO, HEAVY_QUEUED, HEAVY_DONE };
 
 /* OSB_COUNT_SQL=1 in the server's environment: every API answer says in X-OSB-Statements how
    many SQL statements its request ran (db_statements; bench/README.md). The count is taken in
@@ -449,6 +456,252 @@ static bool is_json_type(const char *ct)
     return next == '\0' || next == ';' || next == ' ' || next == '\t';
 }
 
+/* ---- the heavy-work pool ----------------------------------------------------------------- */
+
+/* Heavy requests (imports, reports, exports, rendered files: the routes flagged R_HEAVY, and
+   R_FILE when they render a file) do not run on the MHD thread that read them: that thread
+   serves many connections, and a PDF rendering there made everyone's GET /me wait behind it
+   (issue #15 item 9). The connection is suspended and its request queued; heavy_workers
+   threads take requests from the queue, run them, and resume the connection, whose MHD thread
+   then sends the answer. A queued request is taken only while its user has fewer than
+   heavy_per_user requests running, so one user's thirty PDFs take at most that many threads
+   and others' heavy work passes them. A user with heavy_pending requests waiting or running,
+   or a server with heavy_queue of them, is answered 429 rate_limited with Retry-After at once
+   (docs/operations.md "Heavy work"). */
+struct heavy_job {
+    struct heavy_job *next;
+    struct MHD_Connection *conn;
+    struct conn_state *cs;
+};
+
+struct heavy_user {
+    char username[40];
+    unsigned running, pending; /* pending counts the running ones too */
+};
+
+static pthread_mutex_t heavy_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t heavy_cv = PTHREAD_COND_INITIALIZER;
+static struct heavy_job *heavy_head;
+static unsigned heavy_total;           /* waiting or running */
+static struct heavy_user *heavy_users; /* heavy_queue entries; username "" is free */
+static unsigned heavy_nusers;
+static bool heavy_stop;
+static pthread_t *heavy_threads;
+static unsigned heavy_nthreads;
+static unsigned heavy_per_user_max, heavy_pending_max, heavy_queue_max;
+static atomic_long heavy_refused;
+
+static void run_api(struct conn_state *cs);
+static enum MHD_Result send_answer(struct MHD_Connection *conn, struct conn_state *cs);
+
+/* Does this request go to the pool? */
+static bool heavy_wanted(const struct conn_state *cs)
+{
+    if (!heavy_threads || !cs->rt)
+        return false;
+    if (cs->rt->flags & R_HEAVY)
+        return true;
+    if (!(cs->rt->flags & R_FILE))
+        return false;
+    const char *fmt = MHD_lookup_connection_value(cs->r.conn, MHD_GET_ARGUMENT_KIND, "format");
+    if (fmt && *fmt && strcmp(fmt, "json") != 0)
+        return true;
+    size_t n = strlen(cs->r.path);
+    return n > 4 &&
+           (strcmp(cs->r.path + n - 4, ".pdf") == 0 || strcmp(cs->r.path + n - 4, ".csv") == 0 ||
+            (n > 5 && strcmp(cs->r.path + n - 5, ".xlsx") == 0));
+}
+
+/* heavy_mu held. The user's entry, made when make and there is room. */
+static struct heavy_user *heavy_user_of(const char *username, bool make)
+{
+    struct heavy_user *free_slot = NULL;
+    for (unsigned i = 0; i < heavy_nusers; i++) {
+        if (strcmp(heavy_users[i].username, username) == 0)
+            return &heavy_users[i];
+        if (!free_slot && !heavy_users[i].username[0])
+            free_slot = &heavy_users[i];
+    }
+    if (!make || !free_slot)
+        return NULL;
+    (void)str_fmt(free_slot->username, sizeof free_slot->username, "%s", username);
+    free_slot->running = free_slot->pending = 0;
+    return free_slot;
+}
+
+/* 0: queued and the connection suspended; -1: run it here (no valid session: the router
+   answers 401 at once); 1: the user has too many waiting; 2: the server has. */
+static int heavy_admit(struct MHD_Connection *conn, struct conn_state *cs)
+{
+    struct req *r = &cs->r;
+    struct osb_err e = OSB_ERR_INIT;
+    r->ctx.db = server_db(&e);
+    /* whose request: one read of the session (the router reads it again when it runs) */
+    if (!r->ctx.db || session_authenticate(&r->ctx, r->token, &e) < 0) {
+        err_clear(&e);
+        memset(&r->ctx.user, 0, sizeof r->ctx.user);
+        r->ctx.user.role = ROLE_NONE;
+        return -1;
+    }
+    (void)str_fmt(cs->heavy_user, sizeof cs->heavy_user, "%s", r->ctx.user.username);
+    memset(&r->ctx.user, 0, sizeof r->ctx.user);
+    r->ctx.user.role = ROLE_NONE;
+    struct heavy_job *j = xcalloc(1, sizeof *j);
+    j->conn = conn;
+    j->cs = cs;
+    pthread_mutex_lock(&heavy_mu);
+    int refuse = 0;
+    struct heavy_user *u = NULL;
+    if (heavy_total >= heavy_queue_max || heavy_stop)
+        refuse = 2;
+    else if (!(u = heavy_user_of(cs->heavy_user, true)) || u->pending >= heavy_pending_max)
+        refuse = 1;
+    if (refuse) {
+        pthread_mutex_unlock(&heavy_mu);
+        free(j);
+        if (atomic_fetch_add(&heavy_refused, 1) < 100)
+            log_info("heavy request of %s refused (%s)", cs->heavy_user,
+                     refuse == 1 ? "the user's limit" : "the server's queue");
+        return refuse;
+    }
+    u->pending++;
+    heavy_total++;
+    cs->heavy = HEAVY_QUEUED;
+    /* suspended before any pool thread can see it, so its resume never comes first */
+    MHD_suspend_connection(conn);
+    struct heavy_job **tail = &heavy_head;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = j;
+    pthread_cond_broadcast(&heavy_cv);
+    pthread_mutex_unlock(&heavy_mu);
+    return 0;
+}
+
+/* heavy_mu held: the first queued job whose user may run one more, unlinked. */
+static struct heavy_job *heavy_take(void)
+{
+    for (struct heavy_job **p = &heavy_head; *p; p = &(*p)->next) {
+        struct heavy_user *u = heavy_user_of((*p)->cs->heavy_user, false);
+        if (u && u->running < heavy_per_user_max) {
+            struct heavy_job *j = *p;
+            *p = j->next;
+            u->running++;
+            return j;
+        }
+    }
+    return NULL;
+}
+
+static void *heavy_worker(void *arg)
+{
+    (void)arg;
+    /* Below the MHD threads on the CPU (a Linux thread has its own nice value): when the
+       cores are short, a light request's thread runs first and the PDFs take what is left. */
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), SERVER_HEAVY_NICE) < 0)
+        log_info("heavy-work thread keeps its priority: %s", strerror(errno));
+    pthread_mutex_lock(&heavy_mu);
+    for (;;) {
+        struct heavy_job *j = heavy_take();
+        if (!j) {
+            if (heavy_stop && !heavy_head)
+                break;
+            pthread_cond_wait(&heavy_cv, &heavy_mu);
+            continue;
+        }
+        pthread_mutex_unlock(&heavy_mu);
+        run_api(j->cs);
+        /* the connection is this thread's: on_completed (on the MHD thread) must not roll
+           back whatever this thread runs next on it */
+        if (j->cs->r.ctx.db && db_in_tx(j->cs->r.ctx.db))
+            db_rollback(j->cs->r.ctx.db);
+        j->cs->r.ctx.db = NULL;
+        pthread_mutex_lock(&heavy_mu);
+        struct heavy_user *u = heavy_user_of(j->cs->heavy_user, false);
+        if (u) {
+            u->running--;
+            if (--u->pending == 0)
+                u->username[0] = '\0';
+        }
+        heavy_total--;
+        j->cs->heavy = HEAVY_DONE;
+        /* its user may run another one now */
+        pthread_cond_broadcast(&heavy_cv);
+        pthread_mutex_unlock(&heavy_mu);
+        MHD_resume_connection(j->conn);
+        free(j);
+        pthread_mutex_lock(&heavy_mu);
+    }
+    pthread_mutex_unlock(&heavy_mu);
+    return NULL;
+}
+
+static void heavy_start(const struct server_conf *conf)
+{
+    heavy_nthreads = conf->heavy_workers ? conf->heavy_workers : SERVER_HEAVY_WORKERS;
+    heavy_per_user_max = conf->heavy_per_user ? conf->heavy_per_user : SERVER_HEAVY_PER_USER;
+    heavy_pending_max = conf->heavy_pending ? conf->heavy_pending : SERVER_HEAVY_PENDING;
+    heavy_queue_max = conf->heavy_queue ? conf->heavy_queue : SERVER_HEAVY_QUEUE;
+    if (heavy_pending_max < heavy_per_user_max)
+        heavy_pending_max = heavy_per_user_max;
+    heavy_nusers = heavy_queue_max;
+    heavy_users = xcalloc(heavy_nusers, sizeof *heavy_users);
+    heavy_threads = xcalloc(heavy_nthreads, sizeof *heavy_threads);
+    for (unsigned i = 0; i < heavy_nthreads; i++)
+        if (pthread_create(&heavy_threads[i], NULL, heavy_worker, NULL) != 0) {
+            log_error("cannot start a heavy-work thread");
+            abort();
+        }
+}
+
+/* Every queued request runs and is answered, then the threads end (before MHD stops: a
+   suspended connection must be resumed first). */
+static void heavy_end(void)
+{
+    pthread_mutex_lock(&heavy_mu);
+    heavy_stop = true;
+    pthread_cond_broadcast(&heavy_cv);
+    pthread_mutex_unlock(&heavy_mu);
+    for (unsigned i = 0; i < heavy_nthreads; i++)
+        pthread_join(heavy_threads[i], NULL);
+    free(heavy_threads);
+    heavy_threads = NULL;
+    free(heavy_users);
+    heavy_users = NULL;
+}
+
+/* The pool's figures for GET /metrics. */
+void server_heavy_figures(long *running, long *waiting, long *refused)
+{
+    pthread_mutex_lock(&heavy_mu);
+    long run = 0;
+    for (unsigned i = 0; i < heavy_nusers; i++)
+        run += heavy_users ? heavy_users[i].running : 0;
+    *running = run;
+    *waiting = (long)heavy_total - run;
+    pthread_mutex_unlock(&heavy_mu);
+    *refused = atomic_load(&heavy_refused);
+}
+
+/* 429 rate_limited: the heavy-work limits. */
+static enum MHD_Result send_busy(struct MHD_Connection *conn, const char *msg)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    err_set(&e, ERR_RATE_LIMITED, "%s", msg);
+    (void)str_fmt(e.rule, sizeof e.rule, "%s", "heavy_requests");
+    json_t *env = err_envelope(&e);
+    char *txt = json_dumps(env, JSON_COMPACT);
+    json_decref(env);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(txt), txt, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    add_common_headers(resp);
+    MHD_add_response_header(resp, "Retry-After", "2");
+    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_TOO_MANY_REQUESTS, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
 {
     struct req *r = &cs->r;
@@ -475,7 +728,6 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
         json_decref(env);
         return ret;
     }
-    struct osb_err e = OSB_ERR_INIT;
     r->body = cs->body.buf;
     r->body_len = cs->body.len;
     if (r->body_len && !(cs->rt->flags & R_RAW)) {
@@ -498,11 +750,35 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
                           "send the body as application/json (Content-Type)", NULL);
     if ((cs->rt->flags & R_RAW) && r->content_type && strncmp(r->content_type, "text/csv", 8) != 0)
         return send_error(conn, ERR_BAD_REQUEST, "send the file as text/csv", NULL);
+    if (heavy_wanted(cs)) {
+        int rc = heavy_admit(conn, cs);
+        if (rc == 0)
+            return MHD_YES; /* suspended: a pool thread runs it and resumes the connection */
+        if (rc > 0)
+            return send_busy(conn, rc == 1 ? "you have too many heavy requests (reports, files,"
+                                             " imports) waiting; try again shortly"
+                                           : "the server has too many heavy requests waiting;"
+                                             " try again shortly");
+    }
+    run_api(cs);
+    return send_answer(conn, cs);
+}
+
+/* Runs a request that passed the checks above: the database, the router, the figures. On
+   the connection's MHD thread, or on a heavy-work pool thread. */
+static void run_api(struct conn_state *cs)
+{
+    struct req *r = &cs->r;
+    struct osb_err e = OSB_ERR_INIT;
+    cs->statements = -1;
     r->ctx.db = server_db(&e);
     if (!r->ctx.db) {
         log_error("cannot open database: %s", e.message);
         err_clear(&e);
-        return send_error(conn, ERR_INTERNAL, "internal error", NULL);
+        err_set(&e, ERR_INTERNAL, "internal error");
+        r->status = 500;
+        r->resp = err_envelope(&e);
+        return;
     }
     metrics_begin();
     struct timespec t0, t1;
@@ -523,11 +799,18 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
     }
     uint64_t stmts0 = count_sql ? db_statements(r->ctx.db) : 0;
     router_run(cs->rt, r);
-    req_statements = count_sql ? (long long)(db_statements(r->ctx.db) - stmts0) : -1;
+    cs->statements = count_sql ? (long long)(db_statements(r->ctx.db) - stmts0) : -1;
 answer:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     metrics_end(cs->rt, r->status,
                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+}
+
+/* Queues the answer run_api() made. */
+static enum MHD_Result send_answer(struct MHD_Connection *conn, struct conn_state *cs)
+{
+    struct req *r = &cs->r;
+    req_statements = cs->statements;
     if (r->raw) {
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
@@ -648,18 +931,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct req *r = &cs->r;
-    char peer[64], ip[64], rid[48];
+    if (cs->heavy == HEAVY_DONE) /* back from the heavy-work pool */
+        return send_answer(conn, cs);
+    if (cs->heavy == HEAVY_QUEUED)
+        return MHD_YES; /* not expected: a suspended connection is not called */
+    char peer[64];
     client_ip(conn, peer, sizeof peer);
-    caller_address(conn, peer, ip, sizeof ip);
+    caller_address(conn, peer, cs->ip, sizeof cs->ip);
     watch_busy(conn, true);
     /* "r", at most 16 hex digits, "-", at most 20 characters of a long, the NUL */
-    STR_FMT_FITS(rid, 1 + 16 + 1 + 20 + 1, "r%lx-%ld", (unsigned long)(clock_wall() / TS_PER_SEC),
-                 atomic_fetch_add(&req_counter, 1));
+    STR_FMT_FITS(cs->rid, 1 + 16 + 1 + 20 + 1, "r%lx-%ld",
+                 (unsigned long)(clock_wall() / TS_PER_SEC), atomic_fetch_add(&req_counter, 1));
     r->ctx.cfg = &g_server->cfg;
     r->ctx.user.role = ROLE_NONE;
     r->ctx.now = clock_now();
-    r->ctx.ip = ip;
-    r->ctx.request_id = rid;
+    r->ctx.ip = cs->ip;
+    r->ctx.request_id = cs->rid;
     r->ctx.money_changed = order_recheck_customer;
     return finish_api(conn, cs);
 }
@@ -716,21 +1003,27 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
     unsigned per_addr = conf->max_per_address ? conf->max_per_address : SERVER_MAX_PER_ADDRESS;
     unsigned deadline = conf->request_deadline ? conf->request_deadline : SERVER_REQUEST_DEADLINE;
     raise_fd_limit(max_conns);
+    heavy_start(conf);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
-    if (!d)
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+    if (!d) {
+        heavy_end();
         return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host, port);
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     log_info("serving http://%s:%d/ (API under /api/v1, %d threads)", host, port, threads);
     log_info("limits: %u connections, %u per address, %u s for a whole request", max_conns,
              per_addr, deadline);
+    log_info("heavy work: %u threads, %u running and %u waiting per user, %u in all",
+             heavy_nthreads, heavy_per_user_max, heavy_pending_max, heavy_queue_max);
     int secs = 0;
     while (!stop_flag) {
         sleep(1);
@@ -741,6 +1034,7 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
         }
     }
     log_info("stopping");
+    heavy_end();
     MHD_stop_daemon(d);
     return 0;
 }

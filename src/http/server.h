@@ -11,8 +11,17 @@
 #define SERVER_MAX_CONNECTIONS 4000
 #define SERVER_MAX_PER_ADDRESS 200
 #define SERVER_REQUEST_DEADLINE 30
+/* The heavy-work pool's defaults (server.c "the heavy-work pool"). */
+#define SERVER_HEAVY_WORKERS 4
+#define SERVER_HEAVY_PER_USER 2
+#define SERVER_HEAVY_PENDING 16
+#define SERVER_HEAVY_QUEUE 256
+#define SERVER_HEAVY_NICE 10 /* the pool threads' nice value */
 
 int server_run(struct server_conf *conf, const char *host, int port, int threads,
                void (*tick)(void), struct osb_err *e);
+
+/* The heavy-work pool now: requests running, waiting, and refused (429) since the start. */
+void server_heavy_figures(long *running, long *waiting, long *refused);
 
 #endif

@@ -1,0 +1,184 @@
+"""Heavy work in a bounded pool with a per-user limit (issue #15 item 9, docs/operations.md
+"Heavy work").
+
+One user's parallel statement PDFs made everyone's GET /me wait (1 ms became 1.4-5.8 s): the
+PDF was rendered on the MHD thread that also served other connections. Now a heavy request
+(report, export, rendered file, import) runs on a pool thread, at most OSB_HEAVY_PER_USER of one
+user at once; a user with OSB_HEAVY_PENDING of them waiting or running gets 429 rate_limited with
+Retry-After. Each test runs its own server with small limits, loopback only, bounded in count
+(at most 16 requests at once) and time (every request at most 60 s).
+"""
+
+import contextlib
+import os
+import re
+import threading
+import time
+
+import lib
+from lib import DEMO_PASSWORD, check, customer, dispatch, eq, pay, product, released, set_clock
+
+
+@contextlib.contextmanager
+def env(**kw):
+    old = {k: os.environ.get(k) for k in kw}
+    os.environ.update({k: str(v) for k, v in kw.items()})
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def own_server(t, name, **limits):
+    """A server of its own with these limits; the test's requests go to it until it ends."""
+    with env(**limits):
+        s = t.new_server(name=name)
+    old_server, old_tokens = t.server, t.tokens
+    t.server, t.tokens = s, {}
+
+    def back():
+        t.server, t.tokens = old_server, old_tokens
+        s.stop()
+
+    t.defer(back)
+    return s
+
+
+def statement_world(t):
+    """A customer with an invoice and 20 receipts: its statement PDF is a real rendering."""
+    set_clock(t, "2026-12-01", "10:00")
+    sku = product(t, price=1234, case=1)
+    cust = customer(t, name="重任务测试客户")
+    _order, ship = released(t, cust, [(sku, 100)])
+    dispatch(t, ship)
+    for i in range(20):
+        pay(t, cust, 100 + i)
+    return f"/customers/{cust}/statement?from=2026-12-01&to=2026-12-31&format=pdf"
+
+
+def finance_user(t):
+    name = t.uniq("fin")
+    t.ok(t.post("/users", {"username": name, "name": "财务重任务", "password": DEMO_PASSWORD,
+                           "role": "finance"}), 201, "create a finance user")
+    return name
+
+
+def parallel(t, n, fn):
+    """Runs fn(i) in n threads started together; answers the results in order."""
+    out = [None] * n
+    gate = threading.Barrier(n)
+
+    def one(i):
+        gate.wait(timeout=30)
+        out[i] = fn(i)
+
+    th = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for x in th:
+        x.start()
+    for x in th:
+        x.join(timeout=120)
+    return out
+
+
+def timed_get(t, path, token):
+    t0 = time.time()
+    r = t.get(path, token=token)
+    return r, t0, time.time()
+
+
+def metric(t, name):
+    body = t.get("/metrics", user=None).body
+    m = re.search(rf"^{name} (\d+)$", body, re.M)
+    check(m is not None, f"{name} in /metrics")
+    return int(m.group(1))
+
+
+def test_parallel_pdfs_of_one_user_leave_me_fast(t):
+    own_server(t, "heavy-me", OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=1, OSB_HEAVY_PENDING=12)
+    pdf = statement_world(t)
+    fin = t.login("finance")
+    gm = t.login("gm")
+    eq(t.get(pdf, token=fin).status, 200, "one statement PDF")
+    res = {}
+
+    def pdfs():
+        res["pdf"] = parallel(t, 12, lambda i: timed_get(t, pdf, fin))
+
+    bg = threading.Thread(target=pdfs)
+    bg.start()
+    # GET /me, one after another, while the PDFs run (no more than 40 of them)
+    me = []
+    time.sleep(0.05)
+    while bg.is_alive() and len(me) < 40:
+        me.append(timed_get(t, "/me", gm))
+    bg.join(timeout=120)
+    check(not bg.is_alive(), "the PDFs ended")
+    done = res["pdf"]
+    for r, _, _ in done:
+        eq(r.status, 200, "every PDF is rendered (12 is within the user's pending limit)")
+        check(r.raw.startswith(b"%PDF"), "a PDF")
+    start = min(a for _, a, _ in done)
+    end = max(b for _, _, b in done)
+    wall = end - start
+    check(len(me) >= 3, f"GET /me ran while the PDFs ran ({len(me)} times)")
+    for r, _, _ in me:
+        eq(r.status, 200, "GET /me")
+    worst = max(b - a for _, a, b in me)
+    # the PDFs ran one at a time (per-user limit 1): GET /me never waited for one of them, so
+    # it took a small part of their time; behind 4 MHD threads rendering 12 PDFs it took as
+    # long as about a third of them.
+    check(worst < wall / 4 and worst < 3,
+          f"slowest GET /me {worst:.3f} s while 12 PDFs took {wall:.2f} s")
+    eq(metric(t, "osb_heavy_running"), 0, "nothing runs after")
+    eq(metric(t, "osb_heavy_waiting"), 0, "nothing waits after")
+
+
+def test_one_users_limit_answers_429_and_others_pass(t):
+    own_server(t, "heavy-429", OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=1, OSB_HEAVY_PENDING=3)
+    pdf = statement_world(t)
+    other = finance_user(t)
+    fin = t.login("finance")
+    tok2 = t.login(other)
+    before = metric(t, "osb_heavy_refused_total")
+
+    # 14 PDFs of finance and, in the middle of them, 2 of the other finance user
+    def one(i):
+        return timed_get(t, pdf, tok2 if i in (7, 8) else fin)
+
+    out = parallel(t, 16, one)
+    mine = [out[i] for i in range(16) if i not in (7, 8)]
+    theirs = [out[7], out[8]]
+    ok = [x for x in mine if x[0].status == 200]
+    refused = [x for x in mine if x[0].status == 429]
+    eq(len(ok) + len(refused), len(mine), "each answer is a PDF or a 429")
+    check(len(refused) >= 1, "more than the user's pending limit at once gets 429")
+    check(len(ok) >= 3, f"the first ones are served ({len(ok)})")
+    for r, _, _ in refused:
+        d = t.expect_error((r.status, r.body), 429, "rate_limited", rule="heavy_requests")
+        check(d is not None, "details")
+        eq(r.headers.get("retry-after"), "2", "Retry-After")
+    for r, _, _ in theirs:
+        eq(r.status, 200, "another user's PDF is not refused for finance's")
+        check(r.raw.startswith(b"%PDF"), "a PDF")
+    # the other user's PDFs did not wait for all of finance's
+    last_mine = max(b for _, _, b in ok)
+    check(min(b for _, _, b in theirs) < last_mine,
+          "another user's PDF is answered before the last of finance's")
+    eq(metric(t, "osb_heavy_refused_total") - before, len(refused), "refusals counted")
+    # afterwards the server answers normally, heavy work included
+    eq(t.get("/me", token=fin).status, 200, "GET /me after")
+    eq(t.get(pdf, token=fin).status, 200, "a PDF after")
+
+
+def test_heavy_request_without_a_session_is_401_at_once(t):
+    own_server(t, "heavy-401", OSB_HEAVY_WORKERS=1)
+    r = t.get("/reports/sales_by?from=2026-12-01&to=2026-12-31", user=None)
+    t.expect_error((r.status, r.body), 401, "unauthenticated")
+    check("bearer" in r.headers.get("www-authenticate", "").lower(), "WWW-Authenticate")
+    r = t.get("/reports/no_such_report", user="finance")
+    check(r.status in (400, 404), f"an unknown report through the pool: {r.status}")
+    eq(t.get("/me", user="finance").status, 200, "GET /me")
