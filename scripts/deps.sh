@@ -12,7 +12,7 @@ PKGS=(
   build-essential pkg-config clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev
   libcmocka-dev libcurl4-openssl-dev
-  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev zlib1g-dev
   fonts-droid-fallback mupdf-tools libreoffice-calc-nogui
   python3 ca-certificates
   clang-format cppcheck

@@ -103,7 +103,7 @@ export const PAGES = [
   { id: 'field-day', path: '/field', title: { zh: '我的一天', en: 'My day' }, nav: 'sales', icon: '☀', render: fieldDayPage },
   { id: 'visit-new', path: '/visits/new', title: { zh: '填写拜访记录', en: 'File a visit report' }, navPath: '/visits', render: visitNewPage },
   { id: 'quotation-new', path: '/quotations/new', title: { zh: '登记询价/招标', en: 'Register an inquiry' }, navPath: '/quotations', render: quotationNewPage },
-  { id: 'work-logs', path: '/work-logs', title: { zh: '工作日志', en: 'Work log' }, nav: 'sales', icon: '✍', render: workLogPage },
+  { id: 'work-logs', path: '/work-logs', title: { zh: '工作日志', en: 'Work log' }, nav: 'sales', icon: '✍', cap: 'work_log.read', render: workLogPage },
   { id: 'call-log-new', path: '/call-logs/new', title: { zh: '电话记录', en: 'Log a call' }, navPath: '/field', render: callLogPage },
   // the forecast grid (#13): one row per SKU, months across, totals as one types
   { id: 'forecast-new', path: '/forecasts/new', title: { zh: '录入销售预期', en: 'Enter a forecast' }, navPath: '/forecasts', render: forecastNewPage },
@@ -121,9 +121,9 @@ export const PAGES = [
   { id: 'payments', path: '/payments', title: { zh: '收款记录', en: 'Receipts' }, nav: 'finance', icon: '⊕', cap: 'money.read', render: paymentsPage },
   { id: 'payment-new', path: '/payments/new', title: { zh: '登记收款', en: 'Register payment' }, navPath: '/payments', cap: 'payment.create', render: paymentNewPage },
   // credit (CMR): reviews, the review worksheet / approval view, the grade list
-  { id: 'credit-reviews', path: '/credit-reviews', title: { zh: '信用额评审', en: 'Credit reviews' }, nav: 'finance', icon: '≋', cap: 'credit.read', render: creditReviewsPage },
+  { id: 'credit-reviews', path: '/credit-reviews', title: { zh: '信用额评审', en: 'Credit reviews' }, nav: 'finance', icon: '≋', cap: 'credit_review.read', render: creditReviewsPage },
   { id: 'credit-review', path: '/credit-reviews/:number', title: { zh: '信用额评审', en: 'Credit review' }, navPath: '/credit-reviews', cap: 'credit.read', render: creditReviewPage },
-  { id: 'credit-grades', path: '/credit-grades', title: { zh: '客户信用等级', en: 'Credit grades' }, nav: 'finance', icon: '★', cap: 'credit.read', render: creditGradesPage },
+  { id: 'credit-grades', path: '/credit-grades', title: { zh: '客户信用等级', en: 'Credit grades' }, nav: 'finance', icon: '★', cap: 'credit_grade.read', render: creditGradesPage },
   // corrections (api.md §5.5): one receipt with reversal and re-allocation; the return / exchange form
   { id: 'payment', path: '/payments/:number', title: { zh: '收款', en: 'Receipt' }, navPath: '/payments', cap: 'money.read', render: paymentDetailPage },
   { id: 'return-new', path: '/returns/new', title: { zh: '新建退货/换货', en: 'New return / exchange' }, navPath: '/orders', render: returnNewPage },
@@ -134,7 +134,7 @@ export const PAGES = [
   { id: 'stock', path: '/stock', title: { zh: '仓库与库存', en: 'Warehouses & stock' }, nav: 'logistics', icon: '▦', render: stockPage },
 
   // market support (api.md §5.6, web/pages/market.js)
-  { id: 'budgets', path: '/market/budgets', title: { zh: '费用预算', en: 'Expense budgets' }, nav: 'market', icon: '▤', render: budgetsPage },
+  { id: 'budgets', path: '/market/budgets', title: { zh: '费用预算', en: 'Expense budgets' }, nav: 'market', icon: '▤', cap: 'budget.read', render: budgetsPage },
   { id: 'expenses', path: '/market/expenses', title: { zh: '费用申请', en: 'Expense applications' }, nav: 'market', icon: '¥', render: expensesPage },
   { id: 'expense-new', path: '/market/expenses/new', title: { zh: '新建费用申请', en: 'New expense application' }, navPath: '/market/expenses', render: expenseNewPage },
   { id: 'expense', path: '/market/expenses/:number', title: { zh: '费用申请', en: 'Expense application' }, navPath: '/market/expenses', render: expenseDetailPage },

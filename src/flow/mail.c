@@ -391,16 +391,21 @@ static void fix_times(const struct ctx *c, json_t *items)
     }
 }
 
-int mail_outbox_list(struct ctx *c, const char *state, int limit, int64_t after_id, json_t **out,
-                     struct osb_err *e)
+int mail_outbox_list(struct ctx *c, const char *state, const char *q, int limit, int64_t after_id,
+                     json_t **out, struct osb_err *e)
 {
     *out = NULL;
     if (flow_need_read(c, P_ADMIN_OPS, e) < 0)
         return -1;
-    if (state && strcmp(state, "pending") && strcmp(state, "sent") && strcmp(state, "failed") &&
-        strcmp(state, "dead"))
-        return err_bad(e, "state", "state is pending, sent, failed or dead");
-    json_t *items = store_outbox_list(c->db, e, state, after_id, limit);
+    /* state=a,b (api.md §5.1): each one of the four */
+    for (const char *s = state; s && *s;) {
+        size_t n = strcspn(s, ",");
+        if (!((n == 7 && !strncmp(s, "pending", n)) || (n == 4 && !strncmp(s, "sent", n)) ||
+              (n == 6 && !strncmp(s, "failed", n)) || (n == 4 && !strncmp(s, "dead", n))))
+            return err_bad(e, "state", "state is pending, sent, failed or dead");
+        s += n + (s[n] == ',');
+    }
+    json_t *items = store_outbox_list(c->db, e, state, q, after_id, limit);
     if (!items)
         return -1;
     json_t *next = json_null();

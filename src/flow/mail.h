@@ -19,8 +19,8 @@
 int mail_job(struct ctx *c, const char *period, struct osb_err *e);
 
 /* GET /outbox?state= (administrator; auditor reads). */
-int mail_outbox_list(struct ctx *c, const char *state, int limit, int64_t after_id, json_t **out,
-                     struct osb_err *e);
+int mail_outbox_list(struct ctx *c, const char *state, const char *q, int limit, int64_t after_id,
+                     json_t **out, struct osb_err *e);
 /* POST /outbox/{id}/retry: a dead or failed e-mail goes back to pending, due now. */
 int mail_outbox_retry(struct ctx *c, int64_t id, json_t **out, struct osb_err *e);
 

@@ -1507,7 +1507,7 @@ int budget_get(struct ctx *c, const char *code, json_t **out, struct osb_err *e)
 int budget_list(struct ctx *c, const struct budget_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    if (c->user.role == ROLE_REP || c->user.role == ROLE_WAREHOUSE || c->user.role == ROLE_CUSTOMER)
+    if (!perm_reads_budgets(c->user.role))
         return err_forbidden(e, "role", "budgets are not yours to read");
     struct budget_filter f = {q->market, q->region, q->category, q->period, q->q,
                               q->cursor, q->limit,  NULL,        NULL};

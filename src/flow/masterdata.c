@@ -563,9 +563,9 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
         return err_forbidden(e, "role", "the role %s may not list users", role_str(c->user.role));
     struct rec_filter f[16];
     size_t nf = 0;
-    const char *search = NULL; /* api.md §5.1 q=: customers by code or name, products by SKU */
+    const char *search = NULL; /* api.md §5.1 q=: the code (SKU, login) or the name */
     for (size_t i = 0; i < q->n; i++) {
-        if (strcmp(q->names[i], "q") == 0 && (d == &rd_customer || d == &rd_product)) {
+        if (strcmp(q->names[i], "q") == 0) {
             search = q->values[i];
             continue;
         }

@@ -128,7 +128,7 @@ int h_settings_put(struct req *r, struct osb_err *e)
 
 int h_outbox_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"state", "limit", "cursor", NULL};
+    static const char *const allowed[] = {"state", "q", "limit", "cursor", NULL};
     int limit;
     const char *cur = req_query(r, "cursor");
     int64_t after = 0;
@@ -140,7 +140,8 @@ int h_outbox_list(struct req *r, struct osb_err *e)
     }
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0 ||
-        mail_outbox_list(&r->ctx, req_query(r, "state"), limit, after, &out, e) < 0)
+        mail_outbox_list(&r->ctx, req_query(r, "state"), req_query(r, "q"), limit, after, &out, e) <
+            0)
         return -1;
     resp_json(r, 200, out);
     return 0;

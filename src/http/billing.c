@@ -6,6 +6,7 @@
  */
 #include "flow/billing.h"
 #include "flow/ledger.h"
+#include "flow/list_filter.h"
 #include "flow/overdue.h"
 #include "flow/payment.h"
 #include "http/handlers.h"
@@ -125,12 +126,14 @@ int h_customer_statement(struct req *r, struct osb_err *e)
 
 int h_receivables_aging(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"as_of", "market", "region", NULL};
+    static const char *const allowed[] = {"as_of", "market", "region", "q", "state", NULL};
+    static const char *const q_keys[] = {"customer", "name", "customer_name", NULL};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 ||
         aging_get(&r->ctx, req_query(r, "as_of"), req_query(r, "market"), req_query(r, "region"),
                   &out, e) < 0)
         return -1;
+    list_filter_items(out, req_query(r, "q"), req_query(r, "state"), q_keys);
     resp_json(r, 200, out);
     return 0;
 }

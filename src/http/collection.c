@@ -7,6 +7,7 @@
  * /call-list (the calls are POST /call-logs, http/fieldlog.c).
  */
 #include "flow/collection.h"
+#include "flow/list_filter.h"
 #include "http/handlers.h"
 
 int h_collreq_create(struct req *r, struct osb_err *e)
@@ -104,11 +105,12 @@ int h_bank_action(struct req *r, struct osb_err *e)
 
 int h_call_list_week(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"week", "bcr", NULL};
+    static const char *const allowed[] = {"week", "bcr", "q", "state", NULL};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 ||
         call_list_week(&r->ctx, req_query(r, "week"), req_query(r, "bcr"), &out, e) < 0)
         return -1;
+    list_filter_items(out, req_query(r, "q"), req_query(r, "state"), NULL);
     resp_json(r, 200, out);
     return 0;
 }

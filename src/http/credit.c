@@ -4,6 +4,7 @@
  * POST /credit-grades/{month}/{compute|override|publish}.
  */
 #include "flow/cmr.h"
+#include "flow/list_filter.h"
 #include "http/handlers.h"
 
 int h_credit_review_create(struct req *r, struct osb_err *e)
@@ -50,11 +51,13 @@ int h_credit_review_action(struct req *r, struct osb_err *e)
 
 int h_credit_grade_get(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"month", NULL};
+    static const char *const allowed[] = {"month", "q", "state", NULL};
+    static const char *const q_keys[] = {"customer", "name", "grade", NULL};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 ||
         credit_grade_get(&r->ctx, req_query(r, "month"), &out, e) < 0)
         return -1;
+    list_filter_items(out, req_query(r, "q"), req_query(r, "state"), q_keys);
     resp_json(r, 200, out);
     return 0;
 }

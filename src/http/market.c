@@ -3,6 +3,7 @@
  * /pop-allocations, /pop-requests, /samples, /inventory-reports.
  */
 #include "flow/market.h"
+#include "flow/list_filter.h"
 #include "http/handlers.h"
 
 static int reply(struct req *r, int status, int rc, json_t *out)
@@ -116,11 +117,13 @@ int h_pop_allocation_create(struct req *r, struct osb_err *e)
 
 int h_pop_allocation_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"period", NULL};
+    static const char *const allowed[] = {"period", "q", "state", NULL};
     json_t *out = NULL;
     if (req_query_only(r, allowed, e) < 0)
         return -1;
     int rc = pop_allocation_list(&r->ctx, req_query(r, "period"), &out, e);
+    if (rc >= 0)
+        list_filter_items(out, req_query(r, "q"), req_query(r, "state"), NULL);
     return reply(r, 200, rc, out);
 }
 

@@ -1,6 +1,7 @@
 /*
  * reports.c (http) — the report engine (api.md §5.8): GET /reports, GET /reports/{name}.
  */
+#include "flow/list_filter.h"
 #include "flow/report.h"
 #include "http/handlers.h"
 
@@ -8,10 +9,11 @@
 
 int h_reports_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {NULL};
+    static const char *const allowed[] = {"q", "state", NULL};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || report_list(&r->ctx, &out, e) < 0)
         return -1;
+    list_filter_items(out, req_query(r, "q"), req_query(r, "state"), NULL);
     resp_json(r, 200, out);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "core/str.h"
 #include "flow/order.h"
 #include "flow/session.h"
+#include "http/gzip.h"
 #include "http/metrics.h"
 
 #include <arpa/inet.h>
@@ -151,13 +152,47 @@ static void add_common_headers(struct MHD_Response *resp)
 
 /* A JSON answer; allow (not NULL) is the Allow header of a 405. A 401 names the scheme it
    wants (RFC 9110 §11.6.1). */
-static enum MHD_Result send_json_allow(struct MHD_Connection *conn, int status, json_t *body,
-                                       const char *allow)
+/* A client that accepts gzip gets answers of HTTP_GZIP_MIN bytes or more compressed; a GET's
+   200 answer carries a weak ETag of its text (the same for both encodings), and a request whose
+   If-None-Match names it gets 304 without a body. */
+static enum MHD_Result send_json_full(struct MHD_Connection *conn, int status, json_t *body,
+                                      const char *allow, bool etag)
 {
     char *txt = json_dumps(body, JSON_COMPACT);
     size_t len = strlen(txt);
+    char tag[24] = "";
+    if (etag) {
+        tag[0] = 'W', tag[1] = '/';
+        http_etag_of(txt, len, tag + 2);
+        const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+        if (http_etag_matches(inm, tag + 2)) {
+            free(txt);
+            struct MHD_Response *nm =
+                MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+            MHD_add_response_header(nm, "ETag", tag);
+            MHD_add_response_header(nm, "Vary", "Accept-Encoding");
+            add_common_headers(nm);
+            enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_NOT_MODIFIED, nm);
+            MHD_destroy_response(nm);
+            return ret;
+        }
+    }
+    unsigned char *gz = NULL;
+    size_t gz_len = 0;
+    if (len >= HTTP_GZIP_MIN &&
+        http_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")) &&
+        http_gzip(txt, len, &gz, &gz_len)) {
+        free(txt);
+        txt = (char *)gz;
+        len = gz_len;
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    if (gz)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (etag)
+        MHD_add_response_header(resp, "ETag", tag);
     add_common_headers(resp);
     if (status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"osb\"");
@@ -166,6 +201,12 @@ static enum MHD_Result send_json_allow(struct MHD_Connection *conn, int status, 
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+static enum MHD_Result send_json_allow(struct MHD_Connection *conn, int status, json_t *body,
+                                       const char *allow)
+{
+    return send_json_full(conn, status, body, allow, false);
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body)
@@ -245,12 +286,47 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, const char *url
         sb_free(&p);
         return send_error(conn, ERR_NOT_FOUND, "no such page", NULL);
     }
-    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-    MHD_add_response_header(resp, "Content-Type", mime_of(p.buf));
+    /* Validators and compression (src/http/gzip.c): the ETag names the file's size, mtime and
+       inode; a matching If-None-Match gets 304; text files go out gzip-compressed to a client
+       that accepts it, compressed once and kept in memory while the file stays the same. */
+    const char *type = mime_of(p.buf);
+    char etag[80];
+    http_file_etag(&st, etag, sizeof etag);
+    unsigned status = MHD_HTTP_OK;
+    struct MHD_Response *resp;
+    bool text = strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
+                strcmp(type, "image/svg+xml") == 0;
+    unsigned char *gz = NULL;
+    size_t gz_len = 0;
+    if (http_etag_matches(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match"),
+                          etag)) {
+        close(fd);
+        status = MHD_HTTP_NOT_MODIFIED;
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (text &&
+               http_accepts_gzip(
+                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")) &&
+               http_file_gzip(p.buf, fd, &st, &gz, &gz_len)) {
+        close(fd);
+        resp = MHD_create_response_from_buffer(gz_len, gz, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+        size_t el = strlen(etag);
+        if (el > 1 && el + 3 < sizeof etag) { /* "…" → "…-gz": the gzip form's own tag */
+            memcpy(etag + el - 1, "-gz\"", 5);
+        }
+    } else {
+        resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    }
+    if (status == MHD_HTTP_OK)
+        MHD_add_response_header(resp, "Content-Type", type);
+    if (etag[0])
+        MHD_add_response_header(resp, "ETag", etag);
+    if (text)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     add_security_headers(resp, true);
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
     sb_free(&p);
-    enum MHD_Result r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+    enum MHD_Result r = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
     return r;
 }
@@ -833,7 +909,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, struct conn_stat
         MHD_destroy_response(resp);
         return ret;
     }
-    return send_json(conn, r->status ? r->status : 200, r->resp);
+    int status = r->status ? r->status : 200;
+    return send_json_full(conn, status, r->resp, NULL, status == 200 && !strcmp(r->method, "GET"));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,

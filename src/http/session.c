@@ -2,6 +2,7 @@
  * session.c (http) — POST /login, POST /logout, GET /me.
  */
 #include "flow/session.h"
+#include "flow/list_filter.h"
 #include "flow/queue.h"
 #include "http/handlers.h"
 
@@ -51,7 +52,7 @@ int h_me_queue(struct req *r, struct osb_err *e)
 {
     /* Paged when limit or cursor is given (the cursor is the position of the next item);
        without them the whole queue, as the home page and older clients read it. */
-    static const char *const allowed[] = {"limit", "cursor", NULL};
+    static const char *const allowed[] = {"limit", "cursor", "q", "state", NULL};
     const char *lim = req_query(r, "limit"), *cur = req_query(r, "cursor");
     int limit = 0;
     long from = 0;
@@ -68,6 +69,8 @@ int h_me_queue(struct req *r, struct osb_err *e)
     json_t *out;
     if (queue_mine(&r->ctx, limit, (size_t)from, &out, e) < 0)
         return -1;
+    static const char *const q_keys[] = {"number", "customer", "customer_name", "type", NULL};
+    list_filter_items(out, req_query(r, "q"), req_query(r, "state"), q_keys);
     resp_json(r, 200, out);
     return 0;
 }

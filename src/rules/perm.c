@@ -269,6 +269,12 @@ bool perm_reads_quota(enum role r)
            r != ROLE_NONE && r != ROLE__COUNT;
 }
 
+bool perm_reads_budgets(enum role r)
+{
+    return r != ROLE_REP && r != ROLE_WAREHOUSE && r != ROLE_CUSTOMER && r != ROLE_NONE &&
+           r != ROLE__COUNT;
+}
+
 size_t perm_caps(enum role r, const char **out, size_t max)
 {
     const struct {
@@ -286,6 +292,14 @@ size_t perm_caps(enum role r, const char **out, size_t max)
         {"audit.read", perm_may_read(P_AUDIT_READ, r)},
         {"price_list.create", perm_may_act(P_PRICE_LIST_DRAFT, r)},
         {"price_list.read", perm_may_read(P_PRICE_LIST_READ, r)},
+        /* issue #17: the menu shows only pages whose list the role may read */
+        {"work_log.read", perm_may_read(P_VISIT_WORK, r)},
+        {"budget.read", perm_reads_budgets(r)},
+        {"credit_review.read", perm_may_read(P_CREDIT_REVIEW_CREATE, r) ||
+                                   perm_may_read(P_CREDIT_REVIEW_ADJUST, r) ||
+                                   perm_may_read(P_CREDIT_REVIEW_APPROVE, r)},
+        {"credit_grade.read", perm_may_read(P_CREDIT_GRADE_OVERRIDE, r) ||
+                                  (scope_sees_credit(r) && perm_reads_money(r))},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof caps / sizeof caps[0] && n < max; i++)

@@ -205,6 +205,8 @@ bool scope_sees_credit(enum role r);
    (master data only). */
 bool perm_reads_money(enum role r);
 /* Roles that read quotas: all but the warehouse and customer service. */
+/* May the role read market expense budgets (GET /expense-budgets)? */
+bool perm_reads_budgets(enum role r);
 bool perm_reads_quota(enum role r);
 
 /* What the UI may offer a role beyond the documents (whose buttons come from each document's

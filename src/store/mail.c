@@ -5,7 +5,9 @@
  */
 #include "store/mail.h"
 
+#include "core/sb.h"
 #include "core/str.h"
+#include "store/doc.h"
 
 #define OUTBOX_COLS                                                                                \
     "SELECT ne.notification AS id, n.recipient, ne.address, n.event, n.subject, n.document,"       \
@@ -72,13 +74,23 @@ int store_mail_later(struct db *db, struct osb_err *e, int64_t id, const char *c
                : 0;
 }
 
-json_t *store_outbox_list(struct db *db, struct osb_err *e, const char *state, int64_t after_id,
-                          int limit)
+json_t *store_outbox_list(struct db *db, struct osb_err *e, const char *state, const char *q,
+                          int64_t after_id, int limit)
 {
-    return db_rows(db, e,
-                   OUTBOX_COLS " WHERE (? IS NULL OR ne.state = ?) AND ne.notification > ?"
-                               " ORDER BY ne.notification LIMIT ?",
-                   "ssid", state, state, after_id, limit + 1);
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, OUTBOX_COLS " WHERE ne.notification > ?");
+    json_array_append_new(p, json_integer(after_id));
+    store_filter_in(&sql, p, "ne.state", state);
+    static const char *const cols[] = {"n.recipient", "ne.address", "n.event",
+                                       "n.subject",   "n.document", NULL};
+    store_filter_like(&sql, p, q, cols);
+    sb_add(&sql, " ORDER BY ne.notification LIMIT ?");
+    json_array_append_new(p, json_integer(limit + 1));
+    json_t *rows = db_rows_a(db, e, sql.buf, p);
+    sb_free(&sql);
+    json_decref(p);
+    return rows;
 }
 
 int store_outbox_get(struct db *db, struct osb_err *e, int64_t id, json_t **row)

@@ -30,8 +30,8 @@ int store_mail_later(struct db *db, struct osb_err *e, int64_t id, const char *c
 /* The outbox as the administrator sees it, state NULL = all, ids above after_id, at most
    limit + 1 rows of {id, recipient, address, event, subject, document, state, attempts,
    created_at, send_after, sent_at, last_error}. */
-json_t *store_outbox_list(struct db *db, struct osb_err *e, const char *state, int64_t after_id,
-                          int limit);
+json_t *store_outbox_list(struct db *db, struct osb_err *e, const char *state, const char *q,
+                          int64_t after_id, int limit);
 /* One outbox row as store_outbox_list shows it: 1 found (*row owned), 0 none, -1 error. */
 int store_outbox_get(struct db *db, struct osb_err *e, int64_t id, json_t **row);
 /* Puts a row back to pending, no attempts, due at now. */

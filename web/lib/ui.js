@@ -2,7 +2,7 @@
 // always inserted as text, never as HTML), loading / empty / error states, tables, a cursor
 // pager, filter bars and forms whose fields show the API's validation errors.
 
-import { t, tEnum, hasKey } from './i18n.js';
+import { t, tEnum, hasKey, getLang } from './i18n.js';
 import { ApiError, newIdempotencyKey, requestBlob, postBlob } from './api.js';
 import { parseYuan, fenToJson, parsePercentBp } from './fmt.js';
 
@@ -81,7 +81,8 @@ export function errorState(err, opts = {}) {
     h('div', { class: 'state-icon', 'aria-hidden': 'true' }, e.status === 403 ? '⊘' : '!'),
     h('div', { class: 'state-title' }, title),
     text ? h('div', { class: 'state-text' }, text) : null,
-    e.message && e.message !== e.code && e.status !== 0 ? h('div', { class: 'state-detail' }, `${e.code}: ${e.message}`) : null,
+    // The server's sentence is English: shown on an English screen only, never a bare code.
+    e.message && e.message !== e.code && e.status !== 0 && getLang() === 'en' ? h('div', { class: 'state-detail' }, e.message) : null,
     opts.retry ? h('button', { class: 'btn', type: 'button', onclick: opts.retry }, t('common.retry')) : null);
 }
 

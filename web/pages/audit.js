@@ -2,7 +2,7 @@
 // fields each entry changed.
 
 import { api } from '../lib/api.js';
-import { t, tEnum } from '../lib/i18n.js';
+import { t, tEnum, hasKey } from '../lib/i18n.js';
 import { h, pageHeader, filterBar, pagedList, select } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
 
@@ -14,16 +14,19 @@ function fmtVal(v) {
   return String(v);
 }
 
+/** A changed field by its dictionary word (f.<name>), the name itself only when there is none. */
+const fieldWord = (k) => (hasKey(`f.${k}`) ? t(`f.${k}`) : k);
+
 function changes(before, after) {
   const skip = new Set(['updated_at', 'created_at']);
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
     .filter((k) => !skip.has(k) && JSON.stringify((before || {})[k] ?? null) !== JSON.stringify((after || {})[k] ?? null));
   if (!keys.length) return '—';
   return h('details', { class: 'changes' },
-    h('summary', null, `${keys.length} · ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? '…' : ''}`),
+    h('summary', null, `${keys.length} · ${keys.slice(0, 3).map(fieldWord).join(', ')}${keys.length > 3 ? '…' : ''}`),
     h('table', { class: 'mini' },
       h('thead', null, h('tr', null, h('th', null, ''), h('th', null, t('audit.before')), h('th', null, t('audit.after')))),
-      h('tbody', null, keys.map((k) => h('tr', null, h('th', { class: 'mono' }, k), h('td', null, fmtVal((before || {})[k])), h('td', null, fmtVal((after || {})[k])))))));
+      h('tbody', null, keys.map((k) => h('tr', null, h('th', { title: k }, fieldWord(k)), h('td', null, fmtVal((before || {})[k])), h('td', null, fmtVal((after || {})[k])))))));
 }
 
 export async function auditPage(ctx) {

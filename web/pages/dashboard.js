@@ -257,7 +257,7 @@ export async function dashboardPage(ctx) {
   });
 
   // 3. sales pictures (the roles that read money; others see the API's answer)
-  loadInto(salesBox, async () => {
+  if (ctx.can('money.read')) loadInto(salesBox, async () => {
     const months = monthsTo(month, 6);
     const res = await Promise.all(months.map((mo) => api.get('/reports/sales_by', { ...monthRange(mo), dimension: 'market', ...mq })));
     const keys = [...new Set(res.flatMap((r) => r.rows.map((x) => x.key)))];
@@ -277,7 +277,7 @@ export async function dashboardPage(ctx) {
     }, 'sales-chart');
   });
 
-  loadInto(rankBox, async () => {
+  if (ctx.can('money.read')) loadInto(rankBox, async () => {
     const body = await api.get('/reports/sales_ranking', { ...range, ...mq });
     const rows = body.rows.slice(0, 15).reverse();
     if (!rows.length) return empty();
@@ -291,7 +291,7 @@ export async function dashboardPage(ctx) {
     }, 'ranking-chart');
   });
 
-  loadInto(compBox, async () => {
+  if (ctx.can('money.read')) loadInto(compBox, async () => {
     const body = await api.get('/reports/customer_composition', { ...range, ...mq });
     const by = new Map();
     for (const r of body.rows) by.set(r.grade || '—', (by.get(r.grade || '—') || 0) + Number(r.net_sales_fen || 0));
@@ -305,7 +305,7 @@ export async function dashboardPage(ctx) {
     }, 'composition-chart');
   });
 
-  loadInto(agingBox, async () => {
+  if (ctx.can('money.read')) loadInto(agingBox, async () => {
     // the aging answer has no market column: one request per market shown, summed
     const shown = market ? markets.filter((m) => m.code === market) : markets;
     const res = await Promise.all(shown.map((m) => api.get('/receivables/aging', { as_of: range.to, market: m.code })));
@@ -334,7 +334,8 @@ export async function dashboardPage(ctx) {
     card(`${month} · ${market || t(W.company)}`, cards),
     drill,
     card(t(W.trend), trendBox),
-    h('div', { class: 'chart-grid' },
+    // the money pictures only for the roles that read money (GET /me can: money.read)
+    !ctx.can('money.read') ? null : h('div', { class: 'chart-grid' },
       card(t(W.salesByMarket), salesBox),
       card(t(W.ranking), rankBox),
       card(t(W.composition), compBox),

@@ -1,7 +1,7 @@
 // notifications.js — 通知: the signed-in user's in-app notifications; mark one read.
 
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { t, hasKey } from '../lib/i18n.js';
 import { h, pageHeader, pagedList, badge } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
 import { docHref } from '../lib/links.js';
@@ -16,6 +16,19 @@ export async function refreshUnread() {
   el.hidden = n === 0;
 }
 
+/**
+ * The event of a notification in words: event.<code> from the dictionary; a document event
+ * "<kind>_<state>" (order_accepted, shipment_dispatched) as the kind and its state's word;
+ * otherwise the general word for a notice, never the code itself.
+ */
+export function eventLabel(ev) {
+  if (!ev) return '—';
+  if (hasKey(`event.${ev}`)) return t(`event.${ev}`);
+  const m = /^(order|shipment|return|refund|backorder|statement)_(.+)$/.exec(ev);
+  if (m && hasKey(`${m[1]}.state.${m[2]}`)) return `${t(`event.kind.${m[1]}`)} · ${t(`${m[1]}.state.${m[2]}`)}`;
+  return t('event.other');
+}
+
 export async function notificationsPage(ctx) {
   let unreadOnly = ctx.query.unread === 'true';
   let q = ctx.query.q || '';
@@ -23,7 +36,7 @@ export async function notificationsPage(ctx) {
     load: (cursor) => api.get('/notifications', { unread: unreadOnly ? 'true' : '', q, limit: 50, cursor }),
     columns: [
       { key: 'created_at', label: t('f.at'), render: (n) => formatTs(n.created_at), cls: 'nowrap' },
-      { key: 'event', label: t('f.event'), cls: 'mono' },
+      { key: 'event', label: t('f.event'), render: (n) => eventLabel(n.event) },
       { key: 'subject', label: t('f.subject'), cls: 'wrap' },
       { key: 'document', label: t('f.document'), cls: 'mono', render: (n) => (docHref(n.type, n.document) ? h('a', { href: docHref(n.type, n.document) }, n.document) : n.document || '—') },
       { key: 'read', label: t('f.state'), render: (n) => (n.read ? badge(t('notif.read'), 'muted') : badge(t('notif.unread'), 'info')) },

@@ -82,8 +82,7 @@ const title = (x) => (getLang() === 'en' ? x.title_en : x.title_zh) || x.title_z
 export async function reportsPage() {
   const { items } = await api.get('/reports');
   const list = h('ul', { class: 'report-list', id: 'report-list' }, items.map((r) => h('li', null,
-    h('a', { href: `/reports/${encodeURIComponent(r.name)}`, dataset: { report: r.name } }, title(r)),
-    h('span', { class: 'muted mono' }, ` ${r.name}`))));
+    h('a', { href: `/reports/${encodeURIComponent(r.name)}`, dataset: { report: r.name } }, title(r)))));
   return h('div', { class: 'page-reports' }, pageHeader(t(W.title)), card(t(W.pick), list));
 }
 
