@@ -795,6 +795,18 @@ static const char *const migrations[] = {
     /* The PostgreSQL driver's write gate (store/db_pg.c): locked, never read; unused on
        SQLite. */
     "CREATE TABLE write_gate(id INTEGER PRIMARY KEY) STRICT;",
+    /* money wave 2 (#11, #12 item 1): an order line paid from expense money (free goods,
+       flows.md §15 and QC-5) names its expense application and keeps the list price it draws
+       at (its own price_fen is 0: outside credit, never invoiced); a line priced below the
+       customer's list keeps the price asked and the quotation or contract that covers it
+       (flows.md §8). */
+    "ALTER TABLE order_lines ADD COLUMN payment_source TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN expense_application TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN expense_price_fen INTEGER;"
+    "ALTER TABLE order_lines ADD COLUMN agreed_price_fen INTEGER;"
+    "ALTER TABLE order_lines ADD COLUMN price_source TEXT;"
+    "CREATE INDEX order_lines_expense ON order_lines(expense_application)"
+    "  WHERE expense_application IS NOT NULL;",
 };
 
 int schema_latest(void)
