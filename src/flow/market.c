@@ -24,6 +24,7 @@
 #include "core/validate.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
+#include "flow/free_goods.h"
 #include "flow/notify.h"
 #include "flow/osb_issue.h"
 #include "flow/payment.h"
@@ -307,6 +308,11 @@ static int manswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
         json_object_set_new(o, "supervisor", json_string(d->sup));
     }
     json_object_set_new(o, "timeline", tl);
+    /* free goods drawn by order lines (payment_source expense, flows.md §15) */
+    if (d->t == MKT_FY && free_goods_answer(c, o, e) < 0) {
+        json_decref(o);
+        return -1;
+    }
     *out = o;
     return 0;
 }
@@ -489,6 +495,14 @@ static int x_settle(struct doc_act *x, struct osb_err *e)
                            "the settlement form %s was decided by %s at approval", had, decided);
     if (!form)
         form = had ? had : "reimbursement";
+    /* order lines already drew free goods on it: only the free_goods form settles it */
+    int64_t drawn = 0;
+    if (!is(form, "free_goods") &&
+        (free_goods_drawn(c, jstr(d->row, "number"), &drawn, e) < 0 || drawn > 0))
+        return drawn > 0
+                   ? err_invalid(e, "settlement_form", "free_goods_drawn",
+                                 "order lines drew %lld fen of free goods on it", (long long)drawn)
+                   : -1;
     const char *customer = jstr(d->row, "customer");
     if (!is(form, "reimbursement") && !customer)
         return err_invalid(e, "settlement_form", "customer_required",

@@ -29,10 +29,12 @@
 #include "flow/contract.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
+#include "flow/free_goods.h"
 #include "flow/market.h"
 #include "flow/notify.h"
 #include "flow/price_list.h"
 #include "flow/scope.h"
+#include "rules/free_goods.h"
 #include "rules/order.h"
 #include "store/credit.h"
 #include "store/order.h"
@@ -117,6 +119,31 @@ static int order_json(struct ctx *c, const struct order *d, json_t **out, struct
     json_t *lines = json_object_get(o, "lines");
     json_array_foreach(lines, i, it) if (json_is_null(json_object_get(it, "cut_reasons")))
         json_object_set_new(it, "cut_reasons", json_array());
+    /* entities.md §5.2 payment_source; QC-5 shows cash and expense totals apart. */
+    int64_t expense_total = 0;
+    json_array_foreach(lines, i, it)
+    {
+        const struct order_line *l = NULL;
+        for (size_t k = 0; k < d->nlines && !l; k++)
+            if (d->lines[k].line_no == jint(it, "line_no"))
+                l = &d->lines[k];
+        if (!l)
+            continue;
+        json_object_set_new(it, "payment_source", json_string(l->expense ? "expense" : "cash"));
+        json_object_set_new(it, "expense_application",
+                            l->expense ? json_string(l->expense_application) : json_null());
+        int64_t ex = 0;
+        if (l->expense) {
+            (void)money_mul(l->qty - l->qty_cut, l->expense_price_fen, &ex);
+            json_object_set_new(it, "expense_price_fen", json_integer(l->expense_price_fen));
+            json_object_set_new(it, "expense_amount_fen", json_integer(ex));
+            (void)money_add(expense_total, ex, &expense_total);
+        }
+        json_object_set_new(it, "price_source",
+                            l->price_source[0] ? json_string(l->price_source) : json_null());
+    }
+    json_object_set_new(o, "expense_total_fen", json_integer(expense_total));
+    json_object_set_new(o, "cash_total_fen", json_integer(d->total_fen));
     json_array_foreach(json_object_get(o, "timeline"), i, it) flow_ts(c, it, "at");
     json_array_foreach(json_object_get(o, "memo"), i, it) flow_ts(c, it, "at");
     json_t *st = json_object_get(o, "st");
@@ -133,8 +160,15 @@ static int order_json(struct ctx *c, const struct order *d, json_t **out, struct
             json_object_del(it, "price_fen");
             json_object_del(it, "amount_fen");
         }
-        static const char *const money[] = {"total_fen",   "stated_total_fen",       "credit_check",
-                                            "earmark_fen", "approved_shortfall_fen", "st"};
+        json_array_foreach(lines, i, it)
+        {
+            json_object_del(it, "expense_price_fen");
+            json_object_del(it, "expense_amount_fen");
+        }
+        static const char *const money[] = {
+            "total_fen",         "stated_total_fen",       "credit_check",
+            "earmark_fen",       "approved_shortfall_fen", "st",
+            "expense_total_fen", "cash_total_fen"};
         for (size_t k = 0; k < sizeof money / sizeof money[0]; k++)
             json_object_del(o, money[k]);
     }
@@ -241,8 +275,32 @@ static int price_lines(struct ctx *c, const char *customer, date_t day, struct o
     bool original = is(o->source, "exchange"); /* flows.md §6: an exchange keeps its prices */
     for (size_t i = 0; i < o->nlines; i++) {
         struct order_line *l = &o->lines[i];
-        if (!original)
-            l->price_fen = pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
+        int64_t list = pfs[i].kind != PK_GOODS ? 0 : found[i] ? listed[i] : pfs[i].price_fen;
+        if (!original && l->expense) {
+            /* free goods: drawn from the expense application at the list price, 0 to pay */
+            l->expense_price_fen = list;
+            l->price_fen = 0;
+        } else if (!original && l->has_agreed) {
+            /* flows.md §8: below the list only under a quotation or contract price */
+            l->price_source[0] = '\0';
+            if (price_below_list(l->agreed_price_fen, list)) {
+                int f = free_goods_price_cover(c, customer, l->sku, l->agreed_price_fen, day,
+                                               l->price_source, e);
+                if (f < 0)
+                    return -1;
+                if (f == 0)
+                    return line_err(e, i, l->sku, "below_list_price",
+                                    "%s: a price below the list needs an approved quotation or"
+                                    " contract price",
+                                    l->sku);
+            }
+            l->price_fen = l->agreed_price_fen;
+        } else if (!original) {
+            l->price_fen = list;
+        }
+        if (l->expense && !money_mul(l->qty, l->expense_price_fen, &(int64_t){0}))
+            return line_err(e, i, l->sku, "amount_too_large",
+                            "%s: the line's amount is above 10^13 fen", l->sku);
         if (!money_mul(l->qty - l->qty_cut, l->price_fen, &l->amount_fen) ||
             l->amount_fen > MONEY_MAX_FEN)
             return line_err(e, i, l->sku, "amount_too_large",
@@ -278,9 +336,10 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         json_t *v;
         json_object_foreach(
             l, k, v) if (strcmp(k, "sku") && strcmp(k, "qty") && strcmp(k, "loose_units") &&
-                         strcmp(k, "pop_request")) return err_bad(e, k,
-                                                                  "unknown field '%s' in a line",
-                                                                  k);
+                         strcmp(k, "pop_request") && strcmp(k, "payment_source") &&
+                         strcmp(k, "expense_application") &&
+                         strcmp(k, "price_fen")) return err_bad(e, k,
+                                                                "unknown field '%s' in a line", k);
         json_t *js = json_object_get(l, "sku");
         skus[i] = json_is_string(js) ? json_string_value(js) : "";
     }
@@ -311,7 +370,37 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         if (jp && !json_is_null(jp) &&
             (!json_is_string(jp) || strlen(json_string_value(jp)) >= DOCNO_MAX))
             return err_bad(e, "pop_request", "pop_request must be a POP request number");
+        /* entities.md §5.2: payment_source cash|expense; an expense line names its expense
+           application (free goods, flows.md §15); price_fen asks a price (flows.md §8). */
+        json_t *jps = json_object_get(l, "payment_source"),
+               *jxa = json_object_get(l, "expense_application"),
+               *jpr = json_object_get(l, "price_fen");
+        if (jps && !json_is_null(jps) &&
+            (!json_is_string(jps) ||
+             (strcmp(json_string_value(jps), "cash") && strcmp(json_string_value(jps), "expense"))))
+            return err_bad(e, "payment_source", "payment_source is cash or expense");
+        if (jxa && !json_is_null(jxa) &&
+            (!json_is_string(jxa) || strlen(json_string_value(jxa)) >= DOCNO_MAX))
+            return err_bad(e, "expense_application",
+                           "expense_application must be an expense application number");
+        if (jpr && !json_is_null(jpr) && !json_is_integer(jpr))
+            return err_bad(e, "price_fen", "price_fen must be an integer number of fen");
+        bool expense = jps && json_is_string(jps) && !strcmp(json_string_value(jps), "expense");
         const char *sku = json_string_value(js);
+        if (expense && !json_is_string(jxa))
+            return line_err(e, i, sku, "required",
+                            "%s: an expense line names its expense_application", sku);
+        if (!expense && json_is_string(jxa))
+            return line_err(e, i, sku, "payment_source_expense",
+                            "%s: expense_application goes with payment_source expense", sku);
+        if (json_is_integer(jpr) &&
+            (json_integer_value(jpr) < 0 || json_integer_value(jpr) > MONEY_MAX_FEN))
+            return line_err(e, i, sku,
+                            json_integer_value(jpr) < 0 ? "negative_amount" : "amount_too_large",
+                            "%s: the price is out of range", sku);
+        if (expense && json_is_integer(jpr))
+            return line_err(e, i, sku, "price_not_allowed",
+                            "%s: an expense line is drawn at the list price", sku);
         int64_t qty = json_integer_value(jq);
         if (qty < 0)
             return line_err(e, i, sku, "negative_qty", "%s: the quantity is negative", sku);
@@ -336,7 +425,18 @@ static int parse_lines(struct ctx *c, json_t *arr, struct order *o, json_t *warn
         if (jp && json_is_string(jp))
             str_field(ol->pop_request, sizeof ol->pop_request, json_string_value(jp),
                       "pop_request");
-        ol->price_fen = pf->kind == PK_GOODS ? pf->price_fen : 0;
+        if ((expense || json_is_integer(jpr)) && pf->kind != PK_GOODS)
+            return line_err(e, i, sku, "goods_only",
+                            "%s: only goods lines are paid from expense money or priced apart",
+                            sku);
+        ol->expense = expense;
+        if (expense)
+            str_field(ol->expense_application, sizeof ol->expense_application,
+                      json_string_value(jxa), "expense_application");
+        ol->has_agreed = json_is_integer(jpr);
+        ol->agreed_price_fen = ol->has_agreed ? json_integer_value(jpr) : 0;
+        ol->price_fen = pf->kind == PK_GOODS && !expense ? pf->price_fen : 0;
+        ol->expense_price_fen = expense ? pf->price_fen : 0;
         if (pf->kind == PK_GOODS && pf->case_size > 1 && qty % pf->case_size != 0)
             json_array_append_new(
                 warnings, json_pack("{ss si ss ss}", "rule", "whole_cases", "line", (int)i + 1,
@@ -535,8 +635,11 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         l->qty_cut = 0;
         json_decref(l->cut_reasons);
         l->cut_reasons = NULL;
-        ql[i] = (struct qc_line){l->sku, pf[i].known,  pf[i].active,    pf[i].kind,     l->qty,
-                                 0,      l->price_fen, pf[i].case_size, l->loose_units, false};
+        ql[i] = (struct qc_line){l->sku,         pf[i].known, pf[i].active, pf[i].kind,
+                                 l->qty,         0,           l->price_fen, pf[i].case_size,
+                                 l->loose_units, false,       l->expense};
+        if (l->expense)
+            ql[i].price_fen = l->expense_price_fen; /* QC-1 no_price: its list price */
         if (pf[i].kind == PK_POP && market_pop_line_ok(c, l->pop_request, o->customer, l->sku,
                                                        l->qty, &ql[i].pop_ok, e) < 0)
             return -1;
@@ -562,7 +665,12 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
         }
         json_array_append_new(failed, f);
     }
-    if (nf == 0) {
+    /* QC-5 account data: expense lines against their expense applications (flows.md §2.4). */
+    if (free_goods_qc(c, o, failed, e) < 0) {
+        json_decref(failed);
+        return -1;
+    }
+    if (json_array_size(failed) == 0) {
         /* AC: period = month of the accept date. */
         int y, m, d;
         date_to_ymd(ts_to_date(o->accepted_at ? o->accepted_at : c->now, c->cfg->tz_min), &y, &m,

@@ -155,7 +155,8 @@ size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int6
                  (int)l->case_size);
         /* QC-2 amount. */
         int64_t amt;
-        if (!money_mul(l->qty - l->qty_cut, l->price_fen, &amt) || !money_add(sum, amt, &sum)) {
+        if (!money_mul(l->qty - l->qty_cut, l->expense ? 0 : l->price_fen, &amt) ||
+            !money_add(sum, amt, &sum)) {
             fail(out, max, &n, "amount_overflow", ln, l->sku, "line %d: the amount overflows", ln);
             overflow = true;
         }

@@ -80,6 +80,7 @@ struct qc_line {
     int32_t case_size;
     bool loose_units; /* the line asks for a loose-units exception */
     bool pop_ok;      /* a pop line names an approved POP request holding its qty (§13) */
+    bool expense;     /* paid from expense money: price_fen is its list price, not in the total */
 };
 
 struct qc_order {

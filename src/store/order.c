@@ -156,7 +156,9 @@ static int load_lines(struct db *db, struct osb_err *e, const char *number, stru
 {
     struct dbq *q = db_query(db, e,
                              "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
-                             " loose_units, cut_reasons, pop_request FROM order_lines"
+                             " loose_units, cut_reasons, pop_request, payment_source,"
+                             " expense_application, expense_price_fen, agreed_price_fen,"
+                             " price_source FROM order_lines"
                              " WHERE order_no = ?"
                              " ORDER BY line_no",
                              "s", number);
@@ -174,6 +176,13 @@ static int load_lines(struct db *db, struct osb_err *e, const char *number, stru
         l->loose_units = dbq_int(q, 6) != 0;
         l->cut_reasons = jcol(q, 7);
         cp(l->pop_request, sizeof l->pop_request, dbq_text(q, 8) ? dbq_text(q, 8) : "");
+        l->expense = dbq_text(q, 9) && strcmp(dbq_text(q, 9), "expense") == 0;
+        cp(l->expense_application, sizeof l->expense_application,
+           dbq_text(q, 10) ? dbq_text(q, 10) : "");
+        l->expense_price_fen = dbq_int(q, 11);
+        l->has_agreed = !dbq_null(q, 12);
+        l->agreed_price_fen = dbq_int(q, 12);
+        cp(l->price_source, sizeof l->price_source, dbq_text(q, 13) ? dbq_text(q, 13) : "");
     }
     dbq_end(q);
     if (rc < 0)
@@ -262,17 +271,34 @@ int store_order_customer(struct db *db, struct osb_err *e, const char *code,
     return rc;
 }
 
+/* The money columns of a line (payment_source .. price_source), appended to p. */
+static void money_params(json_t *p, const struct order_line *l)
+{
+    json_array_append_new(p, l->expense ? json_string("expense") : json_null());
+    json_array_append_new(p, l->expense_application[0] ? json_string(l->expense_application)
+                                                       : json_null());
+    json_array_append_new(p, l->expense ? json_integer(l->expense_price_fen) : json_null());
+    json_array_append_new(p, l->has_agreed ? json_integer(l->agreed_price_fen) : json_null());
+    json_array_append_new(p, l->price_source[0] ? json_string(l->price_source) : json_null());
+}
+
 static int insert_line(struct db *db, struct osb_err *e, const char *number,
                        const struct order_line *l)
 {
-    return db_exec(db, e,
-                   "INSERT INTO order_lines(order_no, line_no, sku, qty, loose_units, qty_cut,"
-                   " cut_reasons, price_fen, amount_fen, pop_request) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                   "sdsibijiis", number, l->line_no, l->sku, l->qty, l->loose_units, l->qty_cut,
-                   l->cut_reasons, l->price_fen, l->amount_fen,
-                   l->pop_request[0] ? l->pop_request : NULL) < 0
-               ? -1
-               : 0;
+    json_t *p = json_pack("[s i s I b I o I I o]", number, l->line_no, l->sku, (json_int_t)l->qty,
+                          l->loose_units, (json_int_t)l->qty_cut,
+                          l->cut_reasons ? json_incref(l->cut_reasons) : json_null(),
+                          (json_int_t)l->price_fen, (json_int_t)l->amount_fen,
+                          l->pop_request[0] ? json_string(l->pop_request) : json_null());
+    money_params(p, l);
+    int rc = db_exec_a(db, e,
+                       "INSERT INTO order_lines(order_no, line_no, sku, qty, loose_units, qty_cut,"
+                       " cut_reasons, price_fen, amount_fen, pop_request, payment_source,"
+                       " expense_application, expense_price_fen, agreed_price_fen, price_source)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       p);
+    json_decref(p);
+    return rc < 0 ? -1 : 0;
 }
 
 static json_t *str_or_null(const char *s)
@@ -356,6 +382,11 @@ static bool line_same(const struct order_line *a, const struct order_line *b)
     return strcmp(a->sku, b->sku) == 0 && a->qty == b->qty && a->qty_cut == b->qty_cut &&
            a->price_fen == b->price_fen && a->amount_fen == b->amount_fen &&
            a->loose_units == b->loose_units && strcmp(a->pop_request, b->pop_request) == 0 &&
+           a->expense == b->expense &&
+           strcmp(a->expense_application, b->expense_application) == 0 &&
+           a->expense_price_fen == b->expense_price_fen && a->has_agreed == b->has_agreed &&
+           a->agreed_price_fen == b->agreed_price_fen &&
+           strcmp(a->price_source, b->price_source) == 0 &&
            ((!a->cut_reasons && !b->cut_reasons) ||
             (a->cut_reasons && b->cut_reasons && json_equal(a->cut_reasons, b->cut_reasons)));
 }
@@ -372,15 +403,25 @@ static int save_lines(struct db *db, struct osb_err *e, const struct order *o,
         if (!w) {
             if (insert_line(db, e, o->number, l) < 0)
                 return -1;
-        } else if (!line_same(l, w) &&
-                   db_exec(db, e,
-                           "UPDATE order_lines SET sku = ?, qty = ?, loose_units = ?,"
-                           " qty_cut = ?, cut_reasons = ?, price_fen = ?, amount_fen = ?,"
-                           " pop_request = ? WHERE order_no = ? AND line_no = ?",
-                           "sibijiissd", l->sku, l->qty, l->loose_units, l->qty_cut, l->cut_reasons,
-                           l->price_fen, l->amount_fen, l->pop_request[0] ? l->pop_request : NULL,
-                           o->number, l->line_no) < 0) {
-            return -1;
+        } else if (!line_same(l, w)) {
+            json_t *p = json_pack("[s I b I o I I o]", l->sku, (json_int_t)l->qty, l->loose_units,
+                                  (json_int_t)l->qty_cut,
+                                  l->cut_reasons ? json_incref(l->cut_reasons) : json_null(),
+                                  (json_int_t)l->price_fen, (json_int_t)l->amount_fen,
+                                  l->pop_request[0] ? json_string(l->pop_request) : json_null());
+            money_params(p, l);
+            json_array_append_new(p, json_string(o->number));
+            json_array_append_new(p, json_integer(l->line_no));
+            int rc = db_exec_a(db, e,
+                               "UPDATE order_lines SET sku = ?, qty = ?, loose_units = ?,"
+                               " qty_cut = ?, cut_reasons = ?, price_fen = ?, amount_fen = ?,"
+                               " pop_request = ?, payment_source = ?, expense_application = ?,"
+                               " expense_price_fen = ?, agreed_price_fen = ?, price_source = ?"
+                               " WHERE order_no = ? AND line_no = ?",
+                               p);
+            json_decref(p);
+            if (rc < 0)
+                return -1;
         }
     }
     for (size_t j = 0; j < was->nlines; j++) {

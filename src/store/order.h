@@ -22,6 +22,15 @@ struct order_line {
     bool loose_units;
     json_t *cut_reasons;         /* owned, may be NULL */
     char pop_request[DOCNO_MAX]; /* a POP line's approved request (WL), "" when none */
+    /* Free goods (flows.md §15, QC-5): payment_source "expense" names an expense application
+       and draws (qty − qty_cut) × expense_price_fen on it; the line's own price is 0. */
+    bool expense;
+    char expense_application[DOCNO_MAX];
+    int64_t expense_price_fen;
+    /* A price asked below the list (flows.md §8): kept with the quotation/contract covering it. */
+    bool has_agreed;
+    int64_t agreed_price_fen;
+    char price_source[DOCNO_MAX];
 };
 
 struct order {

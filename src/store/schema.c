@@ -809,6 +809,18 @@ static const char *const migrations[] = {
     "ALTER TABLE credit_review_lines ADD COLUMN g_f_fen INTEGER;"
     "ALTER TABLE credit_review_lines ADD COLUMN g_raw_bp INTEGER;"
     "ALTER TABLE credit_review_lines ADD COLUMN g_sources TEXT;",
+    /* money wave 2 (#11, #12 item 1): an order line paid from expense money (free goods,
+       flows.md §15 and QC-5) names its expense application and keeps the list price it draws
+       at (its own price_fen is 0: outside credit, never invoiced); a line priced below the
+       customer's list keeps the price asked and the quotation or contract that covers it
+       (flows.md §8). */
+    "ALTER TABLE order_lines ADD COLUMN payment_source TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN expense_application TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN expense_price_fen INTEGER;"
+    "ALTER TABLE order_lines ADD COLUMN agreed_price_fen INTEGER;"
+    "ALTER TABLE order_lines ADD COLUMN price_source TEXT;"
+    "CREATE INDEX order_lines_expense ON order_lines(expense_application)"
+    "  WHERE expense_application IS NOT NULL;",
 };
 
 int schema_latest(void)
