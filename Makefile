@@ -4,7 +4,7 @@
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes -Wformat-security
-PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl pangocairo fontconfig xlsxwriter
+PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcurl pangocairo fontconfig xlsxwriter zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # core/banned.h goes into every translation unit: a banned libc call is a compile error.
