@@ -48,6 +48,7 @@ enum {
     R_TEST = 1 << 5,   /* exists only with --test-clock */
     R_OWN_TX = 1 << 6, /* the flow opens its own transaction (login: the password hash must
                           not hold the write lock) */
+    R_FILE = 1 << 7,   /* with R_RAW: a file of any type (XLSX, a photo); the handler checks it */
 };
 
 struct route {
