@@ -22,6 +22,8 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "core/validate.h"
+#include "core/xlsx.h"
+#include "core/csv.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/free_goods.h"
@@ -194,6 +196,14 @@ static int who(struct ctx *c, const void *p, int a, const struct doc_actor *acto
             return 0;
         case XA_SETTLE:
             return 0;
+        case XA_CHECK_TRAVEL:
+            if (!is(sval(d, "category"), "travel"))
+                return err_state(e, jstr(d->row, "state"),
+                                 "only a travel application is checked against visits");
+            if (jstr(d->row, "travel_check"))
+                return err_state(e, jstr(d->row, "state"), "%s was checked already",
+                                 jstr(d->row, "number"));
+            return 0;
         }
         return 0;
     case MKT_WL:
@@ -285,7 +295,9 @@ static json_t *row_answer(struct ctx *c, json_t *row)
             flow_ts(c, o, k);
         else if (is(k, "special") || is(k, "late"))
             json_object_set_new(o, k, json_boolean(json_integer_value(v) != 0));
-        else if ((is(k, "lines") || is(k, "warnings")) && json_is_string(v)) {
+        else if ((is(k, "lines") || is(k, "warnings") || is(k, "travel_dates") ||
+                  is(k, "travel_check")) &&
+                 json_is_string(v)) {
             json_t *j = json_loads(json_string_value(v), 0, NULL);
             json_object_set_new(o, k, j ? j : json_array());
         } else if (is(k, "warnings") && json_is_null(v))
@@ -481,6 +493,117 @@ static int x_execute(struct doc_act *x, struct osb_err *e)
     return 0;
 }
 
+/* ---- travel claims (flows.md §15) ------------------------------------------------------- */
+
+/* The claimed days of a travel application on which its applicant filed no visit report: a new
+   array of dates. A visit report is filed by the next working days, so reports created up to
+   31 days after the last claimed day count. */
+static json_t *travel_unvisited(struct ctx *c, const char *applicant, json_t *days,
+                                struct osb_err *e)
+{
+    date_t lo = 0, hi = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(days, i, v)
+    {
+        date_t dd;
+        if (!date_parse(json_string_value(v), &dd))
+            continue;
+        if (i == 0 || dd < lo)
+            lo = dd;
+        if (i == 0 || dd > hi)
+            hi = dd;
+    }
+    json_t *rows = store_visit_days(c->db, e, applicant, date_start_ts(lo, c->cfg->tz_min),
+                                    date_start_ts(hi + 32, c->cfg->tz_min));
+    if (!rows)
+        return NULL;
+    json_t *out = json_array();
+    json_array_foreach(days, i, v)
+    {
+        bool seen = false;
+        size_t j;
+        json_t *r;
+        json_array_foreach(rows, j, r)
+        {
+            json_t *data = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
+            seen = seen || is(jstr(data, "visited_at"), json_string_value(v));
+            json_decref(data);
+        }
+        if (!seen)
+            json_array_append(out, v);
+    }
+    json_decref(rows);
+    return out;
+}
+
+static json_t *json_col(const struct mdoc *d, const char *k)
+{
+    const char *t = jstr(d->row, k);
+    json_t *j = t ? json_loads(t, 0, NULL) : NULL;
+    return j;
+}
+
+/* check-travel: the CSR compares the claimed days with the applicant's visit reports; days
+   without one are flagged (finance is told; settling them then needs finance's comment). */
+static int x_check_travel(struct doc_act *x, struct osb_err *e)
+{
+    struct mdoc *d = x->doc;
+    json_t *days = json_col(d, "travel_dates");
+    if (!days)
+        days = json_array();
+    json_t *miss = travel_unvisited(x->c, jstr(d->row, "applicant"), days, e);
+    json_decref(days);
+    if (!miss)
+        return -1;
+    size_t n = json_array_size(miss);
+    json_t *chk = json_pack("{ss sI so sb}", "checked_by", x->actor.who, "checked_at",
+                            (json_int_t)x->c->now, "days_without_visit", miss, "flagged", n > 0);
+    if (x->comment)
+        json_object_set_new(chk, "comment", json_string(x->comment));
+    char *t = json_dumps(chk, JSON_COMPACT);
+    put(d, "travel_check", json_string(t));
+    free(t);
+    json_decref(chk);
+    if (n == 0)
+        return 0;
+    int rc = notify(x->c, e, "travel_flagged", jstr(d->row, "applicant"), jstr(d->row, "number"),
+                    NULL, "差旅费用%s有%zu天没有拜访记录", jstr(d->row, "number"), n);
+    json_t *fin = rc == 0 ? store_mkt_role_users(x->c->db, e, "finance") : NULL;
+    if (rc == 0 && !fin)
+        rc = -1;
+    size_t i;
+    json_t *u;
+    json_array_foreach(fin, i, u) if (rc == 0) rc =
+        notify(x->c, e, "travel_flagged", json_string_value(u), jstr(d->row, "number"), NULL,
+               "差旅费用%s有%zu天没有拜访记录，结算前请核实", jstr(d->row, "number"), n);
+    json_decref(fin);
+    return rc;
+}
+
+/* Settling a travel claim: the CSR's check first (422 travel_not_checked); flagged days need
+   finance's comment saying why they are paid (422 travel_without_visit, details.days). */
+static int travel_settle_ok(struct doc_act *x, struct osb_err *e)
+{
+    struct mdoc *d = x->doc;
+    json_t *chk = json_col(d, "travel_check");
+    if (!chk)
+        return err_invalid(e, "travel_check", "travel_not_checked",
+                           "%s: the CSR checks a travel claim against the visit reports first",
+                           jstr(d->row, "number"));
+    json_t *miss = json_object_get(chk, "days_without_visit");
+    int rc = 0;
+    if (json_array_size(miss) > 0 && !x->comment) {
+        rc = err_invalid(e, "travel_dates", "travel_without_visit",
+                         "%s: %zu claimed day(s) have no visit report; settle with a comment "
+                         "saying why they are paid",
+                         jstr(d->row, "number"), json_array_size(miss));
+        e->extra = json_pack("{sO}", "days", miss);
+    }
+    json_decref(chk);
+    return rc;
+}
+
 static int x_settle(struct doc_act *x, struct osb_err *e)
 {
     struct mdoc *d = x->doc;
@@ -503,6 +626,8 @@ static int x_settle(struct doc_act *x, struct osb_err *e)
                    ? err_invalid(e, "settlement_form", "free_goods_drawn",
                                  "order lines drew %lld fen of free goods on it", (long long)drawn)
                    : -1;
+    if (is(jstr(d->row, "category"), "travel") && travel_settle_ok(x, e) < 0)
+        return -1;
     const char *customer = jstr(d->row, "customer");
     if (!is(form, "reimbursement") && !customer)
         return err_invalid(e, "settlement_form", "customer_required",
@@ -759,7 +884,8 @@ static const doc_run_fn run_fy[] = {[XA_APPROVE] = x_approve,
                                     [XA_REJECT] = x_reject,
                                     [XA_EXECUTE] = x_execute,
                                     [XA_SETTLE] = x_settle,
-                                    [XA_EVALUATE] = x_evaluate};
+                                    [XA_EVALUATE] = x_evaluate,
+                                    [XA_CHECK_TRAVEL] = x_check_travel};
 static const doc_run_fn run_wl[] = {[POPA_APPROVE] = w_approve,
                                     [POPA_REJECT] = NULL,
                                     [POPA_CONFIRM_RECEIPT] = w_receipt,
@@ -901,11 +1027,72 @@ static int created(struct ctx *c, enum mkt_doc t, const char *number, json_t *af
     return out ? mkt_get(c, t, number, out, e) : 0;
 }
 
+/* travel_dates of a travel application: 1 to 62 distinct dates, none in the future, sorted
+   (required for category travel, refused for others); *out the JSON text or NULL. */
+static int travel_dates(struct ctx *c, json_t *body, const char *category, char **out,
+                        struct osb_err *e)
+{
+    *out = NULL;
+    json_t *v = json_object_get(body, "travel_dates");
+    bool travel = is(category, "travel");
+    if (!v || json_is_null(v))
+        return travel ? err_invalid(e, "travel_dates", "required",
+                                    "a travel application names the days claimed")
+                      : 0;
+    if (!travel)
+        return err_invalid(e, "travel_dates", "not_travel",
+                           "only a travel application claims days");
+    if (!json_is_array(v))
+        return err_bad(e, "travel_dates", "travel_dates is a list of dates");
+    if (json_array_size(v) == 0 || json_array_size(v) > 62)
+        return err_invalid(e, "travel_dates", "required", "1 to 62 days are claimed");
+    json_t *days = json_array();
+    size_t i;
+    json_t *d;
+    int rc = 0;
+    json_array_foreach(v, i, d)
+    {
+        date_t dd;
+        if (!json_is_string(d)) {
+            rc = err_bad(e, "travel_dates", "a claimed day is a string YYYY-MM-DD");
+            break;
+        }
+        if (!date_parse(json_string_value(d), &dd)) {
+            rc = err_invalid(e, "travel_dates", "invalid_date", "%s is not a date YYYY-MM-DD",
+                             json_string_value(d));
+            break;
+        }
+        if (dd > flow_today(c)) {
+            rc = err_invalid(e, "travel_dates", "date_out_of_range",
+                             "%s is in the future: travel is claimed afterwards",
+                             json_string_value(d));
+            break;
+        }
+        char ds[11];
+        date_format(dd, ds);
+        size_t at = json_array_size(days);
+        for (size_t j = 0; j < json_array_size(days) && rc == 0; j++) {
+            int cmp = strcmp(json_string_value(json_array_get(days, j)), ds);
+            if (cmp == 0)
+                rc = err_invalid(e, "travel_dates", "duplicate_line", "%s is claimed twice", ds);
+            else if (cmp > 0 && at == json_array_size(days))
+                at = j;
+        }
+        if (rc < 0)
+            break;
+        json_array_insert_new(days, at, json_string(ds));
+    }
+    if (rc == 0)
+        *out = json_dumps(days, JSON_COMPACT);
+    json_decref(days);
+    return rc;
+}
+
 static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     static const char *const ok[] = {"market",  "region",     "customer", "category",
                                      "special", "amount_fen", "purpose",  "settlement_form",
-                                     "period",  NULL};
+                                     "period",  "travel_dates", NULL};
     if (flow_need(c, P_EXPENSE_APPLY, e) < 0 || only_fields(body, ok, e) < 0)
         return -1;
     struct order_customer cu;
@@ -929,6 +1116,9 @@ static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     json_t *sp = json_object_get(body, "special");
     if (sp && !json_is_boolean(sp))
         return err_bad(e, "special", "special must be true or false");
+    char *travel = NULL;
+    if (travel_dates(c, body, category, &travel, e) < 0)
+        return -1;
     if (hc) {
         market = cu.market;
         region = cu.region;
@@ -968,6 +1158,9 @@ static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     json_object_set_new(row, "budget", budget[0] ? json_string(budget) : json_null());
     json_object_set_new(row, "settlement_form", form ? json_string(form) : json_null());
     json_object_set_new(row, "special", json_integer(sp && json_is_true(sp)));
+    if (travel)
+        json_object_set_new(row, "travel_dates", json_string(travel));
+    free(travel);
     int rc = store_mkt_insert(c->db, e, "expense_applications", row);
     if (rc == 0) {
         const char *to = mm[0] && !is(mm, c->user.username) ? mm : sup;
@@ -1344,6 +1537,232 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     if (rc == 0)
         rc = created(c, MKT_KC, number, row, out, e);
     json_decref(row);
+    return rc;
+}
+
+/* ---- inventory report import (CSV or XLSX) ------------------------------------------------ */
+
+/* The columns of an import: the API's keys, or the titles a distributor's sheet carries. */
+static const struct {
+    const char *key, *zh;
+} kc_cols[] = {{"sku", "产品编码"},          {"opening_qty", "期初库存"},
+               {"purchased_qty", "本月进货"}, {"other_in_qty", "其他入库"},
+               {"sold_qty", "本月销售"},      {"returned_qty", "退货"},
+               {"closing_qty", "期末库存"},   {"near_expiry_qty", "近效期"}};
+/* Columns a sheet may carry for its readers, not read. */
+static const char *const kc_ignored[] = {"name", "product_name", "产品名称", "品名", "规格",
+                                         "spec", "note", "备注", NULL};
+
+static const char *trim_cell(const char *s, char *buf, size_t n)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (str_copy(buf, n, s) < 0)
+        return s;
+    size_t l = strlen(buf);
+    while (l > 0 && (buf[l - 1] == ' ' || buf[l - 1] == '\t' || buf[l - 1] == '\r'))
+        buf[--l] = '\0';
+    return buf;
+}
+
+/* A quantity cell: an integer, also as Excel writes whole numbers ("12.0"); 1 ok, 0 empty,
+   -1 not a whole number. */
+static int cell_qty(const char *s, int64_t *out)
+{
+    char buf[48];
+    s = trim_cell(s, buf, sizeof buf);
+    if (!*s)
+        return 0;
+    const char *p = s;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return -1;
+    __int128 v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (*p - '0');
+        if (v > INT64_MAX)
+            return -1;
+    }
+    if (*p == '.') {
+        for (p++; *p == '0'; p++)
+            ;
+    }
+    if (*p)
+        return -1;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return 1;
+}
+
+static void row_error(json_t *errors, json_int_t row, const char *field, const char *rule,
+                      const char *message)
+{
+    if (json_array_size(errors) < 100)
+        json_array_append_new(errors, json_pack("{sI ss ss ss}", "row", row, "field",
+                                                field ? field : "", "rule", rule, "message",
+                                                message ? message : rule));
+}
+
+int invrep_import(struct ctx *c, const char *customer, const char *period, const char *ctype,
+                  const char *data, size_t len, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need(c, P_INVREPORT_SUBMIT, e) < 0)
+        return -1;
+    {
+        json_t *qb = json_pack("{ss? ss?}", "customer", customer, "period", period);
+        struct order_customer cu;
+        char pm[8];
+        int wrong = body_customer(c, qb, &cu, true, e) < 0 || body_period(c, qb, true, pm, e) < 0;
+        json_decref(qb);
+        if (wrong)
+            return -1;
+    }
+    json_t *rows, *nums = NULL;
+    bool xlsx = xlsx_looks_like((const unsigned char *)data, len);
+    bool says_xlsx = ctype && strstr(ctype, "spreadsheetml");
+    if (xlsx || says_xlsx) {
+        const char *why = "not an XLSX workbook";
+        rows = xlsx ? xlsx_rows((const unsigned char *)data, len, &nums, &why) : NULL;
+        if (!rows)
+            return err_bad(e, "file", "the file is not a readable XLSX workbook: %s", why);
+    } else if (!ctype || strncmp(ctype, "text/csv", 8) == 0) {
+        size_t bad_line = 0;
+        rows = csv_parse_lines(data, len, &bad_line, &nums);
+        if (!rows) {
+            err_bad(e, "file", "the CSV is malformed at line %zu", bad_line);
+            e->extra = json_pack("{s[{sIss}]}", "rows", "row", (json_int_t)bad_line, "rule", "csv");
+            return -1;
+        }
+    } else {
+        return err_set(e, ERR_UNSUPPORTED_MEDIA_TYPE,
+                       "send the report as text/csv or as an XLSX workbook");
+    }
+    json_t *header = json_array_get(rows, 0);
+    int col[sizeof kc_cols / sizeof kc_cols[0]];
+    int rc = 0;
+    for (size_t k = 0; k < sizeof kc_cols / sizeof kc_cols[0]; k++)
+        col[k] = -1;
+    size_t i;
+    json_t *h;
+    json_array_foreach(header, i, h)
+    {
+        char buf[64];
+        const char *name = trim_cell(json_string_value(h), buf, sizeof buf);
+        if (!*name || in_list(kc_ignored, name))
+            continue;
+        size_t k = 0;
+        while (k < sizeof kc_cols / sizeof kc_cols[0] && !is(kc_cols[k].key, name) &&
+               !is(kc_cols[k].zh, name))
+            k++;
+        if (k == sizeof kc_cols / sizeof kc_cols[0]) {
+            rc = err_bad(e, name, "unknown column '%s' (the columns are sku, opening_qty, "
+                         "purchased_qty, other_in_qty, sold_qty, returned_qty, closing_qty, "
+                         "near_expiry_qty, or their Chinese titles)", name);
+            break;
+        }
+        if (col[k] >= 0) {
+            rc = err_bad(e, name, "the column %s appears twice", kc_cols[k].key);
+            break;
+        }
+        col[k] = (int)i;
+    }
+    if (rc == 0 && (!header || json_array_size(rows) < 2))
+        rc = err_bad(e, "file", "the file needs a header row and at least one data row");
+    if (rc == 0 && col[0] < 0)
+        rc = err_bad(e, "sku", "the file has no sku (产品编码) column");
+    json_t *lines = json_array(), *errors = json_array(), *skus = json_object();
+    for (size_t r = 1; rc == 0 && r < json_array_size(rows); r++) {
+        json_t *row = json_array_get(rows, r);
+        json_int_t at = json_integer_value(json_array_get(nums, r));
+        json_t *l = json_object();
+        bool ok = true;
+        for (size_t k = 0; k < sizeof kc_cols / sizeof kc_cols[0] && ok; k++) {
+            if (col[k] < 0)
+                continue;
+            const char *cell = json_string_value(json_array_get(row, (size_t)col[k]));
+            if (!cell)
+                cell = "";
+            if (k == 0) {
+                char buf[64];
+                const char *sku = trim_cell(cell, buf, sizeof buf);
+                if (!*sku) {
+                    row_error(errors, at, "sku", "required", "the SKU is empty");
+                    ok = false;
+                } else {
+                    json_object_set_new(l, "sku", json_string(sku));
+                }
+                continue;
+            }
+            int64_t q = 0;
+            int f = cell_qty(cell, &q);
+            if (f < 0) {
+                row_error(errors, at, kc_cols[k].key, "not_a_number",
+                          "the quantity is not a whole number");
+                ok = false;
+            } else if (f > 0) {
+                json_object_set_new(l, kc_cols[k].key, json_integer(q));
+            } else if (is(kc_cols[k].key, "other_in_qty") || is(kc_cols[k].key, "returned_qty")) {
+                json_object_set_new(l, kc_cols[k].key, json_integer(0)); /* a blank cell */
+            }
+        }
+        if (ok && json_object_get(skus, jstr(l, "sku"))) {
+            row_error(errors, at, "sku", "duplicate_line", "the SKU appears on an earlier row");
+            ok = false;
+        }
+        if (ok) {
+            /* each row on its own, so every wrong row is named, not only the first */
+            json_t *one = json_pack("[O]", l), *ol = NULL, *ow = NULL;
+            struct osb_err re = OSB_ERR_INIT;
+            if (kc_lines(c, customer ? customer : "", period ? period : "", one, &ol, &ow, &re) <
+                0) {
+                if (re.code == ERR_INTERNAL) {
+                    err_clear(e);
+                    *e = re;
+                    rc = -1;
+                } else {
+                    /* the message names the line of the one-line check: not the file's */
+                    const char *m = re.message;
+                    if (strncmp(m, "line 1", 6) == 0)
+                        m += m[6] == ':' ? 8 : 7;
+                    row_error(errors, at, re.field[0] ? re.field : NULL,
+                              re.rule[0] ? re.rule : err_code_str(re.code), m);
+                    err_clear(&re);
+                }
+                ok = false;
+            }
+            json_decref(one);
+            json_decref(ol);
+            json_decref(ow);
+        }
+        if (ok) {
+            json_object_set_new(skus, jstr(l, "sku"), json_integer(at));
+            json_array_append(lines, l);
+        }
+        json_decref(l);
+    }
+    json_decref(rows);
+    json_decref(nums);
+    json_decref(skus);
+    if (rc == 0 && json_array_size(errors) > 0) {
+        rc = err_invalid(e, NULL, "import_rejected",
+                         "%zu row(s) of the file are wrong; nothing was imported",
+                         json_array_size(errors));
+        e->extra = json_pack("{sO}", "rows", errors);
+    }
+    json_decref(errors);
+    if (rc < 0) {
+        json_decref(lines);
+        return -1;
+    }
+    json_t *body = json_pack("{so}", "lines", lines);
+    if (customer)
+        json_object_set_new(body, "customer", json_string(customer));
+    if (period)
+        json_object_set_new(body, "period", json_string(period));
+    rc = kc_create(c, body, out, e);
+    json_decref(body);
     return rc;
 }
 

@@ -24,6 +24,13 @@ struct mkt_query {
    from — opening = last month's closing, purchased = the month's deliveries (flows.md §16.3). */
 int invrep_prefill(struct ctx *c, const char *customer, const char *period, json_t **out,
                    struct osb_err *e);
+/* POST /inventory-reports/import?customer=&period=: the report from the distributor's file, CSV
+   (text/csv) or XLSX (its first sheet), one row per SKU under a header of the line keys or
+   their Chinese titles. All or nothing: wrong rows answer 422 import_rejected with
+   details.rows [{row, field, rule, message}] (the file's own line or sheet row numbers, up to
+   100); a good file makes the report as POST /inventory-reports does. */
+int invrep_import(struct ctx *c, const char *customer, const char *period, const char *ctype,
+                  const char *data, size_t len, json_t **out, struct osb_err *e);
 int mkt_create(struct ctx *c, enum mkt_doc t, json_t *body, json_t **out, struct osb_err *e);
 int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e);
 int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **out,

@@ -130,6 +130,7 @@ int h_budget_get(struct req *r, struct osb_err *e);
 int h_pop_allocation_create(struct req *r, struct osb_err *e);
 int h_pop_allocation_list(struct req *r, struct osb_err *e);
 int h_invrep_prefill(struct req *r, struct osb_err *e);
+int h_invrep_import(struct req *r, struct osb_err *e);
 #define MKT_DECL(name)                                                                             \
     int h_##name##_create(struct req *r, struct osb_err *e);                                       \
     int h_##name##_list(struct req *r, struct osb_err *e);                                         \

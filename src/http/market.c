@@ -136,3 +136,14 @@ int h_invrep_prefill(struct req *r, struct osb_err *e)
     int rc = invrep_prefill(&r->ctx, req_query(r, "customer"), req_query(r, "period"), &out, e);
     return reply(r, 200, rc, out);
 }
+
+int h_invrep_import(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"customer", "period", NULL};
+    json_t *out = NULL;
+    if (req_query_only(r, allowed, e) < 0)
+        return -1;
+    int rc = invrep_import(&r->ctx, req_query(r, "customer"), req_query(r, "period"),
+                           r->content_type, r->body ? r->body : "", r->body_len, &out, e);
+    return reply(r, 201, rc, out);
+}

@@ -22,6 +22,10 @@ static const struct doc_action x_actions[] = {
                    0},
     [XA_EVALUATE] = {"evaluate", P_EXPENSE_APPLY, DOC_BIT(XS_SETTLED), XS_CLOSED, x_evaluate_fields,
                      DOC_ALSO(P_EXPENSE_APPROVE)},
+    /* flows.md §15: the CSR checks a travel claim against the visit reports of its dates before
+       finance settles it (a travel application only, once; flow/market.c's who) */
+    [XA_CHECK_TRAVEL] = {"check-travel", P_TRAVEL_CHECK, DOC_BIT(XS_EXECUTED), DOC_TO_SAME, NULL,
+                         0},
 };
 const struct doc_type expense_doc = {"expense-applications", "expense_application", x_states,
                                      x_actions, sizeof x_actions / sizeof x_actions[0]};

@@ -14,7 +14,7 @@
 
 /* ---- expense applications (FY, flows.md §15) ---- */
 enum expense_state { XS_SUBMITTED, XS_APPROVED, XS_REJECTED, XS_EXECUTED, XS_SETTLED, XS_CLOSED };
-enum expense_action { XA_APPROVE, XA_REJECT, XA_EXECUTE, XA_SETTLE, XA_EVALUATE };
+enum expense_action { XA_APPROVE, XA_REJECT, XA_EXECUTE, XA_SETTLE, XA_EVALUATE, XA_CHECK_TRAVEL };
 extern const struct doc_type expense_doc;
 
 /* numbering-and-rules.md §9: what the MM approves alone, ¥50,000. */

@@ -168,6 +168,10 @@ static const char *const matrix[P__COUNT] = {
     [P_COLLREQ_SEND]         = "-  -  -  B  B  -  -  O  -  -  -  -  -  R  -  -",
     [P_COLLREQ_CLOSE]        = "-  -  -  B  B  -  -  -  -  -  -  -  -  R  -  -",
     [P_BANK_CLAIM]           = "-  -  -  Y  Y  -  -  O  -  Y  -  -  -  R  -  -",
+    /* market support, wave 2b (issue #12) */
+    [P_CONSUMER_COLLECT]     = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
+    [P_CONSUMER_CALL]        = "-  -  -  -  -  -  -  -  -  -  -  Y  -  R  -  -",
+    [P_TRAVEL_CHECK]         = "-  -  -  Y  Y  -  -  -  -  -  -  -  -  R  -  -",
 };
 /* clang-format on */
 

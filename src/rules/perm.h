@@ -163,6 +163,11 @@ enum perm_action {
     P_COLLREQ_SEND,        /* collection request: send (BCR, the customer's KAM; flows §4.3) */
     P_COLLREQ_CLOSE,       /* collection request: close (BCR; flows §4.3) */
     P_BANK_CLAIM,          /* bank-pool line: claim for a customer */
+    /* market support, wave 2b (issue #12): consumer records (entities.md §2.5, flows.md §14.7)
+       and the CSR's check of travel claims against visit reports (flows.md §15) */
+    P_CONSUMER_COLLECT,    /* consumer record: collect (the CSR, SSG) */
+    P_CONSUMER_CALL,       /* consumer record: follow-up call (customer service) */
+    P_TRAVEL_CHECK,        /* expense application (travel): check against visit reports */
     P__COUNT
 };
 /* clang-format on */

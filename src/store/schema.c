@@ -821,6 +821,30 @@ static const char *const migrations[] = {
     "ALTER TABLE order_lines ADD COLUMN price_source TEXT;"
     "CREATE INDEX order_lines_expense ON order_lines(expense_application)"
     "  WHERE expense_application IS NOT NULL;",
+    /* market support, wave 2b (#12): files attached to market documents (a POP placement
+       photo, expense evidence, a support request's documents marked internal or external),
+       kept in the database as base64 text (never under the web root, in every backup, in the
+       request's transaction); consumer records (entities.md §2.5) and their follow-up calls;
+       a travel application's claimed dates and the CSR's check against visit reports. */
+    "CREATE TABLE mkt_files(id INTEGER PRIMARY KEY, document TEXT NOT NULL,"
+    "  doc_type TEXT NOT NULL, kind TEXT NOT NULL, title TEXT, name TEXT, mime TEXT NOT NULL,"
+    "  size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+    "  visibility TEXT NOT NULL DEFAULT 'internal', content TEXT NOT NULL,"
+    "  uploaded_by TEXT NOT NULL, uploaded_at INTEGER NOT NULL, sent_by TEXT,"
+    "  sent_at INTEGER) STRICT;"
+    "CREATE INDEX mkt_files_document ON mkt_files(document, id);"
+    "CREATE TABLE consumer_records(id INTEGER PRIMARY KEY,"
+    "  customer TEXT NOT NULL REFERENCES customers(code), consumer_name TEXT NOT NULL,"
+    "  phone TEXT NOT NULL, store TEXT, product TEXT, collected_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX consumer_records_customer ON consumer_records(customer, id);"
+    "CREATE TABLE consumer_follow_ups(id INTEGER PRIMARY KEY,"
+    "  record INTEGER NOT NULL REFERENCES consumer_records(id), by_user TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, result TEXT NOT NULL, reached INTEGER NOT NULL,"
+    "  call_log INTEGER) STRICT;"
+    "CREATE INDEX consumer_follow_ups_record ON consumer_follow_ups(record, id);"
+    "ALTER TABLE expense_applications ADD COLUMN travel_dates TEXT;"
+    "ALTER TABLE expense_applications ADD COLUMN travel_check TEXT;",
 };
 
 int schema_latest(void)
