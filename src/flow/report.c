@@ -109,6 +109,14 @@ static const struct report *find(const char *name)
     return NULL;
 }
 
+const struct report_def *report_at(size_t i, report_query_fn *query)
+{
+    if (i >= NREPORTS)
+        return NULL;
+    *query = reports[i].query;
+    return reports[i].def;
+}
+
 static const struct {
     const char *name;
     unsigned filter;

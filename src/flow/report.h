@@ -9,9 +9,16 @@
 #define OSB_FLOW_REPORT_H
 
 #include "flow/ctx.h"
+#include "store/report.h"
 
 #include <jansson.h>
 #include <stddef.h>
+
+struct report_def;
+
+/* The i-th report of the engine's table (GET /reports order) and its store query (NULL for a
+   report computed in flow/), or NULL past the end: bench/reports_bench.c times every one. */
+const struct report_def *report_at(size_t i, report_query_fn *query);
 
 /* {"items":[{"name","title_zh","title_en","formats"}]} */
 int report_list(struct ctx *c, json_t **out, struct osb_err *e);
