@@ -67,6 +67,12 @@
 static _Thread_local bool retry_wanted;
 /* Serialization failures in a row of this thread's current transaction (its tries so far). */
 static _Thread_local int retries;
+/* The table this thread's transaction lost a concurrent update on (SQLSTATE 40001 "due to
+   concurrent update" at an UPDATE or INSERT ... ON CONFLICT of one row many writers change, as
+   a day's document counter in doc_seq): its next try locks that table SHARE ROW EXCLUSIVE
+   before its snapshot, so it waits for the table's other writers instead of failing on the
+   same row again (see pgdb_begin). "" when none. */
+static _Thread_local char hot_table[64];
 /* After this many failed tries a transaction runs alone: its BEGIN takes the write gate
    exclusively, after the writers in flight and before new ones (see pgdb_begin). */
 #define ALONE_AFTER 2
@@ -122,6 +128,23 @@ static bool conn_gone(PGconn *c, const char *state)
                      strcmp(state, "25006") == 0);
 }
 
+/* Notes the table of a statement that failed on a concurrent update (hot_table). */
+static void note_hot_table(const char *msg, const char *sql)
+{
+    if (!sql || !msg || !strstr(msg, "concurrent update"))
+        return;
+    const char *t = strncmp(sql, "UPDATE ", 7) == 0         ? sql + 7
+                    : strncmp(sql, "INSERT INTO ", 12) == 0 ? sql + 12
+                                                            : NULL;
+    size_t n = 0;
+    while (t && n < sizeof hot_table - 1 && (isalnum((unsigned char)t[n]) || t[n] == '_'))
+        n++;
+    if (n == 0)
+        return;
+    memcpy(hot_table, t, n);
+    hot_table[n] = '\0';
+}
+
 static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const char *sql, bool *lost)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -140,6 +163,8 @@ static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const ch
         return err_invalid(e, NULL, "unknown_reference", "a referenced object does not exist");
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
         retry_wanted = true;
+    if (state && strcmp(state, "40001") == 0)
+        note_hot_table(msg, sql);
     if (state && (strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
                   strcmp(state, "40P01") == 0)) {
         /* The statement that met the other transaction (serialization failures name the
@@ -324,6 +349,14 @@ int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
         pgdb_rollback(p);
         return -1;
     }
+    if (gate && retries > 0 && retries < ALONE_AFTER && hot_table[0]) {
+        char sql[128]; /* the name is letters, digits and '_' from our own SQL */
+        (void)str_fmt(sql, sizeof sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", hot_table);
+        if (simple(p, e, sql) < 0) {
+            pgdb_rollback(p);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -344,6 +377,8 @@ bool pgdb_retry_take(void)
     bool r = retry_wanted;
     retry_wanted = false;
     retries = r ? retries + 1 : 0;
+    if (!r)
+        hot_table[0] = '\0';
     return r;
 }
 
@@ -356,8 +391,10 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
     else if (strcmp(PQcmdStatus(r), "COMMIT") !=
              0) /* an aborted transaction "commits" as ROLLBACK */
         rc = err_set(e, ERR_INTERNAL, "internal error (the transaction was aborted)");
-    if (rc == 0)
+    if (rc == 0) {
         retries = 0;
+        hot_table[0] = '\0';
+    }
     PQclear(r);
     p->in_tx = false;
     return rc;
