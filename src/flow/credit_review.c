@@ -501,13 +501,13 @@ static json_t *line_json(struct ctx *c, const struct credit_line *l, json_t *act
     json_object_set_new(o, "cycle_days", l->cycle_days ? json_integer(l->cycle_days) : json_null());
     /* G's breakdown (flows.md §11.2): the approved forecasts of the coming quarter, F and G
        before the clamp; forecast_fen null when G is the default for want of a forecast. */
-    json_object_set_new(
-        o, "growth",
-        json_pack("{so so so so}", "forecast_fen",
-                  l->has_forecast ? json_integer(l->forecast_fen) : json_null(), "f_fen",
-                  l->has_forecast ? json_integer(l->f_fen) : json_null(), "raw_bp",
-                  l->g_raw_bp ? json_integer(l->g_raw_bp) : json_null(), "sources",
-                  l->g_sources ? json_deep_copy(l->g_sources) : json_array()));
+    json_object_set_new(o, "growth",
+                        json_pack("{so so so so}", "forecast_fen",
+                                  l->has_forecast ? json_integer(l->forecast_fen) : json_null(),
+                                  "f_fen", l->has_forecast ? json_integer(l->f_fen) : json_null(),
+                                  "raw_bp", l->g_raw_bp ? json_integer(l->g_raw_bp) : json_null(),
+                                  "sources",
+                                  l->g_sources ? json_deep_copy(l->g_sources) : json_array()));
     json_object_set_new(o, "r_bp", json_integer(l->r_bp));
     json_object_set_new(o, "formula_limit_fen",
                         l->has_formula ? json_integer(l->formula_limit_fen) : json_null());
@@ -711,10 +711,10 @@ static int quarter_forecast(struct ctx *c, const char *customer, int q0, bool *h
             if (found) {
                 *has = true;
                 *fen += sum;
-                json_array_append_new(
-                    sources, json_pack("{ss ss sI}", "forecast",
-                                       jstr(json_array_get(rows, i), "number"), "month", month,
-                                       "amount_fen", (json_int_t)sum));
+                json_array_append_new(sources,
+                                      json_pack("{ss ss sI}", "forecast",
+                                                jstr(json_array_get(rows, i), "number"), "month",
+                                                month, "amount_fen", (json_int_t)sum));
                 break;
             }
         }
@@ -743,15 +743,15 @@ static int build_line(struct ctx *c, json_t *fact, date_t rd, int q0, int line_n
     l->g_sources = json_array();
     if (quarter_forecast(c, l->customer, q0, &has_fc, &fc_fen, l->g_sources, e) < 0)
         return -1;
-    struct cmr_facts f = {jint(fact, "credit_limit_fen"),
-                          cmr_months_n(first, rd),
-                          jint(fact, "net_fen"),
-                          (int)jint(fact, "payment_term_days"),
-                          has_fc,
-                          fc_fen,
-                          g && *g ? g[0] : 'C',
-                          settings_int(c->db, "cmr_cycle_days", CMR_CYCLE_DAYS,
-                                       CMR_CYCLE_DAYS_MAX)};
+    struct cmr_facts f = {
+        jint(fact, "credit_limit_fen"),
+        cmr_months_n(first, rd),
+        jint(fact, "net_fen"),
+        (int)jint(fact, "payment_term_days"),
+        has_fc,
+        fc_fen,
+        g && *g ? g[0] : 'C',
+        settings_int(c->db, "cmr_cycle_days", CMR_CYCLE_DAYS, CMR_CYCLE_DAYS_MAX)};
     struct cmr_terms t;
     if (!cmr_formula(&f, &t))
         return err_invalid(e, "customer", "amount_overflow", "the formula of %s overflows",

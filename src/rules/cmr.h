@@ -18,12 +18,12 @@
 #include <stdint.h>
 
 /* numbering-and-rules.md §9 defaults (flows.md §11.2, §11.3). */
-#define CMR_CYCLE_DAYS 30    /* T = payment term + the order cycle (setting cmr_cycle_days) */
+#define CMR_CYCLE_DAYS 30      /* T = payment term + the order cycle (setting cmr_cycle_days) */
 #define CMR_CYCLE_DAYS_MAX 365 /* the longest order cycle the setting may name */
-#define CMR_MONTH_DAYS 30    /* base = S_avg × T / 30: a month's sales to a day's */
-#define CMR_MIN_MONTHS 3     /* N below this: insufficient_history */
-#define CMR_WINDOW_MONTHS 12 /* the formula's window, and N's maximum */
-#define CMR_G_MIN_BP 8000    /* G clamp */
+#define CMR_MONTH_DAYS 30      /* base = S_avg × T / 30: a month's sales to a day's */
+#define CMR_MIN_MONTHS 3       /* N below this: insufficient_history */
+#define CMR_WINDOW_MONTHS 12   /* the formula's window, and N's maximum */
+#define CMR_G_MIN_BP 8000      /* G clamp */
 #define CMR_G_MAX_BP 15000
 #define CMR_STEP_FEN INT64_C(100000)        /* formula rounded down to ¥1,000 */
 #define CMR_GM_FIXED_FEN INT64_C(100000000) /* a proposal of ¥1,000,000 or more needs the GM */
@@ -48,9 +48,9 @@ struct cmr_terms {
     int t_days;
     int64_t base_fen; /* S_avg × T / 30 (CMR_MONTH_DAYS), half up */
     int g_bp, r_bp;
-    int cycle_days;       /* the order cycle T was built with */
-    int64_t f_fen;        /* F = forecast / 3 (half up); 0 without a forecast */
-    int64_t g_raw_bp;     /* F × 10000 / S_avg before the clamp; 0 when G is the default */
+    int cycle_days;            /* the order cycle T was built with */
+    int64_t f_fen;             /* F = forecast / 3 (half up); 0 without a forecast */
+    int64_t g_raw_bp;          /* F × 10000 / S_avg before the clamp; 0 when G is the default */
     bool insufficient_history; /* N < 3: no formula */
     int64_t formula_limit_fen; /* valid unless insufficient_history */
 };

@@ -31,7 +31,7 @@ static char *dup_or_null(const char *s)
     " l.reviewed_at, l.slt_approved_by, l.slt_on_behalf_of, l.slt_approved_at,"                    \
     " l.gm_approved_by, l.gm_approved_at, l.rejected_by, l.rejected_at, l.reject_comment,"         \
     " l.effective_on, l.effective_at, c.name, c.market, c.region, c.kam, c.rep, c.status,"         \
-    " m.slt_supervisor, k.manager, c.credit_limit_fen, c.payment_term_days, l.cycle_days,"        \
+    " m.slt_supervisor, k.manager, c.credit_limit_fen, c.payment_term_days, l.cycle_days,"         \
     " l.g_forecast_fen, l.g_f_fen, l.g_raw_bp, l.g_sources"
 
 static json_t *jtext(struct dbq *q, int i, json_t *dflt)

@@ -78,7 +78,7 @@ static void test_formula(void **state)
     };
     int bad = 0;
     for (size_t i = 0; i < ROWS(rows); i++) {
-        struct cmr_facts f = {0,          rows[i].n,    rows[i].net, rows[i].term, rows[i].has_fc,
+        struct cmr_facts f = {0,          rows[i].n,     rows[i].net, rows[i].term, rows[i].has_fc,
                               rows[i].fc, rows[i].grade, 30};
         struct cmr_terms t;
         bool ok = cmr_formula(&f, &t);
@@ -133,13 +133,13 @@ static void test_cycle_and_growth(void **state)
     };
     int bad = 0;
     for (size_t i = 0; i < ROWS(rows); i++) {
-        struct cmr_facts f = {0,          3,           60000000, rows[i].term, rows[i].has_fc,
-                              rows[i].fc, 'B',         rows[i].cycle};
+        struct cmr_facts f = {0,          3,   60000000,     rows[i].term, rows[i].has_fc,
+                              rows[i].fc, 'B', rows[i].cycle};
         struct cmr_terms t;
         bool ok = cmr_formula(&f, &t);
         expect(&bad,
-               ok && t.t_days == rows[i].t && t.base_fen == rows[i].base &&
-                   t.f_fen == rows[i].f && t.g_raw_bp == rows[i].raw && t.g_bp == rows[i].g &&
+               ok && t.t_days == rows[i].t && t.base_fen == rows[i].base && t.f_fen == rows[i].f &&
+                   t.g_raw_bp == rows[i].raw && t.g_bp == rows[i].g &&
                    t.formula_limit_fen == rows[i].formula &&
                    t.cycle_days == (rows[i].cycle > 0 ? rows[i].cycle : 30),
                "%s: T %d base %lld F %lld raw %lld G %d formula %lld cycle %d", rows[i].name,
