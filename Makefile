@@ -101,6 +101,11 @@ bench-pg: deps build/osb
 bench-p99: build/osb
 	@python3 bench/p99_me.py
 
+# The server's RSS every SOAK_EVERY orders over SOAK_ORDERS (default 200,000) orders through
+# the OP path (scripts/bench-soak.sh, bench/README.md; issue #15 item 11). Not in make check.
+bench-soak: build/osb
+	@scripts/bench-soak.sh
+
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  $$f -max_total_time=$${FUZZ_LONG:-600} build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done

@@ -28,6 +28,9 @@ struct req {
     const char *content_type;
     json_t *json; /* parsed JSON body (NULL when the body was empty) */
     const char *token;
+    /* A request without a connection (conn NULL: tests/fuzz) has its query arguments here,
+       key, value, key, value ..., NULL-terminated, as MHD would have decoded them. */
+    const char *const *args;
     /* the answer */
     int status;
     json_t *resp; /* JSON answer (owned) */
@@ -74,6 +77,9 @@ void router_run(const struct route *rt, struct req *r);
 
 /* Query parameter (NULL when absent). */
 const char *req_query(struct req *r, const char *name);
+/* Every query argument in the order sent; fn answers nonzero to stop. */
+typedef int (*req_arg_fn)(void *cls, const char *key, const char *value);
+void req_args_each(struct req *r, req_arg_fn fn, void *cls);
 /* 400 when the query has a parameter not in allowed (NULL-terminated). */
 int req_query_only(struct req *r, const char *const *allowed, struct osb_err *e);
 /* limit (default 50, 1..1000) and cursor of list calls; 400 on a bad limit. */

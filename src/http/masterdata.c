@@ -53,27 +53,25 @@ struct qcollect {
     const char *bad;
 };
 
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
+static int collect(void *cls, const char *key, const char *value)
 {
-    (void)kind;
     struct qcollect *q = cls;
     if (strcmp(key, "limit") == 0 || strcmp(key, "cursor") == 0)
-        return MHD_YES;
+        return 0;
     if (q->n == 16) {
         q->bad = key;
-        return MHD_NO;
+        return 1;
     }
     q->names[q->n] = key;
     q->values[q->n] = value ? value : "";
     q->n++;
-    return MHD_YES;
+    return 0;
 }
 
 static int list(struct req *r, const struct record_def *d, struct osb_err *e)
 {
     struct qcollect qc = {0};
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, &qc);
+    req_args_each(r, collect, &qc);
     if (qc.bad)
         return err_bad(e, qc.bad, "too many query parameters");
     struct md_query q = {qc.names, qc.values, qc.n, req_query(r, "cursor"), 50};

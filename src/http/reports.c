@@ -18,19 +18,17 @@ int h_reports_list(struct req *r, struct osb_err *e)
     return 0;
 }
 
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
+static int collect(void *cls, const char *key, const char *value)
 {
-    (void)kind;
     json_object_set_new(cls, key, value ? json_string(value) : json_string(""));
-    return MHD_YES;
+    return 0;
 }
 
 int h_report_get(struct req *r, struct osb_err *e)
 {
     /* which parameters a report takes is its definition's business (flow/report.c) */
     json_t *query = json_object();
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect, query);
+    req_args_each(r, collect, query);
     struct report_out out;
     int rc = report_run(&r->ctx, r->params[0], query, &out, e);
     json_decref(query);

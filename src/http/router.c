@@ -446,9 +446,10 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
     struct db *db = r->ctx.db;
     if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
         return -1;
-    const char *idem = (rt->flags & R_IDEM) ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                                          "Idempotency-Key")
-                                            : NULL;
+    const char *idem =
+        (rt->flags & R_IDEM) && r->conn
+            ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key")
+            : NULL;
     if (idem && (strlen(idem) == 0 || strlen(idem) > 128))
         return err_bad(e, "Idempotency-Key", "Idempotency-Key must be 1-128 characters");
     if (rt->flags & R_OWN_TX) {
@@ -487,7 +488,7 @@ static bool retryable(const struct route *rt, const struct req *r)
         return false;
     if (!(rt->flags & R_WRITE))
         return true;
-    return (rt->flags & R_IDEM) &&
+    return (rt->flags & R_IDEM) && r->conn &&
            MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
 }
 
@@ -548,7 +549,38 @@ json_t *err_envelope(const struct osb_err *e)
 
 const char *req_query(struct req *r, const char *name)
 {
+    if (!r->conn) {
+        for (const char *const *a = r->args; a && a[0] && a[1]; a += 2)
+            if (strcmp(a[0], name) == 0)
+                return a[1];
+        return NULL;
+    }
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct arg_each {
+    req_arg_fn fn;
+    void *cls;
+};
+
+static enum MHD_Result arg_each(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    struct arg_each *a = cls;
+    return a->fn(a->cls, key, value) ? MHD_NO : MHD_YES;
+}
+
+void req_args_each(struct req *r, req_arg_fn fn, void *cls)
+{
+    if (r->conn) {
+        struct arg_each a = {fn, cls};
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_each, &a);
+        return;
+    }
+    for (const char *const *a = r->args; a && a[0] && a[1]; a += 2)
+        if (fn(cls, a[0], a[1]))
+            return;
 }
 
 struct qcheck {
@@ -570,7 +602,10 @@ static enum MHD_Result qiter(void *cls, enum MHD_ValueKind kind, const char *key
 int req_query_only(struct req *r, const char *const *allowed, struct osb_err *e)
 {
     struct qcheck q = {allowed, NULL};
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, qiter, &q);
+    if (r->conn)
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, qiter, &q);
+    for (const char *const *a = r->args; !r->conn && !q.bad && a && a[0] && a[1]; a += 2)
+        (void)qiter(&q, MHD_GET_ARGUMENT_KIND, a[0], a[1]);
     if (q.bad)
         return err_bad(e, q.bad, "unknown query parameter '%s'", q.bad);
     return 0;

@@ -100,6 +100,13 @@ def world(t):
                                "promised_amount_fen": 5000}, user="kam_GZ"), 201, "call log")
     t.ok(t.post("/meetings", {"kind": "slt_monthly", "date": "2026-12-15"}, user="gm"), 201,
          "meeting")
+    # more detail routes walked with real ids, where the object is cheap to make (issue #15)
+    t.ok(t.post("/support-requests", {"kind": "ad_design", "details": "海报"}, user="um_GZ"),
+         201, "support request")
+    t.ok(t.post("/statements", {"customer": W["c"], "kind": "adhoc", "from": "2026-12-01",
+                                "to": "2026-12-10"}, user="csr_a"), 201, "statement")
+    t.ok(t.post("/write-offs", {"invoice": W["invoice"], "amount_fen": 5000,
+                                "reason": "客户破产"}, user="finance"), 201, "write-off")
     return W
 
 
