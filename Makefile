@@ -31,6 +31,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 20
 
 .PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak
+.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports bench-lists format lint clean san test-ha bench-pg
 
 all: build/osb
 
@@ -140,6 +141,15 @@ bench-reports: build/osb
 	@rm -f build/bench/reports.db build/bench/reports.db-wal build/bench/reports.db-shm
 	@OSB_KDF=fast build/osb init --db build/bench/reports.db --admin-password bench-reports >/dev/null
 	build/bench/reports_bench --db build/bench/reports.db $(REPORTS_ARGS)
+
+# The main list endpoints (orders, invoices, customers; with and without state= and q=) of a
+# running server over 10k, 100k and 1M orders (scripts/bench-lists.sh): p50/p99 per list and
+# the load average. LISTS_SIZES="10000 100000" for fewer. Not part of make check.
+bench-lists: build/osb
+	@mkdir -p build/bench
+	$(CC) $(CSTD) $(WARN) -O2 $(INC) $(PKG_CFLAGS) -o build/bench/reports_bench \
+	    bench/reports_bench.c $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
+	scripts/bench-lists.sh $(LISTS_SIZES)
 
 format:
 	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c)

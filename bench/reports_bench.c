@@ -2,7 +2,10 @@
  * reports_bench.c — times every report query of the engine (store/report*.c, the exact
  * functions GET /reports/{name} runs) on a large data set (issue #14 item 6).
  *
- *   reports_bench --db FILE [-n orders] [-c customers] [--keep]
+ *   reports_bench --db FILE [-n orders] [-c customers] [--keep] [--load-only]
+ *
+ * --load-only loads the data set and stops (make bench-lists times the list endpoints of a
+ * running server over it: scripts/bench-lists.sh).
  *
  * FILE must be a database `osb init` just created: the bench loads straight into the server's
  * tables (one transaction, synchronous=OFF: set-up, not what is measured): c customers over
@@ -366,6 +369,8 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
+    long n = 100000, nc = 5000;
+    bool load_only = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             path = argv[++i];
@@ -375,6 +380,8 @@ int main(int argc, char **argv)
             nc = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
             nl = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--load-only") == 0)
+            load_only = true;
         else {
             fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows]\n");
             return 2;
@@ -405,6 +412,8 @@ int main(int argc, char **argv)
     sqlite3_close(raw);
     printf("loaded %ld orders, %lld ledger rows, %ld customers in %.1f s\n", n,
            (long long)ledger_rows, nc, now_s() - t0);
+    if (load_only)
+        return 0;
 
     struct db *db;
     struct osb_err e = OSB_ERR_INIT;

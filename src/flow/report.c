@@ -620,7 +620,7 @@ int report_job_daily_status(struct ctx *c, const char *period, struct osb_err *e
         }
         if ((rc = notify(c, e, "osb_daily_status", json_string_value(u), NULL, key,
                          "OSB日报 %s：在办订单 %lld，未完成发运 %lld，未结欠货 %lld，"
-                         "未解决OSB问题 %lld（报表 osb_daily_status）",
+                         "未解决OSB问题 %lld（见报表「OSB日报」）",
                          period, (long long)n[0], (long long)n[1], (long long)n[2],
                          (long long)n[3])) < 0)
             break;

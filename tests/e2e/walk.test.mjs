@@ -17,7 +17,7 @@ const USERS = [
   ['warehouse'], ['service'], ['marketing'], ['auditor'], ['mm_S'], ['um_GZ'], ['kam_GZ'], ['rep_GZ'],
 ];
 
-const T = { timeout: 900_000 };
+const T = { timeout: 2_400_000 }; // a walk takes 5–7 min on a quiet machine, over 15 at load 40
 
 /**
  * What is wrong with the text on the screen, as a list of findings. Words that are codes on

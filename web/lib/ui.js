@@ -213,7 +213,9 @@ export function exportButton(columns, items) {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      toast(err instanceof ApiError ? `${t('err.generic')}: ${err.message}` : String(err), 'bad');
+      // the server's sentence is English: on a Chinese screen its code's word, if there is one
+      const why = err instanceof ApiError && (hasKey(`err.${err.code}`) ? t(`err.${err.code}`) : getLang() === 'en' ? err.message : '');
+      toast(why ? `${t('err.generic')}: ${why}` : t('err.generic'), 'bad');
     } finally {
       btn.disabled = false;
     }

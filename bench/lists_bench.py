@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""lists_bench.py — times the main list endpoints of a running osb serve (scripts/bench-lists.sh).
+
+Signs in as admin, creates a general manager (who reads every list and all money), then asks
+each list REPEAT times one request at a time over one kept-alive connection after WARM warm-up
+asks, and prints p50 / p99 / max in ms and the rows answered."""
+
+import argparse
+import http.client
+import json
+import os
+import time
+
+WARM, REPEAT = 5, 60
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--orders", type=int, required=True)
+    ap.add_argument("--customers", type=int, required=True)
+    a = ap.parse_args()
+    host, port = a.url.split("//")[1].split(":")
+    c = http.client.HTTPConnection(host, int(port), timeout=120)
+    for _ in range(100):
+        try:
+            c.request("GET", "/api/v1/me")
+            c.getresponse().read()
+            break
+        except OSError:
+            c.close()
+            time.sleep(0.1)
+
+    def call(method, path, body=None, token=None):
+        h = {"Content-Type": "application/json"}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        c.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        return r.status, (json.loads(data) if data else None)
+
+    st, b = call("POST", "/login", {"username": "admin", "password": "bench-lists"})
+    assert st == 200, (st, b)
+    admin = b["token"]
+    st, b = call("POST", "/users", {"username": "bench_gm", "name": "bench", "role": "gm",
+                                    "department": "slt", "password": "bench-lists-1"}, admin)
+    assert st == 201, (st, b)
+    st, b = call("POST", "/login", {"username": "bench_gm", "password": "bench-lists-1"})
+    assert st == 200, (st, b)
+    gm = b["token"]
+    st, b = call("GET", "/orders?limit=50", token=gm)
+    assert st == 200, (st, b)
+    page2 = b["next_cursor"]
+    paths = [
+        "/orders?limit=50",
+        f"/orders?limit=50&cursor={page2}",
+        "/orders?limit=50&state=draft",
+        "/orders?limit=50&state=draft,submitted",
+        "/orders?limit=50&q=b0001",
+        "/invoices?limit=50",
+        "/invoices?limit=50&state=open",
+        "/invoices?limit=50&q=b0001",
+        "/customers?limit=50",
+        "/customers?limit=50&q=b0001",
+    ]
+    load = lambda: open("/proc/loadavg").read().split()[:3]
+    print(f"== {a.orders} orders, {a.customers} customers; load average {' '.join(load())}")
+    print(f"{'list':44} {'rows':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for p in paths:
+        times = []
+        rows = 0
+        for i in range(WARM + REPEAT):
+            t0 = time.perf_counter()
+            st, b = call("GET", p, token=gm)
+            dt = (time.perf_counter() - t0) * 1000
+            assert st == 200, (p, st, b)
+            rows = len(b["items"])
+            if i >= WARM:
+                times.append(dt)
+        times.sort()
+        p50 = times[len(times) // 2]
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        print(f"{p:44} {rows:5d} {p50:8.1f} {p99:8.1f} {times[-1]:8.1f}")
+    print(f"   load average after: {' '.join(load())}")
+
+
+if __name__ == "__main__":
+    main()
