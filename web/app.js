@@ -52,6 +52,7 @@ import { issuesPage, issueDetailPage } from './pages/issues.js';
 import { creditReviewsPage, creditReviewPage, creditGradesPage } from './pages/credit.js';
 import { priceListsPage, priceListNewPage, priceListDetailPage } from './pages/prices.js';
 import { paymentDetailPage, returnNewPage } from './pages/corrections.js';
+import { bankPoolPage, bankLinePage, collectionRequestsPage, collectionRequestPage, callListPage } from './pages/collection.js';
 import {
   budgetsPage, expensesPage, expenseNewPage, expenseDetailPage, popPage, popDetailPage, samplesPage, sampleDetailPage,
   inventoryPage, inventoryNewPage, inventoryDetailPage, supportPage, supportDetailPage,
@@ -127,6 +128,12 @@ export const PAGES = [
   // corrections (api.md §5.5): one receipt with reversal and re-allocation; the return / exchange form
   { id: 'payment', path: '/payments/:number', title: { zh: '收款', en: 'Receipt' }, navPath: '/payments', cap: 'money.read', render: paymentDetailPage },
   { id: 'return-new', path: '/returns/new', title: { zh: '新建退货/换货', en: 'New return / exchange' }, navPath: '/orders', render: returnNewPage },
+  // collection (flows §4.3-4.4, web/pages/collection.js): the bank pool, collection requests, the weekly call list
+  { id: 'bank-receipts', path: '/bank-receipts', title: { zh: '到款池', en: 'Bank receipts' }, nav: 'finance', icon: '⇩', cap: 'money.read', render: bankPoolPage },
+  { id: 'bank-receipt', path: '/bank-receipts/:number', title: { zh: '到款', en: 'Bank line' }, navPath: '/bank-receipts', cap: 'money.read', render: bankLinePage },
+  { id: 'collection-requests', path: '/collection-requests', title: { zh: '收款申请单', en: 'Collection requests' }, nav: 'finance', icon: '✆', cap: 'money.read', render: collectionRequestsPage },
+  { id: 'collection-request', path: '/collection-requests/:number', title: { zh: '收款申请单', en: 'Collection request' }, navPath: '/collection-requests', cap: 'money.read', render: collectionRequestPage },
+  { id: 'call-list', path: '/call-list', title: { zh: '每周电话拜访', en: 'Weekly call list' }, nav: 'finance', icon: '☏', cap: 'money.read', render: callListPage },
   { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', cap: 'money.read', render: agingPage },
 
   { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },

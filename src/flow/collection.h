@@ -13,6 +13,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
+/* The two document kinds (GET /me/queue lists what waits on the caller). */
+struct doc_kind;
+extern const struct doc_kind *const collreq_doc_kind;
+extern const struct doc_kind *const bankline_doc_kind;
+
 /* ---- collection requests ---- */
 int collreq_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int collreq_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);

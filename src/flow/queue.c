@@ -21,6 +21,7 @@
 #include "flow/after_sales.h"
 #include "flow/backorder.h"
 #include "flow/cmr.h"
+#include "flow/collection.h"
 #include "flow/contract.h"
 #include "flow/customer.h"
 #include "flow/deadlines.h"
@@ -74,6 +75,9 @@ static const struct doc_kind *const *const kinds[] = {
     &visit_doc_kind,
     &forecast_doc_kind,
     &plan_doc_kind,
+    /* money wave 2 (#11): collection requests and bank pool lines */
+    &collreq_doc_kind,
+    &bankline_doc_kind,
 };
 
 /* One queue item before it is answered. */
@@ -148,11 +152,24 @@ static bool lines_wait(const struct doc_type *t, json_t *answer,
     return false;
 }
 
+/* Documents that wait only on the roles that may take their closing step, though other roles
+   may act on them too: a bank pool line waits on finance, who registers it (a KAM may claim an
+   unmatched line for a customer, but the pool is not every KAM's work). */
+static const struct {
+    const struct doc_kind *const *kind;
+    enum perm_action row;
+} waits_on[] = {
+    {&bankline_doc_kind, P_PAYMENT},
+};
+
 /* The items of kind k waiting on the caller, appended to *items. */
 static int kind_items(struct ctx *c, const struct doc_kind *k, enum role principal,
                       struct item **items, size_t *n, size_t *cap, struct osb_err *e)
 {
     const struct doc_type *t = k->type;
+    for (size_t w = 0; w < sizeof waits_on / sizeof waits_on[0]; w++)
+        if (*waits_on[w].kind == k && !perm_may_act(waits_on[w].row, c->user.role))
+            return 0;
     unsigned states = doc_waiting_states(t, c->user.role, principal);
     if (!states)
         return 0;

@@ -87,6 +87,17 @@ static const struct {
     {"visits", FIELD_FROM("visits"), "d.customer", FIELD_SINCE, false},
     {"forecasts", FIELD_FROM("forecasts"), "d.customer", FIELD_SINCE, false},
     {"plans", FIELD_FROM("plans"), "d.customer", FIELD_SINCE, false},
+    /* money wave 2 (#11): collection requests; bank pool lines (an unmatched line has no
+       customer: who sees it is the flow's load) */
+    {"collection-requests", "collection_requests d JOIN customers cu ON cu.code = d.customer",
+     "d.customer",
+     "coalesce((SELECT max(e.at) FROM collection_request_events e WHERE e.request = d.number"
+     " AND e.to_state = d.state), d.updated_at)",
+     true},
+    {"bank-receipts", "bank_lines d", "d.customer",
+     "coalesce((SELECT max(e.at) FROM bank_line_events e WHERE e.line = d.number"
+     " AND e.to_state = d.state), d.updated_at)",
+     false},
 };
 
 json_t *store_queue_candidates(struct db *db, struct osb_err *e, const char *collection,

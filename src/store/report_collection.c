@@ -183,15 +183,22 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
         int64_t ar = 0, overdue = 0, sales = 0, credits = 0;
         struct sb sql = SB_INIT;
         json_t *a = json_array();
-        /* AR and overdue at the day: invoices dated by then less what was settled by then. */
+        /* AR and overdue at the day: invoices dated by then less what was settled by then and
+           what was written off by then (a write-off is dated by its write_off ledger credit:
+           the entity has no date of its own). */
         sb_add(&sql, "SELECT coalesce(sum(x.open_fen), 0) AS ar_fen,"
                      " coalesce(sum(CASE WHEN x.due_date < ? THEN x.open_fen ELSE 0 END), 0)"
                      " AS overdue_fen FROM (SELECT i.due_date AS due_date, i.amount_fen"
                      " - (SELECT coalesce(sum(al.amount_fen), 0) FROM allocations al"
                      "  WHERE al.invoice = i.number AND al.reversed_by IS NULL"
-                     "  AND al.settle_date <= ?) AS open_fen FROM invoices i"
+                     "  AND al.settle_date <= ?)"
+                     " - (SELECT coalesce(sum(w.amount_fen), 0) FROM write_offs w"
+                     "  JOIN ledger lg ON lg.document = w.number AND lg.kind = 'write_off'"
+                     "  WHERE w.invoice = i.number AND w.state = 'approved' AND lg.date <= ?)"
+                     " AS open_fen FROM invoices i"
                      " JOIN customers c ON c.code = i.customer WHERE i.invoice_date <= ?"
                      " AND i.state <> 'cancelled'");
+        store_report_arg(a, es);
         store_report_arg(a, es);
         store_report_arg(a, es);
         store_report_arg(a, es);
