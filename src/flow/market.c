@@ -33,6 +33,7 @@
 #include "flow/scope.h"
 #include "rules/market.h"
 #include "store/market.h"
+#include "store/market_files.h"
 #include "store/order.h"
 #include "store/settings.h"
 
@@ -730,9 +731,22 @@ static int w_verify(struct doc_act *x, struct osb_err *e)
         body_text(x->body, "note", false, 2000, &note, e) < 0 ||
         body_text(x->body, "visit", false, 40, &visit, e) < 0)
         return -1;
+    char url[48] = "";
+    if (!photo) {
+        /* the placement photo uploaded to the request (POST /pop-requests/{n}/attachments) */
+        json_t *files = store_mkt_file_list(x->c->db, e, jstr(d->row, "number"), NULL);
+        if (!files)
+            return -1;
+        size_t nf = json_array_size(files);
+        if (nf > 0 && str_fmt(url, sizeof url, "/api/v1/market-files/%lld",
+                              (long long)jint(json_array_get(files, nf - 1), "id")) == 0)
+            photo = url;
+        json_decref(files);
+    }
     if (!photo && !note)
         return err_invalid(e, "photo", "evidence_required",
-                           "a photo (or, without attachments, a note) shows the placement");
+                           "a photo (uploaded to the request, or named) or a note shows the "
+                           "placement");
     if (photo)
         put(d, "photo", json_string(photo));
     if (note)

@@ -131,6 +131,19 @@ int h_pop_allocation_create(struct req *r, struct osb_err *e);
 int h_pop_allocation_list(struct req *r, struct osb_err *e);
 int h_invrep_prefill(struct req *r, struct osb_err *e);
 int h_invrep_import(struct req *r, struct osb_err *e);
+/* market wave 2b (#12): files of market documents, consumer records (http/market_files.c) */
+int h_pop_file_upload(struct req *r, struct osb_err *e);
+int h_pop_file_list(struct req *r, struct osb_err *e);
+int h_expense_file_upload(struct req *r, struct osb_err *e);
+int h_expense_file_list(struct req *r, struct osb_err *e);
+int h_support_doc_upload(struct req *r, struct osb_err *e);
+int h_support_doc_list(struct req *r, struct osb_err *e);
+int h_support_doc_send(struct req *r, struct osb_err *e);
+int h_market_file_get(struct req *r, struct osb_err *e);
+int h_consumer_create(struct req *r, struct osb_err *e);
+int h_consumer_list(struct req *r, struct osb_err *e);
+int h_consumer_get(struct req *r, struct osb_err *e);
+int h_consumer_follow_up(struct req *r, struct osb_err *e);
 #define MKT_DECL(name)                                                                             \
     int h_##name##_create(struct req *r, struct osb_err *e);                                       \
     int h_##name##_list(struct req *r, struct osb_err *e);                                         \

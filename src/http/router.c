@@ -88,6 +88,21 @@ static const struct route routes[] = {
     {"GET", "/instruments", h_instrument_list, 0},
     {"GET", "/instruments/:", h_instrument_get, 0},
     {"POST", "/instruments/:/:", h_instrument_action, W},
+    /* market wave 2b (#12): files of market documents (before the action routes, which
+       would take "attachments" for an action), consumer records */
+    {"POST", "/pop-requests/:/attachments", h_pop_file_upload, WI | R_RAW | R_BIG | R_FILE},
+    {"GET", "/pop-requests/:/attachments", h_pop_file_list, 0},
+    {"POST", "/expense-applications/:/attachments", h_expense_file_upload,
+     WI | R_RAW | R_BIG | R_FILE},
+    {"GET", "/expense-applications/:/attachments", h_expense_file_list, 0},
+    {"POST", "/support-requests/:/documents", h_support_doc_upload, WI | R_RAW | R_BIG | R_FILE},
+    {"GET", "/support-requests/:/documents", h_support_doc_list, 0},
+    {"POST", "/support-requests/:/documents/:/send", h_support_doc_send, W},
+    {"GET", "/market-files/:", h_market_file_get, 0},
+    {"POST", "/consumer-records", h_consumer_create, WI},
+    {"GET", "/consumer-records", h_consumer_list, 0},
+    {"GET", "/consumer-records/:", h_consumer_get, 0},
+    {"POST", "/consumer-records/:/follow-ups", h_consumer_follow_up, W},
     /* market support (api.md §5.6) */
     {"POST", "/expense-budgets", h_budget_create, WI},
     {"GET", "/expense-budgets", h_budget_list, 0},

@@ -3,6 +3,8 @@
  */
 #include "rules/market.h"
 
+#include <string.h>
+
 /* ---- FY ---- */
 static const char *const x_states[] = {"submitted", "approved", "rejected", "executed",
                                        "settled",   "closed",   NULL};
@@ -175,4 +177,16 @@ bool invrep_late(int period_y, int period_m, int y, int m, int d)
     if (y * 12 + m != period_y * 12 + period_m)
         return y * 12 + m > period_y * 12 + period_m;
     return d > 20;
+}
+
+void mask_phone(const char *phone, char *out, size_t n)
+{
+    if (n == 0)
+        return;
+    size_t len = phone ? strlen(phone) : 0, head = len >= 8 ? 3 : 0, tail = len >= 8 ? 4 : 2, o = 0;
+    if (tail > len)
+        tail = len;
+    for (size_t i = 0; i < len && o + 1 < n; i++)
+        out[o++] = (i < head || i >= len - tail) ? phone[i] : '*';
+    out[o] = '\0';
 }

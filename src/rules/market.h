@@ -10,6 +10,7 @@
 #include "rules/doc.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- expense applications (FY, flows.md §15) ---- */
@@ -83,5 +84,11 @@ extern const struct doc_type support_doc;
    requested → forwarded → done; training, events and lectures requested → reviewed →
    forwarded → scheduled → done (or rejected before they are forwarded). */
 bool support_step_ok(bool ad_design, int a, int s);
+
+/* ---- consumer records (entities.md §2.5, numbering-and-rules.md §7.5) ---- */
+/* The phone as everyone but customer service and auditors sees it: the first 3 and last 4
+   characters kept, those between as '*' (13812341234 → 138****1234); shorter than 8
+   characters, all but the last 2 masked. */
+void mask_phone(const char *phone, char *out, size_t n);
 
 #endif
