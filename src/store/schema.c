@@ -795,6 +795,15 @@ static const char *const migrations[] = {
     /* The PostgreSQL driver's write gate (store/db_pg.c): locked, never read; unused on
        SQLite. */
     "CREATE TABLE write_gate(id INTEGER PRIMARY KEY) STRICT;",
+    /* reports at size (#14, make bench-reports): per-customer date ranges of invoices and
+       credit notes (distributor_management_monthly, the business report), the invoices not
+       fully settled by allocations by date (dso_trend reads the open part of the history
+       from them instead of every invoice), a document's ledger rows (osb check) */
+    "CREATE INDEX invoices_customer_date ON invoices(customer, invoice_date);"
+    "CREATE INDEX credit_notes_customer_date ON credit_notes(customer, date);"
+    "CREATE INDEX invoices_unsettled ON invoices(invoice_date)"
+    "  WHERE amount_fen > settled_fen + credited_fen;"
+    "CREATE INDEX ledger_document ON ledger(document);",
 };
 
 int schema_latest(void)
