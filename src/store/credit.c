@@ -37,8 +37,10 @@ int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date
         "  FROM invoices WHERE customer = ?1 AND state IN ('open', 'partial')),"
         " (SELECT coalesce(sum(open_fen), 0) FROM order_exposure WHERE customer = ?1"
         "  AND order_no <> coalesce(?3, '')),"
+        /* unapplied_fen > 0 adds nothing to the sum; it lets the partial index payments_open
+           read a customer's open receipts instead of all its receipts */
         " (SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?1"
-        "  AND state = 'registered'),"
+        "  AND state = 'registered' AND unapplied_fen > 0),"
         " (SELECT coalesce(sum(unapplied_fen), 0) FROM credit_notes WHERE customer = ?1),"
         " (SELECT coalesce(sum(amount_fen), 0) FROM earmarks WHERE customer = ?1"
         "  AND order_no <> coalesce(?3, '') AND released_at IS NULL AND consumed_by IS NULL)"

@@ -11,6 +11,7 @@
 #include "rules/report.h"
 #include "store/report.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define BCR_SQL                                                                                    \
@@ -151,18 +152,64 @@ json_t *store_report_call_list(struct db *db, struct osb_err *e, const struct re
     return rows;
 }
 
-/* One figure of the scoped invoices / credit notes: the first column of the first row. */
-static int one(struct db *db, struct osb_err *e, struct sb *sql, json_t *a, const char *key,
-               int64_t *out)
+/* The month ends of the range (the last one is `to`), at most 120: their dates and months. */
+struct dso_month {
+    char end[11], month[8];
+    int64_t ar, overdue, sales, credits;
+};
+
+/* Adds each row's sum s to the month ends it counts at: those on or after its invoice date
+   (key `inv`, a month or '9999-99' after the range) and before its settle date (key `set`,
+   none = never settled in the range); to overdue too where its due date is before the end. */
+static void dso_add(struct dso_month *m, int nm, json_t *rows, bool settled)
 {
-    json_t *rows = store_report_rows(db, e, sql, a);
-    if (!rows)
-        return -1;
-    *out = jint(json_array_get(rows, 0), key);
-    json_decref(rows);
-    return 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *inv = jstr(r, "inv"), *due = jstr(r, "due_date");
+        const char *set = settled ? jstr(r, "settled") : NULL;
+        int64_t v = jint(r, "s");
+        for (int k = 0; k < nm; k++) {
+            if (strcmp(inv, m[k].month) > 0 || (set && strcmp(set, m[k].month) <= 0))
+                continue;
+            m[k].ar += v;
+            if (strcmp(due, m[k].end) < 0)
+                m[k].overdue += v;
+        }
+    }
 }
 
+/* Net sales of the 90 days to each month end, from the sums per day of the range's 90 days
+   before its first month end to its last (keys `d` and `s`). */
+static void dso_window(struct dso_month *m, int nm, json_t *rows, bool credits)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        date_t d;
+        if (!date_parse(jstr(r, "d"), &d))
+            continue;
+        int64_t v = jint(r, "s");
+        for (int k = 0; k < nm; k++) {
+            date_t end;
+            if (!date_parse(m[k].end, &end) || d > end || d < end - 89)
+                continue;
+            if (credits)
+                m[k].credits += v;
+            else
+                m[k].sales += v;
+        }
+    }
+}
+
+/* DSO at each month end of the range (kpis-and-reports §2.2): AR and overdue at the day are
+   the invoices dated by then less what was settled by then. Read without the whole history:
+   an invoice's open part at a day is what is still unsettled now (amount − settled − credited:
+   the sums of its live allocations, as osb check holds; the partial index invoices_unsettled
+   finds those) plus its allocations settled after that day — so only the open invoices and
+   the allocations settled after the first month end are read, once, for all month ends. */
 json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     int y, m, d, ty, tm, td;
@@ -171,8 +218,9 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
         return json_array();
     date_to_ymd(f, &y, &m, &d);
     date_to_ymd(t, &ty, &tm, &td);
-    json_t *out = json_array();
-    for (int n = 0; n < 120 && (y < ty || (y == ty && m <= tm)); n++) {
+    struct dso_month ms[120];
+    int nm = 0;
+    for (; nm < 120 && (y < ty || (y == ty && m <= tm)); nm++) {
         date_t end = date_from_ymd(y, m, date_days_in_month(y, m));
         if (end > t)
             end = t;
@@ -238,15 +286,94 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
             return NULL;
         }
         int64_t net = sales - credits;
+        memset(&ms[nm], 0, sizeof ms[nm]);
+        date_format(end, ms[nm].end);
+        period_format(y, m, ms[nm].month);
+        if (++m > 12)
+            m = 1, y++;
+    }
+    if (nm == 0)
+        return json_array();
+    const char *first = ms[0].end, *last = ms[nm - 1].end;
+    date_t first_end;
+    char win[11];
+    if (!date_parse(first, &first_end))
+        return json_array();
+    date_format(first_end - 89, win);
+#define DSO_KEY(col) "CASE WHEN " col " > ? THEN '9999-99' ELSE substr(" col ", 1, 7) END"
+    /* what is unsettled now, by invoice month and due date */
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, "SELECT " DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date,"
+                 " sum(i.amount_fen - i.settled_fen - i.credited_fen) AS s FROM invoices i"
+                 " JOIN customers c ON c.code = i.customer"
+                 " WHERE i.amount_fen > i.settled_fen + i.credited_fen AND i.invoice_date <= ?"
+                 " AND i.state <> 'cancelled'");
+    store_report_arg(a, last);
+    store_report_arg(a, last);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY 1, 2");
+    json_t *rows = store_report_rows(db, e, &sql, a);
+    if (!rows)
+        return NULL;
+    dso_add(ms, nm, rows, false);
+    json_decref(rows);
+    /* allocations settled after the first month end, on invoices dated by the last */
+    sql = (struct sb)SB_INIT;
+    a = json_array();
+    sb_add(&sql, "SELECT " DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date,"
+                 " " DSO_KEY("al.settle_date") " AS settled, sum(al.amount_fen) AS s"
+                 " FROM allocations al JOIN invoices i ON i.number = al.invoice"
+                 " JOIN customers c ON c.code = i.customer WHERE al.settle_date > ?"
+                 " AND al.reversed_by IS NULL AND i.invoice_date <= ? AND i.state <> 'cancelled'");
+    store_report_arg(a, last);
+    store_report_arg(a, last);
+    store_report_arg(a, first);
+    store_report_arg(a, last);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY 1, 2, 3");
+#undef DSO_KEY
+    rows = store_report_rows(db, e, &sql, a);
+    if (!rows)
+        return NULL;
+    dso_add(ms, nm, rows, true);
+    json_decref(rows);
+    /* net sales: invoices less credit notes, per day of the 90-day windows */
+    sql = (struct sb)SB_INIT;
+    a = json_array();
+    sb_add(&sql, "SELECT i.invoice_date AS d, sum(i.amount_fen) AS s FROM invoices i"
+                 " JOIN customers c ON c.code = i.customer WHERE i.invoice_date >= ?"
+                 " AND i.invoice_date <= ? AND i.state <> 'cancelled'");
+    store_report_arg(a, win);
+    store_report_arg(a, last);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY i.invoice_date");
+    if (!(rows = store_report_rows(db, e, &sql, a)))
+        return NULL;
+    dso_window(ms, nm, rows, false);
+    json_decref(rows);
+    sql = (struct sb)SB_INIT;
+    a = json_array();
+    sb_add(&sql, "SELECT n.date AS d, sum(n.amount_fen) AS s FROM credit_notes n"
+                 " JOIN customers c ON c.code = n.customer WHERE n.date >= ? AND n.date <= ?");
+    store_report_arg(a, win);
+    store_report_arg(a, last);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, " GROUP BY n.date");
+    if (!(rows = store_report_rows(db, e, &sql, a)))
+        return NULL;
+    dso_window(ms, nm, rows, true);
+    json_decref(rows);
+    json_t *out = json_array();
+    for (int k = 0; k < nm; k++) {
+        int64_t ar = ms[k].ar, overdue = ms[k].overdue, net = ms[k].sales - ms[k].credits;
         /* DSO = AR ÷ (net ÷ 90) = AR × 90 ÷ net, rounded half up (0 without sales). */
         int64_t dso = net > 0 ? (int64_t)(((__int128)ar * 90 * 2 + net) / (2 * (__int128)net)) : 0;
-        json_array_append_new(out, json_pack("{ss sI sI sI sI sI}", "month", month, "ar_fen",
+        json_array_append_new(out, json_pack("{ss sI sI sI sI sI}", "month", ms[k].month, "ar_fen",
                                              (json_int_t)ar, "net_sales_90d_fen", (json_int_t)net,
                                              "dso_days", (json_int_t)dso, "overdue_fen",
                                              (json_int_t)overdue, "overdue_ratio_bp",
                                              (json_int_t)report_bp(overdue, ar)));
-        if (++m > 12)
-            m = 1, y++;
     }
     return out;
 }

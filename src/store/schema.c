@@ -845,6 +845,15 @@ static const char *const migrations[] = {
     "CREATE INDEX consumer_follow_ups_record ON consumer_follow_ups(record, id);"
     "ALTER TABLE expense_applications ADD COLUMN travel_dates TEXT;"
     "ALTER TABLE expense_applications ADD COLUMN travel_check TEXT;",
+    /* reports at size (#14, make bench-reports): per-customer date ranges of invoices and
+       credit notes (distributor_management_monthly, the business report), the invoices not
+       fully settled by allocations by date (dso_trend reads the open part of the history
+       from them instead of every invoice), a document's ledger rows (osb check) */
+    "CREATE INDEX invoices_customer_date ON invoices(customer, invoice_date);"
+    "CREATE INDEX credit_notes_customer_date ON credit_notes(customer, date);"
+    "CREATE INDEX invoices_unsettled ON invoices(invoice_date)"
+    "  WHERE amount_fen > settled_fen + credited_fen;"
+    "CREATE INDEX ledger_document ON ledger(document);",
 };
 
 int schema_latest(void)

@@ -1,11 +1,13 @@
 // home.js — 工作台: the caller's work queue (GET /me/queue: what waits on them, oldest first,
-// each with its deadline and OSB rule, each row opening its document), who is signed in, the
-// modules the role may open, unread notifications.
+// each with its deadline and OSB rule, each row opening its document), the role's own figures
+// of this month (from the KPI and report endpoints, each opening the page behind it), who is
+// signed in, the modules the role may open, unread notifications.
 
 import { api } from '../lib/api.js';
-import { t, tEnum, hasKey } from '../lib/i18n.js';
+import { t, tEnum, hasKey, getLang } from '../lib/i18n.js';
 import { h, card, table, badge } from '../lib/ui.js';
-import { formatTs } from '../lib/fmt.js';
+import { formatTs, formatFen, formatBp, formatQty } from '../lib/fmt.js';
+import { KPIS } from './dashboard.js';
 import { stateBadge, deadlineText } from '../lib/doc.js';
 import { awaySwitch } from './customer_lifecycle.js';
 import { docHref } from '../lib/links.js';
@@ -66,11 +68,115 @@ async function queueCard() {
   return el;
 }
 
+// The role's own figures (issue #14/#17: "every role's home page shows its own queue and its
+// own figures"): month to date, each read from an endpoint that already exists and limited by
+// the server to the caller's scope; a figure the role may not read (403) is left out.
+const FW = {
+  title: { zh: '本月指标', en: 'This month' },
+  netSales: { zh: '本月净销售额', en: 'Net sales this month' },
+  orders: { zh: '本月订单数', en: 'Orders this month' },
+  cases: { zh: '本月销售箱数', en: 'Cases sold this month' },
+  overdue: { zh: '逾期未收', en: 'Overdue receivables' },
+  overdueCount: { zh: '逾期发票', en: 'Overdue invoices' },
+  receipts: { zh: '本月回款', en: 'Receipts this month' },
+  backorders: { zh: '欠货行', en: 'Backorder lines' },
+  afterSales: { zh: '本月售后工单', en: 'After-sales tickets this month' },
+  users: { zh: '用户数', en: 'Users' },
+  target: { zh: '目标 {t}', en: 'target {t}' },
+  none: { zh: '无数据', en: 'no data' },
+};
+const word = (w) => (getLang() === 'en' ? w.en : w.zh);
+
+const kpi = (name) => ({ kind: 'kpi', name });
+const total = (report, key, w, fmt) => ({ kind: 'total', report, key, w, fmt });
+const rows = (report, w) => ({ kind: 'rows', report, w });
+const SLT = ['same_day_delivery_note', 'st_decided_next_day', 'shipped_within_24h', 'shipment_accuracy',
+  'collected_within_5_days_of_due'].map(kpi);
+const SALES = [total('monthly_sales', 'net_sales_fen', FW.netSales, 'fen'), total('monthly_sales', 'orders', FW.orders, 'int'),
+  total('overdue_list', 'open_fen', FW.overdue, 'fen')];
+export const ROLE_FIGURES = {
+  gm: SLT,
+  sales_director: SLT,
+  deputy_director: SLT,
+  ssg_leader: SLT,
+  auditor: SLT,
+  csr: [kpi('same_day_delivery_note'), kpi('st_decided_next_day'), kpi('shipped_within_24h'), rows('backorders', FW.backorders)],
+  mm: SALES,
+  um: SALES,
+  kam: SALES,
+  rep: SALES,
+  finance: [total('daily_receipts', 'amount_fen', FW.receipts, 'fen'), total('overdue_list', 'open_fen', FW.overdue, 'fen'),
+    kpi('collected_within_5_days_of_due')],
+  warehouse: [kpi('shipped_within_24h'), kpi('shipment_accuracy'), rows('backorders', FW.backorders)],
+  marketing: [total('monthly_sales', 'cases', FW.cases, 'int'), total('monthly_sales', 'orders', FW.orders, 'int')],
+  customer_service: [rows('backorders', FW.backorders), rows('after_sales', FW.afterSales), kpi('shipped_within_24h')],
+  admin: [{ kind: 'users', w: FW.users }],
+};
+
+function monthToDate(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return { from: ymd(new Date(now.getFullYear(), now.getMonth(), 1)), to: ymd(now) };
+}
+
+function showValue(v, fmt) {
+  if (v === null || v === undefined) return word(FW.none);
+  return fmt === 'fen' ? formatFen(v) : formatQty(v);
+}
+
+/** One figure: {id, label, value, sub, href}, or null when the role may not read it. */
+async function figure(f, range, kpis) {
+  try {
+    if (f.kind === 'kpi') {
+      const k = (await kpis())[f.name];
+      const def = KPIS.find((x) => x.name === f.name);
+      if (!k) return null;
+      return {
+        id: f.name,
+        label: getLang() === 'en' ? def.en : def.zh,
+        value: k.den ? formatBp(k.pct_bp) : word(FW.none),
+        sub: `${k.num} / ${k.den} · ${word(FW.target).replace('{t}', formatBp(k.target_bp))}`,
+        href: '/dashboard',
+        miss: k.den > 0 && k.pct_bp < k.target_bp,
+      };
+    }
+    if (f.kind === 'users') {
+      const b = await api.get('/users', { limit: 500 });
+      return { id: 'users', label: word(f.w), value: formatQty(b.items.length) + (b.next_cursor ? '+' : ''), href: '/users' };
+    }
+    const params = f.report === 'overdue_list' || f.report === 'backorders' ? {} : range;
+    const b = await api.get(`/reports/${f.report}`, params);
+    const value = f.kind === 'rows' ? formatQty(b.rows.length) : showValue(b.totals?.[f.key], f.fmt);
+    return { id: `${f.report}.${f.key || 'rows'}`, label: word(f.w), value, href: `/reports/${f.report}` };
+  } catch {
+    return null;
+  }
+}
+
+/** The figures card of the role (null for a role without figures). */
+async function figuresCard(role) {
+  const specs = ROLE_FIGURES[role];
+  if (!specs) return null;
+  const range = monthToDate();
+  let kp = null;
+  const kpis = () => (kp ||= api.get('/kpis', range));
+  const figs = (await Promise.all(specs.map((f) => figure(f, range, kpis)))).filter(Boolean);
+  if (!figs.length) return null;
+  const el = card(`${word(FW.title)}（${range.from} – ${range.to}）`, h('div', { class: 'home-figures' },
+    figs.map((f) => h('a', { class: f.miss ? 'home-figure home-figure-miss' : 'home-figure', href: f.href, dataset: { figure: f.id } },
+      h('span', { class: 'home-figure-label' }, f.label),
+      h('span', { class: 'home-figure-value' }, f.value),
+      f.sub ? h('span', { class: 'home-figure-sub' }, f.sub) : null))));
+  el.id = 'home-figures';
+  return el;
+}
+
 export async function homePage(ctx) {
   const u = ctx.user;
   let unread = null;
-  const [queue] = await Promise.all([
+  const [queue, figures] = await Promise.all([
     queueCard(),
+    figuresCard(u.role),
     api.get('/notifications', { unread: 'true', limit: 100 }).then((n) => {
       unread = n.items.length + (n.next_cursor ? '+' : '');
     }).catch(() => {
@@ -98,6 +204,7 @@ export async function homePage(ctx) {
         h('span', null, t('home.scope', { scope: scopeText })),
         unread !== null ? h('a', { href: '/notifications' }, t('home.unread', { n: unread })) : null)),
     queue,
+    figures,
     awaySwitch(u),
     card(t('home.modules'), h('div', { class: 'tiles' }, tiles)));
 }
