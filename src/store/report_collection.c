@@ -224,68 +224,6 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
         date_t end = date_from_ymd(y, m, date_days_in_month(y, m));
         if (end > t)
             end = t;
-        char es[11], ss[11], month[8];
-        date_format(end, es);
-        date_format(end - 89, ss);
-        period_format(y, m, month);
-        int64_t ar = 0, overdue = 0, sales = 0, credits = 0;
-        struct sb sql = SB_INIT;
-        json_t *a = json_array();
-        /* AR and overdue at the day: invoices dated by then less what was settled by then and
-           what was written off by then (a write-off is dated by its write_off ledger credit:
-           the entity has no date of its own). */
-        sb_add(&sql, "SELECT coalesce(sum(x.open_fen), 0) AS ar_fen,"
-                     " coalesce(sum(CASE WHEN x.due_date < ? THEN x.open_fen ELSE 0 END), 0)"
-                     " AS overdue_fen FROM (SELECT i.due_date AS due_date, i.amount_fen"
-                     " - (SELECT coalesce(sum(al.amount_fen), 0) FROM allocations al"
-                     "  WHERE al.invoice = i.number AND al.reversed_by IS NULL"
-                     "  AND al.settle_date <= ?)"
-                     " - (SELECT coalesce(sum(w.amount_fen), 0) FROM write_offs w"
-                     "  JOIN ledger lg ON lg.document = w.number AND lg.kind = 'write_off'"
-                     "  WHERE w.invoice = i.number AND w.state = 'approved' AND lg.date <= ?)"
-                     " AS open_fen FROM invoices i"
-                     " JOIN customers c ON c.code = i.customer WHERE i.invoice_date <= ?"
-                     " AND i.state <> 'cancelled'");
-        store_report_arg(a, es);
-        store_report_arg(a, es);
-        store_report_arg(a, es);
-        store_report_arg(a, es);
-        store_report_where(&sql, a, p, "c");
-        sb_add(&sql, ") x");
-        json_t *rows = store_report_rows(db, e, &sql, a);
-        if (!rows) {
-            json_decref(out);
-            return NULL;
-        }
-        ar = jint(json_array_get(rows, 0), "ar_fen");
-        overdue = jint(json_array_get(rows, 0), "overdue_fen");
-        json_decref(rows);
-        /* Net sales of the 90 days to the day: invoices less credit notes dated in them. */
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT coalesce(sum(i.amount_fen), 0) AS v FROM invoices i"
-                     " JOIN customers c ON c.code = i.customer WHERE i.invoice_date >= ?"
-                     " AND i.invoice_date <= ? AND i.state <> 'cancelled'");
-        store_report_arg(a, ss);
-        store_report_arg(a, es);
-        store_report_where(&sql, a, p, "c");
-        if (one(db, e, &sql, a, "v", &sales) < 0) {
-            json_decref(out);
-            return NULL;
-        }
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT coalesce(sum(n.amount_fen), 0) AS v FROM credit_notes n"
-                     " JOIN customers c ON c.code = n.customer WHERE n.date >= ?"
-                     " AND n.date <= ?");
-        store_report_arg(a, ss);
-        store_report_arg(a, es);
-        store_report_where(&sql, a, p, "c");
-        if (one(db, e, &sql, a, "v", &credits) < 0) {
-            json_decref(out);
-            return NULL;
-        }
-        int64_t net = sales - credits;
         memset(&ms[nm], 0, sizeof ms[nm]);
         date_format(end, ms[nm].end);
         period_format(y, m, ms[nm].month);
