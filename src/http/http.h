@@ -53,7 +53,7 @@ enum {
                           not hold the write lock) */
     R_HEAVY = 1 << 7,  /* heavy work (imports, reports, exports): runs in the heavy-work pool */
     R_FILE = 1 << 8,   /* heavy when it renders a file (?format=pdf|xlsx|csv, a .pdf path) */
-    R_FILE = 1 << 7,   /* with R_RAW: a file of any type (XLSX, a photo); the handler checks it */
+    R_ANYTYPE = 1 << 9, /* with R_RAW: a file of any type (XLSX, a photo); the handler checks it */
 };
 
 struct route {

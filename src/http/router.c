@@ -90,12 +90,12 @@ static const struct route routes[] = {
     {"POST", "/instruments/:/:", h_instrument_action, W},
     /* market wave 2b (#12): files of market documents (before the action routes, which
        would take "attachments" for an action), consumer records */
-    {"POST", "/pop-requests/:/attachments", h_pop_file_upload, WI | R_RAW | R_BIG | R_FILE},
+    {"POST", "/pop-requests/:/attachments", h_pop_file_upload, WI | R_RAW | R_BIG | R_ANYTYPE},
     {"GET", "/pop-requests/:/attachments", h_pop_file_list, 0},
     {"POST", "/expense-applications/:/attachments", h_expense_file_upload,
-     WI | R_RAW | R_BIG | R_FILE},
+     WI | R_RAW | R_BIG | R_ANYTYPE},
     {"GET", "/expense-applications/:/attachments", h_expense_file_list, 0},
-    {"POST", "/support-requests/:/documents", h_support_doc_upload, WI | R_RAW | R_BIG | R_FILE},
+    {"POST", "/support-requests/:/documents", h_support_doc_upload, WI | R_RAW | R_BIG | R_ANYTYPE},
     {"GET", "/support-requests/:/documents", h_support_doc_list, 0},
     {"POST", "/support-requests/:/documents/:/send", h_support_doc_send, W},
     {"GET", "/market-files/:", h_market_file_get, 0},
@@ -124,7 +124,7 @@ static const struct route routes[] = {
     {"GET", "/inventory-reports", h_invrep_list, 0},
     {"GET", "/inventory-reports/prefill", h_invrep_prefill, 0}, /* before the number route */
     /* market wave 2b (#12): the distributor's file (CSV or XLSX) */
-    {"POST", "/inventory-reports/import", h_invrep_import, WI | R_RAW | R_BIG | R_FILE},
+    {"POST", "/inventory-reports/import", h_invrep_import, WI | R_RAW | R_BIG | R_ANYTYPE},
     {"GET", "/inventory-reports/:", h_invrep_get, 0},
     {"POST", "/inventory-reports/:/:", h_invrep_action, W},
     {"POST", "/support-requests", h_support_create, WI},

@@ -824,7 +824,7 @@ static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state
     if (r->body_len && !(cs->rt->flags & R_RAW) && !is_json_type(r->content_type))
         return send_error(conn, ERR_UNSUPPORTED_MEDIA_TYPE,
                           "send the body as application/json (Content-Type)", NULL);
-    if ((cs->rt->flags & R_RAW) && !(cs->rt->flags & R_FILE) && r->content_type &&
+    if ((cs->rt->flags & R_RAW) && !(cs->rt->flags & R_ANYTYPE) && r->content_type &&
         strncmp(r->content_type, "text/csv", 8) != 0)
         return send_error(conn, ERR_BAD_REQUEST, "send the file as text/csv", NULL);
     if (heavy_wanted(cs)) {
