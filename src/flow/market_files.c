@@ -226,7 +226,7 @@ static enum mkt_doc doc_of(const char *type)
 static int visible_file(struct ctx *c, const char *id, bool content, json_t **row,
                         struct osb_err *e)
 {
-    int64_t n;
+    int64_t n = 0;
     if (parse_id(id, &n, e) < 0)
         return -1;
     int f = store_mkt_file_get(c->db, e, n, content, row);
