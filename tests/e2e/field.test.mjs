@@ -1,7 +1,8 @@
 // field.test.mjs — field sales in the browser (docs/field-sales.md): a rep's day on a phone
 // (390 × 844): today's visits from the rep's plan, filing the report of one of them, registering
 // an inquiry; a KAM taking a complaint on the phone; and the managers' desktop views (1366 px):
-// the MM decides the inquiry, the rep's manager comments the visit report. Every page is checked
+// the MM decides the inquiry, the rep's manager comments the visit report; the forecast grid at
+// 390 px (totals as typed, assess / aggregate / approve from allowed_actions). Every page is checked
 // against what the API answers, and the phone pages must not scroll sideways.
 
 import { test } from 'node:test';
