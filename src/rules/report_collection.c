@@ -4,26 +4,13 @@
  * DSO trend. Their queries are in store/report_collection.c; flow/report.c's table joins them.
  */
 #include "rules/report.h"
-
-#define COL(k, zh, en, kind)                                                                       \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, 0                                                             \
-    }
-#define COLW(k, zh, en, kind, w)                                                                   \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, w                                                             \
-    }
-#define BP(k, zh, en, n, d)                                                                        \
-    {                                                                                              \
-        k, zh, en, RK_BP, n, d, 0                                                                  \
-    }
+#include "rules/report_cols.h"
 
 /* 每日回款 (§4.2): the receipts registered with received_on in the range. */
 static const struct report_column daily_receipts_cols[] = {
     COL("receipt", "收款单号", "Receipt", RK_LABEL),
     COL("received_on", "到款日期", "Received on", RK_DATE),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_TEXT),
     COL("kind", "款项类别", "Kind", RK_TEXT),
     COL("method", "方式", "Method", RK_TEXT),
     COL("amount_fen", "金额", "Amount", RK_MONEY),
@@ -57,9 +44,8 @@ const struct report_def report_cash_vs_expense = {"cash_vs_expense",
 
 /* 预收款 (§4.3): per customer the unapplied prepayment as of a day, its earmarks and age. */
 static const struct report_column prepayment_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
+    CUSTOMER_COLS(RK_LABEL),
+    MARKET_COL(RK_TEXT),
     COL("unapplied_fen", "预收余额", "Unapplied prepayment", RK_MONEY),
     COL("earmarked_fen", "订单预留", "Earmarked for orders", RK_MONEY),
     COL("free_fen", "可用预收", "Free prepayment", RK_MONEY),
@@ -80,8 +66,7 @@ const struct report_def report_prepayments = {"prepayments",
 static const struct report_column call_cols[] = {
     COL("week", "周", "Week", RK_LABEL),
     COL("bcr", "收款负责人", "BCR", RK_TEXT),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_TEXT),
     COL("balance_fen", "余额", "Balance", RK_MONEY),
     COL("overdue_fen", "逾期", "Overdue", RK_MONEY),
     COL("due_this_week_fen", "本周到期", "Due this week", RK_MONEY),

@@ -6,33 +6,16 @@
  * dated in the range (kpis §2.2).
  */
 #include "rules/report.h"
-
-#define COL(k, zh, en, kind)                                                                       \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, 0                                                             \
-    }
-#define COLW(k, zh, en, kind, w)                                                                   \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, w                                                             \
-    }
-#define BP(k, zh, en, n, d)                                                                        \
-    {                                                                                              \
-        k, zh, en, RK_BP, n, d, 0                                                                  \
-    }
-#define SHARE(k, zh, en, n)                                                                        \
-    {                                                                                              \
-        k, zh, en, RK_SHARE, n, NULL, 0                                                            \
-    }
+#include "rules/report_cols.h"
 
 /* ---- 4.1 sales-department reports ------------------------------------------------------ */
 
 /* #3/#4: rows by market, region, salesperson (the order's KAM), customer and SKU. */
 static const struct report_column sales_cols[] = {
-    COL("market", "市场", "Market", RK_LABEL),
-    COL("region", "区域", "Region", RK_TEXT),
-    COL("salesperson", "销售员", "Salesperson", RK_TEXT),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    MARKET_COL(RK_LABEL),
+    REGION_COL,
+    SALESPERSON_COL(RK_TEXT),
+    CUSTOMER_COLS(RK_TEXT),
     COL("sku", "产品编码", "SKU", RK_TEXT),
     COL("qty", "数量", "Qty", RK_INT),
     COL("cases", "箱数", "Cases", RK_INT),
@@ -60,10 +43,9 @@ const struct report_def report_monthly_sales = {"monthly_sales",
 
 /* #9: what each distributor bought (net of returns) by SKU. */
 static const struct report_column purchases_cols[] = {
-    COL("customer", "经销商", "Distributor", RK_LABEL),
-    COLW("customer_name", "经销商名称", "Distributor name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    DISTRIBUTOR_COLS,
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
     COL("sku", "产品编码", "SKU", RK_TEXT),
     COL("qty", "数量", "Qty", RK_INT),
     COL("cases", "箱数", "Cases", RK_INT),
@@ -84,8 +66,8 @@ const struct report_def report_distributor_purchases = {"distributor_purchases",
 /* #10: one row per region with sales in the range or money open; AR = invoices open now,
    overdue = of them those due before as_of (default today). */
 static const struct report_column regional_cols[] = {
-    COL("market", "市场", "Market", RK_LABEL),
-    COL("region", "区域", "Region", RK_TEXT),
+    MARKET_COL(RK_LABEL),
+    REGION_COL,
     COL("net_sales_fen", "净销售额", "Net sales", RK_MONEY),
     COL("qty", "数量", "Qty", RK_INT),
     COL("active_customers", "活跃客户数", "Active customers", RK_INT),
@@ -127,7 +109,7 @@ const struct report_def report_sales_by = {"sales_by",
    the range to their customers' invoices. */
 static const struct report_column ranking_cols[] = {
     COL("rank", "名次", "Rank", RK_NUM),
-    COL("salesperson", "销售员", "Salesperson", RK_LABEL),
+    SALESPERSON_COL(RK_LABEL),
     COL("name", "姓名", "Name", RK_TEXT),
     COL("net_sales_fen", "净销售额", "Net sales", RK_MONEY),
     SHARE("share_bp", "占比", "Share", "net_sales_fen"),
@@ -145,7 +127,7 @@ const struct report_def report_sales_ranking = {"sales_ranking",
 
 /* seed 002: the input to commission (pay rules are out of scope). */
 static const struct report_column commission_cols[] = {
-    COL("salesperson", "销售员", "Salesperson", RK_LABEL),
+    SALESPERSON_COL(RK_LABEL),
     COL("name", "姓名", "Name", RK_TEXT),
     COL("net_sales_fen", "净销售额", "Net sales", RK_MONEY),
     COL("collections_fen", "回款额", "Collections", RK_MONEY),
@@ -182,8 +164,7 @@ const struct report_def report_customer_composition = {"customer_composition",
 
 /* Per customer and month: what it bought, returned and paid (receipts of either kind). */
 static const struct report_column business_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_LABEL),
     COL("month", "月份", "Month", RK_TEXT),
     COL("purchases_fen", "进货额", "Purchases", RK_MONEY),
     COL("returns_fen", "退货额", "Returns", RK_MONEY),
@@ -203,7 +184,7 @@ const struct report_def report_customer_business_report = {"customer_business_re
 static const struct report_column quota_cols[] = {
     COL("period", "期间", "Period", RK_LABEL),
     COL("sku", "产品编码", "SKU", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    REGION_COL,
     COL("customer", "客户", "Customer", RK_TEXT),
     COL("qty", "配额", "Quota", RK_INT),
     COL("used", "已用", "Used", RK_INT),
@@ -223,11 +204,10 @@ const struct report_def report_quota_utilisation = {"quota_utilisation",
 
 static const struct report_column overdue_cols[] = {
     COL("invoice", "发票号", "Invoice", RK_LABEL),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
-    COL("kam", "客户经理", "KAM", RK_TEXT),
+    CUSTOMER_COLS(RK_TEXT),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
+    KAM_COL,
     COL("bcr", "收款负责人", "BCR", RK_TEXT),
     COL("due_date", "到期日", "Due date", RK_DATE),
     COL("days_overdue", "逾期天数", "Days overdue", RK_NUM),
@@ -246,8 +226,8 @@ const struct report_def report_overdue_list = {"overdue_list",
    invoices due by its end + invoices issued in it and due by its end − credit notes applied
    to them in it; collected = receipts allocated to them in it (cash and expense parts). */
 static const struct report_column collection_cols[] = {
-    COL("market", "市场", "Market", RK_LABEL),
-    COL("region", "区域", "Region", RK_TEXT),
+    MARKET_COL(RK_LABEL),
+    REGION_COL,
     COL("due_fen", "应收金额", "Due", RK_MONEY),
     COL("collected_fen", "回款金额", "Collected", RK_MONEY),
     BP("rate_bp", "回款率", "Collection rate", "collected_fen", "due_fen"),
@@ -301,10 +281,9 @@ const struct report_def report_osb_daily_status = {"osb_daily_status",
                                                    0};
 
 static const struct report_column logistics_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    CUSTOMER_COLS(RK_LABEL),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
     COL("consignee", "收货人", "Consignee", RK_TEXT),
     COL("consignee_phone", "收货人电话", "Phone", RK_TEXT),
     COL("consignment_station", "到站", "Consignment station", RK_TEXT),
@@ -368,8 +347,8 @@ static const struct report_column trace_cols[] = {
     COL("sku", "产品编码", "SKU", RK_TEXT),
     COL("warehouse", "仓库", "Warehouse", RK_TEXT),
     COL("customer", "客户", "Customer", RK_TEXT),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
     COL("order", "订单号", "Order", RK_TEXT),
     COL("shipment", "发运单", "Shipment", RK_TEXT),
     COL("qty", "数量", "Qty", RK_INT),
@@ -410,7 +389,7 @@ static const struct report_column check_cols[] = {
     COL("order", "订单号", "Order", RK_LABEL),
     COL("receipt_day", "受理日期", "Received", RK_DATE),
     COL("customer", "客户", "Customer", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    REGION_COL,
     COL("sku", "产品编码", "SKU", RK_TEXT),
     COL("ordered", "订货数(削减后)", "Ordered after cuts", RK_INT),
     COL("shipped", "已发货", "Shipped", RK_INT),
@@ -429,11 +408,10 @@ const struct report_def report_order_shipment_check = {"order_shipment_check",
                                                        0};
 
 static const struct report_column archive_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
-    COL("kam", "客户经理", "KAM", RK_TEXT),
+    CUSTOMER_COLS(RK_LABEL),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
+    KAM_COL,
     COL("missing_count", "缺项数", "Missing items", RK_INT),
     COLW("missing", "缺少项目", "Missing", RK_TEXT, 40),
     COL("last_confirmed_on", "最近确认", "Last confirmed", RK_DATE),
@@ -450,7 +428,7 @@ const struct report_def report_incomplete_archives = {"incomplete_archives",
 /* seed 003 early-warning signs per market: AR against the last 90 days' sales (as of the
    range's end), overdue share, DSO, incomplete archives. */
 static const struct report_column risk_cols[] = {
-    COL("market", "市场", "Market", RK_LABEL),
+    MARKET_COL(RK_LABEL),
     COL("ar_fen", "应收余额", "AR", RK_MONEY),
     COL("overdue_fen", "逾期金额", "Overdue", RK_MONEY),
     BP("overdue_ratio_bp", "逾期比例", "Overdue ratio", "overdue_fen", "ar_fen"),
@@ -480,10 +458,9 @@ const struct report_def report_internal_audit = {
 /* #1: the items of the visit plans dated in the range (week and day plans, submitted or
    confirmed), with whether a visit report names each. */
 static const struct report_column weekly_plan_cols[] = {
-    COL("salesperson", "销售员", "Salesperson", RK_LABEL),
+    SALESPERSON_COL(RK_LABEL),
     COL("date", "日期", "Date", RK_DATE),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_TEXT),
     COLW("prospect", "潜在客户", "Prospect", RK_TEXT, 20),
     COLW("purpose", "拜访目的", "Purpose", RK_TEXT, 24),
     COL("key_visit", "重点拜访", "Key visit", RK_INT),
@@ -502,7 +479,7 @@ const struct report_def report_weekly_work_plan = {"weekly_work_plan",
 /* #2: per salesperson, the month plan's targets (plans JH of level kam or customer, month of
    `from`) and the month visit plans' visits dated in the range. */
 static const struct report_column monthly_plan_cols[] = {
-    COL("salesperson", "销售员", "Salesperson", RK_LABEL),
+    SALESPERSON_COL(RK_LABEL),
     COL("target_sales_fen", "销售目标", "Sales target", RK_MONEY),
     COL("target_collection_fen", "回款目标", "Collection target", RK_MONEY),
     COL("target_active_customers", "活跃客户目标", "Active-customer target", RK_INT),
@@ -523,8 +500,7 @@ const struct report_def report_monthly_work_plan = {"monthly_work_plan",
 /* #5/#6: one row per KAM or rep. Net sales, collections and overdue are those of the KAM's
    customers (a rep's are their KAM's); visits done count by the visit date. */
 #define SALESPERSON_COLS                                                                           \
-    COL("salesperson", "销售员", "Salesperson", RK_LABEL),                                         \
-        COL("visits_planned", "计划拜访", "Visits planned", RK_INT),                               \
+    SALESPERSON_COL(RK_LABEL), COL("visits_planned", "计划拜访", "Visits planned", RK_INT),        \
         COL("visits_done", "完成拜访", "Visits done", RK_INT),                                     \
         COL("new_customer_visits", "新客户拜访", "New-customer visits", RK_INT),                   \
         COL("late_visit_reports", "迟交拜访记录", "Late visit reports", RK_INT),                   \
@@ -559,8 +535,7 @@ const struct report_def report_salesperson_monthly = {"salesperson_monthly",
 
 /* #7/#8: one row per visit report filed in the range: what the rep saw of the market. */
 #define MARKET_COLS                                                                                \
-    COL("market", "市场", "Market", RK_LABEL), COL("region", "区域", "Region", RK_TEXT),           \
-        COL("visit", "拜访记录", "Visit report", RK_TEXT),                                         \
+    MARKET_COL(RK_LABEL), REGION_COL, COL("visit", "拜访记录", "Visit report", RK_TEXT),           \
         COL("customer", "客户", "Customer", RK_TEXT),                                              \
         COLW("competitor_products", "竞品", "Competitor products", RK_TEXT, 20),                   \
         COLW("competitor_sales", "竞品销售", "Competitor sales", RK_TEXT, 20),                     \
@@ -598,14 +573,13 @@ const struct report_def report_market_monthly = {"market_monthly",
 
 /* #12: every customer and prospect in scope with its visits up to as_of. */
 static const struct report_column target_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_LABEL),
     COL("status", "状态", "Status", RK_TEXT),
     COL("nature", "性质", "Nature", RK_TEXT),
     COL("tier", "层级", "Tier", RK_TEXT),
-    COL("kam", "客户经理", "KAM", RK_TEXT),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    KAM_COL,
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
     COL("phone", "电话", "Phone", RK_TEXT),
     COLW("address", "地址", "Address", RK_TEXT, 24),
     COL("visits", "拜访次数", "Visits", RK_INT),
@@ -624,7 +598,7 @@ const struct report_def report_target_customer_info = {"target_customer_info",
 static const struct report_column key_cols[] = {
     COL("customer", "重点客户", "Key customer", RK_LABEL),
     COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("kam", "客户经理", "KAM", RK_TEXT),
+    KAM_COL,
     COL("visits", "拜访", "Visits", RK_INT),
     COL("orders", "订单", "Orders", RK_INT),
     COL("collections_fen", "回款", "Collections", RK_MONEY),
@@ -644,8 +618,8 @@ const struct report_def report_key_customer_followup = {"key_customer_followup",
    quantity shipped in that month (flows.md §17 accuracy). */
 static const struct report_column fva_cols[] = {
     COL("month", "月份", "Month", RK_LABEL),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
     COL("customer", "客户", "Customer", RK_TEXT),
     COL("sku", "产品编码", "SKU", RK_TEXT),
     COL("forecast", "预期编号", "Forecast", RK_TEXT),

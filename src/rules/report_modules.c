@@ -5,27 +5,14 @@
  * store/report_modules.c; flow/report.c's table joins the two. docs/reports.md lists them.
  */
 #include "rules/report.h"
-
-#define COL(k, zh, en, kind)                                                                       \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, 0                                                             \
-    }
-#define COLW(k, zh, en, kind, w)                                                                   \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, w                                                             \
-    }
-#define BP(k, zh, en, n, d)                                                                        \
-    {                                                                                              \
-        k, zh, en, RK_BP, n, d, 0                                                                  \
-    }
+#include "rules/report_cols.h"
 
 /* 合同台账 (§4.5): the contracts drafted in the range, with the orders that name each. */
 static const struct report_column contract_cols[] = {
     COL("contract", "合同编号", "Contract", RK_LABEL),
     COL("kind", "类型", "Kind", RK_TEXT),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("salesperson", "销售员", "Salesperson", RK_TEXT),
+    CUSTOMER_COLS(RK_TEXT),
+    SALESPERSON_COL(RK_TEXT),
     COL("state", "状态", "State", RK_TEXT),
     COL("value_fen", "合同金额", "Value", RK_MONEY),
     COL("signed_at", "签订时间", "Signed", RK_TIME),
@@ -46,8 +33,8 @@ const struct report_def report_contract_ledger = {"contract_ledger",
 
 /* 市场费用与预算 (§4.4): one row per budget of the months of the range (or period). */
 static const struct report_column expense_cols[] = {
-    COL("market", "市场", "Market", RK_LABEL),
-    COL("region", "区域", "Region", RK_TEXT),
+    MARKET_COL(RK_LABEL),
+    REGION_COL,
     COL("category", "费用类别", "Category", RK_TEXT),
     COL("period", "期间", "Period", RK_TEXT),
     COL("budget_fen", "预算", "Budget", RK_MONEY),
@@ -72,8 +59,7 @@ const struct report_def report_market_expenses_vs_budget = {"market_expenses_vs_
 
 /* 经销商库存汇总 (§4.4): one row per line of the distributors' inventory reports (KC). */
 static const struct report_column inventory_cols[] = {
-    COL("customer", "经销商", "Distributor", RK_LABEL),
-    COLW("customer_name", "经销商名称", "Distributor name", RK_TEXT, 24),
+    DISTRIBUTOR_COLS,
     COL("period", "期间", "Period", RK_TEXT),
     COL("sku", "产品编码", "SKU", RK_TEXT),
     COL("opening_qty", "期初", "Opening", RK_INT),
@@ -100,10 +86,9 @@ const struct report_def report_distributor_inventory_summary = {
 
 /* POP 与样品 (§4.4): per customer, the POP requests made and the samples issued in the range. */
 static const struct report_column pop_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
+    CUSTOMER_COLS(RK_LABEL),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
     COL("pop_requested", "POP申请", "POP requested", RK_INT),
     COL("pop_approved", "POP批准", "POP approved", RK_INT),
     COL("pop_shipped", "POP发出", "POP shipped", RK_INT),
@@ -127,11 +112,10 @@ const struct report_def report_pop_and_samples = {"pop_and_samples",
 
 /* 客户信用等级一览表 (§4.2): the grade list of a month with today's credit figures. */
 static const struct report_column grade_cols[] = {
-    COL("customer", "客户", "Customer", RK_LABEL),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
-    COL("kam", "客户经理", "KAM", RK_TEXT),
+    CUSTOMER_COLS(RK_LABEL),
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
+    KAM_COL,
     COL("grade", "等级", "Grade", RK_TEXT),
     COL("previous_grade", "上期等级", "Previous grade", RK_TEXT),
     COL("override_grade", "调整等级", "Override", RK_TEXT),
@@ -159,8 +143,7 @@ const struct report_def report_credit_grade_list = {"credit_grade_list",
 static const struct report_column quotation_cols[] = {
     COL("quotation", "报价编号", "Quotation", RK_LABEL),
     COL("source", "来源", "Source", RK_TEXT),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_TEXT),
     COL("product_class", "产品类别", "Class", RK_TEXT),
     COL("owner", "销售员", "Salesperson", RK_TEXT),
     COL("state", "状态", "State", RK_TEXT),
@@ -182,8 +165,7 @@ const struct report_def report_quotation_register = {"quotation_register",
 static const struct report_column after_sales_cols[] = {
     COL("ticket", "售后编号", "Ticket", RK_LABEL),
     COL("type", "类型", "Type", RK_TEXT),
-    COL("customer", "客户", "Customer", RK_TEXT),
-    COLW("customer_name", "客户名称", "Customer name", RK_TEXT, 24),
+    CUSTOMER_COLS(RK_TEXT),
     COL("state", "状态", "State", RK_TEXT),
     COL("received_at", "受理时间", "Received", RK_TIME),
     COL("days_open", "处理天数", "Days open", RK_NUM),

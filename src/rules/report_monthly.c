@@ -7,19 +7,7 @@
  * queries: store/report_monthly.c and flow/meeting.c; flow/report.c's table joins them.
  */
 #include "rules/report.h"
-
-#define COL(k, zh, en, kind)                                                                       \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, 0                                                             \
-    }
-#define COLW(k, zh, en, kind, w)                                                                   \
-    {                                                                                              \
-        k, zh, en, kind, NULL, NULL, w                                                             \
-    }
-#define BP(k, zh, en, n, d)                                                                        \
-    {                                                                                              \
-        k, zh, en, RK_BP, n, d, 0                                                                  \
-    }
+#include "rules/report_cols.h"
 
 /* Purchases = net sales of the range (invoices − credit notes by document date); sell-out and
    closing stock from the distributor's inventory reports of the months of the range (closing:
@@ -29,11 +17,10 @@
    range (actual once settled, else approved); samples issued and their mean usage; POP
    requests made and their value; after-sales tickets received; visit reports filed. */
 static const struct report_column dmm_cols[] = {
-    COL("customer", "经销商", "Distributor", RK_LABEL),
-    COLW("customer_name", "经销商名称", "Distributor name", RK_TEXT, 24),
-    COL("market", "市场", "Market", RK_TEXT),
-    COL("region", "区域", "Region", RK_TEXT),
-    COL("kam", "客户经理", "KAM", RK_TEXT),
+    DISTRIBUTOR_COLS,
+    MARKET_COL(RK_TEXT),
+    REGION_COL,
+    KAM_COL,
     COL("purchases_fen", "进货金额", "Purchases", RK_MONEY),
     COL("purchased_qty", "进货数量", "Purchased qty", RK_INT),
     COL("sell_out_qty", "销售数量", "Sell-out qty", RK_INT),
@@ -73,7 +60,7 @@ const struct report_def report_distributor_management_monthly = {
 static const struct report_column meeting_cols[] = {
     COL("section", "部分", "Section", RK_LABEL),
     COL("item", "项目", "Item", RK_TEXT),
-    COL("market", "市场", "Market", RK_TEXT),
+    MARKET_COL(RK_TEXT),
     COL("department", "部门", "Department", RK_TEXT),
     COL("number", "编号", "Number", RK_TEXT),
     COL("document", "单据", "Document", RK_TEXT),

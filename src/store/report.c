@@ -32,6 +32,14 @@ void store_report_where(struct sb *sql, json_t *a, const struct report_params *p
     sb_free(&col);
 }
 
+json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
+                         const struct report_params *p, const char *cust, const char *tail)
+{
+    store_report_where(sql, a, p, cust);
+    sb_add(sql, tail);
+    return store_report_rows(db, e, sql, a);
+}
+
 void store_report_arg(json_t *a, const char *s)
 {
     json_array_append_new(a, json_string(s));
@@ -86,10 +94,9 @@ json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report
                  " sum(s.qty) AS qty, sum(s.cases) AS cases, sum(s.amt) AS net_sales_fen,"
                  " count(DISTINCT s.ord) AS orders"
                  " FROM s JOIN customers c ON c.code = s.customer WHERE 1 = 1");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
-                 " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c",
+                            " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
+                            " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
 }
 
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -103,9 +110,9 @@ json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct re
                  " max(o.op_receipt_day) AS last_order_date"
                  " FROM s JOIN customers c ON c.code = s.customer"
                  " LEFT JOIN orders o ON o.number = s.ord WHERE 1 = 1");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.code, c.name, c.market, c.region, s.sku ORDER BY c.code, s.sku");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(
+        db, e, &sql, a, p, "c",
+        " GROUP BY c.code, c.name, c.market, c.region, s.sku ORDER BY c.code, s.sku");
 }
 
 json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -123,11 +130,10 @@ json_t *store_report_regional(struct db *db, struct osb_err *e, const struct rep
                  " AS active_customers, sum(x.ar) AS ar_fen, sum(x.od) AS overdue_fen"
                  " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
     store_report_arg(a, p->as_of);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.market, c.region"
-                 " HAVING sum(x.amt) <> 0 OR sum(x.ar) <> 0 OR sum(x.qty) <> 0"
-                 " ORDER BY c.market, c.region");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c",
+                            " GROUP BY c.market, c.region"
+                            " HAVING sum(x.amt) <> 0 OR sum(x.ar) <> 0 OR sum(x.qty) <> 0"
+                            " ORDER BY c.market, c.region");
 }
 
 json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -180,9 +186,9 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     store_report_arg(a, p->as_of);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.kam ORDER BY sum(x.net) DESC, sum(x.coll) DESC, c.kam");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows =
+        store_report_run(db, e, &sql, a, p, "c",
+                         " GROUP BY c.kam ORDER BY sum(x.net) DESC, sum(x.coll) DESC, c.kam");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) json_object_set_new(r, "rank", json_integer((json_int_t)i + 1));
@@ -207,9 +213,8 @@ json_t *store_report_composition(struct db *db, struct osb_err *e, const struct 
                  " FROM customers c LEFT JOIN y ON y.customer = c.code"
                  " WHERE c.status = 'active'");
     store_report_arg(a, p->as_of);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY coalesce(c.tier, ''), c.grade ORDER BY 1, 2");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c",
+                            " GROUP BY coalesce(c.tier, ''), c.grade ORDER BY 1, 2");
 }
 
 /* Whole days from date a to date b (b − a), 0 when either is not a date. */
@@ -232,9 +237,7 @@ json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct repo
                  " LEFT JOIN markets m ON m.code = c.market"
                  " WHERE i.state IN ('open', 'partial') AND i.due_date < ? AND " OPEN_FEN " > 0");
     store_report_arg(a, p->as_of);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY i.due_date, i.number");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY i.due_date, i.number");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -284,10 +287,10 @@ json_t *store_report_collection(struct db *db, struct osb_err *e, const struct r
                            p->from, p->to, p->from, p->from, p->from, p->to};
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         store_report_arg(a, order[k]);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.market, c.region HAVING sum(x.due) <> 0 OR sum(x.cash) <> 0"
-                 " OR sum(x.exp) <> 0 ORDER BY c.market, c.region");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(
+        db, e, &sql, a, p, "c",
+        " GROUP BY c.market, c.region HAVING sum(x.due) <> 0 OR sum(x.cash) <> 0"
+        " OR sum(x.exp) <> 0 ORDER BY c.market, c.region");
 }
 
 json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -304,9 +307,7 @@ json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct 
            " WHERE l.date >= ? AND l.date <= ?");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY l.seq");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY l.seq");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -340,9 +341,7 @@ json_t *store_report_archives(struct db *db, struct osb_err *e, const struct rep
     for (size_t i = 0; i < NARCHIVE; i++)
         sb_addf(&sql, " OR coalesce(c.%s, '') = ''", archive_fields[i]);
     sb_add(&sql, ")");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -388,9 +387,7 @@ json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_
                  " sum(x.net) AS net_sales_90d_fen"
                  " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
     store_report_arg(a, p->as_of);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.market ORDER BY c.market");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " GROUP BY c.market ORDER BY c.market");
     if (!rows)
         return NULL;
     size_t i;
@@ -440,7 +437,6 @@ json_t *store_report_business(struct db *db, struct osb_err *e, const struct rep
         store_report_arg(a, p->from);
         store_report_arg(a, p->to);
     }
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c",
+                            " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
 }

@@ -111,6 +111,11 @@ struct sb;
 void store_report_arg(json_t *a, const char *s);
 /* Runs sql with arguments a (both freed) and answers its rows, NULL on error. */
 json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *a);
+/* The common end of a report query: the caller's scope and the market / region / customer
+   filters on the customers row `cust` (store_report_where), then tail (GROUP BY / ORDER BY),
+   then the rows (store_report_rows: sql and a are consumed). */
+json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
+                         const struct report_params *p, const char *cust, const char *tail);
 
 void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
                         const char *cust);

@@ -36,9 +36,7 @@ json_t *store_report_daily_receipts(struct db *db, struct osb_err *e, const stru
                  " AND p.received_on >= ? AND p.received_on <= ?");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY p.received_on, p.number");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY p.received_on, p.number");
 }
 
 json_t *store_report_cash_expense(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -51,9 +49,7 @@ json_t *store_report_cash_expense(struct db *db, struct osb_err *e, const struct
                  " WHERE p.state = 'registered' AND p.received_on >= ? AND p.received_on <= ?");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c", " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
 }
 
 static int64_t days_from(const char *from, const char *to)
@@ -79,9 +75,7 @@ json_t *store_report_prepayments(struct db *db, struct osb_err *e, const struct 
            " (SELECT min(pm.received_on) FROM payments pm WHERE pm.customer = c.code"
            "  AND pm.state = 'registered' AND pm.unapplied_fen > 0) AS oldest_receipt"
            " FROM customers c WHERE 1=1");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.code");
     if (!rows)
         return NULL;
     json_t *out = json_array();
@@ -138,9 +132,7 @@ json_t *store_report_call_list(struct db *db, struct osb_err *e, const struct re
     store_report_arg(a, p->to);
     store_report_arg(a, monday);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY t.week, t.bcr, c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY t.week, t.bcr, c.code");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -243,15 +235,15 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql, "SELECT " DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date,"
-                 " sum(i.amount_fen - i.settled_fen - i.credited_fen) AS s FROM invoices i"
-                 " JOIN customers c ON c.code = i.customer"
-                 " WHERE i.amount_fen > i.settled_fen + i.credited_fen AND i.invoice_date <= ?"
-                 " AND i.state <> 'cancelled'");
+                                                     " sum(i.amount_fen - i.settled_fen - "
+                                                     "i.credited_fen) AS s FROM invoices i"
+                                                     " JOIN customers c ON c.code = i.customer"
+                                                     " WHERE i.amount_fen > i.settled_fen + "
+                                                     "i.credited_fen AND i.invoice_date <= ?"
+                                                     " AND i.state <> 'cancelled'");
     store_report_arg(a, last);
     store_report_arg(a, last);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY 1, 2");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " GROUP BY 1, 2");
     if (!rows)
         return NULL;
     dso_add(ms, nm, rows, false);
@@ -259,11 +251,17 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
     /* allocations settled after the first month end, on invoices dated by the last */
     sql = (struct sb)SB_INIT;
     a = json_array();
-    sb_add(&sql, "SELECT " DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date,"
-                 " " DSO_KEY("al.settle_date") " AS settled, sum(al.amount_fen) AS s"
-                 " FROM allocations al JOIN invoices i ON i.number = al.invoice"
-                 " JOIN customers c ON c.code = i.customer WHERE al.settle_date > ?"
-                 " AND al.reversed_by IS NULL AND i.invoice_date <= ? AND i.state <> 'cancelled'");
+    sb_add(&sql, "SELECT " DSO_KEY(
+                     "i.invoice_date") " AS inv, i.due_date AS due_date,"
+                                       " " DSO_KEY(
+                                           "al.settle_date") " AS settled, sum(al.amount_fen) AS s"
+                                                             " FROM allocations al JOIN invoices i "
+                                                             "ON i.number = al.invoice"
+                                                             " JOIN customers c ON c.code = "
+                                                             "i.customer WHERE al.settle_date > ?"
+                                                             " AND al.reversed_by IS NULL AND "
+                                                             "i.invoice_date <= ? AND i.state <> "
+                                                             "'cancelled'");
     store_report_arg(a, last);
     store_report_arg(a, last);
     store_report_arg(a, first);

@@ -497,9 +497,8 @@ json_t *store_report_market_visits(struct db *db, struct osb_err *e, const struc
                  " AND d.created_at >= ? AND d.created_at < ?");
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY d.market, d.region, d.created_at, d.number");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c",
+                                    " ORDER BY d.market, d.region, d.created_at, d.number");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -563,9 +562,7 @@ json_t *store_report_target_customers(struct db *db, struct osb_err *e,
     ts_t end = date_parse(p->as_of, &asof) ? date_start_ts(asof + 1, p->tz_min) : p->to_ts;
     json_array_append_new(a, json_integer(end));
     json_array_append_new(a, json_integer(end));
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -604,9 +601,7 @@ json_t *store_report_key_customers(struct db *db, struct osb_err *e, const struc
     }
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.kam, c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.kam, c.code");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)

@@ -38,9 +38,7 @@ json_t *store_report_contracts(struct db *db, struct osb_err *e, const struct re
                  " WHERE k.created_at >= ? AND k.created_at < ?");
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY k.created_at, k.number");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY k.created_at, k.number");
 }
 
 json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -187,9 +185,7 @@ json_t *store_report_pop_samples(struct db *db, struct osb_err *e, const struct 
     json_array_append_new(a, json_integer(p->to_ts));
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.code");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -226,9 +222,7 @@ json_t *store_report_grades(struct db *db, struct osb_err *e, const struct repor
         sb_add(&sql, "(SELECT max(month) FROM credit_grade_lists WHERE month <= ?)");
         store_report_arg(a, m);
     }
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY g.customer");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY g.customer");
     date_t today;
     if (!rows || !date_parse(p->as_of, &today))
         return rows;
@@ -262,9 +256,7 @@ static json_t *field_rows(struct db *db, struct osb_err *e, const struct report_
     store_report_arg(a, type);
     json_array_append_new(a, json_integer(p->from_ts));
     json_array_append_new(a, json_integer(p->to_ts));
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY d.created_at, d.number");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY d.created_at, d.number");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)

@@ -150,9 +150,7 @@ json_t *store_report_distributor_monthly(struct db *db, struct osb_err *e,
     }
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
     date_t as_of;
     if (!rows || !date_parse(p->as_of, &as_of))
         return rows;

@@ -39,9 +39,7 @@ json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct 
                  " JOIN customers c ON c.code = o.customer WHERE m.kind = 'ship'");
     store_filter_eq(&sql, a, "m.sku", p->sku);
     store_filter_eq(&sql, a, "m.batch", p->batch);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY m.batch, m.sku, m.at, m.id");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY m.batch, m.sku, m.at, m.id");
 }
 
 json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -53,9 +51,7 @@ json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct r
                  " b.notified_at AS notified_at, b.state AS state FROM backorders b"
                  " JOIN customers c ON c.code = b.customer WHERE b.state = 'open'");
     store_filter_eq(&sql, a, "b.sku", p->sku);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY b.created_at, b.number");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY b.created_at, b.number");
     date_t today;
     if (!rows || !date_parse(p->as_of, &today))
         return rows;
@@ -88,9 +84,8 @@ json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct 
            " WHERE o.released_at IS NOT NULL AND o.op_receipt_day >= ? AND o.op_receipt_day <= ?");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows =
+        store_report_run(db, e, &sql, a, p, "c", " ORDER BY o.op_receipt_day, o.number, l.line_no");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -122,9 +117,8 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
            " AND o.state NOT IN ('draft', 'cancelled')");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    json_t *rows = store_report_rows(db, e, &sql, a);
+    json_t *rows =
+        store_report_run(db, e, &sql, a, p, "c", " ORDER BY o.op_receipt_day, o.number, l.line_no");
     if (!rows)
         return NULL;
     /* the shipments of each order, in number order, as "FH… FH…" (portable: no group_concat) */
@@ -171,9 +165,7 @@ json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct re
                  " c.transit_days AS transit_days, c.route AS route,"
                  " c.last_confirmed_on AS last_confirmed_on"
                  " FROM customers c WHERE c.status <> 'closed'");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY c.market, c.region, c.code");
-    return store_report_rows(db, e, &sql, a);
+    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
 }
 
 json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p)

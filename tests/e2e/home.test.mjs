@@ -88,7 +88,7 @@ test('each role\'s figures: sales, finance, warehouse, customer service, marketi
     finance: { 'daily_receipts.amount_fen': formatFen(fin.totals.amount_fen) },
     warehouse: { 'backorders.rows': formatQty(back.rows.length) },
     service: { 'backorders.rows': null, 'after_sales.rows': null },
-    marketing: { 'monthly_sales.cases': null },
+    marketing: { 'distributor_inventory_summary.rows': null, 'backorders.rows': null },
     admin: { users: null },
   };
   await withPage(async (page) => {

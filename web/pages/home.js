@@ -75,7 +75,7 @@ const FW = {
   title: { zh: '本月指标', en: 'This month' },
   netSales: { zh: '本月净销售额', en: 'Net sales this month' },
   orders: { zh: '本月订单数', en: 'Orders this month' },
-  cases: { zh: '本月销售箱数', en: 'Cases sold this month' },
+  inventory: { zh: '本月经销商库存行', en: 'Distributor stock lines this month' },
   overdue: { zh: '逾期未收', en: 'Overdue receivables' },
   overdueCount: { zh: '逾期发票', en: 'Overdue invoices' },
   receipts: { zh: '本月回款', en: 'Receipts this month' },
@@ -108,7 +108,8 @@ export const ROLE_FIGURES = {
   finance: [total('daily_receipts', 'amount_fen', FW.receipts, 'fen'), total('overdue_list', 'open_fen', FW.overdue, 'fen'),
     kpi('collected_within_5_days_of_due')],
   warehouse: [kpi('shipped_within_24h'), kpi('shipment_accuracy'), rows('backorders', FW.backorders)],
-  marketing: [total('monthly_sales', 'cases', FW.cases, 'int'), total('monthly_sales', 'orders', FW.orders, 'int')],
+  // marketing reads no customers' money (money reports answer 403): stock and backorders
+  marketing: [rows('distributor_inventory_summary', FW.inventory), rows('backorders', FW.backorders)],
   customer_service: [rows('backorders', FW.backorders), rows('after_sales', FW.afterSales), kpi('shipped_within_24h')],
   admin: [{ kind: 'users', w: FW.users }],
 };
