@@ -1,4 +1,7 @@
 /*
+ * NOT YET IN make fuzz: its first build (05:05-05:55) aborted on its own seed — admin may not
+ * import price lists (403), which the property did not allow; 403 is allowed now, unbuilt.
+ * To try it: cp tests/fuzz/next/fuzz_import.c tests/fuzz/ && make build/fuzz/fuzz_import
  * fuzz_import.c — libFuzzer target for the CSV importers as the server runs them, on a real
  * database: customers and products (md_import, POST /customers|products/import), price lists
  * (price_list_import) and bank receipts (bank_import). The database is made once per process
@@ -7,7 +10,7 @@
  *
  * Input: the first byte picks the importer (mod 4); the rest is the CSV body.
  * Properties (abort() on violation): no crash, leak or undefined behaviour; a refusal is a
- * client error (400, 409, 413 or 422) — never 500, never a 2xx code; an import that succeeds
+ * client error (400, 403 — admin may not import price lists —, 409, 413 or 422) — never 500, never a 2xx code; an import that succeeds
  * answers a JSON object; the transaction is still open afterwards (rolled back by the target).
  */
 #include "cli/cli.h"
@@ -93,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(json_is_object(out));
     } else {
         int st = err_http_status(e.code);
-        if (!(st == 400 || st == 409 || st == 413 || st == 422)) {
+        if (!(st == 400 || st == 403 || st == 409 || st == 413 || st == 422)) {
             fprintf(stderr, "fuzz_import: importer %d answered %d %s: %s\n", which, st,
                     err_code_str(e.code), e.message);
             abort();
