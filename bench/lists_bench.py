@@ -22,7 +22,7 @@ def main():
     a = ap.parse_args()
     host, port = a.url.split("//")[1].split(":")
     c = http.client.HTTPConnection(host, int(port), timeout=120)
-    for _ in range(100):
+    for _ in range(1200):  # a large database on a loaded machine takes a while to open
         try:
             c.request("GET", "/api/v1/me")
             c.getresponse().read()
