@@ -95,10 +95,10 @@ test('the notifications page: mark one read, mark all read, search', T, async ()
 
     // mark one read
     const before = (await unread()).length;
+    const shownUnread = await page.locator('.page-notifications tbody tr.unread').count();
     const row = page.locator('.page-notifications tbody tr.unread').first();
     await row.locator('button').click();
-    await page.waitForFunction((n) => document.querySelectorAll('.page-notifications tbody tr.unread').length < n,
-      await page.locator('.page-notifications tbody tr.unread').count());
+    await page.waitForFunction((n) => document.querySelectorAll('.page-notifications tbody tr.unread').length < n, shownUnread);
     assert.equal((await unread()).length, before - 1, 'one fewer unread on the server');
 
     // mark all read: the list and the server agree, the bell's count goes away

@@ -30,8 +30,9 @@ export function badWords(text, lang, logins = new Set()) {
   const words = text.split(/[\s,，;；:：()（）[\]【】"'“”‘’<>《》|·、。!?！？]+/).filter(Boolean);
   for (const w of words) {
     if (w.includes('@') || w.includes('/') || w.includes('.') || logins.has(w)) continue;
-    // snake_case or kebab-case in lower case: invalid_state, pending_approval, recheck-on-money
-    if (/^[a-z][a-z0-9]*([_-][a-z0-9]+)+$/.test(w)) found.push(`code "${w}"`);
+    // snake_case in lower case: invalid_state, pending_approval; on a Chinese screen also
+    // kebab-case (recheck-on-money) — in English "follow-up" and "sign-ins" are words
+    if (/^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(w) || (lang === 'zh' && /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(w))) found.push(`code "${w}"`);
   }
   if (lang === 'zh') {
     // three or more English words in a row on a Chinese screen: a server sentence
@@ -122,7 +123,8 @@ test('the text filter catches codes and English sentences (the walk can fail)', 
   assert.equal(badWords('line 1: 25 is not a whole number of cases of 12', 'zh').length, 1);
   assert.deepEqual(badWords('DD20260001 M-IF1-900 kam_GZ a@b.cn /api/v1/orders csr_a', 'zh', new Set(['csr_a'])), []);
   assert.deepEqual(badWords('csr_a', 'zh'), ['code "csr_a"']);
-  assert.deepEqual(badWords('Orders waiting for approval', 'en'), []);
+  assert.deepEqual(badWords('Orders waiting for approval, follow-up', 'en'), []);
+  assert.deepEqual(badWords('state pending_approval', 'en'), ['code "pending_approval"']);
 });
 
 // Both languages on a phone screen: the narrow layout is where pages break, and its text is

@@ -169,4 +169,4 @@ def test_customers_and_products_by_q(t):
         check(sku in found(t, "/products", "csr_a", q=q), f"products q={q}")
     check(sku not in found(t, "/products", "csr_a", q="_"), "products q=_")
     # every list takes q= (api.md §5.1): markets by code or name
-    eq({m["code"] for m in t.list_all("/markets?q=华南")}, {"S"}, "markets q= by name")
+    eq({m["code"] for m in t.list_all("/markets?q=%E5%8D%8E%E5%8D%97")}, {"S"}, "markets q= by name (华南)")

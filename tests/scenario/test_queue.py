@@ -142,6 +142,10 @@ def test_waiting_for_names_the_roles(t):
     eq(o["waiting_for"], [], "a cancelled order waits on nobody")
 
 
-def test_queue_needs_a_login_and_takes_no_parameters(t):
+def test_queue_needs_a_login_and_takes_only_list_parameters(t):
     t.expect_error(t.get("/me/queue", user=None), 401, "unauthenticated")
-    t.expect_error(t.get("/me/queue?state=draft", user="csr_a"), 400, "bad_request")
+    t.expect_error(t.get("/me/queue?nope=1", user="csr_a"), 400, "bad_request")
+    # every list takes q= and state=a,b (api.md §5.1)
+    got = t.ok(t.get("/me/queue?state=draft,submitted&q=", user="csr_a"), 200, "state=")["items"]
+    for x in got:
+        check(x["state"] in ("draft", "submitted"), f"state filter: {x}")
