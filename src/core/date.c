@@ -253,8 +253,15 @@ void ts_format_rfc3339(ts_t t, int tz_min, char *buf)
     if (y >= 0 && y <= 9999 && off < 100 * 60) {
         /* The usual case by hand: every answer formats a dozen instants, and snprintf with
            nine conversions was most of the cost. Same text as the general case below. */
-        int v[] = {y / 100, y % 100, m, d, (int)(sod / 3600), (int)(sod / 60 % 60),
-                   (int)(sod % 60), (int)(off / 60), (int)(off % 60)};
+        const int v[] = {y / 100,
+                         y % 100,
+                         m,
+                         d,
+                         (int)(sod / 3600),
+                         (int)(sod / 60 % 60),
+                         (int)(sod % 60),
+                         (int)(off / 60),
+                         (int)(off % 60)};
         static const char after[] = {0, '-', '-', 'T', ':', ':', 0, ':', 0};
         char *p = buf;
         for (int i = 0; i < 9; i++) {

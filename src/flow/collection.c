@@ -75,8 +75,7 @@ static int cdoc_load(struct ctx *c, const struct doc_kind *k, const char *number
     if (rc == 1 && (!bank || jstr(d->row, "customer"))) {
         d->has_cu = true;
         rc = store_order_customer(c->db, e, jstr(d->row, "customer"), &d->cu);
-        if (rc == 1 && (!scope_sees(c, &d->cu) ||
-                        (!bank && !scope_role_reads_money(c->user.role))))
+        if (rc == 1 && (!scope_sees(c, &d->cu) || (!bank && !scope_role_reads_money(c->user.role))))
             rc = 0;
     }
     if (rc == 1 && !bank && store_market_bcr(c->db, e, d->cu.market, d->bcr) < 0)

@@ -38,4 +38,3 @@ int h_contract_list(struct req *r, struct osb_err *e)
     resp_json(r, 200, out);
     return 0;
 }
-

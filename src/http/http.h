@@ -35,7 +35,7 @@ struct req {
     char *raw;    /* or a raw answer (owned): CSV, PDF, ... */
     size_t raw_len;
     const char *raw_type;
-    char *set_cookie; /* owned */
+    char *set_cookie;            /* owned */
     const struct doc_kind *kind; /* the route's document kind (h_doc_*), else NULL */
 };
 

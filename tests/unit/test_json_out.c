@@ -16,8 +16,8 @@ static int same(json_t *v, const char *name)
     size_t len = 0;
     char *got = json_compact(v, &len);
     int bad = 0;
-    expect(&bad, want && got && strcmp(want, got) == 0 && len == strlen(want),
-           "%s: got %s want %s", name, got ? got : "(null)", want ? want : "(null)");
+    expect(&bad, want && got && strcmp(want, got) == 0 && len == strlen(want), "%s: got %s want %s",
+           name, got ? got : "(null)", want ? want : "(null)");
     free(want);
     free(got);
     json_decref(v);
