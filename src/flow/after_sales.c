@@ -223,22 +223,6 @@ static const struct doc_kind kind = {
 };
 const struct doc_kind *const after_sales_doc_kind = &kind;
 
-int after_sales_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &kind, number, out, e);
-}
-
-int after_sales_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e)
-{
-    return fdoc_list(c, &kind, q, out, e);
-}
-
-int after_sales_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                    json_t **out, struct osb_err *e)
-{
-    return doc_act(c, &kind, number, action, body, out, e);
-}
-
 static const char *const types[] = {
     "quality", "damage", "spoilage", "consumer_complaint", "consumer_return", "technical", NULL};
 

@@ -13,10 +13,6 @@
 #include "flow/fdoc.h"
 
 int after_sales_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int after_sales_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int after_sales_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int after_sales_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                    json_t **out, struct osb_err *e);
 
 extern const struct doc_kind *const after_sales_doc_kind; /* GET /me/queue */
 

@@ -48,24 +48,37 @@ static json_t *ts_or_null(struct ctx *c, json_t *row, const char *key)
 
 /* ==== collection requests =================================================================== */
 
-struct creq {
-    json_t *row; /* the stored request with its lines */
+/* A document of this file, a collection request or a bank line: the stored row (a request with
+   its lines), the columns an action changed, and the customer it is for (a bank line may have
+   none yet) with the market's BCR. */
+struct cdoc {
+    json_t *row;
     json_t *set; /* columns the action changed */
+    bool has_cu;
     struct order_customer cu;
     char bcr[40];
 };
 
-static int cr_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
-                   struct osb_err *e)
+/* The one loader of both kinds (as market.c keys its loader by the kind): 0 when absent or out
+   of the reader's scope. A collection request is read by the money readers who see its
+   customer; a bank line by the roles that claim bank lines, and when it names a customer, by
+   those who see that customer. */
+static int cdoc_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
+                     struct osb_err *e)
 {
-    (void)k; /* one kind per loader here */
-    struct creq *d = calloc(1, sizeof *d);
-    int rc = store_collreq_load(c->db, e, number, &d->row);
-    if (rc == 1)
+    bool bank = k->type == &bankline_doc;
+    if (bank && !perm_may_read(P_BANK_CLAIM, c->user.role))
+        return 0;
+    struct cdoc *d = calloc(1, sizeof *d);
+    int rc = bank ? store_bank_load(c->db, e, number, &d->row)
+                  : store_collreq_load(c->db, e, number, &d->row);
+    if (rc == 1 && (!bank || jstr(d->row, "customer"))) {
+        d->has_cu = true;
         rc = store_order_customer(c->db, e, jstr(d->row, "customer"), &d->cu);
-    if (rc == 1 && (!scope_sees(c, &d->cu) || !scope_role_reads_money(c->user.role)))
-        rc = 0;
-    if (rc == 1 && store_market_bcr(c->db, e, d->cu.market, d->bcr) < 0)
+        if (rc == 1 && (!scope_sees(c, &d->cu) || (!bank && !scope_role_reads_money(c->user.role))))
+            rc = 0;
+    }
+    if (rc == 1 && !bank && store_market_bcr(c->db, e, d->cu.market, d->bcr) < 0)
         rc = -1;
     if (rc <= 0) {
         json_decref(d->row);
@@ -77,28 +90,28 @@ static int cr_load(struct ctx *c, const struct doc_kind *k, const char *number, 
     return 1;
 }
 
-static void cr_free(void *p)
+static void cdoc_free(void *p)
 {
-    struct creq *d = p;
+    struct cdoc *d = p;
     json_decref(d->row);
     json_decref(d->set);
     free(d);
 }
 
-static int cr_state(const void *p)
+static int64_t cdoc_version(const void *p)
 {
-    return doc_state_parse(&collreq_doc, jstr(((const struct creq *)p)->row, "state"));
+    return jint(((const struct cdoc *)p)->row, "version");
 }
 
-static int64_t cr_version(const void *p)
+static int cr_state(const void *p)
 {
-    return jint(((const struct creq *)p)->row, "version");
+    return doc_state_parse(&collreq_doc, jstr(((const struct cdoc *)p)->row, "state"));
 }
 
 static int cr_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                   struct osb_err *e)
 {
-    const struct creq *d = p;
+    const struct cdoc *d = p;
     enum perm_action row = collreq_doc.actions[a].perm;
     char sym = perm_symbol(row, actor->role);
     bool bcr = sym == 'B' && is(actor->who, d->bcr);
@@ -135,7 +148,7 @@ static int cr_who(struct ctx *c, const void *p, int a, const struct doc_actor *a
 
 static int a_submit(struct doc_act *x, struct osb_err *e)
 {
-    struct creq *d = x->doc;
+    struct cdoc *d = x->doc;
     const char *n = jstr(d->row, "number");
     if (d->bcr[0] && !is(d->bcr, x->c->user.username) &&
         notify(x->c, e, "collection_request_submitted", d->bcr, n, NULL,
@@ -147,7 +160,7 @@ static int a_submit(struct doc_act *x, struct osb_err *e)
 static int a_confirm(struct doc_act *x, struct osb_err *e)
 {
     (void)e;
-    struct creq *d = x->doc;
+    struct cdoc *d = x->doc;
     bool bcr = perm_symbol(P_COLLREQ_CONFIRM, x->actor.role) == 'B';
     json_object_set_new(d->set, bcr ? "bcr_confirmed_by" : "finance_confirmed_by",
                         json_string(x->actor.who));
@@ -161,7 +174,7 @@ static int a_confirm(struct doc_act *x, struct osb_err *e)
 
 static int a_send(struct doc_act *x, struct osb_err *e)
 {
-    struct creq *d = x->doc;
+    struct cdoc *d = x->doc;
     const char *n = jstr(d->row, "number");
     json_object_set_new(d->set, "sent_at", json_integer(x->c->now));
     if (!is(d->cu.kam, x->c->user.username) &&
@@ -176,13 +189,13 @@ static int a_send(struct doc_act *x, struct osb_err *e)
 static int a_close(struct doc_act *x, struct osb_err *e)
 {
     (void)e;
-    json_object_set_new(((struct creq *)x->doc)->set, "closed_at", json_integer(x->c->now));
+    json_object_set_new(((struct cdoc *)x->doc)->set, "closed_at", json_integer(x->c->now));
     return 0;
 }
 
 static int cr_save(struct doc_act *x, struct osb_err *e)
 {
-    struct creq *d = x->doc;
+    struct cdoc *d = x->doc;
     return store_collreq_save(x->c->db, e, jstr(d->row, "number"),
                               doc_state_str(&collreq_doc, x->to), d->set, x->c->now);
 }
@@ -191,13 +204,13 @@ static int cr_event(struct doc_act *x, struct osb_err *e)
 {
     const struct doc_type *t = x->kind->type;
     return flow_doc_event(x->c, e, "collection_request_events", "request",
-                          jstr(((struct creq *)x->doc)->row, "number"), t->actions[x->action].name,
+                          jstr(((struct cdoc *)x->doc)->row, "number"), t->actions[x->action].name,
                           doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
 }
 
 static int cr_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
-    struct creq *d = p;
+    struct cdoc *d = p;
     json_t *r = d->row;
     json_t *tl = flow_doc_timeline(c, e, "collection_request_events", "request", jstr(r, "number"));
     if (!tl)
@@ -249,10 +262,10 @@ static const doc_run_fn cr_run[] = {[COLRA_SUBMIT] = a_submit,
 
 static const struct doc_kind collreq_kind = {
     .type = &collreq_doc,
-    .load = cr_load,
-    .free = cr_free,
+    .load = cdoc_load,
+    .free = cdoc_free,
     .state = cr_state,
-    .version = cr_version,
+    .version = cdoc_version,
     .who = cr_who,
     .run = cr_run,
     .save = cr_save,
@@ -261,17 +274,6 @@ static const struct doc_kind collreq_kind = {
 };
 
 const struct doc_kind *const collreq_doc_kind = &collreq_kind;
-
-int collreq_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &collreq_kind, number, out, e);
-}
-
-int collreq_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                struct osb_err *e)
-{
-    return doc_act(c, &collreq_kind, number, action, body, out, e);
-}
 
 int collreq_list(struct ctx *c, const struct collreq_query *q, json_t **out, struct osb_err *e)
 {
@@ -289,7 +291,7 @@ int collreq_list(struct ctx *c, const struct collreq_query *q, json_t **out, str
     char *next;
     if (store_collreq_list(c->db, e, &su, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, collreq_get, out, e);
+    int rc = doc_items(c, &collreq_kind, nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;
@@ -435,7 +437,7 @@ int collreq_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     rc = flow_audit(c, e, "create", "collection_request", number, NULL, after);
     json_decref(after);
     if (rc == 0)
-        rc = collreq_get(c, number, out, e);
+        rc = doc_get(c, &collreq_kind, number, out, e);
 out:
     json_decref(lines);
     json_decref(n);
@@ -475,59 +477,15 @@ int collection_job_paid(struct ctx *c, const char *period, struct osb_err *e)
 
 /* ==== the bank receipt pool ================================================================= */
 
-struct bline {
-    json_t *row;
-    json_t *set;
-    bool has_cu;
-    struct order_customer cu;
-};
-
-static int bl_load(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
-                   struct osb_err *e)
-{
-    (void)k; /* one kind per loader here */
-    if (!perm_may_read(P_BANK_CLAIM, c->user.role))
-        return 0;
-    struct bline *d = calloc(1, sizeof *d);
-    int rc = store_bank_load(c->db, e, number, &d->row);
-    if (rc == 1 && jstr(d->row, "customer")) {
-        d->has_cu = true;
-        rc = store_order_customer(c->db, e, jstr(d->row, "customer"), &d->cu);
-        if (rc == 1 && !scope_sees(c, &d->cu))
-            rc = 0;
-    }
-    if (rc <= 0) {
-        json_decref(d->row);
-        free(d);
-        return rc;
-    }
-    d->set = json_object();
-    *out = d;
-    return 1;
-}
-
-static void bl_free(void *p)
-{
-    struct bline *d = p;
-    json_decref(d->row);
-    json_decref(d->set);
-    free(d);
-}
-
 static int bl_state(const void *p)
 {
-    return doc_state_parse(&bankline_doc, jstr(((const struct bline *)p)->row, "state"));
-}
-
-static int64_t bl_version(const void *p)
-{
-    return jint(((const struct bline *)p)->row, "version");
+    return doc_state_parse(&bankline_doc, jstr(((const struct cdoc *)p)->row, "state"));
 }
 
 static int bl_who(struct ctx *c, const void *p, int a, const struct doc_actor *actor,
                   struct osb_err *e)
 {
-    const struct bline *d = p;
+    const struct cdoc *d = p;
     (void)c;
     if (a == BANKLA_CLAIM && perm_symbol(P_BANK_CLAIM, actor->role) == 'O' && d->has_cu &&
         !is(d->cu.kam, actor->who))
@@ -538,7 +496,7 @@ static int bl_who(struct ctx *c, const void *p, int a, const struct doc_actor *a
 static int a_claim(struct doc_act *x, struct osb_err *e)
 {
     struct ctx *c = x->c;
-    struct bline *d = x->doc;
+    struct cdoc *d = x->doc;
     json_t *cj = json_object_get(x->body, "customer");
     if (!cj)
         return err_invalid(e, "customer", "required", "claim names the customer (customer)");
@@ -563,7 +521,7 @@ static int a_claim(struct doc_act *x, struct osb_err *e)
 
 static int a_register(struct doc_act *x, struct osb_err *e)
 {
-    struct bline *d = x->doc;
+    struct cdoc *d = x->doc;
     json_t *r = d->row;
     char note[64];
     STR_FMT_FITS(note, 64, "到款池 %s", jstr(r, "number"));
@@ -597,7 +555,7 @@ static int a_ignore(struct doc_act *x, struct osb_err *e)
 
 static int bl_save(struct doc_act *x, struct osb_err *e)
 {
-    struct bline *d = x->doc;
+    struct cdoc *d = x->doc;
     return store_bank_save(x->c->db, e, jstr(d->row, "number"), doc_state_str(&bankline_doc, x->to),
                            d->set, x->c->now);
 }
@@ -606,7 +564,7 @@ static int bl_event(struct doc_act *x, struct osb_err *e)
 {
     const struct doc_type *t = x->kind->type;
     return flow_doc_event(x->c, e, "bank_line_events", "line",
-                          jstr(((struct bline *)x->doc)->row, "number"), t->actions[x->action].name,
+                          jstr(((struct cdoc *)x->doc)->row, "number"), t->actions[x->action].name,
                           doc_state_str(t, x->from), doc_state_str(t, x->to), x->comment);
 }
 
@@ -631,7 +589,7 @@ static json_t *bl_json(struct ctx *c, json_t *r)
 
 static int bl_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
 {
-    struct bline *d = p;
+    struct cdoc *d = p;
     json_t *tl = flow_doc_timeline(c, e, "bank_line_events", "line", jstr(d->row, "number"));
     if (!tl)
         return -1;
@@ -647,10 +605,10 @@ static const doc_run_fn bl_run[] = {
 
 static const struct doc_kind bank_kind = {
     .type = &bankline_doc,
-    .load = bl_load,
-    .free = bl_free,
+    .load = cdoc_load,
+    .free = cdoc_free,
     .state = bl_state,
-    .version = bl_version,
+    .version = cdoc_version,
     .who = bl_who,
     .run = bl_run,
     .save = bl_save,
@@ -659,17 +617,6 @@ static const struct doc_kind bank_kind = {
 };
 
 const struct doc_kind *const bankline_doc_kind = &bank_kind;
-
-int bank_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &bank_kind, number, out, e);
-}
-
-int bank_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-             struct osb_err *e)
-{
-    return doc_act(c, &bank_kind, number, action, body, out, e);
-}
 
 int bank_list(struct ctx *c, const struct bank_query *q, json_t **out, struct osb_err *e)
 {
@@ -689,7 +636,7 @@ int bank_list(struct ctx *c, const struct bank_query *q, json_t **out, struct os
     char *next;
     if (store_bank_list(c->db, e, &su, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, bank_get, out, e);
+    int rc = doc_items(c, &bank_kind, nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;
@@ -726,7 +673,7 @@ int bank_register_claimed(struct ctx *c, json_t *body, json_t **out, struct osb_
     json_array_foreach(nums, i, it)
     {
         json_t *line = NULL, *empty = json_object();
-        rc = bank_act(c, json_string_value(it), "register", empty, &line, e);
+        rc = doc_act(c, &bank_kind, json_string_value(it), "register", empty, &line, e);
         json_decref(empty);
         if (rc < 0) {
             json_t *x = json_pack("{ss}", "line", json_string_value(it));

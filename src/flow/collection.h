@@ -20,23 +20,21 @@ extern const struct doc_kind *const bankline_doc_kind;
 
 /* ---- collection requests ---- */
 int collreq_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int collreq_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int collreq_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                struct osb_err *e);
 struct collreq_query {
     const char *customer, *state, *cursor, *q;
     int limit;
 };
 int collreq_list(struct ctx *c, const struct collreq_query *q, json_t **out, struct osb_err *e);
+/* GET /collection-requests/{number}, POST /collection-requests/{number}/{action}, and the same
+   for /bank-receipts: the kernel's doc_get/doc_act on these kinds (http/doc.c). */
+struct doc_kind;
+extern const struct doc_kind *const collreq_doc_kind, *const bankline_doc_kind;
 
 /* ---- bank receipt pool ---- */
 /* POST /bank-receipts/import (text/csv): account names our receiving account when the file
    has no bank_account column (NULL: "default"). */
 int bank_import(struct ctx *c, const char *account, const char *csv, size_t len, json_t **out,
                 struct osb_err *e);
-int bank_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int bank_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-             struct osb_err *e);
 /* POST /bank-receipts/register-claimed {"import_no"?}: registers every claimed line (of the
    import) as a receipt; all or nothing. */
 int bank_register_claimed(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);

@@ -363,11 +363,6 @@ static const struct doc_kind kind = {
 /* The work queue (flow/queue.c) lists documents of this kind. */
 const struct doc_kind *const contract_doc_kind = &kind;
 
-int contract_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &kind, number, out, e);
-}
-
 int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -397,12 +392,6 @@ int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, s
     json_decref(nums);
     free(next);
     return rc;
-}
-
-int contract_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                 struct osb_err *e)
-{
-    return doc_act(c, &kind, number, action, body, out, e);
 }
 
 /* ---- create ------------------------------------------------------------------------------ */
@@ -468,7 +457,7 @@ int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     rc = flow_audit(c, e, "create", "contract", k.number, NULL, after);
     json_decref(after);
     if (rc == 0)
-        rc = contract_get(c, k.number, out, e);
+        rc = doc_get(c, &kind, k.number, out, e);
 out:
     json_decref(n);
     return rc;

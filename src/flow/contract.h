@@ -15,7 +15,6 @@
 #include <jansson.h>
 
 int contract_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int contract_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 struct contract_query {
     const char *customer, *state, *kind, *cursor;
     int limit;
@@ -23,10 +22,6 @@ struct contract_query {
     bool expiring; /* only signed/archived contracts whose valid_to is within the flag days */
 };
 int contract_list(struct ctx *c, const struct contract_query *q, json_t **out, struct osb_err *e);
-/* POST /contracts/{number}/{approve|sign|archive}; 404 for another action. */
-int contract_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                 struct osb_err *e);
-
 /* A contract draft opened by a won quotation (flows.md §8) with its terms: customer, value,
    payment term (-1: the customer's), valid from today; its number into out (DOCNO_MAX). */
 int contract_open_from_quotation(struct ctx *c, const char *quotation, const char *customer,
@@ -39,6 +34,8 @@ int contract_check_for_order(struct ctx *c, const char *number, const char *cust
 
 /* This document kind, for the work queue (flow/queue.c). */
 struct doc_kind;
+/* GET /contracts/{number} and POST /contracts/{number}/{approve|sign|archive} (404 for another
+   action) are the kernel's doc_get/doc_act on this kind (http/doc.c). */
 extern const struct doc_kind *const contract_doc_kind;
 
 #endif

@@ -247,22 +247,6 @@ static const struct doc_kind f_kind = {
 
 const struct doc_kind *const forecast_doc_kind = &f_kind;
 
-int forecast_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &f_kind, number, out, e);
-}
-
-int forecast_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e)
-{
-    return fdoc_list(c, &f_kind, q, out, e);
-}
-
-int forecast_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                 struct osb_err *e)
-{
-    return doc_act(c, &f_kind, number, action, body, out, e);
-}
-
 static const char *const f_levels[] = {"rep", "kam", "region", "market", "company", NULL};
 
 int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
@@ -427,22 +411,6 @@ static const struct doc_kind p_kind = {
 };
 
 const struct doc_kind *const plan_doc_kind = &p_kind;
-
-int plan_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &p_kind, number, out, e);
-}
-
-int plan_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e)
-{
-    return fdoc_list(c, &p_kind, q, out, e);
-}
-
-int plan_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-             struct osb_err *e)
-{
-    return doc_act(c, &p_kind, number, action, body, out, e);
-}
 
 static const char *const p_levels[] = {"company", "market", "region", "kam", "customer", NULL};
 static const char *const p_periods[] = {"year", "quarter", "month", NULL};

@@ -20,16 +20,8 @@
 #include "flow/fdoc.h"
 
 int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int forecast_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int forecast_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int forecast_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                 struct osb_err *e);
 
 int plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int plan_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int plan_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int plan_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-             struct osb_err *e);
 
 struct doc_kind;
 extern const struct doc_kind *const forecast_doc_kind, *const plan_doc_kind; /* queue */

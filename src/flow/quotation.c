@@ -412,22 +412,6 @@ static const struct doc_kind kind = {
 };
 const struct doc_kind *const quotation_doc_kind = &kind;
 
-int quotation_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &kind, number, out, e);
-}
-
-int quotation_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e)
-{
-    return fdoc_list(c, &kind, q, out, e);
-}
-
-int quotation_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                  struct osb_err *e)
-{
-    return doc_act(c, &kind, number, action, body, out, e);
-}
-
 /* ---- create ------------------------------------------------------------------------------- */
 
 static const char *const sources[] = {"inquiry", "tender", NULL};

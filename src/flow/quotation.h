@@ -15,10 +15,6 @@
 #include <jansson.h>
 
 int quotation_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int quotation_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int quotation_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int quotation_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-                  struct osb_err *e);
 /* The daily job: issued quotations past valid_until become expired. */
 int quotation_job_expire(struct ctx *c, const char *period, struct osb_err *e);
 

@@ -130,22 +130,6 @@ static const struct doc_kind plan_kind = {
 };
 const struct doc_kind *const visit_plan_doc_kind = &plan_kind;
 
-int visit_plan_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &plan_kind, number, out, e);
-}
-
-int visit_plan_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e)
-{
-    return fdoc_list(c, &plan_kind, q, out, e);
-}
-
-int visit_plan_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                   json_t **out, struct osb_err *e)
-{
-    return doc_act(c, &plan_kind, number, action, body, out, e);
-}
-
 static const char *const period_types[] = {"month", "week", "day", NULL};
 
 int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
@@ -285,22 +269,6 @@ static const struct doc_kind visit_kind = {
     .json = visit_answer,
 };
 const struct doc_kind *const visit_doc_kind = &visit_kind;
-
-int visit_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &visit_kind, number, out, e);
-}
-
-int visit_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e)
-{
-    return fdoc_list(c, &visit_kind, q, out, e);
-}
-
-int visit_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-              struct osb_err *e)
-{
-    return doc_act(c, &visit_kind, number, action, body, out, e);
-}
 
 /* The plan item "<plan>/<seq>" of one of the caller's own submitted or confirmed plans. */
 static int plan_item(struct ctx *c, const char *ref, struct osb_err *e)

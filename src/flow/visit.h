@@ -14,16 +14,8 @@
 #include "flow/fdoc.h"
 
 int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int visit_plan_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int visit_plan_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int visit_plan_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                   json_t **out, struct osb_err *e);
 
 int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int visit_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
-int visit_list(struct ctx *c, const struct fdoc_query *q, json_t **out, struct osb_err *e);
-int visit_act(struct ctx *c, const char *number, const char *action, json_t *body, json_t **out,
-              struct osb_err *e);
 
 extern const struct doc_kind *const visit_plan_doc_kind, *const visit_doc_kind; /* queue */
 

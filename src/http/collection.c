@@ -32,24 +32,6 @@ int h_collreq_list(struct req *r, struct osb_err *e)
     return 0;
 }
 
-int h_collreq_get(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (collreq_get(&r->ctx, r->params[0], &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_collreq_action(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (collreq_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
 int h_bank_import(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"bank_account", NULL};
@@ -80,24 +62,6 @@ int h_bank_list(struct req *r, struct osb_err *e)
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         bank_list(&r->ctx, &q, &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_bank_get(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (bank_get(&r->ctx, r->params[0], &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_bank_action(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (bank_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -38,21 +38,3 @@ int h_contract_list(struct req *r, struct osb_err *e)
     resp_json(r, 200, out);
     return 0;
 }
-
-int h_contract_get(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (contract_get(&r->ctx, r->params[0], &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_contract_action(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (contract_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}

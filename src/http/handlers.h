@@ -158,8 +158,6 @@ MKT_DECL(support)
 /* contracts.c */
 int h_contract_create(struct req *r, struct osb_err *e);
 int h_contract_list(struct req *r, struct osb_err *e);
-int h_contract_get(struct req *r, struct osb_err *e);
-int h_contract_action(struct req *r, struct osb_err *e);
 
 /* price_lists.c (prices) */
 int h_price_list_create(struct req *r, struct osb_err *e);
@@ -194,12 +192,14 @@ int h_kpis(struct req *r, struct osb_err *e);
 int h_kpi_items(struct req *r, struct osb_err *e);
 int h_report_osb_meeting(struct req *r, struct osb_err *e);
 
-/* field.c — field sales (api.md §5.7) */
-#define FIELD_HANDLER_DECLS(name)                                                                  \
-    int h_##name##_create(struct req *r, struct osb_err *e);                                       \
-    int h_##name##_list(struct req *r, struct osb_err *e);                                         \
-    int h_##name##_get(struct req *r, struct osb_err *e);                                          \
-    int h_##name##_action(struct req *r, struct osb_err *e);
+/* doc.c — every kernel document whose route row names its kind: GET /<collection>/{number},
+   POST /<collection>/{number}/{action}, and the field documents' GET /<collection> */
+int h_doc_get(struct req *r, struct osb_err *e);
+int h_doc_action(struct req *r, struct osb_err *e);
+int h_fdoc_list(struct req *r, struct osb_err *e);
+
+/* field.c — field sales (api.md §5.7): the creates (the rest is doc.c) */
+#define FIELD_HANDLER_DECLS(name) int h_##name##_create(struct req *r, struct osb_err *e);
 FIELD_HANDLER_DECLS(quotation)
 FIELD_HANDLER_DECLS(after_sales)
 FIELD_HANDLER_DECLS(visit_plan)
@@ -234,13 +234,9 @@ int h_list_export_xlsx(struct req *r, struct osb_err *e);
 /* collection.c (collection routine, issue #11) */
 int h_collreq_create(struct req *r, struct osb_err *e);
 int h_collreq_list(struct req *r, struct osb_err *e);
-int h_collreq_get(struct req *r, struct osb_err *e);
-int h_collreq_action(struct req *r, struct osb_err *e);
 int h_bank_import(struct req *r, struct osb_err *e);
 int h_bank_register_claimed(struct req *r, struct osb_err *e);
 int h_bank_list(struct req *r, struct osb_err *e);
-int h_bank_get(struct req *r, struct osb_err *e);
-int h_bank_action(struct req *r, struct osb_err *e);
 int h_call_list_week(struct req *r, struct osb_err *e);
 
 #endif

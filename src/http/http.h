@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 struct MHD_Connection;
+struct doc_kind;
 
 struct req {
     struct ctx ctx;
@@ -37,7 +38,8 @@ struct req {
     char *raw;    /* or a raw answer (owned): CSV, PDF, ... */
     size_t raw_len;
     const char *raw_type;
-    char *set_cookie; /* owned */
+    char *set_cookie;            /* owned */
+    const struct doc_kind *kind; /* the route's document kind (h_doc_*), else NULL */
 };
 
 typedef int (*handler_fn)(struct req *r, struct osb_err *e);
@@ -61,6 +63,9 @@ struct route {
     const char *pattern; /* "/customers/:" — ':' matches one path segment */
     handler_fn fn;
     unsigned flags;
+    /* The document kind of a kernel route (h_doc_get, h_doc_action, h_fdoc_list in doc.c):
+       the address of the flow's exported `x_doc_kind` pointer. */
+    const struct doc_kind *const *kind;
 };
 
 /* The one route table (router.c). */

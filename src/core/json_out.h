@@ -1,0 +1,15 @@
+/*
+ * json_out.h — the compact JSON text of an object or array, byte for byte what
+ * json_dumps(v, JSON_COMPACT) gives, at a fraction of its cost (json_out.c says why).
+ */
+#ifndef OSB_JSON_OUT_H
+#define OSB_JSON_OUT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* A heap string (free it) and its length in *len (when len is not NULL); NULL when v is not an
+   object or array, or holds a real jansson cannot write (NaN, infinity). */
+char *json_compact(const json_t *v, size_t *len);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * test_json_out.c — core/json_out.c writes exactly what json_dumps(v, JSON_COMPACT) writes:
+ * every kind of value, every byte below 0x20, quotes and backslashes, UTF-8, keys in insertion
+ * order (also after a delete), nesting, empty containers, reals, the integer limits.
+ */
+#include "expect.h"
+
+#include "core/json_out.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int same(json_t *v, const char *name)
+{
+    char *want = json_dumps(v, JSON_COMPACT);
+    size_t len = 0;
+    char *got = json_compact(v, &len);
+    int bad = 0;
+    expect(&bad, want && got && strcmp(want, got) == 0 && len == strlen(want), "%s: got %s want %s",
+           name, got ? got : "(null)", want ? want : "(null)");
+    free(want);
+    free(got);
+    json_decref(v);
+    return bad;
+}
+
+static void test_json_compact_is_json_dumps(void **state)
+{
+    (void)state;
+    int bad = 0;
+    char ctl[40];
+    for (int i = 0; i < 32; i++)
+        ctl[i] = (char)(i + 1 < 32 ? i + 1 : 0x7f);
+    ctl[31] = 0x7f;
+    json_t *all = json_pack("{s:s%}", "ctl", ctl, (size_t)32);
+    bad += same(all, "control bytes");
+    bad += same(json_pack("{s:s, s:s, s:s, s:s}", "q", "say \"hi\"", "b", "a\\b/c", "zh",
+                          "广州 客户 ¥ 😀", "", ""),
+                "quotes, backslash, slash, UTF-8, empty");
+    bad += same(json_pack("{s:I, s:I, s:i, s:b, s:b, s:n}", "max", (json_int_t)INT64_MAX, "min",
+                          (json_int_t)INT64_MIN, "zero", 0, "t", 1, "f", 0, "null"),
+                "scalars");
+    bad += same(json_pack("{s:f, s:f, s:f, s:f}", "a", 1.0, "b", 0.1, "c", 1e300, "d", -2.5e-7),
+                "reals");
+    bad += same(json_pack("[{}, [], [[]], {s:{s:[i,s,n]}}]", "x", "y", 1, "z"), "nesting");
+    json_t *o = json_object();
+    const char *keys[] = {"zeta", "alpha", "mid", "beta", "omega"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        json_object_set_new(o, keys[i], json_integer((json_int_t)i));
+    json_object_del(o, "mid");
+    json_object_set_new(o, "mid", json_string("again"));
+    json_object_set_new(o, "alpha", json_string("replaced"));
+    bad += same(o, "insertion order");
+    json_t *k = json_object();
+    json_object_setn_new(k, "a\0b", 3, json_true());
+    bad += same(k, "key with a NUL");
+    bad += same(json_array(), "empty array");
+    /* What json_dumps refuses, json_compact refuses too. */
+    json_t *str = json_string("x");
+    expect(&bad, json_compact(str, NULL) == NULL, "a bare string is refused");
+    json_decref(str);
+    expect(&bad, json_compact(NULL, NULL) == NULL, "NULL is refused");
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_compact_is_json_dumps),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
