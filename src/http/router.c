@@ -152,12 +152,9 @@ static const struct route routes[] = {
     /* collection routine (issue #11) */
     {"POST", "/collection-requests", h_collreq_create, WI},
     {"GET", "/collection-requests", h_collreq_list, 0},
-    {"GET", "/collection-requests/:", h_collreq_get, 0},
-    {"POST", "/collection-requests/:/:", h_collreq_action, W},
-    {"POST", "/bank-receipts/import", h_bank_import, WI | R_RAW | R_BIG | R_HEAVY},
     {"GET", "/collection-requests/:", h_doc_get, 0, &collreq_doc_kind},
     {"POST", "/collection-requests/:/:", h_doc_action, W, &collreq_doc_kind},
-    {"POST", "/bank-receipts/import", h_bank_import, WI | R_RAW | R_BIG},
+    {"POST", "/bank-receipts/import", h_bank_import, WI | R_RAW | R_BIG | R_HEAVY},
     {"POST", "/bank-receipts/register-claimed", h_bank_register_claimed, W},
     {"GET", "/bank-receipts", h_bank_list, 0},
     {"GET", "/bank-receipts/:", h_doc_get, 0, &bankline_doc_kind},

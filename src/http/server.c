@@ -159,8 +159,15 @@ static void add_common_headers(struct MHD_Response *resp)
 static enum MHD_Result send_json_full(struct MHD_Connection *conn, int status, json_t *body,
                                       const char *allow, bool etag)
 {
-    char *txt = json_dumps(body, JSON_COMPACT);
-    size_t len = strlen(txt);
+    size_t len;
+    char *txt = json_compact(body, &len);
+    if (!txt) { /* not an object or array, or a NaN: never built by a handler */
+        status = 500;
+        etag = false;
+        txt = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"unencodable answer\","
+                      "\"details\":{}}}");
+        len = strlen(txt);
+    }
     char tag[24] = "";
     if (etag) {
         tag[0] = 'W', tag[1] = '/';
@@ -186,13 +193,6 @@ static enum MHD_Result send_json_full(struct MHD_Connection *conn, int status, j
         free(txt);
         txt = (char *)gz;
         len = gz_len;
-    size_t len;
-    char *txt = json_compact(body, &len);
-    if (!txt) { /* not an object or array, or a NaN: never built by a handler */
-        status = 500;
-        txt = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"unencodable answer\","
-                      "\"details\":{}}}");
-        len = strlen(txt);
     }
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, txt, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
@@ -1089,6 +1089,11 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
     unsigned deadline = conf->request_deadline ? conf->request_deadline : SERVER_REQUEST_DEADLINE;
     raise_fd_limit(max_conns);
     heavy_start(conf);
+    /* A connection's memory pool holds its request line, headers and read buffer (bodies
+       stream through it in pieces); MHD zeroes the used pool at every request of a keep-alive
+       connection, and the read buffer grows into all of it, so its size is paid per request
+       (256 KiB was a quarter of the bench's instructions, bench/README.md). 64 KiB is twice
+       MHD's default: headers up to ~32 KiB are still accepted. */
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
@@ -1096,22 +1101,9 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
         max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+        (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
     if (!d) {
         heavy_end();
-    /* A connection's memory pool holds its request line, headers and read buffer (bodies
-       stream through it in pieces); MHD zeroes the used pool at every request of a keep-alive
-       connection, and the read buffer grows into all of it, so its size is paid per request
-       (256 KiB was a quarter of the bench's instructions, bench/README.md). 64 KiB is twice
-       MHD's default: headers up to ~32 KiB are still accepted. */
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT, max_conns,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
-    if (!d)
         return err_set(e, ERR_BAD_REQUEST, "cannot listen on %s:%d (address in use?)", host, port);
     }
     signal(SIGINT, on_signal);
