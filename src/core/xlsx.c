@@ -480,8 +480,11 @@ json_t *xlsx_rows(const unsigned char *data, size_t len, json_t **rownums, const
                     while (json_array_size(row) > 0 &&
                            !*json_string_value(json_array_get(row, json_array_size(row) - 1)))
                         json_array_remove(row, json_array_size(row) - 1);
-                    json_array_append(rows, row);
-                    json_array_append_new(nums, json_integer(rownum));
+                    /* a cell may have had text and then lost it (a second <v>) */
+                    if (json_array_size(row) > 0) {
+                        json_array_append(rows, row);
+                        json_array_append_new(nums, json_integer(rownum));
+                    }
                 }
                 json_decref(row);
                 row = NULL;
