@@ -62,8 +62,8 @@ static int inflate_raw(const unsigned char *in, size_t in_len, size_t out_len, c
     return 0;
 }
 
-int zip_member(const unsigned char *zip, size_t len, const char *name, char **out,
-               size_t *out_len, const char **why)
+int zip_member(const unsigned char *zip, size_t len, const char *name, char **out, size_t *out_len,
+               const char **why)
 {
     *out = NULL;
     *out_len = 0;
@@ -155,7 +155,7 @@ struct tag {
 };
 
 /* The next tag at or after *p (comments, declarations, PIs and CDATA skipped): 1 found, 0 none.
-   *text_from..*text_to is the text before it. */
+ *text_from..*text_to is the text before it. */
 static int next_tag(const char **p, const char *end, struct tag *t)
 {
     const char *s = *p;
@@ -272,7 +272,7 @@ static void add_text(struct sb *out, const char *s, size_t n)
             size_t digits = 0;
             for (; j < rest && digits < 8; j++, digits++) {
                 char ch = r[j];
-                int v = ch >= '0' && ch <= '9'           ? ch - '0'
+                int v = ch >= '0' && ch <= '9'          ? ch - '0'
                         : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
                         : hex && ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
                                                         : -1;
@@ -480,14 +480,17 @@ json_t *xlsx_rows(const unsigned char *data, size_t len, json_t **rownums, const
                     while (json_array_size(row) > 0 &&
                            !*json_string_value(json_array_get(row, json_array_size(row) - 1)))
                         json_array_remove(row, json_array_size(row) - 1);
-                    json_array_append(rows, row);
-                    json_array_append_new(nums, json_integer(rownum));
+                    /* a cell may have had text and then lost it (a second <v>) */
+                    if (json_array_size(row) > 0) {
+                        json_array_append(rows, row);
+                        json_array_append_new(nums, json_integer(rownum));
+                    }
                 }
                 json_decref(row);
                 row = NULL;
                 if (!t.close) /* <row/>: an empty row still has its number */
-                    last_row = rownum = attr(&t, "r", &a) ? strtol(sb_str(&a), NULL, 10)
-                                                          : last_row + 1;
+                    last_row = rownum =
+                        attr(&t, "r", &a) ? strtol(sb_str(&a), NULL, 10) : last_row + 1;
                 continue;
             }
             json_decref(row);

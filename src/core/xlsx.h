@@ -23,8 +23,8 @@
 /* One member of a zip archive, inflated: a new NUL-terminated buffer (*out, *out_len without
    the NUL), 1; 0 when the archive has no such member; -1 when the archive is unreadable, with a
    static reason in *why. */
-int zip_member(const unsigned char *zip, size_t len, const char *name, char **out,
-               size_t *out_len, const char **why);
+int zip_member(const unsigned char *zip, size_t len, const char *name, char **out, size_t *out_len,
+               const char **why);
 
 /* The first worksheet's rows: an array of rows, each an array of strings (a cell missing
    between filled ones is ""; trailing empty cells and rows without any text are left out),

@@ -15,6 +15,7 @@
  */
 #include "flow/market.h"
 
+#include "core/csv.h"
 #include "core/date.h"
 #include "core/json.h"
 #include "core/money.h"
@@ -23,7 +24,6 @@
 #include "core/str.h"
 #include "core/validate.h"
 #include "core/xlsx.h"
-#include "core/csv.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/free_goods.h"
@@ -894,12 +894,9 @@ static const doc_run_fn run_zc[] = {[ZA_REVIEW] = z_review,
 
 /* ---- kinds ---------------------------------------------------------------------------------- */
 
-static const doc_run_fn run_fy[] = {[XA_APPROVE] = x_approve,
-                                    [XA_REJECT] = x_reject,
-                                    [XA_EXECUTE] = x_execute,
-                                    [XA_SETTLE] = x_settle,
-                                    [XA_EVALUATE] = x_evaluate,
-                                    [XA_CHECK_TRAVEL] = x_check_travel};
+static const doc_run_fn run_fy[] = {
+    [XA_APPROVE] = x_approve, [XA_REJECT] = x_reject,     [XA_EXECUTE] = x_execute,
+    [XA_SETTLE] = x_settle,   [XA_EVALUATE] = x_evaluate, [XA_CHECK_TRAVEL] = x_check_travel};
 static const doc_run_fn run_wl[] = {[POPA_APPROVE] = w_approve,
                                     [POPA_REJECT] = NULL,
                                     [POPA_CONFIRM_RECEIPT] = w_receipt,
@@ -1104,8 +1101,8 @@ static int travel_dates(struct ctx *c, json_t *body, const char *category, char 
 
 static int fy_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
-    static const char *const ok[] = {"market",  "region",     "customer", "category",
-                                     "special", "amount_fen", "purpose",  "settlement_form",
+    static const char *const ok[] = {"market",  "region",       "customer", "category",
+                                     "special", "amount_fen",   "purpose",  "settlement_form",
                                      "period",  "travel_dates", NULL};
     if (flow_need(c, P_EXPENSE_APPLY, e) < 0 || only_fields(body, ok, e) < 0)
         return -1;
@@ -1559,13 +1556,13 @@ static int kc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
 /* The columns of an import: the API's keys, or the titles a distributor's sheet carries. */
 static const struct {
     const char *key, *zh;
-} kc_cols[] = {{"sku", "产品编码"},          {"opening_qty", "期初库存"},
+} kc_cols[] = {{"sku", "产品编码"},           {"opening_qty", "期初库存"},
                {"purchased_qty", "本月进货"}, {"other_in_qty", "其他入库"},
                {"sold_qty", "本月销售"},      {"returned_qty", "退货"},
                {"closing_qty", "期末库存"},   {"near_expiry_qty", "近效期"}};
 /* Columns a sheet may carry for its readers, not read. */
 static const char *const kc_ignored[] = {"name", "product_name", "产品名称", "品名", "规格",
-                                         "spec", "note", "备注", NULL};
+                                         "spec", "note",         "备注",     NULL};
 
 static const char *trim_cell(const char *s, char *buf, size_t n)
 {
@@ -1613,9 +1610,9 @@ static void row_error(json_t *errors, json_int_t row, const char *field, const c
                       const char *message)
 {
     if (json_array_size(errors) < 100)
-        json_array_append_new(errors, json_pack("{sI ss ss ss}", "row", row, "field",
-                                                field ? field : "", "rule", rule, "message",
-                                                message ? message : rule));
+        json_array_append_new(errors,
+                              json_pack("{sI ss ss ss}", "row", row, "field", field ? field : "",
+                                        "rule", rule, "message", message ? message : rule));
 }
 
 int invrep_import(struct ctx *c, const char *customer, const char *period, const char *ctype,
@@ -1671,9 +1668,11 @@ int invrep_import(struct ctx *c, const char *customer, const char *period, const
                !is(kc_cols[k].zh, name))
             k++;
         if (k == sizeof kc_cols / sizeof kc_cols[0]) {
-            rc = err_bad(e, name, "unknown column '%s' (the columns are sku, opening_qty, "
+            rc = err_bad(e, name,
+                         "unknown column '%s' (the columns are sku, opening_qty, "
                          "purchased_qty, other_in_qty, sold_qty, returned_qty, closing_qty, "
-                         "near_expiry_qty, or their Chinese titles)", name);
+                         "near_expiry_qty, or their Chinese titles)",
+                         name);
             break;
         }
         if (col[k] >= 0) {

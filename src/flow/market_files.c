@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- files ------------------------------------------------------------------------------------ */
+/* ---- files ------------------------------------------------------------------------------------
+ */
 
 static const struct ftype {
     const char *mime, *magic;
@@ -50,9 +51,9 @@ static const struct ftype *ftype_of(const char *ctype)
     return NULL;
 }
 
-static const char *const doc_kinds[] = {"inspection_report", "sales_tool", "white_paper",
-                                        "price_list",        "policy",     "design_element",
-                                        "other",             NULL};
+static const char *const doc_kinds[] = {
+    "inspection_report", "sales_tool", "white_paper", "price_list", "policy",
+    "design_element",    "other",      NULL};
 
 static bool one_of(const char *const *l, const char *s)
 {
@@ -79,8 +80,9 @@ static int may_attach(struct ctx *c, enum mkt_doc t, json_t *doc, struct osb_err
         if (perm_may_act(P_SUPPORT_FORWARD, r) || perm_may_act(P_SUPPORT_REVIEW, r) ||
             is(jstr(doc, "requested_by"), c->user.username))
             return 0;
-        return err_forbidden(e, "role", "customer service's CSR, marketing or the requester"
-                                        " files a support request's documents");
+        return err_forbidden(e, "role",
+                             "customer service's CSR, marketing or the requester"
+                             " files a support request's documents");
     default:
         return err_set(e, ERR_NOT_FOUND, "these documents take no files");
     }
@@ -128,8 +130,9 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
         if (!kind)
             kind = "other";
         if (!one_of(doc_kinds, kind))
-            return err_bad(e, "kind", "kind is one of inspection_report, sales_tool, white_paper,"
-                                      " price_list, policy, design_element, other");
+            return err_bad(e, "kind",
+                           "kind is one of inspection_report, sales_tool, white_paper,"
+                           " price_list, policy, design_element, other");
         if (!vis)
             vis = "internal"; /* nothing leaves the company unless marked so */
         if (!is(vis, "internal") && !is(vis, "external"))
@@ -217,9 +220,7 @@ static int parse_id(const char *s, int64_t *id, struct osb_err *e)
 
 static enum mkt_doc doc_of(const char *type)
 {
-    return is(type, "pop-requests")           ? MKT_WL
-           : is(type, "expense-applications") ? MKT_FY
-                                              : MKT_ZC;
+    return is(type, "pop-requests") ? MKT_WL : is(type, "expense-applications") ? MKT_FY : MKT_ZC;
 }
 
 /* The file row (with content when asked) when its document is visible to the caller. */
@@ -286,8 +287,7 @@ int mkt_file_send(struct ctx *c, const char *number, const char *id, json_t **ou
         rc = err_set(e, ERR_NOT_FOUND, "no document %s of %s", id, number);
     else if (!is(jstr(row, "visibility"), "external"))
         rc = err_invalid(e, "visibility", "internal_document",
-                         "document %s is internal: internal material never leaves the company",
-                         id);
+                         "document %s is internal: internal material never leaves the company", id);
     json_t *doc = NULL;
     if (rc == 0)
         rc = mkt_get(c, MKT_ZC, number, &doc, e);
@@ -317,11 +317,12 @@ int mkt_file_send(struct ctx *c, const char *number, const char *id, json_t **ou
     return 0;
 }
 
-/* ---- consumer records ------------------------------------------------------------------------- */
+/* ---- consumer records -------------------------------------------------------------------------
+ */
 
 /* Which records the caller's role sees, and whether unmasked: 0, or 403. */
-static int consumer_scope(const struct ctx *c, enum consumer_scope *s, const char **who,
-                          bool *full, struct osb_err *e)
+static int consumer_scope(const struct ctx *c, enum consumer_scope *s, const char **who, bool *full,
+                          struct osb_err *e)
 {
     *full = false;
     *who = c->user.username;
@@ -343,13 +344,13 @@ static int consumer_scope(const struct ctx *c, enum consumer_scope *s, const cha
         *who = c->user.region;
         return 0;
     default:
-        return err_forbidden(e, "role", "consumer records are personal data: customer service, "
-                                        "the collecting CSR, the KAM and UM and auditors only");
+        return err_forbidden(e, "role",
+                             "consumer records are personal data: customer service, "
+                             "the collecting CSR, the KAM and UM and auditors only");
     }
 }
 
-static bool consumer_sees(const struct ctx *c, enum consumer_scope s, const char *who,
-                          json_t *row)
+static bool consumer_sees(const struct ctx *c, enum consumer_scope s, const char *who, json_t *row)
 {
     (void)c;
     switch (s) {
@@ -408,14 +409,13 @@ static int text_field(json_t *body, const char *k, bool required, size_t max, co
 int consumer_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const ok[] = {"customer", "consumer_name", "phone", "store", "product",
-                                     NULL};
+    static const char *const ok[] = {"customer", "consumer_name", "phone",
+                                     "store",    "product",       NULL};
     if (flow_need(c, P_CONSUMER_COLLECT, e) < 0)
         return -1;
     const char *k;
     json_t *v;
-    json_object_foreach(body, k, v) if (!one_of(ok, k)) return err_bad(e, k, "unknown field %s",
-                                                                        k);
+    json_object_foreach(body, k, v) if (!one_of(ok, k)) return err_bad(e, k, "unknown field %s", k);
     const char *cu, *name, *phone, *store, *product;
     if (text_field(body, "customer", true, 32, &cu, e) < 0 ||
         text_field(body, "consumer_name", true, 40, &name, e) < 0 ||
@@ -426,9 +426,9 @@ int consumer_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     if (!valid_phone(phone))
         return err_invalid(e, "phone", "invalid_phone",
                            "a phone is 5 to 20 digits, spaces, +, - or parentheses");
-    json_t *row = json_pack("{ss ss ss ss sI}", "customer", cu, "consumer_name", name, "phone",
-                            phone, "collected_by", c->user.username, "created_at",
-                            (json_int_t)c->now);
+    json_t *row =
+        json_pack("{ss ss ss ss sI}", "customer", cu, "consumer_name", name, "phone", phone,
+                  "collected_by", c->user.username, "created_at", (json_int_t)c->now);
     json_object_set_new(row, "store", store ? json_string(store) : json_null());
     json_object_set_new(row, "product", product ? json_string(product) : json_null());
     int64_t id = 0;
@@ -463,8 +463,7 @@ int consumer_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     return rc < 0 ? -1 : consumer_get(c, key, out, e);
 }
 
-static int consumer_load(struct ctx *c, const char *id, json_t **row, bool *full,
-                         struct osb_err *e)
+static int consumer_load(struct ctx *c, const char *id, json_t **row, bool *full, struct osb_err *e)
 {
     enum consumer_scope s;
     const char *who;
@@ -504,8 +503,8 @@ int consumer_get(struct ctx *c, const char *id, json_t **out, struct osb_err *e)
     return 0;
 }
 
-int consumer_list(struct ctx *c, const char *customer, const char *q, const char *cursor,
-                  int limit, json_t **out, struct osb_err *e)
+int consumer_list(struct ctx *c, const char *customer, const char *q, const char *cursor, int limit,
+                  json_t **out, struct osb_err *e)
 {
     *out = NULL;
     enum consumer_scope s;
@@ -536,8 +535,7 @@ int consumer_list(struct ctx *c, const char *customer, const char *q, const char
     return 0;
 }
 
-int consumer_follow_up(struct ctx *c, const char *id, json_t *body, json_t **out,
-                       struct osb_err *e)
+int consumer_follow_up(struct ctx *c, const char *id, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     if (flow_need(c, P_CONSUMER_CALL, e) < 0)

@@ -54,8 +54,8 @@ json_t *store_mkt_file_list(struct db *db, struct osb_err *e, const char *docume
                        "SELECT " FILE_COLS " FROM mkt_files WHERE document = ? AND visibility = ?"
                        " ORDER BY id",
                        "ss", document, visibility);
-    return db_rows(db, e, "SELECT " FILE_COLS " FROM mkt_files WHERE document = ? ORDER BY id",
-                   "s", document);
+    return db_rows(db, e, "SELECT " FILE_COLS " FROM mkt_files WHERE document = ? ORDER BY id", "s",
+                   document);
 }
 
 int store_mkt_file_sent(struct db *db, struct osb_err *e, int64_t id, const char *by, int64_t at)
@@ -86,8 +86,8 @@ int store_consumer_insert(struct db *db, struct osb_err *e, json_t *row, int64_t
 
 #define CONS_SELECT                                                                                \
     "SELECT r.id, r.customer, cu.name AS customer_name, r.consumer_name, r.phone, r.store,"        \
-    " r.product, r.collected_by, r.created_at, cu.kam, cu.region, cu.market,"        \
-    " (SELECT g.um FROM regions g WHERE g.code = cu.region) AS um"                      \
+    " r.product, r.collected_by, r.created_at, cu.kam, cu.region, cu.market,"                      \
+    " (SELECT g.um FROM regions g WHERE g.code = cu.region) AS um"                                 \
     " FROM consumer_records r JOIN customers cu ON cu.code = r.customer"
 
 int store_consumer_get(struct db *db, struct osb_err *e, int64_t id, json_t **row)
@@ -96,8 +96,8 @@ int store_consumer_get(struct db *db, struct osb_err *e, int64_t id, json_t **ro
 }
 
 json_t *store_consumer_list(struct db *db, struct osb_err *e, enum consumer_scope s,
-                            const char *who, const char *customer, const char *q,
-                            int64_t cursor, int limit)
+                            const char *who, const char *customer, const char *q, int64_t cursor,
+                            int limit)
 {
     struct sb sql = SB_INIT;
     json_t *p = json_array();
@@ -155,8 +155,7 @@ int store_consumer_follow_up_insert(struct db *db, struct osb_err *e, int64_t re
     return db_exec(db, e,
                    "INSERT INTO consumer_follow_ups(record, by_user, at, result, reached, call_log)"
                    " VALUES(?, ?, ?, ?, ?, ?)",
-                   "isisii", record, by, at, result,
-                   (int64_t)reached, call_log) < 0
+                   "isisii", record, by, at, result, (int64_t)reached, call_log) < 0
                ? -1
                : 0;
 }

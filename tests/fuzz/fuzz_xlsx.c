@@ -15,20 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "fuzz_xlsx: %s:%d: property failed: %s\n", __FILE__, __LINE__,    \
-                    #cond);                                                                    \
-            abort();                                                                           \
-        }                                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_xlsx: %s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *__ubsan_default_options(void);
 
 /* The Makefile builds fuzz targets with recoverable UBSan; a report must stop the run. */
-const char *__ubsan_default_options(void) { return "halt_on_error=1:print_stacktrace=1"; }
+const char *__ubsan_default_options(void)
+{
+    return "halt_on_error=1:print_stacktrace=1";
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -61,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_int_t prev = 0;
         size_t i, j;
         json_t *row, *cell;
-        json_array_foreach(rows, i, row) {
+        json_array_foreach(rows, i, row)
+        {
             CHECK(json_is_array(row) && json_array_size(row) > 0);
             json_array_foreach(row, j, cell) CHECK(json_is_string(cell));
             json_int_t n = json_integer_value(json_array_get(nums, i));

@@ -187,7 +187,10 @@ def test_every_get_route_as_each_role(t):
     roles = ("warehouse", "service", "marketing")
     found, unfilled, answered = walk(t, roles)
     # the walk reached real documents: only routes whose lists are empty in this world remain
-    check(len(unfilled) <= 25, f"too many routes without a real id: {unfilled}")
+    # (+5 for #12's files and consumer records: /pop-requests/:/attachments,
+    # /expense-applications/:/attachments, /support-requests/:/documents, /market-files/:,
+    # /consumer-records/: — their documents' lists are empty in this world)
+    check(len(unfilled) <= 30, f"too many routes without a real id: {unfilled}")
     for role in roles:
         check(answered[role] >= 10, f"{role} answered on {answered[role]} routes only")
     bad = {r: f[:40] for r, f in found.items() if f}

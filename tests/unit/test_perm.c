@@ -146,6 +146,10 @@ static const struct {
     {P_COLLREQ_SEND, "---BB--O-----R--", "collection request: send (flows §4.3)"},
     {P_COLLREQ_CLOSE, "---BB--------R--", "collection request: close (flows §4.3)"},
     {P_BANK_CLAIM, "---YY--O-Y---R--", "bank-pool line: claim for a customer"},
+    /* market support, wave 2b (issue #12): entities.md §2.5 and flows.md §14.7, §15 */
+    {P_CONSUMER_COLLECT, "---YY--------R--", "consumer record: collect"},
+    {P_CONSUMER_CALL, "-----------Y-R--", "consumer record: follow-up call"},
+    {P_TRAVEL_CHECK, "---YY--------R--", "travel claim: check against visit reports"},
 };
 
 /* The role columns of §3, in the spec's order, with the department of entities.md §1.3. */

@@ -36,7 +36,7 @@ static const struct {
     {&price_list_doc, "retired", ""},
     {&expense_doc, "submitted", "sales_director,deputy_director,mm"},
     {&expense_doc, "approved", "mm,um,kam"},
-    {&expense_doc, "executed", "finance"},
+    {&expense_doc, "executed", "ssg_leader,csr,finance"}, /* a travel claim: the CSR checks it */
     {&expense_doc, "settled", "sales_director,deputy_director,mm,um,kam"},
     {&expense_doc, "rejected", ""},
     {&expense_doc, "closed", ""},

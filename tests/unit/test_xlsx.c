@@ -104,9 +104,10 @@ static struct sb make_zip(const struct member *m, size_t n, bool deflate_, unsig
 static const char *WB = "<?xml version=\"1.0\"?><workbook xmlns=\"x\" xmlns:r=\"rel\"><sheets>"
                         "<sheet name=\"库存\" sheetId=\"7\" r:id=\"rId3\"/>"
                         "<sheet name=\"other\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
-static const char *RELS = "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
-                          "<Relationship Id=\"rId3\" Target=\"worksheets/data.xml\"/>"
-                          "</Relationships>";
+static const char *RELS =
+    "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId3\" Target=\"worksheets/data.xml\"/>"
+    "</Relationships>";
 static const char *SST = "<sst><si><t>sku</t></si><si><r><t>closing</t></r><r><t>_qty</t></r>"
                          "<rPh><t>ignored</t></rPh></si><si><t xml:space=\"preserve\">A &amp; "
                          "B &#x4E2D;</t></si><si/></sst>";
@@ -213,15 +214,15 @@ static void test_refuses(void **state)
     expect_refused(&bad, "stored with a wrong size", (const unsigned char *)z.buf, z.len);
     sb_free(&z);
 
-    struct member order[] = {
-        {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"3\"/><row r=\"2\">"
-                                     "<c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>"}};
+    struct member order[] = {{"xl/worksheets/sheet1.xml",
+                              "<worksheet><sheetData><row r=\"3\"/><row r=\"2\">"
+                              "<c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>"}};
     z = make_zip(order, 1, false, 0);
     expect_refused(&bad, "rows out of order", (const unsigned char *)z.buf, z.len);
     sb_free(&z);
-    struct member cells[] = {
-        {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"1\"><c r=\"B1\"><v>1</v>"
-                                     "</c><c r=\"A1\"><v>2</v></c></row></sheetData></worksheet>"}};
+    struct member cells[] = {{"xl/worksheets/sheet1.xml",
+                              "<worksheet><sheetData><row r=\"1\"><c r=\"B1\"><v>1</v>"
+                              "</c><c r=\"A1\"><v>2</v></c></row></sheetData></worksheet>"}};
     z = make_zip(cells, 1, false, 0);
     expect_refused(&bad, "cells out of order", (const unsigned char *)z.buf, z.len);
     sb_free(&z);
