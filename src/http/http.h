@@ -45,16 +45,16 @@ struct req {
 typedef int (*handler_fn)(struct req *r, struct osb_err *e);
 
 enum {
-    R_PUBLIC = 1 << 0, /* no authentication */
-    R_WRITE = 1 << 1,  /* mutating: one write transaction */
-    R_IDEM = 1 << 2,   /* creates a document: Idempotency-Key honoured */
-    R_RAW = 1 << 3,    /* body is not JSON (CSV import) */
-    R_BIG = 1 << 4,    /* import body limit instead of the default */
-    R_TEST = 1 << 5,   /* exists only with --test-clock */
-    R_OWN_TX = 1 << 6, /* the flow opens its own transaction (login: the password hash must
-                          not hold the write lock) */
-    R_HEAVY = 1 << 7,  /* heavy work (imports, reports, exports): runs in the heavy-work pool */
-    R_FILE = 1 << 8,   /* heavy when it renders a file (?format=pdf|xlsx|csv, a .pdf path) */
+    R_PUBLIC = 1 << 0,  /* no authentication */
+    R_WRITE = 1 << 1,   /* mutating: one write transaction */
+    R_IDEM = 1 << 2,    /* creates a document: Idempotency-Key honoured */
+    R_RAW = 1 << 3,     /* body is not JSON (CSV import) */
+    R_BIG = 1 << 4,     /* import body limit instead of the default */
+    R_TEST = 1 << 5,    /* exists only with --test-clock */
+    R_OWN_TX = 1 << 6,  /* the flow opens its own transaction (login: the password hash must
+                           not hold the write lock) */
+    R_HEAVY = 1 << 7,   /* heavy work (imports, reports, exports): runs in the heavy-work pool */
+    R_FILE = 1 << 8,    /* heavy when it renders a file (?format=pdf|xlsx|csv, a .pdf path) */
     R_ANYTYPE = 1 << 9, /* with R_RAW: a file of any type (XLSX, a photo); the handler checks it */
 };
 

@@ -131,7 +131,8 @@ static const struct route routes[] = {
     {"GET", "/inventory-reports", h_invrep_list, 0},
     {"GET", "/inventory-reports/prefill", h_invrep_prefill, 0}, /* before the number route */
     /* market wave 2b (#12): the distributor's file (CSV or XLSX) */
-    {"POST", "/inventory-reports/import", h_invrep_import, WI | R_RAW | R_BIG | R_ANYTYPE},
+    {"POST", "/inventory-reports/import", h_invrep_import,
+     WI | R_RAW | R_BIG | R_ANYTYPE | R_HEAVY},
     {"GET", "/inventory-reports/:", h_invrep_get, 0},
     {"POST", "/inventory-reports/:/:", h_invrep_action, W},
     {"POST", "/support-requests", h_support_create, WI},
