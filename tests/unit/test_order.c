@@ -162,13 +162,13 @@ static void test_qc_collects_every_failure(void **state)
 {
     (void)state;
     struct qc_line lines[] = {
-        {"A", true, true, PK_GOODS, 24, 0, 100, 12, false, false},   /* fine */
-        {"B", true, false, PK_GOODS, 12, 0, 100, 12, false, false},  /* inactive */
-        {"C", false, false, PK_GOODS, 12, 0, 0, 0, false, false},    /* unknown */
-        {"D", true, true, PK_GOODS, 13, 0, 100, 12, false, false},   /* loose units */
-        {"E", true, true, PK_GOODS, 12, 0, 0, 12, false, false},     /* no price */
-        {"F", true, true, PK_POP, 5, 0, 0, 1, false, false},         /* POP without request */
-        {"A", true, true, PK_GOODS, 12, 0, 100, 12, false, false},   /* duplicate */
+        {"A", true, true, PK_GOODS, 24, 0, 100, 12, false, false, false},   /* fine */
+        {"B", true, false, PK_GOODS, 12, 0, 100, 12, false, false, false},  /* inactive */
+        {"C", false, false, PK_GOODS, 12, 0, 0, 0, false, false, false},    /* unknown */
+        {"D", true, true, PK_GOODS, 13, 0, 100, 12, false, false, false},   /* loose units */
+        {"E", true, true, PK_GOODS, 12, 0, 0, 12, false, false, false},     /* no price */
+        {"F", true, true, PK_POP, 5, 0, 0, 1, false, false, false},         /* POP without request */
+        {"A", true, true, PK_GOODS, 12, 0, 100, 12, false, false, false},   /* duplicate */
     };
     struct qc_order o = {lines, ROWS(lines), false, false, false, true, false, true, 1};
     const char *got[QC_MAX_FAILURES];
@@ -183,27 +183,27 @@ static void test_qc_collects_every_failure(void **state)
         assert_string_equal(got[i], want[i]);
 
     /* A clean order: no failure and the exact total. */
-    struct qc_line ok[] = {{"A", true, true, PK_GOODS, 24, 12, 250, 12, false, false},
-                           {"S", true, true, PK_SAMPLE, 7, 0, 0, 48, false, false}};
+    struct qc_line ok[] = {{"A", true, true, PK_GOODS, 24, 12, 250, 12, false, false, false},
+                           {"S", true, true, PK_SAMPLE, 7, 0, 0, 48, false, false, false}};
     struct qc_order good = {ok, 2, true, true, false, true, true, true, 3000};
     assert_int_equal(rules_of(&good, got, QC_MAX_FAILURES, &total), 0);
     assert_int_equal(total, 3000);
 
     /* A POP line naming an approved request (pop_ok) passes QC at price 0 (flows.md §13). */
-    struct qc_line pop[] = {{"P", true, true, PK_POP, 5, 0, 0, 1, false, true}};
+    struct qc_line pop[] = {{"P", true, true, PK_POP, 5, 0, 0, 1, false, true, false}};
     struct qc_order po = {pop, 1, true, true, false, true, true, false, 0};
     assert_int_equal(rules_of(&po, got, QC_MAX_FAILURES, &total), 0);
     assert_int_equal(total, 0);
 
     /* Loose units pass only on a flagged line of an approved order. */
-    struct qc_line loose[] = {{"D", true, true, PK_GOODS, 13, 0, 100, 12, true, false}};
+    struct qc_line loose[] = {{"D", true, true, PK_GOODS, 13, 0, 100, 12, true, false, false}};
     struct qc_order lo = {loose, 1, true, true, false, true, true, false, 0};
     assert_int_equal(rules_of(&lo, got, QC_MAX_FAILURES, &total), 1);
     lo.loose_units_approved = true;
     assert_int_equal(rules_of(&lo, got, QC_MAX_FAILURES, &total), 0);
 
     /* An overflowing amount fails instead of wrapping. */
-    struct qc_line huge[] = {{"H", true, true, PK_GOODS, 100000000, 0, INT64_MAX / 2, 1, false, false}};
+    struct qc_line huge[] = {{"H", true, true, PK_GOODS, 100000000, 0, INT64_MAX / 2, 1, false, false, false}};
     struct qc_order ho = {huge, 1, true, true, false, true, true, false, 0};
     assert_int_equal(rules_of(&ho, got, QC_MAX_FAILURES, &total), 1);
     assert_string_equal(got[0], "amount_overflow");
