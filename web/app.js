@@ -129,11 +129,11 @@ export const PAGES = [
   { id: 'payment', path: '/payments/:number', title: { zh: '收款', en: 'Receipt' }, navPath: '/payments', cap: 'money.read', render: paymentDetailPage },
   { id: 'return-new', path: '/returns/new', title: { zh: '新建退货/换货', en: 'New return / exchange' }, navPath: '/orders', render: returnNewPage },
   // collection (flows §4.3-4.4, web/pages/collection.js): the bank pool, collection requests, the weekly call list
-  { id: 'bank-receipts', path: '/bank-receipts', title: { zh: '到款池', en: 'Bank receipts' }, nav: 'finance', icon: '⇩', cap: 'money.read', render: bankPoolPage },
-  { id: 'bank-receipt', path: '/bank-receipts/:number', title: { zh: '到款', en: 'Bank line' }, navPath: '/bank-receipts', cap: 'money.read', render: bankLinePage },
-  { id: 'collection-requests', path: '/collection-requests', title: { zh: '收款申请单', en: 'Collection requests' }, nav: 'finance', icon: '✆', cap: 'money.read', render: collectionRequestsPage },
-  { id: 'collection-request', path: '/collection-requests/:number', title: { zh: '收款申请单', en: 'Collection request' }, navPath: '/collection-requests', cap: 'money.read', render: collectionRequestPage },
-  { id: 'call-list', path: '/call-list', title: { zh: '每周电话拜访', en: 'Weekly call list' }, nav: 'finance', icon: '☏', cap: 'money.read', render: callListPage },
+  { id: 'bank-receipts', path: '/bank-receipts', title: { zh: '到款池', en: 'Bank receipts' }, nav: 'finance', icon: '⇩', cap: 'bank.read', render: bankPoolPage },
+  { id: 'bank-receipt', path: '/bank-receipts/:number', title: { zh: '到款', en: 'Bank line' }, navPath: '/bank-receipts', cap: 'bank.read', render: bankLinePage },
+  { id: 'collection-requests', path: '/collection-requests', title: { zh: '收款申请单', en: 'Collection requests' }, nav: 'finance', icon: '✆', cap: 'collection_request.read', render: collectionRequestsPage },
+  { id: 'collection-request', path: '/collection-requests/:number', title: { zh: '收款申请单', en: 'Collection request' }, navPath: '/collection-requests', cap: 'collection_request.read', render: collectionRequestPage },
+  { id: 'call-list', path: '/call-list', title: { zh: '每周电话拜访', en: 'Weekly call list' }, nav: 'finance', icon: '☏', cap: 'call_list.read', render: callListPage },
   { id: 'aging', path: '/receivables/aging', title: { zh: '应收账龄', en: 'Receivables aging' }, nav: 'finance', icon: '◴', cap: 'money.read', render: agingPage },
 
   { id: 'shipments', path: '/shipments', title: { zh: '发运', en: 'Shipments' }, nav: 'logistics', icon: '⇶', render: shipmentsPage },

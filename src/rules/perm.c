@@ -304,6 +304,11 @@ size_t perm_caps(enum role r, const char **out, size_t max)
                                    perm_may_read(P_CREDIT_REVIEW_APPROVE, r)},
         {"credit_grade.read", perm_may_read(P_CREDIT_GRADE_OVERRIDE, r) ||
                                   (scope_sees_credit(r) && perm_reads_money(r))},
+        /* the collection routine's pages (issue #11): the lists their flows let the role read */
+        {"bank.read", perm_may_read(P_BANK_CLAIM, r)},
+        {"collection_request.read",
+         perm_may_read(P_COLLREQ_CREATE, r) || perm_may_read(P_COLLREQ_CONFIRM, r)},
+        {"call_list.read", perm_may_read(P_CALL_LOG, r) && perm_reads_money(r)},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof caps / sizeof caps[0] && n < max; i++)

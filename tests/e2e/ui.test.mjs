@@ -17,7 +17,9 @@ test('kam_GZ sees exactly the customers the API gives it, and the credit block i
   const api = await apiGet(token, '/customers?limit=1000');
   assert.equal(api.status, 200);
   const expected = api.body.items.map((c) => c.code).sort();
-  assert.deepEqual(expected, ['GZ01', 'GZ02', 'GZ90'], 'demo scope of kam_GZ');
+  // The demo's customers of kam_GZ; other test files may add more of its customers to the
+  // shared server (collection.test.mjs does), so the demo's are required, not the only ones.
+  for (const c of ['GZ01', 'GZ02', 'GZ90']) assert.ok(expected.includes(c), `demo scope of kam_GZ has ${c}`);
 
   await withPage(async (page) => {
     await login(page, 'kam_GZ');

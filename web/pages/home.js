@@ -28,7 +28,8 @@ function stateOf(item) {
 
 function actionsOf(item) {
   const prefix = ACT[item.type];
-  return item.allowed_actions.map((a) => (prefix && hasKey(`${prefix}.${a}`) ? t(`${prefix}.${a}`) : a)).join('、');
+  const word = (a) => (prefix && hasKey(`${prefix}.${a}`) ? t(`${prefix}.${a}`) : hasKey(`act.${a}`) ? t(`act.${a}`) : a);
+  return item.allowed_actions.map(word).join(getLang() === 'zh' ? '、' : ', ');
 }
 
 function deadlineOf(item, now) {
