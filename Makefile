@@ -30,8 +30,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak
-.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports bench-lists format lint clean san test-ha bench-pg
+.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak bench-lists
 
 all: build/osb
 
