@@ -5,7 +5,6 @@
  * the request's transaction.
  */
 #include "http/metrics.h"
-#include "http/server.h"
 
 #include "core/date.h"
 #include "core/sb.h"
@@ -177,11 +176,20 @@ static void render_db(struct sb *o, json_t *m, ts_t now)
     }
 }
 
+static _Atomic(metrics_heavy_fn) heavy_source;
+
+void metrics_heavy_source(metrics_heavy_fn fn)
+{
+    atomic_store(&heavy_source, fn);
+}
+
 /* The heavy-work pool (http/server.c): what runs, what waits, what was refused. */
 static void render_heavy(struct sb *o)
 {
     long running = 0, waiting = 0, refused = 0;
-    server_heavy_figures(&running, &waiting, &refused);
+    metrics_heavy_fn fn = atomic_load(&heavy_source);
+    if (fn)
+        fn(&running, &waiting, &refused);
     sb_addf(o,
             "# HELP osb_heavy_running Heavy requests (reports, files, imports) running.\n"
             "# TYPE osb_heavy_running gauge\nosb_heavy_running %ld\n"

@@ -15,4 +15,9 @@ void metrics_end(const struct route *rt, int status, double seconds);
 
 int h_metrics(struct req *r, struct osb_err *e);
 
+/* Where the heavy-work pool's figures come from (the server registers its own at start, so
+   this file never includes the server: running, waiting, refused so far). */
+typedef void (*metrics_heavy_fn)(long *running, long *waiting, long *refused);
+void metrics_heavy_source(metrics_heavy_fn fn);
+
 #endif

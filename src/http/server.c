@@ -721,6 +721,7 @@ static void *heavy_worker(void *arg)
 
 static void heavy_start(const struct server_conf *conf)
 {
+    metrics_heavy_source(server_heavy_figures);
     heavy_nthreads = conf->heavy_workers ? conf->heavy_workers : SERVER_HEAVY_WORKERS;
     heavy_per_user_max = conf->heavy_per_user ? conf->heavy_per_user : SERVER_HEAVY_PER_USER;
     heavy_pending_max = conf->heavy_pending ? conf->heavy_pending : SERVER_HEAVY_PENDING;
