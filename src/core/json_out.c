@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_string(struct sb *s, const char *p, size_t n)
+void json_put_string(struct sb *s, const char *p, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     sb_addc(s, '"');
@@ -79,7 +79,7 @@ static int put(struct sb *s, const json_t *v)
             if (!first)
                 sb_addc(s, ',');
             first = false;
-            put_string(s, json_object_iter_key(it), json_object_iter_key_len(it));
+            json_put_string(s, json_object_iter_key(it), json_object_iter_key_len(it));
             sb_addc(s, ':');
             if (put(s, json_object_iter_value(it)) < 0)
                 return -1;
@@ -100,7 +100,7 @@ static int put(struct sb *s, const json_t *v)
         return 0;
     }
     case JSON_STRING:
-        put_string(s, json_string_value(v), json_string_length(v));
+        json_put_string(s, json_string_value(v), json_string_length(v));
         return 0;
     case JSON_INTEGER: {
         char b[24];

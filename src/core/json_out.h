@@ -12,4 +12,9 @@
    object or array, or holds a real jansson cannot write (NaN, infinity). */
 char *json_compact(const json_t *v, size_t *len);
 
+struct sb;
+/* Appends the n bytes at p (valid UTF-8) as a JSON string, quoted and escaped exactly as
+   json_dumps escapes a string without JSON_ENSURE_ASCII / JSON_ESCAPE_SLASH. */
+void json_put_string(struct sb *s, const char *p, size_t n);
+
 #endif

@@ -18,6 +18,7 @@
  */
 #include "store/audit.h"
 
+#include "core/audit_canon.h"
 #include "core/log.h"
 #include "core/sb.h"
 #include "core/str.h"
@@ -28,36 +29,22 @@
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
+/* The hash of one entry after prev: SHA-256 of prev and the entry's canonical form
+   (core/audit_canon.c: the bytes jansson's json_dumps(JSON_COMPACT | JSON_SORT_KEYS) writes for
+   the object of the eleven members, written without building the object). */
 static void row_hash(const char *prev, int64_t seq, int64_t at, const char *actor, const char *obo,
                      const char *ip, const char *rid, const char *action, const char *otype,
                      const char *okey, const char *before, const char *after, char out[65])
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "seq", json_integer(seq));
-    json_object_set_new(o, "at", json_integer(at));
-    json_object_set_new(o, "actor", str_or_null(actor));
-    json_object_set_new(o, "on_behalf_of", str_or_null(obo));
-    json_object_set_new(o, "ip", str_or_null(ip));
-    json_object_set_new(o, "request_id", str_or_null(rid));
-    json_object_set_new(o, "action", str_or_null(action));
-    json_object_set_new(o, "object_type", str_or_null(otype));
-    json_object_set_new(o, "object_key", str_or_null(okey));
-    json_object_set_new(o, "before", str_or_null(before));
-    json_object_set_new(o, "after", str_or_null(after));
-    char *canon = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
+    struct sb b = SB_INIT;
+    audit_canonical(&b, seq, at, actor, obo, ip, rid, action, otype, okey, before, after);
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, (const unsigned char *)prev, strlen(prev));
-    crypto_hash_sha256_update(&st, (const unsigned char *)canon, strlen(canon));
+    crypto_hash_sha256_update(&st, (const unsigned char *)b.buf, b.len);
     crypto_hash_sha256_final(&st, h);
-    free(canon);
+    sb_free(&b);
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
