@@ -71,7 +71,7 @@ static bool sees(struct ctx *c, const struct order_customer *cu, enum order_stat
 static int kload(struct ctx *c, const struct doc_kind *k, const char *number, void **out,
                  struct osb_err *e)
 {
-    (void)k; /* one kind per loader here */
+    (void)k;                             /* one kind per loader here */
     struct odoc *d = xmalloc(sizeof *d); /* the load sets what it reads (no 26 KiB zeroing) */
     int rc = store_order_load_with_customer(c->db, e, number, &d->o, &d->cu);
     if (rc == 1 && !sees(c, &d->cu, d->o.state))

@@ -20,9 +20,9 @@ static json_t *str_or_null(const char *s)
 /* The old canonical form, as store/audit.c built it with jansson. */
 static char *old_canon(int64_t seq, int64_t at, const char *const v[9])
 {
-    static const char *const keys[] = {"actor",       "on_behalf_of", "ip",
-                                       "request_id",  "action",       "object_type",
-                                       "object_key",  "before",       "after"};
+    static const char *const keys[] = {"actor",      "on_behalf_of", "ip",
+                                       "request_id", "action",       "object_type",
+                                       "object_key", "before",       "after"};
     json_t *o = json_object();
     json_object_set_new(o, "seq", json_integer(seq));
     json_object_set_new(o, "at", json_integer(at));
@@ -50,24 +50,31 @@ static void test_audit_canonical_is_jansson(void **state)
 {
     (void)state;
     int bad = 0;
-    const char *plain[9] = {"csr_a",   NULL,       "127.0.0.1",    "r-1",
-                            "order.check", "order", "DD20261202GZ0001",
-                            "{\"state\":\"accepted\"}", "{\"state\":\"checked\",\"n\":1}"};
+    const char *plain[9] = {"csr_a",
+                            NULL,
+                            "127.0.0.1",
+                            "r-1",
+                            "order.check",
+                            "order",
+                            "DD20261202GZ0001",
+                            "{\"state\":\"accepted\"}",
+                            "{\"state\":\"checked\",\"n\":1}"};
     bad += same(1, 1764633600000000, plain, "plain");
     const char *nulls[9] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     bad += same(0, 0, nulls, "all null");
     bad += same(INT64_MAX, INT64_MIN, nulls, "integer limits");
-    const char *esc[9] = {"a\"b\\c/d", "\x01\x1f\t\n\r\b\f\x7f", "广州 客户 ¥ 😀",
-                          "", "x", "y", "z", "[\"q\\\"\"]", "{}"};
+    const char *esc[9] = {
+        "a\"b\\c/d", "\x01\x1f\t\n\r\b\f\x7f", "广州 客户 ¥ 😀", "", "x", "y", "z", "[\"q\\\"\"]",
+        "{}"};
     bad += same(7, -5, esc, "escapes and UTF-8");
     /* Not UTF-8: jansson refuses the string and the member is left out, anywhere in the
        order (first, middle, last). */
     const char *invalid[][9] = {
-        {"ok", NULL, NULL, NULL, "\xff", NULL, NULL, NULL, NULL},             /* first */
-        {"\xc0\x80", NULL, NULL, NULL, "act", NULL, NULL, NULL, NULL},         /* overlong */
-        {"ok", NULL, "\xed\xa0\x80", NULL, "a", NULL, NULL, NULL, NULL},       /* surrogate */
-        {"ok", NULL, NULL, "\xf4\x90\x80\x80", "a", NULL, NULL, NULL, NULL},   /* > U+10FFFF */
-        {"ok", NULL, NULL, "\xe4\xb8", "a", NULL, NULL, NULL, NULL},           /* cut short */
+        {"ok", NULL, NULL, NULL, "\xff", NULL, NULL, NULL, NULL},            /* first */
+        {"\xc0\x80", NULL, NULL, NULL, "act", NULL, NULL, NULL, NULL},       /* overlong */
+        {"ok", NULL, "\xed\xa0\x80", NULL, "a", NULL, NULL, NULL, NULL},     /* surrogate */
+        {"ok", NULL, NULL, "\xf4\x90\x80\x80", "a", NULL, NULL, NULL, NULL}, /* > U+10FFFF */
+        {"ok", NULL, NULL, "\xe4\xb8", "a", NULL, NULL, NULL, NULL},         /* cut short */
         {"\xe0\x80\xaf", "\xf0\x80\x80\xaf", NULL, NULL, "\x80", NULL, NULL, "x\xf5", "\xc2"},
     };
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
