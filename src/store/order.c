@@ -659,7 +659,9 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         }
     }
     /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry), each
-       entry built from its columns (no row object to build and strip). */
+       entry built from its columns (no row object to build and strip). Ordered by id only:
+       the rows are parted by k below, and each part then reads in id order straight from
+       its (order_no, id) index (ORDER BY k, id sorted both in temporary b-trees). */
     json_t *tl = NULL, *memo = NULL;
     /* ST exists after request-st, shipments after release: one statement less each before. */
     bool st_asked = false;
@@ -669,7 +671,7 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
                                      " NULL AS memo_text FROM order_events WHERE order_no = ?"
                                      " UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, at, NULL,"
                                      " NULL, NULL, by, text FROM order_memo WHERE order_no = ?"
-                                     " ORDER BY 1, 2",
+                                     " ORDER BY 2",
                                      "ss", number, number)
                           : NULL;
     if (q) {
