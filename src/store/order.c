@@ -582,52 +582,55 @@ static json_t *json_or_null(json_t *v)
     return v ? json_deep_copy(v) : json_null();
 }
 
+/* Keys here are literals (ASCII): set without jansson's UTF-8 test of each key. */
 int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, json_t **out)
 {
     *out = NULL;
     const char *number = d->number;
     json_t *o = json_object();
-    json_object_set_new(o, "number", json_string(d->number));
-    json_object_set_new(o, "customer", json_string(d->customer));
-    json_object_set_new(o, "state", json_string(order_state_str(d->state)));
-    json_object_set_new(o, "source", str_or_null(d->source));
-    json_object_set_new(o, "note", str_or_null(d->note));
-    json_object_set_new(o, "requested_date", str_or_null(d->requested_date));
-    json_object_set_new(o, "stated_total_fen",
-                        d->has_stated_total ? json_integer(d->stated_total_fen) : json_null());
-    json_object_set_new(o, "total_fen", json_integer(d->total_fen));
-    json_object_set_new(o, "market", json_string(d->market));
-    json_object_set_new(o, "region", json_string(d->region));
-    json_object_set_new(o, "kam", str_or_null(d->kam));
-    json_object_set_new(o, "um", str_or_null(d->um));
-    json_object_set_new(o, "mm", str_or_null(d->mm));
-    json_object_set_new(o, "csr", str_or_null(d->csr));
-    json_object_set_new(o, "scr", str_or_null(d->scr));
-    json_object_set_new(o, "bcr", str_or_null(d->bcr));
-    json_object_set_new(o, "warehouse", str_or_null(d->warehouse));
-    json_object_set_new(o, "credit_check", json_or_null(d->credit_check));
-    json_object_set_new(o, "qc", json_or_null(d->qc));
-    json_object_set_new(o, "quota_check", json_or_null(d->quota_check));
-    json_object_set_new(o, "warnings", json_or_null(d->warnings));
-    json_object_set_new(o, "earmark_fen", json_integer(d->earmark_fen));
-    json_object_set_new(o, "approved_shortfall_fen", json_integer(d->approved_shortfall_fen));
-    json_object_set_new(o, "loose_units_approved", json_boolean(d->loose_units_approved));
-    json_object_set_new(o, "delivery_note", str_or_null(d->delivery_note));
-    json_object_set_new(o, "supersedes", str_or_null(d->supersedes));
-    json_object_set_new(o, "contract", str_or_null(d->contract));
-    json_object_set_new(o, "submitted_at", ts_or_null(d->submitted_at));
-    json_object_set_new(o, "accepted_at", ts_or_null(d->accepted_at));
-    json_object_set_new(o, "pending_approval_at", ts_or_null(d->pending_approval_at));
-    json_object_set_new(o, "approved_at", ts_or_null(d->approved_at));
-    json_object_set_new(o, "billed_at", ts_or_null(d->billed_at));
-    json_object_set_new(o, "released_at", ts_or_null(d->released_at));
-    json_object_set_new(o, "op_started_at", ts_or_null(d->op_started_at));
-    json_object_set_new(o, "op_receipt_day", str_or_null(d->op_receipt_day));
-    json_object_set_new(o, "op_stopped_at", ts_or_null(d->op_stopped_at));
-    json_object_set_new(o, "version", json_integer(d->version));
-    json_object_set_new(o, "created_at", json_integer(d->created_at));
-    json_object_set_new(o, "created_by", json_string(d->created_by));
-    json_object_set_new(o, "updated_at", json_integer(d->updated_at));
+    json_object_set_new_nocheck(o, "number", json_string(d->number));
+    json_object_set_new_nocheck(o, "customer", json_string(d->customer));
+    json_object_set_new_nocheck(o, "state", json_string(order_state_str(d->state)));
+    json_object_set_new_nocheck(o, "source", str_or_null(d->source));
+    json_object_set_new_nocheck(o, "note", str_or_null(d->note));
+    json_object_set_new_nocheck(o, "requested_date", str_or_null(d->requested_date));
+    json_object_set_new_nocheck(o, "stated_total_fen",
+                                d->has_stated_total ? json_integer(d->stated_total_fen)
+                                                    : json_null());
+    json_object_set_new_nocheck(o, "total_fen", json_integer(d->total_fen));
+    json_object_set_new_nocheck(o, "market", json_string(d->market));
+    json_object_set_new_nocheck(o, "region", json_string(d->region));
+    json_object_set_new_nocheck(o, "kam", str_or_null(d->kam));
+    json_object_set_new_nocheck(o, "um", str_or_null(d->um));
+    json_object_set_new_nocheck(o, "mm", str_or_null(d->mm));
+    json_object_set_new_nocheck(o, "csr", str_or_null(d->csr));
+    json_object_set_new_nocheck(o, "scr", str_or_null(d->scr));
+    json_object_set_new_nocheck(o, "bcr", str_or_null(d->bcr));
+    json_object_set_new_nocheck(o, "warehouse", str_or_null(d->warehouse));
+    json_object_set_new_nocheck(o, "credit_check", json_or_null(d->credit_check));
+    json_object_set_new_nocheck(o, "qc", json_or_null(d->qc));
+    json_object_set_new_nocheck(o, "quota_check", json_or_null(d->quota_check));
+    json_object_set_new_nocheck(o, "warnings", json_or_null(d->warnings));
+    json_object_set_new_nocheck(o, "earmark_fen", json_integer(d->earmark_fen));
+    json_object_set_new_nocheck(o, "approved_shortfall_fen",
+                                json_integer(d->approved_shortfall_fen));
+    json_object_set_new_nocheck(o, "loose_units_approved", json_boolean(d->loose_units_approved));
+    json_object_set_new_nocheck(o, "delivery_note", str_or_null(d->delivery_note));
+    json_object_set_new_nocheck(o, "supersedes", str_or_null(d->supersedes));
+    json_object_set_new_nocheck(o, "contract", str_or_null(d->contract));
+    json_object_set_new_nocheck(o, "submitted_at", ts_or_null(d->submitted_at));
+    json_object_set_new_nocheck(o, "accepted_at", ts_or_null(d->accepted_at));
+    json_object_set_new_nocheck(o, "pending_approval_at", ts_or_null(d->pending_approval_at));
+    json_object_set_new_nocheck(o, "approved_at", ts_or_null(d->approved_at));
+    json_object_set_new_nocheck(o, "billed_at", ts_or_null(d->billed_at));
+    json_object_set_new_nocheck(o, "released_at", ts_or_null(d->released_at));
+    json_object_set_new_nocheck(o, "op_started_at", ts_or_null(d->op_started_at));
+    json_object_set_new_nocheck(o, "op_receipt_day", str_or_null(d->op_receipt_day));
+    json_object_set_new_nocheck(o, "op_stopped_at", ts_or_null(d->op_stopped_at));
+    json_object_set_new_nocheck(o, "version", json_integer(d->version));
+    json_object_set_new_nocheck(o, "created_at", json_integer(d->created_at));
+    json_object_set_new_nocheck(o, "created_by", json_string(d->created_by));
+    json_object_set_new_nocheck(o, "updated_at", json_integer(d->updated_at));
     bool released = d->released_at != 0;
     json_t *lines;
     if (released) {
@@ -681,23 +684,23 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         while ((rc = dbq_next(q, e)) == 1) {
             if (dbq_int(q, 0) == 1) {
                 json_t *m = json_object();
-                json_object_set_new(m, "at", json_integer(dbq_int(q, 6)));
-                json_object_set_new(m, "by", text_col(q, 10));
-                json_object_set_new(m, "text", text_col(q, 11));
+                json_object_set_new_nocheck(m, "at", json_integer(dbq_int(q, 6)));
+                json_object_set_new_nocheck(m, "by", text_col(q, 10));
+                json_object_set_new_nocheck(m, "text", text_col(q, 11));
                 json_array_append_new(memo, m);
                 continue;
             }
             const char *a = dbq_text(q, 3);
             st_asked = st_asked || (a && strcmp(a, "request-st") == 0);
             json_t *ev = json_object();
-            json_object_set_new(ev, "step", text_col(q, 2));
-            json_object_set_new(ev, "action", text_col(q, 3));
-            json_object_set_new(ev, "actor", text_col(q, 4));
-            json_object_set_new(ev, "on_behalf_of", text_col(q, 5));
-            json_object_set_new(ev, "at", json_integer(dbq_int(q, 6)));
-            json_object_set_new(ev, "comment", text_col(q, 7));
-            json_object_set_new(ev, "from_state", text_col(q, 8));
-            json_object_set_new(ev, "to_state", text_col(q, 9));
+            json_object_set_new_nocheck(ev, "step", text_col(q, 2));
+            json_object_set_new_nocheck(ev, "action", text_col(q, 3));
+            json_object_set_new_nocheck(ev, "actor", text_col(q, 4));
+            json_object_set_new_nocheck(ev, "on_behalf_of", text_col(q, 5));
+            json_object_set_new_nocheck(ev, "at", json_integer(dbq_int(q, 6)));
+            json_object_set_new_nocheck(ev, "comment", text_col(q, 7));
+            json_object_set_new_nocheck(ev, "from_state", text_col(q, 8));
+            json_object_set_new_nocheck(ev, "to_state", text_col(q, 9));
             json_array_append_new(tl, ev);
         }
         dbq_end(q);
@@ -739,17 +742,17 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
             json_decref(ships), json_decref(st);
             return -1;
         }
-        json_object_set_new(st, "votes", votes);
+        json_object_set_new_nocheck(st, "votes", votes);
         json_object_del(st, "id");
     }
     json_t *shipnos = json_array();
     json_array_foreach(ships, i, it) json_array_append(shipnos, json_object_get(it, "number"));
     json_decref(ships);
-    json_object_set_new(o, "lines", lines);
-    json_object_set_new(o, "timeline", tl);
-    json_object_set_new(o, "memo", memo);
-    json_object_set_new(o, "shipments", shipnos);
-    json_object_set_new(o, "st", st ? st : json_null());
+    json_object_set_new_nocheck(o, "lines", lines);
+    json_object_set_new_nocheck(o, "timeline", tl);
+    json_object_set_new_nocheck(o, "memo", memo);
+    json_object_set_new_nocheck(o, "shipments", shipnos);
+    json_object_set_new_nocheck(o, "st", st ? st : json_null());
     *out = o;
     return 0;
 }
