@@ -162,7 +162,8 @@ void flow_ts(const struct ctx *c, json_t *obj, const char *key)
         return;
     char b[32];
     ts_format_rfc3339(json_integer_value(v), c->cfg->tz_min, b);
-    json_object_set_new(obj, key, json_string(b));
+    /* key is in obj already (so valid UTF-8) and the instant is ASCII: no UTF-8 tests. */
+    json_object_set_new_nocheck(obj, key, json_string_nocheck(b));
 }
 
 int flow_doc_event(struct ctx *c, struct osb_err *e, const char *table, const char *keycol,
