@@ -742,6 +742,23 @@ int db_begin(struct db *db, struct osb_err *e)
     return 0;
 }
 
+int db_lock_key(struct db *db, struct osb_err *e, const char *space, const char *key)
+{
+    if (!db->pg || !db->in_tx || !pgdb_in_write(db->pg))
+        return 0; /* SQLite: the one writer holds everything already */
+    /* Two 32-bit halves: the space and the key, each hashed by the server (a collision only
+       makes two unrelated writers wait for each other). */
+    return db_exec(db, e, "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", "ss", space,
+                   key ? key : "") < 0
+               ? -1
+               : 0;
+}
+
+const char *db_for_update(const struct db *db)
+{
+    return db->pg && db->in_tx && pgdb_in_write(db->pg) ? " FOR UPDATE" : "";
+}
+
 bool db_retry_wanted(const struct db *db)
 {
     return db->pg && pgdb_retry_take(); /* SQLite: one writer, never a serialization failure */

@@ -207,6 +207,11 @@ int store_allocation_reverse(struct db *db, struct osb_err *e, int64_t id, const
 int store_customer_money(struct db *db, struct osb_err *e, const char *customer, int64_t *payments,
                          int64_t *credit_notes, int64_t *earmarked)
 {
+    /* A customer's money (receipts, credit notes, earmarks) is read for a decision that spends
+       it (allocation, refund, earmark): in a write, under the customer's lock, the same one as
+       the credit check's (store/credit.c), so two such decisions go one after the other. */
+    if (db_lock_key(db, e, "customer", customer) < 0)
+        return -1;
     if (db_int(db, e, payments,
                "SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?"
                " AND state = 'registered'",
