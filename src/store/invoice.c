@@ -256,6 +256,10 @@ json_t *store_free_sources(struct db *db, struct osb_err *e, const char *custome
 int store_invoice_customer_open(struct db *db, struct osb_err *e, const char *invoice,
                                 char customer[40], int64_t *open)
 {
+    /* Its open amount is spent next (an allocation): the invoice is locked first, as its own
+       actions lock it (doc_act), so two allocations or a write-off cannot both take it. */
+    if (store_doc_lock(db, e, "invoice", invoice) < 0)
+        return -1;
     json_t *inv = NULL;
     int rc = db_row(db, e, &inv,
                     "SELECT customer, " OPEN_SQL " AS open, state FROM invoices"
