@@ -96,8 +96,8 @@ struct pgdb {
     PGconn *c;
     bool in_tx;
     bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
-    bool lost;    /* the connection is gone: reset before the next transaction */
-    bool prepare; /* use the prepared-statement cache */
+    bool lost;     /* the connection is gone: reset before the next transaction */
+    bool prepare;  /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
     int nprep;
     unsigned next_id;
@@ -348,7 +348,7 @@ int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
     bool gate = write && !p->lost && gate_ready(p);
     char sql[sizeof p->begin_write + 64];
     (void)str_fmt(sql, sizeof sql, "%s%s", write ? p->begin_write : p->begin_read,
-                  !gate                     ? ""
+                  !gate                    ? ""
                   : retries >= ALONE_AFTER ? "; LOCK TABLE write_gate IN EXCLUSIVE MODE"
                                            : "; LOCK TABLE write_gate IN ROW EXCLUSIVE MODE");
     if (tx_start(p, sql, e) < 0)

@@ -764,8 +764,8 @@ int db_lock_key(struct db *db, struct osb_err *e, const char *space, const char 
             return 0; /* held since earlier in this transaction */
     /* Two 32-bit halves: the space and the key, each hashed by the server (a collision only
        makes two unrelated writers wait for each other). */
-    if (db_exec(db, e, "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", "ss", space,
-                key) < 0)
+    if (db_exec(db, e, "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", "ss", space, key) <
+        0)
         return -1;
     if (db->nheld < (int)(sizeof db->held / sizeof db->held[0]))
         db->held[db->nheld++] = h;
