@@ -217,6 +217,8 @@ int jobs_run(struct ctx *c, bool force, json_t *ran, struct osb_err *e)
     /* force (POST /jobs/run) runs what is due now at once; a timed job still waits for its
        time, so a test clock decides when the 4th 06:00 has come. */
     (void)force;
+    if (store_jobs_lock(c->db, e) < 0) /* one run of the jobs at a time, across instances */
+        return -1;
     for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
         if (jobs[i].when == JOB_OUTBOX)
             continue;

@@ -9,6 +9,7 @@
 #include "flow/flow.h"
 #include "flow/notify.h"
 #include "flow/session.h"
+#include "store/doc.h"
 #include "store/masterdata.h"
 
 #include <stdatomic.h>
@@ -155,6 +156,10 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
     if (a < 0)
         return err_set(e, ERR_NOT_FOUND, "no %s action '%s'", k->type->object, action);
     void *doc = NULL;
+    /* The document is locked before it is loaded (PostgreSQL READ COMMITTED): a concurrent
+       action on it waits here and then loads what this one committed. */
+    if (store_doc_lock(c->db, e, k->type->object, number) < 0)
+        return -1;
     int f = k->load(c, k, number, &doc, e);
     if (f <= 0)
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no %s '%s'", k->type->object, number);

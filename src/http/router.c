@@ -5,6 +5,7 @@
 #include "http/http.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/collection.h"
 #include "flow/contract.h"
 #include "flow/field.h"
@@ -389,6 +390,12 @@ static void request_hash(struct req *r, char out[65])
 /* 1 = replayed (response set), 0 = go on, -1 = error. */
 static int idem_lookup(struct req *r, const char *key, const char *hash, struct osb_err *e)
 {
+    /* PostgreSQL: the same key sent twice at once runs once; the second waits here and then
+       finds the first's answer (store/db_pg.c, docs/operations.md "Which lock protects what"). */
+    char space[80];
+    (void)str_fmt(space, sizeof space, "idem:%s", r->ctx.user.username);
+    if (db_lock_key(r->ctx.db, e, space, key) < 0)
+        return -1;
     struct dbq *q = db_query(r->ctx.db, e,
                              "SELECT request_hash, status, body FROM idempotency"
                              " WHERE username = ? AND key = ?",

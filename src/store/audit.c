@@ -7,13 +7,13 @@
  * JSON library orders or escapes).
  *
  * Sealing. On SQLite (one writer) audit_append links its entry into the chain at once. On
- * PostgreSQL many writers run side by side under SERIALIZABLE, and if each read the chain's
- * last row they would all conflict there: a writer only INSERTs its entry into audit_pending
- * (no seq, no hash), in the request's own transaction, and asks for audit_seal() to run right
- * after that transaction commits. The sealer, in a short READ COMMITTED transaction under a
- * lock on audit (one sealer at a time, readers not held up), moves pending entries in id
- * order into audit, giving each the next seq, prev_hash and hash; whatever another sealer
- * already moved it does not see. So every entry is in the chain before its request answers;
+ * PostgreSQL many writers run side by side (READ COMMITTED, locks that follow the data), and
+ * if each read the chain's last row they would all wait there: a writer only INSERTs its
+ * entry into audit_pending (no seq, no hash), in the request's own transaction, and asks for
+ * audit_seal() to run right after that transaction commits. The sealer, in a short READ COMMITTED
+ * transaction under a lock on audit (one sealer at a time, readers not held up), moves pending
+ * entries in id order into audit, giving each the next seq, prev_hash and hash; whatever another
+ * sealer already moved it does not see. So every entry is in the chain before its request answers;
  * entries of a crashed process are sealed at the next `osb serve` start or `osb check`.
  */
 #include "store/audit.h"

@@ -24,6 +24,11 @@ int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date
     date_format(today, ds);
     *other_earmarks = 0;
     memset(f, 0, sizeof *f);
+    /* In a write, the customer's credit is locked before its figures are read: two orders of
+       one customer are checked one after the other, the second against what the first
+       committed (docs/operations.md "Which lock protects what"). */
+    if (db_lock_key(db, e, "customer", customer) < 0)
+        return -1;
     struct dbq *q = db_query(
         db, e,
         "SELECT c.credit_limit_fen,"

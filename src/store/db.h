@@ -62,9 +62,20 @@ int db_begin_short(struct db *db, struct osb_err *e);
 void db_after_commit(struct db *db, void (*fn)(struct db *db));
 bool db_in_tx(const struct db *db);
 /* True (once) when the transaction just failed or rolled back because PostgreSQL found it in
-   a serialization failure or deadlock with another one (SERIALIZABLE write transactions): the
+   a deadlock (or, rarely under READ COMMITTED, a serialization failure) with another one: the
    caller may run it again from db_begin, bounded. Always false on SQLite. */
 bool db_retry_wanted(const struct db *db);
+
+/* Locks that follow the data (PostgreSQL writes run READ COMMITTED, see store/db_pg.c and
+   docs/operations.md "Which lock protects what"): db_lock_key takes a transaction-level
+   advisory lock on the pair (space, key) — e.g. ("doc:order", number), ("customer", code) —
+   held until COMMIT/ROLLBACK; every statement after it sees what the previous holder committed.
+   Take it BEFORE reading the figures an invariant is checked on. SQLite (one writer) and read
+   transactions: nothing, 0. Returns -1 with e set (lock timeout, deadlock → retried). */
+int db_lock_key(struct db *db, struct osb_err *e, const char *space, const char *key);
+/* " FOR UPDATE" inside a PostgreSQL write transaction (row locks on what a SELECT read, for
+   a read-compute-write of those rows), "" otherwise (SQLite has no FOR UPDATE). */
+const char *db_for_update(const struct db *db);
 
 /* Runs one statement; returns the number of rows changed, or -1 with e set. */
 int db_exec(struct db *db, struct osb_err *e, const char *sql, const char *types, ...);

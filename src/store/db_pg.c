@@ -10,13 +10,18 @@
  *   - Result columns become JSON by PQftype: int2/4/8 → integer, bool → true/false, numeric →
  *     integer when it is one (sum() of int8 is numeric in PostgreSQL, an integer in SQLite),
  *     anything else → string, NULL → null; the "x!b" / "x!j" alias suffixes as in SQLite.
- *   - db_begin is BEGIN ISOLATION LEVEL SERIALIZABLE, with no lock of its own: writers of
- *     different data (customers, documents) run side by side, in one process or many, and
- *     PostgreSQL guarantees the outcome of some serial order. Two that touch the same data
- *     (a customer's credit, a day's document sequence) end one of them in a serialization
- *     failure or deadlock; db_retry_wanted() then says so and the caller runs the whole
- *     transaction again (http/router.c, bounded). SQLite's single writer (BEGIN IMMEDIATE)
- *     gives the same serial outcomes by waiting. db_begin_read is a REPEATABLE READ snapshot.
+ *   - db_begin is BEGIN ISOLATION LEVEL READ COMMITTED, with no lock of its own: writers of
+ *     different data (customers, documents) run side by side, in one process or many. The
+ *     few invariants that need two writers of the same data to go one after the other are
+ *     kept by locks that follow the data, taken before the figures are read (db_lock_key: a
+ *     transaction advisory lock per document, customer, quota; FOR UPDATE on stock lots; the
+ *     doc_seq upsert's row lock for numbers) — the table is in docs/operations.md "Which lock
+ *     protects what". The second writer waits, and under READ COMMITTED its next statement
+ *     sees what the first committed: no serialization failure, no retry. A deadlock between
+ *     two (40P01) still ends one of them; db_retry_wanted() then says so and the caller runs
+ *     the whole transaction again (http/router.c, bounded). SQLite's single writer (BEGIN
+ *     IMMEDIATE) gives the same serial outcomes by waiting. db_begin_read is a REPEATABLE
+ *     READ snapshot.
  *   - A failing statement in SQLite leaves its transaction usable; in PostgreSQL it aborts
  *     it. Each write inside a transaction therefore runs under a savepoint, so a flow that
  *     meets a duplicate and carries on sees the same thing on both.
@@ -90,8 +95,9 @@ struct prep {
 struct pgdb {
     PGconn *c;
     bool in_tx;
-    bool lost;    /* the connection is gone: reset before the next transaction */
-    bool prepare; /* use the prepared-statement cache */
+    bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
+    bool lost;     /* the connection is gone: reset before the next transaction */
+    bool prepare;  /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
     int nprep;
     unsigned next_id;
@@ -235,7 +241,7 @@ bool pgdb_lost(const struct pgdb *p)
 
 int pgdb_reset(struct pgdb *p, struct osb_err *e)
 {
-    p->in_tx = false;
+    p->in_tx = p->in_write = false;
     prep_clear(p); /* a new server session has none of them */
     PQreset(p->c); /* the same URL: a multi-host one finds the primary again */
     if (PQstatus(p->c) != CONNECTION_OK) {
@@ -290,7 +296,7 @@ int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e)
     const char *st = timeout_env("OSB_PG_STATEMENT_TIMEOUT", "60s");
     /* both fit: the timeout is at most 12 characters */
     (void)str_fmt(p->begin_write, sizeof p->begin_write,
-                  "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = '10s';"
+                  "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '10s';"
                   " SET LOCAL statement_timeout = '%s'",
                   st);
     (void)str_fmt(p->begin_read, sizeof p->begin_read,
@@ -338,26 +344,31 @@ static bool gate_ready(struct pgdb *p)
 int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
 {
     retry_wanted = false;
-    if (tx_start(p, write ? p->begin_write : p->begin_read, e) < 0)
+    /* The gate's shared mode goes with the BEGIN, in the same round trip. */
+    bool gate = write && !p->lost && gate_ready(p);
+    char sql[sizeof p->begin_write + 64];
+    (void)str_fmt(sql, sizeof sql, "%s%s", write ? p->begin_write : p->begin_read,
+                  !gate                    ? ""
+                  : retries >= ALONE_AFTER ? "; LOCK TABLE write_gate IN EXCLUSIVE MODE"
+                                           : "; LOCK TABLE write_gate IN ROW EXCLUSIVE MODE");
+    if (tx_start(p, sql, e) < 0)
         return -1;
-    bool gate = write && gate_ready(p);
     p->in_tx = true;
-    if (gate &&
-        simple(p, e,
-               retries >= ALONE_AFTER ? "LOCK TABLE write_gate IN EXCLUSIVE MODE"
-                                      : "LOCK TABLE write_gate IN ROW EXCLUSIVE MODE") < 0) {
-        pgdb_rollback(p);
-        return -1;
-    }
+    p->in_write = write;
     if (gate && retries > 0 && retries < ALONE_AFTER && hot_table[0]) {
-        char sql[128]; /* the name is letters, digits and '_' from our own SQL */
-        (void)str_fmt(sql, sizeof sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", hot_table);
-        if (simple(p, e, sql) < 0) {
+        char lk[128]; /* the name is letters, digits and '_' from our own SQL */
+        (void)str_fmt(lk, sizeof lk, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", hot_table);
+        if (simple(p, e, lk) < 0) {
             pgdb_rollback(p);
             return -1;
         }
     }
     return 0;
+}
+
+bool pgdb_in_write(const struct pgdb *p)
+{
+    return p->in_tx && p->in_write;
 }
 
 /* The audit sealer's transaction (db_begin_short): it serializes itself with a table lock
@@ -369,6 +380,7 @@ int pgdb_begin_short(struct pgdb *p, struct osb_err *e)
     if (tx_start(p, p->begin_short, e) < 0)
         return -1;
     p->in_tx = true;
+    p->in_write = false; /* the sealer orders itself (store/audit.c) */
     return 0;
 }
 
@@ -396,7 +408,7 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
         hot_table[0] = '\0';
     }
     PQclear(r);
-    p->in_tx = false;
+    p->in_tx = p->in_write = false;
     return rc;
 }
 
@@ -405,7 +417,7 @@ void pgdb_rollback(struct pgdb *p)
     if (!p->in_tx)
         return;
     PQclear(PQexec(p->c, "ROLLBACK"));
-    p->in_tx = false;
+    p->in_tx = p->in_write = false;
 }
 
 /* SQLite's placeholders as PostgreSQL's: '?' → $n, '?NNN' → $NNN; quoted text is copied as is.

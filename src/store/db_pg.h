@@ -28,9 +28,11 @@ void pgdb_close(struct pgdb *p);
 bool pgdb_lost(const struct pgdb *p);
 int pgdb_reset(struct pgdb *p, struct osb_err *e);
 
-/* BEGIN plus the advisory lock that queues writers up front (db_begin), or a REPEATABLE READ
-   snapshot (db_begin_read). */
+/* BEGIN ISOLATION LEVEL READ COMMITTED for a write (db_begin; invariants are kept by the
+   locks of db_lock_key / FOR UPDATE), or a REPEATABLE READ snapshot (db_begin_read). */
 int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e);
+/* True inside a write transaction of db_begin (locks are taken only there). */
+bool pgdb_in_write(const struct pgdb *p);
 /* True once after this thread's statement failed as a serialization failure or deadlock. */
 bool pgdb_retry_take(void);
 /* db_begin_short: READ COMMITTED, no write gate, synchronous_commit off. */

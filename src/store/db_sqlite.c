@@ -56,6 +56,10 @@ struct db {
     uint64_t uses;
     uint64_t statements; /* statements run for this connection's user (db_statements) */
     struct cached cache[CACHE_SLOTS];
+    /* PostgreSQL: the keys db_lock_key took in this write transaction (hashes; a key held
+       already is not asked for again). */
+    uint64_t held[16];
+    int nheld;
 };
 
 /* The connection that db's statements run on now: the writer during a write transaction. */
@@ -726,6 +730,7 @@ int db_begin(struct db *db, struct osb_err *e)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     db->after_commit = NULL;
     if (db->pg) {
+        db->nheld = 0;
         if (pgdb_begin(db->pg, true, e) < 0)
             return -1;
         db->in_tx = true;
@@ -740,6 +745,36 @@ int db_begin(struct db *db, struct osb_err *e)
     }
     db->in_tx = true;
     return 0;
+}
+
+int db_lock_key(struct db *db, struct osb_err *e, const char *space, const char *key)
+{
+    if (!db->pg || !db->in_tx || !pgdb_in_write(db->pg))
+        return 0; /* SQLite: the one writer holds everything already */
+    if (!key)
+        key = "";
+    uint64_t h = 14695981039346656037u; /* FNV-1a of space, NUL, key */
+    for (const char *s = space; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    h *= 1099511628211u;
+    for (const char *s = key; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    for (int i = 0; i < db->nheld; i++)
+        if (db->held[i] == h)
+            return 0; /* held since earlier in this transaction */
+    /* Two 32-bit halves: the space and the key, each hashed by the server (a collision only
+       makes two unrelated writers wait for each other). */
+    if (db_exec(db, e, "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))", "ss", space, key) <
+        0)
+        return -1;
+    if (db->nheld < (int)(sizeof db->held / sizeof db->held[0]))
+        db->held[db->nheld++] = h;
+    return 0;
+}
+
+const char *db_for_update(const struct db *db)
+{
+    return db->pg && db->in_tx && pgdb_in_write(db->pg) ? " FOR UPDATE" : "";
 }
 
 bool db_retry_wanted(const struct db *db)

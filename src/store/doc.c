@@ -3,6 +3,8 @@
  */
 #include "store/doc.h"
 
+#include "core/str.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,4 +212,11 @@ json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table, 
     json_t *rows = db_rows(db, e, sql.buf, "s", number);
     sb_free(&sql);
     return rows;
+}
+
+int store_doc_lock(struct db *db, struct osb_err *e, const char *object, const char *number)
+{
+    char space[72];
+    (void)str_fmt(space, sizeof space, "doc:%s", object); /* a kind's name: a short word */
+    return db_lock_key(db, e, space, number);
 }

@@ -44,6 +44,12 @@ void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *n
 int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
                    const char *col, const char *cursor, int limit, json_t **numbers, char **next);
 
+/* Locks the document <object> <number> for the rest of the write transaction (doc_act takes
+   it before its load: two actions on one document run one after the other, the second loads
+   what the first committed). PostgreSQL: an advisory key ("doc:<object>", number); SQLite:
+   nothing (one writer). */
+int store_doc_lock(struct db *db, struct osb_err *e, const char *object, const char *number);
+
 /* One timeline row in <table> keyed by <keycol>. */
 int store_doc_event(struct db *db, struct osb_err *e, const char *table, const char *keycol,
                     const char *number, int64_t at, const char *action, const char *actor,

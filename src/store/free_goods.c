@@ -3,6 +3,8 @@
  */
 #include "store/free_goods.h"
 
+#include "store/doc.h"
+
 /* An order holds its draw from QC on until it is rejected or cancelled. */
 #define HOLDING                                                                                    \
     "('pending_approval', 'prepay_required', 'st_pending', 'approved', 'billed', 'released',"      \
@@ -11,6 +13,10 @@
 int store_free_goods_drawn(struct db *db, struct osb_err *e, const char *app,
                            const char *except_order, int64_t *drawn, int64_t *shipped)
 {
+    /* What is drawn decides what an order may still draw: in a write the application is locked
+       first (as its own actions lock it), so two orders cannot both take its last amount. */
+    if (store_doc_lock(db, e, "expense_application", app) < 0)
+        return -1;
     json_t *row = NULL;
     int rc = db_row(
         db, e, &row,

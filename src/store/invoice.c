@@ -207,6 +207,11 @@ int store_allocation_reverse(struct db *db, struct osb_err *e, int64_t id, const
 int store_customer_money(struct db *db, struct osb_err *e, const char *customer, int64_t *payments,
                          int64_t *credit_notes, int64_t *earmarked)
 {
+    /* A customer's money (receipts, credit notes, earmarks) is read for a decision that spends
+       it (allocation, refund, earmark): in a write, under the customer's lock, the same one as
+       the credit check's (store/credit.c), so two such decisions go one after the other. */
+    if (db_lock_key(db, e, "customer", customer) < 0)
+        return -1;
     if (db_int(db, e, payments,
                "SELECT coalesce(sum(unapplied_fen), 0) FROM payments WHERE customer = ?"
                " AND state = 'registered'",
@@ -251,6 +256,10 @@ json_t *store_free_sources(struct db *db, struct osb_err *e, const char *custome
 int store_invoice_customer_open(struct db *db, struct osb_err *e, const char *invoice,
                                 char customer[40], int64_t *open)
 {
+    /* Its open amount is spent next (an allocation): the invoice is locked first, as its own
+       actions lock it (doc_act), so two allocations or a write-off cannot both take it. */
+    if (store_doc_lock(db, e, "invoice", invoice) < 0)
+        return -1;
     json_t *inv = NULL;
     int rc = db_row(db, e, &inv,
                     "SELECT customer, " OPEN_SQL " AS open, state FROM invoices"

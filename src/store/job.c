@@ -3,6 +3,11 @@
  */
 #include "store/job.h"
 
+int store_jobs_lock(struct db *db, struct osb_err *e)
+{
+    return db_lock_key(db, e, "jobs", "run");
+}
+
 int store_job_ran(struct db *db, struct osb_err *e, const char *job, const char *period)
 {
     int64_t done = 0;

@@ -10,6 +10,10 @@
 
 #include <stdint.h>
 
+/* Locks the timed jobs for the rest of the write transaction (PostgreSQL: an advisory key;
+   SQLite: nothing): a run of the jobs by another instance waits, then sees what this one
+   recorded in job_runs, so each job runs once per period. */
+int store_jobs_lock(struct db *db, struct osb_err *e);
 /* 1 when job has run for period, 0 not, -1 error. */
 int store_job_ran(struct db *db, struct osb_err *e, const char *job, const char *period);
 /* Records that job ran for period at `at`. */

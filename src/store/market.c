@@ -193,6 +193,11 @@ int store_budget_insert(struct db *db, struct osb_err *e, json_t *row)
 
 int store_budget_get(struct db *db, struct osb_err *e, const char *code, json_t **row)
 {
+    /* In a write its available amount decides an approval that commits part of it: the budget
+       is locked first, so two approvals against one budget go one after the other. */
+    *row = NULL;
+    if (db_lock_key(db, e, "budget", code) < 0)
+        return -1;
     return db_row(db, e, row, "SELECT " BUDGET_COLS " FROM expense_budgets WHERE code = ?", "s",
                   code);
 }

@@ -204,6 +204,10 @@ static int load_lines(struct db *db, struct osb_err *e, const char *number, stru
 int store_order_load(struct db *db, struct osb_err *e, const char *number, struct order *o)
 {
     memset(o, 0, sizeof *o);
+    /* Loaded for update (a shipment or backorder that changes its order): locked first, the
+       same key doc_act takes for the order's own actions. Nothing outside a write. */
+    if (store_doc_lock(db, e, "order", number) < 0)
+        return -1;
     struct dbq *q =
         db_query(db, e, "SELECT " ORDER_COLS " FROM orders o WHERE o.number = ?", "s", number);
     if (!q)
@@ -226,6 +230,8 @@ int store_order_load_with_customer(struct db *db, struct osb_err *e, const char 
     o->nlines = 0;
     o->loaded = NULL;
     memset(cu, 0, sizeof *cu);
+    if (store_doc_lock(db, e, "order", number) < 0) /* as store_order_load */
+        return -1;
     struct dbq *q = db_query(db, e,
                              "SELECT " ORDER_COLS ", " CUSTOMER_COLS
                              " FROM orders o JOIN customers c ON c.code = o.customer"

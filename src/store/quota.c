@@ -10,10 +10,19 @@
 #include "store/doc.h"
 
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The lock of a period's quotas of one region (or one customer without a region). */
+static int quota_lock(struct db *db, struct osb_err *e, const char *period, const char *who)
+{
+    char space[48];
+    (void)str_fmt(space, sizeof space, "quota:%s", period ? period : "");
+    return db_lock_key(db, e, space, who);
+}
 
 int store_quota_facts(struct db *db, struct osb_err *e, const char *period, const char *customer,
                       const char *region, const char *const *skus, size_t n, struct quota_facts *f)
@@ -21,6 +30,12 @@ int store_quota_facts(struct db *db, struct osb_err *e, const char *period, cons
     memset(f, 0, n * sizeof *f);
     if (n == 0)
         return 0;
+    /* In a write, the quotas are locked before their uses are summed: per period and region
+       (a region's quota is shared by its customers), per customer when there is no region
+       (docs/operations.md "Which lock protects what"); the region lock is the same one a
+       transfer out of the region takes (store_quota_region_row). */
+    if (quota_lock(db, e, period, region && *region ? region : customer) < 0)
+        return -1;
     /* One row per SKU: the lines' SKUs as a VALUES list, every figure a subquery on it. */
     struct sb sql = SB_INIT;
     json_t *p = json_array();
@@ -245,6 +260,8 @@ int store_quota_region_row(struct db *db, struct osb_err *e, const char *period,
                            const char *region, json_t **row)
 {
     *row = NULL;
+    if (quota_lock(db, e, period, region) < 0) /* its remaining is spent next (a transfer) */
+        return -1;
     struct sb sql = SB_INIT;
     sb_addf(&sql, "%s WHERE q.period = ? AND q.sku = ? AND q.region = ?", quota_select);
     int rc = db_row(db, e, row, sql.buf, "sss", period, sku, region);

@@ -205,6 +205,10 @@ int store_return_list(struct db *db, struct osb_err *e, const struct scope_user 
 int store_return_order(struct db *db, struct osb_err *e, const char *order_no, char customer[40],
                        char state[32])
 {
+    /* What of the order may still come back is read next: the order is locked first (as its
+       own actions lock it), so two returns of one order are checked one after the other. */
+    if (store_doc_lock(db, e, "order", order_no) < 0)
+        return -1;
     json_t *o = NULL;
     int rc =
         db_row(db, e, &o, "SELECT customer, state FROM orders WHERE number = ?", "s", order_no);

@@ -37,12 +37,18 @@ int store_stock_move(struct db *db, struct osb_err *e, const struct stock_move *
 
 json_t *store_stock_fefo(struct db *db, struct osb_err *e, const char *wh, const char *sku)
 {
-    return db_rows(db, e,
-                   "SELECT batch, quality = 'ok' AS \"ok!b\", on_hand - reserved AS free"
-                   " FROM stock_lots WHERE warehouse = ? AND sku = ?"
-                   " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'),"
-                   " batch",
-                   "ss", wh, sku);
+    /* The free quantities are reserved next: in a PostgreSQL write the lots are locked as
+       they are read (FOR UPDATE), so two reservations of one lot go one after the other. */
+    static const char *const sql[] = {
+        "SELECT batch, quality = 'ok' AS \"ok!b\", on_hand - reserved AS free"
+        " FROM stock_lots WHERE warehouse = ? AND sku = ?"
+        " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'), batch",
+        "SELECT batch, quality = 'ok' AS \"ok!b\", on_hand - reserved AS free"
+        " FROM stock_lots WHERE warehouse = ? AND sku = ?"
+        " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'), batch"
+        " FOR UPDATE",
+    };
+    return db_rows(db, e, sql[*db_for_update(db) != '\0'], "ss", wh, sku);
 }
 
 int store_stock_refs(struct db *db, struct osb_err *e, const char *wh, const char *sku, bool *wh_ok,

@@ -117,6 +117,10 @@ int store_write_off_invoice(struct db *db, struct osb_err *e, const char *invoic
                             struct write_off_invoice *inv)
 {
     memset(inv, 0, sizeof *inv);
+    /* The open amount is what may be written off: the invoice is locked first (as by an
+       allocation, store_invoice_customer_open). */
+    if (store_doc_lock(db, e, "invoice", invoice) < 0)
+        return -1;
     json_t *o = NULL;
     int rc = db_row(db, e, &o,
                     "SELECT customer, order_no, amount_fen, " OPEN_SQL " AS open"
