@@ -854,6 +854,9 @@ static const char *const migrations[] = {
     "CREATE INDEX invoices_unsettled ON invoices(invoice_date)"
     "  WHERE amount_fen > settled_fen + credited_fen;"
     "CREATE INDEX ledger_document ON ledger(document);",
+    /* list search at size (#17): q= finds the documents of a SKU through the line tables */
+    "CREATE INDEX order_lines_sku ON order_lines(sku, order_no);"
+    "CREATE INDEX invoice_lines_sku ON invoice_lines(sku, invoice);",
 };
 
 int schema_latest(void)
