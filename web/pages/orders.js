@@ -10,6 +10,7 @@ import {
   fileButton, ruleMessage,
 } from '../lib/ui.js';
 import { formatFen, formatTs, formatQty, formatBp, toBigFen } from '../lib/fmt.js';
+import { person, personName } from '../lib/people.js';
 import { ref } from '../lib/ref.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
@@ -177,16 +178,16 @@ function stCard(st, names) {
     fieldGrid([
       [t('st.reason'), tEnum('st.reason', st.reason)],
       [t('st.reason_text'), st.reason_text, { wide: true }],
-      [t('st.requested'), `${formatTs(st.requested_at)} · ${st.requested_by || ''}`],
+      [t('st.requested'), `${formatTs(st.requested_at)} · ${personName(st.requested_by)}`],
       [t('st.decide_by'), deadlineText(st.decide_by)],
       [t('st.result'), st.result ? tEnum('st.result', st.result) : t('st.pending')],
     ]),
     h('h3', { class: 'sub-title' }, t('st.votes')),
     table({
       columns: [
-        { key: 'member', label: t('st.member'), render: (v) => names[v.member] ? `${names[v.member]} (${v.member})` : v.member },
+        { key: 'member', label: t('st.member'), render: (v) => names[v.member] || person(v.member) },
         { key: 'vote', label: t('st.vote'), render: (v) => badge(t(`ord.vote.${v.vote}`), v.vote === 'yes' ? 'ok' : 'bad') },
-        { key: 'cast_by', label: t('st.cast_by'), render: (v) => [v.cast_by, v.on_behalf_of ? ` · ${t('doc.obo', { who: v.on_behalf_of })}` : '', v.confirmed_by_phone ? ` · ${t('st.phone')}` : ''] },
+        { key: 'cast_by', label: t('st.cast_by'), render: (v) => [person(v.cast_by), v.on_behalf_of ? ` · ${t('doc.obo', { who: personName(v.on_behalf_of) })}` : '', v.confirmed_by_phone ? ` · ${t('st.phone')}` : ''] },
         { key: 'at', label: t('f.at'), render: (v) => formatTs(v.at), cls: 'nowrap' },
         { key: 'comment', label: t('doc.comment'), cls: 'wrap' },
       ],
@@ -239,8 +240,8 @@ function waitingLine(o, cust, markets) {
   };
   const who = new Set(roles.map((r) => {
     // Of the two SLT roles only the member supervising the customer's market approves.
-    if ((r === 'sales_director' || r === 'deputy_director') && supervisor) return `${t('f.slt_supervisor')} ${supervisor}`;
-    return person[r] ? `${tEnum('role', r)} ${person[r]}` : tEnum('role', r);
+    if ((r === 'sales_director' || r === 'deputy_director') && supervisor) return `${t('f.slt_supervisor')} ${personName(supervisor)}`;
+    return person[r] ? `${tEnum('role', r)} ${personName(person[r])}` : tEnum('role', r);
   }));
   return h('div', { class: 'waiting', id: 'order-waiting', dataset: { roles: roles.join(',') } },
     t('ord.waiting_for', { who: [...who].join('、') }));
@@ -285,10 +286,10 @@ export async function orderDetailPage(ctx) {
   const shipLinks = (o.shipments || []).map((s) => h('a', { href: `/shipments/${enc(s)}`, class: 'mono ship-link' }, s));
   const summary = fieldGrid([
     [t('f.customer'), h('a', { href: `/customers/${enc(o.customer)}` }, cust ? `${cust.name} (${o.customer})` : o.customer)],
-    [t('f.kam'), o.kam], [t('f.mm'), o.mm], [t('f.um'), o.um],
-    [t('f.csr'), o.csr], [t('f.scr'), o.scr], [t('f.bcr'), o.bcr], [t('f.warehouse'), o.warehouse],
+    [t('f.kam'), personName(o.kam)], [t('f.mm'), personName(o.mm)], [t('f.um'), personName(o.um)],
+    [t('f.csr'), personName(o.csr)], [t('f.scr'), personName(o.scr)], [t('f.bcr'), personName(o.bcr)], [t('f.warehouse'), o.warehouse],
     [t('f.requested_date'), o.requested_date],
-    [t('ord.created'), `${formatTs(o.created_at)} · ${o.created_by || ''}`],
+    [t('ord.created'), `${formatTs(o.created_at)} · ${personName(o.created_by)}`],
     [t('ord.delivery_note'), o.delivery_note ? h('span', { class: 'mono', id: 'order-dn' }, o.delivery_note) : null],
     [t('ord.shipments'), shipLinks.length ? h('span', { class: 'links', id: 'order-shipments' }, shipLinks) : null],
     o.contract ? [t('ord.contract'), o.contract] : null,
@@ -298,7 +299,7 @@ export async function orderDetailPage(ctx) {
   ].filter(Boolean));
 
   const memo = (o.memo || []).length ? card(t('ord.memo'), h('ul', { class: 'memo-list', id: 'order-memo' },
-    o.memo.map((m) => h('li', null, h('div', { class: 'muted small' }, `${formatTs(m.at)} · ${m.by}`), h('div', null, m.text))))) : null;
+    o.memo.map((m) => h('li', null, h('div', { class: 'muted small' }, `${formatTs(m.at)} · ${personName(m.by)}`), h('div', null, m.text))))) : null;
 
   return h('div', { class: 'page-order', dataset: { number: o.number, state: o.state, version: String(o.version) } },
     header,
