@@ -12,6 +12,7 @@ import {
 import { formatFen, formatTs, formatQty, formatBp, toBigFen } from '../lib/fmt.js';
 import { person, personName } from '../lib/people.js';
 import { ref } from '../lib/ref.js';
+import { typeahead } from '../lib/typeahead.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const PAGE_SIZE = 20;
@@ -34,8 +35,9 @@ async function customerNames() {
 export async function ordersPage(ctx) {
   const [{ rows: customers, names }, markets] = await Promise.all([customerNames(), ref.markets().catch(() => [])]);
   const q = ctx.query;
-  let filters = { state: q.state || '', customer: q.customer || '', market: q.market || '', from: q.from || '', to: q.to || '' };
+  let filters = { q: q.q || '', state: q.state || '', customer: q.customer || '', market: q.market || '', from: q.from || '', to: q.to || '' };
   const items = [
+    { label: t('common.search'), control: h('input', { type: 'search', name: 'q', value: filters.q, placeholder: t('ord.q_hint'), autocomplete: 'off' }) },
     { label: t('f.state'), control: select('state', stateOptions('order'), filters.state, { label: t('f.state') }) },
     { label: t('f.customer'), control: select('customer', customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), filters.customer, { label: t('f.customer') }) },
   ];
@@ -53,7 +55,7 @@ export async function ordersPage(ctx) {
       { key: 'market', label: t('f.market'), render: (o) => mNames[o.market] || o.market },
       { key: 'state', label: t('f.state'), render: (o) => stateBadge('order', o.state) },
       { key: 'total_fen', label: t('f.total_fen'), align: 'right', optional: true, render: (o) => money(o.total_fen) },
-      { key: 'kam', label: t('f.kam'), cls: 'mono' },
+      { key: 'kam', label: t('f.kam'), render: (o) => personName(o.kam) },
       { key: 'created_at', label: t('f.created_at'), render: (o) => formatTs(o.created_at), cls: 'nowrap' },
       { key: 'requested_date', label: t('f.requested_date') },
     ],
@@ -61,7 +63,7 @@ export async function ordersPage(ctx) {
     rowKey: (o) => o.number,
   });
   const bar = filterBar(items, (v) => {
-    filters = { state: v.state || '', customer: v.customer || '', market: v.market || '', from: v.from || '', to: v.to || '' };
+    filters = { q: v.q || '', state: v.state || '', customer: v.customer || '', market: v.market || '', from: v.from || '', to: v.to || '' };
     ctx.setQuery(filters);
     list.reload();
   });
@@ -319,6 +321,29 @@ export async function orderDetailPage(ctx) {
 // ---- new order / amend --------------------------------------------------------------------
 
 /** The line editor: rows of product + quantity, with the case check and the amount as typed. */
+/** Picks a select's value from a type-ahead above it (issue #17), adding the option if absent. */
+function pickInto(sel, value, label) {
+  if (![...sel.options].some((o) => o.value === value)) sel.appendChild(h('option', { value }, label));
+  sel.value = value;
+  sel.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+function skuPicker(skuSel, i) {
+  return typeahead({
+    endpoint: '/products', id: `sku-ta-${i}`, placeholder: t('ta.sku'), label: t('ta.sku'),
+    option: (p) => ({ value: p.sku, label: `${p.sku} ${p.name || ''}` }),
+    onPick: (v, p) => pickInto(skuSel, v, `${p.sku} ${p.name || ''}`),
+  });
+}
+
+function customerPicker(sel) {
+  return typeahead({
+    endpoint: '/customers', id: 'customer-ta', placeholder: t('ta.customer'), label: t('ta.customer'),
+    option: (c) => ({ value: c.code, label: `${c.code} ${c.name || ''}` }),
+    onPick: (v, c) => pickInto(sel, v, `${c.code} ${c.name || ''}`),
+  });
+}
+
 function lineEditor(products, initial) {
   const goods = products.filter((p) => p.active !== false);
   const bySku = Object.fromEntries(products.map((p) => [p.sku, p]));
@@ -365,7 +390,7 @@ function lineEditor(products, initial) {
     const rm = h('button', { class: 'btn btn-small btn-ghost line-remove', type: 'button', title: t('ord.remove_line') }, '✕');
     const tr = h('tr', { class: 'line-row' },
       h('td', { class: 'line-no num' }, String(i + 1)),
-      h('td', { class: 'line-sku-cell' }, skuSel, err),
+      h('td', { class: 'line-sku-cell' }, skuPicker(skuSel, i), skuSel, err),
       h('td', null, qtyIn, hint),
       price, amount, h('td', null, rm));
     const row = { tr, sku: skuSel, qty: qtyIn, hint, err, amount, price };
@@ -459,6 +484,8 @@ export async function orderNewPage(ctx) {
     },
   });
   f.el.querySelector('.form-actions').before(h('div', { class: 'form-section' }, h('h3', { class: 'sub-title' }, t('ord.lines')), editor.el));
+  const custSel = f.el.querySelector('#ord-customer');
+  if (custSel) custSel.before(customerPicker(custSel));
   return h('div', { class: 'page-order-new' }, pageHeader(t('ord.new')), h('section', { class: 'card' }, f.el));
 }
 
