@@ -260,6 +260,10 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
     }
     int64_t parts_acc = 0;
     long npay = 0;
+    /* document numbers as the server makes them (numbering-and-rules §1): SC + yyyymmdd + type
+       + the day's sequence, so that list searches meet real numbers */
+    date_t prev_day = 0;
+    long dseq = 0;
     /* orders in date order, so every customer's ledger is in date order too */
     for (long i = 0; i < n; i++) {
         date_t day = today - 1095 + (date_t)((int64_t)i * 1095 / n);
@@ -267,16 +271,19 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         date_format(day, d);
         date_format(day + 30, due);
         long c = (long)(next() % (uint64_t)nc);
+        dseq = day == prev_day ? dseq + 1 : 1;
+        prev_day = day;
+        char ymd[9] = {d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9], 0};
         char code[16], region[8], kam[16];
         const char *m = markets[c % 8];
         int r = (int)((c / 8) % 2);
         if (str_fmt(code, sizeof code, "BC%05ld", c) < 0 ||
             str_fmt(region, sizeof region, "%s%d", m, r) < 0 ||
             str_fmt(kam, sizeof kam, "bkam_%s%d", m, r) < 0 ||
-            str_fmt(no, sizeof no, "SCDD%09ld", i) < 0 ||
-            str_fmt(sn, sizeof sn, "SCFH%09ld", i) < 0 ||
-            str_fmt(in, sizeof in, "SCFP%09ld", i) < 0 ||
-            str_fmt(cnn, sizeof cnn, "SCHZ%09ld", i) < 0)
+            str_fmt(no, sizeof no, "SC%sDD%04ld", ymd, dseq) < 0 ||
+            str_fmt(sn, sizeof sn, "SC%sFH%04ld", ymd, dseq) < 0 ||
+            str_fmt(in, sizeof in, "SC%sFP%04ld", ymd, dseq) < 0 ||
+            str_fmt(cnn, sizeof cnn, "SC%sHZ%04ld", ymd, dseq) < 0)
             exit(1);
         char sku[2][16];
         int64_t qty[2], price[2], amt[2], total = 0;
@@ -369,7 +376,6 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
-    long n = 100000, nc = 5000;
     bool load_only = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)

@@ -35,6 +35,7 @@ import { t, tEnum, getLang, setLang } from './lib/i18n.js';
 import { h, mount, loading, errorState, pagedList, pageHeader } from './lib/ui.js';
 import { formatFen, formatTs, formatQty } from './lib/fmt.js';
 import { ref } from './lib/ref.js';
+import { loadPeople, forgetPeople } from './lib/people.js';
 import { loginPage } from './pages/login.js';
 import { homePage } from './pages/home.js';
 import { customersPage, customerDetailPage, customerNewPage } from './pages/customers.js';
@@ -375,6 +376,7 @@ async function render() {
     page: m.page,
   };
   try {
+    await loadPeople(); // people by name (lib/people.js)
     const fn = m.page.list ? listPage(m.page) : m.page.render;
     const node = await fn(ctx);
     if (my !== renderSeq) return;
@@ -391,6 +393,7 @@ async function onLogin(token, user) {
   // /me carries what the user may do (`can`); the login answer names the user only.
   try { session.setUser(await api.get('/me')); } catch { /* the page shows the error */ }
   ref.forget();
+  forgetPeople();
   const next = sessionStorage.getItem('osb.after_login') || '/';
   sessionStorage.removeItem('osb.after_login');
   navigate(next === '/login' ? '/' : next, { replace: true });

@@ -768,3 +768,16 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
     *out = json_pack("{sI so}", "created", (json_int_t)json_array_size(keys), "items", keys);
     return 0;
 }
+
+int md_people(struct ctx *c, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    if (c->user.role == ROLE_CUSTOMER || c->user.role == ROLE_NONE)
+        return err_forbidden(e, "role", "the role %s may not read the staff list",
+                             role_str(c->user.role));
+    json_t *rows = store_people(c->db, e);
+    if (!rows)
+        return -1;
+    *out = json_pack("{so}", "items", rows);
+    return 0;
+}

@@ -34,6 +34,9 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
 int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t len, json_t **out,
               struct osb_err *e);
 /* The change history of one object, from the audit log. */
+/* GET /people: {"items":[{username, name, state}]} for every staff member signed in (not a
+   customer's login): the names the UI shows for the logins documents carry. */
+int md_people(struct ctx *c, json_t **out, struct osb_err *e);
 int md_history(struct ctx *c, const struct record_def *d, const char *key, json_t **out,
                struct osb_err *e);
 

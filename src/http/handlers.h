@@ -12,6 +12,7 @@ int h_logout(struct req *r, struct osb_err *e);
 int h_me(struct req *r, struct osb_err *e);
 /* GET /me/queue, POST /me/password, POST /users/{username}/end-sessions (area queue) */
 int h_me_queue(struct req *r, struct osb_err *e);
+int h_people(struct req *r, struct osb_err *e);
 int h_me_password(struct req *r, struct osb_err *e);
 int h_user_end_sessions(struct req *r, struct osb_err *e);
 

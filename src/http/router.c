@@ -241,6 +241,8 @@ static const struct route routes[] = {
     {"POST", "/outbox/:/retry", h_outbox_retry, W},
     /* queue: the work queue, password change, ending a user's sessions */
     {"GET", "/me/queue", h_me_queue, 0},
+    /* issue #17 (ui2): the staff names the UI shows for logins */
+    {"GET", "/people", h_people, 0},
     {"POST", "/me/password", h_me_password, W | R_OWN_TX},
     {"POST", "/users/:/end-sessions", h_user_end_sessions, W},
 };

@@ -3,6 +3,7 @@
  */
 #include "flow/session.h"
 #include "flow/list_filter.h"
+#include "flow/masterdata.h"
 #include "flow/queue.h"
 #include "http/handlers.h"
 
@@ -90,6 +91,18 @@ int h_user_end_sessions(struct req *r, struct osb_err *e)
     json_t *out;
     if (session_end_user(&r->ctx, r->params[0], &out, e) < 0)
         return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
+int h_people(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"q", "state", NULL};
+    json_t *out;
+    if (req_query_only(r, allowed, e) < 0 || md_people(&r->ctx, &out, e) < 0)
+        return -1;
+    static const char *const q_keys[] = {"username", "name", NULL};
+    list_filter_items(out, req_query(r, "q"), req_query(r, "state"), q_keys);
     resp_json(r, 200, out);
     return 0;
 }

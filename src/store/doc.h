@@ -37,6 +37,21 @@ char *store_like_pat(const char *q);
 void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *number_col,
                     const char *cust, const char *sku_col, const char *sku_lines);
 
+/* A document list for store_filter_q_doc: e.g. {"orders", "o", "o.number", "number",
+   "o.customer", "cu", "order_lines", "order_no", "sku"}. */
+struct store_q_doc {
+    const char *table, *alias, *number, *number_col, *customer, *cust, *lines, *line_doc, *line_sku;
+};
+/* store_filter_q's rows (number, customer code or name, a line's SKU; case-insensitive
+   substring), found through indexes: the text is first matched against the customers, the
+   distinct SKUs of the lines and the number heads (one index step per day of numbers, the
+   numbers being {prefix}{yyyymmdd}{type}{seq}), which turns it into customer codes, SKUs,
+   number ranges and numbers the list's indexes find. When that would be more than a few
+   thousand rows (a short or common text) it appends store_filter_q itself, which then finds
+   a page early in the number order. -1 on a database error. */
+int store_filter_q_doc(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
+                       const char *q, const struct store_q_doc *d);
+
 /* Finishes a list query selecting the document number in column col: the cursor (numbers
    below it), newest first, limit + 1 rows. Takes over sql and params. *numbers gets the
    numbers of the page (a new array of strings), *next the cursor of the next page or NULL

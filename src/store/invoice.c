@@ -100,8 +100,13 @@ int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_eq(&sql, a, "i.customer", f->customer);
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.order_no", f->order);
-    store_filter_q(&sql, a, f->q, "i.number", "cu", "ql.sku",
-                   "invoice_lines ql WHERE ql.invoice = i.number");
+    static const struct store_q_doc qd = {"invoices",      "i",          "i.number",
+                                          "number",        "i.customer", "cu",
+                                          "invoice_lines", "invoice",    "sku"};
+    if (store_filter_q_doc(db, e, &sql, a, f->q, &qd) < 0) {
+        sb_free(&sql), json_decref(a);
+        return -1;
+    }
     return store_doc_page(db, e, &sql, a, "i.number", f->cursor, f->limit, numbers, next);
 }
 

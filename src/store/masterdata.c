@@ -270,3 +270,11 @@ json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def 
     json_decref(params);
     return rows;
 }
+
+json_t *store_people(struct db *db, struct osb_err *e)
+{
+    return db_rows(db, e,
+                   "SELECT username, name, CASE WHEN active = 1 THEN 'active' ELSE 'inactive' END"
+                   " AS state FROM users ORDER BY username",
+                   "");
+}

@@ -19,6 +19,9 @@ int store_user_role(struct db *db, struct osb_err *e, const char *username, char
 /* Whether the user is away (out_of_office true, entities.md §1.3): 0 with *away, -1 error. */
 int store_user_away(struct db *db, struct osb_err *e, const char *username, bool *away);
 int store_user_manager(struct db *db, struct osb_err *e, const char *username, char **out);
+/* Every user's login and display name, by login: [{username, name, state: active|inactive}]
+   (GET /people, issue #17: the UI shows people by name). NULL on error. */
+json_t *store_people(struct db *db, struct osb_err *e);
 int store_region_market(struct db *db, struct osb_err *e, const char *region, char **out);
 int store_market_supervisor(struct db *db, struct osb_err *e, const char *market, char **out);
 /* How many customers a region has: 0 with *n, -1 error. */

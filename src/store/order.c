@@ -780,8 +780,12 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
     store_filter_in(&sql, p, "o.state", f->states);
     store_filter_eq(&sql, p, "o.customer", f->customer);
     store_filter_eq(&sql, p, "o.market", f->market);
-    store_filter_q(&sql, p, f->q, "o.number", "cu", "ql.sku",
-                   "order_lines ql WHERE ql.order_no = o.number");
+    static const struct store_q_doc qd = {
+        "orders", "o", "o.number", "number", "o.customer", "cu", "order_lines", "order_no", "sku"};
+    if (store_filter_q_doc(db, e, &sql, p, f->q, &qd) < 0) {
+        sb_free(&sql), json_decref(p);
+        return -1;
+    }
     if (f->from_ts) {
         sb_add(&sql, " AND o.created_at >= ?");
         json_array_append_new(p, json_integer(f->from_ts));

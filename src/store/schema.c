@@ -858,6 +858,9 @@ static const char *const migrations[] = {
        every order step, store/recipients.c) from one index range, without reading the users
        table or sorting (it scanned every user: ~105 k instructions a notification fan-out) */
     "CREATE INDEX users_role ON users(role, active, username);",
+    /* list search at size (#17): q= finds the documents of a SKU through the line tables */
+    "CREATE INDEX order_lines_sku ON order_lines(sku, order_no);"
+    "CREATE INDEX invoice_lines_sku ON invoice_lines(sku, invoice);",
 };
 
 int schema_latest(void)

@@ -7,6 +7,7 @@ import { api, ApiError } from './api.js';
 import { t, tEnum } from './i18n.js';
 import { h, mount, table, ruleMessage, toast, select } from './ui.js';
 import { formatTs } from './fmt.js';
+import { personName } from './people.js';
 
 const TONES = {
   order: {
@@ -44,7 +45,7 @@ export function stateOptions(kind) {
 
 /** The document's timeline: [{step, action, actor, on_behalf_of, at, comment, from_state, to_state}]. */
 export function timelineTable(kind, rows, names = {}) {
-  const who = (u) => (u ? (names[u] ? `${names[u]} (${u})` : u) : '—');
+  const who = (u) => (u ? names[u] || personName(u) : '—');
   return table({
     columns: [
       { key: 'at', label: t('f.at'), render: (r) => formatTs(r.at), cls: 'nowrap' },

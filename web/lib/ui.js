@@ -3,7 +3,7 @@
 // pager, filter bars and forms whose fields show the API's validation errors.
 
 import { t, tEnum, hasKey, getLang } from './i18n.js';
-import { ApiError, newIdempotencyKey, requestBlob, postBlob } from './api.js';
+import { ApiError, newIdempotencyKey, requestBlob, postBlob, session } from './api.js';
 import { parseYuan, fenToJson, parsePercentBp } from './fmt.js';
 
 /** h('div', {class: 'x', onclick: fn}, 'text', child, [more]) → HTMLElement. */
@@ -292,12 +292,71 @@ export function filterBar(items, onApply) {
   function apply() {
     onApply(values());
   }
+  form.appendChild(savedFilters(form, values, apply));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     apply();
   });
   form.addEventListener('reset', () => setTimeout(apply, 0));
   return form;
+}
+
+// Saved filters (issue #17): a user names the filter bar's current values and picks them again
+// later; kept per user and page in localStorage (osb.filters.<user>.<path>), no server table.
+function savedKey() {
+  const u = session.user;
+  return `osb.filters.${u ? u.username : ''}.${location.pathname}`;
+}
+function readSaved() {
+  try {
+    const v = JSON.parse(localStorage.getItem(savedKey()) || '{}');
+    return v && typeof v === 'object' ? v : {};
+  } catch {
+    return {};
+  }
+}
+function savedFilters(form, values, apply) {
+  const pickEl = h('select', { id: 'saved-filter', class: 'saved-filter-pick', 'aria-label': t('filters.saved') });
+  const nameEl = h('input', { type: 'text', id: 'saved-filter-name', class: 'saved-filter-name', placeholder: t('filters.name'), 'aria-label': t('filters.name'), autocomplete: 'off', maxlength: '40' });
+  const saveBtn = h('button', { type: 'button', id: 'saved-filter-save', class: 'btn btn-small' }, t('filters.save'));
+  const delBtn = h('button', { type: 'button', id: 'saved-filter-delete', class: 'btn btn-small', hidden: true }, t('filters.delete'));
+  function fill(chosen = '') {
+    const saved = readSaved();
+    mount(pickEl, [h('option', { value: '' }, t('filters.saved')), ...Object.keys(saved).sort().map((n) => h('option', { value: n }, n))]);
+    pickEl.value = chosen;
+    delBtn.hidden = !chosen;
+  }
+  pickEl.addEventListener('change', () => {
+    const v = readSaved()[pickEl.value];
+    delBtn.hidden = !pickEl.value;
+    if (!v) return;
+    for (const el of form.elements) {
+      if (!el.name) continue;
+      if (el.type === 'checkbox') el.checked = v[el.name] === 'true';
+      else el.value = v[el.name] || '';
+    }
+    apply();
+  });
+  function save() {
+    const name = nameEl.value.trim();
+    if (!name) { nameEl.focus(); return; }
+    const saved = readSaved();
+    saved[name] = values();
+    localStorage.setItem(savedKey(), JSON.stringify(saved));
+    nameEl.value = '';
+    fill(name);
+    toast(t('filters.saved_one', { name }));
+  }
+  saveBtn.addEventListener('click', save);
+  nameEl.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); save(); } });
+  delBtn.addEventListener('click', () => {
+    const saved = readSaved();
+    delete saved[pickEl.value];
+    localStorage.setItem(savedKey(), JSON.stringify(saved));
+    fill('');
+  });
+  fill('');
+  return h('div', { class: 'saved-filters' }, pickEl, nameEl, saveBtn, delBtn);
 }
 
 // ---- forms --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { api } from '../lib/api.js';
 import { t, tEnum, hasKey } from '../lib/i18n.js';
 import { h, pageHeader, filterBar, pagedList, select } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
+import { person } from '../lib/people.js';
 
 const TYPES = ['customer', 'product', 'user', 'market', 'region', 'warehouse', 'quota', 'stock', 'session', 'database', 'setting'];
 
@@ -39,7 +40,7 @@ export async function auditPage(ctx) {
     columns: [
       { key: 'seq', label: t('f.seq'), align: 'right', cls: 'mono' },
       { key: 'at', label: t('f.at'), render: (r) => formatTs(r.at), cls: 'nowrap' },
-      { key: 'actor', label: t('f.actor'), render: (r) => (r.on_behalf_of ? `${r.actor} → ${r.on_behalf_of}` : r.actor), cls: 'mono' },
+      { key: 'actor', label: t('f.actor'), render: (r) => (r.on_behalf_of ? [person(r.actor), ' → ', person(r.on_behalf_of)] : person(r.actor)) },
       { key: 'action', label: t('f.action'), render: (r) => tEnum('action', r.action) },
       { key: 'object_type', label: t('f.object_type'), cls: 'mono' },
       { key: 'object_key', label: t('f.object_key'), cls: 'mono wrap' },

@@ -7,6 +7,7 @@ import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card, fieldGrid, table, form, toast, badge, loadInto } from '../lib/ui.js';
 import { formatFen, formatTs, formatQty, toBigFen, parseYuan, fenToJson } from '../lib/fmt.js';
+import { person, personName } from '../lib/people.js';
 import { actionCard } from '../lib/doc.js';
 
 const enc = encodeURIComponent;
@@ -48,7 +49,7 @@ export async function paymentDetailPage(ctx) {
     [t('pay.method'), tEnum('pay.method', p.method)],
     [t('pay.reference'), p.reference ? h('span', { class: 'mono' }, p.reference) : null],
     [t('pay.note'), p.note],
-    [t('f.created_at'), `${formatTs(p.created_at)} · ${p.created_by || ''}`],
+    [t('f.created_at'), `${formatTs(p.created_at)} · ${personName(p.created_by)}`],
   ]);
   const reversed = p.state === 'reversed'
     ? h('div', { class: 'form-banner', id: 'payment-reversed' }, t('pay.reversed_info', { at: formatTs(p.reversed_at), by: p.reversed_by || '', reason: p.reversal_reason || '' }))
@@ -147,7 +148,7 @@ export function discrepancyCard(s, reload) {
       { key: 'qty', label: t('ship.disc_qty'), align: 'right', render: (d) => formatQty(d.qty) },
       { key: 'counts', label: t('ship.disc_counts'), render: (d) => badge(t(d.counts ? 'ship.disc_counts_yes' : 'ship.disc_counts_no'), d.counts ? 'bad' : 'muted') },
       { key: 'backorder', label: t('ship.backorder'), render: (d) => (d.backorder ? h('span', { class: 'mono' }, d.backorder) : '—') },
-      { key: 'reported_by', label: t('f.actor') },
+      { key: 'reported_by', label: t('f.actor'), render: (d) => person(d.reported_by) },
       { key: 'note', label: t('ship.disc_note'), cls: 'wrap' },
     ],
     rows: list,

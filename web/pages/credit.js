@@ -10,6 +10,7 @@ import { api, ApiError } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, mount, card, pageHeader, fieldGrid, table, pagedList, select, filterBar, badge, toast, loadInto, ruleMessage } from '../lib/ui.js';
 import { formatFen, formatBp, formatTs, parseYuan, fenToJson } from '../lib/fmt.js';
+import { personName } from '../lib/people.js';
 
 const enc = encodeURIComponent;
 
@@ -206,7 +207,7 @@ export async function creditReviewPage(ctx) {
       [t(W.reviewDate), r.review_date],
       [t(W.effectiveFrom), r.effective_from || '—'],
       [t(W.state), reviewState(r.state)],
-      [t({ zh: '创建', en: 'Created' }), `${formatTs(r.created_at)} ${r.created_by || ''}`],
+      [t({ zh: '创建', en: 'Created' }), `${formatTs(r.created_at)} ${personName(r.created_by)}`],
     ]);
     const toggle = h('label', { class: 'xy-only-mine', style: { display: 'inline-flex', gap: '6px', alignItems: 'center', margin: '10px 16px' } },
       h('input', { type: 'checkbox', id: 'xy-only-mine', checked: onlyMine, onchange: (ev) => { onlyMine = ev.target.checked; ctx.setQuery(onlyMine ? { mine: '1' } : {}); loadInto(box, render); } }),

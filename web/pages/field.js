@@ -8,6 +8,7 @@ import { api, ApiError, newIdempotencyKey } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, mount, pageHeader, fieldGrid, toast, ruleMessage } from '../lib/ui.js';
 import { formatFen, formatTs, parseYuan } from '../lib/fmt.js';
+import { personName } from '../lib/people.js';
 import { actionCard } from '../lib/doc.js';
 
 const enc = encodeURIComponent;
@@ -35,7 +36,7 @@ export const FIELD_DOCS = {
 export function fieldListColumns(coll) {
   return [
     { key: 'number', label: W('单号', 'Number'), render: (r) => h('a', { href: `/${coll}/${enc(r.number)}`, class: 'mono' }, r.number) },
-    { key: 'customer', label: W('客户', 'Customer'), render: (r) => r.customer || r.owner || '—' },
+    { key: 'customer', label: W('客户', 'Customer'), render: (r) => r.customer || personName(r.owner) || '—' },
     { key: 'state', label: W('状态', 'State'), render: (r) => h('span', { class: 'badge state-badge', dataset: { state: r.state } }, r.state) },
     { key: 'updated_at', label: W('更新时间', 'Updated'), render: (r) => formatTs(r.updated_at) },
   ];
@@ -259,12 +260,12 @@ export function fieldDetailPage(coll) {
       onDone: () => ctx.navigate(`/${coll}/${enc(number)}`, { replace: true }),
     });
     const pairs = [[W('状态', 'State'), h('span', { id: 'doc-state', dataset: { state: d.state } }, d.state)],
-      [W('客户', 'Customer'), d.customer || '—'], [W('负责人', 'Owner'), d.owner || d.created_by || '—']];
+      [W('客户', 'Customer'), d.customer || '—'], [W('负责人', 'Owner'), personName(d.owner || d.created_by) || '—']];
     for (const k of cfg.fields) if (k in d) pairs.push([k, show(k, d[k])]);
     const items = (d.items || []).map((it) => h('li', { dataset: { item: it.plan_item } }, `${it.date} ${it.customer || it.prospect} ${it.purpose || ''}`));
     const lines = (d.lines || []).map((l) => h('li', null, `${l.month || ''} ${l.sku || l.item || ''} × ${l.qty}${l.price_fen !== undefined && l.price_fen !== null ? ` @ ${formatFen(l.price_fen)}` : ''}`));
     const flags = (d.flags || []).map((f) => h('li', { class: 'flag' }, `${W('价格倒挂', 'Price inversion')}: ${f.sku} ${formatFen(f.observed_fen)} < ${formatFen(f.list_fen)}`));
-    const tl = (d.timeline || []).map((e) => h('li', null, `${formatTs(e.at)} ${e.action} ${e.actor}${e.comment ? ` — ${e.comment}` : ''}`));
+    const tl = (d.timeline || []).map((e) => h('li', null, `${formatTs(e.at)} ${e.action} ${personName(e.actor)}${e.comment ? ` — ${e.comment}` : ''}`));
     return h('div', { class: 'field-detail' },
       pageHeader(`${cfg.title} ${number}`, coll === 'forecasts' ? h('a', { href: `/forecasts/${enc(number)}/grid`, class: 'btn btn-small', id: 'fc-grid-link' }, W('表格视图', 'Grid')) : null),
       h('section', { class: 'card doc-fields' }, fieldGrid(pairs)),

@@ -6,6 +6,7 @@ import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card, pageHeader, fieldGrid, select, filterBar, pagedList, badge } from '../lib/ui.js';
 import { formatTs } from '../lib/fmt.js';
+import { personName } from '../lib/people.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const enc = encodeURIComponent;
@@ -93,9 +94,9 @@ export async function issueDetailPage(ctx) {
       [t('iss.responsible'), (i.responsible || []).join(', ')],
       [t('iss.description'), i.description, { wide: true }],
       [t('iss.explanation'), i.explanation ? `${i.explanation}${i.cause ? ` （${tEnum('iss.cause', i.cause)}）` : ''}` : null, { wide: true }],
-      [t('iss.explained'), i.explained_at ? `${formatTs(i.explained_at)} · ${i.explained_by || ''}${i.explanation_late ? ` · ${t('iss.late')}` : ''}` : null],
+      [t('iss.explained'), i.explained_at ? `${formatTs(i.explained_at)} · ${personName(i.explained_by)}${i.explanation_late ? ` · ${t('iss.late')}` : ''}` : null],
       [t('iss.resolution'), i.resolution, { wide: true }],
-      [t('iss.resolved'), i.resolved_at ? `${formatTs(i.resolved_at)} · ${i.resolved_by || ''}` : null],
+      [t('iss.resolved'), i.resolved_at ? `${formatTs(i.resolved_at)} · ${personName(i.resolved_by)}` : null],
     ])),
     i.timeline ? card(t('doc.timeline'), timelineTable('issue', i.timeline)) : null);
 }

@@ -10,7 +10,9 @@ import {
   fileButton, ruleMessage,
 } from '../lib/ui.js';
 import { formatFen, formatTs, formatQty, formatBp, toBigFen } from '../lib/fmt.js';
+import { person, personName } from '../lib/people.js';
 import { ref } from '../lib/ref.js';
+import { typeahead } from '../lib/typeahead.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const PAGE_SIZE = 20;
@@ -33,8 +35,9 @@ async function customerNames() {
 export async function ordersPage(ctx) {
   const [{ rows: customers, names }, markets] = await Promise.all([customerNames(), ref.markets().catch(() => [])]);
   const q = ctx.query;
-  let filters = { state: q.state || '', customer: q.customer || '', market: q.market || '', from: q.from || '', to: q.to || '' };
+  let filters = { q: q.q || '', state: q.state || '', customer: q.customer || '', market: q.market || '', from: q.from || '', to: q.to || '' };
   const items = [
+    { label: t('common.search'), control: h('input', { type: 'search', name: 'q', value: filters.q, placeholder: t('ord.q_hint'), autocomplete: 'off' }) },
     { label: t('f.state'), control: select('state', stateOptions('order'), filters.state, { label: t('f.state') }) },
     { label: t('f.customer'), control: select('customer', customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), filters.customer, { label: t('f.customer') }) },
   ];
@@ -52,7 +55,7 @@ export async function ordersPage(ctx) {
       { key: 'market', label: t('f.market'), render: (o) => mNames[o.market] || o.market },
       { key: 'state', label: t('f.state'), render: (o) => stateBadge('order', o.state) },
       { key: 'total_fen', label: t('f.total_fen'), align: 'right', optional: true, render: (o) => money(o.total_fen) },
-      { key: 'kam', label: t('f.kam'), cls: 'mono' },
+      { key: 'kam', label: t('f.kam'), render: (o) => personName(o.kam) },
       { key: 'created_at', label: t('f.created_at'), render: (o) => formatTs(o.created_at), cls: 'nowrap' },
       { key: 'requested_date', label: t('f.requested_date') },
     ],
@@ -60,7 +63,7 @@ export async function ordersPage(ctx) {
     rowKey: (o) => o.number,
   });
   const bar = filterBar(items, (v) => {
-    filters = { state: v.state || '', customer: v.customer || '', market: v.market || '', from: v.from || '', to: v.to || '' };
+    filters = { q: v.q || '', state: v.state || '', customer: v.customer || '', market: v.market || '', from: v.from || '', to: v.to || '' };
     ctx.setQuery(filters);
     list.reload();
   });
@@ -177,16 +180,16 @@ function stCard(st, names) {
     fieldGrid([
       [t('st.reason'), tEnum('st.reason', st.reason)],
       [t('st.reason_text'), st.reason_text, { wide: true }],
-      [t('st.requested'), `${formatTs(st.requested_at)} · ${st.requested_by || ''}`],
+      [t('st.requested'), `${formatTs(st.requested_at)} · ${personName(st.requested_by)}`],
       [t('st.decide_by'), deadlineText(st.decide_by)],
       [t('st.result'), st.result ? tEnum('st.result', st.result) : t('st.pending')],
     ]),
     h('h3', { class: 'sub-title' }, t('st.votes')),
     table({
       columns: [
-        { key: 'member', label: t('st.member'), render: (v) => names[v.member] ? `${names[v.member]} (${v.member})` : v.member },
+        { key: 'member', label: t('st.member'), render: (v) => names[v.member] || person(v.member) },
         { key: 'vote', label: t('st.vote'), render: (v) => badge(t(`ord.vote.${v.vote}`), v.vote === 'yes' ? 'ok' : 'bad') },
-        { key: 'cast_by', label: t('st.cast_by'), render: (v) => [v.cast_by, v.on_behalf_of ? ` · ${t('doc.obo', { who: v.on_behalf_of })}` : '', v.confirmed_by_phone ? ` · ${t('st.phone')}` : ''] },
+        { key: 'cast_by', label: t('st.cast_by'), render: (v) => [person(v.cast_by), v.on_behalf_of ? ` · ${t('doc.obo', { who: personName(v.on_behalf_of) })}` : '', v.confirmed_by_phone ? ` · ${t('st.phone')}` : ''] },
         { key: 'at', label: t('f.at'), render: (v) => formatTs(v.at), cls: 'nowrap' },
         { key: 'comment', label: t('doc.comment'), cls: 'wrap' },
       ],
@@ -239,8 +242,8 @@ function waitingLine(o, cust, markets) {
   };
   const who = new Set(roles.map((r) => {
     // Of the two SLT roles only the member supervising the customer's market approves.
-    if ((r === 'sales_director' || r === 'deputy_director') && supervisor) return `${t('f.slt_supervisor')} ${supervisor}`;
-    return person[r] ? `${tEnum('role', r)} ${person[r]}` : tEnum('role', r);
+    if ((r === 'sales_director' || r === 'deputy_director') && supervisor) return `${t('f.slt_supervisor')} ${personName(supervisor)}`;
+    return person[r] ? `${tEnum('role', r)} ${personName(person[r])}` : tEnum('role', r);
   }));
   return h('div', { class: 'waiting', id: 'order-waiting', dataset: { roles: roles.join(',') } },
     t('ord.waiting_for', { who: [...who].join('、') }));
@@ -285,10 +288,10 @@ export async function orderDetailPage(ctx) {
   const shipLinks = (o.shipments || []).map((s) => h('a', { href: `/shipments/${enc(s)}`, class: 'mono ship-link' }, s));
   const summary = fieldGrid([
     [t('f.customer'), h('a', { href: `/customers/${enc(o.customer)}` }, cust ? `${cust.name} (${o.customer})` : o.customer)],
-    [t('f.kam'), o.kam], [t('f.mm'), o.mm], [t('f.um'), o.um],
-    [t('f.csr'), o.csr], [t('f.scr'), o.scr], [t('f.bcr'), o.bcr], [t('f.warehouse'), o.warehouse],
+    [t('f.kam'), personName(o.kam)], [t('f.mm'), personName(o.mm)], [t('f.um'), personName(o.um)],
+    [t('f.csr'), personName(o.csr)], [t('f.scr'), personName(o.scr)], [t('f.bcr'), personName(o.bcr)], [t('f.warehouse'), o.warehouse],
     [t('f.requested_date'), o.requested_date],
-    [t('ord.created'), `${formatTs(o.created_at)} · ${o.created_by || ''}`],
+    [t('ord.created'), `${formatTs(o.created_at)} · ${personName(o.created_by)}`],
     [t('ord.delivery_note'), o.delivery_note ? h('span', { class: 'mono', id: 'order-dn' }, o.delivery_note) : null],
     [t('ord.shipments'), shipLinks.length ? h('span', { class: 'links', id: 'order-shipments' }, shipLinks) : null],
     o.contract ? [t('ord.contract'), o.contract] : null,
@@ -298,7 +301,7 @@ export async function orderDetailPage(ctx) {
   ].filter(Boolean));
 
   const memo = (o.memo || []).length ? card(t('ord.memo'), h('ul', { class: 'memo-list', id: 'order-memo' },
-    o.memo.map((m) => h('li', null, h('div', { class: 'muted small' }, `${formatTs(m.at)} · ${m.by}`), h('div', null, m.text))))) : null;
+    o.memo.map((m) => h('li', null, h('div', { class: 'muted small' }, `${formatTs(m.at)} · ${personName(m.by)}`), h('div', null, m.text))))) : null;
 
   return h('div', { class: 'page-order', dataset: { number: o.number, state: o.state, version: String(o.version) } },
     header,
@@ -318,6 +321,29 @@ export async function orderDetailPage(ctx) {
 // ---- new order / amend --------------------------------------------------------------------
 
 /** The line editor: rows of product + quantity, with the case check and the amount as typed. */
+/** Picks a select's value from a type-ahead above it (issue #17), adding the option if absent. */
+function pickInto(sel, value, label) {
+  if (![...sel.options].some((o) => o.value === value)) sel.appendChild(h('option', { value }, label));
+  sel.value = value;
+  sel.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+function skuPicker(skuSel, i) {
+  return typeahead({
+    endpoint: '/products', id: `sku-ta-${i}`, placeholder: t('ta.sku'), label: t('ta.sku'),
+    option: (p) => ({ value: p.sku, label: `${p.sku} ${p.name || ''}` }),
+    onPick: (v, p) => pickInto(skuSel, v, `${p.sku} ${p.name || ''}`),
+  });
+}
+
+function customerPicker(sel) {
+  return typeahead({
+    endpoint: '/customers', id: 'customer-ta', placeholder: t('ta.customer'), label: t('ta.customer'),
+    option: (c) => ({ value: c.code, label: `${c.code} ${c.name || ''}` }),
+    onPick: (v, c) => pickInto(sel, v, `${c.code} ${c.name || ''}`),
+  });
+}
+
 function lineEditor(products, initial) {
   const goods = products.filter((p) => p.active !== false);
   const bySku = Object.fromEntries(products.map((p) => [p.sku, p]));
@@ -364,7 +390,7 @@ function lineEditor(products, initial) {
     const rm = h('button', { class: 'btn btn-small btn-ghost line-remove', type: 'button', title: t('ord.remove_line') }, '✕');
     const tr = h('tr', { class: 'line-row' },
       h('td', { class: 'line-no num' }, String(i + 1)),
-      h('td', { class: 'line-sku-cell' }, skuSel, err),
+      h('td', { class: 'line-sku-cell' }, skuPicker(skuSel, i), skuSel, err),
       h('td', null, qtyIn, hint),
       price, amount, h('td', null, rm));
     const row = { tr, sku: skuSel, qty: qtyIn, hint, err, amount, price };
@@ -458,6 +484,8 @@ export async function orderNewPage(ctx) {
     },
   });
   f.el.querySelector('.form-actions').before(h('div', { class: 'form-section' }, h('h3', { class: 'sub-title' }, t('ord.lines')), editor.el));
+  const custSel = f.el.querySelector('#ord-customer');
+  if (custSel) custSel.before(customerPicker(custSel));
   return h('div', { class: 'page-order-new' }, pageHeader(t('ord.new')), h('section', { class: 'card' }, f.el));
 }
 

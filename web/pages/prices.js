@@ -8,6 +8,7 @@ import { api, session, ApiError } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, card, pageHeader, fieldGrid, select, filterBar, pagedList, badge, form, table, toast, mount } from '../lib/ui.js';
 import { formatFen, formatTs } from '../lib/fmt.js';
+import { person, personName } from '../lib/people.js';
 import { actionCard } from '../lib/doc.js';
 
 const enc = encodeURIComponent;
@@ -233,14 +234,14 @@ export async function priceListDetailPage(ctx) {
     columns: [
       { key: 'at', label: t('f.at'), cls: 'nowrap', render: (r) => formatTs(r.at) },
       { key: 'action', label: t('f.action'), render: (r) => (ACTS[r.action] ? t(ACTS[r.action]) : r.action) },
-      { key: 'actor', label: t('f.actor') },
+      { key: 'actor', label: t('f.actor'), render: (r) => person(r.actor) },
       { key: 'to_state', label: w('state'), render: (r) => [r.from_state ? t(STATES[r.from_state] || { zh: r.from_state }) : '', r.from_state ? ' → ' : '', stateBadge(r.to_state)] },
       { key: 'comment', label: w('comment'), cls: 'wrap' },
     ],
     rows: p.timeline || [],
     rowKey: (r) => `${r.action}-${r.at}`,
   });
-  const by = (who, at) => (who ? `${formatTs(at)} · ${who}` : null);
+  const by = (who, at) => (who ? `${formatTs(at)} · ${personName(who)}` : null);
   return h('div', { class: 'page-price-list', dataset: { number: p.number, state: p.state } },
     h('div', { class: 'page-header detail-header' }, h('div', null,
       h('a', { href: '/price-lists', class: 'back' }, `‹ ${w('title')}`),

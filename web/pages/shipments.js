@@ -7,6 +7,7 @@ import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { h, card, pageHeader, fieldGrid, select, filterBar, pagedList, table, fileButton } from '../lib/ui.js';
 import { formatTs, formatQty } from '../lib/fmt.js';
+import { personName } from '../lib/people.js';
 import { stateBadge, stateOptions, timelineTable, actionCard } from '../lib/doc.js';
 
 import { discrepancyCard } from './corrections.js';
@@ -150,7 +151,7 @@ export async function shipmentDetailPage(ctx) {
   const info = fieldGrid([
     [t('ship.order'), h('a', { href: `/orders/${enc(s.order)}`, class: 'mono' }, s.order)],
     [t('ord.delivery_note'), s.delivery_note ? h('span', { class: 'mono' }, s.delivery_note) : null],
-    [t('f.warehouse'), s.warehouse], [t('f.scr'), s.scr],
+    [t('f.warehouse'), s.warehouse], [t('f.scr'), personName(s.scr)],
     [t('ship.carrier'), s.carrier], [t('ship.station'), s.station], [t('ship.waybill'), s.waybill ? h('span', { class: 'mono', id: 'ship-waybill' }, s.waybill) : null],
     [t('ship.released_at'), formatTs(s.released_at)],
     [t('ship.dispatched_at'), s.dispatched_at ? formatTs(s.dispatched_at) : null],

@@ -1,0 +1,101 @@
+// ui2.test.mjs — issue #17, second pass: people shown by name (GET /people, lib/people.js),
+// saved filters on list pages (lib/ui.js filterBar), type-ahead pickers for customer and SKU
+// in the order form (lib/typeahead.js) — at 1366 px and on a 390 px phone.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { login, apiToken, apiGet, apiPostOk, withPage, noSideScroll, resultsDir } from './lib.mjs';
+import { join } from 'node:path';
+
+const T = { timeout: 180_000 };
+const LOGIN_LIKE = /\b[a-z]+_[a-z0-9]+\b/;
+
+/** An order of GZ02 made by kam_GZ and verified: its timeline has two kam_GZ entries. */
+async function verifiedOrder() {
+  const kam = await apiToken('kam_GZ');
+  const o = await apiPostOk(kam, '/orders', { customer: 'GZ02', lines: [{ sku: 'M-ADL-800', qty: 24 }] });
+  await apiPostOk(kam, `/orders/${o.number}/verify`, {});
+  return o.number;
+}
+
+test('people are shown by name: the order page names its creator and timeline actors, the login only as tooltip', T, async () => {
+  const number = await verifiedOrder();
+  const people = (await apiGet(await apiToken('csr_a'), '/people')).body.items;
+  const kamName = people.find((p) => p.username === 'kam_GZ').name;
+  assert.ok(kamName && !LOGIN_LIKE.test(kamName), 'kam_GZ has a display name');
+  await withPage(async (page) => {
+    await login(page, 'csr_a', 'demo123', `/orders/${number}`);
+    await page.waitForSelector('#order-number');
+    await page.waitForSelector('.timeline, table');
+    const body = await page.locator('main, #main, body').first().textContent();
+    assert.ok(body.includes(kamName), `the page names ${kamName}`);
+    // Where a person is shown (.person elements) no login-looking token; the login is the tooltip.
+    const shown = await page.$$eval('.person', (els) => els.map((e) => [e.textContent.trim(), e.getAttribute('title')]));
+    for (const [name, login] of shown) {
+      assert.doesNotMatch(name, LOGIN_LIKE, `a person shown by login: ${name}`);
+      assert.match(login, /^[A-Za-z0-9_]+$/, 'the login is the tooltip');
+    }
+    for (const login of ['kam_GZ', 'mm_S', 'csr_a']) assert.ok(!body.includes(login), `the login ${login} is nowhere on the order page`);
+    await page.screenshot({ path: join(resultsDir(), 'ui2-people-order.png'), fullPage: true });
+  });
+});
+
+test('a saved filter on the orders list keeps q and state under a name and applies them again', T, async () => {
+  const number = await verifiedOrder();
+  await withPage(async (page) => {
+    await login(page, 'kam_GZ', 'demo123', '/orders');
+    await page.waitForSelector('#flt-q');
+    await page.fill('#flt-q', number);
+    await page.selectOption('#flt-state', 'verified');
+    await page.click('.filters button[type=submit]');
+    await page.waitForFunction((n) => [...document.querySelectorAll('.paged-list tbody tr')].length === 1
+      && document.querySelector('.paged-list tbody tr').textContent.includes(n), number);
+    await page.fill('#saved-filter-name', '我的核实单');
+    await page.click('#saved-filter-save');
+    await page.waitForFunction(() => [...document.querySelectorAll('#saved-filter option')].some((o) => o.value === '我的核实单'));
+    // Cleared, then picked again: the filter bar and the list come back.
+    await page.goto(new URL('/orders', page.url()).href);
+    await page.waitForSelector('#saved-filter');
+    assert.equal(await page.inputValue('#flt-q'), '');
+    await page.selectOption('#saved-filter', '我的核实单');
+    await page.waitForFunction((n) => new URLSearchParams(location.search).get('q') === n, number);
+    assert.equal(await page.inputValue('#flt-q'), number);
+    assert.equal(await page.inputValue('#flt-state'), 'verified');
+    await page.waitForFunction((n) => [...document.querySelectorAll('.paged-list tbody tr')].length === 1
+      && document.querySelector('.paged-list tbody tr').textContent.includes(n), number);
+    // Another user does not see it.
+    await page.click('#logout');
+    await page.waitForSelector('#login-username');
+    await login(page, 'csr_a', 'demo123', '/orders');
+    await page.waitForSelector('#saved-filter');
+    const names = await page.$$eval('#saved-filter option', (os) => os.map((o) => o.value));
+    assert.ok(!names.includes('我的核实单'), 'saved per user');
+  });
+});
+
+test('the order form picks customer and SKU by type-ahead from the server, by keyboard and by tap on a phone', T, async () => {
+  await withPage(async (page) => {
+    await login(page, 'kam_GZ', 'demo123', '/orders/new');
+    await page.waitForSelector('#customer-ta');
+    const asked = [];
+    page.on('request', (r) => { if (/\/api\/v1\/customers\?.*q=/.test(r.url())) asked.push(r.url()); });
+    await page.type('#customer-ta', 'GZ0', { delay: 30 });
+    await page.waitForSelector('#customer-ta-list .typeahead-option');
+    assert.ok(asked.length >= 1 && asked.length <= 2, `debounced server queries (${asked.length})`);
+    const first = await page.getAttribute('#customer-ta-list .typeahead-option', 'data-value');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.inputValue('#ord-customer'), first, 'Enter picks the highlighted customer');
+    await noSideScroll(page, 'order form');
+    // SKU by tap
+    await page.fill('#sku-ta-0', 'ADL');
+    await page.waitForSelector('#sku-ta-0-list .typeahead-option');
+    const sku = await page.getAttribute('#sku-ta-0-list .typeahead-option', 'data-value');
+    await page.tap('#sku-ta-0-list .typeahead-option').catch(() => page.click('#sku-ta-0-list .typeahead-option'));
+    assert.equal(await page.inputValue('.line-row .line-sku'), sku, 'the tapped SKU is on the line');
+    await page.fill('.line-row .line-qty', '24');
+    await noSideScroll(page, 'order form with a line');
+    await page.screenshot({ path: join(resultsDir(), 'ui2-typeahead-phone.png'), fullPage: true });
+  }, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+});

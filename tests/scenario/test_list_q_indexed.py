@@ -1,0 +1,96 @@
+"""q= through indexes (issue #17): /orders?q= and /invoices?q= find the same rows as the
+documented match — api.md §5.1 "document number, customer code or name, SKU; case-insensitive
+substring" — now that the server resolves the text against customers, the lines' SKUs and
+the number heads first (store_filter_q_doc). The oracle is the substring query itself, run on
+the database: for every q (a whole number, a number's tail, date, head fragment, a number
+across head and tail, a customer code and Chinese name fragment, a SKU, text that is nowhere,
+wildcard characters, one digit that matches many rows) the API's rows, every page, equal the
+oracle's, for an unscoped reader (admin; finance for invoices) and a scoped one (kam_GZ)."""
+
+from urllib.parse import quote
+
+from lib import check, customer, dispatch, eq, invoices_of, product, released, set_clock
+
+NAME = "检索索引测试"
+
+
+def pattern(q):
+    esc = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+def oracle(t, table, lines, line_doc, q, kam=None):
+    """The documented match straight on the database (the query lists used before)."""
+    p = pattern(q)
+    sql = (f"SELECT d.number FROM {table} d JOIN customers cu ON cu.code = d.customer"
+           " WHERE (lower(d.number) LIKE lower(?) ESCAPE '\\'"
+           " OR lower(cu.code) LIKE lower(?) ESCAPE '\\' OR lower(cu.name) LIKE lower(?) ESCAPE '\\'"
+           f" OR EXISTS (SELECT 1 FROM {lines} ql WHERE ql.{line_doc} = d.number"
+           " AND lower(ql.sku) LIKE lower(?) ESCAPE '\\'))")
+    params = [p, p, p, p]
+    if kam:
+        sql += " AND cu.kam = ?"
+        params.append(kam)
+    return {r[0] for r in t.sql(sql, params)}
+
+
+def api(t, path, q, user):
+    return {x["number"] for x in t.list_all(f"{path}?q={quote(q, safe='')}", user=user, limit=7)}
+
+
+def same_rows(t, path, table, lines, line_doc, qs, reader="admin"):
+    for q in qs:
+        want = oracle(t, table, lines, line_doc, q)
+        eq(api(t, path, q, reader), want, f"{path} q={q!r} ({reader})")
+        want_kam = oracle(t, table, lines, line_doc, q, kam="kam_GZ")
+        eq(api(t, path, q, "kam_GZ"), want_kam, f"{path} q={q!r} (kam_GZ)")
+
+
+def data(t):
+    """Two customers with a Chinese name fragment, one of another KAM, a product; released
+    orders (so invoices too) on three days, a few each."""
+    sku = product(t, price=1000)
+    a = customer(t, name=f"华东{NAME}甲")
+    b = customer(t, name=f"华南{NAME}乙")
+    c = customer(t, name="另一家商行")
+    orders = []
+    for day in ("2030-11-06", "2030-11-07", "2030-11-09"):
+        set_clock(t, day)
+        for cust in (a, b, c, a):
+            n, ship = released(t, cust, [(sku, 12)])
+            dispatch(t, ship)
+            orders.append(n)
+    invs = [i["number"] for cu in (a, b, c) for i in invoices_of(t, cu)]
+    check(len(invs) >= 12, f"invoices made ({len(invs)})")
+    return sku, a, b, orders, invs
+
+
+def queries(sku, cust, numbers):
+    n = numbers[-1]
+    head = n.rstrip("0123456789")
+    tail = n[len(head):]
+    return [
+        n, n.lower(),                 # a whole number
+        tail, tail[-3:], tail[-2:],   # its tail (the day's sequence)
+        head[-2:] + tail[:2],         # across head and tail ("DD00")
+        head[-3:] + tail,             # type letters and tail
+        n[2:10],                      # the date
+        n[6:12].lower(),              # date and type
+        head,                         # a whole head
+        "7",                          # one digit: many rows
+        cust, cust[1:-1].lower(),     # customer code
+        NAME, NAME[1:4], "华南" + NAME[:2],  # Chinese name fragments
+        sku, sku.lower()[1:],         # SKU
+        "不存在的文字", n + "9", "%", "_", "\\", "DD%0",  # nothing / wildcards match themselves
+    ]
+
+
+def test_orders_q_same_rows(t):
+    sku, a, _b, orders, _invs = data(t)
+    same_rows(t, "/orders", "orders", "order_lines", "order_no", queries(sku, a, orders))
+
+
+def test_invoices_q_same_rows(t):
+    sku, a, _b, _orders, invs = data(t)
+    same_rows(t, "/invoices", "invoices", "invoice_lines", "invoice", queries(sku, a, sorted(invs)),
+              reader="finance")
