@@ -382,6 +382,16 @@ static double timed(struct db *db, report_query_fn fn, const struct report_param
         exit(1);
     }
     *rows = json_array_size(r);
+    /* BENCH_DUMP=FILE: every answer's rows, one line each, to compare two builds' figures */
+    static FILE *dump;
+    if (!dump && getenv("BENCH_DUMP"))
+        dump = fopen(getenv("BENCH_DUMP"), "w");
+    if (dump) {
+        char *text = json_dumps(r, JSON_SORT_KEYS | JSON_COMPACT);
+        fprintf(dump, "%s\n", text ? text : "?");
+        free(text);
+        fflush(dump);
+    }
     json_decref(r);
     err_clear(&e);
     return t1 - t0;

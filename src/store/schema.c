@@ -854,6 +854,19 @@ static const char *const migrations[] = {
     "CREATE INDEX invoices_unsettled ON invoices(invoice_date)"
     "  WHERE amount_fen > settled_fen + credited_fen;"
     "CREATE INDEX ledger_document ON ledger(document);",
+    /* reports at size, second pass (#14): the open invoices by date (collection_rate's
+       invoices dated before the range and still open, without reading the history), the live
+       allocations by settle date with what the reports read of them (a range without a row
+       look-up), the invoices by date with what the sales and collection reports read of them
+       (likewise), and the expense receipts (cash vs expense without looking up every
+       receipt) */
+    "CREATE INDEX invoices_open_date ON invoices(invoice_date, due_date, customer, amount_fen,"
+    "  settled_fen, credited_fen, written_off_fen) WHERE state IN ('open', 'partial');"
+    "CREATE INDEX allocations_settle_live ON allocations(settle_date, invoice, source_kind,"
+    "  source, amount_fen, reversed_by) WHERE reversed_by IS NULL;"
+    "CREATE INDEX invoices_date_cover ON invoices(invoice_date, state, number, customer,"
+    "  order_no, due_date, amount_fen);"
+    "CREATE INDEX payments_expense ON payments(number) WHERE kind = 'expense';",
 };
 
 int schema_latest(void)
