@@ -11,12 +11,12 @@
  * built on it; "today" is the day after its last order). --only and --ranges time a subset.
  *
  * FILE must be a database `osb init` just created: the bench loads straight into the server's
- * tables (one transaction, synchronous=OFF: set-up, not what is measured): c customers over
+ * tables (one transaction, no journal: set-up, not what is measured): c customers over
  * the 8 markets × 2 regions with 16 KAMs, 200 products, and n orders dated uniformly over the
  * last three years, each with 2 lines, a delivered shipment, an invoice (2 lines, 30-day term)
- * and its ledger debit; 95 % of the invoices paid in full 20 days after their date (a receipt,
- * an allocation and a ledger credit), 2 % credited by a credit note of one line, the rest
- * left open. Then every report runs, as the general manager sees it (no scope filter), for
+ * and its ledger debit; 95 % of the invoices paid in instalments from 20 days after their date
+ * (each a receipt, an allocation and a ledger credit; as many as make the ledger about -l rows,
+ * default 10 × n), 2 % credited by a credit note of one line, the rest left open. Then every report runs, as the general manager sees it (no scope filter), for
  * the last month, quarter and year, over all customers and over one market; each run is
  * timed once after a warm-up run of the same report and range (figures are warm-cache).
  *
