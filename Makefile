@@ -126,9 +126,10 @@ bench-aging: build/osb
 # Every report query of the engine on a large data set (bench/reports_bench.c: loads through
 # the server's tables, times the store functions GET /reports/{name} runs); prints the figures.
 # The issue's size by default: ORDERS=1000000 orders, CUSTOMERS=5000, LEDGER=10 × ORDERS ledger
-# rows; a smaller run: make bench-reports ORDERS=100000. The loader (bulk INSERTs in one
-# transaction, indexes built after) keeps the books consistent: `osb check --db
-# build/bench/reports.db` passes on what it leaves.
+# rows; a smaller run: make bench-reports ORDERS=100000. The loader (one INSERT … SELECT per
+# table inside SQLite, one transaction, no journal, indexes built after) keeps the books
+# consistent: `osb check --db build/bench/reports.db` passes on what it leaves. To time the
+# reports again on a data set loaded before: build/bench/reports_bench --db FILE --no-load.
 ORDERS ?= 1000000
 CUSTOMERS ?= 5000
 LEDGER ?= $(shell echo $$(( $(ORDERS) * 10 )))

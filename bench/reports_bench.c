@@ -2,18 +2,21 @@
  * reports_bench.c — times every report query of the engine (store/report*.c, the exact
  * functions GET /reports/{name} runs) on a large data set (issue #14 item 6).
  *
- *   reports_bench --db FILE [-n orders] [-c customers] [--keep] [--load-only]
+ *   reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only]
+ *                 [--no-load] [--only name,name…] [--ranges month,year…]
  *
  * --load-only loads the data set and stops (make bench-lists times the list endpoints of a
- * running server over it: scripts/bench-lists.sh).
+ * running server over it: scripts/bench-lists.sh). --no-load times the reports on a data set
+ * loaded before (the database is migrated to this build's schema first, so a new index is
+ * built on it; "today" is the day after its last order). --only and --ranges time a subset.
  *
  * FILE must be a database `osb init` just created: the bench loads straight into the server's
- * tables (one transaction, synchronous=OFF: set-up, not what is measured): c customers over
+ * tables (one transaction, no journal: set-up, not what is measured): c customers over
  * the 8 markets × 2 regions with 16 KAMs, 200 products, and n orders dated uniformly over the
  * last three years, each with 2 lines, a delivered shipment, an invoice (2 lines, 30-day term)
- * and its ledger debit; 95 % of the invoices paid in full 20 days after their date (a receipt,
- * an allocation and a ledger credit), 2 % credited by a credit note of one line, the rest
- * left open. Then every report runs, as the general manager sees it (no scope filter), for
+ * and its ledger debit; 95 % of the invoices paid in instalments from 20 days after their date
+ * (each a receipt, an allocation and a ledger credit; as many as make the ledger about -l rows,
+ * default 10 × n), 2 % credited by a credit note of one line, the rest left open. Then every report runs, as the general manager sees it (no scope filter), for
  * the last month, quarter and year, over all customers and over one market; each run is
  * timed once after a warm-up run of the same report and range (figures are warm-cache).
  *
@@ -26,6 +29,7 @@
 #include "rules/report.h"
 #include "store/db.h"
 #include "store/report.h"
+#include "store/schema.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -154,8 +158,14 @@ static void build_indexes(sqlite3 *db, char **saved, size_t n)
 /* Loads nc customers and n orders; each paid invoice is paid by `parts` receipts (or one more,
    spread so the ledger holds about `ledger_target` rows when it is > 0): a distributor paying
    in instalments, each instalment a receipt, an allocation and a ledger credit. Every
-   customer's ledger chains (seq 1, 2 …, running balance) and every invoice's settled_fen,
-   credited_fen and state are the sums of its allocations, so `osb check` passes. */
+   customer's ledger chains (seq 1, 2 … in date order, running balance) and every invoice's
+   settled_fen, credited_fen and state are the sums of its allocations, so `osb check` passes.
+
+   In bulk: C draws each order's figures (customer, SKUs, quantities, fate, instalments) into
+   one temporary table `g` (one prepared INSERT per order), then one INSERT … SELECT per
+   table writes every order, line, shipment, invoice, credit note, receipt, allocation and
+   ledger row from it; instalments are `g` joined with the numbers 0…parts−1, the ledger's
+   seq and balance a window over each customer's rows. */
 static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
 {
     exec(db, "BEGIN");
@@ -185,71 +195,48 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
             exec(db, sql);
         }
     }
-    sqlite3_stmt *prod = prep(db, "INSERT INTO products(sku, name, case_size, price_fen,"
-                                  " created_at, updated_at) VALUES(?, 'p', ?, ?, 0, 0)");
-    for (long p = 0; p < 200; p++) {
-        char sku[16];
-        if (str_fmt(sku, sizeof sku, "BP%04ld", p) < 0)
-            exit(1);
-        run1(db, prod, "sii", sku,
-             (int64_t)(p % 3 == 0   ? 6
-                       : p % 3 == 1 ? 12
-                                    : 24),
-             (int64_t)(500 + p * 37));
-    }
-    sqlite3_finalize(prod);
-    sqlite3_stmt *cust = prep(db, "INSERT INTO customers(code, name, market, region, kam,"
-                                  " credit_limit_fen, payment_term_days, tier, created_at,"
-                                  " updated_at) VALUES(?, ?, ?, ?, ?, 100000000, 30, ?, 0, 0)");
-    for (long c = 0; c < nc; c++) {
-        char code[16], region[8], kam[16];
-        const char *m = markets[c % 8];
-        int r = (int)((c / 8) % 2);
-        if (str_fmt(code, sizeof code, "BC%05ld", c) < 0 ||
-            str_fmt(region, sizeof region, "%s%d", m, r) < 0 ||
-            str_fmt(kam, sizeof kam, "bkam_%s%d", m, r) < 0)
-            exit(1);
-        run1(db, cust, "ssssss", code, code, m, region, kam,
-             c % 10 == 0  ? "key"
-             : c % 3 == 0 ? "general"
-                          : "scattered");
-    }
-    sqlite3_finalize(cust);
-
-    sqlite3_stmt *ord =
-        prep(db, "INSERT INTO orders(number, customer, state, market, region, kam, total_fen,"
-                 " op_receipt_day, released_at, created_at, created_by, updated_at)"
-                 " VALUES(?, ?, 'closed', ?, ?, ?, ?, ?, ?, ?, 'b', ?)");
-    sqlite3_stmt *ol = prep(db, "INSERT INTO order_lines(order_no, line_no, sku, qty, price_fen,"
-                                " amount_fen) VALUES(?, ?, ?, ?, ?, ?)");
-    sqlite3_stmt *sh = prep(db, "INSERT INTO shipments(number, order_no, warehouse, state,"
-                                " released_at, dispatched_at, created_at)"
-                                " VALUES(?, ?, 'WH', 'delivered', ?, ?, ?)");
-    sqlite3_stmt *shl = prep(db, "INSERT INTO shipment_lines(shipment, line_no, sku,"
-                                 " qty_requested, qty_shipped) VALUES(?, ?, ?, ?, ?)");
-    sqlite3_stmt *inv = prep(db, "INSERT INTO invoices(number, customer, order_no, invoice_date,"
-                                 " due_date, amount_fen, settled_fen, credited_fen, state,"
-                                 " created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0)");
-    sqlite3_stmt *il = prep(db, "INSERT INTO invoice_lines(invoice, line_no, sku, qty, price_fen,"
-                                " amount_fen, tax_rate_bp, tax_fen) VALUES(?, ?, ?, ?, ?, ?,"
-                                " 1300, 0)");
-    sqlite3_stmt *pay = prep(db, "INSERT INTO payments(number, customer, amount_fen,"
-                                 " unapplied_fen, received_on, created_at, reference)"
-                                 " VALUES(?, ?, ?, 0, ?, 0, ?)");
-    sqlite3_stmt *al = prep(db, "INSERT INTO allocations(customer, source_kind, source, invoice,"
-                                " amount_fen, own, allocated_at, settle_date, by)"
-                                " VALUES(?, ?, ?, ?, ?, ?, 0, ?, 'b')");
-    sqlite3_stmt *cn = prep(db, "INSERT INTO credit_notes(number, customer, invoice, order_no,"
-                                " reason, amount_fen, unapplied_fen, date, created_at,"
-                                " created_by) VALUES(?, ?, ?, ?, 'return', ?, 0, ?, 0, 'b')");
-    sqlite3_stmt *cnl = prep(db, "INSERT INTO credit_note_lines(credit_note, line_no, sku, qty,"
-                                 " price_fen, amount_fen, tax_fen) VALUES(?, 1, ?, ?, ?, ?, 0)");
-    sqlite3_stmt *led = prep(db, "INSERT INTO ledger(customer, seq, date, posted_at, kind,"
-                                 " document, debit_fen, credit_fen, balance_fen)"
-                                 " VALUES(?, ?, ?, 0, ?, ?, ?, ?, ?)");
-    int64_t *seq = calloc((size_t)nc, sizeof *seq), *bal = calloc((size_t)nc, sizeof *bal);
-    if (!seq || !bal)
+    /* products BP0000…BP0199: case sizes 6/12/24, price 500 + 37 × p fen */
+    exec(db, "INSERT INTO products(sku, name, case_size, price_fen, created_at, updated_at)"
+             " WITH RECURSIVE k(p) AS (SELECT 0 UNION ALL SELECT p + 1 FROM k WHERE p < 199)"
+             " SELECT printf('BP%04d', p), 'p', CASE p % 3 WHEN 0 THEN 6 WHEN 1 THEN 12"
+             " ELSE 24 END, 500 + p * 37, 0, 0 FROM k");
+    /* customers BC00000…: market c % 8, region (c / 8) % 2, that region's KAM */
+    char sql[1024];
+    if (str_fmt(sql, sizeof sql,
+                "CREATE TEMP TABLE tm(m INTEGER PRIMARY KEY, code TEXT);"
+                "INSERT INTO tm VALUES(0, 'NE'), (1, 'N'), (2, 'NW'), (3, 'C'), (4, 'SD'),"
+                " (5, 'E'), (6, 'S'), (7, 'SW');"
+                "CREATE TEMP TABLE tc(c INTEGER PRIMARY KEY, code TEXT, market TEXT,"
+                " region TEXT, kam TEXT);"
+                "INSERT INTO tc WITH RECURSIVE k(c) AS (SELECT 0 UNION ALL SELECT c + 1 FROM k"
+                " WHERE c < %ld) SELECT c, printf('BC%%05d', c), tm.code,"
+                " tm.code || ((c / 8) %% 2), 'bkam_' || tm.code || ((c / 8) %% 2)"
+                " FROM k JOIN tm ON tm.m = c %% 8;"
+                "INSERT INTO customers(code, name, market, region, kam, credit_limit_fen,"
+                " payment_term_days, tier, created_at, updated_at)"
+                " SELECT code, code, market, region, kam, 100000000, 30,"
+                " CASE WHEN c %% 10 = 0 THEN 'key' WHEN c %% 3 = 0 THEN 'general'"
+                " ELSE 'scattered' END, 0, 0 FROM tc ORDER BY c;",
+                nc - 1) < 0)
         exit(1);
+    exec(db, sql);
+    /* dd: every day the data set can name, as text; ks: instalment numbers */
+    exec(db, "CREATE TEMP TABLE dd(day INTEGER PRIMARY KEY, d TEXT);"
+             "CREATE TEMP TABLE ks(k INTEGER PRIMARY KEY);"
+             "INSERT INTO ks WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k"
+             " WHERE k < 999) SELECT k FROM k;"
+             "CREATE TEMP TABLE g(i INTEGER PRIMARY KEY, day INTEGER, c INTEGER, p0 INTEGER,"
+             " p1 INTEGER, q0 INTEGER, q1 INTEGER, a0 INTEGER, a1 INTEGER, total INTEGER,"
+             " fate INTEGER, parts INTEGER, pay0 INTEGER);");
+    sqlite3_stmt *dst = prep(db, "INSERT INTO dd VALUES(?, ?)");
+    for (date_t day = today - 1100; day <= today + 1200; day++) {
+        char d[11];
+        date_format(day, d);
+        run1(db, dst, "is", (int64_t)day, d);
+    }
+    sqlite3_finalize(dst);
+
+    sqlite3_stmt *gst = prep(db, "INSERT INTO g VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     /* receipts per paid invoice, in 1/1000ths: 1 debit per invoice, 0.02 credit notes, and
        0.95 × parts receipts make the ledger target */
     int64_t parts_milli = 1000;
@@ -287,71 +274,128 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
             exit(1);
         char sku[2][16];
         int64_t qty[2], price[2], amt[2], total = 0;
+    int64_t parts_acc = 0, npay = 0;
+    for (long i = 0; i < n; i++) {
+        date_t day = today - 1095 + (date_t)((int64_t)i * 1095 / n);
+        int64_t c = (int64_t)(next() % (uint64_t)nc);
+        int64_t p[2], qty[2], amt[2];
         for (int k = 0; k < 2; k++) {
-            long p = (long)((next() % 100) * 2 + (uint64_t)k);
-            if (str_fmt(sku[k], sizeof sku[k], "BP%04ld", p) < 0)
-                exit(1);
+            p[k] = (int64_t)((next() % 100) * 2 + (uint64_t)k);
             qty[k] = (int64_t)(1 + next() % 5) * 12;
-            price[k] = 500 + p * 37;
-            amt[k] = qty[k] * price[k];
-            total += amt[k];
+            amt[k] = qty[k] * (500 + p[k] * 37);
         }
-        int64_t at = (int64_t)day * 86400 * 1000000;
-        run1(db, ord, "sssssisiii", no, code, m, region, kam, total, d, at, at, at);
-        run1(db, sh, "ssiii", sn, no, at, at + 3600000000LL, at);
-        for (int k = 0; k < 2; k++) {
-            run1(db, ol, "sisiii", no, (int64_t)(k + 1), sku[k], qty[k], price[k], amt[k]);
-            run1(db, shl, "sisii", sn, (int64_t)(k + 1), sku[k], qty[k], qty[k]);
-        }
-        uint64_t fate = next() % 100;
-        int parts = 0;
-        if (fate < 95) {
+        /* fate: 0 paid (by instalments from 20 days after the invoice, none yet if the
+           last would fall after today), 1 credited by a credit note of its first line, 2 open */
+        uint64_t f = next() % 100;
+        int64_t parts = 0, fate = f < 95 ? 0 : f < 97 ? 1 : 2;
+        if (fate == 0) {
             parts_acc += parts_milli;
-            parts = (int)(parts_acc / 1000);
+            parts = parts_acc / 1000;
             parts_acc %= 1000;
             if (day + 20 + parts > today)
                 parts = 0;
+            if (parts == 0)
+                fate = 2;
         }
-        bool is_paid = parts > 0, credited = fate >= 95 && fate < 97;
-        int64_t cred = credited ? amt[0] : 0;
-        run1(db, inv, "sssssiiis", in, code, no, d, due, total, is_paid ? total : 0, cred,
-             is_paid    ? "paid"
-             : credited ? "partial"
-                        : "open");
-        for (int k = 0; k < 2; k++)
-            run1(db, il, "sisiii", in, (int64_t)(k + 1), sku[k], qty[k], price[k], amt[k]);
-        bal[c] += total;
-        run1(db, led, "sisssiii", code, ++seq[c], d, "invoice", in, total, (int64_t)0, bal[c]);
-        if (credited) {
-            run1(db, cn, "ssssis", cnn, code, in, no, cred, d);
-            run1(db, cnl, "ssiii", cnn, sku[0], qty[0], price[0], cred);
-            run1(db, al, "ssssiis", code, "credit_note", cnn, in, cred, (int64_t)1, d);
-            bal[c] -= cred;
-            run1(db, led, "sisssiii", code, ++seq[c], d, "credit_note", cnn, (int64_t)0, cred,
-                 bal[c]);
+        if (parts > 999) {
+            fprintf(stderr, "reports_bench: more than 999 instalments an invoice\n");
+            exit(1);
         }
+        run1(db, gst, "iiiiiiiiiiiii", (int64_t)i, (int64_t)day, c, p[0], p[1], qty[0], qty[1],
+             amt[0], amt[1], amt[0] + amt[1], fate, parts, npay);
+        npay += parts;
+    }
+    sqlite3_finalize(gst);
+
+    static const char *const bulk[] = {
+        "INSERT INTO orders(number, customer, state, market, region, kam, total_fen,"
+        " op_receipt_day, released_at, created_at, created_by, updated_at)"
+        " SELECT printf('SCDD%09d', g.i), tc.code, 'closed', tc.market, tc.region, tc.kam,"
+        " g.total, dd.d, g.day * 86400000000, g.day * 86400000000, 'b', g.day * 86400000000"
+        " FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day ORDER BY g.i",
+        "INSERT INTO order_lines(order_no, line_no, sku, qty, price_fen, amount_fen)"
+        " SELECT printf('SCDD%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END,"
+        " 500 + 37 * CASE ks.k WHEN 0 THEN p0 ELSE p1 END, CASE ks.k WHEN 0 THEN a0 ELSE a1 END"
+        " FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
+        "INSERT INTO shipments(number, order_no, warehouse, state, released_at, dispatched_at,"
+        " created_at) SELECT printf('SCFH%09d', i), printf('SCDD%09d', i), 'WH', 'delivered',"
+        " day * 86400000000, day * 86400000000 + 3600000000, day * 86400000000 FROM g ORDER BY i",
+        "INSERT INTO shipment_lines(shipment, line_no, sku, qty_requested, qty_shipped)"
+        " SELECT printf('SCFH%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END, CASE ks.k WHEN 0 THEN q0 ELSE q1"
+        " END FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
+        "INSERT INTO invoices(number, customer, order_no, invoice_date, due_date, amount_fen,"
+        " settled_fen, credited_fen, state, created_at)"
+        " SELECT printf('SCFP%09d', g.i), tc.code, printf('SCDD%09d', g.i), d1.d, d2.d, g.total,"
+        " CASE g.fate WHEN 0 THEN g.total ELSE 0 END, CASE g.fate WHEN 1 THEN g.a0 ELSE 0 END,"
+        " CASE g.fate WHEN 0 THEN 'paid' WHEN 1 THEN 'partial' ELSE 'open' END, 0"
+        " FROM g JOIN tc ON tc.c = g.c JOIN dd d1 ON d1.day = g.day JOIN dd d2"
+        " ON d2.day = g.day + 30 ORDER BY g.i",
+        "INSERT INTO invoice_lines(invoice, line_no, sku, qty, price_fen, amount_fen,"
+        " tax_rate_bp, tax_fen)"
+        " SELECT printf('SCFP%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END,"
+        " 500 + 37 * CASE ks.k WHEN 0 THEN p0 ELSE p1 END, CASE ks.k WHEN 0 THEN a0 ELSE a1 END,"
+        " 1300, 0 FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
+        "INSERT INTO credit_notes(number, customer, invoice, order_no, reason, amount_fen,"
+        " unapplied_fen, date, created_at, created_by)"
+        " SELECT printf('SCHZ%09d', g.i), tc.code, printf('SCFP%09d', g.i),"
+        " printf('SCDD%09d', g.i), 'return', g.a0, 0, dd.d, 0, 'b'"
+        " FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day WHERE g.fate = 1 ORDER BY g.i",
+        "INSERT INTO credit_note_lines(credit_note, line_no, sku, qty, price_fen, amount_fen,"
+        " tax_fen) SELECT printf('SCHZ%09d', i), 1, printf('BP%04d', p0), q0, 500 + 37 * p0, a0, 0"
+        " FROM g WHERE fate = 1 ORDER BY i",
         /* instalments on consecutive days from 20 days after the invoice, the last one
            taking the remainder */
-        for (int k = 0; k < parts; k++) {
-            char pn[24], paid[11];
-            if (str_fmt(pn, sizeof pn, "SCSK%010ld", npay++) < 0)
-                exit(1);
-            date_format(day + 20 + k, paid);
-            int64_t part = k + 1 < parts ? total / parts : total - total / parts * (parts - 1);
-            run1(db, pay, "ssiss", pn, code, part, paid, pn);
-            run1(db, al, "ssssiis", code, "payment", pn, in, part, (int64_t)0, paid);
-            bal[c] -= part;
-            run1(db, led, "sisssiii", code, ++seq[c], paid, "payment", pn, (int64_t)0, part,
-                 bal[c]);
-        }
+        "CREATE TEMP VIEW inst AS SELECT g.i AS i, ks.k AS k, g.c AS c, g.day + 20 + ks.k AS day,"
+        " printf('SCSK%010d', g.pay0 + ks.k) AS pn, CASE WHEN ks.k + 1 < g.parts"
+        " THEN g.total / g.parts ELSE g.total - g.total / g.parts * (g.parts - 1) END AS part"
+        " FROM g CROSS JOIN ks WHERE ks.k < g.parts",
+        "INSERT INTO payments(number, customer, amount_fen, unapplied_fen, received_on,"
+        " created_at, reference) SELECT inst.pn, tc.code, inst.part, 0, dd.d, 0, inst.pn"
+        " FROM inst CROSS JOIN tc ON tc.c = inst.c CROSS JOIN dd ON dd.day = inst.day",
+        "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen, own,"
+        " allocated_at, settle_date, by)"
+        " SELECT tc.code, 'credit_note', printf('SCHZ%09d', g.i), printf('SCFP%09d', g.i), g.a0,"
+        " 1, 0, dd.d, 'b' FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day"
+        " WHERE g.fate = 1 ORDER BY g.i",
+        "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen, own,"
+        " allocated_at, settle_date, by)"
+        " SELECT tc.code, 'payment', inst.pn, printf('SCFP%09d', inst.i), inst.part, 0, 0, dd.d,"
+        " 'b' FROM inst CROSS JOIN tc ON tc.c = inst.c CROSS JOIN dd ON dd.day = inst.day",
+        /* each customer's ledger in date order (an invoice, then its credit note, then the
+           day's receipts): seq and the running balance by a window */
+        "INSERT INTO ledger(customer, seq, date, posted_at, kind, document, debit_fen,"
+        " credit_fen, balance_fen)"
+        " SELECT tc.code, y.seq, dd.d, 0, CASE y.r WHEN 0 THEN 'invoice' WHEN 1"
+        " THEN 'credit_note' ELSE 'payment' END, CASE y.r WHEN 0 THEN printf('SCFP%09d', y.i)"
+        " WHEN 1 THEN printf('SCHZ%09d', y.i) ELSE printf('SCSK%010d', y.pn) END, y.debit,"
+        " y.credit, y.bal"
+        " FROM (SELECT x.c AS c, x.day AS day, x.r AS r, x.i AS i, x.pn AS pn,"
+        " x.debit AS debit, x.credit AS credit, row_number() OVER w AS seq,"
+        " sum(x.debit - x.credit) OVER w AS bal"
+        " FROM (SELECT c, day, 0 AS r, i, 0 AS pn, total AS debit, 0 AS credit FROM g"
+        " UNION ALL SELECT c, day, 1, i, 0, 0, a0 FROM g WHERE fate = 1"
+        " UNION ALL SELECT g.c, g.day + 20 + ks.k, 2, g.i, g.pay0 + ks.k, 0, CASE WHEN"
+        " ks.k + 1 < g.parts THEN g.total / g.parts ELSE g.total - g.total / g.parts"
+        " * (g.parts - 1) END FROM g CROSS JOIN ks WHERE ks.k < g.parts) x"
+        " WINDOW w AS (PARTITION BY x.c ORDER BY x.day, x.r, x.pn"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) y"
+        " CROSS JOIN tc ON tc.c = y.c CROSS JOIN dd ON dd.day = y.day",
+        "DROP VIEW inst; DROP TABLE g; DROP TABLE dd; DROP TABLE ks; DROP TABLE tc; DROP TABLE tm",
+    };
+    for (size_t k = 0; k < sizeof bulk / sizeof bulk[0]; k++) {
+        double c0 = cpu_s();
+        exec(db, bulk[k]);
+        if (getenv("BENCH_VERBOSE"))
+            fprintf(stderr, "  %.40s… %.2f s cpu\n", bulk[k], cpu_s() - c0);
     }
-    sqlite3_stmt *all[] = {ord, ol, sh, shl, inv, il, pay, al, cn, cnl, led};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        sqlite3_finalize(all[i]);
-    free(seq);
-    free(bal);
+    double c0 = cpu_s();
     build_indexes(db, idx, nidx);
-    exec(db, "COMMIT; ANALYZE;");
+    if (getenv("BENCH_VERBOSE"))
+        fprintf(stderr, "  indexes %.2f s cpu\n", cpu_s() - c0);
+    exec(db, "COMMIT");
 }
 
 static double timed(struct db *db, report_query_fn fn, const struct report_params *p, size_t *rows,
@@ -367,9 +411,33 @@ static double timed(struct db *db, report_query_fn fn, const struct report_param
         exit(1);
     }
     *rows = json_array_size(r);
+    /* BENCH_DUMP=FILE: every answer's rows, one line each, to compare two builds' figures */
+    static FILE *dump;
+    if (!dump && getenv("BENCH_DUMP"))
+        dump = fopen(getenv("BENCH_DUMP"), "w");
+    if (dump) {
+        char *text = json_dumps(r, JSON_SORT_KEYS | JSON_COMPACT);
+        fprintf(dump, "%s\n", text ? text : "?");
+        free(text);
+        fflush(dump);
+    }
     json_decref(r);
     err_clear(&e);
     return t1 - t0;
+}
+
+/* Whether name is one of the comma-separated names in list. */
+static bool listed(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && strncmp(p, name, len) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
 }
 
 int main(int argc, char **argv)
@@ -377,6 +445,8 @@ int main(int argc, char **argv)
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
     bool load_only = false;
+    bool load_only = false, no_load = false;
+    const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             path = argv[++i];
@@ -388,19 +458,36 @@ int main(int argc, char **argv)
             nl = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--load-only") == 0)
             load_only = true;
+        else if (strcmp(argv[i], "--no-load") == 0)
+            no_load = true;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "--ranges") == 0 && i + 1 < argc)
+            only_ranges = argv[++i];
         else {
-            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows]\n");
+            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
             return 2;
         }
     }
     if (!path || n < 1 || nc < 16) {
-        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows]\n");
+        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
         return 2;
     }
     date_t today = (date_t)(time(NULL) / 86400);
     sqlite3 *raw;
     if (sqlite3_open(path, &raw) != SQLITE_OK)
         die(raw, "open");
+    if (no_load) {
+        sqlite3_stmt *last = prep(raw, "SELECT max(op_receipt_day) FROM orders");
+        date_t d;
+        if (sqlite3_step(last) != SQLITE_ROW ||
+            !date_parse((const char *)sqlite3_column_text(last, 0), &d))
+            die(raw, "no orders loaded");
+        today = d + 1;
+        sqlite3_finalize(last);
+        sqlite3_close(raw);
+        goto measure;
+    }
     if (nl < 0)
         nl = 10 * n; /* the issue's proportion: 1,000,000 orders, 10,000,000 ledger rows */
     /* set-up only: no journal, one writer, a 2 GiB page cache; WAL again before measuring */
@@ -421,9 +508,11 @@ int main(int argc, char **argv)
     if (load_only)
         return 0;
 
+measure:;
     struct db *db;
     struct osb_err e = OSB_ERR_INIT;
-    if (db_open(path, false, &db, &e) < 0 || db_begin_read(db, &e) < 0) {
+    if (db_open(path, false, &db, &e) < 0 || schema_migrate(db, &e) < 0 ||
+        db_begin_read(db, &e) < 0) {
         fprintf(stderr, "reports_bench: %s\n", e.message);
         return 1;
     }
@@ -437,12 +526,16 @@ int main(int argc, char **argv)
     report_query_fn fn;
     const struct report_def *def;
     for (size_t r = 0; (def = report_at(r, &fn)) != NULL; r++) {
+        if (only && !listed(only, def->name))
+            continue;
         if (!fn) {
             printf("%-24s (computed in flow/ from the KPIs, not a store query: not timed)\n",
                    def->name);
             continue;
         }
         for (size_t g = 0; g < 3; g++) {
+            if (only_ranges && !listed(only_ranges, ranges[g].name))
+                continue;
             for (int one = 0; one < 2; one++) {
                 struct report_params p = {.u = &gm, .tz_min = 480};
                 date_format(today - ranges[g].days + 1, p.from);

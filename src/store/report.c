@@ -170,25 +170,34 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sales_cte(&sql, a, p, p->from, p->to);
-    /* collections: receipts (cash and expense credits) allocated in the range, not reversed;
-       overdue: invoices open now and due before as_of */
-    sb_add(&sql, ", x AS (SELECT customer, amt AS net, 0 AS coll, 0 AS od FROM s"
-                 " UNION ALL SELECT i.customer, 0, al.amount_fen, 0 FROM allocations al"
-                 " JOIN invoices i ON i.number = al.invoice WHERE al.source_kind = 'payment'"
-                 " AND al.reversed_by IS NULL AND al.settle_date >= ? AND al.settle_date <= ?"
+    /* collections: receipts (cash and expense credits) allocated in the range, not reversed
+       (a range of the covering index allocations_settle_live, materialized so that no plan
+       reads all allocations in invoice order instead; summed per invoice before its customer
+       is looked up); overdue: invoices open now and due before as_of (invoices_open_date).
+       Summed per customer (and whether any of its rows has net sales) before the customers
+       are joined. */
+    sb_add(&sql, ", ar AS MATERIALIZED (SELECT al.invoice AS invoice, al.amount_fen AS amount_fen"
+                 " FROM allocations al WHERE al.settle_date >= ? AND al.settle_date <= ?"
+                 " AND al.reversed_by IS NULL AND al.source_kind = 'payment'),"
+                 " x AS (SELECT customer, amt AS net, 0 AS coll, 0 AS od FROM s"
+                 " UNION ALL SELECT i.customer, 0, ag.coll, 0 FROM (SELECT invoice,"
+                 " sum(amount_fen) AS coll FROM ar GROUP BY invoice) ag"
+                 " JOIN invoices i ON i.number = ag.invoice"
                  " UNION ALL SELECT i.customer, 0, 0, " OPEN_FEN " FROM invoices i"
-                 " WHERE i.state IN ('open', 'partial') AND i.due_date < ?)"
-                 " SELECT c.kam AS salesperson, max(us.name) AS name, sum(x.net) AS net_sales_fen,"
-                 " sum(x.coll) AS collections_fen, sum(x.od) AS overdue_fen,"
-                 " count(DISTINCT CASE WHEN x.net <> 0 THEN x.customer END) AS customers"
-                 " FROM x JOIN customers c ON c.code = x.customer"
+                 " WHERE i.state IN ('open', 'partial') AND i.due_date < ?),"
+                 " y AS (SELECT customer, sum(net) AS net, sum(coll) AS coll, sum(od) AS od,"
+                 " max(CASE WHEN net <> 0 THEN 1 ELSE 0 END) AS active FROM x GROUP BY customer)"
+                 " SELECT c.kam AS salesperson, max(us.name) AS name, sum(y.net) AS net_sales_fen,"
+                 " sum(y.coll) AS collections_fen, sum(y.od) AS overdue_fen,"
+                 " sum(y.active) AS customers"
+                 " FROM y JOIN customers c ON c.code = y.customer"
                  " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     store_report_arg(a, p->as_of);
     json_t *rows =
         store_report_run(db, e, &sql, a, p, "c",
-                         " GROUP BY c.kam ORDER BY sum(x.net) DESC, sum(x.coll) DESC, c.kam");
+                         " GROUP BY c.kam ORDER BY sum(y.net) DESC, sum(y.coll) DESC, c.kam");
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) json_object_set_new(r, "rank", json_integer((json_int_t)i + 1));
@@ -252,45 +261,61 @@ json_t *store_report_collection(struct db *db, struct osb_err *e, const struct r
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    /* inv: the invoices due by the range's end that count — those dated in it, and of those
-       dated before it the ones still open or settled (partly) in or after it, found from the
-       open invoices and from the allocations by date rather than by reading the whole
-       history; the part of one dated before the range that was open at its start, all of one
-       dated in it. */
+    /* ar, ag: the live allocations settled from the range's start (read once, as a range of
+       the covering index allocations_settle_live: materialized, so that no plan reads all
+       allocations in invoice order instead), summed per invoice: those settled in the range by
+       kind: credit note, cash or expense receipt — ex lists the expense receipts, a receipt being
+       kind payment or expense, entities.md §7.3 — so no receipt is looked up one by one);
+       al: those of invoices due by the range's end. inv: the invoices due by the range's end
+       that count — those dated in it, and of those dated before it the ones still open
+       (invoices_open_date) or settled (partly) in or after it (from al), rather than the
+       whole history; the part of one dated before the range that was open at its start, all
+       of one dated in it. The allocations settled in the range are those of al: each one's
+       invoice is in inv. Summed per customer first, then per market and region. */
     sb_add(&sql,
-           "WITH ids AS (SELECT i.number AS number FROM invoices i WHERE i.invoice_date >= ?"
-           " AND i.invoice_date <= ? AND i.due_date <= ? AND i.state <> 'cancelled'"
-           " UNION SELECT i.number FROM invoices i WHERE i.state IN ('open', 'partial')"
-           " AND i.invoice_date < ? AND i.due_date <= ?"
-           " UNION SELECT a.invoice FROM allocations a JOIN invoices i ON i.number = a.invoice"
-           " WHERE a.settle_date >= ? AND a.reversed_by IS NULL AND i.invoice_date < ?"
+           "WITH ex AS MATERIALIZED (SELECT pm.number AS number FROM payments pm"
+           " WHERE pm.kind = 'expense'),"
+           " ar AS MATERIALIZED (SELECT a.invoice AS invoice, a.settle_date AS settle_date,"
+           " a.source_kind AS source_kind, a.source AS source, a.amount_fen AS amount_fen"
+           " FROM allocations a WHERE a.settle_date >= ? AND a.reversed_by IS NULL),"
+           " ag AS (SELECT a.invoice AS invoice, sum(CASE WHEN a.settle_date <= ?"
+           " AND a.source_kind = 'credit_note' THEN a.amount_fen ELSE 0 END) AS cn,"
+           " sum(CASE WHEN a.settle_date <= ? AND a.source_kind = 'payment'"
+           " AND ex.number IS NULL THEN a.amount_fen ELSE 0 END) AS cash,"
+           " sum(CASE WHEN a.settle_date <= ? AND ex.number IS NOT NULL THEN a.amount_fen"
+           " ELSE 0 END) AS exp FROM ar a LEFT JOIN ex ON a.source_kind = 'payment'"
+           " AND ex.number = a.source GROUP BY a.invoice),"
+           " al AS (SELECT ag.invoice AS invoice, ag.cn AS cn, ag.cash AS cash, ag.exp AS exp,"
+           " i.customer AS customer, i.invoice_date AS invoice_date, i.amount_fen AS amount_fen"
+           " FROM ag JOIN invoices i ON i.number = ag.invoice WHERE i.invoice_date <= ?"
            " AND i.due_date <= ? AND i.state <> 'cancelled'),"
            " inv AS (SELECT i.number AS number, i.customer AS customer,"
-           " i.amount_fen AS amount_fen, i.invoice_date AS invoice_date"
-           " FROM ids JOIN invoices i ON i.number = ids.number),"
+           " i.amount_fen AS amount_fen, i.invoice_date AS invoice_date FROM invoices i"
+           " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.due_date <= ?"
+           " AND i.state <> 'cancelled'"
+           " UNION SELECT i.number, i.customer, i.amount_fen, i.invoice_date FROM invoices i"
+           " WHERE i.state IN ('open', 'partial') AND i.invoice_date < ? AND i.due_date <= ?"
+           " UNION SELECT al.invoice, al.customer, al.amount_fen, al.invoice_date FROM al"
+           " WHERE al.invoice_date < ?),"
            " x AS (SELECT inv.customer AS customer, CASE WHEN inv.invoice_date < ? THEN"
            " inv.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM allocations a"
            " WHERE a.invoice = inv.number AND a.reversed_by IS NULL AND a.settle_date < ?), 0)"
            " ELSE inv.amount_fen END AS due, 0 AS cash, 0 AS exp FROM inv"
-           " UNION ALL SELECT inv.customer,"
-           " CASE WHEN a.source_kind = 'credit_note' THEN -a.amount_fen ELSE 0 END,"
-           " CASE WHEN pm.kind = 'payment' THEN a.amount_fen ELSE 0 END,"
-           " CASE WHEN pm.kind = 'expense' THEN a.amount_fen ELSE 0 END"
-           " FROM allocations a JOIN inv ON inv.number = a.invoice LEFT JOIN payments pm"
-           " ON a.source_kind = 'payment' AND pm.number = a.source"
-           " WHERE a.reversed_by IS NULL AND a.settle_date >= ? AND a.settle_date <= ?)"
-           " SELECT c.market AS market, c.region AS region, sum(x.due) AS due_fen,"
-           " sum(x.cash) + sum(x.exp) AS collected_fen, sum(x.cash) AS cash_fen,"
-           " sum(x.exp) AS expense_fen FROM x JOIN customers c ON c.code = x.customer"
+           " UNION ALL SELECT al.customer, -al.cn, al.cash, al.exp FROM al),"
+           " y AS (SELECT customer, sum(due) AS due, sum(cash) AS cash, sum(exp) AS exp"
+           " FROM x GROUP BY customer)"
+           " SELECT c.market AS market, c.region AS region, sum(y.due) AS due_fen,"
+           " sum(y.cash) + sum(y.exp) AS collected_fen, sum(y.cash) AS cash_fen,"
+           " sum(y.exp) AS expense_fen FROM y JOIN customers c ON c.code = y.customer"
            " WHERE 1 = 1");
-    const char *order[] = {p->from, p->to, p->to,   p->from, p->to,   p->from,
-                           p->from, p->to, p->from, p->from, p->from, p->to};
+    const char *order[] = {p->from, p->to, p->to,   p->to, p->to,   p->to,   p->from,
+                           p->to,   p->to, p->from, p->to, p->from, p->from, p->from};
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         store_report_arg(a, order[k]);
     return store_report_run(
         db, e, &sql, a, p, "c",
-        " GROUP BY c.market, c.region HAVING sum(x.due) <> 0 OR sum(x.cash) <> 0"
-        " OR sum(x.exp) <> 0 ORDER BY c.market, c.region");
+        " GROUP BY c.market, c.region HAVING sum(y.due) <> 0 OR sum(y.cash) <> 0"
+        " OR sum(y.exp) <> 0 ORDER BY c.market, c.region");
 }
 
 json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p)

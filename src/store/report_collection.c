@@ -230,101 +230,65 @@ json_t *store_report_dso(struct db *db, struct osb_err *e, const struct report_p
     if (!date_parse(first, &first_end))
         return json_array();
     date_format(first_end - 89, win);
+/* The month (YYYY-MM) of a date column, or '9999-99' when it is after the last month end */
 #define DSO_KEY(col) "CASE WHEN " col " > ? THEN '9999-99' ELSE substr(" col ", 1, 7) END"
-    /* what is unsettled now, by invoice month and due date */
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT " DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date,"
-                                                     " sum(i.amount_fen - i.settled_fen - "
-                                                     "i.credited_fen - i.written_off_fen) AS s"
-                                                     " FROM invoices i"
-                                                     " JOIN customers c ON c.code = i.customer"
-                                                     " WHERE i.amount_fen > i.settled_fen + "
-                                                     "i.credited_fen + i.written_off_fen"
-                                                     " AND i.invoice_date <= ?"
-                                                     " AND i.state <> 'cancelled'");
-    store_report_arg(a, last);
-    store_report_arg(a, last);
-    json_t *rows = store_report_run(db, e, &sql, a, p, "c", " GROUP BY 1, 2");
-    if (!rows)
-        return NULL;
-    dso_add(ms, nm, rows, false);
-    json_decref(rows);
-    /* allocations settled after the first month end, on invoices dated by the last */
-    sql = (struct sb)SB_INIT;
-    a = json_array();
-    sb_add(&sql, "SELECT " DSO_KEY(
-                     "i.invoice_date") " AS inv, i.due_date AS due_date,"
-                                       " " DSO_KEY(
-                                           "al.settle_date") " AS settled, sum(al.amount_fen) AS s"
-                                                             " FROM allocations al JOIN invoices i "
-                                                             "ON i.number = al.invoice"
-                                                             " JOIN customers c ON c.code = "
-                                                             "i.customer WHERE al.settle_date > ?"
-                                                             " AND al.reversed_by IS NULL AND "
-                                                             "i.invoice_date <= ? AND i.state <> "
-                                                             "'cancelled'");
-    store_report_arg(a, last);
-    store_report_arg(a, last);
-    store_report_arg(a, first);
-    store_report_arg(a, last);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY 1, 2, 3");
-    rows = store_report_rows(db, e, &sql, a);
-    if (!rows)
-        return NULL;
-    dso_add(ms, nm, rows, true);
-    json_decref(rows);
-    /* write-offs approved after the first month end: a write-off has no date of its own, so it
-       counts from its write_off ledger credit (the day it was approved) */
-    sql = (struct sb)SB_INIT;
-    a = json_array();
-    sb_add(&sql,
-           "SELECT " DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date, " DSO_KEY(
-               "lg.date") " AS settled, sum(w.amount_fen) AS s FROM write_offs w"
-                          " JOIN ledger lg ON lg.document = w.number AND lg.kind = 'write_off'"
-                          " JOIN invoices i ON i.number = w.invoice"
-                          " JOIN customers c ON c.code = i.customer WHERE lg.date > ?"
-                          " AND w.state = 'approved' AND i.invoice_date <= ?"
-                          " AND i.state <> 'cancelled'");
-    store_report_arg(a, last);
-    store_report_arg(a, last);
-    store_report_arg(a, first);
-    store_report_arg(a, last);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY 1, 2, 3");
+#define DSO_INV DSO_KEY("i.invoice_date") " AS inv, i.due_date AS due_date"
+#define DSO_AL DSO_KEY("al.settle_date") " AS settled"
+#define DSO_LG DSO_KEY("lg.date") " AS settled"
+    /* The five reads, each limited to the caller's scope and filters (customers c); args are
+       letters: l the last month end, f the first, w the first day of its 90-day window. */
+    static const struct {
+        const char *select, *group, *args;
+        enum { DSO_OPEN, DSO_SETTLED, DSO_SALES, DSO_CREDITS } use;
+    } reads[] = {
+        /* what is unsettled now, by invoice month and due date */
+        {"SELECT " DSO_INV ", sum(i.amount_fen - i.settled_fen - i.credited_fen"
+         " - i.written_off_fen) AS s FROM invoices i JOIN customers c ON c.code = i.customer"
+         " WHERE i.amount_fen > i.settled_fen + i.credited_fen + i.written_off_fen"
+         " AND i.invoice_date <= ? AND i.state <> 'cancelled'",
+         " GROUP BY 1, 2", "ll", DSO_OPEN},
+        /* allocations settled after the first month end, on invoices dated by the last */
+        {"SELECT " DSO_INV ", " DSO_AL ", sum(al.amount_fen) AS s"
+         " FROM allocations al JOIN invoices i ON i.number = al.invoice"
+         " JOIN customers c ON c.code = i.customer WHERE al.settle_date > ?"
+         " AND al.reversed_by IS NULL AND i.invoice_date <= ? AND i.state <> 'cancelled'",
+         " GROUP BY 1, 2, 3", "llfl", DSO_SETTLED},
+        /* write-offs approved after the first month end: a write-off has no date of its own,
+           so it counts from its write_off ledger credit (the day it was approved) */
+        {"SELECT " DSO_INV ", " DSO_LG ", sum(w.amount_fen) AS s FROM write_offs w"
+         " JOIN ledger lg ON lg.document = w.number AND lg.kind = 'write_off'"
+         " JOIN invoices i ON i.number = w.invoice JOIN customers c ON c.code = i.customer"
+         " WHERE lg.date > ? AND w.state = 'approved' AND i.invoice_date <= ?"
+         " AND i.state <> 'cancelled'",
+         " GROUP BY 1, 2, 3", "llfl", DSO_SETTLED},
+        /* net sales: invoices less credit notes, per day of the 90-day windows */
+        {"SELECT i.invoice_date AS d, sum(i.amount_fen) AS s FROM invoices i"
+         " JOIN customers c ON c.code = i.customer WHERE i.invoice_date >= ?"
+         " AND i.invoice_date <= ? AND i.state <> 'cancelled'",
+         " GROUP BY i.invoice_date", "wl", DSO_SALES},
+        {"SELECT n.date AS d, sum(n.amount_fen) AS s FROM credit_notes n"
+         " JOIN customers c ON c.code = n.customer WHERE n.date >= ? AND n.date <= ?",
+         " GROUP BY n.date", "wl", DSO_CREDITS},
+    };
+#undef DSO_LG
+#undef DSO_AL
+#undef DSO_INV
 #undef DSO_KEY
-    rows = store_report_rows(db, e, &sql, a);
-    if (!rows)
-        return NULL;
-    dso_add(ms, nm, rows, true);
-    json_decref(rows);
-    /* net sales: invoices less credit notes, per day of the 90-day windows */
-    sql = (struct sb)SB_INIT;
-    a = json_array();
-    sb_add(&sql, "SELECT i.invoice_date AS d, sum(i.amount_fen) AS s FROM invoices i"
-                 " JOIN customers c ON c.code = i.customer WHERE i.invoice_date >= ?"
-                 " AND i.invoice_date <= ? AND i.state <> 'cancelled'");
-    store_report_arg(a, win);
-    store_report_arg(a, last);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY i.invoice_date");
-    if (!(rows = store_report_rows(db, e, &sql, a)))
-        return NULL;
-    dso_window(ms, nm, rows, false);
-    json_decref(rows);
-    sql = (struct sb)SB_INIT;
-    a = json_array();
-    sb_add(&sql, "SELECT n.date AS d, sum(n.amount_fen) AS s FROM credit_notes n"
-                 " JOIN customers c ON c.code = n.customer WHERE n.date >= ? AND n.date <= ?");
-    store_report_arg(a, win);
-    store_report_arg(a, last);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " GROUP BY n.date");
-    if (!(rows = store_report_rows(db, e, &sql, a)))
-        return NULL;
-    dso_window(ms, nm, rows, true);
-    json_decref(rows);
+    for (size_t r = 0; r < sizeof reads / sizeof reads[0]; r++) {
+        struct sb sql = SB_INIT;
+        json_t *a = json_array();
+        sb_add(&sql, reads[r].select);
+        for (const char *k = reads[r].args; *k; k++)
+            store_report_arg(a, *k == 'l' ? last : *k == 'f' ? first : win);
+        json_t *rows = store_report_run(db, e, &sql, a, p, "c", reads[r].group);
+        if (!rows)
+            return NULL;
+        if (reads[r].use == DSO_OPEN || reads[r].use == DSO_SETTLED)
+            dso_add(ms, nm, rows, reads[r].use == DSO_SETTLED);
+        else
+            dso_window(ms, nm, rows, reads[r].use == DSO_CREDITS);
+        json_decref(rows);
+    }
     json_t *out = json_array();
     for (int k = 0; k < nm; k++) {
         int64_t ar = ms[k].ar, overdue = ms[k].overdue, net = ms[k].sales - ms[k].credits;

@@ -861,6 +861,26 @@ static const char *const migrations[] = {
     /* list search at size (#17): q= finds the documents of a SKU through the line tables */
     "CREATE INDEX order_lines_sku ON order_lines(sku, order_no);"
     "CREATE INDEX invoice_lines_sku ON invoice_lines(sku, invoice);",
+    /* reports at size, second pass (#14): the open invoices by date (collection_rate's
+       invoices dated before the range and still open, without reading the history), the live
+       allocations by settle date with what the reports read of them (a range without a row
+       look-up), the invoices by date with what the sales and collection reports read of them
+       (likewise), the expense receipts (cash vs expense without looking up every
+       receipt), the receipts by date (daily_receipts, cash_vs_expense, the business report
+       read a range instead of every receipt), what is allocated of each receipt (one
+       index look-up per receipt, no row), and a customer's expense applications
+       (distributor_management_monthly read them all once per customer) */
+    "CREATE INDEX invoices_open_date ON invoices(invoice_date, due_date, customer, amount_fen,"
+    "  settled_fen, credited_fen, written_off_fen) WHERE state IN ('open', 'partial');"
+    "CREATE INDEX allocations_settle_live ON allocations(settle_date, invoice, source_kind,"
+    "  source, amount_fen, reversed_by) WHERE reversed_by IS NULL;"
+    "CREATE INDEX invoices_date_cover ON invoices(invoice_date, state, number, customer,"
+    "  order_no, due_date, amount_fen);"
+    "CREATE INDEX payments_expense ON payments(number) WHERE kind = 'expense';"
+    "CREATE INDEX payments_received ON payments(received_on, number);"
+    "CREATE INDEX allocations_payment_live ON allocations(source, amount_fen, source_kind,"
+    "  reversed_by) WHERE source_kind = 'payment' AND reversed_by IS NULL;"
+    "CREATE INDEX expense_applications_customer ON expense_applications(customer, period);",
 };
 
 int schema_latest(void)
