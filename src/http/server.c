@@ -980,7 +980,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!*r->path)
             r->path = "/";
         cs->rt = router_match(r->method, r->path, r, &cs->path_known);
-        cs->limit = (cs->rt && cs->rt->limit)            ? cs->rt->limit
+        cs->limit = (cs->rt && cs->rt->limit)             ? cs->rt->limit
                     : (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit
                                                           : g_server->body_limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
