@@ -217,6 +217,10 @@ test('consumer records: the CSR adds one (phone masked for her), customer servic
     const rec = (await apiGet(await apiToken('service'), `/consumer-records/${id}`)).body;
     assert.equal(rec.follow_ups.length, 1);
     assert.equal(rec.follow_ups[0].reached, true);
+    // the list's state filter: waiting for a call, or followed up
+    await page.goto(`${BASE}/market/consumers?state=followed_up&q=${encodeURIComponent('王女士')}`);
+    await page.waitForSelector('.page-consumers .state-badge[data-state="followed_up"]');
+    assert.equal(await text(page, '.page-consumers .state-badge'), '已回访');
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${BASE}/market/consumers`);
     await page.waitForSelector('.consumer-phone');

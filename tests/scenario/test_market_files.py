@@ -190,3 +190,25 @@ def test_consumer_records_masked_phones(t):
                   for x in t.list_all("/notifications", user=user)), f"{user} gets the result")
     eq(t.ok(t.get(f"/consumer-records/{rid}", user="kam_GZ"))["phone"], "138****1234",
        "still masked for the KAM")
+
+
+def test_consumer_records_wait_for_their_call(t):
+    """state= on the list (api.md §5.1): `pending` until customer service records a call,
+    then `followed_up`; several states comma-separated; an unknown one is 400."""
+    set_clock(t, "2027-09-08")
+    cust = lib.customer(t, lib.UNLIMITED)
+    ids = [t.ok(t.post("/consumer-records", {"customer": cust, "consumer_name": f"顾客{i}",
+                                             "phone": f"1390000000{i}"}, user="csr_a"), 201)["id"]
+           for i in range(2)]
+    eq([t.ok(t.get(f"/consumer-records/{i}", user="service"))["state"] for i in ids],
+       ["pending", "pending"], "new records wait for a call")
+    t.ok(t.post(f"/consumer-records/{ids[0]}/follow-ups", {"result": "已回访", "reached": True},
+                user="service"), 201)
+    url = f"/consumer-records?customer={cust}"
+    eq([x["id"] for x in t.list_all(f"{url}&state=pending", user="service")], [ids[1]], "pending")
+    eq([x["id"] for x in t.list_all(f"{url}&state=followed_up", user="csr_a")], [ids[0]],
+       "followed up (the collecting CSR sees it too)")
+    eq(sorted(x["id"] for x in t.list_all(f"{url}&state=pending,followed_up", user="service")),
+       sorted(ids), "both states")
+    t.expect_error(t.get(f"{url}&state=called", user="service"), 400, "bad_request")
+    t.expect_error(t.get(f"{url}&state=pending,", user="service"), 400, "bad_request")

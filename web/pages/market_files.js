@@ -65,6 +65,7 @@ const W = {
   reached: { zh: '已接通', en: 'Reached' },
   notReached: { zh: '未接通', en: 'Not reached' },
   search: { zh: '查询', en: 'Search' },
+  state: { zh: '状态', en: 'State' },
   none: { zh: '暂无', en: 'None yet' },
   saved: { zh: '已保存', en: 'Saved' },
 };
@@ -327,8 +328,11 @@ export function filesCard(kind, number, opts = {}) {
 
 // ---- consumer records --------------------------------------------------------------------------
 
+const CSTATE = { pending: { zh: '待回访', en: 'To call' }, followed_up: { zh: '已回访', en: 'Followed up' } };
+const stateBadge = (s) => (CSTATE[s] ? h('span', { class: `badge badge-${s === 'pending' ? 'warn' : 'ok'} state-badge`, dataset: { state: s } }, t(CSTATE[s])) : '—');
+
 export async function consumersPage(ctx) {
-  let filters = { q: ctx.query.q || '', customer: ctx.query.customer || '' };
+  let filters = { state: ctx.query.state || '', q: ctx.query.q || '', customer: ctx.query.customer || '' };
   const list = pagedList({
     load: (cursor) => api.get('/consumer-records', { ...filters, limit: 20, cursor }),
     columns: [
@@ -338,15 +342,17 @@ export async function consumersPage(ctx) {
       { key: 'store', label: w('store'), cls: 'wrap' },
       { key: 'collected_by', label: w('collectedBy') },
       { key: 'created_at', label: w('at'), render: (x) => formatTs(x.created_at) },
+      { key: 'state', label: w('state'), render: (x) => stateBadge(x.state) },
     ],
     rowHref: (x) => `/market/consumers/${enc(x.id)}`,
     rowKey: (x) => String(x.id),
     emptyText: w('none'),
   });
   const bar = filterBar([
+    { label: w('state'), control: select('state', Object.keys(CSTATE).map((k) => ({ value: k, label: t(CSTATE[k]) })), filters.state, { label: w('state') }) },
     { label: w('search'), control: h('input', { type: 'text', name: 'q', value: filters.q }) },
     { label: w('customer'), control: h('input', { type: 'text', name: 'customer', value: filters.customer }) },
-  ], (v) => { filters = { q: v.q || '', customer: v.customer || '' }; ctx.setQuery(filters); list.reload(); });
+  ], (v) => { filters = { state: v.state || '', q: v.q || '', customer: v.customer || '' }; ctx.setQuery(filters); list.reload(); });
   list.reload();
   const add = ctx.can('consumer.create') ? form({
     idPrefix: 'cons',
@@ -391,7 +397,7 @@ export async function consumerDetailPage(ctx) {
       [w('consumer'), x.consumer_name],
       [w('phone'), h('span', { class: 'mono', id: 'consumer-phone' }, x.phone, x.phone_masked ? h('span', { class: 'muted small' }, ` (${w('masked')})`) : null)],
       [w('customer'), x.customer], [w('store'), x.store], [w('product'), x.product],
-      [w('collectedBy'), x.collected_by], [w('at'), formatTs(x.created_at)],
+      [w('collectedBy'), x.collected_by], [w('at'), formatTs(x.created_at)], [w('state'), stateBadge(x.state)],
     ])),
     fu ? card(w('followUp'), fu.el) : null,
     card(w('followUps'), table({
