@@ -10,6 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { login, apiToken, apiGet, apiPost, apiPostOk, BASE, resultsDir, withPage, text, switchUser, noSideScroll } from './lib.mjs';
 import { currentPeriod } from '../../web/lib/fmt.js';
 
@@ -155,7 +157,12 @@ test('support documents: internal and external, an internal one refused for send
     assert.equal(ext.length, 1);
     assert.equal(ext[0].sent_by, 'csr_a');
     // over 5 MiB: said at once, nothing sent
-    await page.setInputFiles('#files-input-support', { name: '大图.png', mimeType: 'image/png', buffer: Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]) });
+    // (from a file on disk: a 5 MiB buffer through the browser protocol is slow on a busy machine)
+    const dir = mkdtempSync(join(tmpdir(), 'osb-e2e-big-'));
+    const big = join(dir, '大图.png');
+    writeFileSync(big, Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]));
+    await page.setInputFiles('#files-input-support', big);
+    rmSync(dir, { recursive: true, force: true });
     await page.click('#files-upload');
     await page.waitForFunction(() => /5 MiB/.test(document.getElementById('files-msg').textContent));
     assert.match(await text(page, '#files-msg'), /文件超过 5 MiB/);
