@@ -161,12 +161,12 @@ test('support documents: internal and external, an internal one refused for send
     const dir = mkdtempSync(join(tmpdir(), 'osb-e2e-big-'));
     const big = join(dir, '大图.png');
     writeFileSync(big, Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]));
-    await page.setInputFiles('#files-input-support', big);
-    rmSync(dir, { recursive: true, force: true });
+    await page.setInputFiles('#files-input-support', big); // (removed after the check: the browser reads it lazily)
     await page.click('#files-upload');
     await page.waitForFunction(() => /5 MiB/.test(document.getElementById('files-msg').textContent));
     assert.match(await text(page, '#files-msg'), /文件超过 5 MiB/);
     assert.equal((await apiGet(await apiToken('csr_a'), path)).body.items.length, 2, 'nothing stored');
+    rmSync(dir, { recursive: true, force: true });
     await page.screenshot({ path: join(resultsDir(), 'market-support-documents.png') });
     await page.setViewportSize({ width: 390, height: 800 });
     await page.reload();
