@@ -58,6 +58,7 @@ import {
   budgetsPage, expensesPage, expenseNewPage, expenseDetailPage, popPage, popDetailPage, samplesPage, sampleDetailPage,
   inventoryPage, inventoryNewPage, inventoryDetailPage, supportPage, supportDetailPage,
 } from './pages/market.js';
+import { inventoryImportPage, consumersPage, consumerDetailPage } from './pages/market_files.js';
 import { reportsPage, reportPage } from './pages/reports.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { passwordPage } from './pages/password.js';
@@ -152,6 +153,10 @@ export const PAGES = [
   { id: 'sample', path: '/market/samples/:number', title: { zh: '样品发放', en: 'Sample issue' }, navPath: '/market/samples', render: sampleDetailPage },
   { id: 'inventory', path: '/market/inventory', title: { zh: '经销商库存报表', en: 'Inventory reports' }, nav: 'market', icon: '▥', render: inventoryPage },
   { id: 'inventory-new', path: '/market/inventory/new', title: { zh: '填报库存报表', en: 'New inventory report' }, navPath: '/market/inventory', render: inventoryNewPage },
+  // the distributor's file, consumer records (web/pages/market_files.js)
+  { id: 'inventory-import', path: '/market/inventory/import', title: { zh: '导入库存报表', en: 'Import an inventory report' }, navPath: '/market/inventory', render: inventoryImportPage },
+  { id: 'consumers', path: '/market/consumers', title: { zh: '消费者名单', en: 'Consumer records' }, nav: 'market', icon: '☎', cap: 'consumer.read', render: consumersPage },
+  { id: 'consumer', path: '/market/consumers/:id', title: { zh: '消费者', en: 'Consumer' }, navPath: '/market/consumers', cap: 'consumer.read', render: consumerDetailPage },
   { id: 'support', path: '/market/support', title: { zh: '支持申请', en: 'Support requests' }, nav: 'market', icon: '✎', render: supportPage },
   { id: 'support-request', path: '/market/support/:number', title: { zh: '支持申请', en: 'Support request' }, navPath: '/market/support', render: supportDetailPage },
   { id: 'inventory-report', path: '/market/inventory/:number', title: { zh: '库存报表', en: 'Inventory report' }, navPath: '/market/inventory', render: inventoryDetailPage },

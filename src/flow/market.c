@@ -1460,18 +1460,26 @@ static int kc_lines(struct ctx *c, const char *customer, const char *period, jso
     return 0;
 }
 
+/* The customer and period that GET /inventory-reports/prefill and POST …/import take as query
+   parameters: the submitter's right first, then both checked as a report's body would be. */
+static int kc_query(struct ctx *c, const char *customer, const char *period,
+                    struct order_customer *cu, char p[8], struct osb_err *e)
+{
+    if (flow_need(c, P_INVREPORT_SUBMIT, e) < 0)
+        return -1;
+    json_t *q = json_pack("{ss? ss?}", "customer", customer, "period", period);
+    int wrong = body_customer(c, q, cu, true, e) < 0 || body_period(c, q, true, p, e) < 0;
+    json_decref(q);
+    return wrong ? -1 : 0;
+}
+
 int invrep_prefill(struct ctx *c, const char *customer, const char *period, json_t **out,
                    struct osb_err *e)
 {
     *out = NULL;
-    if (flow_need(c, P_INVREPORT_SUBMIT, e) < 0)
-        return -1;
-    json_t *body = json_pack("{ss? ss?}", "customer", customer, "period", period);
     struct order_customer cu;
     char p[8];
-    int rc = body_customer(c, body, &cu, true, e) < 0 || body_period(c, body, true, p, e) < 0;
-    json_decref(body);
-    if (rc)
+    if (kc_query(c, customer, period, &cu, p, e) < 0)
         return -1;
     char pm[8];
     prev_month(p, 1, pm);
@@ -1619,15 +1627,10 @@ int invrep_import(struct ctx *c, const char *customer, const char *period, const
                   const char *data, size_t len, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    if (flow_need(c, P_INVREPORT_SUBMIT, e) < 0)
-        return -1;
     {
-        json_t *qb = json_pack("{ss? ss?}", "customer", customer, "period", period);
         struct order_customer cu;
         char pm[8];
-        int wrong = body_customer(c, qb, &cu, true, e) < 0 || body_period(c, qb, true, pm, e) < 0;
-        json_decref(qb);
-        if (wrong)
+        if (kc_query(c, customer, period, &cu, pm, e) < 0)
             return -1;
     }
     json_t *rows, *nums = NULL;

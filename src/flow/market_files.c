@@ -503,10 +503,21 @@ int consumer_get(struct ctx *c, const char *id, json_t **out, struct osb_err *e)
     return 0;
 }
 
-int consumer_list(struct ctx *c, const char *customer, const char *q, const char *cursor, int limit,
-                  json_t **out, struct osb_err *e)
+int consumer_list(struct ctx *c, const char *customer, const char *state, const char *q,
+                  const char *cursor, int limit, json_t **out, struct osb_err *e)
 {
     *out = NULL;
+    for (const char *a = state; a && *a;) {
+        size_t len = strcspn(a, ",");
+        if (!((len == 7 && strncmp(a, "pending", 7) == 0) ||
+              (len == 11 && strncmp(a, "followed_up", 11) == 0)))
+            return err_bad(e, "state",
+                           "state is pending or followed_up (several: comma-separated)");
+        a += len;
+        if (*a == ',' && *++a == '\0')
+            return err_bad(e, "state",
+                           "state is pending or followed_up (several: comma-separated)");
+    }
     enum consumer_scope s;
     const char *who;
     bool full;
@@ -515,7 +526,7 @@ int consumer_list(struct ctx *c, const char *customer, const char *q, const char
     long cur = 0;
     if (cursor && !str_to_long(cursor, 1, 9000000000000000000L, &cur))
         return err_bad(e, "cursor", "cursor is the id the previous page ended on");
-    json_t *rows = store_consumer_list(c->db, e, s, who, customer, q, cur, limit);
+    json_t *rows = store_consumer_list(c->db, e, s, who, customer, state, q, cur, limit);
     if (!rows)
         return -1;
     json_t *next = json_null();

@@ -45,8 +45,9 @@ int mkt_file_send(struct ctx *c, const char *number, const char *id, json_t **ou
 
 int consumer_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int consumer_get(struct ctx *c, const char *id, json_t **out, struct osb_err *e);
-int consumer_list(struct ctx *c, const char *customer, const char *q, const char *cursor, int limit,
-                  json_t **out, struct osb_err *e);
+/* state: pending (no follow-up call yet), followed_up; several separated by commas. */
+int consumer_list(struct ctx *c, const char *customer, const char *state, const char *q,
+                  const char *cursor, int limit, json_t **out, struct osb_err *e);
 int consumer_follow_up(struct ctx *c, const char *id, json_t *body, json_t **out,
                        struct osb_err *e);
 

@@ -66,6 +66,11 @@ struct route {
     /* The document kind of a kernel route (h_doc_get, h_doc_action, h_fdoc_list in doc.c):
        the address of the flow's exported `x_doc_kind` pointer. */
     const struct doc_kind *const *kind;
+    /* The route's own body limit in bytes (0: the default, or the import limit with R_BIG).
+       A route with its own limit refuses a larger Content-Length at once (413 before a byte
+       of the body is read; the connection then closes), not at the body's end: a 40 MiB photo
+       sent to a 5 MiB route is not read first. */
+    size_t limit;
 };
 
 /* The one route table (router.c). */

@@ -78,13 +78,13 @@ int h_consumer_create(struct req *r, struct osb_err *e)
 
 int h_consumer_list(struct req *r, struct osb_err *e)
 {
-    static const char *const allowed[] = {"customer", "q", "limit", "cursor", NULL};
+    static const char *const allowed[] = {"customer", "state", "q", "limit", "cursor", NULL};
     int limit = 50;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &limit, e) < 0)
         return -1;
     json_t *out = NULL;
-    int rc = consumer_list(&r->ctx, req_query(r, "customer"), req_query(r, "q"),
-                           req_query(r, "cursor"), limit, &out, e);
+    int rc = consumer_list(&r->ctx, req_query(r, "customer"), req_query(r, "state"),
+                           req_query(r, "q"), req_query(r, "cursor"), limit, &out, e);
     return reply(r, 200, rc, out);
 }
 

@@ -9,6 +9,7 @@
 #include "flow/collection.h"
 #include "flow/contract.h"
 #include "flow/field.h"
+#include "flow/market_files.h"
 #include "flow/session.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
@@ -98,12 +99,15 @@ static const struct route routes[] = {
     {"POST", "/instruments/:/:", h_instrument_action, W},
     /* market wave 2b (#12): files of market documents (before the action routes, which
        would take "attachments" for an action), consumer records */
-    {"POST", "/pop-requests/:/attachments", h_pop_file_upload, WI | R_RAW | R_BIG | R_ANYTYPE},
+    /* the attachment routes take MKT_FILE_MAX (5 MiB) as their own limit, not the import's */
+    {"POST", "/pop-requests/:/attachments", h_pop_file_upload, WI | R_RAW | R_ANYTYPE, NULL,
+     MKT_FILE_MAX},
     {"GET", "/pop-requests/:/attachments", h_pop_file_list, 0},
-    {"POST", "/expense-applications/:/attachments", h_expense_file_upload,
-     WI | R_RAW | R_BIG | R_ANYTYPE},
+    {"POST", "/expense-applications/:/attachments", h_expense_file_upload, WI | R_RAW | R_ANYTYPE,
+     NULL, MKT_FILE_MAX},
     {"GET", "/expense-applications/:/attachments", h_expense_file_list, 0},
-    {"POST", "/support-requests/:/documents", h_support_doc_upload, WI | R_RAW | R_BIG | R_ANYTYPE},
+    {"POST", "/support-requests/:/documents", h_support_doc_upload, WI | R_RAW | R_ANYTYPE, NULL,
+     MKT_FILE_MAX},
     {"GET", "/support-requests/:/documents", h_support_doc_list, 0},
     {"POST", "/support-requests/:/documents/:/send", h_support_doc_send, W},
     {"GET", "/market-files/:", h_market_file_get, 0},

@@ -786,12 +786,24 @@ static enum MHD_Result send_busy(struct MHD_Connection *conn, const char *msg)
     return ret;
 }
 
+/* 413 payload_too_large, naming the limit the body passed. */
+static enum MHD_Result send_too_large(struct MHD_Connection *conn, const struct conn_state *cs)
+{
+    if (cs->rt && cs->rt->limit) {
+        char mib[24];
+        (void)str_fmt(mib, sizeof mib, "%zu MiB", cs->rt->limit >> 20);
+        return send_error(conn, ERR_PAYLOAD_TOO_LARGE,
+                          "the body is larger than this upload allows (%s)", mib);
+    }
+    return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
+                      (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+}
+
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
 {
     struct req *r = &cs->r;
     if (cs->too_large)
-        return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
-                          (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+        return send_too_large(conn, cs);
     if (!cs->rt) {
         if (cs->path_known) {
             struct sb allow = SB_INIT;
@@ -968,19 +980,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (!*r->path)
             r->path = "/";
         cs->rt = router_match(r->method, r->path, r, &cs->path_known);
-        cs->limit =
-            (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit : g_server->body_limit;
+        cs->limit = (cs->rt && cs->rt->limit)             ? cs->rt->limit
+                    : (cs->rt && (cs->rt->flags & R_BIG)) ? g_server->import_limit
+                                                          : g_server->body_limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > cs->limit) {
             cs->too_large = true;
             /* A client that waits for 100 Continue gets the 413 instead, before it sends a byte
                of the body. One that sends the body at once has it discarded as it comes (never
                kept) and gets the 413 at its end: answering earlier would close the connection
-               under its upload, and it would see a reset instead of the answer. */
+               under its upload, and it would see a reset instead of the answer. A route with
+               its own (small) limit answers at once all the same (struct route's limit): its
+               clients are the web UI, which checks the size before it sends, and scripts that
+               read the answer while they send (curl); nothing of the body is read. */
             const char *ex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
-            if (ex && strcasecmp(ex, "100-continue") == 0)
-                return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
-                                  (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+            if ((ex && strcasecmp(ex, "100-continue") == 0) || (cs->rt && cs->rt->limit))
+                return send_too_large(conn, cs);
         }
         r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
@@ -1007,6 +1022,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
+        /* A streamed body (no Content-Length) past the limit is discarded as it comes and
+           answered 413 at its end: libmicrohttpd (0.9.75) takes no answer while a body is
+           arriving. Nothing of it is kept beyond the limit. */
         if (!cs->too_large) {
             if (cs->body.len + *upload_size > cs->limit)
                 cs->too_large = true;

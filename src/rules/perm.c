@@ -309,6 +309,12 @@ size_t perm_caps(enum role r, const char **out, size_t max)
         {"collection_request.read",
          perm_may_read(P_COLLREQ_CREATE, r) || perm_may_read(P_COLLREQ_CONFIRM, r)},
         {"call_list.read", perm_may_read(P_CALL_LOG, r) && perm_reads_money(r)},
+        /* market files and consumer records (issue #12): the menu entry and the forms */
+        {"consumer.read",
+         perm_may_read(P_CONSUMER_COLLECT, r) || perm_may_read(P_CONSUMER_CALL, r)},
+        {"consumer.create", perm_may_act(P_CONSUMER_COLLECT, r)},
+        {"consumer.call", perm_may_act(P_CONSUMER_CALL, r)},
+        {"support_document.send", perm_may_act(P_SUPPORT_FORWARD, r)},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof caps / sizeof caps[0] && n < max; i++)

@@ -84,10 +84,15 @@ int store_consumer_insert(struct db *db, struct osb_err *e, json_t *row, int64_t
     return 0;
 }
 
+/* A record waits for customer service's call until one is recorded (GET /consumer-records
+   ?state=pending|followed_up). */
+#define CONS_STATE                                                                                 \
+    "(CASE WHEN EXISTS (SELECT 1 FROM consumer_follow_ups f WHERE f.record = r.id)"                \
+    " THEN 'followed_up' ELSE 'pending' END)"
 #define CONS_SELECT                                                                                \
     "SELECT r.id, r.customer, cu.name AS customer_name, r.consumer_name, r.phone, r.store,"        \
     " r.product, r.collected_by, r.created_at, cu.kam, cu.region, cu.market,"                      \
-    " (SELECT g.um FROM regions g WHERE g.code = cu.region) AS um"                                 \
+    " (SELECT g.um FROM regions g WHERE g.code = cu.region) AS um, " CONS_STATE " AS state"        \
     " FROM consumer_records r JOIN customers cu ON cu.code = r.customer"
 
 int store_consumer_get(struct db *db, struct osb_err *e, int64_t id, json_t **row)
@@ -96,8 +101,8 @@ int store_consumer_get(struct db *db, struct osb_err *e, int64_t id, json_t **ro
 }
 
 json_t *store_consumer_list(struct db *db, struct osb_err *e, enum consumer_scope s,
-                            const char *who, const char *customer, const char *q, int64_t cursor,
-                            int limit)
+                            const char *who, const char *customer, const char *state, const char *q,
+                            int64_t cursor, int limit)
 {
     struct sb sql = SB_INIT;
     json_t *p = json_array();
@@ -110,6 +115,21 @@ json_t *store_consumer_list(struct db *db, struct osb_err *e, enum consumer_scop
     if (customer) {
         sb_add(&sql, " AND r.customer = ?");
         json_array_append_new(p, json_string(customer));
+    }
+    if (state && *state) {
+        /* states the flow checked, separated by commas */
+        sb_add(&sql, " AND " CONS_STATE " IN (");
+        const char *a = state;
+        for (int n = 0;; n++) {
+            const char *comma = strchr(a, ',');
+            size_t len = comma ? (size_t)(comma - a) : strlen(a);
+            sb_add(&sql, n ? ", ?" : "?");
+            json_array_append_new(p, json_stringn(a, len));
+            if (!comma)
+                break;
+            a = comma + 1;
+        }
+        sb_add(&sql, ")");
     }
     if (q && *q) {
         /* a substring of the customer's code or name, the consumer, the store or the product */

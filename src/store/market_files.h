@@ -30,8 +30,8 @@ int store_consumer_get(struct db *db, struct osb_err *e, int64_t id, json_t **ro
 /* Records in scope (who = the username or region the scope compares), newest first, after
    cursor (an id), at most limit + 1 rows. */
 json_t *store_consumer_list(struct db *db, struct osb_err *e, enum consumer_scope s,
-                            const char *who, const char *customer, const char *q, int64_t cursor,
-                            int limit);
+                            const char *who, const char *customer, const char *state, const char *q,
+                            int64_t cursor, int limit);
 json_t *store_consumer_follow_ups(struct db *db, struct osb_err *e, int64_t record);
 int store_consumer_follow_up_insert(struct db *db, struct osb_err *e, int64_t record,
                                     const char *by, int64_t at, const char *result, bool reached,

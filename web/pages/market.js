@@ -9,6 +9,7 @@ import { t } from '../lib/i18n.js';
 import { h, mount, card, pageHeader, fieldGrid, select, filterBar, pagedList, form, toast, badge, table } from '../lib/ui.js';
 import { formatFen, formatTs, formatQty, formatBp, pctOf, currentPeriod, parseYuan, fenToJson, parsePercentBp } from '../lib/fmt.js';
 import { actionCard } from '../lib/doc.js';
+import { filesCard } from './market_files.js';
 
 const enc = encodeURIComponent;
 
@@ -96,6 +97,13 @@ const W = {
   place: { zh: '地点', en: 'Place' },
   itinerary: { zh: '行程', en: 'Itinerary' },
   requestedBy: { zh: '申请人', en: 'Requested by' },
+  travelDates: { zh: '出差日期', en: 'Travel days' },
+  travelCheck: { zh: '差旅核对', en: 'Travel check' },
+  noVisit: { zh: '无拜访记录的日期', en: 'Days without a visit report' },
+  allVisited: { zh: '每天都有拜访记录', en: 'A visit report on every day' },
+  flagged: { zh: '需说明', en: 'Flagged' },
+  notChecked: { zh: '待客服代表核对拜访记录', en: 'Waiting for the CSR\'s check' },
+  importFile: { zh: '从文件导入', en: 'Import a file' },
 };
 const KINDS = {
   ad_design: { zh: '广告设计', en: 'Advertising design' }, training: { zh: '培训', en: 'Training' },
@@ -126,6 +134,7 @@ const ACTION = {
   request: { zh: '申请', en: 'Request' }, ship: { zh: '发运', en: 'Ship' }, issue: { zh: '发放', en: 'Issue' },
   submit: { zh: '提交', en: 'Submit' }, forward: { zh: '转交', en: 'Forward' },
   schedule: { zh: '排期', en: 'Schedule' }, done: { zh: '完成', en: 'Done' },
+  'check-travel': { zh: '核对差旅(拜访记录)', en: 'Check against visits' },
 };
 const CATEGORIES = {
   advertising: { zh: '广告', en: 'Advertising' }, promotion: { zh: '促销', en: 'Promotion' },
@@ -294,11 +303,13 @@ export async function expenseNewPage(ctx) {
       { name: 'period', label: w('period'), value: currentPeriod() },
       { name: 'settlement_form', label: w('form'), type: 'select', options: opts(FORMS) },
       { name: 'special', label: w('special'), type: 'bool' },
+      { name: 'travel_dates', label: w('travelDates'), hint: t({ zh: '差旅类填写：出差日期，用逗号分隔，如 2026-12-01,2026-12-02', en: 'Travel only: the days, comma-separated, e.g. 2026-12-01,2026-12-02' }) },
       { name: 'purpose', label: w('purpose'), type: 'textarea', required: true, wide: true },
     ],
     submitLabel: w('submit'),
     onCancel: () => ctx.navigate('/market/expenses'),
     submit: async (body, key) => {
+      if (body.travel_dates) body.travel_dates = body.travel_dates.split(/[,，\s]+/).filter(Boolean);
       const x = await api.post('/expense-applications', body, { headers: { 'Idempotency-Key': key } });
       toast(x.number);
       ctx.navigate(`/market/expenses/${enc(x.number)}`);
@@ -321,7 +332,17 @@ export async function expenseDetailPage(ctx) {
       body: (v) => ({ settlement_form: v.settle_form }) },
     evaluate: { fields: [{ name: 'evaluation', label: w('evaluation'), type: 'textarea', wide: true }, { name: 'rating', label: w('rating') }],
       needs: ['evaluation'], body: (v) => (v.rating ? { evaluation: v.evaluation, rating: Number(v.rating) } : { evaluation: v.evaluation }) },
+    'check-travel': { fields: [{ name: 'comment', label: w('comment'), type: 'textarea', wide: true }], body: (v) => (v.comment ? { comment: v.comment } : {}) },
   });
+  const tc = x.travel_check;
+  const travel = x.category === 'travel' ? card(w('travelCheck'), fieldGrid([
+    [w('travelDates'), (x.travel_dates || []).join('，')],
+    [w('travelCheck'), h('span', { id: 'travel-check', dataset: { flagged: tc ? String(!!tc.flagged) : 'unchecked' } },
+      !tc ? w('notChecked')
+        : tc.flagged ? [badge(w('flagged'), 'bad'), ` ${w('noVisit')}：${(tc.days_without_visit || []).join('，')}`]
+          : badge(w('allVisited'), 'ok'))],
+    [t({ zh: '核对人', en: 'Checked by' }), tc ? `${tc.checked_by || '—'}${tc.checked_at ? ` · ${formatTs(tc.checked_at)}` : ''}` : null],
+  ])) : null;
   return h('div', { class: 'page-expense', dataset: { number: x.number, state: x.state } },
     detailHeader('/market/expenses', w('expenses'), x, h('span', null, word(CATEGORIES, x.category), x.special ? ' · ' : '', x.special ? badge(w('special'), 'warn') : null)),
     act,
@@ -346,6 +367,8 @@ export async function expenseDetailPage(ctx) {
       [w('approvedBy'), x.approved_by ? `${x.approved_by} · ${formatTs(x.approved_at)}` : null],
       [w('settledBy'), x.settled_by ? `${x.settled_by} · ${formatTs(x.settled_at)}` : null],
     ])),
+    travel,
+    filesCard('expense', x.number),
     card(w('timeline'), timeline(x.timeline)));
 }
 
@@ -414,6 +437,7 @@ export async function popDetailPage(ctx) {
       [w('approvedBy'), x.approved_by ? `${x.approved_by} · ${formatTs(x.approved_at)}` : null],
       [w('order'), x.shipped_with], [w('photo'), x.photo], [w('note'), x.note, { wide: true }],
     ])),
+    filesCard('pop', x.number),
     card(w('timeline'), timeline(x.timeline)));
 }
 
@@ -496,7 +520,8 @@ export async function inventoryPage(ctx) {
   ], (v) => { filters = { state: v.state || '', q: v.q || '', period: v.period || '' }; ctx.setQuery(filters); list.reload(); });
   list.reload();
   return h('div', { class: 'page-inventory' },
-    pageHeader(w('inventory'), h('a', { href: '/market/inventory/new', class: 'btn btn-primary', id: 'inventory-new' }, w('newInventory'))),
+    pageHeader(w('inventory'), h('a', { href: '/market/inventory/new', class: 'btn btn-primary', id: 'inventory-new' }, w('newInventory')),
+      h('a', { href: '/market/inventory/import', class: 'btn', id: 'inventory-import' }, w('importFile'))),
     h('section', { class: 'card' }, bar, list.el));
 }
 
@@ -700,5 +725,6 @@ export async function supportDetailPage(ctx) {
       [w('date'), x.schedule_date], [w('place'), x.schedule_place], [w('itinerary'), x.schedule_itinerary, { wide: true }],
       [w('details'), x.details, { wide: true }],
     ])),
+    filesCard('support', x.number, { canSend: ctx.can('support_document.send') }),
     card(w('timeline'), timeline(x.timeline)));
 }
