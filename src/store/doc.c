@@ -219,6 +219,8 @@ int store_doc_lock(struct db *db, struct osb_err *e, const char *object, const c
     char space[72];
     (void)str_fmt(space, sizeof space, "doc:%s", object); /* a kind's name: a short word */
     return db_lock_key(db, e, space, number);
+}
+
 /* ---- q= through indexes (issue #17: searched lists as fast as plain ones) ---------------- */
 
 /* Beyond these the text matches many rows; the plain scan then finds a page quickly. */
