@@ -500,14 +500,17 @@ static json_t *line_json(struct ctx *c, const struct credit_line *l, json_t *act
     json_object_set_new(o, "g_bp", json_integer(l->g_bp));
     json_object_set_new(o, "cycle_days", l->cycle_days ? json_integer(l->cycle_days) : json_null());
     /* G's breakdown (flows.md §11.2): the approved forecasts of the coming quarter, F and G
-       before the clamp; forecast_fen null when G is the default for want of a forecast. */
-    json_object_set_new(o, "growth",
-                        json_pack("{so so so so}", "forecast_fen",
-                                  l->has_forecast ? json_integer(l->forecast_fen) : json_null(),
-                                  "f_fen", l->has_forecast ? json_integer(l->f_fen) : json_null(),
-                                  "raw_bp", l->g_raw_bp ? json_integer(l->g_raw_bp) : json_null(),
-                                  "sources",
-                                  l->g_sources ? json_deep_copy(l->g_sources) : json_array()));
+       before the clamp; forecast_fen null when G is the default for want of a forecast, raw_bp
+       null when it is the default for want of one or of sales history (0 is a figure: a tiny
+       forecast against large sales rounds to it). */
+    json_object_set_new(
+        o, "growth",
+        json_pack("{so so so so}", "forecast_fen",
+                  l->has_forecast ? json_integer(l->forecast_fen) : json_null(), "f_fen",
+                  l->has_forecast ? json_integer(l->f_fen) : json_null(), "raw_bp",
+                  cmr_growth_known(l->has_forecast, l->s_avg_fen) ? json_integer(l->g_raw_bp)
+                                                                  : json_null(),
+                  "sources", l->g_sources ? json_deep_copy(l->g_sources) : json_array()));
     json_object_set_new(o, "r_bp", json_integer(l->r_bp));
     json_object_set_new(o, "formula_limit_fen",
                         l->has_formula ? json_integer(l->formula_limit_fen) : json_null());

@@ -525,12 +525,8 @@ static json_t *travel_unvisited(struct ctx *c, const char *applicant, json_t *da
         bool seen = false;
         size_t j;
         json_t *r;
-        json_array_foreach(rows, j, r)
-        {
-            json_t *data = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
-            seen = seen || is(jstr(data, "visited_at"), json_string_value(v));
-            json_decref(data);
-        }
+        json_array_foreach(rows, j, r) seen =
+            seen || is(jstr(r, "visited_at"), json_string_value(v));
         if (!seen)
             json_array_append(out, v);
     }

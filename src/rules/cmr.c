@@ -55,12 +55,17 @@ int cmr_r_bp(char grade)
     }
 }
 
+bool cmr_growth_known(bool has_forecast, int64_t s_avg_fen)
+{
+    return has_forecast && s_avg_fen > 0;
+}
+
 int cmr_growth(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen, int64_t *f_fen,
                int64_t *raw_bp)
 {
     *f_fen = 0;
     *raw_bp = 0;
-    if (!has_forecast || s_avg_fen <= 0)
+    if (!cmr_growth_known(has_forecast, s_avg_fen))
         return 10000;
     int64_t f, g;
     if (!money_div_round((__int128)forecast_fen, 3, &f))

@@ -75,6 +75,11 @@ int cmr_g_bp(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen);
 int cmr_growth(bool has_forecast, int64_t forecast_fen, int64_t s_avg_fen, int64_t *f_fen,
                int64_t *raw_bp);
 
+/* Whether G is computed from a forecast (has_forecast) and a sales history (S_avg > 0): then
+   the unclamped G is a figure the worksheet shows even when it rounds to 0 (a tiny forecast
+   against large sales); otherwise G is the default 10000 and there is no unclamped G. */
+bool cmr_growth_known(bool has_forecast, int64_t s_avg_fen);
+
 /* R_bp of a grade: A 12000, B 10000, C 8000, D 5000, E 0 (−1 for anything else). */
 int cmr_r_bp(char grade);
 

@@ -21,6 +21,36 @@ static json_t *empty_null(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
+/* The typed columns (schema: field documents' typed columns): a copy of the data fields that
+   reports, lists and jobs select and filter on in SQL. `money` columns take an integer, the
+   others a string; anything else (absent, null, another type) is NULL. */
+static const struct {
+    const char *key;
+    bool money;
+} typed[] = {
+    {"level", false},           {"period_type", false},          {"period", false},
+    {"base_month", false},      {"visited_at", false},           {"kind", false},
+    {"target_sales_fen", true}, {"target_collection_fen", true}, {"total_fen", true},
+    {"valid_until", false},
+};
+#define TYPED_N (sizeof typed / sizeof typed[0])
+#define TYPED_COLS                                                                                 \
+    "level, period_type, period, base_month, visited_at, kind, target_sales_fen,"                  \
+    " target_collection_fen, total_fen, valid_until"
+#define TYPED_SET                                                                                  \
+    "level = ?, period_type = ?, period = ?, base_month = ?, visited_at = ?, kind = ?,"            \
+    " target_sales_fen = ?, target_collection_fen = ?, total_fen = ?, valid_until = ?"
+
+/* Appends the typed columns' values of data to p, in TYPED_COLS order. */
+static void typed_args(json_t *p, json_t *data)
+{
+    for (size_t i = 0; i < TYPED_N; i++) {
+        json_t *v = json_object_get(data, typed[i].key);
+        bool ok = typed[i].money ? json_is_integer(v) : json_is_string(v);
+        json_array_append_new(p, ok ? json_incref(v) : json_null());
+    }
+}
+
 int store_fdoc_load(struct db *db, struct osb_err *e, const char *type, const char *number,
                     struct fdoc *d)
 {
@@ -87,10 +117,11 @@ int store_fdoc_insert(struct db *db, struct osb_err *e, struct fdoc *d)
                   empty_null(d->rep), d->owner, d->state, empty_null(d->ref), data ? data : "{}",
                   (json_int_t)d->created_at, (json_int_t)d->created_at);
     free(data);
+    typed_args(p, d->data);
     int rc = db_exec_a(db, e,
                        "INSERT INTO field_docs(number, type, customer, market, region, kam, rep,"
-                       " owner, state, ref, data, created_at, updated_at)"
-                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       " owner, state, ref, data, created_at, updated_at, " TYPED_COLS ")"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        p);
     json_decref(p);
     if (rc < 0)
@@ -104,18 +135,20 @@ int store_fdoc_save(struct db *db, struct osb_err *e, struct fdoc *d, const char
                     int64_t now)
 {
     char *data = json_dumps(d->data, JSON_COMPACT | JSON_SORT_KEYS);
-    int rc;
-    if (d->ref_changed)
-        rc = db_exec(db, e,
-                     "UPDATE field_docs SET state = ?, version = version + 1, updated_at = ?,"
-                     " data = ?, ref = ? WHERE number = ?",
-                     "sisss", state, now, data ? data : "{}", d->ref, d->number);
-    else
-        rc = db_exec(db, e,
-                     "UPDATE field_docs SET state = ?, version = version + 1, updated_at = ?,"
-                     " data = ? WHERE number = ?",
-                     "siss", state, now, data ? data : "{}", d->number);
+    json_t *p = json_pack("[s I s]", state, (json_int_t)now, data ? data : "{}");
     free(data);
+    typed_args(p, d->data);
+    if (d->ref_changed)
+        json_array_append_new(p, json_string(d->ref));
+    json_array_append_new(p, json_string(d->number));
+    int rc = db_exec_a(db, e,
+                       d->ref_changed ? "UPDATE field_docs SET state = ?, version = version + 1,"
+                                        " updated_at = ?, data = ?, " TYPED_SET ", ref = ?"
+                                        " WHERE number = ?"
+                                      : "UPDATE field_docs SET state = ?, version = version + 1,"
+                                        " updated_at = ?, data = ?, " TYPED_SET " WHERE number = ?",
+                       p);
+    json_decref(p);
     if (rc < 0 || insert_items(db, e, d) < 0)
         return -1;
     copy(d->state, sizeof d->state, state);
@@ -123,6 +156,30 @@ int store_fdoc_save(struct db *db, struct osb_err *e, struct fdoc *d, const char
     d->updated_at = now;
     d->ref_changed = false;
     return 0;
+}
+
+int store_fdoc_backfill(struct db *db, struct osb_err *e)
+{
+    json_t *rows = db_rows(db, e, "SELECT id, data FROM field_docs ORDER BY id", NULL);
+    if (!rows)
+        return -1;
+    int rc = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *d = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
+        json_t *p = json_array();
+        typed_args(p, d);
+        json_array_append_new(p, json_integer(jint(r, "id")));
+        rc = db_exec_a(db, e, "UPDATE field_docs SET " TYPED_SET " WHERE id = ?", p);
+        json_decref(p);
+        json_decref(d);
+        if (rc < 0)
+            break;
+    }
+    json_decref(rows);
+    return rc < 0 ? -1 : 0;
 }
 
 int store_fdoc_list(struct db *db, struct osb_err *e, const struct scope_user *u,
@@ -166,22 +223,15 @@ json_t *store_fdoc_by_ref(struct db *db, struct osb_err *e, const char *type, co
 json_t *store_fdoc_quotations_past(struct db *db, struct osb_err *e, const char *today)
 {
     json_t *rows = db_rows(db, e,
-                           "SELECT number, data FROM field_docs WHERE type = 'quotations'"
-                           " AND state = 'issued' ORDER BY id",
-                           NULL);
+                           "SELECT number FROM field_docs WHERE type = 'quotations'"
+                           " AND state = 'issued' AND valid_until < ? ORDER BY id",
+                           "s", today);
     if (!rows)
         return NULL;
     json_t *out = json_array();
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        json_t *d = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
-        const char *vu = d ? jstr(d, "valid_until") : NULL;
-        if (vu && strcmp(vu, today) < 0)
-            json_array_append(out, json_object_get(r, "number"));
-        json_decref(d);
-    }
+    json_array_foreach(rows, i, r) json_array_append(out, json_object_get(r, "number"));
     json_decref(rows);
     return out;
 }

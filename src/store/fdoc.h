@@ -5,8 +5,11 @@
  * forecast of no customer) with its market, region, KAM and rep (for a document of no
  * customer: the owner's), the owner, the state, a reference (a visit's plan item, a won
  * quotation's contract) — and the rest of the document as one JSON object `data`, which only
- * the document's flow file reads. Dated items (visit plan items) are field_items rows, for the
- * deadline job. All of their SQL is here.
+ * the document's flow file reads. The data fields that reports, lists and jobs select or filter
+ * on (level, period_type, period, base_month, visited_at, kind, target_sales_fen,
+ * target_collection_fen, total_fen, valid_until) are also typed columns: insert and save copy
+ * them from data, so SQL reads them on SQLite and PostgreSQL alike. Dated items (visit plan items)
+ * are field_items rows, for the deadline job. All of their SQL is here.
  */
 #ifndef OSB_STORE_FDOC_H
 #define OSB_STORE_FDOC_H
@@ -47,10 +50,14 @@ struct fdoc_filter {
 int store_fdoc_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                     const struct fdoc_filter *f, json_t **numbers, char **next);
 
+/* Fills the typed columns (level, period, visited_at, total_fen, valid_until …) of every row
+   from its data: the migration that adds them runs it (schema.c). 0 or -1. */
+int store_fdoc_backfill(struct db *db, struct osb_err *e);
+
 /* Documents of type whose ref is ref (a visit plan item's visits): numbers, oldest first. */
 json_t *store_fdoc_by_ref(struct db *db, struct osb_err *e, const char *type, const char *ref);
 
-/* The numbers of issued quotations whose data.valid_until is before today (the expiry job). */
+/* The numbers of issued quotations whose valid_until is before today (the expiry job). */
 json_t *store_fdoc_quotations_past(struct db *db, struct osb_err *e, const char *today);
 
 /* The active user's role, market, region and manager: 1 found (*out a new object), 0, -1. */

@@ -6,6 +6,9 @@
 #include "store/doc.h"
 
 /* An order holds its draw from QC on until it is rejected or cancelled. */
+/* An order holds its draw from QC on until it is rejected or cancelled; what its cancelled
+   backorders will never ship (qty_cancelled) and what came back (received returns) is given
+   back to the application. */
 #define HOLDING                                                                                    \
     "('pending_approval', 'prepay_required', 'st_pending', 'approved', 'billed', 'released',"      \
     " 'closed')"
@@ -23,7 +26,9 @@ int store_free_goods_drawn(struct db *db, struct osb_err *e, const char *app,
         "SELECT coalesce(sum(x.price * x.kept), 0) AS drawn,"
         " coalesce(sum(x.price * x.shipped), 0) AS shipped,"
         " coalesce(sum(x.price * x.returned), 0) AS returned FROM (SELECT"
-        " l.expense_price_fen AS price, l.qty - l.qty_cut AS kept,"
+        " l.expense_price_fen AS price, l.qty - l.qty_cut - (SELECT coalesce(sum("
+        "  b.qty_cancelled), 0) FROM backorders b WHERE b.order_no = l.order_no"
+        "  AND b.line_no = l.line_no) AS kept,"
         " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl JOIN shipments s"
         "  ON s.number = sl.shipment WHERE s.order_no = l.order_no AND sl.line_no = l.line_no"
         "  AND s.dispatched_at IS NOT NULL) AS shipped,"

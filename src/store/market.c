@@ -620,9 +620,8 @@ json_t *store_mkt_role_users(struct db *db, struct osb_err *e, const char *role)
 json_t *store_visit_days(struct db *db, struct osb_err *e, const char *visitor, int64_t from,
                          int64_t to)
 {
-    /* field_docs of type visits: the visit date is in the JSON data (flow/visit.c) */
     return db_rows(db, e,
-                   "SELECT data FROM field_docs WHERE type = 'visits' AND owner = ?"
+                   "SELECT visited_at FROM field_docs WHERE type = 'visits' AND owner = ?"
                    " AND created_at >= ? AND created_at < ? ORDER BY id",
                    "sii", visitor, from, to);
 }

@@ -110,8 +110,8 @@ json_t *store_invrep_purchased(struct db *db, struct osb_err *e, const char *cus
 json_t *store_invrep_missing(struct db *db, struct osb_err *e, const char *period, int64_t due);
 /* Usernames of active users of role. */
 json_t *store_mkt_role_users(struct db *db, struct osb_err *e, const char *role);
-/* The visit reports (rows {data}) visitor filed between from and to (µs): the CSR's travel
-   check reads their visit dates. */
+/* The visit reports (rows {visited_at}, a date) visitor filed between from and to (µs): the CSR's
+   travel check reads their visit dates. */
 json_t *store_visit_days(struct db *db, struct osb_err *e, const char *visitor, int64_t from,
                          int64_t to);
 

@@ -45,6 +45,21 @@ void store_report_arg(json_t *a, const char *s)
     json_array_append_new(a, json_string(s));
 }
 
+json_t *store_report_inv_reports(struct db *db, struct osb_err *e, const struct report_params *p,
+                                 const char *lo, const char *hi, const char *cols, const char *cond)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_addf(&sql,
+            "SELECT r.customer AS customer, r.period AS period, r.lines AS lines%s"
+            " FROM inventory_reports r JOIN customers c ON c.code = r.customer"
+            " WHERE r.period >= ? AND r.period <= ?%s",
+            cols, cond);
+    store_report_arg(a, lo);
+    store_report_arg(a, hi);
+    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY r.customer, r.period");
+}
+
 /* "WITH s AS (…)": one row per invoice line (+) and credit-note line (−) dated in
    [from, to]: customer, sku, qty, cases (whole cases of the line), amt (fen), ord (the
    order of an invoice; NULL for a credit note, so count(DISTINCT ord) counts orders). */

@@ -120,4 +120,13 @@ json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_
 void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
                         const char *cust);
 
+/* The distributors' inventory reports (KC) of months [lo, hi] (YYYY-MM) of the customers in
+   scope (store_report_where over `c`), by customer then period: rows {customer, period, lines
+   (JSON text)} and the columns `cols` adds (", r.late AS late"; "" for none), of the reports
+   `cond` keeps (" AND r.state <> 'returned'"; "" for all). Shared by the inventory summary,
+   the distributors' monthly and the market reports. */
+json_t *store_report_inv_reports(struct db *db, struct osb_err *e, const struct report_params *p,
+                                 const char *lo, const char *hi, const char *cols,
+                                 const char *cond);
+
 #endif

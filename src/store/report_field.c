@@ -1,7 +1,10 @@
 /*
- * report_field.c (store) — the field-sales reports' queries (store/report.h; issue #13). The
- * documents' own fields live in field_docs.data (JSON text): they are read here in C, never
- * with a database's JSON functions, so that SQLite and PostgreSQL run the same SQL.
+ * report_field.c (store) — the field-sales reports' queries (store/report.h; issue #13). What
+ * they select and filter on — a plan's level, period and targets, a visit's date and kind —
+ * are field_docs' typed columns (store/fdoc.h); only free text and lists (a plan item's
+ * purpose, a visit's findings, a forecast's lines) come from field_docs.data (JSON text), read
+ * here in C, never with a database's JSON functions, so that SQLite and PostgreSQL run the same
+ * SQL.
  */
 #include "store/report.h"
 
@@ -46,17 +49,23 @@ static void set_str(json_t *r, const char *key, json_t *from, const char *from_k
 
 /* ---- weekly / monthly work plans ---------------------------------------------------------- */
 
-static json_t *plan_items(struct db *db, struct osb_err *e, const struct report_params *p)
+/* The items of the visit plans (submitted or confirmed) dated in the range: of month plans
+   when month, else of week and day plans. */
+static json_t *plan_items(struct db *db, struct osb_err *e, const struct report_params *p,
+                          bool month)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql, "SELECT pl.owner AS salesperson, i.date AS date, i.seq AS seq,"
                  " i.customer AS customer, c.name AS customer_name, pl.number AS plan,"
-                 " pl.data AS data, (SELECT count(*) FROM field_docs v WHERE v.type = 'visits'"
+                 " pl.period_type AS period_type, pl.data AS data,"
+                 " (SELECT count(*) FROM field_docs v WHERE v.type = 'visits'"
                  " AND v.ref = i.document || '/' || i.seq) AS reported"
                  " FROM field_items i JOIN field_docs pl ON pl.number = i.document"
                  " AND pl.type = 'visit-plans' LEFT JOIN customers c ON c.code = i.customer"
                  " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?");
+    sb_add(&sql, month ? " AND pl.period_type = 'month'"
+                       : " AND coalesce(pl.period_type, '') <> 'month'");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     field_where(&sql, a, p, "pl");
@@ -71,7 +80,6 @@ static json_t *plan_items(struct db *db, struct osb_err *e, const struct report_
         set_str(r, "prospect", it, "prospect");
         set_str(r, "purpose", it, "purpose");
         set_str(r, "manager_comment", d, "manager_comment");
-        set_str(r, "period_type", d, "period_type");
         json_object_set_new(r, "key_visit", json_integer(json_is_true(json_object_get(it, "key"))));
         json_object_set_new(r, "reported", json_integer(jint(r, "reported") > 0));
         json_decref(d);
@@ -81,16 +89,7 @@ static json_t *plan_items(struct db *db, struct osb_err *e, const struct report_
 
 json_t *store_report_weekly_plan(struct db *db, struct osb_err *e, const struct report_params *p)
 {
-    json_t *rows = plan_items(db, e, p);
-    if (!rows)
-        return NULL;
-    json_t *out = json_array();
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) if (!is(jstr(r, "period_type"), "month"))
-        json_array_append(out, r);
-    json_decref(rows);
-    return out;
+    return plan_items(db, e, p, false);
 }
 
 static json_t *row_of(json_t *map, const char *who)
@@ -118,16 +117,26 @@ static void month_of(const char *date, char out[8])
     out[7] = 0;
 }
 
-/* The plans (JH, not drafts) in scope: rows {number, owner, level, state, customer, market,
-   region, data (object)}. */
-static json_t *plans(struct db *db, struct osb_err *e, const struct report_params *p)
+/* The plans (JH, not drafts) in scope — of the month plans of `month` when given, of level
+   kam (and customer when customers) — as rows {number, owner, level, period_type, period,
+   state, customer, market, region, target_sales_fen, target_collection_fen, data (object)}. */
+static json_t *plans(struct db *db, struct osb_err *e, const struct report_params *p,
+                     const char *month, bool customers)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql, "SELECT pl.number AS number, pl.owner AS owner, pl.state AS state,"
+                 " pl.level AS level, pl.period_type AS period_type, pl.period AS period,"
+                 " pl.target_sales_fen AS target_sales_fen,"
+                 " pl.target_collection_fen AS target_collection_fen,"
                  " pl.customer AS customer, pl.market AS market, pl.region AS region,"
                  " pl.data AS data FROM field_docs pl WHERE pl.type = 'plans'"
                  " AND pl.state <> 'draft'");
+    if (month) {
+        sb_add(&sql, customers ? " AND pl.level IN ('kam', 'customer')" : " AND pl.level = 'kam'");
+        sb_add(&sql, " AND pl.period_type = 'month' AND pl.period = ?");
+        store_report_arg(a, month);
+    }
     field_where(&sql, a, p, "pl");
     sb_add(&sql, " ORDER BY pl.id");
     json_t *rows = store_report_rows(db, e, &sql, a);
@@ -139,35 +148,29 @@ static json_t *plans(struct db *db, struct osb_err *e, const struct report_param
 
 json_t *store_report_monthly_plan(struct db *db, struct osb_err *e, const struct report_params *p)
 {
-    json_t *items = plan_items(db, e, p);
-    json_t *pls = items ? plans(db, e, p) : NULL;
+    char month[8];
+    month_of(p->from, month);
+    json_t *items = plan_items(db, e, p, true);
+    json_t *pls = items ? plans(db, e, p, month, true) : NULL;
     if (!pls) {
         json_decref(items);
         return NULL;
     }
-    char month[8];
-    month_of(p->from, month);
     json_t *map = json_object(), *custs = json_object();
     size_t i;
     json_t *r;
     json_array_foreach(pls, i, r)
     {
         json_t *d = json_object_get(r, "data");
-        const char *level = jstr(d, "level");
-        if (!is(jstr(d, "period_type"), "month") || !is(jstr(d, "period"), month) ||
-            !(is(level, "kam") || is(level, "customer")))
-            continue;
         const char *who = jstr(r, "owner");
-        bump(map, who, "target_sales_fen", jint(d, "target_sales_fen"));
-        bump(map, who, "target_collection_fen", jint(d, "target_collection_fen"));
+        bump(map, who, "target_sales_fen", jint(r, "target_sales_fen"));
+        bump(map, who, "target_collection_fen", jint(r, "target_collection_fen"));
         bump(map, who, "target_active_customers", jint(d, "target_active_customers"));
-        if (jstr(d, "note") && is(level, "kam"))
+        if (jstr(d, "note") && is(jstr(r, "level"), "kam"))
             json_object_set(row_of(map, who), "key_actions", json_object_get(d, "note"));
     }
     json_array_foreach(items, i, r)
     {
-        if (!is(jstr(r, "period_type"), "month"))
-            continue;
         const char *who = jstr(r, "salesperson");
         bump(map, who, "planned_visits", 1);
         bump(map, who, "key_visits", jint(r, "key_visit"));
@@ -220,6 +223,53 @@ static int by_net(const void *x, const void *y)
     return strcmp(jstr(a, "salesperson"), jstr(b, "salesperson"));
 }
 
+/* The counts of salesperson_weekly / _monthly: each query selects `who` (its GROUP BY column)
+   and n over rows of the range — dates [from, to] when `dates`, else timestamps [from_ts,
+   to_ts) — under the scope of its alias (c: a customer row; else a field_docs row). */
+static const struct {
+    const char *key, *sql, *who, *alias;
+    bool dates;
+} counts[] = {
+    /* visits planned: plan items dated in the range */
+    {"visits_planned",
+     "SELECT pl.owner AS who, count(*) AS n FROM field_items i JOIN field_docs pl"
+     " ON pl.number = i.document AND pl.type = 'visit-plans'"
+     " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?",
+     "pl.owner", "pl", true},
+    /* visits done, by the visit date (a report is filed a few days after at most) */
+    {"visits_done",
+     "SELECT d.owner AS who, count(*) AS n FROM field_docs d WHERE d.type = 'visits'"
+     " AND d.visited_at >= ? AND d.visited_at <= ?",
+     "d.owner", "d", true},
+    {"new_customer_visits",
+     "SELECT d.owner AS who, count(*) AS n FROM field_docs d WHERE d.type = 'visits'"
+     " AND d.kind = 'new' AND d.visited_at >= ? AND d.visited_at <= ?",
+     "d.owner", "d", true},
+    /* late visit reports: the OSB entries visit_report opened in the range */
+    {"late_visit_reports",
+     "SELECT pl.owner AS who, count(*) AS n FROM osb_issues o JOIN field_docs pl"
+     " ON o.document LIKE pl.number || '/%' WHERE o.rule = 'visit_report'"
+     " AND o.opened_at >= ? AND o.opened_at < ?",
+     "pl.owner", "pl", false},
+    {"quotations_registered",
+     "SELECT d.owner AS who, count(*) AS n FROM field_docs d WHERE d.type = 'quotations'"
+     " AND d.created_at >= ? AND d.created_at < ?",
+     "d.owner", "d", false},
+    {"quotations_issued",
+     "SELECT d.owner AS who, count(DISTINCT d.number) AS n FROM field_events ev"
+     " JOIN field_docs d ON d.number = ev.document WHERE d.type = 'quotations'"
+     " AND ev.action = 'issue' AND ev.at >= ? AND ev.at < ?",
+     "d.owner", "d", false},
+    {"orders_created",
+     "SELECT o.created_by AS who, count(*) AS n FROM orders o"
+     " JOIN customers c ON c.code = o.customer WHERE o.created_at >= ? AND o.created_at < ?",
+     "o.created_by", "c", false},
+    {"calls",
+     "SELECT l.by_user AS who, count(*) AS n FROM call_logs l"
+     " JOIN customers c ON c.code = l.customer WHERE l.at >= ? AND l.at < ?",
+     "l.by_user", "c", false},
+};
+
 json_t *store_report_salesperson(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     json_t *map = json_object();
@@ -267,99 +317,23 @@ json_t *store_report_salesperson(struct db *db, struct osb_err *e, const struct 
     }
     json_decref(people);
     int rc = 0;
-    /* visits planned: plan items dated in the range */
-    sql = (struct sb)SB_INIT;
-    a = json_array();
-    sb_add(&sql, "SELECT pl.owner AS who, count(*) AS n FROM field_items i JOIN field_docs pl"
-                 " ON pl.number = i.document AND pl.type = 'visit-plans'"
-                 " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?");
-    store_report_arg(a, p->from);
-    store_report_arg(a, p->to);
-    field_where(&sql, a, p, "pl");
-    sb_add(&sql, " GROUP BY pl.owner");
-    rc = add_counts(db, e, map, "visits_planned", &sql, a);
-    /* visits done (by the visit date; a report is filed at most a few days after) */
-    if (rc == 0) {
+    for (size_t c = 0; rc == 0 && c < sizeof counts / sizeof counts[0]; c++) {
         sql = (struct sb)SB_INIT;
         a = json_array();
-        sb_add(&sql, "SELECT d.owner AS who, d.data AS data FROM field_docs d"
-                     " WHERE d.type = 'visits' AND d.created_at >= ? AND d.created_at < ?");
-        json_array_append_new(a, json_integer(p->from_ts));
-        json_array_append_new(a, json_integer(p->to_ts + INT64_C(31) * 86400 * 1000000));
-        field_where(&sql, a, p, "d");
-        json_t *rows = store_report_rows(db, e, &sql, a);
-        if (!rows)
-            rc = -1;
-        json_array_foreach(rows, i, r)
-        {
-            json_t *d = data_of(r);
-            const char *at = jstr(d, "visited_at");
-            if (at && strcmp(at, p->from) >= 0 && strcmp(at, p->to) <= 0) {
-                bump(map, jstr(r, "who"), "visits_done", 1);
-                bump(map, jstr(r, "who"), "new_customer_visits", is(jstr(d, "kind"), "new"));
-            }
-            json_decref(d);
+        sb_add(&sql, counts[c].sql);
+        if (counts[c].dates) {
+            store_report_arg(a, p->from);
+            store_report_arg(a, p->to);
+        } else {
+            json_array_append_new(a, json_integer(p->from_ts));
+            json_array_append_new(a, json_integer(p->to_ts));
         }
-        json_decref(rows);
-    }
-    /* late visit reports: the OSB entries visit_report opened in the range */
-    if (rc == 0) {
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT pl.owner AS who, count(*) AS n FROM osb_issues o JOIN field_docs pl"
-                     " ON o.document LIKE pl.number || '/%' WHERE o.rule = 'visit_report'"
-                     " AND o.opened_at >= ? AND o.opened_at < ?");
-        json_array_append_new(a, json_integer(p->from_ts));
-        json_array_append_new(a, json_integer(p->to_ts));
-        field_where(&sql, a, p, "pl");
-        sb_add(&sql, " GROUP BY pl.owner");
-        rc = add_counts(db, e, map, "late_visit_reports", &sql, a);
-    }
-    if (rc == 0) {
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT d.owner AS who, count(*) AS n FROM field_docs d"
-                     " WHERE d.type = 'quotations' AND d.created_at >= ? AND d.created_at < ?");
-        json_array_append_new(a, json_integer(p->from_ts));
-        json_array_append_new(a, json_integer(p->to_ts));
-        field_where(&sql, a, p, "d");
-        sb_add(&sql, " GROUP BY d.owner");
-        rc = add_counts(db, e, map, "quotations_registered", &sql, a);
-    }
-    if (rc == 0) {
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT d.owner AS who, count(DISTINCT d.number) AS n FROM field_events ev"
-                     " JOIN field_docs d ON d.number = ev.document WHERE d.type = 'quotations'"
-                     " AND ev.action = 'issue' AND ev.at >= ? AND ev.at < ?");
-        json_array_append_new(a, json_integer(p->from_ts));
-        json_array_append_new(a, json_integer(p->to_ts));
-        field_where(&sql, a, p, "d");
-        sb_add(&sql, " GROUP BY d.owner");
-        rc = add_counts(db, e, map, "quotations_issued", &sql, a);
-    }
-    if (rc == 0) {
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT o.created_by AS who, count(*) AS n FROM orders o"
-                     " JOIN customers c ON c.code = o.customer"
-                     " WHERE o.created_at >= ? AND o.created_at < ?");
-        json_array_append_new(a, json_integer(p->from_ts));
-        json_array_append_new(a, json_integer(p->to_ts));
-        store_report_where(&sql, a, p, "c");
-        sb_add(&sql, " GROUP BY o.created_by");
-        rc = add_counts(db, e, map, "orders_created", &sql, a);
-    }
-    if (rc == 0) {
-        sql = (struct sb)SB_INIT;
-        a = json_array();
-        sb_add(&sql, "SELECT l.by_user AS who, count(*) AS n FROM call_logs l"
-                     " JOIN customers c ON c.code = l.customer WHERE l.at >= ? AND l.at < ?");
-        json_array_append_new(a, json_integer(p->from_ts));
-        json_array_append_new(a, json_integer(p->to_ts));
-        store_report_where(&sql, a, p, "c");
-        sb_add(&sql, " GROUP BY l.by_user");
-        rc = add_counts(db, e, map, "calls", &sql, a);
+        if (strcmp(counts[c].alias, "c") == 0)
+            store_report_where(&sql, a, p, "c");
+        else
+            field_where(&sql, a, p, counts[c].alias);
+        sb_addf(&sql, " GROUP BY %s", counts[c].who);
+        rc = add_counts(db, e, map, counts[c].key, &sql, a);
     }
     /* money: the KAM's customers (store_report_salespeople groups by the customer's KAM) */
     if (rc == 0) {
@@ -378,18 +352,13 @@ json_t *store_report_salesperson(struct db *db, struct osb_err *e, const struct 
         json_decref(money);
     }
     /* the month's sales target: the salesperson's own month plan of level kam */
-    json_t *pls = rc == 0 ? plans(db, e, p) : NULL;
-    if (rc == 0 && !pls)
-        rc = -1;
     char month[8];
     month_of(p->from, month);
-    json_array_foreach(pls, i, r)
-    {
-        json_t *d = json_object_get(r, "data");
-        if (is(jstr(d, "level"), "kam") && is(jstr(d, "period_type"), "month") &&
-            is(jstr(d, "period"), month) && json_object_get(map, jstr(r, "owner")))
-            bump(map, jstr(r, "owner"), "target_sales_fen", jint(d, "target_sales_fen"));
-    }
+    json_t *pls = rc == 0 ? plans(db, e, p, month, false) : NULL;
+    if (rc == 0 && !pls)
+        rc = -1;
+    json_array_foreach(pls, i, r) if (json_object_get(map, jstr(r, "owner")))
+        bump(map, jstr(r, "owner"), "target_sales_fen", jint(r, "target_sales_fen"));
     json_decref(pls);
     if (rc < 0) {
         json_decref(map);
@@ -434,16 +403,7 @@ static json_t *stock_of(struct db *db, struct osb_err *e, const struct report_pa
 {
     char lo[8], hi[8];
     range_months(p, lo, hi);
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT r.customer AS customer, r.period AS period, r.lines AS lines"
-                 " FROM inventory_reports r JOIN customers c ON c.code = r.customer"
-                 " WHERE r.period >= ? AND r.period <= ? AND r.state <> 'returned'");
-    store_report_arg(a, lo);
-    store_report_arg(a, hi);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY r.customer, r.period");
-    json_t *reps = store_report_rows(db, e, &sql, a);
+    json_t *reps = store_report_inv_reports(db, e, p, lo, hi, "", " AND r.state <> 'returned'");
     if (!reps)
         return NULL;
     json_t *by = json_object();
@@ -642,7 +602,7 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql, "SELECT d.number AS forecast, d.customer AS customer, d.market AS market,"
-                 " d.region AS region, d.data AS data FROM field_docs d"
+                 " d.region AS region, d.level AS level, d.data AS data FROM field_docs d"
                  " WHERE d.type = 'forecasts' AND d.state <> 'draft'");
     field_where(&sql, a, p, "d");
     store_filter_eq(&sql, a, "d.customer", p->customer);
@@ -685,7 +645,7 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
                                json_object_get(r, "market"), "region", json_object_get(r, "region"),
                                "customer", json_object_get(r, "customer"), "sku", jstr(l, "sku"),
                                "forecast", json_object_get(r, "forecast"), "level",
-                               jstr(d, "level") ? json_string(jstr(d, "level")) : json_null(),
+                               jstr(r, "level") ? json_string(jstr(r, "level")) : json_null(),
                                "forecast_qty", (json_int_t)fq, "forecast_amount_fen",
                                (json_int_t)jint(l, "amount_fen"), "actual_qty", (json_int_t)act,
                                "difference_qty", (json_int_t)(act - fq), "accuracy_bp",
@@ -762,7 +722,7 @@ static int net_sales(struct db *db, struct osb_err *e, const char *from, const c
 
 json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct report_params *p)
 {
-    json_t *pls = plans(db, e, p);
+    json_t *pls = plans(db, e, p, NULL, false);
     if (!pls)
         return NULL;
     json_t *out = json_array();
@@ -770,10 +730,9 @@ json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct 
     json_t *r;
     json_array_foreach(pls, i, r)
     {
-        json_t *d = json_object_get(r, "data");
         char pf[11], pt[11];
-        const char *level = jstr(d, "level"), *period = jstr(d, "period");
-        if (!period_dates(jstr(d, "period_type"), period, pf, pt) || strcmp(pt, p->from) < 0 ||
+        const char *level = jstr(r, "level"), *period = jstr(r, "period");
+        if (!period_dates(jstr(r, "period_type"), period, pf, pt) || strcmp(pt, p->from) < 0 ||
             strcmp(pf, p->to) > 0)
             continue;
         const char *col = NULL, *val = NULL;
@@ -795,7 +754,7 @@ json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct 
             out, json_pack("{ss* sO sO ss sO sI sI}", "level", level, "owner",
                            json_object_get(r, "owner"), "plan", json_object_get(r, "number"),
                            "period", period, "state", json_object_get(r, "state"), "target_fen",
-                           (json_int_t)jint(d, "target_sales_fen"), "actual_fen", (json_int_t)act));
+                           (json_int_t)jint(r, "target_sales_fen"), "actual_fen", (json_int_t)act));
     }
     json_decref(pls);
     return out;

@@ -98,18 +98,10 @@ json_t *store_report_inventory(struct db *db, struct osb_err *e, const struct re
 {
     char lo[8], hi[8];
     months(p, lo, hi);
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT r.customer AS customer, c.name AS customer_name, r.period AS period,"
-                 " r.lines AS lines, r.late AS late, r.state AS state,"
-                 " r.review_note AS review_note FROM inventory_reports r"
-                 " JOIN customers c ON c.code = r.customer"
-                 " WHERE r.period >= ? AND r.period <= ?");
-    store_report_arg(a, lo);
-    store_report_arg(a, hi);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY r.customer, r.period");
-    json_t *reps = store_report_rows(db, e, &sql, a);
+    json_t *reps = store_report_inv_reports(
+        db, e, p, lo, hi,
+        ", c.name AS customer_name, r.late AS late, r.state AS state, r.review_note AS review_note",
+        "");
     if (!reps)
         return NULL;
     json_t *out = json_array();

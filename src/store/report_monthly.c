@@ -28,16 +28,7 @@ static int inventory(struct db *db, struct osb_err *e, const struct report_param
 {
     char lo[8], hi[8];
     months(p, lo, hi);
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT r.customer AS customer, r.period AS period, r.lines AS lines,"
-                 " r.late AS late FROM inventory_reports r JOIN customers c ON c.code = r.customer"
-                 " WHERE r.period >= ? AND r.period <= ?");
-    store_report_arg(a, lo);
-    store_report_arg(a, hi);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, " ORDER BY r.customer, r.period");
-    json_t *reps = store_report_rows(db, e, &sql, a);
+    json_t *reps = store_report_inv_reports(db, e, p, lo, hi, ", r.late AS late", "");
     if (!reps)
         return -1;
     json_t *by = json_object();

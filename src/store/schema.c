@@ -9,7 +9,10 @@
  */
 #include "store/schema.h"
 
+#include "store/fdoc.h"
+
 #include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 static const char *const migrations[] = {
@@ -881,7 +884,44 @@ static const char *const migrations[] = {
     "CREATE INDEX allocations_payment_live ON allocations(source, amount_fen, source_kind,"
     "  reversed_by) WHERE source_kind = 'payment' AND reversed_by IS NULL;"
     "CREATE INDEX expense_applications_customer ON expense_applications(customer, period);",
+    /* field documents' typed columns (#13): the fields reports, lists and jobs filter on, out of
+       field_docs.data so that SQL reads them on SQLite and PostgreSQL alike (no JSON functions).
+       visit reports: visited_at (a date, YYYY-MM-DD), kind (new | revisit); visit plans and plans:
+       period_type, period; forecasts and plans: level; forecasts: base_month, total_fen;
+       quotations: total_fen, valid_until (a date); plans: target_sales_fen,
+       target_collection_fen. Rows written before it are filled from data by
+       store_fdoc_backfill() (schema_after_migration), in C. */
+    "ALTER TABLE field_docs ADD COLUMN level TEXT;"
+    "ALTER TABLE field_docs ADD COLUMN period_type TEXT;"
+    "ALTER TABLE field_docs ADD COLUMN period TEXT;"
+    "ALTER TABLE field_docs ADD COLUMN base_month TEXT;"
+    "ALTER TABLE field_docs ADD COLUMN visited_at TEXT;"
+    "ALTER TABLE field_docs ADD COLUMN kind TEXT;"
+    "ALTER TABLE field_docs ADD COLUMN target_sales_fen INTEGER;"
+    "ALTER TABLE field_docs ADD COLUMN target_collection_fen INTEGER;"
+    "ALTER TABLE field_docs ADD COLUMN total_fen INTEGER;"
+    "ALTER TABLE field_docs ADD COLUMN valid_until TEXT;"
+    "CREATE INDEX field_docs_period ON field_docs(type, period) WHERE period IS NOT NULL;"
+    "CREATE INDEX field_docs_valid_until ON field_docs(valid_until) WHERE valid_until IS NOT NULL;",
 };
+
+/* C steps a migration needs after its SQL, in its transaction, found by a phrase of its text
+   (so that they follow the migration wherever the array puts it): filling new columns from
+   what only C can read (JSON text), the same on SQLite and PostgreSQL. */
+static const struct {
+    const char *phrase;
+    int (*run)(struct db *db, struct osb_err *e);
+} after_migration[] = {
+    {"ALTER TABLE field_docs ADD COLUMN visited_at TEXT;", store_fdoc_backfill},
+};
+
+static int schema_after_migration(struct db *db, struct osb_err *e, const char *sql)
+{
+    for (size_t i = 0; i < sizeof after_migration / sizeof after_migration[0]; i++)
+        if (strstr(sql, after_migration[i].phrase) && after_migration[i].run(db, e) < 0)
+            return -1;
+    return 0;
+}
 
 int schema_latest(void)
 {
@@ -930,6 +970,7 @@ int schema_migrate(struct db *db, struct osb_err *e)
                                  "CREATE TABLE schema_version(version INTEGER NOT NULL,"
                                  " applied_at INTEGER) STRICT;") < 0) ||
             db_script(db, e, migrations[i]) < 0 ||
+            schema_after_migration(db, e, migrations[i]) < 0 ||
             db_exec(db, e, "INSERT INTO schema_version(version, applied_at) VALUES(?, ?)", "di",
                     i + 1, (int64_t)time(NULL) * 1000000) < 0 ||
             db_commit(db, e) < 0) {

@@ -237,3 +237,42 @@ test('the forecast grid at 390 px: a KAM enters SKUs × months with totals as ty
     assert.equal(await text(page, '#fc-total'), fen(adjTotal), 'the approved grid counts the adjusted quantity');
   });
 });
+
+// #13: the phone pages at a desktop width as well (1366 × 900, the managers' screens): every
+// field page renders without side scroll, and a complaint is taken there as on the phone.
+const DESKTOP = { viewport: { width: 1366, height: 900 } };
+
+test('the field pages at 1366 px as well: no side scroll, a complaint taken on the desktop', T, async () => {
+  assert.ok(shared.quotation && shared.visit, 'the phone test ran first');
+  const pages = [
+    ['/field', '#today-visits'], ['/visits/new', '#visit-form'], ['/quotations/new', '#quotation-form'],
+    ['/after-sales/new', '#after-sales-form'], ['/work-logs', '#work-log-form'], ['/forecasts/new', '#fc-grid'],
+    ...['quotations', 'visits', 'visit-plans', 'after-sales', 'forecasts', 'plans']
+      .map((c) => [`/${c}`, '#main table, #main .state-empty']),
+    [`/visits/${shared.visit}`, '#doc-state'], [`/quotations/${shared.quotation}`, '#doc-state'],
+  ];
+  await withDevice(DESKTOP, async (page) => {
+    await login(page, 'kam_GZ', 'demo123', '/field');
+    for (const [path, sel] of pages) {
+      await page.goto(`${BASE}${path}`);
+      await page.waitForSelector(sel);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 1366, `${path}: the page is ${w}px wide on a 1366px screen`);
+    }
+    await page.goto(`${BASE}/field`);
+    await page.waitForSelector('#today-visits');
+    await page.screenshot({ path: join(resultsDir(), 'field-day-1366.png') });
+    await page.click('#go-complaint');
+    await page.waitForSelector('#after-sales-form');
+    await page.selectOption('#fld-customer', 'GZ01');
+    await page.selectOption('#fld-type', 'damage');
+    await page.fill('#fld-description', '桌面端受理：外箱受潮5箱');
+    await page.click('#after-sales-form-submit');
+    await page.waitForSelector('#doc-state[data-state="received"]');
+    const n = page.url().split('/').pop();
+    assert.match(n, /SH\d{4,5}$/);
+    await page.screenshot({ path: join(resultsDir(), 'field-complaint-1366.png') });
+    const t = await apiGet(await apiToken('kam_GZ'), `/after-sales/${n}`);
+    assert.equal(t.body.description, '桌面端受理：外箱受潮5箱');
+  });
+});

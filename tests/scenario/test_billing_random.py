@@ -3,19 +3,28 @@ check and release, dispatches with short picks and cancelled backorders, receipt
 first, explicit, for an order, market-expense credits), returns received or refused, orders
 rejected and cancelled, the clock moving on, and the corrections of api.md §5.5: receipts
 reversed and re-allocated, exchanges (a replacement order at receive) and delivery
-discrepancies after POD (a shortage may open a backorder and credit the missing units). At the end `osb check` is clean and every
+discrepancies after POD (a shortage may open a backorder and credit the missing units), and
+orders of goods paid from expense money (free goods, #11: a line with payment_source expense
+drawing on the customer's free-goods expense application; 0 to pay, never invoiced; dispatched
+short, their cancelled backorders give the amount back). At the end `osb check` is clean, every
 customer's ledger balance equals what this test computes on its own:
 
     Σ value of goods that stayed with the customer − Σ money received
 
 where the goods value is, for a credit customer, shipped qty × price less what came back, and
 for a prepay-only customer (invoiced on payment), the total of each order past the credit check
-less cancelled backorders and returns."""
+less cancelled backorders and returns; and every expense application's drawn and shipped
+free-goods amounts equal Σ (qty − cancelled backorder) × price and Σ shipped × price of the
+free-goods orders holding their draw (past QC, not rejected or cancelled)."""
 
 import random
 
 from lib import (add_days, check, customer, eq, ledger, ledger_consistent, osb_check, product,
                  set_clock, today)
+from test_money_free_goods import app
+
+FREE_GOODS_FEN = 600000  # each customer's free-goods application: runs out, so QC-5 fails too
+FREE_SHARE = 0.15  # of new orders, a free-goods order
 
 SEED = 20261123
 STEPS = 1500
@@ -25,14 +34,17 @@ class World:
     def __init__(self, t):
         self.t = t
         self.rng = random.Random(SEED)
+        self.free_rng = random.Random(SEED + 1)
         self.calls = 0
         self.prices = {}
         self.customers = {}   # code -> {"prepay": bool, "paid": int}
         self.orders = {}      # number -> {"cust", "sku", "qty", "shipped", "returned",
         #                                  "bo_cancelled", "ship", "invoiced", "short"}
         self.payments = {}    # number -> {"cust", "amount", "reversed"}
+        self.free = {}        # the free-goods orders, as orders (never on the ledger)
+        self.apps = {}        # customer code -> its free-goods expense application
         self.counts = {"reverse": 0, "reallocate": 0, "exchange": 0, "discrepancy": 0,
-                       "short": 0}
+                       "short": 0, "free": 0, "free_bo_cancelled": 0, "free_unavailable": 0}
 
     def call(self, method, path, body=None, user="admin"):
         self.calls += 1
@@ -57,27 +69,50 @@ def setup(w):
                                 (0, True, 30), (0, True, 15), (300000, False, 45)):
         code = customer(t, limit=limit, prepay_only=prepay, term=term)
         w.customers[code] = {"prepay": prepay, "paid": 0}
+        w.apps[code] = app(t, code, FREE_GOODS_FEN)
 
 
-def op_new_order(w):
-    cust = w.rng.choice(list(w.customers))
-    sku = w.rng.choice(list(w.prices))
-    qty = w.rng.randint(1, 60)
-    o = w.ok("POST", "/orders", {"customer": cust, "lines": [{"sku": sku, "qty": qty}]},
-             user="kam_GZ", status=201)
+def new_order(w, rng, orders, free):
+    cust = rng.choice(list(w.customers))
+    sku = rng.choice(list(w.prices))
+    qty = rng.randint(1, 60)
+    line = {"sku": sku, "qty": qty}
+    if free:
+        line.update({"payment_source": "expense", "expense_application": w.apps[cust]})
+    o = w.ok("POST", "/orders", {"customer": cust, "lines": [line]}, user="kam_GZ", status=201)
     n = o["number"]
     for action, user in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
                          ("check", "csr_a")):
-        w.ok("POST", f"/orders/{n}/{action}", {}, user=user)
-    w.orders[n] = {"cust": cust, "sku": sku, "qty": qty, "shipped": 0, "returned": 0,
-                   "bo_cancelled": 0, "ship": None, "short": 0}
+        o = w.ok("POST", f"/orders/{n}/{action}", {}, user=user)
+    orders[n] = {"cust": cust, "sku": sku, "qty": qty, "shipped": 0, "returned": 0,
+                 "bo_cancelled": 0, "ship": None, "short": 0}
+    if free:
+        w.counts["free"] += 1
+        if o["state"] == "needs_fix":
+            eq([f["rule"] for f in o["qc"]["failed"]], ["expense_unavailable"],
+               f"free-goods order {n} fails only QC-5")
+            w.counts["free_unavailable"] += 1
+
+
+# Free-goods orders are kept apart (w.free) and drawn by a generator of their own (w.free_rng),
+# each operation acting on one of them after its paid order: the paid orders' run is the same
+# as without them.
+def op_new_order(w):
+    new_order(w, w.rng, w.orders, False)
+    if w.free_rng.random() < FREE_SHARE:
+        new_order(w, w.free_rng, w.free, True)
 
 
 def op_advance(w):
-    live = [n for n in w.orders]
+    advance(w, w.orders, w.rng)
+    advance(w, w.free, w.free_rng)
+
+
+def advance(w, orders, rng):
+    live = [n for n in orders]
     if not live:
         return
-    n = w.rng.choice(live)
+    n = rng.choice(live)
     o = w.order(n)
     st = o["state"]
     if st == "submitted":  # an exchange's replacement order
@@ -89,9 +124,9 @@ def op_advance(w):
         w.ok("POST", f"/orders/{n}/print-delivery-note", {}, user="finance")
     elif st == "billed":
         o = w.ok("POST", f"/orders/{n}/release", {}, user="csr_a")
-        w.orders[n]["ship"] = o["shipments"][0]
+        orders[n]["ship"] = o["shipments"][0]
     elif st == "prepay_required":
-        r = w.rng.random()
+        r = rng.random()
         if r < 0.3:
             w.ok("POST", f"/orders/{n}/approve", {}, user="deputy")
         elif r < 0.5:
@@ -99,19 +134,24 @@ def op_advance(w):
 
 
 def op_dispatch(w):
-    cands = [n for n, o in w.orders.items() if o["ship"] and o["shipped"] == 0
+    dispatch(w, w.orders, w.rng)
+    dispatch(w, w.free, w.free_rng)
+
+
+def dispatch(w, orders, rng):
+    cands = [n for n, o in orders.items() if o["ship"] and o["shipped"] == 0
              and o["bo_cancelled"] == 0]
     if not cands:
         return
-    n = w.rng.choice(cands)
-    o = w.orders[n]
+    n = rng.choice(cands)
+    o = orders[n]
     if w.order(n)["state"] != "released":
         return
     ship = o["ship"]
     s = w.ok("GET", f"/shipments/{ship}")
     if s["state"] != "new":
         return
-    k = o["qty"] if w.rng.random() < 0.7 else w.rng.randint(1, o["qty"])
+    k = o["qty"] if rng.random() < 0.7 else rng.randint(1, o["qty"])
     w.ok("POST", f"/shipments/{ship}/receive", {}, user="warehouse")
     w.ok("POST", f"/shipments/{ship}/pick",
          {"lines": [{"sku": o["sku"], "batch": "RB1", "qty": k}]}, user="warehouse")
@@ -120,10 +160,12 @@ def op_dispatch(w):
                                               "waybill": w.t.uniq("RW")}, user="warehouse")
     s = w.ok("POST", f"/shipments/{ship}/dispatch", {}, user="warehouse")
     o["shipped"] = k
-    if k < o["qty"] and w.rng.random() < 0.5:
+    if k < o["qty"] and rng.random() < 0.5:
         bo = s["backorders"][0]["number"]
         w.ok("POST", f"/backorders/{bo}/cancel", {"reason": "随机取消"}, user="ssg_leader")
         o["bo_cancelled"] = o["qty"] - k
+        if orders is w.free:
+            w.counts["free_bo_cancelled"] += 1
 
 
 def open_invoices(w, cust):
@@ -262,10 +304,15 @@ def op_discrepancy(w):
 
 
 def op_cancel(w):
-    cands = list(w.orders)
+    cancel(w, w.orders, w.rng)
+    cancel(w, w.free, w.free_rng)
+
+
+def cancel(w, orders, rng):
+    cands = list(orders)
     if not cands:
         return
-    n = w.rng.choice(cands)
+    n = rng.choice(cands)
     st = w.order(n)["state"]
     if st in ("accepted", "needs_fix", "pending_approval", "prepay_required", "approved",
               "billed"):
@@ -297,6 +344,21 @@ def expected_balance(w, cust):
     return goods - c["paid"]
 
 
+HOLDING = ("pending_approval", "prepay_required", "st_pending", "approved", "billed", "released",
+           "closed")
+
+
+def expected_free_goods(w, cust):
+    """(drawn, shipped) of cust's application by the free-goods orders holding their draw."""
+    drawn = shipped = 0
+    for n, o in w.free.items():
+        if o["cust"] == cust and w.order(n)["state"] in HOLDING:
+            price = w.prices[o["sku"]]
+            drawn += (o["qty"] - o["bo_cancelled"]) * price
+            shipped += o["shipped"] * price
+    return drawn, shipped
+
+
 def test_random_order_to_cash_keeps_every_ledger_balanced(t):
     w = World(t)
     setup(w)
@@ -320,5 +382,10 @@ def test_random_order_to_cash_keeps_every_ledger_balanced(t):
         bal = items[-1]["balance_fen"] if items else 0
         eq(bal, expected_balance(w, cust), f"ledger balance of {cust}")
         ledger_consistent(t, cust)
+        a = t.ok(t.get(f"/expense-applications/{w.apps[cust]}", user="finance"))
+        eq((a["free_goods_drawn_fen"], a["free_goods_shipped_fen"]), expected_free_goods(w, cust),
+           f"free goods drawn and shipped of {cust}")
+        eq(a["free_goods_remaining_fen"], FREE_GOODS_FEN - a["free_goods_drawn_fen"],
+           f"free goods left of {cust}")
     rc, out = osb_check(t)
     eq(rc, 0, f"osb check: {out}")

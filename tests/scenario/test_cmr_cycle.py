@@ -49,3 +49,29 @@ def test_cycle_setting_and_growth_breakdown_to_the_fen(t):
     r = t.ok(t.get(f"/credit-reviews/{number}", user="ssg_leader"))
     eq({x["t_days"] for x in r["lines"] if x["customer"] in (cust, plain)}, {75},
        "a review keeps its T")
+
+
+def test_unclamped_growth_of_zero_is_a_figure(t):
+    """#10: a tiny forecast against large sales makes G before the clamp round to exactly 0
+    (here the CSR assessed every month to 0): raw_bp is 0 (G clamped to 8000), not null — null
+    is kept for a forecast without sales history, and for no forecast at all."""
+    set_clock(t, "2037-01-02")
+    cust = lib.customer(t, UNLIMITED, term=30, grade="B")
+    fresh = lib.customer(t, UNLIMITED, term=30, grade="B")
+    for day in ("2037-01-15", "2037-02-14", "2037-03-16"):
+        invoice(t, cust, day, 200)
+    set_clock(t, "2037-03-20")
+    months = ("2037-04", "2037-05", "2037-06")
+    approved_forecast(t, cust, "2037-03", [(m, 1) for m in months], adjust={m: 0 for m in months})
+    approved_forecast(t, fresh, "2037-03", [(m, 100) for m in months])
+    set_clock(t, "2037-04-02")
+    r = t.ok(t.post("/credit-reviews", {"quarter": "2037Q2"}, user="ssg_leader"), 201, "review")
+    ln = {x["customer"]: x for x in r["lines"]}
+    g = ln[cust]["growth"]
+    eq((g["forecast_fen"], g["f_fen"], g["raw_bp"], ln[cust]["g_bp"], ln[cust]["s_avg_fen"]),
+       (0, 0, 0, 8000, 20000000), "raw G 0 is a figure, clamped to 8000")
+    # base 20,000,000 × 60 / 30 = 40,000,000 × 0.8 × R 1.0 (grade B) = 32,000,000
+    eq(ln[cust]["formula_limit_fen"], 32000000, "the formula with G 8000")
+    g = ln[fresh]["growth"]
+    eq((g["forecast_fen"] > 0, g["raw_bp"], ln[fresh]["g_bp"], ln[fresh]["s_avg_fen"]),
+       (True, None, 10000, 0), "a forecast without sales history: no raw G")

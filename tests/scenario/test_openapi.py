@@ -52,3 +52,25 @@ def test_openapi_describes_exactly_the_route_table(t):
     eq(sorted(described - table), [], "descriptions of routes that do not exist")
     doc_schema = doc["components"]["schemas"]["Document"]
     check("allowed_actions" in doc_schema["required"], "documents carry allowed_actions")
+
+
+def test_openapi_describes_the_order_line_fields(t):
+    """#11: an order line's payment source (free goods from expense money), its expense
+    application and price, the agreed price on input and the quotation or contract that
+    covers a price below the list."""
+    url = f"http://127.0.0.1:{t.server.port}/api/v1/openapi.json"
+    with urllib.request.urlopen(url, timeout=10) as r:
+        doc = json.load(r)
+    schemas = doc["components"]["schemas"]
+    line_in = schemas["OrderLineInput"]["properties"]
+    check({"sku", "qty", "payment_source", "expense_application", "price_fen"} <= set(line_in),
+          f"order line input fields: {sorted(line_in)}")
+    eq(line_in["payment_source"]["enum"], ["cash", "expense"], "payment sources")
+    line_out = schemas["OrderLine"]["properties"]
+    check({"payment_source", "expense_application", "price_fen", "expense_price_fen",
+           "expense_amount_fen", "price_source"} <= set(line_out),
+          f"order line fields: {sorted(line_out)}")
+    body = doc["paths"]["/orders"]["post"]["requestBody"]["content"]["application/json"]
+    eq(body["schema"], {"$ref": "#/components/schemas/OrderInput"}, "POST /orders body")
+    eq(schemas["OrderInput"]["properties"]["lines"]["items"],
+       {"$ref": "#/components/schemas/OrderLineInput"}, "its lines")

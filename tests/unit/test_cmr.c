@@ -149,6 +149,42 @@ static void test_cycle_and_growth(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* #10: the unclamped G is a figure whenever G comes from a forecast and a sales history, 0
+   included (a tiny forecast against large sales rounds to it; the worksheet then shows 0, not
+   "no sales history"); there is none only without a forecast or without history. */
+static void test_growth_known(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        bool has_fc;
+        int64_t fc, s_avg;
+        bool known;
+        int64_t f, raw;
+        int g;
+    } rows[] = {
+        /* F ¥1 (300 / 3 = 100 fen) × 10000 / ¥200,000 = 0.05 → 0 → clamped 8000 */
+        {"tiny forecast rounds to 0", true, 300, 20000000, true, 100, 0, 8000},
+        /* F 1,000 fen × 10000 / 20,000,000 = 0.5 → rounds half up to 1 */
+        {"half a basis point rounds up", true, 3000, 20000000, true, 1000, 1, 8000},
+        {"forecast of 0", true, 0, 20000000, true, 0, 0, 8000},
+        {"no sales history", true, 66000000, 0, false, 0, 0, 10000},
+        {"no forecast", false, 0, 20000000, false, 0, 0, 10000},
+        {"neither", false, 0, 0, false, 0, 0, 10000},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        int64_t f = -1, raw = -1;
+        int g = cmr_growth(rows[i].has_fc, rows[i].fc, rows[i].s_avg, &f, &raw);
+        bool known = cmr_growth_known(rows[i].has_fc, rows[i].s_avg);
+        expect(&bad,
+               known == rows[i].known && f == rows[i].f && raw == rows[i].raw && g == rows[i].g,
+               "%s: known %d F %lld raw %lld G %d", rows[i].name, known, (long long)f,
+               (long long)raw, g);
+    }
+    assert_int_equal(bad, 0);
+}
+
 static void test_months_and_window(void **state)
 {
     (void)state;
@@ -406,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_needs_gm),     cmocka_unit_test(test_grades),
         cmocka_unit_test(test_dpl),          cmocka_unit_test(test_what_if),
         cmocka_unit_test(test_review_table), cmocka_unit_test(test_cycle_and_growth),
+        cmocka_unit_test(test_growth_known),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

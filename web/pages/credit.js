@@ -73,6 +73,7 @@ const W = {
   gRaw: { zh: '未限幅 {raw}（限 80%–150%）', en: 'unclamped {raw} (clamp 80%–150%)' },
   gNone: { zh: '无已批准预期，取100%', en: 'no approved forecast: 100%' },
   gNoSales: { zh: '无销售历史，取100%', en: 'no sales history: 100%' },
+  gRawZero: { zh: '预期远低于销售，未限幅不足 0.01%，取下限 80%', en: 'forecast far below sales: unclamped under 0.01%, floor 80%' },
   gSources: { zh: '预期明细', en: 'Forecast months' },
 };
 const LINE_STATES = {
@@ -150,7 +151,7 @@ function growthCell(l) {
     return parts;
   }
   parts.push(h('div', { class: 'muted small line-g-source' }, t(W.gSource, { q: formatFen(g.forecast_fen), f: formatFen(g.f_fen) })));
-  parts.push(h('div', { class: 'muted small line-g-raw' }, g.raw_bp === null ? t(W.gNoSales) : t(W.gRaw, { raw: bp(g.raw_bp) })));
+  parts.push(h('div', { class: 'muted small line-g-raw' }, g.raw_bp === null ? t(W.gNoSales) : g.raw_bp === 0 ? t(W.gRawZero) : t(W.gRaw, { raw: bp(g.raw_bp) })));
   if ((g.sources || []).length) {
     parts.push(h('details', { class: 'line-g-sources' },
       h('summary', null, t(W.gSources)),
