@@ -11,7 +11,6 @@ nor waits behind PDFs. Each test runs its own server with small limits, loopback
 (at most 16 requests at once) and time (every request at most 60 s).
 """
 
-import contextlib
 import os
 import re
 import threading
@@ -19,35 +18,6 @@ import time
 
 import lib
 from lib import DEMO_PASSWORD, check, customer, dispatch, eq, pay, product, released, set_clock
-
-
-@contextlib.contextmanager
-def env(**kw):
-    old = {k: os.environ.get(k) for k in kw}
-    os.environ.update({k: str(v) for k, v in kw.items()})
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def own_server(t, name, **limits):
-    """A server of its own with these limits; the test's requests go to it until it ends."""
-    with env(**limits):
-        s = t.new_server(name=name)
-    old_server, old_tokens = t.server, t.tokens
-    t.server, t.tokens = s, {}
-
-    def back():
-        t.server, t.tokens = old_server, old_tokens
-        s.stop()
-
-    t.defer(back)
-    return s
 
 
 def statement_world(t):
@@ -100,7 +70,8 @@ def metric(t, name):
 
 
 def test_parallel_pdfs_of_one_user_leave_me_fast(t):
-    own_server(t, "heavy-me", OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=2, OSB_HEAVY_PENDING=12)
+    lib.own_server(t, "heavy-me", use=True, OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=2,
+                   OSB_HEAVY_PENDING=12)
     pdf = statement_world(t)
     fin = t.login("finance")
     gm = t.login("gm")
@@ -140,7 +111,8 @@ def test_parallel_pdfs_of_one_user_leave_me_fast(t):
 
 
 def test_one_users_limit_answers_429_and_others_pass(t):
-    own_server(t, "heavy-429", OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=1, OSB_HEAVY_PENDING=3)
+    lib.own_server(t, "heavy-429", use=True, OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=1,
+                   OSB_HEAVY_PENDING=3)
     pdf = statement_world(t)
     other = finance_user(t)
     fin = t.login("finance")
@@ -177,7 +149,7 @@ def test_one_users_limit_answers_429_and_others_pass(t):
 
 
 def test_heavy_request_without_a_session_is_401_at_once(t):
-    own_server(t, "heavy-401", OSB_HEAVY_WORKERS=1)
+    lib.own_server(t, "heavy-401", use=True, OSB_HEAVY_WORKERS=1)
     r = t.get("/reports/sales_by?from=2026-12-01&to=2026-12-31", user=None)
     t.expect_error((r.status, r.body), 401, "unauthenticated")
     check("bearer" in r.headers.get("www-authenticate", "").lower(), "WWW-Authenticate")
@@ -201,7 +173,7 @@ def thread_nices(pid):
 
 def test_heavy_reads_run_at_low_priority_writes_at_the_servers(t):
     # 3 reader threads at 10 above the server's nice, 1 writer at the server's own
-    s = own_server(t, "heavy-nice", OSB_HEAVY_WORKERS=3)
+    s = lib.own_server(t, "heavy-nice", use=True, OSB_HEAVY_WORKERS=3)
     with open(f"/proc/{s.proc.pid}/stat") as f:
         st = f.read()
     base = int(st[st.rindex(")") + 2:].split()[16])
@@ -215,22 +187,23 @@ def test_heavy_reads_run_at_low_priority_writes_at_the_servers(t):
 
 
 def test_an_import_does_not_wait_behind_pdfs(t):
-    # one reader renders finance's eight PDFs one at a time; admin's import, sent while they
-    # wait, runs on the writer (normal priority) and is answered before the last PDF
-    own_server(t, "heavy-import", OSB_HEAVY_WORKERS=1, OSB_HEAVY_PER_USER=2,
-               OSB_HEAVY_PENDING=12)
+    # one reader renders finance's four PDFs one at a time; admin's import, sent while two of
+    # them wait, runs on the writer (normal priority) and is answered before the last PDF (four,
+    # not more: at nice +10 on a machine loaded to 40 eight took longer than the client's 60 s)
+    lib.own_server(t, "heavy-import", use=True, OSB_HEAVY_WORKERS=1, OSB_HEAVY_PER_USER=2,
+                   OSB_HEAVY_PENDING=12)
     pdf = statement_world(t)
     fin = t.login("finance")
     admin = t.login("admin")
     res = {}
 
     def pdfs():
-        res["pdf"] = parallel(t, 8, lambda i: timed_get(t, pdf, fin))
+        res["pdf"] = parallel(t, 4, lambda i: timed_get(t, pdf, fin))
 
     bg = threading.Thread(target=pdfs)
     bg.start()
     waited = time.time() + 30
-    while metric(t, "osb_heavy_waiting") < 3 and time.time() < waited and bg.is_alive():
+    while metric(t, "osb_heavy_waiting") < 2 and time.time() < waited and bg.is_alive():
         time.sleep(0.02)
     code = t.uniq("HV")
     csv = ("code,name,market,region,kam,credit_limit_fen,payment_term_days\n"
@@ -252,7 +225,7 @@ def test_an_import_does_not_wait_behind_pdfs(t):
 def test_me_runs_one_statement(t):
     # GET /me answers from the session read alone (bench-p99 times it beside the heavy work):
     # no BEGIN and COMMIT around a handler that reads nothing (3 statements before)
-    own_server(t, "me-statements", OSB_COUNT_SQL=1)
+    lib.own_server(t, "me-statements", use=True, OSB_COUNT_SQL=1)
     tok = t.login("gm")
     for _ in range(3):
         r = t.get("/me", token=tok)
