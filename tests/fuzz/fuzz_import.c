@@ -8,7 +8,8 @@
  * Input: the first byte picks the importer (mod 4); the rest is the CSV body.
  * Properties (abort() on violation): no crash, leak or undefined behaviour; a refusal is a
  * client error (400, 403 — admin may not import price lists —, 409, 413 or 422), never 500
- * and never a 2xx code; an import that succeeds answers a JSON object; the transaction is still open afterwards (rolled back by the target).
+ * and never a 2xx code; an import that succeeds answers a JSON object; the transaction is
+ * still open afterwards (rolled back by the target).
  */
 #define FUZZ_NAME "fuzz_import"
 #include "harness.h"
