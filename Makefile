@@ -58,11 +58,21 @@ build/unit/%: tests/unit/%.c $(PURE_SAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(PURE_SAN_OBJ) $(LIBS) -lcmocka
 
-# libFuzzer targets are built with clang over the pure layers plus what they name.
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+# libFuzzer targets: the server's objects are compiled with clang once for all of them
+# (build/fuzz/obj, instrumented for coverage and the sanitizers) into one archive, and each
+# target links what it uses from it. Compiling every source into every target, one clang run
+# each, took up to 50 minutes a target on the loaded machine.
+FUZZ_CFLAGS := $(CSTD) -g -O1 $(INC) $(PKG_CFLAGS)
+FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(INC) $(PKG_CFLAGS) \
-	    -o $@ $< $(LIB_SRC) $(LIBS)
+	@echo "  CC fuzz $<"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -c -o $@ $<
+build/fuzz/libosb.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/harness.h build/fuzz/libosb.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libosb.a $(LIBS)
 
 run: deps build/osb
 	@test -f osb.db || { OSB_ADMIN_PASSWORD=$${OSB_ADMIN_PASSWORD:-admin123} build/osb init --db osb.db && \
@@ -106,9 +116,14 @@ bench-p99: build/osb
 bench-soak: build/osb
 	@scripts/bench-soak.sh
 
+# make fuzz: every target for FUZZ_SECONDS (20) each, as make check runs them;
+# FUZZ_LONG=600 make fuzz for a longer search. New findings' inputs stay in build/fuzz/corpus-*.
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-	  $$f -max_total_time=$${FUZZ_LONG:-600} build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+	  echo "== $$n ($${FUZZ_LONG:-$(FUZZ_SECONDS)} s)"; \
+	  $$f -max_total_time=$${FUZZ_LONG:-$(FUZZ_SECONDS)} -print_final_stats=0 \
+	    build/fuzz/corpus-$$n tests/fuzz/corpus/$$n > build/fuzz/$$n.log 2>&1 \
+	    || { tail -40 build/fuzz/$$n.log; exit 1; }; grep -h '^Done' build/fuzz/$$n.log; done
 
 bench: build/osb
 	@scripts/bench.sh
@@ -152,7 +167,7 @@ bench-lists: build/osb
 	scripts/bench-lists.sh $(LISTS_SIZES)
 
 format:
-	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c)
+	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.[ch])
 
 # make lint: every C file of src/ formatted as .clang-format says (clang-format --dry-run),
 # and cppcheck's warnings (style, portability, performance included); both run, either fails
@@ -172,4 +187,4 @@ lint:
 clean:
 	rm -rf build
 
--include $(wildcard build/rel/*/*.d build/san/*/*.d build/rel/*.d build/san/*.d)
+-include $(wildcard build/rel/*/*.d build/san/*/*.d build/rel/*.d build/san/*.d build/fuzz/obj/*/*.d)

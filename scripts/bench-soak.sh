@@ -18,15 +18,6 @@ clients=${SOAK_CLIENTS:-2}
 lines=${SOAK_LINES:-2}
 osb=$PWD/build/osb
 w=$PWD/build/bench/soak
-srv=""
-
-cleanup() {
-  if [ -n "$srv" ]; then
-    { kill -9 "$srv"; wait "$srv"; } 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 die() {
   echo "bench-soak: $*" >&2
@@ -36,28 +27,9 @@ die() {
 [ -x "$osb" ] || die "build/osb is missing (run: make bench-soak)"
 [ "$every" -ge 1 ] && [ "$orders" -ge "$every" ] || die "SOAK_ORDERS must be at least SOAK_EVERY"
 mkdir -p "$w"
+. scripts/bench-server.sh
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -o "$w/op_load" bench/op_load.c \
   -lcurl -lpthread
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_server() {
-  local try i
-  for try in $(seq 10); do
-    port=$((20000 + RANDOM % 40000))
-    port_open "$port" && continue
-    "$osb" serve --db "$w/soak.db" --listen "127.0.0.1:$port" >>"$w/server.log" 2>&1 &
-    srv=$!
-    for i in $(seq 100); do
-      kill -0 "$srv" 2>/dev/null || break
-      port_open "$port" && return 0
-      sleep 0.05
-    done
-    { kill -9 "$srv"; wait "$srv"; } 2>/dev/null || true
-    srv=""
-  done
-  die "the server did not start (see $w/server.log)"
-}
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$srv/status"; }
 
@@ -66,7 +38,7 @@ rm -f "$w"/soak.db "$w"/soak.db-wal "$w"/soak.db-shm "$w/server.log"
 echo "== setup: osb init + demo, then 10,000 customers, 5,000 products and their stock via the API"
 "$osb" init --db "$w/soak.db" --admin-password admin123 >/dev/null
 "$osb" demo --db "$w/soak.db" >/dev/null
-start_server
+bench_server_start "$w/soak.db" "$w/server.log"
 "$w/op_load" setup --url "http://127.0.0.1:$port" -c 2 >/dev/null
 echo "== soak: $orders orders in chunks of $every ($clients clients, $lines lines an order)"
 printf '%10s %10s %10s %8s\n' orders rss_kb orders/s seconds
@@ -88,9 +60,7 @@ while [ "$done_n" -lt "$orders" ]; do
   if [ "$first" -eq 0 ]; then first=$r; elif [ "$r" -gt "$max_after" ]; then max_after=$r; fi
 done
 echo "== $done_n orders in $(($(date +%s) - t0)) s; osb check:"
-kill -TERM "$srv"
-wait "$srv" || true
-srv=""
+bench_server_stop
 "$osb" check --db "$w/soak.db" | tail -3 || echo "osb check FAILED"
 [ "$max_after" -gt 0 ] || max_after=$first
 awk -v f="$first" -v m="$max_after" 'BEGIN {

@@ -25,15 +25,6 @@ rounds=${BENCH_ROUNDS:-2}
 lines=${BENCH_LINES:-2}
 osb=$PWD/build/osb
 w=$PWD/build/bench
-srv=""
-
-cleanup() {
-  if [ -n "$srv" ]; then
-    { kill -9 "$srv"; wait "$srv"; } 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 die() {
   echo "bench: $*" >&2
@@ -42,31 +33,11 @@ die() {
 
 [ -x "$osb" ] || die "build/osb is missing (run: make bench)"
 mkdir -p "$w"
+. scripts/bench-server.sh
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow"
 cc $CFLAGS -o "$w/op_load" bench/op_load.c -lcurl -lpthread
 cc $CFLAGS -o "$w/raw_sqlite" bench/raw_sqlite.c \
   $(pkg-config --cflags --libs sqlite3 jansson libsodium)
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Serves $1 on a free loopback port; sets srv and port.
-start_server() {
-  local db=$1 try i
-  for try in $(seq 10); do
-    port=$((20000 + RANDOM % 40000))
-    port_open "$port" && continue
-    OSB_COUNT_SQL=1 "$osb" serve --db "$db" --listen "127.0.0.1:$port" >>"$w/server.log" 2>&1 &
-    srv=$!
-    for i in $(seq 100); do
-      kill -0 "$srv" 2>/dev/null || break
-      port_open "$port" && return 0
-      sleep 0.05
-    done
-    { kill -9 "$srv"; wait "$srv"; } 2>/dev/null || true
-    srv=""
-  done
-  die "the server did not start (see $w/server.log)"
-}
 
 # "table rows" for every table of $1 (logins left out: op_load logs in before it measures).
 counts() {
@@ -78,26 +49,20 @@ counts() {
   done
 }
 
-stop_server() {
-  kill -TERM "$srv"
-  wait "$srv" || true
-  srv=""
-}
-
 export OSB_KDF=fast
 rm -f "$w"/*.db "$w"/*.db-wal "$w"/*.db-shm "$w/server.log"
 echo "== setup: osb init + demo, then 10,000 customers, 5,000 products and their stock via the API"
 "$osb" init --db "$w/base.db" --admin-password admin123 >/dev/null
 "$osb" demo --db "$w/base.db" >/dev/null
-start_server "$w/base.db"
+bench_server_start "$w/base.db" "$w/server.log" OSB_COUNT_SQL=1
 "$w/op_load" setup --url "http://127.0.0.1:$port" -c 2
-stop_server
+bench_server_stop
 "$osb" backup --db "$w/base.db" --to "$w/op.db" >/dev/null
 "$osb" backup --db "$w/base.db" --to "$w/raw.db" >/dev/null
 
 counts "$w/op.db" >"$w/op.before"
 counts "$w/raw.db" >"$w/raw.before"
-start_server "$w/op.db"
+bench_server_start "$w/op.db" "$w/server.log" OSB_COUNT_SQL=1
 op_n=0 op_s=0 raw_n=0 raw_s=0
 for r in $(seq "$rounds"); do
   echo "== round $r/$rounds: OP path over HTTP ($clients clients, ${secs} s, $lines lines an order)"
@@ -110,7 +75,7 @@ for r in $(seq "$rounds"); do
   read -r n s < <(sed -n 's/^raw_sqlite: \([0-9]*\) orders .* in \([0-9.]*\) s$/\1 \2/p' "$w/raw.out")
   raw_n=$((raw_n + n)); raw_s=$(awk -v a="$raw_s" -v b="$s" 'BEGIN { print a + b }')
 done
-stop_server
+bench_server_stop
 
 # Rows each side added per order, table by table: the raw program must write what the server
 # writes.

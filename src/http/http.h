@@ -56,6 +56,7 @@ enum {
     R_HEAVY = 1 << 7,   /* heavy work (imports, reports, exports): runs in the heavy-work pool */
     R_FILE = 1 << 8,    /* heavy when it renders a file (?format=pdf|xlsx|csv, a .pdf path) */
     R_ANYTYPE = 1 << 9, /* with R_RAW: a file of any type (XLSX, a photo); the handler checks it */
+    R_NO_TX = 1 << 10,  /* the handler reads nothing from the database: no transaction (GET /me) */
 };
 
 struct route {
@@ -117,7 +118,7 @@ struct server_conf {
                                     connection's start or the previous answer */
     const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed, comma-separated */
     /* the heavy-work pool (docs/operations.md "Heavy work"; 0: the default) */
-    unsigned heavy_workers;  /* threads that run heavy requests */
+    unsigned heavy_workers;  /* threads that run heavy reads (and one more runs heavy writes) */
     unsigned heavy_per_user; /* heavy requests of one user running at once */
     unsigned heavy_pending;  /* heavy requests of one user waiting or running: more get 429 */
     unsigned heavy_queue;    /* heavy requests waiting or running in all: more get 429 */

@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -551,11 +552,22 @@ static bool is_json_type(const char *ct)
    heavy_per_user requests running, so one user's thirty PDFs take at most that many threads
    and others' heavy work passes them. A user with heavy_pending requests waiting or running,
    or a server with heavy_queue of them, is answered 429 rate_limited with Retry-After at once
-   (docs/operations.md "Heavy work"). */
+   (docs/operations.md "Heavy work").
+
+   Two kinds of pool thread. heavy_workers readers run SERVER_HEAVY_NICE nice steps below the
+   server's priority and take only heavy work that cannot hold the write transaction (rendered
+   statements and delivery notes, aging, reports as JSON): the connection threads' light
+   requests pass them on a busy CPU (bench/README.md "p99"). SERVER_HEAVY_WRITERS writers run
+   at the server's priority and take only the rest (imports, report files and POST
+   /exports/xlsx, which write their export log and audit row in the transaction that renders):
+   a starved thread holding the write gate made every other writer wait past the gate's 10 s.
+   A thread cannot take its nice back without CAP_SYS_NICE, so the kinds are threads, not a
+   per-request setting. */
 struct heavy_job {
     struct heavy_job *next;
     struct MHD_Connection *conn;
     struct conn_state *cs;
+    bool writes; /* may hold the write transaction: a writer thread runs it */
 };
 
 struct heavy_user {
@@ -571,22 +583,17 @@ static struct heavy_user *heavy_users; /* heavy_queue entries; username "" is fr
 static unsigned heavy_nusers;
 static bool heavy_stop;
 static pthread_t *heavy_threads;
-static unsigned heavy_nthreads;
+static unsigned heavy_nthreads; /* readers, then SERVER_HEAVY_WRITERS writers */
+static unsigned heavy_nreaders;
 static unsigned heavy_per_user_max, heavy_pending_max, heavy_queue_max;
 static atomic_long heavy_refused;
 
 static void run_api(struct conn_state *cs);
 static enum MHD_Result send_answer(struct MHD_Connection *conn, struct conn_state *cs);
 
-/* Does this request go to the pool? */
-static bool heavy_wanted(const struct conn_state *cs)
+/* Does the request ask for a file (?format=pdf|xlsx|csv, a .pdf/.csv/.xlsx path)? */
+static bool wants_file(const struct conn_state *cs)
 {
-    if (!heavy_threads || !cs->rt)
-        return false;
-    if (cs->rt->flags & R_HEAVY)
-        return true;
-    if (!(cs->rt->flags & R_FILE))
-        return false;
     const char *fmt = MHD_lookup_connection_value(cs->r.conn, MHD_GET_ARGUMENT_KIND, "format");
     if (fmt && *fmt && strcmp(fmt, "json") != 0)
         return true;
@@ -594,6 +601,22 @@ static bool heavy_wanted(const struct conn_state *cs)
     return n > 4 &&
            (strcmp(cs->r.path + n - 4, ".pdf") == 0 || strcmp(cs->r.path + n - 4, ".csv") == 0 ||
             (n > 5 && strcmp(cs->r.path + n - 5, ".xlsx") == 0));
+}
+
+/* Does this request go to the pool? */
+static bool heavy_wanted(const struct conn_state *cs)
+{
+    if (!heavy_threads || !cs->rt)
+        return false;
+    return (cs->rt->flags & R_HEAVY) || ((cs->rt->flags & R_FILE) && wants_file(cs));
+}
+
+/* May the request hold the write transaction? A write route, or a file of a route that opens
+   its own transactions (GET /reports/{name}?format=csv|xlsx writes its export log and audit
+   row; its JSON answer only reads). */
+static bool heavy_writes(const struct conn_state *cs)
+{
+    return (cs->rt->flags & R_WRITE) || ((cs->rt->flags & R_OWN_TX) && wants_file(cs));
 }
 
 /* heavy_mu held. The user's entry, made when make and there is room. */
@@ -633,6 +656,7 @@ static int heavy_admit(struct MHD_Connection *conn, struct conn_state *cs)
     struct heavy_job *j = xcalloc(1, sizeof *j);
     j->conn = conn;
     j->cs = cs;
+    j->writes = heavy_writes(cs);
     pthread_mutex_lock(&heavy_mu);
     int refuse = 0;
     struct heavy_user *u = NULL;
@@ -662,10 +686,13 @@ static int heavy_admit(struct MHD_Connection *conn, struct conn_state *cs)
     return 0;
 }
 
-/* heavy_mu held: the first queued job whose user may run one more, unlinked. */
-static struct heavy_job *heavy_take(void)
+/* heavy_mu held: the first queued job of the thread's kind (writes or not) whose user may run
+   one more, unlinked. */
+static struct heavy_job *heavy_take(bool writer)
 {
     for (struct heavy_job **p = &heavy_head; *p; p = &(*p)->next) {
+        if ((*p)->writes != writer)
+            continue;
         struct heavy_user *u = heavy_user_of((*p)->cs->heavy_user, false);
         if (u && u->running < heavy_per_user_max) {
             struct heavy_job *j = *p;
@@ -677,17 +704,33 @@ static struct heavy_job *heavy_take(void)
     return NULL;
 }
 
-static void *heavy_worker(void *arg)
+/* heavy_mu held: is a job of this kind still queued? */
+static bool heavy_left(bool writer)
 {
-    (void)arg;
-    /* No lower CPU priority (nice) for these threads: an import holds the write transaction,
-       and starved of CPU on a loaded machine it made every other writer wait past the write
-       gate's 10 s (bench/README.md "p99": nice 10 gave p99 39 ms, normal priority 109 ms). */
+    for (const struct heavy_job *j = heavy_head; j; j = j->next)
+        if (j->writes == writer)
+            return true;
+    return false;
+}
+
+static void heavy_loop(bool writer)
+{
+    /* Linux keeps a nice value per thread: PRIO_PROCESS with the thread's id sets this one's,
+       SERVER_HEAVY_NICE above the server's own (19 at most). */
+    if (!writer) {
+        id_t tid = (id_t)syscall(SYS_gettid);
+        errno = 0;
+        int nice = getpriority(PRIO_PROCESS, tid);
+        nice = errno ? SERVER_HEAVY_NICE : nice + SERVER_HEAVY_NICE;
+        if (setpriority(PRIO_PROCESS, tid, nice > 19 ? 19 : nice) != 0)
+            log_error("a heavy-work reader runs at the server's priority: setpriority: %s",
+                      strerror(errno));
+    }
     pthread_mutex_lock(&heavy_mu);
     for (;;) {
-        struct heavy_job *j = heavy_take();
+        struct heavy_job *j = heavy_take(writer);
         if (!j) {
-            if (heavy_stop && !heavy_head)
+            if (heavy_stop && !heavy_left(writer))
                 break;
             pthread_cond_wait(&heavy_cv, &heavy_mu);
             continue;
@@ -716,6 +759,19 @@ static void *heavy_worker(void *arg)
         pthread_mutex_lock(&heavy_mu);
     }
     pthread_mutex_unlock(&heavy_mu);
+}
+
+static void *heavy_reader(void *arg)
+{
+    (void)arg;
+    heavy_loop(false);
+    return NULL;
+}
+
+static void *heavy_writer(void *arg)
+{
+    (void)arg;
+    heavy_loop(true);
     return NULL;
 }
 
@@ -730,9 +786,12 @@ static void heavy_start(const struct server_conf *conf)
         heavy_pending_max = heavy_per_user_max;
     heavy_nusers = heavy_queue_max;
     heavy_users = xcalloc(heavy_nusers, sizeof *heavy_users);
+    heavy_nreaders = heavy_nthreads;
+    heavy_nthreads += SERVER_HEAVY_WRITERS;
     heavy_threads = xcalloc(heavy_nthreads, sizeof *heavy_threads);
     for (unsigned i = 0; i < heavy_nthreads; i++)
-        if (pthread_create(&heavy_threads[i], NULL, heavy_worker, NULL) != 0) {
+        if (pthread_create(&heavy_threads[i], NULL,
+                           i < heavy_nreaders ? heavy_reader : heavy_writer, NULL) != 0) {
             log_error("cannot start a heavy-work thread");
             abort();
         }
@@ -1131,8 +1190,10 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
     log_info("serving http://%s:%d/ (API under /api/v1, %d threads)", host, port, threads);
     log_info("limits: %u connections, %u per address, %u s for a whole request", max_conns,
              per_addr, deadline);
-    log_info("heavy work: %u threads, %u running and %u waiting per user, %u in all",
-             heavy_nthreads, heavy_per_user_max, heavy_pending_max, heavy_queue_max);
+    log_info("heavy work: %u threads at nice %d (reads) and %d at normal priority (writes), %u "
+             "running and %u waiting per user, %u in all",
+             heavy_nreaders, SERVER_HEAVY_NICE, SERVER_HEAVY_WRITERS, heavy_per_user_max,
+             heavy_pending_max, heavy_queue_max);
     int secs = 0;
     while (!stop_flag) {
         sleep(1);

@@ -12,11 +12,12 @@
 #define SERVER_MAX_PER_ADDRESS 200
 #define SERVER_REQUEST_DEADLINE 30
 /* The heavy-work pool's defaults (server.c "the heavy-work pool"). */
-#define SERVER_HEAVY_WORKERS 4
+#define SERVER_HEAVY_WORKERS 4 /* readers: heavy work that cannot hold the write transaction */
+#define SERVER_HEAVY_WRITERS 1 /* at normal priority: heavy work that writes (imports) */
 #define SERVER_HEAVY_PER_USER 2
 #define SERVER_HEAVY_PENDING 16
 #define SERVER_HEAVY_QUEUE 256
-#define SERVER_HEAVY_NICE 10 /* the pool threads' nice value */
+#define SERVER_HEAVY_NICE 10 /* the readers' nice above the server's (Linux: per thread) */
 
 int server_run(struct server_conf *conf, const char *host, int port, int threads,
                void (*tick)(void), struct osb_err *e);

@@ -49,7 +49,9 @@ void store_filter_eq(struct sb *sql, json_t *params, const char *column, const c
     if (!value)
         return;
     sb_addf(sql, " AND %s = ?", column);
-    json_array_append_new(params, json_string(value));
+    json_t *v = json_string(value);
+    /* not UTF-8: a value no row holds, so the parameter count stays right */
+    json_array_append_new(params, v ? v : json_string("\xEF\xBF\xBD"));
 }
 
 void store_filter_in(struct sb *sql, json_t *params, const char *column, const char *value)
@@ -62,7 +64,9 @@ void store_filter_in(struct sb *sql, json_t *params, const char *column, const c
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         sb_add(sql, i ? ",?" : "?");
-        json_array_append_new(params, json_stringn(p, n));
+        json_t *v = json_stringn(p, n);
+        /* not UTF-8: a value no row holds, so the parameter count stays right */
+        json_array_append_new(params, v ? v : json_string("\xEF\xBF\xBD"));
         if (!comma)
             break;
         p = comma + 1;
@@ -82,6 +86,19 @@ static json_t *like_pattern(const char *q)
     }
     sb_addc(&pat, '%');
     json_t *v = json_string(sb_str(&pat));
+    if (!v) {
+        /* not UTF-8 (jansson refuses it, and the parameter went missing: a 500, found by
+           fuzz_router): every byte above ASCII becomes U+FFFD, which no stored text holds, so
+           such a q matches nothing */
+        struct sb ok = SB_INIT;
+        for (const unsigned char *s = (const unsigned char *)sb_str(&pat); *s; s++)
+            if (*s < 0x80)
+                sb_addc(&ok, (char)*s);
+            else
+                sb_add(&ok, "\xEF\xBF\xBD");
+        v = json_string(sb_str(&ok));
+        sb_free(&ok);
+    }
     sb_free(&pat);
     return v;
 }

@@ -852,3 +852,32 @@ def sql_exec(t, query, params=()):
         con.commit()
     finally:
         con.close()
+
+
+def own_server(t, name, use=False, **env):
+    """A server of the test's own on a copy of the template database, started with these
+    environment variables (limits such as OSB_MAX_PER_ADDRESS=20, OSB_HEAVY_WORKERS=1) and
+    stopped at the end of the test. use=True: the test's requests (t.get, t.post, t.login)
+    go to it until then. Shared by test_conn_limits and test_heavy_pool."""
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update({k: str(v) for k, v in env.items()})
+    try:
+        s = t.new_server(name=name)
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    if not use:
+        t.defer(s.stop)
+        return s
+    old_server, old_tokens = t.server, t.tokens
+    t.server, t.tokens = s, {}
+
+    def back():
+        t.server, t.tokens = old_server, old_tokens
+        s.stop()
+
+    t.defer(back)
+    return s

@@ -7,34 +7,11 @@ in count (at most 60 sockets) and time (each wait at most a few seconds): the "o
 binds 127.0.0.2, which Linux routes over lo like 127.0.0.1.
 """
 
-import contextlib
-import os
 import socket
 import time
 
 import lib
 from lib import API, check, eq
-
-
-@contextlib.contextmanager
-def env(**kw):
-    old = {k: os.environ.get(k) for k in kw}
-    os.environ.update({k: str(v) for k, v in kw.items()})
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def server_with(t, name, **limits):
-    with env(**limits):
-        s = t.new_server(name=name)
-    t.defer(s.stop)
-    return s
 
 
 def sock_from(addr, port, timeout=3):
@@ -66,7 +43,7 @@ def me_time(t, port):
 
 
 def test_idle_connections_of_one_address_leave_others_served(t):
-    s = server_with(t, "perip", OSB_MAX_PER_ADDRESS=20, OSB_REQUEST_DEADLINE=30)
+    s = lib.own_server(t, "perip", OSB_MAX_PER_ADDRESS=20, OSB_REQUEST_DEADLINE=30)
     held = []
     try:
         for _ in range(40):  # twice the per-address limit, idle
@@ -93,7 +70,7 @@ def test_idle_connections_of_one_address_leave_others_served(t):
 
 
 def test_trickled_header_is_closed_at_the_request_deadline(t):
-    s = server_with(t, "deadline", OSB_REQUEST_DEADLINE=2)
+    s = lib.own_server(t, "deadline", OSB_REQUEST_DEADLINE=2)
     c = sock_from("127.0.0.2", s.port)
     t0 = time.time()
     closed_at = None
@@ -150,7 +127,7 @@ def bad_login(port, src, xff):
 
 
 def test_forwarded_for_only_from_a_trusted_proxy(t):
-    s = server_with(t, "proxy", OSB_TRUSTED_PROXIES="127.0.0.1")
+    s = lib.own_server(t, "proxy", OSB_TRUSTED_PROXIES="127.0.0.1")
     # the proxy (127.0.0.1) names the client: that address is throttled and audited
     eq(bad_login(s.port, "127.0.0.1", "198.51.100.7, 203.0.113.9"), b"HTTP/1.1 401",
        "through the proxy")

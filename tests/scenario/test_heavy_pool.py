@@ -5,11 +5,12 @@ One user's parallel statement PDFs made everyone's GET /me wait (1 ms became 1.4
 PDF was rendered on the MHD thread that also served other connections. Now a heavy request
 (report, export, rendered file, import) runs on a pool thread, at most OSB_HEAVY_PER_USER of one
 user at once; a user with OSB_HEAVY_PENDING of them waiting or running gets 429 rate_limited with
-Retry-After. Each test runs its own server with small limits, loopback only, bounded in count
+Retry-After. Heavy reads run on reader threads at nice +10, heavy work that writes (imports)
+on a writer at the server's own priority, so an import neither starves holding the write gate
+nor waits behind PDFs. Each test runs its own server with small limits, loopback only, bounded in count
 (at most 16 requests at once) and time (every request at most 60 s).
 """
 
-import contextlib
 import os
 import re
 import threading
@@ -17,35 +18,6 @@ import time
 
 import lib
 from lib import DEMO_PASSWORD, check, customer, dispatch, eq, pay, product, released, set_clock
-
-
-@contextlib.contextmanager
-def env(**kw):
-    old = {k: os.environ.get(k) for k in kw}
-    os.environ.update({k: str(v) for k, v in kw.items()})
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def own_server(t, name, **limits):
-    """A server of its own with these limits; the test's requests go to it until it ends."""
-    with env(**limits):
-        s = t.new_server(name=name)
-    old_server, old_tokens = t.server, t.tokens
-    t.server, t.tokens = s, {}
-
-    def back():
-        t.server, t.tokens = old_server, old_tokens
-        s.stop()
-
-    t.defer(back)
-    return s
 
 
 def statement_world(t):
@@ -98,7 +70,8 @@ def metric(t, name):
 
 
 def test_parallel_pdfs_of_one_user_leave_me_fast(t):
-    own_server(t, "heavy-me", OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=2, OSB_HEAVY_PENDING=12)
+    lib.own_server(t, "heavy-me", use=True, OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=2,
+                   OSB_HEAVY_PENDING=12)
     pdf = statement_world(t)
     fin = t.login("finance")
     gm = t.login("gm")
@@ -138,7 +111,8 @@ def test_parallel_pdfs_of_one_user_leave_me_fast(t):
 
 
 def test_one_users_limit_answers_429_and_others_pass(t):
-    own_server(t, "heavy-429", OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=1, OSB_HEAVY_PENDING=3)
+    lib.own_server(t, "heavy-429", use=True, OSB_HEAVY_WORKERS=2, OSB_HEAVY_PER_USER=1,
+                   OSB_HEAVY_PENDING=3)
     pdf = statement_world(t)
     other = finance_user(t)
     fin = t.login("finance")
@@ -175,10 +149,86 @@ def test_one_users_limit_answers_429_and_others_pass(t):
 
 
 def test_heavy_request_without_a_session_is_401_at_once(t):
-    own_server(t, "heavy-401", OSB_HEAVY_WORKERS=1)
+    lib.own_server(t, "heavy-401", use=True, OSB_HEAVY_WORKERS=1)
     r = t.get("/reports/sales_by?from=2026-12-01&to=2026-12-31", user=None)
     t.expect_error((r.status, r.body), 401, "unauthenticated")
     check("bearer" in r.headers.get("www-authenticate", "").lower(), "WWW-Authenticate")
     r = t.get("/reports/no_such_report", user="finance")
     check(r.status in (400, 404), f"an unknown report through the pool: {r.status}")
     eq(t.get("/me", user="finance").status, 200, "GET /me")
+
+
+def thread_nices(pid):
+    """The nice value of each thread of a process (/proc/PID/task/TID/stat, field 19)."""
+    out = []
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                st = f.read()
+        except FileNotFoundError:
+            continue  # ended meanwhile
+        out.append(int(st[st.rindex(")") + 2:].split()[16]))
+    return out
+
+
+def test_heavy_reads_run_at_low_priority_writes_at_the_servers(t):
+    # 3 reader threads at 10 above the server's nice, 1 writer at the server's own
+    s = lib.own_server(t, "heavy-nice", use=True, OSB_HEAVY_WORKERS=3)
+    with open(f"/proc/{s.proc.pid}/stat") as f:
+        st = f.read()
+    base = int(st[st.rindex(")") + 2:].split()[16])
+    low = min(base + 10, 19)
+    until = time.time() + 10  # each reader sets its own nice as it starts
+    while (nices := thread_nices(s.proc.pid)).count(low) < 3 and time.time() < until:
+        time.sleep(0.05)
+    eq(nices.count(low), 3, f"three heavy-work readers at nice {low} ({nices})")
+    check(nices.count(base) >= 2, f"the main thread and the writer at nice {base} ({nices})")
+    eq(len(nices), nices.count(low) + nices.count(base), f"no other nice value ({nices})")
+
+
+def test_an_import_does_not_wait_behind_pdfs(t):
+    # one reader renders finance's four PDFs one at a time; admin's import, sent while two of
+    # them wait, runs on the writer (normal priority) and is answered before the last PDF (four,
+    # not more: at nice +10 on a machine loaded to 40 eight took longer than the client's 60 s)
+    lib.own_server(t, "heavy-import", use=True, OSB_HEAVY_WORKERS=1, OSB_HEAVY_PER_USER=2,
+                   OSB_HEAVY_PENDING=12)
+    pdf = statement_world(t)
+    fin = t.login("finance")
+    admin = t.login("admin")
+    res = {}
+
+    def pdfs():
+        res["pdf"] = parallel(t, 4, lambda i: timed_get(t, pdf, fin))
+
+    bg = threading.Thread(target=pdfs)
+    bg.start()
+    waited = time.time() + 30
+    while metric(t, "osb_heavy_waiting") < 2 and time.time() < waited and bg.is_alive():
+        time.sleep(0.02)
+    code = t.uniq("HV")
+    csv = ("code,name,market,region,kam,credit_limit_fen,payment_term_days\n"
+           f"{code},重任务导入客户,S,GZ,kam_GZ,0,30\n")
+    r = t.request("POST", "/customers/import", raw=csv.encode("utf-8"),
+                  content_type="text/csv", token=admin)
+    imported = time.time()
+    bg.join(timeout=180)
+    check(not bg.is_alive(), "the PDFs ended")
+    eq(t.ok(r, 201, "the import")["created"], 1, "one customer imported")
+    done = res["pdf"]
+    for x, _, _ in done:
+        eq(x.status, 200, "every PDF is rendered")
+    last = max(b for _, _, b in done)
+    check(imported < last, f"the import was answered {last - imported:.2f} s before the last PDF")
+    eq(metric(t, "osb_heavy_waiting"), 0, "nothing waits after")
+
+
+def test_me_runs_one_statement(t):
+    # GET /me answers from the session read alone (bench-p99 times it beside the heavy work):
+    # no BEGIN and COMMIT around a handler that reads nothing (3 statements before)
+    lib.own_server(t, "me-statements", use=True, OSB_COUNT_SQL=1)
+    tok = t.login("gm")
+    for _ in range(3):
+        r = t.get("/me", token=tok)
+        eq(r.status, 200, "GET /me")
+        eq(r.headers.get("x-osb-statements"), "1", "statements GET /me ran")
+    eq(t.get("/me", user=None).status, 401, "without a session")

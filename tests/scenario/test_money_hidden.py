@@ -58,6 +58,9 @@ def money_paths(role, v, where="$", aggregate_ok=False):
     return out
 
 
+_budgets = [0]
+
+
 def world(t):
     """Every kind of document the walk can name, with money in it."""
     if "world" in t.case:
@@ -107,23 +110,62 @@ def world(t):
                                 "to": "2026-12-10"}, user="csr_a"), 201, "statement")
     t.ok(t.post("/write-offs", {"invoice": W["invoice"], "amount_fen": 5000,
                                 "reason": "客户破产"}, user="finance"), 201, "write-off")
+    # documents with money whose detail routes were walked with a placeholder id before
+    lib.pay(t, W["c"], 100000)  # more than is open: a prepayment to refund from
+    t.ok(t.post("/refunds", {"customer": W["c"], "amount_fen": 3000, "reason": "多付"},
+                user="kam_GZ"), 201, "refund")
+    t.ok(t.post("/quotations", {"customer": W["c"], "source": "inquiry",
+                                "product_class": "outsourced", "title": "外协产品询价",
+                                "lines": [{"sku": W["p"], "qty": 10, "price_fen": 12000,
+                                           "lead_time_days": 7}]}, user="kam_GZ"), 201,
+         "quotation")
+    _budgets[0] += 1  # one budget a month and category: each world its own month
+    t.ok(t.post("/expense-budgets", {"market": "S", "category": "promotion",
+                                     "period": f"2039-{_budgets[0]:02d}",
+                                     "amount_fen": 10000000},
+                user="marketing"), 201, "expense budget")
+    set_clock(t, f"2026-12-{15 + _budgets[0]:02d}", "10:00")  # one work log a day and user
+    t.ok(t.post("/work-logs", {"text": "上午拜访两家经销商，下午催款"}, user="rep_GZ"), 201,
+         "work log")
+    t.ok(t.post("/instruments", {"customer": W["c"], "kind": "cheque",
+                                 "instrument_no": t.uniq("ZP"), "amount_fen": 1234500,
+                                 "issuer_bank": "工商银行广州分行", "maturity_date": "2026-12-31"},
+                user="kam_GZ"), 201, "instrument")
+    t.ok(t.post("/inventory-reports", {"customer": W["c"], "period": "2026-11", "lines": [
+        {"sku": W["p"], "opening_qty": 10, "purchased_qty": 24, "other_in_qty": 0,
+         "sold_qty": 6, "returned_qty": 6, "closing_qty": 22, "near_expiry_qty": 0}]},
+        user="csr_a"), 201, "inventory report")
+    t.ok(t.post("/price-lists", {"code": t.uniq("PL"), "name": "金额隐藏价目表",
+                                 "valid_from": "2026-01-01",
+                                 "items": [{"sku": W["p"], "price_fen": 2600}]},
+                user="marketing"), 201, "price list")
+    t.ok(t.post("/visits", {"customer": W["c"], "findings": {
+        "observed_prices": [{"sku": W["p"], "price_fen": 2500}]}}, user="kam_GZ"), 201, "visit")
     return W
 
 
 ID_KEYS = ("number", "code", "sku", "username", "id", "name")
 
 
+# who lists a collection: the general manager first, then the roles that own what gm may not
+# list (bank receipts: finance; call logs, collection requests: the KAM; work logs: the rep;
+# consumer records: customer service)
+VIEWERS = ("gm", "finance", "kam_GZ", "csr_a", "service", "rep_GZ", "marketing", "admin")
+
+
 def first_id(t, list_path):
-    """The id of the newest item GET list_path shows the general manager (None when empty)."""
-    r = t.get(list_path, user="gm")
-    if r.status != 200 or not isinstance(r.body, dict):
-        return None
-    items = r.body.get("items") or r.body.get("reports") or r.body.get("kpis") or []
-    for it in items:
-        if isinstance(it, dict):
-            for k in ID_KEYS:
-                if isinstance(it.get(k), (str, int)) and not isinstance(it.get(k), bool):
-                    return str(it[k])
+    """The id of the newest item GET list_path shows the first of VIEWERS that lists one
+    (None when none does)."""
+    for user in VIEWERS:
+        r = t.get(list_path, user=user)
+        if r.status != 200 or not isinstance(r.body, dict):
+            continue
+        items = r.body.get("items") or r.body.get("reports") or r.body.get("kpis") or []
+        for it in items:
+            if isinstance(it, dict):
+                for k in ID_KEYS:
+                    if isinstance(it.get(k), (str, int)) and not isinstance(it.get(k), bool):
+                        return str(it[k])
     return None
 
 
@@ -186,11 +228,15 @@ def walk(t, roles):
 def test_every_get_route_as_each_role(t):
     roles = ("warehouse", "service", "marketing")
     found, unfilled, answered = walk(t, roles)
-    # the walk reached real documents: only routes whose lists are empty in this world remain
-    # (+5 for #12's files and consumer records: /pop-requests/:/attachments,
-    # /expense-applications/:/attachments, /support-requests/:/documents, /market-files/:,
-    # /consumer-records/: — their documents' lists are empty in this world)
-    check(len(unfilled) <= 30, f"too many routes without a real id: {unfilled}")
+    # the walk reached real documents except on these 16 detail routes, walked with a
+    # placeholder id (a 404 for every role, so they prove nothing yet):
+    # - no list route to find an id by: /market-files/:
+    # - no document of the kind is made in this world, each needs its flow's own set-up (see
+    #   its test module): /after-sales/:, /backorders/: (a short order), /bank-receipts/: (an
+    #   import), /consumer-records/:, /expense-applications/: and its /attachments,
+    #   /forecasts/:, /invoice-requests/:, /monthly-focus/:, /osb-issues/:, /plans/:,
+    #   /pop-requests/: and its /attachments, /samples/:, /visit-plans/:
+    check(len(unfilled) <= 16, f"too many routes without a real id: {unfilled}")
     for role in roles:
         check(answered[role] >= 10, f"{role} answered on {answered[role]} routes only")
     bad = {r: f[:40] for r, f in found.items() if f}

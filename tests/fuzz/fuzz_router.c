@@ -1,14 +1,11 @@
 /*
- * NOT YET BUILT BY make fuzz (it lives outside tests/fuzz/fuzz_*.c until it has been built and
- * run once without findings: the session of issue #15 ran out of time). To try it:
- *   cp tests/fuzz/next/fuzz_router.c tests/fuzz/ && make build/fuzz/fuzz_router
  * fuzz_router.c — libFuzzer target for a logged-in request through the router: route match,
  * authentication of a real session, the query arguments (every handler's parse of them,
  * report filters included: GET /reports/{name}?from=&to=&dimension=&market=…&format=), the
  * transaction, the handler on a demo company's data, the money filter and the error envelope.
- * The database is made once per process (osb init + osb demo in a temporary directory); one
- * session per role is opened there. Reads only (GET): a write would commit and every input
- * after it would start from other data.
+ * The database is made once per process (harness.h: osb init + osb demo in a temporary
+ * directory); one session per role is opened there. Reads only (GET): a write would commit
+ * and every input after it would start from other data.
  *
  * Input: byte 0 picks the role; the rest up to a NUL or the end is "PATH?QUERY" below /api/v1,
  * the query split at '&' and '=' and %-decoded as MHD does; when the input is short a report
@@ -17,31 +14,17 @@
  * api.md §1 names and never 500; an error answer is the pinned envelope; a 200 is a JSON
  * object or a file (PDF, XLSX, CSV) with a length.
  */
-#include "cli/cli.h"
+#define FUZZ_NAME "fuzz_router"
+#include "harness.h"
+
 #include "core/clock.h"
-#include "core/err.h"
 #include "core/sb.h"
-#include "core/str.h"
 #include "flow/report.h"
 #include "flow/session.h"
-#include "http/http.h"
-#include "store/db.h"
 
 #include <jansson.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_router: %s:%d: property failed: %s\n", __FILE__, __LINE__,       \
-                    #cond);                                                                        \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static struct server_conf conf;
 static struct db *db;
@@ -59,21 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    setenv("OSB_KDF", "fast", 1);
-    char dir[] = "/tmp/osb-fuzz-router-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    static char path[128];
-    CHECK(str_fmt(path, sizeof path, "%s/fuzz.db", dir) == 0);
-    char *init[] = {"init", "--db", path, "--admin-password", "fuzz-admin1", NULL};
-    CHECK(cmd_init(5, init) == 0);
-    char *demo[] = {"demo", "--db", path, NULL};
-    CHECK(cmd_demo(3, demo) == 0);
+    db = fuzz_demo_db(&conf);
     struct osb_err e = OSB_ERR_INIT;
-    CHECK(db_open(path, false, &db, &e) == 0);
-    config_load(db, &conf.cfg, &e);
-    err_clear(&e);
-    conf.db_path = path;
-    g_server = &conf;
     for (size_t i = 0; i < NROLES; i++) {
         struct ctx c = {0};
         c.db = db;

@@ -1,45 +1,30 @@
 /*
- * NOT YET IN make fuzz: its first build (05:05-05:55) aborted on its own seed — admin may not
- * import price lists (403), which the property did not allow; 403 is allowed now, unbuilt.
- * To try it: cp tests/fuzz/next/fuzz_import.c tests/fuzz/ && make build/fuzz/fuzz_import
  * fuzz_import.c — libFuzzer target for the CSV importers as the server runs them, on a real
  * database: customers and products (md_import, POST /customers|products/import), price lists
  * (price_list_import) and bank receipts (bank_import). The database is made once per process
- * (osb init + osb demo into a temporary directory); every input runs inside one write
- * transaction as admin and is rolled back, so each starts from the same data.
+ * (harness.h: osb init + osb demo into a temporary directory); every input runs inside one
+ * write transaction as admin and is rolled back, so each starts from the same data.
  *
  * Input: the first byte picks the importer (mod 4); the rest is the CSV body.
  * Properties (abort() on violation): no crash, leak or undefined behaviour; a refusal is a
- * client error (400, 403 — admin may not import price lists —, 409, 413 or 422) — never 500, never a 2xx code; an import that succeeds
- * answers a JSON object; the transaction is still open afterwards (rolled back by the target).
+ * client error (400, 403 — admin may not import price lists —, 409, 413 or 422), never 500
+ * and never a 2xx code; an import that succeeds answers a JSON object; the transaction is
+ * still open afterwards (rolled back by the target).
  */
-#include "cli/cli.h"
-#include "core/err.h"
-#include "core/str.h"
+#define FUZZ_NAME "fuzz_import"
+#include "harness.h"
+
 #include "flow/collection.h"
 #include "flow/masterdata.h"
 #include "flow/price_list.h"
-#include "store/db.h"
 #include "store/masterdata.h"
 
 #include <jansson.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_import: %s:%d: property failed: %s\n", __FILE__, __LINE__,       \
-                    #cond);                                                                        \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
+static struct server_conf conf;
 static struct db *db;
-static struct config cfg;
 static struct ctx c;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -48,19 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    setenv("OSB_KDF", "fast", 1);
-    char dir[] = "/tmp/osb-fuzz-import-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    static char path[128];
-    CHECK(str_fmt(path, sizeof path, "%s/fuzz.db", dir) == 0);
-    char *init[] = {"init", "--db", path, "--admin-password", "fuzz-admin1", NULL};
-    CHECK(cmd_init(5, init) == 0);
-    char *demo[] = {"demo", "--db", path, NULL};
-    CHECK(cmd_demo(3, demo) == 0);
+    db = fuzz_demo_db(&conf);
     struct osb_err e = OSB_ERR_INIT;
-    CHECK(db_open(path, false, &db, &e) == 0);
-    config_load(db, &cfg, &e);
-    CHECK(cli_ctx(&c, db, &cfg, "admin", &e) == 0);
+    CHECK(cli_ctx(&c, db, &conf.cfg, "admin", &e) == 0);
     err_clear(&e);
     return 0;
 }
