@@ -1779,6 +1779,16 @@ int invrep_import(struct ctx *c, const char *customer, const char *period, const
 }
 
 static const char *const support_kinds[] = {"ad_design", "training", "event", "lecture", NULL};
+/* the kinds' words in notifications (zh, as the users read them), in support_kinds' order */
+static const char *const support_kind_words[] = {"广告设计", "培训", "活动", "讲座"};
+
+static const char *support_kind_word(const char *kind)
+{
+    for (size_t i = 0; support_kinds[i]; i++)
+        if (is(kind, support_kinds[i]))
+            return support_kind_words[i];
+    return kind;
+}
 
 static int zc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
@@ -1813,7 +1823,7 @@ static int zc_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *
     json_t *u;
     json_array_foreach(to, i, u) if (rc == 0) rc =
         notify(c, e, "support_request", json_string_value(u), number, NULL,
-               "支持申请%s（%s）待处理", number, kind);
+               "支持申请%s（%s）待处理", number, support_kind_word(kind));
     json_decref(to);
     if (rc == 0)
         rc = created(c, MKT_ZC, number, row, out, e);

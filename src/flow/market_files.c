@@ -507,7 +507,7 @@ int consumer_list(struct ctx *c, const char *customer, const char *state, const 
                   const char *cursor, int limit, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    for (const char *a = state; a && *a;) {
+    for (const char *a = state ? state : ""; *a;) {
         size_t len = strcspn(a, ",");
         if (!((len == 7 && strncmp(a, "pending", 7) == 0) ||
               (len == 11 && strncmp(a, "followed_up", 11) == 0)))

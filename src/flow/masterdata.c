@@ -486,7 +486,7 @@ int md_patch(struct ctx *c, const struct record_def *d, const char *key, json_t 
         err_forbidden(e, "role", "the role %s may not change users", role_str(c->user.role));
         goto out;
     }
-    if (load(c, d, key, &old, e) < 0)
+    if (rec_lock(c->db, e, d, key) < 0 || load(c, d, key, &old, e) < 0)
         goto out;
     if (d == &rd_customer && !sees_customer(c, old)) {
         err_set(e, ERR_NOT_FOUND, "no customer '%s'", key);

@@ -9,6 +9,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "flow/flow.h"
+#include "store/doc.h"
 #include "store/quota.h"
 
 #include <stdlib.h>
@@ -113,7 +114,9 @@ int quota_patch(struct ctx *c, int64_t id, json_t *body, json_t **out, struct os
     int rc = -1;
     char key[24];
     (void)str_fmt(key, sizeof key, "%lld", (long long)id); /* at most 20 characters: fits 24 */
-    if (quota_get(c, id, &old, e) < 0 || flow_need(c, P_QUOTA_SET, e) < 0 ||
+    /* locked before it is read, so that If-Match sees the last writer's version (PostgreSQL) */
+    if (store_doc_lock(c->db, e, "quota", key) < 0 || quota_get(c, id, &old, e) < 0 ||
+        flow_need(c, P_QUOTA_SET, e) < 0 ||
         flow_check_version(c, e, json_integer_value(json_object_get(old, "version"))) < 0 ||
         record_check(&quota_def, body, false, &n, e) < 0)
         goto done;

@@ -143,3 +143,12 @@ json_t *rec_list(struct db *db, struct osb_err *e, const struct record_def *d,
     sb_free(&sql);
     return rows;
 }
+
+int rec_lock(struct db *db, struct osb_err *e, const struct record_def *d, const char *key)
+{
+    char space[72];
+    if (strcmp(d->object, "customer") == 0)
+        return db_lock_key(db, e, "customer", key);
+    (void)str_fmt(space, sizeof space, "rec:%s", d->object); /* an object name: a short word */
+    return db_lock_key(db, e, space, key);
+}

@@ -16,6 +16,12 @@ int rec_insert(struct db *db, struct osb_err *e, const struct record_def *d, jso
    (404 when no such row). */
 int rec_update(struct db *db, struct osb_err *e, const struct record_def *d, const char *key,
                json_t *changes, int64_t now);
+/* Locks the row with that key until the transaction ends, before it is read for a change
+   (PostgreSQL; nothing on SQLite's single writer): a PATCH with If-Match then sees the version
+   the last writer left, so of two editors sending the same version one gets 409. A customer
+   shares the key the credit check takes (store/credit.c), so a limit change and an order's
+   check follow each other. */
+int rec_lock(struct db *db, struct osb_err *e, const struct record_def *d, const char *key);
 /* The row with that key as the API shows it (hidden fields left out): 1 found, 0 none. */
 int rec_get(struct db *db, struct osb_err *e, const struct record_def *d, const char *key,
             json_t **out);
