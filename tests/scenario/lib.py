@@ -23,6 +23,7 @@ Requests default to user "admin". Tokens are cached per user, so a module logs e
 once (keeps the suite fast and the failed-login counter of §7 untouched).
 """
 
+import threading
 import datetime
 import http.client
 import json
@@ -881,3 +882,27 @@ def own_server(t, name, use=False, **env):
 
     t.defer(back)
     return s
+
+
+def race(fn, jobs):
+    """Runs fn(i) for each i in jobs on threads released together (a barrier), so the requests
+    meet in the server; returns the results in the order of jobs, and fails the test with every
+    exception a thread raised."""
+    out = [None] * len(jobs)
+    errors = []
+    start = threading.Barrier(len(jobs))
+
+    def run(k, i):
+        try:
+            start.wait(timeout=30)
+            out[k] = fn(i)
+        except Exception as exc:  # reported below, with the others
+            errors.append(f"{i}: {exc!r}")
+
+    threads = [threading.Thread(target=run, args=(k, i)) for k, i in enumerate(jobs)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=300)
+    check(not errors, f"requests failed: {errors}")
+    return out

@@ -10,7 +10,6 @@ to both at once. What must hold is what one instance gives:
 - document numbers: orders created on both at once all get numbers, no two the same.
 """
 
-import threading
 
 import lib
 from lib import UNLIMITED, check, eq, order_act, run_jobs, set_clock, submitted
@@ -31,24 +30,7 @@ def both(t, fn, jobs):
     """Runs fn(port, i) for each i in jobs on threads, alternating the two instances' ports;
     returns the answers in the order of jobs."""
     ports = [t.server.port, second(t).port]
-    out = [None] * len(jobs)
-    errors = []
-    start = threading.Barrier(len(jobs))
-
-    def run(k, i):
-        try:
-            start.wait(timeout=30)
-            out[k] = fn(ports[k % 2], i)
-        except Exception as exc:  # reported below, with the others
-            errors.append(f"{i}: {exc!r}")
-
-    threads = [threading.Thread(target=run, args=(k, i)) for k, i in enumerate(jobs)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=300)
-    check(not errors, f"requests failed: {errors}")
-    return out
+    return lib.race(lambda ki: fn(ports[ki[0] % 2], ki[1]), list(enumerate(jobs)))
 
 
 def same_clock(t, day, hhmm):

@@ -10,7 +10,6 @@ fires requests at once from threads and asserts the serial outcome, then `osb ch
   — exactly one allocation takes it, the others stay prepayment or are refused.
 """
 
-import threading
 
 import lib
 from lib import check, eq, order_act, set_clock
@@ -18,26 +17,7 @@ from lib import check, eq, order_act, set_clock
 DAY = "2026-12-08"
 
 
-def race(fn, jobs):
-    """Runs fn(i) for each i in jobs on threads released together; returns the results in order."""
-    out = [None] * len(jobs)
-    errors = []
-    start = threading.Barrier(len(jobs))
-
-    def run(k, i):
-        try:
-            start.wait(timeout=30)
-            out[k] = fn(i)
-        except Exception as exc:  # reported below, with the others
-            errors.append(f"{i}: {exc!r}")
-
-    threads = [threading.Thread(target=run, args=(k, i)) for k, i in enumerate(jobs)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=300)
-    check(not errors, f"requests failed: {errors}")
-    return out
+race = lib.race
 
 
 def clean_check(t):
