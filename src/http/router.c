@@ -4,6 +4,7 @@
  */
 #include "http/http.h"
 
+#include "core/audit_canon.h"
 #include "core/sb.h"
 #include "core/str.h"
 #include "flow/collection.h"
@@ -478,11 +479,26 @@ static void retry_reset(struct req *r, json_t *body, struct osb_err *e)
     err_clear(e);
 }
 
+static int arg_not_utf8(void *cls, const char *key, const char *value)
+{
+    const char **bad = cls;
+    if (utf8_valid(key) && (!value || utf8_valid(value)))
+        return 0;
+    *bad = utf8_valid(key) ? key : "query";
+    return 1;
+}
+
 static int run(const struct route *rt, struct req *r, struct osb_err *e)
 {
     struct db *db = r->ctx.db;
     if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
         return -1;
+    /* Every query value is text: one that is not UTF-8 could reach no filter, no JSON answer
+       and no audit record intact (jansson refuses it), so it is refused here, for every route. */
+    const char *bad = NULL;
+    req_args_each(r, arg_not_utf8, &bad);
+    if (bad)
+        return err_bad(e, bad, "query parameter '%s' is not valid UTF-8 text", bad);
     const char *idem =
         (rt->flags & R_IDEM) && r->conn
             ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key")
