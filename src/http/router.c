@@ -505,6 +505,8 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
             : NULL;
     if (idem && (strlen(idem) == 0 || strlen(idem) > 128))
         return err_bad(e, "Idempotency-Key", "Idempotency-Key must be 1-128 characters");
+    if (idem && !utf8_valid(idem))
+        return err_bad(e, "Idempotency-Key", "Idempotency-Key must be UTF-8 text");
     /* GET /me answers from the session read above: a BEGIN and COMMIT around nothing were two
        of its three statements (two round trips on PostgreSQL) */
     if (rt->flags & R_NO_TX)

@@ -112,6 +112,16 @@ def test_400_query_not_utf8(t):
     t.ok(t.get("/orders?q=%E5%B9%BF%E5%B7%9E", user="gm"))
 
 
+def test_400_idempotency_key_not_utf8(t):
+    """An Idempotency-Key is stored as text (PostgreSQL refuses bytes that are not UTF-8):
+    one that is not UTF-8 is a 400 naming the header, and nothing is created."""
+    n = count(t, "customers")
+    t.expect_error(t.post("/customers", customer_body(t),
+                          headers={"Idempotency-Key": b"k\xff\xfe".decode("latin-1")}),
+                   400, "bad_request", field="Idempotency-Key")
+    eq(count(t, "customers"), n, "nothing created")
+
+
 def test_400_import_needs_csv(t):
     n = count(t, "customers")
     t.expect_error(t.request("POST", "/customers/import", raw='{"code":"X"}',
@@ -127,6 +137,11 @@ def test_400_import_needs_csv(t):
 def test_401_unauthenticated(t):
     t.expect_error(t.get("/markets", user=None), 401, "unauthenticated")
     t.expect_error(t.get("/markets", token="osb_nope"), 401, "unauthenticated")
+    # a token of bytes that are not UTF-8 (and a login name of them) is just a wrong token
+    t.expect_error(t.get("/markets", token=b"osb_\xff\xfe".decode("latin-1")), 401,
+                   "unauthenticated")
+    t.expect_error(t.request("POST", "/login", raw=b'{"username":"adm\xffin","password":"x"}',
+                             user=None), 400, "bad_request")
     t.expect_error(t.post("/login", {"username": "admin", "password": "bad-password"}, user=None),
                    401, "unauthenticated")
     tok = t.login("service", fresh=True)
