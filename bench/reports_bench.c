@@ -150,7 +150,6 @@ static char **drop_indexes(sqlite3 *db, size_t *count)
 static void phase(const char *what, double w0, double c0)
 {
     printf("  load %-34.34s %8.2f s wall %8.2f s cpu\n", what, now_s() - w0, cpu_s() - c0);
-    fflush(stdout);
 }
 
 static void build_indexes(sqlite3 *db, char **saved, size_t n)
@@ -470,6 +469,8 @@ static bool listed(const char *list, const char *name)
 
 int main(int argc, char **argv)
 {
+    /* one line at a time, also into a file: a long run shows how far it got */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
     bool load_only = false, no_load = false;
