@@ -149,10 +149,13 @@ ORDERS ?= 1000000
 CUSTOMERS ?= 5000
 LEDGER ?= $(shell echo $$(( $(ORDERS) * 10 )))
 REPORTS_ARGS ?= -n $(ORDERS) -c $(CUSTOMERS) -l $(LEDGER)
-bench-reports: build/osb
+build/bench/reports_bench: bench/reports_bench.c $(REL_OBJ)
 	@mkdir -p build/bench
 	$(CC) $(CSTD) $(WARN) -O2 $(INC) $(PKG_CFLAGS) -o build/bench/reports_bench \
 	    bench/reports_bench.c $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
+
+bench-reports: build/osb build/bench/reports_bench
+	@mkdir -p build/bench
 	@rm -f build/bench/reports.db build/bench/reports.db-wal build/bench/reports.db-shm
 	@OSB_KDF=fast build/osb init --db build/bench/reports.db --admin-password bench-reports >/dev/null
 	build/bench/reports_bench --db build/bench/reports.db $(REPORTS_ARGS)
@@ -160,10 +163,7 @@ bench-reports: build/osb
 # The main list endpoints (orders, invoices, customers; with and without state= and q=) of a
 # running server over 10k, 100k and 1M orders (scripts/bench-lists.sh): p50/p99 per list and
 # the load average. LISTS_SIZES="10000 100000" for fewer. Not part of make check.
-bench-lists: build/osb
-	@mkdir -p build/bench
-	$(CC) $(CSTD) $(WARN) -O2 $(INC) $(PKG_CFLAGS) -o build/bench/reports_bench \
-	    bench/reports_bench.c $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
+bench-lists: build/osb build/bench/reports_bench
 	scripts/bench-lists.sh $(LISTS_SIZES)
 
 format:

@@ -145,14 +145,53 @@ static char **drop_indexes(sqlite3 *db, size_t *count)
     return saved;
 }
 
+/* Prints one phase of the load: its wall and CPU seconds (set-up, shown so a slow load can be
+   told apart: the rows of each table, each index). */
+static void phase(const char *what, double w0, double c0)
+{
+    printf("  load %-34.34s %8.2f s wall %8.2f s cpu\n", what, now_s() - w0, cpu_s() - c0);
+}
+
 static void build_indexes(sqlite3 *db, char **saved, size_t n)
 {
     for (size_t i = 0; i < n; i += 2) {
+        double w0 = now_s(), c0 = cpu_s();
         exec(db, saved[i + 1]);
+        char what[64];
+        if (str_fmt(what, sizeof what, "index %s", saved[i]) < 0)
+            exit(1);
+        phase(what, w0, c0);
         free(saved[i]);
         free(saved[i + 1]);
     }
     free(saved);
+}
+
+/* The document numbers of order i as the server makes them (numbering-and-rules §1): SC +
+   yyyymmdd + type + the day's sequence, so that list searches meet real numbers. Order i is
+   dated today − 1095 + ⌊i × 1095 / n⌋ and the day's first order is ⌈off × n / 1095⌉; SQL
+   calls docno(type, i). */
+struct docno_ctx {
+    long n;
+    date_t today;
+};
+
+static void docno_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const struct docno_ctx *k = sqlite3_user_data(cx);
+    const char *type = (const char *)sqlite3_value_text(argv[0]);
+    int64_t i = sqlite3_value_int64(argv[1]);
+    int64_t off = i * 1095 / k->n;
+    int64_t first = (off * k->n + 1094) / 1095;
+    char d[11], no[32];
+    date_format(k->today - 1095 + (date_t)off, d);
+    if (!type || str_fmt(no, sizeof no, "SC%.4s%.2s%.2s%s%04lld", d, d + 5, d + 8, type,
+                         (long long)(i - first + 1)) < 0) {
+        sqlite3_result_error(cx, "docno", -1);
+        return;
+    }
+    sqlite3_result_text(cx, no, -1, SQLITE_TRANSIENT);
 }
 
 /* Loads nc customers and n orders; each paid invoice is paid by `parts` receipts (or one more,
@@ -168,6 +207,12 @@ static void build_indexes(sqlite3 *db, char **saved, size_t n)
    seq and balance a window over each customer's rows. */
 static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
 {
+    static struct docno_ctx dctx;
+    dctx = (struct docno_ctx){n, today};
+    if (sqlite3_create_function(db, "docno", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &dctx,
+                                docno_fn, NULL, NULL) != SQLITE_OK)
+        die(db, "docno");
+    double w0 = now_s(), c0 = cpu_s();
     exec(db, "BEGIN");
     size_t nidx;
     char **idx = drop_indexes(db, &nidx);
@@ -236,6 +281,9 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
     }
     sqlite3_finalize(dst);
 
+    phase("customers, products, days", w0, c0);
+    w0 = now_s();
+    c0 = cpu_s();
     sqlite3_stmt *gst = prep(db, "INSERT INTO g VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     /* receipts per paid invoice, in 1/1000ths: 1 debit per invoice, 0.02 credit notes, and
        0.95 × parts receipts make the ledger target */
@@ -245,35 +293,6 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         if (parts_milli < 1000)
             parts_milli = 1000;
     }
-    int64_t parts_acc = 0;
-    long npay = 0;
-    /* document numbers as the server makes them (numbering-and-rules §1): SC + yyyymmdd + type
-       + the day's sequence, so that list searches meet real numbers */
-    date_t prev_day = 0;
-    long dseq = 0;
-    /* orders in date order, so every customer's ledger is in date order too */
-    for (long i = 0; i < n; i++) {
-        date_t day = today - 1095 + (date_t)((int64_t)i * 1095 / n);
-        char d[11], due[11], no[24], sn[24], in[24], cnn[24];
-        date_format(day, d);
-        date_format(day + 30, due);
-        long c = (long)(next() % (uint64_t)nc);
-        dseq = day == prev_day ? dseq + 1 : 1;
-        prev_day = day;
-        char ymd[9] = {d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9], 0};
-        char code[16], region[8], kam[16];
-        const char *m = markets[c % 8];
-        int r = (int)((c / 8) % 2);
-        if (str_fmt(code, sizeof code, "BC%05ld", c) < 0 ||
-            str_fmt(region, sizeof region, "%s%d", m, r) < 0 ||
-            str_fmt(kam, sizeof kam, "bkam_%s%d", m, r) < 0 ||
-            str_fmt(no, sizeof no, "SC%sDD%04ld", ymd, dseq) < 0 ||
-            str_fmt(sn, sizeof sn, "SC%sFH%04ld", ymd, dseq) < 0 ||
-            str_fmt(in, sizeof in, "SC%sFP%04ld", ymd, dseq) < 0 ||
-            str_fmt(cnn, sizeof cnn, "SC%sHZ%04ld", ymd, dseq) < 0)
-            exit(1);
-        char sku[2][16];
-        int64_t qty[2], price[2], amt[2], total = 0;
     int64_t parts_acc = 0, npay = 0;
     for (long i = 0; i < n; i++) {
         date_t day = today - 1095 + (date_t)((int64_t)i * 1095 / n);
@@ -306,45 +325,46 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         npay += parts;
     }
     sqlite3_finalize(gst);
+    phase("draws (temporary table g)", w0, c0);
 
     static const char *const bulk[] = {
         "INSERT INTO orders(number, customer, state, market, region, kam, total_fen,"
         " op_receipt_day, released_at, created_at, created_by, updated_at)"
-        " SELECT printf('SCDD%09d', g.i), tc.code, 'closed', tc.market, tc.region, tc.kam,"
+        " SELECT docno('DD', g.i), tc.code, 'closed', tc.market, tc.region, tc.kam,"
         " g.total, dd.d, g.day * 86400000000, g.day * 86400000000, 'b', g.day * 86400000000"
         " FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day ORDER BY g.i",
         "INSERT INTO order_lines(order_no, line_no, sku, qty, price_fen, amount_fen)"
-        " SELECT printf('SCDD%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " SELECT docno('DD', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
         " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END,"
         " 500 + 37 * CASE ks.k WHEN 0 THEN p0 ELSE p1 END, CASE ks.k WHEN 0 THEN a0 ELSE a1 END"
         " FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
         "INSERT INTO shipments(number, order_no, warehouse, state, released_at, dispatched_at,"
-        " created_at) SELECT printf('SCFH%09d', i), printf('SCDD%09d', i), 'WH', 'delivered',"
+        " created_at) SELECT docno('FH', i), docno('DD', i), 'WH', 'delivered',"
         " day * 86400000000, day * 86400000000 + 3600000000, day * 86400000000 FROM g ORDER BY i",
         "INSERT INTO shipment_lines(shipment, line_no, sku, qty_requested, qty_shipped)"
-        " SELECT printf('SCFH%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " SELECT docno('FH', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
         " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END, CASE ks.k WHEN 0 THEN q0 ELSE q1"
         " END FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
         "INSERT INTO invoices(number, customer, order_no, invoice_date, due_date, amount_fen,"
         " settled_fen, credited_fen, state, created_at)"
-        " SELECT printf('SCFP%09d', g.i), tc.code, printf('SCDD%09d', g.i), d1.d, d2.d, g.total,"
+        " SELECT docno('FP', g.i), tc.code, docno('DD', g.i), d1.d, d2.d, g.total,"
         " CASE g.fate WHEN 0 THEN g.total ELSE 0 END, CASE g.fate WHEN 1 THEN g.a0 ELSE 0 END,"
         " CASE g.fate WHEN 0 THEN 'paid' WHEN 1 THEN 'partial' ELSE 'open' END, 0"
         " FROM g JOIN tc ON tc.c = g.c JOIN dd d1 ON d1.day = g.day JOIN dd d2"
         " ON d2.day = g.day + 30 ORDER BY g.i",
         "INSERT INTO invoice_lines(invoice, line_no, sku, qty, price_fen, amount_fen,"
         " tax_rate_bp, tax_fen)"
-        " SELECT printf('SCFP%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " SELECT docno('FP', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
         " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END,"
         " 500 + 37 * CASE ks.k WHEN 0 THEN p0 ELSE p1 END, CASE ks.k WHEN 0 THEN a0 ELSE a1 END,"
         " 1300, 0 FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
         "INSERT INTO credit_notes(number, customer, invoice, order_no, reason, amount_fen,"
         " unapplied_fen, date, created_at, created_by)"
-        " SELECT printf('SCHZ%09d', g.i), tc.code, printf('SCFP%09d', g.i),"
-        " printf('SCDD%09d', g.i), 'return', g.a0, 0, dd.d, 0, 'b'"
+        " SELECT docno('HZ', g.i), tc.code, docno('FP', g.i),"
+        " docno('DD', g.i), 'return', g.a0, 0, dd.d, 0, 'b'"
         " FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day WHERE g.fate = 1 ORDER BY g.i",
         "INSERT INTO credit_note_lines(credit_note, line_no, sku, qty, price_fen, amount_fen,"
-        " tax_fen) SELECT printf('SCHZ%09d', i), 1, printf('BP%04d', p0), q0, 500 + 37 * p0, a0, 0"
+        " tax_fen) SELECT docno('HZ', i), 1, printf('BP%04d', p0), q0, 500 + 37 * p0, a0, 0"
         " FROM g WHERE fate = 1 ORDER BY i",
         /* instalments on consecutive days from 20 days after the invoice, the last one
            taking the remainder */
@@ -357,20 +377,20 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         " FROM inst CROSS JOIN tc ON tc.c = inst.c CROSS JOIN dd ON dd.day = inst.day",
         "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen, own,"
         " allocated_at, settle_date, by)"
-        " SELECT tc.code, 'credit_note', printf('SCHZ%09d', g.i), printf('SCFP%09d', g.i), g.a0,"
+        " SELECT tc.code, 'credit_note', docno('HZ', g.i), docno('FP', g.i), g.a0,"
         " 1, 0, dd.d, 'b' FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day"
         " WHERE g.fate = 1 ORDER BY g.i",
         "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen, own,"
         " allocated_at, settle_date, by)"
-        " SELECT tc.code, 'payment', inst.pn, printf('SCFP%09d', inst.i), inst.part, 0, 0, dd.d,"
+        " SELECT tc.code, 'payment', inst.pn, docno('FP', inst.i), inst.part, 0, 0, dd.d,"
         " 'b' FROM inst CROSS JOIN tc ON tc.c = inst.c CROSS JOIN dd ON dd.day = inst.day",
         /* each customer's ledger in date order (an invoice, then its credit note, then the
            day's receipts): seq and the running balance by a window */
         "INSERT INTO ledger(customer, seq, date, posted_at, kind, document, debit_fen,"
         " credit_fen, balance_fen)"
         " SELECT tc.code, y.seq, dd.d, 0, CASE y.r WHEN 0 THEN 'invoice' WHEN 1"
-        " THEN 'credit_note' ELSE 'payment' END, CASE y.r WHEN 0 THEN printf('SCFP%09d', y.i)"
-        " WHEN 1 THEN printf('SCHZ%09d', y.i) ELSE printf('SCSK%010d', y.pn) END, y.debit,"
+        " THEN 'credit_note' ELSE 'payment' END, CASE y.r WHEN 0 THEN docno('FP', y.i)"
+        " WHEN 1 THEN docno('HZ', y.i) ELSE printf('SCSK%010d', y.pn) END, y.debit,"
         " y.credit, y.bal"
         " FROM (SELECT x.c AS c, x.day AS day, x.r AS r, x.i AS i, x.pn AS pn,"
         " x.debit AS debit, x.credit AS credit, row_number() OVER w AS seq,"
@@ -386,16 +406,23 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         "DROP VIEW inst; DROP TABLE g; DROP TABLE dd; DROP TABLE ks; DROP TABLE tc; DROP TABLE tm",
     };
     for (size_t k = 0; k < sizeof bulk / sizeof bulk[0]; k++) {
-        double c0 = cpu_s();
+        w0 = now_s();
+        c0 = cpu_s();
         exec(db, bulk[k]);
-        if (getenv("BENCH_VERBOSE"))
-            fprintf(stderr, "  %.40s… %.2f s cpu\n", bulk[k], cpu_s() - c0);
+        /* the phase is named by the statement's first words: "INSERT INTO orders(" → orders */
+        char what[40];
+        const char *into = strstr(bulk[k], "INTO ");
+        size_t len = into ? strcspn(into + 5, "( ") : 0;
+        if (str_fmt(what, sizeof what, "%.*s", (int)(into ? len : 20),
+                     into ? into + 5 : bulk[k]) < 0)
+            exit(1);
+        phase(what, w0, c0);
     }
-    double c0 = cpu_s();
     build_indexes(db, idx, nidx);
-    if (getenv("BENCH_VERBOSE"))
-        fprintf(stderr, "  indexes %.2f s cpu\n", cpu_s() - c0);
+    w0 = now_s();
+    c0 = cpu_s();
     exec(db, "COMMIT");
+    phase("commit", w0, c0);
 }
 
 static double timed(struct db *db, report_query_fn fn, const struct report_params *p, size_t *rows,
@@ -442,9 +469,10 @@ static bool listed(const char *list, const char *name)
 
 int main(int argc, char **argv)
 {
+    /* one line at a time, also into a file: a long run shows how far it got */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
-    bool load_only = false;
     bool load_only = false, no_load = false;
     const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
@@ -493,7 +521,15 @@ int main(int argc, char **argv)
     /* set-up only: no journal, one writer, a 2 GiB page cache; WAL again before measuring */
     exec(raw, "PRAGMA journal_mode=DELETE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
               " PRAGMA locking_mode=EXCLUSIVE; PRAGMA foreign_keys=OFF;"
-              " PRAGMA cache_size=-2097152; PRAGMA temp_store=MEMORY;");
+              " PRAGMA temp_store=MEMORY;");
+    {
+        /* BENCH_CACHE_MB: the page cache of the load (default 2048) */
+        long mb = getenv("BENCH_CACHE_MB") ? strtol(getenv("BENCH_CACHE_MB"), NULL, 10) : 2048;
+        char pragma[64];
+        if (str_fmt(pragma, sizeof pragma, "PRAGMA cache_size=-%ld", mb * 1024) < 0)
+            exit(1);
+        exec(raw, pragma);
+    }
     double t0 = now_s();
     load(raw, n, nc, nl, today);
     int64_t ledger_rows = 0;

@@ -10,6 +10,7 @@
 #include "store/doc.h"
 #include "store/quota.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 json_t *store_report_stock(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -121,33 +122,54 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
         store_report_run(db, e, &sql, a, p, "c", " ORDER BY o.op_receipt_day, o.number, l.line_no");
     if (!rows)
         return NULL;
-    /* the shipments of each order, in number order, as "FH… FH…" (portable: no group_concat) */
+    /* the shipments of each order, in number order, as "FH… FH…" (portable: no group_concat):
+       those of every order of the range in one statement (not one per order: 333,000 a year
+       at a million orders), then each row takes its order's */
+    struct dbq *q = db_query(db, e,
+                             "SELECT sh.order_no, sh.number FROM orders o"
+                             " JOIN shipments sh ON sh.order_no = o.number"
+                             " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
+                             " AND o.state NOT IN ('draft', 'cancelled')"
+                             " ORDER BY sh.order_no, sh.number",
+                             "ss", p->from, p->to);
+    if (!q) {
+        json_decref(rows);
+        return NULL;
+    }
     json_t *by_order = json_object();
+    struct sb t = SB_INIT;
+    char *cur = NULL;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *o = dbq_text(q, 0), *n = dbq_text(q, 1);
+        if (!o || !n)
+            continue;
+        if (!cur || strcmp(cur, o) != 0) {
+            if (cur)
+                json_object_set_new(by_order, cur, json_string(sb_str(&t)));
+            free(cur);
+            cur = xstrdup(o);
+            sb_free(&t);
+            t = (struct sb)SB_INIT;
+        }
+        sb_addf(&t, "%s%s", sb_str(&t)[0] ? " " : "", n);
+    }
+    if (cur)
+        json_object_set_new(by_order, cur, json_string(sb_str(&t)));
+    free(cur);
+    sb_free(&t);
+    dbq_end(q);
+    if (rc < 0) {
+        json_decref(by_order);
+        json_decref(rows);
+        return NULL;
+    }
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        const char *o = json_string_value(json_object_get(r, "order"));
-        json_t *sh = json_object_get(by_order, o);
-        if (!sh) {
-            json_t *list = db_rows(
-                db, e, "SELECT number FROM shipments WHERE order_no = ? ORDER BY number", "s", o);
-            if (!list) {
-                json_decref(by_order);
-                json_decref(rows);
-                return NULL;
-            }
-            struct sb t = SB_INIT;
-            size_t k;
-            json_t *n;
-            json_array_foreach(list, k, n)
-                sb_addf(&t, "%s%s", k ? " " : "", json_string_value(json_object_get(n, "number")));
-            json_decref(list);
-            sh = json_string(sb_str(&t));
-            sb_free(&t);
-            json_object_set_new(by_order, o, sh);
-        }
-        json_object_set(r, "shipments", sh);
+        json_t *sh = json_object_get(by_order, json_string_value(json_object_get(r, "order")));
+        json_object_set_new(r, "shipments", sh ? json_incref(sh) : json_string(""));
     }
     json_decref(by_order);
     return rows;
