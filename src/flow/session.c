@@ -115,24 +115,6 @@ static json_t *user_json(const struct user *u)
                      u->region[0] ? json_string(u->region) : json_null());
 }
 
-/* Counted per (address, username) over 60 s: the 11th attempt for one username is refused even
-   with the right password; other usernames from that address only after 100 failures from it
-   (settings login_fail_limit, login_fail_address_limit). A wrong old password on
-   POST /me/password counts here too. */
-static int login_throttle(struct ctx *c, const char *username, ts_t wall, struct osb_err *e)
-{
-    int64_t of_user = 0, of_ip = 0;
-    if (store_login_failures(c->db, e, c->ip, username, wall - 60 * TS_PER_SEC, &of_user, &of_ip) <
-        0)
-        return -1;
-    if (of_user >= c->cfg->login_fail_limit)
-        return err_set(e, ERR_RATE_LIMITED, "too many failed logins for this user; wait a minute");
-    if (of_ip >= c->cfg->login_fail_address_limit)
-        return err_set(e, ERR_RATE_LIMITED,
-                       "too many failed logins from this address; wait a minute");
-    return 0;
-}
-
 /* Login's own short write transactions are outside the router's retry (R_OWN_TX): on
    PostgreSQL one that met another writer (the audit chain's last row, a session) in a
    serialization failure runs again, a bounded number of times, as the router does. */
@@ -144,17 +126,66 @@ static bool retry_again(struct ctx *c, int attempt, struct osb_err *e)
     return true;
 }
 
-/* One short write transaction: the failure counted and audited (login_failed; `via` names
-   where it came from when not POST /login). The caller answers the error. */
-static int login_failure_record(struct ctx *c, const char *username, ts_t wall, const char *via,
-                                struct osb_err *e)
+/* Counted per (address, username) over 60 s: the 11th attempt for one username is refused even
+   with the right password; other usernames from that address only after 100 failures from it
+   (settings login_fail_limit, login_fail_address_limit). A wrong old password on
+   POST /me/password counts here too. The attempt takes its slot before the slow password
+   check, in one short write transaction that counts and records it (the lock on the address
+   makes the two one step on PostgreSQL too; SQLite has one writer): parallel attempts cannot
+   all pass a count none of them has added to yet. *slot is the recorded row: it stays as the
+   failure when the password is wrong and is given back (login_slot_drop) when it is right. */
+static int login_reserve(struct ctx *c, const char *username, ts_t wall, int64_t *slot,
+                         struct osb_err *e)
+{
+    *slot = 0;
+    for (int attempt = 1;; attempt++) {
+        int64_t of_user = 0, of_ip = 0;
+        int rc = -1;
+        if (db_begin(c->db, e) == 0 && db_lock_key(c->db, e, "login", c->ip ? c->ip : "") == 0 &&
+            store_login_failures(c->db, e, c->ip, username, wall - 60 * TS_PER_SEC, &of_user,
+                                 &of_ip) == 0) {
+            if (of_user >= c->cfg->login_fail_limit)
+                err_set(e, ERR_RATE_LIMITED, "too many failed logins for this user; wait a minute");
+            else if (of_ip >= c->cfg->login_fail_address_limit)
+                err_set(e, ERR_RATE_LIMITED,
+                        "too many failed logins from this address; wait a minute");
+            else if (store_login_failure_add(c->db, e, c->ip, wall, username, slot) == 0 &&
+                     db_commit(c->db, e) == 0)
+                rc = 0;
+        }
+        if (rc == 0)
+            return 0;
+        if (db_in_tx(c->db))
+            db_rollback(c->db);
+        if (e->code == ERR_RATE_LIMITED || !retry_again(c, attempt, e))
+            return -1;
+    }
+}
+
+/* Gives an attempt's slot back outside the transaction of its success (a right old password
+   whose new one is refused): best effort — a slot left behind counts as one failure for a
+   minute. */
+static void login_slot_drop(struct ctx *c, int64_t slot)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    if (db_begin(c->db, &e) == 0 && store_login_failure_drop(c->db, &e, slot) == 0 &&
+        db_commit(c->db, &e) == 0)
+        return;
+    if (db_in_tx(c->db))
+        db_rollback(c->db);
+}
+
+/* The failure (its slot already recorded) audited in a short transaction of its own
+   (login_failed; `via` names where it came from when not POST /login). The caller answers the
+   error. */
+static int login_failure_audit(struct ctx *c, const char *username, const char *via,
+                               struct osb_err *e)
 {
     json_t *after = via ? json_pack("{ss ss}", "username", username, "via", via)
                         : json_pack("{ss}", "username", username);
     int rc = 0;
     for (int attempt = 1;; attempt++) {
         if (db_begin(c->db, e) == 0 &&
-            store_login_failure_add(c->db, e, c->ip, wall, username) == 0 &&
             flow_audit(c, e, "login_failed", "session", username, NULL, after) == 0 &&
             db_commit(c->db, e) == 0)
             break;
@@ -185,7 +216,8 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     const char *password = json_string_value(json_object_get(clean, "password"));
     ts_t wall = clock_wall();
     int rc = -1;
-    if (login_throttle(c, username, wall, e) < 0)
+    int64_t slot = 0;
+    if (login_reserve(c, username, wall, &slot, e) < 0)
         goto out;
     struct user u;
     bool active = false;
@@ -200,7 +232,7 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
               known;
     free(hash);
     if (!ok) {
-        if (login_failure_record(c, username, wall, NULL, e) == 0)
+        if (login_failure_audit(c, username, NULL, e) == 0)
             err_set(e, ERR_UNAUTHENTICATED, "wrong username or password");
         goto out;
     }
@@ -213,7 +245,7 @@ int session_login(struct ctx *c, json_t *body, char **token, json_t **user, stru
     token_hash(t.buf, th);
     c->user = u;
     for (int attempt = 1;; attempt++) {
-        if (db_begin(c->db, e) == 0 &&
+        if (db_begin(c->db, e) == 0 && store_login_failure_drop(c->db, e, slot) == 0 &&
             store_session_add(c->db, e, th, u.username, wall, c->ip) == 0 &&
             flow_audit(c, e, "login", "session", u.username, NULL, NULL) == 0 &&
             db_commit(c->db, e) == 0)
@@ -332,21 +364,21 @@ int session_change_password(struct ctx *c, json_t *body, char **token, struct os
     }
     /* A wrong old password is a failed login of this user from this address: same table, same
        limits, so guessing through this endpoint is throttled (429) like POST /login. */
-    ts_t tried = clock_wall();
-    if (login_throttle(c, username, tried, e) < 0)
+    int64_t slot = 0;
+    if (login_reserve(c, username, clock_wall(), &slot, e) < 0)
         goto out;
     if (crypto_pwhash_str_verify(hash, old, strlen(old)) != 0) {
-        if (login_failure_record(c, username, tried, "password_change", e) == 0)
+        if (login_failure_audit(c, username, "password_change", e) == 0)
             err_invalid(e, "old", "wrong_password", "the old password is wrong");
         goto out;
     }
     const char *weak = session_password_weak(username, neu);
-    if (weak) {
-        err_invalid(e, "new", "weak_password", "%s", weak);
-        goto out;
-    }
-    if (strcmp(old, neu) == 0) {
-        err_invalid(e, "new", "password_reused", "the new password is the old one");
+    if (weak || strcmp(old, neu) == 0) {
+        login_slot_drop(c, slot); /* the old password was right: no failure */
+        if (weak)
+            err_invalid(e, "new", "weak_password", "%s", weak);
+        else
+            err_invalid(e, "new", "password_reused", "the new password is the old one");
         goto out;
     }
     fresh = session_hash_password(neu);
@@ -363,7 +395,8 @@ int session_change_password(struct ctx *c, json_t *body, char **token, struct os
     int set = store_user_set_password(c->db, e, username, hash, fresh, c->now);
     if (set == 0)
         err_set(e, ERR_VERSION_CONFLICT, "the password was changed meanwhile; try again");
-    if (set <= 0 || session_end_all(c, username, "password_change", &ended, e) < 0 ||
+    if (set <= 0 || store_login_failure_drop(c->db, e, slot) < 0 ||
+        session_end_all(c, username, "password_change", &ended, e) < 0 ||
         store_session_add(c->db, e, th, username, wall, c->ip) < 0 ||
         flow_audit(c, e, "change_password", "user", username, NULL, NULL) < 0 ||
         db_commit(c->db, e) < 0) {

@@ -86,12 +86,19 @@ int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const
 }
 
 int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,
-                            const char *username)
+                            const char *username, int64_t *id)
 {
-    return db_exec(db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)", "sis",
-                   ip ? ip : "", at, username) < 0
-               ? -1
-               : 0;
+    if (db_exec(db, e, "INSERT INTO login_failures(ip, at, username) VALUES(?,?,?)", "sis",
+                ip ? ip : "", at, username) < 0)
+        return -1;
+    if (id)
+        *id = db_last_id(db);
+    return 0;
+}
+
+int store_login_failure_drop(struct db *db, struct osb_err *e, int64_t id)
+{
+    return db_exec(db, e, "DELETE FROM login_failures WHERE id = ?", "i", id) < 0 ? -1 : 0;
 }
 
 int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,

@@ -37,8 +37,12 @@ int store_session_user(struct db *db, struct osb_err *e, const char *token_hash,
    0, or -1 on error. */
 int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const char *username,
                          int64_t since, int64_t *of_user, int64_t *of_ip);
+/* Records a failed login (or the slot of an attempt whose check is still running); *id its
+   row (NULL: not wanted). 0, or -1 on error. */
 int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,
-                            const char *username);
+                            const char *username, int64_t *id);
+/* Gives back an attempt's slot (the password was right): 0, or -1 on error. */
+int store_login_failure_drop(struct db *db, struct osb_err *e, int64_t id);
 
 int store_session_add(struct db *db, struct osb_err *e, const char *token_hash,
                       const char *username, int64_t at, const char *ip);

@@ -88,3 +88,27 @@ def test_wrong_old_passwords_are_throttled(t):
     check(n >= 10, f"wrong old passwords audited ({n})")
     # another user from the same address is not affected
     t.ok(login(t, "admin", "admin123"), 200, "admin from the same address")
+
+
+def test_parallel_wrong_passwords_get_exactly_the_limit(t):
+    """The attempt's slot is taken (counted and recorded) in one transaction before the
+    password is checked, so 40 wrong passwords sent at once for one username get exactly
+    login_fail_limit (10) checks: 10 answers 401, the other 30 429. Before, the count was read
+    before the (slow) check and the failure written after it, and parallel attempts all passed
+    the count (issue #15 finding 3: 16 checks for 100 attempts)."""
+    reset_failures(t)
+    u = new_user(t)
+    got = lib.race(lambda i: login(t, u, f"wrong{i}").status, list(range(40)))
+    eq((got.count(401), got.count(429), len(got)), (10, 30, 40), "checks of 40 parallel tries")
+    eq(t.sql("SELECT count(*) FROM login_failures WHERE username = ?", (u,))[0][0], 10,
+       "ten failures recorded")
+    eq(t.sql("SELECT count(*) FROM audit WHERE action = 'login_failed' AND object_key = ?",
+             (u,))[0][0], 10, "ten audited")
+    # a right password's slot is given back: nine failures, then a success, leave nine
+    reset_failures(t)
+    v = new_user(t)
+    for i in range(9):
+        t.expect_error(login(t, v, f"wrong{i}"), 401, "unauthenticated")
+    t.ok(login(t, v, PASSWORD), 200, "the tenth attempt, right password")
+    eq(t.sql("SELECT count(*) FROM login_failures WHERE username = ?", (v,))[0][0], 9,
+       "a success is not a failure")
