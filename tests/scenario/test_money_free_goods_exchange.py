@@ -6,8 +6,8 @@ customer holds were drawn once. Cancelling the replacement leaves the amount giv
 goods came back and nothing replaces them). `osb check` stays clean."""
 
 import lib
-from lib import eq, osb_check, product, release
-from test_money_free_goods import app, fy, order
+from lib import eq, osb_check, release
+from test_money_free_goods import free_order, fy
 
 
 def exchange(t, order_no, sku, batch, qty):
@@ -23,12 +23,7 @@ def exchange(t, order_no, sku, batch, qty):
 
 
 def test_exchanged_free_goods_go_out_as_free_goods_again(t):
-    lib.set_clock(t, "2030-05-10")
-    cust = lib.customer(t, lib.UNLIMITED)
-    sku = product(t, price=1000, batch="FGX1")
-    n = app(t, cust, 20000)
-    o = order(t, cust, [{"sku": sku, "qty": 10, "payment_source": "expense",
-                         "expense_application": n}])
+    cust, sku, n, o = free_order(t, "2030-05-10", "FGX1")
     o = release(t, o["number"])
     lib.dispatch(t, o["shipments"][0])
     a = fy(t, n)
