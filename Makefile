@@ -58,6 +58,12 @@ build/unit/%: tests/unit/%.c $(PURE_SAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(PURE_SAN_OBJ) $(LIBS) -lcmocka
 
+# Unit tests named test_store_* reach the store (a SQLite file of their own): they link every
+# sanitizer object of src/ but main.
+build/unit/test_store_%: tests/unit/test_store_%.c $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+
 # libFuzzer targets: the server's objects are compiled with clang once for all of them
 # (build/fuzz/obj, instrumented for coverage and the sanitizers) into one archive, and each
 # target links what it uses from it. Compiling every source into every target, one clang run

@@ -1611,6 +1611,32 @@ int order_recheck_customer(struct ctx *c, const char *customer, struct osb_err *
 
 /* ---- exchanges (flows.md §6) --------------------------------------------------------------- */
 
+/* "Original prices" of a free-goods line (docs/billing.md): the replacement of goods paid from
+   expense money goes out as free goods again — a line of the same expense application at the
+   original expense price, 0 to pay, drawn at its check (QC-5) — since the received exchange gave
+   their value back to the application as any received return does. A cash line of 0 would hand
+   the goods out a second time free of any application. */
+static int exchange_free_goods(struct ctx *c, const char *from_order, struct order *o,
+                               struct osb_err *e)
+{
+    struct order *from = xcalloc(1, sizeof *from);
+    int f = store_order_load(c->db, e, from_order, from);
+    for (size_t i = 0; f == 1 && i < o->nlines; i++) {
+        struct order_line *l = &o->lines[i];
+        for (size_t j = 0; j < from->nlines; j++) {
+            const struct order_line *m = &from->lines[j];
+            if (!m->expense || strcmp(m->sku, l->sku) != 0)
+                continue;
+            l->expense = true;
+            STR_COPY_ARRAY(l->expense_application, m->expense_application);
+            l->expense_price_fen = m->expense_price_fen;
+        }
+    }
+    store_order_release(from);
+    free(from);
+    return f < 0 ? -1 : 0;
+}
+
 int order_create_exchange(struct ctx *c, const char *customer, const char *return_no,
                           const char *from_order, const struct order_exchange_line *lines, size_t n,
                           char number[DOCNO_MAX], struct osb_err *e)
@@ -1644,6 +1670,8 @@ int order_create_exchange(struct ctx *c, const char *customer, const char *retur
     }
     o->nlines = n;
     o->total_fen = total;
+    if (exchange_free_goods(c, from_order, o, e) < 0)
+        goto out;
     str_field(o->customer, sizeof o->customer, customer, "customer");
     STR_COPY_ARRAY(o->market, cu.market);
     STR_COPY_ARRAY(o->region, cu.region);

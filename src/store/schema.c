@@ -940,7 +940,20 @@ int schema_version(struct db *db, struct osb_err *e, int64_t *out)
     return rc < 0 ? -1 : 0;
 }
 
+int schema_migration_with(const char *phrase)
+{
+    for (int i = 0; i < schema_latest(); i++)
+        if (strstr(migrations[i], phrase))
+            return i + 1;
+    return 0;
+}
+
 int schema_migrate(struct db *db, struct osb_err *e)
+{
+    return schema_migrate_to(db, e, schema_latest());
+}
+
+int schema_migrate_to(struct db *db, struct osb_err *e, int target)
 {
     int64_t v;
     if (schema_version(db, e, &v) < 0)
@@ -948,7 +961,9 @@ int schema_migrate(struct db *db, struct osb_err *e)
     if (v > schema_latest())
         return err_set(e, ERR_VALIDATION_FAILED, "database schema %lld is newer than this osb (%d)",
                        (long long)v, schema_latest());
-    for (int i = (int)v; i < schema_latest(); i++) {
+    if (target > schema_latest())
+        target = schema_latest();
+    for (int i = (int)v; i < target; i++) {
         /* Several instances may start together: each migration runs under one lock (SQLite's
            single writer; on PostgreSQL an advisory key of its own), and the version is read
            again inside it, so a migration another instance applied meanwhile is skipped. */

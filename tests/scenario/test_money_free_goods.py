@@ -47,6 +47,18 @@ def order(t, cust, lines):
     return o
 
 
+def free_order(t, day, batch, qty=10, amount=20000):
+    """On day, a customer, a product at 1000 of batch, an application of amount and an order of
+    qty paid from it taken through the check; returns (cust, sku, application, order)."""
+    lib.set_clock(t, day)
+    cust = customer(t, lib.UNLIMITED)
+    sku = product(t, price=1000, batch=batch)
+    n = app(t, cust, amount)
+    o = order(t, cust, [{"sku": sku, "qty": qty, "payment_source": "expense",
+                         "expense_application": n}])
+    return cust, sku, n, o
+
+
 def fy(t, n):
     return t.ok(t.get(f"/expense-applications/{n}", user="finance"))
 
@@ -145,12 +157,7 @@ def test_expense_line_rules(t):
 
 
 def test_return_gives_free_goods_back(t):
-    lib.set_clock(t, "2030-05-08")
-    cust = customer(t, lib.UNLIMITED)
-    sku = product(t, price=1000, batch="FGB1")
-    n = app(t, cust, 20000)
-    o = order(t, cust, [{"sku": sku, "qty": 10, "payment_source": "expense",
-                         "expense_application": n}])
+    cust, sku, n, o = free_order(t, "2030-05-08", "FGB1")
     o = release(t, o["number"])
     dispatch(t, o["shipments"][0])
     eq(fy(t, n)["free_goods_remaining_fen"], 10000, "drawn")

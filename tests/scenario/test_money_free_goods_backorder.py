@@ -4,17 +4,12 @@ application, as a rejected order or a received return does — it never ships, s
 longer drawn. `osb check` stays clean."""
 
 import lib
-from lib import eq, osb_check, product, release
-from test_money_free_goods import app, fy, order
+from lib import eq, osb_check, release
+from test_money_free_goods import free_order, fy, order
 
 
 def test_cancelled_backorder_gives_free_goods_back(t):
-    lib.set_clock(t, "2030-05-09")
-    cust = lib.customer(t, lib.UNLIMITED)
-    sku = product(t, price=1000, batch="FGBO1")
-    n = app(t, cust, 20000)
-    o = order(t, cust, [{"sku": sku, "qty": 10, "payment_source": "expense",
-                         "expense_application": n}])
+    cust, sku, n, o = free_order(t, "2030-05-09", "FGBO1")
     eq(o["state"], "pending_approval", f"passes QC ({o.get('qc')})")
     o = release(t, o["number"])
     s = lib.dispatch(t, o["shipments"][0],
