@@ -17,8 +17,8 @@
 
 #include "core/sb.h"
 
-#include <stdint.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

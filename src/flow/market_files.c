@@ -236,7 +236,8 @@ static int visible_file(struct ctx *c, const char *id, bool content, json_t **ro
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no file %s", id);
     json_t *doc;
     struct osb_err de = OSB_ERR_INIT;
-    if (doc_get(c, mkt_doc_kinds[doc_of(jstr(*row, "doc_type"))], jstr(*row, "document"), &doc, &de) < 0) {
+    if (doc_get(c, mkt_doc_kinds[doc_of(jstr(*row, "doc_type"))], jstr(*row, "document"), &doc,
+                &de) < 0) {
         bool internal = de.code == ERR_INTERNAL;
         err_clear(&de);
         json_decref(*row);

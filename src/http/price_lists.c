@@ -42,4 +42,3 @@ int h_price_list_list(struct req *r, struct osb_err *e)
     resp_json(r, 200, out);
     return 0;
 }
-

@@ -72,7 +72,9 @@ static void test_json_compact_words_and_offsets(void **state)
     (void)state;
     int bad = 0;
     static const char special[] = {'"', '\\', '\n', 0x01, 0x1f, '\t', 0x7f, '/'};
-    static const char fill[] = "ab\xc3\xa9" "cd\xe5\xb9\xbf" "xyz 0123456789";
+    static const char fill[] = "ab\xc3\xa9"
+                               "cd\xe5\xb9\xbf"
+                               "xyz 0123456789";
     for (size_t n = 1; n <= 40; n++)
         for (size_t at = 0; at < n; at++)
             for (size_t k = 0; k < sizeof special; k++) {
