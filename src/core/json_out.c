@@ -16,115 +16,182 @@
 #include "core/json_out.h"
 
 #include "core/sb.h"
-#include "core/str.h"
 
-#include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-void json_put_string(struct sb *s, const char *p, size_t n)
+/* Room for n more bytes and the NUL at s->buf[s->len]: the appends below write into the buffer
+   directly (sb_addc's call, capacity test and NUL per byte were a third of the encoder). */
+static inline void room(struct sb *s, size_t n)
+{
+    if (s->len + n + 1 <= s->cap)
+        return;
+    size_t cap = s->cap ? s->cap : 1024;
+    while (cap < s->len + n + 1)
+        cap *= 2;
+    s->buf = xrealloc(s->buf, cap);
+    s->cap = cap;
+}
+
+static inline void put_byte(struct sb *s, char c)
+{
+    room(s, 1);
+    s->buf[s->len++] = c;
+}
+
+static inline void put_bytes(struct sb *s, const char *p, size_t n)
+{
+    room(s, n);
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
+}
+
+/* The decimal text of v, as "%" JSON_INTEGER_FORMAT writes it. */
+static void put_int(struct sb *s, json_int_t v)
+{
+    char b[24];
+    char *q = b + sizeof b;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--q = '-';
+    put_bytes(s, q, (size_t)(b + sizeof b - q));
+}
+
+/* No byte of the eight in w is below 0x20, '"' or '\\' (the exact "has a byte less than"
+   and "has a zero byte" word tests). */
+static inline bool plain8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return !((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high);
+}
+
+static void put_string(struct sb *s, const char *p, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    sb_addc(s, '"');
+    room(s, n + 2);
+    s->buf[s->len++] = '"';
     size_t run = 0; /* start of the bytes not yet copied */
     for (size_t i = 0; i < n; i++) {
+        while (i + 8 <= n) { /* eight plain bytes a step */
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (!plain8(w))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char ch = (unsigned char)p[i];
         if (ch >= 0x20 && ch != '"' && ch != '\\')
             continue;
         if (i > run)
-            sb_addn(s, p + run, i - run);
+            put_bytes(s, p + run, i - run);
         run = i + 1;
+        char esc = 0;
         switch (ch) {
         case '"':
-            sb_addn(s, "\\\"", 2);
+            esc = '"';
             break;
         case '\\':
-            sb_addn(s, "\\\\", 2);
+            esc = '\\';
             break;
         case '\b':
-            sb_addn(s, "\\b", 2);
+            esc = 'b';
             break;
         case '\f':
-            sb_addn(s, "\\f", 2);
+            esc = 'f';
             break;
         case '\n':
-            sb_addn(s, "\\n", 2);
+            esc = 'n';
             break;
         case '\r':
-            sb_addn(s, "\\r", 2);
+            esc = 'r';
             break;
         case '\t':
-            sb_addn(s, "\\t", 2);
+            esc = 't';
             break;
-        default: {
-            char u[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-            sb_addn(s, u, sizeof u);
+        default:
+            break;
         }
+        if (esc) {
+            char two[2] = {'\\', esc};
+            put_bytes(s, two, 2);
+        } else {
+            char u[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+            put_bytes(s, u, sizeof u);
         }
     }
     if (n > run)
-        sb_addn(s, p + run, n - run);
-    sb_addc(s, '"');
+        put_bytes(s, p + run, n - run);
+    put_byte(s, '"');
+}
+
+void json_put_string(struct sb *s, const char *p, size_t n)
+{
+    put_string(s, p, n);
+    s->buf[s->len] = '\0';
 }
 
 static int put(struct sb *s, const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
-        sb_addc(s, '{');
+        put_byte(s, '{');
         bool first = true;
         for (void *it = json_object_iter((json_t *)v); it;
              it = json_object_iter_next((json_t *)v, it)) {
             if (!first)
-                sb_addc(s, ',');
+                put_byte(s, ',');
             first = false;
-            json_put_string(s, json_object_iter_key(it), json_object_iter_key_len(it));
-            sb_addc(s, ':');
+            put_string(s, json_object_iter_key(it), json_object_iter_key_len(it));
+            put_byte(s, ':');
             if (put(s, json_object_iter_value(it)) < 0)
                 return -1;
         }
-        sb_addc(s, '}');
+        put_byte(s, '}');
         return 0;
     }
     case JSON_ARRAY: {
-        sb_addc(s, '[');
+        put_byte(s, '[');
         size_t n = json_array_size(v);
         for (size_t i = 0; i < n; i++) {
             if (i)
-                sb_addc(s, ',');
+                put_byte(s, ',');
             if (put(s, json_array_get(v, i)) < 0)
                 return -1;
         }
-        sb_addc(s, ']');
+        put_byte(s, ']');
         return 0;
     }
     case JSON_STRING:
-        json_put_string(s, json_string_value(v), json_string_length(v));
+        put_string(s, json_string_value(v), json_string_length(v));
         return 0;
-    case JSON_INTEGER: {
-        char b[24];
-        if (str_fmt(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0)
-            return -1;
-        sb_add(s, b);
+    case JSON_INTEGER:
+        put_int(s, json_integer_value(v));
         return 0;
-    }
     case JSON_REAL: {
         char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         if (!t)
             return -1; /* NaN or infinity: jansson refuses them too */
-        sb_add(s, t);
+        put_bytes(s, t, strlen(t));
         free(t);
         return 0;
     }
     case JSON_TRUE:
-        sb_addn(s, "true", 4);
+        put_bytes(s, "true", 4);
         return 0;
     case JSON_FALSE:
-        sb_addn(s, "false", 5);
+        put_bytes(s, "false", 5);
         return 0;
     case JSON_NULL:
-        sb_addn(s, "null", 4);
+        put_bytes(s, "null", 4);
         return 0;
     }
     return -1;
@@ -135,10 +202,12 @@ char *json_compact(const json_t *v, size_t *len)
     if (!v || (!json_is_object(v) && !json_is_array(v)))
         return NULL; /* as json_dumps without JSON_ENCODE_ANY */
     struct sb s = SB_INIT;
+    room(&s, 4095); /* 4 KiB: most answers fit: one allocation, no copies while it grows */
     if (put(&s, v) < 0) {
         sb_free(&s);
         return NULL;
     }
+    s.buf[s.len] = '\0';
     if (len)
         *len = s.len;
     return sb_detach(&s);

@@ -16,16 +16,12 @@
 
 /* POST /credit-reviews {"quarter"} | {"adhoc":true,"customers":[codes]}. */
 int credit_review_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
-int credit_review_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 struct credit_review_query {
     const char *state, *quarter, *customer, *cursor, *q;
     int limit;
 };
 int credit_review_list(struct ctx *c, const struct credit_review_query *q, json_t **out,
                        struct osb_err *e);
-/* POST /credit-reviews/{number}/{review|approve|reject}. */
-int credit_review_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                      json_t **out, struct osb_err *e);
 
 /* GET /credit-grades?month=YYYY-MM. */
 int credit_grade_get(struct ctx *c, const char *month, json_t **out, struct osb_err *e);

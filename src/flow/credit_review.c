@@ -583,23 +583,6 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     return 0;
 }
 
-static const doc_run_fn run[] = {
-    [CRA_APPROVE] = a_approve, [CRA_REJECT] = a_reject, [CRA_REVIEW] = a_review};
-
-static const struct doc_kind kind = {
-    .type = &credit_review_doc,
-    .load = load,
-    .free = rfree,
-    .state = rstate,
-    .version = rversion,
-    .who = kind_who,
-    .run = run,
-    .save = save,
-    .event = event,
-    .json = answer,
-};
-const struct doc_kind *const credit_review_doc_kind = &kind;
-
 /* The review's allowed_actions (and proxy_actions) narrowed to what some shown line allows. */
 static void narrow(json_t *o)
 {
@@ -636,13 +619,23 @@ static void narrow(json_t *o)
     }
 }
 
-int credit_review_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    if (doc_get(c, &kind, number, out, e) < 0)
-        return -1;
-    narrow(*out);
-    return 0;
-}
+static const doc_run_fn run[] = {
+    [CRA_APPROVE] = a_approve, [CRA_REJECT] = a_reject, [CRA_REVIEW] = a_review};
+
+static const struct doc_kind kind = {
+    .type = &credit_review_doc,
+    .load = load,
+    .free = rfree,
+    .state = rstate,
+    .version = rversion,
+    .who = kind_who,
+    .run = run,
+    .save = save,
+    .event = event,
+    .json = answer,
+    .narrow = narrow,
+};
+const struct doc_kind *const credit_review_doc_kind = &kind;
 
 int credit_review_list(struct ctx *c, const struct credit_review_query *q, json_t **out,
                        struct osb_err *e)
@@ -658,19 +651,10 @@ int credit_review_list(struct ctx *c, const struct credit_review_query *q, json_
     char *next;
     if (store_credit_review_list(c->db, e, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, credit_review_get, out, e);
+    int rc = doc_items(c, &kind, nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;
-}
-
-int credit_review_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                      json_t **out, struct osb_err *e)
-{
-    if (doc_act(c, &kind, number, action, body, out, e) < 0)
-        return -1;
-    narrow(*out);
-    return 0;
 }
 
 /* ---- create --------------------------------------------------------------------------------- */
@@ -958,7 +942,7 @@ int credit_review_create(struct ctx *c, json_t *body, json_t **out, struct osb_e
         if (rc < 0)
             return -1;
     }
-    return credit_review_get(c, number, out, e);
+    return doc_get(c, &kind, number, out, e);
 }
 
 /* ---- jobs ----------------------------------------------------------------------------------- */

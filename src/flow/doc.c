@@ -232,6 +232,15 @@ out:
     return rc;
 }
 
+int doc_read(struct ctx *c, const struct doc_kind *k, const char *number, json_t **out,
+             struct osb_err *e)
+{
+    *out = NULL;
+    if (k->may_read && k->may_read(c, e) < 0)
+        return -1;
+    return doc_get(c, k, number, out, e);
+}
+
 int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t **out,
             struct osb_err *e)
 {
@@ -345,6 +354,8 @@ void doc_answer_actions(struct ctx *c, const struct doc_kind *k, const void *doc
     for (size_t i = 0; i < n; i++)
         json_array_append_new(wf, json_string(role_str(roles[i])));
     json_object_set_new(obj, "waiting_for", wf);
+    if (k->narrow)
+        k->narrow(obj);
 }
 
 int doc_state_filter(const struct doc_type *t, const char *value, struct osb_err *e)

@@ -80,11 +80,21 @@ struct doc_kind {
        version, updated_at, every changed column and line): the action's answer is then built
        from it instead of loading the document again. */
     bool answer_saved;
+    /* GET /<collection>/{number} only (h_doc_get): may this user read documents of the kind
+       at all (403 before the load)? NULL: the load's scope decides alone. */
+    int (*may_read)(struct ctx *c, struct osb_err *e);
+    /* Called last on every answer with allowed_actions (doc_answer_actions): a document whose
+       lines carry their own allowed_actions narrows the document's lists to them. */
+    void (*narrow)(json_t *answer);
 };
 
 /* POST /<collection>/{number}/{action}: the gate above; *out the updated document. */
 int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const char *action,
             json_t *body, json_t **out, struct osb_err *e);
+
+/* GET /<collection>/{number} as the route serves it: k->may_read, then doc_get. */
+int doc_read(struct ctx *c, const struct doc_kind *k, const char *number, json_t **out,
+             struct osb_err *e);
 
 /* GET /<collection>/{number}: 404 unless visible; *out the document with allowed_actions. */
 int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t **out,

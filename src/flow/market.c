@@ -912,17 +912,6 @@ static const struct doc_kind kinds[MKT_ZC + 1] = {
 const struct doc_kind *const mkt_doc_kinds[] = {&kinds[0], &kinds[1], &kinds[2], &kinds[3],
                                                 &kinds[4]};
 
-int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e)
-{
-    return doc_get(c, &kinds[t], number, out, e);
-}
-
-int mkt_act(struct ctx *c, enum mkt_doc t, const char *number, const char *action, json_t *body,
-            json_t **out, struct osb_err *e)
-{
-    return doc_act(c, &kinds[t], number, action, body, out, e);
-}
-
 int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **out,
              struct osb_err *e)
 {
@@ -1031,7 +1020,7 @@ static int created(struct ctx *c, enum mkt_doc t, const char *number, json_t *af
     if (flow_doc_event(c, e, "market_events", "document", number, act, NULL, first, NULL) < 0 ||
         flow_audit(c, e, "create", types[t]->object, number, NULL, after) < 0)
         return -1;
-    return out ? mkt_get(c, t, number, out, e) : 0;
+    return out ? doc_get(c, &kinds[t], number, out, e) : 0;
 }
 
 /* travel_dates of a travel application: 1 to 62 distinct dates, none in the future, sorted

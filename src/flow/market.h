@@ -32,11 +32,8 @@ int invrep_prefill(struct ctx *c, const char *customer, const char *period, json
 int invrep_import(struct ctx *c, const char *customer, const char *period, const char *ctype,
                   const char *data, size_t len, json_t **out, struct osb_err *e);
 int mkt_create(struct ctx *c, enum mkt_doc t, json_t *body, json_t **out, struct osb_err *e);
-int mkt_get(struct ctx *c, enum mkt_doc t, const char *number, json_t **out, struct osb_err *e);
 int mkt_list(struct ctx *c, enum mkt_doc t, const struct mkt_query *q, json_t **out,
              struct osb_err *e);
-int mkt_act(struct ctx *c, enum mkt_doc t, const char *number, const char *action, json_t *body,
-            json_t **out, struct osb_err *e);
 
 /* POST/GET /expense-budgets, GET /expense-budgets/{code}. */
 int budget_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);

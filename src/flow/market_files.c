@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "core/str.h"
 #include "core/validate.h"
+#include "flow/doc.h"
 #include "flow/fieldlog.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -106,7 +107,7 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
 {
     *out = NULL;
     json_t *doc;
-    if (mkt_get(c, t, number, &doc, e) < 0)
+    if (doc_get(c, mkt_doc_kinds[t], number, &doc, e) < 0)
         return -1;
     int rc = may_attach(c, t, doc, e);
     json_decref(doc);
@@ -194,7 +195,7 @@ int mkt_file_list(struct ctx *c, enum mkt_doc t, const char *number, const char 
     if (visibility && !is(visibility, "internal") && !is(visibility, "external"))
         return err_bad(e, "visibility", "visibility is internal or external");
     json_t *doc;
-    if (mkt_get(c, t, number, &doc, e) < 0)
+    if (doc_get(c, mkt_doc_kinds[t], number, &doc, e) < 0)
         return -1;
     json_decref(doc);
     json_t *rows = store_mkt_file_list(c->db, e, number, visibility);
@@ -235,7 +236,8 @@ static int visible_file(struct ctx *c, const char *id, bool content, json_t **ro
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no file %s", id);
     json_t *doc;
     struct osb_err de = OSB_ERR_INIT;
-    if (mkt_get(c, doc_of(jstr(*row, "doc_type")), jstr(*row, "document"), &doc, &de) < 0) {
+    if (doc_get(c, mkt_doc_kinds[doc_of(jstr(*row, "doc_type"))], jstr(*row, "document"), &doc,
+                &de) < 0) {
         bool internal = de.code == ERR_INTERNAL;
         err_clear(&de);
         json_decref(*row);
@@ -290,7 +292,7 @@ int mkt_file_send(struct ctx *c, const char *number, const char *id, json_t **ou
                          "document %s is internal: internal material never leaves the company", id);
     json_t *doc = NULL;
     if (rc == 0)
-        rc = mkt_get(c, MKT_ZC, number, &doc, e);
+        rc = doc_get(c, mkt_doc_kinds[MKT_ZC], number, &doc, e);
     if (rc == 0 && !jstr(doc, "customer"))
         rc = err_invalid(e, "customer", "customer_required",
                          "%s names no dealer to send documents to", number);

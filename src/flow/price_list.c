@@ -267,6 +267,12 @@ static int answer(struct ctx *c, void *v, json_t **out, struct osb_err *e)
 static const doc_run_fn run[] = {
     [PLA_APPROVE] = a_approve, [PLA_PUBLISH] = a_publish, [PLA_RETIRE] = a_retire};
 
+/* GET /price-lists/{number}: the roles that read price lists (403 before the load). */
+static int may_read(struct ctx *c, struct osb_err *e)
+{
+    return flow_need_read(c, P_PRICE_LIST_READ, e);
+}
+
 static const struct doc_kind kind = {
     .type = &price_list_doc,
     .load = load,
@@ -277,16 +283,9 @@ static const struct doc_kind kind = {
     .save = save,
     .event = event,
     .json = answer,
+    .may_read = may_read,
 };
 const struct doc_kind *const price_list_doc_kind = &kind;
-
-int price_list_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
-{
-    *out = NULL;
-    if (flow_need_read(c, P_PRICE_LIST_READ, e) < 0)
-        return -1;
-    return doc_get(c, &kind, number, out, e);
-}
 
 int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **out,
                     struct osb_err *e)
@@ -304,12 +303,6 @@ int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **ou
     json_decref(nums);
     free(next);
     return rc;
-}
-
-int price_list_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                   json_t **out, struct osb_err *e)
-{
-    return doc_act(c, &kind, number, action, body, out, e);
 }
 
 int price_list_prices(struct ctx *c, const char *customer, date_t day, const char *const *skus,
@@ -399,7 +392,7 @@ static int insert_list(struct ctx *c, struct price_list *p, const char *how, jso
                               "items", (json_int_t)p->nitems);
     int rc = flow_audit(c, e, "create", "price_list", p->number, NULL, after);
     json_decref(after);
-    return rc < 0 ? -1 : price_list_get(c, p->number, out, e);
+    return rc < 0 ? -1 : doc_read(c, &kind, p->number, out, e);
 }
 
 static int item_err(struct osb_err *e, size_t i, const char *sku, const char *field,

@@ -31,7 +31,6 @@ struct price_list_head {
 int price_list_import(struct ctx *c, const struct price_list_head *h, const char *csv, size_t len,
                       json_t **out, struct osb_err *e);
 
-int price_list_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 struct price_list_query {
     const char *code, *state, *cursor;
     int limit;
@@ -40,9 +39,6 @@ struct price_list_query {
 };
 int price_list_list(struct ctx *c, const struct price_list_query *q, json_t **out,
                     struct osb_err *e);
-/* POST /price-lists/{number}/{approve|publish|retire}; 404 for another action. */
-int price_list_act(struct ctx *c, const char *number, const char *action, json_t *body,
-                   json_t **out, struct osb_err *e);
 
 /* The prices of skus[0..n) on the customer's price list (its price_list code) published and
    valid on day: found[i], price[i]; list_no the list's number or "". */

@@ -125,14 +125,13 @@ static bool credit_line_waits(json_t *line, const char *action)
 }
 
 /* Documents whose answer narrows the kernel's allowed_actions by their lines, each line with
-   its own allowed_actions: the queue reads their answer (get), and they wait on the caller
+   its own allowed_actions: the queue reads their answer (doc_get), and they wait on the caller
    where some line does (line_waits). */
 static const struct {
     const struct doc_kind *const *kind;
-    int (*get)(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
     bool (*line_waits)(json_t *line, const char *action);
 } by_lines[] = {
-    {&credit_review_doc_kind, credit_review_get, credit_line_waits},
+    {&credit_review_doc_kind, credit_line_waits},
 };
 
 static bool lines_wait(const struct doc_type *t, json_t *answer,
@@ -202,7 +201,7 @@ static int kind_items(struct ctx *c, const struct doc_kind *k, enum role princip
             b++;
         json_t *answer = NULL;
         if (b < sizeof by_lines / sizeof by_lines[0]) {
-            if (by_lines[b].get(c, jstr(row, "number"), &answer, e) < 0) {
+            if (doc_get(c, k, jstr(row, "number"), &answer, e) < 0) {
                 k->free(doc);
                 rc = -1;
                 break;

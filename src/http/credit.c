@@ -1,7 +1,7 @@
 /*
- * credit.c (http) — CMR (api.md §5.3): POST/GET /credit-reviews, GET /credit-reviews/{number},
- * POST /credit-reviews/{number}/{review|approve|reject}; GET /credit-grades?month=,
- * POST /credit-grades/{month}/{compute|override|publish}.
+ * credit.c (http) — CMR (api.md §5.3): POST/GET /credit-reviews; GET /credit-grades?month=,
+ * POST /credit-grades/{month}/{compute|override|publish}. GET /credit-reviews/{number} and
+ * POST /credit-reviews/{number}/{review|approve|reject} are the kernel's handlers (http/doc.c).
  */
 #include "flow/cmr.h"
 #include "flow/list_filter.h"
@@ -26,24 +26,6 @@ int h_credit_review_list(struct req *r, struct osb_err *e)
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         credit_review_list(&r->ctx, &q, &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_credit_review_get(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (credit_review_get(&r->ctx, r->params[0], &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_credit_review_action(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (credit_review_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -12,7 +12,7 @@
 int h_doc_get(struct req *r, struct osb_err *e)
 {
     json_t *out;
-    if (doc_get(&r->ctx, r->kind, r->params[0], &out, e) < 0)
+    if (doc_read(&r->ctx, r->kind, r->params[0], &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -117,8 +117,6 @@ int h_instrument_action(struct req *r, struct osb_err *e);
 /* credit.c (CMR: credit reviews, grade lists) */
 int h_credit_review_create(struct req *r, struct osb_err *e);
 int h_credit_review_list(struct req *r, struct osb_err *e);
-int h_credit_review_get(struct req *r, struct osb_err *e);
-int h_credit_review_action(struct req *r, struct osb_err *e);
 int h_credit_grade_get(struct req *r, struct osb_err *e);
 int h_credit_grade_action(struct req *r, struct osb_err *e);
 /* customers.c */
@@ -147,9 +145,7 @@ int h_consumer_get(struct req *r, struct osb_err *e);
 int h_consumer_follow_up(struct req *r, struct osb_err *e);
 #define MKT_DECL(name)                                                                             \
     int h_##name##_create(struct req *r, struct osb_err *e);                                       \
-    int h_##name##_list(struct req *r, struct osb_err *e);                                         \
-    int h_##name##_get(struct req *r, struct osb_err *e);                                          \
-    int h_##name##_action(struct req *r, struct osb_err *e);
+    int h_##name##_list(struct req *r, struct osb_err *e);
 MKT_DECL(expense_app)
 MKT_DECL(pop_request)
 MKT_DECL(sample)
@@ -164,8 +160,6 @@ int h_contract_list(struct req *r, struct osb_err *e);
 int h_price_list_create(struct req *r, struct osb_err *e);
 int h_price_list_import(struct req *r, struct osb_err *e);
 int h_price_list_list(struct req *r, struct osb_err *e);
-int h_price_list_get(struct req *r, struct osb_err *e);
-int h_price_list_action(struct req *r, struct osb_err *e);
 
 /* invoice_requests.c */
 int h_invoice_request_create(struct req *r, struct osb_err *e);

@@ -1,6 +1,8 @@
 /*
  * market.c (http) — market support (api.md §5.6): /expense-budgets, /expense-applications,
- * /pop-allocations, /pop-requests, /samples, /inventory-reports.
+ * /pop-allocations, /pop-requests, /samples, /inventory-reports, /support-requests. A document's
+ * GET /<collection>/{number} and POST /<collection>/{number}/{action} are the kernel's handlers
+ * (http/doc.c, the route row names mkt_doc_kinds[t]).
  */
 #include "flow/market.h"
 #include "flow/list_filter.h"
@@ -38,20 +40,6 @@ static int list(struct req *r, enum mkt_doc t, const char *extra, struct osb_err
     return reply(r, 200, rc, out);
 }
 
-static int get(struct req *r, enum mkt_doc t, struct osb_err *e)
-{
-    json_t *out = NULL;
-    int rc = mkt_get(&r->ctx, t, r->params[0], &out, e);
-    return reply(r, 200, rc, out);
-}
-
-static int action(struct req *r, enum mkt_doc t, struct osb_err *e)
-{
-    json_t *out = NULL;
-    int rc = mkt_act(&r->ctx, t, r->params[0], r->params[1], req_body(r), &out, e);
-    return reply(r, 200, rc, out);
-}
-
 #define MKT_HANDLERS(name, T, extra)                                                               \
     int h_##name##_create(struct req *r, struct osb_err *e)                                        \
     {                                                                                              \
@@ -60,14 +48,6 @@ static int action(struct req *r, enum mkt_doc t, struct osb_err *e)
     int h_##name##_list(struct req *r, struct osb_err *e)                                          \
     {                                                                                              \
         return list(r, T, extra, e);                                                               \
-    }                                                                                              \
-    int h_##name##_get(struct req *r, struct osb_err *e)                                           \
-    {                                                                                              \
-        return get(r, T, e);                                                                       \
-    }                                                                                              \
-    int h_##name##_action(struct req *r, struct osb_err *e)                                        \
-    {                                                                                              \
-        return action(r, T, e);                                                                    \
     }
 
 MKT_HANDLERS(expense_app, MKT_FY, "category")

@@ -1,6 +1,7 @@
 /*
  * price_lists.c (http) — price lists (JG): POST/GET /price-lists, POST /price-lists/import
- * (text/csv), GET /price-lists/{number}, POST /price-lists/{number}/{approve|publish|retire}.
+ * (text/csv). GET /price-lists/{number} and POST /price-lists/{number}/{approve|publish|retire}
+ * are the kernel's handlers (http/doc.c).
  */
 #include "flow/price_list.h"
 #include "http/handlers.h"
@@ -37,24 +38,6 @@ int h_price_list_list(struct req *r, struct osb_err *e)
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 || req_limit(r, &q.limit, e) < 0 ||
         price_list_list(&r->ctx, &q, &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_price_list_get(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (price_list_get(&r->ctx, r->params[0], &out, e) < 0)
-        return -1;
-    resp_json(r, 200, out);
-    return 0;
-}
-
-int h_price_list_action(struct req *r, struct osb_err *e)
-{
-    json_t *out;
-    if (price_list_act(&r->ctx, r->params[0], r->params[1], req_body(r), &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
     return 0;

@@ -7,10 +7,13 @@
 #include "core/audit_canon.h"
 #include "core/sb.h"
 #include "core/str.h"
+#include "flow/cmr.h"
 #include "flow/collection.h"
 #include "flow/contract.h"
 #include "flow/field.h"
+#include "flow/market.h"
 #include "flow/market_files.h"
+#include "flow/price_list.h"
 #include "flow/session.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
@@ -122,29 +125,29 @@ static const struct route routes[] = {
     {"GET", "/expense-budgets/:", h_budget_get, 0},
     {"POST", "/expense-applications", h_expense_app_create, WI},
     {"GET", "/expense-applications", h_expense_app_list, 0},
-    {"GET", "/expense-applications/:", h_expense_app_get, 0},
-    {"POST", "/expense-applications/:/:", h_expense_app_action, W},
+    {"GET", "/expense-applications/:", h_doc_get, 0, &mkt_doc_kinds[MKT_FY]},
+    {"POST", "/expense-applications/:/:", h_doc_action, W, &mkt_doc_kinds[MKT_FY]},
     {"POST", "/pop-allocations", h_pop_allocation_create, WI},
     {"GET", "/pop-allocations", h_pop_allocation_list, 0},
     {"POST", "/pop-requests", h_pop_request_create, WI},
     {"GET", "/pop-requests", h_pop_request_list, 0},
-    {"GET", "/pop-requests/:", h_pop_request_get, 0},
-    {"POST", "/pop-requests/:/:", h_pop_request_action, W},
+    {"GET", "/pop-requests/:", h_doc_get, 0, &mkt_doc_kinds[MKT_WL]},
+    {"POST", "/pop-requests/:/:", h_doc_action, W, &mkt_doc_kinds[MKT_WL]},
     {"GET", "/samples", h_sample_list, 0},
-    {"GET", "/samples/:", h_sample_get, 0},
-    {"POST", "/samples/:/:", h_sample_action, W},
+    {"GET", "/samples/:", h_doc_get, 0, &mkt_doc_kinds[MKT_YP]},
+    {"POST", "/samples/:/:", h_doc_action, W, &mkt_doc_kinds[MKT_YP]},
     {"POST", "/inventory-reports", h_invrep_create, WI},
     {"GET", "/inventory-reports", h_invrep_list, 0},
     {"GET", "/inventory-reports/prefill", h_invrep_prefill, 0}, /* before the number route */
     /* market wave 2b (#12): the distributor's file (CSV or XLSX) */
     {"POST", "/inventory-reports/import", h_invrep_import,
      WI | R_RAW | R_BIG | R_ANYTYPE | R_HEAVY},
-    {"GET", "/inventory-reports/:", h_invrep_get, 0},
-    {"POST", "/inventory-reports/:/:", h_invrep_action, W},
+    {"GET", "/inventory-reports/:", h_doc_get, 0, &mkt_doc_kinds[MKT_KC]},
+    {"POST", "/inventory-reports/:/:", h_doc_action, W, &mkt_doc_kinds[MKT_KC]},
     {"POST", "/support-requests", h_support_create, WI},
     {"GET", "/support-requests", h_support_list, 0},
-    {"GET", "/support-requests/:", h_support_get, 0},
-    {"POST", "/support-requests/:/:", h_support_action, W},
+    {"GET", "/support-requests/:", h_doc_get, 0, &mkt_doc_kinds[MKT_ZC]},
+    {"POST", "/support-requests/:/:", h_doc_action, W, &mkt_doc_kinds[MKT_ZC]},
     {"POST", "/contracts", h_contract_create, WI},
     {"GET", "/contracts", h_contract_list, 0},
     {"GET", "/contracts/:", h_doc_get, 0, &contract_doc_kind},
@@ -152,8 +155,8 @@ static const struct route routes[] = {
     /* credit (CMR, api.md §5.3) */
     {"POST", "/credit-reviews", h_credit_review_create, WI},
     {"GET", "/credit-reviews", h_credit_review_list, 0},
-    {"GET", "/credit-reviews/:", h_credit_review_get, 0},
-    {"POST", "/credit-reviews/:/:", h_credit_review_action, W},
+    {"GET", "/credit-reviews/:", h_doc_get, 0, &credit_review_doc_kind},
+    {"POST", "/credit-reviews/:/:", h_doc_action, W, &credit_review_doc_kind},
     {"GET", "/credit-grades", h_credit_grade_get, 0},
     {"POST", "/credit-grades/:/:", h_credit_grade_action, W},
     /* collection routine (issue #11) */
@@ -171,8 +174,8 @@ static const struct route routes[] = {
     {"POST", "/price-lists", h_price_list_create, WI},
     {"POST", "/price-lists/import", h_price_list_import, WI | R_RAW | R_BIG | R_HEAVY},
     {"GET", "/price-lists", h_price_list_list, 0},
-    {"GET", "/price-lists/:", h_price_list_get, 0},
-    {"POST", "/price-lists/:/:", h_price_list_action, W},
+    {"GET", "/price-lists/:", h_doc_get, 0, &price_list_doc_kind},
+    {"POST", "/price-lists/:/:", h_doc_action, W, &price_list_doc_kind},
     /* field sales (api.md §5.7) */
     {"POST", "/quotations", h_quotation_create, WI},
     {"GET", "/quotations", h_fdoc_list, 0, &quotation_doc_kind},

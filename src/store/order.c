@@ -583,9 +583,11 @@ static json_t *ts_or_null(int64_t t)
 {
     return t ? json_integer(t) : json_null();
 }
+/* The answer shares the aggregate's JSON values (a reference, not a deep copy): nothing
+   changes them while both live, and the aggregate is freed before the answer is filtered. */
 static json_t *json_or_null(json_t *v)
 {
-    return v ? json_deep_copy(v) : json_null();
+    return v ? json_incref(v) : json_null();
 }
 
 /* Keys here are literals (ASCII): set without jansson's UTF-8 test of each key. */
@@ -657,14 +659,19 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
         lines = json_array();
         for (size_t i = 0; i < d->nlines; i++) {
             const struct order_line *l = &d->lines[i];
-            json_array_append_new(
-                lines, json_pack("{si ss sI sI sI sI sb so si si so}", "line_no", l->line_no, "sku",
-                                 l->sku, "qty", (json_int_t)l->qty, "qty_cut",
-                                 (json_int_t)l->qty_cut, "price_fen", (json_int_t)l->price_fen,
-                                 "amount_fen", (json_int_t)l->amount_fen, "loose_units",
-                                 l->loose_units, "cut_reasons", json_or_null(l->cut_reasons),
-                                 "qty_shipped", 0, "qty_backordered", 0, "pop_request",
-                                 l->pop_request[0] ? json_string(l->pop_request) : json_null()));
+            json_t *lo = json_object(); /* keys in the order the answer always had */
+            json_object_set_new_nocheck(lo, "line_no", json_integer(l->line_no));
+            json_object_set_new_nocheck(lo, "sku", json_string(l->sku));
+            json_object_set_new_nocheck(lo, "qty", json_integer(l->qty));
+            json_object_set_new_nocheck(lo, "qty_cut", json_integer(l->qty_cut));
+            json_object_set_new_nocheck(lo, "price_fen", json_integer(l->price_fen));
+            json_object_set_new_nocheck(lo, "amount_fen", json_integer(l->amount_fen));
+            json_object_set_new_nocheck(lo, "loose_units", json_boolean(l->loose_units));
+            json_object_set_new_nocheck(lo, "cut_reasons", json_or_null(l->cut_reasons));
+            json_object_set_new_nocheck(lo, "qty_shipped", json_integer(0));
+            json_object_set_new_nocheck(lo, "qty_backordered", json_integer(0));
+            json_object_set_new_nocheck(lo, "pop_request", str_or_null(l->pop_request));
+            json_array_append_new(lines, lo);
         }
     }
     /* The timeline and the memo in one statement (k 0: an event, 1: a memo entry), each

@@ -7,6 +7,7 @@ is lost; when it is back they all arrive exactly once.
 Each test has a sink of its own, named in smtp_url while the test runs, and its own customer
 and orders."""
 
+import sqlite3
 import threading
 
 import lib
@@ -251,3 +252,28 @@ def test_outbox_and_settings_permissions(t):
     t.expect_error(t.put("/settings/smtp_url", {"value": "http://example.com"}), 422,
                    "validation_failed")
     t.ok(t.put("/settings/smtp_password", {"value": ""}), 200)
+
+
+@lib.sqlite_only("writes the database file directly and reads SQLite's own program of a statement")
+def test_email_state_rule_holds_without_a_temporary_table(t):
+    # migration 30: the state rule of an e-mail row is comparisons, not an IN list that SQLite
+    # built into a temporary b-tree for every row written; the rule itself is unchanged
+    _, ids = waiting_mails(t)
+    con = sqlite3.connect(t.server.db, timeout=10)
+    try:
+        prog = con.execute("EXPLAIN INSERT INTO notification_emails(notification, address,"
+                           " created_at, send_after) VALUES(?, 'a@b.c', 1, 1)", (ids[0],)).fetchall()
+        ops = [row[1] for row in prog]
+        check("OpenEphemeral" not in ops, f"no temporary table per e-mail row: {ops}")
+        try:
+            con.execute("UPDATE notification_emails SET state = 'lost' WHERE notification = ?",
+                        (ids[0],))
+            con.commit()
+            raise AssertionError("a state outside pending/sent/failed/dead was written")
+        except sqlite3.IntegrityError as ex:
+            check("CHECK" in str(ex), f"the CHECK refuses it: {ex}")
+        states = {r[0] for r in con.execute("SELECT state FROM notification_emails")}
+        check(states <= {"pending", "sent", "failed", "dead"}, f"states: {states}")
+    finally:
+        con.close()
+    eq(outbox(t)[ids[0]]["state"], "pending", "the row is as it was")

@@ -6,6 +6,7 @@
 #include "expect.h"
 
 #include "core/json_out.h"
+#include "core/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +64,55 @@ static void test_json_compact_is_json_dumps(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* The encoder scans eight bytes a step: every byte to escape at every offset of strings of
+   every length up to 40, among plain ASCII and UTF-8 (bytes >= 0x80); a text longer than the
+   first buffer; integers around every power of ten. */
+static void test_json_compact_words_and_offsets(void **state)
+{
+    (void)state;
+    int bad = 0;
+    static const char special[] = {'"', '\\', '\n', 0x01, 0x1f, '\t', 0x7f, '/'};
+    static const char fill[] = "ab\xc3\xa9"
+                               "cd\xe5\xb9\xbf"
+                               "xyz 0123456789";
+    for (size_t n = 1; n <= 40; n++)
+        for (size_t at = 0; at < n; at++)
+            for (size_t k = 0; k < sizeof special; k++) {
+                char t[48];
+                for (size_t i = 0; i < n; i++)
+                    t[i] = fill[i % (sizeof fill - 1)];
+                t[at] = special[k];
+                /* a special byte inside a UTF-8 sequence or a cut one: not a JSON string */
+                json_t *str = json_stringn(t, n);
+                if (!str)
+                    continue;
+                json_t *v = json_pack("[o]", str);
+                char name[64];
+                (void)str_fmt(name, sizeof name, "length %zu, byte %d at %zu", n, special[k], at);
+                bad += same(v, name);
+            }
+    char *big = malloc(10000);
+    for (size_t i = 0; i < 9999; i++)
+        big[i] = (char)(i % 97 == 0 ? '"' : 'a' + (char)(i % 26));
+    big[9999] = 0;
+    bad += same(json_pack("{s:s, s:[s,s]}", "big", big, "more", big, "x"), "longer than 4 KiB");
+    free(big);
+    json_t *ints = json_array();
+    json_int_t p10 = 1;
+    for (int i = 0; i < 19; i++, p10 = i < 19 ? p10 * 10 : p10) {
+        json_int_t vals[] = {p10 - 1, p10, p10 + 1, -p10 + 1, -p10, -p10 - 1};
+        for (size_t j = 0; j < sizeof vals / sizeof vals[0]; j++)
+            json_array_append_new(ints, json_integer(vals[j]));
+    }
+    bad += same(ints, "integers around powers of ten");
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_compact_is_json_dumps),
+        cmocka_unit_test(test_json_compact_words_and_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
