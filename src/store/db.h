@@ -54,8 +54,9 @@ void db_rollback(struct db *db);
    sealer, store/audit.c): PostgreSQL READ COMMITTED (each statement sees what is committed
    by then, so waiting for a lock never ends in a serialization failure), no write gate,
    synchronous_commit off (what it writes is redone from committed rows after a crash);
-   SQLite: db_begin. */
-int db_begin_short(struct db *db, struct osb_err *e);
+   SQLite: db_begin. lock_table (NULL: none) is, on PostgreSQL, locked SHARE ROW EXCLUSIVE
+   (one such transaction at a time) in the BEGIN's own round trip. */
+int db_begin_short(struct db *db, struct osb_err *e, const char *lock_table);
 /* Has fn(db) run once right after the current write transaction commits (nothing when it
    rolls back): the work then runs in a transaction of its own, outside the request's
    snapshot. One function per transaction (the last one set). */

@@ -24,7 +24,8 @@
  *     READ snapshot.
  *   - A failing statement in SQLite leaves its transaction usable; in PostgreSQL it aborts
  *     it. Each write inside a transaction therefore runs under a savepoint, so a flow that
- *     meets a duplicate and carries on sees the same thing on both.
+ *     meets a duplicate and carries on sees the same thing on both. SAVEPOINT, the write and
+ *     RELEASE go to the server as one pipeline: one round trip, not three (exec_stmt).
  *   - unique_violation → 409 duplicate, foreign_key_violation → 422 unknown_reference, lock
  *     timeouts and serialization failures → "busy"; anything else is logged and is 500.
  *   - Schema scripts (migrations) are SQLite DDL, translated token by token: STRICT dropped,
@@ -96,6 +97,7 @@ struct pgdb {
     PGconn *c;
     bool in_tx;
     bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
+    bool in_short; /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
     bool lost;     /* the connection is gone: reset before the next transaction */
     bool prepare;  /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
@@ -241,7 +243,7 @@ bool pgdb_lost(const struct pgdb *p)
 
 int pgdb_reset(struct pgdb *p, struct osb_err *e)
 {
-    p->in_tx = p->in_write = false;
+    p->in_tx = p->in_write = p->in_short = false;
     prep_clear(p); /* a new server session has none of them */
     PQreset(p->c); /* the same URL: a multi-host one finds the primary again */
     if (PQstatus(p->c) != CONNECTION_OK) {
@@ -355,6 +357,7 @@ int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
         return -1;
     p->in_tx = true;
     p->in_write = write;
+    p->in_short = false;
     if (gate && retries > 0 && retries < ALONE_AFTER && hot_table[0]) {
         char lk[128]; /* the name is letters, digits and '_' from our own SQL */
         (void)str_fmt(lk, sizeof lk, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", hot_table);
@@ -375,12 +378,22 @@ bool pgdb_in_write(const struct pgdb *p)
    taken after BEGIN, and READ COMMITTED lets it see what committed while it waited. Its
    commit need not wait for the disk: it only moves committed rows (store/audit.c), and a
    move lost in a crash is made again at the next start. */
-int pgdb_begin_short(struct pgdb *p, struct osb_err *e)
+int pgdb_begin_short(struct pgdb *p, struct osb_err *e, const char *lock_table)
 {
-    if (tx_start(p, p->begin_short, e) < 0)
+    char sql[sizeof p->begin_short + 96];
+    size_t n = lock_table ? strlen(lock_table) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)lock_table[i]) && lock_table[i] != '_')
+            n = 0; /* not a plain name: refused below */
+    if (lock_table && (n == 0 || n > 48))
+        return err_set(e, ERR_INTERNAL, "internal error: bad table name");
+    (void)str_fmt(sql, sizeof sql, "%s%s%s%s", p->begin_short, lock_table ? "; LOCK TABLE " : "",
+                  lock_table ? lock_table : "", lock_table ? " IN SHARE ROW EXCLUSIVE MODE" : "");
+    if (tx_start(p, sql, e) < 0)
         return -1;
     p->in_tx = true;
     p->in_write = false; /* the sealer orders itself (store/audit.c) */
+    p->in_short = true;
     return 0;
 }
 
@@ -408,7 +421,7 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
         hot_table[0] = '\0';
     }
     PQclear(r);
-    p->in_tx = p->in_write = false;
+    p->in_tx = p->in_write = p->in_short = false;
     return rc;
 }
 
@@ -417,7 +430,7 @@ void pgdb_rollback(struct pgdb *p)
     if (!p->in_tx)
         return;
     PQclear(PQexec(p->c, "ROLLBACK"));
-    p->in_tx = p->in_write = false;
+    p->in_tx = p->in_write = p->in_short = false;
 }
 
 /* SQLite's placeholders as PostgreSQL's: '?' → $n, '?NNN' → $NNN; quoted text is copied as is.
@@ -512,8 +525,11 @@ static char *prep_key(const char *pg_sql, const struct params *pa)
     return sb_detach(&k);
 }
 
-/* Executes pg_sql as a statement prepared on this connection (preparing it the first time). */
-static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct params *pa)
+/* The name of pg_sql prepared on this connection (preparing it the first time) in name:
+   0 when it is prepared, 1 when it cannot be (run it unprepared), -1 when preparing failed
+   (*fail is the failed result, the caller reports it as the statement's error). */
+static int prep_name(struct pgdb *p, const char *pg_sql, const struct params *pa, char name[24],
+                     PGresult **fail)
 {
     if (!p->preps)
         p->preps = xcalloc(PREP_SLOTS, sizeof *p->preps);
@@ -522,55 +538,134 @@ static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct 
     unsigned i = h % PREP_SLOTS;
     while (p->preps[i].key && (p->preps[i].hash != h || strcmp(p->preps[i].key, key) != 0))
         i = (i + 1) % PREP_SLOTS;
-    char name[24];
-    if (!p->preps[i].key) {
-        if (p->nprep >= PREP_MAX) { /* full: start over (DEALLOCATE is not transactional) */
-            PGresult *d = PQexec(p->c, "DEALLOCATE ALL");
-            bool ok = PQresultStatus(d) == PGRES_COMMAND_OK;
-            PQclear(d);
-            if (!ok) {
-                free(key);
-                return PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
-                                    NULL, NULL, 0);
-            }
-            prep_clear(p);
-            i = h % PREP_SLOTS;
-        }
-        unsigned id = ++p->next_id;
-        (void)str_fmt(name, sizeof name, "osb_%u", id); /* at most 14 characters */
-        PGresult *pr = PQprepare(p->c, name, pg_sql, pa->n, pa->types);
-        if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
-            free(key);
-            return pr; /* the caller reports it as the statement's error */
-        }
-        PQclear(pr);
-        p->preps[i].key = key;
-        p->preps[i].hash = h;
-        p->preps[i].id = id;
-        p->nprep++;
-    } else {
+    if (p->preps[i].key) {
         free(key);
-        (void)str_fmt(name, sizeof name, "osb_%u", p->preps[i].id);
+        (void)str_fmt(name, 24, "osb_%u", p->preps[i].id);
+        return 0;
     }
-    return PQexecPrepared(p->c, name, pa->n, (const char *const *)pa->values, NULL, NULL, 0);
+    if (p->nprep >= PREP_MAX) { /* full: start over (DEALLOCATE is not transactional) */
+        PGresult *d = PQexec(p->c, "DEALLOCATE ALL");
+        bool ok = PQresultStatus(d) == PGRES_COMMAND_OK;
+        PQclear(d);
+        if (!ok) {
+            free(key);
+            return 1;
+        }
+        prep_clear(p);
+        i = h % PREP_SLOTS;
+    }
+    unsigned id = ++p->next_id;
+    (void)str_fmt(name, 24, "osb_%u", id); /* at most 14 characters */
+    PGresult *pr = PQprepare(p->c, name, pg_sql, pa->n, pa->types);
+    if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+        free(key);
+        *fail = pr;
+        return -1;
+    }
+    PQclear(pr);
+    p->preps[i].key = key;
+    p->preps[i].hash = h;
+    p->preps[i].id = id;
+    p->nprep++;
+    return 0;
 }
 
-static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct params *pa)
+/* Sends pg_sql with its values (as the prepared statement name when given). */
+static int send_stmt(struct pgdb *p, const char *name, const char *pg_sql, const struct params *pa)
 {
-    return p->prepare ? exec_prepared(p, pg_sql, pa)
-                      : PQexecParams(p->c, pg_sql, pa->n, pa->types,
-                                     (const char *const *)pa->values, NULL, NULL, 0);
+    const char *const *v = (const char *const *)pa->values;
+    return name ? PQsendQueryPrepared(p->c, name, pa->n, v, NULL, NULL, 0)
+                : PQsendQueryParams(p->c, pg_sql, pa->n, pa->types, v, NULL, NULL, 0);
+}
+
+/* Runs pg_sql with the bound values, prepared on this connection unless OSB_PG_PREPARE=0.
+   With sp, it runs under the savepoint osb_stmt: SAVEPOINT, the statement and RELEASE go to
+   the server in one pipeline (one round trip, not three). The statement's own result is
+   returned; when the savepoint or the statement failed, *sp_failed says that the transaction
+   needs ROLLBACK TO SAVEPOINT (the caller does it, outside the pipeline). */
+static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct params *pa, bool sp,
+                           bool *sp_failed)
+{
+    char buf[24];
+    const char *name = NULL;
+    if (p->prepare) {
+        PGresult *fail = NULL;
+        int rc = prep_name(p, pg_sql, pa, buf, &fail);
+        if (rc < 0)
+            return fail;
+        name = rc == 0 ? buf : NULL;
+    }
+    *sp_failed = false;
+    if (!sp)
+        return name ? PQexecPrepared(p->c, name, pa->n, (const char *const *)pa->values, NULL, NULL,
+                                     0)
+                    : PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
+                                   NULL, NULL, 0);
+    if (!PQenterPipelineMode(p->c))
+        return NULL; /* the caller reports the connection's error */
+    bool sent =
+        PQsendQueryParams(p->c, "SAVEPOINT osb_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+        send_stmt(p, name, pg_sql, pa) &&
+        PQsendQueryParams(p->c, "RELEASE SAVEPOINT osb_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+        PQpipelineSync(p->c);
+    /* The three results (each followed by NULL), then the sync. A failed one aborts the rest
+       (PGRES_PIPELINE_ABORTED); the first failure is the one reported. */
+    PGresult *out = NULL, *first_bad = NULL;
+    for (int k = 0; sent && k < 4; k++) {
+        PGresult *r = PQgetResult(p->c);
+        if (!r) {
+            if (PQstatus(p->c) == CONNECTION_BAD)
+                break;
+            r = PQgetResult(p->c); /* the NULL after a query's result */
+            if (!r)
+                break;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        bool bad = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+        if (bad && st != PGRES_PIPELINE_ABORTED && !first_bad) {
+            first_bad = r;
+            continue;
+        }
+        if (k == 1 && !bad)
+            out = r;
+        else
+            PQclear(r);
+    }
+    if (!sent || PQpipelineStatus(p->c) != PQ_PIPELINE_OFF) {
+        /* Drain what is left, then leave pipeline mode (it refuses while results wait). */
+        for (int k = 0; k < 8 && PQpipelineStatus(p->c) != PQ_PIPELINE_OFF; k++) {
+            PGresult *r;
+            while ((r = PQgetResult(p->c)) != NULL)
+                PQclear(r);
+            if (PQexitPipelineMode(p->c))
+                break;
+        }
+    }
+    if (first_bad) {
+        PQclear(out);
+        *sp_failed = true;
+        return first_bad;
+    }
+    if (!sent || !out) {
+        PQclear(out);
+        *sp_failed = true;
+        return NULL;
+    }
+    return out;
 }
 
 /* Runs pg_sql with the bound values; a write inside a transaction runs under a savepoint so
-   that its failure leaves the transaction as SQLite would (only that statement undone). */
+   that its failure leaves the transaction as SQLite would (only that statement undone). The
+   audit sealer's short transaction (in_tx, not in_write) needs none: any failure there ends it. */
 static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const char *pg_sql,
                        const struct params *pa)
 {
-    bool sp = p->in_tx && is_write(sql);
-    if (sp && simple(p, e, "SAVEPOINT osb_stmt") < 0)
-        return NULL;
-    PGresult *r = exec_stmt(p, pg_sql, pa);
+    bool sp = p->in_tx && !p->in_short && is_write(sql), sp_failed = false;
+    PGresult *r = exec_stmt(p, pg_sql, pa, sp, &sp_failed);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !p->in_tx && !is_write(sql) &&
         conn_gone(p->c, PQresultErrorField(r, PG_DIAG_SQLSTATE))) {
@@ -579,7 +674,7 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
         struct osb_err re = OSB_ERR_INIT;
         if (pgdb_reset(p, &re) == 0) {
             PQclear(r);
-            r = exec_stmt(p, pg_sql, pa);
+            r = exec_stmt(p, pg_sql, pa, false, &sp_failed);
             st = PQresultStatus(r);
         }
         err_clear(&re);
@@ -587,12 +682,8 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         pg_err_lost(e, r, p->c, sql, &p->lost);
         PQclear(r);
-        if (sp)
+        if (sp && sp_failed && !p->lost)
             PQclear(PQexec(p->c, "ROLLBACK TO SAVEPOINT osb_stmt; RELEASE SAVEPOINT osb_stmt"));
-        return NULL;
-    }
-    if (sp && simple(p, e, "RELEASE SAVEPOINT osb_stmt") < 0) {
-        PQclear(r);
         return NULL;
     }
     struct pgq *q = xcalloc(1, sizeof *q);

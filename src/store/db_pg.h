@@ -35,8 +35,9 @@ int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e);
 bool pgdb_in_write(const struct pgdb *p);
 /* True once after this thread's statement failed as a serialization failure or deadlock. */
 bool pgdb_retry_take(void);
-/* db_begin_short: READ COMMITTED, no write gate, synchronous_commit off. */
-int pgdb_begin_short(struct pgdb *p, struct osb_err *e);
+/* db_begin_short: READ COMMITTED, no write gate, synchronous_commit off; lock_table (letters,
+   digits, '_'; NULL none) locked SHARE ROW EXCLUSIVE in the same round trip. */
+int pgdb_begin_short(struct pgdb *p, struct osb_err *e, const char *lock_table);
 int pgdb_commit(struct pgdb *p, struct osb_err *e);
 void pgdb_rollback(struct pgdb *p);
 

@@ -798,14 +798,14 @@ int db_begin_read(struct db *db, struct osb_err *e)
     return 0;
 }
 
-int db_begin_short(struct db *db, struct osb_err *e)
+int db_begin_short(struct db *db, struct osb_err *e, const char *lock_table)
 {
     if (!db->pg)
         return db_begin(db, e);
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     db->after_commit = NULL;
-    if (pgdb_begin_short(db->pg, e) < 0)
+    if (pgdb_begin_short(db->pg, e, lock_table) < 0)
         return -1;
     db->in_tx = true;
     return 0;
