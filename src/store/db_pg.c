@@ -25,7 +25,11 @@
  *   - A failing statement in SQLite leaves its transaction usable; in PostgreSQL it aborts
  *     it. Each write inside a transaction therefore runs under a savepoint, so a flow that
  *     meets a duplicate and carries on sees the same thing on both. SAVEPOINT, the write and
- *     RELEASE go to the server as one pipeline: one round trip, not three (exec_stmt).
+ *     RELEASE go to the server as one pipeline: one round trip, not three (exec_stmt). The
+ *     router's transactions (db_begin_retrying: it runs a transaction again when asked) skip
+ *     even that: their writes run bare, two statements fewer each for the server; when one
+ *     fails the transaction is aborted, retry_wanted is set, and the request's next try puts
+ *     every write under a savepoint (sp_again), so the flow sees what it sees on SQLite.
  *   - unique_violation → 409 duplicate, foreign_key_violation → 422 unknown_reference, lock
  *     timeouts and serialization failures → "busy"; anything else is logged and is 500.
  *   - Schema scripts (migrations) are SQLite DDL, translated token by token: STRICT dropped,
@@ -79,6 +83,12 @@ static _Thread_local int retries;
    before its snapshot, so it waits for the table's other writers instead of failing on the
    same row again (see pgdb_begin). "" when none. */
 static _Thread_local char hot_table[64];
+/* Set when a write of a transaction without savepoints (pgdb_begin's retrying) failed: the
+   caller runs the transaction again (retry_wanted), and that try, as every later try of the same
+   request, puts each write under a savepoint; cleared once no retry is wanted. */
+static _Thread_local bool sp_again;
+/* The retry wanted is sp_again's (not a serialization failure: it does not count as a try). */
+static _Thread_local bool retry_is_sp;
 /* After this many failed tries a transaction runs alone: its BEGIN takes the write gate
    exclusively, after the writers in flight and before new ones (see pgdb_begin). */
 #define ALONE_AFTER 2
@@ -98,6 +108,7 @@ struct pgdb {
     bool in_tx;
     bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
     bool in_short; /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
+    bool no_sp;    /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
     bool lost;     /* the connection is gone: reset before the next transaction */
     bool prepare;  /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
@@ -343,9 +354,10 @@ static bool gate_ready(struct pgdb *p)
     return p->gate; /* not before the migration that makes it */
 }
 
-int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
+int pgdb_begin(struct pgdb *p, bool write, bool retrying, struct osb_err *e)
 {
     retry_wanted = false;
+    retry_is_sp = false;
     /* The gate's shared mode goes with the BEGIN, in the same round trip. */
     bool gate = write && !p->lost && gate_ready(p);
     char sql[sizeof p->begin_write + 64];
@@ -358,6 +370,7 @@ int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
     p->in_tx = true;
     p->in_write = write;
     p->in_short = false;
+    p->no_sp = write && retrying && !sp_again;
     if (gate && retries > 0 && retries < ALONE_AFTER && hot_table[0]) {
         char lk[128]; /* the name is letters, digits and '_' from our own SQL */
         (void)str_fmt(lk, sizeof lk, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", hot_table);
@@ -394,6 +407,7 @@ int pgdb_begin_short(struct pgdb *p, struct osb_err *e, const char *lock_table)
     p->in_tx = true;
     p->in_write = false; /* the sealer orders itself (store/audit.c) */
     p->in_short = true;
+    p->no_sp = false; /* no savepoints either: any failure ends the transaction */
     return 0;
 }
 
@@ -401,9 +415,15 @@ bool pgdb_retry_take(void)
 {
     bool r = retry_wanted;
     retry_wanted = false;
+    if (r && retry_is_sp) {
+        retry_is_sp = false;
+        return true; /* not a serialization failure: the tries so far stand */
+    }
     retries = r ? retries + 1 : 0;
-    if (!r)
+    if (!r) {
         hot_table[0] = '\0';
+        sp_again = false;
+    }
     return r;
 }
 
@@ -419,6 +439,7 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
     if (rc == 0) {
         retries = 0;
         hot_table[0] = '\0';
+        sp_again = false;
     }
     PQclear(r);
     p->in_tx = p->in_write = p->in_short = false;
@@ -664,7 +685,7 @@ static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct para
 static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const char *pg_sql,
                        const struct params *pa)
 {
-    bool sp = p->in_tx && !p->in_short && is_write(sql), sp_failed = false;
+    bool sp = p->in_tx && !p->in_short && !p->no_sp && is_write(sql), sp_failed = false;
     PGresult *r = exec_stmt(p, pg_sql, pa, sp, &sp_failed);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !p->in_tx && !is_write(sql) &&
@@ -680,7 +701,16 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
         err_clear(&re);
     }
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        bool first = !retry_wanted;
         pg_err_lost(e, r, p->c, sql, &p->lost);
+        if (p->in_tx && p->no_sp && is_write(sql) && first && !retry_wanted && !p->lost) {
+            /* No savepoint to go back to, and the flow may carry on after this failure as on
+               SQLite: the transaction runs again, its writes under savepoints (the head of the
+               file). */
+            retry_wanted = retry_is_sp = sp_again = true;
+            log_info("postgresql: a write failed without a savepoint; the transaction runs again"
+                     " with them");
+        }
         PQclear(r);
         if (sp && sp_failed && !p->lost)
             PQclear(PQexec(p->c, "ROLLBACK TO SAVEPOINT osb_stmt; RELEASE SAVEPOINT osb_stmt"));

@@ -724,14 +724,14 @@ const char *db_path(const struct db *db)
     return db->path;
 }
 
-int db_begin(struct db *db, struct osb_err *e)
+static int begin_write(struct db *db, bool retrying, struct osb_err *e)
 {
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     db->after_commit = NULL;
     if (db->pg) {
         db->nheld = 0;
-        if (pgdb_begin(db->pg, true, e) < 0)
+        if (pgdb_begin(db->pg, true, retrying, e) < 0)
             return -1;
         db->in_tx = true;
         return 0;
@@ -745,6 +745,16 @@ int db_begin(struct db *db, struct osb_err *e)
     }
     db->in_tx = true;
     return 0;
+}
+
+int db_begin(struct db *db, struct osb_err *e)
+{
+    return begin_write(db, false, e);
+}
+
+int db_begin_retrying(struct db *db, struct osb_err *e)
+{
+    return begin_write(db, true, e);
 }
 
 int db_lock_key(struct db *db, struct osb_err *e, const char *space, const char *key)
@@ -787,7 +797,7 @@ int db_begin_read(struct db *db, struct osb_err *e)
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     if (db->pg) {
-        if (pgdb_begin(db->pg, false, e) < 0)
+        if (pgdb_begin(db->pg, false, false, e) < 0)
             return -1;
         db->in_tx = true;
         return 0;
