@@ -116,6 +116,7 @@ struct pgdb {
     unsigned next_id;
     struct prep *preps; /* PREP_SLOTS entries, allocated at the first prepare */
     bool gate;          /* the table write_gate exists (found once) */
+    char stmt_name[24]; /* the prepared statement exec_stmt runs */
 };
 
 struct pgq {
@@ -607,14 +608,13 @@ static int send_stmt(struct pgdb *p, const char *name, const char *pg_sql, const
 static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct params *pa, bool sp,
                            bool *sp_failed)
 {
-    char buf[24];
     const char *name = NULL;
     if (p->prepare) {
         PGresult *fail = NULL;
-        int rc = prep_name(p, pg_sql, pa, buf, &fail);
+        int rc = prep_name(p, pg_sql, pa, p->stmt_name, &fail);
         if (rc < 0)
             return fail;
-        name = rc == 0 ? buf : NULL;
+        name = rc == 0 ? p->stmt_name : NULL;
     }
     *sp_failed = false;
     if (!sp)
