@@ -92,16 +92,39 @@ for db in "$url" "$w/pg-sqlite.db"; do
 done
 
 declare -A ops lockw busy spo
-# Samples pg_stat_activity of database osb every 0.1 s until $tmp/stop-sampling exists: one
-# line per sample, "<backends waiting on a Lock> <backends in a transaction>".
-sample_locks() {
-  while [ ! -e "$tmp/stop-sampling" ]; do
-    as_pg "$pgbin/psql" -X -q -A -t -F ' ' -h 127.0.0.1 -p "$pgport" -U postgres -d osb -c \
-      "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
-              count(*) FILTER (WHERE state IN ('active', 'idle in transaction'))
-         FROM pg_stat_activity WHERE datname = 'osb' AND pid <> pg_backend_pid()" 2>/dev/null
-    sleep 0.1
-  done
+# Samples pg_stat_activity of database osb every 0.1 s (one psql session, \watch) until
+# stop_sampling: per sample a line "S|<backends waiting on a Lock>|<backends in a transaction>",
+# and per waiting backend a line "W|<what it waits for>": a table, an advisory key's space
+# (db_lock_key: hashtext(space) is the lock's classid), or a row lock named by the statement
+# that waits (e.g. "transactionid: INSERT INTO doc_seq").
+cat >"$tmp/sample.sql" <<'SQL'
+SELECT 'S', count(*) FILTER (WHERE wait_event_type = 'Lock')::text,
+       count(*) FILTER (WHERE state IN ('active', 'idle in transaction'))::text
+  FROM pg_stat_activity WHERE datname = 'osb' AND pid <> pg_backend_pid()
+UNION ALL
+SELECT 'W', CASE l.locktype
+         WHEN 'advisory' THEN 'advisory ' || coalesce((SELECT s FROM unnest(ARRAY['customer',
+           'doc:order', 'doc:invoice', 'doc:delivery_note', 'doc:quota', 'doc:shipment',
+           'doc:expense_application', 'budget', 'jobs', 'quota:' || to_char(now(), 'YYYY-MM')]) s
+           WHERE (hashtext(s)::bigint & 4294967295) = l.classid::bigint), 'other')
+         WHEN 'relation' THEN 'table ' || l.relation::regclass::text
+         ELSE l.locktype || ': ' || coalesce(substring(a.query FROM
+           '^\s*((INSERT INTO|UPDATE|DELETE FROM|SELECT|LOCK TABLE) [a-z_]+)'), left(a.query, 30))
+       END, ''
+  FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+ WHERE a.datname = 'osb'
+\watch 0.1
+SQL
+chmod 644 "$tmp/sample.sql"
+spid=""
+start_sampling() {
+  as_pg timeout 600 "$pgbin/psql" -X -q -A -t -F '|' -h 127.0.0.1 -p "$pgport" -U postgres -d osb \
+    -f "$tmp/sample.sql" >"$tmp/locks" 2>/dev/null &
+  spid=$!
+}
+stop_sampling() {
+  [ -n "$spid" ] && { kill -TERM "$spid" 2>/dev/null; wait "$spid" 2>/dev/null; }
+  spid=""
 }
 # load NAME CLIENTS [pg]: op_load against every started instance, the clients shared out;
 # prints each part's table and records the summed orders/s under NAME; with pg, also the
@@ -110,21 +133,14 @@ load() {
   local name=$1 clients=$2 pg=${3:-} n=${#ports[@]} k total=0 done_n=0 pids=() spid=""
   local log_from
   log_from=$(wc -l <"$w/bench-pg-server.log")
-  if [ -n "$pg" ]; then
-    rm -f "$tmp/stop-sampling"
-    sample_locks >"$tmp/locks" &
-    spid=$!
-  fi
+  [ -n "$pg" ] && start_sampling
   for k in $(seq 0 $((n - 1))); do
     "$w/op_load" run --url "http://127.0.0.1:${ports[$k]}" -c $((clients / n)) -t "$secs" \
       -l "$lines" >"$tmp/load.$k" 2>&1 &
     pids+=($!)
   done
   for k in $(seq 0 $((n - 1))); do wait "${pids[$k]}" || echo "  (op_load reported errors, see below)"; done
-  if [ -n "$spid" ]; then
-    touch "$tmp/stop-sampling"
-    wait "$spid"
-  fi
+  stop_sampling
   for k in $(seq 0 $((n - 1))); do
     [ "$n" -gt 1 ] && echo "  -- instance $((k + 1)) of $n"
     sed 's/^/  /' "$tmp/load.$k"
@@ -140,10 +156,15 @@ load() {
     local nbusy
     nbusy=$(tail -n +"$((log_from + 1))" "$w/bench-pg-server.log" | grep -c 'db busy')
     busy[$name]=$(awk -v b="$nbusy" -v o="$done_n" 'BEGIN { printf "%.0f", (o > 0 ? 1000 * b / o : 0) }')
-    lockw[$name]=$(awk -v c="$clients" '{ l += $1; n++ } END { printf "%.1f", (n && c ? 100 * l / n / c : 0) }' "$tmp/locks")
+    lockw[$name]=$(awk -F'|' -v c="$clients" '$1 == "S" { l += $2; n++ }
+      END { printf "%.1f", (n && c ? 100 * l / n / c : 0) }' "$tmp/locks")
     echo "  => $name: ${spo[$name]} SQL statements per order; $nbusy serialization failures/deadlocks" \
       "(${busy[$name]} per 1000 orders); lock waits ${lockw[$name]} % of request time" \
-      "($(wc -l <"$tmp/locks") samples)"
+      "($(grep -c '^S|' "$tmp/locks") samples)"
+    # what the waits were on: each one's share of request time, as the total above
+    awk -F'|' -v c="$clients" '$1 == "S" { n++ } $1 == "W" { w[$2]++ }
+      END { for (k in w) printf "%.1f %s\n", (n && c ? 100 * w[k] / n / c : 0), k }' "$tmp/locks" |
+      sort -rn | head -6 | sed 's/^\([0-9.]*\) \(.*\)/     waiting on: \2 (\1 %)/'
     tail -n +"$((log_from + 1))" "$w/bench-pg-server.log" | grep 'db busy' |
       sed 's/.*db busy (\([0-9A-Z]*\)): .* in: \(.\{0,60\}\).*/\1 \2/' | sort | uniq -c |
       sort -rn | head -5 | sed 's/^/     failed at: /'

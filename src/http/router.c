@@ -445,7 +445,7 @@ static int idem_store(struct req *r, const char *key, const char *hash, struct o
 static int run_once(const struct route *rt, struct req *r, const char *idem, struct osb_err *e)
 {
     struct db *db = r->ctx.db;
-    if ((rt->flags & R_WRITE) ? db_begin(db, e) < 0 : db_begin_read(db, e) < 0)
+    if ((rt->flags & R_WRITE) ? db_begin_retrying(db, e) < 0 : db_begin_read(db, e) < 0)
         return -1;
     char hash[65];
     if (idem) {

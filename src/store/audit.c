@@ -126,40 +126,115 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
 }
 
 #define SEAL_BATCH 200
+/* Rows per INSERT into audit: a few statement shapes, each prepared once per connection. */
+#define SEAL_INSERT_ROWS 16
 
-/* One batch: returns the number of entries sealed, or -1. */
+/* One pending entry taken out of audit_pending, its texts copied (NULL stays NULL). */
+struct pending {
+    int64_t id, at;
+    char *f[9]; /* actor, on_behalf_of, ip, request_id, action, object_type, object_key,
+                   before, after */
+};
+
+static int pending_cmp(const void *a, const void *b)
+{
+    const struct pending *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Links rows[0..n) (in id order) after (*seq, prev) with multi-row INSERTs. */
+static int link_rows(struct db *db, struct osb_err *e, int64_t *seq, char prev[65],
+                     const struct pending *rows, int n)
+{
+    for (int done = 0; done < n;) {
+        int k = n - done < SEAL_INSERT_ROWS ? n - done : SEAL_INSERT_ROWS;
+        struct sb sql = SB_INIT;
+        sb_add(&sql, "INSERT INTO audit(seq, at, actor, on_behalf_of, ip, request_id, action,"
+                     " object_type, object_key, before, after, prev_hash, hash) VALUES");
+        json_t *params = json_array();
+        for (int i = 0; i < k; i++) {
+            const struct pending *r = &rows[done + i];
+            char hash[65];
+            int64_t s = *seq + 1;
+            row_hash(prev, s, r->at, r->f[0], r->f[1], r->f[2], r->f[3], r->f[4], r->f[5], r->f[6],
+                     r->f[7], r->f[8], hash);
+            sb_add(&sql, i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            json_array_append_new(params, json_integer(s));
+            json_array_append_new(params, json_integer(r->at));
+            for (int f = 0; f < 9; f++)
+                json_array_append_new(params, r->f[f] ? json_string_nocheck(r->f[f]) : json_null());
+            json_array_append_new(params, json_string(prev));
+            json_array_append_new(params, json_string(hash));
+            *seq = s;
+            memcpy(prev, hash, 65);
+        }
+        int rc = db_exec_a(db, e, sql.buf, params);
+        json_decref(params);
+        sb_free(&sql);
+        if (rc < 0)
+            return -1;
+        done += k;
+    }
+    return 0;
+}
+
+/* One batch: returns the number of entries sealed, or -1. The pending entries are deleted and
+   returned by one statement (on PostgreSQL with the chain's end, in the same round trip) and
+   linked by multi-row INSERTs: a few round trips whatever the batch holds. */
 static int seal_batch(struct db *db, struct osb_err *e)
 {
-    if (db_begin_short(db, e) < 0)
-        return -1;
     /* Sealers one at a time (readers of audit are not held up); SQLite's writer is alone. */
-    if (db_postgres(db) && db_exec(db, e, "LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE", NULL) < 0)
-        goto fail;
-    struct dbq *q = db_query(db, e,
-                             "SELECT id, at, actor, on_behalf_of, ip, request_id, action,"
-                             " object_type, object_key, before, after FROM audit_pending"
-                             " ORDER BY id LIMIT ?",
-                             "d", SEAL_BATCH);
+    if (db_begin_short(db, e, "audit") < 0)
+        return -1;
+    bool pg = db_postgres(db);
+    struct dbq *q = db_query(
+        db, e,
+        pg ? "WITH d AS (DELETE FROM audit_pending WHERE id IN"
+             " (SELECT id FROM audit_pending ORDER BY id LIMIT ?) RETURNING id, at, actor,"
+             " on_behalf_of, ip, request_id, action, object_type, object_key, before, after)"
+             " SELECT d.*, c.seq, c.hash FROM d LEFT JOIN"
+             " (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) c ON true ORDER BY d.id"
+           : "DELETE FROM audit_pending WHERE id IN"
+             " (SELECT id FROM audit_pending ORDER BY id LIMIT ?) RETURNING id, at, actor,"
+             " on_behalf_of, ip, request_id, action, object_type, object_key, before, after,"
+             " NULL, NULL",
+        "d", SEAL_BATCH);
     if (!q)
         goto fail;
-    int n = 0, rc;
+    struct pending *rows = xcalloc(SEAL_BATCH, sizeof *rows);
+    int n = 0, rc = 0;
     int64_t seq = 0;
     char prev[65];
     memcpy(prev, zero_hash, sizeof prev);
-    while ((rc = dbq_next(q, e)) == 1) {
-        if (n == 0 && chain_end(db, e, &seq, prev) < 0)
-            break;
-        int64_t id = dbq_int(q, 0);
-        if (link_row(db, e, &seq, prev, dbq_int(q, 1), dbq_text(q, 2), dbq_text(q, 3),
-                     dbq_text(q, 4), dbq_text(q, 5), dbq_text(q, 6), dbq_text(q, 7), dbq_text(q, 8),
-                     dbq_text(q, 9), dbq_text(q, 10)) < 0 ||
-            db_exec(db, e, "DELETE FROM audit_pending WHERE id = ?", "i", id) < 0) {
-            rc = -1;
-            break;
+    bool have_end = false;
+    while (n < SEAL_BATCH && (rc = dbq_next(q, e)) == 1) {
+        struct pending *r = &rows[n++];
+        r->id = dbq_int(q, 0);
+        r->at = dbq_int(q, 1);
+        for (int f = 0; f < 9; f++)
+            r->f[f] = dup_or_null(dbq_text(q, 2 + f));
+        if (!have_end && !dbq_null(q, 11)) {
+            seq = dbq_int(q, 11);
+            (void)str_copy(prev, 65, dbq_text(q, 12)); /* an overlong one: audit_verify says so */
+            have_end = true;
         }
-        n++;
     }
     dbq_end(q);
+    if (rc < 0 || (n > 0 && !pg && chain_end(db, e, &seq, prev) < 0))
+        rc = -1;
+    if (rc >= 0) {
+        qsort(rows, (size_t)n, sizeof *rows, pending_cmp); /* RETURNING has no order of its own */
+        rc = link_rows(db, e, &seq, prev, rows, n);
+    }
+    for (int i = 0; i < n; i++)
+        for (int f = 0; f < 9; f++)
+            free(rows[i].f[f]);
+    free(rows);
     if (rc < 0)
         goto fail;
     if (db_commit(db, e) < 0)

@@ -46,6 +46,12 @@ int db_reconnect(struct db *db, struct osb_err *e);
 const char *db_path(const struct db *db);
 
 int db_begin(struct db *db, struct osb_err *e);
+/* db_begin for a caller that runs the whole transaction again when db_retry_wanted() says so
+   (the router). On PostgreSQL its writes then run without the savepoint each write otherwise
+   gets (two statements fewer per write, store/db_pg.c); should one fail, the transaction is
+   aborted there, db_retry_wanted() is true, and the next try puts every write under a
+   savepoint, so a flow that carries on after a failed write sees what it sees on SQLite. */
+int db_begin_retrying(struct db *db, struct osb_err *e);
 /* A read transaction: one consistent snapshot for a multi-query read. End with db_commit. */
 int db_begin_read(struct db *db, struct osb_err *e);
 int db_commit(struct db *db, struct osb_err *e);
@@ -54,16 +60,18 @@ void db_rollback(struct db *db);
    sealer, store/audit.c): PostgreSQL READ COMMITTED (each statement sees what is committed
    by then, so waiting for a lock never ends in a serialization failure), no write gate,
    synchronous_commit off (what it writes is redone from committed rows after a crash);
-   SQLite: db_begin. */
-int db_begin_short(struct db *db, struct osb_err *e);
+   SQLite: db_begin. lock_table (NULL: none) is, on PostgreSQL, locked SHARE ROW EXCLUSIVE
+   (one such transaction at a time) in the BEGIN's own round trip. */
+int db_begin_short(struct db *db, struct osb_err *e, const char *lock_table);
 /* Has fn(db) run once right after the current write transaction commits (nothing when it
    rolls back): the work then runs in a transaction of its own, outside the request's
    snapshot. One function per transaction (the last one set). */
 void db_after_commit(struct db *db, void (*fn)(struct db *db));
 bool db_in_tx(const struct db *db);
 /* True (once) when the transaction just failed or rolled back because PostgreSQL found it in
-   a deadlock (or, rarely under READ COMMITTED, a serialization failure) with another one: the
-   caller may run it again from db_begin, bounded. Always false on SQLite. */
+   a deadlock (or, rarely under READ COMMITTED, a serialization failure) with another one, or
+   a write of a db_begin_retrying transaction failed: the caller may run it again from
+   db_begin, bounded. Always false on SQLite. */
 bool db_retry_wanted(const struct db *db);
 
 /* Locks that follow the data (PostgreSQL writes run READ COMMITTED, see store/db_pg.c and

@@ -24,7 +24,12 @@
  *     READ snapshot.
  *   - A failing statement in SQLite leaves its transaction usable; in PostgreSQL it aborts
  *     it. Each write inside a transaction therefore runs under a savepoint, so a flow that
- *     meets a duplicate and carries on sees the same thing on both.
+ *     meets a duplicate and carries on sees the same thing on both. SAVEPOINT, the write and
+ *     RELEASE go to the server as one pipeline: one round trip, not three (exec_stmt). The
+ *     router's transactions (db_begin_retrying: it runs a transaction again when asked) skip
+ *     even that: their writes run bare, two statements fewer each for the server; when one
+ *     fails the transaction is aborted, retry_wanted is set, and the request's next try puts
+ *     every write under a savepoint (sp_again), so the flow sees what it sees on SQLite.
  *   - unique_violation → 409 duplicate, foreign_key_violation → 422 unknown_reference, lock
  *     timeouts and serialization failures → "busy"; anything else is logged and is 500.
  *   - Schema scripts (migrations) are SQLite DDL, translated token by token: STRICT dropped,
@@ -78,6 +83,12 @@ static _Thread_local int retries;
    before its snapshot, so it waits for the table's other writers instead of failing on the
    same row again (see pgdb_begin). "" when none. */
 static _Thread_local char hot_table[64];
+/* Set when a write of a transaction without savepoints (pgdb_begin's retrying) failed: the
+   caller runs the transaction again (retry_wanted), and that try, as every later try of the same
+   request, puts each write under a savepoint; cleared once no retry is wanted. */
+static _Thread_local bool sp_again;
+/* The retry wanted is sp_again's (not a serialization failure: it does not count as a try). */
+static _Thread_local bool retry_is_sp;
 /* After this many failed tries a transaction runs alone: its BEGIN takes the write gate
    exclusively, after the writers in flight and before new ones (see pgdb_begin). */
 #define ALONE_AFTER 2
@@ -96,6 +107,8 @@ struct pgdb {
     PGconn *c;
     bool in_tx;
     bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
+    bool in_short; /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
+    bool no_sp;    /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
     bool lost;     /* the connection is gone: reset before the next transaction */
     bool prepare;  /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
@@ -103,6 +116,7 @@ struct pgdb {
     unsigned next_id;
     struct prep *preps; /* PREP_SLOTS entries, allocated at the first prepare */
     bool gate;          /* the table write_gate exists (found once) */
+    char stmt_name[24]; /* the prepared statement exec_stmt runs */
 };
 
 struct pgq {
@@ -241,7 +255,7 @@ bool pgdb_lost(const struct pgdb *p)
 
 int pgdb_reset(struct pgdb *p, struct osb_err *e)
 {
-    p->in_tx = p->in_write = false;
+    p->in_tx = p->in_write = p->in_short = false;
     prep_clear(p); /* a new server session has none of them */
     PQreset(p->c); /* the same URL: a multi-host one finds the primary again */
     if (PQstatus(p->c) != CONNECTION_OK) {
@@ -341,9 +355,10 @@ static bool gate_ready(struct pgdb *p)
     return p->gate; /* not before the migration that makes it */
 }
 
-int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
+int pgdb_begin(struct pgdb *p, bool write, bool retrying, struct osb_err *e)
 {
     retry_wanted = false;
+    retry_is_sp = false;
     /* The gate's shared mode goes with the BEGIN, in the same round trip. */
     bool gate = write && !p->lost && gate_ready(p);
     char sql[sizeof p->begin_write + 64];
@@ -355,6 +370,8 @@ int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e)
         return -1;
     p->in_tx = true;
     p->in_write = write;
+    p->in_short = false;
+    p->no_sp = write && retrying && !sp_again;
     if (gate && retries > 0 && retries < ALONE_AFTER && hot_table[0]) {
         char lk[128]; /* the name is letters, digits and '_' from our own SQL */
         (void)str_fmt(lk, sizeof lk, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", hot_table);
@@ -375,12 +392,23 @@ bool pgdb_in_write(const struct pgdb *p)
    taken after BEGIN, and READ COMMITTED lets it see what committed while it waited. Its
    commit need not wait for the disk: it only moves committed rows (store/audit.c), and a
    move lost in a crash is made again at the next start. */
-int pgdb_begin_short(struct pgdb *p, struct osb_err *e)
+int pgdb_begin_short(struct pgdb *p, struct osb_err *e, const char *lock_table)
 {
-    if (tx_start(p, p->begin_short, e) < 0)
+    char sql[sizeof p->begin_short + 96];
+    size_t n = lock_table ? strlen(lock_table) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)lock_table[i]) && lock_table[i] != '_')
+            n = 0; /* not a plain name: refused below */
+    if (lock_table && (n == 0 || n > 48))
+        return err_set(e, ERR_INTERNAL, "internal error: bad table name");
+    (void)str_fmt(sql, sizeof sql, "%s%s%s%s", p->begin_short, lock_table ? "; LOCK TABLE " : "",
+                  lock_table ? lock_table : "", lock_table ? " IN SHARE ROW EXCLUSIVE MODE" : "");
+    if (tx_start(p, sql, e) < 0)
         return -1;
     p->in_tx = true;
     p->in_write = false; /* the sealer orders itself (store/audit.c) */
+    p->in_short = true;
+    p->no_sp = false; /* no savepoints either: any failure ends the transaction */
     return 0;
 }
 
@@ -388,9 +416,15 @@ bool pgdb_retry_take(void)
 {
     bool r = retry_wanted;
     retry_wanted = false;
+    if (r && retry_is_sp) {
+        retry_is_sp = false;
+        return true; /* not a serialization failure: the tries so far stand */
+    }
     retries = r ? retries + 1 : 0;
-    if (!r)
+    if (!r) {
         hot_table[0] = '\0';
+        sp_again = false;
+    }
     return r;
 }
 
@@ -406,9 +440,10 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
     if (rc == 0) {
         retries = 0;
         hot_table[0] = '\0';
+        sp_again = false;
     }
     PQclear(r);
-    p->in_tx = p->in_write = false;
+    p->in_tx = p->in_write = p->in_short = false;
     return rc;
 }
 
@@ -417,7 +452,7 @@ void pgdb_rollback(struct pgdb *p)
     if (!p->in_tx)
         return;
     PQclear(PQexec(p->c, "ROLLBACK"));
-    p->in_tx = p->in_write = false;
+    p->in_tx = p->in_write = p->in_short = false;
 }
 
 /* SQLite's placeholders as PostgreSQL's: '?' → $n, '?NNN' → $NNN; quoted text is copied as is.
@@ -512,8 +547,11 @@ static char *prep_key(const char *pg_sql, const struct params *pa)
     return sb_detach(&k);
 }
 
-/* Executes pg_sql as a statement prepared on this connection (preparing it the first time). */
-static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct params *pa)
+/* The name of pg_sql prepared on this connection (preparing it the first time) in name:
+   0 when it is prepared, 1 when it cannot be (run it unprepared), -1 when preparing failed
+   (*fail is the failed result, the caller reports it as the statement's error). */
+static int prep_name(struct pgdb *p, const char *pg_sql, const struct params *pa, char name[24],
+                     PGresult **fail)
 {
     if (!p->preps)
         p->preps = xcalloc(PREP_SLOTS, sizeof *p->preps);
@@ -522,55 +560,133 @@ static PGresult *exec_prepared(struct pgdb *p, const char *pg_sql, const struct 
     unsigned i = h % PREP_SLOTS;
     while (p->preps[i].key && (p->preps[i].hash != h || strcmp(p->preps[i].key, key) != 0))
         i = (i + 1) % PREP_SLOTS;
-    char name[24];
-    if (!p->preps[i].key) {
-        if (p->nprep >= PREP_MAX) { /* full: start over (DEALLOCATE is not transactional) */
-            PGresult *d = PQexec(p->c, "DEALLOCATE ALL");
-            bool ok = PQresultStatus(d) == PGRES_COMMAND_OK;
-            PQclear(d);
-            if (!ok) {
-                free(key);
-                return PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
-                                    NULL, NULL, 0);
-            }
-            prep_clear(p);
-            i = h % PREP_SLOTS;
-        }
-        unsigned id = ++p->next_id;
-        (void)str_fmt(name, sizeof name, "osb_%u", id); /* at most 14 characters */
-        PGresult *pr = PQprepare(p->c, name, pg_sql, pa->n, pa->types);
-        if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
-            free(key);
-            return pr; /* the caller reports it as the statement's error */
-        }
-        PQclear(pr);
-        p->preps[i].key = key;
-        p->preps[i].hash = h;
-        p->preps[i].id = id;
-        p->nprep++;
-    } else {
+    if (p->preps[i].key) {
         free(key);
-        (void)str_fmt(name, sizeof name, "osb_%u", p->preps[i].id);
+        (void)str_fmt(name, 24, "osb_%u", p->preps[i].id);
+        return 0;
     }
-    return PQexecPrepared(p->c, name, pa->n, (const char *const *)pa->values, NULL, NULL, 0);
+    if (p->nprep >= PREP_MAX) { /* full: start over (DEALLOCATE is not transactional) */
+        PGresult *d = PQexec(p->c, "DEALLOCATE ALL");
+        bool ok = PQresultStatus(d) == PGRES_COMMAND_OK;
+        PQclear(d);
+        if (!ok) {
+            free(key);
+            return 1;
+        }
+        prep_clear(p);
+        i = h % PREP_SLOTS;
+    }
+    unsigned id = ++p->next_id;
+    (void)str_fmt(name, 24, "osb_%u", id); /* at most 14 characters */
+    PGresult *pr = PQprepare(p->c, name, pg_sql, pa->n, pa->types);
+    if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+        free(key);
+        *fail = pr;
+        return -1;
+    }
+    PQclear(pr);
+    p->preps[i].key = key;
+    p->preps[i].hash = h;
+    p->preps[i].id = id;
+    p->nprep++;
+    return 0;
 }
 
-static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct params *pa)
+/* Sends pg_sql with its values (as the prepared statement name when given). */
+static int send_stmt(struct pgdb *p, const char *name, const char *pg_sql, const struct params *pa)
 {
-    return p->prepare ? exec_prepared(p, pg_sql, pa)
-                      : PQexecParams(p->c, pg_sql, pa->n, pa->types,
-                                     (const char *const *)pa->values, NULL, NULL, 0);
+    const char *const *v = (const char *const *)pa->values;
+    return name ? PQsendQueryPrepared(p->c, name, pa->n, v, NULL, NULL, 0)
+                : PQsendQueryParams(p->c, pg_sql, pa->n, pa->types, v, NULL, NULL, 0);
+}
+
+/* Runs pg_sql with the bound values, prepared on this connection unless OSB_PG_PREPARE=0.
+   With sp, it runs under the savepoint osb_stmt: SAVEPOINT, the statement and RELEASE go to
+   the server in one pipeline (one round trip, not three). The statement's own result is
+   returned; when the savepoint or the statement failed, *sp_failed says that the transaction
+   needs ROLLBACK TO SAVEPOINT (the caller does it, outside the pipeline). */
+static PGresult *exec_stmt(struct pgdb *p, const char *pg_sql, const struct params *pa, bool sp,
+                           bool *sp_failed)
+{
+    const char *name = NULL;
+    if (p->prepare) {
+        PGresult *fail = NULL;
+        int rc = prep_name(p, pg_sql, pa, p->stmt_name, &fail);
+        if (rc < 0)
+            return fail;
+        name = rc == 0 ? p->stmt_name : NULL;
+    }
+    *sp_failed = false;
+    if (!sp)
+        return name ? PQexecPrepared(p->c, name, pa->n, (const char *const *)pa->values, NULL, NULL,
+                                     0)
+                    : PQexecParams(p->c, pg_sql, pa->n, pa->types, (const char *const *)pa->values,
+                                   NULL, NULL, 0);
+    if (!PQenterPipelineMode(p->c))
+        return NULL; /* the caller reports the connection's error */
+    bool sent =
+        PQsendQueryParams(p->c, "SAVEPOINT osb_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+        send_stmt(p, name, pg_sql, pa) &&
+        PQsendQueryParams(p->c, "RELEASE SAVEPOINT osb_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+        PQpipelineSync(p->c);
+    /* The three results (each followed by NULL), then the sync. A failed one aborts the rest
+       (PGRES_PIPELINE_ABORTED); the first failure is the one reported. */
+    PGresult *out = NULL, *first_bad = NULL;
+    for (int k = 0; sent && k < 4; k++) {
+        PGresult *r = PQgetResult(p->c);
+        if (!r) {
+            if (PQstatus(p->c) == CONNECTION_BAD)
+                break;
+            r = PQgetResult(p->c); /* the NULL after a query's result */
+            if (!r)
+                break;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        bool bad = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+        if (bad && st != PGRES_PIPELINE_ABORTED && !first_bad) {
+            first_bad = r;
+            continue;
+        }
+        if (k == 1 && !bad)
+            out = r;
+        else
+            PQclear(r);
+    }
+    if (!sent || PQpipelineStatus(p->c) != PQ_PIPELINE_OFF) {
+        /* Drain what is left, then leave pipeline mode (it refuses while results wait). */
+        for (int k = 0; k < 8 && PQpipelineStatus(p->c) != PQ_PIPELINE_OFF; k++) {
+            PGresult *r;
+            while ((r = PQgetResult(p->c)) != NULL)
+                PQclear(r);
+            if (PQexitPipelineMode(p->c))
+                break;
+        }
+    }
+    if (first_bad) {
+        PQclear(out);
+        *sp_failed = true;
+        return first_bad;
+    }
+    if (!sent || !out) {
+        PQclear(out);
+        *sp_failed = true;
+        return NULL;
+    }
+    return out;
 }
 
 /* Runs pg_sql with the bound values; a write inside a transaction runs under a savepoint so
-   that its failure leaves the transaction as SQLite would (only that statement undone). */
+   that its failure leaves the transaction as SQLite would (only that statement undone). The
+   audit sealer's short transaction (in_tx, not in_write) needs none: any failure there ends it. */
 static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const char *pg_sql,
                        const struct params *pa)
 {
-    bool sp = p->in_tx && is_write(sql);
-    if (sp && simple(p, e, "SAVEPOINT osb_stmt") < 0)
-        return NULL;
-    PGresult *r = exec_stmt(p, pg_sql, pa);
+    bool sp = p->in_tx && !p->in_short && !p->no_sp && is_write(sql), sp_failed = false;
+    PGresult *r = exec_stmt(p, pg_sql, pa, sp, &sp_failed);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !p->in_tx && !is_write(sql) &&
         conn_gone(p->c, PQresultErrorField(r, PG_DIAG_SQLSTATE))) {
@@ -579,20 +695,25 @@ static struct pgq *run(struct pgdb *p, struct osb_err *e, const char *sql, const
         struct osb_err re = OSB_ERR_INIT;
         if (pgdb_reset(p, &re) == 0) {
             PQclear(r);
-            r = exec_stmt(p, pg_sql, pa);
+            r = exec_stmt(p, pg_sql, pa, false, &sp_failed);
             st = PQresultStatus(r);
         }
         err_clear(&re);
     }
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        bool first = !retry_wanted;
         pg_err_lost(e, r, p->c, sql, &p->lost);
+        if (p->in_tx && p->no_sp && is_write(sql) && first && !retry_wanted && !p->lost) {
+            /* No savepoint to go back to, and the flow may carry on after this failure as on
+               SQLite: the transaction runs again, its writes under savepoints (the head of the
+               file). */
+            retry_wanted = retry_is_sp = sp_again = true;
+            log_info("postgresql: a write failed without a savepoint; the transaction runs again"
+                     " with them");
+        }
         PQclear(r);
-        if (sp)
+        if (sp && sp_failed && !p->lost)
             PQclear(PQexec(p->c, "ROLLBACK TO SAVEPOINT osb_stmt; RELEASE SAVEPOINT osb_stmt"));
-        return NULL;
-    }
-    if (sp && simple(p, e, "RELEASE SAVEPOINT osb_stmt") < 0) {
-        PQclear(r);
         return NULL;
     }
     struct pgq *q = xcalloc(1, sizeof *q);

@@ -29,14 +29,18 @@ bool pgdb_lost(const struct pgdb *p);
 int pgdb_reset(struct pgdb *p, struct osb_err *e);
 
 /* BEGIN ISOLATION LEVEL READ COMMITTED for a write (db_begin; invariants are kept by the
-   locks of db_lock_key / FOR UPDATE), or a REPEATABLE READ snapshot (db_begin_read). */
-int pgdb_begin(struct pgdb *p, bool write, struct osb_err *e);
+   locks of db_lock_key / FOR UPDATE), or a REPEATABLE READ snapshot (db_begin_read). With
+   retrying (db_begin_retrying) the writes run without savepoints until one fails; then
+   pgdb_retry_take says to run the transaction again, and that try uses them. */
+int pgdb_begin(struct pgdb *p, bool write, bool retrying, struct osb_err *e);
 /* True inside a write transaction of db_begin (locks are taken only there). */
 bool pgdb_in_write(const struct pgdb *p);
-/* True once after this thread's statement failed as a serialization failure or deadlock. */
+/* True once after this thread's statement failed as a serialization failure or deadlock, or
+   a write of a retrying transaction failed (see pgdb_begin). */
 bool pgdb_retry_take(void);
-/* db_begin_short: READ COMMITTED, no write gate, synchronous_commit off. */
-int pgdb_begin_short(struct pgdb *p, struct osb_err *e);
+/* db_begin_short: READ COMMITTED, no write gate, synchronous_commit off; lock_table (letters,
+   digits, '_'; NULL none) locked SHARE ROW EXCLUSIVE in the same round trip. */
+int pgdb_begin_short(struct pgdb *p, struct osb_err *e, const char *lock_table);
 int pgdb_commit(struct pgdb *p, struct osb_err *e);
 void pgdb_rollback(struct pgdb *p);
 

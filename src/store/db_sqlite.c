@@ -746,14 +746,14 @@ const char *db_path(const struct db *db)
     return db->path;
 }
 
-int db_begin(struct db *db, struct osb_err *e)
+static int begin_write(struct db *db, bool retrying, struct osb_err *e)
 {
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     db->after_commit = NULL;
     if (db->pg) {
         db->nheld = 0;
-        if (pgdb_begin(db->pg, true, e) < 0)
+        if (pgdb_begin(db->pg, true, retrying, e) < 0)
             return -1;
         db->in_tx = true;
         return 0;
@@ -767,6 +767,16 @@ int db_begin(struct db *db, struct osb_err *e)
     }
     db->in_tx = true;
     return 0;
+}
+
+int db_begin(struct db *db, struct osb_err *e)
+{
+    return begin_write(db, false, e);
+}
+
+int db_begin_retrying(struct db *db, struct osb_err *e)
+{
+    return begin_write(db, true, e);
 }
 
 int db_lock_key(struct db *db, struct osb_err *e, const char *space, const char *key)
@@ -809,7 +819,7 @@ int db_begin_read(struct db *db, struct osb_err *e)
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     if (db->pg) {
-        if (pgdb_begin(db->pg, false, e) < 0)
+        if (pgdb_begin(db->pg, false, false, e) < 0)
             return -1;
         db->in_tx = true;
         return 0;
@@ -820,14 +830,14 @@ int db_begin_read(struct db *db, struct osb_err *e)
     return 0;
 }
 
-int db_begin_short(struct db *db, struct osb_err *e)
+int db_begin_short(struct db *db, struct osb_err *e, const char *lock_table)
 {
     if (!db->pg)
         return db_begin(db, e);
     if (db->in_tx)
         return err_set(e, ERR_INTERNAL, "internal error: nested transaction");
     db->after_commit = NULL;
-    if (pgdb_begin_short(db->pg, e) < 0)
+    if (pgdb_begin_short(db->pg, e, lock_table) < 0)
         return -1;
     db->in_tx = true;
     return 0;

@@ -7,7 +7,9 @@ fires requests at once from threads and asserts the serial outcome, then `osb ch
   tolerance) lets only some pass, the exposure never goes over it;
 - a document: the same action on one order from many threads — exactly one wins;
 - an invoice's open amount: payments that each apply the whole open amount to one invoice at once
-  — exactly one allocation takes it, the others stay prepayment or are refused.
+  — exactly one allocation takes it, the others stay prepayment or are refused;
+- a quota's If-Match: editors PATCH one quota with the same version at once — exactly one wins,
+  the others get 409 version_conflict, and the winner's quantity is the one kept.
 """
 
 
@@ -103,4 +105,30 @@ def test_payments_racing_for_one_invoice_take_its_open_amount_once(t):
     after = t.ok(t.get(f"/invoices/{inv['number']}", user="finance"))
     eq((after["state"], after["open_fen"]), ("paid", 0), "paid once, never below zero")
     lib.ledger_consistent(t, cust)
+    clean_check(t)
+
+
+def test_quota_editors_with_one_if_match_win_once(t):
+    set_clock(t, DAY, "12:00")
+    cust = lib.customer(t)
+    q = t.ok(t.post("/quotas", {"period": "2033-04", "sku": "M-IF2-900", "customer": cust,
+                                "qty": 600}, user="marketing"), 201, "create quota")
+    t.login("marketing")
+    for rnd in range(6):  # the window is short: several rounds, each must end with one winner
+        v = q["version"]
+
+        def edit(i):
+            return t.patch(f"/quotas/{q['id']}", {"qty": 612 + 12 * (8 * rnd + i)},
+                           user="marketing", headers={"If-Match": str(v)})
+
+        got = race(edit, list(range(8)))
+        eq(sorted(r.status for r in got), [200] + [409] * 7,
+           f"round {rnd}: one editor wins, the others conflict")
+        for r in got:
+            if r.status == 409:
+                eq(r.body["error"]["code"], "version_conflict", f"409: {lib.short(r.body)}")
+        winner = [i for i, r in enumerate(got) if r.status == 200][0]
+        q = t.ok(t.get(f"/quotas/{q['id']}", user="marketing"))
+        eq((q["qty"], q["version"]), (612 + 12 * (8 * rnd + winner), v + 1),
+           f"round {rnd}: the winner's quantity, one change")
     clean_check(t)
