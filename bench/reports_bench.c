@@ -16,9 +16,10 @@
  * last three years, each with 2 lines, a delivered shipment, an invoice (2 lines, 30-day term)
  * and its ledger debit; 95 % of the invoices paid in instalments from 20 days after their date
  * (each a receipt, an allocation and a ledger credit; as many as make the ledger about -l rows,
- * default 10 × n), 2 % credited by a credit note of one line, the rest left open. Then every report runs, as the general manager sees it (no scope filter), for
- * the last month, quarter and year, over all customers and over one market; each run is
- * timed once after a warm-up run of the same report and range (figures are warm-cache).
+ * default 10 × n), 2 % credited by a credit note of one line, the rest left open. Then every report
+ * runs, as the general manager sees it (no scope filter), for the last month, quarter and year,
+ * over all customers and over one market; each run is timed once after a warm-up run of the same
+ * report and range (figures are warm-cache).
  *
  * Prints one line per report and range (wall and CPU seconds), then the slowest. It is a bench
  * program, not part of osb; it links the server's objects (build/rel) to call the store functions.
@@ -111,10 +112,9 @@ static void run1(sqlite3 *db, sqlite3_stmt *st, const char *types, ...)
    and built again after it, since sorting a finished table into an index is far cheaper than
    keeping the index up to date row by row (set-up, not what is measured). */
 static const char *const loaded_tables[] = {
-    "customers",      "products",       "orders",      "order_lines",
-    "shipments",      "shipment_lines", "invoices",    "invoice_lines",
-    "payments",       "allocations",    "credit_notes", "credit_note_lines",
-    "ledger",
+    "customers",      "products",          "orders",        "order_lines", "shipments",
+    "shipment_lines", "invoices",          "invoice_lines", "payments",    "allocations",
+    "credit_notes",   "credit_note_lines", "ledger",
 };
 
 static char **drop_indexes(sqlite3 *db, size_t *count)
@@ -227,7 +227,7 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
              " WHERE k < 999) SELECT k FROM k;"
              "CREATE TEMP TABLE g(i INTEGER PRIMARY KEY, day INTEGER, c INTEGER, p0 INTEGER,"
              " p1 INTEGER, q0 INTEGER, q1 INTEGER, a0 INTEGER, a1 INTEGER, total INTEGER,"
-             " fate INTEGER, parts INTEGER, pay0 INTEGER);");
+             " fate INTEGER, parts INTEGER, pay0 INTEGER, ymd TEXT, s INTEGER);");
     sqlite3_stmt *dst = prep(db, "INSERT INTO dd VALUES(?, ?)");
     for (date_t day = today - 1100; day <= today + 1200; day++) {
         char d[11];
@@ -236,7 +236,8 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
     }
     sqlite3_finalize(dst);
 
-    sqlite3_stmt *gst = prep(db, "INSERT INTO g VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *gst =
+        prep(db, "INSERT INTO g VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     /* receipts per paid invoice, in 1/1000ths: 1 debit per invoice, 0.02 credit notes, and
        0.95 × parts receipts make the ledger target */
     int64_t parts_milli = 1000;
@@ -245,38 +246,18 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         if (parts_milli < 1000)
             parts_milli = 1000;
     }
-    int64_t parts_acc = 0;
-    long npay = 0;
+    int64_t parts_acc = 0, npay = 0;
     /* document numbers as the server makes them (numbering-and-rules §1): SC + yyyymmdd + type
-       + the day's sequence, so that list searches meet real numbers */
+       + the day's sequence, so that list searches meet real numbers (one head a day) */
     date_t prev_day = 0;
-    long dseq = 0;
-    /* orders in date order, so every customer's ledger is in date order too */
+    int64_t dseq = 0;
     for (long i = 0; i < n; i++) {
         date_t day = today - 1095 + (date_t)((int64_t)i * 1095 / n);
-        char d[11], due[11], no[24], sn[24], in[24], cnn[24];
+        char d[11];
         date_format(day, d);
-        date_format(day + 30, due);
-        long c = (long)(next() % (uint64_t)nc);
+        char ymd[9] = {d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9], 0};
         dseq = day == prev_day ? dseq + 1 : 1;
         prev_day = day;
-        char ymd[9] = {d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9], 0};
-        char code[16], region[8], kam[16];
-        const char *m = markets[c % 8];
-        int r = (int)((c / 8) % 2);
-        if (str_fmt(code, sizeof code, "BC%05ld", c) < 0 ||
-            str_fmt(region, sizeof region, "%s%d", m, r) < 0 ||
-            str_fmt(kam, sizeof kam, "bkam_%s%d", m, r) < 0 ||
-            str_fmt(no, sizeof no, "SC%sDD%04ld", ymd, dseq) < 0 ||
-            str_fmt(sn, sizeof sn, "SC%sFH%04ld", ymd, dseq) < 0 ||
-            str_fmt(in, sizeof in, "SC%sFP%04ld", ymd, dseq) < 0 ||
-            str_fmt(cnn, sizeof cnn, "SC%sHZ%04ld", ymd, dseq) < 0)
-            exit(1);
-        char sku[2][16];
-        int64_t qty[2], price[2], amt[2], total = 0;
-    int64_t parts_acc = 0, npay = 0;
-    for (long i = 0; i < n; i++) {
-        date_t day = today - 1095 + (date_t)((int64_t)i * 1095 / n);
         int64_t c = (int64_t)(next() % (uint64_t)nc);
         int64_t p[2], qty[2], amt[2];
         for (int k = 0; k < 2; k++) {
@@ -301,8 +282,8 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
             fprintf(stderr, "reports_bench: more than 999 instalments an invoice\n");
             exit(1);
         }
-        run1(db, gst, "iiiiiiiiiiiii", (int64_t)i, (int64_t)day, c, p[0], p[1], qty[0], qty[1],
-             amt[0], amt[1], amt[0] + amt[1], fate, parts, npay);
+        run1(db, gst, "iiiiiiiiiiiiisi", (int64_t)i, (int64_t)day, c, p[0], p[1], qty[0], qty[1],
+             amt[0], amt[1], amt[0] + amt[1], fate, parts, npay, ymd, dseq);
         npay += parts;
     }
     sqlite3_finalize(gst);
@@ -310,45 +291,52 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
     static const char *const bulk[] = {
         "INSERT INTO orders(number, customer, state, market, region, kam, total_fen,"
         " op_receipt_day, released_at, created_at, created_by, updated_at)"
-        " SELECT printf('SCDD%09d', g.i), tc.code, 'closed', tc.market, tc.region, tc.kam,"
+        " SELECT printf('SC%sDD%04d', g.ymd, g.s), tc.code, 'closed', tc.market, tc.region, tc.kam,"
         " g.total, dd.d, g.day * 86400000000, g.day * 86400000000, 'b', g.day * 86400000000"
         " FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day ORDER BY g.i",
         "INSERT INTO order_lines(order_no, line_no, sku, qty, price_fen, amount_fen)"
-        " SELECT printf('SCDD%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " SELECT printf('SC%sDD%04d', g.ymd, g.s), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 "
+        "THEN p0"
         " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END,"
         " 500 + 37 * CASE ks.k WHEN 0 THEN p0 ELSE p1 END, CASE ks.k WHEN 0 THEN a0 ELSE a1 END"
         " FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
         "INSERT INTO shipments(number, order_no, warehouse, state, released_at, dispatched_at,"
-        " created_at) SELECT printf('SCFH%09d', i), printf('SCDD%09d', i), 'WH', 'delivered',"
+        " created_at) SELECT printf('SC%sFH%04d', ymd, s), printf('SC%sDD%04d', ymd, s), 'WH', "
+        "'delivered',"
         " day * 86400000000, day * 86400000000 + 3600000000, day * 86400000000 FROM g ORDER BY i",
         "INSERT INTO shipment_lines(shipment, line_no, sku, qty_requested, qty_shipped)"
-        " SELECT printf('SCFH%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " SELECT printf('SC%sFH%04d', g.ymd, g.s), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 "
+        "THEN p0"
         " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END, CASE ks.k WHEN 0 THEN q0 ELSE q1"
         " END FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
         "INSERT INTO invoices(number, customer, order_no, invoice_date, due_date, amount_fen,"
         " settled_fen, credited_fen, state, created_at)"
-        " SELECT printf('SCFP%09d', g.i), tc.code, printf('SCDD%09d', g.i), d1.d, d2.d, g.total,"
+        " SELECT printf('SC%sFP%04d', g.ymd, g.s), tc.code, printf('SC%sDD%04d', g.ymd, g.s), "
+        "d1.d, d2.d, g.total,"
         " CASE g.fate WHEN 0 THEN g.total ELSE 0 END, CASE g.fate WHEN 1 THEN g.a0 ELSE 0 END,"
         " CASE g.fate WHEN 0 THEN 'paid' WHEN 1 THEN 'partial' ELSE 'open' END, 0"
         " FROM g JOIN tc ON tc.c = g.c JOIN dd d1 ON d1.day = g.day JOIN dd d2"
         " ON d2.day = g.day + 30 ORDER BY g.i",
         "INSERT INTO invoice_lines(invoice, line_no, sku, qty, price_fen, amount_fen,"
         " tax_rate_bp, tax_fen)"
-        " SELECT printf('SCFP%09d', g.i), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 THEN p0"
+        " SELECT printf('SC%sFP%04d', g.ymd, g.s), ks.k + 1, printf('BP%04d', CASE ks.k WHEN 0 "
+        "THEN p0"
         " ELSE p1 END), CASE ks.k WHEN 0 THEN q0 ELSE q1 END,"
         " 500 + 37 * CASE ks.k WHEN 0 THEN p0 ELSE p1 END, CASE ks.k WHEN 0 THEN a0 ELSE a1 END,"
         " 1300, 0 FROM g CROSS JOIN ks WHERE ks.k < 2 ORDER BY g.i, ks.k",
         "INSERT INTO credit_notes(number, customer, invoice, order_no, reason, amount_fen,"
         " unapplied_fen, date, created_at, created_by)"
-        " SELECT printf('SCHZ%09d', g.i), tc.code, printf('SCFP%09d', g.i),"
-        " printf('SCDD%09d', g.i), 'return', g.a0, 0, dd.d, 0, 'b'"
+        " SELECT printf('SC%sHZ%04d', g.ymd, g.s), tc.code, printf('SC%sFP%04d', g.ymd, g.s),"
+        " printf('SC%sDD%04d', g.ymd, g.s), 'return', g.a0, 0, dd.d, 0, 'b'"
         " FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day WHERE g.fate = 1 ORDER BY g.i",
         "INSERT INTO credit_note_lines(credit_note, line_no, sku, qty, price_fen, amount_fen,"
-        " tax_fen) SELECT printf('SCHZ%09d', i), 1, printf('BP%04d', p0), q0, 500 + 37 * p0, a0, 0"
+        " tax_fen) SELECT printf('SC%sHZ%04d', ymd, s), 1, printf('BP%04d', p0), q0, 500 + 37 * "
+        "p0, a0, 0"
         " FROM g WHERE fate = 1 ORDER BY i",
         /* instalments on consecutive days from 20 days after the invoice, the last one
            taking the remainder */
-        "CREATE TEMP VIEW inst AS SELECT g.i AS i, ks.k AS k, g.c AS c, g.day + 20 + ks.k AS day,"
+        "CREATE TEMP VIEW inst AS SELECT g.i AS i, g.ymd AS ymd, g.s AS s, ks.k AS k, g.c AS c, "
+        "g.day + 20 + ks.k AS day,"
         " printf('SCSK%010d', g.pay0 + ks.k) AS pn, CASE WHEN ks.k + 1 < g.parts"
         " THEN g.total / g.parts ELSE g.total - g.total / g.parts * (g.parts - 1) END AS part"
         " FROM g CROSS JOIN ks WHERE ks.k < g.parts",
@@ -357,32 +345,41 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         " FROM inst CROSS JOIN tc ON tc.c = inst.c CROSS JOIN dd ON dd.day = inst.day",
         "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen, own,"
         " allocated_at, settle_date, by)"
-        " SELECT tc.code, 'credit_note', printf('SCHZ%09d', g.i), printf('SCFP%09d', g.i), g.a0,"
+        " SELECT tc.code, 'credit_note', printf('SC%sHZ%04d', g.ymd, g.s), printf('SC%sFP%04d', "
+        "g.ymd, g.s), g.a0,"
         " 1, 0, dd.d, 'b' FROM g JOIN tc ON tc.c = g.c JOIN dd ON dd.day = g.day"
         " WHERE g.fate = 1 ORDER BY g.i",
         "INSERT INTO allocations(customer, source_kind, source, invoice, amount_fen, own,"
         " allocated_at, settle_date, by)"
-        " SELECT tc.code, 'payment', inst.pn, printf('SCFP%09d', inst.i), inst.part, 0, 0, dd.d,"
+        " SELECT tc.code, 'payment', inst.pn, printf('SC%sFP%04d', inst.ymd, inst.s), inst.part, "
+        "0, 0, dd.d,"
         " 'b' FROM inst CROSS JOIN tc ON tc.c = inst.c CROSS JOIN dd ON dd.day = inst.day",
         /* each customer's ledger in date order (an invoice, then its credit note, then the
            day's receipts): seq and the running balance by a window */
         "INSERT INTO ledger(customer, seq, date, posted_at, kind, document, debit_fen,"
         " credit_fen, balance_fen)"
         " SELECT tc.code, y.seq, dd.d, 0, CASE y.r WHEN 0 THEN 'invoice' WHEN 1"
-        " THEN 'credit_note' ELSE 'payment' END, CASE y.r WHEN 0 THEN printf('SCFP%09d', y.i)"
-        " WHEN 1 THEN printf('SCHZ%09d', y.i) ELSE printf('SCSK%010d', y.pn) END, y.debit,"
+        " THEN 'credit_note' ELSE 'payment' END, CASE y.r WHEN 0 THEN printf('SC%sFP%04d', y.ymd, "
+        "y.s)"
+        " WHEN 1 THEN printf('SC%sHZ%04d', y.ymd, y.s) ELSE printf('SCSK%010d', y.pn) END, y.debit,"
         " y.credit, y.bal"
-        " FROM (SELECT x.c AS c, x.day AS day, x.r AS r, x.i AS i, x.pn AS pn,"
+        " FROM (SELECT x.c AS c, x.day AS day, x.r AS r, x.i AS i, x.ymd AS ymd, x.s AS s, x.pn AS "
+        "pn,"
         " x.debit AS debit, x.credit AS credit, row_number() OVER w AS seq,"
         " sum(x.debit - x.credit) OVER w AS bal"
-        " FROM (SELECT c, day, 0 AS r, i, 0 AS pn, total AS debit, 0 AS credit FROM g"
-        " UNION ALL SELECT c, day, 1, i, 0, 0, a0 FROM g WHERE fate = 1"
-        " UNION ALL SELECT g.c, g.day + 20 + ks.k, 2, g.i, g.pay0 + ks.k, 0, CASE WHEN"
+        " FROM (SELECT c, day, 0 AS r, i, ymd, s, 0 AS pn, total AS debit, 0 AS credit FROM g"
+        " UNION ALL SELECT c, day, 1, i, ymd, s, 0, 0, a0 FROM g WHERE fate = 1"
+        " UNION ALL SELECT g.c, g.day + 20 + ks.k, 2, g.i, g.ymd, g.s, g.pay0 + ks.k, 0, CASE WHEN"
         " ks.k + 1 < g.parts THEN g.total / g.parts ELSE g.total - g.total / g.parts"
         " * (g.parts - 1) END FROM g CROSS JOIN ks WHERE ks.k < g.parts) x"
         " WINDOW w AS (PARTITION BY x.c ORDER BY x.day, x.r, x.pn"
         " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) y"
         " CROSS JOIN tc ON tc.c = y.c CROSS JOIN dd ON dd.day = y.day",
+        /* the day's last sequence of each number head, as seq_next_docno keeps it (list
+           searches read the heads from doc_seq) */
+        "INSERT INTO doc_seq(prefix, day, type, last_seq) SELECT 'SC', dd.d, t.t, max(g.s)"
+        " FROM g JOIN dd ON dd.day = g.day CROSS JOIN (SELECT 'DD' AS t UNION ALL SELECT 'FH'"
+        " UNION ALL SELECT 'FP' UNION ALL SELECT 'HZ') t GROUP BY dd.d, t.t",
         "DROP VIEW inst; DROP TABLE g; DROP TABLE dd; DROP TABLE ks; DROP TABLE tc; DROP TABLE tm",
     };
     for (size_t k = 0; k < sizeof bulk / sizeof bulk[0]; k++) {
@@ -444,7 +441,6 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
-    bool load_only = false;
     bool load_only = false, no_load = false;
     const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
@@ -465,12 +461,16 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--ranges") == 0 && i + 1 < argc)
             only_ranges = argv[++i];
         else {
-            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
+            fprintf(stderr,
+                    "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] "
+                    "[--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
             return 2;
         }
     }
     if (!path || n < 1 || nc < 16) {
-        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
+        fprintf(stderr,
+                "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] "
+                "[--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
         return 2;
     }
     date_t today = (date_t)(time(NULL) / 86400);
