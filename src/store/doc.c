@@ -422,22 +422,54 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
     for (const char *c = ql; *c; c++)
         alnum = alnum && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'));
     json_t *pat = like_pattern(q);
-    json_t *p = json_pack("[OOO]", pat, pat, pat);
+    json_t *p = json_pack("[sOOO]", d->type, pat, pat, pat);
     json_decref(pat);
+    /* SQLite's LIKE ignores ASCII case as its lower() does (and no more), so "c LIKE ?" is
+       "lower(c) LIKE lower(?)" there without two calls a row; PostgreSQL's LIKE heeds case */
+    const char *like =
+        db_postgres(db) ? "lower(%s) LIKE lower(?) ESCAPE '\\'" : "%s LIKE ? ESCAPE '\\'";
     struct sb sql = SB_INIT;
     sb_addf(
         &sql,
         "WITH RECURSIVE s(sku) AS (SELECT min(%s) FROM %s UNION ALL"
-        " SELECT (SELECT min(l.%s) FROM %s l WHERE l.%s > s.sku) FROM s WHERE s.sku IS NOT NULL)"
-        " SELECT 'c' AS k, code AS v, CAST(NULL AS BIGINT) AS n FROM customers"
-        " WHERE lower(code) LIKE lower(?) ESCAPE '\\' OR lower(name) LIKE lower(?) ESCAPE '\\'"
-        " UNION ALL SELECT 's', sku, CAST(NULL AS BIGINT) FROM s"
-        " WHERE sku IS NOT NULL AND lower(sku) LIKE lower(?) ESCAPE '\\'",
+        " SELECT (SELECT min(l.%s) FROM %s l WHERE l.%s > s.sku) FROM s WHERE s.sku IS NOT NULL),"
+        " hd(h, n) AS MATERIALIZED (SELECT prefix || replace(day, '-', '') || type, last_seq"
+        " FROM doc_seq WHERE type = ?)"
+        " SELECT 'c' AS k, code AS v, CAST(NULL AS BIGINT) AS n FROM customers WHERE ",
         d->line_sku, d->lines, d->line_sku, d->lines, d->line_sku);
+    sb_addf(&sql, like, "code");
+    sb_add(&sql, " OR ");
+    sb_addf(&sql, like, "name");
+    sb_add(&sql,
+           " UNION ALL SELECT 's', sku, CAST(NULL AS BIGINT) FROM s WHERE sku IS NOT NULL AND ");
+    sb_addf(&sql, like, "sku");
+    size_t qn = strlen(ql);
     if (alnum) {
-        sb_add(&sql, " UNION ALL SELECT 'h', prefix || replace(day, '-', '') || type, last_seq"
-                     " FROM doc_seq WHERE type = ?");
-        json_array_append_new(p, json_string(d->type));
+        /* Only an all-digit q of at most 5 characters (the widest tail) can lie inside a tail
+           and so in every head's numbers; any other q is in a head's numbers only when it is
+           inside the head or starts with a suffix x of it, the rest being digits (the cases
+           of qix_head). A head ends with a letter (its type), so x is q up to its last
+           letter: one pattern more. The other heads stay in the database; the head is
+           computed once a row. q is letters and digits, so the patterns hold no wildcard. */
+        const char *h = db_postgres(db) ? "lower(h)" : "h";
+        if (!(all_digits(ql, qn) && qn <= 5)) {
+            size_t k = qn;
+            while (k > 0 && ql[k - 1] >= '0' && ql[k - 1] <= '9')
+                k--;
+            sb_addf(&sql, " UNION ALL SELECT 'h', h, n FROM hd WHERE %s LIKE ?", h);
+            struct sb pt = SB_INIT;
+            sb_addf(&pt, "%%%s%%", ql);
+            json_array_append_new(p, json_string(sb_str(&pt)));
+            if (k > 0 && k < qn) {
+                sb_addf(&sql, " OR %s LIKE ?", h);
+                sb_reset(&pt);
+                sb_addf(&pt, "%%%.*s", (int)k, ql);
+                json_array_append_new(p, json_string(sb_str(&pt)));
+            }
+            sb_free(&pt);
+        } else {
+            sb_add(&sql, " UNION ALL SELECT 'h', h, n FROM hd");
+        }
     }
     json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
     json_decref(p);
@@ -480,19 +512,59 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
     free(ql);
     if (rc || json_array_size(x->lo) > QIX_RANGES)
         return 1;
-    /* how many rows the indexes would give, counted up to the bound */
+    /* how many rows the indexes would give at most, counted up to the bound: each part
+       through its own index (the documents of the customers, the lines of the SKUs, each
+       range), the numbers by themselves; a document found twice counts twice */
+    int64_t n = (int64_t)json_array_size(x->numbers);
     json_t *cp = json_array();
-    sb_addf(&sql, "SELECT count(*) FROM (SELECT 1 FROM %s %s WHERE ", d->table, d->alias);
-    qix_sql(&sql, cp, x, d, coll);
+    const char *un = "";
+    sb_add(&sql, "SELECT count(*) FROM (");
+    size_t j;
+    json_t *v;
+    if (json_array_size(x->cust)) {
+        sb_addf(&sql, "SELECT 1 FROM %s %s WHERE %s IN (", d->table, d->alias, d->customer);
+        json_array_foreach(x->cust, j, v)
+        {
+            sb_add(&sql, j ? ",?" : "?");
+            json_array_append(cp, v);
+        }
+        sb_add(&sql, ")");
+        un = " UNION ALL ";
+    }
+    if (json_array_size(x->skus)) {
+        sb_addf(&sql, "%sSELECT 1 FROM %s ql WHERE ql.%s IN (", un, d->lines, d->line_sku);
+        json_array_foreach(x->skus, j, v)
+        {
+            sb_add(&sql, j ? ",?" : "?");
+            json_array_append(cp, v);
+        }
+        sb_add(&sql, ")");
+        un = " UNION ALL ";
+    }
+    json_array_foreach(x->lo, j, v)
+    {
+        sb_addf(&sql, "%sSELECT 1 FROM %s %s WHERE %s%s >= ? AND %s%s < ?", un, d->table, d->alias,
+                d->number, coll, d->number, coll);
+        json_array_append(cp, v);
+        struct sb hi = SB_INIT;
+        sb_addf(&hi, "%s:", json_string_value(v));
+        json_array_append_new(cp, json_string(sb_str(&hi)));
+        sb_free(&hi);
+        un = " UNION ALL ";
+    }
     sb_addf(&sql, " LIMIT %d) c", QIX_ROWS + 1);
-    rows = db_rows_a(db, e, sb_str(&sql), cp);
+    if (*un && n <= QIX_ROWS) {
+        rows = db_rows_a(db, e, sb_str(&sql), cp);
+        if (!rows) {
+            json_decref(cp);
+            sb_free(&sql);
+            return -1;
+        }
+        n += json_integer_value(json_object_iter_value(json_object_iter(json_array_get(rows, 0))));
+        json_decref(rows);
+    }
     json_decref(cp);
     sb_free(&sql);
-    if (!rows)
-        return -1;
-    int64_t n =
-        json_integer_value(json_object_iter_value(json_object_iter(json_array_get(rows, 0))));
-    json_decref(rows);
     return n > QIX_ROWS ? 1 : 0;
 }
 
