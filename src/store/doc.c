@@ -345,6 +345,28 @@ static int qix_head(struct qix *x, const char *ql, const char *first, const char
     return 0;
 }
 
+/* Appends "?,?,…" for the values of vals and binds them. */
+static void qix_in(struct sb *sql, json_t *params, json_t *vals)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(vals, i, v)
+    {
+        sb_add(sql, i ? ",?" : "?");
+        json_array_append(params, v);
+    }
+}
+
+/* Binds a range's bounds: lo and lo || ':' (after every digit in byte order). */
+static void qix_range_params(json_t *params, json_t *lo)
+{
+    json_array_append(params, lo);
+    struct sb hi = SB_INIT;
+    sb_addf(&hi, "%s:", json_string_value(lo));
+    json_array_append_new(params, json_string(sb_str(&hi)));
+    sb_free(&hi);
+}
+
 /* Appends x's condition ("(c IN (…) OR n IN (SELECT …) OR (n >= ? AND n < ?) …)"). coll: what
    follows the number column in a range comparison, COLLATE "C" on PostgreSQL (a range
    "lo… up to lo:" holds in byte order, whatever the database's collation; the migration of
@@ -359,43 +381,27 @@ static void qix_sql(struct sb *sql, json_t *params, const struct qix *x,
     json_t *v;
     if (json_array_size(x->cust)) {
         sb_addf(sql, "%s IN (", d->customer);
-        json_array_foreach(x->cust, i, v)
-        {
-            sb_add(sql, i ? ",?" : "?");
-            json_array_append(params, v);
-        }
+        qix_in(sql, params, x->cust);
         sb_add(sql, ")");
         or = " OR ";
     }
     if (json_array_size(x->skus)) {
         sb_addf(sql, "%s%s IN (SELECT ql.%s FROM %s ql WHERE ql.%s IN (", or, d->number,
                 d->line_doc, d->lines, d->line_sku);
-        json_array_foreach(x->skus, i, v)
-        {
-            sb_add(sql, i ? ",?" : "?");
-            json_array_append(params, v);
-        }
+        qix_in(sql, params, x->skus);
         sb_add(sql, "))");
         or = " OR ";
     }
     if (json_array_size(x->numbers)) {
         sb_addf(sql, "%s%s IN (", or, d->number);
-        json_array_foreach(x->numbers, i, v)
-        {
-            sb_add(sql, i ? ",?" : "?");
-            json_array_append(params, v);
-        }
+        qix_in(sql, params, x->numbers);
         sb_add(sql, ")");
         or = " OR ";
     }
     json_array_foreach(x->lo, i, v)
     {
         sb_addf(sql, "%s(%s%s >= ? AND %s%s < ?)", or, d->number, coll, d->number, coll);
-        json_array_append(params, v);
-        struct sb hi = SB_INIT;
-        sb_addf(&hi, "%s:", json_string_value(v));
-        json_array_append_new(params, json_string(sb_str(&hi)));
-        sb_free(&hi);
+        qix_range_params(params, v);
         or = " OR ";
     }
     if (!* or)
@@ -523,21 +529,13 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
     json_t *v;
     if (json_array_size(x->cust)) {
         sb_addf(&sql, "SELECT 1 FROM %s %s WHERE %s IN (", d->table, d->alias, d->customer);
-        json_array_foreach(x->cust, j, v)
-        {
-            sb_add(&sql, j ? ",?" : "?");
-            json_array_append(cp, v);
-        }
+        qix_in(&sql, cp, x->cust);
         sb_add(&sql, ")");
         un = " UNION ALL ";
     }
     if (json_array_size(x->skus)) {
         sb_addf(&sql, "%sSELECT 1 FROM %s ql WHERE ql.%s IN (", un, d->lines, d->line_sku);
-        json_array_foreach(x->skus, j, v)
-        {
-            sb_add(&sql, j ? ",?" : "?");
-            json_array_append(cp, v);
-        }
+        qix_in(&sql, cp, x->skus);
         sb_add(&sql, ")");
         un = " UNION ALL ";
     }
@@ -545,11 +543,7 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
     {
         sb_addf(&sql, "%sSELECT 1 FROM %s %s WHERE %s%s >= ? AND %s%s < ?", un, d->table, d->alias,
                 d->number, coll, d->number, coll);
-        json_array_append(cp, v);
-        struct sb hi = SB_INIT;
-        sb_addf(&hi, "%s:", json_string_value(v));
-        json_array_append_new(cp, json_string(sb_str(&hi)));
-        sb_free(&hi);
+        qix_range_params(cp, v);
         un = " UNION ALL ";
     }
     sb_addf(&sql, " LIMIT %d) c", QIX_ROWS + 1);
