@@ -159,7 +159,8 @@ export async function loginsShown(page, people) {
   }
   for (const [login, name] of people) {
     if (!login.includes('_')) continue;
-    const re = new RegExp(`(^|[^A-Za-z0-9_])${login.replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_])`, 'g');
+    // a word of its own: not part of an e-mail address (csr_a@…) or a path, as in badWords
+    const re = new RegExp(`(^|[^A-Za-z0-9_@./])${login.replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_@./])`, 'g');
     for (const m of shown.matchAll(re)) {
       const before = shown.slice(0, m.index + m[1].length);
       if (name && /[(（]\s*$/.test(before) && before.replace(/\s*[(（]\s*$/, '').endsWith(name)) continue;
