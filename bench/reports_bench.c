@@ -403,6 +403,13 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         " WINDOW w AS (PARTITION BY x.c ORDER BY x.day, x.r, x.pn"
         " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) y"
         " CROSS JOIN tc ON tc.c = y.c CROSS JOIN dd ON dd.day = y.day",
+        /* the day's last sequence of each number head, as seq_next_docno keeps it (list
+           searches read the heads from doc_seq: store_filter_q_doc) */
+        "INSERT INTO doc_seq(prefix, day, type, last_seq) SELECT 'SC', substr(number, 3, 4) || '-'"
+        " || substr(number, 7, 2) || '-' || substr(number, 9, 2), substr(number, 11, 2),"
+        " max(CAST(substr(number, 13) AS INTEGER)) FROM (SELECT number FROM orders UNION ALL"
+        " SELECT number FROM shipments UNION ALL SELECT number FROM invoices UNION ALL"
+        " SELECT number FROM credit_notes) GROUP BY 2, 3",
         "DROP VIEW inst; DROP TABLE g; DROP TABLE dd; DROP TABLE ks; DROP TABLE tc; DROP TABLE tm",
     };
     for (size_t k = 0; k < sizeof bulk / sizeof bulk[0]; k++) {

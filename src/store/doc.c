@@ -345,9 +345,35 @@ static int qix_head(struct qix *x, const char *ql, const char *first, const char
     return 0;
 }
 
-/* Appends x's condition ("(c IN (…) OR n IN (SELECT …) OR (n >= ? AND n < ?) …)"). */
+/* Appends "?,?,…" for the values of vals and binds them. */
+static void qix_in(struct sb *sql, json_t *params, json_t *vals)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(vals, i, v)
+    {
+        sb_add(sql, i ? ",?" : "?");
+        json_array_append(params, v);
+    }
+}
+
+/* Binds a range's bounds: lo and lo || ':' (after every digit in byte order). */
+static void qix_range_params(json_t *params, json_t *lo)
+{
+    json_array_append(params, lo);
+    struct sb hi = SB_INIT;
+    sb_addf(&hi, "%s:", json_string_value(lo));
+    json_array_append_new(params, json_string(sb_str(&hi)));
+    sb_free(&hi);
+}
+
+/* Appends x's condition ("(c IN (…) OR n IN (SELECT …) OR (n >= ? AND n < ?) …)"). coll: what
+   follows the number column in a range comparison, COLLATE "C" on PostgreSQL (a range
+   "lo… up to lo:" holds in byte order, whatever the database's collation; the migration of
+   doc_seq_type gives PostgreSQL the index on number COLLATE "C" that serves it), "" on SQLite
+   (its BINARY collation is byte order). */
 static void qix_sql(struct sb *sql, json_t *params, const struct qix *x,
-                    const struct store_q_doc *d)
+                    const struct store_q_doc *d, const char *coll)
 {
     const char * or = "";
     sb_add(sql, "(");
@@ -355,43 +381,27 @@ static void qix_sql(struct sb *sql, json_t *params, const struct qix *x,
     json_t *v;
     if (json_array_size(x->cust)) {
         sb_addf(sql, "%s IN (", d->customer);
-        json_array_foreach(x->cust, i, v)
-        {
-            sb_add(sql, i ? ",?" : "?");
-            json_array_append(params, v);
-        }
+        qix_in(sql, params, x->cust);
         sb_add(sql, ")");
         or = " OR ";
     }
     if (json_array_size(x->skus)) {
         sb_addf(sql, "%s%s IN (SELECT ql.%s FROM %s ql WHERE ql.%s IN (", or, d->number,
                 d->line_doc, d->lines, d->line_sku);
-        json_array_foreach(x->skus, i, v)
-        {
-            sb_add(sql, i ? ",?" : "?");
-            json_array_append(params, v);
-        }
+        qix_in(sql, params, x->skus);
         sb_add(sql, "))");
         or = " OR ";
     }
     if (json_array_size(x->numbers)) {
         sb_addf(sql, "%s%s IN (", or, d->number);
-        json_array_foreach(x->numbers, i, v)
-        {
-            sb_add(sql, i ? ",?" : "?");
-            json_array_append(params, v);
-        }
+        qix_in(sql, params, x->numbers);
         sb_add(sql, ")");
         or = " OR ";
     }
     json_array_foreach(x->lo, i, v)
     {
-        sb_addf(sql, "%s(%s >= ? AND %s < ?)", or, d->number, d->number);
-        json_array_append(params, v);
-        struct sb hi = SB_INIT;
-        sb_addf(&hi, "%s:", json_string_value(v));
-        json_array_append_new(params, json_string(sb_str(&hi)));
-        sb_free(&hi);
+        sb_addf(sql, "%s(%s%s >= ? AND %s%s < ?)", or, d->number, coll, d->number, coll);
+        qix_range_params(params, v);
         or = " OR ";
     }
     if (!* or)
@@ -399,73 +409,75 @@ static void qix_sql(struct sb *sql, json_t *params, const struct qix *x,
     sb_add(sql, ")");
 }
 
-/* The plan of q over d: 0 planned (x filled), 1 too many rows for indexes, -1 error. */
+/* The plan of q over d: 0 planned (x filled), 1 too many rows for indexes, -1 error. One
+   query resolves the text against the customers (code or name), the distinct SKUs of the
+   lines (a loose index scan, one index step each) and, when q could be part of a number
+   (letters and digits only), the number heads of the document type: doc_seq holds one row
+   per head ever numbered (prefix, day, type) with its last sequence, so the heads come from
+   one index range (doc_seq_type) instead of a walk over the documents, two index steps a
+   day of history. Then a bounded count of the rows the plan would give. */
 static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struct store_q_doc *d,
-                    struct qix *x)
+                    const char *coll, struct qix *x)
 {
-    json_t *pat = like_pattern(q);
-    json_t *p = json_pack("[OO]", pat, pat);
-    json_t *rows =
-        db_rows_a(db, e,
-                  "SELECT code FROM customers WHERE lower(code) LIKE lower(?) ESCAPE '\\'"
-                  " OR lower(name) LIKE lower(?) ESCAPE '\\'",
-                  p);
-    json_decref(p);
-    if (!rows) {
-        json_decref(pat);
-        return -1;
-    }
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) json_array_append(x->cust, json_object_get(r, "code"));
-    json_decref(rows);
-    if (json_array_size(x->cust) > QIX_CUSTOMERS) {
-        json_decref(pat);
-        return 1;
-    }
-    /* the distinct SKUs of the lines, one index step each (a loose index scan) */
-    struct sb sql = SB_INIT;
-    sb_addf(
-        &sql,
-        "WITH RECURSIVE s(sku) AS (SELECT min(%s) FROM %s UNION ALL"
-        " SELECT (SELECT min(l.%s) FROM %s l WHERE l.%s > s.sku) FROM s WHERE s.sku IS NOT NULL)"
-        " SELECT sku FROM s WHERE sku IS NOT NULL AND lower(sku) LIKE lower(?) ESCAPE '\\'",
-        d->line_sku, d->lines, d->line_sku, d->lines, d->line_sku);
-    p = json_pack("[O]", pat);
-    json_decref(pat);
-    rows = db_rows_a(db, e, sb_str(&sql), p);
-    json_decref(p);
-    sb_free(&sql);
-    if (!rows)
-        return -1;
-    json_array_foreach(rows, i, r) json_array_append(x->skus, json_object_get(r, "sku"));
-    json_decref(rows);
-    if (json_array_size(x->skus) > QIX_SKUS)
-        return 1;
-    /* numbers: letters and digits only, so a q with anything else is in none */
     char *ql = strdup(q);
     if (!ql)
         return err_set(e, ERR_INTERNAL, "out of memory");
     lower_ascii(ql);
+    /* numbers: letters and digits only, so a q with anything else is in none */
     bool alnum = true;
     for (const char *c = ql; *c; c++)
         alnum = alnum && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'));
-    if (!alnum) {
-        free(ql);
-        return 0;
+    json_t *pat = like_pattern(q);
+    json_t *p = json_pack("[sOOO]", d->type, pat, pat, pat);
+    json_decref(pat);
+    /* SQLite's LIKE ignores ASCII case as its lower() does (and no more), so "c LIKE ?" is
+       "lower(c) LIKE lower(?)" there without two calls a row; PostgreSQL's LIKE heeds case */
+    const char *like =
+        db_postgres(db) ? "lower(%s) LIKE lower(?) ESCAPE '\\'" : "%s LIKE ? ESCAPE '\\'";
+    struct sb sql = SB_INIT;
+    sb_addf(
+        &sql,
+        "WITH RECURSIVE s(sku) AS (SELECT min(%s) FROM %s UNION ALL"
+        " SELECT (SELECT min(l.%s) FROM %s l WHERE l.%s > s.sku) FROM s WHERE s.sku IS NOT NULL),"
+        " hd(h, n) AS MATERIALIZED (SELECT prefix || replace(day, '-', '') || type, last_seq"
+        " FROM doc_seq WHERE type = ?)"
+        " SELECT 'c' AS k, code AS v, CAST(NULL AS BIGINT) AS n FROM customers WHERE ",
+        d->line_sku, d->lines, d->line_sku, d->lines, d->line_sku);
+    sb_addf(&sql, like, "code");
+    sb_add(&sql, " OR ");
+    sb_addf(&sql, like, "name");
+    sb_add(&sql,
+           " UNION ALL SELECT 's', sku, CAST(NULL AS BIGINT) FROM s WHERE sku IS NOT NULL AND ");
+    sb_addf(&sql, like, "sku");
+    size_t qn = strlen(ql);
+    if (alnum) {
+        /* Only an all-digit q of at most 5 characters (the widest tail) can lie inside a tail
+           and so in every head's numbers; any other q is in a head's numbers only when it is
+           inside the head or starts with a suffix x of it, the rest being digits (the cases
+           of qix_head). A head ends with a letter (its type), so x is q up to its last
+           letter: one pattern more. The other heads stay in the database; the head is
+           computed once a row. q is letters and digits, so the patterns hold no wildcard. */
+        const char *h = db_postgres(db) ? "lower(h)" : "h";
+        if (!(all_digits(ql, qn) && qn <= 5)) {
+            size_t k = qn;
+            while (k > 0 && ql[k - 1] >= '0' && ql[k - 1] <= '9')
+                k--;
+            sb_addf(&sql, " UNION ALL SELECT 'h', h, n FROM hd WHERE %s LIKE ?", h);
+            struct sb pt = SB_INIT;
+            sb_addf(&pt, "%%%s%%", ql);
+            json_array_append_new(p, json_string(sb_str(&pt)));
+            if (k > 0 && k < qn) {
+                sb_addf(&sql, " OR %s LIKE ?", h);
+                sb_reset(&pt);
+                sb_addf(&pt, "%%%.*s", (int)k, ql);
+                json_array_append_new(p, json_string(sb_str(&pt)));
+            }
+            sb_free(&pt);
+        } else {
+            sb_add(&sql, " UNION ALL SELECT 'h', h, n FROM hd");
+        }
     }
-    /* the heads of the numbers, one index step each: documents are numbered per day, so there
-       are about as many heads as days of history, whatever the number of documents */
-    sb_addf(&sql,
-            "WITH RECURSIVE h(n) AS (SELECT min(%s) FROM %s UNION ALL"
-            " SELECT (SELECT min(t.%s) FROM %s t WHERE t.%s >= rtrim(h.n, '0123456789') || ':')"
-            " FROM h WHERE h.n IS NOT NULL)"
-            " SELECT n AS first, (SELECT max(t.%s) FROM %s t WHERE t.%s >= rtrim(h.n, '0123456789')"
-            " AND t.%s < rtrim(h.n, '0123456789') || ':') AS last FROM h WHERE n IS NOT NULL",
-            d->number_col, d->table, d->number_col, d->table, d->number_col, d->number_col,
-            d->table, d->number_col, d->number_col);
-    p = json_array();
-    rows = db_rows_a(db, e, sb_str(&sql), p);
+    json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
     json_decref(p);
     sb_free(&sql);
     if (!rows) {
@@ -473,32 +485,80 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
         return -1;
     }
     int rc = 0;
+    size_t i;
+    json_t *r;
     json_array_foreach(rows, i, r)
     {
-        const char *first = json_string_value(json_object_get(r, "first"));
-        const char *last = json_string_value(json_object_get(r, "last"));
-        if (!first || !last || qix_head(x, ql, first, last) != 0) {
+        const char *k = json_string_value(json_object_get(r, "k"));
+        json_t *v = json_object_get(r, "v");
+        if (k && *k == 'c')
+            json_array_append(x->cust, v);
+        else if (k && *k == 's')
+            json_array_append(x->skus, v);
+    }
+    if (json_array_size(x->cust) > QIX_CUSTOMERS || json_array_size(x->skus) > QIX_SKUS)
+        rc = 1;
+    /* the heads: numbers are head + the day's sequence, 4 digits (5 from 10000 on: that head
+       then has tails of two widths, which qix_head leaves to the plain scan) */
+    json_array_foreach(rows, i, r)
+    {
+        const char *k = json_string_value(json_object_get(r, "k"));
+        if (rc || !k || *k != 'h')
+            continue;
+        const char *head = json_string_value(json_object_get(r, "v"));
+        json_int_t last = json_integer_value(json_object_get(r, "n"));
+        struct sb first = SB_INIT, lastno = SB_INIT;
+        sb_addf(&first, "%s0001", head ? head : "");
+        sb_addf(&lastno, "%s%04lld", head ? head : "", (long long)last);
+        if (!head || last < 1 || qix_head(x, ql, sb_str(&first), sb_str(&lastno)) != 0)
             rc = 1;
-            break;
-        }
+        sb_free(&first), sb_free(&lastno);
     }
     json_decref(rows);
     free(ql);
     if (rc || json_array_size(x->lo) > QIX_RANGES)
         return 1;
-    /* how many rows the indexes would give, counted up to the bound */
+    /* how many rows the indexes would give at most, counted up to the bound: each part
+       through its own index (the documents of the customers, the lines of the SKUs, each
+       range), the numbers by themselves; a document found twice counts twice */
+    int64_t n = (int64_t)json_array_size(x->numbers);
     json_t *cp = json_array();
-    sb_addf(&sql, "SELECT count(*) FROM (SELECT 1 FROM %s %s WHERE ", d->table, d->alias);
-    qix_sql(&sql, cp, x, d);
+    const char *un = "";
+    sb_add(&sql, "SELECT count(*) FROM (");
+    size_t j;
+    json_t *v;
+    if (json_array_size(x->cust)) {
+        sb_addf(&sql, "SELECT 1 FROM %s %s WHERE %s IN (", d->table, d->alias, d->customer);
+        qix_in(&sql, cp, x->cust);
+        sb_add(&sql, ")");
+        un = " UNION ALL ";
+    }
+    if (json_array_size(x->skus)) {
+        sb_addf(&sql, "%sSELECT 1 FROM %s ql WHERE ql.%s IN (", un, d->lines, d->line_sku);
+        qix_in(&sql, cp, x->skus);
+        sb_add(&sql, ")");
+        un = " UNION ALL ";
+    }
+    json_array_foreach(x->lo, j, v)
+    {
+        sb_addf(&sql, "%sSELECT 1 FROM %s %s WHERE %s%s >= ? AND %s%s < ?", un, d->table, d->alias,
+                d->number, coll, d->number, coll);
+        qix_range_params(cp, v);
+        un = " UNION ALL ";
+    }
     sb_addf(&sql, " LIMIT %d) c", QIX_ROWS + 1);
-    int64_t n = 0;
-    rows = db_rows_a(db, e, sb_str(&sql), cp);
+    if (*un && n <= QIX_ROWS) {
+        rows = db_rows_a(db, e, sb_str(&sql), cp);
+        if (!rows) {
+            json_decref(cp);
+            sb_free(&sql);
+            return -1;
+        }
+        n += json_integer_value(json_object_iter_value(json_object_iter(json_array_get(rows, 0))));
+        json_decref(rows);
+    }
     json_decref(cp);
     sb_free(&sql);
-    if (!rows)
-        return -1;
-    n = json_integer_value(json_object_iter_value(json_object_iter(json_array_get(rows, 0))));
-    json_decref(rows);
     return n > QIX_ROWS ? 1 : 0;
 }
 
@@ -508,10 +568,11 @@ int store_filter_q_doc(struct db *db, struct osb_err *e, struct sb *sql, json_t 
     if (!q || !*q)
         return 0;
     struct qix x = {json_array(), json_array(), json_array(), json_array()};
-    int rc = qix_plan(db, e, q, d, &x);
+    const char *coll = db_postgres(db) ? " COLLATE \"C\"" : "";
+    int rc = qix_plan(db, e, q, d, coll, &x);
     if (rc == 0) {
         sb_add(sql, " AND ");
-        qix_sql(sql, params, &x, d);
+        qix_sql(sql, params, &x, d, coll);
     } else if (rc == 1) {
         struct sb lines = SB_INIT, sku = SB_INIT;
         sb_addf(&lines, "%s ql WHERE ql.%s = %s", d->lines, d->line_doc, d->number);

@@ -37,18 +37,19 @@ char *store_like_pat(const char *q);
 void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *number_col,
                     const char *cust, const char *sku_col, const char *sku_lines);
 
-/* A document list for store_filter_q_doc: e.g. {"orders", "o", "o.number", "number",
-   "o.customer", "cu", "order_lines", "order_no", "sku"}. */
+/* A document list for store_filter_q_doc: e.g. {"orders", "o", "o.number", "o.customer", "cu",
+   "order_lines", "order_no", "sku", "DD"}; type: the document type of its
+   numbers (seq_next_docno's, which every number of the table comes from). */
 struct store_q_doc {
-    const char *table, *alias, *number, *number_col, *customer, *cust, *lines, *line_doc, *line_sku;
+    const char *table, *alias, *number, *customer, *cust, *lines, *line_doc, *line_sku, *type;
 };
 /* store_filter_q's rows (number, customer code or name, a line's SKU; case-insensitive
-   substring), found through indexes: the text is first matched against the customers, the
-   distinct SKUs of the lines and the number heads (one index step per day of numbers, the
-   numbers being {prefix}{yyyymmdd}{type}{seq}), which turns it into customer codes, SKUs,
-   number ranges and numbers the list's indexes find. When that would be more than a few
-   thousand rows (a short or common text) it appends store_filter_q itself, which then finds
-   a page early in the number order. -1 on a database error. */
+   substring), found through indexes: one query matches the text against the customers, the
+   distinct SKUs of the lines and the number heads of the type (doc_seq's rows: the numbers
+   being {prefix}{yyyymmdd}{type}{seq}), which turns it into customer codes, SKUs, number
+   ranges and numbers the list's indexes find. When that would be more than a few thousand
+   rows (a short or common text) it appends store_filter_q itself, which then finds a page
+   early in the number order. -1 on a database error. */
 int store_filter_q_doc(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
                        const char *q, const struct store_q_doc *d);
 

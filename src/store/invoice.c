@@ -100,9 +100,8 @@ int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_eq(&sql, a, "i.customer", f->customer);
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.order_no", f->order);
-    static const struct store_q_doc qd = {"invoices",      "i",          "i.number",
-                                          "number",        "i.customer", "cu",
-                                          "invoice_lines", "invoice",    "sku"};
+    static const struct store_q_doc qd = {
+        "invoices", "i", "i.number", "i.customer", "cu", "invoice_lines", "invoice", "sku", "FP"};
     if (store_filter_q_doc(db, e, &sql, a, f->q, &qd) < 0) {
         sb_free(&sql), json_decref(a);
         return -1;

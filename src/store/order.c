@@ -787,8 +787,8 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
     store_filter_in(&sql, p, "o.state", f->states);
     store_filter_eq(&sql, p, "o.customer", f->customer);
     store_filter_eq(&sql, p, "o.market", f->market);
-    static const struct store_q_doc qd = {
-        "orders", "o", "o.number", "number", "o.customer", "cu", "order_lines", "order_no", "sku"};
+    static const struct store_q_doc qd = {"orders",      "o",        "o.number", "o.customer", "cu",
+                                          "order_lines", "order_no", "sku",      "DD"};
     if (store_filter_q_doc(db, e, &sql, p, f->q, &qd) < 0) {
         sb_free(&sql), json_decref(p);
         return -1;

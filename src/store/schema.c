@@ -921,7 +921,24 @@ static const char *const migrations[] = {
     "ALTER TABLE notification_emails_v2 RENAME TO notification_emails;"
     "CREATE INDEX notification_emails_due ON notification_emails(send_after)"
     "  WHERE state = 'pending';",
+    /* list search, third pass (#17): q= reads the number heads of a document type from
+       doc_seq in one index range (store_filter_q_doc) instead of walking the documents; on
+       PostgreSQL also orders and invoices by number in byte order, COLLATE "C", whatever the
+       database's collation, for q='s number ranges ("head…" up to "head:"):
+       schema_number_c_indexes (after_migration) */
+    "CREATE INDEX doc_seq_type ON doc_seq(type, prefix, day, last_seq);",
 };
+
+/* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
+   collation is byte order already, and it has no collation named "C"). */
+static int schema_number_c_indexes(struct db *db, struct osb_err *e)
+{
+    if (!db_postgres(db))
+        return 0;
+    return db_script(db, e,
+                     "CREATE INDEX orders_number_c ON orders(number COLLATE \"C\");"
+                     "CREATE INDEX invoices_number_c ON invoices(number COLLATE \"C\");");
+}
 
 /* C steps a migration needs after its SQL, in its transaction, found by a phrase of its text
    (so that they follow the migration wherever the array puts it): filling new columns from
@@ -931,6 +948,7 @@ static const struct {
     int (*run)(struct db *db, struct osb_err *e);
 } after_migration[] = {
     {"ALTER TABLE field_docs ADD COLUMN visited_at TEXT;", store_fdoc_backfill},
+    {"CREATE INDEX doc_seq_type ON doc_seq(", schema_number_c_indexes},
 };
 
 static int schema_after_migration(struct db *db, struct osb_err *e, const char *sql)

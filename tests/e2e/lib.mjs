@@ -131,3 +131,41 @@ export async function noSideScroll(page, what) {
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= 392, `${what}: the page is ${w}px wide on a 390px screen`);
 }
+
+/** A display name that looks like a login (csr_a): a person shown by login. */
+export const LOGIN_LIKE = /\b[a-z]+_[a-z0-9]+\b/;
+
+/**
+ * Where the page shows people by login instead of by name, as a list of findings (empty when
+ * none). people: Map login → display name. A person element (.person, web/lib/people.js) shows
+ * the name, the login being its tooltip; and a login with '_' (kam_GZ: logins that are plain
+ * words such as "finance" are left to the .person check) appears in the page's text only in an
+ * element that shows logins on purpose (.login: the users page's column) or right after its
+ * person's name, "name (login)".
+ */
+export async function loginsShown(page, people) {
+  const { persons, shown } = await page.evaluate(() => {
+    const persons = [...document.querySelectorAll('.person')].map((e) => [e.textContent.trim(), e.getAttribute('title') || '']);
+    const kept = [...document.querySelectorAll('.login')].map((e) => [e, e.textContent]);
+    for (const [e] of kept) e.textContent = '';
+    const shown = document.body.innerText;
+    for (const [e, t] of kept) e.textContent = t;
+    return { persons, shown };
+  });
+  const found = [];
+  for (const [name, login] of persons) {
+    if (LOGIN_LIKE.test(name) || people.has(name)) found.push(`a person shown by login "${name}"`);
+    if (!/^[A-Za-z0-9_]+$/.test(login)) found.push(`the person "${name}" has no login as tooltip`);
+  }
+  for (const [login, name] of people) {
+    if (!login.includes('_')) continue;
+    // a word of its own: not part of an e-mail address (csr_a@…) or a path, as in badWords
+    const re = new RegExp(`(^|[^A-Za-z0-9_@./])${login.replace(/[^A-Za-z0-9_]/g, '\\$&')}(?![A-Za-z0-9_@./])`, 'g');
+    for (const m of shown.matchAll(re)) {
+      const before = shown.slice(0, m.index + m[1].length);
+      if (name && /[(（]\s*$/.test(before) && before.replace(/\s*[(（]\s*$/, '').endsWith(name)) continue;
+      found.push(`the login "${login}" shown instead of ${name ? `the name "${name}"` : 'a name'}`);
+    }
+  }
+  return found;
+}

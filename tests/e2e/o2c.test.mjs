@@ -30,8 +30,11 @@ test('an order goes from creation (kam_GZ) to released, every step clicked in th
     // kam_GZ: 新建订单 for GZ02, one line; 25 is not whole cases (12 a case) and says so.
     await login(page, 'kam_GZ', 'demo123', '/orders');
     await page.click('#new-order');
-    await page.waitForSelector('#ord-customer');
-    await page.selectOption('#ord-customer', 'GZ02');
+    // the customer by type-ahead only (the form loads no customer list)
+    await page.waitForSelector('#customer-ta');
+    await page.fill('#customer-ta', 'GZ02');
+    await page.click('#customer-ta-list .typeahead-option[data-value="GZ02"]');
+    assert.equal(await page.inputValue('#ord-customer'), 'GZ02');
     await page.selectOption('.line-row .line-sku', 'M-ADL-800');
     await page.fill('.line-row .line-qty', '25');
     await page.waitForSelector('.whole-cases-warning');

@@ -4,11 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, apiToken, apiGet, apiPostOk, withPage, noSideScroll, resultsDir } from './lib.mjs';
+import { login, apiToken, apiGet, apiPostOk, withPage, noSideScroll, resultsDir, LOGIN_LIKE, loginsShown } from './lib.mjs';
 import { join } from 'node:path';
 
 const T = { timeout: 180_000 };
-const LOGIN_LIKE = /\b[a-z]+_[a-z0-9]+\b/;
 
 /** An order of GZ02 made by kam_GZ and verified: its timeline has two kam_GZ entries. */
 async function verifiedOrder() {
@@ -29,12 +28,9 @@ test('people are shown by name: the order page names its creator and timeline ac
     await page.waitForSelector('.timeline, table');
     const body = await page.locator('main, #main, body').first().textContent();
     assert.ok(body.includes(kamName), `the page names ${kamName}`);
-    // Where a person is shown (.person elements) no login-looking token; the login is the tooltip.
-    const shown = await page.$$eval('.person', (els) => els.map((e) => [e.textContent.trim(), e.getAttribute('title')]));
-    for (const [name, login] of shown) {
-      assert.doesNotMatch(name, LOGIN_LIKE, `a person shown by login: ${name}`);
-      assert.match(login, /^[A-Za-z0-9_]+$/, 'the login is the tooltip');
-    }
+    // People by name: a .person element shows the name (the login its tooltip), and no login
+    // stands in the text (lib.mjs loginsShown, which the walk runs on every page too).
+    assert.deepEqual(await loginsShown(page, new Map(people.map((p) => [p.username, p.name]))), []);
     for (const login of ['kam_GZ', 'mm_S', 'csr_a']) assert.ok(!body.includes(login), `the login ${login} is nowhere on the order page`);
     await page.screenshot({ path: join(resultsDir(), 'ui2-people-order.png'), fullPage: true });
   });
@@ -75,8 +71,12 @@ test('a saved filter on the orders list keeps q and state under a name and appli
 
 test('the order form picks customer and SKU by type-ahead from the server, by keyboard and by tap on a phone', T, async () => {
   await withPage(async (page) => {
+    // every customer request of the form is a search (q=, limit=): no list of all customers
+    const lists = [];
+    page.on('request', (r) => { if (/\/api\/v1\/customers(\?|$)/.test(r.url())) lists.push(r.url()); });
     await login(page, 'kam_GZ', 'demo123', '/orders/new');
     await page.waitForSelector('#customer-ta');
+    assert.equal(await page.locator('select#ord-customer').count(), 0, 'no drop-down of every customer');
     const asked = [];
     page.on('request', (r) => { if (/\/api\/v1\/customers\?.*q=/.test(r.url())) asked.push(r.url()); });
     await page.type('#customer-ta', 'GZ0', { delay: 30 });
@@ -87,6 +87,16 @@ test('the order form picks customer and SKU by type-ahead from the server, by ke
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     assert.equal(await page.inputValue('#ord-customer'), first, 'Enter picks the highlighted customer');
+    for (const u of lists) assert.match(u, /[?&]q=.*&limit=10|[?&]limit=10.*[?&]q=/, `a search, not the whole list: ${u}`);
+    // typing again drops the pick; submitting then marks the customer field
+    await page.type('#customer-ta', 'x');
+    assert.equal(await page.inputValue('#ord-customer'), '', 'an edited text is no longer a pick');
+    await page.click('.page-order-new button[type=submit]');
+    await page.waitForSelector('#customer-ta.invalid');
+    await page.fill('#customer-ta', '');
+    await page.type('#customer-ta', first, { delay: 30 });
+    await page.click(`#customer-ta-list .typeahead-option[data-value="${first}"]`);
+    assert.equal(await page.inputValue('#ord-customer'), first);
     await noSideScroll(page, 'order form');
     // SKU by tap
     await page.fill('#sku-ta-0', 'ADL');

@@ -1,7 +1,8 @@
 // walk.test.mjs — every role that has a menu signs in and opens every page its menu reaches, in
 // zh-CN and in English, on a desktop screen and on a 390 px phone. A page fails the walk when it
 // says 页面不存在 / "尚未开放" or shows an error panel, when a raw snake_case or kebab-case code
-// (a state, action or field name) is visible, when an English server sentence stands on a
+// (a state, action or field name) is visible, when a person is shown by login instead of by
+// name (lib.mjs loginsShown), when an English server sentence stands on a
 // Chinese screen, when it scrolls sideways at 390 px, or when the browser reports a CSP
 // violation. Each failure names the user, the language and the page; all of them are listed at
 // once so one run shows everything that is wrong.
@@ -9,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BASE, launch, login, resultsDir, apiToken, apiGet } from './lib.mjs';
+import { BASE, launch, login, resultsDir, apiToken, apiGet, loginsShown } from './lib.mjs';
 
 // One user of every role with a menu (osb demo); admin signs in with its own password.
 const USERS = [
@@ -66,10 +67,14 @@ async function countRequests(page) {
 async function walk(lang, viewport) {
   const problems = [];
   const logins = new Set();
+  const people = new Map(); // login → name
   const admin = await apiToken('admin', 'admin123');
   for (let cursor = null, i = 0; i < 50; i++) {
     const r = await apiGet(admin, `/users?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    for (const u of r.body.items) logins.add(u.username);
+    for (const u of r.body.items) {
+      logins.add(u.username);
+      people.set(u.username, u.name);
+    }
     cursor = r.body.next_cursor;
     if (!cursor) break;
   }
@@ -100,6 +105,7 @@ async function walk(lang, viewport) {
         if (s.notFound) problems.push(`${where}: not-found page`);
         for (const e of s.error) problems.push(`${where}: error panel "${e}"`);
         for (const w of badWords(s.text, lang, logins)) problems.push(`${where}: ${w}`);
+        for (const w of await loginsShown(page, people)) problems.push(`${where}: ${w}`);
         if (phone && s.width > 392) {
           problems.push(`${where}: ${s.width}px wide on a 390px screen`);
           await page.screenshot({ path: join(resultsDir(), `walk-wide-${user}-${path.replace(/\W+/g, '_')}.png`), fullPage: true });
@@ -127,10 +133,24 @@ test('the text filter catches codes and English sentences (the walk can fail)', 
   assert.deepEqual(badWords('state pending_approval', 'en'), ['code "pending_approval"']);
 });
 
+test('the people check catches a login shown for a person (the walk can fail)', T, async () => {
+  const b = await launch();
+  try {
+    await b.page.setContent('<main><span class="person" title="kam_GZ">kam_GZ</span> 负责人 kam_GZ'
+      + ' <span class="person" title="csr_a">张三</span> 李四 (kam_GZ) <table><tr><td class="login">csr_a</td></tr></table></main>');
+    const people = new Map([['kam_GZ', '李四'], ['csr_a', '张三']]);
+    assert.deepEqual(await loginsShown(b.page, people), [
+      'a person shown by login "kam_GZ"', 'the login "kam_GZ" shown instead of the name "李四"',
+      'the login "kam_GZ" shown instead of the name "李四"']);
+  } finally {
+    await b.close();
+  }
+});
+
 // Both languages on a phone screen: the narrow layout is where pages break, and its text is
 // the desktop's (a desktop walk doubled the run time and found nothing more).
 for (const [lang, viewport] of [['zh', { width: 390, height: 844 }], ['en', { width: 390, height: 844 }]]) {
-  test(`every menu page of every role, ${lang} at ${viewport.width}px: no not-found page, raw code, English sentence on zh, side scroll or CSP violation`, T, async () => {
+  test(`every menu page of every role, ${lang} at ${viewport.width}px: no not-found page, raw code, person by login, English sentence on zh, side scroll or CSP violation`, T, async () => {
     const problems = await walk(lang, viewport);
     assert.deepEqual(problems, [], `${problems.length} problems:\n${problems.join('\n')}`);
   });

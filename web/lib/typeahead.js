@@ -10,14 +10,15 @@ let seq = 0;
 
 /**
  * typeahead({endpoint, id, placeholder, label, option: (row) => ({value, label}), onPick,
- * limit = 10, delay = 250}) → the element (div.typeahead holding the input and the list).
+ * onEdit (the text changed by typing: a pick made before no longer holds), value (the text it
+ * starts with), limit = 10, delay = 250}) → the element (div.typeahead: the input, the list).
  */
-export function typeahead({ endpoint, id, placeholder, label, option, onPick, limit = 10, delay = 250, params = {} }) {
+export function typeahead({ endpoint, id, placeholder, label, option, onPick, onEdit, value = '', limit = 10, delay = 250, params = {} }) {
   const listId = `${id}-list`;
   const input = h('input', {
     type: 'search', id, class: 'typeahead-input', placeholder: placeholder || '', autocomplete: 'off',
     role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId,
-    'aria-label': label || placeholder || '', enterkeyhint: 'search',
+    'aria-label': label || placeholder || '', enterkeyhint: 'search', value,
   });
   const list = h('ul', { class: 'typeahead-list', id: listId, role: 'listbox', hidden: true });
   const el = h('div', { class: 'typeahead' }, input, list);
@@ -73,6 +74,7 @@ export function typeahead({ endpoint, id, placeholder, label, option, onPick, li
     }
   }
   input.addEventListener('input', () => {
+    if (onEdit) onEdit(input.value);
     clearTimeout(timer);
     timer = setTimeout(ask, delay);
   });

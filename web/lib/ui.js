@@ -371,7 +371,10 @@ export function ruleMessage(err) {
 /**
  * form({fields, submit, submitLabel, onCancel}) — fields: [{name, label, type, required, options,
  * hint, placeholder, value, wide}]; types: text, textarea, password, int, money (typed in yuan,
- * sent as integer fen), percent (sent as basis points), select, bool.
+ * sent as integer fen), percent (sent as basis points), select, bool, picker (a value chosen
+ * through a control of the page's, e.g. a type-ahead: f.picker(set) returns that control, its
+ * text input being what the label names and an error focuses; set(value) stores the value in a
+ * hidden input, the field's id).
  * submit(body, idempotencyKey) returns a promise; an ApiError with details.field marks that field
  * (a duplicate marks the key field, opts.keyField). Returns {el, setError(field, msg), values()}.
  */
@@ -392,6 +395,8 @@ export function form({ fields, submit, submitLabel, onCancel, keyField, idPrefix
       input = select(f.name, f.options || [], f.value, { noAll: f.required, allLabel: f.required ? undefined : '—', id, label: f.label });
       if (f.required) input.insertBefore(h('option', { value: '', disabled: true, selected: f.value === undefined }, '—'), input.firstChild);
       if (f.value !== undefined) input.value = String(f.value);
+    } else if (f.type === 'picker') {
+      input = h('input', { type: 'hidden', name: f.name, id, value: f.value ?? '' });
     } else if (f.type === 'bool') {
       input = h('input', { type: 'checkbox', name: f.name, id, checked: !!f.value });
     } else if (f.type === 'textarea') {
@@ -409,14 +414,17 @@ export function form({ fields, submit, submitLabel, onCancel, keyField, idPrefix
     input.dataset.field = f.name;
     if (f.onchange) input.addEventListener('change', () => f.onchange(input, (n) => inputs.get(n)?.input));
     const errEl = h('div', { class: 'field-error', id: `${id}-err`, 'aria-live': 'polite' });
-    input.setAttribute('aria-describedby', errEl.id);
-    inputs.set(f.name, { f, input });
+    // a picker: its control is what one sees, labels, marks invalid and focuses
+    const control = f.type === 'picker' ? f.picker((v) => { input.value = v; input.dispatchEvent(new Event('change', { bubbles: true })); }) : null;
+    const shown = control ? control.querySelector('input') || control : input;
+    shown.setAttribute('aria-describedby', errEl.id);
+    inputs.set(f.name, { f, input, shown });
     errors.set(f.name, errEl);
     const prefix = f.type === 'money' ? h('span', { class: 'input-affix' }, '¥') : null;
     const suffix = f.type === 'percent' ? h('span', { class: 'input-affix' }, '%') : null;
     grid.appendChild(h('div', { class: `form-field${f.wide ? ' form-field-wide' : ''}${f.type === 'bool' ? ' form-field-bool' : ''}`, dataset: { field: f.name } },
-      h('label', { for: id }, f.label, f.required ? h('span', { class: 'req', title: t('common.required') }, ' *') : null),
-      prefix || suffix ? h('div', { class: 'input-group' }, prefix, input, suffix) : input,
+      h('label', { for: shown.id || id }, f.label, f.required ? h('span', { class: 'req', title: t('common.required') }, ' *') : null),
+      control ? [control, input] : prefix || suffix ? h('div', { class: 'input-group' }, prefix, input, suffix) : input,
       f.hint ? h('div', { class: 'field-hint' }, f.hint) : null,
       errEl));
   }
@@ -429,16 +437,16 @@ export function form({ fields, submit, submitLabel, onCancel, keyField, idPrefix
     const it = inputs.get(name);
     if (!e || !it) return false;
     e.textContent = msg;
-    it.input.classList.add('invalid');
-    it.input.setAttribute('aria-invalid', 'true');
+    it.shown.classList.add('invalid');
+    it.shown.setAttribute('aria-invalid', 'true');
     return true;
   }
   function clearErrors() {
     for (const [name, e] of errors) {
       e.textContent = '';
       const it = inputs.get(name);
-      it.input.classList.remove('invalid');
-      it.input.removeAttribute('aria-invalid');
+      it.shown.classList.remove('invalid');
+      it.shown.removeAttribute('aria-invalid');
     }
     banner.hidden = true;
     banner.textContent = '';
@@ -503,7 +511,7 @@ export function form({ fields, submit, submitLabel, onCancel, keyField, idPrefix
         if (err.status === 403) showBanner(h('strong', null, t('err.forbidden')), ' — ', err.message);
         else if (err.status === 0) showBanner(t('err.network'));
         else showBanner(marked ? `${t('common.fix_fields')} ` : '', h('span', { class: 'server-msg' }, err.message), h('code', { class: 'err-code' }, err.rule || err.code));
-        if (marked) inputs.get(field).input.focus();
+        if (marked) inputs.get(field).shown.focus();
       }
     } finally {
       submitBtn.disabled = false;

@@ -43,7 +43,7 @@ export async function auditPage(ctx) {
       { key: 'actor', label: t('f.actor'), render: (r) => (r.on_behalf_of ? [person(r.actor), ' → ', person(r.on_behalf_of)] : person(r.actor)) },
       { key: 'action', label: t('f.action'), render: (r) => tEnum('action', r.action) },
       { key: 'object_type', label: t('f.object_type'), cls: 'mono' },
-      { key: 'object_key', label: t('f.object_key'), cls: 'mono wrap' },
+      { key: 'object_key', label: t('f.object_key'), cls: 'mono wrap', render: (r) => (r.object_type === 'user' ? person(r.object_key) : r.object_key) },
       { key: 'changes', label: t('audit.changes'), render: (r) => changes(r.before, r.after), cls: 'wrap' },
       { key: 'ip', label: t('f.ip'), cls: 'mono muted' },
     ],

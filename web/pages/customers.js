@@ -9,6 +9,7 @@ import {
 } from '../lib/ui.js';
 import { formatFen, formatTs, pctOf, toBigFen } from '../lib/fmt.js';
 import { ref } from '../lib/ref.js';
+import { person } from '../lib/people.js';
 import { statementCard } from './billing.js';
 import { lifecycleCard, incidentsCard } from './customer_lifecycle.js';
 
@@ -54,7 +55,7 @@ export async function customersPage(ctx) {
     { key: 'name', label: t('f.name'), cls: 'wrap', render: (r) => [r.name, r.prepay_only ? h('span', null, ' ', badge(t('credit.prepay_only'), 'warn')) : null, r.credit_hold ? h('span', null, ' ', badge(t('credit.hold'), 'bad')) : null] },
     { key: 'market', label: t('f.market'), render: (r) => mNames[r.market] || r.market },
     { key: 'region', label: t('f.region'), render: (r) => rNames[r.region] || r.region },
-    { key: 'kam', label: t('f.kam'), cls: 'mono' },
+    { key: 'kam', label: t('f.kam'), render: (c) => person(c.kam) },
     { key: 'tier', label: t('f.tier'), render: (r) => tEnum('tier', r.tier), optional: true },
   ];
   if (showCredit) {
@@ -239,7 +240,7 @@ async function historyTable(code) {
   return table({
     columns: [
       { key: 'at', label: t('f.at'), render: (r) => formatTs(r.at), cls: 'nowrap' },
-      { key: 'actor', label: t('f.actor'), cls: 'mono' },
+      { key: 'actor', label: t('f.actor'), render: (r) => person(r.actor) },
       { key: 'action', label: t('f.action'), render: (r) => tEnum('action', r.action) },
       { key: 'changes', label: t('audit.changes'), render: (r) => changedKeys(r.before, r.after), cls: 'wrap' },
     ],

@@ -336,11 +336,20 @@ function skuPicker(skuSel, i) {
   });
 }
 
-function customerPicker(sel) {
+/** A customer as the order form names it: code, name, and a status or prepay-only note. */
+function customerLabel(c) {
+  return `${c.code} ${c.name || ''}${c.status && c.status !== 'active' ? ` · ${tEnum('status', c.status)}` : ''}${c.prepay_only ? ` · ${t('credit.prepay_only')}` : ''}`;
+}
+
+/** The order form's customer: only the type-ahead (the server searches, ten at a time), so a
+    KAM with thousands of customers does not load them all; typing again clears the pick. */
+function customerPicker(set, preset) {
   return typeahead({
-    endpoint: '/customers', id: 'customer-ta', placeholder: t('ta.customer'), label: t('ta.customer'),
-    option: (c) => ({ value: c.code, label: `${c.code} ${c.name || ''}` }),
-    onPick: (v, c) => pickInto(sel, v, `${c.code} ${c.name || ''}`),
+    endpoint: '/customers', id: 'customer-ta', placeholder: t('ta.customer'), label: t('f.customer'),
+    value: preset ? customerLabel(preset) : '',
+    option: (c) => ({ value: c.code, label: customerLabel(c) }),
+    onPick: (v) => set(v),
+    onEdit: () => set(''),
   });
 }
 
@@ -453,15 +462,15 @@ function lineEditor(products, initial) {
 }
 
 export async function orderNewPage(ctx) {
-  const [{ rows: customers }, products] = await Promise.all([customerNames(), ref.products()]);
+  const code = ctx.query.customer || '';
+  const [preset, products] = await Promise.all([code ? api.get(`/customers/${enc(code)}`).catch(() => null) : null, ref.products()]);
   const editor = lineEditor(products.filter((p) => p.active !== false), []);
-  const preset = ctx.query.customer || '';
   const f = form({
     idPrefix: 'ord',
     fields: [
       {
-        name: 'customer', label: t('f.customer'), type: 'select', required: true, value: preset || undefined, wide: true,
-        options: customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}${c.status && c.status !== 'active' ? ` · ${tEnum('status', c.status)}` : ''}${c.prepay_only ? ` · ${t('credit.prepay_only')}` : ''}` })),
+        name: 'customer', label: t('f.customer'), type: 'picker', required: true, value: preset ? preset.code : '', wide: true,
+        picker: (set) => customerPicker(set, preset),
       },
       { name: 'requested_date', label: t('f.requested_date'), placeholder: 'YYYY-MM-DD', hint: t('ord.date_hint') },
       { name: 'note', label: t('ord.note'), type: 'textarea', wide: true },
@@ -484,8 +493,6 @@ export async function orderNewPage(ctx) {
     },
   });
   f.el.querySelector('.form-actions').before(h('div', { class: 'form-section' }, h('h3', { class: 'sub-title' }, t('ord.lines')), editor.el));
-  const custSel = f.el.querySelector('#ord-customer');
-  if (custSel) custSel.before(customerPicker(custSel));
   return h('div', { class: 'page-order-new' }, pageHeader(t('ord.new')), h('section', { class: 'card' }, f.el));
 }
 

@@ -3,6 +3,7 @@
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, mount, card, pageHeader, table, activeBadge, select } from '../lib/ui.js';
+import { person } from '../lib/people.js';
 
 export async function orgPage(ctx) {
   const [markets, regions] = await Promise.all([api.all('/markets'), api.all('/regions')]);
@@ -20,7 +21,7 @@ export async function orgPage(ctx) {
         { key: 'code', label: t('f.code'), cls: 'mono' },
         { key: 'name', label: t('f.name') },
         { key: 'market', label: t('f.market'), render: (r) => `${mName[r.market] || ''} ${r.market}` },
-        { key: 'um', label: t('f.um'), cls: 'mono' },
+        { key: 'um', label: t('f.um'), render: (r) => person(r.um) },
         { key: 'active', label: t('f.active'), render: (r) => activeBadge(r.active) },
       ],
       rows,
@@ -38,10 +39,10 @@ export async function orgPage(ctx) {
     columns: [
       { key: 'code', label: t('f.code'), cls: 'mono' },
       { key: 'name', label: t('f.name') },
-      { key: 'slt_supervisor', label: t('f.slt_supervisor'), cls: 'mono' },
-      { key: 'mm', label: t('f.mm'), cls: 'mono' },
-      { key: 'bcr', label: t('f.bcr'), cls: 'mono' },
-      { key: 'default_csr', label: t('f.default_csr'), cls: 'mono' },
+      { key: 'slt_supervisor', label: t('f.slt_supervisor'), render: (r) => person(r.slt_supervisor) },
+      { key: 'mm', label: t('f.mm'), render: (r) => person(r.mm) },
+      { key: 'bcr', label: t('f.bcr'), render: (r) => person(r.bcr) },
+      { key: 'default_csr', label: t('f.default_csr'), render: (r) => person(r.default_csr) },
       { key: 'regions', label: t('org.regions'), align: 'right', render: (m) => String(regions.filter((r) => r.market === m.code).length) },
       { key: 'active', label: t('f.active'), render: (r) => activeBadge(r.active) },
     ],

@@ -5,6 +5,7 @@ import { t, tEnum } from '../lib/i18n.js';
 import { h, pageHeader, select, filterBar, pagedList, activeBadge } from '../lib/ui.js';
 import { ref } from '../lib/ref.js';
 import { ALL } from '../lib/roles.js';
+import { person } from '../lib/people.js';
 
 export async function usersPage(ctx) {
   const markets = await ref.markets();
@@ -13,14 +14,15 @@ export async function usersPage(ctx) {
   const list = pagedList({
     load: (cursor) => api.get('/users', { ...filters, limit: 50, cursor }),
     columns: [
-      { key: 'username', label: t('f.username'), cls: 'mono' },
+      // the login on purpose (what the user types to sign in); people elsewhere by name
+      { key: 'username', label: t('f.username'), cls: 'mono login' },
       { key: 'name', label: t('f.name') },
       { key: 'role', label: t('f.role'), render: (u) => tEnum('role', u.role) },
       { key: 'department', label: t('f.department'), render: (u) => tEnum('dept', u.department) },
       { key: 'market', label: t('f.market') },
       { key: 'region', label: t('f.region') },
-      { key: 'manager', label: t('f.manager'), cls: 'mono' },
-      { key: 'proxy_for', label: t('f.proxy_for'), cls: 'mono' },
+      { key: 'manager', label: t('f.manager'), render: (u) => person(u.manager) },
+      { key: 'proxy_for', label: t('f.proxy_for'), render: (u) => person(u.proxy_for) },
       { key: 'email', label: t('f.email') },
       { key: 'active', label: t('f.active'), render: (u) => activeBadge(u.active) },
     ],
