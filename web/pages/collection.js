@@ -9,6 +9,7 @@ import { t } from '../lib/i18n.js';
 import { h, card, fieldGrid, table, pagedList, filterBar, select, pageHeader, toast, loadInto, mount, ruleMessage } from '../lib/ui.js';
 import { formatFen, formatTs } from '../lib/fmt.js';
 import { actionCard } from '../lib/doc.js';
+import { person } from '../lib/people.js';
 
 const enc = encodeURIComponent;
 const money = (v) => h('span', { class: 'money' }, formatFen(v));
@@ -94,7 +95,7 @@ const timeline = (rows, states) => table({
   columns: [
     { key: 'at', label: t('f.at'), render: (r) => formatTs(r.at), cls: 'nowrap' },
     { key: 'action', label: t('f.action') },
-    { key: 'actor', label: t('f.actor') },
+    { key: 'actor', label: t('f.actor'), render: (r) => person(r.actor) },
     { key: 'to_state', label: t('f.state'), render: (r) => stateBadge(states, r.to_state) },
     { key: 'comment', label: w('comment'), cls: 'wrap' },
   ],
@@ -242,7 +243,7 @@ export async function collectionRequestsPage(ctx) {
       { key: 'customer', label: w('customer'), cls: 'mono' },
       { key: 'total_fen', label: w('total'), align: 'right', render: (r) => money(r.total_fen) },
       { key: 'expected_pay_date', label: w('expected'), cls: 'nowrap' },
-      { key: 'requested_by', label: w('requested_by') },
+      { key: 'requested_by', label: w('requested_by'), render: (r) => person(r.requested_by) },
       { key: 'state', label: w('state'), render: (r) => stateBadge(REQ_STATES, r.state) },
     ],
     rowHref: (r) => `/collection-requests/${enc(r.number)}`,
@@ -297,7 +298,7 @@ export async function collectionRequestPage(ctx) {
     [w('customer'), h('a', { href: `/customers/${enc(r.customer)}`, class: 'mono' }, r.customer)],
     [w('total'), money(r.total_fen)],
     [w('expected'), r.expected_pay_date],
-    [w('requested_by'), r.requested_by],
+    [w('requested_by'), person(r.requested_by)],
     [w('bcr'), r.bcr],
     [w('note'), r.note],
   ]);

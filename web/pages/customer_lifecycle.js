@@ -9,6 +9,7 @@ import { t } from '../lib/i18n.js';
 import { h, card, table, form, toast, loadInto, mount } from '../lib/ui.js';
 import { actionCard } from '../lib/doc.js';
 import { formatTs } from '../lib/fmt.js';
+import { person } from '../lib/people.js';
 
 const enc = encodeURIComponent;
 
@@ -102,7 +103,7 @@ async function incidentsTable(code) {
       { key: 'date', label: t({ zh: '日期', en: 'Date' }), cls: 'nowrap' },
       { key: 'kind', label: t({ zh: '类型', en: 'Kind' }), render: (r) => t(KIND_WORDS[r.kind] || { zh: r.kind, en: r.kind }) },
       { key: 'note', label: t({ zh: '说明', en: 'Note' }), cls: 'wrap' },
-      { key: 'recorded_by', label: t({ zh: '记录人', en: 'Recorded by' }), cls: 'mono' },
+      { key: 'recorded_by', label: t({ zh: '记录人', en: 'Recorded by' }), render: (r) => person(r.recorded_by) },
       { key: 'created_at', label: t({ zh: '录入时间', en: 'Entered' }), render: (r) => formatTs(r.created_at), cls: 'nowrap' },
     ],
     rows: res.items || [],

@@ -10,6 +10,7 @@ import { h, mount, card, pageHeader, fieldGrid, select, filterBar, pagedList, fo
 import { formatFen, formatTs, formatQty, formatBp, pctOf, currentPeriod, parseYuan, fenToJson, parsePercentBp } from '../lib/fmt.js';
 import { actionCard } from '../lib/doc.js';
 import { filesCard } from './market_files.js';
+import { person, personName } from '../lib/people.js';
 
 const enc = encodeURIComponent;
 
@@ -158,7 +159,7 @@ function timeline(rows) {
     columns: [
       { key: 'at', label: t({ zh: '时间', en: 'At' }), render: (r) => formatTs(r.at), cls: 'nowrap' },
       { key: 'action', label: t({ zh: '操作', en: 'Action' }), render: (r) => word(ACTION, r.action) },
-      { key: 'actor', label: t({ zh: '操作人', en: 'Actor' }) },
+      { key: 'actor', label: t({ zh: '操作人', en: 'Actor' }), render: (r) => person(r.actor) },
       { key: 'to_state', label: w('state'), render: (r) => [r.from_state ? word(STATE, r.from_state) : '', r.from_state ? ' → ' : '', stateBadge(r.to_state)] },
       { key: 'comment', label: w('comment'), cls: 'wrap' },
     ],
@@ -274,7 +275,7 @@ export async function expensesPage(ctx) {
       { key: 'number', label: w('number'), render: (x) => h('a', { href: `/market/expenses/${enc(x.number)}`, class: 'mono' }, x.number) },
       { key: 'category', label: w('category'), render: (x) => word(CATEGORIES, x.category) },
       { key: 'customer', label: w('customer'), render: (x) => x.customer || `${x.market}${x.region ? ` / ${x.region}` : ''}` },
-      { key: 'applicant', label: w('applicant') },
+      { key: 'applicant', label: w('applicant'), render: (x) => person(x.applicant) },
       { key: 'amount_fen', label: w('amount'), align: 'right', render: (x) => formatFen(x.amount_fen) },
       { key: 'actual_fen', label: w('actual'), align: 'right', render: (x) => (x.actual_fen ? formatFen(x.actual_fen) : '—') },
       { key: 'state', label: w('state'), render: (x) => stateBadge(x.state) },
@@ -341,13 +342,13 @@ export async function expenseDetailPage(ctx) {
       !tc ? w('notChecked')
         : tc.flagged ? [badge(w('flagged'), 'bad'), ` ${w('noVisit')}：${(tc.days_without_visit || []).join('，')}`]
           : badge(w('allVisited'), 'ok'))],
-    [t({ zh: '核对人', en: 'Checked by' }), tc ? `${tc.checked_by || '—'}${tc.checked_at ? ` · ${formatTs(tc.checked_at)}` : ''}` : null],
+    [t({ zh: '核对人', en: 'Checked by' }), tc ? `${personName(tc.checked_by) || '—'}${tc.checked_at ? ` · ${formatTs(tc.checked_at)}` : ''}` : null],
   ])) : null;
   return h('div', { class: 'page-expense', dataset: { number: x.number, state: x.state } },
     detailHeader('/market/expenses', w('expenses'), x, h('span', null, word(CATEGORIES, x.category), x.special ? ' · ' : '', x.special ? badge(w('special'), 'warn') : null)),
     act,
     card(w('expense'), fieldGrid([
-      [w('applicant'), x.applicant],
+      [w('applicant'), person(x.applicant)],
       [w('customer'), x.customer ? h('a', { href: `/customers/${enc(x.customer)}` }, x.customer) : null],
       [w('market'), [x.market, x.region ? ` / ${x.region}` : '']],
       [w('period'), x.period],
@@ -364,8 +365,8 @@ export async function expenseDetailPage(ctx) {
     card(w('approvals'), fieldGrid([
       [t({ zh: '审批人(市场经理)', en: 'Approver (MM)' }), x.approver],
       [t({ zh: '超权限/特殊：分管SLT', en: 'Beyond authority / special: SLT' }), x.supervisor],
-      [w('approvedBy'), x.approved_by ? `${x.approved_by} · ${formatTs(x.approved_at)}` : null],
-      [w('settledBy'), x.settled_by ? `${x.settled_by} · ${formatTs(x.settled_at)}` : null],
+      [w('approvedBy'), x.approved_by ? `${personName(x.approved_by)} · ${formatTs(x.approved_at)}` : null],
+      [w('settledBy'), x.settled_by ? `${personName(x.settled_by)} · ${formatTs(x.settled_at)}` : null],
     ])),
     travel,
     filesCard('expense', x.number),
@@ -434,7 +435,7 @@ export async function popDetailPage(ctx) {
     })),
     card(w('pop'), fieldGrid([
       [w('customer'), x.customer], [w('period'), x.period], [w('value'), formatFen(x.value_fen)], [w('budget'), x.budget],
-      [w('approvedBy'), x.approved_by ? `${x.approved_by} · ${formatTs(x.approved_at)}` : null],
+      [w('approvedBy'), x.approved_by ? `${personName(x.approved_by)} · ${formatTs(x.approved_at)}` : null],
       [w('order'), x.shipped_with], [w('photo'), x.photo], [w('note'), x.note, { wide: true }],
     ])),
     filesCard('pop', x.number),
@@ -655,8 +656,8 @@ export async function inventoryDetailPage(ctx) {
     (x.warnings || []).length ? card(w('warnings'), h('ul', null, x.warnings.map((wn) => h('li', null, `${wn.sku}: ${t({ zh: '期初与上月期末不一致，上月期末', en: 'opening differs from last month\'s closing' })} ${formatQty(wn.expected_opening_qty)}`)))) : null,
     card(w('inventory'), fieldGrid([
       [w('customer'), x.customer], [w('period'), x.period],
-      [t({ zh: '提交', en: 'Submitted' }), `${x.submitted_by} · ${formatTs(x.submitted_at)}`],
-      [w('reviewNote'), x.review_note ? `${x.review_note} (${x.reviewed_by})` : null, { wide: true }],
+      [t({ zh: '提交', en: 'Submitted' }), `${personName(x.submitted_by)} · ${formatTs(x.submitted_at)}`],
+      [w('reviewNote'), x.review_note ? `${x.review_note} (${personName(x.reviewed_by)})` : null, { wide: true }],
     ])),
     card(w('timeline'), timeline(x.timeline)));
 }
@@ -671,7 +672,7 @@ export async function supportPage(ctx) {
       { key: 'number', label: w('number'), render: (x) => h('a', { href: `/market/support/${enc(x.number)}`, class: 'mono' }, x.number) },
       { key: 'kind', label: w('kind'), render: (x) => word(KINDS, x.kind) },
       { key: 'customer', label: w('customer'), render: (x) => x.customer || `${x.market}${x.region ? ` / ${x.region}` : ''}` },
-      { key: 'requested_by', label: w('requestedBy') },
+      { key: 'requested_by', label: w('requestedBy'), render: (x) => person(x.requested_by) },
       { key: 'details', label: w('details'), cls: 'wrap' },
       { key: 'state', label: w('state'), render: (x) => stateBadge(x.state) },
     ],
@@ -720,7 +721,7 @@ export async function supportDetailPage(ctx) {
     detailHeader('/market/support', w('support'), x, h('span', null, word(KINDS, x.kind))),
     act,
     card(w('support'), fieldGrid([
-      [w('kind'), word(KINDS, x.kind)], [w('customer'), x.customer], [w('requestedBy'), x.requested_by],
+      [w('kind'), word(KINDS, x.kind)], [w('customer'), x.customer], [w('requestedBy'), person(x.requested_by)],
       [w('market'), [x.market, x.region ? ` / ${x.region}` : '']], [w('handler'), x.handler],
       [w('date'), x.schedule_date], [w('place'), x.schedule_place], [w('itinerary'), x.schedule_itinerary, { wide: true }],
       [w('details'), x.details, { wide: true }],

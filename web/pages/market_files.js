@@ -8,6 +8,7 @@ import { session, ApiError, requestBlob, api, newIdempotencyKey } from '../lib/a
 import { t, getLang } from '../lib/i18n.js';
 import { h, mount, card, pageHeader, fieldGrid, filterBar, pagedList, form, toast, badge, table, select } from '../lib/ui.js';
 import { formatTs, currentPeriod } from '../lib/fmt.js';
+import { person } from '../lib/people.js';
 
 const enc = encodeURIComponent;
 const MAX = 5 * 1024 * 1024; // MKT_FILE_MAX: the server refuses more (413) without reading it
@@ -340,7 +341,7 @@ export async function consumersPage(ctx) {
       { key: 'phone', label: w('phone'), cls: 'mono nowrap', render: (x) => h('span', { class: 'consumer-phone', title: x.phone_masked ? w('masked') : null }, x.phone) },
       { key: 'customer', label: w('customer') },
       { key: 'store', label: w('store'), cls: 'wrap' },
-      { key: 'collected_by', label: w('collectedBy') },
+      { key: 'collected_by', label: w('collectedBy'), render: (r) => person(r.collected_by) },
       { key: 'created_at', label: w('at'), render: (x) => formatTs(x.created_at) },
       { key: 'state', label: w('state'), render: (x) => stateBadge(x.state) },
     ],
@@ -403,7 +404,7 @@ export async function consumerDetailPage(ctx) {
     card(w('followUps'), table({
       columns: [
         { key: 'at', label: w('at'), render: (r) => formatTs(r.at), cls: 'nowrap' },
-        { key: 'called_by', label: t({ zh: '回访人', en: 'Called by' }), render: (r) => r.called_by || r.by || '—' },
+        { key: 'called_by', label: t({ zh: '回访人', en: 'Called by' }), render: (r) => person(r.called_by || r.by) },
         { key: 'reached', label: w('reached'), render: (r) => (r.reached ? badge(w('reached'), 'ok') : badge(w('notReached'), 'muted')) },
         { key: 'result', label: w('result'), cls: 'wrap' },
       ],
