@@ -7,6 +7,10 @@
 #   pg        tests/pg/run.sh: a throwaway PostgreSQL cluster, osb init/demo/serve on it, a smoke
 #             scenario over HTTP, osb check (exit 0 = 1 passed); then the whole scenario suite
 #             on PostgreSQL (run.py --pg), printed as its own line "pg: N passed, M failed"
+#   ha        tests/ha/run.sh (make test-ha): three Patroni nodes on etcd, HAProxy, pgbouncer and
+#             two `osb serve` on loopback; the primary is killed twice under load; writes must
+#             resume within 30 s, nothing acknowledged lost, nothing mailed twice, osb check
+#             clean (1 passed or 1 failed; needs root, as the PostgreSQL servers run as postgres)
 #   fuzz      each libFuzzer target for a bounded time (FUZZ_SECONDS, default 20)
 #   e2e       browser tests (Playwright + Debian Chromium) when tests/e2e/run.sh exists
 # Each part adds to the totals; the last line is "N passed, M failed".
@@ -76,6 +80,16 @@ if [ -f tests/scenario/run.py ]; then
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -20 build/results/pg-scenario.log; fi
   echo "pg: $p passed, $f failed ($(( $(date +%s) - pg_start ))s)"
   add "$p" "$f"
+fi
+
+echo "== ha"
+if [ -x tests/ha/run.sh ]; then
+  if tests/ha/run.sh build/osb > build/results/ha.txt 2>&1; then
+    add 1 0; echo "  $(grep '^ha: ok' build/results/ha.txt | tail -1)"
+    grep -E '^ha: (crash|[0-9]+ orders)' build/results/ha.txt | sed 's/^/  /'
+  else
+    add 0 1; echo "  FAIL ha/run.sh"; tail -40 build/results/ha.txt
+  fi
 fi
 
 echo "== fuzz"
