@@ -39,15 +39,15 @@ static void test_json_compact_sorted_keys(void **state)
     (void)state;
     int bad = 0;
     json_t *o = json_object();
-    const char *keys[] = {"state", "st", "s", "State", "\xe5\xb9\xbf", "a\xc3\xa9", "ab", "a",
-                          "", "_x", "0", "version"};
+    const char *keys[] = {"state", "st", "s",  "State", "\xe5\xb9\xbf", "a\xc3\xa9", "ab",
+                          "a",     "",   "_x", "0",     "version"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         json_object_set_new(o, keys[i], json_integer((json_int_t)i));
     json_object_setn_new(o, "a\0b", 3, json_true());
     json_object_setn_new(o, "a\0", 2, json_false());
-    json_object_set_new(o, "lines",
-                        json_pack("[{s:i, s:i, s:[{s:n, s:n}]}, {}]", "qty", 2, "line_no", 1,
-                                  "cut", "z", "y"));
+    json_object_set_new(
+        o, "lines",
+        json_pack("[{s:i, s:i, s:[{s:n, s:n}]}, {}]", "qty", 2, "line_no", 1, "cut", "z", "y"));
     bad += same(o, "sorted keys");
     json_t *big = json_object();
     for (int i = 0; i < 100; i++) {

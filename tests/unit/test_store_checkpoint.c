@@ -54,8 +54,8 @@ static void wal_stays_bounded_and_rows_are_kept(void **state)
         if (p > most)
             most = p;
     }
-    assert_true(most > 1000);  /* the WAL did reach the checkpoint's size */
-    assert_true(most < 2000);  /* and was checkpointed: it never grew past it */
+    assert_true(most > 1000); /* the WAL did reach the checkpoint's size */
+    assert_true(most < 2000); /* and was checkpointed: it never grew past it */
     db_close(db);
 
     struct db *r = NULL;
