@@ -2,6 +2,7 @@
  * main.c — the `osb` binary: finds the subcommand in the one table (cli/help.c) and runs it.
  */
 #include "cli/cli.h"
+#include "core/json_pool.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 int main(int argc, char **argv)
 {
+    json_pool_install(); /* before any jansson value exists */
     if (sodium_init() < 0) {
         fprintf(stderr, "osb: internal: libsodium failed to initialise\n");
         return 1;

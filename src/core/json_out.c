@@ -139,10 +139,58 @@ void json_put_string(struct sb *s, const char *p, size_t n)
     s->buf[s->len] = '\0';
 }
 
-static int put(struct sb *s, const json_t *v)
+static int put(struct sb *s, const json_t *v, bool sorted);
+
+/* A member of an object whose keys are written sorted. */
+struct member {
+    const char *key;
+    size_t len;
+    const json_t *value;
+};
+
+/* jansson's order for JSON_SORT_KEYS: the keys' bytes compared as unsigned, a key before every
+   longer key it begins. */
+static int member_cmp(const void *a, const void *b)
+{
+    const struct member *x = a, *y = b;
+    int r = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+    if (r)
+        return r;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+static int put_sorted_object(struct sb *s, const json_t *v)
+{
+    size_t n = json_object_size(v);
+    struct member few[16];
+    struct member *m = n <= sizeof few / sizeof few[0] ? few : xmalloc(n * sizeof *m);
+    size_t k = 0;
+    for (void *it = json_object_iter((json_t *)v); it && k < n;
+         it = json_object_iter_next((json_t *)v, it), k++)
+        m[k] = (struct member){json_object_iter_key(it), json_object_iter_key_len(it),
+                               json_object_iter_value(it)};
+    qsort(m, k, sizeof *m, member_cmp);
+    int rc = 0;
+    put_byte(s, '{');
+    for (size_t i = 0; i < k && rc == 0; i++) {
+        if (i)
+            put_byte(s, ',');
+        put_string(s, m[i].key, m[i].len);
+        put_byte(s, ':');
+        rc = put(s, m[i].value, true);
+    }
+    put_byte(s, '}');
+    if (m != few)
+        free(m);
+    return rc;
+}
+
+static int put(struct sb *s, const json_t *v, bool sorted)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
+        if (sorted)
+            return put_sorted_object(s, v);
         put_byte(s, '{');
         bool first = true;
         for (void *it = json_object_iter((json_t *)v); it;
@@ -152,7 +200,7 @@ static int put(struct sb *s, const json_t *v)
             first = false;
             put_string(s, json_object_iter_key(it), json_object_iter_key_len(it));
             put_byte(s, ':');
-            if (put(s, json_object_iter_value(it)) < 0)
+            if (put(s, json_object_iter_value(it), false) < 0)
                 return -1;
         }
         put_byte(s, '}');
@@ -164,7 +212,7 @@ static int put(struct sb *s, const json_t *v)
         for (size_t i = 0; i < n; i++) {
             if (i)
                 put_byte(s, ',');
-            if (put(s, json_array_get(v, i)) < 0)
+            if (put(s, json_array_get(v, i), sorted) < 0)
                 return -1;
         }
         put_byte(s, ']');
@@ -197,13 +245,13 @@ static int put(struct sb *s, const json_t *v)
     return -1;
 }
 
-char *json_compact(const json_t *v, size_t *len)
+static char *compact(const json_t *v, size_t *len, bool sorted)
 {
     if (!v || (!json_is_object(v) && !json_is_array(v)))
         return NULL; /* as json_dumps without JSON_ENCODE_ANY */
     struct sb s = SB_INIT;
     room(&s, 4095); /* 4 KiB: most answers fit: one allocation, no copies while it grows */
-    if (put(&s, v) < 0) {
+    if (put(&s, v, sorted) < 0) {
         sb_free(&s);
         return NULL;
     }
@@ -211,4 +259,14 @@ char *json_compact(const json_t *v, size_t *len)
     if (len)
         *len = s.len;
     return sb_detach(&s);
+}
+
+char *json_compact(const json_t *v, size_t *len)
+{
+    return compact(v, len, false);
+}
+
+char *json_compact_sorted(const json_t *v, size_t *len)
+{
+    return compact(v, len, true);
 }

@@ -11,6 +11,9 @@
 /* A heap string (free it) and its length in *len (when len is not NULL); NULL when v is not an
    object or array, or holds a real jansson cannot write (NaN, infinity). */
 char *json_compact(const json_t *v, size_t *len);
+/* The same for json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS): every object's keys in jansson's
+   sorted order (bytes compared as unsigned, a key before the longer keys it begins). */
+char *json_compact_sorted(const json_t *v, size_t *len);
 
 struct sb;
 /* Appends the n bytes at p (valid UTF-8) as a JSON string, quoted and escaped exactly as

@@ -19,6 +19,7 @@
 #include "store/audit.h"
 
 #include "core/audit_canon.h"
+#include "core/json_out.h"
 #include "core/log.h"
 #include "core/sb.h"
 #include "core/str.h"
@@ -98,8 +99,10 @@ static void seal_after_commit(struct db *db)
 
 int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
 {
-    char *before = a->before ? json_dumps(a->before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *after = a->after ? json_dumps(a->after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    /* The bytes of json_dumps(JSON_COMPACT | JSON_SORT_KEYS), without its per-object loop
+       check (core/json_out.c; ~30 k instructions a text on the OP path). */
+    char *before = a->before ? json_compact_sorted(a->before, NULL) : NULL;
+    char *after = a->after ? json_compact_sorted(a->after, NULL) : NULL;
     int r;
     if (db_postgres(db)) {
         /* Many writers at once: none reads the chain. The entry waits, unlinked, and is sealed

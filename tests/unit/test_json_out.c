@@ -1,7 +1,8 @@
 /*
  * test_json_out.c — core/json_out.c writes exactly what json_dumps(v, JSON_COMPACT) writes:
  * every kind of value, every byte below 0x20, quotes and backslashes, UTF-8, keys in insertion
- * order (also after a delete), nesting, empty containers, reals, the integer limits.
+ * order (also after a delete), nesting, empty containers, reals, the integer limits; and
+ * json_compact_sorted exactly what json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) writes.
  */
 #include "expect.h"
 
@@ -11,18 +12,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* json_compact against json_dumps(JSON_COMPACT), json_compact_sorted against
+   json_dumps(JSON_COMPACT | JSON_SORT_KEYS), on the same value. */
 static int same(json_t *v, const char *name)
 {
-    char *want = json_dumps(v, JSON_COMPACT);
-    size_t len = 0;
-    char *got = json_compact(v, &len);
     int bad = 0;
-    expect(&bad, want && got && strcmp(want, got) == 0 && len == strlen(want), "%s: got %s want %s",
-           name, got ? got : "(null)", want ? want : "(null)");
-    free(want);
-    free(got);
+    for (int sorted = 0; sorted < 2; sorted++) {
+        char *want = json_dumps(v, JSON_COMPACT | (sorted ? JSON_SORT_KEYS : 0));
+        size_t len = 0;
+        char *got = sorted ? json_compact_sorted(v, &len) : json_compact(v, &len);
+        expect(&bad, want && got && strcmp(want, got) == 0 && len == strlen(want),
+               "%s%s: got %s want %s", name, sorted ? " (sorted)" : "", got ? got : "(null)",
+               want ? want : "(null)");
+        free(want);
+        free(got);
+    }
     json_decref(v);
     return bad;
+}
+
+/* Sorted keys (the audit row's before/after): keys that begin one another, upper before lower
+   case, UTF-8 after ASCII, a NUL inside a key, objects in arrays in objects, an object of more
+   keys than the writer keeps on its stack. */
+static void test_json_compact_sorted_keys(void **state)
+{
+    (void)state;
+    int bad = 0;
+    json_t *o = json_object();
+    const char *keys[] = {"state", "st", "s",  "State", "\xe5\xb9\xbf", "a\xc3\xa9", "ab",
+                          "a",     "",   "_x", "0",     "version"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        json_object_set_new(o, keys[i], json_integer((json_int_t)i));
+    json_object_setn_new(o, "a\0b", 3, json_true());
+    json_object_setn_new(o, "a\0", 2, json_false());
+    json_object_set_new(
+        o, "lines",
+        json_pack("[{s:i, s:i, s:[{s:n, s:n}]}, {}]", "qty", 2, "line_no", 1, "cut", "z", "y"));
+    bad += same(o, "sorted keys");
+    json_t *big = json_object();
+    for (int i = 0; i < 100; i++) {
+        char k[16];
+        (void)str_fmt(k, sizeof k, "k%d", (i * 37) % 100);
+        json_object_set_new(big, k, json_integer(i));
+    }
+    bad += same(json_pack("{s:o, s:[o]}", "big", big, "in", json_deep_copy(big)), "100 keys");
+    json_t *str = json_string("x");
+    expect(&bad, json_compact_sorted(str, NULL) == NULL, "a bare string is refused (sorted)");
+    json_decref(str);
+    assert_int_equal(bad, 0);
 }
 
 static void test_json_compact_is_json_dumps(void **state)
@@ -113,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_compact_is_json_dumps),
         cmocka_unit_test(test_json_compact_words_and_offsets),
+        cmocka_unit_test(test_json_compact_sorted_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
