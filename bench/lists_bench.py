@@ -10,9 +10,10 @@ import argparse
 import http.client
 import json
 import os
+import re
 import time
 
-WARM, REPEAT = 5, 60
+WARM, REPEAT = 5, int(os.environ.get("LISTS_REPEAT", "60"))
 
 
 def main():
@@ -72,6 +73,9 @@ def main():
         "/customers?limit=50",
         "/customers?limit=50&q=b0001",
     ]
+    only = os.environ.get("LISTS_ONLY")
+    if only:
+        paths = [p for p in paths if re.search(only, p)]
     load = lambda: open("/proc/loadavg").read().split()[:3]
     print(f"== {a.orders} orders, {a.customers} customers; load average {' '.join(load())}")
     print(f"{'list':44} {'rows':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'cpu ms':>7}")
