@@ -4,6 +4,8 @@
 // chosen row. Used beside the customer and SKU selects of the order forms.
 
 import { api } from './api.js';
+import { t } from './i18n.js';
+import { customerNames, productNames } from './names.js';
 import { h, mount } from './ui.js';
 
 let seq = 0;
@@ -86,4 +88,56 @@ export function typeahead({ endpoint, id, placeholder, label, option, onPick, on
   });
   input.addEventListener('blur', () => setTimeout(close, 150));
   return el;
+}
+
+/**
+ * A list filter that picks one customer or SKU by type-ahead (issue #17): the server searches
+ * as one types, ten at a time, so a list page no longer loads every customer or product to fill
+ * a select. A hidden input `name` carries the chosen code into the filter bar's values; a pick
+ * applies the filter at once (onPick); typing again drops the choice (applied on 搜索), an
+ * emptied box drops it at once. text: what the box shows for the code it starts with.
+ * → {control, id}: control for filterBar's item, id that of the text box (the label's).
+ */
+export function typeaheadFilter({ name, endpoint, label, placeholder, value = '', text = '', option, onPick }) {
+  const id = `flt-${name}`;
+  // a text input kept out of sight, not type=hidden: a form reset empties it
+  const hidden = h('input', { type: 'text', name, hidden: true, tabindex: '-1', 'aria-hidden': 'true' });
+  hidden.value = value;
+  const ta = typeahead({
+    endpoint, id, label, placeholder, option,
+    onPick: (v) => { hidden.value = v; onPick(); },
+    onEdit: (t) => {
+      const had = hidden.value;
+      hidden.value = '';
+      if (had && !t.trim()) onPick();
+    },
+  });
+  const input = ta.querySelector('input');
+  input.value = value ? text || value : '';
+  input.removeAttribute('value'); // a form reset empties the box, as it does the hidden code
+  ta.classList.add('typeahead-filter');
+  ta.appendChild(hidden);
+  hidden.addEventListener('filter-set', () => { input.value = hidden.value; });
+  return { control: ta, id };
+}
+
+/** A list's customer filter: a type-ahead over GET /customers?q= (code or name); code: the
+    customer it starts with (its name asked for once). → typeaheadFilter's {control, id}. */
+export async function customerFilter(code, onPick) {
+  const names = code ? await customerNames([code]) : {};
+  return typeaheadFilter({
+    name: 'customer', endpoint: '/customers', label: t('f.customer'), placeholder: t('ta.customer'),
+    value: code, text: names[code] ? `${code} ${names[code]}` : code,
+    option: (c) => ({ value: c.code, label: `${c.code} ${c.name}` }), onPick,
+  });
+}
+
+/** A list's SKU filter: a type-ahead over GET /products?q= (SKU or name). */
+export async function skuFilter(sku, onPick) {
+  const names = sku ? await productNames([sku]) : {};
+  return typeaheadFilter({
+    name: 'sku', endpoint: '/products', label: t('f.sku'), placeholder: t('ta.sku'),
+    value: sku, text: names[sku] ? `${sku} ${names[sku]}` : sku,
+    option: (p) => ({ value: p.sku, label: `${p.sku} ${p.name}` }), onPick,
+  });
 }
