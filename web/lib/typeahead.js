@@ -121,23 +121,25 @@ export function typeaheadFilter({ name, endpoint, label, placeholder, value = ''
   return { control: ta, id };
 }
 
-/** A list's customer filter: a type-ahead over GET /customers?q= (code or name); code: the
-    customer it starts with (its name asked for once). → typeaheadFilter's {control, id}. */
-export async function customerFilter(code, onPick) {
-  const names = code ? await customerNames([code]) : {};
+const REF_FILTERS = {
+  customer: { endpoint: '/customers', key: 'code', label: 'f.customer', hint: 'ta.customer', names: customerNames },
+  sku: { endpoint: '/products', key: 'sku', label: 'f.sku', hint: 'ta.sku', names: productNames },
+};
+
+/** A list's filter by customer or SKU (name: 'customer' or 'sku'): a type-ahead over
+    GET /customers?q= or /products?q= (code or name); value: the code it starts with (its
+    name asked for once). → typeaheadFilter's {control, id}. */
+async function refFilter(name, value, onPick) {
+  const f = REF_FILTERS[name];
+  const names = value ? await f.names([value]) : {};
   return typeaheadFilter({
-    name: 'customer', endpoint: '/customers', label: t('f.customer'), placeholder: t('ta.customer'),
-    value: code, text: names[code] ? `${code} ${names[code]}` : code,
-    option: (c) => ({ value: c.code, label: `${c.code} ${c.name}` }), onPick,
+    name, endpoint: f.endpoint, label: t(f.label), placeholder: t(f.hint),
+    value, text: names[value] ? `${value} ${names[value]}` : value,
+    option: (r) => ({ value: r[f.key], label: `${r[f.key]} ${r.name || ''}` }), onPick,
   });
 }
 
-/** A list's SKU filter: a type-ahead over GET /products?q= (SKU or name). */
-export async function skuFilter(sku, onPick) {
-  const names = sku ? await productNames([sku]) : {};
-  return typeaheadFilter({
-    name: 'sku', endpoint: '/products', label: t('f.sku'), placeholder: t('ta.sku'),
-    value: sku, text: names[sku] ? `${sku} ${names[sku]}` : sku,
-    option: (p) => ({ value: p.sku, label: `${p.sku} ${p.name}` }), onPick,
-  });
-}
+/** The customer filter of a list (orders, invoices, payments). */
+export const customerFilter = (code, onPick) => refFilter('customer', code, onPick);
+/** The SKU filter of a list (stock, quotas). */
+export const skuFilter = (sku, onPick) => refFilter('sku', sku, onPick);
