@@ -75,6 +75,7 @@ def main():
         "/customers?limit=50",
         "/customers?limit=50&q=b0001",
     ]
+    paths += os.environ.get("LISTS_EXTRA", "").split()  # e.g. a plain page of older rows
     only = os.environ.get("LISTS_ONLY")
     if only:
         paths = [p for p in paths if re.search(only, p)]
