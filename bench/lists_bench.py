@@ -10,9 +10,10 @@ import argparse
 import http.client
 import json
 import os
+import re
 import time
 
-WARM, REPEAT = 5, 60
+WARM, REPEAT = 5, int(os.environ.get("LISTS_REPEAT", "60"))
 
 
 def main():
@@ -21,6 +22,8 @@ def main():
     ap.add_argument("--orders", type=int, required=True)
     ap.add_argument("--customers", type=int, required=True)
     ap.add_argument("--pid", type=int, help="the server's process: its CPU time per request too")
+    ap.add_argument("--pg-postmaster", type=int,
+                    help="PostgreSQL's postmaster: its backends' CPU is added (the server's SQL runs there)")
     a = ap.parse_args()
     host, port = a.url.split("//")[1].split(":")
     c = http.client.HTTPConnection(host, int(port), timeout=120)
@@ -72,16 +75,32 @@ def main():
         "/customers?limit=50",
         "/customers?limit=50&q=b0001",
     ]
+    paths += os.environ.get("LISTS_EXTRA", "").split()  # e.g. a plain page of older rows
+    only = os.environ.get("LISTS_ONLY")
+    if only:
+        paths = [p for p in paths if re.search(only, p)]
     load = lambda: open("/proc/loadavg").read().split()[:3]
     print(f"== {a.orders} orders, {a.customers} customers; load average {' '.join(load())}")
     print(f"{'list':44} {'rows':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'cpu ms':>7}")
     tick = os.sysconf("SC_CLK_TCK")
 
+    def ticks(pid):
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return int(f[11]) + int(f[12]), int(f[1])  # utime + stime, parent
+
     def cpu():  # the server's user + system CPU seconds (less bent by a loaded machine)
         if not a.pid:
             return 0.0
-        f = open(f"/proc/{a.pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(f[11]) + int(f[12])) / tick
+        n = ticks(a.pid)[0]
+        if a.pg_postmaster:  # + every backend (the server keeps its connections open)
+            for d in os.listdir("/proc"):
+                try:
+                    t, parent = ticks(int(d)) if d.isdigit() else (0, 0)
+                except OSError:
+                    continue
+                if parent == a.pg_postmaster:
+                    n += t
+        return n / tick
 
     for p in paths:
         times = []

@@ -3,7 +3,9 @@
 # SOAK_ORDERS orders (default 200,000) through the whole OP path (bench/op_load.c: create →
 # verify → approve-market → accept → check → approve → print-delivery-note → release) against
 # one `osb serve` (the release build), in chunks of SOAK_EVERY orders (default 10,000), and
-# prints the server's resident set size (VmRSS of /proc/PID/status) after every chunk. The last
+# prints the server's own resident memory (RssAnon + RssShmem of /proc/PID/status: VmRSS less
+# the pages of the database file SQLite maps, which are the kernel's page cache) after every
+# chunk, and VmRSS beside it. The last
 # line is "rss-growth: <max RSS after the first chunk ÷ RSS after the first chunk - 1>" (target:
 # within 20 %). Setup as `make bench`: osb init + demo, 10,000 customers and 5,000 products with
 # stock imported through the API. bench/README.md keeps the figures.
@@ -31,7 +33,8 @@ mkdir -p "$w"
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -o "$w/op_load" bench/op_load.c \
   -lcurl -lpthread
 
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$srv/status"; }
+rss_kb() { awk '/^(RssAnon|RssShmem):/ { n += $2 } END { print n }' "/proc/$srv/status"; }
+vmrss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$srv/status"; }
 
 export OSB_KDF=fast
 rm -f "$w"/soak.db "$w"/soak.db-wal "$w"/soak.db-shm "$w/server.log"
@@ -41,8 +44,8 @@ echo "== setup: osb init + demo, then 10,000 customers, 5,000 products and their
 bench_server_start "$w/soak.db" "$w/server.log"
 "$w/op_load" setup --url "http://127.0.0.1:$port" -c 2 >/dev/null
 echo "== soak: $orders orders in chunks of $every ($clients clients, $lines lines an order)"
-printf '%10s %10s %10s %8s\n' orders rss_kb orders/s seconds
-echo "$(printf '%10d %10d %10s %8s' 0 "$(rss_kb)" - -)"
+printf '%10s %10s %10s %10s %8s\n' orders rss_kb vmrss_kb orders/s seconds
+echo "$(printf '%10d %10d %10d %10s %8s' 0 "$(rss_kb)" "$(vmrss_kb)" - -)"
 done_n=0 first=0 max_after=0
 t0=$(date +%s)
 while [ "$done_n" -lt "$orders" ]; do
@@ -54,7 +57,7 @@ while [ "$done_n" -lt "$orders" ]; do
   c1=$(date +%s.%N)
   done_n=$((done_n + n))
   r=$(rss_kb)
-  printf '%10d %10d %10.1f %8.1f\n' "$done_n" "$r" \
+  printf '%10d %10d %10d %10.1f %8.1f\n' "$done_n" "$r" "$(vmrss_kb)" \
     "$(awk -v n="$n" -v a="$c0" -v b="$c1" 'BEGIN { print n / (b - a) }')" \
     "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
   if [ "$first" -eq 0 ]; then first=$r; elif [ "$r" -gt "$max_after" ]; then max_after=$r; fi

@@ -409,13 +409,56 @@ static void qix_sql(struct sb *sql, json_t *params, const struct qix *x,
     sb_add(sql, ")");
 }
 
+/* The day patterns ("YYYY-MM-DD", '_' where any digit will do) of the heads prefix ‖ day ‖ type
+   (prefix and type upper-case letters) whose lower-case text holds q (lower-case letters and
+   digits) or ends with a start of q that the digits of a tail would finish: q laid at each
+   place of the head, each of its characters checked against the prefix, the day's digits or
+   the type, those past the head's end against the tail (digits). Appended to pats (strings);
+   an all-'_' pattern: every day. A superset of the heads qix_head plans (it checks again). */
+static void qix_day_patterns(const char *ql, const char *prefix, const char *type, json_t *pats)
+{
+    size_t pn = strlen(prefix), tn = strlen(type), hn = pn + 8 + tn, qn = strlen(ql);
+    for (size_t o = 0; o < hn; o++) {
+        char day[11] = "____-__-__";
+        bool ok = true;
+        for (size_t i = 0; ok && i < qn; i++) {
+            size_t at = o + i;
+            char c = ql[i];
+            if (at < pn) {
+                char pc = prefix[at];
+                ok = (pc >= 'A' && pc <= 'Z' ? (char)(pc - 'A' + 'a') : pc) == c;
+            } else if (at < pn + 8) {
+                size_t k = at - pn; /* the k-th digit of yyyymmdd */
+                ok = c >= '0' && c <= '9';
+                day[k + (k >= 4) + (k >= 6)] = c;
+            } else if (at < hn) {
+                char tc = type[at - pn - 8];
+                ok = (tc >= 'A' && tc <= 'Z' ? (char)(tc - 'A' + 'a') : tc) == c;
+            } else {
+                ok = c >= '0' && c <= '9';
+            }
+        }
+        if (!ok)
+            continue;
+        bool seen = false;
+        size_t j;
+        json_t *v;
+        json_array_foreach(pats, j, v) seen = seen || strcmp(json_string_value(v), day) == 0;
+        if (!seen)
+            json_array_append_new(pats, json_string(day));
+    }
+}
+
 /* The plan of q over d: 0 planned (x filled), 1 too many rows for indexes, -1 error. One
-   query resolves the text against the customers (code or name), the distinct SKUs of the
-   lines (a loose index scan, one index step each) and, when q could be part of a number
-   (letters and digits only), the number heads of the document type: doc_seq holds one row
-   per head ever numbered (prefix, day, type) with its last sequence, so the heads come from
-   one index range (doc_seq_type) instead of a walk over the documents, two index steps a
-   day of history. Then a bounded count of the rows the plan would give. */
+   query resolves the text against the customers (code or name), the products' SKUs (every
+   line's SKU is a product's: an order line is refused for an unknown SKU, and products are
+   never deleted or renamed) and, when q could be part of a number (letters and digits only),
+   reads the prefixes the document type was numbered under (doc_seq: one row per head ever
+   numbered, prefix, day and type, with its last sequence; a loose scan of doc_seq_type, one
+   index step a prefix). From q's shape laid over prefix ‖ yyyymmdd ‖ type, C then knows the
+   days a head containing q can have ("2026-12-01" for q = 20261201, none for a customer code
+   or a SKU), and a second query reads only those heads. Then a bounded count of the rows the
+   plan would give. */
 static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struct store_q_doc *d,
                     const char *coll, struct qix *x)
 {
@@ -428,65 +471,48 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
     for (const char *c = ql; *c; c++)
         alnum = alnum && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'));
     json_t *pat = like_pattern(q);
-    json_t *p = json_pack("[sOOO]", d->type, pat, pat, pat);
+    json_t *p = json_pack("[OOO]", pat, pat, pat);
     json_decref(pat);
     /* SQLite's LIKE ignores ASCII case as its lower() does (and no more), so "c LIKE ?" is
        "lower(c) LIKE lower(?)" there without two calls a row; PostgreSQL's LIKE heeds case */
     const char *like =
         db_postgres(db) ? "lower(%s) LIKE lower(?) ESCAPE '\\'" : "%s LIKE ? ESCAPE '\\'";
     struct sb sql = SB_INIT;
-    sb_addf(
-        &sql,
-        "WITH RECURSIVE s(sku) AS (SELECT min(%s) FROM %s UNION ALL"
-        " SELECT (SELECT min(l.%s) FROM %s l WHERE l.%s > s.sku) FROM s WHERE s.sku IS NOT NULL),"
-        " hd(h, n) AS MATERIALIZED (SELECT prefix || replace(day, '-', '') || type, last_seq"
-        " FROM doc_seq WHERE type = ?)"
-        " SELECT 'c' AS k, code AS v, CAST(NULL AS BIGINT) AS n FROM customers WHERE ",
-        d->line_sku, d->lines, d->line_sku, d->lines, d->line_sku);
+    if (alnum) {
+        sb_add(&sql, "WITH RECURSIVE pf(p) AS (SELECT min(prefix) FROM doc_seq WHERE type = ?"
+                     " UNION ALL SELECT (SELECT min(prefix) FROM doc_seq WHERE type = ?"
+                     " AND prefix > pf.p) FROM pf WHERE pf.p IS NOT NULL) ");
+        json_array_insert_new(p, 0, json_string(d->type));
+        json_array_insert_new(p, 0, json_string(d->type));
+    }
+    sb_add(&sql, "SELECT 'c' AS k, code AS v FROM customers WHERE ");
     sb_addf(&sql, like, "code");
     sb_add(&sql, " OR ");
     sb_addf(&sql, like, "name");
-    sb_add(&sql,
-           " UNION ALL SELECT 's', sku, CAST(NULL AS BIGINT) FROM s WHERE sku IS NOT NULL AND ");
+    sb_add(&sql, " UNION ALL SELECT 's', sku FROM products WHERE ");
     sb_addf(&sql, like, "sku");
-    size_t qn = strlen(ql);
-    if (alnum) {
-        /* Only an all-digit q of at most 5 characters (the widest tail) can lie inside a tail
-           and so in every head's numbers; any other q is in a head's numbers only when it is
-           inside the head or starts with a suffix x of it, the rest being digits (the cases
-           of qix_head). A head ends with a letter (its type), so x is q up to its last
-           letter: one pattern more. The other heads stay in the database; the head is
-           computed once a row. q is letters and digits, so the patterns hold no wildcard. */
-        const char *h = db_postgres(db) ? "lower(h)" : "h";
-        if (!(all_digits(ql, qn) && qn <= 5)) {
-            size_t k = qn;
-            while (k > 0 && ql[k - 1] >= '0' && ql[k - 1] <= '9')
-                k--;
-            sb_addf(&sql, " UNION ALL SELECT 'h', h, n FROM hd WHERE %s LIKE ?", h);
-            struct sb pt = SB_INIT;
-            sb_addf(&pt, "%%%s%%", ql);
-            json_array_append_new(p, json_string(sb_str(&pt)));
-            if (k > 0 && k < qn) {
-                sb_addf(&sql, " OR %s LIKE ?", h);
-                sb_reset(&pt);
-                sb_addf(&pt, "%%%.*s", (int)k, ql);
-                json_array_append_new(p, json_string(sb_str(&pt)));
-            }
-            sb_free(&pt);
-        } else {
-            sb_add(&sql, " UNION ALL SELECT 'h', h, n FROM hd");
-        }
-    }
+    if (alnum)
+        sb_add(&sql, " UNION ALL SELECT 'p', p FROM pf WHERE p IS NOT NULL");
     json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
     json_decref(p);
-    sb_free(&sql);
+    sb_reset(&sql);
     if (!rows) {
+        sb_free(&sql);
         free(ql);
         return -1;
     }
     int rc = 0;
     size_t i;
     json_t *r;
+    /* the heads' query: only all-digit q of at most 5 characters (the widest tail) can lie
+       inside a tail and so in every head's numbers; any other, in the heads of the days
+       qix_day_patterns finds */
+    size_t qn = strlen(ql);
+    bool every = all_digits(ql, qn) && qn <= 5;
+    json_t *hp = json_array();
+    json_array_append_new(hp, json_string(d->type));
+    sb_add(&sql, "SELECT prefix, day, last_seq FROM doc_seq WHERE type = ? AND (1 = 0");
+    bool heads = false;
     json_array_foreach(rows, i, r)
     {
         const char *k = json_string_value(json_object_get(r, "k"));
@@ -495,29 +521,74 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
             json_array_append(x->cust, v);
         else if (k && *k == 's')
             json_array_append(x->skus, v);
+        else if (k && *k == 'p' && json_is_string(v)) {
+            json_t *days = json_array();
+            if (every)
+                json_array_append_new(days, json_string("____-__-__"));
+            else
+                qix_day_patterns(ql, json_string_value(v), d->type, days);
+            size_t j;
+            json_t *dp;
+            json_array_foreach(days, j, dp)
+            {
+                const char *day = json_string_value(dp);
+                sb_add(&sql, " OR (prefix = ?");
+                json_array_append(hp, v);
+                if (strchr(day, '_') == NULL)
+                    sb_add(&sql, " AND day = ?");
+                else if (strcmp(day, "____-__-__") != 0)
+                    sb_add(&sql, " AND day LIKE ?");
+                if (strcmp(day, "____-__-__") != 0)
+                    json_array_append(hp, dp);
+                sb_add(&sql, ")");
+                heads = true;
+            }
+            json_decref(days);
+        }
     }
+    json_decref(rows);
+    sb_add(&sql, ")");
     if (json_array_size(x->cust) > QIX_CUSTOMERS || json_array_size(x->skus) > QIX_SKUS)
         rc = 1;
+    rows = NULL;
+    if (!rc && heads) {
+        rows = db_rows_a(db, e, sb_str(&sql), hp);
+        if (!rows) {
+            json_decref(hp);
+            sb_free(&sql);
+            free(ql);
+            return -1;
+        }
+    }
+    json_decref(hp);
+    sb_reset(&sql);
     /* the heads: numbers are head + the day's sequence, 4 digits (5 from 10000 on: that head
        then has tails of two widths, which qix_head leaves to the plain scan) */
     json_array_foreach(rows, i, r)
     {
-        const char *k = json_string_value(json_object_get(r, "k"));
-        if (rc || !k || *k != 'h')
-            continue;
-        const char *head = json_string_value(json_object_get(r, "v"));
-        json_int_t last = json_integer_value(json_object_get(r, "n"));
+        if (rc)
+            break;
+        const char *pre = json_string_value(json_object_get(r, "prefix"));
+        const char *day = json_string_value(json_object_get(r, "day"));
+        json_int_t last = json_integer_value(json_object_get(r, "last_seq"));
+        if (!pre || !day || strlen(day) != 10 || last < 1) {
+            rc = 1;
+            break;
+        }
         struct sb first = SB_INIT, lastno = SB_INIT;
-        sb_addf(&first, "%s0001", head ? head : "");
-        sb_addf(&lastno, "%s%04lld", head ? head : "", (long long)last);
-        if (!head || last < 1 || qix_head(x, ql, sb_str(&first), sb_str(&lastno)) != 0)
+        sb_addf(&first, "%s%.4s%.2s%.2s%s0001", pre, day, day + 5, day + 8, d->type);
+        sb_addf(&lastno, "%s%.4s%.2s%.2s%s%04lld", pre, day, day + 5, day + 8, d->type,
+                (long long)last);
+        if (qix_head(x, ql, sb_str(&first), sb_str(&lastno)) != 0)
             rc = 1;
         sb_free(&first), sb_free(&lastno);
     }
     json_decref(rows);
     free(ql);
-    if (rc || json_array_size(x->lo) > QIX_RANGES)
+    if (rc || json_array_size(x->lo) > QIX_RANGES) {
+        sb_free(&sql);
         return 1;
+    }
     /* how many rows the indexes would give at most, counted up to the bound: each part
        through its own index (the documents of the customers, the lines of the SKUs, each
        range), the numbers by themselves; a document found twice counts twice */

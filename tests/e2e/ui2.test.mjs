@@ -109,3 +109,51 @@ test('the order form picks customer and SKU by type-ahead from the server, by ke
     await page.screenshot({ path: join(resultsDir(), 'ui2-typeahead-phone.png'), fullPage: true });
   }, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 });
+
+test('list filters pick the customer and the SKU by type-ahead: no list page reads every customer or product', T, async () => {
+  await verifiedOrder();
+  await withPage(async (page) => {
+    // Every customer or product request is a search (q=) or one record by its code.
+    const whole = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (/^\/api\/v1\/(customers|products)$/.test(u.pathname) && !u.searchParams.get('q')) whole.push(r.url());
+    });
+    await login(page, 'csr_a', 'demo123', '/orders');
+    await page.waitForSelector('#flt-customer');
+    assert.equal(await page.locator('select[name=customer]').count(), 0, 'no drop-down of every customer');
+    await page.waitForSelector('.paged-list tbody tr');
+    await page.type('#flt-customer', 'GZ0', { delay: 30 });
+    await page.waitForSelector('#flt-customer-list .typeahead-option[data-value="GZ02"]');
+    await page.click('#flt-customer-list .typeahead-option[data-value="GZ02"]');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('customer') === 'GZ02');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('.paged-list tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.textContent.includes('GZ02'));
+    });
+    // the rows name their customer (asked for by code), not the code alone
+    const gz02 = (await apiGet(await apiToken('csr_a'), '/customers/GZ02')).body.name;
+    assert.ok(gz02, 'GZ02 has a name');
+    await page.waitForFunction((n) => document.querySelector('.paged-list tbody tr').textContent.includes(n), gz02);
+    // opened with ?customer=: the box shows code and name; emptying it drops the filter
+    await page.goto(new URL('/invoices?customer=GZ02', page.url()).href);
+    await page.waitForSelector('#flt-customer');
+    assert.equal(await page.inputValue('#flt-customer'), `GZ02 ${gz02}`);
+    await page.fill('#flt-customer', '');
+    await page.waitForFunction(() => !new URLSearchParams(location.search).get('customer'));
+    await page.goto(new URL('/payments', page.url()).href);
+    await page.waitForSelector('#flt-customer');
+    await noSideScroll(page, 'payments list');
+    // stock: the SKU filter
+    await page.goto(new URL('/stock', page.url()).href);
+    await page.waitForSelector('#flt-sku');
+    await page.type('#flt-sku', 'ADL', { delay: 30 });
+    await page.waitForSelector('#flt-sku-list .typeahead-option');
+    const sku = await page.getAttribute('#flt-sku-list .typeahead-option', 'data-value');
+    await page.click('#flt-sku-list .typeahead-option');
+    await page.waitForFunction((s) => new URLSearchParams(location.search).get('sku') === s, sku);
+    await noSideScroll(page, 'stock list');
+    await page.screenshot({ path: join(resultsDir(), 'ui2-list-typeahead-phone.png'), fullPage: true });
+    assert.deepEqual(whole, [], 'no request for every customer or product');
+  }, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+});

@@ -77,6 +77,10 @@ def queries(sku, cust, numbers):
         head[-3:] + tail,             # type letters and tail
         n[2:10],                      # the date
         n[6:12].lower(),              # date and type
+        n[1:4].lower(), n[:5],        # prefix and the year's start ("c20", "SC203")
+        n[3:10], n[5:9],              # inside the day: 7 digits, 4 (every head's tails too)
+        n[8:13].lower(),              # day, type and the tail's start ("06dd0")
+        n[:10] + "FP", "FP" + tail,   # another type's letters where the type stands
         head,                         # a whole head
         "7",                          # one digit: many rows
         cust, cust[1:-1].lower(),     # customer code

@@ -4,6 +4,8 @@
 // chosen row. Used beside the customer and SKU selects of the order forms.
 
 import { api } from './api.js';
+import { t } from './i18n.js';
+import { customerNames, productNames } from './names.js';
 import { h, mount } from './ui.js';
 
 let seq = 0;
@@ -87,3 +89,57 @@ export function typeahead({ endpoint, id, placeholder, label, option, onPick, on
   input.addEventListener('blur', () => setTimeout(close, 150));
   return el;
 }
+
+/**
+ * A list filter that picks one customer or SKU by type-ahead (issue #17): the server searches
+ * as one types, ten at a time, so a list page no longer loads every customer or product to fill
+ * a select. A hidden input `name` carries the chosen code into the filter bar's values; a pick
+ * applies the filter at once (onPick); typing again drops the choice (applied on 搜索), an
+ * emptied box drops it at once. text: what the box shows for the code it starts with.
+ * → {control, id}: control for filterBar's item, id that of the text box (the label's).
+ */
+export function typeaheadFilter({ name, endpoint, label, placeholder, value = '', text = '', option, onPick }) {
+  const id = `flt-${name}`;
+  // a text input kept out of sight, not type=hidden: a form reset empties it
+  const hidden = h('input', { type: 'text', name, hidden: true, tabindex: '-1', 'aria-hidden': 'true' });
+  hidden.value = value;
+  const ta = typeahead({
+    endpoint, id, label, placeholder, option,
+    onPick: (v) => { hidden.value = v; onPick(); },
+    onEdit: (t) => {
+      const had = hidden.value;
+      hidden.value = '';
+      if (had && !t.trim()) onPick();
+    },
+  });
+  const input = ta.querySelector('input');
+  input.value = value ? text || value : '';
+  input.removeAttribute('value'); // a form reset empties the box, as it does the hidden code
+  ta.classList.add('typeahead-filter');
+  ta.appendChild(hidden);
+  hidden.addEventListener('filter-set', () => { input.value = hidden.value; });
+  return { control: ta, id };
+}
+
+const REF_FILTERS = {
+  customer: { endpoint: '/customers', key: 'code', label: 'f.customer', hint: 'ta.customer', names: customerNames },
+  sku: { endpoint: '/products', key: 'sku', label: 'f.sku', hint: 'ta.sku', names: productNames },
+};
+
+/** A list's filter by customer or SKU (name: 'customer' or 'sku'): a type-ahead over
+    GET /customers?q= or /products?q= (code or name); value: the code it starts with (its
+    name asked for once). → typeaheadFilter's {control, id}. */
+async function refFilter(name, value, onPick) {
+  const f = REF_FILTERS[name];
+  const names = value ? await f.names([value]) : {};
+  return typeaheadFilter({
+    name, endpoint: f.endpoint, label: t(f.label), placeholder: t(f.hint),
+    value, text: names[value] ? `${value} ${names[value]}` : value,
+    option: (r) => ({ value: r[f.key], label: `${r[f.key]} ${r.name || ''}` }), onPick,
+  });
+}
+
+/** The customer filter of a list (orders, invoices, payments). */
+export const customerFilter = (code, onPick) => refFilter('customer', code, onPick);
+/** The SKU filter of a list (stock, quotas). */
+export const skuFilter = (sku, onPick) => refFilter('sku', sku, onPick);

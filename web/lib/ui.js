@@ -270,14 +270,16 @@ export function select(name, options, value, opts = {}) {
 }
 
 /**
- * A filter bar: items [{label, control}] plus search/reset buttons; onApply(values) is called
- * with {name: value} of every named control on submit and on any select change.
+ * A filter bar: items [{label, control, id?}] plus search/reset buttons; onApply(values) is
+ * called with {name: value} of every named control on submit and on any select change. id: the
+ * labelled element's inside a composite control (typeaheadFilter's text box), else the control
+ * is given flt-<name>.
  */
 export function filterBar(items, onApply) {
   const form = h('form', { class: 'filters', role: 'search' });
   for (const it of items) {
-    const id = `flt-${it.control.name}`;
-    it.control.id = id;
+    const id = it.id || `flt-${it.control.name}`;
+    if (!it.id) it.control.id = id;
     form.appendChild(h('label', { class: 'filter', for: id }, h('span', { class: 'filter-label' }, it.label), it.control));
     if (it.control.tagName === 'SELECT') it.control.addEventListener('change', () => apply());
   }
@@ -334,6 +336,7 @@ function savedFilters(form, values, apply) {
       if (!el.name) continue;
       if (el.type === 'checkbox') el.checked = v[el.name] === 'true';
       else el.value = v[el.name] || '';
+      el.dispatchEvent(new Event('filter-set')); // a type-ahead filter shows the code it got
     }
     apply();
   });

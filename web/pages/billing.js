@@ -12,6 +12,8 @@ import {
 import { formatFen, formatTs, formatQty, formatBp, toBigFen, parseYuan, fenToJson } from '../lib/fmt.js';
 import { ref } from '../lib/ref.js';
 import { stateBadge, stateOptions } from '../lib/doc.js';
+import { customerFilter } from '../lib/typeahead.js';
+import { customerNames } from '../lib/names.js';
 
 const enc = encodeURIComponent;
 const money = (v) => h('span', { class: 'money' }, formatFen(v));
@@ -34,12 +36,17 @@ async function customerList() {
 // ---- invoices -----------------------------------------------------------------------------
 
 export async function invoicesPage(ctx) {
-  const customers = await customerList();
-  const names = Object.fromEntries(customers.map((c) => [c.code, c.name]));
   const q = ctx.query;
   let filters = { state: q.state || '', customer: q.customer || '', order: q.order || '' };
+  let bar = null;
+  const cust = await customerFilter(filters.customer, () => bar.requestSubmit());
+  let names = {};
   const list = pagedList({
-    load: (cursor) => api.get('/invoices', { ...filters, limit: 20, cursor }),
+    load: async (cursor) => {
+      const page = await api.get('/invoices', { ...filters, limit: 20, cursor });
+      names = { ...names, ...await customerNames((page.items || []).map((i) => i.customer)) };
+      return page;
+    },
     columns: [
       { key: 'number', label: t('f.number'), render: (i) => h('a', { href: `/invoices/${enc(i.number)}`, class: 'mono' }, i.number) },
       { key: 'customer', label: t('f.customer'), cls: 'wrap', render: (i) => [h('span', { class: 'mono' }, i.customer), ' ', names[i.customer] || ''] },
@@ -53,9 +60,9 @@ export async function invoicesPage(ctx) {
     rowHref: (i) => `/invoices/${enc(i.number)}`,
     rowKey: (i) => i.number,
   });
-  const bar = filterBar([
+  bar = filterBar([
     { label: t('f.state'), control: select('state', stateOptions('inv'), filters.state, { label: t('f.state') }) },
-    { label: t('f.customer'), control: select('customer', customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), filters.customer, { label: t('f.customer') }) },
+    { label: t('f.customer'), ...cust },
   ], (v) => {
     filters = { state: v.state || '', customer: v.customer || '', order: '' };
     ctx.setQuery(filters);
@@ -126,11 +133,16 @@ export async function invoiceDetailPage(ctx) {
 // ---- receipts -----------------------------------------------------------------------------
 
 export async function paymentsPage(ctx) {
-  const customers = await customerList();
-  const names = Object.fromEntries(customers.map((c) => [c.code, c.name]));
   let filters = { customer: ctx.query.customer || '', kind: ctx.query.kind || '' };
+  let bar = null;
+  const cust = await customerFilter(filters.customer, () => bar.requestSubmit());
+  let names = {};
   const list = pagedList({
-    load: (cursor) => api.get('/payments', { ...filters, limit: 20, cursor }),
+    load: async (cursor) => {
+      const page = await api.get('/payments', { ...filters, limit: 20, cursor });
+      names = { ...names, ...await customerNames((page.items || []).map((p) => p.customer)) };
+      return page;
+    },
     columns: [
       { key: 'number', label: t('f.number'), render: (p) => h('a', { href: `/payments/${enc(p.number)}`, class: 'mono' }, p.number) },
       { key: 'customer', label: t('f.customer'), cls: 'wrap', render: (p) => [h('span', { class: 'mono' }, p.customer), ' ', names[p.customer] || ''] },
@@ -146,8 +158,8 @@ export async function paymentsPage(ctx) {
     rowHref: (p) => `/payments/${enc(p.number)}`,
     rowKey: (p) => p.number,
   });
-  const bar = filterBar([
-    { label: t('f.customer'), control: select('customer', customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), filters.customer, { label: t('f.customer') }) },
+  bar = filterBar([
+    { label: t('f.customer'), ...cust },
     { label: t('pay.kind'), control: select('kind', ['payment', 'expense'].map((k) => ({ value: k, label: tEnum('pay.kind', k) })), filters.kind, { label: t('pay.kind') }) },
   ], (v) => {
     filters = { customer: v.customer || '', kind: v.kind || '' };
@@ -340,13 +352,13 @@ function docLink(kind, number) {
 const BUCKETS = ['current_fen', 'd1_30_fen', 'd31_60_fen', 'd61_90_fen', 'd90_plus_fen', 'total_fen'];
 
 export async function agingPage(ctx) {
-  const [markets, regions, customers] = await Promise.all([ref.markets().catch(() => []), ref.regions().catch(() => []), customerList()]);
-  const names = Object.fromEntries(customers.map((c) => [c.code, c.name]));
+  const [markets, regions] = await Promise.all([ref.markets().catch(() => []), ref.regions().catch(() => [])]);
   let filters = { as_of: ctx.query.as_of || todayCN(), market: ctx.query.market || '', region: ctx.query.region || '' };
   const box = h('div');
   async function load() {
     const res = await api.get('/receivables/aging', filters);
     const rows = res.items || [];
+    const names = await customerNames(rows.map((r) => r.customer));
     const tbl = table({
       columns: [
         { key: 'customer', label: t('f.customer'), cls: 'wrap', render: (r) => h('a', { href: `/customers/${enc(r.customer)}` }, h('span', { class: 'mono' }, r.customer), ' ', names[r.customer] || '') },

@@ -12,7 +12,8 @@ import {
 import { formatFen, formatTs, formatQty, formatBp, toBigFen } from '../lib/fmt.js';
 import { person, personName } from '../lib/people.js';
 import { ref } from '../lib/ref.js';
-import { typeahead } from '../lib/typeahead.js';
+import { typeahead, customerFilter } from '../lib/typeahead.js';
+import { customerNames } from '../lib/names.js';
 import { stateBadge, stateOptions, timelineTable, actionCard, deadlineText } from '../lib/doc.js';
 
 const PAGE_SIZE = 20;
@@ -20,26 +21,18 @@ const PAGE_SIZE = 20;
 const enc = encodeURIComponent;
 const money = (v) => h('span', { class: 'money' }, formatFen(v));
 
-/** Customers the caller sees, {code: name}; empty when the role may not list them. */
-async function customerNames() {
-  try {
-    const rows = await api.all('/customers');
-    return { rows, names: Object.fromEntries(rows.map((c) => [c.code, c.name])) };
-  } catch {
-    return { rows: [], names: {} };
-  }
-}
-
 // ---- list ---------------------------------------------------------------------------------
 
 export async function ordersPage(ctx) {
-  const [{ rows: customers, names }, markets] = await Promise.all([customerNames(), ref.markets().catch(() => [])]);
   const q = ctx.query;
   let filters = { q: q.q || '', state: q.state || '', customer: q.customer || '', market: q.market || '', from: q.from || '', to: q.to || '' };
+  let bar = null;
+  const [cust, markets] = await Promise.all([customerFilter(filters.customer, () => bar.requestSubmit()), ref.markets().catch(() => [])]);
+  let names = {};
   const items = [
     { label: t('common.search'), control: h('input', { type: 'search', name: 'q', value: filters.q, placeholder: t('ord.q_hint'), autocomplete: 'off' }) },
     { label: t('f.state'), control: select('state', stateOptions('order'), filters.state, { label: t('f.state') }) },
-    { label: t('f.customer'), control: select('customer', customers.map((c) => ({ value: c.code, label: `${c.code} ${c.name}` })), filters.customer, { label: t('f.customer') }) },
+    { label: t('f.customer'), ...cust },
   ];
   if (markets.length > 1) items.push({ label: t('f.market'), control: select('market', markets.map((m) => ({ value: m.code, label: `${m.name} ${m.code}` })), filters.market, { label: t('f.market') }) });
   items.push(
@@ -48,7 +41,11 @@ export async function ordersPage(ctx) {
   );
   const mNames = Object.fromEntries(markets.map((m) => [m.code, m.name]));
   const list = pagedList({
-    load: (cursor) => api.get('/orders', { ...filters, limit: PAGE_SIZE, cursor }),
+    load: async (cursor) => {
+      const page = await api.get('/orders', { ...filters, limit: PAGE_SIZE, cursor });
+      names = { ...names, ...await customerNames((page.items || []).map((o) => o.customer)) };
+      return page;
+    },
     columns: [
       { key: 'number', label: t('f.number'), render: (o) => h('a', { href: `/orders/${enc(o.number)}`, class: 'mono' }, o.number) },
       { key: 'customer', label: t('f.customer'), cls: 'wrap', render: (o) => [h('span', { class: 'mono' }, o.customer), ' ', names[o.customer] || ''] },
@@ -62,7 +59,7 @@ export async function ordersPage(ctx) {
     rowHref: (o) => `/orders/${enc(o.number)}`,
     rowKey: (o) => o.number,
   });
-  const bar = filterBar(items, (v) => {
+  bar = filterBar(items, (v) => {
     filters = { q: v.q || '', state: v.state || '', customer: v.customer || '', market: v.market || '', from: v.from || '', to: v.to || '' };
     ctx.setQuery(filters);
     list.reload();

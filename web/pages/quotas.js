@@ -4,12 +4,14 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, pageHeader, table, select, filterBar, loadInto } from '../lib/ui.js';
 import { formatQty, pctOf } from '../lib/fmt.js';
-import { ref } from '../lib/ref.js';
+import { skuFilter } from '../lib/typeahead.js';
+import { productNames } from '../lib/names.js';
 
 export async function quotasPage(ctx) {
-  const products = await ref.products().catch(() => []);
-  const pName = Object.fromEntries(products.map((p) => [p.sku, `${p.name} ${p.spec || ''}`.trim()]));
   let filters = { period: ctx.query.period || '', sku: ctx.query.sku || '' };
+  let bar = null;
+  const skuF = await skuFilter(filters.sku, () => bar.requestSubmit());
+  let pName = {};
   const box = h('div');
   // The periods come from the quotas themselves (all of them, once).
   const all = await api.get('/quotas');
@@ -17,6 +19,7 @@ export async function quotasPage(ctx) {
 
   async function load() {
     const res = filters.period || filters.sku ? await api.get('/quotas', filters) : all;
+    pName = { ...pName, ...await productNames((res.items || []).map((x) => x.sku)) };
     return table({
       columns: [
         { key: 'period', label: t('f.period'), cls: 'mono' },
@@ -35,9 +38,9 @@ export async function quotasPage(ctx) {
       rowKey: (q) => q.id,
     });
   }
-  const bar = filterBar([
+  bar = filterBar([
     { label: t('quota.filter.period'), control: select('period', periods.map((p) => ({ value: p, label: p })), filters.period, { label: t('quota.filter.period') }) },
-    { label: t('f.sku'), control: select('sku', products.map((p) => ({ value: p.sku, label: `${p.sku} ${p.name}` })), filters.sku, { label: t('f.sku') }) },
+    { label: t('f.sku'), ...skuF },
   ], (v) => {
     filters = { period: v.period || '', sku: v.sku || '' };
     ctx.setQuery(filters);

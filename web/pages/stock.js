@@ -4,18 +4,21 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { h, card, pageHeader, table, select, filterBar, activeBadge, loadInto } from '../lib/ui.js';
 import { formatQty, toBigFen } from '../lib/fmt.js';
-import { ref } from '../lib/ref.js';
+import { skuFilter } from '../lib/typeahead.js';
+import { productNames } from '../lib/names.js';
 
 export async function stockPage(ctx) {
-  const [warehouses, products] = await Promise.all([api.all('/warehouses'), ref.products().catch(() => [])]);
-  const pName = Object.fromEntries(products.map((p) => [p.sku, `${p.name} ${p.spec || ''}`.trim()]));
-  const wName = Object.fromEntries(warehouses.map((w) => [w.code, w.name]));
   let filters = { warehouse: ctx.query.warehouse || '', sku: ctx.query.sku || '' };
+  let bar = null;
+  const [warehouses, skuF] = await Promise.all([api.all('/warehouses'), skuFilter(filters.sku, () => bar.requestSubmit())]);
+  const wName = Object.fromEntries(warehouses.map((w) => [w.code, w.name]));
+  let pName = {};
   const stockBox = h('div');
 
   async function loadStock() {
     const res = await api.get('/stock', filters);
     const rows = res.items || [];
+    pName = { ...pName, ...await productNames(rows.map((r) => r.sku)) };
     const sum = (k) => rows.reduce((acc, r) => acc + (toBigFen(r[k]) ?? 0n), 0n);
     const tbl = table({
       columns: [
@@ -42,9 +45,9 @@ export async function stockPage(ctx) {
     return tbl;
   }
 
-  const bar = filterBar([
+  bar = filterBar([
     { label: t('wh.filter.warehouse'), control: select('warehouse', warehouses.map((w) => ({ value: w.code, label: `${w.name} ${w.code}` })), filters.warehouse, { label: t('wh.filter.warehouse') }) },
-    { label: t('wh.filter.sku'), control: select('sku', products.map((p) => ({ value: p.sku, label: `${p.sku} ${p.name}` })), filters.sku, { label: t('wh.filter.sku') }) },
+    { label: t('wh.filter.sku'), ...skuF },
   ], (v) => {
     filters = { warehouse: v.warehouse || '', sku: v.sku || '' };
     ctx.setQuery(filters);
