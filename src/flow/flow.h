@@ -20,7 +20,7 @@ int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of, c
                    const char *object_type, const char *object_key, json_t *before, json_t *after);
 
 /* Before a read of the audit chain, outside a transaction: every entry committed so far is
-   chained (store/audit.c "Sealing"; nothing to do on SQLite). */
+   chained (store/audit.c "Sealing"). */
 int flow_audit_settle(struct db *db, struct osb_err *e);
 
 /* The next document number of the type, dated today in the company zone. */

@@ -290,8 +290,6 @@ int audit_seal(struct db *db, struct osb_err *e)
 
 int audit_settle(struct db *db, struct osb_err *e)
 {
-    if (!db_postgres(db))
-        return 0;
     int64_t n = 0;
     if (db_int(db, e, &n, "SELECT count(*) FROM (SELECT 1 FROM audit_pending LIMIT 1) p", NULL) < 0)
         return -1;

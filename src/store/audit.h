@@ -37,9 +37,10 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a);
    start and first in `osb check`. Returns the number of entries sealed, or -1. */
 int audit_seal(struct db *db, struct osb_err *e);
 
-/* PostgreSQL: seals what is pending, if anything (one cheap look when nothing is), so that a
-   reader that begins its transaction afterwards sees every entry committed before the call.
-   Outside a transaction. SQLite: nothing to do. 0, or -1 with e set. */
+/* Seals what is pending, if anything (one cheap look when nothing is), so that a reader that
+   begins its transaction afterwards sees every entry committed before the call chained.
+   Outside a transaction. (On SQLite only entries another process left can be pending.) 0, or
+   -1 with e set. */
 int audit_settle(struct db *db, struct osb_err *e);
 
 /* `osb serve` on PostgreSQL: a thread with its own connection to db_path seals after every
