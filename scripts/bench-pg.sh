@@ -93,16 +93,20 @@ done
 
 declare -A ops lockw busy spo
 # Samples pg_stat_activity of database osb every 0.1 s (one psql session, \watch) until
-# stop_sampling: per sample a line "S|<backends waiting on a Lock>|<backends in a transaction>",
+# stop_sampling: per sample a line "S|<requests waiting on a Lock>|<backends in a transaction>",
 # and per waiting backend a line "W|<what it waits for>": a table, an advisory key's space
 # (db_lock_key: hashtext(space) is the lock's classid), or a row lock named by the statement
-# that waits (e.g. "transactionid: INSERT INTO doc_seq").
+# that waits (e.g. "transactionid: INSERT INTO doc_seq"). The servers' audit sealer threads
+# (application_name 'osb audit sealer', store/audit.c) are not requests: not in the S count,
+# their waits listed as "sealer: …".
 cat >"$tmp/sample.sql" <<'SQL'
-SELECT 'S', count(*) FILTER (WHERE wait_event_type = 'Lock')::text,
+SELECT 'S', count(*) FILTER (WHERE wait_event_type = 'Lock'
+                              AND application_name <> 'osb audit sealer')::text,
        count(*) FILTER (WHERE state IN ('active', 'idle in transaction'))::text
   FROM pg_stat_activity WHERE datname = 'osb' AND pid <> pg_backend_pid()
 UNION ALL
-SELECT 'W', CASE l.locktype
+SELECT 'W', CASE WHEN a.application_name = 'osb audit sealer' THEN 'sealer: ' ELSE '' END
+       || CASE l.locktype
          WHEN 'advisory' THEN 'advisory ' || coalesce((SELECT s FROM unnest(ARRAY['customer',
            'doc:order', 'doc:invoice', 'doc:delivery_note', 'doc:quota', 'doc:shipment',
            'doc:expense_application', 'budget', 'jobs', 'quota:' || to_char(now(), 'YYYY-MM')]) s

@@ -140,8 +140,14 @@ int cmd_serve(int argc, char **argv)
         log_info("test clock enabled (PUT /api/v1/test/clock)");
     }
     g_server = &conf;
+    /* PostgreSQL: requests do not wait for their audit entries to be chained; one thread
+       chains them (store/audit.c "Sealing"). */
+    if (audit_sealer_start(conf.db_path, &e) < 0)
+        return cli_fail(&e);
     tick();
-    if (server_run(&conf, host, port, threads, tick, &e) < 0)
+    int rc = server_run(&conf, host, port, threads, tick, &e);
+    audit_sealer_stop();
+    if (rc < 0)
         return cli_fail(&e);
     return 0;
 }

@@ -49,6 +49,11 @@ int flow_audit(struct ctx *c, struct osb_err *e, const char *action, const char 
     return flow_audit_obo(c, e, NULL, action, object_type, object_key, before, after);
 }
 
+int flow_audit_settle(struct db *db, struct osb_err *e)
+{
+    return audit_settle(db, e);
+}
+
 date_t flow_today(const struct ctx *c)
 {
     return ts_to_date(c->now, c->cfg->tz_min);

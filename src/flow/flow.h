@@ -19,6 +19,10 @@ int flow_audit(struct ctx *c, struct osb_err *e, const char *action, const char 
 int flow_audit_obo(struct ctx *c, struct osb_err *e, const char *on_behalf_of, const char *action,
                    const char *object_type, const char *object_key, json_t *before, json_t *after);
 
+/* Before a read of the audit chain, outside a transaction: every entry committed so far is
+   chained (store/audit.c "Sealing"). */
+int flow_audit_settle(struct db *db, struct osb_err *e);
+
 /* The next document number of the type, dated today in the company zone. */
 int flow_docno(struct ctx *c, struct osb_err *e, const char *type, char *out);
 

@@ -1300,9 +1300,6 @@ static int a_print(struct act *x, struct osb_err *e)
     if (x->cu->prepay_only && o->earmark_fen + o->approved_shortfall_fen < o->total_fen)
         return err_invalid(e, "order", "prepayment_missing",
                            "the prepay-only customer's payment does not yet cover this order");
-    char number[DOCNO_MAX];
-    if (flow_docno(c, e, "FHTZ", number) < 0)
-        return -1;
     json_t *lines = json_array();
     for (size_t i = 0; i < o->nlines; i++) {
         const struct order_line *l = &o->lines[i];
@@ -1322,6 +1319,12 @@ static int a_print(struct act *x, struct osb_err *e)
         json_object_set_new(p, "price_fen", json_integer(l->price_fen));
         json_object_set_new(p, "amount_fen", json_integer(l->amount_fen));
         json_array_append_new(lines, p);
+    }
+    /* The number after the reads: its row is locked from the draw to COMMIT. */
+    char number[DOCNO_MAX];
+    if (flow_docno(c, e, "FHTZ", number) < 0) {
+        json_decref(lines);
+        return -1;
     }
     /* The actual arrival address goes in parentheses (seed 004). */
     struct sb addr = SB_INIT;
@@ -1352,9 +1355,18 @@ static int a_release(struct act *x, struct osb_err *e)
     if (!wh[0])
         return err_invalid(e, "warehouse", "unknown_reference", "there is no active warehouse");
     STR_COPY_ARRAY(o->warehouse, wh);
+    /* The stock first, then the number: a number's row is locked from its draw to COMMIT
+       (numbers are gapless, docs/operations.md "Which lock protects what"). */
+    json_t *reserved = store_order_reserve(c->db, e, o);
+    if (!reserved)
+        return -1;
     char number[DOCNO_MAX];
-    if (flow_docno(c, e, "FH", number) < 0 ||
-        store_order_ship(c->db, e, o, number, c->now, c->user.username) < 0)
+    int rc = flow_docno(c, e, "FH", number) < 0 ||
+                     store_order_ship(c->db, e, o, number, c->now, c->user.username, reserved) < 0
+                 ? -1
+                 : 0;
+    json_decref(reserved);
+    if (rc < 0)
         return -1;
     o->released_at = c->now;
     o->op_stopped_at = c->now;

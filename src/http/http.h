@@ -57,6 +57,7 @@ enum {
     R_FILE = 1 << 8,    /* heavy when it renders a file (?format=pdf|xlsx|csv, a .pdf path) */
     R_ANYTYPE = 1 << 9, /* with R_RAW: a file of any type (XLSX, a photo); the handler checks it */
     R_NO_TX = 1 << 10,  /* the handler reads nothing from the database: no transaction (GET /me) */
+    R_AUDIT = 1 << 11,  /* reads the audit chain: what is pending is sealed first */
 };
 
 struct route {

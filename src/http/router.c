@@ -11,6 +11,7 @@
 #include "flow/collection.h"
 #include "flow/contract.h"
 #include "flow/field.h"
+#include "flow/flow.h"
 #include "flow/market.h"
 #include "flow/market_files.h"
 #include "flow/price_list.h"
@@ -33,7 +34,7 @@
     {"POST", "/" #name, h_##name##_create, WI}, {"GET", "/" #name, h_##name##_list, 0},            \
         {"GET", "/" #name "/:", h_##name##_get, 0},                                                \
         {"PATCH", "/" #name "/:", h_##name##_patch, W},                                            \
-        {"GET", "/" #name "/:/history", h_##name##_history, 0},
+        {"GET", "/" #name "/:/history", h_##name##_history, R_AUDIT},
 
 /* A row names its document kind (the fifth member) only where a kernel handler serves it
    (http/doc.c); every other row leaves it out. */
@@ -223,7 +224,7 @@ static const struct route routes[] = {
     {"POST", "/invoice-requests/:/:", h_invoice_request_action, W},
     {"POST", "/quota-approvals", h_quota_approval, WI},
     {"POST", "/quota-transfers", h_quota_transfer, WI},
-    {"GET", "/audit", h_audit_list, 0},
+    {"GET", "/audit", h_audit_list, R_AUDIT},
     {"PUT", "/test/clock", h_clock_put, W | R_TEST},
     {"GET", "/test/clock", h_clock_get, R_TEST},
     {"POST", "/jobs/run", h_jobs_run, W | R_OWN_TX},
@@ -241,7 +242,7 @@ static const struct route routes[] = {
     /* reports (api.md §5.8): the engine opens its own transaction (a file writes its export
        log and audit rows; a JSON answer only reads) */
     {"GET", "/reports", h_reports_list, 0},
-    {"GET", "/reports/:", h_report_get, R_OWN_TX | R_HEAVY},
+    {"GET", "/reports/:", h_report_get, R_OWN_TX | R_HEAVY | R_AUDIT},
     {"POST", "/export-approvals", h_export_approval, WI},
     {"GET", "/settings", h_settings_list, 0},
     {"PUT", "/settings/:", h_settings_put, W},
@@ -502,6 +503,10 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
     req_args_each(r, arg_not_utf8, &bad);
     if (bad)
         return err_bad(e, bad, "query parameter '%s' is not valid UTF-8 text", bad);
+    /* A reader of the audit chain sees every entry committed before it (PostgreSQL chains them
+       after the commits, store/audit.c "Sealing"): sealed before its snapshot is taken. */
+    if ((rt->flags & R_AUDIT) && flow_audit_settle(db, e) < 0)
+        return -1;
     const char *idem =
         (rt->flags & R_IDEM) && r->conn
             ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key")

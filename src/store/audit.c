@@ -9,12 +9,20 @@
  * Sealing. On SQLite (one writer) audit_append links its entry into the chain at once. On
  * PostgreSQL many writers run side by side (READ COMMITTED, locks that follow the data), and
  * if each read the chain's last row they would all wait there: a writer only INSERTs its
- * entry into audit_pending (no seq, no hash), in the request's own transaction, and asks for
- * audit_seal() to run right after that transaction commits. The sealer, in a short READ COMMITTED
- * transaction under a lock on audit (one sealer at a time, readers not held up), moves pending
- * entries in id order into audit, giving each the next seq, prev_hash and hash; whatever another
- * sealer already moved it does not see. So every entry is in the chain before its request answers;
- * entries of a crashed process are sealed at the next `osb serve` start or `osb check`.
+ * entry into audit_pending (no seq, no hash), in the request's own transaction — committed
+ * with the request, so nothing acknowledged is lost to a crash — and does not wait for it to
+ * be chained. audit_seal() chains: in a short READ COMMITTED transaction under a lock on audit
+ * (one sealer at a time, readers not held up) it moves pending entries in id order into
+ * audit, giving each the next seq, prev_hash and hash; whatever another sealer already moved
+ * it does not see. Who calls it:
+ * - in `osb serve`, one sealer thread (audit_sealer_start): woken after each commit that wrote
+ *   entries, it seals whatever is pending then, in batches (many requests' entries in one
+ *   short transaction), and every second looks for entries left by another instance; requests
+ *   never wait for it nor for its lock;
+ * - a reader of the chain (GET /audit, a record's history, the reports) first calls
+ *   audit_settle(), outside its read transaction, so it sees every entry committed before it;
+ * - other processes (`osb` commands) seal right after their commit; `osb serve` at its start
+ *   and `osb check` first seal what a stopped process left.
  */
 #include "store/audit.h"
 
@@ -24,7 +32,9 @@
 #include "core/sb.h"
 #include "core/str.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +107,26 @@ static void seal_after_commit(struct db *db)
     err_clear(&e);
 }
 
+/* The server's sealer thread (PostgreSQL): asked counts the commits that wrote entries, the
+   thread seals until it has seen them all. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_bool on;
+    bool stop;
+    unsigned long asked;
+    pthread_t thread;
+} sealer = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false, 0, 0};
+
+static void wake_sealer(struct db *db)
+{
+    (void)db;
+    pthread_mutex_lock(&sealer.mu);
+    sealer.asked++;
+    pthread_cond_signal(&sealer.cv);
+    pthread_mutex_unlock(&sealer.mu);
+}
+
 int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
 {
     /* The bytes of json_dumps(JSON_COMPACT | JSON_SORT_KEYS), without its per-object loop
@@ -106,14 +136,15 @@ int audit_append(struct db *db, struct osb_err *e, const struct audit_entry *a)
     int r;
     if (db_postgres(db)) {
         /* Many writers at once: none reads the chain. The entry waits, unlinked, and is sealed
-           into the chain once this transaction has committed. */
+           into the chain once this transaction has committed (by the server's sealer thread,
+           or right after the commit in another process). */
         r = db_exec(db, e,
                     "INSERT INTO audit_pending(at, actor, on_behalf_of, ip, request_id, action,"
                     " object_type, object_key, before, after) VALUES(?,?,?,?,?,?,?,?,?,?)",
                     "isssssssss", a->at, a->actor, a->on_behalf_of, a->ip, a->request_id, a->action,
                     a->object_type, a->object_key, before, after);
         if (r >= 0)
-            db_after_commit(db, seal_after_commit);
+            db_after_commit(db, atomic_load(&sealer.on) ? wake_sealer : seal_after_commit);
     } else {
         /* SQLite has one writer: the entry is sealed at once, in its own transaction. */
         int64_t seq;
@@ -258,6 +289,95 @@ int audit_seal(struct db *db, struct osb_err *e)
         total += n;
     } while (n == SEAL_BATCH);
     return total;
+}
+
+int audit_settle(struct db *db, struct osb_err *e)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n, "SELECT count(*) FROM (SELECT 1 FROM audit_pending LIMIT 1) p", NULL) < 0)
+        return -1;
+    return n ? audit_seal(db, e) : 0;
+}
+
+/* The sealer's connection is named (pg_stat_activity.application_name), so what it waits for
+   is told apart from what requests wait for (scripts/bench-pg.sh). */
+static void sealer_name(struct db *db)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    if (db_exec(db, &e, "SET application_name = 'osb audit sealer'", NULL) < 0)
+        err_clear(&e);
+}
+
+/* Seals until nothing is pending, on a connection of its own; a failure is logged and tried
+   again a second later (a lost connection made anew). */
+static void sealer_pass(struct db *db)
+{
+    struct osb_err e = OSB_ERR_INIT;
+    if (audit_settle(db, &e) < 0) {
+        log_error("audit: the sealer failed, the entries wait for its next pass: %s", e.message);
+        err_clear(&e);
+        if (db_conn_lost(db)) {
+            if (db_reconnect(db, &e) < 0)
+                err_clear(&e);
+            else
+                sealer_name(db);
+        }
+    }
+}
+
+static void *sealer_main(void *arg)
+{
+    struct db *db = arg;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&sealer.mu);
+    for (;;) {
+        if (sealer.asked == seen && !sealer.stop) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1; /* entries of another instance, or of a failed pass */
+            pthread_cond_timedwait(&sealer.cv, &sealer.mu, &until);
+        }
+        bool stop = sealer.stop;
+        seen = sealer.asked;
+        pthread_mutex_unlock(&sealer.mu);
+        sealer_pass(db); /* the entries of every commit counted in seen, and any since */
+        if (stop)
+            break;
+        pthread_mutex_lock(&sealer.mu);
+    }
+    db_close(db);
+    return NULL;
+}
+
+int audit_sealer_start(const char *db_path, struct osb_err *e)
+{
+    struct db *db;
+    if (db_open(db_path, false, &db, e) < 0)
+        return -1;
+    if (!db_postgres(db)) {
+        db_close(db);
+        return 0;
+    }
+    sealer_name(db);
+    sealer.stop = false;
+    if (pthread_create(&sealer.thread, NULL, sealer_main, db) != 0) {
+        db_close(db);
+        return err_set(e, ERR_INTERNAL, "cannot start the audit sealer thread");
+    }
+    atomic_store(&sealer.on, true);
+    return 0;
+}
+
+void audit_sealer_stop(void)
+{
+    if (!atomic_load(&sealer.on))
+        return;
+    pthread_mutex_lock(&sealer.mu);
+    sealer.stop = true;
+    pthread_cond_signal(&sealer.cv);
+    pthread_mutex_unlock(&sealer.mu);
+    pthread_join(sealer.thread, NULL);
+    atomic_store(&sealer.on, false);
 }
 
 int audit_verify(struct db *db, struct osb_err *e,

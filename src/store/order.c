@@ -1073,14 +1073,9 @@ int store_order_pick_warehouse(struct db *db, struct osb_err *e, const char *num
     return 0;
 }
 
-int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, const char *number,
-                     int64_t at, const char *by)
+json_t *store_order_reserve(struct db *db, struct osb_err *e, const struct order *o)
 {
-    if (db_exec(db, e,
-                "INSERT INTO shipments(number, order_no, delivery_note, warehouse, scr,"
-                " released_at, created_at) VALUES(?,?,?,?,?,?,?)",
-                "sssssii", number, o->number, o->delivery_note, o->warehouse, o->scr, at, at) < 0)
-        return -1;
+    json_t *all = json_array();
     for (size_t i = 0; i < o->nlines; i++) {
         const struct order_line *l = &o->lines[i];
         int64_t want = l->qty - l->qty_cut;
@@ -1091,9 +1086,12 @@ int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, co
                                " ORDER BY coalesce(expires, '9999-12-31'),"
                                " coalesce(produced_on, '9999-12-31'), batch",
                                "ss", o->warehouse, l->sku);
-        if (!lots)
-            return -1;
+        if (!lots) {
+            json_decref(all);
+            return NULL;
+        }
         json_t *res = json_array();
+        json_array_append_new(all, res);
         size_t k;
         json_t *lot;
         json_array_foreach(lots, k, lot)
@@ -1106,25 +1104,46 @@ int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, co
             if (db_exec(db, e,
                         "UPDATE stock_lots SET reserved = reserved + ? WHERE warehouse = ?"
                         " AND sku = ? AND batch = ?",
-                        "isss", take, o->warehouse, l->sku, batch) < 0 ||
-                db_exec(db, e,
-                        "INSERT INTO stock_moves(at, warehouse, sku, batch, kind, qty, document,"
-                        " by) VALUES(?,?,?,?,'reserve',?,?,?)",
-                        "isssiss", at, o->warehouse, l->sku, batch, take, number, by) < 0) {
-                json_decref(lots), json_decref(res);
-                return -1;
+                        "isss", take, o->warehouse, l->sku, batch) < 0) {
+                json_decref(lots), json_decref(all);
+                return NULL;
             }
             json_array_append_new(res,
                                   json_pack("{ss sI}", "batch", batch, "qty", (json_int_t)take));
             want -= take;
         }
         json_decref(lots);
-        int rc = db_exec(db, e,
-                         "INSERT INTO shipment_lines(shipment, line_no, sku, qty_requested,"
-                         " reserved) VALUES(?,?,?,?,?)",
-                         "sdsij", number, l->line_no, l->sku, l->qty - l->qty_cut, res);
-        json_decref(res);
-        if (rc < 0)
+    }
+    return all;
+}
+
+int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, const char *number,
+                     int64_t at, const char *by, json_t *reserved)
+{
+    if (db_exec(db, e,
+                "INSERT INTO shipments(number, order_no, delivery_note, warehouse, scr,"
+                " released_at, created_at) VALUES(?,?,?,?,?,?,?)",
+                "sssssii", number, o->number, o->delivery_note, o->warehouse, o->scr, at, at) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nlines; i++) {
+        const struct order_line *l = &o->lines[i];
+        json_t *res = json_array_get(reserved, i);
+        size_t k;
+        json_t *r;
+        json_array_foreach(res, k, r)
+        {
+            if (db_exec(db, e,
+                        "INSERT INTO stock_moves(at, warehouse, sku, batch, kind, qty, document,"
+                        " by) VALUES(?,?,?,?,'reserve',?,?,?)",
+                        "isssiss", at, o->warehouse, l->sku,
+                        json_string_value(json_object_get(r, "batch")),
+                        (int64_t)json_integer_value(json_object_get(r, "qty")), number, by) < 0)
+                return -1;
+        }
+        if (db_exec(db, e,
+                    "INSERT INTO shipment_lines(shipment, line_no, sku, qty_requested,"
+                    " reserved) VALUES(?,?,?,?,?)",
+                    "sdsij", number, l->line_no, l->sku, l->qty - l->qty_cut, res) < 0)
             return -1;
     }
     return db_exec(db, e,

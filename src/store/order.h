@@ -172,10 +172,13 @@ int store_delivery_note_void(struct db *db, struct osb_err *e, const char *numbe
 /* BG-3: the warehouse that can serve every line (else the most), into out ("" none). */
 int store_order_pick_warehouse(struct db *db, struct osb_err *e, const char *number, char *out,
                                size_t n);
-/* Creates shipment `number` for the order with stock reserved first-expiring-first, one
-   shipment line per order line, and marks the delivery note released. */
+/* Reserves the order's stock first-expiring-first in o->warehouse: per order line an array
+   of {batch, qty} taken (the lots' reserved raised); NULL with e set. */
+json_t *store_order_reserve(struct db *db, struct osb_err *e, const struct order *o);
+/* Creates shipment `number` for the order from what store_order_reserve took (its moves, one
+   shipment line per order line) and marks the delivery note released. */
 int store_order_ship(struct db *db, struct osb_err *e, const struct order *o, const char *number,
-                     int64_t at, const char *by);
+                     int64_t at, const char *by, json_t *reserved);
 
 int store_order_event(struct db *db, struct osb_err *e, const char *number, int64_t at,
                       const char *step, const char *action, const char *actor,

@@ -7,7 +7,9 @@ to both at once. What must hold is what one instance gives:
 - the e-mail outbox: jobs run on both instances at once send every pending mail exactly once
   (counted at an SMTP sink, tests/scenario/smtp_sink.py);
 - sessions: a token issued by one instance works on the other, a logout on one ends it on both;
-- document numbers: orders created on both at once all get numbers, no two the same.
+- document numbers: orders created on both at once all get numbers, no two the same;
+- the audit chain: entries written through both at once are all chained once, gapless, and
+  `osb check` verifies it (on PostgreSQL each instance's sealer thread chains them).
 """
 
 
@@ -116,3 +118,29 @@ def test_document_numbers_unique_across_instances(t):
     eq(len(set(numbers)), len(numbers), f"numbers unique: {sorted(numbers)}")
     listed = {o["number"] for o in t.list_all(f"/orders?customer={cust}", user="kam_GZ")}
     eq(listed, set(numbers), "every order stored once")
+
+
+def test_audit_chain_whole_across_instances(t):
+    custs = [lib.customer(t) for _ in range(4)]
+    t.login("csr_a")
+    t.login("auditor")
+    second(t)
+    start = t.sql("SELECT max(seq) FROM audit")[0][0]
+    jobs = [(custs[i % 4], i) for i in range(16)]
+    got = both(t, lambda port, j: t.patch(f"/customers/{j[0]}", {"owner": f"两处{j[1]}"},
+                                          user="csr_a", port=port), jobs)
+    for r in got:
+        eq(r.status, 200, f"update: {lib.short(r.body)}")
+    # each instance's reader sees every entry, whichever instance wrote it
+    for port in (t.server.port, second(t).port):
+        for c in custs:
+            rows = t.ok(t.get(f"/audit?object_type=customer&object_key={c}&action=update",
+                              user="auditor", port=port))["items"]
+            eq(sorted(x["after"]["owner"] for x in rows),
+               sorted(f"两处{i}" for i in range(16) if i % 4 == custs.index(c)),
+               f"{c}: its four updates, read on port {port}")
+    seqs = [r[0] for r in t.sql("SELECT seq FROM audit WHERE seq > ? ORDER BY seq", (start,))]
+    eq(seqs, list(range(start + 1, start + 17)), "sixteen entries chained once, gapless")
+    eq(t.sql("SELECT count(*) FROM audit_pending")[0][0], 0, "nothing left pending")
+    rc, out, err = t.osb("check", "--db", t.server.db, timeout=120)
+    eq(rc, 0, f"osb check is clean ({out + err})")
