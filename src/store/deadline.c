@@ -202,10 +202,11 @@ static const struct {
     const char *params;
     const char *sql;
     const char *owner; /* customer and market of a document */
+    bool dated;        /* the clock starts on a date (start_date; start_at is NULL) */
 } rules[] = {
-    {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER},
-    {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER},
-    {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER},
+    {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER, false},
+    {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER, false},
+    {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER, false},
     {"st_next_day", "ns",
      "SELECT s.order_no AS document, s.requested_at AS start_at, NULL AS start_date,"
      " coalesce(s.decided_at, CASE WHEN o.state IN ('cancelled', 'rejected') THEN o.updated_at"
@@ -213,21 +214,21 @@ static const struct {
      "  THEN o.state END) AS done_action, s.id AS ref FROM st_requests s"
      " JOIN orders o ON o.number = s.order_no WHERE s.requested_at <= ?"
      " AND (s.requested_at >= ? OR s.decided_at IS NULL)",
-     OWNER_ORDER},
-    {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER},
-    {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER},
-    {"sp_24h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
-    {"sp_48h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
-    {"sp_3wd", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
+     OWNER_ORDER, false},
+    {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER, false},
+    {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER, false},
+    {"sp_24h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT, false},
+    {"sp_48h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT, false},
+    {"sp_3wd", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT, false},
     {"pod_overdue", "tst",
      SHIPMENT_POD_COLS " AND s.dispatched_at >= ? UNION " SHIPMENT_POD_COLS
                        " AND s.state = 'dispatched'",
-     OWNER_SHIPMENT},
-    {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE},
+     OWNER_SHIPMENT, true},
+    {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE, true},
     {"contract_1wd", "nsn",
      CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS " AND " CONTRACT_SHIPPED
                          " IS NULL",
-     OWNER_OF("contracts")},
+     OWNER_OF("contracts"), false},
     /* field sales */
     /* Last month's originals bound by the 5th (flows.md §7, seed 001 rule 15): from the
        signature to the binder. */
@@ -236,11 +237,15 @@ static const struct {
      " k.bound_at AS done_at, CASE WHEN k.bound_at IS NOT NULL THEN 'bind' END AS done_action,"
      " 0 AS ref FROM contracts k WHERE k.signed_at <= ? AND (k.signed_at >= ?"
      " OR k.bound_at IS NULL) AND k.signed_at IS NOT NULL",
-     OWNER_OF("contracts")},
-    {"quotation_decide", FIELD_STAY_PARAMS, FIELD_STAYS("quotations", "registered"), OWNER_FIELD},
-    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"), OWNER_FIELD},
-    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"), OWNER_FIELD},
-    {"forecast_assess", FIELD_STAY_PARAMS, FIELD_STAYS("forecasts", "submitted"), OWNER_FIELD},
+     OWNER_OF("contracts"), false},
+    {"quotation_decide", FIELD_STAY_PARAMS, FIELD_STAYS("quotations", "registered"), OWNER_FIELD,
+     false},
+    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"), OWNER_FIELD,
+     false},
+    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"), OWNER_FIELD,
+     false},
+    {"forecast_assess", FIELD_STAY_PARAMS, FIELD_STAYS("forecasts", "submitted"), OWNER_FIELD,
+     false},
     /* A visit plan item of a submitted or confirmed plan until a visit report names it: due by
        the next working day after the visit's date (flows.md §9.3). */
     {"visit_report", "d",
@@ -253,7 +258,8 @@ static const struct {
      " 'confirmed') WHERE i.date >= ? OR NOT EXISTS (SELECT 1 FROM field_docs v"
      " WHERE v.type = 'visits' AND v.ref = i.document || '/' || i.seq)",
      "SELECT p.customer AS customer, p.market AS market FROM field_items i JOIN field_docs p"
-     " ON p.number = i.document WHERE i.document || '/' || i.seq = ?"},
+     " ON p.number = i.document WHERE i.document || '/' || i.seq = ?",
+     true},
     /* Handed over (or signed for by finance directly) ends the stay in the salesperson's
            hand. */
     {"instrument_same_day", "ns",
@@ -262,7 +268,7 @@ static const struct {
      " i.handed_over_at IS NOT NULL THEN 'hand-over' WHEN i.finance_signed_at IS NOT NULL"
      " THEN 'sign' END AS done_action, 0 AS ref FROM instruments i WHERE i.received_at <= ?"
      " AND (i.received_at >= ? OR i.state = 'in_hand')",
-     OWNER_OF("instruments")},
+     OWNER_OF("instruments"), false},
     /* 24:00 of the 15th of the month after the half-year's end (30 June → 15 July). Done when
            the customer confirmed and the KAM reported; the candidates are few (two a year per
            customer), so every one not done is read. */
@@ -273,7 +279,7 @@ static const struct {
      " THEN 'report' END AS done_action, 0 AS ref FROM statements s"
      " WHERE s.kind = 'semiannual' AND (s.period_to >= ? OR s.state <> 'reported'"
      " OR s.response <> 'confirmed')",
-     OWNER_OF("statements")},
+     OWNER_OF("statements"), true},
 };
 
 static int rule_index(const char *rule, struct osb_err *e)
@@ -316,22 +322,55 @@ static int floor_sql(const struct deadline_rule *dl, int tz_min, struct sb *sql,
     return 0;
 }
 
+/* The latest start whose floor is not after now (the floor of floor_sql as a bound on the start
+   itself, so that SQL compares the start column with a constant and an index range, e.g.
+   shipments_waiting (state, released_at), reads only the stays whose deadline may have come):
+   0 when dl has no floor. Day floors: ((start + tz) / D + k) * D - tz <= now holds exactly when
+   start < (floor((now + tz) / D) - k + 1) * D - tz. */
+static int floor_bound(const struct deadline_rule *dl, int tz_min, int64_t now, int64_t *bound)
+{
+    int64_t n = dl->n < 0 ? 0 : dl->n, tz = (int64_t)tz_min * TS_PER_MIN;
+    switch (dl->kind) {
+    case DL_WORKING_MINUTES:
+    case DL_WC_HOURS:
+        *bound = now - n * (dl->kind == DL_WC_HOURS ? TS_PER_HOUR : TS_PER_MIN);
+        return 1;
+    case DL_SAME_WORKING_DAY:
+    case DL_NEXT_WORKING_DAY:
+    case DL_WORKING_DAYS:
+    case DL_CALENDAR_DAYS: {
+        int64_t k = dl->kind == DL_SAME_WORKING_DAY ? 1 : n + 1, t = now + tz;
+        int64_t day = t >= 0 ? t / TS_PER_DAY : -((-t + TS_PER_DAY - 1) / TS_PER_DAY);
+        *bound = (day - k + 1) * TS_PER_DAY - tz - 1;
+        return 1;
+    }
+    case DL_DAY_OF_MONTH:
+    case DL__COUNT:
+        break;
+    }
+    return 0;
+}
+
 /* Leaves out, in SQL, what judge() would find in time: stays whose deadline cannot have come
    yet at now (the floor after now: with thousands of released shipments waiting for the
    warehouse, each minute's run read and judged every one of them in the write transaction —
    bench/README.md "Memory over a long run"), and stays done before the floor (done in time).
-   Only a saving: judge() decides the rest with the working calendar. */
-static void floors_sql(const struct deadline_rule *dl, int tz_min, int64_t now, struct sb *sql,
-                       json_t *p)
+   Only a saving: judge() decides the rest with the working calendar. A rule whose clock starts
+   on a date (dated) has no start_at: its candidates are all read, as before. The bound on the
+   start is a plain comparison, which SQLite and PostgreSQL push into each arm of the rule's
+   UNION, where it meets the start column's index. */
+static void floors_sql(const struct deadline_rule *dl, bool dated, int tz_min, int64_t now,
+                       struct sb *sql, json_t *p)
 {
+    int64_t bound;
+    if (dated || !floor_bound(dl, tz_min, now, &bound))
+        return;
+    sb_add(sql, " AND cand.start_at <= ?");
+    json_array_append_new(p, json_integer(bound));
     struct sb f = SB_INIT;
     json_t *fp = json_array();
     if (floor_sql(dl, tz_min, &f, fp)) {
-        sb_addf(sql, " AND (cand.start_at IS NULL OR %s <= ?)", sb_str(&f));
-        json_array_extend(p, fp);
-        json_array_append_new(p, json_integer(now));
-        sb_addf(sql, " AND (cand.done_at IS NULL OR cand.start_at IS NULL OR cand.done_at > %s)",
-                sb_str(&f));
+        sb_addf(sql, " AND (cand.done_at IS NULL OR cand.done_at > %s)", sb_str(&f));
         json_array_extend(p, fp);
     }
     json_decref(fp);
@@ -367,7 +406,7 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
             " OR x.completed_at IS NOT NULL))",
             rules[r].sql);
     json_array_append_new(p, json_string(rule));
-    floors_sql(dl, tz_min, now, &sql, p);
+    floors_sql(dl, rules[r].dated, tz_min, now, &sql, p);
     json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
     sb_free(&sql);
     json_decref(p);

@@ -147,6 +147,15 @@ int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const c
                    "iis", now, id, recipient);
 }
 
+int store_notify_mark_if_unread(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
+                                int64_t now)
+{
+    return db_exec(db, e,
+                   "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient = ?"
+                   " AND read_at IS NULL",
+                   "iis", now, id, recipient);
+}
+
 int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient, int64_t now)
 {
     return db_exec(db, e,

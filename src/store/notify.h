@@ -35,6 +35,10 @@ json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipien
 /* Marks notification id of recipient read (once): rows changed (0 = none of theirs), -1. */
 int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
                            int64_t now);
+/* Marks notification id of recipient read if it was unread: 1 when it was, 0 otherwise (already
+   read, or none of theirs), -1 on error. */
+int store_notify_mark_if_unread(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
+                                int64_t now);
 /* Marks every unread notification of recipient read: rows changed, -1 on error. */
 int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient,
                                int64_t now);
