@@ -92,9 +92,12 @@ static const struct {
 /* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
    and done_action (NULL while waiting), ref; the row's `owner` query gives the customer and
    market of a document when its entry is opened (most candidates never need them). Their parameters
-   are named by the row's params string: 'n' now, 's' now − lookback, 't' today, 'd' today −
-   lookback. A missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare
-   NULL column as text and would refuse to compare it with the integer parameters. */
+   are named by the row's params string: 'n' the latest start that may be due (now, or less
+   where the rule's limit has a floor: floor_bound), 's' now − lookback, 't' today, 'd' today −
+   lookback. Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
+   UNION, so that the index of the start reads only the stays whose deadline may have come. A
+   missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare NULL column as text
+   and would refuse to compare it with the integer parameters. */
 
 /* An order's stay in state S, from its timeline: entered by an event to S (from another
    state), left by the first later event out of S. Recent stays, and the stays of orders
@@ -351,25 +354,15 @@ static int floor_bound(const struct deadline_rule *dl, int tz_min, int64_t now, 
     return 0;
 }
 
-/* Leaves out, in SQL, what judge() would find in time: stays whose deadline cannot have come
-   yet at now (the floor after now: with thousands of released shipments waiting for the
-   warehouse, each minute's run read and judged every one of them in the write transaction —
-   bench/README.md "Memory over a long run"), and stays done before the floor (done in time).
-   Only a saving: judge() decides the rest with the working calendar. A rule whose clock starts
-   on a date (dated) has no start_at: its candidates are all read, as before. The bound on the
-   start is a plain comparison, which SQLite and PostgreSQL push into each arm of the rule's
-   UNION, where it meets the start column's index. */
-static void floors_sql(const struct deadline_rule *dl, bool dated, int tz_min, int64_t now,
-                       struct sb *sql, json_t *p)
+/* Leaves out, in SQL, what judge() would find in time among the stays that may be due (the
+   'n' parameters leave out those whose floor is after now): stays done before the floor (done
+   in time). Only a saving: judge() decides the rest with the working calendar. */
+static void floors_sql(const struct deadline_rule *dl, bool dated, int tz_min, struct sb *sql,
+                       json_t *p)
 {
-    int64_t bound;
-    if (dated || !floor_bound(dl, tz_min, now, &bound))
-        return;
-    sb_add(sql, " AND cand.start_at <= ?");
-    json_array_append_new(p, json_integer(bound));
     struct sb f = SB_INIT;
     json_t *fp = json_array();
-    if (floor_sql(dl, tz_min, &f, fp)) {
+    if (!dated && floor_sql(dl, tz_min, &f, fp)) {
         sb_addf(sql, " AND (cand.done_at IS NULL OR cand.done_at > %s)", sb_str(&f));
         json_array_extend(p, fp);
     }
@@ -387,9 +380,17 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
     char today[11], since_day[11];
     date_format(ts_to_date(now, tz_min), today);
     date_format(ts_to_date(since, tz_min), since_day);
+    /* The stays whose deadline cannot have come yet are left out by their start: with
+       thousands of released shipments waiting for the warehouse, each minute's run read and
+       judged every one of them in the write transaction (bench/README.md "Memory over a long
+       run"); now the index range of the start ends at the floor's bound. A rule whose clock
+       starts on a date has no start_at: its candidates are all read, as before. */
+    int64_t upto = now, bound;
+    if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
+        upto = bound;
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n'   ? json_integer(now)
+        json_array_append_new(p, *a == 'n'   ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
                                  : *a == 't' ? json_string(today)
                                              : json_string(since_day)); /* 'd' */
@@ -406,7 +407,7 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
             " OR x.completed_at IS NOT NULL))",
             rules[r].sql);
     json_array_append_new(p, json_string(rule));
-    floors_sql(dl, rules[r].dated, tz_min, now, &sql, p);
+    floors_sql(dl, rules[r].dated, tz_min, &sql, p);
     json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
     sb_free(&sql);
     json_decref(p);
