@@ -173,12 +173,14 @@ int notify_mark_all_read(struct ctx *c, json_t **out, struct osb_err *e)
 
 int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
 {
-    int n = store_notify_mark_if_unread(c->db, e, id, c->user.username, c->now);
+    int n = store_notify_mark_read(c->db, e, id, c->user.username, c->now);
     if (n < 0)
         return -1;
+    if (n == 0)
+        return err_set(e, ERR_NOT_FOUND, "no notification %lld", (long long)id);
     char key[24];
     (void)str_fmt(key, sizeof key, "%lld", (long long)id);
-    if (n > 0) {
+    if (n == 2) {
         json_t *before = json_pack("{sb}", "read", 0), *after = json_pack("{sb}", "read", 1);
         int rc = flow_audit(c, e, "read", "notification", key, before, after);
         json_decref(before);
@@ -186,12 +188,6 @@ int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
         if (rc < 0)
             return -1;
     }
-    if (n == 0) /* already read, or not the caller's: the old answers */
-        n = store_notify_mark_read(c->db, e, id, c->user.username, c->now);
-    if (n < 0)
-        return -1;
-    if (n == 0)
-        return err_set(e, ERR_NOT_FOUND, "no notification %lld", (long long)id);
     json_t *row = NULL;
     if (store_notify_get(c->db, e, id, &row) < 0)
         return -1;
