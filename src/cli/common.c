@@ -132,6 +132,9 @@ int config_load(struct db *db, struct config *cfg, struct osb_err *e)
     cfg->login_fail_address_limit = settings_int(db, "login_fail_address_limit", 100, INT_MAX);
     if (cfg->login_fail_address_limit <= 0)
         cfg->login_fail_address_limit = 100;
+    cfg->login_fail_user_limit = settings_int(db, "login_fail_user_limit", 50, INT_MAX);
+    if (cfg->login_fail_user_limit <= 0)
+        cfg->login_fail_user_limit = 50;
     return 0;
 }
 

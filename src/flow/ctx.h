@@ -15,6 +15,7 @@ struct config {
     int session_idle_hours;
     int login_fail_limit;         /* failed logins per (address, username) a minute before 429 */
     int login_fail_address_limit; /* failed logins per address a minute before 429 */
+    int login_fail_user_limit;    /* failed logins per username, all addresses, a minute */
 };
 
 struct user {

@@ -10,6 +10,7 @@
 
 #include "core/docno.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "flow/flow.h"
 #include "store/notify.h"
 
@@ -150,11 +151,22 @@ int notify_list(struct ctx *c, bool unread_only, const char *q, int limit, int64
     return 0;
 }
 
+/* Marking read changes data, so it is audited (numbering-and-rules.md §6.1; issue #15 finding
+   7): `read` with the notification's id, or one `read_all` row with how many were marked. A
+   notification already read (or a read-all with nothing unread) changes nothing and writes no
+   row. */
 int notify_mark_all_read(struct ctx *c, json_t **out, struct osb_err *e)
 {
     int n = store_notify_mark_all_read(c->db, e, c->user.username, c->now);
     if (n < 0)
         return -1;
+    if (n > 0) {
+        json_t *after = json_pack("{si}", "marked", n);
+        int rc = flow_audit(c, e, "read_all", "notification", c->user.username, NULL, after);
+        json_decref(after);
+        if (rc < 0)
+            return -1;
+    }
     *out = json_pack("{si}", "marked", n);
     return 0;
 }
@@ -166,6 +178,16 @@ int notify_mark_read(struct ctx *c, int64_t id, json_t **out, struct osb_err *e)
         return -1;
     if (n == 0)
         return err_set(e, ERR_NOT_FOUND, "no notification %lld", (long long)id);
+    char key[24];
+    (void)str_fmt(key, sizeof key, "%lld", (long long)id);
+    if (n == 2) {
+        json_t *before = json_pack("{sb}", "read", 0), *after = json_pack("{sb}", "read", 1);
+        int rc = flow_audit(c, e, "read", "notification", key, before, after);
+        json_decref(before);
+        json_decref(after);
+        if (rc < 0)
+            return -1;
+    }
     json_t *row = NULL;
     if (store_notify_get(c->db, e, id, &row) < 0)
         return -1;

@@ -128,7 +128,11 @@ static bool retry_again(struct ctx *c, int attempt, struct osb_err *e)
 
 /* Counted per (address, username) over 60 s: the 11th attempt for one username is refused even
    with the right password; other usernames from that address only after 100 failures from it
-   (settings login_fail_limit, login_fail_address_limit). A wrong old password on
+   (settings login_fail_limit, login_fail_address_limit); and per username over every address:
+   the 51st attempt for one username within 60 s is refused from anywhere (login_fail_user_limit),
+   so guesses spread over many addresses get no more tries than a few addresses would. The lock
+   on the username follows the one on the address (always in that order: no deadlock). A wrong
+   old password on
    POST /me/password counts here too. The attempt takes its slot before the slow password
    check, in one short write transaction that counts and records it (the lock on the address
    makes the two one step on PostgreSQL too; SQLite has one writer): parallel attempts cannot
@@ -139,16 +143,22 @@ static int login_reserve(struct ctx *c, const char *username, ts_t wall, int64_t
 {
     *slot = 0;
     for (int attempt = 1;; attempt++) {
-        int64_t of_user = 0, of_ip = 0;
+        int64_t of_user = 0, of_ip = 0, of_name = 0;
         int rc = -1;
         if (db_begin(c->db, e) == 0 && db_lock_key(c->db, e, "login", c->ip ? c->ip : "") == 0 &&
+            db_lock_key(c->db, e, "login_user", username) == 0 &&
             store_login_failures(c->db, e, c->ip, username, wall - 60 * TS_PER_SEC, &of_user,
-                                 &of_ip) == 0) {
+                                 &of_ip) == 0 &&
+            store_login_failures_of_name(c->db, e, username, wall - 60 * TS_PER_SEC, &of_name) ==
+                0) {
             if (of_user >= c->cfg->login_fail_limit)
                 err_set(e, ERR_RATE_LIMITED, "too many failed logins for this user; wait a minute");
             else if (of_ip >= c->cfg->login_fail_address_limit)
                 err_set(e, ERR_RATE_LIMITED,
                         "too many failed logins from this address; wait a minute");
+            else if (of_name >= c->cfg->login_fail_user_limit)
+                err_set(e, ERR_RATE_LIMITED,
+                        "too many failed logins for this user from all addresses; wait a minute");
             else if (store_login_failure_add(c->db, e, c->ip, wall, username, slot) == 0 &&
                      db_commit(c->db, e) == 0)
                 rc = 0;

@@ -22,6 +22,8 @@ int h_delivery_note_get(struct req *r, struct osb_err *e)
         r->raw = pdf;
         r->raw_len = len;
         r->raw_type = "application/pdf";
+        r->export_type = "delivery_note";
+        r->export_key = number;
         return 0;
     }
     json_t *out;

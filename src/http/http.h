@@ -40,6 +40,11 @@ struct req {
     const char *raw_type;
     char *set_cookie;            /* owned */
     const struct doc_kind *kind; /* the route's document kind (h_doc_*), else NULL */
+    /* A file the user takes away (a statement, a delivery note as PDF/XLSX): the handler names
+       what it is (object type and key, both living as long as the request); the router then
+       writes its `export` audit row before the file is answered. NULL: not an export. */
+    const char *export_type;
+    const char *export_key;
 };
 
 typedef int (*handler_fn)(struct req *r, struct osb_err *e);

@@ -492,6 +492,52 @@ static int arg_not_utf8(void *cls, const char *key, const char *value)
     return 1;
 }
 
+static int arg_collect(void *cls, const char *key, const char *value)
+{
+    json_object_set_new(cls, key, value ? json_string(value) : json_null());
+    return 0;
+}
+
+/* A rendered file the user takes away (a statement or a delivery note as PDF/XLSX: handlers
+   set r->export_type) is an export, and every export writes one audit row
+   (numbering-and-rules.md §6.1): `export` with the path, query, type and size, in a short write
+   transaction of its own right after the read that rendered it (the rendering holds no write
+   lock). The file is answered only once its row is written; if the row cannot be written the
+   answer is the error. */
+static int export_audit(struct req *r, struct osb_err *e)
+{
+    struct db *db = r->ctx.db;
+    json_t *q = json_object();
+    req_args_each(r, arg_collect, q);
+    json_t *after =
+        json_pack("{ss ss sI so}", "path", r->path, "type", r->raw_type ? r->raw_type : "", "bytes",
+                  (json_int_t)r->raw_len, "query", q);
+    int rc = -1;
+    for (int attempt = 1; after; attempt++) {
+        if (db_begin_retrying(db, e) == 0 &&
+            flow_audit(&r->ctx, e, "export", r->export_type, r->export_key, NULL, after) == 0 &&
+            db_commit(db, e) == 0) {
+            rc = 0;
+            break;
+        }
+        if (db_in_tx(db))
+            db_rollback(db);
+        if (attempt >= TX_ATTEMPTS || !db_retry_wanted(db))
+            break;
+        err_clear(e);
+    }
+    json_decref(after);
+    if (rc < 0) {
+        free(r->raw);
+        r->raw = NULL;
+        r->raw_len = 0;
+        r->status = 0;
+        if (e->code == ERR_OK)
+            err_set(e, ERR_INTERNAL, "the export could not be audited");
+    }
+    return rc;
+}
+
 static int run(const struct route *rt, struct req *r, struct osb_err *e)
 {
     struct db *db = r->ctx.db;
@@ -544,6 +590,8 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
         nanosleep(&ts, NULL);
     }
     json_decref(body);
+    if (rc == 0 && r->export_type && r->raw && r->status == 200)
+        rc = export_audit(r, e);
     return rc;
 }
 

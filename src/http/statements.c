@@ -44,6 +44,8 @@ int h_statement_get(struct req *r, struct osb_err *e)
         r->raw = out.raw;
         r->raw_len = out.raw_len;
         r->raw_type = out.raw_type;
+        r->export_type = "statement";
+        r->export_key = r->params[0];
     }
     return 0;
 }

@@ -92,9 +92,12 @@ static const struct {
 /* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
    and done_action (NULL while waiting), ref; the row's `owner` query gives the customer and
    market of a document when its entry is opened (most candidates never need them). Their parameters
-   are named by the row's params string: 'n' now, 's' now − lookback, 't' today, 'd' today −
-   lookback. A missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare
-   NULL column as text and would refuse to compare it with the integer parameters. */
+   are named by the row's params string: 'n' the latest start that may be due (now, or less
+   where the rule's limit has a floor: floor_bound), 's' now − lookback, 't' today, 'd' today −
+   lookback. Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
+   UNION, so that the index of the start reads only the stays whose deadline may have come. A
+   missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare NULL column as text
+   and would refuse to compare it with the integer parameters. */
 
 /* An order's stay in state S, from its timeline: entered by an event to S (from another
    state), left by the first later event out of S. Recent stays, and the stays of orders
@@ -202,10 +205,11 @@ static const struct {
     const char *params;
     const char *sql;
     const char *owner; /* customer and market of a document */
+    bool dated;        /* the clock starts on a date (start_date; start_at is NULL) */
 } rules[] = {
-    {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER},
-    {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER},
-    {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER},
+    {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER, false},
+    {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER, false},
+    {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER, false},
     {"st_next_day", "ns",
      "SELECT s.order_no AS document, s.requested_at AS start_at, NULL AS start_date,"
      " coalesce(s.decided_at, CASE WHEN o.state IN ('cancelled', 'rejected') THEN o.updated_at"
@@ -213,21 +217,21 @@ static const struct {
      "  THEN o.state END) AS done_action, s.id AS ref FROM st_requests s"
      " JOIN orders o ON o.number = s.order_no WHERE s.requested_at <= ?"
      " AND (s.requested_at >= ? OR s.decided_at IS NULL)",
-     OWNER_ORDER},
-    {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER},
-    {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER},
-    {"sp_24h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
-    {"sp_48h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
-    {"sp_3wd", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT},
+     OWNER_ORDER, false},
+    {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER, false},
+    {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER, false},
+    {"sp_24h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT, false},
+    {"sp_48h", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT, false},
+    {"sp_3wd", SHIPMENT_DISPATCH_PARAMS, SHIPMENT_DISPATCH, OWNER_SHIPMENT, false},
     {"pod_overdue", "tst",
      SHIPMENT_POD_COLS " AND s.dispatched_at >= ? UNION " SHIPMENT_POD_COLS
                        " AND s.state = 'dispatched'",
-     OWNER_SHIPMENT},
-    {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE},
+     OWNER_SHIPMENT, true},
+    {"bc_due_5d", "tdt", INVOICE_PAID, OWNER_INVOICE, true},
     {"contract_1wd", "nsn",
      CONTRACT_ORDER_COLS " AND k.signed_at >= ? UNION " CONTRACT_ORDER_COLS " AND " CONTRACT_SHIPPED
                          " IS NULL",
-     OWNER_OF("contracts")},
+     OWNER_OF("contracts"), false},
     /* field sales */
     /* Last month's originals bound by the 5th (flows.md §7, seed 001 rule 15): from the
        signature to the binder. */
@@ -236,11 +240,15 @@ static const struct {
      " k.bound_at AS done_at, CASE WHEN k.bound_at IS NOT NULL THEN 'bind' END AS done_action,"
      " 0 AS ref FROM contracts k WHERE k.signed_at <= ? AND (k.signed_at >= ?"
      " OR k.bound_at IS NULL) AND k.signed_at IS NOT NULL",
-     OWNER_OF("contracts")},
-    {"quotation_decide", FIELD_STAY_PARAMS, FIELD_STAYS("quotations", "registered"), OWNER_FIELD},
-    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"), OWNER_FIELD},
-    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"), OWNER_FIELD},
-    {"forecast_assess", FIELD_STAY_PARAMS, FIELD_STAYS("forecasts", "submitted"), OWNER_FIELD},
+     OWNER_OF("contracts"), false},
+    {"quotation_decide", FIELD_STAY_PARAMS, FIELD_STAYS("quotations", "registered"), OWNER_FIELD,
+     false},
+    {"after_sales_confirm", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "received"), OWNER_FIELD,
+     false},
+    {"after_sales_contact", FIELD_STAY_PARAMS, FIELD_STAYS("after-sales", "assigned"), OWNER_FIELD,
+     false},
+    {"forecast_assess", FIELD_STAY_PARAMS, FIELD_STAYS("forecasts", "submitted"), OWNER_FIELD,
+     false},
     /* A visit plan item of a submitted or confirmed plan until a visit report names it: due by
        the next working day after the visit's date (flows.md §9.3). */
     {"visit_report", "d",
@@ -253,7 +261,8 @@ static const struct {
      " 'confirmed') WHERE i.date >= ? OR NOT EXISTS (SELECT 1 FROM field_docs v"
      " WHERE v.type = 'visits' AND v.ref = i.document || '/' || i.seq)",
      "SELECT p.customer AS customer, p.market AS market FROM field_items i JOIN field_docs p"
-     " ON p.number = i.document WHERE i.document || '/' || i.seq = ?"},
+     " ON p.number = i.document WHERE i.document || '/' || i.seq = ?",
+     true},
     /* Handed over (or signed for by finance directly) ends the stay in the salesperson's
            hand. */
     {"instrument_same_day", "ns",
@@ -262,7 +271,7 @@ static const struct {
      " i.handed_over_at IS NOT NULL THEN 'hand-over' WHEN i.finance_signed_at IS NOT NULL"
      " THEN 'sign' END AS done_action, 0 AS ref FROM instruments i WHERE i.received_at <= ?"
      " AND (i.received_at >= ? OR i.state = 'in_hand')",
-     OWNER_OF("instruments")},
+     OWNER_OF("instruments"), false},
     /* 24:00 of the 15th of the month after the half-year's end (30 June → 15 July). Done when
            the customer confirmed and the KAM reported; the candidates are few (two a year per
            customer), so every one not done is read. */
@@ -273,7 +282,7 @@ static const struct {
      " THEN 'report' END AS done_action, 0 AS ref FROM statements s"
      " WHERE s.kind = 'semiannual' AND (s.period_to >= ? OR s.state <> 'reported'"
      " OR s.response <> 'confirmed')",
-     OWNER_OF("statements")},
+     OWNER_OF("statements"), true},
 };
 
 static int rule_index(const char *rule, struct osb_err *e)
@@ -316,22 +325,45 @@ static int floor_sql(const struct deadline_rule *dl, int tz_min, struct sb *sql,
     return 0;
 }
 
-/* Leaves out, in SQL, what judge() would find in time: stays whose deadline cannot have come
-   yet at now (the floor after now: with thousands of released shipments waiting for the
-   warehouse, each minute's run read and judged every one of them in the write transaction —
-   bench/README.md "Memory over a long run"), and stays done before the floor (done in time).
-   Only a saving: judge() decides the rest with the working calendar. */
-static void floors_sql(const struct deadline_rule *dl, int tz_min, int64_t now, struct sb *sql,
+/* The latest start whose floor is not after now (the floor of floor_sql as a bound on the start
+   itself, so that SQL compares the start column with a constant and an index range, e.g.
+   shipments_waiting (state, released_at), reads only the stays whose deadline may have come):
+   0 when dl has no floor. Day floors: ((start + tz) / D + k) * D - tz <= now holds exactly when
+   start < (floor((now + tz) / D) - k + 1) * D - tz. */
+static int floor_bound(const struct deadline_rule *dl, int tz_min, int64_t now, int64_t *bound)
+{
+    int64_t n = dl->n < 0 ? 0 : dl->n, tz = (int64_t)tz_min * TS_PER_MIN;
+    switch (dl->kind) {
+    case DL_WORKING_MINUTES:
+    case DL_WC_HOURS:
+        *bound = now - n * (dl->kind == DL_WC_HOURS ? TS_PER_HOUR : TS_PER_MIN);
+        return 1;
+    case DL_SAME_WORKING_DAY:
+    case DL_NEXT_WORKING_DAY:
+    case DL_WORKING_DAYS:
+    case DL_CALENDAR_DAYS: {
+        int64_t k = dl->kind == DL_SAME_WORKING_DAY ? 1 : n + 1, t = now + tz;
+        int64_t day = t >= 0 ? t / TS_PER_DAY : -((-t + TS_PER_DAY - 1) / TS_PER_DAY);
+        *bound = (day - k + 1) * TS_PER_DAY - tz - 1;
+        return 1;
+    }
+    case DL_DAY_OF_MONTH:
+    case DL__COUNT:
+        break;
+    }
+    return 0;
+}
+
+/* Leaves out, in SQL, what judge() would find in time among the stays that may be due (the
+   'n' parameters leave out those whose floor is after now): stays done before the floor (done
+   in time). Only a saving: judge() decides the rest with the working calendar. */
+static void floors_sql(const struct deadline_rule *dl, bool dated, int tz_min, struct sb *sql,
                        json_t *p)
 {
     struct sb f = SB_INIT;
     json_t *fp = json_array();
-    if (floor_sql(dl, tz_min, &f, fp)) {
-        sb_addf(sql, " AND (cand.start_at IS NULL OR %s <= ?)", sb_str(&f));
-        json_array_extend(p, fp);
-        json_array_append_new(p, json_integer(now));
-        sb_addf(sql, " AND (cand.done_at IS NULL OR cand.start_at IS NULL OR cand.done_at > %s)",
-                sb_str(&f));
+    if (!dated && floor_sql(dl, tz_min, &f, fp)) {
+        sb_addf(sql, " AND (cand.done_at IS NULL OR cand.done_at > %s)", sb_str(&f));
         json_array_extend(p, fp);
     }
     json_decref(fp);
@@ -348,9 +380,17 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
     char today[11], since_day[11];
     date_format(ts_to_date(now, tz_min), today);
     date_format(ts_to_date(since, tz_min), since_day);
+    /* The stays whose deadline cannot have come yet are left out by their start: with
+       thousands of released shipments waiting for the warehouse, each minute's run read and
+       judged every one of them in the write transaction (bench/README.md "Memory over a long
+       run"); now the index range of the start ends at the floor's bound. A rule whose clock
+       starts on a date has no start_at: its candidates are all read, as before. */
+    int64_t upto = now, bound;
+    if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
+        upto = bound;
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n'   ? json_integer(now)
+        json_array_append_new(p, *a == 'n'   ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
                                  : *a == 't' ? json_string(today)
                                              : json_string(since_day)); /* 'd' */
@@ -367,7 +407,7 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
             " OR x.completed_at IS NOT NULL))",
             rules[r].sql);
     json_array_append_new(p, json_string(rule));
-    floors_sql(dl, tz_min, now, &sql, p);
+    floors_sql(dl, rules[r].dated, tz_min, &sql, p);
     json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
     sb_free(&sql);
     json_decref(p);

@@ -141,10 +141,17 @@ json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipien
 int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
                            int64_t now)
 {
-    return db_exec(db, e,
-                   "UPDATE notifications SET read_at = coalesce(read_at, ?)"
-                   " WHERE id = ? AND recipient = ?",
-                   "iis", now, id, recipient);
+    int n = db_exec(db, e,
+                    "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient = ?"
+                    " AND read_at IS NULL",
+                    "iis", now, id, recipient);
+    if (n != 0)
+        return n < 0 ? -1 : 2;
+    json_t *row = NULL;
+    n = db_row(db, e, &row, "SELECT 1 AS one FROM notifications WHERE id = ? AND recipient = ?",
+               "is", id, recipient);
+    json_decref(row);
+    return n < 0 ? -1 : n;
 }
 
 int store_notify_mark_all_read(struct db *db, struct osb_err *e, const char *recipient, int64_t now)

@@ -32,7 +32,8 @@ int store_notify_add_many(struct db *db, struct osb_err *e, json_t *notes, int64
 
 json_t *store_notify_list(struct db *db, struct osb_err *e, const char *recipient, bool unread_only,
                           int64_t after_id, int limit, const char *q);
-/* Marks notification id of recipient read (once): rows changed (0 = none of theirs), -1. */
+/* Marks notification id of recipient read: 2 when it was unread (now read), 1 when it was read
+   already (nothing changed), 0 when it is none of theirs, -1 on error. */
 int store_notify_mark_read(struct db *db, struct osb_err *e, int64_t id, const char *recipient,
                            int64_t now);
 /* Marks every unread notification of recipient read: rows changed, -1 on error. */

@@ -927,6 +927,13 @@ static const char *const migrations[] = {
        database's collation, for q='s number ranges ("head…" up to "head:"):
        schema_number_c_indexes (after_migration) */
     "CREATE INDEX doc_seq_type ON doc_seq(type, prefix, day, last_seq);",
+    /* The deadline job's shipments still waiting for dispatch (sp_24h, sp_48h, sp_3wd) by
+       release time: each minute's run reads only those released before the earliest instant
+       their deadline can be (store/deadline.c floor_bound), in one index range per state, not
+       every shipment waiting (issue #15; 16,000 waiting took 1.8-2.3 s a run at load 17) */
+    "CREATE INDEX shipments_waiting ON shipments(state, released_at);"
+    /* failed logins of one username over every address (login_fail_user_limit) */
+    "CREATE INDEX login_failures_user ON login_failures(username, at);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY

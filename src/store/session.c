@@ -85,6 +85,22 @@ int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const
     return 0;
 }
 
+int store_login_failures_of_name(struct db *db, struct osb_err *e, const char *username,
+                                 int64_t since, int64_t *n)
+{
+    *n = 0;
+    json_t *row = NULL;
+    int rc = db_row(db, e, &row,
+                    "SELECT count(*) AS n FROM login_failures WHERE username = ? AND at > ?", "si",
+                    username ? username : "", since);
+    if (rc < 0)
+        return -1;
+    if (rc > 0)
+        *n = json_integer_value(json_object_get(row, "n"));
+    json_decref(row);
+    return 0;
+}
+
 int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,
                             const char *username, int64_t *id)
 {

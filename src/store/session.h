@@ -37,6 +37,9 @@ int store_session_user(struct db *db, struct osb_err *e, const char *token_hash,
    0, or -1 on error. */
 int store_login_failures(struct db *db, struct osb_err *e, const char *ip, const char *username,
                          int64_t since, int64_t *of_user, int64_t *of_ip);
+/* Failed logins for username from every address after since (µs): *n; 0, or -1 on error. */
+int store_login_failures_of_name(struct db *db, struct osb_err *e, const char *username,
+                                 int64_t since, int64_t *n);
 /* Records a failed login (or the slot of an attempt whose check is still running); *id its
    row (NULL: not wanted). 0, or -1 on error. */
 int store_login_failure_add(struct db *db, struct osb_err *e, const char *ip, int64_t at,

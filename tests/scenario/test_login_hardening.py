@@ -112,3 +112,31 @@ def test_parallel_wrong_passwords_get_exactly_the_limit(t):
     t.ok(login(t, v, PASSWORD), 200, "the tenth attempt, right password")
     eq(t.sql("SELECT count(*) FROM login_failures WHERE username = ?", (v,))[0][0], 9,
        "a success is not a failure")
+
+
+def test_one_username_is_throttled_over_all_addresses(t):
+    """Per username over every address (login_fail_user_limit, 50 a minute): guesses for one
+    username spread over many addresses — 5 from each of 10, each address far under its own
+    limits — leave the 51st attempt refused from a fresh address, even with the right password,
+    while other usernames from that address still log in. Before, only the per-address limits
+    counted, so every new address had ten more guesses."""
+    lib.own_server(t, "userlimit", use=True, OSB_TRUSTED_PROXIES="127.0.0.1")
+    u, other = new_user(t), new_user(t)
+
+    def from_addr(addr, user, password):
+        return t.post("/login", {"username": user, "password": password}, user=None,
+                      headers={"X-Forwarded-For": addr})
+
+    for i in range(10):
+        for k in range(5):
+            t.expect_error(from_addr(f"203.0.113.{i + 1}", u, f"wrong{k}"), 401,
+                           "unauthenticated")
+    ips = t.sql("SELECT count(DISTINCT ip), count(*) FROM login_failures WHERE username = ?",
+                (u,))[0]
+    eq(tuple(ips), (10, 50), "fifty failures from ten addresses")
+    t.expect_error(from_addr("203.0.113.99", u, PASSWORD), 429, "rate_limited")
+    t.expect_error(from_addr("198.51.100.5", u, "wrong"), 429, "rate_limited")
+    eq(t.sql("SELECT count(*) FROM login_failures WHERE username = ?", (u,))[0][0], 50,
+       "refused attempts take no slot")
+    t.ok(from_addr("203.0.113.99", other, PASSWORD), 200, "another username from that address")
+    t.ok(from_addr("203.0.113.1", other, PASSWORD), 200, "another username from a guessing address")
