@@ -567,6 +567,8 @@ void router_run(const struct route *rt, struct req *r)
         err_clear(&e);
         json_decref(r->resp);
         r->resp = NULL;
+        free(r->resp_text);
+        r->resp_text = NULL;
         free(r->raw);
         r->raw = NULL;
         free(r->set_cookie);
@@ -580,6 +582,8 @@ void router_run(const struct route *rt, struct req *r)
             db_rollback(r->ctx.db);
         json_decref(r->resp);
         r->resp = NULL;
+        free(r->resp_text);
+        r->resp_text = NULL;
         free(r->raw);
         r->raw = NULL;
         if (e.code == ERR_OK)
