@@ -592,6 +592,9 @@ measure:;
     if (str_fmt(c.user.username, sizeof c.user.username, "bslt") < 0)
         return 1;
     int differ = 0;
+    /* BENCH_TREE=1: time the answers built from the rows' tree (the path before the streaming
+       writer), e.g. to count both paths' instructions with callgrind */
+    bool tree_only = getenv("BENCH_TREE") != NULL;
     static const struct {
         const char *name;
         int days;
@@ -625,11 +628,11 @@ measure:;
                 size_t rows, len, tlen = 0;
                 double cpu, tcpu = 0, ts = 0;
                 char *txt, *ttxt = NULL;
-                timed(&c, r, &p, false, &rows, &cpu, &txt, &len); /* warm-up */
+                timed(&c, r, &p, tree_only, &rows, &cpu, &txt, &len); /* warm-up */
                 free(txt);
                 if (compare)
                     ts = timed(&c, r, &p, true, &rows, &tcpu, &ttxt, &tlen);
-                double s = timed(&c, r, &p, false, &rows, &cpu, &txt, &len);
+                double s = timed(&c, r, &p, tree_only, &rows, &cpu, &txt, &len);
                 dump(txt);
                 printf("%-24s %-7s %-4s %8zu rows %8.3f s wall %8.3f s cpu", def->name,
                        ranges[g].name, one ? "S" : "all", rows, s, cpu);
