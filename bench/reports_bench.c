@@ -3,12 +3,15 @@
  * functions GET /reports/{name} runs) on a large data set (issue #14 item 6).
  *
  *   reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only]
- *                 [--no-load] [--only name,name…] [--ranges month,year…]
+ *                 [--no-load] [--only name,name…] [--ranges month,year…] [--compare]
  *
  * --load-only loads the data set and stops (make bench-lists times the list endpoints of a
  * running server over it: scripts/bench-lists.sh). --no-load times the reports on a data set
  * loaded before (the database is migrated to this build's schema first, so a new index is
  * built on it; "today" is the day after its last order). --only and --ranges time a subset.
+ * What is timed is the JSON text GET /reports/{name} answers (flow/report.c: a row report's
+ * rows written as they are read); --compare also times the same answer built from the rows'
+ * tree and checks both are the same bytes (it prints how many differ).
  *
  * FILE must be a database `osb init` just created: the bench loads straight into the server's
  * tables (one transaction, no journal: set-up, not what is measured): c customers over
@@ -412,6 +415,9 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         " SELECT number FROM credit_notes) GROUP BY 2, 3",
         "DROP VIEW inst; DROP TABLE g; DROP TABLE dd; DROP TABLE ks; DROP TABLE tc; DROP TABLE tm",
     };
+    /* BENCH_INDEXES=commit: commit the rows first and build the indexes in a second
+       transaction (experiment of the sixth pass, bench/README.md) */
+    const char *where = getenv("BENCH_INDEXES") ? getenv("BENCH_INDEXES") : "end";
     for (size_t k = 0; k < sizeof bulk / sizeof bulk[0]; k++) {
         w0 = now_s();
         c0 = cpu_s();
@@ -425,6 +431,12 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
             exit(1);
         phase(what, w0, c0);
     }
+    if (strcmp(where, "commit") == 0) {
+        w0 = now_s();
+        c0 = cpu_s();
+        exec(db, "COMMIT; BEGIN");
+        phase("commit of the rows", w0, c0);
+    }
     build_indexes(db, idx, nidx);
     w0 = now_s();
     c0 = cpu_s();
@@ -432,32 +444,34 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
     phase("commit", w0, c0);
 }
 
-static double timed(struct db *db, report_query_fn fn, const struct report_params *p, size_t *rows,
-                    double *cpu)
+/* The JSON text GET /reports/{name} answers (flow/report.c: written as the rows are read, or
+   with tree from the rows' tree), timed; *cpu its CPU seconds. */
+static double timed(struct ctx *c, size_t i, const struct report_params *p, bool tree,
+                    size_t *rows, double *cpu, char **txt, size_t *len)
 {
     struct osb_err e = OSB_ERR_INIT;
     double t0 = now_s(), c0 = cpu_s();
-    json_t *r = fn(db, &e, p);
+    int rc = report_json_text(c, i, p, !tree, txt, len, rows, &e);
     double t1 = now_s();
     *cpu = cpu_s() - c0;
-    if (!r) {
+    if (rc < 0) {
         fprintf(stderr, "reports_bench: %s\n", e.message);
         exit(1);
     }
-    *rows = json_array_size(r);
-    /* BENCH_DUMP=FILE: every answer's rows, one line each, to compare two builds' figures */
-    static FILE *dump;
-    if (!dump && getenv("BENCH_DUMP"))
-        dump = fopen(getenv("BENCH_DUMP"), "w");
-    if (dump) {
-        char *text = json_dumps(r, JSON_SORT_KEYS | JSON_COMPACT);
-        fprintf(dump, "%s\n", text ? text : "?");
-        free(text);
-        fflush(dump);
-    }
-    json_decref(r);
     err_clear(&e);
     return t1 - t0;
+}
+
+/* BENCH_DUMP=FILE: every answer's text, one line each, to compare two builds' figures */
+static void dump(const char *txt)
+{
+    static FILE *f;
+    if (!f && getenv("BENCH_DUMP"))
+        f = fopen(getenv("BENCH_DUMP"), "w");
+    if (f) {
+        fprintf(f, "%s\n", txt);
+        fflush(f);
+    }
 }
 
 /* Whether name is one of the comma-separated names in list. */
@@ -480,7 +494,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
-    bool load_only = false, no_load = false;
+    bool load_only = false, no_load = false, compare = false;
     const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -495,17 +509,19 @@ int main(int argc, char **argv)
             load_only = true;
         else if (strcmp(argv[i], "--no-load") == 0)
             no_load = true;
+        else if (strcmp(argv[i], "--compare") == 0)
+            compare = true;
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
         else if (strcmp(argv[i], "--ranges") == 0 && i + 1 < argc)
             only_ranges = argv[++i];
         else {
-            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
+            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year] [--compare]\n");
             return 2;
         }
     }
     if (!path || n < 1 || nc < 16) {
-        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year]\n");
+        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year] [--compare]\n");
         return 2;
     }
     date_t today = (date_t)(time(NULL) / 86400);
@@ -527,8 +543,18 @@ int main(int argc, char **argv)
         nl = 10 * n; /* the issue's proportion: 1,000,000 orders, 10,000,000 ledger rows */
     /* set-up only: no journal, one writer, a 2 GiB page cache; WAL again before measuring */
     exec(raw, "PRAGMA journal_mode=DELETE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-              " PRAGMA locking_mode=EXCLUSIVE; PRAGMA foreign_keys=OFF;"
-              " PRAGMA temp_store=MEMORY;");
+              " PRAGMA locking_mode=EXCLUSIVE; PRAGMA foreign_keys=OFF;");
+    {
+        /* BENCH_TEMP_STORE (memory, file or default; default memory) and BENCH_THREADS (the
+           sorter's worker threads; default 0): the index build's sorter (sixth pass) */
+        const char *ts = getenv("BENCH_TEMP_STORE") ? getenv("BENCH_TEMP_STORE") : "memory";
+        long th = getenv("BENCH_THREADS") ? strtol(getenv("BENCH_THREADS"), NULL, 10) : 0;
+        char pragma[96];
+        if (str_fmt(pragma, sizeof pragma, "PRAGMA temp_store=%s; PRAGMA threads=%ld", ts, th) <
+            0)
+            exit(1);
+        exec(raw, pragma);
+    }
     {
         /* BENCH_CACHE_MB: the page cache of the load (default 2048) */
         long mb = getenv("BENCH_CACHE_MB") ? strtol(getenv("BENCH_CACHE_MB"), NULL, 10) : 2048;
@@ -560,6 +586,15 @@ measure:;
         return 1;
     }
     struct scope_user gm = {ROLE_GM, "bslt", "", "", "", ""};
+    struct config cfg = {.tz_min = 480};
+    struct ctx c = {.db = db, .cfg = &cfg, .now = (ts_t)(today + 1) * 86400 * 1000000};
+    c.user.role = ROLE_GM;
+    if (str_fmt(c.user.username, sizeof c.user.username, "bslt") < 0)
+        return 1;
+    int differ = 0;
+    /* BENCH_TREE=1: time the answers built from the rows' tree (the path before the streaming
+       writer), e.g. to count both paths' instructions with callgrind */
+    bool tree_only = getenv("BENCH_TREE") != NULL;
     static const struct {
         const char *name;
         int days;
@@ -590,12 +625,26 @@ measure:;
                 p.dimension = "product";
                 if (def->flags & REPORT_NEEDS_CUSTOMER)
                     p.customer = "BC00007";
-                size_t rows;
-                double cpu;
-                timed(db, fn, &p, &rows, &cpu); /* warm-up */
-                double s = timed(db, fn, &p, &rows, &cpu);
-                printf("%-24s %-7s %-4s %8zu rows %8.3f s wall %8.3f s cpu\n", def->name,
+                size_t rows, len, tlen = 0;
+                double cpu, tcpu = 0, ts = 0;
+                char *txt, *ttxt = NULL;
+                timed(&c, r, &p, tree_only, &rows, &cpu, &txt, &len); /* warm-up */
+                free(txt);
+                if (compare)
+                    ts = timed(&c, r, &p, true, &rows, &tcpu, &ttxt, &tlen);
+                double s = timed(&c, r, &p, tree_only, &rows, &cpu, &txt, &len);
+                dump(txt);
+                printf("%-24s %-7s %-4s %8zu rows %8.3f s wall %8.3f s cpu", def->name,
                        ranges[g].name, one ? "S" : "all", rows, s, cpu);
+                if (compare) {
+                    bool same = tlen == len && memcmp(ttxt, txt, len) == 0;
+                    printf("  tree %8.3f s wall %8.3f s cpu  %s", ts, tcpu,
+                           same ? "same bytes" : "DIFFERENT");
+                    differ += !same;
+                }
+                printf("\n");
+                free(txt);
+                free(ttxt);
                 if (s > worst) {
                     worst = s;
                     worst_name = def->name;
@@ -609,6 +658,8 @@ measure:;
     }
     printf("slowest: %s %.3f s wall; %s %.3f s cpu\n", worst_name, worst, worst_cpu_name,
            worst_cpu);
+    if (compare)
+        printf("compare: %d answers differ between the streaming writer and the tree\n", differ);
     db_rollback(db);
     db_close(db);
     return 0;

@@ -12,6 +12,7 @@
 #include "store/report.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct report_def;
@@ -20,12 +21,24 @@ struct report_def;
    report computed in flow/), or NULL past the end: bench/reports_bench.c times every one. */
 const struct report_def *report_at(size_t i, report_query_fn *query);
 
+/* The JSON text GET /reports/{name} answers for the i-th report (report_at) with parameters p
+   (params {}), inside the caller's read transaction: written as the rows are read where the
+   report allows it and stream is true, else from the rows' tree (bench/reports_bench.c times
+   it and holds both equal). *txt is malloc'ed; *nrows its rows. */
+int report_json_text(struct ctx *c, size_t i, const struct report_params *p, bool stream,
+                     char **txt, size_t *len, size_t *nrows, struct osb_err *e);
+
 /* {"items":[{"name","title_zh","title_en","formats"}]} */
 int report_list(struct ctx *c, json_t **out, struct osb_err *e);
 
-/* What GET /reports/{name} answers: JSON, or a file (raw, owned by the caller). */
+/* What GET /reports/{name} answers: JSON (a tree, or the text of a row report written as its
+   rows were read: json_text, json_len bytes, owned by the caller), or a file (raw, owned by
+   the caller). */
 struct report_out {
     json_t *json;
+    char *json_text;
+    size_t json_len;
+    size_t nrows; /* json_text's rows */
     char *raw;
     size_t raw_len;
     const char *raw_type;

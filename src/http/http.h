@@ -34,8 +34,11 @@ struct req {
     const char *const *args;
     /* the answer */
     int status;
-    json_t *resp; /* JSON answer (owned) */
-    char *raw;    /* or a raw answer (owned): CSV, PDF, ... */
+    json_t *resp;    /* JSON answer (owned) */
+    char *resp_text; /* or a JSON answer already written (owned: a report's rows as they were
+                        read, flow/report.h), resp_text_len bytes; no money view applies */
+    size_t resp_text_len;
+    char *raw; /* or a raw answer (owned): CSV, PDF, ... */
     size_t raw_len;
     const char *raw_type;
     char *set_cookie;            /* owned */

@@ -36,6 +36,10 @@ int h_report_get(struct req *r, struct osb_err *e)
         return -1;
     if (out.json) {
         resp_json(r, 200, out.json);
+    } else if (out.json_text) {
+        r->status = 200;
+        r->resp_text = out.json_text;
+        r->resp_text_len = out.json_len;
     } else {
         r->status = 200;
         r->raw = out.raw;

@@ -620,6 +620,8 @@ void router_run(const struct route *rt, struct req *r)
         err_clear(&e);
         json_decref(r->resp);
         r->resp = NULL;
+        free(r->resp_text);
+        r->resp_text = NULL;
         free(r->raw);
         r->raw = NULL;
         free(r->set_cookie);
@@ -633,6 +635,8 @@ void router_run(const struct route *rt, struct req *r)
             db_rollback(r->ctx.db);
         json_decref(r->resp);
         r->resp = NULL;
+        free(r->resp_text);
+        r->resp_text = NULL;
         free(r->raw);
         r->raw = NULL;
         if (e.code == ERR_OK)

@@ -157,6 +157,9 @@ static void add_common_headers(struct MHD_Response *resp)
 /* A client that accepts gzip gets answers of HTTP_GZIP_MIN bytes or more compressed; a GET's
    200 answer carries a weak ETag of its text (the same for both encodings), and a request whose
    If-None-Match names it gets 304 without a body. */
+static enum MHD_Result send_json_text(struct MHD_Connection *conn, int status, char *txt,
+                                      size_t len, const char *allow, bool etag);
+
 static enum MHD_Result send_json_full(struct MHD_Connection *conn, int status, json_t *body,
                                       const char *allow, bool etag)
 {
@@ -169,6 +172,13 @@ static enum MHD_Result send_json_full(struct MHD_Connection *conn, int status, j
                       "\"details\":{}}}");
         len = strlen(txt);
     }
+    return send_json_text(conn, status, txt, len, allow, etag);
+}
+
+/* send_json_full of an answer already written (txt, len bytes: taken over and freed). */
+static enum MHD_Result send_json_text(struct MHD_Connection *conn, int status, char *txt,
+                                      size_t len, const char *allow, bool etag)
+{
     char tag[24] = "";
     if (etag) {
         tag[0] = 'W', tag[1] = '/';
@@ -949,6 +959,8 @@ static void run_api(struct conn_state *cs)
             goto answer;
         json_decref(r->resp);
         r->resp = NULL;
+        free(r->resp_text);
+        r->resp_text = NULL;
         free(r->raw);
         r->raw = NULL;
         r->status = 0;
@@ -979,6 +991,13 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, struct conn_stat
         enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
         MHD_destroy_response(resp);
         return ret;
+    }
+    if (r->resp_text) {
+        char *txt = r->resp_text;
+        r->resp_text = NULL;
+        int status = r->status ? r->status : 200;
+        return send_json_text(conn, status, txt, r->resp_text_len, NULL,
+                              status == 200 && !strcmp(r->method, "GET"));
     }
     if (r->status == 204 || !r->resp) {
         struct MHD_Response *resp =
@@ -1129,6 +1148,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         free(r->params[i]);
     json_decref(r->json);
     json_decref(r->resp);
+    free(r->resp_text);
     free(r->raw);
     free(r->set_cookie);
     sb_free(&cs->body);

@@ -55,15 +55,8 @@ static void add_text(struct sb *s, const char *v)
     sb_addc(s, '"');
 }
 
-static void add_cell(struct sb *s, const struct table_col *c, json_t *v)
+void report_csv_int(struct sb *s, const struct table_col *c, int64_t n)
 {
-    if (!v || json_is_null(v))
-        return;
-    if (json_is_string(v)) {
-        add_text(s, json_string_value(v));
-        return;
-    }
-    int64_t n = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
     if (c->kind == TK_MONEY)
         add_yuan(s, n);
     else if (c->kind == TK_BP)
@@ -72,17 +65,58 @@ static void add_cell(struct sb *s, const struct table_col *c, json_t *v)
         sb_addf(s, "%lld", (long long)n);
 }
 
+void report_csv_text(struct sb *s, const char *v)
+{
+    add_text(s, v);
+}
+
+void report_csv_value(struct sb *s, const struct table_col *c, json_t *v)
+{
+    if (!v || json_is_null(v))
+        return;
+    if (json_is_string(v)) {
+        add_text(s, json_string_value(v));
+        return;
+    }
+    report_csv_int(s, c, json_is_integer(v) ? (int64_t)json_integer_value(v) : 0);
+}
+
+void report_csv_begin(struct sb *s, const struct report_table *t)
+{
+    sb_add(s, "\xEF\xBB\xBF");
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (i)
+            sb_addc(s, ',');
+        add_text(s, t->cols[i].title);
+    }
+    sb_add(s, "\r\n");
+}
+
+void report_csv_end(struct sb *s, const struct report_table *t)
+{
+    if (t->totals) {
+        for (size_t i = 0; i < t->ncols; i++) {
+            if (i)
+                sb_addc(s, ',');
+            json_t *v = json_object_get(t->totals, t->cols[i].key);
+            if (i == 0 && !v)
+                sb_add(s, "合计");
+            else
+                report_csv_value(s, &t->cols[i], v);
+        }
+        sb_add(s, "\r\n");
+    }
+    if (t->watermark) {
+        add_text(s, t->watermark);
+        sb_add(s, "\r\n");
+    }
+}
+
 int report_table_csv(const struct report_table *t, char **out, size_t *len, struct osb_err *e)
 {
     (void)e;
     struct sb s = SB_INIT;
-    sb_add(&s, "\xEF\xBB\xBF");
-    for (size_t i = 0; i < t->ncols; i++) {
-        if (i)
-            sb_addc(&s, ',');
-        add_text(&s, t->cols[i].title);
-    }
-    sb_add(&s, "\r\n");
+    report_csv_begin(&s, t);
     size_t r;
     json_t *row;
     json_array_foreach(t->rows, r, row)
@@ -90,26 +124,11 @@ int report_table_csv(const struct report_table *t, char **out, size_t *len, stru
         for (size_t i = 0; i < t->ncols; i++) {
             if (i)
                 sb_addc(&s, ',');
-            add_cell(&s, &t->cols[i], json_object_get(row, t->cols[i].key));
+            report_csv_value(&s, &t->cols[i], json_object_get(row, t->cols[i].key));
         }
         sb_add(&s, "\r\n");
     }
-    if (t->totals) {
-        for (size_t i = 0; i < t->ncols; i++) {
-            if (i)
-                sb_addc(&s, ',');
-            json_t *v = json_object_get(t->totals, t->cols[i].key);
-            if (i == 0 && !v)
-                sb_add(&s, "合计");
-            else
-                add_cell(&s, &t->cols[i], v);
-        }
-        sb_add(&s, "\r\n");
-    }
-    if (t->watermark) {
-        add_text(&s, t->watermark);
-        sb_add(&s, "\r\n");
-    }
+    report_csv_end(&s, t);
     *len = s.len;
     *out = sb_detach(&s);
     return 0;

@@ -43,6 +43,18 @@ struct report_table {
 int report_table_csv(const struct report_table *t, char **out, size_t *len, struct osb_err *e);
 int report_table_xlsx(const struct report_table *t, char **out, size_t *len, struct osb_err *e);
 
+/* The CSV of report_table_csv a piece at a time, for rows written as they are read
+   (flow/report.c): the BOM and header row; one cell — a value as report_table_csv writes
+   it (null: nothing), an integer of the column's kind, a text; then the totals row (t->totals,
+   when not NULL) and the watermark line (t->watermark, when not NULL). A row's cells are
+   separated by ',' and ended by "\r\n" by the caller. t->rows is not read. */
+struct sb;
+void report_csv_begin(struct sb *s, const struct report_table *t);
+void report_csv_value(struct sb *s, const struct table_col *c, json_t *v);
+void report_csv_int(struct sb *s, const struct table_col *c, int64_t n);
+void report_csv_text(struct sb *s, const char *v);
+void report_csv_end(struct sb *s, const struct report_table *t);
+
 /* The one place money leaves integer fen: an XLSX number cell is an IEEE double by the file
    format, so the workbook gets yuan as a double for Excel to sum and format (0.00). Every fen
    amount OSB allows (< 10^13) is exact as a double; the division only places the decimal

@@ -115,6 +115,16 @@ bool dbq_null(struct dbq *q, int col);
 int dbq_cols(struct dbq *q);
 const char *dbq_name(struct dbq *q, int col);
 json_t *dbq_object(struct dbq *q); /* the current row as an object, same rules as db_row */
+/* db_query with parameters from a JSON array (as db_rows_a): rows read one at a time. */
+struct dbq *db_query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params);
+/* What dbq_object makes of column col of the current row: DBQ_NULL (null), DBQ_INT (an
+   integer: dbq_int), DBQ_TEXT (a string: the dbq_len bytes of dbq_text, valid UTF-8 without a
+   NUL), or DBQ_OTHER (anything else — a "!b" or "!j" column, a numeric that is no integer,
+   text jansson would refuse: take it from dbq_object). For writers of JSON text that skip
+   the object (flow/report.c) and must write what the object would hold. */
+enum dbq_kind { DBQ_NULL, DBQ_INT, DBQ_TEXT, DBQ_OTHER };
+enum dbq_kind dbq_kind(struct dbq *q, int col);
+size_t dbq_len(struct dbq *q, int col);
 void dbq_end(struct dbq *q);
 
 /* How many statements db_exec/db_int/db_text/db_row/db_rows/db_query (and their _a forms) ran

@@ -53,6 +53,9 @@
  */
 #include "store/db_pg.h"
 
+#include "store/db.h"
+
+#include "core/audit_canon.h"
 #include "core/field.h"
 #include "core/log.h"
 #include "core/sb.h"
@@ -862,13 +865,42 @@ const char *pgq_name(struct pgq *q, int col)
 }
 
 /* A numeric that holds an integer (digits only, optional sign) as a JSON integer. */
-static json_t *numeric_json(const char *v)
+static bool numeric_is_int(const char *v)
 {
     const char *d = v + (*v == '-');
     bool digits = *d != '\0' && strlen(d) <= 18;
     for (const char *s = d; *s && digits; s++)
         digits = isdigit((unsigned char)*s);
-    return digits ? json_integer(strtoll(v, NULL, 10)) : json_string(v);
+    return digits;
+}
+
+static json_t *numeric_json(const char *v)
+{
+    return numeric_is_int(v) ? json_integer(strtoll(v, NULL, 10)) : json_string(v);
+}
+
+/* What pgq_object makes of the column (DBQ_* of store/db.h). */
+int pgq_kind(struct pgq *q, int col)
+{
+    const char *val = pgq_text(q, col);
+    if (!val)
+        return DBQ_NULL;
+    if (strchr(PQfname(q->r, col), '!'))
+        return DBQ_OTHER;
+    Oid t = PQftype(q->r, col);
+    if (t == OID_INT8 || t == OID_INT4 || t == OID_INT2)
+        return DBQ_INT;
+    if (t == OID_BOOL)
+        return DBQ_OTHER;
+    if (t == OID_NUMERIC)
+        return numeric_is_int(val) ? DBQ_INT : DBQ_OTHER;
+    return strlen(val) == (size_t)PQgetlength(q->r, q->row, col) && utf8_valid(val) ? DBQ_TEXT
+                                                                                    : DBQ_OTHER;
+}
+
+size_t pgq_len(struct pgq *q, int col)
+{
+    return pgq_null(q, col) ? 0 : (size_t)PQgetlength(q->r, q->row, col);
 }
 
 json_t *pgq_object(struct pgq *q)

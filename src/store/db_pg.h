@@ -57,6 +57,9 @@ bool pgq_null(struct pgq *q, int col);
 int pgq_cols(struct pgq *q);
 const char *pgq_name(struct pgq *q, int col);
 json_t *pgq_object(struct pgq *q);
+/* dbq_kind (an enum dbq_kind of store/db.h) and dbq_len of the current row's column col. */
+int pgq_kind(struct pgq *q, int col);
+size_t pgq_len(struct pgq *q, int col);
 void pgq_end(struct pgq *q);
 
 /* A schema script written for SQLite, translated (see db_pg.c) and run. */

@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "store/db_pg.h"
 
+#include "core/audit_canon.h"
 #include "core/log.h"
 #include "core/sb.h"
 
@@ -397,6 +398,11 @@ static struct dbq *query_a(struct db *db, struct osb_err *e, const char *sql, js
     return q;
 }
 
+struct dbq *db_query_a(struct db *db, struct osb_err *e, const char *sql, json_t *params)
+{
+    return query_a(db, e, sql, params);
+}
+
 uint64_t db_statements(const struct db *db)
 {
     return db->statements;
@@ -494,6 +500,30 @@ int dbq_cols(struct dbq *q)
 const char *dbq_name(struct dbq *q, int col)
 {
     return q->pq ? pgq_name(q->pq, col) : sqlite3_column_name(q->st, col);
+}
+
+enum dbq_kind dbq_kind(struct dbq *q, int col)
+{
+    if (q->pq)
+        return (enum dbq_kind)pgq_kind(q->pq, col);
+    int t = sqlite3_column_type(q->st, col);
+    if (t == SQLITE_NULL)
+        return DBQ_NULL;
+    if (strchr(sqlite3_column_name(q->st, col), '!'))
+        return DBQ_OTHER;
+    if (t == SQLITE_INTEGER)
+        return DBQ_INT;
+    /* dbq_object: json_stringn of the text, null when jansson refuses it */
+    const char *v = (const char *)sqlite3_column_text(q->st, col);
+    size_t n = (size_t)sqlite3_column_bytes(q->st, col);
+    return v && strlen(v) == n && utf8_valid(v) ? DBQ_TEXT : DBQ_OTHER;
+}
+
+size_t dbq_len(struct dbq *q, int col)
+{
+    if (q->pq)
+        return pgq_len(q->pq, col);
+    return (size_t)sqlite3_column_bytes(q->st, col);
 }
 
 json_t *dbq_object(struct dbq *q)

@@ -40,6 +40,28 @@ json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_
     return store_report_rows(db, e, sql, a);
 }
 
+json_t *store_report_stream(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
+                            const struct report_params *p, const char *cust, const char *tail)
+{
+    if (!p->sink)
+        return store_report_run(db, e, sql, a, p, cust, tail);
+    store_report_where(sql, a, p, cust);
+    sb_add(sql, tail);
+    struct dbq *q = db_query_a(db, e, sb_str(sql), a);
+    sb_free(sql);
+    json_decref(a);
+    if (!q)
+        return NULL;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1 && (rc = p->sink->row(p->sink, q, e)) == 0)
+        ;
+    dbq_end(q);
+    if (rc < 0)
+        return NULL;
+    p->sink->streamed = true;
+    return json_array();
+}
+
 void store_report_arg(json_t *a, const char *s)
 {
     json_array_append_new(a, json_string(s));
@@ -109,9 +131,9 @@ json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report
                  " sum(s.qty) AS qty, sum(s.cases) AS cases, sum(s.amt) AS net_sales_fen,"
                  " count(DISTINCT s.ord) AS orders"
                  " FROM s JOIN customers c ON c.code = s.customer WHERE 1 = 1");
-    return store_report_run(db, e, &sql, a, p, "c",
-                            " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
-                            " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
+    return store_report_stream(db, e, &sql, a, p, "c",
+                               " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
+                               " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
 }
 
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -125,7 +147,7 @@ json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct re
                  " max(o.op_receipt_day) AS last_order_date"
                  " FROM s JOIN customers c ON c.code = s.customer"
                  " LEFT JOIN orders o ON o.number = s.ord WHERE 1 = 1");
-    return store_report_run(
+    return store_report_stream(
         db, e, &sql, a, p, "c",
         " GROUP BY c.code, c.name, c.market, c.region, s.sku ORDER BY c.code, s.sku");
 }
@@ -479,6 +501,6 @@ json_t *store_report_business(struct db *db, struct osb_err *e, const struct rep
         store_report_arg(a, p->from);
         store_report_arg(a, p->to);
     }
-    return store_report_run(db, e, &sql, a, p, "c",
-                            " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
+    return store_report_stream(db, e, &sql, a, p, "c",
+                               " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
 }

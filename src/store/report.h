@@ -18,6 +18,16 @@
 
 #include <jansson.h>
 
+/* Rows as they are read, for the row reports of a long range (flow/report.c writes each one
+   straight into the answer's text: no object per row). A query that ends in
+   store_report_stream hands each row to row() — its columns by name, as dbq_object would
+   make them — sets streamed and answers an empty array; a query that works on its rows after
+   reading them (adds a column, ranks them) never streams. */
+struct report_sink {
+    int (*row)(struct report_sink *s, struct dbq *q, struct osb_err *e); /* 0, or -1 with e */
+    bool streamed;
+};
+
 struct report_params {
     const struct scope_user *u;
     int tz_min;
@@ -25,6 +35,7 @@ struct report_params {
     char as_of[11];        /* as_of, else today */
     ts_t from_ts, to_ts;   /* [start of from, start of the day after to) in UTC µs */
     const char *market, *region, *customer, *sku, *batch, *dimension, *period; /* or NULL */
+    struct report_sink *sink; /* or NULL: the rows as an array */
 };
 
 typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e, const struct report_params *p);
@@ -116,6 +127,11 @@ json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json
    then the rows (store_report_rows: sql and a are consumed). */
 json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
                          const struct report_params *p, const char *cust, const char *tail);
+
+/* store_report_run for a query whose rows are the answer as they are: with p->sink, each row
+   goes to the sink as it is read (an empty array answered, sink->streamed set). */
+json_t *store_report_stream(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
+                            const struct report_params *p, const char *cust, const char *tail);
 
 void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
                         const char *cust);

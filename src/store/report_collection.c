@@ -36,7 +36,7 @@ json_t *store_report_daily_receipts(struct db *db, struct osb_err *e, const stru
                  " AND p.received_on >= ? AND p.received_on <= ?");
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY p.received_on, p.number");
+    return store_report_stream(db, e, &sql, a, p, "c", " ORDER BY p.received_on, p.number");
 }
 
 json_t *store_report_cash_expense(struct db *db, struct osb_err *e, const struct report_params *p)

@@ -187,7 +187,7 @@ json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct re
                  " c.transit_days AS transit_days, c.route AS route,"
                  " c.last_confirmed_on AS last_confirmed_on"
                  " FROM customers c WHERE c.status <> 'closed'");
-    return store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
+    return store_report_stream(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
 }
 
 json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct report_params *p)

@@ -174,11 +174,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r.status >= 400)
             check_envelope(r.resp);
         else
-            CHECK(r.raw ? r.raw_len > 0 : json_is_object(r.resp) || json_is_array(r.resp));
+            CHECK(r.raw         ? r.raw_len > 0
+                  : r.resp_text ? r.resp_text_len > 0 && r.resp_text[0] == '{'
+                                : json_is_object(r.resp) || json_is_array(r.resp));
     }
     for (int i = 0; i < r.nparams; i++)
         free(r.params[i]);
     json_decref(r.resp);
+    free(r.resp_text);
     json_decref(r.json);
     free(r.raw);
     free(r.set_cookie);

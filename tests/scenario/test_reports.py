@@ -6,6 +6,8 @@ export audit and log rows, the watermark; scope, rights, parameters; customer-li
 limits (numbering-and-rules §7); the 08:00 osb_daily_status job."""
 
 import csv
+import gzip
+import http.client
 import io
 import re
 import zipfile
@@ -407,3 +409,50 @@ def test_daily_status_job_at_eight(t):
     subject = got[0][1]
     check("OSB日报 2027-01-04" in subject and "未完成发运" in subject, f"subject: {subject}")
     check(W["market"], "world made")
+
+
+def test_row_report_written_as_read(t):
+    """A row report's answer is written as its rows are read (flow/report.c, no tree per row):
+    the same answer in key order, every row in column order with only the column keys, the
+    totals the sums of the rows; the weak ETag, 304 and gzip of every JSON answer; a role without
+    customers' money still gets 403; the CSV has a line per row between its header and totals."""
+    W = world(t)
+    q = f"market={W['market']}&from={MONTH_FROM}&to={MONTH_TO}"
+    for name in ("weekly_sales", "distributor_purchases", "customer_business_report",
+                 "daily_receipts"):
+        res = t.get(f"/reports/{name}?{q}", user="gm")
+        b = t.ok(res, 200, name)
+        eq(list(b.keys()), ["report", "title_zh", "title_en", "params", "columns", "rows",
+                            "totals"], f"{name}: the answer's keys in order")
+        keys = [c["key"] for c in b["columns"]]
+        check(b["rows"], f"{name}: rows in the known month")
+        for r in b["rows"]:
+            eq(list(r.keys()), keys, f"{name}: a row's keys are the columns in order")
+        for c in b["columns"]:
+            if c["kind"] in ("money", "int") and c["key"] in b["totals"]:
+                eq(b["totals"][c["key"]], sum(r[c["key"]] or 0 for r in b["rows"]),
+                   f"{name}: total of {c['key']}")
+        tag = res.headers.get("etag")
+        check(tag and tag.startswith('W/"'), f"{name}: a weak ETag: {tag}")
+        eq(t.get(f"/reports/{name}?{q}", user="gm", headers={"If-None-Match": tag}).status, 304,
+           f"{name}: unchanged")
+        c = http.client.HTTPConnection("127.0.0.1", t.server.port, timeout=60)
+        try:
+            c.request("GET", f"{lib.API}/reports/{name}?{q}",
+                      headers={"Authorization": f"Bearer {t.login('gm')}",
+                               "Accept-Encoding": "gzip"})
+            z = c.getresponse()
+            zbody, zenc, ztag = z.read(), z.getheader("content-encoding"), z.getheader("etag")
+        finally:
+            c.close()
+        eq(gzip.decompress(zbody) if zenc == "gzip" else zbody, res.raw,
+           f"{name}: the same bytes once unpacked")
+        eq(ztag, tag, f"{name}: the same tag for both encodings")
+    # a role that sees no customers' money gets no money report, streamed or not
+    gm = rep(t, "daily_receipts", market=W["market"], **{"from": MONTH_FROM, "to": MONTH_TO})
+    rep(t, "daily_receipts", user="marketing", status=403, market=W["market"],
+        **{"from": MONTH_FROM, "to": MONTH_TO})
+    res = t.get(f"/reports/daily_receipts?{q}&format=csv", user="director")
+    eq(res.status, 200, "csv of the director")
+    head = list(csv.reader(io.StringIO(res.raw[3:].decode("utf-8"))))
+    eq(len(head), len(gm["rows"]) + 3, "header, rows, totals, watermark")
