@@ -1079,13 +1079,20 @@ json_t *store_order_reserve(struct db *db, struct osb_err *e, const struct order
     for (size_t i = 0; i < o->nlines; i++) {
         const struct order_line *l = &o->lines[i];
         int64_t want = l->qty - l->qty_cut;
-        json_t *lots = db_rows(db, e,
-                               "SELECT batch, on_hand - reserved AS free FROM stock_lots"
-                               " WHERE warehouse = ? AND sku = ? AND quality = 'ok'"
-                               " AND on_hand > reserved"
-                               " ORDER BY coalesce(expires, '9999-12-31'),"
-                               " coalesce(produced_on, '9999-12-31'), batch",
-                               "ss", o->warehouse, l->sku);
+        /* In a PostgreSQL write the lots are locked as they are read (FOR UPDATE), as in
+           store_stock_fefo: two releases of one SKU reserve one after the other, the second
+           reading what the first left free, instead of both taking the same free quantity
+           (the second would then break reserved <= on_hand). */
+        static const char *const sql[] = {
+            "SELECT batch, on_hand - reserved AS free FROM stock_lots"
+            " WHERE warehouse = ? AND sku = ? AND quality = 'ok' AND on_hand > reserved"
+            " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'), batch",
+            "SELECT batch, on_hand - reserved AS free FROM stock_lots"
+            " WHERE warehouse = ? AND sku = ? AND quality = 'ok' AND on_hand > reserved"
+            " ORDER BY coalesce(expires, '9999-12-31'), coalesce(produced_on, '9999-12-31'), batch"
+            " FOR UPDATE",
+        };
+        json_t *lots = db_rows(db, e, sql[*db_for_update(db) != '\0'], "ss", o->warehouse, l->sku);
         if (!lots) {
             json_decref(all);
             return NULL;
