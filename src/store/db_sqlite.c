@@ -729,14 +729,14 @@ static int open_conn(const char *path, bool create, struct db **out, struct osb_
     struct db *db = xcalloc(1, sizeof *db);
     db->h = h;
     db->path = xstrdup(path);
-    /* mmap_size: pages are read through a mapping of the file (up to 2 GiB, SQLite's own
-       bound) instead of a pread and a copy into this connection's page cache each: a searched
-       list reads documents from anywhere in the years of history, and those reads were a
-       third of its CPU (issue #17, bench/README.md). The mapped pages are the kernel's page
-       cache, shared and reclaimable, not the process's memory (bench-soak counts RssAnon). */
+    /* No mmap_size: reading through a mapping of the file made a searched list's scattered
+       page reads cheaper (issue #17), but the OP path's writes grow the file at every
+       checkpoint and each connection then maps it again and faults its pages back in:
+       `make bench` OP orders/s fell from ~75 to ~65 (bench/README.md "Sixth pass, lead").
+       The write path comes first; searches read with pread. */
     if (db_script(db, e,
                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                  "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=2147418112;") < 0) {
+                  "PRAGMA temp_store=MEMORY;") < 0) {
         close_conn(db);
         return -1;
     }
