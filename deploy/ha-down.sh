@@ -31,5 +31,12 @@ for i in 1 2 3; do
 done
 p=$(pid_of etcd)
 [ -n "$p" ] && stop_pid "$p" 10
+# What a recorded pid left behind: a process started through runuser is runuser's child, and a
+# test that SIGKILLs the recorded pid orphans it. Everything whose command line names DIR/.
+if pgrep -f -- "$dir/" >/dev/null; then
+  pkill -TERM -f -- "$dir/"
+  for _ in $(seq 50); do pgrep -f -- "$dir/" >/dev/null || break; sleep 0.1; done
+  pkill -KILL -f -- "$dir/"
+fi
 [ "${2:-}" = --keep ] || rm -rf "$dir"
 echo "ha-down: stopped"

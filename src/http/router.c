@@ -549,6 +549,11 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
     req_args_each(r, arg_not_utf8, &bad);
     if (bad)
         return err_bad(e, bad, "query parameter '%s' is not valid UTF-8 text", bad);
+    /* A path segment that is not UTF-8 names no document (every key is text): not found, for
+       every route, before a handler binds it (fuzz_router: GET /osb-issues/GZ\xb3… → 500). */
+    for (int i = 0; i < r->nparams; i++)
+        if (!utf8_valid(r->params[i]))
+            return err_set(e, ERR_NOT_FOUND, "not found");
     /* A reader of the audit chain sees every entry committed before it (PostgreSQL chains them
        after the commits, store/audit.c "Sealing"): sealed before its snapshot is taken. */
     if ((rt->flags & R_AUDIT) && flow_audit_settle(db, e) < 0)

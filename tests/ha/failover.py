@@ -134,7 +134,9 @@ def kill_node(i):
     """SIGKILL the node's Patroni and its PostgreSQL (a machine gone)."""
     pmf = os.path.join(env["HA_DIR"], f"pg{i}", "data", "postmaster.pid")
     pm = int(open(pmf).readline()) if os.path.exists(pmf) else None
-    for p in (pid_of_patroni(i), pm):
+    rp = pid_of_patroni(i)  # runuser's pid: Patroni is its child, killed first
+    kids = subprocess.run(["pgrep", "-P", str(rp)], capture_output=True, text=True).stdout
+    for p in [int(k) for k in kids.split()] + [rp, pm]:
         if p:
             try:
                 os.kill(p, signal.SIGKILL)

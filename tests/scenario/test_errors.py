@@ -112,6 +112,18 @@ def test_400_query_not_utf8(t):
     t.ok(t.get("/orders?q=%E5%B9%BF%E5%B7%9E", user="gm"))
 
 
+def test_404_path_not_utf8(t):
+    """A path segment that is not UTF-8 names no document: 404 for every route, before a
+    handler binds it (fuzz_router found GET /osb-issues/GZ062-=21\xb3\xb2… as finance → 500: the
+    key could not become a statement parameter); a POST with one changes nothing."""
+    for path, user in (("/osb-issues/GZ062-%B3%B2NI", "finance"), ("/orders/SO%FF01", "gm"),
+                       ("/customers/C%C3%28", "gm"), ("/invoices/%ED%A0%80", "finance")):
+        t.expect_error(t.get(path, user=user), 404, "not_found")
+    n = count(t, "customers")
+    t.expect_error(t.post("/orders/SO%FF01/verify", {}, user="kam_GZ"), 404, "not_found")
+    eq(count(t, "customers"), n, "nothing changed")
+
+
 def test_400_idempotency_key_not_utf8(t):
     """An Idempotency-Key is stored as text (PostgreSQL refuses bytes that are not UTF-8):
     one that is not UTF-8 is a 400 naming the header, and nothing is created."""
