@@ -135,8 +135,12 @@ def kill_node(i):
     pmf = os.path.join(env["HA_DIR"], f"pg{i}", "data", "postmaster.pid")
     pm = int(open(pmf).readline()) if os.path.exists(pmf) else None
     rp = pid_of_patroni(i)  # runuser's pid: Patroni is its child, killed first
-    kids = subprocess.run(["pgrep", "-P", str(rp)], capture_output=True, text=True).stdout
-    for p in [int(k) for k in kids.split()] + [rp, pm]:
+    kids = []
+    for parent in (rp, pm):  # and the postmaster's backends: a machine gone serves nothing more
+        if parent:
+            out = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True)
+            kids += [int(k) for k in out.stdout.split()]
+    for p in kids + [rp, pm]:
         if p:
             try:
                 os.kill(p, signal.SIGKILL)
