@@ -538,26 +538,21 @@ static int export_audit(struct req *r, struct osb_err *e)
     return rc;
 }
 
-static int run(const struct route *rt, struct req *r, struct osb_err *e)
+/* The request's text, checked once for every route before a handler sees it: every query
+   value, path segment and Idempotency-Key is text that reaches filters, statement parameters,
+   JSON answers and audit records, and jansson refuses what is not UTF-8. A bad query value or
+   key is the caller's error (400); a path segment that is not UTF-8 names no document (404;
+   fuzz_router: GET /osb-issues/GZ\xb3… was a 500). */
+static int text_gate(const struct route *rt, struct req *r, const char **idem_out,
+                     struct osb_err *e)
 {
-    struct db *db = r->ctx.db;
-    if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
-        return -1;
-    /* Every query value is text: one that is not UTF-8 could reach no filter, no JSON answer
-       and no audit record intact (jansson refuses it), so it is refused here, for every route. */
     const char *bad = NULL;
     req_args_each(r, arg_not_utf8, &bad);
     if (bad)
         return err_bad(e, bad, "query parameter '%s' is not valid UTF-8 text", bad);
-    /* A path segment that is not UTF-8 names no document (every key is text): not found, for
-       every route, before a handler binds it (fuzz_router: GET /osb-issues/GZ\xb3… → 500). */
     for (int i = 0; i < r->nparams; i++)
         if (!utf8_valid(r->params[i]))
             return err_set(e, ERR_NOT_FOUND, "not found");
-    /* A reader of the audit chain sees every entry committed before it (PostgreSQL chains them
-       after the commits, store/audit.c "Sealing"): sealed before its snapshot is taken. */
-    if ((rt->flags & R_AUDIT) && flow_audit_settle(db, e) < 0)
-        return -1;
     const char *idem =
         (rt->flags & R_IDEM) && r->conn
             ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key")
@@ -566,6 +561,22 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
         return err_bad(e, "Idempotency-Key", "Idempotency-Key must be 1-128 characters");
     if (idem && !utf8_valid(idem))
         return err_bad(e, "Idempotency-Key", "Idempotency-Key must be UTF-8 text");
+    *idem_out = idem;
+    return 0;
+}
+
+static int run(const struct route *rt, struct req *r, struct osb_err *e)
+{
+    struct db *db = r->ctx.db;
+    if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
+        return -1;
+    const char *idem = NULL; /* the write's Idempotency-Key (R_IDEM routes), checked */
+    if (text_gate(rt, r, &idem, e) < 0)
+        return -1;
+    /* A reader of the audit chain sees every entry committed before it (PostgreSQL chains them
+       after the commits, store/audit.c "Sealing"): sealed before its snapshot is taken. */
+    if ((rt->flags & R_AUDIT) && flow_audit_settle(db, e) < 0)
+        return -1;
     /* GET /me answers from the session read above: a BEGIN and COMMIT around nothing were two
        of its three statements (two round trips on PostgreSQL) */
     if (rt->flags & R_NO_TX)
