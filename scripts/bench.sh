@@ -19,15 +19,15 @@
 #      ms per flush for both sides), the median of each side with its spread, the flushes per
 #      order of both sides (they must agree: both pay the same durability), and last the line
 #      "ratio: <median OP orders/s ÷ median raw orders/s>".
-# Knobs (environment): BENCH_CLIENTS=2 BENCH_SECONDS=6 BENCH_ROUNDS=5 BENCH_LINES=2, and
+# Knobs (environment): BENCH_CLIENTS=2 BENCH_SECONDS=4 BENCH_ROUNDS=8 BENCH_LINES=2, and
 # BENCH_OSB=path (another build of osb, for an A/B run; default build/osb).
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
 
 clients=${BENCH_CLIENTS:-2}
-secs=${BENCH_SECONDS:-6}
-rounds=${BENCH_ROUNDS:-5}
+secs=${BENCH_SECONDS:-4}
+rounds=${BENCH_ROUNDS:-8}
 lines=${BENCH_LINES:-2}
 osb=${BENCH_OSB:-$PWD/build/osb}
 w=$PWD/build/bench
