@@ -38,17 +38,33 @@ static long long wal_pages(void)
     return stat(wal, &st) == 0 ? (long long)st.st_size / 4096 : -1;
 }
 
-static void wal_stays_bounded_and_rows_are_kept(void **state)
+/* A new database file named after tag, with the table t the tests fill. */
+static struct db *fresh_db(const char *tag)
 {
-    (void)state;
     struct osb_err e = {0};
     struct db *db = NULL;
-    (void)str_fmt(path, sizeof path, "/tmp/osb-unit-ckpt-%ld.db", (long)getpid());
+    (void)str_fmt(path, sizeof path, "/tmp/osb-unit-%s-%ld.db", tag, (long)getpid());
     (void)str_fmt(wal, sizeof wal, "%s-wal", path);
     unlink(path);
     unlink(wal);
     assert_int_equal(db_open(path, true, &db, &e), 0);
     assert_int_equal(db_script(db, &e, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad TEXT)"), 0);
+    return db;
+}
+
+static void remove_db(void)
+{
+    unlink(path);
+    unlink(wal);
+    (void)str_fmt(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+}
+
+static void wal_stays_bounded_and_rows_are_kept(void **state)
+{
+    (void)state;
+    struct osb_err e = {0};
+    struct db *db = fresh_db("ckpt");
     long long most = 0;
     for (int tx = 0; tx < 300; tx++) {
         assert_int_equal(db_begin(db, &e), 0);
@@ -71,10 +87,7 @@ static void wal_stays_bounded_and_rows_are_kept(void **state)
     assert_int_equal(db_int(r, &e, &n, "SELECT count(*) FROM t", NULL), 1);
     assert_int_equal(n, 300 * 40);
     db_close(r);
-    unlink(path);
-    unlink(wal);
-    (void)str_fmt(wal, sizeof wal, "%s-shm", path);
-    unlink(wal);
+    remove_db();
 }
 
 static long long most_seen;
@@ -110,13 +123,7 @@ static void wal_starts_over_with_two_writers(void **state)
 {
     (void)state;
     struct osb_err e = {0};
-    struct db *db = NULL;
-    (void)str_fmt(path, sizeof path, "/tmp/osb-unit-ckpt2-%ld.db", (long)getpid());
-    (void)str_fmt(wal, sizeof wal, "%s-wal", path);
-    unlink(path);
-    unlink(wal);
-    assert_int_equal(db_open(path, true, &db, &e), 0);
-    assert_int_equal(db_script(db, &e, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad TEXT)"), 0);
+    struct db *db = fresh_db("ckpt2");
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
         assert_int_equal(pthread_create(&th[i], NULL, writer_thread, NULL), 0);
@@ -131,10 +138,7 @@ static void wal_starts_over_with_two_writers(void **state)
     assert_int_equal(db_int(db, &e, &n, "SELECT count(*) FROM t", NULL), 1);
     assert_int_equal(n, 2 * 150 * 40);
     db_close(db);
-    unlink(path);
-    unlink(wal);
-    (void)str_fmt(wal, sizeof wal, "%s-shm", path);
-    unlink(wal);
+    remove_db();
 }
 
 int main(void)
