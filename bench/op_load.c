@@ -6,13 +6,15 @@
  *       (POST /products/import, /customers/import) and receives stock for every product
  *       (POST /stock/receipts), see bench_data.h.
  *   op_load run --url URL [-c clients] [-n orders] [-t seconds] [-l lines] [--demo]
- *               [--log FILE]
+ *               [--log FILE] [--flushes FILE]
  *       N client threads, each with its own logins and one keep-alive connection, drive orders
  *       through create → verify → approve-market → accept → check → approve →
  *       print-delivery-note → release, and print orders/s and p50/p99 latency per call.
  *       --demo orders the demo company's own customers and SKUs (for a plain `osb demo` db);
  *       --log appends every order number whose create answered 201 (flushed at once), for the
  *       crash test. A client stops at its first transport error (server gone).
+ *       --flushes reads the server's flush counters (bench/fsync_count.c) when the clock starts
+ *       and when the last order is done, and prints the difference (bench/flushes.h).
  *   op_load verify --url URL --log FILE
  *       GET /orders/{n} (as gm) for every number in FILE; exit 0 when each answers 200.
  *
@@ -20,6 +22,7 @@
  * It is a client, not part of osb: it needs only libcurl and pthreads.
  */
 #include "bench_data.h"
+#include "flushes.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -56,6 +59,7 @@ static long opt_orders = 0;
 static double opt_seconds = 0;
 static bool opt_demo;
 static const char *opt_log;
+static const char *opt_flushes; /* bench/fsync_count.c's counters of the server */
 
 /* The demo company's goods without quotas (osb demo), with their case sizes. */
 static const struct {
@@ -483,6 +487,8 @@ static int run(void)
         if (login_all(cl) < 0)
             return 1;
     }
+    uint64_t fl0[6];
+    flushes_read(opt_flushes, fl0);
     t_start = now_ms();
     t_deadline = t_start + opt_seconds * 1e3;
     for (int i = 0; i < opt_clients; i++)
@@ -493,6 +499,7 @@ static int run(void)
         if (cls[i].t_last > t_end)
             t_end = cls[i].t_last;
     }
+    flushes_print("op_load", opt_flushes, fl0);
     double secs = (t_end - t_start) / 1e3;
     long done = atomic_load(&completed);
     double ops = secs > 0 ? (double)done / secs : 0;
@@ -720,6 +727,7 @@ static int usage(void)
     fprintf(stderr, "usage: op_load setup --url URL [-c N]\n"
                     "       op_load run --url URL [-c clients] [-n orders] [-t seconds]"
                     " [-l lines] [--demo] [--log FILE]\n"
+                    "                   [--flushes FILE]\n"
                     "       op_load verify --url URL --log FILE\n");
     return 2;
 }
@@ -750,6 +758,8 @@ int main(int argc, char **argv)
             opt_lines = atoi(v);
         else if (!strcmp(a, "--log"))
             opt_log = v;
+        else if (!strcmp(a, "--flushes"))
+            opt_flushes = v;
         else
             return usage();
         i++;

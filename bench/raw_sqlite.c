@@ -23,6 +23,7 @@
  * Prints "raw orders/s: X". It is a bench program, not part of osb.
  */
 #include "bench_data.h"
+#include "flushes.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -544,7 +545,7 @@ static void one_order(unsigned *rnd)
 
 int main(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *flushes_path = NULL;
     long orders = 0;
     double seconds = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -556,11 +557,13 @@ int main(int argc, char **argv)
             seconds = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "-l"))
             opt_lines = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--flushes"))
+            flushes_path = argv[i + 1];
         else
             path = NULL, i = argc;
     }
     if (!path || opt_lines < 1 || opt_lines > 20 || (argc - 1) % 2) {
-        fprintf(stderr, "usage: raw_sqlite --db FILE [-n orders] [-t seconds] [-l lines]\n");
+        fprintf(stderr, "usage: raw_sqlite --db FILE [-n orders] [-t seconds] [-l lines] [--flushes FILE]\n");
         return 2;
     }
     if (orders <= 0 && seconds <= 0)
@@ -595,6 +598,8 @@ int main(int argc, char **argv)
                 SQLITE_OK)
             die(sqls[k]);
     unsigned rnd = 88172645u;
+    uint64_t fl0[6];
+    flushes_read(flushes_path, fl0);
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     long n = 0;
@@ -610,6 +615,7 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &b);
     double el = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    flushes_print("raw_sqlite", flushes_path, fl0);
     for (int k = 0; k < S__COUNT; k++)
         sqlite3_finalize(st[k]);
     sqlite3_close(db);

@@ -135,21 +135,36 @@ static void close_conn(struct db *db);
    ~60th write transaction of the OP path held the gate for that too, and every writer queued
    behind it. The writer connection reports the WAL's size after each commit instead
    (wal_hook, which replaces the automatic checkpoint on that connection), and the thread whose
-   commit found it over the same 1,000 pages runs the checkpoint after it has left the gate, on
-   its own connection: PASSIVE, so it never waits for nor blocks the next writer. The pages and
-   fsyncs are the same (synchronous=FULL), only not serialised with the writes. Should the
-   checkpoints fall behind, a commit that finds the WAL at CHECKPOINT_INLINE pages checkpoints
-   in place as SQLite would. */
+   commit found 1,000 pages more than the last such checkpoint covered runs the checkpoint
+   after it has left the gate, on its own connection: PASSIVE, so it never waits for nor
+   blocks the next writer. Other writers commit meanwhile, so that checkpoint cannot leave the
+   WAL wholly copied, and only a wholly copied WAL lets the next writer start it over: the
+   next writer therefore first copies the few pages committed during it (catch_up_due, inside
+   the gate, before its BEGIN), and its transaction starts the WAL over. Per 1,000 pages that
+   is the flushes of SQLite's own checkpoint plus those of the small catch-up (`make bench`
+   prints the flushes per order of both sides). Until 2026-12-02 the checkpoint ran after
+   every commit while the WAL was over 1,000 pages, which with two writers it nearly always
+   was: 3–4 flushes an order more than SQLite's own checkpoint (bench/README.md, seventh
+   pass). Should the checkpoints fall behind, a commit that finds the WAL at
+   CHECKPOINT_INLINE pages checkpoints in place as SQLite would. */
 #define CHECKPOINT_PAGES 1000
 #define CHECKPOINT_INLINE (8 * CHECKPOINT_PAGES)
 static atomic_bool checkpoint_due;
+static atomic_bool catch_up_due;
+static atomic_int checkpoint_mark; /* the WAL's pages when the last checkpoint after the gate
+                                      began; 0 once the WAL started over */
 
 static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
     (void)arg;
+    int mark = atomic_load(&checkpoint_mark);
+    if (pages < mark) { /* the WAL started over since */
+        mark = 0;
+        atomic_store(&checkpoint_mark, 0);
+    }
     if (pages >= CHECKPOINT_INLINE)
         (void)sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    else if (pages >= CHECKPOINT_PAGES)
+    else if (pages - mark >= CHECKPOINT_PAGES)
         atomic_store(&checkpoint_due, true);
     return SQLITE_OK;
 }
@@ -159,9 +174,26 @@ static void checkpoint_if_due(struct db *db)
 {
     if (!atomic_exchange(&checkpoint_due, false))
         return;
-    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int pages = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &pages, NULL);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         log_error("WAL checkpoint failed: %s", sqlite3_errmsg(db->h));
+    if (rc == SQLITE_OK && pages > 0) {
+        atomic_store(&checkpoint_mark, pages);
+        atomic_store(&catch_up_due, true);
+    }
+}
+
+/* Inside the gate, before BEGIN: copy what was committed during the last checkpoint, so this
+   transaction starts the WAL over (a PASSIVE checkpoint with nothing to copy flushes nothing). */
+static void checkpoint_catch_up(struct db *db)
+{
+    if (!atomic_load(&catch_up_due) || !atomic_exchange(&catch_up_due, false))
+        return;
+    struct db *c = conn(db);
+    int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        log_error("WAL checkpoint failed: %s", sqlite3_errmsg(c->h));
 }
 
 /* The writer for db's database, or NULL when db must write on its own connection. */
@@ -833,6 +865,7 @@ static int begin_write(struct db *db, bool retrying, struct osb_err *e)
     if (gate_enter(db, e) < 0)
         return -1;
     db->via = writer_for(db);
+    checkpoint_catch_up(db);
     if (db_exec(db, e, "BEGIN IMMEDIATE", NULL) < 0) {
         gate_leave(db);
         return -1;
