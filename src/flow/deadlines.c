@@ -241,16 +241,14 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
                                    json_integer_value(json_object_get(row, "ref")), who);
     if (rc == 0 && slt)
         rc = store_osb_slt(c->db, e, false, slt);
-    json_t *owner = NULL;
-    if (rc == 0 && store_deadline_owner(c->db, e, rr->rule, doc, &owner) < 0)
-        rc = -1;
     if (rc == 0) {
+        /* the document's customer and market came with the candidate (store/deadline.c) */
         struct osb_open o = {rr->rule,
                              rr->department,
                              doc,
                              deadline,
-                             owner ? jstr(owner, "customer") : NULL,
-                             owner ? jstr(owner, "market") : NULL,
+                             jstr(row, "owner_customer"),
+                             jstr(row, "owner_market"),
                              rr->what,
                              who,
                              slt};
@@ -258,7 +256,6 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
         if (rc == 1)
             (*opened)++;
     }
-    json_decref(owner);
     json_decref(who);
     json_decref(slt);
     if (rc >= 0 && done)

@@ -42,14 +42,11 @@ enum {
    lookback) or still waiting, minus those whose entry exists already (still waiting, or done
    and noted) and those done before the earliest instant dl's deadline can be. Rows: document,
    start_at (instant) or start_date (YYYY-MM-DD), done_at and done_action (NULL while
-   waiting), ref. A new array; NULL with e set (also for an unknown rule). */
+   waiting), ref, owner_customer and owner_market (the document's customer and market, or
+   NULL). A new array; NULL with e set (also for an unknown rule). */
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
                                   const struct deadline_rule *dl, int64_t now, int64_t since,
                                   int tz_min);
-
-/* The customer and market of the document of rule: 1 found (*owner a new object), 0, -1. */
-int store_deadline_owner(struct db *db, struct osb_err *e, const char *rule, const char *doc,
-                         json_t **owner);
 
 /* Appends (without repeats) the usernames of every kind of person in bits for the document
    doc (ref: e.g. the ST request id). */
