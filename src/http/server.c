@@ -1169,13 +1169,18 @@ struct sched_arg {
     void (*tick)(void);
 };
 
+static atomic_bool sched_in_run; /* a tick() under way */
+
 static void *scheduler_main(void *arg)
 {
     const struct sched_arg *a = arg;
     for (int secs = 60; !stop_flag; secs++) {
         if (secs >= 60) {
             secs = 0;
-            a->tick();
+            atomic_store(&sched_in_run, true);
+            if (!stop_flag)
+                a->tick();
+            atomic_store(&sched_in_run, false);
         }
         sleep(1);
     }
@@ -1248,8 +1253,15 @@ int server_run(struct server_conf *conf, const char *host, int port, int threads
         watch_sweep(deadline);
     }
     log_info("stopping");
-    if (have_sched)
-        pthread_join(sched, NULL); /* a run under way ends first (its transaction commits) */
+    /* A run under way (a long first run on a large database) is not waited for: the process
+       ends and the run's transaction with it, rolled back; the next start runs the jobs
+       again. Between runs the thread ends within a second. */
+    if (have_sched && atomic_load(&sched_in_run)) {
+        log_info("stopping: the scheduler's run under way is left unfinished (rolled back)");
+        pthread_detach(sched);
+    } else if (have_sched) {
+        pthread_join(sched, NULL);
+    }
     heavy_end();
     MHD_stop_daemon(d);
     return 0;
