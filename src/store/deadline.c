@@ -94,7 +94,8 @@ static const struct {
    market of a document when its entry is opened (most candidates never need them). Their parameters
    are named by the row's params string: 'n' the latest start that may be due (now, or less
    where the rule's limit has a floor: floor_bound), 's' now − lookback, 't' today, 'd' today −
-   lookback. Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
+   lookback, 'm' the rule's settled mark (the stays still waiting are read after it only; 0:
+   all). Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
    UNION, so that the index of the start reads only the stays whose deadline may have come. A
    missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare NULL column as text
    and would refuse to compare it with the integer parameters. */
@@ -115,9 +116,9 @@ static const struct {
 #define ORDER_STAYS(S)                                                                             \
     ORDER_STAY_COLS(S, "e.to_state")                                                               \
     " AND e.at >= ? UNION " ORDER_STAY_COLS(                                                       \
-        S, "e.to_state || ''") " AND e.order_no IN (SELECT number FROM orders WHERE state = '" S   \
-                               "')"
-#define ORDER_STAY_PARAMS "nsn"
+        S, "e.to_state || ''") " AND e.at > ? AND e.order_no IN (SELECT number FROM orders"       \
+                               " WHERE state = '" S "')"
+#define ORDER_STAY_PARAMS "nsnm"
 
 /* A shipment from release to dispatch (short-closed: it left without dispatch): the recent
    ones, and those still waiting for dispatch. */
@@ -130,8 +131,9 @@ static const struct {
     " WHERE s.released_at <= ?"
 #define SHIPMENT_DISPATCH                                                                          \
     SHIPMENT_DISPATCH_COLS " AND s.released_at >= ? UNION " SHIPMENT_DISPATCH_COLS                 \
+                           " AND s.released_at > ?"                                            \
                            " AND s.state IN ('new', 'received', 'picked', 'checked', 'booked')"
-#define SHIPMENT_DISPATCH_PARAMS "nsn"
+#define SHIPMENT_DISPATCH_PARAMS "nsnm"
 
 /* A dispatched shipment until its POD. Recent dispatches (index shipments_dispatched), and
    every one still waiting; the clock starts at expected_delivery_by (>= the dispatch date). */
@@ -195,8 +197,9 @@ static const struct {
     "  AND y.to_state <> '" S "')"                                                                 \
     " WHERE e.to_state = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
 #define FIELD_STAYS(T, S)                                                                          \
-    FIELD_STAY_COLS(T, S) " AND e.at >= ? UNION " FIELD_STAY_COLS(T, S) " AND d.state = '" S "'"
-#define FIELD_STAY_PARAMS "nsn"
+    FIELD_STAY_COLS(T, S)                                                                          \
+    " AND e.at >= ? UNION " FIELD_STAY_COLS(T, S) " AND e.at > ? AND d.state = '" S "'"
+#define FIELD_STAY_PARAMS "nsnm"
 #define OWNER_FIELD                                                                                \
     "SELECT d.customer AS customer, d.market AS market FROM field_docs d WHERE d.number = ?"
 
@@ -210,13 +213,13 @@ static const struct {
     {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER, false},
     {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER, false},
     {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER, false},
-    {"st_next_day", "ns",
+    {"st_next_day", "nsm",
      "SELECT s.order_no AS document, s.requested_at AS start_at, NULL AS start_date,"
      " coalesce(s.decided_at, CASE WHEN o.state IN ('cancelled', 'rejected') THEN o.updated_at"
      "  END) AS done_at, coalesce(s.result, CASE WHEN o.state IN ('cancelled', 'rejected')"
      "  THEN o.state END) AS done_action, s.id AS ref FROM st_requests s"
      " JOIN orders o ON o.number = s.order_no WHERE s.requested_at <= ?"
-     " AND (s.requested_at >= ? OR s.decided_at IS NULL)",
+     " AND (s.requested_at >= ? OR (s.decided_at IS NULL AND s.requested_at > ?))",
      OWNER_ORDER, false},
     {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER, false},
     {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER, false},
@@ -392,9 +395,48 @@ static int owner_cols_sql(const char *owner, struct sb *sql)
     return 0;
 }
 
+/* Settled marks (table deadline_marks): the rules whose params hold 'm' read their stays
+   still waiting only after the mark; see store/deadline.h. */
+bool store_deadline_markable(const char *rule)
+{
+    struct osb_err ignore = OSB_ERR_INIT;
+    int r = rule_index(rule, &ignore);
+    err_clear(&ignore);
+    return r >= 0 && strchr(rules[r].params, 'm') != NULL;
+}
+
+int store_deadline_mark(struct db *db, struct osb_err *e, const char *rule, int64_t *settled,
+                        int64_t *at)
+{
+    *settled = 0;
+    *at = 0;
+    json_t *row = NULL;
+    int rc = db_row(db, e, &row, "SELECT settled, at FROM deadline_marks WHERE rule = ?", "s", rule);
+    if (rc > 0) {
+        *settled = jint(row, "settled");
+        *at = jint(row, "at");
+    }
+    json_decref(row);
+    return rc;
+}
+
+int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,
+                            int64_t at)
+{
+    return db_exec(db, e,
+                   "INSERT INTO deadline_marks(rule, settled, at) VALUES(?, ?, ?)"
+                   " ON CONFLICT(rule) DO UPDATE SET settled = excluded.settled, at = excluded.at",
+                   "sii", rule, settled, at);
+}
+
+int store_deadline_marks_clear(struct db *db, struct osb_err *e)
+{
+    return db_exec(db, e, "DELETE FROM deadline_marks", NULL);
+}
+
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
                                   const struct deadline_rule *dl, int64_t now, int64_t since,
-                                  int tz_min)
+                                  int64_t settled, int tz_min, int64_t *upto_out)
 {
     int r = rule_index(rule, e);
     if (r < 0)
@@ -410,10 +452,12 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
     int64_t upto = now, bound;
     if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
         upto = bound;
+    *upto_out = upto;
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
         json_array_append_new(p, *a == 'n'   ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
+                                 : *a == 'm' ? json_integer(settled)
                                  : *a == 't' ? json_string(today)
                                              : json_string(since_day)); /* 'd' */
     /* Leave out in SQL what needs no work: candidates whose entry exists (still waiting),
@@ -485,7 +529,9 @@ json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rul
        query reads those whatever their start. */
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now) : json_string(today));
+        json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now)
+                                 : *a == 'm'             ? json_integer(0) /* every stay */
+                                                         : json_string(today));
     struct sb sql = SB_INIT;
     sb_addf(&sql,
             "SELECT cand.document AS document, cand.start_at AS start_at,"

@@ -46,7 +46,22 @@ enum {
    NULL). A new array; NULL with e set (also for an unknown rule). */
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
                                   const struct deadline_rule *dl, int64_t now, int64_t since,
-                                  int tz_min);
+                                  int64_t settled, int tz_min, int64_t *upto);
+
+/* Settled marks (issue #15 item 11a). A rule whose clock starts at an instant the flow records
+   as it happens (an order's or field document's state change, a release, an ST request) is
+   markable: after a run, every stay of it still waiting that started at or before the rule's
+   mark `settled` has its entry, so later runs read the waiting stays after the mark only —
+   those already late and logged cost nothing, however many (the lookback's recent stays are
+   read as before, done or not). *upto (from store_deadline_candidates) is the latest start the
+   run read. store_deadline_mark: 1 with *settled and *at (the run's now), 0 none (both 0), -1.
+   store_deadline_marks_clear forgets every mark (a test clock set back). */
+bool store_deadline_markable(const char *rule);
+int store_deadline_mark(struct db *db, struct osb_err *e, const char *rule, int64_t *settled,
+                        int64_t *at);
+int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,
+                            int64_t at);
+int store_deadline_marks_clear(struct db *db, struct osb_err *e);
 
 /* Appends (without repeats) the usernames of every kind of person in bits for the document
    doc (ref: e.g. the ST request id). */
