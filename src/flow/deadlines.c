@@ -354,7 +354,8 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
     char *off = settings_get(c->db, "osb_rules_off", "");
     char *working = settings_get(c->db, "collection_days_working", "false");
     ts_t since = c->now - LOOKBACK_DAYS * TS_PER_DAY;
-    int rc = 0, opened = 0;
+    json_t *marks = store_deadline_marks(c->db, e);
+    int rc = marks ? 0 : -1, opened = 0;
     for (size_t i = 0; i < sizeof rules / sizeof rules[0] && rc == 0; i++) {
         const struct deadline_rule_row *rr = &rules[i];
         if (switched_off(off, rr->rule))
@@ -364,11 +365,8 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
            entries: read only those after it (store/deadline.h "Settled marks"). A mark set
            at a later now than this one (a test clock set back) is not trusted. */
         bool markable = store_deadline_markable(rr->rule);
-        int64_t settled = 0, mark_at = 0, upto = 0;
-        if (markable && store_deadline_mark(c->db, e, rr->rule, &settled, &mark_at) < 0) {
-            rc = -1;
-            break;
-        }
+        json_t *m = json_object_get(marks, rr->rule);
+        int64_t settled = jint(m, "settled"), mark_at = jint(m, "at"), upto = 0;
         if (mark_at > c->now)
             settled = 0;
         json_t *rows = store_deadline_candidates(c->db, e, rr->rule, &dl, c->now, since, settled,
@@ -385,6 +383,7 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
             store_deadline_mark_set(c->db, e, rr->rule, settle, c->now) < 0)
             rc = -1;
     }
+    json_decref(marks);
     free(off);
     free(working);
     settings_calendar_release(&cal);

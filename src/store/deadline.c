@@ -405,19 +405,21 @@ bool store_deadline_markable(const char *rule)
     return r >= 0 && strchr(rules[r].params, 'm') != NULL;
 }
 
-int store_deadline_mark(struct db *db, struct osb_err *e, const char *rule, int64_t *settled,
-                        int64_t *at)
+json_t *store_deadline_marks(struct db *db, struct osb_err *e)
 {
-    *settled = 0;
-    *at = 0;
-    json_t *row = NULL;
-    int rc = db_row(db, e, &row, "SELECT settled, at FROM deadline_marks WHERE rule = ?", "s", rule);
-    if (rc > 0) {
-        *settled = jint(row, "settled");
-        *at = jint(row, "at");
+    json_t *rows = db_rows(db, e, "SELECT rule, settled, at FROM deadline_marks", NULL);
+    if (!rows)
+        return NULL;
+    json_t *out = json_object();
+    size_t k;
+    json_t *r;
+    json_array_foreach(rows, k, r)
+    {
+        if (jstr(r, "rule"))
+            json_object_set(out, jstr(r, "rule"), r);
     }
-    json_decref(row);
-    return rc;
+    json_decref(rows);
+    return out;
 }
 
 int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,

@@ -54,11 +54,11 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
    mark `settled` has its entry, so later runs read the waiting stays after the mark only —
    those already late and logged cost nothing, however many (the lookback's recent stays are
    read as before, done or not). *upto (from store_deadline_candidates) is the latest start the
-   run read. store_deadline_mark: 1 with *settled and *at (the run's now), 0 none (both 0), -1.
-   store_deadline_marks_clear forgets every mark (a test clock set back). */
+   run read. store_deadline_marks: every mark, {rule: {"settled", "at" (the run's now)}}, one
+   statement (NULL with e set). store_deadline_marks_clear forgets every mark (a test clock set
+   back). */
 bool store_deadline_markable(const char *rule);
-int store_deadline_mark(struct db *db, struct osb_err *e, const char *rule, int64_t *settled,
-                        int64_t *at);
+json_t *store_deadline_marks(struct db *db, struct osb_err *e);
 int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,
                             int64_t at);
 int store_deadline_marks_clear(struct db *db, struct osb_err *e);
