@@ -70,8 +70,7 @@ static void tick(void)
     run_due_jobs();
     if (first) {
         first = false;
-        log_info("scheduler: the first run of the due jobs ended after %.1f s",
-                 monotonic_s() - t0);
+        log_info("scheduler: the first run of the due jobs ended after %.1f s", monotonic_s() - t0);
     }
 }
 

@@ -116,7 +116,7 @@ static const struct {
 #define ORDER_STAYS(S)                                                                             \
     ORDER_STAY_COLS(S, "e.to_state")                                                               \
     " AND e.at >= ? UNION " ORDER_STAY_COLS(                                                       \
-        S, "e.to_state || ''") " AND e.at > ? AND e.order_no IN (SELECT number FROM orders"       \
+        S, "e.to_state || ''") " AND e.at > ? AND e.order_no IN (SELECT number FROM orders"        \
                                " WHERE state = '" S "')"
 #define ORDER_STAY_PARAMS "nsnm"
 
@@ -131,7 +131,7 @@ static const struct {
     " WHERE s.released_at <= ?"
 #define SHIPMENT_DISPATCH                                                                          \
     SHIPMENT_DISPATCH_COLS " AND s.released_at >= ? UNION " SHIPMENT_DISPATCH_COLS                 \
-                           " AND s.released_at > ?"                                            \
+                           " AND s.released_at > ?"                                                \
                            " AND s.state IN ('new', 'received', 'picked', 'checked', 'booked')"
 #define SHIPMENT_DISPATCH_PARAMS "nsnm"
 
@@ -532,8 +532,8 @@ json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rul
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
         json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now)
-                                 : *a == 'm'             ? json_integer(0) /* every stay */
-                                                         : json_string(today));
+                                 : *a == 'm'            ? json_integer(0) /* every stay */
+                                                        : json_string(today));
     struct sb sql = SB_INIT;
     sb_addf(&sql,
             "SELECT cand.document AS document, cand.start_at AS start_at,"
