@@ -178,7 +178,7 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&e);
     /* tick() runs in the server's scheduler thread: at once (a job missed while the server
        was down runs now) and every minute, the port already open (docs/operations.md
-       "Starting"). */
+       "Background jobs"). */
     int rc = server_run(&conf, host, port, threads, tick, &e);
     audit_sealer_stop();
     if (rc < 0)
