@@ -1,7 +1,7 @@
 """`osb serve` opens its port before the scheduler's first run (docs/operations.md
-"Background jobs"): the due jobs run in the server's scheduler thread, at once and then every minute, while the
-requests are served. Before, the first run came before the server listened: on a
-100,000-invoice PostgreSQL copy it did not listen within 4 minutes (bench/README.md)."""
+"Background jobs"): the due jobs run in the server's scheduler thread, at once and then every
+minute, while the requests are served. Before, the first run came before the server listened:
+on a 100,000-invoice PostgreSQL copy it did not listen within 4 minutes (bench/README.md)."""
 
 import os
 import sqlite3
