@@ -98,6 +98,8 @@ int admin_set_clock(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     ts_format_rfc3339(t, c->cfg->tz_min, after);
     json_t *b = json_pack("{ss}", "now", before), *a = json_pack("{ss}", "now", after);
     int rc = flow_audit(c, e, "set_clock", "test_clock", "now", b, a);
+    if (rc == 0 && t < c->now)
+        rc = deadlines_forget_marks(c, e);
     json_decref(b);
     json_decref(n);
     if (rc < 0) {

@@ -206,8 +206,11 @@ static bool switched_off(const char *off, const char *rule)
 }
 
 /* One candidate: open (or note on) its entry when its deadline passed without the step. */
+/* *settle: the rule's next settled mark, lowered below the start of a stay still waiting
+   whose deadline has not come (it must be read again). */
 static int judge(struct ctx *c, const struct calendar *cal, const struct deadline_rule_row *rr,
-                 const struct deadline_rule *dl, json_t *row, int *opened, struct osb_err *e)
+                 const struct deadline_rule *dl, json_t *row, int *opened, int64_t *settle,
+                 struct osb_err *e)
 {
     ts_t start;
     json_t *sa = json_object_get(row, "start_at");
@@ -220,10 +223,13 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
         start = date_start_ts(d, c->cfg->tz_min);
     }
     ts_t deadline = deadline_at(cal, dl, start);
-    if (deadline == INT64_MAX || deadline > c->now)
-        return 0; /* still in time */
     json_t *da = json_object_get(row, "done_at");
     bool done = json_is_integer(da);
+    if (deadline == INT64_MAX || deadline > c->now) {
+        if (!done && start - 1 < *settle)
+            *settle = start - 1;
+        return 0; /* still in time */
+    }
     if (done && json_integer_value(da) <= deadline)
         return 0; /* done in time */
     const char *doc = jstr(row, "document");
@@ -241,16 +247,14 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
                                    json_integer_value(json_object_get(row, "ref")), who);
     if (rc == 0 && slt)
         rc = store_osb_slt(c->db, e, false, slt);
-    json_t *owner = NULL;
-    if (rc == 0 && store_deadline_owner(c->db, e, rr->rule, doc, &owner) < 0)
-        rc = -1;
     if (rc == 0) {
+        /* the document's customer and market came with the candidate (store/deadline.c) */
         struct osb_open o = {rr->rule,
                              rr->department,
                              doc,
                              deadline,
-                             owner ? jstr(owner, "customer") : NULL,
-                             owner ? jstr(owner, "market") : NULL,
+                             jstr(row, "owner_customer"),
+                             jstr(row, "owner_market"),
                              rr->what,
                              who,
                              slt};
@@ -258,7 +262,6 @@ static int judge(struct ctx *c, const struct calendar *cal, const struct deadlin
         if (rc == 1)
             (*opened)++;
     }
-    json_decref(owner);
     json_decref(who);
     json_decref(slt);
     if (rc >= 0 && done)
@@ -351,24 +354,43 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
     char *off = settings_get(c->db, "osb_rules_off", "");
     char *working = settings_get(c->db, "collection_days_working", "false");
     ts_t since = c->now - LOOKBACK_DAYS * TS_PER_DAY;
-    int rc = 0, opened = 0;
+    json_t *marks = store_deadline_marks(c->db, e);
+    int rc = marks ? 0 : -1, opened = 0;
     for (size_t i = 0; i < sizeof rules / sizeof rules[0] && rc == 0; i++) {
         const struct deadline_rule_row *rr = &rules[i];
         if (switched_off(off, rr->rule))
             continue;
         struct deadline_rule dl = rule_limit(c, rr, working);
-        json_t *rows =
-            store_deadline_candidates(c->db, e, rr->rule, &dl, c->now, since, c->cfg->tz_min);
+        /* The stays still waiting that started at or before the rule's settled mark have their
+           entries: read only those after it (store/deadline.h "Settled marks"). A mark set
+           at a later now than this one (a test clock set back) is not trusted. */
+        bool markable = store_deadline_markable(rr->rule);
+        json_t *m = json_object_get(marks, rr->rule);
+        int64_t settled = jint(m, "settled"), mark_at = jint(m, "at"), upto = 0;
+        if (mark_at > c->now)
+            settled = 0;
+        json_t *rows = store_deadline_candidates(c->db, e, rr->rule, &dl, c->now, since, settled,
+                                                 c->cfg->tz_min, &upto);
         if (!rows) {
             rc = -1;
             break;
         }
+        int64_t settle = upto; /* every waiting stay read up to upto is logged, but ... */
         for (size_t k = 0; k < json_array_size(rows) && rc == 0; k++)
-            rc = judge(c, &cal, rr, &dl, json_array_get(rows, k), &opened, e);
+            rc = judge(c, &cal, rr, &dl, json_array_get(rows, k), &opened, &settle, e);
         json_decref(rows);
+        if (rc == 0 && markable && settle != settled &&
+            store_deadline_mark_set(c->db, e, rr->rule, settle, c->now) < 0)
+            rc = -1;
     }
+    json_decref(marks);
     free(off);
     free(working);
     settings_calendar_release(&cal);
     return rc;
+}
+
+int deadlines_forget_marks(struct ctx *c, struct osb_err *e)
+{
+    return store_deadline_marks_clear(c->db, e);
 }

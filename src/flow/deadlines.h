@@ -16,4 +16,8 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e);
    last one passed. For the work queue (GET /me/queue). NULL with e set. */
 json_t *deadlines_waiting(struct ctx *c, struct osb_err *e);
 
+/* Forgets the deadline job's settled marks (a test clock set back: stays may then start
+   before a mark); the next run reads every stay still waiting. In the caller's transaction. */
+int deadlines_forget_marks(struct ctx *c, struct osb_err *e);
+
 #endif

@@ -94,7 +94,8 @@ static const struct {
    market of a document when its entry is opened (most candidates never need them). Their parameters
    are named by the row's params string: 'n' the latest start that may be due (now, or less
    where the rule's limit has a floor: floor_bound), 's' now − lookback, 't' today, 'd' today −
-   lookback. Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
+   lookback, 'm' the rule's settled mark (the stays still waiting are read after it only; 0:
+   all). Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
    UNION, so that the index of the start reads only the stays whose deadline may have come. A
    missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare NULL column as text
    and would refuse to compare it with the integer parameters. */
@@ -115,9 +116,9 @@ static const struct {
 #define ORDER_STAYS(S)                                                                             \
     ORDER_STAY_COLS(S, "e.to_state")                                                               \
     " AND e.at >= ? UNION " ORDER_STAY_COLS(                                                       \
-        S, "e.to_state || ''") " AND e.order_no IN (SELECT number FROM orders WHERE state = '" S   \
-                               "')"
-#define ORDER_STAY_PARAMS "nsn"
+        S, "e.to_state || ''") " AND e.at > ? AND e.order_no IN (SELECT number FROM orders"        \
+                               " WHERE state = '" S "')"
+#define ORDER_STAY_PARAMS "nsnm"
 
 /* A shipment from release to dispatch (short-closed: it left without dispatch): the recent
    ones, and those still waiting for dispatch. */
@@ -130,8 +131,9 @@ static const struct {
     " WHERE s.released_at <= ?"
 #define SHIPMENT_DISPATCH                                                                          \
     SHIPMENT_DISPATCH_COLS " AND s.released_at >= ? UNION " SHIPMENT_DISPATCH_COLS                 \
+                           " AND s.released_at > ?"                                                \
                            " AND s.state IN ('new', 'received', 'picked', 'checked', 'booked')"
-#define SHIPMENT_DISPATCH_PARAMS "nsn"
+#define SHIPMENT_DISPATCH_PARAMS "nsnm"
 
 /* A dispatched shipment until its POD. Recent dispatches (index shipments_dispatched), and
    every one still waiting; the clock starts at expected_delivery_by (>= the dispatch date). */
@@ -195,8 +197,9 @@ static const struct {
     "  AND y.to_state <> '" S "')"                                                                 \
     " WHERE e.to_state = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
 #define FIELD_STAYS(T, S)                                                                          \
-    FIELD_STAY_COLS(T, S) " AND e.at >= ? UNION " FIELD_STAY_COLS(T, S) " AND d.state = '" S "'"
-#define FIELD_STAY_PARAMS "nsn"
+    FIELD_STAY_COLS(T, S)                                                                          \
+    " AND e.at >= ? UNION " FIELD_STAY_COLS(T, S) " AND e.at > ? AND d.state = '" S "'"
+#define FIELD_STAY_PARAMS "nsnm"
 #define OWNER_FIELD                                                                                \
     "SELECT d.customer AS customer, d.market AS market FROM field_docs d WHERE d.number = ?"
 
@@ -210,13 +213,13 @@ static const struct {
     {"oa_30min", ORDER_STAY_PARAMS, ORDER_STAYS("submitted"), OWNER_ORDER, false},
     {"check_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("accepted"), OWNER_ORDER, false},
     {"ma_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("pending_approval"), OWNER_ORDER, false},
-    {"st_next_day", "ns",
+    {"st_next_day", "nsm",
      "SELECT s.order_no AS document, s.requested_at AS start_at, NULL AS start_date,"
      " coalesce(s.decided_at, CASE WHEN o.state IN ('cancelled', 'rejected') THEN o.updated_at"
      "  END) AS done_at, coalesce(s.result, CASE WHEN o.state IN ('cancelled', 'rejected')"
      "  THEN o.state END) AS done_action, s.id AS ref FROM st_requests s"
      " JOIN orders o ON o.number = s.order_no WHERE s.requested_at <= ?"
-     " AND (s.requested_at >= ? OR s.decided_at IS NULL)",
+     " AND (s.requested_at >= ? OR (s.decided_at IS NULL AND s.requested_at > ?))",
      OWNER_ORDER, false},
     {"bg_print_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("approved"), OWNER_ORDER, false},
     {"bg_release_same_day", ORDER_STAY_PARAMS, ORDER_STAYS("billed"), OWNER_ORDER, false},
@@ -370,9 +373,72 @@ static void floors_sql(const struct deadline_rule *dl, bool dated, int tz_min, s
     sb_free(&f);
 }
 
+/* The customer and market of each candidate, in the candidates' own statement: the owner
+   query ("SELECT C AS customer, M AS market FROM … WHERE key = ?") as two correlated scalar
+   subqueries, ", (SELECT C FROM … = cand.document) AS owner_customer, (… M …) AS
+   owner_market". They are evaluated for the rows the statement returns only — the stays not
+   yet logged — and a job run opening 100,000 entries (a copy's first run) no longer asks for
+   them one round trip each. */
+static int owner_cols_sql(const char *owner, struct sb *sql)
+{
+    const char *c = owner + strlen("SELECT "), *ca = strstr(owner, " AS customer, ");
+    const char *ma = ca ? strstr(ca, " AS market FROM ") : NULL;
+    size_t n = strlen(owner);
+    if (strncmp(owner, "SELECT ", strlen("SELECT ")) != 0 || !ca || !ma || owner[n - 1] != '?')
+        return -1;
+    const char *m = ca + strlen(" AS customer, ");
+    const char *from = ma + strlen(" AS market");
+    int rest = (int)(owner + n - 1 - from);
+    sb_addf(sql, ", (SELECT %.*s%.*scand.document) AS owner_customer", (int)(ca - c), c, rest,
+            from);
+    sb_addf(sql, ", (SELECT %.*s%.*scand.document) AS owner_market", (int)(ma - m), m, rest, from);
+    return 0;
+}
+
+/* Settled marks (table deadline_marks): the rules whose params hold 'm' read their stays
+   still waiting only after the mark; see store/deadline.h. */
+bool store_deadline_markable(const char *rule)
+{
+    struct osb_err ignore = OSB_ERR_INIT;
+    int r = rule_index(rule, &ignore);
+    err_clear(&ignore);
+    return r >= 0 && strchr(rules[r].params, 'm') != NULL;
+}
+
+json_t *store_deadline_marks(struct db *db, struct osb_err *e)
+{
+    json_t *rows = db_rows(db, e, "SELECT rule, settled, at FROM deadline_marks", NULL);
+    if (!rows)
+        return NULL;
+    json_t *out = json_object();
+    size_t k;
+    json_t *r;
+    json_array_foreach(rows, k, r)
+    {
+        if (jstr(r, "rule"))
+            json_object_set(out, jstr(r, "rule"), r);
+    }
+    json_decref(rows);
+    return out;
+}
+
+int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,
+                            int64_t at)
+{
+    return db_exec(db, e,
+                   "INSERT INTO deadline_marks(rule, settled, at) VALUES(?, ?, ?)"
+                   " ON CONFLICT(rule) DO UPDATE SET settled = excluded.settled, at = excluded.at",
+                   "sii", rule, settled, at);
+}
+
+int store_deadline_marks_clear(struct db *db, struct osb_err *e)
+{
+    return db_exec(db, e, "DELETE FROM deadline_marks", NULL);
+}
+
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
                                   const struct deadline_rule *dl, int64_t now, int64_t since,
-                                  int tz_min)
+                                  int64_t settled, int tz_min, int64_t *upto_out)
 {
     int r = rule_index(rule, e);
     if (r < 0)
@@ -388,10 +454,12 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
     int64_t upto = now, bound;
     if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
         upto = bound;
+    *upto_out = upto;
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
         json_array_append_new(p, *a == 'n'   ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
+                                 : *a == 'm' ? json_integer(settled)
                                  : *a == 't' ? json_string(today)
                                              : json_string(since_day)); /* 'd' */
     /* Leave out in SQL what needs no work: candidates whose entry exists (still waiting),
@@ -400,8 +468,15 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
        it); a rule with a date start (an invoice's due date, a POD's expected date) has one
        stay per document. */
     struct sb sql = SB_INIT;
+    sb_add(&sql, "SELECT cand.*");
+    if (owner_cols_sql(rules[r].owner, &sql) < 0) {
+        sb_free(&sql);
+        json_decref(p);
+        err_set(e, ERR_INTERNAL, "internal error: deadline rule %s's owner query", rule);
+        return NULL;
+    }
     sb_addf(&sql,
-            "SELECT * FROM (%s) cand WHERE NOT EXISTS (SELECT 1 FROM osb_issues x"
+            " FROM (%s) cand WHERE NOT EXISTS (SELECT 1 FROM osb_issues x"
             " WHERE x.rule = ? AND x.document = cand.document AND (cand.start_at IS NULL"
             " OR x.deadline >= cand.start_at) AND (cand.done_at IS NULL"
             " OR x.completed_at IS NOT NULL))",
@@ -412,16 +487,6 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
     sb_free(&sql);
     json_decref(p);
     return rows;
-}
-
-int store_deadline_owner(struct db *db, struct osb_err *e, const char *rule, const char *doc,
-                         json_t **owner)
-{
-    *owner = NULL;
-    int r = rule_index(rule, e);
-    if (r < 0)
-        return -1;
-    return db_row(db, e, owner, rules[r].owner, "s", doc);
 }
 
 int store_deadline_explainers(struct db *db, struct osb_err *e, unsigned bits, const char *doc,
@@ -466,7 +531,9 @@ json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rul
        query reads those whatever their start. */
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now) : json_string(today));
+        json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now)
+                                 : *a == 'm'            ? json_integer(0) /* every stay */
+                                                        : json_string(today));
     struct sb sql = SB_INIT;
     sb_addf(&sql,
             "SELECT cand.document AS document, cand.start_at AS start_at,"

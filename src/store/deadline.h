@@ -42,14 +42,26 @@ enum {
    lookback) or still waiting, minus those whose entry exists already (still waiting, or done
    and noted) and those done before the earliest instant dl's deadline can be. Rows: document,
    start_at (instant) or start_date (YYYY-MM-DD), done_at and done_action (NULL while
-   waiting), ref. A new array; NULL with e set (also for an unknown rule). */
+   waiting), ref, owner_customer and owner_market (the document's customer and market, or
+   NULL). A new array; NULL with e set (also for an unknown rule). */
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
                                   const struct deadline_rule *dl, int64_t now, int64_t since,
-                                  int tz_min);
+                                  int64_t settled, int tz_min, int64_t *upto);
 
-/* The customer and market of the document of rule: 1 found (*owner a new object), 0, -1. */
-int store_deadline_owner(struct db *db, struct osb_err *e, const char *rule, const char *doc,
-                         json_t **owner);
+/* Settled marks (issue #15 item 11a). A rule whose clock starts at an instant the flow records
+   as it happens (an order's or field document's state change, a release, an ST request) is
+   markable: after a run, every stay of it still waiting that started at or before the rule's
+   mark `settled` has its entry, so later runs read the waiting stays after the mark only —
+   those already late and logged cost nothing, however many (the lookback's recent stays are
+   read as before, done or not). *upto (from store_deadline_candidates) is the latest start the
+   run read. store_deadline_marks: every mark, {rule: {"settled", "at" (the run's now)}}, one
+   statement (NULL with e set). store_deadline_marks_clear forgets every mark (a test clock set
+   back). */
+bool store_deadline_markable(const char *rule);
+json_t *store_deadline_marks(struct db *db, struct osb_err *e);
+int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,
+                            int64_t at);
+int store_deadline_marks_clear(struct db *db, struct osb_err *e);
 
 /* Appends (without repeats) the usernames of every kind of person in bits for the document
    doc (ref: e.g. the ST request id). */

@@ -934,6 +934,11 @@ static const char *const migrations[] = {
     "CREATE INDEX shipments_waiting ON shipments(state, released_at);"
     /* failed logins of one username over every address (login_fail_user_limit) */
     "CREATE INDEX login_failures_user ON login_failures(username, at);",
+    /* The deadline job's settled mark per rule (issue #15 item 11a; store/deadline.c "Settled
+       marks"): every stay still waiting whose start is at or before `settled` had its entry
+       when the run at `at` ended, so the next runs read the waiting stays after it only. */
+    "CREATE TABLE deadline_marks(rule TEXT PRIMARY KEY, settled INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL) STRICT;",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
