@@ -4,6 +4,7 @@
 #include "store/doc.h"
 
 #include "core/str.h"
+#include "store/customer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -471,8 +472,7 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
     for (const char *c = ql; *c; c++)
         alnum = alnum && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'));
     json_t *pat = like_pattern(q);
-    json_t *p = json_pack("[OOO]", pat, pat, pat);
-    json_decref(pat);
+    json_t *p = json_array();
     /* SQLite's LIKE ignores ASCII case as its lower() does (and no more), so "c LIKE ?" is
        "lower(c) LIKE lower(?)" there without two calls a row; PostgreSQL's LIKE heeds case */
     const char *like =
@@ -482,15 +482,34 @@ static int qix_plan(struct db *db, struct osb_err *e, const char *q, const struc
         sb_add(&sql, "WITH RECURSIVE pf(p) AS (SELECT min(prefix) FROM doc_seq WHERE type = ?"
                      " UNION ALL SELECT (SELECT min(prefix) FROM doc_seq WHERE type = ?"
                      " AND prefix > pf.p) FROM pf WHERE pf.p IS NOT NULL) ");
-        json_array_insert_new(p, 0, json_string(d->type));
-        json_array_insert_new(p, 0, json_string(d->type));
+        json_array_append_new(p, json_string(d->type));
+        json_array_append_new(p, json_string(d->type));
     }
+    /* the customers: those q's grams name (store_customer_gram_codes), checked by the LIKE;
+       a q of one or two ASCII characters reads every customer */
     sb_add(&sql, "SELECT 'c' AS k, code AS v FROM customers WHERE ");
+    struct sb gc = SB_INIT;
+    int g = store_customer_gram_codes(db, e, q, &gc, p);
+    if (g < 0) {
+        sb_free(&gc), sb_free(&sql);
+        json_decref(p), json_decref(pat);
+        free(ql);
+        return -1;
+    }
+    if (g)
+        sb_addf(&sql, "code IN (%s) AND (", sb_str(&gc));
+    sb_free(&gc);
     sb_addf(&sql, like, "code");
     sb_add(&sql, " OR ");
     sb_addf(&sql, like, "name");
+    if (g)
+        sb_add(&sql, ")");
     sb_add(&sql, " UNION ALL SELECT 's', sku FROM products WHERE ");
     sb_addf(&sql, like, "sku");
+    json_array_append(p, pat);
+    json_array_append(p, pat);
+    json_array_append(p, pat);
+    json_decref(pat);
     if (alnum)
         sb_add(&sql, " UNION ALL SELECT 'p', p FROM pf WHERE p IS NOT NULL");
     json_t *rows = db_rows_a(db, e, sb_str(&sql), p);

@@ -9,6 +9,7 @@
  */
 #include "store/schema.h"
 
+#include "store/customer.h"
 #include "store/fdoc.h"
 
 #include <stddef.h>
@@ -934,6 +935,14 @@ static const char *const migrations[] = {
     "CREATE INDEX shipments_waiting ON shipments(state, released_at);"
     /* failed logins of one username over every address (login_fail_user_limit) */
     "CREATE INDEX login_failures_user ON login_failures(username, at);",
+    /* q='s customer match without reading every customer (#17): the 3-character pieces of each
+       customer's lower-cased code and name, and its 1- and 2-character pieces beyond ASCII,
+       written with the customer (store_customer_grams); a search looks up q's rarest grams and
+       checks the few customers found with the LIKE it used before. Filled for the customers
+       there are by store_customer_grams_all. */
+    "CREATE TABLE customer_grams(gram TEXT NOT NULL, code TEXT NOT NULL REFERENCES"
+    "  customers(code), PRIMARY KEY(gram, code)) STRICT;"
+    "CREATE INDEX customer_grams_code ON customer_grams(code);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
@@ -956,6 +965,7 @@ static const struct {
 } after_migration[] = {
     {"ALTER TABLE field_docs ADD COLUMN visited_at TEXT;", store_fdoc_backfill},
     {"CREATE INDEX doc_seq_type ON doc_seq(", schema_number_c_indexes},
+    {"CREATE TABLE customer_grams(", store_customer_grams_all},
 };
 
 static int schema_after_migration(struct db *db, struct osb_err *e, const char *sql)
