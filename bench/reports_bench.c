@@ -30,7 +30,6 @@
 #include "core/str.h"
 #include "flow/report.h"
 #include "rules/report.h"
-#include "store/customer.h"
 #include "store/db.h"
 #include "store/report.h"
 #include "store/schema.h"
@@ -573,17 +572,6 @@ int main(int argc, char **argv)
     sqlite3_finalize(cnt);
     exec(raw, "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;");
     sqlite3_close(raw);
-    {
-        /* the customers' search grams (customer_grams), which osb writes with each customer */
-        struct db *gdb;
-        struct osb_err ge = OSB_ERR_INIT;
-        if (db_open(path, false, &gdb, &ge) < 0 || db_begin(gdb, &ge) < 0 ||
-            store_customer_grams_all(gdb, &ge) < 0 || db_commit(gdb, &ge) < 0) {
-            fprintf(stderr, "reports_bench: customer grams: %s\n", ge.message);
-            return 1;
-        }
-        db_close(gdb);
-    }
     printf("loaded %ld orders, %lld ledger rows, %ld customers in %.1f s\n", n,
            (long long)ledger_rows, nc, now_s() - t0);
     if (load_only)

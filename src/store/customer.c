@@ -219,6 +219,25 @@ int store_customer_grams_all(struct db *db, struct osb_err *e)
     return rc < 0 ? -1 : 0;
 }
 
+int store_customer_grams_missing(struct db *db, struct osb_err *e)
+{
+    int64_t n = 0;
+    if (db_int(db, e, &n,
+               "SELECT count(*) FROM customers c WHERE NOT EXISTS(SELECT 1 FROM customer_grams g"
+               " WHERE g.code = c.code)",
+               NULL) < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    if (db_begin(db, e) < 0)
+        return -1;
+    if (store_customer_grams_all(db, e) < 0 || db_commit(db, e) < 0) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
 int store_customer_gram_codes(struct db *db, struct osb_err *e, const char *q, struct sb *sql,
                               json_t *params)
 {

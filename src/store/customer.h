@@ -50,8 +50,13 @@ int store_credit_incident_get(struct db *db, struct osb_err *e, int64_t id, json
    0 ok, -1 error. */
 int store_customer_grams(struct db *db, struct osb_err *e, const char *code);
 
-/* The grams of every customer (migration; after a bulk load). 0 ok, -1 error. */
+/* The grams of every customer that has none (migration; after a bulk load), in the caller's
+   transaction. 0 ok, -1 error. */
 int store_customer_grams_all(struct db *db, struct osb_err *e);
+
+/* The same in a transaction of its own, when any customer has no grams (osb serve at start:
+   customers written into the table by hand are found by q= after the next start). */
+int store_customer_grams_missing(struct db *db, struct osb_err *e);
 
 /* A subquery giving a superset of the codes of the customers whose code or name contains q
    (as "lower(code) LIKE lower(%q%)" would find them; the caller still applies that LIKE to the

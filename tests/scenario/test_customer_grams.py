@@ -7,6 +7,7 @@ either case, mixed, and wildcard characters; the grams follow a rename in the sa
 
 from urllib.parse import quote
 
+import lib
 from lib import check, customer, eq, product, released, set_clock
 from test_list_q_indexed import same_rows
 
@@ -101,3 +102,14 @@ def test_rename_moves_the_grams(t):
     eq(kept(t, code), grams(code) | grams("新名称甲"), "grams of the new name")
     check(code in listed(t, "新名") and code not in listed(t, "旧名"), "found by the new name only")
     eq(listed(t, "旧名"), oracle(t, "旧名"), "old name: the scan's rows")
+
+
+def test_serve_writes_missing_grams_at_start(t):
+    """A customer written into the table without its grams (a bulk load by hand) is not found
+    by q= until osb serve starts again, which writes the grams of every customer that has none."""
+    code = customer(t, name="手工导入客户")
+    lib.sql_exec(t, "DELETE FROM customer_grams WHERE code = ?", [code])
+    check(code not in listed(t, "手工导入"), "no grams: not found")
+    t.restart()
+    eq(kept(t, code), grams(code) | grams("手工导入客户"), "grams written at start")
+    check(code in listed(t, "手工导入"), "found after the start")
