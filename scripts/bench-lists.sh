@@ -37,7 +37,10 @@ for n in $sizes; do
   fi
   [ "${LISTS_LOAD_ONLY:-0}" = 1 ] && continue
   port="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
-  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --threads 4 >build/bench/lists-serve.log 2>&1 &
+  # --test-clock: no due jobs at start (at 1M orders the monthly credit grade's start-up run
+  # reads every invoice for minutes before the server listens); the lists are not affected
+  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --threads 4 --test-clock \
+    >build/bench/lists-serve.log 2>&1 &
   pid=$!
   python3 bench/lists_bench.py --url "http://127.0.0.1:$port" --orders "$n" --customers "$nc" --pid "$pid"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
