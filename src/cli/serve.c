@@ -10,6 +10,7 @@
 #include "flow/admin.h"
 #include "http/server.h"
 #include "store/audit.h"
+#include "store/customer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,11 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&e);
     /* Audit entries a stopped PostgreSQL server wrote but did not seal (store/audit.c). */
     if (audit_seal(db, &e) < 0) {
+        db_close(db);
+        return cli_fail(&e);
+    }
+    /* Search grams of customers written without them (a bulk load into the table). */
+    if (store_customer_grams_missing(db, &e) < 0) {
         db_close(db);
         return cli_fail(&e);
     }

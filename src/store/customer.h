@@ -8,6 +8,8 @@
 
 #include "store/db.h"
 
+#include "core/sb.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -40,5 +42,28 @@ int store_credit_incident_add(struct db *db, struct osb_err *e, const char *cust
 
 /* One credit incident by id as the list shows it: 1 found, 0 none, -1 error. */
 int store_credit_incident_get(struct db *db, struct osb_err *e, int64_t id, json_t **out);
+
+/* The search grams of customer code (customer_grams, issue #17): every 3-character piece of
+   its lower-cased code and name, and every 1- and 2-character piece holding a character beyond
+   ASCII (a name in Chinese is often searched by two characters), written again from the row as
+   it now stands. Called by whatever writes a customer's code or name, in its transaction.
+   0 ok, -1 error. */
+int store_customer_grams(struct db *db, struct osb_err *e, const char *code);
+
+/* The grams of every customer that has none (migration; after a bulk load), in the caller's
+   transaction. 0 ok, -1 error. */
+int store_customer_grams_all(struct db *db, struct osb_err *e);
+
+/* The same in a transaction of its own, when any customer has no grams (osb serve at start:
+   customers written into the table by hand are found by q= after the next start). */
+int store_customer_grams_missing(struct db *db, struct osb_err *e);
+
+/* A subquery giving a superset of the codes of the customers whose code or name contains q
+   (as "lower(code) LIKE lower(%q%)" would find them; the caller still applies that LIKE to the
+   rows) from customer_grams, driven by q's rarest gram: appended to sql with its parameters.
+   1 appended, 0 q cannot use the grams (one or two ASCII characters, not UTF-8: the caller
+   reads every customer as before), -1 error. */
+int store_customer_gram_codes(struct db *db, struct osb_err *e, const char *q, struct sb *sql,
+                              json_t *params);
 
 #endif

@@ -6,6 +6,7 @@
 #include "store/masterdata.h"
 
 #include "core/sb.h"
+#include "store/customer.h"
 #include "store/doc.h"
 
 #include <string.h>
@@ -252,6 +253,19 @@ json_t *store_md_list(struct db *db, struct osb_err *e, const struct record_def 
     if (scope)
         store_scope_sql(scope, &where, params, d->table);
     const char *const q_cols[] = {d->key, "name", NULL};
+    /* customers: only those q's grams name are read (store_customer_gram_codes) */
+    if (d == &rd_customer && q && *q) {
+        struct sb gc = SB_INIT;
+        int g = store_customer_gram_codes(db, e, q, &gc, params);
+        if (g > 0)
+            sb_addf(&where, " AND code IN (%s)", sb_str(&gc));
+        sb_free(&gc);
+        if (g < 0) {
+            sb_free(&where);
+            json_decref(params);
+            return NULL;
+        }
+    }
     store_filter_like(&where, params, q, q_cols);
     /* A boolean column is an INTEGER: compared with an integer, not with the query's text. */
     struct rec_filter plain[16];

@@ -8,6 +8,7 @@
 
 #include "core/sb.h"
 #include "core/str.h"
+#include "store/customer.h"
 
 #include <string.h>
 
@@ -53,6 +54,9 @@ int rec_insert(struct db *db, struct osb_err *e, const struct record_def *d, jso
     json_array_append_new(params, json_integer(now));
     sb_addf(&sql, "INSERT INTO %s(%s) VALUES(%s)", d->table, sb_str(&cols), sb_str(&vals));
     int rc = db_exec_a(db, e, sql.buf, params);
+    /* a customer's search grams, in the same transaction */
+    if (rc >= 0 && strcmp(d->table, "customers") == 0)
+        rc = store_customer_grams(db, e, json_string_value(json_object_get(clean, d->key)));
     if (rc < 0 && e->code == ERR_DUPLICATE) {
         err_set(e, ERR_DUPLICATE, "%s '%s' already exists", d->object,
                 json_string_value(json_object_get(clean, d->key)));
@@ -88,6 +92,10 @@ int rec_update(struct db *db, struct osb_err *e, const struct record_def *d, con
     sb_free(&sql);
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, "no %s '%s'", d->object, key);
+    /* a renamed customer's search grams, in the same transaction */
+    if (rc > 0 && strcmp(d->table, "customers") == 0 &&
+        (json_object_get(changes, "name") || json_object_get(changes, d->key)))
+        rc = store_customer_grams(db, e, key);
     return rc < 0 ? -1 : 0;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "store/schema.h"
 
+#include "store/customer.h"
 #include "store/fdoc.h"
 
 #include <stddef.h>
@@ -939,6 +940,14 @@ static const char *const migrations[] = {
        when the run at `at` ended, so the next runs read the waiting stays after it only. */
     "CREATE TABLE deadline_marks(rule TEXT PRIMARY KEY, settled INTEGER NOT NULL,"
     "  at INTEGER NOT NULL) STRICT;",
+    /* q='s customer match without reading every customer (#17): the 3-character pieces of each
+       customer's lower-cased code and name, and its 1- and 2-character pieces beyond ASCII,
+       written with the customer (store_customer_grams); a search looks up q's rarest grams and
+       checks the few customers found with the LIKE it used before. Filled for the customers
+       there are by store_customer_grams_all. */
+    "CREATE TABLE customer_grams(gram TEXT NOT NULL, code TEXT NOT NULL REFERENCES"
+    "  customers(code), PRIMARY KEY(gram, code)) STRICT;"
+    "CREATE INDEX customer_grams_code ON customer_grams(code);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
@@ -961,6 +970,7 @@ static const struct {
 } after_migration[] = {
     {"ALTER TABLE field_docs ADD COLUMN visited_at TEXT;", store_fdoc_backfill},
     {"CREATE INDEX doc_seq_type ON doc_seq(", schema_number_c_indexes},
+    {"CREATE TABLE customer_grams(", store_customer_grams_all},
 };
 
 static int schema_after_migration(struct db *db, struct osb_err *e, const char *sql)
