@@ -934,6 +934,10 @@ static const char *const migrations[] = {
     "CREATE INDEX shipments_waiting ON shipments(state, released_at);"
     /* failed logins of one username over every address (login_fail_user_limit) */
     "CREATE INDEX login_failures_user ON login_failures(username, at);",
+    /* The row reports per customer and SKU (weekly_sales, monthly_sales) read the customers in
+       their answer's order, market, region, KAM, code, from this index (store/report.c
+       SALES_FROM): only each customer's rows are sorted, not the whole answer (issue #14) */
+    "CREATE INDEX customers_report_order ON customers(market, region, kam, code);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
