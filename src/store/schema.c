@@ -938,6 +938,13 @@ static const char *const migrations[] = {
        their answer's order, market, region, KAM, code, from this index (store/report.c
        SALES_FROM): only each customer's rows are sorted, not the whole answer (issue #14) */
     "CREATE INDEX customers_report_order ON customers(market, region, kam, code);",
+    /* an invoice's allocations with what the sums over them read (settle date, kind, reversal,
+       amount): key_customer_followup's collections per key customer and collection_rate's
+       settled-before-the-range per invoice from the index alone, no row per allocation. The
+       same one index as before on the write path, wider. */
+    "DROP INDEX allocations_invoice;"
+    "CREATE INDEX allocations_invoice ON allocations(invoice, settle_date, source_kind,"
+    "  reversed_by, amount_fen);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
