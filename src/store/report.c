@@ -513,25 +513,60 @@ json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_
 
 json_t *store_report_business(struct db *db, struct osb_err *e, const struct report_params *p)
 {
+    /* One row per customer and month with any invoice, credit note or receipt in it: the
+       months of the range as a table m(month, lo, hi) (the first and last day of each, cut to
+       the range), and per customer and month three sums, each one index range of that
+       customer's documents of that month (invoices_customer_date, credit_notes_customer_date,
+       payments_customer, which carries the date, state and amount). Nothing is sorted: reading
+       every document of the range, joining its customer and sorting by customer and month cost
+       17 s of CPU for a year at 1,000,000 orders (2.9 million receipts). A sum over no
+       document is NULL: a month with none of the three is no row, as before. */
+    date_t from, to;
+    if (!date_parse(p->from, &from) || !date_parse(p->to, &to) || to < from) {
+        err_set(e, ERR_INTERNAL, "internal error: range");
+        return NULL;
+    }
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    /* months as the first 7 characters of the documents' dates (portable substr) */
-    sb_add(&sql, "WITH x AS (SELECT i.customer AS customer, substr(i.invoice_date, 1, 7) AS month,"
-                 " i.amount_fen AS inv, 0 AS ret, 0 AS pay FROM invoices i"
-                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'"
-                 " UNION ALL SELECT n.customer, substr(n.date, 1, 7), 0, n.amount_fen, 0"
-                 " FROM credit_notes n WHERE n.date >= ? AND n.date <= ?"
-                 " UNION ALL SELECT pm.customer, substr(pm.received_on, 1, 7), 0, 0, pm.amount_fen"
-                 " FROM payments pm WHERE pm.received_on >= ? AND pm.received_on <= ?"
-                 " AND pm.state <> 'reversed')"
-                 " SELECT c.code AS customer, c.name AS customer_name, x.month AS month,"
-                 " sum(x.inv) AS purchases_fen, sum(x.ret) AS returns_fen,"
-                 " sum(x.inv) - sum(x.ret) AS net_sales_fen, sum(x.pay) AS payments_fen"
-                 " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
-    for (int k = 0; k < 3; k++) {
-        store_report_arg(a, p->from);
-        store_report_arg(a, p->to);
+    sb_add(&sql, "WITH m(month, lo, hi) AS (VALUES ");
+    for (date_t d = from; d <= to;) {
+        char lo[11], hi[11];
+        int y = 0, mo = 0;
+        date_format(d, lo);
+        if (sscanf(lo, "%4d-%2d", &y, &mo) != 2) {
+            sb_free(&sql);
+            json_decref(a);
+            err_set(e, ERR_INTERNAL, "internal error: month");
+            return NULL;
+        }
+        date_t last = date_from_ymd(y, mo, date_days_in_month(y, mo));
+        if (last > to)
+            last = to;
+        date_format(last, hi);
+        sb_addf(&sql, "%s(?, ?, ?)", d == from ? "" : ", ");
+        lo[7] = '\0';
+        store_report_arg(a, lo);
+        date_format(d, lo);
+        store_report_arg(a, lo);
+        store_report_arg(a, hi);
+        d = last + 1;
     }
-    return store_report_stream(db, e, &sql, a, p, "c",
-                               " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
+    /* x materialized: each sum computed once (a subquery in FROM is flattened and its sums
+       copied into every expression that names them) */
+    sb_add(&sql, "), x AS MATERIALIZED (SELECT c.code AS customer, c.name AS customer_name, m.month AS month,"
+                 " (SELECT sum(i.amount_fen) FROM invoices i WHERE i.customer = c.code"
+                 " AND i.invoice_date >= m.lo AND i.invoice_date <= m.hi"
+                 " AND i.state <> 'cancelled') AS inv,"
+                 " (SELECT sum(n.amount_fen) FROM credit_notes n WHERE n.customer = c.code"
+                 " AND n.date >= m.lo AND n.date <= m.hi) AS ret,"
+                 " (SELECT sum(pm.amount_fen) FROM payments pm WHERE pm.customer = c.code"
+                 " AND pm.received_on >= m.lo AND pm.received_on <= m.hi"
+                 " AND pm.state <> 'reversed') AS pay"
+                 " FROM customers c CROSS JOIN m WHERE 1 = 1");
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, ") SELECT customer, customer_name, month, coalesce(inv, 0) AS purchases_fen,"
+                 " coalesce(ret, 0) AS returns_fen, coalesce(inv, 0) - coalesce(ret, 0)"
+                 " AS net_sales_fen, coalesce(pay, 0) AS payments_fen FROM x"
+                 " WHERE inv IS NOT NULL OR ret IS NOT NULL OR pay IS NOT NULL");
+    return store_report_stream(db, e, &sql, a, p, NULL, " ORDER BY customer, month");
 }

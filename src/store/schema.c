@@ -945,6 +945,12 @@ static const char *const migrations[] = {
     "DROP INDEX allocations_invoice;"
     "CREATE INDEX allocations_invoice ON allocations(invoice, settle_date, source_kind,"
     "  reversed_by, amount_fen);",
+    /* a customer's receipts by date with their state and amount: customer_business_report's
+       receipts per customer and month from one index range each (store/report.c). Replaces
+       payments_customer(customer), whose look-ups it serves: the same one index on the write
+       path, wider. */
+    "DROP INDEX payments_customer;"
+    "CREATE INDEX payments_customer ON payments(customer, received_on, state, amount_fen);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
