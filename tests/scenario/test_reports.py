@@ -212,6 +212,13 @@ def test_money_reports(t):
        [(W["a"], "2026-12", 54600, 12000, 42600, 20000),
         (W["b"], "2026-12", 120000, 0, 120000, 50000)], "customer business report")
     eq(b["totals"]["payments_fen"], 70000, "payments total")
+    # over three months cut mid-month: the same December rows, no month without documents
+    b = rep(t, "customer_business_report", market=W["market"],
+            **{"from": "2026-11-15", "to": "2027-01-10"})
+    eq(rows_of(b, "customer", "month", "purchases_fen", "returns_fen", "net_sales_fen",
+               "payments_fen"),
+       [(W["a"], "2026-12", 54600, 12000, 42600, 20000),
+        (W["b"], "2026-12", 120000, 0, 120000, 50000)], "business report over three months")
     b = rep(t, "risk_indicators", market=W["market"])
     eq(rows_of(b, "market", "ar_fen", "overdue_fen", "overdue_ratio_bp", "net_sales_90d_fen",
                "ar_to_sales_bp", "dso_days"),
