@@ -553,7 +553,8 @@ json_t *store_report_business(struct db *db, struct osb_err *e, const struct rep
     }
     /* x materialized: each sum computed once (a subquery in FROM is flattened and its sums
        copied into every expression that names them) */
-    sb_add(&sql, "), x AS MATERIALIZED (SELECT c.code AS customer, c.name AS customer_name, m.month AS month,"
+    sb_add(&sql, "), x AS MATERIALIZED (SELECT c.code AS customer, c.name AS customer_name, "
+                 "m.month AS month,"
                  " (SELECT sum(i.amount_fen) FROM invoices i WHERE i.customer = c.code"
                  " AND i.invoice_date >= m.lo AND i.invoice_date <= m.hi"
                  " AND i.state <> 'cancelled') AS inv,"
