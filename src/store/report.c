@@ -35,7 +35,8 @@ void store_report_where(struct sb *sql, json_t *a, const struct report_params *p
 json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
                          const struct report_params *p, const char *cust, const char *tail)
 {
-    store_report_where(sql, a, p, cust);
+    if (cust)
+        store_report_where(sql, a, p, cust);
     sb_add(sql, tail);
     return store_report_rows(db, e, sql, a);
 }
@@ -45,7 +46,8 @@ json_t *store_report_stream(struct db *db, struct osb_err *e, struct sb *sql, js
 {
     if (!p->sink)
         return store_report_run(db, e, sql, a, p, cust, tail);
-    store_report_where(sql, a, p, cust);
+    if (cust)
+        store_report_where(sql, a, p, cust);
     sb_add(sql, tail);
     struct dbq *q = db_query_a(db, e, sb_str(sql), a);
     sb_free(sql);
@@ -121,19 +123,48 @@ json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json
     return rows;
 }
 
+/* ", g AS (…)": s summed per customer and SKU, of the customers the caller's scope and the
+   market / region / customer filters let through (the filters' arguments follow s's).
+   Summed before the customers are joined: the GROUP BY sorts each line by two short keys,
+   not by market, region, KAM, code and name after a customer look-up per line (a year at
+   1,000,000 orders is 665,000 lines). `more` adds columns (over s and a LEFT JOIN of the
+   orders as o when `orders` is set). */
+static void sales_per_customer_sku(struct sb *sql, json_t *a, const struct report_params *p,
+                                   const char *more, bool orders)
+{
+    sb_addf(sql,
+            ", g AS (SELECT s.customer AS customer, s.sku AS sku, sum(s.qty) AS qty,"
+            " sum(s.cases) AS cases, sum(s.amt) AS amt, count(DISTINCT s.ord) AS orders%s"
+            " FROM s%s",
+            more, orders ? " LEFT JOIN orders o ON o.number = s.ord" : "");
+    struct sb f = SB_INIT;
+    store_report_where(&f, a, p, "c");
+    if (sb_str(&f)[0])
+        sb_addf(sql, " WHERE s.customer IN (SELECT c.code FROM customers c WHERE 1 = 1%s)",
+                sb_str(&f));
+    sb_free(&f);
+    sb_add(sql, " GROUP BY s.customer, s.sku)");
+}
+
+/* The rows of g with their customers, in the answer's order: the customers are the outer
+   loop (CROSS JOIN keeps SQLite to that order), read in that order from an index
+   (customers_report_order for market, region, KAM, code; the primary key for code), each
+   with its rows of g, so only each customer's few rows are sorted by SKU, not the whole
+   answer (a year at 1,000,000 orders: 486,000 rows). */
+#define SALES_FROM " FROM customers c CROSS JOIN g WHERE g.customer = c.code"
+
 json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sales_cte(&sql, a, p, p->from, p->to);
+    sales_per_customer_sku(&sql, a, p, "", false);
     sb_add(&sql, " SELECT c.market AS market, c.region AS region, c.kam AS salesperson,"
-                 " c.code AS customer, c.name AS customer_name, s.sku AS sku,"
-                 " sum(s.qty) AS qty, sum(s.cases) AS cases, sum(s.amt) AS net_sales_fen,"
-                 " count(DISTINCT s.ord) AS orders"
-                 " FROM s JOIN customers c ON c.code = s.customer WHERE 1 = 1");
-    return store_report_stream(db, e, &sql, a, p, "c",
-                               " GROUP BY c.market, c.region, c.kam, c.code, c.name, s.sku"
-                               " ORDER BY c.market, c.region, c.kam, c.code, s.sku");
+                 " c.code AS customer, c.name AS customer_name, g.sku AS sku,"
+                 " g.qty AS qty, g.cases AS cases, g.amt AS net_sales_fen,"
+                 " g.orders AS orders" SALES_FROM);
+    return store_report_stream(db, e, &sql, a, p, NULL,
+                               " ORDER BY c.market, c.region, c.kam, c.code, g.sku");
 }
 
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -141,15 +172,15 @@ json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct re
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sales_cte(&sql, a, p, p->from, p->to);
+    sales_per_customer_sku(&sql, a, p, ", max(o.op_receipt_day) AS last_order_date", true);
     sb_add(&sql, " SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
-                 " c.region AS region, s.sku AS sku, sum(s.qty) AS qty, sum(s.cases) AS cases,"
-                 " sum(s.amt) AS amount_fen, count(DISTINCT s.ord) AS orders,"
-                 " max(o.op_receipt_day) AS last_order_date"
-                 " FROM s JOIN customers c ON c.code = s.customer"
-                 " LEFT JOIN orders o ON o.number = s.ord WHERE 1 = 1");
-    return store_report_stream(
-        db, e, &sql, a, p, "c",
-        " GROUP BY c.code, c.name, c.market, c.region, s.sku ORDER BY c.code, s.sku");
+                 " c.region AS region, g.sku AS sku, g.qty AS qty, g.cases AS cases,"
+                 " g.amt AS amount_fen, g.orders AS orders,"
+                 " g.last_order_date AS last_order_date"
+                 " FROM g JOIN customers c ON c.code = g.customer");
+    /* g first: with the customers first in code order (their primary key), SQLite builds
+       no automatic index on g and reads all of g once per customer */
+    return store_report_stream(db, e, &sql, a, p, NULL, " ORDER BY c.code, g.sku");
 }
 
 json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -482,25 +513,61 @@ json_t *store_report_risk(struct db *db, struct osb_err *e, const struct report_
 
 json_t *store_report_business(struct db *db, struct osb_err *e, const struct report_params *p)
 {
+    /* One row per customer and month with any invoice, credit note or receipt in it: the
+       months of the range as a table m(month, lo, hi) (the first and last day of each, cut to
+       the range), and per customer and month three sums, each one index range of that
+       customer's documents of that month (invoices_customer_date, credit_notes_customer_date,
+       payments_customer, which carries the date, state and amount). Nothing is sorted: reading
+       every document of the range, joining its customer and sorting by customer and month cost
+       17 s of CPU for a year at 1,000,000 orders (2.9 million receipts). A sum over no
+       document is NULL: a month with none of the three is no row, as before. */
+    date_t from, to;
+    if (!date_parse(p->from, &from) || !date_parse(p->to, &to) || to < from) {
+        err_set(e, ERR_INTERNAL, "internal error: range");
+        return NULL;
+    }
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    /* months as the first 7 characters of the documents' dates (portable substr) */
-    sb_add(&sql, "WITH x AS (SELECT i.customer AS customer, substr(i.invoice_date, 1, 7) AS month,"
-                 " i.amount_fen AS inv, 0 AS ret, 0 AS pay FROM invoices i"
-                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'"
-                 " UNION ALL SELECT n.customer, substr(n.date, 1, 7), 0, n.amount_fen, 0"
-                 " FROM credit_notes n WHERE n.date >= ? AND n.date <= ?"
-                 " UNION ALL SELECT pm.customer, substr(pm.received_on, 1, 7), 0, 0, pm.amount_fen"
-                 " FROM payments pm WHERE pm.received_on >= ? AND pm.received_on <= ?"
-                 " AND pm.state <> 'reversed')"
-                 " SELECT c.code AS customer, c.name AS customer_name, x.month AS month,"
-                 " sum(x.inv) AS purchases_fen, sum(x.ret) AS returns_fen,"
-                 " sum(x.inv) - sum(x.ret) AS net_sales_fen, sum(x.pay) AS payments_fen"
-                 " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
-    for (int k = 0; k < 3; k++) {
-        store_report_arg(a, p->from);
-        store_report_arg(a, p->to);
+    sb_add(&sql, "WITH m(month, lo, hi) AS (VALUES ");
+    for (date_t d = from; d <= to;) {
+        char lo[11], hi[11];
+        int y = 0, mo = 0;
+        date_format(d, lo);
+        if (sscanf(lo, "%4d-%2d", &y, &mo) != 2) {
+            sb_free(&sql);
+            json_decref(a);
+            err_set(e, ERR_INTERNAL, "internal error: month");
+            return NULL;
+        }
+        date_t last = date_from_ymd(y, mo, date_days_in_month(y, mo));
+        if (last > to)
+            last = to;
+        date_format(last, hi);
+        sb_addf(&sql, "%s(?, ?, ?)", d == from ? "" : ", ");
+        lo[7] = '\0';
+        store_report_arg(a, lo);
+        date_format(d, lo);
+        store_report_arg(a, lo);
+        store_report_arg(a, hi);
+        d = last + 1;
     }
-    return store_report_stream(db, e, &sql, a, p, "c",
-                               " GROUP BY c.code, c.name, x.month ORDER BY c.code, x.month");
+    /* x materialized: each sum computed once (a subquery in FROM is flattened and its sums
+       copied into every expression that names them) */
+    sb_add(&sql, "), x AS MATERIALIZED (SELECT c.code AS customer, c.name AS customer_name, "
+                 "m.month AS month,"
+                 " (SELECT sum(i.amount_fen) FROM invoices i WHERE i.customer = c.code"
+                 " AND i.invoice_date >= m.lo AND i.invoice_date <= m.hi"
+                 " AND i.state <> 'cancelled') AS inv,"
+                 " (SELECT sum(n.amount_fen) FROM credit_notes n WHERE n.customer = c.code"
+                 " AND n.date >= m.lo AND n.date <= m.hi) AS ret,"
+                 " (SELECT sum(pm.amount_fen) FROM payments pm WHERE pm.customer = c.code"
+                 " AND pm.received_on >= m.lo AND pm.received_on <= m.hi"
+                 " AND pm.state <> 'reversed') AS pay"
+                 " FROM customers c CROSS JOIN m WHERE 1 = 1");
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, ") SELECT customer, customer_name, month, coalesce(inv, 0) AS purchases_fen,"
+                 " coalesce(ret, 0) AS returns_fen, coalesce(inv, 0) - coalesce(ret, 0)"
+                 " AS net_sales_fen, coalesce(pay, 0) AS payments_fen FROM x"
+                 " WHERE inv IS NOT NULL OR ret IS NOT NULL OR pay IS NOT NULL");
+    return store_report_stream(db, e, &sql, a, p, NULL, " ORDER BY customer, month");
 }

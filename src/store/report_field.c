@@ -543,14 +543,19 @@ json_t *store_report_key_customers(struct db *db, struct osb_err *e, const struc
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
+    /* collections: per key customer, its invoices (invoices_customer_date) and their
+       allocations from the index allocations_invoice alone (it carries the settle date, kind,
+       reversal and amount). "|| ''" keeps SQLite, without ANALYZE, off allocations_source
+       (source_kind = 'payment'): that read every receipt's allocation of the history once per
+       key customer, 20-25 s of CPU for one month at 20,000 orders. */
     sb_add(&sql, "SELECT c.code AS customer, c.name AS customer_name, c.kam AS kam,"
                  " (SELECT count(*) FROM field_docs v WHERE v.type = 'visits'"
                  " AND v.customer = c.code AND v.created_at >= ? AND v.created_at < ?) AS visits,"
                  " (SELECT count(*) FROM orders o WHERE o.customer = c.code"
                  " AND o.created_at >= ? AND o.created_at < ?) AS orders,"
-                 " (SELECT coalesce(sum(al.amount_fen), 0) FROM allocations al JOIN invoices i"
-                 " ON i.number = al.invoice WHERE i.customer = c.code"
-                 " AND al.source_kind = 'payment' AND al.reversed_by IS NULL"
+                 " (SELECT coalesce(sum(al.amount_fen), 0) FROM invoices i JOIN allocations al"
+                 " ON al.invoice = i.number WHERE i.customer = c.code"
+                 " AND al.source_kind || '' = 'payment' AND al.reversed_by IS NULL"
                  " AND al.settle_date >= ? AND al.settle_date <= ?) AS collections_fen,"
                  " (SELECT count(*) FROM field_docs h WHERE h.type = 'after-sales'"
                  " AND h.customer = c.code AND h.state NOT IN ('closed', 'rejected'))"

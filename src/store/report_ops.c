@@ -102,77 +102,37 @@ json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct 
 
 json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p)
 {
+    /* shipments: the order's shipment numbers in number order, "FH… FH…", one look-up of the
+       order's shipments per row (a string aggregate: group_concat over an ordered subquery on
+       SQLite, string_agg … ORDER BY on PostgreSQL), so that the rows are the answer as they
+       are read and the streaming writer takes them (a year at 1,000,000 orders is 665,000
+       rows: built as a tree, merged with a second query's shipments per order in C and
+       encoded, they cost 11 s of CPU, the query 1.9 s) */
+    const char *ships =
+        db_postgres(db)
+            ? "coalesce((SELECT string_agg(sh.number, ' ' ORDER BY sh.number) FROM shipments sh"
+              " WHERE sh.order_no = o.number), '')"
+            : "coalesce((SELECT group_concat(x.number, ' ') FROM (SELECT sh.number AS number"
+              " FROM shipments sh WHERE sh.order_no = o.number ORDER BY sh.number) x), '')";
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    sb_add(&sql,
-           "SELECT o.number AS \"order\", o.customer AS customer, o.op_receipt_day AS receipt_day,"
-           " l.sku AS sku, l.qty AS ordered, l.qty_cut AS cut,"
-           " coalesce((SELECT sum(coalesce(sl.qty_shipped, 0)) FROM shipments sh"
-           " JOIN shipment_lines sl ON sl.shipment = sh.number WHERE sh.order_no = o.number"
-           " AND sl.sku = l.sku AND sh.dispatched_at IS NOT NULL), 0) AS shipped,"
-           " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-           " AND b.line_no = l.line_no), 0) AS backordered"
-           " FROM orders o JOIN order_lines l ON l.order_no = o.number"
-           " JOIN customers c ON c.code = o.customer"
-           " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
-           " AND o.state NOT IN ('draft', 'cancelled')");
+    sb_addf(&sql,
+            "SELECT o.number AS \"order\", o.customer AS customer, o.op_receipt_day AS receipt_day,"
+            " l.sku AS sku, l.qty AS ordered, l.qty_cut AS cut,"
+            " coalesce((SELECT sum(coalesce(sl.qty_shipped, 0)) FROM shipments sh"
+            " JOIN shipment_lines sl ON sl.shipment = sh.number WHERE sh.order_no = o.number"
+            " AND sl.sku = l.sku AND sh.dispatched_at IS NOT NULL), 0) AS shipped,"
+            " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
+            " AND b.line_no = l.line_no), 0) AS backordered, %s AS shipments"
+            " FROM orders o JOIN order_lines l ON l.order_no = o.number"
+            " JOIN customers c ON c.code = o.customer"
+            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
+            " AND o.state NOT IN ('draft', 'cancelled')",
+            ships);
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    json_t *rows =
-        store_report_run(db, e, &sql, a, p, "c", " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    if (!rows)
-        return NULL;
-    /* the shipments of each order, in number order, as "FH… FH…" (portable: no group_concat):
-       those of every order of the range in one statement (not one per order: 333,000 a year
-       at a million orders), then each row takes its order's */
-    struct dbq *q = db_query(db, e,
-                             "SELECT sh.order_no, sh.number FROM orders o"
-                             " JOIN shipments sh ON sh.order_no = o.number"
-                             " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
-                             " AND o.state NOT IN ('draft', 'cancelled')"
-                             " ORDER BY sh.order_no, sh.number",
-                             "ss", p->from, p->to);
-    if (!q) {
-        json_decref(rows);
-        return NULL;
-    }
-    json_t *by_order = json_object();
-    struct sb t = SB_INIT;
-    char *cur = NULL;
-    int rc;
-    while ((rc = dbq_next(q, e)) == 1) {
-        const char *o = dbq_text(q, 0), *n = dbq_text(q, 1);
-        if (!o || !n)
-            continue;
-        if (!cur || strcmp(cur, o) != 0) {
-            if (cur)
-                json_object_set_new(by_order, cur, json_string(sb_str(&t)));
-            free(cur);
-            cur = xstrdup(o);
-            sb_free(&t);
-            t = (struct sb)SB_INIT;
-        }
-        sb_addf(&t, "%s%s", sb_str(&t)[0] ? " " : "", n);
-    }
-    if (cur)
-        json_object_set_new(by_order, cur, json_string(sb_str(&t)));
-    free(cur);
-    sb_free(&t);
-    dbq_end(q);
-    if (rc < 0) {
-        json_decref(by_order);
-        json_decref(rows);
-        return NULL;
-    }
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        json_t *sh = json_object_get(by_order, json_string_value(json_object_get(r, "order")));
-        json_object_set_new(r, "shipments", sh ? json_incref(sh) : json_string(""));
-    }
-    json_decref(by_order);
-    return rows;
+    return store_report_stream(db, e, &sql, a, p, "c",
+                               " ORDER BY o.op_receipt_day, o.number, l.line_no");
 }
 
 json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p)

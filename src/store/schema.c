@@ -948,6 +948,30 @@ static const char *const migrations[] = {
     "CREATE TABLE customer_grams(gram TEXT NOT NULL, code TEXT NOT NULL REFERENCES"
     "  customers(code), PRIMARY KEY(gram, code)) STRICT;"
     "CREATE INDEX customer_grams_code ON customer_grams(code);",
+    /* The row reports per customer and SKU (weekly_sales, monthly_sales) read the customers in
+       their answer's order, market, region, KAM, code, from this index (store/report.c
+       SALES_FROM): only each customer's rows are sorted, not the whole answer (issue #14) */
+    "CREATE INDEX customers_report_order ON customers(market, region, kam, code);",
+    /* an invoice's allocations with what the sums over them read (settle date, kind, reversal,
+       amount): key_customer_followup's collections per key customer and collection_rate's
+       settled-before-the-range per invoice from the index alone, no row per allocation. The
+       same one index as before on the write path, wider. */
+    "DROP INDEX allocations_invoice;"
+    "CREATE INDEX allocations_invoice ON allocations(invoice, settle_date, source_kind,"
+    "  reversed_by, amount_fen);",
+    /* a customer's receipts by date with their state and amount: customer_business_report's
+       receipts per customer and month from one index range each (store/report.c). Replaces
+       payments_customer(customer), whose look-ups it serves: the same one index on the write
+       path, wider. */
+    "DROP INDEX payments_customer;"
+    "CREATE INDEX payments_customer ON payments(customer, received_on, state, amount_fen);",
+    /* a customer's invoices by date with their state, amount and number: the business report's
+       purchases per customer and month and key_customer_followup's invoices of a key customer
+       (their numbers, to read their allocations) from the index alone, no invoice row read.
+       The same one index on the write path, wider. */
+    "DROP INDEX invoices_customer_date;"
+    "CREATE INDEX invoices_customer_date ON invoices(customer, invoice_date, state, amount_fen,"
+    "  number);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY

@@ -212,6 +212,13 @@ def test_money_reports(t):
        [(W["a"], "2026-12", 54600, 12000, 42600, 20000),
         (W["b"], "2026-12", 120000, 0, 120000, 50000)], "customer business report")
     eq(b["totals"]["payments_fen"], 70000, "payments total")
+    # over three months cut mid-month: the same December rows, no month without documents
+    b = rep(t, "customer_business_report", market=W["market"],
+            **{"from": "2026-11-15", "to": "2027-01-10"})
+    eq(rows_of(b, "customer", "month", "purchases_fen", "returns_fen", "net_sales_fen",
+               "payments_fen"),
+       [(W["a"], "2026-12", 54600, 12000, 42600, 20000),
+        (W["b"], "2026-12", 120000, 0, 120000, 50000)], "business report over three months")
     b = rep(t, "risk_indicators", market=W["market"])
     eq(rows_of(b, "market", "ar_fen", "overdue_fen", "overdue_ratio_bp", "net_sales_90d_fen",
                "ar_to_sales_bp", "dso_days"),
@@ -331,6 +338,17 @@ def test_scope_rights_and_parameters(t):
     eq(month(t, "monthly_sales", user="kam_GZ")["rows"], [], "another KAM")
     eq(month(t, "monthly_sales", user="mm_S")["rows"], [], "another market's MM")
     eq(len(month(t, "monthly_sales", user=W["mm"])["rows"]), 3, "the market's MM")
+    # the per-customer-and-SKU reports sum only the customers the scope and filters let
+    # through (the filter is applied before the sums, store/report.c sales_per_customer_sku)
+    for name in ("weekly_sales", "distributor_purchases"):
+        eq(len(month(t, name, user=W["kam"])["rows"]), 3, name + ": own KAM")
+        eq(month(t, name, user="kam_GZ")["rows"], [], name + ": another KAM")
+        eq(month(t, name, user="mm_S")["rows"], [], name + ": another market's MM")
+        eq(rep(t, name, market="S", **{"from": MONTH_FROM, "to": MONTH_TO})["rows"], [],
+           name + ": market=S")
+    eq(rows_of(month(t, "distributor_purchases", customer=W["b"]), "customer", "sku", "qty",
+               "amount_fen", "last_order_date"),
+       [(W["b"], W["p1"], 120, 120000, "2026-12-01")], "purchases of customer= alone")
     # the warehouse reads no money, but stock
     t.expect_error(t.get("/reports/monthly_sales", user="warehouse"), 403, "forbidden")
     rep(t, "stock_by_batch", user="warehouse", sku=W["p1"])
