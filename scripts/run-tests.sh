@@ -20,12 +20,16 @@ mkdir -p build/results
 pass=0
 fail=0
 add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+# The names of what failed, repeated on the last lines: CI shows only the tail of the output.
+failed_names=""
+failed() { failed_names="$failed_names
+  $*"; }
 
 echo "== lint"
 if make -s lint > build/results/lint.txt 2>&1; then
   add 1 0; echo "  ok make lint"
 else
-  add 0 1; echo "  FAIL make lint"; tail -40 build/results/lint.txt
+  add 0 1; failed lint; echo "  FAIL make lint"; tail -40 build/results/lint.txt
 fi
 
 echo "== unit"
@@ -38,6 +42,9 @@ for t in build/unit/test_*; do
   f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "$out" | tail -20; fi
+  if [ "$f" -ne 0 ]; then
+    failed "unit $(basename "$t"): $(echo "$out" | sed -n 's/^\[  FAILED  \] \(test_.*\)/\1/p' | tr '\n' ' ')"
+  fi
   add "$p" "$f"
 done
 
@@ -47,14 +54,15 @@ if [ -f tests/scenario/run.py ]; then
   rc=$?
   read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/results/scenario.txt 2>/dev/null | tail -1)
   p=${p:-0}; f=${f:-0}
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; failed "scenario: exit $rc"; fi
+  while IFS= read -r l; do failed "scenario ${l:0:300}"; done < <(grep '^FAIL' build/results/scenario.txt 2>/dev/null)
   add "$p" "$f"
 fi
 
 echo "== crash"
 for s in tests/crash/*.sh; do
   [ -f "$s" ] || continue
-  if bash "$s" build/osb; then add 1 0; echo "  ok $(basename "$s")"; else add 0 1; echo "  FAIL $(basename "$s")"; fi
+  if bash "$s" build/osb; then add 1 0; echo "  ok $(basename "$s")"; else add 0 1; failed "crash $(basename "$s")"; echo "  FAIL $(basename "$s")"; fi
 done
 
 echo "== pg"
@@ -62,7 +70,7 @@ if [ -x tests/pg/run.sh ]; then
   if tests/pg/run.sh build/san/osb > build/results/pg.txt 2>&1; then
     add 1 0; echo "  ok pg/run.sh ($(grep -c '^  ok ' build/results/pg.txt) steps)"
   else
-    add 0 1; echo "  FAIL pg/run.sh"; tail -40 build/results/pg.txt
+    add 0 1; failed "pg/run.sh: $(grep -v '^  ok ' build/results/pg.txt | tail -1)"; echo "  FAIL pg/run.sh"; tail -40 build/results/pg.txt
   fi
 fi
 
@@ -75,9 +83,10 @@ if [ -f tests/scenario/run.py ]; then
     > build/results/pg-scenario.log 2>&1
   rc=$?
   grep '^FAIL' build/results/pg-scenario.log | sed 's/^/  pg /'
+  while IFS= read -r l; do failed "pg ${l:0:300}"; done < <(grep '^FAIL' build/results/pg-scenario.log)
   read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/results/pg-scenario.txt 2>/dev/null | tail -1)
   p=${p:-0}; f=${f:-0}
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -20 build/results/pg-scenario.log; fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; failed "pg scenario: exit $rc"; tail -20 build/results/pg-scenario.log; fi
   echo "pg: $p passed, $f failed ($(( $(date +%s) - pg_start ))s)"
   add "$p" "$f"
 fi
@@ -88,7 +97,7 @@ if [ -x tests/ha/run.sh ]; then
     add 1 0; echo "  $(grep '^ha: ok' build/results/ha.txt | tail -1)"
     grep -E '^ha: (crash|[0-9]+ orders)' build/results/ha.txt | sed 's/^/  /'
   else
-    add 0 1; echo "  FAIL ha/run.sh"; tail -40 build/results/ha.txt
+    add 0 1; failed "ha/run.sh: $(tail -1 build/results/ha.txt)"; echo "  FAIL ha/run.sh"; tail -40 build/results/ha.txt
   fi
 fi
 
@@ -103,7 +112,7 @@ for f in build/fuzz/fuzz_*; do
        > "build/results/$n.log" 2>&1; then
     add 1 0; echo "  ok $n ($(grep -c . "build/results/$n.log") log lines)"
   else
-    add 0 1; echo "  FAIL $n"; tail -30 "build/results/$n.log"
+    add 0 1; failed "fuzz $n: $(grep -m1 -E 'ERROR|SUMMARY' "build/results/$n.log")"; echo "  FAIL $n"; tail -30 "build/results/$n.log"
   fi
 done
 
@@ -114,8 +123,13 @@ if [ -x tests/e2e/run.sh ]; then
   read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' build/results/e2e.txt 2>/dev/null | tail -1)
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if [ "$f" -ne 0 ]; then
+    failed "e2e: $f failed"
+    while IFS= read -r l; do failed "e2e ${l:0:200}"; done < <(grep '^✖' build/results/e2e.txt 2>/dev/null | sort -u)
+  fi
   add "$p" "$f"
 fi
 
+[ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
