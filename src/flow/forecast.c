@@ -506,6 +506,11 @@ int plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (!own_level(c->user.role, level))
         return err_forbidden(e, "level_not_yours", "a %s does not draw up a %s plan",
                              role_str(c->user.role), level);
+    date_t pf, pto;
+    if (!field_period_span(pt, period, &pf, &pto))
+        return err_invalid(e, "period", "invalid_period",
+                           "a %s plan's period is %s", pt,
+                           is(pt, "year") ? "YYYY" : is(pt, "quarter") ? "YYYYQn" : "YYYY-MM");
     if (is(level, "customer") != (customer != NULL))
         return err_invalid(e, "customer", is(level, "customer") ? "required" : "not_allowed",
                            "a customer plan, and only that, names its customer");

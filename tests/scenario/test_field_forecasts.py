@@ -156,8 +156,15 @@ def test_plans_cascade_each_approved_by_the_next_level_up(t):
         t.expect_error(t.post("/plans", {"level": "kam", "period_type": "month",
                                          "period": "2026-12", "target_sales_fen": 1},
                               user=user), 403, "forbidden")
+    before = len(t.list_all("/plans?owner=kam_GZ", user="um_GZ"))
     for bad, status, field in (({"level": "street"}, 422, "level"),
                                ({"period_type": "week"}, 422, "period_type"),
+                               # a period of its type's form, or the plan would be in no
+                               # report (plan_vs_actual reads the period as dates)
+                               ({"period": "2026-13"}, 422, "period"),
+                               ({"period_type": "quarter", "period": "2026-12"}, 422, "period"),
+                               ({"period_type": "quarter", "period": "2026Q5"}, 422, "period"),
+                               ({"period_type": "year", "period": "2026-12"}, 422, "period"),
                                ({"target_sales_fen": None}, 422, "target_sales_fen"),
                                ({"target_sales_fen": 10 ** 14}, 422, "target_sales_fen"),
                                ({"customer": cust(t)}, 422, "customer"),
@@ -168,5 +175,6 @@ def test_plans_cascade_each_approved_by_the_next_level_up(t):
                                   "target_sales_fen": 1, **bad}.items() if v is not None}
         t.expect_error(t.post("/plans", body, user="kam_GZ"), status,
                        "validation_failed" if status == 422 else "bad_request", field=field)
+    eq(len(t.list_all("/plans?owner=kam_GZ", user="um_GZ")), before, "bad input made no plan")
     got = {x["number"] for x in t.list_all("/plans?state=draft&owner=kam_GZ", user="um_GZ")}
     check(c["number"] in got, "the UM lists the KAM's plans")

@@ -66,11 +66,27 @@ def test_plan_submit_and_confirm_by_the_manager(t):
                                 "customer"),
                                ({"items": [{"prospect": "x", "date": MON, "key": 1}]}, 400,
                                 "key"),
+                               # the period has its type's form; the items fall inside it
+                               ({"period": "2026-13"}, 422, "period"),
+                               ({"period_type": "week", "period": "2026-13"}, 422, "period"),
+                               ({"period_type": "week", "period": "2026-W54"}, 422, "period"),
+                               ({"period_type": "month", "period": "2026-11-23"}, 422,
+                                "period"),
+                               ({"items": [{"prospect": "x", "date": TUE}]}, 422, "date"),
+                               ({"period_type": "week", "period": "2026-W49",
+                                 "items": [{"prospect": "x", "date": MON}]}, 422, "date"),
                                ({"colour": 1}, 400, "colour")):
         body = {k: v for k, v in {"period_type": "day", "period": MON, "items": [],
                                   **bad}.items() if v is not None}
         t.expect_error(t.post("/visit-plans", body, user="kam_BJ"), status,
                        "validation_failed" if status == 422 else "bad_request", field=field)
+    eq(t.list_all("/visit-plans?owner=kam_BJ", user="kam_BJ"), [], "no plan made by bad input")
+    # a week may be named by ISO week or by a day in it
+    for period in ("2026-W48", WED):
+        got = t.ok(t.post("/visit-plans", {"period_type": "week", "period": period, "items": [
+            {"prospect": "x", "date": MON}, {"prospect": "y", "date": "2026-11-29"}]},
+            user="kam_BJ"), 201, f"week {period}")
+        eq(got["period"], period, "the period as given")
     t.expect_error(t.get(f"/visit-plans/{n}", user="kam_BJ"), 404, "not_found")
     t.expect_error(t.post(f"/visit-plans/{n}/submit", {}, user="kam_GZ"), 403, "forbidden")
     t.expect_error(t.post(f"/visit-plans/{n}/confirm", {}, user="kam_GZ"), 409, "invalid_state")
