@@ -167,6 +167,12 @@ def test_four_weeks_of_a_region(t):
     eq([(r["customer"], r["status"], r["tier"], r["kam"], r["visits"], r["last_visit"])
         for r in ti["rows"]], [(a, "active", "key", "kam_GZ", 1, "2027-08-03")],
        "target_customer_info")
+    # §5.8's from/to on this as_of report: `to` is the as_of (before the 3rd: no visit yet)
+    eq(report(t, "target_customer_info", f"customer={a}&from=2027-08-01&to=2027-08-28")["rows"],
+       ti["rows"], "from/to: as of the 28th")
+    eq([(r["visits"], r["last_visit"]) for r in report(
+        t, "target_customer_info", f"customer={a}&from=2027-08-01&to=2027-08-02")["rows"]],
+       [(0, None)], "from/to: as of the 2nd")
 
     kc = report(t, "key_customer_followup", MONTH + "&region=GZ")
     eq([(r["customer"], r["kam"], r["visits"], r["orders"], r["collections_fen"],
