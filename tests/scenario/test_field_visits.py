@@ -109,6 +109,11 @@ def test_plan_submit_and_confirm_by_the_manager(t):
     check(n in got and k not in got, "owner= and state=")
     eq({x["number"] for x in t.list_all(f"/visit-plans?q={n}", user="rep_GZ")}, {n}, "q=")
     eq(t.list_all(f"/visit-plans?q={n}", user="rep_BJ"), [], "another region's rep")
+    # customer= finds the plans that visit the customer (named on an item, not the plan)
+    eq({x["number"] for x in t.list_all(f"/visit-plans?customer={cust(t)}&owner=rep_GZ",
+                                        user="kam_GZ")} >= {n}, True, "customer= of an item")
+    other = lib.customer(t, UNLIMITED)
+    eq(t.list_all(f"/visit-plans?customer={other}", user="kam_GZ"), [], "a customer not visited")
 
 
 def test_file_comment_verify_and_price_inversion(t):
