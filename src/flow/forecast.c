@@ -471,8 +471,8 @@ static int check_survey(json_t *rows, struct osb_err *e)
 
 /* flows.md §18: plans cascade company → market → region → kam → customer. A plan's parent is
    an existing plan of the level one up whose period holds the plan's period. */
-static int check_parent(struct ctx *c, const char *level, const char *pt, date_t from,
-                        date_t to, const char *parent, struct osb_err *e)
+static int check_parent(struct ctx *c, const char *level, const char *pt, date_t from, date_t to,
+                        const char *parent, struct osb_err *e)
 {
     int i = 0;
     while (p_levels[i] && !is(p_levels[i], level))
@@ -486,9 +486,9 @@ static int check_parent(struct ctx *c, const char *level, const char *pt, date_t
     date_t pf = 0, pto = 0;
     const char *plevel = jstr(p.data, "level");
     bool level_ok = i > 0 && is(plevel, p_levels[i - 1]);
-    bool period_ok = field_period_span(jstr(p.data, "period_type"), jstr(p.data, "period"), &pf,
-                                       &pto) &&
-                     pf <= from && to <= pto;
+    bool period_ok =
+        field_period_span(jstr(p.data, "period_type"), jstr(p.data, "period"), &pf, &pto) &&
+        pf <= from && to <= pto;
     int rc = 0;
     if (!level_ok)
         rc = err_invalid(e, "parent", "parent_level", "a %s plan's parent is a %s plan, not %s",
@@ -543,9 +543,8 @@ int plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
                              role_str(c->user.role), level);
     date_t pf, pto;
     if (!field_period_span(pt, period, &pf, &pto))
-        return err_invalid(e, "period", "invalid_period",
-                           "a %s plan's period is %s", pt,
-                           is(pt, "year") ? "YYYY" : is(pt, "quarter") ? "YYYYQn" : "YYYY-MM");
+        return err_invalid(e, "period", "invalid_period", "a %s plan's period is %s", pt,
+                           field_period_form(pt));
     if (is(level, "customer") != (customer != NULL))
         return err_invalid(e, "customer", is(level, "customer") ? "required" : "not_allowed",
                            "a customer plan, and only that, names its customer");

@@ -150,7 +150,7 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
     date_t pf, pto;
     if (!field_period_span(pt, period, &pf, &pto))
         return err_invalid(e, "period", "invalid_period", "a %s plan's period is %s", pt,
-                           is(pt, "month") ? "YYYY-MM" : is(pt, "week") ? "YYYY-Www" : "YYYY-MM-DD");
+                           field_period_form(pt));
     json_t *items = json_object_get(body, "items");
     if (!json_is_array(items))
         return items ? err_bad(e, "items", "items must be an array")
@@ -178,8 +178,8 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
             rc = -1;
         date_t dd;
         if (rc == 0 && date_parse(date, &dd) && (dd < pf || dd > pto))
-            rc = err_invalid(e, "date", "date_out_of_range", "item %zu: %s is not in %s %s",
-                             i + 1, date, pt, period);
+            rc = err_invalid(e, "date", "date_out_of_range", "item %zu: %s is not in %s %s", i + 1,
+                             date, pt, period);
         if (rc == 0 && key && !json_is_boolean(key))
             rc = err_bad(e, "key", "key must be true or false");
         if (rc == 0 && !cu && !pr)

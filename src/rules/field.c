@@ -173,18 +173,6 @@ bool field_one_of(const char *const *list, const char *s)
     return false;
 }
 
-static bool digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 /* Monday of ISO week 1 of year y: the week holding 4 January. */
 static date_t iso_week1(int y)
 {
@@ -195,7 +183,7 @@ static date_t iso_week1(int y)
 bool field_period_span(const char *type, const char *period, date_t *from, date_t *to)
 {
     int y = 0, m = 0, n = 0;
-    if (!type || !period || !digits(period, 4, &y) || y < DATE_MIN_YEAR || y >= DATE_MAX_YEAR)
+    if (!type || !period || !date_digits(period, 4, &y) || y < DATE_MIN_YEAR || y >= DATE_MAX_YEAR)
         return false;
     const char *rest = period + 4;
     if (strcmp(type, "year") == 0) {
@@ -233,7 +221,7 @@ bool field_period_span(const char *type, const char *period, date_t *from, date_
         *from = d - (date_weekday(d) - 1), *to = *from + 6;
         return true;
     }
-    if (rest[0] != '-' || rest[1] != 'W' || !digits(rest + 2, 2, &n) || rest[4] || n < 1)
+    if (rest[0] != '-' || rest[1] != 'W' || !date_digits(rest + 2, 2, &n) || rest[4] || n < 1)
         return false;
     /* the year's last week holds 28 December */
     int weeks = (int)((date_from_ymd(y, 12, 28) - iso_week1(y)) / 7) + 1;
@@ -241,4 +229,17 @@ bool field_period_span(const char *type, const char *period, date_t *from, date_
         return false;
     *from = iso_week1(y) + (n - 1) * 7, *to = *from + 6;
     return true;
+}
+
+const char *field_period_form(const char *type)
+{
+    static const char *const forms[][2] = {{"year", "YYYY"},
+                                           {"quarter", "YYYYQn"},
+                                           {"month", "YYYY-MM"},
+                                           {"week", "YYYY-Www"},
+                                           {"day", "YYYY-MM-DD"}};
+    for (size_t i = 0; i < COUNT(forms); i++)
+        if (type && strcmp(forms[i][0], type) == 0)
+            return forms[i][1];
+    return "?";
 }

@@ -114,6 +114,8 @@ int64_t visit_verification_count(int64_t n, int64_t visitors, int pct);
    8601: Monday to Sunday; a date "YYYY-MM-DD" names the week holding it), "day" "YYYY-MM-DD".
    False for anything else (a malformed period, week 53 of a 52-week year, an unknown type). */
 bool field_period_span(const char *type, const char *period, date_t *from, date_t *to);
+/* The form of a period of that type ("YYYY-Www" for "week"; "?" for an unknown type). */
+const char *field_period_form(const char *type);
 
 /* entities.md §11 call log kinds and §9 meeting kinds: NULL-terminated. */
 extern const char *const call_log_kinds[];

@@ -217,8 +217,8 @@ static void test_period_span(void **state)
         {"month", "2028-02", "2028-02-01", "2028-02-29"},
         {"week", "2026-W48", "2026-11-23", "2026-11-29"},
         {"week", "2027-W31", "2027-08-02", "2027-08-08"},
-        {"week", "2025-W01", "2024-12-30", "2025-01-05"}, /* week 1 starts in December */
-        {"week", "2020-W53", "2020-12-28", "2021-01-03"}, /* a 53-week year */
+        {"week", "2025-W01", "2024-12-30", "2025-01-05"},   /* week 1 starts in December */
+        {"week", "2020-W53", "2020-12-28", "2021-01-03"},   /* a 53-week year */
         {"week", "2030-05-15", "2030-05-13", "2030-05-19"}, /* a date names its week */
         {"day", "2030-05-14", "2030-05-14", "2030-05-14"},
         {"year", "2030-01", NULL, NULL},
@@ -253,6 +253,12 @@ static void test_period_span(void **state)
                "%s %s: %s %s..%s", rows[i].type ? rows[i].type : "(null)",
                rows[i].period ? rows[i].period : "(null)", ok ? "ok" : "refused", fs, ts);
     }
+    expect(&bad,
+           strcmp(field_period_form("week"), "YYYY-Www") == 0 &&
+               strcmp(field_period_form("quarter"), "YYYYQn") == 0 &&
+               strcmp(field_period_form("decade"), "?") == 0 &&
+               strcmp(field_period_form(NULL), "?") == 0,
+           "period forms");
     assert_int_equal(bad, 0);
 }
 
