@@ -176,10 +176,6 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
                         fdoc_body_date(it, "date", true, &date, e) < 0 ||
                         fdoc_body_str(it, "purpose", false, 500, &purpose, e) < 0))
             rc = -1;
-        date_t dd;
-        if (rc == 0 && date_parse(date, &dd) && (dd < pf || dd > pto))
-            rc = err_invalid(e, "date", "date_out_of_range", "item %zu: %s is not in %s %s", i + 1,
-                             date, pt, period);
         if (rc == 0 && key && !json_is_boolean(key))
             rc = err_bad(e, "key", "key must be true or false");
         if (rc == 0 && !cu && !pr)

@@ -221,7 +221,9 @@ bool field_period_span(const char *type, const char *period, date_t *from, date_
         *from = d - (date_weekday(d) - 1), *to = *from + 6;
         return true;
     }
-    if (rest[0] != '-' || rest[1] != 'W' || !date_digits(rest + 2, 2, &n) || rest[4] || n < 1)
+    if (*rest == '-')
+        rest++;
+    if (rest[0] != 'W' || !date_digits(rest + 1, 2, &n) || rest[3] || n < 1)
         return false;
     /* the year's last week holds 28 December */
     int weeks = (int)((date_from_ymd(y, 12, 28) - iso_week1(y)) / 7) + 1;

@@ -66,15 +66,13 @@ def test_plan_submit_and_confirm_by_the_manager(t):
                                 "customer"),
                                ({"items": [{"prospect": "x", "date": MON, "key": 1}]}, 400,
                                 "key"),
-                               # the period has its type's form; the items fall inside it
+                               # the period has its type's form (an item's date is the
+                               # rep's: a visit may move into the next week and stay planned)
                                ({"period": "2026-13"}, 422, "period"),
                                ({"period_type": "week", "period": "2026-13"}, 422, "period"),
                                ({"period_type": "week", "period": "2026-W54"}, 422, "period"),
                                ({"period_type": "month", "period": "2026-11-23"}, 422,
                                 "period"),
-                               ({"items": [{"prospect": "x", "date": TUE}]}, 422, "date"),
-                               ({"period_type": "week", "period": "2026-W49",
-                                 "items": [{"prospect": "x", "date": MON}]}, 422, "date"),
                                ({"colour": 1}, 400, "colour")):
         body = {k: v for k, v in {"period_type": "day", "period": MON, "items": [],
                                   **bad}.items() if v is not None}
