@@ -80,7 +80,7 @@ int date_weekday(date_t d)
 }
 
 /* Reads exactly n ASCII digits; false if any is not a digit. */
-static bool read_digits(const char *s, int n, int *out)
+bool date_digits(const char *s, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -109,8 +109,8 @@ static bool edge_year(int y)
 /* "YYYY-MM-DD" at the start of s, no terminator check. */
 static bool parse_ymd(const char *s, int *y, int *m, int *d)
 {
-    return read_digits(s, 4, y) && s[4] == '-' && read_digits(s + 5, 2, m) && s[7] == '-' &&
-           read_digits(s + 8, 2, d) && edge_year(*y) && date_valid_ymd(*y, *m, *d);
+    return date_digits(s, 4, y) && s[4] == '-' && date_digits(s + 5, 2, m) && s[7] == '-' &&
+           date_digits(s + 8, 2, d) && edge_year(*y) && date_valid_ymd(*y, *m, *d);
 }
 
 bool date_parse(const char *s, date_t *out)
@@ -140,7 +140,7 @@ void date_format(date_t d, char *buf)
 bool period_parse(const char *s, int *y, int *m)
 {
     int yy, mm;
-    if (s == NULL || !read_digits(s, 4, &yy) || s[4] != '-' || !read_digits(s + 5, 2, &mm) ||
+    if (s == NULL || !date_digits(s, 4, &yy) || s[4] != '-' || !date_digits(s + 5, 2, &mm) ||
         s[7] != '\0' || !edge_year(yy) || mm < 1 || mm > 12)
         return false;
     *y = yy;
@@ -194,8 +194,8 @@ bool ts_parse_rfc3339(const char *s, ts_t *out)
         return false;
     if (s[10] != 'T' && s[10] != 't')
         return false;
-    if (!read_digits(s + 11, 2, &h) || s[13] != ':' || !read_digits(s + 14, 2, &mi) ||
-        s[16] != ':' || !read_digits(s + 17, 2, &sec))
+    if (!date_digits(s + 11, 2, &h) || s[13] != ':' || !date_digits(s + 14, 2, &mi) ||
+        s[16] != ':' || !date_digits(s + 17, 2, &sec))
         return false;
     if (h > 23 || mi > 59 || sec > 59)
         return false;
@@ -221,7 +221,7 @@ bool ts_parse_rfc3339(const char *s, ts_t *out)
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om;
-        if (!read_digits(p + 1, 2, &oh) || p[3] != ':' || !read_digits(p + 4, 2, &om) || oh > 23 ||
+        if (!date_digits(p + 1, 2, &oh) || p[3] != ':' || !date_digits(p + 4, 2, &om) || oh > 23 ||
             om > 59)
             return false;
         off_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);

@@ -40,6 +40,9 @@ bool date_parse(const char *s, date_t *out);
    (only reachable by arithmetic gone wrong) is written as "0000-00-00", which no parser takes. */
 void date_format(date_t d, char *buf);
 
+/* Reads exactly n ASCII digits of s into *out; false if any is not a digit. */
+bool date_digits(const char *s, int n, int *out);
+
 /* Strict "YYYY-MM" period; month index = y*12 + (m-1). */
 bool period_parse(const char *s, int *y, int *m);
 void period_format(int y, int m, char *buf); /* at least 8 bytes */

@@ -113,6 +113,9 @@ static int f_submit(struct doc_act *x, struct osb_err *e)
     struct fdoc_doc *d = x->doc;
     int limit = settings_int(x->c->db, "forecast_spot_check_bp", 3000, 100000);
     int base = month_index(jstr(d->d.data, "base_month"));
+    if (json_array_size(json_object_get(d->d.data, "lines")) == 0)
+        return err_invalid(e, "lines", "lines_required",
+                           "a forecast is submitted with its lines (a draft may be empty)");
     size_t i;
     json_t *l;
     json_array_foreach(json_object_get(d->d.data, "lines"), i, l)
@@ -466,6 +469,38 @@ static int check_survey(json_t *rows, struct osb_err *e)
     return 0;
 }
 
+/* flows.md §18: plans cascade company → market → region → kam → customer. A plan's parent is
+   an existing plan of the level one up whose period holds the plan's period. */
+static int check_parent(struct ctx *c, const char *level, const char *pt, date_t from, date_t to,
+                        const char *parent, struct osb_err *e)
+{
+    int i = 0;
+    while (p_levels[i] && !is(p_levels[i], level))
+        i++;
+    struct fdoc p;
+    int f = store_fdoc_load(c->db, e, "plans", parent, &p);
+    if (f < 0)
+        return -1;
+    if (f == 0)
+        return err_invalid(e, "parent", "unknown_reference", "no plan '%s'", parent);
+    date_t pf = 0, pto = 0;
+    const char *plevel = jstr(p.data, "level");
+    bool level_ok = i > 0 && is(plevel, p_levels[i - 1]);
+    bool period_ok =
+        field_period_span(jstr(p.data, "period_type"), jstr(p.data, "period"), &pf, &pto) &&
+        pf <= from && to <= pto;
+    int rc = 0;
+    if (!level_ok)
+        rc = err_invalid(e, "parent", "parent_level", "a %s plan's parent is a %s plan, not %s",
+                         level, i > 0 ? p_levels[i - 1] : "(none)", plevel ? plevel : "?");
+    else if (!period_ok)
+        rc = err_invalid(e, "parent", "parent_period",
+                         "the %s plan's period is not within its parent's (%s)", pt,
+                         jstr(p.data, "period"));
+    store_fdoc_release(&p);
+    return rc;
+}
+
 int plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -506,9 +541,15 @@ int plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (!own_level(c->user.role, level))
         return err_forbidden(e, "level_not_yours", "a %s does not draw up a %s plan",
                              role_str(c->user.role), level);
+    date_t pf, pto;
+    if (!field_period_span(pt, period, &pf, &pto))
+        return err_invalid(e, "period", "invalid_period", "a %s plan's period is %s", pt,
+                           field_period_form(pt));
     if (is(level, "customer") != (customer != NULL))
         return err_invalid(e, "customer", is(level, "customer") ? "required" : "not_allowed",
                            "a customer plan, and only that, names its customer");
+    if (parent && check_parent(c, level, pt, pf, pto, parent, e) < 0)
+        return -1;
     json_t *lines = json_object_get(body, "lines"),
            *survey = json_object_get(body, "capacity_survey");
     if ((lines && !json_is_array(lines)) || (survey && !json_is_array(survey)))

@@ -198,7 +198,10 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
     json_t *v;
     json_object_foreach(query, k, v)
     {
-        bool ok = strcmp(k, "format") == 0;
+        /* api.md §5.8 pins from/to on every report: a snapshot report (as_of, no range) takes
+           them too, its as_of then defaulting to `to` (below) */
+        bool ok = strcmp(k, "format") == 0 ||
+                  ((d->filters & RF_AS_OF) && (strcmp(k, "from") == 0 || strcmp(k, "to") == 0));
         for (size_t i = 0; !ok && i < sizeof param_names / sizeof param_names[0]; i++)
             ok = strcmp(k, param_names[i].name) == 0 && (d->filters & param_names[i].filter);
         if (!ok)
@@ -216,6 +219,8 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
         parse_date(query, "to", &to, &has_to, e) < 0 ||
         parse_date(query, "as_of", &as_of, &has_as_of, e) < 0)
         return -1;
+    if (has_to && !has_as_of && !(d->filters & RF_RANGE))
+        as_of = to;
     date_t anchor = has_from ? from : has_to ? to : today;
     int y, m, dd;
     date_to_ymd(anchor, &y, &m, &dd);

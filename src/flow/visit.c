@@ -147,6 +147,10 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
         ok = strcmp(*p, pt) == 0;
     if (!ok)
         return err_invalid(e, "period_type", "invalid_value", "period_type is month, week or day");
+    date_t pf, pto;
+    if (!field_period_span(pt, period, &pf, &pto))
+        return err_invalid(e, "period", "invalid_period", "a %s plan's period is %s", pt,
+                           field_period_form(pt));
     json_t *items = json_object_get(body, "items");
     if (!json_is_array(items))
         return items ? err_bad(e, "items", "items must be an array")

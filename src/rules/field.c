@@ -172,3 +172,76 @@ bool field_one_of(const char *const *list, const char *s)
             return true;
     return false;
 }
+
+/* Monday of ISO week 1 of year y: the week holding 4 January. */
+static date_t iso_week1(int y)
+{
+    date_t jan4 = date_from_ymd(y, 1, 4);
+    return jan4 - (date_weekday(jan4) - 1);
+}
+
+bool field_period_span(const char *type, const char *period, date_t *from, date_t *to)
+{
+    int y = 0, m = 0, n = 0;
+    if (!type || !period || !date_digits(period, 4, &y) || y < DATE_MIN_YEAR || y >= DATE_MAX_YEAR)
+        return false;
+    const char *rest = period + 4;
+    if (strcmp(type, "year") == 0) {
+        if (*rest)
+            return false;
+        *from = date_from_ymd(y, 1, 1), *to = date_from_ymd(y, 12, 31);
+        return true;
+    }
+    if (strcmp(type, "quarter") == 0) {
+        if (*rest == '-')
+            rest++;
+        if (rest[0] != 'Q' || rest[1] < '1' || rest[1] > '4' || rest[2])
+            return false;
+        m = (rest[1] - '1') * 3 + 1;
+        *from = date_from_ymd(y, m, 1);
+        *to = date_from_ymd(y, m + 2, date_days_in_month(y, m + 2));
+        return true;
+    }
+    if (strcmp(type, "month") == 0) {
+        if (!period_parse(period, &y, &m))
+            return false;
+        *from = date_from_ymd(y, m, 1), *to = date_from_ymd(y, m, date_days_in_month(y, m));
+        return true;
+    }
+    date_t d;
+    if (strcmp(type, "day") == 0) {
+        if (!date_parse(period, &d))
+            return false;
+        *from = *to = d;
+        return true;
+    }
+    if (strcmp(type, "week") != 0)
+        return false;
+    if (date_parse(period, &d)) {
+        *from = d - (date_weekday(d) - 1), *to = *from + 6;
+        return true;
+    }
+    if (*rest == '-')
+        rest++;
+    if (rest[0] != 'W' || !date_digits(rest + 1, 2, &n) || rest[3] || n < 1)
+        return false;
+    /* the year's last week holds 28 December */
+    int weeks = (int)((date_from_ymd(y, 12, 28) - iso_week1(y)) / 7) + 1;
+    if (n > weeks)
+        return false;
+    *from = iso_week1(y) + (n - 1) * 7, *to = *from + 6;
+    return true;
+}
+
+const char *field_period_form(const char *type)
+{
+    static const char *const forms[][2] = {{"year", "YYYY"},
+                                           {"quarter", "YYYYQn"},
+                                           {"month", "YYYY-MM"},
+                                           {"week", "YYYY-Www"},
+                                           {"day", "YYYY-MM-DD"}};
+    for (size_t i = 0; i < COUNT(forms); i++)
+        if (type && strcmp(forms[i][0], type) == 0)
+            return forms[i][1];
+    return "?";
+}

@@ -7,6 +7,7 @@
 #ifndef OSB_RULES_FIELD_H
 #define OSB_RULES_FIELD_H
 
+#include "core/date.h"
 #include "rules/doc.h"
 
 #include <stdbool.h>
@@ -107,6 +108,15 @@ const char *plan_approver_role(const char *level);
    never more than n. */
 #define VISIT_VERIFY_PCT 5
 int64_t visit_verification_count(int64_t n, int64_t visitors, int pct);
+
+/* The first and last day of a plan's or a visit plan's period (entities.md §9, §11): type
+   "year" "YYYY", "quarter" "YYYYQn" (or "YYYY-Qn"), "month" "YYYY-MM", "week" "YYYY-Www" or
+   "YYYYWww" (ISO 8601: Monday to Sunday; a date "YYYY-MM-DD" names the week holding it), "day"
+   "YYYY-MM-DD". False for anything else (a malformed period, week 53 of a 52-week year, an unknown
+   type). */
+bool field_period_span(const char *type, const char *period, date_t *from, date_t *to);
+/* The form of a period of that type ("YYYY-Www" for "week"; "?" for an unknown type). */
+const char *field_period_form(const char *type);
 
 /* entities.md §11 call log kinds and §9 meeting kinds: NULL-terminated. */
 extern const char *const call_log_kinds[];

@@ -197,7 +197,13 @@ int store_fdoc_list(struct db *db, struct osb_err *e, const struct scope_user *u
     sb_add(&sql, " OR (1=1");
     store_scope_sql(u, &sql, p, "k");
     sb_add(&sql, "))");
-    store_filter_eq(&sql, p, "k.customer", f->customer);
+    if (f->customer) {
+        /* a visit plan names its customers per item (field_items), not on the document */
+        sb_add(&sql, " AND (k.customer = ? OR EXISTS (SELECT 1 FROM field_items i"
+                     " WHERE i.document = k.number AND i.customer = ?))");
+        json_array_append_new(p, json_string(f->customer));
+        json_array_append_new(p, json_string(f->customer));
+    }
     store_filter_in(&sql, p, "k.state", f->state);
     store_filter_eq(&sql, p, "k.owner", f->owner);
     store_filter_q(&sql, p, f->q, "k.number", "cu", NULL, NULL);

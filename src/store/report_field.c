@@ -667,36 +667,14 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
     return out;
 }
 
-/* A plan's period as dates: "YYYY-MM", "YYYYQn" / "YYYY-Qn", "YYYY". */
+/* A plan's period as dates (rules/field.h; a create refuses any other period). */
 static bool period_dates(const char *type, const char *period, char from[11], char to[11])
 {
-    int y = 0, m1, m2;
-    if (!period || strlen(period) < 4)
+    date_t f, t;
+    if (!field_period_span(type, period, &f, &t))
         return false;
-    long yl;
-    char ys[5];
-    memcpy(ys, period, 4);
-    ys[4] = 0;
-    if (!str_to_long(ys, 1, 9999, &yl))
-        return false;
-    y = (int)yl;
-    if (is(type, "month")) {
-        if (!period_parse(period, &y, &m1))
-            return false;
-        m2 = m1;
-    } else if (is(type, "quarter")) {
-        const char *q = strchr(period, 'Q');
-        if (!q || q[1] < '1' || q[1] > '4')
-            return false;
-        m1 = (q[1] - '1') * 3 + 1;
-        m2 = m1 + 2;
-    } else if (is(type, "year")) {
-        m1 = 1, m2 = 12;
-    } else {
-        return false;
-    }
-    date_format(date_from_ymd(y, m1, 1), from);
-    date_format(date_from_ymd(y, m2, date_days_in_month(y, m2)), to);
+    date_format(f, from);
+    date_format(t, to);
     return true;
 }
 

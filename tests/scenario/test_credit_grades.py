@@ -134,3 +134,35 @@ def test_list_of_a_month_not_computed_and_the_job(t):
     eq((lst["as_of"], lst["computed"], lst["published"]), ("2041-03-31", True, False),
        "March computed as of its end")
     eq(row(lst, cust)["grade"], "C", "a new customer is C")
+
+
+def test_hand_entered_incidents_reach_the_grades(t):
+    """flows §11.3: A needs no credit incident in 12 months; a bounced cheque or a legal
+    incident in the last 6 months is E whatever the payments. Six customers who each paid one
+    invoice (due 2065-02-04) on time, so DPL 0 and nothing overdue; the incidents are entered by
+    finance and the SSG leader (api.md §5.3) and the list of July (as of 07-31) reads them."""
+    set_clock(t, "2065-01-02")
+    cases = (  # (incident kind, occurred_on) or None → the grade of July
+        (None, "A"),
+        (("other", "2065-06-01"), "B"),           # an incident in 12 months: not A
+        (("bounced_cheque", "2065-03-01"), "E"),  # severe, within 6 months
+        (("bounced_cheque", "2064-12-15"), "B"),  # severe but 7 months ago: only not A
+        (("legal", "2065-07-30"), "E"),
+        (("dispute", "2064-06-15"), "A"),         # more than 12 months ago: forgotten
+    )
+    custs = [lib.customer(t, 10 ** 9, term=30) for _ in cases]
+    for c in custs:
+        inv = invoice(t, c, "2065-01-05", 1000)
+        eq(inv["due_date"], "2065-02-04", "due")
+        pay_on(t, c, "2065-01-20", inv["amount_fen"])
+    set_clock(t, "2065-08-01", "10:00")
+    for (inc, _), c, user in zip(cases, custs, ["finance", "ssg_leader"] * 3):
+        if inc:
+            t.ok(t.post(f"/customers/{c}/credit-incidents", {"kind": inc[0], "occurred_on": inc[1],
+                                                             "note": "人工录入"}, user=user), 201)
+    lst = act(t, "2065-07", "compute")
+    eq([(row(lst, c)["dpl_days"], row(lst, c)["max_overdue_days"], row(lst, c)["computed_grade"])
+        for c in custs], [(0, 0, g) for _, g in cases], "grades with incidents")
+    act(t, "2065-07", "publish")
+    eq([(t.ok(t.get(f"/customers/{c}"))["grade"], t.ok(t.get(f"/customers/{c}"))["credit_hold"])
+        for c in custs], [(g, g == "E") for _, g in cases], "published: E holds credit")

@@ -156,8 +156,15 @@ def test_plans_cascade_each_approved_by_the_next_level_up(t):
         t.expect_error(t.post("/plans", {"level": "kam", "period_type": "month",
                                          "period": "2026-12", "target_sales_fen": 1},
                               user=user), 403, "forbidden")
+    before = len(t.list_all("/plans?owner=kam_GZ", user="um_GZ"))
     for bad, status, field in (({"level": "street"}, 422, "level"),
                                ({"period_type": "week"}, 422, "period_type"),
+                               # a period of its type's form, or the plan would be in no
+                               # report (plan_vs_actual reads the period as dates)
+                               ({"period": "2026-13"}, 422, "period"),
+                               ({"period_type": "quarter", "period": "2026-12"}, 422, "period"),
+                               ({"period_type": "quarter", "period": "2026Q5"}, 422, "period"),
+                               ({"period_type": "year", "period": "2026-12"}, 422, "period"),
                                ({"target_sales_fen": None}, 422, "target_sales_fen"),
                                ({"target_sales_fen": 10 ** 14}, 422, "target_sales_fen"),
                                ({"customer": cust(t)}, 422, "customer"),
@@ -168,5 +175,43 @@ def test_plans_cascade_each_approved_by_the_next_level_up(t):
                                   "target_sales_fen": 1, **bad}.items() if v is not None}
         t.expect_error(t.post("/plans", body, user="kam_GZ"), status,
                        "validation_failed" if status == 422 else "bad_request", field=field)
+    eq(len(t.list_all("/plans?owner=kam_GZ", user="um_GZ")), before, "bad input made no plan")
     got = {x["number"] for x in t.list_all("/plans?state=draft&owner=kam_GZ", user="um_GZ")}
     check(c["number"] in got, "the UM lists the KAM's plans")
+
+
+def test_plan_parents_cascade_one_level_up_within_the_period(t):
+    """flows.md §18: company → market → region → kam → customer; a plan naming its parent names
+    one of the level above whose period holds its own (a company year → a market quarter → a
+    region month …). A wrong parent is refused and makes no plan."""
+    set_clock(t, MON, "11:30")
+    year = plan(t, "gm", "company", period_type="year", period="2027")["number"]
+    q1 = plan(t, "mm_S", "market", period_type="quarter", period="2027Q1", parent=year)
+    eq(q1["parent"], year, "the market quarter under the company year")
+    jan = plan(t, "um_GZ", "region", period="2027-01", parent=q1["number"])["number"]
+    kam = plan(t, "kam_GZ", "kam", period="2027-01", parent=jan)["number"]
+    plan(t, "kam_GZ", "customer", period="2027-01", parent=kam, customer=cust(t))
+    before = len(t.list_all("/plans?owner=kam_GZ", user="um_GZ"))
+    for over, rule in (({"parent": "SC20261123JH99999"}, "unknown_reference"),
+                       ({"parent": year}, "parent_level"),         # skips two levels
+                       ({"parent": q1["number"]}, "parent_level"),  # a market plan
+                       ({"parent": jan, "period": "2027-02"}, "parent_period"),
+                       ({"parent": jan, "period_type": "quarter", "period": "2027Q1"},
+                        "parent_period")):
+        body = {"level": "kam", "period_type": "month", "period": "2027-01",
+                "target_sales_fen": 1, **over}
+        t.expect_error(t.post("/plans", body, user="kam_GZ"), 422, "validation_failed",
+                       rule=rule, field="parent")
+    eq(len(t.list_all("/plans?owner=kam_GZ", user="um_GZ")), before, "no plan made")
+    # a company plan has no parent level
+    t.expect_error(t.post("/plans", {"level": "company", "period_type": "year", "period": "2028",
+                                     "target_sales_fen": 1, "parent": year}, user="gm"),
+                   422, "validation_failed", rule="parent_level")
+
+
+def test_an_empty_forecast_is_not_submitted(t):
+    set_clock(t, MON, "11:40")
+    n = forecast(t, lines=[])["number"]
+    t.expect_error(t.post(f"/forecasts/{n}/submit", {}, user="kam_GZ"), 422,
+                   "validation_failed", rule="lines_required")
+    eq(t.ok(t.get(f"/forecasts/{n}", user="kam_GZ"))["state"], "draft", "still a draft")

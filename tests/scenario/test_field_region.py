@@ -86,7 +86,13 @@ def test_four_weeks_of_a_region(t):
     eq(v["price_inversion"], True, "倒挂")
     t.ok(t.post("/work-logs", {"text": "拜访甲，发现价格倒挂"}, user="rep_GZ"), 201)
     set_clock(t, "2027-08-04", "09:00")
-    order, ship = lib.released(t, a, [(sku, 50)])
+    # the contract's first order names it, and ships within a working day of signing
+    order = t.ok(t.post("/orders", {"customer": a, "lines": [{"sku": sku, "qty": 50}],
+                                    "contract": k}, user="kam_GZ"), 201)["number"]
+    for step, user in (("verify", "kam_GZ"), ("approve-market", "mm_S"), ("accept", "csr_a"),
+                       ("check", "csr_a")):
+        lib.order_act(t, order, step, user)
+    ship = lib.release(t, order)["shipments"][0]
     lib.dispatch(t, ship)
     inv = lib.invoices_of(t, a)
     eq([(i["invoice_date"], i["amount_fen"]) for i in inv], [("2027-08-04", 500000)],
@@ -167,6 +173,12 @@ def test_four_weeks_of_a_region(t):
     eq([(r["customer"], r["status"], r["tier"], r["kam"], r["visits"], r["last_visit"])
         for r in ti["rows"]], [(a, "active", "key", "kam_GZ", 1, "2027-08-03")],
        "target_customer_info")
+    # §5.8's from/to on this as_of report: `to` is the as_of (before the 3rd: no visit yet)
+    eq(report(t, "target_customer_info", f"customer={a}&from=2027-08-01&to=2027-08-28")["rows"],
+       ti["rows"], "from/to: as of the 28th")
+    eq([(r["visits"], r["last_visit"]) for r in report(
+        t, "target_customer_info", f"customer={a}&from=2027-08-01&to=2027-08-02")["rows"]],
+       [(0, None)], "from/to: as of the 2nd")
 
     kc = report(t, "key_customer_followup", MONTH + "&region=GZ")
     eq([(r["customer"], r["kam"], r["visits"], r["orders"], r["collections_fen"],
@@ -193,6 +205,12 @@ def test_four_weeks_of_a_region(t):
     qr = report(t, "quotation_register", MONTH + "&region=GZ")
     eq([(r["quotation"], r["result"], r["contract"]) for r in qr["rows"]], [(q, "won", k)],
        "quotation_register")
+    cl = report(t, "contract_ledger", MONTH + "&region=GZ")
+    eq([(r["contract"], r["customer"], r["state"], r["value_fen"], r["orders"]) for r in cl["rows"]],
+       [(k, a, "signed", 500000, 1)], "contract_ledger: the won contract and its first order")
+    eq([i for i in t.list_all("/osb-issues", user="ssg_leader")
+         if i["rule"] == "contract_1wd" and i["document"] == k], [],
+       "the first order shipped within a working day of signing: no contract_1wd")
     names = {r["name"] for r in t.ok(t.get("/reports", user="mm_S"))["items"]}
     check({"weekly_work_plan", "monthly_work_plan", "salesperson_weekly", "salesperson_monthly",
            "market_weekly", "market_monthly", "target_customer_info", "key_customer_followup",

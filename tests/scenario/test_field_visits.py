@@ -66,11 +66,25 @@ def test_plan_submit_and_confirm_by_the_manager(t):
                                 "customer"),
                                ({"items": [{"prospect": "x", "date": MON, "key": 1}]}, 400,
                                 "key"),
+                               # the period has its type's form (an item's date is the
+                               # rep's: a visit may move into the next week and stay planned)
+                               ({"period": "2026-13"}, 422, "period"),
+                               ({"period_type": "week", "period": "2026-13"}, 422, "period"),
+                               ({"period_type": "week", "period": "2026-W54"}, 422, "period"),
+                               ({"period_type": "month", "period": "2026-11-23"}, 422,
+                                "period"),
                                ({"colour": 1}, 400, "colour")):
         body = {k: v for k, v in {"period_type": "day", "period": MON, "items": [],
                                   **bad}.items() if v is not None}
         t.expect_error(t.post("/visit-plans", body, user="kam_BJ"), status,
                        "validation_failed" if status == 422 else "bad_request", field=field)
+    eq(t.list_all("/visit-plans?owner=kam_BJ", user="kam_BJ"), [], "no plan made by bad input")
+    # a week may be named by ISO week or by a day in it
+    for period in ("2026-W48", WED):
+        got = t.ok(t.post("/visit-plans", {"period_type": "week", "period": period, "items": [
+            {"prospect": "x", "date": MON}, {"prospect": "y", "date": "2026-11-29"}]},
+            user="kam_BJ"), 201, f"week {period}")
+        eq(got["period"], period, "the period as given")
     t.expect_error(t.get(f"/visit-plans/{n}", user="kam_BJ"), 404, "not_found")
     t.expect_error(t.post(f"/visit-plans/{n}/submit", {}, user="kam_GZ"), 403, "forbidden")
     t.expect_error(t.post(f"/visit-plans/{n}/confirm", {}, user="kam_GZ"), 409, "invalid_state")
@@ -93,6 +107,11 @@ def test_plan_submit_and_confirm_by_the_manager(t):
     check(n in got and k not in got, "owner= and state=")
     eq({x["number"] for x in t.list_all(f"/visit-plans?q={n}", user="rep_GZ")}, {n}, "q=")
     eq(t.list_all(f"/visit-plans?q={n}", user="rep_BJ"), [], "another region's rep")
+    # customer= finds the plans that visit the customer (named on an item, not the plan)
+    eq({x["number"] for x in t.list_all(f"/visit-plans?customer={cust(t)}&owner=rep_GZ",
+                                        user="kam_GZ")} >= {n}, True, "customer= of an item")
+    other = lib.customer(t, UNLIMITED)
+    eq(t.list_all(f"/visit-plans?customer={other}", user="kam_GZ"), [], "a customer not visited")
 
 
 def test_file_comment_verify_and_price_inversion(t):

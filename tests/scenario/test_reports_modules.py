@@ -268,6 +268,31 @@ def test_credit_grade_list(t):
     eq(rep(t, "credit_grade_list", user="mm_N", customer=late, period="2064-06")["rows"], [],
        "scope")
     rep(t, "credit_grade_list", user="warehouse", status=403, customer=late)
+    # api.md §5.8's from/to: the list of the range's month (as_of = to), May's list is none
+    rng = {"from": "2064-06-01", "to": "2064-06-30"}
+    b = rep(t, "credit_grade_list", user="ssg_leader", customer=late, **rng)
+    eq((rows_of(b, "customer", "grade", "dpl_days"), b["params"]["as_of"]),
+       ([(late, "E", 82)], "2064-06-30"), "from/to: June's list as of the 30th")
+    eq(rep(t, "credit_grade_list", user="ssg_leader", customer=late,
+           **{"from": "2064-04-01", "to": "2064-04-30"})["rows"], [], "no list up to April")
+    rep(t, "credit_grade_list", user="ssg_leader", status=400, customer=late,
+        **{"from": "2064-07-01", "to": "2064-06-30"})
+    # CSV (BOM, Chinese header, money in yuan) and XLSX, each an audited export
+    qs = f"customer={late}&from=2064-06-01&to=2064-06-30"
+    res = t.get(f"/reports/credit_grade_list?{qs}&format=csv", user="ssg_leader")
+    eq(res.status, 200, "csv")
+    check(res.raw.startswith(b"\xef\xbb\xbf"), "a BOM")
+    lines = res.raw.decode("utf-8-sig").splitlines()
+    check(lines[0].startswith("客户"), f"header {lines[0]}")
+    row = [x for x in lines if x.startswith(late + ",")]
+    eq(len(row), 1, f"one CSV row of {late}: {lines}")
+    check(",E," in row[0] and ",2000.00," in row[0], f"grade E and ¥2,000 exposure: {row[0]}")
+    res = t.get(f"/reports/credit_grade_list?{qs}&format=xlsx", user="ssg_leader")
+    eq(res.status, 200, "xlsx")
+    check(res.raw[:2] == b"PK", "a zip")
+    ex = t.sql("SELECT after FROM audit WHERE action = 'export' AND object_type = 'report'"
+               " AND after LIKE ? AND after LIKE ?", ("%credit_grade_list%", f"%{late}%"))
+    eq(len(ex), 2, "an export audit row for each file")
 
 
 # ---- quotation_register -----------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * §8 (quotations), §9 (visits), §10 (after-sales), §17 (forecasts), §18 (plans) and the rows of
  * numbering-and-rules.md §3; the contract's expiry flag (rules/contract.c); and the pure rules:
  * a major quotation, the price inversion, forecast accuracy and the spot-check deviation, and
- * which level approves a plan.
+ * which level approves a plan; the periods of plans and visit plans (ISO weeks included).
  */
 #include "expect.h"
 
@@ -203,12 +203,72 @@ static void test_contract_expiring(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* field_period_span: each period type's form and its first and last day. */
+static void test_period_span(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *type, *period, *from, *to; /* from NULL: refused */
+    } rows[] = {
+        {"year", "2030", "2030-01-01", "2030-12-31"},
+        {"quarter", "2030Q2", "2030-04-01", "2030-06-30"},
+        {"quarter", "2030-Q4", "2030-10-01", "2030-12-31"},
+        {"month", "2030-02", "2030-02-01", "2030-02-28"},
+        {"month", "2028-02", "2028-02-01", "2028-02-29"},
+        {"week", "2026-W48", "2026-11-23", "2026-11-29"},
+        {"week", "2027-W31", "2027-08-02", "2027-08-08"},
+        {"week", "2027W31", "2027-08-02", "2027-08-08"},
+        {"week", "2025-W01", "2024-12-30", "2025-01-05"},   /* week 1 starts in December */
+        {"week", "2020-W53", "2020-12-28", "2021-01-03"},   /* a 53-week year */
+        {"week", "2030-05-15", "2030-05-13", "2030-05-19"}, /* a date names its week */
+        {"day", "2030-05-14", "2030-05-14", "2030-05-14"},
+        {"year", "2030-01", NULL, NULL},
+        {"year", "30", NULL, NULL},
+        {"quarter", "2030Q5", NULL, NULL},
+        {"quarter", "2030Q0", NULL, NULL},
+        {"quarter", "2030Q12", NULL, NULL},
+        {"quarter", "2030-06", NULL, NULL},
+        {"month", "2030-13", NULL, NULL},
+        {"month", "2030-5", NULL, NULL},
+        {"month", "2030", NULL, NULL},
+        {"week", "2021-W53", NULL, NULL}, /* 2021 has 52 weeks */
+        {"week", "2030-W00", NULL, NULL},
+        {"week", "2030-W1", NULL, NULL},
+        {"week", "2030-13", NULL, NULL},
+        {"day", "2030-02-30", NULL, NULL},
+        {"day", "2030-05", NULL, NULL},
+        {"decade", "2030", NULL, NULL},
+        {NULL, "2030", NULL, NULL},
+        {"month", NULL, NULL, NULL},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < ROWS(rows); i++) {
+        date_t f = 0, t = 0;
+        bool ok = field_period_span(rows[i].type, rows[i].period, &f, &t);
+        char fs[11] = "", ts[11] = "";
+        if (ok)
+            date_format(f, fs), date_format(t, ts);
+        expect(&bad,
+               rows[i].from ? ok && strcmp(fs, rows[i].from) == 0 && strcmp(ts, rows[i].to) == 0
+                            : !ok,
+               "%s %s: %s %s..%s", rows[i].type ? rows[i].type : "(null)",
+               rows[i].period ? rows[i].period : "(null)", ok ? "ok" : "refused", fs, ts);
+    }
+    expect(&bad,
+           strcmp(field_period_form("week"), "YYYY-Www") == 0 &&
+               strcmp(field_period_form("quarter"), "YYYYQn") == 0 &&
+               strcmp(field_period_form("decade"), "?") == 0 &&
+               strcmp(field_period_form(NULL), "?") == 0,
+           "period forms");
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quotation_table),   cmocka_unit_test(test_after_sales_table),
         cmocka_unit_test(test_visit_tables),      cmocka_unit_test(test_forecast_and_plan_tables),
-        cmocka_unit_test(test_contract_expiring),
+        cmocka_unit_test(test_contract_expiring), cmocka_unit_test(test_period_span),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
