@@ -38,6 +38,11 @@
 #include <string.h>
 
 #define LOOKBACK_DAYS 21
+/* A stay done more than this before a rule's previous run was judged by it (store/deadline.h
+   "Settled marks"): a write takes its instant before it commits, and on SQLite it waits at
+   most 10 s for the write lock (PostgreSQL: lock_timeout 10 s), so a completion that run did
+   not see is at most seconds older than it. */
+#define DONE_MARGIN (10 * TS_PER_MIN)
 
 static const struct deadline_rule_row {
     const char *rule;
@@ -367,10 +372,14 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
         bool markable = store_deadline_markable(rr->rule);
         json_t *m = json_object_get(marks, rr->rule);
         int64_t settled = jint(m, "settled"), mark_at = jint(m, "at"), upto = 0;
-        if (mark_at > c->now)
+        int64_t done_since = m ? mark_at - DONE_MARGIN : since;
+        if (mark_at > c->now) {
             settled = 0;
-        json_t *rows = store_deadline_candidates(c->db, e, rr->rule, &dl, c->now, since, settled,
-                                                 c->cfg->tz_min, &upto);
+            done_since = since;
+        }
+        struct deadline_when w = {c->now, since, settled, done_since};
+        json_t *rows =
+            store_deadline_candidates(c->db, e, rr->rule, &dl, &w, c->cfg->tz_min, &upto);
         if (!rows) {
             rc = -1;
             break;
@@ -379,8 +388,8 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
         for (size_t k = 0; k < json_array_size(rows) && rc == 0; k++)
             rc = judge(c, &cal, rr, &dl, json_array_get(rows, k), &opened, &settle, e);
         json_decref(rows);
-        if (rc == 0 && markable && settle != settled &&
-            store_deadline_mark_set(c->db, e, rr->rule, settle, c->now) < 0)
+        /* written every run: its `at` is also where the next run's done stays start */
+        if (rc == 0 && markable && store_deadline_mark_set(c->db, e, rr->rule, settle, c->now) < 0)
             rc = -1;
     }
     json_decref(marks);

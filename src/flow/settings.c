@@ -5,6 +5,7 @@
 #include "flow/settings.h"
 
 #include "core/str.h"
+#include "flow/deadlines.h"
 #include "flow/flow.h"
 #include "store/settings.h"
 
@@ -167,7 +168,10 @@ int settings_put(struct ctx *c, const char *key, json_t *body, json_t **out, str
     json_t *before = row_json(c, (size_t)i, e);
     if (!before)
         return -1;
-    if (settings_set(c->db, e, key, s, c->user.username, c->now) < 0) {
+    /* A rule re-timed or switched on judges the stays done before its previous run again:
+       the deadline job's marks are forgotten (store/deadline.h "Settled marks"). */
+    if (settings_set(c->db, e, key, s, c->user.username, c->now) < 0 ||
+        deadlines_forget_marks(c, e) < 0) {
         json_decref(before);
         return -1;
     }

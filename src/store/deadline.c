@@ -95,10 +95,12 @@ static const struct {
    are named by the row's params string: 'n' the latest start that may be due (now, or less
    where the rule's limit has a floor: floor_bound), 's' now − lookback, 't' today, 'd' today −
    lookback, 'm' the rule's settled mark (the stays still waiting are read after it only; 0:
-   all). Every 'n' is an upper bound on the start column ("start <= ?"), in each arm of a
-   UNION, so that the index of the start reads only the stays whose deadline may have come. A
-   missing start_at is CAST(NULL AS INTEGER), not NULL: PostgreSQL types a bare NULL column as text
-   and would refuse to compare it with the integer parameters. */
+   all), 'l' the earliest completion that may not have been judged yet (the stays done
+   before it are not read; `since` when the rule has no previous run). Every 'n' is an upper bound
+   on the start column ("start <= ?"), in each arm of a UNION, so that the index of the start reads
+   only the stays whose deadline may have come. A missing start_at is CAST(NULL AS INTEGER), not
+   NULL: PostgreSQL types a bare NULL column as text and would refuse to compare it with the integer
+   parameters. */
 
 /* An order's stay in state S, from its timeline: entered by an event to S (from another
    state), left by the first later event out of S. Recent stays, and the stays of orders
@@ -110,15 +112,35 @@ static const struct {
     "  WHERE y.order_no = e.order_no AND y.id > e.id AND y.from_state = '" S "'"                   \
     "  AND y.to_state <> '" S "')"                                                                 \
     " WHERE " TO " = '" S "' AND coalesce(e.from_state, '') <> '" S "' AND e.at <= ?"
-/* The second half starts from the orders still in S (index orders_state): "e.to_state || ''"
+/* The recent stays that are done are read from their exit (index order_events_from (from_state,
+   at)), and only those whose exit is at or after 'l' (the rule's previous run less a margin,
+   flow/deadlines.c): a stay done before that was judged by that run, and judging it again
+   finds nothing (in time, or late with its entry noted). The exit's stay is the last entry
+   into S before it, and that stay's first exit must be this one: exactly the pairs of
+   ORDER_STAY_COLS. Before, every stay of the 21-day lookback was read every run, done or not,
+   through a UNION's temporary b-tree (issue #15: its size followed the orders of three weeks). */
+#define ORDER_STAYS_DONE(S)                                                                        \
+    "SELECT e.order_no AS document, e.at AS start_at, NULL AS start_date, x.at AS done_at,"        \
+    " x.action AS done_action, 0 AS ref FROM order_events x"                                       \
+    " JOIN order_events e ON e.id = (SELECT max(y.id) FROM order_events y"                         \
+    "  WHERE y.order_no = x.order_no AND y.id < x.id AND y.to_state = '" S "'"                     \
+    "  AND coalesce(y.from_state, '') <> '" S "')"                                                 \
+    " WHERE x.from_state = '" S "' AND x.to_state <> '" S "' AND x.at >= ?"                        \
+    " AND x.id = (SELECT min(y.id) FROM order_events y WHERE y.order_no = e.order_no"              \
+    "  AND y.id > e.id AND y.from_state = '" S "' AND y.to_state <> '" S "')"                      \
+    " AND e.at <= ? AND e.at >= ?"
+/* The second arm starts from the orders still in S (index orders_state): "e.to_state || ''"
    (portable SQL, unlike unary +) keeps the planner from scanning every stay ever recorded
-   through order_events_to_state. */
+   through order_events_to_state. It leaves out what the first arm read (UNION ALL: no
+   temporary b-tree to remove repeats). The stays of the lookback still waiting but before the
+   settled mark are in neither: they have their entries (store/deadline.h "Settled marks"). */
 #define ORDER_STAYS(S)                                                                             \
-    ORDER_STAY_COLS(S, "e.to_state")                                                               \
-    " AND e.at >= ? UNION " ORDER_STAY_COLS(                                                       \
+    ORDER_STAYS_DONE(S)                                                                            \
+    " UNION ALL " ORDER_STAY_COLS(                                                                 \
         S, "e.to_state || ''") " AND e.at > ? AND e.order_no IN (SELECT number FROM orders"        \
-                               " WHERE state = '" S "')"
-#define ORDER_STAY_PARAMS "nsnm"
+                               " WHERE state = '" S "')"                                           \
+                               " AND (x.id IS NULL OR x.at < ? OR e.at < ?)"
+#define ORDER_STAY_PARAMS "lnsnmls"
 
 /* A shipment from release to dispatch (short-closed: it left without dispatch): the recent
    ones, and those still waiting for dispatch. */
@@ -436,13 +458,15 @@ int store_deadline_marks_clear(struct db *db, struct osb_err *e)
     return db_exec(db, e, "DELETE FROM deadline_marks", NULL);
 }
 
-json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
-                                  const struct deadline_rule *dl, int64_t now, int64_t since,
-                                  int64_t settled, int tz_min, int64_t *upto_out)
+/* The candidates' statement (sql, parameters appended to p); -1 with e set. */
+static int candidates_sql(struct osb_err *e, const char *rule, const struct deadline_rule *dl,
+                          const struct deadline_when *w, int tz_min, int64_t *upto_out,
+                          struct sb *sql, json_t *p)
 {
     int r = rule_index(rule, e);
     if (r < 0)
-        return NULL;
+        return -1;
+    int64_t now = w->now, since = w->since;
     char today[11], since_day[11];
     date_format(ts_to_date(now, tz_min), today);
     date_format(ts_to_date(since, tz_min), since_day);
@@ -455,11 +479,12 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
     if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
         upto = bound;
     *upto_out = upto;
-    json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
         json_array_append_new(p, *a == 'n'   ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
-                                 : *a == 'm' ? json_integer(settled)
+                                 : *a == 'm' ? json_integer(w->settled)
+                                 : *a == 'l'
+                                     ? json_integer(w->done_since < since ? since : w->done_since)
                                  : *a == 't' ? json_string(today)
                                              : json_string(since_day)); /* 'd' */
     /* Leave out in SQL what needs no work: candidates whose entry exists (still waiting),
@@ -467,26 +492,52 @@ json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *
        its deadline is not before the stay's start (an earlier stay's entry ended before
        it); a rule with a date start (an invoice's due date, a POD's expected date) has one
        stay per document. */
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT cand.*");
-    if (owner_cols_sql(rules[r].owner, &sql) < 0) {
-        sb_free(&sql);
-        json_decref(p);
-        err_set(e, ERR_INTERNAL, "internal error: deadline rule %s's owner query", rule);
-        return NULL;
-    }
-    sb_addf(&sql,
+    sb_add(sql, "SELECT cand.*");
+    if (owner_cols_sql(rules[r].owner, sql) < 0)
+        return err_set(e, ERR_INTERNAL, "internal error: deadline rule %s's owner query", rule);
+    sb_addf(sql,
             " FROM (%s) cand WHERE NOT EXISTS (SELECT 1 FROM osb_issues x"
             " WHERE x.rule = ? AND x.document = cand.document AND (cand.start_at IS NULL"
             " OR x.deadline >= cand.start_at) AND (cand.done_at IS NULL"
             " OR x.completed_at IS NOT NULL))",
             rules[r].sql);
     json_array_append_new(p, json_string(rule));
-    floors_sql(dl, rules[r].dated, tz_min, &sql, p);
-    json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
+    floors_sql(dl, rules[r].dated, tz_min, sql, p);
+    return 0;
+}
+
+static json_t *candidates(struct db *db, struct osb_err *e, const char *prefix, const char *rule,
+                          const struct deadline_rule *dl, const struct deadline_when *w, int tz_min,
+                          int64_t *upto_out)
+{
+    struct sb sql = SB_INIT;
+    json_t *p = json_array(), *rows = NULL;
+    sb_add(&sql, prefix);
+    if (candidates_sql(e, rule, dl, w, tz_min, upto_out, &sql, p) == 0)
+        rows = db_rows_a(db, e, sb_str(&sql), p);
     sb_free(&sql);
     json_decref(p);
     return rows;
+}
+
+json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
+                                  const struct deadline_rule *dl, const struct deadline_when *w,
+                                  int tz_min, int64_t *upto_out)
+{
+    return candidates(db, e, "", rule, dl, w, tz_min, upto_out);
+}
+
+json_t *store_deadline_candidates_plan(struct db *db, struct osb_err *e, const char *rule,
+                                       const struct deadline_rule *dl,
+                                       const struct deadline_when *w, int tz_min)
+{
+    int64_t upto;
+    return candidates(db, e, "EXPLAIN QUERY PLAN ", rule, dl, w, tz_min, &upto);
+}
+
+const char *store_deadline_rule_code(size_t i)
+{
+    return i < sizeof rules / sizeof rules[0] ? rules[i].rule : NULL;
 }
 
 int store_deadline_explainers(struct db *db, struct osb_err *e, unsigned bits, const char *doc,
@@ -531,9 +582,9 @@ json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rul
        query reads those whatever their start. */
     json_t *p = json_array();
     for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n' || *a == 's' ? json_integer(now)
-                                 : *a == 'm'            ? json_integer(0) /* every stay */
-                                                        : json_string(today));
+        json_array_append_new(p, *a == 'n' || *a == 's' || *a == 'l' ? json_integer(now)
+                                 : *a == 'm' ? json_integer(0) /* every stay */
+                                             : json_string(today));
     struct sb sql = SB_INIT;
     sb_addf(&sql,
             "SELECT cand.document AS document, cand.start_at AS start_at,"

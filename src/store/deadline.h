@@ -44,19 +44,34 @@ enum {
    start_at (instant) or start_date (YYYY-MM-DD), done_at and done_action (NULL while
    waiting), ref, owner_customer and owner_market (the document's customer and market, or
    NULL). A new array; NULL with e set (also for an unknown rule). */
+struct deadline_when {
+    int64_t now;
+    int64_t since;      /* now − the lookback */
+    int64_t settled;    /* the rule's settled mark (0: none) */
+    int64_t done_since; /* the earliest completion not judged yet (<= since: every one) */
+};
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
-                                  const struct deadline_rule *dl, int64_t now, int64_t since,
-                                  int64_t settled, int tz_min, int64_t *upto);
+                                  const struct deadline_rule *dl, const struct deadline_when *w,
+                                  int tz_min, int64_t *upto);
+/* SQLite: the rows of EXPLAIN QUERY PLAN of that statement (columns id, parent, notused,
+   detail), for the tests that hold each rule's query to its indexes (no temporary b-tree). */
+json_t *store_deadline_candidates_plan(struct db *db, struct osb_err *e, const char *rule,
+                                       const struct deadline_rule *dl,
+                                       const struct deadline_when *w, int tz_min);
+/* The code of the i-th rule the store has a query for, NULL past the last. */
+const char *store_deadline_rule_code(size_t i);
 
 /* Settled marks (issue #15 item 11a). A rule whose clock starts at an instant the flow records
    as it happens (an order's or field document's state change, a release, an ST request) is
    markable: after a run, every stay of it still waiting that started at or before the rule's
    mark `settled` has its entry, so later runs read the waiting stays after the mark only —
-   those already late and logged cost nothing, however many (the lookback's recent stays are
-   read as before, done or not). *upto (from store_deadline_candidates) is the latest start the
-   run read. store_deadline_marks: every mark, {rule: {"settled", "at" (the run's now)}}, one
-   statement (NULL with e set). store_deadline_marks_clear forgets every mark (a test clock set
-   back). */
+   those already late and logged cost nothing, however many. The order stays of the lookback
+   that are done are read only when done at or after done_since (the mark's `at`, the rule's
+   previous run, less a margin: flow/deadlines.c); a rule without that form reads every recent
+   stay, done or not. *upto (from store_deadline_candidates) is the latest start the run read.
+   store_deadline_marks: every mark, {rule: {"settled", "at" (the run's now)}}, one statement
+   (NULL with e set). store_deadline_marks_clear forgets every mark (a test clock set back, a
+   setting changed). */
 bool store_deadline_markable(const char *rule);
 json_t *store_deadline_marks(struct db *db, struct osb_err *e);
 int store_deadline_mark_set(struct db *db, struct osb_err *e, const char *rule, int64_t settled,

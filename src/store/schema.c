@@ -972,6 +972,10 @@ static const char *const migrations[] = {
     "DROP INDEX invoices_customer_date;"
     "CREATE INDEX invoices_customer_date ON invoices(customer, invoice_date, state, amount_fen,"
     "  number);",
+    /* The deadline job's order stays done since the rule's previous run, from their exit
+       event (store/deadline.c ORDER_STAYS_DONE; issue #15: each run read every stay of the
+       21-day lookback through a temporary b-tree, its size following the orders) */
+    "CREATE INDEX order_events_from_state ON order_events(from_state, at);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY

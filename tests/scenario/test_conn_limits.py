@@ -42,31 +42,55 @@ def me_time(t, port):
     return r.status, time.time() - t0
 
 
+def closed_within(socks, wait):
+    """How many of socks the server closed within wait seconds in all (one deadline for the
+    lot, not one each: a loaded machine accepts and closes them late, in a burst)."""
+    end = time.time() + wait
+    return sum(1 for x in socks if closed_by_server(x, max(0.01, end - time.time())))
+
+
 def test_idle_connections_of_one_address_leave_others_served(t):
-    s = lib.own_server(t, "perip", OSB_MAX_PER_ADDRESS=20, OSB_REQUEST_DEADLINE=30)
+    # The timings below are bounds measured against the request deadline (30 s), not against
+    # the machine's speed: whatever closes or answers before it is the per-address limit's
+    # doing, not the deadline's (issue #16: "connections over the limit are closed: expected
+    # 20, got 19" once under load, when one of the 20 refused was closed after its 2 s wait).
+    deadline = 30
+    s = lib.own_server(t, "perip", OSB_MAX_PER_ADDRESS=20, OSB_REQUEST_DEADLINE=deadline)
     held = []
+    t0 = time.time()
     try:
         for _ in range(40):  # twice the per-address limit, idle
             held.append(sock_from("127.0.0.2", s.port))
-        # what the limit refused is closed by the server at once; the first 20 stay open
-        refused = sum(1 for x in held[20:] if closed_by_server(x, 2))
+        # what the limit refused is closed by the server, long before the deadline could; the
+        # first 20 stay open
+        refused = closed_within(held[20:], deadline / 3)
         eq(refused, 20, "connections over the per-address limit are closed")
-        check(not closed_by_server(held[0], 0.2), "the first connections are kept")
-        # everyone else is served at once
+        check(time.time() - t0 < deadline / 2, "refused before the request deadline")
+        # everyone else is served while the 20 are still held (before their deadline)
         st, secs = me_time(t, s.port)
         eq(st, 200, "GET /me from another address")
-        check(secs < 2, f"GET /me took {secs:.2f} s")
+        check(time.time() - t0 < deadline * 0.9, f"GET /me took {secs:.2f} s")
+        kept = [k for k, x in enumerate(held[:20]) if closed_by_server(x, 0.01)]
+        eq(kept, [], "the first connections are kept (closed ones listed)")
     finally:
         for x in held:
             x.close()
-    # once they are gone, that address is served again
-    time.sleep(0.3)
-    c = sock_from("127.0.0.2", s.port)
-    try:
-        c.sendall(f"GET {API}/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-        eq(c.recv(12)[:12], b"HTTP/1.1 401", "127.0.0.2 served again")
-    finally:
-        c.close()
+    # once they are gone, that address is served again (the server sees the closes when it
+    # gets to them: ask until it answers, within the deadline)
+    end = time.time() + deadline
+    while True:
+        c = sock_from("127.0.0.2", s.port)
+        try:
+            c.sendall(f"GET {API}/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            got = c.recv(12)[:12]
+        except (ConnectionResetError, BrokenPipeError):
+            got = b""
+        finally:
+            c.close()
+        if got or time.time() > end:
+            break
+        time.sleep(0.1)
+    eq(got, b"HTTP/1.1 401", "127.0.0.2 served again")
 
 
 def test_trickled_header_is_closed_at_the_request_deadline(t):
@@ -76,8 +100,10 @@ def test_trickled_header_is_closed_at_the_request_deadline(t):
     closed_at = None
     try:
         c.sendall(f"GET {API}/me HTTP/1.1\r\nHost: x\r\n".encode())
-        # one header line every 0.4 s: every byte restarts an idle timeout, not this deadline
-        for i in range(20):  # at most 8 s
+        # one header line every 0.4 s: every byte restarts an idle timeout (MHD's, 60 s), not
+        # this deadline; the sweep runs once a second, and a loaded machine runs it late, so
+        # the bound is the deadline plus 10 s, far below anything else that could close it
+        for i in range(38):  # at most ~15 s
             try:
                 c.sendall(f"X-Slow-{i}: y\r\n".encode())
             except (BrokenPipeError, ConnectionResetError):
@@ -89,7 +115,7 @@ def test_trickled_header_is_closed_at_the_request_deadline(t):
     finally:
         c.close()
     check(closed_at is not None, "the trickling connection was never closed")
-    check(2 <= closed_at < 4.5, f"closed after {closed_at:.1f} s (deadline 2 s)")
+    check(2 <= closed_at < 12, f"closed after {closed_at:.1f} s (deadline 2 s)")
     # a request sent whole, and one kept alive past the deadline's start, are served
     st, secs = me_time(t, s.port)
     eq(st, 200, "a normal request")

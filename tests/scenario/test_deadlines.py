@@ -159,13 +159,47 @@ def test_oa_in_time_or_cancelled_opens_nothing(t):
 
 
 def test_a_late_step_is_a_miss_even_without_a_run_in_between(t):
-    set_clock(t, TUE, "10:00")
+    # 10:00: no job runs before the late step. 13:00: a run before the deadline sets the
+    # rule's marks, and the step done late after it, with no run between the deadline and the
+    # step, is still read (the done stays since the previous run: store/deadline.c
+    # ORDER_STAYS_DONE)
+    for start, early_run, deadline, step in (("10:00", None, "10:30", "10:45"),
+                                             ("13:00", "13:10", "13:30", "13:45")):
+        set_clock(t, TUE, start)
+        n = submitted(t, cust(t))
+        if early_run:
+            set_clock(t, TUE, early_run)
+            run_jobs(t)
+            no_issue(t, n, "oa_30min")
+        set_clock(t, TUE, step)
+        act(t, n, "accept", "csr_a")  # late, and no job ran at the deadline
+        set_clock(t, TUE, "14:30")
+        run_jobs(t)
+        it = one_issue(t, n, "oa_30min")
+        eq((it["deadline"], it["completed_at"]), (at(TUE, deadline), at(TUE, step)),
+           f"late ({start})")
+
+
+def test_a_retimed_rule_judges_the_stays_done_before_its_last_run(t):
+    # accepted after 25 minutes, in time for 30; the run at 10:00 finds nothing. Re-timed to
+    # 20 minutes, the next run judges that stay again (a setting forgets the job's marks) and
+    # finds it late, as it did before the done stays were read from the previous run on
+    set_clock(t, WED, "09:00")
     n = submitted(t, cust(t))
-    set_clock(t, TUE, "10:45")
-    act(t, n, "accept", "csr_a")  # late, and no job ran at 10:30
+    set_clock(t, WED, "09:25")
+    act(t, n, "accept", "csr_a")
+    set_clock(t, WED, "10:00")
     run_jobs(t)
-    it = one_issue(t, n, "oa_30min")
-    eq((it["deadline"], it["completed_at"]), (at(TUE, "10:30"), at(TUE, "10:45")), "late")
+    no_issue(t, n, "oa_30min")
+    t.ok(t.put("/settings/oa_minutes", {"value": 20}), 200, "re-time")
+    try:
+        set_clock(t, WED, "10:05")
+        run_jobs(t)
+        it = one_issue(t, n, "oa_30min")
+        eq((it["deadline"], it["completed_at"]), (at(WED, "09:20"), at(WED, "09:25")),
+           "late for 20 minutes")
+    finally:
+        t.ok(t.put("/settings/oa_minutes", {"value": 30}), 200, "back to 30")
 
 
 # ---- same working day: check, MA, BG --------------------------------------------------------
