@@ -234,112 +234,17 @@ json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct rep
     return store_report_rows(db, e, &sql, a);
 }
 
-/* Sums by text key (invoice number, customer code): open addressing, FNV-1a. The salespeople
-   reports sum a year's receipt allocations (2.9 million at 1,000,000 orders) per invoice and
-   the range's lines per customer here instead of in GROUP BYs, whose sorts were most of the
-   report's CPU (bench/README.md). */
-struct ksum {
-    char *key;
-    int64_t sum, od; /* collections or net sales; overdue */
-    bool seen, active; /* a sales line or overdue invoice; a line with net sales */
-};
-struct kmap {
-    struct ksum *v;
-    size_t cap, n;
-};
-
-static uint64_t kmap_hash(const char *k)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *k; k++)
-        h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-    return h;
-}
-
-static struct ksum *kmap_find(const struct kmap *m, const char *k)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = kmap_hash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->v[i].key)
-            return NULL;
-        if (strcmp(m->v[i].key, k) == 0)
-            return &m->v[i];
-    }
-}
-
-/* k's entry, made (zero) when there is none */
-static struct ksum *kmap_get(struct kmap *m, const char *k)
-{
-    struct ksum *f = kmap_find(m, k);
-    if (f)
-        return f;
-    if ((m->n + 1) * 2 > m->cap) {
-        struct kmap g = {xcalloc(m->cap ? m->cap * 2 : 1024, sizeof *g.v),
-                         m->cap ? m->cap * 2 : 1024, m->n};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->v[i].key) {
-                size_t j = kmap_hash(m->v[i].key) & (g.cap - 1);
-                while (g.v[j].key)
-                    j = (j + 1) & (g.cap - 1);
-                g.v[j] = m->v[i];
-            }
-        free(m->v);
-        *m = g;
-    }
-    size_t i = kmap_hash(k) & (m->cap - 1);
-    while (m->v[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->v[i].key = xstrdup(k);
-    m->n++;
-    return &m->v[i];
-}
-
-static void kmap_free(struct kmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->v[i].key);
-    free(m->v);
-}
-
-/* Reads the rows of sql (its arguments a, both consumed), calling each(m, q) on every one. */
-static int kmap_fill(struct db *db, struct osb_err *e, const char *sql, json_t *a,
-                     void (*each)(struct kmap *m, struct kmap *by, struct dbq *q), struct kmap *m,
-                     struct kmap *by)
-{
-    struct dbq *q = db_query_a(db, e, sql, a);
-    json_decref(a);
-    if (!q)
-        return -1;
-    int rc;
-    while ((rc = dbq_next(q, e)) == 1)
-        each(m, by, q);
-    dbq_end(q);
-    return rc;
-}
-
 static void per_invoice(struct kmap *m, struct kmap *by, struct dbq *q)
 {
     (void)by;
-    kmap_get(m, dbq_text(q, 0))->sum += dbq_int(q, 1);
+    store_kmap_get(m, dbq_text(q, 0))->sum += dbq_int(q, 1);
 }
 
 static void per_customer_of_invoice(struct kmap *m, struct kmap *inv, struct dbq *q)
 {
-    const struct ksum *f = kmap_find(inv, dbq_text(q, 0));
+    const struct ksum *f = store_kmap_find(inv, dbq_text(q, 0));
     if (f)
-        kmap_get(m, dbq_text(q, 1))->sum += f->sum;
-}
-
-static void per_customer(struct kmap *m, struct kmap *by, struct dbq *q)
-{
-    (void)by;
-    struct ksum *f = kmap_get(m, dbq_text(q, 0));
-    int64_t net = dbq_int(q, 1);
-    f->sum += net;
-    f->od += dbq_int(q, 2);
-    f->seen = true;
-    f->active = f->active || net != 0;
+        store_kmap_get(m, dbq_text(q, 1))->sum += f->sum;
 }
 
 struct kam_row {
@@ -377,8 +282,8 @@ static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_par
     size_t n = 0, cap = 0;
     int rc = q ? 0 : -1;
     while (q && (rc = dbq_next(q, e)) == 1) {
-        const struct ksum *s = kmap_find(sales, dbq_text(q, 0)),
-                          *c = kmap_find(coll, dbq_text(q, 0));
+        const struct ksum *s = store_kmap_find(sales, dbq_text(q, 0)),
+                          *c = store_kmap_find(coll, dbq_text(q, 0));
         if (!(s && s->seen) && !c)
             continue;
         const char *kam = dbq_text(q, 1), *name = dbq_text(q, 2);
@@ -404,7 +309,7 @@ static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_par
         r->coll += c ? c->sum : 0;
         if (s) {
             json_object_set_new(r->row, "overdue_fen",
-                                json_integer(jint(r->row, "overdue_fen") + s->od));
+                                json_integer(jint(r->row, "overdue_fen") + s->sum2));
             json_object_set_new(r->row, "customers",
                                 json_integer(jint(r->row, "customers") + s->active));
         }
@@ -439,7 +344,7 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
     json_t *a = json_array();
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    int rc = kmap_fill(db, e,
+    int rc = store_kmap_fill(db, e,
                        "SELECT al.invoice, al.amount_fen FROM allocations al"
                        " WHERE al.settle_date >= ? AND al.settle_date <= ?"
                        " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'",
@@ -447,11 +352,11 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
     if (rc == 0 && inv.n) {
         a = json_array();
         store_report_arg(a, p->to);
-        rc = kmap_fill(db, e,
+        rc = store_kmap_fill(db, e,
                        "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?", a,
                        per_customer_of_invoice, &coll, &inv);
     }
-    kmap_free(&inv);
+    store_kmap_free(&inv);
     json_t *rows = NULL;
     if (rc == 0) {
         struct sb sql = SB_INIT;
@@ -461,13 +366,13 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
                      " FROM invoices i WHERE i.state IN ('open', 'partial')"
                      " AND i.due_date || '' < ?");
         store_report_arg(a, p->as_of);
-        rc = kmap_fill(db, e, sb_str(&sql), a, per_customer, &sales, NULL);
+        rc = store_kmap_fill(db, e, sb_str(&sql), a, store_kmap_per_customer, &sales, NULL);
         sb_free(&sql);
     }
     if (rc == 0)
         rows = per_kam(db, e, p, &sales, &coll);
-    kmap_free(&coll);
-    kmap_free(&sales);
+    store_kmap_free(&coll);
+    store_kmap_free(&sales);
     return rows;
 }
 
