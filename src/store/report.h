@@ -45,7 +45,7 @@ typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e, const struc
    at 1,000,000 orders (bench/README.md). A map starts as {0}. */
 struct ksum {
     char *key;
-    int64_t sum, sum2; /* what the rows add: collections or net sales, overdue or qty */
+    int64_t sum, sum2, sum3, sum4; /* what the rows add (each user says) */
     bool seen, active; /* a sales line or overdue invoice; a line with net sales */
 };
 struct kmap {
