@@ -279,10 +279,12 @@ static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_par
     struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
     sb_free(&sql);
     json_decref(a);
+    if (!q)
+        return NULL;
     struct kam_row *k = NULL;
     size_t n = 0, cap = 0;
-    int rc = q ? 0 : -1;
-    while (q && (rc = dbq_next(q, e)) == 1) {
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
         const struct ksum *s = store_kmap_find(sales, dbq_text(q, 0)),
                           *c = store_kmap_find(coll, dbq_text(q, 0));
         if (!(s && s->seen) && !c)
@@ -315,10 +317,10 @@ static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_par
                                 json_integer(jint(r->row, "customers") + s->active));
         }
     }
-    if (q)
-        dbq_end(q);
+    dbq_end(q);
     json_t *rows = rc < 0 ? NULL : json_array();
-    qsort(k, n, sizeof *k, kam_cmp);
+    if (n)
+        qsort(k, n, sizeof *k, kam_cmp);
     for (size_t i = 0; i < n; i++) {
         json_object_set_new(k[i].row, "net_sales_fen", json_integer(k[i].net));
         json_object_set_new(k[i].row, "collections_fen", json_integer(k[i].coll));
@@ -346,16 +348,16 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     int rc = store_kmap_fill(db, e,
-                       "SELECT al.invoice, al.amount_fen FROM allocations al"
-                       " WHERE al.settle_date >= ? AND al.settle_date <= ?"
-                       " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'",
-                       a, per_invoice, &inv, NULL);
+                             "SELECT al.invoice, al.amount_fen FROM allocations al"
+                             " WHERE al.settle_date >= ? AND al.settle_date <= ?"
+                             " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'",
+                             a, per_invoice, &inv, NULL);
     if (rc == 0 && inv.n) {
         a = json_array();
         store_report_arg(a, p->to);
-        rc = store_kmap_fill(db, e,
-                       "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?", a,
-                       per_customer_of_invoice, &coll, &inv);
+        rc = store_kmap_fill(
+            db, e, "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?", a,
+            per_customer_of_invoice, &coll, &inv);
     }
     store_kmap_free(&inv);
     json_t *rows = NULL;

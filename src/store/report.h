@@ -46,7 +46,7 @@ typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e, const struc
 struct ksum {
     char *key;
     int64_t sum, sum2, sum3, sum4; /* what the rows add (each user says) */
-    bool seen, active; /* a sales line or overdue invoice; a line with net sales */
+    bool seen, active;             /* a sales line or overdue invoice; a line with net sales */
 };
 struct kmap {
     struct ksum *v;
@@ -54,7 +54,7 @@ struct kmap {
 };
 
 struct ksum *store_kmap_find(const struct kmap *m, const char *k); /* or NULL */
-struct ksum *store_kmap_get(struct kmap *m, const char *k);       /* made (zero) if none */
+struct ksum *store_kmap_get(struct kmap *m, const char *k);        /* made (zero) if none */
 void store_kmap_free(struct kmap *m);
 /* Calls each(m, by, q) on every row of sql (arguments a, consumed): 0, or -1 with e. */
 int store_kmap_fill(struct db *db, struct osb_err *e, const char *sql, json_t *a,

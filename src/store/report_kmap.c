@@ -65,8 +65,8 @@ void store_kmap_free(struct kmap *m)
 
 /* Reads the rows of sql (its arguments a, both consumed), calling each(m, q) on every one. */
 int store_kmap_fill(struct db *db, struct osb_err *e, const char *sql, json_t *a,
-                     void (*each)(struct kmap *m, struct kmap *by, struct dbq *q), struct kmap *m,
-                     struct kmap *by)
+                    void (*each)(struct kmap *m, struct kmap *by, struct dbq *q), struct kmap *m,
+                    struct kmap *by)
 {
     struct dbq *q = db_query_a(db, e, sql, a);
     json_decref(a);
