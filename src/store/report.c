@@ -8,10 +8,12 @@
  */
 #include "store/report.h"
 
+#include "core/json.h"
 #include "core/sb.h"
 #include "core/str.h"
 #include "store/doc.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,44 +235,164 @@ json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct rep
     return store_report_rows(db, e, &sql, a);
 }
 
-json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p)
+/* store_kmap_fill with up to two text arguments (NULL: none) */
+static int fill(struct db *db, struct osb_err *e, const char *sql, const char *a1, const char *a2,
+                void (*each)(struct kmap *m, struct kmap *by, struct dbq *q), struct kmap *m,
+                struct kmap *by)
+{
+    json_t *a = json_array();
+    if (a1)
+        store_report_arg(a, a1);
+    if (a2)
+        store_report_arg(a, a2);
+    return store_kmap_fill(db, e, sql, a, each, m, by);
+}
+
+static void per_invoice(struct kmap *m, struct kmap *by, struct dbq *q)
+{
+    (void)by;
+    store_kmap_get(m, dbq_text(q, 0))->sum += dbq_int(q, 1);
+}
+
+static void per_customer_of_invoice(struct kmap *m, struct kmap *inv, struct dbq *q)
+{
+    const struct ksum *f = store_kmap_find(inv, dbq_text(q, 0));
+    if (f)
+        store_kmap_get(m, dbq_text(q, 1))->sum += f->sum;
+}
+
+/* The rows of `head` (over customers c, ending in a WHERE) limited to the caller's scope and
+   the market / region / customer filters, then `tail`, read one at a time. */
+static struct dbq *scope_customers(struct db *db, struct osb_err *e, const struct report_params *p,
+                                   const char *head, const char *tail)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    sales_cte(&sql, a, p, p->from, p->to);
-    /* collections: receipts (cash and expense credits) allocated in the range, not reversed
-       (a range of the covering index allocations_settle_live, materialized so that no plan
-       reads all allocations in invoice order instead; summed per invoice before its customer
-       is looked up); overdue: invoices open now and due before as_of (invoices_open_date).
-       Summed per customer (and whether any of its rows has net sales) before the customers
-       are joined. The "|| ''" keep SQLite (no ANALYZE) off an equality index that reads the
-       whole history: allocations_source for source_kind = 'payment' (all receipts' allocations,
-       each looked up) and invoices_due for due_date < as_of (every invoice due, open or not). */
-    sb_add(&sql, ", ar AS MATERIALIZED (SELECT al.invoice AS invoice, al.amount_fen AS amount_fen"
-                 " FROM allocations al WHERE al.settle_date >= ? AND al.settle_date <= ?"
-                 " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'),"
-                 " x AS (SELECT customer, amt AS net, 0 AS coll, 0 AS od FROM s"
-                 " UNION ALL SELECT i.customer, 0, ag.coll, 0 FROM (SELECT invoice,"
-                 " sum(amount_fen) AS coll FROM ar GROUP BY invoice) ag"
-                 " JOIN invoices i ON i.number = ag.invoice"
-                 " UNION ALL SELECT i.customer, 0, 0, " OPEN_FEN " FROM invoices i"
-                 " WHERE i.state IN ('open', 'partial') AND i.due_date || '' < ?),"
-                 " y AS (SELECT customer, sum(net) AS net, sum(coll) AS coll, sum(od) AS od,"
-                 " max(CASE WHEN net <> 0 THEN 1 ELSE 0 END) AS active FROM x GROUP BY customer)"
-                 " SELECT c.kam AS salesperson, max(us.name) AS name, sum(y.net) AS net_sales_fen,"
-                 " sum(y.coll) AS collections_fen, sum(y.od) AS overdue_fen,"
-                 " sum(y.active) AS customers"
-                 " FROM y JOIN customers c ON c.code = y.customer"
-                 " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1");
-    store_report_arg(a, p->from);
-    store_report_arg(a, p->to);
-    store_report_arg(a, p->as_of);
-    json_t *rows =
-        store_report_run(db, e, &sql, a, p, "c",
-                         " GROUP BY c.kam ORDER BY sum(y.net) DESC, sum(y.coll) DESC, c.kam");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) json_object_set_new(r, "rank", json_integer((json_int_t)i + 1));
+    sb_add(&sql, head);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, tail);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
+    sb_free(&sql);
+    json_decref(a);
+    return q;
+}
+
+struct kam_row {
+    json_t *row;
+    int64_t net, coll;
+    size_t at; /* its place in the database's order of KAMs (the last tie-break) */
+};
+
+static int kam_cmp(const void *a, const void *b)
+{
+    const struct kam_row *x = a, *y = b;
+    if (x->net != y->net)
+        return x->net > y->net ? -1 : 1;
+    if (x->coll != y->coll)
+        return x->coll > y->coll ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* One row per KAM of the customers of the scope (read in KAM order, so that equal figures
+   keep the database's order of KAMs) that have a figure: net sales, collections, overdue,
+   and how many have net sales; ordered by net sales, then collections, descending. */
+static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_params *p,
+                       const struct kmap *sales, const struct kmap *coll)
+{
+    struct dbq *q = scope_customers(db, e, p,
+                                    "SELECT c.code, c.kam, us.name FROM customers c"
+                                    " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1",
+                                    " ORDER BY c.kam, c.code");
+    if (!q)
+        return NULL;
+    struct kam_row *k = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        const struct ksum *s = store_kmap_find(sales, dbq_text(q, 0)),
+                          *c = store_kmap_find(coll, dbq_text(q, 0));
+        if (!(s && s->seen) && !c)
+            continue;
+        const char *kam = dbq_text(q, 1), *name = dbq_text(q, 2);
+        if (!n || strcmp(jstr(k[n - 1].row, "salesperson"), kam) != 0) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                struct kam_row *g = xcalloc(cap, sizeof *g);
+                if (n)
+                    memcpy(g, k, n * sizeof *g);
+                free(k);
+                k = g;
+            }
+            k[n] = (struct kam_row){json_pack("{ss so sI sI sI sI}", "salesperson", kam, "name",
+                                              name ? json_string(name) : json_null(),
+                                              "net_sales_fen", (json_int_t)0, "collections_fen",
+                                              (json_int_t)0, "overdue_fen", (json_int_t)0,
+                                              "customers", (json_int_t)0),
+                                    0, 0, n};
+            n++;
+        }
+        struct kam_row *r = &k[n - 1];
+        r->net += s ? s->sum : 0;
+        r->coll += c ? c->sum : 0;
+        if (s) {
+            json_object_set_new(r->row, "overdue_fen",
+                                json_integer(jint(r->row, "overdue_fen") + s->sum2));
+            json_object_set_new(r->row, "customers",
+                                json_integer(jint(r->row, "customers") + s->active));
+        }
+    }
+    dbq_end(q);
+    json_t *rows = rc < 0 ? NULL : json_array();
+    if (n)
+        qsort(k, n, sizeof *k, kam_cmp);
+    for (size_t i = 0; i < n; i++) {
+        json_object_set_new(k[i].row, "net_sales_fen", json_integer(k[i].net));
+        json_object_set_new(k[i].row, "collections_fen", json_integer(k[i].coll));
+        json_object_set_new(k[i].row, "rank", json_integer((json_int_t)i + 1));
+        if (rows)
+            json_array_append(rows, k[i].row);
+        json_decref(k[i].row);
+    }
+    free(k);
+    return rows;
+}
+
+json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* collections: the receipts' (cash and expense credits) allocations settled in the range,
+       not reversed (a range of the covering index allocations_settle_live), summed per
+       invoice, then per the invoice's customer (the invoices dated by the range's end — an
+       allocation settles on or after its invoice's date — from the covering index
+       invoices_date_cover). net sales: the range's lines (sales_cte); overdue: the invoices
+       open now and due before as_of (invoices_open_date); both summed per customer. The
+       "|| ''" keep SQLite (no ANALYZE) off an equality index that reads the whole history:
+       allocations_source for source_kind = 'payment' and invoices_due for due_date < as_of. */
+    struct kmap inv = {0}, coll = {0}, sales = {0};
+    int rc = fill(db, e,
+                  "SELECT al.invoice, al.amount_fen FROM allocations al"
+                  " WHERE al.settle_date >= ? AND al.settle_date <= ?"
+                  " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'",
+                  p->from, p->to, per_invoice, &inv, NULL);
+    if (rc == 0 && inv.n)
+        rc = fill(db, e, "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?",
+                  p->to, NULL, per_customer_of_invoice, &coll, &inv);
+    store_kmap_free(&inv);
+    json_t *rows = NULL;
+    if (rc == 0) {
+        struct sb sql = SB_INIT;
+        json_t *a = json_array();
+        sales_cte(&sql, a, p, p->from, p->to);
+        sb_add(&sql, " SELECT customer, amt, 0 FROM s UNION ALL SELECT i.customer, 0, " OPEN_FEN
+                     " FROM invoices i WHERE i.state IN ('open', 'partial')"
+                     " AND i.due_date || '' < ?");
+        store_report_arg(a, p->as_of);
+        rc = store_kmap_fill(db, e, sb_str(&sql), a, store_kmap_per_customer, &sales, NULL);
+        sb_free(&sql);
+    }
+    if (rc == 0)
+        rows = per_kam(db, e, p, &sales, &coll);
+    store_kmap_free(&coll);
+    store_kmap_free(&sales);
     return rows;
 }
 
@@ -327,65 +449,168 @@ json_t *store_report_overdue(struct db *db, struct osb_err *e, const struct repo
     return rows;
 }
 
+/* collection_rate's sums (store_report_collection): cn, cash, exp of the allocations settled
+   in the range per invoice (sum, sum2, sum3) and all its live allocations settled from the
+   range's start (sum4) */
+struct coll_ctx {
+    const struct report_params *p;
+    struct kmap ex, inv, cust, before;
+    char lo[11]; /* the earliest date of an invoice in `before` that is not open */
+};
+
+static void coll_expense(struct kmap *m, struct kmap *by, struct dbq *q)
+{
+    (void)by;
+    store_kmap_get(m, dbq_text(q, 0));
+}
+
+static void coll_allocation(struct kmap *m, struct kmap *ex, struct dbq *q)
+{
+    /* invoice, settle_date, source_kind, source, amount_fen (m is x->inv) */
+    struct coll_ctx *x = (struct coll_ctx *)((char *)m - offsetof(struct coll_ctx, inv));
+    struct ksum *g = store_kmap_get(m, dbq_text(q, 0));
+    int64_t amount = dbq_int(q, 4);
+    g->sum4 += amount;
+    if (strcmp(dbq_text(q, 1), x->p->to) > 0)
+        return;
+    if (strcmp(dbq_text(q, 2), "credit_note") == 0)
+        g->sum += amount;
+    else if (strcmp(dbq_text(q, 2), "payment") == 0)
+        *(store_kmap_find(ex, dbq_text(q, 3)) ? &g->sum3 : &g->sum2) += amount;
+}
+
+static void coll_invoice(struct kmap *m, struct kmap *inv, struct dbq *q)
+{
+    /* number, customer, amount_fen, invoice_date, due_date, state (m is x->cust) */
+    struct coll_ctx *x = (struct coll_ctx *)((char *)m - offsetof(struct coll_ctx, cust));
+    const struct report_params *p = x->p;
+    const struct ksum *g = store_kmap_find(inv, dbq_text(q, 0));
+    const char *date = dbq_text(q, 3), *state = dbq_text(q, 5);
+    bool due_by_to = strcmp(dbq_text(q, 4), p->to) <= 0, live = strcmp(state, "cancelled") != 0,
+         open = strcmp(state, "open") == 0 || strcmp(state, "partial") == 0,
+         before = strcmp(date, p->from) < 0;
+    bool al = g && due_by_to && live;
+    if (al) {
+        struct ksum *c = store_kmap_get(m, dbq_text(q, 1));
+        c->sum -= g->sum;
+        c->sum2 += g->sum2;
+        c->sum3 += g->sum3;
+    }
+    if (!before && due_by_to && live) {
+        store_kmap_get(m, dbq_text(q, 1))->sum += dbq_int(q, 2);
+    } else if (before && ((open && due_by_to) || al)) {
+        /* its part open at the range's start: amount − its live allocations settled before
+           it = amount − (settled + credited − those settled from it), read below */
+        store_kmap_get(&x->before, dbq_text(q, 0))->sum4 = g ? g->sum4 : 0;
+        if (!open && (!x->lo[0] || strcmp(date, x->lo) < 0))
+            str_fmt(x->lo, sizeof x->lo, "%s", date);
+    }
+}
+
+static void coll_before(struct kmap *m, struct kmap *before, struct dbq *q)
+{
+    /* number, customer, amount − settled − credited */
+    const struct ksum *b = store_kmap_find(before, dbq_text(q, 0));
+    if (b)
+        store_kmap_get(m, dbq_text(q, 1))->sum += dbq_int(q, 2) + b->sum4;
+}
+
+/* One row per market and region of the scope's customers whose due, cash or expense is not
+   0, from the per-customer sums (sum, sum2, sum3), in the database's order. */
+static json_t *coll_rows(struct db *db, struct osb_err *e, const struct report_params *p,
+                         const struct kmap *cust)
+{
+    struct dbq *q =
+        scope_customers(db, e, p, "SELECT c.code, c.market, c.region FROM customers c WHERE 1 = 1",
+                        " ORDER BY c.market, c.region");
+    if (!q)
+        return NULL;
+    json_t *rows = json_array(), *key = NULL;
+    int64_t due = 0, cash = 0, exp = 0;
+    int rc;
+    for (;;) {
+        rc = dbq_next(q, e);
+        json_t *k = rc == 1 ? json_pack("[s?s?]", dbq_text(q, 1), dbq_text(q, 2)) : NULL;
+        if (key && (!k || !json_equal(k, key))) {
+            if (due || cash || exp)
+                json_array_append_new(
+                    rows, json_pack("{sO sO sI sI sI sI}", "market", json_array_get(key, 0),
+                                    "region", json_array_get(key, 1), "due_fen", (json_int_t)due,
+                                    "collected_fen", (json_int_t)(cash + exp), "cash_fen",
+                                    (json_int_t)cash, "expense_fen", (json_int_t)exp));
+            json_decref(key);
+            key = NULL;
+            due = cash = exp = 0;
+        }
+        if (!k)
+            break;
+        if (!key)
+            key = k;
+        else
+            json_decref(k);
+        const struct ksum *c = store_kmap_find(cust, dbq_text(q, 0));
+        if (c) {
+            due += c->sum;
+            cash += c->sum2;
+            exp += c->sum3;
+        }
+    }
+    dbq_end(q);
+    if (rc < 0) {
+        json_decref(rows);
+        return NULL;
+    }
+    return rows;
+}
+
 json_t *store_report_collection(struct db *db, struct osb_err *e, const struct report_params *p)
 {
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    /* ar, ag: the live allocations settled from the range's start (read once, as a range of
-       the covering index allocations_settle_live: materialized, so that no plan reads all
-       allocations in invoice order instead), summed per invoice: those settled in the range by
-       kind: credit note, cash or expense receipt — ex lists the expense receipts, a receipt being
-       kind payment or expense, entities.md §7.3 — so no receipt is looked up one by one);
-       al: those of invoices due by the range's end. inv: the invoices due by the range's end
-       that count — those dated in it, and of those dated before it the ones still open
-       (invoices_open_date) or settled (partly) in or after it (from al), rather than the
-       whole history; the part of one dated before the range that was open at its start, all
-       of one dated in it. The allocations settled in the range are those of al: each one's
-       invoice is in inv. Summed per customer first, then per market and region. */
-    sb_add(&sql,
-           "WITH ex AS MATERIALIZED (SELECT pm.number AS number FROM payments pm"
-           " WHERE pm.kind = 'expense'),"
-           " ar AS MATERIALIZED (SELECT a.invoice AS invoice, a.settle_date AS settle_date,"
-           " a.source_kind AS source_kind, a.source AS source, a.amount_fen AS amount_fen"
-           " FROM allocations a WHERE a.settle_date >= ? AND a.reversed_by IS NULL),"
-           " ag AS (SELECT a.invoice AS invoice, sum(CASE WHEN a.settle_date <= ?"
-           " AND a.source_kind = 'credit_note' THEN a.amount_fen ELSE 0 END) AS cn,"
-           " sum(CASE WHEN a.settle_date <= ? AND a.source_kind = 'payment'"
-           " AND ex.number IS NULL THEN a.amount_fen ELSE 0 END) AS cash,"
-           " sum(CASE WHEN a.settle_date <= ? AND ex.number IS NOT NULL THEN a.amount_fen"
-           " ELSE 0 END) AS exp FROM ar a LEFT JOIN ex ON a.source_kind = 'payment'"
-           " AND ex.number = a.source GROUP BY a.invoice),"
-           " al AS (SELECT ag.invoice AS invoice, ag.cn AS cn, ag.cash AS cash, ag.exp AS exp,"
-           " i.customer AS customer, i.invoice_date AS invoice_date, i.amount_fen AS amount_fen"
-           " FROM ag JOIN invoices i ON i.number = ag.invoice WHERE i.invoice_date <= ?"
-           " AND i.due_date <= ? AND i.state <> 'cancelled'),"
-           " inv AS (SELECT i.number AS number, i.customer AS customer,"
-           " i.amount_fen AS amount_fen, i.invoice_date AS invoice_date FROM invoices i"
-           " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.due_date <= ?"
-           " AND i.state <> 'cancelled'"
-           " UNION SELECT i.number, i.customer, i.amount_fen, i.invoice_date FROM invoices i"
-           " WHERE i.state IN ('open', 'partial') AND i.invoice_date < ? AND i.due_date <= ?"
-           " UNION SELECT al.invoice, al.customer, al.amount_fen, al.invoice_date FROM al"
-           " WHERE al.invoice_date < ?),"
-           " x AS (SELECT inv.customer AS customer, CASE WHEN inv.invoice_date < ? THEN"
-           " inv.amount_fen - coalesce((SELECT sum(a.amount_fen) FROM allocations a"
-           " WHERE a.invoice = inv.number AND a.reversed_by IS NULL AND a.settle_date < ?), 0)"
-           " ELSE inv.amount_fen END AS due, 0 AS cash, 0 AS exp FROM inv"
-           " UNION ALL SELECT al.customer, -al.cn, al.cash, al.exp FROM al),"
-           " y AS (SELECT customer, sum(due) AS due, sum(cash) AS cash, sum(exp) AS exp"
-           " FROM x GROUP BY customer)"
-           " SELECT c.market AS market, c.region AS region, sum(y.due) AS due_fen,"
-           " sum(y.cash) + sum(y.exp) AS collected_fen, sum(y.cash) AS cash_fen,"
-           " sum(y.exp) AS expense_fen FROM y JOIN customers c ON c.code = y.customer"
-           " WHERE 1 = 1");
-    const char *order[] = {p->from, p->to, p->to,   p->to, p->to,   p->to,   p->from,
-                           p->to,   p->to, p->from, p->to, p->from, p->from, p->from};
-    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-        store_report_arg(a, order[k]);
-    return store_report_run(
-        db, e, &sql, a, p, "c",
-        " GROUP BY c.market, c.region HAVING sum(y.due) <> 0 OR sum(y.cash) <> 0"
-        " OR sum(y.exp) <> 0 ORDER BY c.market, c.region");
+    /* Due in the range: the invoices due by its end that count — those dated in it (all
+       their amount), and of those dated before it the ones still open or settled (partly) in
+       or after it (the part open at its start). Collected: the allocations of those invoices
+       settled in the range, cash or expense receipts (a receipt being kind payment or
+       expense, entities.md §7.3); credit notes settled in it lower the due. Read as three
+       ranges of covering indexes and summed per invoice and customer in C (store_kmap): the
+       expense receipts (payments_expense), the live allocations settled from the range's
+       start (allocations_settle_live), the invoices dated by its end (invoices_date_cover;
+       an allocation settles on or after its invoice's date); then the settled and credited
+       sums of the invoices dated before it that count (settled_fen + credited_fen are the
+       sums of an invoice's live allocations: osb check). A GROUP BY per invoice of a year's
+       allocations (2.9 million at 1,000,000 orders) was most of the report's 3.5 s of CPU. */
+    struct coll_ctx x = {.p = p};
+    int rc = fill(db, e, "SELECT pm.number FROM payments pm WHERE pm.kind = 'expense'", NULL, NULL,
+                  coll_expense, &x.ex, NULL);
+    if (rc == 0)
+        rc = fill(db, e,
+                  "SELECT a.invoice, a.settle_date, a.source_kind, a.source,"
+                  " a.amount_fen FROM allocations a WHERE a.settle_date >= ?"
+                  " AND a.reversed_by IS NULL",
+                  p->from, NULL, coll_allocation, &x.inv, &x.ex);
+    if (rc == 0)
+        rc = fill(db, e,
+                  "SELECT i.number, i.customer, i.amount_fen, i.invoice_date,"
+                  " i.due_date, i.state FROM invoices i WHERE i.invoice_date <= ?",
+                  p->to, NULL, coll_invoice, &x.cust, &x.inv);
+    /* the open ones from invoices_open_date (covering), the others from their dates */
+    if (rc == 0 && x.before.n)
+        rc = fill(db, e,
+                  "SELECT i.number, i.customer,"
+                  " i.amount_fen - i.settled_fen - i.credited_fen FROM invoices i"
+                  " WHERE i.state IN ('open', 'partial') AND i.invoice_date < ?",
+                  p->from, NULL, coll_before, &x.cust, &x.before);
+    if (rc == 0 && x.lo[0])
+        rc = fill(db, e,
+                  "SELECT i.number, i.customer,"
+                  " i.amount_fen - i.settled_fen - i.credited_fen FROM invoices i"
+                  " WHERE i.invoice_date >= ? AND i.invoice_date < ?"
+                  " AND i.state NOT IN ('open', 'partial')",
+                  x.lo, p->from, coll_before, &x.cust, &x.before);
+    json_t *rows = rc == 0 ? coll_rows(db, e, p, &x.cust) : NULL;
+    store_kmap_free(&x.ex);
+    store_kmap_free(&x.inv);
+    store_kmap_free(&x.cust);
+    store_kmap_free(&x.before);
+    return rows;
 }
 
 json_t *store_report_receivables(struct db *db, struct osb_err *e, const struct report_params *p)

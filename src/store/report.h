@@ -40,6 +40,30 @@ struct report_params {
 
 typedef json_t *(*report_query_fn)(struct db *db, struct osb_err *e, const struct report_params *p);
 
+/* report_kmap.c: sums by text key. The reports of a long range sum their rows per invoice or
+   customer here rather than in a GROUP BY, whose sort of millions of rows was most of their CPU
+   at 1,000,000 orders (bench/README.md). A map starts as {0}. */
+struct ksum {
+    char *key;
+    int64_t sum, sum2, sum3, sum4; /* what the rows add (each user says) */
+    bool seen, active;             /* a sales line or overdue invoice; a line with net sales */
+};
+struct kmap {
+    struct ksum *v;
+    size_t cap, n;
+};
+
+struct ksum *store_kmap_find(const struct kmap *m, const char *k); /* or NULL */
+struct ksum *store_kmap_get(struct kmap *m, const char *k);        /* made (zero) if none */
+void store_kmap_free(struct kmap *m);
+/* Calls each(m, by, q) on every row of sql (arguments a, consumed): 0, or -1 with e. */
+int store_kmap_fill(struct db *db, struct osb_err *e, const char *sql, json_t *a,
+                    void (*each)(struct kmap *m, struct kmap *by, struct dbq *q), struct kmap *m,
+                    struct kmap *by);
+/* each() of a row (customer, amount, second amount): sum, sum2 added, seen; active when the
+   amount is not 0 */
+void store_kmap_per_customer(struct kmap *m, struct kmap *by, struct dbq *q);
+
 /* report.c */
 json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p);

@@ -82,29 +82,36 @@ json_t *store_report_distributor_monthly(struct db *db, struct osb_err *e,
     months(p, lo, hi);
     struct sb sql = SB_INIT;
     json_t *a = json_array();
+    /* purchases: the range's invoice lines (not of a cancelled invoice) less its credit-note
+       lines, summed per customer in C (store_kmap) from one read of the range rather than
+       four look-ups per customer (amount and quantity, invoices and credit notes), which read
+       each line twice: 3.6 s of CPU for a year at 1,000,000 orders (bench/README.md) */
+    struct kmap buy = {0};
     const char *sku = p->sku ? " AND l.sku = ?" : "";
     sb_addf(&sql,
-            "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
-            " c.region AS region, c.kam AS kam, c.grade AS grade, c.direct AS direct,"
-            " coalesce((SELECT sum(l.amount_fen) FROM invoices i JOIN invoice_lines l"
-            "  ON l.invoice = i.number WHERE i.customer = c.code AND i.state <> 'cancelled'"
-            "  AND i.invoice_date >= ? AND i.invoice_date <= ?%s), 0)"
-            " - coalesce((SELECT sum(l.amount_fen) FROM credit_notes n JOIN credit_note_lines l"
-            "  ON l.credit_note = n.number WHERE n.customer = c.code AND n.date >= ?"
-            "  AND n.date <= ?%s), 0) AS purchases_fen,"
-            " coalesce((SELECT sum(l.qty) FROM invoices i JOIN invoice_lines l"
-            "  ON l.invoice = i.number WHERE i.customer = c.code AND i.state <> 'cancelled'"
-            "  AND i.invoice_date >= ? AND i.invoice_date <= ?%s), 0)"
-            " - coalesce((SELECT sum(l.qty) FROM credit_notes n JOIN credit_note_lines l"
-            "  ON l.credit_note = n.number WHERE n.customer = c.code AND n.date >= ?"
-            "  AND n.date <= ?%s), 0) AS purchased_qty,",
-            sku, sku, sku, sku);
-    for (int k = 0; k < 4; k++) {
+            "SELECT i.customer, l.amount_fen, l.qty FROM invoices i JOIN invoice_lines l"
+            " ON l.invoice = i.number WHERE i.state <> 'cancelled' AND i.invoice_date >= ?"
+            " AND i.invoice_date <= ?%s UNION ALL SELECT n.customer, -l.amount_fen, -l.qty"
+            " FROM credit_notes n JOIN credit_note_lines l ON l.credit_note = n.number"
+            " WHERE n.date >= ? AND n.date <= ?%s",
+            sku, sku);
+    for (int k = 0; k < 2; k++) {
         store_report_arg(a, p->from);
         store_report_arg(a, p->to);
         if (p->sku)
             store_report_arg(a, p->sku);
     }
+    int rc = store_kmap_fill(db, e, sb_str(&sql), a, store_kmap_per_customer, &buy, NULL);
+    sb_reset(&sql);
+    if (rc < 0) {
+        sb_free(&sql);
+        store_kmap_free(&buy);
+        return NULL;
+    }
+    a = json_array();
+    sb_add(&sql, "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
+                 " c.region AS region, c.kam AS kam, c.grade AS grade, c.direct AS direct,"
+                 " 0 AS purchases_fen, 0 AS purchased_qty,");
     sb_add(
         &sql,
         " (SELECT coalesce(sum(CASE WHEN x.actual_fen > 0 THEN x.actual_fen"
@@ -142,11 +149,18 @@ json_t *store_report_distributor_monthly(struct db *db, struct osb_err *e,
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY c.market, c.region, c.code");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const struct ksum *f = store_kmap_find(&buy, jstr(r, "customer"));
+        json_object_set_new(r, "purchases_fen", json_integer(f ? f->sum : 0));
+        json_object_set_new(r, "purchased_qty", json_integer(f ? f->sum2 : 0));
+    }
+    store_kmap_free(&buy);
     date_t as_of;
     if (!rows || !date_parse(p->as_of, &as_of))
         return rows;
-    size_t i;
-    json_t *r;
     json_array_foreach(rows, i, r)
     {
         /* the mean usage of the followed-up samples, rounded (none followed up: empty) */

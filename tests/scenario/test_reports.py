@@ -474,3 +474,27 @@ def test_row_report_written_as_read(t):
     eq(res.status, 200, "csv of the director")
     head = list(csv.reader(io.StringIO(res.raw[3:].decode("utf-8"))))
     eq(len(head), len(gm["rows"]) + 3, "header, rows, totals, watermark")
+
+
+def test_money_reports_range_after_the_invoices(t):
+    """A range that starts after the invoices' dates (the collection rate's part open at the
+    range's start; collections with no sales in the range), summed per invoice and customer
+    in store/report.c rather than in SQL: the same figures as the SQL gave."""
+    W = world(t)
+    # B's invoice (120,000, due 13 Dec): 40,000 cash on 15 Dec, before the range; 10,000
+    # expense credit on 16 Dec, in it: due = the 80,000 open at the start
+    b = month(t, "collection_rate", **{"from": "2026-12-16"})
+    eq(rows_of(b, "due_fen", "collected_fen", "cash_fen", "expense_fen", "rate_bp"),
+       [(80000, 10000, 0, 10000, 1250)], "collection rate from 16 Dec")
+    # from 17 Dec: 70,000 open at the start, nothing collected
+    b = month(t, "collection_rate", **{"from": "2026-12-17"})
+    eq(rows_of(b, "due_fen", "collected_fen", "cash_fen", "expense_fen"),
+       [(70000, 0, 0, 0)], "collection rate from 17 Dec")
+    # no sales in the range: the KAM's row has its collections (10,000 from B, 20,000 from A)
+    # and B's overdue, and no customer with net sales
+    b = month(t, "sales_ranking", **{"from": "2026-12-16"})
+    eq(rows_of(b, "rank", "salesperson", "net_sales_fen", "collections_fen", "customers"),
+       [(1, W["kam"], 0, 30000, 0)], "ranking, collections only")
+    b = month(t, "commission_base", **{"from": "2026-12-16"})
+    eq(rows_of(b, "salesperson", "net_sales_fen", "collections_fen", "overdue_fen"),
+       [(W["kam"], 0, 30000, 70000)], "commission base, collections only")
