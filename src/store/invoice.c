@@ -98,16 +98,18 @@ int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user
     store_filter_eq(&sql, a, "i.customer", f->customer);
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.order_no", f->order);
-    static const struct store_q_doc qd = {"invoices",      "i",       "i.number", "i.customer", "cu",
-                                          "invoice_lines", "invoice", "sku",      "FP", "line_no"};
+    static const struct store_q_doc qd = {
+        "invoices",      "i",       "i.number", "i.customer", "cu",
+        "invoice_lines", "invoice", "sku",      "FP",         "line_no"};
     bool by_line = false;
     if (store_filter_q_doc(db, e, &sql, a, f->q, &qd, &by_line) < 0) {
         sb_free(&sql), json_decref(a);
         return -1;
     }
     struct sb q = SB_INIT;
-    sb_addf(&q, "SELECT i.number FROM %sinvoices i JOIN customers cu ON cu.code = i.customer"
-                " WHERE 1=1%s",
+    sb_addf(&q,
+            "SELECT i.number FROM %sinvoices i JOIN customers cu ON cu.code = i.customer"
+            " WHERE 1=1%s",
             by_line ? "invoice_lines qd, " : "", sb_str(&sql));
     sb_free(&sql);
     return store_doc_page(db, e, &q, a, by_line ? "qd.invoice" : "i.number", f->cursor, f->limit,

@@ -785,8 +785,9 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
     store_filter_in(&sql, p, "o.state", f->states);
     store_filter_eq(&sql, p, "o.customer", f->customer);
     store_filter_eq(&sql, p, "o.market", f->market);
-    static const struct store_q_doc qd = {"orders",      "o",        "o.number", "o.customer", "cu",
-                                          "order_lines", "order_no", "sku",      "DD", "line_no"};
+    static const struct store_q_doc qd = {"orders", "o",           "o.number", "o.customer",
+                                          "cu",     "order_lines", "order_no", "sku",
+                                          "DD",     "line_no"};
     bool by_line = false;
     if (store_filter_q_doc(db, e, &sql, p, f->q, &qd, &by_line) < 0) {
         sb_free(&sql), json_decref(p);
@@ -801,8 +802,9 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
         json_array_append_new(p, json_integer(f->to_ts));
     }
     struct sb q = SB_INIT;
-    sb_addf(&q, "SELECT o.number FROM %sorders o JOIN customers cu ON cu.code = o.customer"
-                " JOIN markets m ON m.code = o.market WHERE 1=1%s",
+    sb_addf(&q,
+            "SELECT o.number FROM %sorders o JOIN customers cu ON cu.code = o.customer"
+            " JOIN markets m ON m.code = o.market WHERE 1=1%s",
             by_line ? "order_lines qd, " : "", sb_str(&sql));
     sb_free(&sql);
     return store_doc_page(db, e, &q, p, by_line ? "qd.order_no" : "o.number", f->cursor, f->limit,
