@@ -205,6 +205,25 @@ int store_doc_page(struct db *db, struct osb_err *e, struct sb *sql, json_t *p, 
     return 0;
 }
 
+int store_doc_page_q(struct db *db, struct osb_err *e, const struct store_q_doc *d,
+                     const char *from, struct sb *conds, json_t *params, bool by_line,
+                     const char *cursor, int limit, json_t **numbers, char **next)
+{
+    struct sb sql = SB_INIT, col = SB_INIT;
+    sb_addf(&sql, "SELECT %s FROM ", d->number);
+    if (by_line)
+        sb_addf(&sql, "%s qd, ", d->lines);
+    sb_addf(&sql, "%s WHERE 1=1%s", from, sb_str(conds));
+    sb_free(conds);
+    if (by_line)
+        sb_addf(&col, "qd.%s", d->line_doc);
+    else
+        sb_add(&col, d->number);
+    int rc = store_doc_page(db, e, &sql, params, sb_str(&col), cursor, limit, numbers, next);
+    sb_free(&col);
+    return rc;
+}
+
 int store_doc_event(struct db *db, struct osb_err *e, const char *table, const char *keycol,
                     const char *number, int64_t at, const char *action, const char *actor,
                     const char *from, const char *to, const char *comment)

@@ -61,6 +61,14 @@ struct store_q_doc {
 int store_filter_q_doc(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
                        const char *q, const struct store_q_doc *d, bool *by_line);
 
+/* Finishes a list whose q= went through store_filter_q_doc: "SELECT <d->number> FROM
+   [<d->lines> qd, ]<from> WHERE 1=1<conds>" (the lines when by_line), paged as
+   store_doc_page does by the number (by the line's document when by_line). Takes over conds
+   and params. */
+int store_doc_page_q(struct db *db, struct osb_err *e, const struct store_q_doc *d,
+                     const char *from, struct sb *conds, json_t *params, bool by_line,
+                     const char *cursor, int limit, json_t **numbers, char **next);
+
 /* Finishes a list query selecting the document number in column col: the cursor (numbers
    below it), newest first, limit + 1 rows. Takes over sql and params. *numbers gets the
    numbers of the page (a new array of strings), *next the cursor of the next page or NULL

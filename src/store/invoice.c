@@ -106,14 +106,8 @@ int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user
         sb_free(&sql), json_decref(a);
         return -1;
     }
-    struct sb q = SB_INIT;
-    sb_addf(&q,
-            "SELECT i.number FROM %sinvoices i JOIN customers cu ON cu.code = i.customer"
-            " WHERE 1=1%s",
-            by_line ? "invoice_lines qd, " : "", sb_str(&sql));
-    sb_free(&sql);
-    return store_doc_page(db, e, &q, a, by_line ? "qd.invoice" : "i.number", f->cursor, f->limit,
-                          numbers, next);
+    return store_doc_page_q(db, e, &qd, "invoices i JOIN customers cu ON cu.code = i.customer",
+                            &sql, a, by_line, f->cursor, f->limit, numbers, next);
 }
 
 int store_credit_note_row(struct db *db, struct osb_err *e, const char *number, json_t **out)

@@ -801,14 +801,10 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
         sb_add(&sql, " AND o.created_at < ?");
         json_array_append_new(p, json_integer(f->to_ts));
     }
-    struct sb q = SB_INIT;
-    sb_addf(&q,
-            "SELECT o.number FROM %sorders o JOIN customers cu ON cu.code = o.customer"
-            " JOIN markets m ON m.code = o.market WHERE 1=1%s",
-            by_line ? "order_lines qd, " : "", sb_str(&sql));
-    sb_free(&sql);
-    return store_doc_page(db, e, &q, p, by_line ? "qd.order_no" : "o.number", f->cursor, f->limit,
-                          numbers, next);
+    return store_doc_page_q(db, e, &qd,
+                            "orders o JOIN customers cu ON cu.code = o.customer"
+                            " JOIN markets m ON m.code = o.market",
+                            &sql, p, by_line, f->cursor, f->limit, numbers, next);
 }
 
 int store_order_products(struct db *db, struct osb_err *e, const char *const *skus, size_t n,
