@@ -30,7 +30,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak bench-lists
+.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak bench-lists bench-lists-pg
 
 all: build/osb
 
@@ -171,6 +171,11 @@ bench-reports: build/osb build/bench/reports_bench
 # the load average. LISTS_SIZES="10000 100000" for fewer. Not part of make check.
 bench-lists: build/osb build/bench/reports_bench
 	scripts/bench-lists.sh $(LISTS_SIZES)
+
+# The same lists on PostgreSQL: bench-lists' SQLite data sets (LISTS_KEEP=1) copied into a
+# throwaway cluster (scripts/bench-lists-pg.sh). LISTS_SIZES as above (default 10k and 100k).
+bench-lists-pg: build/osb
+	scripts/bench-lists-pg.sh $(LISTS_SIZES)
 
 format:
 	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.[ch])

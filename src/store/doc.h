@@ -12,6 +12,7 @@
 #include "store/db.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 
 /* Appends " AND ..." limiting a list to the customers u may see (numbering-and-rules §4): the
    SQL twin of scope_sees_customer(). cust is the alias of the customers table in the query. */
@@ -38,10 +39,12 @@ void store_filter_q(struct sb *sql, json_t *params, const char *q, const char *n
                     const char *cust, const char *sku_col, const char *sku_lines);
 
 /* A document list for store_filter_q_doc: e.g. {"orders", "o", "o.number", "o.customer", "cu",
-   "order_lines", "order_no", "sku", "DD"}; type: the document type of its
-   numbers (seq_next_docno's, which every number of the table comes from). */
+   "order_lines", "order_no", "sku", "DD", "line_no"}; type: the document type of its
+   numbers (seq_next_docno's, which every number of the table comes from); line_no: the
+   lines' number within their document (the second column of the lines' key). */
 struct store_q_doc {
-    const char *table, *alias, *number, *customer, *cust, *lines, *line_doc, *line_sku, *type;
+    const char *table, *alias, *number, *customer, *cust, *lines, *line_doc, *line_sku, *type,
+        *line_no;
 };
 /* store_filter_q's rows (number, customer code or name, a line's SKU; case-insensitive
    substring), found through indexes: one query matches the text against the customers, the
@@ -49,9 +52,22 @@ struct store_q_doc {
    being {prefix}{yyyymmdd}{type}{seq}), which turns it into customer codes, SKUs, number
    ranges and numbers the list's indexes find. When that would be more than a few thousand
    rows (a short or common text) it appends store_filter_q itself, which then finds a page
-   early in the number order. -1 on a database error. */
+   early in the number order. -1 on a database error.
+   When q names one SKU and nothing else, the list is read from that SKU's lines, newest
+   document first (the lines' (sku, document) index): *by_line is set, the condition joins
+   the lines under the alias "qd" (one row per document: its first line of the SKU), and the
+   caller puts "<lines> qd, " before its own FROM and pages by "qd.<line_doc>" (equal to the
+   document's number). Otherwise *by_line is false and the query is the caller's as it was. */
 int store_filter_q_doc(struct db *db, struct osb_err *e, struct sb *sql, json_t *params,
-                       const char *q, const struct store_q_doc *d);
+                       const char *q, const struct store_q_doc *d, bool *by_line);
+
+/* Finishes a list whose q= went through store_filter_q_doc: "SELECT <d->number> FROM
+   [<d->lines> qd, ]<from> WHERE 1=1<conds>" (the lines when by_line), paged as
+   store_doc_page does by the number (by the line's document when by_line). Takes over conds
+   and params. */
+int store_doc_page_q(struct db *db, struct osb_err *e, const struct store_q_doc *d,
+                     const char *from, struct sb *conds, json_t *params, bool by_line,
+                     const char *cursor, int limit, json_t **numbers, char **next);
 
 /* Finishes a list query selecting the document number in column col: the cursor (numbers
    below it), newest first, limit + 1 rows. Takes over sql and params. *numbers gets the

@@ -93,20 +93,21 @@ int store_invoice_list(struct db *db, struct osb_err *e, const struct scope_user
                        const struct invoice_filter *f, json_t **numbers, char **next)
 {
     json_t *a = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT i.number FROM invoices i JOIN customers cu ON cu.code = i.customer"
-                 " WHERE 1=1");
+    struct sb sql = SB_INIT; /* the conditions; the head goes before them at the end */
     store_scope_sql(u, &sql, a, "cu");
     store_filter_eq(&sql, a, "i.customer", f->customer);
     store_filter_in(&sql, a, "i.state", f->state);
     store_filter_eq(&sql, a, "i.order_no", f->order);
     static const struct store_q_doc qd = {
-        "invoices", "i", "i.number", "i.customer", "cu", "invoice_lines", "invoice", "sku", "FP"};
-    if (store_filter_q_doc(db, e, &sql, a, f->q, &qd) < 0) {
+        "invoices",      "i",       "i.number", "i.customer", "cu",
+        "invoice_lines", "invoice", "sku",      "FP",         "line_no"};
+    bool by_line = false;
+    if (store_filter_q_doc(db, e, &sql, a, f->q, &qd, &by_line) < 0) {
         sb_free(&sql), json_decref(a);
         return -1;
     }
-    return store_doc_page(db, e, &sql, a, "i.number", f->cursor, f->limit, numbers, next);
+    return store_doc_page_q(db, e, &qd, "invoices i JOIN customers cu ON cu.code = i.customer",
+                            &sql, a, by_line, f->cursor, f->limit, numbers, next);
 }
 
 int store_credit_note_row(struct db *db, struct osb_err *e, const char *number, json_t **out)

@@ -774,9 +774,7 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
                      const struct store_order_filter *f, json_t **numbers, char **next)
 {
     json_t *p = json_array();
-    struct sb sql = SB_INIT;
-    sb_add(&sql, "SELECT o.number FROM orders o JOIN customers cu ON cu.code = o.customer"
-                 " JOIN markets m ON m.code = o.market WHERE 1=1");
+    struct sb sql = SB_INIT; /* the conditions; the head goes before them at the end */
     if (u->role == ROLE_DEPUTY_DIRECTOR) {
         /* The deputy votes on every ST, so it also sees st_pending orders of other markets. */
         sb_add(&sql, " AND (m.slt_supervisor = ? OR o.state = 'st_pending')");
@@ -787,9 +785,11 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
     store_filter_in(&sql, p, "o.state", f->states);
     store_filter_eq(&sql, p, "o.customer", f->customer);
     store_filter_eq(&sql, p, "o.market", f->market);
-    static const struct store_q_doc qd = {"orders",      "o",        "o.number", "o.customer", "cu",
-                                          "order_lines", "order_no", "sku",      "DD"};
-    if (store_filter_q_doc(db, e, &sql, p, f->q, &qd) < 0) {
+    static const struct store_q_doc qd = {"orders", "o",           "o.number", "o.customer",
+                                          "cu",     "order_lines", "order_no", "sku",
+                                          "DD",     "line_no"};
+    bool by_line = false;
+    if (store_filter_q_doc(db, e, &sql, p, f->q, &qd, &by_line) < 0) {
         sb_free(&sql), json_decref(p);
         return -1;
     }
@@ -801,7 +801,10 @@ int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *
         sb_add(&sql, " AND o.created_at < ?");
         json_array_append_new(p, json_integer(f->to_ts));
     }
-    return store_doc_page(db, e, &sql, p, "o.number", f->cursor, f->limit, numbers, next);
+    return store_doc_page_q(db, e, &qd,
+                            "orders o JOIN customers cu ON cu.code = o.customer"
+                            " JOIN markets m ON m.code = o.market",
+                            &sql, p, by_line, f->cursor, f->limit, numbers, next);
 }
 
 int store_order_products(struct db *db, struct osb_err *e, const char *const *skus, size_t n,

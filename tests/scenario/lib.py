@@ -493,9 +493,10 @@ def customer(t, limit=100000000, term=30, prepay_only=False, name=None, region="
     return code
 
 
-def product(t, price=1000, case=1, kind=None, stock=1000000, batch="BLB1"):
-    """A product of its own (price in fen, case size case) with stock in WH-GZ; returns the SKU."""
-    sku = t.uniq("BL")
+def product(t, price=1000, case=1, kind=None, stock=1000000, batch="BLB1", sku=None):
+    """A product of its own (price in fen, case size case) with stock in WH-GZ; returns the SKU
+    (sku: that code instead of a new one)."""
+    sku = sku or t.uniq("BL")
     body = {"sku": sku, "name": f"结算测试品{sku}", "spec": "1", "unit": "个",
             "case_size": case, "price_fen": price}
     if kind:

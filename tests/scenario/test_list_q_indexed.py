@@ -10,7 +10,7 @@ oracle's, for an unscoped reader (admin; finance for invoices) and a scoped one 
 from urllib.parse import quote
 
 import lib
-from lib import check, customer, dispatch, eq, invoices_of, product, released, set_clock
+from lib import check, checked, customer, dispatch, eq, invoices_of, product, released, set_clock
 
 NAME = "检索索引测试"
 
@@ -20,8 +20,9 @@ def pattern(q):
     return f"%{esc}%"
 
 
-def oracle(t, table, lines, line_doc, q, kam=None):
-    """The documented match straight on the database (the query lists used before)."""
+def oracle(t, table, lines, line_doc, q, kam=None, extra=None):
+    """The documented match straight on the database (the query lists used before); extra:
+    (condition on d, its parameters) the list's other filters add."""
     p = pattern(q)
     sql = (f"SELECT d.number FROM {table} d JOIN customers cu ON cu.code = d.customer"
            " WHERE (lower(d.number) LIKE lower(?) ESCAPE '\\'"
@@ -32,6 +33,9 @@ def oracle(t, table, lines, line_doc, q, kam=None):
     if kam:
         sql += " AND cu.kam = ?"
         params.append(kam)
+    if extra:
+        sql += f" AND {extra[0]}"
+        params += extra[1]
     return {r[0] for r in t.sql(sql, params)}
 
 
@@ -135,3 +139,62 @@ def test_q_checked_row_by_row_when_the_plan_has_many_rows(t):
     same_rows(t, "/orders", "orders", "order_lines", "order_no", queries(sku, a, orders))
     same_rows(t, "/invoices", "invoices", "invoice_lines", "invoice", queries(sku, a, sorted(invs)),
               reader="finance")
+
+
+def one_sku_data(t):
+    """Two SKUs sharing text (base + A, base + B) on released (invoiced) and pending orders
+    of two kam_GZ customers over two days, one on both; s1 on an order of kam_SZ's too."""
+    base = t.uniq("BQ")
+    s1 = product(t, sku=base + "A")
+    s2 = product(t, sku=base + "B")
+    a = customer(t)
+    b = customer(t)
+    other = customer(t, kam="kam_SZ", region="SZ")  # out of kam_GZ's scope
+    for day in ("2030-12-02", "2030-12-03"):
+        set_clock(t, day)
+        for cust, lines in ((a, [(s1, 12)]), (b, [(s2, 12), (s1, 24)]), (b, [(s2, 12)])):
+            _n, ship = released(t, cust, lines)
+            dispatch(t, ship)
+        checked(t, a, [(s1, 12)])
+        checked(t, b, [(s2, 12), (s1, 12)])
+        t.ok(t.post("/orders", {"customer": other, "lines": [{"sku": s1, "qty": 12}]},
+                    user="kam_SZ"), 201, "an order of kam_SZ's")
+    eq(len(oracle(t, "orders", "order_lines", "order_no", s1)), 10, "s1 on 10 orders")
+    eq(len(oracle(t, "orders", "order_lines", "order_no", s1, kam="kam_GZ")), 8,
+       "8 of them kam_GZ's")
+    eq(len(oracle(t, "invoices", "invoice_lines", "invoice", s1)), 4, "s1 on 4 invoices")
+    return base, s1, s2, b
+
+
+def same_rows_filtered(t, base, s1, s2, b, server):
+    """Each q, each filter, every page of 3, an unscoped and a scoped reader: the oracle's."""
+    for path, table, lines, doc, reader in (
+            ("/orders", "orders", "order_lines", "order_no", "admin"),
+            ("/invoices", "invoices", "invoice_lines", "invoice", "finance")):
+        state = "pending_approval" if table == "orders" else "open"
+        for q in (s1, s1.lower(), s2, base, base.lower() + "a"):
+            for flt, extra in (("", None), (f"&state={state}", ("d.state = ?", [state])),
+                               (f"&customer={b}", ("d.customer = ?", [b])),
+                               (f"&customer={b}&state={state}",
+                                ("d.customer = ? AND d.state = ?", [b, state]))):
+                for user, kam in ((reader, None), ("kam_GZ", "kam_GZ")):
+                    want = oracle(t, table, lines, doc, q, kam=kam, extra=extra)
+                    got = {x["number"] for x in t.list_all(
+                        f"{path}?q={quote(q, safe='')}{flt}", user=user, limit=3)}
+                    eq(got, want, f"{server}: {path} q={q!r}{flt} ({user})")
+
+
+def test_q_one_sku_read_from_its_lines(t):
+    """q= naming one SKU and nothing else reads the list from that SKU's lines, newest document
+    first (the lines' (sku, document) index), each document once, the list's other filters
+    checked on the way; two SKUs sharing the text go the way they went before (through the
+    lines' index). The documented match for each, every page, with a state, a customer and
+    both, for an unscoped and a scoped reader (an order of another KAM's on the same SKU)."""
+    same_rows_filtered(t, *one_sku_data(t), "bound 3,000")
+
+
+def test_q_one_sku_and_two_skus_past_the_bound(t):
+    """The same with the bound at 2 (OSB_QIX_ROWS): one SKU is still read from its lines,
+    two SKUs sharing the text are checked document by document."""
+    lib.own_server(t, "qixrows1", use=True, OSB_QIX_ROWS=2)
+    same_rows_filtered(t, *one_sku_data(t), "bound 2")
