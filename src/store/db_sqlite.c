@@ -56,7 +56,7 @@ struct db {
     bool in_tx;
     void (*after_commit)(struct db *db); /* db_after_commit, for this transaction */
     bool holds_gate;                     /* this connection passed the writer gate (db_begin) */
-    struct db *via; /* the process's writer connection while in db_begin .. commit/rollback */
+    struct db *via;   /* the process's writer connection while in db_begin .. commit/rollback */
     bool flush_after; /* the writer: COMMIT does not sync the WAL, db_commit does (below) */
     int wal_fd;       /* the writer: its WAL file, opened at the first commit; -1 before */
     uint64_t uses;
