@@ -59,6 +59,7 @@ struct db {
     struct db *via;   /* the process's writer connection while in db_begin .. commit/rollback */
     bool flush_after; /* the writer: COMMIT does not sync the WAL, db_commit does (below) */
     int wal_fd;       /* the writer: its WAL file, opened at the first commit; -1 before */
+    bool wal_written; /* the writer: its last COMMIT appended to the WAL (wal_hook) */
     uint64_t uses;
     uint64_t statements; /* statements run for this connection's user (db_statements) */
     struct cached cache[CACHE_SLOTS];
@@ -160,7 +161,7 @@ static atomic_int checkpoint_mark; /* the WAL's pages when the last checkpoint a
 
 static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
-    (void)arg;
+    ((struct db *)arg)->wal_written = true; /* this commit appended to the WAL */
     int mark = atomic_load(&checkpoint_mark);
     if (pages < mark) { /* the WAL started over since */
         mark = 0;
@@ -210,7 +211,7 @@ static struct db *writer_for(struct db *db)
             log_error("cannot open the writer connection: %s", we.message);
             err_clear(&we);
         } else {
-            sqlite3_wal_hook(writer->h, wal_hook, NULL);
+            sqlite3_wal_hook(writer->h, wal_hook, writer);
             writer->flush_after = db_script(writer, &we, "PRAGMA synchronous=NORMAL") == 0;
             if (!writer->flush_after) {
                 log_error("writer connection keeps synchronous=FULL: %s", we.message);
@@ -1055,11 +1056,15 @@ int db_commit(struct db *db, struct osb_err *e)
         return 0;
     }
     struct db *w = db->via && db->via->flush_after ? db->via : NULL;
+    if (w)
+        w->wal_written = false;
     if (db_exec(db, e, "COMMIT", NULL) < 0) {
         db_rollback(db);
         return -1;
     }
     db->in_tx = false;
+    if (w && !w->wal_written)
+        w = NULL; /* it wrote nothing: nothing to flush, as under synchronous=FULL */
     int fd = w ? writer_wal_fd(w) : -1;
     int flushed = w && fd < 0 ? wal_sync_in_gate(w) : 0;
     gate_leave(db);

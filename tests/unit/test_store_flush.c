@@ -144,12 +144,15 @@ static void each_commit_flushes_the_wal_once(void **state)
         assert_int_equal(insert_one(db, i), 0);
         assert_int_equal(atomic_load(&wal_flushes) - before, 1);
     }
-    /* a read-only transaction flushes nothing */
+    /* a read, and a write transaction that wrote nothing, flush nothing */
     struct osb_err e = {0};
     int64_t n = 0;
     int before = atomic_load(&wal_flushes);
     assert_int_equal(db_int(db, &e, &n, "SELECT count(*) FROM t", NULL), 1);
     assert_int_equal(n, 21);
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_int(db, &e, &n, "SELECT count(*) FROM t", NULL), 1);
+    assert_int_equal(db_commit(db, &e), 0);
     assert_int_equal(atomic_load(&wal_flushes), before);
     db_close(db);
     remove_db();
