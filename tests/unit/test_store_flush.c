@@ -81,22 +81,25 @@ static void flushing(int fd)
     atomic_store(&probe_result, rc == 0 ? 1 : -1);
 }
 
+/* The flush named, looked up once in libc, after flushing() has seen it. */
+static int pass_on(const char *name, int (**real)(int), int fd)
+{
+    if (!*real)
+        *real = (int (*)(int))dlsym(RTLD_NEXT, name);
+    flushing(fd);
+    return (*real)(fd);
+}
+
 int fdatasync(int fd)
 {
     static int (*real)(int);
-    if (!real)
-        real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-    flushing(fd);
-    return real(fd);
+    return pass_on("fdatasync", &real, fd);
 }
 
 int fsync(int fd)
 {
     static int (*real)(int);
-    if (!real)
-        real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-    flushing(fd);
-    return real(fd);
+    return pass_on("fsync", &real, fd);
 }
 
 static struct db *fresh_db(const char *tag)
