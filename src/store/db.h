@@ -29,7 +29,9 @@
 struct db;
 struct dbq;
 
-/* Opens (and with create, creates) the database; sets WAL, synchronous=FULL, foreign keys.
+/* Opens (and with create, creates) the database; sets WAL, synchronous=FULL, foreign keys
+   (the process's one writer connection runs synchronous=NORMAL and db_commit flushes its WAL
+   itself, after the writer gate and before it returns: db_sqlite.c).
    A PostgreSQL URL connects to a database that exists already (create changes nothing). */
 int db_open(const char *path, bool create, struct db **out, struct osb_err *e);
 /* True when path is a PostgreSQL URL rather than a file. */
