@@ -923,6 +923,43 @@ static int wal_flush(struct db *w, int fd)
     return rc;
 }
 
+/* No answer shows a row a power cut can take away. The writer's COMMIT makes its rows visible
+   before db_commit has flushed them (above), so a reader could answer with rows that are not on
+   disk yet. Each commit on the writer draws a number inside the gate, before its COMMIT (so the
+   numbers follow the WAL's order, and any commit a reader can see has a number drawn before the
+   reader ends); when its flush is done, every number up to its own is durable (the flush covers
+   every earlier frame of the WAL; a commit that wrote nothing waits for the one before it). A
+   transaction that did not write (a read, a rolled-back write) waits, as it ends, until every
+   number drawn by then is durable: at most one flush, and only while a flush is running. */
+static atomic_uint_fast64_t commit_drawn;
+static uint64_t commit_durable; /* under durable_mu */
+static pthread_mutex_t durable_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t durable_cv = PTHREAD_COND_INITIALIZER;
+
+static void wait_durable(uint64_t upto)
+{
+    pthread_mutex_lock(&durable_mu);
+    while (commit_durable < upto)
+        pthread_cond_wait(&durable_cv, &durable_mu);
+    pthread_mutex_unlock(&durable_mu);
+}
+
+static void mark_durable(uint64_t upto)
+{
+    pthread_mutex_lock(&durable_mu);
+    if (commit_durable < upto) {
+        commit_durable = upto;
+        pthread_cond_broadcast(&durable_cv);
+    }
+    pthread_mutex_unlock(&durable_mu);
+}
+
+/* The end of a transaction that wrote nothing of its own: what it read is on disk. */
+static void wait_seen_durable(void)
+{
+    wait_durable(atomic_load(&commit_drawn));
+}
+
 static int begin_write(struct db *db, bool retrying, struct osb_err *e)
 {
     if (db->in_tx)
@@ -1056,19 +1093,42 @@ int db_commit(struct db *db, struct osb_err *e)
         return 0;
     }
     struct db *w = db->via && db->via->flush_after ? db->via : NULL;
-    if (w)
+    uint64_t seq = 0;
+    if (w) {
         w->wal_written = false;
+        seq = atomic_fetch_add(&commit_drawn, 1) + 1; /* in the gate, before the COMMIT */
+    }
     if (db_exec(db, e, "COMMIT", NULL) < 0) {
+        if (seq) { /* it wrote nothing: durable once the commit before it is */
+            wait_durable(seq - 1);
+            mark_durable(seq);
+        }
         db_rollback(db);
         return -1;
     }
     db->in_tx = false;
-    if (w && !w->wal_written)
-        w = NULL; /* it wrote nothing: nothing to flush, as under synchronous=FULL */
-    int fd = w ? writer_wal_fd(w) : -1;
-    int flushed = w && fd < 0 ? wal_sync_in_gate(w) : 0;
+    if (!w) { /* a read: what it saw is on disk before it is answered */
+        gate_leave(db);
+        wait_seen_durable();
+        checkpoint_if_due(db);
+        run_after_commit(db, after);
+        return 0;
+    }
+    if (!w->wal_written) { /* it wrote nothing: nothing to flush, as under synchronous=FULL */
+        gate_leave(db);
+        wait_durable(seq - 1);
+        mark_durable(seq);
+        checkpoint_if_due(db);
+        run_after_commit(db, after);
+        return 0;
+    }
+    int fd = writer_wal_fd(w);
+    int flushed = fd < 0 ? wal_sync_in_gate(w) : 0;
     gate_leave(db);
-    if (w && (flushed < 0 || (fd >= 0 && wal_flush(w, fd) != 0)))
+    if (flushed == 0 && fd >= 0)
+        flushed = wal_flush(w, fd);
+    mark_durable(seq); /* even after a failed flush: the error is this request's answer */
+    if (flushed != 0)
         return err_set(e, ERR_INTERNAL,
                        "internal error: the database could not be written to disk");
     checkpoint_if_due(db);
@@ -1091,6 +1151,7 @@ void db_rollback(struct db *db)
     sqlite3_free(msg);
     db->in_tx = false;
     gate_leave(db);
+    wait_seen_durable(); /* an error answer may rest on what it read */
 }
 
 bool db_in_tx(const struct db *db)

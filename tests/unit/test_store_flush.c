@@ -54,11 +54,56 @@ static void *probe_thread(void *arg)
     struct osb_err e = {0};
     struct db *db = NULL;
     if (db_open(path, false, &db, &e) == 0 && db_begin(db, &e) == 0) {
+        sem_post(&probe_done); /* through the gate (its rollback waits for the flush) */
         db_rollback(db);
-        sem_post(&probe_done);
     }
     db_close(db);
     return NULL;
+}
+
+/* The reader probe: during a commit's flush another thread reads the committed row in a read
+   transaction (or, with reader_writes, a write transaction that writes nothing) and ends it.
+   Its end must wait for the flush: an answer never shows a row a power cut can take away. */
+static atomic_bool reader_armed, reader_writes;
+static atomic_int reader_saw;    /* rows it counted, -1 on an error */
+static atomic_bool reader_ended; /* its commit returned before the flush did */
+static pthread_t reader_th;
+static sem_t reader_done;
+
+static void *reader_thread(void *arg)
+{
+    (void)arg;
+    struct osb_err e = {0};
+    struct db *db = NULL;
+    int64_t n = -1;
+    bool w = atomic_load(&reader_writes);
+    if (db_open(path, false, &db, &e) == 0 && (w ? db_begin(db, &e) : db_begin_read(db, &e)) == 0 &&
+        db_int(db, &e, &n, "SELECT count(*) FROM t", NULL) == 1 && db_commit(db, &e) == 0)
+        atomic_store(&reader_saw, (int)n);
+    else
+        atomic_store(&reader_saw, -1);
+    db_close(db);
+    sem_post(&reader_done);
+    return NULL;
+}
+
+static void reader_during_flush(void)
+{
+    if (pthread_create(&reader_th, NULL, reader_thread, NULL) != 0) {
+        atomic_store(&reader_saw, -2);
+        return;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 400 * 1000 * 1000; /* ample for a read of one row; the flush waits */
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    int rc;
+    while ((rc = sem_timedwait(&reader_done, &until)) != 0 && errno == EINTR)
+        ;
+    atomic_store(&reader_ended, rc == 0);
 }
 
 static void flushing(int fd)
@@ -66,6 +111,10 @@ static void flushing(int fd)
     if (!is_wal(fd))
         return;
     atomic_fetch_add(&wal_flushes, 1);
+    if (atomic_exchange(&reader_armed, false)) {
+        reader_during_flush();
+        return;
+    }
     if (!atomic_exchange(&probe_armed, false))
         return;
     if (pthread_create(&probe_th, NULL, probe_thread, NULL) != 0) {
@@ -177,11 +226,45 @@ static void the_gate_is_free_during_the_flush(void **state)
     remove_db();
 }
 
+/* A transaction that wrote nothing, ending while a commit's flush runs, ends after the flush;
+   it has seen the committed row meanwhile. */
+static void reader_waits(bool writes)
+{
+    sem_init(&reader_done, 0, 0);
+    struct db *db = fresh_db(writes ? "flushnoop" : "flushread");
+    assert_int_equal(insert_one(db, 0), 0);
+    atomic_store(&reader_saw, 0);
+    atomic_store(&reader_ended, true);
+    atomic_store(&reader_writes, writes);
+    atomic_store(&reader_armed, true);
+    assert_int_equal(insert_one(db, 1), 0);
+    assert_int_equal(pthread_join(reader_th, NULL), 0);
+    assert_int_equal(atomic_load(&reader_saw), 2);
+    assert_false(atomic_load(&reader_ended)); /* it was still waiting when the flush began */
+    sem_destroy(&reader_done);
+    db_close(db);
+    remove_db();
+}
+
+static void a_read_ends_after_the_flush_of_what_it_saw(void **state)
+{
+    (void)state;
+    reader_waits(false);
+}
+
+static void a_write_of_nothing_ends_after_the_flush_of_what_it_saw(void **state)
+{
+    (void)state;
+    reader_waits(true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_commit_flushes_the_wal_once),
         cmocka_unit_test(the_gate_is_free_during_the_flush),
+        cmocka_unit_test(a_write_of_nothing_ends_after_the_flush_of_what_it_saw),
+        cmocka_unit_test(a_read_ends_after_the_flush_of_what_it_saw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
