@@ -203,6 +203,12 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
         json_object_set_new(d.d.data, "period", json_string(period));
         json_object_set_new(d.d.data, "items", norm);
         json_object_set_new(d.d.data, "manager_comment", json_null());
+        /* a week plan names its Monday: the weekly deadline (visit_plan_weekly) finds it so */
+        if (strcmp(pt, "week") == 0) {
+            char mon[11];
+            date_format(pf, mon);
+            str_field(d.d.ref, sizeof d.d.ref, mon, "week");
+        }
         norm = NULL;
         rc = fdoc_create(c, &plan_kind, &d, "BFJH", out, e);
     }

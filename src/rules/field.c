@@ -233,6 +233,27 @@ bool field_period_span(const char *type, const char *period, date_t *from, date_
     return true;
 }
 
+date_t field_week_monday(date_t d)
+{
+    return d - (date_weekday(d) - 1);
+}
+
+void field_week_label(date_t d, char out[9])
+{
+    date_t mon = field_week_monday(d);
+    int y, m, dd;
+    date_to_ymd(mon + 3, &y, &m, &dd);
+    int n = (int)((mon - iso_week1(y)) / 7) + 1;
+    if (y < 0 || y > 9999 || n < 1 || n > 53) {
+        out[0] = '\0';
+        return;
+    }
+    out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10);
+    out[4] = '-', out[5] = 'W', out[6] = (char)('0' + n / 10), out[7] = (char)('0' + n % 10);
+    out[8] = '\0';
+}
+
 const char *field_period_form(const char *type)
 {
     static const char *const forms[][2] = {{"year", "YYYY"},

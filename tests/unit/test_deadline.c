@@ -208,6 +208,24 @@ static void test_day_of_month(void **state)
     run_rows(rows, sizeof rows / sizeof rows[0]);
 }
 
+/* "Due ahead of the date it is for": the weekly visit plan of the week starting Monday is due
+   the Saturday before at 09:00 (2340 minutes before Monday 00:00). */
+static void test_before_start(void **state)
+{
+    (void)state;
+    date_t mon30 = date_from_ymd(2026, 11, 30), sat28 = date_from_ymd(2026, 11, 28);
+    struct row rows[] = {
+        {"Saturday 09:00 before the week's Monday", DL_BEFORE_START, 2340, 0, AT(mon30, 0, 0),
+         AT(sat28, 9, 0)},
+        {"non-working days are plain time here", DL_BEFORE_START, 24 * 60, 0, AT(mon30, 0, 0),
+         AT(date_from_ymd(2026, 11, 29), 0, 0)},
+        {"0 minutes: the start itself", DL_BEFORE_START, 0, 0, AT(mon30, 0, 0), AT(mon30, 0, 0)},
+        {"over a year end", DL_BEFORE_START, 2340, 0, AT(date_from_ymd(2027, 1, 4), 0, 0),
+         AT(date_from_ymd(2027, 1, 2), 9, 0)},
+    };
+    run_rows(rows, sizeof rows / sizeof rows[0]);
+}
+
 static void test_never(void **state)
 {
     (void)state;
@@ -359,7 +377,8 @@ int main(void)
         cmocka_unit_test(test_working_minutes),  cmocka_unit_test(test_same_working_day),
         cmocka_unit_test(test_next_working_day), cmocka_unit_test(test_working_days),
         cmocka_unit_test(test_wc_hours),         cmocka_unit_test(test_calendar_days),
-        cmocka_unit_test(test_day_of_month),     cmocka_unit_test(test_never),
+        cmocka_unit_test(test_day_of_month),     cmocka_unit_test(test_before_start),
+        cmocka_unit_test(test_never),
         cmocka_unit_test(test_pct_bp),           cmocka_unit_test(test_judge),
         cmocka_unit_test(test_collection),       cmocka_unit_test(test_kpi_table),
     };
