@@ -1,7 +1,7 @@
 """The weekly visit plan's deadline (flows.md §9.2, issue 13): a rep or KAM who plans visits
 submits next week's plan by Saturday 09:00; a missing or late one opens `visit_plan_weekly`
-(document "YYYY-Www:<user>", department sales, explained by the rep and the rep's manager, who
-confirms the plan at the Saturday meeting). The limit is the setting
+(document "YYYY-Www:<user>", department sales, naming the rep and the rep's manager, who confirms
+the plan at the Saturday meeting and - a rep having no "explain" in the matrix - explains it). The limit is the setting
 `visit_plan_weekly_lead_minutes` (2340: 39 hours before the week's Monday)."""
 
 from lib import DEMO_PASSWORD, boundary, check, eq, no_issue, one_issue, run_jobs, set_clock
@@ -52,9 +52,12 @@ def test_weekly_plan_due_saturday_0900(t):
     got = one_issue(t, f"{WEEK}:{b}", "visit_plan_weekly")
     eq((got["completed_by_action"], got["completed_at"][:16]), ("submit", f"{SAT}T10:30"),
        "late submission noted")
+    # the matrix gives a rep no "explain" (numbering-and-rules §3): the manager writes it
+    t.expect_error(t.post(f"/osb-issues/{got['number']}/explain", {"explanation": "x"}, user=b),
+                   403, "forbidden")
     eq(t.ok(t.post(f"/osb-issues/{got['number']}/explain",
-                   {"explanation": "周六上午才整理完客户名单"}, user=b))["state"], "explained",
-       "the rep explains")
+                   {"explanation": "周六上午才整理完客户名单"}, user="kam_GZ"))["state"],
+       "explained", "the manager explains")
     # a draft is no plan: the week after, a's draft does not count
     set_clock(t, "2033-03-18", "12:00")
     week_plan(t, a, "2033-W12", "2033-03-21")
