@@ -233,6 +233,40 @@ bool field_period_span(const char *type, const char *period, date_t *from, date_
     return true;
 }
 
+const char *visit_archive_section(const char *field)
+{
+    static const struct {
+        const char *section;
+        const char *fields[16];
+    } map[] = {
+        {"basic",
+         {"address", "phone", "owner", "operating_manager", "legal_rep", "founded_on",
+          "trading_since", "org_type", "industry", "assets_fen", "tax_id", "website", NULL}},
+        {"characteristics",
+         {"service_area", "sales_force_size", "development_potential",
+          "development_potential_note", "business_philosophy", "business_policy", "company_size",
+          "business_features", NULL}},
+        {"business_status",
+         {"staff_quality", "staff_quality_note", "competitor_relations", "cooperation_attitude",
+          "cooperation_attitude_note", NULL}},
+        {"transaction_status",
+         {"activities", "problems", "advantages", "future_plans", "reputation",
+          "credit_status_note", "trade_terms", NULL}},
+        {"invoicing",
+         {"invoice_title", "bank_name", "bank_account", "reg_address", "reg_phone",
+          "mailing_address", "mailing_contact", "mailing_phone", NULL}},
+        {"logistics",
+         {"consignee", "consignee_phone", "consignment_station", "carrier", "delivery_address",
+          "arrival_address", "transit_days", "last_confirmed_on", NULL}},
+        {"contacts", {"contacts", NULL}},
+    };
+    for (size_t i = 0; field && i < COUNT(map); i++)
+        for (const char *const *f = map[i].fields; *f; f++)
+            if (strcmp(*f, field) == 0)
+                return map[i].section;
+    return NULL;
+}
+
 date_t field_week_monday(date_t d)
 {
     return d - (date_weekday(d) - 1);
