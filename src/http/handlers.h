@@ -222,6 +222,8 @@ int h_meeting_list(struct req *r, struct osb_err *e);
 int h_sighting_list(struct req *r, struct osb_err *e);
 int h_visit_verification_create(struct req *r, struct osb_err *e);
 int h_visit_verification_list(struct req *r, struct osb_err *e);
+int h_satisfaction_create(struct req *r, struct osb_err *e);
+int h_satisfaction_list(struct req *r, struct osb_err *e);
 
 /* issue #17: lists */
 int h_list_export_xlsx(struct req *r, struct osb_err *e);

@@ -218,6 +218,8 @@ static const struct route routes[] = {
     {"GET", "/sightings", h_sighting_list, 0},
     {"POST", "/visit-verifications", h_visit_verification_create, WI},
     {"GET", "/visit-verifications", h_visit_verification_list, 0},
+    {"POST", "/satisfaction-calls", h_satisfaction_create, WI},
+    {"GET", "/satisfaction-calls", h_satisfaction_list, 0},
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},
