@@ -235,7 +235,7 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         if (!json_is_integer(rating))
             return err_bad(e, "rating", "rating must be an integer 1-5");
         if (json_integer_value(rating) < 1 || json_integer_value(rating) > 5)
-            return err_invalid(e, "rating", "invalid_value", "a rating is 1 to 5");
+            return err_invalid(e, "rating", "rating_out_of_range", "a rating is 1 to 5");
         if (strcmp(kind, "satisfaction") != 0)
             return err_invalid(e, "rating", "satisfaction_only",
                                "only a satisfaction call carries a rating");

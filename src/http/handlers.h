@@ -185,6 +185,7 @@ int h_osb_issue_action(struct req *r, struct osb_err *e);
 int h_osb_issue_create(struct req *r, struct osb_err *e);
 int h_kpis(struct req *r, struct osb_err *e);
 int h_kpi_items(struct req *r, struct osb_err *e);
+int h_kpi_get(struct req *r, struct osb_err *e);
 int h_report_osb_meeting(struct req *r, struct osb_err *e);
 
 /* doc.c — every kernel document whose route row names its kind: GET /<collection>/{number},

@@ -239,6 +239,7 @@ static const struct route routes[] = {
     {"GET", "/osb-issues/:", h_osb_issue_get, 0},
     {"POST", "/osb-issues/:/:", h_osb_issue_action, W},
     {"GET", "/kpis", h_kpis, 0},
+    {"GET", "/kpis/:", h_kpi_get, 0},
     {"GET", "/kpis/:/items", h_kpi_items, 0},
     {"GET", "/reports/osb_meeting", h_report_osb_meeting, 0},
     /* reports (api.md §5.8): the engine opens its own transaction (a file writes its export

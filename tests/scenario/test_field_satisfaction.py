@@ -32,8 +32,8 @@ def test_quarterly_satisfaction_calls(t):
        got["total"], "no second set")
 
     # the call, with the customer's rating
-    for body, status, field, rule in (({"rating": 6}, 422, "rating", "invalid_value"),
-                                      ({"rating": 0}, 422, "rating", "invalid_value"),
+    for body, status, field, rule in (({"rating": 6}, 422, "rating", "rating_out_of_range"),
+                                      ({"rating": 0}, 422, "rating", "rating_out_of_range"),
                                       ({"rating": "好"}, 400, "rating", None),
                                       ({"kind": "tracking", "rating": 4}, 422, "rating",
                                        "satisfaction_only")):
