@@ -137,6 +137,8 @@ int h_expense_file_upload(struct req *r, struct osb_err *e);
 int h_expense_file_list(struct req *r, struct osb_err *e);
 int h_support_doc_upload(struct req *r, struct osb_err *e);
 int h_support_doc_list(struct req *r, struct osb_err *e);
+int h_contract_file_upload(struct req *r, struct osb_err *e);
+int h_contract_file_list(struct req *r, struct osb_err *e);
 int h_support_doc_send(struct req *r, struct osb_err *e);
 int h_market_file_get(struct req *r, struct osb_err *e);
 int h_consumer_create(struct req *r, struct osb_err *e);

@@ -115,6 +115,10 @@ static const struct route routes[] = {
      MKT_FILE_MAX},
     {"GET", "/support-requests/:/documents", h_support_doc_list, 0},
     {"POST", "/support-requests/:/documents/:/send", h_support_doc_send, W},
+    /* contracts take files the same way (issue 13) */
+    {"POST", "/contracts/:/attachments", h_contract_file_upload, WI | R_RAW | R_ANYTYPE, NULL,
+     MKT_FILE_MAX},
+    {"GET", "/contracts/:/attachments", h_contract_file_list, 0},
     {"GET", "/market-files/:", h_market_file_get, 0},
     {"POST", "/consumer-records", h_consumer_create, WI},
     {"GET", "/consumer-records", h_consumer_list, 0},
