@@ -196,10 +196,9 @@ static void calllog_answer(struct ctx *c, json_t *o)
 int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
-    static const char *const allowed[] = {"customer",          "kind",
-                                          "reached",           "outcome",
-                                          "promised_pay_date", "promised_amount_fen",
-                                          "rating",            NULL};
+    static const char *const allowed[] = {
+        "customer", "kind", "reached", "outcome", "promised_pay_date", "promised_amount_fen",
+        "rating",   NULL};
     const char *cu = NULL, *kind = NULL, *outcome = NULL, *ppd = NULL;
     if (flow_need(c, P_CALL_LOG, e) < 0 || only(body, allowed, e) < 0 ||
         body_str(body, "customer", true, 32, &cu, e) < 0 ||
@@ -215,7 +214,7 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (!json_is_boolean(reached))
         return err_bad(e, "reached", "reached must be true or false");
     struct calllog l = {cu,     c->user.username,      kind,  outcome, ppd, c->now,
-                        c->now, json_is_true(reached), false, 0, 0};
+                        c->now, json_is_true(reached), false, 0,       0};
     json_t *amt = json_object_get(body, "promised_amount_fen");
     if (amt && !json_is_null(amt)) {
         if (!json_is_integer(amt))
@@ -880,8 +879,7 @@ int fieldlog_job_verification(struct ctx *c, const char *period, struct osb_err 
 
 /* ---- quarterly satisfaction calls (flows.md §9.7) ------------------------------------------ */
 
-static int satisfaction_tasks(struct ctx *c, const char *quarter, int64_t *added,
-                              struct osb_err *e)
+static int satisfaction_tasks(struct ctx *c, const char *quarter, int64_t *added, struct osb_err *e)
 {
     if (store_satisfaction_tasks_make(c->db, e, quarter, c->now, added) < 0)
         return -1;
@@ -896,8 +894,8 @@ static int satisfaction_tasks(struct ctx *c, const char *quarter, int64_t *added
     json_array_foreach(who, i, it)
     {
         char key[80];
-        if (rc == 0 && str_fmt(key, sizeof key, "satisfaction:%s:%.40s", quarter,
-                               jstr(it, "assignee")) == 0)
+        if (rc == 0 &&
+            str_fmt(key, sizeof key, "satisfaction:%s:%.40s", quarter, jstr(it, "assignee")) == 0)
             rc = notify(c, e, "satisfaction_calls", jstr(it, "assignee"), NULL, key,
                         "%s 客户满意度电话回访：%lld位客户", quarter, (long long)jint(it, "n"));
     }
@@ -964,8 +962,9 @@ int satisfaction_list(struct ctx *c, const struct fieldlog_query *q, json_t **ou
             json_object_set_new(r, "reached", json_boolean(jint(r, "reached") != 0));
         }
     }
-    *out = json_pack("{ss sI sI so}", "quarter", quarter, "total", (json_int_t)json_array_size(rows),
-                     "called", (json_int_t)called, "items", rows);
+    *out =
+        json_pack("{ss sI sI so}", "quarter", quarter, "total", (json_int_t)json_array_size(rows),
+                  "called", (json_int_t)called, "items", rows);
     return 0;
 }
 

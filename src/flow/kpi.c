@@ -381,8 +381,8 @@ static void rated(struct ctx *c, struct ratings *s, json_t *items, const char *d
     if (!items)
         return;
     json_t *o = json_pack("{ss ss so sI sb}", "document", doc, "kind", kind, "customer",
-                          json_incref(json_object_get(r, "customer")), "rating",
-                          (json_int_t)rating, "in_numerator", true);
+                          json_incref(json_object_get(r, "customer")), "rating", (json_int_t)rating,
+                          "in_numerator", true);
     ts_field(c, o, "done_at", jint(r, "done_at"));
     char d[11];
     date_format(ts_to_date(jint(r, "done_at"), c->cfg->tz_min), d);
@@ -423,9 +423,9 @@ static int satisfaction(struct ctx *c, date_t from, date_t to, const char *marke
     json_decref(calls);
     int64_t mean;
     *fig = json_pack("{sI sI so sI sI so}", "num", (json_int_t)s.sum, "den", (json_int_t)s.n,
-                     "mean_x100", kpi_mean_x100(s.sum, s.n, &mean) ? json_integer(mean) : json_null(),
-                     "tickets", (json_int_t)s.tickets, "calls", (json_int_t)s.calls, "target_bp",
-                     json_null());
+                     "mean_x100",
+                     kpi_mean_x100(s.sum, s.n, &mean) ? json_integer(mean) : json_null(), "tickets",
+                     (json_int_t)s.tickets, "calls", (json_int_t)s.calls, "target_bp", json_null());
     return 0;
 }
 
@@ -461,8 +461,8 @@ static int one_kpi(struct ctx *c, const char *name, const struct kpi_query *q, b
     json_t *items = with_items ? json_array() : NULL, *o = NULL;
     if (k >= 0) {
         int64_t num, den;
-        if (kpi_figures(c, (enum kpi_id)k, from, to, q->market, q->region, &num, &den, items,
-                        e) == 0)
+        if (kpi_figures(c, (enum kpi_id)k, from, to, q->market, q->region, &num, &den, items, e) ==
+            0)
             o = kpi_json((enum kpi_id)k, num, den);
     } else if (kpi_field_figures(c, (enum kpi_field_id)fk, from, to, q->market, q->region, &o,
                                  items, e) < 0) {

@@ -31,8 +31,8 @@
 #define FILE_HT (MKT_ZC + 1)
 #define FILE_TARGETS (FILE_HT + 1)
 static const char *const target_types[FILE_TARGETS] = {
-    "expense-applications", "pop-requests", "samples", "inventory-reports", "support-requests",
-    "contracts"};
+    "expense-applications", "pop-requests",     "samples",
+    "inventory-reports",    "support-requests", "contracts"};
 
 static const struct doc_kind *target_kind(int t)
 {
@@ -86,8 +86,9 @@ static int may_attach(struct ctx *c, int t, json_t *doc, struct osb_err *e)
     if (t == FILE_HT) /* who drafts, signs or archives contracts (the document is visible) */
         return perm_may_act(P_CONTRACT_DRAFT, r) || perm_may_act(P_CONTRACT_ARCHIVE, r)
                    ? 0
-                   : err_forbidden(e, "role", "the KAM, rep, CSR or SSG leader attaches a"
-                                              " contract's files");
+                   : err_forbidden(e, "role",
+                                   "the KAM, rep, CSR or SSG leader attaches a"
+                                   " contract's files");
     switch ((enum mkt_doc)t) {
     case MKT_WL:
         if (perm_may_act(P_POP_VERIFY, r) || perm_may_act(P_POP_REQUEST, r))
@@ -181,9 +182,9 @@ static int file_upload(struct ctx *c, int t, const char *number, const char *cty
         return err_set(e, ERR_INTERNAL, "internal error: out of memory");
     sodium_bin2base64(b64, cap, (const unsigned char *)data, len, sodium_base64_VARIANT_ORIGINAL);
     json_t *row = json_pack("{ss ss ss ss sI ss ss ss ss sI}", "document", number, "doc_type",
-                            target_types[t], "kind", kind, "mime", ft->mime, "size", (json_int_t)len,
-                            "sha256", hex, "visibility", vis, "content", b64, "uploaded_by",
-                            c->user.username, "uploaded_at", (json_int_t)c->now);
+                            target_types[t], "kind", kind, "mime", ft->mime, "size",
+                            (json_int_t)len, "sha256", hex, "visibility", vis, "content", b64,
+                            "uploaded_by", c->user.username, "uploaded_at", (json_int_t)c->now);
     free(b64);
     if (name)
         json_object_set_new(row, "name", json_string(name));
@@ -214,14 +215,13 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
 }
 
 int contract_file_upload(struct ctx *c, const char *number, const char *ctype, const char *data,
-                         size_t len, const struct mkt_file_meta *m, json_t **out,
-                         struct osb_err *e)
+                         size_t len, const struct mkt_file_meta *m, json_t **out, struct osb_err *e)
 {
     return file_upload(c, FILE_HT, number, ctype, data, len, m, out, e);
 }
 
-static int file_list(struct ctx *c, int t, const char *number, const char *visibility,
-                     json_t **out, struct osb_err *e)
+static int file_list(struct ctx *c, int t, const char *number, const char *visibility, json_t **out,
+                     struct osb_err *e)
 {
     *out = NULL;
     if (visibility && !is(visibility, "internal") && !is(visibility, "external"))
@@ -282,8 +282,8 @@ static int visible_file(struct ctx *c, const char *id, bool content, json_t **ro
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no file %s", id);
     json_t *doc;
     struct osb_err de = OSB_ERR_INIT;
-    if (doc_get(c, target_kind(doc_of(jstr(*row, "doc_type"))), jstr(*row, "document"), &doc,
-                &de) < 0) {
+    if (doc_get(c, target_kind(doc_of(jstr(*row, "doc_type"))), jstr(*row, "document"), &doc, &de) <
+        0) {
         bool internal = de.code == ERR_INTERNAL;
         err_clear(&de);
         json_decref(*row);

@@ -390,8 +390,8 @@ static int archive_apply(struct ctx *c, const char *customer, const char *visit,
         bool have = false;
         json_array_foreach(src, i, s) have = have || is(jstr(s, "section"), sec);
         if (!have)
-            json_array_append_new(src, json_pack("{ss ss ss ss}", "section", sec, "source",
-                                                 "visit", "date", day, "visit", visit));
+            json_array_append_new(src, json_pack("{ss ss ss ss}", "section", sec, "source", "visit",
+                                                 "date", day, "visit", visit));
     }
     json_array_foreach(json_is_array(old) ? old : NULL, i, s)
     {

@@ -7,10 +7,9 @@
 
 static int query(struct req *r, struct fieldlog_query *q, struct osb_err *e)
 {
-    static const char *const allowed[] = {"user",   "customer", "kind",  "by", "market",
-                                          "region", "month",    "from",  "to", "q",
-                                          "limit",  "cursor",   "state", "quarter",
-                                          "assignee", NULL};
+    static const char *const allowed[] = {"user",  "customer", "kind",     "by", "market", "region",
+                                          "month", "from",     "to",       "q",  "limit",  "cursor",
+                                          "state", "quarter",  "assignee", NULL};
     *q = (struct fieldlog_query){req_query(r, "user"),
                                  req_query(r, "customer"),
                                  req_query(r, "kind"),

@@ -442,8 +442,8 @@ static int owner_cols_sql(const char *owner, struct sb *sql)
     int rest = (int)(key - from);
     sb_addf(sql, ", (SELECT %.*s%.*scand.document%s) AS owner_customer", (int)(ca - c), c, rest,
             from, key + 1);
-    sb_addf(sql, ", (SELECT %.*s%.*scand.document%s) AS owner_market", (int)(ma - m), m, rest,
-            from, key + 1);
+    sb_addf(sql, ", (SELECT %.*s%.*scand.document%s) AS owner_market", (int)(ma - m), m, rest, from,
+            key + 1);
     return 0;
 }
 
@@ -528,8 +528,8 @@ static int candidates_sql(struct osb_err *e, const char *rule, const struct dead
     *upto_out = upto;
     for (const char *a = rules[r].params; *a; a++) {
         json_t *wp = week_param(*a, now, tz_min);
-        json_array_append_new(p, wp                          ? wp
-                                 : *a == 'n'                 ? json_integer(upto)
+        json_array_append_new(p, wp          ? wp
+                                 : *a == 'n' ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
                                  : *a == 'm' ? json_integer(w->settled)
                                  : *a == 'l'

@@ -116,12 +116,11 @@ json_t *store_worklog_list(struct db *db, struct osb_err *e, const struct scope_
 
 int store_calllog_insert(struct db *db, struct osb_err *e, const struct calllog *l, int64_t *id)
 {
-    json_t *p = json_pack("[s s I s b o o o I o]", l->customer, l->by, (json_int_t)l->at,
-                          l->kind, l->reached, str_or_null(l->outcome),
-                          str_or_null(l->promised_pay_date),
-                          l->has_amount ? json_integer(l->promised_amount_fen) : json_null(),
-                          (json_int_t)l->created_at,
-                          l->rating > 0 ? json_integer(l->rating) : json_null());
+    json_t *p =
+        json_pack("[s s I s b o o o I o]", l->customer, l->by, (json_int_t)l->at, l->kind,
+                  l->reached, str_or_null(l->outcome), str_or_null(l->promised_pay_date),
+                  l->has_amount ? json_integer(l->promised_amount_fen) : json_null(),
+                  (json_int_t)l->created_at, l->rating > 0 ? json_integer(l->rating) : json_null());
     int rc = db_exec_a(db, e,
                        "INSERT INTO call_logs(customer, by_user, at, kind, reached, outcome,"
                        " promised_pay_date, promised_amount_fen, created_at, rating)"

@@ -231,13 +231,11 @@ json_t *store_kpi_visit_items(struct db *db, struct osb_err *e, const char *from
                  " i.seq) AS done_at FROM field_items i JOIN field_docs pl"
                  " ON pl.number = i.document AND pl.type = 'visit-plans'"
                  " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?");
-    return kpi_rows(db, e, &sql, p, "pl", market, region, u,
-                    " ORDER BY i.date, i.document, i.seq");
+    return kpi_rows(db, e, &sql, p, "pl", market, region, u, " ORDER BY i.date, i.document, i.seq");
 }
 
 json_t *store_kpi_ticket_ratings(struct db *db, struct osb_err *e, int64_t t0, int64_t t1,
-                                 const char *market, const char *region,
-                                 const struct scope_user *u)
+                                 const char *market, const char *region, const struct scope_user *u)
 {
     struct sb sql = SB_INIT;
     json_t *p = json_pack("[II]", (json_int_t)t0, (json_int_t)t1);

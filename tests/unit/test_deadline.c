@@ -440,14 +440,21 @@ static void test_satisfaction_mean(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_working_minutes),  cmocka_unit_test(test_same_working_day),
-        cmocka_unit_test(test_next_working_day), cmocka_unit_test(test_working_days),
-        cmocka_unit_test(test_wc_hours),         cmocka_unit_test(test_calendar_days),
-        cmocka_unit_test(test_day_of_month),     cmocka_unit_test(test_before_start),
+        cmocka_unit_test(test_working_minutes),
+        cmocka_unit_test(test_same_working_day),
+        cmocka_unit_test(test_next_working_day),
+        cmocka_unit_test(test_working_days),
+        cmocka_unit_test(test_wc_hours),
+        cmocka_unit_test(test_calendar_days),
+        cmocka_unit_test(test_day_of_month),
+        cmocka_unit_test(test_before_start),
         cmocka_unit_test(test_never),
-        cmocka_unit_test(test_pct_bp),           cmocka_unit_test(test_judge),
-        cmocka_unit_test(test_collection),       cmocka_unit_test(test_kpi_table),
-        cmocka_unit_test(test_visit_plan_completion), cmocka_unit_test(test_satisfaction_mean),
+        cmocka_unit_test(test_pct_bp),
+        cmocka_unit_test(test_judge),
+        cmocka_unit_test(test_collection),
+        cmocka_unit_test(test_kpi_table),
+        cmocka_unit_test(test_visit_plan_completion),
+        cmocka_unit_test(test_satisfaction_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

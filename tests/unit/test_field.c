@@ -273,7 +273,7 @@ static void test_week_label_and_archive_sections(void **state)
         const char *label;
         int my, mm, md; /* its Monday */
     } weeks[] = {
-        {2030, 5, 13, "2030-W20", 2030, 5, 13}, {2030, 5, 19, "2030-W20", 2030, 5, 13},
+        {2030, 5, 13, "2030-W20", 2030, 5, 13},   {2030, 5, 19, "2030-W20", 2030, 5, 13},
         {2026, 12, 31, "2026-W53", 2026, 12, 28}, {2027, 1, 3, "2026-W53", 2026, 12, 28},
         {2027, 1, 4, "2027-W01", 2027, 1, 4},     {2024, 12, 30, "2025-W01", 2024, 12, 30},
     };
@@ -293,18 +293,26 @@ static void test_week_label_and_archive_sections(void **state)
     static const struct {
         const char *field, *section;
     } fields[] = {
-        {"phone", "basic"},         {"tax_id", "basic"},
-        {"company_size", "characteristics"}, {"competitor_relations", "business_status"},
-        {"trade_terms", "transaction_status"}, {"bank_account", "invoicing"},
-        {"consignee", "logistics"},  {"contacts", "contacts"},
-        {"credit_limit_fen", NULL},  {"kam", NULL},
-        {"status", NULL},            {"name", NULL},
-        {"sources", NULL},           {NULL, NULL},
+        {"phone", "basic"},
+        {"tax_id", "basic"},
+        {"company_size", "characteristics"},
+        {"competitor_relations", "business_status"},
+        {"trade_terms", "transaction_status"},
+        {"bank_account", "invoicing"},
+        {"consignee", "logistics"},
+        {"contacts", "contacts"},
+        {"credit_limit_fen", NULL},
+        {"kam", NULL},
+        {"status", NULL},
+        {"name", NULL},
+        {"sources", NULL},
+        {NULL, NULL},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const char *got = visit_archive_section(fields[i].field);
-        expect(&bad, (got == NULL) == (fields[i].section == NULL) &&
-                         (!got || strcmp(got, fields[i].section) == 0),
+        expect(&bad,
+               (got == NULL) == (fields[i].section == NULL) &&
+                   (!got || strcmp(got, fields[i].section) == 0),
                "%s: %s", fields[i].field ? fields[i].field : "(null)", got ? got : "(null)");
     }
     assert_int_equal(bad, 0);
@@ -313,9 +321,12 @@ static void test_week_label_and_archive_sections(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quotation_table),   cmocka_unit_test(test_after_sales_table),
-        cmocka_unit_test(test_visit_tables),      cmocka_unit_test(test_forecast_and_plan_tables),
-        cmocka_unit_test(test_contract_expiring), cmocka_unit_test(test_period_span),
+        cmocka_unit_test(test_quotation_table),
+        cmocka_unit_test(test_after_sales_table),
+        cmocka_unit_test(test_visit_tables),
+        cmocka_unit_test(test_forecast_and_plan_tables),
+        cmocka_unit_test(test_contract_expiring),
+        cmocka_unit_test(test_period_span),
         cmocka_unit_test(test_week_label_and_archive_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
