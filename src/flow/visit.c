@@ -20,6 +20,7 @@
 #include "flow/scope.h"
 #include "rules/field.h"
 #include "store/masterdata.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,15 @@ static int plan_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_t *o = fdoc_answer(c, d, e);
     if (!o)
         return -1;
+    /* A week plan is due the Saturday 09:00 before its week (visit_plan_weekly, flow/deadlines.c:
+       its Monday 00:00 less visit_plan_weekly_lead_minutes). */
+    date_t mon;
+    if (is(jstr(d->d.data, "period_type"), "week") && date_parse(d->d.ref, &mon)) {
+        int lead = settings_int(c->db, "visit_plan_weekly_lead_minutes", 2340, SETTINGS_INT_MAX);
+        json_object_set_new(o, "due_at",
+                            flow_json_ts(c, date_start_ts(mon, c->cfg->tz_min) -
+                                                (int64_t)lead * TS_PER_MIN));
+    }
     /* Each item with the reports filed against it. */
     json_t *items = json_object_get(o, "items");
     size_t i;

@@ -34,6 +34,8 @@ def test_weekly_plan_due_saturday_0900(t):
         lib.act(t, "visit-plans", week_plan(t, u, "2033-W10", MON), "submit", u)
     set_clock(t, "2033-03-11", "16:00")  # Friday: a submits next week's plan in time,
     p = week_plan(t, a, NEXT_MON, NEXT_MON)  # naming the week by a day of it
+    eq(t.ok(t.get(f"/visit-plans/{p}", user=a))["due_at"], lib.at(SAT, "09:00"),
+       "a week plan shows when it is due")
     lib.act(t, "visit-plans", p, "submit", a)
     it = boundary(t, f"{WEEK}:{b}", "visit_plan_weekly", SAT, "09:00")
     eq((it["department"], sorted(it["responsible"]), it["customer"], it["market"]),

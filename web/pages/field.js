@@ -27,7 +27,7 @@ export const FIELD_DOCS = {
   quotations: { title: W('报价/投标', 'Quotations'), fields: ['source', 'product_class', 'title', 'total_fen', 'major', 'participate_decision', 'valid_until', 'result', 'contract'] },
   contracts: { title: W('合同', 'Contracts'), fields: ['kind', 'value_fen', 'payment_term_days', 'valid_to', 'deviations', 'quotation', 'signing_mode', 'archive_binder', 'expiring'] },
   'after-sales': { title: W('售后服务', 'After-sales'), fields: ['type', 'description', 'handler', 'escalated_to', 'result', 'rating'] },
-  'visit-plans': { title: W('拜访计划', 'Visit plans'), fields: ['period_type', 'period', 'manager_comment'] },
+  'visit-plans': { title: W('拜访计划', 'Visit plans'), fields: ['period_type', 'period', 'due_at', 'manager_comment'] },
   visits: { title: W('拜访记录', 'Visit reports'), fields: ['visitor', 'visited_at', 'kind', 'plan_item', 'price_inversion', 'next_steps', 'manager_comment'] },
   forecasts: { title: W('销售预期', 'Forecasts'), fields: ['level', 'base_month', 'total_fen', 'basis'] },
   plans: { title: W('计划', 'Plans'), fields: ['level', 'period_type', 'period', 'target_sales_fen', 'target_collection_fen'] },
@@ -259,7 +259,7 @@ function bodyFor(action, v) {
 }
 
 const show = (k, v) => (v === null || v === undefined || v === '' ? '—'
-  : /_fen$/.test(k) ? formatFen(v) : typeof v === 'boolean' ? (v ? W('是', 'yes') : W('否', 'no')) : String(v));
+  : /_fen$/.test(k) ? formatFen(v) : /_at$/.test(k) ? formatTs(v) : typeof v === 'boolean' ? (v ? W('是', 'yes') : W('否', 'no')) : String(v));
 
 export function fieldDetailPage(coll) {
   return async function detail(ctx) {
