@@ -101,9 +101,9 @@ static int plan_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     date_t mon;
     if (is(jstr(d->d.data, "period_type"), "week") && date_parse(d->d.ref, &mon)) {
         int lead = settings_int(c->db, "visit_plan_weekly_lead_minutes", 2340, SETTINGS_INT_MAX);
-        json_object_set_new(o, "due_at",
-                            flow_json_ts(c, date_start_ts(mon, c->cfg->tz_min) -
-                                                (int64_t)lead * TS_PER_MIN));
+        json_object_set_new(
+            o, "due_at",
+            flow_json_ts(c, date_start_ts(mon, c->cfg->tz_min) - (int64_t)lead * TS_PER_MIN));
     }
     /* Each item with the reports filed against it. */
     json_t *items = json_object_get(o, "items");
