@@ -63,7 +63,7 @@ import { reportsPage, reportPage } from './pages/reports.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { passwordPage } from './pages/password.js';
 import { forecastNewPage, forecastGridPage } from './pages/forecast.js';
-import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns, workLogPage, callLogPage } from './pages/field.js';
+import { fieldDayPage, visitNewPage, quotationNewPage, afterSalesNewPage, fieldDetailPage, fieldListColumns, workLogPage, callLogPage, satisfactionPage } from './pages/field.js';
 
 
 
@@ -108,6 +108,7 @@ export const PAGES = [
   { id: 'quotation-new', path: '/quotations/new', title: { zh: '登记询价/招标', en: 'Register an inquiry' }, navPath: '/quotations', render: quotationNewPage },
   { id: 'work-logs', path: '/work-logs', title: { zh: '工作日志', en: 'Work log' }, nav: 'sales', icon: '✍', cap: 'work_log.read', render: workLogPage },
   { id: 'call-log-new', path: '/call-logs/new', title: { zh: '电话记录', en: 'Log a call' }, navPath: '/field', render: callLogPage },
+  { id: 'satisfaction-calls', path: '/satisfaction-calls', title: { zh: '满意度回访', en: 'Satisfaction calls' }, nav: 'sales', icon: '☎', cap: 'call_log.read', render: satisfactionPage },
   // the forecast grid (#13): one row per SKU, months across, totals as one types
   { id: 'forecast-new', path: '/forecasts/new', title: { zh: '录入销售预期', en: 'Enter a forecast' }, navPath: '/forecasts', render: forecastNewPage },
   { id: 'forecast-grid', path: '/forecasts/:number/grid', title: { zh: '销售预期', en: 'Forecast' }, navPath: '/forecasts', render: forecastGridPage },

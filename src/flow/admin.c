@@ -169,6 +169,7 @@ static const struct {
     {"quotation_expiry", quotation_job_expire, JOB_DAILY, 0, 5},                  /* field sales */
     {"visit_reports_missing", fieldlog_job_missing_visits, JOB_DAILY, 0, 9 * 60}, /* field */
     {"visit_verification", fieldlog_job_verification, JOB_MONTHLY, 1, 9 * 60},    /* field */
+    {"satisfaction_calls", fieldlog_job_satisfaction, JOB_MONTHLY, 1, 9 * 60},    /* field */
     {"osb_daily_status", report_job_daily_status, JOB_DAILY, 0, 8 * 60},
     {"weekly_reports", report_job_weekly, JOB_DAILY, 0, 8 * 60 + 30},      /* reports */
     {"monthly_reports", report_job_monthly, JOB_MONTHLY, 1, 7 * 60},       /* reports */

@@ -177,6 +177,14 @@ int worklog_list(struct ctx *c, const struct fieldlog_query *q, json_t **out, st
 
 /* ---- call log ---------------------------------------------------------------------------- */
 
+/* "YYYYQn" of day d. */
+static int quarter_of(date_t d, char out[8])
+{
+    int y, m, dd;
+    date_to_ymd(d, &y, &m, &dd);
+    return str_fmt(out, 8, "%04dQ%d", y, (m - 1) / 3 + 1);
+}
+
 static void calllog_answer(struct ctx *c, json_t *o)
 {
     flow_ts(c, o, "at");
@@ -189,7 +197,8 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     static const char *const allowed[] = {
-        "customer", "kind", "reached", "outcome", "promised_pay_date", "promised_amount_fen", NULL};
+        "customer", "kind", "reached", "outcome", "promised_pay_date", "promised_amount_fen",
+        "rating",   NULL};
     const char *cu = NULL, *kind = NULL, *outcome = NULL, *ppd = NULL;
     if (flow_need(c, P_CALL_LOG, e) < 0 || only(body, allowed, e) < 0 ||
         body_str(body, "customer", true, 32, &cu, e) < 0 ||
@@ -205,7 +214,7 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (!json_is_boolean(reached))
         return err_bad(e, "reached", "reached must be true or false");
     struct calllog l = {cu,     c->user.username,      kind,  outcome, ppd, c->now,
-                        c->now, json_is_true(reached), false, 0};
+                        c->now, json_is_true(reached), false, 0,       0};
     json_t *amt = json_object_get(body, "promised_amount_fen");
     if (amt && !json_is_null(amt)) {
         if (!json_is_integer(amt))
@@ -219,6 +228,18 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         l.has_amount = true;
         l.promised_amount_fen = json_integer_value(amt);
     }
+    /* the customer's rating of a satisfaction call, 1-5 (kpis-and-reports.md §2.2) */
+    json_t *rating = json_object_get(body, "rating");
+    if (rating && !json_is_null(rating)) {
+        if (!json_is_integer(rating))
+            return err_bad(e, "rating", "rating must be an integer 1-5");
+        if (json_integer_value(rating) < 1 || json_integer_value(rating) > 5)
+            return err_invalid(e, "rating", "rating_out_of_range", "a rating is 1 to 5");
+        if (strcmp(kind, "satisfaction") != 0)
+            return err_invalid(e, "rating", "satisfaction_only",
+                               "only a satisfaction call carries a rating");
+        l.rating = (int)json_integer_value(rating);
+    }
     struct order_customer oc;
     int f = store_order_customer(c->db, e, cu, &oc);
     if (f < 0)
@@ -231,6 +252,11 @@ int calllog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (store_calllog_insert(c->db, e, &l, &id) < 0)
         return -1;
     if (strcmp(kind, "weekly_collection") == 0 && collection_call_logged(c, cu, l.at, id, e) < 0)
+        return -1;
+    char quarter[8];
+    if (strcmp(kind, "satisfaction") == 0 &&
+        (quarter_of(ts_to_date(l.at, c->cfg->tz_min), quarter) < 0 ||
+         store_satisfaction_called(c->db, e, quarter, cu, id) < 0))
         return -1;
     char key[24];
     if (str_fmt(key, sizeof key, "%lld", (long long)id) < 0)
@@ -849,4 +875,109 @@ int fieldlog_job_verification(struct ctx *c, const char *period, struct osb_err 
                 (long long)count) < 0)
         return -1;
     return tell_all(c, "visit_verification", "csr", key, text, e);
+}
+
+/* ---- quarterly satisfaction calls (flows.md §9.7) ------------------------------------------ */
+
+static int satisfaction_tasks(struct ctx *c, const char *quarter, int64_t *added, struct osb_err *e)
+{
+    if (store_satisfaction_tasks_make(c->db, e, quarter, c->now, added) < 0)
+        return -1;
+    if (*added == 0)
+        return 0;
+    json_t *who = store_satisfaction_assignees(c->db, e, quarter);
+    if (!who)
+        return -1;
+    int rc = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(who, i, it)
+    {
+        char key[80];
+        if (rc == 0 &&
+            str_fmt(key, sizeof key, "satisfaction:%s:%.40s", quarter, jstr(it, "assignee")) == 0)
+            rc = notify(c, e, "satisfaction_calls", jstr(it, "assignee"), NULL, key,
+                        "%s 客户满意度电话回访：%lld位客户", quarter, (long long)jint(it, "n"));
+    }
+    json_decref(who);
+    return rc;
+}
+
+static int parse_quarter(const char *q, char out[8])
+{
+    date_t from, to;
+    if (!q || !field_period_span("quarter", q, &from, &to))
+        return -1;
+    return quarter_of(from, out);
+}
+
+int satisfaction_make(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    static const char *const allowed[] = {"quarter", NULL};
+    const char *q = NULL;
+    if (flow_need(c, P_VISIT_VERIFY, e) < 0 || only(body, allowed, e) < 0 ||
+        body_str(body, "quarter", true, 8, &q, e) < 0)
+        return -1;
+    char quarter[8];
+    if (parse_quarter(q, quarter) < 0)
+        return err_invalid(e, "quarter", "invalid_period", "quarter is YYYYQn");
+    int64_t added = 0;
+    if (satisfaction_tasks(c, quarter, &added, e) < 0)
+        return -1;
+    json_t *after = json_pack("{ss sI}", "quarter", quarter, "added", (json_int_t)added);
+    int rc = flow_audit(c, e, "make", "satisfaction_calls", quarter, NULL, after);
+    json_decref(after);
+    if (rc < 0)
+        return -1;
+    struct fieldlog_query lq = {.quarter = quarter};
+    return satisfaction_list(c, &lq, out, e);
+}
+
+int satisfaction_list(struct ctx *c, const struct fieldlog_query *q, json_t **out,
+                      struct osb_err *e)
+{
+    *out = NULL;
+    if (flow_need_read(c, P_CALL_LOG, e) < 0)
+        return -1;
+    char quarter[8];
+    if (q->quarter ? parse_quarter(q->quarter, quarter) < 0
+                   : quarter_of(flow_today(c), quarter) < 0)
+        return err_bad(e, "quarter", "quarter is YYYYQn");
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    json_t *rows = store_satisfaction_list(c->db, e, &su, quarter, q->assignee);
+    if (!rows)
+        return -1;
+    int64_t called = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        bool done = json_is_integer(json_object_get(r, "call_id"));
+        called += done;
+        json_object_set_new(r, "called", json_boolean(done));
+        if (done) {
+            flow_ts(c, r, "called_at");
+            json_object_set_new(r, "reached", json_boolean(jint(r, "reached") != 0));
+        }
+    }
+    *out =
+        json_pack("{ss sI sI so}", "quarter", quarter, "total", (json_int_t)json_array_size(rows),
+                  "called", (json_int_t)called, "items", rows);
+    return 0;
+}
+
+int fieldlog_job_satisfaction(struct ctx *c, const char *period, struct osb_err *e)
+{
+    int y, m;
+    if (!period_parse(period, &y, &m))
+        return err_set(e, ERR_INTERNAL, "bad job period '%s'", period);
+    if ((m - 1) % 3 != 0) /* a quarter's first month only */
+        return 0;
+    char quarter[8];
+    if (quarter_of(date_from_ymd(y, m, 1), quarter) < 0)
+        return -1;
+    int64_t added = 0;
+    return satisfaction_tasks(c, quarter, &added, e);
 }

@@ -16,6 +16,7 @@
 struct fieldlog_query {
     const char *user, *customer, *kind, *by, *market, *region, *month, *from, *to, *q;
     int limit;
+    const char *quarter, *assignee; /* the satisfaction calls' list */
 };
 
 int worklog_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
@@ -54,5 +55,15 @@ int sighting_record(struct ctx *c, const char *visit, const char *customer, cons
    sample is picked when nobody picked it. */
 int fieldlog_job_missing_visits(struct ctx *c, const char *period, struct osb_err *e);
 int fieldlog_job_verification(struct ctx *c, const char *period, struct osb_err *e);
+
+/* Quarterly satisfaction calls (flows.md §9.7): POST /satisfaction-calls {quarter} (ssg_leader,
+   csr) makes the quarter's tasks now — one per active customer, assigned in turn to the active
+   customer-service users — which the job satisfaction_calls (the 1st of January, April, July
+   and October, 09:00) does by itself; a call log of kind satisfaction in the quarter does the
+   customer's task. GET /satisfaction-calls?quarter=&assignee= lists them. */
+int satisfaction_make(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
+int satisfaction_list(struct ctx *c, const struct fieldlog_query *q, json_t **out,
+                      struct osb_err *e);
+int fieldlog_job_satisfaction(struct ctx *c, const char *period, struct osb_err *e);
 
 #endif

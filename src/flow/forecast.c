@@ -272,6 +272,13 @@ int forecast_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e
     int b = month_index(base);
     if (b < 0)
         return err_invalid(e, "base_month", "invalid_period", "base_month is YYYY-MM");
+    /* flows.md §17: a forecast is of the coming months — its base month is this month or a
+       later one, never a month already over. */
+    int ty, tm, td;
+    date_to_ymd(flow_today(c), &ty, &tm, &td);
+    if (b < ty * 12 + (tm - 1))
+        return err_invalid(e, "base_month", "date_out_of_range",
+                           "a forecast is for the coming months: %s is over", base);
     if (c->user.role != ROLE_UM && !customer)
         return err_invalid(e, "customer", "required", "a KAM's or rep's forecast is per customer");
     json_t *lines = json_object_get(body, "lines");

@@ -307,9 +307,195 @@ int kpi_list(struct ctx *c, const struct kpi_query *q, json_t **out, struct osb_
     return 0;
 }
 
+/* ---- further KPIs (§2.2): visit_plan_completion, satisfaction ------------------------------ */
+
+static int visit_completion(struct ctx *c, date_t from, date_t to, const char *market,
+                            const char *region, const struct scope_user *su, json_t **fig,
+                            json_t *items, struct osb_err *e)
+{
+    struct calendar cal;
+    if (settings_calendar(c->db, e, &cal, c->cfg->tz_min) < 0)
+        return -1;
+    /* a planned visit's report is due as the visit_report rule has it (flow/deadlines.c) */
+    struct deadline_rule dl = {DL_NEXT_WORKING_DAY,
+                               settings_int(c->db, "visit_report_working_days", 1, 365), 0};
+    char f[11], t[11];
+    date_format(from, f);
+    date_format(to, t);
+    json_t *rows = store_kpi_visit_items(c->db, e, f, t, market, region, su);
+    int64_t num = 0, den = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        date_t d;
+        if (!date_parse(jstr(r, "attribution_date"), &d))
+            continue;
+        ts_t deadline = deadline_at(&cal, &dl, date_start_ts(d, c->cfg->tz_min));
+        bool done = has(r, "done_at");
+        enum kpi_verdict v = kpi_visit_planned(done, deadline, c->now);
+        if (v == KV_LEFT_OUT)
+            continue;
+        num += v == KV_HIT;
+        den++;
+        if (!items)
+            continue;
+        json_t *o = json_pack("{ss ss sb so so}", "document", jstr(r, "document"),
+                              "attribution_date", jstr(r, "attribution_date"), "in_numerator",
+                              v == KV_HIT, "owner", json_incref(json_object_get(r, "owner")),
+                              "customer", json_incref(json_object_get(r, "customer")));
+        if (deadline != INT64_MAX)
+            ts_field(c, o, "deadline", deadline);
+        if (done)
+            ts_field(c, o, "done_at", jint(r, "done_at"));
+        else
+            json_object_set_new(o, "done_at", json_null());
+        json_array_append_new(items, o);
+    }
+    settings_calendar_release(&cal);
+    if (!rows)
+        return -1;
+    json_decref(rows);
+    int64_t pct;
+    *fig = json_pack("{sI sI so so}", "num", (json_int_t)num, "den", (json_int_t)den, "pct_bp",
+                     kpi_pct_bp(num, den, &pct) ? json_integer(pct) : json_null(), "target_bp",
+                     json_null());
+    return 0;
+}
+
+struct ratings {
+    int64_t sum, n, tickets, calls;
+};
+
+static void rated(struct ctx *c, struct ratings *s, json_t *items, const char *doc,
+                  const char *kind, json_t *r, int64_t rating)
+{
+    if (!kpi_rating_counts(rating))
+        return;
+    s->sum += rating;
+    s->n++;
+    if (strcmp(kind, "after_sales") == 0)
+        s->tickets++;
+    else
+        s->calls++;
+    if (!items)
+        return;
+    json_t *o = json_pack("{ss ss so sI sb}", "document", doc, "kind", kind, "customer",
+                          json_incref(json_object_get(r, "customer")), "rating", (json_int_t)rating,
+                          "in_numerator", true);
+    ts_field(c, o, "done_at", jint(r, "done_at"));
+    char d[11];
+    date_format(ts_to_date(jint(r, "done_at"), c->cfg->tz_min), d);
+    json_object_set_new(o, "attribution_date", json_string(d));
+    json_array_append_new(items, o);
+}
+
+static int satisfaction(struct ctx *c, date_t from, date_t to, const char *market,
+                        const char *region, const struct scope_user *su, json_t **fig,
+                        json_t *items, struct osb_err *e)
+{
+    int64_t t0 = date_start_ts(from, c->cfg->tz_min), t1 = date_start_ts(to + 1, c->cfg->tz_min);
+    json_t *tickets = store_kpi_ticket_ratings(c->db, e, t0, t1, market, region, su);
+    json_t *calls = tickets ? store_kpi_call_ratings(c->db, e, t0, t1, market, region, su) : NULL;
+    if (!calls) {
+        json_decref(tickets);
+        return -1;
+    }
+    struct ratings s = {0, 0, 0, 0};
+    size_t i;
+    json_t *r;
+    json_array_foreach(tickets, i, r)
+    {
+        json_t *d = json_loads(jstr(r, "data") ? jstr(r, "data") : "{}", 0, NULL);
+        json_t *rv = json_object_get(d, "rating");
+        json_object_del(r, "data");
+        if (json_is_integer(rv))
+            rated(c, &s, items, jstr(r, "document"), "after_sales", r, json_integer_value(rv));
+        json_decref(d);
+    }
+    json_array_foreach(calls, i, r)
+    {
+        char doc[32];
+        if (str_fmt(doc, sizeof doc, "call:%lld", (long long)jint(r, "id")) == 0)
+            rated(c, &s, items, doc, "satisfaction_call", r, jint(r, "rating"));
+    }
+    json_decref(tickets);
+    json_decref(calls);
+    int64_t mean;
+    *fig = json_pack("{sI sI so sI sI so}", "num", (json_int_t)s.sum, "den", (json_int_t)s.n,
+                     "mean_x100",
+                     kpi_mean_x100(s.sum, s.n, &mean) ? json_integer(mean) : json_null(), "tickets",
+                     (json_int_t)s.tickets, "calls", (json_int_t)s.calls, "target_bp", json_null());
+    return 0;
+}
+
+int kpi_field_figures(struct ctx *c, enum kpi_field_id k, date_t from, date_t to,
+                      const char *market, const char *region, json_t **fig, json_t *items,
+                      struct osb_err *e)
+{
+    *fig = NULL;
+    struct scope_user su;
+    ctx_scope_user(c, &su);
+    switch (k) {
+    case KPI_VISIT_PLAN_COMPLETION:
+        return visit_completion(c, from, to, market, region, &su, fig, items, e);
+    case KPI_SATISFACTION:
+        return satisfaction(c, from, to, market, region, &su, fig, items, e);
+    case KPI_FIELD__COUNT:
+        break;
+    }
+    return err_set(e, ERR_NOT_FOUND, "no such KPI");
+}
+
+/* One KPI of either kind; items may be NULL. */
+static int one_kpi(struct ctx *c, const char *name, const struct kpi_query *q, bool with_items,
+                   json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    int k = kpi_parse(name), fk = k < 0 ? kpi_field_parse(name) : -1;
+    if (k < 0 && fk < 0)
+        return err_set(e, ERR_NOT_FOUND, "no KPI '%s'", name);
+    date_t from, to;
+    if (flow_need_read(c, P_REPORTS, e) < 0 || period_of(c, q, &from, &to, e) < 0)
+        return -1;
+    json_t *items = with_items ? json_array() : NULL, *o = NULL;
+    if (k >= 0) {
+        int64_t num, den;
+        if (kpi_figures(c, (enum kpi_id)k, from, to, q->market, q->region, &num, &den, items, e) ==
+            0)
+            o = kpi_json((enum kpi_id)k, num, den);
+    } else if (kpi_field_figures(c, (enum kpi_field_id)fk, from, to, q->market, q->region, &o,
+                                 items, e) < 0) {
+        o = NULL;
+    }
+    if (!o) {
+        json_decref(items);
+        return -1;
+    }
+    char f[11], t[11];
+    date_format(from, f);
+    date_format(to, t);
+    json_object_set_new(o, "kpi", json_string(name));
+    json_object_set_new(o, "from", json_string(f));
+    json_object_set_new(o, "to", json_string(t));
+    json_object_set_new(o, "market", q->market ? json_string(q->market) : json_null());
+    if (items)
+        json_object_set_new(o, "items", items);
+    *out = o;
+    return 0;
+}
+
+int kpi_get(struct ctx *c, const char *name, const struct kpi_query *q, json_t **out,
+            struct osb_err *e)
+{
+    return one_kpi(c, name, q, false, out, e);
+}
+
 int kpi_items(struct ctx *c, const char *name, const struct kpi_query *q, json_t **out,
               struct osb_err *e)
 {
+    if (kpi_field_parse(name) >= 0)
+        return one_kpi(c, name, q, true, out, e);
     *out = NULL;
     int k = kpi_parse(name);
     if (k < 0)

@@ -29,6 +29,17 @@ int kpi_figures(struct ctx *c, enum kpi_id k, date_t from, date_t to, const char
 /* {"num","den","pct_bp","target_bp"} of figures (pct_bp null when den = 0). */
 json_t *kpi_json(enum kpi_id k, int64_t num, int64_t den);
 
+/* GET /kpis/{name}: one KPI's figures with kpi, from, to, market — the five of GET /kpis and
+   the further ones of §2.2 computed here: visit_plan_completion {num, den, pct_bp,
+   target_bp: null} and satisfaction {num (Σ ratings), den (ratings), mean_x100, tickets,
+   calls, target_bp: null}. GET /kpis/{name}/items answers those with their items too. */
+int kpi_get(struct ctx *c, const char *name, const struct kpi_query *q, json_t **out,
+            struct osb_err *e);
+/* A further KPI over [from, to] (items, when not NULL, receives every item counted). */
+int kpi_field_figures(struct ctx *c, enum kpi_field_id k, date_t from, date_t to,
+                      const char *market, const char *region, json_t **fig, json_t *items,
+                      struct osb_err *e);
+
 /* The 1st 06:00 job (flows.md §20): a kpi_<name> entry for each market whose finished month
    is below target. period is the month the job runs in ("2026-12" checks November). */
 int kpi_job_breaches(struct ctx *c, const char *period, struct osb_err *e);

@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "core/str.h"
 #include "core/validate.h"
+#include "flow/contract.h"
 #include "flow/doc.h"
 #include "flow/fieldlog.h"
 #include "flow/flow.h"
@@ -25,15 +26,29 @@
 /* ---- files ------------------------------------------------------------------------------------
  */
 
+/* The documents that take files: the market documents (enum mkt_doc) and, issue 13, contracts
+   (flows.md §7 "attachments": the fax copy, the scanned original, annexes) — one mechanism. */
+#define FILE_HT (MKT_ZC + 1)
+#define FILE_TARGETS (FILE_HT + 1)
+static const char *const target_types[FILE_TARGETS] = {
+    "expense-applications", "pop-requests",     "samples",
+    "inventory-reports",    "support-requests", "contracts"};
+
+static const struct doc_kind *target_kind(int t)
+{
+    return t == FILE_HT ? contract_doc_kind : mkt_doc_kinds[t];
+}
+
 static const struct ftype {
     const char *mime, *magic;
     size_t mlen;
     unsigned docs; /* bit per enum mkt_doc that takes it */
 } ftypes[] = {
-    {"image/jpeg", "\xFF\xD8\xFF", 3, 1u << MKT_WL | 1u << MKT_FY | 1u << MKT_ZC},
-    {"image/png", "\x89PNG\r\n\x1A\n", 8, 1u << MKT_WL | 1u << MKT_FY | 1u << MKT_ZC},
-    {"image/webp", "RIFF", 4, 1u << MKT_WL | 1u << MKT_FY | 1u << MKT_ZC},
-    {"application/pdf", "%PDF-", 5, 1u << MKT_FY | 1u << MKT_ZC},
+    {"image/jpeg", "\xFF\xD8\xFF", 3, 1u << MKT_WL | 1u << MKT_FY | 1u << MKT_ZC | 1u << FILE_HT},
+    {"image/png", "\x89PNG\r\n\x1A\n", 8,
+     1u << MKT_WL | 1u << MKT_FY | 1u << MKT_ZC | 1u << FILE_HT},
+    {"image/webp", "RIFF", 4, 1u << MKT_WL | 1u << MKT_FY | 1u << MKT_ZC | 1u << FILE_HT},
+    {"application/pdf", "%PDF-", 5, 1u << MKT_FY | 1u << MKT_ZC | 1u << FILE_HT},
     {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\3\4", 4,
      1u << MKT_ZC},
     {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\3\4", 4,
@@ -65,10 +80,16 @@ static bool one_of(const char *const *l, const char *s)
 }
 
 /* May the caller attach to this document? (The document is visible already.) */
-static int may_attach(struct ctx *c, enum mkt_doc t, json_t *doc, struct osb_err *e)
+static int may_attach(struct ctx *c, int t, json_t *doc, struct osb_err *e)
 {
     enum role r = c->user.role;
-    switch (t) {
+    if (t == FILE_HT) /* who drafts, signs or archives contracts (the document is visible) */
+        return perm_may_act(P_CONTRACT_DRAFT, r) || perm_may_act(P_CONTRACT_ARCHIVE, r)
+                   ? 0
+                   : err_forbidden(e, "role",
+                                   "the KAM, rep, CSR or SSG leader attaches a"
+                                   " contract's files");
+    switch ((enum mkt_doc)t) {
     case MKT_WL:
         if (perm_may_act(P_POP_VERIFY, r) || perm_may_act(P_POP_REQUEST, r))
             return 0;
@@ -101,13 +122,13 @@ static json_t *file_answer(struct ctx *c, json_t *row)
     return o;
 }
 
-int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const char *ctype,
-                    const char *data, size_t len, const struct mkt_file_meta *m, json_t **out,
-                    struct osb_err *e)
+static int file_upload(struct ctx *c, int t, const char *number, const char *ctype,
+                       const char *data, size_t len, const struct mkt_file_meta *m, json_t **out,
+                       struct osb_err *e)
 {
     *out = NULL;
     json_t *doc;
-    if (doc_get(c, mkt_doc_kinds[t], number, &doc, e) < 0)
+    if (doc_get(c, target_kind(t), number, &doc, e) < 0)
         return -1;
     int rc = may_attach(c, t, doc, e);
     json_decref(doc);
@@ -142,7 +163,7 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
         if (vis && !is(vis, "internal"))
             return err_bad(e, "visibility", "only a support request's documents go out");
         vis = "internal";
-        kind = t == MKT_WL ? "photo" : "evidence";
+        kind = t == MKT_WL ? "photo" : t == FILE_HT ? "attachment" : "evidence";
     }
     const char *name = m->name, *slash;
     while (name && (slash = strpbrk(name, "/\\")) != NULL) /* a path's last part only */
@@ -160,12 +181,10 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
     if (!b64)
         return err_set(e, ERR_INTERNAL, "internal error: out of memory");
     sodium_bin2base64(b64, cap, (const unsigned char *)data, len, sodium_base64_VARIANT_ORIGINAL);
-    static const char *const types[] = {"expense-applications", "pop-requests", "samples",
-                                        "inventory-reports", "support-requests"};
     json_t *row = json_pack("{ss ss ss ss sI ss ss ss ss sI}", "document", number, "doc_type",
-                            types[t], "kind", kind, "mime", ft->mime, "size", (json_int_t)len,
-                            "sha256", hex, "visibility", vis, "content", b64, "uploaded_by",
-                            c->user.username, "uploaded_at", (json_int_t)c->now);
+                            target_types[t], "kind", kind, "mime", ft->mime, "size",
+                            (json_int_t)len, "sha256", hex, "visibility", vis, "content", b64,
+                            "uploaded_by", c->user.username, "uploaded_at", (json_int_t)c->now);
     free(b64);
     if (name)
         json_object_set_new(row, "name", json_string(name));
@@ -188,14 +207,27 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
     return 0;
 }
 
-int mkt_file_list(struct ctx *c, enum mkt_doc t, const char *number, const char *visibility,
-                  json_t **out, struct osb_err *e)
+int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const char *ctype,
+                    const char *data, size_t len, const struct mkt_file_meta *m, json_t **out,
+                    struct osb_err *e)
+{
+    return file_upload(c, (int)t, number, ctype, data, len, m, out, e);
+}
+
+int contract_file_upload(struct ctx *c, const char *number, const char *ctype, const char *data,
+                         size_t len, const struct mkt_file_meta *m, json_t **out, struct osb_err *e)
+{
+    return file_upload(c, FILE_HT, number, ctype, data, len, m, out, e);
+}
+
+static int file_list(struct ctx *c, int t, const char *number, const char *visibility, json_t **out,
+                     struct osb_err *e)
 {
     *out = NULL;
     if (visibility && !is(visibility, "internal") && !is(visibility, "external"))
         return err_bad(e, "visibility", "visibility is internal or external");
     json_t *doc;
-    if (doc_get(c, mkt_doc_kinds[t], number, &doc, e) < 0)
+    if (doc_get(c, target_kind(t), number, &doc, e) < 0)
         return -1;
     json_decref(doc);
     json_t *rows = store_mkt_file_list(c->db, e, number, visibility);
@@ -210,6 +242,17 @@ int mkt_file_list(struct ctx *c, enum mkt_doc t, const char *number, const char 
     return 0;
 }
 
+int mkt_file_list(struct ctx *c, enum mkt_doc t, const char *number, const char *visibility,
+                  json_t **out, struct osb_err *e)
+{
+    return file_list(c, (int)t, number, visibility, out, e);
+}
+
+int contract_file_list(struct ctx *c, const char *number, json_t **out, struct osb_err *e)
+{
+    return file_list(c, FILE_HT, number, NULL, out, e);
+}
+
 static int parse_id(const char *s, int64_t *id, struct osb_err *e)
 {
     long v;
@@ -219,9 +262,12 @@ static int parse_id(const char *s, int64_t *id, struct osb_err *e)
     return 0;
 }
 
-static enum mkt_doc doc_of(const char *type)
+static int doc_of(const char *type)
 {
-    return is(type, "pop-requests") ? MKT_WL : is(type, "expense-applications") ? MKT_FY : MKT_ZC;
+    for (int t = 0; t < FILE_TARGETS; t++)
+        if (is(type, target_types[t]))
+            return t;
+    return MKT_ZC;
 }
 
 /* The file row (with content when asked) when its document is visible to the caller. */
@@ -236,8 +282,8 @@ static int visible_file(struct ctx *c, const char *id, bool content, json_t **ro
         return f < 0 ? -1 : err_set(e, ERR_NOT_FOUND, "no file %s", id);
     json_t *doc;
     struct osb_err de = OSB_ERR_INIT;
-    if (doc_get(c, mkt_doc_kinds[doc_of(jstr(*row, "doc_type"))], jstr(*row, "document"), &doc,
-                &de) < 0) {
+    if (doc_get(c, target_kind(doc_of(jstr(*row, "doc_type"))), jstr(*row, "document"), &doc, &de) <
+        0) {
         bool internal = de.code == ERR_INTERNAL;
         err_clear(&de);
         json_decref(*row);

@@ -35,6 +35,14 @@ int mkt_file_upload(struct ctx *c, enum mkt_doc t, const char *number, const cha
 /* visibility: NULL all, "external" what may go to the customer. */
 int mkt_file_list(struct ctx *c, enum mkt_doc t, const char *number, const char *visibility,
                   json_t **out, struct osb_err *e);
+/* Contracts take files the same way (issue 13, flows.md §7 "attachments"):
+   POST /contracts/{number}/attachments (the raw file: PDF, JPEG, PNG, WebP; kind
+   "attachment") by who drafts, signs or archives contracts; GET lists them; the bytes through
+   GET /market-files/{id} within the contract's scope. */
+int contract_file_upload(struct ctx *c, const char *number, const char *ctype, const char *data,
+                         size_t len, const struct mkt_file_meta *m, json_t **out,
+                         struct osb_err *e);
+int contract_file_list(struct ctx *c, const char *number, json_t **out, struct osb_err *e);
 /* GET /market-files/{id}: the bytes (*data malloc'ed) and their type (a static string). */
 int mkt_file_content(struct ctx *c, const char *id, char **data, size_t *len, const char **mime,
                      struct osb_err *e);

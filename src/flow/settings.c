@@ -48,6 +48,9 @@ static const struct {
     /* CMR (#10, numbering-and-rules.md §9 cmr_cycle_days): the order cycle in the formula's
        T = payment term + cycle (days, 1–365) */
     {"cmr_cycle_days", K_INT, "30"},
+    /* field sales (#13, flows.md §9.2): next week's visit plan is due this many minutes before
+       its Monday 00:00 (2340: Saturday 09:00) */
+    {"visit_plan_weekly_lead_minutes", K_INT, "2340"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -15,9 +15,12 @@
 #include "core/str.h"
 #include "flow/fieldlog.h"
 #include "flow/flow.h"
+#include "flow/masterdata.h"
 #include "flow/notify.h"
 #include "flow/scope.h"
 #include "rules/field.h"
+#include "store/masterdata.h"
+#include "store/settings.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +96,15 @@ static int plan_answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_t *o = fdoc_answer(c, d, e);
     if (!o)
         return -1;
+    /* A week plan is due the Saturday 09:00 before its week (visit_plan_weekly, flow/deadlines.c:
+       its Monday 00:00 less visit_plan_weekly_lead_minutes). */
+    date_t mon;
+    if (is(jstr(d->d.data, "period_type"), "week") && date_parse(d->d.ref, &mon)) {
+        int lead = settings_int(c->db, "visit_plan_weekly_lead_minutes", 2340, SETTINGS_INT_MAX);
+        json_object_set_new(
+            o, "due_at",
+            flow_json_ts(c, date_start_ts(mon, c->cfg->tz_min) - (int64_t)lead * TS_PER_MIN));
+    }
     /* Each item with the reports filed against it. */
     json_t *items = json_object_get(o, "items");
     size_t i;
@@ -203,6 +215,12 @@ int visit_plan_create(struct ctx *c, json_t *body, json_t **out, struct osb_err 
         json_object_set_new(d.d.data, "period", json_string(period));
         json_object_set_new(d.d.data, "items", norm);
         json_object_set_new(d.d.data, "manager_comment", json_null());
+        /* a week plan names its Monday: the weekly deadline (visit_plan_weekly) finds it so */
+        if (strcmp(pt, "week") == 0) {
+            char mon[11];
+            date_format(pf, mon);
+            str_field(d.d.ref, sizeof d.d.ref, mon, "week");
+        }
         norm = NULL;
         rc = fdoc_create(c, &plan_kind, &d, "BFJH", out, e);
     }
@@ -332,6 +350,82 @@ static int prices(struct ctx *c, json_t *findings, json_t *flags, struct osb_err
     return 0;
 }
 
+/* archive_updates (flows.md §9.4): an object of customer-archive fields, each one of a section
+   a visit updates (rules/field.c visit_archive_section); checked before anything is written. */
+static int archive_updates_check(json_t *upd, struct osb_err *e)
+{
+    if (!upd || json_is_null(upd))
+        return 0;
+    if (!json_is_object(upd))
+        return err_bad(e, "archive_updates", "archive_updates is an object of archive fields");
+    if (json_object_size(upd) > 64)
+        return err_invalid(e, "archive_updates", "too_many", "at most 64 fields");
+    const char *k;
+    json_t *v;
+    json_object_foreach(upd, k, v)
+    {
+        if (!visit_archive_section(k)) {
+            int rc = err_invalid(e, "archive_updates", "not_archive_field",
+                                 "a visit report does not update the customer's '%s'", k);
+            json_object_set_new(e->extra ? e->extra : (e->extra = json_object()), "key",
+                                json_string(k));
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Applies archive_updates to the visited customer's archive in this transaction, as the
+   visitor's own edit (md_patch: the right to edit the customer, the fields' checks, the audit
+   row "update" of the customer), and records the visit as the source of each section it
+   touched (entities.md §2.2 "source": visit + date). */
+static int archive_apply(struct ctx *c, const char *customer, const char *visit, const char *day,
+                         json_t *upd, struct osb_err *e)
+{
+    if (!upd || !json_is_object(upd) || json_object_size(upd) == 0)
+        return 0;
+    json_t *cur = NULL, *out = NULL;
+    if (md_get(c, &rd_customer, customer, &cur, e) < 0)
+        return -1;
+    json_t *old = json_object_get(cur, "sources");
+    json_t *src = json_array(), *body = json_deep_copy(upd);
+    size_t i;
+    json_t *s;
+    const char *k;
+    json_t *v;
+    /* the sections this visit touched, then the earlier sources of the other sections */
+    json_object_foreach(upd, k, v)
+    {
+        const char *sec = visit_archive_section(k);
+        bool have = false;
+        json_array_foreach(src, i, s) have = have || is(jstr(s, "section"), sec);
+        if (!have)
+            json_array_append_new(src, json_pack("{ss ss ss ss}", "section", sec, "source", "visit",
+                                                 "date", day, "visit", visit));
+    }
+    json_array_foreach(json_is_array(old) ? old : NULL, i, s)
+    {
+        bool have = false;
+        size_t j;
+        json_t *n;
+        json_array_foreach(src, j, n) have = have || is(jstr(n, "section"), jstr(s, "section"));
+        if (!have)
+            json_array_append(src, s);
+    }
+    json_object_set_new(body, "sources", src);
+    /* the visit's own request may carry an If-Match: it is the visit's, not the customer's */
+    bool had = c->has_if_match;
+    c->has_if_match = false;
+    int rc = md_patch(c, &rd_customer, customer, body, &out, e);
+    c->has_if_match = had;
+    if (rc < 0 && e->field[0] == '\0')
+        str_field(e->field, sizeof e->field, "archive_updates", "field");
+    json_decref(body);
+    json_decref(cur);
+    json_decref(out);
+    return rc;
+}
+
 static const char *const kinds[] = {"new", "revisit", NULL};
 
 int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
@@ -343,13 +437,13 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     if (flow_need(c, P_VISIT_WORK, e) < 0 || check_fields(body, allowed, e) < 0)
         return -1;
     const char *customer = NULL, *item = NULL, *visited = NULL, *k = NULL, *next = NULL,
-               *upd = NULL, *photo = NULL;
+               *photo = NULL;
+    json_t *upd = json_object_get(body, "archive_updates");
     if (fdoc_body_str(body, "customer", true, 32, &customer, e) < 0 ||
         fdoc_body_str(body, "plan_item", false, 63, &item, e) < 0 ||
         fdoc_body_date(body, "visited_at", false, &visited, e) < 0 ||
         fdoc_body_str(body, "kind", false, 8, &k, e) < 0 ||
         fdoc_body_str(body, "next_steps", false, 4000, &next, e) < 0 ||
-        fdoc_body_str(body, "archive_updates", false, 4000, &upd, e) < 0 ||
         fdoc_body_str(body, "photo", false, 700000, &photo, e) < 0)
         return -1;
     bool kok = !k;
@@ -357,6 +451,8 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         kok = strcmp(*p, k) == 0;
     if (!kok)
         return err_invalid(e, "kind", "invalid_value", "kind is new or revisit");
+    if (archive_updates_check(upd, e) < 0)
+        return -1;
     json_t *findings = json_object_get(body, "findings");
     if (findings && !json_is_object(findings))
         return err_bad(e, "findings", "findings must be an object");
@@ -379,7 +475,8 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         json_object_set_new(o, "kind", json_string(k ? k : "revisit"));
         json_object_set_new(o, "findings", findings ? json_deep_copy(findings) : json_object());
         json_object_set_new(o, "next_steps", flow_json_str(next));
-        json_object_set_new(o, "archive_updates", flow_json_str(upd));
+        json_object_set_new(o, "archive_updates",
+                            json_is_object(upd) ? json_deep_copy(upd) : json_object());
         json_object_set_new(o, "photo", flow_json_str(photo));
         json_object_set_new(o, "flags", json_incref(flags));
         json_object_set_new(o, "price_inversion",
@@ -392,6 +489,8 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         }
         rc = fdoc_create(c, &visit_kind, &d, "BF", out, e);
     }
+    if (rc == 0)
+        rc = archive_apply(c, d.d.customer, d.d.number, visited ? visited : today, upd, e);
     if (rc == 0 && json_array_size(flags) > json_array_size(sightings))
         rc = fdoc_tell_role(c, "mm", d.d.market, d.d.number, "拜访发现价格倒挂，请关注", e);
     if (rc == 0 && json_array_size(sightings))
@@ -400,5 +499,9 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
     json_decref(flags);
     json_decref(sightings);
     store_fdoc_release(&d.d);
+    if (rc < 0 && *out) { /* a later step failed: the whole visit is undone */
+        json_decref(*out);
+        *out = NULL;
+    }
     return rc;
 }

@@ -7,9 +7,9 @@
 
 static int query(struct req *r, struct fieldlog_query *q, struct osb_err *e)
 {
-    static const char *const allowed[] = {"user",   "customer", "kind",  "by", "market",
-                                          "region", "month",    "from",  "to", "q",
-                                          "limit",  "cursor",   "state", NULL};
+    static const char *const allowed[] = {"user",  "customer", "kind",     "by", "market", "region",
+                                          "month", "from",     "to",       "q",  "limit",  "cursor",
+                                          "state", "quarter",  "assignee", NULL};
     *q = (struct fieldlog_query){req_query(r, "user"),
                                  req_query(r, "customer"),
                                  req_query(r, "kind"),
@@ -20,7 +20,9 @@ static int query(struct req *r, struct fieldlog_query *q, struct osb_err *e)
                                  req_query(r, "from"),
                                  req_query(r, "to"),
                                  req_query(r, "q"),
-                                 50};
+                                 50,
+                                 req_query(r, "quarter"),
+                                 req_query(r, "assignee")};
     return req_query_only(r, allowed, e) < 0 || req_limit(r, &q->limit, e) < 0 ? -1 : 0;
 }
 
@@ -68,3 +70,5 @@ FIELDLOG_LIST(h_meeting_list, meeting_list)
 FIELDLOG_LIST(h_sighting_list, sighting_list)
 FIELDLOG_CREATE(h_visit_verification_create, verification_pick)
 FIELDLOG_LIST(h_visit_verification_list, verification_list)
+FIELDLOG_CREATE(h_satisfaction_create, satisfaction_make)
+FIELDLOG_LIST(h_satisfaction_list, satisfaction_list)

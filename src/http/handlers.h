@@ -137,6 +137,8 @@ int h_expense_file_upload(struct req *r, struct osb_err *e);
 int h_expense_file_list(struct req *r, struct osb_err *e);
 int h_support_doc_upload(struct req *r, struct osb_err *e);
 int h_support_doc_list(struct req *r, struct osb_err *e);
+int h_contract_file_upload(struct req *r, struct osb_err *e);
+int h_contract_file_list(struct req *r, struct osb_err *e);
 int h_support_doc_send(struct req *r, struct osb_err *e);
 int h_market_file_get(struct req *r, struct osb_err *e);
 int h_consumer_create(struct req *r, struct osb_err *e);
@@ -185,6 +187,7 @@ int h_osb_issue_action(struct req *r, struct osb_err *e);
 int h_osb_issue_create(struct req *r, struct osb_err *e);
 int h_kpis(struct req *r, struct osb_err *e);
 int h_kpi_items(struct req *r, struct osb_err *e);
+int h_kpi_get(struct req *r, struct osb_err *e);
 int h_report_osb_meeting(struct req *r, struct osb_err *e);
 
 /* doc.c — every kernel document whose route row names its kind: GET /<collection>/{number},
@@ -222,6 +225,8 @@ int h_meeting_list(struct req *r, struct osb_err *e);
 int h_sighting_list(struct req *r, struct osb_err *e);
 int h_visit_verification_create(struct req *r, struct osb_err *e);
 int h_visit_verification_list(struct req *r, struct osb_err *e);
+int h_satisfaction_create(struct req *r, struct osb_err *e);
+int h_satisfaction_list(struct req *r, struct osb_err *e);
 
 /* issue #17: lists */
 int h_list_export_xlsx(struct req *r, struct osb_err *e);

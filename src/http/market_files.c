@@ -48,6 +48,28 @@ int h_support_doc_upload(struct req *r, struct osb_err *e) { return upload(r, MK
 int h_support_doc_list(struct req *r, struct osb_err *e) { return list(r, MKT_ZC, e); }
 /* clang-format on */
 
+int h_contract_file_upload(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {"name", "title", NULL};
+    if (req_query_only(r, allowed, e) < 0)
+        return -1;
+    struct mkt_file_meta m = {req_query(r, "name"), NULL, req_query(r, "title"), NULL};
+    json_t *out = NULL;
+    int rc = contract_file_upload(&r->ctx, r->params[0], r->content_type, r->body ? r->body : "",
+                                  r->body_len, &m, &out, e);
+    return reply(r, 201, rc, out);
+}
+
+int h_contract_file_list(struct req *r, struct osb_err *e)
+{
+    static const char *const allowed[] = {NULL};
+    if (req_query_only(r, allowed, e) < 0)
+        return -1;
+    json_t *out = NULL;
+    int rc = contract_file_list(&r->ctx, r->params[0], &out, e);
+    return reply(r, 200, rc, out);
+}
+
 int h_support_doc_send(struct req *r, struct osb_err *e)
 {
     json_t *out = NULL;

@@ -93,6 +93,17 @@ int h_kpi_items(struct req *r, struct osb_err *e)
     return 0;
 }
 
+int h_kpi_get(struct req *r, struct osb_err *e)
+{
+    struct kpi_query q = {req_query(r, "from"), req_query(r, "to"), req_query(r, "market"),
+                          req_query(r, "region")};
+    json_t *out;
+    if (req_query_only(r, kpi_params, e) < 0 || kpi_get(&r->ctx, r->params[0], &q, &out, e) < 0)
+        return -1;
+    resp_json(r, 200, out);
+    return 0;
+}
+
 int h_report_osb_meeting(struct req *r, struct osb_err *e)
 {
     static const char *const allowed[] = {"month", "market", "format", NULL};

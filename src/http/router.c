@@ -115,6 +115,10 @@ static const struct route routes[] = {
      MKT_FILE_MAX},
     {"GET", "/support-requests/:/documents", h_support_doc_list, 0},
     {"POST", "/support-requests/:/documents/:/send", h_support_doc_send, W},
+    /* contracts take files the same way (issue 13) */
+    {"POST", "/contracts/:/attachments", h_contract_file_upload, WI | R_RAW | R_ANYTYPE, NULL,
+     MKT_FILE_MAX},
+    {"GET", "/contracts/:/attachments", h_contract_file_list, 0},
     {"GET", "/market-files/:", h_market_file_get, 0},
     {"POST", "/consumer-records", h_consumer_create, WI},
     {"GET", "/consumer-records", h_consumer_list, 0},
@@ -218,6 +222,8 @@ static const struct route routes[] = {
     {"GET", "/sightings", h_sighting_list, 0},
     {"POST", "/visit-verifications", h_visit_verification_create, WI},
     {"GET", "/visit-verifications", h_visit_verification_list, 0},
+    {"POST", "/satisfaction-calls", h_satisfaction_create, WI},
+    {"GET", "/satisfaction-calls", h_satisfaction_list, 0},
     {"POST", "/invoice-requests", h_invoice_request_create, WI},
     {"GET", "/invoice-requests", h_invoice_request_list, 0},
     {"GET", "/invoice-requests/:", h_invoice_request_get, 0},
@@ -237,6 +243,7 @@ static const struct route routes[] = {
     {"GET", "/osb-issues/:", h_osb_issue_get, 0},
     {"POST", "/osb-issues/:/:", h_osb_issue_action, W},
     {"GET", "/kpis", h_kpis, 0},
+    {"GET", "/kpis/:", h_kpi_get, 0},
     {"GET", "/kpis/:/items", h_kpi_items, 0},
     {"GET", "/reports/osb_meeting", h_report_osb_meeting, 0},
     /* reports (api.md §5.8): the engine opens its own transaction (a file writes its export

@@ -59,6 +59,8 @@ ts_t deadline_at(const struct calendar *c, const struct deadline_rule *r, ts_t s
         date_to_ymd(d, &y, &m, &dd);
         return deadline_end_of_day(c, day_of_month(y, m, r->months, n));
     }
+    case DL_BEFORE_START:
+        return start - (ts_t)n * TS_PER_MIN;
     case DL__COUNT:
         break;
     }
@@ -75,6 +77,7 @@ const char *deadline_kind_str(enum deadline_kind k)
         [DL_WC_HOURS] = "wc_hours",
         [DL_CALENDAR_DAYS] = "calendar_days",
         [DL_DAY_OF_MONTH] = "day_of_month",
+        [DL_BEFORE_START] = "before_start",
     };
     return (k >= 0 && k < DL__COUNT) ? names[k] : "";
 }

@@ -27,6 +27,9 @@ enum deadline_kind {
     DL_CALENDAR_DAYS,    /* 24:00 of the calendar date of start + n days */
     DL_DAY_OF_MONTH,     /* 24:00 of day n of the month `months` after the month of start
                             (day n past the month's end means its last day) */
+    DL_BEFORE_START,     /* start - n minutes: a clock that starts on the date a thing is for,
+                            due ahead of it (the weekly visit plan: Saturday 09:00 before its
+                            Monday, n = 2340) */
     DL__COUNT
 };
 

@@ -233,6 +233,60 @@ bool field_period_span(const char *type, const char *period, date_t *from, date_
     return true;
 }
 
+const char *visit_archive_section(const char *field)
+{
+    static const struct {
+        const char *section;
+        const char *fields[16];
+    } map[] = {
+        {"basic",
+         {"address", "phone", "owner", "operating_manager", "legal_rep", "founded_on",
+          "trading_since", "org_type", "industry", "assets_fen", "tax_id", "website", NULL}},
+        {"characteristics",
+         {"service_area", "sales_force_size", "development_potential", "development_potential_note",
+          "business_philosophy", "business_policy", "company_size", "business_features", NULL}},
+        {"business_status",
+         {"staff_quality", "staff_quality_note", "competitor_relations", "cooperation_attitude",
+          "cooperation_attitude_note", NULL}},
+        {"transaction_status",
+         {"activities", "problems", "advantages", "future_plans", "reputation",
+          "credit_status_note", "trade_terms", NULL}},
+        {"invoicing",
+         {"invoice_title", "bank_name", "bank_account", "reg_address", "reg_phone",
+          "mailing_address", "mailing_contact", "mailing_phone", NULL}},
+        {"logistics",
+         {"consignee", "consignee_phone", "consignment_station", "carrier", "delivery_address",
+          "arrival_address", "transit_days", "last_confirmed_on", NULL}},
+        {"contacts", {"contacts", NULL}},
+    };
+    for (size_t i = 0; field && i < COUNT(map); i++)
+        for (const char *const *f = map[i].fields; *f; f++)
+            if (strcmp(*f, field) == 0)
+                return map[i].section;
+    return NULL;
+}
+
+date_t field_week_monday(date_t d)
+{
+    return d - (date_weekday(d) - 1);
+}
+
+void field_week_label(date_t d, char out[9])
+{
+    date_t mon = field_week_monday(d);
+    int y, m, dd;
+    date_to_ymd(mon + 3, &y, &m, &dd);
+    int n = (int)((mon - iso_week1(y)) / 7) + 1;
+    if (y < 0 || y > 9999 || n < 1 || n > 53) {
+        out[0] = '\0';
+        return;
+    }
+    out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10);
+    out[4] = '-', out[5] = 'W', out[6] = (char)('0' + n / 10), out[7] = (char)('0' + n % 10);
+    out[8] = '\0';
+}
+
 const char *field_period_form(const char *type)
 {
     static const char *const forms[][2] = {{"year", "YYYY"},

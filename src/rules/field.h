@@ -115,6 +115,15 @@ int64_t visit_verification_count(int64_t n, int64_t visitors, int pct);
    "YYYY-MM-DD". False for anything else (a malformed period, week 53 of a 52-week year, an unknown
    type). */
 bool field_period_span(const char *type, const char *period, date_t *from, date_t *to);
+/* The customer-archive section (entities.md §2.2) a visit report's archive_updates may write
+   field into: "basic", "characteristics", "business_status", "transaction_status", "invoicing",
+   "logistics" or "contacts"; NULL for a field a visit does not update (identity, assignment,
+   credit terms, status: those change elsewhere). */
+const char *visit_archive_section(const char *field);
+
+/* The ISO 8601 week holding d as "YYYY-Www" (the year of its Thursday), and its Monday. */
+void field_week_label(date_t d, char out[9]);
+date_t field_week_monday(date_t d);
 /* The form of a period of that type ("YYYY-Www" for "week"; "?" for an unknown type). */
 const char *field_period_form(const char *type);
 

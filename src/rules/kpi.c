@@ -63,3 +63,46 @@ void kpi_collection(int64_t amount_fen, int64_t credited_fen, int64_t settled_fe
     *num_fen = got;
     *den_fen = due;
 }
+
+/* ---- further KPIs (§2.2) ------------------------------------------------------------------ */
+
+static const char *const field_names[KPI_FIELD__COUNT] = {
+    [KPI_VISIT_PLAN_COMPLETION] = "visit_plan_completion",
+    [KPI_SATISFACTION] = "satisfaction",
+};
+
+const char *kpi_field_name(enum kpi_field_id k)
+{
+    return (k >= 0 && k < KPI_FIELD__COUNT) ? field_names[k] : NULL;
+}
+
+int kpi_field_parse(const char *name)
+{
+    for (int i = 0; name && i < KPI_FIELD__COUNT; i++)
+        if (strcmp(field_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+enum kpi_verdict kpi_visit_planned(bool reported, ts_t deadline, ts_t now)
+{
+    if (reported)
+        return KV_HIT;
+    return deadline > now ? KV_LEFT_OUT : KV_MISS;
+}
+
+bool kpi_rating_counts(int64_t rating)
+{
+    return rating >= 1 && rating <= 5;
+}
+
+bool kpi_mean_x100(int64_t sum, int64_t n, int64_t *out)
+{
+    if (n <= 0)
+        return false;
+    __int128 q = (__int128)sum * 100 / n;
+    if (sum < 0 && (__int128)sum * 100 % n != 0)
+        q -= 1;
+    *out = q > INT64_MAX ? INT64_MAX : q < INT64_MIN ? INT64_MIN : (int64_t)q;
+    return true;
+}

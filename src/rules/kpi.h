@@ -61,4 +61,24 @@ enum kpi_verdict kpi_judge(const struct kpi_timed *it, ts_t now);
 void kpi_collection(int64_t amount_fen, int64_t credited_fen, int64_t settled_fen, int64_t *num_fen,
                     int64_t *den_fen);
 
+/* ---- further KPIs of §2.2 (field sales, issue 13): not among GET /kpis' pinned five; GET
+   /kpis/{name} and /kpis/{name}/items answer them. No target in the spec. */
+enum kpi_field_id { KPI_VISIT_PLAN_COMPLETION, KPI_SATISFACTION, KPI_FIELD__COUNT };
+/* "visit_plan_completion", "satisfaction"; NULL out of range */
+const char *kpi_field_name(enum kpi_field_id k);
+/* the further KPI of that name, or -1 */
+int kpi_field_parse(const char *name);
+
+/* visit_plan_completion = planned visits done ÷ planned visits: a plan item (of a submitted or
+   confirmed visit plan) is done when a visit report names it — however late; while not and
+   its report is not yet due (deadline > now) it is left out until decided (§1.1); otherwise
+   it counts as not done. */
+enum kpi_verdict kpi_visit_planned(bool reported, ts_t deadline, ts_t now);
+
+/* satisfaction = the mean rating of closed after-sales tickets and satisfaction calls: only a
+   rating 1-5 counts (an unrated ticket or call is left out). */
+bool kpi_rating_counts(int64_t rating);
+/* The mean as rating × 100 rounded down (433 = 4.33); false when n <= 0 (null). */
+bool kpi_mean_x100(int64_t sum, int64_t n, int64_t *out);
+
 #endif

@@ -309,6 +309,8 @@ size_t perm_caps(enum role r, const char **out, size_t max)
         {"collection_request.read",
          perm_may_read(P_COLLREQ_CREATE, r) || perm_may_read(P_COLLREQ_CONFIRM, r)},
         {"call_list.read", perm_may_read(P_CALL_LOG, r) && perm_reads_money(r)},
+        /* the quarter's satisfaction calls (issue #13): who reads call logs */
+        {"call_log.read", perm_may_read(P_CALL_LOG, r)},
         /* market files and consumer records (issue #12): the menu entry and the forms */
         {"consumer.read",
          perm_may_read(P_CONSUMER_COLLECT, r) || perm_may_read(P_CONSUMER_CALL, r)},

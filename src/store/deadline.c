@@ -5,6 +5,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "rules/field.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,10 @@ static const struct {
      " WHERE role = 'csr' AND active = 1 ORDER BY username LIMIT 1)) AS u FROM field_docs d"
      " LEFT JOIN customers cu ON cu.code = d.customer LEFT JOIN markets m ON m.code = d.market"
      " WHERE d.number = ?"},
+    /* a weekly visit plan's "YYYY-Www:<user>" (flows.md §9.2) */
+    {EX_WEEK_PLANNER, "d", "SELECT username AS u FROM users WHERE username = substr(?, 10)"},
+    {EX_WEEK_MANAGER, "d",
+     "SELECT nullif(manager, '') AS u FROM users WHERE username = substr(?, 10)"},
 };
 
 /* Candidate queries answer: document, start_at (instant) or start_date (YYYY-MM-DD), done_at
@@ -288,6 +293,28 @@ static const struct {
      "SELECT p.customer AS customer, p.market AS market FROM field_items i JOIN field_docs p"
      " ON p.number = i.document WHERE i.document || '/' || i.seq = ?",
      true},
+    /* The weekly visit plan (flows.md §9.2): each rep or KAM already planning visits (an item of
+       a plan of theirs dated before the week) submits the next week's plan by Saturday 09:00.
+       One candidate per such user and week ("YYYY-Www:<user>"), for the four weeks whose
+       Monday is next Monday, this Monday and the two before ('W'..'Z' the Mondays, 'w'..'z'
+       their labels); the clock's date is the week's Monday, the limit runs out before it
+       (DL_BEFORE_START). Done when a week plan of theirs for that week (ref = its Monday) was
+       first submitted. */
+    {"visit_plan_weekly", "WwXxYyZz",
+     "SELECT wk.label || ':' || u.username AS document, CAST(NULL AS INTEGER) AS start_at,"
+     " wk.monday AS start_date, (SELECT min(e.at) FROM field_docs p JOIN field_events e"
+     " ON e.document = p.number AND e.to_state = 'submitted' WHERE p.type = 'visit-plans'"
+     " AND p.owner = u.username AND p.ref = wk.monday) AS done_at, CASE WHEN EXISTS (SELECT 1"
+     " FROM field_docs p JOIN field_events e ON e.document = p.number"
+     " AND e.to_state = 'submitted' WHERE p.type = 'visit-plans' AND p.owner = u.username"
+     " AND p.ref = wk.monday) THEN 'submit' END AS done_action, 0 AS ref"
+     " FROM (SELECT ? AS monday, ? AS label UNION ALL SELECT ?, ? UNION ALL SELECT ?, ?"
+     " UNION ALL SELECT ?, ?) wk JOIN users u ON u.active = 1 AND u.role IN ('rep', 'kam')"
+     " WHERE EXISTS (SELECT 1 FROM field_docs q JOIN field_items i ON i.document = q.number"
+     " WHERE q.type = 'visit-plans' AND q.owner = u.username AND i.date < wk.monday)",
+     "SELECT CAST(NULL AS TEXT) AS customer, u.market AS market FROM users u"
+     " WHERE u.username = substr(?, 10)",
+     true},
     /* Handed over (or signed for by finance directly) ends the stay in the salesperson's
            hand. */
     {"instrument_same_day", "ns",
@@ -344,6 +371,7 @@ static int floor_sql(const struct deadline_rule *dl, int tz_min, struct sb *sql,
         json_array_append_new(p, json_integer(tz));
         return 1;
     case DL_DAY_OF_MONTH:
+    case DL_BEFORE_START:
     case DL__COUNT:
         break;
     }
@@ -373,6 +401,7 @@ static int floor_bound(const struct deadline_rule *dl, int tz_min, int64_t now, 
         return 1;
     }
     case DL_DAY_OF_MONTH:
+    case DL_BEFORE_START:
     case DL__COUNT:
         break;
     }
@@ -405,15 +434,16 @@ static int owner_cols_sql(const char *owner, struct sb *sql)
 {
     const char *c = owner + strlen("SELECT "), *ca = strstr(owner, " AS customer, ");
     const char *ma = ca ? strstr(ca, " AS market FROM ") : NULL;
-    size_t n = strlen(owner);
-    if (strncmp(owner, "SELECT ", strlen("SELECT ")) != 0 || !ca || !ma || owner[n - 1] != '?')
+    const char *key = strrchr(owner, '?'); /* the document's place: last, or inside a call */
+    if (strncmp(owner, "SELECT ", strlen("SELECT ")) != 0 || !ca || !ma || !key || key < ma)
         return -1;
     const char *m = ca + strlen(" AS customer, ");
     const char *from = ma + strlen(" AS market");
-    int rest = (int)(owner + n - 1 - from);
-    sb_addf(sql, ", (SELECT %.*s%.*scand.document) AS owner_customer", (int)(ca - c), c, rest,
-            from);
-    sb_addf(sql, ", (SELECT %.*s%.*scand.document) AS owner_market", (int)(ma - m), m, rest, from);
+    int rest = (int)(key - from);
+    sb_addf(sql, ", (SELECT %.*s%.*scand.document%s) AS owner_customer", (int)(ca - c), c, rest,
+            from, key + 1);
+    sb_addf(sql, ", (SELECT %.*s%.*scand.document%s) AS owner_market", (int)(ma - m), m, rest, from,
+            key + 1);
     return 0;
 }
 
@@ -458,6 +488,23 @@ int store_deadline_marks_clear(struct db *db, struct osb_err *e)
     return db_exec(db, e, "DELETE FROM deadline_marks", NULL);
 }
 
+/* The weekly visit plan's parameters: 'W'..'Z' the Mondays of next week, this week and the
+   two before (YYYY-MM-DD), 'w'..'z' their labels (YYYY-Www). NULL for another letter. */
+static json_t *week_param(char a, int64_t now, int tz_min)
+{
+    const char *up = strchr("WXYZ", a), *low = strchr("wxyz", a);
+    if (!a || (!up && !low))
+        return NULL;
+    long k = up ? up - "WXYZ" : low - "wxyz";
+    date_t mon = field_week_monday(ts_to_date(now, tz_min)) + 7 - 7 * (date_t)k;
+    char b[11];
+    if (up)
+        date_format(mon, b);
+    else
+        field_week_label(mon, b);
+    return json_string(b);
+}
+
 /* The candidates' statement (sql, parameters appended to p); -1 with e set. */
 static int candidates_sql(struct osb_err *e, const char *rule, const struct deadline_rule *dl,
                           const struct deadline_when *w, int tz_min, int64_t *upto_out,
@@ -479,14 +526,17 @@ static int candidates_sql(struct osb_err *e, const char *rule, const struct dead
     if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
         upto = bound;
     *upto_out = upto;
-    for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n'   ? json_integer(upto)
+    for (const char *a = rules[r].params; *a; a++) {
+        json_t *wp = week_param(*a, now, tz_min);
+        json_array_append_new(p, wp          ? wp
+                                 : *a == 'n' ? json_integer(upto)
                                  : *a == 's' ? json_integer(since)
                                  : *a == 'm' ? json_integer(w->settled)
                                  : *a == 'l'
                                      ? json_integer(w->done_since < since ? since : w->done_since)
                                  : *a == 't' ? json_string(today)
                                              : json_string(since_day)); /* 'd' */
+    }
     /* Leave out in SQL what needs no work: candidates whose entry exists (still waiting),
        or exists with the late completion noted (done). An entry belongs to this stay when
        its deadline is not before the stay's start (an earlier stay's entry ended before
@@ -581,10 +631,13 @@ json_t *store_deadline_waiting(struct db *db, struct osb_err *e, const char *rul
     /* The lookback starts now: only the documents still waiting are wanted, and every rule's
        query reads those whatever their start. */
     json_t *p = json_array();
-    for (const char *a = rules[r].params; *a; a++)
-        json_array_append_new(p, *a == 'n' || *a == 's' || *a == 'l' ? json_integer(now)
+    for (const char *a = rules[r].params; *a; a++) {
+        json_t *wp = week_param(*a, now, tz_min);
+        json_array_append_new(p, wp                                    ? wp
+                                 : *a == 'n' || *a == 's' || *a == 'l' ? json_integer(now)
                                  : *a == 'm' ? json_integer(0) /* every stay */
                                              : json_string(today));
+    }
     struct sb sql = SB_INIT;
     sb_addf(&sql,
             "SELECT cand.document AS document, cand.start_at AS start_at,"

@@ -36,6 +36,8 @@ enum {
     EX_FIELD_HANDLER = 1 << 17,    /* an after-sales ticket's handler (customer service) */
     EX_FIELD_ITEM_OWNER = 1 << 19, /* the owner of a visit plan item ("<plan>/<seq>") */
     EX_FIELD_CSR = 1 << 18,        /* the CSRs (of the market: its default CSR; else all) */
+    EX_WEEK_PLANNER = 1 << 20,     /* the rep of a weekly plan ("YYYY-Www:<user>") */
+    EX_WEEK_MANAGER = 1 << 21,     /* ... and that rep's manager, who confirms it */
 };
 
 /* The candidates of rule (its code) that may need work at now: started since `since` (the

@@ -116,14 +116,15 @@ json_t *store_worklog_list(struct db *db, struct osb_err *e, const struct scope_
 
 int store_calllog_insert(struct db *db, struct osb_err *e, const struct calllog *l, int64_t *id)
 {
-    json_t *p = json_pack("[s s I s b o o o I]", l->customer, l->by, (json_int_t)l->at, l->kind,
-                          l->reached, str_or_null(l->outcome), str_or_null(l->promised_pay_date),
-                          l->has_amount ? json_integer(l->promised_amount_fen) : json_null(),
-                          (json_int_t)l->created_at);
+    json_t *p =
+        json_pack("[s s I s b o o o I o]", l->customer, l->by, (json_int_t)l->at, l->kind,
+                  l->reached, str_or_null(l->outcome), str_or_null(l->promised_pay_date),
+                  l->has_amount ? json_integer(l->promised_amount_fen) : json_null(),
+                  (json_int_t)l->created_at, l->rating > 0 ? json_integer(l->rating) : json_null());
     int rc = db_exec_a(db, e,
                        "INSERT INTO call_logs(customer, by_user, at, kind, reached, outcome,"
-                       " promised_pay_date, promised_amount_fen, created_at)"
-                       " VALUES(?,?,?,?,?,?,?,?,?)",
+                       " promised_pay_date, promised_amount_fen, created_at, rating)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,?)",
                        p);
     json_decref(p);
     if (rc < 0)
@@ -137,7 +138,8 @@ static void calllog_select(struct sb *sql, json_t *p, const struct scope_user *u
     sb_add(sql, "SELECT l.id AS id, l.customer AS customer, c.name AS customer_name,"
                 " l.by_user AS by_user, l.at AS at, l.kind AS kind, l.reached AS reached,"
                 " l.outcome AS outcome, l.promised_pay_date AS promised_pay_date,"
-                " l.promised_amount_fen AS promised_amount_fen FROM call_logs l"
+                " l.promised_amount_fen AS promised_amount_fen, l.rating AS rating"
+                " FROM call_logs l"
                 " JOIN customers c ON c.code = l.customer WHERE 1=1");
     store_scope_sql(u, sql, p, "c");
 }
@@ -461,4 +463,79 @@ json_t *store_visit_items_missing(struct db *db, struct osb_err *e, const char *
                    " WHERE v.type = 'visits' AND v.ref = i.document || '/' || i.seq)"
                    " ORDER BY i.document, i.seq",
                    "s", day);
+}
+
+/* ---- quarterly satisfaction calls ---------------------------------------------------------- */
+
+int store_satisfaction_tasks_make(struct db *db, struct osb_err *e, const char *quarter,
+                                  int64_t now, int64_t *added)
+{
+    *added = 0;
+    json_t *who = db_rows(db, e,
+                          "SELECT username FROM users WHERE role = 'customer_service'"
+                          " AND active = 1 ORDER BY username",
+                          NULL);
+    if (!who)
+        return -1;
+    json_t *todo = json_array_size(who)
+                       ? db_rows(db, e,
+                                 "SELECT cu.code AS code FROM customers cu"
+                                 " WHERE cu.status = 'active' AND NOT EXISTS (SELECT 1"
+                                 " FROM satisfaction_tasks t WHERE t.quarter = ?"
+                                 " AND t.customer = cu.code) ORDER BY cu.code",
+                                 "s", quarter)
+                       : json_array();
+    int rc = todo ? 0 : -1;
+    size_t n = json_array_size(who), i;
+    json_t *r;
+    json_array_foreach(todo, i, r)
+    {
+        if (rc < 0)
+            break;
+        const char *u = jstr(json_array_get(who, i % n), "username");
+        rc = db_exec(db, e,
+                     "INSERT INTO satisfaction_tasks(quarter, customer, assignee, created_at)"
+                     " VALUES(?, ?, ?, ?)",
+                     "sssi", quarter, jstr(r, "code"), u, now);
+        if (rc >= 0)
+            (*added)++;
+    }
+    json_decref(todo);
+    json_decref(who);
+    return rc < 0 ? -1 : 0;
+}
+
+json_t *store_satisfaction_assignees(struct db *db, struct osb_err *e, const char *quarter)
+{
+    return db_rows(db, e,
+                   "SELECT assignee, count(*) AS n FROM satisfaction_tasks WHERE quarter = ?"
+                   " GROUP BY assignee ORDER BY assignee",
+                   "s", quarter);
+}
+
+int store_satisfaction_called(struct db *db, struct osb_err *e, const char *quarter,
+                              const char *customer, int64_t call_id)
+{
+    return db_exec(db, e,
+                   "UPDATE satisfaction_tasks SET call_id = ? WHERE quarter = ? AND customer = ?"
+                   " AND call_id IS NULL",
+                   "iss", call_id, quarter, customer);
+}
+
+json_t *store_satisfaction_list(struct db *db, struct osb_err *e, const struct scope_user *u,
+                                const char *quarter, const char *assignee)
+{
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "SELECT t.quarter AS quarter, t.customer AS customer, c.name AS customer_name,"
+                 " c.market AS market, c.region AS region, t.assignee AS assignee,"
+                 " t.call_id AS call_id, l.at AS called_at, l.reached AS reached,"
+                 " l.rating AS rating, l.outcome AS outcome FROM satisfaction_tasks t"
+                 " JOIN customers c ON c.code = t.customer"
+                 " LEFT JOIN call_logs l ON l.id = t.call_id WHERE t.quarter = ?");
+    json_array_append_new(p, json_string(quarter));
+    store_scope_sql(u, &sql, p, "c");
+    store_filter_eq(&sql, p, "t.assignee", assignee);
+    sb_add(&sql, " ORDER BY t.customer");
+    return run(db, e, &sql, p);
 }

@@ -35,6 +35,7 @@ struct calllog {
     ts_t at, created_at;
     bool reached, has_amount;
     int64_t promised_amount_fen;
+    int rating; /* 1-5, 0 = none (satisfaction calls) */
 };
 int store_calllog_insert(struct db *db, struct osb_err *e, const struct calllog *l, int64_t *id);
 int store_calllog_get(struct db *db, struct osb_err *e, const struct scope_user *u, int64_t id,
@@ -43,6 +44,21 @@ int store_calllog_get(struct db *db, struct osb_err *e, const struct scope_user 
 json_t *store_calllog_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                            const char *customer, const char *kind, const char *by, ts_t from_ts,
                            ts_t to_ts, const char *q, int limit);
+
+/* ---- quarterly satisfaction calls (flows.md §9.7) ---- */
+/* One task per active customer of quarter q (YYYYQn) without one, assigned in turn (customers
+   by code) to the active customer-service users (by username); *added = tasks made. */
+int store_satisfaction_tasks_make(struct db *db, struct osb_err *e, const char *quarter,
+                                  int64_t now, int64_t *added);
+/* [{assignee, n}] of quarter's tasks */
+json_t *store_satisfaction_assignees(struct db *db, struct osb_err *e, const char *quarter);
+/* The task of (quarter, customer) still open takes call id; 0 when there is none. */
+int store_satisfaction_called(struct db *db, struct osb_err *e, const char *quarter,
+                              const char *customer, int64_t call_id);
+/* The tasks of quarter the scope u sees (assignee when not NULL): customer, customer_name,
+   market, region, assignee, call_id, and the call's at, reached, rating, outcome. */
+json_t *store_satisfaction_list(struct db *db, struct osb_err *e, const struct scope_user *u,
+                                const char *quarter, const char *assignee);
 
 /* ---- monthly focus ---- */
 /* 1 inserted, 0 the month has one, -1. goals: [{market, target_fen, focus}]. */

@@ -6,6 +6,7 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "store/doc.h"
 
 #include <stdbool.h>
@@ -198,4 +199,61 @@ json_t *store_kpi_volume(struct db *db, struct osb_err *e, int64_t t0, int64_t t
         json_decref(rows);
     }
     return out;
+}
+
+/* ---- further KPIs (§2.2) ------------------------------------------------------------------ */
+
+static json_t *kpi_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *p,
+                        const char *alias, const char *market, const char *region,
+                        const struct scope_user *u, const char *order)
+{
+    char col[32];
+    if (str_fmt(col, sizeof col, "%s.market", alias) == 0)
+        store_filter_eq(sql, p, col, market);
+    if (str_fmt(col, sizeof col, "%s.region", alias) == 0)
+        store_filter_eq(sql, p, col, region);
+    store_scope_sql(u, sql, p, alias);
+    sb_add(sql, order);
+    json_t *rows = db_rows_a(db, e, sb_str(sql), p);
+    sb_free(sql);
+    json_decref(p);
+    return rows;
+}
+
+json_t *store_kpi_visit_items(struct db *db, struct osb_err *e, const char *from, const char *to,
+                              const char *market, const char *region, const struct scope_user *u)
+{
+    struct sb sql = SB_INIT;
+    json_t *p = json_pack("[ss]", from, to);
+    sb_add(&sql, "SELECT i.document || '/' || i.seq AS document, i.date AS attribution_date,"
+                 " pl.owner AS owner, i.customer AS customer, (SELECT min(v.created_at)"
+                 " FROM field_docs v WHERE v.type = 'visits' AND v.ref = i.document || '/' ||"
+                 " i.seq) AS done_at FROM field_items i JOIN field_docs pl"
+                 " ON pl.number = i.document AND pl.type = 'visit-plans'"
+                 " WHERE pl.state IN ('submitted', 'confirmed') AND i.date >= ? AND i.date <= ?");
+    return kpi_rows(db, e, &sql, p, "pl", market, region, u, " ORDER BY i.date, i.document, i.seq");
+}
+
+json_t *store_kpi_ticket_ratings(struct db *db, struct osb_err *e, int64_t t0, int64_t t1,
+                                 const char *market, const char *region, const struct scope_user *u)
+{
+    struct sb sql = SB_INIT;
+    json_t *p = json_pack("[II]", (json_int_t)t0, (json_int_t)t1);
+    sb_add(&sql, "SELECT d.number AS document, d.customer AS customer, ev.at AS done_at,"
+                 " d.data AS data FROM field_docs d JOIN field_events ev ON ev.document = d.number"
+                 " AND ev.action = 'close' WHERE d.type = 'after-sales' AND d.state = 'closed'"
+                 " AND ev.at >= ? AND ev.at < ?");
+    return kpi_rows(db, e, &sql, p, "d", market, region, u, " ORDER BY ev.at, d.number");
+}
+
+json_t *store_kpi_call_ratings(struct db *db, struct osb_err *e, int64_t t0, int64_t t1,
+                               const char *market, const char *region, const struct scope_user *u)
+{
+    struct sb sql = SB_INIT;
+    json_t *p = json_pack("[II]", (json_int_t)t0, (json_int_t)t1);
+    sb_add(&sql, "SELECT l.id AS id, l.customer AS customer, l.at AS done_at, l.rating AS rating"
+                 " FROM call_logs l JOIN customers cu ON cu.code = l.customer"
+                 " WHERE l.kind = 'satisfaction' AND l.rating IS NOT NULL AND l.at >= ?"
+                 " AND l.at < ?");
+    return kpi_rows(db, e, &sql, p, "cu", market, region, u, " ORDER BY l.at, l.id");
 }

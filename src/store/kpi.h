@@ -23,6 +23,20 @@ json_t *store_kpi_candidates(struct db *db, struct osb_err *e, enum kpi_id k, da
                              date_t to, int tz_min, const char *market, const char *region,
                              const struct scope_user *u);
 
+/* The further KPIs (kpis-and-reports.md §2.2; flow/kpi.c): visit_plan_completion's items, the
+   plan items of submitted or confirmed visit plans dated in [from, to] (YYYY-MM-DD) —
+   document ("<plan>/<seq>"), attribution_date, owner, customer, done_at (the first report
+   naming it, or NULL); satisfaction's ratings, closed after-sales tickets by their close
+   instant (document, done_at, data: the ticket's JSON) and satisfaction calls by their instant
+   (id, customer, done_at, rating), both in [t0, t1). Limited like store_kpi_candidates. */
+json_t *store_kpi_visit_items(struct db *db, struct osb_err *e, const char *from, const char *to,
+                              const char *market, const char *region, const struct scope_user *u);
+json_t *store_kpi_ticket_ratings(struct db *db, struct osb_err *e, int64_t t0, int64_t t1,
+                                 const char *market, const char *region,
+                                 const struct scope_user *u);
+json_t *store_kpi_call_ratings(struct db *db, struct osb_err *e, int64_t t0, int64_t t1,
+                               const char *market, const char *region, const struct scope_user *u);
+
 /* What of invoice inv was credited (credit notes dated by day) and settled (allocations by
    settle_date, own funds and reversed ones left out) by day (YYYY-MM-DD). */
 int store_kpi_collection(struct db *db, struct osb_err *e, const char *inv, const char *day,

@@ -206,7 +206,10 @@ static int add_counts(struct db *db, struct osb_err *e, json_t *map, const char 
         return -1;
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r) bump(map, jstr(r, "who"), key, jint(r, "n"));
+    /* only the rows there are, the KAMs and reps in scope: a call by customer service or a CSR
+       is no salesperson's */
+    json_array_foreach(rows, i, r) if (json_object_get(map, jstr(r, "who") ? jstr(r, "who") : ""))
+        bump(map, jstr(r, "who"), key, jint(r, "n"));
     json_decref(rows);
     return 0;
 }

@@ -976,6 +976,15 @@ static const char *const migrations[] = {
        event (store/deadline.c ORDER_STAYS_DONE; issue #15: each run read every stay of the
        21-day lookback through a temporary b-tree, its size following the orders) */
     "CREATE INDEX order_events_from_state ON order_events(from_state, at);",
+    /* field sales (#13, flows.md §9.7): the quarterly satisfaction calls of customer service,
+       one task per active customer and quarter (YYYYQn) with the customer-service user who
+       calls, and the call (call_logs, kind satisfaction) that did it; a call's rating 1-5
+       (kpis-and-reports.md §2.2 `satisfaction`) */
+    "CREATE TABLE satisfaction_tasks(quarter TEXT NOT NULL, customer TEXT NOT NULL"
+    "  REFERENCES customers(code), assignee TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  call_id INTEGER, PRIMARY KEY(quarter, customer)) STRICT;"
+    "CREATE INDEX satisfaction_tasks_assignee ON satisfaction_tasks(assignee, quarter);"
+    "ALTER TABLE call_logs ADD COLUMN rating INTEGER;",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY

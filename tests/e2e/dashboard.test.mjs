@@ -48,6 +48,14 @@ test('gm opens the KPI dashboard: cards, charts on canvas, a drill-down', T, asy
       assert.equal(c.value, f.pct_bp === null ? '无数据' : formatBp(f.pct_bp), `${c.kpi} as the API answers`);
     }
     assert.equal(await page.locator('h1').first().textContent(), 'KPI 看板', 'zh-CN first');
+    // the field KPIs of §2.2 (issue 13), as GET /kpis/{name} answers them
+    await page.waitForSelector('#field-kpi-cards .kpi-card');
+    const fcards = await page.$$eval('#field-kpi-cards .kpi-card', (cs) => cs.map((c) => ({ kpi: c.dataset.kpi, value: c.querySelector('.kpi-value').textContent })));
+    assert.deepEqual(fcards.map((c) => c.kpi), ['visit_plan_completion', 'satisfaction']);
+    const vp = (await apiGet(token, `/kpis/visit_plan_completion?from=${from}&to=${to}`)).body;
+    const sat = (await apiGet(token, `/kpis/satisfaction?from=${from}&to=${to}`)).body;
+    assert.equal(fcards[0].value, vp.pct_bp === null ? '无数据' : formatBp(vp.pct_bp), 'visit_plan_completion as the API answers');
+    assert.equal(fcards[1].value, sat.mean_x100 === null ? '无数据' : (sat.mean_x100 / 100).toFixed(2), 'satisfaction as the API answers');
 
     // the charts: canvas, drawn by ECharts
     await page.waitForSelector('#kpi-trend-chart[data-ready="1"] canvas', { timeout: 60_000 });

@@ -44,6 +44,9 @@ test("a rep's day at 390 px: today's visits, file the report, register an inquir
     await page.fill('#fld-price_sku', 'M-IF1-900');
     await page.fill('#fld-price_yuan', '0.01');
     await page.setInputFiles('#fld-photo', { name: 'shop.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgo=', 'base64') });
+    // what the visit found for the archive (issue 13): written into GZ01's archive on filing
+    await page.fill('#fld-arch_phone', '020-86660001');
+    await page.fill('#fld-arch_competitor_relations', '同时代理某品牌');
     await noSideScroll(page, 'the visit form');
     await page.click('#visit-form-submit');
     await page.waitForSelector('#doc-state[data-state="filed"]');
@@ -53,6 +56,10 @@ test("a rep's day at 390 px: today's visits, file the report, register an inquir
     assert.equal(v.body.plan_item, item);
     assert.equal(v.body.price_inversion, true, 'a price below the list is flagged');
     assert.ok(v.body.photo.startsWith('data:image/png'), 'the photo is kept');
+    assert.deepEqual(v.body.archive_updates, { phone: '020-86660001', competitor_relations: '同时代理某品牌' });
+    const gz01 = await apiGet(rep, '/customers/GZ01');
+    assert.deepEqual([gz01.body.phone, gz01.body.competitor_relations], ['020-86660001', '同时代理某品牌'],
+      "the customer's archive has the visit's findings");
     await page.waitForSelector('#doc-flags');
     await noSideScroll(page, 'the visit report');
     shared.visit = number;
@@ -275,4 +282,56 @@ test('the field pages at 1366 px as well: no side scroll, a complaint taken on t
     const t = await apiGet(await apiToken('kam_GZ'), `/after-sales/${n}`);
     assert.equal(t.body.description, '桌面端受理：外箱受潮5箱');
   });
+});
+
+test("a contract's attachments at 1366 px: the KAM uploads the fax copy, the list shows it", T, async () => {
+  const kam = await apiToken('kam_GZ');
+  const k = await apiPost(kam, '/contracts', { customer: 'GZ01', kind: 'sales', value_fen: 1000000 });
+  assert.equal(k.status, 201, JSON.stringify(k.body));
+  const n = k.body.number;
+  await withDevice({}, async (page) => {
+    await login(page, 'kam_GZ', 'demo123', `/contracts/${n}`);
+    await page.waitForSelector('#files-contract');
+    assert.equal((await text(page, '#files-contract .card-title')), '附件', 'the card is the attachments');
+    await page.setInputFiles('#files-input-contract', { name: '合同传真件.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await page.click('#files-upload');
+    await page.waitForSelector('#files-contract .file-row');
+    assert.equal(await text(page, '#files-contract .file-name'), '合同传真件.pdf');
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 1366, `the contract: the page is ${w}px wide on a 1366px screen`);
+    await page.screenshot({ path: join(resultsDir(), 'field-contract-files-1366.png') });
+  });
+  await withDevice(PHONE, async (page) => { // and on the rep's phone
+    await login(page, 'kam_GZ', 'demo123', `/contracts/${n}`);
+    await page.waitForSelector('#files-contract .file-row');
+    await noSideScroll(page, 'the contract with its files');
+  });
+  const files = await apiGet(kam, `/contracts/${n}/attachments`);
+  assert.deepEqual(files.body.items.map((f) => [f.name, f.mime, f.kind]), [['合同传真件.pdf', 'application/pdf', 'attachment']]);
+});
+
+test("customer service's satisfaction calls at 390 px: the quarter's tasks, a call with its rating", T, async () => {
+  const csr = await apiToken('csr_a');
+  const d = today();
+  const quarter = `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
+  const made = await apiPost(csr, '/satisfaction-calls', { quarter });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const task = made.body.items.find((x) => x.customer === 'GZ02');
+  assert.ok(task, 'GZ02 has a task');
+  await withDevice(PHONE, async (page) => {
+    await login(page, task.assignee, 'demo123', `/satisfaction-calls?quarter=${quarter}`);
+    await page.waitForSelector('#sat-list');
+    await noSideScroll(page, 'the satisfaction calls');
+    await page.click('[data-customer="GZ02"] a.sat-call');
+    await page.waitForSelector('#call-log-form');
+    assert.equal(await page.inputValue('#fld-kind'), 'satisfaction', 'a satisfaction call');
+    await page.selectOption('#fld-rating', '5');
+    await page.fill('#fld-outcome', '对送货及时性满意');
+    await page.click('#call-log-form-submit');
+    await page.waitForSelector('[data-customer="GZ02"][data-called="true"]');
+    await page.screenshot({ path: join(resultsDir(), 'field-satisfaction-390.png') });
+  });
+  const got = await apiGet(csr, `/satisfaction-calls?quarter=${quarter}`);
+  const row = got.body.items.find((x) => x.customer === 'GZ02');
+  assert.deepEqual([row.called, row.rating], [true, 5]);
 });

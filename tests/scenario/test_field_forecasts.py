@@ -64,6 +64,13 @@ def test_forecast_through_approval_with_spot_checks_and_accuracy(t):
                        "validation_failed" if status == 422 else "bad_request", field=field)
     t.expect_error(t.post("/forecasts", {**base, "lines": []}, user="kam_BJ"), 422,
                    "validation_failed", rule="unknown_reference")
+    # a forecast is of the coming months (flows.md §17): a base month already over is refused
+    # (this month is the latest base: its three months follow it); nothing is made
+    before = len(t.list_all(f"/forecasts?customer={cust(t)}", user="kam_GZ"))
+    t.expect_error(t.post("/forecasts", {**base, "base_month": "2026-10", "lines": [
+        {"month": "2026-12", "sku": SKU, "qty": 1}]}, user="kam_GZ"), 422, "validation_failed",
+        field="base_month", rule="date_out_of_range")
+    eq(len(t.list_all(f"/forecasts?customer={cust(t)}", user="kam_GZ")), before, "none made")
     s = act(t, "forecasts", n, "submit", "kam_GZ")
     eq(s["state"], "submitted", "submitted")
     eq([(x["avg_actual_qty"], x["spot_check"]["flagged"]) for x in s["lines"]],

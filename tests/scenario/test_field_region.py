@@ -82,7 +82,9 @@ def test_four_weeks_of_a_region(t):
     set_clock(t, "2027-08-03", "16:00")
     v = t.ok(t.post("/visits", {"customer": a, "plan_item": f"{month_plan}/1", "findings": {
         "competitor_products": "某品牌", "observed_prices": [{"sku": sku, "price_fen": 9000}]},
-        "next_steps": "下周下单"}, user="rep_GZ"), 201)
+        "next_steps": "下周下单", "archive_updates": {"phone": "020-81234567",
+                                                     "competitor_relations": "兼营某品牌"}},
+        user="rep_GZ"), 201)
     eq(v["price_inversion"], True, "倒挂")
     t.ok(t.post("/work-logs", {"text": "拜访甲，发现价格倒挂"}, user="rep_GZ"), 201)
     set_clock(t, "2027-08-04", "09:00")
@@ -116,7 +118,12 @@ def test_four_weeks_of_a_region(t):
     act(t, "after-sales", sh, "resolve", "mm_S", {"result": "更换同批次产品"})
     eq(act(t, "after-sales", sh, "close", "csr_a", {"rating": 4})["state"], "closed", "closed")
     set_clock(t, "2027-08-13", "10:00")
-    lib.run_jobs(t)  # the prospect's visit of the 10th is missing too
+    lib.run_jobs(t)  # the prospect's visit of the 10th is missing too; no plan for week 2
+
+    # ---- week 3: customer service's satisfaction call -----------------------------------------
+    set_clock(t, "2027-08-16", "10:00")
+    t.ok(t.post("/call-logs", {"customer": a, "kind": "satisfaction", "reached": True,
+                               "rating": 5, "outcome": "满意"}, user="service"), 201)
 
     # ---- weeks 3–4: the month in the reports ---------------------------------------------
     set_clock(t, "2027-08-28", "10:00")
@@ -124,6 +131,25 @@ def test_four_weeks_of_a_region(t):
             if i["rule"] == "visit_report"]
     eq(sorted(i["document"] for i in late), sorted([f"{month_plan}/2", f"{week_plan}/1"]),
        "two late reports: the plan items")
+    # week 1's plan was in by Saturday 09:00 (31 July 08:30); week 2's never came
+    weekly = [i for i in t.list_all("/osb-issues?rule=visit_plan_weekly", user="ssg_leader")
+              if i["document"].endswith(":rep_GZ") and i["document"].startswith("2027-W3")]
+    eq([(i["document"], i["deadline"]) for i in weekly],
+       [("2027-W32:rep_GZ", lib.at("2027-08-07", "09:00"))], "the missing weekly plan")
+
+    # the further KPIs (kpis-and-reports §2.2): of the three planned visits only A's (3 Aug)
+    # was reported; the complaint closed with 4 and the satisfaction call's 5
+    vp = t.ok(t.get(f"/kpis/visit_plan_completion?{MONTH}&region=GZ", user="mm_S"))
+    eq((vp["num"], vp["den"], vp["pct_bp"], vp["target_bp"]), (1, 3, 3333, None),
+       "visit_plan_completion")
+    items = t.ok(t.get(f"/kpis/visit_plan_completion/items?{MONTH}&region=GZ",
+                       user="mm_S"))["items"]
+    eq(sorted((i["document"], i["in_numerator"]) for i in items),
+       sorted([(f"{month_plan}/1", True), (f"{month_plan}/2", False),
+               (f"{week_plan}/1", False)]), "the planned visits behind it")
+    sat = t.ok(t.get(f"/kpis/satisfaction?{MONTH}&region=GZ", user="mm_S"))
+    eq((sat["num"], sat["den"], sat["mean_x100"], sat["tickets"], sat["calls"]),
+       (9, 2, 450, 1, 1), "satisfaction: (4 + 5) / 2")
 
     wk = report(t, "weekly_work_plan", "from=2027-08-02&to=2027-08-08&region=GZ")
     eq([(r["salesperson"], r["date"], r["customer"], r["purpose"], r["key_visit"], r["plan"],
@@ -170,9 +196,10 @@ def test_four_weeks_of_a_region(t):
        "market_weekly: nothing in week 2")
 
     ti = report(t, "target_customer_info", f"customer={a}&as_of=2027-08-28")
-    eq([(r["customer"], r["status"], r["tier"], r["kam"], r["visits"], r["last_visit"])
-        for r in ti["rows"]], [(a, "active", "key", "kam_GZ", 1, "2027-08-03")],
-       "target_customer_info")
+    eq([(r["customer"], r["status"], r["tier"], r["kam"], r["visits"], r["last_visit"],
+         r["phone"]) for r in ti["rows"]],
+       [(a, "active", "key", "kam_GZ", 1, "2027-08-03", "020-81234567")],
+       "target_customer_info (the phone the visit found)")
     # §5.8's from/to on this as_of report: `to` is the as_of (before the 3rd: no visit yet)
     eq(report(t, "target_customer_info", f"customer={a}&from=2027-08-01&to=2027-08-28")["rows"],
        ti["rows"], "from/to: as of the 28th")

@@ -180,7 +180,8 @@ def world(t):
     W["file"] = t.ok(t.request("POST", f"/expense-applications/{a['number']}/attachments"
                                "?name=invoice.pdf", raw=PDF, content_type="application/pdf",
                                user="kam_GZ"), 201, "evidence")["id"]
-    t.ok(t.post("/forecasts", {"customer": W["c"], "base_month": "2026-11",
+    # a forecast is of the coming months (issue 13): the clock is in December 2026
+    t.ok(t.post("/forecasts", {"customer": W["c"], "base_month": "2026-12",
                                "lines": [{"month": "2027-01", "sku": W["p"], "qty": 12}],
                                "basis": "代理商能力约800箱/月"}, user="kam_GZ"), 201, "forecast")
     t.ok(t.post("/plans", {"level": "kam", "period_type": "month", "period": f"2039-{n2:02d}",

@@ -208,6 +208,24 @@ static void test_day_of_month(void **state)
     run_rows(rows, sizeof rows / sizeof rows[0]);
 }
 
+/* "Due ahead of the date it is for": the weekly visit plan of the week starting Monday is due
+   the Saturday before at 09:00 (2340 minutes before Monday 00:00). */
+static void test_before_start(void **state)
+{
+    (void)state;
+    date_t mon30 = date_from_ymd(2026, 11, 30), sat28 = date_from_ymd(2026, 11, 28);
+    struct row rows[] = {
+        {"Saturday 09:00 before the week's Monday", DL_BEFORE_START, 2340, 0, AT(mon30, 0, 0),
+         AT(sat28, 9, 0)},
+        {"non-working days are plain time here", DL_BEFORE_START, 24 * 60, 0, AT(mon30, 0, 0),
+         AT(date_from_ymd(2026, 11, 29), 0, 0)},
+        {"0 minutes: the start itself", DL_BEFORE_START, 0, 0, AT(mon30, 0, 0), AT(mon30, 0, 0)},
+        {"over a year end", DL_BEFORE_START, 2340, 0, AT(date_from_ymd(2027, 1, 4), 0, 0),
+         AT(date_from_ymd(2027, 1, 2), 9, 0)},
+    };
+    run_rows(rows, sizeof rows / sizeof rows[0]);
+}
+
 static void test_never(void **state)
 {
     (void)state;
@@ -353,15 +371,90 @@ static void test_kpi_table(void **state)
     assert_null(kpi_def(KPI__COUNT));
 }
 
+/* ---- the further KPIs of §2.2 (field sales) ------------------------------------------------ */
+
+static void test_visit_plan_completion(void **state)
+{
+    (void)state;
+    const ts_t D = AT(TUE24, 0, 0);
+    static const struct {
+        const char *name;
+        bool reported;
+        ts_t deadline, now;
+        enum kpi_verdict want;
+    } rows[] = {
+        {"reported before its report is due", true, D, D - MIN(60), KV_HIT},
+        {"reported late still counts as done", true, D, D + MIN(600), KV_HIT},
+        {"not reported, not yet due: left out", false, D, D - 1, KV_LEFT_OUT},
+        {"not reported at the deadline: not done", false, D, D, KV_MISS},
+        {"not reported long after", false, D, D + MIN(60 * 24 * 30), KV_MISS},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        enum kpi_verdict v = kpi_visit_planned(rows[i].reported, rows[i].deadline, rows[i].now);
+        expect(&bad, v == rows[i].want, "%s: got %d want %d", rows[i].name, (int)v,
+               (int)rows[i].want);
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void test_satisfaction_mean(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int64_t sum, n;
+        bool ok;
+        int64_t want;
+    } rows[] = {
+        {"nothing rated is null", 0, 0, false, 0},
+        {"one 5", 5, 1, true, 500},
+        {"4 and 5: 4.50", 9, 2, true, 450},
+        {"4, 4, 5: 4.33 rounded down", 13, 3, true, 433},
+        {"5, 5, 4: 4.66 rounded down", 14, 3, true, 466},
+        {"all 1", 7, 7, true, 100},
+        {"a huge count does not overflow", INT64_MAX / 2, INT64_MAX / 10, true, 500},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int64_t got = -42;
+        bool ok = kpi_mean_x100(rows[i].sum, rows[i].n, &got);
+        expect(&bad, ok == rows[i].ok, "%s: ok %d", rows[i].name, ok);
+        expect(&bad, !ok || got == rows[i].want, "%s: got %lld want %lld", rows[i].name,
+               (long long)got, (long long)rows[i].want);
+    }
+    static const struct {
+        int64_t rating;
+        bool counts;
+    } ratings[] = {{0, false}, {1, true}, {3, true}, {5, true}, {6, false}, {-1, false}};
+    for (size_t i = 0; i < sizeof ratings / sizeof ratings[0]; i++)
+        expect(&bad, kpi_rating_counts(ratings[i].rating) == ratings[i].counts, "rating %lld",
+               (long long)ratings[i].rating);
+    expect(&bad, kpi_field_parse("visit_plan_completion") == KPI_VISIT_PLAN_COMPLETION, "name");
+    expect(&bad, kpi_field_parse("satisfaction") == KPI_SATISFACTION, "name");
+    expect(&bad, kpi_field_parse("same_day_delivery_note") == -1, "a pinned KPI is not one");
+    expect(&bad, kpi_field_name(KPI_FIELD__COUNT) == NULL, "out of range");
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_working_minutes),  cmocka_unit_test(test_same_working_day),
-        cmocka_unit_test(test_next_working_day), cmocka_unit_test(test_working_days),
-        cmocka_unit_test(test_wc_hours),         cmocka_unit_test(test_calendar_days),
-        cmocka_unit_test(test_day_of_month),     cmocka_unit_test(test_never),
-        cmocka_unit_test(test_pct_bp),           cmocka_unit_test(test_judge),
-        cmocka_unit_test(test_collection),       cmocka_unit_test(test_kpi_table),
+        cmocka_unit_test(test_working_minutes),
+        cmocka_unit_test(test_same_working_day),
+        cmocka_unit_test(test_next_working_day),
+        cmocka_unit_test(test_working_days),
+        cmocka_unit_test(test_wc_hours),
+        cmocka_unit_test(test_calendar_days),
+        cmocka_unit_test(test_day_of_month),
+        cmocka_unit_test(test_before_start),
+        cmocka_unit_test(test_never),
+        cmocka_unit_test(test_pct_bp),
+        cmocka_unit_test(test_judge),
+        cmocka_unit_test(test_collection),
+        cmocka_unit_test(test_kpi_table),
+        cmocka_unit_test(test_visit_plan_completion),
+        cmocka_unit_test(test_satisfaction_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

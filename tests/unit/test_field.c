@@ -263,12 +263,71 @@ static void test_period_span(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* ISO weeks of the weekly visit plan's deadline (visit_plan_weekly) and the archive sections a
+   visit report may update. */
+static void test_week_label_and_archive_sections(void **state)
+{
+    (void)state;
+    static const struct {
+        int y, m, d;
+        const char *label;
+        int my, mm, md; /* its Monday */
+    } weeks[] = {
+        {2030, 5, 13, "2030-W20", 2030, 5, 13},   {2030, 5, 19, "2030-W20", 2030, 5, 13},
+        {2026, 12, 31, "2026-W53", 2026, 12, 28}, {2027, 1, 3, "2026-W53", 2026, 12, 28},
+        {2027, 1, 4, "2027-W01", 2027, 1, 4},     {2024, 12, 30, "2025-W01", 2024, 12, 30},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof weeks / sizeof weeks[0]; i++) {
+        char got[9];
+        date_t d = date_from_ymd(weeks[i].y, weeks[i].m, weeks[i].d);
+        field_week_label(d, got);
+        expect(&bad, strcmp(got, weeks[i].label) == 0, "%d-%d-%d: %s want %s", weeks[i].y,
+               weeks[i].m, weeks[i].d, got, weeks[i].label);
+        expect(&bad, field_week_monday(d) == date_from_ymd(weeks[i].my, weeks[i].mm, weeks[i].md),
+               "%s Monday", weeks[i].label);
+        date_t from, to;
+        expect(&bad, field_period_span("week", got, &from, &to) && from == field_week_monday(d),
+               "%s names the same week", got);
+    }
+    static const struct {
+        const char *field, *section;
+    } fields[] = {
+        {"phone", "basic"},
+        {"tax_id", "basic"},
+        {"company_size", "characteristics"},
+        {"competitor_relations", "business_status"},
+        {"trade_terms", "transaction_status"},
+        {"bank_account", "invoicing"},
+        {"consignee", "logistics"},
+        {"contacts", "contacts"},
+        {"credit_limit_fen", NULL},
+        {"kam", NULL},
+        {"status", NULL},
+        {"name", NULL},
+        {"sources", NULL},
+        {NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *got = visit_archive_section(fields[i].field);
+        expect(&bad,
+               (got == NULL) == (fields[i].section == NULL) &&
+                   (!got || strcmp(got, fields[i].section) == 0),
+               "%s: %s", fields[i].field ? fields[i].field : "(null)", got ? got : "(null)");
+    }
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quotation_table),   cmocka_unit_test(test_after_sales_table),
-        cmocka_unit_test(test_visit_tables),      cmocka_unit_test(test_forecast_and_plan_tables),
-        cmocka_unit_test(test_contract_expiring), cmocka_unit_test(test_period_span),
+        cmocka_unit_test(test_quotation_table),
+        cmocka_unit_test(test_after_sales_table),
+        cmocka_unit_test(test_visit_tables),
+        cmocka_unit_test(test_forecast_and_plan_tables),
+        cmocka_unit_test(test_contract_expiring),
+        cmocka_unit_test(test_period_span),
+        cmocka_unit_test(test_week_label_and_archive_sections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,16 @@ const W = {
   aging: { zh: '应收账龄（按市场）', en: 'Receivables aging by market' },
   noCharts: { zh: '图表库未安装（scripts/web-deps.sh），以下以表格显示。', en: 'The chart library is not installed (scripts/web-deps.sh); figures are shown as tables.' },
   fraction: { zh: '{num} / {den}', en: '{num} / {den}' },
+  fieldKpis: { zh: '外勤指标（拜访计划完成率、客户满意度）', en: 'Field KPIs (visit plans done, satisfaction)' },
+  noTarget: { zh: '无目标', en: 'No target' },
+  ratings: { zh: '{n} 个评分（售后 {tickets}，回访 {calls}）', en: '{n} ratings ({tickets} tickets, {calls} calls)' },
 };
+
+// kpis-and-reports §2.2, computed by the server from the field data (GET /kpis/{name})
+export const FIELD_KPIS = [
+  { name: 'visit_plan_completion', zh: '拜访计划完成率', en: 'Visit plan completion' },
+  { name: 'satisfaction', zh: '客户满意度（1–5分）', en: 'Satisfaction (1–5)' },
+];
 
 export const KPIS = [
   { name: 'same_day_delivery_note', zh: '当日开具发货通知', en: 'Same-day delivery note' },
@@ -164,6 +173,7 @@ export async function dashboardPage(ctx) {
 
   const drill = h('div', { id: 'kpi-drill' });
   const cards = h('div', { class: 'kpi-cards', id: 'kpi-cards' });
+  const fieldCards = h('div', { class: 'kpi-cards', id: 'field-kpi-cards' });
   const trendBox = h('div', { id: 'kpi-trend' });
   const salesBox = h('div', { id: 'chart-sales' });
   const rankBox = h('div', { id: 'chart-ranking' });
@@ -201,6 +211,23 @@ export async function dashboardPage(ctx) {
           `${t(W.target)} ${formatBp(f.target_bp)} · ${t(W.fraction, { num: formatQty(f.num ?? 0), den: formatQty(f.den ?? 0) })}`),
         h('div', { class: 'kpi-state' }, tone === 'none' ? '' : ok ? t(W.met) : t(W.missed)),
         h('button', { type: 'button', class: 'btn btn-small', dataset: { drill: def.name }, onclick: () => showMisses(def) }, t(W.misses)));
+    }));
+  });
+
+  // 1b. the field KPIs: plan items reported, the mean rating of tickets and satisfaction calls
+  loadInto(fieldCards, async () => {
+    const got = await Promise.all(FIELD_KPIS.map((def) => api.get(`/kpis/${def.name}`, { ...range, ...mq })));
+    return h('div', { class: 'kpi-grid' }, FIELD_KPIS.map((def, i) => {
+      const f = got[i];
+      const mean = def.name === 'satisfaction';
+      const v = mean ? f.mean_x100 : f.pct_bp;
+      const shown = v === null || v === undefined ? t(W.noData) : mean ? (v / 100).toFixed(2) : formatBp(v);
+      return h('div', { class: 'kpi-card kpi-none', dataset: { kpi: def.name } },
+        h('div', { class: 'kpi-name' }, label(def)),
+        h('div', { class: 'kpi-value' }, shown),
+        h('div', { class: 'kpi-meta muted small' }, mean
+          ? t(W.ratings, { n: formatQty(f.den ?? 0), tickets: formatQty(f.tickets ?? 0), calls: formatQty(f.calls ?? 0) })
+          : `${t(W.noTarget)} · ${t(W.fraction, { num: formatQty(f.num ?? 0), den: formatQty(f.den ?? 0) })}`));
     }));
   });
 
@@ -333,6 +360,7 @@ export async function dashboardPage(ctx) {
     h('section', { class: 'card' }, bar, echarts ? null : h('p', { class: 'muted', id: 'no-charts' }, t(W.noCharts))),
     card(`${month} · ${market || t(W.company)}`, cards),
     drill,
+    card(t(W.fieldKpis), fieldCards),
     card(t(W.trend), trendBox),
     // the money pictures only for the roles that read money (GET /me can: money.read)
     !ctx.can('money.read') ? null : h('div', { class: 'chart-grid' },

@@ -10,6 +10,7 @@ import { h, mount, pageHeader, fieldGrid, toast, ruleMessage } from '../lib/ui.j
 import { formatFen, formatTs, parseYuan } from '../lib/fmt.js';
 import { personName } from '../lib/people.js';
 import { actionCard } from '../lib/doc.js';
+import { filesCard } from './market_files.js';
 
 const enc = encodeURIComponent;
 const W = (zh, en) => t({ zh, en });
@@ -26,7 +27,7 @@ export const FIELD_DOCS = {
   quotations: { title: W('报价/投标', 'Quotations'), fields: ['source', 'product_class', 'title', 'total_fen', 'major', 'participate_decision', 'valid_until', 'result', 'contract'] },
   contracts: { title: W('合同', 'Contracts'), fields: ['kind', 'value_fen', 'payment_term_days', 'valid_to', 'deviations', 'quotation', 'signing_mode', 'archive_binder', 'expiring'] },
   'after-sales': { title: W('售后服务', 'After-sales'), fields: ['type', 'description', 'handler', 'escalated_to', 'result', 'rating'] },
-  'visit-plans': { title: W('拜访计划', 'Visit plans'), fields: ['period_type', 'period', 'manager_comment'] },
+  'visit-plans': { title: W('拜访计划', 'Visit plans'), fields: ['period_type', 'period', 'due_at', 'manager_comment'] },
   visits: { title: W('拜访记录', 'Visit reports'), fields: ['visitor', 'visited_at', 'kind', 'plan_item', 'price_inversion', 'next_steps', 'manager_comment'] },
   forecasts: { title: W('销售预期', 'Forecasts'), fields: ['level', 'base_month', 'total_fen', 'basis'] },
   plans: { title: W('计划', 'Plans'), fields: ['level', 'period_type', 'period', 'target_sales_fen', 'target_collection_fen'] },
@@ -124,6 +125,19 @@ const readPhoto = (file) => new Promise((resolve, reject) => {
   r.readAsDataURL(file);
 });
 
+// What a visit most often finds changed in the customer's archive (api.md: archive_updates;
+// the server takes every field of the archive's sections, these are the phone form's).
+const ARCHIVE_FIELDS = [
+  ['phone', W('电话', 'Phone'), { inputmode: 'tel' }],
+  ['address', W('地址', 'Address')],
+  ['consignee', W('收货人', 'Consignee')],
+  ['consignee_phone', W('收货人电话', 'Consignee phone'), { inputmode: 'tel' }],
+  ['carrier', W('承运商', 'Carrier')],
+  ['competitor_relations', W('与竞争对手的关系', 'Competitor relations'), { rows: 2 }],
+  ['problems', W('存在问题', 'Problems'), { rows: 2 }],
+  ['future_plans', W('未来计划', 'Future plans'), { rows: 2 }],
+];
+
 export async function visitNewPage(ctx) {
   const q = ctx.query;
   const opts = await customerOptions(q.customer);
@@ -141,6 +155,9 @@ export async function visitNewPage(ctx) {
     input('price_yuan', W('观察价格：元', 'Observed price: ¥'), { inputmode: 'decimal' }),
     input('next_steps', W('下一步', 'Next steps'), { rows: 2 }),
     h('label', { for: 'fld-photo' }, W('照片', 'Photo')), photo,
+    h('fieldset', { class: 'archive-updates', id: 'archive-updates' },
+      h('legend', null, W('客户档案更新（有变化才填）', 'Archive updates (only what changed)')),
+      ARCHIVE_FIELDS.map(([k, label, attrs]) => input(`arch_${k}`, label, attrs))),
   ], async (v, key) => {
     const findings = {};
     for (const k of ['dealer_operations', 'end_users', 'competitor_products', 'local_market']) if (v[k]) findings[k] = v[k];
@@ -151,6 +168,9 @@ export async function visitNewPage(ctx) {
     const body = { customer: v.customer, kind: v.kind, findings };
     if (v.plan_item) body.plan_item = v.plan_item;
     if (v.next_steps) body.next_steps = v.next_steps;
+    const upd = {};
+    for (const [k] of ARCHIVE_FIELDS) if (v[`arch_${k}`]) upd[k] = v[`arch_${k}`].trim();
+    if (Object.keys(upd).length) body.archive_updates = upd;
     const pic = await readPhoto(photo.files[0]);
     if (pic) body.photo = pic;
     const res = await api.post('/visits', body, { headers: { 'Idempotency-Key': key } });
@@ -239,7 +259,7 @@ function bodyFor(action, v) {
 }
 
 const show = (k, v) => (v === null || v === undefined || v === '' ? '—'
-  : /_fen$/.test(k) ? formatFen(v) : typeof v === 'boolean' ? (v ? W('是', 'yes') : W('否', 'no')) : String(v));
+  : /_fen$/.test(k) ? formatFen(v) : /_at$/.test(k) ? formatTs(v) : typeof v === 'boolean' ? (v ? W('是', 'yes') : W('否', 'no')) : String(v));
 
 export function fieldDetailPage(coll) {
   return async function detail(ctx) {
@@ -273,6 +293,7 @@ export function fieldDetailPage(coll) {
       items.length ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('拜访安排', 'Visits')), h('ul', null, items)) : null,
       lines.length ? h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('明细', 'Lines')), h('ul', null, lines)) : null,
       card,
+      coll === 'contracts' ? filesCard('contract', number) : null,
       h('section', { class: 'card' }, h('h2', { class: 'card-title' }, W('过程', 'Timeline')), h('ul', { id: 'doc-timeline' }, tl)));
   };
 }
@@ -307,7 +328,8 @@ export async function callLogPage(ctx) {
     h('label', { for: 'fld-customer' }, W('客户', 'Customer')),
     h('select', { id: 'fld-customer', name: 'customer' }, opts.map(([v, l, s]) => h('option', { value: v, selected: s }, l))),
     h('div', { class: 'err', id: 'fld-customer-err' }),
-    input('kind', W('类型', 'Kind'), { options: [['weekly_collection', W('每周回款电话', 'Weekly collection')], ['satisfaction', W('满意度回访', 'Satisfaction')], ['tracking', W('跟踪', 'Tracking')], ['consumer_follow_up', W('消费者回访', 'Consumer follow-up')], ['reminder', W('提醒', 'Reminder')]] }),
+    input('kind', W('类型', 'Kind'), { value: ctx.query.kind, options: [['weekly_collection', W('每周回款电话', 'Weekly collection')], ['satisfaction', W('满意度回访', 'Satisfaction')], ['tracking', W('跟踪', 'Tracking')], ['consumer_follow_up', W('消费者回访', 'Consumer follow-up')], ['reminder', W('提醒', 'Reminder')]] }),
+    input('rating', W('满意度评分（满意度回访）', 'Rating (satisfaction calls)'), { options: [['', '—'], ['5', '5'], ['4', '4'], ['3', '3'], ['2', '2'], ['1', '1']] }),
     input('reached', W('是否接通', 'Reached'), { options: [['true', W('已接通', 'Yes')], ['false', W('未接通', 'No')]] }),
     input('outcome', W('通话结果', 'Outcome'), { rows: 3 }),
     input('promised_pay_date', W('承诺付款日期', 'Promised pay date'), { type: 'date' }),
@@ -317,9 +339,45 @@ export async function callLogPage(ctx) {
     if (v.outcome) body.outcome = v.outcome;
     if (v.promised_pay_date) body.promised_pay_date = v.promised_pay_date;
     if (v.promised_yuan) body.promised_amount_fen = Number(parseYuan(v.promised_yuan));
+    if (v.rating) body.rating = Number(v.rating);
     await api.post('/call-logs', body, { headers: { 'Idempotency-Key': key } });
     toast(W('电话记录已保存', 'Call logged'));
-    ctx.navigate('/field');
+    ctx.navigate(ctx.query.back === 'satisfaction' ? '/satisfaction-calls' : '/field');
   });
   return h('div', null, pageHeader(W('电话记录', 'Log a call')), form);
+}
+
+// ---- the quarter's satisfaction calls (flows §9.7, issue 13) --------------------------------
+
+/** 满意度回访: the quarter's customers, who calls each, and the calls made with their ratings. */
+export async function satisfactionPage(ctx) {
+  const quarter = ctx.query.quarter || '';
+  const q = quarter ? { quarter } : {};
+  if (ctx.query.mine) q.assignee = ctx.user.username;
+  const got = await api.get('/satisfaction-calls', q);
+  const rows = (got.items || []).map((r) => h('div', { class: 'field-visit sat-row', dataset: { customer: r.customer, called: String(r.called) } },
+    h('div', { class: 'who' }, `${r.customer} ${r.customer_name || ''}`),
+    h('div', { class: 'muted' }, `${W('回访人', 'Caller')}: ${personName(r.assignee) || r.assignee}`),
+    r.called
+      ? h('div', { class: 'done' }, `${W('已回访', 'Called')} ${formatTs(r.called_at)}${r.rating ? ` · ${W('评分', 'Rating')} ${r.rating}` : ''}`)
+      : h('a', { class: 'btn btn-primary sat-call', href: `/call-logs/new?customer=${enc(r.customer)}&kind=satisfaction&back=satisfaction` }, W('记录回访', 'Log the call'))));
+  const make = h('form', { class: 'field-form', id: 'sat-make' },
+    input('quarter', W('季度（如 2030Q2）', 'Quarter (e.g. 2030Q2)'), { value: got.quarter }),
+    h('button', { type: 'submit', class: 'btn btn-small', id: 'sat-make-submit' }, W('生成回访任务', 'Make the call tasks')));
+  make.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(make).entries());
+    try {
+      await api.post('/satisfaction-calls', { quarter: v.quarter }, { headers: { 'Idempotency-Key': newIdempotencyKey() } });
+      toast(W('回访任务已生成', 'Call tasks made'));
+      ctx.navigate(`/satisfaction-calls?quarter=${enc(v.quarter)}`, { replace: true });
+    } catch (err) {
+      toast(err instanceof ApiError ? `${err.message} (${err.rule || err.code})` : String(err), 'bad');
+    }
+  });
+  return h('div', { class: 'field-day' },
+    pageHeader(W('满意度回访', 'Satisfaction calls')),
+    h('div', { class: 'muted', id: 'sat-summary' }, `${got.quarter} · ${W('已回访', 'called')} ${got.called}/${got.total}`),
+    h('div', { id: 'sat-list' }, rows.length ? rows : [h('div', { class: 'state state-empty' }, W('本季度没有回访任务', 'No call tasks this quarter'))]),
+    ['csr', 'ssg_leader'].includes(ctx.user.role) ? make : null);
 }

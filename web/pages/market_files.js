@@ -37,6 +37,7 @@ const W = {
   uploaded: { zh: '已上传', en: 'Uploaded' },
   photos: { zh: '照片与凭证', en: 'Photos and evidence' },
   documents: { zh: '资料', en: 'Documents' },
+  attachments: { zh: '附件', en: 'Attachments' },
   noFiles: { zh: '暂无文件', en: 'No files yet' },
   title: { zh: '标题', en: 'Title' },
   kind: { zh: '类别', en: 'Kind' },
@@ -192,11 +193,13 @@ const FILE_PATHS = {
   pop: (n) => `/pop-requests/${enc(n)}/attachments`,
   expense: (n) => `/expense-applications/${enc(n)}/attachments`,
   support: (n) => `/support-requests/${enc(n)}/documents`,
+  contract: (n) => `/contracts/${enc(n)}/attachments`, // issue 13: a contract's files, the same way
 };
 const ACCEPT = {
   pop: 'image/jpeg,image/png,image/webp',
   expense: 'image/jpeg,image/png,image/webp,application/pdf',
   support: `image/jpeg,image/png,image/webp,application/pdf,${XLSX},${DOCX},.xlsx,.docx`,
+  contract: 'application/pdf,image/jpeg,image/png,image/webp',
 };
 
 /** A thumbnail of an image file (fetched with the session's token: an <img src> cannot send it). */
@@ -318,7 +321,7 @@ export function filesCard(kind, number, opts = {}) {
     },
   }, w('upload'));
   load();
-  const el = card(kind === 'support' ? w('documents') : w('photos'), msg, list,
+  const el = card(kind === 'support' ? w('documents') : kind === 'contract' ? w('attachments') : w('photos'), msg, list,
     h('div', { class: 'files-upload filters' },
       h('label', { class: 'filter', for: file.id }, h('span', { class: 'filter-label' }, w('file')), file), extra,
       h('div', { class: 'filter-buttons' }, up)));
