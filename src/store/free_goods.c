@@ -4,13 +4,11 @@
 #include "store/free_goods.h"
 
 #include "store/doc.h"
+#include "store/order.h"
 
-/* An order holds its draw from QC on until it is rejected or cancelled; what its cancelled
-   backorders will never ship (qty_cancelled) and what came back (received returns) is given
-   back to the application. */
-#define HOLDING                                                                                    \
-    "('pending_approval', 'prepay_required', 'st_pending', 'approved', 'billed', 'released',"      \
-    " 'closed')"
+/* An order holds its draw from QC on until it is rejected or cancelled (ORDER_HOLDING_STATES);
+   what its cancelled backorders will never ship (qty_cancelled) and what came back (received
+   returns) is given back to the application. */
 
 int store_free_goods_drawn(struct db *db, struct osb_err *e, const char *app,
                            const char *except_order, int64_t *drawn, int64_t *shipped)
@@ -40,7 +38,8 @@ int store_free_goods_drawn(struct db *db, struct osb_err *e, const char *app,
         "  ON r.number = rl.return_no WHERE r.order_no = l.order_no AND rl.sku = l.sku"
         "  AND r.state = 'received') AS returned"
         " FROM order_lines l JOIN orders o ON o.number = l.order_no"
-        " WHERE l.expense_application = ? AND o.number <> ? AND o.state IN " HOLDING ") x",
+        " WHERE l.expense_application = ? AND o.number <> ? AND o.state IN " ORDER_HOLDING_STATES
+        ") x",
         "ss", app, except_order ? except_order : "");
     if (rc < 0)
         return -1;
