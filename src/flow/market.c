@@ -2040,12 +2040,16 @@ int pop_allocation_list(struct ctx *c, const char *period, json_t **out, struct 
 /* ---- hooks into orders and shipments ----------------------------------------------------------
  */
 
-int market_pop_line_ok(struct ctx *c, const char *request, const char *customer, const char *sku,
-                       int64_t qty, bool *ok, struct osb_err *e)
+int market_pop_line_ok(struct ctx *c, const char *order_no, const char *request,
+                       const char *customer, const char *sku, int64_t qty, bool *ok,
+                       struct osb_err *e)
 {
     *ok = false;
     if (!request || !*request)
         return 0;
+    int64_t drawn = 0;
+    if (store_pop_drawn(c->db, e, request, sku, order_no, &drawn) < 0)
+        return -1;
     json_t *row;
     int rc = store_mkt_row(c->db, e, "pop_requests", request, &row);
     if (rc <= 0)
@@ -2054,8 +2058,11 @@ int market_pop_line_ok(struct ctx *c, const char *request, const char *customer,
         json_t *lines = json_loads(jstr(row, "lines"), 0, NULL);
         size_t i;
         json_t *l;
-        json_array_foreach(lines, i, l) if (is(jstr(l, "sku"), sku) && qty <= jint(l, "qty")) *ok =
-            true;
+        json_array_foreach(lines, i, l)
+        {
+            if (is(jstr(l, "sku"), sku) && qty <= jint(l, "qty") - drawn)
+                *ok = true;
+        }
         json_decref(lines);
     }
     json_decref(row);

@@ -48,10 +48,12 @@ int budget_list(struct ctx *c, const struct budget_query *q, json_t **out, struc
 int pop_allocate(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 int pop_allocation_list(struct ctx *c, const char *period, json_t **out, struct osb_err *e);
 
-/* QC-1 of a POP line: does `request` name an approved POP request of customer holding sku
-   with at least qty? */
-int market_pop_line_ok(struct ctx *c, const char *request, const char *customer, const char *sku,
-                       int64_t qty, bool *ok, struct osb_err *e);
+/* QC-1 of a POP line of order order_no: does `request` name an approved POP request of
+   customer holding sku with at least qty left once the other orders holding it (past QC, not
+   rejected or cancelled) are counted? */
+int market_pop_line_ok(struct ctx *c, const char *order_no, const char *request,
+                       const char *customer, const char *sku, int64_t qty, bool *ok,
+                       struct osb_err *e);
 /* AC step 4: how many units of sample deduction the customer still owes (order_no's own cuts
    not counted). */
 int market_sample_outstanding(struct ctx *c, const char *customer, const char *order_no,

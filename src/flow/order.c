@@ -640,8 +640,8 @@ static int run_check(struct ctx *c, struct order *o, const struct order_customer
                                  l->loose_units, false,       l->expense};
         if (l->expense)
             ql[i].price_fen = l->expense_price_fen; /* QC-1 no_price: its list price */
-        if (pf[i].kind == PK_POP && market_pop_line_ok(c, l->pop_request, o->customer, l->sku,
-                                                       l->qty, &ql[i].pop_ok, e) < 0)
+        if (pf[i].kind == PK_POP && market_pop_line_ok(c, o->number, l->pop_request, o->customer,
+                                                       l->sku, l->qty, &ql[i].pop_ok, e) < 0)
             return -1;
     }
     struct qc_order qo = {ql,

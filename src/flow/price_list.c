@@ -15,6 +15,7 @@
 #include "core/money.h"
 #include "core/record.h"
 #include "core/str.h"
+#include "core/xlsx.h"
 #include "flow/doc.h"
 #include "flow/flow.h"
 #include "flow/notify.h"
@@ -514,11 +515,32 @@ static int column_of(const char *h)
     return -1;
 }
 
+/* An XLSX number cell of yuan as Excel keeps it: a binary double's shortest text, so 268.1 may
+   read "268.10000000000002" or "268.09999999999999". With 12 or more decimals (never typed by
+   hand) it is rounded to the fen at the third decimal; a price typed with 3 to 11 decimals
+   stays refused. */
+static bool xlsx_yuan(const char *s, int64_t *out)
+{
+    const char *dot = strchr(s, '.');
+    size_t dec = dot ? strlen(dot + 1) : 0;
+    if (!dot || dec < 12 || strspn(dot + 1, "0123456789") != dec || *s == '-')
+        return money_parse_yuan(s, out);
+    char head[64];
+    size_t n = (size_t)(dot - s) + 3; /* the integer part, the point and two decimals */
+    if (n >= sizeof head)
+        return false;
+    memcpy(head, s, n);
+    head[n] = '\0';
+    if (!money_parse_yuan(head, out))
+        return false;
+    return dot[3] < '5' || money_add(*out, 1, out);
+}
+
 /* A price cell: fen (an integer) or yuan ("12.50", "1,234.5", "¥12"). */
-static bool cell_price(const char *s, bool yuan, int64_t *out)
+static bool cell_price(const char *s, bool yuan, bool xlsx, int64_t *out)
 {
     if (yuan)
-        return money_parse_yuan(s, out);
+        return xlsx ? xlsx_yuan(s, out) : money_parse_yuan(s, out);
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
@@ -528,8 +550,8 @@ static bool cell_price(const char *s, bool yuan, int64_t *out)
     return true;
 }
 
-int price_list_import(struct ctx *c, const struct price_list_head *h, const char *csv, size_t len,
-                      json_t **out, struct osb_err *e)
+int price_list_import(struct ctx *c, const struct price_list_head *h, const char *ctype,
+                      const char *data, size_t len, json_t **out, struct osb_err *e)
 {
     *out = NULL;
     if (flow_need(c, P_PRICE_LIST_DRAFT, e) < 0)
@@ -551,12 +573,26 @@ int price_list_import(struct ctx *c, const struct price_list_head *h, const char
     int rc = -1;
     if (record_check(&head_def, head, true, &n, e) < 0 || head_of(n, &p, e) < 0)
         goto out;
-    size_t bad_line = 0;
-    rows = csv_parse_lines(csv, len, &bad_line, &lines);
-    if (!rows) {
-        err_bad(e, NULL, "the CSV is malformed at line %zu", bad_line);
-        e->extra = json_pack("{s[{sIss}]}", "rows", "row", (json_int_t)bad_line, "rule", "csv");
+    /* issue #11: CSV or XLSX (the first sheet, its row numbers for the errors) */
+    bool xlsx = xlsx_looks_like((const unsigned char *)data, len);
+    if (xlsx || (ctype && strstr(ctype, "spreadsheetml"))) {
+        const char *why = "not an XLSX workbook";
+        rows = xlsx ? xlsx_rows((const unsigned char *)data, len, &lines, &why) : NULL;
+        if (!rows) {
+            err_bad(e, "file", "the file is not a readable XLSX workbook: %s", why);
+            goto out;
+        }
+    } else if (ctype && strncmp(ctype, "text/csv", 8) != 0) {
+        err_bad(e, NULL, "send the file as text/csv or as an XLSX workbook");
         goto out;
+    } else {
+        size_t bad_line = 0;
+        rows = csv_parse_lines(data, len, &bad_line, &lines);
+        if (!rows) {
+            err_bad(e, NULL, "the CSV is malformed at line %zu", bad_line);
+            e->extra = json_pack("{s[{sIss}]}", "rows", "row", (json_int_t)bad_line, "rule", "csv");
+            goto out;
+        }
     }
     json_t *header = json_array_get(rows, 0);
     size_t k = json_array_size(rows) ? json_array_size(rows) - 1 : 0;
@@ -615,7 +651,7 @@ int price_list_import(struct ctx *c, const struct price_list_head *h, const char
             fields[r] = "sku", rules[r] = "unknown_sku";
         else if (!pr || !*pr)
             fields[r] = pfield, rules[r] = "required";
-        else if (!cell_price(pr, yuan, &pi->price_fen))
+        else if (!cell_price(pr, yuan, xlsx, &pi->price_fen))
             fields[r] = pfield, rules[r] = "invalid_amount";
         bad[r] = rules[r] != NULL;
     }

@@ -22,14 +22,15 @@
 
 int price_list_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e);
 
-/* POST /price-lists/import?code=&name=&valid_from=&valid_to=: a draft from a CSV of items
-   (columns sku and price_fen, or sku and price in yuan); all or nothing, the wrong rows in
-   details.rows [{row, field, rule, message}] with the line of the file. */
+/* POST /price-lists/import?code=&name=&valid_from=&valid_to=: a draft from a CSV, or the first
+   sheet of an XLSX workbook (ctype spreadsheetml, or bytes that are a zip), of items (columns
+   sku and price_fen, or sku and price in yuan); all or nothing, the wrong rows in details.rows
+   [{row, field, rule, message}] with the line of the file (the sheet's row). */
 struct price_list_head {
     const char *code, *name, *valid_from, *valid_to;
 };
-int price_list_import(struct ctx *c, const struct price_list_head *h, const char *csv, size_t len,
-                      json_t **out, struct osb_err *e);
+int price_list_import(struct ctx *c, const struct price_list_head *h, const char *ctype,
+                      const char *data, size_t len, json_t **out, struct osb_err *e);
 
 struct price_list_query {
     const char *code, *state, *cursor;

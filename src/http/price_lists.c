@@ -22,7 +22,8 @@ int h_price_list_import(struct req *r, struct osb_err *e)
                                 req_query(r, "valid_from"), req_query(r, "valid_to")};
     json_t *out;
     if (req_query_only(r, allowed, e) < 0 ||
-        price_list_import(&r->ctx, &h, r->body ? r->body : "", r->body_len, &out, e) < 0)
+        price_list_import(&r->ctx, &h, r->content_type, r->body ? r->body : "", r->body_len, &out,
+                          e) < 0)
         return -1;
     resp_json(r, 201, out);
     return 0;

@@ -177,7 +177,8 @@ static const struct route routes[] = {
     {"GET", "/call-list", h_call_list_week, 0},
     /* prices: price lists (JG) */
     {"POST", "/price-lists", h_price_list_create, WI},
-    {"POST", "/price-lists/import", h_price_list_import, WI | R_RAW | R_BIG | R_HEAVY},
+    {"POST", "/price-lists/import", h_price_list_import,
+     WI | R_RAW | R_BIG | R_ANYTYPE | R_HEAVY}, /* CSV or XLSX (#11) */
     {"GET", "/price-lists", h_price_list_list, 0},
     {"GET", "/price-lists/:", h_doc_get, 0, &price_list_doc_kind},
     {"POST", "/price-lists/:/:", h_doc_action, W, &price_list_doc_kind},

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -101,7 +102,9 @@ struct conn_state {
     struct sb body;
     size_t limit;
     bool too_large;
-    bool bad_if_match; /* If-Match is neither a version nor "*" */
+    bool answered;         /* its 413 went out while the body arrived (too_large_now) */
+    long long answered_at; /* then: when (mono_now) */
+    bool bad_if_match;     /* If-Match is neither a version nor "*" */
     const struct route *rt;
     struct req r;
     bool path_known;
@@ -125,20 +128,25 @@ static _Thread_local long long req_statements = -1;
    UI's own pages get a content security policy that allows scripts, styles and connections
    from this server only (web/index.html has no inline script or style); API answers allow
    nothing at all. */
+static const char *const security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                           "interest-cohort=()"},
+};
+#define API_CSP "default-src 'none'; frame-ancestors 'none'"
+
 static void add_security_headers(struct MHD_Response *resp, bool page)
 {
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Permissions-Policy",
-                            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-                            "interest-cohort=()");
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
     MHD_add_response_header(resp, "Content-Security-Policy",
                             page ? "default-src 'self'; script-src 'self'; style-src 'self'; "
                                    "img-src 'self' data: blob:; font-src 'self'; "
                                    "connect-src 'self'; object-src 'none'; base-uri 'none'; "
                                    "form-action 'self'; frame-ancestors 'none'"
-                                 : "default-src 'none'; frame-ancestors 'none'");
+                                 : API_CSP);
 }
 
 static void add_common_headers(struct MHD_Response *resp)
@@ -855,17 +863,99 @@ static enum MHD_Result send_busy(struct MHD_Connection *conn, const char *msg)
     return ret;
 }
 
-/* 413 payload_too_large, naming the limit the body passed. */
-static enum MHD_Result send_too_large(struct MHD_Connection *conn, const struct conn_state *cs)
+/* 413 payload_too_large, naming the limit the body passed: the error envelope. */
+static json_t *too_large_envelope(const struct conn_state *cs)
 {
+    struct osb_err e = OSB_ERR_INIT;
     if (cs->rt && cs->rt->limit) {
         char mib[24];
         (void)str_fmt(mib, sizeof mib, "%zu MiB", cs->rt->limit >> 20);
-        return send_error(conn, ERR_PAYLOAD_TOO_LARGE,
-                          "the body is larger than this upload allows (%s)", mib);
+        err_set(&e, ERR_PAYLOAD_TOO_LARGE, "the body is larger than this upload allows (%s)", mib);
+    } else {
+        err_set(&e, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
+                (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
     }
-    return send_error(conn, ERR_PAYLOAD_TOO_LARGE, "the body is larger than %s allows",
-                      (cs->rt && (cs->rt->flags & R_BIG)) ? "an import" : "a request");
+    return err_envelope(&e);
+}
+
+static enum MHD_Result send_too_large(struct MHD_Connection *conn, const struct conn_state *cs)
+{
+    json_t *env = too_large_envelope(cs);
+    enum MHD_Result r = send_json_allow(conn, err_http_status(ERR_PAYLOAD_TOO_LARGE), env, NULL);
+    json_decref(env);
+    return r;
+}
+
+/* How long a connection answered by too_large_now may go on sending what is left of its body
+   (drained, never kept) before it is closed; nginx's lingering_timeout is the same 5 s. */
+#define TOO_LARGE_LINGER_MS 5000
+
+/* Writes all of buf to the connection's (non-blocking) socket, waiting up to 2 s for room. */
+static void write_fd_all(int fd, const char *buf, size_t len)
+{
+    long long until = mono_now() + 2000;
+    while (len) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        long long left = until - mono_now();
+        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || left <= 0)
+            return;
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        (void)poll(&p, 1, (int)left);
+    }
+}
+
+/* A body found over its limit while it arrives (a streamed body passing it, or a
+   Content-Length over it sent without Expect: 100-continue) is answered 413 at once, not at
+   its end. libmicrohttpd 0.9.75 takes no answer between a request's head and the end of its
+   body (MHD_queue_response refuses one), and ending the request (MHD_NO) closes the connection
+   without any, so the answer — send_too_large's envelope and the API's headers, with
+   "Connection: close" — is written to the socket here, and the socket's sending side is shut
+   so the client sees the answer end. Nothing of the body is kept (what was gathered is freed);
+   the rest is drained unread by on_request's upload branch for at most TOO_LARGE_LINGER_MS, so
+   a client that sends its whole body before reading (Python's http.client) still reads the
+   413 instead of a reset, while one that reads as it sends (curl, browsers) stops at once.
+   The connection is then closed, with no second answer. */
+static void too_large_now(struct MHD_Connection *conn, struct conn_state *cs)
+{
+    cs->too_large = true;
+    sb_free(&cs->body);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci)
+        return; /* not expected: then the 413 comes at the body's end (finish_api) */
+    cs->answered = true;
+    cs->answered_at = mono_now();
+    json_t *env = too_large_envelope(cs);
+    size_t blen = 0;
+    char *body = json_compact(env, &blen);
+    json_decref(env);
+    char date[40];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    if (!strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        date[0] = '\0';
+    struct sb a = SB_INIT;
+    sb_addf(&a,
+            "HTTP/1.1 413 Content Too Large\r\nDate: %s\r\nConnection: close\r\n"
+            "Content-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n",
+            date, body ? blen : 0);
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        sb_addf(&a, "%s: %s\r\n", security_headers[i][0], security_headers[i][1]);
+    sb_add(&a, "Content-Security-Policy: " API_CSP "\r\nCache-Control: no-store\r\n\r\n");
+    if (body && !cs->head)
+        sb_addn(&a, body, blen);
+    free(body);
+    write_fd_all(ci->connect_fd, a.buf, a.len);
+    sb_free(&a);
+    shutdown(ci->connect_fd, SHUT_WR);
 }
 
 static enum MHD_Result finish_api(struct MHD_Connection *conn, struct conn_state *cs)
@@ -1065,15 +1155,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cl && strtoull(cl, NULL, 10) > cs->limit) {
             cs->too_large = true;
             /* A client that waits for 100 Continue gets the 413 instead, before it sends a byte
-               of the body. One that sends the body at once has it discarded as it comes (never
-               kept) and gets the 413 at its end: answering earlier would close the connection
-               under its upload, and it would see a reset instead of the answer. A route with
-               its own (small) limit answers at once all the same (struct route's limit): its
-               clients are the web UI, which checks the size before it sends, and scripts that
-               read the answer while they send (curl); nothing of the body is read. */
+               of the body. One that sends the body at once gets it at once too, written
+               straight to the socket (too_large_now), and what it goes on sending is drained,
+               never kept. */
             const char *ex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
-            if ((ex && strcasecmp(ex, "100-continue") == 0) || (cs->rt && cs->rt->limit))
+            if (ex && strcasecmp(ex, "100-continue") == 0)
                 return send_too_large(conn, cs);
+            too_large_now(conn, cs);
         }
         r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
@@ -1100,18 +1188,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
-        /* A streamed body (no Content-Length) past the limit is discarded as it comes and
-           answered 413 at its end: libmicrohttpd (0.9.75) takes no answer while a body is
-           arriving. Nothing of it is kept beyond the limit. */
-        if (!cs->too_large) {
-            if (cs->body.len + *upload_size > cs->limit)
-                cs->too_large = true;
-            else
-                sb_addn(&cs->body, upload, *upload_size);
-        }
+        /* A streamed body (no Content-Length) is counted as it comes: the piece that takes it
+           past the limit is answered 413 at once (too_large_now) and nothing of it is kept;
+           the rest is drained for at most TOO_LARGE_LINGER_MS, then the connection closes. */
+        if (cs->answered && mono_now() - cs->answered_at > TOO_LARGE_LINGER_MS)
+            return MHD_NO;
+        /* (too_large without answered, not expected: drained, and the 413 at the end) */
+        if (!cs->too_large && cs->body.len + *upload_size > cs->limit)
+            too_large_now(conn, cs);
+        else if (!cs->too_large)
+            sb_addn(&cs->body, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
+    if (cs->answered)
+        return MHD_NO; /* the body ended after its 413: close, with no second answer */
     struct req *r = &cs->r;
     if (cs->heavy == HEAVY_DONE) /* back from the heavy-work pool */
         return send_answer(conn, cs);

@@ -146,7 +146,8 @@ size_t qc_run(const struct qc_order *o, struct qc_failure *out, size_t max, int6
             fail(out, max, &n, "no_price", ln, l->sku, "line %d: %s has no list price", ln, l->sku);
         if (l->kind == PK_POP && !l->pop_ok)
             fail(out, max, &n, "pop_not_approved", ln, l->sku,
-                 "line %d: POP material %s needs an approved POP request", ln, l->sku);
+                 "line %d: POP material %s needs an approved POP request with that quantity left",
+                 ln, l->sku);
         /* QC-4 whole cases: loose units only on a flagged line of an approved order. */
         if (l->kind == PK_GOODS && l->case_size > 0 && l->qty % l->case_size != 0 &&
             !(l->loose_units && o->loose_units_approved))

@@ -196,7 +196,8 @@ const struct report_def report_quota_utilisation = {"quota_utilisation",
                                                     "配额使用情况",
                                                     "Quota utilisation",
                                                     REPORT_COLS(quota_cols),
-                                                    RF_PERIOD | RF_CUSTOMER | RF_SKU | RF_REGION,
+                                                    RF_RANGE | RF_PERIOD | RF_MARKET | RF_REGION |
+                                                        RF_CUSTOMER | RF_SKU,
                                                     REPORT_QUOTA,
                                                     0};
 

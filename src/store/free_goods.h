@@ -13,7 +13,8 @@
 /* What orders other than except_order (may be "") draw on expense application app: drawn =
    Σ (qty − qty_cut − qty_cancelled of its backorders) × expense_price of the lines of orders
    past QC and not rejected or cancelled, less what received returns gave back; shipped = Σ
-   dispatched qty × expense_price, less the same returns. */
+   (dispatched qty − shortages after POD resolved by a backorder) × expense_price, less the
+   same returns — a backorder's own dispatch then counts those units once. */
 int store_free_goods_drawn(struct db *db, struct osb_err *e, const char *app,
                            const char *except_order, int64_t *drawn, int64_t *shipped);
 

@@ -7,6 +7,7 @@
 #include "core/sb.h"
 #include "core/str.h"
 #include "store/doc.h"
+#include "store/order.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,28 @@ int store_mkt_row(struct db *db, struct osb_err *e, const char *table, const cha
     int rc = db_row(db, e, row, sql.buf, "s", number);
     sb_free(&sql);
     return rc;
+}
+
+int store_pop_drawn(struct db *db, struct osb_err *e, const char *request, const char *sku,
+                    const char *except_order, int64_t *drawn)
+{
+    *drawn = 0;
+    if (store_doc_lock(db, e, "pop_request", request) < 0)
+        return -1;
+    json_t *row = NULL;
+    int rc = db_row(db, e, &row,
+                    "SELECT coalesce(sum(l.qty - l.qty_cut - (SELECT coalesce(sum("
+                    "  b.qty_cancelled), 0) FROM backorders b WHERE b.order_no = l.order_no"
+                    "  AND b.line_no = l.line_no)), 0) AS drawn"
+                    " FROM order_lines l JOIN orders o ON o.number = l.order_no"
+                    " WHERE l.pop_request = ? AND l.sku = ? AND o.number <> ?"
+                    " AND o.state IN " ORDER_HOLDING_STATES,
+                    "sss", request, sku, except_order ? except_order : "");
+    if (rc < 0)
+        return -1;
+    *drawn = row ? json_integer_value(json_object_get(row, "drawn")) : 0;
+    json_decref(row);
+    return 0;
 }
 
 /* The SKUs of a document's JSON lines, one row each in mkt_line_skus, so that lists filter on

@@ -18,6 +18,12 @@
 /* The row of number in table: 1 found, 0 none, -1 error. */
 int store_mkt_row(struct db *db, struct osb_err *e, const char *table, const char *number,
                   json_t **row);
+/* What orders other than except_order (may be "") hold of POP request `request`'s sku: Σ (qty
+   − qty_cut − qty_cancelled of its backorders) of their lines naming it, orders past QC and not
+   rejected or cancelled (ORDER_HOLDING_STATES). In a write the request is locked first, so two
+   orders cannot both take its last units. */
+int store_pop_drawn(struct db *db, struct osb_err *e, const char *request, const char *sku,
+                    const char *except_order, int64_t *drawn);
 /* INSERT INTO table(<keys of row>) VALUES(...). */
 int store_mkt_insert(struct db *db, struct osb_err *e, const char *table, json_t *row);
 /* UPDATE table SET state, version + 1, updated_at, <keys of set> WHERE number. */

@@ -15,6 +15,12 @@
 
 #define ORDER_MAX_LINES 200
 
+/* The states (an SQL list) of an order that holds what its lines draw on an expense
+   application (free goods) or a POP request: past QC, not rejected or cancelled. */
+#define ORDER_HOLDING_STATES                                                                       \
+    "('pending_approval', 'prepay_required', 'st_pending', 'approved', 'billed', 'released',"      \
+    " 'closed')"
+
 struct order_line {
     int line_no;
     char sku[40];

@@ -188,17 +188,38 @@ json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct
     return rows;
 }
 
+/* The quota rows of the months the range touches (period, when given, names one), of a market
+   or region: its region rows and the rows of its customers (api.md §5.8's common parameters).
+   Region rows before customer rows, on both databases (their NULLs sort apart). */
 json_t *store_report_quota(struct db *db, struct osb_err *e, const struct report_params *p)
 {
+    char lo[8], hi[8];
+    memcpy(lo, p->period ? p->period : p->from, 7);
+    lo[7] = 0;
+    memcpy(hi, p->period ? p->period : p->to, 7);
+    hi[7] = 0;
     struct sb cond = SB_INIT;
     json_t *a = json_array();
-    sb_add(&cond, "1 = 1");
-    store_filter_eq(&cond, a, "q.period", p->period);
+    sb_add(&cond, "q.period >= ? AND q.period <= ?");
+    store_report_arg(a, lo);
+    store_report_arg(a, hi);
     store_filter_eq(&cond, a, "q.sku", p->sku);
     store_filter_eq(&cond, a, "q.customer", p->customer);
-    store_filter_eq(&cond, a, "q.region", p->region);
-    json_t *rows = store_quota_rows(db, e, p->u, sb_str(&cond), a, NULL,
-                                    "q.period, q.sku, q.region, q.customer", 0);
+    if (p->region) {
+        sb_add(&cond, " AND (q.region = ? OR q.customer IN"
+                      " (SELECT k.code FROM customers k WHERE k.region = ?))");
+        store_report_arg(a, p->region);
+        store_report_arg(a, p->region);
+    }
+    if (p->market) {
+        sb_add(&cond, " AND (q.region IN (SELECT g.code FROM regions g WHERE g.market = ?)"
+                      " OR q.customer IN (SELECT k.code FROM customers k WHERE k.market = ?))");
+        store_report_arg(a, p->market);
+        store_report_arg(a, p->market);
+    }
+    json_t *rows = store_quota_rows(
+        db, e, p->u, sb_str(&cond), a, NULL,
+        "q.period, q.sku, q.region IS NULL, coalesce(q.region, ''), coalesce(q.customer, '')", 0);
     sb_free(&cond);
     json_decref(a);
     return rows;

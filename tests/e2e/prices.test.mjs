@@ -6,6 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { login, apiToken, apiGet, BASE, resultsDir, apiPost, withPage } from './lib.mjs';
 import { formatFen } from '../../web/lib/fmt.js';
 
@@ -85,6 +88,54 @@ test('marketing drafts a price list from CSV lines, the GM approves, marketing p
     await page.waitForSelector('.page-price-lists tbody tr[data-key]');
     const keys = await page.$$eval('.page-price-lists tbody tr[data-key]', (trs) => trs.map((tr) => tr.dataset.key).sort());
     assert.deepEqual(keys, [number, next.body.number].sort());
+  });
+});
+
+/** A one-sheet XLSX workbook of rows (strings inline; numbers as numbers), made with zip(1). */
+function workbook(rows) {
+  const dir = mkdtempSync(join(tmpdir(), 'osb-xlsx-'));
+  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const cell = (v) => (typeof v === 'number' ? `<c><v>${v}</v></c>` : `<c t="inlineStr"><is><t>${esc(v)}</t></is></c>`);
+  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  const files = {
+    '[Content_Types].xml': '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    'xl/workbook.xml': `<workbook ${ns}><sheets><sheet name="价格" sheetId="1"/></sheets></workbook>`,
+    'xl/worksheets/sheet1.xml': `<worksheet ${ns}><sheetData>${rows.map((r, i) => `<row r="${i + 1}">${r.map(cell).join('')}</row>`).join('')}</sheetData></worksheet>`,
+  };
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    execFileSync('zip', ['-q', '-r', 'book.xlsx', ...Object.keys(files)], { cwd: dir });
+    return readFileSync(join(dir, 'book.xlsx'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('marketing drafts a price list from an Excel workbook (XLSX), its wrong rows named by the sheet', T, async () => {
+  const code = `E2X${Date.now() % 1000000}`;
+  const mkt = await apiToken('marketing');
+  const sku = 'M-IF1-900';
+  await withLogin('marketing', '/price-lists/new', async (page) => {
+    await page.waitForSelector('.page-price-list-new');
+    await page.fill('#pl-code', code);
+    await page.fill('#pl-name', 'Excel导入价');
+    await page.fill('#pl-valid_from', '2020-01-01');
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await page.setInputFiles('#pl-file', { name: '价目表.xlsx', mimeType: xlsx, buffer: workbook([['商品编码', '价格'], [sku, 268.1], ['NOPE-SKU', 1]]) });
+    assert.equal(await page.inputValue('#pl-lines'), 'Excel 文件：价目表.xlsx', 'the lines box names the workbook');
+    await page.click('.page-price-list-new button[type="submit"]');
+    await page.waitForSelector('#pl-import-rows tbody tr');
+    const bad = await page.$$eval('#pl-import-rows tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())));
+    assert.deepEqual(bad.map((r) => r.slice(0, 3)), [['3', 'sku', 'unknown_sku']], 'the sheet row of the wrong SKU');
+    await page.setInputFiles('#pl-file', { name: '价目表.xlsx', mimeType: xlsx, buffer: workbook([['商品编码', '价格'], [sku, 268.1]]) });
+    await page.click('.page-price-list-new button[type="submit"]');
+    await page.waitForSelector('.page-price-list[data-state="draft"]');
+    const number = await page.locator('#pl-number').textContent();
+    const api = await apiGet(mkt, `/price-lists/${number}`);
+    assert.deepEqual(api.body.items.map((i) => [i.sku, i.price_fen]), [[sku, 26810]]);
   });
 });
 

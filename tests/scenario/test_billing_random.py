@@ -17,9 +17,10 @@ where the goods value is, for a credit customer, shipped qty × price less what 
 for a prepay-only customer (invoiced on payment), the total of each order past the credit check
 less cancelled backorders and returns; and every expense application's drawn and shipped
 free-goods amounts equal Σ (qty − cancelled backorders − received returns) × price and
-Σ (shipped − received returns) × price of the free-goods orders holding their draw (past QC, not
-rejected or cancelled) — the replacement orders of exchanges among them — and its remaining
-amount what the application offers less what is drawn.
+Σ (shipped − shortages after POD resolved by a backorder − received returns) × price of the
+free-goods orders holding their draw (past QC, not rejected or cancelled) — the replacement
+orders of exchanges among them — and its remaining amount what the application offers less
+what is drawn.
 
 The run is seeded (SEED below; OSB_RANDOM_SEED=<n> runs another one) and prints its seed; a
 failure names it, so `OSB_RANDOM_SEED=<n> make scenario K=test_billing_random` repeats it. Every
@@ -400,7 +401,9 @@ def expected_free_goods(w, cust):
         if o["cust"] == cust and w.order(n)["state"] in HOLDING:
             price = w.prices[o["sku"]]
             drawn += (o["qty"] - o["bo_cancelled"] - o["returned"]) * price
-            shipped += (o["shipped"] - o["returned"]) * price
+            # a shortage after POD resolved by a backorder was not delivered: it counts as
+            # shipped only when that backorder ships (never here), so each unit counts once
+            shipped += (o["shipped"] - o["short"] - o["returned"]) * price
     return drawn, shipped
 
 

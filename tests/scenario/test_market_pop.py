@@ -185,3 +185,47 @@ def test_pop_budget_actual_at_shipment(t):
     bb = t.ok(t.get(f"/expense-budgets/{b['code']}", user="marketing"))
     eq((bb["committed_fen"], bb["actual_fen"], bb["available_fen"]), (0, 2500, 7500),
        "actual at shipment")
+
+
+def test_pop_line_outside_a_spent_quota_and_prepayment(t):
+    """"Outside credit and quota" (api.md §5.6) with quota rows of 0 for the POP SKU, for the
+    customer and for its region, and for a prepay-only customer with nothing paid: the POP
+    line is not cut and the order passes without a prepayment."""
+    set_clock(t, DAY)
+    for prepay in (False, True):
+        cust = lib.customer(t, 0 if prepay else lib.UNLIMITED, prepay_only=prepay)
+        sku = pop_sku(t)
+        allocate(t, sku, 100)
+        for where in ({"customer": cust}, {"region": "GZ"}):
+            t.ok(t.post("/quotas", dict(where, period=PERIOD, sku=sku, qty=0),
+                        user="marketing"), 201, "a quota of 0")
+        n = request(t, cust, sku, 10)["number"]
+        act(t, n, "approve", "mm_S")
+        o = pop_order(t, cust, [(sku, 10, n)])
+        eq((o["state"], o["lines"][0]["qty_cut"], o["total_fen"]), ("pending_approval", 0, 0),
+           f"not cut, no prepayment asked (prepay_only={prepay}): {o.get('credit_check')}")
+
+
+def test_orders_draw_the_approved_qty_once(t):
+    """"Within the approved qty" counts every order naming the request, not each alone: an
+    approved request for 10 lets orders take 6 and then 4, and the next one fails QC
+    (pop_not_approved) until an order holding the qty is cancelled (before the fix every order
+    could take all 10 until the first dispatch)."""
+    set_clock(t, DAY)
+    cust = lib.customer(t, lib.UNLIMITED)
+    sku = pop_sku(t)
+    allocate(t, sku, 100)
+    n = request(t, cust, sku, 10)["number"]
+    act(t, n, "approve", "mm_S")
+    a = pop_order(t, cust, [(sku, 6, n)])
+    eq(a["state"], "pending_approval", "6 of 10")
+    b = pop_order(t, cust, [(sku, 4, n)])
+    eq(b["state"], "pending_approval", "4 more: all 10")
+    c = pop_order(t, cust, [(sku, 1, n)])
+    eq((c["state"], [f["rule"] for f in (c.get("qc") or {}).get("failed", [])]),
+       ("needs_fix", ["pop_not_approved"]), "nothing left for an eleventh")
+    d = pop_order(t, cust, [(sku, 10, n)])
+    eq(d["state"], "needs_fix", "nor for another 10")
+    lib.order_act(t, a["number"], "cancel", "ssg_leader", {"comment": "不要了"})
+    e = pop_order(t, cust, [(sku, 6, n)])
+    eq(e["state"], "pending_approval", "the cancelled order's 6 are free again")

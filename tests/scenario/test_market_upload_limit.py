@@ -2,9 +2,12 @@
 POST /pop-requests/{n}/attachments, /expense-applications/{n}/attachments and
 /support-requests/{n}/documents refuse a body over 5 MiB as soon as its Content-Length says so
 (struct route's `limit`), not after reading it up to the 32 MiB import limit; a streamed body
-(chunked, no Content-Length) is discarded once past 5 MiB and answered 413 at its end. Nothing is stored. The import
-route keeps the 32 MiB limit."""
+(chunked, no Content-Length) is answered 413 as soon as it passes 5 MiB, and so is every other
+route that takes a body at its own limit (1 MiB JSON, 32 MiB imports). Nothing is stored; what
+the client goes on sending is drained for a few seconds only. The import route keeps the 32 MiB
+limit."""
 
+import json
 import select
 import socket
 import time
@@ -126,8 +129,7 @@ def test_a_6_mib_upload_gets_413_and_nothing_is_stored(t):
                                  body)
         eq(status_of(answer), 413, "a 6 MiB photo")
         check(b'"payload_too_large"' in answer, "payload_too_large")
-        # streamed without a Content-Length (chunked): what passes 5 MiB is discarded as it
-        # comes, the 413 at its end (libmicrohttpd takes no answer while a body arrives)
+        # streamed without a Content-Length (chunked), sent whole: the 413 still reaches it
         chunks = b"".join(b"%x\r\n" % len(body[i:i + 65536]) + body[i:i + 65536] + b"\r\n"
                           for i in range(0, len(body), 65536)) + b"0\r\n\r\n"
         answer, _ = send_reading(t, head(t, path, "Transfer-Encoding: chunked\r\n", user=user),
@@ -160,3 +162,145 @@ def test_the_import_route_keeps_32_mib(t):
     r = t.request("POST", f"/inventory-reports/import?customer={cust}&period=2027-09",
                   raw=body, content_type=XLSX, user="csr_a")
     check(r.status != 413 and r.status < 500, f"an import over 5 MiB is read: {r.status}")
+
+
+def chunked(data, size=65536):
+    return b"".join(b"%x\r\n" % len(data[i:i + size]) + data[i:i + size] + b"\r\n"
+                    for i in range(0, len(data), size))
+
+
+def answer_before_the_end(t, data, sent_body, wait=10.0):
+    """Sends the head and part of a body (sent_body: the bytes, the body never finished) and
+    waits for the answer without sending anything more; returns (answer, then), then being what
+    the connection does next: b"" when the server closed its side after the answer."""
+    s = socket.create_connection(("127.0.0.1", t.server.port), timeout=wait)
+    try:
+        s.sendall(data + sent_body)
+        answer = read_answer(s, time.monotonic() + wait)
+        s.settimeout(wait)
+        try:
+            then = s.recv(1)
+        except (ConnectionResetError, socket.timeout) as x:
+            then = repr(x).encode()
+        return answer, then
+    finally:
+        s.close()
+
+
+def error_of(answer):
+    return json.loads(answer.partition(b"\r\n\r\n")[2])["error"]
+
+
+def test_chunked_upload_over_5_mib_is_refused_as_it_passes_the_limit(t):
+    """A streamed (chunked) attachment gets its 413 as soon as the running count passes 5 MiB:
+    the client sends 5 MiB + 64 KiB and never ends the body, and still reads the answer (before
+    the fix it came only at the body's end). Nothing is stored; the server closes its side."""
+    set_clock(t, "2027-09-07")
+    n = support_request(t)
+    path = f"/support-requests/{n}/documents"
+    body = PNG + bytes(5 * MIB + 65536 - len(PNG))
+    answer, then = answer_before_the_end(
+        t, head(t, path, "Transfer-Encoding: chunked\r\n"), chunked(body))
+    eq(status_of(answer), 413, f"413 before the body ends: {answer[:200]!r}")
+    err = error_of(answer)
+    eq(err["code"], "payload_too_large", "payload_too_large")
+    check("5 MiB" in err["message"], f"names the route's limit: {err['message']}")
+    hd = answer.partition(b"\r\n\r\n")[0].lower()
+    for h in (b"connection: close", b"x-content-type-options: nosniff",
+              b"content-type: application/json", b"cache-control: no-store"):
+        check(h in hd, f"{h!r} among the headers: {hd!r}")
+    eq(then, b"", "the server ends its side after the answer")
+    eq(stored(t, n), 0, "nothing stored")
+    # exactly 5 MiB streamed is within the limit: stored
+    ok = PNG + bytes(5 * MIB - len(PNG))
+    answer, _ = send_reading(t, head(t, path, "Transfer-Encoding: chunked\r\n"),
+                             chunked(ok) + b"0\r\n\r\n")
+    eq(status_of(answer), 201, f"exactly 5 MiB chunked: {answer[-200:]!r}")
+    eq(stored(t, n), 1, "that one stored")
+    t.ok(t.get("/me", user="csr_a"), 200, "the server is fine afterwards")
+
+
+def test_every_body_route_refuses_as_it_passes_its_limit(t):
+    """The same for the other limits: a JSON body (1 MiB) and an import (32 MiB) streamed past
+    them, and a Content-Length over the limit sent without Expect: 100-continue, are answered
+    413 before the body ends (before the fix: at its end)."""
+    set_clock(t, "2027-09-07")
+    tok = t.login("kam_GZ")
+
+    def h(path, length, ctype="application/json"):
+        return (f"POST /api/v1{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {tok}"
+                f"\r\nContent-Type: {ctype}\r\n{length}\r\n").encode()
+
+    n = t.sql("SELECT count(*) FROM orders")[0][0]
+    big = b'{"customer": "' + b"x" * (MIB + 65536)
+    answer, _ = answer_before_the_end(t, h("/orders", "Transfer-Encoding: chunked\r\n"),
+                                      chunked(big))
+    eq((status_of(answer), error_of(answer)["code"]), (413, "payload_too_large"),
+       "a JSON body streamed past 1 MiB")
+    check("a request" in error_of(answer)["message"], error_of(answer)["message"])
+    answer, _ = answer_before_the_end(t, h("/orders", f"Content-Length: {2 * MIB}\r\n"),
+                                      big[:65536])
+    eq((status_of(answer), error_of(answer)["code"]), (413, "payload_too_large"),
+       "a Content-Length over 1 MiB, 64 KiB of it sent")
+    eq(t.sql("SELECT count(*) FROM orders")[0][0], n, "no order made")
+    csv = b"code,name\n" + b"Z,z\n" * ((32 * MIB) // 4 + 4096)
+    answer, _ = answer_before_the_end(t, h("/customers/import", "Transfer-Encoding: chunked\r\n",
+                                           "text/csv"), chunked(csv, 1024 * 1024))
+    eq((status_of(answer), error_of(answer)["code"]), (413, "payload_too_large"),
+       "an import streamed past 32 MiB")
+    check("an import" in error_of(answer)["message"], error_of(answer)["message"])
+    t.ok(t.get("/me", user="kam_GZ"), 200, "the server is fine afterwards")
+
+
+def test_after_the_413_the_rest_is_not_read_for_long(t):
+    """After an early 413 the server drains what the client goes on sending for a few seconds
+    only (never keeping it), then closes: a client that never stops is cut off well before the
+    request deadline (30 s)."""
+    set_clock(t, "2027-09-07")
+    n = support_request(t)
+    path = f"/support-requests/{n}/documents"
+    s = socket.create_connection(("127.0.0.1", t.server.port), timeout=30)
+    piece = chunked(bytes(65536))
+    try:
+        s.sendall(head(t, path, "Transfer-Encoding: chunked\r\n") + piece * 81)  # > 5 MiB
+        t0 = time.monotonic()
+        cut = None
+        while time.monotonic() - t0 < 25:
+            try:
+                s.sendall(piece)
+            except (BrokenPipeError, ConnectionResetError):
+                cut = time.monotonic() - t0
+                break
+            time.sleep(0.01)
+    finally:
+        s.close()
+    check(cut is not None and cut < 15, f"cut off after the linger: {cut}")
+    eq(stored(t, n), 0, "nothing stored")
+    t.ok(t.get("/me", user="csr_a"), 200, "the server is fine afterwards")
+
+
+def test_a_client_that_sends_before_it_reads_still_reads_the_413(t):
+    """Python's http.client sends the whole body, then reads: a 6 MiB attachment with a
+    Content-Length, and a streamed one, still get the 413 (the early answer is kept for it
+    while the rest drains)."""
+    import http.client
+    set_clock(t, "2027-09-07")
+    n = support_request(t)
+    tok = t.login("csr_a")
+    body = PNG + bytes(6 * MIB - len(PNG))
+    for what, payload, hdrs in (
+            ("Content-Length", body, {}),
+            ("chunked", iter([body[i:i + 65536] for i in range(0, len(body), 65536)]),
+             {"Transfer-Encoding": "chunked"})):
+        c = http.client.HTTPConnection("127.0.0.1", t.server.port, timeout=30)
+        try:
+            c.request("POST", f"/api/v1/support-requests/{n}/documents", body=payload,
+                      encode_chunked=what == "chunked",
+                      headers=dict({"Authorization": f"Bearer {tok}",
+                                    "Content-Type": "image/png"}, **hdrs))
+            r = c.getresponse()
+            data = r.read()
+        finally:
+            c.close()
+        eq((r.status, json.loads(data)["error"]["code"]), (413, "payload_too_large"), what)
+    eq(stored(t, n), 0, "nothing stored")

@@ -344,3 +344,33 @@ def test_std_is_the_default_list(t):
            {sku: (1000, 1000), other: (2500, 2500)}, "its own list, else the product, not STD")
     finally:
         act(t, std["number"], "retire", "marketing")
+
+
+def test_import_xlsx(t):
+    """Issue #11: a list imported from an XLSX workbook as from a CSV (the first sheet; the
+    same headers, Chinese ones too), its errors naming the sheet's rows; prices in yuan as Excel
+    keeps them (268.1 may be stored as 268.10000000000002)."""
+    from test_market_import import xlsx
+    set_clock(t, DAY, "14:00")
+    p1, p2 = lib.product(t, price=1000, stock=0), lib.product(t, price=2000, stock=0)
+    code = t.uniq("IX")
+    q = f"/price-lists/import?code={code}&name=XLSX&valid_from=2026-12-01"
+    ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    p = t.ok(t.request("POST", q, raw=xlsx([["商品编码", "价格（分）"], [p1, 900], [p2, 1800]]),
+                       content_type=ctype, user="marketing"), 201, "XLSX import")
+    eq((p["state"], [(i["sku"], i["price_fen"]) for i in p["items"]]),
+       ("draft", [(p1, 900), (p2, 1800)]), "imported draft")
+    yuan = xlsx([["sku", "price"], [p1, "268.10000000000002"], [p2, "12.5"]])
+    p = t.ok(t.request("POST", q, raw=yuan, content_type=ctype, user="marketing"), 201, "yuan")
+    eq([(i["sku"], i["price_fen"]) for i in p["items"]], [(p1, 26810), (p2, 1250)], "yuan")
+    # errors name the sheet's rows (here the table starts on row 3)
+    bad = xlsx([["sku", "price_fen"], [p1, 100], ["NOPE", 5], [p2, "abc"]], first_row=3)
+    d = t.expect_error(t.request("POST", q, raw=bad, content_type=ctype, user="marketing"),
+                       422, "validation_failed", rule="import_rejected")
+    eq([(r["row"], r["field"], r["rule"]) for r in d["rows"]],
+       [(5, "sku", "unknown_sku"), (6, "price_fen", "invalid_amount")], "sheet rows")
+    # a workbook sent without its type is read as one; a broken one is refused
+    p = t.ok(t.request("POST", q, raw=xlsx([["sku", "price_fen"], [p1, 1]]),
+                       content_type="text/csv", user="marketing"), 201, "by its bytes")
+    t.expect_error(t.request("POST", q, raw=b"PK\x03\x04broken", content_type=ctype,
+                             user="marketing"), 400, "bad_request")

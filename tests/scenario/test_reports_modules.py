@@ -395,3 +395,40 @@ def test_after_sales(t):
     res = t.get(f"/reports/after_sales?{qs}&format=xlsx", user="csr_a")
     eq(res.status, 200, "xlsx")
     check(res.raw[:2] == b"PK", "a zip")
+
+
+# ---- quota_utilisation -------------------------------------------------------------------
+
+def test_quota_utilisation_takes_the_common_parameters(t):
+    """api.md §5.8 pins from, to, market, region and customer on every report: the quota report
+    takes them (it answered 400 to from, to and market) — the periods of the months the range
+    touches (period= still names one), and the rows of a market or region: its region rows and
+    the rows of its customers."""
+    set_clock(t, "2061-03-10", "09:00")
+    sku = lib.product(t, price=100)
+    gz, sh = lib.customer(t, UNLIMITED), lib.customer(t, UNLIMITED, region="SH", market="E", kam="kam_SH")
+    for period, body in (("2061-02", {"region": "GZ", "qty": 100}),
+                         ("2061-03", {"region": "GZ", "qty": 200}),
+                         ("2061-03", {"customer": gz, "qty": 50}),
+                         ("2061-03", {"region": "SH", "qty": 300}),
+                         ("2061-03", {"customer": sh, "qty": 30}),
+                         ("2061-04", {"region": "SZ", "qty": 400})):
+        t.ok(t.post("/quotas", dict(body, period=period, sku=sku), user="marketing"), 201)
+
+    def got(**q):
+        return rows_of(rep(t, "quota_utilisation", sku=sku, **q), "period", "region", "customer",
+                       "qty")
+
+    eq(got(), [("2061-03", "GZ", None, 200), ("2061-03", "SH", None, 300),
+               ("2061-03", None, gz, 50), ("2061-03", None, sh, 30)],
+       "without a range: the month holding today")
+    eq(len(got(**{"from": "2061-02-15", "to": "2061-04-01"})), 6, "the months the range touches")
+    eq(got(**{"from": "2061-02-01", "to": "2061-02-28"}), [("2061-02", "GZ", None, 100)],
+       "February")
+    eq(got(period="2061-04"), [("2061-04", "SZ", None, 400)], "period= names one month")
+    eq(got(market="S"), [("2061-03", "GZ", None, 200), ("2061-03", None, gz, 50)],
+       "market S: its region rows and its customers' rows")
+    eq(got(market="E", customer=sh), [("2061-03", None, sh, 30)], "market and customer")
+    eq(got(region="SH"), [("2061-03", "SH", None, 300), ("2061-03", None, sh, 30)], "region SH")
+    eq(got(**{"from": "2061-03-01", "to": "2061-03-31", "market": "S", "region": "GZ",
+              "customer": gz}), [("2061-03", None, gz, 50)], "all five together")

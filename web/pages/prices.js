@@ -1,5 +1,6 @@
 // prices.js — 价目表 (price lists, JG; api.md §5.4, docs/prices.md): the list with state / code
-// / search filters; a new list from pasted or uploaded CSV lines (POST /price-lists/import, the
+// / search filters; a new list from pasted or uploaded CSV lines or an Excel workbook (POST
+// /price-lists/import, the
 // server's line-numbered errors shown as a table); and one list with its items, the actions its
 // allowed_actions name (approve, publish, retire) and every version of its code side by side.
 // The words are kept here as zh/en pairs (t({zh, en})), Chinese first.
@@ -31,10 +32,11 @@ const W = {
   search: { zh: '编号 / 代码 / 名称 / 产品编码', en: 'Number, code, name or SKU' },
   lines: { zh: '价格行（CSV：产品编码,价格（元））', en: 'Lines (CSV: SKU,price in yuan)' },
   lines_hint: {
-    zh: '每行一个产品，如 M-IF1-900,268.00；也可上传 CSV 文件（列：sku,price 或 sku,price_fen）。不在表中的产品按产品标准价计价。',
-    en: 'One product a line, e.g. M-IF1-900,268.00; or upload a CSV file (columns sku,price or sku,price_fen). Products not on the list are priced at their standard price.',
+    zh: '每行一个产品，如 M-IF1-900,268.00；也可上传 CSV 或 Excel（XLSX）文件（列：sku,price 或 sku,price_fen）。不在表中的产品按产品标准价计价。',
+    en: 'One product a line, e.g. M-IF1-900,268.00; or upload a CSV or Excel (XLSX) file (columns sku,price or sku,price_fen). Products not on the list are priced at their standard price.',
   },
-  file: { zh: '上传 CSV 文件', en: 'Upload a CSV file' },
+  file: { zh: '上传 CSV 或 Excel 文件', en: 'Upload a CSV or Excel file' },
+  workbook: { zh: 'Excel 文件：', en: 'Excel file: ' },
   rows_bad: { zh: '以下行有误，未导入任何内容：', en: 'These rows are wrong; nothing was imported:' },
   row: { zh: '行号', en: 'Line' },
   field: { zh: '字段', en: 'Field' },
@@ -117,13 +119,15 @@ export async function priceListsPage(ctx) {
     h('section', { class: 'card' }, bar, list.el));
 }
 
-/** POST /price-lists/import with a CSV body (the API's one non-JSON create). */
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** POST /price-lists/import with a CSV body, or an XLSX workbook (a File) as it is. */
 async function importCsv(query, csv, key) {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v) qs.append(k, v);
   const res = await fetch(`/api/v1/price-lists/import?${qs}`, {
     method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'text/csv', Authorization: `Bearer ${session.token}`, 'Idempotency-Key': key },
+    headers: { Accept: 'application/json', 'Content-Type': typeof csv === 'string' ? 'text/csv' : XLSX_TYPE, Authorization: `Bearer ${session.token}`, 'Idempotency-Key': key },
     body: csv,
   }).catch((e) => { throw new ApiError(0, 'network', String(e.message || e), {}); });
   const data = await res.json().catch(() => null);
@@ -143,6 +147,7 @@ function linesToCsv(text) {
 
 export async function priceListNewPage(ctx) {
   const rowsBox = h('div', { id: 'pl-import-rows' });
+  let workbook = null; // an .xlsx file chosen: sent as it is, the lines box only names it
   const f = form({
     idPrefix: 'pl',
     fields: [
@@ -157,7 +162,7 @@ export async function priceListNewPage(ctx) {
     submit: async (body, key) => {
       mount(rowsBox);
       try {
-        const p = await importCsv({ code: body.code, name: body.name, valid_from: body.valid_from, valid_to: body.valid_to }, linesToCsv(body.lines), key);
+        const p = await importCsv({ code: body.code, name: body.name, valid_from: body.valid_from, valid_to: body.valid_to }, workbook || linesToCsv(body.lines), key);
         toast(t('common.created', { what: `${p.name} (${p.number})` }));
         ctx.navigate(`/price-lists/${enc(p.number)}`);
       } catch (err) {
@@ -177,10 +182,14 @@ export async function priceListNewPage(ctx) {
       }
     },
   });
-  const file = h('input', { type: 'file', accept: '.csv,text/csv', id: 'pl-file' });
+  const file = h('input', { type: 'file', accept: `.csv,text/csv,.xlsx,${XLSX_TYPE}`, id: 'pl-file' });
   file.addEventListener('change', async () => {
     const fl = file.files && file.files[0];
-    if (fl) f.input('lines').value = (await fl.text()).replace(/^\ufeff/, '');
+    const lines = f.input('lines');
+    workbook = fl && /\.xlsx$/i.test(fl.name) ? fl : null;
+    lines.readOnly = !!workbook;
+    if (workbook) lines.value = `${w('workbook')}${fl.name}`;
+    else if (fl) lines.value = (await fl.text()).replace(/^\ufeff/, '');
   });
   return h('div', { class: 'page-price-list-new' }, pageHeader(w('new')),
     h('section', { class: 'card' }, h('div', { class: 'form-field' }, h('label', { for: 'pl-file' }, w('file')), file), f.el, rowsBox));
