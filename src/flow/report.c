@@ -585,15 +585,24 @@ struct stream {
     size_t nrows;
     struct sb out;
     json_t *obj; /* the current row as dbq_object makes it (for a DBQ_OTHER value), or NULL */
+    const struct report_cell *cells; /* the current row when made in C (q is NULL) … */
+    int ncells;                      /* … and its cells */
 };
 
 /* The place of the query's column named key (as dbq_object names it: up to a '!', 63
-   bytes; the last one of that name), or -1. */
-static int col_at(struct dbq *q, const char *key)
+   bytes; the last one of that name), or of the cell of that name, or -1. */
+static int col_at(const struct stream *s, struct dbq *q, const char *key)
 {
     if (!key)
         return -1;
-    int at = -1, n = dbq_cols(q);
+    int at = -1;
+    if (s->cells) {
+        for (int i = 0; i < s->ncells; i++)
+            if (strcmp(s->cells[i].name, key) == 0)
+                at = i;
+        return at;
+    }
+    int n = dbq_cols(q);
     size_t len = strlen(key);
     for (int i = 0; i < n; i++) {
         const char *name = dbq_name(q, i), *bang = strchr(name, '!');
@@ -621,14 +630,27 @@ static json_t *row_value(struct stream *s, struct dbq *q, int i)
     return json_object_get(s->obj, key);
 }
 
+/* What column i of the current row is (a cell is never DBQ_OTHER: store_report_put). */
+static enum dbq_kind cell_kind(const struct stream *s, struct dbq *q, int i)
+{
+    if (s->cells)
+        return s->cells[i].is_int ? DBQ_INT : s->cells[i].text ? DBQ_TEXT : DBQ_NULL;
+    return dbq_kind(q, i);
+}
+
+static int64_t cell_int(const struct stream *s, struct dbq *q, int i)
+{
+    return s->cells ? s->cells[i].i : dbq_int(q, i);
+}
+
 /* ival() of the row object, read from the row. */
 static int64_t row_int(struct stream *s, struct dbq *q, int i)
 {
     if (i < 0)
         return 0;
-    switch (dbq_kind(q, i)) {
+    switch (cell_kind(s, q, i)) {
     case DBQ_INT:
-        return dbq_int(q, i);
+        return cell_int(s, q, i);
     case DBQ_OTHER:
         return (int64_t)json_integer_value(row_value(s, q, i));
     default:
@@ -655,9 +677,9 @@ static void map_row(struct stream *s, struct dbq *q)
 {
     const struct report_def *d = s->d;
     for (size_t k = 0; k < d->ncols; k++) {
-        s->at[k] = col_at(q, d->cols[k].key);
-        s->num[k] = d->cols[k].kind == RK_BP ? col_at(q, d->cols[k].num) : -1;
-        s->den[k] = d->cols[k].kind == RK_BP ? col_at(q, d->cols[k].den) : -1;
+        s->at[k] = col_at(s, q, d->cols[k].key);
+        s->num[k] = d->cols[k].kind == RK_BP ? col_at(s, q, d->cols[k].num) : -1;
+        s->den[k] = d->cols[k].kind == RK_BP ? col_at(s, q, d->cols[k].den) : -1;
     }
     s->mapped = true;
 }
@@ -677,7 +699,7 @@ static int put_cell(struct stream *s, struct dbq *q, size_t k, const struct tabl
             sb_addf(&s->out, "%lld", (long long)bp);
         return 0;
     }
-    enum dbq_kind kind = i < 0 ? DBQ_NULL : dbq_kind(q, i);
+    enum dbq_kind kind = i < 0 ? DBQ_NULL : cell_kind(s, q, i);
     if (col->kind == RK_TIME) {
         bool integer =
             kind == DBQ_INT || (kind == DBQ_OTHER && json_is_integer(row_value(s, q, i)));
@@ -697,16 +719,18 @@ static int put_cell(struct stream *s, struct dbq *q, size_t k, const struct tabl
         return 0;
     case DBQ_INT:
         if (tc)
-            report_csv_int(&s->out, tc, dbq_int(q, i));
+            report_csv_int(&s->out, tc, cell_int(s, q, i));
         else
-            sb_addf(&s->out, "%lld", (long long)dbq_int(q, i));
+            sb_addf(&s->out, "%lld", (long long)cell_int(s, q, i));
         return 0;
-    case DBQ_TEXT:
+    case DBQ_TEXT: {
+        const char *t = s->cells ? s->cells[i].text : dbq_text(q, i);
         if (tc)
-            report_csv_text(&s->out, dbq_text(q, i));
+            report_csv_text(&s->out, t);
         else
-            json_put_string(&s->out, dbq_text(q, i), dbq_len(q, i));
+            json_put_string(&s->out, t, s->cells ? strlen(t) : dbq_len(q, i));
         return 0;
+    }
     default:
         if (tc) {
             report_csv_value(&s->out, tc, row_value(s, q, i));
@@ -751,6 +775,17 @@ static int stream_row(struct report_sink *sink, struct dbq *q, struct osb_err *e
     return rc;
 }
 
+static int stream_cells(struct report_sink *sink, const struct report_cell *c, int n,
+                        struct osb_err *e)
+{
+    struct stream *s = (struct stream *)sink;
+    s->cells = c;
+    s->ncells = n;
+    int rc = stream_row(sink, NULL, e);
+    s->cells = NULL;
+    return rc;
+}
+
 /* Whether report d can be written as its rows are read: no RK_SHARE column (it needs the
    total first), no key twice (an object keeps one). */
 static bool streamable(const struct report_def *d)
@@ -781,7 +816,7 @@ static int run_stream(struct ctx *c, struct run *x, json_t **raw, struct report_
                       struct osb_err *e)
 {
     const struct report_def *d = x->rep->def;
-    struct stream s = {.sink = {stream_row, false},
+    struct stream s = {.sink = {stream_row, stream_cells, false},
                        .c = c,
                        .d = d,
                        .csv = strcmp(x->format, "csv") == 0,
