@@ -95,6 +95,10 @@ struct group {
     const char *last; /* the latest receipt day of its orders (a key of days), or NULL */
 };
 
+struct pair {
+    size_t g, ord; /* a group; an order number's place in lines.ords */
+};
+
 struct lines {
     bool purchases;
     struct cust *c;
@@ -103,12 +107,17 @@ struct lines {
     struct kmap sku;   /* sku → sum: case size, sum2: its place in SKU order */
     char **skus;       /* the SKUs by place */
     size_t nskus;
-    struct kmap ords;  /* order number → sum: its id */
     struct kmap days;  /* receipt days, one copy each */
     struct imap at;    /* (customer, SKU) → its group */
-    struct imap seen;  /* (group, order) counted */
+    struct pair *pair; /* (group, order) of every invoice line with an order */
+    size_t npair, cappair;
+    struct sb ords;    /* the order numbers of the pairs, each ending in '\0' */
     struct group *g;
     size_t ng, capg;
+    /* the last line's customer and order: an invoice's lines come one after another */
+    const struct ksum *last_cust;
+    size_t last_ord; /* its place in ords + 1 (0: none yet) */
+    struct sb last_code;
 };
 
 static char *text_copy(struct dbq *q, int col)
@@ -124,7 +133,14 @@ static char *text_copy(struct dbq *q, int col)
 static void add_line(struct lines *x, struct dbq *q, int64_t sign)
 {
     const char *code = dbq_text(q, 0), *sku = dbq_text(q, 1);
-    const struct ksum *c = code ? store_kmap_find(&x->cust, code) : NULL;
+    if (!code)
+        return;
+    if (!x->last_code.len || strcmp(code, sb_str(&x->last_code)) != 0) {
+        x->last_cust = store_kmap_find(&x->cust, code);
+        sb_reset(&x->last_code);
+        sb_add(&x->last_code, code);
+    }
+    const struct ksum *c = x->last_cust;
     const struct ksum *s = c && sku ? store_kmap_find(&x->sku, sku) : NULL;
     if (!s)
         return;
@@ -145,16 +161,19 @@ static void add_line(struct lines *x, struct dbq *q, int64_t sign)
     g->amt += sign * dbq_int(q, 3);
     if (sign < 0)
         return;
-    /* orders = count(DISTINCT order) of the group's lines (a credit note has none) */
+    /* orders = count(DISTINCT order) of the group's lines (a credit note has none): the
+       pairs (group, order) are counted once each after the read (count_orders) */
     const char *ord = dbq_text(q, 4);
     if (ord) {
-        struct ksum *o = store_kmap_get(&x->ords, ord);
-        if (!o->seen) {
-            o->seen = true;
-            o->sum = (int64_t)x->ords.n;
+        if (!x->last_ord || strcmp(ord, x->ords.buf + x->last_ord - 1) != 0) {
+            x->last_ord = x->ords.len + 1;
+            sb_addn(&x->ords, ord, strlen(ord) + 1);
         }
-        imap_get(&x->seen, (uint64_t)*gi << 32 | (uint64_t)o->sum, &made);
-        g->orders += made;
+        if (x->npair == x->cappair) {
+            x->cappair = x->cappair ? x->cappair * 2 : 4096;
+            x->pair = xrealloc(x->pair, x->cappair * sizeof *x->pair);
+        }
+        x->pair[x->npair++] = (struct pair){*gi, x->last_ord - 1};
     }
     /* last_order_date = max(receipt day) of its orders */
     const char *day = x->purchases ? dbq_text(q, 5) : NULL;
@@ -162,12 +181,49 @@ static void add_line(struct lines *x, struct dbq *q, int64_t sign)
         g->last = store_kmap_get(&x->days, day)->key;
 }
 
-static int group_cmp(const void *a, const void *b)
+/* by group, then order number (ords: lines.ords) */
+static int pair_cmp(const void *a, const void *b, void *ords)
 {
-    const struct group *x = a, *y = b;
-    if (x->cust != y->cust)
-        return x->cust < y->cust ? -1 : 1;
-    return x->sku < y->sku ? -1 : x->sku > y->sku;
+    const struct pair *x = a, *y = b;
+    if (x->g != y->g)
+        return x->g < y->g ? -1 : 1;
+    return x->ord == y->ord ? 0 : strcmp((char *)ords + x->ord, (char *)ords + y->ord);
+}
+
+/* Each group's orders: its distinct pairs (group, order number). */
+static void count_orders(struct lines *x)
+{
+    qsort_r(x->pair, x->npair, sizeof *x->pair, pair_cmp, x->ords.buf);
+    for (size_t i = 0; i < x->npair; i++)
+        if (i == 0 || pair_cmp(&x->pair[i], &x->pair[i - 1], x->ords.buf) != 0)
+            x->g[x->pair[i].g].orders++;
+}
+
+static int by_sku(const void *a, const void *b, void *groups)
+{
+    const struct group *g = groups;
+    uint32_t x = g[*(const size_t *)a].sku, y = g[*(const size_t *)b].sku;
+    return x < y ? -1 : x > y;
+}
+
+/* The groups' places in answer order: by customer (counted out: customers are few and
+   already in answer order), each customer's by SKU. The caller frees it. */
+static size_t *answer_order(const struct lines *x)
+{
+    size_t *start = xcalloc(x->nc + 1, sizeof *start), *at = xcalloc(x->ng ? x->ng : 1, sizeof *at);
+    for (size_t i = 0; i < x->ng; i++)
+        start[x->g[i].cust + 1]++;
+    for (size_t c = 0; c < x->nc; c++)
+        start[c + 1] += start[c];
+    size_t *fill = xcalloc(x->nc + 1, sizeof *fill);
+    memcpy(fill, start, (x->nc + 1) * sizeof *fill);
+    for (size_t i = 0; i < x->ng; i++)
+        at[fill[x->g[i].cust]++] = i;
+    for (size_t c = 0; c < x->nc; c++)
+        qsort_r(at + start[c], start[c + 1] - start[c], sizeof *at, by_sku, x->g);
+    free(fill);
+    free(start);
+    return at;
 }
 
 /* The scope's customers in answer order, the products in SKU order (with their case sizes),
@@ -243,6 +299,13 @@ static int read_all(struct db *db, struct osb_err *e, const struct report_params
                          " WHERE n.date >= ? AND n.date <= ?");
         store_report_arg(a, p->from);
         store_report_arg(a, p->to);
+        /* a market's or KAM's documents only (the others' lines would be read to be dropped) */
+        struct sb f = SB_INIT;
+        store_report_where(&f, a, p, "c");
+        if (sb_str(&f)[0])
+            sb_addf(&sql, " AND %s.customer IN (SELECT c.code FROM customers c WHERE 1 = 1%s)",
+                    credit ? "n" : "i", sb_str(&f));
+        sb_free(&f);
         if (p->sku) {
             sb_add(&sql, " AND l.sku = ?");
             store_report_arg(a, p->sku);
@@ -276,10 +339,12 @@ static void lines_free(struct lines *x)
     free(x->skus);
     store_kmap_free(&x->cust);
     store_kmap_free(&x->sku);
-    store_kmap_free(&x->ords);
+    sb_free(&x->ords);
     store_kmap_free(&x->days);
     imap_free(&x->at);
-    imap_free(&x->seen);
+    free(x->pair);
+    sb_free(&x->last_code);
+
     free(x->g);
 }
 
@@ -289,13 +354,14 @@ static void lines_free(struct lines *x)
 static json_t *per_customer_sku(struct db *db, struct osb_err *e, const struct report_params *p,
                                 bool purchases)
 {
-    struct lines x = {.purchases = purchases};
+    struct lines x = {.purchases = purchases, .last_code = SB_INIT, .ords = SB_INIT};
     json_t *rows = NULL;
     if (read_all(db, e, p, &x) == 0) {
-        qsort(x.g, x.ng, sizeof *x.g, group_cmp);
+        count_orders(&x);
+        size_t *order = answer_order(&x);
         rows = json_array();
         for (size_t i = 0; i < x.ng; i++) {
-            const struct group *g = &x.g[i];
+            const struct group *g = &x.g[order[i]];
             const struct cust *c = &x.c[g->cust];
             const char *sku = x.skus[g->sku];
             int rc;
@@ -324,6 +390,7 @@ static json_t *per_customer_sku(struct db *db, struct osb_err *e, const struct r
                 break;
             }
         }
+        free(order);
         if (rows && p->sink)
             p->sink->streamed = true;
     }
