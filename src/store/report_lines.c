@@ -103,15 +103,15 @@ struct lines {
     bool purchases;
     struct cust *c;
     size_t nc;
-    struct kmap cust;  /* code → sum: its place */
-    struct kmap sku;   /* sku → sum: case size, sum2: its place in SKU order */
-    char **skus;       /* the SKUs by place */
+    struct kmap cust; /* code → sum: its place */
+    struct kmap sku;  /* sku → sum: case size, sum2: its place in SKU order */
+    char **skus;      /* the SKUs by place */
     size_t nskus;
     struct kmap days;  /* receipt days, one copy each */
     struct imap at;    /* (customer, SKU) → its group */
     struct pair *pair; /* (group, order) of every invoice line with an order */
     size_t npair, cappair;
-    struct sb ords;    /* the order numbers of the pairs, each ending in '\0' */
+    struct sb ords; /* the order numbers of the pairs, each ending in '\0' */
     struct group *g;
     size_t ng, capg;
     /* the last line's customer and order: an invoice's lines come one after another */
@@ -193,6 +193,8 @@ static int pair_cmp(const void *a, const void *b, void *ords)
 /* Each group's orders: its distinct pairs (group, order number). */
 static void count_orders(struct lines *x)
 {
+    if (!x->npair)
+        return;
     qsort_r(x->pair, x->npair, sizeof *x->pair, pair_cmp, x->ords.buf);
     for (size_t i = 0; i < x->npair; i++)
         if (i == 0 || pair_cmp(&x->pair[i], &x->pair[i - 1], x->ords.buf) != 0)
@@ -348,8 +350,14 @@ static void lines_free(struct lines *x)
     free(x->g);
 }
 
-#define TEXT(k, v) {k, v, 0, false}
-#define INT(k, v) {k, NULL, v, true}
+#define TEXT(k, v)                                                                                 \
+    {                                                                                              \
+        k, v, 0, false                                                                             \
+    }
+#define INT(k, v)                                                                                  \
+    {                                                                                              \
+        k, NULL, v, true                                                                           \
+    }
 
 static json_t *per_customer_sku(struct db *db, struct osb_err *e, const struct report_params *p,
                                 bool purchases)
@@ -367,20 +375,25 @@ static json_t *per_customer_sku(struct db *db, struct osb_err *e, const struct r
             int rc;
             if (purchases) {
                 struct report_cell r[] = {
-                    TEXT("customer", c->code),     TEXT("customer_name", c->name),
-                    TEXT("market", c->market),     TEXT("region", c->region),
-                    TEXT("sku", sku),              INT("qty", g->qty),
-                    INT("cases", g->cases),        INT("amount_fen", g->amt),
-                    INT("orders", g->orders),      TEXT("last_order_date", g->last),
+                    TEXT("customer", c->code), TEXT("customer_name", c->name),
+                    TEXT("market", c->market), TEXT("region", c->region),
+                    TEXT("sku", sku),          INT("qty", g->qty),
+                    INT("cases", g->cases),    INT("amount_fen", g->amt),
+                    INT("orders", g->orders),  TEXT("last_order_date", g->last),
                 };
                 rc = store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
             } else {
                 struct report_cell r[] = {
-                    TEXT("market", c->market),     TEXT("region", c->region),
-                    TEXT("salesperson", c->kam),   TEXT("customer", c->code),
-                    TEXT("customer_name", c->name), TEXT("sku", sku),
-                    INT("qty", g->qty),            INT("cases", g->cases),
-                    INT("net_sales_fen", g->amt),  INT("orders", g->orders),
+                    TEXT("market", c->market),
+                    TEXT("region", c->region),
+                    TEXT("salesperson", c->kam),
+                    TEXT("customer", c->code),
+                    TEXT("customer_name", c->name),
+                    TEXT("sku", sku),
+                    INT("qty", g->qty),
+                    INT("cases", g->cases),
+                    INT("net_sales_fen", g->amt),
+                    INT("orders", g->orders),
                 };
                 rc = store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
             }

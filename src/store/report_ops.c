@@ -135,9 +135,9 @@ static void ship_row(struct ships *x, struct dbq *q)
     const char *ord = dbq_text(q, 0), *ship = dbq_text(q, 1), *sku = dbq_text(q, 3);
     if (!x->last || strcmp(x->last->key, ord) != 0)
         x->last = store_kmap_get(&x->orders, ord);
-    x->r[x->n] = (struct ship_row){text_add(&x->text, ship),
-                                   sku ? text_add(&x->text, sku) : SIZE_MAX, dbq_int(q, 4),
-                                   dbq_int(q, 2) != 0, (size_t)x->last->sum};
+    x->r[x->n] =
+        (struct ship_row){text_add(&x->text, ship), sku ? text_add(&x->text, sku) : SIZE_MAX,
+                          dbq_int(q, 4), dbq_int(q, 2) != 0, (size_t)x->last->sum};
     x->last->sum = (int64_t)++x->n;
 }
 
@@ -227,19 +227,20 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
        read twice for each of its lines (a year at 1,000,000 orders: 665,000 lines, 3.9–5 s
        in all; bench/README.md). */
     struct ships x = {.text = SB_INIT};
-    struct dbq *q = replenishment_query(
-        db, e, p,
-        "SELECT sh.order_no, sh.number,"
-        " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
-        " coalesce(sl.qty_shipped, 0)",
-        "JOIN shipments sh ON sh.order_no = o.number"
-        " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
-        "");
-    int rc = q ? 0 : -1;
-    while (q && (rc = dbq_next(q, e)) == 1)
-        ship_row(&x, q);
-    if (q)
+    struct dbq *q =
+        replenishment_query(db, e, p,
+                            "SELECT sh.order_no, sh.number,"
+                            " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
+                            " coalesce(sl.qty_shipped, 0)",
+                            "JOIN shipments sh ON sh.order_no = o.number"
+                            " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
+                            "");
+    int rc = -1;
+    if (q) {
+        while ((rc = dbq_next(q, e)) == 1)
+            ship_row(&x, q);
         dbq_end(q);
+    }
     json_t *rows = NULL;
     if (rc == 0)
         q = replenishment_query(
