@@ -66,40 +66,6 @@ json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct r
     return rows;
 }
 
-json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct report_params *p)
-{
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql,
-           "SELECT o.number AS \"order\", o.op_receipt_day AS receipt_day, o.customer AS customer,"
-           " c.region AS region, l.sku AS sku, l.qty - l.qty_cut AS ordered,"
-           " coalesce((SELECT sum(coalesce(sl.qty_shipped, 0)) FROM shipments sh"
-           " JOIN shipment_lines sl ON sl.shipment = sh.number WHERE sh.order_no = o.number"
-           " AND sl.sku = l.sku AND sh.dispatched_at IS NOT NULL), 0) AS shipped,"
-           " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-           " AND b.line_no = l.line_no), 0) AS backordered,"
-           " coalesce((SELECT sum(b.qty_cancelled) FROM backorders b WHERE b.order_no = o.number"
-           " AND b.line_no = l.line_no), 0) AS cancelled"
-           " FROM orders o JOIN order_lines l ON l.order_no = o.number"
-           " JOIN customers c ON c.code = o.customer"
-           " WHERE o.released_at IS NOT NULL AND o.op_receipt_day >= ? AND o.op_receipt_day <= ?");
-    store_report_arg(a, p->from);
-    store_report_arg(a, p->to);
-    json_t *rows =
-        store_report_run(db, e, &sql, a, p, "c", " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        int64_t ordered = json_integer_value(json_object_get(r, "ordered"));
-        int64_t shipped = json_integer_value(json_object_get(r, "shipped"));
-        int64_t bo = json_integer_value(json_object_get(r, "backordered"));
-        int64_t cancelled = json_integer_value(json_object_get(r, "cancelled"));
-        json_object_set_new(r, "difference", json_integer(ordered - shipped - bo - cancelled));
-    }
-    return rows;
-}
-
 /* A shipment line of an order of the range (replenishment_record): its shipment's number
    and its SKU (places in ships.text; the SKU's SIZE_MAX: a shipment without lines), whether
    dispatched, the quantity shipped; next: the order's previous one (+1; 0: none). */
@@ -189,22 +155,21 @@ static struct report_cell cell_of(struct dbq *q, int i, const char *name)
     }
 }
 
-/* The orders of the range in the caller's scope (head: the columns; join: more tables), then
-   tail. Read by the range of orders_receipt_day unless one customer is asked for: without
-   "|| ''" SQLite took a market's customers first and read every order of their history
-   through orders_customer (a month of one market at 1,000,000 orders: 125,000 orders read,
-   each a page read, to keep 3,000). */
-static struct dbq *replenishment_query(struct db *db, struct osb_err *e,
-                                       const struct report_params *p, const char *head,
-                                       const char *join, const char *tail)
+/* The orders of the range in the caller's scope that cond keeps (head: the columns; join:
+   more tables), then tail. Read by the range of orders_receipt_day unless one customer is
+   asked for: without "|| ''" SQLite took a market's customers first and read every order of
+   their history through orders_customer (a month of one market at 1,000,000 orders: 125,000
+   orders read, each a page read, to keep 3,000). */
+static struct dbq *orders_query(struct db *db, struct osb_err *e, const struct report_params *p,
+                                const char *cond, const char *head, const char *join,
+                                const char *tail)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_addf(&sql,
             "%s FROM orders o %s JOIN customers c ON c.code = o.customer%s"
-            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
-            " AND o.state NOT IN ('draft', 'cancelled')",
-            head, join, p->customer ? "" : " || ''");
+            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ? AND %s",
+            head, join, p->customer ? "" : " || ''", cond);
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     store_report_where(&sql, a, p, "c");
@@ -215,26 +180,31 @@ static struct dbq *replenishment_query(struct db *db, struct osb_err *e,
     return q;
 }
 
-json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p)
+/* One row of a report over order lines: the line's columns (q), what the order's dispatched
+   shipments shipped of its SKU, the order's shipment numbers ("FH… FH…"). 0, or -1 with e. */
+typedef int (*order_line_fn)(const struct report_params *p, json_t *rows, struct dbq *q,
+                             int64_t shipped, const char *list, struct osb_err *e);
+
+/* The rows of a report over the lines of the range's orders that cond keeps, by receipt day,
+   order, line: cols are the line's columns (the order's number first, its SKU at sku_col).
+   The shipment lines of those orders are read first, once, into a hash per order; each
+   order's list and shipped sums are made in C from it, and the rows go to the streaming
+   writer as they are read (store_report_put). Per line, subqueries over the order's
+   shipments (a sum, and the list with a sort) read the order's shipments again for each of
+   its lines: at 1,000,000 orders a year's 665,000 lines cost replenishment_record 3.9–5 s
+   and order_shipment_check (a tree of them) 7 s of CPU (bench/README.md). */
+static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct report_params *p,
+                               const char *cond, const char *cols, int sku_col, order_line_fn put)
 {
-    /* One row per line of the range's orders, by receipt day, order, line: ordered, cut,
-       shipped (Σ shipped of the order's dispatched shipments' lines of that SKU), backordered
-       (Σ open of its backorders) and the order's shipment numbers in number order, "FH… FH…".
-       The shipment lines of the range's orders are read first, once, into a hash per order;
-       each order's list and shipped sums are made in C from it, and the rows go to the
-       streaming writer as they are read. Per line, two subqueries over the order's shipments
-       (and a sort for the list) were most of the query's CPU: the order's shipments were
-       read twice for each of its lines (a year at 1,000,000 orders: 665,000 lines, 3.9–5 s
-       in all; bench/README.md). */
     struct ships x = {.text = SB_INIT};
     struct dbq *q =
-        replenishment_query(db, e, p,
-                            "SELECT sh.order_no, sh.number,"
-                            " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
-                            " coalesce(sl.qty_shipped, 0)",
-                            "JOIN shipments sh ON sh.order_no = o.number"
-                            " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
-                            "");
+        orders_query(db, e, p, cond,
+                     "SELECT sh.order_no, sh.number,"
+                     " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
+                     " coalesce(sl.qty_shipped, 0)",
+                     "JOIN shipments sh ON sh.order_no = o.number"
+                     " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
+                     "");
     int rc = -1;
     if (q) {
         while ((rc = dbq_next(q, e)) == 1)
@@ -243,19 +213,14 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
     }
     json_t *rows = NULL;
     if (rc == 0)
-        q = replenishment_query(
-            db, e, p,
-            "SELECT o.number, o.customer, o.op_receipt_day, l.sku, l.qty, l.qty_cut,"
-            " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-            " AND b.line_no = l.line_no), 0)",
-            "JOIN order_lines l ON l.order_no = o.number",
-            " ORDER BY o.op_receipt_day, o.number, l.line_no");
+        q = orders_query(db, e, p, cond, cols, "JOIN order_lines l ON l.order_no = o.number",
+                         " ORDER BY o.op_receipt_day, o.number, l.line_no");
     if (rc == 0 && q) {
         rows = json_array();
         struct sb list = SB_INIT, last = SB_INIT;
         size_t head = 0;
         while ((rc = dbq_next(q, e)) == 1) {
-            const char *ord = dbq_text(q, 0), *sku = dbq_text(q, 3);
+            const char *ord = dbq_text(q, 0), *sku = dbq_text(q, sku_col);
             if (!ord || strcmp(ord, sb_str(&last)) != 0 || !last.len) {
                 const struct ksum *o = ord ? store_kmap_find(&x.orders, ord) : NULL;
                 head = o ? (size_t)o->sum : 0;
@@ -268,16 +233,7 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
                 if (x.r[i - 1].dispatched && x.r[i - 1].sku != SIZE_MAX &&
                     strcmp(x.text.buf + x.r[i - 1].sku, sku) == 0)
                     shipped += x.r[i - 1].qty;
-            struct report_cell r[] = {cell_of(q, 0, "order"),
-                                      cell_of(q, 1, "customer"),
-                                      cell_of(q, 2, "receipt_day"),
-                                      cell_of(q, 3, "sku"),
-                                      cell_of(q, 4, "ordered"),
-                                      cell_of(q, 5, "cut"),
-                                      {"shipped", NULL, shipped, true},
-                                      cell_of(q, 6, "backordered"),
-                                      {"shipments", sb_str(&list), 0, false}};
-            if ((rc = store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e)) < 0)
+            if ((rc = put(p, rows, q, shipped, sb_str(&list), e)) < 0)
                 break;
         }
         dbq_end(q);
@@ -294,6 +250,55 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
     sb_free(&x.text);
     free(x.r);
     return rows;
+}
+
+static int check_line(const struct report_params *p, json_t *rows, struct dbq *q, int64_t shipped,
+                      const char *list, struct osb_err *e)
+{
+    (void)list;
+    /* difference = ordered − shipped − backordered − cancelled (a null as 0) */
+    int64_t diff = dbq_int(q, 5) - shipped - dbq_int(q, 6) - dbq_int(q, 7);
+    struct report_cell r[] = {
+        cell_of(q, 0, "order"),           cell_of(q, 1, "receipt_day"), cell_of(q, 2, "customer"),
+        cell_of(q, 3, "region"),          cell_of(q, 4, "sku"),         cell_of(q, 5, "ordered"),
+        {"shipped", NULL, shipped, true}, cell_of(q, 6, "backordered"), cell_of(q, 7, "cancelled"),
+        {"difference", NULL, diff, true}};
+    return store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
+}
+
+json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* the released orders' lines: ordered (less cut), shipped, open and cancelled backorders */
+    return order_line_rows(
+        db, e, p, "o.released_at IS NOT NULL",
+        "SELECT o.number, o.op_receipt_day, o.customer, c.region, l.sku, l.qty - l.qty_cut,"
+        " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
+        " AND b.line_no = l.line_no), 0),"
+        " coalesce((SELECT sum(b.qty_cancelled) FROM backorders b WHERE b.order_no = o.number"
+        " AND b.line_no = l.line_no), 0)",
+        4, check_line);
+}
+
+static int replenishment_line(const struct report_params *p, json_t *rows, struct dbq *q,
+                              int64_t shipped, const char *list, struct osb_err *e)
+{
+    struct report_cell r[] = {cell_of(q, 0, "order"),           cell_of(q, 1, "customer"),
+                              cell_of(q, 2, "receipt_day"),     cell_of(q, 3, "sku"),
+                              cell_of(q, 4, "ordered"),         cell_of(q, 5, "cut"),
+                              {"shipped", NULL, shipped, true}, cell_of(q, 6, "backordered"),
+                              {"shipments", list, 0, false}};
+    return store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
+}
+
+json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* the placed orders' lines: ordered, cut, shipped, open backorders, the shipments */
+    return order_line_rows(
+        db, e, p, "o.state NOT IN ('draft', 'cancelled')",
+        "SELECT o.number, o.customer, o.op_receipt_day, l.sku, l.qty, l.qty_cut,"
+        " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
+        " AND b.line_no = l.line_no), 0)",
+        3, replenishment_line);
 }
 
 json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p)

@@ -501,8 +501,8 @@ def test_money_reports_range_after_the_invoices(t):
 
 
 def test_row_reports_orders_and_shipments_counted_once(t):
-    """The rows per customer and SKU summed in C (store/report_lines.c) and the replenishment
-    record made per order in C (store/report_ops.c): an order shipped short and its backorder
+    """The rows per customer and SKU summed in C (store/report_lines.c), the replenishment
+    record and the order/shipment check made per order in C (store/report_ops.c): an order shipped short and its backorder
     shipped later has two invoices of one SKU — one order in `orders`; a second order of that
     SKU — two; the replenishment record lists both shipments of the order in number order and
     sums only what they shipped of each SKU; before the second shipment the open backorder.
@@ -535,6 +535,10 @@ def test_row_reports_orders_and_shipments_counted_once(t):
     eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "shipments"),
        [(x, W["p1"], 24, 12, 12, sx1), (x, W["p2"], 6, 6, 0, sx1), (y, W["p1"], 12, 12, 0, sy)],
        "before the backorder ships: 12 open")
+    b = rep(t, "order_shipment_check", **feb)
+    eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "cancelled", "difference"),
+       [(x, W["p1"], 24, 12, 12, 0, 0), (x, W["p2"], 6, 6, 0, 0, 0), (y, W["p1"], 12, 12, 0, 0, 0)],
+       "order check: 12 shipped, 12 open")
     set_clock(t, "2027-02-05", "10:00")
     sx2 = t.ok(t.post(f"/backorders/{s['backorders'][0]['number']}/schedule", {},
                       user="csr_a"), 200, "schedule")["scheduled_shipment"]
@@ -546,6 +550,10 @@ def test_row_reports_orders_and_shipments_counted_once(t):
         (x, W["p2"], 6, 6, 0, " ".join(sorted([sx1, sx2]))), (y, W["p1"], 12, 12, 0, sy)],
        "both shipments of X, P1 shipped 12 + 12")
     eq(b["totals"]["shipped"], 42, "shipped total")
+    b = rep(t, "order_shipment_check", **feb)
+    eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "difference"),
+       [(x, W["p1"], 24, 24, 0, 0), (x, W["p2"], 6, 6, 0, 0), (y, W["p1"], 12, 12, 0, 0)],
+       "order check: both shipments of X")
     m, r, k = W["market"], W["region"], W["kam"]
     for name in ("weekly_sales", "monthly_sales"):
         b = rep(t, name, **feb)
