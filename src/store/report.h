@@ -32,7 +32,8 @@ struct report_sink {
     bool streamed;
 };
 
-/* One column of a row made in C: its key, and an integer (is_int) or text (NULL: null). */
+/* One column of a row made in C: its key, and an integer (is_int) or text (NULL: null; valid
+   UTF-8 — the maker turns what jansson would refuse into NULL, as dbq_object does). */
 struct report_cell {
     const char *name;
     const char *text;
