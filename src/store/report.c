@@ -66,6 +66,20 @@ json_t *store_report_stream(struct db *db, struct osb_err *e, struct sb *sql, js
     return json_array();
 }
 
+int store_report_put(const struct report_params *p, json_t *rows, const struct report_cell *c,
+                     int n, struct osb_err *e)
+{
+    if (p->sink)
+        return p->sink->cells(p->sink, c, n, e);
+    json_t *o = json_object();
+    for (int i = 0; i < n; i++) {
+        json_t *v = c[i].is_int ? json_integer(c[i].i) : c[i].text ? json_string(c[i].text) : NULL;
+        json_object_set_new(o, c[i].name, v ? v : json_null());
+    }
+    json_array_append_new(rows, o);
+    return 0;
+}
+
 void store_report_arg(json_t *a, const char *s)
 {
     json_array_append_new(a, json_string(s));
@@ -123,66 +137,6 @@ json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json
     sb_free(sql);
     json_decref(a);
     return rows;
-}
-
-/* ", g AS (…)": s summed per customer and SKU, of the customers the caller's scope and the
-   market / region / customer filters let through (the filters' arguments follow s's).
-   Summed before the customers are joined: the GROUP BY sorts each line by two short keys,
-   not by market, region, KAM, code and name after a customer look-up per line (a year at
-   1,000,000 orders is 665,000 lines). `more` adds columns (over s and a LEFT JOIN of the
-   orders as o when `orders` is set). */
-static void sales_per_customer_sku(struct sb *sql, json_t *a, const struct report_params *p,
-                                   const char *more, bool orders)
-{
-    sb_addf(sql,
-            ", g AS (SELECT s.customer AS customer, s.sku AS sku, sum(s.qty) AS qty,"
-            " sum(s.cases) AS cases, sum(s.amt) AS amt, count(DISTINCT s.ord) AS orders%s"
-            " FROM s%s",
-            more, orders ? " LEFT JOIN orders o ON o.number = s.ord" : "");
-    struct sb f = SB_INIT;
-    store_report_where(&f, a, p, "c");
-    if (sb_str(&f)[0])
-        sb_addf(sql, " WHERE s.customer IN (SELECT c.code FROM customers c WHERE 1 = 1%s)",
-                sb_str(&f));
-    sb_free(&f);
-    sb_add(sql, " GROUP BY s.customer, s.sku)");
-}
-
-/* The rows of g with their customers, in the answer's order: the customers are the outer
-   loop (CROSS JOIN keeps SQLite to that order), read in that order from an index
-   (customers_report_order for market, region, KAM, code; the primary key for code), each
-   with its rows of g, so only each customer's few rows are sorted by SKU, not the whole
-   answer (a year at 1,000,000 orders: 486,000 rows). */
-#define SALES_FROM " FROM customers c CROSS JOIN g WHERE g.customer = c.code"
-
-json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p)
-{
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sales_cte(&sql, a, p, p->from, p->to);
-    sales_per_customer_sku(&sql, a, p, "", false);
-    sb_add(&sql, " SELECT c.market AS market, c.region AS region, c.kam AS salesperson,"
-                 " c.code AS customer, c.name AS customer_name, g.sku AS sku,"
-                 " g.qty AS qty, g.cases AS cases, g.amt AS net_sales_fen,"
-                 " g.orders AS orders" SALES_FROM);
-    return store_report_stream(db, e, &sql, a, p, NULL,
-                               " ORDER BY c.market, c.region, c.kam, c.code, g.sku");
-}
-
-json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p)
-{
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sales_cte(&sql, a, p, p->from, p->to);
-    sales_per_customer_sku(&sql, a, p, ", max(o.op_receipt_day) AS last_order_date", true);
-    sb_add(&sql, " SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
-                 " c.region AS region, g.sku AS sku, g.qty AS qty, g.cases AS cases,"
-                 " g.amt AS amount_fen, g.orders AS orders,"
-                 " g.last_order_date AS last_order_date"
-                 " FROM g JOIN customers c ON c.code = g.customer");
-    /* g first: with the customers first in code order (their primary key), SQLite builds
-       no automatic index on g and reads all of g once per customer */
-    return store_report_stream(db, e, &sql, a, p, NULL, " ORDER BY c.code, g.sku");
 }
 
 json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p)

@@ -23,9 +23,22 @@
    store_report_stream hands each row to row() — its columns by name, as dbq_object would
    make them — sets streamed and answers an empty array; a query that works on its rows after
    reading them (adds a column, ranks them) never streams. */
+struct report_cell;
 struct report_sink {
     int (*row)(struct report_sink *s, struct dbq *q, struct osb_err *e); /* 0, or -1 with e */
+    /* a row made in C (store_report_put): n cells, the same in every row, as row() reads a
+       query's columns */
+    int (*cells)(struct report_sink *s, const struct report_cell *c, int n, struct osb_err *e);
     bool streamed;
+};
+
+/* One column of a row made in C: its key, and an integer (is_int) or text (NULL: null; valid
+   UTF-8 — the maker turns what jansson would refuse into NULL, as dbq_object does). */
+struct report_cell {
+    const char *name;
+    const char *text;
+    int64_t i;
+    bool is_int;
 };
 
 struct report_params {
@@ -64,9 +77,10 @@ int store_kmap_fill(struct db *db, struct osb_err *e, const char *sql, json_t *a
    amount is not 0 */
 void store_kmap_per_customer(struct kmap *m, struct kmap *by, struct dbq *q);
 
-/* report.c */
+/* report_lines.c: the rows per customer and SKU */
 json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p);
+/* report.c */
 json_t *store_report_regional(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p);
@@ -159,6 +173,11 @@ json_t *store_report_stream(struct db *db, struct osb_err *e, struct sb *sql, js
 
 void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
                         const char *cust);
+
+/* A row made in C (n cells): to p->sink when there is one, else appended to rows as the
+   object dbq_object would make of a query's row with those columns. 0, or -1 with e. */
+int store_report_put(const struct report_params *p, json_t *rows, const struct report_cell *c,
+                     int n, struct osb_err *e);
 
 /* The distributors' inventory reports (KC) of months [lo, hi] (YYYY-MM) of the customers in
    scope (store_report_where over `c`), by customer then period: rows {customer, period, lines

@@ -62,12 +62,16 @@ static int64_t days_from(const char *from, const char *to)
 
 json_t *store_report_prepayments(struct db *db, struct osb_err *e, const struct report_params *p)
 {
+    /* The receipts with money left only (unapplied_fen > 0: the partial index payments_open;
+       a receipt's unapplied is never below 0 — osb check), not every receipt of the history
+       through payments_customer and a row read each (a month at 1,000,000 orders: 8.7 million
+       receipts, 7.7 s of CPU). */
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_add(&sql,
            "SELECT c.code AS customer, c.name AS customer_name, c.market AS market,"
            " (SELECT coalesce(sum(pm.unapplied_fen), 0) FROM payments pm"
-           "  WHERE pm.customer = c.code AND pm.state = 'registered')"
+           "  WHERE pm.customer = c.code AND pm.unapplied_fen > 0 AND pm.state = 'registered')"
            " + (SELECT coalesce(sum(cn.unapplied_fen), 0) FROM credit_notes cn"
            "  WHERE cn.customer = c.code) AS unapplied_fen,"
            " (SELECT coalesce(sum(em.amount_fen), 0) FROM earmarks em WHERE em.customer = c.code"

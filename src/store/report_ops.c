@@ -66,73 +66,239 @@ json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct r
     return rows;
 }
 
-json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct report_params *p)
+/* A shipment line of an order of the range (replenishment_record): its shipment's number
+   and its SKU (places in ships.text; the SKU's SIZE_MAX: a shipment without lines), whether
+   dispatched, the quantity shipped; next: the order's previous one (+1; 0: none). */
+struct ship_row {
+    size_t ship, sku;
+    int64_t qty;
+    bool dispatched;
+    size_t next;
+};
+
+struct ships {
+    struct kmap orders; /* order number → sum: its last ship_row + 1 */
+    struct sb text;     /* the rows' numbers and SKUs, each ending in '\0' */
+    struct ship_row *r;
+    size_t n, cap;
+    struct ksum *last; /* the last row's order (its rows come one after another) */
+};
+
+static size_t text_add(struct sb *t, const char *s)
+{
+    size_t at = t->len;
+    sb_addn(t, s, strlen(s) + 1);
+    return at;
+}
+
+static void ship_row(struct ships *x, struct dbq *q)
+{
+    /* order_no, number, dispatched (1/0), sku, qty_shipped */
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 4096;
+        x->r = xrealloc(x->r, x->cap * sizeof *x->r);
+    }
+    const char *ord = dbq_text(q, 0), *ship = dbq_text(q, 1), *sku = dbq_text(q, 3);
+    if (!x->last || strcmp(x->last->key, ord) != 0)
+        x->last = store_kmap_get(&x->orders, ord);
+    x->r[x->n] =
+        (struct ship_row){text_add(&x->text, ship), sku ? text_add(&x->text, sku) : SIZE_MAX,
+                          dbq_int(q, 4), dbq_int(q, 2) != 0, (size_t)x->last->sum};
+    x->last->sum = (int64_t)++x->n;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The order's shipment numbers in number order, "FH… FH…" ("" for none), into out. */
+static void ship_list(const struct ships *x, size_t head, struct sb *out)
+{
+    const char *one[16], **all = one;
+    size_t n = 0, cap = 16;
+    for (size_t i = head; i; i = x->r[i - 1].next) {
+        const char *s = x->text.buf + x->r[i - 1].ship;
+        bool dup = false;
+        for (size_t k = 0; k < n && !dup; k++)
+            dup = strcmp(all[k], s) == 0;
+        if (dup)
+            continue;
+        if (n == cap) {
+            const char **g = xcalloc(cap * 2, sizeof *g);
+            memcpy(g, all, n * sizeof *g);
+            if (all != one)
+                free(all);
+            all = g;
+            cap *= 2;
+        }
+        all[n++] = s;
+    }
+    qsort(all, n, sizeof *all, str_cmp);
+    sb_reset(out);
+    for (size_t k = 0; k < n; k++)
+        sb_addf(out, "%s%s", k ? " " : "", all[k]);
+    if (all != one)
+        free(all);
+}
+
+/* Column i of q as a cell named name, as dbq_object makes it (text it refuses: null). */
+static struct report_cell cell_of(struct dbq *q, int i, const char *name)
+{
+    switch (dbq_kind(q, i)) {
+    case DBQ_INT:
+        return (struct report_cell){name, NULL, dbq_int(q, i), true};
+    case DBQ_TEXT:
+        return (struct report_cell){name, dbq_text(q, i), 0, false};
+    default:
+        return (struct report_cell){name, NULL, 0, false};
+    }
+}
+
+/* The orders of the range in the caller's scope that cond keeps (head: the columns; join:
+   more tables), then tail. Read by the range of orders_receipt_day unless one customer is
+   asked for: without "|| ''" SQLite took a market's customers first and read every order of
+   their history through orders_customer (a month of one market at 1,000,000 orders: 125,000
+   orders read, each a page read, to keep 3,000). */
+static struct dbq *orders_query(struct db *db, struct osb_err *e, const struct report_params *p,
+                                const char *cond, const char *head, const char *join,
+                                const char *tail)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
-    sb_add(&sql,
-           "SELECT o.number AS \"order\", o.op_receipt_day AS receipt_day, o.customer AS customer,"
-           " c.region AS region, l.sku AS sku, l.qty - l.qty_cut AS ordered,"
-           " coalesce((SELECT sum(coalesce(sl.qty_shipped, 0)) FROM shipments sh"
-           " JOIN shipment_lines sl ON sl.shipment = sh.number WHERE sh.order_no = o.number"
-           " AND sl.sku = l.sku AND sh.dispatched_at IS NOT NULL), 0) AS shipped,"
-           " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-           " AND b.line_no = l.line_no), 0) AS backordered,"
-           " coalesce((SELECT sum(b.qty_cancelled) FROM backorders b WHERE b.order_no = o.number"
-           " AND b.line_no = l.line_no), 0) AS cancelled"
-           " FROM orders o JOIN order_lines l ON l.order_no = o.number"
-           " JOIN customers c ON c.code = o.customer"
-           " WHERE o.released_at IS NOT NULL AND o.op_receipt_day >= ? AND o.op_receipt_day <= ?");
+    sb_addf(&sql,
+            "%s FROM orders o %s JOIN customers c ON c.code = o.customer%s"
+            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ? AND %s",
+            head, join, p->customer ? "" : " || ''", cond);
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    json_t *rows =
-        store_report_run(db, e, &sql, a, p, "c", " ORDER BY o.op_receipt_day, o.number, l.line_no");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        int64_t ordered = json_integer_value(json_object_get(r, "ordered"));
-        int64_t shipped = json_integer_value(json_object_get(r, "shipped"));
-        int64_t bo = json_integer_value(json_object_get(r, "backordered"));
-        int64_t cancelled = json_integer_value(json_object_get(r, "cancelled"));
-        json_object_set_new(r, "difference", json_integer(ordered - shipped - bo - cancelled));
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, tail);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
+    sb_free(&sql);
+    json_decref(a);
+    return q;
+}
+
+/* One row of a report over order lines: the line's columns (q), what the order's dispatched
+   shipments shipped of its SKU, the order's shipment numbers ("FH… FH…"). 0, or -1 with e. */
+typedef int (*order_line_fn)(const struct report_params *p, json_t *rows, struct dbq *q,
+                             int64_t shipped, const char *list, struct osb_err *e);
+
+/* The rows of a report over the lines of the range's orders that cond keeps, by receipt day,
+   order, line: cols are the line's columns (the order's number first, its SKU at sku_col).
+   The shipment lines of those orders are read first, once, into a hash per order; each
+   order's list and shipped sums are made in C from it, and the rows go to the streaming
+   writer as they are read (store_report_put). Per line, subqueries over the order's
+   shipments (a sum, and the list with a sort) read the order's shipments again for each of
+   its lines: at 1,000,000 orders a year's 665,000 lines cost replenishment_record 3.9–5 s
+   and order_shipment_check (a tree of them) 7 s of CPU (bench/README.md). */
+static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct report_params *p,
+                               const char *cond, const char *cols, int sku_col, order_line_fn put)
+{
+    struct ships x = {.text = SB_INIT};
+    struct dbq *q =
+        orders_query(db, e, p, cond,
+                     "SELECT sh.order_no, sh.number,"
+                     " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
+                     " coalesce(sl.qty_shipped, 0)",
+                     "JOIN shipments sh ON sh.order_no = o.number"
+                     " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
+                     "");
+    int rc = -1;
+    if (q) {
+        while ((rc = dbq_next(q, e)) == 1)
+            ship_row(&x, q);
+        dbq_end(q);
     }
+    json_t *rows = NULL;
+    if (rc == 0)
+        q = orders_query(db, e, p, cond, cols, "JOIN order_lines l ON l.order_no = o.number",
+                         " ORDER BY o.op_receipt_day, o.number, l.line_no");
+    if (rc == 0 && q) {
+        rows = json_array();
+        struct sb list = SB_INIT, last = SB_INIT;
+        size_t head = 0;
+        while ((rc = dbq_next(q, e)) == 1) {
+            const char *ord = dbq_text(q, 0), *sku = dbq_text(q, sku_col);
+            if (!ord || strcmp(ord, sb_str(&last)) != 0 || !last.len) {
+                const struct ksum *o = ord ? store_kmap_find(&x.orders, ord) : NULL;
+                head = o ? (size_t)o->sum : 0;
+                ship_list(&x, head, &list);
+                sb_reset(&last);
+                sb_add(&last, ord ? ord : "");
+            }
+            int64_t shipped = 0;
+            for (size_t i = head; i && sku; i = x.r[i - 1].next)
+                if (x.r[i - 1].dispatched && x.r[i - 1].sku != SIZE_MAX &&
+                    strcmp(x.text.buf + x.r[i - 1].sku, sku) == 0)
+                    shipped += x.r[i - 1].qty;
+            if ((rc = put(p, rows, q, shipped, sb_str(&list), e)) < 0)
+                break;
+        }
+        dbq_end(q);
+        sb_free(&list);
+        sb_free(&last);
+        if (rc < 0) {
+            json_decref(rows);
+            rows = NULL;
+        } else if (p->sink) {
+            p->sink->streamed = true;
+        }
+    }
+    store_kmap_free(&x.orders);
+    sb_free(&x.text);
+    free(x.r);
     return rows;
+}
+
+static int check_line(const struct report_params *p, json_t *rows, struct dbq *q, int64_t shipped,
+                      const char *list, struct osb_err *e)
+{
+    (void)list;
+    /* difference = ordered − shipped − backordered − cancelled (a null as 0) */
+    int64_t diff = dbq_int(q, 5) - shipped - dbq_int(q, 6) - dbq_int(q, 7);
+    struct report_cell r[] = {
+        cell_of(q, 0, "order"),           cell_of(q, 1, "receipt_day"), cell_of(q, 2, "customer"),
+        cell_of(q, 3, "region"),          cell_of(q, 4, "sku"),         cell_of(q, 5, "ordered"),
+        {"shipped", NULL, shipped, true}, cell_of(q, 6, "backordered"), cell_of(q, 7, "cancelled"),
+        {"difference", NULL, diff, true}};
+    return store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
+}
+
+json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct report_params *p)
+{
+    /* the released orders' lines: ordered (less cut), shipped, open and cancelled backorders */
+    return order_line_rows(
+        db, e, p, "o.released_at IS NOT NULL",
+        "SELECT o.number, o.op_receipt_day, o.customer, c.region, l.sku, l.qty - l.qty_cut,"
+        " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
+        " AND b.line_no = l.line_no), 0),"
+        " coalesce((SELECT sum(b.qty_cancelled) FROM backorders b WHERE b.order_no = o.number"
+        " AND b.line_no = l.line_no), 0)",
+        4, check_line);
+}
+
+static int replenishment_line(const struct report_params *p, json_t *rows, struct dbq *q,
+                              int64_t shipped, const char *list, struct osb_err *e)
+{
+    struct report_cell r[] = {cell_of(q, 0, "order"),           cell_of(q, 1, "customer"),
+                              cell_of(q, 2, "receipt_day"),     cell_of(q, 3, "sku"),
+                              cell_of(q, 4, "ordered"),         cell_of(q, 5, "cut"),
+                              {"shipped", NULL, shipped, true}, cell_of(q, 6, "backordered"),
+                              {"shipments", list, 0, false}};
+    return store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
 }
 
 json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struct report_params *p)
 {
-    /* shipments: the order's shipment numbers in number order, "FH… FH…", one look-up of the
-       order's shipments per row (a string aggregate: group_concat over an ordered subquery on
-       SQLite, string_agg … ORDER BY on PostgreSQL), so that the rows are the answer as they
-       are read and the streaming writer takes them (a year at 1,000,000 orders is 665,000
-       rows: built as a tree, merged with a second query's shipments per order in C and
-       encoded, they cost 11 s of CPU, the query 1.9 s) */
-    const char *ships =
-        db_postgres(db)
-            ? "coalesce((SELECT string_agg(sh.number, ' ' ORDER BY sh.number) FROM shipments sh"
-              " WHERE sh.order_no = o.number), '')"
-            : "coalesce((SELECT group_concat(x.number, ' ') FROM (SELECT sh.number AS number"
-              " FROM shipments sh WHERE sh.order_no = o.number ORDER BY sh.number) x), '')";
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_addf(&sql,
-            "SELECT o.number AS \"order\", o.customer AS customer, o.op_receipt_day AS receipt_day,"
-            " l.sku AS sku, l.qty AS ordered, l.qty_cut AS cut,"
-            " coalesce((SELECT sum(coalesce(sl.qty_shipped, 0)) FROM shipments sh"
-            " JOIN shipment_lines sl ON sl.shipment = sh.number WHERE sh.order_no = o.number"
-            " AND sl.sku = l.sku AND sh.dispatched_at IS NOT NULL), 0) AS shipped,"
-            " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-            " AND b.line_no = l.line_no), 0) AS backordered, %s AS shipments"
-            " FROM orders o JOIN order_lines l ON l.order_no = o.number"
-            " JOIN customers c ON c.code = o.customer"
-            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
-            " AND o.state NOT IN ('draft', 'cancelled')",
-            ships);
-    store_report_arg(a, p->from);
-    store_report_arg(a, p->to);
-    return store_report_stream(db, e, &sql, a, p, "c",
-                               " ORDER BY o.op_receipt_day, o.number, l.line_no");
+    /* the placed orders' lines: ordered, cut, shipped, open backorders, the shipments */
+    return order_line_rows(
+        db, e, p, "o.state NOT IN ('draft', 'cancelled')",
+        "SELECT o.number, o.customer, o.op_receipt_day, l.sku, l.qty, l.qty_cut,"
+        " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
+        " AND b.line_no = l.line_no), 0)",
+        3, replenishment_line);
 }
 
 json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p)

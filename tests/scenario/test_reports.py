@@ -498,3 +498,77 @@ def test_money_reports_range_after_the_invoices(t):
     b = month(t, "commission_base", **{"from": "2026-12-16"})
     eq(rows_of(b, "salesperson", "net_sales_fen", "collections_fen", "overdue_fen"),
        [(W["kam"], 0, 30000, 70000)], "commission base, collections only")
+
+
+def test_row_reports_orders_and_shipments_counted_once(t):
+    """The rows per customer and SKU summed in C (store/report_lines.c), the replenishment
+    record and the order/shipment check made per order in C (store/report_ops.c): an order shipped short and its backorder
+    shipped later has two invoices of one SKU — one order in `orders`; a second order of that
+    SKU — two; the replenishment record lists both shipments of the order in number order and
+    sums only what they shipped of each SKU; before the second shipment the open backorder.
+    The same figures as the SQL of the earlier build gave (run against it)."""
+    W = world(t)
+    users = {k: W[k] for k in ("kam", "mm", "um")}
+    c = customer(t, region=W["region"], market=W["market"], kam=users["kam"], term=30,
+                 name="丙经销商")
+    set_clock(t, "2027-02-01", "10:00")
+
+    def released_order(lines):
+        o = t.ok(t.post("/orders", {"customer": c, "lines": [{"sku": s, "qty": q}
+                                                              for s, q in lines]},
+                        user=users["kam"]), 201, "create order")
+        for action, who in (("verify", users["kam"]), ("approve-market", users["mm"]),
+                            ("accept", "csr_a"), ("check", "csr_a"), ("approve", "deputy"),
+                            ("print-delivery-note", "finance"), ("release", "csr_a")):
+            o = order_act(t, o["number"], action, who)
+        return o["number"], o["shipments"][0]
+
+    x, sx1 = released_order([(W["p1"], 24), (W["p2"], 6)])
+    y, sy = released_order([(W["p1"], 12)])
+    set_clock(t, "2027-02-02", "10:00")
+    s = dispatch(t, sx1, picks={"lines": [{"sku": W["p1"], "batch": "RPB1", "qty": 12},
+                                          {"sku": W["p2"], "batch": "RPB2", "qty": 6}]})
+    eq(len(s["backorders"]), 1, "12 of P1 short: a backorder")
+    dispatch(t, sy)
+    feb = {"market": W["market"], "from": "2027-02-01", "to": "2027-02-28"}
+    b = rep(t, "replenishment_record", **feb)
+    eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "shipments"),
+       [(x, W["p1"], 24, 12, 12, sx1), (x, W["p2"], 6, 6, 0, sx1), (y, W["p1"], 12, 12, 0, sy)],
+       "before the backorder ships: 12 open")
+    b = rep(t, "order_shipment_check", **feb)
+    eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "cancelled", "difference"),
+       [(x, W["p1"], 24, 12, 12, 0, 0), (x, W["p2"], 6, 6, 0, 0, 0), (y, W["p1"], 12, 12, 0, 0, 0)],
+       "order check: 12 shipped, 12 open")
+    set_clock(t, "2027-02-05", "10:00")
+    sx2 = t.ok(t.post(f"/backorders/{s['backorders'][0]['number']}/schedule", {},
+                      user="csr_a"), 200, "schedule")["scheduled_shipment"]
+    dispatch(t, sx2)
+    eq(len(lib.invoices_of(t, c, order=x)), 2, "order X invoiced twice")
+    b = rep(t, "replenishment_record", **feb)
+    eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "shipments"),
+       [(x, W["p1"], 24, 24, 0, " ".join(sorted([sx1, sx2]))),
+        (x, W["p2"], 6, 6, 0, " ".join(sorted([sx1, sx2]))), (y, W["p1"], 12, 12, 0, sy)],
+       "both shipments of X, P1 shipped 12 + 12")
+    eq(b["totals"]["shipped"], 42, "shipped total")
+    b = rep(t, "order_shipment_check", **feb)
+    eq(rows_of(b, "order", "sku", "ordered", "shipped", "backordered", "difference"),
+       [(x, W["p1"], 24, 24, 0, 0), (x, W["p2"], 6, 6, 0, 0), (y, W["p1"], 12, 12, 0, 0)],
+       "order check: both shipments of X")
+    m, r, k = W["market"], W["region"], W["kam"]
+    for name in ("weekly_sales", "monthly_sales"):
+        b = rep(t, name, **feb)
+        eq(rows_of(b, "market", "region", "salesperson", "customer", "sku", "qty", "cases",
+                   "net_sales_fen", "orders"),
+           [(m, r, k, c, W["p1"], 36, 3, 36000, 2), (m, r, k, c, W["p2"], 6, 1, 15300, 1)],
+           f"{name}: X's two invoices of P1 are one order")
+        eq(b["totals"]["orders"], 3, f"{name}: orders total")
+    b = rep(t, "distributor_purchases", **feb)
+    eq(rows_of(b, "customer", "sku", "qty", "cases", "amount_fen", "orders", "last_order_date"),
+       [(c, W["p1"], 36, 3, 36000, 2, "2027-02-01"), (c, W["p2"], 6, 1, 15300, 1, "2027-02-01")],
+       "purchases")
+    # one customer, one SKU: the filters inside the sums
+    b = rep(t, "monthly_sales", customer=c, sku=W["p1"], **{"from": "2027-02-01",
+                                                             "to": "2027-02-28"})
+    eq(rows_of(b, "customer", "sku", "qty", "orders"), [(c, W["p1"], 36, 2)], "customer= sku=")
+    b = rep(t, "replenishment_record", customer=c, **{"from": "2027-02-01", "to": "2027-02-28"})
+    eq(len(b["rows"]), 3, "customer=: its three lines")
