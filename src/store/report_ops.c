@@ -40,6 +40,11 @@ json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct 
                  " JOIN customers c ON c.code = o.customer WHERE m.kind = 'ship'");
     store_filter_eq(&sql, a, "m.sku", p->sku);
     store_filter_eq(&sql, a, "m.batch", p->batch);
+    if (p->range_given) { /* the shipments of the range */
+        sb_add(&sql, " AND m.at >= ? AND m.at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+    }
     return store_report_run(db, e, &sql, a, p, "c", " ORDER BY m.batch, m.sku, m.at, m.id");
 }
 
@@ -52,6 +57,11 @@ json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct r
                  " b.notified_at AS notified_at, b.state AS state FROM backorders b"
                  " JOIN customers c ON c.code = b.customer WHERE b.state = 'open'");
     store_filter_eq(&sql, a, "b.sku", p->sku);
+    if (p->range_given) { /* the open backorders made in the range */
+        sb_add(&sql, " AND b.created_at >= ? AND b.created_at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+    }
     json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY b.created_at, b.number");
     date_t today;
     if (!rows || !date_parse(p->as_of, &today))
@@ -175,8 +185,10 @@ json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY b.state UNION ALL SELECT 'osb_issues', w.state, count(*),"
                  " min(w.opened_at), 4 FROM osb_issues w LEFT JOIN customers c"
-                 " ON c.code = w.customer WHERE w.state <> 'resolved' AND (w.customer IS NULL"
-                 " OR c.code IS NOT NULL");
+                 " ON c.code = w.customer WHERE w.state <> 'resolved' AND (");
+    /* an entry of no customer is the market's: not one customer's (customer=) */
+    sb_add(&sql, p->customer ? "0 = 1" : "w.customer IS NULL");
+    sb_add(&sql, " OR c.code IS NOT NULL");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, ")");
     store_filter_eq(&sql, a, "w.market", p->market);
@@ -197,6 +209,21 @@ json_t *store_report_quota(struct db *db, struct osb_err *e, const struct report
     store_filter_eq(&cond, a, "q.sku", p->sku);
     store_filter_eq(&cond, a, "q.customer", p->customer);
     store_filter_eq(&cond, a, "q.region", p->region);
+    if (p->market) { /* a region's row of the market's regions, a customer's of its customers */
+        sb_add(&cond, " AND (q.region IN (SELECT r.code FROM regions r WHERE r.market = ?)"
+                      " OR q.customer IN (SELECT c.code FROM customers c WHERE c.market = ?))");
+        store_report_arg(a, p->market);
+        store_report_arg(a, p->market);
+    }
+    if (p->range_given) { /* the periods (months) the range touches */
+        char lo[8], hi[8];
+        memcpy(lo, p->from, 7);
+        memcpy(hi, p->to, 7);
+        lo[7] = hi[7] = 0;
+        sb_add(&cond, " AND q.period >= ? AND q.period <= ?");
+        store_report_arg(a, lo);
+        store_report_arg(a, hi);
+    }
     json_t *rows = store_quota_rows(db, e, p->u, sb_str(&cond), a, NULL,
                                     "q.period, q.sku, q.region, q.customer", 0);
     sb_free(&cond);
