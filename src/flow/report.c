@@ -240,7 +240,9 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
         parse_date(query, "to", &to, &has_to, e) < 0 ||
         parse_date(query, "as_of", &as_of, &has_as_of, e) < 0)
         return -1;
-    if (has_to && !has_as_of && !(d->filters & RF_RANGE))
+    /* a snapshot report's as_of defaults to to; a report that takes from/to only as a filter
+       (RF_SPAN: backorders' age) stays as of today */
+    if (has_to && !has_as_of && (d->filters & RF_AS_OF) && !(d->filters & RF_RANGE))
         as_of = to;
     date_t anchor = has_from ? from : has_to ? to : today;
     int y, m, dd;

@@ -590,3 +590,27 @@ def test_quota_utilisation_by_market_and_range(t):
                                                                  "2027-01-01"), "January's")
     eq(len(rep(t, "quota_utilisation", sku=W["p1"],
                **{"from": "2026-12-15", "to": "2027-01-10"})["rows"]), 3, "both months")
+
+
+def test_backorders_made_in_the_range(t):
+    W = world(t)
+    set_clock(t, "2027-01-05", "10:00")
+    c = customer(t, region=W["region"], market=W["market"], kam=W["kam"], term=30, name="丙经销商")
+    o = t.ok(t.post("/orders", {"customer": c, "lines": [{"sku": W["p1"], "qty": 36}]},
+                    user=W["kam"]), 201, "create order")
+    for action, who in (("verify", W["kam"]), ("approve-market", W["mm"]), ("accept", "csr_a"),
+                        ("check", "csr_a"), ("approve", "deputy"),
+                        ("print-delivery-note", "finance"), ("release", "csr_a")):
+        o = order_act(t, o["number"], action, who)
+    s = dispatch(t, o["shipments"][0], {"lines": [{"sku": W["p1"], "qty": 24}]})
+    eq(len(s["backorders"]), 1, "one backorder of 12")
+    set_clock(t, "2027-01-10", "10:00")
+    eq(rows_of(rep(t, "backorders", market=W["market"]), "customer", "qty_open", "age_days"),
+       [(c, 12, 5)], "no range given: every open backorder")
+    b = rep(t, "backorders", market=W["market"], **{"from": "2027-01-01", "to": "2027-01-05"})
+    eq((rows_of(b, "qty_open", "age_days"), b["params"]["from"]), ([(12, 5)], "2027-01-01"),
+       "made in the range; its age still as of today, not as of to")
+    eq(rep(t, "backorders", market=W["market"], **{"from": "2026-12-01", "to": "2026-12-31"})
+       ["rows"], [], "none made in December")
+    eq(rep(t, "backorders", market=W["market"], customer=W["b"], **{"from": "2027-01-01"})
+       ["rows"], [], "none of B's")
