@@ -125,7 +125,7 @@ static const struct {
     {"from", RF_RANGE},          {"to", RF_RANGE},          {"market", RF_MARKET},
     {"region", RF_REGION},       {"customer", RF_CUSTOMER}, {"as_of", RF_AS_OF},
     {"dimension", RF_DIMENSION}, {"sku", RF_SKU},           {"batch", RF_BATCH},
-    {"period", RF_PERIOD},
+    {"period", RF_PERIOD},       {"from", RF_SPAN},         {"to", RF_SPAN},
 };
 
 int report_list(struct ctx *c, json_t **out, struct osb_err *e)
@@ -191,9 +191,22 @@ static int parse_date(json_t *query, const char *k, date_t *out, bool *given, st
     return 0;
 }
 
+/* The RF_* flag of one of api.md §5.8's five pinned parameters, else 0. */
+static unsigned pinned_filter(const char *k)
+{
+    static const char *const pinned[] = {"from", "to", "market", "region", "customer"};
+    for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
+        if (strcmp(k, pinned[i]) == 0)
+            for (size_t j = 0; j < sizeof param_names / sizeof param_names[0]; j++)
+                if (strcmp(k, param_names[j].name) == 0)
+                    return param_names[j].filter;
+    return 0;
+}
+
 static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_err *e)
 {
     const struct report_def *d = x->rep->def;
+    unsigned ignored = 0; /* the pinned parameters given that this report has no use for */
     const char *k;
     json_t *v;
     json_object_foreach(query, k, v)
@@ -204,6 +217,14 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
                   ((d->filters & RF_AS_OF) && (strcmp(k, "from") == 0 || strcmp(k, "to") == 0));
         for (size_t i = 0; !ok && i < sizeof param_names / sizeof param_names[0]; i++)
             ok = strcmp(k, param_names[i].name) == 0 && (d->filters & param_names[i].filter);
+        /* api.md §5.8 pins from, to, market, region and customer on EVERY report: one that
+           has no such dimension accepts it (its value still checked) and says it ignored it
+           (params.ignored, docs/reports.md) */
+        unsigned pin = pinned_filter(k);
+        if (!ok && pin) {
+            ok = true;
+            ignored |= pin;
+        }
         if (!ok)
             return err_bad(e, k, "unknown query parameter '%s' for report %s", k, d->name);
         if (!json_is_string(v) || !*json_string_value(v))
@@ -219,7 +240,9 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
         parse_date(query, "to", &to, &has_to, e) < 0 ||
         parse_date(query, "as_of", &as_of, &has_as_of, e) < 0)
         return -1;
-    if (has_to && !has_as_of && !(d->filters & RF_RANGE))
+    /* a snapshot report's as_of defaults to to; a report that takes from/to only as a filter
+       (RF_SPAN: backorders' age) stays as of today */
+    if (has_to && !has_as_of && (d->filters & RF_AS_OF) && !(d->filters & RF_RANGE))
         as_of = to;
     date_t anchor = has_from ? from : has_to ? to : today;
     int y, m, dd;
@@ -241,12 +264,14 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
     date_format(from, x->p.from);
     date_format(to, x->p.to);
     date_format(as_of, x->p.as_of);
+    x->p.range_given = (has_from || has_to) && !(ignored & RF_RANGE);
     x->p.from_ts = date_start_ts(from, c->cfg->tz_min);
     x->p.to_ts = date_start_ts(to + 1, c->cfg->tz_min);
     x->p.tz_min = c->cfg->tz_min;
-    x->p.market = qstr(query, "market");
-    x->p.region = qstr(query, "region");
-    x->p.customer = qstr(query, "customer");
+    /* an ignored parameter reaches no query */
+    x->p.market = ignored & RF_MARKET ? NULL : qstr(query, "market");
+    x->p.region = ignored & RF_REGION ? NULL : qstr(query, "region");
+    x->p.customer = ignored & RF_CUSTOMER ? NULL : qstr(query, "customer");
     x->p.sku = qstr(query, "sku");
     x->p.batch = qstr(query, "batch");
     x->p.period = qstr(query, "period");
@@ -279,7 +304,7 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
     x->p.u = &x->u;
 
     x->params = json_object();
-    if (d->filters & RF_RANGE) {
+    if ((d->filters & RF_RANGE) || ((d->filters & RF_SPAN) && x->p.range_given)) {
         json_object_set_new(x->params, "from", json_string(x->p.from));
         json_object_set_new(x->params, "to", json_string(x->p.to));
     }
@@ -293,6 +318,14 @@ static int read_params(struct ctx *c, struct run *x, json_t *query, struct osb_e
         if (vals[i])
             json_object_set_new(x->params, keep[i], json_string(vals[i]));
     json_object_set_new(x->params, "format", json_string(x->format));
+    if (ignored) {
+        static const char *const names[] = {"from", "to", "market", "region", "customer"};
+        json_t *list = json_array();
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if ((ignored & pinned_filter(names[i])) && qstr(query, names[i]))
+                json_array_append_new(list, json_string(names[i]));
+        json_object_set_new(x->params, "ignored", list);
+    }
     return 0;
 }
 

@@ -45,6 +45,7 @@ enum {
     RF_SKU = 1 << 6,       /* sku */
     RF_BATCH = 1 << 7,     /* batch */
     RF_PERIOD = 1 << 8,    /* period YYYY-MM */
+    RF_SPAN = 1 << 9,      /* from, to: a filter applied only when given (no default range) */
 };
 
 enum {

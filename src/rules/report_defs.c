@@ -80,7 +80,8 @@ const struct report_def report_regional_sales = {"regional_sales",
                                                  "区域销售情况统计表",
                                                  "Regional sales",
                                                  REPORT_COLS(regional_cols),
-                                                 RF_RANGE | RF_MARKET | RF_REGION | RF_AS_OF,
+                                                 RF_RANGE | RF_MARKET | RF_REGION | RF_AS_OF |
+                                                     RF_CUSTOMER,
                                                  REPORT_MONEY,
                                                  0};
 
@@ -121,7 +122,7 @@ const struct report_def report_sales_ranking = {"sales_ranking",
                                                 "销售员排名",
                                                 "Sales ranking",
                                                 REPORT_COLS(ranking_cols),
-                                                RF_RANGE | RF_MARKET | RF_REGION,
+                                                RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
                                                 REPORT_MONEY,
                                                 0};
 
@@ -138,7 +139,7 @@ const struct report_def report_commission_base = {"commission_base",
                                                   "提成基数表",
                                                   "Commission base",
                                                   REPORT_COLS(commission_cols),
-                                                  RF_RANGE | RF_MARKET | RF_REGION,
+                                                  RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
                                                   REPORT_MONEY,
                                                   0};
 
@@ -158,7 +159,8 @@ const struct report_def report_customer_composition = {"customer_composition",
                                                        "客户构成分析",
                                                        "Customer composition",
                                                        REPORT_COLS(composition_cols),
-                                                       RF_RANGE | RF_MARKET | RF_REGION,
+                                                       RF_RANGE | RF_MARKET | RF_REGION |
+                                                           RF_CUSTOMER,
                                                        REPORT_MONEY,
                                                        0};
 
@@ -260,7 +262,7 @@ const struct report_def report_receivables_record = {"receivables_record",
                                                      "应收款记录",
                                                      "Receivables record",
                                                      REPORT_COLS(receivables_cols),
-                                                     RF_RANGE | RF_CUSTOMER,
+                                                     RF_RANGE | RF_CUSTOMER | RF_MARKET | RF_REGION,
                                                      REPORT_MONEY | REPORT_NEEDS_CUSTOMER,
                                                      0};
 
@@ -277,7 +279,7 @@ const struct report_def report_osb_daily_status = {"osb_daily_status",
                                                    "OSB日报",
                                                    "OSB daily status",
                                                    REPORT_COLS(daily_cols),
-                                                   RF_MARKET | RF_REGION,
+                                                   RF_MARKET | RF_REGION | RF_CUSTOMER,
                                                    0,
                                                    0};
 
@@ -361,7 +363,7 @@ const struct report_def report_batch_trace = {"batch_trace",
                                               "Batch trace",
                                               REPORT_COLS(trace_cols),
                                               RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU |
-                                                  RF_BATCH,
+                                                  RF_BATCH | RF_SPAN,
                                               0,
                                               0};
 
@@ -380,7 +382,7 @@ const struct report_def report_backorders = {"backorders",
                                              "欠货清单",
                                              "Backorders",
                                              REPORT_COLS(backorder_cols),
-                                             RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU,
+                                             RF_MARKET | RF_REGION | RF_CUSTOMER | RF_SKU | RF_SPAN,
                                              0,
                                              0};
 
@@ -439,9 +441,13 @@ static const struct report_column risk_cols[] = {
     COL("incomplete_archives", "档案不全客户", "Incomplete archives", RK_INT),
 };
 
-const struct report_def report_risk_indicators = {
-    "risk_indicators", "风险指标", "Risk indicators", REPORT_COLS(risk_cols), RF_AS_OF | RF_MARKET,
-    REPORT_MONEY,      0};
+const struct report_def report_risk_indicators = {"risk_indicators",
+                                                  "风险指标",
+                                                  "Risk indicators",
+                                                  REPORT_COLS(risk_cols),
+                                                  RF_AS_OF | RF_MARKET | RF_REGION | RF_CUSTOMER,
+                                                  REPORT_MONEY,
+                                                  0};
 
 static const struct report_column audit_cols[] = {
     COL("category", "类别", "Category", RK_LABEL),
@@ -473,7 +479,7 @@ const struct report_def report_weekly_work_plan = {"weekly_work_plan",
                                                    "周工作计划表",
                                                    "Weekly work plan",
                                                    REPORT_COLS(weekly_plan_cols),
-                                                   RF_RANGE | RF_MARKET | RF_REGION,
+                                                   RF_RANGE | RF_MARKET | RF_REGION | RF_CUSTOMER,
                                                    0,
                                                    7};
 

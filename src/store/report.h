@@ -48,6 +48,7 @@ struct report_params {
     char as_of[11];        /* as_of, else today */
     ts_t from_ts, to_ts;   /* [start of from, start of the day after to) in UTC µs */
     const char *market, *region, *customer, *sku, *batch, *dimension, *period; /* or NULL */
+    bool range_given;         /* from or to was given (RF_SPAN: only then is the range a filter) */
     struct report_sink *sink; /* or NULL: the rows as an array */
 };
 

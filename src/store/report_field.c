@@ -69,6 +69,7 @@ static json_t *plan_items(struct db *db, struct osb_err *e, const struct report_
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
     field_where(&sql, a, p, "pl");
+    store_filter_eq(&sql, a, "i.customer", p->customer); /* the visits planned to it */
     sb_add(&sql, " ORDER BY pl.owner, i.date, i.seq, pl.number");
     json_t *rows = store_report_rows(db, e, &sql, a);
     size_t i;

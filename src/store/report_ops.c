@@ -40,6 +40,11 @@ json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct 
                  " JOIN customers c ON c.code = o.customer WHERE m.kind = 'ship'");
     store_filter_eq(&sql, a, "m.sku", p->sku);
     store_filter_eq(&sql, a, "m.batch", p->batch);
+    if (p->range_given) { /* the shipments of the range */
+        sb_add(&sql, " AND m.at >= ? AND m.at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+    }
     return store_report_run(db, e, &sql, a, p, "c", " ORDER BY m.batch, m.sku, m.at, m.id");
 }
 
@@ -52,6 +57,11 @@ json_t *store_report_backorders(struct db *db, struct osb_err *e, const struct r
                  " b.notified_at AS notified_at, b.state AS state FROM backorders b"
                  " JOIN customers c ON c.code = b.customer WHERE b.state = 'open'");
     store_filter_eq(&sql, a, "b.sku", p->sku);
+    if (p->range_given) { /* the open backorders made in the range */
+        sb_add(&sql, " AND b.created_at >= ? AND b.created_at < ?");
+        json_array_append_new(a, json_integer(p->from_ts));
+        json_array_append_new(a, json_integer(p->to_ts));
+    }
     json_t *rows = store_report_run(db, e, &sql, a, p, "c", " ORDER BY b.created_at, b.number");
     date_t today;
     if (!rows || !date_parse(p->as_of, &today))
@@ -341,8 +351,10 @@ json_t *store_report_daily_status(struct db *db, struct osb_err *e, const struct
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, " GROUP BY b.state UNION ALL SELECT 'osb_issues', w.state, count(*),"
                  " min(w.opened_at), 4 FROM osb_issues w LEFT JOIN customers c"
-                 " ON c.code = w.customer WHERE w.state <> 'resolved' AND (w.customer IS NULL"
-                 " OR c.code IS NOT NULL");
+                 " ON c.code = w.customer WHERE w.state <> 'resolved' AND (");
+    /* an entry of no customer is the market's: not one customer's (customer=) */
+    sb_add(&sql, p->customer ? "0 = 1" : "w.customer IS NULL");
+    sb_add(&sql, " OR c.code IS NOT NULL");
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, ")");
     store_filter_eq(&sql, a, "w.market", p->market);

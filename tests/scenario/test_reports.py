@@ -364,8 +364,10 @@ def test_scope_rights_and_parameters(t):
                    "bad_request")
     t.expect_error(t.get("/reports/monthly_sales?format=pdf", user="gm"), 400, "bad_request",
                    field="format")
-    t.expect_error(t.get("/reports/stock_by_batch?market=S", user="gm"), 400, "bad_request",
-                   field="market")
+    # api.md §5.8's market on a report of no customer: accepted and listed as ignored
+    eq(rep(t, "stock_by_batch", market="S")["params"]["ignored"], ["market"], "market ignored")
+    t.expect_error(t.get("/reports/stock_by_batch?dimension=S", user="gm"), 400, "bad_request",
+                   field="dimension")
     # defaults: the current month (the clock is 31 Dec)
     b = rep(t, "monthly_sales", market=W["market"])
     eq((b["params"]["from"], b["params"]["to"]), (MONTH_FROM, MONTH_TO), "default month")
@@ -572,3 +574,120 @@ def test_row_reports_orders_and_shipments_counted_once(t):
     eq(rows_of(b, "customer", "sku", "qty", "orders"), [(c, W["p1"], 36, 2)], "customer= sku=")
     b = rep(t, "replenishment_record", customer=c, **{"from": "2027-02-01", "to": "2027-02-28"})
     eq(len(b["rows"]), 3, "customer=: its three lines")
+
+
+PINNED = ("from", "to", "market", "region", "customer")
+
+
+def test_every_report_takes_the_five_pinned_parameters(t):
+    """api.md §5.8 pins from/to/market/region/customer on every report: each one listed answers
+    200 to all five; a parameter it has no use for is named in params.ignored, never a 400."""
+    W = world(t)
+    q = {"from": MONTH_FROM, "to": MONTH_TO, "market": W["market"], "region": W["region"],
+         "customer": W["a"]}
+    names = [i["name"] for i in t.ok(t.get("/reports", user="gm"))["items"]]
+    check(len(names) > 40, f"every report listed ({len(names)})")
+    for n in names:
+        # the audit trail is the auditor's; every other report is the GM's to read
+        b = rep(t, n, user="auditor" if n == "internal_audit" else "gm", format="json", **q)
+        ignored = b["params"].get("ignored", [])
+        check(set(ignored) <= set(PINNED), f"{n}: ignored {ignored}")
+        for k in ("market", "region", "customer"):
+            check(b["params"].get(k) == q[k] or k in ignored, f"{n}: {k} applied or ignored")
+        check(("from" in b["params"] or "as_of" in b["params"] or "period" in b["params"])
+              or "from" in ignored, f"{n}: from applied or ignored")
+    # a parameter not among the five and not the report's own is still refused, and so is a
+    # bad value of one of the five
+    t.expect_error(t.get("/reports/stock_by_batch?dimension=market", user="gm"), 400,
+                   "bad_request", field="dimension")
+    t.expect_error(t.get("/reports/stock_by_batch?from=2026-13-01", user="gm"), 400,
+                   "bad_request", field="from")
+    t.expect_error(t.get("/reports/logistics_info?from=2026-12-05&to=2026-12-01", user="gm"), 400,
+                   "bad_request")
+
+
+def test_newly_filtered_reports_restrict_their_rows(t):
+    W = world(t)
+    other = {"market": "NOSUCH", "region": "NOSUCH"}
+    # receivables_record: the customer's market and region now filter (was a 400)
+    b = month(t, "receivables_record", customer=W["a"], region=W["region"])
+    check(len(b["rows"]) >= 2 and "ignored" not in b["params"], "A's ledger in its region")
+    eq(month(t, "receivables_record", customer=W["a"], region=other["region"])["rows"], [],
+       "another region: none of A's ledger")
+    eq(rep(t, "receivables_record", customer=W["a"], market=other["market"],
+           **{"from": MONTH_FROM, "to": MONTH_TO})["rows"], [], "another market: none")
+    # regional_sales and customer_composition: customer= keeps that customer's figures only
+    whole = month(t, "regional_sales")["totals"]["net_sales_fen"]
+    of_a = month(t, "monthly_sales", customer=W["a"])["totals"]["net_sales_fen"]
+    b = month(t, "regional_sales", customer=W["a"])
+    eq((b["totals"]["net_sales_fen"], b["totals"]["active_customers"]), (of_a, 1),
+       "regional sales of A alone")
+    check(of_a < whole, f"A's sales ({of_a}) are less than the region's ({whole})")
+    eq(month(t, "customer_composition")["totals"]["customers"], 2, "two customers")
+    eq(month(t, "customer_composition", customer=W["b"])["totals"]["customers"], 1, "B alone")
+    # sales_ranking: the KAM's row carries only A's sales
+    b = month(t, "sales_ranking", customer=W["a"])
+    eq(rows_of(b, "salesperson", "net_sales_fen"), [(W["kam"], of_a)], "ranking of A's sales")
+    # batch_trace and backorders take from/to as a filter only when given
+    b = rep(t, "batch_trace", batch="RPB1", market=W["market"])
+    eq(len(b["rows"]), 2, "both shipments of RPB1, no range given")
+    check("from" not in b["params"], "no default range")
+    b = rep(t, "batch_trace", batch="RPB1", market=W["market"],
+            **{"from": "2026-11-01", "to": "2026-11-30"})
+    eq((b["rows"], b["params"]["from"]), ([], "2026-11-01"), "nothing shipped in November")
+    eq(len(rep(t, "batch_trace", batch="RPB1", customer=W["b"],
+               **{"from": "2026-12-01", "to": "2026-12-31"})["rows"]), 1, "B's in December")
+    # osb_daily_status: customer= counts that customer's open work only
+    b = rep(t, "osb_daily_status", market=W["market"], customer=W["a"])
+    eq(rows_of(b, "area", "state", "count"), [("shipments", "dispatched", 1)], "A's shipment")
+    # a report with no customer at all says it ignored the filter
+    b = rep(t, "stock_by_batch", sku=W["p1"], market=W["market"], customer=W["a"],
+            **{"from": MONTH_FROM})
+    eq(b["params"]["ignored"], ["from", "market", "customer"], "stock: ignored, listed")
+    eq(len(b["rows"]), 1, "stock rows unchanged")
+
+
+def test_quota_utilisation_by_market_and_range(t):
+    W = world(t)
+    for period, target in (("2026-12", {"customer": W["a"]}), ("2026-12", {"region": W["region"]}),
+                           ("2027-01", {"customer": W["b"]})):
+        t.ok(t.post("/quotas", {"period": period, "sku": W["p1"], "qty": 500, **target},
+                    user="marketing"), 201, f"quota {period} {target}")
+    # world() set the clock to 2026-12-01: no range is December; here both months
+    got = rows_of(rep(t, "quota_utilisation", sku=W["p1"], market=W["market"],
+                      **{"from": "2026-12-01", "to": "2027-01-31"}), "period", "customer", "region")
+    eq(sorted(got, key=str), sorted([("2026-12", W["a"], None), ("2026-12", None, W["region"]),
+                                     ("2027-01", W["b"], None)], key=str),
+       "the market's rows: its region's and its customers'")
+    eq(rows_of(rep(t, "quota_utilisation", sku=W["p1"], market=W["market"]), "period"),
+       [("2026-12",), ("2026-12",)], "no range: the month holding today")
+    eq(rep(t, "quota_utilisation", sku=W["p1"], market="NOSUCH")["rows"], [], "another market")
+    b = rep(t, "quota_utilisation", sku=W["p1"], **{"from": "2027-01-01", "to": "2027-01-31"})
+    eq((rows_of(b, "period", "customer"), b["params"]["from"]), ([("2027-01", W["b"])],
+                                                                 "2027-01-01"), "January's")
+    eq(len(rep(t, "quota_utilisation", sku=W["p1"],
+               **{"from": "2026-12-15", "to": "2027-01-10"})["rows"]), 3, "both months")
+
+
+def test_backorders_made_in_the_range(t):
+    W = world(t)
+    set_clock(t, "2027-01-05", "10:00")
+    c = customer(t, region=W["region"], market=W["market"], kam=W["kam"], term=30, name="丙经销商")
+    o = t.ok(t.post("/orders", {"customer": c, "lines": [{"sku": W["p1"], "qty": 36}]},
+                    user=W["kam"]), 201, "create order")
+    for action, who in (("verify", W["kam"]), ("approve-market", W["mm"]), ("accept", "csr_a"),
+                        ("check", "csr_a"), ("approve", "deputy"),
+                        ("print-delivery-note", "finance"), ("release", "csr_a")):
+        o = order_act(t, o["number"], action, who)
+    s = dispatch(t, o["shipments"][0], {"lines": [{"sku": W["p1"], "qty": 24}]})
+    eq(len(s["backorders"]), 1, "one backorder of 12")
+    set_clock(t, "2027-01-10", "10:00")
+    eq(rows_of(rep(t, "backorders", market=W["market"]), "customer", "qty_open", "age_days"),
+       [(c, 12, 5)], "no range given: every open backorder")
+    b = rep(t, "backorders", market=W["market"], **{"from": "2027-01-01", "to": "2027-01-05"})
+    eq((rows_of(b, "qty_open", "age_days"), b["params"]["from"]), ([(12, 5)], "2027-01-01"),
+       "made in the range; its age still as of today, not as of to")
+    eq(rep(t, "backorders", market=W["market"], **{"from": "2026-12-01", "to": "2026-12-31"})
+       ["rows"], [], "none made in December")
+    eq(rep(t, "backorders", market=W["market"], customer=W["b"], **{"from": "2027-01-01"})
+       ["rows"], [], "none of B's")
