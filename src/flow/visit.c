@@ -351,13 +351,20 @@ static int prices(struct ctx *c, json_t *findings, json_t *flags, struct osb_err
 }
 
 /* archive_updates (flows.md §9.4): an object of customer-archive fields, each one of a section
-   a visit updates (rules/field.c visit_archive_section); checked before anything is written. */
+   a visit updates (rules/field.c visit_archive_section); checked before anything is written.
+   Text (entities.md names the field without a type; the first builds took a note) is kept on
+   the visit as a note for whoever keeps the archive, and changes no customer. */
 static int archive_updates_check(json_t *upd, struct osb_err *e)
 {
     if (!upd || json_is_null(upd))
         return 0;
+    if (json_is_string(upd))
+        return json_string_length(upd) > 4000
+                   ? err_invalid(e, "archive_updates", "too_long", "at most 4000 bytes of text")
+                   : 0;
     if (!json_is_object(upd))
-        return err_bad(e, "archive_updates", "archive_updates is an object of archive fields");
+        return err_bad(e, "archive_updates",
+                       "archive_updates is an object of archive fields, or a note");
     if (json_object_size(upd) > 64)
         return err_invalid(e, "archive_updates", "too_many", "at most 64 fields");
     const char *k;
@@ -476,7 +483,8 @@ int visit_create(struct ctx *c, json_t *body, json_t **out, struct osb_err *e)
         json_object_set_new(o, "findings", findings ? json_deep_copy(findings) : json_object());
         json_object_set_new(o, "next_steps", flow_json_str(next));
         json_object_set_new(o, "archive_updates",
-                            json_is_object(upd) ? json_deep_copy(upd) : json_object());
+                            json_is_object(upd) || json_is_string(upd) ? json_deep_copy(upd)
+                                                                       : json_object());
         json_object_set_new(o, "photo", flow_json_str(photo));
         json_object_set_new(o, "flags", json_incref(flags));
         json_object_set_new(o, "price_inversion",

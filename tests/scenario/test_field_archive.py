@@ -56,7 +56,7 @@ def test_refused_updates_file_nothing(t):
             ({"status": "closed"}, 422, "validation_failed", {"rule": "not_archive_field"}),
             # the field's own check (a phone is digits)
             ({"phone": "call me"}, 422, "validation_failed", {"field": "phone"}),
-            ("新电话 123", 400, "bad_request", {"field": "archive_updates"})):
+            (123, 400, "bad_request", {"field": "archive_updates"})):
         t.expect_error(t.post("/visits", {"customer": cust, "archive_updates": body},
                               user="rep_GZ"), status, code, **detail)
     # an MM files visits but does not edit customers (the matrix): the visit is refused whole
@@ -68,3 +68,10 @@ def test_refused_updates_file_nothing(t):
        "the archive unchanged")
     # without updates an MM's visit is filed as before
     t.ok(t.post("/visits", {"customer": cust}, user="mm_S"), 201, "MM visit")
+    # text is a note kept on the visit for whoever keeps the archive: no customer changes
+    v = t.ok(t.post("/visits", {"customer": cust, "archive_updates": "新电话 020-123"},
+                    user="rep_GZ"), 201, "visit with a note")
+    eq(t.ok(t.get(f"/visits/{v['number']}", user="kam_GZ")).get("archive_updates"),
+       "新电话 020-123", "the note kept")
+    eq(t.ok(t.get(f"/customers/{cust}", user="kam_GZ"))["version"], before["version"],
+       "the archive unchanged by a note")
