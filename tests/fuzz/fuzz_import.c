@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 2: {
         struct price_list_head h = {"FZ1", "fuzz", "2026-12-01", NULL};
-        rc = price_list_import(&c, &h, csv, len, &out, &e);
+        rc = price_list_import(&c, &h, NULL, csv, len, &out, &e); /* sniffed: CSV or XLSX */
         break;
     }
     default:
