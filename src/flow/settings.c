@@ -51,6 +51,18 @@ static const struct {
     /* field sales (#13, flows.md §9.2): next week's visit plan is due this many minutes before
        its Monday 00:00 (2340: Saturday 09:00) */
     {"visit_plan_weekly_lead_minutes", K_INT, "2340"},
+    /* the field deadlines' lengths (flows.md §7-10, §17; src/flow/deadlines.c reads them): the
+       working days after signing for the first order, after registration for the quotation's
+       decision, for the MM's confirm and the handler's contact of an after-sales ticket, for
+       the forecast's assessment and for the visit report; the day of the month by which last
+       month's contract originals are bound (past the month's end: its last day) */
+    {"contract_to_order_working_days", K_INT, "1"},
+    {"quotation_decide_working_days", K_INT, "1"},
+    {"after_sales_confirm_working_days", K_INT, "1"},
+    {"after_sales_contact_working_days", K_INT, "1"},
+    {"forecast_assess_working_days", K_INT, "2"},
+    {"visit_report_working_days", K_INT, "1"},
+    {"contract_archive_day", K_INT, "5"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -255,3 +255,25 @@ def test_list_state_q_and_scope(t):
     item = [x for x in t.list_all(f"/quotations?customer={cust(t)}", user="mm_S")
             if x["number"] == a][0]
     eq(item["allowed_actions"], ["decide"], "lists carry allowed_actions")
+
+
+def test_decide_days_are_a_setting(t):
+    """The field deadlines' lengths are settings an administrator changes through /settings
+    (each was read by the job but answered 404 there): two working days for the decision."""
+    set_clock(t, MON, "10:00")
+    keys = {s["key"]: s for s in t.ok(t.get("/settings"))["items"]}
+    for k, dflt in (("contract_to_order_working_days", "1"), ("quotation_decide_working_days", "1"),
+                    ("after_sales_confirm_working_days", "1"),
+                    ("after_sales_contact_working_days", "1"),
+                    ("forecast_assess_working_days", "2"), ("visit_report_working_days", "1"),
+                    ("contract_archive_day", "5")):
+        check(k in keys, f"{k} listed")
+        eq(str(keys[k].get("default")), dflt, f"{k} default")
+    t.expect_error(t.put("/settings/quotation_decide_working_days", {"value": "soon"}), 422,
+                   "validation_failed")
+    t.ok(t.put("/settings/quotation_decide_working_days", {"value": 2}), 200, "two days")
+    try:
+        q = register(t)["number"]
+        boundary(t, q, "quotation_decide", "2026-11-26", "00:00", WED, "23:59")
+    finally:
+        t.ok(t.put("/settings/quotation_decide_working_days", {"value": 1}), 200, "back to one")
