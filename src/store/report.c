@@ -34,6 +34,17 @@ void store_report_where(struct sb *sql, json_t *a, const struct report_params *p
     sb_free(&col);
 }
 
+bool store_report_whole(const struct report_params *p)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    store_report_where(&sql, a, p, "c");
+    bool whole = sql.len == 0;
+    sb_free(&sql);
+    json_decref(a);
+    return whole;
+}
+
 json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
                          const struct report_params *p, const char *cust, const char *tail)
 {

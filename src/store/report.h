@@ -159,6 +159,9 @@ int store_report_user_exists(struct db *db, struct osb_err *e, const char *usern
 struct sb;
 /* One text argument appended to a query's argument array. */
 void store_report_arg(json_t *a, const char *s);
+/* Whether p limits the customers nothing (no scope, market, region or customer filter): the
+   reports that then read every customer's documents in C without joining customers. */
+bool store_report_whole(const struct report_params *p);
 /* Runs sql with arguments a (both freed) and answers its rows, NULL on error. */
 json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *a);
 /* The common end of a report query: the caller's scope and the market / region / customer
