@@ -595,12 +595,11 @@ static int dso_settled(struct db *db, struct osb_err *e, const struct report_par
                       "SELECT i.number, i.invoice_date, i.due_date, i.customer FROM invoices i"
                       " WHERE i.invoice_date <= ? AND i.state <> 'cancelled'",
                       m[nm - 1].end, NULL, dso_invoice, &x);
-    for (size_t i = 0; rc == 0 && x.inv.n <= DSO_LOOKUPS && i < x.inv.cap; i++)
-        if (x.inv.v[i].key)
-            rc = each_row(db, e,
-                          "SELECT i.number, i.invoice_date, i.due_date, i.customer FROM invoices i"
-                          " WHERE i.number = ? AND i.invoice_date <= ? AND i.state <> 'cancelled'",
-                          x.inv.v[i].key, m[nm - 1].end, dso_invoice, &x);
+    for (size_t i = 0; rc == 0 && x.inv.n <= DSO_LOOKUPS && i < x.inv.n; i++)
+        rc = each_row(db, e,
+                      "SELECT i.number, i.invoice_date, i.due_date, i.customer FROM invoices i"
+                      " WHERE i.number = ? AND i.invoice_date <= ? AND i.state <> 'cancelled'",
+                      x.inv.v[i].key, m[nm - 1].end, dso_invoice, &x);
     free(x.v);
     store_kmap_free(&x.inv);
     scope_names_free(&s);

@@ -17,50 +17,69 @@ static uint64_t kmap_hash(const char *k)
     return h;
 }
 
+/* The slot of key k (hash h) in m: its entry's, or the empty one where it would go. */
+static size_t kmap_slot(const struct kmap *m, const char *k, uint64_t h)
+{
+    uint64_t top = h & 0xffffffff00000000ULL;
+    size_t i = h & (m->nslot - 1);
+    for (;; i = (i + 1) & (m->nslot - 1)) {
+        uint64_t s = m->slot[i];
+        if (!s || ((s & 0xffffffff00000000ULL) == top &&
+                   strcmp(m->v[(s & 0xffffffffULL) - 1].key, k) == 0))
+            return i;
+    }
+}
+
 struct ksum *store_kmap_find(const struct kmap *m, const char *k)
 {
-    if (!m->cap)
+    if (!m->nslot)
         return NULL;
-    for (size_t i = kmap_hash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->v[i].key)
-            return NULL;
-        if (strcmp(m->v[i].key, k) == 0)
-            return &m->v[i];
-    }
+    uint64_t s = m->slot[kmap_slot(m, k, kmap_hash(k))];
+    return s ? &m->v[(s & 0xffffffffULL) - 1] : NULL;
 }
 
 /* k's entry, made (zero) when there is none */
 struct ksum *store_kmap_get(struct kmap *m, const char *k)
 {
-    struct ksum *f = store_kmap_find(m, k);
-    if (f)
-        return f;
-    if ((m->n + 1) * 2 > m->cap) {
-        struct kmap g = {xcalloc(m->cap ? m->cap * 2 : 1024, sizeof *g.v),
-                         m->cap ? m->cap * 2 : 1024, m->n};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->v[i].key) {
-                size_t j = kmap_hash(m->v[i].key) & (g.cap - 1);
-                while (g.v[j].key)
-                    j = (j + 1) & (g.cap - 1);
-                g.v[j] = m->v[i];
-            }
-        free(m->v);
-        *m = g;
+    uint64_t h = kmap_hash(k);
+    if (m->nslot) {
+        uint64_t s = m->slot[kmap_slot(m, k, h)];
+        if (s)
+            return &m->v[(s & 0xffffffffULL) - 1];
     }
-    size_t i = kmap_hash(k) & (m->cap - 1);
-    while (m->v[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->v[i].key = xstrdup(k);
-    m->n++;
-    return &m->v[i];
+    if ((m->n + 1) * 2 > m->nslot) {
+        size_t nslot = m->nslot ? m->nslot * 2 : 1024;
+        uint64_t *slot = xcalloc(nslot, sizeof *slot);
+        for (size_t e = 0; e < m->n; e++) {
+            size_t j = kmap_hash(m->v[e].key) & (nslot - 1);
+            while (slot[j])
+                j = (j + 1) & (nslot - 1);
+            slot[j] = (kmap_hash(m->v[e].key) & 0xffffffff00000000ULL) | (uint64_t)(e + 1);
+        }
+        free(m->slot);
+        m->slot = slot;
+        m->nslot = nslot;
+    }
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 512;
+        struct ksum *v = xcalloc(m->cap, sizeof *v);
+        if (m->n)
+            memcpy(v, m->v, m->n * sizeof *v);
+        free(m->v);
+        m->v = v;
+    }
+    size_t i = kmap_slot(m, k, h);
+    m->v[m->n].key = xstrdup(k);
+    m->slot[i] = (h & 0xffffffff00000000ULL) | (uint64_t)(m->n + 1);
+    return &m->v[m->n++];
 }
 
 void store_kmap_free(struct kmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
+    for (size_t i = 0; i < m->n; i++)
         free(m->v[i].key);
     free(m->v);
+    free(m->slot);
 }
 
 /* Reads the rows of sql (its arguments a, both consumed), calling each(m, q) on every one. */
