@@ -16,6 +16,7 @@
 #include "flow/invoice_request.h"
 #include "rules/invoice.h"
 #include "store/invoice.h"
+#include "store/invoice_request.h"
 #include "store/ledger.h"
 #include "store/order.h"
 
@@ -568,12 +569,9 @@ static int64_t iversion(const void *p)
     return ((const struct invoice *)p)->version;
 }
 
-static int ianswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
+/* The invoice as answered with its fapiao object fp (taken). */
+static json_t *invoice_json(struct ctx *c, const struct invoice *i, json_t *fp)
 {
-    const struct invoice *i = p;
-    json_t *fp = NULL;
-    if (invoice_request_fapiao(c, i->number, &fp, e) < 0)
-        return -1;
     json_t *o = json_object();
     json_object_set_new(o, "number", json_string(i->number));
     json_object_set_new(o, "customer", json_string(i->customer));
@@ -597,7 +595,16 @@ static int ianswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     json_object_set(o, "lines", i->lines);
     json_object_set(o, "allocations", i->allocations);
     json_object_set(o, "credit_notes", i->credit_notes);
-    *out = o;
+    return o;
+}
+
+static int ianswer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
+{
+    const struct invoice *i = p;
+    json_t *fp = NULL;
+    if (invoice_request_fapiao(c, i->number, &fp, e) < 0)
+        return -1;
+    *out = invoice_json(c, i, fp);
     return 0;
 }
 
@@ -635,6 +642,58 @@ int credit_note_get(struct ctx *c, const char *number, json_t **out, struct osb_
     return 0;
 }
 
+/* The invoices of a list page, each as invoice_get answers it, read with one statement a kind
+   for the page (store_invoice_load_page, store_invoice_fapiao_page) and the scope checked
+   once a customer, not six statements an invoice (issue #17). */
+static int invoice_list_items(struct ctx *c, json_t *nums, const char *next, json_t **out,
+                              struct osb_err *e)
+{
+    *out = NULL;
+    size_t n = json_array_size(nums);
+    struct invoice *inv = xcalloc(n + 1, sizeof *inv);
+    struct invoice **ps = xcalloc(n + 1, sizeof *ps);
+    bool *found = xcalloc(n + 1, sizeof *found);
+    for (size_t k = 0; k < n; k++)
+        ps[k] = &inv[k];
+    json_t *items = json_array(), *sees = json_object(), *fps = NULL;
+    int rc = store_invoice_load_page(c->db, e, nums, ps, found);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        /* As doc_get: an invoice gone or out of the caller's sight is not found. */
+        int seen = found[k] ? 1 : 0;
+        if (seen) {
+            json_t *known = json_object_get(sees, inv[k].customer);
+            seen = known ? (int)json_integer_value(known)
+                         : scope_money_sees(c, inv[k].customer, NULL, e);
+            if (seen >= 0 && !known)
+                json_object_set_new(sees, inv[k].customer, json_integer(seen));
+        }
+        if (seen <= 0)
+            rc = seen < 0 ? -1
+                          : err_set(e, ERR_NOT_FOUND, "no %s '%s'", invoice_doc.object,
+                                    json_string_value(json_array_get(nums, k)));
+    }
+    if (rc == 0 && !(fps = store_invoice_fapiao_page(c->db, e, nums)))
+        rc = -1;
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        json_t *fp =
+            invoice_request_fapiao_of(c, json_array_get(json_object_get(fps, inv[k].number), 0));
+        json_t *doc = invoice_json(c, &inv[k], fp);
+        doc_answer_actions(c, &invoice_kind, &inv[k], doc);
+        json_array_append_new(items, doc);
+    }
+    for (size_t k = 0; k < n; k++)
+        store_invoice_release(&inv[k]);
+    free(inv), free(ps), free(found);
+    json_decref(sees), json_decref(fps);
+    if (rc < 0) {
+        json_decref(items);
+        return -1;
+    }
+    *out =
+        json_pack("{so so}", "items", items, "next_cursor", next ? json_string(next) : json_null());
+    return 0;
+}
+
 int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, struct osb_err *e)
 {
     *out = NULL;
@@ -650,7 +709,7 @@ int invoice_list(struct ctx *c, const struct invoice_query *q, json_t **out, str
     char *next;
     if (store_invoice_list(c->db, e, &su, &f, &nums, &next) < 0)
         return -1;
-    int rc = flow_doc_items(c, nums, next, invoice_get, out, e);
+    int rc = invoice_list_items(c, nums, next, out, e);
     json_decref(nums);
     free(next);
     return rc;
