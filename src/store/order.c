@@ -131,6 +131,15 @@ static void read_customer(struct dbq *q, int k, struct order_customer *c)
     cp(c->arrival, sizeof c->arrival, dbq_text(q, k + 19));
 }
 
+/* The position of number in nums, or -1. */
+static long index_of(json_t *nums, const char *number)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(nums, i, it) if (strcmp(json_string_value(it), number) == 0) return (long)i;
+    return -1;
+}
+
 static void copy_line(struct order_line *to, const struct order_line *from)
 {
     *to = *from;
@@ -293,6 +302,37 @@ int store_order_customer(struct db *db, struct osb_err *e, const char *code,
         read_customer(q, 0, c);
     dbq_end(q);
     return rc;
+}
+
+int store_order_customers_page(struct db *db, struct osb_err *e, json_t *codes,
+                               struct order_customer *c, bool *found)
+{
+    size_t n = json_array_size(codes);
+    for (size_t i = 0; i < n; i++) {
+        memset(&c[i], 0, sizeof c[i]);
+        found[i] = false;
+    }
+    if (n == 0)
+        return 0;
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "SELECT " CUSTOMER_COLS " FROM" CUSTOMER_FROM " WHERE c.code");
+    store_sql_in(&sql, p, codes);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
+    json_decref(p);
+    sb_free(&sql);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        long k = index_of(codes, dbq_text(q, 0));
+        if (k >= 0 && !found[k]) {
+            read_customer(q, 0, &c[k]);
+            found[k] = true;
+        }
+    }
+    dbq_end(q);
+    return rc < 0 ? -1 : 0;
 }
 
 /* The money columns of a line (payment_source .. price_source), appended to p. */
@@ -806,15 +846,6 @@ int store_order_answer_listed(struct db *db, struct osb_err *e, const struct ord
                               struct order_answer_pre *pre, json_t **out)
 {
     return answer(db, e, d, pre, out);
-}
-
-/* The position of number in nums, or -1. */
-static long index_of(json_t *nums, const char *number)
-{
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it) if (strcmp(json_string_value(it), number) == 0) return (long)i;
-    return -1;
 }
 
 int store_order_load_page(struct db *db, struct osb_err *e, json_t *numbers, struct order **o,

@@ -87,6 +87,10 @@ int store_order_load_with_customer(struct db *db, struct osb_err *e, const char 
 void store_order_release(struct order *o);
 int store_order_customer(struct db *db, struct osb_err *e, const char *code,
                          struct order_customer *c);
+/* store_order_customer of the customers codes[0..n) in one statement (a list page's):
+   found[i] false when codes[i] is not there. */
+int store_order_customers_page(struct db *db, struct osb_err *e, json_t *codes,
+                               struct order_customer *c, bool *found);
 
 /* Inserts the order row (with source and contract, which only create sets) and its lines. */
 int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, const char *note,
