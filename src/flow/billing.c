@@ -692,6 +692,13 @@ static int invoice_list_items(struct ctx *c, json_t *nums, const char *next, jso
             invoice_request_fapiao_of(c, json_array_get(json_object_get(fps, inv[k].number), 0));
         json_t *doc = invoice_json(c, &inv[k], fp);
         doc_answer_actions(c, &invoice_kind, &inv[k], doc);
+        if (doc_check_answers()) {
+            json_t *own = NULL;
+            struct osb_err e2 = OSB_ERR_INIT;
+            (void)invoice_get(c, inv[k].number, &own, &e2);
+            err_clear(&e2);
+            doc_check_listed(c, inv[k].number, doc, own, NULL);
+        }
         json_array_append_new(items, doc);
     }
     for (size_t k = 0; k < n; k++)

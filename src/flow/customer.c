@@ -612,6 +612,8 @@ void customer_answer_page(struct ctx *c, json_t *rows)
         }
         json_t *out = view_as(c, row, true, ok[i] ? &f[i] : NULL);
         doc_answer_actions(c, &kind, &d, out);
+        if (doc_check_answers())
+            doc_check_listed(c, str(row, "code"), out, customer_answer(c, row), NULL);
         json_array_set_new(rows, i, out);
     }
     json_decref(codes), json_decref(sups);

@@ -224,6 +224,14 @@ static int order_list_items(struct ctx *c, json_t *nums, const char *next, json_
         rc = order_json(c, &docs[i].o, &pre, &doc, e);
         if (rc == 0) {
             doc_answer_actions(c, &kind, &docs[i], doc);
+            if (doc_check_answers()) {
+                static const char *const drop[] = {"timeline", "memo", NULL};
+                json_t *own = NULL;
+                struct osb_err e2 = OSB_ERR_INIT;
+                (void)doc_get(c, &kind, docs[i].o.number, &own, &e2);
+                err_clear(&e2);
+                doc_check_listed(c, docs[i].o.number, doc, own, drop);
+            }
             json_array_append_new(items, doc);
         }
     }
