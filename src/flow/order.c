@@ -191,17 +191,19 @@ int order_get(struct ctx *c, const char *number, json_t **out, struct osb_err *e
     return doc_get(c, &kind, number, out, e);
 }
 
-/* The orders of a list page as lists show them: header, lines and allowed_actions (the
-   timeline and memo are on the order), each as doc_get answers it. The page is read with one
-   statement a kind for all its orders (store_order_load_page, store_order_answer_pre), not a
-   handful an order. */
-static int order_list_items(struct ctx *c, json_t *nums, const char *next, json_t **out,
-                            struct osb_err *e)
+/* Orders read together for a list: a page of up to 1,000 is read this many at a time, so that
+   it holds ~2 MiB of orders (each ~46 KiB: room for ORDER_MAX_LINES lines), not 46 MiB. */
+#define LIST_PART 50
+
+/* The orders nums (at most LIST_PART) as lists show them, appended to items: header, lines and
+   allowed_actions (the timeline and memo are on the order), each as doc_get answers it, read
+   with one statement a kind for all of them (store_order_load_page, store_order_answer_pre),
+   not a handful an order. */
+static int order_list_part(struct ctx *c, json_t *nums, json_t *items, struct osb_err *e)
 {
-    *out = NULL;
     size_t n = json_array_size(nums);
-    /* Each ~46 KiB (room for ORDER_MAX_LINES lines) allocated apart, as kload does: one block
-       for a page of 200 would be an mmap of 9 MiB faulted in and unmapped every request. */
+    /* Each allocated apart, as kload does (one block would be an mmap faulted in and unmapped
+       every request). */
     struct odoc **docs = xcalloc(n + 1, sizeof *docs);
     struct order **os = xcalloc(n + 1, sizeof *os);
     struct order_customer **cus = xcalloc(n + 1, sizeof *cus);
@@ -212,7 +214,6 @@ static int order_list_items(struct ctx *c, json_t *nums, const char *next, json_
         cus[i] = &docs[i]->cu;
     }
     struct order_answer_pre pre = {0};
-    json_t *items = json_array();
     int rc = store_order_load_page(c->db, e, nums, os, cus, found);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         /* As doc_get: an order gone or out of the caller's sight is not found. */
@@ -244,6 +245,22 @@ static int order_list_items(struct ctx *c, json_t *nums, const char *next, json_
         free(docs[i]);
     }
     free(docs), free(os), free(cus), free(found);
+    return rc;
+}
+
+static int order_list_items(struct ctx *c, json_t *nums, const char *next, json_t **out,
+                            struct osb_err *e)
+{
+    *out = NULL;
+    json_t *items = json_array();
+    int rc = 0;
+    for (size_t at = 0; rc == 0 && at < json_array_size(nums); at += LIST_PART) {
+        json_t *part = json_array();
+        for (size_t i = at; i < at + LIST_PART && i < json_array_size(nums); i++)
+            json_array_append(part, json_array_get(nums, i));
+        rc = order_list_part(c, part, items, e);
+        json_decref(part);
+    }
     if (rc < 0) {
         json_decref(items);
         return -1;
