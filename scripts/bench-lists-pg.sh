@@ -8,7 +8,8 @@
 # (throwaway, loopback, --locale=C, fsync off, shared_buffers 256 MB) that `osb init` made at
 # the same schema (bench/sqlite_to_pg.py: every table, sequences set, ANALYZE); then `osb
 # serve --test-clock` on it and bench/lists_bench.py with --pg-postmaster (the CPU per request
-# is the server's plus every PostgreSQL backend's). LISTS_BIN: another osb binary (A/B).
+# is the server's plus every PostgreSQL backend's). LISTS_BIN: another osb binary;
+# LISTS_BINS="a b": each of several binaries in turn on the same copy (A/B).
 set -eu
 export LC_ALL=C
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,13 +43,16 @@ for n in $sizes; do
   echo "== $n orders copied into PostgreSQL in $(( $(date +%s) - start )) s"
   # --test-clock: no due jobs at start (their first run reads every invoice one at a time on
   # PostgreSQL before the server listens); lists_bench.py waits until it answers
-  port=$(free_port) || fail "no free port"
-  "$bin" serve --db "$url" --listen "127.0.0.1:$port" --threads 4 --test-clock \
-    >build/bench/lists-pg-serve.log 2>&1 &
-  srv=$!
-  pm=$(head -1 "$tmp/pg/data/postmaster.pid")
-  python3 bench/lists_bench.py --url "http://127.0.0.1:$port" --orders "$n" --customers "$nc" \
-    --pid "$srv" --pg-postmaster "$pm"
-  kill "$srv"; wait "$srv" 2>/dev/null || true; srv=""
+  for b in ${LISTS_BINS:-$bin}; do
+    port=$(free_port) || fail "no free port"
+    "$b" serve --db "$url" --listen "127.0.0.1:$port" --threads 4 --test-clock \
+      >build/bench/lists-pg-serve.log 2>&1 &
+    srv=$!
+    pm=$(head -1 "$tmp/pg/data/postmaster.pid")
+    echo "== $b"
+    python3 bench/lists_bench.py --url "http://127.0.0.1:$port" --orders "$n" --customers "$nc" \
+      --pid "$srv" --pg-postmaster "$pm"
+    kill "$srv"; wait "$srv" 2>/dev/null || true; srv=""
+  done
   as_pg "$pgbin/dropdb" -h 127.0.0.1 -p "$pgport" -U postgres "l$n" || true
 done

@@ -91,7 +91,7 @@ bool customer_filter(struct ctx *c, json_t *row)
 
 /* The answer of a stored row (times as RFC 3339, the department's fields, the credit figures),
    without allowed_actions. */
-static json_t *view(struct ctx *c, json_t *stored)
+static json_t *view_as(struct ctx *c, json_t *stored, bool paged, const struct credit_figures *pre)
 {
     json_t *row = json_deep_copy(stored);
     static const char *const ts[] = {"created_at", "updated_at", "qualified_at"};
@@ -100,11 +100,21 @@ static json_t *view(struct ctx *c, json_t *stored)
     if (customer_filter(c, row)) {
         struct credit_figures f = {0};
         struct osb_err e = OSB_ERR_INIT;
-        if (store_credit_figures(c->db, &e, str(row, "code"), flow_today(c), NULL, &f) == 0)
+        if (paged) {
+            if (pre) /* read for the page (customer_answer_page); NULL: they failed */
+                json_object_set_new(row, "credit", credit_json(pre));
+        } else if (store_credit_figures(c->db, &e, str(row, "code"), flow_today(c), NULL, &f) ==
+                   0) {
             json_object_set_new(row, "credit", credit_json(&f));
+        }
         err_clear(&e);
     }
     return row;
+}
+
+static json_t *view(struct ctx *c, json_t *stored)
+{
+    return view_as(c, stored, false, NULL);
 }
 
 /* ---- the document kind ----------------------------------------------------------------- */
@@ -569,6 +579,45 @@ json_t *customer_answer(struct ctx *c, json_t *row)
     json_t *out = view(c, row);
     doc_answer_actions(c, &kind, &d, out);
     return out;
+}
+
+void customer_answer_page(struct ctx *c, json_t *rows)
+{
+    size_t n = json_array_size(rows);
+    /* customer_filter leaves the credit figures to these roles only (its return value) */
+    bool credit = c->user.role != ROLE_WAREHOUSE && scope_sees_credit(c->user.role);
+    json_t *codes = json_array(), *sups = json_object();
+    struct credit_figures *f = xcalloc(n + 1, sizeof *f);
+    bool *ok = xcalloc(n + 1, sizeof *ok);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(codes, json_string(str(json_array_get(rows, i), "code")));
+    struct osb_err e = OSB_ERR_INIT;
+    if (credit && store_credit_figures_page(c->db, &e, codes, flow_today(c), f, ok) < 0)
+        memset(ok, 0, (n + 1) * sizeof *ok); /* as view: no figures when they cannot be read */
+    err_clear(&e);
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = json_array_get(rows, i);
+        struct cdoc d = {.row = row};
+        /* the supervisor of each market once (supervisor_of reads it a customer at a time) */
+        const char *market = str(row, "market");
+        json_t *known = market ? json_object_get(sups, market) : NULL;
+        if (known) {
+            (void)str_copy(d.supervisor, sizeof d.supervisor, json_string_value(known));
+        } else {
+            if (supervisor_of(c, row, d.supervisor, sizeof d.supervisor, &e) < 0)
+                d.supervisor[0] = '\0';
+            err_clear(&e);
+            if (market)
+                json_object_set_new(sups, market, json_string(d.supervisor));
+        }
+        json_t *out = view_as(c, row, true, ok[i] ? &f[i] : NULL);
+        doc_answer_actions(c, &kind, &d, out);
+        if (doc_check_answers())
+            doc_check_listed(c, str(row, "code"), out, customer_answer(c, row), NULL);
+        json_array_set_new(rows, i, out);
+    }
+    json_decref(codes), json_decref(sups);
+    free(f), free(ok);
 }
 
 /* ---- the archive review (flows.md §1 archive rule 1) ------------------------------------ */

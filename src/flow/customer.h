@@ -24,6 +24,9 @@ int customer_act(struct ctx *c, const char *code, const char *action, json_t *bo
 /* The answer for a stored customer row (rec_get/list shape): the caller's fields, credit
    figures where its department sees them, allowed_actions. A new object. */
 json_t *customer_answer(struct ctx *c, json_t *row);
+/* customer_answer of each stored row of a list page, in place: the credit figures of the
+   page read with one statement (store_credit_figures_page), each market's supervisor once. */
+void customer_answer_page(struct ctx *c, json_t *rows);
 
 /* May the caller see the customer of this stored row (supervisor: its market's SLT member)? */
 bool customer_sees(struct ctx *c, json_t *row, const char *supervisor);

@@ -137,7 +137,7 @@ static int audit(struct doc_act *x, const char *number, int64_t version, struct 
 }
 
 /* OSB_CHECK_ANSWER, read once per process (not on every action). */
-static bool check_answers(void)
+bool doc_check_answers(void)
 {
     static atomic_int v = -1;
     int now = atomic_load(&v);
@@ -206,7 +206,7 @@ int doc_act(struct ctx *c, const struct doc_kind *k, const char *number, const c
             doc_answer_actions(c, k, doc, *out);
         /* OSB_CHECK_ANSWER=1 (the scenario suite sets it): load the document again and log
            any difference, which the suite's harness counts as a failure. */
-        if (rc == 0 && check_answers()) {
+        if (rc == 0 && doc_check_answers()) {
             json_t *again = NULL;
             struct osb_err e2 = OSB_ERR_INIT;
             if (doc_get(c, k, number, &again, &e2) == 0 && !json_equal(again, *out)) {
@@ -254,6 +254,21 @@ int doc_get(struct ctx *c, const struct doc_kind *k, const char *number, json_t 
         doc_answer_actions(c, k, doc, *out);
     k->free(doc);
     return rc;
+}
+
+void doc_check_listed(struct ctx *c, const char *number, json_t *listed, json_t *own,
+                      const char *const *drop)
+{
+    for (; own && drop && *drop; drop++)
+        json_object_del(own, *drop);
+    if (!own || !json_equal(listed, own)) {
+        char *sa = json_dumps(listed, JSON_SORT_KEYS | JSON_COMPACT);
+        char *sb = own ? json_dumps(own, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+        fprintf(stderr, "ANSWER MISMATCH %s list (%s)\nLISTED %s\nLOADED %s\n", number,
+                role_str(c->user.role), sa ? sa : "", sb ? sb : "(none)");
+        free(sa), free(sb);
+    }
+    json_decref(own);
 }
 
 int doc_items(struct ctx *c, const struct doc_kind *k, json_t *numbers, const char *next,

@@ -124,4 +124,12 @@ int doc_actor_resolve(struct ctx *c, json_t *body, struct doc_actor *a, struct o
    comma-separated name is a state of t, else 400 bad_request naming the allowed values. */
 int doc_state_filter(const struct doc_type *t, const char *value, struct osb_err *e);
 
+/* OSB_CHECK_ANSWER=1 in the server's environment (the scenario tests set it)? */
+bool doc_check_answers(void);
+/* With OSB_CHECK_ANSWER: a list page's item (read with the page) against the document's own
+   answer own (taken; NULL: it could not be read) less the keys drop (NULL-ended) the list
+   leaves out; a difference prints "ANSWER MISMATCH", which fails the scenario suite. */
+void doc_check_listed(struct ctx *c, const char *number, json_t *listed, json_t *own,
+                      const char *const *drop);
+
 #endif

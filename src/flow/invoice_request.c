@@ -143,13 +143,9 @@ static int answer(struct ctx *c, void *p, json_t **out, struct osb_err *e)
     return 0;
 }
 
-int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, struct osb_err *e)
+json_t *invoice_request_fapiao_of(struct ctx *c, json_t *r)
 {
-    *out = NULL;
-    json_t *r = NULL;
-    int rc = store_invoice_fapiao(c->db, e, invoice, &r);
-    if (rc < 0)
-        return -1;
+    int rc = r ? 1 : 0;
     json_t *f =
         json_pack("{ss}", "state", invoice_request_fapiao_state(rc == 1 ? jstr(r, "state") : NULL));
     static const char *const keys[] = {"fapiao_no", "fapiao_date",      "mail_tracking_no",
@@ -161,8 +157,18 @@ int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, str
     }
     flow_ts(c, f, "mailed_at");
     flow_ts(c, f, "receipt_confirmed_at");
+    return f;
+}
+
+int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, struct osb_err *e)
+{
+    *out = NULL;
+    json_t *r = NULL;
+    int rc = store_invoice_fapiao(c->db, e, invoice, &r);
+    if (rc < 0)
+        return -1;
+    *out = invoice_request_fapiao_of(c, rc == 1 ? r : NULL);
     json_decref(r);
-    *out = f;
     return 0;
 }
 

@@ -34,6 +34,9 @@ int invoice_request_act(struct ctx *c, const char *number, const char *action, j
    fapiao_no, fapiao_date, mail_tracking_no, mailed_at, expected_arrival,
    receipt_confirmed_at}. The caller has checked the invoice is visible. */
 int invoice_request_fapiao(struct ctx *c, const char *invoice, json_t **out, struct osb_err *e);
+/* The same object from the invoice's request row r as store_invoice_fapiao reads it (NULL:
+   in no request), for a list page read with store_invoice_fapiao_page. */
+json_t *invoice_request_fapiao_of(struct ctx *c, json_t *r);
 
 /* This document kind, for the work queue (flow/queue.c). */
 struct doc_kind;

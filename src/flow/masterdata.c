@@ -610,13 +610,10 @@ int md_list(struct ctx *c, const struct record_def *d, const struct md_query *q,
     }
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        if (d == &rd_customer)
-            json_array_set_new(rows, i, customer_answer(c, row));
-        else if (d == &rd_user)
-            shape_user(row);
-    }
+    if (d == &rd_customer)
+        customer_answer_page(c, rows);
+    else if (d == &rd_user)
+        json_array_foreach(rows, i, row) shape_user(row);
     *out = json_pack("{so so}", "items", rows, "next_cursor", next);
     return 0;
 }

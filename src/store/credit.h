@@ -19,6 +19,10 @@ int store_credit_figures(struct db *db, struct osb_err *e, const char *customer,
 int store_credit_cc(struct db *db, struct osb_err *e, const char *customer, date_t today,
                     const char *order, struct credit_figures *f, int64_t *other_earmarks);
 /* The customer's `credit` object of api.md §3.2. */
+/* store_credit_figures (no order left out) of the customers codes[0..n) of a list page, in
+   one statement; ok[i] false when codes[i]'s figures overflow (store_credit_figures fails). */
+int store_credit_figures_page(struct db *db, struct osb_err *e, json_t *codes, date_t today,
+                              struct credit_figures *f, bool *ok);
 json_t *credit_json(const struct credit_figures *f);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/audit_canon.h"
 #include "core/log.h"
 #include "core/sb.h"
+#include "core/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -787,6 +788,28 @@ static int open_conn(const char *path, bool create, struct db **out, struct osb_
     return 0;
 }
 
+/* OSB_READ_MMAP=<bytes> (default 0, off): the connections that serve reads (every connection
+   but the writer) read the file through a mapping of up to that many bytes. At 1M orders a
+   list of one customer's documents reads ~750 pages scattered over the file a request, each
+   a pread and a page copy with SQLite's 2 MB cache; mapped, ~1-2 ms less CPU a request
+   (bench/README.md "Tenth pass"). Off by default until `make bench` shows the OP path does
+   not pay for it: mapping every connection, the writer's included, cost the OP path ~14 %
+   (bench/README.md "Sixth pass, lead"); the writer never maps here. */
+static void read_mmap(struct db *db)
+{
+    const char *v = getenv("OSB_READ_MMAP");
+    char *end = NULL;
+    long long n = v ? strtoll(v, &end, 10) : 0;
+    if (!v || !*v || *end || n <= 0)
+        return;
+    char sql[64];
+    struct osb_err ignore = OSB_ERR_INIT;
+    if (str_fmt(sql, sizeof sql, "PRAGMA mmap_size=%lld", n) == 0 &&
+        db_script(db, &ignore, sql) < 0)
+        log_error("OSB_READ_MMAP: %s", ignore.message);
+    err_clear(&ignore);
+}
+
 int db_open(const char *path, bool create, struct db **out, struct osb_err *e)
 {
     if (pgdb_is_url(path)) {
@@ -802,6 +825,7 @@ int db_open(const char *path, bool create, struct db **out, struct osb_err *e)
     }
     if (open_conn(path, create, out, e) < 0)
         return -1;
+    read_mmap(*out);
     pthread_mutex_lock(&writer_mu);
     open_dbs++;
     pthread_mutex_unlock(&writer_mu);

@@ -732,3 +732,59 @@ int store_filter_q_doc(struct db *db, struct osb_err *e, struct sb *sql, json_t 
     json_decref(x.cust), json_decref(x.skus), json_decref(x.lo), json_decref(x.numbers);
     return rc < 0 ? -1 : 0;
 }
+
+void store_sql_in(struct sb *sql, json_t *p, json_t *nums)
+{
+    sb_add(sql, " IN (");
+    size_t i;
+    json_t *it;
+    json_array_foreach(nums, i, it)
+    {
+        sb_add(sql, i ? ", ?" : "?");
+        json_array_append(p, it);
+    }
+    sb_add(sql, ")");
+}
+
+json_t *store_rows_by_doc(struct db *db, struct osb_err *e, const char *head, json_t *nums,
+                          const char *tail, bool whole)
+{
+    json_t *out = json_object();
+    if (json_array_size(nums) == 0)
+        return out;
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, head);
+    store_sql_in(&sql, p, nums);
+    sb_add(&sql, tail);
+    json_t *rows = db_rows_a(db, e, sb_str(&sql), p);
+    json_decref(p);
+    sb_free(&sql);
+    if (!rows) {
+        json_decref(out);
+        return NULL;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *no = json_string_value(json_object_get(r, "page_doc"));
+        if (!no)
+            continue;
+        json_t *a = json_object_get(out, no);
+        if (!a) {
+            a = json_array();
+            json_object_set_new(out, no, a);
+        }
+        if (whole) {
+            /* the other columns keep their order (jansson keeps the order keys came in) */
+            json_object_del(r, "page_doc");
+            json_array_append(a, r);
+        } else {
+            json_array_append(
+                a, json_object_iter_value(json_object_iter_next(r, json_object_iter(r))));
+        }
+    }
+    json_decref(rows);
+    return out;
+}

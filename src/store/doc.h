@@ -90,4 +90,14 @@ int store_doc_event(struct db *db, struct osb_err *e, const char *table, const c
 json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table, const char *keycol,
                            const char *number);
 
+/* A list page read with one statement a kind for all its documents (issue #17), not one an
+   document. store_sql_in: " IN (?, ?, …)" over the strings of nums, each appended to p. */
+void store_sql_in(struct sb *sql, json_t *p, json_t *nums);
+/* The rows of head + " IN (nums)" + tail by document: an object number → array of its rows
+   in the order the statement gave them. The statement's first column is the document's
+   number named page_doc; whole: each row without it, else only the row's second column. An
+   empty nums runs nothing. NULL with e set. */
+json_t *store_rows_by_doc(struct db *db, struct osb_err *e, const char *head, json_t *nums,
+                          const char *tail, bool whole);
+
 #endif

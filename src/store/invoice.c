@@ -27,18 +27,14 @@ static int done(int rc)
 
 /* ---- the invoice aggregate ------------------------------------------------------------- */
 
-int store_invoice_load(struct db *db, struct osb_err *e, const char *number, struct invoice *i)
+#define INVOICE_COLS                                                                               \
+    "number, customer, order_no, shipment, invoice_date, due_date, amount_fen, tax_fen,"           \
+    " settled_fen, credited_fen, written_off_fen, " OPEN_SQL " AS open_fen, state, version,"       \
+    " created_at, updated_at"
+
+/* The invoice's row (an object of the columns INVOICE_COLS) into i. */
+static void read_row(json_t *o, struct invoice *i)
 {
-    memset(i, 0, sizeof *i);
-    json_t *o = NULL;
-    int rc = db_row(db, e, &o,
-                    "SELECT number, customer, order_no, shipment, invoice_date,"
-                    " due_date, amount_fen, tax_fen, settled_fen, credited_fen, written_off_fen,"
-                    " " OPEN_SQL " AS open_fen, state, version, created_at, updated_at"
-                    " FROM invoices WHERE number = ?",
-                    "s", number);
-    if (rc <= 0)
-        return rc;
     copy(i->number, sizeof i->number, jstr(o, "number"));
     copy(i->customer, sizeof i->customer, jstr(o, "customer"));
     copy(i->order, sizeof i->order, jstr(o, "order_no"));
@@ -55,30 +51,93 @@ int store_invoice_load(struct db *db, struct osb_err *e, const char *number, str
     i->version = jint(o, "version");
     i->created_at = jint(o, "created_at");
     i->updated_at = jint(o, "updated_at");
+}
+
+/* The parts of an invoice, by invoice (the one-invoice statements below read the same). */
+#define LINES_SQL                                                                                  \
+    "line_no, order_line, sku, qty, price_fen, amount_fen, tax_rate_bp, tax_fen FROM "             \
+    "invoice_lines"
+#define ALLOCATIONS_SQL                                                                            \
+    "source_kind, source, amount_fen, settle_date, own AS \"own!b\", reversed_by FROM allocations"
+#define CREDIT_NOTES_SQL "number, reason, amount_fen, date FROM credit_notes"
+
+int store_invoice_load(struct db *db, struct osb_err *e, const char *number, struct invoice *i)
+{
+    memset(i, 0, sizeof *i);
+    json_t *o = NULL;
+    int rc =
+        db_row(db, e, &o, "SELECT " INVOICE_COLS " FROM invoices WHERE number = ?", "s", number);
+    if (rc <= 0)
+        return rc;
+    read_row(o, i);
     json_decref(o);
-    i->lines = db_rows(db, e,
-                       "SELECT line_no, order_line, sku, qty, price_fen, amount_fen,"
-                       " tax_rate_bp, tax_fen FROM invoice_lines WHERE invoice = ?"
-                       " ORDER BY line_no",
-                       "s", number);
-    i->allocations = i->lines ? db_rows(db, e,
-                                        "SELECT source_kind, source, amount_fen, settle_date,"
-                                        " own AS \"own!b\", reversed_by FROM allocations"
-                                        " WHERE invoice = ?"
-                                        " ORDER BY id",
-                                        "s", number)
-                              : NULL;
-    i->credit_notes = i->allocations ? db_rows(db, e,
-                                               "SELECT number, reason, amount_fen, date"
-                                               " FROM credit_notes"
-                                               " WHERE invoice = ? ORDER BY id",
-                                               "s", number)
-                                     : NULL;
+    i->lines =
+        db_rows(db, e, "SELECT " LINES_SQL " WHERE invoice = ? ORDER BY line_no", "s", number);
+    i->allocations =
+        i->lines ? db_rows(db, e, "SELECT " ALLOCATIONS_SQL " WHERE invoice = ? ORDER BY id", "s",
+                           number)
+                 : NULL;
+    i->credit_notes =
+        i->allocations ? db_rows(db, e, "SELECT " CREDIT_NOTES_SQL " WHERE invoice = ? ORDER BY id",
+                                 "s", number)
+                       : NULL;
     if (!i->credit_notes) {
         store_invoice_release(i);
         return -1;
     }
     return 1;
+}
+
+/* The part of invoice number in by (store_rows_by_doc), taken out of it; [] when none. */
+static json_t *take(json_t *by, const char *number)
+{
+    json_t *a = json_object_get(by, number);
+    a = a ? json_incref(a) : json_array();
+    json_object_del(by, number);
+    return a;
+}
+
+int store_invoice_load_page(struct db *db, struct osb_err *e, json_t *numbers, struct invoice **inv,
+                            bool *found)
+{
+    size_t n = json_array_size(numbers);
+    for (size_t k = 0; k < n; k++) {
+        memset(inv[k], 0, sizeof *inv[k]);
+        found[k] = false;
+    }
+    if (n == 0)
+        return 0;
+    json_t *rows = store_rows_by_doc(
+        db, e, "SELECT number AS page_doc, " INVOICE_COLS " FROM invoices WHERE number", numbers,
+        "", true);
+    json_t *lines =
+        rows ? store_rows_by_doc(db, e, "SELECT invoice AS page_doc, " LINES_SQL " WHERE invoice",
+                                 numbers, " ORDER BY invoice, line_no", true)
+             : NULL;
+    json_t *allocs =
+        lines ? store_rows_by_doc(db, e,
+                                  "SELECT invoice AS page_doc, " ALLOCATIONS_SQL " WHERE invoice",
+                                  numbers, " ORDER BY invoice, id", true)
+              : NULL;
+    json_t *notes =
+        allocs ? store_rows_by_doc(db, e,
+                                   "SELECT invoice AS page_doc, " CREDIT_NOTES_SQL " WHERE invoice",
+                                   numbers, " ORDER BY invoice, id", true)
+               : NULL;
+    int rc = notes ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        const char *no = json_string_value(json_array_get(numbers, k));
+        json_t *r = json_array_get(json_object_get(rows, no), 0);
+        if (!r)
+            continue;
+        read_row(r, inv[k]);
+        inv[k]->lines = take(lines, no);
+        inv[k]->allocations = take(allocs, no);
+        inv[k]->credit_notes = take(notes, no);
+        found[k] = true;
+    }
+    json_decref(rows), json_decref(lines), json_decref(allocs), json_decref(notes);
+    return rc;
 }
 
 void store_invoice_release(struct invoice *i)

@@ -35,6 +35,10 @@ struct invoice {
 /* 1 found (with its lines, allocations and credit notes), 0 none, -1 error. */
 int store_invoice_load(struct db *db, struct osb_err *e, const char *number, struct invoice *i);
 void store_invoice_release(struct invoice *i);
+/* The invoices numbers[0..n) of a list page as store_invoice_load reads one, with one
+   statement a kind for the page (not four an invoice); found[k] false when not there. */
+int store_invoice_load_page(struct db *db, struct osb_err *e, json_t *numbers, struct invoice **inv,
+                            bool *found);
 
 struct invoice_filter {
     const char *customer, *state, *order, *cursor;

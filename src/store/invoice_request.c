@@ -237,6 +237,16 @@ int store_invoice_fapiao(struct db *db, struct osb_err *e, const char *invoice, 
                   "s", invoice);
 }
 
+json_t *store_invoice_fapiao_page(struct db *db, struct osb_err *e, json_t *invoices)
+{
+    return store_rows_by_doc(db, e,
+                             "SELECT x.invoice AS page_doc, r.number, r.state, r.fapiao_no,"
+                             " r.fapiao_date, r.mail_tracking_no, r.mailed_at, r.expected_arrival,"
+                             " r.receipt_confirmed_at FROM invoice_request_invoices x"
+                             " JOIN invoice_requests r ON r.number = x.request WHERE x.invoice",
+                             invoices, "", true);
+}
+
 int store_invoice_request_list(struct db *db, struct osb_err *e, const struct scope_user *u,
                                const struct invoice_request_filter *f, json_t **numbers,
                                char **next)

@@ -76,6 +76,9 @@ int store_customer_invoicing(struct db *db, struct osb_err *e, const char *custo
    fapiao_no, fapiao_date, mail_tracking_no, mailed_at, expected_arrival,
    receipt_confirmed_at}, 0 in none, -1 error. */
 int store_invoice_fapiao(struct db *db, struct osb_err *e, const char *invoice, json_t **out);
+/* The same for the invoices of a list page, in one statement: invoice → [that object] (an
+   invoice is in one request at most), none for an invoice in no request. */
+json_t *store_invoice_fapiao_page(struct db *db, struct osb_err *e, json_t *invoices);
 
 struct invoice_request_filter {
     const char *customer, *state, *cursor;

@@ -131,6 +131,15 @@ static void read_customer(struct dbq *q, int k, struct order_customer *c)
     cp(c->arrival, sizeof c->arrival, dbq_text(q, k + 19));
 }
 
+/* The position of number in nums, or -1. */
+static long index_of(json_t *nums, const char *number)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(nums, i, it) if (strcmp(json_string_value(it), number) == 0) return (long)i;
+    return -1;
+}
+
 static void copy_line(struct order_line *to, const struct order_line *from)
 {
     *to = *from;
@@ -162,38 +171,42 @@ static void snapshot(struct order *o)
     o->loaded = s;
 }
 
+#define LINE_COLS                                                                                  \
+    "line_no, sku, qty, qty_cut, price_fen, amount_fen, loose_units, cut_reasons, pop_request,"    \
+    " payment_source, expense_application, expense_price_fen, agreed_price_fen, price_source"
+
+/* A line from the columns LINE_COLS, the first at k. */
+static void read_line(struct dbq *q, int k, struct order_line *l)
+{
+    l->line_no = (int)dbq_int(q, k + 0);
+    cp(l->sku, sizeof l->sku, dbq_text(q, k + 1));
+    l->qty = dbq_int(q, k + 2);
+    l->qty_cut = dbq_int(q, k + 3);
+    l->price_fen = dbq_int(q, k + 4);
+    l->amount_fen = dbq_int(q, k + 5);
+    l->loose_units = dbq_int(q, k + 6) != 0;
+    l->cut_reasons = jcol(q, k + 7);
+    cp(l->pop_request, sizeof l->pop_request, dbq_text(q, k + 8) ? dbq_text(q, k + 8) : "");
+    l->expense = dbq_text(q, k + 9) && strcmp(dbq_text(q, k + 9), "expense") == 0;
+    cp(l->expense_application, sizeof l->expense_application,
+       dbq_text(q, k + 10) ? dbq_text(q, k + 10) : "");
+    l->expense_price_fen = dbq_int(q, k + 11);
+    l->has_agreed = !dbq_null(q, k + 12);
+    l->agreed_price_fen = dbq_int(q, k + 12);
+    cp(l->price_source, sizeof l->price_source, dbq_text(q, k + 13) ? dbq_text(q, k + 13) : "");
+}
+
 static int load_lines(struct db *db, struct osb_err *e, const char *number, struct order *o)
 {
     struct dbq *q = db_query(db, e,
-                             "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
-                             " loose_units, cut_reasons, pop_request, payment_source,"
-                             " expense_application, expense_price_fen, agreed_price_fen,"
-                             " price_source FROM order_lines"
-                             " WHERE order_no = ?"
+                             "SELECT " LINE_COLS " FROM order_lines WHERE order_no = ?"
                              " ORDER BY line_no",
                              "s", number);
     if (!q)
         return -1;
     int rc;
-    while ((rc = dbq_next(q, e)) == 1 && o->nlines < ORDER_MAX_LINES) {
-        struct order_line *l = &o->lines[o->nlines++];
-        l->line_no = (int)dbq_int(q, 0);
-        cp(l->sku, sizeof l->sku, dbq_text(q, 1));
-        l->qty = dbq_int(q, 2);
-        l->qty_cut = dbq_int(q, 3);
-        l->price_fen = dbq_int(q, 4);
-        l->amount_fen = dbq_int(q, 5);
-        l->loose_units = dbq_int(q, 6) != 0;
-        l->cut_reasons = jcol(q, 7);
-        cp(l->pop_request, sizeof l->pop_request, dbq_text(q, 8) ? dbq_text(q, 8) : "");
-        l->expense = dbq_text(q, 9) && strcmp(dbq_text(q, 9), "expense") == 0;
-        cp(l->expense_application, sizeof l->expense_application,
-           dbq_text(q, 10) ? dbq_text(q, 10) : "");
-        l->expense_price_fen = dbq_int(q, 11);
-        l->has_agreed = !dbq_null(q, 12);
-        l->agreed_price_fen = dbq_int(q, 12);
-        cp(l->price_source, sizeof l->price_source, dbq_text(q, 13) ? dbq_text(q, 13) : "");
-    }
+    while ((rc = dbq_next(q, e)) == 1 && o->nlines < ORDER_MAX_LINES)
+        read_line(q, 0, &o->lines[o->nlines++]);
     dbq_end(q);
     if (rc < 0)
         return -1;
@@ -289,6 +302,37 @@ int store_order_customer(struct db *db, struct osb_err *e, const char *code,
         read_customer(q, 0, c);
     dbq_end(q);
     return rc;
+}
+
+int store_order_customers_page(struct db *db, struct osb_err *e, json_t *codes,
+                               struct order_customer *c, bool *found)
+{
+    size_t n = json_array_size(codes);
+    for (size_t i = 0; i < n; i++) {
+        memset(&c[i], 0, sizeof c[i]);
+        found[i] = false;
+    }
+    if (n == 0)
+        return 0;
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "SELECT " CUSTOMER_COLS " FROM" CUSTOMER_FROM " WHERE c.code");
+    store_sql_in(&sql, p, codes);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
+    json_decref(p);
+    sb_free(&sql);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        long k = index_of(codes, dbq_text(q, 0));
+        if (k >= 0 && !found[k]) {
+            read_customer(q, 0, &c[k]);
+            found[k] = true;
+        }
+    }
+    dbq_end(q);
+    return rc < 0 ? -1 : 0;
 }
 
 /* The money columns of a line (payment_source .. price_source), appended to p. */
@@ -591,7 +635,10 @@ static json_t *json_or_null(json_t *v)
 }
 
 /* Keys here are literals (ASCII): set without jansson's UTF-8 test of each key. */
-int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, json_t **out)
+/* pre NULL: everything read here for this order; else the lines, shipments and whether an ST
+   was asked come from the page's reads, and no timeline or memo is read or shown. */
+static int answer(struct db *db, struct osb_err *e, const struct order *d,
+                  struct order_answer_pre *pre, json_t **out)
 {
     *out = NULL;
     const char *number = d->number;
@@ -641,7 +688,11 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
     json_object_set_new_nocheck(o, "updated_at", json_integer(d->updated_at));
     bool released = d->released_at != 0;
     json_t *lines;
-    if (released) {
+    if (released && pre) {
+        lines = json_object_get(pre->lines, number);
+        lines = lines ? json_incref(lines) : json_array();
+        json_object_del(pre->lines, number); /* each number once on a page: now the answer's */
+    } else if (released) {
         lines = db_rows(db, e,
                         "SELECT line_no, sku, qty, qty_cut, price_fen, amount_fen,"
                         " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
@@ -681,15 +732,21 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
     json_t *tl = NULL, *memo = NULL;
     /* ST exists after request-st, shipments after release: one statement less each before. */
     bool st_asked = false;
-    struct dbq *q = lines ? db_query(db, e,
-                                     "SELECT 0 AS k, id, step, action, actor, on_behalf_of, at,"
-                                     " comment, from_state, to_state, NULL AS memo_by,"
-                                     " NULL AS memo_text FROM order_events WHERE order_no = ?"
-                                     " UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, at, NULL,"
-                                     " NULL, NULL, by, text FROM order_memo WHERE order_no = ?"
-                                     " ORDER BY 2",
-                                     "ss", number, number)
-                          : NULL;
+    if (pre && lines) {
+        st_asked = json_object_get(pre->st_asked, number) != NULL;
+        tl = json_array(); /* not shown (removed below), read for nothing */
+        memo = json_array();
+    }
+    struct dbq *q = lines && !pre
+                        ? db_query(db, e,
+                                   "SELECT 0 AS k, id, step, action, actor, on_behalf_of, at,"
+                                   " comment, from_state, to_state, NULL AS memo_by,"
+                                   " NULL AS memo_text FROM order_events WHERE order_no = ?"
+                                   " UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, at, NULL,"
+                                   " NULL, NULL, by, text FROM order_memo WHERE order_no = ?"
+                                   " ORDER BY 2",
+                                   "ss", number, number)
+                        : NULL;
     if (q) {
         tl = json_array();
         memo = json_array();
@@ -728,9 +785,10 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
     json_t *it;
     json_t *ships = !memo       ? NULL
                     : !released ? json_array()
+                    : pre       ? json_array() /* the numbers are in pre */
                                 : db_rows(db, e,
                                           "SELECT number FROM shipments WHERE order_no = ?"
-                                          " ORDER BY id",
+                                                " ORDER BY id",
                                           "s", number);
     json_t *st = NULL;
     if (!ships ||
@@ -761,13 +819,149 @@ int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, 
     json_t *shipnos = json_array();
     json_array_foreach(ships, i, it) json_array_append(shipnos, json_object_get(it, "number"));
     json_decref(ships);
+    if (pre && released) {
+        json_t *pn = json_object_get(pre->shipments, number);
+        if (pn)
+            json_array_extend(shipnos, pn);
+    }
     json_object_set_new_nocheck(o, "lines", lines);
-    json_object_set_new_nocheck(o, "timeline", tl);
-    json_object_set_new_nocheck(o, "memo", memo);
+    if (pre) {
+        json_decref(tl), json_decref(memo);
+    } else {
+        json_object_set_new_nocheck(o, "timeline", tl);
+        json_object_set_new_nocheck(o, "memo", memo);
+    }
     json_object_set_new_nocheck(o, "shipments", shipnos);
     json_object_set_new_nocheck(o, "st", st ? st : json_null());
     *out = o;
     return 0;
+}
+
+int store_order_answer(struct db *db, struct osb_err *e, const struct order *d, json_t **out)
+{
+    return answer(db, e, d, NULL, out);
+}
+
+int store_order_answer_listed(struct db *db, struct osb_err *e, const struct order *d,
+                              struct order_answer_pre *pre, json_t **out)
+{
+    return answer(db, e, d, pre, out);
+}
+
+int store_order_load_page(struct db *db, struct osb_err *e, json_t *numbers, struct order **o,
+                          struct order_customer **cu, bool *found)
+{
+    size_t n = json_array_size(numbers);
+    for (size_t i = 0; i < n; i++) {
+        memset(o[i], 0, offsetof(struct order, lines));
+        o[i]->nlines = 0;
+        o[i]->loaded = NULL;
+        memset(cu[i], 0, sizeof *cu[i]);
+        found[i] = false;
+    }
+    if (n == 0)
+        return 0;
+    struct sb sql = SB_INIT;
+    json_t *p = json_array();
+    sb_add(&sql, "SELECT " ORDER_COLS ", " CUSTOMER_COLS
+                 " FROM orders o JOIN customers c ON c.code = o.customer"
+                 " JOIN markets m ON m.code = c.market"
+                 " LEFT JOIN users k ON k.username = c.kam WHERE o.number");
+    store_sql_in(&sql, p, numbers);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
+    json_decref(p);
+    sb_free(&sql);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        long k = index_of(numbers, dbq_text(q, 0));
+        if (k < 0 || found[k])
+            continue;
+        read_order(q, o[k]);
+        read_customer(q, ORDER_NCOLS, cu[k]);
+        found[k] = true;
+    }
+    dbq_end(q);
+    if (rc < 0)
+        return -1;
+    p = json_array();
+    sb_add(&sql, "SELECT order_no, " LINE_COLS " FROM order_lines WHERE order_no");
+    store_sql_in(&sql, p, numbers);
+    sb_add(&sql, " ORDER BY order_no, line_no");
+    q = db_query_a(db, e, sb_str(&sql), p);
+    json_decref(p);
+    sb_free(&sql);
+    if (!q)
+        return -1;
+    long k = -1;
+    const char *at = NULL; /* the order whose lines are being read */
+    char cur[DOCNO_MAX] = "";
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *no = dbq_text(q, 0);
+        if (!at || strcmp(cur, no) != 0) {
+            cp(cur, sizeof cur, no);
+            at = cur;
+            k = index_of(numbers, no);
+        }
+        if (k >= 0 && found[k] && o[k]->nlines < ORDER_MAX_LINES)
+            read_line(q, 1, &o[k]->lines[o[k]->nlines++]);
+    }
+    dbq_end(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_order_answer_pre(struct db *db, struct osb_err *e, struct order *const *o, size_t n,
+                           struct order_answer_pre *pre)
+{
+    memset(pre, 0, sizeof *pre);
+    json_t *all = json_array(), *released = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(all, json_string(o[i]->number));
+        if (o[i]->released_at != 0)
+            json_array_append_new(released, json_string(o[i]->number));
+    }
+    /* The same columns, names and order as the one-order read in answer(). */
+    pre->lines = store_rows_by_doc(
+        db, e,
+        "SELECT l.order_no AS page_doc, line_no, sku, qty, qty_cut, price_fen, amount_fen,"
+        " loose_units AS \"loose_units!b\", cut_reasons AS \"cut_reasons!j\","
+        " pop_request,"
+        " (SELECT coalesce(sum(sl.qty_shipped), 0) FROM shipment_lines sl"
+        "  JOIN shipments s ON s.number = sl.shipment WHERE s.order_no ="
+        "  l.order_no AND sl.line_no = l.line_no) AS qty_shipped,"
+        " (SELECT coalesce(sum(b.qty_open), 0) FROM backorders b WHERE"
+        "  b.order_no = l.order_no AND b.line_no = l.line_no) AS qty_backordered"
+        " FROM order_lines l WHERE l.order_no",
+        released, " ORDER BY l.order_no, l.line_no", true);
+    pre->shipments = pre->lines
+                         ? store_rows_by_doc(db, e,
+                                             "SELECT order_no AS page_doc, number FROM shipments"
+                                             " WHERE order_no",
+                                             released, " ORDER BY order_no, id", false)
+                         : NULL;
+    pre->st_asked = pre->shipments
+                        ? store_rows_by_doc(db, e,
+                                            "SELECT DISTINCT order_no AS page_doc, 1 AS asked"
+                                            " FROM order_events WHERE action = 'request-st'"
+                                            " AND order_no",
+                                            all, "", false)
+                        : NULL;
+    json_decref(all);
+    json_decref(released);
+    if (!pre->st_asked) {
+        store_order_answer_pre_free(pre);
+        return -1;
+    }
+    return 0;
+}
+
+void store_order_answer_pre_free(struct order_answer_pre *pre)
+{
+    json_decref(pre->lines);
+    json_decref(pre->shipments);
+    json_decref(pre->st_asked);
+    memset(pre, 0, sizeof *pre);
 }
 
 int store_order_list(struct db *db, struct osb_err *e, const struct scope_user *u,

@@ -87,6 +87,10 @@ int store_order_load_with_customer(struct db *db, struct osb_err *e, const char 
 void store_order_release(struct order *o);
 int store_order_customer(struct db *db, struct osb_err *e, const char *code,
                          struct order_customer *c);
+/* store_order_customer of the customers codes[0..n) in one statement (a list page's):
+   found[i] false when codes[i] is not there. */
+int store_order_customers_page(struct db *db, struct osb_err *e, json_t *codes,
+                               struct order_customer *c, bool *found);
 
 /* Inserts the order row (with source and contract, which only create sets) and its lines. */
 int store_order_insert(struct db *db, struct osb_err *e, const struct order *o, const char *note,
@@ -111,6 +115,27 @@ int store_order_set_credit_check(struct db *db, struct osb_err *e, const char *n
    qty_backordered once the order is released; before, both are 0), then timeline, memo,
    shipments and the last ST request with its votes. 0, or -1 with e set. */
 int store_order_answer(struct db *db, struct osb_err *e, const struct order *o, json_t **out);
+
+/* A list page (GET /orders) read with one statement a kind for the whole page, not a handful
+   an order (issue #17: 254 statements a page of 50 before; each a round trip on PostgreSQL).
+   store_order_load_page: the orders numbers[0..n) with their customers' facts and lines, as
+   store_order_load_with_customer reads one (no copy for store_order_save: a page is never
+   saved); found[i] false when numbers[i] is not there. */
+int store_order_load_page(struct db *db, struct osb_err *e, json_t *numbers, struct order **o,
+                          struct order_customer **cu, bool *found);
+/* What store_order_answer reads an order at a time, read for the page's orders o[0..n):
+   number → the lines with qty_shipped / qty_backordered and → the shipment numbers (released
+   orders), number → [1] when its timeline holds a request-st. */
+struct order_answer_pre {
+    json_t *lines, *shipments, *st_asked;
+};
+int store_order_answer_pre(struct db *db, struct osb_err *e, struct order *const *o, size_t n,
+                           struct order_answer_pre *pre);
+void store_order_answer_pre_free(struct order_answer_pre *pre);
+/* store_order_answer of an order of the page, its parts from pre (its lines are taken out of
+   pre), without the timeline and the memo (a list shows neither). */
+int store_order_answer_listed(struct db *db, struct osb_err *e, const struct order *o,
+                              struct order_answer_pre *pre, json_t **out);
 
 /* A list page of order numbers (GET /orders): u's scope (the deputy director also sees every
    st_pending order), state IN (a,b), customer, market, created in [from_ts, to_ts). */
