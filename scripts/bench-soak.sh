@@ -14,9 +14,12 @@
 # 99,999 documents in a day (numbering-and-rules.md §1) and a soak on the wall clock stops there
 # (422 daily_sequence_exhausted). The timed jobs run as the scheduler would run them: once when
 # the day is set and then every SOAK_JOBS_EVERY (60) seconds through POST /jobs/run; the
-# scheduler still gives free memory back every minute (malloc_trim). Each chunk prints the RSS
-# at its end and its highest RSS (sampled every 0.5 s): the end is a point in malloc's minute,
-# the highest is the bound that matters. The last two lines: rss-growth of both.
+# scheduler still gives free memory back every minute (malloc_trim), and POST /jobs/run as it
+# ends. Each chunk prints the RSS at its end, read just after a jobs run (so every reading is at
+# the same point of malloc's cycle), and its highest RSS (sampled every 0.5 s). The last lines:
+# peak-growth (the highest RSS of every later chunk against the second chunk's; the first holds
+# the first day's jobs over the imported master data) and rss-growth (the readings against the
+# one at SOAK_EVERY orders: the issue's "flat within 20 % after the first 10,000").
 # Knobs (environment): SOAK_ORDERS=200000 SOAK_EVERY=10000 SOAK_CLIENTS=2 SOAK_LINES=2
 # SOAK_START=2027-01-04 SOAK_JOBS_EVERY=60.
 set -euo pipefail
@@ -92,6 +95,7 @@ while [ "$done_n" -lt "$orders" ]; do
     die "op_load reported errors"; }
   done_n=$((done_n + n))
   k=$((k + 1))
+  run_jobs # the same point of malloc's cycle for every reading: the jobs ran and gave back
   r=$(rss_kb)
   mx=$(cat "$w/max.kb" 2>/dev/null || echo 0)
   [ "$r" -gt "$mx" ] && mx=$r
@@ -99,11 +103,14 @@ while [ "$done_n" -lt "$orders" ]; do
   printf '%10d %10s %10d %10d %10d %10.1f %8.1f\n' "$done_n" "$day" "$r" "$mx" "$(vmrss_kb)" \
     "$(awk -v n="$n" -v a="$c0" -v b="$c1" 'BEGIN { print n / (b - a) }')" \
     "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')"
+  # the baselines: the RSS at the first chunk's end; the highest RSS of the second chunk (the
+  # first's holds the first day's jobs over the imported master data, once)
   if [ "$first" -eq 0 ]; then
-    first=$r first_max=$mx
+    first=$r
   else
     [ "$r" -gt "$max_after" ] && max_after=$r
-    [ "$mx" -gt "$maxmax_after" ] && maxmax_after=$mx
+    if [ "$first_max" -eq 0 ]; then first_max=$mx; else
+      [ "$mx" -gt "$maxmax_after" ] && maxmax_after=$mx; fi
   fi
 done
 echo "== $done_n orders in $(($(date +%s) - t0)) s; osb check:"
@@ -111,9 +118,10 @@ bench_server_stop
 "$osb" check --db "$w/soak.db" | tail -3 || echo "osb check FAILED"
 [ "$max_after" -gt 0 ] || max_after=$first
 [ "$maxmax_after" -gt 0 ] || maxmax_after=$first_max
-awk -v f="$first" -v m="$max_after" 'BEGIN {
-  printf "rss-growth (at each chunk'"'"'s end): %.1f %% (first chunk %d kB, highest after it %d kB)\n",
-         (m / f - 1) * 100, f, m }'
+[ "$first_max" -gt 0 ] || first_max=$first
 awk -v f="$first_max" -v m="$maxmax_after" 'BEGIN {
-  printf "rss-growth: %.1f %% (highest RSS of the first chunk %d kB, of any chunk after it %d kB; target within 20 %%)\n",
+  printf "peak-growth: %.1f %% (highest RSS of the chunk after the first %d kB, of any later chunk %d kB)\n",
          (m / f - 1) * 100, f, m }'
+awk -v f="$first" -v m="$max_after" 'BEGIN {
+  printf "rss-growth: %.1f %% (RSS at %s orders %d kB, highest at a later chunk'"'"'s end %d kB; target within 20 %%)\n",
+         (m / f - 1) * 100, "'"$every"'", f, m }'
