@@ -7,6 +7,8 @@
 #                                   serves DB on a free port, the server's output appended to
 #                                   LOG, the environment assignments given added; sets $srv
 #                                   (pid) and $port. Each wait is bounded.
+#                                   (bench_serve_args, an array, if set: more `osb serve`
+#                                   options, e.g. --test-clock)
 #   bench_server_stop               SIGTERM, waits for it to end
 # and installs an EXIT trap that kills a server still running (and INT/TERM/HUP end the
 # script through it).
@@ -30,7 +32,8 @@ bench_server_start() {
   for try in $(seq 10); do
     port=$((20000 + RANDOM % 40000))
     port_open "$port" && continue
-    env "$@" "$osb" serve --db "$db" --listen "127.0.0.1:$port" >>"$log" 2>&1 &
+    env "$@" "$osb" serve --db "$db" --listen "127.0.0.1:$port" \
+      ${bench_serve_args[@]+"${bench_serve_args[@]}"} >>"$log" 2>&1 &
     srv=$!
     for i in $(seq 100); do
       kill -0 "$srv" 2>/dev/null || break

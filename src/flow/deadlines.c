@@ -385,7 +385,12 @@ int deadlines_job(struct ctx *c, const char *period, struct osb_err *e)
             settled = 0;
             done_since = since;
         }
-        struct deadline_when w = {c->now, since, settled, done_since};
+        /* the stays that started after due_upto cannot be due yet: not read (a lookback of
+           a year bounds the bisection; before it every start is read as before) */
+        int64_t due_upto =
+            deadline_last_due_start(&cal, &dl, c->now - 366 * TS_PER_DAY, c->now, c->now);
+        struct deadline_when w = {c->now, since, settled, done_since,
+                                  due_upto > c->now - 366 * TS_PER_DAY ? due_upto : 0};
         json_t *rows =
             store_deadline_candidates(c->db, e, rr->rule, &dl, &w, c->cfg->tz_min, &upto);
         if (!rows) {

@@ -9,6 +9,9 @@
 #include "flow/settings.h"
 #include "http/handlers.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +73,11 @@ int h_jobs_run(struct req *r, struct osb_err *e)
     if (admin_jobs_run(&r->ctx, &out, e) < 0)
         return -1;
     resp_json(r, 200, out);
+#ifdef __GLIBC__
+    /* as the scheduler does after its run (cli/serve.c): the jobs' high-water mark of freed
+       memory goes back to the system now, not at the next minute */
+    malloc_trim(0);
+#endif
     return 0;
 }
 

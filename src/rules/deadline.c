@@ -67,6 +67,25 @@ ts_t deadline_at(const struct calendar *c, const struct deadline_rule *r, ts_t s
     return INT64_MAX;
 }
 
+ts_t deadline_last_due_start(const struct calendar *c, const struct deadline_rule *r, ts_t lo,
+                             ts_t hi, ts_t now)
+{
+    if (r->kind == DL_DAY_OF_MONTH || r->kind == DL_BEFORE_START || lo > hi)
+        return lo - 1;
+    if (deadline_at(c, r, hi) <= now)
+        return hi;
+    if (deadline_at(c, r, lo) > now)
+        return lo - 1;
+    while (hi - lo > 1) { /* deadline_at(lo) <= now < deadline_at(hi) */
+        ts_t mid = lo + (hi - lo) / 2;
+        if (deadline_at(c, r, mid) <= now)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 const char *deadline_kind_str(enum deadline_kind k)
 {
     static const char *const names[DL__COUNT] = {

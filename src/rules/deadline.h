@@ -43,6 +43,15 @@ struct deadline_rule {
    (no working time configured, or beyond the range of ts_t). A negative n counts as 0. */
 ts_t deadline_at(const struct calendar *c, const struct deadline_rule *r, ts_t start);
 
+/* The latest start in [lo, hi] whose deadline has come by now (deadline_at <= now), found by
+   bisection: for every kind but DL_DAY_OF_MONTH and DL_BEFORE_START, a later start never has
+   an earlier deadline. hi when every start in the range is due, lo - 1 when none is; lo - 1
+   also for those two kinds (the caller bounds them otherwise). The deadline job reads only the
+   stays that started by it: a calendar bound alone read every shipment released over a
+   weekend on Monday morning, tens of thousands at 10,000 a day (bench/README.md). */
+ts_t deadline_last_due_start(const struct calendar *c, const struct deadline_rule *r, ts_t lo,
+                             ts_t hi, ts_t now);
+
 /* 24:00 of date d: the first instant of d + 1 in the calendar's zone. */
 ts_t deadline_end_of_day(const struct calendar *c, date_t d);
 

@@ -525,6 +525,8 @@ static int candidates_sql(struct osb_err *e, const char *rule, const struct dead
     int64_t upto = now, bound;
     if (!rules[r].dated && floor_bound(dl, tz_min, now, &bound) && bound < now)
         upto = bound;
+    if (!rules[r].dated && w->due_upto > 0 && w->due_upto < upto)
+        upto = w->due_upto; /* the calendar's exact bound (a weekend is not working time) */
     *upto_out = upto;
     for (const char *a = rules[r].params; *a; a++) {
         json_t *wp = week_param(*a, now, tz_min);

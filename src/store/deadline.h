@@ -51,6 +51,9 @@ struct deadline_when {
     int64_t since;      /* now − the lookback */
     int64_t settled;    /* the rule's settled mark (0: none) */
     int64_t done_since; /* the earliest completion not judged yet (<= since: every one) */
+    int64_t due_upto;   /* 0, or the latest start whose deadline has come by now (the flow's
+                           deadline_last_due_start on the working calendar): the stays that
+                           started after it are not read (a rule with a date start ignores it) */
 };
 json_t *store_deadline_candidates(struct db *db, struct osb_err *e, const char *rule,
                                   const struct deadline_rule *dl, const struct deadline_when *w,

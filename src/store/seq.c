@@ -16,7 +16,15 @@ int seq_next_docno(struct db *db, struct osb_err *e, const char *prefix, date_t 
                     "sss", prefix, ds, type);
     if (rc < 0)
         return -1;
-    if (rc == 0 || !docno_format(out, prefix, day, type, n))
-        return err_set(e, ERR_INTERNAL, "internal error: cannot number a %s document", type);
+    if (rc == 0)
+        return err_set(e, ERR_INTERNAL, "internal error: no sequence row for a %s document", type);
+    /* The number has at most five digits (numbering-and-rules.md §1, the pinned regex): the
+       100,000th document of a type in one day cannot be numbered. It is a rule the request
+       breaks, not a bug: the caller rolls back, so the sequence is not consumed. */
+    if (!docno_format(out, prefix, day, type, n))
+        return err_invalid(e, "number", "daily_sequence_exhausted",
+                           "%s: the 99,999 numbers of %s documents for %s are all used; the "
+                           "number has at most five digits, so no more can be made today",
+                           type, type, ds);
     return 0;
 }

@@ -173,6 +173,43 @@ static void test_wc_hours(void **state)
     run_rows(rows, sizeof rows / sizeof rows[0]);
 }
 
+/* deadline_last_due_start against a scan: for each monotone kind and each "now" on a grid over
+   the sample week (weekend, holidays, make-up Saturday), the bisection's answer is due and one
+   minute later is not (starts on whole minutes; the scan steps by minutes). */
+static void test_last_due_start(void **state)
+{
+    (void)state;
+    struct calendar c = sample();
+    static const struct deadline_rule kinds[] = {
+        {DL_WORKING_MINUTES, 30, 0}, {DL_SAME_WORKING_DAY, 0, 0}, {DL_NEXT_WORKING_DAY, 1, 0},
+        {DL_WORKING_DAYS, 3, 0},     {DL_WC_HOURS, 24, 0},        {DL_WC_HOURS, 48, 0},
+        {DL_CALENDAR_DAYS, 2, 0},
+    };
+    int bad = 0;
+    ts_t lo = AT(FRI20 - 2, 0, 0); /* Wednesday 18 November */
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const struct deadline_rule *r = &kinds[k];
+        for (ts_t now = AT(FRI20, 9, 7); now <= AT(WED02, 23, 0); now += MIN(7 * 60 + 13)) {
+            ts_t got = deadline_last_due_start(&c, r, lo, now, now);
+            /* the scan: the last whole minute whose deadline has come */
+            ts_t want = lo - 1;
+            for (ts_t s = lo; s <= now; s += MIN(1))
+                if (deadline_at(&c, r, s) <= now)
+                    want = s;
+            bool ok = got >= want && got < want + MIN(1) &&
+                      (got < lo || deadline_at(&c, r, got) <= now) &&
+                      (got + 1 > now || deadline_at(&c, r, got + 1) > now);
+            expect(&bad, ok, "%s %d at %lld: got %lld want %lld", deadline_kind_str(r->kind),
+                   r->n, (long long)now, (long long)got, (long long)want);
+        }
+    }
+    /* the kinds that are not monotone in their start are left to the caller */
+    struct deadline_rule dom = {DL_DAY_OF_MONTH, 15, 1}, pre = {DL_BEFORE_START, 2340, 0};
+    assert_true(deadline_last_due_start(&c, &dom, lo, AT(WED02, 9, 0), AT(WED02, 9, 0)) == lo - 1);
+    assert_true(deadline_last_due_start(&c, &pre, lo, AT(WED02, 9, 0), AT(WED02, 9, 0)) == lo - 1);
+    assert_int_equal(bad, 0);
+}
+
 /* bc_due_5d (due date + 5), pod_overdue (expected + 2): plain dates, 24:00. */
 static void test_calendar_days(void **state)
 {
@@ -445,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_next_working_day),
         cmocka_unit_test(test_working_days),
         cmocka_unit_test(test_wc_hours),
+        cmocka_unit_test(test_last_due_start),
         cmocka_unit_test(test_calendar_days),
         cmocka_unit_test(test_day_of_month),
         cmocka_unit_test(test_before_start),

@@ -81,7 +81,7 @@ static void test_order_stays_use_indexes_and_no_temp_btree(void **state)
     /* 2031-03-10 12:00 +08:00; a previous run a minute before, a settled mark an hour before */
     int64_t now = 1962590400LL * 1000000;
     struct deadline_when w = {now, now - 21LL * 86400 * 1000000, now - 3600LL * 1000000,
-                              now - 60LL * 1000000};
+                              now - 60LL * 1000000, now - 1800LL * 1000000};
     struct deadline_rule minutes = {DL_WORKING_MINUTES, 30, 0}, day = {DL_SAME_WORKING_DAY, 0, 0};
     int bad = 0, order_seen = 0;
     const char *rule;
