@@ -190,13 +190,77 @@ static struct dbq *orders_query(struct db *db, struct osb_err *e, const struct r
     return q;
 }
 
-/* One row of a report over order lines: the line's columns (q), what the order's dispatched
-   shipments shipped of its SKU, the order's shipment numbers ("FH… FH…"). 0, or -1 with e. */
+/* What the lines of a report over order lines have besides their own columns: what the
+   order's dispatched shipments shipped of the line's SKU, the order's shipment numbers
+   ("FH… FH…"), the line's backorders' open and cancelled quantities. */
+struct line_extra {
+    int64_t shipped, open, cancelled;
+    const char *list;
+};
+
+/* One row of a report over order lines: the line's columns (q) and x. 0, or -1 with e. */
 typedef int (*order_line_fn)(const struct report_params *p, json_t *rows, struct dbq *q,
-                             int64_t shipped, const char *list, struct osb_err *e);
+                             const struct line_extra *x, struct osb_err *e);
+
+/* The key of an order's line in the backorders' map: "number\tline". */
+static const char *line_key(char *buf, size_t size, const char *ord, int64_t line)
+{
+    size_t n = strlen(ord);
+    char digits[24];
+    size_t d = 0;
+    uint64_t v = line < 0 ? (uint64_t)0 - (uint64_t)line : (uint64_t)line;
+    do
+        digits[d++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (n + d + 3 > size)
+        return NULL;
+    memcpy(buf, ord, n);
+    buf[n++] = '\t';
+    if (line < 0)
+        buf[n++] = '-';
+    while (d)
+        buf[n++] = digits[--d];
+    buf[n] = 0;
+    return buf;
+}
+
+/* The backorders of the range's orders, summed per order line into m (sum: open, sum2:
+   cancelled). Read from the backorders' side: two correlated subqueries per line (open,
+   cancelled) probed backorders_order 1,330,000 times for a year at 1,000,000 orders, most of
+   order_shipment_check's CPU beyond replenishment_record's (bench/README.md). Only the lines
+   a report keeps are looked up, so the orders' scope and condition are not needed here. */
+static int backorder_sums(struct db *db, struct osb_err *e, const struct report_params *p,
+                          struct kmap *m)
+{
+    json_t *a = json_array();
+    store_report_arg(a, p->from);
+    store_report_arg(a, p->to);
+    struct dbq *q = db_query_a(db, e,
+                               "SELECT b.order_no, b.line_no, b.qty_open, b.qty_cancelled"
+                               " FROM backorders b CROSS JOIN orders o WHERE o.number = b.order_no"
+                               " AND o.op_receipt_day >= ? AND o.op_receipt_day <= ?",
+                               a);
+    json_decref(a);
+    if (!q)
+        return -1;
+    int rc;
+    char key[160];
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *ord = dbq_text(q, 0);
+        const char *k = ord ? line_key(key, sizeof key, ord, dbq_int(q, 1)) : NULL;
+        if (!k)
+            continue;
+        struct ksum *s = store_kmap_get(m, k);
+        s->sum += dbq_int(q, 2);
+        s->sum2 += dbq_int(q, 3);
+    }
+    dbq_end(q);
+    return rc;
+}
 
 /* The rows of a report over the lines of the range's orders that cond keeps, by receipt day,
-   order, line: cols are the line's columns (the order's number first, its SKU at sku_col).
+   order, line: cols are the line's columns (the order's number first, its SKU at sku_col,
+   its line number at line_col; list: whether the rows show the order's shipments).
    The shipment lines of those orders are read first, once, into a hash per order; each
    order's list and shipped sums are made in C from it, and the rows go to the streaming
    writer as they are read (store_report_put). Per line, subqueries over the order's
@@ -204,9 +268,11 @@ typedef int (*order_line_fn)(const struct report_params *p, json_t *rows, struct
    its lines: at 1,000,000 orders a year's 665,000 lines cost replenishment_record 3.9–5 s
    and order_shipment_check (a tree of them) 7 s of CPU (bench/README.md). */
 static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct report_params *p,
-                               const char *cond, const char *cols, int sku_col, order_line_fn put)
+                               const char *cond, const char *cols, int sku_col, int line_col,
+                               bool with_list, order_line_fn put)
 {
     struct ships x = {.text = SB_INIT};
+    struct kmap bo = {0};
     struct dbq *q =
         orders_query(db, e, p, cond,
                      "SELECT sh.order_no, sh.number,"
@@ -223,6 +289,8 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
     }
     json_t *rows = NULL;
     if (rc == 0)
+        rc = backorder_sums(db, e, p, &bo);
+    if (rc == 0)
         q = orders_query(db, e, p, cond, cols, "JOIN order_lines l ON l.order_no = o.number",
                          " ORDER BY o.op_receipt_day, o.number, l.line_no");
     if (rc == 0 && q) {
@@ -234,16 +302,25 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
             if (!ord || strcmp(ord, sb_str(&last)) != 0 || !last.len) {
                 const struct ksum *o = ord ? store_kmap_find(&x.orders, ord) : NULL;
                 head = o ? (size_t)o->sum : 0;
-                ship_list(&x, head, &list);
+                if (with_list)
+                    ship_list(&x, head, &list);
                 sb_reset(&last);
                 sb_add(&last, ord ? ord : "");
             }
-            int64_t shipped = 0;
+            struct line_extra ex = {0, 0, 0, sb_str(&list)};
             for (size_t i = head; i && sku; i = x.r[i - 1].next)
                 if (x.r[i - 1].dispatched && x.r[i - 1].sku != SIZE_MAX &&
                     strcmp(x.text.buf + x.r[i - 1].sku, sku) == 0)
-                    shipped += x.r[i - 1].qty;
-            if ((rc = put(p, rows, q, shipped, sb_str(&list), e)) < 0)
+                    ex.shipped += x.r[i - 1].qty;
+            char key[160];
+            const char *k =
+                bo.n && ord ? line_key(key, sizeof key, ord, dbq_int(q, line_col)) : NULL;
+            const struct ksum *b = k ? store_kmap_find(&bo, k) : NULL;
+            if (b) {
+                ex.open = b->sum;
+                ex.cancelled = b->sum2;
+            }
+            if ((rc = put(p, rows, q, &ex, e)) < 0)
                 break;
         }
         dbq_end(q);
@@ -257,22 +334,27 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
         }
     }
     store_kmap_free(&x.orders);
+    store_kmap_free(&bo);
     sb_free(&x.text);
     free(x.r);
     return rows;
 }
 
-static int check_line(const struct report_params *p, json_t *rows, struct dbq *q, int64_t shipped,
-                      const char *list, struct osb_err *e)
+static int check_line(const struct report_params *p, json_t *rows, struct dbq *q,
+                      const struct line_extra *x, struct osb_err *e)
 {
-    (void)list;
     /* difference = ordered − shipped − backordered − cancelled (a null as 0) */
-    int64_t diff = dbq_int(q, 5) - shipped - dbq_int(q, 6) - dbq_int(q, 7);
-    struct report_cell r[] = {
-        cell_of(q, 0, "order"),           cell_of(q, 1, "receipt_day"), cell_of(q, 2, "customer"),
-        cell_of(q, 3, "region"),          cell_of(q, 4, "sku"),         cell_of(q, 5, "ordered"),
-        {"shipped", NULL, shipped, true}, cell_of(q, 6, "backordered"), cell_of(q, 7, "cancelled"),
-        {"difference", NULL, diff, true}};
+    int64_t diff = dbq_int(q, 5) - x->shipped - x->open - x->cancelled;
+    struct report_cell r[] = {cell_of(q, 0, "order"),
+                              cell_of(q, 1, "receipt_day"),
+                              cell_of(q, 2, "customer"),
+                              cell_of(q, 3, "region"),
+                              cell_of(q, 4, "sku"),
+                              cell_of(q, 5, "ordered"),
+                              {"shipped", NULL, x->shipped, true},
+                              {"backordered", NULL, x->open, true},
+                              {"cancelled", NULL, x->cancelled, true},
+                              {"difference", NULL, diff, true}};
     return store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
 }
 
@@ -282,21 +364,22 @@ json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct 
     return order_line_rows(
         db, e, p, "o.released_at IS NOT NULL",
         "SELECT o.number, o.op_receipt_day, o.customer, c.region, l.sku, l.qty - l.qty_cut,"
-        " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-        " AND b.line_no = l.line_no), 0),"
-        " coalesce((SELECT sum(b.qty_cancelled) FROM backorders b WHERE b.order_no = o.number"
-        " AND b.line_no = l.line_no), 0)",
-        4, check_line);
+        " l.line_no",
+        4, 6, false, check_line);
 }
 
 static int replenishment_line(const struct report_params *p, json_t *rows, struct dbq *q,
-                              int64_t shipped, const char *list, struct osb_err *e)
+                              const struct line_extra *x, struct osb_err *e)
 {
-    struct report_cell r[] = {cell_of(q, 0, "order"),           cell_of(q, 1, "customer"),
-                              cell_of(q, 2, "receipt_day"),     cell_of(q, 3, "sku"),
-                              cell_of(q, 4, "ordered"),         cell_of(q, 5, "cut"),
-                              {"shipped", NULL, shipped, true}, cell_of(q, 6, "backordered"),
-                              {"shipments", list, 0, false}};
+    struct report_cell r[] = {cell_of(q, 0, "order"),
+                              cell_of(q, 1, "customer"),
+                              cell_of(q, 2, "receipt_day"),
+                              cell_of(q, 3, "sku"),
+                              cell_of(q, 4, "ordered"),
+                              cell_of(q, 5, "cut"),
+                              {"shipped", NULL, x->shipped, true},
+                              {"backordered", NULL, x->open, true},
+                              {"shipments", x->list, 0, false}};
     return store_report_put(p, rows, r, (int)(sizeof r / sizeof r[0]), e);
 }
 
@@ -305,10 +388,8 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
     /* the placed orders' lines: ordered, cut, shipped, open backorders, the shipments */
     return order_line_rows(
         db, e, p, "o.state NOT IN ('draft', 'cancelled')",
-        "SELECT o.number, o.customer, o.op_receipt_day, l.sku, l.qty, l.qty_cut,"
-        " coalesce((SELECT sum(b.qty_open) FROM backorders b WHERE b.order_no = o.number"
-        " AND b.line_no = l.line_no), 0)",
-        3, replenishment_line);
+        "SELECT o.number, o.customer, o.op_receipt_day, l.sku, l.qty, l.qty_cut, l.line_no", 3, 6,
+        true, replenishment_line);
 }
 
 json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p)
