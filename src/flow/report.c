@@ -620,9 +620,35 @@ struct stream {
     json_t *obj; /* the current row as dbq_object makes it (for a DBQ_OTHER value), or NULL */
     const struct report_cell *cells; /* the current row when made in C (q is NULL) … */
     int ncells;                      /* … and its cells */
-    struct sb keys; /* JSON: each column's "key": (keys.buf + key_at[k]), made once */
-    size_t *key_at;
+    struct sb keys; /* JSON: each column's "key": (keys.buf + key_at[k], key_len[k] bytes), made
+                       once — its length kept, not a strlen per cell (2.9 million rows of ten
+                       cells in daily_receipts a year at 1,000,000 orders) */
+    size_t *key_at, *key_len;
 };
+
+/* sb_addn and sb_addc inline while the buffer has room (it doubles: nearly always): a row of
+   ten cells is some twenty appends, and their calls were a tenth of daily_receipts' CPU a year
+   at 1,000,000 orders. */
+static inline void out_addn(struct sb *out, const char *p, size_t n)
+{
+    if (out->len + n + 1 > out->cap) {
+        sb_addn(out, p, n);
+        return;
+    }
+    memcpy(out->buf + out->len, p, n);
+    out->len += n;
+    out->buf[out->len] = '\0';
+}
+
+static inline void out_addc(struct sb *out, char c)
+{
+    if (out->len + 2 > out->cap) {
+        sb_addc(out, c);
+        return;
+    }
+    out->buf[out->len++] = c;
+    out->buf[out->len] = '\0';
+}
 
 /* v as "%lld" writes it (a row report has hundreds of thousands of figures: vsnprintf twice
    per figure in sb_addf was a tenth of writing them) */
@@ -637,7 +663,7 @@ static void put_int(struct sb *out, int64_t v)
     } while (u);
     if (v < 0)
         b[--i] = '-';
-    sb_addn(out, b + i, sizeof b - i);
+    out_addn(out, b + i, sizeof b - i);
 }
 
 /* The place of the query's column named key (as dbq_object names it: up to a '!', 63
@@ -733,7 +759,8 @@ static void map_row(struct stream *s, struct dbq *q)
         s->den[k] = d->cols[k].kind == RK_BP ? col_at(s, q, d->cols[k].den) : -1;
         s->key_at[k] = s->keys.len;
         json_put_string(&s->keys, d->cols[k].key, strlen(d->cols[k].key));
-        sb_addn(&s->keys, ":", 2); /* with its '\0' */
+        sb_addc(&s->keys, ':');
+        s->key_len[k] = s->keys.len - s->key_at[k];
     }
     s->mapped = true;
 }
@@ -813,15 +840,17 @@ static int stream_row(struct report_sink *sink, struct dbq *q, struct osb_err *e
         }
         sb_add(&s->out, "\r\n");
     } else {
-        sb_add(&s->out, s->nrows ? ",{" : "{");
+        if (s->nrows)
+            out_addn(&s->out, ",{", 2);
+        else
+            out_addc(&s->out, '{');
         for (size_t k = 0; k < d->ncols && rc == 0; k++) {
-            const char *key = s->keys.buf + s->key_at[k];
             if (k)
-                sb_addc(&s->out, ',');
-            sb_addn(&s->out, key, strlen(key));
+                out_addc(&s->out, ',');
+            out_addn(&s->out, s->keys.buf + s->key_at[k], s->key_len[k]);
             rc = put_cell(s, q, k, NULL, e);
         }
-        sb_addc(&s->out, '}');
+        out_addc(&s->out, '}');
     }
     json_decref(s->obj);
     s->obj = NULL;
@@ -858,6 +887,7 @@ static void stream_free(struct stream *s)
 {
     free(s->at);
     free(s->key_at);
+    free(s->key_len);
     sb_free(&s->keys);
     free(s->num);
     free(s->den);
@@ -881,6 +911,7 @@ static int run_stream(struct ctx *c, struct run *x, json_t **raw, struct report_
     size_t n = d->ncols ? d->ncols : 1;
     s.at = xcalloc(n, sizeof *s.at);
     s.key_at = xcalloc(n, sizeof *s.key_at);
+    s.key_len = xcalloc(n, sizeof *s.key_len);
     s.num = xcalloc(n, sizeof *s.num);
     s.den = xcalloc(n, sizeof *s.den);
     s.sum = xcalloc(n, sizeof *s.sum);

@@ -14,6 +14,7 @@
 #include "store/report.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #define BCR_SQL                                                                                    \
@@ -24,11 +25,30 @@
     "CASE WHEN p.method IN ('bank_transfer', 'cash', 'cheque', 'acceptance_bill', 'bank_draft',"   \
     " 'offset') THEN p.method ELSE 'other' END"
 
+/* Whether the n bytes at t are ASCII without a NUL — then they are valid UTF-8 and t's strlen
+   is n — tested a word at a time: a receipt's number, date and kind, 2.9 million rows a year at
+   1,000,000 orders, where strlen and utf8_valid a byte at a time were 6 % of daily_receipts. */
+static bool plain_ascii(const char *t, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, t + i, 8);
+        if (((w - ones) & ~w & high) | (w & high))
+            return false;
+    }
+    for (; i < n; i++)
+        if (!t[i] || (t[i] & 0x80))
+            return false;
+    return true;
+}
+
 /* A text column of q as a cell (text that jansson would refuse: null, as dbq_object makes it). */
 static struct report_cell text_cell(struct dbq *q, int col, const char *name)
 {
     const char *t = dbq_text(q, col);
-    if (t && (strlen(t) != dbq_len(q, col) || !utf8_valid(t)))
+    if (t && !plain_ascii(t, dbq_len(q, col)) && (strlen(t) != dbq_len(q, col) || !utf8_valid(t)))
         t = NULL;
     return (struct report_cell){name, t, 0, false};
 }
@@ -45,7 +65,116 @@ struct scope_names {
     struct kmap at;
     char **names, **bcrs;
     size_t n, cap;
+    /* the same codes in a table of their own when every one is at most CODE_MAX bytes (the
+       customers' codes are 7): a receipt's customer is looked up once per receipt — 2.9
+       million a year at 1,000,000 orders — and kmap's slot, entry and key, then the name's
+       and the BCR's pointer and text, each a cache miss behind the ~400 MB answer being
+       written, were a fifth of daily_receipts' CPU. A slot holds the code's bytes
+       (zero-padded) and its name and BCR, which lie side by side in text: one slot and one
+       short text read per receipt. */
+    struct code_slot *code;
+    size_t ncode; /* slots (a power of two), 0: not made — look codes up in at */
+    char *text;
 };
+
+#define CODE_MAX 12
+struct code_slot {
+    uint64_t lo;
+    uint32_t hi;            /* the code's bytes 0–7 and 8–11, zero-padded */
+    uint32_t k;             /* its place + 1; 0: empty */
+    const char *name, *bcr; /* (each the text or NULL) */
+};
+
+/* The zero-padded words of code; false when it is longer than CODE_MAX bytes. */
+static bool code_words(const char *code, uint64_t *lo, uint32_t *hi)
+{
+    char b[16] = {0};
+    size_t i = 0;
+    for (; i <= CODE_MAX && code[i]; i++)
+        b[i] = code[i];
+    if (i > CODE_MAX)
+        return false;
+    memcpy(lo, b, 8);
+    memcpy(hi, b + 8, 4);
+    return true;
+}
+
+static size_t code_hash(uint64_t lo, uint32_t hi, size_t mask)
+{
+    uint64_t h = (lo ^ ((uint64_t)hi << 17)) * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 32) & mask;
+}
+
+/* A copy of t (or NULL) at *at in text. */
+static const char *text_put(char **at, const char *t)
+{
+    if (!t)
+        return NULL;
+    size_t n = strlen(t) + 1;
+    memcpy(*at, t, n);
+    *at += n;
+    return *at - n;
+}
+
+/* The table of s's codes, when they all fit (else ncode stays 0). */
+static void code_table_make(struct scope_names *s)
+{
+    size_t nslot = 1024, size = 1;
+    while (2 * nslot < 3 * s->n)
+        nslot *= 2;
+    for (size_t k = 0; k < s->n; k++)
+        size +=
+            (s->names[k] ? strlen(s->names[k]) + 1 : 0) + (s->bcrs[k] ? strlen(s->bcrs[k]) + 1 : 0);
+    struct code_slot *t = xcalloc(nslot, sizeof *t);
+    char *text = xmalloc(size), *at = text;
+    for (size_t e = 0; e < s->at.n; e++) {
+        uint64_t lo;
+        uint32_t hi;
+        if (!code_words(s->at.v[e].key, &lo, &hi)) {
+            free(t);
+            free(text);
+            return;
+        }
+        size_t i = code_hash(lo, hi, nslot - 1);
+        while (t[i].k && !(t[i].lo == lo && t[i].hi == hi))
+            i = (i + 1) & (nslot - 1);
+        size_t k = (size_t)s->at.v[e].sum - 1;
+        t[i] = (struct code_slot){lo, hi, (uint32_t)(k + 1), NULL, NULL};
+        t[i].name = text_put(&at, s->names[k]);
+        t[i].bcr = text_put(&at, s->bcrs[k]);
+    }
+    s->code = t;
+    s->ncode = nslot;
+    s->text = text;
+}
+
+/* Whether code is a customer of s's scope, with its name and BCR. */
+static bool scope_customer(const struct scope_names *s, const char *code, const char **name,
+                           const char **bcr)
+{
+    if (!s->ncode) {
+        const struct ksum *c = store_kmap_find(&s->at, code);
+        if (!c)
+            return false;
+        *name = s->names[c->sum - 1];
+        *bcr = s->bcrs[c->sum - 1];
+        return true;
+    }
+    uint64_t lo;
+    uint32_t hi;
+    if (!code_words(code, &lo, &hi))
+        return false; /* longer than every code of the scope */
+    for (size_t i = code_hash(lo, hi, s->ncode - 1);; i = (i + 1) & (s->ncode - 1)) {
+        const struct code_slot *t = &s->code[i];
+        if (!t->k)
+            return false;
+        if (t->lo == lo && t->hi == hi) {
+            *name = t->name;
+            *bcr = t->bcr;
+            return true;
+        }
+    }
+}
 
 static int scope_names_read(struct db *db, struct osb_err *e, const struct report_params *p,
                             struct scope_names *s)
@@ -82,11 +211,15 @@ static int scope_names_read(struct db *db, struct osb_err *e, const struct repor
         store_kmap_get(&s->at, code)->sum = (int64_t)++s->n;
     }
     dbq_end(q);
+    if (rc == 0 && s->n < 0x7fffffff)
+        code_table_make(s);
     return rc;
 }
 
 static void scope_names_free(struct scope_names *s)
 {
+    free(s->code);
+    free(s->text);
     for (size_t i = 0; i < s->n; i++) {
         free(s->names[i]);
         free(s->bcrs[i]);
@@ -128,30 +261,24 @@ static json_t *receipt_rows(struct db *db, struct osb_err *e, const struct repor
         return NULL;
     json_t *rows = json_array();
     int rc;
-    const struct ksum *c = NULL;
     while ((rc = dbq_next(q, e)) == 1) {
-        const char *code = dbq_text(q, 2);
-        if (!code)
-            continue;
-        if (!c || strcmp(c->key, code) != 0)
-            c = store_kmap_find(&s->at, code);
-        if (!c)
+        const char *code = dbq_text(q, 2), *name, *bcr;
+        if (!code || !scope_customer(s, code, &name, &bcr))
             continue; /* not a customer of the scope */
-        size_t k = (size_t)c->sum - 1;
         const char *number = dbq_text(q, 0);
         const struct ksum *r = refunded->n && number ? store_kmap_find(refunded, number) : NULL;
         int64_t amount = dbq_int(q, 5), unapplied = dbq_int(q, 6);
         struct report_cell cells[] = {
             text_cell(q, 0, "receipt"),
             text_cell(q, 1, "received_on"),
-            {"customer", c->key, 0, false},
-            {"customer_name", s->names[k], 0, false},
+            {"customer", code, 0, false}, /* the bytes of the scope's code */
+            {"customer_name", name, 0, false},
             text_cell(q, 3, "kind"),
             text_cell(q, 4, "method"),
             {"amount_fen", NULL, amount, true},
             {"allocated_fen", NULL, amount - unapplied - (r ? r->sum : 0), true},
             {"unapplied_fen", NULL, unapplied, true},
-            {"bcr", s->bcrs[k], 0, false},
+            {"bcr", bcr, 0, false},
         };
         if (store_report_put(p, rows, cells, (int)(sizeof cells / sizeof cells[0]), e) < 0) {
             rc = -1;

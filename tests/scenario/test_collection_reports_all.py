@@ -95,3 +95,22 @@ def test_collection_reports_over_every_customer(t):
        [("2047-01", 20000, 0), ("2047-02", 20000, 20000), ("2047-03", 0, 0)], "B")
     lib.ledger_consistent(t, a)
     lib.ledger_consistent(t, b)
+
+
+def test_daily_receipts_names_of_long_and_short_codes(t):
+    """daily_receipts looks each receipt's customer up in a table of codes up to 12 bytes and
+    in the general map when a code of the scope is longer: both give the customer's name."""
+    set_clock(t, "2048-06-10", "10:00")
+    short = customer(t, name="短编码客户")
+    long = customer(t, name="长编码客户", prefix="BCLONGCODE")
+    assert len(short) <= 12 < len(long), (short, long)
+    ps = pay(t, short, 700)["number"]
+    pl = pay(t, long, 900)["number"]
+    for who, number, amount, name in ((short, ps, 700, "短编码客户"),
+                                      (long, pl, 900, "长编码客户")):
+        r = report(t, "daily_receipts", f"from=2048-06-01&to=2048-06-30&customer={who}")
+        eq([(x["receipt"], x["customer"], x["customer_name"], x["amount_fen"], x["bcr"])
+            for x in r["rows"]], [(number, who, name, amount, "ssg_leader")], who)
+    r = report(t, "daily_receipts", "from=2048-06-01&to=2048-06-30")
+    eq(sorted((x["customer"], x["customer_name"]) for x in r["rows"]),
+       sorted([(short, "短编码客户"), (long, "长编码客户")]), "every customer")
