@@ -120,27 +120,22 @@ int store_credit_figures_page(struct db *db, struct osb_err *e, json_t *codes, d
     char ds[11];
     date_format(today, ds);
     struct sb sql = SB_INIT;
-    json_t *p = json_pack("[s]", ds);
     sb_add(&sql, "SELECT c.code, c.credit_limit_fen, ");
     figures_sql(db, &sql, "c.code", "?1", "''");
     sb_add(&sql, " FROM customers c WHERE c.code");
-    store_sql_in(&sql, p, codes);
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
-    json_decref(p);
+    struct dbq *q = store_query_in(db, e, sb_str(&sql), json_pack("[s]", ds), codes, "");
     sb_free(&sql);
     if (!q)
         return -1;
     int rc;
     while ((rc = dbq_next(q, e)) == 1) {
-        for (size_t i = 0; i < n; i++) {
-            if (ok[i] || strcmp(json_string_value(json_array_get(codes, i)), dbq_text(q, 0)))
-                continue;
-            struct osb_err ignore = OSB_ERR_INIT;
-            int64_t other;
-            ok[i] = read_figures(q, 1, today, &f[i], &other, &ignore) == 0;
-            err_clear(&ignore);
-            break;
-        }
+        long i = store_index_of(codes, dbq_text(q, 0));
+        if (i < 0 || ok[i])
+            continue;
+        struct osb_err ignore = OSB_ERR_INIT;
+        int64_t other;
+        ok[i] = read_figures(q, 1, today, &f[i], &other, &ignore) == 0;
+        err_clear(&ignore);
     }
     dbq_end(q);
     return rc < 0 ? -1 : 0;

@@ -746,6 +746,32 @@ void store_sql_in(struct sb *sql, json_t *p, json_t *nums)
     sb_add(sql, ")");
 }
 
+struct dbq *store_query_in(struct db *db, struct osb_err *e, const char *head, json_t *p,
+                           json_t *nums, const char *tail)
+{
+    struct sb sql = SB_INIT;
+    sb_add(&sql, head);
+    store_sql_in(&sql, p, nums);
+    sb_add(&sql, tail);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
+    json_decref(p);
+    sb_free(&sql);
+    return q;
+}
+
+long store_index_of(json_t *nums, const char *s)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(nums, i, it)
+    {
+        const char *v = json_string_value(it);
+        if (v && s && strcmp(v, s) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
 json_t *store_rows_by_doc(struct db *db, struct osb_err *e, const char *head, json_t *nums,
                           const char *tail, bool whole)
 {

@@ -93,6 +93,12 @@ json_t *store_doc_timeline(struct db *db, struct osb_err *e, const char *table, 
 /* A list page read with one statement a kind for all its documents (issue #17), not one an
    document. store_sql_in: " IN (?, ?, …)" over the strings of nums, each appended to p. */
 void store_sql_in(struct sb *sql, json_t *p, json_t *nums);
+/* head + " IN (nums)" + tail run with the parameters p (taken: the IN's strings are appended
+   after p's own); the open query, or NULL with e set. */
+struct dbq *store_query_in(struct db *db, struct osb_err *e, const char *head, json_t *p,
+                           json_t *nums, const char *tail);
+/* The position of the string s in nums, or -1 (a page holds at most a few hundred). */
+long store_index_of(json_t *nums, const char *s);
 /* The rows of head + " IN (nums)" + tail by document: an object number → array of its rows
    in the order the statement gave them. The statement's first column is the document's
    number named page_doc; whole: each row without it, else only the row's second column. An

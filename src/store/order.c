@@ -131,15 +131,6 @@ static void read_customer(struct dbq *q, int k, struct order_customer *c)
     cp(c->arrival, sizeof c->arrival, dbq_text(q, k + 19));
 }
 
-/* The position of number in nums, or -1. */
-static long index_of(json_t *nums, const char *number)
-{
-    size_t i;
-    json_t *it;
-    json_array_foreach(nums, i, it) if (strcmp(json_string_value(it), number) == 0) return (long)i;
-    return -1;
-}
-
 static void copy_line(struct order_line *to, const struct order_line *from)
 {
     *to = *from;
@@ -314,18 +305,14 @@ int store_order_customers_page(struct db *db, struct osb_err *e, json_t *codes,
     }
     if (n == 0)
         return 0;
-    struct sb sql = SB_INIT;
-    json_t *p = json_array();
-    sb_add(&sql, "SELECT " CUSTOMER_COLS " FROM" CUSTOMER_FROM " WHERE c.code");
-    store_sql_in(&sql, p, codes);
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
-    json_decref(p);
-    sb_free(&sql);
+    struct dbq *q =
+        store_query_in(db, e, "SELECT " CUSTOMER_COLS " FROM" CUSTOMER_FROM " WHERE c.code",
+                       json_array(), codes, "");
     if (!q)
         return -1;
     int rc;
     while ((rc = dbq_next(q, e)) == 1) {
-        long k = index_of(codes, dbq_text(q, 0));
+        long k = store_index_of(codes, dbq_text(q, 0));
         if (k >= 0 && !found[k]) {
             read_customer(q, 0, &c[k]);
             found[k] = true;
@@ -861,21 +848,17 @@ int store_order_load_page(struct db *db, struct osb_err *e, json_t *numbers, str
     }
     if (n == 0)
         return 0;
-    struct sb sql = SB_INIT;
-    json_t *p = json_array();
-    sb_add(&sql, "SELECT " ORDER_COLS ", " CUSTOMER_COLS
-                 " FROM orders o JOIN customers c ON c.code = o.customer"
-                 " JOIN markets m ON m.code = c.market"
-                 " LEFT JOIN users k ON k.username = c.kam WHERE o.number");
-    store_sql_in(&sql, p, numbers);
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), p);
-    json_decref(p);
-    sb_free(&sql);
+    struct dbq *q = store_query_in(db, e,
+                                   "SELECT " ORDER_COLS ", " CUSTOMER_COLS
+                                   " FROM orders o JOIN customers c ON c.code = o.customer"
+                                   " JOIN markets m ON m.code = c.market"
+                                   " LEFT JOIN users k ON k.username = c.kam WHERE o.number",
+                                   json_array(), numbers, "");
     if (!q)
         return -1;
     int rc;
     while ((rc = dbq_next(q, e)) == 1) {
-        long k = index_of(numbers, dbq_text(q, 0));
+        long k = store_index_of(numbers, dbq_text(q, 0));
         if (k < 0 || found[k])
             continue;
         read_order(q, o[k]);
@@ -885,13 +868,8 @@ int store_order_load_page(struct db *db, struct osb_err *e, json_t *numbers, str
     dbq_end(q);
     if (rc < 0)
         return -1;
-    p = json_array();
-    sb_add(&sql, "SELECT order_no, " LINE_COLS " FROM order_lines WHERE order_no");
-    store_sql_in(&sql, p, numbers);
-    sb_add(&sql, " ORDER BY order_no, line_no");
-    q = db_query_a(db, e, sb_str(&sql), p);
-    json_decref(p);
-    sb_free(&sql);
+    q = store_query_in(db, e, "SELECT order_no, " LINE_COLS " FROM order_lines WHERE order_no",
+                       json_array(), numbers, " ORDER BY order_no, line_no");
     if (!q)
         return -1;
     long k = -1;
@@ -902,7 +880,7 @@ int store_order_load_page(struct db *db, struct osb_err *e, json_t *numbers, str
         if (!at || strcmp(cur, no) != 0) {
             cp(cur, sizeof cur, no);
             at = cur;
-            k = index_of(numbers, no);
+            k = store_index_of(numbers, no);
         }
         if (k >= 0 && found[k] && o[k]->nlines < ORDER_MAX_LINES)
             read_line(q, 1, &o[k]->lines[o[k]->nlines++]);
