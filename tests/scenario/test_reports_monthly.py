@@ -165,6 +165,13 @@ def test_scheduled_weekly_and_monthly_reports(t):
                     " AND subject LIKE ? ORDER BY recipient", (f"{title} 2026-12-01—2026-12-31%",))
         eq(sorted(r for r, _ in got), ["deputy", "director", "gm", "ssg_leader"], name)
         check(f"/reports/{name}?from=2026-12-01&to=2026-12-31" in got[0][1], got[0][1])
+        # the subject's row count is the report's own (the job counts the rows it did not shape)
+        rep = t.ok(t.get(f"/reports/{name}?from=2026-12-01&to=2026-12-31", user="gm"))
+        check(f"：{len(rep['rows'])} 行" in got[0][1], f"{name}: {len(rep['rows'])} rows in {got[0][1]}")
+        money = next(c for c in rep["columns"] if c["kind"] == "money")
+        v = rep["totals"][money["key"]]
+        check(f"，{money['title_zh']} ¥{v // 100:,}.{v % 100:02d}（" in got[0][1],
+              f"{name}: the total {v} fen in {got[0][1]}")
     # once: running again adds nothing; a Tuesday sends no weekly report
     n = t.sql("SELECT count(*) FROM notifications WHERE event = 'scheduled_report'")[0][0]
     lib.run_jobs(t)
