@@ -994,14 +994,6 @@ static const char *const migrations[] = {
     "DROP INDEX payments_received;"
     "CREATE INDEX payments_received ON payments(received_on, number, state, customer, kind,"
     "  method, amount_fen, unapplied_fen);",
-    /* lists at size, eleventh pass (#17): a customer's orders with their numbers and market,
-       so the orders list of one customer (customer=, or q= naming customers) picks its page
-       from the index alone: with 200 orders a customer (1,000,000 orders, 5,000 customers)
-       it read each order's row, scattered over the file, to sort them by number and keep 50
-       (bench/README.md "Eleventh pass"). Replaces orders_customer(customer, state), whose
-       look-ups it serves: the same one index on the write path, wider. */
-    "DROP INDEX orders_customer;"
-    "CREATE INDEX orders_customer ON orders(customer, state, number, market);",
 };
 
 /* PostgreSQL only: the number indexes in byte order that q='s ranges use (SQLite's BINARY
@@ -1015,20 +1007,6 @@ static int schema_number_c_indexes(struct db *db, struct osb_err *e)
                      "CREATE INDEX invoices_number_c ON invoices(number COLLATE \"C\");");
 }
 
-/* SQLite with statistics (a database someone ran ANALYZE on): the statistics of the new
-   orders_customer too. Dropping the index dropped its own; without them, next to those of the
-   other indexes, SQLite took the covering index for the plain orders list and sorted every
-   order (1,000,000 orders: ~0.9 s a page). Without any statistics, nothing is added. */
-static int schema_orders_customer_stat(struct db *db, struct osb_err *e)
-{
-    if (db_postgres(db))
-        return 0;
-    int n = db_table_exists(db, e, "sqlite_stat1");
-    if (n <= 0)
-        return n;
-    return db_script(db, e, "ANALYZE orders_customer;");
-}
-
 /* C steps a migration needs after its SQL, in its transaction, found by a phrase of its text
    (so that they follow the migration wherever the array puts it): filling new columns from
    what only C can read (JSON text), the same on SQLite and PostgreSQL. */
@@ -1039,8 +1017,6 @@ static const struct {
     {"ALTER TABLE field_docs ADD COLUMN visited_at TEXT;", store_fdoc_backfill},
     {"CREATE INDEX doc_seq_type ON doc_seq(", schema_number_c_indexes},
     {"CREATE TABLE customer_grams(", store_customer_grams_all},
-    {"CREATE INDEX orders_customer ON orders(customer, state, number, market);",
-     schema_orders_customer_stat},
 };
 
 static int schema_after_migration(struct db *db, struct osb_err *e, const char *sql)
