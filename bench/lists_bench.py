@@ -77,6 +77,14 @@ def main():
         *[f"/invoices?limit=50&q={q}" for q in searched],
         "/customers?limit=50",
         "/customers?limit=50&q=b0001",
+        # the customer search with the rows it has at 10k (18: bench-lists' loader gives that
+        # customer 18 orders at 10k and 1M, 22 at 100k; reports_bench's 1M set, 5,000
+        # customers, ~200): the same work compared at every size and on any data set
+        f"/orders?limit=18&q={cust.lower()}",
+        f"/invoices?limit=18&q={cust.lower()}",
+        # the day search likewise: its day (page 2's) holds 9 orders at 10k, 50+ from 100k
+        f"/orders?limit=9&q={day}",
+        f"/invoices?limit=9&q={day}",
     ]
     paths += os.environ.get("LISTS_EXTRA", "").split()  # e.g. a plain page of older rows
     only = os.environ.get("LISTS_ONLY")
