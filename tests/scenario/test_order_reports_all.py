@@ -1,0 +1,62 @@
+"""The reports over order lines over every customer (kpis-and-reports.md §4, api.md §5.8; issue
+#14, eleventh pass): without a scope or filter, order_shipment_check and replenishment_record
+read the orders alone and take each order's customer and region from the customers read once
+(store/report_ops.c, store/report_scope.c), not from a join per order as a market's, a
+region's or a customer's report does. Both answers are checked on orders of their own month,
+of customers of two markets and regions and one whose code is longer than 12 bytes (looked up
+in the general map): the rows of every customer are the rows asked per market, per region and
+per customer, with the same region in each."""
+
+from lib import customer, dispatch, eq, product, released, set_clock
+
+RANGE = "from=2049-03-01&to=2049-03-31"
+
+
+def report(t, name, query, user="gm"):
+    return t.ok(t.get(f"/reports/{name}?{query}", user=user), 200, f"report {name} {query}")
+
+
+def test_order_line_reports_over_every_customer(t):
+    set_clock(t, "2049-03-10", "10:00")
+    a = customer(t)
+    b = customer(t, region="SZ")
+    n = customer(t, market="N", region="BJ", kam="kam_BJ")
+    long = customer(t, prefix="BCLONGCODE", region="SZ")
+    assert len(a) <= 12 < len(long), (a, long)
+    s1 = product(t, price=1000)
+    s2 = product(t, price=2000)
+    mine = {}
+    for cust, lines in ((a, [(s1, 10), (s2, 3)]), (b, [(s1, 20)]), (n, [(s2, 7)]),
+                        (long, [(s1, 5)])):
+        order, ship = released(t, cust, lines)
+        dispatch(t, ship)
+        mine[order] = (cust, ship, lines)
+    region = {a: "GZ", b: "SZ", n: "BJ", long: "SZ"}
+    market = {a: "S", b: "S", n: "N", long: "S"}
+
+    whole = report(t, "order_shipment_check", RANGE)["rows"]
+    got = [(x["order"], x["customer"], x["region"], x["sku"], x["ordered"], x["shipped"],
+            x["difference"]) for x in whole if x["order"] in mine]
+    want = sorted([(o, c, region[c], sku, qty, qty, 0)
+                   for o, (c, _, lines) in mine.items() for sku, qty in lines],
+                  key=lambda x: (x[0], x[3]))
+    eq(sorted(got, key=lambda x: (x[0], x[3])), want, "every customer: lines, regions, shipped")
+    repl = report(t, "replenishment_record", RANGE)["rows"]
+    eq(sorted((x["order"], x["customer"], x["sku"], x["ordered"], x["shipped"], x["shipments"])
+              for x in repl if x["order"] in mine),
+       sorted((o, c, sku, qty, qty, ship) for o, (c, ship, lines) in mine.items()
+              for sku, qty in lines), "replenishment, every customer")
+
+    # each filter keeps exactly the rows of every customer's answer it names, in the same order
+    for q, keep in (("market=S", lambda x: market[x] == "S"), ("market=N", lambda x: x == n),
+                    ("region=SZ", lambda x: region[x] == "SZ"),
+                    ("region=GZ", lambda x: x == a), (f"customer={long}", lambda x: x == long),
+                    (f"customer={a}", lambda x: x == a)):
+        for name, rows in (("order_shipment_check", whole), ("replenishment_record", repl)):
+            part = [x for x in report(t, name, f"{RANGE}&{q}")["rows"] if x["order"] in mine]
+            eq(part, [x for x in rows if x["order"] in mine and keep(x["customer"])],
+               f"{name} {q}")
+    # the market's KAM sees the market's orders only, as every customer's answer shows them
+    part = [x for x in report(t, "order_shipment_check", RANGE, user="kam_BJ")["rows"]
+            if x["order"] in mine]
+    eq(part, [x for x in whole if x["order"] in mine and x["customer"] == n], "kam_BJ's scope")
