@@ -115,7 +115,7 @@ static void put_string(struct sb *s, const char *p, size_t n)
     room(s, n + 2);
     s->buf[s->len++] = '"';
     if (plain(p, n)) {
-        memcpy(s->buf + s->len, p, n);
+        sb_copy_short(s->buf + s->len, p, n);
         s->len += n;
         s->buf[s->len++] = '"';
         return;
