@@ -287,7 +287,7 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
     const char *region, *none;
     struct dbq *q = NULL;
     int rc = store_scope_table_read(db, e, p, "c.region, NULL", &scope);
-    if (rc == 0)
+    if (rc == 0) {
         q = orders_query(db, e, p, cond,
                          "SELECT sh.order_no, sh.number,"
                          " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
@@ -295,8 +295,8 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
                          "JOIN shipments sh ON sh.order_no = o.number"
                          " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
                          "");
-    if (rc == 0)
         rc = q ? 0 : -1;
+    }
     if (q) {
         while ((rc = dbq_next(q, e)) == 1) {
             const char *cust = dbq_text(q, 5);
