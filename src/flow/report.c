@@ -686,6 +686,8 @@ static int col_at(const struct stream *s, struct dbq *q, const char *key)
     if (!key)
         return -1;
     int at = -1;
+    if (!s->cells && !q)
+        return -1;
     if (s->cells) {
         for (int i = 0; i < s->ncells; i++)
             if (strcmp(s->cells[i].name, key) == 0)
