@@ -58,6 +58,22 @@ static void member(struct sb *b, bool *first, const char *key)
     sb_addn(b, "\":", 2);
 }
 
+bool utf8_valid_n(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (((w - ones) & ~w & high) | (w & high))
+            break; /* a NUL or a byte >= 0x80 */
+    }
+    for (; i < n; i++)
+        if (!s[i] || (s[i] & 0x80))
+            return strlen(s) == n && utf8_valid(s);
+    return true;
+}
+
 static void str_member(struct sb *b, bool *first, const char *key, const char *v)
 {
     if (v && !utf8_valid(v))

@@ -22,4 +22,9 @@ void audit_canonical(struct sb *b, int64_t seq, int64_t at, const char *actor, c
    surrogates, nothing beyond U+10FFFF. */
 bool utf8_valid(const char *s);
 
+/* Whether the n bytes at s (s[n] is a NUL) hold no NUL and are utf8_valid — strlen(s) == n &&
+   utf8_valid(s) — tested eight ASCII bytes at a time first: the codes, numbers and dates of a
+   report's rows, millions of them a year at 1,000,000 orders. */
+bool utf8_valid_n(const char *s, size_t n);
+
 #endif

@@ -559,7 +559,7 @@ enum dbq_kind dbq_kind(struct dbq *q, int col)
     /* dbq_object: json_stringn of the text, null when jansson refuses it */
     const char *v = (const char *)sqlite3_column_text(q->st, col);
     size_t n = (size_t)sqlite3_column_bytes(q->st, col);
-    return v && strlen(v) == n && utf8_valid(v) ? DBQ_TEXT : DBQ_OTHER;
+    return v && utf8_valid_n(v, n) ? DBQ_TEXT : DBQ_OTHER;
 }
 
 size_t dbq_len(struct dbq *q, int col)

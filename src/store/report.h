@@ -85,6 +85,29 @@ int store_kmap_fill(struct db *db, struct osb_err *e, const char *sql, json_t *a
    amount is not 0 */
 void store_kmap_per_customer(struct kmap *m, struct kmap *by, struct dbq *q);
 
+/* report_scope.c: the customers of the caller's scope and the market / region / customer
+   filters (store_report_where over customers c), read once with two values each (cols: two
+   SQL expressions over c and its market m LEFT JOINed, e.g. "c.region, NULL"; a value is the
+   text or NULL, as dbq_object keeps it), for a row report that looks up each row's customer
+   in C instead of joining customers per row. When every code is at most 12 bytes they go in
+   a table of their own (slot: the code's bytes, compared as two words, and both values —
+   one slot and one short text read a look-up); else the look-ups use at. Starts as {0}. */
+struct scope_slot;
+struct scope_table {
+    struct kmap at;          /* code → place + 1 (sum) */
+    char **v;                /* 2 × n values */
+    size_t n, cap;           /* customers read, room for */
+    struct scope_slot *slot; /* nslot slots (a power of two), or NULL */
+    size_t nslot;
+    char *text; /* the slots' values */
+};
+int store_scope_table_read(struct db *db, struct osb_err *e, const struct report_params *p,
+                           const char *cols, struct scope_table *s); /* 0, or -1 with e */
+/* Whether code is a customer of s, with its two values. */
+bool store_scope_table_find(const struct scope_table *s, const char *code, const char **v0,
+                            const char **v1);
+void store_scope_table_free(struct scope_table *s);
+
 /* report_lines.c: the rows per customer and SKU */
 json_t *store_report_sales(struct db *db, struct osb_err *e, const struct report_params *p);
 json_t *store_report_purchases(struct db *db, struct osb_err *e, const struct report_params *p);

@@ -165,24 +165,32 @@ static struct report_cell cell_of(struct dbq *q, int i, const char *name)
     }
 }
 
-/* The orders of the range in the caller's scope that cond keeps (head: the columns; join:
-   more tables), then tail. Read by the range of orders_receipt_day unless one customer is
-   asked for: without "|| ''" SQLite took a market's customers first and read every order of
-   their history through orders_customer (a month of one market at 1,000,000 orders: 125,000
-   orders read, each a page read, to keep 3,000). */
+/* The orders of the range that cond keeps (head: the columns; join: more tables), then tail.
+   The caller keeps those of a customer of its scope in C (struct scope_table, with each
+   one's region). Over the whole company no customer is joined: the join searched customers'
+   code index, and for the region read its row, twice per order of a year at 1,000,000
+   orders (a sixth of order_shipment_check's CPU). A scope or a filter joins them to drop the
+   other orders before their lines and shipments are read — read by the range of
+   orders_receipt_day unless one customer is asked for: without "|| ''" SQLite took a
+   market's customers first and read every order of their history through orders_customer
+   (a month of one market at 1,000,000 orders: 125,000 orders read, each a page read, to keep
+   3,000). */
 static struct dbq *orders_query(struct db *db, struct osb_err *e, const struct report_params *p,
                                 const char *cond, const char *head, const char *join,
                                 const char *tail)
 {
+    bool whole = store_report_whole(p);
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sb_addf(&sql,
-            "%s FROM orders o %s JOIN customers c ON c.code = o.customer%s"
-            " WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ? AND %s",
-            head, join, p->customer ? "" : " || ''", cond);
+            "%s FROM orders o %s%s%s WHERE o.op_receipt_day >= ? AND o.op_receipt_day <= ?"
+            " AND %s",
+            head, join, whole ? "" : " JOIN customers c ON c.code = o.customer",
+            whole || p->customer ? "" : " || ''", cond);
     store_report_arg(a, p->from);
     store_report_arg(a, p->to);
-    store_report_where(&sql, a, p, "c");
+    if (!whole)
+        store_report_where(&sql, a, p, "c");
     sb_add(&sql, tail);
     struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
     sb_free(&sql);
@@ -196,6 +204,7 @@ static struct dbq *orders_query(struct db *db, struct osb_err *e, const struct r
 struct line_extra {
     int64_t shipped, open, cancelled;
     const char *list;
+    const char *region; /* the customer's (or NULL) */
 };
 
 /* One row of a report over order lines: the line's columns (q) and x. 0, or -1 with e. */
@@ -258,10 +267,47 @@ static int backorder_sums(struct db *db, struct osb_err *e, const struct report_
     return rc;
 }
 
+/* Forgets x's shipment rows (a new day: its orders' shipments are read next). */
+static void ships_reset(struct ships *x)
+{
+    store_kmap_free(&x->orders);
+    x->orders = (struct kmap){0};
+    sb_reset(&x->text);
+    x->n = 0;
+    x->last = NULL;
+}
+
+/* Reads into x the shipment rows of the orders of day (sq's rows come in day order; *pending:
+   its current row is read and not used yet), skipping those of earlier days and of customers
+   outside scope. 0, or -1 with e. */
+static int ships_of_day(struct dbq *sq, bool *pending, const char *day,
+                        const struct scope_table *scope, struct ships *x, struct osb_err *e)
+{
+    const char *v0, *v1;
+    for (;;) {
+        if (!*pending) {
+            int rc = dbq_next(sq, e);
+            if (rc <= 0)
+                return rc;
+            *pending = true;
+        }
+        const char *d = dbq_text(sq, 6), *cust = dbq_text(sq, 5);
+        int c = strcmp(d ? d : "", day);
+        if (c > 0)
+            return 0; /* a later day's: kept */
+        *pending = false;
+        if (c == 0 && cust && store_scope_table_find(scope, cust, &v0, &v1))
+            ship_row(x, sq);
+    }
+}
+
 /* The rows of a report over the lines of the range's orders that cond keeps, by receipt day,
    order, line: cols are the line's columns (the order's number first, its SKU at sku_col,
-   its line number at line_col; list: whether the rows show the order's shipments).
-   The shipment lines of those orders are read first, once, into a hash per order; each
+   its line number at line_col, its customer at cust_col, its receipt day at day_col; list:
+   whether the rows show the order's shipments). The customers of the scope are read first
+   (their regions); the shipment lines of each day's orders into a hash per order as the
+   lines reach that day (both queries run by receipt day: a year's 333,000 orders in one map
+   were a cache miss per look-up, 8 % of order_shipment_check's CPU at 1,000,000 orders); each
    order's list and shipped sums are made in C from it, and the rows go to the streaming
    writer as they are read (store_report_put). Per line, subqueries over the order's
    shipments (a sum, and the list with a sort) read the order's shipments again for each of
@@ -269,23 +315,24 @@ static int backorder_sums(struct db *db, struct osb_err *e, const struct report_
    and order_shipment_check (a tree of them) 7 s of CPU (bench/README.md). */
 static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct report_params *p,
                                const char *cond, const char *cols, int sku_col, int line_col,
-                               bool with_list, order_line_fn put)
+                               int cust_col, int day_col, bool with_list, order_line_fn put)
 {
     struct ships x = {.text = SB_INIT};
     struct kmap bo = {0};
-    struct dbq *q =
-        orders_query(db, e, p, cond,
-                     "SELECT sh.order_no, sh.number,"
-                     " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
-                     " coalesce(sl.qty_shipped, 0)",
-                     "JOIN shipments sh ON sh.order_no = o.number"
-                     " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
-                     "");
-    int rc = -1;
-    if (q) {
-        while ((rc = dbq_next(q, e)) == 1)
-            ship_row(&x, q);
-        dbq_end(q);
+    struct scope_table scope = {0};
+    const char *region, *none;
+    struct dbq *q = NULL, *sq = NULL;
+    bool pending = false;
+    int rc = store_scope_table_read(db, e, p, "c.region, NULL", &scope);
+    if (rc == 0) {
+        sq = orders_query(db, e, p, cond,
+                          "SELECT sh.order_no, sh.number,"
+                          " CASE WHEN sh.dispatched_at IS NOT NULL THEN 1 ELSE 0 END, sl.sku,"
+                          " coalesce(sl.qty_shipped, 0), o.customer, o.op_receipt_day",
+                          "JOIN shipments sh ON sh.order_no = o.number"
+                          " LEFT JOIN shipment_lines sl ON sl.shipment = sh.number",
+                          " ORDER BY o.op_receipt_day");
+        rc = sq ? 0 : -1;
     }
     json_t *rows = NULL;
     if (rc == 0)
@@ -295,10 +342,25 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
                          " ORDER BY o.op_receipt_day, o.number, l.line_no");
     if (rc == 0 && q) {
         rows = json_array();
-        struct sb list = SB_INIT, last = SB_INIT;
+        struct sb list = SB_INIT, last = SB_INIT, day = SB_INIT;
         size_t head = 0;
+        bool day_read = false;
         while ((rc = dbq_next(q, e)) == 1) {
+            const char *cust = dbq_text(q, cust_col);
+            if (!cust || !store_scope_table_find(&scope, cust, &region, &none))
+                continue; /* not a customer of the scope */
             const char *ord = dbq_text(q, 0), *sku = dbq_text(q, sku_col);
+            const char *d = dbq_text(q, day_col);
+            if (!day_read || strcmp(d ? d : "", sb_str(&day)) != 0) {
+                /* a new day: its orders' shipments (a day's, not a year's, in the map) */
+                ships_reset(&x);
+                sb_reset(&day);
+                sb_add(&day, d ? d : "");
+                day_read = true;
+                sb_reset(&last);
+                if ((rc = ships_of_day(sq, &pending, sb_str(&day), &scope, &x, e)) < 0)
+                    break;
+            }
             if (!ord || strcmp(ord, sb_str(&last)) != 0 || !last.len) {
                 const struct ksum *o = ord ? store_kmap_find(&x.orders, ord) : NULL;
                 head = o ? (size_t)o->sum : 0;
@@ -307,7 +369,7 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
                 sb_reset(&last);
                 sb_add(&last, ord ? ord : "");
             }
-            struct line_extra ex = {0, 0, 0, sb_str(&list)};
+            struct line_extra ex = {0, 0, 0, sb_str(&list), region};
             for (size_t i = head; i && sku; i = x.r[i - 1].next)
                 if (x.r[i - 1].dispatched && x.r[i - 1].sku != SIZE_MAX &&
                     strcmp(x.text.buf + x.r[i - 1].sku, sku) == 0)
@@ -326,6 +388,7 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
         dbq_end(q);
         sb_free(&list);
         sb_free(&last);
+        sb_free(&day);
         if (rc < 0) {
             json_decref(rows);
             rows = NULL;
@@ -333,8 +396,11 @@ static json_t *order_line_rows(struct db *db, struct osb_err *e, const struct re
             p->sink->streamed = true;
         }
     }
+    if (sq)
+        dbq_end(sq);
     store_kmap_free(&x.orders);
     store_kmap_free(&bo);
+    store_scope_table_free(&scope);
     sb_free(&x.text);
     free(x.r);
     return rows;
@@ -344,13 +410,13 @@ static int check_line(const struct report_params *p, json_t *rows, struct dbq *q
                       const struct line_extra *x, struct osb_err *e)
 {
     /* difference = ordered − shipped − backordered − cancelled (a null as 0) */
-    int64_t diff = dbq_int(q, 5) - x->shipped - x->open - x->cancelled;
+    int64_t diff = dbq_int(q, 4) - x->shipped - x->open - x->cancelled;
     struct report_cell r[] = {cell_of(q, 0, "order"),
                               cell_of(q, 1, "receipt_day"),
                               cell_of(q, 2, "customer"),
-                              cell_of(q, 3, "region"),
-                              cell_of(q, 4, "sku"),
-                              cell_of(q, 5, "ordered"),
+                              {"region", x->region, 0, false},
+                              cell_of(q, 3, "sku"),
+                              cell_of(q, 4, "ordered"),
                               {"shipped", NULL, x->shipped, true},
                               {"backordered", NULL, x->open, true},
                               {"cancelled", NULL, x->cancelled, true},
@@ -363,9 +429,8 @@ json_t *store_report_order_check(struct db *db, struct osb_err *e, const struct 
     /* the released orders' lines: ordered (less cut), shipped, open and cancelled backorders */
     return order_line_rows(
         db, e, p, "o.released_at IS NOT NULL",
-        "SELECT o.number, o.op_receipt_day, o.customer, c.region, l.sku, l.qty - l.qty_cut,"
-        " l.line_no",
-        4, 6, false, check_line);
+        "SELECT o.number, o.op_receipt_day, o.customer, l.sku, l.qty - l.qty_cut, l.line_no", 3, 5,
+        2, 1, false, check_line);
 }
 
 static int replenishment_line(const struct report_params *p, json_t *rows, struct dbq *q,
@@ -389,7 +454,7 @@ json_t *store_report_replenishment(struct db *db, struct osb_err *e, const struc
     return order_line_rows(
         db, e, p, "o.state NOT IN ('draft', 'cancelled')",
         "SELECT o.number, o.customer, o.op_receipt_day, l.sku, l.qty, l.qty_cut, l.line_no", 3, 6,
-        true, replenishment_line);
+        1, 2, true, replenishment_line);
 }
 
 json_t *store_report_logistics(struct db *db, struct osb_err *e, const struct report_params *p)

@@ -102,7 +102,8 @@ static void test_json_compact_is_json_dumps(void **state)
 }
 
 /* The encoder scans eight bytes a step: every byte to escape at every offset of strings of
-   every length up to 40, among plain ASCII and UTF-8 (bytes >= 0x80); a text longer than the
+   every length up to 40, among plain ASCII and UTF-8 (bytes >= 0x80), and such strings with
+   nothing to escape (its test of a string's last partial word); a text longer than the
    first buffer; integers around every power of ten. */
 static void test_json_compact_words_and_offsets(void **state)
 {
@@ -128,6 +129,18 @@ static void test_json_compact_words_and_offsets(void **state)
                 (void)str_fmt(name, sizeof name, "length %zu, byte %d at %zu", n, special[k], at);
                 bad += same(v, name);
             }
+    /* nothing to escape: every length up to 40 (the whole string copied at once) */
+    for (size_t n = 0; n <= 40; n++) {
+        char t[48];
+        for (size_t i = 0; i < n; i++)
+            t[i] = fill[i % (sizeof fill - 1)];
+        json_t *str = json_stringn(t, n);
+        if (!str)
+            continue; /* a cut UTF-8 sequence */
+        char name[32];
+        (void)str_fmt(name, sizeof name, "plain, length %zu", n);
+        bad += same(json_pack("[o]", str), name);
+    }
     char *big = malloc(10000);
     for (size_t i = 0; i < 9999; i++)
         big[i] = (char)(i % 97 == 0 ? '"' : 'a' + (char)(i % 26));
