@@ -21,7 +21,9 @@
 # the first day's jobs over the imported master data) and rss-growth (the readings against the
 # one at SOAK_EVERY orders: the issue's "flat within 20 % after the first 10,000").
 # Knobs (environment): SOAK_ORDERS=200000 SOAK_EVERY=10000 SOAK_CLIENTS=2 SOAK_LINES=2
-# SOAK_START=2027-01-04 SOAK_JOBS_EVERY=60.
+# SOAK_START=2027-01-04 SOAK_JOBS_EVERY=60; SOAK_SMAPS=DIR (off by default) also copies the
+# server's /proc/PID/smaps and status to DIR/<orders>.smaps and .status at every reading, to see
+# which mappings grew (scripts/smaps-summary.py sums them by kind: heap, arenas, stacks, ...).
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -49,6 +51,12 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow -o "$w/op_load" ben
 
 rss_kb() { awk '/^(RssAnon|RssShmem):/ { n += $2 } END { print n }' "/proc/$srv/status"; }
 vmrss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$srv/status"; }
+smaps_dump() { # ORDERS: the mappings at this reading, when SOAK_SMAPS is set
+  [ -n "${SOAK_SMAPS:-}" ] || return 0
+  mkdir -p "$SOAK_SMAPS"
+  cat "/proc/$srv/smaps" >"$SOAK_SMAPS/$1.smaps"
+  cat "/proc/$srv/status" >"$SOAK_SMAPS/$1.status"
+}
 
 export OSB_KDF=fast
 rm -f "$w"/soak.db "$w"/soak.db-wal "$w"/soak.db-shm "$w/server.log"
@@ -72,6 +80,7 @@ echo "== soak: $orders orders in chunks of $every ($clients clients, $lines line
   "one test-clock day a chunk from $start, the jobs every $jobs_every s"
 printf '%10s %10s %10s %10s %10s %10s %8s\n' orders day rss_kb max_kb vmrss_kb orders/s seconds
 echo "$(printf '%10d %10s %10d %10s %10d %10s %8s' 0 "$start" "$(rss_kb)" - "$(vmrss_kb)" - -)"
+smaps_dump 0
 done_n=0 k=0 first=0 first_max=0 max_after=0 maxmax_after=0
 t0=$(date +%s)
 while [ "$done_n" -lt "$orders" ]; do
@@ -97,6 +106,7 @@ while [ "$done_n" -lt "$orders" ]; do
   k=$((k + 1))
   run_jobs # the same point of malloc's cycle for every reading: the jobs ran and gave back
   r=$(rss_kb)
+  smaps_dump "$done_n"
   mx=$(cat "$w/max.kb" 2>/dev/null || echo 0)
   [ "$r" -gt "$mx" ] && mx=$r
   rm -f "$w/max.kb"

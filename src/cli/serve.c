@@ -178,6 +178,17 @@ int cmd_serve(int argc, char **argv)
         log_info("test clock enabled (PUT /api/v1/test/clock)");
     }
     g_server = &conf;
+#ifdef __GLIBC__
+    /* Two malloc arenas, not glibc's default of one per thread up to 8 a core: with ~15
+       threads (the MHD pool, the heavy-work pool, the scheduler, the sealer) each thread's
+       arena kept its own freed pages around the few blocks still live in them, and the
+       server's RSS after the minute's malloc_trim doubled over a 200,000-order soak while the
+       bytes in use stayed ~10 MB (bench/README.md "Memory over a long run"). Shared arenas
+       reuse each other's holes; on this 2-core machine two are as many as can run at once.
+       MALLOC_ARENA_MAX in the environment still decides (docs/operations.md "Memory"). */
+    if (!getenv("MALLOC_ARENA_MAX"))
+        (void)mallopt(M_ARENA_MAX, 2);
+#endif
     /* PostgreSQL: requests do not wait for their audit entries to be chained; one thread
        chains them (store/audit.c "Sealing"). */
     if (audit_sealer_start(conf.db_path, &e) < 0)

@@ -25,7 +25,11 @@
 
 #define POOL_STEP 32
 #define POOL_CLASSES 8 /* 32, 64, ... 256 bytes */
-#define POOL_KEEP 1024 /* blocks kept a class a thread: ~1.2 MiB at most */
+/* Blocks kept a class a thread: 128, ~150 KiB at most. They are live to malloc and scattered
+   over the thread's arena, each holding its page resident through malloc_trim: at 1,024 a
+   class (~1.2 MiB) the lists of the threads that met a large answer held four classes full,
+   and the soak's RSS after the trim kept climbing (bench/README.md "Memory over a long run"). */
+#define POOL_KEEP JSON_POOL_KEEP
 
 struct block {
     struct block *next;
@@ -98,6 +102,14 @@ void json_pool_free(void *p)
     b->next = lists[c];
     lists[c] = b;
     counts[c]++;
+}
+
+unsigned json_pool_kept(void)
+{
+    unsigned n = 0;
+    for (int c = 0; c < POOL_CLASSES; c++)
+        n += counts[c];
+    return n;
 }
 
 void json_pool_install(void)

@@ -16,4 +16,9 @@ void json_pool_install(void);
 void *json_pool_malloc(size_t n);
 void json_pool_free(void *p);
 
+/* The blocks the calling thread's lists hold now, all classes (at most JSON_POOL_KEEP a
+   class): what the pool keeps live between requests. */
+#define JSON_POOL_KEEP 128
+unsigned json_pool_kept(void);
+
 #endif

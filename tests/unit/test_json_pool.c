@@ -18,6 +18,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A burst of frees keeps at most JSON_POOL_KEEP blocks a class on the thread's lists (each one
+   live to malloc and holding its page resident); the rest go back to malloc. */
+static void lists_are_bounded(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static void *p[3][N];
+    static const size_t sizes[3] = {24, 100, 250}; /* classes 32, 128, 256 */
+    unsigned before = json_pool_kept();
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < N; i++) {
+            p[k][i] = json_pool_malloc(sizes[k]);
+            assert_non_null(p[k][i]);
+        }
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < N; i++)
+            json_pool_free(p[k][i]);
+    unsigned kept = json_pool_kept();
+    assert_true(kept >= 3 * JSON_POOL_KEEP); /* each class's list is full */
+    assert_true(kept <= before + 3 * JSON_POOL_KEEP);
+    assert_true(kept <= 8 * JSON_POOL_KEEP); /* eight classes at most, whatever came before */
+}
+
 static void blocks_are_reused_by_class(void **state)
 {
     (void)state;
@@ -111,6 +134,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(blocks_are_reused_by_class),
+        cmocka_unit_test(lists_are_bounded),
         cmocka_unit_test(trees_on_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
