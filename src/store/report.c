@@ -111,9 +111,24 @@ json_t *store_report_inv_reports(struct db *db, struct osb_err *e, const struct 
     return store_report_run(db, e, &sql, a, p, "c", " ORDER BY r.customer, r.period");
 }
 
+/* " AND <col> IN (the customers of the report's scope and filters)", nothing for the whole
+   company: the documents of other customers are dropped before their lines are joined, where
+   the outer query's filter on the customers row would drop them only after (a year of one
+   market read and joined every market's lines). */
+static void sales_scope(struct sb *sql, json_t *a, const struct report_params *p, const char *col)
+{
+    if (store_report_whole(p))
+        return;
+    sb_addf(sql, " AND %s IN (SELECT c.code FROM customers c WHERE 1 = 1", col);
+    store_report_where(sql, a, p, "c");
+    sb_add(sql, ")");
+}
+
 /* "WITH s AS (…)": one row per invoice line (+) and credit-note line (−) dated in
    [from, to]: customer, sku, qty, cases (whole cases of the line), amt (fen), ord (the
-   order of an invoice; NULL for a credit note, so count(DISTINCT ord) counts orders). */
+   order of an invoice; NULL for a credit note, so count(DISTINCT ord) counts orders). Only
+   the customers of the scope and filters (sales_scope); every query over s still filters
+   its customers row as before. */
 static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, const char *from,
                       const char *to)
 {
@@ -125,6 +140,7 @@ static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, 
                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'");
     store_report_arg(a, from);
     store_report_arg(a, to);
+    sales_scope(sql, a, p, "i.customer");
     if (p->sku) {
         sb_add(sql, " AND l.sku = ?");
         store_report_arg(a, p->sku);
@@ -135,6 +151,7 @@ static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, 
                 " JOIN products pr ON pr.sku = l.sku WHERE n.date >= ? AND n.date <= ?");
     store_report_arg(a, from);
     store_report_arg(a, to);
+    sales_scope(sql, a, p, "n.customer");
     if (p->sku) {
         sb_add(sql, " AND l.sku = ?");
         store_report_arg(a, p->sku);
