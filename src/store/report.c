@@ -355,9 +355,15 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
                   " WHERE al.settle_date >= ? AND al.settle_date <= ?"
                   " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'",
                   p->from, p->to, per_invoice, &inv, NULL);
-    if (rc == 0 && inv.n)
-        rc = fill(db, e, "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?",
-                  p->to, NULL, per_customer_of_invoice, &coll, &inv);
+    if (rc == 0 && inv.n) {
+        struct sb sql = SB_INIT;
+        json_t *a = json_array();
+        sb_add(&sql, "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?");
+        store_report_arg(a, p->to);
+        sales_scope(&sql, a, p, "i.customer");
+        rc = store_kmap_fill(db, e, sb_str(&sql), a, per_customer_of_invoice, &coll, &inv);
+        sb_free(&sql);
+    }
     store_kmap_free(&inv);
     json_t *rows = NULL;
     if (rc == 0) {
@@ -368,6 +374,7 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
                      " FROM invoices i WHERE i.state IN ('open', 'partial')"
                      " AND i.due_date || '' < ?");
         store_report_arg(a, p->as_of);
+        sales_scope(&sql, a, p, "i.customer");
         rc = store_kmap_fill(db, e, sb_str(&sql), a, store_kmap_per_customer, &sales, NULL);
         sb_free(&sql);
     }
