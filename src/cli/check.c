@@ -11,12 +11,12 @@
  *            invoice's settled_fen / credited_fen are the sums of its live allocations and its
  *            open amount and state agree; a source's unapplied_fen is its amount less its live
  *            allocations and (receipts) what paid refunds drew from it (so allocations never
- *            exceed an invoice or a source); every paid refund is debited once with its amount
- *            and drew exactly that; an invoice's written_off_fen is the sum of its approved
- *            write-offs, each credited once with its amount; a reversed receipt is undone by
- *            one payment_reversal debit of its amount and holds no live allocation and no
- *            unapplied money (api.md §5.5), a registered one has no reversal
- *            write-offs, each credited once with its amount
+ *            exceed an invoice or a source); an allocation's customer is its invoice's (the
+ *            salesperson reports sum collections by it); every paid refund is debited once
+ *            with its amount and drew exactly that; an invoice's written_off_fen is the sum of
+ *            its approved write-offs, each credited once with its amount; a reversed receipt
+ *            is undone by one payment_reversal debit of its amount and holds no live
+ *            allocation and no unapplied money (api.md §5.5), a registered one has no reversal
  *   budgets  each expense budget's committed_fen and actual_fen equal the sums of the expense
  *            applications and POP requests charged to it (flows.md §13, §15)
  */
@@ -179,6 +179,10 @@ static int check_ledger(struct db *db, struct osb_err *e)
             "SELECT * FROM (SELECT n.number, n.amount_fen, coalesce((SELECT sum(credit_fen)"
             " FROM ledger l WHERE l.document = n.number AND l.kind = 'credit_note'), 0)"
             " AS cr FROM credit_notes n) AS x WHERE cr <> amount_fen") < 0 ||
+        each_problem(db, e, "allocation %s: its customer is not its invoice's",
+                     "SELECT a.id || ' (' || a.customer || ' on invoice ' || a.invoice || ' of '"
+                     " || i.customer || ')', a.amount_fen, 0 FROM allocations a JOIN invoices i"
+                     " ON i.number = a.invoice WHERE a.customer <> i.customer") < 0 ||
         each_problem(db, e, "invoice %s: settled_fen %lld but its allocations sum to %lld",
                      "SELECT * FROM (SELECT i.number, i.settled_fen, coalesce((SELECT"
                      " sum(a.amount_fen) FROM allocations a WHERE a.invoice = i.number AND"

@@ -230,17 +230,11 @@ static int fill(struct db *db, struct osb_err *e, const char *sql, const char *a
     return store_kmap_fill(db, e, sql, a, each, m, by);
 }
 
-static void per_invoice(struct kmap *m, struct kmap *by, struct dbq *q)
+/* each row: key (column 0), fen (column 1) summed by key */
+static void per_key(struct kmap *m, struct kmap *by, struct dbq *q)
 {
     (void)by;
     store_kmap_get(m, dbq_text(q, 0))->sum += dbq_int(q, 1);
-}
-
-static void per_customer_of_invoice(struct kmap *m, struct kmap *inv, struct dbq *q)
-{
-    const struct ksum *f = store_kmap_find(inv, dbq_text(q, 0));
-    if (f)
-        store_kmap_get(m, dbq_text(q, 1))->sum += f->sum;
 }
 
 /* The rows of `head` (over customers c, ending in a WHERE) limited to the caller's scope and
@@ -342,29 +336,18 @@ static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_par
 json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     /* collections: the receipts' (cash and expense credits) allocations settled in the range,
-       not reversed (a range of the covering index allocations_settle_live), summed per
-       invoice, then per the invoice's customer (the invoices dated by the range's end — an
-       allocation settles on or after its invoice's date — from the covering index
-       invoices_date_cover). net sales: the range's lines (sales_cte); overdue: the invoices
-       open now and due before as_of (invoices_open_date); both summed per customer. The
-       "|| ''" keep SQLite (no ANALYZE) off an equality index that reads the whole history:
+       not reversed, summed per customer (the allocation's customer is its invoice's) from a
+       range of the covering index allocations_settle_live; per_kam reads only the scope's
+       customers of it. net sales: the range's lines (sales_cte); overdue: the invoices open
+       now and due before as_of (invoices_open_date); both summed per customer. The "|| ''"
+       keep SQLite (no ANALYZE) off an equality index that reads the whole history:
        allocations_source for source_kind = 'payment' and invoices_due for due_date < as_of. */
-    struct kmap inv = {0}, coll = {0}, sales = {0};
+    struct kmap coll = {0}, sales = {0};
     int rc = fill(db, e,
-                  "SELECT al.invoice, al.amount_fen FROM allocations al"
+                  "SELECT al.customer, al.amount_fen FROM allocations al"
                   " WHERE al.settle_date >= ? AND al.settle_date <= ?"
                   " AND al.reversed_by IS NULL AND al.source_kind || '' = 'payment'",
-                  p->from, p->to, per_invoice, &inv, NULL);
-    if (rc == 0 && inv.n) {
-        struct sb sql = SB_INIT;
-        json_t *a = json_array();
-        sb_add(&sql, "SELECT i.number, i.customer FROM invoices i WHERE i.invoice_date <= ?");
-        store_report_arg(a, p->to);
-        sales_scope(&sql, a, p, "i.customer");
-        rc = store_kmap_fill(db, e, sb_str(&sql), a, per_customer_of_invoice, &coll, &inv);
-        sb_free(&sql);
-    }
-    store_kmap_free(&inv);
+                  p->from, p->to, per_key, &coll, NULL);
     json_t *rows = NULL;
     if (rc == 0) {
         struct sb sql = SB_INIT;

@@ -1,5 +1,9 @@
 """BC — billing and collection (api.md §3.5, flows.md §4, §2.5 CC rows that need money)."""
 
+import os
+import shutil
+import sqlite3
+
 import lib
 from lib import (add_days, check, checked, credit, customer, dispatch, eq, invoices_of, ledger,
                  ledger_consistent, order_act, osb_check, pay, product, release, released, set_clock,
@@ -463,3 +467,37 @@ def test_return_for_fix_credits_back_and_the_next_check_invoices_again(t):
        "the next CC pass issues a new invoice")
     eq(credit(t, cust)["prepayment_fen"], 5000, "the rest is free")
     ledger_consistent(t, cust)
+
+
+@lib.sqlite_only('changes a copy of the SQLite file behind the server and puts it back')
+def test_osb_check_finds_an_allocation_of_another_customers_invoice(t):
+    # the salesperson reports sum collections by the allocation's customer: `osb check`
+    # proves it is always the invoice's
+    cust, other = customer(t), customer(t)
+    a = invoiced(t, cust)
+    p = pay(t, cust, 5000)
+    eq([x["invoice"] for x in p["allocations"]], [a["number"]], "allocated to the invoice")
+    t.server.stop()
+    try:
+        rc, out = osb_check(t)
+        eq(rc, 0, f"clean before: {out}")
+        saved = os.path.join(t.workdir, "before-allocation.db")
+        shutil.copyfile(t.server.db, saved)
+        con = sqlite3.connect(t.server.db)
+        n = con.execute("UPDATE allocations SET customer = ? WHERE invoice = ?",
+                        (other, a["number"])).rowcount
+        con.commit()
+        con.close()
+        eq(n, 1, "one allocation changed")
+        rc, out = osb_check(t)
+        eq(rc, 1, f"check fails: {out}")
+        check(f"on invoice {a['number']} of {cust}" in out
+              and "its customer is not its invoice's" in out, f"names the allocation: {out!r}")
+        shutil.copyfile(saved, t.server.db)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(t.server.db + suffix):
+                os.remove(t.server.db + suffix)
+        rc, out = osb_check(t)
+        eq(rc, 0, f"restored copy checks clean: {out}")
+    finally:
+        t.server.start()
