@@ -117,11 +117,12 @@ json_t *store_report_inv_reports(struct db *db, struct osb_err *e, const struct 
    market read and joined every market's lines). */
 static void sales_scope(struct sb *sql, json_t *a, const struct report_params *p, const char *col)
 {
-    if (store_report_whole(p))
-        return;
-    sb_addf(sql, " AND %s IN (SELECT c.code FROM customers c WHERE 1 = 1", col);
-    store_report_where(sql, a, p, "c");
-    sb_add(sql, ")");
+    struct sb where = SB_INIT;
+    store_report_where(&where, a, p, "c");
+    if (where.len)
+        sb_addf(sql, " AND %s IN (SELECT c.code FROM customers c WHERE 1 = 1%s)", col,
+                sb_str(&where));
+    sb_free(&where);
 }
 
 /* "WITH s AS (…)": one row per invoice line (+) and credit-note line (−) dated in
