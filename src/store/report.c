@@ -45,6 +45,20 @@ bool store_report_whole(const struct report_params *p)
     return whole;
 }
 
+struct dbq *store_report_customers(struct db *db, struct osb_err *e, const struct report_params *p,
+                                   const char *head, const char *tail)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, head);
+    store_report_where(&sql, a, p, "c");
+    sb_add(&sql, tail);
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
+    sb_free(&sql);
+    json_decref(a);
+    return q;
+}
+
 json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
                          const struct report_params *p, const char *cust, const char *tail)
 {
@@ -111,11 +125,8 @@ json_t *store_report_inv_reports(struct db *db, struct osb_err *e, const struct 
     return store_report_run(db, e, &sql, a, p, "c", " ORDER BY r.customer, r.period");
 }
 
-/* " AND <col> IN (the customers of the report's scope and filters)", nothing for the whole
-   company: the documents of other customers are dropped before their lines are joined, where
-   the outer query's filter on the customers row would drop them only after (a year of one
-   market read and joined every market's lines). */
-static void sales_scope(struct sb *sql, json_t *a, const struct report_params *p, const char *col)
+void store_report_in_scope(struct sb *sql, json_t *a, const struct report_params *p,
+                           const char *col)
 {
     struct sb where = SB_INIT;
     store_report_where(&where, a, p, "c");
@@ -128,7 +139,7 @@ static void sales_scope(struct sb *sql, json_t *a, const struct report_params *p
 /* "WITH s AS (…)": one row per invoice line (+) and credit-note line (−) dated in
    [from, to]: customer, sku, qty, cases (whole cases of the line), amt (fen), ord (the
    order of an invoice; NULL for a credit note, so count(DISTINCT ord) counts orders). Only
-   the customers of the scope and filters (sales_scope); every query over s still filters
+   the customers of the scope and filters (store_report_in_scope); every query over s still filters
    its customers row as before. */
 static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, const char *from,
                       const char *to)
@@ -141,7 +152,7 @@ static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, 
                 " WHERE i.invoice_date >= ? AND i.invoice_date <= ? AND i.state <> 'cancelled'");
     store_report_arg(a, from);
     store_report_arg(a, to);
-    sales_scope(sql, a, p, "i.customer");
+    store_report_in_scope(sql, a, p, "i.customer");
     if (p->sku) {
         sb_add(sql, " AND l.sku = ?");
         store_report_arg(a, p->sku);
@@ -152,7 +163,7 @@ static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, 
                 " JOIN products pr ON pr.sku = l.sku WHERE n.date >= ? AND n.date <= ?");
     store_report_arg(a, from);
     store_report_arg(a, to);
-    sales_scope(sql, a, p, "n.customer");
+    store_report_in_scope(sql, a, p, "n.customer");
     if (p->sku) {
         sb_add(sql, " AND l.sku = ?");
         store_report_arg(a, p->sku);
@@ -238,22 +249,6 @@ static void per_key(struct kmap *m, struct kmap *by, struct dbq *q)
     store_kmap_get(m, dbq_text(q, 0))->sum += dbq_int(q, 1);
 }
 
-/* The rows of `head` (over customers c, ending in a WHERE) limited to the caller's scope and
-   the market / region / customer filters, then `tail`, read one at a time. */
-static struct dbq *scope_customers(struct db *db, struct osb_err *e, const struct report_params *p,
-                                   const char *head, const char *tail)
-{
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, head);
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, tail);
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
-    return q;
-}
-
 struct kam_row {
     json_t *row;
     int64_t net, coll;
@@ -276,10 +271,10 @@ static int kam_cmp(const void *a, const void *b)
 static json_t *per_kam(struct db *db, struct osb_err *e, const struct report_params *p,
                        const struct kmap *sales, const struct kmap *coll)
 {
-    struct dbq *q = scope_customers(db, e, p,
-                                    "SELECT c.code, c.kam, us.name FROM customers c"
-                                    " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1",
-                                    " ORDER BY c.kam, c.code");
+    struct dbq *q = store_report_customers(db, e, p,
+                                           "SELECT c.code, c.kam, us.name FROM customers c"
+                                           " LEFT JOIN users us ON us.username = c.kam WHERE 1 = 1",
+                                           " ORDER BY c.kam, c.code");
     if (!q)
         return NULL;
     struct kam_row *k = NULL;
@@ -358,7 +353,7 @@ json_t *store_report_salespeople(struct db *db, struct osb_err *e, const struct 
                      " FROM invoices i WHERE i.state IN ('open', 'partial')"
                      " AND i.due_date || '' < ?");
         store_report_arg(a, p->as_of);
-        sales_scope(&sql, a, p, "i.customer");
+        store_report_in_scope(&sql, a, p, "i.customer");
         rc = store_kmap_fill(db, e, sb_str(&sql), a, store_kmap_per_customer, &sales, NULL);
         sb_free(&sql);
     }
@@ -493,9 +488,9 @@ static void coll_before(struct kmap *m, struct kmap *before, struct dbq *q)
 static json_t *coll_rows(struct db *db, struct osb_err *e, const struct report_params *p,
                          const struct kmap *cust)
 {
-    struct dbq *q =
-        scope_customers(db, e, p, "SELECT c.code, c.market, c.region FROM customers c WHERE 1 = 1",
-                        " ORDER BY c.market, c.region");
+    struct dbq *q = store_report_customers(
+        db, e, p, "SELECT c.code, c.market, c.region FROM customers c WHERE 1 = 1",
+        " ORDER BY c.market, c.region");
     if (!q)
         return NULL;
     json_t *rows = json_array(), *key = NULL;

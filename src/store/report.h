@@ -207,6 +207,17 @@ json_t *store_report_stream(struct db *db, struct osb_err *e, struct sb *sql, js
 
 void store_report_where(struct sb *sql, json_t *params, const struct report_params *p,
                         const char *cust);
+/* " AND <col> IN (the customers of the caller's scope and the market / region / customer
+   filters)", nothing for the whole company: a report drops other customers' documents before
+   their lines are joined, where a filter on the outer query's customers row would drop them
+   only after (a year of one market read and joined every market's lines). */
+void store_report_in_scope(struct sb *sql, json_t *a, const struct report_params *p,
+                           const char *col);
+/* The rows of `head` (over customers c, ending in a WHERE) limited to the caller's scope and
+   the market / region / customer filters, then `tail`, read one at a time (dbq_next); NULL
+   with e. */
+struct dbq *store_report_customers(struct db *db, struct osb_err *e, const struct report_params *p,
+                                   const char *head, const char *tail);
 
 /* A row made in C (n cells): to p->sink when there is one, else appended to rows as the
    object dbq_object would make of a query's row with those columns. 0, or -1 with e. */

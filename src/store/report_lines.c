@@ -234,14 +234,9 @@ static size_t *answer_order(const struct lines *x)
 static int read_all(struct db *db, struct osb_err *e, const struct report_params *p,
                     struct lines *x)
 {
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT c.code, c.name, c.market, c.region, c.kam FROM customers c WHERE 1 = 1");
-    store_report_where(&sql, a, p, "c");
-    sb_add(&sql, x->purchases ? " ORDER BY c.code" : " ORDER BY c.market, c.region, c.kam, c.code");
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
+    struct dbq *q = store_report_customers(
+        db, e, p, "SELECT c.code, c.name, c.market, c.region, c.kam FROM customers c WHERE 1 = 1",
+        x->purchases ? " ORDER BY c.code" : " ORDER BY c.market, c.region, c.kam, c.code");
     if (!q)
         return -1;
     int rc;
@@ -260,7 +255,7 @@ static int read_all(struct db *db, struct osb_err *e, const struct report_params
     if (rc < 0)
         return -1;
 
-    a = json_array();
+    json_t *a = json_array();
     if (p->sku)
         store_report_arg(a, p->sku);
     q = db_query_a(db, e,
@@ -285,6 +280,7 @@ static int read_all(struct db *db, struct osb_err *e, const struct report_params
     if (rc < 0 || !x->nc || !x->nskus)
         return rc < 0 ? -1 : 0;
 
+    struct sb sql = SB_INIT;
     for (int credit = 0; credit < 2; credit++) {
         sb_reset(&sql);
         a = json_array();
@@ -303,12 +299,7 @@ static int read_all(struct db *db, struct osb_err *e, const struct report_params
         store_report_arg(a, p->from);
         store_report_arg(a, p->to);
         /* a market's or KAM's documents only (the others' lines would be read to be dropped) */
-        struct sb f = SB_INIT;
-        store_report_where(&f, a, p, "c");
-        if (sb_str(&f)[0])
-            sb_addf(&sql, " AND %s.customer IN (SELECT c.code FROM customers c WHERE 1 = 1%s)",
-                    credit ? "n" : "i", sb_str(&f));
-        sb_free(&f);
+        store_report_in_scope(&sql, a, p, credit ? "n.customer" : "i.customer");
         if (p->sku) {
             sb_add(&sql, " AND l.sku = ?");
             store_report_arg(a, p->sku);

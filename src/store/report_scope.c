@@ -100,16 +100,13 @@ static char *value_copy(struct dbq *q, int col)
 int store_scope_table_read(struct db *db, struct osb_err *e, const struct report_params *p,
                            const char *cols, struct scope_table *s)
 {
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_addf(&sql,
+    struct sb head = SB_INIT;
+    sb_addf(&head,
             "SELECT c.code, %s FROM customers c LEFT JOIN markets m ON m.code = c.market"
             " WHERE 1 = 1",
             cols);
-    store_report_where(&sql, a, p, "c");
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
+    struct dbq *q = store_report_customers(db, e, p, sb_str(&head), "");
+    sb_free(&head);
     if (!q)
         return -1;
     int rc;
