@@ -53,10 +53,7 @@ struct dbq *store_report_customers(struct db *db, struct osb_err *e, const struc
     sb_add(&sql, head);
     store_report_where(&sql, a, p, "c");
     sb_add(&sql, tail);
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
-    return q;
+    return store_report_query(db, e, &sql, a);
 }
 
 json_t *store_report_run(struct db *db, struct osb_err *e, struct sb *sql, json_t *a,
@@ -169,6 +166,14 @@ static void sales_cte(struct sb *sql, json_t *a, const struct report_params *p, 
         store_report_arg(a, p->sku);
     }
     sb_add(sql, ")");
+}
+
+struct dbq *store_report_query(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)
+{
+    struct dbq *q = db_query_a(db, e, sb_str(sql), a);
+    sb_free(sql);
+    json_decref(a);
+    return q;
 }
 
 json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *a)

@@ -192,6 +192,8 @@ void store_report_arg(json_t *a, const char *s);
 /* Whether p limits the customers nothing (no scope, market, region or customer filter): the
    reports that then read every customer's documents in C without joining customers. */
 bool store_report_whole(const struct report_params *p);
+/* Runs sql with arguments a (both freed); its rows one at a time (dbq_next), NULL with e. */
+struct dbq *store_report_query(struct db *db, struct osb_err *e, struct sb *sql, json_t *a);
 /* Runs sql with arguments a (both freed) and answers its rows, NULL on error. */
 json_t *store_report_rows(struct db *db, struct osb_err *e, struct sb *sql, json_t *a);
 /* The common end of a report query: the caller's scope and the market / region / customer

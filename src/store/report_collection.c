@@ -77,9 +77,7 @@ static json_t *receipt_rows(struct db *db, struct osb_err *e, const struct repor
     store_report_arg(a, p->to);
     store_filter_eq(&sql, a, "p.customer", p->customer);
     sb_add(&sql, " ORDER BY p.received_on, p.number");
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
+    struct dbq *q = store_report_query(db, e, &sql, a);
     if (!q)
         return NULL;
     json_t *rows = json_array();

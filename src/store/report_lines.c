@@ -304,9 +304,7 @@ static int read_all(struct db *db, struct osb_err *e, const struct report_params
             sb_add(&sql, " AND l.sku = ?");
             store_report_arg(a, p->sku);
         }
-        q = db_query_a(db, e, sb_str(&sql), a);
-        sb_free(&sql);
-        json_decref(a);
+        q = store_report_query(db, e, &sql, a);
         if (!q)
             return -1;
         while ((rc = dbq_next(q, e)) == 1)

@@ -192,10 +192,7 @@ static struct dbq *orders_query(struct db *db, struct osb_err *e, const struct r
     if (!whole)
         store_report_where(&sql, a, p, "c");
     sb_add(&sql, tail);
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
-    return q;
+    return store_report_query(db, e, &sql, a);
 }
 
 /* What the lines of a report over order lines have besides their own columns: what the
