@@ -223,6 +223,8 @@ static enum MHD_Result send_json_text(struct MHD_Connection *conn, int status, c
     add_common_headers(resp);
     if (status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"osb\"");
+    if (status == 503) /* unavailable: the database is gone for now (http/router.c) */
+        MHD_add_response_header(resp, "Retry-After", "5");
     if (allow)
         MHD_add_response_header(resp, "Allow", allow);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -1031,8 +1033,12 @@ static void run_api(struct conn_state *cs)
     if (!r->ctx.db) {
         log_error("cannot open database: %s", e.message);
         err_clear(&e);
-        err_set(&e, ERR_INTERNAL, "internal error");
-        r->status = 500;
+        /* a PostgreSQL server that cannot be reached now (a failover) is no bug: 503 */
+        if (db_is_url(g_server->db_path))
+            err_set(&e, ERR_UNAVAILABLE, "the database is unavailable, try again");
+        else
+            err_set(&e, ERR_INTERNAL, "internal error");
+        r->status = err_http_status(e.code);
         r->resp = err_envelope(&e);
         return;
     }

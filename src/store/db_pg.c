@@ -113,6 +113,7 @@ struct pgdb {
     bool in_short; /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
     bool no_sp;    /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
     bool lost;     /* the connection is gone: reset before the next transaction */
+    bool commit_unknown; /* the last COMMIT was sent and the connection broke before its answer */
     bool prepare;  /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
     int nprep;
@@ -178,7 +179,7 @@ static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const ch
         if (lost)
             *lost = true;
         log_error("postgresql connection lost (%s): %.200s", state ? state : "no SQLSTATE", msg);
-        return err_set(e, ERR_INTERNAL, "the database connection was lost, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     if (state && strcmp(state, "23505") == 0)
         return err_set(e, ERR_DUPLICATE, "already exists (%s)", msg);
@@ -193,7 +194,7 @@ static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const ch
         /* The statement that met the other transaction (serialization failures name the
            row only through it): make bench-pg counts these lines per hot spot. */
         log_error("db busy (%s): %s in: %.200s", state, msg, sql ? sql : "");
-        return err_set(e, ERR_INTERNAL, "the database is busy, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     log_error("postgresql %s: %s in: %.200s", state ? state : "?", msg, sql ? sql : "");
     return err_set(e, ERR_INTERNAL, "internal error");
@@ -256,6 +257,11 @@ bool pgdb_lost(const struct pgdb *p)
     return p->lost;
 }
 
+bool pgdb_commit_unknown(const struct pgdb *p)
+{
+    return p->commit_unknown;
+}
+
 int pgdb_reset(struct pgdb *p, struct osb_err *e)
 {
     p->in_tx = p->in_write = p->in_short = false;
@@ -267,7 +273,7 @@ int pgdb_reset(struct pgdb *p, struct osb_err *e)
         msg[strcspn(msg, "\n")] = '\0';
         log_error("postgresql reconnect failed: %s", msg);
         p->lost = true;
-        return err_set(e, ERR_INTERNAL, "the database is not reachable, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     p->lost = false;
     log_info("postgresql connection reset");
@@ -279,6 +285,7 @@ int pgdb_reset(struct pgdb *p, struct osb_err *e)
    run yet) resets it and begins once more. */
 static int tx_start(struct pgdb *p, const char *sql, struct osb_err *e)
 {
+    p->commit_unknown = false;
     if (p->lost && pgdb_reset(p, e) < 0)
         return -1;
     struct osb_err first = OSB_ERR_INIT;
@@ -433,11 +440,21 @@ bool pgdb_retry_take(void)
 
 int pgdb_commit(struct pgdb *p, struct osb_err *e)
 {
+    /* A connection found gone before the COMMIT went out: the server has ended the
+       transaction (rolled back); the COMMIT below then fails without reaching anyone. */
+    bool gone_before = p->lost || PQstatus(p->c) == CONNECTION_BAD;
     PGresult *r = PQexec(p->c, "COMMIT");
     int rc = 0;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         rc = pg_err_lost(e, r, p->c, "COMMIT", &p->lost);
-    else if (strcmp(PQcmdStatus(r), "COMMIT") !=
+        if (p->lost && !gone_before) {
+            /* The COMMIT was sent and no answer came back: the server may have committed
+               or not (a failover can keep either). Never run again by the router unless a
+               second run is a replay (http/router.c). */
+            p->commit_unknown = true;
+            log_error("postgresql connection lost during COMMIT: the outcome is unknown");
+        }
+    } else if (strcmp(PQcmdStatus(r), "COMMIT") !=
              0) /* an aborted transaction "commits" as ROLLBACK */
         rc = err_set(e, ERR_INTERNAL, "internal error (the transaction was aborted)");
     if (rc == 0) {
