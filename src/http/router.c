@@ -633,7 +633,7 @@ static bool replay_safe(const struct route *rt, const struct req *r)
 /* How long a request waits for the database to come back (a PostgreSQL restart or failover)
    before it answers 503 unavailable: OSB_DB_RETRY_SECONDS, default 15 (a Patroni failover
    with ttl 10 takes about 10-20 s), 0 = one reconnect at once and no wait. */
-static long long db_wait_ms(void)
+long long router_db_wait_ms(void)
 {
     const char *v = getenv("OSB_DB_RETRY_SECONDS");
     char *end = NULL;
@@ -641,6 +641,11 @@ static long long db_wait_ms(void)
     if (v && *v && (*end || s < 0 || s > 300))
         s = 15;
     return (long long)s * 1000;
+}
+
+long router_db_pause_ms(long pause_ms)
+{
+    return pause_ms <= 0 ? 100 : pause_ms * 2 > 2000 ? 2000 : pause_ms * 2;
 }
 
 static long long mono_ms(void)
@@ -689,8 +694,8 @@ static int rerun_after_loss(const struct route *rt, struct req *r, const json_t 
                             struct osb_err *e)
 {
     struct db *db = r->ctx.db;
-    long long until = mono_ms() + db_wait_ms();
-    long pause_ms = 100;
+    long long until = mono_ms() + router_db_wait_ms();
+    long pause_ms = 0;
     for (int tries = 1;; tries++) {
         if (db_commit_unknown(db) && !replay_safe(rt, r)) {
             log_error("%s %s: 503: the connection broke during COMMIT; not run again",
@@ -709,7 +714,7 @@ static int rerun_after_loss(const struct route *rt, struct req *r, const json_t 
             rc = run(rt, r, body, e);
             if (rc == 0 || !db_conn_lost(db)) {
                 if (tries > 1 || rc == 0)
-                    log_info("%s %s: ran again after a lost database connection (%d tries)",
+                    log_info("%s %s: ran again after a lost database connection (try %d)",
                              r->method ? r->method : "?", r->path ? r->path : "?", tries);
                 return rc;
             }
@@ -726,10 +731,10 @@ static int rerun_after_loss(const struct route *rt, struct req *r, const json_t 
             }
             return -1;
         }
+        pause_ms = router_db_pause_ms(pause_ms);
         long ms = pause_ms < left ? pause_ms : (long)left;
         struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
-        pause_ms = pause_ms * 2 > 2000 ? 2000 : pause_ms * 2;
     }
 }
 

@@ -1030,6 +1030,21 @@ static void run_api(struct conn_state *cs)
     struct osb_err e = OSB_ERR_INIT;
     cs->statements = -1;
     r->ctx.db = server_db(&e);
+    /* A PostgreSQL server this thread cannot reach yet (its first request during a failover):
+       tried again with the router's pauses, for as long as a request waits for a connection
+       that broke (http/router.c rerun_after_loss). */
+    if (!r->ctx.db && db_is_url(g_server->db_path)) {
+        long long until = mono_now() + router_db_wait_ms();
+        for (long pause = router_db_pause_ms(0); !r->ctx.db && mono_now() < until;
+             pause = router_db_pause_ms(pause)) {
+            long long left = until - mono_now();
+            long ms = pause < left ? pause : (long)left;
+            struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+            err_clear(&e);
+            r->ctx.db = server_db(&e);
+        }
+    }
     if (!r->ctx.db) {
         log_error("cannot open database: %s", e.message);
         err_clear(&e);

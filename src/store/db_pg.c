@@ -109,12 +109,12 @@ struct prep {
 struct pgdb {
     PGconn *c;
     bool in_tx;
-    bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
-    bool in_short; /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
-    bool no_sp;    /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
-    bool lost;     /* the connection is gone: reset before the next transaction */
+    bool in_write;       /* in_tx, and the transaction is db_begin's (locks are taken there) */
+    bool in_short;       /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
+    bool no_sp;          /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
+    bool lost;           /* the connection is gone: reset before the next transaction */
     bool commit_unknown; /* the last COMMIT was sent and the connection broke before its answer */
-    bool prepare;  /* use the prepared-statement cache */
+    bool prepare;        /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
     int nprep;
     unsigned next_id;
@@ -454,9 +454,10 @@ int pgdb_commit(struct pgdb *p, struct osb_err *e)
             p->commit_unknown = true;
             log_error("postgresql connection lost during COMMIT: the outcome is unknown");
         }
-    } else if (strcmp(PQcmdStatus(r), "COMMIT") !=
-             0) /* an aborted transaction "commits" as ROLLBACK */
+    } else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+        /* an aborted transaction "commits" as ROLLBACK */
         rc = err_set(e, ERR_INTERNAL, "internal error (the transaction was aborted)");
+    }
     if (rc == 0) {
         retries = 0;
         hot_table[0] = '\0';
