@@ -689,12 +689,15 @@ static void rerun_reset(struct req *r, const json_t *body, struct osb_err *e)
    it runs again only when a second run is a replay (replay_safe); otherwise, and when the
    database is still gone at the end of the wait, the answer is 503 unavailable with
    Retry-After (never 500: nothing is wrong with the request or the server). Routes that run
-   their own transactions (R_OWN_TX: login, jobs, reports, password) are not run again here. */
+   their own transactions (R_OWN_TX: login, jobs, reports, password) are not run again here.
+   A public route (GET /metrics: a load balancer's health check, asked every few seconds) gets
+   one reconnect at once and no wait: it must answer fast, and waiting checks would hold every
+   server thread while the database is away. */
 static int rerun_after_loss(const struct route *rt, struct req *r, const json_t *body,
                             struct osb_err *e)
 {
     struct db *db = r->ctx.db;
-    long long until = mono_ms() + router_db_wait_ms();
+    long long until = mono_ms() + ((rt->flags & R_PUBLIC) ? 0 : router_db_wait_ms());
     long pause_ms = 0;
     for (int tries = 1;; tries++) {
         if (db_commit_unknown(db) && !replay_safe(rt, r)) {

@@ -1032,8 +1032,9 @@ static void run_api(struct conn_state *cs)
     r->ctx.db = server_db(&e);
     /* A PostgreSQL server this thread cannot reach yet (its first request during a failover):
        tried again with the router's pauses, for as long as a request waits for a connection
-       that broke (http/router.c rerun_after_loss). */
-    if (!r->ctx.db && db_is_url(g_server->db_path)) {
+       that broke (http/router.c rerun_after_loss; a public route, the health check, does not
+       wait). */
+    if (!r->ctx.db && db_is_url(g_server->db_path) && !(cs->rt->flags & R_PUBLIC)) {
         long long until = mono_now() + router_db_wait_ms();
         for (long pause = router_db_pause_ms(0); !r->ctx.db && mono_now() < until;
              pause = router_db_pause_ms(pause)) {
