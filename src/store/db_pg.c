@@ -31,7 +31,8 @@
  *     fails the transaction is aborted, retry_wanted is set, and the request's next try puts
  *     every write under a savepoint (sp_again), so the flow sees what it sees on SQLite.
  *   - unique_violation → 409 duplicate, foreign_key_violation → 422 unknown_reference, lock
- *     timeouts and serialization failures → "busy"; anything else is logged and is 500.
+ *     timeouts, serialization failures and a lost or unreachable server → 503 unavailable
+ *     ("the database is unavailable, try again"); anything else is logged and is 500.
  *   - Schema scripts (migrations) are SQLite DDL, translated token by token: STRICT dropped,
  *     INTEGER → BIGINT, "id INTEGER PRIMARY KEY" → an identity column (db_last_id is
  *     lastval(), the value the last INSERT of this session drew).
@@ -40,8 +41,11 @@
  *     statement whose connection is gone (PQstatus bad, SQLSTATE class 08, 57P01-57P03 the
  *     server shutting down, 25006 a read-only transaction: we reached a standby) marks the
  *     connection lost; the next transaction resets it first, and a BEGIN that meets a lost
- *     connection (a server restarted while this one idled) resets and begins once more. The
- *     router retries an idempotent request once after a reset (pgdb_lost / pgdb_reset).
+ *     connection (a server restarted while this one idled) resets and begins once more. A
+ *     connection that breaks inside a transaction: the router runs the request again on a new
+ *     one, waiting for the server with a bounded backoff; one that breaks while the COMMIT is
+ *     on the way leaves the outcome unknown (pgdb_commit_unknown), and the router runs the
+ *     request again only when that is a replay (http/router.c rerun_after_loss).
  *   - Timeouts are SET LOCAL at every BEGIN (a transaction-pooling pgbouncer hands the
  *     session to others between transactions): lock_timeout 10 s and statement_timeout from
  *     OSB_PG_STATEMENT_TIMEOUT (default 60s; "0" none).
