@@ -26,7 +26,8 @@
     XX(RATE_LIMITED, 429, "rate_limited")                                                          \
     XX(METHOD_NOT_ALLOWED, 405, "method_not_allowed")                                              \
     XX(UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type")                                      \
-    XX(INTERNAL, 500, "internal")
+    XX(INTERNAL, 500, "internal")                                                                  \
+    XX(UNAVAILABLE, 503, "unavailable")
 
 enum err_code {
 #define XX(name, status, str) ERR_##name,

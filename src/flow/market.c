@@ -1718,7 +1718,7 @@ int invrep_import(struct ctx *c, const char *customer, const char *period, const
             struct osb_err re = OSB_ERR_INIT;
             if (kc_lines(c, customer ? customer : "", period ? period : "", one, &ol, &ow, &re) <
                 0) {
-                if (re.code == ERR_INTERNAL) {
+                if (re.code == ERR_INTERNAL || re.code == ERR_UNAVAILABLE) {
                     err_clear(e);
                     *e = re;
                     rc = -1;

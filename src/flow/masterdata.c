@@ -740,7 +740,7 @@ int md_import(struct ctx *c, const struct record_def *d, const char *csv, size_t
                     errors,
                     json_pack("{sI ss ss ss}", "row", line, "field", re.field, "rule",
                               re.rule[0] ? re.rule : err_code_str(re.code), "message", re.message));
-            if (re.code == ERR_INTERNAL) {
+            if (re.code == ERR_INTERNAL || re.code == ERR_UNAVAILABLE) {
                 err_clear(&re);
                 json_decref(obj);
                 break;

@@ -94,6 +94,10 @@ void router_allowed_methods(const char *path, struct sb *out);
 
 /* Runs the matched route: auth, transaction, idempotency, handler, commit/rollback. */
 void router_run(const struct route *rt, struct req *r);
+/* How long a request waits for a PostgreSQL database that went away (OSB_DB_RETRY_SECONDS,
+   default 15 s), in milliseconds; the next pause of a wait that began with pause 0. */
+long long router_db_wait_ms(void);
+long router_db_pause_ms(long pause_ms);
 
 /* Query parameter (NULL when absent). */
 const char *req_query(struct req *r, const char *name);

@@ -474,7 +474,7 @@ static int run_once(const struct route *rt, struct req *r, const char *idem, str
 }
 
 /* Back to the request as it came, before a transaction runs again. */
-static void retry_reset(struct req *r, json_t *body, struct osb_err *e)
+static void retry_reset(struct req *r, const json_t *body, struct osb_err *e)
 {
     json_decref(r->resp);
     r->resp = NULL;
@@ -487,7 +487,7 @@ static void retry_reset(struct req *r, json_t *body, struct osb_err *e)
     r->status = 0;
     if (body) {
         json_decref(r->json);
-        r->json = json_deep_copy(body);
+        r->json = json_deep_copy((json_t *)body); /* jansson 2.13 takes it non-const */
     }
     err_clear(e);
 }
@@ -574,7 +574,9 @@ static int text_gate(const struct route *rt, struct req *r, const char **idem_ou
     return 0;
 }
 
-static int run(const struct route *rt, struct req *r, struct osb_err *e)
+/* One run of the request. body: the JSON body as it came (PostgreSQL, NULL else), put back
+   before a transaction runs again. */
+static int run(const struct route *rt, struct req *r, const json_t *body, struct osb_err *e)
 {
     struct db *db = r->ctx.db;
     if (!(rt->flags & R_PUBLIC) && session_authenticate(&r->ctx, r->token, e) < 0)
@@ -600,8 +602,6 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
     /* On PostgreSQL a write transaction that met another one on the same data (credit, a
        sequence) may end in a serialization failure: it runs again whole, on the body as it
        came, a few times with a short random pause (store/db_pg.c). */
-    json_t *body =
-        db_postgres(db) && (rt->flags & R_WRITE) && r->json ? json_deep_copy(r->json) : NULL;
     int rc = -1;
     for (int attempt = 1;; attempt++) {
         rc = run_once(rt, r, idem, e);
@@ -609,52 +609,147 @@ static int run(const struct route *rt, struct req *r, struct osb_err *e)
             break;
         if (db_in_tx(db))
             db_rollback(db);
-        retry_reset(r, body, e);
+        retry_reset(r, (rt->flags & R_WRITE) ? body : NULL, e);
         struct timespec ts = {
             0, (long)(1 + randombytes_uniform(2u << (attempt < 5 ? attempt : 5))) * 1000000L};
         nanosleep(&ts, NULL);
     }
-    json_decref(body);
     if (rc == 0 && r->export_type && r->raw && r->status == 200)
         rc = export_audit(r, e);
     return rc;
 }
 
-/* A request that may run twice with the same outcome: a read, or a write with an
-   Idempotency-Key (a second run replays the first one's answer if that one committed). */
-static bool retryable(const struct route *rt, const struct req *r)
+/* A request whose second run has the same outcome as one run, even when the first one's COMMIT
+   may have gone through: a read, or a write with an Idempotency-Key (a second run replays the
+   first one's answer if that one committed: the key's record commits with the change). */
+static bool replay_safe(const struct route *rt, const struct req *r)
 {
-    if (rt->flags & R_OWN_TX)
-        return false;
     if (!(rt->flags & R_WRITE))
         return true;
     return (rt->flags & R_IDEM) && r->conn &&
            MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
 }
 
+/* How long a request waits for the database to come back (a PostgreSQL restart or failover)
+   before it answers 503 unavailable: OSB_DB_RETRY_SECONDS, default 15 (a Patroni failover
+   with ttl 10 takes about 10-20 s), 0 = one reconnect at once and no wait. */
+long long router_db_wait_ms(void)
+{
+    const char *v = getenv("OSB_DB_RETRY_SECONDS");
+    char *end = NULL;
+    long s = v && *v ? strtol(v, &end, 10) : 15;
+    if (v && *v && (*end || s < 0 || s > 300))
+        s = 15;
+    return (long long)s * 1000;
+}
+
+long router_db_pause_ms(long pause_ms)
+{
+    return pause_ms <= 0 ? 100 : pause_ms * 2 > 2000 ? 2000 : pause_ms * 2;
+}
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Back to the request as it came, before it runs again on a new connection. */
+static void rerun_reset(struct req *r, const json_t *body, struct osb_err *e)
+{
+    if (db_in_tx(r->ctx.db))
+        db_rollback(r->ctx.db);
+    err_clear(e);
+    json_decref(r->resp);
+    r->resp = NULL;
+    free(r->resp_text);
+    r->resp_text = NULL;
+    free(r->raw);
+    r->raw = NULL;
+    r->raw_len = 0;
+    r->raw_type = NULL;
+    free(r->set_cookie);
+    r->set_cookie = NULL;
+    r->status = 0;
+    r->export_type = r->export_key = NULL;
+    if (body) {
+        json_decref(r->json);
+        r->json = json_deep_copy((json_t *)body);
+    }
+}
+
+/* The database connection broke under the request (a PostgreSQL restart or failover;
+   docs/operations.md "Failover"). What ran is gone with the connection: every transaction that
+   did not reach its COMMIT was rolled back by the server, and nothing was answered yet (e-mails
+   and other notifications leave only from the outbox, after a commit). So the request runs
+   again, whole, on a new connection to the same URL (HAProxy or a multi-host URL finds the new
+   primary), with a growing pause between tries (0.1 s doubling to 2 s) for up to
+   OSB_DB_RETRY_SECONDS. A write whose COMMIT went out and got no answer may have committed:
+   it runs again only when a second run is a replay (replay_safe); otherwise, and when the
+   database is still gone at the end of the wait, the answer is 503 unavailable with
+   Retry-After (never 500: nothing is wrong with the request or the server). Routes that run
+   their own transactions (R_OWN_TX: login, jobs, reports, password) are not run again here.
+   A public route (GET /metrics: a load balancer's health check, asked every few seconds) gets
+   one reconnect at once and no wait: it must answer fast, and waiting checks would hold every
+   server thread while the database is away. */
+static int rerun_after_loss(const struct route *rt, struct req *r, const json_t *body,
+                            struct osb_err *e)
+{
+    struct db *db = r->ctx.db;
+    long long until = mono_ms() + ((rt->flags & R_PUBLIC) ? 0 : router_db_wait_ms());
+    long pause_ms = 0;
+    for (int tries = 1;; tries++) {
+        if (db_commit_unknown(db) && !replay_safe(rt, r)) {
+            log_error("%s %s: 503: the connection broke during COMMIT; not run again",
+                      r->method ? r->method : "?", r->path ? r->path : "?");
+            rerun_reset(r, NULL, e);
+            err_set(e, ERR_UNAVAILABLE,
+                    "the database connection was lost while the change was being committed: "
+                    "it may or may not have been saved; send the request again with the same "
+                    "Idempotency-Key (a replay is safe), or look before sending it again");
+            (void)str_fmt(e->rule, sizeof e->rule, "%s", "outcome_unknown");
+            return -1;
+        }
+        rerun_reset(r, body, e);
+        int rc = db_reconnect(db, e);
+        if (rc == 0) {
+            rc = run(rt, r, body, e);
+            if (rc == 0 || !db_conn_lost(db)) {
+                if (tries > 1 || rc == 0)
+                    log_info("%s %s: ran again after a lost database connection (try %d)",
+                             r->method ? r->method : "?", r->path ? r->path : "?", tries);
+                return rc;
+            }
+        }
+        long long left = until - mono_ms();
+        if (left <= 0) {
+            log_error("%s %s: 503: the database did not come back within the wait (%d tries)",
+                      r->method ? r->method : "?", r->path ? r->path : "?", tries);
+            if (db_in_tx(db))
+                db_rollback(db);
+            if (e->code != ERR_UNAVAILABLE) {
+                err_clear(e);
+                err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
+            }
+            return -1;
+        }
+        pause_ms = router_db_pause_ms(pause_ms);
+        long ms = pause_ms < left ? pause_ms : (long)left;
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 void router_run(const struct route *rt, struct req *r)
 {
     struct osb_err e = OSB_ERR_INIT;
     r->kind = rt->kind ? *rt->kind : NULL;
-    int rc = run(rt, r, &e);
-    /* The database connection broke under the request (a PostgreSQL restart or failover): an
-       idempotent request runs once more on a new connection (docs/operations.md). */
-    if (rc < 0 && db_conn_lost(r->ctx.db) && retryable(rt, r)) {
-        if (db_in_tx(r->ctx.db))
-            db_rollback(r->ctx.db);
-        err_clear(&e);
-        json_decref(r->resp);
-        r->resp = NULL;
-        free(r->resp_text);
-        r->resp_text = NULL;
-        free(r->raw);
-        r->raw = NULL;
-        free(r->set_cookie);
-        r->set_cookie = NULL;
-        r->status = 0;
-        if (db_reconnect(r->ctx.db, &e) == 0)
-            rc = run(rt, r, &e);
-    }
+    json_t *body = db_postgres(r->ctx.db) && r->json ? json_deep_copy(r->json) : NULL;
+    int rc = run(rt, r, body, &e);
+    if (rc < 0 && db_conn_lost(r->ctx.db) && !(rt->flags & R_OWN_TX))
+        rc = rerun_after_loss(rt, r, body, &e);
+    json_decref(body);
     if (rc < 0) {
         if (db_in_tx(r->ctx.db))
             db_rollback(r->ctx.db);
@@ -666,6 +761,11 @@ void router_run(const struct route *rt, struct req *r)
         r->raw = NULL;
         if (e.code == ERR_OK)
             err_set(&e, ERR_INTERNAL, "internal error");
+        /* a connection that broke is no bug, whatever a flow made of the error it met */
+        if (e.code == ERR_INTERNAL && db_conn_lost(r->ctx.db)) {
+            err_clear(&e);
+            err_set(&e, ERR_UNAVAILABLE, "the database is unavailable, try again");
+        }
         /* The client is told nothing internal (api.md: 500 internal); the operator is told
            what happened, or a 500 leaves no trace (a soak's 500s did not, bench/README.md). */
         if (e.code == ERR_INTERNAL)

@@ -223,6 +223,8 @@ static enum MHD_Result send_json_text(struct MHD_Connection *conn, int status, c
     add_common_headers(resp);
     if (status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"osb\"");
+    if (status == 503) /* unavailable: the database is gone for now (http/router.c) */
+        MHD_add_response_header(resp, "Retry-After", "5");
     if (allow)
         MHD_add_response_header(resp, "Allow", allow);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -1028,11 +1030,31 @@ static void run_api(struct conn_state *cs)
     struct osb_err e = OSB_ERR_INIT;
     cs->statements = -1;
     r->ctx.db = server_db(&e);
+    /* A PostgreSQL server this thread cannot reach yet (its first request during a failover):
+       tried again with the router's pauses, for as long as a request waits for a connection
+       that broke (http/router.c rerun_after_loss; a public route, the health check, does not
+       wait). */
+    if (!r->ctx.db && db_is_url(g_server->db_path) && !(cs->rt->flags & R_PUBLIC)) {
+        long long until = mono_now() + router_db_wait_ms();
+        for (long pause = router_db_pause_ms(0); !r->ctx.db && mono_now() < until;
+             pause = router_db_pause_ms(pause)) {
+            long long left = until - mono_now();
+            long ms = pause < left ? pause : (long)left;
+            struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+            err_clear(&e);
+            r->ctx.db = server_db(&e);
+        }
+    }
     if (!r->ctx.db) {
         log_error("cannot open database: %s", e.message);
         err_clear(&e);
-        err_set(&e, ERR_INTERNAL, "internal error");
-        r->status = 500;
+        /* a PostgreSQL server that cannot be reached now (a failover) is no bug: 503 */
+        if (db_is_url(g_server->db_path))
+            err_set(&e, ERR_UNAVAILABLE, "the database is unavailable, try again");
+        else
+            err_set(&e, ERR_INTERNAL, "internal error");
+        r->status = err_http_status(e.code);
         r->resp = err_envelope(&e);
         return;
     }

@@ -45,6 +45,10 @@ void db_close(struct db *db);
    db_reconnect makes a new one on the same URL. Always false / 0 on SQLite. */
 bool db_conn_lost(const struct db *db);
 int db_reconnect(struct db *db, struct osb_err *e);
+/* PostgreSQL: true when the last db_commit sent its COMMIT and the connection broke before the
+   answer came: the transaction may or may not have committed. Always false on SQLite (a failed
+   COMMIT there leaves nothing committed). */
+bool db_commit_unknown(const struct db *db);
 const char *db_path(const struct db *db);
 
 int db_begin(struct db *db, struct osb_err *e);

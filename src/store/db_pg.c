@@ -31,7 +31,8 @@
  *     fails the transaction is aborted, retry_wanted is set, and the request's next try puts
  *     every write under a savepoint (sp_again), so the flow sees what it sees on SQLite.
  *   - unique_violation → 409 duplicate, foreign_key_violation → 422 unknown_reference, lock
- *     timeouts and serialization failures → "busy"; anything else is logged and is 500.
+ *     timeouts, serialization failures and a lost or unreachable server → 503 unavailable
+ *     ("the database is unavailable, try again"); anything else is logged and is 500.
  *   - Schema scripts (migrations) are SQLite DDL, translated token by token: STRICT dropped,
  *     INTEGER → BIGINT, "id INTEGER PRIMARY KEY" → an identity column (db_last_id is
  *     lastval(), the value the last INSERT of this session drew).
@@ -40,8 +41,11 @@
  *     statement whose connection is gone (PQstatus bad, SQLSTATE class 08, 57P01-57P03 the
  *     server shutting down, 25006 a read-only transaction: we reached a standby) marks the
  *     connection lost; the next transaction resets it first, and a BEGIN that meets a lost
- *     connection (a server restarted while this one idled) resets and begins once more. The
- *     router retries an idempotent request once after a reset (pgdb_lost / pgdb_reset).
+ *     connection (a server restarted while this one idled) resets and begins once more. A
+ *     connection that breaks inside a transaction: the router runs the request again on a new
+ *     one, waiting for the server with a bounded backoff; one that breaks while the COMMIT is
+ *     on the way leaves the outcome unknown (pgdb_commit_unknown), and the router runs the
+ *     request again only when that is a replay (http/router.c rerun_after_loss).
  *   - Timeouts are SET LOCAL at every BEGIN (a transaction-pooling pgbouncer hands the
  *     session to others between transactions): lock_timeout 10 s and statement_timeout from
  *     OSB_PG_STATEMENT_TIMEOUT (default 60s; "0" none).
@@ -109,11 +113,12 @@ struct prep {
 struct pgdb {
     PGconn *c;
     bool in_tx;
-    bool in_write; /* in_tx, and the transaction is db_begin's (locks are taken there) */
-    bool in_short; /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
-    bool no_sp;    /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
-    bool lost;     /* the connection is gone: reset before the next transaction */
-    bool prepare;  /* use the prepared-statement cache */
+    bool in_write;       /* in_tx, and the transaction is db_begin's (locks are taken there) */
+    bool in_short;       /* in_tx, and the transaction is db_begin_short's (the audit sealer) */
+    bool no_sp;          /* in_tx, and its writes run without savepoints (pgdb_begin's retrying) */
+    bool lost;           /* the connection is gone: reset before the next transaction */
+    bool commit_unknown; /* the last COMMIT was sent and the connection broke before its answer */
+    bool prepare;        /* use the prepared-statement cache */
     char begin_write[160], begin_read[192], begin_short[224];
     int nprep;
     unsigned next_id;
@@ -178,7 +183,7 @@ static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const ch
         if (lost)
             *lost = true;
         log_error("postgresql connection lost (%s): %.200s", state ? state : "no SQLSTATE", msg);
-        return err_set(e, ERR_INTERNAL, "the database connection was lost, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     if (state && strcmp(state, "23505") == 0)
         return err_set(e, ERR_DUPLICATE, "already exists (%s)", msg);
@@ -193,7 +198,7 @@ static int pg_err_lost(struct osb_err *e, const PGresult *r, PGconn *c, const ch
         /* The statement that met the other transaction (serialization failures name the
            row only through it): make bench-pg counts these lines per hot spot. */
         log_error("db busy (%s): %s in: %.200s", state, msg, sql ? sql : "");
-        return err_set(e, ERR_INTERNAL, "the database is busy, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     log_error("postgresql %s: %s in: %.200s", state ? state : "?", msg, sql ? sql : "");
     return err_set(e, ERR_INTERNAL, "internal error");
@@ -256,6 +261,11 @@ bool pgdb_lost(const struct pgdb *p)
     return p->lost;
 }
 
+bool pgdb_commit_unknown(const struct pgdb *p)
+{
+    return p->commit_unknown;
+}
+
 int pgdb_reset(struct pgdb *p, struct osb_err *e)
 {
     p->in_tx = p->in_write = p->in_short = false;
@@ -267,7 +277,7 @@ int pgdb_reset(struct pgdb *p, struct osb_err *e)
         msg[strcspn(msg, "\n")] = '\0';
         log_error("postgresql reconnect failed: %s", msg);
         p->lost = true;
-        return err_set(e, ERR_INTERNAL, "the database is not reachable, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     p->lost = false;
     log_info("postgresql connection reset");
@@ -279,6 +289,7 @@ int pgdb_reset(struct pgdb *p, struct osb_err *e)
    run yet) resets it and begins once more. */
 static int tx_start(struct pgdb *p, const char *sql, struct osb_err *e)
 {
+    p->commit_unknown = false;
     if (p->lost && pgdb_reset(p, e) < 0)
         return -1;
     struct osb_err first = OSB_ERR_INIT;
@@ -433,13 +444,24 @@ bool pgdb_retry_take(void)
 
 int pgdb_commit(struct pgdb *p, struct osb_err *e)
 {
+    /* A connection found gone before the COMMIT went out: the server has ended the
+       transaction (rolled back); the COMMIT below then fails without reaching anyone. */
+    bool gone_before = p->lost || PQstatus(p->c) == CONNECTION_BAD;
     PGresult *r = PQexec(p->c, "COMMIT");
     int rc = 0;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         rc = pg_err_lost(e, r, p->c, "COMMIT", &p->lost);
-    else if (strcmp(PQcmdStatus(r), "COMMIT") !=
-             0) /* an aborted transaction "commits" as ROLLBACK */
+        if (p->lost && !gone_before) {
+            /* The COMMIT was sent and no answer came back: the server may have committed
+               or not (a failover can keep either). Never run again by the router unless a
+               second run is a replay (http/router.c). */
+            p->commit_unknown = true;
+            log_error("postgresql connection lost during COMMIT: the outcome is unknown");
+        }
+    } else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+        /* an aborted transaction "commits" as ROLLBACK */
         rc = err_set(e, ERR_INTERNAL, "internal error (the transaction was aborted)");
+    }
     if (rc == 0) {
         retries = 0;
         hot_table[0] = '\0';

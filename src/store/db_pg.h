@@ -26,6 +26,9 @@ int pgdb_open(const char *url, struct pgdb **out, struct osb_err *e);
 void pgdb_close(struct pgdb *p);
 /* True when a statement found the connection gone; pgdb_reset reconnects (same URL). */
 bool pgdb_lost(const struct pgdb *p);
+/* True when the last COMMIT was sent and the connection broke before its answer came (the
+   outcome is unknown); false again at the next BEGIN. */
+bool pgdb_commit_unknown(const struct pgdb *p);
 int pgdb_reset(struct pgdb *p, struct osb_err *e);
 
 /* BEGIN ISOLATION LEVEL READ COMMITTED for a write (db_begin; invariants are kept by the

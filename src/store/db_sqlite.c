@@ -112,7 +112,7 @@ static int gate_enter(struct db *db, struct osb_err *e)
         ;
     if (rc != 0) {
         log_error("db busy: no write transaction free for 10 s");
-        return err_set(e, ERR_INTERNAL, "the database is busy, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     db->holds_gate = true;
     return 0;
@@ -249,7 +249,7 @@ static int sql_err(struct db *db, struct osb_err *e, int rc, const char *sql)
         return err_invalid(e, NULL, "unknown_reference", "a referenced object does not exist");
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
         log_error("db busy: %s", msg);
-        return err_set(e, ERR_INTERNAL, "the database is busy, try again");
+        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable, try again");
     }
     log_error("sqlite %d (%d): %s in: %.200s", rc, ext, msg, sql ? sql : "");
     return err_set(e, ERR_INTERNAL, "internal error");
@@ -872,6 +872,11 @@ void db_close(struct db *db)
 bool db_conn_lost(const struct db *db)
 {
     return db->pg && pgdb_lost(db->pg);
+}
+
+bool db_commit_unknown(const struct db *db)
+{
+    return db->pg && pgdb_commit_unknown(db->pg);
 }
 
 int db_reconnect(struct db *db, struct osb_err *e)

@@ -39,7 +39,7 @@ env = {}
 tokens = {}
 acked = {"orders": [], "payments": []}
 lock = threading.Lock()
-events = []  # (send time, answer time, kind, status)
+events = []  # (send time, answer time, kind, status, what answered a failed try)
 
 
 def fail(msg):
@@ -186,7 +186,7 @@ def client(kind, user, body_of, stop):
                 st, b = 0, None
             t1 = time.time()
             with lock:
-                events.append((t0, t1, kind, st))
+                events.append((t0, t1, kind, st, answer_of(st, b)))
             if st == 201:
                 with lock:
                     acked[kind].append(b["number"])
@@ -196,9 +196,20 @@ def client(kind, user, body_of, stop):
             time.sleep(0.2)  # a 5xx or no answer: the same request again, same key
 
 
+def answer_of(st, b):
+    """What a failed try got: OSB's error code, or who else answered (HAProxy has no OSB
+    instance up: 503 with an HTML page; 0: no answer)."""
+    if st == 201:
+        return ""
+    if isinstance(b, dict) and isinstance(b.get("error"), dict):
+        rule = (b["error"].get("details") or {}).get("rule")
+        return f"{st} {b['error'].get('code')}" + (f"/{rule}" if rule else "")
+    return f"{st} (not OSB)" if st else "no answer"
+
+
 def resumed_after(t_kill):
     with lock:
-        done = [t1 for (t0, t1, kind, st) in events if st == 201 and t0 >= t_kill]
+        done = [t1 for (t0, t1, kind, st, _) in events if st == 201 and t0 >= t_kill]
     return min(done) - t_kill if done else None
 
 
@@ -290,9 +301,13 @@ def main():
     secs = time.time() - t_start
     n_o, n_p = len(acked["orders"]), len(acked["payments"])
     with lock:
-        errors = collections.Counter(st for (_, _, _, st) in events if st != 201)
+        errors = collections.Counter(st for (_, _, _, st, _) in events if st != 201)
+        answers = collections.Counter(a for (_, _, _, st, a) in events if st != 201)
     print(f"ha: {n_o} orders and {n_p} payments acknowledged in {secs:.0f} s;"
-          f" failed tries by status: {dict(errors)}")
+          f" failed tries by status: {dict(errors)}; by answer: {dict(answers)}")
+    if errors.get(500):
+        fail(f"{errors[500]} tries answered 500 internal (a lost or unreachable database is"
+             " 503 unavailable, docs/operations.md)")
     if n_o < 10 or n_p < 3:
         fail("too little load to say anything")
     have_o = set(psql(f"SELECT number FROM orders WHERE customer = '{cust}'"))

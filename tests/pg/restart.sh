@@ -3,8 +3,8 @@
 # throwaway PostgreSQL cluster as in tests/pg/run.sh, `osb init` + `osb demo` + `osb serve
 # --threads 4` on it, calls before (restart.py --phase before), `pg_ctl restart -m fast`, then
 # 40 calls (restart.py --phase after) of which none may answer 5xx: every stale connection is
-# reset at its next BEGIN, and an idempotent request whose connection breaks mid-way is retried
-# once on a new one (src/store/db_pg.c, src/http/router.c).
+# reset at its next BEGIN, and a request whose connection breaks mid-way runs again on a new one
+# (src/store/db_pg.c, src/http/router.c rerun_after_loss).
 #
 #   tests/pg/restart.sh path/to/osb
 #

@@ -112,8 +112,9 @@ def test_env():
 class Server:
     """One `osb serve` process on a free loopback port."""
 
-    def __init__(self, binary, db, workdir, test_clock=True, name="server"):
+    def __init__(self, binary, db, workdir, test_clock=True, name="server", env=None):
         self.binary = binary
+        self.env = env or {}  # more environment for this server only
         self.db = db
         self.workdir = workdir
         self.test_clock = test_clock
@@ -136,7 +137,7 @@ class Server:
                 args += ["--test-clock", "--test-clock-start", start_instant()]
             self._log = open(self.log_path, "wb")
             self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
-                                         env=test_env(), cwd=self.workdir)
+                                         env={**test_env(), **self.env}, cwd=self.workdir)
             deadline = time.time() + 15
             # Our process says it is serving only once it holds the port; probing before that
             # could reach another program's server on a port taken since free_port().
@@ -370,15 +371,16 @@ class T:
             self.sanitizer.extend([f"osb {' '.join(args)}:"] + found)
         return p.returncode, out, err
 
-    def new_server(self, test_clock=True, db=None, name="extra"):
+    def new_server(self, test_clock=True, db=None, name="extra", env=None):
         """Another server, on a copy of the template database unless db is given; stopped at
-        the end of the module if the test does not stop it."""
+        the end of the module if the test does not stop it. env: more environment for it."""
         if db is None and is_url(self.template_db):
             db = PG.clone(self.template_db, name)
         elif db is None:
             db = os.path.join(self.workdir, f"{name}.db")
             copy_db(self.template_db, db)
-        s = Server(self.binary, db, self.workdir, test_clock=test_clock, name=name).start()
+        s = Server(self.binary, db, self.workdir, test_clock=test_clock, name=name,
+                   env=env).start()
         self.extra_servers.append(s)
         return s
 
@@ -710,6 +712,16 @@ def sqlite_only(reason):
     runs on SQLite and is left out of the PostgreSQL run, counted in neither total."""
     def mark(fn):
         fn.sqlite_only = reason
+        return fn
+    return mark
+
+
+def pg_only(reason):
+    """Marks a test that needs a PostgreSQL server (its connections, its settings): it runs in
+    the PostgreSQL run (`make scenario PG=1`) and is left out of the SQLite one, counted in
+    neither total."""
+    def mark(fn):
+        fn.pg_only = reason
         return fn
     return mark
 

@@ -89,8 +89,10 @@ def run_module(path, binary, template, tmproot, selector, only=None):
         return [], 0, 0
     if lib.PG:  # tests that need the SQLite file itself are left out of the PostgreSQL run
         selected = [f for f in selected if not getattr(f, "sqlite_only", None)]
-        if not selected:
-            return [], 0, 0
+    else:  # and those that need a PostgreSQL server out of the SQLite run
+        selected = [f for f in selected if not getattr(f, "pg_only", None)]
+    if not selected:
+        return [], 0, 0
     workdir = os.path.join(tmproot, mod_name if only is None else f"{mod_name}.{only}")
     os.makedirs(workdir)
     if lib.PG:

@@ -107,10 +107,11 @@ def test_idempotent_replays_race(t):
 
 
 @lib.sqlite_only("holds SQLite's file write lock from outside")
-def test_500_when_the_database_refuses_a_write(t):
+def test_503_when_the_database_refuses_a_write(t):
     # Another process holds the write lock longer than the server's busy timeout: the write
-    # fails. The answer is 500 internal with nothing internal in it, nothing is half-written,
-    # reads go on meanwhile, and the server serves the retry.
+    # fails. The answer is 503 unavailable with Retry-After (the database is busy, nothing is
+    # wrong with the request or the server: not 500), with nothing internal in it, nothing is
+    # half-written, reads go on meanwhile, and the server serves the retry.
     t.login("admin")
     code = t.uniq("LK")
     con = sqlite3.connect(t.server.db, timeout=1, isolation_level=None)
@@ -123,11 +124,13 @@ def test_500_when_the_database_refuses_a_write(t):
     finally:
         con.execute("ROLLBACK")
         con.close()
-    d = t.expect_error(r, 500, "internal")
+    d = t.expect_error(r, 503, "unavailable")
+    check(r.headers.get("retry-after", "").isdigit(), f"Retry-After: {r.headers}")
     msg = r.body["error"]["message"].lower()
+    eq(msg, "the database is unavailable, try again", "the message")
     for word in ("sqlite", "select", "insert", "busy", "lock", ".c:", "warehouses"):
-        check(word not in msg, f"the 500 message says nothing internal: {msg!r}")
-    eq(d, {}, "no details on a 500")
+        check(word not in msg, f"the 503 message says nothing internal: {msg!r}")
+    eq(d, {}, "no details on a 503")
     check(waited >= 2, f"the server waited for the lock ({waited:.1f}s)")
     t.expect_error(t.get(f"/warehouses/{code}"), 404, "not_found")
     eq(t.sql("SELECT count(*) FROM audit WHERE object_key = ?", (code,))[0][0], 0,

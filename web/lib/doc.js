@@ -164,6 +164,7 @@ export function actionCard({ title, base, version, idPrefix = 'act', fields = []
           const marked = f ? setError(f, ruleMessage(err)) : false;
           if (err.status === 403) showBanner(h('strong', null, t('err.forbidden')), ' — ', err.message, h('code', { class: 'err-code' }, err.rule || err.code));
           else if (err.status === 0) showBanner(t('err.network'));
+          else if (err.status === 503) showBanner(t(err.rule === 'outcome_unknown' ? 'err.outcome_unknown' : 'err.unavailable'));
           else showBanner(err.code === 'invalid_state' ? `${t('doc.invalid_state')} ` : '', h('span', { class: 'server-msg' }, err.message), h('code', { class: 'err-code' }, err.rule || err.code));
           if (marked) inputs.get(f).input.focus();
         }

@@ -73,6 +73,9 @@ export function errorState(err, opts = {}) {
   } else if (e.status === 0) {
     title = t('err.generic');
     text = t('err.network');
+  } else if (e.status === 503) {
+    title = t('err.generic');
+    text = t(e.rule === 'outcome_unknown' ? 'err.outcome_unknown' : 'err.unavailable');
   } else {
     title = t('err.generic');
     text = '';
@@ -513,6 +516,7 @@ export function form({ fields, submit, submitLabel, onCancel, keyField, idPrefix
         const marked = field ? setError(field, ruleMessage(err)) : false;
         if (err.status === 403) showBanner(h('strong', null, t('err.forbidden')), ' — ', err.message);
         else if (err.status === 0) showBanner(t('err.network'));
+        else if (err.status === 503) showBanner(t(err.rule === 'outcome_unknown' ? 'err.outcome_unknown' : 'err.unavailable'));
         else showBanner(marked ? `${t('common.fix_fields')} ` : '', h('span', { class: 'server-msg' }, err.message), h('code', { class: 'err-code' }, err.rule || err.code));
         if (marked) inputs.get(field).shown.focus();
       }

@@ -43,6 +43,7 @@ export function loginPage({ onLogin, langButton }) {
         if (err.status === 401) msg = t('login.bad');
         else if (err.status === 429) msg = t('login.rate_limited');
         else if (err.status === 0) msg = t('err.network');
+        else if (err.status === 503) msg = t('err.unavailable');
       }
       error.textContent = msg;
       error.hidden = false;
