@@ -22,7 +22,10 @@
  * last three years, each with 2 lines, a delivered shipment, an invoice (2 lines, 30-day term)
  * and its ledger debit; 95 % of the invoices paid in instalments from 20 days after their date
  * (each a receipt, an allocation and a ledger credit; as many as make the ledger about -l rows,
- * default 10 × n), 2 % credited by a credit note of one line, the rest left open. Then every report runs, as the general manager sees it (no scope filter), for
+ * default 10 × n), 2 % credited by a credit note of one line, the rest left open; then the
+ * operations rows of bench/load_stock.c (stock lots and moves, backorders, the last day's open
+ * orders and shipments, quotas, prepayments, credit grades, inventory reports). Then every
+ * report runs, as the general manager sees it (no scope filter, from= and to= given), for
  * the last month, quarter and year, over all customers and over one market; each run is
  * timed once after a warm-up run of the same report and range (figures are warm-cache).
  *
