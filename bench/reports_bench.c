@@ -643,8 +643,8 @@ measure:;
                 p.to_ts = (int64_t)(today + 1) * 86400 * 1000000;
                 p.market = one ? "S" : NULL;
                 p.dimension = "product";
-                if (def->flags & REPORT_NEEDS_CUSTOMER)
-                    p.customer = "BC00007";
+                if (def->flags & REPORT_NEEDS_CUSTOMER) /* one of market S for S */
+                    p.customer = one ? "BC00006" : "BC00007";
                 size_t rows, len, tlen = 0;
                 double cpu, tcpu = 0, ts = 0;
                 char *txt, *ttxt = NULL;
