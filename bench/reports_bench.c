@@ -3,8 +3,11 @@
  * functions GET /reports/{name} runs) on a large data set (issue #14 item 6).
  *
  *   reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only]
- *                 [--no-load] [--only name,name…] [--ranges month,year…] [--compare]
+ *                 [--no-load | --load-extra] [--only name,name…] [--ranges month,year…] [--compare]
  *
+ * --load-extra adds only bench/load_stock.c's rows (stock, backorders, quotas, grades …) to a
+ * data set loaded before without them (-n and -c as it was loaded), then times as --no-load
+ * (with --load-only: stops).
  * --load-only loads the data set and stops (make bench-lists times the list endpoints of a
  * running server over it: scripts/bench-lists.sh). --no-load times the reports on a data set
  * loaded before (the database is migrated to this build's schema first, so a new index is
@@ -19,7 +22,10 @@
  * last three years, each with 2 lines, a delivered shipment, an invoice (2 lines, 30-day term)
  * and its ledger debit; 95 % of the invoices paid in instalments from 20 days after their date
  * (each a receipt, an allocation and a ledger credit; as many as make the ledger about -l rows,
- * default 10 × n), 2 % credited by a credit note of one line, the rest left open. Then every report runs, as the general manager sees it (no scope filter), for
+ * default 10 × n), 2 % credited by a credit note of one line, the rest left open; then the
+ * operations rows of bench/load_stock.c (stock lots and moves, backorders, the last day's open
+ * orders and shipments, quotas, prepayments, credit grades, inventory reports). Then every
+ * report runs, as the general manager sees it (no scope filter, from= and to= given), for
  * the last month, quarter and year, over all customers and over one market; each run is
  * timed once after a warm-up run of the same report and range (figures are warm-cache).
  *
@@ -28,6 +34,7 @@
  */
 #include "core/date.h"
 #include "core/str.h"
+#include "load_stock.h"
 #include "flow/report.h"
 #include "rules/report.h"
 #include "store/db.h"
@@ -437,6 +444,7 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         exec(db, "COMMIT; BEGIN");
         phase("commit of the rows", w0, c0);
     }
+    load_stock(db, n, nc, today); /* stock, backorders, quotas, grades … (bench/load_stock.c) */
     build_indexes(db, idx, nidx);
     w0 = now_s();
     c0 = cpu_s();
@@ -494,7 +502,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
-    bool load_only = false, no_load = false, compare = false;
+    bool load_only = false, no_load = false, compare = false, load_extra = false;
     const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -509,6 +517,8 @@ int main(int argc, char **argv)
             load_only = true;
         else if (strcmp(argv[i], "--no-load") == 0)
             no_load = true;
+        else if (strcmp(argv[i], "--load-extra") == 0)
+            load_extra = no_load = true;
         else if (strcmp(argv[i], "--compare") == 0)
             compare = true;
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
@@ -516,12 +526,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--ranges") == 0 && i + 1 < argc)
             only_ranges = argv[++i];
         else {
-            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year] [--compare]\n");
+            fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only | --no-load | --load-extra] [--only names] [--ranges month,quarter,year] [--compare]\n");
             return 2;
         }
     }
     if (!path || n < 1 || nc < 16) {
-        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] [--load-only | --no-load] [--only names] [--ranges month,quarter,year] [--compare]\n");
+        fprintf(stderr, "usage: reports_bench --db FILE [-n orders] [-c customers >= 16] [-l ledger rows] [--load-only | --no-load | --load-extra] [--only names] [--ranges month,quarter,year] [--compare]\n");
         return 2;
     }
     date_t today = (date_t)(time(NULL) / 86400);
@@ -536,6 +546,14 @@ int main(int argc, char **argv)
             die(raw, "no orders loaded");
         today = d + 1;
         sqlite3_finalize(last);
+        if (load_extra) { /* only bench/load_stock.c's rows, on a set loaded before */
+            exec(raw, "PRAGMA synchronous=OFF; PRAGMA temp_store=memory;"
+                      " PRAGMA cache_size=-2097152; BEGIN");
+            load_stock(raw, n, nc, today);
+            exec(raw, "COMMIT");
+            if (load_only)
+                return 0;
+        }
         sqlite3_close(raw);
         goto measure;
     }
@@ -615,7 +633,9 @@ measure:;
             if (only_ranges && !listed(only_ranges, ranges[g].name))
                 continue;
             for (int one = 0; one < 2; one++) {
-                struct report_params p = {.u = &gm, .tz_min = 480};
+                /* from= and to= given (range_given): a report that takes them only as a
+                   filter (RF_SPAN: batch_trace, backorders) reads the range, not its history */
+                struct report_params p = {.u = &gm, .tz_min = 480, .range_given = true};
                 date_format(today - ranges[g].days + 1, p.from);
                 date_format(today, p.to);
                 date_format(today, p.as_of);
@@ -623,8 +643,8 @@ measure:;
                 p.to_ts = (int64_t)(today + 1) * 86400 * 1000000;
                 p.market = one ? "S" : NULL;
                 p.dimension = "product";
-                if (def->flags & REPORT_NEEDS_CUSTOMER)
-                    p.customer = "BC00007";
+                if (def->flags & REPORT_NEEDS_CUSTOMER) /* one of market S for S */
+                    p.customer = one ? "BC00006" : "BC00007";
                 size_t rows, len, tlen = 0;
                 double cpu, tcpu = 0, ts = 0;
                 char *txt, *ttxt = NULL;
