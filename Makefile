@@ -155,10 +155,10 @@ ORDERS ?= 1000000
 CUSTOMERS ?= 5000
 LEDGER ?= $(shell echo $$(( $(ORDERS) * 10 )))
 REPORTS_ARGS ?= -n $(ORDERS) -c $(CUSTOMERS) -l $(LEDGER)
-build/bench/reports_bench: bench/reports_bench.c $(REL_OBJ)
+build/bench/reports_bench: bench/reports_bench.c bench/load_modules.c bench/load_modules.h $(REL_OBJ)
 	@mkdir -p build/bench
 	$(CC) $(CSTD) $(WARN) -O2 $(INC) $(PKG_CFLAGS) -o build/bench/reports_bench \
-	    bench/reports_bench.c $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
+	    bench/reports_bench.c bench/load_modules.c $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
 
 bench-reports: build/osb build/bench/reports_bench
 	@mkdir -p build/bench

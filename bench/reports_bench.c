@@ -4,6 +4,10 @@
  *
  *   reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only]
  *                 [--no-load] [--only name,name…] [--ranges month,year…] [--compare]
+ *                 [--load-modules]
+ *
+ * --load-modules adds the second-wave modules' rows (load_modules.c; the load below does too)
+ * to a data set loaded before them, and stops.
  *
  * --load-only loads the data set and stops (make bench-lists times the list endpoints of a
  * running server over it: scripts/bench-lists.sh). --no-load times the reports on a data set
@@ -28,6 +32,7 @@
  */
 #include "core/date.h"
 #include "core/str.h"
+#include "load_modules.h"
 #include "flow/report.h"
 #include "rules/report.h"
 #include "store/db.h"
@@ -438,6 +443,7 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
         phase("commit of the rows", w0, c0);
     }
     build_indexes(db, idx, nidx);
+    load_modules(db, today);
     w0 = now_s();
     c0 = cpu_s();
     exec(db, "COMMIT");
@@ -494,7 +500,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
-    bool load_only = false, no_load = false, compare = false;
+    bool load_only = false, no_load = false, compare = false, modules_only = false;
     const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -509,6 +515,8 @@ int main(int argc, char **argv)
             load_only = true;
         else if (strcmp(argv[i], "--no-load") == 0)
             no_load = true;
+        else if (strcmp(argv[i], "--load-modules") == 0) /* the modules' rows only (below) */
+            no_load = modules_only = true;
         else if (strcmp(argv[i], "--compare") == 0)
             compare = true;
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
@@ -536,6 +544,15 @@ int main(int argc, char **argv)
             die(raw, "no orders loaded");
         today = d + 1;
         sqlite3_finalize(last);
+        if (modules_only) {
+            /* --load-modules: adds the modules' rows (load_modules.c) to a data set loaded
+               before them, and stops */
+            exec(raw, "PRAGMA cache_size=-1048576; PRAGMA foreign_keys=OFF; BEGIN");
+            load_modules(raw, today);
+            exec(raw, "COMMIT");
+            sqlite3_close(raw);
+            return 0;
+        }
         sqlite3_close(raw);
         goto measure;
     }
