@@ -666,16 +666,51 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
     field_where(&sql, a, p, "d");
     store_filter_eq(&sql, a, "d.customer", p->customer);
     sb_add(&sql, " ORDER BY d.id");
-    json_t *docs = store_report_rows(db, e, &sql, a);
-    if (!docs)
-        return NULL;
     char from[8], to[8];
     month_of(p->from, from);
     month_of(p->to, to);
-    json_t *out = json_array(), *datas = json_array();
+    /* The range's months as text (up to 25; a longer range reads every forecast): a forecast
+       with a line of one of them holds its text in its data (jansson writes a string's ASCII
+       as it is), so the others are not parsed — every forecast's data was, 18.7 MB at
+       1,000,000 orders, most of a month's CPU. */
+    char ms[25][8];
+    int nm = 0, py, pm;
+    if (period_parse(from, &py, &pm))
+        for (char cur[8] = ""; nm <= 25;) {
+            period_format(py, pm, cur);
+            if (strcmp(cur, to) > 0)
+                break;
+            if (nm < 25)
+                memcpy(ms[nm], cur, 8);
+            nm++;
+            if (++pm > 12)
+                pm = 1, py++;
+        }
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
+    sb_free(&sql);
+    json_decref(a);
+    if (!q)
+        return NULL;
+    json_t *docs = json_array(), *datas = json_array();
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *text = dbq_text(q, 5);
+        bool maybe = nm > 25 || !text;
+        for (int k = 0; !maybe && k < nm; k++)
+            maybe = strstr(text, ms[k]) != NULL;
+        if (maybe)
+            json_array_append_new(docs, dbq_object(q));
+    }
+    dbq_end(q);
+    if (rc < 0) {
+        json_decref(docs);
+        json_decref(datas);
+        return NULL;
+    }
+    rc = 0;
+    json_t *out = json_array();
     size_t i;
     json_t *r;
-    int rc = 0;
     /* the actuals the lines of the range ask for, by month: one pass over each month's
        shipments (actual_month) */
     struct kmap need = {0}, months = {0};
