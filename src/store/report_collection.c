@@ -406,11 +406,12 @@ json_t *store_report_call_list(struct db *db, struct osb_err *e, const struct re
                                " AND i.amount_fen > i.settled_fen + i.credited_fen",
                                args);
     json_decref(args);
-    int rc = q ? 0 : -1;
-    while (q && (rc = dbq_next(q, e)) == 1)
-        call_invoice(&x, q);
-    if (q)
+    int rc = -1;
+    if (q) {
+        while ((rc = dbq_next(q, e)) == 1)
+            call_invoice(&x, q);
         dbq_end(q);
+    }
     if (rc == 0)
         rc = store_kmap_fill(db, e,
                              "SELECT pm.customer, pm.unapplied_fen FROM payments pm"

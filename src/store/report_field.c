@@ -757,8 +757,8 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
             const char *cu = jstr(r, "customer");
             char k[256];
             const struct ksum *f =
-                jstr(l, "sku") && actual_key(k, sizeof k, m, cu, jstr(r, "market"),
-                                             jstr(l, "sku")) == 0
+                jstr(l, "sku") &&
+                        actual_key(k, sizeof k, m, cu, jstr(r, "market"), jstr(l, "sku")) == 0
                     ? store_kmap_find(&need, k)
                     : NULL;
             if (f) {
@@ -814,8 +814,8 @@ struct period_sales {
 };
 
 struct plan_sales {
-    json_t *custs;    /* [{code, market, region, kam}] */
-    struct kmap at;   /* code → place in custs + 1 (sum) */
+    json_t *custs;  /* [{code, market, region, kam}] */
+    struct kmap at; /* code → place in custs + 1 (sum) */
     struct period_sales *v;
     size_t n;
 };
@@ -843,7 +843,8 @@ static int net_sales(struct db *db, struct osb_err *e, struct plan_sales *ps, co
             size_t i;
             json_t *c;
             json_array_foreach(ps->custs, i, c) if (jstr(c, "code"))
-                store_kmap_get(&ps->at, jstr(c, "code"))->sum = (int64_t)i + 1;
+                store_kmap_get(&ps->at, jstr(c, "code"))
+                    ->sum = (int64_t)i + 1;
         }
         struct period_sales *g = xcalloc(ps->n + 1, sizeof *g);
         if (ps->n)
@@ -855,20 +856,21 @@ static int net_sales(struct db *db, struct osb_err *e, struct plan_sales *ps, co
             str_fmt(s->to, sizeof s->to, "%s", to) < 0)
             return err_set(e, ERR_INTERNAL, "internal error: plan period");
         json_t *a = json_pack("[s s s s]", from, to, from, to);
-        struct dbq *q = db_query_a(
-            db, e,
-            "SELECT x.customer, sum(x.amt) FROM (SELECT i.customer AS customer,"
-            " i.amount_fen AS amt FROM invoices i WHERE i.invoice_date >= ?"
-            " AND i.invoice_date <= ? AND i.state <> 'cancelled' UNION ALL"
-            " SELECT n.customer, -n.amount_fen FROM credit_notes n WHERE n.date >= ?"
-            " AND n.date <= ?) x GROUP BY x.customer",
-            a);
+        struct dbq *q =
+            db_query_a(db, e,
+                       "SELECT x.customer, sum(x.amt) FROM (SELECT i.customer AS customer,"
+                       " i.amount_fen AS amt FROM invoices i WHERE i.invoice_date >= ?"
+                       " AND i.invoice_date <= ? AND i.state <> 'cancelled' UNION ALL"
+                       " SELECT n.customer, -n.amount_fen FROM credit_notes n WHERE n.date >= ?"
+                       " AND n.date <= ?) x GROUP BY x.customer",
+                       a);
         json_decref(a);
         if (!q)
             return -1;
         int rc;
         while ((rc = dbq_next(q, e)) == 1) {
-            const struct ksum *at = dbq_text(q, 0) ? store_kmap_find(&ps->at, dbq_text(q, 0)) : NULL;
+            const struct ksum *at =
+                dbq_text(q, 0) ? store_kmap_find(&ps->at, dbq_text(q, 0)) : NULL;
             if (!at)
                 continue; /* no such customer: the JOIN drops it */
             json_t *c = json_array_get(ps->custs, (size_t)(at->sum - 1));
@@ -884,7 +886,7 @@ static int net_sales(struct db *db, struct osb_err *e, struct plan_sales *ps, co
             return -1;
     }
     char k[160];
-    const char *tag = !col                          ? NULL
+    const char *tag = !col                           ? NULL
                       : strcmp(col, "c.market") == 0 ? "m"
                       : strcmp(col, "c.region") == 0 ? "r"
                       : strcmp(col, "c.kam") == 0    ? "k"

@@ -52,9 +52,8 @@ struct day_sales {
 /* The invoice lines (credit note lines when credits) dated in [lo, hi] per day, market and
    region of their customer (of market only, when given): the rows of *rows (owned by the
    caller) as day_sales in *out. */
-static int day_sales(struct db *db, struct osb_err *e, bool credits, const char *lo,
-                     const char *hi, const char *market, json_t **rows, struct day_sales **out,
-                     size_t *n)
+static int day_sales(struct db *db, struct osb_err *e, bool credits, const char *lo, const char *hi,
+                     const char *market, json_t **rows, struct day_sales **out, size_t *n)
 {
     struct sb sql = SB_INIT;
     json_t *a = json_array();
@@ -81,8 +80,8 @@ static int day_sales(struct db *db, struct osb_err *e, bool credits, const char 
     *out = xcalloc(*n ? *n : 1, sizeof **out);
     for (size_t i = 0; i < *n; i++) {
         json_t *r = json_array_get(*rows, i);
-        (*out)[i] = (struct day_sales){jstr(r, "d"), jstr(r, "market"), jstr(r, "region"),
-                                       jint(r, "fen")};
+        (*out)[i] =
+            (struct day_sales){jstr(r, "d"), jstr(r, "market"), jstr(r, "region"), jint(r, "fen")};
     }
     return 0;
 }
