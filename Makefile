@@ -149,7 +149,10 @@ bench-aging: build/osb
 # The issue's size by default: ORDERS=1000000 orders, CUSTOMERS=5000, LEDGER=10 × ORDERS ledger
 # rows; a smaller run: make bench-reports ORDERS=100000. The loader (one INSERT … SELECT per
 # table inside SQLite, one transaction, no journal, indexes built after) keeps the books
-# consistent: `osb check --db build/bench/reports.db` passes on what it leaves. To time the
+# consistent: `osb check --db build/bench/reports.db` passes on what it leaves. The modules'
+# rows (contracts, expenses, POP, samples, quotations, after-sales, visit plans and visits,
+# forecasts, plans, weekly calls: bench/load_modules.c) are loaded with them; to add them to a
+# data set loaded before: build/bench/reports_bench --db FILE --load-modules. To time the
 # reports again on a data set loaded before: build/bench/reports_bench --db FILE --no-load.
 ORDERS ?= 1000000
 CUSTOMERS ?= 5000
