@@ -149,16 +149,21 @@ bench-aging: build/osb
 # The issue's size by default: ORDERS=1000000 orders, CUSTOMERS=5000, LEDGER=10 × ORDERS ledger
 # rows; a smaller run: make bench-reports ORDERS=100000. The loader (one INSERT … SELECT per
 # table inside SQLite, one transaction, no journal, indexes built after) keeps the books
-# consistent: `osb check --db build/bench/reports.db` passes on what it leaves. To time the
+# consistent: `osb check --db build/bench/reports.db` passes on what it leaves. The modules'
+# rows (contracts, expenses, POP, samples, quotations, after-sales, visit plans and visits,
+# forecasts, plans, weekly calls: bench/load_modules.c) are loaded with them; to add them to a
+# data set loaded before: build/bench/reports_bench --db FILE --load-modules. To time the
 # reports again on a data set loaded before: build/bench/reports_bench --db FILE --no-load.
 ORDERS ?= 1000000
 CUSTOMERS ?= 5000
 LEDGER ?= $(shell echo $$(( $(ORDERS) * 10 )))
 REPORTS_ARGS ?= -n $(ORDERS) -c $(CUSTOMERS) -l $(LEDGER)
-build/bench/reports_bench: bench/reports_bench.c bench/load_stock.c bench/load_stock.h $(REL_OBJ)
+build/bench/reports_bench: bench/reports_bench.c bench/load_stock.c bench/load_stock.h \
+    bench/load_modules.c bench/load_modules.h $(REL_OBJ)
 	@mkdir -p build/bench
 	$(CC) $(CSTD) $(WARN) -O2 $(INC) $(PKG_CFLAGS) -o build/bench/reports_bench \
-	    bench/reports_bench.c bench/load_stock.c $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
+	    bench/reports_bench.c bench/load_stock.c bench/load_modules.c \
+	    $(filter-out build/rel/main.o,$(REL_OBJ)) $(LIBS)
 
 bench-reports: build/osb build/bench/reports_bench
 	@mkdir -p build/bench

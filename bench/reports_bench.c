@@ -3,7 +3,11 @@
  * functions GET /reports/{name} runs) on a large data set (issue #14 item 6).
  *
  *   reports_bench --db FILE [-n orders] [-c customers] [-l ledger rows] [--load-only]
- *                 [--no-load | --load-extra] [--only name,name…] [--ranges month,year…] [--compare]
+ *                 [--no-load | --load-extra | --load-modules] [--only name,name…]
+ *                 [--ranges month,year…] [--compare]
+ *
+ * --load-modules adds the second-wave modules' rows (load_modules.c; the load below does too)
+ * to a data set loaded before them, and stops.
  *
  * --load-extra adds only bench/load_stock.c's rows (stock, backorders, quotas, grades …) to a
  * data set loaded before without them (-n and -c as it was loaded), then times as --no-load
@@ -34,6 +38,7 @@
  */
 #include "core/date.h"
 #include "core/str.h"
+#include "load_modules.h"
 #include "load_stock.h"
 #include "flow/report.h"
 #include "rules/report.h"
@@ -446,6 +451,7 @@ static void load(sqlite3 *db, long n, long nc, long ledger_target, date_t today)
     }
     load_stock(db, n, nc, today); /* stock, backorders, quotas, grades … (bench/load_stock.c) */
     build_indexes(db, idx, nidx);
+    load_modules(db, today);
     w0 = now_s();
     c0 = cpu_s();
     exec(db, "COMMIT");
@@ -503,6 +509,7 @@ int main(int argc, char **argv)
     const char *path = NULL;
     long n = 1000000, nc = 5000, nl = -1;
     bool load_only = false, no_load = false, compare = false, load_extra = false;
+    bool modules_only = false;
     const char *only = NULL, *only_ranges = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -519,6 +526,8 @@ int main(int argc, char **argv)
             no_load = true;
         else if (strcmp(argv[i], "--load-extra") == 0)
             load_extra = no_load = true;
+        else if (strcmp(argv[i], "--load-modules") == 0) /* the modules' rows only (below) */
+            no_load = modules_only = true;
         else if (strcmp(argv[i], "--compare") == 0)
             compare = true;
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
@@ -553,6 +562,15 @@ int main(int argc, char **argv)
             exec(raw, "COMMIT");
             if (load_only)
                 return 0;
+        }
+        if (modules_only) {
+            /* --load-modules: adds the modules' rows (load_modules.c) to a data set loaded
+               before them, and stops */
+            exec(raw, "PRAGMA cache_size=-1048576; PRAGMA foreign_keys=OFF; BEGIN");
+            load_modules(raw, today);
+            exec(raw, "COMMIT");
+            sqlite3_close(raw);
+            return 0;
         }
         sqlite3_close(raw);
         goto measure;

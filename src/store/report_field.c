@@ -605,6 +605,56 @@ static bool month_bounds(const char *month, int tz, ts_t *from, ts_t *to)
     return true;
 }
 
+/* The key of a forecast line's actual in month m: of its customer, else of its market, else
+   of every customer (store_fdoc_actual_qty's filters); -1 when it does not fit. */
+static int actual_key(char *out, size_t n, const char *m, const char *cu, const char *mk,
+                      const char *sku)
+{
+    if (cu)
+        return str_fmt(out, n, "%s|C|%s|%s", m, cu, sku);
+    if (mk)
+        return str_fmt(out, n, "%s|M|%s|%s", m, mk, sku);
+    return str_fmt(out, n, "%s|A|%s", m, sku);
+}
+
+/* Adds the quantities shipped in month m (its bounds: from, to) to the keys of `need` that
+   ask for them (actual_key), from one pass over the month's shipments (shipments_dispatched)
+   and their lines: store_fdoc_actual_qty's sums, each key's. One query per forecast line
+   read every order of the customer — or of the market, for a market's forecast — per line:
+   a month of a key customer's and a market's forecasts took seconds at 20,000 orders. */
+static int actual_month(struct db *db, struct osb_err *e, const char *m, ts_t from, ts_t to,
+                        struct kmap *need)
+{
+    json_t *a = json_pack("[I I]", (json_int_t)from, (json_int_t)to);
+    struct dbq *q = db_query_a(db, e,
+                               "SELECT o.customer, cu.market, l.sku, coalesce(l.qty_shipped, 0)"
+                               " FROM shipments s CROSS JOIN orders o CROSS JOIN customers cu"
+                               " CROSS JOIN shipment_lines l WHERE s.dispatched_at >= ?"
+                               " AND s.dispatched_at < ? AND o.number = s.order_no"
+                               " AND cu.code = o.customer AND l.shipment = s.number",
+                               a);
+    json_decref(a);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *cu = dbq_text(q, 0), *mk = dbq_text(q, 1), *sku = dbq_text(q, 2);
+        int64_t qty = dbq_int(q, 3);
+        char k[256];
+        struct ksum *f;
+        if (!sku)
+            continue;
+        if (cu && actual_key(k, sizeof k, m, cu, NULL, sku) == 0 && (f = store_kmap_find(need, k)))
+            f->sum += qty;
+        if (mk && actual_key(k, sizeof k, m, NULL, mk, sku) == 0 && (f = store_kmap_find(need, k)))
+            f->sum += qty;
+        if (actual_key(k, sizeof k, m, NULL, NULL, sku) == 0 && (f = store_kmap_find(need, k)))
+            f->sum += qty;
+    }
+    dbq_end(q);
+    return rc < 0 ? -1 : 0;
+}
+
 json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
                                      const struct report_params *p)
 {
@@ -616,19 +666,81 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
     field_where(&sql, a, p, "d");
     store_filter_eq(&sql, a, "d.customer", p->customer);
     sb_add(&sql, " ORDER BY d.id");
-    json_t *docs = store_report_rows(db, e, &sql, a);
-    if (!docs)
-        return NULL;
     char from[8], to[8];
     month_of(p->from, from);
     month_of(p->to, to);
+    /* The range's months as text (up to 25; a longer range reads every forecast): a forecast
+       with a line of one of them holds its text in its data (jansson writes a string's ASCII
+       as it is), so the others are not parsed — every forecast's data was, 18.7 MB at
+       1,000,000 orders, most of a month's CPU. */
+    char ms[25][8];
+    int nm = 0, py, pm;
+    if (period_parse(from, &py, &pm))
+        for (char cur[8] = ""; nm <= 25;) {
+            period_format(py, pm, cur);
+            if (strcmp(cur, to) > 0)
+                break;
+            if (nm < 25)
+                memcpy(ms[nm], cur, 8);
+            nm++;
+            if (++pm > 12)
+                pm = 1, py++;
+        }
+    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
+    sb_free(&sql);
+    json_decref(a);
+    if (!q)
+        return NULL;
+    json_t *docs = json_array(), *datas = json_array();
+    int rc;
+    while ((rc = dbq_next(q, e)) == 1) {
+        const char *text = dbq_text(q, 5);
+        bool maybe = nm > 25 || !text;
+        for (int k = 0; !maybe && k < nm; k++)
+            maybe = strstr(text, ms[k]) != NULL;
+        if (maybe)
+            json_array_append_new(docs, dbq_object(q));
+    }
+    dbq_end(q);
+    if (rc < 0) {
+        json_decref(docs);
+        json_decref(datas);
+        return NULL;
+    }
+    rc = 0;
     json_t *out = json_array();
     size_t i;
     json_t *r;
-    int rc = 0;
+    /* the actuals the lines of the range ask for, by month: one pass over each month's
+       shipments (actual_month) */
+    struct kmap need = {0}, months = {0};
     json_array_foreach(docs, i, r)
     {
         json_t *d = data_of(r);
+        json_array_append_new(datas, d);
+        size_t j;
+        json_t *l;
+        json_array_foreach(json_object_get(d, "lines"), j, l)
+        {
+            const char *m = jstr(l, "month"), *sku = jstr(l, "sku");
+            char k[256];
+            ts_t mf, mt;
+            if (!m || !sku || strcmp(m, from) < 0 || strcmp(m, to) > 0 ||
+                !month_bounds(m, p->tz_min, &mf, &mt) ||
+                actual_key(k, sizeof k, m, jstr(r, "customer"), jstr(r, "market"), sku) < 0)
+                continue;
+            store_kmap_get(&need, k);
+            store_kmap_get(&months, m);
+        }
+    }
+    for (size_t k = 0; rc == 0 && k < months.n; k++) {
+        ts_t mf, mt;
+        if (month_bounds(months.v[k].key, p->tz_min, &mf, &mt))
+            rc = actual_month(db, e, months.v[k].key, mf, mt, &need);
+    }
+    json_array_foreach(docs, i, r)
+    {
+        json_t *d = json_array_get(datas, i);
         size_t j;
         json_t *l;
         json_array_foreach(json_object_get(d, "lines"), j, l)
@@ -643,8 +755,16 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
             int64_t fq = json_is_integer(adj) ? json_integer_value(adj) : jint(l, "qty");
             int64_t act = 0;
             const char *cu = jstr(r, "customer");
-            if (store_fdoc_actual_qty(db, e, cu, cu ? NULL : jstr(r, "market"), jstr(l, "sku"), mf,
-                                      mt, &act) < 0) {
+            char k[256];
+            const struct ksum *f =
+                jstr(l, "sku") &&
+                        actual_key(k, sizeof k, m, cu, jstr(r, "market"), jstr(l, "sku")) == 0
+                    ? store_kmap_find(&need, k)
+                    : NULL;
+            if (f) {
+                act = f->sum;
+            } else if (store_fdoc_actual_qty(db, e, cu, cu ? NULL : jstr(r, "market"),
+                                             jstr(l, "sku"), mf, mt, &act) < 0) {
                 rc = -1;
                 continue;
             }
@@ -661,8 +781,10 @@ json_t *store_report_forecast_actual(struct db *db, struct osb_err *e,
                                (json_int_t)forecast_accuracy_bp(fq, act), "spot_check",
                                jstr(sc, "result") ? json_string(jstr(sc, "result")) : json_null()));
         }
-        json_decref(d);
     }
+    store_kmap_free(&need);
+    store_kmap_free(&months);
+    json_decref(datas);
     json_decref(docs);
     if (rc < 0) {
         json_decref(out);
@@ -682,29 +804,109 @@ static bool period_dates(const char *type, const char *period, char from[11], ch
     return true;
 }
 
-static int net_sales(struct db *db, struct osb_err *e, const char *from, const char *to,
-                     const char *col, const char *val, int64_t *out)
+/* Net sales (invoices less credit notes) of [from, to] per customer, summed by the columns a
+   plan's level filters on: keys "m|market", "r|region", "k|kam", "c|code" and "*" (every
+   customer). One pass per period over its documents, grouped by customer: a query per plan
+   read every invoice of its period each (a month of 1,082 plans at 1,000,000 orders: 1.9 s). */
+struct period_sales {
+    char from[11], to[11];
+    struct kmap sums;
+};
+
+struct plan_sales {
+    json_t *custs;  /* [{code, market, region, kam}] */
+    struct kmap at; /* code → place in custs + 1 (sum) */
+    struct period_sales *v;
+    size_t n;
+};
+
+static void add_key(struct kmap *m, const char *tag, const char *val, int64_t fen)
+{
+    char k[160];
+    if (val && str_fmt(k, sizeof k, "%s|%s", tag, val) == 0)
+        store_kmap_get(m, k)->sum += fen;
+}
+
+static int net_sales(struct db *db, struct osb_err *e, struct plan_sales *ps, const char *from,
+                     const char *to, const char *col, const char *val, int64_t *out)
 {
     *out = 0;
-    struct sb sql = SB_INIT;
-    json_t *a = json_array();
-    sb_add(&sql, "SELECT coalesce(sum(x.amt), 0) AS n FROM (SELECT i.customer AS customer,"
-                 " i.amount_fen AS amt FROM invoices i WHERE i.invoice_date >= ?"
-                 " AND i.invoice_date <= ? AND i.state <> 'cancelled' UNION ALL"
-                 " SELECT n.customer, -n.amount_fen FROM credit_notes n WHERE n.date >= ?"
-                 " AND n.date <= ?) x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
-    store_report_arg(a, from);
-    store_report_arg(a, to);
-    store_report_arg(a, from);
-    store_report_arg(a, to);
-    if (col)
-        store_filter_eq(&sql, a, col, val ? val : "");
-    json_t *rows = store_report_rows(db, e, &sql, a);
-    if (!rows)
-        return -1;
-    *out = jint(json_array_get(rows, 0), "n");
-    json_decref(rows);
+    struct period_sales *s = NULL;
+    for (size_t i = 0; i < ps->n && !s; i++)
+        if (strcmp(ps->v[i].from, from) == 0 && strcmp(ps->v[i].to, to) == 0)
+            s = &ps->v[i];
+    if (!s) {
+        if (!ps->custs) {
+            ps->custs = db_rows(db, e, "SELECT code, market, region, kam FROM customers", NULL);
+            if (!ps->custs)
+                return -1;
+            size_t i;
+            json_t *c;
+            json_array_foreach(ps->custs, i, c) if (jstr(c, "code"))
+                store_kmap_get(&ps->at, jstr(c, "code"))
+                    ->sum = (int64_t)i + 1;
+        }
+        struct period_sales *g = xcalloc(ps->n + 1, sizeof *g);
+        if (ps->n)
+            memcpy(g, ps->v, ps->n * sizeof *g);
+        free(ps->v);
+        ps->v = g;
+        s = &ps->v[ps->n++];
+        if (str_fmt(s->from, sizeof s->from, "%s", from) < 0 ||
+            str_fmt(s->to, sizeof s->to, "%s", to) < 0)
+            return err_set(e, ERR_INTERNAL, "internal error: plan period");
+        json_t *a = json_pack("[s s s s]", from, to, from, to);
+        struct dbq *q =
+            db_query_a(db, e,
+                       "SELECT x.customer, sum(x.amt) FROM (SELECT i.customer AS customer,"
+                       " i.amount_fen AS amt FROM invoices i WHERE i.invoice_date >= ?"
+                       " AND i.invoice_date <= ? AND i.state <> 'cancelled' UNION ALL"
+                       " SELECT n.customer, -n.amount_fen FROM credit_notes n WHERE n.date >= ?"
+                       " AND n.date <= ?) x GROUP BY x.customer",
+                       a);
+        json_decref(a);
+        if (!q)
+            return -1;
+        int rc;
+        while ((rc = dbq_next(q, e)) == 1) {
+            const struct ksum *at =
+                dbq_text(q, 0) ? store_kmap_find(&ps->at, dbq_text(q, 0)) : NULL;
+            if (!at)
+                continue; /* no such customer: the JOIN drops it */
+            json_t *c = json_array_get(ps->custs, (size_t)(at->sum - 1));
+            int64_t fen = dbq_int(q, 1);
+            add_key(&s->sums, "m", jstr(c, "market"), fen);
+            add_key(&s->sums, "r", jstr(c, "region"), fen);
+            add_key(&s->sums, "k", jstr(c, "kam"), fen);
+            add_key(&s->sums, "c", jstr(c, "code"), fen);
+            store_kmap_get(&s->sums, "*")->sum += fen;
+        }
+        dbq_end(q);
+        if (rc < 0)
+            return -1;
+    }
+    char k[160];
+    const char *tag = !col                           ? NULL
+                      : strcmp(col, "c.market") == 0 ? "m"
+                      : strcmp(col, "c.region") == 0 ? "r"
+                      : strcmp(col, "c.kam") == 0    ? "k"
+                                                     : "c";
+    const struct ksum *f = NULL;
+    if (!tag)
+        f = store_kmap_find(&s->sums, "*");
+    else if (str_fmt(k, sizeof k, "%s|%s", tag, val ? val : "") == 0)
+        f = store_kmap_find(&s->sums, k);
+    *out = f ? f->sum : 0;
     return 0;
+}
+
+static void plan_sales_free(struct plan_sales *ps)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        store_kmap_free(&ps->v[i].sums);
+    free(ps->v);
+    store_kmap_free(&ps->at);
+    json_decref(ps->custs);
 }
 
 json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct report_params *p)
@@ -713,6 +915,7 @@ json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct 
     if (!pls)
         return NULL;
     json_t *out = json_array();
+    struct plan_sales ps = {0};
     size_t i;
     json_t *r;
     json_array_foreach(pls, i, r)
@@ -732,7 +935,8 @@ json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct 
         else if (is(level, "customer"))
             col = "c.code", val = jstr(r, "customer");
         int64_t act = 0;
-        if (net_sales(db, e, pf, pt, col, val, &act) < 0) {
+        if (net_sales(db, e, &ps, pf, pt, col, val, &act) < 0) {
+            plan_sales_free(&ps);
             json_decref(pls);
             json_decref(out);
             return NULL;
@@ -743,6 +947,7 @@ json_t *store_report_plan_actual(struct db *db, struct osb_err *e, const struct 
                            "period", period, "state", json_object_get(r, "state"), "target_fen",
                            (json_int_t)jint(r, "target_sales_fen"), "actual_fen", (json_int_t)act));
     }
+    plan_sales_free(&ps);
     json_decref(pls);
     return out;
 }

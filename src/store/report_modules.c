@@ -8,10 +8,12 @@
 
 #include "core/json.h"
 #include "core/sb.h"
+#include "core/str.h"
 #include "rules/report.h"
 #include "store/credit.h"
 #include "store/doc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The months of the range: period when given, else YYYY-MM of from and of to. */
@@ -41,31 +43,76 @@ json_t *store_report_contracts(struct db *db, struct osb_err *e, const struct re
     return store_report_run(db, e, &sql, a, p, "c", " ORDER BY k.created_at, k.number");
 }
 
+/* One day's net sales of a market and region (sales or credit notes: net_sales_fen). */
+struct day_sales {
+    const char *date, *market, *region;
+    int64_t fen;
+};
+
+/* The invoice lines (credit note lines when credits) dated in [lo, hi] per day, market and
+   region of their customer (of market only, when given): the rows of *rows (owned by the
+   caller) as day_sales in *out. */
+static int day_sales(struct db *db, struct osb_err *e, bool credits, const char *lo, const char *hi,
+                     const char *market, json_t **rows, struct day_sales **out, size_t *n)
+{
+    struct sb sql = SB_INIT;
+    json_t *a = json_array();
+    sb_add(&sql, credits ? "SELECT n.date AS d, s.market AS market, s.region AS region,"
+                           " sum(l.amount_fen) AS fen FROM credit_notes n"
+                           " JOIN credit_note_lines l ON l.credit_note = n.number"
+                           " JOIN customers s ON s.code = n.customer"
+                           " WHERE n.date >= ? AND n.date <= ?"
+                         : "SELECT i.invoice_date AS d, s.market AS market, s.region AS region,"
+                           " sum(l.amount_fen) AS fen FROM invoices i"
+                           " JOIN invoice_lines l ON l.invoice = i.number"
+                           " JOIN customers s ON s.code = i.customer WHERE i.state <> 'cancelled'"
+                           " AND i.invoice_date >= ? AND i.invoice_date <= ?");
+    store_report_arg(a, lo);
+    store_report_arg(a, hi);
+    /* the market filter: every budget row is of that market */
+    store_filter_eq(&sql, a, "s.market", market);
+    sb_add(&sql, credits ? " GROUP BY n.date, s.market, s.region"
+                         : " GROUP BY i.invoice_date, s.market, s.region");
+    *rows = store_report_rows(db, e, &sql, a);
+    if (!*rows)
+        return -1;
+    *n = json_array_size(*rows);
+    *out = xcalloc(*n ? *n : 1, sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        json_t *r = json_array_get(*rows, i);
+        (*out)[i] =
+            (struct day_sales){jstr(r, "d"), jstr(r, "market"), jstr(r, "region"), jint(r, "fen")};
+    }
+    return 0;
+}
+
+/* The sum of the days in [lo, hi] of market (and region, when given). */
+static int64_t sales_of(const struct day_sales *v, size_t n, const char *lo, const char *hi,
+                        const char *market, const char *region)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].date && v[i].market && strcmp(v[i].date, lo) >= 0 && strcmp(v[i].date, hi) <= 0 &&
+            strcmp(v[i].market, market) == 0 &&
+            (!region || (v[i].region && strcmp(v[i].region, region) == 0)))
+            sum += v[i].fen;
+    return sum;
+}
+
 json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct report_params *p)
 {
     char lo[8], hi[8];
     months(p, lo, hi);
     struct sb sql = SB_INIT;
     json_t *a = json_array();
+    /* net_sales_fen is filled below (0 here keeps its place among the columns) */
     sb_add(&sql, "SELECT b.market AS market, b.region AS region, b.category AS category,"
                  " b.period AS period, b.amount_fen AS budget_fen,"
                  " b.committed_fen AS committed_fen, b.actual_fen AS actual_fen,"
                  " b.amount_fen - b.committed_fen - b.actual_fen AS available_fen,"
                  " b.committed_fen + b.actual_fen AS used_fen,"
                  " (SELECT count(*) FROM expense_applications x WHERE x.budget = b.code)"
-                 " AS applications,"
-                 /* net sales of the budget's market (region) in its month (kpis §2.2) */
-                 " coalesce((SELECT sum(l.amount_fen) FROM invoices i"
-                 "  JOIN invoice_lines l ON l.invoice = i.number"
-                 "  JOIN customers s ON s.code = i.customer WHERE i.state <> 'cancelled'"
-                 "  AND i.invoice_date >= b.period || '-01' AND i.invoice_date <= b.period || '-31'"
-                 "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
-                 " - coalesce((SELECT sum(l.amount_fen) FROM credit_notes n"
-                 "  JOIN credit_note_lines l ON l.credit_note = n.number"
-                 "  JOIN customers s ON s.code = n.customer"
-                 "  WHERE n.date >= b.period || '-01' AND n.date <= b.period || '-31'"
-                 "  AND s.market = b.market AND (b.region IS NULL OR s.region = b.region)), 0)"
-                 " AS net_sales_fen"
+                 " AS applications, 0 AS net_sales_fen"
                  " FROM expense_budgets b WHERE b.period >= ? AND b.period <= ?");
     store_report_arg(a, lo);
     store_report_arg(a, hi);
@@ -77,16 +124,56 @@ json_t *store_report_expenses(struct db *db, struct osb_err *e, const struct rep
     store_scope_sql(p->u, &sql, a, "c");
     sb_add(&sql, ") ORDER BY b.market, coalesce(b.region, ''), b.category, b.period");
     json_t *rows = store_report_rows(db, e, &sql, a);
+    if (!rows)
+        return NULL;
+    /* net sales of the budget's market (region) in its month (kpis §2.2): invoices dated from
+       period-01 to period-31, less credit notes. Summed per day, market and region over the
+       budgets' days once, then per budget in C: a subquery per budget read a month of every
+       market's invoices and lines each (a year of 624 budgets at 1,000,000 orders: 6 s). */
     size_t i;
     json_t *r;
+    char dlo[40] = "", dhi[40] = "";
     json_array_foreach(rows, i, r)
     {
+        char f[40], t[40];
+        const char *per = jstr(r, "period") ? jstr(r, "period") : "";
+        if (str_fmt(f, sizeof f, "%s-01", per) < 0 || str_fmt(t, sizeof t, "%s-31", per) < 0)
+            continue;
+        if (!dlo[0] || strcmp(f, dlo) < 0)
+            memcpy(dlo, f, sizeof f);
+        if (!dhi[0] || strcmp(t, dhi) > 0)
+            memcpy(dhi, t, sizeof t);
+    }
+    json_t *srows = NULL, *crows = NULL;
+    struct day_sales *sv = NULL, *cv = NULL;
+    size_t sn = 0, cn = 0;
+    if (json_array_size(rows) &&
+        (day_sales(db, e, false, dlo, dhi, p->market, &srows, &sv, &sn) < 0 ||
+         day_sales(db, e, true, dlo, dhi, p->market, &crows, &cv, &cn) < 0)) {
+        free(sv);
+        json_decref(srows);
+        json_decref(rows);
+        return NULL;
+    }
+    json_array_foreach(rows, i, r)
+    {
+        char f[40], t[40];
+        const char *per = jstr(r, "period") ? jstr(r, "period") : "";
+        const char *mk = jstr(r, "market") ? jstr(r, "market") : "";
+        int64_t ns = 0;
+        if (str_fmt(f, sizeof f, "%s-01", per) == 0 && str_fmt(t, sizeof t, "%s-31", per) == 0)
+            ns = sales_of(sv, sn, f, t, mk, jstr(r, "region")) -
+                 sales_of(cv, cn, f, t, mk, jstr(r, "region"));
+        json_object_set_new(r, "net_sales_fen", json_integer(ns));
         /* the expense ratio: actual ÷ net sales of the row (not totalled: rows share sales) */
-        int64_t ns = jint(r, "net_sales_fen");
         json_object_set_new(r, "expense_ratio_bp",
                             ns > 0 ? json_integer(report_bp(jint(r, "actual_fen"), ns))
                                    : json_null());
     }
+    free(sv);
+    free(cv);
+    json_decref(srows);
+    json_decref(crows);
     return rows;
 }
 
