@@ -642,11 +642,6 @@ measure:;
     for (size_t r = 0; (def = report_at(r, &fn)) != NULL; r++) {
         if (only && !listed(only, def->name))
             continue;
-        if (!fn) {
-            printf("%-24s (computed in flow/ from the KPIs, not a store query: not timed)\n",
-                   def->name);
-            continue;
-        }
         for (size_t g = 0; g < 3; g++) {
             if (only_ranges && !listed(only_ranges, ranges[g].name))
                 continue;

@@ -212,8 +212,9 @@ static json_t *item_json(struct kctx *k, json_t *r, const struct kitem *it)
     return o;
 }
 
-int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const char *market,
-                const char *region, int64_t *num, int64_t *den, json_t *items, struct osb_err *e)
+static int figures_run(struct ctx *c, enum kpi_id id, date_t from, date_t to, const char *market,
+                       const char *region, int64_t *num, int64_t *den, json_t *items,
+                       struct kpi_split *split, struct osb_err *e)
 {
     *num = *den = 0;
     if (id < 0 || id >= KPI__COUNT)
@@ -247,6 +248,12 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
                 *den += it.den;
                 if (items)
                     json_array_append_new(items, item_json(&k, r, &it));
+                for (size_t m = 0; split && m < split->n; m++)
+                    if (strcmp(split->code[m], jstr(r, "market") ? jstr(r, "market") : "") == 0) {
+                        split->num[m] += it.num;
+                        split->den[m] += it.den;
+                        break;
+                    }
             }
             json_decref(it.info);
         }
@@ -254,6 +261,18 @@ int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const cha
     json_decref(rows);
     settings_calendar_release(&cal);
     return rc;
+}
+
+int kpi_figures(struct ctx *c, enum kpi_id id, date_t from, date_t to, const char *market,
+                const char *region, int64_t *num, int64_t *den, json_t *items, struct osb_err *e)
+{
+    return figures_run(c, id, from, to, market, region, num, den, items, NULL, e);
+}
+
+int kpi_figures_split(struct ctx *c, enum kpi_id id, date_t from, date_t to, const char *market,
+                      int64_t *num, int64_t *den, struct kpi_split *split, struct osb_err *e)
+{
+    return figures_run(c, id, from, to, market, NULL, num, den, NULL, split, e);
 }
 
 /* from/to (default: the first of this month, today), market and region checked. */

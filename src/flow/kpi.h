@@ -26,6 +26,16 @@ int kpi_items(struct ctx *c, const char *name, const struct kpi_query *q, json_t
    items, when not NULL, receives one object per counted item. */
 int kpi_figures(struct ctx *c, enum kpi_id k, date_t from, date_t to, const char *market,
                 const char *region, int64_t *num, int64_t *den, json_t *items, struct osb_err *e);
+/* kpi_figures split by the candidates' market as well: split->num[i] and split->den[i] are
+   added the figures of the market split->code[i] (the same as kpi_figures for that market
+   alone, from one reading of the period instead of one per market). */
+struct kpi_split {
+    size_t n;
+    const char **code;
+    int64_t *num, *den;
+};
+int kpi_figures_split(struct ctx *c, enum kpi_id k, date_t from, date_t to, const char *market,
+                      int64_t *num, int64_t *den, struct kpi_split *split, struct osb_err *e);
 /* {"num","den","pct_bp","target_bp"} of figures (pct_bp null when den = 0). */
 json_t *kpi_json(enum kpi_id k, int64_t num, int64_t den);
 

@@ -5,6 +5,7 @@
 #include "flow/meeting.h"
 
 #include "core/json.h"
+#include "core/sb.h"
 #include "core/str.h"
 #include "flow/flow.h"
 #include "flow/kpi.h"
@@ -14,6 +15,7 @@
 #include "store/osb_issue.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The 4th 06:00: the meeting for the previous month. Every entry still unresolved is carried
@@ -86,35 +88,41 @@ static json_t *kpi_section(struct ctx *c, int y, int m, const char *market, stru
     json_t *markets = store_kpi_markets(c->db, e, market);
     if (!markets)
         return NULL;
+    /* the month's figures by market from the same reading as the month's own */
+    size_t nm = json_array_size(markets);
+    struct kpi_split sp = {nm, xcalloc(nm + 1, sizeof *sp.code), xcalloc(nm + 1, sizeof *sp.num),
+                           xcalloc(nm + 1, sizeof *sp.den)};
+    for (size_t i = 0; i < nm; i++)
+        sp.code[i] = jstr(json_array_get(markets, i), "code");
     json_t *out = json_object();
-    for (int k = 0; k < KPI__COUNT; k++) {
-        json_t *cur = figures(c, (enum kpi_id)k, f, t, market, e);
+    for (int k = 0; k < KPI__COUNT && out; k++) {
+        memset(sp.num, 0, nm * sizeof *sp.num);
+        memset(sp.den, 0, nm * sizeof *sp.den);
+        int64_t num = 0, den = 0;
+        json_t *cur = kpi_figures_split(c, (enum kpi_id)k, f, t, market, &num, &den, &sp, e) < 0
+                          ? NULL
+                          : kpi_json((enum kpi_id)k, num, den);
         json_t *prev = cur ? figures(c, (enum kpi_id)k, pf, pt, market, e) : NULL;
         json_t *last = prev ? figures(c, (enum kpi_id)k, lf, lt, market, e) : NULL;
         if (!last) {
-            json_decref(cur), json_decref(prev), json_decref(markets), json_decref(out);
-            return NULL;
+            json_decref(cur), json_decref(prev), json_decref(out);
+            out = NULL;
+            break;
         }
         json_object_set_new(cur, "met", met(cur, (enum kpi_id)k));
         json_object_set_new(cur, "previous_month", prev);
         json_object_set_new(cur, "same_month_last_year", last);
         json_t *bym = json_array();
-        size_t i;
-        json_t *mk;
-        json_array_foreach(markets, i, mk)
-        {
-            json_t *fm = figures(c, (enum kpi_id)k, f, t, jstr(mk, "code"), e);
-            if (!fm) {
-                json_decref(bym), json_decref(cur), json_decref(markets), json_decref(out);
-                return NULL;
-            }
-            json_object_set_new(fm, "market", json_string(jstr(mk, "code")));
+        for (size_t i = 0; i < nm; i++) {
+            json_t *fm = kpi_json((enum kpi_id)k, sp.num[i], sp.den[i]);
+            json_object_set_new(fm, "market", json_string(sp.code[i]));
             json_object_set_new(fm, "met", met(fm, (enum kpi_id)k));
             json_array_append_new(bym, fm);
         }
         json_object_set_new(cur, "by_market", bym);
         json_object_set_new(out, kpi_def((enum kpi_id)k)->name, cur);
     }
+    free(sp.code), free(sp.num), free(sp.den);
     json_decref(markets);
     return out;
 }
