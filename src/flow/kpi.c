@@ -231,7 +231,7 @@ static int figures_run(struct ctx *c, enum kpi_id id, date_t from, date_t to, co
     struct scope_user su;
     ctx_scope_user(c, &su);
     json_t *rows =
-        store_kpi_candidates(c->db, e, id, from, to, c->cfg->tz_min, market, region, &su);
+        store_kpi_candidates(c->db, e, id, from, to, c->cfg->tz_min, market, region, &su, split);
     int rc = rows ? 0 : -1;
     if (rows) {
         size_t i;

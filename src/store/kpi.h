@@ -18,10 +18,10 @@
    tz_min), of the market / region when given (NULL: all), limited to the customers u sees;
    in the KPI's order. Each row: document, and as the KPI needs attribution_date, start_at,
    done_at, released_at, paused_at, ended_at, line_no, sku, discrepancy, amount_fen (see the
-   queries). A new array, NULL with e set. */
+   queries), and market (the customer's) when with_market. A new array, NULL with e set. */
 json_t *store_kpi_candidates(struct db *db, struct osb_err *e, enum kpi_id k, date_t from,
                              date_t to, int tz_min, const char *market, const char *region,
-                             const struct scope_user *u);
+                             const struct scope_user *u, bool with_market);
 
 /* The further KPIs (kpis-and-reports.md §2.2; flow/kpi.c): visit_plan_completion's items, the
    plan items of submitted or confirmed visit plans dated in [from, to] (YYYY-MM-DD) —

@@ -5,7 +5,7 @@
 
 import { api } from '../lib/api.js';
 import { t, tEnum, hasKey, getLang } from '../lib/i18n.js';
-import { h, card, table, badge } from '../lib/ui.js';
+import { h, card, table, badge, statusBadge } from '../lib/ui.js';
 import { formatTs, formatFen, formatBp, formatQty } from '../lib/fmt.js';
 import { KPIS } from './dashboard.js';
 import { stateBadge, deadlineText } from '../lib/doc.js';
@@ -21,9 +21,15 @@ function typeLabel(type) {
   return hasKey(`queue.type.${type}`) ? t(`queue.type.${type}`) : type;
 }
 
+// A customer waits as a document by its status (prospect, pending_review …); the other
+// documents' states are worded by their own module's words where the home page has them, else
+// by the common document states (draft, submitted, approved …), never as a bare code.
 function stateOf(item) {
   const kind = KIND[item.type];
-  return kind ? stateBadge(kind, item.state) : badge(item.state);
+  if (kind) return stateBadge(kind, item.state);
+  if (item.type === 'customers') return statusBadge(item.state);
+  if (item.state && hasKey(`order.state.${item.state}`)) return stateBadge('order', item.state);
+  return badge(item.state);
 }
 
 function actionsOf(item) {
