@@ -92,6 +92,9 @@ const struct route *router_match(const char *method, const char *path, struct re
 struct sb;
 void router_allowed_methods(const char *path, struct sb *out);
 
+/* Drops what a run of the request answered (JSON, written text, raw file, cookie, status,
+   export), before the request runs again or answers an error instead. */
+void req_answer_reset(struct req *r);
 /* Runs the matched route: auth, transaction, idempotency, handler, commit/rollback. */
 void router_run(const struct route *rt, struct req *r);
 /* How long a request waits for a PostgreSQL database that went away (OSB_DB_RETRY_SECONDS,

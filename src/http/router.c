@@ -473,11 +473,13 @@ static int run_once(const struct route *rt, struct req *r, const char *idem, str
     return db_commit(db, e);
 }
 
-/* Back to the request as it came, before a transaction runs again. */
-static void retry_reset(struct req *r, const json_t *body, struct osb_err *e)
+void req_answer_reset(struct req *r)
 {
     json_decref(r->resp);
     r->resp = NULL;
+    free(r->resp_text);
+    r->resp_text = NULL;
+    r->resp_text_len = 0;
     free(r->raw);
     r->raw = NULL;
     r->raw_len = 0;
@@ -485,6 +487,13 @@ static void retry_reset(struct req *r, const json_t *body, struct osb_err *e)
     free(r->set_cookie);
     r->set_cookie = NULL;
     r->status = 0;
+    r->export_type = r->export_key = NULL;
+}
+
+/* Back to the request as it came, before a transaction runs again. */
+static void retry_reset(struct req *r, const json_t *body, struct osb_err *e)
+{
+    req_answer_reset(r);
     if (body) {
         json_decref(r->json);
         r->json = json_deep_copy((json_t *)body); /* jansson 2.13 takes it non-const */
@@ -660,23 +669,7 @@ static void rerun_reset(struct req *r, const json_t *body, struct osb_err *e)
 {
     if (db_in_tx(r->ctx.db))
         db_rollback(r->ctx.db);
-    err_clear(e);
-    json_decref(r->resp);
-    r->resp = NULL;
-    free(r->resp_text);
-    r->resp_text = NULL;
-    free(r->raw);
-    r->raw = NULL;
-    r->raw_len = 0;
-    r->raw_type = NULL;
-    free(r->set_cookie);
-    r->set_cookie = NULL;
-    r->status = 0;
-    r->export_type = r->export_key = NULL;
-    if (body) {
-        json_decref(r->json);
-        r->json = json_deep_copy((json_t *)body);
-    }
+    retry_reset(r, body, e);
 }
 
 /* The database connection broke under the request (a PostgreSQL restart or failover;
@@ -753,12 +746,7 @@ void router_run(const struct route *rt, struct req *r)
     if (rc < 0) {
         if (db_in_tx(r->ctx.db))
             db_rollback(r->ctx.db);
-        json_decref(r->resp);
-        r->resp = NULL;
-        free(r->resp_text);
-        r->resp_text = NULL;
-        free(r->raw);
-        r->raw = NULL;
+        req_answer_reset(r);
         if (e.code == ERR_OK)
             err_set(&e, ERR_INTERNAL, "internal error");
         /* a connection that broke is no bug, whatever a flow made of the error it met */

@@ -1069,13 +1069,7 @@ static void run_api(struct conn_state *cs)
         r->ctx.db = primary;
         if (r->status < 400)
             goto answer;
-        json_decref(r->resp);
-        r->resp = NULL;
-        free(r->resp_text);
-        r->resp_text = NULL;
-        free(r->raw);
-        r->raw = NULL;
-        r->status = 0;
+        req_answer_reset(r);
     }
     uint64_t stmts0 = count_sql ? db_statements(r->ctx.db) : 0;
     router_run(cs->rt, r);
