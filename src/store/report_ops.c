@@ -201,9 +201,7 @@ json_t *store_report_batch_trace(struct db *db, struct osb_err *e, const struct 
         json_array_append_new(a, json_integer(p->from_ts));
         json_array_append_new(a, json_integer(p->to_ts));
     }
-    struct dbq *q = db_query_a(db, e, sb_str(&sql), a);
-    sb_free(&sql);
-    json_decref(a);
+    struct dbq *q = store_report_query(db, e, &sql, a);
     struct trace x = {.text = SB_INIT};
     int rc = q ? 0 : -1;
     while (rc == 0 && (rc = dbq_next(q, e)) == 1) {
