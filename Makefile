@@ -30,22 +30,33 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps run check unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak bench-lists bench-lists-pg
+.PHONY: all deps have-libs run run-built check check-built test-ha-built bench-pg-built unit scenario e2e fuzz fuzz-smoke bench bench-aging bench-reports format lint clean san test-ha bench-pg bench-p99 bench-soak bench-lists bench-lists-pg
 
 all: build/osb
 
 deps:
 	@scripts/deps.sh
 
+# make run, check, test-ha and bench-pg install what is missing first and then build in a make
+# of their own: PKG_CFLAGS and PKG_LIBS are read from pkg-config when a make starts, so the make
+# that has just installed the libraries (a fresh machine) still holds none of their flags.
+run check test-ha bench-pg: deps
+	@$(MAKE) --no-print-directory $@-built
+
+# Every compile needs the libraries' flags: say so, rather than a missing header.
+have-libs:
+	@test -n "$(PKG_LIBS)" || { echo "make: pkg-config does not find all of $(PKGS);" \
+	    "run 'make deps' (scripts/deps.sh) first" >&2; exit 1; }
+
 build/osb: $(REL_OBJ)
 	$(CC) -o $@ $^ $(LIBS)
 
-build/rel/%.o: src/%.c $(wildcard src/*/*.h)
+build/rel/%.o: src/%.c $(wildcard src/*/*.h) | have-libs
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CSTD) $(WARN) -O2 -g $(INC) $(PKG_CFLAGS) -MMD -c -o $@ $<
 
-build/san/%.o: src/%.c $(wildcard src/*/*.h)
+build/san/%.o: src/%.c $(wildcard src/*/*.h) | have-libs
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
 	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) -MMD -c -o $@ $<
@@ -70,7 +81,7 @@ build/unit/test_store_%: tests/unit/test_store_%.c $(SAN_OBJ)
 # each, took up to 50 minutes a target on the loaded machine.
 FUZZ_CFLAGS := $(CSTD) -g -O1 $(INC) $(PKG_CFLAGS)
 FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
-build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) | have-libs
 	@mkdir -p $(dir $@)
 	@echo "  CC fuzz $<"
 	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -c -o $@ $<
@@ -80,14 +91,14 @@ build/fuzz/libosb.a: $(FUZZ_OBJ)
 build/fuzz/%: tests/fuzz/%.c tests/fuzz/harness.h build/fuzz/libosb.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libosb.a $(LIBS)
 
-run: deps build/osb
+run-built: build/osb
 	@test -f osb.db || { OSB_ADMIN_PASSWORD=$${OSB_ADMIN_PASSWORD:-admin123} build/osb init --db osb.db && \
 	    build/osb demo --db osb.db; }
 	@echo "OSB: http://127.0.0.1:8080/  (demo logins: see README — every demo user's password is 'demo123', admin's 'admin123')"
 	build/osb serve --db osb.db --listen 127.0.0.1:8080
 
 # The whole suite. Each runner prints its own results into build/results; the last line sums them.
-check: deps build/osb build/san/osb $(UNIT_BIN) $(FUZZ_BIN)
+check-built: build/osb build/san/osb $(UNIT_BIN) $(FUZZ_BIN)
 	@rm -rf build/results && mkdir -p build/results
 	@scripts/run-tests.sh
 
@@ -104,12 +115,12 @@ scenario: build/san/osb
 # The failover test (issue #16): deploy/ha-up.sh's three Patroni nodes, HAProxy, pgbouncer and
 # two `osb serve`; the primary killed twice under an order load (tests/ha/run.sh). Root only;
 # about 4-5 minutes.
-test-ha: deps build/osb
+test-ha-built: build/osb
 	tests/ha/run.sh build/osb
 
 # The OP path on PostgreSQL (1 and 2 instances, 2 and 8 clients) beside pgbench TPC-B and
 # SQLite; ends with "pg-ratio: ..." (scripts/bench-pg.sh, bench/README.md).
-bench-pg: deps build/osb
+bench-pg-built: build/osb
 	@scripts/bench-pg.sh
 
 # p99 of GET /me while 1,000 idle connections are open and 32 statement PDFs render
