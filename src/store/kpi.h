@@ -1,8 +1,8 @@
 /*
  * kpi.h (store) — the SQL behind the OSB business targets (kpis-and-reports.md §2.1) and the
  * monthly meeting report's volume figures (§3.4): per KPI one query for the candidate items of
- * a period, the collection amounts of an invoice, and the markets. flow/kpi.c judges every
- * candidate; nothing here decides a verdict.
+ * a period (with the collection amounts of each invoice), and the markets. flow/kpi.c judges
+ * every candidate; nothing here decides a verdict.
  */
 #ifndef OSB_STORE_KPI_H
 #define OSB_STORE_KPI_H
@@ -14,14 +14,27 @@
 
 #include <jansson.h>
 
-/* The candidates of KPI k whose attribution falls in [from, to] (dates of the company zone
-   tz_min), of the market / region when given (NULL: all), limited to the customers u sees;
-   in the KPI's order. Each row: document, and as the KPI needs attribution_date, start_at,
-   done_at, released_at, paused_at, ended_at, line_no, sku, discrepancy, amount_fen (see the
-   queries), and market (the customer's) when with_market. A new array, NULL with e set. */
-json_t *store_kpi_candidates(struct db *db, struct osb_err *e, enum kpi_id k, date_t from,
-                             date_t to, int tz_min, const char *market, const char *region,
-                             const struct scope_user *u, bool with_market);
+/* Which candidates store_kpi_candidates reads: those whose attribution falls in [from, to]
+   (dates of the company zone tz_min), of the market / region when given (NULL: all), of the
+   customers u sees. with_market adds the customer's market; ordered sorts them in the KPI's
+   order (the drill-down's), else they come in any order. settle_by (YYYY-MM-DD) is the day
+   the collection KPI sums credited_fen and settled_fen by; the other KPIs leave it NULL. */
+struct kpi_candidates {
+    date_t from, to;
+    int tz_min;
+    const char *market, *region;
+    const struct scope_user *u;
+    bool with_market, ordered;
+    const char *settle_by;
+};
+
+/* The candidates of KPI k, read row by row (dbq_next; dbq_end when done). Each row: document,
+   and as the KPI needs attribution_date, start_at, done_at, released_at, paused_at, ended_at,
+   line_no, sku, discrepancy, delivery_discrepancies, amount_fen, credited_fen (credit notes of
+   the invoice dated by settle_by) and settled_fen (its allocations settled by then, own funds
+   and reversed ones left out) (see the queries), and market when asked. NULL with e set. */
+struct dbq *store_kpi_candidates(struct db *db, struct osb_err *e, enum kpi_id k,
+                                 const struct kpi_candidates *w);
 
 /* The further KPIs (kpis-and-reports.md §2.2; flow/kpi.c): visit_plan_completion's items, the
    plan items of submitted or confirmed visit plans dated in [from, to] (YYYY-MM-DD) —
@@ -37,10 +50,8 @@ json_t *store_kpi_ticket_ratings(struct db *db, struct osb_err *e, int64_t t0, i
 json_t *store_kpi_call_ratings(struct db *db, struct osb_err *e, int64_t t0, int64_t t1,
                                const char *market, const char *region, const struct scope_user *u);
 
-/* What of invoice inv was credited (credit notes dated by day) and settled (allocations by
-   settle_date, own funds and reversed ones left out) by day (YYYY-MM-DD). */
-int store_kpi_collection(struct db *db, struct osb_err *e, const char *inv, const char *day,
-                         int64_t *credited, int64_t *settled);
+/* The first due date of an invoice on or after from (YYYY-MM-DD): 1 and *due, 0 none, -1. */
+int store_kpi_first_due(struct db *db, struct osb_err *e, const char *from, date_t *due);
 
 /* 1 when a market (region) of that code exists, 0 not, -1 error. */
 int store_kpi_market_exists(struct db *db, struct osb_err *e, const char *code);

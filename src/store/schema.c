@@ -1002,7 +1002,7 @@ static const char *const migrations[] = {
        1,000,000 orders read 3 million allocations and 1 million invoices). Replaces
        allocations_settle_live, whose ranges it serves: the same one index on the write path,
        wider. And an invoice's allocations with own (a credit note settling its own invoice
-       or not): the collection KPI (store/kpi.c store_kpi_collection, the meeting report reads
+       or not): the collection KPI (store/kpi.c store_kpi_candidates, the meeting report reads
        three months of it) and the CMR figures sum the allocations that are not own, which read
        every allocation's row (at 1,000,000 orders ~400,000 rows a month). The same one index
        on the write path, wider. */

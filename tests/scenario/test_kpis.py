@@ -274,3 +274,35 @@ def test_filters_scope_and_errors(t):
     # defaults: this month to today (1 December 2026: nothing yet)
     eq(w.NEXT_TUE, "2026-12-01", "the clock is on 1 December")
     eq(figures(kpis(t, "")["same_day_delivery_note"]), (0, 0, None), "December so far")
+
+
+def test_collection_in_working_days_and_from_long_ago(t):
+    # the week of 30 November; the clock at 10:00 of the Friday after (11 December)
+    w = Week("2026-11-30")
+    K = seed_friday_and_receipts(t, w, seed_monday_to_wednesday(t, w))
+    set_clock(t, add_days(w.NEXT_TUE, 3), "10:00")
+    inv, inv7 = 12 * 26800, 6 * 26800
+    # calendar days: INV1 paid by due + 5, INV3 100,000 of it by due + 5 (Monday), INV7 (due
+    # Friday, so by Wednesday) not paid at all
+    num, den = inv + 100000, 2 * inv + inv7
+    eq(figures(kpis(t, w.PERIOD)["collected_within_5_days_of_due"]),
+       (num, den, num * 10000 // den), "due + 5 calendar days")
+    t.ok(t.put("/settings/collection_days_working", {"value": True}), 200, "working days")
+    try:
+        # 5 working days: INV1 (due Tuesday) by the next Tuesday and INV3 (due Wednesday) by the
+        # next Wednesday, both in full; INV7 (due Friday) has until today: not counted yet
+        got = items(t, "collected_within_5_days_of_due", w.PERIOD)
+        eq(figures(got), (2 * inv, 2 * inv, 10000), "due + 5 working days")
+        col = {x["document"]: (x["num_fen"], x["den_fen"], x["deadline"]) for x in got["items"]}
+        eq(col, {K["INV1"]: (inv, inv, at(add_days(w.NEXT_TUE, 1), "00:00")),
+                 K["INV3"]: (inv, inv, at(add_days(w.NEXT_TUE, 2), "00:00"))},
+           "each invoice by its own day")
+        # a range from long before the first invoice reads the same invoices, in the same order
+        since = f"to={w.SUN}&market=S"
+        old, recent = (items(t, "collected_within_5_days_of_due", f"from={f}&{since}")
+                       for f in ("2000-01-01", "2026-10-01"))
+        check(recent["den"] >= 2 * inv, f"the invoices since October: {recent}")
+        eq((old["num"], old["den"], old["items"]), (recent["num"], recent["den"], recent["items"]),
+           "from 2000 as from October")
+    finally:
+        t.ok(t.put("/settings/collection_days_working", {"value": False}), 200, "calendar days")
