@@ -367,7 +367,10 @@ static int figures_run(struct ctx *c, enum kpi_id id, date_t from, date_t to, co
         char f[11];
         date_format(from, f);
         date_t first = from, last = to < k.today ? to : k.today - 1;
-        rc = store_kpi_first_due(c->db, e, f, &first) < 0 ? -1 : 0;
+        int found = store_kpi_first_due(c->db, e, f, &first);
+        rc = found < 0 ? -1 : 0;
+        if (found == 0) /* no invoice due from `from` on: no day to read */
+            last = first - 1;
         for (date_t d = first > from ? first : from; d <= last && rc == 0; d++) {
             char by[11];
             date_t dn = settle_by(&k, d);

@@ -304,5 +304,9 @@ def test_collection_in_working_days_and_from_long_ago(t):
         check(recent["den"] >= 2 * inv, f"the invoices since October: {recent}")
         eq((old["num"], old["den"], old["items"]), (recent["num"], recent["den"], recent["items"]),
            "from 2000 as from October")
+        # nothing falls due after the week's Friday
+        later = items(t, "collected_within_5_days_of_due",
+                      f"from={w.NEXT_MON}&to={add_days(w.NEXT_TUE, 3)}&market=S")
+        eq((figures(later), later["items"]), ((0, 0, None), []), "no invoice due in the range")
     finally:
         t.ok(t.put("/settings/collection_days_working", {"value": False}), 200, "calendar days")
